@@ -1,0 +1,1 @@
+"""Shared rendering for the pages: i18n, figures, formulas, matrix input, URL state."""
