@@ -1,7 +1,7 @@
 """Two languages for every visible string.
 
 Strings live in ``assets/locales/<lang>/<namespace>.json`` (flat ``{"key": "text"}``
-objects); a key is addressed as ``"<namespace>.<key>"``, e.g. ``t("padding.title")``.
+objects); a key is addressed as ``"<namespace>.<key>"``, e.g. ``t("home.title")``.
 Texts are ``str.format`` templates: ``t("errors.not_positive", name="stride", value=0)``.
 
 The chosen language is kept in ``st.session_state["lang"]`` by the app frame

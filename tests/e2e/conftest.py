@@ -1,0 +1,113 @@
+"""Real-browser fixtures: a Streamlit server on a free port and Debian's Chromium via Playwright.
+
+Playwright cannot download its own browsers here, so the tests drive the system
+Chromium (``/usr/bin/chromium``). Without it (or without the playwright package)
+every e2e test is skipped with a message saying so.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server_url():
+    """Start `streamlit run app.py` on a free loopback port; stop it after the session."""
+    port = _free_port()
+    log = (SCREENSHOTS.parent / "server.log")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true",
+             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit server did not start; see {log}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright; skips with a clear reason when either is missing."""
+    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
+        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's 'chromium' package to run the e2e tests")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("the 'playwright' Python package is not installed (pip install -r requirements-dev.txt)")
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """A fresh browser page (1400x900) per test; closed afterwards."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-US")
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def wait_for_app(pg, timeout_ms: int = 30000) -> None:
+    """Wait until Streamlit has rendered the page and finished running the script."""
+    pg.wait_for_selector('[data-testid="stMain"]', timeout=timeout_ms)
+    pg.wait_for_selector('[data-testid="stHeading"], [data-testid="stException"]', timeout=timeout_ms)
+    # the status widget shows "Running..." while the script runs
+    deadline = time.monotonic() + timeout_ms / 1000
+    while time.monotonic() < deadline:
+        if pg.locator('[data-testid="stStatusWidget"]').count() == 0:
+            break
+        pg.wait_for_timeout(100)
+    pg.wait_for_timeout(300)
+
+
+def screenshot(pg, name: str) -> Path:
+    """Save a full-page screenshot under tests/e2e/screenshots/ (git-ignored)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    pg.screenshot(path=str(path), full_page=True)
+    return path

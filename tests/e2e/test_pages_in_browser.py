@@ -1,0 +1,42 @@
+"""Every page loads in a real browser, in both languages, without an exception element."""
+
+from __future__ import annotations
+
+import pytest
+
+from ui.frame import available_pages
+from ui.i18n import translate
+
+from .conftest import screenshot, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("entry", available_pages(), ids=lambda e: e.key)
+def test_page_loads_without_exception(server_url, new_page, entry, lang):
+    new_page.goto(f"{server_url}/{'' if entry.key == 'home' else entry.key}?lang={lang}")
+    wait_for_app(new_page)
+    assert new_page.locator('[data-testid="stException"]').count() == 0, new_page.inner_text("body")[:2000]
+    # the navigation shows this language's titles
+    nav = new_page.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert translate(lang, f"nav.{entry.key}") in nav
+    screenshot(new_page, f"{entry.key}-{lang}")
+
+
+def test_tampered_language_shows_a_message(server_url, new_page):
+    new_page.goto(f"{server_url}/?lang=%3Cscript%3Ealert(1)%3C/script%3E")
+    wait_for_app(new_page)
+    assert new_page.locator('[data-testid="stException"]').count() == 0
+    alert = new_page.locator('[data-testid="stAlert"]').first.inner_text()
+    assert "not available" in alert and "<script>" in alert  # shown as text, never as HTML
+
+
+def test_language_switch_changes_the_navigation(server_url, new_page):
+    new_page.goto(f"{server_url}/?lang=en")
+    wait_for_app(new_page)
+    new_page.locator('[data-testid="stSidebar"]').get_by_text("中文").click()
+    new_page.wait_for_timeout(500)
+    wait_for_app(new_page)
+    assert translate("zh", "nav.home") in new_page.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert "lang=zh" in new_page.url

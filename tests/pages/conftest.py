@@ -1,0 +1,61 @@
+"""AppTest helpers: run any page of the real app (frame included) in a chosen language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Mapping
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui.frame import page_entry
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+
+
+def open_page(page_key: str, lang: str = "en", query: Mapping[str, str] | None = None,
+              timeout: float = 30) -> AppTest:
+    """Run app.py, switch to ``page_key`` and return the AppTest after the page ran once.
+
+    ``query`` sets URL query parameters as a shared link would (``lang`` is set from ``lang``).
+    """
+    entry = page_entry(page_key)
+    assert entry is not None, f"page {page_key!r} is not available"
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    at.query_params["lang"] = lang
+    for name, value in (query or {}).items():
+        at.query_params[name] = value
+    if page_key != "home":
+        at.switch_page(entry.path)
+    at.run()
+    return at
+
+
+def no_exception(at: AppTest) -> None:
+    """Fail with the traceback text when the page raised."""
+    assert not at.exception, "\n".join(str(e.value) for e in at.exception)
+
+
+def all_text(at: AppTest) -> str:
+    """Every markdown, caption, title, header, latex, alert and widget label on the page, joined."""
+    parts: list[str] = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "latex", "error", "warning",
+                 "info", "success", "text", "code"):
+        parts.extend(str(getattr(el, "value", "")) for el in getattr(at, kind))
+    for kind in ("slider", "selectbox", "radio", "number_input", "text_area", "text_input",
+                 "checkbox", "toggle", "select_slider", "button"):
+        parts.extend(str(getattr(el, "label", "")) for el in getattr(at, kind))
+    return "\n".join(parts)
+
+
+def plotly_figures(at: AppTest) -> list[dict]:
+    """The Plotly figures on the page as dicts (``data``, ``layout``, ``frames``)."""
+    import json
+
+    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+@pytest.fixture
+def page() -> Callable[..., AppTest]:
+    return open_page

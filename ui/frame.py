@@ -1,0 +1,102 @@
+"""The shared frame around every page: language, navigation, sidebar.
+
+``app.py`` calls :func:`run_app` once per rerun; pages never repeat any of this.
+
+Language: ``?lang=en|zh`` selects it; otherwise the browser's locale
+(``st.context.locale``, ``zh*`` -> Chinese), else English. The sidebar switch
+writes the choice back to the URL so a link keeps it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalize_language, t
+from ui.latex import escape_markdown
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    """One page of the app: ``key`` names its strings (``nav.<key>``, ``nav.<key>_promise``)."""
+
+    key: str
+    path: str
+    icon: str
+    section: str  # key into nav.section_<section>
+
+
+# The pages in navigation order (DESIGN.md "The capabilities"). A page is listed only once its
+# script exists, so the navigation never shows a placeholder.
+PAGES: tuple[PageEntry, ...] = (
+    PageEntry("home", "pages/home.py", ":material/home:", "start"),
+    PageEntry("padding", "pages/padding.py", ":material/grid_on:", "forward"),
+    PageEntry("conv_single", "pages/conv_single.py", ":material/filter_1:", "forward"),
+    PageEntry("conv_multi", "pages/conv_multi.py", ":material/layers:", "forward"),
+    PageEntry("pooling", "pages/pooling.py", ":material/compress:", "forward"),
+    PageEntry("conv_backward", "pages/conv_backward.py", ":material/undo:", "backward"),
+    PageEntry("dense", "pages/dense.py", ":material/hub:", "backward"),
+    PageEntry("autodiff", "pages/autodiff.py", ":material/account_tree:", "backward"),
+    PageEntry("training", "pages/training.py", ":material/model_training:", "backward"),
+)
+
+
+def available_pages() -> tuple[PageEntry, ...]:
+    """The registered pages whose script exists."""
+    return tuple(p for p in PAGES if (ROOT / p.path).is_file())
+
+
+def page_entry(key: str) -> PageEntry | None:
+    """The entry of an available page, or None."""
+    return next((p for p in available_pages() if p.key == key), None)
+
+
+def _choose_language() -> str | None:
+    """Set st.session_state['lang'] on the session's first run; return a bad ?lang= value, if any."""
+    if "lang" in st.session_state and st.session_state["lang"] in LANGUAGES:
+        return None
+    raw = st.query_params.get("lang")
+    from_url = normalize_language(raw)
+    locale = None
+    try:
+        locale = st.context.locale
+    except Exception:  # not available outside a browser session
+        locale = None
+    st.session_state["lang"] = from_url or normalize_language(locale) or DEFAULT_LANGUAGE
+    return raw if raw is not None and from_url is None else None
+
+
+def _sidebar(bad_lang: str | None) -> None:
+    with st.sidebar:
+        st.radio(
+            t("common.language"),
+            options=list(LANGUAGES),
+            format_func=lambda code: t(f"common.lang_{code}"),
+            key="lang",
+            horizontal=True,
+        )
+        if bad_lang is not None:
+            st.warning(t("common.bad_lang", value=escape_markdown(bad_lang)))
+        with st.expander(t("common.about_title")):
+            st.markdown(t("common.about_body"))
+
+
+def run_app() -> None:
+    """Configure the page, pick the language, draw the sidebar, run the chosen page."""
+    st.set_page_config(page_title="CNN Derivation Studio", page_icon=":material/grid_on:", layout="wide")
+    bad_lang = _choose_language()
+    sections: dict[str, list] = {}
+    for entry in available_pages():
+        page = st.Page(entry.path, title=t(f"nav.{entry.key}"), icon=entry.icon,
+                       url_path=entry.key, default=entry.key == "home")
+        sections.setdefault(t(f"nav.section_{entry.section}"), []).append(page)
+    current = st.navigation(sections)
+    _sidebar(bad_lang)
+    # keep the language in the URL, so a shared link opens in the same language
+    if st.query_params.get("lang") != st.session_state["lang"]:
+        st.query_params["lang"] = st.session_state["lang"]
+    current.run()
