@@ -1,0 +1,271 @@
+"""Numbers and formulas as text: compact numbers, LaTeX matrices, worked equations.
+
+Pure functions (no Streamlit). Every number a page shows goes through :func:`fmt`
+(plain text, figure cells) or :func:`fmt_latex` (``st.latex``), so the whole app
+prints ``1``, ``-0.5``, ``0.125`` and never ``1.0000000``.
+
+Display indices are 1-based like the seeds (``i₁₁`` is ``M[0, 0]``): the functions
+here take 0-based array indices and add one when they print.
+
+>>> fmt(1.0), fmt(-0.5), fmt(0.125), fmt(1 / 3), fmt(-0.0), fmt(1.2e-5)
+('1', '-0.5', '0.125', '0.3333', '0', '1.2e-5')
+>>> fmt_latex(-1), fmt_latex(-1, factor=False), fmt_latex(1.2e-5)
+('(-1)', '-1', '1.2\\\\times10^{-5}')
+>>> sum_of_products(["i_{11}", "i_{12}"], [1, 0], ["h_{11}", "h_{12}"], [1, -1])
+('i_{11}h_{11} + i_{12}h_{12}', '1\\\\times1 + 0\\\\times(-1)')
+"""
+
+from __future__ import annotations
+
+import math
+import string
+import unicodedata
+from typing import Iterable, Sequence
+
+import numpy as np
+
+__all__ = [
+    "fmt",
+    "fmt_latex",
+    "latex_matrix",
+    "equation_lines",
+    "sum_of_products",
+    "subscript",
+    "subscript_unicode",
+    "escape_markdown",
+]
+
+#: Significant digits printed by default (1/3 -> 0.3333).
+SIGNIFICANT = 4
+# Outside [SMALL, LARGE) a non-integer prints in scientific notation.
+_SMALL = 1e-4
+_LARGE = 1e15
+
+
+def _parts(x: float, sig: int) -> tuple[str, int | None]:
+    """(mantissa text, exponent or None) of a finite non-zero number, compact."""
+    if float(x).is_integer() and abs(x) < _LARGE:
+        return str(int(x)), None
+    if abs(x) >= _SMALL and abs(x) >= 10 ** sig and abs(x) < _LARGE:
+        return str(int(round(x))), None  # 12345.6 -> 12346, not 1.235e4
+    text = f"{x:.{sig}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return mantissa, int(exponent)
+    return text, None
+
+
+def fmt(x: float, sig: int = SIGNIFICANT) -> str:
+    """A number as short plain text: ``1``, ``-0.5``, ``0.3333``, ``1.2e-5``; ``-0`` prints ``0``.
+
+    Parameters
+    ----------
+    x : float
+        Any real number (NumPy scalars fine). ``nan`` / ``±inf`` print as ``nan`` / ``inf`` / ``-inf``.
+    sig : int
+        Significant digits kept (default 4); trailing zeros are dropped.
+    """
+    x = float(x)
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    if x == 0:
+        return "0"
+    mantissa, exponent = _parts(x, sig)
+    if mantissa in ("-0", "0"):
+        return "0"
+    return mantissa if exponent is None else f"{mantissa}e{exponent}"
+
+
+def fmt_latex(x: float, *, factor: bool = True, sig: int = SIGNIFICANT) -> str:
+    """A number for ``st.latex``: ``1.2\\times10^{-5}``, ``\\infty``.
+
+    With ``factor=True`` (the default) a negative number is wrapped in parentheses so it
+    can stand after ``\\times`` or ``+``: ``0\\times(-1)``. Use ``factor=False`` for a
+    number standing alone (a result, a matrix entry).
+    """
+    x = float(x)
+    if math.isnan(x):
+        body = r"\mathrm{NaN}"
+    elif math.isinf(x):
+        body = r"\infty" if x > 0 else r"-\infty"
+    elif x == 0:
+        body = "0"
+    else:
+        mantissa, exponent = _parts(x, sig)
+        if mantissa in ("-0", "0"):
+            body = "0"
+        elif exponent is None:
+            body = mantissa
+        elif mantissa in ("1", "-1"):
+            body = f"{mantissa[:-1]}10^{{{exponent}}}"
+        else:
+            body = f"{mantissa}\\times10^{{{exponent}}}"
+    if factor and body.startswith("-"):
+        return f"({body})"
+    return body
+
+
+def _as_matrix(M: np.ndarray | Sequence) -> np.ndarray:
+    a = np.asarray(M, dtype=float)
+    if a.ndim == 0:
+        a = a.reshape(1, 1)
+    elif a.ndim == 1:
+        a = a.reshape(1, -1)
+    elif a.ndim != 2:
+        raise ValueError(f"expected a matrix (2-D), got an array of shape {a.shape}")
+    return a
+
+
+def latex_matrix(
+    M: np.ndarray | Sequence,
+    highlight: Iterable[tuple[int, int]] | None = None,
+    *,
+    window: tuple[int, int, int, int] | None = None,
+    color: str = "red",
+    sig: int = SIGNIFICANT,
+) -> str:
+    """A ``bmatrix`` of compact numbers, with optional marks.
+
+    Parameters
+    ----------
+    M : array, shape (H, W) (a 1-D array is one row)
+    highlight : iterable of (row, col), 0-based
+        Cells drawn ``\\boxed{}`` (e.g. the max of a pooling window).
+    window : (r0, c0, r1, c1), inclusive, 0-based
+        Cells drawn in ``color`` (e.g. the window under the kernel).
+
+    >>> latex_matrix([[1, -0.5], [0, 2]], highlight=[(1, 1)])
+    '\\\\begin{bmatrix} 1 & -0.5 \\\\\\\\ 0 & \\\\boxed{2} \\\\end{bmatrix}'
+    """
+    a = _as_matrix(M)
+    boxed = {(int(r), int(c)) for r, c in (highlight or ())}
+    rows = []
+    for r in range(a.shape[0]):
+        cells = []
+        for c in range(a.shape[1]):
+            text = fmt_latex(a[r, c], factor=False, sig=sig)
+            if window is not None and window[0] <= r <= window[2] and window[1] <= c <= window[3]:
+                text = f"\\textcolor{{{color}}}{{{text}}}"
+            if (r, c) in boxed:
+                text = f"\\boxed{{{text}}}"
+            cells.append(text)
+        rows.append(" & ".join(cells))
+    return "\\begin{bmatrix} " + " \\\\ ".join(rows) + " \\end{bmatrix}"
+
+
+def equation_lines(symbolic: str, numeric: str | None, result: str | float) -> str:
+    """The worked equation for ``st.latex``: symbolic line, with numbers, result — aligned.
+
+    If ``symbolic`` has a left-hand side (``net_{11} = i_{11}h_{11} + ...``) the lines are
+    aligned on its first ``=``. ``numeric=None`` leaves the middle line out. A number as
+    ``result`` is formatted with :func:`fmt_latex`.
+
+    >>> equation_lines("o = a + b", "1 + 2", 3)
+    '\\\\begin{aligned} o &= a + b \\\\\\\\ &= 1 + 2 \\\\\\\\ &= 3 \\\\end{aligned}'
+    """
+    if not isinstance(result, str):
+        result = fmt_latex(result, factor=False)
+    if "=" in symbolic:
+        lhs, rhs = symbolic.split("=", 1)
+        first = f"{lhs.strip()} &= {rhs.strip()}"
+    else:
+        first = f"&{symbolic.strip()}"
+    lines = [first]
+    if numeric is not None:
+        lines.append(f"&= {numeric.strip()}")
+    lines.append(f"&= {result.strip()}")
+    return "\\begin{aligned} " + " \\\\ ".join(lines) + " \\end{aligned}"
+
+
+def sum_of_products(
+    symbols_a: Sequence[str],
+    values_a: Sequence[float],
+    symbols_b: Sequence[str],
+    values_b: Sequence[float],
+    *,
+    sig: int = SIGNIFICANT,
+) -> tuple[str, str]:
+    """``Σ a·b`` written out twice: with symbols and with numbers.
+
+    Returns ``(symbolic, numeric)``, e.g. ``("i_{11}h_{11} + i_{12}h_{12}",
+    "1\\times1 + 0\\times(-1)")``. Negative numbers are parenthesised. No terms -> ``("0", "0")``.
+    """
+    n = len(symbols_a)
+    if not (len(values_a) == len(symbols_b) == len(values_b) == n):
+        raise ValueError(
+            f"sum_of_products needs four sequences of one length, got "
+            f"{n}, {len(values_a)}, {len(symbols_b)}, {len(values_b)}")
+    if n == 0:
+        return "0", "0"
+    symbolic = " + ".join(f"{a}{b}" for a, b in zip(symbols_a, symbols_b))
+    numeric = " + ".join(
+        f"{fmt_latex(a, sig=sig)}\\times{fmt_latex(b, sig=sig)}" for a, b in zip(values_a, values_b))
+    return symbolic, numeric
+
+
+def _display_indices(indices: Sequence[int]) -> list[str]:
+    return [str(int(i) + 1) for i in indices]
+
+
+def subscript(name: str, *indices: int) -> str:
+    """LaTeX symbol with 1-based subscripts from 0-based indices.
+
+    >>> subscript("i", 0, 0), subscript("w", 1, 0, 2), subscript("i", 0, 11), subscript("b", 0)
+    ('i_{11}', 'w_{213}', 'i_{1,12}', 'b_{1}')
+
+    Indices are joined without a separator like the texts (``i_{11}``) unless one of
+    them is 10 or more, then with commas (``i_{1,12}``). No indices -> ``name``.
+    """
+    if not indices:
+        return name
+    shown = _display_indices(indices)
+    sep = "," if any(len(s) > 1 for s in shown) else ""
+    return f"{name}_{{{sep.join(shown)}}}"
+
+
+_SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def subscript_unicode(name: str, *indices: int) -> str:
+    """Plain-text symbol for hovers and captions: ``subscript_unicode("x", 0, 1) == "x₁₂"``.
+
+    Same index rule as :func:`subscript` (commas when an index is 10 or more: ``x₁,₁₂``).
+    """
+    if not indices:
+        return name
+    shown = _display_indices(indices)
+    sep = "," if any(len(s) > 1 for s in shown) else ""
+    return name + sep.join(s.translate(_SUBSCRIPT_DIGITS) for s in shown)
+
+
+_MARKDOWN_SPECIALS = frozenset(string.punctuation)
+
+
+def escape_markdown(text: object, max_len: int = 40) -> str:
+    """User text made safe to show inside Streamlit markdown (``st.error``, ``st.warning``, ...).
+
+    Control and format characters are removed (newlines and tabs become spaces), text
+    longer than ``max_len`` characters is cut with ``…``, and every ASCII punctuation
+    character is backslash-escaped, so ``<b>x</b>``, ``**``, ``$x$``, ``:red[x]`` and
+    links show literally instead of being interpreted.
+
+    >>> escape_markdown("<b>x</b>")
+    '\\\\<b\\\\>x\\\\<\\\\/b\\\\>'
+    """
+    raw = str(text)
+    # Only the first part can be shown; don't walk a megabyte of input.
+    raw = raw[: max_len * 4 + 16]
+    kept = []
+    for ch in raw:
+        if ch in "\n\r\t":
+            kept.append(" ")
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn"):
+            continue
+        else:
+            kept.append(ch)
+    cleaned = "".join(kept)
+    if len(cleaned) > max_len or len(str(text)) > len(raw):
+        cleaned = cleaned[: max(max_len - 1, 0)] + "…"
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in cleaned)
