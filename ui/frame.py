@@ -33,15 +33,15 @@ class PageEntry:
 # The pages in navigation order (DESIGN.md "The capabilities"). A page is listed only once its
 # script exists, so the navigation never shows a placeholder.
 PAGES: tuple[PageEntry, ...] = (
-    PageEntry("home", "pages/home.py", ":material/home:", "start"),
-    PageEntry("padding", "pages/padding.py", ":material/grid_on:", "forward"),
-    PageEntry("conv_single", "pages/conv_single.py", ":material/filter_1:", "forward"),
-    PageEntry("conv_multi", "pages/conv_multi.py", ":material/layers:", "forward"),
-    PageEntry("pooling", "pages/pooling.py", ":material/compress:", "forward"),
-    PageEntry("conv_backward", "pages/conv_backward.py", ":material/undo:", "backward"),
-    PageEntry("dense", "pages/dense.py", ":material/hub:", "backward"),
-    PageEntry("autodiff", "pages/autodiff.py", ":material/account_tree:", "backward"),
-    PageEntry("training", "pages/training.py", ":material/model_training:", "backward"),
+    PageEntry("home", "app_pages/home.py", ":material/home:", "start"),
+    PageEntry("padding", "app_pages/padding.py", ":material/grid_on:", "forward"),
+    PageEntry("conv_single", "app_pages/conv_single.py", ":material/filter_1:", "forward"),
+    PageEntry("conv_multi", "app_pages/conv_multi.py", ":material/layers:", "forward"),
+    PageEntry("pooling", "app_pages/pooling.py", ":material/compress:", "forward"),
+    PageEntry("conv_backward", "app_pages/conv_backward.py", ":material/undo:", "backward"),
+    PageEntry("dense", "app_pages/dense.py", ":material/hub:", "backward"),
+    PageEntry("autodiff", "app_pages/autodiff.py", ":material/account_tree:", "backward"),
+    PageEntry("training", "app_pages/training.py", ":material/model_training:", "backward"),
 )
 
 

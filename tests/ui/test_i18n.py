@@ -29,7 +29,7 @@ def test_same_keys_and_placeholders_in_both_languages(path):
 
 
 def test_every_literal_key_in_the_code_has_a_string():
-    sources = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
+    sources = [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
     missing = []
     for source in sources:
         for key in KEY_CALL.findall(source.read_text(encoding="utf-8")):
