@@ -1,0 +1,57 @@
+"""The frame (language, navigation, sidebar) and the home page, through the real app.py."""
+
+import pytest
+
+from ui.frame import available_pages
+from ui.i18n import translate
+
+from .conftest import all_text, no_exception, open_page
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_home_in_both_languages(lang):
+    at = open_page("home", lang)
+    no_exception(at)
+    assert at.title[0].value == translate(lang, "home.title")
+    text = all_text(at)
+    for stage in ("input", "conv", "pool", "fc", "softmax"):
+        assert translate(lang, f"home.stage_{stage}") in text
+    # every available page is linked from the map or the list, with its translated title
+    links = [el.proto.label for el in at.get("page_link")]
+    for entry in available_pages():
+        if entry.key != "home":
+            assert translate(lang, f"nav.{entry.key}") in links
+
+
+def test_language_comes_from_the_url_and_is_written_back():
+    at = open_page("home", "zh")
+    assert at.session_state["lang"] == "zh"
+    assert at.query_params["lang"] == ["zh"] or at.query_params["lang"] == "zh"
+
+
+def test_tampered_language_gets_a_message_and_english():
+    at = open_page("home", "<img src=x onerror=alert(1)>")
+    no_exception(at)
+    assert at.session_state["lang"] == "en"
+    assert len(at.warning) == 1
+    assert "not available" in at.warning[0].value
+    assert at.title[0].value == translate("en", "home.title")
+
+
+def test_browser_locale_decides_without_lang_parameter():
+    from streamlit.testing.v1 import AppTest
+
+    from .conftest import APP
+
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.context["locale"] = "zh-CN"
+    at.run()
+    no_exception(at)
+    assert at.session_state["lang"] == "zh"
+
+
+def test_switching_language_retranslates_the_page():
+    at = open_page("home", "en")
+    at.radio(key="lang").set_value("zh").run()
+    no_exception(at)
+    assert at.title[0].value == translate("zh", "home.title")
