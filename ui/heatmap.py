@@ -1,0 +1,384 @@
+"""Matrix heatmaps (Plotly figures). Pure: every function returns a ``go.Figure``.
+
+Conventions (DESIGN.md): row 0 at the top, square cells, integer ticks labelled 1-based
+like the texts, the value printed in every cell (compact, :func:`ui.latex.fmt`), a
+diverging scale centred at 0 for signed data and a sequential one otherwise, overlays
+as layout shapes (window, outlined cells) and annotations (routes), hover showing the
+symbol with 1-based subscripts and the value (``x₁₂ = 0.5``).
+
+Indices given to these functions are 0-based array indices: ``highlight=(r0, c0, r1, c1)``
+is inclusive; ``cells=[(r, c), ...]``; ``route=[((r_from, c_from), (r_to, c_to)), ...]``.
+
+Titles and labels come from the caller, already translated; the axis titles default to
+``t("figure.row")`` / ``t("figure.col")`` (or, with ``lang=``, that language's strings).
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ui.i18n import t, translate
+from ui.latex import fmt, subscript_unicode
+
+__all__ = [
+    "SIGNED_SCALE",
+    "UNSIGNED_SCALE",
+    "matrix_heatmap",
+    "channels_heatmap",
+    "window_animation",
+    "window_shape",
+]
+
+SIGNED_SCALE = "RdBu_r"
+UNSIGNED_SCALE = "Blues"
+HIGHLIGHT_COLOR = "#ff7f0e"
+CELL_COLOR = "#2ca02c"
+ROUTE_COLOR = "#d62728"
+MASK_FILL = "rgba(120,120,120,0.35)"
+#: Beyond this many rows or columns the numbers are not printed in the cells.
+TEXT_LIMIT = 16
+
+Window = tuple[int, int, int, int]
+Cell = tuple[int, int]
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _matrix(M: np.ndarray | Sequence) -> np.ndarray:
+    a = np.asarray(M, dtype=float)
+    if a.ndim == 1:
+        a = a.reshape(1, -1)
+    if a.ndim != 2:
+        raise ValueError(f"expected a matrix (2-D), got an array of shape {a.shape}")
+    return a
+
+
+def _z(a: np.ndarray) -> list[list[float | None]]:
+    """z for Plotly: non-finite cells become gaps (JSON has no inf/NaN)."""
+    return [[float(v) if np.isfinite(v) else None for v in row] for row in a]
+
+
+def _texts(a: np.ndarray) -> list[list[str]]:
+    return [[fmt(v) for v in row] for row in a]
+
+
+def _names(symbol: str, shape: tuple[int, int], prefix: Sequence[int] = ()) -> list[list[str]]:
+    return [[subscript_unicode(symbol, *prefix, r, c) for c in range(shape[1])] for r in range(shape[0])]
+
+
+def _is_signed(arrays: Sequence[np.ndarray], signed: bool | None) -> bool:
+    if signed is not None:
+        return bool(signed)
+    return any(bool(np.any(a[np.isfinite(a)] < 0)) for a in arrays)
+
+
+def _colour_range(arrays: Sequence[np.ndarray], signed: bool) -> tuple[float, float]:
+    finite = np.concatenate([a[np.isfinite(a)].ravel() for a in arrays]) if arrays else np.zeros(0)
+    if finite.size == 0:
+        return (-1.0, 1.0) if signed else (0.0, 1.0)
+    lo, hi = float(finite.min()), float(finite.max())
+    if signed:
+        m = max(abs(lo), abs(hi)) or 1.0
+        return -m, m
+    lo = min(lo, 0.0)
+    return lo, (hi if hi > lo else lo + 1.0)
+
+
+def _text_font_size(shape: tuple[int, int]) -> int:
+    n = max(shape)
+    return 14 if n <= 6 else 12 if n <= 9 else 10
+
+
+def window_shape(window: Window, *, color: str = HIGHLIGHT_COLOR, width: int = 3,
+                 xref: str = "x", yref: str = "y") -> dict:
+    """Layout shape outlining an inclusive window (r0, c0, r1, c1)."""
+    r0, c0, r1, c1 = (int(v) for v in window)
+    return dict(type="rect", xref=xref, yref=yref, x0=c0 - 0.5, x1=c1 + 0.5, y0=r0 - 0.5, y1=r1 + 0.5,
+                line=dict(color=color, width=width), fillcolor="rgba(0,0,0,0)", layer="above")
+
+
+def _cell_shapes(cells: Sequence[Cell], *, color: str, xref: str = "x", yref: str = "y") -> list[dict]:
+    return [window_shape((r, c, r, c), color=color, width=2, xref=xref, yref=yref) for r, c in cells]
+
+
+def _mask_shapes(mask: np.ndarray | None, *, xref: str = "x", yref: str = "y") -> list[dict]:
+    if mask is None:
+        return []
+    shapes = []
+    for r, c in zip(*np.nonzero(np.asarray(mask, dtype=bool))):
+        shapes.append(dict(type="rect", xref=xref, yref=yref, x0=c - 0.5, x1=c + 0.5, y0=r - 0.5, y1=r + 0.5,
+                           line=dict(color="rgba(90,90,90,0.8)", width=1, dash="dot"),
+                           fillcolor=MASK_FILL, layer="above"))
+    return shapes
+
+
+def _route_annotations(route: Sequence[tuple[Cell, Cell]], *, xref: str = "x", yref: str = "y") -> list[dict]:
+    notes = []
+    for (rf, cf), (rt, ct) in route:
+        if (rf, cf) == (rt, ct):  # a mark, not an arrow
+            notes.append(dict(x=ct, y=rt, xref=xref, yref=yref, text="●", showarrow=False,
+                              font=dict(color=ROUTE_COLOR, size=18), opacity=0.6))
+        else:
+            notes.append(dict(x=ct, y=rt, ax=cf, ay=rf, xref=xref, yref=yref, axref=xref, ayref=yref,
+                              text="", showarrow=True, arrowhead=3, arrowsize=1.2, arrowwidth=2,
+                              arrowcolor=ROUTE_COLOR, standoff=6, startstandoff=6))
+    return notes
+
+
+def _axes(fig: go.Figure, shape: tuple[int, int], *, row_labels, col_labels, row_title, col_title,
+          row: int | None = None, col: int | None = None, anchor: str = "x") -> None:
+    h, w = shape
+    xticks = dict(tickmode="array", tickvals=list(range(w)),
+                  ticktext=[str(v) for v in (col_labels if col_labels is not None else range(1, w + 1))],
+                  range=[-0.5, w - 0.5], showgrid=False, zeroline=False, side="top", constrain="domain")
+    yticks = dict(tickmode="array", tickvals=list(range(h)),
+                  ticktext=[str(v) for v in (row_labels if row_labels is not None else range(1, h + 1))],
+                  range=[h - 0.5, -0.5], autorange="reversed", showgrid=False, zeroline=False,
+                  scaleanchor=anchor, scaleratio=1, constrain="domain")
+    if row is None:
+        fig.update_xaxes(title_text=col_title, **xticks)
+        fig.update_yaxes(title_text=row_title, **yticks)
+    else:
+        fig.update_xaxes(title_text=col_title, row=row, col=col, **xticks)
+        fig.update_yaxes(title_text=row_title, row=row, col=col, **yticks)
+
+
+def _tr(lang: str | None, key: str, **params) -> str:
+    """``t`` in the session's language, or ``translate`` in ``lang`` when given (tests, exports)."""
+    return translate(lang, key, **params) if lang else t(key, **params)
+
+
+def _default_height(h: int, w: int, panels: int = 1) -> int:
+    cell = 44 if max(h, w) <= 6 else 32 if max(h, w) <= 12 else 22
+    per_panel_width = 680 / panels
+    cell = min(cell, per_panel_width / max(w, 1))
+    return int(min(max(cell * h + 110, 220), 560))
+
+
+# --------------------------------------------------------------------------- figures
+
+def matrix_heatmap(
+    M: np.ndarray | Sequence,
+    *,
+    title: str,
+    symbol: str = "x",
+    highlight: Window | None = None,
+    route: Sequence[tuple[Cell, Cell]] | None = None,
+    cells: Sequence[Cell] | None = None,
+    signed: bool | None = None,
+    zmid: float = 0,
+    row_labels: Sequence | None = None,
+    col_labels: Sequence | None = None,
+    height: int | None = None,
+    hover_names: Sequence[Sequence[str]] | None = None,
+    mask: np.ndarray | None = None,
+    mask_label: str | None = None,
+    row_title: str | None = None,
+    col_title: str | None = None,
+    showscale: bool = True,
+    lang: str | None = None,
+) -> go.Figure:
+    """One matrix as a heatmap with its values printed.
+
+    Parameters
+    ----------
+    M : array, shape (H, W)
+        Values. Non-finite cells (e.g. ``-inf`` padding in max-pooling) are left blank and
+        labelled with their text (``-inf``).
+    title : str
+        Figure title (translated by the caller).
+    symbol : str
+        Hover name stem: cell (r, c) hovers as ``symbol`` + 1-based subscripts, e.g. ``x₁₂ = 0.5``.
+    highlight : (r0, c0, r1, c1), inclusive, optional
+        A window outlined (e.g. under the kernel).
+    route : list of ((r_from, c_from), (r_to, c_to)), optional
+        Arrows inside the matrix; a pair with from == to is drawn as a dot (a mark).
+    cells : list of (r, c), optional
+        Cells outlined (e.g. the winners of max-pooling).
+    signed : bool, optional
+        Diverging scale (``RdBu_r``, centred at ``zmid``) if True, sequential (``Blues``)
+        if False; by default diverging iff any value is negative.
+    row_labels, col_labels : sequences, optional
+        Tick labels; default 1..H and 1..W.
+    hover_names : (H, W) strings, optional
+        Hover names replacing the ``symbol`` subscripts.
+    mask : bool array (H, W), optional
+        Cells drawn greyed and dotted (e.g. zero padding); ``mask_label`` replaces their text.
+    row_title, col_title : str, optional
+        Axis titles; default ``t("figure.row")`` and ``t("figure.col")``.
+    """
+    a = _matrix(M)
+    h, w = a.shape
+    is_signed = _is_signed([a], signed)
+    zmin, zmax = _colour_range([a], is_signed)
+    texts = _texts(a)
+    if mask is not None and mask_label is not None:
+        m = np.asarray(mask, dtype=bool)
+        texts = [[mask_label if m[r, c] else texts[r][c] for c in range(w)] for r in range(h)]
+    names = [list(row) for row in hover_names] if hover_names is not None else _names(symbol, (h, w))
+    show_text = max(h, w) <= TEXT_LIMIT
+    trace = go.Heatmap(
+        z=_z(a), x=list(range(w)), y=list(range(h)),
+        text=texts, customdata=names,
+        texttemplate="%{text}" if show_text else None,
+        textfont=dict(size=_text_font_size((h, w))),
+        hovertemplate="%{customdata} = %{text}<extra></extra>",
+        colorscale=SIGNED_SCALE if is_signed else UNSIGNED_SCALE,
+        zmin=zmin, zmax=zmax, zmid=zmid if is_signed else None,
+        xgap=1, ygap=1, showscale=showscale,
+        colorbar=dict(thickness=12, len=0.8),
+    )
+    fig = go.Figure(trace)
+    _axes(fig, (h, w), row_labels=row_labels, col_labels=col_labels,
+          row_title=_tr(lang, "figure.row") if row_title is None else row_title,
+          col_title=_tr(lang, "figure.col") if col_title is None else col_title)
+    shapes = _mask_shapes(mask)
+    if cells:
+        shapes += _cell_shapes(cells, color=CELL_COLOR)
+    if highlight is not None:
+        shapes.append(window_shape(highlight))
+    fig.update_layout(
+        title=dict(text=title, x=0.5, xanchor="center", y=0.98, yanchor="top"),
+        shapes=shapes,
+        annotations=_route_annotations(route or ()),
+        height=height or _default_height(h, w),
+        margin=dict(l=50, r=20, t=80, b=20),
+        plot_bgcolor="rgba(0,0,0,0)",
+    )
+    return fig
+
+
+def channels_heatmap(
+    T: np.ndarray | Sequence,
+    *,
+    titles: Sequence[str],
+    symbol: str = "x",
+    title: str | None = None,
+    highlight: Window | None = None,
+    cells: Sequence[Cell] | None = None,
+    signed: bool | None = None,
+    zmid: float = 0,
+    height: int | None = None,
+    mask: np.ndarray | None = None,
+    mask_label: str | None = None,
+    row_title: str | None = None,
+    col_title: str | None = None,
+    lang: str | None = None,
+) -> go.Figure:
+    """A C×H×W tensor as C side-by-side heatmaps sharing one colour scale.
+
+    Hover names carry the channel as the first subscript (``x₂₁₃`` = channel 2, row 1,
+    column 3, 1-based). ``highlight``, ``cells`` and ``mask`` (H, W) apply to every channel
+    (the kernel's window covers the same place in all input channels). ``titles`` has one
+    (translated) title per channel; ``title`` is the figure title.
+    """
+    a = np.asarray(T, dtype=float)
+    if a.ndim == 2:
+        a = a[None]
+    if a.ndim != 3:
+        raise ValueError(f"expected a C×H×W tensor, got an array of shape {a.shape}")
+    c_count, h, w = a.shape
+    if len(titles) != c_count:
+        raise ValueError(f"need one title per channel: {c_count} channels, {len(titles)} titles")
+    is_signed = _is_signed(list(a), signed)
+    zmin, zmax = _colour_range(list(a), is_signed)
+    fig = make_subplots(rows=1, cols=c_count, subplot_titles=list(titles),
+                        horizontal_spacing=min(0.08, 0.4 / max(c_count, 1)))
+    show_text = max(h, w) <= TEXT_LIMIT
+    m = np.asarray(mask, dtype=bool) if mask is not None else None
+    shapes: list[dict] = []
+    for ch in range(c_count):
+        texts = _texts(a[ch])
+        if m is not None and mask_label is not None:
+            texts = [[mask_label if m[r, c] else texts[r][c] for c in range(w)] for r in range(h)]
+        fig.add_trace(go.Heatmap(
+            z=_z(a[ch]), x=list(range(w)), y=list(range(h)), text=texts,
+            customdata=_names(symbol, (h, w), prefix=(ch,)),
+            texttemplate="%{text}" if show_text else None,
+            textfont=dict(size=_text_font_size((h, w)) - (2 if c_count > 2 else 0)),
+            hovertemplate="%{customdata} = %{text}<extra></extra>",
+            coloraxis="coloraxis", xgap=1, ygap=1,
+        ), row=1, col=ch + 1)
+        suffix = "" if ch == 0 else str(ch + 1)
+        xref, yref = f"x{suffix}", f"y{suffix}"
+        _axes(fig, (h, w), row_labels=None, col_labels=None,
+              row_title=(_tr(lang, "figure.row") if row_title is None else row_title) if ch == 0 else None,
+              col_title=_tr(lang, "figure.col") if col_title is None else col_title,
+              row=1, col=ch + 1, anchor=xref)
+        shapes += _mask_shapes(m, xref=xref, yref=yref)
+        if cells:
+            shapes += _cell_shapes(cells, color=CELL_COLOR, xref=xref, yref=yref)
+        if highlight is not None:
+            shapes.append(window_shape(highlight, xref=xref, yref=yref))
+    fig.update_layout(
+        coloraxis=dict(colorscale=SIGNED_SCALE if is_signed else UNSIGNED_SCALE, cmin=zmin, cmax=zmax,
+                       cmid=zmid if is_signed else None, colorbar=dict(thickness=12, len=0.8)),
+        shapes=shapes,
+        height=height or _default_height(h, w, panels=c_count),
+        margin=dict(l=50, r=20, t=100 if title else 80, b=20),
+        plot_bgcolor="rgba(0,0,0,0)",
+    )
+    if title:
+        fig.update_layout(title=dict(text=title, x=0.5, xanchor="center"))
+    return fig
+
+
+def window_animation(
+    M: np.ndarray | Sequence,
+    windows: Sequence[Window],
+    *,
+    title: str,
+    symbol: str = "x",
+    frame_labels: Sequence[str],
+    padded_mask: np.ndarray | None = None,
+    mask_label: str | None = None,
+    signed: bool | None = None,
+    height: int | None = None,
+    frame_ms: int = 700,
+    active: int = 0,
+    lang: str | None = None,
+) -> go.Figure:
+    """A heatmap whose highlighted window steps through ``windows`` in the browser.
+
+    One Plotly frame per window (frame ``k`` is named ``str(k)`` and moves the window
+    shape); a play/pause button and a slider labelled ``frame_labels[k]`` step through
+    them without a server round trip. ``padded_mask`` greys the padding cells.
+    ``active`` is the window shown first (and the slider's position).
+    """
+    if len(windows) == 0:
+        raise ValueError("window_animation needs at least one window")
+    if len(frame_labels) != len(windows):
+        raise ValueError(f"need one label per window: {len(windows)} windows, {len(frame_labels)} labels")
+    active = int(min(max(active, 0), len(windows) - 1))
+    fig = matrix_heatmap(M, title=title, symbol=symbol, highlight=windows[active], signed=signed,
+                         height=height, mask=padded_mask, mask_label=mask_label, lang=lang)
+    base = list(_mask_shapes(padded_mask))
+    fig.frames = [go.Frame(name=str(k), layout=dict(shapes=base + [window_shape(win)]))
+                  for k, win in enumerate(windows)]
+    step_args = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
+    fig.update_layout(
+        updatemenus=[dict(
+            type="buttons", direction="left", showactive=False,
+            x=0.0, y=-0.02, xanchor="left", yanchor="top", pad=dict(t=4, r=8),
+            buttons=[
+                dict(label=_tr(lang, "figure.play"), method="animate",
+                     args=[None, {"frame": {"duration": frame_ms, "redraw": True}, "fromcurrent": True,
+                                  "transition": {"duration": 0}, "mode": "immediate"}]),
+                dict(label=_tr(lang, "figure.pause"), method="animate",
+                     args=[[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate",
+                                    "transition": {"duration": 0}}]),
+            ],
+        )],
+        sliders=[dict(
+            active=active, x=0.22, len=0.78, y=-0.02, yanchor="top", pad=dict(t=4, b=4),
+            currentvalue=dict(prefix=_tr(lang, "figure.step"), visible=True, xanchor="left"),
+            steps=[dict(label=str(label), method="animate", args=[[str(k)], step_args])
+                   for k, label in enumerate(frame_labels)],
+        )],
+    )
+    fig.update_layout(height=(fig.layout.height or 300) + 90, margin=dict(b=100))
+    return fig

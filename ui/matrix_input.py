@@ -1,0 +1,231 @@
+"""Matrices typed as text: a strict parser (never evaluates anything) and its widget.
+
+Accepted text: rows separated by newlines or ``;``, numbers by spaces and/or commas::
+
+    1, 0, -1
+    0.5 1e-3 +2
+
+Full-width digits, commas and spaces (``１，２``) and the minus sign ``−`` (U+2212) are
+normalised first (Unicode NFKC). Brackets (``[[1,2],[3,4]]``) are stripped as a
+convenience — the text is matched against a number pattern token by token, never
+evaluated. Everything else (letters, ``nan``, ``inf``, ``1e309``, ``1_000``, ``0x1f``,
+``__import__('os')``, ``<script>``) is refused with a :class:`ParseError` whose ``code``
+and ``params`` are translated by :func:`ui.i18n.explain_error` (``errors.<code>``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from cnn_core.errors import CoreValueError
+from ui.latex import escape_markdown
+
+__all__ = [
+    "MAX_CHARS",
+    "ParseError",
+    "ParseResult",
+    "parse_matrix",
+    "parse_number",
+    "format_matrix",
+    "format_number",
+    "matrix_editor",
+]
+
+#: Longest text accepted (a 12×12 matrix of 8-character numbers is ~1300 characters).
+MAX_CHARS = 2000
+#: Longest offending token shown back to the user.
+TOKEN_SHOWN = 20
+
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+_NON_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
+_ROW_SPLIT = re.compile(r"[\n;]")
+_CELL_SPLIT = re.compile(r"[,\s]+")
+_BRACKET_ROW_BREAK = re.compile(r"\]\s*,?\s*\[")
+# Minus-like characters NFKC leaves alone.
+_MINUS = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2012": "-", "\ufe63": "-", "\uff0d": "-"})
+
+
+class ParseError(CoreValueError):
+    """Why a text is not a matrix: ``code`` (``errors.<code>``) and ``params`` (1-based rows/cols).
+
+    ``params["token"]``, where present, is already markdown-escaped and truncated, so
+    the translated sentence can go straight into ``st.error``.
+    """
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    """Outcome of :func:`parse_matrix`: exactly one of ``matrix`` and ``error`` is set."""
+
+    matrix: np.ndarray | None
+    error: ParseError | None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def _fail(code: str, message: str, **params: object) -> ParseResult:
+    return ParseResult(None, ParseError(code, message, **params))
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).translate(_MINUS)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_number(token: str) -> float | None:
+    """A single token as a finite float, or ``None`` (no eval; ``1_000``/hex/``nan`` refused).
+
+    >>> parse_number("-0.5"), parse_number("1e-3"), parse_number("+2"), parse_number("1_000")
+    (-0.5, 0.001, 2.0, None)
+    """
+    token = _normalise(token).strip()
+    if len(token) > 100 or not _NUMBER.fullmatch(token):
+        return None
+    value = float(token)
+    return value if math.isfinite(value) else None
+
+
+def parse_matrix(text: str, *, max_rows: int = 12, max_cols: int = 12) -> ParseResult:
+    """Parse a typed matrix. Pure; never evaluates the text.
+
+    Parameters
+    ----------
+    text : str
+        Rows by newline or ``;``, numbers by spaces and/or commas.
+    max_rows, max_cols : int
+        Size cap; a larger matrix is refused with ``too_large``.
+
+    Returns
+    -------
+    ParseResult
+        ``matrix`` float64 of shape (rows, cols), or ``error`` with one of the codes
+        ``matrix_too_many_chars`` (``length``, ``max_chars``), ``matrix_empty``,
+        ``matrix_not_a_number`` (``row``, ``col``, ``token``), ``matrix_not_finite``
+        (``row``, ``col``, ``token``), ``matrix_ragged`` (``row``, ``got``, ``expected``),
+        ``matrix_too_large`` (``rows``, ``cols``, ``max_rows``, ``max_cols``).
+
+    >>> parse_matrix("1, 2\\n3 −4").matrix.tolist()
+    [[1.0, 2.0], [3.0, -4.0]]
+    >>> parse_matrix("1 2\\n3").error.code
+    'matrix_ragged'
+    """
+    if not isinstance(text, str):
+        return _fail("matrix_empty", "no text")
+    if len(text) > MAX_CHARS:
+        return _fail("matrix_too_many_chars", f"{len(text)} characters, at most {MAX_CHARS}",
+                     length=len(text), max_chars=MAX_CHARS)
+    text = _normalise(text)
+    if "[" in text or "]" in text:
+        text = _BRACKET_ROW_BREAK.sub(";", text).replace("[", " ").replace("]", " ")
+    rows: list[list[str]] = []
+    for line in _ROW_SPLIT.split(text):
+        cells = [c for c in _CELL_SPLIT.split(line.strip()) if c]
+        if cells:
+            rows.append(cells)
+    if not rows:
+        return _fail("matrix_empty", "no numbers in the text")
+
+    values: list[list[float]] = []
+    for r, cells in enumerate(rows):
+        row_values = []
+        for c, token in enumerate(cells):
+            shown = escape_markdown(token, TOKEN_SHOWN)
+            if _NUMBER.fullmatch(token):
+                value = float(token)
+                if not math.isfinite(value):  # 1e309 overflows to inf
+                    return _fail("matrix_not_finite", f"row {r + 1}, column {c + 1}: {token[:TOKEN_SHOWN]!r} overflows",
+                                 row=r + 1, col=c + 1, token=shown)
+            elif _NON_FINITE.fullmatch(token):
+                return _fail("matrix_not_finite", f"row {r + 1}, column {c + 1}: {token[:TOKEN_SHOWN]!r} is not finite",
+                             row=r + 1, col=c + 1, token=shown)
+            else:
+                return _fail("matrix_not_a_number", f"row {r + 1}, column {c + 1}: {token[:TOKEN_SHOWN]!r} is not a number",
+                             row=r + 1, col=c + 1, token=shown)
+            row_values.append(value)
+        values.append(row_values)
+
+    expected = len(values[0])
+    for r, row_values in enumerate(values):
+        if len(row_values) != expected:
+            return _fail("matrix_ragged", f"row {r + 1} has {len(row_values)} numbers, row 1 has {expected}",
+                         row=r + 1, got=len(row_values), expected=expected)
+    if len(values) > max_rows or expected > max_cols:
+        return _fail("matrix_too_large", f"{len(values)}x{expected} is larger than {max_rows}x{max_cols}",
+                     rows=len(values), cols=expected, max_rows=max_rows, max_cols=max_cols)
+    return ParseResult(np.array(values, dtype=np.float64), None)
+
+
+def format_number(x: float) -> str:
+    """Shortest text that parses back to exactly ``x``: ``1``, ``-0.5``, ``1e-05``."""
+    x = float(x)
+    if x == 0:
+        return "0"
+    if x.is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return repr(x)
+
+
+def format_matrix(M: np.ndarray | Sequence, *, row_sep: str = "\n", col_sep: str = ", ") -> str:
+    """The inverse of :func:`parse_matrix`: ``[[1, 0.5], [0, -1]]`` -> ``"1, 0.5\\n0, -1"``.
+
+    Numbers are written exactly (shortest round-trip form), so parsing the text gives the
+    same matrix back. A 1-D array is one row.
+    """
+    a = np.asarray(M, dtype=float)
+    if a.ndim == 1:
+        a = a.reshape(1, -1)
+    if a.ndim != 2:
+        raise ValueError(f"expected a matrix (2-D), got an array of shape {a.shape}")
+    return row_sep.join(col_sep.join(format_number(v) for v in row) for row in a)
+
+
+def matrix_editor(
+    label: str,
+    *,
+    key: str,
+    default: np.ndarray | Sequence,
+    max_rows: int = 12,
+    max_cols: int = 12,
+    help: str | None = None,
+    shape: tuple[int, int] | None = None,
+    height: int | None = None,
+) -> np.ndarray | None:
+    """A text area holding a matrix (one row per line); returns the parsed matrix or ``None``.
+
+    The text lives in ``st.session_state[key]`` (so :mod:`ui.url_state` can pre-fill it);
+    if absent it starts as ``format_matrix(default)``. On bad text a translated
+    ``st.error`` appears right under the widget and ``None`` is returned — the caller
+    skips what depends on the matrix and the rest of the page keeps working.
+    ``shape=(rows, cols)`` additionally requires that exact size.
+    ``label`` is already translated by the caller; the default ``help`` states the format and cap.
+    """
+    import streamlit as st
+
+    from ui.i18n import explain_error, t
+
+    if key not in st.session_state:
+        st.session_state[key] = format_matrix(default)
+    if help is None:
+        help = t("input.matrix_help", max_rows=max_rows, max_cols=max_cols)
+    if height is None:
+        lines = str(st.session_state[key]).count("\n") + 1
+        height = int(min(max(68, 24 * lines + 20), 320))
+    text = st.text_area(label, key=key, help=help, height=height)
+    result = parse_matrix(text or "", max_rows=max_rows, max_cols=max_cols)
+    if result.error is not None:
+        st.error(explain_error(result.error))
+        return None
+    matrix = result.matrix
+    if shape is not None and tuple(matrix.shape) != tuple(shape):
+        st.error(t("errors.matrix_wrong_shape", rows=shape[0], cols=shape[1],
+                   got_rows=matrix.shape[0], got_cols=matrix.shape[1]))
+        return None
+    return matrix
