@@ -214,6 +214,31 @@ def pool2d_backward(dy: np.ndarray, x: np.ndarray, kernel: IntPair, stride: IntP
     return dxp[..., pad.top: pad.top + x.shape[2], pad.left: pad.left + x.shape[3]]
 
 
+def max_pool_winners(x: np.ndarray, kernel: IntPair, stride: IntPair | None = None,
+                     padding: IntPair = 0) -> np.ndarray:
+    """Where every max-pooling window's winner sits (the forward "route" of the gradient).
+
+    Parameters
+    ----------
+    x : np.ndarray, shape (N, C, H, W)
+    kernel, stride, padding
+        As in :func:`pool2d`.
+
+    Returns
+    -------
+    winners : np.ndarray of int64, shape (N, C, OH, OW, 2)
+        (row, col) in INPUT coordinates of the first maximum (row-major) of each window;
+        ``pool2d_backward`` sends dy[n, c, oh, ow] to exactly that cell.
+    """
+    x = _check_x(x)
+    geo = pool_geometry(x.shape[2:], kernel, stride, padding, "max")
+    (kh, kw), (sh, sw), (oh, ow), pad = geo.kernel, geo.stride, geo.out_hw, geo.padding
+    arg = _max_and_argmax(_pad(x, pad, "max"), geo)[1]
+    rows = (np.arange(oh) * sh)[:, None] + arg // kw - pad.top
+    cols = (np.arange(ow) * sw)[None, :] + arg % kw - pad.left
+    return np.stack([rows, cols], axis=-1).astype(np.int64)
+
+
 # --- loop references --------------------------------------------------------------------------
 
 def pool2d_naive(x: np.ndarray, kernel: IntPair, stride: IntPair | None = None,

@@ -13,6 +13,7 @@ from cnn_core.pool import (
     pool2d_backward_trace,
     pool2d_naive,
     pool2d_trace,
+    max_pool_winners,
     pool_geometry,
 )
 from cnn_core.worked_examples import POOL_ROUTE
@@ -213,3 +214,23 @@ def test_bad_arrays_raise():
     with pytest.raises(CoreValueError) as info:
         pool2d_backward_trace(np.zeros((3, 3)), np.zeros((4, 4)), 2)
     assert info.value.code == "bad_shape" and "(2, 2)" in str(info.value)
+
+
+@pytest.mark.parametrize("shape,kernel,stride,padding", CONFIGS[-3:] + CONFIGS[:10])
+def test_max_pool_winners_match_trace_and_route(shape, kernel, stride, padding):
+    rng = np.random.default_rng(9)
+    x = rng.integers(0, 3, size=shape).astype(float)            # ties included
+    winners = max_pool_winners(x, kernel, stride, padding)
+    y = pool2d(x, kernel, stride, padding)
+    assert winners.shape == y.shape + (2,)
+    for n in range(shape[0]):
+        trace = pool2d_trace(x[n], kernel, stride, padding)
+        for win in trace.windows:
+            assert tuple(winners[n, win.channel, win.out_row, win.out_col]) == win.winner
+    # routing dy through the winners reproduces the backward pass
+    dy = rng.normal(size=y.shape)
+    routed = np.zeros_like(x)
+    for idx in np.ndindex(y.shape):
+        r, c = winners[idx]
+        routed[idx[0], idx[1], r, c] += dy[idx]
+    np.testing.assert_allclose(routed, pool2d_backward(dy, x, kernel, stride, padding))
