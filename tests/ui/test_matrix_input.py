@@ -1,0 +1,202 @@
+"""The matrix text parser (never evaluates) and the matrix_editor widget."""
+
+import builtins
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui.i18n import LANGUAGES, catalog, explain_error
+from ui.matrix_input import MAX_CHARS, ParseError, format_matrix, parse_matrix, parse_number
+
+CODES = ["matrix_empty", "matrix_not_a_number", "matrix_ragged", "matrix_not_finite", "matrix_too_large",
+         "matrix_too_many_chars", "matrix_wrong_shape"]
+
+
+def ok(text, **kw):
+    result = parse_matrix(text, **kw)
+    assert result.error is None, result.error
+    assert result.matrix.dtype == np.float64
+    return result.matrix
+
+
+def err(text, **kw):
+    result = parse_matrix(text, **kw)
+    assert result.matrix is None
+    assert isinstance(result.error, ParseError) and isinstance(result.error, ValueError)
+    return result.error
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("1 2\n3 4", [[1, 2], [3, 4]]),
+    ("1, 2; 3, 4", [[1, 2], [3, 4]]),
+    ("1,2\r\n3,4\n\n", [[1, 2], [3, 4]]),
+    ("  -0.5  1e-3  +2 ", [[-0.5, 0.001, 2]]),
+    (".5 5. 1E2", [[0.5, 5, 100]]),
+    ("１，２\n３，４", [[1, 2], [3, 4]]),           # full-width digits and commas
+    ("１　２；３　４", [[1, 2], [3, 4]]),           # full-width space and semicolon
+    ("\u22121 2", [[-1, 2]]),                        # U+2212 minus sign
+    ("－１ ２", [[-1, 2]]),                          # full-width hyphen-minus
+    ("[[1,2],[3,4]]", [[1, 2], [3, 4]]),
+    ("[1 2; 3 4]", [[1, 2], [3, 4]]),
+    ("[[1, 2],\n [3, 4]]", [[1, 2], [3, 4]]),
+    ("7", [[7]]),
+])
+def test_good_text(text, expected):
+    np.testing.assert_array_equal(ok(text), np.array(expected, dtype=float))
+
+
+@pytest.mark.parametrize("text, code", [
+    ("", "matrix_empty"), ("   \n\t ", "matrix_empty"), ("[[]]", "matrix_empty"), (";;", "matrix_empty"),
+    ("1 a", "matrix_not_a_number"), ("x", "matrix_not_a_number"), ("1_000", "matrix_not_a_number"),
+    ("0x1f", "matrix_not_a_number"), ("1/2", "matrix_not_a_number"), ("1..2", "matrix_not_a_number"),
+    ("٣", "matrix_not_a_number"),  # Arabic-Indic digit: float() would take it, we don't
+    ("(1, 2)", "matrix_not_a_number"), ("2j", "matrix_not_a_number"),
+    ("nan", "matrix_not_finite"), ("NaN 1", "matrix_not_finite"), ("inf", "matrix_not_finite"),
+    ("-inf", "matrix_not_finite"), ("+Infinity", "matrix_not_finite"), ("1e309", "matrix_not_finite"),
+    ("-1e309", "matrix_not_finite"), ("1 2\n3", "matrix_ragged"), ("1\n2 3", "matrix_ragged"),
+])
+def test_bad_text(text, code):
+    assert err(text).code == code
+
+
+def test_positions_are_one_based():
+    e = err("1 2\n3 zz")
+    assert e.params == {"row": 2, "col": 2, "token": "zz"}
+    e = err("1 2 3\n4 5")
+    assert e.params == {"row": 2, "got": 2, "expected": 3}
+    e = err("1 2\n3 1e309")
+    assert (e.params["row"], e.params["col"], e.params["token"]) == (2, 2, "1e309")
+
+
+def test_size_caps():
+    assert ok("\n".join(["1 " * 12] * 12)).shape == (12, 12)
+    e = err("\n".join(["1"] * 13))
+    assert e.code == "matrix_too_large"
+    assert e.params == {"rows": 13, "cols": 1, "max_rows": 12, "max_cols": 12}
+    assert err("1 " * 13).params["cols"] == 13
+    assert err("1 2 3", max_cols=2).code == "matrix_too_large"
+    assert ok("1 2 3", max_cols=3).shape == (1, 3)
+
+
+def test_a_megabyte_is_refused_quickly():
+    e = err("1 " * 500_000)
+    assert e.code == "matrix_too_many_chars"
+    assert e.params == {"length": 1_000_000, "max_chars": MAX_CHARS}
+    assert err("x" * (MAX_CHARS + 1)).code == "matrix_too_many_chars"
+
+
+def test_code_is_never_executed(monkeypatch):
+    calls = []
+    real_import = builtins.__import__
+
+    def spy(name, *args, **kwargs):
+        calls.append(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", spy)
+    for text in ["__import__('os')", "__import__('os').system('touch /tmp/pwned')",
+                 "[[__import__('os').getcwd()]]", "exec('1')", "eval('2')", "lambda: 1"]:
+        e = err(text)
+        assert e.code == "matrix_not_a_number"
+    monkeypatch.setattr(builtins, "__import__", real_import)
+    assert "os" not in calls
+
+
+def test_html_comes_back_escaped():
+    e = err("<b>x</b>")
+    assert e.code == "matrix_not_a_number"
+    assert "<b>" not in e.params["token"] and e.params["token"] == r"\<b\>x\<\/b\>"
+    e = err("1 <script>alert(1)</script>")
+    assert (e.params["row"], e.params["col"]) == (1, 2)
+    assert "<script>" not in explain_error(e, "en")
+
+
+def test_long_tokens_are_truncated_in_the_message():
+    e = err("y" * 500)
+    assert e.params["token"] == "y" * 19 + "…"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_code_has_a_sentence(lang):
+    for code in CODES:
+        assert f"errors.{code}" in catalog(lang)
+    assert explain_error(err("1 2\n3"), lang) != explain_error(err("1 2\n3"), "zh" if lang == "en" else "en")
+    assert "2" in explain_error(err("1 2\n3"), lang)
+
+
+def test_parse_number():
+    assert parse_number(" -0.5 ") == -0.5
+    assert parse_number("\u22123") == -3
+    for bad in ["nan", "inf", "1e309", "1_0", "0x1", "", "1 2", "9" * 200]:
+        assert parse_number(bad) is None
+
+
+@pytest.mark.parametrize("M", [
+    [[1, 0.5], [0, -1]], [[0.1, 1 / 3, -2.5e-7]], [[1e20, -0.0]], np.arange(12.0).reshape(3, 4) / 7,
+])
+def test_format_matrix_round_trips(M):
+    text = format_matrix(M)
+    np.testing.assert_array_equal(ok(text), np.asarray(M, dtype=float))
+
+
+def test_format_matrix_is_compact():
+    assert format_matrix([[1.0, 0.5], [0.0, -1.0]]) == "1, 0.5\n0, -1"
+    assert format_matrix([1, 2]) == "1, 2"
+    assert format_matrix(np.array([[-0.0]])) == "0"
+
+
+# --------------------------------------------------------------------------- widget (AppTest)
+
+def _editor_app(shape=None):
+    import streamlit as st
+
+    from ui.matrix_input import matrix_editor
+
+    matrix = matrix_editor("Input", key="t.input", default=[[1, 0], [0, 1]], max_rows=4, max_cols=4,
+                           shape=shape)
+    st.session_state["result"] = None if matrix is None else matrix.tolist()
+    st.write("after")  # the rest of the page keeps working
+
+
+def test_matrix_editor_returns_the_default_then_the_typed_matrix():
+    at = AppTest.from_function(_editor_app).run()
+    assert not at.exception and not at.error
+    assert at.text_area(key="t.input").value == "1, 0\n0, 1"
+    assert at.session_state["result"] == [[1, 0], [0, 1]]
+    at.text_area(key="t.input").input("1 2\n3 −4").run()
+    assert not at.error
+    assert at.session_state["result"] == [[1, 2], [3, -4]]
+
+
+@pytest.mark.parametrize("text", ["1 a", "1 2\n3", "nan", "", "<b>x</b>", "__import__('os')", "1 " * 5])
+def test_matrix_editor_shows_an_error_for_bad_text(text):
+    at = AppTest.from_function(_editor_app).run()
+    at.text_area(key="t.input").input(text).run()
+    assert not at.exception
+    assert len(at.error) == 1
+    assert at.session_state["result"] is None
+    assert at.markdown[-1].value == "after"
+
+
+def test_matrix_editor_error_is_translated():
+    at = AppTest.from_function(_editor_app)
+    at.session_state["lang"] = "zh"
+    at.run()
+    at.text_area(key="t.input").input("1 2\n3").run()
+    assert "第 2 行" in at.error[0].value
+
+
+def test_matrix_editor_required_shape():
+    at = AppTest.from_function(_editor_app, kwargs={"shape": (2, 2)}).run()
+    assert not at.error
+    at.text_area(key="t.input").input("1 2 3").run()
+    assert len(at.error) == 1 and "2×2" in at.error[0].value and "1×3" in at.error[0].value
+    assert at.session_state["result"] is None
+
+
+def test_matrix_editor_starts_from_session_state():
+    at = AppTest.from_function(_editor_app)
+    at.session_state["t.input"] = "5 6"
+    at.run()
+    assert at.session_state["result"] == [[5, 6]]
