@@ -1,0 +1,143 @@
+"""Heatmap figures: orientation, printed values, colour scales, overlays, animation frames."""
+
+import json
+
+import numpy as np
+import pytest
+
+from ui.heatmap import SIGNED_SCALE, channels_heatmap, matrix_heatmap, window_animation
+from ui.i18n import translate
+
+M = np.array([[1.0, -0.5, 0.125], [0.0, 2.0, 1 / 3]])
+
+
+def test_z_orientation_text_and_axes():
+    fig = matrix_heatmap(M, title="Input", symbol="x", lang="en")
+    trace = fig.data[0]
+    assert np.array(trace.z).tolist() == M.tolist()  # z[0] is row 0 ...
+    assert fig.layout.yaxis.autorange == "reversed"  # ... drawn at the top
+    assert [list(row) for row in trace.text] == [["1", "-0.5", "0.125"], ["0", "2", "0.3333"]]
+    assert trace.texttemplate == "%{text}"
+    assert list(fig.layout.xaxis.ticktext) == ["1", "2", "3"]
+    assert list(fig.layout.yaxis.ticktext) == ["1", "2"]
+    assert list(fig.layout.xaxis.tickvals) == [0, 1, 2]
+    assert fig.layout.yaxis.scaleanchor == "x" and fig.layout.yaxis.scaleratio == 1
+    assert fig.layout.title.text == "Input"
+    assert fig.layout.xaxis.title.text == "column" and fig.layout.yaxis.title.text == "row"
+    json.dumps(fig.to_plotly_json(), default=str)  # serialisable
+
+
+def test_hover_shows_symbol_with_one_based_subscripts():
+    fig = matrix_heatmap(M, title="t", symbol="x", lang="en")
+    trace = fig.data[0]
+    assert "%{customdata}" in trace.hovertemplate and "%{text}" in trace.hovertemplate
+    assert trace.customdata[0][1] == "x₁₂"
+    assert trace.customdata[1][2] == "x₂₃"
+    named = matrix_heatmap([[1, 2]], title="t", hover_names=[["a", "b"]], lang="en")
+    assert list(named.data[0].customdata[0]) == ["a", "b"]
+
+
+def test_signed_data_uses_a_diverging_scale_centred_at_zero():
+    trace = matrix_heatmap(M, title="t", lang="en").data[0]
+    assert trace.zmid == 0
+    assert trace.zmin == -trace.zmax == -2
+    assert trace.colorscale == matrix_heatmap(M, title="t", signed=True, lang="en").data[0].colorscale
+    unsigned = matrix_heatmap(np.abs(M), title="t", lang="en").data[0]
+    assert unsigned.zmid is None and unsigned.zmin == 0
+    assert unsigned.colorscale != trace.colorscale
+    forced = matrix_heatmap(np.abs(M), title="t", signed=True, lang="en").data[0]
+    assert forced.zmid == 0
+
+
+def test_overlays_are_shapes_and_annotations():
+    fig = matrix_heatmap(M, title="t", highlight=(0, 1, 1, 2), cells=[(1, 1)],
+                         route=[((0, 0), (1, 1)), ((1, 0), (1, 0))], lang="en")
+    rects = [s for s in fig.layout.shapes if s.type == "rect"]
+    window = rects[-1]
+    assert (window.x0, window.x1, window.y0, window.y1) == (0.5, 2.5, -0.5, 1.5)
+    assert any((s.x0, s.x1, s.y0, s.y1) == (0.5, 1.5, 0.5, 1.5) for s in rects[:-1])
+    arrows = [a for a in fig.layout.annotations if a.showarrow]
+    marks = [a for a in fig.layout.annotations if not a.showarrow]
+    assert len(arrows) == 1 and (arrows[0].ax, arrows[0].ay, arrows[0].x, arrows[0].y) == (0, 0, 1, 1)
+    assert len(marks) == 1 and (marks[0].x, marks[0].y) == (0, 1)
+
+
+def test_mask_and_non_finite_cells():
+    a = np.array([[-np.inf, 1.0], [2.0, 3.0]])
+    mask = np.array([[True, False], [False, False]])
+    fig = matrix_heatmap(a, title="t", mask=mask, mask_label="pad", lang="en")
+    assert fig.data[0].z[0][0] is None  # JSON has no -inf
+    assert fig.data[0].text[0][0] == "pad"
+    assert len(fig.layout.shapes) == 1
+    json.dumps(fig.to_plotly_json(), default=str, allow_nan=False)
+
+
+def test_text_hidden_for_big_matrices_and_labels_custom():
+    big = matrix_heatmap(np.ones((20, 20)), title="t", lang="en")
+    assert big.data[0].texttemplate is None
+    fig = matrix_heatmap(M, title="t", row_labels=["a", "b"], col_labels=["p", "q", "r"],
+                         row_title="R", col_title="C", lang="en")
+    assert list(fig.layout.yaxis.ticktext) == ["a", "b"] and fig.layout.xaxis.title.text == "C"
+    assert 200 <= fig.layout.height <= 600
+
+
+def test_axis_titles_translated():
+    fig = matrix_heatmap(M, title="t", lang="zh")
+    assert fig.layout.xaxis.title.text == translate("zh", "figure.col") == "列"
+
+
+def test_channels_share_one_colour_scale():
+    T = np.arange(27.0).reshape(3, 3, 3) - 13
+    fig = channels_heatmap(T, titles=["R", "G", "B"], symbol="x", highlight=(0, 0, 1, 1), lang="en")
+    assert len(fig.data) == 3
+    assert {tr.coloraxis for tr in fig.data} == {"coloraxis"}
+    assert fig.layout.coloraxis.cmid == 0 and fig.layout.coloraxis.cmin == -13
+    assert fig.data[1].customdata[0][2] == "x₂₁₃"
+    assert np.array(fig.data[2].z).tolist() == T[2].tolist()
+    assert [a.text for a in fig.layout.annotations] == ["R", "G", "B"]
+    assert sorted(s.xref for s in fig.layout.shapes) == ["x", "x2", "x3"]
+    assert fig.layout.yaxis2.autorange == "reversed" and fig.layout.yaxis2.scaleanchor == "x2"
+    with pytest.raises(ValueError):
+        channels_heatmap(T, titles=["one"], lang="en")
+
+
+def test_window_animation_has_one_frame_per_window_and_controls():
+    a = np.arange(16.0).reshape(4, 4)
+    windows = [(0, 0, 1, 1), (0, 2, 1, 3), (2, 0, 3, 1), (2, 2, 3, 3)]
+    labels = ["o11", "o12", "o21", "o22"]
+    fig = window_animation(a, windows, title="Step", symbol="i", frame_labels=labels, lang="en")
+    assert len(fig.frames) == len(windows)
+    assert [f.name for f in fig.frames] == ["0", "1", "2", "3"]
+    last = fig.frames[3].layout.shapes[-1]
+    assert (last.x0, last.y0, last.x1, last.y1) == (1.5, 1.5, 3.5, 3.5)
+    slider = fig.layout.sliders[0]
+    assert [s.label for s in slider.steps] == labels
+    assert all(s.method == "animate" for s in slider.steps)
+    assert list(slider.steps[2].args[0]) == ["2"]
+    buttons = fig.layout.updatemenus[0].buttons
+    assert [b.label for b in buttons] == [translate("en", "figure.play"), translate("en", "figure.pause")]
+    zh = window_animation(a, windows, title="Step", frame_labels=labels, lang="zh")
+    assert zh.layout.updatemenus[0].buttons[0].label == translate("zh", "figure.play")
+    assert zh.layout.sliders[0].currentvalue.prefix == translate("zh", "figure.step")
+
+
+def test_window_animation_with_padding_and_bad_arguments():
+    a = np.zeros((4, 4))
+    mask = np.zeros((4, 4), bool)
+    mask[0, :] = True
+    fig = window_animation(a, [(0, 0, 1, 1), (2, 2, 3, 3)], title="t", frame_labels=["a", "b"],
+                           padded_mask=mask, active=1, lang="en")
+    assert len(fig.frames[0].layout.shapes) == 4 + 1
+    assert fig.layout.sliders[0].active == 1
+    with pytest.raises(ValueError):
+        window_animation(a, [], title="t", frame_labels=[], lang="en")
+    with pytest.raises(ValueError):
+        window_animation(a, [(0, 0, 0, 0)], title="t", frame_labels=["a", "b"], lang="en")
+
+
+def test_figure_keys_exist_in_both_languages():
+    from ui.i18n import catalog
+
+    for key in ["figure.row", "figure.col", "figure.play", "figure.pause", "figure.step", "figure.padded",
+                "figure.channel"]:
+        assert key in catalog("en") and key in catalog("zh")
