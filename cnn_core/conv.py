@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 from numpy.typing import ArrayLike
 
 from .arithmetic import (IntPair, Padding, PaddingSpec, as_pair, axis_arithmetic, conv_output_shape,
@@ -249,16 +248,31 @@ def _pad_batch(x: np.ndarray, pad: Padding) -> np.ndarray:
     return pad2d(x, pad)
 
 
+def _tap_slices(geo: _Geometry, kernel_hw: tuple[int, int]):
+    """For every kernel tap (a, q): the rows/cols slices of the padded grid it visits across all windows.
+
+    Tap (a, q) of window (i, j) reads (i*sh + a*dh, j*sw + q*dw), so over all windows one tap is the
+    regular slice [a*dh : a*dh + sh*(OH-1)+1 : sh] x [q*dw : q*dw + sw*(OW-1)+1 : sw].
+    """
+    (oh, ow), (sh, sw), (dh, dw) = geo.out_hw, geo.stride, geo.dilation
+    for a in range(kernel_hw[0]):
+        for q in range(kernel_hw[1]):
+            yield a, q, (slice(a * dh, a * dh + sh * (oh - 1) + 1, sh), slice(q * dw, q * dw + sw * (ow - 1) + 1, sw))
+
+
 def _im2col(xp: np.ndarray, kernel_hw: tuple[int, int], geo: _Geometry) -> np.ndarray:
-    """Windows of the padded input as a contiguous (N*OH*OW, C*KH*KW) matrix."""
+    """Windows of the padded input, per sample, as a contiguous (N, C*KH*KW, OH*OW) array.
+
+    Column m of sample n is the window of output cell m; row (c, a, q) is tap (a, q) of
+    channel c. Filling it tap by tap copies whole strided image slices (fast), and with the
+    window axis last a batched matmul w @ cols lands directly in NCHW order.
+    """
     n, c = xp.shape[:2]
     (kh, kw), (oh, ow) = kernel_hw, geo.out_hw
-    (sh, sw), (dh, dw) = geo.stride, geo.dilation
-    st = xp.strides
-    windows = as_strided(xp, shape=(n, oh, ow, c, kh, kw),
-                         strides=(st[0], st[2] * sh, st[3] * sw, st[1], st[2] * dh, st[3] * dw),
-                         writeable=False)
-    return windows.reshape(n * oh * ow, c * kh * kw)  # reshape of a strided view copies once
+    cols = np.empty((n, c, kh, kw, oh, ow))
+    for a, q, (rows, cols_) in _tap_slices(geo, kernel_hw):
+        cols[:, :, a, q] = xp[:, :, rows, cols_]
+    return cols.reshape(n, c * kh * kw, oh * ow)
 
 
 def conv2d(x: ArrayLike, w: ArrayLike, b: ArrayLike | None = None, stride: IntPair = 1,
@@ -289,24 +303,21 @@ def conv2d(x: ArrayLike, w: ArrayLike, b: ArrayLike | None = None, stride: IntPa
     b = _check_bias(b, w.shape[0])
     geo = _geometry(x.shape[2:], w.shape[2:], stride, padding, dilation)
     cols = _im2col(_pad_batch(x, geo.padding), w.shape[2:], geo)
-    y = cols @ w.reshape(w.shape[0], -1).T + b                    # (N*OH*OW, F)
-    n, (oh, ow) = x.shape[0], geo.out_hw
-    return np.ascontiguousarray(y.reshape(n, oh, ow, -1).transpose(0, 3, 1, 2))
+    f, n, (oh, ow) = w.shape[0], x.shape[0], geo.out_hw
+    y = np.matmul(w.reshape(f, -1), cols)                          # (N, F, OH*OW)
+    y += b[:, None]
+    return y.reshape(n, f, oh, ow)
 
 
 def _scatter_taps(dcols: np.ndarray, padded_hw: tuple[int, int], geo: _Geometry) -> np.ndarray:
-    """Sum window gradients (N, OH, OW, C, KH, KW) back onto the padded grid (N, C, Hp, Wp).
+    """Sum window gradients (N, C, KH, KW, OH, OW) back onto the padded grid (N, C, Hp, Wp).
 
-    One strided slice-add per kernel tap: tap (kh, kw) of window (i, j) lands on
-    (i*sh + kh*dh, j*sw + kw*dw), so all windows of one tap form a regular slice.
+    One strided slice-add per kernel tap (see :func:`_tap_slices`).
     """
-    n, oh, ow, c, kh, kw = dcols.shape
-    (sh, sw), (dh, dw) = geo.stride, geo.dilation
+    n, c, kh, kw = dcols.shape[:4]
     dxp = np.zeros((n, c) + tuple(padded_hw))
-    per_tap = dcols.transpose(4, 5, 0, 3, 1, 2)                   # (KH, KW, N, C, OH, OW)
-    for a in range(kh):
-        for q in range(kw):
-            dxp[:, :, a * dh:a * dh + sh * (oh - 1) + 1:sh, q * dw:q * dw + sw * (ow - 1) + 1:sw] += per_tap[a, q]
+    for a, q, (rows, cols) in _tap_slices(geo, (kh, kw)):
+        dxp[:, :, rows, cols] += dcols[:, :, a, q]
     return dxp
 
 
@@ -338,10 +349,9 @@ def conv2d_input_gradient(dy: ArrayLike, x_shape: Sequence[int], w: ArrayLike, s
 
 
 def _input_gradient(dy: np.ndarray, in_hw: tuple[int, int], w: np.ndarray, geo: _Geometry) -> np.ndarray:
-    f = w.shape[0]
-    dcols = dy.transpose(0, 2, 3, 1).reshape(-1, f) @ w.reshape(f, -1)   # (N*OH*OW, C*KH*KW)
-    n, (oh, ow) = dy.shape[0], geo.out_hw
-    dcols = dcols.reshape((n, oh, ow) + w.shape[1:])
+    f, n, (oh, ow) = w.shape[0], dy.shape[0], geo.out_hw
+    dcols = np.matmul(w.reshape(f, -1).T, dy.reshape(n, f, oh * ow))        # (N, C*KH*KW, OH*OW)
+    dcols = dcols.reshape((n,) + w.shape[1:] + (oh, ow))
     pad = geo.padding
     padded_hw = (in_hw[0] + pad.top + pad.bottom, in_hw[1] + pad.left + pad.right)
     return _crop(_scatter_taps(dcols, padded_hw, geo), pad, in_hw)
@@ -373,9 +383,11 @@ def conv2d_backward(dy: ArrayLike, x: ArrayLike, w: ArrayLike, stride: IntPair =
     geo = _geometry(x.shape[2:], w.shape[2:], stride, padding, dilation)
     f = w.shape[0]
     dy = _check_dy(dy, (x.shape[0], f) + geo.out_hw)
-    dy_mat = dy.transpose(0, 2, 3, 1).reshape(-1, f)              # (N*OH*OW, F)
-    cols = _im2col(_pad_batch(x, geo.padding), w.shape[2:], geo)
-    dw = (dy_mat.T @ cols).reshape(w.shape)
+    cols = _im2col(_pad_batch(x, geo.padding), w.shape[2:], geo)  # (N, C*KH*KW, OH*OW)
+    dy_m = dy.reshape(dy.shape[0], f, -1)                          # (N, F, OH*OW)
+    # dwᵀ = sum over samples of cols[n] @ dy[n]ᵀ: a loop over N keeps each product a plain 2-D GEMM,
+    # and the long OH*OW axis as the inner dimension of a (C*KH*KW, F) result is BLAS's faster case
+    dw = sum(cols[i] @ dy_m[i].T for i in range(dy.shape[0])).T.reshape(w.shape)
     db = dy.sum(axis=(0, 2, 3))
     dx = _input_gradient(dy, x.shape[2:], w, geo)
     return dx, dw, db
