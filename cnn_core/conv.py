@@ -885,3 +885,33 @@ def sgd_step(params: Mapping[str, ArrayLike], grads: Mapping[str, ArrayLike], lr
                                  name=f"d{name}", expected=str(p.shape), got=str(g.shape))
         new[name] = p - lr * g
     return new
+
+
+# --------------------------------------------------------------------------- size of a layer
+def conv_parameter_count(filters: int, channels: int, kh: int, kw: int) -> int:
+    """Learnable parameters of a conv layer: P·D·U·V weights plus P biases (seed 004, 4.2.2).
+
+    Parameters
+    ----------
+    filters : int
+        P, the number of filters (output feature maps), >= 1.
+    channels : int
+        D, the number of input channels, >= 1.
+    kh, kw : int
+        U×V, the kernel size, >= 1.
+
+    Returns
+    -------
+    int
+        P*D*U*V + P.
+
+    >>> conv_parameter_count(2, 3, 3, 3)   # seed 003: two 3x3x3 filters
+    56
+    >>> conv_parameter_count(1, 3, 5, 5)   # seed 002: one 5x5x3 filter
+    76
+    """
+    from .arithmetic import _check_int  # appended helper: keep the module's import block untouched
+
+    p, d = _check_int(filters, "filters", 1), _check_int(channels, "channels", 1)
+    u, v = _check_int(kh, "kernel", 1), _check_int(kw, "kernel", 1)
+    return p * d * u * v + p
