@@ -16,6 +16,12 @@ from .dense import (cross_entropy, cross_entropy_softmax_grad, dense_backward, d
                     softmax, softmax_ce_trace, softmax_jacobian)
 from .pool import pool2d, pool2d_backward, pool2d_backward_trace, pool2d_trace
 from .tiny_cnn import init_params, make_glyph_dataset, train, train_step
+from .conv import (conv2d, conv2d_backward, conv2d_backward_trace, conv2d_input_gradient, conv2d_trace, convolve2d,
+                   correlate2d, full_correlation, input_gradient_full_conv, input_gradient_scatter, rot180, sgd_step,
+                   zero_insert)
+from .gradcheck import check_gradient, numerical_gradient, relative_error
+from .transposed import (conv1d, conv1d_trace, conv_matrix_1d, conv_matrix_2d, conv_transpose1d, conv_transpose2d,
+                         conv_transpose2d_trace)
 
 __all__ = [
     "conv_output_size",
@@ -46,4 +52,27 @@ __all__ = [
     "make_glyph_dataset",
     "train",
     "train_step",
+    "conv2d",
+    "conv2d_backward",
+    "conv2d_backward_trace",
+    "conv2d_input_gradient",
+    "conv2d_trace",
+    "convolve2d",
+    "correlate2d",
+    "full_correlation",
+    "input_gradient_full_conv",
+    "input_gradient_scatter",
+    "rot180",
+    "sgd_step",
+    "zero_insert",
+    "check_gradient",
+    "numerical_gradient",
+    "relative_error",
+    "conv1d",
+    "conv1d_trace",
+    "conv_matrix_1d",
+    "conv_matrix_2d",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "conv_transpose2d_trace",
 ]
