@@ -20,6 +20,8 @@ import numbers
 from dataclasses import dataclass
 from typing import NamedTuple, Sequence, Union
 
+import numpy as np
+
 from .errors import CoreValueError
 
 IntPair = Union[int, Sequence[int]]
@@ -147,10 +149,57 @@ def same_padding(in_hw: IntPair, kernel_hw: IntPair, stride: IntPair = 1, dilati
 
 
 def _same_axis(n: int, k: int, s: int, d: int) -> tuple[int, int]:
-    out = math.ceil(n / s)
-    total = max((out - 1) * s + effective_kernel(k, d) - n, 0)
+    rule = same_axis(n, k, s, d)
+    return rule.before, rule.after
+
+
+@dataclass(frozen=True)
+class SameAxis:
+    """TensorFlow's SAME rule for one axis, step by step (what the padding page writes out).
+
+    Attributes
+    ----------
+    n, k, stride, dilation : int
+        Input length, kernel length, stride, dilation.
+    out : int
+        ceil(n / stride): the output length SAME aims for.
+    k_eff : int
+        d(k - 1) + 1.
+    total : int
+        max((out - 1) * stride + k_eff - n, 0): zeros needed in all.
+    before, after : int
+        floor(total / 2) on the top/left, the rest (one more when total is odd) on the bottom/right.
+    """
+
+    n: int
+    k: int
+    stride: int
+    dilation: int
+    out: int
+    k_eff: int
+    total: int
+    before: int
+    after: int
+
+
+def same_axis(n: int, k: int, stride: int = 1, dilation: int = 1) -> SameAxis:
+    """SAME padding along one axis with its intermediate numbers.
+
+    >>> r = same_axis(5, 2)                   # one zero in all, and it goes after (bottom/right)
+    >>> r.out, r.total, r.before, r.after
+    (5, 1, 0, 1)
+    >>> r = same_axis(5, 3, stride=2, dilation=2)
+    >>> r.out, r.k_eff, r.total, r.before, r.after
+    (3, 5, 4, 2, 2)
+    """
+    n = _check_int(n, "input size", 1)
+    stride = _check_int(stride, "stride", 1)
+    k_eff = effective_kernel(k, dilation)
+    out = math.ceil(n / stride)
+    total = max((out - 1) * stride + k_eff - n, 0)
     before = total // 2
-    return before, total - before
+    return SameAxis(n=n, k=int(k), stride=stride, dilation=int(dilation), out=out, k_eff=k_eff,
+                    total=total, before=before, after=total - before)
 
 
 def resolve_padding(padding: PaddingSpec, in_hw: IntPair, kernel_hw: IntPair,
@@ -256,14 +305,26 @@ class AxisArithmetic:
     starts: tuple[int, ...]
 
 
-def axis_arithmetic(n: int, k: int, stride: int = 1, padding: IntPair = 0, dilation: int = 1) -> AxisArithmetic:
+def axis_arithmetic(n: int, k: int, stride: int = 1, padding: IntPair = 0, dilation: int = 1,
+                    *, axis: str = "") -> AxisArithmetic:
     """The output-size computation for one axis, with what it leaves uncovered.
+
+    ``axis`` (``"height"`` / ``"width"``) is named in the ``kernel_too_large`` error.
 
     >>> a = axis_arithmetic(7, 3, stride=3)          # VALID: the last input row is never read
     >>> a.out, a.used, a.uncovered_input, a.starts
     (2, 6, 1, (0, 3))
     """
-    out = conv_output_size(n, k, stride, padding, dilation)
+    try:
+        out = conv_output_size(n, k, stride, padding, dilation)
+    except CoreValueError as err:
+        if err.code != "kernel_too_large" or not axis:
+            raise
+        raise CoreValueError(
+            "kernel_too_large",
+            f"{axis}: kernel {err.params['kernel']} is larger than the padded input {err.params['padded']}",
+            kernel=err.params["kernel"], padded=err.params["padded"], axis=axis,
+        ) from None
     before, after = as_pair(padding, "padding", minimum=0)
     k_eff = effective_kernel(k, dilation)
     padded = n + before + after
@@ -275,3 +336,142 @@ def axis_arithmetic(n: int, k: int, stride: int = 1, padding: IntPair = 0, dilat
                           k_eff=k_eff, padded=padded, out=out, used=used, uncovered=uncovered,
                           uncovered_input=uncovered_input,
                           starts=tuple(range(0, stride * out, stride)))
+
+
+Window = tuple[int, int, int, int]
+
+
+def axis_taps(a: AxisArithmetic, index: int) -> tuple[int, ...]:
+    """Padded positions read by output position ``index`` (0-based): start + d*t, t = 0..k-1.
+
+    >>> axis_taps(axis_arithmetic(7, 3, stride=2, dilation=2), 1)
+    (2, 4, 6)
+    """
+    if not 0 <= index < a.out:
+        raise CoreValueError("out_of_range", f"output index {index} is out of range 0..{a.out - 1}",
+                             name="output index", value=index, limit=a.out - 1)
+    start = a.starts[index]
+    return tuple(start + a.dilation * t for t in range(a.k))
+
+
+def axis_read_counts(a: AxisArithmetic) -> tuple[int, ...]:
+    """For every padded position, how many windows have a tap on it (0 = never read).
+
+    Positions can be skipped at the end (VALID discards them), between windows
+    (stride > k_eff) or between the taps of a dilated kernel.
+
+    >>> axis_read_counts(axis_arithmetic(5, 3, stride=2, padding=1))
+    (1, 1, 2, 1, 2, 1, 1)
+    >>> axis_read_counts(axis_arithmetic(7, 1, stride=3))
+    (1, 0, 0, 1, 0, 0, 1)
+    """
+    counts = [0] * a.padded
+    for index in range(a.out):
+        for pos in axis_taps(a, index):
+            counts[pos] += 1
+    return tuple(counts)
+
+
+def axis_input_index(n: int, before: int, after: int) -> tuple[int | None, ...]:
+    """For every padded position, the input index it holds (0-based), or None for a padded zero.
+
+    >>> axis_input_index(3, 1, 2)
+    (None, 0, 1, 2, None, None)
+    """
+    n = _check_int(n, "input size", 1)
+    before, after = _check_int(before, "padding", 0), _check_int(after, "padding", 0)
+    return (None,) * before + tuple(range(n)) + (None,) * after
+
+
+@dataclass(frozen=True)
+class PaddedGrid:
+    """The zero-padded input of a 2-D convolution and where the kernel reads it.
+
+    All indices are 0-based, in padded coordinates (row 0 = the first padded row).
+
+    Attributes
+    ----------
+    shape : (H_p, W_p)
+        (n_h + top + bottom, n_w + left + right).
+    padding : Padding
+        The zeros added.
+    row_index, col_index : tuple of int or None
+        The input row / column each padded row / column holds; None for padded zeros.
+    mask : bool array, shape (H_p, W_p)
+        True on padded zeros.
+    out_hw : (OH, OW) or None
+        Output size; None when the kernel fits along no axis or only one
+        (then there are no windows and every count is 0).
+    positions : tuple of (i, j)
+        Output cells in row-major order.
+    windows : tuple of (r0, c0, r1, c1)
+        The inclusive rectangle the dilated kernel spans for each of ``positions``.
+    read_counts : int array, shape (H_p, W_p)
+        How many kernel positions have a tap on each cell (row count x column count).
+    never_read : bool array, shape (H_p, W_p)
+        Real input cells (not padding) that no kernel tap reads.
+    """
+
+    shape: tuple[int, int]
+    padding: Padding
+    row_index: tuple[int | None, ...]
+    col_index: tuple[int | None, ...]
+    mask: np.ndarray
+    out_hw: tuple[int, int] | None
+    positions: tuple[tuple[int, int], ...]
+    windows: tuple[Window, ...]
+    read_counts: np.ndarray
+    never_read: np.ndarray
+
+
+def padded_grid(in_hw: IntPair, padding: Padding, height: AxisArithmetic | None = None,
+                width: AxisArithmetic | None = None) -> PaddedGrid:
+    """The padded grid, with the kernel's windows when both axes have an output.
+
+    ``height`` / ``width`` are the :func:`axis_arithmetic` traces of the two axes (None for
+    an axis where the kernel does not fit: the grid is still returned, without windows).
+
+    >>> g = padded_grid((2, 3), Padding(1, 0, 0, 1),
+    ...                 axis_arithmetic(2, 2, padding=(1, 0)), axis_arithmetic(3, 2, stride=2, padding=(0, 1)))
+    >>> g.shape, g.out_hw, g.windows
+    ((3, 4), (2, 2), ((0, 0, 1, 1), (0, 2, 1, 3), (1, 0, 2, 1), (1, 2, 2, 3)))
+    >>> g.mask.astype(int).tolist()
+    [[1, 1, 1, 1], [0, 0, 0, 1], [0, 0, 0, 1]]
+    >>> g.read_counts.tolist()
+    [[1, 1, 1, 1], [2, 2, 2, 2], [1, 1, 1, 1]]
+    """
+    nh, nw = as_pair(in_hw, "input size")
+    if not isinstance(padding, Padding):
+        raise CoreValueError("bad_padding", f"padded_grid needs a Padding, got {padding!r}", value=repr(padding))
+    rows = axis_input_index(nh, padding.top, padding.bottom)
+    cols = axis_input_index(nw, padding.left, padding.right)
+    for a, n, before, after, axis in ((height, nh, padding.top, padding.bottom, "height"),
+                                      (width, nw, padding.left, padding.right, "width")):
+        if a is not None and (a.n, a.before, a.after) != (n, before, after):
+            raise CoreValueError("bad_shape", f"{axis} arithmetic is for n={a.n}, padding=({a.before}, "
+                                 f"{a.after}), not n={n}, padding=({before}, {after})",
+                                 name=axis, expected=(n, before, after), got=(a.n, a.before, a.after))
+    shape = (len(rows), len(cols))
+    mask = np.array([[r is None or c is None for c in cols] for r in rows], dtype=bool).reshape(shape)
+    if height is None or width is None:
+        counts = np.zeros(shape, dtype=int)
+        return PaddedGrid(shape=shape, padding=padding, row_index=rows, col_index=cols, mask=mask,
+                          out_hw=None, positions=(), windows=(), read_counts=counts,
+                          never_read=~mask)
+    positions = tuple((i, j) for i in range(height.out) for j in range(width.out))
+    windows = tuple((height.starts[i], width.starts[j],
+                     height.starts[i] + height.k_eff - 1, width.starts[j] + width.k_eff - 1)
+                    for i, j in positions)
+    counts = np.outer(np.array(axis_read_counts(height), dtype=int), np.array(axis_read_counts(width), dtype=int))
+    return PaddedGrid(shape=shape, padding=padding, row_index=rows, col_index=cols, mask=mask,
+                      out_hw=(height.out, width.out), positions=positions, windows=windows,
+                      read_counts=counts, never_read=(counts == 0) & ~mask)
+
+
+def kernel_taps(height: AxisArithmetic, width: AxisArithmetic, i: int, j: int) -> tuple[tuple[int, int], ...]:
+    """The padded cells the (dilated) kernel reads for output cell (i, j), row-major (0-based).
+
+    >>> kernel_taps(axis_arithmetic(5, 2, dilation=2), axis_arithmetic(5, 2, dilation=2), 0, 1)
+    ((0, 1), (0, 3), (2, 1), (2, 3))
+    """
+    return tuple((r, c) for r in axis_taps(height, i) for c in axis_taps(width, j))
