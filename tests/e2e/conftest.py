@@ -111,3 +111,13 @@ def screenshot(pg, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     pg.screenshot(path=str(path), full_page=True)
     return path
+
+
+def slider_input(pg, key: str):
+    """The focusable range input of the slider whose widget key is ``key`` (Streamlit 1.67 markup).
+
+    Streamlit puts ``st-key-<key>`` (dots replaced by dashes? no: kept, so escape them) on the
+    widget's container; the thumb is an ``<input type="range">``: focus it and press ArrowRight.
+    """
+    css_key = key.replace(".", "\\.")
+    return pg.locator(f'.st-key-{css_key} input[type="range"]').first
