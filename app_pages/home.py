@@ -21,19 +21,18 @@ st.markdown(t("home.intro"))
 
 st.subheader(t("home.pipeline_title"))
 st.caption(t("home.pipeline_caption"))
-columns = st.columns(len(PIPELINE) * 2 - 1, vertical_alignment="center")
-for index, (stage, page_key) in enumerate(PIPELINE):
-    with columns[index * 2]:
-        with st.container(border=True):
-            st.markdown(f"**{t(f'home.stage_{stage}')}**")
-            entry = page_entry(page_key)
-            if entry is not None:
-                st.page_link(entry.path, label=t(f"nav.{entry.key}"), icon=entry.icon)
-            else:
-                st.caption(t("home.coming"))
-    if index < len(PIPELINE) - 1:
-        with columns[index * 2 + 1]:
-            st.markdown("→")
+columns = st.columns(len(PIPELINE))
+for index, ((stage, page_key), column) in enumerate(zip(PIPELINE, columns), start=1):
+    with column, st.container(border=True, height="stretch"):
+        arrow = "" if index == 1 else "→ "
+        st.markdown(f"**{arrow}{index}. {t(f'home.stage_{stage}')}**")
+        entry = page_entry(page_key)
+        if entry is not None:
+            # a short link label fits the narrow box; the page's name wraps in the caption below
+            st.page_link(entry.path, label=t("home.open"), icon=entry.icon, help=t(f"nav.{entry.key}"))
+            st.caption(t(f"nav.{entry.key}"))
+        else:
+            st.caption(t("home.coming"))
 st.caption(t("home.backward_caption"))
 
 st.subheader(t("home.pages_title"))

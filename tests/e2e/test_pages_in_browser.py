@@ -18,9 +18,10 @@ def test_page_loads_without_exception(server_url, new_page, entry, lang):
     new_page.goto(f"{server_url}/{'' if entry.key == 'home' else entry.key}?lang={lang}")
     wait_for_app(new_page)
     assert new_page.locator('[data-testid="stException"]').count() == 0, new_page.inner_text("body")[:2000]
-    # the navigation shows this language's titles
-    nav = new_page.locator('[data-testid="stSidebarNav"]').inner_text()
-    assert translate(lang, f"nav.{entry.key}") in nav
+    # the navigation (shown once there are two pages or more) uses this language's titles
+    if len(available_pages()) > 1:
+        nav = new_page.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert translate(lang, f"nav.{entry.key}") in nav
     screenshot(new_page, f"{entry.key}-{lang}")
 
 
@@ -38,5 +39,5 @@ def test_language_switch_changes_the_navigation(server_url, new_page):
     new_page.locator('[data-testid="stSidebar"]').get_by_text("中文").click()
     new_page.wait_for_timeout(500)
     wait_for_app(new_page)
-    assert translate("zh", "nav.home") in new_page.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert translate("zh", "home.title") in new_page.locator("h1").first.inner_text()
     assert "lang=zh" in new_page.url
