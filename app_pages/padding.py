@@ -1,0 +1,307 @@
+"""Padding & stride arithmetic: the output-size formula per axis, SAME/VALID/FULL padding, the padded
+grid with the kernel's footprint and every kernel position (cnn_core.arithmetic)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cnn_core.arithmetic import (axis_arithmetic, conv_output_size, kernel_taps, padded_grid,
+                                 resolve_padding, same_axis)
+from ui.heatmap import matrix_heatmap, window_animation
+from ui.i18n import current_language, explain_error, t, translate
+from ui.latex import equation_lines, fmt, subscript_unicode
+from ui.url_state import BoolParam, ChoiceParam, IntParam, init_from_url, sync_to_url
+
+PAGE = "padding"
+MODES = ("explicit", "valid", "same", "full")
+# Seed 003's setting: 5x5 input, 3x3 kernel, stride 2, pad 1 -> 3x3 output.
+SPECS = (
+    IntParam("h", 5, 1, 16, label_key="padding.height"),
+    IntParam("w", 5, 1, 16, label_key="padding.width"),
+    IntParam("k", 3, 1, 7, label_key="padding.kernel"),
+    IntParam("s", 2, 1, 4, label_key="padding.stride"),
+    IntParam("d", 1, 1, 3, label_key="padding.dilation"),
+    ChoiceParam("mode", "explicit", MODES, label_key="padding.mode"),
+    IntParam("p", 1, 0, 4, label_key="padding.p"),
+    BoolParam("axes", False, label_key="padding.per_axis"),
+    IntParam("kh", 3, 1, 7, label_key="padding.kernel_h"),
+    IntParam("kw", 3, 1, 7, label_key="padding.kernel_w"),
+    IntParam("sh", 2, 1, 4, label_key="padding.stride_h"),
+    IntParam("sw", 2, 1, 4, label_key="padding.stride_w"),
+    IntParam("dh", 1, 1, 3, label_key="padding.dilation_h"),
+    IntParam("dw", 1, 1, 3, label_key="padding.dilation_w"),
+    IntParam("ph", 1, 0, 4, label_key="padding.p_h"),
+    IntParam("pw", 1, 0, 4, label_key="padding.p_w"),
+)
+SLIDER_RANGES = {"k": (1, 7), "s": (1, 4), "d": (1, 3), "p": (0, 4)}
+# Beyond this many (frames x padded cells) the animation leaves the grey padding out of its frames.
+ANIMATION_MASK_BUDGET = 4000
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _derive(mode: str, n_hw: tuple, k_hw: tuple, s_hw: tuple, d_hw: tuple, p_hw: tuple) -> dict:
+    """Every core result the page shows for one setting (an axis without output is None)."""
+    pad = resolve_padding(p_hw if mode == "explicit" else mode, n_hw, k_hw, s_hw, d_hw)
+    same = tuple(same_axis(n_hw[i], k_hw[i], s_hw[i], d_hw[i]) for i in (0, 1)) if mode == "same" else None
+    axes = []
+    for i, axis, before_after in ((0, "height", pad.height), (1, "width", pad.width)):
+        try:
+            axes.append(axis_arithmetic(n_hw[i], k_hw[i], s_hw[i], before_after, d_hw[i], axis=axis))
+        except ValueError:  # explained by _axis_error, uncached (a CoreValueError does not pickle)
+            axes.append(None)
+    return dict(padding=pad, same=same, axes=tuple(axes), grid=padded_grid(n_hw, pad, *axes))
+
+
+def _axis_error(n: int, k: int, s: int, before_after: tuple, d: int, axis: str) -> Exception | None:
+    try:
+        axis_arithmetic(n, k, s, before_after, d, axis=axis)
+    except ValueError as err:
+        return err
+    return None
+
+
+def _key(name: str) -> str:
+    return f"{PAGE}.{name}"
+
+
+def _split_axes() -> None:
+    """Turning per-axis on starts both axes from the square settings."""
+    state = st.session_state
+    if state.get(_key("axes")):
+        for name in ("k", "s", "d", "p"):
+            value = state.get(_key(name))
+            if value is not None:
+                state[_key(f"{name}h")] = value
+                state[_key(f"{name}w")] = value
+
+
+def _hover_names(grid, lang: str) -> list[list[str]]:
+    return [[translate(lang, "padding.hover_pad") if r is None or c is None
+             else translate(lang, "padding.hover_input", name=subscript_unicode("x", r, c))
+             for c in grid.col_index] for r in grid.row_index]
+
+
+def _ticks(index, lang: str) -> list[str]:
+    return [translate(lang, "padding.tick_pad") if i is None else str(i + 1) for i in index]
+
+
+def _never_read_shapes(grid) -> list[dict]:
+    """Red-shaded real input cells that no kernel tap reads."""
+    shapes = []
+    for r, row in enumerate(grid.never_read):
+        for c, flag in enumerate(row):
+            if flag:
+                shapes.append(dict(type="rect", xref="x", yref="y", x0=c - 0.5, x1=c + 0.5, y0=r - 0.5,
+                                   y1=r + 0.5, line=dict(color="rgba(214,39,40,0.9)", width=1),
+                                   fillcolor="rgba(214,39,40,0.28)", layer="above"))
+    return shapes
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)  # the same Figure object: re-validating a copy is slow
+def _footprint_figure(setup: tuple, cell: tuple[int, int] | None, lang: str):
+    """The padded grid with the kernel's span and taps for output cell ``cell`` (0-based), if any."""
+    derived = _derive(*setup)
+    grid = derived["grid"]
+    common = dict(signed=False, mask=grid.mask, row_labels=_ticks(grid.row_index, lang),
+                  col_labels=_ticks(grid.col_index, lang), hover_names=_hover_names(grid, lang),
+                  row_title=translate(lang, "padding.axis_row"), col_title=translate(lang, "padding.axis_col"),
+                  showscale=False, lang=lang)
+    if cell is None:
+        fig = matrix_heatmap(grid.read_counts, title=translate(lang, "padding.fig_padded_only"), **common)
+    else:
+        window = grid.windows[grid.positions.index(cell)]
+        taps = kernel_taps(*derived["axes"], *cell)
+        fig = matrix_heatmap(grid.read_counts, highlight=window, cells=list(taps),
+                             title=translate(lang, "padding.fig_footprint", sub=subscript_unicode("", *cell)),
+                             **common)
+    for shape in _never_read_shapes(grid):
+        fig.add_shape(shape)
+    return fig
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _animation_figure(setup: tuple, with_mask: bool, lang: str):
+    """Every kernel position as Plotly frames (stepped in the browser)."""
+    grid = _derive(*setup)["grid"]
+    labels = [subscript_unicode("o", r, c) for r, c in grid.positions]
+    fig = window_animation(grid.read_counts, list(grid.windows),
+                           title=translate(lang, "padding.fig_animation", count=len(grid.windows)),
+                           frame_labels=labels, padded_mask=grid.mask if with_mask else None,
+                           signed=False, lang=lang)
+    fig.update_traces(customdata=_hover_names(grid, lang), showscale=False)
+    fig.update_xaxes(tickvals=list(range(grid.shape[1])), ticktext=_ticks(grid.col_index, lang),
+                     title_text=translate(lang, "padding.axis_col"))
+    fig.update_yaxes(tickvals=list(range(grid.shape[0])), ticktext=_ticks(grid.row_index, lang),
+                     title_text=translate(lang, "padding.axis_row"))
+    return fig
+
+
+def _pad_symbols(ax: str) -> tuple[str, str]:
+    """LaTeX symbols of the zeros before / after along one axis (translated side names)."""
+    lo, hi = ("top", "bottom") if ax == "h" else ("left", "right")
+    return (rf"p_{{\text{{{t(f'padding.tex_{lo}')}}}}}", rf"p_{{\text{{{t(f'padding.tex_{hi}')}}}}}")
+
+
+def _padding_lines(mode: str, ax: str, k: int, d: int, before: int, rule, per_axis: bool) -> None:
+    """How many zeros go before and after along one axis (ax: 'h' or 'w'); ``rule``: SAME's trace."""
+    p_lo, p_hi = _pad_symbols(ax)
+    if mode == "same":
+        st.caption(t("padding.same_caption"))
+        st.latex(equation_lines(rf"O_{ax} = \left\lceil \frac{{n_{ax}}}{{s_{ax}}} \right\rceil",
+                                rf"\left\lceil \frac{{{rule.n}}}{{{rule.stride}}} \right\rceil", rule.out))
+        st.latex(equation_lines(
+            rf"P_{ax} = \max\big((O_{ax} - 1)s_{ax} + d_{ax}(k_{ax} - 1) + 1 - n_{ax},\ 0\big)",
+            rf"\max\big(({rule.out} - 1)\cdot {rule.stride} + {rule.dilation}\cdot({rule.k} - 1) + 1 - {rule.n},"
+            rf"\ 0\big)", rule.total))
+        st.latex(equation_lines(rf"{p_lo} = \left\lfloor \frac{{P_{ax}}}{{2}} \right\rfloor",
+                                rf"\left\lfloor \frac{{{rule.total}}}{{2}} \right\rfloor", rule.before))
+        st.latex(equation_lines(rf"{p_hi} = P_{ax} - {p_lo}", rf"{rule.total} - {rule.before}", rule.after))
+    elif mode == "full":
+        st.caption(t("padding.full_caption"))
+        st.latex(equation_lines(rf"{p_lo} = {p_hi} = d_{ax}(k_{ax} - 1)", rf"{d}\cdot({k} - 1)", before))
+    elif mode == "valid":
+        st.caption(t("padding.valid_caption"))
+        st.latex(equation_lines(rf"{p_lo} = {p_hi}", None, before))
+    else:
+        st.caption(t("padding.explicit_caption"))
+        st.latex(equation_lines(rf"{p_lo} = {p_hi} = {f'p_{ax}' if per_axis else 'p'}", None, before))
+
+
+def _axis_section(mode: str, ax: str, a, error: Exception | None) -> None:
+    """Output size and the input actually used along one axis (``a``: its AxisArithmetic, or None)."""
+    p_lo, p_hi = _pad_symbols(ax)
+    st.markdown(f"**{t('padding.step_output')}**")
+    symbolic = (rf"O_{ax} = \left\lfloor \frac{{n_{ax} + {p_lo} + {p_hi} - d_{ax}(k_{ax} - 1) - 1}}{{s_{ax}}}"
+                rf" \right\rfloor + 1")
+    if a is None:
+        st.latex(symbolic)
+        st.error(explain_error(error))
+        return
+    numeric = (rf"\left\lfloor \frac{{{a.n} + {a.before} + {a.after} - {a.dilation}\cdot({a.k} - 1) - 1}}"
+               rf"{{{a.stride}}} \right\rfloor + 1 = \left\lfloor \frac{{{a.padded} - {a.k_eff}}}{{{a.stride}}}"
+               rf" \right\rfloor + 1")
+    st.latex(equation_lines(symbolic, numeric, a.out))
+
+    st.markdown(f"**{t('padding.step_used')}**")
+    st.caption(t("padding.used_caption"))
+    st.latex(equation_lines(rf"L_{ax} = s_{ax}(O_{ax} - 1) + d_{ax}(k_{ax} - 1) + 1",
+                            rf"{a.stride}\cdot({a.out} - 1) + {a.dilation}\cdot({a.k} - 1) + 1", a.used))
+    lines = t("padding.lines_rows") if ax == "h" else t("padding.lines_cols")
+    if a.uncovered == 0:
+        st.markdown(t("padding.used_all", padded=a.padded, lines=lines))
+    else:
+        text = t("padding.used_some", used=a.used, padded=a.padded, lines=lines, uncovered=a.uncovered,
+                 uncovered_input=a.uncovered_input)
+        if mode == "valid":
+            text += " " + t("padding.used_valid")
+        st.markdown(text)
+
+
+# --------------------------------------------------------------------------- page
+
+lang = current_language()
+st.title(t("padding.title"))
+st.markdown(t("padding.intro"))
+
+init_from_url(PAGE, SPECS)
+state = st.session_state
+mode_labels = {m: t(f"padding.mode_{m}") for m in MODES}  # a dict, not t() in format_func: AppTest
+with st.container(border=True):                           # formats options outside the script run
+    top = st.columns([1, 1, 2])
+    with top[0]:
+        st.slider(t("padding.height"), 1, 16, key=_key("h"))
+    with top[1]:
+        st.slider(t("padding.width"), 1, 16, key=_key("w"))
+    with top[2]:
+        st.radio(t("padding.mode"), MODES, format_func=mode_labels.__getitem__, key=_key("mode"),
+                 horizontal=True, help=t("padding.mode_help"))
+        st.toggle(t("padding.per_axis"), key=_key("axes"), on_change=_split_axes)
+    mode = state[_key("mode")]
+    explicit = mode == "explicit"
+    per_axis = bool(state[_key("axes")])
+    if per_axis:
+        for ax, row_label in (("h", "padding.row_height"), ("w", "padding.row_width")):
+            st.markdown(f"**{t(row_label)}**")
+            for col, name in zip(st.columns(4), ("kernel", "stride", "dilation", "p")):
+                lo, hi = SLIDER_RANGES[name[0]]
+                with col:
+                    st.slider(t(f"padding.{name}_{ax}"), lo, hi, key=_key(f"{name[0]}{ax}"),
+                              disabled=name == "p" and not explicit,
+                              help=t("padding.p_help") if name == "p" else None)
+    else:
+        for col, name in zip(st.columns(4), ("kernel", "stride", "dilation", "p")):
+            lo, hi = SLIDER_RANGES[name[0]]
+            with col:
+                st.slider(t(f"padding.{name}"), lo, hi, key=_key(name[0]), disabled=name == "p" and not explicit,
+                          help=t("padding.p_help") if name == "p" else None)
+sync_to_url(PAGE, SPECS)
+
+n_hw = (int(state[_key("h")]), int(state[_key("w")]))
+if per_axis:
+    k_hw, s_hw, d_hw, p_hw = (tuple(int(state[_key(f"{name}{ax}")]) for ax in ("h", "w"))
+                              for name in ("k", "s", "d", "p"))
+else:
+    k_hw, s_hw, d_hw, p_hw = ((int(state[_key(name)]),) * 2 for name in ("k", "s", "d", "p"))
+setup = (mode, n_hw, k_hw, s_hw, d_hw, p_hw)
+derived = _derive(*setup)
+pad, grid = derived["padding"], derived["grid"]
+
+# ---- the formula, per axis
+st.subheader(t("padding.section_formula"))
+st.caption(t("padding.formula_caption"))
+for i, (column, ax, axis) in enumerate(zip(st.columns(2, gap="large"), ("h", "w"), ("height", "width"))):
+    before_after = pad.height if ax == "h" else pad.width
+    with column, st.container(border=True):
+        st.markdown(f"#### {t(f'padding.axis_{axis}')}")
+        st.markdown(f"**{t('padding.step_padding')}**")
+        _padding_lines(mode, ax, k_hw[i], d_hw[i], before_after[0],
+                       derived["same"][i] if derived["same"] else None, per_axis)
+        a = derived["axes"][i]
+        error = None if a is not None else _axis_error(n_hw[i], k_hw[i], s_hw[i], before_after, d_hw[i], axis)
+        _axis_section(mode, ax, a, error)
+if grid.out_hw is not None:
+    st.success(t("padding.result_size", oh=grid.out_hw[0], ow=grid.out_hw[1], ph=grid.shape[0], pw=grid.shape[1]))
+else:
+    st.warning(t("padding.no_output"))
+
+# ---- the padded grid
+st.subheader(t("padding.section_grid"))
+st.caption(t("padding.grid_caption"))
+if grid.out_hw is None:
+    left, _ = st.columns(2, gap="large")
+    with left:
+        st.plotly_chart(_footprint_figure(setup, None, lang), key="padding.footprint",
+                        config={"displayModeBar": False}, width="stretch")
+        st.caption(t("padding.padded_only_caption"))
+else:
+    for name, hi in (("oi", grid.out_hw[0]), ("oj", grid.out_hw[1])):
+        value = state.get(_key(name), 1)  # keep the chosen cell inside a smaller output
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 1 <= value <= hi:
+            state[_key(name)] = 1 if not isinstance(value, (int, float)) or value < 1 else hi
+    left, right = st.columns(2, gap="large")
+    with left:
+        c1, c2 = st.columns(2)
+        with c1:
+            row = st.number_input(t("padding.out_row"), min_value=1, max_value=grid.out_hw[0], step=1,
+                                  key=_key("oi"))
+        with c2:
+            col = st.number_input(t("padding.out_col"), min_value=1, max_value=grid.out_hw[1], step=1,
+                                  key=_key("oj"))
+        cell = (int(row) - 1, int(col) - 1)  # the inputs count from 1 like the texts
+        st.plotly_chart(_footprint_figure(setup, cell, lang), key="padding.footprint",
+                        config={"displayModeBar": False}, width="stretch")
+        st.caption(t("padding.footprint_caption"))
+    with right:
+        with_mask = len(grid.windows) * int(grid.mask.sum()) <= ANIMATION_MASK_BUDGET
+        st.plotly_chart(_animation_figure(setup, with_mask, lang), key="padding.animation",
+                        config={"displayModeBar": False}, width="stretch")
+        st.caption(t("padding.animation_caption"))
+        if not with_mask:
+            st.caption(t("padding.animation_no_mask"))
+
+# ---- the source texts
+with st.expander(t("padding.section_seeds")):
+    st.markdown("- " + t("padding.seed000_floor", right=fmt(conv_output_size(6, 3, 2))))
+    st.markdown("- " + t("padding.seed000_right"))
+    st.markdown("- " + t("padding.seed003_float", right=fmt(conv_output_size(6, 3, 2, 1))))
+st.caption(t("padding.conventions"))

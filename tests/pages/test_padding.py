@@ -1,0 +1,254 @@
+"""The padding & stride page through the real app: numbers shown against the core and the seeds."""
+
+from __future__ import annotations
+
+import pytest
+
+from cnn_core.arithmetic import (Padding, axis_arithmetic, conv_output_size, padded_grid, resolve_padding,
+                                 same_axis)
+from cnn_core.errors import CoreValueError
+from ui.i18n import explain_error, translate
+
+from .conftest import all_text, no_exception, open_page, plotly_figures
+
+TAP_COLOR = "#2ca02c"      # ui.heatmap.CELL_COLOR: the kernel's taps
+WINDOW_COLOR = "#ff7f0e"   # ui.heatmap.HIGHLIGHT_COLOR: the kernel's span
+NEVER_READ_FILL = "rgba(214,39,40,0.28)"
+
+
+def latex(at) -> list[str]:
+    return [el.value for el in at.latex]
+
+
+def results(at) -> list[str]:
+    """The last line (the result) of every worked equation on the page."""
+    return [value.split("&=")[-1].split("\\end{aligned}")[0].strip() for value in latex(at) if "&=" in value]
+
+
+def shapes(fig: dict, **match) -> list[dict]:
+    out = []
+    for shape in fig["layout"].get("shapes", []):
+        if all((shape.get("line", {}).get("color") if k == "line_color" else shape.get(k)) == v
+               for k, v in match.items()):
+            out.append(shape)
+    return out
+
+
+def footprint(at) -> dict:
+    figs = plotly_figures(at)
+    return next(f for f in figs if not f.get("frames"))
+
+
+def animation(at) -> dict:
+    return next(f for f in plotly_figures(at) if f.get("frames"))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_default_is_seed_003_in_both_languages(lang):
+    at = open_page("padding", lang)
+    no_exception(at)
+    assert at.title[0].value == translate(lang, "padding.title")
+    text = all_text(at)
+    for key in ("padding.height", "padding.kernel", "padding.stride", "padding.dilation", "padding.mode",
+                "padding.section_formula", "padding.section_grid", "padding.out_row"):
+        assert translate(lang, key) in text
+    assert not at.warning and not at.error
+    # seed 003: 5x5 input, 3x3 kernel, stride 2, pad 1 -> 3x3 ("输出 3×3"); both axes end in 3
+    res = results(at)
+    assert res.count("3") >= 2
+    assert "3 × 3" in at.success[0].value and "7 × 7" in at.success[0].value
+    # the formula written with the numbers: (5 + 1 + 1 - 1(3 - 1) - 1) / 2, then (7 - 3) / 2
+    assert any("5 + 1 + 1 - 1\\cdot(3 - 1) - 1" in v and "{7 - 3}{2}" in v for v in latex(at))
+    # the real input used: 2(3 - 1) + 1(3 - 1) + 1 = 7
+    assert any("2\\cdot(3 - 1) + 1\\cdot(3 - 1) + 1" in v and v.rstrip().endswith("&= 7 \\end{aligned}\n$$")
+               for v in latex(at))
+    figs = plotly_figures(at)
+    assert len(figs) == 2
+    anim = animation(at)
+    assert len(anim["frames"]) == 9
+    assert anim["layout"]["title"]["text"] == translate(lang, "padding.fig_animation", count=9)
+    fp = footprint(at)
+    assert fp["layout"]["yaxis"]["title"]["text"] == translate(lang, "padding.axis_row")
+    # the padded grid is 7x7 with 24 padded zeros greyed, ticks "·" on the padding
+    assert len(fp["data"][0]["z"]) == 7
+    assert fp["layout"]["xaxis"]["ticktext"] == ["·", "1", "2", "3", "4", "5", "·"]
+
+
+def test_read_counts_and_footprint_of_the_chosen_output_cell():
+    at = open_page("padding", "en")
+    at.number_input(key="padding.oi").set_value(2).run()
+    at.number_input(key="padding.oj").set_value(3).run()
+    no_exception(at)
+    fp = footprint(at)
+    assert "o₂₃" in fp["layout"]["title"]["text"]
+    # output (2, 3) starts at padded row 2, column 4 (stride 2): span rows 2..4, columns 4..6
+    (window,) = shapes(fp, line_color=WINDOW_COLOR)
+    assert (window["y0"], window["y1"], window["x0"], window["x1"]) == (1.5, 4.5, 3.5, 6.5)
+    assert len(shapes(fp, line_color=TAP_COLOR)) == 9
+    # counts shown = the core's read counts (centre of four overlapping windows is read 4 times)
+    a = axis_arithmetic(5, 3, 2, 1)
+    grid = padded_grid((5, 5), Padding(1, 1, 1, 1), a, a)
+    assert fp["data"][0]["z"] == grid.read_counts.astype(float).tolist()
+    assert fp["data"][0]["z"][2][2] == 4
+
+
+def test_stride_slider_changes_the_numbers_and_the_url():
+    at = open_page("padding", "en")
+    at.slider(key="padding.s").set_value(1).run()
+    no_exception(at)
+    expected = conv_output_size(5, 3, 1, 1)
+    assert expected == 5
+    assert "5 × 5" in at.success[0].value
+    assert len(animation(at)["frames"]) == 25
+    assert at.query_params["s"] in (["1"], "1")
+
+
+def test_same_padding_is_tensorflows_asymmetric_rule():
+    at = open_page("padding", "en", query={"mode": "same", "h": "6", "w": "5", "k": "3", "s": "2"})
+    no_exception(at)
+    rule_h, rule_w = same_axis(6, 3, 2), same_axis(5, 3, 2)
+    # TensorFlow: n=6, k=3, s=2 -> out 3, one zero in all, and it goes to the bottom
+    assert (rule_h.out, rule_h.total, rule_h.before, rule_h.after) == (3, 1, 0, 1)
+    values = latex(at)
+    assert any("\\left\\lceil \\frac{6}{2} \\right\\rceil \\\\ &= 3" in v for v in values)
+    assert any("\\max\\big((3 - 1)\\cdot 2 + 1\\cdot(3 - 1) + 1 - 6" in v and v.rstrip().endswith("&= 1 \\end{aligned}\n$$")
+               for v in values)
+    assert any("p_{\\text{bottom}} &= P_h - p_{\\text{top}}" in v and "1 - 0" in v for v in values)
+    # width n=5: total 2, split 1 / 1
+    assert (rule_w.total, rule_w.before, rule_w.after) == (2, 1, 1)
+    assert any("p_{\\text{right}} &= P_w - p_{\\text{left}}" in v and "2 - 1" in v for v in values)
+    assert "3 × 3" in at.success[0].value
+    fp = footprint(at)
+    assert fp["layout"]["yaxis"]["ticktext"] == ["1", "2", "3", "4", "5", "6", "·"]
+
+
+def test_valid_shades_what_it_discards():
+    at = open_page("padding", "en", query={"mode": "valid", "h": "7", "w": "7", "k": "3", "s": "3"})
+    no_exception(at)
+    a = axis_arithmetic(7, 3, 3)
+    assert (a.out, a.used, a.uncovered_input) == (2, 6, 1)
+    text = all_text(at)
+    assert "the first 6 of the 7 padded rows; the last 1 are never read, 1 of them real input" in text
+    assert translate("en", "padding.used_valid") in text
+    fp = footprint(at)
+    # the last row and column of the input (13 cells) are never read
+    assert len(shapes(fp, fillcolor=NEVER_READ_FILL)) == 13
+    assert "2 × 2" in at.success[0].value
+
+
+def test_dilation_taps_are_separate_cells():
+    at = open_page("padding", "en", query={"h": "7", "w": "7", "k": "3", "s": "1", "d": "2", "p": "0"})
+    no_exception(at)
+    a = axis_arithmetic(7, 3, 1, 0, 2)
+    assert a.k_eff == 5 and a.out == 3
+    fp = footprint(at)
+    taps = shapes(fp, line_color=TAP_COLOR)
+    assert sorted({s["x0"] + 0.5 for s in taps}) == [0, 2, 4]
+    assert sorted({s["y0"] + 0.5 for s in taps}) == [0, 2, 4]
+    (window,) = shapes(fp, line_color=WINDOW_COLOR)
+    assert (window["x0"], window["x1"]) == (-0.5, 4.5)
+    assert any("\\frac{7 + 0 + 0 - 2\\cdot(3 - 1) - 1}{1}" in v for v in latex(at))
+
+
+def test_full_padding():
+    at = open_page("padding", "en", query={"mode": "full", "k": "3", "d": "2", "s": "1"})
+    no_exception(at)
+    pad = resolve_padding("full", (5, 5), 3, 1, 2)
+    assert pad == Padding(4, 4, 4, 4)
+    assert any("d_h(k_h - 1)" in v and "2\\cdot(3 - 1)" in v and v.rstrip().endswith("&= 4 \\end{aligned}\n$$")
+               for v in latex(at))
+    out = conv_output_size(5, 3, 1, 4, 2)
+    assert f"{out} × {out}" in at.success[0].value
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_impossible_setting_explains_itself_and_still_draws_the_grid(lang):
+    at = open_page("padding", lang, query={"mode": "valid", "h": "4", "w": "4", "k": "5", "s": "1"})
+    no_exception(at)
+    errors = [e.value for e in at.error]
+    for axis in ("height", "width"):
+        expected = explain_error(CoreValueError("kernel_too_large", "", kernel=5, padded=4, axis=axis), lang)
+        assert expected in errors
+    assert len(errors) == 2
+    if lang == "en":
+        assert "No output along the width: the kernel (5) is larger than the padded input (4)." in errors
+    assert at.warning[0].value == translate(lang, "padding.no_output")
+    figs = plotly_figures(at)
+    assert len(figs) == 1
+    assert figs[0]["layout"]["title"]["text"] == translate(lang, "padding.fig_padded_only")
+    assert len(figs[0]["data"][0]["z"]) == 4
+
+
+def test_per_axis_settings_and_one_impossible_axis():
+    at = open_page("padding", "en")
+    at.toggle(key="padding.axes").set_value(True).run()
+    no_exception(at)
+    # the square values were copied to both axes
+    assert at.slider(key="padding.kh").value == 3 and at.slider(key="padding.sw").value == 2
+    at.slider(key="padding.kw").set_value(1).run()
+    at.slider(key="padding.sw").set_value(1).run()
+    no_exception(at)
+    ow = conv_output_size(5, 1, 1, 1)
+    assert ow == 7
+    assert "3 × 7" in at.success[0].value
+    assert at.query_params["kw"] in (["1"], "1") and at.query_params["axes"] in (["1"], "1")
+    # VALID with a tall kernel: only the height has no output
+    at.radio(key="padding.mode").set_value("valid").run()
+    at.slider(key="padding.kh").set_value(7).run()
+    no_exception(at)
+    assert [e.value for e in at.error] == [
+        "No output along the height: the kernel (7) is larger than the padded input (5)."]
+    assert len(plotly_figures(at)) == 1
+
+
+def test_output_cell_is_kept_inside_a_smaller_output():
+    at = open_page("padding", "en")
+    at.number_input(key="padding.oi").set_value(3).run()
+    at.slider(key="padding.h").set_value(2).run()   # now the output has 1 row
+    no_exception(at)
+    assert at.number_input(key="padding.oi").value == 1
+
+
+@pytest.mark.parametrize("query, name", [
+    ({"s": "abc"}, "padding.stride"),
+    ({"k": "99"}, "padding.kernel"),
+    ({"mode": "<b>x</b>"}, "padding.mode"),
+    ({"h": "3.5"}, "padding.height"),
+    ({"axes": "maybe"}, "padding.per_axis"),
+])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_bad_link_values_warn_and_use_the_default(query, name, lang):
+    at = open_page("padding", lang, query=query)
+    no_exception(at)
+    assert len(at.warning) == 1
+    assert translate(lang, name) in at.warning[0].value
+    assert "<b>" not in at.warning[0].value  # escaped, never HTML
+    assert "3 × 3" in at.success[0].value   # the defaults (seed 003) still give 3x3
+
+
+def test_a_good_link_is_applied():
+    at = open_page("padding", "zh", query={"h": "16", "w": "3", "k": "2", "s": "4", "mode": "SAME"})
+    no_exception(at)
+    assert not at.warning
+    assert at.radio(key="padding.mode").value == "same"
+    oh, ow = same_axis(16, 2, 4).out, same_axis(3, 2, 4).out
+    assert (oh, ow) == (4, 1)
+    assert f"{oh} × {ow}" in at.success[0].value
+
+
+def test_large_setting_animates_without_greying_every_frame():
+    at = open_page("padding", "en", query={"h": "16", "w": "16", "k": "1", "s": "1", "p": "4"})
+    no_exception(at)
+    anim = animation(at)
+    assert len(anim["frames"]) == conv_output_size(16, 1, 1, 4) ** 2 == 576
+    assert translate("en", "padding.animation_no_mask") in all_text(at)
+
+
+def test_the_seeds_are_corrected():
+    at = open_page("padding", "en")
+    text = all_text(at)
+    # seed 000: (6 - 3)/2 + 1 = 2.5, but 2 windows fit; seed 003: 3.5 for a 6x6 input, but 3 fit
+    assert conv_output_size(6, 3, 2) == 2 and conv_output_size(6, 3, 2, 1) == 3
+    assert "2.5, but only ⌊(6 − 3)/2⌋ + 1 = 2 windows fit" in text
+    assert "3.5, but 3 windows fit" in text
+    assert "right for dilation 1" in text
