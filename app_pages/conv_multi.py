@@ -1,0 +1,334 @@
+"""Multi-channel convolution: seed 003's 5×5×3 input, two 3×3×3 filters, pad 1, stride 2.
+
+Widgets and URL in -> ``cnn_core.conv.conv2d_trace`` -> heatmaps and worked LaTeX out.
+Every number shown comes from the trace (or ``conv_output_size`` / ``conv_parameter_count``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from cnn_core.arithmetic import conv_output_size
+from cnn_core.conv import conv2d_trace, conv_parameter_count
+from cnn_core.worked_examples import CONV_5X5X3
+from ui.heatmap import HIGHLIGHT_COLOR, MASK_FILL, channels_heatmap, matrix_heatmap
+from ui.i18n import current_language, explain_error, t, translate
+from ui.latex import equation_lines, fmt, fmt_latex, subscript, sum_of_products
+from ui.matrix_input import matrix_editor
+from ui.url_state import ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url
+
+PAGE = "conv_multi"
+CHANNELS = 3            # D: the editors offer one matrix per input channel
+FILTERS = 2             # P: and one kernel per (filter, channel)
+MAX_INPUT = 8           # input matrices up to 8×8 (padded up to 14×14: values still printed)
+MAX_KERNEL = 5
+MAX_OUT = 14            # largest output side the setup allows (8 + 2·3, kernel 1, stride 1)
+
+X0 = CONV_5X5X3.inputs["x"][0]          # (3, 5, 5)
+W0 = CONV_5X5X3.inputs["w"]             # (2, 3, 3, 3)
+B0 = CONV_5X5X3.inputs["b"]             # (2,)
+PRINTED_Y = CONV_5X5X3.printed["y"][0]  # (2, 3, 3)
+SEED_STRIDE = int(CONV_5X5X3.params["stride"])
+SEED_PADDING = int(CONV_5X5X3.params["padding"])
+
+SPECS = (
+    IntParam("stride", SEED_STRIDE, 1, 4, label_key="conv_multi.stride"),
+    IntParam("padding", SEED_PADDING, 0, 3, label_key="conv_multi.padding"),
+    FloatParam("b1", float(B0[0]), -100.0, 100.0, label_key="conv_multi.bias1"),
+    FloatParam("b2", float(B0[1]), -100.0, 100.0, label_key="conv_multi.bias2"),
+    ChoiceParam("filter", 1, (1, 2), label_key="conv_multi.filter"),
+    IntParam("row", 1, 1, MAX_OUT, label_key="conv_multi.row"),
+    IntParam("col", 1, 1, MAX_OUT, label_key="conv_multi.col"),
+    *(MatrixParam(f"x{c + 1}", X0[c], MAX_INPUT, MAX_INPUT) for c in range(CHANNELS)),
+    *(MatrixParam(f"w{f + 1}{c + 1}", W0[f, c], MAX_KERNEL, MAX_KERNEL)
+      for f in range(FILTERS) for c in range(CHANNELS)),
+)
+PLOT_CONFIG = {"displayModeBar": False}
+SUPERSCRIPT = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
+
+
+def _key(name: str) -> str:
+    return f"{PAGE}.{name}"
+
+
+# the trace is frozen with read-only arrays, so one shared object per input is safe (no pickling)
+_trace = st.cache_resource(show_spinner=False, max_entries=256)(conv2d_trace)
+_output_size = st.cache_data(show_spinner=False)(conv_output_size)
+_parameter_count = st.cache_data(show_spinner=False)(conv_parameter_count)
+
+
+# --------------------------------------------------------------------------- figures (cached, pure)
+# Figures are cached as objects (cache_resource: no pickling, never mutated after building): a
+# pickled go.Figure is re-validated on load, which alone costs far more than the 80 ms budget.
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _input_figure(x_padded: np.ndarray, padding: tuple, windows: tuple, labels: tuple, active: int,
+                  lang: str, title: str, titles: tuple) -> go.Figure:
+    """The padded channels with the window of every output cell as browser-side animation frames.
+
+    ``ui.heatmap.window_animation`` animates one matrix; here the same window moves on every
+    channel. The window is drawn as an outline trace per channel (not a layout shape), so a
+    frame only carries three 5-point outlines instead of repeating every padding shape.
+    """
+    fig = channels_heatmap(x_padded, titles=list(titles), symbol="x̃", title=title, lang=lang, height=430)
+    channels = len(titles)
+    # the padding ring greyed as (at most) 4 strips per channel, not one shape per padded cell
+    top, bottom, left, right = padding
+    hp, wp = x_padded.shape[1:]
+    strips = [(0, 0, top - 1, wp - 1), (hp - bottom, 0, hp - 1, wp - 1),
+              (top, 0, hp - bottom - 1, left - 1), (top, wp - right, hp - bottom - 1, wp - 1)]
+    fig.update_layout(shapes=[
+        dict(type="rect", xref="x" if k == 0 else f"x{k + 1}", yref="y" if k == 0 else f"y{k + 1}",
+             x0=c0 - .5, x1=c1 + .5, y0=r0 - .5, y1=r1 + .5, fillcolor=MASK_FILL, layer="above",
+             line=dict(color="rgba(90,90,90,0.8)", width=1, dash="dot"))
+        for k in range(channels) for r0, c0, r1, c1 in strips if r1 >= r0 and c1 >= c0])
+
+    def outlines(win):
+        r0, c0, r1, c1 = win
+        xs, ys = [c0 - .5, c1 + .5, c1 + .5, c0 - .5, c0 - .5], [r0 - .5, r0 - .5, r1 + .5, r1 + .5, r0 - .5]
+        return [go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=HIGHLIGHT_COLOR, width=4),
+                           hoverinfo="skip", showlegend=False, name="window") for _ in range(channels)]
+
+    for k, outline in enumerate(outlines(windows[active])):
+        fig.add_trace(outline, row=1, col=k + 1)
+    if len(windows) < 2:
+        return fig
+    moving = list(range(channels, 2 * channels))      # the outline traces (after the heatmaps)
+    fig.frames = [go.Frame(name=str(k), data=outlines(win), traces=moving) for k, win in enumerate(windows)]
+    step_args = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
+    fig.update_layout(
+        updatemenus=[dict(
+            type="buttons", direction="left", showactive=False, x=0.0, y=-0.02, xanchor="left", yanchor="top",
+            pad=dict(t=4, r=8),
+            buttons=[
+                dict(label=translate(lang, "figure.play"), method="animate",
+                     args=[None, {"frame": {"duration": 800, "redraw": True}, "fromcurrent": True,
+                                  "transition": {"duration": 0}, "mode": "immediate"}]),
+                dict(label=translate(lang, "figure.pause"), method="animate",
+                     args=[[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate",
+                                    "transition": {"duration": 0}}]),
+            ])],
+        sliders=[dict(
+            active=active, x=0.16, len=0.84, y=-0.02, yanchor="top", pad=dict(t=4, b=4),
+            currentvalue=dict(prefix=translate(lang, "figure.step"), visible=True, xanchor="left"),
+            steps=[dict(label=label, method="animate", args=[[str(k)], step_args])
+                   for k, label in enumerate(labels)])],
+        height=520, margin=dict(b=100),
+    )
+    return fig
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _channels_figure(values: np.ndarray, lang: str, title: str, titles: tuple, symbol: str,
+                     signed: bool | None = None) -> go.Figure:
+    return channels_heatmap(values, titles=list(titles), title=title, symbol=symbol, signed=signed, lang=lang)
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _map_figure(values: np.ndarray, lang: str, title: str, symbol: str, cell: tuple | None) -> go.Figure:
+    return matrix_heatmap(values, title=title, symbol=symbol, cells=[cell] if cell else None, signed=True,
+                          lang=lang, height=330)
+
+
+def _chart(fig: go.Figure, name: str) -> None:
+    st.plotly_chart(fig, key=_key(name), config=PLOT_CONFIG, width="stretch")
+
+
+def _sup(f: int) -> str:
+    """'⁽¹⁾' for filter index 0: the filter number as a plain-text superscript."""
+    return f"({f + 1})".translate(SUPERSCRIPT)
+
+
+def _channel_titles() -> tuple[str, ...]:
+    return tuple(t("figure.channel", index=c + 1) for c in range(CHANNELS))
+
+
+# --------------------------------------------------------------------------- URL + title
+init_from_url(PAGE, SPECS)
+lang = current_language()
+
+st.title(t("conv_multi.title"))
+st.markdown(t("conv_multi.intro"))
+
+layer_col, cell_col = st.columns([3, 2])
+with layer_col, st.container(border=True):
+    st.markdown(f"**{t('conv_multi.layer_box')}**")
+    c1, c2 = st.columns(2)
+    stride = c1.slider(t("conv_multi.stride"), 1, 4, key=_key("stride"))
+    padding = c2.slider(t("conv_multi.padding"), 0, 3, key=_key("padding"))
+    c3, c4 = st.columns(2)
+    b1 = c3.number_input(t("conv_multi.bias1"), -100.0, 100.0, step=1.0, key=_key("b1"))
+    b2 = c4.number_input(t("conv_multi.bias2"), -100.0, 100.0, step=1.0, key=_key("b2"))
+cell_box = cell_col.container(border=True)  # filled once the output size is known
+
+# --------------------------------------------------------------------------- matrices
+x_parts: list[np.ndarray | None] = []
+w_parts: dict[tuple[int, int], np.ndarray | None] = {}
+with st.container(border=True):
+    st.markdown(f"**{t('conv_multi.values_box')}**")
+    x_col, w_col = st.columns([2, 3])
+    with x_col:
+        st.caption(t("conv_multi.input_tabs"))
+        for c, tab in enumerate(st.tabs([t("conv_multi.tab_channel", c=c + 1) for c in range(CHANNELS)])):
+            with tab:
+                first = x_parts[0] if x_parts else None
+                x_parts.append(matrix_editor(
+                    t("conv_multi.editor_channel", c=c + 1), key=_key(f"x{c + 1}"), default=X0[c],
+                    max_rows=MAX_INPUT, max_cols=MAX_INPUT,
+                    shape=None if c == 0 or first is None else first.shape))
+    with w_col:
+        st.caption(t("conv_multi.filter_tabs"))
+        pairs = [(f, c) for f in range(FILTERS) for c in range(CHANNELS)]
+        tabs = st.tabs([t("conv_multi.tab_kernel", f=f + 1, c=c + 1) for f, c in pairs])
+        for (f, c), tab in zip(pairs, tabs):
+            with tab:
+                first = w_parts.get((0, 0))
+                w_parts[(f, c)] = matrix_editor(
+                    t("conv_multi.editor_kernel", f=f + 1, c=c + 1), key=_key(f"w{f + 1}{c + 1}"),
+                    default=W0[f, c], max_rows=MAX_KERNEL, max_cols=MAX_KERNEL,
+                    shape=None if (f, c) == (0, 0) or first is None else first.shape)
+
+bad_x = [t("conv_multi.editor_channel", c=c + 1) for c, m in enumerate(x_parts) if m is None]
+bad_w = [t("conv_multi.editor_kernel", f=f + 1, c=c + 1) for (f, c), m in w_parts.items() if m is None]
+x = np.stack(x_parts) if not bad_x else None                                       # (C, H, W)
+w = (np.stack([np.stack([w_parts[(f, c)] for c in range(CHANNELS)]) for f in range(FILTERS)])
+     if not bad_w else None)                                                        # (F, C, KH, KW)
+b = np.array([b1, b2], dtype=float)
+
+trace, trace_error = None, None
+if x is not None and w is not None:
+    try:
+        trace = _trace(x, w, b, stride, padding)
+    except ValueError as err:  # CoreValueError: e.g. kernel larger than the padded input
+        trace_error = err
+
+# --------------------------------------------------------------------------- output cell picker
+with cell_box:
+    st.markdown(f"**{t('conv_multi.cell_box')}**")
+    # format_func with the language bound: AppTest also calls it outside the script run
+    f_sel = st.radio(t("conv_multi.filter"), (1, 2), key=_key("filter"), horizontal=True,
+                     format_func=lambda n, lang=lang: translate(lang, "conv_multi.filter_option", n=n))
+    oh, ow = (trace.output.shape[1:] if trace is not None else (MAX_OUT, MAX_OUT))
+    for name, limit in (("row", oh), ("col", ow)):  # a smaller output (new stride) keeps the pick inside it
+        value = st.session_state.get(_key(name))
+        if not isinstance(value, int) or not 1 <= value <= limit:
+            st.session_state[_key(name)] = min(max(int(value) if isinstance(value, (int, float)) else 1, 1), limit)
+    r1, r2 = st.columns(2)
+    row = r1.number_input(t("conv_multi.row"), 1, int(oh), step=1, key=_key("row"), disabled=trace is None)
+    col = r2.number_input(t("conv_multi.col"), 1, int(ow), step=1, key=_key("col"), disabled=trace is None)
+    if trace is not None:
+        st.caption(t("conv_multi.cell_range", oh=oh, ow=ow))
+
+sync_to_url(PAGE, SPECS)
+f_idx, i_idx, j_idx = int(f_sel) - 1, int(row) - 1, int(col) - 1
+
+
+def _explain_missing(bad: list[str]) -> None:
+    st.warning(t("conv_multi.bad_matrix", what=", ".join(bad)))
+
+
+# --------------------------------------------------------------------------- input and window
+st.subheader(t("conv_multi.section_input"))
+if trace is not None:
+    windows = tuple((int(trace.rows[i, 0]), int(trace.cols[j, 0]), int(trace.rows[i, -1]), int(trace.cols[j, -1]))
+                    for i in range(oh) for j in range(ow))
+    labels = tuple(t("conv_multi.frame_label", i=i + 1, j=j + 1) for i in range(oh) for j in range(ow))
+    active = i_idx * ow + j_idx
+    fig = _input_figure(trace.x_padded, tuple(trace.padding), windows, labels, active, lang,
+                        t("conv_multi.input_fig_title", p=padding), _channel_titles())
+    _chart(fig, "input")
+    st.caption(t("conv_multi.input_caption", i=row, j=col, s=stride))
+elif x is not None:
+    if trace_error is not None:
+        st.error(explain_error(trace_error))
+    _chart(_channels_figure(x, lang, t("conv_multi.input_raw_fig_title"), _channel_titles(), "x"), "input")
+else:
+    _explain_missing(bad_x)
+
+# --------------------------------------------------------------------------- filters
+st.subheader(t("conv_multi.section_filters"))
+if w is not None:
+    columns = st.columns(FILTERS)
+    for f in range(FILTERS):
+        with columns[f]:
+            title = t("conv_multi.filter_fig_title", f=f + 1, kh=w.shape[2], kw=w.shape[3])
+            _chart(_channels_figure(w[f], lang, title, _channel_titles(), "w" + _sup(f), True), f"filter{f + 1}")
+    st.caption(t("conv_multi.filters_caption"))
+else:
+    _explain_missing(bad_w)
+
+# --------------------------------------------------------------------------- output maps
+st.subheader(t("conv_multi.section_output"))
+if trace is not None:
+    columns = st.columns(FILTERS)
+    for f in range(FILTERS):
+        with columns[f]:
+            title = t("conv_multi.output_fig_title", f=f + 1)
+            cell = (i_idx, j_idx) if f == f_idx else None
+            _chart(_map_figure(trace.output[f], lang, title, "z" + _sup(f), cell), f"output{f + 1}")
+    st.caption(t("conv_multi.output_caption", n=FILTERS))
+    st.caption(t("conv_multi.output_size", oh=oh, ow=ow))
+    is_seed_setup = (stride == SEED_STRIDE and padding == SEED_PADDING and np.array_equal(x, X0)
+                     and np.array_equal(w, W0) and np.array_equal(b, B0))
+    if not is_seed_setup:
+        st.info(t("conv_multi.seed_custom"))
+    elif np.array_equal(trace.output, PRINTED_Y):
+        st.success(t("conv_multi.seed_reproduced"))
+    else:
+        st.error(t("conv_multi.seed_differs"))
+elif trace_error is not None:
+    st.error(explain_error(trace_error))
+else:
+    _explain_missing(bad_x + bad_w)
+
+# --------------------------------------------------------------------------- one cell, channel by channel
+st.subheader(t("conv_multi.section_cell", i=row, j=col, f=f_sel))
+if trace is not None:
+    st.markdown(t("conv_multi.cell_intro"))
+    st.caption(t("conv_multi.cell_general"))
+    z_name = subscript(f"z^{{({f_idx + 1})}}", i_idx, j_idx)
+    st.latex(f"{z_name} = \\sum_{{c=1}}^{{{CHANNELS}}} \\underbrace{{\\sum_{{u=1}}^{{U}} \\sum_{{v=1}}^{{V}} "
+             f"\\tilde{{x}}^{{(c)}}_{{(i-1)s+u,\\,(j-1)s+v}}\\, w^{{({f_idx + 1},c)}}_{{uv}}}}_{{S_c}} + b_{{{f_idx + 1}}}")
+    cell = trace.cell(f_idx, i_idx, j_idx)
+    kh, kw = cell.weights.shape[1:]
+    for c in range(CHANNELS):
+        st.markdown(f"**{t('conv_multi.partial_title', c=c + 1)}**")
+        x_syms = [subscript(f"\\tilde{{x}}^{{({c + 1})}}", int(cell.tap_rows[u]), int(cell.tap_cols[v]))
+                  for u in range(kh) for v in range(kw)]
+        w_syms = [subscript(f"w^{{({f_idx + 1},{c + 1})}}", u, v) for u in range(kh) for v in range(kw)]
+        symbolic, numeric = sum_of_products(x_syms, cell.window[c].ravel().tolist(),
+                                            w_syms, cell.weights[c].ravel().tolist())
+        st.latex(equation_lines(f"S_{{{c + 1}}} = {symbolic}", numeric, float(cell.partial_sums[c])))
+    st.markdown(f"**{t('conv_multi.total_title')}**")
+    parts = " + ".join(f"S_{{{c + 1}}}" for c in range(CHANNELS))
+    numbers = " + ".join(fmt_latex(v) for v in [*cell.partial_sums.tolist(), cell.bias])
+    st.latex(equation_lines(f"{z_name} = {parts} + b_{{{f_idx + 1}}}", numbers, cell.total))
+    st.caption(t("conv_multi.cell_subscripts"))
+
+    # a toggle, not an expander: an expander's figure would be built and sent on every rerun
+    if st.toggle(t("conv_multi.partial_maps_title", f=f_sel), key=_key("partials")):
+        maps = np.moveaxis(trace.partial_sums[f_idx], -1, 0)   # (OH, OW, C) -> (C, OH, OW): a view, no math
+        _chart(_channels_figure(maps, lang, t("conv_multi.partial_fig_title", f=f_sel), _channel_titles(), "S",
+                                True), "partials_fig")
+        st.caption(t("conv_multi.partial_caption", f=f_sel, b=fmt(cell.bias)))
+elif trace_error is not None:
+    st.info(t("conv_multi.no_trace"))
+else:
+    _explain_missing(bad_x + bad_w)
+
+# --------------------------------------------------------------------------- parameter count
+st.subheader(t("conv_multi.section_params"))
+st.markdown(t("conv_multi.params_text"))
+if w is not None:
+    P, D, U, V = w.shape
+    st.latex(equation_lines("N_{\\text{params}} = P \\cdot D \\cdot U \\cdot V + P",
+                            f"{P} \\cdot {D} \\cdot {U} \\cdot {V} + {P}", _parameter_count(P, D, U, V)))
+else:
+    _explain_missing(bad_w)
+
+# --------------------------------------------------------------------------- notes
+st.subheader(t("conv_multi.section_notes"))
+st.markdown("- " + t("conv_multi.seed002_note", o=_output_size(32, 5), params=_parameter_count(1, 3, 5, 5)))
+st.markdown("- " + t("conv_multi.seed003_note"))
+st.caption(t("conv_multi.conventions"))
