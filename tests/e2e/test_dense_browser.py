@@ -1,0 +1,59 @@
+"""Fully connected page in a real browser: loads in both languages; editing W changes the figures."""
+
+from __future__ import annotations
+
+import pytest
+
+from ui.i18n import translate
+
+from .conftest import screenshot, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+FIGURE_Z = """(title) => {
+  for (const el of document.querySelectorAll('.js-plotly-plot')) {
+    const t = el.layout && el.layout.title && el.layout.title.text;
+    if (t && t.includes(title)) return JSON.stringify(el.data[0].z);
+  }
+  return null;
+}"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_dense_page_loads(server_url, new_page, lang):
+    new_page.set_viewport_size({"width": 1400, "height": 5200})  # the main area scrolls itself: show it all
+    new_page.goto(f"{server_url}/dense?lang={lang}")
+    wait_for_app(new_page)
+    assert new_page.locator('[data-testid="stException"]').count() == 0, new_page.inner_text("body")[:2000]
+    assert translate(lang, "dense.title") in new_page.locator("h1").first.inner_text()
+    new_page.wait_for_selector(".js-plotly-plot")
+    assert new_page.locator(".js-plotly-plot").count() == 4
+    screenshot(new_page, f"dense-{lang}-default")
+
+
+def test_editing_w_changes_the_products_figure(server_url, new_page):
+    new_page.goto(f"{server_url}/dense?lang=en")
+    wait_for_app(new_page)
+    new_page.wait_for_selector(".js-plotly-plot")
+    title = translate("en", "dense.products_title")
+    before = new_page.evaluate(FIGURE_Z, title)
+    area = new_page.get_by_role("textbox", name=translate("en", "dense.W_label"))
+    area.fill("1, 0, 0\n0, 1, 0\n0, 0, 1")
+    area.press("Control+Enter")
+    new_page.wait_for_timeout(800)
+    wait_for_app(new_page)
+    after = new_page.evaluate(FIGURE_Z, title)
+    assert before is not None and after is not None and before != after
+    assert after == "[[1.5,0,0],[0,0,0],[0,0,0.5]]"  # W = I: the products are diag(x), x = ReLU(1.5, −1, 0.5)
+    assert "W=" in new_page.url
+    assert new_page.locator('[data-testid="stException"]').count() == 0
+    screenshot(new_page, "dense-en-identity-w")
+
+
+def test_mse_in_chinese(server_url, new_page):
+    new_page.set_viewport_size({"width": 1400, "height": 4200})
+    new_page.goto(f"{server_url}/dense?lang=zh&loss=mse&act=sigmoid")
+    wait_for_app(new_page)
+    assert new_page.locator('[data-testid="stException"]').count() == 0
+    assert translate("zh", "dense.loss_title_mse") in new_page.inner_text("body")
+    screenshot(new_page, "dense-zh-mse")
