@@ -1,0 +1,450 @@
+"""Training step: a tiny CNN (conv → ReLU → max-pool → flatten → FC → softmax) on 8×8 glyphs.
+
+Thin page: seed, learning rate, steps, sample, filter and output cell come from widgets
+(mirrored in the URL); every tensor comes from ``cnn_core.tiny_cnn`` (``train_step``'s
+StepTrace, ``train``, ``check_gradients``) and is drawn by ``ui`` renderers. The trained
+parameters and the loss history live in ``st.session_state["training.model"]``.
+
+Layout code calls container methods (``box.latex``) instead of nesting ``with`` blocks:
+Streamlit re-walks the syntax tree once per nested block when it compiles the script.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.subplots import make_subplots
+
+from cnn_core import tiny_cnn
+from cnn_core.dense import softmax_ce_trace
+from ui.heatmap import channels_heatmap, matrix_heatmap
+from ui.i18n import explain_error, t
+from ui.latex import equation_lines, fmt, fmt_latex, latex_matrix, subscript, subscript_unicode, sum_of_products
+from ui.url_state import FloatParam, IntParam, init_from_url, sync_to_url
+
+PAGE = "training"
+MODEL = "training.model"
+CHART = {"displayModeBar": False}
+# The data: 3 noisy copies of each of the 4 glyphs, shifted by up to one pixel.
+PER_CLASS, NOISE, MAX_SHIFT, IMAGE_SIZE, FILTERS = 3, 0.2, 1, 8, 4
+N_IMAGES = PER_CLASS * len(tiny_cnn.CLASS_NAMES)
+CONV_H, CONV_W, _, _ = tiny_cnn.feature_shape(IMAGE_SIZE)
+K, POOL = tiny_cnn.CONV_KERNEL, tiny_cnn.POOL_KERNEL
+PARAM_NAMES = ("conv_w", "conv_b", "fc_W", "fc_b")
+
+SPECS = (
+    IntParam("seed", 0, 0, 9999, label_key="training.seed_label"),
+    FloatParam("lr", 0.1, 0.01, 2.0, label_key="training.lr_label"),
+    IntParam("steps", 50, 1, 200, label_key="training.steps_label"),
+    IntParam("sample", 1, 1, N_IMAGES, label_key="training.sample_label"),
+    IntParam("filter", 1, 1, FILTERS, label_key="training.filter_label"),
+    IntParam("row", 1, 1, CONV_H, label_key="training.row_label"),
+    IntParam("col", 1, 1, CONV_W, label_key="training.col_label"),
+)
+
+
+def _setup(seed: int):
+    """Images, labels, class names and initial parameters, all from one generator seeded by ``seed``."""
+    rng = np.random.default_rng(seed)
+    images, labels, names = tiny_cnn.make_glyph_dataset(rng, PER_CLASS, NOISE, MAX_SHIFT)
+    return images, labels, names, tiny_cnn.init_params(rng, FILTERS, len(names), IMAGE_SIZE)
+
+
+def _sample_losses(fc_z: np.ndarray, targets: np.ndarray) -> tuple[float, ...]:
+    """Per-sample cross-entropy L_n, from the core's softmax/cross-entropy trace."""
+    return tuple(softmax_ce_trace(z, y).loss for z, y in zip(fc_z, targets))
+
+
+def _gallery_figure(images: np.ndarray, panels: tuple[str, ...], title: str) -> go.Figure:
+    fig = channels_heatmap(images, titles=list(panels), symbol="x", title=title, height=260,
+                           row_title="", col_title="")
+    # 12 small images: no numbers (the Forward tab shows the chosen one with every value)
+    fig.update_traces(texttemplate="", text=None, customdata=None, hoverinfo="skip")
+    fig.update_xaxes(showticklabels=False)
+    fig.update_yaxes(showticklabels=False)
+    return fig.update_annotations(font_size=12)
+
+
+def _curve_figure(losses: tuple[float, ...], accuracies: tuple[float, ...], texts: tuple[str, ...]) -> go.Figure:
+    title, x_title, loss_name, accuracy_name = texts
+    steps = list(range(len(losses)))
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_trace(go.Scatter(x=steps, y=list(losses), mode="lines+markers" if len(steps) <= 60 else "lines",
+                             name=loss_name, line=dict(color="#d62728", width=2)), secondary_y=False)
+    fig.add_trace(go.Scatter(x=steps, y=list(accuracies), mode="lines", name=accuracy_name,
+                             line=dict(color="#1f77b4", width=2, dash="dot")), secondary_y=True)
+    fig.update_xaxes(title_text=x_title, rangemode="tozero")
+    fig.update_yaxes(title_text=loss_name, rangemode="tozero", secondary_y=False)
+    fig.update_yaxes(title_text=accuracy_name, range=[0, 1.05], tickformat=".0%", secondary_y=True)
+    return fig.update_layout(title=dict(text=title, x=0.5, xanchor="center"), height=340,
+                             margin=dict(l=60, r=60, t=60, b=40),
+                             legend=dict(orientation="h", y=-0.25, x=0.5, xanchor="center"))
+
+
+def _bars_figure(classes: tuple[str, ...], probs: np.ndarray, targets: np.ndarray,
+                 texts: tuple[str, ...]) -> go.Figure:
+    title, prob_name, target_name, class_title = texts
+    fig = go.Figure([go.Bar(x=list(classes), y=list(probs), name=prob_name, text=[fmt(v) for v in probs],
+                            textposition="outside"),
+                     go.Bar(x=list(classes), y=list(targets), name=target_name, opacity=0.45)])
+    return fig.update_layout(title=dict(text=title, x=0.5, xanchor="center"), barmode="group", height=300,
+                             yaxis=dict(range=[0, 1.15]), xaxis_title=class_title,
+                             margin=dict(l=40, r=20, t=60, b=40),
+                             legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"))
+
+
+def _scatter_figure(points: tuple, texts: tuple[str, ...]) -> go.Figure:
+    title, x_title, y_title = texts
+    fig = go.Figure([go.Scatter(x=analytic.ravel().tolist(), y=numeric.ravel().tolist(), mode="markers",
+                                name=name, marker=dict(size=7, opacity=0.75)) for name, analytic, numeric in points])
+    fig.update_layout(title=dict(text=title, x=0.5, xanchor="center"), xaxis_title=x_title, yaxis_title=y_title,
+                      height=460, margin=dict(l=60, r=20, t=60, b=50))
+    return fig.update_yaxes(scaleanchor="x", scaleratio=1)
+
+
+CORE = {"setup": _setup, "step": tiny_cnn.train_step, "loss": tiny_cnn.loss, "predict": tiny_cnn.predict,
+        "gradcheck": tiny_cnn.check_gradients, "sample_losses": _sample_losses}
+FIGURES = {"heatmap": matrix_heatmap, "channels": channels_heatmap, "gallery": _gallery_figure,
+           "curve": _curve_figure, "bars": _bars_figure, "scatter": _scatter_figure}
+
+
+# One cache wrapper each (Streamlit hashes a wrapped function's source on every rerun).
+@st.cache_data(max_entries=500, show_spinner=False)
+def _core(name: str, *args):
+    """A pure core call, cached on its arguments."""
+    return CORE[name](*args)
+
+
+@st.cache_resource(max_entries=600, show_spinner=False)
+def _figure(kind: str, *args, **kwargs) -> go.Figure:
+    """A figure built once per distinct input and language, then shared (never mutated).
+
+    Building a Plotly figure costs more than the rerun budget, hence the cache; the translated
+    titles are arguments, so each language has its own entry.
+    """
+    return FIGURES[kind](*args, **kwargs)
+
+
+def _chart(where, fig: go.Figure, name: str) -> None:
+    where.plotly_chart(fig, key=f"{PAGE}.{name}", config=CHART, width="stretch")
+
+
+def _heat(where, name: str, M: np.ndarray, title: str, **kwargs) -> None:
+    """A matrix heatmap with translated axis titles (passed in, so the cached figure is per language)."""
+    kwargs.setdefault("row_title", t("figure.row"))
+    kwargs.setdefault("col_title", t("figure.col"))
+    _chart(where, _figure("heatmap", M, title=title, **kwargs), name)
+
+
+def _pct(x: float) -> str:
+    return f"{x:.0%}"
+
+
+def _fresh(seed: int, params, note=None) -> dict:
+    return {"seed": seed, "params": params, "losses": [], "accuracies": [], "note": note}
+
+
+def _run(model: dict, x: np.ndarray, y: np.ndarray, lr: float, total: int, slot) -> None:
+    """``total`` SGD steps in chunks (for the progress bar); history and a note kept in ``model``."""
+    before, done = _core("step", model["params"], x, y, lr), 0
+    bar = slot.progress(0.0, text=t("training.running", done=0, total=total))
+    try:
+        while done < total:
+            count = min(max(1, total // 20), total - done)
+            result = tiny_cnn.train(model["params"], x, y, lr, count)
+            model["losses"].extend(tr.loss for tr in result.traces)
+            model["accuracies"].extend(tr.accuracy for tr in result.traces)
+            model["params"], done = result.params, done + count
+            bar.progress(done / total, text=t("training.running", done=done, total=total))
+    except ValueError as err:  # e.g. a huge η drives the weights to inf: keep the last good ones
+        model["note"] = ("run_failed", dict(done=done, total=total, message=explain_error(err)))
+        return
+    finally:
+        slot.empty()
+    after = _core("step", model["params"], x, y, lr)
+    model["note"] = ("run_done", dict(steps=done, lr=fmt(lr), before=fmt(before.loss), after=fmt(after.loss),
+                                      acc_before=_pct(before.accuracy), acc_after=_pct(after.accuracy)))
+
+
+def _sum_rows(r0: int, c0: int, window: np.ndarray, kernel: np.ndarray) -> tuple[str, str]:
+    """x·h written out, one kernel row per line (symbols, numbers)."""
+    rows = [sum_of_products([subscript("x", r0 + i, c0 + jj) for jj in range(K)], window[i],
+                            [subscript("h", i, jj) for jj in range(K)], kernel[i], sig=3) for i in range(K)]
+    joiner = r" \\ &\qquad + "
+    return joiner.join(s for s, _ in rows), joiner.join(v for _, v in rows)
+
+
+def _forward_tab(box) -> None:
+    box.subheader(t("training.fwd_conv_subtitle", index=sample, filter=filt))
+    c1, c2, c3 = box.columns([4, 3, 4])
+    _heat(c1, "fwd_input", tr.x[n, 0], t("training.fwd_input_title", index=sample, label=names[label_n]),
+          symbol="x", highlight=(r, c, r + K - 1, c + K - 1), height=440)
+    _heat(c2, "fwd_kernel", tr.params.conv_w[f, 0], t("training.fwd_kernel_title", filter=filt), symbol="h",
+          height=320)
+    c2.markdown(t("training.fwd_bias", filter=filt, value=fmt(tr.params.conv_b[f])))
+    _heat(c3, "fwd_conv", tr.conv_z[n, f], t("training.fwd_conv_title", filter=filt), symbol="net",
+          cells=[(r, c)], height=420)
+    box.caption(t("training.fwd_conv_caption"))
+    box.caption(t("training.fwd_cell_caption"))
+    sym, num = _sum_rows(r, c, tr.x[n, 0, r:r + K, c:c + K], tr.params.conv_w[f, 0])
+    box.latex(equation_lines(f"{subscript('net', r, c)} = {sym} + b", f"{num} + {fmt_latex(tr.params.conv_b[f])}",
+                             tr.conv_z[n, f, r, c]))
+
+    box.subheader(t("training.fwd_relu_subtitle"))
+    c1, c2 = box.columns(2)
+    _heat(c1, "fwd_relu", tr.relu_a[n, f], t("training.fwd_relu_title", filter=filt), symbol="o", cells=winners,
+          highlight=(r, c, r, c), height=420)
+    _heat(c2, "fwd_pool", tr.pool[n, f], t("training.fwd_pool_title", filter=filt), symbol="p",
+          highlight=(pr, pc, pr, pc), height=320)
+    box.caption(t("training.fwd_pool_caption"))
+    if box.toggle(t("training.fwd_all_filters"), key="training.all_filters"):
+        titles = [t("training.filter_option", index=i + 1) for i in range(FILTERS)]
+        for key, tensor, symbol in (("all_net", tr.conv_z[n], "net"), ("all_relu", tr.relu_a[n], "o"),
+                                    ("all_pool", tr.pool[n], "p")):
+            _chart(box, _figure("channels", tensor, titles=titles, title=t(f"training.fwd_{key}"), symbol=symbol,
+                                  row_title=t("figure.row"), col_title=t("figure.col")), key)
+
+    box.subheader(t("training.fwd_flat_subtitle"))
+    _heat(box, "fwd_flat", tr.flat[n], t("training.fwd_flat_title"), symbol="v", height=190, row_labels=[""],
+          hover_names=[[subscript_unicode("v", i) for i in range(tr.flat.shape[1])]], highlight=(0, j, 0, j),
+          row_title="", col_title="")
+    box.caption(t("training.fwd_flat_caption"))
+
+    box.subheader(t("training.fwd_fc_subtitle"))
+    box.caption(t("training.fwd_fc_caption"))
+    c1, c2 = box.columns([2, 3])
+    classes = tuple(f"{k + 1} · {name}" for k, name in enumerate(names))
+    c1.dataframe({t("training.col_class"): classes, t("training.col_logit"): [fmt(v) for v in tr.fc_z[n]],
+                  t("training.col_prob"): [fmt(v) for v in tr.probs[n]],
+                  t("training.col_target"): [fmt(v) for v in tr.targets[n]]}, hide_index=True,
+                 key="training.fc_table")
+    _chart(c2, _figure("bars", classes, tr.probs[n], tr.targets[n],
+                            (t("training.fwd_probs_title", index=sample), t("training.col_prob"),
+                             t("training.col_target"), t("training.col_class"))), "fwd_probs")
+    box.caption(t("training.fwd_softmax_caption", label=names[label_n]))
+    y = label_n
+    exps = " + ".join(f"e^{{{fmt_latex(z, factor=False)}}}" for z in tr.fc_z[n])
+    box.latex(equation_lines(rf"{subscript('a', y)} = \frac{{e^{{{subscript('z', y)}}}}}{{\sum_k e^{{z_k}}}}",
+                             rf"\frac{{e^{{{fmt_latex(tr.fc_z[n, y], factor=False)}}}}}{{{exps}}}", tr.probs[n, y]))
+    losses_n = _core("sample_losses", tr.fc_z, tr.targets)
+    box.caption(t("training.fwd_loss_caption", n=N))
+    box.latex(equation_lines(rf"{subscript('L', n)} = -\ln {subscript('a', y)}",
+                             rf"-\ln {fmt_latex(tr.probs[n, y])}", losses_n[n]))
+    box.latex(equation_lines(r"L = \frac{1}{N}\sum_{n=1}^{N} L_n", rf"\frac{{1}}{{{N}}}\left("
+                             + " + ".join(fmt_latex(v, sig=3) for v in losses_n) + r"\right)", tr.loss))
+    box.markdown(t("training.fwd_accuracy", accuracy=_pct(tr.accuracy)))
+
+
+def _backward_tab(box) -> None:
+    box.caption(t("training.bwd_intro"))
+    box.subheader(t("training.bwd_fc_subtitle"))
+    box.latex(equation_lines(r"\frac{\partial L}{\partial z} = \frac{a - y}{N}",
+                             rf"\frac{{1}}{{{N}}}\left({latex_matrix(tr.probs[n])} - {latex_matrix(tr.targets[n])}"
+                             r"\right)", latex_matrix(tr.d_fc_z[n])))
+    box.info(t("training.bwd_fc_note", n=N))
+
+    box.subheader(t("training.bwd_flat_subtitle"))
+    box.caption(t("training.bwd_flat_caption", row=pr + 1, col=pc + 1, filter=filt, j=j + 1))
+    classes = range(len(names))
+    s, v = sum_of_products([subscript("W", k, j) for k in classes], tr.params.fc_W[:, j],
+                           [rf"\frac{{\partial L}}{{\partial {subscript('z', k)}}}" for k in classes], tr.d_fc_z[n])
+    box.latex(equation_lines(rf"\frac{{\partial L}}{{\partial {subscript('v', j)}}} = {s}", v, tr.d_flat[n, j]))
+    _heat(box, "bwd_flat", tr.d_flat[n], t("training.bwd_flat_title", index=sample), height=190, row_labels=[""],
+          hover_names=[[subscript_unicode("∂L/∂v", i) for i in range(tr.d_flat.shape[1])]],
+          highlight=(0, j, 0, j), row_title="", col_title="")
+
+    box.subheader(t("training.bwd_pool_subtitle"))
+    c1, c2, c3, c4 = box.columns([3, 4, 4, 4])
+    _heat(c1, "bwd_dpool", tr.d_pool[n, f], t("training.bwd_dpool_title", filter=filt), symbol="δp",
+          highlight=(pr, pc, pr, pc), height=300, showscale=False)
+    _heat(c2, "bwd_drelu", tr.d_relu[n, f], t("training.bwd_drelu_title", filter=filt), symbol="δo",
+          cells=winners, highlight=(r, c, r, c), height=380, showscale=False)
+    _heat(c3, "bwd_relu_prime", tr.relu_prime[n, f], t("training.bwd_relu_prime_title", filter=filt),
+          symbol="ReLU′", highlight=(r, c, r, c), signed=False, height=380, showscale=False)
+    _heat(c4, "bwd_dconv", tr.d_conv_z[n, f], t("training.bwd_dconv_title"), symbol="δnet",
+          highlight=(r, c, r, c), height=380, showscale=False)
+    box.caption(t("training.bwd_route_caption"))
+    wr, wc = (int(v) for v in tr.pool_winners[n, f, pr, pc])
+    d_o = rf"\frac{{\partial L}}{{\partial {subscript('o', r, c)}}}"
+    won = (wr, wc) == (r, c)
+    box.markdown(t("training.bwd_cell_winner" if won else "training.bwd_cell_loser", row=row, col=col,
+                   wrow=wr + 1, wcol=wc + 1))
+    routed = rf"\frac{{\partial L}}{{\partial {subscript('p', pr, pc)}}}" if won else "0"
+    box.latex(equation_lines(f"{d_o} = {routed}", None, tr.d_relu[n, f, r, c]))
+    net_rc = subscript("net", r, c)
+    box.latex(equation_lines(
+        rf"\frac{{\partial L}}{{\partial {net_rc}}} = {d_o}\cdot \mathrm{{ReLU}}'({net_rc}"
+        rf" = {fmt_latex(tr.conv_z[n, f, r, c], factor=False)})",
+        rf"{fmt_latex(tr.d_relu[n, f, r, c])}\times{fmt_latex(tr.relu_prime[n, f, r, c])}", tr.d_conv_z[n, f, r, c]))
+    box.info(t("training.bwd_seed003_note"))
+
+    box.subheader(t("training.bwd_grad_subtitle", n=N))
+    c1, c2 = box.columns([2, 3])
+    _heat(c1, "bwd_dh", tr.grads.conv_w[f, 0], t("training.bwd_dh_title", filter=filt), symbol="∂L/∂h", height=320)
+    c1.markdown(t("training.bwd_db", filter=filt, value=fmt(tr.grads.conv_b[f])))
+    c1.caption(t("training.bwd_conv_grad_caption"))
+    class_ticks = [f"{k + 1} {name}" for k, name in enumerate(names)]
+    _heat(c2, "bwd_dW", tr.grads.fc_W, t("training.bwd_dW_title"), symbol="∂L/∂W", row_labels=class_ticks,
+          height=260, row_title=t("training.col_class"), col_title="")
+    _heat(c2, "bwd_dc", tr.grads.fc_b, t("training.bwd_dc_title"), symbol="∂L/∂c", col_labels=class_ticks,
+          row_labels=[""], height=180, row_title="", col_title=t("training.col_class"))
+    c2.caption(t("training.bwd_fc_grad_caption"))
+
+
+def _entry(name: str, idx: tuple[int, ...]) -> tuple[str, str]:
+    """(widget text, LaTeX symbol) of one parameter entry, 1-based."""
+    one = [i + 1 for i in idx]
+    if name == "conv_w":
+        return (t("training.upd_entry_conv_w", f=one[0], i=one[2], j=one[3]),
+                rf"h^{{({one[0]})}}_{{{one[2]}{one[3]}}}")
+    if name == "conv_b":
+        return t("training.upd_entry_conv_b", f=one[0]), rf"b^{{({one[0]})}}"
+    if name == "fc_W":
+        return t("training.upd_entry_fc_W", k=one[0], label=names[idx[0]], j=one[1]), subscript("W", *idx)
+    return t("training.upd_entry_fc_b", k=one[0], label=names[idx[0]]), subscript("c", *idx)
+
+
+def _update_tab(box) -> None:
+    box.caption(t("training.upd_intro"))
+    c1, c2 = box.columns(2)
+    # option texts fixed while the script runs (AppTest calls format_func outside the run)
+    param_texts = {p: t(f"training.upd_name_{p}") for p in PARAM_NAMES}
+    pname = c1.selectbox(t("training.upd_param_label"), options=list(param_texts),
+                         format_func=param_texts.__getitem__, key="training.upd_param")
+    entries = {i: _entry(pname, i) for i in np.ndindex(*getattr(tr.params, pname).shape)}
+    idx = c2.selectbox(t("training.upd_entry_label"), options=list(entries),
+                       format_func=lambda i: entries[i][0], key=f"training.upd_entry_{pname}")
+    sym = entries[idx][1]
+    before, grad, after = (getattr(p, pname)[idx] for p in (tr.params, tr.grads, tr.new_params))
+    box.caption(t("training.upd_rule_caption"))
+    box.latex(equation_lines(rf"{sym}' = {sym} - \eta\,\frac{{\partial L}}{{\partial {sym}}}",
+                             rf"{fmt_latex(before, factor=False)} - {fmt_latex(tr.lr)}\times{fmt_latex(grad)}", after))
+
+    box.subheader(t("training.upd_panels_title", filter=filt))
+    for column, key, tensor, symbol in zip(box.columns(3), ("upd_before", "upd_gradient", "upd_after"),
+                                           (tr.params.conv_w[f, 0], tr.grads.conv_w[f, 0],
+                                            tr.new_params.conv_w[f, 0]), ("h", "∂L/∂h", "h′")):
+        _heat(column, key, tensor, t(f"training.{key}"), symbol=symbol, height=320)
+    box.caption(t("training.upd_panels_caption"))
+    try:
+        loss_after = _core("loss", tr.new_params, images, labels)
+    except ValueError as err:  # the update overflowed: say so, keep the rest of the tab
+        box.error(explain_error(err))
+        return
+    box.markdown(t("training.upd_loss", before=fmt(tr.loss), after=fmt(loss_after)))
+    if loss_after > tr.loss:
+        box.warning(t("training.upd_loss_up", lr=fmt(lr)))
+
+
+def _check_tab(box) -> None:
+    box.caption(t("training.gc_intro", steps=steps_done))
+    try:
+        checks = _core("gradcheck", model["params"], images, labels)
+    except ValueError as err:
+        box.error(explain_error(err))
+        return
+    box.dataframe({t("training.gc_col_param"): [t(f"training.upd_name_{name}") for name, _ in checks],
+                   t("training.gc_col_shape"): [" × ".join(map(str, chk.analytic.shape)) for _, chk in checks],
+                   t("training.gc_col_error"): [fmt(chk.max_rel_error) for _, chk in checks],
+                   t("training.gc_col_passed"): [t("training.gc_pass" if chk.passed else "training.gc_fail")
+                                                 for _, chk in checks]}, hide_index=True, key="training.gc_table")
+    if all(chk.passed for _, chk in checks):
+        box.success(t("training.gc_all_passed"))
+    else:
+        box.warning(t("training.gc_some_failed"))
+    points = tuple((t(f"training.upd_name_{name}"), chk.analytic, chk.numeric) for name, chk in checks)
+    _chart(box, _figure("scatter", points, (t("training.gc_scatter_title"), t("training.gc_scatter_x"),
+                                         t("training.gc_scatter_y"))), "gc_scatter")
+    box.caption(t("training.gc_caption"))
+
+
+# --------------------------------------------------------------------------- controls and training
+
+st.title(t("training.title"))
+st.markdown(t("training.intro"))
+init_from_url(PAGE, SPECS)
+controls = st.container(border=True)
+controls.markdown(f"**{t('training.controls_title')}**")
+left, middle, right = controls.columns([1, 2, 2])
+seed = int(left.number_input(t("training.seed_label"), min_value=0, max_value=9999, step=1, key="training.seed",
+                             help=t("training.seed_help")))
+lr = float(middle.slider(t("training.lr_label"), min_value=0.01, max_value=2.0, step=0.01, key="training.lr",
+                         help=t("training.lr_help")))
+steps = int(right.slider(t("training.steps_label"), min_value=1, max_value=200, step=1, key="training.steps"))
+buttons = controls.columns([1, 1, 1, 3], vertical_alignment="center")
+do_step = buttons[0].button(t("training.step_button"), key="training.step_button", type="primary")
+do_run = buttons[1].button(t("training.run_button", n=steps), key="training.run_button")
+do_reset = buttons[2].button(t("training.reset_button"), key="training.reset_button", help=t("training.reset_help"))
+progress_slot, note_slot, metrics_slot = controls.empty(), controls.container(), controls.container()
+
+images, labels, names, params0 = _core("setup", seed)
+model = st.session_state.get(MODEL)
+if model is None or model.get("seed") != seed:
+    model = _fresh(seed, params0, ("seed_changed", {}) if model is not None else None)
+if do_reset:
+    model = _fresh(seed, params0, ("reset_done", {}))
+st.session_state[MODEL] = model
+if do_step or do_run:
+    _run(model, images, labels, lr, 1 if do_step else steps, progress_slot)
+if model["note"] is not None:
+    kind, note = model["note"]
+    alert = {"run_failed": note_slot.error, "run_done": note_slot.success}.get(kind, note_slot.info)
+    alert(t(f"training.{kind}", **note))
+
+tr = _core("step", model["params"], images, labels, lr)  # _run never stores parameters the core refused
+steps_done = len(model["losses"])
+m1, m2, m3 = metrics_slot.columns(3)
+m1.metric(t("training.metric_steps"), steps_done)
+m2.metric(t("training.metric_loss"), fmt(tr.loss))
+m3.metric(t("training.metric_accuracy"), _pct(tr.accuracy))
+
+# --------------------------------------------------------------------------- data and loss curve
+
+data_col, curve_col = st.columns([3, 2])
+data_col.subheader(t("training.data_section"))
+predicted = _core("predict", model["params"], images)
+panels = tuple(t("training.gallery_panel", index=i + 1, label=names[labels[i]], pred=names[predicted[i]])
+               for i in range(len(labels)))
+_chart(data_col, _figure("gallery", images[:, 0], panels, t("training.gallery_title")), "gallery")
+data_col.caption(t("training.data_caption", n=len(labels), per_class=PER_CLASS, classes="  ".join(names),
+                   noise=fmt(NOISE), shift=MAX_SHIFT))
+curve_col.subheader(t("training.curve_section"))
+_chart(curve_col, _figure("curve", tuple(model["losses"]) + (tr.loss,), tuple(model["accuracies"]) + (tr.accuracy,),
+                                (t("training.curve_title"), t("training.curve_x"), t("training.curve_loss"),
+                                 t("training.curve_accuracy"))), "curve")
+if steps_done == 0:
+    curve_col.info(t("training.curve_empty"))
+else:
+    curve_col.caption(t("training.curve_caption", n=len(labels)))
+
+# --------------------------------------------------------------------------- one step, every tensor
+
+st.subheader(t("training.look_section"))
+st.caption(t("training.look_caption", steps=steps_done, lr=fmt(lr)))
+pick = st.columns(4)
+sample_texts = {i: t("training.sample_option", index=i, label=names[labels[i - 1]]) for i in range(1, N_IMAGES + 1)}
+sample = int(pick[0].selectbox(t("training.sample_label"), options=list(sample_texts),
+                               format_func=sample_texts.__getitem__, key="training.sample"))
+filter_texts = {i: t("training.filter_option", index=i) for i in range(1, FILTERS + 1)}
+filt = int(pick[1].selectbox(t("training.filter_label"), options=list(filter_texts),
+                             format_func=filter_texts.__getitem__, key="training.filter"))
+row = int(pick[2].number_input(t("training.row_label"), min_value=1, max_value=CONV_H, step=1, key="training.row",
+                               help=t("training.cell_help")))
+col = int(pick[3].number_input(t("training.col_label"), min_value=1, max_value=CONV_W, step=1, key="training.col",
+                               help=t("training.cell_help")))
+sync_to_url(PAGE, SPECS)
+st.caption(t("training.pipeline"))
+
+# 0-based indices of the choice; the pool window holding the chosen conv cell and its entry of v
+n, f, r, c = sample - 1, filt - 1, row - 1, col - 1
+pr, pc = r // POOL, c // POOL
+j = int(np.ravel_multi_index((f, pr, pc), tr.pool.shape[1:]))
+label_n, N = int(tr.labels[n]), len(tr.labels)
+winners = [(int(a), int(b)) for a, b in tr.pool_winners[n, f].reshape(-1, 2)]
+
+tabs = st.tabs([t("training.tab_forward"), t("training.tab_backward"), t("training.tab_update"),
+                t("training.tab_gradcheck")], key="training.tab", on_change="rerun")
+for tab, render in zip(tabs, (_forward_tab, _backward_tab, _update_tab, _check_tab)):
+    if tab.open is not False:  # only the open tab is computed and drawn
+        render(tab)

@@ -1,0 +1,311 @@
+"""Training page (tiny CNN) through the real app: both languages, every tab, buttons, URL state.
+
+References: the core (``cnn_core.tiny_cnn``) for the tensors the page must show, and plain
+NumPy written here independently (loops over windows, log-softmax, a − y) for the maths the
+page must NOT do itself — so a wrong wiring (sample, filter, cell, 1/N) fails the test.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cnn_core import tiny_cnn
+from ui.i18n import translate
+from ui.latex import fmt, fmt_latex
+
+from .conftest import all_text, no_exception, open_page, plotly_figures
+
+PAGE = "training"
+LR = 0.1  # the page's default learning rate
+
+
+def _data(seed: int = 0):
+    """The page's data: one generator per seed draws the glyphs (3 per class, noise 0.2, shift 1), then the weights."""
+    rng = np.random.default_rng(seed)
+    x, y, names = tiny_cnn.make_glyph_dataset(rng, 3, 0.2, 1)
+    return x, y, names, tiny_cnn.init_params(rng, 4, 4, 8)
+
+
+def _figure(at, title_start: str) -> dict:
+    figs = [fg for fg in plotly_figures(at) if fg["layout"].get("title", {}).get("text", "").startswith(title_start)]
+    assert figs, f"no figure titled {title_start!r}: " + ", ".join(
+        fg["layout"].get("title", {}).get("text", "?") for fg in plotly_figures(at))
+    return figs[0]
+
+
+def _latex(at) -> str:
+    return "\n".join(el.value for el in at.latex)
+
+
+def _metric(at, key: str, lang: str = "en") -> str:
+    label = translate(lang, f"training.{key}")
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def _open_tab(at, which: str, lang: str = "en"):
+    at.session_state["training.tab"] = translate(lang, f"training.tab_{which}")
+    return at.run()
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+# --------------------------------------------------------------------------- both languages
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_page_in_both_languages(lang):
+    at = open_page(PAGE, lang)
+    no_exception(at)
+    assert at.title[0].value == translate(lang, "training.title")
+    text = all_text(at)
+    for key in ("seed_label", "lr_label", "steps_label", "sample_label", "filter_label", "data_section",
+                "curve_section", "look_section", "fwd_relu_subtitle", "fwd_fc_subtitle"):
+        assert translate(lang, f"training.{key}") in text, key
+    assert [tab.label for tab in at.tabs] == [translate(lang, f"training.tab_{k}")
+                                              for k in ("forward", "backward", "update", "gradcheck")]
+    assert at.button(key="training.run_button").label == translate(lang, "training.run_button", n=50)
+    titles = [fg["layout"].get("title", {}).get("text", "") for fg in plotly_figures(at)]
+    assert translate(lang, "training.gallery_title") in titles
+    assert translate(lang, "training.fwd_input_title", index=1, label="X") in titles
+    # figure axis titles are translated too
+    conv = _figure(at, translate(lang, "training.fwd_conv_title", filter=1))
+    assert conv["layout"]["xaxis"]["title"]["text"] == translate(lang, "figure.col")
+    curve = _figure(at, translate(lang, "training.curve_title"))
+    assert curve["layout"]["xaxis"]["title"]["text"] == translate(lang, "training.curve_x")
+    for which in ("backward", "update", "gradcheck"):
+        _open_tab(at, which, lang)
+        no_exception(at)
+
+
+# --------------------------------------------------------------------------- forward numbers
+
+def test_images_and_first_forward_numbers():
+    x, y, names, params = _data(0)
+    at = open_page(PAGE, "en")
+    no_exception(at)
+    # the gallery shows the 12 generated images with their true classes
+    gallery = _figure(at, "Training images")
+    assert len(gallery["data"]) == 12
+    np.testing.assert_allclose(np.array(gallery["data"][4]["z"], dtype=float), x[4, 0])
+    assert gallery["layout"]["annotations"][4]["text"].startswith(f"#5 {names[y[4]]} →")
+    # input and conv output of sample 1, filter 1
+    np.testing.assert_allclose(np.array(_figure(at, "Input x (sample #1")["data"][0]["z"], dtype=float), x[0, 0])
+    conv = np.array(_figure(at, "net = x ⋆ h + b, filter 1")["data"][0]["z"], dtype=float)
+    w, b = params.conv_w[0, 0], params.conv_b[0]
+    loops = np.array([[np.sum(x[0, 0, i:i + 3, j:j + 3] * w) + b for j in range(6)] for i in range(6)])
+    np.testing.assert_allclose(conv, loops, atol=1e-12)
+    # the written-out cell: net_11 with its nine products and the result
+    latex = _latex(at)
+    assert r"net_{11} &= x_{11}h_{11}" in latex
+    assert f"&= {fmt_latex(loops[0, 0], factor=False)}" in latex
+    # batch loss = mean of −log softmax(z)[y], from an independent NumPy forward pass
+    conv_all = np.array([[[[np.sum(x[n, 0, i:i + 3, j:j + 3] * params.conv_w[f, 0]) + params.conv_b[f]
+                            for j in range(6)] for i in range(6)] for f in range(4)] for n in range(12)])
+    relu = np.maximum(conv_all, 0)
+    pooled = relu.reshape(12, 4, 3, 2, 3, 2).max(axis=(3, 5))
+    logits = pooled.reshape(12, -1) @ params.fc_W.T + params.fc_b
+    probs = _softmax(logits)
+    loss = -np.mean(np.log(probs[np.arange(12), y]))
+    assert _metric(at, "metric_loss") == fmt(loss) == "1.603"
+    assert _metric(at, "metric_accuracy") == f"{np.mean(probs.argmax(1) == y):.0%}"
+    assert f"&= {fmt_latex(loss, factor=False)}" in latex
+    assert rf"&= -\ln {fmt_latex(probs[0, y[0]])}" in latex
+    bars = _figure(at, "Probabilities a vs. target y (sample #1)")
+    np.testing.assert_allclose(bars["data"][0]["y"], probs[0], rtol=1e-12)
+    assert bars["data"][1]["y"] == [1.0, 0.0, 0.0, 0.0]
+
+
+def test_choosing_sample_filter_and_cell_moves_every_view():
+    x, y, names, params = _data(0)
+    at = open_page(PAGE, "en")
+    at.selectbox(key="training.sample").set_value(8).run()
+    at.selectbox(key="training.filter").set_value(3).run()
+    at.number_input(key="training.row").set_value(4).run()
+    at.number_input(key="training.col").set_value(5).run()
+    no_exception(at)
+    n, f, r, c = 7, 2, 3, 4
+    window, w, b = x[n, 0, r:r + 3, c:c + 3], params.conv_w[f, 0], params.conv_b[f]
+    net = float(np.sum(window * w) + b)
+    latex = _latex(at)
+    assert r"net_{45} &= x_{45}h_{11} + x_{46}h_{12} + x_{47}h_{13}" in latex
+    assert f"&= {fmt_latex(net, factor=False)}" in latex
+    conv_fig = _figure(at, "net = x ⋆ h + b, filter 3")
+    assert conv_fig["data"][0]["z"][r][c] == pytest.approx(net)
+    # the window outline on x covers rows 4-6, columns 5-7 (0-based 3..5, 4..6)
+    shape = _figure(at, "Input x (sample #8")["layout"]["shapes"][-1]
+    assert (shape["x0"], shape["x1"], shape["y0"], shape["y1"]) == (3.5, 6.5, 2.5, 5.5)
+    # ReLU then 2x2 max-pool of this filter, with the winners outlined
+    relu = np.maximum(np.array(conv_fig["data"][0]["z"], dtype=float), 0)
+    pool_fig = _figure(at, "p = max-pool 2×2, filter 3")
+    np.testing.assert_allclose(np.array(pool_fig["data"][0]["z"], dtype=float),
+                               relu.reshape(3, 2, 3, 2).max(axis=(1, 3)), atol=1e-12)
+    # the link carries the choice
+    for name, value in (("sample", "8"), ("filter", "3"), ("row", "4"), ("col", "5")):
+        assert at.query_params[name] in (value, [value])
+
+
+# --------------------------------------------------------------------------- backward and update
+
+def test_backward_tab_numbers():
+    x, y, names, params = _data(0)
+    trace = tiny_cnn.train_step(params, x, y, LR)
+    at = open_page(PAGE, "en", query={"sample": "3", "filter": "2", "row": "2", "col": "3"})
+    _open_tab(at, "backward")
+    no_exception(at)
+    latex = _latex(at)
+    # ∂L/∂z = (a − y)/N for sample 3, from an independent softmax
+    probs = _softmax(trace.fc_z[2])
+    expected = (probs - np.eye(4)[y[2]]) / 12
+    assert r"\frac{1}{12}\left(" in latex
+    assert " & ".join(fmt_latex(v, factor=False) for v in expected) in latex
+    # chosen cell (row 2, col 3) lies in pool window (1, 2) of filter 2: entry 9 + 1 (0-based) of v
+    j = 1 * 9 + 0 * 3 + 1
+    d_v = float(params.fc_W[:, j] @ expected)
+    assert rf"\frac{{\partial L}}{{\partial v_{{{j + 1}}}}}" in latex
+    assert f"&= {fmt_latex(d_v, factor=False)}" in latex
+    # routed δ: the cell gets d_v only if it is its window's max; then times ReLU'(net)
+    window = trace.relu_a[2, 1, 0:2, 2:4]
+    a, b = np.unravel_index(np.argmax(window), (2, 2))  # first maximum in row-major order
+    is_winner = (a, b) == (1, 0)
+    net = trace.conv_z[2, 1, 1, 2]
+    d_net = (d_v if is_winner else 0.0) * (1.0 if net > 0 else 0.0)
+    assert trace.d_conv_z[2, 1, 1, 2] == pytest.approx(d_net)
+    assert f"&= {fmt_latex(d_net, factor=False)}" in latex
+    key = "training.bwd_cell_winner" if is_winner else "training.bwd_cell_loser"
+    assert translate("en", key, row=2, col=3, wrow=a + 1, wcol=b + 3) in all_text(at)
+    d_net_fig = _figure(at, "∂L/∂net")
+    assert d_net_fig["data"][0]["z"][1][2] == pytest.approx(d_net)
+    # parameter gradients as the core computed them
+    dh = _figure(at, "∂L/∂h, filter 2")
+    np.testing.assert_allclose(np.array(dh["data"][0]["z"], dtype=float), trace.grads.conv_w[1, 0], atol=1e-15)
+    # ∂L/∂c = Σ_n (a_n − y_n)/N, independent of the page
+    dc = _figure(at, "∂L/∂c")
+    np.testing.assert_allclose(dc["data"][0]["z"][0], (_softmax(trace.fc_z) - np.eye(4)[y]).mean(axis=0),
+                               atol=1e-12)
+
+
+def test_update_tab_shows_w_minus_lr_gradient():
+    x, y, names, params = _data(0)
+    trace = tiny_cnn.train_step(params, x, y, LR)
+    at = open_page(PAGE, "en")
+    _open_tab(at, "update")
+    at.selectbox(key="training.upd_param").set_value("fc_b").run()
+    at.selectbox(key="training.upd_entry_fc_b").set_value((2,)).run()
+    no_exception(at)
+    before, grad = params.fc_b[2], trace.grads.fc_b[2]
+    latex = _latex(at)
+    assert r"c_{3}' &= c_{3} - \eta\," in latex
+    assert f"&= {fmt_latex(before, factor=False)} - {fmt_latex(LR)}\\times{fmt_latex(grad)}" in latex
+    assert f"&= {fmt_latex(before - LR * grad, factor=False)}" in latex
+    # the loss after this one step equals the core's two-point training history
+    after = tiny_cnn.train(params, x, y, LR, 1).losses[-1]
+    assert translate("en", "training.upd_loss", before=fmt(trace.loss), after=fmt(after)) in all_text(at)
+    assert after < trace.loss
+    # kernel before / after panels
+    np.testing.assert_allclose(np.array(_figure(at, "h after")["data"][0]["z"], dtype=float),
+                               params.conv_w[0, 0] - LR * trace.grads.conv_w[0, 0], atol=1e-12)
+
+
+def test_gradient_check_tab():
+    at = open_page(PAGE, "zh")
+    _open_tab(at, "gradcheck", "zh")
+    no_exception(at)
+    table = at.dataframe[0].value
+    assert list(table[translate("zh", "training.gc_col_passed")]) == [translate("zh", "training.gc_pass")] * 4
+    assert list(table[translate("zh", "training.gc_col_shape")]) == ["4 × 1 × 3 × 3", "4", "4 × 36", "4"]
+    assert all(float(v) < 1e-5 for v in table[translate("zh", "training.gc_col_error")])
+    scatter = _figure(at, translate("zh", "training.gc_scatter_title"))
+    assert sum(len(tr["x"]) for tr in scatter["data"]) == 36 + 4 + 144 + 4
+    for tr in scatter["data"]:
+        np.testing.assert_allclose(tr["x"], tr["y"], rtol=1e-4, atol=1e-9)
+
+
+# --------------------------------------------------------------------------- training buttons
+
+def test_one_step_run_and_reset():
+    x, y, names, params = _data(0)
+    at = open_page(PAGE, "en")
+    at.button(key="training.step_button").click().run()
+    no_exception(at)
+    one = tiny_cnn.train(params, x, y, LR, 1)
+    assert _metric(at, "metric_steps") == "1"
+    assert _metric(at, "metric_loss") == fmt(one.losses[-1])
+    curve = _figure(at, "Loss and accuracy")
+    np.testing.assert_allclose(curve["data"][0]["y"], one.losses)
+    # then 20 more steps with the N slider
+    at.slider(key="training.steps").set_value(20).run()
+    at.button(key="training.run_button").click().run()
+    no_exception(at)
+    full = tiny_cnn.train(params, x, y, LR, 21)
+    assert _metric(at, "metric_steps") == "21"
+    assert _metric(at, "metric_loss") == fmt(full.losses[-1])
+    curve = _figure(at, "Loss and accuracy")
+    np.testing.assert_allclose(curve["data"][0]["y"], full.losses, rtol=1e-12)
+    assert full.losses[-1] < full.losses[0]
+    assert at.success[0].value.startswith(f"20 step(s) with η = 0.1: loss {fmt(full.losses[1])} → "
+                                          f"{fmt(full.losses[-1])}")
+    # the tensors now come from the trained parameters
+    assert f"&= {fmt_latex(full.losses[-1], factor=False)}" in _latex(at)
+    at.button(key="training.reset_button").click().run()
+    assert _metric(at, "metric_steps") == "0"
+    assert _metric(at, "metric_loss") == "1.603"
+    assert translate("en", "training.reset_done") in [el.value for el in at.info]
+
+
+def test_new_seed_restarts_training_with_new_data():
+    at = open_page(PAGE, "zh")
+    at.button(key="training.step_button").click().run()
+    at.number_input(key="training.seed").set_value(7).run()
+    no_exception(at)
+    x, y, names, params = _data(7)
+    trace = tiny_cnn.train_step(params, x, y, LR)
+    assert _metric(at, "metric_steps", "zh") == "0"
+    assert _metric(at, "metric_loss", "zh") == fmt(trace.loss)
+    assert translate("zh", "training.seed_changed") in [el.value for el in at.info]
+    assert at.query_params["seed"] in ("7", ["7"])
+
+
+def test_huge_learning_rate_many_steps_never_raises():
+    at = open_page(PAGE, "en", query={"lr": "2", "steps": "200"})
+    for _ in range(2):
+        at.button(key="training.run_button").click().run()
+        no_exception(at)
+    assert at.success or at.error  # either it trained or a translated message says why it stopped
+    for which in ("backward", "update", "gradcheck"):
+        _open_tab(at, which)
+        no_exception(at)
+
+
+# --------------------------------------------------------------------------- bad links
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_bad_url_values_warn_and_use_defaults(lang):
+    query = {"seed": "abc", "lr": "nan", "steps": "500", "sample": "<b>x</b>", "filter": "0", "row": "1e309",
+             "col": "__import__('os')"}
+    at = open_page(PAGE, lang, query=query)
+    no_exception(at)
+    assert len(at.warning) == len(query)
+    warnings = "\n".join(w.value for w in at.warning)
+    assert "<b>" not in warnings and r"\<b\>x\<\/b\>" in warnings  # shown as text, never as HTML
+    assert translate(lang, "training.seed_label") in warnings
+    assert at.number_input(key="training.seed").value == 0
+    assert at.slider(key="training.lr").value == pytest.approx(0.1)
+    assert at.slider(key="training.steps").value == 50
+    assert at.selectbox(key="training.sample").value == 1
+    assert at.selectbox(key="training.filter").value == 1
+    assert at.number_input(key="training.row").value == 1
+    assert _metric(at, "metric_loss", lang) == "1.603"
+
+
+def test_good_url_values_are_used():
+    at = open_page(PAGE, "en", query={"seed": "3", "lr": "0.5", "steps": "7", "sample": "12", "filter": "4"})
+    no_exception(at)
+    assert not at.warning
+    assert at.button(key="training.run_button").label == "Run 7 steps"
+    x, y, names, params = _data(3)
+    assert _metric(at, "metric_loss") == fmt(tiny_cnn.train_step(params, x, y, 0.5).loss)
+    np.testing.assert_allclose(np.array(_figure(at, "Input x (sample #12")["data"][0]["z"], dtype=float), x[11, 0])
+    assert _figure(at, "Kernel h, filter 4")["data"][0]["z"] == params.conv_w[3, 0].tolist()
