@@ -1,0 +1,477 @@
+"""Convolution backward: δˡ → ∂E/∂x three ways, ∂E/∂W, ∂E/∂b, the σ' step and seed 003's SGD step.
+
+Thin: widgets and URL in -> cnn_core (conv2d_backward_trace, input_gradient_scatter,
+input_gradient_full_conv, gradcheck, activations, sgd_step) -> ui renderers out.
+The page only selects, slices and formats what the core returns.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from cnn_core.activations import ACTIVATIONS, activation_backward, activation_derivative
+from cnn_core.arithmetic import conv_output_shape
+from cnn_core.conv import (conv2d, conv2d_backward_trace, input_gradient_full_conv, input_gradient_scatter,
+                           sgd_step)
+from cnn_core.gradcheck import check_gradient, relative_error
+from cnn_core.worked_examples import CONV_4X4, CONV_5X5X3
+from ui.heatmap import channels_heatmap, matrix_heatmap, window_animation
+from ui.i18n import current_language, explain_error, t, translate
+from ui.latex import equation_lines, fmt, fmt_latex, latex_matrix, subscript, subscript_unicode, sum_of_products
+from ui.matrix_input import format_matrix, matrix_editor
+from ui.url_state import ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url
+
+PAGE = "conv_backward"
+EXAMPLES = ("one", "multi")
+SEED_DELTA = np.asarray(CONV_5X5X3.inputs["delta"][0, 0])          # seed 003's sensitivity map (3×3)
+ONE_X = np.asarray(CONV_4X4.inputs["x"][0, 0])
+ONE_W = np.asarray(CONV_4X4.inputs["w"][0, 0])
+CELLS = tuple(f"{r},{c}" for r in range(1, 13) for c in range(1, 13))   # 1-based "row,col"
+MAX_X, MAX_W = 8, 5
+# ε = 2⁻¹⁰ ≈ 0.001: a power of two, so x ± ε is exact for the examples' integers
+EPS = 2.0 ** -10
+PRINTED_LR = float(CONV_5X5X3.params["lr"])
+REPRODUCED_TOL = 1e-9
+
+SPECS = (
+    ChoiceParam("example", "one", EXAMPLES),
+    IntParam("stride", 1, 1, 3),
+    IntParam("padding", 0, 0, 2),
+    FloatParam("lr", PRINTED_LR, 1e-6, 10.0),
+    ChoiceParam("activation", "relu", ACTIVATIONS),
+    ChoiceParam("cell", "1,2", CELLS),
+    ChoiceParam("weight", "1,1", CELLS),
+    IntParam("step", 1, 1, 1000),
+    IntParam("filter", 1, 1, 2),
+    IntParam("channel", 1, 1, 3),
+    MatrixParam("delta", SEED_DELTA, MAX_X, MAX_X),
+    MatrixParam("x", ONE_X, MAX_X, MAX_X),
+    MatrixParam("w", ONE_W, MAX_W, MAX_W),
+)
+
+CHART = {"displayModeBar": False}
+
+
+# --------------------------------------------------------------------------- cached core calls
+@st.cache_data(max_entries=64, show_spinner=False)
+def _trace(dy: np.ndarray, x: np.ndarray, w: np.ndarray, stride: int, padding: int):
+    return conv2d_backward_trace(dy, x, w, stride, padding)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _two_paths(dy: np.ndarray, x_shape: tuple, w: np.ndarray, stride: int, padding: int):
+    """dx by the scatter loop and by the full convolution (the core's two teaching paths)."""
+    return (input_gradient_scatter(dy[None], x_shape, w, stride, padding)[0],
+            input_gradient_full_conv(dy[None], x_shape, w, stride, padding)[0])
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _scatter_after(dy: np.ndarray, k: int, x_shape: tuple, w: np.ndarray, stride: int, padding: int):
+    """dx after the first k δ cells (row-major over filter, row, column) have sent δ·W back."""
+    sent_so_far = dy.copy()
+    sent_so_far.reshape(-1)[k:] = 0.0          # the cells not yet stepped send nothing
+    return input_gradient_scatter(sent_so_far[None], x_shape, w, stride, padding)[0]
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _forward(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int, padding: int):
+    return conv2d(x[None], w, b, stride, padding)[0]
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _grad_checks(dy: np.ndarray, x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int, padding: int,
+                 dx: np.ndarray, dw: np.ndarray, db: np.ndarray):
+    """Centred differences of L = Σ δ ⊙ conv2d(x, W, b) against dx, dW, db (∂L/∂y = δ).
+
+    Σ δ ⊙ y is itself the correlation of y with δ as a one-filter kernel, so L is two core calls.
+    """
+    kernel = dy[None]                                            # (1, F, OH, OW)
+
+    def loss(xv, wv, bv):
+        return float(conv2d(conv2d(xv[None], wv, bv, stride, padding), kernel)[0, 0, 0, 0])
+
+    return {
+        "dx": check_gradient(lambda v: loss(v, w, b), x, dx, eps=EPS),
+        "dw": check_gradient(lambda v: loss(x, v, b), w, dw, eps=EPS),
+        "db": check_gradient(lambda v: loss(x, w, v), b, db, eps=EPS),
+    }
+
+
+# Figures are built once per distinct input and shared (Plotly's validation costs ~40 ms a figure);
+# st.plotly_chart only reads them. cache_resource, not cache_data: unpickling a Figure re-validates it.
+_heat = st.cache_resource(max_entries=512, show_spinner=False)(matrix_heatmap)
+_channels = st.cache_resource(max_entries=128, show_spinner=False)(channels_heatmap)
+_animation = st.cache_resource(max_entries=128, show_spinner=False)(window_animation)
+
+
+# --------------------------------------------------------------------------- symbols (text only)
+def _cell(value: str) -> tuple[int, int]:
+    r, c = value.split(",")
+    return int(r) - 1, int(c) - 1
+
+
+def _sym_x(multi: bool, c: int, r: int, s: int) -> str:
+    return subscript("x", c, r, s) if multi else subscript("i", r, s)
+
+
+def _sym_w(multi: bool, f: int, c: int, a: int, b: int, hat: bool = False) -> str:
+    stem = r"\hat{w}" if (multi and hat) else "w" if multi else r"\hat{h}" if hat else "h"
+    if multi:
+        return f"{subscript(stem, a, b)}^{{({f + 1},{c + 1})}}"
+    return subscript(stem, a, b)
+
+
+def _sym_d(multi: bool, f: int, i: int, j: int, tilde: bool = False) -> str:
+    stem = r"\tilde{\delta}" if tilde else r"\delta"
+    return f"{subscript(stem, i, j)}^{{({f + 1})}}" if multi else subscript(stem, i, j)
+
+
+def _check_line(name: str, check) -> None:
+    mark = "✅" if check.passed else "❌"
+    text = t("conv_backward.check_line", name=name, err=fmt(check.max_rel_error, 2), eps="2⁻¹⁰",
+             verdict=t("conv_backward.passed") if check.passed else t("conv_backward.failed"))
+    st.caption(f"{mark} {text}")
+
+
+def _chart(fig, key: str) -> None:
+    st.plotly_chart(fig, key=f"{PAGE}.fig_{key}", config=CHART, width="stretch")
+
+
+def _clamp_choice(key: str, options: list) -> None:
+    """Before a widget: a remembered choice that no longer fits the shape falls back to the first option."""
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = options[0]
+
+
+def _fit_delta(shape: tuple[int, int]) -> None:
+    """Button callback: replace δ by seed 003's map, cut or repeated to the needed shape (data, no math)."""
+    st.session_state[f"{PAGE}.delta"] = format_matrix(np.resize(SEED_DELTA, shape))
+
+
+# --------------------------------------------------------------------------- page
+st.title(t("conv_backward.title"))
+st.markdown(t("conv_backward.intro"))
+with st.expander(t("conv_backward.conventions_title")):
+    st.markdown(t("conv_backward.conventions"))
+
+init_from_url(PAGE, SPECS)
+lang = current_language()   # captured for format_func: Streamlit may call it outside the script run
+
+with st.container(border=True):
+    top = st.columns([2, 1, 1])
+    with top[0]:
+        example = st.radio(t("conv_backward.example"), EXAMPLES, key=f"{PAGE}.example", horizontal=True,
+                           format_func=lambda e: translate(lang, f"conv_backward.example_{e}"))
+    with top[1]:
+        activation = st.selectbox(t("conv_backward.activation"), ACTIVATIONS, key=f"{PAGE}.activation",
+                                  format_func=lambda a: translate(lang, f"conv_backward.act_{a}"))
+    with top[2]:
+        lr = st.number_input(t("conv_backward.lr"), min_value=1e-6, max_value=10.0, step=0.001, format="%g",
+                             key=f"{PAGE}.lr")
+    multi = example == "multi"
+    if multi:
+        ex = CONV_5X5X3
+        x = np.asarray(ex.inputs["x"][0])
+        w = np.asarray(ex.inputs["w"])
+        b = np.asarray(ex.inputs["b"])
+        dy = np.asarray(ex.inputs["delta"][0])
+        stride, padding = int(ex.params["stride"]), int(ex.params["padding"])
+        st.caption(t("conv_backward.multi_fixed", stride=stride, padding=padding))
+        sel = st.columns(2)
+        with sel[0]:
+            f = st.selectbox(t("conv_backward.filter"), [1, 2], key=f"{PAGE}.filter",
+                             format_func=lambda v: translate(lang, "conv_backward.filter_n", n=v)) - 1
+        with sel[1]:
+            c = st.selectbox(t("conv_backward.channel"), [1, 2, 3], key=f"{PAGE}.channel",
+                             format_func=lambda v: translate(lang, "conv_backward.channel_n", n=v)) - 1
+    else:
+        f = c = 0
+        b = np.zeros(1)
+        sliders = st.columns(2)
+        with sliders[0]:
+            stride = st.slider(t("conv_backward.stride"), 1, 3, key=f"{PAGE}.stride")
+        with sliders[1]:
+            padding = st.slider(t("conv_backward.padding"), 0, 2, key=f"{PAGE}.padding")
+        eds = st.columns(3)
+        with eds[0]:
+            d_text = matrix_editor(t("conv_backward.delta_label"), key=f"{PAGE}.delta", default=SEED_DELTA,
+                                   max_rows=MAX_X, max_cols=MAX_X)
+        with eds[1]:
+            x_text = matrix_editor(t("conv_backward.x_label"), key=f"{PAGE}.x", default=ONE_X,
+                                   max_rows=MAX_X, max_cols=MAX_X)
+        with eds[2]:
+            w_text = matrix_editor(t("conv_backward.w_label"), key=f"{PAGE}.w", default=ONE_W,
+                                   max_rows=MAX_W, max_cols=MAX_W)
+        x = None if x_text is None else x_text[None]
+        w = None if w_text is None else w_text[None, None]
+        dy = None if d_text is None else d_text[None]
+
+X_SYM, W_SYM = ("x", "w") if multi else ("i", "h")
+
+# --- the forward shape: δ must be the output's size -------------------------------------------
+out_hw = None
+if x is not None and w is not None:
+    try:
+        out_hw = conv_output_shape(x.shape[1:], w.shape[2:], stride, padding)
+    except ValueError as err:
+        st.error(explain_error(err))
+if dy is not None and out_hw is not None and tuple(dy.shape[1:]) != tuple(out_hw):
+    st.error(t("conv_backward.delta_shape", oh=out_hw[0], ow=out_hw[1], rows=dy.shape[1], cols=dy.shape[2]))
+    st.button(t("conv_backward.fit_delta", oh=out_hw[0], ow=out_hw[1]), key=f"{PAGE}.fit",
+              on_click=_fit_delta, args=(tuple(out_hw),))
+    dy = None
+
+# --- the numbers of the layer (each drawn if it parsed) ---------------------------------------
+st.subheader(t("conv_backward.layer_title"))
+st.caption(t("conv_backward.layer_caption"))
+cols = st.columns(3)
+with cols[0]:
+    if dy is not None:
+        _chart(_heat(dy[f], title=t("conv_backward.fig_delta", n=f + 1) if multi
+                              else t("conv_backward.fig_delta1"), symbol="δ", lang=lang), "delta")
+    else:
+        st.info(t("conv_backward.needs_delta"))
+with cols[1]:
+    if x is not None:
+        _chart(_heat(x[c], title=t("conv_backward.fig_x", n=c + 1) if multi
+                              else t("conv_backward.fig_x1"), symbol=X_SYM, lang=lang), "x")
+    else:
+        st.info(t("conv_backward.needs_x"))
+with cols[2]:
+    if w is not None:
+        _chart(_heat(w[f, c], title=t("conv_backward.fig_w", f=f + 1, n=c + 1) if multi
+                              else t("conv_backward.fig_w1"), symbol=W_SYM, lang=lang), "w")
+    else:
+        st.info(t("conv_backward.needs_w"))
+
+if x is not None and w is not None and out_hw is not None:
+    y = _forward(x, w, b if multi else np.zeros(1), stride, padding)
+    st.caption(t("conv_backward.forward_caption", oh=out_hw[0], ow=out_hw[1], stride=stride, padding=padding))
+    with st.expander(t("conv_backward.forward_title")):
+        st.latex(rf"y{'^{(' + str(f + 1) + ')}' if multi else ''} = {latex_matrix(y[f])}")
+
+trace = None
+if x is not None and w is not None and dy is not None and out_hw is not None:
+    try:
+        trace = _trace(dy, x, w, stride, padding)
+    except ValueError as err:
+        st.error(explain_error(err))
+if trace is None:
+    st.info(t("conv_backward.skipped"))
+    sync_to_url(PAGE, SPECS)
+    st.stop()
+
+checks = _grad_checks(dy, x, w, b, stride, padding, np.asarray(trace.dx), np.asarray(trace.dw),
+                      np.asarray(trace.db))
+F, C, KH, KW = trace.w.shape
+H, W = trace.dx.shape[1:]
+OH, OW = trace.dy.shape[1:]
+pad = trace.padding
+
+# --------------------------------------------------------------------------- ∂E/∂x three ways
+st.subheader(t("conv_backward.dx_title"))
+st.markdown(t("conv_backward.dx_intro"))
+cell_options = [f"{r},{q}" for r in range(1, H + 1) for q in range(1, W + 1)]
+_clamp_choice(f"{PAGE}.cell", cell_options)
+r, s = _cell(st.selectbox(t("conv_backward.cell"), cell_options, key=f"{PAGE}.cell",
+                          format_func=lambda v: subscript_unicode(X_SYM, *((c,) if multi else ()), *_cell(v))))
+lhs = rf"\frac{{\partial E}}{{\partial {_sym_x(multi, c, r, s)}}}"
+dx_value = float(trace.dx[c, r, s])
+
+# (1) the chain rule, per input cell
+st.markdown(f"**{t('conv_backward.way1')}**")
+terms = trace.dx_terms(c, r, s)
+sym, num = sum_of_products([_sym_d(multi, tm.f, tm.oi, tm.oj) for tm in terms], [tm.delta for tm in terms],
+                           [r"\cdot " + _sym_w(multi, tm.f, c, tm.kh, tm.kw) for tm in terms],
+                           [tm.weight for tm in terms])
+st.latex(equation_lines(f"{lhs} = {sym}", num if terms else None, dx_value))
+st.caption(t("conv_backward.way1_caption", n=len(terms)) if terms else t("conv_backward.way1_none"))
+if not multi and W >= 3:
+    t13 = trace.dx_terms(0, 0, 2)
+    right = " + ".join(f"δ{subscript_unicode('', tm.oi, tm.oj)}·h{subscript_unicode('', tm.kh, tm.kw)}"
+                       for tm in t13) or "0"
+    st.warning(t("conv_backward.seed_eq8", right=right))
+
+# (2) the scatter view
+st.markdown(f"**{t('conv_backward.way2')}**")
+st.caption(t("conv_backward.way2_caption"))
+total_steps = F * OH * OW
+if st.session_state.get(f"{PAGE}.step", 1) > total_steps:
+    st.session_state[f"{PAGE}.step"] = 1
+if total_steps > 1:
+    step = st.slider(t("conv_backward.step"), 1, total_steps, key=f"{PAGE}.step")
+else:
+    step = 1
+fk, rest = divmod(step - 1, OH * OW)
+oi, oj = divmod(rest, OW)
+sent = trace.contributions[fk, oi, oj, c]
+after = _scatter_after(dy, step, (1,) + x.shape, w, stride, padding)
+r0, r1 = int(trace.rows[oi, 0]) - pad.top, int(trace.rows[oi, -1]) - pad.top
+c0, c1 = int(trace.cols[oj, 0]) - pad.left, int(trace.cols[oj, -1]) - pad.left
+inside = r1 >= 0 and c1 >= 0 and r0 < H and c0 < W
+window = (max(r0, 0), max(c0, 0), min(r1, H - 1), min(c1, W - 1)) if inside else None
+st.latex(rf"{_sym_d(multi, fk, oi, oj)} \cdot {'W^{(' + str(fk + 1) + ',' + str(c + 1) + ')}' if multi else 'h'}"
+         rf" = {fmt_latex(trace.dy[fk, oi, oj])} \times {latex_matrix(trace.w[fk, c])}"
+         rf" = {latex_matrix(sent)}")
+sc = st.columns(2)
+with sc[0]:
+    _chart(_heat(trace.dy[fk], title=t("conv_backward.fig_scatter_delta", n=fk + 1) if multi
+                          else t("conv_backward.fig_delta1"), symbol="δ", cells=[(oi, oj)], lang=lang),
+           "scatter_delta")
+with sc[1]:
+    _chart(_heat(after[c], title=t("conv_backward.fig_after", k=step, total=total_steps),
+                          symbol="∂" + X_SYM, highlight=window, signed=True, lang=lang), "scatter_after")
+st.caption(t("conv_backward.scatter_where", k=step, total=total_steps,
+             symbol=subscript_unicode("δ", oi, oj) + (f" ({t('conv_backward.filter_n', n=fk + 1)})" if multi else "")))
+if not inside:
+    st.caption(t("conv_backward.scatter_on_padding"))
+if padding:
+    st.caption(t("conv_backward.scatter_padding_note"))
+
+# (3) the full convolution with rot180(W)
+st.markdown(f"**{t('conv_backward.way3')}**")
+st.caption(t("conv_backward.way3_caption", stride=stride, kh=KH, kw=KW, ph=KH - 1, pw=KW - 1))
+R, S = r + pad.top, s + pad.left
+Hp, Wp = trace.dx_padded.shape[1:]
+windows = [(rr, qq, rr + KH - 1, qq + KW - 1) for rr in range(Hp) for qq in range(Wp)]
+labels = [subscript_unicode(X_SYM, rr - pad.top, qq - pad.left)
+          if 0 <= rr - pad.top < H and 0 <= qq - pad.left < W else t("conv_backward.pad_label")
+          for rr in range(Hp) for qq in range(Wp)]
+rot_name = rf"\hat{{w}}^{{({f + 1},{c + 1})}}" if multi else r"\hat{h}"
+st.latex(rf"{rot_name} = \mathrm{{rot180}}({'W^{(' + str(f + 1) + ',' + str(c + 1) + ')}' if multi else 'h'})"
+         rf" = {latex_matrix(trace.w_rot180[f, c])}")
+fc = st.columns(2)
+with fc[0]:
+    _chart(_animation(trace.dy_padded[f], windows,
+                            title=t("conv_backward.fig_padded", n=f + 1) if multi
+                            else t("conv_backward.fig_padded1"),
+                            symbol="δ̃", frame_labels=labels, active=R * Wp + S, lang=lang),
+           "full_padded")
+with fc[1]:
+    _chart(_heat(trace.dx_padded[c], title=t("conv_backward.fig_dx_padded"), symbol="∂" + X_SYM,
+                          highlight=(R, S, R, S), mask=trace.pad_mask, mask_label=t("conv_backward.cropped"),
+                          signed=True, row_labels=list(range(1 - pad.top, Hp + 1 - pad.top)),
+                          col_labels=list(range(1 - pad.left, Wp + 1 - pad.left)), lang=lang), "full_dx")
+st.caption(t("conv_backward.way3_figs"))
+syms_a, vals_a, syms_b, vals_b = [], [], [], []
+for ff in range(F):
+    for a in range(KH):
+        for q in range(KW):
+            syms_a.append(_sym_d(multi, ff, R + a, S + q, tilde=True))
+            vals_a.append(float(trace.dy_padded[ff, R + a, S + q]))
+            syms_b.append(r"\cdot " + _sym_w(multi, ff, c, a, q, hat=True))
+            vals_b.append(float(trace.w_rot180[ff, c, a, q]))
+sym, num = sum_of_products(syms_a, vals_a, syms_b, vals_b)
+st.latex(equation_lines(f"{lhs} = {sym}", num, float(trace.dx_padded[c, R, S])))
+
+scatter_dx, full_dx = _two_paths(dy, (1,) + x.shape, w, stride, padding)
+d_scatter = relative_error(scatter_dx, full_dx)
+d_vector = relative_error(trace.dx, full_dx)
+agree = max(d_scatter, d_vector) <= REPRODUCED_TOL
+(st.success if agree else st.error)(t("conv_backward.agree" if agree else "conv_backward.disagree",
+                                      a=fmt(d_scatter, 2), b=fmt(d_vector, 2)))
+_check_line("∂E/∂x", checks["dx"])
+
+# --------------------------------------------------------------------------- σ' step
+st.subheader(t("conv_backward.act_title"))
+st.markdown(t("conv_backward.act_intro", act=t(f"conv_backward.act_{activation}")))
+try:
+    sigma_prime = activation_derivative(activation, trace.x)
+    delta_prev = activation_backward(activation, trace.dx, trace.x)
+except ValueError as err:
+    st.error(explain_error(err))
+else:
+    # the whole maps, the chosen cell boxed: ∂E/∂x ⊙ σ'(z) = δˡ⁻¹
+    st.latex(rf"\frac{{\partial E}}{{\partial x}} \odot \sigma'(z) = {latex_matrix(trace.dx[c], highlight=[(r, s)])}"
+             rf" \odot {latex_matrix(sigma_prime[c], highlight=[(r, s)])}"
+             rf" = {latex_matrix(delta_prev[c], highlight=[(r, s)])} = \delta^{{l-1}}")
+    z_sym = subscript("z", *((c,) if multi else ()), r, s)
+    d_prev_sym = subscript(r"\delta", *((c,) if multi else ()), r, s) + "^{l-1}"
+    st.latex(equation_lines(
+        rf"{d_prev_sym} = {lhs} \cdot \sigma'({z_sym})",
+        rf"{fmt_latex(dx_value)} \times {fmt_latex(sigma_prime[c, r, s])}", float(delta_prev[c, r, s])))
+    st.caption(t("conv_backward.act_caption"))
+
+# --------------------------------------------------------------------------- ∂E/∂W
+st.subheader(t("conv_backward.dw_title"))
+st.markdown(t("conv_backward.dw_intro"))
+w_options = [f"{a},{q}" for a in range(1, KH + 1) for q in range(1, KW + 1)]
+_clamp_choice(f"{PAGE}.weight", w_options)
+ka, kb = _cell(st.selectbox(t("conv_backward.weight"), w_options, key=f"{PAGE}.weight",
+                            format_func=lambda v: subscript_unicode(W_SYM, *_cell(v))))
+wterms = trace.dw_terms(f, c, ka, kb)
+x_syms = [r"\cdot \underline{0}" if tm.on_padding
+          else r"\cdot " + _sym_x(multi, c, tm.row_padded - pad.top, tm.col_padded - pad.left) for tm in wterms]
+sym, num = sum_of_products([_sym_d(multi, f, tm.oi, tm.oj) for tm in wterms], [tm.delta for tm in wterms],
+                           x_syms, [tm.x_value for tm in wterms])
+st.latex(equation_lines(rf"\frac{{\partial E}}{{\partial {_sym_w(multi, f, c, ka, kb)}}} = {sym}", num,
+                        float(trace.dw[f, c, ka, kb])))
+if padding:
+    st.caption(t("conv_backward.dw_padding_note"))
+wc = st.columns(2)
+with wc[0]:
+    _chart(_heat(trace.x_padded[c], title=t("conv_backward.fig_dw_cells", w=subscript_unicode(W_SYM, ka, kb)),
+                          symbol=X_SYM, cells=[(tm.row_padded, tm.col_padded) for tm in wterms],
+                          mask=trace.pad_mask, mask_label="0", row_labels=list(range(1 - pad.top, H + pad.bottom + 1)),
+                          col_labels=list(range(1 - pad.left, W + pad.right + 1)), lang=lang), "dw_cells")
+with wc[1]:
+    w_name = rf"W^{{({f + 1},{c + 1})}}" if multi else "h"
+    st.latex(rf"\frac{{\partial E}}{{\partial {w_name}}} = {latex_matrix(trace.dw[f, c], highlight=[(ka, kb)])}")
+st.caption(t("conv_backward.dw_caption"))
+if not multi:
+    st.warning(t("conv_backward.seed_eq13"))
+    st.warning(t("conv_backward.seed_eq14"))
+_check_line("∂E/∂W", checks["dw"])
+
+# --------------------------------------------------------------------------- ∂E/∂b
+st.subheader(t("conv_backward.db_title"))
+st.markdown(t("conv_backward.db_intro"))
+for ff in range(F):
+    d_syms = [_sym_d(multi, ff, i, j) for i in range(OH) for j in range(OW)]
+    d_vals = [fmt_latex(trace.dy[ff, i, j], factor=True) for i in range(OH) for j in range(OW)]
+    b_sym = subscript("b", ff) if multi else "b"
+    st.latex(equation_lines(rf"\frac{{\partial E}}{{\partial {b_sym}}} = " + " + ".join(d_syms),
+                            " + ".join(d_vals), float(trace.db[ff])))
+if not multi:
+    st.warning(t("conv_backward.seed_eq15", n=OH * OW))
+_check_line("∂E/∂b", checks["db"])
+
+# --------------------------------------------------------------------------- SGD step
+st.subheader(t("conv_backward.sgd_title"))
+st.markdown(t("conv_backward.sgd_intro", lr=fmt(lr)))
+try:
+    new = sgd_step({"w": trace.w, "b": b}, {"w": trace.dw, "b": trace.db}, float(lr))
+except ValueError as err:
+    st.error(explain_error(err))
+else:
+    lr_tex = fmt_latex(lr)
+    if multi and lr != PRINTED_LR:
+        st.info(t("conv_backward.sgd_other_lr", printed=fmt(PRINTED_LR), lr=fmt(lr)))
+    tabs = st.tabs([t("conv_backward.filter_n", n=ff + 1) for ff in range(F)])
+    for ff, tab in enumerate(tabs):
+        with tab:
+            for cc in range(C):
+                name = rf"W^{{({ff + 1},{cc + 1})}}" if multi else "h"
+                st.latex(rf"{name} - {lr_tex}\,\frac{{\partial E}}{{\partial {name}}} = {latex_matrix(trace.w[ff, cc])}"
+                         rf" - {lr_tex} \times {latex_matrix(trace.dw[ff, cc])} = {latex_matrix(new['w'][ff, cc])}")
+            b_sym = subscript("b", ff) if multi else "b"
+            st.latex(equation_lines(rf"{b_sym} - {lr_tex}\,\frac{{\partial E}}{{\partial {b_sym}}}",
+                                    rf"{fmt_latex(b[ff], factor=False)} - {lr_tex} \times {fmt_latex(trace.db[ff])}",
+                                    float(new["b"][ff])))
+            if multi:
+                printed_w = np.asarray(CONV_5X5X3.printed["w_after"][ff])
+                printed_b = float(CONV_5X5X3.printed["b_after"][ff])
+                err_w = relative_error(new["w"][ff], printed_w)
+                err_b = relative_error(new["b"][ff:ff + 1], [printed_b])
+                ok = max(err_w, err_b) <= REPRODUCED_TOL
+                with st.expander(t("conv_backward.printed_title", n=ff + 1), expanded=False):
+                    for cc in range(C):
+                        st.latex(rf"\text{{{t('conv_backward.printed_word')}}}\; W^{{({ff + 1},{cc + 1})}} = "
+                                 rf"{latex_matrix(printed_w[cc])}")
+                    st.latex(rf"\text{{{t('conv_backward.printed_word')}}}\; {b_sym} = {fmt_latex(printed_b, factor=False)}")
+                (st.success if ok else st.warning)(
+                    t("conv_backward.reproduced" if ok else "conv_backward.not_reproduced", n=ff + 1,
+                      err=fmt(max(err_w, err_b), 2), b_printed=fmt(printed_b), b_new=fmt(new["b"][ff])))
+
+sync_to_url(PAGE, SPECS)
