@@ -104,8 +104,9 @@ def padded_labels(trace, lang: str) -> tuple[list[str], list[str], list[list[str
 @st.cache_resource(show_spinner=False, max_entries=512)
 def heatmap_figure(M: np.ndarray, title: str, symbol: str, lang: str, highlight=None, cells=None,
                    hover_names=None):
+    # every value is printed in its cell, so the colour bar only takes width from the matrix
     return matrix_heatmap(M, title=title, symbol=symbol, highlight=highlight, cells=cells,
-                          hover_names=hover_names, lang=lang)
+                          hover_names=hover_names, showscale=False, lang=lang)
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
@@ -121,7 +122,11 @@ def windows_figure(x: np.ndarray, w: np.ndarray, stride: int, padding: int, acti
     rows, cols, names = padded_labels(trace, lang)
     fig.update_xaxes(ticktext=cols)
     fig.update_yaxes(ticktext=rows)
-    fig.update_traces(customdata=names)
+    fig.update_traces(customdata=names, showscale=False)
+    # in a half-width column the play/pause buttons would cover the start of the step slider:
+    # put the slider on its own line under the buttons
+    fig.layout.sliders[0].update(x=0, len=1, y=-0.13)
+    fig.update_layout(height=fig.layout.height + 40, margin=dict(b=fig.layout.margin.b + 40))
     return fig
 
 
@@ -161,6 +166,12 @@ def formula_table(x: np.ndarray, w: np.ndarray, stride: int, padding: int, activ
     return pd.DataFrame(rows, columns=list(columns))
 
 
+def editor_height(name: str) -> int:
+    """Tall enough to show every typed row (the widget's own default cuts the last one)."""
+    lines = str(st.session_state.get(key(name), "")).count("\n") + 1
+    return int(min(max(90, 26 * lines + 30), 340))
+
+
 def show_chart(fig, name: str) -> None:
     st.plotly_chart(fig, key=key(f"fig_{name}"), config=CHART, width="stretch")
 
@@ -175,10 +186,10 @@ with st.container(border=True):
     col_x, col_w, col_p = st.columns([3, 2, 2])
     with col_x:
         x = matrix_editor(t("conv_single.input_label"), key=key("input"), default=DEFAULT_INPUT,
-                          max_rows=MAX_INPUT, max_cols=MAX_INPUT)
+                          max_rows=MAX_INPUT, max_cols=MAX_INPUT, height=editor_height("input"))
     with col_w:
         w = matrix_editor(t("conv_single.kernel_label"), key=key("kernel"), default=DEFAULT_KERNEL,
-                          max_rows=MAX_KERNEL, max_cols=MAX_KERNEL)
+                          max_rows=MAX_KERNEL, max_cols=MAX_KERNEL, height=editor_height("kernel"))
     with col_p:
         stride = st.slider(t("conv_single.stride_label"), 1, 3, key=key("stride"))
         padding = st.slider(t("conv_single.padding_label"), 0, 2, key=key("padding"))
@@ -209,7 +220,7 @@ def section_guard() -> bool:
 # 1. input and kernel ----------------------------------------------------------------------
 lang = current_language()
 st.subheader(t("conv_single.sec_inputs"))
-col_x, col_w, col_r = st.columns([2, 1, 1])
+col_x, col_w, col_r = st.columns([3, 2, 2])
 with col_x:
     if x is None:
         st.info(t("conv_single.needs_input"))
