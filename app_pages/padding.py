@@ -97,12 +97,18 @@ def _never_read_shapes(grid) -> list[dict]:
     return shapes
 
 
+def _figure_height(grid) -> int:
+    """Tall enough for square cells filling a half-width column (layout only)."""
+    rows, cols = grid.shape
+    return int(min(600, max(300, 430 * rows / cols + 130)))
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)  # the same Figure object: re-validating a copy is slow
 def _footprint_figure(setup: tuple, cell: tuple[int, int] | None, lang: str):
     """The padded grid with the kernel's span and taps for output cell ``cell`` (0-based), if any."""
     derived = _derive(*setup)
     grid = derived["grid"]
-    common = dict(signed=False, mask=grid.mask, row_labels=_ticks(grid.row_index, lang),
+    common = dict(height=_figure_height(grid), signed=False, mask=grid.mask, row_labels=_ticks(grid.row_index, lang),
                   col_labels=_ticks(grid.col_index, lang), hover_names=_hover_names(grid, lang),
                   row_title=translate(lang, "padding.axis_row"), col_title=translate(lang, "padding.axis_col"),
                   showscale=False, lang=lang)
@@ -116,6 +122,7 @@ def _footprint_figure(setup: tuple, cell: tuple[int, int] | None, lang: str):
                              **common)
     for shape in _never_read_shapes(grid):
         fig.add_shape(shape)
+    fig.update_layout(margin=dict(t=100))
     return fig
 
 
@@ -127,8 +134,9 @@ def _animation_figure(setup: tuple, with_mask: bool, lang: str):
     fig = window_animation(grid.read_counts, list(grid.windows),
                            title=translate(lang, "padding.fig_animation", count=len(grid.windows)),
                            frame_labels=labels, padded_mask=grid.mask if with_mask else None,
-                           signed=False, lang=lang)
+                           signed=False, height=_figure_height(grid), lang=lang)
     fig.update_traces(customdata=_hover_names(grid, lang), showscale=False)
+    fig.update_layout(margin=dict(t=100))
     fig.update_xaxes(tickvals=list(range(grid.shape[1])), ticktext=_ticks(grid.col_index, lang),
                      title_text=translate(lang, "padding.axis_col"))
     fig.update_yaxes(tickvals=list(range(grid.shape[0])), ticktext=_ticks(grid.row_index, lang),
@@ -150,9 +158,9 @@ def _padding_lines(mode: str, ax: str, k: int, d: int, before: int, rule, per_ax
         st.latex(equation_lines(rf"O_{ax} = \left\lceil \frac{{n_{ax}}}{{s_{ax}}} \right\rceil",
                                 rf"\left\lceil \frac{{{rule.n}}}{{{rule.stride}}} \right\rceil", rule.out))
         st.latex(equation_lines(
-            rf"P_{ax} = \max\big((O_{ax} - 1)s_{ax} + d_{ax}(k_{ax} - 1) + 1 - n_{ax},\ 0\big)",
-            rf"\max\big(({rule.out} - 1)\cdot {rule.stride} + {rule.dilation}\cdot({rule.k} - 1) + 1 - {rule.n},"
-            rf"\ 0\big)", rule.total))
+            rf"P_{ax} = \max((O_{ax} - 1)s_{ax} + d_{ax}(k_{ax} - 1) + 1 - n_{ax},\, 0)",
+            rf"\max(({rule.out} - 1)\cdot {rule.stride} + {rule.dilation}\cdot({rule.k} - 1) + 1 - {rule.n},"
+            rf"\, 0)", rule.total))
         st.latex(equation_lines(rf"{p_lo} = \left\lfloor \frac{{P_{ax}}}{{2}} \right\rfloor",
                                 rf"\left\lfloor \frac{{{rule.total}}}{{2}} \right\rfloor", rule.before))
         st.latex(equation_lines(rf"{p_hi} = P_{ax} - {p_lo}", rf"{rule.total} - {rule.before}", rule.after))
@@ -178,8 +186,8 @@ def _axis_section(mode: str, ax: str, a, error: Exception | None) -> None:
         st.error(explain_error(error))
         return
     numeric = (rf"\left\lfloor \frac{{{a.n} + {a.before} + {a.after} - {a.dilation}\cdot({a.k} - 1) - 1}}"
-               rf"{{{a.stride}}} \right\rfloor + 1 = \left\lfloor \frac{{{a.padded} - {a.k_eff}}}{{{a.stride}}}"
-               rf" \right\rfloor + 1")
+               rf"{{{a.stride}}} \right\rfloor + 1 \\ &= \left\lfloor \frac{{{a.padded} - {a.k_eff}}}"
+               rf"{{{a.stride}}} \right\rfloor + 1")
     st.latex(equation_lines(symbolic, numeric, a.out))
 
     st.markdown(f"**{t('padding.step_used')}**")
@@ -249,7 +257,7 @@ pad, grid = derived["padding"], derived["grid"]
 # ---- the formula, per axis
 st.subheader(t("padding.section_formula"))
 st.caption(t("padding.formula_caption"))
-for i, (column, ax, axis) in enumerate(zip(st.columns(2, gap="large"), ("h", "w"), ("height", "width"))):
+for i, (column, ax, axis) in enumerate(zip(st.columns(2, gap="medium"), ("h", "w"), ("height", "width"))):
     before_after = pad.height if ax == "h" else pad.width
     with column, st.container(border=True):
         st.markdown(f"#### {t(f'padding.axis_{axis}')}")

@@ -1,0 +1,102 @@
+"""The padding & stride page in a real browser: both languages, a slider changes the figures, the kernel
+animation steps in the browser, an impossible setting explains itself."""
+
+from __future__ import annotations
+
+import pytest
+
+from ui.i18n import translate
+
+from .conftest import screenshot, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+
+def _chart(pg, index: int):
+    chart = pg.locator('[data-testid="stPlotlyChart"]').nth(index)
+    chart.locator(".main-svg").first.wait_for(timeout=15000)
+    return chart
+
+
+def _chart_text(pg, index: int) -> str:
+    return _chart(pg, index).evaluate("el => el.textContent")
+
+
+def _last_shape(pg, index: int) -> str:
+    """The last layout shape (the animation's kernel window) as the browser currently draws it."""
+    return _chart(pg, index).locator(".js-plotly-plot").evaluate(
+        "el => JSON.stringify(el.layout.shapes[el.layout.shapes.length - 1])")
+
+
+def _full_screenshot(pg, name: str) -> None:
+    """Streamlit scrolls inside its own container: make the viewport as tall as the page, then shoot."""
+    height = pg.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    pg.set_viewport_size({"width": 1400, "height": min(int(height) + 40, 6000)})
+    pg.wait_for_timeout(800)
+    screenshot(pg, name)
+    pg.set_viewport_size({"width": 1400, "height": 900})
+
+
+def _wait_for_text(pg, text: str, timeout_ms: int = 20000) -> None:
+    pg.get_by_text(text, exact=False).first.wait_for(timeout=timeout_ms)
+
+
+def _no_exception(pg) -> None:
+    assert pg.locator('[data-testid="stException"]').count() == 0, pg.inner_text("body")[:2000]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_padding_page_stride_slider_and_animation(server_url, new_page, lang):
+    pg = new_page
+    pg.goto(f"{server_url}/padding?lang={lang}")
+    wait_for_app(pg)
+    _wait_for_text(pg, translate(lang, "padding.fig_animation", count=9))
+    _no_exception(pg)
+    assert translate(lang, "padding.title") in pg.locator("h1").first.inner_text()
+    assert translate(lang, "padding.section_formula") in pg.inner_text("body")
+    before = _chart_text(pg, 1)
+    _full_screenshot(pg, f"padding-{lang}-default")
+
+    # the animation steps in the browser: press play, the kernel window moves without a rerun
+    shape0 = _last_shape(pg, 1)
+    _chart(pg, 1).get_by_text(translate(lang, "figure.play")).first.click()
+    pg.wait_for_timeout(1600)
+    assert _last_shape(pg, 1) != shape0
+
+    thumb = pg.locator(".st-key-padding-s").get_by_role("slider")
+    thumb.focus()
+    thumb.press("ArrowLeft")  # stride 2 -> 1: a 5x5 output, 25 kernel positions
+    pg.wait_for_timeout(600)
+    wait_for_app(pg)
+    _wait_for_text(pg, translate(lang, "padding.fig_animation", count=25))
+    _no_exception(pg)
+    assert thumb.input_value() == "1"
+    assert _chart_text(pg, 1) != before
+    assert "s=1" in pg.url
+    _full_screenshot(pg, f"padding-{lang}-stride1")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_same_padding_and_an_impossible_link(server_url, new_page, lang):
+    pg = new_page
+    pg.goto(f"{server_url}/padding?lang={lang}&mode=same&h=6&w=7&k=4&s=3&d=2")
+    wait_for_app(pg)
+    _wait_for_text(pg, translate(lang, "padding.same_caption")[:20])
+    _no_exception(pg)
+    _chart(pg, 1)  # wait until the animation is drawn
+    _full_screenshot(pg, f"padding-{lang}-same")
+
+    pg.goto(f"{server_url}/padding?lang={lang}&mode=valid&h=4&w=9&k=5&s=1")
+    wait_for_app(pg)
+    _wait_for_text(pg, translate(lang, "padding.no_output"))
+    _no_exception(pg)
+    body = pg.inner_text("body")
+    assert translate(lang, "padding.fig_padded_only") in _chart_text(pg, 0)
+    assert pg.locator('[data-testid="stPlotlyChart"]').count() == 1
+    # only the height fails: kernel 5 > 4 rows; the width (9) has room
+    height_error = translate(lang, "errors.kernel_too_large", axis=translate(lang, "words.height"),
+                             kernel=5, padded=4)
+    assert height_error in body
+    assert translate(lang, "errors.kernel_too_large", axis=translate(lang, "words.width"),
+                     kernel=5, padded=9) not in body
+    _full_screenshot(pg, f"padding-{lang}-impossible")
