@@ -1,0 +1,297 @@
+"""Computational graph and automatic differentiation (seed 004, "三. 自动微分").
+
+f(x; w, b) = 1 / (exp(−(w x + b)) + 1) as the graph h₁ … h₆, its forward-mode and reverse-mode
+tables, the chain product of eq. (3.3) and a finite-difference check. Thin page: every number
+comes from cnn_core.autodiff / cnn_core.gradcheck; the page only arranges and draws them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from cnn_core.autodiff import chain_paths, forward_mode, reverse_mode, sigmoid_graph
+from cnn_core.gradcheck import check_gradient, relative_error
+from cnn_core.worked_examples import AUTODIFF_SIGMOID
+from ui.i18n import current_language, explain_error, t, translate
+from ui.latex import equation_lines, fmt, fmt_latex
+from ui.url_state import ChoiceParam, FloatParam, init_from_url, sync_to_url
+
+PAGE = "autodiff"
+LEAVES = ("x", "w", "b")
+BOUND = 20.0
+SPECS = (
+    FloatParam("x", 1.0, -BOUND, BOUND),
+    FloatParam("w", 0.0, -BOUND, BOUND),
+    FloatParam("b", 0.0, -BOUND, BOUND),
+    ChoiceParam("wrt", "w", LEAVES, label_key="autodiff.wrt_label"),
+)
+PLOT_CONFIG = {"displayModeBar": False}
+#: Agreement needed to call a printed number "reproduced" (the seed prints exact values here).
+REPRODUCED_TOL = 1e-9
+
+# How each op is written (presentation only): plain text and LaTeX, {0}/{1} = inputs, {c} = constant.
+OP_TEXT = {"mul": "{0} · {1}", "add": "{0} + {1}", "sub": "{0} − {1}", "neg": "−{0}", "exp": "exp({0})",
+           "log": "ln {0}", "add_const": "{0} + {c}", "mul_const": "{c} · {0}", "reciprocal": "1 / {0}",
+           "square": "{0}²"}
+OP_SYMBOL = {"mul": "×", "add": "+", "sub": "−", "neg": "−(·)", "exp": "exp", "log": "ln", "add_const": "+{c}",
+             "mul_const": "×{c}", "reciprocal": "1/(·)", "square": "(·)²"}
+# Where each node sits in the drawing (seed 004's figure: leaves on the left, the chain to the right).
+POSITIONS = {"x": (0.0, 1.1), "w": (0.0, -0.1), "h1": (1.3, 0.5), "b": (1.3, -0.7), "h2": (2.6, 0.5),
+             "h3": (3.9, 0.5), "h4": (5.2, 0.5), "h5": (6.5, 0.5), "h6": (7.8, 0.5), "f": (9.0, 0.5)}
+_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def pretty(name: str) -> str:
+    """h1 -> h₁ (display only)."""
+    return name.translate(_SUB)
+
+
+def tex(name: str) -> str:
+    """h1 -> h_{1} (display only)."""
+    return f"{name[0]}_{{{name[1:]}}}" if len(name) > 1 and name[1:].isdigit() else name
+
+
+def frac(num: str, den: str) -> str:
+    return f"∂{pretty(num)}/∂{pretty(den)}"
+
+
+def tex_frac(num: str, den: str) -> str:
+    return rf"\frac{{\partial {tex(num)}}}{{\partial {tex(den)}}}"
+
+
+def factor(v: float) -> str:
+    """A number that stands in a product: negatives in parentheses, (−0.25) × (−1)."""
+    return f"({fmt(v)})" if v < 0 else fmt(v)
+
+
+def op_text(node) -> str:
+    return OP_TEXT[node.op].format(*(pretty(u) for u in node.inputs), c=fmt(node.constant or 0))
+
+
+# --------------------------------------------------------------------------- core calls (cached)
+
+@st.cache_data(show_spinner=False)
+def _analyse(x: float, w: float, b: float, wrt: str):
+    graph = sigmoid_graph(x, w, b)
+    return graph, forward_mode(graph, wrt), reverse_mode(graph), {leaf: chain_paths(graph, leaf) for leaf in LEAVES}
+
+
+@st.cache_data(show_spinner=False)
+def _finite_differences(x: float, w: float, b: float, analytic: tuple[float, ...]):
+    check = check_gradient(lambda v: sigmoid_graph(*(float(e) for e in v)).value, np.array([x, w, b]),
+                           np.array(analytic))
+    errors = tuple(relative_error([n], [a]) for n, a in zip(check.numeric, check.analytic))
+    return check, errors
+
+
+@st.cache_data(show_spinner=False)
+def _seed_check():
+    inputs = AUTODIFF_SIGMOID.inputs
+    graph = sigmoid_graph(inputs["x"], inputs["w"], inputs["b"])
+    path = chain_paths(graph, "w")[0]
+    printed = AUTODIFF_SIGMOID.printed
+    factor_errors = tuple(relative_error([p], [f.value]) for p, f in zip(printed["chain"], path.factors))
+    df_dw = reverse_mode(graph).gradient("w")
+    return graph, path, factor_errors, df_dw, relative_error([printed["df_dw"]], [df_dw]), forward_mode(graph, "w"), \
+        reverse_mode(graph)
+
+
+# --------------------------------------------------------------------------- the drawing
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def graph_figure(graph, lang: str) -> go.Figure:
+    """Nodes as labelled circles, edges as arrows; red = forward value, blue = local derivative."""
+    nodes = [n for n in graph.nodes]
+    fig = go.Figure()
+    notes, hover_x, hover_y, hover_text = [], [], [], []
+    edges = [(u, n.name, graph.node(u).value, loc) for n in nodes for u, loc in zip(n.inputs, n.local)]
+    edges.append((graph.output, "f", graph.value, None))
+    for src, dst, value, local in edges:
+        (x0, y0), (x1, y1) = POSITIONS[src], POSITIONS[dst]
+        notes.append(dict(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", text="",
+                          showarrow=True, arrowhead=2, arrowsize=1.3, arrowwidth=1.6, arrowcolor="#555",
+                          standoff=25, startstandoff=25))
+        mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+        notes.append(dict(x=mx, y=my, text=f"<b>{fmt(value)}</b>", showarrow=False, yshift=13,
+                          font=dict(color="#d62728", size=15), bgcolor="rgba(255,255,255,0.85)"))
+        if local is not None:
+            notes.append(dict(x=mx, y=my, text=fmt(local), showarrow=False, yshift=-13,
+                              font=dict(color="#1f77b4", size=13), bgcolor="rgba(255,255,255,0.85)"))
+            hover_text.append(translate(lang, "autodiff.edge_hover", src=pretty(src), dst=pretty(dst),
+                                        value=fmt(value), local=fmt(local), frac=frac(dst, src)))
+        else:
+            hover_text.append(f"f = {pretty(src)} = {fmt(value)}")
+        hover_x.append(mx)
+        hover_y.append(my)
+    fig.add_trace(go.Scatter(x=hover_x, y=hover_y, mode="markers", marker=dict(size=18, opacity=0),
+                             hovertext=hover_text, hoverinfo="text", showlegend=False, name="edges"))
+    labels, colors, xs, ys, hovers = [], [], [], [], []
+    for n in nodes:
+        xs.append(POSITIONS[n.name][0])
+        ys.append(POSITIONS[n.name][1])
+        if n.op == "leaf":
+            labels.append(f"<b>{n.name}</b>")
+            colors.append("#d9f0d3")
+            hovers.append(f"{n.name} = {fmt(n.value)}")
+        else:
+            symbol = OP_SYMBOL[n.op].format(c=fmt(n.constant or 0))
+            labels.append(f"<b>{pretty(n.name)}</b><br>{symbol}")
+            colors.append("#dbe9f6")
+            hovers.append(f"{pretty(n.name)} = {op_text(n)} = {fmt(n.value)}")
+    xs.append(POSITIONS["f"][0])
+    ys.append(POSITIONS["f"][1])
+    labels.append("<b>f</b>")
+    colors.append("#fde0c5")
+    hovers.append(f"f = {fmt(graph.value)}")
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="markers+text", text=labels, textposition="middle center",
+                             textfont=dict(size=14, color="#222"), hovertext=hovers, hoverinfo="text",
+                             marker=dict(size=52, color=colors, line=dict(color="#555", width=1.5)),
+                             showlegend=False, name="nodes"))
+    fig.update_layout(
+        title=dict(text=translate(lang, "autodiff.graph_title"), x=0.5, xanchor="center"),
+        annotations=notes, height=330, margin=dict(l=10, r=10, t=50, b=10),
+        xaxis=dict(visible=False, range=[-0.5, 9.5]), yaxis=dict(visible=False, range=[-1.15, 1.55]),
+        plot_bgcolor="rgba(0,0,0,0)", dragmode=False,
+    )
+    return fig
+
+
+# --------------------------------------------------------------------------- tables (layout only)
+
+def forward_table(graph, table, wrt: str) -> dict:
+    cols = [t("autodiff.col_node"), t("autodiff.col_op"), t("autodiff.col_value"), t("autodiff.col_chain"),
+            t("autodiff.col_numbers"), t("autodiff.col_forward", wrt=wrt)]
+    rows = {c: [] for c in cols}
+    for r in table.rows:
+        node = graph.node(r.name)
+        if r.op == "leaf":
+            chain, numbers = t("autodiff.leaf_seed", leaf=r.name, wrt=wrt), "—"
+        else:
+            chain = " + ".join(f"{frac(r.name, term.other)} · {frac(term.other, wrt)}" for term in r.terms)
+            numbers = " + ".join(f"{factor(term.local)} × {factor(term.carried)}" for term in r.terms)
+        for c, v in zip(cols, (pretty(r.name), t("autodiff.leaf") if r.op == "leaf" else op_text(node),
+                               fmt(r.value), chain, numbers, fmt(r.derivative))):
+            rows[c].append(v)
+    return rows
+
+
+def reverse_table(graph, table) -> dict:
+    cols = [t("autodiff.col_node"), t("autodiff.col_op"), t("autodiff.col_value"), t("autodiff.col_chain"),
+            t("autodiff.col_numbers"), t("autodiff.col_adjoint")]
+    rows = {c: [] for c in cols}
+    for r in table.rows:
+        node = graph.node(r.name)
+        if not r.terms:
+            chain, numbers = t("autodiff.output_seed"), "—"
+        else:
+            chain = " + ".join(f"{frac('f', term.other)} · {frac(term.other, r.name)}" for term in r.terms)
+            numbers = " + ".join(f"{factor(term.carried)} × {factor(term.local)}" for term in r.terms)
+        for c, v in zip(cols, (pretty(r.name), t("autodiff.leaf") if r.op == "leaf" else op_text(node),
+                               fmt(r.value), chain, numbers, fmt(r.adjoint))):
+            rows[c].append(v)
+    return rows
+
+
+def chain_latex(paths, leaf: str, reverse) -> str:
+    symbolic = " + ".join("".join(tex_frac(fc.numerator, fc.denominator) for fc in p.factors) for p in paths)
+    numeric = " + ".join(r" \times ".join(fmt_latex(fc.value) for fc in p.factors) for p in paths)
+    # one path: its product (eq. 3.3); several: their sum, which is the reverse-mode gradient
+    total = paths[0].product if len(paths) == 1 else reverse.gradient(leaf)
+    return equation_lines(rf"\frac{{\partial f}}{{\partial {leaf}}} = {symbolic}", numeric, total)
+
+
+# --------------------------------------------------------------------------- page
+
+lang = current_language()
+st.title(t("autodiff.title"))
+st.markdown(t("autodiff.intro"))
+st.latex(r"f(x; w, b) = \frac{1}{\exp(-(w x + b)) + 1}")
+
+init_from_url(PAGE, SPECS)
+with st.container(border=True):
+    st.markdown(f"**{t('autodiff.controls')}**")
+    c_x, c_w, c_b, c_wrt = st.columns(4)
+    with c_x:
+        x = st.number_input(t("autodiff.x_label"), min_value=-BOUND, max_value=BOUND, step=0.5, key="autodiff.x",
+                            help=t("autodiff.bound_help", bound=fmt(BOUND)))
+    with c_w:
+        w = st.number_input(t("autodiff.w_label"), min_value=-BOUND, max_value=BOUND, step=0.5, key="autodiff.w",
+                            help=t("autodiff.bound_help", bound=fmt(BOUND)))
+    with c_b:
+        b = st.number_input(t("autodiff.b_label"), min_value=-BOUND, max_value=BOUND, step=0.5, key="autodiff.b",
+                            help=t("autodiff.bound_help", bound=fmt(BOUND)))
+    with c_wrt:
+        wrt = st.selectbox(t("autodiff.wrt_label"), LEAVES, key="autodiff.wrt", help=t("autodiff.wrt_help"))
+sync_to_url(PAGE, SPECS)
+
+analysis = None
+try:
+    analysis = _analyse(float(x), float(w), float(b), wrt)
+except ValueError as err:  # CoreValueError: a node overflowed for these inputs
+    st.error(explain_error(err))
+    st.caption(t("autodiff.overflow_hint"))
+
+if analysis is not None:
+    _graph, _forward, _reverse, _paths = analysis
+    st.subheader(t("autodiff.graph_section"))
+    st.plotly_chart(graph_figure(_graph, lang), key="autodiff.graph", config=PLOT_CONFIG, width="stretch")
+    st.caption(t("autodiff.graph_caption"))
+    grads = dict(_reverse.gradients)
+    m_f, m_x, m_w, m_b = st.columns(4)
+    m_f.metric("f", fmt(_graph.value))
+    m_x.metric("∂f/∂x", fmt(grads["x"]))
+    m_w.metric("∂f/∂w", fmt(grads["w"]))
+    m_b.metric("∂f/∂b", fmt(grads["b"]))
+
+    st.subheader(t("autodiff.chain_section"))
+    st.markdown(t("autodiff.chain_text"))
+    st.latex(chain_latex(_paths["w"], "w", _reverse))
+    st.latex(chain_latex(_paths["b"], "b", _reverse))
+    with st.expander(t("autodiff.chain_x")):
+        st.latex(chain_latex(_paths["x"], "x", _reverse))
+
+    tab_fwd, tab_rev = st.tabs([t("autodiff.forward_tab", wrt=wrt), t("autodiff.reverse_tab")])
+    with tab_fwd:
+        st.markdown(t("autodiff.forward_text", wrt=wrt))
+        st.dataframe(forward_table(_graph, _forward, wrt), hide_index=True)
+        st.caption(t("autodiff.forward_caption", wrt=wrt, result=fmt(_forward.result)))
+    with tab_rev:
+        st.markdown(t("autodiff.reverse_text"))
+        st.dataframe(reverse_table(_graph, _reverse), hide_index=True)
+        st.caption(t("autodiff.reverse_caption"))
+
+    st.subheader(t("autodiff.check_section"))
+    st.markdown(t("autodiff.check_text"))
+    try:
+        check, errors = _finite_differences(float(x), float(w), float(b), tuple(grads[leaf] for leaf in LEAVES))
+    except ValueError as err:
+        st.error(explain_error(err))
+    else:
+        cols = [t("autodiff.col_param"), t("autodiff.col_reverse"), t("autodiff.col_numeric"), t("autodiff.col_rel")]
+        rows = {c: [] for c in cols}
+        for i, leaf in enumerate(LEAVES):
+            for c, v in zip(cols, (f"∂f/∂{leaf}", fmt(check.analytic[i], 8), fmt(check.numeric[i], 8),
+                                   fmt(errors[i], 2))):
+                rows[c].append(v)
+        st.dataframe(rows, hide_index=True)
+        st.caption(t("autodiff.check_caption"))
+
+# The seed's own numbers, always at its point x = 1, w = 0, b = 0 (independent of the inputs above).
+st.subheader(t("autodiff.seed_section"))
+s_graph, s_path, s_errors, s_df_dw, s_err, s_forward, s_reverse = _seed_check()
+st.markdown(t("autodiff.seed_text"))
+ok, bad = t("autodiff.reproduced"), t("autodiff.differs")
+cols = [t("autodiff.col_factor"), t("autodiff.col_printed"), t("autodiff.col_computed"), t("autodiff.col_status")]
+rows = {c: [] for c in cols}
+for fc, printed, err in zip(s_path.factors, AUTODIFF_SIGMOID.printed["chain"], s_errors):
+    for c, v in zip(cols, (frac(fc.numerator, fc.denominator), fmt(printed), fmt(fc.value),
+                           ok if err <= REPRODUCED_TOL else bad)):
+        rows[c].append(v)
+for c, v in zip(cols, ("∂f/∂w", fmt(AUTODIFF_SIGMOID.printed["df_dw"]), fmt(s_df_dw), ok if s_err <= REPRODUCED_TOL else bad)):
+    rows[c].append(v)
+st.dataframe(rows, hide_index=True)
+st.markdown(t("autodiff.seed_forward_note", h3=fmt(s_forward.row("h3").derivative),
+              h6=fmt(s_forward.row("h6").derivative), h5=fmt(s_reverse.row("h5").adjoint),
+              h4=fmt(s_reverse.row("h4").adjoint), h1=fmt(s_reverse.row("h1").adjoint)))

@@ -1,0 +1,55 @@
+"""Computational graph page in a real browser: loads in both languages; changing w changes the graph."""
+
+from __future__ import annotations
+
+import pytest
+
+from ui.i18n import translate
+
+from .conftest import screenshot, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+# the forward value on the last edge (h6 → f): the last bold annotation of the graph
+LAST_EDGE = """() => {
+  const el = document.querySelector('.js-plotly-plot');
+  if (!el || !el.layout) return null;
+  const bold = el.layout.annotations.filter(a => (a.text || '').startsWith('<b>'));
+  return bold.length ? bold[bold.length - 1].text : null;
+}"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_autodiff_page_loads(server_url, new_page, lang):
+    new_page.set_viewport_size({"width": 1400, "height": 3400})  # the main area scrolls itself: show it all
+    new_page.goto(f"{server_url}/autodiff?lang={lang}")
+    wait_for_app(new_page)
+    assert new_page.locator('[data-testid="stException"]').count() == 0, new_page.inner_text("body")[:2000]
+    assert translate(lang, "autodiff.title") in new_page.locator("h1").first.inner_text()
+    new_page.wait_for_selector(".js-plotly-plot")
+    assert new_page.evaluate(LAST_EDGE) == "<b>0.5</b>"
+    screenshot(new_page, f"autodiff-{lang}-default")
+
+
+def test_changing_w_changes_the_graph(server_url, new_page):
+    new_page.goto(f"{server_url}/autodiff?lang=en")
+    wait_for_app(new_page)
+    new_page.wait_for_selector(".js-plotly-plot")
+    assert new_page.evaluate(LAST_EDGE) == "<b>0.5</b>"
+    box = new_page.get_by_role("spinbutton", name=translate("en", "autodiff.w_label"))
+    box.fill("1")
+    box.press("Enter")
+    new_page.wait_for_timeout(800)
+    wait_for_app(new_page)
+    assert new_page.evaluate(LAST_EDGE) == "<b>0.7311</b>"        # σ(1)
+    assert "w=1" in new_page.url
+    assert new_page.locator('[data-testid="stException"]').count() == 0
+    screenshot(new_page, "autodiff-en-w1")
+
+
+def test_overflow_message_in_chinese(server_url, new_page):
+    new_page.goto(f"{server_url}/autodiff?lang=zh&x=20&w=-20&b=-20")
+    wait_for_app(new_page)
+    assert new_page.locator('[data-testid="stException"]').count() == 0
+    assert new_page.locator('[data-testid="stAlert"]').count() >= 1
+    screenshot(new_page, "autodiff-zh-overflow")

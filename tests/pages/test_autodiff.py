@@ -1,0 +1,148 @@
+"""Computational graph page: the seed's printed numbers, closed-form sigmoid derivatives, bad input."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from cnn_core.worked_examples import AUTODIFF_SIGMOID
+from ui.i18n import translate
+from ui.latex import fmt, fmt_latex
+
+from .conftest import all_text, no_exception, open_page, plotly_figures
+
+
+def latex(at) -> str:
+    return "\n".join(el.value for el in at.latex)
+
+
+def metrics(at) -> dict:
+    return {m.label: m.value for m in at.metric}
+
+
+def graph(at) -> dict:
+    (fig,) = plotly_figures(at)
+    return fig
+
+
+def edge_values(fig) -> list[str]:
+    """The red forward values on the edges (bold annotations)."""
+    return [a["text"][3:-4] for a in fig["layout"]["annotations"] if a.get("text", "").startswith("<b>")]
+
+
+def table(at, column: str):
+    for df in at.dataframe:
+        if column in df.value.columns:
+            return df.value
+    raise AssertionError(f"no table with column {column!r}")
+
+
+def sigmoid(v: float) -> float:
+    return 1.0 / (1.0 + math.exp(-v))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_page_renders_in_both_languages(lang):
+    at = open_page("autodiff", lang)
+    no_exception(at)
+    assert at.title[0].value == translate(lang, "autodiff.title")
+    text = all_text(at)
+    for key in ("autodiff.x_label", "autodiff.w_label", "autodiff.b_label", "autodiff.wrt_label",
+                "autodiff.graph_section", "autodiff.chain_section", "autodiff.check_section",
+                "autodiff.seed_section", "autodiff.graph_caption"):
+        assert translate(lang, key) in text, key
+    assert graph(at)["layout"]["title"]["text"] == translate(lang, "autodiff.graph_title")
+    assert [tab.label for tab in at.tabs] == [translate(lang, "autodiff.forward_tab", wrt="w"),
+                                               translate(lang, "autodiff.reverse_tab")]
+    assert not at.error and not at.warning
+
+
+def test_seed_point_reproduces_the_printed_chain_and_result():
+    at = open_page("autodiff", "en")
+    printed = AUTODIFF_SIGMOID.printed
+    chain = r" \times ".join(fmt_latex(v) for v in printed["chain"])
+    assert chain == r"1 \times (-0.25) \times 1 \times 1 \times (-1) \times 1 \times 1"
+    w_line = next(el.value for el in at.latex if r"\frac{\partial f}{\partial w} &=" in el.value)
+    assert f"&= {chain} \\\\ &= {fmt_latex(printed['df_dw'])}" in w_line
+    # ∂f/∂b: the same path without the last factor
+    b_line = next(el.value for el in at.latex if r"\frac{\partial f}{\partial b} &=" in el.value)
+    assert r"&= 1 \times (-0.25) \times 1 \times 1 \times (-1) \times 1 \\ &= 0.25" in b_line
+    assert metrics(at) == {"f": "0.5", "∂f/∂x": "0", "∂f/∂w": "0.25", "∂f/∂b": "0.25"}
+    seed = table(at, translate("en", "autodiff.col_printed"))
+    assert list(seed[translate("en", "autodiff.col_status")]) == [translate("en", "autodiff.reproduced")] * 8
+    assert list(seed[translate("en", "autodiff.col_printed")]) == [fmt(v) for v in (*printed["chain"], 0.25)]
+
+
+def test_graph_carries_the_forward_values_and_local_derivatives():
+    # seed 004's figure at x=1, w=0, b=0: h1=0, h2=0, h3=0, h4=1, h5=2, h6=f=0.5
+    at = open_page("autodiff", "en")
+    fig = graph(at)
+    values = edge_values(fig)
+    # edges w→h1, x→h1, h1→h2, b→h2, h2→h3, h3→h4, h4→h5, h5→h6, h6→f carry the tail's value
+    assert values == ["0", "1", "0", "0", "0", "0", "1", "2", "0.5"]
+    locals_ = [a["text"] for a in fig["layout"]["annotations"]
+               if a.get("font", {}).get("color") == "#1f77b4"]
+    assert "-0.25" in locals_ and "-1" in locals_          # ∂h6/∂h5 = −1/h5², ∂h3/∂h2 = −1
+    nodes = next(tr for tr in fig["data"] if tr["name"] == "nodes")
+    assert len(nodes["x"]) == 10 and any("h₆" in label for label in nodes["text"])
+
+
+def test_forward_and_reverse_tables():
+    at = open_page("autodiff", "en")
+    fwd = table(at, "∂node/∂w")
+    assert list(fwd["∂node/∂w"]) == ["0", "1", "0", "1", "1", "-1", "-1", "-1", "0.25"]
+    h3 = fwd[fwd[translate("en", "autodiff.col_node")] == "h₃"].iloc[0]
+    assert h3[translate("en", "autodiff.col_numbers")] == "(-1) × 1"          # seed (3.4): −1 × 1
+    rev = table(at, translate("en", "autodiff.col_adjoint"))
+    assert list(rev[translate("en", "autodiff.col_adjoint")])[:3] == ["1", "-0.25", "-0.25"]   # seed (3.5)
+    at.selectbox(key="autodiff.wrt").set_value("b").run()
+    no_exception(at)
+    assert list(table(at, "∂node/∂b")["∂node/∂b"])[-1] == "0.25"
+    assert at.query_params["wrt"] in ("b", ["b"])
+
+
+def test_editing_w_changes_the_numbers_to_the_closed_form():
+    at = open_page("autodiff", "en")
+    at.number_input(key="autodiff.w").set_value(1.0).run()
+    no_exception(at)
+    s = sigmoid(1.0)                                        # f = σ(w x + b), ∂f/∂w = σ(1 − σ) x
+    m = metrics(at)
+    assert m["f"] == fmt(s) == "0.7311"
+    assert m["∂f/∂w"] == fmt(s * (1 - s)) == "0.1966"
+    assert edge_values(graph(at))[-1] == "0.7311"
+    check = table(at, translate("en", "autodiff.col_rel"))
+    assert all(float(v) < 1e-7 for v in check[translate("en", "autodiff.col_rel")])
+    # the seed's table does not move with the inputs
+    seed = table(at, translate("en", "autodiff.col_printed"))
+    assert list(seed[translate("en", "autodiff.col_computed")])[-1] == "0.25"
+
+
+def test_url_point():
+    at = open_page("autodiff", "en", query={"x": "2", "w": "0.5", "b": "-1"})
+    no_exception(at)
+    assert not at.warning
+    # w x + b = 0: f = 1/2, ∂f/∂w = x/4 = 0.5, ∂f/∂b = 1/4, ∂f/∂x = w/4 = 0.125
+    assert metrics(at) == {"f": "0.5", "∂f/∂x": "0.125", "∂f/∂w": "0.5", "∂f/∂b": "0.25"}
+
+
+def test_overflowing_point_gets_a_translated_message():
+    at = open_page("autodiff", "zh", query={"x": "20", "w": "-20", "b": "-20"})
+    no_exception(at)
+    assert at.error and "NaN" in at.error[0].value and "含有" in at.error[0].value
+    assert translate("zh", "autodiff.overflow_hint") in [c.value for c in at.caption]
+    assert not plotly_figures(at)
+    assert translate("zh", "autodiff.seed_section") in [s.value for s in at.subheader]   # still there
+
+
+@pytest.mark.parametrize("query", [{"x": "abc"}, {"w": "999"}, {"b": "nan"}, {"x": "<b>1</b>"},
+                                   {"wrt": "<script>alert(1)</script>"}, {"w": "1e309"}])
+def test_bad_url_values_warn_and_use_the_default(query):
+    at = open_page("autodiff", "en", query=query)
+    no_exception(at)
+    assert len(at.warning) == 1
+    assert "<script>" not in at.warning[0].value and "<b>" not in at.warning[0].value
+    assert (at.number_input(key="autodiff.x").value, at.number_input(key="autodiff.w").value,
+            at.number_input(key="autodiff.b").value) == (1.0, 0.0, 0.0)
+    assert at.selectbox(key="autodiff.wrt").value == "w"
+    assert metrics(at)["∂f/∂w"] == "0.25"
