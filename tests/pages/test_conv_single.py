@@ -314,3 +314,12 @@ def test_selected_cell_beyond_the_output_is_clamped():
     assert not at.warning  # 9 is a valid link value; the 2×2 output simply ends at cell 4
     assert at.select_slider(key=key("cell")).value == 4
     assert "net_{o_{22}}" in latex(at)[0]
+
+
+def test_shrinking_the_output_moves_the_chosen_cell_inside_it():
+    at = open_page(PAGE, "en")
+    at.select_slider(key=key("cell")).set_value(9).run()
+    at.slider(key=key("stride")).set_value(2).run()
+    no_exception(at)
+    assert at.select_slider(key=key("cell")).value == 4
+    assert "net_{o_{22}} &= i_{33}h_{11} + i_{34}h_{12} + i_{43}h_{21} + i_{44}h_{22}" in latex(at)[0]

@@ -1,0 +1,96 @@
+"""The "Convolution (one channel)" page in Chromium: loads in both languages, sliders change figures."""
+
+from __future__ import annotations
+
+import pytest
+
+from ui.i18n import translate
+
+from .conftest import screenshot, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+PAGE = "conv_single"
+
+# z of the Plotly figure titled `title` (the graph div keeps the figure it drew; Streamlit's
+# theme wraps the title text in <b> tags)
+FIGURE_Z = """(title) => {
+  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+    if (gd.layout && gd.layout.title && gd.layout.title.text.replace(/<\\/?b>/g, '') === title) { return gd.data[0].z; }
+  }
+  return null;
+}"""
+
+
+def figure_z(pg, title: str):
+    return pg.evaluate(FIGURE_Z, title)
+
+
+def wait_for_figure(pg, title: str, timeout_ms: int = 15000) -> None:
+    pg.wait_for_function(f"() => ({FIGURE_Z})({title!r}) !== null", timeout=timeout_ms)
+
+
+def press_slider(pg, label: str, key: str = "ArrowRight") -> None:
+    # Streamlit 1.67 draws the thumb as <input type="range">: role "slider" is implicit, so ask by role
+    thumb = pg.locator('[data-testid="stSlider"]').filter(has_text=label).get_by_role("slider")
+    thumb.focus()
+    thumb.press(key)
+    pg.wait_for_timeout(400)
+    wait_for_app(pg)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_page_loads_and_stride_slider_changes_the_output(server_url, new_page, lang):
+    pg = new_page
+    pg.goto(f"{server_url}/{PAGE}?lang={lang}")
+    wait_for_app(pg)
+    assert pg.locator('[data-testid="stException"]').count() == 0, pg.inner_text("body")[:2000]
+    assert translate(lang, "conv_single.title") in pg.locator("h1").first.inner_text()
+    corr_title = translate(lang, "conv_single.fig_corr")
+    wait_for_figure(pg, corr_title)
+    assert figure_z(pg, corr_title) == [[1, 0, 0], [-1, 1, 0], [0, 0, 0]]
+    screenshot(pg, f"{PAGE}-{lang}-default")
+
+    press_slider(pg, translate(lang, "conv_single.stride_label"))
+    pg.wait_for_function(f"() => {{ const z = ({FIGURE_Z})({corr_title!r}); return z && z.length === 2; }}",
+                         timeout=15000)
+    assert figure_z(pg, corr_title) == [[1, 0], [0, 0]]
+    assert pg.locator('[data-testid="stException"]').count() == 0
+    pg.wait_for_url("**stride=2**", timeout=10000)  # the link follows the slider
+    screenshot(pg, f"{PAGE}-{lang}-stride2")
+
+
+def test_output_cell_slider_moves_the_formula_and_padding_greys_the_border(server_url, new_page):
+    pg = new_page
+    pg.goto(f"{server_url}/{PAGE}?lang=en&padding=1")
+    wait_for_app(pg)
+    assert pg.locator('[data-testid="stException"]').count() == 0
+    wait_for_figure(pg, translate("en", "conv_single.fig_windows"))
+    formula = pg.locator('[data-testid="stMarkdownContainer"] .katex').first
+    before = formula.inner_text()
+    press_slider(pg, translate("en", "conv_single.cell_label"))
+    pg.wait_for_url("**cell=2**", timeout=10000)
+    for _ in range(50):  # the formula follows the chosen cell after the rerun
+        if formula.inner_text() != before:
+            break
+        pg.wait_for_timeout(200)
+    assert formula.inner_text() != before
+    assert pg.locator('[data-testid="stException"]').count() == 0
+    screenshot(pg, f"{PAGE}-en-padding1-cell2")
+
+
+def test_bad_matrix_in_the_browser_shows_a_message_not_an_exception(server_url, new_page):
+    pg = new_page
+    pg.goto(f"{server_url}/{PAGE}?lang=zh")
+    wait_for_app(pg)
+    area = pg.locator('[data-testid="stTextArea"]').filter(has_text=translate("zh", "conv_single.kernel_label"))
+    box = area.locator("textarea")
+    box.fill("1 2\n<b>x</b>")
+    box.press("Control+Enter")
+    pg.wait_for_timeout(500)
+    wait_for_app(pg)
+    assert pg.locator('[data-testid="stException"]').count() == 0
+    alerts = pg.locator('[data-testid="stAlert"]').all_inner_texts()
+    assert any("<b>x</b>" in a for a in alerts)  # shown as text, never as HTML
+    assert pg.locator("b", has_text="x").count() == 0
+    screenshot(pg, f"{PAGE}-zh-bad-kernel")
