@@ -35,3 +35,12 @@ class CoreValueError(ValueError):
         super().__init__(message)
         self.code = code
         self.params = params
+
+    def __reduce__(self):
+        # Exceptions pickle as cls(*args) by default, which loses code and params; pages cache
+        # core results (st.cache_data pickles them), errors included.
+        return (_rebuild, (type(self), self.code, str(self), dict(self.params)))
+
+
+def _rebuild(cls: type, code: str, message: str, params: dict) -> CoreValueError:
+    return cls(code, message, **params)

@@ -94,6 +94,8 @@ def explain_error(err: Exception, lang: str | None = None) -> str:
     key = f"errors.{code}"
     if code is None or key not in catalog(DEFAULT_LANGUAGE):
         return translate(lang, "errors.generic", detail=str(err))
+    if params.get("axis") == "" and f"{key}_noaxis" in catalog(DEFAULT_LANGUAGE):
+        key = f"{key}_noaxis"  # a 1-D computation: no height/width to name
     for name in ("axis", "name"):
         value = params.get(name)
         if isinstance(value, str) and f"words.{value}" in catalog(DEFAULT_LANGUAGE):

@@ -61,3 +61,12 @@ def test_core_errors_are_explained_in_both_languages():
         "No output along the height: the kernel (5) is larger than the padded input (4).")
     assert explain_error(info.value, "zh").startswith("高度方向没有输出")
     assert explain_error(RuntimeError("boom"), "en") == "Cannot compute this: boom"
+
+
+def test_one_dimensional_kernel_error_names_no_axis():
+    from cnn_core.arithmetic import conv_output_size
+
+    with pytest.raises(ValueError) as info:
+        conv_output_size(2, 3)
+    assert explain_error(info.value, "en") == "No output: the kernel (3) is larger than the padded input (2)."
+    assert explain_error(info.value, "zh") == "没有输出：卷积核（3）大于填充后的输入（2）。"
