@@ -18,11 +18,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import streamlit.testing.v1.app_test as app_test_module  # noqa: E402
+from streamlit.runtime.scriptrunner.script_cache import ScriptCache  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from ui.frame import available_pages  # noqa: E402
 
 BUDGET_MS = 80.0
+
+
+_SHARED_CACHE = ScriptCache()
+
+
+def share_script_cache(enabled: bool) -> None:
+    """AppTest compiles every script anew on each run; the server compiles once and reuses the
+    bytecode. With ``enabled`` the benchmark reuses one ScriptCache, as the server does."""
+    app_test_module.ScriptCache = (lambda: _SHARED_CACHE) if enabled else ScriptCache
 
 
 def rerun_times(page_path: str, lang: str, runs: int) -> list[float]:
@@ -46,16 +57,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
-    print(f"{'page':<16}{'lang':<6}{'median ms':>10}{'max ms':>9}  budget {BUDGET_MS:.0f} ms")
+    print("median rerun in ms: 'AppTest' as shipped (recompiles the scripts every run), "
+          "'server-like' with the compiled scripts reused as `streamlit run` does")
+    print(f"{'page':<16}{'lang':<6}{'AppTest':>9}{'server-like':>13}  budget {BUDGET_MS:.0f} ms")
     worst = 0.0
     for entry in available_pages():
         for lang in ("en", "zh"):
-            times = rerun_times(entry.path, lang, args.runs)
-            median = statistics.median(times)
-            worst = max(worst, median)
-            flag = "" if median <= BUDGET_MS else "  OVER BUDGET"
-            print(f"{entry.key:<16}{lang:<6}{median:>10.1f}{max(times):>9.1f}{flag}")
-    print(f"worst median: {worst:.1f} ms ({'within' if worst <= BUDGET_MS else 'over'} budget)")
+            share_script_cache(False)
+            plain = statistics.median(rerun_times(entry.path, lang, args.runs))
+            share_script_cache(True)
+            shared = statistics.median(rerun_times(entry.path, lang, args.runs))
+            worst = max(worst, plain)
+            flag = "" if plain <= BUDGET_MS else "  OVER BUDGET (AppTest)"
+            print(f"{entry.key:<16}{lang:<6}{plain:>9.1f}{shared:>13.1f}{flag}")
+    print(f"worst AppTest median: {worst:.1f} ms ({'within' if worst <= BUDGET_MS else 'over'} budget)")
 
 
 if __name__ == "__main__":
