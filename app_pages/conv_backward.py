@@ -29,6 +29,7 @@ ONE_X = np.asarray(CONV_4X4.inputs["x"][0, 0])
 ONE_W = np.asarray(CONV_4X4.inputs["w"][0, 0])
 CELLS = tuple(f"{r},{c}" for r in range(1, 13) for c in range(1, 13))   # 1-based "row,col"
 MAX_X, MAX_W = 8, 5
+EDITOR_HEIGHT = 150   # five rows visible without scrolling
 # ε = 2⁻¹⁰ ≈ 0.001: a power of two, so x ± ε is exact for the examples' integers
 EPS = 2.0 ** -10
 PRINTED_LR = float(CONV_5X5X3.params["lr"])
@@ -128,7 +129,7 @@ def _sym_d(multi: bool, f: int, i: int, j: int, tilde: bool = False) -> str:
 
 
 def _check_line(name: str, check) -> None:
-    mark = "✅" if check.passed else "❌"
+    mark = ":material/check_circle:" if check.passed else ":material/cancel:"
     text = t("conv_backward.check_line", name=name, err=fmt(check.max_rel_error, 2), eps="2⁻¹⁰",
              verdict=t("conv_backward.passed") if check.passed else t("conv_backward.failed"))
     st.caption(f"{mark} {text}")
@@ -196,13 +197,13 @@ with st.container(border=True):
         eds = st.columns(3)
         with eds[0]:
             d_text = matrix_editor(t("conv_backward.delta_label"), key=f"{PAGE}.delta", default=SEED_DELTA,
-                                   max_rows=MAX_X, max_cols=MAX_X)
+                                   max_rows=MAX_X, max_cols=MAX_X, height=EDITOR_HEIGHT)
         with eds[1]:
             x_text = matrix_editor(t("conv_backward.x_label"), key=f"{PAGE}.x", default=ONE_X,
-                                   max_rows=MAX_X, max_cols=MAX_X)
+                                   max_rows=MAX_X, max_cols=MAX_X, height=EDITOR_HEIGHT)
         with eds[2]:
             w_text = matrix_editor(t("conv_backward.w_label"), key=f"{PAGE}.w", default=ONE_W,
-                                   max_rows=MAX_W, max_cols=MAX_W)
+                                   max_rows=MAX_W, max_cols=MAX_W, height=EDITOR_HEIGHT)
         x = None if x_text is None else x_text[None]
         w = None if w_text is None else w_text[None, None]
         dy = None if d_text is None else d_text[None]

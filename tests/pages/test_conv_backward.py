@@ -127,7 +127,7 @@ def test_weight_and_bias_gradients_with_values():
 def test_finite_difference_checks_pass():
     at = open_page(PAGE, "en")
     checks = [c.value for c in at.caption if "Finite-difference" in c.value]
-    assert len(checks) == 3 and all("passed" in c and c.startswith("✅") for c in checks)
+    assert len(checks) == 3 and all("passed" in c and c.startswith(":material/check_circle:") for c in checks)
 
 
 def test_activation_step_uses_sigma_prime_of_the_input():

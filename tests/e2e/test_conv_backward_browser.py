@@ -1,0 +1,102 @@
+"""The "Convolution backward" page in Chromium: both languages, the scatter slider changes a figure."""
+
+from __future__ import annotations
+
+import pytest
+
+from ui.i18n import translate
+
+from .conftest import screenshot, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+PAGE = "conv_backward"
+
+# z of the Plotly figure titled `title` (Streamlit's theme may wrap the title text in <b> tags)
+FIGURE_Z = """(title) => {
+  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+    if (gd.layout && gd.layout.title && gd.layout.title.text.replace(/<\\/?b>/g, '') === title) { return gd.data[0].z; }
+  }
+  return null;
+}"""
+
+
+def figure_z(pg, title: str):
+    return pg.evaluate(FIGURE_Z, title)
+
+
+def wait_for_figure(pg, title: str, timeout_ms: int = 20000) -> None:
+    pg.wait_for_function(f"() => ({FIGURE_Z})({title!r}) !== null", timeout=timeout_ms)
+
+
+def press_slider(pg, label: str, key: str = "ArrowRight") -> None:
+    thumb = pg.locator('[data-testid="stSlider"]').filter(has_text=label).get_by_role("slider")
+    thumb.focus()
+    thumb.press(key)
+    pg.wait_for_timeout(400)
+    wait_for_app(pg)
+
+
+def tall_screenshot(pg, name: str, height: int = 7000) -> None:
+    """The page scrolls inside Streamlit's main container: a tall viewport shows all of it at once."""
+    pg.set_viewport_size({"width": 1400, "height": height})
+    pg.wait_for_timeout(800)
+    screenshot(pg, name)
+    pg.set_viewport_size({"width": 1400, "height": 900})
+
+
+def no_exception(pg) -> None:
+    assert pg.locator('[data-testid="stException"]').count() == 0, pg.inner_text("body")[:2000]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_page_loads_and_the_scatter_slider_moves_delta_back(server_url, new_page, lang):
+    pg = new_page
+    pg.goto(f"{server_url}/{PAGE}?lang={lang}")
+    wait_for_app(pg)
+    no_exception(pg)
+    assert translate(lang, "conv_backward.title") in pg.locator("h1").first.inner_text()
+    step1 = translate(lang, "conv_backward.fig_after", k=1, total=9)
+    wait_for_figure(pg, step1)
+    assert figure_z(pg, step1) == [[0] * 4] * 4                 # δ11 = 0 sends nothing
+    tall_screenshot(pg, f"{PAGE}-{lang}-default")
+
+    press_slider(pg, translate(lang, "conv_backward.step"))
+    step2 = translate(lang, "conv_backward.fig_after", k=2, total=9)
+    wait_for_figure(pg, step2)
+    # δ12 = 1 sends 1·h = [[1, -1], [1, -1]] onto rows 1-2, columns 2-3
+    assert figure_z(pg, step2) == [[0, 1, -1, 0], [0, 1, -1, 0], [0, 0, 0, 0], [0, 0, 0, 0]]
+    no_exception(pg)
+    pg.wait_for_url("**step=2**", timeout=10000)                 # the link follows the slider
+    screenshot(pg, f"{PAGE}-{lang}-step2")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_seed_003_multi_channel_example(server_url, new_page, lang):
+    pg = new_page
+    pg.goto(f"{server_url}/{PAGE}?lang={lang}&example=multi")
+    wait_for_app(pg)
+    no_exception(pg)
+    wait_for_figure(pg, translate(lang, "conv_backward.fig_dx_padded"), timeout_ms=40000)
+    assert "0.991" in pg.inner_text("body")                       # seed 003's printed b1 after the step
+    tall_screenshot(pg, f"{PAGE}-{lang}-multi")
+    pg.get_by_role("tab", name=translate(lang, "conv_backward.filter_n", n=2)).click()
+    pg.wait_for_timeout(300)
+    assert "-0.007" in pg.inner_text("body")                      # and b2
+
+
+def test_bad_matrix_keeps_the_page_alive(server_url, new_page):
+    pg = new_page
+    pg.goto(f"{server_url}/{PAGE}?lang=en")
+    wait_for_app(pg)
+    area = pg.locator('[data-testid="stTextArea"]').filter(
+        has_text=translate("en", "conv_backward.x_label")).locator("textarea")
+    area.fill("<b>x</b> __import__('os')")
+    area.press("Control+Enter")
+    pg.wait_for_timeout(500)
+    wait_for_app(pg)
+    no_exception(pg)
+    alerts = pg.locator('[data-testid="stAlert"]').all_inner_texts()
+    assert any("<b>x</b>" in a for a in alerts)                   # shown as text, never as HTML
+    wait_for_figure(pg, translate("en", "conv_backward.fig_delta1"))
+    screenshot(pg, f"{PAGE}-en-bad-input")
