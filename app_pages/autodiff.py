@@ -8,6 +8,7 @@ comes from cnn_core.autodiff / cnn_core.gradcheck; the page only arranges and dr
 from __future__ import annotations
 
 import numpy as np
+import pyarrow as pa
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -101,8 +102,12 @@ def _seed_check():
 # --------------------------------------------------------------------------- the drawing
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def graph_figure(graph, lang: str) -> go.Figure:
-    """Nodes as labelled circles, edges as arrows; red = forward value, blue = local derivative."""
+def graph_figure(x: float, w: float, b: float, lang: str) -> go.Figure:
+    """Nodes as labelled circles, edges as arrows; red = forward value, blue = local derivative.
+
+    Keyed by the point (cheap to hash) rather than the Graph; cache_resource reuses the Figure itself.
+    """
+    graph = sigmoid_graph(x, w, b)
     nodes = [n for n in graph.nodes]
     fig = go.Figure()
     notes, hover_x, hover_y, hover_text = [], [], [], []
@@ -236,7 +241,8 @@ except ValueError as err:  # CoreValueError: a node overflowed for these inputs
 if analysis is not None:
     _graph, _forward, _reverse, _paths = analysis
     st.subheader(t("autodiff.graph_section"))
-    st.plotly_chart(graph_figure(_graph, lang), key="autodiff.graph", config=PLOT_CONFIG, width="stretch")
+    st.plotly_chart(graph_figure(float(x), float(w), float(b), lang), key="autodiff.graph", config=PLOT_CONFIG,
+                    width="stretch")
     st.caption(t("autodiff.graph_caption"))
     grads = dict(_reverse.gradients)
     m_f, m_x, m_w, m_b = st.columns(4)
@@ -255,11 +261,11 @@ if analysis is not None:
     tab_fwd, tab_rev = st.tabs([t("autodiff.forward_tab", wrt=wrt), t("autodiff.reverse_tab")])
     with tab_fwd:
         st.markdown(t("autodiff.forward_text", wrt=wrt))
-        st.dataframe(forward_table(_graph, _forward, wrt), hide_index=True)
+        st.dataframe(pa.table(forward_table(_graph, _forward, wrt)), hide_index=True)
         st.caption(t("autodiff.forward_caption", wrt=wrt, result=fmt(_forward.result)))
     with tab_rev:
         st.markdown(t("autodiff.reverse_text"))
-        st.dataframe(reverse_table(_graph, _reverse), hide_index=True)
+        st.dataframe(pa.table(reverse_table(_graph, _reverse)), hide_index=True)
         st.caption(t("autodiff.reverse_caption"))
 
     st.subheader(t("autodiff.check_section"))
@@ -275,7 +281,7 @@ if analysis is not None:
             for c, v in zip(cols, (f"∂f/∂{leaf}", fmt(check.analytic[i], 8), fmt(check.numeric[i], 8),
                                    fmt(errors[i], 2))):
                 rows[c].append(v)
-        st.dataframe(rows, hide_index=True)
+        st.dataframe(pa.table(rows), hide_index=True)
         st.caption(t("autodiff.check_caption"))
 
 # The seed's own numbers, always at its point x = 1, w = 0, b = 0 (independent of the inputs above).
@@ -289,9 +295,10 @@ for fc, printed, err in zip(s_path.factors, AUTODIFF_SIGMOID.printed["chain"], s
     for c, v in zip(cols, (frac(fc.numerator, fc.denominator), fmt(printed), fmt(fc.value),
                            ok if err <= REPRODUCED_TOL else bad)):
         rows[c].append(v)
-for c, v in zip(cols, ("∂f/∂w", fmt(AUTODIFF_SIGMOID.printed["df_dw"]), fmt(s_df_dw), ok if s_err <= REPRODUCED_TOL else bad)):
+for c, v in zip(cols, ("∂f/∂w", fmt(AUTODIFF_SIGMOID.printed["df_dw"]), fmt(s_df_dw),
+                       ok if s_err <= REPRODUCED_TOL else bad)):
     rows[c].append(v)
-st.dataframe(rows, hide_index=True)
+st.dataframe(pa.table(rows), hide_index=True)
 st.markdown(t("autodiff.seed_forward_note", h3=fmt(s_forward.row("h3").derivative),
               h6=fmt(s_forward.row("h6").derivative), h5=fmt(s_reverse.row("h5").adjoint),
               h4=fmt(s_reverse.row("h4").adjoint), h1=fmt(s_reverse.row("h1").adjoint)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pyarrow as pa
 import streamlit as st
 
 from cnn_core.activations import ACTIVATIONS, activate, activation_backward, activation_derivative
@@ -272,7 +273,8 @@ elif ce:
             st.latex(equation_lines(rf"\frac{{\partial L}}{{\partial z_{{{j + 1}}}}} = {sym}", num,
                                     out.chain_product[j]))
     st.markdown(t("dense.step4"))
-    st.latex(equation_lines(r"\frac{\partial L}{\partial z} = a - y", f"{_col(out.a)} - {_col(out.y)}", _col(out.a_minus_y)))
+    st.latex(equation_lines(r"\frac{\partial L}{\partial z} = a - y", f"{_col(out.a)} - {_col(out.y)}",
+                            _col(out.a_minus_y)))
     st.success(t("dense.equal", diff=fmt(out.max_abs_difference)))
 else:
     delta = out.delta
@@ -343,9 +345,9 @@ else:
         values[col_num].append(", ".join(fmt(v, 6) for v in np.ravel(check.numeric)))
         summary[col_err].append(fmt(check.max_rel_error, 2))
         summary[col_ok].append(t("dense.passed") if check.passed else t("dense.failed"))
-    st.dataframe(summary, hide_index=True)
+    st.dataframe(pa.table(summary), hide_index=True)
     with st.expander(t("dense.check_values")):
-        st.dataframe(values, hide_index=True)
+        st.dataframe(pa.table(values), hide_index=True)
     st.caption(t("dense.check_caption"))
 
 # ---- 6. what the source texts write

@@ -52,7 +52,8 @@ def test_page_renders_in_both_languages(lang):
     assert titles == {translate(lang, k) for k in ("dense.products_title", "dense.output_title",
                                                     "dense.jacobian_title", "dense.dW_title")}
     # figure axes are translated too
-    assert figure(at, "dense.jacobian_title", lang)["layout"]["xaxis"]["title"]["text"] == translate(lang, "dense.axis_z")
+    jacobian = figure(at, "dense.jacobian_title", lang)
+    assert jacobian["layout"]["xaxis"]["title"]["text"] == translate(lang, "dense.axis_z")
 
 
 def test_default_numbers_match_the_core():
