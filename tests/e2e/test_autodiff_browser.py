@@ -52,4 +52,6 @@ def test_overflow_message_in_chinese(server_url, new_page):
     wait_for_app(new_page)
     assert new_page.locator('[data-testid="stException"]').count() == 0
     assert new_page.locator('[data-testid="stAlert"]').count() >= 1
+    new_page.wait_for_selector('[data-testid="stDataFrame"]')
+    new_page.wait_for_timeout(800)  # let the seed table's grid draw before the screenshot
     screenshot(new_page, "autodiff-zh-overflow")
