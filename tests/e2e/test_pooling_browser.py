@@ -1,0 +1,97 @@
+"""The pooling page in a real browser: loads in both languages, a slider changes the figures."""
+
+from __future__ import annotations
+
+import pytest
+
+from ui.i18n import translate
+
+from .conftest import screenshot, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+
+def _chart_text(pg, title: str) -> str:
+    """The SVG text (cell values, axis labels) of the Plotly chart titled ``title``, once it is drawn."""
+    chart = pg.locator('[data-testid="stPlotlyChart"]').filter(has_text=title).first
+    chart.locator(".main-svg").first.wait_for(timeout=20000)
+    return chart.evaluate("el => el.textContent")
+
+
+def _full_screenshot(pg, name: str) -> None:
+    """Streamlit scrolls inside its own container: make the viewport as tall as the page, then shoot."""
+    height = pg.evaluate(
+        "() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    pg.set_viewport_size({"width": 1400, "height": min(int(height) + 40, 6000)})
+    pg.wait_for_timeout(800)
+    screenshot(pg, name)
+    pg.set_viewport_size({"width": 1400, "height": 900})
+
+
+def _wait_for_text(pg, text: str, timeout_ms: int = 20000) -> None:
+    """wait_for_app can return before the script's last elements arrive: wait for a known text too."""
+    pg.get_by_text(text, exact=False).first.wait_for(timeout=timeout_ms)
+
+
+def _no_exception(pg) -> None:
+    assert pg.locator('[data-testid="stException"]').count() == 0, pg.inner_text("body")[:2000]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_pooling_page_and_stride_slider(server_url, new_page, lang):
+    pg = new_page
+    pg.goto(f"{server_url}/pooling?lang={lang}")
+    wait_for_app(pg)
+    _wait_for_text(pg, translate(lang, "pooling.seed_matches"))
+    _no_exception(pg)
+    assert translate(lang, "pooling.title") in pg.locator("h1").first.inner_text()
+    body = pg.inner_text("body")
+    assert translate(lang, "pooling.seed_matches") in body
+    # the output heatmap: seed 001's maxima 9, 9, 9, 9 for the default
+    output_title = translate(lang, "pooling.fig_output_max")
+    before = _chart_text(pg, output_title)
+    assert before.startswith("9999")
+    _full_screenshot(pg, f"pooling-{lang}-default")
+
+    # Streamlit 1.67 draws the thumb as an <input type="range"> (implicit role "slider")
+    thumb = pg.locator(".st-key-pooling-stride").get_by_role("slider")
+    thumb.focus()
+    thumb.press("ArrowLeft")  # stride 2 -> 1: overlapping windows, a 3x3 output
+    pg.wait_for_timeout(600)
+    wait_for_app(pg)
+    _wait_for_text(pg, translate(lang, "pooling.delta_label", rows=3, cols=3))
+    _no_exception(pg)
+    assert thumb.input_value() == "1"
+    after = _chart_text(pg, output_title)
+    assert after != before and after.startswith("969999999")   # 3x3 output: max(1, 2, 5, 6) = 6 in y12
+    body = pg.inner_text("body")
+    assert translate(lang, "pooling.delta_label", rows=3, cols=3) in body
+    assert "+=" in body  # the note on seed 003's overwriting backward code
+    assert "stride=1" in pg.url
+    _full_screenshot(pg, f"pooling-{lang}-stride1")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_average_pooling_with_sigmoid_from_a_link(server_url, new_page, lang):
+    pg = new_page
+    pg.goto(f"{server_url}/pooling?lang={lang}&mode=avg&kernel=3&stride=2&padding=1&activation=sigmoid")
+    wait_for_app(pg)
+    _no_exception(pg)
+    # the σ' step is drawn (its two heatmaps come last): wait for the figure titles rather than a fixed time
+    pg.get_by_text(translate(lang, "pooling.sigma_title")).first.wait_for(timeout=15000)
+    assert translate(lang, "figure.col") in _chart_text(pg, translate(lang, "pooling.fig_delta_prev"))
+    assert pg.locator('[data-testid="stAlert"]').filter(has_text="link").count() == 0
+    _full_screenshot(pg, f"pooling-{lang}-avg-sigmoid")
+
+
+def test_bad_link_values_show_warnings_not_exceptions(server_url, new_page):
+    pg = new_page
+    pg.goto(f"{server_url}/pooling?lang=en&stride=abc&mode=%3Cb%3Ex%3C/b%3E&input=1,2;3")
+    wait_for_app(pg)
+    _wait_for_text(pg, translate("en", "pooling.seed_matches"))
+    _no_exception(pg)
+    alerts = pg.locator('[data-testid="stAlert"]').all_inner_texts()
+    assert any("Stride" in a and "abc" in a for a in alerts)
+    assert any("<b>x</b>" in a for a in alerts)  # shown as text, never as HTML
+    assert pg.locator("b", has_text="x").count() == 0
+    screenshot(pg, "pooling-en-bad-link")
