@@ -16,7 +16,7 @@ from cnn_core.conv import (conv2d, conv2d_backward_trace, input_gradient_full_co
                            sgd_step)
 from cnn_core.gradcheck import check_gradient, relative_error
 from cnn_core.worked_examples import CONV_4X4, CONV_5X5X3
-from ui.heatmap import channels_heatmap, matrix_heatmap, window_animation
+from ui.heatmap import matrix_heatmap, window_animation
 from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import equation_lines, fmt, fmt_latex, latex_matrix, subscript, subscript_unicode, sum_of_products
 from ui.matrix_input import format_matrix, matrix_editor
@@ -55,16 +55,34 @@ CHART = {"displayModeBar": False}
 
 
 # --------------------------------------------------------------------------- cached core calls
+# Few cached functions on purpose: the page script (and so every decorator) runs on each rerun.
 @st.cache_data(max_entries=64, show_spinner=False)
-def _trace(dy: np.ndarray, x: np.ndarray, w: np.ndarray, stride: int, padding: int):
-    return conv2d_backward_trace(dy, x, w, stride, padding)
+def _forward(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int, padding: int):
+    return conv2d(x[None], w, b, stride, padding)[0]
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _two_paths(dy: np.ndarray, x_shape: tuple, w: np.ndarray, stride: int, padding: int):
-    """dx by the scatter loop and by the full convolution (the core's two teaching paths)."""
-    return (input_gradient_scatter(dy[None], x_shape, w, stride, padding)[0],
-            input_gradient_full_conv(dy[None], x_shape, w, stride, padding)[0])
+def _backward(dy: np.ndarray, x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int, padding: int):
+    """The backward trace, dx by the core's two teaching paths, and the finite-difference checks.
+
+    The checks use L = Σ δ ⊙ conv2d(x, W, b), so ∂L/∂y = δ; Σ δ ⊙ y is itself the correlation
+    of y with δ as a one-filter kernel, so L is two core calls.
+    """
+    trace = conv2d_backward_trace(dy, x, w, stride, padding)
+    x_shape = (1,) + x.shape
+    scatter_dx = input_gradient_scatter(dy[None], x_shape, w, stride, padding)[0]
+    full_dx = input_gradient_full_conv(dy[None], x_shape, w, stride, padding)[0]
+    kernel = dy[None]                                            # (1, F, OH, OW)
+
+    def loss(xv, wv, bv):
+        return float(conv2d(conv2d(xv[None], wv, bv, stride, padding), kernel)[0, 0, 0, 0])
+
+    checks = {
+        "dx": check_gradient(lambda v: loss(v, w, b), x, trace.dx, eps=EPS),
+        "dw": check_gradient(lambda v: loss(x, v, b), w, trace.dw, eps=EPS),
+        "db": check_gradient(lambda v: loss(x, w, v), b, trace.db, eps=EPS),
+    }
+    return trace, scatter_dx, full_dx, checks
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -75,35 +93,22 @@ def _scatter_after(dy: np.ndarray, k: int, x_shape: tuple, w: np.ndarray, stride
     return input_gradient_scatter(sent_so_far[None], x_shape, w, stride, padding)[0]
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _forward(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int, padding: int):
-    return conv2d(x[None], w, b, stride, padding)[0]
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def _grad_checks(dy: np.ndarray, x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int, padding: int,
-                 dx: np.ndarray, dw: np.ndarray, db: np.ndarray):
-    """Centred differences of L = Σ δ ⊙ conv2d(x, W, b) against dx, dW, db (∂L/∂y = δ).
-
-    Σ δ ⊙ y is itself the correlation of y with δ as a one-filter kernel, so L is two core calls.
-    """
-    kernel = dy[None]                                            # (1, F, OH, OW)
-
-    def loss(xv, wv, bv):
-        return float(conv2d(conv2d(xv[None], wv, bv, stride, padding), kernel)[0, 0, 0, 0])
-
-    return {
-        "dx": check_gradient(lambda v: loss(v, w, b), x, dx, eps=EPS),
-        "dw": check_gradient(lambda v: loss(x, v, b), w, dw, eps=EPS),
-        "db": check_gradient(lambda v: loss(x, w, v), b, db, eps=EPS),
-    }
+_RENDERERS = {"heat": matrix_heatmap, "animation": window_animation}
 
 
 # Figures are built once per distinct input and shared (Plotly's validation costs ~40 ms a figure);
 # st.plotly_chart only reads them. cache_resource, not cache_data: unpickling a Figure re-validates it.
-_heat = st.cache_resource(max_entries=512, show_spinner=False)(matrix_heatmap)
-_channels = st.cache_resource(max_entries=128, show_spinner=False)(channels_heatmap)
-_animation = st.cache_resource(max_entries=128, show_spinner=False)(window_animation)
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _figure(kind: str, *args, **kwargs):
+    return _RENDERERS[kind](*args, **kwargs)
+
+
+def _heat(*args, **kwargs):
+    return _figure("heat", *args, **kwargs)
+
+
+def _animation(*args, **kwargs):
+    return _figure("animation", *args, **kwargs)
 
 
 # --------------------------------------------------------------------------- symbols (text only)
@@ -255,7 +260,7 @@ if x is not None and w is not None and out_hw is not None:
 trace = None
 if x is not None and w is not None and dy is not None and out_hw is not None:
     try:
-        trace = _trace(dy, x, w, stride, padding)
+        trace, scatter_dx, full_dx, checks = _backward(dy, x, w, b, stride, padding)
     except ValueError as err:
         st.error(explain_error(err))
 if trace is None:
@@ -263,8 +268,6 @@ if trace is None:
     sync_to_url(PAGE, SPECS)
     st.stop()
 
-checks = _grad_checks(dy, x, w, b, stride, padding, np.asarray(trace.dx), np.asarray(trace.dw),
-                      np.asarray(trace.db))
 F, C, KH, KW = trace.w.shape
 H, W = trace.dx.shape[1:]
 OH, OW = trace.dy.shape[1:]
@@ -366,7 +369,6 @@ for ff in range(F):
 sym, num = sum_of_products(syms_a, vals_a, syms_b, vals_b)
 st.latex(equation_lines(f"{lhs} = {sym}", num, float(trace.dx_padded[c, R, S])))
 
-scatter_dx, full_dx = _two_paths(dy, (1,) + x.shape, w, stride, padding)
 d_scatter = relative_error(scatter_dx, full_dx)
 d_vector = relative_error(trace.dx, full_dx)
 agree = max(d_scatter, d_vector) <= REPRODUCED_TOL
