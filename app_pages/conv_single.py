@@ -38,8 +38,10 @@ SPECS = (
 CHART = {"displayModeBar": False}
 
 _trace = st.cache_data(conv2d_trace, show_spinner=False)
-_rot180 = st.cache_data(rot180, show_spinner=False)
-_activate = st.cache_data(activate, show_spinner=False)
+# rot180 and activate on at most 12×12 numbers take microseconds: calling them costs less than
+# hashing their arguments for a cache (and than building the cache wrapper on every rerun).
+_rot180 = rot180
+_activate = activate
 
 
 def key(name: str) -> str:
