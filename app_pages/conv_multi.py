@@ -15,7 +15,7 @@ from cnn_core.conv import conv2d_trace, conv_parameter_count
 from cnn_core.worked_examples import CONV_5X5X3
 from ui.heatmap import HIGHLIGHT_COLOR, MASK_FILL, channels_heatmap, matrix_heatmap
 from ui.i18n import current_language, explain_error, t, translate
-from ui.latex import equation_lines, fmt, fmt_latex, subscript, sum_of_products
+from ui.latex import equation_lines, fmt, fmt_latex, subscript, subscript_unicode, sum_of_products
 from ui.matrix_input import matrix_editor
 from ui.url_state import ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url
 
@@ -71,7 +71,9 @@ def _input_figure(x_padded: np.ndarray, padding: tuple, windows: tuple, labels: 
     channel. The window is drawn as an outline trace per channel (not a layout shape), so a
     frame only carries three 5-point outlines instead of repeating every padding shape.
     """
-    fig = channels_heatmap(x_padded, titles=list(titles), symbol="x̃", title=title, lang=lang, height=430)
+    # no column axis title: on top of a subplot it collides with the channel's subplot title
+    fig = channels_heatmap(x_padded, titles=list(titles), symbol="x̃", title=title, lang=lang, height=430,
+                           col_title="")
     channels = len(titles)
     # the padding ring greyed as (at most) 4 strips per channel, not one shape per padded cell
     top, bottom, left, right = padding
@@ -110,7 +112,7 @@ def _input_figure(x_padded: np.ndarray, padding: tuple, windows: tuple, labels: 
                                     "transition": {"duration": 0}}]),
             ])],
         sliders=[dict(
-            active=active, x=0.16, len=0.84, y=-0.02, yanchor="top", pad=dict(t=4, b=4),
+            active=active, x=0.24, len=0.76, y=-0.02, yanchor="top", pad=dict(t=4, b=4),
             currentvalue=dict(prefix=translate(lang, "figure.step"), visible=True, xanchor="left"),
             steps=[dict(label=label, method="animate", args=[[str(k)], step_args])
                    for k, label in enumerate(labels)])],
@@ -122,7 +124,8 @@ def _input_figure(x_padded: np.ndarray, padding: tuple, windows: tuple, labels: 
 @st.cache_resource(show_spinner=False, max_entries=128)
 def _channels_figure(values: np.ndarray, lang: str, title: str, titles: tuple, symbol: str,
                      signed: bool | None = None) -> go.Figure:
-    return channels_heatmap(values, titles=list(titles), title=title, symbol=symbol, signed=signed, lang=lang)
+    return channels_heatmap(values, titles=list(titles), title=title, symbol=symbol, signed=signed, lang=lang,
+                            col_title="", height=300)
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
@@ -186,7 +189,7 @@ with st.container(border=True):
                 first = w_parts.get((0, 0))
                 w_parts[(f, c)] = matrix_editor(
                     t("conv_multi.editor_kernel", f=f + 1, c=c + 1), key=_key(f"w{f + 1}{c + 1}"),
-                    default=W0[f, c], max_rows=MAX_KERNEL, max_cols=MAX_KERNEL,
+                    default=W0[f, c], max_rows=MAX_KERNEL, max_cols=MAX_KERNEL, height=150,
                     shape=None if (f, c) == (0, 0) or first is None else first.shape)
 
 bad_x = [t("conv_multi.editor_channel", c=c + 1) for c, m in enumerate(x_parts) if m is None]
@@ -293,7 +296,7 @@ if trace is not None:
     cell = trace.cell(f_idx, i_idx, j_idx)
     kh, kw = cell.weights.shape[1:]
     for c in range(CHANNELS):
-        st.markdown(f"**{t('conv_multi.partial_title', c=c + 1)}**")
+        st.markdown(f"**{t('conv_multi.partial_title', c=c + 1, s=subscript_unicode('S', c))}**")
         x_syms = [subscript(f"\\tilde{{x}}^{{({c + 1})}}", int(cell.tap_rows[u]), int(cell.tap_cols[v]))
                   for u in range(kh) for v in range(kw)]
         w_syms = [subscript(f"w^{{({f_idx + 1},{c + 1})}}", u, v) for u in range(kh) for v in range(kw)]
