@@ -105,15 +105,24 @@ def _cell_shapes(cells: Sequence[Cell], *, color: str, xref: str = "x", yref: st
     return [window_shape((r, c, r, c), color=color, width=2, xref=xref, yref=yref) for r, c in cells]
 
 
-def _mask_shapes(mask: np.ndarray | None, *, xref: str = "x", yref: str = "y") -> list[dict]:
+def _mask_trace(mask: np.ndarray | None, texts: list[list[str]] | None, *, show_text: bool = True,
+                xaxis: str = "x", yaxis: str = "y") -> go.Heatmap | None:
+    """Masked cells (e.g. zero padding) as one translucent grey layer over the values.
+
+    One trace, not one shape per cell: a window animation repeats its layout shapes in
+    every frame, and hundreds of mask shapes per frame made figures megabytes large.
+    """
     if mask is None:
-        return []
-    shapes = []
-    for r, c in zip(*np.nonzero(np.asarray(mask, dtype=bool))):
-        shapes.append(dict(type="rect", xref=xref, yref=yref, x0=c - 0.5, x1=c + 0.5, y0=r - 0.5, y1=r + 0.5,
-                           line=dict(color="rgba(90,90,90,0.8)", width=1, dash="dot"),
-                           fillcolor=MASK_FILL, layer="above"))
-    return shapes
+        return None
+    m = np.asarray(mask, dtype=bool)
+    if not m.any():
+        return None
+    z = np.where(m, 1.0, np.nan)
+    text = [[texts[r][c] if m[r, c] else "" for c in range(m.shape[1])] for r in range(m.shape[0])] if texts else None
+    return go.Heatmap(z=_z(z), x=list(range(m.shape[1])), y=list(range(m.shape[0])), xaxis=xaxis, yaxis=yaxis,
+                      colorscale=[[0, MASK_FILL], [1, MASK_FILL]], showscale=False, hoverinfo="skip",
+                      text=text, texttemplate="%{text}" if (show_text and text) else None,
+                      textfont=dict(color="rgba(60,60,60,0.9)"), xgap=1, ygap=1)
 
 
 def _route_annotations(route: Sequence[tuple[Cell, Cell]], *, xref: str = "x", yref: str = "y") -> list[dict]:
@@ -232,11 +241,12 @@ def matrix_heatmap(
         xgap=1, ygap=1, showscale=showscale,
         colorbar=dict(thickness=12, len=0.8),
     )
-    fig = go.Figure(trace)
+    overlay = _mask_trace(mask, texts, show_text=show_text)
+    fig = go.Figure([trace] if overlay is None else [trace, overlay])
     _axes(fig, (h, w), row_labels=row_labels, col_labels=col_labels,
           row_title=_tr(lang, "figure.row") if row_title is None else row_title,
           col_title=_tr(lang, "figure.col") if col_title is None else col_title)
-    shapes = _mask_shapes(mask)
+    shapes = []
     if cells:
         shapes += _cell_shapes(cells, color=CELL_COLOR)
     if highlight is not None:
@@ -309,7 +319,9 @@ def channels_heatmap(
               row_title=(_tr(lang, "figure.row") if row_title is None else row_title) if ch == 0 else None,
               col_title=_tr(lang, "figure.col") if col_title is None else col_title,
               row=1, col=ch + 1, anchor=xref)
-        shapes += _mask_shapes(m, xref=xref, yref=yref)
+        overlay = _mask_trace(m, texts, show_text=show_text)
+        if overlay is not None:
+            fig.add_trace(overlay, row=1, col=ch + 1)
         if cells:
             shapes += _cell_shapes(cells, color=CELL_COLOR, xref=xref, yref=yref)
         if highlight is not None:
@@ -356,8 +368,7 @@ def window_animation(
     active = int(min(max(active, 0), len(windows) - 1))
     fig = matrix_heatmap(M, title=title, symbol=symbol, highlight=windows[active], signed=signed,
                          height=height, mask=padded_mask, mask_label=mask_label, lang=lang)
-    base = list(_mask_shapes(padded_mask))
-    fig.frames = [go.Frame(name=str(k), layout=dict(shapes=base + [window_shape(win)]))
+    fig.frames = [go.Frame(name=str(k), layout=dict(shapes=[window_shape(win)]))
                   for k, win in enumerate(windows)]
     step_args = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
     fig.update_layout(

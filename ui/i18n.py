@@ -64,15 +64,27 @@ def normalize_language(value: str | None) -> str | None:
     return base if base in LANGUAGES else None
 
 
+_last_language = DEFAULT_LANGUAGE
+
+
 def current_language() -> str:
-    """The language the frame chose for this session (English outside a Streamlit run)."""
+    """The language the frame chose for this session.
+
+    Outside a script run (plain Python; AppTest calling a widget's ``format_func`` after the
+    run) there is no session: the language last seen in a run is used, else English.
+    """
+    global _last_language
     try:
         import streamlit as st
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+        if get_script_run_ctx(suppress_warning=True) is None:
+            return _last_language
         lang = st.session_state.get("lang", DEFAULT_LANGUAGE)
-    except Exception:  # no script run context (plain Python, unit tests)
-        lang = DEFAULT_LANGUAGE
-    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    except Exception:  # no usable session state
+        return _last_language
+    _last_language = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    return _last_language
 
 
 def t(key: str, **params: Any) -> str:

@@ -217,7 +217,7 @@ def matrix_editor(
         help = t("input.matrix_help", max_rows=max_rows, max_cols=max_cols)
     if height is None:
         lines = str(st.session_state[key]).count("\n") + 1
-        height = int(min(max(68, 24 * lines + 20), 320))
+        height = int(min(max(68, 26 * lines + 34), 360))  # every row visible without scrolling
     text = st.text_area(label, key=key, help=help, height=height)
     result = parse_matrix(text or "", max_rows=max_rows, max_cols=max_cols)
     if result.error is not None:

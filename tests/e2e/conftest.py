@@ -105,11 +105,23 @@ def wait_for_app(pg, timeout_ms: int = 30000) -> None:
     pg.wait_for_timeout(300)
 
 
-def screenshot(pg, name: str) -> Path:
-    """Save a full-page screenshot under tests/e2e/screenshots/ (git-ignored)."""
+def screenshot(pg, name: str, max_height: int = 9000) -> Path:
+    """Save a screenshot of the whole page under tests/e2e/screenshots/ (git-ignored).
+
+    Streamlit scrolls inside its own main container, so Playwright's ``full_page`` sees
+    only the viewport: the viewport is stretched to the content's height for the shot.
+    """
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    size = pg.viewport_size or {"width": 1400, "height": 900}
+    content = pg.evaluate("""() => {
+        const main = document.querySelector('[data-testid="stMain"]');
+        return main ? main.scrollHeight : document.body.scrollHeight;
+    }""")
+    pg.set_viewport_size({"width": size["width"], "height": int(min(max(content, size["height"]), max_height))})
+    pg.wait_for_timeout(400)  # let Plotly re-layout at the new size
     pg.screenshot(path=str(path), full_page=True)
+    pg.set_viewport_size(size)
     return path
 
 

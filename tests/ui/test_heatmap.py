@@ -68,7 +68,11 @@ def test_mask_and_non_finite_cells():
     fig = matrix_heatmap(a, title="t", mask=mask, mask_label="pad", lang="en")
     assert fig.data[0].z[0][0] is None  # JSON has no -inf
     assert fig.data[0].text[0][0] == "pad"
-    assert len(fig.layout.shapes) == 1
+    # the mask is one translucent overlay trace over exactly the masked cells, not per-cell shapes
+    overlay = fig.data[1]
+    assert [[v is not None for v in row] for row in overlay.z] == mask.tolist()
+    assert overlay.text[0][0] == "pad" and overlay.hoverinfo == "skip"
+    assert len(fig.layout.shapes) == 0
     json.dumps(fig.to_plotly_json(), default=str, allow_nan=False)
 
 
@@ -127,7 +131,9 @@ def test_window_animation_with_padding_and_bad_arguments():
     mask[0, :] = True
     fig = window_animation(a, [(0, 0, 1, 1), (2, 2, 3, 3)], title="t", frame_labels=["a", "b"],
                            padded_mask=mask, active=1, lang="en")
-    assert len(fig.frames[0].layout.shapes) == 4 + 1
+    # frames move only the window: the padding overlay is a trace, drawn once
+    assert len(fig.frames[0].layout.shapes) == 1
+    assert fig.frames[1].layout.shapes[0].x0 == 1.5 and len(fig.data) == 2
     assert fig.layout.sliders[0].active == 1
     with pytest.raises(ValueError):
         window_animation(a, [], title="t", frame_labels=[], lang="en")
