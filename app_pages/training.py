@@ -57,13 +57,14 @@ def _sample_losses(fc_z: np.ndarray, targets: np.ndarray) -> tuple[float, ...]:
 
 
 def _gallery_figure(images: np.ndarray, panels: tuple[str, ...], title: str) -> go.Figure:
-    fig = channels_heatmap(images, titles=list(panels), symbol="x", title=title, height=260,
-                           row_title="", col_title="")
+    fig = channels_heatmap(images, titles=list(panels), symbol="x", title=title or None,
+                           height=230 if title else 190, row_title="", col_title="")
     # 12 small images: no numbers (the Forward tab shows the chosen one with every value)
     fig.update_traces(texttemplate="", text=None, customdata=None, hoverinfo="skip")
-    fig.update_xaxes(showticklabels=False)
-    fig.update_yaxes(showticklabels=False)
-    return fig.update_annotations(font_size=12)
+    fig.update_xaxes(showticklabels=False, ticks="", title_text=None)
+    fig.update_yaxes(showticklabels=False, ticks="", title_text=None)
+    fig.update_layout(coloraxis_showscale=False, margin=dict(l=10, r=10, t=70 if title else 30, b=10))
+    return fig.update_annotations(font_size=13)
 
 
 def _curve_figure(losses: tuple[float, ...], accuracies: tuple[float, ...], texts: tuple[str, ...]) -> go.Figure:
@@ -76,7 +77,8 @@ def _curve_figure(losses: tuple[float, ...], accuracies: tuple[float, ...], text
                              line=dict(color="#1f77b4", width=2, dash="dot")), secondary_y=True)
     fig.update_xaxes(title_text=x_title, rangemode="tozero")
     fig.update_yaxes(title_text=loss_name, rangemode="tozero", secondary_y=False)
-    fig.update_yaxes(title_text=accuracy_name, range=[0, 1.05], tickformat=".0%", secondary_y=True)
+    fig.update_yaxes(title_text=accuracy_name, range=[0, 1.05], tickformat=".0%", tick0=0, dtick=0.25,
+                     showgrid=False, secondary_y=True)
     return fig.update_layout(title=dict(text=title, x=0.5, xanchor="center"), height=340,
                              margin=dict(l=60, r=60, t=60, b=40),
                              legend=dict(orientation="h", y=-0.25, x=0.5, xanchor="center"))
@@ -177,19 +179,20 @@ def _sum_rows(r0: int, c0: int, window: np.ndarray, kernel: np.ndarray) -> tuple
 
 def _forward_tab(box) -> None:
     box.subheader(t("training.fwd_conv_subtitle", index=sample, filter=filt))
-    c1, c2, c3 = box.columns([4, 3, 4])
+    c1, c2 = box.columns(2)
     _heat(c1, "fwd_input", tr.x[n, 0], t("training.fwd_input_title", index=sample, label=names[label_n]),
-          symbol="x", highlight=(r, c, r + K - 1, c + K - 1), height=440)
-    _heat(c2, "fwd_kernel", tr.params.conv_w[f, 0], t("training.fwd_kernel_title", filter=filt), symbol="h",
-          height=320)
-    c2.markdown(t("training.fwd_bias", filter=filt, value=fmt(tr.params.conv_b[f])))
-    _heat(c3, "fwd_conv", tr.conv_z[n, f], t("training.fwd_conv_title", filter=filt), symbol="net",
-          cells=[(r, c)], height=420)
+          symbol="x", highlight=(r, c, r + K - 1, c + K - 1), height=500, showscale=False)
+    _heat(c2, "fwd_conv", tr.conv_z[n, f], t("training.fwd_conv_title", filter=filt), symbol="net",
+          cells=[(r, c)], height=470, showscale=False)
     box.caption(t("training.fwd_conv_caption"))
-    box.caption(t("training.fwd_cell_caption"))
+    c1, c2 = box.columns([1, 2], vertical_alignment="center")
+    _heat(c1, "fwd_kernel", tr.params.conv_w[f, 0], t("training.fwd_kernel_title", filter=filt), symbol="h",
+          height=330, showscale=False)
+    c1.markdown(t("training.fwd_bias", filter=filt, value=fmt(tr.params.conv_b[f])))
+    c2.caption(t("training.fwd_cell_caption"))
     sym, num = _sum_rows(r, c, tr.x[n, 0, r:r + K, c:c + K], tr.params.conv_w[f, 0])
-    box.latex(equation_lines(f"{subscript('net', r, c)} = {sym} + b", f"{num} + {fmt_latex(tr.params.conv_b[f])}",
-                             tr.conv_z[n, f, r, c]))
+    c2.latex(equation_lines(f"{subscript('net', r, c)} = {sym} + b", f"{num} + {fmt_latex(tr.params.conv_b[f])}",
+                            tr.conv_z[n, f, r, c]))
 
     box.subheader(t("training.fwd_relu_subtitle"))
     c1, c2 = box.columns(2)
@@ -255,15 +258,16 @@ def _backward_tab(box) -> None:
           highlight=(0, j, 0, j), row_title="", col_title="")
 
     box.subheader(t("training.bwd_pool_subtitle"))
-    c1, c2, c3, c4 = box.columns([3, 4, 4, 4])
+    c1, c2 = box.columns(2)
     _heat(c1, "bwd_dpool", tr.d_pool[n, f], t("training.bwd_dpool_title", filter=filt), symbol="δp",
-          highlight=(pr, pc, pr, pc), height=300, showscale=False)
+          highlight=(pr, pc, pr, pc), height=330, showscale=False)
     _heat(c2, "bwd_drelu", tr.d_relu[n, f], t("training.bwd_drelu_title", filter=filt), symbol="δo",
-          cells=winners, highlight=(r, c, r, c), height=380, showscale=False)
-    _heat(c3, "bwd_relu_prime", tr.relu_prime[n, f], t("training.bwd_relu_prime_title", filter=filt),
-          symbol="ReLU′", highlight=(r, c, r, c), signed=False, height=380, showscale=False)
-    _heat(c4, "bwd_dconv", tr.d_conv_z[n, f], t("training.bwd_dconv_title"), symbol="δnet",
-          highlight=(r, c, r, c), height=380, showscale=False)
+          cells=winners, highlight=(r, c, r, c), height=470, showscale=False)
+    c1, c2 = box.columns(2)
+    _heat(c1, "bwd_relu_prime", tr.relu_prime[n, f], t("training.bwd_relu_prime_title", filter=filt),
+          symbol="ReLU′", highlight=(r, c, r, c), signed=False, height=470, showscale=False)
+    _heat(c2, "bwd_dconv", tr.d_conv_z[n, f], t("training.bwd_dconv_title"), symbol="δnet",
+          highlight=(r, c, r, c), height=470, showscale=False)
     box.caption(t("training.bwd_route_caption"))
     wr, wc = (int(v) for v in tr.pool_winners[n, f, pr, pc])
     d_o = rf"\frac{{\partial L}}{{\partial {subscript('o', r, c)}}}"
@@ -318,7 +322,8 @@ def _update_tab(box) -> None:
     sym = entries[idx][1]
     before, grad, after = (getattr(p, pname)[idx] for p in (tr.params, tr.grads, tr.new_params))
     box.caption(t("training.upd_rule_caption"))
-    box.latex(equation_lines(rf"{sym}' = {sym} - \eta\,\frac{{\partial L}}{{\partial {sym}}}",
+    # braces: h^{(1)}_{11}' would be a double superscript for KaTeX
+    box.latex(equation_lines(rf"{{{sym}}}' = {sym} - \eta\,\frac{{\partial L}}{{\partial {sym}}}",
                              rf"{fmt_latex(before, factor=False)} - {fmt_latex(tr.lr)}\times{fmt_latex(grad)}", after))
 
     box.subheader(t("training.upd_panels_title", filter=filt))
@@ -406,7 +411,9 @@ data_col.subheader(t("training.data_section"))
 predicted = _core("predict", model["params"], images)
 panels = tuple(t("training.gallery_panel", index=i + 1, label=names[labels[i]], pred=names[predicted[i]])
                for i in range(len(labels)))
-_chart(data_col, _figure("gallery", images[:, 0], panels, t("training.gallery_title")), "gallery")
+half = len(panels) // 2  # two rows of six, large enough to see each glyph
+_chart(data_col, _figure("gallery", images[:half, 0], panels[:half], t("training.gallery_title")), "gallery")
+_chart(data_col, _figure("gallery", images[half:, 0], panels[half:], ""), "gallery_2")
 data_col.caption(t("training.data_caption", n=len(labels), per_class=PER_CLASS, classes="  ".join(names),
                    noise=fmt(NOISE), shift=MAX_SHIFT))
 curve_col.subheader(t("training.curve_section"))

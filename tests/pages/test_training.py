@@ -87,10 +87,15 @@ def test_images_and_first_forward_numbers():
     at = open_page(PAGE, "en")
     no_exception(at)
     # the gallery shows the 12 generated images with their true classes
-    gallery = _figure(at, "Training images")
-    assert len(gallery["data"]) == 12
-    np.testing.assert_allclose(np.array(gallery["data"][4]["z"], dtype=float), x[4, 0])
-    assert gallery["layout"]["annotations"][4]["text"].startswith(f"#5 {names[y[4]]} →")
+    gallery = [fg for fg in plotly_figures(at)
+               if fg["layout"].get("annotations") and fg["layout"]["annotations"][0]["text"].startswith("#")]
+    panels = [trace for fg in gallery for trace in fg["data"]]
+    titles = [note["text"] for fg in gallery for note in fg["layout"]["annotations"]]
+    assert len(panels) == len(titles) == 12
+    assert gallery[0]["layout"]["title"]["text"] == "Training images (true class → predicted class)"
+    for i in (0, 4, 11):
+        np.testing.assert_allclose(np.array(panels[i]["z"], dtype=float), x[i, 0])
+        assert titles[i].startswith(f"#{i + 1} {names[y[i]]} →")
     # input and conv output of sample 1, filter 1
     np.testing.assert_allclose(np.array(_figure(at, "Input x (sample #1")["data"][0]["z"], dtype=float), x[0, 0])
     conv = np.array(_figure(at, "net = x ⋆ h + b, filter 1")["data"][0]["z"], dtype=float)
@@ -197,13 +202,20 @@ def test_update_tab_shows_w_minus_lr_gradient():
     no_exception(at)
     before, grad = params.fc_b[2], trace.grads.fc_b[2]
     latex = _latex(at)
-    assert r"c_{3}' &= c_{3} - \eta\," in latex
+    assert r"{c_{3}}' &= c_{3} - \eta\," in latex
     assert f"&= {fmt_latex(before, factor=False)} - {fmt_latex(LR)}\\times{fmt_latex(grad)}" in latex
     assert f"&= {fmt_latex(before - LR * grad, factor=False)}" in latex
     # the loss after this one step equals the core's two-point training history
     after = tiny_cnn.train(params, x, y, LR, 1).losses[-1]
     assert translate("en", "training.upd_loss", before=fmt(trace.loss), after=fmt(after)) in all_text(at)
     assert after < trace.loss
+    # a kernel weight: the primed symbol is braced (KaTeX refuses h^{(2)}_{13}')
+    at.selectbox(key="training.upd_param").set_value("conv_w").run()
+    at.selectbox(key="training.upd_entry_conv_w").set_value((1, 0, 0, 2)).run()
+    latex = _latex(at)
+    assert r"{h^{(2)}_{13}}' &= h^{(2)}_{13} - \eta\," in latex
+    w, g = params.conv_w[1, 0, 0, 2], trace.grads.conv_w[1, 0, 0, 2]
+    assert f"&= {fmt_latex(w - LR * g, factor=False)}" in latex
     # kernel before / after panels
     np.testing.assert_allclose(np.array(_figure(at, "h after")["data"][0]["z"], dtype=float),
                                params.conv_w[0, 0] - LR * trace.grads.conv_w[0, 0], atol=1e-12)
