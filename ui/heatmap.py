@@ -384,12 +384,13 @@ def window_animation(
                                     "transition": {"duration": 0}}]),
             ],
         )],
+        # the slider gets its own line under the buttons, so the two never overlap in a narrow column
         sliders=[dict(
-            active=active, x=0.22, len=0.78, y=-0.02, yanchor="top", pad=dict(t=4, b=4),
+            active=active, x=0.0, len=1.0, y=-0.12, yanchor="top", pad=dict(t=4, b=4),
             currentvalue=dict(prefix=_tr(lang, "figure.step"), visible=True, xanchor="left"),
             steps=[dict(label=str(label), method="animate", args=[[str(k)], step_args])
                    for k, label in enumerate(frame_labels)],
         )],
     )
-    fig.update_layout(height=(fig.layout.height or 300) + 90, margin=dict(b=100))
+    fig.update_layout(height=(fig.layout.height or 300) + 130, margin=dict(b=140))
     return fig
