@@ -13,7 +13,7 @@ import streamlit as st
 from cnn_core.arithmetic import conv_output_size
 from cnn_core.conv import conv2d_trace, conv_parameter_count
 from cnn_core.worked_examples import CONV_5X5X3
-from ui.heatmap import HIGHLIGHT_COLOR, MASK_FILL, channels_heatmap, matrix_heatmap
+from ui.heatmap import channels_heatmap, channels_window_animation, matrix_heatmap
 from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import equation_lines, fmt, fmt_latex, subscript, subscript_unicode, sum_of_products
 from ui.matrix_input import matrix_editor
@@ -63,62 +63,13 @@ _parameter_count = st.cache_data(show_spinner=False)(conv_parameter_count)
 # Figures are cached as objects (cache_resource: no pickling, never mutated after building): a
 # pickled go.Figure is re-validated on load, which alone costs far more than the 80 ms budget.
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _input_figure(x_padded: np.ndarray, padding: tuple, windows: tuple, labels: tuple, active: int,
+def _input_figure(x_padded: np.ndarray, pad_mask: np.ndarray, windows: tuple, labels: tuple, active: int,
                   lang: str, title: str, titles: tuple) -> go.Figure:
-    """The padded channels with the window of every output cell as browser-side animation frames.
-
-    ``ui.heatmap.window_animation`` animates one matrix; here the same window moves on every
-    channel. The window is drawn as an outline trace per channel (not a layout shape), so a
-    frame only carries three 5-point outlines instead of repeating every padding shape.
-    """
-    # no column axis title: on top of a subplot it collides with the channel's subplot title
-    fig = channels_heatmap(x_padded, titles=list(titles), symbol="x̃", title=title, lang=lang, height=430,
-                           col_title="")
-    channels = len(titles)
-    # the padding ring greyed as (at most) 4 strips per channel, not one shape per padded cell
-    top, bottom, left, right = padding
-    hp, wp = x_padded.shape[1:]
-    strips = [(0, 0, top - 1, wp - 1), (hp - bottom, 0, hp - 1, wp - 1),
-              (top, 0, hp - bottom - 1, left - 1), (top, wp - right, hp - bottom - 1, wp - 1)]
-    fig.update_layout(shapes=[
-        dict(type="rect", xref="x" if k == 0 else f"x{k + 1}", yref="y" if k == 0 else f"y{k + 1}",
-             x0=c0 - .5, x1=c1 + .5, y0=r0 - .5, y1=r1 + .5, fillcolor=MASK_FILL, layer="above",
-             line=dict(color="rgba(90,90,90,0.8)", width=1, dash="dot"))
-        for k in range(channels) for r0, c0, r1, c1 in strips if r1 >= r0 and c1 >= c0])
-
-    def outlines(win):
-        r0, c0, r1, c1 = win
-        xs, ys = [c0 - .5, c1 + .5, c1 + .5, c0 - .5, c0 - .5], [r0 - .5, r0 - .5, r1 + .5, r1 + .5, r0 - .5]
-        return [go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=HIGHLIGHT_COLOR, width=4),
-                           hoverinfo="skip", showlegend=False, name="window") for _ in range(channels)]
-
-    for k, outline in enumerate(outlines(windows[active])):
-        fig.add_trace(outline, row=1, col=k + 1)
-    if len(windows) < 2:
-        return fig
-    moving = list(range(channels, 2 * channels))      # the outline traces (after the heatmaps)
-    fig.frames = [go.Frame(name=str(k), data=outlines(win), traces=moving) for k, win in enumerate(windows)]
-    step_args = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
-    fig.update_layout(
-        updatemenus=[dict(
-            type="buttons", direction="left", showactive=False, x=0.0, y=-0.02, xanchor="left", yanchor="top",
-            pad=dict(t=4, r=8),
-            buttons=[
-                dict(label=translate(lang, "figure.play"), method="animate",
-                     args=[None, {"frame": {"duration": 800, "redraw": True}, "fromcurrent": True,
-                                  "transition": {"duration": 0}, "mode": "immediate"}]),
-                dict(label=translate(lang, "figure.pause"), method="animate",
-                     args=[[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate",
-                                    "transition": {"duration": 0}}]),
-            ])],
-        sliders=[dict(
-            active=active, x=0.24, len=0.76, y=-0.02, yanchor="top", pad=dict(t=4, b=4),
-            currentvalue=dict(prefix=translate(lang, "figure.step"), visible=True, xanchor="left"),
-            steps=[dict(label=label, method="animate", args=[[str(k)], step_args])
-                   for k, label in enumerate(labels)])],
-        height=520, margin=dict(b=100),
-    )
-    return fig
+    """The padded channels with the window of every output cell as browser-side animation frames."""
+    # no column axis title: the channel titles sit above each panel
+    return channels_window_animation(x_padded, list(windows), titles=list(titles), frame_labels=list(labels),
+                                     title=title, symbol="x̃", padded_mask=pad_mask, mask_label="0",
+                                     height=430, col_title="", frame_ms=800, active=active, lang=lang)
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
@@ -238,7 +189,7 @@ if trace is not None:
                     for i in range(oh) for j in range(ow))
     labels = tuple(t("conv_multi.frame_label", i=i + 1, j=j + 1) for i in range(oh) for j in range(ow))
     active = i_idx * ow + j_idx
-    fig = _input_figure(trace.x_padded, tuple(trace.padding), windows, labels, active, lang,
+    fig = _input_figure(trace.x_padded, trace.pad_mask, windows, labels, active, lang,
                         t("conv_multi.input_fig_title", p=padding), _channel_titles())
     _chart(fig, "input")
     st.caption(t("conv_multi.input_caption", i=row, j=col, s=stride))

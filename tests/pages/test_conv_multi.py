@@ -85,18 +85,18 @@ def test_default_output_maps_are_the_printed_result():
 def test_default_input_is_padded_and_marked():
     at = open_page("conv_multi")
     fig = _figure(at, "input_fig_title", p=1)
-    assert [d["type"] for d in fig["data"]] == ["heatmap"] * 3 + ["scatter"] * 3   # 3 channels + 3 window outlines
+    values = [d for d in fig["data"] if d.get("coloraxis")]            # one value heatmap per channel
+    overlays = [d for d in fig["data"] if d.get("hoverinfo") == "skip"]  # one padding overlay per channel
+    assert len(values) == 3 and len(overlays) == 3
     for c in range(3):
-        z = _z(fig, c)
+        z = np.array(values[c]["z"], dtype=float)
         assert z.shape == (7, 7)
         assert np.array_equal(z[1:6, 1:6], X[0, c])
         assert not z[0].any() and not z[:, 0].any() and not z[-1].any() and not z[:, -1].any()
-    grey = [s for s in fig["layout"]["shapes"] if s.get("fillcolor", "").startswith("rgba(120")]
-    for k, axis in enumerate(("x", "x2", "x3")):             # every padded zero of every channel is greyed
-        boxes = [s for s in grey if s["xref"] == axis]
-        covered = {(r, c) for r in range(7) for c in range(7)
-                   if any(b["x0"] < c < b["x1"] and b["y0"] < r < b["y1"] for b in boxes)}
-        assert covered == {(r, c) for r in range(7) for c in range(7) if r in (0, 6) or c in (0, 6)}
+        # every padded zero of every channel is greyed, and nothing else
+        greyed = {(r, q) for r in range(7) for q in range(7) if overlays[c]["z"][r][q] is not None}
+        assert greyed == {(r, q) for r in range(7) for q in range(7) if r in (0, 6) or q in (0, 6)}
+        assert (values[c]["xaxis"], overlays[c]["xaxis"]) == (("x", "x2", "x3")[c],) * 2
     # one animation frame per output cell, labelled (i,j) 1-based
     assert len(fig["frames"]) == 9
     assert [s["label"] for s in fig["layout"]["sliders"][0]["steps"]][:2] == ["(1,1)", "(1,2)"]
@@ -147,17 +147,18 @@ def test_choosing_filter_and_cell_updates_formulas_and_window():
     refs = [conv2d_naive(X[:, c:c + 1], W[1:, c:c + 1], None, 2, 1)[0, 0, 1, 2] for c in range(3)]
     assert _partial_results(at) == [_number(v) for v in refs]
     fig = _figure(at, "input_fig_title", p=1)
-    outlines = [d for d in fig["data"] if d["type"] == "scatter"]
+    outlines = [sh for sh in fig["layout"]["shapes"] if sh["line"]["color"] == "#ff7f0e"]
     assert len(outlines) == 3                                    # the window on every channel
-    assert [d["xaxis"] for d in outlines] == ["x", "x2", "x3"]
+    assert [sh["xref"] for sh in outlines] == ["x", "x2", "x3"]
     # output (2,3) with stride 2 reads padded rows 3..5 and columns 5..7 (1-based): 0-based 2..4, 4..6
     cell = conv2d_trace(X[0], W, B, 2, 1).cell(1, 1, 2)
     assert cell.tap_rows.tolist() == [2, 3, 4] and cell.tap_cols.tolist() == [4, 5, 6]
-    for d in outlines:
-        assert (min(d["x"]), max(d["x"]), min(d["y"]), max(d["y"])) == (3.5, 6.5, 1.5, 4.5)
+    for sh in outlines:
+        assert (sh["x0"], sh["x1"], sh["y0"], sh["y1"]) == (3.5, 6.5, 1.5, 4.5)
     # the browser-side frames move the same outlines through all 9 cells, frame 5 = cell (2,3)
     frame5 = fig["frames"][5]
-    assert frame5["traces"] == [3, 4, 5] and min(frame5["data"][0]["x"]) == 3.5
+    assert [sh["xref"] for sh in frame5["layout"]["shapes"]] == ["x", "x2", "x3"]
+    assert frame5["layout"]["shapes"][0]["x0"] == 3.5
     assert fig["layout"]["sliders"][0]["active"] == 5
     # the chosen cell is outlined on output map 2 only
     green2 = [s for s in _figure(at, "output_fig_title", f=2)["layout"]["shapes"] if s["line"]["color"] == "#2ca02c"]

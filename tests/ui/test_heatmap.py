@@ -147,3 +147,49 @@ def test_figure_keys_exist_in_both_languages():
     for key in ["figure.row", "figure.col", "figure.play", "figure.pause", "figure.step", "figure.padded",
                 "figure.channel"]:
         assert key in catalog("en") and key in catalog("zh")
+
+
+def test_channels_window_animation_moves_one_window_on_every_channel():
+    from ui.heatmap import channels_window_animation
+
+    t3 = np.arange(3 * 4 * 4, dtype=float).reshape(3, 4, 4)
+    mask = np.zeros((4, 4), bool)
+    mask[0, :] = True
+    windows = [(0, 0, 1, 1), (2, 2, 3, 3)]
+    fig = channels_window_animation(t3, windows, titles=["c1", "c2", "c3"], frame_labels=["a", "b"],
+                                    padded_mask=mask, mask_label="0", active=1, lang="zh")
+    values = [d for d in fig.data if d.coloraxis]
+    assert [d.xaxis for d in values] == ["x", "x2", "x3"]
+    assert [d.z[3][3] for d in values] == [15.0, 31.0, 47.0]
+    # the shown window is the active one, on all three panels; each frame moves all three
+    assert [(s.xref, s.x0) for s in fig.layout.shapes] == [("x", 1.5), ("x2", 1.5), ("x3", 1.5)]
+    assert [[(s["xref"], s["x0"]) for s in f.layout.shapes] for f in fig.frames] == [
+        [("x", -0.5), ("x2", -0.5), ("x3", -0.5)], [("x", 1.5), ("x2", 1.5), ("x3", 1.5)]]
+    assert fig.layout.sliders[0].active == 1
+    assert fig.layout.updatemenus[0].buttons[0].label == translate("zh", "figure.play")
+    # panel titles are annotations above each panel's domain centre
+    centres = [(fig.layout[f"xaxis{s}"].domain[0] + fig.layout[f"xaxis{s}"].domain[1]) / 2 for s in ("", "2", "3")]
+    assert [(a.text, round(a.x, 6)) for a in fig.layout.annotations] == [
+        (name, round(c, 6)) for name, c in zip(["c1", "c2", "c3"], centres)]
+    json.dumps(fig.to_plotly_json(), default=str, allow_nan=False)
+    with pytest.raises(ValueError):
+        channels_window_animation(t3, [], titles=["a", "b", "c"], frame_labels=[], lang="en")
+
+
+def test_figures_are_valid_plotly_after_the_fast_build():
+    """The dict-built figures pass Plotly's full validation (the fast path only skips it)."""
+    import plotly.graph_objects as go
+
+    from ui.heatmap import channels_window_animation
+
+    mask = np.zeros((3, 3), bool)
+    mask[0, 0] = True
+    figs = [matrix_heatmap(M, title="t", highlight=(0, 0, 1, 1), cells=[(1, 2)], route=[((0, 0), (1, 1))],
+                           mask=np.zeros((2, 3), bool) | (M < 2), mask_label="p", lang="en"),
+            channels_heatmap(np.ones((2, 3, 3)), titles=["a", "b"], title="T", mask=mask, lang="en"),
+            window_animation(np.ones((3, 3)), [(0, 0, 1, 1)], title="t", frame_labels=["1"], padded_mask=mask,
+                             lang="en"),
+            channels_window_animation(np.ones((2, 3, 3)), [(0, 0, 1, 1)], titles=["a", "b"], frame_labels=["1"],
+                                      lang="en")]
+    for fig in figs:
+        go.Figure(fig.to_dict())  # raises on any invalid property
