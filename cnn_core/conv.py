@@ -326,6 +326,17 @@ def _crop(dxp: np.ndarray, pad: Padding, in_hw: tuple[int, int]) -> np.ndarray:
     return np.ascontiguousarray(dxp[..., pad.top:pad.top + h, pad.left:pad.left + w])
 
 
+def _input_gradient_args(dy: ArrayLike, x_shape: Sequence[int], w: ArrayLike, stride: IntPair,
+                         padding: PaddingSpec, dilation: IntPair):
+    """Checked (dy, (N, C, H, W), w, geometry) for the three routes to dx from dy alone."""
+    n, c, h, wd = _check_x_shape(x_shape)
+    w = as_real_array(w, "w", ndim=4)
+    _check_channels(c, w.shape[1])
+    geo = _geometry((h, wd), w.shape[2:], stride, padding, dilation)
+    dy = _check_dy(dy, (n, w.shape[0]) + geo.out_hw)
+    return dy, (n, c, h, wd), w, geo
+
+
 def conv2d_input_gradient(dy: ArrayLike, x_shape: Sequence[int], w: ArrayLike, stride: IntPair = 1,
                           padding: PaddingSpec = 0, dilation: IntPair = 1) -> np.ndarray:
     """dE/dx of :func:`conv2d` from dy alone (vectorised); also the transposed convolution.
@@ -340,11 +351,7 @@ def conv2d_input_gradient(dy: ArrayLike, x_shape: Sequence[int], w: ArrayLike, s
     -------
     dx : array, shape (N, C, H, W)
     """
-    n, c, h, wd = _check_x_shape(x_shape)
-    w = as_real_array(w, "w", ndim=4)
-    _check_channels(c, w.shape[1])
-    geo = _geometry((h, wd), w.shape[2:], stride, padding, dilation)
-    dy = _check_dy(dy, (n, w.shape[0]) + geo.out_hw)
+    dy, (n, c, h, wd), w, geo = _input_gradient_args(dy, x_shape, w, stride, padding, dilation)
     return _input_gradient(dy, (h, wd), w, geo)
 
 
@@ -474,11 +481,7 @@ def input_gradient_scatter(dy: ArrayLike, x_shape: Sequence[int], w: ArrayLike, 
     -------
     dx : array, shape (N, C, H, W)
     """
-    n, c, h, wd = _check_x_shape(x_shape)
-    w = as_real_array(w, "w", ndim=4)
-    _check_channels(c, w.shape[1])
-    geo = _geometry((h, wd), w.shape[2:], stride, padding, dilation)
-    dy = _check_dy(dy, (n, w.shape[0]) + geo.out_hw)
+    dy, (n, c, h, wd), w, geo = _input_gradient_args(dy, x_shape, w, stride, padding, dilation)
     pad, (sh, sw), (dh, dw) = geo.padding, geo.stride, geo.dilation
     keh, kew = effective_kernel(w.shape[2], dh), effective_kernel(w.shape[3], dw)
     dxp = np.zeros((n, c, h + pad.top + pad.bottom, wd + pad.left + pad.right))
@@ -534,11 +537,7 @@ def input_gradient_full_conv(dy: ArrayLike, x_shape: Sequence[int], w: ArrayLike
     -------
     dx : array, shape (N, C, H, W)
     """
-    n, c, h, wd = _check_x_shape(x_shape)
-    w = as_real_array(w, "w", ndim=4)
-    _check_channels(c, w.shape[1])
-    geo = _geometry((h, wd), w.shape[2:], stride, padding, dilation)
-    dy = _check_dy(dy, (n, w.shape[0]) + geo.out_hw)
+    dy, (n, c, h, wd), w, geo = _input_gradient_args(dy, x_shape, w, stride, padding, dilation)
     return _crop(_full_conv_parts(dy, (h, wd), w, geo).dx_padded, geo.padding, (h, wd))
 
 
