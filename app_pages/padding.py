@@ -175,10 +175,9 @@ def _padding_lines(mode: str, ax: str, k: int, d: int, before: int, rule, per_ax
         st.latex(equation_lines(rf"{p_lo} = {p_hi} = {f'p_{ax}' if per_axis else 'p'}", None, before))
 
 
-def _axis_section(mode: str, ax: str, a, error: Exception | None) -> None:
-    """Output size and the input actually used along one axis (``a``: its AxisArithmetic, or None)."""
+def _output_lines(ax: str, a, error: Exception | None) -> None:
+    """The output size along one axis with the numbers (``a``: its AxisArithmetic, or None)."""
     p_lo, p_hi = _pad_symbols(ax)
-    st.markdown(f"**{t('padding.step_output')}**")
     symbolic = (rf"O_{ax} = \left\lfloor \frac{{n_{ax} + {p_lo} + {p_hi} - d_{ax}(k_{ax} - 1) - 1}}{{s_{ax}}}"
                 rf" \right\rfloor + 1")
     if a is None:
@@ -190,7 +189,9 @@ def _axis_section(mode: str, ax: str, a, error: Exception | None) -> None:
                rf"{{{a.stride}}} \right\rfloor + 1")
     st.latex(equation_lines(symbolic, numeric, a.out))
 
-    st.markdown(f"**{t('padding.step_used')}**")
+
+def _used_lines(mode: str, ax: str, a) -> None:
+    """How far into the padded input the windows reach along one axis."""
     st.caption(t("padding.used_caption"))
     st.latex(equation_lines(rf"L_{ax} = s_{ax}(O_{ax} - 1) + d_{ax}(k_{ax} - 1) + 1",
                             rf"{a.stride}\cdot({a.out} - 1) + {a.dilation}\cdot({a.k} - 1) + 1", a.used))
@@ -254,25 +255,63 @@ setup = (mode, n_hw, k_hw, s_hw, d_hw, p_hw)
 derived = _derive(*setup)
 pad, grid = derived["padding"], derived["grid"]
 
-# ---- the formula, per axis
+# ---- the formula, per axis: the output size is open; where the zeros come from and how far the windows
+# reach are tabs of their own (only the open tab is computed and sent)
 st.subheader(t("padding.section_formula"))
 st.caption(t("padding.formula_caption"))
-for i, (column, ax, axis) in enumerate(zip(st.columns(2, gap="medium"), ("h", "w"), ("height", "width"))):
-    before_after = pad.height if ax == "h" else pad.width
-    with column, st.container(border=True):
-        st.markdown(f"#### {t(f'padding.axis_{axis}')}")
-        st.markdown(f"**{t('padding.step_padding')}**")
-        _padding_lines(mode, ax, k_hw[i], d_hw[i], before_after[0],
-                       derived["same"][i] if derived["same"] else None, per_axis)
-        a = derived["axes"][i]
-        error = None if a is not None else _axis_error(n_hw[i], k_hw[i], s_hw[i], before_after, d_hw[i], axis)
-        _axis_section(mode, ax, a, error)
+STEPS = ("padding", "output", "used")
+step_labels = [t(f"padding.step_{name}") for name in STEPS]
+step_tabs = st.tabs(step_labels, default=step_labels[1], key=_key("steps"), on_change="rerun")
+for name, tab in zip(STEPS, step_tabs):
+    if tab.open is False:
+        continue
+    with tab:
+        for i, (column, ax, axis) in enumerate(zip(st.columns(2, gap="medium"), ("h", "w"), ("height", "width"))):
+            before_after = pad.height if ax == "h" else pad.width
+            with column, st.container(border=True):
+                st.markdown(f"#### {t(f'padding.axis_{axis}')}")
+                if name == "padding":
+                    _padding_lines(mode, ax, k_hw[i], d_hw[i], before_after[0],
+                                   derived["same"][i] if derived["same"] else None, per_axis)
+                    continue
+                a = derived["axes"][i]
+                error = None if a is not None else _axis_error(n_hw[i], k_hw[i], s_hw[i], before_after, d_hw[i],
+                                                               axis)
+                if name == "output":
+                    _output_lines(ax, a, error)
+                elif a is not None:
+                    _used_lines(mode, ax, a)
+                else:
+                    st.caption(t("padding.used_none"))
 if grid.out_hw is not None:
     st.success(t("padding.result_size", oh=grid.out_hw[0], ow=grid.out_hw[1], ph=grid.shape[0], pw=grid.shape[1]))
 else:
     st.warning(t("padding.no_output"))
 
-# ---- the padded grid
+
+@st.fragment
+def _cell_view(setup: tuple, lang: str) -> None:
+    """The output-cell choice and the kernel's footprint for it: choosing a cell reruns only this part."""
+    grid = _derive(*setup)["grid"]
+    for name, hi in (("oi", grid.out_hw[0]), ("oj", grid.out_hw[1])):
+        value = state.get(_key(name), 1)  # keep the chosen cell inside a smaller output
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 1 <= value <= hi:
+            state[_key(name)] = 1 if not isinstance(value, (int, float)) or value < 1 else hi
+    c1, c2, _ = st.columns([1, 1, 2])
+    with c1:
+        row = st.number_input(t("padding.out_row"), min_value=1, max_value=grid.out_hw[0], step=1, key=_key("oi"))
+    with c2:
+        col = st.number_input(t("padding.out_col"), min_value=1, max_value=grid.out_hw[1], step=1, key=_key("oj"))
+    cell = (int(row) - 1, int(col) - 1)  # the inputs count from 1 like the texts
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.plotly_chart(_footprint_figure(setup, cell, lang), key="padding.footprint",
+                        config={"displayModeBar": False}, width="stretch")
+    with right:
+        st.caption(t("padding.footprint_caption"))
+
+
+# ---- the padded grid: one output cell (default) or every kernel position, one figure at a time
 st.subheader(t("padding.section_grid"))
 st.caption(t("padding.grid_caption"))
 if grid.out_hw is None:
@@ -282,34 +321,28 @@ if grid.out_hw is None:
                         config={"displayModeBar": False}, width="stretch")
         st.caption(t("padding.padded_only_caption"))
 else:
-    for name, hi in (("oi", grid.out_hw[0]), ("oj", grid.out_hw[1])):
-        value = state.get(_key(name), 1)  # keep the chosen cell inside a smaller output
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 1 <= value <= hi:
-            state[_key(name)] = 1 if not isinstance(value, (int, float)) or value < 1 else hi
-    left, right = st.columns(2, gap="large")
-    with left:
-        c1, c2 = st.columns(2)
-        with c1:
-            row = st.number_input(t("padding.out_row"), min_value=1, max_value=grid.out_hw[0], step=1,
-                                  key=_key("oi"))
-        with c2:
-            col = st.number_input(t("padding.out_col"), min_value=1, max_value=grid.out_hw[1], step=1,
-                                  key=_key("oj"))
-        cell = (int(row) - 1, int(col) - 1)  # the inputs count from 1 like the texts
-        st.plotly_chart(_footprint_figure(setup, cell, lang), key="padding.footprint",
-                        config={"displayModeBar": False}, width="stretch")
-        st.caption(t("padding.footprint_caption"))
-    with right:
-        with_mask = len(grid.windows) * int(grid.mask.sum()) <= ANIMATION_MASK_BUDGET
-        st.plotly_chart(_animation_figure(setup, with_mask, lang), key="padding.animation",
-                        config={"displayModeBar": False}, width="stretch")
-        st.caption(t("padding.animation_caption"))
-        if not with_mask:
-            st.caption(t("padding.animation_no_mask"))
+    tab_cell, tab_all = st.tabs([t("padding.tab_cell"), t("padding.tab_all")],
+                                key=_key("grid"), on_change="rerun")
+    if tab_cell.open is not False:
+        with tab_cell:
+            _cell_view(setup, lang)
+    if tab_all.open is not False:
+        with tab_all:
+            left, right = st.columns([3, 2], gap="large")
+            with_mask = len(grid.windows) * int(grid.mask.sum()) <= ANIMATION_MASK_BUDGET
+            with left:
+                st.plotly_chart(_animation_figure(setup, with_mask, lang), key="padding.animation",
+                                config={"displayModeBar": False}, width="stretch")
+            with right:
+                st.caption(t("padding.animation_caption"))
+                if not with_mask:
+                    st.caption(t("padding.animation_no_mask"))
 
-# ---- the source texts
-with st.expander(t("padding.section_seeds")):
-    st.markdown("- " + t("padding.seed000_floor", right=fmt(conv_output_size(6, 3, 2))))
-    st.markdown("- " + t("padding.seed000_right"))
-    st.markdown("- " + t("padding.seed003_float", right=fmt(conv_output_size(6, 3, 2, 1))))
+# ---- the source texts (drawn only when opened)
+seeds = st.expander(t("padding.section_seeds"), key=_key("seeds"), on_change="rerun")
+if seeds.open:
+    with seeds:
+        st.markdown("- " + t("padding.seed000_floor", right=fmt(conv_output_size(6, 3, 2))))
+        st.markdown("- " + t("padding.seed000_right"))
+        st.markdown("- " + t("padding.seed003_float", right=fmt(conv_output_size(6, 3, 2, 1))))
 st.caption(t("padding.conventions"))

@@ -50,18 +50,28 @@ def test_padding_page_stride_slider_and_animation(server_url, new_page, lang):
     pg = new_page
     pg.goto(f"{server_url}/padding?lang={lang}")
     wait_for_app(pg)
-    _wait_for_text(pg, translate(lang, "padding.fig_animation", count=9))
+    _wait_for_text(pg, translate(lang, "padding.tab_all"))
     _no_exception(pg)
     assert translate(lang, "padding.title") in pg.locator("h1").first.inner_text()
     assert translate(lang, "padding.section_formula") in pg.inner_text("body")
-    before = _chart_text(pg, 1)
+    # the default view: one figure, the kernel at output cell o₁₁
+    assert "o₁₁" in _chart_text(pg, 0)
+    assert pg.locator('[data-testid="stPlotlyChart"]').count() == 1
     _full_screenshot(pg, f"padding-{lang}-default")
 
+    # the animation is a tab of its own
+    pg.get_by_role("tab", name=translate(lang, "padding.tab_all")).click()
+    _wait_for_text(pg, translate(lang, "padding.fig_animation", count=9))
+    wait_for_app(pg)
+    _no_exception(pg)
+    assert pg.locator('[data-testid="stPlotlyChart"]').count() == 1
+    before = _chart_text(pg, 0)
+
     # the animation steps in the browser: press play, the kernel window moves without a rerun
-    shape0 = _last_shape(pg, 1)
-    _chart(pg, 1).get_by_text(translate(lang, "figure.play")).first.click()
+    shape0 = _last_shape(pg, 0)
+    _chart(pg, 0).get_by_text(translate(lang, "figure.play")).first.click()
     pg.wait_for_timeout(1600)
-    assert _last_shape(pg, 1) != shape0
+    assert _last_shape(pg, 0) != shape0
 
     thumb = pg.locator(".st-key-padding-s").get_by_role("slider")
     thumb.focus()
@@ -71,7 +81,7 @@ def test_padding_page_stride_slider_and_animation(server_url, new_page, lang):
     _wait_for_text(pg, translate(lang, "padding.fig_animation", count=25))
     _no_exception(pg)
     assert thumb.input_value() == "1"
-    assert _chart_text(pg, 1) != before
+    assert _chart_text(pg, 0) != before
     assert "s=1" in pg.url
     _full_screenshot(pg, f"padding-{lang}-stride1")
 
@@ -81,9 +91,11 @@ def test_same_padding_and_an_impossible_link(server_url, new_page, lang):
     pg = new_page
     pg.goto(f"{server_url}/padding?lang={lang}&mode=same&h=6&w=7&k=4&s=3&d=2")
     wait_for_app(pg)
+    _wait_for_text(pg, translate(lang, "padding.tab_all"))
+    pg.get_by_role("tab", name=translate(lang, "padding.step_padding")).click()  # where SAME's zeros come from
     _wait_for_text(pg, translate(lang, "padding.same_caption")[:20])
     _no_exception(pg)
-    _chart(pg, 1)  # wait until the animation is drawn
+    _chart(pg, 0)  # wait until the footprint is drawn
     _full_screenshot(pg, f"padding-{lang}-same")
 
     pg.goto(f"{server_url}/padding?lang={lang}&mode=valid&h=4&w=9&k=5&s=1")

@@ -43,6 +43,20 @@ def animation(at) -> dict:
     return next(f for f in plotly_figures(at) if f.get("frames"))
 
 
+def open_step(at, name: str, lang: str = "en") -> None:
+    """Open a tab of the formula section (padding / output / used) and rerun."""
+    at.session_state["padding.steps"] = translate(lang, f"padding.step_{name}")
+    at.run()
+    no_exception(at)
+
+
+def open_animation(at, lang: str = "en") -> None:
+    """Open the tab with every kernel position (the animation) and rerun."""
+    at.session_state["padding.grid"] = translate(lang, "padding.tab_all")
+    at.run()
+    no_exception(at)
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_default_is_seed_003_in_both_languages(lang):
     at = open_page("padding", lang)
@@ -59,19 +73,26 @@ def test_default_is_seed_003_in_both_languages(lang):
     assert "3 × 3" in at.success[0].value and "7 × 7" in at.success[0].value
     # the formula written with the numbers: (5 + 1 + 1 - 1(3 - 1) - 1) / 2, then (7 - 3) / 2
     assert any("5 + 1 + 1 - 1\\cdot(3 - 1) - 1" in v and "{7 - 3}{2}" in v for v in latex(at))
-    # the real input used: 2(3 - 1) + 1(3 - 1) + 1 = 7
-    assert any("2\\cdot(3 - 1) + 1\\cdot(3 - 1) + 1" in v and v.rstrip().endswith("&= 7 \\end{aligned}\n$$")
-               for v in latex(at))
+    # the default view: the output-size tab and one figure, the kernel at the chosen output cell
+    assert [tab.label for tab in at.tabs] == [translate(lang, f"padding.step_{n}") for n in ("padding", "output", "used")] + [
+        translate(lang, "padding.tab_cell"), translate(lang, "padding.tab_all")]
     figs = plotly_figures(at)
-    assert len(figs) == 2
-    anim = animation(at)
-    assert len(anim["frames"]) == 9
-    assert anim["layout"]["title"]["text"] == translate(lang, "padding.fig_animation", count=9)
+    assert len(figs) == 1 and not figs[0].get("frames")
     fp = footprint(at)
     assert fp["layout"]["yaxis"]["title"]["text"] == translate(lang, "padding.axis_row")
     # the padded grid is 7x7 with 24 padded zeros greyed, ticks "·" on the padding
     assert len(fp["data"][0]["z"]) == 7
     assert fp["layout"]["xaxis"]["ticktext"] == ["·", "1", "2", "3", "4", "5", "·"]
+    # the real input used: 2(3 - 1) + 1(3 - 1) + 1 = 7
+    open_step(at, "used", lang)
+    assert any("2\\cdot(3 - 1) + 1\\cdot(3 - 1) + 1" in v and v.rstrip().endswith("&= 7 \\end{aligned}\n$$")
+               for v in latex(at))
+    open_animation(at, lang)
+    figs = plotly_figures(at)
+    assert len(figs) == 1
+    anim = animation(at)
+    assert len(anim["frames"]) == 9
+    assert anim["layout"]["title"]["text"] == translate(lang, "padding.fig_animation", count=9)
 
 
 def test_read_counts_and_footprint_of_the_chosen_output_cell():
@@ -99,8 +120,14 @@ def test_stride_slider_changes_the_numbers_and_the_url():
     expected = conv_output_size(5, 3, 1, 1)
     assert expected == 5
     assert "5 × 5" in at.success[0].value
-    assert len(animation(at)["frames"]) == 25
     assert at.query_params["s"] in (["1"], "1")
+    open_animation(at)
+    assert len(animation(at)["frames"]) == 25
+    # the animation tab stays open while the stride moves on
+    at.slider(key="padding.s").set_value(3).run()
+    no_exception(at)
+    assert len(animation(at)["frames"]) == conv_output_size(5, 3, 3, 1) ** 2 == 4
+    assert at.query_params["s"] in (["3"], "3")
 
 
 def test_same_padding_is_tensorflows_asymmetric_rule():
@@ -109,6 +136,11 @@ def test_same_padding_is_tensorflows_asymmetric_rule():
     rule_h, rule_w = same_axis(6, 3, 2), same_axis(5, 3, 2)
     # TensorFlow: n=6, k=3, s=2 -> out 3, one zero in all, and it goes to the bottom
     assert (rule_h.out, rule_h.total, rule_h.before, rule_h.after) == (3, 1, 0, 1)
+    assert "3 × 3" in at.success[0].value
+    fp = footprint(at)
+    assert fp["layout"]["yaxis"]["ticktext"] == ["1", "2", "3", "4", "5", "6", "·"]
+    open_step(at, "padding")
+    assert translate("en", "padding.same_caption") in all_text(at)
     values = latex(at)
     assert any("\\left\\lceil \\frac{6}{2} \\right\\rceil \\\\ &= 3" in v for v in values)
     assert any("\\max((3 - 1)\\cdot 2 + 1\\cdot(3 - 1) + 1 - 6" in v and v.rstrip().endswith("&= 1 \\end{aligned}\n$$")
@@ -117,9 +149,6 @@ def test_same_padding_is_tensorflows_asymmetric_rule():
     # width n=5: total 2, split 1 / 1
     assert (rule_w.total, rule_w.before, rule_w.after) == (2, 1, 1)
     assert any("p_{\\text{right}} &= P_w - p_{\\text{left}}" in v and "2 - 1" in v for v in values)
-    assert "3 × 3" in at.success[0].value
-    fp = footprint(at)
-    assert fp["layout"]["yaxis"]["ticktext"] == ["1", "2", "3", "4", "5", "6", "·"]
 
 
 def test_valid_shades_what_it_discards():
@@ -127,6 +156,7 @@ def test_valid_shades_what_it_discards():
     no_exception(at)
     a = axis_arithmetic(7, 3, 3)
     assert (a.out, a.used, a.uncovered_input) == (2, 6, 1)
+    open_step(at, "used")
     text = all_text(at)
     assert "the first 6 of the 7 padded rows; the last 1 are never read, 1 of them real input" in text
     assert translate("en", "padding.used_valid") in text
@@ -155,10 +185,11 @@ def test_full_padding():
     no_exception(at)
     pad = resolve_padding("full", (5, 5), 3, 1, 2)
     assert pad == Padding(4, 4, 4, 4)
-    assert any("d_h(k_h - 1)" in v and "2\\cdot(3 - 1)" in v and v.rstrip().endswith("&= 4 \\end{aligned}\n$$")
-               for v in latex(at))
     out = conv_output_size(5, 3, 1, 4, 2)
     assert f"{out} × {out}" in at.success[0].value
+    open_step(at, "padding")
+    assert any("d_h(k_h - 1)" in v and "2\\cdot(3 - 1)" in v and v.rstrip().endswith("&= 4 \\end{aligned}\n$$")
+               for v in latex(at))
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -239,6 +270,8 @@ def test_a_good_link_is_applied():
 def test_large_setting_animates_without_greying_every_frame():
     at = open_page("padding", "en", query={"h": "16", "w": "16", "k": "1", "s": "1", "p": "4"})
     no_exception(at)
+    assert not plotly_figures(at)[0].get("frames")  # the default tab: one output cell
+    open_animation(at)
     anim = animation(at)
     assert len(anim["frames"]) == conv_output_size(16, 1, 1, 4) ** 2 == 576
     assert translate("en", "padding.animation_no_mask") in all_text(at)
@@ -246,9 +279,25 @@ def test_large_setting_animates_without_greying_every_frame():
 
 def test_the_seeds_are_corrected():
     at = open_page("padding", "en")
+    assert "3.5, but 3 windows fit" not in all_text(at)  # drawn only when the expander is opened
+    at.session_state["padding.seeds"] = True
+    at.run()
+    no_exception(at)
     text = all_text(at)
     # seed 000: (6 - 3)/2 + 1 = 2.5, but 2 windows fit; seed 003: 3.5 for a 6x6 input, but 3 fit
     assert conv_output_size(6, 3, 2) == 2 and conv_output_size(6, 3, 2, 1) == 3
     assert "2.5, but only ⌊(6 − 3)/2⌋ + 1 = 2 windows fit" in text
     assert "3.5, but 3 windows fit" in text
     assert "right for dilation 1" in text
+
+
+def test_used_tab_of_an_impossible_axis_says_so():
+    at = open_page("padding", "en", query={"mode": "valid", "h": "4", "w": "9", "k": "5", "s": "1"})
+    no_exception(at)
+    open_step(at, "used")
+    text = all_text(at)
+    assert translate("en", "padding.used_none") in text
+    a = axis_arithmetic(9, 5, 1)
+    assert a.used == 9
+    assert any("L_w" in v and "1\\cdot(5 - 1) + 1\\cdot(5 - 1) + 1" in v and v.rstrip().endswith("&= 9 \\end{aligned}\n$$")
+               for v in latex(at))
