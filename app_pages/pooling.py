@@ -58,12 +58,18 @@ def _chart(fig, name: str) -> None:
 
 
 def _cell_select(name: str, label: str, shape: tuple[int, int], symbol: str) -> tuple[int, int]:
-    """A selectbox over the cells of a matrix (0-based tuples shown 1-based); keeps a valid choice."""
+    """A selectbox over the cells of a matrix (0-based tuples shown 1-based); keeps a valid choice.
+
+    The choice is also kept under a private key: Streamlit drops a widget's state while its tab is
+    closed, and the student finds the same cell chosen when coming back.
+    """
     options = [(r, c) for r in range(shape[0]) for c in range(shape[1])]
-    key = f"{PAGE}.{name}"
+    key, kept = f"{PAGE}.{name}", f"_{PAGE}.{name}.kept"
     if st.session_state.get(key) not in options:
-        st.session_state[key] = options[0]
-    return st.selectbox(label, options, key=key, format_func=lambda rc: subscript_unicode(symbol, *rc))
+        st.session_state[key] = st.session_state.get(kept) if st.session_state.get(kept) in options else options[0]
+    choice = st.selectbox(label, options, key=key, format_func=lambda rc: subscript_unicode(symbol, *rc))
+    st.session_state[kept] = choice
+    return choice
 
 
 def _input_cell(trace, pr: int, pc: int) -> tuple[int, int] | None:
@@ -169,58 +175,12 @@ def _backward_formula(trace, cell) -> str:
                           cell.total)
 
 
-# --------------------------------------------------------------------------- page
+# --------------------------------------------------------------------------- views
+# Each view is a fragment: choosing another output/input cell reruns only that view (its selector,
+# the formula and the figures that highlight the cell), not the whole page.
 
-st.title(t("pooling.title"))
-st.markdown(t("pooling.intro"))
-
-init_from_url(PAGE, SPECS)
-
-# format_func is also called outside the script run (AppTest), where t() cannot see the session language
-LANG = current_language()
-
-with st.container(border=True):
-    st.markdown(f"**{t('pooling.controls')}**")
-    c_mode, c_kernel, c_stride, c_pad, c_act = st.columns([1, 1.2, 1.2, 1.2, 1.4])
-    with c_mode:
-        mode = st.radio(t("pooling.mode_label"), POOL_MODES, key=f"{PAGE}.mode", horizontal=True,
-                        format_func=lambda m: translate(LANG, f"pooling.mode_{m}"))
-    with c_kernel:
-        kernel = st.slider(t("pooling.kernel_label"), 1, 6, key=f"{PAGE}.kernel")
-    with c_stride:
-        stride = st.slider(t("pooling.stride_label"), 1, 6, key=f"{PAGE}.stride", help=t("pooling.stride_help"))
-    with c_pad:
-        padding = st.slider(t("pooling.padding_label"), 0, 3, key=f"{PAGE}.padding", help=t("pooling.padding_help"))
-    with c_act:
-        activation = st.selectbox(t("pooling.activation_label"), ACTIVATIONS, key=f"{PAGE}.activation",
-                                  format_func=lambda a: translate(LANG, f"pooling.act_{a}"), help=t("pooling.activation_help"))
-    c_input, c_conventions = st.columns([1, 2])
-    with c_input:
-        label = t("pooling.input_label_identity") if activation == "identity" else t("pooling.input_label")
-        # tall enough to show every row (the editor's default height cuts the last row of a 4×4 in half)
-        rows_typed = str(st.session_state.get(f"{PAGE}.input", "")).count("\n") + 1
-        z = matrix_editor(label, key=f"{PAGE}.input", default=DEFAULT_X, height=min(30 * rows_typed + 40, 340))
-    with c_conventions:
-        st.markdown(f"**{t('pooling.conventions_title')}**")
-        st.markdown(t("pooling.conventions"))
-
-# ----- forward
-st.subheader(t("pooling.forward_title"))
-trace = None
-a = None
-delta = None
-if z is None:
-    st.info(t("pooling.forward_needs_input"))
-else:
-    a = z if activation == "identity" else _activate(activation, z)
-    try:
-        trace = _forward(a, kernel, stride, padding, mode)
-    except ValueError as err:
-        st.error(explain_error(err))
-
-if trace is not None:
-    if activation != "identity":
-        st.caption(t("pooling.pooled_input", activation=t(f"pooling.act_{activation}")))
+@st.fragment
+def _forward_view(trace, a: np.ndarray, kernel: int, stride: int, padding: int, mode: str) -> None:
     out_shape = tuple(trace.output.shape[1:])
     left, right = st.columns([3, 2])
     with right:
@@ -228,7 +188,7 @@ if trace is not None:
         win = trace.window(*out_cell)
         title = t("pooling.fig_output_max") if mode == "max" else t("pooling.fig_output_avg")
         _chart(_heatmap(trace.output[0], title=title, symbol="y", lang=LANG,
-                              highlight=(out_cell[0], out_cell[1], out_cell[0], out_cell[1])), "output")
+                        highlight=(out_cell[0], out_cell[1], out_cell[0], out_cell[1])), "output")
         st.caption(t("pooling.fig_output_caption"))
     with left:
         _chart(_window_figure(a, kernel, stride, padding, mode, trace.windows.index(win), LANG), "windows")
@@ -245,139 +205,215 @@ if trace is not None:
         else:
             st.caption(t("pooling.formula_caption_avg"))
 
-# ----- backward
-st.subheader(t("pooling.backward_title"))
-if trace is None:
-    st.info(t("pooling.backward_needs_forward"))
-else:
-    out_shape = tuple(trace.output.shape[1:])
-    delta_key = f"{PAGE}.delta"
-    last_shape_key = f"_{PAGE}.out_shape"
-    reset = False
-    last_shape = st.session_state.get(last_shape_key)
-    if last_shape is not None and tuple(last_shape) != out_shape:
-        # the pooled output changed size: give δ an example of the new size instead of an error
-        st.session_state[delta_key] = format_matrix(np.arange(1, out_shape[0] * out_shape[1] + 1)
-                                                    .reshape(out_shape))
-        reset = True
-    st.session_state[last_shape_key] = out_shape
-    st.markdown(t("pooling.backward_intro_max") if mode == "max" else t("pooling.backward_intro_avg"))
-    c_delta, c_up, c_cell = st.columns([1, 1.4, 1.2])
-    with c_delta:
-        delta = matrix_editor(t("pooling.delta_label", rows=out_shape[0], cols=out_shape[1]), key=delta_key,
-                              default=DEFAULT_DELTA, shape=out_shape)
-        if reset:
-            st.caption(t("pooling.delta_reset", rows=out_shape[0], cols=out_shape[1]))
-    back = None
-    if delta is None:
-        with c_up:
-            st.info(t("pooling.backward_needs_delta"))
-    else:
-        try:
-            back = _backward(delta, a, kernel, stride, padding, mode)
-        except ValueError as err:
-            with c_up:
-                st.error(explain_error(err))
-    if back is not None:
-        with c_delta:
-            _chart(_heatmap(back.dy[0], title=t("pooling.fig_delta"), symbol="δ", showscale=False, lang=LANG), "delta")
-        with c_cell:
-            in_cell = _cell_select("in_cell", t("pooling.in_cell_label"), tuple(back.dx.shape[1:]), "a")
-            cell = back.cell(*in_cell)
-            st.latex(_backward_formula(back, cell))
-            st.caption(t("pooling.cell_terms", cell=subscript_unicode("a", *in_cell),
-                         touching=cell.windows_touching, terms=len(cell.terms)))
-            if not cell.terms:
-                st.caption(t("pooling.cell_no_terms_max") if mode == "max" else t("pooling.cell_no_terms_avg"))
-        with c_up:
-            winners = [w.winner for w in trace.windows] if mode == "max" else None
-            highlight = (in_cell[0], in_cell[1], in_cell[0], in_cell[1])
-            title = t("pooling.fig_upsample_max") if mode == "max" else t("pooling.fig_upsample_avg")
-            upsample_fig = _heatmap(back.dx[0], title=title, symbol="∂L/∂a", cells=winners, lang=LANG,
-                                    highlight=highlight)
-            upsample_caption = (t("pooling.fig_upsample_caption_max") if mode == "max"
-                                else t("pooling.fig_upsample_caption_avg"))
-            if stride < kernel:  # windows overlap: how many touch each cell matters
-                tab_grad, tab_counts = st.tabs([t("pooling.tab_gradient"), t("pooling.tab_counts")])
-                with tab_grad:
-                    _chart(upsample_fig, "upsample")
-                    st.caption(upsample_caption)
-                with tab_counts:
+
+@st.fragment
+def _backward_view(trace, back, z: np.ndarray, activation: str, kernel: int, stride: int, mode: str) -> None:
+    c_up, c_cell = st.columns([1.4, 1.2])
+    with c_cell:
+        in_cell = _cell_select("in_cell", t("pooling.in_cell_label"), tuple(back.dx.shape[1:]), "a")
+        cell = back.cell(*in_cell)
+        st.latex(_backward_formula(back, cell))
+        st.caption(t("pooling.cell_terms", cell=subscript_unicode("a", *in_cell),
+                     touching=cell.windows_touching, terms=len(cell.terms)))
+        if not cell.terms:
+            st.caption(t("pooling.cell_no_terms_max") if mode == "max" else t("pooling.cell_no_terms_avg"))
+    highlight = (in_cell[0], in_cell[1], in_cell[0], in_cell[1])
+    with c_up:
+        winners = [w.winner for w in trace.windows] if mode == "max" else None
+        title = t("pooling.fig_upsample_max") if mode == "max" else t("pooling.fig_upsample_avg")
+        upsample_caption = (t("pooling.fig_upsample_caption_max") if mode == "max"
+                            else t("pooling.fig_upsample_caption_avg"))
+        views = [(None, None)]
+        if stride < kernel:  # windows overlap: how many touch each cell matters (only the open tab is drawn)
+            views = st.tabs([t("pooling.tab_gradient"), t("pooling.tab_counts")], key=f"{PAGE}.upsample_view",
+                            on_change="rerun")
+        grad_tab = views[0] if stride < kernel else st.container()
+        with grad_tab:
+            if getattr(grad_tab, "open", None) is not False:
+                _chart(_heatmap(back.dx[0], title=title, symbol="∂L/∂a", cells=winners, lang=LANG,
+                                highlight=highlight), "upsample")
+                st.caption(upsample_caption)
+        if stride < kernel:
+            with views[1]:
+                if views[1].open is not False:
                     _chart(_heatmap(back.counts[0], title=t("pooling.fig_counts"), symbol="n", signed=False,
                                     lang=LANG, highlight=highlight), "counts")
                     st.caption(t("pooling.fig_counts_caption"))
-            else:
-                _chart(upsample_fig, "upsample")
-                st.caption(upsample_caption)
-        if stride < kernel:
-            st.info(t("pooling.overlap_note", stride=stride, kernel=kernel))
-            if mode == "max":
-                note = t("pooling.seed003_overwrite")
-                shared = next((c for c in back.cells if len(c.terms) > 1), None)
-                if shared is not None:
-                    note += " " + t("pooling.seed003_example", cell=subscript_unicode("a", shared.row, shared.col),
-                                    count=len(shared.terms), total=fmt(shared.total), last=fmt(shared.terms[-1].dy))
-                st.warning(note)
 
-        # ----- through the activation
-        st.markdown(f"#### {t('pooling.sigma_title')}")
+    # ----- through the activation (drawn only while the expander is open)
+    sigma = st.expander(t("pooling.sigma_title"), key=f"{PAGE}.sigma", on_change="rerun")
+    with sigma:
+        if not sigma.open:
+            return
         st.caption(t("pooling.sigma_intro"))
         if activation == "identity":
             st.info(t("pooling.sigma_identity"))
+            return
+        try:
+            sigma_prime = _derivative(activation, z)
+            delta_prev = _through_activation(activation, back.dx[0], z)
+        except ValueError as err:
+            st.error(explain_error(err))
+            return
+        act_name = t(f"pooling.act_{activation}")
+        c_sp, c_prev = st.columns(2)
+        # σ' is often tiny (0.000123): taller figures give the cells room for their numbers
+        tall = min(78 * z.shape[0] + 120, 640)
+        with c_sp:
+            _chart(_heatmap(sigma_prime, title=t("pooling.fig_sigma_prime", activation=act_name),
+                            symbol="σ'(z)", highlight=highlight, signed=False, lang=LANG,
+                            height=tall), "sigma_prime")
+        with c_prev:
+            _chart(_heatmap(delta_prev, title=t("pooling.fig_delta_prev"), symbol="δˡ⁻¹", lang=LANG,
+                            highlight=highlight, height=tall), "delta_prev")
+        r, c = in_cell
+        st.latex(equation_lines(
+            rf"{subscript(DELTA_PREV, r, c)} = {subscript(UPSAMPLE, r, c)} "
+            rf"\cdot \sigma'({subscript('z', r, c)})",
+            rf"{fmt_latex(back.dx[0, r, c])} \times {fmt_latex(sigma_prime[r, c])}",
+            delta_prev[r, c]))
+        st.caption(t("pooling.fig_sigma_caption"))
+
+
+def _seed_view(z, kernel: int, stride: int, padding: int, activation: str, delta) -> None:
+    st.subheader(t("pooling.seed_title"))
+    st.markdown(t("pooling.seed_intro"))
+    routes = _seed_routes()
+    seed_columns = st.columns(len(POOL_MODES))
+    for column, seed_mode in zip(seed_columns, POOL_MODES):
+        computed = routes[seed_mode]
+        printed = np.array(POOL_ROUTE.printed[seed_mode][0, 0])
+        with column:
+            with st.container(border=True):
+                st.markdown(f"**{t(f'pooling.mode_{seed_mode}')}**")
+                c_left, c_right = st.columns(2)
+                with c_left:
+                    st.caption(t("pooling.seed_computed"))
+                    st.latex(latex_matrix(computed))
+                with c_right:
+                    st.caption(t("pooling.seed_printed"))
+                    st.latex(latex_matrix(printed))
+                matches = computed.shape == printed.shape and bool(np.allclose(computed, printed))
+                if matches:
+                    st.success(t("pooling.seed_matches"))
+                else:
+                    st.error(t("pooling.seed_differs"))
+    st.caption(t("pooling.seed_restore_note"))
+    if (z is not None and z.shape == DEFAULT_X.shape and np.array_equal(z, DEFAULT_X) and kernel == SEED_KERNEL
+            and stride == SEED_STRIDE and padding == 0 and activation == "identity"
+            and delta is not None and delta.shape == DEFAULT_DELTA.shape and np.array_equal(delta, DEFAULT_DELTA)):
+        st.caption(t("pooling.seed_is_default"))
+
+
+# --------------------------------------------------------------------------- page
+
+st.title(t("pooling.title"))
+st.markdown(t("pooling.intro"))
+
+init_from_url(PAGE, SPECS)
+
+# format_func is also called outside the script run (AppTest), where t() cannot see the session language
+LANG = current_language()
+
+trace = a = delta = back = None
+forward_error = backward_error = None
+delta_reset = False
+with st.container(border=True):
+    st.markdown(f"**{t('pooling.controls')}**")
+    c_mode, c_kernel, c_stride, c_pad, c_act = st.columns([1, 1.2, 1.2, 1.2, 1.4])
+    with c_mode:
+        mode = st.radio(t("pooling.mode_label"), POOL_MODES, key=f"{PAGE}.mode", horizontal=True,
+                        format_func=lambda m: translate(LANG, f"pooling.mode_{m}"))
+    with c_kernel:
+        kernel = st.slider(t("pooling.kernel_label"), 1, 6, key=f"{PAGE}.kernel")
+    with c_stride:
+        stride = st.slider(t("pooling.stride_label"), 1, 6, key=f"{PAGE}.stride", help=t("pooling.stride_help"))
+    with c_pad:
+        padding = st.slider(t("pooling.padding_label"), 0, 3, key=f"{PAGE}.padding", help=t("pooling.padding_help"))
+    with c_act:
+        activation = st.selectbox(t("pooling.activation_label"), ACTIVATIONS, key=f"{PAGE}.activation",
+                                  format_func=lambda a: translate(LANG, f"pooling.act_{a}"), help=t("pooling.activation_help"))
+    c_input, c_delta, c_conventions = st.columns([1, 1, 1.6])
+    with c_input:
+        label = t("pooling.input_label_identity") if activation == "identity" else t("pooling.input_label")
+        # tall enough to show every row (the editor's default height cuts the last row of a 4×4 in half)
+        rows_typed = str(st.session_state.get(f"{PAGE}.input", "")).count("\n") + 1
+        z = matrix_editor(label, key=f"{PAGE}.input", default=DEFAULT_X, height=min(30 * rows_typed + 40, 340))
+    if z is not None:
+        a = z if activation == "identity" else _activate(activation, z)
+        try:
+            trace = _forward(a, kernel, stride, padding, mode)
+        except ValueError as err:
+            forward_error = err
+    if trace is not None:
+        # δ, the error arriving at the pooled output, is the second input of the page: its size follows the output
+        out_shape = tuple(trace.output.shape[1:])
+        delta_key, last_shape_key = f"{PAGE}.delta", f"_{PAGE}.out_shape"
+        last_shape = st.session_state.get(last_shape_key)
+        if last_shape is not None and tuple(last_shape) != out_shape:
+            # the pooled output changed size: give δ an example of the new size instead of an error
+            st.session_state[delta_key] = format_matrix(np.arange(1, out_shape[0] * out_shape[1] + 1)
+                                                        .reshape(out_shape))
+            delta_reset = True
+        st.session_state[last_shape_key] = out_shape
+        with c_delta:
+            delta = matrix_editor(t("pooling.delta_label", rows=out_shape[0], cols=out_shape[1]), key=delta_key,
+                                  default=DEFAULT_DELTA, shape=out_shape)
+            if delta_reset:
+                st.caption(t("pooling.delta_reset", rows=out_shape[0], cols=out_shape[1]))
+    with c_conventions:
+        st.markdown(f"**{t('pooling.conventions_title')}**")
+        st.markdown(t("pooling.conventions"))
+if forward_error is not None:
+    st.error(explain_error(forward_error))   # above the tabs: whichever tab is open, the reason is seen
+
+tab_forward, tab_backward, tab_seed = st.tabs(
+    [t("pooling.tab_forward"), t("pooling.tab_backward"), t("pooling.tab_seed")],
+    key=f"{PAGE}.section", on_change="rerun")
+
+# ----- forward
+if tab_forward.open is not False:  # only the open tab is computed and drawn
+    with tab_forward:
+        st.subheader(t("pooling.forward_title"))
+        if z is None:
+            st.info(t("pooling.forward_needs_input"))
+        elif trace is not None:
+            if activation != "identity":
+                st.caption(t("pooling.pooled_input", activation=t(f"pooling.act_{activation}")))
+            _forward_view(trace, a, kernel, stride, padding, mode)
+
+# ----- backward
+if tab_backward.open is not False:
+    with tab_backward:
+        st.subheader(t("pooling.backward_title"))
+        if trace is None:
+            st.info(t("pooling.backward_needs_forward"))
         else:
-            try:
-                sigma_prime = _derivative(activation, z)
-                delta_prev = _through_activation(activation, back.dx[0], z)
-            except ValueError as err:
-                st.error(explain_error(err))
+            st.markdown(t("pooling.backward_intro_max") if mode == "max" else t("pooling.backward_intro_avg"))
+            if delta is None:
+                st.info(t("pooling.backward_needs_delta"))
             else:
-                act_name = t(f"pooling.act_{activation}")
-                c_sp, c_prev = st.columns(2)
-                # σ' is often tiny (0.000123): taller figures give the cells room for their numbers
-                tall = min(78 * z.shape[0] + 120, 640)
-                with c_sp:
-                    _chart(_heatmap(sigma_prime, title=t("pooling.fig_sigma_prime", activation=act_name),
-                                    symbol="σ'(z)", highlight=highlight, signed=False, lang=LANG,
-                                    height=tall), "sigma_prime")
-                with c_prev:
-                    _chart(_heatmap(delta_prev, title=t("pooling.fig_delta_prev"), symbol="δˡ⁻¹", lang=LANG,
-                                    highlight=highlight, height=tall), "delta_prev")
-                with st.container():
-                    r, c = in_cell
-                    st.latex(equation_lines(
-                        rf"{subscript(DELTA_PREV, r, c)} = {subscript(UPSAMPLE, r, c)} "
-                        rf"\cdot \sigma'({subscript('z', r, c)})",
-                        rf"{fmt_latex(back.dx[0, r, c])} \times {fmt_latex(sigma_prime[r, c])}",
-                        delta_prev[r, c]))
-                    st.caption(t("pooling.fig_sigma_caption"))
+                try:
+                    back = _backward(delta, a, kernel, stride, padding, mode)
+                except ValueError as err:
+                    st.error(explain_error(err))
+            if back is not None:
+                if stride < kernel:
+                    st.info(t("pooling.overlap_note", stride=stride, kernel=kernel))
+                    if mode == "max":
+                        note = t("pooling.seed003_overwrite")
+                        shared = next((c for c in back.cells if len(c.terms) > 1), None)
+                        if shared is not None:
+                            note += " " + t("pooling.seed003_example",
+                                            cell=subscript_unicode("a", shared.row, shared.col),
+                                            count=len(shared.terms), total=fmt(shared.total),
+                                            last=fmt(shared.terms[-1].dy))
+                        st.warning(note)
+                _backward_view(trace, back, z, activation, kernel, stride, mode)
 
 # ----- seed 001
-st.subheader(t("pooling.seed_title"))
-st.markdown(t("pooling.seed_intro"))
-routes = _seed_routes()
-seed_columns = st.columns(len(POOL_MODES))
-for column, seed_mode in zip(seed_columns, POOL_MODES):
-    computed = routes[seed_mode]
-    printed = np.array(POOL_ROUTE.printed[seed_mode][0, 0])
-    with column:
-        with st.container(border=True):
-            st.markdown(f"**{t(f'pooling.mode_{seed_mode}')}**")
-            c_left, c_right = st.columns(2)
-            with c_left:
-                st.caption(t("pooling.seed_computed"))
-                st.latex(latex_matrix(computed))
-            with c_right:
-                st.caption(t("pooling.seed_printed"))
-                st.latex(latex_matrix(printed))
-            matches = computed.shape == printed.shape and bool(np.allclose(computed, printed))
-            if matches:
-                st.success(t("pooling.seed_matches"))
-            else:
-                st.error(t("pooling.seed_differs"))
-st.caption(t("pooling.seed_restore_note"))
-if (z is not None and z.shape == DEFAULT_X.shape and np.array_equal(z, DEFAULT_X) and kernel == SEED_KERNEL
-        and stride == SEED_STRIDE and padding == 0 and activation == "identity"
-        and delta is not None and delta.shape == DEFAULT_DELTA.shape and np.array_equal(delta, DEFAULT_DELTA)):
-    st.caption(t("pooling.seed_is_default"))
+if tab_seed.open is not False:
+    with tab_seed:
+        _seed_view(z, kernel, stride, padding, activation, delta)
 
 sync_to_url(PAGE, SPECS)

@@ -33,6 +33,13 @@ def _wait_for_text(pg, text: str, timeout_ms: int = 20000) -> None:
     pg.get_by_text(text, exact=False).first.wait_for(timeout=timeout_ms)
 
 
+def _open_tab(pg, lang: str, which: str) -> None:
+    """Click a tab of the page (only the open tab is drawn) and wait for the rerun."""
+    pg.get_by_role("tab", name=translate(lang, f"pooling.tab_{which}")).click()
+    pg.wait_for_timeout(400)
+    wait_for_app(pg)
+
+
 def _no_exception(pg) -> None:
     assert pg.locator('[data-testid="stException"]').count() == 0, pg.inner_text("body")[:2000]
 
@@ -42,16 +49,21 @@ def test_pooling_page_and_stride_slider(server_url, new_page, lang):
     pg = new_page
     pg.goto(f"{server_url}/pooling?lang={lang}")
     wait_for_app(pg)
-    _wait_for_text(pg, translate(lang, "pooling.seed_matches"))
+    output_title = translate(lang, "pooling.fig_output_max")
+    _wait_for_text(pg, output_title)
     _no_exception(pg)
     assert translate(lang, "pooling.title") in pg.locator("h1").first.inner_text()
-    body = pg.inner_text("body")
-    assert translate(lang, "pooling.seed_matches") in body
     # the output heatmap: seed 001's maxima 9, 9, 9, 9 for the default
-    output_title = translate(lang, "pooling.fig_output_max")
     before = _chart_text(pg, output_title)
     assert before.startswith("9999")
+    # the default view draws the forward pass only: the animated windows and the output
+    assert pg.locator('[data-testid="stPlotlyChart"]').count() == 2
     _full_screenshot(pg, f"pooling-{lang}-default")
+    _open_tab(pg, lang, "seed")
+    _wait_for_text(pg, translate(lang, "pooling.seed_matches"))
+    assert translate(lang, "pooling.seed_matches") in pg.inner_text("body")
+    _open_tab(pg, lang, "forward")
+    _chart_text(pg, output_title)
 
     # Streamlit 1.67 draws the thumb as an <input type="range"> (implicit role "slider")
     thumb = pg.locator(".st-key-pooling-stride").get_by_role("slider")
@@ -64,11 +76,14 @@ def test_pooling_page_and_stride_slider(server_url, new_page, lang):
     assert thumb.input_value() == "1"
     after = _chart_text(pg, output_title)
     assert after != before and after.startswith("969999999")   # 3x3 output: max(1, 2, 5, 6) = 6 in y12
+    _full_screenshot(pg, f"pooling-{lang}-stride1")
+    _open_tab(pg, lang, "backward")
+    _chart_text(pg, translate(lang, "pooling.fig_upsample_max"))
     body = pg.inner_text("body")
     assert translate(lang, "pooling.delta_label", rows=3, cols=3) in body
     assert "+=" in body  # the note on seed 003's overwriting backward code
     assert "stride=1" in pg.url
-    _full_screenshot(pg, f"pooling-{lang}-stride1")
+    _full_screenshot(pg, f"pooling-{lang}-stride1-backward")
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -77,8 +92,12 @@ def test_average_pooling_with_sigmoid_from_a_link(server_url, new_page, lang):
     pg.goto(f"{server_url}/pooling?lang={lang}&mode=avg&kernel=3&stride=2&padding=1&activation=sigmoid")
     wait_for_app(pg)
     _no_exception(pg)
-    # the σ' step is drawn (its two heatmaps come last): wait for the figure titles rather than a fixed time
-    pg.get_by_text(translate(lang, "pooling.sigma_title")).first.wait_for(timeout=15000)
+    _wait_for_text(pg, translate(lang, "pooling.fig_output_avg"))
+    _open_tab(pg, lang, "backward")
+    # the σ' step sits in an expander of the backward tab, drawn when opened
+    pg.get_by_text(translate(lang, "pooling.sigma_title")).first.click()
+    pg.wait_for_timeout(400)
+    wait_for_app(pg)
     assert translate(lang, "figure.col") in _chart_text(pg, translate(lang, "pooling.fig_delta_prev"))
     assert pg.locator('[data-testid="stAlert"]').filter(has_text="link").count() == 0
     _full_screenshot(pg, f"pooling-{lang}-avg-sigmoid")
@@ -88,7 +107,7 @@ def test_bad_link_values_show_warnings_not_exceptions(server_url, new_page):
     pg = new_page
     pg.goto(f"{server_url}/pooling?lang=en&stride=abc&mode=%3Cb%3Ex%3C/b%3E&input=1,2;3")
     wait_for_app(pg)
-    _wait_for_text(pg, translate("en", "pooling.seed_matches"))
+    _wait_for_text(pg, translate("en", "pooling.fig_output_max"))
     _no_exception(pg)
     alerts = pg.locator('[data-testid="stAlert"]').all_inner_texts()
     assert any("Stride" in a and "abc" in a for a in alerts)

@@ -29,6 +29,27 @@ def figure(at, title_key: str, lang: str = "en", **params) -> dict:
                          f"{[f['layout'].get('title', {}).get('text') for f in plotly_figures(at)]}")
 
 
+def open_tab(at, which: str, lang: str = "en"):
+    """Open a tab of the page (forward, backward, seed; or the overlap view's gradient/counts) and rerun.
+
+    Only the open tab is computed and drawn, so a test opens the tab whose numbers it checks.
+    """
+    key = "pooling.upsample_view" if which in ("gradient", "counts") else "pooling.section"
+    at.session_state[key] = translate(lang, f"pooling.tab_{which}")
+    at.run()
+    no_exception(at)
+    return at
+
+
+def open_sigma_step(at, lang: str = "en"):
+    """Open the backward tab and the expander with the step through the activation."""
+    open_tab(at, "backward", lang)
+    at.session_state["pooling.sigma"] = True
+    at.run()
+    no_exception(at)
+    return at
+
+
 def z(fig: dict) -> np.ndarray:
     return np.array([[np.nan if v is None else v for v in row] for row in fig["data"][0]["z"]], dtype=float)
 
@@ -40,9 +61,10 @@ def test_page_in_both_languages_shows_seed_001(lang):
     at = open_page("pooling", lang)
     no_exception(at)
     assert at.title[0].value == translate(lang, "pooling.title")
+    assert [tab.label for tab in at.tabs] == [translate(lang, f"pooling.tab_{k}") for k in ("forward", "backward", "seed")]
     text = all_text(at)
     for key in ("pooling.kernel_label", "pooling.stride_label", "pooling.padding_label", "pooling.forward_title",
-                "pooling.backward_title", "pooling.seed_title", "pooling.conventions"):
+                "pooling.conventions"):
         assert translate(lang, key) in text, key
     # forward: y11 = max(9, 1, 4, 5) = 9, the winner boxed
     assert any(r"\max(\boxed{9}, 1, 4, 5)" in s and s.rstrip("$\n ").endswith(r"&= 9 \end{aligned}")
@@ -51,30 +73,37 @@ def test_page_in_both_languages_shows_seed_001(lang):
     out = figure(at, "pooling.fig_output_max", lang)
     np.testing.assert_array_equal(z(out), pool2d_naive(SEED_X, 2)[0, 0])
     np.testing.assert_array_equal(z(out), [[9, 9], [9, 9]])
-    # backward: the route of δ = [[2, 8], [4, 6]] is exactly the matrix seed 001 prints
-    up = figure(at, "pooling.fig_upsample_max", lang)
-    np.testing.assert_array_equal(z(up), POOL_ROUTE.printed["max"][0, 0])
-    # the seed section: both modes reproduced, said in words
-    assert len(at.success) == 2
-    assert all(el.value == translate(lang, "pooling.seed_matches") for el in at.success)
-    assert translate(lang, "pooling.seed_restore_note") in text
-    assert translate(lang, "pooling.seed_is_default") in text
     # figure titles and axes are translated
     assert out["layout"]["xaxis"]["title"]["text"] == translate(lang, "figure.col")
     windows = figure(at, "pooling.fig_windows", lang)
     assert len(windows["frames"]) == 4                        # one browser-side frame per window
     assert windows["layout"]["updatemenus"][0]["buttons"][0]["label"] == translate(lang, "figure.play")
+    assert len(plotly_figures(at)) == 2                       # the default view draws only the forward pass
+    # backward: the route of δ = [[2, 8], [4, 6]] is exactly the matrix seed 001 prints
+    open_tab(at, "backward", lang)
+    assert translate(lang, "pooling.backward_title") in all_text(at)
+    up = figure(at, "pooling.fig_upsample_max", lang)
+    np.testing.assert_array_equal(z(up), POOL_ROUTE.printed["max"][0, 0])
+    # the seed section: both modes reproduced, said in words
+    open_tab(at, "seed", lang)
+    text = all_text(at)
+    assert translate(lang, "pooling.seed_title") in text
+    assert len(at.success) == 2
+    assert all(el.value == translate(lang, "pooling.seed_matches") for el in at.success)
+    assert translate(lang, "pooling.seed_restore_note") in text
+    assert translate(lang, "pooling.seed_is_default") in text
 
 
 def test_average_mode_reproduces_seed_001_printed_matrix():
     at = open_page("pooling", "en")
     at.radio(key="pooling.mode").set_value("avg").run()
     no_exception(at)
-    up = figure(at, "pooling.fig_upsample_avg")
-    np.testing.assert_array_equal(z(up), POOL_ROUTE.printed["avg"][0, 0])
     out = figure(at, "pooling.fig_output_avg")
     np.testing.assert_allclose(z(out), [[4.75, 5], [5, 5]])       # (9+1+4+5)/4, (2+3+6+9)/4, ...
     assert any(r"\frac{a_{11} + a_{12} + a_{21} + a_{22}}{2 \times 2}" in s and "4.75" in s for s in latex(at))
+    open_tab(at, "backward")
+    up = figure(at, "pooling.fig_upsample_avg")
+    np.testing.assert_array_equal(z(up), POOL_ROUTE.printed["avg"][0, 0])
     assert any(r"\frac{\delta_{11}}{2 \times 2}" in s and "0.5" in s for s in latex(at))
 
 
@@ -87,10 +116,12 @@ def test_overlapping_windows_accumulate_and_seed_003_overwrite_is_named():
     # the pooled output is now 3x3, so δ was replaced by an example 1..9 of that size (said on the page)
     assert at.text_area(key="pooling.delta").value.splitlines() == ["1, 2, 3", "4, 5, 6", "7, 8, 9"]
     assert translate("en", "pooling.delta_reset", rows=3, cols=3) in all_text(at)
+    open_tab(at, "backward")
     delta = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)
     expected = pool2d_backward_naive(delta, SEED_X, 2, 1)[0, 0]
     np.testing.assert_array_equal(z(figure(at, "pooling.fig_upsample_max")), expected)
     assert expected[1, 3] == 9                                # a24 wins y13 (δ=3) and y23 (δ=6)
+    open_tab(at, "counts")
     counts = z(figure(at, "pooling.fig_counts"))
     np.testing.assert_array_equal(counts, [[1, 2, 2, 1], [2, 4, 4, 2], [2, 4, 4, 2], [1, 2, 2, 1]])
     assert any(translate("en", "pooling.overlap_note", stride=1, kernel=2) == el.value for el in at.info)
@@ -146,6 +177,7 @@ def test_ties_route_to_the_first_maximum():
     no_exception(at)
     assert translate("en", "pooling.tie_note", count=4, value="1", cell="a₁₁") in all_text(at)
     expected = pool2d_backward_naive(np.array([[[[5.0]]]]), np.ones((1, 1, 2, 2)), 2)[0, 0]
+    open_tab(at, "backward")
     np.testing.assert_array_equal(z(figure(at, "pooling.fig_upsample_max")), expected)
     np.testing.assert_array_equal(expected, [[5, 0], [0, 0]])
 
@@ -156,6 +188,7 @@ def test_sigmoid_step_multiplies_by_the_derivative(lang):
     at.selectbox(key="pooling.activation").set_value("sigmoid").run()
     no_exception(at)
     assert at.text_area(key="pooling.input").label == translate(lang, "pooling.input_label")
+    open_sigma_step(at, lang)
     z_in = SEED_X[0, 0]
     sig = 1.0 / (1.0 + np.exp(-z_in))                       # independent of the core's stable sigmoid
     np.testing.assert_allclose(z(figure(at, "pooling.fig_sigma_prime", lang,
@@ -185,6 +218,10 @@ def test_bad_input_matrix_shows_an_error_and_the_rest_works(text):
     assert len(at.error) >= 1
     assert translate("en", "pooling.forward_needs_input") in [el.value for el in at.info]
     assert plotly_figures(at) == []                 # nothing drawn from a bad matrix
+    open_tab(at, "backward")
+    assert plotly_figures(at) == []
+    assert translate("en", "pooling.backward_needs_forward") in [el.value for el in at.info]
+    open_tab(at, "seed")
     assert len(at.success) == 2                     # the seed section still works
     assert "<b>" not in "".join(el.value for el in at.markdown)
 
@@ -195,9 +232,12 @@ def test_bad_delta_keeps_the_forward_pass(text):
     at.text_area(key="pooling.delta").input(text).run()
     no_exception(at)
     assert len(at.error) == 1
+    titles = [f["layout"]["title"]["text"] for f in plotly_figures(at)]
+    assert translate("en", "pooling.fig_output_max") in titles     # the forward pass is kept
+    open_tab(at, "backward")
+    assert len(at.error) == 1
     assert translate("en", "pooling.backward_needs_delta") in [el.value for el in at.info]
     titles = [f["layout"]["title"]["text"] for f in plotly_figures(at)]
-    assert translate("en", "pooling.fig_output_max") in titles
     assert translate("en", "pooling.fig_upsample_max") not in titles
 
 
@@ -209,6 +249,8 @@ def test_impossible_parameters_explain_themselves(lang):
     assert [el.value for el in at.error] == [translate(lang, "errors.pool_padding_too_large",
                                                        axis=translate(lang, "words.height"),
                                                        padding=2, kernel=2, limit=1)]
+    open_tab(at, "seed", lang)
+    assert len(at.error) == 1
     assert len(at.success) == 2
     at.slider(key="pooling.padding").set_value(0).run()
     at.slider(key="pooling.kernel").set_value(6).run()        # kernel 6 > input 4
@@ -216,6 +258,8 @@ def test_impossible_parameters_explain_themselves(lang):
     assert [el.value for el in at.error] == [translate(lang, "errors.kernel_too_large",
                                                        axis=translate(lang, "words.height"),
                                                        kernel=6, padded=4)]
+    open_tab(at, "backward", lang)
+    assert len(at.error) == 1
     assert translate(lang, "pooling.backward_needs_forward") in [el.value for el in at.info]
 
 
@@ -235,6 +279,7 @@ def test_bad_link_values_warn_and_use_defaults(query, name):
     assert at.slider(key="pooling.stride").value == 2
     assert at.slider(key="pooling.kernel").value == 2
     assert at.radio(key="pooling.mode").value == "max"
+    open_tab(at, "backward")
     np.testing.assert_array_equal(z(figure(at, "pooling.fig_upsample_max")), POOL_ROUTE.printed["max"][0, 0])
 
 
@@ -249,5 +294,6 @@ def test_link_sets_every_parameter():
     x = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)
     dy = np.array([[[[1.0, 0, 0], [0, 0, 0], [0, 0, 1]]]])
     np.testing.assert_allclose(z(figure(at, "pooling.fig_output_avg", "zh")), pool2d_naive(x, 3, 1, 1, "avg")[0, 0])
+    open_tab(at, "backward", "zh")
     np.testing.assert_allclose(z(figure(at, "pooling.fig_upsample_avg", "zh")),
                                pool2d_backward_naive(dy, x, 3, 1, 1, "avg")[0, 0])
