@@ -176,15 +176,28 @@ sync_to_url(PAGE, SPECS)
 act_tex = ACT_LATEX[act]
 ce = loss == "cross_entropy"
 
-# ---- 1. forward
-st.subheader(t("dense.forward_title"))
-fwd = None
-if zprev is None or W is None or b is None:
-    st.info(t("dense.needs_inputs"))
-else:
-    fwd, err = _try(_forward, zprev, act, W, b)
-    if err is not None:
-        st.error(explain_error(err))
+# ---- core results for every tab (cached; drawing happens only in the open tab)
+fwd = fwd_err = out = out_err = None
+if zprev is not None and W is not None and b is not None:
+    fwd, fwd_err = _try(_forward, zprev, act, W, b)
+if fwd is not None and y is not None:
+    out, out_err = _try(_cross_entropy if ce else _mse, fwd[1].z, y)
+delta = None if out is None else (out.a_minus_y if ce else out.delta)
+
+
+def _lazy_expander(label: str, name: str):
+    """A collapsed expander whose content is computed and sent only while it is open."""
+    exp = st.expander(label, key=f"{PAGE}.{name}", on_change="rerun")
+    return exp if exp.open else None
+
+
+def _forward_tab() -> None:
+    # ---- 1. forward
+    st.subheader(t("dense.forward_title"))
+    if zprev is None or W is None or b is None:
+        st.info(t("dense.needs_inputs"))
+    elif fwd_err is not None:
+        st.error(explain_error(fwd_err))
     else:
         x, tr = fwd
         left, right = st.columns([3, 2])
@@ -192,29 +205,29 @@ else:
             st.latex(equation_lines(f"x = f(z^{{(l-1)}}) = {act_tex}(z^{{(l-1)}})",
                                     f"{act_tex}\\left({_col(zprev)}\\right)", _col(x)))
             st.latex(equation_lines("z = W x + b", f"{latex_matrix(tr.W)}{_col(x)} + {_col(tr.b)}", _col(tr.z)))
-            with st.expander(t("dense.forward_rows"), expanded=True):
-                for i in range(tr.W.shape[0]):
-                    sym, num = sum_of_products([subscript("w", i, j) for j in range(tr.W.shape[1])], tr.W[i],
-                                               [subscript("x", j) for j in range(tr.W.shape[1])], tr.a_prev)
-                    st.latex(equation_lines(f"{subscript('z', i)} = {sym} + {subscript('b', i)}",
-                                            f"{num} + {fmt_latex(tr.b[i])}", tr.z[i]))
+            exp = _lazy_expander(t("dense.forward_rows"), "forward_rows")
+            if exp is not None:
+                with exp:
+                    for i in range(tr.W.shape[0]):
+                        sym, num = sum_of_products([subscript("w", i, j) for j in range(tr.W.shape[1])], tr.W[i],
+                                                   [subscript("x", j) for j in range(tr.W.shape[1])], tr.a_prev)
+                        st.latex(equation_lines(f"{subscript('z', i)} = {sym} + {subscript('b', i)}",
+                                                f"{num} + {fmt_latex(tr.b[i])}", tr.z[i]))
         with right:
             _plot(_heatmap(tr.products, t("dense.products_title"), "w·x", lang,
                            row_title=t("dense.axis_output"), col_title=t("dense.axis_input")), "products")
             st.caption(t("dense.products_caption"))
 
-# ---- 2. output and loss
-st.subheader(t("dense.loss_title_ce") if ce else t("dense.loss_title_mse"))
-out = None
-if fwd is None or y is None:
-    st.info(t("dense.needs_forward"))
-else:
-    out, err = _try(_cross_entropy if ce else _mse, fwd[1].z, y)
-    if err is not None:
-        st.error(explain_error(err))
+    # ---- 2. output and loss
+    st.subheader(t("dense.loss_title_ce") if ce else t("dense.loss_title_mse"))
+    if fwd is None or y is None:
+        st.info(t("dense.needs_forward"))
+    elif out_err is not None:
+        st.error(explain_error(out_err))
         if ce:
             st.caption(t("dense.y_distribution_hint"))
-if out is not None:
+    if out is None:
+        return
     z = fwd[1].z
     left, right = st.columns([3, 2])
     with left:
@@ -237,69 +250,78 @@ if out is not None:
                        col_title=t("dense.axis_class"), signed=True), "output")
         st.caption(t("dense.output_caption_ce") if ce else t("dense.output_caption_mse"))
 
-# ---- 3. dL/dz step by step
-st.subheader(t("dense.dz_title"))
-delta = None
-if out is None:
-    st.info(t("dense.needs_loss"))
-elif ce:
-    delta = out.a_minus_y
-    st.markdown(t("dense.step1"))
-    fracs = r" \\ ".join(rf"-{fmt_latex(yk, factor=False)} / {fmt_latex(ak, factor=False)}"
-                         for yk, ak in zip(out.y, out.a))
-    st.latex(equation_lines(r"\frac{\partial L}{\partial a} = -\frac{y}{a}",
-                            rf"\begin{{bmatrix}} {fracs} \end{{bmatrix}}", _col(out.dL_da)))
-    st.markdown(t("dense.step2"))
-    left, right = st.columns([3, 2])
-    with left:
-        st.latex(equation_lines(r"J = \frac{\partial a}{\partial z} = \operatorname{diag}(a) - a\,a^{\top}",
-                                None, latex_matrix(out.jacobian)))
-        if out.a.size >= 2:
-            a1, a2 = fmt_latex(out.a[0], factor=False), fmt_latex(out.a[1], factor=False)
-            st.latex(equation_lines(r"J_{11} = a_1(1 - a_1)", rf"{a1}\times(1 - {a1})", out.jacobian[0, 0]))
-            st.latex(equation_lines(r"J_{12} = -a_1 a_2", rf"-{a1}\times{a2}", out.jacobian[0, 1]))
-    with right:
-        _plot(_heatmap(out.jacobian, t("dense.jacobian_title"), "J", lang,
-                       row_title=t("dense.axis_a"), col_title=t("dense.axis_z"), height=BIG_FIGURE), "jacobian")
-        st.caption(t("dense.jacobian_caption"))
-    st.markdown(t("dense.step3"))
-    st.latex(equation_lines(r"\frac{\partial L}{\partial z} = J^{\top}\frac{\partial L}{\partial a}",
-                            f"{latex_matrix(out.jacobian.T)}{_col(out.dL_da)}", _col(out.chain_product)))
-    with st.expander(t("dense.step3_rows")):
-        k = out.a.size
-        for j in range(k):
-            sym, num = sum_of_products([rf"\frac{{\partial L}}{{\partial a_{{{i + 1}}}}}" for i in range(k)],
-                                       out.dL_da, [subscript("J", i, j) for i in range(k)], out.jacobian[:, j])
-            st.latex(equation_lines(rf"\frac{{\partial L}}{{\partial z_{{{j + 1}}}}} = {sym}", num,
-                                    out.chain_product[j]))
-    st.markdown(t("dense.step4"))
-    st.latex(equation_lines(r"\frac{\partial L}{\partial z} = a - y", f"{_col(out.a)} - {_col(out.y)}",
-                            _col(out.a_minus_y)))
-    st.success(t("dense.equal", diff=fmt(out.max_abs_difference)))
-else:
-    delta = out.delta
-    st.markdown(t("dense.mse_step1"))
-    st.latex(equation_lines(r"\frac{\partial L}{\partial a} = a - y", f"{_col(out.a)} - {_col(y)}",
-                            _col(out.dL_da)))
-    st.markdown(t("dense.mse_step2"))
-    st.latex(equation_lines(r"\sigma'(z) = \sigma(z)\,(1 - \sigma(z))", None, _col(out.f_prime)))
-    st.markdown(t("dense.mse_step3"))
-    for k in range(out.a.size):
-        st.latex(equation_lines(rf"\delta_{{{k + 1}}} = (a_{{{k + 1}}} - y_{{{k + 1}}})\,\sigma'(z_{{{k + 1}}})",
-                                rf"{fmt_latex(out.dL_da[k])}\times{fmt_latex(out.f_prime[k])}", out.delta[k]))
-    st.info(t("dense.mse_not_a_minus_y"))
 
-# ---- 4. back through the layer
-st.subheader(t("dense.back_title"))
-back = None
-if delta is None:
-    st.info(t("dense.needs_loss"))
-else:
+def _dz_tab() -> None:
+    # ---- 3. dL/dz step by step
+    st.subheader(t("dense.dz_title"))
+    if out is None:
+        st.info(t("dense.needs_loss"))
+    elif ce:
+        st.markdown(t("dense.step1"))
+        fracs = r" \\ ".join(rf"-{fmt_latex(yk, factor=False)} / {fmt_latex(ak, factor=False)}"
+                             for yk, ak in zip(out.y, out.a))
+        st.latex(equation_lines(r"\frac{\partial L}{\partial a} = -\frac{y}{a}",
+                                rf"\begin{{bmatrix}} {fracs} \end{{bmatrix}}", _col(out.dL_da)))
+        st.markdown(t("dense.step2"))
+        left, right = st.columns([3, 2])
+        with left:
+            st.latex(equation_lines(r"J = \frac{\partial a}{\partial z} = \operatorname{diag}(a) - a\,a^{\top}",
+                                    None, latex_matrix(out.jacobian)))
+            if out.a.size >= 2:
+                a1, a2 = fmt_latex(out.a[0], factor=False), fmt_latex(out.a[1], factor=False)
+                st.latex(equation_lines(r"J_{11} = a_1(1 - a_1)", rf"{a1}\times(1 - {a1})", out.jacobian[0, 0]))
+                st.latex(equation_lines(r"J_{12} = -a_1 a_2", rf"-{a1}\times{a2}", out.jacobian[0, 1]))
+        with right:
+            _plot(_heatmap(out.jacobian, t("dense.jacobian_title"), "J", lang,
+                           row_title=t("dense.axis_a"), col_title=t("dense.axis_z"), height=BIG_FIGURE), "jacobian")
+            st.caption(t("dense.jacobian_caption"))
+        st.markdown(t("dense.step3"))
+        st.latex(equation_lines(r"\frac{\partial L}{\partial z} = J^{\top}\frac{\partial L}{\partial a}",
+                                f"{latex_matrix(out.jacobian.T)}{_col(out.dL_da)}", _col(out.chain_product)))
+        exp = _lazy_expander(t("dense.step3_rows"), "step3_rows")
+        if exp is not None:
+            with exp:
+                k = out.a.size
+                for j in range(k):
+                    sym, num = sum_of_products([rf"\frac{{\partial L}}{{\partial a_{{{i + 1}}}}}" for i in range(k)],
+                                               out.dL_da, [subscript("J", i, j) for i in range(k)], out.jacobian[:, j])
+                    st.latex(equation_lines(rf"\frac{{\partial L}}{{\partial z_{{{j + 1}}}}} = {sym}", num,
+                                            out.chain_product[j]))
+        st.markdown(t("dense.step4"))
+        st.latex(equation_lines(r"\frac{\partial L}{\partial z} = a - y", f"{_col(out.a)} - {_col(out.y)}",
+                                _col(out.a_minus_y)))
+        st.success(t("dense.equal", diff=fmt(out.max_abs_difference)))
+    else:
+        st.markdown(t("dense.mse_step1"))
+        st.latex(equation_lines(r"\frac{\partial L}{\partial a} = a - y", f"{_col(out.a)} - {_col(y)}",
+                                _col(out.dL_da)))
+        st.markdown(t("dense.mse_step2"))
+        st.latex(equation_lines(r"\sigma'(z) = \sigma(z)\,(1 - \sigma(z))", None, _col(out.f_prime)))
+        st.markdown(t("dense.mse_step3"))
+        for k in range(out.a.size):
+            st.latex(equation_lines(rf"\delta_{{{k + 1}}} = (a_{{{k + 1}}} - y_{{{k + 1}}})\,\sigma'(z_{{{k + 1}}})",
+                                    rf"{fmt_latex(out.dL_da[k])}\times{fmt_latex(out.f_prime[k])}", out.delta[k]))
+        st.info(t("dense.mse_not_a_minus_y"))
+
+
+def _backward_result():
+    """The core's backward trace, or None after showing why there is none."""
+    if delta is None:
+        st.info(t("dense.needs_loss"))
+        return None
     x, tr = fwd
     back, err = _try(_backward, delta, x, tr.W, zprev, act)
     if err is not None:
         st.error(explain_error(err))
-if back is not None:
+    return back
+
+
+def _back_tab() -> None:
+    # ---- 4. back through the layer
+    st.subheader(t("dense.back_title"))
+    back = _backward_result()
+    if back is None:
+        return
     st.markdown(t("dense.db_text"))
     st.latex(equation_lines(r"\frac{\partial L}{\partial b} = \delta", None, _col(back.db)))
     st.markdown(t("dense.dW_text"))
@@ -316,21 +338,26 @@ if back is not None:
     st.markdown(t("dense.dx_text"))
     st.latex(equation_lines(r"\frac{\partial L}{\partial x} = W^{\top}\delta",
                             f"{latex_matrix(back.W.T)}{_col(back.delta)}", _col(back.da_prev)))
-    with st.expander(t("dense.dx_rows")):
-        m = back.W.shape[0]
-        for j in range(back.W.shape[1]):
-            sym, num = sum_of_products([subscript("w", i, j) for i in range(m)], back.W[:, j],
-                                       [subscript(r"\delta", i) for i in range(m)], back.delta)
-            st.latex(equation_lines(rf"\frac{{\partial L}}{{\partial x_{{{j + 1}}}}} = {sym}", num, back.da_prev[j]))
+    exp = _lazy_expander(t("dense.dx_rows"), "dx_rows")
+    if exp is not None:
+        with exp:
+            m = back.W.shape[0]
+            for j in range(back.W.shape[1]):
+                sym, num = sum_of_products([subscript("w", i, j) for i in range(m)], back.W[:, j],
+                                           [subscript(r"\delta", i) for i in range(m)], back.delta)
+                st.latex(equation_lines(rf"\frac{{\partial L}}{{\partial x_{{{j + 1}}}}} = {sym}", num,
+                                        back.da_prev[j]))
     st.markdown(t("dense.dprev_text", f=t(f"dense.act_{act}")))
     st.latex(equation_lines(rf"\delta^{{(l-1)}} = f'(z^{{(l-1)}}) \odot W^{{\top}}\delta",
                             rf"{_col(back.f_prime)} \odot {_col(back.da_prev)}", _col(back.delta_prev)))
 
-# ---- 5. finite differences
-st.subheader(t("dense.check_title"))
-if back is None:
-    st.info(t("dense.needs_loss"))
-else:
+
+def _check_tab() -> None:
+    # ---- 5. finite differences
+    st.subheader(t("dense.check_title"))
+    back = _backward_result()
+    if back is None:
+        return
     st.markdown(t("dense.check_intro"))
     checks = _gradcheck(zprev, act, back.W, fwd[1].b, y, loss, back.dW, back.db, back.da_prev, back.delta_prev)
     names = {"W": "∂L/∂W", "b": "∂L/∂b", "x": "∂L/∂x", "zprev": "δ⁽ˡ⁻¹⁾ = ∂L/∂z⁽ˡ⁻¹⁾"}
@@ -346,16 +373,29 @@ else:
         summary[col_err].append(fmt(check.max_rel_error, 2))
         summary[col_ok].append(t("dense.passed") if check.passed else t("dense.failed"))
     st.dataframe(pa.table(summary), hide_index=True)
-    with st.expander(t("dense.check_values")):
-        st.dataframe(pa.table(values), hide_index=True)
+    exp = _lazy_expander(t("dense.check_values"), "check_values")
+    if exp is not None:
+        with exp:
+            st.dataframe(pa.table(values), hide_index=True)
     st.caption(t("dense.check_caption"))
 
-# ---- 6. what the source texts write
-st.subheader(t("dense.seeds_title"))
-st.markdown(t("dense.seed001"))
-st.markdown(t("dense.seed004"))
-if out is not None and ce:
-    st.markdown(t("dense.seed000_checked", diff=fmt(out.max_abs_difference)))
-else:
-    st.markdown(t("dense.seed000"))
-st.markdown(t("dense.seed000_convention"))
+
+def _seeds_tab() -> None:
+    # ---- 6. what the source texts write
+    st.subheader(t("dense.seeds_title"))
+    st.markdown(t("dense.seed001"))
+    st.markdown(t("dense.seed004"))
+    if out is not None and ce:
+        st.markdown(t("dense.seed000_checked", diff=fmt(out.max_abs_difference)))
+    else:
+        st.markdown(t("dense.seed000"))
+    st.markdown(t("dense.seed000_convention"))
+
+
+# One topic per tab: only the open tab is computed and sent, so an edit re-renders at most 2 figures.
+TABS = {"forward": _forward_tab, "dz": _dz_tab, "back": _back_tab, "check": _check_tab, "seeds": _seeds_tab}
+tabs = st.tabs([t(f"dense.tab_{name}") for name in TABS], key="dense.section", on_change="rerun")
+for tab, render in zip(tabs, TABS.values()):
+    if tab.open is not False:
+        with tab:
+            render()

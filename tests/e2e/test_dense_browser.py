@@ -27,8 +27,17 @@ def test_dense_page_loads(server_url, new_page, lang):
     assert new_page.locator('[data-testid="stException"]').count() == 0, new_page.inner_text("body")[:2000]
     assert translate(lang, "dense.title") in new_page.locator("h1").first.inner_text()
     new_page.wait_for_selector(".js-plotly-plot")
-    assert new_page.locator(".js-plotly-plot").count() == 4
+    # the default view: forward pass and loss with their two figures; the other topics are lazy tabs
+    assert new_page.locator(".js-plotly-plot").count() == 2
     screenshot(new_page, f"dense-{lang}-default")
+    new_page.get_by_role("tab", name=translate(lang, "dense.tab_dz")).click()
+    new_page.wait_for_timeout(800)
+    wait_for_app(new_page)
+    title = translate(lang, "dense.jacobian_title")
+    new_page.wait_for_function(FIGURE_Z, arg=title)
+    assert new_page.locator(".js-plotly-plot").count() == 1
+    assert translate(lang, "dense.dz_title") in new_page.inner_text("body")
+    screenshot(new_page, f"dense-{lang}-dz-tab")
 
 
 def test_editing_w_changes_the_products_figure(server_url, new_page):
