@@ -16,7 +16,7 @@ from cnn_core.conv import (conv2d, conv2d_backward_trace, input_gradient_full_co
                            sgd_step)
 from cnn_core.gradcheck import check_gradient, relative_error
 from cnn_core.worked_examples import CONV_4X4, CONV_5X5X3
-from ui.heatmap import matrix_heatmap, window_animation
+from ui.heatmap import channels_heatmap, matrix_heatmap, window_animation
 from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import equation_lines, fmt, fmt_latex, latex_matrix, subscript, subscript_unicode, sum_of_products
 from ui.matrix_input import format_matrix, matrix_editor
@@ -93,7 +93,7 @@ def _scatter_after(dy: np.ndarray, k: int, x_shape: tuple, w: np.ndarray, stride
     return input_gradient_scatter(sent_so_far[None], x_shape, w, stride, padding)[0]
 
 
-_RENDERERS = {"heat": matrix_heatmap, "animation": window_animation}
+_RENDERERS = {"heat": matrix_heatmap, "channels": channels_heatmap, "animation": window_animation}
 
 
 # Figures are built once per distinct input and shared (Plotly's validation costs ~40 ms a figure);
@@ -228,34 +228,36 @@ if dy is not None and out_hw is not None and tuple(dy.shape[1:]) != tuple(out_hw
               on_click=_fit_delta, args=(tuple(out_hw),))
     dy = None
 
-# --- the numbers of the layer (each drawn if it parsed) ---------------------------------------
-st.subheader(t("conv_backward.layer_title"))
-st.caption(t("conv_backward.layer_caption"))
-cols = st.columns(3)
-with cols[0]:
-    if dy is not None:
-        _chart(_heat(dy[f], title=t("conv_backward.fig_delta", n=f + 1) if multi
-                              else t("conv_backward.fig_delta1"), symbol="δ", lang=lang), "delta")
-    else:
-        st.info(t("conv_backward.needs_delta"))
-with cols[1]:
-    if x is not None:
-        _chart(_heat(x[c], title=t("conv_backward.fig_x", n=c + 1) if multi
-                              else t("conv_backward.fig_x1"), symbol=X_SYM, lang=lang), "x")
-    else:
-        st.info(t("conv_backward.needs_x"))
-with cols[2]:
-    if w is not None:
-        _chart(_heat(w[f, c], title=t("conv_backward.fig_w", f=f + 1, n=c + 1) if multi
-                              else t("conv_backward.fig_w1"), symbol=W_SYM, lang=lang), "w")
-    else:
-        st.info(t("conv_backward.needs_w"))
-
+# --- the numbers of the layer (each drawn if it parsed), lazily: the editors show them as text ------
 if x is not None and w is not None and out_hw is not None:
-    y = _forward(x, w, b if multi else np.zeros(1), stride, padding)
     st.caption(t("conv_backward.forward_caption", oh=out_hw[0], ow=out_hw[1], stride=stride, padding=padding))
-    with st.expander(t("conv_backward.forward_title")):
-        st.latex(rf"y{'^{(' + str(f + 1) + ')}' if multi else ''} = {latex_matrix(y[f])}")
+layer = st.expander(t("conv_backward.layer_title"), key=f"{PAGE}.layer", on_change="rerun")
+with layer:
+    if layer.open:
+        st.caption(t("conv_backward.layer_caption"))
+        cols = st.columns(3)
+        with cols[0]:
+            if dy is not None:
+                _chart(_heat(dy[f], title=t("conv_backward.fig_delta", n=f + 1) if multi
+                             else t("conv_backward.fig_delta1"), symbol="δ", lang=lang), "delta")
+            else:
+                st.info(t("conv_backward.needs_delta"))
+        with cols[1]:
+            if x is not None:
+                _chart(_heat(x[c], title=t("conv_backward.fig_x", n=c + 1) if multi
+                             else t("conv_backward.fig_x1"), symbol=X_SYM, lang=lang), "x")
+            else:
+                st.info(t("conv_backward.needs_x"))
+        with cols[2]:
+            if w is not None:
+                _chart(_heat(w[f, c], title=t("conv_backward.fig_w", f=f + 1, n=c + 1) if multi
+                             else t("conv_backward.fig_w1"), symbol=W_SYM, lang=lang), "w")
+            else:
+                st.info(t("conv_backward.needs_w"))
+        if x is not None and w is not None and out_hw is not None:
+            y = _forward(x, w, b if multi else np.zeros(1), stride, padding)
+            st.markdown(f"**{t('conv_backward.forward_title')}**")
+            st.latex(rf"y{'^{(' + str(f + 1) + ')}' if multi else ''} = {latex_matrix(y[f])}")
 
 trace = None
 if x is not None and w is not None and dy is not None and out_hw is not None:
@@ -273,118 +275,149 @@ H, W = trace.dx.shape[1:]
 OH, OW = trace.dy.shape[1:]
 pad = trace.padding
 
+
+def _choose_cell() -> tuple[int, int]:
+    """The input-cell selector (the same widget key in every section that explains one input cell)."""
+    options = [f"{rr},{qq}" for rr in range(1, H + 1) for qq in range(1, W + 1)]
+    _clamp_choice(f"{PAGE}.cell", options)
+    chosen = st.selectbox(t("conv_backward.cell"), options, key=f"{PAGE}.cell",
+                          format_func=lambda v: subscript_unicode(X_SYM, *((c,) if multi else ()), *_cell(v)))
+    sync_to_url(PAGE, SPECS)
+    return _cell(chosen)
+
+
+def _lhs(r: int, s: int) -> str:
+    return rf"\frac{{\partial E}}{{\partial {_sym_x(multi, c, r, s)}}}"
+
+
 # --------------------------------------------------------------------------- ∂E/∂x three ways
-st.subheader(t("conv_backward.dx_title"))
-st.markdown(t("conv_backward.dx_intro"))
-cell_options = [f"{r},{q}" for r in range(1, H + 1) for q in range(1, W + 1)]
-_clamp_choice(f"{PAGE}.cell", cell_options)
-r, s = _cell(st.selectbox(t("conv_backward.cell"), cell_options, key=f"{PAGE}.cell",
-                          format_func=lambda v: subscript_unicode(X_SYM, *((c,) if multi else ()), *_cell(v))))
-lhs = rf"\frac{{\partial E}}{{\partial {_sym_x(multi, c, r, s)}}}"
-dx_value = float(trace.dx[c, r, s])
+# Fragments: moving a selector that only changes which cell/step is explained reruns just its part.
+@st.fragment
+def _way1(trace) -> None:
+    """(1) the chain rule, per input cell: the δ cells whose window covered it, times the weights."""
+    st.markdown(f"**{t('conv_backward.way1')}**")
+    r, s = _choose_cell()
+    terms = trace.dx_terms(c, r, s)
+    sym, num = sum_of_products([_sym_d(multi, tm.f, tm.oi, tm.oj) for tm in terms], [tm.delta for tm in terms],
+                               [r"\cdot " + _sym_w(multi, tm.f, c, tm.kh, tm.kw) for tm in terms],
+                               [tm.weight for tm in terms])
+    st.latex(equation_lines(f"{_lhs(r, s)} = {sym}", num if terms else None, float(trace.dx[c, r, s])))
+    st.caption(t("conv_backward.way1_caption", n=len(terms)) if terms else t("conv_backward.way1_none"))
+    covered = sorted({(tm.oi, tm.oj) for tm in terms})
+    name = subscript_unicode(X_SYM, *((c,) if multi else ()), r, s)
+    if F > 1:
+        fig = _figure("channels", trace.dy, titles=[t("conv_backward.filter_n", n=ff + 1) for ff in range(F)],
+                      title=t("conv_backward.fig_way1", cell=name), symbol="δ", cells=covered,
+                      col_title="", lang=lang)   # the panel titles sit where the column title would
+    else:
+        fig = _heat(trace.dy[0], title=t("conv_backward.fig_way1", cell=name), symbol="δ", cells=covered, lang=lang)
+    _chart(fig, "way1")
+    if not multi and W >= 3:
+        t13 = trace.dx_terms(0, 0, 2)
+        right = " + ".join(f"δ{subscript_unicode('', tm.oi, tm.oj)}·h{subscript_unicode('', tm.kh, tm.kw)}"
+                           for tm in t13) or "0"
+        st.warning(t("conv_backward.seed_eq8", right=right))
 
-# (1) the chain rule, per input cell
-st.markdown(f"**{t('conv_backward.way1')}**")
-terms = trace.dx_terms(c, r, s)
-sym, num = sum_of_products([_sym_d(multi, tm.f, tm.oi, tm.oj) for tm in terms], [tm.delta for tm in terms],
-                           [r"\cdot " + _sym_w(multi, tm.f, c, tm.kh, tm.kw) for tm in terms],
-                           [tm.weight for tm in terms])
-st.latex(equation_lines(f"{lhs} = {sym}", num if terms else None, dx_value))
-st.caption(t("conv_backward.way1_caption", n=len(terms)) if terms else t("conv_backward.way1_none"))
-if not multi and W >= 3:
-    t13 = trace.dx_terms(0, 0, 2)
-    right = " + ".join(f"δ{subscript_unicode('', tm.oi, tm.oj)}·h{subscript_unicode('', tm.kh, tm.kw)}"
-                       for tm in t13) or "0"
-    st.warning(t("conv_backward.seed_eq8", right=right))
 
-# (2) the scatter view
-st.markdown(f"**{t('conv_backward.way2')}**")
-st.caption(t("conv_backward.way2_caption"))
-total_steps = F * OH * OW
-if st.session_state.get(f"{PAGE}.step", 1) > total_steps:
-    st.session_state[f"{PAGE}.step"] = 1
-if total_steps > 1:
-    step = st.slider(t("conv_backward.step"), 1, total_steps, key=f"{PAGE}.step")
-else:
-    step = 1
-fk, rest = divmod(step - 1, OH * OW)
-oi, oj = divmod(rest, OW)
-sent = trace.contributions[fk, oi, oj, c]
-after = _scatter_after(dy, step, (1,) + x.shape, w, stride, padding)
-r0, r1 = int(trace.rows[oi, 0]) - pad.top, int(trace.rows[oi, -1]) - pad.top
-c0, c1 = int(trace.cols[oj, 0]) - pad.left, int(trace.cols[oj, -1]) - pad.left
-inside = r1 >= 0 and c1 >= 0 and r0 < H and c0 < W
-window = (max(r0, 0), max(c0, 0), min(r1, H - 1), min(c1, W - 1)) if inside else None
-st.latex(rf"{_sym_d(multi, fk, oi, oj)} \cdot {'W^{(' + str(fk + 1) + ',' + str(c + 1) + ')}' if multi else 'h'}"
-         rf" = {fmt_latex(trace.dy[fk, oi, oj])} \times {latex_matrix(trace.w[fk, c])}"
-         rf" = {latex_matrix(sent)}")
-sc = st.columns(2)
-with sc[0]:
-    _chart(_heat(trace.dy[fk], title=t("conv_backward.fig_scatter_delta", n=fk + 1) if multi
-                          else t("conv_backward.fig_delta1"), symbol="δ", cells=[(oi, oj)], lang=lang),
-           "scatter_delta")
-with sc[1]:
-    _chart(_heat(after[c], title=t("conv_backward.fig_after", k=step, total=total_steps),
-                          symbol="∂" + X_SYM, highlight=window, signed=True, lang=lang), "scatter_after")
-st.caption(t("conv_backward.scatter_where", k=step, total=total_steps,
-             symbol=subscript_unicode("δ", oi, oj) + (f" ({t('conv_backward.filter_n', n=fk + 1)})" if multi else "")))
-if not inside:
-    st.caption(t("conv_backward.scatter_on_padding"))
-if padding:
-    st.caption(t("conv_backward.scatter_padding_note"))
+@st.fragment
+def _way2(trace, dy, x, w) -> None:
+    """(2) the scatter view: δ cell by δ cell, each sends δ·W back onto its window."""
+    st.markdown(f"**{t('conv_backward.way2')}**")
+    st.caption(t("conv_backward.way2_caption"))
+    total_steps = F * OH * OW
+    if st.session_state.get(f"{PAGE}.step", 1) > total_steps:
+        st.session_state[f"{PAGE}.step"] = 1
+    step = st.slider(t("conv_backward.step"), 1, total_steps, key=f"{PAGE}.step") if total_steps > 1 else 1
+    sync_to_url(PAGE, SPECS)
+    fk, rest = divmod(step - 1, OH * OW)
+    oi, oj = divmod(rest, OW)
+    sent = trace.contributions[fk, oi, oj, c]
+    after = _scatter_after(dy, step, (1,) + x.shape, w, stride, padding)
+    r0, r1 = int(trace.rows[oi, 0]) - pad.top, int(trace.rows[oi, -1]) - pad.top
+    c0, c1 = int(trace.cols[oj, 0]) - pad.left, int(trace.cols[oj, -1]) - pad.left
+    inside = r1 >= 0 and c1 >= 0 and r0 < H and c0 < W
+    window = (max(r0, 0), max(c0, 0), min(r1, H - 1), min(c1, W - 1)) if inside else None
+    st.latex(rf"{_sym_d(multi, fk, oi, oj)} \cdot {'W^{(' + str(fk + 1) + ',' + str(c + 1) + ')}' if multi else 'h'}"
+             rf" = {fmt_latex(trace.dy[fk, oi, oj])} \times {latex_matrix(trace.w[fk, c])}"
+             rf" = {latex_matrix(sent)}")
+    sc = st.columns(2)
+    with sc[0]:
+        _chart(_heat(trace.dy[fk], title=t("conv_backward.fig_scatter_delta", n=fk + 1) if multi
+                     else t("conv_backward.fig_delta1"), symbol="δ", cells=[(oi, oj)], lang=lang), "scatter_delta")
+    with sc[1]:
+        _chart(_heat(after[c], title=t("conv_backward.fig_after", k=step, total=total_steps),
+                     symbol="∂" + X_SYM, highlight=window, signed=True, lang=lang), "scatter_after")
+    st.caption(t("conv_backward.scatter_where", k=step, total=total_steps,
+                 symbol=subscript_unicode("δ", oi, oj) + (f" ({t('conv_backward.filter_n', n=fk + 1)})" if multi else "")))
+    if not inside:
+        st.caption(t("conv_backward.scatter_on_padding"))
+    if padding:
+        st.caption(t("conv_backward.scatter_padding_note"))
 
-# (3) the full convolution with rot180(W)
-st.markdown(f"**{t('conv_backward.way3')}**")
-st.caption(t("conv_backward.way3_caption", stride=stride, kh=KH, kw=KW, ph=KH - 1, pw=KW - 1))
-R, S = r + pad.top, s + pad.left
-Hp, Wp = trace.dx_padded.shape[1:]
-windows = [(rr, qq, rr + KH - 1, qq + KW - 1) for rr in range(Hp) for qq in range(Wp)]
-labels = [subscript_unicode(X_SYM, rr - pad.top, qq - pad.left)
-          if 0 <= rr - pad.top < H and 0 <= qq - pad.left < W else t("conv_backward.pad_label")
-          for rr in range(Hp) for qq in range(Wp)]
-rot_name = rf"\hat{{w}}^{{({f + 1},{c + 1})}}" if multi else r"\hat{h}"
-st.latex(rf"{rot_name} = \mathrm{{rot180}}({'W^{(' + str(f + 1) + ',' + str(c + 1) + ')}' if multi else 'h'})"
-         rf" = {latex_matrix(trace.w_rot180[f, c])}")
-fc = st.columns(2)
-with fc[0]:
-    _chart(_animation(trace.dy_padded[f], windows,
-                            title=t("conv_backward.fig_padded", n=f + 1) if multi
-                            else t("conv_backward.fig_padded1"),
-                            symbol="δ̃", frame_labels=labels, active=R * Wp + S, lang=lang),
-           "full_padded")
-with fc[1]:
-    _chart(_heat(trace.dx_padded[c], title=t("conv_backward.fig_dx_padded"), symbol="∂" + X_SYM,
-                          highlight=(R, S, R, S), mask=trace.pad_mask, mask_label=t("conv_backward.cropped"),
-                          signed=True, row_labels=list(range(1 - pad.top, Hp + 1 - pad.top)),
-                          col_labels=list(range(1 - pad.left, Wp + 1 - pad.left)), lang=lang), "full_dx")
-st.caption(t("conv_backward.way3_figs"))
-syms_a, vals_a, syms_b, vals_b = [], [], [], []
-for ff in range(F):
-    for a in range(KH):
-        for q in range(KW):
-            syms_a.append(_sym_d(multi, ff, R + a, S + q, tilde=True))
-            vals_a.append(float(trace.dy_padded[ff, R + a, S + q]))
-            syms_b.append(r"\cdot " + _sym_w(multi, ff, c, a, q, hat=True))
-            vals_b.append(float(trace.w_rot180[ff, c, a, q]))
-sym, num = sum_of_products(syms_a, vals_a, syms_b, vals_b)
-st.latex(equation_lines(f"{lhs} = {sym}", num, float(trace.dx_padded[c, R, S])))
 
-d_scatter = relative_error(scatter_dx, full_dx)
-d_vector = relative_error(trace.dx, full_dx)
-agree = max(d_scatter, d_vector) <= REPRODUCED_TOL
-(st.success if agree else st.error)(t("conv_backward.agree" if agree else "conv_backward.disagree",
-                                      a=fmt(d_scatter, 2), b=fmt(d_vector, 2)))
-_check_line("∂E/∂x", checks["dx"])
+@st.fragment
+def _way3(trace) -> None:
+    """(3) the full convolution of the padded δ with rot180(W), at the chosen input cell."""
+    st.markdown(f"**{t('conv_backward.way3')}**")
+    st.caption(t("conv_backward.way3_caption", stride=stride, kh=KH, kw=KW, ph=KH - 1, pw=KW - 1))
+    r, s = _choose_cell()
+    R, S = r + pad.top, s + pad.left
+    Hp, Wp = trace.dx_padded.shape[1:]
+    windows = [(rr, qq, rr + KH - 1, qq + KW - 1) for rr in range(Hp) for qq in range(Wp)]
+    labels = [subscript_unicode(X_SYM, rr - pad.top, qq - pad.left)
+              if 0 <= rr - pad.top < H and 0 <= qq - pad.left < W else t("conv_backward.pad_label")
+              for rr in range(Hp) for qq in range(Wp)]
+    rot_name = rf"\hat{{w}}^{{({f + 1},{c + 1})}}" if multi else r"\hat{h}"
+    st.latex(rf"{rot_name} = \mathrm{{rot180}}({'W^{(' + str(f + 1) + ',' + str(c + 1) + ')}' if multi else 'h'})"
+             rf" = {latex_matrix(trace.w_rot180[f, c])}")
+    fc = st.columns(2)
+    with fc[0]:
+        _chart(_animation(trace.dy_padded[f], windows,
+                          title=t("conv_backward.fig_padded", n=f + 1) if multi else t("conv_backward.fig_padded1"),
+                          symbol="δ̃", frame_labels=labels, active=R * Wp + S, lang=lang), "full_padded")
+    with fc[1]:
+        _chart(_heat(trace.dx_padded[c], title=t("conv_backward.fig_dx_padded"), symbol="∂" + X_SYM,
+                     highlight=(R, S, R, S), mask=trace.pad_mask, mask_label=t("conv_backward.cropped"),
+                     signed=True, row_labels=list(range(1 - pad.top, Hp + 1 - pad.top)),
+                     col_labels=list(range(1 - pad.left, Wp + 1 - pad.left)), lang=lang), "full_dx")
+    st.caption(t("conv_backward.way3_figs"))
+    syms_a, vals_a, syms_b, vals_b = [], [], [], []
+    for ff in range(F):
+        for a in range(KH):
+            for q in range(KW):
+                syms_a.append(_sym_d(multi, ff, R + a, S + q, tilde=True))
+                vals_a.append(float(trace.dy_padded[ff, R + a, S + q]))
+                syms_b.append(r"\cdot " + _sym_w(multi, ff, c, a, q, hat=True))
+                vals_b.append(float(trace.w_rot180[ff, c, a, q]))
+    sym, num = sum_of_products(syms_a, vals_a, syms_b, vals_b)
+    st.latex(equation_lines(f"{_lhs(r, s)} = {sym}", num, float(trace.dx_padded[c, R, S])))
+
+
+def _dx_section() -> None:
+    st.subheader(t("conv_backward.dx_title"))
+    st.markdown(t("conv_backward.dx_intro"))
+    ways = st.tabs([t("conv_backward.tab_way1"), t("conv_backward.tab_way2"), t("conv_backward.tab_way3")],
+                   key=f"{PAGE}.way", on_change="rerun")
+    with ways[0]:
+        if ways[0].open is not False:
+            _way1(trace)
+    with ways[1]:
+        if ways[1].open is not False:
+            _way2(trace, dy, x, w)
+    with ways[2]:
+        if ways[2].open is not False:
+            _way3(trace)
+    d_scatter = relative_error(scatter_dx, full_dx)
+    d_vector = relative_error(trace.dx, full_dx)
+    agree = max(d_scatter, d_vector) <= REPRODUCED_TOL
+    (st.success if agree else st.error)(t("conv_backward.agree" if agree else "conv_backward.disagree",
+                                          a=fmt(d_scatter, 2), b=fmt(d_vector, 2)))
+
 
 # --------------------------------------------------------------------------- σ' step
-st.subheader(t("conv_backward.act_title"))
-st.markdown(t("conv_backward.act_intro", act=t(f"conv_backward.act_{activation}")))
-try:
-    sigma_prime = activation_derivative(activation, trace.x)
-    delta_prev = activation_backward(activation, trace.dx, trace.x)
-except ValueError as err:
-    st.error(explain_error(err))
-else:
+@st.fragment
+def _act_cell(trace, sigma_prime, delta_prev) -> None:
+    r, s = _choose_cell()
     # the whole maps, the chosen cell boxed: ∂E/∂x ⊙ σ'(z) = δˡ⁻¹
     st.latex(rf"\frac{{\partial E}}{{\partial x}} \odot \sigma'(z) = {latex_matrix(trace.dx[c], highlight=[(r, s)])}"
              rf" \odot {latex_matrix(sigma_prime[c], highlight=[(r, s)])}"
@@ -392,62 +425,80 @@ else:
     z_sym = subscript("z", *((c,) if multi else ()), r, s)
     d_prev_sym = subscript(r"\delta", *((c,) if multi else ()), r, s) + "^{l-1}"
     st.latex(equation_lines(
-        rf"{d_prev_sym} = {lhs} \cdot \sigma'({z_sym})",
-        rf"{fmt_latex(dx_value)} \times {fmt_latex(sigma_prime[c, r, s])}", float(delta_prev[c, r, s])))
-    st.caption(t("conv_backward.act_caption"))
+        rf"{d_prev_sym} = {_lhs(r, s)} \cdot \sigma'({z_sym})",
+        rf"{fmt_latex(trace.dx[c, r, s])} \times {fmt_latex(sigma_prime[c, r, s])}", float(delta_prev[c, r, s])))
 
-# --------------------------------------------------------------------------- ∂E/∂W
-st.subheader(t("conv_backward.dw_title"))
-st.markdown(t("conv_backward.dw_intro"))
-w_options = [f"{a},{q}" for a in range(1, KH + 1) for q in range(1, KW + 1)]
-_clamp_choice(f"{PAGE}.weight", w_options)
-ka, kb = _cell(st.selectbox(t("conv_backward.weight"), w_options, key=f"{PAGE}.weight",
-                            format_func=lambda v: subscript_unicode(W_SYM, *_cell(v))))
-wterms = trace.dw_terms(f, c, ka, kb)
-x_syms = [r"\cdot \underline{0}" if tm.on_padding
-          else r"\cdot " + _sym_x(multi, c, tm.row_padded - pad.top, tm.col_padded - pad.left) for tm in wterms]
-sym, num = sum_of_products([_sym_d(multi, f, tm.oi, tm.oj) for tm in wterms], [tm.delta for tm in wterms],
-                           x_syms, [tm.x_value for tm in wterms])
-st.latex(equation_lines(rf"\frac{{\partial E}}{{\partial {_sym_w(multi, f, c, ka, kb)}}} = {sym}", num,
-                        float(trace.dw[f, c, ka, kb])))
-if padding:
-    st.caption(t("conv_backward.dw_padding_note"))
-wc = st.columns(2)
-with wc[0]:
-    _chart(_heat(trace.x_padded[c], title=t("conv_backward.fig_dw_cells", w=subscript_unicode(W_SYM, ka, kb)),
-                          symbol=X_SYM, cells=[(tm.row_padded, tm.col_padded) for tm in wterms],
-                          mask=trace.pad_mask, mask_label="0", row_labels=list(range(1 - pad.top, H + pad.bottom + 1)),
-                          col_labels=list(range(1 - pad.left, W + pad.right + 1)), lang=lang), "dw_cells")
-with wc[1]:
-    w_name = rf"W^{{({f + 1},{c + 1})}}" if multi else "h"
-    st.latex(rf"\frac{{\partial E}}{{\partial {w_name}}} = {latex_matrix(trace.dw[f, c], highlight=[(ka, kb)])}")
-st.caption(t("conv_backward.dw_caption"))
-if not multi:
-    st.warning(t("conv_backward.seed_eq13"))
-    st.warning(t("conv_backward.seed_eq14"))
-_check_line("∂E/∂W", checks["dw"])
 
-# --------------------------------------------------------------------------- ∂E/∂b
-st.subheader(t("conv_backward.db_title"))
-st.markdown(t("conv_backward.db_intro"))
-for ff in range(F):
-    d_syms = [_sym_d(multi, ff, i, j) for i in range(OH) for j in range(OW)]
-    d_vals = [fmt_latex(trace.dy[ff, i, j], factor=True) for i in range(OH) for j in range(OW)]
-    b_sym = subscript("b", ff) if multi else "b"
-    st.latex(equation_lines(rf"\frac{{\partial E}}{{\partial {b_sym}}} = " + " + ".join(d_syms),
-                            " + ".join(d_vals), float(trace.db[ff])))
-if not multi:
-    st.warning(t("conv_backward.seed_eq15", n=OH * OW))
-_check_line("∂E/∂b", checks["db"])
+def _act_section() -> None:
+    st.subheader(t("conv_backward.act_title"))
+    st.markdown(t("conv_backward.act_intro", act=t(f"conv_backward.act_{activation}")))
+    try:
+        sigma_prime = activation_derivative(activation, trace.x)
+        delta_prev = activation_backward(activation, trace.dx, trace.x)
+    except ValueError as err:
+        st.error(explain_error(err))
+    else:
+        _act_cell(trace, sigma_prime, delta_prev)
+        st.caption(t("conv_backward.act_caption"))
+
+
+# --------------------------------------------------------------------------- ∂E/∂W, ∂E/∂b
+@st.fragment
+def _dw_weight(trace) -> None:
+    w_options = [f"{a},{q}" for a in range(1, KH + 1) for q in range(1, KW + 1)]
+    _clamp_choice(f"{PAGE}.weight", w_options)
+    ka, kb = _cell(st.selectbox(t("conv_backward.weight"), w_options, key=f"{PAGE}.weight",
+                                format_func=lambda v: subscript_unicode(W_SYM, *_cell(v))))
+    sync_to_url(PAGE, SPECS)
+    wterms = trace.dw_terms(f, c, ka, kb)
+    x_syms = [r"\cdot \underline{0}" if tm.on_padding
+              else r"\cdot " + _sym_x(multi, c, tm.row_padded - pad.top, tm.col_padded - pad.left) for tm in wterms]
+    sym, num = sum_of_products([_sym_d(multi, f, tm.oi, tm.oj) for tm in wterms], [tm.delta for tm in wterms],
+                               x_syms, [tm.x_value for tm in wterms])
+    st.latex(equation_lines(rf"\frac{{\partial E}}{{\partial {_sym_w(multi, f, c, ka, kb)}}} = {sym}", num,
+                            float(trace.dw[f, c, ka, kb])))
+    if padding:
+        st.caption(t("conv_backward.dw_padding_note"))
+    wc = st.columns(2)
+    with wc[0]:
+        _chart(_heat(trace.x_padded[c], title=t("conv_backward.fig_dw_cells", w=subscript_unicode(W_SYM, ka, kb)),
+                     symbol=X_SYM, cells=[(tm.row_padded, tm.col_padded) for tm in wterms],
+                     mask=trace.pad_mask, mask_label="0", row_labels=list(range(1 - pad.top, H + pad.bottom + 1)),
+                     col_labels=list(range(1 - pad.left, W + pad.right + 1)), lang=lang), "dw_cells")
+    with wc[1]:
+        w_name = rf"W^{{({f + 1},{c + 1})}}" if multi else "h"
+        st.latex(rf"\frac{{\partial E}}{{\partial {w_name}}} = {latex_matrix(trace.dw[f, c], highlight=[(ka, kb)])}")
+
+
+def _dw_db_section() -> None:
+    st.subheader(t("conv_backward.dw_title"))
+    st.markdown(t("conv_backward.dw_intro"))
+    _dw_weight(trace)
+    st.caption(t("conv_backward.dw_caption"))
+    if not multi:
+        st.warning(t("conv_backward.seed_eq13"))
+        st.warning(t("conv_backward.seed_eq14"))
+    st.subheader(t("conv_backward.db_title"))
+    st.markdown(t("conv_backward.db_intro"))
+    for ff in range(F):
+        d_syms = [_sym_d(multi, ff, i, j) for i in range(OH) for j in range(OW)]
+        d_vals = [fmt_latex(trace.dy[ff, i, j], factor=True) for i in range(OH) for j in range(OW)]
+        b_sym = subscript("b", ff) if multi else "b"
+        st.latex(equation_lines(rf"\frac{{\partial E}}{{\partial {b_sym}}} = " + " + ".join(d_syms),
+                                " + ".join(d_vals), float(trace.db[ff])))
+    if not multi:
+        st.warning(t("conv_backward.seed_eq15", n=OH * OW))
+
 
 # --------------------------------------------------------------------------- SGD step
-st.subheader(t("conv_backward.sgd_title"))
-st.markdown(t("conv_backward.sgd_intro", lr=fmt(lr)))
-try:
-    new = sgd_step({"w": trace.w, "b": b}, {"w": trace.dw, "b": trace.db}, float(lr))
-except ValueError as err:
-    st.error(explain_error(err))
-else:
+def _sgd_section() -> None:
+    st.subheader(t("conv_backward.sgd_title"))
+    st.markdown(t("conv_backward.sgd_intro", lr=fmt(lr)))
+    try:
+        new = sgd_step({"w": trace.w, "b": b}, {"w": trace.dw, "b": trace.db}, float(lr))
+    except ValueError as err:
+        st.error(explain_error(err))
+        return
     lr_tex = fmt_latex(lr)
     if multi and lr != PRINTED_LR:
         st.info(t("conv_backward.sgd_other_lr", printed=fmt(PRINTED_LR), lr=fmt(lr)))
@@ -476,5 +527,24 @@ else:
                 (st.success if ok else st.warning)(
                     t("conv_backward.reproduced" if ok else "conv_backward.not_reproduced", n=ff + 1,
                       err=fmt(max(err_w, err_b), 2), b_printed=fmt(printed_b), b_new=fmt(new["b"][ff])))
+
+
+# --------------------------------------------------------------------------- gradient checks
+def _check_section() -> None:
+    st.subheader(t("conv_backward.check_title"))
+    st.markdown(t("conv_backward.check_intro"))
+    _check_line("∂E/∂x", checks["dx"])
+    _check_line("∂E/∂W", checks["dw"])
+    _check_line("∂E/∂b", checks["db"])
+
+
+# Only the open tab is computed and sent: a slider move re-renders that tab's figures, not the page's.
+SECTIONS = (("dx", _dx_section), ("act", _act_section), ("dw", _dw_db_section), ("sgd", _sgd_section),
+            ("check", _check_section))
+tabs = st.tabs([t(f"conv_backward.tab_{name}") for name, _ in SECTIONS], key=f"{PAGE}.section", on_change="rerun")
+for tab, (_, render) in zip(tabs, SECTIONS):
+    with tab:
+        if tab.open is not False:
+            render()
 
 sync_to_url(PAGE, SPECS)

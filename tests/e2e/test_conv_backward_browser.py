@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ui.i18n import translate
+from ui.latex import subscript_unicode
 
 from .conftest import screenshot, wait_for_app
 
@@ -45,6 +46,13 @@ def tall_screenshot(pg, name: str, height: int = 7000) -> None:
     pg.set_viewport_size({"width": 1400, "height": 900})
 
 
+def open_tab(pg, label: str) -> None:
+    """Click a tab (the sections are lazy: the server renders the opened one)."""
+    pg.get_by_role("tab", name=label).click()
+    pg.wait_for_timeout(400)
+    wait_for_app(pg)
+
+
 def no_exception(pg) -> None:
     assert pg.locator('[data-testid="stException"]').count() == 0, pg.inner_text("body")[:2000]
 
@@ -56,10 +64,16 @@ def test_page_loads_and_the_scatter_slider_moves_delta_back(server_url, new_page
     wait_for_app(pg)
     no_exception(pg)
     assert translate(lang, "conv_backward.title") in pg.locator("h1").first.inner_text()
+    # the default view: the chain rule for i₁₂ with the δ cells whose windows covered it
+    way1 = translate(lang, "conv_backward.fig_way1", cell=subscript_unicode("i", 0, 1))
+    wait_for_figure(pg, way1)
+    assert figure_z(pg, way1) == [[0, 1, 1], [2, 2, 2], [1, 0, 0]]
+    tall_screenshot(pg, f"{PAGE}-{lang}-default", height=2600)
+
+    open_tab(pg, translate(lang, "conv_backward.tab_way2"))
     step1 = translate(lang, "conv_backward.fig_after", k=1, total=9)
     wait_for_figure(pg, step1)
     assert figure_z(pg, step1) == [[0] * 4] * 4                 # δ11 = 0 sends nothing
-    tall_screenshot(pg, f"{PAGE}-{lang}-default")
 
     press_slider(pg, translate(lang, "conv_backward.step"))
     step2 = translate(lang, "conv_backward.fig_after", k=2, total=9)
@@ -77,9 +91,13 @@ def test_seed_003_multi_channel_example(server_url, new_page, lang):
     pg.goto(f"{server_url}/{PAGE}?lang={lang}&example=multi")
     wait_for_app(pg)
     no_exception(pg)
+    wait_for_figure(pg, translate(lang, "conv_backward.fig_way1", cell=subscript_unicode("x", 0, 0, 1)),
+                    timeout_ms=40000)
+    tall_screenshot(pg, f"{PAGE}-{lang}-multi", height=2600)
+    open_tab(pg, translate(lang, "conv_backward.tab_way3"))
     wait_for_figure(pg, translate(lang, "conv_backward.fig_dx_padded"), timeout_ms=40000)
+    open_tab(pg, translate(lang, "conv_backward.tab_sgd"))
     assert "0.991" in pg.inner_text("body")                       # seed 003's printed b1 after the step
-    tall_screenshot(pg, f"{PAGE}-{lang}-multi")
     pg.get_by_role("tab", name=translate(lang, "conv_backward.filter_n", n=2)).click()
     pg.wait_for_timeout(300)
     assert "-0.007" in pg.inner_text("body")                      # and b2
@@ -98,5 +116,8 @@ def test_bad_matrix_keeps_the_page_alive(server_url, new_page):
     no_exception(pg)
     alerts = pg.locator('[data-testid="stAlert"]').all_inner_texts()
     assert any("<b>x</b>" in a for a in alerts)                   # shown as text, never as HTML
+    pg.get_by_text(translate("en", "conv_backward.layer_title")).click()     # the lazily drawn layer heatmaps
+    pg.wait_for_timeout(400)
+    wait_for_app(pg)
     wait_for_figure(pg, translate("en", "conv_backward.fig_delta1"))
     screenshot(pg, f"{PAGE}-en-bad-input")

@@ -31,6 +31,24 @@ def _z(fig: dict) -> np.ndarray:
     return np.array([[np.nan if v is None else v for v in row] for row in fig["data"][0]["z"]], dtype=float)
 
 
+def _open(at, section: str, lang: str = "en", way: str | None = None):
+    """Open a section tab (dx, act, dw, sgd, check) and, in the ∂E/∂x tab, a way (way1..way3), then rerun."""
+    at.session_state[f"{PAGE}.section"] = translate(lang, f"conv_backward.tab_{section}")
+    if way is not None:
+        at.session_state[f"{PAGE}.way"] = translate(lang, f"conv_backward.tab_{way}")
+    at.run()
+    no_exception(at)
+    return at
+
+
+def _open_layer(at):
+    """Open the lazily drawn expander with the layer's δ, x and W heatmaps."""
+    at.session_state[f"{PAGE}.layer"] = True
+    at.run()
+    no_exception(at)
+    return at
+
+
 def _one_channel_reference(stride=1, padding=0, delta=SEED_DELTA, x=None, w=None):
     x = CONV_4X4.inputs["x"] if x is None else x
     w = CONV_4X4.inputs["w"] if w is None else w
@@ -44,12 +62,18 @@ def test_page_in_both_languages(lang, example):
     at = open_page(PAGE, lang, query={"example": example})
     no_exception(at)
     assert at.title[0].value == translate(lang, "conv_backward.title")
-    text = all_text(at)
-    for key in ("dx_title", "way1", "way2", "way3", "dw_title", "db_title", "sgd_title", "example", "lr", "cell"):
+    for key in ("dx", "act", "dw", "sgd", "check"):
+        assert translate(lang, f"conv_backward.tab_{key}") in [tab.label for tab in at.tabs], key
+    text, titles = all_text(at), []
+    for section, way in (("dx", "way2"), ("dx", "way3"), ("dw", None), ("sgd", None), ("act", None), ("check", None)):
+        _open(at, section, lang, way)
+        text += "\n" + all_text(at)
+        titles += [f["layout"]["title"]["text"] for f in plotly_figures(at)]
+        assert not at.error and not at.warning or example == "one"   # the one-channel page shows the seed notes
+    for key in ("dx_title", "way1", "way2", "way3", "dw_title", "db_title", "sgd_title", "act_title", "check_title",
+                "example", "lr", "cell"):
         assert translate(lang, f"conv_backward.{key}") in text, key
-    titles = [f["layout"]["title"]["text"] for f in plotly_figures(at)]
     assert translate(lang, "conv_backward.fig_dx_padded") in titles
-    assert not at.error and not at.warning or example == "one"   # the one-channel page shows the seed notes
 
 
 # --------------------------------------------------------------------------- numbers, one channel
@@ -76,7 +100,7 @@ def test_seed_eq8_is_corrected_with_the_core_terms():
 
 
 def test_full_convolution_result_and_agreement():
-    at = open_page(PAGE, "en")
+    at = _open(open_page(PAGE, "en"), "dx", way="way3")
     dx, _, _ = _one_channel_reference()
     np.testing.assert_array_equal(_z(_figure(at, translate("en", "conv_backward.fig_dx_padded"))), dx[0, 0])
     padded = _figure(at, translate("en", "conv_backward.fig_padded1"))
@@ -92,7 +116,7 @@ def test_full_convolution_result_and_agreement():
 
 
 def test_scatter_accumulates_to_the_gradient():
-    at = open_page(PAGE, "en")
+    at = _open(open_page(PAGE, "en"), "dx", way="way2")
     title_after = translate("en", "conv_backward.fig_after", k=1, total=9)
     first = _z(_figure(at, title_after))
     np.testing.assert_array_equal(first, np.zeros((4, 4)))      # δ11 = 0 sends nothing
@@ -107,7 +131,7 @@ def test_scatter_accumulates_to_the_gradient():
 
 
 def test_weight_and_bias_gradients_with_values():
-    at = open_page(PAGE, "en")
+    at = _open(open_page(PAGE, "en"), "dw")
     _, dw, db = _one_channel_reference()
     lines = _latex(at)
     h11 = next(v for v in lines if r"\frac{\partial E}{\partial h_{11}} &=" in v)
@@ -125,13 +149,13 @@ def test_weight_and_bias_gradients_with_values():
 
 
 def test_finite_difference_checks_pass():
-    at = open_page(PAGE, "en")
+    at = _open(open_page(PAGE, "en"), "check")
     checks = [c.value for c in at.caption if "Finite-difference" in c.value]
     assert len(checks) == 3 and all("passed" in c and c.startswith(":material/check_circle:") for c in checks)
 
 
 def test_activation_step_uses_sigma_prime_of_the_input():
-    at = open_page(PAGE, "en")
+    at = _open(open_page(PAGE, "en"), "act")
     # ReLU'(i12 = 0) = 0 (convention ReLU'(0) = 0)
     line = next(v for v in _latex(at) if r"\sigma'(z_{12})" in v and "aligned" in v)
     assert r"1 \times 0" in line
@@ -153,6 +177,7 @@ def test_stride_two_needs_a_smaller_delta_and_dilates_it():
     assert not at.error
     delta = parse_matrix(at.text_area(key=f"{PAGE}.delta").value).matrix
     assert delta.shape == (2, 2)
+    _open(at, "dx", way="way3")
     dx, _, _ = _one_channel_reference(stride=2, delta=delta)
     np.testing.assert_array_equal(_z(_figure(at, translate("en", "conv_backward.fig_dx_padded"))), dx[0, 0])
     padded = _z(_figure(at, translate("en", "conv_backward.fig_padded1")))
@@ -168,10 +193,12 @@ def test_padding_crops_the_gradient():
     no_exception(at)
     delta = np.array([[1, 0, 0, 0, 1], [0, 1, 0, 0, 0], [0, 0, 1, 0, 0], [0, 0, 0, 2, 0], [1, 0, 0, 0, 1]], float)
     dx, dw, _ = _one_channel_reference(padding=1, delta=delta)
+    _open(at, "dx", way="way3")
     fig = _figure(at, translate("en", "conv_backward.fig_dx_padded"))
     z = _z(fig)
     assert z.shape == (6, 6)
     np.testing.assert_array_equal(z[1:5, 1:5], dx[0, 0])
+    _open(at, "dw")
     h11 = next(v for v in _latex(at) if r"\frac{\partial E}{\partial h_{11}} &=" in v)
     assert r"\underline{0}" in h11                              # taps on the padding
     assert h11.rstrip("$ \n").endswith(f"&= {int(dw[0, 0, 0, 0])} \\end{{aligned}}")
@@ -179,8 +206,7 @@ def test_padding_crops_the_gradient():
 
 # --------------------------------------------------------------------------- seed 003's 5×5×3 and SGD
 def test_multi_channel_sgd_step_reproduces_seed_003():
-    at = open_page(PAGE, "en", query={"example": "multi"})
-    no_exception(at)
+    at = _open(open_page(PAGE, "en", query={"example": "multi"}), "sgd")
     ok = [s.value for s in at.success if "reproduced" in s.value]
     assert len(ok) == 2
     assert "0.991" in ok[0] and "-0.007" in ok[1]
@@ -202,21 +228,24 @@ def test_multi_channel_gradients_match_the_loop_reference():
     lines = _latex(at)
     chain = next(v for v in lines if r"\frac{\partial E}{\partial x_{333}} &=" in v and r"\tilde" not in v)
     assert chain.rstrip("$ \n").endswith(f"&= {int(dx[0, 2, 2, 2])} \\end{{aligned}}")
+    lines = _latex(_open(at, "dx", way="way3"))
     full = next(v for v in lines if r"\frac{\partial E}{\partial x_{333}} &=" in v and r"\tilde" in v)
     assert full.rstrip("$ \n").endswith(f"&= {int(dx[0, 2, 2, 2])} \\end{{aligned}}")
+    np.testing.assert_array_equal(
+        _z(_figure(at, translate("en", "conv_backward.fig_dx_padded")))[1:6, 1:6], dx[0, 2])
+    lines = _latex(_open(at, "dw"))
     w11 = next(v for v in lines if r"\frac{\partial E}{\partial w_{11}^{(2,3)}} &=" in v)
     assert w11.rstrip("$ \n").endswith(f"&= {int(dw[1, 2, 0, 0])} \\end{{aligned}}")
     for f in range(2):
         b = next(v for v in lines if rf"\frac{{\partial E}}{{\partial b_{{{f + 1}}}}} &=" in v)
         assert b.rstrip("$ \n").endswith(f"&= {int(db[f])} \\end{{aligned}}")
+    _open(at, "check")
     checks = [c.value for c in at.caption if "Finite-difference" in c.value]
     assert len(checks) == 3 and all("passed" in c for c in checks)
-    np.testing.assert_array_equal(
-        _z(_figure(at, translate("en", "conv_backward.fig_dx_padded")))[1:6, 1:6], dx[0, 2])
 
 
 def test_other_learning_rate_is_not_the_printed_one():
-    at = open_page(PAGE, "en", query={"example": "multi"})
+    at = _open(open_page(PAGE, "en", query={"example": "multi"}), "sgd")
     at.number_input(key=f"{PAGE}.lr").set_value(0.01).run()
     no_exception(at)
     assert any("0.01" in i.value for i in at.info)
@@ -234,7 +263,7 @@ BAD_TEXTS = ["a b\nc d", "1 2\n3", "nan 1\n1 1", "inf 1\n1 1", "1e309 1\n1 1", "
                                                   "13x13", "import", "html"])
 @pytest.mark.parametrize("field", ["x", "w", "delta"])
 def test_bad_matrix_shows_an_error_and_the_rest_renders(field, text):
-    at = open_page(PAGE, "en")
+    at = _open_layer(open_page(PAGE, "en"))
     at.text_area(key=f"{PAGE}.{field}").input(text).run()
     no_exception(at)
     assert at.error, "a bad matrix must show an error"
@@ -250,7 +279,7 @@ def test_bad_matrix_shows_an_error_and_the_rest_renders(field, text):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_kernel_larger_than_the_input_is_explained(lang):
-    at = open_page(PAGE, lang)
+    at = _open_layer(open_page(PAGE, lang))
     at.text_area(key=f"{PAGE}.w").input("1 1 1 1 1\n1 1 1 1 1\n1 1 1 1 1\n1 1 1 1 1\n1 1 1 1 1").run()
     no_exception(at)
     from cnn_core.arithmetic import conv_output_shape
@@ -297,11 +326,14 @@ def test_link_restores_the_setup():
     at = open_page(PAGE, "zh", query={"example": "multi", "filter": "2", "channel": "2", "weight": "3,1",
                                       "activation": "tanh", "lr": "0.002"})
     no_exception(at)
+    assert not at.warning                                         # no complaint about the link
+    _open(at, "sgd", "zh")
     # no complaint about the link; the only warnings say η = 0.002 is not the printed run
     assert [w.value for w in at.warning] == [
         translate("zh", "conv_backward.not_reproduced", n=f, err="0.33", b_printed=bp, b_new=bn)
         for f, bp, bn in ((1, "0.991", "0.982"), (2, "-0.007", "-0.014"))]
     assert at.radio(key=f"{PAGE}.example").value == "multi"
     assert at.selectbox(key=f"{PAGE}.filter").value == 2
-    assert any(r"\frac{\partial E}{\partial w_{31}^{(2,2)}} &=" in v for v in _latex(at))
     assert any(r"&= 1 - 0.002 \times 9" in v for v in _latex(at))
+    _open(at, "dw", "zh")
+    assert any(r"\frac{\partial E}{\partial w_{31}^{(2,2)}} &=" in v for v in _latex(at))
