@@ -5,11 +5,18 @@ Thin page: seed, learning rate, steps, sample, filter and output cell come from 
 StepTrace, ``train``, ``check_gradients``) and is drawn by ``ui`` renderers. The trained
 parameters and the loss history live in ``st.session_state["training.model"]``.
 
+Speed in the browser: the default view draws only the loss curve and the convolution of the
+chosen cell; the other sections are lazy tabs and expanders (only an open one is computed and
+sent), and the choice of sample, filter and cell lives in a fragment with the tabs, so changing
+it reruns only that part.
+
 Layout code calls container methods (``box.latex``) instead of nesting ``with`` blocks:
 Streamlit re-walks the syntax tree once per nested block when it compiles the script.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
@@ -169,6 +176,39 @@ def _run(model: dict, x: np.ndarray, y: np.ndarray, lr: float, total: int, slot)
                                       acc_before=_pct(before.accuracy), acc_after=_pct(after.accuracy)))
 
 
+@dataclass(frozen=True)
+class View:
+    """What the tabs draw: this run's data and trace, and the chosen sample, filter and cell."""
+    tr: tiny_cnn.StepTrace
+    images: np.ndarray
+    labels: np.ndarray
+    names: tuple
+    lr: float
+    params: object  # the current (trained) parameters, for the gradient check
+    steps_done: int
+    sample: int
+    filt: int
+    row: int
+    col: int
+
+    @property
+    def indices(self) -> tuple[int, int, int, int, int, int, int]:
+        """0-based n, f, r, c; the pool window (pr, pc) holding the conv cell; its entry j of v."""
+        n, f, r, c = self.sample - 1, self.filt - 1, self.row - 1, self.col - 1
+        pr, pc = r // POOL, c // POOL
+        return n, f, r, c, pr, pc, int(np.ravel_multi_index((f, pr, pc), self.tr.pool.shape[1:]))
+
+    @property
+    def winners(self) -> list[tuple[int, int]]:
+        """The max-pool winners of the chosen sample and filter (outlined on the maps)."""
+        return [(int(a), int(b)) for a, b in self.tr.pool_winners[self.sample - 1, self.filt - 1].reshape(-1, 2)]
+
+
+def _expander(box, name: str, label: str):
+    """A lazily drawn expander: the caller draws inside only when ``.open`` (closed by default)."""
+    return box.expander(label, key=f"{PAGE}.show_{name}", on_change="rerun")
+
+
 def _sum_rows(r0: int, c0: int, window: np.ndarray, kernel: np.ndarray) -> tuple[str, str]:
     """x·h written out, one kernel row per line (symbols, numbers)."""
     rows = [sum_of_products([subscript("x", r0 + i, c0 + jj) for jj in range(K)], window[i],
@@ -177,7 +217,10 @@ def _sum_rows(r0: int, c0: int, window: np.ndarray, kernel: np.ndarray) -> tuple
     return joiner.join(s for s, _ in rows), joiner.join(v for _, v in rows)
 
 
-def _forward_tab(box) -> None:
+def _forward_tab(box, v: View) -> None:
+    tr, names, sample, filt = v.tr, v.names, v.sample, v.filt
+    n, f, r, c, pr, pc, j = v.indices
+    label_n = int(tr.labels[n])
     box.subheader(t("training.fwd_conv_subtitle", index=sample, filter=filt))
     c1, c2 = box.columns(2)
     _heat(c1, "fwd_input", tr.x[n, 0], t("training.fwd_input_title", index=sample, label=names[label_n]),
@@ -194,9 +237,26 @@ def _forward_tab(box) -> None:
     c2.latex(equation_lines(f"{subscript('net', r, c)} = {sym} + b", f"{num} + {fmt_latex(tr.params.conv_b[f])}",
                             tr.conv_z[n, f, r, c]))
 
-    box.subheader(t("training.fwd_relu_subtitle"))
+    # the rest of the forward pass: lazily drawn sections (only an open one is computed and sent)
+    section = _expander(box, "fwd_pool", t("training.fwd_relu_subtitle"))
+    if section.open:
+        _relu_pool_section(section, v)
+    section = _expander(box, "fwd_flat", t("training.fwd_flat_subtitle"))
+    if section.open:
+        _heat(section, "fwd_flat", tr.flat[n], t("training.fwd_flat_title"), symbol="v", height=190,
+              row_labels=[""], hover_names=[[subscript_unicode("v", i) for i in range(tr.flat.shape[1])]],
+              highlight=(0, j, 0, j), row_title="", col_title="")
+        section.caption(t("training.fwd_flat_caption"))
+    section = _expander(box, "fwd_fc", t("training.fwd_fc_subtitle"))
+    if section.open:
+        _fc_section(section, v)
+
+
+def _relu_pool_section(box, v: View) -> None:
+    tr, filt = v.tr, v.filt
+    n, f, r, c, pr, pc, j = v.indices
     c1, c2 = box.columns(2)
-    _heat(c1, "fwd_relu", tr.relu_a[n, f], t("training.fwd_relu_title", filter=filt), symbol="o", cells=winners,
+    _heat(c1, "fwd_relu", tr.relu_a[n, f], t("training.fwd_relu_title", filter=filt), symbol="o", cells=v.winners,
           highlight=(r, c, r, c), height=420)
     _heat(c2, "fwd_pool", tr.pool[n, f], t("training.fwd_pool_title", filter=filt), symbol="p",
           highlight=(pr, pc, pr, pc), height=320)
@@ -208,19 +268,17 @@ def _forward_tab(box) -> None:
             _chart(box, _figure("channels", tensor, titles=titles, title=t(f"training.fwd_{key}"), symbol=symbol,
                                   row_title=t("figure.row"), col_title=t("figure.col")), key)
 
-    box.subheader(t("training.fwd_flat_subtitle"))
-    _heat(box, "fwd_flat", tr.flat[n], t("training.fwd_flat_title"), symbol="v", height=190, row_labels=[""],
-          hover_names=[[subscript_unicode("v", i) for i in range(tr.flat.shape[1])]], highlight=(0, j, 0, j),
-          row_title="", col_title="")
-    box.caption(t("training.fwd_flat_caption"))
 
-    box.subheader(t("training.fwd_fc_subtitle"))
+def _fc_section(box, v: View) -> None:
+    tr, names, sample = v.tr, v.names, v.sample
+    n = v.sample - 1
+    label_n, N = int(tr.labels[n]), len(tr.labels)
     box.caption(t("training.fwd_fc_caption"))
     c1, c2 = box.columns([2, 3])
     classes = tuple(f"{k + 1} · {name}" for k, name in enumerate(names))
-    c1.dataframe({t("training.col_class"): classes, t("training.col_logit"): [fmt(v) for v in tr.fc_z[n]],
-                  t("training.col_prob"): [fmt(v) for v in tr.probs[n]],
-                  t("training.col_target"): [fmt(v) for v in tr.targets[n]]}, hide_index=True,
+    c1.dataframe({t("training.col_class"): classes, t("training.col_logit"): [fmt(z) for z in tr.fc_z[n]],
+                  t("training.col_prob"): [fmt(a) for a in tr.probs[n]],
+                  t("training.col_target"): [fmt(y) for y in tr.targets[n]]}, hide_index=True,
                  key="training.fc_table")
     _chart(c2, _figure("bars", classes, tr.probs[n], tr.targets[n],
                             (t("training.fwd_probs_title", index=sample), t("training.col_prob"),
@@ -235,11 +293,14 @@ def _forward_tab(box) -> None:
     box.latex(equation_lines(rf"{subscript('L', n)} = -\ln {subscript('a', y)}",
                              rf"-\ln {fmt_latex(tr.probs[n, y])}", losses_n[n]))
     box.latex(equation_lines(r"L = \frac{1}{N}\sum_{n=1}^{N} L_n", rf"\frac{{1}}{{{N}}}\left("
-                             + " + ".join(fmt_latex(v, sig=3) for v in losses_n) + r"\right)", tr.loss))
+                             + " + ".join(fmt_latex(loss, sig=3) for loss in losses_n) + r"\right)", tr.loss))
     box.markdown(t("training.fwd_accuracy", accuracy=_pct(tr.accuracy)))
 
 
-def _backward_tab(box) -> None:
+def _backward_tab(box, v: View) -> None:
+    tr, names, sample, filt, row, col = v.tr, v.names, v.sample, v.filt, v.row, v.col
+    n, f, r, c, pr, pc, j = v.indices
+    N, winners = len(tr.labels), v.winners
     box.caption(t("training.bwd_intro"))
     box.subheader(t("training.bwd_fc_subtitle"))
     box.latex(equation_lines(r"\frac{\partial L}{\partial z} = \frac{a - y}{N}",
@@ -250,12 +311,14 @@ def _backward_tab(box) -> None:
     box.subheader(t("training.bwd_flat_subtitle"))
     box.caption(t("training.bwd_flat_caption", row=pr + 1, col=pc + 1, filter=filt, j=j + 1))
     classes = range(len(names))
-    s, v = sum_of_products([subscript("W", k, j) for k in classes], tr.params.fc_W[:, j],
+    s, vals = sum_of_products([subscript("W", k, j) for k in classes], tr.params.fc_W[:, j],
                            [rf"\frac{{\partial L}}{{\partial {subscript('z', k)}}}" for k in classes], tr.d_fc_z[n])
-    box.latex(equation_lines(rf"\frac{{\partial L}}{{\partial {subscript('v', j)}}} = {s}", v, tr.d_flat[n, j]))
-    _heat(box, "bwd_flat", tr.d_flat[n], t("training.bwd_flat_title", index=sample), height=190, row_labels=[""],
-          hover_names=[[subscript_unicode("∂L/∂v", i) for i in range(tr.d_flat.shape[1])]],
-          highlight=(0, j, 0, j), row_title="", col_title="")
+    box.latex(equation_lines(rf"\frac{{\partial L}}{{\partial {subscript('v', j)}}} = {s}", vals, tr.d_flat[n, j]))
+    more = _expander(box, "bwd_flat", t("training.bwd_flat_more"))
+    if more.open:
+        _heat(more, "bwd_flat", tr.d_flat[n], t("training.bwd_flat_title", index=sample), height=190,
+              row_labels=[""], hover_names=[[subscript_unicode("∂L/∂v", i) for i in range(tr.d_flat.shape[1])]],
+              highlight=(0, j, 0, j), row_title="", col_title="")
 
     box.subheader(t("training.bwd_pool_subtitle"))
     c1, c2 = box.columns(2)
@@ -263,13 +326,8 @@ def _backward_tab(box) -> None:
           highlight=(pr, pc, pr, pc), height=330, showscale=False)
     _heat(c2, "bwd_drelu", tr.d_relu[n, f], t("training.bwd_drelu_title", filter=filt), symbol="δo",
           cells=winners, highlight=(r, c, r, c), height=470, showscale=False)
-    c1, c2 = box.columns(2)
-    _heat(c1, "bwd_relu_prime", tr.relu_prime[n, f], t("training.bwd_relu_prime_title", filter=filt),
-          symbol="ReLU′", highlight=(r, c, r, c), signed=False, height=470, showscale=False)
-    _heat(c2, "bwd_dconv", tr.d_conv_z[n, f], t("training.bwd_dconv_title"), symbol="δnet",
-          highlight=(r, c, r, c), height=470, showscale=False)
     box.caption(t("training.bwd_route_caption"))
-    wr, wc = (int(v) for v in tr.pool_winners[n, f, pr, pc])
+    wr, wc = (int(i) for i in tr.pool_winners[n, f, pr, pc])
     d_o = rf"\frac{{\partial L}}{{\partial {subscript('o', r, c)}}}"
     won = (wr, wc) == (r, c)
     box.markdown(t("training.bwd_cell_winner" if won else "training.bwd_cell_loser", row=row, col=col,
@@ -281,9 +339,18 @@ def _backward_tab(box) -> None:
         rf"\frac{{\partial L}}{{\partial {net_rc}}} = {d_o}\cdot \mathrm{{ReLU}}'({net_rc}"
         rf" = {fmt_latex(tr.conv_z[n, f, r, c], factor=False)})",
         rf"{fmt_latex(tr.d_relu[n, f, r, c])}\times{fmt_latex(tr.relu_prime[n, f, r, c])}", tr.d_conv_z[n, f, r, c]))
+    more = _expander(box, "bwd_maps", t("training.bwd_maps_more"))
+    if more.open:
+        c1, c2 = more.columns(2)
+        _heat(c1, "bwd_relu_prime", tr.relu_prime[n, f], t("training.bwd_relu_prime_title", filter=filt),
+              symbol="ReLU′", highlight=(r, c, r, c), signed=False, height=470, showscale=False)
+        _heat(c2, "bwd_dconv", tr.d_conv_z[n, f], t("training.bwd_dconv_title"), symbol="δnet",
+              highlight=(r, c, r, c), height=470, showscale=False)
     box.info(t("training.bwd_seed003_note"))
 
-    box.subheader(t("training.bwd_grad_subtitle", n=N))
+    box = _expander(box, "bwd_grads", t("training.bwd_grad_subtitle", n=N))
+    if not box.open:
+        return
     c1, c2 = box.columns([2, 3])
     _heat(c1, "bwd_dh", tr.grads.conv_w[f, 0], t("training.bwd_dh_title", filter=filt), symbol="∂L/∂h", height=320)
     c1.markdown(t("training.bwd_db", filter=filt, value=fmt(tr.grads.conv_b[f])))
@@ -296,7 +363,7 @@ def _backward_tab(box) -> None:
     c2.caption(t("training.bwd_fc_grad_caption"))
 
 
-def _entry(name: str, idx: tuple[int, ...]) -> tuple[str, str]:
+def _entry(name: str, idx: tuple[int, ...], names: tuple) -> tuple[str, str]:
     """(widget text, LaTeX symbol) of one parameter entry, 1-based."""
     one = [i + 1 for i in idx]
     if name == "conv_w":
@@ -309,14 +376,15 @@ def _entry(name: str, idx: tuple[int, ...]) -> tuple[str, str]:
     return t("training.upd_entry_fc_b", k=one[0], label=names[idx[0]]), subscript("c", *idx)
 
 
-def _update_tab(box) -> None:
+def _update_tab(box, v: View) -> None:
+    tr, lr, filt, f = v.tr, v.lr, v.filt, v.filt - 1
     box.caption(t("training.upd_intro"))
     c1, c2 = box.columns(2)
     # option texts fixed while the script runs (AppTest calls format_func outside the run)
     param_texts = {p: t(f"training.upd_name_{p}") for p in PARAM_NAMES}
     pname = c1.selectbox(t("training.upd_param_label"), options=list(param_texts),
                          format_func=param_texts.__getitem__, key="training.upd_param")
-    entries = {i: _entry(pname, i) for i in np.ndindex(*getattr(tr.params, pname).shape)}
+    entries = {i: _entry(pname, i, v.names) for i in np.ndindex(*getattr(tr.params, pname).shape)}
     idx = c2.selectbox(t("training.upd_entry_label"), options=list(entries),
                        format_func=lambda i: entries[i][0], key=f"training.upd_entry_{pname}")
     sym = entries[idx][1]
@@ -333,7 +401,7 @@ def _update_tab(box) -> None:
         _heat(column, key, tensor, t(f"training.{key}"), symbol=symbol, height=320)
     box.caption(t("training.upd_panels_caption"))
     try:
-        loss_after = _core("loss", tr.new_params, images, labels)
+        loss_after = _core("loss", tr.new_params, v.images, v.labels)
     except ValueError as err:  # the update overflowed: say so, keep the rest of the tab
         box.error(explain_error(err))
         return
@@ -342,10 +410,10 @@ def _update_tab(box) -> None:
         box.warning(t("training.upd_loss_up", lr=fmt(lr)))
 
 
-def _check_tab(box) -> None:
-    box.caption(t("training.gc_intro", steps=steps_done))
+def _check_tab(box, v: View) -> None:
+    box.caption(t("training.gc_intro", steps=v.steps_done))
     try:
-        checks = _core("gradcheck", model["params"], images, labels)
+        checks = _core("gradcheck", v.params, v.images, v.labels)
     except ValueError as err:
         box.error(explain_error(err))
         return
@@ -408,14 +476,16 @@ m3.metric(t("training.metric_accuracy"), _pct(tr.accuracy))
 
 data_col, curve_col = st.columns([3, 2])
 data_col.subheader(t("training.data_section"))
-predicted = _core("predict", model["params"], images)
-panels = tuple(t("training.gallery_panel", index=i + 1, label=names[labels[i]], pred=names[predicted[i]])
-               for i in range(len(labels)))
-half = len(panels) // 2  # two rows of six, large enough to see each glyph
-_chart(data_col, _figure("gallery", images[:half, 0], panels[:half], t("training.gallery_title")), "gallery")
-_chart(data_col, _figure("gallery", images[half:, 0], panels[half:], ""), "gallery_2")
 data_col.caption(t("training.data_caption", n=len(labels), per_class=PER_CLASS, classes="  ".join(names),
                    noise=fmt(NOISE), shift=MAX_SHIFT))
+gallery = _expander(data_col, "data", t("training.data_more"))
+if gallery.open:  # the 12 images (true → predicted class), drawn only when opened
+    predicted = _core("predict", model["params"], images)
+    panels = tuple(t("training.gallery_panel", index=i + 1, label=names[labels[i]], pred=names[predicted[i]])
+                   for i in range(len(labels)))
+    half = len(panels) // 2  # two rows of six, large enough to see each glyph
+    _chart(gallery, _figure("gallery", images[:half, 0], panels[:half], t("training.gallery_title")), "gallery")
+    _chart(gallery, _figure("gallery", images[half:, 0], panels[half:], ""), "gallery_2")
 curve_col.subheader(t("training.curve_section"))
 _chart(curve_col, _figure("curve", tuple(model["losses"]) + (tr.loss,), tuple(model["accuracies"]) + (tr.accuracy,),
                                 (t("training.curve_title"), t("training.curve_x"), t("training.curve_loss"),
@@ -429,29 +499,31 @@ else:
 
 st.subheader(t("training.look_section"))
 st.caption(t("training.look_caption", steps=steps_done, lr=fmt(lr)))
-pick = st.columns(4)
-sample_texts = {i: t("training.sample_option", index=i, label=names[labels[i - 1]]) for i in range(1, N_IMAGES + 1)}
-sample = int(pick[0].selectbox(t("training.sample_label"), options=list(sample_texts),
-                               format_func=sample_texts.__getitem__, key="training.sample"))
-filter_texts = {i: t("training.filter_option", index=i) for i in range(1, FILTERS + 1)}
-filt = int(pick[1].selectbox(t("training.filter_label"), options=list(filter_texts),
-                             format_func=filter_texts.__getitem__, key="training.filter"))
-row = int(pick[2].number_input(t("training.row_label"), min_value=1, max_value=CONV_H, step=1, key="training.row",
-                               help=t("training.cell_help")))
-col = int(pick[3].number_input(t("training.col_label"), min_value=1, max_value=CONV_W, step=1, key="training.col",
-                               help=t("training.cell_help")))
-sync_to_url(PAGE, SPECS)
-st.caption(t("training.pipeline"))
 
-# 0-based indices of the choice; the pool window holding the chosen conv cell and its entry of v
-n, f, r, c = sample - 1, filt - 1, row - 1, col - 1
-pr, pc = r // POOL, c // POOL
-j = int(np.ravel_multi_index((f, pr, pc), tr.pool.shape[1:]))
-label_n, N = int(tr.labels[n]), len(tr.labels)
-winners = [(int(a), int(b)) for a, b in tr.pool_winners[n, f].reshape(-1, 2)]
 
-tabs = st.tabs([t("training.tab_forward"), t("training.tab_backward"), t("training.tab_update"),
-                t("training.tab_gradcheck")], key="training.tab", on_change="rerun")
-for tab, render in zip(tabs, (_forward_tab, _backward_tab, _update_tab, _check_tab)):
-    if tab.open is not False:  # only the open tab is computed and drawn
-        render(tab)
+@st.fragment
+def _one_step(tr, images, labels, names, lr, params, steps_done) -> None:
+    """Choice of sample, filter and cell + the tabs: changing the choice reruns only this part."""
+    pick = st.columns(4)
+    sample_texts = {i: t("training.sample_option", index=i, label=names[labels[i - 1]])
+                    for i in range(1, N_IMAGES + 1)}
+    sample = int(pick[0].selectbox(t("training.sample_label"), options=list(sample_texts),
+                                   format_func=sample_texts.__getitem__, key="training.sample"))
+    filter_texts = {i: t("training.filter_option", index=i) for i in range(1, FILTERS + 1)}
+    filt = int(pick[1].selectbox(t("training.filter_label"), options=list(filter_texts),
+                                 format_func=filter_texts.__getitem__, key="training.filter"))
+    row = int(pick[2].number_input(t("training.row_label"), min_value=1, max_value=CONV_H, step=1,
+                                   key="training.row", help=t("training.cell_help")))
+    col = int(pick[3].number_input(t("training.col_label"), min_value=1, max_value=CONV_W, step=1,
+                                   key="training.col", help=t("training.cell_help")))
+    sync_to_url(PAGE, SPECS)  # every parameter, the controls above included
+    st.caption(t("training.pipeline"))
+    view = View(tr, images, labels, names, lr, params, steps_done, sample, filt, row, col)
+    tabs = st.tabs([t("training.tab_forward"), t("training.tab_backward"), t("training.tab_update"),
+                    t("training.tab_gradcheck")], key="training.tab", on_change="rerun")
+    for tab, render in zip(tabs, (_forward_tab, _backward_tab, _update_tab, _check_tab)):
+        if tab.open is not False:  # only the open tab is computed and drawn
+            render(tab, view)
+
+
+_one_step(tr, images, labels, tuple(names), lr, model["params"], steps_done)

@@ -11,11 +11,11 @@ from .conftest import screenshot, wait_for_app
 pytestmark = pytest.mark.e2e
 
 
-def _ready(pg) -> None:
-    """The whole page has run: the tabs and the figures of the open tab are drawn."""
+def _ready(pg, charts: int = 4) -> None:
+    """The whole page has run: the tabs and at least ``charts`` figures (curve + the open tab's) are drawn."""
     wait_for_app(pg)
     pg.wait_for_selector('[data-testid="stTab"]', timeout=60000)
-    pg.wait_for_function('document.querySelectorAll(\'[data-testid="stPlotlyChart"] .main-svg\').length >= 4',
+    pg.wait_for_function(f'document.querySelectorAll(\'[data-testid="stPlotlyChart"] .main-svg\').length >= {charts}',
                          timeout=60000)
     wait_for_app(pg)
 
@@ -79,11 +79,21 @@ def test_training_page_loads_and_trains(server_url, new_page, lang):
     assert _figure_text(pg, conv_title) != before
     _shot(pg, f"training-{lang}-trained")
 
-    # the other tabs render without an exception
-    for which in ("backward", "update", "gradcheck"):
-        pg.get_by_role("tab", name=translate(lang, f"training.tab_{which}")).click()
+    # the lazily drawn sections: the gallery and the softmax/loss part of the forward pass
+    for key, title in (("data_more", translate(lang, "training.gallery_title")),
+                       ("fwd_fc_subtitle", translate(lang, "training.fwd_probs_title", index=1))):
+        pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate(lang, f"training.{key}")).click()
         pg.wait_for_timeout(300)
         _ready(pg)
+        assert title in _figure_text(pg, title)
+    assert pg.locator(".katex-error").count() == 0
+    _shot(pg, f"training-{lang}-sections")
+
+    # the other tabs render without an exception (curve + 2, 3 and 1 figures)
+    for which, charts in (("backward", 3), ("update", 4), ("gradcheck", 2)):
+        pg.get_by_role("tab", name=translate(lang, f"training.tab_{which}")).click()
+        pg.wait_for_timeout(300)
+        _ready(pg, charts)
         assert pg.locator('[data-testid="stException"]').count() == 0, pg.inner_text("body")[:2000]
         assert pg.locator(".katex-error").count() == 0  # every formula parses
         _shot(pg, f"training-{lang}-{which}")

@@ -48,6 +48,13 @@ def _open_tab(at, which: str, lang: str = "en"):
     return at.run()
 
 
+def _open(at, *sections: str):
+    """Open lazily drawn expanders (``training.show_<section>``) and rerun."""
+    for name in sections:
+        at.session_state[f"training.show_{name}"] = True
+    return at.run()
+
+
 def _softmax(z: np.ndarray) -> np.ndarray:
     e = np.exp(z - z.max(axis=-1, keepdims=True))
     return e / e.sum(axis=-1, keepdims=True)
@@ -62,8 +69,18 @@ def test_page_in_both_languages(lang):
     assert at.title[0].value == translate(lang, "training.title")
     text = all_text(at)
     for key in ("seed_label", "lr_label", "steps_label", "sample_label", "filter_label", "data_section",
-                "curve_section", "look_section", "fwd_relu_subtitle", "fwd_fc_subtitle"):
+                "curve_section", "look_section"):
         assert translate(lang, f"training.{key}") in text, key
+    expanders = [exp.label for exp in at.expander]
+    for key in ("data_more", "fwd_relu_subtitle", "fwd_flat_subtitle", "fwd_fc_subtitle"):
+        assert translate(lang, f"training.{key}") in expanders, key
+    # the default view draws only the curve and the convolution (input, output, kernel)
+    assert len(plotly_figures(at)) == 4
+    _open(at, "data", "fwd_pool", "fwd_flat", "fwd_fc")
+    no_exception(at)
+    text = all_text(at)
+    assert translate(lang, "training.fwd_all_filters") in text
+    assert translate(lang, "training.fwd_accuracy", accuracy="25%") in text
     assert [tab.label for tab in at.tabs] == [translate(lang, f"training.tab_{k}")
                                               for k in ("forward", "backward", "update", "gradcheck")]
     assert at.button(key="training.run_button").label == translate(lang, "training.run_button", n=50)
@@ -84,7 +101,7 @@ def test_page_in_both_languages(lang):
 
 def test_images_and_first_forward_numbers():
     x, y, names, params = _data(0)
-    at = open_page(PAGE, "en")
+    at = _open(open_page(PAGE, "en"), "data", "fwd_fc")
     no_exception(at)
     # the gallery shows the 12 generated images with their true classes
     gallery = [fg for fg in plotly_figures(at)
@@ -125,7 +142,7 @@ def test_images_and_first_forward_numbers():
 
 def test_choosing_sample_filter_and_cell_moves_every_view():
     x, y, names, params = _data(0)
-    at = open_page(PAGE, "en")
+    at = _open(open_page(PAGE, "en"), "fwd_pool")
     at.selectbox(key="training.sample").set_value(8).run()
     at.selectbox(key="training.filter").set_value(3).run()
     at.number_input(key="training.row").set_value(4).run()
@@ -159,6 +176,7 @@ def test_backward_tab_numbers():
     trace = tiny_cnn.train_step(params, x, y, LR)
     at = open_page(PAGE, "en", query={"sample": "3", "filter": "2", "row": "2", "col": "3"})
     _open_tab(at, "backward")
+    _open(at, "bwd_flat", "bwd_maps", "bwd_grads")
     no_exception(at)
     latex = _latex(at)
     # ∂L/∂z = (a − y)/N for sample 3, from an independent softmax
@@ -260,6 +278,7 @@ def test_one_step_run_and_reset():
     assert at.success[0].value.startswith(f"20 step(s) with η = 0.1: loss {fmt(full.losses[1])} → "
                                           f"{fmt(full.losses[-1])}")
     # the tensors now come from the trained parameters
+    _open(at, "fwd_fc")
     assert f"&= {fmt_latex(full.losses[-1], factor=False)}" in _latex(at)
     at.button(key="training.reset_button").click().run()
     assert _metric(at, "metric_steps") == "0"
