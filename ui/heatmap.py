@@ -19,6 +19,7 @@ from typing import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.colors import get_colorscale
 
 from ui.i18n import t, translate
 from ui.latex import fmt, subscript_unicode
@@ -33,8 +34,10 @@ __all__ = [
     "window_shape",
 ]
 
-SIGNED_SCALE = "RdBu_r"
-UNSIGNED_SCALE = "Blues"
+# Explicit [position, colour] lists, not names: the figures skip plotly.py's validation, which is
+# what turns "RdBu_r" / "Blues" into colours; plotly.js knows neither "_r" nor plotly.py's "Blues".
+SIGNED_SCALE = get_colorscale("RdBu_r")      # blue (negative) - white (0) - red (positive)
+UNSIGNED_SCALE = get_colorscale("Blues")     # white (0) to dark blue
 HIGHLIGHT_COLOR = "#ff7f0e"
 CELL_COLOR = "#2ca02c"
 ROUTE_COLOR = "#d62728"

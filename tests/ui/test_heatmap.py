@@ -191,5 +191,25 @@ def test_figures_are_valid_plotly_after_the_fast_build():
                              lang="en"),
             channels_window_animation(np.ones((2, 3, 3)), [(0, 0, 1, 1)], titles=["a", "b"], frame_labels=["1"],
                                       lang="en")]
+    def without_empty(node):
+        if isinstance(node, dict):
+            return {k: without_empty(v) for k, v in node.items() if v not in ([], {}, ())}
+        if isinstance(node, list):
+            return [without_empty(v) for v in node]
+        return node
+
     for fig in figs:
-        go.Figure(fig.to_dict())  # raises on any invalid property
+        validated = go.Figure(fig.to_dict())  # raises on any invalid property
+        # and validation changes nothing: what the browser gets is what plotly.py would send
+        assert without_empty(json.loads(validated.to_json())) == without_empty(json.loads(fig.to_json()))
+
+
+def test_colour_scales_are_explicit_and_run_the_right_way():
+    """Figures skip plotly.py's validation, so scales must be explicit lists plotly.js understands."""
+    neg = matrix_heatmap([[-1.0, 1.0]], title="t", lang="en").to_dict()["data"][0]["colorscale"]
+    pos = matrix_heatmap([[0.0, 2.0]], title="t", lang="en").to_dict()["data"][0]["colorscale"]
+    rgb = lambda c: tuple(int(v) for v in c[c.index("(") + 1:-1].split(","))  # noqa: E731
+    assert isinstance(neg, (list, tuple)) and isinstance(pos, (list, tuple))
+    low, high = rgb(neg[0][1]), rgb(neg[-1][1])
+    assert low[2] > low[0] and high[0] > high[2]          # negative is blue, positive is red
+    assert sum(rgb(pos[0][1])) > sum(rgb(pos[-1][1]))      # zero is light, large is dark
