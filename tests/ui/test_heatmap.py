@@ -193,7 +193,7 @@ def test_figures_are_valid_plotly_after_the_fast_build():
                                       lang="en")]
     def without_empty(node):
         if isinstance(node, dict):
-            return {k: without_empty(v) for k, v in node.items() if v not in ([], {}, ())}
+            return {k: without_empty(v) for k, v in node.items() if v is not None and v not in ([], {}, ())}
         if isinstance(node, list):
             return [without_empty(v) for v in node]
         return node
