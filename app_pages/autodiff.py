@@ -74,9 +74,14 @@ def op_text(node) -> str:
 # --------------------------------------------------------------------------- core calls (cached)
 
 @st.cache_data(show_spinner=False)
-def _analyse(x: float, w: float, b: float, wrt: str):
+def _analyse(x: float, w: float, b: float):
     graph = sigmoid_graph(x, w, b)
-    return graph, forward_mode(graph, wrt), reverse_mode(graph), {leaf: chain_paths(graph, leaf) for leaf in LEAVES}
+    return graph, reverse_mode(graph), {leaf: chain_paths(graph, leaf) for leaf in LEAVES}
+
+
+@st.cache_data(show_spinner=False)
+def _forward_mode(x: float, w: float, b: float, wrt: str):
+    return forward_mode(sigmoid_graph(x, w, b), wrt)
 
 
 @st.cache_data(show_spinner=False)
@@ -207,6 +212,95 @@ def chain_latex(paths, leaf: str, reverse) -> str:
     return equation_lines(rf"\frac{{\partial f}}{{\partial {leaf}}} = {symbolic}", numeric, total)
 
 
+# --------------------------------------------------------------------------- views
+
+WRT_CHOICE = "autodiff._wrt_choice"
+
+
+def _remember_wrt() -> None:
+    st.session_state[WRT_CHOICE] = st.session_state["autodiff.wrt"]
+
+
+def _restore_wrt() -> None:
+    """While the forward-mode tab is closed its selectbox is not drawn, and Streamlit falls back to the
+    value the URL set at the start: bring back the last choice (before the URL is written)."""
+    state = st.session_state
+    if WRT_CHOICE in state and state.get("autodiff.wrt") != state[WRT_CHOICE]:
+        state["autodiff.wrt"] = state[WRT_CHOICE]
+
+
+@st.fragment
+def _forward_mode_view(x: float, w: float, b: float, graph) -> None:
+    """Forward mode w.r.t. one leaf: choosing another leaf reruns only this view."""
+    wrt = st.selectbox(t("autodiff.wrt_label"), LEAVES, key="autodiff.wrt", help=t("autodiff.wrt_help"),
+                       on_change=_remember_wrt)
+    sync_to_url(PAGE, SPECS)
+    forward = _forward_mode(x, w, b, wrt)
+    st.markdown(t("autodiff.forward_text", wrt=wrt))
+    st.dataframe(pa.table(forward_table(graph, forward, wrt)), hide_index=True)
+    st.caption(t("autodiff.forward_caption", wrt=wrt, result=fmt(forward.result)))
+
+
+def _chain_tab() -> None:
+    st.subheader(t("autodiff.chain_section"))
+    st.markdown(t("autodiff.chain_text"))
+    st.latex(chain_latex(_paths["w"], "w", _reverse))
+    st.latex(chain_latex(_paths["b"], "b", _reverse))
+    exp = st.expander(t("autodiff.chain_x"), key="autodiff.chain_x", on_change="rerun")
+    if exp.open:
+        exp.latex(chain_latex(_paths["x"], "x", _reverse))
+
+
+def _forward_tab() -> None:
+    _forward_mode_view(float(x), float(w), float(b), _graph)
+
+
+def _reverse_tab() -> None:
+    st.markdown(t("autodiff.reverse_text"))
+    st.dataframe(pa.table(reverse_table(_graph, _reverse)), hide_index=True)
+    st.caption(t("autodiff.reverse_caption"))
+
+
+def _check_tab() -> None:
+    st.subheader(t("autodiff.check_section"))
+    st.markdown(t("autodiff.check_text"))
+    try:
+        check, errors = _finite_differences(float(x), float(w), float(b), tuple(grads[leaf] for leaf in LEAVES))
+    except ValueError as err:
+        st.error(explain_error(err))
+        return
+    cols = [t("autodiff.col_param"), t("autodiff.col_reverse"), t("autodiff.col_numeric"), t("autodiff.col_rel")]
+    rows = {c: [] for c in cols}
+    for i, leaf in enumerate(LEAVES):
+        for c, v in zip(cols, (f"∂f/∂{leaf}", fmt(check.analytic[i], 8), fmt(check.numeric[i], 8),
+                               fmt(errors[i], 2))):
+            rows[c].append(v)
+    st.dataframe(pa.table(rows), hide_index=True)
+    st.caption(t("autodiff.check_caption"))
+
+
+def _seed_tab() -> None:
+    # The seed's own numbers, always at its point x = 1, w = 0, b = 0 (independent of the inputs above).
+    st.subheader(t("autodiff.seed_section"))
+    s_graph, s_path, s_errors, s_df_dw, s_err, s_forward, s_reverse = _seed_check()
+    st.markdown(t("autodiff.seed_text"))
+    ok, bad = t("autodiff.reproduced"), t("autodiff.differs")
+    cols = [t("autodiff.col_factor"), t("autodiff.col_printed"), t("autodiff.col_computed"),
+            t("autodiff.col_status")]
+    rows = {c: [] for c in cols}
+    for fc, printed, err in zip(s_path.factors, AUTODIFF_SIGMOID.printed["chain"], s_errors):
+        for c, v in zip(cols, (frac(fc.numerator, fc.denominator), fmt(printed), fmt(fc.value),
+                               ok if err <= REPRODUCED_TOL else bad)):
+            rows[c].append(v)
+    for c, v in zip(cols, ("∂f/∂w", fmt(AUTODIFF_SIGMOID.printed["df_dw"]), fmt(s_df_dw),
+                           ok if s_err <= REPRODUCED_TOL else bad)):
+        rows[c].append(v)
+    st.dataframe(pa.table(rows), hide_index=True)
+    st.markdown(t("autodiff.seed_forward_note", h3=fmt(s_forward.row("h3").derivative),
+                  h6=fmt(s_forward.row("h6").derivative), h5=fmt(s_reverse.row("h5").adjoint),
+                  h4=fmt(s_reverse.row("h4").adjoint), h1=fmt(s_reverse.row("h1").adjoint)))
+
+
 # --------------------------------------------------------------------------- page
 
 lang = current_language()
@@ -215,9 +309,10 @@ st.markdown(t("autodiff.intro"))
 st.latex(r"f(x; w, b) = \frac{1}{\exp(-(w x + b)) + 1}")
 
 init_from_url(PAGE, SPECS)
+_restore_wrt()
 with st.container(border=True):
     st.markdown(f"**{t('autodiff.controls')}**")
-    c_x, c_w, c_b, c_wrt = st.columns(4)
+    c_x, c_w, c_b = st.columns(3)
     with c_x:
         x = st.number_input(t("autodiff.x_label"), min_value=-BOUND, max_value=BOUND, step=0.5, key="autodiff.x",
                             help=t("autodiff.bound_help", bound=fmt(BOUND)))
@@ -227,19 +322,17 @@ with st.container(border=True):
     with c_b:
         b = st.number_input(t("autodiff.b_label"), min_value=-BOUND, max_value=BOUND, step=0.5, key="autodiff.b",
                             help=t("autodiff.bound_help", bound=fmt(BOUND)))
-    with c_wrt:
-        wrt = st.selectbox(t("autodiff.wrt_label"), LEAVES, key="autodiff.wrt", help=t("autodiff.wrt_help"))
 sync_to_url(PAGE, SPECS)
 
 analysis = None
 try:
-    analysis = _analyse(float(x), float(w), float(b), wrt)
+    analysis = _analyse(float(x), float(w), float(b))
 except ValueError as err:  # CoreValueError: a node overflowed for these inputs
     st.error(explain_error(err))
     st.caption(t("autodiff.overflow_hint"))
 
 if analysis is not None:
-    _graph, _forward, _reverse, _paths = analysis
+    _graph, _reverse, _paths = analysis
     st.subheader(t("autodiff.graph_section"))
     st.plotly_chart(graph_figure(float(x), float(w), float(b), lang), key="autodiff.graph", config=PLOT_CONFIG,
                     width="stretch")
@@ -251,54 +344,14 @@ if analysis is not None:
     m_w.metric("∂f/∂w", fmt(grads["w"]))
     m_b.metric("∂f/∂b", fmt(grads["b"]))
 
-    st.subheader(t("autodiff.chain_section"))
-    st.markdown(t("autodiff.chain_text"))
-    st.latex(chain_latex(_paths["w"], "w", _reverse))
-    st.latex(chain_latex(_paths["b"], "b", _reverse))
-    with st.expander(t("autodiff.chain_x")):
-        st.latex(chain_latex(_paths["x"], "x", _reverse))
-
-    tab_fwd, tab_rev = st.tabs([t("autodiff.forward_tab", wrt=wrt), t("autodiff.reverse_tab")])
-    with tab_fwd:
-        st.markdown(t("autodiff.forward_text", wrt=wrt))
-        st.dataframe(pa.table(forward_table(_graph, _forward, wrt)), hide_index=True)
-        st.caption(t("autodiff.forward_caption", wrt=wrt, result=fmt(_forward.result)))
-    with tab_rev:
-        st.markdown(t("autodiff.reverse_text"))
-        st.dataframe(pa.table(reverse_table(_graph, _reverse)), hide_index=True)
-        st.caption(t("autodiff.reverse_caption"))
-
-    st.subheader(t("autodiff.check_section"))
-    st.markdown(t("autodiff.check_text"))
-    try:
-        check, errors = _finite_differences(float(x), float(w), float(b), tuple(grads[leaf] for leaf in LEAVES))
-    except ValueError as err:
-        st.error(explain_error(err))
-    else:
-        cols = [t("autodiff.col_param"), t("autodiff.col_reverse"), t("autodiff.col_numeric"), t("autodiff.col_rel")]
-        rows = {c: [] for c in cols}
-        for i, leaf in enumerate(LEAVES):
-            for c, v in zip(cols, (f"∂f/∂{leaf}", fmt(check.analytic[i], 8), fmt(check.numeric[i], 8),
-                                   fmt(errors[i], 2))):
-                rows[c].append(v)
-        st.dataframe(pa.table(rows), hide_index=True)
-        st.caption(t("autodiff.check_caption"))
-
-# The seed's own numbers, always at its point x = 1, w = 0, b = 0 (independent of the inputs above).
-st.subheader(t("autodiff.seed_section"))
-s_graph, s_path, s_errors, s_df_dw, s_err, s_forward, s_reverse = _seed_check()
-st.markdown(t("autodiff.seed_text"))
-ok, bad = t("autodiff.reproduced"), t("autodiff.differs")
-cols = [t("autodiff.col_factor"), t("autodiff.col_printed"), t("autodiff.col_computed"), t("autodiff.col_status")]
-rows = {c: [] for c in cols}
-for fc, printed, err in zip(s_path.factors, AUTODIFF_SIGMOID.printed["chain"], s_errors):
-    for c, v in zip(cols, (frac(fc.numerator, fc.denominator), fmt(printed), fmt(fc.value),
-                           ok if err <= REPRODUCED_TOL else bad)):
-        rows[c].append(v)
-for c, v in zip(cols, ("∂f/∂w", fmt(AUTODIFF_SIGMOID.printed["df_dw"]), fmt(s_df_dw),
-                       ok if s_err <= REPRODUCED_TOL else bad)):
-    rows[c].append(v)
-st.dataframe(pa.table(rows), hide_index=True)
-st.markdown(t("autodiff.seed_forward_note", h3=fmt(s_forward.row("h3").derivative),
-              h6=fmt(s_forward.row("h6").derivative), h5=fmt(s_reverse.row("h5").adjoint),
-              h4=fmt(s_reverse.row("h4").adjoint), h1=fmt(s_reverse.row("h1").adjoint)))
+# One topic per tab: only the open tab is computed and sent (the seed's tab needs no valid point).
+TABS = {"chain": _chain_tab, "forward": _forward_tab, "reverse": _reverse_tab, "check": _check_tab,
+        "seed": _seed_tab}
+tabs = st.tabs([t(f"autodiff.tab_{name}") for name in TABS], key="autodiff.section", on_change="rerun")
+for (name, render), tab in zip(TABS.items(), tabs):
+    if tab.open is not False:
+        with tab:
+            if analysis is None and name != "seed":
+                st.info(t("autodiff.needs_point"))
+            else:
+                render()

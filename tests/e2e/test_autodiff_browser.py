@@ -29,6 +29,12 @@ def test_autodiff_page_loads(server_url, new_page, lang):
     new_page.wait_for_selector(".js-plotly-plot")
     assert new_page.evaluate(LAST_EDGE) == "<b>0.5</b>"
     screenshot(new_page, f"autodiff-{lang}-default")
+    # the forward-mode tab: its own leaf selector and table, drawn only when opened
+    assert new_page.locator('[data-testid="stDataFrame"]').count() == 0
+    new_page.get_by_role("tab", name=translate(lang, "autodiff.tab_forward")).click()
+    new_page.wait_for_selector('[data-testid="stDataFrame"]')
+    assert translate(lang, "autodiff.wrt_label") in new_page.inner_text("body")
+    assert new_page.locator('[data-testid="stException"]').count() == 0
 
 
 def test_changing_w_changes_the_graph(server_url, new_page):
@@ -52,6 +58,7 @@ def test_overflow_message_in_chinese(server_url, new_page):
     wait_for_app(new_page)
     assert new_page.locator('[data-testid="stException"]').count() == 0
     assert new_page.locator('[data-testid="stAlert"]').count() >= 1
+    new_page.get_by_role("tab", name=translate("zh", "autodiff.tab_seed")).click()  # needs no valid point
     new_page.wait_for_selector('[data-testid="stDataFrame"]')
     new_page.wait_for_timeout(800)  # let the seed table's grid draw before the screenshot
     screenshot(new_page, "autodiff-zh-overflow")

@@ -38,6 +38,15 @@ def table(at, column: str):
     raise AssertionError(f"no table with column {column!r}")
 
 
+TABS = ("chain", "forward", "reverse", "check", "seed")
+
+
+def open_tab(at, which: str, lang: str = "en"):
+    """Select one of the page's lazily rendered tabs (only the open one is computed and sent)."""
+    at.session_state["autodiff.section"] = translate(lang, f"autodiff.tab_{which}")
+    return at.run()
+
+
 def sigmoid(v: float) -> float:
     return 1.0 / (1.0 + math.exp(-v))
 
@@ -47,14 +56,19 @@ def test_page_renders_in_both_languages(lang):
     at = open_page("autodiff", lang)
     no_exception(at)
     assert at.title[0].value == translate(lang, "autodiff.title")
+    assert graph(at)["layout"]["title"]["text"] == translate(lang, "autodiff.graph_title")
+    assert [tab.label for tab in at.tabs] == [translate(lang, f"autodiff.tab_{which}") for which in TABS]
     text = all_text(at)
+    for which in TABS[1:]:
+        open_tab(at, which, lang)
+        no_exception(at)
+        assert not at.error and not at.warning
+        assert len(plotly_figures(at)) == 1                    # the graph only
+        text += "\n" + all_text(at)
     for key in ("autodiff.x_label", "autodiff.w_label", "autodiff.b_label", "autodiff.wrt_label",
                 "autodiff.graph_section", "autodiff.chain_section", "autodiff.check_section",
                 "autodiff.seed_section", "autodiff.graph_caption"):
         assert translate(lang, key) in text, key
-    assert graph(at)["layout"]["title"]["text"] == translate(lang, "autodiff.graph_title")
-    assert [tab.label for tab in at.tabs] == [translate(lang, "autodiff.forward_tab", wrt="w"),
-                                               translate(lang, "autodiff.reverse_tab")]
     assert not at.error and not at.warning
 
 
@@ -69,6 +83,13 @@ def test_seed_point_reproduces_the_printed_chain_and_result():
     b_line = next(el.value for el in at.latex if r"\frac{\partial f}{\partial b} &=" in el.value)
     assert r"&= 1 \times (-0.25) \times 1 \times 1 \times (-1) \times 1 \\ &= 0.25" in b_line
     assert metrics(at) == {"f": "0.5", "∂f/∂x": "0", "∂f/∂w": "0.25", "∂f/∂b": "0.25"}
+    # ∂f/∂x sits in a lazy expander: sent only once it is opened
+    assert not any(r"\frac{\partial f}{\partial x} &=" in el.value for el in at.latex)
+    at.session_state["autodiff.chain_x"] = True
+    at.run()
+    x_line = next(el.value for el in at.latex if r"\frac{\partial f}{\partial x} &=" in el.value)
+    assert x_line.rstrip().endswith(r"\\ &= 0 \end{aligned}" "\n$$"), x_line     # ∂f/∂x = w σ'(0) = 0
+    open_tab(at, "seed")
     seed = table(at, translate("en", "autodiff.col_printed"))
     assert list(seed[translate("en", "autodiff.col_status")]) == [translate("en", "autodiff.reproduced")] * 8
     assert list(seed[translate("en", "autodiff.col_printed")]) == [fmt(v) for v in (*printed["chain"], 0.25)]
@@ -90,16 +111,27 @@ def test_graph_carries_the_forward_values_and_local_derivatives():
 
 def test_forward_and_reverse_tables():
     at = open_page("autodiff", "en")
+    open_tab(at, "forward")
     fwd = table(at, "∂node/∂w")
     assert list(fwd["∂node/∂w"]) == ["0", "1", "0", "1", "1", "-1", "-1", "-1", "0.25"]
     h3 = fwd[fwd[translate("en", "autodiff.col_node")] == "h₃"].iloc[0]
     assert h3[translate("en", "autodiff.col_numbers")] == "(-1) × 1"          # seed (3.4): −1 × 1
+    open_tab(at, "reverse")
     rev = table(at, translate("en", "autodiff.col_adjoint"))
     assert list(rev[translate("en", "autodiff.col_adjoint")])[:3] == ["1", "-0.25", "-0.25"]   # seed (3.5)
-    at.selectbox(key="autodiff.wrt").set_value("b").run()
+    open_tab(at, "forward")
+    at.selectbox(key="autodiff.wrt").set_value("b").run()               # reruns the fragment only
     no_exception(at)
     assert list(table(at, "∂node/∂b")["∂node/∂b"])[-1] == "0.25"
+    assert translate("en", "autodiff.forward_caption", wrt="b", result="0.25") in [c.value for c in at.caption]
     assert at.query_params["wrt"] in ("b", ["b"])
+    open_tab(at, "reverse")                                              # the choice survives the closed tab
+    assert at.query_params["wrt"] in ("b", ["b"])
+    at.number_input(key="autodiff.w").set_value(0.5).run()
+    assert at.query_params["wrt"] in ("b", ["b"])
+    at.number_input(key="autodiff.w").set_value(0.0).run()
+    open_tab(at, "forward")
+    assert at.selectbox(key="autodiff.wrt").value == "b"
 
 
 def test_editing_w_changes_the_numbers_to_the_closed_form():
@@ -111,9 +143,11 @@ def test_editing_w_changes_the_numbers_to_the_closed_form():
     assert m["f"] == fmt(s) == "0.7311"
     assert m["∂f/∂w"] == fmt(s * (1 - s)) == "0.1966"
     assert edge_values(graph(at))[-1] == "0.7311"
+    open_tab(at, "check")
     check = table(at, translate("en", "autodiff.col_rel"))
     assert all(float(v) < 1e-7 for v in check[translate("en", "autodiff.col_rel")])
     # the seed's table does not move with the inputs
+    open_tab(at, "seed")
     seed = table(at, translate("en", "autodiff.col_printed"))
     assert list(seed[translate("en", "autodiff.col_computed")])[-1] == "0.25"
 
@@ -132,6 +166,8 @@ def test_overflowing_point_gets_a_translated_message():
     assert at.error and "NaN" in at.error[0].value and "含有" in at.error[0].value
     assert translate("zh", "autodiff.overflow_hint") in [c.value for c in at.caption]
     assert not plotly_figures(at)
+    assert translate("zh", "autodiff.needs_point") in [i.value for i in at.info]
+    open_tab(at, "seed", "zh")
     assert translate("zh", "autodiff.seed_section") in [s.value for s in at.subheader]   # still there
 
 
@@ -144,5 +180,6 @@ def test_bad_url_values_warn_and_use_the_default(query):
     assert "<script>" not in at.warning[0].value and "<b>" not in at.warning[0].value
     assert (at.number_input(key="autodiff.x").value, at.number_input(key="autodiff.w").value,
             at.number_input(key="autodiff.b").value) == (1.0, 0.0, 0.0)
-    assert at.selectbox(key="autodiff.wrt").value == "w"
     assert metrics(at)["∂f/∂w"] == "0.25"
+    open_tab(at, "forward")
+    assert at.selectbox(key="autodiff.wrt").value == "w"
