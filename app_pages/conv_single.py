@@ -14,7 +14,7 @@ import streamlit as st
 from cnn_core.activations import ACTIVATIONS, activate
 from cnn_core.conv import conv2d_trace, rot180
 from cnn_core.worked_examples import CONV_4X4
-from ui.heatmap import matrix_heatmap, window_animation
+from ui.heatmap import channels_heatmap, matrix_heatmap, window_animation
 from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import equation_lines, fmt, fmt_latex, subscript, subscript_unicode, sum_of_products
 from ui.matrix_input import matrix_editor
@@ -109,6 +109,23 @@ def heatmap_figure(M: np.ndarray, title: str, symbol: str, lang: str, highlight=
     # every value is printed in its cell, so the colour bar only takes width from the matrix
     return matrix_heatmap(M, title=title, symbol=symbol, highlight=highlight, cells=cells,
                           hover_names=hover_names, showscale=False, lang=lang)
+
+
+def cell_names(symbol: str, shape: tuple[int, int]) -> tuple[tuple[str, ...], ...]:
+    """Hover names symbol_rc (1-based) of a matrix of ``shape``."""
+    return tuple(tuple(subscript_unicode(symbol, r, c) for c in range(shape[1])) for r in range(shape[0]))
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def panels_figure(T: np.ndarray, titles: tuple[str, ...], names: tuple, lang: str, highlight=None):
+    """Matrices of one shape side by side (one figure, one colour scale); ``names`` are the hover names."""
+    fig = channels_heatmap(T, titles=list(titles), highlight=highlight, lang=lang)
+    for trace, panel_names in zip(fig.data, names):
+        trace.customdata = [list(row) for row in panel_names]
+    # every value is printed in its cell (no colour bar); lift the panel titles above the column-axis title
+    fig.update_annotations(yshift=68)
+    fig.update_layout(coloraxis_showscale=False, margin=dict(t=fig.layout.margin.t + 24))
+    return fig
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
@@ -219,115 +236,127 @@ def section_guard() -> bool:
     return trace is not None
 
 
-# 1. input and kernel ----------------------------------------------------------------------
 lang = current_language()
-st.subheader(t("conv_single.sec_inputs"))
-col_x, col_w, col_r = st.columns([3, 2, 2])
-with col_x:
-    if x is None:
-        st.info(t("conv_single.needs_input"))
-    else:
-        is_seed = x.shape == DEFAULT_INPUT.shape and bool(np.array_equal(x, DEFAULT_INPUT))
-        show_chart(heatmap_figure(x, t("conv_single.fig_input", rows=x.shape[0], cols=x.shape[1]), "i", lang,
-                                  cells=FROM_TEXT if is_seed else None), "input")
-        st.caption(t("conv_single.cap_input_from_text") if is_seed else t("conv_single.cap_input_user"))
-with col_w:
-    if w is None:
-        st.info(t("conv_single.needs_kernel"))
-    else:
-        show_chart(heatmap_figure(w, t("conv_single.fig_kernel", rows=w.shape[0], cols=w.shape[1]), "h", lang),
-                   "kernel")
-        st.caption(t("conv_single.cap_kernel"))
-with col_r:
-    if w is not None:
-        flipped = flipped_kernel_index(w.shape)
-        rot_names = tuple(tuple(subscript_unicode("h", *flipped[a, b]) for b in range(w.shape[1]))
-                          for a in range(w.shape[0]))
-        show_chart(heatmap_figure(_rot180(w), t("conv_single.fig_kernel_rot"), "h", lang,
-                                  hover_names=rot_names), "kernel_rot")
-        st.caption(t("conv_single.cap_kernel_rot"))
+SECTIONS = ("sec_step", "sec_inputs", "sec_compare", "sec_table")
 
-# 2. one output cell -------------------------------------------------------------------------
-st.subheader(t("conv_single.sec_step"))
-ci = cj = 0
-if section_guard():
-    oh, ow = trace.output.shape[1:]
-    count = oh * ow
-    state = st.session_state.get(key("cell"))
-    if not isinstance(state, int) or not 1 <= state <= count:
-        st.session_state[key("cell")] = min(max(state if isinstance(state, int) else 1, 1), count)
-    if count > 1:
-        chosen = st.select_slider(
-            t("conv_single.cell_label"), options=list(range(1, count + 1)), key=key("cell"),
-            help=t("conv_single.cell_help"),
-            format_func=lambda k: subscript_unicode("o", *divmod(k - 1, ow)))
-    else:
-        chosen = 1
-    ci, cj = divmod(int(chosen) - 1, ow)
 
-    fig_col, eq_col = st.columns([2, 3])
-    with fig_col:
-        show_chart(windows_figure(x, w, stride, padding, int(chosen) - 1, t("conv_single.fig_windows"), lang),
-                   "windows")
-        st.caption(t("conv_single.cap_windows"))
-    with eq_col:
-        o_sym = subscript("o", ci, cj)
-        cell, a_sym, a_val, b_sym, b_val = cell_terms(trace, ci, cj)
-        symbolic, numeric = sum_of_products(a_sym, a_val, b_sym, b_val)
-        st.markdown(t("conv_single.net_heading"))
-        st.latex(equation_lines(f"net_{{{o_sym}}} = {symbolic}", numeric, cell.total))
-        if bool(cell.on_padding.any()):
-            st.caption(t("conv_single.pad_note"))
-        if (ci, cj) == (0, 2) and w.shape == (2, 2) and stride == 1 and padding == 0:
-            st.caption(t("conv_single.seed_o13_note"))
+def inputs_tab() -> None:
+    """The input (seed cells outlined) and the kernel beside its 180° rotation, as two panels."""
+    col_x, col_w = st.columns([3, 4])
+    with col_x:
+        if x is None:
+            st.info(t("conv_single.needs_input"))
+        else:
+            is_seed = x.shape == DEFAULT_INPUT.shape and bool(np.array_equal(x, DEFAULT_INPUT))
+            show_chart(heatmap_figure(x, t("conv_single.fig_input", rows=x.shape[0], cols=x.shape[1]), "i", lang,
+                                      cells=FROM_TEXT if is_seed else None), "input")
+            st.caption(t("conv_single.cap_input_from_text") if is_seed else t("conv_single.cap_input_user"))
+    with col_w:
+        if w is None:
+            st.info(t("conv_single.needs_kernel"))
+        else:
+            flipped = flipped_kernel_index(w.shape)
+            rot_names = tuple(tuple(subscript_unicode("h", *flipped[a, b]) for b in range(w.shape[1]))
+                              for a in range(w.shape[0]))
+            show_chart(panels_figure(np.stack([w, _rot180(w)]),
+                                     (t("conv_single.fig_kernel", rows=w.shape[0], cols=w.shape[1]),
+                                      t("conv_single.fig_kernel_rot")),
+                                     (cell_names("h", w.shape), rot_names), lang), "kernels")
+            st.caption(t("conv_single.cap_kernel"))
+            st.caption(t("conv_single.cap_kernel_rot"))
 
-        out = _activate(activation, trace.output)
-        st.markdown(t("conv_single.act_heading", name=act_name(activation)))
-        st.latex(activation_latex(activation, f"out_{{{o_sym}}}", f"net_{{{o_sym}}}", cell.total,
-                                  out[0, ci, cj]))
-        if (ci, cj) == (0, 0) and x.shape == DEFAULT_INPUT.shape and np.array_equal(x, DEFAULT_INPUT) \
-                and np.array_equal(w, DEFAULT_KERNEL) and padding == 0 and activation == "relu":
-            st.caption(t("conv_single.seed_o11_note"))
 
-        ccell, a_sym, a_val, b_sym, b_val = cell_terms(conv_trace, ci, cj, flipped_kernel_index(w.shape))
-        symbolic, numeric = sum_of_products(a_sym, a_val, b_sym, b_val)
-        st.markdown(t("conv_single.conv_heading"))
-        st.latex(equation_lines(f"{subscript('(i * h)', ci, cj)} = {symbolic}", numeric, ccell.total))
-
-# 3. cross-correlation vs convolution ------------------------------------------------------------
-st.subheader(t("conv_single.sec_compare"))
-if section_guard():
+@st.fragment
+def cell_view(trace, conv_trace, x, w, stride: int, padding: int, activation: str, lang: str) -> None:
+    """The output-cell selector and the tabs: moving the selector reruns only this fragment."""
+    ci = cj = 0
+    chosen = 1
+    if trace is not None:
+        oh, ow = trace.output.shape[1:]
+        count = oh * ow
+        state = st.session_state.get(key("cell"))
+        if not isinstance(state, int) or not 1 <= state <= count:
+            st.session_state[key("cell")] = min(max(state if isinstance(state, int) else 1, 1), count)
+        if count > 1:
+            chosen = st.select_slider(
+                t("conv_single.cell_label"), options=list(range(1, count + 1)), key=key("cell"),
+                help=t("conv_single.cell_help"),
+                format_func=lambda k: subscript_unicode("o", *divmod(k - 1, ow)))
+        else:
+            chosen = st.session_state[key("cell")]
+        sync_to_url(PAGE, SPECS)
+        ci, cj = divmod(int(chosen) - 1, ow)
     mark = (ci, cj, ci, cj)
-    left, right = st.columns(2)
-    with left:
-        show_chart(heatmap_figure(trace.output[0], t("conv_single.fig_corr"), "o", lang, highlight=mark), "corr")
-    with right:
-        show_chart(heatmap_figure(conv_trace.output[0], t("conv_single.fig_conv"), "o", lang, highlight=mark),
-                   "conv")
-    st.caption(t("conv_single.cap_compare"))
-    st.info(t("conv_single.seed_library_note"))
+    o_sym = subscript("o", ci, cj)
 
-# 4. activation -----------------------------------------------------------------------------------
-st.subheader(t("conv_single.sec_activation"))
-if section_guard():
-    out = _activate(activation, trace.output)
-    mark = (ci, cj, ci, cj)
-    left, right = st.columns(2)
-    with left:
-        show_chart(heatmap_figure(trace.output[0], t("conv_single.fig_net"), "net", lang, highlight=mark), "net")
-    with right:
-        show_chart(heatmap_figure(out[0], t("conv_single.fig_out", name=act_name(activation)), "out", lang,
-                                  highlight=mark), "out")
-    st.caption(t("conv_single.cap_activation"))
+    tabs = st.tabs([t(f"conv_single.{name}") for name in SECTIONS], key=key("section"), on_change="rerun")
+    step_tab, inputs_tab_, compare_tab, table_tab = tabs
 
-# 5. every cell's formula ---------------------------------------------------------------------------
-st.subheader(t("conv_single.sec_table"))
-if section_guard():
-    columns = tuple(t(f"conv_single.{c}") for c in ("col_cell", "col_symbolic", "col_numbers", "col_net", "col_out"))
-    with st.expander(t("conv_single.table_expander", count=trace.output[0].size)):
-        st.dataframe(formula_table(x, w, stride, padding, activation, columns), hide_index=True, width="stretch")
-        st.caption(t("conv_single.table_caption"))
-        if w.shape == (2, 2) and stride == 1 and padding == 0:
-            st.caption(t("conv_single.seed_eq5_note"))
+    if step_tab.open is not False:
+        with step_tab:
+            if section_guard():
+                fig_col, eq_col = st.columns([2, 3])
+                with fig_col:
+                    show_chart(windows_figure(x, w, stride, padding, int(chosen) - 1, t("conv_single.fig_windows"),
+                                              lang), "windows")
+                    st.caption(t("conv_single.cap_windows"))
+                with eq_col:
+                    cell, a_sym, a_val, b_sym, b_val = cell_terms(trace, ci, cj)
+                    symbolic, numeric = sum_of_products(a_sym, a_val, b_sym, b_val)
+                    st.markdown(t("conv_single.net_heading"))
+                    st.latex(equation_lines(f"net_{{{o_sym}}} = {symbolic}", numeric, cell.total))
+                    if bool(cell.on_padding.any()):
+                        st.caption(t("conv_single.pad_note"))
+                    if (ci, cj) == (0, 2) and w.shape == (2, 2) and stride == 1 and padding == 0:
+                        st.caption(t("conv_single.seed_o13_note"))
+                    out = _activate(activation, trace.output)
+                    st.markdown(t("conv_single.act_heading", name=act_name(activation)))
+                    st.latex(activation_latex(activation, f"out_{{{o_sym}}}", f"net_{{{o_sym}}}", cell.total,
+                                              out[0, ci, cj]))
+                    if (ci, cj) == (0, 0) and x.shape == DEFAULT_INPUT.shape and np.array_equal(x, DEFAULT_INPUT) \
+                            and np.array_equal(w, DEFAULT_KERNEL) and padding == 0 and activation == "relu":
+                        st.caption(t("conv_single.seed_o11_note"))
+                    # the whole output, net and out as two panels of one figure (one chart to redraw)
+                    st.markdown(f"**{t('conv_single.sec_activation')}**")
+                    oh, ow = trace.output.shape[1:]
+                    show_chart(panels_figure(np.stack([trace.output[0], out[0]]),
+                                             (t("conv_single.fig_net"),
+                                              t("conv_single.fig_out", name=act_name(activation))),
+                                             (cell_names("net", (oh, ow)), cell_names("out", (oh, ow))), lang,
+                                             highlight=mark), "net_out")
+                    st.caption(t("conv_single.cap_activation"))
 
+    if inputs_tab_.open is not False:
+        with inputs_tab_:
+            inputs_tab()
+
+    if compare_tab.open is not False:
+        with compare_tab:
+            if section_guard():
+                ccell, a_sym, a_val, b_sym, b_val = cell_terms(conv_trace, ci, cj, flipped_kernel_index(w.shape))
+                symbolic, numeric = sum_of_products(a_sym, a_val, b_sym, b_val)
+                st.markdown(t("conv_single.conv_heading"))
+                st.latex(equation_lines(f"{subscript('(i * h)', ci, cj)} = {symbolic}", numeric, ccell.total))
+                oh, ow = trace.output.shape[1:]
+                show_chart(panels_figure(np.stack([trace.output[0], conv_trace.output[0]]),
+                                         (t("conv_single.fig_corr"), t("conv_single.fig_conv")),
+                                         (cell_names("o", (oh, ow)), cell_names("o", (oh, ow))), lang,
+                                         highlight=mark), "corr_conv")
+                st.caption(t("conv_single.cap_compare"))
+                st.info(t("conv_single.seed_library_note"))
+
+    if table_tab.open is not False:
+        with table_tab:
+            if section_guard():
+                columns = tuple(t(f"conv_single.{c}")
+                                for c in ("col_cell", "col_symbolic", "col_numbers", "col_net", "col_out"))
+                st.caption(t("conv_single.table_expander", count=trace.output[0].size))
+                st.dataframe(formula_table(x, w, stride, padding, activation, columns), hide_index=True,
+                             width="stretch")
+                st.caption(t("conv_single.table_caption"))
+                if w.shape == (2, 2) and stride == 1 and padding == 0:
+                    st.caption(t("conv_single.seed_eq5_note"))
+
+
+cell_view(trace, conv_trace, x, w, stride, padding, activation, lang)
 sync_to_url(PAGE, SPECS)

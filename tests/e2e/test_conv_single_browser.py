@@ -15,8 +15,14 @@ PAGE = "conv_single"
 # z of the Plotly figure titled `title` (the graph div keeps the figure it drew; Streamlit's
 # theme wraps the title text in <b> tags)
 FIGURE_Z = """(title) => {
+  const plain = (text) => (text || '').replace(/<\\/?b>/g, '');
   for (const gd of document.querySelectorAll('.js-plotly-plot')) {
-    if (gd.layout && gd.layout.title && gd.layout.title.text.replace(/<\\/?b>/g, '') === title) { return gd.data[0].z; }
+    if (!gd.layout) { continue; }
+    if (gd.layout.title && plain(gd.layout.title.text) === title) { return gd.data[0].z; }
+    // side-by-side figures: panel k is titled by annotation k and drawn by heatmap k
+    const maps = gd.data.filter((d) => d.type === 'heatmap' && d.customdata);
+    const k = (gd.layout.annotations || []).findIndex((a) => plain(a.text) === title);
+    if (maps.length > 1 && k >= 0 && k < maps.length) { return maps[k].z; }
   }
   return null;
 }"""
@@ -46,7 +52,7 @@ def test_page_loads_and_stride_slider_changes_the_output(server_url, new_page, l
     wait_for_app(pg)
     assert pg.locator('[data-testid="stException"]').count() == 0, pg.inner_text("body")[:2000]
     assert translate(lang, "conv_single.title") in pg.locator("h1").first.inner_text()
-    corr_title = translate(lang, "conv_single.fig_corr")
+    corr_title = translate(lang, "conv_single.fig_net")  # net = the cross-correlation, in the default tab
     wait_for_figure(pg, corr_title)
     assert figure_z(pg, corr_title) == [[1, 0, 0], [-1, 1, 0], [0, 0, 0]]
     screenshot(pg, f"{PAGE}-{lang}-default")
@@ -58,6 +64,15 @@ def test_page_loads_and_stride_slider_changes_the_output(server_url, new_page, l
     assert pg.locator('[data-testid="stException"]').count() == 0
     pg.wait_for_url("**stride=2**", timeout=10000)  # the link follows the slider
     screenshot(pg, f"{PAGE}-{lang}-stride2")
+
+    # the other sections are tabs drawn only when opened: true convolution flips the sign here
+    pg.get_by_role("tab", name=translate(lang, "conv_single.sec_compare")).click()
+    conv_title = translate(lang, "conv_single.fig_conv")
+    wait_for_figure(pg, conv_title)
+    assert figure_z(pg, translate(lang, "conv_single.fig_corr")) == [[1, 0], [0, 0]]
+    assert figure_z(pg, conv_title) == [[-1, 0], [0, 0]]
+    assert pg.locator('[data-testid="stException"]').count() == 0
+    screenshot(pg, f"{PAGE}-{lang}-compare")
 
 
 def test_output_cell_slider_moves_the_formula_and_padding_greys_the_border(server_url, new_page):

@@ -32,16 +32,33 @@ def key(name: str) -> str:
     return f"{PAGE}.{name}"
 
 
-def figure(at, title: str) -> dict:
+def panels(at) -> list[tuple[str, dict]]:
+    """(title, figure) of every figure and of every panel of a side-by-side figure (its own trace)."""
+    found = []
     for fig in plotly_figures(at):
-        if fig["layout"].get("title", {}).get("text") == title:
+        found.append((fig["layout"].get("title", {}).get("text"), fig))
+        heatmaps = [d for d in fig["data"] if d.get("type") == "heatmap" and "customdata" in d]
+        for k, note in enumerate(fig["layout"].get("annotations", [])):
+            if len(heatmaps) > 1 and k < len(heatmaps):  # panel titles of a multi-panel figure
+                found.append((note["text"], dict(fig, data=[heatmaps[k]], panel=k)))
+    return found
+
+
+def figure(at, title: str) -> dict:
+    for name, fig in panels(at):
+        if name == title:
             return fig
-    raise AssertionError(f"no figure titled {title!r}; have "
-                         f"{[f['layout'].get('title', {}).get('text') for f in plotly_figures(at)]}")
+    raise AssertionError(f"no figure titled {title!r}; have {titles(at)}")
 
 
 def titles(at) -> list[str]:
-    return [f["layout"].get("title", {}).get("text") for f in plotly_figures(at)]
+    return [name for name, _ in panels(at)]
+
+
+def open_tab(at, name: str, lang: str = "en"):
+    """Open the tab whose label is ``conv_single.<name>`` (only the open tab is drawn)."""
+    at.session_state[key("section")] = translate(lang, f"conv_single.{name}")
+    return at.run()
 
 
 def z(fig: dict) -> list[list[float]]:
@@ -62,14 +79,20 @@ def test_page_in_both_languages(lang):
     at = open_page(PAGE, lang)
     no_exception(at)
     assert at.title[0].value == translate(lang, "conv_single.title")
-    text = all_text(at)
+    text = all_text(at) + "\n" + "\n".join(tab.label for tab in at.tabs)
     for name in ("intro", "stride_label", "padding_label", "activation_label", "cell_label", "input_label",
                  "kernel_label", "sec_inputs", "sec_step", "sec_compare", "sec_activation", "sec_table",
                  "cap_input_from_text", "seed_library_note"):
+        if name == "cap_input_from_text":
+            text += "\n" + all_text(open_tab(at, "sec_inputs", lang))
+        if name == "seed_library_note":
+            text += "\n" + all_text(open_tab(at, "sec_compare", lang))
         assert translate(lang, f"conv_single.{name}") in text, name
     assert not at.error and not at.warning
     # every figure title and axis title is in the page's language
     got = titles(at)
+    for tab in ("sec_step", "sec_inputs", "sec_compare"):  # the figure checks below use the last one
+        got += titles(open_tab(at, tab, lang))
     for name in ("fig_kernel_rot", "fig_windows", "fig_corr", "fig_conv", "fig_net"):
         assert translate(lang, f"conv_single.{name}") in got
     assert translate(lang, "conv_single.fig_input", rows=4, cols=4) in got
@@ -81,7 +104,9 @@ def test_page_in_both_languages(lang):
 def test_default_reproduces_seed_003_o11():
     at = open_page(PAGE, "en")
     no_exception(at)
-    net, out, conv = latex(at)[:3]
+    net, out = latex(at)[:2]
+    seed_note_shown = translate("en", "conv_single.seed_o11_note") in all_text(at)
+    conv = latex(open_tab(at, "sec_compare"))[0]
     # symbolic with 1-based subscripts, then numbers, then the printed result
     assert "net_{o_{11}} &= i_{11}h_{11} + i_{12}h_{12} + i_{21}h_{21} + i_{22}h_{22}" in net
     assert r"1\times1 + 0\times(-1) + 1\times1 + 1\times(-1)" in net
@@ -91,11 +116,14 @@ def test_default_reproduces_seed_003_o11():
     # true convolution of the same window pairs i11 with h22
     assert "(i * h)_{11} &= i_{11}h_{22} + i_{12}h_{21} + i_{21}h_{12} + i_{22}h_{11}" in conv
     assert conv.rstrip("$\n ").endswith("&= -1 \\end{aligned}")
-    assert translate("en", "conv_single.seed_o11_note") in all_text(at)
+    assert seed_note_shown
 
 
 def test_outputs_match_hand_worked_and_loop_reference():
     at = open_page(PAGE, "en")
+    relu = z(figure(at, translate("en", "conv_single.fig_out", name="ReLU")))
+    net = z(figure(at, translate("en", "conv_single.fig_net")))
+    open_tab(at, "sec_compare")
     corr = z(figure(at, translate("en", "conv_single.fig_corr")))
     conv = z(figure(at, translate("en", "conv_single.fig_conv")))
     assert corr == CORR
@@ -103,15 +131,15 @@ def test_outputs_match_hand_worked_and_loop_reference():
     assert np.array_equal(corr, conv2d_naive(X[None, None], H[None, None])[0, 0])
     assert np.array_equal(conv, conv2d_naive(X[None, None], H[::-1, ::-1][None, None])[0, 0])
     # ReLU after: negative cells become 0
-    relu = z(figure(at, translate("en", "conv_single.fig_out", name="ReLU")))
     assert relu == [[1, 0, 0], [0, 1, 0], [0, 0, 0]]
-    assert z(figure(at, translate("en", "conv_single.fig_net"))) == CORR
+    assert net == CORR
     # the rotated kernel is drawn
+    open_tab(at, "sec_inputs")
     assert z(figure(at, translate("en", "conv_single.fig_kernel_rot"))) == [[-1, 1], [-1, 1]]
 
 
 def test_input_outlines_the_cells_the_text_gives():
-    at = open_page(PAGE, "en")
+    at = open_tab(open_page(PAGE, "en"), "sec_inputs")
     fig = figure(at, translate("en", "conv_single.fig_input", rows=4, cols=4))
     assert z(fig) == X.tolist()
     outlined = {(round(s["y0"] + 0.5), round(s["x0"] + 0.5)) for s in fig["layout"]["shapes"]}
@@ -145,8 +173,9 @@ def test_stepping_to_o13_writes_its_sum_and_corrects_the_seed_label():
     assert net.rstrip("$\n ").endswith(f"&= {CORR[0][2]} \\end{{aligned}}")
     assert translate("en", "conv_single.seed_o13_note") in all_text(at)
     # the chosen cell is framed on both output heatmaps
-    shape = figure(at, translate("en", "conv_single.fig_corr"))["layout"]["shapes"][-1]
-    assert (shape["y0"], shape["x0"]) == (-0.5, 1.5)
+    open_tab(at, "sec_compare")
+    shapes = figure(at, translate("en", "conv_single.fig_corr"))["layout"]["shapes"]
+    assert [(s["xref"], s["y0"], s["x0"]) for s in shapes] == [("x", -0.5, 1.5), ("x2", -0.5, 1.5)]
     assert at.query_params["cell"] in ("3", ["3"])
 
 
@@ -174,7 +203,7 @@ def test_stride_two_keeps_every_other_window():
     at = open_page(PAGE, "en")
     at.slider(key=key("stride")).set_value(2).run()
     no_exception(at)
-    assert z(figure(at, translate("en", "conv_single.fig_corr"))) == [[CORR[0][0], CORR[0][2]],
+    assert z(figure(at, translate("en", "conv_single.fig_net"))) == [[CORR[0][0], CORR[0][2]],
                                                                       [CORR[2][0], CORR[2][2]]]
     assert len(at.select_slider(key=key("cell")).options) == 4
     at.select_slider(key=key("cell")).set_value(2).run()
@@ -186,7 +215,7 @@ def test_padding_shows_padded_zeros_in_the_sum():
     at = open_page(PAGE, "en")
     at.slider(key=key("padding")).set_value(1).run()
     no_exception(at)
-    corr = z(figure(at, translate("en", "conv_single.fig_corr")))
+    corr = z(figure(at, translate("en", "conv_single.fig_net")))
     assert np.array_equal(corr, conv2d_naive(X[None, None], H[None, None], padding=1)[0, 0])
     assert len(corr) == 5
     net = latex(at)[0]
@@ -199,7 +228,7 @@ def test_padding_shows_padded_zeros_in_the_sum():
 
 
 def test_every_cell_formula_table():
-    at = open_page(PAGE, "en")
+    at = open_tab(open_page(PAGE, "en"), "sec_table")
     table = at.dataframe[0].value
     assert len(table) == 9
     assert list(table.iloc[:, 0]) == ["o₁₁", "o₁₂", "o₁₃", "o₂₁", "o₂₂", "o₂₃", "o₃₁", "o₃₂", "o₃₃"]
@@ -214,7 +243,7 @@ def test_edited_kernel_changes_every_number():
     at.text_area(key=key("kernel")).input("0 1\n2 0.5").run()
     no_exception(at)
     expected = conv2d_naive(X[None, None], np.array([[[[0, 1], [2, 0.5]]]]))[0, 0]
-    assert np.array_equal(z(figure(at, translate("zh", "conv_single.fig_corr"))), expected)
+    assert np.array_equal(z(figure(at, translate("zh", "conv_single.fig_net"))), expected)
     net = latex(at)[0]
     assert r"1\times0 + 0\times1 + 1\times2 + 1\times0.5" in net
     assert net.rstrip("$\n ").endswith("&= 2.5 \\end{aligned}")
@@ -232,6 +261,8 @@ def test_bad_input_matrix_shows_an_error_and_the_kernel_still_renders(text):
     at.text_area(key=key("input")).input(text).run()
     no_exception(at)
     assert at.error, "no error element for a bad input matrix"
+    assert translate("en", "conv_single.needs_input") in all_text(at)
+    open_tab(at, "sec_inputs")
     assert all(not re.search(r"(?<!\\)<", e.value) for e in at.error)  # shown escaped, never as HTML
     got = titles(at)
     assert translate("en", "conv_single.fig_kernel", rows=2, cols=2) in got
@@ -247,6 +278,8 @@ def test_bad_kernel_shows_an_error_and_the_input_still_renders(text):
     at.text_area(key=key("kernel")).input(text).run()
     no_exception(at)
     assert at.error
+    assert translate("zh", "conv_single.needs_kernel") in all_text(at)
+    open_tab(at, "sec_inputs", "zh")
     assert translate("zh", "conv_single.fig_input", rows=4, cols=4) in titles(at)
     assert translate("zh", "conv_single.needs_kernel") in all_text(at)
 
@@ -258,12 +291,12 @@ def test_kernel_larger_than_padded_input_is_explained(lang, words):
     no_exception(at)
     errors = [e.value for e in at.error]
     assert errors and all(words in e for e in errors)
-    assert translate(lang, "conv_single.fig_input", rows=4, cols=4) in titles(at)
+    assert translate(lang, "conv_single.fig_input", rows=4, cols=4) in titles(open_tab(at, "sec_inputs", lang))
     # padding 1 makes the 4×4 input 6×6: now the 5×5 kernel fits and a 2×2 output appears
     at.slider(key=key("padding")).set_value(1).run()
     no_exception(at)
     assert not at.error
-    assert len(z(figure(at, translate(lang, "conv_single.fig_corr")))) == 2
+    assert len(z(figure(open_tab(at, "sec_compare", lang), translate(lang, "conv_single.fig_corr")))) == 2
 
 
 def test_one_by_one_output_needs_no_cell_slider():
