@@ -93,6 +93,17 @@ def test_output_cell_slider_moves_the_formula_and_padding_greys_the_border(serve
     assert pg.locator('[data-testid="stException"]').count() == 0
     screenshot(pg, f"{PAGE}-en-padding1-cell2")
 
+    # the input and the kernel beside rot180(h) are one tab away
+    pg.get_by_role("tab", name=translate("en", "conv_single.sec_inputs")).click()
+    rot_title = translate("en", "conv_single.fig_kernel_rot")
+    wait_for_figure(pg, rot_title)
+    assert figure_z(pg, rot_title) == [[-1, 1], [-1, 1]]
+    assert figure_z(pg, translate("en", "conv_single.fig_kernel", rows=2, cols=2)) == [[1, -1], [1, -1]]
+    assert figure_z(pg, translate("en", "conv_single.fig_input", rows=4, cols=4)) == [
+        [1, 0, 1, 0], [1, 1, 0, 1], [0, 1, 1, 0], [1, 0, 0, 1]]
+    assert pg.locator('[data-testid="stException"]').count() == 0
+    screenshot(pg, f"{PAGE}-en-inputs")
+
 
 def test_bad_matrix_in_the_browser_shows_a_message_not_an_exception(server_url, new_page):
     pg = new_page
