@@ -80,9 +80,16 @@ def _channels_figure(values: np.ndarray, lang: str, title: str, titles: tuple, s
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
-def _map_figure(values: np.ndarray, lang: str, title: str, symbol: str, cell: tuple | None) -> go.Figure:
-    return matrix_heatmap(values, title=title, symbol=symbol, cells=[cell] if cell else None, signed=True,
-                          lang=lang, height=330)
+def _maps_figure(values: np.ndarray, lang: str, title: str, titles: tuple, cell: tuple | None,
+                 f_idx: int) -> go.Figure:
+    """All output maps as panels of ONE figure (one chart to re-render); the explained cell is
+    outlined on the chosen filter's panel only."""
+    fig = channels_heatmap(values, titles=list(titles), title=title, symbol="z", signed=True, lang=lang,
+                           cells=[cell] if cell else None, height=330,
+                           col_title="")   # no column axis title: the map titles sit above each panel
+    xref = "x" if f_idx == 0 else f"x{f_idx + 1}"
+    fig.layout.shapes = tuple(sh for sh in fig.layout.shapes if sh.xref == xref)
+    return fig
 
 
 def _chart(fig: go.Figure, name: str) -> None:
@@ -105,16 +112,13 @@ lang = current_language()
 st.title(t("conv_multi.title"))
 st.markdown(t("conv_multi.intro"))
 
-layer_col, cell_col = st.columns([3, 2])
-with layer_col, st.container(border=True):
+with st.container(border=True):
     st.markdown(f"**{t('conv_multi.layer_box')}**")
-    c1, c2 = st.columns(2)
+    c1, c2, c3, c4 = st.columns(4)
     stride = c1.slider(t("conv_multi.stride"), 1, 4, key=_key("stride"))
     padding = c2.slider(t("conv_multi.padding"), 0, 3, key=_key("padding"))
-    c3, c4 = st.columns(2)
     b1 = c3.number_input(t("conv_multi.bias1"), -100.0, 100.0, step=1.0, key=_key("b1"))
     b2 = c4.number_input(t("conv_multi.bias2"), -100.0, 100.0, step=1.0, key=_key("b2"))
-cell_box = cell_col.container(border=True)  # filled once the output size is known
 
 # --------------------------------------------------------------------------- matrices
 x_parts: list[np.ndarray | None] = []
@@ -156,92 +160,41 @@ if x is not None and w is not None:
         trace = _trace(x, w, b, stride, padding)
     except ValueError as err:  # CoreValueError: e.g. kernel larger than the padded input
         trace_error = err
-
-# --------------------------------------------------------------------------- output cell picker
-with cell_box:
-    st.markdown(f"**{t('conv_multi.cell_box')}**")
-    # format_func with the language bound: AppTest also calls it outside the script run
-    f_sel = st.radio(t("conv_multi.filter"), (1, 2), key=_key("filter"), horizontal=True,
-                     format_func=lambda n, lang=lang: translate(lang, "conv_multi.filter_option", n=n))
-    oh, ow = (trace.output.shape[1:] if trace is not None else (MAX_OUT, MAX_OUT))
-    for name, limit in (("row", oh), ("col", ow)):  # a smaller output (new stride) keeps the pick inside it
-        value = st.session_state.get(_key(name))
-        if not isinstance(value, int) or not 1 <= value <= limit:
-            st.session_state[_key(name)] = min(max(int(value) if isinstance(value, (int, float)) else 1, 1), limit)
-    r1, r2 = st.columns(2)
-    row = r1.number_input(t("conv_multi.row"), 1, int(oh), step=1, key=_key("row"), disabled=trace is None)
-    col = r2.number_input(t("conv_multi.col"), 1, int(ow), step=1, key=_key("col"), disabled=trace is None)
-    if trace is not None:
-        st.caption(t("conv_multi.cell_range", oh=oh, ow=ow))
-
+is_seed_setup = (stride == SEED_STRIDE and padding == SEED_PADDING and x is not None and w is not None
+                 and np.array_equal(x, X0) and np.array_equal(w, W0) and np.array_equal(b, B0))
 sync_to_url(PAGE, SPECS)
-f_idx, i_idx, j_idx = int(f_sel) - 1, int(row) - 1, int(col) - 1
 
 
 def _explain_missing(bad: list[str]) -> None:
     st.warning(t("conv_multi.bad_matrix", what=", ".join(bad)))
 
 
-# --------------------------------------------------------------------------- input and window
-st.subheader(t("conv_multi.section_input"))
-if trace is not None:
-    windows = tuple((int(trace.rows[i, 0]), int(trace.cols[j, 0]), int(trace.rows[i, -1]), int(trace.cols[j, -1]))
-                    for i in range(oh) for j in range(ow))
-    labels = tuple(t("conv_multi.frame_label", i=i + 1, j=j + 1) for i in range(oh) for j in range(ow))
-    active = i_idx * ow + j_idx
-    fig = _input_figure(trace.x_padded, trace.pad_mask, windows, labels, active, lang,
-                        t("conv_multi.input_fig_title", p=padding), _channel_titles())
-    _chart(fig, "input")
-    st.caption(t("conv_multi.input_caption", i=row, j=col, s=stride))
-elif x is not None:
-    if trace_error is not None:
-        st.error(explain_error(trace_error))
-    _chart(_channels_figure(x, lang, t("conv_multi.input_raw_fig_title"), _channel_titles(), "x"), "input")
-else:
-    _explain_missing(bad_x)
+# --------------------------------------------------------------------------- the explained cell (a fragment)
+def _cell_picker(trace) -> tuple[int, int, int, int, int]:
+    """Filter radio and output row/column; returns (f_sel, row, col, oh, ow)."""
+    oh, ow = (trace.output.shape[1:] if trace is not None else (MAX_OUT, MAX_OUT))
+    for name, limit in (("row", oh), ("col", ow)):  # a smaller output (new stride) keeps the pick inside it
+        value = st.session_state.get(_key(name))
+        if not isinstance(value, int) or not 1 <= value <= limit:
+            st.session_state[_key(name)] = min(max(int(value) if isinstance(value, (int, float)) else 1, 1), limit)
+    with st.container(border=True):
+        st.markdown(f"**{t('conv_multi.cell_box')}**")
+        k1, k2, k3 = st.columns([2, 1, 1])
+        # format_func with the language bound: AppTest also calls it outside the script run
+        f_sel = k1.radio(t("conv_multi.filter"), (1, 2), key=_key("filter"), horizontal=True,
+                         format_func=lambda n, lang=lang: translate(lang, "conv_multi.filter_option", n=n))
+        row = k2.number_input(t("conv_multi.row"), 1, int(oh), step=1, key=_key("row"), disabled=trace is None)
+        col = k3.number_input(t("conv_multi.col"), 1, int(ow), step=1, key=_key("col"), disabled=trace is None)
+        if trace is not None:
+            st.caption(t("conv_multi.cell_range", oh=oh, ow=ow))
+    sync_to_url(PAGE, SPECS)
+    return int(f_sel), int(row), int(col), int(oh), int(ow)
 
-# --------------------------------------------------------------------------- filters
-st.subheader(t("conv_multi.section_filters"))
-if w is not None:
-    columns = st.columns(FILTERS)
-    for f in range(FILTERS):
-        with columns[f]:
-            title = t("conv_multi.filter_fig_title", f=f + 1, kh=w.shape[2], kw=w.shape[3])
-            _chart(_channels_figure(w[f], lang, title, _channel_titles(), "w" + _sup(f), True), f"filter{f + 1}")
-    st.caption(t("conv_multi.filters_caption"))
-else:
-    _explain_missing(bad_w)
 
-# --------------------------------------------------------------------------- output maps
-st.subheader(t("conv_multi.section_output"))
-if trace is not None:
-    columns = st.columns(FILTERS)
-    for f in range(FILTERS):
-        with columns[f]:
-            title = t("conv_multi.output_fig_title", f=f + 1)
-            cell = (i_idx, j_idx) if f == f_idx else None
-            _chart(_map_figure(trace.output[f], lang, title, "z" + _sup(f), cell), f"output{f + 1}")
-    st.caption(t("conv_multi.output_caption", n=FILTERS))
-    st.caption(t("conv_multi.output_size", oh=oh, ow=ow))
-    is_seed_setup = (stride == SEED_STRIDE and padding == SEED_PADDING and np.array_equal(x, X0)
-                     and np.array_equal(w, W0) and np.array_equal(b, B0))
-    if not is_seed_setup:
-        st.info(t("conv_multi.seed_custom"))
-    elif np.array_equal(trace.output, PRINTED_Y):
-        st.success(t("conv_multi.seed_reproduced"))
-    else:
-        st.error(t("conv_multi.seed_differs"))
-elif trace_error is not None:
-    st.error(explain_error(trace_error))
-else:
-    _explain_missing(bad_x + bad_w)
-
-# --------------------------------------------------------------------------- one cell, channel by channel
-st.subheader(t("conv_multi.section_cell", i=row, j=col, f=f_sel))
-if trace is not None:
+def _cell_terms(trace, f_idx: int, i_idx: int, j_idx: int, z_name: str) -> None:
+    """Tab 'channel by channel': the general formula and every partial sum S_c written out."""
     st.markdown(t("conv_multi.cell_intro"))
     st.caption(t("conv_multi.cell_general"))
-    z_name = subscript(f"z^{{({f_idx + 1})}}", i_idx, j_idx)
     st.latex(f"{z_name} = \\sum_{{c=1}}^{{{CHANNELS}}} \\underbrace{{\\sum_{{u=1}}^{{U}} \\sum_{{v=1}}^{{V}} "
              f"\\tilde{{x}}^{{(c)}}_{{(i-1)s+u,\\,(j-1)s+v}}\\, w^{{({f_idx + 1},c)}}_{{uv}}}}_{{S_c}} + b_{{{f_idx + 1}}}")
     cell = trace.cell(f_idx, i_idx, j_idx)
@@ -254,35 +207,121 @@ if trace is not None:
         symbolic, numeric = sum_of_products(x_syms, cell.window[c].ravel().tolist(),
                                             w_syms, cell.weights[c].ravel().tolist())
         st.latex(equation_lines(f"S_{{{c + 1}}} = {symbolic}", numeric, float(cell.partial_sums[c])))
-    st.markdown(f"**{t('conv_multi.total_title')}**")
-    parts = " + ".join(f"S_{{{c + 1}}}" for c in range(CHANNELS))
-    numbers = " + ".join(fmt_latex(v) for v in [*cell.partial_sums.tolist(), cell.bias])
-    st.latex(equation_lines(f"{z_name} = {parts} + b_{{{f_idx + 1}}}", numbers, cell.total))
     st.caption(t("conv_multi.cell_subscripts"))
 
-    # a toggle, not an expander: an expander's figure would be built and sent on every rerun
-    if st.toggle(t("conv_multi.partial_maps_title", f=f_sel), key=_key("partials")):
-        maps = np.moveaxis(trace.partial_sums[f_idx], -1, 0)   # (OH, OW, C) -> (C, OH, OW): a view, no math
-        _chart(_channels_figure(maps, lang, t("conv_multi.partial_fig_title", f=f_sel), _channel_titles(), "S",
-                                True), "partials_fig")
-        st.caption(t("conv_multi.partial_caption", f=f_sel, b=fmt(cell.bias)))
-elif trace_error is not None:
-    st.info(t("conv_multi.no_trace"))
-else:
-    _explain_missing(bad_x + bad_w)
 
-# --------------------------------------------------------------------------- parameter count
-st.subheader(t("conv_multi.section_params"))
-st.markdown(t("conv_multi.params_text"))
-if w is not None:
-    P, D, U, V = w.shape
-    st.latex(equation_lines("N_{\\text{params}} = P \\cdot D \\cdot U \\cdot V + P",
-                            f"{P} \\cdot {D} \\cdot {U} \\cdot {V} + {P}", _parameter_count(P, D, U, V)))
-else:
-    _explain_missing(bad_w)
+def _filters(w) -> None:
+    """Tab 'the two filters'."""
+    if w is None:
+        _explain_missing(bad_w)
+        return
+    columns = st.columns(FILTERS)
+    for f in range(FILTERS):
+        with columns[f]:
+            title = t("conv_multi.filter_fig_title", f=f + 1, kh=w.shape[2], kw=w.shape[3])
+            _chart(_channels_figure(w[f], lang, title, _channel_titles(), "w" + _sup(f), True), f"filter{f + 1}")
+    st.caption(t("conv_multi.filters_caption"))
 
-# --------------------------------------------------------------------------- notes
-st.subheader(t("conv_multi.section_notes"))
-st.markdown("- " + t("conv_multi.seed002_note", o=_output_size(32, 5), params=_parameter_count(1, 3, 5, 5)))
-st.markdown("- " + t("conv_multi.seed003_note"))
-st.caption(t("conv_multi.conventions"))
+
+def _partial_maps(trace, f_idx: int) -> None:
+    """Tab 'partial-sum maps' of the chosen filter."""
+    st.markdown(f"**{t('conv_multi.partial_maps_title', f=f_idx + 1)}**")
+    maps = np.moveaxis(trace.partial_sums[f_idx], -1, 0)   # (OH, OW, C) -> (C, OH, OW): a view, no math
+    _chart(_channels_figure(maps, lang, t("conv_multi.partial_fig_title", f=f_idx + 1), _channel_titles(), "S",
+                            True), "partials_fig")
+    st.caption(t("conv_multi.partial_caption", f=f_idx + 1, b=fmt(float(trace.bias[f_idx]))))
+
+
+def _params_and_notes(w) -> None:
+    """Tab 'parameters and notes'."""
+    st.markdown(f"**{t('conv_multi.section_params')}**")
+    st.markdown(t("conv_multi.params_text"))
+    if w is not None:
+        P, D, U, V = w.shape
+        st.latex(equation_lines("N_{\\text{params}} = P \\cdot D \\cdot U \\cdot V + P",
+                                f"{P} \\cdot {D} \\cdot {U} \\cdot {V} + {P}", _parameter_count(P, D, U, V)))
+    else:
+        _explain_missing(bad_w)
+    st.markdown(f"**{t('conv_multi.section_notes')}**")
+    st.markdown("- " + t("conv_multi.seed002_note", o=_output_size(32, 5), params=_parameter_count(1, 3, 5, 5)))
+    st.markdown("- " + t("conv_multi.seed003_note"))
+    st.caption(t("conv_multi.conventions"))
+
+
+@st.fragment
+def _explained_cell(trace, trace_error, x, w, stride: int, padding: int, seed_setup: bool) -> None:
+    """Everything that depends on the chosen cell: moving the filter/row/column reruns only this."""
+    f_sel, row, col, oh, ow = _cell_picker(trace)
+    f_idx, i_idx, j_idx = f_sel - 1, row - 1, col - 1
+
+    # input and window
+    st.subheader(t("conv_multi.section_input"))
+    if trace is not None:
+        windows = tuple((int(trace.rows[i, 0]), int(trace.cols[j, 0]), int(trace.rows[i, -1]),
+                         int(trace.cols[j, -1])) for i in range(oh) for j in range(ow))
+        labels = tuple(t("conv_multi.frame_label", i=i + 1, j=j + 1) for i in range(oh) for j in range(ow))
+        fig = _input_figure(trace.x_padded, trace.pad_mask, windows, labels, i_idx * ow + j_idx, lang,
+                            t("conv_multi.input_fig_title", p=padding), _channel_titles())
+        _chart(fig, "input")
+        st.caption(t("conv_multi.input_caption", i=row, j=col, s=stride))
+    elif x is not None:
+        if trace_error is not None:
+            st.error(explain_error(trace_error))
+        _chart(_channels_figure(x, lang, t("conv_multi.input_raw_fig_title"), _channel_titles(), "x"), "input")
+    else:
+        _explain_missing(bad_x)
+
+    # output maps: one figure, one panel per filter
+    st.subheader(t("conv_multi.section_output"))
+    if trace is not None:
+        titles = tuple(t("conv_multi.output_fig_title", f=f + 1) for f in range(FILTERS))
+        _chart(_maps_figure(trace.output, lang, t("conv_multi.output_maps_fig_title"), titles, (i_idx, j_idx),
+                            f_idx), "outputs")
+        st.caption(t("conv_multi.output_caption", n=FILTERS))
+        st.caption(t("conv_multi.output_size", oh=oh, ow=ow))
+        if not seed_setup:
+            st.info(t("conv_multi.seed_custom"))
+        elif np.array_equal(trace.output, PRINTED_Y):
+            st.success(t("conv_multi.seed_reproduced"))
+        else:
+            st.error(t("conv_multi.seed_differs"))
+    elif trace_error is not None:
+        st.error(explain_error(trace_error))
+    else:
+        _explain_missing(bad_x + bad_w)
+
+    # the chosen cell: the main formula, then the details in lazily drawn tabs
+    st.subheader(t("conv_multi.section_cell", i=row, j=col, f=f_sel))
+    z_name = subscript(f"z^{{({f_idx + 1})}}", i_idx, j_idx)
+    if trace is not None:
+        cell = trace.cell(f_idx, i_idx, j_idx)
+        st.markdown(f"**{t('conv_multi.total_title')}**")
+        parts = " + ".join(f"S_{{{c + 1}}}" for c in range(CHANNELS))
+        numbers = " + ".join(fmt_latex(v) for v in [*cell.partial_sums.tolist(), cell.bias])
+        st.latex(equation_lines(f"{z_name} = {parts} + b_{{{f_idx + 1}}}", numbers, cell.total))
+    elif trace_error is not None:
+        st.info(t("conv_multi.no_trace"))
+    else:
+        _explain_missing(bad_x + bad_w)
+
+    tabs = st.tabs([t(f"conv_multi.tab_{name}") for name in SECTIONS], key=_key("section"), on_change="rerun")
+    for name, tab in zip(SECTIONS, tabs):
+        if tab.open is False:   # only the open tab is computed and sent
+            continue
+        with tab:
+            if name == "filters":
+                _filters(w)
+            elif name == "params":
+                _params_and_notes(w)
+            elif trace is None and trace_error is not None:
+                st.info(t("conv_multi.no_trace"))
+            elif trace is None:
+                _explain_missing(bad_x + bad_w)
+            elif name == "cell":
+                _cell_terms(trace, f_idx, i_idx, j_idx, z_name)
+            else:
+                _partial_maps(trace, f_idx)
+
+
+SECTIONS = ("filters", "cell", "partials", "params")
+_explained_cell(trace, trace_error, x, w, stride, padding, is_seed_setup)

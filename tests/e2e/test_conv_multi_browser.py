@@ -8,6 +8,7 @@ import json
 import pytest
 
 from ui.i18n import translate
+from ui.latex import subscript_unicode
 
 from .conftest import screenshot, wait_for_app
 
@@ -16,6 +17,10 @@ pytestmark = pytest.mark.e2e
 # z of every heatmap and x of every outline, per Plotly chart on the page (read from the live DOM)
 FIGURE_STATE = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(el =>
     (el.data || []).map(d => d.type === 'heatmap' ? d.z : d.x))"""
+
+
+# x0 of every outline shape of the first chart (the input figure: the window is a layout shape per channel)
+WINDOW_X0 = """() => (document.querySelector('.js-plotly-plot').layout.shapes || []).map(s => s.x0)"""
 
 
 def _open(pg, server_url, lang):
@@ -62,12 +67,37 @@ def test_page_loads_and_the_stride_slider_changes_the_maps(server_url, new_page,
 def test_play_moves_the_window_in_the_browser(server_url, new_page):
     pg = new_page
     _open(pg, server_url, "en")
-    first = _figures(pg)[0]
-    outline_x = first[3]                                          # the window outline on channel 1
+    outline_x = pg.evaluate(WINDOW_X0)                            # the window outline on every channel
+    assert len(outline_x) == 3
     play = pg.locator(".js-plotly-plot").first.locator(".updatemenu-button").first   # SVG button
     assert play.text_content() == translate("en", "figure.play")
     play.click()
-    pg.wait_for_timeout(2000)
-    moved = _figures(pg)[0][3]
+    # frames advance every 800 ms; on a loaded machine the first step can take longer: poll up to 15 s
+    start = json.dumps(json.dumps(outline_x, separators=(",", ":")))   # a JS string literal
+    pg.wait_for_function(f"() => JSON.stringify(({WINDOW_X0})()) !== {start}", timeout=15000)
+    moved = pg.evaluate(WINDOW_X0)
     assert moved != outline_x
     screenshot(pg, "conv_multi-en-playing")
+
+
+def test_cell_pick_and_tabs_rerun_in_place(server_url, new_page):
+    """The output cell is a fragment: picking column 2 moves the window; the tabs draw on demand."""
+    pg = new_page
+    _open(pg, server_url, "en")
+    before = pg.evaluate(WINDOW_X0)
+    col = pg.locator('.st-key-conv_multi-col input').first
+    col.fill("2")
+    col.press("Enter")
+    pg.wait_for_timeout(600)
+    wait_for_app(pg, timeout_ms=120000)
+    pg.wait_for_timeout(800)
+    assert pg.locator('[data-testid="stException"]').count() == 0
+    assert pg.evaluate(WINDOW_X0) != before
+    assert "col=2" in pg.url
+    pg.get_by_role("tab", name=translate("en", "conv_multi.tab_cell")).click()
+    pg.wait_for_timeout(600)
+    wait_for_app(pg, timeout_ms=120000)
+    pg.wait_for_timeout(800)
+    body = pg.inner_text("body")
+    assert translate("en", "conv_multi.partial_title", c=3, s=subscript_unicode("S", 2)) in body
+    screenshot(pg, "conv_multi-en-cell-tab")

@@ -28,6 +28,23 @@ def _figure(at, key: str, lang: str = "en", **params) -> dict:
     return figs[0]
 
 
+def _open_tab(at, which: str, lang: str = "en"):
+    """Open one of the lazily drawn tabs (filters, cell, partials, params) and rerun."""
+    at.session_state["conv_multi.section"] = translate(lang, f"conv_multi.tab_{which}")
+    return at.run()
+
+
+def _map(at, f: int, lang: str = "en") -> dict:
+    """Panel of output map ``f`` (1-based) in the one output-maps figure: z, printed texts, outlines."""
+    fig = _figure(at, "output_maps_fig_title", lang)
+    panels = [a["text"] for a in fig["layout"]["annotations"]]
+    p = panels.index(translate(lang, "conv_multi.output_fig_title", f=f))
+    xref = "x" if p == 0 else f"x{p + 1}"
+    heat = [d for d in fig["data"] if d["type"] == "heatmap" and d.get("xaxis", "x") == xref][0]
+    return {"z": np.array(heat["z"], dtype=float), "text": heat["text"],
+            "shapes": [sh for sh in fig["layout"].get("shapes", []) if sh.get("xref") == xref]}
+
+
 def _z(fig: dict, trace: int = 0) -> np.ndarray:
     return np.array(fig["data"][trace]["z"], dtype=float)
 
@@ -62,24 +79,30 @@ def test_page_runs_in_both_languages_with_translated_strings(lang):
     no_exception(at)
     assert at.title[0].value == translate(lang, "conv_multi.title")
     text = all_text(at)
-    for key in ("stride", "padding", "bias1", "filter", "row", "section_output", "section_params"):
+    for key in ("stride", "padding", "bias1", "filter", "row", "section_output"):
         assert translate(lang, f"conv_multi.{key}") in text
     assert translate(lang, "conv_multi.seed_reproduced") in [s.value for s in at.success]
     assert not at.error and not at.warning
-    # figure titles and axis titles are translated
-    fig = _figure(at, "output_fig_title", lang, f=1)
-    assert fig["layout"]["xaxis"]["title"]["text"] == translate(lang, "figure.col")
+    # figure titles, panel titles and axis titles are translated
+    fig = _figure(at, "output_maps_fig_title", lang)
+    # (no column axis title: the panel titles sit where it would, as on the input figure)
+    assert fig["layout"]["yaxis"]["title"]["text"] == translate(lang, "figure.row")
+    assert [a["text"] for a in fig["layout"]["annotations"]] == [
+        translate(lang, "conv_multi.output_fig_title", f=f) for f in (1, 2)]
     assert _figure(at, "input_fig_title", lang, p=1)["layout"]["annotations"][0]["text"] == translate(
         lang, "figure.channel", index=1)
+    _open_tab(at, "params", lang)
+    no_exception(at)
+    assert translate(lang, "conv_multi.section_params") in all_text(at)
 
 
 # --------------------------------------------------------------------------- seed 003 defaults
 def test_default_output_maps_are_the_printed_result():
     at = open_page("conv_multi")
-    assert np.array_equal(_z(_figure(at, "output_fig_title", f=1)), PRINTED[0])   # [[6,7,5],[3,-1,-1],[2,-1,4]]
-    assert np.array_equal(_z(_figure(at, "output_fig_title", f=2)), PRINTED[1])   # [[2,-5,-8],[1,-4,-4],[0,-5,-5]]
+    assert np.array_equal(_map(at, 1)["z"], PRINTED[0])   # [[6,7,5],[3,-1,-1],[2,-1,4]]
+    assert np.array_equal(_map(at, 2)["z"], PRINTED[1])   # [[2,-5,-8],[1,-4,-4],[0,-5,-5]]
     # printed texts in the cells, too
-    assert _figure(at, "output_fig_title", f=2)["data"][0]["text"][0] == ["2", "-5", "-8"]
+    assert _map(at, 2)["text"][0] == ["2", "-5", "-8"]
 
 
 def test_default_input_is_padded_and_marked():
@@ -104,6 +127,9 @@ def test_default_input_is_padded_and_marked():
 
 def test_default_cell_written_out_channel_by_channel():
     at = open_page("conv_multi")
+    assert _partial_results(at) == []          # the terms are in their own tab, drawn when opened
+    _open_tab(at, "cell")
+    no_exception(at)
     line = _total_line(at)
     assert "z^{(1)}_{11}" in line and _result(line) == "6"
     # per-channel partial sums: each channel alone through the loop reference
@@ -120,7 +146,8 @@ def test_partial_sum_maps_on_demand():
     at = open_page("conv_multi")
     title = translate("en", "conv_multi.partial_fig_title", f=1)
     assert title not in [(f["layout"].get("title") or {}).get("text") for f in plotly_figures(at)]
-    at.toggle(key="conv_multi.partials").set_value(True).run()
+    _open_tab(at, "partials")
+    no_exception(at)
     fig = _figure(at, "partial_fig_title", f=1)
     for c in range(3):                  # map c = channel c alone through the loop reference
         np.testing.assert_allclose(_z(fig, c), conv2d_naive(X[:, c:c + 1], W[:1, c:c + 1], None, 2, 1)[0, 0])
@@ -128,6 +155,7 @@ def test_partial_sum_maps_on_demand():
 
 def test_parameter_count_and_seed_notes():
     at = open_page("conv_multi")
+    _open_tab(at, "params")
     params = [v for v in _latex(at) if "N_{\\text{params}}" in v][0]
     assert "2 \\cdot 3 \\cdot 3 \\cdot 3 + 2" in params
     assert _result(params) == str(W.size + B.size)          # 56 = 54 weights + 2 biases
@@ -141,6 +169,8 @@ def test_choosing_filter_and_cell_updates_formulas_and_window():
     at.radio(key="conv_multi.filter").set_value(2).run()
     at.number_input(key="conv_multi.row").set_value(2).run()
     at.number_input(key="conv_multi.col").set_value(3).run()
+    no_exception(at)
+    _open_tab(at, "cell")
     no_exception(at)
     line = _total_line(at)
     assert "z^{(2)}_{23}" in line and _result(line) == _number(PRINTED[1, 1, 2])     # -4
@@ -161,10 +191,9 @@ def test_choosing_filter_and_cell_updates_formulas_and_window():
     assert frame5["layout"]["shapes"][0]["x0"] == 3.5
     assert fig["layout"]["sliders"][0]["active"] == 5
     # the chosen cell is outlined on output map 2 only
-    green2 = [s for s in _figure(at, "output_fig_title", f=2)["layout"]["shapes"] if s["line"]["color"] == "#2ca02c"]
+    green2 = [s for s in _map(at, 2)["shapes"] if s["line"]["color"] == "#2ca02c"]
     assert [(s["x0"], s["y0"]) for s in green2] == [(1.5, 0.5)]
-    assert not [s for s in _figure(at, "output_fig_title", f=1)["layout"].get("shapes", [])
-                if s["line"]["color"] == "#2ca02c"]
+    assert not [s for s in _map(at, 1)["shapes"] if s["line"]["color"] == "#2ca02c"]
     assert at.query_params["filter"] in (["2"], "2") and at.query_params["col"] in (["3"], "3")
 
 
@@ -176,7 +205,7 @@ def test_stride_and_padding_change_the_maps(stride, padding, shape):
     no_exception(at)
     ref = conv2d_naive(X, W, B, stride, padding)[0]
     for f in (1, 2):
-        z = _z(_figure(at, "output_fig_title", f=f))
+        z = _map(at, f)["z"]
         assert z.shape == shape
         np.testing.assert_allclose(z, ref[f - 1])
     assert translate("en", "conv_multi.seed_custom") in [i.value for i in at.info]
@@ -199,7 +228,7 @@ def test_bias_is_added_once_per_cell():
     at.number_input(key="conv_multi.b1").set_value(-2.5).run()
     no_exception(at)
     ref = conv2d_naive(X, W, [-2.5, 0], 2, 1)[0]
-    np.testing.assert_allclose(_z(_figure(at, "output_fig_title", f=1)), ref[0])
+    np.testing.assert_allclose(_map(at, 1)["z"], ref[0])
     line = _total_line(at)
     assert "+ (-2.5)" in line and _result(line) == _number(ref[0, 0, 0])   # 3.5
 
@@ -211,10 +240,12 @@ def test_typed_kernels_change_the_parameter_count():
             at.text_area(key=f"conv_multi.w{f}{c}").input("1 0\n0 -1")
     at.run()
     no_exception(at)
+    _open_tab(at, "params")
+    no_exception(at)
     params = [v for v in _latex(at) if "N_{\\text{params}}" in v][0]
     assert "2 \\cdot 3 \\cdot 2 \\cdot 2 + 2" in params and _result(params) == "26"
     w = np.tile(np.array([[1.0, 0], [0, -1]]), (2, 3, 1, 1))
-    np.testing.assert_allclose(_z(_figure(at, "output_fig_title", f=1)), conv2d_naive(X, w, B, 2, 1)[0, 0])
+    np.testing.assert_allclose(_map(at, 1)["z"], conv2d_naive(X, w, B, 2, 1)[0, 0])
 
 
 # --------------------------------------------------------------------------- bad input
@@ -232,10 +263,12 @@ def test_bad_input_channel_skips_only_what_needs_it(text):
     figs = plotly_figures(at)
     titles = [(f["layout"].get("title") or {}).get("text") for f in figs]
     assert translate("en", "conv_multi.filter_fig_title", f=1, kh=3, kw=3) in titles   # filters still drawn
-    assert translate("en", "conv_multi.output_fig_title", f=1) not in titles
+    assert translate("en", "conv_multi.output_maps_fig_title") not in titles
+    assert any(translate("en", "conv_multi.editor_channel", c=2) in w.value for w in at.warning)
+    _open_tab(at, "params")
+    no_exception(at)
     assert any("N_{\\text{params}}" in v for v in _latex(at))                          # count still shown
     assert "28×28×1" in all_text(at)
-    assert any(translate("en", "conv_multi.editor_channel", c=2) in w.value for w in at.warning)
 
 
 @pytest.mark.parametrize("text", ["x", "1 2\n3", "nan", "1e309", "<b>x</b>", "__import__('os')"])
@@ -246,6 +279,8 @@ def test_bad_kernel_keeps_the_input_figure(text):
     assert at.error
     titles = [(f["layout"].get("title") or {}).get("text") for f in plotly_figures(at)]
     assert translate("zh", "conv_multi.input_raw_fig_title") in titles
+    _open_tab(at, "params", "zh")
+    no_exception(at)
     assert not any("N_{\\text{params}}" in v for v in _latex(at))
     assert any(translate("zh", "conv_multi.editor_kernel", f=2, c=3) in w.value for w in at.warning)
 
@@ -284,7 +319,7 @@ def test_bad_link_values_warn_and_use_the_default(query):
     no_exception(at)
     assert len(at.warning) == 1
     assert "<b>" not in at.warning[0].value
-    assert np.array_equal(_z(_figure(at, "output_fig_title", f=1)), PRINTED[0])
+    assert np.array_equal(_map(at, 1)["z"], PRINTED[0])
     assert translate("en", "conv_multi.seed_reproduced") in [s.value for s in at.success]
 
 
@@ -302,6 +337,6 @@ def test_good_link_sets_up_the_page():
     x = X.copy()
     x[0, 0] = 1
     ref = conv2d_naive(x, W, [1, 10], 1, 0)[0]
-    np.testing.assert_allclose(_z(_figure(at, "output_fig_title", f=2)), ref[1])
+    np.testing.assert_allclose(_map(at, 2)["z"], ref[1])
     line = _total_line(at)
     assert "z^{(2)}_{31}" in line and _result(line) == _number(ref[1, 2, 0])
