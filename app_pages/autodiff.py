@@ -41,6 +41,8 @@ OP_SYMBOL = {"mul": "×", "add": "+", "sub": "−", "neg": "−(·)", "exp": "ex
 # Where each node sits in the drawing (seed 004's figure: leaves on the left, the chain to the right).
 POSITIONS = {"x": (0.0, 1.1), "w": (0.0, -0.1), "h1": (1.3, 0.5), "b": (1.3, -0.7), "h2": (2.6, 0.5),
              "h3": (3.9, 0.5), "h4": (5.2, 0.5), "h5": (6.5, 0.5), "h6": (7.8, 0.5), "f": (9.0, 0.5)}
+# Approximate pixels per axis unit at the page's width (for the arrows' gap to the node circles).
+PX_PER_X, PX_PER_Y, ARROW_GAP = 125.0, 100.0, 27.0
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
@@ -115,28 +117,39 @@ def graph_figure(x: float, w: float, b: float, lang: str) -> go.Figure:
     graph = sigmoid_graph(x, w, b)
     nodes = [n for n in graph.nodes]
     fig = go.Figure()
-    notes, hover_x, hover_y, hover_text = [], [], [], []
+    hover_x, hover_y, hover_text = [], [], []
+    # Edges, arrows and labels are traces, not layout annotations: annotations are redrawn one by one.
+    values, locals_, arrow_x, arrow_y = [], [], [], []
     edges = [(u, n.name, graph.node(u).value, loc) for n in nodes for u, loc in zip(n.inputs, n.local)]
     edges.append((graph.output, "f", graph.value, None))
     for src, dst, value, local in edges:
         (x0, y0), (x1, y1) = POSITIONS[src], POSITIONS[dst]
-        notes.append(dict(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", text="",
-                          showarrow=True, arrowhead=2, arrowsize=1.3, arrowwidth=1.6, arrowcolor="#555",
-                          standoff=25, startstandoff=25))
+        # the edge stops ARROW_GAP px short of both node centres; an arrow marker at its end
+        dx, dy = (x1 - x0) * PX_PER_X, (y1 - y0) * PX_PER_Y
+        cut = ARROW_GAP / (dx * dx + dy * dy) ** 0.5
+        arrow_x += [x0 + (x1 - x0) * cut, x1 - (x1 - x0) * cut, None]
+        arrow_y += [y0 + (y1 - y0) * cut, y1 - (y1 - y0) * cut, None]
         mx, my = (x0 + x1) / 2, (y0 + y1) / 2
-        notes.append(dict(x=mx, y=my, text=f"<b>{fmt(value)}</b>", showarrow=False, yshift=13,
-                          font=dict(color="#d62728", size=15), bgcolor="rgba(255,255,255,0.85)"))
+        values.append((mx, my, f"<b>{fmt(value)}</b>"))
         if local is not None:
-            notes.append(dict(x=mx, y=my, text=fmt(local), showarrow=False, yshift=-13,
-                              font=dict(color="#1f77b4", size=13), bgcolor="rgba(255,255,255,0.85)"))
+            locals_.append((mx, my, fmt(local)))
             hover_text.append(translate(lang, "autodiff.edge_hover", src=pretty(src), dst=pretty(dst),
                                         value=fmt(value), local=fmt(local), frac=frac(dst, src)))
         else:
             hover_text.append(f"f = {pretty(src)} = {fmt(value)}")
         hover_x.append(mx)
         hover_y.append(my)
+    sizes = [0, 14, 0] * (len(arrow_x) // 3)
+    fig.add_trace(go.Scatter(x=arrow_x, y=arrow_y, mode="lines+markers", line=dict(color="#555", width=1.6),
+                             marker=dict(symbol="arrow", size=sizes, angleref="previous", color="#555"),
+                             hoverinfo="skip", showlegend=False, name="arrows"))
     fig.add_trace(go.Scatter(x=hover_x, y=hover_y, mode="markers", marker=dict(size=18, opacity=0),
                              hovertext=hover_text, hoverinfo="text", showlegend=False, name="edges"))
+    for name, labels, position, font in (("values", values, "top center", dict(color="#d62728", size=15)),
+                                         ("locals", locals_, "bottom center", dict(color="#1f77b4", size=13))):
+        fig.add_trace(go.Scatter(x=[v[0] for v in labels], y=[v[1] for v in labels], text=[v[2] for v in labels],
+                                 mode="text", textposition=position, textfont=font, hoverinfo="skip",
+                                 showlegend=False, name=name))
     labels, colors, xs, ys, hovers = [], [], [], [], []
     for n in nodes:
         xs.append(POSITIONS[n.name][0])
@@ -161,7 +174,7 @@ def graph_figure(x: float, w: float, b: float, lang: str) -> go.Figure:
                              showlegend=False, name="nodes"))
     fig.update_layout(
         title=dict(text=translate(lang, "autodiff.graph_title"), x=0.5, xanchor="center"),
-        annotations=notes, height=330, margin=dict(l=10, r=10, t=50, b=10),
+        height=330, margin=dict(l=10, r=10, t=50, b=10),
         xaxis=dict(visible=False, range=[-0.5, 9.5]), yaxis=dict(visible=False, range=[-1.15, 1.55]),
         plot_bgcolor="rgba(0,0,0,0)", dragmode=False,
     )

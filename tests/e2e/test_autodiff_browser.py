@@ -10,12 +10,12 @@ from .conftest import screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
-# the forward value on the last edge (h6 → f): the last bold annotation of the graph
+# the forward value on the last edge (h6 → f): the last bold text of the graph's "values" trace
 LAST_EDGE = """() => {
   const el = document.querySelector('.js-plotly-plot');
-  if (!el || !el.layout) return null;
-  const bold = el.layout.annotations.filter(a => (a.text || '').startsWith('<b>'));
-  return bold.length ? bold[bold.length - 1].text : null;
+  if (!el || !el.data) return null;
+  const values = el.data.find(tr => tr.name === 'values');
+  return values && values.text.length ? values.text[values.text.length - 1] : null;
 }"""
 
 

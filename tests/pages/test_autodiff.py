@@ -27,8 +27,10 @@ def graph(at) -> dict:
 
 
 def edge_values(fig) -> list[str]:
-    """The red forward values on the edges (bold annotations)."""
-    return [a["text"][3:-4] for a in fig["layout"]["annotations"] if a.get("text", "").startswith("<b>")]
+    """The red forward values on the edges (bold texts of the "values" trace)."""
+    trace = next(tr for tr in fig["data"] if tr["name"] == "values")
+    assert all(text.startswith("<b>") and text.endswith("</b>") for text in trace["text"])
+    return [text[3:-4] for text in trace["text"]]
 
 
 def table(at, column: str):
@@ -102,8 +104,8 @@ def test_graph_carries_the_forward_values_and_local_derivatives():
     values = edge_values(fig)
     # edges w→h1, x→h1, h1→h2, b→h2, h2→h3, h3→h4, h4→h5, h5→h6, h6→f carry the tail's value
     assert values == ["0", "1", "0", "0", "0", "0", "1", "2", "0.5"]
-    locals_ = [a["text"] for a in fig["layout"]["annotations"]
-               if a.get("font", {}).get("color") == "#1f77b4"]
+    locals_ = next(tr for tr in fig["data"] if tr["name"] == "locals")["text"]
+    assert next(tr for tr in fig["data"] if tr["name"] == "locals")["textfont"]["color"] == "#1f77b4"
     assert "-0.25" in locals_ and "-1" in locals_          # ∂h6/∂h5 = −1/h5², ∂h3/∂h2 = −1
     nodes = next(tr for tr in fig["data"] if tr["name"] == "nodes")
     assert len(nodes["x"]) == 10 and any("h₆" in label for label in nodes["text"])
