@@ -108,24 +108,21 @@ def _cell_shapes(cells: Sequence[Cell], *, color: str, xref: str = "x", yref: st
     return [window_shape((r, c, r, c), color=color, width=2, xref=xref, yref=yref) for r, c in cells]
 
 
-def _mask_trace(mask: np.ndarray | None, texts: list[list[str]] | None, *, show_text: bool = True,
-                xaxis: str = "x", yaxis: str = "y") -> dict | None:
+def _mask_trace(mask: np.ndarray | None, *, xaxis: str = "x", yaxis: str = "y") -> dict | None:
     """Masked cells (e.g. zero padding) as one translucent grey layer over the values.
 
     One trace, not one shape per cell: a window animation repeats its layout shapes in
-    every frame, and hundreds of mask shapes per frame made figures megabytes large.
+    every frame, and hundreds of mask shapes per frame made figures megabytes large. The
+    layer has no text of its own: the values' text shows through it (fewer SVG nodes to draw).
     """
     if mask is None:
         return None
     m = np.asarray(mask, dtype=bool)
     if not m.any():
         return None
-    z = np.where(m, 1.0, np.nan)
-    text = [[texts[r][c] if m[r, c] else "" for c in range(m.shape[1])] for r in range(m.shape[0])] if texts else None
-    return dict(type="heatmap", z=_z(z), x=list(range(m.shape[1])), y=list(range(m.shape[0])),
-                xaxis=xaxis, yaxis=yaxis, colorscale=[[0, MASK_FILL], [1, MASK_FILL]], showscale=False,
-                hoverinfo="skip", text=text, texttemplate="%{text}" if (show_text and text) else None,
-                textfont=dict(color="rgba(60,60,60,0.9)"), xgap=1, ygap=1)
+    return dict(type="heatmap", z=_z(np.where(m, 1.0, np.nan)), x=list(range(m.shape[1])),
+                y=list(range(m.shape[0])), xaxis=xaxis, yaxis=yaxis,
+                colorscale=[[0, MASK_FILL], [1, MASK_FILL]], showscale=False, hoverinfo="skip", xgap=1, ygap=1)
 
 
 def _route_annotations(route: Sequence[tuple[Cell, Cell]], *, xref: str = "x", yref: str = "y") -> list[dict]:
@@ -253,7 +250,7 @@ def matrix_heatmap_spec(
         xgap=1, ygap=1, showscale=showscale,
         colorbar=dict(thickness=12, len=0.8),
     )
-    overlay = _mask_trace(mask, texts, show_text=show_text)
+    overlay = _mask_trace(mask)
     xaxis, yaxis = _axes((h, w), row_labels=row_labels, col_labels=col_labels,
                          row_title=_tr(lang, "figure.row") if row_title is None else row_title,
                          col_title=_tr(lang, "figure.col") if col_title is None else col_title)
@@ -346,7 +343,7 @@ def channels_heatmap_spec(
         annotations.append(dict(text=titles[ch], xref="paper", yref="paper", x=x0 + width / 2, y=1.0,
                                 xanchor="center", yanchor="bottom", yshift=44, showarrow=False,
                                 font=dict(size=14)))
-        overlay = _mask_trace(m, texts, show_text=show_text, xaxis=xref, yaxis=yref)
+        overlay = _mask_trace(m, xaxis=xref, yaxis=yref)
         if overlay is not None:
             data.append(overlay)
         if cells:
@@ -450,7 +447,7 @@ def _add_player(spec: dict, frame_labels: Sequence[str], *, active: int, frame_m
     spec["layout"].update(
         updatemenus=[dict(
             type="buttons", direction="left", showactive=False,
-            x=0.0, y=-0.02, xanchor="left", yanchor="top", pad=dict(t=4, r=8),
+            x=1.0, y=-0.02, xanchor="right", yanchor="top", pad=dict(t=4, r=0),  # right: the step label is left
             buttons=[
                 dict(label=_tr(lang, "figure.play"), method="animate",
                      args=[None, {"frame": {"duration": frame_ms, "redraw": True}, "fromcurrent": True,
