@@ -133,3 +133,58 @@ def slider_input(pg, key: str):
     """
     css_key = key.replace(".", "\\.")
     return pg.locator(f'.st-key-{css_key} input[type="range"]').first
+
+
+# --------------------------------------------------------------------------- shared page helpers
+
+# z of the Plotly figure (or side-by-side panel) titled `title`; the graph div keeps the figure it
+# drew, and Streamlit's theme wraps title text in <b> tags
+FIGURE_Z = """(title) => {
+  const plain = (text) => (text || '').replace(/<\\/?b>/g, '');
+  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+    if (!gd.layout) { continue; }
+    if (gd.layout.title && plain(gd.layout.title.text) === title) { return gd.data[0].z; }
+    // side-by-side figures: panel k is titled by annotation k and drawn by value heatmap k
+    const maps = gd.data.filter((d) => d.type === 'heatmap' && d.customdata);
+    const k = (gd.layout.annotations || []).findIndex((a) => plain(a.text) === title);
+    if (maps.length > 1 && k >= 0 && k < maps.length) { return maps[k].z; }
+  }
+  return null;
+}"""
+
+
+def figure_z(pg, title: str):
+    """The z matrix of the figure titled ``title`` as the browser holds it (None if not drawn)."""
+    return pg.evaluate(FIGURE_Z, title)
+
+
+def wait_for_figure(pg, title: str, timeout_ms: int = 20000) -> None:
+    pg.wait_for_function(f"() => ({FIGURE_Z})({title!r}) !== null", timeout=timeout_ms)
+
+
+def press_slider(pg, label: str, key: str = "ArrowRight") -> None:
+    """Press an arrow key on the slider labelled ``label`` and wait for the rerun.
+
+    Streamlit 1.67 draws the thumb as <input type="range">: its role "slider" is implicit.
+    """
+    thumb = pg.locator('[data-testid="stSlider"]').filter(has_text=label).get_by_role("slider")
+    thumb.focus()
+    thumb.press(key)
+    pg.wait_for_timeout(400)
+    wait_for_app(pg)
+
+
+def open_tab(pg, label: str) -> None:
+    """Click a tab (sections are lazy: the server renders the one opened) and wait for the rerun."""
+    pg.get_by_role("tab", name=label).click()
+    pg.wait_for_timeout(400)
+    wait_for_app(pg)
+
+
+def wait_for_text(pg, text: str, timeout_ms: int = 20000) -> None:
+    """wait_for_app can return before the script's last elements arrive: wait for a known text too."""
+    pg.get_by_text(text, exact=False).first.wait_for(timeout=timeout_ms)
+
+
+def assert_no_exception(pg) -> None:
+    assert pg.locator('[data-testid="stException"]').count() == 0, pg.inner_text("body")[:2000]

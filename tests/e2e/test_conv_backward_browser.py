@@ -7,54 +7,12 @@ import pytest
 from ui.i18n import translate
 from ui.latex import subscript_unicode
 
-from .conftest import screenshot, wait_for_app
+from .conftest import (assert_no_exception as no_exception, figure_z, open_tab, press_slider, screenshot,
+                       wait_for_app, wait_for_figure)
 
 pytestmark = pytest.mark.e2e
 
 PAGE = "conv_backward"
-
-# z of the Plotly figure titled `title` (Streamlit's theme may wrap the title text in <b> tags)
-FIGURE_Z = """(title) => {
-  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
-    if (gd.layout && gd.layout.title && gd.layout.title.text.replace(/<\\/?b>/g, '') === title) { return gd.data[0].z; }
-  }
-  return null;
-}"""
-
-
-def figure_z(pg, title: str):
-    return pg.evaluate(FIGURE_Z, title)
-
-
-def wait_for_figure(pg, title: str, timeout_ms: int = 20000) -> None:
-    pg.wait_for_function(f"() => ({FIGURE_Z})({title!r}) !== null", timeout=timeout_ms)
-
-
-def press_slider(pg, label: str, key: str = "ArrowRight") -> None:
-    thumb = pg.locator('[data-testid="stSlider"]').filter(has_text=label).get_by_role("slider")
-    thumb.focus()
-    thumb.press(key)
-    pg.wait_for_timeout(400)
-    wait_for_app(pg)
-
-
-def tall_screenshot(pg, name: str, height: int = 7000) -> None:
-    """The page scrolls inside Streamlit's main container: a tall viewport shows all of it at once."""
-    pg.set_viewport_size({"width": 1400, "height": height})
-    pg.wait_for_timeout(800)
-    screenshot(pg, name)
-    pg.set_viewport_size({"width": 1400, "height": 900})
-
-
-def open_tab(pg, label: str) -> None:
-    """Click a tab (the sections are lazy: the server renders the opened one)."""
-    pg.get_by_role("tab", name=label).click()
-    pg.wait_for_timeout(400)
-    wait_for_app(pg)
-
-
-def no_exception(pg) -> None:
-    assert pg.locator('[data-testid="stException"]').count() == 0, pg.inner_text("body")[:2000]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -68,7 +26,7 @@ def test_page_loads_and_the_scatter_slider_moves_delta_back(server_url, new_page
     way1 = translate(lang, "conv_backward.fig_way1", cell=subscript_unicode("i", 0, 1))
     wait_for_figure(pg, way1)
     assert figure_z(pg, way1) == [[0, 1, 1], [2, 2, 2], [1, 0, 0]]
-    tall_screenshot(pg, f"{PAGE}-{lang}-default", height=2600)
+    screenshot(pg, f"{PAGE}-{lang}-default")
 
     open_tab(pg, translate(lang, "conv_backward.tab_way2"))
     step1 = translate(lang, "conv_backward.fig_after", k=1, total=9)
@@ -93,7 +51,7 @@ def test_seed_003_multi_channel_example(server_url, new_page, lang):
     no_exception(pg)
     wait_for_figure(pg, translate(lang, "conv_backward.fig_way1", cell=subscript_unicode("x", 0, 0, 1)),
                     timeout_ms=40000)
-    tall_screenshot(pg, f"{PAGE}-{lang}-multi", height=2600)
+    screenshot(pg, f"{PAGE}-{lang}-multi")
     open_tab(pg, translate(lang, "conv_backward.tab_way3"))
     wait_for_figure(pg, translate(lang, "conv_backward.fig_dx_padded"), timeout_ms=40000)
     open_tab(pg, translate(lang, "conv_backward.tab_sgd"))

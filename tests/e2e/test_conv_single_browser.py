@@ -6,43 +6,11 @@ import pytest
 
 from ui.i18n import translate
 
-from .conftest import screenshot, wait_for_app
+from .conftest import FIGURE_Z, figure_z, press_slider, screenshot, wait_for_app, wait_for_figure
 
 pytestmark = pytest.mark.e2e
 
 PAGE = "conv_single"
-
-# z of the Plotly figure titled `title` (the graph div keeps the figure it drew; Streamlit's
-# theme wraps the title text in <b> tags)
-FIGURE_Z = """(title) => {
-  const plain = (text) => (text || '').replace(/<\\/?b>/g, '');
-  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
-    if (!gd.layout) { continue; }
-    if (gd.layout.title && plain(gd.layout.title.text) === title) { return gd.data[0].z; }
-    // side-by-side figures: panel k is titled by annotation k and drawn by heatmap k
-    const maps = gd.data.filter((d) => d.type === 'heatmap' && d.customdata);
-    const k = (gd.layout.annotations || []).findIndex((a) => plain(a.text) === title);
-    if (maps.length > 1 && k >= 0 && k < maps.length) { return maps[k].z; }
-  }
-  return null;
-}"""
-
-
-def figure_z(pg, title: str):
-    return pg.evaluate(FIGURE_Z, title)
-
-
-def wait_for_figure(pg, title: str, timeout_ms: int = 15000) -> None:
-    pg.wait_for_function(f"() => ({FIGURE_Z})({title!r}) !== null", timeout=timeout_ms)
-
-
-def press_slider(pg, label: str, key: str = "ArrowRight") -> None:
-    # Streamlit 1.67 draws the thumb as <input type="range">: role "slider" is implicit, so ask by role
-    thumb = pg.locator('[data-testid="stSlider"]').filter(has_text=label).get_by_role("slider")
-    thumb.focus()
-    thumb.press(key)
-    pg.wait_for_timeout(400)
-    wait_for_app(pg)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -7,7 +7,7 @@ import pytest
 
 from ui.i18n import translate
 
-from .conftest import screenshot, wait_for_app
+from .conftest import assert_no_exception, screenshot, wait_for_app, wait_for_text
 
 pytestmark = pytest.mark.e2e
 
@@ -28,42 +28,25 @@ def _last_shape(pg, index: int) -> str:
         "el => JSON.stringify(el.layout.shapes[el.layout.shapes.length - 1])")
 
 
-def _full_screenshot(pg, name: str) -> None:
-    """Streamlit scrolls inside its own container: make the viewport as tall as the page, then shoot."""
-    height = pg.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    pg.set_viewport_size({"width": 1400, "height": min(int(height) + 40, 6000)})
-    pg.wait_for_timeout(800)
-    screenshot(pg, name)
-    pg.set_viewport_size({"width": 1400, "height": 900})
-
-
-def _wait_for_text(pg, text: str, timeout_ms: int = 20000) -> None:
-    pg.get_by_text(text, exact=False).first.wait_for(timeout=timeout_ms)
-
-
-def _no_exception(pg) -> None:
-    assert pg.locator('[data-testid="stException"]').count() == 0, pg.inner_text("body")[:2000]
-
-
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_padding_page_stride_slider_and_animation(server_url, new_page, lang):
     pg = new_page
     pg.goto(f"{server_url}/padding?lang={lang}")
     wait_for_app(pg)
-    _wait_for_text(pg, translate(lang, "padding.tab_all"))
-    _no_exception(pg)
+    wait_for_text(pg, translate(lang, "padding.tab_all"))
+    assert_no_exception(pg)
     assert translate(lang, "padding.title") in pg.locator("h1").first.inner_text()
     assert translate(lang, "padding.section_formula") in pg.inner_text("body")
     # the default view: one figure, the kernel at output cell o₁₁
     assert "o₁₁" in _chart_text(pg, 0)
     assert pg.locator('[data-testid="stPlotlyChart"]').count() == 1
-    _full_screenshot(pg, f"padding-{lang}-default")
+    screenshot(pg, f"padding-{lang}-default")
 
     # the animation is a tab of its own
     pg.get_by_role("tab", name=translate(lang, "padding.tab_all")).click()
-    _wait_for_text(pg, translate(lang, "padding.fig_animation", count=9))
+    wait_for_text(pg, translate(lang, "padding.fig_animation", count=9))
     wait_for_app(pg)
-    _no_exception(pg)
+    assert_no_exception(pg)
     assert pg.locator('[data-testid="stPlotlyChart"]').count() == 1
     before = _chart_text(pg, 0)
 
@@ -78,12 +61,12 @@ def test_padding_page_stride_slider_and_animation(server_url, new_page, lang):
     thumb.press("ArrowLeft")  # stride 2 -> 1: a 5x5 output, 25 kernel positions
     pg.wait_for_timeout(600)
     wait_for_app(pg)
-    _wait_for_text(pg, translate(lang, "padding.fig_animation", count=25))
-    _no_exception(pg)
+    wait_for_text(pg, translate(lang, "padding.fig_animation", count=25))
+    assert_no_exception(pg)
     assert thumb.input_value() == "1"
     assert _chart_text(pg, 0) != before
     assert "s=1" in pg.url
-    _full_screenshot(pg, f"padding-{lang}-stride1")
+    screenshot(pg, f"padding-{lang}-stride1")
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -91,17 +74,17 @@ def test_same_padding_and_an_impossible_link(server_url, new_page, lang):
     pg = new_page
     pg.goto(f"{server_url}/padding?lang={lang}&mode=same&h=6&w=7&k=4&s=3&d=2")
     wait_for_app(pg)
-    _wait_for_text(pg, translate(lang, "padding.tab_all"))
+    wait_for_text(pg, translate(lang, "padding.tab_all"))
     pg.get_by_role("tab", name=translate(lang, "padding.step_padding")).click()  # where SAME's zeros come from
-    _wait_for_text(pg, translate(lang, "padding.same_caption")[:20])
-    _no_exception(pg)
+    wait_for_text(pg, translate(lang, "padding.same_caption")[:20])
+    assert_no_exception(pg)
     _chart(pg, 0)  # wait until the footprint is drawn
-    _full_screenshot(pg, f"padding-{lang}-same")
+    screenshot(pg, f"padding-{lang}-same")
 
     pg.goto(f"{server_url}/padding?lang={lang}&mode=valid&h=4&w=9&k=5&s=1")
     wait_for_app(pg)
-    _wait_for_text(pg, translate(lang, "padding.no_output"))
-    _no_exception(pg)
+    wait_for_text(pg, translate(lang, "padding.no_output"))
+    assert_no_exception(pg)
     body = pg.inner_text("body")
     assert translate(lang, "padding.fig_padded_only") in _chart_text(pg, 0)
     assert pg.locator('[data-testid="stPlotlyChart"]').count() == 1
@@ -111,4 +94,4 @@ def test_same_padding_and_an_impossible_link(server_url, new_page, lang):
     assert height_error in body
     assert translate(lang, "errors.kernel_too_large", axis=translate(lang, "words.width"),
                      kernel=5, padded=9) not in body
-    _full_screenshot(pg, f"padding-{lang}-impossible")
+    screenshot(pg, f"padding-{lang}-impossible")

@@ -6,7 +6,7 @@ import pytest
 
 from ui.i18n import translate
 
-from .conftest import screenshot, wait_for_app
+from .conftest import assert_no_exception, open_tab, screenshot, wait_for_app, wait_for_text
 
 pytestmark = pytest.mark.e2e
 
@@ -18,30 +18,9 @@ def _chart_text(pg, title: str) -> str:
     return chart.evaluate("el => el.textContent")
 
 
-def _full_screenshot(pg, name: str) -> None:
-    """Streamlit scrolls inside its own container: make the viewport as tall as the page, then shoot."""
-    height = pg.evaluate(
-        "() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    pg.set_viewport_size({"width": 1400, "height": min(int(height) + 40, 6000)})
-    pg.wait_for_timeout(800)
-    screenshot(pg, name)
-    pg.set_viewport_size({"width": 1400, "height": 900})
-
-
-def _wait_for_text(pg, text: str, timeout_ms: int = 20000) -> None:
-    """wait_for_app can return before the script's last elements arrive: wait for a known text too."""
-    pg.get_by_text(text, exact=False).first.wait_for(timeout=timeout_ms)
-
-
 def _open_tab(pg, lang: str, which: str) -> None:
     """Click a tab of the page (only the open tab is drawn) and wait for the rerun."""
-    pg.get_by_role("tab", name=translate(lang, f"pooling.tab_{which}")).click()
-    pg.wait_for_timeout(400)
-    wait_for_app(pg)
-
-
-def _no_exception(pg) -> None:
-    assert pg.locator('[data-testid="stException"]').count() == 0, pg.inner_text("body")[:2000]
+    open_tab(pg, translate(lang, f"pooling.tab_{which}"))
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -50,17 +29,17 @@ def test_pooling_page_and_stride_slider(server_url, new_page, lang):
     pg.goto(f"{server_url}/pooling?lang={lang}")
     wait_for_app(pg)
     output_title = translate(lang, "pooling.fig_output_max")
-    _wait_for_text(pg, output_title)
-    _no_exception(pg)
+    wait_for_text(pg, output_title)
+    assert_no_exception(pg)
     assert translate(lang, "pooling.title") in pg.locator("h1").first.inner_text()
     # the output heatmap: seed 001's maxima 9, 9, 9, 9 for the default
     before = _chart_text(pg, output_title)
     assert before.startswith("9999")
     # the default view draws the forward pass only: the animated windows and the output
     assert pg.locator('[data-testid="stPlotlyChart"]').count() == 2
-    _full_screenshot(pg, f"pooling-{lang}-default")
+    screenshot(pg, f"pooling-{lang}-default")
     _open_tab(pg, lang, "seed")
-    _wait_for_text(pg, translate(lang, "pooling.seed_matches"))
+    wait_for_text(pg, translate(lang, "pooling.seed_matches"))
     assert translate(lang, "pooling.seed_matches") in pg.inner_text("body")
     _open_tab(pg, lang, "forward")
     _chart_text(pg, output_title)
@@ -71,19 +50,19 @@ def test_pooling_page_and_stride_slider(server_url, new_page, lang):
     thumb.press("ArrowLeft")  # stride 2 -> 1: overlapping windows, a 3x3 output
     pg.wait_for_timeout(600)
     wait_for_app(pg)
-    _wait_for_text(pg, translate(lang, "pooling.delta_label", rows=3, cols=3))
-    _no_exception(pg)
+    wait_for_text(pg, translate(lang, "pooling.delta_label", rows=3, cols=3))
+    assert_no_exception(pg)
     assert thumb.input_value() == "1"
     after = _chart_text(pg, output_title)
     assert after != before and after.startswith("969999999")   # 3x3 output: max(1, 2, 5, 6) = 6 in y12
-    _full_screenshot(pg, f"pooling-{lang}-stride1")
+    screenshot(pg, f"pooling-{lang}-stride1")
     _open_tab(pg, lang, "backward")
     _chart_text(pg, translate(lang, "pooling.fig_upsample_max"))
     body = pg.inner_text("body")
     assert translate(lang, "pooling.delta_label", rows=3, cols=3) in body
     assert "+=" in body  # the note on seed 003's overwriting backward code
     assert "stride=1" in pg.url
-    _full_screenshot(pg, f"pooling-{lang}-stride1-backward")
+    screenshot(pg, f"pooling-{lang}-stride1-backward")
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -91,8 +70,8 @@ def test_average_pooling_with_sigmoid_from_a_link(server_url, new_page, lang):
     pg = new_page
     pg.goto(f"{server_url}/pooling?lang={lang}&mode=avg&kernel=3&stride=2&padding=1&activation=sigmoid")
     wait_for_app(pg)
-    _no_exception(pg)
-    _wait_for_text(pg, translate(lang, "pooling.fig_output_avg"))
+    assert_no_exception(pg)
+    wait_for_text(pg, translate(lang, "pooling.fig_output_avg"))
     _open_tab(pg, lang, "backward")
     # the σ' step sits in an expander of the backward tab, drawn when opened
     pg.get_by_text(translate(lang, "pooling.sigma_title")).first.click()
@@ -100,15 +79,15 @@ def test_average_pooling_with_sigmoid_from_a_link(server_url, new_page, lang):
     wait_for_app(pg)
     assert translate(lang, "figure.col") in _chart_text(pg, translate(lang, "pooling.fig_delta_prev"))
     assert pg.locator('[data-testid="stAlert"]').filter(has_text="link").count() == 0
-    _full_screenshot(pg, f"pooling-{lang}-avg-sigmoid")
+    screenshot(pg, f"pooling-{lang}-avg-sigmoid")
 
 
 def test_bad_link_values_show_warnings_not_exceptions(server_url, new_page):
     pg = new_page
     pg.goto(f"{server_url}/pooling?lang=en&stride=abc&mode=%3Cb%3Ex%3C/b%3E&input=1,2;3")
     wait_for_app(pg)
-    _wait_for_text(pg, translate("en", "pooling.fig_output_max"))
-    _no_exception(pg)
+    wait_for_text(pg, translate("en", "pooling.fig_output_max"))
+    assert_no_exception(pg)
     alerts = pg.locator('[data-testid="stAlert"]').all_inner_texts()
     assert any("Stride" in a and "abc" in a for a in alerts)
     assert any("<b>x</b>" in a for a in alerts)  # shown as text, never as HTML
