@@ -13,7 +13,7 @@ import streamlit as st
 from cnn_core.arithmetic import conv_output_size
 from cnn_core.conv import conv2d_trace, conv_parameter_count
 from cnn_core.worked_examples import CONV_5X5X3
-from ui.heatmap import channels_heatmap, channels_window_animation, matrix_heatmap
+from ui.heatmap import channels_heatmap, channels_window_animation
 from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import equation_lines, fmt, fmt_latex, subscript, subscript_unicode, sum_of_products
 from ui.matrix_input import matrix_editor

@@ -232,7 +232,7 @@ def max_pool_winners(x: np.ndarray, kernel: IntPair, stride: IntPair | None = No
     """
     x = _check_x(x)
     geo = pool_geometry(x.shape[2:], kernel, stride, padding, "max")
-    (kh, kw), (sh, sw), (oh, ow), pad = geo.kernel, geo.stride, geo.out_hw, geo.padding
+    (_, kw), (sh, sw), (oh, ow), pad = geo.kernel, geo.stride, geo.out_hw, geo.padding
     arg = _max_and_argmax(_pad(x, pad, "max"), geo)[1]
     rows = (np.arange(oh) * sh)[:, None] + arg // kw - pad.top
     cols = (np.arange(ow) * sw)[None, :] + arg % kw - pad.left

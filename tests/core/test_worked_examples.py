@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 
 import numpy as np
 import pytest
@@ -11,9 +10,6 @@ from cnn_core import worked_examples as wx
 from cnn_core.activations import activate
 from cnn_core.autodiff import chain_paths, forward_mode, reverse_mode, sigmoid_graph
 from cnn_core.pool import pool2d, pool2d_backward, pool2d_trace
-
-HAVE_CONV = importlib.util.find_spec("cnn_core.conv") is not None
-
 
 def check_conv_4x4(ex: wx.WorkedExample) -> None:
     from cnn_core.conv import conv2d
@@ -71,8 +67,6 @@ CHECKS = {
 def test_example_is_reproduced(example):
     check = CHECKS.get(example.key)
     assert check is not None, f"no reproduction written for worked example {example.key!r}"
-    if not HAVE_CONV and check in (check_conv_4x4, check_conv_5x5x3):
-        pytest.skip("cnn_core/conv.py (another engineer's) is not there yet")
     check(example)
 
 

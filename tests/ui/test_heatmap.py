@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from ui.heatmap import SIGNED_SCALE, channels_heatmap, matrix_heatmap, window_animation
+from ui.heatmap import channels_heatmap, matrix_heatmap, window_animation
 from ui.i18n import translate
 
 M = np.array([[1.0, -0.5, 0.125], [0.0, 2.0, 1 / 3]])
