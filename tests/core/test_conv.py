@@ -14,6 +14,8 @@ from cnn_core.errors import CoreValueError
 from cnn_core.gradcheck import check_gradient
 from cnn_core.worked_examples import CONV_4X4, CONV_5X5X3
 
+from .expect import raises_core_error
+
 PADDINGS = [0, 1, 2, (1, 0), (0, 2), (0, 1, 2, 0), (2, 0, 1, 1), "valid", "same", "full"]
 
 
@@ -237,38 +239,30 @@ def test_traces_are_read_only():
         tr.output = None  # type: ignore[misc]
 
 
-def _raises(call, code, *numbers):
-    with pytest.raises(ValueError) as info:
-        call()
-    assert isinstance(info.value, CoreValueError) and info.value.code == code, info.value
-    for n in numbers:
-        assert str(n) in str(info.value), (n, str(info.value))
-
-
 def test_bad_arguments():
     x, w = np.ones((1, 2, 4, 4)), np.ones((3, 2, 3, 3))
-    _raises(lambda: conv2d(np.ones((2, 4, 4)), w), "bad_shape", "4 dimensions", "(2, 4, 4)")
-    _raises(lambda: conv2d(x, np.ones((3, 3, 3))), "bad_shape", "(3, 3, 3)")
-    _raises(lambda: conv2d(x, np.ones((3, 5, 3, 3))), "channel_mismatch", 2, 5)
-    _raises(lambda: conv2d(x, w, b=np.ones(2)), "bad_shape", "(3,)", "(2,)")
-    _raises(lambda: conv2d(x, w, stride=0), "not_positive", 0)
-    _raises(lambda: conv2d(x, w, dilation=(1, 0)), "not_positive", 0)
-    _raises(lambda: conv2d(x, np.ones((3, 2, 5, 5))), "kernel_too_large", 5, 4)
-    _raises(lambda: conv2d(x, w, dilation=3), "kernel_too_large", 7, 4)
-    _raises(lambda: conv2d(x, w, padding="half"), "bad_padding", "half")
-    _raises(lambda: conv2d(x, w, padding=(1, 2, 3)), "bad_padding", "(1, 2, 3)")
-    _raises(lambda: conv2d(x, w, padding=-1), "negative", -1)
+    raises_core_error(lambda: conv2d(np.ones((2, 4, 4)), w), "bad_shape", "4 dimensions", "(2, 4, 4)")
+    raises_core_error(lambda: conv2d(x, np.ones((3, 3, 3))), "bad_shape", "(3, 3, 3)")
+    raises_core_error(lambda: conv2d(x, np.ones((3, 5, 3, 3))), "channel_mismatch", 2, 5)
+    raises_core_error(lambda: conv2d(x, w, b=np.ones(2)), "bad_shape", "(3,)", "(2,)")
+    raises_core_error(lambda: conv2d(x, w, stride=0), "not_positive", 0)
+    raises_core_error(lambda: conv2d(x, w, dilation=(1, 0)), "not_positive", 0)
+    raises_core_error(lambda: conv2d(x, np.ones((3, 2, 5, 5))), "kernel_too_large", 5, 4)
+    raises_core_error(lambda: conv2d(x, w, dilation=3), "kernel_too_large", 7, 4)
+    raises_core_error(lambda: conv2d(x, w, padding="half"), "bad_padding", "half")
+    raises_core_error(lambda: conv2d(x, w, padding=(1, 2, 3)), "bad_padding", "(1, 2, 3)")
+    raises_core_error(lambda: conv2d(x, w, padding=-1), "negative", -1)
     bad = x.copy()
     bad[0, 1, 2, 3] = np.nan
-    _raises(lambda: conv2d(bad, w), "not_finite", 1)
-    _raises(lambda: conv2d(x, w * np.inf), "not_finite", 54)
-    _raises(lambda: conv2d([["a"]], w), "bad_shape")
-    _raises(lambda: conv2d_backward(np.ones((1, 3, 3, 3)), x, w), "bad_shape", "(1, 3, 2, 2)", "(1, 3, 3, 3)")
-    _raises(lambda: input_gradient_scatter(np.ones((1, 3, 2, 2)), (1, 2, 4), w), "bad_shape", "(1, 2, 4)")
-    _raises(lambda: input_gradient_full_conv(np.ones((1, 3, 2, 3)), x.shape, w), "bad_shape", "(1, 3, 2, 2)")
-    _raises(lambda: conv2d_trace(x[0], w).cell(3, 0, 0), "out_of_range", 3, 2)
-    _raises(lambda: conv2d_backward_trace(np.ones((3, 2, 2)), x[0], w).dx_terms(0, 4, 0), "out_of_range", 4, 3)
-    _raises(lambda: sgd_step({"w": w}, {"w": w[:1]}, 0.1), "bad_shape", "(1, 2, 3, 3)")
-    _raises(lambda: sgd_step({"w": w}, {"v": w}, 0.1), "names_mismatch", "'v'")
-    _raises(lambda: sgd_step({"w": w}, {"w": w}, -0.5), "not_positive_real", "-0.5")
-    _raises(lambda: sgd_step({"w": w}, {"w": w}, float("nan")), "not_finite", "nan")
+    raises_core_error(lambda: conv2d(bad, w), "not_finite", 1)
+    raises_core_error(lambda: conv2d(x, w * np.inf), "not_finite", 54)
+    raises_core_error(lambda: conv2d([["a"]], w), "bad_shape")
+    raises_core_error(lambda: conv2d_backward(np.ones((1, 3, 3, 3)), x, w), "bad_shape", "(1, 3, 2, 2)", "(1, 3, 3, 3)")
+    raises_core_error(lambda: input_gradient_scatter(np.ones((1, 3, 2, 2)), (1, 2, 4), w), "bad_shape", "(1, 2, 4)")
+    raises_core_error(lambda: input_gradient_full_conv(np.ones((1, 3, 2, 3)), x.shape, w), "bad_shape", "(1, 3, 2, 2)")
+    raises_core_error(lambda: conv2d_trace(x[0], w).cell(3, 0, 0), "out_of_range", 3, 2)
+    raises_core_error(lambda: conv2d_backward_trace(np.ones((3, 2, 2)), x[0], w).dx_terms(0, 4, 0), "out_of_range", 4, 3)
+    raises_core_error(lambda: sgd_step({"w": w}, {"w": w[:1]}, 0.1), "bad_shape", "(1, 2, 3, 3)")
+    raises_core_error(lambda: sgd_step({"w": w}, {"v": w}, 0.1), "names_mismatch", "'v'")
+    raises_core_error(lambda: sgd_step({"w": w}, {"w": w}, -0.5), "not_positive_real", "-0.5")
+    raises_core_error(lambda: sgd_step({"w": w}, {"w": w}, float("nan")), "not_finite", "nan")

@@ -12,6 +12,8 @@ from cnn_core.transposed import (conv1d, conv1d_trace, conv_matrix_1d, conv_matr
                                  conv_transpose2d, conv_transpose2d_naive, conv_transpose2d_trace,
                                  conv_transpose_output_shape)
 
+from .expect import raises_core_error
+
 PADS = [0, 1, 2, (1, 0), (0, 2, 1, 0), Padding(2, 1, 0, 1)]
 
 
@@ -158,26 +160,18 @@ def test_seed004_1d_filters():
     assert conv1d(signal, [1.0, -2.0, 1.0], padding="same").shape == (6,)
 
 
-def _raises(call, code, *numbers):
-    with pytest.raises(ValueError) as info:
-        call()
-    assert isinstance(info.value, CoreValueError) and info.value.code == code, info.value
-    for n in numbers:
-        assert str(n) in str(info.value), (n, str(info.value))
-
-
 def test_bad_arguments():
     x, w = np.ones((1, 2, 3, 3)), np.ones((2, 4, 3, 3))
-    _raises(lambda: conv_transpose2d(x, w, padding="same"), "transposed_padding", "same")
-    _raises(lambda: conv_transpose2d(x, w, stride=2, output_padding=2), "bad_output_padding", "2")
-    _raises(lambda: conv_transpose2d(x, w, output_padding=(0, 1)), "bad_output_padding", "width", "1")
-    _raises(lambda: conv_transpose2d(np.ones((1, 2, 1, 1)), w, padding=2), "output_too_small", "-1")
-    _raises(lambda: conv_transpose2d(x, np.ones((3, 4, 3, 3))), "channel_mismatch", 2, 3)
-    _raises(lambda: conv_transpose2d(x, w, b=np.ones(2)), "bad_shape", "(4,)", "(2,)")
-    _raises(lambda: conv_transpose2d(x, w, stride=0), "not_positive", 0)
-    _raises(lambda: conv_transpose2d(x * np.nan, w), "not_finite", 18)
-    _raises(lambda: conv_transpose2d_trace(x, w), "bad_shape", "(1, 2, 3, 3)")
-    _raises(lambda: conv1d([1.0, 2.0], [1.0, 1.0, 1.0]), "kernel_too_large", 3, 2)
-    _raises(lambda: conv1d([1.0, 2.0, 3.0], [1.0], padding=(1, 2, 3)), "bad_padding", "(1, 2, 3)")
-    _raises(lambda: conv_matrix_1d([1.0, 2.0], 4, stride=0), "not_positive", 0)
-    _raises(lambda: conv_matrix_2d(np.ones((3, 3)), (2, 2)), "kernel_too_large", 3, 2)
+    raises_core_error(lambda: conv_transpose2d(x, w, padding="same"), "transposed_padding", "same")
+    raises_core_error(lambda: conv_transpose2d(x, w, stride=2, output_padding=2), "bad_output_padding", "2")
+    raises_core_error(lambda: conv_transpose2d(x, w, output_padding=(0, 1)), "bad_output_padding", "width", "1")
+    raises_core_error(lambda: conv_transpose2d(np.ones((1, 2, 1, 1)), w, padding=2), "output_too_small", "-1")
+    raises_core_error(lambda: conv_transpose2d(x, np.ones((3, 4, 3, 3))), "channel_mismatch", 2, 3)
+    raises_core_error(lambda: conv_transpose2d(x, w, b=np.ones(2)), "bad_shape", "(4,)", "(2,)")
+    raises_core_error(lambda: conv_transpose2d(x, w, stride=0), "not_positive", 0)
+    raises_core_error(lambda: conv_transpose2d(x * np.nan, w), "not_finite", 18)
+    raises_core_error(lambda: conv_transpose2d_trace(x, w), "bad_shape", "(1, 2, 3, 3)")
+    raises_core_error(lambda: conv1d([1.0, 2.0], [1.0, 1.0, 1.0]), "kernel_too_large", 3, 2)
+    raises_core_error(lambda: conv1d([1.0, 2.0, 3.0], [1.0], padding=(1, 2, 3)), "bad_padding", "(1, 2, 3)")
+    raises_core_error(lambda: conv_matrix_1d([1.0, 2.0], 4, stride=0), "not_positive", 0)
+    raises_core_error(lambda: conv_matrix_2d(np.ones((3, 3)), (2, 2)), "kernel_too_large", 3, 2)

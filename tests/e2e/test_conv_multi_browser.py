@@ -10,7 +10,7 @@ import pytest
 from ui.i18n import translate
 from ui.latex import subscript_unicode
 
-from .conftest import screenshot, wait_for_app
+from .conftest import assert_no_exception, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -40,7 +40,7 @@ def _figures(pg):
 def test_page_loads_and_the_stride_slider_changes_the_maps(server_url, new_page, lang):
     pg = new_page
     _open(pg, server_url, lang)
-    assert pg.locator('[data-testid="stException"]').count() == 0, pg.inner_text("body")[:2000]
+    assert_no_exception(pg)
     body = pg.inner_text("body")
     assert translate(lang, "conv_multi.title") in body
     assert translate(lang, "conv_multi.seed_reproduced") in body
@@ -55,7 +55,7 @@ def test_page_loads_and_the_stride_slider_changes_the_maps(server_url, new_page,
     pg.wait_for_timeout(600)
     wait_for_app(pg, timeout_ms=120000)
     pg.wait_for_timeout(800)
-    assert pg.locator('[data-testid="stException"]').count() == 0
+    assert_no_exception(pg)
     after = _figures(pg)
     assert after != before
     maps = [z for fig in after for z in fig if len(z) == 5 and isinstance(z[0], list) and len(z[0]) == 5]
@@ -91,7 +91,7 @@ def test_cell_pick_and_tabs_rerun_in_place(server_url, new_page):
     pg.wait_for_timeout(600)
     wait_for_app(pg, timeout_ms=120000)
     pg.wait_for_timeout(800)
-    assert pg.locator('[data-testid="stException"]').count() == 0
+    assert_no_exception(pg)
     assert pg.evaluate(WINDOW_X0) != before
     assert "col=2" in pg.url
     pg.get_by_role("tab", name=translate("en", "conv_multi.tab_cell")).click()

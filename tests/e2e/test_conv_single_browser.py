@@ -6,7 +6,7 @@ import pytest
 
 from ui.i18n import translate
 
-from .conftest import FIGURE_Z, figure_z, press_slider, screenshot, wait_for_app, wait_for_figure
+from .conftest import FIGURE_Z, assert_no_exception, figure_z, press_slider, screenshot, wait_for_app, wait_for_figure
 
 pytestmark = pytest.mark.e2e
 
@@ -18,7 +18,7 @@ def test_page_loads_and_stride_slider_changes_the_output(server_url, new_page, l
     pg = new_page
     pg.goto(f"{server_url}/{PAGE}?lang={lang}")
     wait_for_app(pg)
-    assert pg.locator('[data-testid="stException"]').count() == 0, pg.inner_text("body")[:2000]
+    assert_no_exception(pg)
     assert translate(lang, "conv_single.title") in pg.locator("h1").first.inner_text()
     corr_title = translate(lang, "conv_single.fig_net")  # net = the cross-correlation, in the default tab
     wait_for_figure(pg, corr_title)
@@ -29,7 +29,7 @@ def test_page_loads_and_stride_slider_changes_the_output(server_url, new_page, l
     pg.wait_for_function(f"() => {{ const z = ({FIGURE_Z})({corr_title!r}); return z && z.length === 2; }}",
                          timeout=15000)
     assert figure_z(pg, corr_title) == [[1, 0], [0, 0]]
-    assert pg.locator('[data-testid="stException"]').count() == 0
+    assert_no_exception(pg)
     pg.wait_for_url("**stride=2**", timeout=10000)  # the link follows the slider
     screenshot(pg, f"{PAGE}-{lang}-stride2")
 
@@ -39,7 +39,7 @@ def test_page_loads_and_stride_slider_changes_the_output(server_url, new_page, l
     wait_for_figure(pg, conv_title)
     assert figure_z(pg, translate(lang, "conv_single.fig_corr")) == [[1, 0], [0, 0]]
     assert figure_z(pg, conv_title) == [[-1, 0], [0, 0]]
-    assert pg.locator('[data-testid="stException"]').count() == 0
+    assert_no_exception(pg)
     screenshot(pg, f"{PAGE}-{lang}-compare")
 
 
@@ -47,7 +47,7 @@ def test_output_cell_slider_moves_the_formula_and_padding_greys_the_border(serve
     pg = new_page
     pg.goto(f"{server_url}/{PAGE}?lang=en&padding=1")
     wait_for_app(pg)
-    assert pg.locator('[data-testid="stException"]').count() == 0
+    assert_no_exception(pg)
     wait_for_figure(pg, translate("en", "conv_single.fig_windows"))
     formula = pg.locator('[data-testid="stMarkdownContainer"] .katex').first
     before = formula.inner_text()
@@ -58,7 +58,7 @@ def test_output_cell_slider_moves_the_formula_and_padding_greys_the_border(serve
             break
         pg.wait_for_timeout(200)
     assert formula.inner_text() != before
-    assert pg.locator('[data-testid="stException"]').count() == 0
+    assert_no_exception(pg)
     screenshot(pg, f"{PAGE}-en-padding1-cell2")
 
     # the input and the kernel beside rot180(h) are one tab away
@@ -69,7 +69,7 @@ def test_output_cell_slider_moves_the_formula_and_padding_greys_the_border(serve
     assert figure_z(pg, translate("en", "conv_single.fig_kernel", rows=2, cols=2)) == [[1, -1], [1, -1]]
     assert figure_z(pg, translate("en", "conv_single.fig_input", rows=4, cols=4)) == [
         [1, 0, 1, 0], [1, 1, 0, 1], [0, 1, 1, 0], [1, 0, 0, 1]]
-    assert pg.locator('[data-testid="stException"]').count() == 0
+    assert_no_exception(pg)
     screenshot(pg, f"{PAGE}-en-inputs")
 
 
@@ -83,7 +83,7 @@ def test_bad_matrix_in_the_browser_shows_a_message_not_an_exception(server_url, 
     box.press("Control+Enter")
     pg.wait_for_timeout(500)
     wait_for_app(pg)
-    assert pg.locator('[data-testid="stException"]').count() == 0
+    assert_no_exception(pg)
     alerts = pg.locator('[data-testid="stAlert"]').all_inner_texts()
     assert any("<b>x</b>" in a for a in alerts)  # shown as text, never as HTML
     assert pg.locator("b", has_text="x").count() == 0

@@ -6,7 +6,7 @@ import pytest
 
 from ui.i18n import translate
 
-from .conftest import screenshot, wait_for_app
+from .conftest import assert_no_exception, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -24,7 +24,7 @@ def test_dense_page_loads(server_url, new_page, lang):
     new_page.set_viewport_size({"width": 1400, "height": 5200})  # the main area scrolls itself: show it all
     new_page.goto(f"{server_url}/dense?lang={lang}")
     wait_for_app(new_page)
-    assert new_page.locator('[data-testid="stException"]').count() == 0, new_page.inner_text("body")[:2000]
+    assert_no_exception(new_page)
     assert translate(lang, "dense.title") in new_page.locator("h1").first.inner_text()
     new_page.wait_for_selector(".js-plotly-plot")
     # the default view: forward pass and loss with their two figures; the other topics are lazy tabs
@@ -55,7 +55,7 @@ def test_editing_w_changes_the_products_figure(server_url, new_page):
     assert before is not None and after is not None and before != after
     assert after == "[[1.5,0,0],[0,0,0],[0,0,0.5]]"  # W = I: the products are diag(x), x = ReLU(1.5, −1, 0.5)
     assert "W=" in new_page.url
-    assert new_page.locator('[data-testid="stException"]').count() == 0
+    assert_no_exception(new_page)
     screenshot(new_page, "dense-en-identity-w")
 
 
@@ -63,6 +63,6 @@ def test_mse_in_chinese(server_url, new_page):
     new_page.set_viewport_size({"width": 1400, "height": 4200})
     new_page.goto(f"{server_url}/dense?lang=zh&loss=mse&act=sigmoid")
     wait_for_app(new_page)
-    assert new_page.locator('[data-testid="stException"]').count() == 0
+    assert_no_exception(new_page)
     assert translate("zh", "dense.loss_title_mse") in new_page.inner_text("body")
     screenshot(new_page, "dense-zh-mse")
