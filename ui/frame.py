@@ -38,10 +38,14 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("conv_single", "app_pages/conv_single.py", ":material/filter_1:", "forward"),
     PageEntry("conv_multi", "app_pages/conv_multi.py", ":material/layers:", "forward"),
     PageEntry("pooling", "app_pages/pooling.py", ":material/compress:", "forward"),
+    PageEntry("transposed", "app_pages/transposed.py", ":material/open_in_full:", "forward"),
     PageEntry("conv_backward", "app_pages/conv_backward.py", ":material/undo:", "backward"),
     PageEntry("dense", "app_pages/dense.py", ":material/hub:", "backward"),
     PageEntry("autodiff", "app_pages/autodiff.py", ":material/account_tree:", "backward"),
     PageEntry("training", "app_pages/training.py", ":material/model_training:", "backward"),
+    PageEntry("worked_examples", "app_pages/worked_examples.py", ":material/fact_check:", "check"),
+    PageEntry("check_work", "app_pages/check_work.py", ":material/task_alt:", "check"),
+    PageEntry("practice", "app_pages/practice.py", ":material/school:", "check"),
 )
 
 
