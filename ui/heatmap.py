@@ -96,6 +96,59 @@ def _text_font_size(shape: tuple[int, int]) -> int:
     return 14 if n <= 6 else 12 if n <= 9 else 10
 
 
+#: Widths in ems of the characters numbers print with (Arial/Helvetica metrics: digits 0.556 em,
+#: '.' 0.278 em, '-' 0.333 em); anything else counts as a wide letter.
+_CHAR_EM = {**{d: 0.556 for d in "0123456789"}, ".": 0.278, "-": 0.333, "e": 0.556, "+": 0.584}
+_OTHER_EM = 0.7
+
+
+def text_em(text: str) -> float:
+    """The printed width of ``text`` in ems (a number's digits, point and sign)."""
+    return sum(_CHAR_EM.get(ch, _OTHER_EM) for ch in text)
+#: Smallest font size a cell's number is printed in; below it the number is shortened instead.
+MIN_FONT = 8
+
+
+def _hover(shortened: bool) -> str:
+    """Hover text: the name and the printed value, or the full value when the cell shows fewer digits."""
+    return ("%{customdata} = %{z:.6~g}" if shortened else "%{customdata} = %{text}") + "<extra></extra>"
+
+
+def _cell_px(h: int, w: int, panels: int = 1, height: int | None = None) -> float:
+    """The side of one (square) cell in pixels, as :func:`_default_height` lays the figure out."""
+    cell = 44 if max(h, w) <= 6 else 32 if max(h, w) <= 12 else 22
+    cell = min(cell, 680 / panels / max(w, 1))
+    if height is not None:  # a caller-set height: the plot area is what is left after the margins
+        cell = min(cell * 1.5, max(height - 110, 40) / max(h, 1))
+    return float(cell)
+
+
+def fit_cell_text(a: np.ndarray, texts: list[list[str]], base_size: int, cell_px: float,
+                  ) -> tuple[list[list[str]], int, bool]:
+    """Make every printed number fit its cell: a smaller font, then fewer digits.
+
+    Returns ``(texts, font_size, shortened)``. The font shrinks from ``base_size`` until the
+    longest text fits ``cell_px`` (never below :data:`MIN_FONT`); if it still does not fit, the
+    numbers are printed with 3, then 2 significant digits (``shortened`` is True: the caller then
+    shows the full value on hover).
+    """
+    def widest(rows: list[list[str]]) -> float:
+        return max((text_em(s) for row in rows for s in row), default=1.0) or 1.0
+
+    def size_for(rows: list[list[str]]) -> int:
+        return int(min(base_size, cell_px * 0.9 / widest(rows)))
+
+    size = size_for(texts)
+    if size >= MIN_FONT:
+        return texts, size, False
+    for sig in (3, 2):
+        short = [[fmt(v, sig) if np.isfinite(v) else s for v, s in zip(vals, row)] for vals, row in zip(a, texts)]
+        size = size_for(short)
+        if size >= MIN_FONT:
+            return short, size, True
+    return short, MIN_FONT, True
+
+
 def window_shape(window: Window, *, color: str = HIGHLIGHT_COLOR, width: int = 3,
                  xref: str = "x", yref: str = "y") -> dict:
     """Layout shape outlining an inclusive window (r0, c0, r1, c1)."""
@@ -237,14 +290,15 @@ def matrix_heatmap_spec(
     if mask is not None and mask_label is not None:
         m = np.asarray(mask, dtype=bool)
         texts = [[mask_label if m[r, c] else texts[r][c] for c in range(w)] for r in range(h)]
+    texts, font_size, shortened = fit_cell_text(a, texts, _text_font_size((h, w)), _cell_px(h, w, height=height))
     names = [list(row) for row in hover_names] if hover_names is not None else _names(symbol, (h, w))
     show_text = max(h, w) <= TEXT_LIMIT
     trace = dict(
         type="heatmap", z=_z(a), x=list(range(w)), y=list(range(h)),
         text=texts, customdata=names,
         texttemplate="%{text}" if show_text else None,
-        textfont=dict(size=_text_font_size((h, w))),
-        hovertemplate="%{customdata} = %{text}<extra></extra>",
+        textfont=dict(size=font_size),
+        hovertemplate=_hover(shortened),
         colorscale=SIGNED_SCALE if is_signed else UNSIGNED_SCALE,
         zmin=zmin, zmax=zmax, zmid=zmid if is_signed else None,
         xgap=1, ygap=1, showscale=showscale,
@@ -318,19 +372,28 @@ def channels_heatmap_spec(
     shapes: list[dict] = []
     layout: dict = {}
     annotations: list[dict] = []
+    base_size = _text_font_size((h, w)) - (2 if c_count > 2 else 0)
+    cell_px = _cell_px(h, w, panels=c_count, height=height)
+    # one font size for every panel (the same number looks the same in each)
+    fitted = []
     for ch in range(c_count):
         texts = _texts(a[ch])
         if m is not None and mask_label is not None:
             texts = [[mask_label if m[r, c] else texts[r][c] for c in range(w)] for r in range(h)]
+        fitted.append(fit_cell_text(a[ch], texts, base_size, cell_px))
+    font_size = min(size for _, size, _ in fitted)
+    for ch in range(c_count):
+        texts, _, shortened = fitted[ch]
+        names = _names(symbol, (h, w), prefix=(ch,))
         suffix = "" if ch == 0 else str(ch + 1)
         xref, yref = f"x{suffix}", f"y{suffix}"
         data.append(dict(
             type="heatmap", xaxis=xref, yaxis=yref,
             z=_z(a[ch]), x=list(range(w)), y=list(range(h)), text=texts,
-            customdata=_names(symbol, (h, w), prefix=(ch,)),
+            customdata=names,
             texttemplate="%{text}" if show_text else None,
-            textfont=dict(size=_text_font_size((h, w)) - (2 if c_count > 2 else 0)),
-            hovertemplate="%{customdata} = %{text}<extra></extra>",
+            textfont=dict(size=font_size),
+            hovertemplate=_hover(shortened),
             coloraxis="coloraxis", xgap=1, ygap=1,
         ))
         x0 = ch * (width + spacing)

@@ -5,7 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from ui.heatmap import channels_heatmap, matrix_heatmap, window_animation
+from ui import heatmap
+from ui.heatmap import channels_heatmap, channels_heatmap_spec, matrix_heatmap, window_animation
 from ui.i18n import translate
 
 M = np.array([[1.0, -0.5, 0.125], [0.0, 2.0, 1 / 3]])
@@ -213,3 +214,34 @@ def test_colour_scales_are_explicit_and_run_the_right_way():
     low, high = rgb(neg[0][1]), rgb(neg[-1][1])
     assert low[2] > low[0] and high[0] > high[2]          # negative is blue, positive is red
     assert sum(rgb(pos[0][1])) > sum(rgb(pos[-1][1]))      # zero is light, large is dark
+
+
+# --------------------------------------------------------------------------- numbers fit their cells
+
+def test_text_width_of_a_number():
+    assert heatmap.text_em("-0.5") == pytest.approx(0.333 + 0.556 + 0.278 + 0.556)
+
+
+@pytest.mark.parametrize("shape,panels", [((3, 3), 2), ((5, 5), 3), ((8, 8), 1), ((1, 12), 1), ((12, 12), 2)])
+def test_printed_numbers_fit_their_cells(shape, panels):
+    """Sigmoid outputs (0.2689...) and long negatives: the printed text is not wider than its cell."""
+    rng = np.random.default_rng(0)
+    values = -1 / (1 + np.exp(-rng.normal(size=(panels, *shape))))  # 4 significant digits, signed
+    spec = (channels_heatmap_spec(values, titles=[str(k) for k in range(panels)]) if panels > 1
+            else heatmap.matrix_heatmap_spec(values[0], title="t"))
+    cell = heatmap._cell_px(*shape, panels=panels)
+    for trace in spec["data"]:
+        if trace.get("type") != "heatmap" or trace.get("texttemplate") is None:
+            continue
+        size = trace["textfont"]["size"]
+        assert size >= heatmap.MIN_FONT
+        widest = max(heatmap.text_em(s) for row in trace["text"] for s in row)
+        assert widest * size <= cell, (shape, panels, size, widest, cell)
+
+
+def test_shortened_numbers_keep_the_full_value_on_hover():
+    a = np.full((12, 12), -0.123456)
+    texts, size, shortened = heatmap.fit_cell_text(a, [[heatmap.fmt(v) for v in row] for row in a], 14, 20.0)
+    assert shortened and texts[0][0] in ("-0.123", "-0.12")
+    spec = heatmap.matrix_heatmap_spec(a, title="t", height=300)
+    assert "%{z:" in spec["data"][0]["hovertemplate"]
