@@ -368,3 +368,55 @@ def render_grade(ex: Exercise, grade: Grade, lang: str, key: str) -> None:
     if blocks:
         st.markdown(f"**{translate(lang, 'exercises.terms_title')}**")
         render_blocks(blocks)
+
+
+# --------------------------------------------------------------------------- URL parameters of a setup
+def url_specs(kind: str, page: str) -> tuple:
+    """The :mod:`ui.url_state` parameters of ``kind``'s setup fields (labels ``<page>.field_<name>``)."""
+    from ui.url_state import ChoiceParam, FloatParam, IntParam, MatrixParam
+
+    specs = []
+    for f in FIELDS[kind]:
+        label = f"{page}.field_{f.name}"
+        if f.type == "int":
+            specs.append(IntParam(f.name, f.default, f.lo, f.hi, label_key=label))
+        elif f.type == "float":
+            specs.append(FloatParam(f.name, f.default, -1000.0, 1000.0, label_key=label))
+        elif f.type == "mode":
+            specs.append(ChoiceParam(f.name, f.default, ("max", "avg"), label_key=label))
+        else:
+            specs.append(MatrixParam(f.name, f.default, 1 if f.type == "row" else 12, 12, label_key=label))
+    return tuple(specs)
+
+
+def render_fields(kind: str, page: str, lang: str) -> dict[str, Any] | None:
+    """The setup widgets of ``kind`` (keys ``<page>.<kind>.<name>``); None while a matrix is invalid."""
+    import streamlit as st
+
+    from ui.matrix_input import matrix_editor
+
+    values: dict[str, Any] = {}
+    ok = True
+    fields = FIELDS[kind]
+    small = [f for f in fields if f.type in ("int", "float", "mode")]
+    big = [f for f in fields if f.type in ("matrix", "row")]
+    if big:
+        for col, f in zip(st.columns(len(big)), big):
+            with col:
+                value = matrix_editor(translate(lang, f"{page}.field_{f.name}"), key=f"{page}.{kind}.{f.name}",
+                                      default=f.default, max_rows=1 if f.type == "row" else 12, max_cols=12)
+                ok = ok and value is not None
+                values[f.name] = value
+    cols = st.columns(min(len(small), 4)) if small else []
+    for i, f in enumerate(small):
+        with cols[i % len(cols)]:
+            label, key = translate(lang, f"{page}.field_{f.name}"), f"{page}.{kind}.{f.name}"
+            if f.type == "int":
+                values[f.name] = int(st.number_input(label, min_value=f.lo, max_value=f.hi, step=1, key=key))
+            elif f.type == "float":
+                values[f.name] = float(st.number_input(label, min_value=-1000.0, max_value=1000.0, step=1.0,
+                                                       key=key))
+            else:
+                values[f.name] = st.selectbox(label, ("max", "avg"), key=key,
+                                              format_func=lambda m: translate(lang, f"exercises.mode_{m}"))
+    return values if ok else None
