@@ -60,7 +60,7 @@ with st.container(border=True):
     with col_new:
         st.button(t("practice.new"), key=f"{PAGE}.new", on_click=_new_exercise, type="primary")
 sync_to_url(PAGE, SPECS, include_defaults=True)
-st.caption(t("practice.share", tried=len(score["tried"]), solved=len(score["solved"])))
+st.caption(t("practice.share"))
 
 try:
     exercise = practice_exercise(choice, level, seed)

@@ -361,9 +361,13 @@ def render_grade(ex: Exercise, grade: Grade, lang: str, key: str) -> None:
     if grade.mistakes:
         st.markdown(f"**{translate(lang, 'exercises.mistakes_title')}**")
         for name, done, right in mistake_texts(grade, lang):
-            st.warning(f"**{name}.** {done} {right}")
+            st.warning(translate(lang, "exercises.mistake_line", name=name, done=done, right=right))
     else:
         st.info(translate(lang, "exercises.no_mistake_found"))
+    if grade.cells is None and ex.kind not in SIZE_KINDS:
+        st.markdown(f"**{translate(lang, 'exercises.right_answer_title')}**")
+        render_blocks(solution_blocks(ex, lang))
+        return
     blocks = wrong_cell_blocks(ex, grade, lang)
     if blocks:
         st.markdown(f"**{translate(lang, 'exercises.terms_title')}**")
@@ -415,7 +419,7 @@ def render_fields(kind: str, page: str, lang: str) -> dict[str, Any] | None:
                 values[f.name] = int(st.number_input(label, min_value=f.lo, max_value=f.hi, step=1, key=key))
             elif f.type == "float":
                 values[f.name] = float(st.number_input(label, min_value=-1000.0, max_value=1000.0, step=1.0,
-                                                       key=key))
+                                                       key=key, format="%g"))
             else:
                 values[f.name] = st.selectbox(label, ("max", "avg"), key=key,
                                               format_func=lambda m: translate(lang, f"exercises.mode_{m}"))
