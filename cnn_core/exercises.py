@@ -18,14 +18,14 @@ Levels: 1 small integer cases (stride 1, no padding), 2 adds padding and stride 
 
 from __future__ import annotations
 
-import math
 import numbers
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from .arithmetic import Padding, as_pair, conv_output_size, effective_kernel, same_padding
+from .arithmetic import conv_output_size, effective_kernel, same_padding
 from .conv import (conv2d_backward, conv2d_input_gradient, conv_parameter_count, convolve2d, correlate2d,
                    full_correlation, input_gradient_full_conv, pad2d, rot180, zero_insert)
 from .dense import cross_entropy_softmax_grad, softmax
@@ -71,8 +71,8 @@ class Exercise:
         The generator seed (-1 for a user's own setup).
     level : int
         1, 2 or 3 (0 for a user's own setup).
-    given : dict
-        The named inputs (keys per kind as in the module docs; arrays float64).
+    given : mapping (read-only)
+        The named inputs (keys per kind as in the module docs; arrays float64 and read-only).
     answer : array, shape (R, C)
         The right answer (one row for sizes and vectors).
     """
@@ -495,7 +495,7 @@ def exercise_from(kind: str, **given: Any) -> Exercise:
     """
     kind = _kind(kind)
     g = _check_given(kind, given)
-    return Exercise(kind=kind, seed=-1, level=0, given=g, answer=_frozen(_answer(kind, g)))
+    return Exercise(kind=kind, seed=-1, level=0, given=MappingProxyType(g), answer=_frozen(_answer(kind, g)))
 
 
 # --------------------------------------------------------------------------- generated exercises
@@ -604,7 +604,7 @@ def make_exercise(kind: str, seed: int, level: int = 1) -> Exercise:
     seed = _int(seed, "seed", 0, MAX_SEED)
     rng = np.random.default_rng([seed, int(level), KINDS.index(kind)])
     g = _check_given(kind, _generate(kind, int(level), rng))
-    return Exercise(kind=kind, seed=seed, level=int(level), given=g, answer=_frozen(_answer(kind, g)))
+    return Exercise(kind=kind, seed=seed, level=int(level), given=MappingProxyType(g), answer=_frozen(_answer(kind, g)))
 
 
 # --------------------------------------------------------------------------- grading

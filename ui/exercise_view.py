@@ -17,11 +17,11 @@ from urllib.parse import urlencode
 import numpy as np
 import plotly.graph_objects as go
 
-from cnn_core.exercises import KINDS, MISTAKES, Exercise, Grade, make_exercise, solution_terms
+from cnn_core.exercises import KINDS, Exercise, Grade, make_exercise, solution_terms
 from ui.formulas.exercises import cell_equation, size_equations
 from ui.heatmap import ROUTE_COLOR, matrix_heatmap_spec, window_shape
 from ui.i18n import translate
-from ui.latex import fmt, latex_matrix, subscript_unicode
+from ui.latex import fmt, latex_matrix
 from ui.matrix_input import format_matrix
 
 Block = tuple[str, str]

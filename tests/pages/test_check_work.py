@@ -91,3 +91,21 @@ def test_a_size_kind_shows_its_formula_for_a_wrong_answer(lang):
     submit(at, "2.5, 2.5")
     assert translate(lang, "exercises.mistake_no_floor") in all_text(at)
     assert any(r"\left\lfloor \frac{3}{2} \right\rfloor" in el.value for el in at.latex)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_kind_renders_its_setup_and_grades(lang):
+    from cnn_core import KINDS, exercise_from
+    from ui.exercise_view import FIELDS, given_from_fields
+
+    for kind in KINDS:
+        at = open_page("check_work", lang, {"kind": kind})
+        no_exception(at)
+        ex = exercise_from(kind, **given_from_fields(kind, {f.name: f.default for f in FIELDS[kind]}))
+        wrong = np.array(ex.answer) + 1
+        submit(at, format_matrix(wrong))
+        assert not at.success and len(at.error) == 1, kind
+        assert translate(lang, "exercises.verdict_wrong", wrong=ex.answer.size, total=ex.answer.size) == \
+            at.error[0].value, kind
+        submit(at, format_matrix(ex.answer))
+        assert [s.value for s in at.success] == [translate(lang, "exercises.verdict_correct")], kind
