@@ -123,14 +123,12 @@ def _url_value(value: Any) -> str:
     return str(value)
 
 
-def check_link(kind: str, **given: Any) -> str:
-    """The "check this by hand" link of a topic page: ``/check_work?kind=...&...`` with compact values.
+def check_query(kind: str, **given: Any) -> dict[str, str]:
+    """The query of the "check this by hand" link: ``{"kind": ..., field: compact value, ...}``.
 
     ``given`` as in :func:`cnn_core.exercise_from` (e.g. ``x=..., w=..., b=0, stride=1, padding=1``).
-    Matrices are written ``1,2;3,4``; pairs become two numbers (``in_h``, ``in_w``).
-
-    >>> check_link("conv_forward", x=[[1, 2], [3, 4]], w=[[1]], b=0, stride=1, padding=0)
-    '/check_work?kind=conv_forward&x=1%2C2%3B3%2C4&w=1&b=0&stride=1&padding=0'
+    Matrices are written ``1,2;3,4``; pairs become two numbers (``in_h``, ``in_w``). Raises
+    ValueError for an unknown kind or field, or a stride/padding/dilation that differs per axis.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown exercise kind {kind!r}")
@@ -139,8 +137,34 @@ def check_link(kind: str, **given: Any) -> str:
     unknown = set(values) - set(order)
     if unknown:
         raise ValueError(f"{kind} has no setup field(s) {sorted(unknown)}")
-    query = [("kind", kind)] + [(name, _url_value(values[name])) for name in order if name in values]
-    return "/check_work?" + urlencode(query)
+    return {"kind": kind, **{name: _url_value(values[name]) for name in order if name in values}}
+
+
+def check_link(kind: str, **given: Any) -> str:
+    """The "check this by hand" link of a topic page: ``/check_work?kind=...&...`` (see :func:`check_query`).
+
+    >>> check_link("conv_forward", x=[[1, 2], [3, 4]], w=[[1]], b=0, stride=1, padding=0)
+    '/check_work?kind=conv_forward&x=1%2C2%3B3%2C4&w=1&b=0&stride=1&padding=0'
+    """
+    return "/check_work?" + urlencode(check_query(kind, **given))
+
+
+def render_check_link(kind: str, **given: Any) -> None:
+    """A topic page's "Check this by hand" link to the Check my work page, its setup filled in.
+
+    One line on a topic page, e.g. on the convolution page:
+    ``render_check_link("conv_forward", x=x, w=w, b=b, stride=stride, padding=padding)``.
+    """
+    import streamlit as st
+
+    from ui.i18n import t
+
+    try:
+        query = check_query(kind, **given)
+    except ValueError:
+        return  # a setting the checker does not take (e.g. per-axis stride): no link rather than a wrong one
+    st.page_link("app_pages/check_work.py", label=t("exercises.check_by_hand"), icon=":material/task_alt:",
+                 query_params=query)
 
 
 # --------------------------------------------------------------------------- statements

@@ -137,8 +137,9 @@ def test_answers_equal_the_loop_reference_and_grade_correct(kind):
     for level in LEVELS:
         for seed in SEEDS:
             ex = make_exercise(kind, seed, level)
-            assert ex.answer.shape == reference(ex).shape, (kind, level, seed)
-            np.testing.assert_allclose(ex.answer, reference(ex), atol=1e-6, err_msg=f"{kind} {level} {seed}")
+            ref = reference(ex)
+            assert ex.answer.shape == ref.shape, (kind, level, seed)
+            np.testing.assert_allclose(ex.answer, ref, atol=1e-6, err_msg=f"{kind} {level} {seed}")
             grade = check_answer(ex, ex.answer)
             assert grade.correct and grade.mistakes == () and grade.cells.all(), (kind, level, seed)
 
