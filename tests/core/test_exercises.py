@@ -310,3 +310,14 @@ def test_a_wrong_shape_without_a_matching_mistake_names_nothing():
     ex = make_exercise("conv_forward", 0, 1)
     grade = check_answer(ex, np.zeros((5, 5)))
     assert grade.cells is None and grade.mistakes == () and not grade.correct
+
+
+def test_weight_gradient_with_an_uncovered_row_uses_the_given_kernel():
+    x = np.arange(25.0).reshape(5, 5) % 7 - 3
+    w = np.array([[1.0, -1], [2, 0]])          # 5x5, k=2, s=2: the last row and column are never read
+    dy = np.array([[1.0, -2], [0, 3]])
+    ex = exercise_from("conv_weight_grad", x=x, dy=dy, w=w, stride=2, padding=0)
+    ref = finite_difference(lambda ww: float((loop_correlate(x, ww, 2, 0) * dy).sum()), np.zeros((2, 2)))
+    np.testing.assert_allclose(ex.answer, ref, atol=1e-6)
+    # δ₁₁·x₁₁ + δ₁₂·x₁₃ + δ₂₁·x₃₁ + δ₂₂·x₃₃ for dW₁₁
+    assert ex.answer[0, 0] == pytest.approx(1 * x[0, 0] - 2 * x[0, 2] + 0 * x[2, 0] + 3 * x[2, 2])

@@ -134,3 +134,10 @@ def test_default_fields_make_a_valid_setup(kind):
     ex = exercise_from(kind, **given_from_fields(kind, values))
     assert check_answer(ex, ex.answer).correct
     assert fields_from_given(kind, given_from_fields(kind, values)).keys() == values.keys()
+
+
+def test_a_generated_weight_gradient_exercise_links_to_the_checker_with_its_kernel():
+    ex = make_exercise("conv_weight_grad", 4, 3)  # stride 2: x and δ alone do not fix the kernel size
+    query = {f.name: f for f in FIELDS["conv_weight_grad"]}
+    link = check_link("conv_weight_grad", **ex.given)
+    assert "w=" in link and set(parse_qs(urlparse(link).query)) == {"kind"} | set(query)
