@@ -19,6 +19,7 @@ from .tiny_cnn import init_params, make_glyph_dataset, train, train_step
 from .conv import (conv2d, conv2d_backward, conv2d_backward_trace, conv2d_input_gradient, conv2d_trace, convolve2d,
                    correlate2d, full_correlation, input_gradient_full_conv, input_gradient_scatter, rot180, sgd_step,
                    zero_insert)
+from .exercises import KINDS, MISTAKES, Exercise, Grade, check_answer, exercise_from, make_exercise
 from .gradcheck import check_gradient, numerical_gradient, relative_error
 from .transposed import (conv1d, conv1d_trace, conv_matrix_1d, conv_matrix_2d, conv_transpose1d, conv_transpose2d,
                          conv_transpose2d_trace)
@@ -65,6 +66,13 @@ __all__ = [
     "rot180",
     "sgd_step",
     "zero_insert",
+    "KINDS",
+    "MISTAKES",
+    "Exercise",
+    "Grade",
+    "check_answer",
+    "exercise_from",
+    "make_exercise",
     "check_gradient",
     "numerical_gradient",
     "relative_error",

@@ -1,0 +1,65 @@
+"""Check my work: the user's setup and hand-computed answer -> every cell marked, the mistake named.
+
+Thin: widgets and URL in -> cnn_core.exercises (exercise_from, check_answer) -> ui.exercise_view out.
+A topic page links here with its setup in the URL (``ui.exercise_view.check_link``).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cnn_core import KINDS, CoreValueError, check_answer, exercise_from
+from ui.exercise_view import (check_link, exercise_blocks, given_from_fields, kind_name, render_blocks,
+                              render_fields, render_grade, url_specs)
+from ui.i18n import current_language, explain_error, t
+from ui.matrix_input import parse_matrix
+from ui.url_state import ChoiceParam, init_from_url, sync_to_url
+
+PAGE = "check_work"
+KIND_SPECS = (ChoiceParam("kind", "conv_forward", KINDS, label_key="check_work.kind"),)
+lang = current_language()
+
+st.title(t("check_work.title"))
+st.markdown(t("check_work.intro"))
+
+init_from_url(PAGE, KIND_SPECS)
+kind = st.selectbox(t("check_work.kind"), KINDS, key=f"{PAGE}.kind", format_func=lambda k: kind_name(k, lang))
+specs = url_specs(kind, PAGE)
+init_from_url(f"{PAGE}.{kind}", specs)
+
+with st.container(border=True):
+    st.markdown(f"**{t('check_work.setup')}**")
+    values = render_fields(kind, PAGE, lang)
+
+sync_to_url(PAGE, KIND_SPECS, include_defaults=True)
+sync_to_url(f"{PAGE}.{kind}", specs)
+for name in list(st.query_params):  # drop the fields of a kind chosen before
+    if name not in {"lang", "kind"} | {spec.name for spec in specs}:
+        del st.query_params[name]
+
+exercise = None
+if values is not None:
+    try:
+        exercise = exercise_from(kind, **given_from_fields(kind, values))
+    except CoreValueError as err:
+        st.error(explain_error(err))
+
+if exercise is not None:
+    render_blocks(exercise_blocks(exercise, lang))
+    answer_key = f"{PAGE}.answer"
+    text = st.text_area(t("check_work.answer"), key=answer_key, help=t("check_work.answer_help"),
+                        placeholder=t("check_work.answer_placeholder"))
+    signature = (check_link(kind, **exercise.given), text)
+    if st.button(t("check_work.check"), key=f"{PAGE}.check", type="primary"):
+        st.session_state[f"{PAGE}.checked"] = signature
+    if st.session_state.get(f"{PAGE}.checked") == signature:
+        parsed = parse_matrix(text or "")
+        if parsed.error is not None:
+            st.error(explain_error(parsed.error))
+        else:
+            try:
+                grade = check_answer(exercise, parsed.matrix)
+            except CoreValueError as err:
+                st.error(explain_error(err))
+            else:
+                render_grade(exercise, grade, lang, key=f"{PAGE}.fig_answer")

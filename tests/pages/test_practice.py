@@ -1,0 +1,86 @@
+"""Practice through the real app, both languages: one link = one exercise, grading, solution, score, worksheet."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cnn_core.exercises import make_exercise
+from ui.i18n import translate
+from ui.latex import latex_matrix
+from ui.matrix_input import format_matrix
+
+from .conftest import all_text, no_exception, open_page, plotly_figures
+
+LANGS = ("en", "zh")
+LINK = {"kind": "pool_forward", "level": "2", "seed": "42"}
+
+
+def loop_pool(x, k, s, p, mode):
+    h, w = x.shape
+    oh, ow = (h + 2 * p - k) // s + 1, (w + 2 * p - k) // s + 1
+    out = np.zeros((oh, ow))
+    for i in range(oh):
+        for j in range(ow):
+            vals = [x[r, c] if 0 <= r < h and 0 <= c < w else (0.0 if mode == "avg" else -np.inf)
+                    for r in range(i * s - p, i * s - p + k) for c in range(j * s - p, j * s - p + k)]
+            out[i, j] = max(vals) if mode == "max" else sum(vals) / (k * k)
+    return out
+
+
+def answer_of_link() -> np.ndarray:
+    g = make_exercise("pool_forward", 42, 2).given
+    return loop_pool(np.array(g["x"]), g["kernel"], g["stride"], g["padding"], g["mode"])
+
+
+def check(at, text: str):
+    at.text_area(key="practice.answer").input(text)
+    at.button(key="practice.check").click().run()
+    no_exception(at)
+    return at
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_shared_link_opens_the_same_exercise_and_grades_it(lang):
+    at = open_page("practice", lang, LINK)
+    no_exception(at)
+    assert at.selectbox(key="practice.kind").value == "pool_forward"
+    assert at.number_input(key="practice.seed").value == 42
+    g = make_exercise("pool_forward", 42, 2).given
+    assert any(f"x = {latex_matrix(g['x'])}" in el.value for el in at.latex)
+    wrong = answer_of_link().T + (0 if not np.allclose(answer_of_link(), answer_of_link().T) else 1)
+    check(at, format_matrix(wrong))
+    assert not at.success and plotly_figures(at)
+    check(at, format_matrix(answer_of_link()))
+    assert [s.value for s in at.success] == [translate(lang, "exercises.verdict_correct")]
+    assert translate(lang, "practice.score", tried=1, solved=1) in all_text(at)
+    assert str(at.query_params["kind"]) == "pool_forward" and str(at.query_params["seed"]) == "42"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_solution_and_new_exercise(lang):
+    at = open_page("practice", lang, LINK)
+    at.toggle(key="practice.show_solution").set_value(True).run()
+    no_exception(at)
+    assert translate(lang, "practice.solution") in all_text(at)
+    shown = [el.value for el in at.latex]
+    assert any(r"y = \begin{bmatrix}" in v for v in shown)
+    at.button(key="practice.new").click().run()
+    no_exception(at)
+    assert at.text_area(key="practice.answer").value == ""
+    assert at.toggle(key="practice.show_solution").value is False
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_tampered_link_falls_back_with_warnings(lang):
+    at = open_page("practice", lang, {"kind": "drop table", "level": "7", "seed": "-3"})
+    no_exception(at)
+    assert len(at.warning) == 3
+    assert at.selectbox(key="practice.kind").value == "mixed" and at.selectbox(key="practice.level").value == 1
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_worksheet_downloads_are_offered(lang):
+    at = open_page("practice", lang, LINK)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == [translate(lang, "practice.download_md"), translate(lang, "practice.download_html")]

@@ -1,0 +1,143 @@
+"""Exercise renderers and builders: the marked answer, mistake texts, terms, solutions, worksheets, links."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import numpy as np
+import pytest
+
+from cnn_core import KINDS, MISTAKES, check_answer, exercise_from, make_exercise
+from cnn_core.exercises import explain_cell
+from ui.exercise_view import (FIELDS, answer_figure, check_link, fields_from_given, given_from_fields,
+                              mistake_texts, practice_exercise, solution_blocks, statement, worksheet_blocks,
+                              worksheet_exercises, worksheet_html, worksheet_markdown, wrong_cell_blocks)
+from ui.formulas.exercises import cell_equation, size_equations
+from ui.i18n import translate
+from ui.matrix_input import parse_matrix
+
+LANGS = ("en", "zh")
+
+
+def test_answer_figure_marks_each_cell_and_outlines_the_wrong_ones():
+    ex = exercise_from("conv_forward", x=[[1, 2], [3, 4]], w=[[1, 0], [0, 1]], b=0, stride=1, padding=1)
+    submitted = np.array(ex.answer)
+    submitted[1, 2] += 3
+    grade = check_answer(ex, submitted)
+    fig = answer_figure(grade, "en")
+    text = fig.data[0].text
+    assert text[1][2].endswith("✗") and text[0][0].endswith("✓")
+    assert sum(row.count("✗") for row in map(" ".join, text)) == 1
+    outlined = [(s.y0 + 0.5, s.x0 + 0.5) for s in fig.layout.shapes]
+    assert outlined == [(1, 2)]
+
+
+def test_every_mistake_has_a_name_and_both_explanations_in_both_languages():
+    for code in MISTAKES:
+        for lang in LANGS:
+            for suffix in ("", "_done", "_right"):
+                key = f"exercises.mistake_{code}{suffix}"
+                assert translate(lang, key) != key
+
+
+def test_mistake_texts_follow_the_grade():
+    ex = exercise_from("softmax_ce_grad", z=[0.0, 0.0], y=[0, 1])
+    grade = check_answer(ex, -ex.answer)
+    (name, done, right), = mistake_texts(grade, "en")
+    assert "Sign" in name and "y − a" in done and "a − y" in right
+    (name_zh, _, _), = mistake_texts(grade, "zh")
+    assert name_zh == "符号反了"
+
+
+def test_wrong_cell_terms_are_written_with_symbols_numbers_and_result():
+    x = np.array([[1.0, 2], [3, 4]])
+    ex = exercise_from("conv_forward", x=x, w=[[1, -1], [2, 0]], b=1, stride=1, padding=0)
+    # y11 = 1*1 + 2*(-1) + 3*2 + 4*0 + 1 = 6
+    assert ex.answer[0, 0] == 6
+    grade = check_answer(ex, [[5.0]])
+    (_, caption), (kind, latex) = wrong_cell_blocks(ex, grade, "en")
+    assert "you wrote 5" in caption and "right value is 6" in caption
+    assert kind == "math"
+    assert r"x_{11}\,w_{11} + x_{12}\,w_{12} + x_{21}\,w_{21} + x_{22}\,w_{22} + b" in latex
+    assert r"1\times1 + 2\times(-1) + 3\times2 + 4\times0 + 1" in latex and latex.endswith("&= 6 \\end{aligned}")
+
+
+def test_rounded_results_are_marked_approximately():
+    ex = exercise_from("softmax_ce_grad", z=[0.0, 1.0, 2.0], y=[0, 0, 1])
+    latex = cell_equation(ex, explain_cell(ex, (0, 0)))
+    assert r"&\approx 0.09003" in latex
+
+
+def test_size_formulas_carry_the_numbers_and_the_answer():
+    ex = exercise_from("output_size", in_hw=(7, 5), kernel_hw=3, stride=2, padding=1, dilation=1)
+    h, w = size_equations(ex)
+    assert r"\frac{7 + 2\cdot1 - 1\cdot(3-1) - 1}{2}" in h and h.endswith("&= 4 \\end{aligned}")
+    assert w.endswith("&= 3 \\end{aligned}")
+    ex = exercise_from("same_padding", in_hw=5, kernel_hw=2, stride=1, dilation=1)
+    assert r"p_{\text{bottom}} = 1 - 0 = 1" in size_equations(ex)[0]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_statements_and_solutions_in_both_languages(kind):
+    ex = make_exercise(kind, 3, 2)
+    for lang in LANGS:
+        text = statement(ex, lang)
+        assert "{" not in text.replace("{}", "")
+        blocks = solution_blocks(ex, lang)
+        assert blocks and all(kind_ in ("p", "math") for kind_, _ in blocks)
+
+
+def test_worksheet_has_exercises_then_key_then_solutions():
+    exercises = worksheet_exercises("mixed", 2, 10, 5)
+    assert [e.kind for e in exercises] == [KINDS[(10 + i) % len(KINDS)] for i in range(5)]
+    md = worksheet_markdown(exercises, "en")
+    first, key, solutions = md.index("## Exercise 1"), md.index("# Answer key"), md.index("# Worked solutions")
+    assert first < key < solutions
+    assert md.count("## Exercise") == 10  # each exercise once in the sheet, once in the solutions
+    page = worksheet_html(exercises, "zh")
+    assert page.count('class="break"') == 2 and "答案" in page and "<script>alert" not in page
+    assert worksheet_blocks(exercises, "en")[0][0] == "title"
+    assert worksheet_exercises("conv_forward", 1, 0, 999).__len__() == 20
+
+
+def test_practice_exercise_is_the_same_for_the_same_link():
+    a, b = practice_exercise("mixed", 3, 12345), practice_exercise("mixed", 3, 12345)
+    assert a.kind == b.kind and np.array_equal(a.answer, b.answer)
+
+
+def test_check_link_round_trips_to_the_same_exercise():
+    x = np.array([[1.0, -2, 0.5], [0, 3, 1], [2, 2, -1]])
+    link = check_link("conv_forward", x=x, w=[[1, 0], [0, 1]], b=-1.5, stride=1, padding=1)
+    url = urlparse(link)
+    assert url.path == "/check_work"
+    query = {k: v[0] for k, v in parse_qs(url.query).items()}
+    assert query["kind"] == "conv_forward" and query["x"] == "1,-2,0.5;0,3,1;2,2,-1"
+    values = {}
+    for f in FIELDS["conv_forward"]:
+        raw = query[f.name]
+        values[f.name] = (parse_matrix(raw).matrix if f.type == "matrix" else
+                          float(raw) if f.type == "float" else int(raw))
+    ex = exercise_from("conv_forward", **given_from_fields("conv_forward", values))
+    ref = exercise_from("conv_forward", x=x, w=[[1, 0], [0, 1]], b=-1.5, stride=1, padding=1)
+    np.testing.assert_array_equal(ex.answer, ref.answer)
+    link = check_link("output_size", in_hw=(5, 7), kernel_hw=3, stride=2, padding=1, dilation=1)
+    assert "in_h=5&in_w=7&kernel_h=3&kernel_w=3" in link
+    with pytest.raises(ValueError):
+        check_link("output_size", in_hw=5, kernel_hw=3, stride=(1, 2), padding=0, dilation=1)
+    with pytest.raises(ValueError):
+        check_link("nonsense", x=1)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_default_fields_make_a_valid_setup(kind):
+    values = {f.name: f.default for f in FIELDS[kind]}
+    ex = exercise_from(kind, **given_from_fields(kind, values))
+    assert check_answer(ex, ex.answer).correct
+    assert fields_from_given(kind, given_from_fields(kind, values)).keys() == values.keys()
+
+
+def test_a_generated_weight_gradient_exercise_links_to_the_checker_with_its_kernel():
+    ex = make_exercise("conv_weight_grad", 4, 3)  # stride 2: x and δ alone do not fix the kernel size
+    query = {f.name: f for f in FIELDS["conv_weight_grad"]}
+    link = check_link("conv_weight_grad", **ex.given)
+    assert "w=" in link and set(parse_qs(urlparse(link).query)) == {"kind"} | set(query)
