@@ -191,22 +191,27 @@ class TransposedConvTrace:
         ones = zero_insert(np.ones(self.x.shape[1:]), self.stride)
         return pad2d(ones[None], self.full_padding)[0] > 0
 
+    def source(self, pr: int, pc: int) -> tuple[int, int] | None:
+        """The (row, col) of x sitting at cell (pr, pc) of ``padded``, or None for an inserted/padded zero."""
+        dr, dc = pr - self.full_padding.top, pc - self.full_padding.left
+        if dr < 0 or dc < 0 or dr % self.stride[0] or dc % self.stride[1]:
+            return None
+        r, q = dr // self.stride[0], dc // self.stride[1]
+        return (r, q) if r < self.x.shape[1] and q < self.x.shape[2] else None
+
     def terms(self, f: int, i: int, j: int) -> tuple[TransposedTerm, ...]:
         """The products that make output[f, i, j] (before bias), in the kernel's row-major order."""
         kh, kw = self.w.shape[2:]
         r0, c0, _, _ = self.window(i, j)
-        top, left = self.full_padding.top, self.full_padding.left
         terms = []
         for c in range(self.x.shape[0]):
             for u in range(kh):
                 for v in range(kw):
                     pr, pc = r0 + u * self.dilation[0], c0 + v * self.dilation[1]
-                    dr, dc = pr - top, pc - left        # position in the zero-inserted grid
-                    if dr < 0 or dc < 0 or dr % self.stride[0] or dc % self.stride[1]:
+                    where = self.source(pr, pc)
+                    if where is None:
                         continue
-                    r, q = dr // self.stride[0], dc // self.stride[1]
-                    if r >= self.x.shape[1] or q >= self.x.shape[2]:
-                        continue
+                    r, q = where
                     a, b = kh - 1 - u, kw - 1 - v
                     terms.append(TransposedTerm(channel=c, x_index=(r, q), w_index=(a, b), padded=(pr, pc),
                                                 rot_tap=(u, v), x_value=float(self.x[c, r, q]),
