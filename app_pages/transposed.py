@@ -27,8 +27,9 @@ from ui.url_state import ChoiceParam, IntParam, MatrixParam, init_from_url, sync
 PAGE = "transposed"
 SECTIONS = ("signal", "matrix", "transposed", "dilation")
 FILTERS = ("avg", "diff", "decay", "custom")
-# seed 004: the moving average and the second difference (4.1.1.1), and the decay w = 1, 1/2, 1/4 (eq. 4.1.1)
-FILTER_WEIGHTS = {"avg": (1 / 3, 1 / 3, 1 / 3), "diff": (1.0, -2.0, 1.0), "decay": (1.0, 0.5, 0.25)}
+# seed 004: the moving average and the second difference (4.1.1.1), and the decay w = 1, 1/2, 1/4 of eq. 4.1.1,
+# which is a true convolution (y_t = w1 x_t + w2 x_{t-1} + w3 x_{t-2}): as a cross-correlation it is [1/4, 1/2, 1]
+FILTER_WEIGHTS = {"avg": (1 / 3, 1 / 3, 1 / 3), "diff": (1.0, -2.0, 1.0), "decay": (0.25, 0.5, 1.0)}
 MODES = ("valid", "full", "same")
 MAX_SIGNAL = 32
 MAX_KERNEL_1D = 9
@@ -63,8 +64,8 @@ SPECS = (
     IntParam("tp", 0, 0, 2),
     IntParam("top", 0, 0, 2),
     IntParam("td", 1, 1, 3),
-    IntParam("ti", 1, 1, 200),
-    IntParam("tj", 1, 1, 200),
+    IntParam("ti", 3, 1, 200),
+    IntParam("tj", 3, 1, 200),
     IntParam("k", 3, 1, 7),
     IntParam("dd", 2, 1, 4),
 )
@@ -128,6 +129,8 @@ def _section_signal(lang: str) -> None:
         labels = {f: t(f"transposed.filter_{f}") for f in FILTERS}
         choice = st.radio(t("transposed.filter"), FILTERS, key=_key("filter"), format_func=labels.__getitem__)
         w = np.asarray(FILTER_WEIGHTS[choice]) if choice != "custom" else None
+        if choice == "decay":
+            st.caption(t("transposed.decay_note"))
         if choice == "custom":
             custom = matrix_editor(t("transposed.custom_label"), key=_key("custom"), default=DEFAULT_CUSTOM,
                                    max_rows=1, max_cols=MAX_KERNEL_1D, height=68)
@@ -149,33 +152,13 @@ def _section_signal(lang: str) -> None:
     except ValueError as err:
         st.error(explain_error(err))
         return
-    st.latex(kernel_latex(w))
     # the chosen output sample (kept inside a shorter output)
     out = trace.output.size
     value = state.get(_key("o"), 1)
     if not isinstance(value, int) or not 1 <= value <= out:
         state[_key("o")] = min(max(int(value) if isinstance(value, (int, float)) else 1, 1), out)
-    o = int(st.number_input(t("transposed.sample", out=out), min_value=1, max_value=out, step=1,
-                            key=_key("o"))) - 1
-
-    left, right = st.columns([3, 2], gap="large")
+    left, right = st.columns(2, gap="large")
     with left:
-        panels = [dict(name=t("transposed.panel_signal"), positions=np.arange(signal.size), values=signal, symbol="x",
-                      marked=[i for i in trace.input_index(o) if i is not None])]
-        for f in FILTERS:
-            weights = FILTER_WEIGHTS.get(f) if f != choice else w
-            if weights is None:
-                continue
-            try:
-                other = _conv1d(signal, np.asarray(weights), mode, stride, dilation)
-            except ValueError:
-                continue
-            panels.append(dict(name=t("transposed.panel_output", filter=t(f"transposed.filter_{f}")),
-                               positions=other.output_positions(), values=other.output, symbol="y",
-                               marked=[o] if f == choice else []))
-        _chart(stem_figure(panels, title=t("transposed.fig_signal"), x_title=t("transposed.axis_sample")), "signal")
-        st.caption(t("transposed.signal_caption"))
-    with right:
         st.markdown(f"**{t('transposed.length_title')}**")
         before, after = trace.padding
         st.latex(conv1d_length_lines(signal.size, w.size, stride, dilation, before, after, out))
@@ -185,9 +168,28 @@ def _section_signal(lang: str) -> None:
             st.latex(special)
         else:
             st.caption(t("transposed.text_rule_general"))
+    with right:
+        o = int(st.number_input(t("transposed.sample", out=out), min_value=1, max_value=out, step=1,
+                                key=_key("o"))) - 1
+        st.latex(kernel_latex(w))
         st.markdown(f"**{t('transposed.sample_title', sub=subscript_unicode('y', o))}**")
         st.latex(conv1d_sample_lines(trace, o))
         st.caption(t("transposed.sample_caption"))
+    panels = [dict(name=t("transposed.panel_signal"), positions=np.arange(signal.size), values=signal, symbol="x",
+                  marked=[i for i in trace.input_index(o) if i is not None])]
+    for f in FILTERS:
+        weights = FILTER_WEIGHTS.get(f) if f != choice else w
+        if weights is None:
+            continue
+        try:
+            other = _conv1d(signal, np.asarray(weights), mode, stride, dilation)
+        except ValueError:
+            continue
+        panels.append(dict(name=t("transposed.panel_output", filter=t(f"transposed.filter_{f}")),
+                           positions=other.output_positions(), values=other.output, symbol="y",
+                           marked=[o] if f == choice else []))
+    _chart(stem_figure(panels, title=t("transposed.fig_signal"), x_title=t("transposed.axis_sample")), "signal")
+    st.caption(t("transposed.signal_caption"))
 
 
 def _section_matrix(lang: str) -> None:
@@ -222,8 +224,8 @@ def _section_matrix(lang: str) -> None:
                                                                    cols=view.C.shape[0]), lang), "ct1")
                 st.latex(rf"C^\top z = {latex_matrix(view.C.T)} {latex_matrix(view.z.reshape(-1, 1))} = "
                          rf"{latex_matrix(view.CTz.reshape(-1, 1))}")
-                st.latex(rf"\mathrm{{rot180}}(w) = {_vector(view.w_rot180)},\quad "
-                         rf"\tilde z = {_vector(view.full_padded)}")
+                st.latex(rf"\mathrm{{rot180}}(w) = {_vector(view.w_rot180)}")
+                st.latex(rf"\tilde z = {_vector(view.full_padded)}")
                 st.latex(rf"\tilde z \star \mathrm{{rot180}}(w) = {_vector(view.full)}")
                 st.success(t("transposed.ctz_equal"))
             st.info(t("transposed.otimes_meaning"))
@@ -285,10 +287,8 @@ def _section_transposed(lang: str) -> None:
     oh, ow = out.shape
     # ---- the size
     st.markdown(f"#### {t('transposed.size_title')}")
-    c1, c2 = st.columns(2)
-    for col, axis, n, k, o in ((c1, "h", z.shape[0], w.shape[0], oh), (c2, "w", z.shape[1], w.shape[1], ow)):
-        with col:
-            st.latex(transposed_size_lines(n, k, stride, padding, dilation, output_padding, o, axis))
+    for axis, n, k, o in (("h", z.shape[0], w.shape[0], oh), ("w", z.shape[1], w.shape[1], ow)):
+        st.latex(transposed_size_lines(n, k, stride, padding, dilation, output_padding, o, axis))
     sizes = sizes_mapping_to(z.shape[0], w.shape[0], stride, padding, dilation)
     if len(sizes) > 1:
         st.markdown(t("transposed.op_many", sizes=", ".join(str(v) for v in sizes), m=z.shape[0], s=stride,
@@ -335,7 +335,7 @@ def _section_transposed(lang: str) -> None:
     # ---- the same numbers as Cᵀz, and as the gradient of a convolution
     by_matrix = transposed_via_matrix(z, w, stride, padding, output_padding, dilation)
     gap = float(np.max(np.abs(by_matrix - out)))
-    st.success(t("transposed.ctz_check", gap=fmt(gap, 2), rows=z.size, cols=out.size))
+    st.success(t("transposed.ctz_check", gap=fmt(gap, 2), rows=out.size, cols=z.size))
     _backward_link(z, w, stride, padding, (oh, ow), dilation)
 
     # ---- how many windows write each output cell
