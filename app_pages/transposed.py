@@ -17,8 +17,8 @@ from cnn_core.transposed import (conv1d_trace, conv_transpose2d_trace, dilate_ke
 from ui.formulas.transposed import (conv1d_length_lines, conv1d_sample_lines, dilation_lines, kernel_latex,
                                     receptive_field_line, text_length_line, transposed_cell_lines,
                                     transposed_size_lines)
-from ui.heatmap import matrix_heatmap
-from ui.i18n import current_language, explain_error, t, translate
+from ui.heatmap import matrix_heatmap, window_animation
+from ui.i18n import current_language, explain_error, t
 from ui.latex import fmt, latex_matrix, subscript_unicode
 from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
 from ui.signal_plot import stem_figure
@@ -256,9 +256,48 @@ def _backward_link(z: np.ndarray, w: np.ndarray, stride: int, padding: int, out_
     st.markdown(t("transposed.link_backward", url=url))
 
 
+def _padded_hover(trace) -> list[list[str]]:
+    """Hover names over the zero-inserted, padded grid: z cells by name, the rest as zeros."""
+    zero = t("transposed.hover_zero")
+    rows, cols = trace.padded.shape[1:]
+    return [[zero if trace.source(r, c) is None else subscript_unicode("z", *trace.source(r, c))
+             for c in range(cols)] for r in range(rows)]
+
+
+@st.fragment
+def _cell_view(trace, hover: list, lang: str) -> None:
+    """One output cell: its window on the padded grid, rot180(w), the output, the sum. Reruns alone."""
+    state = st.session_state
+    out = trace.output[0]
+    oh, ow = out.shape
+    for name, hi in (("ti", oh), ("tj", ow)):   # keep the chosen cell inside a smaller output
+        value = state.get(_key(name), 1)
+        if not isinstance(value, int) or not 1 <= value <= hi:
+            state[_key(name)] = min(max(int(value) if isinstance(value, (int, float)) else 1, 1), hi)
+    a, b, _ = st.columns([1, 1, 2])
+    with a:
+        i = int(st.number_input(t("transposed.out_row"), min_value=1, max_value=oh, step=1, key=_key("ti"))) - 1
+    with b:
+        j = int(st.number_input(t("transposed.out_col"), min_value=1, max_value=ow, step=1, key=_key("tj"))) - 1
+    terms = trace.terms(0, i, j)
+    left, mid, right = st.columns([3, 2, 3], gap="medium")
+    with left:
+        fig = matrix_heatmap(trace.padded[0], title=t("transposed.fig_padded", sub=subscript_unicode("x", i, j)),
+                             highlight=trace.window(i, j), cells=[term.padded for term in terms],
+                             mask=~trace.real_cells(), lang=lang, hover_names=hover, showscale=False)
+        _chart(fig, "padded")
+    with mid:
+        _chart(matrix_heatmap(dilate_kernel(trace.w_rot180[0, 0], trace.dilation), title=t("transposed.fig_rot"),
+                              symbol="r", showscale=False, lang=lang), "rot")
+    with right:
+        _chart(matrix_heatmap(out, title=t("transposed.fig_out", oh=oh, ow=ow), highlight=(i, j, i, j),
+                              showscale=False, lang=lang), "out")
+    st.latex(transposed_cell_lines(terms, i, j, float(out[i, j])))
+    st.caption(t("transposed.cell_caption"))
+
+
 def _section_transposed(lang: str) -> None:
     st.markdown(t("transposed.transposed_intro"))
-    state = st.session_state
     cols = st.columns([1, 1, 2])
     with cols[0]:
         z = matrix_editor(t("transposed.z_label"), key=_key("z"), default=T_Z, max_rows=MAX_T_Z, max_cols=MAX_T_Z,
@@ -301,36 +340,24 @@ def _section_transposed(lang: str) -> None:
     st.markdown(f"#### {t('transposed.steps_title')}")
     st.markdown(t("transposed.steps_text", s1=stride - 1, k1=effective_kernel(w.shape[0], dilation) - 1,
                   kw1=effective_kernel(w.shape[1], dilation) - 1))
-    for name, hi in (("ti", oh), ("tj", ow)):
-        value = state.get(_key(name), 1)
-        if not isinstance(value, int) or not 1 <= value <= hi:
-            state[_key(name)] = min(max(int(value) if isinstance(value, (int, float)) else 1, 1), hi)
-    a, b, _ = st.columns([1, 1, 2])
-    with a:
-        i = int(st.number_input(t("transposed.out_row"), min_value=1, max_value=oh, step=1, key=_key("ti"))) - 1
-    with b:
-        j = int(st.number_input(t("transposed.out_col"), min_value=1, max_value=ow, step=1, key=_key("tj"))) - 1
-    window = trace.window(i, j)
-    terms = trace.terms(0, i, j)
-    real = trace.real_cells()
-    padded = trace.padded[0]
-    zero = t("transposed.hover_zero")
-    hover = [[zero if trace.source(r, c) is None else subscript_unicode("z", *trace.source(r, c))
-              for c in range(padded.shape[1])] for r in range(padded.shape[0])]
-    left, mid, right = st.columns([3, 2, 3], gap="medium")
-    with left:
-        fig = matrix_heatmap(padded, title=t("transposed.fig_padded", sub=subscript_unicode("x", i, j)),
-                             highlight=window, cells=[term.padded for term in terms], mask=~real, lang=lang,
-                             hover_names=hover, showscale=False)
-        _chart(fig, "padded")
-    with mid:
-        _chart(matrix_heatmap(dilate_kernel(trace.w_rot180[0, 0], dilation), title=t("transposed.fig_rot"),
-                              symbol="r", showscale=False, lang=lang), "rot")
-    with right:
-        _chart(matrix_heatmap(out, title=t("transposed.fig_out", oh=oh, ow=ow), highlight=(i, j, i, j),
-                              showscale=False, lang=lang), "out")
-    st.latex(transposed_cell_lines(terms, i, j, float(out[i, j])))
-    st.caption(t("transposed.cell_caption"))
+    hover = _padded_hover(trace)
+    cell_tab, all_tab = st.tabs([t("transposed.view_cell"), t("transposed.view_all")], key=_key("view"),
+                                on_change="rerun")
+    if cell_tab.open is not False:
+        with cell_tab:
+            _cell_view(trace, hover, lang)
+    if all_tab.open is not False:
+        with all_tab:
+            windows = [trace.window(r, c) for r in range(oh) for c in range(ow)]
+            labels = [subscript_unicode("x", r, c) for r in range(oh) for c in range(ow)]
+            left, right = st.columns([3, 2], gap="large")
+            with left:
+                fig = window_animation(trace.padded[0], windows, title=t("transposed.fig_animation", count=len(windows)),
+                                       frame_labels=labels, padded_mask=~trace.real_cells(), lang=lang)
+                fig.update_traces(customdata=hover, selector=dict(type="heatmap"))
+                _chart(fig, "animation")
+            with right:
+                st.caption(t("transposed.animation_caption"))
 
     # ---- the same numbers as Cᵀz, and as the gradient of a convolution
     by_matrix = transposed_via_matrix(z, w, stride, padding, output_padding, dilation)

@@ -179,3 +179,28 @@ def test_tampered_url_gives_warnings_not_tracebacks():
     at = open_page("transposed", "en", {"s": "0", "signal": "<b>1</b>", "ts": "abc", "top": "9"})
     no_exception(at)
     assert len(at.warning) >= 3
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_link_opens_conv_backward_where_dx_equals_this_output(lang):
+    """Follow the page's link: the convolution-backward page's full-convolution ∂E/∂x is this page's output."""
+    at = open_page("transposed", lang)
+    open_section(at, "transposed", lang)
+    at.slider(key="transposed.tp").set_value(1).run()          # stride 2, padding 1: a 3×3 output
+    at.slider(key="transposed.top").set_value(1).run()         # output_padding 1: 4×4
+    no_exception(at)
+    out = figure(at, translate(lang, "transposed.fig_out", oh=4, ow=4))["data"][0]["z"]
+    (link,) = [m.value for m in at.markdown if "conv_backward?" in m.value]
+    query = dict(part.split("=", 1) for part in link.split("conv_backward?", 1)[1].split(")", 1)[0].split("&"))
+    back = open_page("conv_backward", lang, query)
+    no_exception(back)
+    assert not back.error
+    back.session_state["conv_backward.section"] = translate(lang, "conv_backward.tab_dx")
+    back.session_state["conv_backward.way"] = translate(lang, "conv_backward.tab_way3")
+    back.run()
+    no_exception(back)
+    titles = {f["layout"]["title"]["text"]: f for f in plotly_figures(back)}
+    full = np.array(titles[translate(lang, "conv_backward.fig_dx_padded")]["data"][0]["z"], dtype=float)
+    # the padded result cropped by the padding (1 each side) is ∂E/∂x: equal to this page's output
+    assert full.shape == (6, 6)
+    np.testing.assert_allclose(full[1:-1, 1:-1], np.array(out))
