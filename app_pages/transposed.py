@@ -18,7 +18,7 @@ from ui.formulas.transposed import (conv1d_length_lines, conv1d_sample_lines, di
                                     receptive_field_line, text_length_line, transposed_cell_lines,
                                     transposed_size_lines)
 from ui.heatmap import matrix_heatmap, window_animation
-from ui.i18n import current_language, explain_error, t
+from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import fmt, latex_matrix, subscript_unicode
 from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
 from ui.signal_plot import stem_figure
@@ -99,6 +99,29 @@ def _symbol_heatmap(tap_index: np.ndarray, names: list[str], title: str, lang: s
     return fig
 
 
+@st.cache_resource(max_entries=64, show_spinner=False)   # the same Figure object: no re-validation per rerun
+def _signal_figure(signal: tuple, w: tuple, choice: str, mode: str, stride: int, dilation: int, o: int, lang: str):
+    """The signal and the outputs of the text's filters and the chosen one; ``o`` and its taps in orange."""
+    signal_a = np.asarray(signal)
+    trace = _conv1d(signal_a, np.asarray(w), mode, stride, dilation)
+    panels = [dict(name=translate(lang, "transposed.panel_signal"), positions=np.arange(signal_a.size),
+                   values=signal_a, symbol="x", marked=[i for i in trace.input_index(o) if i is not None])]
+    for f in FILTERS:
+        weights = w if f == choice else FILTER_WEIGHTS.get(f)
+        if weights is None:
+            continue
+        try:
+            other = _conv1d(signal_a, np.asarray(weights), mode, stride, dilation)
+        except ValueError:   # a filter longer than the padded signal: its panel is left out
+            continue
+        panels.append(dict(name=translate(lang, "transposed.panel_output",
+                                          filter=translate(lang, f"transposed.filter_{f}")),
+                           positions=other.output_positions(), values=other.output, symbol="y",
+                           marked=[o] if f == choice else []))
+    return stem_figure(panels, title=translate(lang, "transposed.fig_signal"),
+                       x_title=translate(lang, "transposed.axis_sample"))
+
+
 # --------------------------------------------------------------------------- sections
 def _signal_input() -> np.ndarray | None:
     """The signal text: one row of numbers; longer than MAX_SIGNAL is cut to it with a note."""
@@ -175,20 +198,7 @@ def _section_signal(lang: str) -> None:
         st.markdown(f"**{t('transposed.sample_title', sub=subscript_unicode('y', o))}**")
         st.latex(conv1d_sample_lines(trace, o))
         st.caption(t("transposed.sample_caption"))
-    panels = [dict(name=t("transposed.panel_signal"), positions=np.arange(signal.size), values=signal, symbol="x",
-                  marked=[i for i in trace.input_index(o) if i is not None])]
-    for f in FILTERS:
-        weights = FILTER_WEIGHTS.get(f) if f != choice else w
-        if weights is None:
-            continue
-        try:
-            other = _conv1d(signal, np.asarray(weights), mode, stride, dilation)
-        except ValueError:
-            continue
-        panels.append(dict(name=t("transposed.panel_output", filter=t(f"transposed.filter_{f}")),
-                           positions=other.output_positions(), values=other.output, symbol="y",
-                           marked=[o] if f == choice else []))
-    _chart(stem_figure(panels, title=t("transposed.fig_signal"), x_title=t("transposed.axis_sample")), "signal")
+    _chart(_signal_figure(tuple(signal), tuple(w), choice, mode, stride, dilation, o, lang), "signal")
     st.caption(t("transposed.signal_caption"))
 
 

@@ -28,8 +28,7 @@ def _stem_lines(x: np.ndarray, y: np.ndarray) -> tuple[list, list]:
     return xs, ys
 
 
-def stem_figure(panels: Sequence[dict], *, title: str, x_title: str, height: int | None = None,
-                lang_hover: str = "") -> go.Figure:
+def stem_figure(panels: Sequence[dict], *, title: str, x_title: str, height: int | None = None) -> go.Figure:
     """Stacked stem plots.
 
     Parameters
