@@ -41,7 +41,19 @@ def test_transposed_page_tabs(server_url, new_page, lang):
     wait_for_figure(pg, title)
     assert figure_z(pg, title) == [[1, 1, 2, 1, 1], [1, 1, 2, 1, 1], [2, 2, 4, 2, 2], [1, 1, 2, 1, 1],
                                    [1, 1, 2, 1, 1]]
+    # the default cell x₃₃ = z₁₁w₃₃ + z₁₂w₃₁ + z₂₁w₁₃ + z₂₂w₁₁ = 8, shown as KaTeX
+    assert "8" in pg.locator('[data-testid="stMarkdownContainer"] .katex').filter(has_text="x").last.inner_text()
     screenshot(pg, f"transposed-{lang}-transposed")
+    # every output cell stepped in the browser: one frame per cell of the 5×5 output
+    open_tab(pg, translate(lang, "transposed.view_all"))
+    anim_title = translate(lang, "transposed.fig_animation", count=25)
+    wait_for_figure(pg, anim_title)
+    frames = pg.evaluate("""(t) => { for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+        if (gd.layout && gd.layout.title && gd.layout.title.text.replace(/<\\/?b>/g, '') === t) {
+            return gd._transitionData._frames.length; } } return null; }""", anim_title)
+    assert frames == 25
+    screenshot(pg, f"transposed-{lang}-animation")
+    open_tab(pg, translate(lang, "transposed.view_cell"))
     press_slider(pg, translate(lang, "transposed.stride"), "ArrowLeft")    # stride 2 -> 1: 4×4
     wait_for_text(pg, translate(lang, "transposed.fig_out", oh=4, ow=4))
     assert_no_exception(pg)
