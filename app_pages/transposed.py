@@ -14,8 +14,8 @@ from cnn_core.arithmetic import effective_kernel
 from cnn_core.transposed import (conv1d_trace, conv_transpose2d_trace, dilate_kernel, matrix_view_1d,
                                  matrix_view_2d, receptive_field, sizes_mapping_to, transposed_via_matrix,
                                  window_counts)
-from ui.formulas.transposed import (conv1d_length_lines, conv1d_sample_lines, dilation_lines, kernel_latex,
-                                    receptive_field_line, text_length_line, transposed_cell_lines,
+from ui.formulas.transposed import (CONV1D_RULE, conv1d_length_lines, conv1d_sample_lines, dilation_lines, kernel_latex,
+                                    receptive_field_line, text_fractional_line, text_length_line, transposed_cell_lines,
                                     transposed_size_lines)
 from ui.heatmap import matrix_heatmap, window_animation
 from ui.i18n import current_language, explain_error, t, translate
@@ -46,6 +46,7 @@ MAX_T_Z, MAX_T_W = 6, 5
 # the convolution-backward page's limits (its SPECS): a link is offered only inside them
 BACKWARD_MAX_STRIDE, BACKWARD_MAX_PADDING, BACKWARD_MAX_X, BACKWARD_MAX_W = 3, 2, 8, 5
 LAYERS_SHOWN = 6
+AGREE_TOL = 1e-9
 
 SPECS = (
     ChoiceParam("filter", "avg", FILTERS),
@@ -58,6 +59,7 @@ SPECS = (
     MatrixParam("w1", TEXT_W, 1, 5),
     MatrixParam("x1", TEXT_X, 1, 8),
     MatrixParam("z1", TEXT_Z, 1, 8),
+    IntParam("ms", 1, 1, 3),
     MatrixParam("z", T_Z, MAX_T_Z, MAX_T_Z),
     MatrixParam("w", T_W, MAX_T_W, MAX_T_W),
     IntParam("ts", 2, 1, 3),
@@ -78,6 +80,14 @@ def _key(name: str) -> str:
 
 def _chart(fig, name: str) -> None:
     st.plotly_chart(fig, key=_key(f"fig_{name}"), config=CHART, width="stretch")
+
+
+def _verdict(gap: float, key: str) -> None:
+    """Success when the two roads agree to rounding, else say by how much they differ."""
+    if gap <= AGREE_TOL:
+        st.success(t(key))
+    else:
+        st.error(t("transposed.disagree", gap=fmt(gap, 3)))
 
 
 def _vector(values) -> str:
@@ -144,6 +154,7 @@ def _signal_input() -> np.ndarray | None:
 
 def _section_signal(lang: str) -> None:
     st.markdown(t("transposed.signal_intro"))
+    st.latex(CONV1D_RULE)
     state = st.session_state
     left, right = st.columns([3, 2])
     with left:
@@ -211,11 +222,12 @@ def _section_matrix(lang: str) -> None:
         x = matrix_editor(t("transposed.x1_label"), key=_key("x1"), default=TEXT_X, max_rows=1, max_cols=8, height=68)
     with cols[2]:
         z = matrix_editor(t("transposed.z1_label"), key=_key("z1"), default=TEXT_Z, max_rows=1, max_cols=8, height=68)
+    stride = st.slider(t("transposed.matrix_stride"), 1, 3, key=_key("ms"), help=t("transposed.matrix_stride_help"))
     if w is None or x is None or z is None:
         st.info(t("transposed.matrix_needs_input"))
     else:
         try:
-            view = matrix_view_1d(w[0], x[0], z[0])
+            view = matrix_view_1d(w[0], x[0], z[0], stride)
         except ValueError as err:
             st.error(explain_error(err))
             view = None
@@ -228,7 +240,7 @@ def _section_matrix(lang: str) -> None:
                 st.latex(rf"z = C x = {latex_matrix(view.C)} {latex_matrix(view.x.reshape(-1, 1))} = "
                          rf"{latex_matrix(view.Cx.reshape(-1, 1))}")
                 st.latex(rf"w \star x = {_vector(view.direct)}")
-                st.success(t("transposed.cx_equal"))
+                _verdict(view.cx_gap, "transposed.cx_equal")
             with right:
                 _chart(_symbol_heatmap(view.tap_index.T, names, t("transposed.fig_ct", rows=view.C.shape[1],
                                                                    cols=view.C.shape[0]), lang), "ct1")
@@ -236,8 +248,10 @@ def _section_matrix(lang: str) -> None:
                          rf"{latex_matrix(view.CTz.reshape(-1, 1))}")
                 st.latex(rf"\mathrm{{rot180}}(w) = {_vector(view.w_rot180)}")
                 st.latex(rf"\tilde z = {_vector(view.full_padded)}")
+                if view.stride > 1:
+                    st.caption(t("transposed.matrix_inserted", s1=view.stride - 1))
                 st.latex(rf"\tilde z \star \mathrm{{rot180}}(w) = {_vector(view.full)}")
-                st.success(t("transposed.ctz_equal"))
+                _verdict(view.ctz_gap, "transposed.ctz_equal")
             st.info(t("transposed.otimes_meaning"))
     st.markdown(f"#### {t('transposed.grid_title')}")
     view2 = matrix_view_2d(GRID_K, GRID_X)
@@ -338,6 +352,9 @@ def _section_transposed(lang: str) -> None:
     st.markdown(f"#### {t('transposed.size_title')}")
     for axis, n, k, o in (("h", z.shape[0], w.shape[0], oh), ("w", z.shape[1], w.shape[1], ow)):
         st.latex(transposed_size_lines(n, k, stride, padding, dilation, output_padding, o, axis))
+    if padding == 0 and output_padding == 0 and dilation == 1:
+        st.caption(t("transposed.text_fractional"))
+        st.latex(text_fractional_line(z.shape[0], stride, w.shape[0], oh))
     sizes = sizes_mapping_to(z.shape[0], w.shape[0], stride, padding, dilation)
     if len(sizes) > 1:
         st.markdown(t("transposed.op_many", sizes=", ".join(str(v) for v in sizes), m=z.shape[0], s=stride,

@@ -502,6 +502,8 @@ class MatrixView1d:
     CTz : array (n,), the matrix product Cᵀ z
     full : array ((O-1)s + K,), full correlation of z_inserted with rot180(w): K-1 zeros each side, then ⋆
     full_padded : array, z_inserted with K-1 zeros each side
+    cx_gap : float, max |Cx - w ⋆ x|
+    ctz_gap : float, max |Cᵀz - full| (samples of Cᵀz beyond the full correlation's length compared with 0)
     """
 
     w: np.ndarray
@@ -517,6 +519,8 @@ class MatrixView1d:
     full_padded: np.ndarray
     CTz: np.ndarray
     full: np.ndarray
+    cx_gap: float
+    ctz_gap: float
 
 
 def matrix_view_1d(w: ArrayLike, x: ArrayLike, z: ArrayLike, stride: int = 1) -> MatrixView1d:
@@ -537,9 +541,12 @@ def matrix_view_1d(w: ArrayLike, x: ArrayLike, z: ArrayLike, stride: int = 1) ->
     zi = zero_insert(z[None], (1, s))[0]
     full_padded = np.concatenate([np.zeros(w.size - 1), zi, np.zeros(w.size - 1)])
     full = conv1d(full_padded, w_rot)
-    return MatrixView1d(w=_ro(w), x=_ro(x), z=_ro(z), stride=s, C=_ro(c), tap_index=_ro(taps), Cx=_ro(c @ x),
-                        direct=_ro(conv1d(x, w, s)), w_rot180=_ro(w_rot), z_inserted=_ro(zi),
-                        full_padded=_ro(full_padded), CTz=_ro(c.T @ z), full=_ro(full))
+    cx, direct, ctz = c @ x, conv1d(x, w, s), c.T @ z
+    tail = np.zeros(max(x.size - full.size, 0))
+    ctz_gap = float(np.max(np.abs(ctz - np.concatenate([full, tail])[:x.size])))
+    return MatrixView1d(w=_ro(w), x=_ro(x), z=_ro(z), stride=s, C=_ro(c), tap_index=_ro(taps), Cx=_ro(cx),
+                        direct=_ro(direct), w_rot180=_ro(w_rot), z_inserted=_ro(zi), full_padded=_ro(full_padded),
+                        CTz=_ro(ctz), full=_ro(full), cx_gap=float(np.max(np.abs(cx - direct))), ctz_gap=ctz_gap)
 
 
 @dataclass(frozen=True)

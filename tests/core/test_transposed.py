@@ -263,6 +263,7 @@ def test_matrix_view_1d_stride_two_zero_insertion():
     assert view.z_inserted.tolist() == [1.0, 0.0, 10.0]
     # (O-1)s + K = 5 of n = 6 samples: the last one no window reads gets 0
     assert view.full.tolist() == view.CTz[:5].tolist() and view.CTz[5] == 0
+    assert view.cx_gap == 0 and view.ctz_gap == 0
     with pytest.raises(ValueError):
         matrix_view_1d([1, 2, 3], [1, 2, 3, 4, 5], [1, 2])
 

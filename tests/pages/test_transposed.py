@@ -132,6 +132,18 @@ def test_matrix_section_reproduces_the_texts_c_and_ct(lang):
     at.text_area(key="transposed.z1").set_value("1 2").run()
     no_exception(at)
     assert at.error
+    # stride 2: C is 2×5 (rows [w1 w2 w3 0 0], [0 0 w1 w2 w3]); Cᵀz = zero-inserted full correlation
+    at.slider(key="transposed.ms").set_value(2).run()
+    at.text_area(key="transposed.z1").set_value("1 -1").run()
+    no_exception(at)
+    assert not at.error
+    c_fig = figure(at, translate(lang, "transposed.fig_c", rows=2, cols=5))
+    assert c_fig["data"][0]["text"] == [["w₁", "w₂", "w₃", "0", "0"], ["0", "0", "w₁", "w₂", "w₃"]]
+    ctz = [w[0] * 1, w[1] * 1, w[2] * 1 + w[0] * -1, w[1] * -1, w[2] * -1]       # 1, 2, -2, -2, 1
+    shown = "\n".join(latex(at))
+    assert "\\begin{bmatrix} " + " & ".join(f"{v:g}" for v in ctz) + " \\end{bmatrix}" in shown
+    assert "\\tilde z = \\begin{bmatrix} 0 & 0 & 1 & 0 & -1 & 0 & 0 \\end{bmatrix}" in shown
+    assert translate(lang, "transposed.ctz_equal") in [s.value for s in at.success]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -145,6 +157,7 @@ def test_transposed_section_numbers_and_link(lang):
     assert out["data"][0]["z"] == ref.tolist()
     shown = "\n".join(latex(at))
     assert "(2 - 1)\\cdot 2 - 2\\cdot 0 + 1\\cdot(3 - 1) + 0 + 1 \\\\ &= 5" in shown
+    assert "(D + 1)(M - 1) + K = (1 + 1)(2 - 1) + 3 = 5" in shown          # the text's form, D = S - 1
     # the default cell x₃₃ = z₁₁w₃₃ + z₁₂w₃₁ + z₂₁w₁₃ + z₂₂w₁₁ = 1·2 + 2·1 + 3·0 + 4·1 = 8
     assert ref[2, 2] == 8
     assert "x_{33} &= z_{11}w_{33} + z_{12}w_{31} + z_{21}w_{13} + z_{22}w_{11}" in shown and "&= 8 " in shown

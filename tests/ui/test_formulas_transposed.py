@@ -10,7 +10,8 @@ import pytest
 
 from cnn_core.transposed import conv1d_trace, conv_transpose2d_naive, conv_transpose2d_trace
 from ui.formulas.transposed import (conv1d_length_lines, conv1d_sample_lines, dilation_lines, kernel_latex,
-                                    number_latex, text_length_line, transposed_cell_lines, transposed_size_lines,
+                                    number_latex, text_fractional_line, text_length_line, transposed_cell_lines,
+                                    transposed_size_lines,
                                     worked_sum)
 
 
@@ -99,3 +100,13 @@ def test_transposed_cell_terms_match_the_scatter_rule():
 
 def test_dilation_lines():
     assert lines(dilation_lines(3, 2, 5))[1:] == ["&= 3 + (3 - 1)(2 - 1)", "&= 5"]
+
+
+@pytest.mark.parametrize("m,s,k", [(2, 2, 3), (3, 1, 3), (4, 3, 2)])
+def test_text_fractional_line_matches_the_transposed_size(m, s, k):
+    """The text's (D+1)(M−1)+K with D = S−1 zeros inserted is the P = 0 size (M−1)S + K."""
+    from cnn_core.transposed import conv_transpose_output_shape
+
+    out = conv_transpose_output_shape((1, m), (1, k), (1, s))[1]
+    line = text_fractional_line(m, s, k, out)
+    assert exact_value(line.split("=")[1]) == out and line.endswith(f"= {out}")

@@ -16,8 +16,10 @@ from typing import Sequence
 from ui.latex import fmt, fmt_latex, subscript
 
 __all__ = ["number_latex", "worked_sum", "kernel_latex", "conv1d_sample_lines", "conv1d_length_lines", "text_length_line",
-           "transposed_size_lines", "transposed_cell_lines", "dilation_lines", "receptive_field_line"]
+           "transposed_size_lines", "text_fractional_line", "CONV1D_RULE", "transposed_cell_lines", "dilation_lines", "receptive_field_line"]
 
+#: The 1-D correlation rule with stride S and dilation D (x̃: the padded signal), 1-based like the text.
+CONV1D_RULE = r"y_o = \sum_{t=1}^{K} w_t\, \tilde x_{(o-1)S + (t-1)D + 1}"
 #: Largest denominator written as a fraction (1/3, 2/7, 5/12 ...).
 MAX_DENOMINATOR = 64
 _TOL = 1e-9
@@ -123,6 +125,11 @@ def transposed_size_lines(n: int, k: int, stride: int, padding: int, dilation: i
     numeric = (rf"({n} - 1)\cdot {stride} - 2\cdot {padding} + {dilation}\cdot({k} - 1) + {output_padding} + 1")
     lhs, rhs = symbolic.split("=", 1)
     return "\\begin{aligned} " + f"{lhs}&={rhs} \\\\ &= {numeric} \\\\ &= {out}" + " \\end{aligned}"
+
+
+def text_fractional_line(m: int, stride: int, k: int, out: int) -> str:
+    """The text's (D+1)(M−1)+K, D = S−1 zeros inserted (its D is not a dilation), with the numbers."""
+    return rf"(D + 1)(M - 1) + K = ({stride - 1} + 1)({m} - 1) + {k} = {out}"
 
 
 def transposed_cell_lines(terms: Sequence, i: int, j: int, value: float) -> str:
