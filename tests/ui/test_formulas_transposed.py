@@ -25,7 +25,7 @@ def exact_value(latex: str) -> Fraction:
     text = latex.replace("&=", "").replace("&\\approx", "")
     text = re.sub(r"\\tfrac\{(\d+)\}\{(\d+)\}", r"F(\1, \2)", text)
     text = re.sub(r"(?<![\w(])(\d+\.\d+|\d+)(?![\d,])", r"F('\1')", text)
-    text = text.replace("\\times", "*").replace("\\cdot", "*")
+    text = text.replace("\\times", "*").replace("\\cdot", "*").replace(")(", ")*(")  # implicit products
     assert re.fullmatch(r"[F()'\d., +*\-/]*", text), text
     return eval(text, {"__builtins__": {}}, {"F": Fraction})  # our own generated LaTeX, never user text
 
