@@ -263,6 +263,13 @@ def _section_matrix(lang: str) -> None:
     with right:
         st.latex(rf"C\,\mathrm{{vec}}(x) = {latex_matrix(view2.Cx)} = w \star x = {latex_matrix(view2.direct)}")
     st.caption(t("transposed.grid_caption"))
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        fig = _symbol_heatmap(view2.tap_index.T, names2, t("transposed.fig_ct2"), lang)
+        fig.update_layout(height=560)
+        _chart(fig, "ct2")
+    with right:
+        st.markdown(t("transposed.ct2_text"))
 
 
 def _backward_link(z: np.ndarray, w: np.ndarray, stride: int, padding: int, out_hw: tuple, dilation: int) -> None:
@@ -365,8 +372,7 @@ def _section_transposed(lang: str) -> None:
 
     # ---- zero insertion + padding, the window of one output cell
     st.markdown(f"#### {t('transposed.steps_title')}")
-    st.markdown(t("transposed.steps_text", s1=stride - 1, k1=effective_kernel(w.shape[0], dilation) - 1,
-                  kw1=effective_kernel(w.shape[1], dilation) - 1))
+    st.markdown(t("transposed.steps_text", s1=stride - 1, k1=trace.full_padding.top, kw1=trace.full_padding.left))
     hover = _padded_hover(trace)
     cell_tab, all_tab = st.tabs([t("transposed.view_cell"), t("transposed.view_all")], key=_key("view"),
                                 on_change="rerun")

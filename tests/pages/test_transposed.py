@@ -128,6 +128,11 @@ def test_matrix_section_reproduces_the_texts_c_and_ct(lang):
     assert translate(lang, "transposed.ctz_equal") in [s.value for s in at.success]
     c2 = figure(at, translate(lang, "transposed.fig_c2"))
     assert len(c2["data"][0]["text"]) == 4 and len(c2["data"][0]["text"][0]) == 16
+    # row 1 of C: the kernel at the top-left window of the 4×4 input (flattened row by row)
+    assert c2["data"][0]["text"][0] == ["w₁₁", "w₁₂", "w₁₃", "0", "w₂₁", "w₂₂", "w₂₃", "0", "w₃₁", "w₃₂", "w₃₃",
+                                        "0", "0", "0", "0", "0"]
+    ct2 = figure(at, translate(lang, "transposed.fig_ct2"))
+    assert [row[0] for row in ct2["data"][0]["text"]] == c2["data"][0]["text"][0]
     # z of the wrong length is explained
     at.text_area(key="transposed.z1").set_value("1 2").run()
     no_exception(at)
