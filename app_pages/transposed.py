@@ -222,7 +222,8 @@ def _section_matrix(lang: str) -> None:
         x = matrix_editor(t("transposed.x1_label"), key=_key("x1"), default=TEXT_X, max_rows=1, max_cols=8, height=68)
     with cols[2]:
         z = matrix_editor(t("transposed.z1_label"), key=_key("z1"), default=TEXT_Z, max_rows=1, max_cols=8, height=68)
-    stride = st.slider(t("transposed.matrix_stride"), 1, 3, key=_key("ms"), help=t("transposed.matrix_stride_help"))
+    with st.columns([1, 2])[0]:
+        stride = st.slider(t("transposed.matrix_stride"), 1, 3, key=_key("ms"), help=t("transposed.matrix_stride_help"))
     if w is None or x is None or z is None:
         st.info(t("transposed.matrix_needs_input"))
     else:
