@@ -23,8 +23,17 @@ from .exercises import KINDS, MISTAKES, Exercise, Grade, check_answer, exercise_
 from .gradcheck import check_gradient, numerical_gradient, relative_error
 from .transposed import (conv1d, conv1d_trace, conv_matrix_1d, conv_matrix_2d, conv_transpose1d, conv_transpose2d,
                          conv_transpose2d_trace)
+from .transposed import (dilate_kernel, matrix_view_1d, matrix_view_2d, receptive_field, sizes_mapping_to,
+                         transposed_via_matrix, window_counts)
 
 __all__ = [
+    "dilate_kernel",
+    "matrix_view_1d",
+    "matrix_view_2d",
+    "receptive_field",
+    "sizes_mapping_to",
+    "transposed_via_matrix",
+    "window_counts",
     "conv_output_size",
     "same_padding",
     "CoreValueError",

@@ -179,6 +179,45 @@ class TransposedConvTrace:
     bias: np.ndarray
     output: np.ndarray
 
+    def window(self, i: int, j: int) -> tuple[int, int, int, int]:
+        """Inclusive (r0, c0, r1, c1) in ``padded`` that the rot180 kernel covers for output cell (i, j)."""
+        keh = effective_kernel(self.w.shape[2], self.dilation[0])
+        kew = effective_kernel(self.w.shape[3], self.dilation[1])
+        r0, c0 = i + self.padding.top, j + self.padding.left
+        return (r0, c0, r0 + keh - 1, c0 + kew - 1)
+
+    def real_cells(self) -> np.ndarray:
+        """Bool (H', W') over ``padded``: True where a cell of x sits (False: inserted or padded zero)."""
+        ones = zero_insert(np.ones(self.x.shape[1:]), self.stride)
+        return pad2d(ones[None], self.full_padding)[0] > 0
+
+    def source(self, pr: int, pc: int) -> tuple[int, int] | None:
+        """The (row, col) of x sitting at cell (pr, pc) of ``padded``, or None for an inserted/padded zero."""
+        dr, dc = pr - self.full_padding.top, pc - self.full_padding.left
+        if dr < 0 or dc < 0 or dr % self.stride[0] or dc % self.stride[1]:
+            return None
+        r, q = dr // self.stride[0], dc // self.stride[1]
+        return (r, q) if r < self.x.shape[1] and q < self.x.shape[2] else None
+
+    def terms(self, f: int, i: int, j: int) -> tuple[TransposedTerm, ...]:
+        """The products that make output[f, i, j] (before bias), in the kernel's row-major order."""
+        kh, kw = self.w.shape[2:]
+        r0, c0, _, _ = self.window(i, j)
+        terms = []
+        for c in range(self.x.shape[0]):
+            for u in range(kh):
+                for v in range(kw):
+                    pr, pc = r0 + u * self.dilation[0], c0 + v * self.dilation[1]
+                    where = self.source(pr, pc)
+                    if where is None:
+                        continue
+                    r, q = where
+                    a, b = kh - 1 - u, kw - 1 - v
+                    terms.append(TransposedTerm(channel=c, x_index=(r, q), w_index=(a, b), padded=(pr, pc),
+                                                rot_tap=(u, v), x_value=float(self.x[c, r, q]),
+                                                w_value=float(self.w[c, f, a, b])))
+        return tuple(terms)
+
 
 def conv_transpose2d_trace(x: ArrayLike, w: ArrayLike, b: ArrayLike | None = None, stride: IntPair = 1,
                            padding: Padding | Sequence[int] | int = 0, output_padding: IntPair = 0,
@@ -350,6 +389,19 @@ class Conv1dTrace:
     products: np.ndarray
     output: np.ndarray
 
+    def output_positions(self) -> np.ndarray:
+        """Centre of every output's window on the input's axis (0-based, may be x.5 or lie in the padding).
+
+        centre[o] = o*s - before + d(K - 1)/2, so an equal-width output sits under the sample it smooths.
+        """
+        first = np.arange(self.output.size) * self.stride - self.padding[0]
+        return first + self.dilation * (self.w.size - 1) / 2
+
+    def input_index(self, o: int) -> tuple[int | None, ...]:
+        """For output ``o``: the index into x of every tap (None where the tap falls on a padded zero)."""
+        n, before = self.x.size, self.padding[0]
+        return tuple(int(i - before) if 0 <= i - before < n else None for i in self.taps[o])
+
 
 def conv1d_trace(x: ArrayLike, w: ArrayLike, stride: int = 1, padding: PaddingSpec = 0,
                  dilation: int = 1) -> Conv1dTrace:
@@ -363,3 +415,217 @@ def conv1d_trace(x: ArrayLike, w: ArrayLike, stride: int = 1, padding: PaddingSp
     products = xp[taps] * w
     return Conv1dTrace(x=_ro(x), w=_ro(w), stride=s, dilation=d, padding=(before, after), x_padded=_ro(xp),
                        taps=_ro(taps), products=_ro(products), output=_ro(products.sum(axis=1)))
+
+
+
+
+
+
+
+# --------------------------------------------------------------------------- transposed: the page's questions
+@dataclass(frozen=True)
+class TransposedTerm:
+    """One product x[c, r, q] * w[c, f, a, b] that lands on a chosen output cell.
+
+    ``padded`` is where x[c, r, q] sits in the zero-inserted, padded grid; ``rot_tap`` is the tap of
+    rot180(w) that meets it there (so w index = (KH-1-u, KW-1-v)).
+    """
+
+    channel: int
+    x_index: tuple[int, int]
+    w_index: tuple[int, int]
+    padded: tuple[int, int]
+    rot_tap: tuple[int, int]
+    x_value: float
+    w_value: float
+
+
+
+
+
+
+
+
+
+def window_counts(in_hw: IntPair, kernel_hw: IntPair, stride: IntPair = 1,
+                  padding: Padding | Sequence[int] | int = 0, output_padding: IntPair = 0,
+                  dilation: IntPair = 1) -> np.ndarray:
+    """How many (input cell, kernel tap) pairs write each cell of a transposed convolution's output.
+
+    Uneven counts (e.g. 1, 2, 1, 2 with a 3-wide kernel at stride 2) are the checkerboard pattern.
+
+    Returns
+    -------
+    array (OH, OW) of int, OH from :func:`conv_transpose_output_shape`.
+
+    >>> window_counts((1, 3), (1, 3), stride=2)[0].astype(int).tolist()
+    [1, 1, 2, 1, 2, 1, 1]
+    """
+    h, w = as_pair(in_hw, "input size")
+    kh, kw = as_pair(kernel_hw, "kernel")
+    counts = conv_transpose2d(np.ones((1, 1, h, w)), np.ones((1, 1, kh, kw)), None, stride, padding,
+                              output_padding, dilation)[0, 0]
+    return np.rint(counts).astype(int)
+
+
+def sizes_mapping_to(n_out: int, k: int, stride: int = 1, padding: int | tuple[int, int] = 0,
+                     dilation: int = 1) -> tuple[int, ...]:
+    """Every input length m that a forward convolution (k, s, p, d) maps to ``n_out`` outputs.
+
+    They are base, base+1, ..., base+s-1 with base = (n_out-1)s - p_before - p_after + d(k-1) + 1 (those >= 1):
+    the floor in the output-size formula hides m - base, so a transposed convolution needs
+    ``output_padding = m - base`` to say which one it wants.
+
+    >>> sizes_mapping_to(3, 3, stride=2, padding=1)   # 5 and 6 both give 3 outputs
+    (5, 6)
+    """
+    n_out = as_pair(n_out, "output size")[0]
+    s, d = as_pair(stride, "stride")[0], as_pair(dilation, "dilation")[0]
+    before, after = as_pair(padding, "padding", minimum=0)
+    base = (n_out - 1) * s - before - after + effective_kernel(k, d)
+    return tuple(m for m in range(base, base + s) if m >= 1)
+
+
+# --------------------------------------------------------------------------- matrix views (seed 004, 4.5.1)
+@dataclass(frozen=True)
+class MatrixView1d:
+    """z = C x and x' = Cᵀ z for a 1-D kernel, each computed two ways.
+
+    Attributes
+    ----------
+    w : array (K,);  x : array (n,);  z : array (O,)
+    C : array (O, n), :func:`conv_matrix_1d` (stride, no padding)
+    tap_index : array (O, n) of int, 1-based kernel tap in each cell of C (0: structural zero)
+    Cx : array (O,), the matrix product;  direct : array (O,), :func:`conv1d` (w ⋆ x)
+    w_rot180 : array (K,)
+    z_inserted : array ((O-1)s + 1,), stride-1 zeros between the samples of z
+    CTz : array (n,), the matrix product Cᵀ z
+    full : array ((O-1)s + K,), full correlation of z_inserted with rot180(w): K-1 zeros each side, then ⋆
+    full_padded : array, z_inserted with K-1 zeros each side
+    cx_gap : float, max |Cx - w ⋆ x|
+    ctz_gap : float, max |Cᵀz - full| (samples of Cᵀz beyond the full correlation's length compared with 0)
+    """
+
+    w: np.ndarray
+    x: np.ndarray
+    z: np.ndarray
+    stride: int
+    C: np.ndarray
+    tap_index: np.ndarray
+    Cx: np.ndarray
+    direct: np.ndarray
+    w_rot180: np.ndarray
+    z_inserted: np.ndarray
+    full_padded: np.ndarray
+    CTz: np.ndarray
+    full: np.ndarray
+    cx_gap: float
+    ctz_gap: float
+
+
+def matrix_view_1d(w: ArrayLike, x: ArrayLike, z: ArrayLike, stride: int = 1) -> MatrixView1d:
+    """Seed 004's 4.5.1 for one kernel: C from w, Cx against w ⋆ x, Cᵀz against rot180(w) ⋆ (full) z.
+
+    z must have the output length O of the forward convolution (``bad_shape`` otherwise). The full
+    correlation has (O-1)s + K samples; when that is shorter than n (the floor dropped samples) the
+    missing tail of Cᵀz is zero — :func:`sizes_mapping_to` / output_padding explain why.
+    """
+    w, x, z = as_real_array(w, "w", ndim=1), as_real_array(x, "x", ndim=1), as_real_array(z, "z", ndim=1)
+    s = as_pair(stride, "stride")[0]
+    c = conv_matrix_1d(w, x.size, s)
+    if z.size != c.shape[0]:
+        raise CoreValueError("bad_shape", f"z must have {c.shape[0]} numbers, got {z.size}",
+                             name="z", expected=f"({c.shape[0]},)", got=f"({z.size},)")
+    taps = np.rint(conv_matrix_1d(np.arange(1, w.size + 1), x.size, s)).astype(int)
+    w_rot = w[::-1].copy()
+    zi = zero_insert(z[None], (1, s))[0]
+    full_padded = np.concatenate([np.zeros(w.size - 1), zi, np.zeros(w.size - 1)])
+    full = conv1d(full_padded, w_rot)
+    cx, direct, ctz = c @ x, conv1d(x, w, s), c.T @ z
+    tail = np.zeros(max(x.size - full.size, 0))
+    ctz_gap = float(np.max(np.abs(ctz - np.concatenate([full, tail])[:x.size])))
+    return MatrixView1d(w=_ro(w), x=_ro(x), z=_ro(z), stride=s, C=_ro(c), tap_index=_ro(taps), Cx=_ro(cx),
+                        direct=_ro(direct), w_rot180=_ro(w_rot), z_inserted=_ro(zi), full_padded=_ro(full_padded),
+                        CTz=_ro(ctz), full=_ro(full), cx_gap=float(np.max(np.abs(cx - direct))), ctz_gap=ctz_gap)
+
+
+@dataclass(frozen=True)
+class MatrixView2d:
+    """z = C vec(x) for a 2-D kernel (row-major vec), against the direct correlation.
+
+    tap_index[o, m] = a*KW + b + 1 where C holds k[a, b] (0: structural zero).
+    """
+
+    k: np.ndarray
+    x: np.ndarray
+    C: np.ndarray
+    tap_index: np.ndarray
+    Cx: np.ndarray
+    direct: np.ndarray
+
+
+def matrix_view_2d(k: ArrayLike, x: ArrayLike, stride: IntPair = 1) -> MatrixView2d:
+    """Seed 004's C for a 2-D kernel: C (OH·OW, H·W) with C vec(x) = vec(k ⋆ x)."""
+    k, x = as_real_array(k, "k", ndim=2), as_real_array(x, "x", ndim=2)
+    c = conv_matrix_2d(k, x.shape, stride)
+    taps = np.rint(conv_matrix_2d(np.arange(1, k.size + 1).reshape(k.shape), x.shape, stride)).astype(int)
+    direct = conv2d(x[None, None], k[None, None], None, stride)[0, 0]
+    return MatrixView2d(k=_ro(k), x=_ro(x), C=_ro(c), tap_index=_ro(taps), Cx=_ro((c @ x.ravel()).reshape(direct.shape)),
+                        direct=_ro(direct))
+
+
+def transposed_via_matrix(z: ArrayLike, w: ArrayLike, stride: IntPair = 1, padding: int | tuple[int, int] = 0,
+                          output_padding: IntPair = 0, dilation: IntPair = 1) -> np.ndarray:
+    """Cᵀ vec(z) reshaped, with C the matrix of the forward convolution out_hw -> z.shape (one channel).
+
+    The same numbers as :func:`conv_transpose2d` (a check by a different road).
+    """
+    z, w = as_real_array(z, "z", ndim=2), as_real_array(w, "w", ndim=2)
+    out_hw = conv_transpose_output_shape(z.shape, w.shape, stride, padding, output_padding, dilation)
+    c = conv_matrix_2d(w, out_hw, stride, padding, dilation)
+    return (c.T @ z.ravel()).reshape(out_hw)
+
+
+# --------------------------------------------------------------------------- dilation (seed 004, 4.5.2)
+def dilate_kernel(w: ArrayLike, dilation: IntPair) -> np.ndarray:
+    """The kernel with D-1 holes (zeros) between taps: shape K' = K + (K-1)(D-1) per axis.
+
+    Parameters
+    ----------
+    w : array (K,) or (KH, KW)
+
+    >>> dilate_kernel([1, 2, 3], 2).tolist()
+    [1.0, 0.0, 2.0, 0.0, 3.0]
+    """
+    w = np.asarray(w, dtype=np.float64)
+    if w.ndim == 1:
+        d = as_pair(dilation, "dilation")[0]
+        return zero_insert(w[None], (1, d))[0]
+    return zero_insert(as_real_array(w, "w", ndim=2), as_pair(dilation, "dilation"))
+
+
+def receptive_field(kernels: Sequence[int], strides: Sequence[int] | None = None,
+                    dilations: Sequence[int] | None = None) -> tuple[int, ...]:
+    """Receptive field (in input samples) after each of L stacked 1-D layers.
+
+    r_0 = 1,  r_l = r_{l-1} + d_l (k_l - 1) · J_{l-1},  J_l = J_{l-1} · s_l  (J_0 = 1)
+
+    >>> receptive_field([3, 3, 3]), receptive_field([3, 3, 3], dilations=[1, 2, 4])
+    ((3, 5, 7), (3, 7, 15))
+    """
+    n = len(kernels)
+    strides = [1] * n if strides is None else list(strides)
+    dilations = [1] * n if dilations is None else list(dilations)
+    if len(strides) != n or len(dilations) != n:
+        raise CoreValueError("bad_shape", f"{n} kernels need {n} strides and dilations",
+                             name="layers", expected=str(n), got=f"{len(strides)}, {len(dilations)}")
+    r, jump, out = 1, 1, []
+    for k, s, d in zip(kernels, strides, dilations):
+        r += (effective_kernel(k, d) - 1) * jump
+        jump *= as_pair(s, "stride")[0]
+        out.append(r)
+    return tuple(out)
+
+
+__all__ += ["TransposedTerm", "window_counts", "sizes_mapping_to", "MatrixView1d", "matrix_view_1d",
+            "MatrixView2d", "matrix_view_2d", "transposed_via_matrix", "dilate_kernel", "receptive_field"]

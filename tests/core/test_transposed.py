@@ -175,3 +175,132 @@ def test_bad_arguments():
     raises_core_error(lambda: conv1d([1.0, 2.0, 3.0], [1.0], padding=(1, 2, 3)), "bad_padding", "(1, 2, 3)")
     raises_core_error(lambda: conv_matrix_1d([1.0, 2.0], 4, stride=0), "not_positive", 0)
     raises_core_error(lambda: conv_matrix_2d(np.ones((3, 3)), (2, 2)), "kernel_too_large", 3, 2)
+
+
+# --------------------------------------------------------------------------- what the transposed page asks
+from cnn_core.transposed import (dilate_kernel, matrix_view_1d, matrix_view_2d, receptive_field,  # noqa: E402
+                                 sizes_mapping_to, transposed_via_matrix, window_counts)
+
+
+@pytest.mark.parametrize("case", CASES[:20])
+def test_trace_terms_sum_to_each_output_cell(case):
+    """Every output cell = the sum of the products the trace lists for it (and only real x cells appear)."""
+    x, w, _, _ = problem(case, 11)
+    _, _, _, _, s, pad, op, d = case
+    trace = conv_transpose2d_trace(x[0], w, None, s, pad, op, d)
+    real = trace.real_cells()
+    assert real.sum() == x[0][0].size
+    for f in range(w.shape[1]):
+        for i in range(trace.output.shape[1]):
+            for j in range(trace.output.shape[2]):
+                terms = trace.terms(f, i, j)
+                total = sum(term.x_value * term.w_value for term in terms)
+                assert total == pytest.approx(trace.output[f, i, j], abs=1e-9)
+                r0, c0, r1, c1 = trace.window(i, j)
+                for term in terms:
+                    assert real[term.padded] and r0 <= term.padded[0] <= r1 and c0 <= term.padded[1] <= c1
+                    assert term.x_value == x[0][term.channel][term.x_index]
+                    assert trace.padded[term.channel][term.padded] == term.x_value
+
+
+def _loop_window_counts(in_hw, k_hw, s, p, op, d):
+    oh, ow = conv_transpose_output_shape(in_hw, k_hw, s, p, op, d)
+    counts = np.zeros((oh, ow), int)
+    for i in range(in_hw[0]):
+        for j in range(in_hw[1]):
+            for a in range(k_hw[0]):
+                for b in range(k_hw[1]):
+                    r, c = i * s + a * d - p, j * s + b * d - p
+                    if 0 <= r < oh and 0 <= c < ow:
+                        counts[r, c] += 1
+    return counts
+
+
+@pytest.mark.parametrize("in_hw,k_hw,s,p,op,d", [((2, 2), (3, 3), 2, 0, 0, 1), ((3, 4), (3, 3), 2, 1, 1, 1),
+                                                 ((3, 3), (4, 4), 2, 1, 0, 1), ((2, 3), (2, 3), 3, 0, 2, 2)])
+def test_window_counts_against_loop(in_hw, k_hw, s, p, op, d):
+    counts = window_counts(in_hw, k_hw, s, p, op, d)
+    assert counts.tolist() == _loop_window_counts(in_hw, k_hw, s, p, op, d).tolist()
+
+
+def test_window_counts_checkerboard_and_even_kernel():
+    """3×3 at stride 2 overlaps unevenly (checkerboard); 4×4 at stride 2 with padding 1 is even inside."""
+    uneven = window_counts((3, 3), (3, 3), 2)
+    assert uneven[1:-1, 1:-1].min() == 1 and uneven[1:-1, 1:-1].max() == 4
+    even = window_counts((3, 3), (4, 4), 2, 1)
+    assert set(even[1:-1, 1:-1].ravel().tolist()) == {4}
+
+
+@pytest.mark.parametrize("n_out,k,s,p,d", [(3, 3, 2, 1, 1), (2, 3, 1, 0, 1), (4, 2, 3, 0, 2), (1, 3, 2, 1, 1),
+                                           (5, 1, 4, 0, 1)])
+def test_sizes_mapping_to_by_brute_force(n_out, k, s, p, d):
+    brute = tuple(m for m in range(1, 80)
+                  if (m + 2 * p >= d * (k - 1) + 1) and conv_output_size(m, k, s, p, d) == n_out)
+    assert sizes_mapping_to(n_out, k, s, p, d) == brute
+    # output_padding = m - smallest picks each one back
+    for op, m in enumerate(brute):
+        assert conv_transpose_output_shape((1, n_out), (1, k), (1, s), (0, p), (0, op), (1, d))[1] == m
+
+
+def test_seed004_matrix_view_1d_printed_c_and_ct():
+    """Seed 004, 4.5.1: C = [[w1 w2 w3 0 0], [0 w1 w2 w3 0], [0 0 w1 w2 w3]] and its transpose."""
+    view = matrix_view_1d([2.0, -1.0, 0.5], [1, 2, 3, 4, 5], [1, -2, 3])
+    assert view.tap_index.tolist() == [[1, 2, 3, 0, 0], [0, 1, 2, 3, 0], [0, 0, 1, 2, 3]]
+    assert view.tap_index.T.tolist() == [[1, 0, 0], [2, 1, 0], [3, 2, 1], [0, 3, 2], [0, 0, 3]]
+    w1, w2, w3 = 2.0, -1.0, 0.5
+    x = [1, 2, 3, 4, 5]
+    loop = [w1 * x[o] + w2 * x[o + 1] + w3 * x[o + 2] for o in range(3)]
+    assert view.Cx.tolist() == pytest.approx(loop) and view.direct.tolist() == pytest.approx(loop)
+    z = [1, -2, 3]
+    printed_ct = np.array([[w1, 0, 0], [w2, w1, 0], [w3, w2, w1], [0, w3, w2], [0, 0, w3]])
+    assert view.CTz.tolist() == pytest.approx((printed_ct @ z).tolist())
+    assert view.full.tolist() == pytest.approx(view.CTz.tolist())
+    assert view.w_rot180.tolist() == [w3, w2, w1]
+
+
+def test_matrix_view_1d_stride_two_zero_insertion():
+    view = matrix_view_1d([1.0, 2.0, 3.0], np.arange(6.0), [1.0, 10.0], stride=2)
+    assert view.z_inserted.tolist() == [1.0, 0.0, 10.0]
+    # (O-1)s + K = 5 of n = 6 samples: the last one no window reads gets 0
+    assert view.full.tolist() == view.CTz[:5].tolist() and view.CTz[5] == 0
+    assert view.cx_gap == 0 and view.ctz_gap == 0
+    with pytest.raises(ValueError):
+        matrix_view_1d([1, 2, 3], [1, 2, 3, 4, 5], [1, 2])
+
+
+def test_matrix_view_2d_is_4_by_16_and_equals_correlation():
+    x = np.arange(16.0).reshape(4, 4)
+    k = np.array([[1.0, 0, -1], [2, 0, -2], [1, 0, -1]])
+    view = matrix_view_2d(k, x)
+    assert view.C.shape == (4, 16) and view.tap_index.shape == (4, 16)
+    assert view.tap_index[0].tolist() == [1, 2, 3, 0, 4, 5, 6, 0, 7, 8, 9, 0, 0, 0, 0, 0]
+    assert view.Cx.tolist() == correlate2d(x, k).tolist() == view.direct.tolist()
+
+
+@pytest.mark.parametrize("s,p,op,d", [(1, 0, 0, 1), (2, 0, 1, 1), (2, 1, 1, 1), (3, 1, 2, 2)])
+def test_transposed_via_matrix_equals_transposed_conv(s, p, op, d):
+    rng = np.random.default_rng(3)
+    z, w = rng.normal(size=(2, 3)), rng.normal(size=(3, 2))
+    direct = conv_transpose2d(z[None, None], w[None, None], None, s, p, op, d)[0, 0]
+    assert transposed_via_matrix(z, w, s, p, op, d) == pytest.approx(direct)
+
+
+def test_dilate_kernel_and_receptive_field():
+    assert dilate_kernel([1, 2, 3], 3).tolist() == [1, 0, 0, 2, 0, 0, 3]
+    assert dilate_kernel([[1, 2], [3, 4]], 2).tolist() == [[1, 0, 2], [0, 0, 0], [3, 0, 4]]
+    # brute force: the input indices one output of L stacked layers reads
+    for ks, ss, ds in (([3, 3, 3], [1, 1, 1], [1, 2, 4]), ([3, 2, 3], [2, 2, 1], [1, 1, 2]), ([5], [1], [3])):
+        reach = {0}
+        for k, s, d in reversed(list(zip(ks, ss, ds))):
+            reach = {o * s + t * d for o in reach for t in range(k)}
+        assert receptive_field(ks, ss, ds)[-1] == max(reach) - min(reach) + 1
+    assert receptive_field([3] * 4) == (3, 5, 7, 9)
+    assert receptive_field([3] * 4, dilations=[1, 2, 4, 8]) == (3, 7, 15, 31)
+
+
+def test_conv1d_trace_positions_and_indices():
+    trace = conv1d_trace([1, 2, 3, 4], [1, 1, 1], padding="same")
+    assert trace.padding == (1, 1)
+    assert trace.output_positions().tolist() == [0, 1, 2, 3]
+    assert trace.input_index(0) == (None, 0, 1)
+    assert trace.input_index(3) == (2, 3, None)

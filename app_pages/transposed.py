@@ -1,0 +1,457 @@
+"""Transposed, dilated and 1-D convolution (seed 004, 4.1.1.1 and 4.5): 1-D filters on a signal, convolution
+as a sparse matrix C and its transpose, the transposed convolution as zero insertion + full correlation with
+rot180(w), output_padding, the checkerboard of overlapping windows, dilation and receptive fields.
+
+Thin: widgets and URL in -> cnn_core.transposed -> ui renderers and ui.formulas.transposed out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from cnn_core.arithmetic import effective_kernel
+from cnn_core.transposed import (conv1d_trace, conv_transpose2d_trace, dilate_kernel, matrix_view_1d,
+                                 matrix_view_2d, receptive_field, sizes_mapping_to, transposed_via_matrix,
+                                 window_counts)
+from ui.formulas.transposed import (CONV1D_RULE, conv1d_length_lines, conv1d_sample_lines, dilation_lines, kernel_latex,
+                                    receptive_field_line, text_fractional_line, text_length_line, transposed_cell_lines,
+                                    transposed_size_lines)
+from ui.heatmap import matrix_heatmap, window_animation
+from ui.i18n import current_language, explain_error, t, translate
+from ui.latex import fmt, latex_matrix, subscript_unicode
+from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
+from ui.signal_plot import stem_figure
+from ui.url_state import ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url
+
+PAGE = "transposed"
+SECTIONS = ("signal", "matrix", "transposed", "dilation")
+FILTERS = ("avg", "diff", "decay", "custom")
+# seed 004: the moving average and the second difference (4.1.1.1), and the decay w = 1, 1/2, 1/4 of eq. 4.1.1,
+# which is a true convolution (y_t = w1 x_t + w2 x_{t-1} + w3 x_{t-2}): as a cross-correlation it is [1/4, 1/2, 1]
+FILTER_WEIGHTS = {"avg": (1 / 3, 1 / 3, 1 / 3), "diff": (1.0, -2.0, 1.0), "decay": (0.25, 0.5, 1.0)}
+MODES = ("valid", "full", "same")
+MAX_SIGNAL = 32
+MAX_KERNEL_1D = 9
+DEFAULT_SIGNAL = np.array([[0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 4, 1, 1, 1, 1, 0, 0]], dtype=float)  # step + spike
+DEFAULT_CUSTOM = np.array([[-1, 0, 1]], dtype=float)
+TEXT_W = np.array([[1, 2, -1]], dtype=float)          # w₁ w₂ w₃ of 4.5.1, as numbers
+TEXT_X = np.array([[1, 2, 3, 4, 5]], dtype=float)
+TEXT_Z = np.array([[1, -1, 2]], dtype=float)
+GRID_X = np.arange(1, 17, dtype=float).reshape(4, 4)   # the 4×4 input of the 2-D example
+GRID_K = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], dtype=float)
+T_Z = np.array([[1, 2], [3, 4]], dtype=float)
+T_W = np.array([[1, 2, 0], [0, 1, -1], [1, 0, 2]], dtype=float)
+MAX_T_Z, MAX_T_W = 6, 5
+# the convolution-backward page's limits (its SPECS): a link is offered only inside them
+BACKWARD_MAX_STRIDE, BACKWARD_MAX_PADDING, BACKWARD_MAX_X, BACKWARD_MAX_W = 3, 2, 8, 5
+LAYERS_SHOWN = 6
+AGREE_TOL = 1e-9
+
+SPECS = (
+    ChoiceParam("filter", "avg", FILTERS),
+    MatrixParam("signal", DEFAULT_SIGNAL, 1, MAX_SIGNAL),
+    MatrixParam("custom", DEFAULT_CUSTOM, 1, MAX_KERNEL_1D),
+    ChoiceParam("mode", "same", MODES),
+    IntParam("s", 1, 1, 4),
+    IntParam("d", 1, 1, 4),
+    IntParam("o", 12, 1, 200),
+    MatrixParam("w1", TEXT_W, 1, 5),
+    MatrixParam("x1", TEXT_X, 1, 8),
+    MatrixParam("z1", TEXT_Z, 1, 8),
+    IntParam("ms", 1, 1, 3),
+    MatrixParam("z", T_Z, MAX_T_Z, MAX_T_Z),
+    MatrixParam("w", T_W, MAX_T_W, MAX_T_W),
+    IntParam("ts", 2, 1, 3),
+    IntParam("tp", 0, 0, 2),
+    IntParam("top", 0, 0, 2),
+    IntParam("td", 1, 1, 3),
+    IntParam("ti", 3, 1, 200),
+    IntParam("tj", 3, 1, 200),
+    IntParam("k", 3, 1, 7),
+    IntParam("dd", 2, 1, 4),
+)
+CHART = {"displayModeBar": False}
+
+
+def _key(name: str) -> str:
+    return f"{PAGE}.{name}"
+
+
+def _chart(fig, name: str) -> None:
+    st.plotly_chart(fig, key=_key(f"fig_{name}"), config=CHART, width="stretch")
+
+
+def _verdict(gap: float, key: str) -> None:
+    """Success when the two roads agree to rounding, else say by how much they differ."""
+    if gap <= AGREE_TOL:
+        st.success(t(key))
+    else:
+        st.error(t("transposed.disagree", gap=fmt(gap, 3)))
+
+
+def _vector(values) -> str:
+    return latex_matrix(np.asarray(values, dtype=float).reshape(1, -1))
+
+
+# --------------------------------------------------------------------------- cached core calls and figures
+@st.cache_data(max_entries=128, show_spinner=False)
+def _conv1d(signal: np.ndarray, w: np.ndarray, mode: str, stride: int, dilation: int):
+    return conv1d_trace(signal, w, stride, mode, dilation)
+
+
+def _symbol_heatmap(tap_index: np.ndarray, names: list[str], title: str, lang: str):
+    """C with each weight's symbol in its cell (0 where C has a structural zero), coloured by tap."""
+    fig = matrix_heatmap(tap_index, title=title, signed=False, showscale=False, lang=lang,
+                         height=int(120 + 42 * tap_index.shape[0]))
+    texts = [[names[v - 1] if v else "0" for v in row] for row in tap_index]
+    fig.update_traces(text=texts, customdata=texts, hovertemplate="%{customdata}<extra></extra>")
+    return fig
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)   # the same Figure object: no re-validation per rerun
+def _signal_figure(signal: tuple, w: tuple, choice: str, mode: str, stride: int, dilation: int, o: int, lang: str):
+    """The signal and the outputs of the text's filters and the chosen one; ``o`` and its taps in orange."""
+    signal_a = np.asarray(signal)
+    trace = _conv1d(signal_a, np.asarray(w), mode, stride, dilation)
+    panels = [dict(name=translate(lang, "transposed.panel_signal"), positions=np.arange(signal_a.size),
+                   values=signal_a, symbol="x", marked=[i for i in trace.input_index(o) if i is not None])]
+    for f in FILTERS:
+        weights = w if f == choice else FILTER_WEIGHTS.get(f)
+        if weights is None:
+            continue
+        try:
+            other = _conv1d(signal_a, np.asarray(weights), mode, stride, dilation)
+        except ValueError:   # a filter longer than the padded signal: its panel is left out
+            continue
+        panels.append(dict(name=translate(lang, "transposed.panel_output",
+                                          filter=translate(lang, f"transposed.filter_{f}")),
+                           positions=other.output_positions(), values=other.output, symbol="y",
+                           marked=[o] if f == choice else []))
+    return stem_figure(panels, title=translate(lang, "transposed.fig_signal"),
+                       x_title=translate(lang, "transposed.axis_sample"))
+
+
+# --------------------------------------------------------------------------- sections
+def _signal_input() -> np.ndarray | None:
+    """The signal text: one row of numbers; longer than MAX_SIGNAL is cut to it with a note."""
+    key = _key("signal")
+    text = st.text_area(t("transposed.signal_label"), key=key, height=68,
+                        help=t("transposed.signal_help", max=MAX_SIGNAL))
+    result = parse_matrix(text or "", max_rows=1, max_cols=10_000)
+    if result.error is not None:
+        if result.error.code == "matrix_too_large" and result.error.params.get("rows", 1) > 1:
+            st.error(t("transposed.signal_one_row"))
+        else:
+            st.error(explain_error(result.error))
+        return None
+    signal = result.matrix[0]
+    if signal.size > MAX_SIGNAL:
+        st.warning(t("transposed.signal_capped", n=signal.size, max=MAX_SIGNAL))
+        signal = signal[:MAX_SIGNAL]
+    return signal
+
+
+def _section_signal(lang: str) -> None:
+    st.markdown(t("transposed.signal_intro"))
+    st.latex(CONV1D_RULE)
+    state = st.session_state
+    left, right = st.columns([3, 2])
+    with left:
+        signal = _signal_input()
+    with right:
+        labels = {f: t(f"transposed.filter_{f}") for f in FILTERS}
+        choice = st.radio(t("transposed.filter"), FILTERS, key=_key("filter"), format_func=labels.__getitem__)
+        w = np.asarray(FILTER_WEIGHTS[choice]) if choice != "custom" else None
+        if choice == "decay":
+            st.caption(t("transposed.decay_note"))
+        if choice == "custom":
+            custom = matrix_editor(t("transposed.custom_label"), key=_key("custom"), default=DEFAULT_CUSTOM,
+                                   max_rows=1, max_cols=MAX_KERNEL_1D, height=68)
+            w = None if custom is None else custom[0]
+    mode_labels = {m: t(f"transposed.mode_{m}") for m in MODES}
+    cols = st.columns([2, 1, 1])
+    with cols[0]:
+        mode = st.radio(t("transposed.mode"), MODES, key=_key("mode"), format_func=mode_labels.__getitem__,
+                        horizontal=True, help=t("transposed.mode_help"))
+    with cols[1]:
+        stride = st.slider(t("transposed.stride"), 1, 4, key=_key("s"))
+    with cols[2]:
+        dilation = st.slider(t("transposed.dilation"), 1, 4, key=_key("d"))
+    if signal is None or w is None:
+        st.info(t("transposed.signal_needs_input"))
+        return
+    try:
+        trace = _conv1d(signal, w, mode, stride, dilation)
+    except ValueError as err:
+        st.error(explain_error(err))
+        return
+    # the chosen output sample (kept inside a shorter output)
+    out = trace.output.size
+    value = state.get(_key("o"), 1)
+    if not isinstance(value, int) or not 1 <= value <= out:
+        state[_key("o")] = min(max(int(value) if isinstance(value, (int, float)) else 1, 1), out)
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.markdown(f"**{t('transposed.length_title')}**")
+        before, after = trace.padding
+        st.latex(conv1d_length_lines(signal.size, w.size, stride, dilation, before, after, out))
+        special = text_length_line(mode, signal.size, w.size, out) if stride == dilation == 1 else None
+        if special:
+            st.caption(t(f"transposed.text_rule_{mode}"))
+            st.latex(special)
+        else:
+            st.caption(t("transposed.text_rule_general"))
+    with right:
+        o = int(st.number_input(t("transposed.sample", out=out), min_value=1, max_value=out, step=1,
+                                key=_key("o"))) - 1
+        st.latex(kernel_latex(w))
+        st.markdown(f"**{t('transposed.sample_title', sub=subscript_unicode('y', o))}**")
+        st.latex(conv1d_sample_lines(trace, o))
+        st.caption(t("transposed.sample_caption"))
+    _chart(_signal_figure(tuple(signal), tuple(w), choice, mode, stride, dilation, o, lang), "signal")
+    st.caption(t("transposed.signal_caption"))
+
+
+def _section_matrix(lang: str) -> None:
+    st.markdown(t("transposed.matrix_intro"))
+    cols = st.columns(3)
+    with cols[0]:
+        w = matrix_editor(t("transposed.w1_label"), key=_key("w1"), default=TEXT_W, max_rows=1, max_cols=5, height=68)
+    with cols[1]:
+        x = matrix_editor(t("transposed.x1_label"), key=_key("x1"), default=TEXT_X, max_rows=1, max_cols=8, height=68)
+    with cols[2]:
+        z = matrix_editor(t("transposed.z1_label"), key=_key("z1"), default=TEXT_Z, max_rows=1, max_cols=8, height=68)
+    with st.columns([1, 2])[0]:
+        stride = st.slider(t("transposed.matrix_stride"), 1, 3, key=_key("ms"), help=t("transposed.matrix_stride_help"))
+    if w is None or x is None or z is None:
+        st.info(t("transposed.matrix_needs_input"))
+    else:
+        try:
+            view = matrix_view_1d(w[0], x[0], z[0], stride)
+        except ValueError as err:
+            st.error(explain_error(err))
+            view = None
+        if view is not None:
+            names = [subscript_unicode("w", t_) for t_ in range(view.w.size)]
+            left, right = st.columns(2, gap="large")
+            with left:
+                _chart(_symbol_heatmap(view.tap_index, names, t("transposed.fig_c", rows=view.C.shape[0],
+                                                                 cols=view.C.shape[1]), lang), "c1")
+                st.latex(rf"z = C x = {latex_matrix(view.C)} {latex_matrix(view.x.reshape(-1, 1))} = "
+                         rf"{latex_matrix(view.Cx.reshape(-1, 1))}")
+                st.latex(rf"w \star x = {_vector(view.direct)}")
+                _verdict(view.cx_gap, "transposed.cx_equal")
+            with right:
+                _chart(_symbol_heatmap(view.tap_index.T, names, t("transposed.fig_ct", rows=view.C.shape[1],
+                                                                   cols=view.C.shape[0]), lang), "ct1")
+                st.latex(rf"C^\top z = {latex_matrix(view.C.T)} {latex_matrix(view.z.reshape(-1, 1))} = "
+                         rf"{latex_matrix(view.CTz.reshape(-1, 1))}")
+                st.latex(rf"\mathrm{{rot180}}(w) = {_vector(view.w_rot180)}")
+                st.latex(rf"\tilde z = {_vector(view.full_padded)}")
+                if view.stride > 1:
+                    st.caption(t("transposed.matrix_inserted", s1=view.stride - 1))
+                st.latex(rf"\tilde z \star \mathrm{{rot180}}(w) = {_vector(view.full)}")
+                _verdict(view.ctz_gap, "transposed.ctz_equal")
+            st.info(t("transposed.otimes_meaning"))
+    st.markdown(f"#### {t('transposed.grid_title')}")
+    view2 = matrix_view_2d(GRID_K, GRID_X)
+    names2 = [subscript_unicode("w", a, b) for a in range(3) for b in range(3)]
+    _chart(_symbol_heatmap(view2.tap_index, names2, t("transposed.fig_c2"), lang), "c2")
+    left, right = st.columns(2)
+    with left:
+        st.latex(rf"x = {latex_matrix(view2.x)},\quad w = {latex_matrix(view2.k)}")
+    with right:
+        st.latex(rf"C\,\mathrm{{vec}}(x) = {latex_matrix(view2.Cx)} = w \star x = {latex_matrix(view2.direct)}")
+    st.caption(t("transposed.grid_caption"))
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        fig = _symbol_heatmap(view2.tap_index.T, names2, t("transposed.fig_ct2"), lang)
+        fig.update_layout(height=560)
+        _chart(fig, "ct2")
+    with right:
+        st.markdown(t("transposed.ct2_text"))
+
+
+def _backward_link(z: np.ndarray, w: np.ndarray, stride: int, padding: int, out_hw: tuple, dilation: int) -> None:
+    """Open the convolution-backward page with δ = z, the same kernel, stride and padding."""
+    fits = (dilation == 1 and stride <= BACKWARD_MAX_STRIDE and padding <= BACKWARD_MAX_PADDING
+            and max(out_hw) <= BACKWARD_MAX_X and max(w.shape) <= BACKWARD_MAX_W and max(z.shape) <= BACKWARD_MAX_X)
+    if not fits:
+        st.caption(t("transposed.link_unavailable", s=BACKWARD_MAX_STRIDE, p=BACKWARD_MAX_PADDING,
+                     x=BACKWARD_MAX_X, w=BACKWARD_MAX_W))
+        return
+    query = dict(example="one", stride=str(stride), padding=str(padding),
+                 delta=format_matrix(z, row_sep=";", col_sep=","), w=format_matrix(w, row_sep=";", col_sep=","),
+                 x=format_matrix(np.zeros(out_hw), row_sep=";", col_sep=","), lang=current_language())
+    url = "./conv_backward?" + "&".join(f"{k}={v}" for k, v in query.items())
+    st.markdown(t("transposed.link_backward", url=url))
+
+
+def _padded_hover(trace) -> list[list[str]]:
+    """Hover names over the zero-inserted, padded grid: z cells by name, the rest as zeros."""
+    zero = t("transposed.hover_zero")
+    rows, cols = trace.padded.shape[1:]
+    return [[zero if trace.source(r, c) is None else subscript_unicode("z", *trace.source(r, c))
+             for c in range(cols)] for r in range(rows)]
+
+
+@st.fragment
+def _cell_view(trace, hover: list, lang: str) -> None:
+    """One output cell: its window on the padded grid, rot180(w), the output, the sum. Reruns alone."""
+    state = st.session_state
+    out = trace.output[0]
+    oh, ow = out.shape
+    for name, hi in (("ti", oh), ("tj", ow)):   # keep the chosen cell inside a smaller output
+        value = state.get(_key(name), 1)
+        if not isinstance(value, int) or not 1 <= value <= hi:
+            state[_key(name)] = min(max(int(value) if isinstance(value, (int, float)) else 1, 1), hi)
+    a, b, _ = st.columns([1, 1, 2])
+    with a:
+        i = int(st.number_input(t("transposed.out_row"), min_value=1, max_value=oh, step=1, key=_key("ti"))) - 1
+    with b:
+        j = int(st.number_input(t("transposed.out_col"), min_value=1, max_value=ow, step=1, key=_key("tj"))) - 1
+    terms = trace.terms(0, i, j)
+    left, mid, right = st.columns([3, 2, 3], gap="medium")
+    with left:
+        fig = matrix_heatmap(trace.padded[0], title=t("transposed.fig_padded", sub=subscript_unicode("x", i, j)),
+                             highlight=trace.window(i, j), cells=[term.padded for term in terms],
+                             mask=~trace.real_cells(), lang=lang, hover_names=hover, showscale=False)
+        _chart(fig, "padded")
+    with mid:
+        _chart(matrix_heatmap(dilate_kernel(trace.w_rot180[0, 0], trace.dilation), title=t("transposed.fig_rot"),
+                              symbol="r", showscale=False, lang=lang), "rot")
+    with right:
+        _chart(matrix_heatmap(out, title=t("transposed.fig_out", oh=oh, ow=ow), highlight=(i, j, i, j),
+                              showscale=False, lang=lang), "out")
+    st.latex(transposed_cell_lines(terms, i, j, float(out[i, j])))
+    st.caption(t("transposed.cell_caption"))
+
+
+def _section_transposed(lang: str) -> None:
+    st.markdown(t("transposed.transposed_intro"))
+    cols = st.columns([1, 1, 2])
+    with cols[0]:
+        z = matrix_editor(t("transposed.z_label"), key=_key("z"), default=T_Z, max_rows=MAX_T_Z, max_cols=MAX_T_Z,
+                          height=120)
+    with cols[1]:
+        w = matrix_editor(t("transposed.w_label"), key=_key("w"), default=T_W, max_rows=MAX_T_W, max_cols=MAX_T_W,
+                          height=120)
+    with cols[2]:
+        s1, s2 = st.columns(2)
+        with s1:
+            stride = st.slider(t("transposed.stride"), 1, 3, key=_key("ts"))
+            output_padding = st.slider(t("transposed.output_padding"), 0, 2, key=_key("top"),
+                                       help=t("transposed.output_padding_help"))
+        with s2:
+            padding = st.slider(t("transposed.padding"), 0, 2, key=_key("tp"), help=t("transposed.padding_help"))
+            dilation = st.slider(t("transposed.dilation"), 1, 3, key=_key("td"))
+    if z is None or w is None:
+        st.info(t("transposed.transposed_needs_input"))
+        return
+    try:
+        trace = conv_transpose2d_trace(z[None], w[None, None], None, stride, padding, output_padding, dilation)
+    except ValueError as err:
+        st.error(explain_error(err))
+        return
+    out = trace.output[0]
+    oh, ow = out.shape
+    # ---- the size
+    st.markdown(f"#### {t('transposed.size_title')}")
+    for axis, n, k, o in (("h", z.shape[0], w.shape[0], oh), ("w", z.shape[1], w.shape[1], ow)):
+        st.latex(transposed_size_lines(n, k, stride, padding, dilation, output_padding, o, axis))
+    if padding == 0 and output_padding == 0 and dilation == 1:
+        st.caption(t("transposed.text_fractional"))
+        st.latex(text_fractional_line(z.shape[0], stride, w.shape[0], oh))
+    sizes = sizes_mapping_to(z.shape[0], w.shape[0], stride, padding, dilation)
+    if len(sizes) > 1:
+        st.markdown(t("transposed.op_many", sizes=", ".join(str(v) for v in sizes), m=z.shape[0], s=stride,
+                      ops=", ".join(str(v) for v in range(len(sizes)))))
+    else:
+        st.markdown(t("transposed.op_one", size=sizes[0] if sizes else oh, m=z.shape[0]))
+    st.caption(t("transposed.layout", kh=w.shape[0], kw=w.shape[1]))
+
+    # ---- zero insertion + padding, the window of one output cell
+    st.markdown(f"#### {t('transposed.steps_title')}")
+    st.markdown(t("transposed.steps_text", s1=stride - 1, k1=trace.full_padding.top, kw1=trace.full_padding.left))
+    hover = _padded_hover(trace)
+    cell_tab, all_tab = st.tabs([t("transposed.view_cell"), t("transposed.view_all")], key=_key("view"),
+                                on_change="rerun")
+    if cell_tab.open is not False:
+        with cell_tab:
+            _cell_view(trace, hover, lang)
+    if all_tab.open is not False:
+        with all_tab:
+            windows = [trace.window(r, c) for r in range(oh) for c in range(ow)]
+            labels = [subscript_unicode("x", r, c) for r in range(oh) for c in range(ow)]
+            left, right = st.columns([3, 2], gap="large")
+            with left:
+                fig = window_animation(trace.padded[0], windows, title=t("transposed.fig_animation", count=len(windows)),
+                                       frame_labels=labels, padded_mask=~trace.real_cells(), lang=lang)
+                fig.update_traces(customdata=hover, selector=dict(type="heatmap"))
+                _chart(fig, "animation")
+            with right:
+                st.caption(t("transposed.animation_caption"))
+
+    # ---- the same numbers as Cᵀz, and as the gradient of a convolution
+    by_matrix = transposed_via_matrix(z, w, stride, padding, output_padding, dilation)
+    gap = float(np.max(np.abs(by_matrix - out)))
+    st.success(t("transposed.ctz_check", gap=fmt(gap, 2), rows=out.size, cols=z.size))
+    _backward_link(z, w, stride, padding, (oh, ow), dilation)
+
+    # ---- how many windows write each output cell
+    st.markdown(f"#### {t('transposed.counts_title')}")
+    counts = window_counts(z.shape, w.shape, stride, padding, output_padding, dilation)
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        _chart(matrix_heatmap(counts, title=t("transposed.fig_counts"), signed=False, lang=lang), "counts")
+    with right:
+        st.markdown(t("transposed.counts_text", lo=int(counts.min()), hi=int(counts.max())))
+        st.caption(t("transposed.checkerboard"))
+
+
+def _section_dilation(lang: str) -> None:
+    st.markdown(t("transposed.dilation_intro"))
+    cols = st.columns(2)
+    with cols[0]:
+        k = st.slider(t("transposed.kernel_size"), 1, 7, key=_key("k"))
+    with cols[1]:
+        d = st.slider(t("transposed.dilation"), 1, 4, key=_key("dd"))
+    k_eff = effective_kernel(k, d)
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        kernel = dilate_kernel(np.ones((k, k)), d)
+        taps = [(r, c) for r in range(kernel.shape[0]) for c in range(kernel.shape[1]) if kernel[r, c]]
+        fig = matrix_heatmap(kernel, title=t("transposed.fig_dilated", k=k, d=d, ke=k_eff), cells=taps,
+                             mask=kernel == 0, mask_label="·", signed=False, showscale=False, lang=lang)
+        _chart(fig, "dilated")
+    with right:
+        st.latex(dilation_lines(k, d, k_eff))
+        st.caption(t("transposed.dilated_caption"))
+    st.markdown(f"#### {t('transposed.rf_title')}")
+    layers = list(range(1, LAYERS_SHOWN + 1))
+    plain = receptive_field([k] * LAYERS_SHOWN)
+    same_d = receptive_field([k] * LAYERS_SHOWN, dilations=[d] * LAYERS_SHOWN)
+    doubling = receptive_field([k] * LAYERS_SHOWN, dilations=[2 ** i for i in range(LAYERS_SHOWN)])
+    st.table({t("transposed.rf_layers"): layers, t("transposed.rf_plain"): list(plain),
+              t("transposed.rf_dilated", d=d): list(same_d), t("transposed.rf_doubling"): list(doubling)})
+    st.latex(receptive_field_line(k, d, LAYERS_SHOWN, same_d[-1]))
+    st.caption(t("transposed.rf_caption"))
+
+
+# --------------------------------------------------------------------------- page
+lang = current_language()
+st.title(t("transposed.title"))
+st.markdown(t("transposed.intro"))
+init_from_url(PAGE, SPECS)
+
+labels = [t(f"transposed.tab_{name}") for name in SECTIONS]
+tabs = st.tabs(labels, key=_key("section"), on_change="rerun")
+for name, tab in zip(SECTIONS, tabs):
+    if tab.open is False:
+        continue
+    with tab:
+        {"signal": _section_signal, "matrix": _section_matrix, "transposed": _section_transposed,
+         "dilation": _section_dilation}[name](lang)
+sync_to_url(PAGE, SPECS)
+st.caption(t("transposed.conventions"))

@@ -1,0 +1,73 @@
+"""The transposed / dilated / 1-D page in a real browser, both languages: every tab draws, the chosen
+transposed-convolution cell shows its sum, a slider changes the figures, a bad signal explains itself."""
+
+from __future__ import annotations
+
+import pytest
+
+from ui.i18n import translate
+
+from .conftest import (assert_no_exception, figure_z, open_tab, press_slider, screenshot, wait_for_app,
+                       wait_for_figure, wait_for_text)
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_transposed_page_tabs(server_url, new_page, lang):
+    pg = new_page
+    pg.goto(f"{server_url}/transposed?lang={lang}")
+    wait_for_app(pg)
+    wait_for_text(pg, translate(lang, "transposed.length_title"))
+    assert_no_exception(pg)
+    assert translate(lang, "transposed.title") in pg.locator("h1").first.inner_text()
+    wait_for_figure(pg, translate(lang, "transposed.fig_signal"))
+    screenshot(pg, f"transposed-{lang}-signal")
+
+    open_tab(pg, translate(lang, "transposed.tab_matrix"))
+    wait_for_text(pg, translate(lang, "transposed.ctz_equal"))
+    assert_no_exception(pg)
+    wait_for_figure(pg, translate(lang, "transposed.fig_c", rows=3, cols=5))
+    # the text's C: tap indices 1 2 3 shifted one step per row
+    assert figure_z(pg, translate(lang, "transposed.fig_c", rows=3, cols=5)) == [
+        [1, 2, 3, 0, 0], [0, 1, 2, 3, 0], [0, 0, 1, 2, 3]]
+    screenshot(pg, f"transposed-{lang}-matrix")
+
+    open_tab(pg, translate(lang, "transposed.tab_transposed"))
+    wait_for_text(pg, translate(lang, "transposed.counts_title"))
+    assert_no_exception(pg)
+    # z = [[1, 2], [3, 4]], stride 2, 3×3 kernel: a 5×5 output; 3×3 ones-kernel counts 1/2/4
+    title = translate(lang, "transposed.fig_counts")
+    wait_for_figure(pg, title)
+    assert figure_z(pg, title) == [[1, 1, 2, 1, 1], [1, 1, 2, 1, 1], [2, 2, 4, 2, 2], [1, 1, 2, 1, 1],
+                                   [1, 1, 2, 1, 1]]
+    # the default cell x₃₃ = z₁₁w₃₃ + z₁₂w₃₁ + z₂₁w₁₃ + z₂₂w₁₁ = 8, shown as KaTeX
+    assert "8" in pg.locator('[data-testid="stMarkdownContainer"] .katex').filter(has_text="x").last.inner_text()
+    screenshot(pg, f"transposed-{lang}-transposed")
+    # every output cell stepped in the browser: one frame per cell of the 5×5 output
+    open_tab(pg, translate(lang, "transposed.view_all"))
+    anim_title = translate(lang, "transposed.fig_animation", count=25)
+    wait_for_figure(pg, anim_title)
+    frames = pg.evaluate("""(t) => { for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+        if (gd.layout && gd.layout.title && gd.layout.title.text.replace(/<\\/?b>/g, '') === t) {
+            return gd._transitionData._frames.length; } } return null; }""", anim_title)
+    assert frames == 25
+    screenshot(pg, f"transposed-{lang}-animation")
+    open_tab(pg, translate(lang, "transposed.view_cell"))
+    press_slider(pg, translate(lang, "transposed.stride"), "ArrowLeft")    # stride 2 -> 1: 4×4
+    wait_for_text(pg, translate(lang, "transposed.fig_out", oh=4, ow=4))
+    assert_no_exception(pg)
+
+    open_tab(pg, translate(lang, "transposed.tab_dilation"))
+    wait_for_text(pg, translate(lang, "transposed.rf_title"))
+    assert_no_exception(pg)
+    screenshot(pg, f"transposed-{lang}-dilation")
+
+
+def test_bad_signal_explains_itself(server_url, new_page):
+    pg = new_page
+    pg.goto(f"{server_url}/transposed?lang=en&signal=1,2,x")
+    wait_for_app(pg)
+    wait_for_text(pg, translate("en", "transposed.length_title"))
+    assert_no_exception(pg)
+    assert "signal" in pg.inner_text("body")

@@ -1,0 +1,224 @@
+"""The transposed / dilated / 1-D page through the real app, both languages: numbers shown against loop
+references, the text's printed C and Cᵀ, conv_transpose2d_naive and bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cnn_core.transposed import conv_transpose2d_naive
+from ui.i18n import explain_error, translate
+from cnn_core.errors import CoreValueError
+
+from .conftest import all_text, no_exception, open_page, plotly_figures
+
+SIGNAL = [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 4, 1, 1, 1, 1, 0, 0]   # the page's default: step + spike
+
+
+def latex(at) -> list[str]:
+    return [el.value for el in at.latex]
+
+
+def open_section(at, name: str, lang: str) -> None:
+    at.session_state["transposed.section"] = translate(lang, f"transposed.tab_{name}")
+    at.run()
+    no_exception(at)
+
+
+def figure(at, title: str) -> dict:
+    return next(f for f in plotly_figures(at) if f["layout"].get("title", {}).get("text") == title)
+
+
+def _loop_1d(signal, w, before, after, stride=1, dilation=1):
+    padded = [0.0] * before + list(signal) + [0.0] * after
+    span = dilation * (len(w) - 1) + 1
+    return [sum(w[t] * padded[o + t * dilation] for t in range(len(w)))
+            for o in range(0, len(padded) - span + 1, stride)]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_one_dimensional_default_and_second_difference(lang):
+    at = open_page("transposed", lang)
+    no_exception(at)
+    assert at.title[0].value == translate(lang, "transposed.title")
+    assert not at.error and not at.warning
+    text = all_text(at)
+    for key in ("transposed.signal_label", "transposed.filter", "transposed.length_title"):
+        assert translate(lang, key) in text
+    shown = latex(at)
+    # equal-width: O = M = 18; y₁₂ = (1 + 4 + 1)/3 = 2 written with exact thirds
+    assert any("O = M = 18" in v for v in shown)
+    ref = _loop_1d(SIGNAL, [1 / 3] * 3, 1, 1)
+    assert ref[11] == pytest.approx(2)
+    (sample,) = [v for v in shown if "y_{12}" in v]
+    assert "\\tfrac{1}{3}\\times1 + \\tfrac{1}{3}\\times4 + \\tfrac{1}{3}\\times1" in sample and "&= 2 " in sample
+    # the stem plot: signal + three filters' outputs, values equal to the loop reference
+    (fig,) = [f for f in plotly_figures(at)]
+    markers = [d for d in fig["data"] if d["mode"] == "markers"]
+    assert markers[0]["y"] == SIGNAL
+    assert markers[1]["y"] == pytest.approx(ref)
+    assert markers[2]["y"] == pytest.approx(_loop_1d(SIGNAL, [1, -2, 1], 1, 1))
+
+    at.radio(key="transposed.filter").set_value("diff").run()
+    at.radio(key="transposed.mode").set_value("valid").run()
+    no_exception(at)
+    shown = latex(at)
+    assert any("O = M - K + 1 = 18 - 3 + 1 = 16" in v for v in shown)
+    # narrow: output 12 reads x₁₂ x₁₃ x₁₄ = 4, 1, 1 -> 4 - 2 + 1 = 3
+    ref = _loop_1d(SIGNAL, [1, -2, 1], 0, 0)
+    (sample,) = [v for v in shown if "y_{12}" in v]
+    assert "w_{1}x_{12} + w_{2}x_{13} + w_{3}x_{14}" in sample and sample.rstrip().endswith(
+        f"&= {int(ref[11])} \\end{{aligned}}\n$$")
+
+
+def test_stride_and_dilation_use_the_general_formula():
+    at = open_page("transposed", "en")
+    at.slider(key="transposed.s").set_value(2).run()
+    at.slider(key="transposed.d").set_value(2).run()
+    no_exception(at)
+    assert translate("en", "transposed.text_rule_general") in all_text(at)
+    # SAME at stride 2, dilation 2: ⌈18/2⌉ = 9 outputs, 3 zeros (1 before, 2 after)
+    shown = "\n".join(latex(at))
+    assert "\\frac{18 + 1 + 2 - 2\\cdot(3 - 1) - 1}{2}" in shown and "&= 9 \\end{aligned}" in shown
+    (fig,) = plotly_figures(at)
+    markers = [d for d in fig["data"] if d["mode"] == "markers"]
+    assert markers[1]["y"] == pytest.approx(_loop_1d(SIGNAL, [1 / 3] * 3, 1, 2, stride=2, dilation=2))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_bad_signals_explained(lang):
+    at = open_page("transposed", lang)
+    at.text_area(key="transposed.signal").set_value("1, 2, x").run()
+    no_exception(at)
+    assert at.error and "x" in at.error[0].value
+    assert translate(lang, "transposed.signal_needs_input") in all_text(at)
+    at.text_area(key="transposed.signal").set_value("").run()
+    assert at.error
+    at.text_area(key="transposed.signal").set_value(", ".join(["1"] * 40)).run()
+    no_exception(at)
+    assert translate(lang, "transposed.signal_capped", n=40, max=32) in [w.value for w in at.warning]
+    assert any("O = M = 32" in v for v in latex(at))
+    at.text_area(key="transposed.signal").set_value("1 2\n3 4").run()
+    assert translate(lang, "transposed.signal_one_row") in [e.value for e in at.error]
+    # a 9-tap filter on 3 samples without padding: the kernel does not fit
+    at.text_area(key="transposed.signal").set_value("1 2 3").run()
+    at.radio(key="transposed.filter").set_value("custom").run()
+    at.text_area(key="transposed.custom").set_value("1 1 1 1 1 1 1 1 1").run()
+    at.radio(key="transposed.mode").set_value("valid").run()
+    no_exception(at)
+    assert at.error and "9" in at.error[0].value and "3" in at.error[0].value
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_matrix_section_reproduces_the_texts_c_and_ct(lang):
+    at = open_page("transposed", lang)
+    open_section(at, "matrix", lang)
+    w, x, z = [1.0, 2.0, -1.0], [1.0, 2.0, 3.0, 4.0, 5.0], [1.0, -1.0, 2.0]
+    c_fig = figure(at, translate(lang, "transposed.fig_c", rows=3, cols=5))
+    assert c_fig["data"][0]["text"] == [["w₁", "w₂", "w₃", "0", "0"], ["0", "w₁", "w₂", "w₃", "0"],
+                                        ["0", "0", "w₁", "w₂", "w₃"]]
+    ct_fig = figure(at, translate(lang, "transposed.fig_ct", rows=5, cols=3))
+    assert ct_fig["data"][0]["text"][2] == ["w₃", "w₂", "w₁"]
+    shown = "\n".join(latex(at))
+    cx = [sum(w[t] * x[o + t] for t in range(3)) for o in range(3)]          # 2, 4, 6
+    printed_ct = np.array([[w[0], 0, 0], [w[1], w[0], 0], [w[2], w[1], w[0]], [0, w[2], w[1]], [0, 0, w[2]]])
+    ctz = printed_ct @ z                                                      # 1, 1, -1, 5, -2
+    assert "\\begin{bmatrix} " + " \\\\ ".join(f"{v:g}" for v in cx) + " \\end{bmatrix}" in shown
+    assert "\\begin{bmatrix} " + " & ".join(f"{v:g}" for v in ctz) + " \\end{bmatrix}" in shown
+    assert translate(lang, "transposed.ctz_equal") in [s.value for s in at.success]
+    c2 = figure(at, translate(lang, "transposed.fig_c2"))
+    assert len(c2["data"][0]["text"]) == 4 and len(c2["data"][0]["text"][0]) == 16
+    # row 1 of C: the kernel at the top-left window of the 4×4 input (flattened row by row)
+    assert c2["data"][0]["text"][0] == ["w₁₁", "w₁₂", "w₁₃", "0", "w₂₁", "w₂₂", "w₂₃", "0", "w₃₁", "w₃₂", "w₃₃",
+                                        "0", "0", "0", "0", "0"]
+    ct2 = figure(at, translate(lang, "transposed.fig_ct2"))
+    assert [row[0] for row in ct2["data"][0]["text"]] == c2["data"][0]["text"][0]
+    # z of the wrong length is explained
+    at.text_area(key="transposed.z1").set_value("1 2").run()
+    no_exception(at)
+    assert at.error
+    # stride 2: C is 2×5 (rows [w1 w2 w3 0 0], [0 0 w1 w2 w3]); Cᵀz = zero-inserted full correlation
+    at.slider(key="transposed.ms").set_value(2).run()
+    at.text_area(key="transposed.z1").set_value("1 -1").run()
+    no_exception(at)
+    assert not at.error
+    c_fig = figure(at, translate(lang, "transposed.fig_c", rows=2, cols=5))
+    assert c_fig["data"][0]["text"] == [["w₁", "w₂", "w₃", "0", "0"], ["0", "0", "w₁", "w₂", "w₃"]]
+    ctz = [w[0] * 1, w[1] * 1, w[2] * 1 + w[0] * -1, w[1] * -1, w[2] * -1]       # 1, 2, -2, -2, 1
+    shown = "\n".join(latex(at))
+    assert "\\begin{bmatrix} " + " & ".join(f"{v:g}" for v in ctz) + " \\end{bmatrix}" in shown
+    assert "\\tilde z = \\begin{bmatrix} 0 & 0 & 1 & 0 & -1 & 0 & 0 \\end{bmatrix}" in shown
+    assert translate(lang, "transposed.ctz_equal") in [s.value for s in at.success]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_transposed_section_numbers_and_link(lang):
+    at = open_page("transposed", lang)
+    open_section(at, "transposed", lang)
+    z = np.array([[1.0, 2.0], [3.0, 4.0]])
+    w = np.array([[1.0, 2.0, 0.0], [0.0, 1.0, -1.0], [1.0, 0.0, 2.0]])
+    ref = conv_transpose2d_naive(z[None, None], w[None, None], None, 2)[0, 0]
+    out = figure(at, translate(lang, "transposed.fig_out", oh=5, ow=5))
+    assert out["data"][0]["z"] == ref.tolist()
+    shown = "\n".join(latex(at))
+    assert "(2 - 1)\\cdot 2 - 2\\cdot 0 + 1\\cdot(3 - 1) + 0 + 1 \\\\ &= 5" in shown
+    assert "(D + 1)(M - 1) + K = (1 + 1)(2 - 1) + 3 = 5" in shown          # the text's form, D = S - 1
+    # the default cell x₃₃ = z₁₁w₃₃ + z₁₂w₃₁ + z₂₁w₁₃ + z₂₂w₁₁ = 1·2 + 2·1 + 3·0 + 4·1 = 8
+    assert ref[2, 2] == 8
+    assert "x_{33} &= z_{11}w_{33} + z_{12}w_{31} + z_{21}w_{13} + z_{22}w_{11}" in shown and "&= 8 " in shown
+    counts = figure(at, translate(lang, "transposed.fig_counts"))
+    assert counts["data"][0]["z"][2] == [2, 2, 4, 2, 2]
+    assert any("5, 6" in m.value for m in at.markdown)                     # sizes mapping to 2 rows at stride 2
+    link = [m.value for m in at.markdown if "conv_backward?" in m.value]
+    assert link and "stride=2&padding=0&delta=1,2;3,4&w=1,2,0;0,1,-1;1,0,2" in link[0]
+    assert translate(lang, "transposed.ctz_check", gap="0", rows=25, cols=4) in [s.value for s in at.success]
+    # output_padding must be smaller than the stride
+    at.slider(key="transposed.top").set_value(2).run()
+    no_exception(at)
+    expected = explain_error(CoreValueError("bad_output_padding", "", axis="height", value=2, stride=2), lang)
+    assert at.error and at.error[0].value == expected
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_dilation_section(lang):
+    at = open_page("transposed", lang)
+    open_section(at, "dilation", lang)
+    shown = "\n".join(latex(at))
+    assert "&= 3 + (3 - 1)(2 - 1) \\\\ &= 5" in shown
+    table = at.table[0].value
+    assert list(table.iloc[:, 1]) == [1 + L * 2 for L in range(1, 7)]          # 1 + L(K - 1)
+    assert list(table.iloc[:, 2]) == [1 + L * 2 * 2 for L in range(1, 7)]      # 1 + L·D(K - 1)
+    assert list(table.iloc[:, 3]) == [2 ** (L + 1) - 1 for L in range(1, 7)]   # 1 + (K - 1)(2^L - 1)
+    dilated = plotly_figures(at)[0]
+    assert dilated["data"][0]["z"][0] == [1, 0, 1, 0, 1]
+
+
+def test_tampered_url_gives_warnings_not_tracebacks():
+    at = open_page("transposed", "en", {"s": "0", "signal": "<b>1</b>", "ts": "abc", "top": "9"})
+    no_exception(at)
+    assert len(at.warning) >= 3
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_link_opens_conv_backward_where_dx_equals_this_output(lang):
+    """Follow the page's link: the convolution-backward page's full-convolution ∂E/∂x is this page's output."""
+    at = open_page("transposed", lang)
+    open_section(at, "transposed", lang)
+    at.slider(key="transposed.tp").set_value(1).run()          # stride 2, padding 1: a 3×3 output
+    at.slider(key="transposed.top").set_value(1).run()         # output_padding 1: 4×4
+    no_exception(at)
+    out = figure(at, translate(lang, "transposed.fig_out", oh=4, ow=4))["data"][0]["z"]
+    (link,) = [m.value for m in at.markdown if "conv_backward?" in m.value]
+    query = dict(part.split("=", 1) for part in link.split("conv_backward?", 1)[1].split(")", 1)[0].split("&"))
+    back = open_page("conv_backward", lang, query)
+    no_exception(back)
+    assert not back.error
+    back.session_state["conv_backward.section"] = translate(lang, "conv_backward.tab_dx")
+    back.session_state["conv_backward.way"] = translate(lang, "conv_backward.tab_way3")
+    back.run()
+    no_exception(back)
+    titles = {f["layout"]["title"]["text"]: f for f in plotly_figures(back)}
+    full = np.array(titles[translate(lang, "conv_backward.fig_dx_padded")]["data"][0]["z"], dtype=float)
+    # the padded result cropped by the padding (1 each side) is ∂E/∂x: equal to this page's output
+    assert full.shape == (6, 6)
+    np.testing.assert_allclose(full[1:-1, 1:-1], np.array(out))

@@ -1,0 +1,112 @@
+"""Formula builders of the transposed page: the numbers shown add up, the symbols match the references."""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from cnn_core.transposed import conv1d_trace, conv_transpose2d_naive, conv_transpose2d_trace
+from ui.formulas.transposed import (conv1d_length_lines, conv1d_sample_lines, dilation_lines, kernel_latex,
+                                    number_latex, text_fractional_line, text_length_line, transposed_cell_lines,
+                                    transposed_size_lines,
+                                    worked_sum)
+
+
+def lines(block: str) -> list[str]:
+    body = block.replace("\\begin{aligned}", "").replace("\\end{aligned}", "")
+    return [part.strip() for part in body.split("\\\\")]
+
+
+def exact_value(latex: str) -> Fraction:
+    """Evaluate a numeric LaTeX line of fractions, decimals, ×, +, -, parentheses exactly (test helper)."""
+    text = latex.replace("&=", "").replace("&\\approx", "")
+    text = re.sub(r"\\tfrac\{(\d+)\}\{(\d+)\}", r"F(\1, \2)", text)
+    text = re.sub(r"(?<![\w(])(\d+\.\d+|\d+)(?![\d,])", r"F('\1')", text)
+    text = text.replace("\\times", "*").replace("\\cdot", "*").replace(")(", ")*(")  # implicit products
+    assert re.fullmatch(r"[F()'\d., +*\-/]*", text), text
+    return eval(text, {"__builtins__": {}}, {"F": Fraction})  # our own generated LaTeX, never user text
+
+
+def test_number_latex_exact_or_fraction_or_rounded():
+    assert number_latex(0.125) == ("0.125", True)
+    assert number_latex(-2 / 3) == ("-\\tfrac{2}{3}", True)
+    assert number_latex(5 / 12) == ("\\tfrac{5}{12}", True)
+    assert number_latex(np.pi) == ("3.142", False)
+    assert kernel_latex([1 / 3, 1 / 3, 1 / 3]).count("\\tfrac{1}{3}") == 3
+
+
+@pytest.mark.parametrize("w", [(1 / 3, 1 / 3, 1 / 3), (1, -2, 1), (0.25, 0.5, 1)])
+@pytest.mark.parametrize("mode", ["valid", "same", "full"])
+def test_conv1d_sample_shown_numbers_add_up(w, mode):
+    signal = [0, 0, 1, 1, 1, 4, 1, 1, 0, 0]
+    trace = conv1d_trace(signal, w, padding=mode)
+    for o in range(trace.output.size):
+        parts = lines(conv1d_sample_lines(trace, o))
+        assert parts[0].startswith(f"y_{{{o + 1}}}")
+        numeric, result = parts[1], parts[2]
+        assert result.startswith("&=")            # every number exact: the result is '=' (maybe then ≈)
+        assert exact_value(numeric) == exact_value(result)
+        # the reference: the loop over the padded signal
+        before = trace.padding[0]
+        padded = [0] * before + signal + [0] * trace.padding[1]
+        loop = sum(Fraction(w[t]).limit_denominator(64) * padded[o + t] for t in range(len(w)))
+        assert exact_value(result) == loop
+
+
+def test_conv1d_sample_marks_padding_and_uses_one_based_indices():
+    trace = conv1d_trace([5, 6, 7], [1, 2, 3], padding="same")
+    parts = lines(conv1d_sample_lines(trace, 0))
+    assert parts[0] == "y_{1} &= w_{1}\\cdot 0 + w_{2}x_{1} + w_{3}x_{2}"
+    assert parts[-1] == "&= 28"   # 0 + 2·5 + 3·6
+
+
+def test_rounded_numbers_say_approx():
+    block = worked_sum("y", [("a", "b")], [(np.sqrt(2), 1.0)], np.sqrt(2))
+    assert lines(block)[-1] == "&\\approx 1.414"
+    thirds = worked_sum("y", [("a", "b")], [(1 / 3, 2.0)], 2 / 3)
+    assert lines(thirds)[-2:] == ["&= \\tfrac{2}{3}", "&\\approx 0.6667"]
+
+
+def test_length_lines_and_text_forms():
+    numeric = lines(conv1d_length_lines(18, 3, 2, 2, 1, 1, 8))
+    assert "\\frac{18 + 1 + 1 - 2\\cdot(3 - 1) - 1}{2}" in numeric[1] and numeric[2] == "&= 8"
+    assert text_length_line("valid", 18, 3, 16) == "O = M - K + 1 = 18 - 3 + 1 = 16"
+    assert text_length_line("full", 18, 3, 20) == "O = M + K - 1 = 18 + 3 - 1 = 20"
+    assert text_length_line("same", 18, 3, 18) == "O = M = 18"
+
+
+@pytest.mark.parametrize("n,k,s,p,d,op,out", [(3, 3, 2, 1, 1, 1, 6), (2, 3, 2, 0, 1, 0, 5), (4, 2, 3, 1, 2, 2, 12)])
+def test_transposed_size_numbers_evaluate_to_out(n, k, s, p, d, op, out):
+    parts = lines(transposed_size_lines(n, k, s, p, d, op, out, "h"))
+    assert parts[0].startswith("O_{h}")
+    assert exact_value(parts[1]) == out and parts[2] == f"&= {out}"
+
+
+def test_transposed_cell_terms_match_the_scatter_rule():
+    """x[i, j] gets z[r, q]·w[a, b] for r·s + a = i (p = 0): the cell (3, 3) at stride 2 has four terms."""
+    z = np.array([[1.0, 2.0], [3.0, 4.0]])
+    w = np.arange(1.0, 10.0).reshape(3, 3)
+    trace = conv_transpose2d_trace(z[None], w[None, None], None, 2)
+    ref = conv_transpose2d_naive(z[None, None], w[None, None], None, 2)[0, 0]
+    parts = lines(transposed_cell_lines(trace.terms(0, 2, 2), 2, 2, float(trace.output[0, 2, 2])))
+    assert parts[0] == "x_{33} &= z_{11}w_{33} + z_{12}w_{31} + z_{21}w_{13} + z_{22}w_{11}"
+    assert exact_value(parts[1]) == exact_value(parts[2]) == ref[2, 2] == 1 * 9 + 2 * 7 + 3 * 3 + 4 * 1
+    corner = lines(transposed_cell_lines(trace.terms(0, 0, 0), 0, 0, float(trace.output[0, 0, 0])))
+    assert corner[0] == "x_{11} &= z_{11}w_{11}"
+
+
+def test_dilation_lines():
+    assert lines(dilation_lines(3, 2, 5))[1:] == ["&= 3 + (3 - 1)(2 - 1)", "&= 5"]
+
+
+@pytest.mark.parametrize("m,s,k", [(2, 2, 3), (3, 1, 3), (4, 3, 2)])
+def test_text_fractional_line_matches_the_transposed_size(m, s, k):
+    """The text's (D+1)(M−1)+K with D = S−1 zeros inserted is the P = 0 size (M−1)S + K."""
+    from cnn_core.transposed import conv_transpose_output_shape
+
+    out = conv_transpose_output_shape((1, m), (1, k), (1, s))[1]
+    line = text_fractional_line(m, s, k, out)
+    assert exact_value(line.split("=")[1]) == out and line.endswith(f"= {out}")

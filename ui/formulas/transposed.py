@@ -1,0 +1,150 @@
+"""Formula builders for the transposed / dilated / 1-D convolution page (pure, no Streamlit).
+
+Every worked sum is built from one list of trace terms, so the symbolic line and the line with
+numbers cannot drift apart. Numbers that 4 significant digits would round (1/3) are written as
+fractions when they are simple ones (\\tfrac{1}{3}); otherwise the last step says ≈.
+
+>>> number_latex(1 / 3), number_latex(-0.5), number_latex(2 ** 0.5)
+(('\\\\tfrac{1}{3}', True), ('-0.5', True), ('1.414', False))
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Sequence
+
+from ui.latex import fmt, fmt_latex, subscript
+
+__all__ = ["number_latex", "worked_sum", "kernel_latex", "conv1d_sample_lines", "conv1d_length_lines", "text_length_line",
+           "transposed_size_lines", "text_fractional_line", "CONV1D_RULE", "transposed_cell_lines", "dilation_lines", "receptive_field_line"]
+
+#: The 1-D correlation rule with stride S and dilation D (x̃: the padded signal), 1-based like the text.
+CONV1D_RULE = r"y_o = \sum_{t=1}^{K} w_t\, \tilde x_{(o-1)S + (t-1)D + 1}"
+#: Largest denominator written as a fraction (1/3, 2/7, 5/12 ...).
+MAX_DENOMINATOR = 64
+_TOL = 1e-9
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= _TOL * max(1.0, abs(a), abs(b))
+
+
+def number_latex(v: float) -> tuple[str, bool]:
+    """(LaTeX, exact): the compact number if 4 digits show it exactly, else a simple fraction, else rounded."""
+    v = float(v)
+    if _close(float(fmt(v)), v):
+        return fmt_latex(v, factor=False), True
+    frac = Fraction(v).limit_denominator(MAX_DENOMINATOR)
+    if frac.denominator > 1 and _close(frac.numerator / frac.denominator, v):
+        sign = "-" if frac < 0 else ""
+        return f"{sign}\\tfrac{{{abs(frac.numerator)}}}{{{frac.denominator}}}", True
+    return fmt_latex(v, factor=False), False
+
+
+def _factor(v: float) -> tuple[str, bool]:
+    text, exact = number_latex(v)
+    return (f"({text})" if text.startswith("-") else text), exact
+
+
+def worked_sum(lhs: str, symbols: Sequence[tuple[str, str]], values: Sequence[tuple[float, float]],
+               result: float) -> str:
+    """``lhs = Σ a·b`` as an aligned block: symbols, numbers, result (``≈`` when a shown number is rounded).
+
+    Parameters
+    ----------
+    symbols : [(a_symbol, b_symbol), ...] LaTeX
+    values : [(a, b), ...] the numbers of the same terms
+    result : the core's value of the sum
+
+    >>> worked_sum("y_{1}", [("w_{1}", "x_{1}"), ("w_{2}", "x_{2}")], [(1 / 3, 3), (1 / 3, 1)], 4 / 3)
+    '\\\\begin{aligned} y_{1} &= w_{1}x_{1} + w_{2}x_{2} \\\\\\\\ &= \\\\tfrac{1}{3}\\\\times3 + \\\\tfrac{1}{3}\\\\times1 \\\\\\\\ &= \\\\tfrac{4}{3} \\\\\\\\ &\\\\approx 1.333 \\\\end{aligned}'
+    """
+    if len(symbols) != len(values):
+        raise ValueError(f"{len(symbols)} symbol pairs but {len(values)} value pairs")
+    if not symbols:
+        lines = [f"{lhs} &= 0"]
+    else:
+        sym = " + ".join(f"{a}{b}" for a, b in symbols)
+        parts, exact = [], True
+        for a, b in values:
+            (ta, ea), (tb, eb) = _factor(a), _factor(b)
+            parts.append(f"{ta}\\times{tb}")
+            exact = exact and ea and eb
+        lines = [f"{lhs} &= {sym}", "&= " + " + ".join(parts)]
+        shown, result_exact = number_latex(result)
+        if exact and result_exact:
+            lines.append(f"&= {shown}")
+            if "frac" in shown:
+                lines.append(f"&\\approx {fmt_latex(result, factor=False)}")
+        else:
+            lines.append(f"&\\approx {fmt_latex(result, factor=False)}")
+    return "\\begin{aligned} " + " \\\\ ".join(lines) + " \\end{aligned}"
+
+
+def kernel_latex(w: Sequence[float], name: str = "w") -> str:
+    """``w = [w_1 ... w_K]`` as a row, exact where :func:`number_latex` can be (1/3 as a fraction)."""
+    return f"{name} = \\begin{{bmatrix}} " + " & ".join(number_latex(v)[0] for v in w) + " \\end{bmatrix}"
+
+
+def conv1d_sample_lines(trace, o: int) -> str:
+    """Output sample ``o`` (0-based) of a :class:`cnn_core.transposed.Conv1dTrace`, written out.
+
+    y_o = Σ_t w_t x̃_{o·s + t·d}; a tap on a padded zero shows as 0.
+    """
+    indices = trace.input_index(o)
+    symbols = [(subscript("w", t), r"\cdot 0" if i is None else subscript("x", i)) for t, i in enumerate(indices)]
+    values = [(float(trace.w[t]), 0.0 if i is None else float(trace.x[i])) for t, i in enumerate(indices)]
+    return worked_sum(subscript("y", o), symbols, values, float(trace.output[o]))
+
+
+def conv1d_length_lines(m: int, k: int, stride: int, dilation: int, before: int, after: int, out: int) -> str:
+    """O = ⌊(M + P_b + P_a − D(K−1) − 1)/S⌋ + 1 with the numbers."""
+    symbolic = r"\left\lfloor \frac{M + P_{\mathrm{b}} + P_{\mathrm{a}} - D(K - 1) - 1}{S} \right\rfloor + 1"
+    numeric = (rf"\left\lfloor \frac{{{m} + {before} + {after} - {dilation}\cdot({k} - 1) - 1}}{{{stride}}}"
+               rf" \right\rfloor + 1")
+    return "\\begin{aligned} " + f"O &= {symbolic} \\\\ &= {numeric} \\\\ &= {out}" + " \\end{aligned}"
+
+
+def text_length_line(mode: str, m: int, k: int, out: int) -> str | None:
+    """The text's special case for S = D = 1: narrow M−K+1, wide M+K−1, equal-width M (None otherwise)."""
+    forms = {"valid": ("M - K + 1", f"{m} - {k} + 1"), "full": ("M + K - 1", f"{m} + {k} - 1"),
+             "same": ("M", f"{m}")}
+    if mode not in forms:
+        return None
+    sym, num = forms[mode]
+    if sym == "M":
+        return f"O = M = {out}"
+    return f"O = {sym} = {num} = {out}"
+
+
+def transposed_size_lines(n: int, k: int, stride: int, padding: int, dilation: int, output_padding: int,
+                          out: int, axis: str = "") -> str:
+    """O = (M − 1)·S − 2P + D·(K − 1) + output_padding + 1 with the numbers (one axis)."""
+    o = f"O_{{{axis}}}" if axis else "O"
+    symbolic = rf"{o} = (M - 1)\cdot S - 2P + D\cdot(K - 1) + \mathrm{{output\_padding}} + 1"
+    numeric = (rf"({n} - 1)\cdot {stride} - 2\cdot {padding} + {dilation}\cdot({k} - 1) + {output_padding} + 1")
+    lhs, rhs = symbolic.split("=", 1)
+    return "\\begin{aligned} " + f"{lhs}&={rhs} \\\\ &= {numeric} \\\\ &= {out}" + " \\end{aligned}"
+
+
+def text_fractional_line(m: int, stride: int, k: int, out: int) -> str:
+    """The text's (D+1)(M−1)+K, D = S−1 zeros inserted (its D is not a dilation), with the numbers."""
+    return rf"(D + 1)(M - 1) + K = ({stride - 1} + 1)({m} - 1) + {k} = {out}"
+
+
+def transposed_cell_lines(terms: Sequence, i: int, j: int, value: float) -> str:
+    """x_ij = Σ z_rq w_ab over the :class:`cnn_core.transposed.TransposedTerm` s that land on (i, j)."""
+    symbols = [(subscript("z", *term.x_index), subscript("w", *term.w_index)) for term in terms]
+    values = [(term.x_value, term.w_value) for term in terms]
+    return worked_sum(subscript("x", i, j), symbols, values, value)
+
+
+def dilation_lines(k: int, d: int, k_eff: int) -> str:
+    """K' = K + (K − 1)(D − 1) with the numbers."""
+    return ("\\begin{aligned} " + rf"K' &= K + (K - 1)(D - 1) \\ &= {k} + ({k} - 1)({d} - 1) \\ &= {k_eff}"
+            + " \\end{aligned}")
+
+
+def receptive_field_line(k: int, d: int, layers: int, field: int) -> str:
+    """r_L = 1 + L·D(K − 1) for L stacked stride-1 layers with one dilation D."""
+    return rf"r_{{{layers}}} = 1 + L\cdot D(K - 1) = 1 + {layers}\cdot {d}\cdot({k} - 1) = {field}"
