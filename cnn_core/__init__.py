@@ -20,6 +20,7 @@ from .conv import (conv2d, conv2d_backward, conv2d_backward_trace, conv2d_input_
                    correlate2d, full_correlation, input_gradient_full_conv, input_gradient_scatter, rot180, sgd_step,
                    zero_insert)
 from .gradcheck import check_gradient, numerical_gradient, relative_error
+from .claims import CLAIMS
 from .transposed import (conv1d, conv1d_trace, conv_matrix_1d, conv_matrix_2d, conv_transpose1d, conv_transpose2d,
                          conv_transpose2d_trace)
 
@@ -75,4 +76,5 @@ __all__ = [
     "conv_transpose1d",
     "conv_transpose2d",
     "conv_transpose2d_trace",
+    "CLAIMS",
 ]
