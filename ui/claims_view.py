@@ -27,6 +27,7 @@ PAGE_PATH = "app_pages/worked_examples.py"
 VERDICT_COLORS = {"holds": "green", "wrong": "red", "typo": "orange", "incomplete": "violet"}
 VERDICT_ICONS = {"holds": ":material/check_circle:", "wrong": ":material/cancel:", "typo": ":material/edit_note:",
                  "incomplete": ":material/rule:"}
+DIFFER_COLOR = "#d62728"
 #: Longest search text accepted (a link may carry anything; the rest is cut).
 MAX_QUERY = 100
 
@@ -109,6 +110,15 @@ def comparison_text(check: Check, lang: str) -> str:
     cells = differing_cells(_maybe_2d(check.printed), _maybe_2d(check.computed), check.decimals)
     if cells:
         lines.append(translate(lang, "worked_examples.differs_at", cells=_cells_text(cells)))
+    return "\n".join(lines)
+
+
+def expressions_text(check: Check, lang: str) -> str:
+    """Only the written-out sums (the values themselves are shown as figures or metrics)."""
+    lines = []
+    for name, expr in (("printed", check.printed_expr), ("computed", check.computed_expr)):
+        if expr:
+            lines.append(f"{translate(lang, f'worked_examples.{name}')}: {expr}")
     return "\n".join(lines)
 
 
@@ -290,6 +300,8 @@ def _heatmaps(check: Check, key: str, lang: str) -> None:
         spec = matrix_heatmap_spec(m, title=translate(lang, f"worked_examples.{name}"),
                                    cells=cells if name in ("printed", "computed") else None,
                                    showscale=False, lang=lang)
+        for shape in spec["layout"]["shapes"]:          # differing cells: outlined in red, not the usual green
+            shape.setdefault("line", {})["color"] = DIFFER_COLOR
         with col:
             st.plotly_chart(go.Figure(spec), key=f"{PAGE}.fig.{key}.{name}", config={"displayModeBar": False})
     if cells:
@@ -340,9 +352,16 @@ def render_claim(claim: Claim, check: Check | None, lang: str, *, figures: bool 
         is_matrix = isinstance(check.printed, np.ndarray) and isinstance(check.computed, np.ndarray)
         if figures and is_matrix:
             _heatmaps(check, claim.key, lang)
+            exprs = expressions_text(check, lang)
+            if exprs:
+                st.code(exprs, language=None, wrap_lines=True)
         elif not is_matrix:
             _metrics(check, lang)
-        st.code(comparison_text(check, lang), language=None, wrap_lines=True)
+            exprs = expressions_text(check, lang)
+            if exprs:
+                st.code(exprs, language=None, wrap_lines=True)
+        else:
+            st.code(comparison_text(check, lang), language=None, wrap_lines=True)
         if check.inputs:
             st.caption(translate(lang, "worked_examples.example_label"))
             st.code(inputs_text(check), language=None, wrap_lines=True)
