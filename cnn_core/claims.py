@@ -451,6 +451,14 @@ def _r001_pool(mode: str) -> Check:
                  inputs={"δ": d[0, 0], "z": x[0, 0]})
 
 
+def _r001_upsample_sigma() -> Check:
+    x, d = np.asarray(POOL_ROUTE.inputs["x"]), np.asarray(POOL_ROUTE.inputs["delta"])
+    z = x[0, 0] - 5.0                                    # z of the layer before pooling (a = ReLU(z))
+    routed = pool2d_backward(d, x, 2, 2)[0, 0]
+    text = routed * activation_derivative("relu", z)     # upsample(δ) ⊙ σ'(z), cell by cell
+    return Check(printed=text, computed=activation_backward("relu", routed, z), inputs={"δ": d[0, 0], "z": z})
+
+
 # =========================================================================== text 002
 def _r002_kernel_terms() -> Check:
     m = n = 1
@@ -693,6 +701,13 @@ def _r003_activator_backward() -> Check:
     text = np.concatenate([out * (1 - out), (relu_out > 0).astype(float)])
     core = np.concatenate([activation_derivative("sigmoid", z), activation_derivative("relu", z)])
     return Check(printed=text, computed=core, inputs={"z": z})
+
+
+def _r003_pool_derivative() -> Check:
+    x = _ro([[3, 1], [2, 0]])                             # o₁₁ is the maximum of the window
+    grad = pool2d_backward(np.ones((1, 1, 1, 1)), _x4(x), 2, 2)[0, 0]
+    return Check(printed=np.ones((2, 2)), computed=grad, corrected=(x == x.max()).astype(float),
+                 inputs={"o": x})
 
 
 # =========================================================================== text 004
@@ -947,6 +962,8 @@ CLAIMS: tuple[Claim, ...] = (
     _c("s001_pool_avg", S1, "反向传播过程的池化层操作 · Average",
        "[[0.5,0.5,2,2],[0.5,0.5,2,2],[1,1,1.5,1.5],[1,1,1.5,1.5]]", "number", "holds", "pooling",
        lambda: _r001_pool("avg"), "pooling", mode="avg"),
+    _c("s001_upsample_sigma", S1, "反向传播过程的池化层操作", "δˡ⁻¹ = upsample(δˡ) ⊙ σ'(zˡ⁻¹)", "formula", "holds",
+       "pooling", _r001_upsample_sigma, "pooling", activation="relu"),
     # ---- text 002: "手写神经网络7：卷积层"
     _c("s002_kernel_terms", S2, "1.1 卷积的计算公式", "卷积核的大小是 2M×2N, Σ_{m=−M}^{M} Σ_{n=−N}^{N}", "size", "wrong",
        "convolution", _r002_kernel_terms, "conv_single"),
@@ -984,6 +1001,8 @@ CLAIMS: tuple[Claim, ...] = (
        "backward", _r003_eq14, "conv_backward", x=_M, w=_K, delta=_D, weight="1,1"),
     _c("s003_eq15", S3, "2.7.2 (15)", "∂E/∂b = δ11 + δ12 + δ21 + δ22", "formula", "incomplete", "backward",
        _r003_eq15, "conv_backward", x=_M, w=_K, delta=_D),
+    _c("s003_pool_derivative", S3, "2.7.2 (池化层)", "池化层…是一个滑动窗口的最大值，一个常数，那么它的偏导是1", "statement",
+       "incomplete", "pooling", _r003_pool_derivative, "pooling", kernel=2, stride=2),
     _c("s003_code_output_size", S3, "calculate_output_size", "(input_size − filter_size + 2 * zero_padding) / stride + 1",
        "code", "incomplete", "code", _r003_code_output_size, "padding", h=6, w=6, k=3, s=2, p=1),
     _c("s003_code_maxpool_size", S3, "MaxPoolingLayer.__init__", "(input_width − filter_width) / self.stride + 1",
