@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cnn_core.claims import CLAIMS, TOPICS, VERDICTS, Check, claim_by_key
-from ui.claims_view import (MAX_QUERY, TEXT_IDS, TextParam, catalogue_csv, catalogue_markdown, claim_title,
+from ui.claims_view import (MAX_QUERY, TEXT_IDS, TextParam, catalogue_csv, catalogue_markdown, claim_title, clean_query,
                             filter_claims, render_claim, run_check, summary_rows, text_title, verdict_label,
                             VERDICT_ICONS)
 from ui.i18n import current_language, t
@@ -25,7 +25,7 @@ SPECS = (
     TextParam("q", "", MAX_QUERY, label_key="worked_examples.search"),
     TextParam("claim", "", 60),
 )
-CLAIM_KEY, LINKED_KEY = f"{PAGE}.claim", f"_{PAGE}.linked"
+CLAIM_KEY, LINKED_KEY, URL_SEEN = f"{PAGE}.claim", f"_{PAGE}.linked", f"_{PAGE}.url_claim"
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -62,10 +62,17 @@ st.markdown(t("worked_examples.intro"))
 st.caption(t("worked_examples.legend"))
 
 init_from_url(PAGE, SPECS)
+# A link from another page (claim_note) within the same session: init_from_url reads the URL only on the
+# page's first run, so a claim that differs from what this page last left in the URL is a new link.
+url_claim = clean_query(st.query_params.get("claim", ""))
+if URL_SEEN in st.session_state and url_claim and url_claim != st.session_state[URL_SEEN]:
+    st.session_state[CLAIM_KEY] = st.session_state[LINKED_KEY] = url_claim
 raw_claim = st.session_state.get(CLAIM_KEY, "")
 if raw_claim and claim_by_key(raw_claim) is None:
     st.warning(t("worked_examples.bad_claim", raw=escape_markdown(raw_claim, 40)))
     st.session_state[CLAIM_KEY] = ""
+    if st.session_state.get(LINKED_KEY) == raw_claim:
+        st.session_state[LINKED_KEY] = ""
 if LINKED_KEY not in st.session_state:          # the claim a shared link opened: listed first, expanded
     st.session_state[LINKED_KEY] = st.session_state.get(CLAIM_KEY, "")
 linked = st.session_state[LINKED_KEY]
@@ -89,6 +96,7 @@ topic = c3.selectbox(t("worked_examples.filter_topic"), ("all",) + TOPICS, key=f
 query = st.text_input(t("worked_examples.search"), key=f"{PAGE}.q", max_chars=MAX_QUERY,
                       help=t("worked_examples.search_help"), placeholder=t("worked_examples.search_placeholder"))
 sync_to_url(PAGE, SPECS)
+st.session_state[URL_SEEN] = clean_query(st.query_params.get("claim", ""))
 
 shown = filter_claims(lang, text, verdict, topic, query)
 shown.sort(key=lambda c: c.key != linked)       # stable: the linked claim first, the rest in text order

@@ -158,3 +158,15 @@ def test_every_claim_link_opens_its_page_without_a_warning(page, params):
     no_exception(at)
     about_link = [w.value for w in at.warning if w.value.startswith(("The link's", "The link gives"))]
     assert not about_link                              # every parameter of the claim's setup is accepted
+
+
+def test_a_new_link_in_the_same_session_opens_that_claim():
+    at = open_page(PAGE, "en", {"claim": "s003_eq8"})
+    assert claim_expanders(at)[0].label.replace("\\", "").startswith(translate("en", "claims.s003_eq8_title")[:10])
+    at.query_params["claim"] = "s000_output_size"          # as st.page_link from a topic page sets it
+    at.run()
+    no_exception(at)
+    assert claim_expanders(at)[0].label.replace("\\", "").startswith(
+        translate("en", "claims.s000_output_size_title")[:10])
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[translate("en", "worked_examples.printed")] == "2.5"
