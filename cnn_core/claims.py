@@ -365,6 +365,13 @@ def _r000_ce_grad() -> Check:
                  inputs={"z": np.asarray(tr.z), "y": np.asarray(tr.y)})
 
 
+def _r000_ce_dL_da() -> Check:
+    tr = softmax_ce_trace(_ro([1.0, 2.0, 0.5]), _ro([0.0, 1.0, 0.0]))
+    a = np.asarray(tr.a)
+    text = np.array([0.0, -1.0 / a[1], 0.0])
+    return Check(printed=text, computed=np.asarray(tr.dL_da), inputs={"a": a, "y": np.asarray(tr.y)})
+
+
 # =========================================================================== text 001
 def _r001_eq2() -> Check:
     return Check(printed=DZ2 * A2, computed=dense_backward(DZ2, A2, W22)[1], corrected=np.outer(DZ2, A2),
@@ -891,6 +898,15 @@ def _r004_30000() -> Check:
     return Check(printed=30000, computed=int(x[0].size), printed_expr="100 × 100 × 3 = 30000", inputs={})
 
 
+def _r004_local_connections() -> Check:
+    m, k = 7, 3
+    c = conv_matrix_1d(np.ones(k), m)
+    m_out = c.shape[0]
+    return Check(printed=(m_out * m, m_out * k), computed=(int(c.size), int(np.count_nonzero(c))),
+                 printed_expr=f"M_l × M_(l−1) = {m_out}×{m} = {m_out * m} → M_l × K = {m_out}×{k} = {m_out * k}",
+                 inputs={"M_(l−1)": m, "K": k})
+
+
 # =========================================================================== the catalogue
 def _c(key, source, where, quote, kind, verdict, topic, recompute, page, **params) -> Claim:
     return Claim(key=key, source=source, where=where, quote=quote, kind=kind, verdict=verdict, topic=topic,
@@ -939,6 +955,8 @@ CLAIMS: tuple[Claim, ...] = (
        "dense", _r000_softmax_offdiag, "dense"),
     _c("s000_softmax_typo", S0, "cross entropy · 当 i ≠ j 时", "aⱼ/zᵢ = … = −aⱼ·aᵢ", "formula", "typo", "dense",
        _r000_softmax_typo, "dense"),
+    _c("s000_ce_dL_da", S0, "cross entropy · ∂L/∂a", "∂L/∂a = [0, 0, …, −1/aⱼ, …, 0]", "formula", "holds", "dense",
+       _r000_ce_dL_da, "dense"),
     _c("s000_ce_grad", S0, "cross entropy · 从而推出", "∂L/∂z = a − y", "formula", "holds", "dense",
        _r000_ce_grad, "dense"),
     # ---- text 001: "卷积神经网络反向传播：从直觉到推导"
@@ -1061,6 +1079,8 @@ CLAIMS: tuple[Claim, ...] = (
        "backward", _r004_pad_W, "conv_backward", x=_M, w=_K, delta=_D),
     _c("s004_dX", S4, "4.1.4.2 (4.1.14)", "∂f(Y)/∂X = rot180(∂f(Y)/∂Y) ⊗̃ W = rot180(W) ⊗̃ ∂f(Y)/∂Y", "formula",
        "holds", "backward", _r004_dX, "conv_backward", x=_M, w=_K, delta=_D),
+    _c("s004_local_connections", S4, "4.2.1 局部连接", "由原来的 M_l × M_{l−1} 个连接变为 M_l × K 个连接", "size", "holds",
+       "transposed", _r004_local_connections, "transposed"),
     _c("s004_local_params", S4, "4.2.1", "M_l = M_{l−1} − K + 1;  共 K + 1 个参数", "size", "holds", "arithmetic",
        _r004_local_params, "transposed"),
     _c("s004_param_count", S4, "4.2.2", "P × D × (U × V) + P 个参数", "size", "holds", "convolution",
