@@ -301,6 +301,18 @@ def _r000_dx_sum() -> Check:
     return Check(printed=text, computed=_dx1(d, x, k), inputs={"δ": d, "w": k})
 
 
+def _r000_dw_update() -> Check:
+    x, k, d = X4, H2_ASYM, DELTA3
+    return Check(printed=correlate2d(x, d), computed=_dw1(d, x, k), inputs={"a⁽ˡ⁻¹⁾": x, "δˡ": d})
+
+
+def _r000_db() -> Check:
+    d = DELTA3
+    db = conv2d_backward(_x4(d), _x4(X4), _x4(H2_ASYM))[2]
+    return Check(printed=float(sum(d[i, j] for i in range(3) for j in range(3))), computed=float(db[0]),
+                 inputs={"δ": d})
+
+
 def _r000_pool_size() -> Check:
     h, k, s = 5, 2, 2
     out = pool2d(np.zeros((1, 1, h, h)), k, s).shape[2]
@@ -519,6 +531,19 @@ def _r002_backward_pad0() -> Check:
     return Check(printed=(kept, kept), computed=tuple(int(v) for v in dx.shape[2:]),
                  corrected=(len(range(h + 2 * pad)[pad:pad + h]),) * 2,
                  printed_expr=f"[{pad}:−{pad}] of {h + 2 * pad} rows → {kept}", inputs={"H": h, "pad": pad})
+
+
+def _r002_scatter() -> Check:
+    # the text's rule: visit every output cell, add dout·w onto its window (stride 2, pad 1, then crop)
+    x, w, d, s, p = X5, W5, D5, 2, 1
+    dxp = np.zeros((3, 7, 7))
+    for f in range(2):
+        for i in range(3):
+            for j in range(3):
+                dxp[:, i * s:i * s + 3, j * s:j * s + 3] += d[0, f, i, j] * w[f]
+    text = dxp[:, p:p + 5, p:p + 5]
+    core = conv2d_backward(d, x, w, s, p)[0][0]
+    return Check(printed=text.reshape(-1, 5), computed=core.reshape(-1, 5), inputs={"stride": s, "pad": p})
 
 
 def _r002_db() -> Check:
@@ -939,6 +964,10 @@ CLAIMS: tuple[Claim, ...] = (
        "holds", "backward", _r000_dw_sum, "conv_backward", x=_M, w=_K, delta=_D),
     _c("s000_dx_sum", S0, "backward · 详细版, ∂E/∂x", "∂E/∂x_{i',j'} = Σₘ Σₙ δ_{i'−m, j'−n} w_{m,n} f'(x_{i',j'})",
        "formula", "holds", "backward", _r000_dx_sum, "conv_backward", x=_M, w=_K, delta=_D),
+    _c("s000_dw_update", S0, "更新W", "∂J(W,b)/∂Wˡ = aˡ⁻¹ * δˡ", "formula", "holds", "backward", _r000_dw_update,
+       "conv_backward", x=_M, w=_K, delta=_D),
+    _c("s000_db", S0, "更新b", "对应卷积核的误差求和", "statement", "holds", "backward", _r000_db, "conv_backward",
+       x=_M, w=_K, delta=_D),
     _c("s000_pool_size", S0, "池化层 · forward", "Hˡ = (Hˡ⁻¹ + 2p − k)/s + 1", "formula", "incomplete",
        "pooling", _r000_pool_size, "pooling", kernel=2, stride=2, input="1,2,3,4,5;5,4,3,2,1;1,2,3,4,5;5,4,3,2,1;1,2,3,4,5"),
     _c("s000_max_pool", S0, "池化层 · 最大池化的前向公式", "z = max over i·s ≤ m < i·s + k, j·s ≤ n < j·s + k",
@@ -995,6 +1024,8 @@ CLAIMS: tuple[Claim, ...] = (
        "typo", "code", _r002_forward_naive, "conv_multi"),
     _c("s002_backward_naive", S2, "conv_backward_naive", "dx = dx_pad[:, :, pad:−pad, pad:−pad]", "code", "wrong",
        "code", _r002_backward_pad0, "conv_backward", x=_M, w=_K, delta=_D),
+    _c("s002_scatter", S2, "3. 卷积层的反向传播", "把 feature map 的每个像素点进行遍历，把权重加到原位置的点上…乘上 dout",
+       "statement", "holds", "backward", _r002_scatter, "conv_backward", example="multi", stride=2, padding=1),
     _c("s002_db", S2, "3. 卷积层的反向传播", "∂s_ij/∂b = 1^{2M×2N}", "formula", "wrong", "backward", _r002_db,
        "conv_backward"),
     _c("s002_local_grads", S2, "3. 卷积层的反向传播", "∂s_ij/∂x_{i+m,j+n} = w_mn,  ∂s_ij/∂w_mn = x_{i+m,j+n}",
