@@ -28,7 +28,8 @@ import numpy as np
 from .activations import activate, activation_backward, activation_derivative
 from .arithmetic import axis_arithmetic, conv_output_size, effective_kernel, same_axis
 from .autodiff import chain_paths, forward_mode, reverse_mode, sigmoid_graph
-from .conv import (conv2d, conv2d_backward, conv2d_backward_trace, conv2d_trace, conv2d_input_gradient, conv_parameter_count,
+from .conv import (conv2d, conv2d_backward, conv2d_backward_trace, conv2d_input_gradient, conv2d_trace,
+                   conv_parameter_count,
                    convolve2d, correlate2d, full_correlation, rot180, sgd_step, zero_insert)
 from .dense import dense_backward, dense_backward_trace, dense_forward, mse_grad, softmax, softmax_ce_trace, \
     softmax_jacobian
@@ -680,7 +681,8 @@ def _r003_code_get_batch() -> Check:
     a = np.zeros((3, 5, 5))
     text = a[0:3, 0:3].shape                              # the 3-D branch slices axes 0 and 1
     core = conv2d(np.zeros((1, 3, 5, 5)), np.zeros((1, 3, 3, 3)), padding=0).shape
-    return Check(printed=tuple(int(v) for v in text), computed=(3, 3, 3), corrected=tuple(int(v) for v in a[:, 0:3, 0:3].shape),
+    return Check(printed=tuple(int(v) for v in text), computed=(3, 3, 3),
+                 corrected=tuple(int(v) for v in a[:, 0:3, 0:3].shape),
                  inputs={"input": "3×5×5", "filter": "3×3", "output": f"{core[2]}×{core[3]}"})
 
 
@@ -875,7 +877,8 @@ def _r004_local_params() -> Check:
 def _r004_param_count() -> Check:
     p, d, u, v = W5.shape
     return Check(printed=p * d * u * v + p, computed=conv_parameter_count(p, d, u, v),
-                 printed_expr=f"{p}×{d}×({u}×{v}) + {p} = {p * d * u * v + p}", inputs={"P": p, "D": d, "U×V": f"{u}×{v}"})
+                 printed_expr=f"{p}×{d}×({u}×{v}) + {p} = {p * d * u * v + p}",
+                 inputs={"P": p, "D": d, "U×V": f"{u}×{v}"})
 
 
 def _r004_eq4_3_6() -> Check:
@@ -914,7 +917,9 @@ def _r004_dilation() -> Check:
 
 
 def _r004_two_3x3() -> Check:
-    n = next(n for n in range(3, 12) if conv_output_size(n, 3) >= 3 and conv_output_size(conv_output_size(n, 3), 3) == 1)
+    # the smallest input that two stacked 3×3 convolutions reduce to one cell: their receptive field
+    n = next(n for n in range(3, 12)
+             if conv_output_size(n, 3) >= 3 and conv_output_size(conv_output_size(n, 3), 3) == 1)
     return Check(printed=5, computed=n, printed_expr="3 + 3 − 1 = 5", inputs={"kernel": "3×3, 3×3"})
 
 
@@ -969,7 +974,8 @@ CLAIMS: tuple[Claim, ...] = (
     _c("s000_db", S0, "更新b", "对应卷积核的误差求和", "statement", "holds", "backward", _r000_db, "conv_backward",
        x=_M, w=_K, delta=_D),
     _c("s000_pool_size", S0, "池化层 · forward", "Hˡ = (Hˡ⁻¹ + 2p − k)/s + 1", "formula", "incomplete",
-       "pooling", _r000_pool_size, "pooling", kernel=2, stride=2, input="1,2,3,4,5;5,4,3,2,1;1,2,3,4,5;5,4,3,2,1;1,2,3,4,5"),
+       "pooling", _r000_pool_size, "pooling",
+       kernel=2, stride=2, input="1,2,3,4,5;5,4,3,2,1;1,2,3,4,5;5,4,3,2,1;1,2,3,4,5"),
     _c("s000_max_pool", S0, "池化层 · 最大池化的前向公式", "z = max over i·s ≤ m < i·s + k, j·s ≤ n < j·s + k",
        "formula", "holds", "pooling", _r000_max_pool, "pooling", kernel=2, stride=1),
     _c("s000_pool_backward_simple", S0, "池化层 · backward", "δᵢᵏ⁻¹ = δⱼᵏ", "formula", "incomplete", "pooling",
@@ -1038,7 +1044,8 @@ CLAIMS: tuple[Claim, ...] = (
     _c("s003_eq5_label", S3, "2.7.2 (5)", "net_o12 = i13×h11 + i14×h12 + i23×h21 + i24×h22", "formula", "typo",
        "convolution", _r003_eq5_label, "conv_single", input="1,2,3,4;5,6,7,8;9,10,11,12;13,14,15,16",
        kernel=_K, cell=3),
-    _c("s003_eq6_10", S3, "2.7.2 (6), (7), (9), (10)", "∂E/∂i11 = δ11·h11, …, ∂E/∂i22 = δ11·h22 + δ12·h21 + δ21·h12 + δ22·h11",
+    _c("s003_eq6_10", S3, "2.7.2 (6), (7), (9), (10)",
+       "∂E/∂i11 = δ11·h11, …, ∂E/∂i22 = δ11·h22 + δ12·h21 + δ21·h12 + δ22·h11",
        "formula", "holds", "backward", _r003_eq6_10, "conv_backward", x=_M, w=_K, delta=_D, cell="2,2"),
     _c("s003_eq8", S3, "2.7.2 (8)", "∂E/∂i13 = δ12·h13 + δ12·h11", "formula", "wrong", "backward", _r003_eq8,
        "conv_backward", x=_M, w=_K, delta=_D, cell="1,3"),
@@ -1052,7 +1059,8 @@ CLAIMS: tuple[Claim, ...] = (
        _r003_eq15, "conv_backward", x=_M, w=_K, delta=_D),
     _c("s003_pool_derivative", S3, "2.7.2 (池化层)", "池化层…是一个滑动窗口的最大值，一个常数，那么它的偏导是1", "statement",
        "incomplete", "pooling", _r003_pool_derivative, "pooling", kernel=2, stride=2),
-    _c("s003_code_output_size", S3, "calculate_output_size", "(input_size − filter_size + 2 * zero_padding) / stride + 1",
+    _c("s003_code_output_size", S3, "calculate_output_size",
+       "(input_size − filter_size + 2 * zero_padding) / stride + 1",
        "code", "incomplete", "code", _r003_code_output_size, "padding", h=6, w=6, k=3, s=2, p=1),
     _c("s003_code_maxpool_size", S3, "MaxPoolingLayer.__init__", "(input_width − filter_width) / self.stride + 1",
        "code", "incomplete", "code", _r003_code_maxpool_size, "pooling", kernel=2, stride=2),
@@ -1063,11 +1071,14 @@ CLAIMS: tuple[Claim, ...] = (
        "wrong", "code", _r003_code_get_batch, "conv_multi"),
     _c("s003_code_full_listing", S3, "完整代码 cnn.py", "ConvLayer.forward: filter = self.filters[f]", "code", "wrong",
        "code", None, "conv_multi"),
-    _c("s003_code_bp_sensitivity", S3, "bp_sensitivity_map", "zp = (input_width + filter_width − 1 − expanded_width) / 2",
+    _c("s003_code_bp_sensitivity", S3, "bp_sensitivity_map",
+       "zp = (input_width + filter_width − 1 − expanded_width) / 2",
        "code", "incomplete", "code", _r003_code_bp_sensitivity, "conv_backward", stride=2, padding=1),
-    _c("s003_code_bp_gradient", S3, "bp_gradient", "weights_grad[d] = conv(padded_input[d], expanded[f]); bias_grad = Σ",
+    _c("s003_code_bp_gradient", S3, "bp_gradient",
+       "weights_grad[d] = conv(padded_input[d], expanded[f]); bias_grad = Σ",
        "code", "holds", "code", _r003_code_bp_gradient, "conv_backward", example="multi", stride=2, padding=1),
-    _c("s003_code_activators", S3, "ReluActivator / SigmoidActivator.backward", "1 if output > 0 else 0;  output * (1 − output)",
+    _c("s003_code_activators", S3, "ReluActivator / SigmoidActivator.backward",
+       "1 if output > 0 else 0;  output * (1 − output)",
        "code", "holds", "code", _r003_activator_backward, "conv_single"),
     _c("s003_test_4x4", S3, "2.7.3 init_test()", "用之前的 4*4 的 image 数据检验", "size", "wrong", "code",
        _r003_test_4x4, "conv_multi"),
@@ -1118,7 +1129,8 @@ CLAIMS: tuple[Claim, ...] = (
        _r004_param_count, "conv_multi"),
     _c("s004_eq4_3_6", S4, "4.3.1 (4.3.6)", "δ^(l,d) = f' ⊙ Σₚ rot180(W^(l+1,p,d)) ⊗̃ δ^(l+1,p)", "formula",
        "holds", "backward", _r004_eq4_3_6, "conv_backward", example="multi", stride=1, padding=0),
-    _c("s004_transposed_C", S4, "4.5.1", "z = w ⊗ x = C x, C = [[w1,w2,w3,0,0],[0,w1,w2,w3,0],[0,0,w1,w2,w3]]", "formula",
+    _c("s004_transposed_C", S4, "4.5.1",
+       "z = w ⊗ x = C x, C = [[w1,w2,w3,0,0],[0,w1,w2,w3,0],[0,0,w1,w2,w3]]", "formula",
        "holds", "transposed", _r004_transposed_C, "transposed"),
     _c("s004_transposed_Ct", S4, "4.5.1", "x = Cᵀ z = rot180(w) ⊗̃ z", "formula", "holds", "transposed",
        _r004_transposed_Ct, "transposed"),

@@ -152,7 +152,8 @@ def _links() -> list[tuple[str, tuple]]:
     return sorted(seen)
 
 
-@pytest.mark.parametrize("page,params", _links(), ids=lambda v: v if isinstance(v, str) else "&".join(f"{k}={x}" for k, x in v))
+@pytest.mark.parametrize("page,params", _links(),
+                         ids=lambda v: v if isinstance(v, str) else "&".join(f"{k}={x}" for k, x in v))
 def test_every_claim_link_opens_its_page_without_a_warning(page, params):
     at = open_page(page, "en", dict(params))
     no_exception(at)
