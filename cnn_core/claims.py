@@ -951,7 +951,7 @@ CLAIMS: tuple[Claim, ...] = (
     # ---- text 000: course notes "卷积神经网络"
     _c("s000_conv_definition", S0, "卷积层 · 卷积定义", "(I⊗K)ᵢⱼ = Σₘ Σₙ I(i+m, j+n) K(m, n)", "formula", "holds",
        "convolution", _r000_conv_definition, "conv_single", input=_M, kernel=_K),
-    _c("s000_same_dims", S0, "卷积层 · 卷积和卷积核", "输入、输出的维数没变", "statement", "wrong", "arithmetic",
+    _c("s000_same_dims", S0, "卷积层 · 卷积和卷积核", "输入、输出的维数没变", "statement", "incomplete", "arithmetic",
        _r000_same_dims, "padding", h=4, w=4, k=2, s=1, p=0),
     _c("s000_output_size", S0, "步长(strides)", "C_output = (C_input − C_kernel)/strides + 1", "formula",
        "incomplete", "arithmetic", _r000_output_size, "padding", h=6, w=6, k=3, s=2, p=0),
