@@ -375,6 +375,7 @@ def claim_note(key: str, lang: str | None = None) -> None:
     Unknown keys show nothing (a note must never break the page that shows it).
     """
     import streamlit as st
+    from streamlit.errors import StreamlitAPIException
 
     from ui.i18n import current_language
 
@@ -387,8 +388,12 @@ def claim_note(key: str, lang: str | None = None) -> None:
         st.markdown(f"**{escape_markdown(text_title(claim.source, lang), 200)}**, {escape_markdown(claim.where, 200)}: "
                     f"{escape_markdown(claim_title(claim, lang), 400)}")
         st.markdown(escape_markdown(claim_explanation(claim, lang), 4000))
-        st.page_link(PAGE_PATH, label=translate(lang, "worked_examples.note_link"), icon=":material/fact_check:",
-                     query_params={"claim": claim.key, "lang": lang})
+        label = translate(lang, "worked_examples.note_link")
+        try:
+            st.page_link(PAGE_PATH, label=label, icon=":material/fact_check:",
+                         query_params={"claim": claim.key, "lang": lang})
+        except StreamlitAPIException:     # outside the app's navigation (a bare script): a plain link
+            st.markdown(f"[{escape_markdown(label, 200)}](/{PAGE}?claim={claim.key}&lang={lang})")
 
 
 __all__ = ["TEXT_IDS", "TextParam", "catalogue_csv", "catalogue_markdown", "claim_note", "comparison_text",

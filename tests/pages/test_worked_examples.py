@@ -171,3 +171,29 @@ def test_a_new_link_in_the_same_session_opens_that_claim():
         translate("en", "claims.s000_output_size_title")[:10])
     metrics = {m.label: m.value for m in at.metric}
     assert metrics[translate("en", "worked_examples.printed")] == "2.5"
+
+
+def _note_script():
+    import streamlit as st
+
+    from ui.claims_view import claim_note
+
+    claim_note(st.session_state.get("key", "s003_eq8"), st.session_state.get("lang", "en"))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_claim_note_for_topic_pages(lang):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_note_script)
+    at.session_state["lang"] = lang
+    at.session_state["key"] = "s003_eq8"
+    at.run()
+    no_exception(at)
+    text = "\n".join(m.value for m in at.markdown).replace("\\", "")
+    assert translate(lang, "claims.s003_eq8")[:30].replace("\\", "") in text
+    assert translate(lang, "worked_examples.verdict_wrong") in text       # the badge
+    at.session_state["key"] = "<not a claim>"
+    at.run()
+    no_exception(at)
+    assert not at.markdown                                                # unknown key: nothing, no error
