@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cnn_core.claims import CLAIMS, TOPICS, VERDICTS, Check, claim_by_key
-from ui.claims_view import (MAX_QUERY, TEXT_IDS, TextParam, catalogue_csv, catalogue_markdown, claim_title, clean_query,
+from ui.claims_view import (MAX_QUERY, TEXT_CHOICES, TextParam, catalogue_csv, catalogue_markdown, claim_title, clean_query,
                             filter_claims, render_claim, run_check, summary_rows, text_title, verdict_label,
                             VERDICT_ICONS)
 from ui.i18n import current_language, t
@@ -19,7 +19,7 @@ from ui.url_state import ChoiceParam, init_from_url, sync_to_url
 
 PAGE = "worked_examples"
 SPECS = (
-    ChoiceParam("text", "all", ("all",) + TEXT_IDS, label_key="worked_examples.filter_text"),
+    ChoiceParam("text", "all", ("all",) + TEXT_CHOICES, label_key="worked_examples.filter_text"),
     ChoiceParam("verdict", "all", ("all",) + VERDICTS, label_key="worked_examples.filter_verdict"),
     ChoiceParam("topic", "all", ("all",) + TOPICS, label_key="worked_examples.filter_topic"),
     TextParam("q", "", MAX_QUERY, label_key="worked_examples.search"),
@@ -87,7 +87,7 @@ right.download_button(t("worked_examples.export_csv"), data=lambda: _csv(lang), 
 
 st.subheader(t("worked_examples.list_title"))
 c1, c2, c3 = st.columns(3)
-text = c1.selectbox(t("worked_examples.filter_text"), ("all",) + TEXT_IDS, key=f"{PAGE}.text",
+text = c1.selectbox(t("worked_examples.filter_text"), ("all",) + TEXT_CHOICES, key=f"{PAGE}.text",
                     format_func=lambda v: t("worked_examples.any") if v == "all" else text_title(v, lang))
 verdict = c2.selectbox(t("worked_examples.filter_verdict"), ("all",) + VERDICTS, key=f"{PAGE}.verdict",
                        format_func=lambda v: t("worked_examples.any") if v == "all" else verdict_label(v, lang))

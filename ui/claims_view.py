@@ -33,12 +33,19 @@ MAX_QUERY = 100
 
 
 # --------------------------------------------------------------------------- pure helpers
+#: Short names of the texts for links and filters (file numbers stay out of the interface).
+TEXT_SLUGS: dict[str, str] = {"000": "cnn-notes", "001": "backprop-intuition", "002": "cs231n-conv",
+                              "003": "hands-on-cnn", "004": "feedforward"}
+_SLUG_TO_ID = {slug: tid for tid, slug in TEXT_SLUGS.items()}
+
+
 def text_id(source: str) -> str:
-    """'003_c7f5….txt' -> '003' (the id used in filters and locale keys)."""
-    return source[:3]
+    """'003_c7f5….txt', '003' or 'hands-on-cnn' -> '003' (the id of the locale keys ``text_003``)."""
+    return _SLUG_TO_ID.get(source, source[:3])
 
 
 TEXT_IDS: tuple[str, ...] = tuple(text_id(s) for s in SOURCES)
+TEXT_CHOICES: tuple[str, ...] = tuple(TEXT_SLUGS[tid] for tid in TEXT_IDS)
 
 
 def text_title(source_or_id: str, lang: str) -> str:
@@ -176,7 +183,7 @@ def filter_claims(lang: str, text: str = "all", verdict: str = "all", topic: str
     words = clean_query(query).casefold().split()
     out = []
     for c in claims:
-        if text != "all" and text_id(c.source) != text:
+        if text != "all" and text_id(c.source) != text_id(text):
             continue
         if verdict != "all" and c.verdict != verdict:
             continue
@@ -396,6 +403,6 @@ def claim_note(key: str, lang: str | None = None) -> None:
             st.markdown(f"[{escape_markdown(label, 200)}](/{PAGE}?claim={claim.key}&lang={lang})")
 
 
-__all__ = ["TEXT_IDS", "TextParam", "catalogue_csv", "catalogue_markdown", "claim_note", "comparison_text",
+__all__ = ["TEXT_CHOICES", "TEXT_IDS", "TextParam", "catalogue_csv", "catalogue_markdown", "claim_note", "comparison_text",
            "filter_claims", "format_value", "render_claim", "run_check", "summary_rows", "text_title",
            "verdict_label", "TOPICS"]

@@ -30,7 +30,7 @@ def test_linked_claim_opens_with_heatmaps(server_url, new_page, lang):
 
 
 def test_opening_a_claim_puts_it_in_the_url(server_url, new_page):
-    new_page.goto(f"{server_url}/worked_examples?lang=en&text=000&verdict=incomplete")
+    new_page.goto(f"{server_url}/worked_examples?lang=en&text=cnn-notes&verdict=incomplete")
     wait_for_app(new_page)
     title = claim_title(claim_by_key("s000_output_size"), "en")
     new_page.get_by_text(title, exact=False).first.click()

@@ -89,7 +89,7 @@ def test_linked_matrix_claim_draws_heatmaps_with_differing_cells(lang):
 
 
 def test_filters_and_search_come_from_the_url():
-    at = open_page(PAGE, "en", {"text": "003", "verdict": "wrong"})
+    at = open_page(PAGE, "en", {"text": "hands-on-cnn", "verdict": "wrong"})
     no_exception(at)
     assert shown_claims(at) == 7
     assert translate("en", "worked_examples.n_shown", n=7, total=len(CLAIMS)) in all_text(at)
@@ -132,7 +132,7 @@ def test_search_text_is_never_markup():
 
 
 def test_opening_a_claim_renders_it_and_puts_it_in_the_url():
-    at = open_page(PAGE, "en", {"text": "000", "verdict": "incomplete"})
+    at = open_page(PAGE, "en", {"text": "cnn-notes", "verdict": "incomplete"})
     assert not at.metric
     at.session_state[f"{PAGE}.open.s000_output_size"] = True
     at.run()
