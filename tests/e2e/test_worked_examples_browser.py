@@ -50,3 +50,4 @@ def test_tampered_link_is_explained(server_url, new_page):
     assert "<script>x" in body                     # shown literally, escaped
     assert new_page.locator("script:text('x')").count() == 0
     assert new_page.locator('[data-testid="stAlert"]').count() >= 2
+    screenshot(new_page, "worked_examples-zh-tampered", max_height=1600)
