@@ -93,6 +93,13 @@ def format_value(v: Any) -> str:
     return _num(v)
 
 
+def _labelled(label: str, body: str) -> list[str]:
+    """'label: value', or the label on its own line above an indented matrix."""
+    if "\n" in body:
+        return [f"{label}:"] + ["  " + row for row in body.splitlines()]
+    return [f"{label}: {body}"]
+
+
 def _cells_text(cells: Sequence[tuple[int, int]]) -> str:
     shown = ", ".join(f"({r + 1}, {c + 1})" for r, c in cells[:12])
     return shown + (", …" if len(cells) > 12 else "")
@@ -106,12 +113,7 @@ def comparison_text(check: Check, lang: str) -> str:
         parts.append((translate(lang, "worked_examples.corrected"), check.corrected, ""))
     lines: list[str] = []
     for label, value, expr in parts:
-        body = format_value(value)
-        if "\n" in body:
-            lines.append(f"{label}:")
-            lines.extend("  " + row for row in body.splitlines())
-        else:
-            lines.append(f"{label}: {body}")
+        lines += _labelled(label, format_value(value))
         if expr:
             lines.append(f"  {expr}")
     cells = differing_cells(_maybe_2d(check.printed), _maybe_2d(check.computed), check.decimals)
@@ -247,9 +249,10 @@ def catalogue_markdown(lang: str, checks: dict[str, Check | None] | None = None)
                     f"*{rec['where']}* · {rec['kind']} · {rec['topic']}", "",
                     f"> {rec['quote']}", ""]
             if rec["printed"] or rec["computed"]:
-                out += ["```", f"{f('printed')}: {rec['printed']}", f"{f('computed')}: {rec['computed']}"]
-                if rec["corrected"]:
-                    out.append(f"{f('corrected')}: {rec['corrected']}")
+                out.append("```")
+                for name in ("printed", "computed", "corrected"):
+                    if rec[name]:
+                        out += _labelled(f(name), rec[name])
                 out += ["```", ""]
             out += [rec["explanation"], ""]
     return "\n".join(out)
