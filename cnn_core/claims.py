@@ -459,6 +459,16 @@ def _r001_eq14() -> Check:
                  computed_expr=f"Σ δ⁺[x', y']·w[x', y'] = {_n(right)}", inputs={"δ⁽ˡ⁺¹⁾": d, "w": w})
 
 
+def _r001_dw() -> Check:
+    a, w, d = X4, H2_ASYM, DELTA3
+    f, n = 2, 4
+    # the text's sum, forward = eq. (8): ∂C/∂w[a, b] = Σ_{x, y} δ[x, y]·σ(z)[x−a, y−b], x, y over the outputs
+    text = np.array([[sum(d[x - f + 1, y - f + 1] * a[x - p, y - q] for x in range(f - 1, n) for y in range(f - 1, n))
+                      for q in range(f)] for p in range(f)])
+    core = rot180(conv2d_backward(_x4(d), _x4(a), _x4(rot180(w)))[1][0, 0])   # convolve2d = correlate with rot180
+    return Check(printed=text, computed=core, inputs={"σ(zˡ⁻¹)": a, "δˡ": d})
+
+
 def _r001_full_pad() -> Check:
     tr = conv2d_backward_trace(DELTA3[None], X4[None], _x4(H2_ASYM)[0][None], 1)
     return Check(printed=2 - 1, computed=int(tr.full_padding.top), inputs={"f": 2})
@@ -820,6 +830,13 @@ def _r004_xcorr_rot() -> Check:
                  inputs={"X": x, "W": w})
 
 
+def _r004_pool_as_conv() -> Check:
+    x = np.asarray(POOL_ROUTE.inputs["x"])
+    mean_kernel = np.full((1, 1, 2, 2), 1 / 4)
+    return Check(printed=conv2d(x, mean_kernel, stride=2)[0, 0], computed=pool2d(x, 2, 2, mode="avg")[0, 0],
+                 inputs={"x": x[0, 0], "w": mean_kernel[0, 0]})
+
+
 def _r004_neurons() -> Check:
     m, k, p, s = 6, 3, 1, 2
     return Check(printed=(m - k + 2 * p) / s + 1, computed=conv_output_size(m, k, s, p),
@@ -1008,6 +1025,8 @@ CLAIMS: tuple[Claim, ...] = (
        "holds", "backward", _r001_eq13, "conv_backward", x=_M, w=_K, delta=_D),
     _c("s001_eq14", S1, "(14), (15)", "(Σ_{x'} Σ_{y'} δ_{x',y'}ˡ⁺¹ w_{−x,−y}ˡ⁺¹) ⊙ σ'(z_{x,y}ˡ)", "formula", "typo",
        "backward", _r001_eq14, "conv_backward", x=_M, w=_K, delta=_D),
+    _c("s001_dw", S1, "rot180(W) 的推导证明 · ∂C/∂w", "∂C/∂w_{a,b}ˡ = Σₓ Σᵧ δ_{x,y}ˡ σ(z_{x−a, y−b}ˡ⁻¹)", "formula",
+       "holds", "backward", _r001_dw, "conv_backward", x=_M, w=_K, delta=_D),
     _c("s001_full_pad", S1, "对公式(13)的补充说明", "pad = f − 1 = 1", "number", "holds", "backward",
        _r001_full_pad, "conv_backward", x=_M, w=_K, delta=_D),
     _c("s001_pool_max", S1, "反向传播过程的池化层操作 · Max", "[[2,0,0,0],[0,0,0,8],[0,4,0,0],[0,0,6,0]]", "number",
@@ -1107,6 +1126,8 @@ CLAIMS: tuple[Claim, ...] = (
        "convolution", _r004_conv2d_def, "conv_single", input=_M, kernel=_K),
     _c("s004_xcorr_rot", S4, "4.1.2 (4.1.7), (4.1.8)", "y_ij = Σᵤ Σᵥ w_uv x_{i+u−1, j+v−1};  W ⊗ X = rot180(W) ∗ X",
        "formula", "holds", "convolution", _r004_xcorr_rot, "conv_single", input=_M, kernel=_K),
+    _c("s004_pool_as_conv", S4, "4.2.3 汇聚层", "汇聚层也可以看作一个特殊的卷积层…卷积核为 max 函数或 mean 函数",
+       "statement", "holds", "pooling", _r004_pool_as_conv, "pooling", mode="avg"),
     _c("s004_neurons", S4, "4.1.3", "(M − K + 2P)/S + 1", "formula", "incomplete", "arithmetic", _r004_neurons,
        "padding", h=6, w=6, k=3, s=2, p=1),
     _c("s004_narrow_wide", S4, "4.1.3 窄卷积 / 宽卷积", "M − K + 1;  P = K − 1 → M + K − 1", "size", "holds",
