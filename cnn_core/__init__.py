@@ -21,6 +21,7 @@ from .conv import (conv2d, conv2d_backward, conv2d_backward_trace, conv2d_input_
                    zero_insert)
 from .exercises import KINDS, MISTAKES, Exercise, Grade, check_answer, exercise_from, make_exercise
 from .gradcheck import check_gradient, numerical_gradient, relative_error
+from .claims import CLAIMS
 from .transposed import (conv1d, conv1d_trace, conv_matrix_1d, conv_matrix_2d, conv_transpose1d, conv_transpose2d,
                          conv_transpose2d_trace)
 from .transposed import (dilate_kernel, matrix_view_1d, matrix_view_2d, receptive_field, sizes_mapping_to,
@@ -92,4 +93,5 @@ __all__ = [
     "conv_transpose1d",
     "conv_transpose2d",
     "conv_transpose2d_trace",
+    "CLAIMS",
 ]

@@ -1,0 +1,115 @@
+"""Worked examples: every claim of the five source texts, recomputed by the core, with its verdict.
+
+Thin page: the catalogue and every number come from ``cnn_core.claims``; ``ui.claims_view`` draws them.
+A claim's details (figures included) are only built while its expander is open; the last opened
+claim is mirrored to the URL as ``?claim=<key>`` and a link with it opens that claim first.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cnn_core.claims import CLAIMS, TOPICS, VERDICTS, Check, claim_by_key
+from ui.claims_view import (MAX_QUERY, TEXT_CHOICES, TextParam, catalogue_csv, catalogue_markdown, claim_title, clean_query,
+                            filter_claims, render_claim, run_check, summary_rows, text_title, verdict_label,
+                            VERDICT_ICONS)
+from ui.i18n import current_language, t
+from ui.latex import escape_markdown
+from ui.url_state import ChoiceParam, init_from_url, sync_to_url
+
+PAGE = "worked_examples"
+SPECS = (
+    ChoiceParam("text", "all", ("all",) + TEXT_CHOICES, label_key="worked_examples.filter_text"),
+    ChoiceParam("verdict", "all", ("all",) + VERDICTS, label_key="worked_examples.filter_verdict"),
+    ChoiceParam("topic", "all", ("all",) + TOPICS, label_key="worked_examples.filter_topic"),
+    TextParam("q", "", MAX_QUERY, label_key="worked_examples.search"),
+    TextParam("claim", "", 60),
+)
+CLAIM_KEY, LINKED_KEY, URL_SEEN = f"{PAGE}.claim", f"_{PAGE}.linked", f"_{PAGE}.url_claim"
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _check(key: str) -> Check | None:
+    """The claim's recompute (pure, cheap; cached so reruns and exports reuse it)."""
+    return run_check(claim_by_key(key))
+
+
+def _all_checks() -> dict[str, Check | None]:
+    return {c.key: _check(c.key) for c in CLAIMS}
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _markdown(lang: str) -> str:
+    return catalogue_markdown(lang, _all_checks())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _csv(lang: str) -> str:
+    return catalogue_csv(lang, _all_checks())
+
+
+def _toggled(key: str) -> None:
+    """An expander opened or closed: the last opened claim goes to the URL."""
+    if st.session_state.get(f"{PAGE}.open.{key}"):
+        st.session_state[CLAIM_KEY] = key
+    elif st.session_state.get(CLAIM_KEY) == key:
+        st.session_state[CLAIM_KEY] = ""
+
+
+lang = current_language()
+st.title(t("worked_examples.title"))
+st.markdown(t("worked_examples.intro"))
+st.caption(t("worked_examples.legend"))
+
+init_from_url(PAGE, SPECS)
+# A link from another page (claim_note) within the same session: init_from_url reads the URL only on the
+# page's first run, so a claim that differs from what this page last left in the URL is a new link.
+url_claim = clean_query(st.query_params.get("claim", ""))
+if URL_SEEN in st.session_state and url_claim and url_claim != st.session_state[URL_SEEN]:
+    st.session_state[CLAIM_KEY] = st.session_state[LINKED_KEY] = url_claim
+raw_claim = st.session_state.get(CLAIM_KEY, "")
+if raw_claim and claim_by_key(raw_claim) is None:
+    st.warning(t("worked_examples.bad_claim", raw=escape_markdown(raw_claim, 40)))
+    st.session_state[CLAIM_KEY] = ""
+    if st.session_state.get(LINKED_KEY) == raw_claim:
+        st.session_state[LINKED_KEY] = ""
+if LINKED_KEY not in st.session_state:          # the claim a shared link opened: listed first, expanded
+    st.session_state[LINKED_KEY] = st.session_state.get(CLAIM_KEY, "")
+linked = st.session_state[LINKED_KEY]
+
+st.subheader(t("worked_examples.summary_title"))
+st.dataframe(summary_rows(lang), hide_index=True, key=f"{PAGE}.summary")
+left, right = st.columns(2)
+left.download_button(t("worked_examples.export_md"), data=lambda: _markdown(lang), file_name=f"claims-{lang}.md",
+                     mime="text/markdown", on_click="ignore", icon=":material/download:", key=f"{PAGE}.export_md")
+right.download_button(t("worked_examples.export_csv"), data=lambda: _csv(lang), file_name=f"claims-{lang}.csv",
+                      mime="text/csv", on_click="ignore", icon=":material/download:", key=f"{PAGE}.export_csv")
+
+st.subheader(t("worked_examples.list_title"))
+c1, c2, c3 = st.columns(3)
+text = c1.selectbox(t("worked_examples.filter_text"), ("all",) + TEXT_CHOICES, key=f"{PAGE}.text",
+                    format_func=lambda v: t("worked_examples.any") if v == "all" else text_title(v, lang))
+verdict = c2.selectbox(t("worked_examples.filter_verdict"), ("all",) + VERDICTS, key=f"{PAGE}.verdict",
+                       format_func=lambda v: t("worked_examples.any") if v == "all" else verdict_label(v, lang))
+topic = c3.selectbox(t("worked_examples.filter_topic"), ("all",) + TOPICS, key=f"{PAGE}.topic",
+                     format_func=lambda v: t("worked_examples.any") if v == "all" else t(f"worked_examples.topic_{v}"))
+query = st.text_input(t("worked_examples.search"), key=f"{PAGE}.q", max_chars=MAX_QUERY,
+                      help=t("worked_examples.search_help"), placeholder=t("worked_examples.search_placeholder"))
+sync_to_url(PAGE, SPECS)
+st.session_state[URL_SEEN] = clean_query(st.query_params.get("claim", ""))
+
+shown = filter_claims(lang, text, verdict, topic, query)
+shown.sort(key=lambda c: c.key != linked)       # stable: the linked claim first, the rest in text order
+if not shown:
+    st.info(t("worked_examples.no_match_query", query=escape_markdown(query, 60)) if query.strip()
+            else t("worked_examples.no_match"))
+else:
+    st.caption(t("worked_examples.n_shown", n=len(shown), total=len(CLAIMS)))
+for claim in shown:
+    label = (f"{claim_title(claim, lang)} — {text_title(claim.source, lang)}, {claim.where} · "
+             f"{verdict_label(claim.verdict, lang)}")
+    box = st.expander(escape_markdown(label, 300), expanded=claim.key == linked, key=f"{PAGE}.open.{claim.key}",
+                      icon=VERDICT_ICONS[claim.verdict], on_change=_toggled, args=(claim.key,))
+    if box.open:
+        with box:
+            render_claim(claim, _check(claim.key), lang)

@@ -1,0 +1,53 @@
+"""Worked examples in a real browser: a linked claim opens with its heatmaps in both languages; opening
+another claim puts it in the URL; a tampered link gets messages, not a traceback."""
+
+from __future__ import annotations
+
+import pytest
+
+from cnn_core.claims import claim_by_key
+from ui.claims_view import claim_title
+from ui.i18n import translate
+
+from .conftest import assert_no_exception, figure_z, screenshot, wait_for_app, wait_for_figure, wait_for_text
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_linked_claim_opens_with_heatmaps(server_url, new_page, lang):
+    new_page.goto(f"{server_url}/worked_examples?lang={lang}&claim=s003_dx_general")
+    wait_for_app(new_page)
+    assert_no_exception(new_page)
+    assert translate(lang, "worked_examples.title") in new_page.locator("h1").first.inner_text()
+    wait_for_figure(new_page, translate(lang, "worked_examples.corrected"))
+    # the text's Σ h δ(i+m, j+n) vs the core: top-left cell δ₁₁·h₂₂ = 1·4 in the core, δ₁₁·h₁₁ = 1 in the text
+    printed = figure_z(new_page, translate(lang, "worked_examples.printed"))
+    computed = figure_z(new_page, translate(lang, "worked_examples.computed"))
+    assert printed[0][0] == 4 and computed[0][0] == 1
+    assert translate(lang, "worked_examples.verdict_wrong") in new_page.inner_text("body")
+    screenshot(new_page, f"worked_examples-{lang}-linked")
+
+
+def test_opening_a_claim_puts_it_in_the_url(server_url, new_page):
+    new_page.goto(f"{server_url}/worked_examples?lang=en&text=cnn-notes&verdict=incomplete")
+    wait_for_app(new_page)
+    title = claim_title(claim_by_key("s000_output_size"), "en")
+    new_page.get_by_text(title, exact=False).first.click()
+    wait_for_text(new_page, translate("en", "worked_examples.computed"))
+    wait_for_app(new_page)
+    assert "claim=s000_output_size" in new_page.url
+    assert "2.5" in new_page.inner_text("body")
+    assert_no_exception(new_page)
+    screenshot(new_page, "worked_examples-en-filtered")
+
+
+def test_tampered_link_is_explained(server_url, new_page):
+    new_page.goto(f"{server_url}/worked_examples?lang=zh&claim=%3Cscript%3Ex&verdict=bogus")
+    wait_for_app(new_page)
+    assert_no_exception(new_page)
+    body = new_page.inner_text("body")
+    assert "<script>x" in body                     # shown literally, escaped
+    assert new_page.locator("script:text('x')").count() == 0
+    assert new_page.locator('[data-testid="stAlert"]').count() >= 2
+    screenshot(new_page, "worked_examples-zh-tampered", max_height=1600)

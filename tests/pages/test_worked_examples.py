@@ -1,0 +1,199 @@
+"""Worked examples page (AppTest, both languages): summary counts, a linked claim's numbers and
+heatmaps, filters and search from the URL, tampered links, opening a claim, exports."""
+
+from __future__ import annotations
+
+import collections
+import re
+
+import numpy as np
+import pytest
+
+from cnn_core.claims import CLAIMS, VERDICTS
+from ui.claims_view import text_title
+from ui.i18n import translate
+
+from .conftest import all_text, no_exception, open_page, plotly_figures
+
+PAGE = "worked_examples"
+
+
+def summary(at):
+    (df,) = [d.value for d in at.dataframe]
+    return df
+
+
+def claim_expanders(at) -> list:
+    """The claims' expanders (the sidebar's About panel is an expander too)."""
+    about = {translate(lang, "common.about_title") for lang in ("en", "zh")}
+    return [e for e in at.expander if e.label not in about]
+
+
+def shown_claims(at) -> int:
+    return len(claim_expanders(at))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_page_renders_with_summary_in_both_languages(lang):
+    at = open_page(PAGE, lang)
+    no_exception(at)
+    assert at.title[0].value == translate(lang, "worked_examples.title")
+    df = summary(at)
+    counts = collections.Counter(c.verdict for c in CLAIMS)
+    total = df.iloc[-1]
+    assert total[translate(lang, "worked_examples.col_text")] == translate(lang, "worked_examples.all_texts")
+    assert total[translate(lang, "worked_examples.col_checked")] == len(CLAIMS)
+    for v in VERDICTS:
+        assert total[translate(lang, f"worked_examples.verdict_{v}")] == counts[v]
+    # the texts by their short titles, never by file number or "seed"
+    names = list(df[translate(lang, "worked_examples.col_text")])[:5]
+    assert names == [text_title(s, lang) for s in ("000", "001", "002", "003", "004")]
+    assert not any("seed" in n.lower() or n[:3].isdigit() for n in names)
+    # text 003 per row: 7 wrong, as counted by hand from the catalogue's verdicts for text 003
+    row3 = df.iloc[3]
+    assert row3[translate(lang, "worked_examples.verdict_wrong")] == 7
+    assert shown_claims(at) == len(CLAIMS)
+    assert not plotly_figures(at)                       # lazy: nothing open, nothing drawn
+    assert len(at.get("download_button")) == 2
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_linked_scalar_claim_shows_its_numbers(lang):
+    at = open_page(PAGE, lang, {"claim": "s003_eq8"})
+    no_exception(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[translate(lang, "worked_examples.computed")] == "4"
+    assert metrics[translate(lang, "worked_examples.corrected")] == "4"
+    code = "\n".join(c.value for c in at.code)
+    assert "δ₁₂·h₁₂ + δ₁₃·h₁₁ = 2·2 + 0·1 = 4" in code
+    assert translate(lang, "claims.s003_eq8")[:20] in all_text(at).replace("\\", "")
+    assert claim_expanders(at)[0].label.replace("\\", "").startswith(translate(lang, "claims.s003_eq8_title")[:10])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_linked_matrix_claim_draws_heatmaps_with_differing_cells(lang):
+    at = open_page(PAGE, lang, {"claim": "s003_dx_general"})
+    no_exception(at)
+    figs = plotly_figures(at)
+    assert [f["layout"]["title"]["text"] for f in figs] == [
+        translate(lang, f"worked_examples.{n}") for n in ("printed", "computed", "corrected")]
+    printed, computed, corrected = (np.array(f["data"][0]["z"]) for f in figs)
+    # by hand: full correlation of δ = [[1,2,0],[-1,3,1],[2,0,-2]] with h = [[1,2],[3,4]] (text) and with
+    # rot180(h) (core); top-left cells: h₂₂·δ₁₁ = 4 and h₁₁·δ₁₁ = 1
+    assert printed[0, 0] == 4 and computed[0, 0] == 1
+    np.testing.assert_array_equal(computed, corrected)
+    marked = [s for s in figs[0]["layout"]["shapes"]]
+    assert len(marked) == int((printed != computed).sum()) > 0
+    assert all(s["line"]["color"] == "#d62728" for s in marked)
+    assert not figs[2]["layout"].get("shapes")
+
+
+def test_filters_and_search_come_from_the_url():
+    at = open_page(PAGE, "en", {"text": "hands-on-cnn", "verdict": "wrong"})
+    no_exception(at)
+    assert shown_claims(at) == 7
+    assert translate("en", "worked_examples.n_shown", n=7, total=len(CLAIMS)) in all_text(at)
+    at = open_page(PAGE, "zh", {"q": "rot180", "topic": "backward"})
+    no_exception(at)
+    keys = [e.label for e in claim_expanders(at)]
+    assert 0 < len(keys) < len(CLAIMS)
+    assert at.selectbox(key=f"{PAGE}.topic").value == "backward"
+
+
+def test_changing_a_filter_updates_the_list_and_the_url():
+    at = open_page(PAGE, "en")
+    at.selectbox(key=f"{PAGE}.verdict").set_value("typo").run()
+    no_exception(at)
+    assert shown_claims(at) == sum(c.verdict == "typo" for c in CLAIMS)
+    assert at.query_params["verdict"] in ("typo", ["typo"])
+    at.text_input(key=f"{PAGE}.q").set_value("zzz nothing").run()
+    assert shown_claims(at) == 0
+    assert translate("en", "worked_examples.no_match_query", query="zzz nothing") in all_text(at)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_tampered_links_get_a_message_and_the_page_works(lang):
+    at = open_page(PAGE, lang, {"claim": "<img src=x onerror=alert(1)>", "verdict": "bogus", "topic": "'; DROP"})
+    no_exception(at)
+    warnings = "\n".join(w.value for w in at.warning)
+    assert translate(lang, "worked_examples.bad_claim", raw="")[:8] in warnings
+    assert "\\<img" in warnings and not re.search(r"(?<!\\)<", warnings)   # shown escaped, never as HTML
+    assert len(at.warning) == 3
+    assert shown_claims(at) == len(CLAIMS)            # defaults: everything shown
+    assert "claim" not in at.query_params
+
+
+def test_search_text_is_never_markup():
+    at = open_page(PAGE, "en", {"q": "**bold** <b>x</b> $x$"})
+    no_exception(at)
+    assert shown_claims(at) == 0
+    (info,) = at.info
+    assert "\\<b\\>" in info.value and not re.search(r"(?<!\\)<", info.value)
+
+
+def test_opening_a_claim_renders_it_and_puts_it_in_the_url():
+    at = open_page(PAGE, "en", {"text": "cnn-notes", "verdict": "incomplete"})
+    assert not at.metric
+    at.session_state[f"{PAGE}.open.s000_output_size"] = True
+    at.run()
+    no_exception(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[translate("en", "worked_examples.printed")] == "2.5"       # (6 − 3)/2 + 1
+    assert metrics[translate("en", "worked_examples.computed")] == "2"
+
+
+def _links() -> list[tuple[str, tuple]]:
+    from ui.frame import page_entry
+
+    seen = {}
+    for c in CLAIMS:
+        if page_entry(c.page) is not None:
+            seen.setdefault((c.page, tuple(sorted((k, str(v)) for k, v in c.params.items()))), c.key)
+    return sorted(seen)
+
+
+@pytest.mark.parametrize("page,params", _links(),
+                         ids=lambda v: v if isinstance(v, str) else "&".join(f"{k}={x}" for k, x in v))
+def test_every_claim_link_opens_its_page_without_a_warning(page, params):
+    at = open_page(page, "en", dict(params))
+    no_exception(at)
+    about_link = [w.value for w in at.warning if w.value.startswith(("The link's", "The link gives"))]
+    assert not about_link                              # every parameter of the claim's setup is accepted
+
+
+def test_a_new_link_in_the_same_session_opens_that_claim():
+    at = open_page(PAGE, "en", {"claim": "s003_eq8"})
+    assert claim_expanders(at)[0].label.replace("\\", "").startswith(translate("en", "claims.s003_eq8_title")[:10])
+    at.query_params["claim"] = "s000_output_size"          # as st.page_link from a topic page sets it
+    at.run()
+    no_exception(at)
+    assert claim_expanders(at)[0].label.replace("\\", "").startswith(
+        translate("en", "claims.s000_output_size_title")[:10])
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[translate("en", "worked_examples.printed")] == "2.5"
+
+
+def _note_script():
+    import streamlit as st
+
+    from ui.claims_view import claim_note
+
+    claim_note(st.session_state.get("key", "s003_eq8"), st.session_state.get("lang", "en"))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_claim_note_for_topic_pages(lang):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_note_script)
+    at.session_state["lang"] = lang
+    at.session_state["key"] = "s003_eq8"
+    at.run()
+    no_exception(at)
+    text = "\n".join(m.value for m in at.markdown).replace("\\", "")
+    assert translate(lang, "claims.s003_eq8")[:30].replace("\\", "") in text
+    assert translate(lang, "worked_examples.verdict_wrong") in text       # the badge
+    at.session_state["key"] = "<not a claim>"
+    at.run()
+    no_exception(at)
+    assert not at.markdown                                                # unknown key: nothing, no error

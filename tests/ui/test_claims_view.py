@@ -1,0 +1,70 @@
+"""Pure helpers of ui.claims_view: value formatting, filters and search, exports, the URL text param."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import numpy as np
+
+from cnn_core.claims import CLAIMS, claim_by_key
+from ui.claims_view import (TextParam, catalogue_csv, catalogue_markdown, clean_query, comparison_text,
+                            filter_claims, format_value, summary_rows, text_title)
+from ui.i18n import translate
+
+
+def test_format_value_is_compact():
+    assert format_value(2.5) == "2.5" and format_value(2.0) == "2" and format_value(-0.0070000000000000001) == "-0.007"
+    assert format_value((28, 28, 1)) == "(28, 28, 1)"
+    assert format_value(np.array([0.5, -1.0])) == "[0.5, -1]"
+    assert format_value(np.array([[1.0, -2.0], [10.0, 0.0]])).splitlines() == ["[  1  -2 ]", "[ 10   0 ]"]
+    assert format_value((True, False)) == "(✓, ✗)"
+    assert format_value(None) == "—"
+
+
+def test_comparison_text_names_the_differing_cells_1_based():
+    text = comparison_text(claim_by_key("s003_code_maxpool_overwrite").recompute(), "en")
+    assert translate("en", "worked_examples.printed") + ":" in text
+    assert "(2, 2)" in text                              # the centre cell, counted from 1
+
+
+def test_filters_combine_and_search_is_plain_words():
+    wrong_003 = filter_claims("en", text="003", verdict="wrong")
+    assert wrong_003 and all(c.source.startswith("003") and c.verdict == "wrong" for c in wrong_003)
+    narrow, wide = filter_claims("en", query="rot180 stride"), filter_claims("en", query="rot180")
+    assert {c.key for c in narrow} <= {c.key for c in wide}
+    assert filter_claims("zh", query="互相关")                   # Chinese explanations are searched in Chinese
+    for hostile in ("__import__('os')", ".*", "[", "{0}", "\x00\x1b[31m"):
+        filter_claims("en", query=hostile)                      # never evaluated, never a regex: no exception
+    assert filter_claims("en", query="   ") == list(CLAIMS)
+
+
+def test_clean_query_and_text_param_drop_control_characters_and_cut():
+    assert clean_query("a\x00b\u202ec\nd") == "abc d"
+    assert len(clean_query("x" * 10_000)) == 100
+    value, problem = TextParam("q").parse("rot180\x07")
+    assert value == "rot180" and problem is None
+
+
+def test_summary_rows_add_up():
+    for lang in ("en", "zh"):
+        rows = summary_rows(lang)
+        checked = translate(lang, "worked_examples.col_checked")
+        assert sum(r[checked] for r in rows[:-1]) == rows[-1][checked] == len(CLAIMS)
+
+
+def test_csv_export_has_every_claim_in_the_chosen_language():
+    rows = list(csv.reader(io.StringIO(catalogue_csv("zh"))))
+    assert rows[0][0] == translate("zh", "worked_examples.field_key")
+    assert len(rows) == len(CLAIMS) + 1
+    by_key = {r[0]: r for r in rows[1:]}
+    assert by_key["s003_eq8"][6] == translate("zh", "worked_examples.verdict_wrong")
+    assert by_key["s000_output_size"][8] == "2.5" and by_key["s000_output_size"][9] == "2"
+
+
+def test_markdown_export_groups_by_text_with_every_title():
+    md = catalogue_markdown("en")
+    for tid in ("000", "001", "002", "003", "004"):
+        assert f"## {text_title(tid, 'en')}" in md
+    for c in CLAIMS:
+        assert translate("en", f"claims.{c.key}_title") in md
