@@ -4,8 +4,8 @@ A page builds its worked example with a small builder and hands it, with its URL
 one panel::
 
     doc = ExportDoc(t("conv_single.title"))
-    doc.step(t("conv_single.step_input"), matrices={"X": x, "K": w})
-    doc.step(t("conv_single.step_cell"), latex=[line])          # the same lines as st.latex
+    doc.step(input_heading, matrices={"X": x, "K": w})
+    doc.step(cell_heading, latex=[line])          # the same lines the page gives st.latex
     export_panel(PAGE, SPECS, doc)
 
 * **Markdown** (:func:`to_markdown`): ``#`` title, ``##`` per step, every formula in a
