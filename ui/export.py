@@ -137,13 +137,13 @@ def setup_json(page: str, specs: Sequence[Any], values: Mapping[str, Any]) -> st
 
 
 def setup_query(specs: Sequence[Any], values: Mapping[str, Any], *, include_defaults: bool = False) -> str:
-    """The setup as a URL query (without ``?``): ``stride=2&kernel=1%2C0%3B0%2C-1``."""
+    """The setup as a URL query (without ``?``): ``stride=2&kernel=1,0;0,-1``."""
     params = {}
     for spec in specs:
         text = spec.encode(values.get(spec.name, spec.default))
         if include_defaults or text != spec.encode(spec.default):
             params[spec.name] = text
-    return urlencode(params)
+    return urlencode(params, safe=",;")  # readable matrices: kernel=1,0;0,-1
 
 
 class SetupError(CoreValueError):

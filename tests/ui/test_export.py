@@ -79,7 +79,7 @@ def test_setup_round_trips_through_json():
 def test_setup_query_is_what_a_link_reads():
     values = {"stride": 2, "mode": "max", "lr": 0.001, "flip": False, "kernel": np.array([[1, 2], [3, 4]])}
     query = setup_query(SPECS, values)
-    assert query == "stride=2&kernel=1%2C2%3B3%2C4"  # defaults left out
+    assert query == "stride=2&kernel=1,2;3,4"  # defaults left out; only & separates parameters
     back, problems = read_query(SPECS, dict(parse_qsl(query)))
     assert problems == [] and back["stride"] == 2
     np.testing.assert_array_equal(back["kernel"], [[1, 2], [3, 4]])
