@@ -277,3 +277,49 @@ def test_a_broken_upload_is_explained_and_the_page_keeps_working(lang):
     assert at.error[0].value == explain_error(ImageError("image_bomb", "", max_pixels=f"{MAX_PIXELS:,}"), lang)
     assert at.session_state["result"] == [[1, 2], [3, 4]] and at.markdown[-1].value == "after"
     assert not at.button  # nothing to use
+
+
+def _rgb_app():
+    import streamlit as st
+
+    from ui.image_input import image_uploader
+    from ui.matrix_input import matrix_editor
+
+    image_uploader(["t.r", "t.g", "t.b"], key="t.up", size=(2, 2))
+    st.session_state["result"] = [None if m is None else m.tolist() for m in
+                                  (matrix_editor(c, key=f"t.{c}", default=[[0]], max_rows=4, max_cols=4)
+                                   for c in "rgb")]
+
+
+def test_three_channels_fill_three_editors():
+    at = AppTest.from_function(_rgb_app).run()
+    img = Image.new("RGB", (2, 2), (255, 0, 0))
+    img.putpixel((1, 1), (0, 128, 255))
+    at.file_uploader(key="t.up.file").set_value(("c.png", encode(img), "image/png")).run()
+    assert not at.exception and not at.error
+    assert at.radio(key="t.up.scale").value == "unit"
+    at.button(key="t.up.use").click().run()
+    assert at.session_state["result"] == [[[1, 1], [1, 0]], [[0, 0], [0, 0.5]], [[0, 0], [0, 1]]]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_an_empty_upload_is_explained(lang):
+    at = _upload_app()
+    at.session_state["lang"] = lang
+    at.run()
+    at.file_uploader(key="t.up.file").set_value(("empty.png", b"", "image/png")).run()
+    assert not at.exception and len(at.error) == 1
+    assert at.error[0].value == translate_error("image_empty", lang)
+
+
+def translate_error(code, lang):
+    return explain_error(ImageError(code, ""), lang)
+
+
+def test_a_large_jpeg_photo_is_decoded_small_and_right():
+    # 2000×1500 photo: left half dark, right half bright; decoded at reduced scale, then averaged
+    a = np.full((1500, 2000), 30, np.uint8)
+    a[:, 1000:] = 220
+    out = decode_image(encode(gray(a), "JPEG", quality=90), size=(6, 6), scale="byte")
+    # centre crop 1500×1500 (columns 250..1750): columns 1–3 dark, 4–6 bright
+    assert np.abs(out[:, :3] - 30).max() <= 3 and np.abs(out[:, 3:] - 220).max() <= 3
