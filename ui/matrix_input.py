@@ -233,13 +233,16 @@ def resized(matrix: np.ndarray, rows: int, cols: int) -> np.ndarray:
     return out
 
 
-def grid_key(key: str, text: str) -> str:
-    """The grid widget's key for the editor ``key`` showing ``text``.
+def grid_key(key: str, generation: int) -> str:
+    """The grid widget's key for the editor ``key``: ``f"{key}.grid.{generation}"``.
 
-    It changes with the text, so the grid starts afresh (no stale cell edits) whenever the
-    text changes, by typing, by a grid edit written back, by a preset or by an upload.
+    The generation goes up whenever the text changes other than by the grid itself (typing,
+    a preset, an upload, a link, the resize buttons), so the grid then starts afresh without
+    stale cell edits. A grid edit keeps the key: its edits are absolute cell values, so
+    re-applying them to the text they were written into changes nothing, and an edit made
+    while the app is still running is never dropped with a replaced widget.
     """
-    return f"{key}.grid.{hashlib.sha1(text.encode('utf-8', 'replace')).hexdigest()[:12]}"
+    return f"{key}.grid.{int(generation)}"
 
 
 def _resize_text(key: str, d_rows: int, d_cols: int, max_rows: int, max_cols: int) -> None:
@@ -254,23 +257,29 @@ def _resize_text(key: str, d_rows: int, d_cols: int, max_rows: int, max_cols: in
     st.session_state[key] = format_matrix(resized(result.matrix, rows, cols))
 
 
-def _grid(key: str, matrix: np.ndarray, text: str, *, max_rows: int, max_cols: int, resizable: bool) -> None:
-    """The grid under the text box; a changed cell is written back as text and the script reruns."""
+def _grid(key: str, matrix: np.ndarray, text: str, *, max_rows: int, max_cols: int, resizable: bool) -> str:
+    """The grid under the text box; returns the text, rewritten when a cell was changed."""
     import pandas as pd
     import streamlit as st
 
     from ui.i18n import t
 
+    state = st.session_state
+    generation_key, written_key = f"{key}.grid_generation", f"{key}.grid_text"
+    if state.get(written_key) != text:  # changed from outside the grid: start a fresh grid
+        state[generation_key] = state.get(generation_key, -1) + 1
+        state[written_key] = text
     rows, cols = matrix.shape
     names = [str(c + 1) for c in range(cols)]
     frame = pd.DataFrame(matrix, columns=names, index=pd.RangeIndex(1, rows + 1))
     config = {name: st.column_config.NumberColumn(name, required=True, width="small") for name in names}
-    edited = st.data_editor(frame, key=grid_key(key, text), num_rows="fixed", column_config=config,
-                            width="content")
+    edited = st.data_editor(frame, key=grid_key(key, state[generation_key]), num_rows="fixed",
+                            column_config=config, width="content")
     new_text = grid_to_text(edited.to_numpy(dtype=object))
     if new_text != format_matrix(matrix):
-        st.session_state[key] = new_text  # the text area is drawn after this, so it may be set
-        st.rerun()  # draw a fresh grid for the new text before the next edit
+        state[key] = new_text  # the text area is drawn after the grid, so its value may still be set
+        state[written_key] = new_text
+        text = new_text
     st.caption(t("owndata.grid_caption", rows=rows, cols=cols, max_rows=max_rows, max_cols=max_cols)
                if resizable else t("owndata.grid_caption_fixed", rows=rows, cols=cols))
     if resizable:
@@ -280,6 +289,7 @@ def _grid(key: str, matrix: np.ndarray, text: str, *, max_rows: int, max_cols: i
                     ("add_col", 0, 1, cols >= max_cols), ("remove_col", 0, -1, cols <= 1)):
                 st.button(t(f"owndata.{name}"), key=f"{key}.{name}", disabled=disabled, on_click=_resize_text,
                           args=(key, d_rows, d_cols, max_rows, max_cols))
+    return text
 
 
 def matrix_editor(
@@ -323,7 +333,10 @@ def matrix_editor(
         if result.matrix is None:
             st.caption(t("owndata.grid_fix_text"))
         else:
-            _grid(key, result.matrix, text, max_rows=max_rows, max_cols=max_cols, resizable=shape is None)
+            new_text = _grid(key, result.matrix, text, max_rows=max_rows, max_cols=max_cols,
+                             resizable=shape is None)
+            if new_text != text:
+                result = parse_matrix(new_text, max_rows=max_rows, max_cols=max_cols)
     if height is None:
         lines = str(st.session_state[key]).count("\n") + 1
         height = int(min(max(68, 26 * lines + 34), 360))  # every row visible without scrolling
