@@ -67,7 +67,7 @@ def demo_url(tmp_path_factory):
     script.write_text(DEMO.format(root=str(ROOT)), encoding="utf-8")
     port = _free_port()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with (SCREENSHOTS.parent / "owndata_server.log").open("w") as out:
+    with (SCREENSHOTS / "owndata_server.log").open("w") as out:  # git-ignored folder
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
