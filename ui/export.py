@@ -259,7 +259,10 @@ def export_panel(page: str, specs: Sequence[Any], doc: ExportDoc, *, key: str | 
                 st.success(t(message))
             else:
                 getattr(st, kind)(message)
-        st.caption(t("owndata.link_caption"))
-        st.code(f"?{query}" if query else "?", language=None)
+        if query:
+            st.caption(t("owndata.link_caption"))
+            st.code(f"?{query}", language=None)
+        else:
+            st.caption(t("owndata.link_default"))
         st.caption(t("owndata.png_hint"))
     return markdown

@@ -179,6 +179,7 @@ def test_panel_offers_both_downloads_and_the_link(lang):
     assert not at.exception
     labels = [b.label for b in at.get("download_button")]
     assert labels == [translate(lang, "owndata.download_md"), translate(lang, "owndata.download_json")]
+    assert not at.code and translate(lang, "owndata.link_default") in [c.value for c in at.caption]
     at.slider(key="conv.stride").set_value(2).run()
     assert at.code[0].value == "?stride=2"
     assert "`?stride=2`" in at.session_state["md"]
