@@ -28,7 +28,7 @@ import numpy as np
 from ui.matrix_input import format_number
 
 __all__ = ["LibraryCode", "conv2d_code", "conv2d_backward_code", "pool2d_code", "conv_transpose2d_code",
-           "library_code_panel", "array_literal"]
+           "dense_softmax_ce_code", "sigmoid_neuron_code", "library_code_panel", "array_literal"]
 
 
 @dataclass(frozen=True)
@@ -330,6 +330,77 @@ def conv_transpose2d_code(z: np.ndarray, w: np.ndarray, b: np.ndarray | None = N
         f"y = full[:, {top}:{top + out_h}, {left}:{left + out_w}]  # padding crops the full result"
         + ("\ny = y + b[:, None, None]" if b is not None else ""),
         "print(y)",
+    ]
+    return LibraryCode("\n".join(torch_lines) + "\n", "\n".join(numpy_lines) + "\n")
+
+
+def dense_softmax_ce_code(a_prev: np.ndarray, W: np.ndarray, b: np.ndarray, y: np.ndarray) -> LibraryCode:
+    """A dense layer, softmax and cross-entropy, forward and backward (one sample).
+
+    z = W a + b, p = softmax(z), L = −Σ y log p; ∂L/∂z = p − y, ∂L/∂W = (p − y) aᵀ, ∂L/∂b = p − y,
+    ∂L/∂a = Wᵀ(p − y). ``a_prev`` (M_in,), ``W`` (M_out, M_in), ``b`` and ``y`` (M_out,) — ``y`` a
+    one-hot or any probability vector (``F.cross_entropy`` takes class probabilities as the target).
+    Results ``z``, ``p``, ``loss``, ``dz``, ``dW``, ``db``, ``da``.
+    """
+    a, w = np.asarray(a_prev, float).reshape(-1), np.asarray(W, float)
+    bias, target = np.asarray(b, float).reshape(-1), np.asarray(y, float).reshape(-1)
+    torch_lines = [
+        _TORCH_HEAD,
+        _torch_tensor("a", a, f"a^(l-1), ({a.size},)", True),
+        _torch_tensor("W", w, f"(M_out, M_in) = {_shape_text(w.shape)}", True),
+        _torch_tensor("b", bias, f"({bias.size},)", True),
+        _torch_tensor("y", target, "the target distribution (one-hot)"),
+        "z = F.linear(a, W, b)  # z = W a + b",
+        "z.retain_grad()",
+        "p = torch.softmax(z, dim=0)",
+        "loss = F.cross_entropy(z[None], y[None])  # = −Σ y log softmax(z), from the logits",
+        "loss.backward()",
+        "dz, dW, db, da = z.grad, W.grad, b.grad, a.grad  # dz == p − y",
+        "print(z, p, loss, dz, dW, db, da)",
+    ]
+    numpy_lines = [
+        "import numpy as np\n",
+        _numpy_array("a", a, f"a^(l-1), ({a.size},)"),
+        _numpy_array("W", w, f"(M_out, M_in) = {_shape_text(w.shape)}"),
+        _numpy_array("b", bias, f"({bias.size},)"),
+        _numpy_array("y", target, "the target distribution (one-hot)"),
+        "z = W @ a + b",
+        "p = np.exp(z - z.max()) / np.exp(z - z.max()).sum()  # softmax (shifted: same value, no overflow)",
+        "loss = -(y * np.log(p)).sum()",
+        "dz = p - y  # ∂L/∂z for softmax + cross-entropy",
+        "dW = np.outer(dz, a)",
+        "db = dz",
+        "da = W.T @ dz",
+        "print(z, p, loss, dz, dW, db, da)",
+    ]
+    return LibraryCode("\n".join(torch_lines) + "\n", "\n".join(numpy_lines) + "\n")
+
+
+def sigmoid_neuron_code(x: float, w: float, b: float) -> LibraryCode:
+    """f(x; w, b) = σ(w x + b) and its gradients: autograd, and the chain rule by hand.
+
+    ∂f/∂w = σ'(u)·x, ∂f/∂b = σ'(u), ∂f/∂x = σ'(u)·w with u = w x + b and σ' = σ(1 − σ).
+    Results ``f``, ``df_dx``, ``df_dw``, ``df_db``.
+    """
+    x, w, b = (format_number(float(v)) for v in (x, w, b))
+    torch_lines = [
+        "import torch\n",
+        f"x = torch.tensor({x}, dtype=torch.float64, requires_grad=True)",
+        f"w = torch.tensor({w}, dtype=torch.float64, requires_grad=True)",
+        f"b = torch.tensor({b}, dtype=torch.float64, requires_grad=True)",
+        "f = torch.sigmoid(w * x + b)",
+        "f.backward()  # reverse mode: one sweep gives every ∂f/∂leaf",
+        "df_dx, df_dw, df_db = x.grad, w.grad, b.grad",
+        "print(f, df_dx, df_dw, df_db)",
+    ]
+    numpy_lines = [
+        "import numpy as np\n",
+        f"x, w, b = {x}, {w}, {b}",
+        "u = w * x + b",
+        "f = 1 / (np.exp(-u) + 1)",
+        "ds = f * (1 - f)  # σ'(u) = σ(u)(1 − σ(u))",
+        "df_dx, df_dw, df_db = ds * w, ds * x, ds",
+        "print(f, df_dx, df_dw, df_db)",
     ]
     return LibraryCode("\n".join(torch_lines) + "\n", "\n".join(numpy_lines) + "\n")
 

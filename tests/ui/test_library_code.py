@@ -207,3 +207,53 @@ def test_panel_shows_both_snippets_and_runs_nothing(lang):
     assert [c.value for c in at.code] == [code.torch.rstrip(), code.numpy.rstrip()]
     assert at.expander[0].label == translate(lang, "owndata.code_title")
     assert re.search(r"pip install torch", at.caption[0].value)
+
+
+# --------------------------------------------------------------------------- dense + softmax, sigmoid neuron
+
+from cnn_core.autodiff import reverse_mode, sigmoid_graph  # noqa: E402
+from cnn_core.dense import (cross_entropy_softmax_grad, dense_backward, dense_forward, softmax,  # noqa: E402
+                            softmax_cross_entropy)
+from ui.library_code import dense_softmax_ce_code, sigmoid_neuron_code  # noqa: E402
+
+DENSE = (np.array([1.5, -1.0, 0.5]), np.array([[0.5, -0.2, 0.1], [0.3, 0.8, -0.5], [-0.5, 0.1, 0.9]]),
+         np.array([0.1, 0.0, -0.2]), np.array([0.0, 1.0, 0.0]))
+
+
+def _dense_reference(a, W, b, y):
+    z = dense_forward(a, W, b)
+    dz = cross_entropy_softmax_grad(z, y)
+    da, dW, db = dense_backward(dz, a, W)
+    return {"z": z, "p": softmax(z), "loss": softmax_cross_entropy(z, y), "dz": dz, "dW": dW, "db": db, "da": da}
+
+
+def test_numpy_dense_snippet():
+    ns = run(dense_softmax_ce_code(*DENSE).numpy)
+    for name, value in _dense_reference(*DENSE).items():
+        np.testing.assert_allclose(ns[name], value, atol=1e-12, err_msg=name)
+
+
+@pytest.mark.parametrize("x, w, b", [(1.0, 0.0, 0.0), (2.0, -0.5, 0.3)])
+def test_numpy_sigmoid_snippet_matches_the_graph(x, w, b):
+    ns = run(sigmoid_neuron_code(x, w, b).numpy)
+    graph = sigmoid_graph(x, w, b)
+    table = reverse_mode(graph)
+    assert ns["f"] == pytest.approx(graph.nodes[-1].value, abs=1e-15)
+    for leaf in ("x", "w", "b"):
+        assert ns[f"df_d{leaf}"] == pytest.approx(table.gradient(leaf), abs=1e-15)
+    if (x, w, b) == (1.0, 0.0, 0.0):
+        assert ns["df_dw"] == 0.25  # seed 004's printed value
+
+
+def test_torch_dense_snippet(torch):
+    ns = run(dense_softmax_ce_code(*DENSE).torch)
+    for name, value in _dense_reference(*DENSE).items():
+        got = ns[name].detach().numpy() if hasattr(ns[name], "detach") else ns[name]
+        np.testing.assert_allclose(got, value, atol=1e-12, err_msg=name)
+
+
+def test_torch_sigmoid_snippet(torch):
+    ns = run(sigmoid_neuron_code(2.0, -0.5, 0.3).torch)
+    table = reverse_mode(sigmoid_graph(2.0, -0.5, 0.3))
+    for leaf in ("x", "w", "b"):
+        assert float(ns[f"df_d{leaf}"]) == pytest.approx(table.gradient(leaf), abs=1e-15)
