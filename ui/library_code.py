@@ -28,7 +28,8 @@ import numpy as np
 from ui.matrix_input import format_number
 
 __all__ = ["LibraryCode", "conv2d_code", "conv2d_backward_code", "pool2d_code", "conv_transpose2d_code",
-           "dense_softmax_ce_code", "sigmoid_neuron_code", "library_code_panel", "array_literal"]
+           "dense_softmax_ce_code", "sigmoid_neuron_code", "conv1d_code", "output_shape_code", "library_code_panel",
+           "array_literal"]
 
 
 @dataclass(frozen=True)
@@ -401,6 +402,65 @@ def sigmoid_neuron_code(x: float, w: float, b: float) -> LibraryCode:
         "ds = f * (1 - f)  # σ'(u) = σ(u)(1 − σ(u))",
         "df_dx, df_dw, df_db = ds * w, ds * x, ds",
         "print(f, df_dx, df_dw, df_db)",
+    ]
+    return LibraryCode("\n".join(torch_lines) + "\n", "\n".join(numpy_lines) + "\n")
+
+
+def conv1d_code(x: np.ndarray, w: np.ndarray, *, stride: int = 1, padding: int | Sequence[int] = 0,
+                dilation: int = 1) -> LibraryCode:
+    """``F.conv1d`` and NumPy for a 1-D filter on a signal: y[o] = Σ_t xp[o·s + t·d]·w[t].
+
+    ``padding`` int or (before, after) (an unequal pair is written as ``F.pad``). Result ``y`` —
+    torch (1, 1, O), NumPy (O,).
+    """
+    x, w = np.asarray(x, float).reshape(-1), np.asarray(w, float).reshape(-1)
+    before, after = _pair(padding)
+    eff = dilation * (w.size - 1) + 1
+    torch_lines = [_TORCH_HEAD, _torch_tensor("x", x[None, None], f"(N, C, L) = (1, 1, {x.size})"),
+                   _torch_tensor("w", w[None, None], f"(F, C, K) = (1, 1, {w.size})")]
+    if before == after:
+        torch_lines.append(f"y = F.conv1d(x, w, stride={stride}, padding={before}, dilation={dilation})"
+                           "  # cross-correlation")
+    else:
+        torch_lines += [f"xp = F.pad(x, ({before}, {after}))  # unequal padding: (before, after)",
+                        f"y = F.conv1d(xp, w, stride={stride}, dilation={dilation})  # cross-correlation"]
+    numpy_lines = [
+        _NUMPY_HEAD, _numpy_array("x", x, f"({x.size},)"), _numpy_array("w", w, f"({w.size},)"),
+        f"xp = np.pad(x, ({before}, {after}))",
+        f"windows = sliding_window_view(xp, {eff})[::{stride}, ::{dilation}]  # (O, K)",
+        "y = windows @ w",
+    ]
+    return LibraryCode("\n".join(torch_lines + ["print(y)"]) + "\n", "\n".join(numpy_lines + ["print(y)"]) + "\n")
+
+
+def output_shape_code(in_hw: Sequence[int], kernel_hw: Sequence[int], *, stride: int | Sequence[int] = 1,
+                      padding: int | Sequence[int] = 0, dilation: int | Sequence[int] = 1) -> LibraryCode:
+    """The output size: PyTorch reports it (a conv of zeros), NumPy computes the formula.
+
+    O = ⌊(n + p_before + p_after − d(k − 1) − 1) / s⌋ + 1 per axis; ``padding`` as the core's
+    (top, bottom, left, right) or int / pair. Result ``shape`` — torch (1, 1, OH, OW), NumPy (OH, OW).
+    """
+    (h, w), (kh, kw) = _pair(in_hw), _pair(kernel_hw)
+    (sh, sw), (dh, dw) = _pair(stride), _pair(dilation)
+    top, bottom, left, right = _padding4(padding)
+    if top == bottom and left == right:
+        pad_lines, source, pad_arg = [], "x", f", padding=({top}, {left})"
+    else:
+        pad_lines = [f"x = F.pad(x, ({left}, {right}, {top}, {bottom}))  # asymmetric (SAME): (left, right, top, bottom)"]
+        source, pad_arg = "x", ""
+    torch_lines = [
+        _TORCH_HEAD,
+        f"x = torch.zeros(1, 1, {h}, {w})  # (N, C, H, W): only the size matters",
+        f"k = torch.zeros(1, 1, {kh}, {kw})",
+        *pad_lines,
+        f"shape = F.conv2d({source}, k, stride=({sh}, {sw}){pad_arg}, dilation=({dh}, {dw})).shape",
+        "print(shape)",
+    ]
+    numpy_lines = [
+        f"n, k, s, d, before, after = ({h}, {w}), ({kh}, {kw}), ({sh}, {sw}), ({dh}, {dw}), ({top}, {left}), "
+        f"({bottom}, {right})",
+        "shape = tuple((n[i] + before[i] + after[i] - d[i] * (k[i] - 1) - 1) // s[i] + 1 for i in range(2))",
+        "print(shape)  # (OH, OW)",
     ]
     return LibraryCode("\n".join(torch_lines) + "\n", "\n".join(numpy_lines) + "\n")
 

@@ -257,3 +257,43 @@ def test_torch_sigmoid_snippet(torch):
     table = reverse_mode(sigmoid_graph(2.0, -0.5, 0.3))
     for leaf in ("x", "w", "b"):
         assert float(ns[f"df_d{leaf}"]) == pytest.approx(table.gradient(leaf), abs=1e-15)
+
+
+# --------------------------------------------------------------------------- 1-D filters, output size
+
+from cnn_core.arithmetic import conv_output_shape  # noqa: E402
+from cnn_core.transposed import conv1d  # noqa: E402
+from ui.library_code import conv1d_code, output_shape_code  # noqa: E402
+
+SIGNAL = np.array([1.0, 2.0, 4.0, 7.0, 11.0, 16.0, 22.0])
+CONV1D_CASES = [([1 / 3, 1 / 3, 1 / 3], 1, 0, 1), ([1, -2, 1], 1, 0, 1), ([1, -2, 1], 2, (1, 2), 1), ([1, 0, -1], 1, 1, 2)]
+SHAPE_CASES = [((5, 5), (3, 3), 2, 1, 1), ((5, 7), (2, 3), (2, 3), (0, 1, 1, 1), 1), ((8, 8), (3, 3), 1, 0, 2)]
+
+
+@pytest.mark.parametrize("w, stride, padding, dilation", CONV1D_CASES)
+def test_numpy_conv1d_snippet(w, stride, padding, dilation):
+    ns = run(conv1d_code(SIGNAL, np.array(w), stride=stride, padding=padding, dilation=dilation).numpy)
+    np.testing.assert_allclose(ns["y"], conv1d(SIGNAL, w, stride, padding, dilation), atol=1e-12)
+
+
+def test_second_difference_filter_on_a_quadratic_signal():
+    # 1, 2, 4, 7, 11, ... has second differences 1: the [1, -2, 1] filter answers 1 everywhere
+    np.testing.assert_array_equal(run(conv1d_code(SIGNAL, np.array([1.0, -2.0, 1.0])).numpy)["y"], np.ones(5))
+
+
+@pytest.mark.parametrize("in_hw, kernel, stride, padding, dilation", SHAPE_CASES)
+def test_numpy_output_shape_snippet(in_hw, kernel, stride, padding, dilation):
+    ns = run(output_shape_code(in_hw, kernel, stride=stride, padding=padding, dilation=dilation).numpy)
+    assert ns["shape"] == conv_output_shape(in_hw, kernel, stride, padding, dilation)
+
+
+@pytest.mark.parametrize("w, stride, padding, dilation", CONV1D_CASES)
+def test_torch_conv1d_snippet(torch, w, stride, padding, dilation):
+    ns = run(conv1d_code(SIGNAL, np.array(w), stride=stride, padding=padding, dilation=dilation).torch)
+    np.testing.assert_allclose(ns["y"].numpy()[0, 0], conv1d(SIGNAL, w, stride, padding, dilation), atol=1e-12)
+
+
+@pytest.mark.parametrize("in_hw, kernel, stride, padding, dilation", SHAPE_CASES)
+def test_torch_output_shape_snippet(torch, in_hw, kernel, stride, padding, dilation):
+    ns = run(output_shape_code(in_hw, kernel, stride=stride, padding=padding, dilation=dilation).torch)
+    assert tuple(ns["shape"])[2:] == conv_output_shape(in_hw, kernel, stride, padding, dilation)
