@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.e2e.conftest import ROOT, SCREENSHOTS, _free_port, assert_no_exception, screenshot
+from .conftest import ROOT, SCREENSHOTS, _free_port, assert_no_exception, screenshot
 
 pytestmark = pytest.mark.e2e
 
