@@ -5,6 +5,11 @@ Accepted text: rows separated by newlines or ``;``, numbers by spaces and/or com
     1, 0, -1
     0.5 1e-3 +2
 
+The same rules hold for the grid: :func:`matrix_editor` can also show the matrix as an
+``st.data_editor`` grid (a toggle under the text box); a grid edit is written back as text
+(:func:`grid_to_text`) and parsed by :func:`parse_matrix` like anything typed, so
+``st.session_state[key]`` is always the matrix text (what :mod:`ui.url_state` reads).
+
 Full-width digits, commas and spaces (``１，２``) and the minus sign ``−`` (U+2212) are
 normalised first (Unicode NFKC). Brackets (``[[1,2],[3,4]]``) are stripped as a
 convenience — the text is matched against a number pattern token by token, never
@@ -15,6 +20,7 @@ and ``params`` are translated by :func:`ui.i18n.explain_error` (``errors.<code>`
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import unicodedata
@@ -35,6 +41,9 @@ __all__ = [
     "format_matrix",
     "format_number",
     "matrix_editor",
+    "grid_to_text",
+    "resized",
+    "grid_key",
 ]
 
 #: Longest text accepted (a 12×12 matrix of 8-character numbers is ~1300 characters).
@@ -187,6 +196,102 @@ def format_matrix(M: np.ndarray | Sequence, *, row_sep: str = "\n", col_sep: str
     return row_sep.join(col_sep.join(format_number(v) for v in row) for row in a)
 
 
+def grid_to_text(cells: np.ndarray | Sequence[Sequence[object]]) -> str:
+    """The text of a grid's cells (rows by newline), to be parsed by :func:`parse_matrix`.
+
+    Numbers are written exactly (:func:`format_number`, so ``inf``/``nan`` come out as text the
+    parser refuses); an empty cell (``None``) counts as 0; anything else (a tampered cell) is
+    written with its separators replaced by ``_`` so the parser reports it as "not a number" at its position.
+
+    >>> grid_to_text([[1.0, None], [0.5, -2]])
+    '1, 0\\n0.5, -2'
+    """
+    rows = []
+    for row in cells:
+        out = []
+        for cell in row:
+            if cell is None:
+                out.append("0")
+            elif isinstance(cell, (int, float, np.integer, np.floating)) and not isinstance(cell, (bool, np.bool_)):
+                value = float(cell)
+                out.append(format_number(value) if math.isfinite(value) else repr(value))
+            else:
+                out.append(re.sub(r"[\s,;\[\]]+", "_", str(cell))[:MAX_CHARS // 10] or "?")
+        rows.append(", ".join(out))
+    return "\n".join(rows)
+
+
+def resized(matrix: np.ndarray, rows: int, cols: int) -> np.ndarray:
+    """``matrix`` cut or zero-padded at the bottom/right to ``rows`` × ``cols``.
+
+    >>> resized(np.array([[1.0, 2.0]]), 2, 1).tolist()
+    [[1.0], [0.0]]
+    """
+    out = np.zeros((rows, cols))
+    r, c = min(rows, matrix.shape[0]), min(cols, matrix.shape[1])
+    out[:r, :c] = matrix[:r, :c]
+    return out
+
+
+def grid_key(key: str, generation: int) -> str:
+    """The grid widget's key for the editor ``key``: ``f"{key}.grid.{generation}"``.
+
+    The generation goes up whenever the text changes other than by the grid itself (typing,
+    a preset, an upload, a link, the resize buttons), so the grid then starts afresh without
+    stale cell edits. A grid edit keeps the key: its edits are absolute cell values, so
+    re-applying them to the text they were written into changes nothing, and an edit made
+    while the app is still running is never dropped with a replaced widget.
+    """
+    return f"{key}.grid.{int(generation)}"
+
+
+def _resize_text(key: str, d_rows: int, d_cols: int, max_rows: int, max_cols: int) -> None:
+    """Button callback: add or remove the last row/column (runs before the editor is drawn)."""
+    import streamlit as st
+
+    result = parse_matrix(str(st.session_state.get(key, "")), max_rows=max_rows, max_cols=max_cols)
+    if result.matrix is None:
+        return
+    rows = min(max(result.matrix.shape[0] + d_rows, 1), max_rows)
+    cols = min(max(result.matrix.shape[1] + d_cols, 1), max_cols)
+    st.session_state[key] = format_matrix(resized(result.matrix, rows, cols))
+
+
+def _grid(key: str, matrix: np.ndarray, text: str, *, max_rows: int, max_cols: int, resizable: bool) -> str:
+    """The grid under the text box; returns the text, rewritten when a cell was changed."""
+    import pandas as pd
+    import streamlit as st
+
+    from ui.i18n import t
+
+    state = st.session_state
+    generation_key, written_key = f"{key}.grid_generation", f"{key}.grid_text"
+    if state.get(written_key) != text:  # changed from outside the grid: start a fresh grid
+        state[generation_key] = state.get(generation_key, -1) + 1
+        state[written_key] = text
+    rows, cols = matrix.shape
+    names = [str(c + 1) for c in range(cols)]
+    frame = pd.DataFrame(matrix, columns=names, index=pd.RangeIndex(1, rows + 1))
+    config = {name: st.column_config.NumberColumn(name, required=True, width="small") for name in names}
+    edited = st.data_editor(frame, key=grid_key(key, state[generation_key]), num_rows="fixed",
+                            column_config=config, width="content")
+    new_text = grid_to_text(edited.to_numpy(dtype=object))
+    if new_text != format_matrix(matrix):
+        state[key] = new_text  # the text area is drawn after the grid, so its value may still be set
+        state[written_key] = new_text
+        text = new_text
+    st.caption(t("owndata.grid_caption", rows=rows, cols=cols, max_rows=max_rows, max_cols=max_cols)
+               if resizable else t("owndata.grid_caption_fixed", rows=rows, cols=cols))
+    if resizable:
+        with st.container(horizontal=True):
+            for name, d_rows, d_cols, disabled in (
+                    ("add_row", 1, 0, rows >= max_rows), ("remove_row", -1, 0, rows <= 1),
+                    ("add_col", 0, 1, cols >= max_cols), ("remove_col", 0, -1, cols <= 1)):
+                st.button(t(f"owndata.{name}"), key=f"{key}.{name}", disabled=disabled, on_click=_resize_text,
+                          args=(key, d_rows, d_cols, max_rows, max_cols))
+    return text
+
+
 def matrix_editor(
     label: str,
     *,
@@ -197,6 +302,7 @@ def matrix_editor(
     help: str | None = None,
     shape: tuple[int, int] | None = None,
     height: int | None = None,
+    grid: bool = True,
 ) -> np.ndarray | None:
     """A text area holding a matrix (one row per line); returns the parsed matrix or ``None``.
 
@@ -206,6 +312,10 @@ def matrix_editor(
     skips what depends on the matrix and the rest of the page keeps working.
     ``shape=(rows, cols)`` additionally requires that exact size.
     ``label`` is already translated by the caller; the default ``help`` states the format and cap.
+
+    ``grid=True`` adds a toggle (key ``f"{key}.grid_on"``) that shows the same matrix as an
+    editable grid under the text, with buttons to add/remove the last row or column up to the
+    cap (hidden when ``shape`` fixes the size). A grid edit rewrites the text, so both always agree.
     """
     import streamlit as st
 
@@ -215,17 +325,29 @@ def matrix_editor(
         st.session_state[key] = format_matrix(default)
     if help is None:
         help = t("input.matrix_help", max_rows=max_rows, max_cols=max_cols)
+    text_slot = st.container()
+    message_slot = st.container()
+    text = str(st.session_state[key] or "")
+    result = parse_matrix(text, max_rows=max_rows, max_cols=max_cols)
+    if grid and st.toggle(t("owndata.grid_toggle"), key=f"{key}.grid_on"):
+        if result.matrix is None:
+            st.caption(t("owndata.grid_fix_text"))
+        else:
+            new_text = _grid(key, result.matrix, text, max_rows=max_rows, max_cols=max_cols,
+                             resizable=shape is None)
+            if new_text != text:
+                result = parse_matrix(new_text, max_rows=max_rows, max_cols=max_cols)
     if height is None:
         lines = str(st.session_state[key]).count("\n") + 1
         height = int(min(max(68, 26 * lines + 34), 360))  # every row visible without scrolling
-    text = st.text_area(label, key=key, help=help, height=height)
-    result = parse_matrix(text or "", max_rows=max_rows, max_cols=max_cols)
+    with text_slot:
+        st.text_area(label, key=key, help=help, height=height)
     if result.error is not None:
-        st.error(explain_error(result.error))
+        message_slot.error(explain_error(result.error))
         return None
     matrix = result.matrix
     if shape is not None and tuple(matrix.shape) != tuple(shape):
-        st.error(t("errors.matrix_wrong_shape", rows=shape[0], cols=shape[1],
-                   got_rows=matrix.shape[0], got_cols=matrix.shape[1]))
+        message_slot.error(t("errors.matrix_wrong_shape", rows=shape[0], cols=shape[1],
+                             got_rows=matrix.shape[0], got_cols=matrix.shape[1]))
         return None
     return matrix

@@ -1,0 +1,190 @@
+"""Own data in a real browser: grid edits, presets, an uploaded PNG, the Markdown download, the PNG button.
+
+The pieces are not on the topic pages yet, so this runs a small demonstration script (below) on its
+own Streamlit server; it uses the shared ``browser`` fixture and helpers.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import time
+import urllib.request
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from .conftest import ROOT, SCREENSHOTS, _free_port, assert_no_exception, screenshot
+
+pytestmark = pytest.mark.e2e
+
+DEMO = '''
+import sys
+sys.path.insert(0, {root!r})
+import numpy as np
+import streamlit as st
+
+from cnn_core.conv import correlate2d
+from ui.export import CHART_CONFIG, ExportDoc, export_panel
+from ui.heatmap import matrix_heatmap
+from ui.image_input import image_uploader
+from ui.latex import latex_matrix
+from ui.library_code import conv2d_code, library_code_panel
+from ui.matrix_input import matrix_editor
+from ui.presets import preset_selector
+from ui.url_state import MatrixParam, init_from_url, sync_to_url
+
+st.session_state["lang"] = st.query_params.get("lang", "en")
+X0 = np.arange(16.0).reshape(4, 4)
+K0 = np.array([[1.0, 0.0], [0.0, -1.0]])
+SPECS = (MatrixParam("input", X0, 12, 12), MatrixParam("kernel", K0, 6, 6))
+init_from_url("demo", SPECS)
+st.header("Own data")
+left, right = st.columns(2)
+with left:
+    preset_selector("demo.input", kind="input", example=X0, max_rows=12, max_cols=12)
+    x = matrix_editor("X", key="demo.input", default=X0)
+    image_uploader("demo.input", key="demo.upload", size=(6, 6))
+with right:
+    preset_selector("demo.kernel", kind="kernel", example=K0, max_rows=6, max_cols=6)
+    w = matrix_editor("K", key="demo.kernel", default=K0, max_rows=6, max_cols=6)
+if x is not None and w is not None and w.shape[0] <= x.shape[0] and w.shape[1] <= x.shape[1]:
+    y = correlate2d(x, w)
+    st.plotly_chart(matrix_heatmap(y, title="Y"), config=CHART_CONFIG, key="demo.fig")
+    st.latex("Y = " + latex_matrix(y))
+    doc = ExportDoc("Demo").step("Input", matrices={{"X": x, "K": w}}).step("Output", matrices={{"Y": y}})
+    export_panel("demo", SPECS, doc)
+    library_code_panel(conv2d_code(x, w))
+sync_to_url("demo", SPECS)
+'''
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory):
+    script = tmp_path_factory.mktemp("owndata") / "demo.py"
+    script.write_text(DEMO.format(root=str(ROOT)), encoding="utf-8")
+    port = _free_port()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with (SCREENSHOTS / "owndata_server.log").open("w") as out:  # git-ignored folder
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none"], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("the demonstration server did not start")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _open(browser, url, lang="en"):
+    context = browser.new_context(viewport={"width": 1300, "height": 1100}, locale="en-US", accept_downloads=True)
+    pg = context.new_page()
+    pg.goto(f"{url}/?lang={lang}")
+    pg.get_by_text("Own data").first.wait_for(timeout=30000)
+    pg.locator("textarea").nth(1).wait_for()
+    return context, pg
+
+
+def _edit_cell(pg, grid, row: int, col: int, text: str) -> None:
+    """Double-click a grid cell (1-based, below the header, right of the index column) and type.
+
+    The grid is a canvas: wait until its cell editor (``.gdg-input``) opens, retrying the double
+    click while the canvas is still being laid out.
+    """
+    header = row_h = 35
+    index_w, col_w = 50, 76  # the index column and the "small" number columns
+    for _ in range(10):
+        box = grid.bounding_box()
+        pg.mouse.dblclick(box["x"] + index_w + col_w * (col - 0.5), box["y"] + header + row_h * (row - 0.5))
+        try:
+            pg.locator(".gdg-input").first.wait_for(timeout=1500)
+            break
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError: try again
+            continue
+    pg.keyboard.type(text)
+    pg.keyboard.press("Enter")
+
+
+def test_grid_edits_and_resizing_rewrite_the_text(browser, demo_url):
+    from playwright.sync_api import expect
+
+    context, pg = _open(browser, demo_url)
+    kernel = pg.locator("textarea").nth(1)
+    expect(kernel).to_have_value("1, 0\n0, -1")
+    pg.get_by_text("Edit as a grid").nth(1).click()
+    grid = pg.locator('[data-testid="stDataFrame"]').first
+    grid.wait_for()
+    _edit_cell(pg, grid, 1, 1, "7")
+    expect(kernel).to_have_value("7, 0\n0, -1", timeout=15000)
+    grid = pg.locator('[data-testid="stDataFrame"]').first
+    _edit_cell(pg, grid, 2, 2, "-3.5")  # straight away: the first edit must survive
+    expect(kernel).to_have_value("7, 0\n0, -3.5", timeout=15000)
+    pg.get_by_role("button", name="+ column").first.click()
+    expect(kernel).to_have_value("7, 0, 0\n0, -3.5, 0", timeout=15000)
+    # the result follows: Y = X ⋆ K with X = arange(16) in 4×4: y11 = 7·0 - 3.5·5 = -17.5
+    pg.get_by_text("-17.5").first.wait_for(timeout=15000)
+    assert "kernel=7,0,0;0,-3.5,0" in pg.url.replace("%2C", ",").replace("%3B", ";")
+    assert_no_exception(pg)
+    screenshot(pg, "owndata_grid_en")
+    context.close()
+
+
+def test_upload_a_png_then_use_it(browser, demo_url):
+    from playwright.sync_api import expect
+
+    context, pg = _open(browser, demo_url)
+    pg.get_by_text("Use your own image").click()
+    img = np.zeros((12, 12), np.uint8)
+    img[:, 6:] = 255  # a vertical edge
+    buf = io.BytesIO()
+    Image.fromarray(img).save(buf, format="PNG")
+    pg.locator('input[type="file"]').first.set_input_files(
+        {"name": "edge.png", "mimeType": "image/png", "buffer": buf.getvalue()})
+    pg.get_by_text("Your image as a 6×6 matrix").wait_for(timeout=15000)
+    pg.get_by_role("button", name="Use this image").click()
+    expect(pg.locator("textarea").first).to_have_value("\n".join(["0, 0, 0, 1, 1, 1"] * 6), timeout=15000)
+    assert_no_exception(pg)
+    screenshot(pg, "owndata_upload_en")
+    # a text file renamed .png: a clear message, the page keeps working
+    pg.locator('input[type="file"]').first.set_input_files(
+        {"name": "notes.png", "mimeType": "image/png", "buffer": b"1 2\n3 4\n"})
+    pg.get_by_text("not an image the app can read").wait_for(timeout=15000)
+    assert_no_exception(pg)
+    context.close()
+
+
+def test_markdown_download_and_png_button(browser, demo_url):
+    context, pg = _open(browser, demo_url, lang="zh")
+    pg.get_by_text("导出这个例子").click()
+    with pg.expect_download() as info:
+        pg.get_by_role("button", name="带 LaTeX 的 Markdown（.md）").click()
+    text = open(info.value.path(), encoding="utf-8").read()
+    # the default example: X = arange(16) 4×4, K = [[1, 0], [0, -1]] -> every output cell is -5
+    assert "Y = \\begin{bmatrix} -5 & -5 & -5 \\\\ -5 & -5 & -5 \\\\ -5 & -5 & -5 \\end{bmatrix}" in text
+    assert text.startswith("# Demo") and "由 CNN Derivation Studio 生成" in text
+    fig = pg.locator('[data-testid="stPlotlyChart"]').first
+    fig.hover()
+    buttons = fig.locator(".modebar-btn")
+    buttons.first.wait_for(timeout=10000)
+    assert buttons.count() == 1 and buttons.first.get_attribute("data-title").lower() == "download plot as a png"
+    assert_no_exception(pg)
+    screenshot(pg, "owndata_export_zh")
+    context.close()

@@ -1,0 +1,102 @@
+"""The preset menu: what it offers at a size, and that choosing fills the editor (and the link)."""
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cnn_core.presets import input_preset, kernel_preset
+from ui.i18n import LANGUAGES, translate
+from ui.presets import available_presets, preset_matrix
+
+EXAMPLE = [[1, 0], [0, -1]]
+
+
+def test_preset_matrix():
+    assert preset_matrix("example", "kernel", (3, 3), example=EXAMPLE).tolist() == EXAMPLE
+    np.testing.assert_array_equal(preset_matrix("sobel_x", "kernel", (3, 3)), [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])
+    assert preset_matrix("sobel_x", "kernel", (2, 2)).shape == (2, 3)
+    assert preset_matrix("digit", "input", (4, 4)).shape == (5, 4)  # grown to fit the glyph
+    np.testing.assert_array_equal(preset_matrix("random", "input", (3, 4), seed=5), input_preset("random", (3, 4), seed=5))
+    with pytest.raises(ValueError):
+        preset_matrix("example", "kernel", (3, 3))
+
+
+def test_available_presets_respect_the_cap():
+    two = available_presets("kernel", (2, 2), max_rows=2, max_cols=2)
+    assert two == ["example", "identity", "mean", "gaussian", "random"]  # Sobel & co. need 3 columns or rows
+    assert "sobel_x" in available_presets("kernel", (2, 2), max_rows=6, max_cols=6)
+    assert "digit" not in available_presets("input", (4, 4), max_rows=4, max_cols=4)
+    assert "digit" in available_presets("input", (4, 4), max_rows=12, max_cols=12)
+    assert "example" not in available_presets("input", (4, 4), max_rows=8, max_cols=8, has_example=False)
+
+
+def _app(kind="kernel", max_side=6):
+    import streamlit as st
+
+    from ui.matrix_input import matrix_editor
+    from ui.presets import preset_selector
+    from ui.url_state import MatrixParam, init_from_url, sync_to_url
+
+    specs = (MatrixParam("kernel", [[1, 0], [0, -1]], max_side, max_side),)
+    init_from_url("t", specs)
+    preset_selector("t.kernel", kind=kind, example=[[1, 0], [0, -1]], max_rows=max_side, max_cols=max_side)
+    matrix = matrix_editor("Kernel", key="t.kernel", default=[[1, 0], [0, -1]], max_rows=max_side, max_cols=max_side)
+    st.session_state["result"] = None if matrix is None else matrix.tolist()
+    sync_to_url("t", specs)
+    st.write("after")
+
+
+def _run(lang="en", **kwargs):
+    at = AppTest.from_function(_app, kwargs=kwargs)
+    at.session_state["lang"] = lang
+    return at.run()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_choosing_a_preset_fills_the_editor_and_the_link(lang):
+    at = _run(lang)
+    menu = at.selectbox(key="t.kernel.preset")
+    assert menu.value is None and menu.placeholder == translate(lang, "owndata.preset_placeholder")
+    assert menu.label == translate(lang, "owndata.preset_label")
+    menu.set_value("sobel_x").run()
+    assert not at.exception and not at.error
+    # the 2×2 example is too narrow for Sobel x: built at 2×3 (smoothing [1, 1], derivative [-1, 0, 1])
+    assert at.session_state["result"] == [[-1, 0, 1], [-1, 0, 1]]
+    assert at.query_params["kernel"] == "-1,0,1;-1,0,1"
+    assert at.selectbox(key="t.kernel.preset").value is None  # back to the placeholder
+    loaded = translate(lang, "owndata.preset_loaded", name=translate(lang, "owndata.preset_sobel_x"))
+    assert loaded in [c.value for c in at.caption]
+    # a hand edit: the caption no longer claims the preset
+    at.text_area(key="t.kernel").input("1 2 3\n4 5 6\n7 8 9").run()
+    assert loaded not in [c.value for c in at.caption]
+    at.selectbox(key="t.kernel.preset").set_value("laplacian").run()
+    assert at.session_state["result"] == kernel_preset("laplacian", 3).tolist()
+    at.selectbox(key="t.kernel.preset").set_value("example").run()
+    assert at.session_state["result"] == EXAMPLE and "kernel" not in at.query_params
+
+
+def test_random_preset_follows_the_seed():
+    at = _run()
+    at.number_input(key="t.kernel.seed").set_value(3).run()
+    at.selectbox(key="t.kernel.preset").set_value("random").run()
+    assert at.session_state["result"] == kernel_preset("random", (2, 2), seed=3).tolist()
+    at.number_input(key="t.kernel.seed").set_value(4).run()  # shown random matrix: regenerated
+    assert at.session_state["result"] == kernel_preset("random", (2, 2), seed=4).tolist()
+    at.text_area(key="t.kernel").input("9 9\n9 9").run()
+    at.number_input(key="t.kernel.seed").set_value(5).run()  # hand-edited: left alone
+    assert at.session_state["result"] == [[9, 9], [9, 9]]
+
+
+def test_a_preset_uses_the_example_size_when_the_text_is_broken():
+    at = _run(kind="input", max_side=8)
+    at.text_area(key="t.kernel").input("1 2\n3").run()
+    assert len(at.error) == 1
+    at.selectbox(key="t.kernel.preset").set_value("checkerboard").run()
+    assert not at.error and at.session_state["result"] == [[0, 1], [1, 0]]
+
+
+def test_the_menu_names_are_translated():
+    at = _run("zh")
+    options = at.selectbox(key="t.kernel.preset").options
+    assert translate("zh", "owndata.preset_gaussian") in options
+    assert "随机整数（-2 到 2）" in options

@@ -1,0 +1,156 @@
+"""A preset menu next to a matrix editor: the text's example, classic filters, test pictures.
+
+One line per editor, anywhere on the page (before or after the editor)::
+
+    preset_selector("conv_single.kernel", kind="kernel", example=DEFAULT_KERNEL, max_rows=6, max_cols=6)
+    w = matrix_editor(t("conv_single.kernel_label"), key="conv_single.kernel", ...)
+
+Choosing a preset runs a callback, i.e. **before** the next script run draws any widget,
+which writes the preset's matrix text into ``st.session_state[editor_key]``; the editor then
+shows it and :mod:`ui.url_state` puts it in the link like any typed matrix. The menu goes back
+to its placeholder (it is an action, so the same preset can be chosen again after a hand edit),
+and a caption names the loaded preset for as long as the matrix is unchanged.
+
+The link keeps the **matrix**, not the preset's name: ``?kernel=-1,0,1;-2,0,2;-1,0,1``. One
+source of truth — the link reproduces exactly what is on screen, also after a hand edit that
+follows the preset, and a preset whose definition changes in a later version cannot change an
+old link. A random preset is still reproducible from its seed (the seed box), and its matrix is
+in the link anyway.
+
+The size: a preset is built at the editor's current size (or the example's when the text does
+not parse); a kernel that needs an odd size there (Sobel on 2×2) is built at the next usable
+size (:func:`cnn_core.presets.kernel_preset_shape`); a preset that would exceed the editor's cap
+is not offered.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Sequence
+
+import numpy as np
+
+from cnn_core.presets import (INPUT_PRESETS, KERNEL_PRESETS, RANDOM_INPUT_RANGE, RANDOM_KERNEL_RANGE, input_preset,
+                              input_preset_fits, kernel_preset, kernel_preset_shape)
+from ui.matrix_input import format_matrix, parse_matrix
+
+__all__ = ["preset_matrix", "available_presets", "preset_label", "preset_selector", "EXAMPLE", "MAX_SEED"]
+
+#: Name of the page's own example in the menu.
+EXAMPLE = "example"
+#: Largest seed of the random presets.
+MAX_SEED = 9999
+
+
+def preset_matrix(name: str, kind: Literal["kernel", "input"], shape: Sequence[int], *, seed: int = 0,
+                  example: np.ndarray | Sequence | None = None) -> np.ndarray:
+    """The matrix of one preset at (about) ``shape`` — pure.
+
+    ``name == "example"`` returns ``example``; kernels use :func:`cnn_core.presets.kernel_preset`,
+    inputs :func:`cnn_core.presets.input_preset` (the digit glyph grows the shape to 5×3 if needed).
+    """
+    if name == EXAMPLE:
+        if example is None:
+            raise ValueError("the example preset needs the page's example matrix")
+        return np.asarray(example, dtype=np.float64)
+    rows, cols = (int(v) for v in shape)
+    if kind == "kernel":
+        return kernel_preset(name, (rows, cols), seed=seed)
+    if name == "digit" and not input_preset_fits(name, (rows, cols)):
+        rows, cols = max(rows, 5), max(cols, 3)
+    return input_preset(name, (rows, cols), seed=seed)
+
+
+def available_presets(kind: Literal["kernel", "input"], shape: Sequence[int], *, max_rows: int, max_cols: int,
+                      has_example: bool = True) -> list[str]:
+    """Menu entries whose matrix fits the editor's cap at ``shape`` (in menu order)."""
+    names = [EXAMPLE] if has_example else []
+    rows, cols = (int(v) for v in shape)
+    for name in (KERNEL_PRESETS if kind == "kernel" else INPUT_PRESETS):
+        if kind == "kernel":
+            out_rows, out_cols = kernel_preset_shape(name, (rows, cols))
+        elif name == "digit":
+            out_rows, out_cols = max(rows, 5), max(cols, 3)
+        else:
+            out_rows, out_cols = rows, cols
+        if out_rows <= max_rows and out_cols <= max_cols:
+            names.append(name)
+    return names
+
+
+def preset_label(name: str, kind: str) -> str:
+    """The menu text of a preset in the session's language."""
+    from ui.i18n import t
+
+    if name == "random":
+        lo, hi = RANDOM_KERNEL_RANGE if kind == "kernel" else RANDOM_INPUT_RANGE
+        return t(f"owndata.preset_random_{kind}", lo=lo, hi=hi)
+    return t(f"owndata.preset_{name}")
+
+
+def _current_shape(text: object, example: np.ndarray | None, max_rows: int, max_cols: int,
+                   kind: str) -> tuple[int, int]:
+    parsed = parse_matrix(str(text or ""), max_rows=max_rows, max_cols=max_cols)
+    if parsed.matrix is not None:
+        return parsed.matrix.shape
+    if example is not None:
+        return np.asarray(example).shape[-2:] if np.ndim(example) >= 2 else (1, np.size(example))
+    return (3, 3) if kind == "kernel" else (min(6, max_rows), min(6, max_cols))
+
+
+def _apply(editor_key: str, kind: str, name: str | None, example_text: str | None, max_rows: int,
+           max_cols: int) -> None:
+    """Callback: write the chosen preset's text into the editor's key (before the editor is drawn)."""
+    import streamlit as st
+
+    state = st.session_state
+    name = state.get(f"{editor_key}.preset") if name is None else name
+    if name is None:
+        return
+    example = parse_matrix(example_text).matrix if example_text is not None else None
+    shape = _current_shape(state.get(editor_key), example, max_rows, max_cols, kind)
+    seed = int(state.get(f"{editor_key}.seed", 0) or 0)
+    text = format_matrix(preset_matrix(name, kind, shape, seed=seed, example=example))
+    if parse_matrix(text, max_rows=max_rows, max_cols=max_cols).matrix is None:
+        return  # never write a matrix the editor would refuse
+    state[editor_key] = text
+    state[f"{editor_key}.preset_loaded"] = (name, text)
+    state[f"{editor_key}.preset"] = None  # back to the placeholder: an action, not a setting
+
+
+def _reseed(editor_key: str, kind: str, max_rows: int, max_cols: int) -> None:
+    """Seed changed: regenerate the random preset if it is what the editor shows."""
+    import streamlit as st
+
+    loaded = st.session_state.get(f"{editor_key}.preset_loaded")
+    if loaded and loaded[0] == "random" and loaded[1] == st.session_state.get(editor_key):
+        _apply(editor_key, kind, "random", None, max_rows, max_cols)
+
+
+def preset_selector(editor_key: str, *, kind: Literal["kernel", "input"],
+                    example: np.ndarray | Sequence | None = None, max_rows: int = 12, max_cols: int = 12,
+                    label: str | None = None) -> None:
+    """A preset menu and a seed box that fill the matrix editor ``editor_key``.
+
+    Widget keys: ``f"{editor_key}.preset"`` (menu), ``f"{editor_key}.seed"`` (random seed).
+    ``example`` is the page's default matrix ("the text's example"); ``max_rows``/``max_cols``
+    are the editor's cap. See the module docstring for what goes into the link.
+    """
+    import streamlit as st
+
+    from ui.i18n import t
+
+    example_text = format_matrix(example) if example is not None else None
+    shape = _current_shape(st.session_state.get(editor_key), None if example is None else np.asarray(example),
+                           max_rows, max_cols, kind)
+    options = available_presets(kind, shape, max_rows=max_rows, max_cols=max_cols, has_example=example is not None)
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        st.selectbox(label or t("owndata.preset_label"), options, index=None, key=f"{editor_key}.preset",
+                     placeholder=t("owndata.preset_placeholder"), format_func=lambda n: preset_label(n, kind),
+                     on_change=_apply, args=(editor_key, kind, None, example_text, max_rows, max_cols),
+                     help=t(f"owndata.preset_help_{kind}"))
+        st.number_input(t("owndata.seed"), min_value=0, max_value=MAX_SEED, step=1, key=f"{editor_key}.seed",
+                        on_change=_reseed, args=(editor_key, kind, max_rows, max_cols), width=120,
+                        help=t("owndata.seed_help"))
+    loaded = st.session_state.get(f"{editor_key}.preset_loaded")
+    if loaded and loaded[1] == st.session_state.get(editor_key):
+        st.caption(t("owndata.preset_loaded", name=preset_label(loaded[0], kind)))
