@@ -6,3 +6,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+
+def _generous_apptest_timeout() -> None:
+    """AppTest's default 3 s per run is too short on a loaded 2-core CI machine: make it 30 s.
+
+    A timeout is a failure, not a measurement (speed lives in benchmarks/), so a generous bound
+    only removes flakiness; a script that hangs still fails.
+    """
+    from streamlit.testing.v1 import AppTest
+
+    for name in ("from_file", "from_function", "from_string"):
+        original = getattr(AppTest, name).__func__
+
+        def patched(cls, *args, _original=original, default_timeout: float = 30, **kwargs):
+            return _original(cls, *args, default_timeout=default_timeout, **kwargs)
+
+        setattr(AppTest, name, classmethod(patched))
+
+
+_generous_apptest_timeout()
