@@ -27,17 +27,18 @@ from cnn_core import tiny_cnn
 from cnn_core.dense import softmax_ce_trace
 from ui.heatmap import channels_heatmap, matrix_heatmap
 from ui.i18n import explain_error, t
-from ui.latex import equation_lines, fmt, fmt_latex, latex_matrix, subscript, subscript_unicode, sum_of_products
+from ui.formulas import training as fx
+from ui.page_kit import show_chart
+from ui.latex import equation_lines, fmt, latex_matrix, subscript, subscript_unicode
 from ui.url_state import FloatParam, IntParam, init_from_url, sync_to_url
 
 PAGE = "training"
 MODEL = "training.model"
-CHART = {"displayModeBar": False}
 # The data: 3 noisy copies of each of the 4 glyphs, shifted by up to one pixel.
 PER_CLASS, NOISE, MAX_SHIFT, IMAGE_SIZE, FILTERS = 3, 0.2, 1, 8, 4
 N_IMAGES = PER_CLASS * len(tiny_cnn.CLASS_NAMES)
 CONV_H, CONV_W, _, _ = tiny_cnn.feature_shape(IMAGE_SIZE)
-K, POOL = tiny_cnn.CONV_KERNEL, tiny_cnn.POOL_KERNEL
+K = tiny_cnn.CONV_KERNEL
 PARAM_NAMES = ("conv_w", "conv_b", "fc_W", "fc_b")
 
 SPECS = (
@@ -136,7 +137,7 @@ def _figure(kind: str, *args, **kwargs) -> go.Figure:
 
 
 def _chart(where, fig: go.Figure, name: str) -> None:
-    where.plotly_chart(fig, key=f"{PAGE}.{name}", config=CHART, width="stretch")
+    show_chart(fig, PAGE, name, where=where)
 
 
 def _heat(where, name: str, M: np.ndarray, title: str, **kwargs) -> None:
@@ -195,8 +196,7 @@ class View:
     def indices(self) -> tuple[int, int, int, int, int, int, int]:
         """0-based n, f, r, c; the pool window (pr, pc) holding the conv cell; its entry j of v."""
         n, f, r, c = self.sample - 1, self.filt - 1, self.row - 1, self.col - 1
-        pr, pc = r // POOL, c // POOL
-        return n, f, r, c, pr, pc, int(np.ravel_multi_index((f, pr, pc), self.tr.pool.shape[1:]))
+        return (n, f, r, c) + fx.pool_position(self.tr.pool.shape[1:], f, r, c)
 
     @property
     def winners(self) -> list[tuple[int, int]]:
@@ -207,14 +207,6 @@ class View:
 def _expander(box, name: str, label: str):
     """A lazily drawn expander: the caller draws inside only when ``.open`` (closed by default)."""
     return box.expander(label, key=f"{PAGE}.show_{name}", on_change="rerun")
-
-
-def _sum_rows(r0: int, c0: int, window: np.ndarray, kernel: np.ndarray) -> tuple[str, str]:
-    """x·h written out, one kernel row per line (symbols, numbers)."""
-    rows = [sum_of_products([subscript("x", r0 + i, c0 + jj) for jj in range(K)], window[i],
-                            [subscript("h", i, jj) for jj in range(K)], kernel[i], sig=3) for i in range(K)]
-    joiner = r" \\ &\qquad + "
-    return joiner.join(s for s, _ in rows), joiner.join(v for _, v in rows)
 
 
 def _forward_tab(box, v: View) -> None:
@@ -233,9 +225,8 @@ def _forward_tab(box, v: View) -> None:
           height=330, showscale=False)
     c1.markdown(t("training.fwd_bias", filter=filt, value=fmt(tr.params.conv_b[f])))
     c2.caption(t("training.fwd_cell_caption"))
-    sym, num = _sum_rows(r, c, tr.x[n, 0, r:r + K, c:c + K], tr.params.conv_w[f, 0])
-    c2.latex(equation_lines(f"{subscript('net', r, c)} = {sym} + b", f"{num} + {fmt_latex(tr.params.conv_b[f])}",
-                            tr.conv_z[n, f, r, c]))
+    c2.latex(fx.conv_cell(tr.x[n, 0, r:r + K, c:c + K], tr.params.conv_w[f, 0], float(tr.params.conv_b[f]), r, c,
+                          float(tr.conv_z[n, f, r, c])).latex())
 
     # the rest of the forward pass: lazily drawn sections (only an open one is computed and sent)
     section = _expander(box, "fwd_pool", t("training.fwd_relu_subtitle"))
@@ -284,16 +275,12 @@ def _fc_section(box, v: View) -> None:
                             (t("training.fwd_probs_title", index=sample), t("training.col_prob"),
                              t("training.col_target"), t("training.col_class"))), "fwd_probs")
     box.caption(t("training.fwd_softmax_caption", label=names[label_n]))
-    y = label_n
-    exps = " + ".join(f"e^{{{fmt_latex(z, factor=False)}}}" for z in tr.fc_z[n])
-    box.latex(equation_lines(rf"{subscript('a', y)} = \frac{{e^{{{subscript('z', y)}}}}}{{\sum_k e^{{z_k}}}}",
-                             rf"\frac{{e^{{{fmt_latex(tr.fc_z[n, y], factor=False)}}}}}{{{exps}}}", tr.probs[n, y]))
+    true_class = label_n
+    box.latex(fx.softmax_entry(tr.fc_z[n], true_class, float(tr.probs[n, true_class])).latex())
     losses_n = _core("sample_losses", tr.fc_z, tr.targets)
     box.caption(t("training.fwd_loss_caption", n=N))
-    box.latex(equation_lines(rf"{subscript('L', n)} = -\ln {subscript('a', y)}",
-                             rf"-\ln {fmt_latex(tr.probs[n, y])}", losses_n[n]))
-    box.latex(equation_lines(r"L = \frac{1}{N}\sum_{n=1}^{N} L_n", rf"\frac{{1}}{{{N}}}\left("
-                             + " + ".join(fmt_latex(loss, sig=3) for loss in losses_n) + r"\right)", tr.loss))
+    box.latex(fx.sample_loss(n, true_class, float(tr.probs[n, true_class]), losses_n[n]).latex())
+    box.latex(fx.batch_loss(np.asarray(losses_n), tr.loss).latex())
     box.markdown(t("training.fwd_accuracy", accuracy=_pct(tr.accuracy)))
 
 
@@ -310,10 +297,7 @@ def _backward_tab(box, v: View) -> None:
 
     box.subheader(t("training.bwd_flat_subtitle"))
     box.caption(t("training.bwd_flat_caption", row=pr + 1, col=pc + 1, filter=filt, j=j + 1))
-    classes = range(len(names))
-    s, vals = sum_of_products([subscript("W", k, j) for k in classes], tr.params.fc_W[:, j],
-                           [rf"\frac{{\partial L}}{{\partial {subscript('z', k)}}}" for k in classes], tr.d_fc_z[n])
-    box.latex(equation_lines(rf"\frac{{\partial L}}{{\partial {subscript('v', j)}}} = {s}", vals, tr.d_flat[n, j]))
+    box.latex(fx.flat_gradient(tr.params.fc_W, tr.d_fc_z[n], j, float(tr.d_flat[n, j])).latex())
     more = _expander(box, "bwd_flat", t("training.bwd_flat_more"))
     if more.open:
         _heat(more, "bwd_flat", tr.d_flat[n], t("training.bwd_flat_title", index=sample), height=190,
@@ -334,11 +318,8 @@ def _backward_tab(box, v: View) -> None:
                    wrow=wr + 1, wcol=wc + 1))
     routed = rf"\frac{{\partial L}}{{\partial {subscript('p', pr, pc)}}}" if won else "0"
     box.latex(equation_lines(f"{d_o} = {routed}", None, tr.d_relu[n, f, r, c]))
-    net_rc = subscript("net", r, c)
-    box.latex(equation_lines(
-        rf"\frac{{\partial L}}{{\partial {net_rc}}} = {d_o}\cdot \mathrm{{ReLU}}'({net_rc}"
-        rf" = {fmt_latex(tr.conv_z[n, f, r, c], factor=False)})",
-        rf"{fmt_latex(tr.d_relu[n, f, r, c])}\times{fmt_latex(tr.relu_prime[n, f, r, c])}", tr.d_conv_z[n, f, r, c]))
+    box.latex(fx.relu_step(float(tr.d_relu[n, f, r, c]), float(tr.relu_prime[n, f, r, c]), float(tr.conv_z[n, f, r, c]),
+                           r, c, float(tr.d_conv_z[n, f, r, c])).latex())
     more = _expander(box, "bwd_maps", t("training.bwd_maps_more"))
     if more.open:
         c1, c2 = more.columns(2)
@@ -390,9 +371,7 @@ def _update_tab(box, v: View) -> None:
     sym = entries[idx][1]
     before, grad, after = (getattr(p, pname)[idx] for p in (tr.params, tr.grads, tr.new_params))
     box.caption(t("training.upd_rule_caption"))
-    # braces: h^{(1)}_{11}' would be a double superscript for KaTeX
-    box.latex(equation_lines(rf"{{{sym}}}' = {sym} - \eta\,\frac{{\partial L}}{{\partial {sym}}}",
-                             rf"{fmt_latex(before, factor=False)} - {fmt_latex(tr.lr)}\times{fmt_latex(grad)}", after))
+    box.latex(fx.update_step(sym, float(before), float(tr.lr), float(grad), float(after)).latex())
 
     box.subheader(t("training.upd_panels_title", filter=filt))
     for column, key, tensor, symbol in zip(box.columns(3), ("upd_before", "upd_gradient", "upd_after"),

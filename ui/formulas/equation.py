@@ -20,9 +20,9 @@ from ui.latex import fmt, fmt_latex
 __all__ = ["Equation", "shown", "sum_of_products_equation", "sum_equation", "product_equation"]
 
 
-def shown(value: float) -> float:
-    """The number as the screen shows it (4 significant digits), back as a float."""
-    return float(fmt(value))
+def shown(value: float, sig: int = 4) -> float:
+    """The number as the screen shows it (``sig`` significant digits), back as a float."""
+    return float(fmt(value, sig))
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,9 @@ class Equation:
         The core's value.
     factors : tuple of tuples of float
         The numbers of each term as written (``shown``), multiplied within a term, summed over terms.
+    recomputed : float or None
+        For a line that is not a sum of products (a fraction, a logarithm): the value a reader gets
+        from the shown numbers. Overrides ``factors`` for :attr:`exact`.
     """
 
     lhs: str
@@ -46,6 +49,7 @@ class Equation:
     numeric: str | None
     result: float
     factors: tuple[tuple[float, ...], ...] = ()
+    recomputed: float | None = None
 
     @property
     def shown_sum(self) -> float:
@@ -61,7 +65,11 @@ class Equation:
     @property
     def exact(self) -> bool:
         """True when the shown numbers give the shown result (then the last step is ``=``, else ``≈``)."""
-        if self.numeric is None or not self.factors:
+        if self.numeric is None:
+            return True
+        if self.recomputed is not None:
+            return fmt(self.recomputed) == fmt(self.result)
+        if not self.factors:
             return True
         return fmt(self.shown_sum) == fmt(self.result)
 
