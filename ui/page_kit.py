@@ -80,6 +80,15 @@ def keep_choice(key: str, options: Sequence, remembered: bool = False) -> None:
         st.session_state[key] = back if back in options else options[0]
 
 
+def keep_number(key: str, low: int, high: int) -> None:
+    """Before a number input: a remembered value outside [low, high] (or not a number) is moved inside."""
+    value = st.session_state.get(key, low)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        st.session_state[key] = low
+    elif not low <= value <= high:
+        st.session_state[key] = low if value < low else high
+
+
 def cell_options(shape: tuple[int, int]) -> list[tuple[int, int]]:
     """Every (row, col) of a matrix of this shape, 0-based, row-major."""
     return [(r, c) for r in range(int(shape[0])) for c in range(int(shape[1]))]
