@@ -11,24 +11,13 @@ from ui.i18n import explain_error, translate
 from ui.latex import latex_matrix
 from ui.matrix_input import parse_matrix
 
-from .conftest import all_text, no_exception, open_page, plotly_figures
+from .conftest import all_text, figure_titled, heat_z, latex_lines, no_exception, open_page, plotly_figures
 
 PAGE = "conv_backward"
 SEED_DELTA = CONV_5X5X3.inputs["delta"][0, 0]          # seed 003's 3×3 sensitivity map
 
 
-def _latex(at) -> list[str]:
-    return [el.value for el in at.latex]
-
-
-def _figure(at, title: str) -> dict:
-    figs = [f for f in plotly_figures(at) if f["layout"].get("title", {}).get("text") == title]
-    assert figs, f"no figure titled {title!r}; have {[f['layout'].get('title', {}).get('text') for f in plotly_figures(at)]}"
-    return figs[0]
-
-
-def _z(fig: dict) -> np.ndarray:
-    return np.array([[np.nan if v is None else v for v in row] for row in fig["data"][0]["z"]], dtype=float)
+_latex, _figure, _z = latex_lines, figure_titled, heat_z
 
 
 def _open(at, section: str, lang: str = "en", way: str | None = None):

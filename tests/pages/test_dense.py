@@ -12,7 +12,7 @@ from cnn_core.dense import cross_entropy_softmax_grad, dense_forward, softmax, s
 from ui.i18n import translate
 from ui.latex import fmt_latex
 
-from .conftest import all_text, no_exception, open_page, plotly_figures
+from .conftest import all_text, latex_text, no_exception, open_page, plotly_figures
 
 DEFAULT_ZPREV = np.array([1.5, -1.0, 0.5])
 DEFAULT_W = np.array([[0.5, -0.2, 0.1], [0.3, 0.8, -0.5], [-0.5, 0.1, 0.9]])
@@ -20,8 +20,7 @@ DEFAULT_B = np.array([0.1, 0.0, -0.2])
 DEFAULT_Y = np.array([0.0, 1.0, 0.0])
 
 
-def latex(at) -> str:
-    return "\n".join(el.value for el in at.latex)
+latex = latex_text
 
 
 def figure(at, title_key: str, lang: str = "en") -> dict:

@@ -9,15 +9,14 @@ from cnn_core.arithmetic import (Padding, axis_arithmetic, conv_output_size, pad
 from cnn_core.errors import CoreValueError
 from ui.i18n import explain_error, translate
 
-from .conftest import all_text, no_exception, open_page, plotly_figures
+from .conftest import all_text, latex_lines, no_exception, open_page, plotly_figures
 
 TAP_COLOR = "#2ca02c"      # ui.heatmap.CELL_COLOR: the kernel's taps
 WINDOW_COLOR = "#ff7f0e"   # ui.heatmap.HIGHLIGHT_COLOR: the kernel's span
 NEVER_READ_FILL = "rgba(214,39,40,0.28)"
 
 
-def latex(at) -> list[str]:
-    return [el.value for el in at.latex]
+latex = latex_lines
 
 
 def results(at) -> list[str]:

@@ -14,7 +14,7 @@ from cnn_core import tiny_cnn
 from ui.i18n import translate
 from ui.latex import fmt, fmt_latex
 
-from .conftest import all_text, no_exception, open_page, plotly_figures
+from .conftest import all_text, figure_titled, latex_text, no_exception, open_page, plotly_figures
 
 PAGE = "training"
 LR = 0.1  # the page's default learning rate
@@ -34,14 +34,10 @@ def _data(seed: int = 0):
 
 
 def _figure(at, title_start: str) -> dict:
-    figs = [fg for fg in plotly_figures(at) if fg["layout"].get("title", {}).get("text", "").startswith(title_start)]
-    assert figs, f"no figure titled {title_start!r}: " + ", ".join(
-        fg["layout"].get("title", {}).get("text", "?") for fg in plotly_figures(at))
-    return figs[0]
+    return figure_titled(at, title_start, prefix=True)
 
 
-def _latex(at) -> str:
-    return "\n".join(el.value for el in at.latex)
+_latex = latex_text
 
 
 def _metric(at, key: str, lang: str = "en") -> str:
