@@ -30,7 +30,7 @@ class PageEntry:
     section: str  # key into nav.section_<section>
 
 
-# The pages in navigation order (DESIGN.md "The capabilities"). A page is listed only once its
+# The pages in navigation order (docs/CONVENTIONS.md "Pages"). A page is listed only once its
 # script exists, so the navigation never shows a placeholder.
 PAGES: tuple[PageEntry, ...] = (
     PageEntry("home", "app_pages/home.py", ":material/home:", "start"),
