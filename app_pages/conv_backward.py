@@ -375,7 +375,8 @@ def _act_section() -> None:
     sigma_prime = derivative_from_output(activation, trace.x)
     delta_prev = trace.dx * sigma_prime
     _act_cell(trace, sigma_prime, delta_prev)
-    st.caption(t("conv_backward.act_caption"))
+    if activation == "relu":
+        st.caption(t("conv_backward.act_caption"))
     ok = attainable(activation, trace.x)
     if not ok.all():
         where = tuple(int(v) for v in np.argwhere(~ok)[0])

@@ -27,3 +27,8 @@ def test_no_terms_is_zero_without_a_numbers_line():
 def test_product_line():
     eq = product_equation("d", ["a", "b"], [2.0, -0.5], -1.0)
     assert eq.numeric == r"2 \times (-0.5)" and eq.exact
+
+
+def test_a_sum_without_terms_is_written_once():
+    eq = sum_of_products_equation(r"\frac{\partial E}{\partial x}", [], 0.0)
+    assert eq.latex() == r"\begin{aligned} \frac{\partial E}{\partial x} &= 0 \end{aligned}"

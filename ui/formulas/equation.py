@@ -75,12 +75,15 @@ class Equation:
 
     def latex(self) -> str:
         """Aligned lines for ``st.latex``."""
+        result = fmt_latex(self.result, factor=False)
+        if self.numeric is None and self.symbolic.strip() == result:   # "= 0 = 0" says it once
+            return f"\\begin{{aligned}} {self.lhs} &= {result} \\end{{aligned}}"
         first = f"{self.lhs} &= {self.symbolic}" if self.lhs else f"&{self.symbolic}"
         lines = [first]
         if self.numeric is not None:
             lines.append(f"&= {self.numeric}")
         rel = "=" if self.exact else r"\approx"
-        lines.append(f"&{rel} {fmt_latex(self.result, factor=False)}")
+        lines.append(f"&{rel} {result}")
         return "\\begin{aligned} " + " \\\\ ".join(lines) + " \\end{aligned}"
 
 
