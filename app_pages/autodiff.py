@@ -19,7 +19,7 @@ from ui.formulas.autodiff import chain_rule, frac, forward_row, pretty, reverse_
 from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import fmt
 from ui.page_kit import figure_cache, lazy_expander, show_chart
-from ui.url_state import ChoiceParam, FloatParam, init_from_url, sync_to_url
+from ui.url_state import ChoiceParam, FloatParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "autodiff"
 LEAVES = ("x", "w", "b")
@@ -28,7 +28,7 @@ SPECS = (
     FloatParam("x", 1.0, -BOUND, BOUND),
     FloatParam("w", 0.0, -BOUND, BOUND),
     FloatParam("b", 0.0, -BOUND, BOUND),
-    ChoiceParam("wrt", "w", LEAVES, label_key="autodiff.wrt_label"),
+    ChoiceParam("wrt", "w", LEAVES, label_key=widget_key(PAGE, "wrt_label")),
 )
 #: Agreement needed to call a printed number "reproduced" (the text prints exact values here).
 REPRODUCED_TOL = 1e-9
@@ -204,21 +204,21 @@ WRT_CHOICE = "autodiff._wrt_choice"
 
 
 def _remember_wrt() -> None:
-    st.session_state[WRT_CHOICE] = st.session_state["autodiff.wrt"]
+    st.session_state[WRT_CHOICE] = st.session_state[widget_key(PAGE, "wrt")]
 
 
 def _restore_wrt() -> None:
     """While the forward-mode tab is closed its selectbox is not drawn, and Streamlit falls back to the
     value the URL set at the start: bring back the last choice (before the URL is written)."""
     state = st.session_state
-    if WRT_CHOICE in state and state.get("autodiff.wrt") != state[WRT_CHOICE]:
-        state["autodiff.wrt"] = state[WRT_CHOICE]
+    if WRT_CHOICE in state and state.get(widget_key(PAGE, "wrt")) != state[WRT_CHOICE]:
+        state[widget_key(PAGE, "wrt")] = state[WRT_CHOICE]
 
 
 @st.fragment
 def _forward_mode_view(x: float, w: float, b: float, graph) -> None:
     """Forward mode w.r.t. one leaf: choosing another leaf reruns only this view."""
-    wrt = st.selectbox(t("autodiff.wrt_label"), LEAVES, key="autodiff.wrt", help=t("autodiff.wrt_help"),
+    wrt = st.selectbox(t("autodiff.wrt_label"), LEAVES, key=widget_key(PAGE, "wrt"), help=t("autodiff.wrt_help"),
                        on_change=_remember_wrt)
     sync_to_url(PAGE, SPECS)
     forward = _forward_mode(x, w, b, wrt)
@@ -300,13 +300,13 @@ with st.container(border=True):
     st.markdown(f"**{t('autodiff.controls')}**")
     c_x, c_w, c_b = st.columns(3)
     with c_x:
-        x = st.number_input(t("autodiff.x_label"), min_value=-BOUND, max_value=BOUND, step=0.5, key="autodiff.x",
+        x = st.number_input(t("autodiff.x_label"), min_value=-BOUND, max_value=BOUND, step=0.5, key=widget_key(PAGE, "x"),
                             help=t("autodiff.bound_help", bound=fmt(BOUND)))
     with c_w:
-        w = st.number_input(t("autodiff.w_label"), min_value=-BOUND, max_value=BOUND, step=0.5, key="autodiff.w",
+        w = st.number_input(t("autodiff.w_label"), min_value=-BOUND, max_value=BOUND, step=0.5, key=widget_key(PAGE, "w"),
                             help=t("autodiff.bound_help", bound=fmt(BOUND)))
     with c_b:
-        b = st.number_input(t("autodiff.b_label"), min_value=-BOUND, max_value=BOUND, step=0.5, key="autodiff.b",
+        b = st.number_input(t("autodiff.b_label"), min_value=-BOUND, max_value=BOUND, step=0.5, key=widget_key(PAGE, "b"),
                             help=t("autodiff.bound_help", bound=fmt(BOUND)))
 sync_to_url(PAGE, SPECS)
 
@@ -332,7 +332,7 @@ if analysis is not None:
 # One topic per tab: only the open tab is computed and sent (the texts' tab needs no valid point).
 TABS = {"chain": _chain_tab, "forward": _forward_tab, "reverse": _reverse_tab, "check": _check_tab,
         "seed": _seed_tab}
-tabs = st.tabs([t(f"autodiff.tab_{name}") for name in TABS], key="autodiff.section", on_change="rerun")
+tabs = st.tabs([t(f"autodiff.tab_{name}") for name in TABS], key=widget_key(PAGE, "section"), on_change="rerun")
 for (name, render), tab in zip(TABS.items(), tabs):
     if tab.open is not False:
         with tab:

@@ -131,7 +131,7 @@ def _chart(fig, name: str) -> None:
 
 def _fit_delta(shape: tuple[int, int]) -> None:
     """Button callback: replace δ by the text's map, cut or repeated to the needed shape (data, no math)."""
-    st.session_state[f"{PAGE}.delta"] = format_matrix(np.resize(SEED_DELTA, shape))
+    st.session_state[widget_key(PAGE, "delta")] = format_matrix(np.resize(SEED_DELTA, shape))
 
 
 # --------------------------------------------------------------------------- page
@@ -146,14 +146,14 @@ lang = current_language()   # captured for format_func: Streamlit may call it ou
 with st.container(border=True):
     top = st.columns([2, 1, 1])
     with top[0]:
-        example = st.radio(t("conv_backward.example"), EXAMPLES, key=f"{PAGE}.example", horizontal=True,
+        example = st.radio(t("conv_backward.example"), EXAMPLES, key=widget_key(PAGE, "example"), horizontal=True,
                            format_func=lambda e: translate(lang, f"conv_backward.example_{e}"))
     with top[1]:
-        activation = st.selectbox(t("conv_backward.activation"), ACTIVATIONS, key=f"{PAGE}.activation",
+        activation = st.selectbox(t("conv_backward.activation"), ACTIVATIONS, key=widget_key(PAGE, "activation"),
                                   format_func=lambda a: activation_name(a, lang))
     with top[2]:
         lr = st.number_input(t("conv_backward.lr"), min_value=1e-6, max_value=10.0, step=0.001, format="%g",
-                             key=f"{PAGE}.lr")
+                             key=widget_key(PAGE, "lr"))
     multi = example == "multi"
     if multi:
         ex = CONV_5X5X3
@@ -165,28 +165,28 @@ with st.container(border=True):
         st.caption(t("conv_backward.multi_fixed", stride=stride, padding=padding))
         sel = st.columns(2)
         with sel[0]:
-            f = st.selectbox(t("conv_backward.filter"), [1, 2], key=f"{PAGE}.filter",
+            f = st.selectbox(t("conv_backward.filter"), [1, 2], key=widget_key(PAGE, "filter"),
                              format_func=lambda v: translate(lang, "conv_backward.filter_n", n=v)) - 1
         with sel[1]:
-            c = st.selectbox(t("conv_backward.channel"), [1, 2, 3], key=f"{PAGE}.channel",
+            c = st.selectbox(t("conv_backward.channel"), [1, 2, 3], key=widget_key(PAGE, "channel"),
                              format_func=lambda v: translate(lang, "conv_backward.channel_n", n=v)) - 1
     else:
         f = c = 0
         b = np.zeros(1)
         sliders = st.columns(2)
         with sliders[0]:
-            stride = st.slider(t("conv_backward.stride"), 1, 3, key=f"{PAGE}.stride")
+            stride = st.slider(t("conv_backward.stride"), 1, 3, key=widget_key(PAGE, "stride"))
         with sliders[1]:
-            padding = st.slider(t("conv_backward.padding"), 0, 2, key=f"{PAGE}.padding")
+            padding = st.slider(t("conv_backward.padding"), 0, 2, key=widget_key(PAGE, "padding"))
         eds = st.columns(3)
         with eds[0]:
-            d_text = matrix_editor(t("conv_backward.delta_label"), key=f"{PAGE}.delta", default=SEED_DELTA,
+            d_text = matrix_editor(t("conv_backward.delta_label"), key=widget_key(PAGE, "delta"), default=SEED_DELTA,
                                    max_rows=MAX_X, max_cols=MAX_X, height=EDITOR_HEIGHT)
         with eds[1]:
-            x_text = matrix_editor(t("conv_backward.x_label"), key=f"{PAGE}.x", default=ONE_X,
+            x_text = matrix_editor(t("conv_backward.x_label"), key=widget_key(PAGE, "x"), default=ONE_X,
                                    max_rows=MAX_X, max_cols=MAX_X, height=EDITOR_HEIGHT)
         with eds[2]:
-            w_text = matrix_editor(t("conv_backward.w_label"), key=f"{PAGE}.w", default=ONE_W,
+            w_text = matrix_editor(t("conv_backward.w_label"), key=widget_key(PAGE, "w"), default=ONE_W,
                                    max_rows=MAX_W, max_cols=MAX_W, height=EDITOR_HEIGHT)
         x = None if x_text is None else x_text[None]
         w = None if w_text is None else w_text[None, None]
@@ -203,14 +203,14 @@ if x is not None and w is not None:
         st.error(explain_error(err))
 if dy is not None and out_hw is not None and tuple(dy.shape[1:]) != tuple(out_hw):
     st.error(t("conv_backward.delta_shape", oh=out_hw[0], ow=out_hw[1], rows=dy.shape[1], cols=dy.shape[2]))
-    st.button(t("conv_backward.fit_delta", oh=out_hw[0], ow=out_hw[1]), key=f"{PAGE}.fit",
+    st.button(t("conv_backward.fit_delta", oh=out_hw[0], ow=out_hw[1]), key=widget_key(PAGE, "fit"),
               on_click=_fit_delta, args=(tuple(out_hw),))
     dy = None
 
 # --- the numbers of the layer (each drawn if it parsed), lazily: the editors show them as text ------
 if x is not None and w is not None and out_hw is not None:
     st.caption(t("conv_backward.forward_caption", oh=out_hw[0], ow=out_hw[1], stride=stride, padding=padding))
-layer = st.expander(t("conv_backward.layer_title"), key=f"{PAGE}.layer", on_change="rerun")
+layer = st.expander(t("conv_backward.layer_title"), key=widget_key(PAGE, "layer"), on_change="rerun")
 with layer:
     if layer.open:
         st.caption(t("conv_backward.layer_caption"))
@@ -258,7 +258,7 @@ def _choose_cell() -> tuple[int, int]:
     """The input-cell selector (the same widget key in every section that explains one input cell)."""
     options = [f"{rr},{qq}" for rr in range(1, H + 1) for qq in range(1, W + 1)]
     keep_choice(widget_key(PAGE, "cell"), options)
-    chosen = st.selectbox(t("conv_backward.cell"), options, key=f"{PAGE}.cell",
+    chosen = st.selectbox(t("conv_backward.cell"), options, key=widget_key(PAGE, "cell"),
                           format_func=lambda v: subscript_unicode(X_SYM, *((c,) if multi else ()), *_cell(v)))
     sync_to_url(PAGE, SPECS)
     return _cell(chosen)
@@ -293,9 +293,9 @@ def _way2(trace, dy, x, w) -> None:
     st.markdown(f"**{t('conv_backward.way2')}**")
     st.caption(t("conv_backward.way2_caption"))
     total_steps = fx.scatter_steps(trace)
-    if st.session_state.get(f"{PAGE}.step", 1) > total_steps:
-        st.session_state[f"{PAGE}.step"] = 1
-    step = st.slider(t("conv_backward.step"), 1, total_steps, key=f"{PAGE}.step") if total_steps > 1 else 1
+    if st.session_state.get(widget_key(PAGE, "step"), 1) > total_steps:
+        st.session_state[widget_key(PAGE, "step")] = 1
+    step = st.slider(t("conv_backward.step"), 1, total_steps, key=widget_key(PAGE, "step")) if total_steps > 1 else 1
     sync_to_url(PAGE, SPECS)
     fk, oi, oj, window = fx.scatter_step(trace, step)
     sent = trace.contributions[fk, oi, oj, c]
@@ -328,7 +328,8 @@ def _way3(trace) -> None:
     Wp = trace.dx_padded.shape[2]
     windows, labels = fx.full_conv_frames(trace, X_SYM, t("conv_backward.pad_label"))
     row_labels, col_labels = fx.padded_axis_labels(trace)
-    st.latex(rf"{fx.rotated_kernel_name(multi, f, c)} = \mathrm{{rot180}}({fx.kernel_name(multi, f, c)}) = {latex_matrix(trace.w_rot180[f, c])}")
+    st.latex(rf"{fx.rotated_kernel_name(multi, f, c)} = \mathrm{{rot180}}({fx.kernel_name(multi, f, c)})"
+             rf" = {latex_matrix(trace.w_rot180[f, c])}")
     fc = st.columns(2)
     with fc[0]:
         _chart(_animation(trace.dy_padded[f], windows,
@@ -399,7 +400,7 @@ def _act_section() -> None:
 def _dw_weight(trace) -> None:
     w_options = [f"{a},{q}" for a in range(1, KH + 1) for q in range(1, KW + 1)]
     keep_choice(widget_key(PAGE, "weight"), w_options)
-    ka, kb = _cell(st.selectbox(t("conv_backward.weight"), w_options, key=f"{PAGE}.weight",
+    ka, kb = _cell(st.selectbox(t("conv_backward.weight"), w_options, key=widget_key(PAGE, "weight"),
                                 format_func=lambda v: subscript_unicode(W_SYM, *_cell(v))))
     sync_to_url(PAGE, SPECS)
     st.latex(fx.dw_sum(trace, f, c, ka, kb, multi).latex())

@@ -19,7 +19,7 @@ from ui.i18n import current_language, explain_error, t
 from ui.latex import equation_lines, fmt, latex_matrix
 from ui.matrix_input import matrix_editor
 from ui.page_kit import activation_name, cached_figure, lazy_expander, lazy_tabs, show_chart
-from ui.url_state import ChoiceParam, MatrixParam, init_from_url, sync_to_url
+from ui.url_state import ChoiceParam, MatrixParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "dense"
 LOSSES = ("cross_entropy", "mse")
@@ -31,12 +31,12 @@ DEFAULT_B = np.array([[0.1, 0.0, -0.2]])
 DEFAULT_Y = np.array([[0.0, 1.0, 0.0]])
 
 SPECS = (
-    ChoiceParam("loss", "cross_entropy", LOSSES, label_key="dense.loss_label"),
-    ChoiceParam("act", "relu", ACTIVATIONS, label_key="dense.act_label"),
-    MatrixParam("zprev", DEFAULT_ZPREV, 1, MAX_UNITS, label_key="dense.zprev_name"),
+    ChoiceParam("loss", "cross_entropy", LOSSES, label_key=widget_key(PAGE, "loss_label")),
+    ChoiceParam("act", "relu", ACTIVATIONS, label_key=widget_key(PAGE, "act_label")),
+    MatrixParam("zprev", DEFAULT_ZPREV, 1, MAX_UNITS, label_key=widget_key(PAGE, "zprev_name")),
     MatrixParam("W", DEFAULT_W, MAX_UNITS, MAX_UNITS, label_key="dense.W_name"),
-    MatrixParam("b", DEFAULT_B, 1, MAX_UNITS, label_key="dense.b_name"),
-    MatrixParam("y", DEFAULT_Y, 1, MAX_UNITS, label_key="dense.y_name"),
+    MatrixParam("b", DEFAULT_B, 1, MAX_UNITS, label_key=widget_key(PAGE, "b_name")),
+    MatrixParam("y", DEFAULT_Y, 1, MAX_UNITS, label_key=widget_key(PAGE, "y_name")),
 )
 # How each activation is written in a formula (names, not math).
 ACT_LATEX = {"identity": r"\mathrm{id}", "relu": r"\mathrm{ReLU}", "sigmoid": r"\sigma", "tanh": r"\tanh"}
@@ -132,23 +132,23 @@ with st.container(border=True):
     c_loss, c_act = st.columns(2)
     with c_loss:
         loss_names = {k: t(f"dense.loss_{k}") for k in LOSSES}  # bound now: format_func may run outside the script
-        loss = st.radio(t("dense.loss_label"), LOSSES, key="dense.loss", horizontal=True, format_func=loss_names.get)
+        loss = st.radio(t("dense.loss_label"), LOSSES, key=widget_key(PAGE, "loss"), horizontal=True, format_func=loss_names.get)
     with c_act:
         act_names = {k: activation_name(k) for k in ACTIVATIONS}
-        act = st.selectbox(t("dense.act_label"), ACTIVATIONS, key="dense.act", format_func=act_names.get,
+        act = st.selectbox(t("dense.act_label"), ACTIVATIONS, key=widget_key(PAGE, "act"), format_func=act_names.get,
                            help=t("dense.act_help"))
     c1, c2, c3, c4 = st.columns([1.2, 1.6, 1, 1])
     with c1:
-        zprev = _vector(matrix_editor(t("dense.zprev_label"), key="dense.zprev", default=DEFAULT_ZPREV,
+        zprev = _vector(matrix_editor(t("dense.zprev_label"), key=widget_key(PAGE, "zprev"), default=DEFAULT_ZPREV,
                                       max_rows=1, max_cols=MAX_UNITS, help=t("dense.vector_help", n=MAX_UNITS)))
     with c2:
         W = matrix_editor(t("dense.W_label"), key="dense.W", default=DEFAULT_W, max_rows=MAX_UNITS,
                           max_cols=MAX_UNITS, height=112)
     with c3:
-        b = _vector(matrix_editor(t("dense.b_label"), key="dense.b", default=DEFAULT_B, max_rows=1,
+        b = _vector(matrix_editor(t("dense.b_label"), key=widget_key(PAGE, "b"), default=DEFAULT_B, max_rows=1,
                                   max_cols=MAX_UNITS, help=t("dense.vector_help", n=MAX_UNITS)))
     with c4:
-        y = _vector(matrix_editor(t("dense.y_label"), key="dense.y", default=DEFAULT_Y, max_rows=1,
+        y = _vector(matrix_editor(t("dense.y_label"), key=widget_key(PAGE, "y"), default=DEFAULT_Y, max_rows=1,
                                   max_cols=MAX_UNITS, help=t("dense.y_help")))
 sync_to_url(PAGE, SPECS)
 act_tex = ACT_LATEX[act]

@@ -19,7 +19,7 @@ from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import fmt, latex_matrix, subscript_unicode
 from ui.matrix_input import format_matrix, matrix_editor
 from ui.page_kit import activation_name, cached_figure, cell_select, figure_cache, lazy_expander, show_chart
-from ui.url_state import ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url
+from ui.url_state import ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "pooling"
 DEFAULT_X = np.array(POOL_ROUTE.inputs["x"][0, 0])
@@ -28,13 +28,13 @@ SEED_KERNEL = POOL_ROUTE.params["kernel"]
 SEED_STRIDE = POOL_ROUTE.params["stride"]
 
 SPECS = (
-    ChoiceParam("mode", "max", POOL_MODES, label_key="pooling.param_mode"),
+    ChoiceParam("mode", "max", POOL_MODES, label_key=widget_key(PAGE, "param_mode")),
     IntParam("kernel", SEED_KERNEL, 1, 6),
     IntParam("stride", SEED_STRIDE, 1, 6),
     IntParam("padding", 0, 0, 3),
-    ChoiceParam("activation", "identity", ACTIVATIONS, label_key="pooling.param_activation"),
-    MatrixParam("input", DEFAULT_X, 12, 12, label_key="pooling.param_input"),
-    MatrixParam("delta", DEFAULT_DELTA, 12, 12, label_key="pooling.param_delta"),
+    ChoiceParam("activation", "identity", ACTIVATIONS, label_key=widget_key(PAGE, "param_activation")),
+    MatrixParam("input", DEFAULT_X, 12, 12, label_key=widget_key(PAGE, "param_input")),
+    MatrixParam("delta", DEFAULT_DELTA, 12, 12, label_key=widget_key(PAGE, "param_delta")),
 )
 
 # Pure core calls, cached: a rerun that changes nothing recomputes nothing.
@@ -147,7 +147,7 @@ def _backward_view(trace, back, z: np.ndarray, activation: str, kernel: int, str
                             else t("pooling.fig_upsample_caption_avg"))
         views = [(None, None)]
         if stride < kernel:  # windows overlap: how many touch each cell matters (only the open tab is drawn)
-            views = st.tabs([t("pooling.tab_gradient"), t("pooling.tab_counts")], key=f"{PAGE}.upsample_view",
+            views = st.tabs([t("pooling.tab_gradient"), t("pooling.tab_counts")], key=widget_key(PAGE, "upsample_view"),
                             on_change="rerun")
         grad_tab = views[0] if stride < kernel else st.container()
         with grad_tab:
@@ -241,23 +241,23 @@ with st.container(border=True):
     st.markdown(f"**{t('pooling.controls')}**")
     c_mode, c_kernel, c_stride, c_pad, c_act = st.columns([1, 1.2, 1.2, 1.2, 1.4])
     with c_mode:
-        mode = st.radio(t("pooling.mode_label"), POOL_MODES, key=f"{PAGE}.mode", horizontal=True,
+        mode = st.radio(t("pooling.mode_label"), POOL_MODES, key=widget_key(PAGE, "mode"), horizontal=True,
                         format_func=lambda m: translate(LANG, f"pooling.mode_{m}"))
     with c_kernel:
-        kernel = st.slider(t("pooling.kernel_label"), 1, 6, key=f"{PAGE}.kernel")
+        kernel = st.slider(t("pooling.kernel_label"), 1, 6, key=widget_key(PAGE, "kernel"))
     with c_stride:
-        stride = st.slider(t("pooling.stride_label"), 1, 6, key=f"{PAGE}.stride", help=t("pooling.stride_help"))
+        stride = st.slider(t("pooling.stride_label"), 1, 6, key=widget_key(PAGE, "stride"), help=t("pooling.stride_help"))
     with c_pad:
-        padding = st.slider(t("pooling.padding_label"), 0, 3, key=f"{PAGE}.padding", help=t("pooling.padding_help"))
+        padding = st.slider(t("pooling.padding_label"), 0, 3, key=widget_key(PAGE, "padding"), help=t("pooling.padding_help"))
     with c_act:
-        activation = st.selectbox(t("pooling.activation_label"), ACTIVATIONS, key=f"{PAGE}.activation",
+        activation = st.selectbox(t("pooling.activation_label"), ACTIVATIONS, key=widget_key(PAGE, "activation"),
                                   format_func=lambda a: activation_name(a, LANG), help=t("pooling.activation_help"))
     c_input, c_delta, c_conventions = st.columns([1, 1, 1.6])
     with c_input:
         label = t("pooling.input_label_identity") if activation == "identity" else t("pooling.input_label")
         # tall enough to show every row (the editor's default height cuts the last row of a 4×4 in half)
-        rows_typed = str(st.session_state.get(f"{PAGE}.input", "")).count("\n") + 1
-        z = matrix_editor(label, key=f"{PAGE}.input", default=DEFAULT_X, height=min(30 * rows_typed + 40, 340))
+        rows_typed = str(st.session_state.get(widget_key(PAGE, "input"), "")).count("\n") + 1
+        z = matrix_editor(label, key=widget_key(PAGE, "input"), default=DEFAULT_X, height=min(30 * rows_typed + 40, 340))
     if z is not None:
         a = z if activation == "identity" else _activate(activation, z)
         try:
@@ -267,7 +267,7 @@ with st.container(border=True):
     if trace is not None:
         # δ, the error arriving at the pooled output, is the second input of the page: its size follows the output
         out_shape = tuple(trace.output.shape[1:])
-        delta_key, last_shape_key = f"{PAGE}.delta", f"_{PAGE}.out_shape"
+        delta_key, last_shape_key = widget_key(PAGE, "delta"), f"_{PAGE}.out_shape"
         last_shape = st.session_state.get(last_shape_key)
         if last_shape is not None and tuple(last_shape) != out_shape:
             # the pooled output changed size: give δ an example of the new size instead of an error
@@ -288,7 +288,7 @@ if forward_error is not None:
 
 tab_forward, tab_backward, tab_seed = st.tabs(
     [t("pooling.tab_forward"), t("pooling.tab_backward"), t("pooling.tab_seed")],
-    key=f"{PAGE}.section", on_change="rerun")
+    key=widget_key(PAGE, "section"), on_change="rerun")
 
 # ----- forward
 if tab_forward.open is not False:  # only the open tab is computed and drawn

@@ -3,7 +3,7 @@
 Thin page: seed, learning rate, steps, sample, filter and output cell come from widgets
 (mirrored in the URL); every tensor comes from ``cnn_core.tiny_cnn`` (``train_step``'s
 StepTrace, ``train``, ``check_gradients``) and is drawn by ``ui`` renderers. The trained
-parameters and the loss history live in ``st.session_state["training.model"]``.
+parameters and the loss history live in ``st.session_state[widget_key(PAGE, "model")]``.
 
 Speed in the browser: the default view draws only the loss curve and the convolution of the
 chosen cell; the other sections are lazy tabs and expanders (only an open one is computed and
@@ -30,7 +30,7 @@ from ui.i18n import explain_error, t
 from ui.formulas import training as fx
 from ui.page_kit import show_chart
 from ui.latex import equation_lines, fmt, latex_matrix, subscript, subscript_unicode
-from ui.url_state import FloatParam, IntParam, init_from_url, sync_to_url
+from ui.url_state import FloatParam, IntParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "training"
 MODEL = "training.model"
@@ -42,13 +42,13 @@ K = tiny_cnn.CONV_KERNEL
 PARAM_NAMES = ("conv_w", "conv_b", "fc_W", "fc_b")
 
 SPECS = (
-    IntParam("seed", 0, 0, 9999, label_key="training.seed_label"),
-    FloatParam("lr", 0.1, 0.01, 2.0, label_key="training.lr_label"),
-    IntParam("steps", 50, 1, 200, label_key="training.steps_label"),
-    IntParam("sample", 1, 1, N_IMAGES, label_key="training.sample_label"),
-    IntParam("filter", 1, 1, FILTERS, label_key="training.filter_label"),
-    IntParam("row", 1, 1, CONV_H, label_key="training.row_label"),
-    IntParam("col", 1, 1, CONV_W, label_key="training.col_label"),
+    IntParam("seed", 0, 0, 9999, label_key=widget_key(PAGE, "seed_label")),
+    FloatParam("lr", 0.1, 0.01, 2.0, label_key=widget_key(PAGE, "lr_label")),
+    IntParam("steps", 50, 1, 200, label_key=widget_key(PAGE, "steps_label")),
+    IntParam("sample", 1, 1, N_IMAGES, label_key=widget_key(PAGE, "sample_label")),
+    IntParam("filter", 1, 1, FILTERS, label_key=widget_key(PAGE, "filter_label")),
+    IntParam("row", 1, 1, CONV_H, label_key=widget_key(PAGE, "row_label")),
+    IntParam("col", 1, 1, CONV_W, label_key=widget_key(PAGE, "col_label")),
 )
 
 
@@ -252,7 +252,7 @@ def _relu_pool_section(box, v: View) -> None:
     _heat(c2, "fwd_pool", tr.pool[n, f], t("training.fwd_pool_title", filter=filt), symbol="p",
           highlight=(pr, pc, pr, pc), height=320)
     box.caption(t("training.fwd_pool_caption"))
-    if box.toggle(t("training.fwd_all_filters"), key="training.all_filters"):
+    if box.toggle(t("training.fwd_all_filters"), key=widget_key(PAGE, "all_filters")):
         titles = [t("training.filter_option", index=i + 1) for i in range(FILTERS)]
         for key, tensor, symbol in (("all_net", tr.conv_z[n], "net"), ("all_relu", tr.relu_a[n], "o"),
                                     ("all_pool", tr.pool[n], "p")):
@@ -270,7 +270,7 @@ def _fc_section(box, v: View) -> None:
     c1.dataframe({t("training.col_class"): classes, t("training.col_logit"): [fmt(z) for z in tr.fc_z[n]],
                   t("training.col_prob"): [fmt(a) for a in tr.probs[n]],
                   t("training.col_target"): [fmt(y) for y in tr.targets[n]]}, hide_index=True,
-                 key="training.fc_table")
+                 key=widget_key(PAGE, "fc_table"))
     _chart(c2, _figure("bars", classes, tr.probs[n], tr.targets[n],
                             (t("training.fwd_probs_title", index=sample), t("training.col_prob"),
                              t("training.col_target"), t("training.col_class"))), "fwd_probs")
@@ -364,7 +364,7 @@ def _update_tab(box, v: View) -> None:
     # option texts fixed while the script runs (AppTest calls format_func outside the run)
     param_texts = {p: t(f"training.upd_name_{p}") for p in PARAM_NAMES}
     pname = c1.selectbox(t("training.upd_param_label"), options=list(param_texts),
-                         format_func=param_texts.__getitem__, key="training.upd_param")
+                         format_func=param_texts.__getitem__, key=widget_key(PAGE, "upd_param"))
     entries = {i: _entry(pname, i, v.names) for i in np.ndindex(*getattr(tr.params, pname).shape)}
     idx = c2.selectbox(t("training.upd_entry_label"), options=list(entries),
                        format_func=lambda i: entries[i][0], key=f"training.upd_entry_{pname}")
@@ -400,7 +400,7 @@ def _check_tab(box, v: View) -> None:
                    t("training.gc_col_shape"): [" × ".join(map(str, chk.analytic.shape)) for _, chk in checks],
                    t("training.gc_col_error"): [fmt(chk.max_rel_error) for _, chk in checks],
                    t("training.gc_col_passed"): [t("training.gc_pass" if chk.passed else "training.gc_fail")
-                                                 for _, chk in checks]}, hide_index=True, key="training.gc_table")
+                                                 for _, chk in checks]}, hide_index=True, key=widget_key(PAGE, "gc_table"))
     if all(chk.passed for _, chk in checks):
         box.success(t("training.gc_all_passed"))
     else:
@@ -419,15 +419,15 @@ init_from_url(PAGE, SPECS)
 controls = st.container(border=True)
 controls.markdown(f"**{t('training.controls_title')}**")
 left, middle, right = controls.columns([1, 2, 2])
-seed = int(left.number_input(t("training.seed_label"), min_value=0, max_value=9999, step=1, key="training.seed",
+seed = int(left.number_input(t("training.seed_label"), min_value=0, max_value=9999, step=1, key=widget_key(PAGE, "seed"),
                              help=t("training.seed_help")))
-lr = float(middle.slider(t("training.lr_label"), min_value=0.01, max_value=2.0, step=0.01, key="training.lr",
+lr = float(middle.slider(t("training.lr_label"), min_value=0.01, max_value=2.0, step=0.01, key=widget_key(PAGE, "lr"),
                          help=t("training.lr_help")))
-steps = int(right.slider(t("training.steps_label"), min_value=1, max_value=200, step=1, key="training.steps"))
+steps = int(right.slider(t("training.steps_label"), min_value=1, max_value=200, step=1, key=widget_key(PAGE, "steps")))
 buttons = controls.columns([1, 1, 1, 3], vertical_alignment="center")
-do_step = buttons[0].button(t("training.step_button"), key="training.step_button", type="primary")
-do_run = buttons[1].button(t("training.run_button", n=steps), key="training.run_button")
-do_reset = buttons[2].button(t("training.reset_button"), key="training.reset_button", help=t("training.reset_help"))
+do_step = buttons[0].button(t("training.step_button"), key=widget_key(PAGE, "step_button"), type="primary")
+do_run = buttons[1].button(t("training.run_button", n=steps), key=widget_key(PAGE, "run_button"))
+do_reset = buttons[2].button(t("training.reset_button"), key=widget_key(PAGE, "reset_button"), help=t("training.reset_help"))
 progress_slot, note_slot, metrics_slot = controls.empty(), controls.container(), controls.container()
 
 images, labels, names, params0 = _core("setup", seed)
@@ -487,19 +487,19 @@ def _one_step(tr, images, labels, names, lr, params, steps_done) -> None:
     sample_texts = {i: t("training.sample_option", index=i, label=names[labels[i - 1]])
                     for i in range(1, N_IMAGES + 1)}
     sample = int(pick[0].selectbox(t("training.sample_label"), options=list(sample_texts),
-                                   format_func=sample_texts.__getitem__, key="training.sample"))
+                                   format_func=sample_texts.__getitem__, key=widget_key(PAGE, "sample")))
     filter_texts = {i: t("training.filter_option", index=i) for i in range(1, FILTERS + 1)}
     filt = int(pick[1].selectbox(t("training.filter_label"), options=list(filter_texts),
-                                 format_func=filter_texts.__getitem__, key="training.filter"))
+                                 format_func=filter_texts.__getitem__, key=widget_key(PAGE, "filter")))
     row = int(pick[2].number_input(t("training.row_label"), min_value=1, max_value=CONV_H, step=1,
-                                   key="training.row", help=t("training.cell_help")))
+                                   key=widget_key(PAGE, "row"), help=t("training.cell_help")))
     col = int(pick[3].number_input(t("training.col_label"), min_value=1, max_value=CONV_W, step=1,
-                                   key="training.col", help=t("training.cell_help")))
+                                   key=widget_key(PAGE, "col"), help=t("training.cell_help")))
     sync_to_url(PAGE, SPECS)  # every parameter, the controls above included
     st.caption(t("training.pipeline"))
     view = View(tr, images, labels, names, lr, params, steps_done, sample, filt, row, col)
     tabs = st.tabs([t("training.tab_forward"), t("training.tab_backward"), t("training.tab_update"),
-                    t("training.tab_gradcheck")], key="training.tab", on_change="rerun")
+                    t("training.tab_gradcheck")], key=widget_key(PAGE, "tab"), on_change="rerun")
     for tab, render in zip(tabs, (_forward_tab, _backward_tab, _update_tab, _check_tab)):
         if tab.open is not False:  # only the open tab is computed and drawn
             render(tab, view)
