@@ -309,7 +309,7 @@ def _way2(trace, dy, x, w) -> None:
                      else t("conv_backward.fig_delta1"), symbol="δ", cells=[(oi, oj)], lang=lang), "scatter_delta")
     with sc[1]:
         _chart(_heat(after[c], title=t("conv_backward.fig_after", k=step, total=total_steps),
-                     symbol="∂" + X_SYM, highlight=window, signed=True, lang=lang), "scatter_after")
+                     symbol="∂E/∂" + X_SYM, highlight=window, signed=True, lang=lang), "scatter_after")
     st.caption(t("conv_backward.scatter_where", k=step, total=total_steps,
                  symbol=subscript_unicode("δ", oi, oj) + (f" ({t('conv_backward.filter_n', n=fk + 1)})" if multi else "")))
     if window is None:
@@ -336,9 +336,11 @@ def _way3(trace) -> None:
                           title=t("conv_backward.fig_padded", n=f + 1) if multi else t("conv_backward.fig_padded1"),
                           symbol="δ̃", frame_labels=labels, active=R * Wp + S, lang=lang), "full_padded")
     with fc[1]:
-        _chart(_heat(trace.dx_padded[c], title=t("conv_backward.fig_dx_padded"), symbol="∂" + X_SYM,
+        names = fx.padded_names(trace, "∂E/∂" + X_SYM, t("conv_backward.pad_label"), c if multi else None)
+        _chart(_heat(trace.dx_padded[c], title=t("conv_backward.fig_dx_padded"), symbol="∂E/∂" + X_SYM,
                      highlight=(R, S, R, S), mask=trace.pad_mask, mask_label=t("conv_backward.cropped"),
-                     signed=True, row_labels=row_labels, col_labels=col_labels, lang=lang), "full_dx")
+                     signed=True, row_labels=row_labels, col_labels=col_labels,
+                     hover_names=tuple(map(tuple, names)), lang=lang), "full_dx")
     st.caption(t("conv_backward.way3_figs"))
     st.latex(fx.dx_full(trace, c, r, s, multi).latex())
 
@@ -410,6 +412,8 @@ def _dw_weight(trace) -> None:
     with wc[0]:
         _chart(_heat(trace.x_padded[c], title=t("conv_backward.fig_dw_cells", w=subscript_unicode(W_SYM, ka, kb)),
                      symbol=X_SYM, cells=fx.dw_cells(trace, f, c, ka, kb), mask=trace.pad_mask, mask_label="0",
+                     hover_names=tuple(map(tuple, fx.padded_names(trace, X_SYM, t("conv_backward.pad_label"),
+                                                                  c if multi else None))),
                      row_labels=fx.padded_axis_labels(trace)[0], col_labels=fx.padded_axis_labels(trace)[1],
                      lang=lang), "dw_cells")
     with wc[1]:

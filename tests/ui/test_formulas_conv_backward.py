@@ -107,3 +107,10 @@ def test_sigma_step_line():
     eq = fx.sigma_step(2.0, 0.25, 0.5, 0, 0, 1, False)
     assert terms(eq.numeric) == [[2.0, 0.25]] and eq.exact
     assert eq.lhs == r"\delta_{12}^{l-1}" and r"\sigma'(z_{12})" in eq.symbolic
+
+
+def test_padded_hover_names_are_input_cells_or_padding():
+    trace = conv2d_backward_trace(np.ones((1, 2, 2)), np.arange(16.0).reshape(1, 4, 4), np.ones((1, 1, 2, 2)), 3, 1)
+    names = fx.padded_names(trace, "∂E/∂i", "pad")
+    assert names[0][0] == "pad" and names[1][1] == "∂E/∂i₁₁" and names[4][4] == "∂E/∂i₄₄" and names[5][2] == "pad"
+    assert fx.padded_names(trace, "x", "pad", channel=0)[1][2] == "x₁₁₂"

@@ -72,6 +72,17 @@ def padded_axis_labels(trace: ConvBackwardTrace) -> tuple[list[int], list[int]]:
     return ([rr + 1 - trace.padding.top for rr in range(hp)], [qq + 1 - trace.padding.left for qq in range(wp)])
 
 
+def padded_names(trace: ConvBackwardTrace, stem: str, pad_label: str, channel: int | None = None) -> list[list[str]]:
+    """Hover name of every padded-grid cell, in INPUT coordinates: ``∂E/∂i₁₁``, or ``pad_label`` on the padding.
+
+    ``channel`` (0-based) is written first when given (the multi-channel example's x₁₁₂).
+    """
+    hp, wp = trace.x_padded.shape[1:]
+    prefix = () if channel is None else (channel,)
+    return [[pad_label if (cell := trace.input_index(r, q)) is None else subscript_unicode(stem, *prefix, *cell)
+             for q in range(wp)] for r in range(hp)]
+
+
 def full_conv_frames(trace: ConvBackwardTrace, x_symbol: str, pad_label: str
                      ) -> tuple[list[tuple[int, int, int, int]], list[str]]:
     """Windows of rot180(W) on δ̃, one per padded-grid cell (row-major), and the cell each one computes."""
