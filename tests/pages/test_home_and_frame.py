@@ -94,3 +94,5 @@ def test_the_notation_panel_lists_every_key_of_its_namespace():
         keys = set(json.loads(path.read_text(encoding="utf-8")))
         rows = {k.split("_", 1)[1] for k in keys if k.startswith(("sym_", "mean_"))}
         assert rows == set(NOTATION), rows ^ set(NOTATION)
+        # plain text, no KaTeX: the sidebar must not add formula elements to every page
+        assert "$" not in path.read_text(encoding="utf-8")
