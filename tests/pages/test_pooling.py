@@ -190,7 +190,7 @@ def test_sigmoid_step_multiplies_by_the_derivative(lang):
     z_in = SEED_X[0, 0]
     sig = 1.0 / (1.0 + np.exp(-z_in))                       # independent of the core's stable sigmoid
     np.testing.assert_allclose(z(figure(at, "pooling.fig_sigma_prime", lang,
-                                        activation=translate(lang, "pooling.act_sigmoid"))),
+                                        activation=translate(lang, "words.act_sigmoid"))),
                                sig * (1 - sig), rtol=1e-12)
     # the pooling sees a = σ(z); σ is increasing, so the route keeps seed 001's positions
     route = z(figure(at, "pooling.fig_upsample_max", lang))
