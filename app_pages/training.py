@@ -60,7 +60,7 @@ def _setup(seed: int):
 
 
 def _sample_losses(fc_z: np.ndarray, targets: np.ndarray) -> tuple[float, ...]:
-    """Per-sample cross-entropy L_n, from the core's softmax/cross-entropy trace."""
+    """Per-sample cross-entropy ℓₙ, from the core's softmax/cross-entropy trace."""
     return tuple(softmax_ce_trace(z, y).loss for z, y in zip(fc_z, targets))
 
 
