@@ -1,4 +1,4 @@
-"""Computational graph and automatic differentiation (seed 004, "三. 自动微分").
+"""Computational graph and automatic differentiation (Feedforward networks, "三. 自动微分").
 
 f(x; w, b) = 1 / (exp(−(w x + b)) + 1) as the graph h₁ … h₆, its forward-mode and reverse-mode
 tables, the chain product of eq. (3.3) and a finite-difference check. Thin page: every number
@@ -15,9 +15,11 @@ import streamlit as st
 from cnn_core.autodiff import chain_paths, forward_mode, reverse_mode, sigmoid_graph
 from cnn_core.gradcheck import check_gradient, relative_error
 from cnn_core.worked_examples import AUTODIFF_SIGMOID
+from ui.formulas.autodiff import chain_rule, frac, forward_row, pretty, reverse_row
 from ui.i18n import current_language, explain_error, t, translate
-from ui.latex import equation_lines, fmt, fmt_latex
-from ui.url_state import ChoiceParam, FloatParam, init_from_url, sync_to_url
+from ui.latex import fmt
+from ui.page_kit import figure_cache, lazy_expander, show_chart
+from ui.url_state import ChoiceParam, FloatParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "autodiff"
 LEAVES = ("x", "w", "b")
@@ -26,10 +28,9 @@ SPECS = (
     FloatParam("x", 1.0, -BOUND, BOUND),
     FloatParam("w", 0.0, -BOUND, BOUND),
     FloatParam("b", 0.0, -BOUND, BOUND),
-    ChoiceParam("wrt", "w", LEAVES, label_key="autodiff.wrt_label"),
+    ChoiceParam("wrt", "w", LEAVES, label_key=widget_key(PAGE, "wrt_label")),
 )
-PLOT_CONFIG = {"displayModeBar": False}
-#: Agreement needed to call a printed number "reproduced" (the seed prints exact values here).
+#: Agreement needed to call a printed number "reproduced" (the text prints exact values here).
 REPRODUCED_TOL = 1e-9
 
 # How each op is written (presentation only): plain text and LaTeX, {0}/{1} = inputs, {c} = constant.
@@ -43,50 +44,24 @@ POSITIONS = {"x": (0.0, 1.1), "w": (0.0, -0.1), "h1": (1.3, 0.5), "b": (1.3, -0.
              "h3": (3.9, 0.5), "h4": (5.2, 0.5), "h5": (6.5, 0.5), "h6": (7.8, 0.5), "f": (9.0, 0.5)}
 # Approximate pixels per axis unit at the page's width (for the arrows' gap to the node circles).
 PX_PER_X, PX_PER_Y, ARROW_GAP = 125.0, 100.0, 27.0
-_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-def pretty(name: str) -> str:
-    """h1 -> h₁ (display only)."""
-    return name.translate(_SUB)
-
-
-def tex(name: str) -> str:
-    """h1 -> h_{1} (display only)."""
-    return f"{name[0]}_{{{name[1:]}}}" if len(name) > 1 and name[1:].isdigit() else name
-
-
-def frac(num: str, den: str) -> str:
-    return f"∂{pretty(num)}/∂{pretty(den)}"
-
-
-def tex_frac(num: str, den: str) -> str:
-    return rf"\frac{{\partial {tex(num)}}}{{\partial {tex(den)}}}"
-
-
-def factor(v: float) -> str:
-    """A number that stands in a product: negatives in parentheses, (−0.25) × (−1)."""
-    return f"({fmt(v)})" if v < 0 else fmt(v)
-
-
 def op_text(node) -> str:
     return OP_TEXT[node.op].format(*(pretty(u) for u in node.inputs), c=fmt(node.constant or 0))
 
 
 # --------------------------------------------------------------------------- core calls (cached)
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=64)
 def _analyse(x: float, w: float, b: float):
     graph = sigmoid_graph(x, w, b)
     return graph, reverse_mode(graph), {leaf: chain_paths(graph, leaf) for leaf in LEAVES}
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=64)
 def _forward_mode(x: float, w: float, b: float, wrt: str):
     return forward_mode(sigmoid_graph(x, w, b), wrt)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=64)
 def _finite_differences(x: float, w: float, b: float, analytic: tuple[float, ...]):
     check = check_gradient(lambda v: sigmoid_graph(*(float(e) for e in v)).value, np.array([x, w, b]),
                            np.array(analytic))
@@ -94,7 +69,7 @@ def _finite_differences(x: float, w: float, b: float, analytic: tuple[float, ...
     return check, errors
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=1)
 def _seed_check():
     inputs = AUTODIFF_SIGMOID.inputs
     graph = sigmoid_graph(inputs["x"], inputs["w"], inputs["b"])
@@ -108,7 +83,6 @@ def _seed_check():
 
 # --------------------------------------------------------------------------- the drawing
 
-@st.cache_resource(show_spinner=False, max_entries=64)
 def graph_figure(x: float, w: float, b: float, lang: str) -> go.Figure:
     """Nodes as labelled circles, edges as arrows; red = forward value, blue = local derivative.
 
@@ -181,6 +155,9 @@ def graph_figure(x: float, w: float, b: float, lang: str) -> go.Figure:
     return fig
 
 
+graph_figure = figure_cache(graph_figure, max_entries=64)
+
+
 # --------------------------------------------------------------------------- tables (layout only)
 
 def forward_table(graph, table, wrt: str) -> dict:
@@ -192,8 +169,7 @@ def forward_table(graph, table, wrt: str) -> dict:
         if r.op == "leaf":
             chain, numbers = t("autodiff.leaf_seed", leaf=r.name, wrt=wrt), "—"
         else:
-            chain = " + ".join(f"{frac(r.name, term.other)} · {frac(term.other, wrt)}" for term in r.terms)
-            numbers = " + ".join(f"{factor(term.local)} × {factor(term.carried)}" for term in r.terms)
+            chain, numbers = forward_row(r, wrt)
         for c, v in zip(cols, (pretty(r.name), t("autodiff.leaf") if r.op == "leaf" else op_text(node),
                                fmt(r.value), chain, numbers, fmt(r.derivative))):
             rows[c].append(v)
@@ -209,8 +185,7 @@ def reverse_table(graph, table) -> dict:
         if not r.terms:
             chain, numbers = t("autodiff.output_seed"), "—"
         else:
-            chain = " + ".join(f"{frac('f', term.other)} · {frac(term.other, r.name)}" for term in r.terms)
-            numbers = " + ".join(f"{factor(term.carried)} × {factor(term.local)}" for term in r.terms)
+            chain, numbers = reverse_row(r)
         for c, v in zip(cols, (pretty(r.name), t("autodiff.leaf") if r.op == "leaf" else op_text(node),
                                fmt(r.value), chain, numbers, fmt(r.adjoint))):
             rows[c].append(v)
@@ -218,11 +193,9 @@ def reverse_table(graph, table) -> dict:
 
 
 def chain_latex(paths, leaf: str, reverse) -> str:
-    symbolic = " + ".join("".join(tex_frac(fc.numerator, fc.denominator) for fc in p.factors) for p in paths)
-    numeric = " + ".join(r" \times ".join(fmt_latex(fc.value) for fc in p.factors) for p in paths)
     # one path: its product (eq. 3.3); several: their sum, which is the reverse-mode gradient
     total = paths[0].product if len(paths) == 1 else reverse.gradient(leaf)
-    return equation_lines(rf"\frac{{\partial f}}{{\partial {leaf}}} = {symbolic}", numeric, total)
+    return chain_rule(paths, leaf, total).latex()
 
 
 # --------------------------------------------------------------------------- views
@@ -231,21 +204,21 @@ WRT_CHOICE = "autodiff._wrt_choice"
 
 
 def _remember_wrt() -> None:
-    st.session_state[WRT_CHOICE] = st.session_state["autodiff.wrt"]
+    st.session_state[WRT_CHOICE] = st.session_state[widget_key(PAGE, "wrt")]
 
 
 def _restore_wrt() -> None:
     """While the forward-mode tab is closed its selectbox is not drawn, and Streamlit falls back to the
     value the URL set at the start: bring back the last choice (before the URL is written)."""
     state = st.session_state
-    if WRT_CHOICE in state and state.get("autodiff.wrt") != state[WRT_CHOICE]:
-        state["autodiff.wrt"] = state[WRT_CHOICE]
+    if WRT_CHOICE in state and state.get(widget_key(PAGE, "wrt")) != state[WRT_CHOICE]:
+        state[widget_key(PAGE, "wrt")] = state[WRT_CHOICE]
 
 
 @st.fragment
 def _forward_mode_view(x: float, w: float, b: float, graph) -> None:
     """Forward mode w.r.t. one leaf: choosing another leaf reruns only this view."""
-    wrt = st.selectbox(t("autodiff.wrt_label"), LEAVES, key="autodiff.wrt", help=t("autodiff.wrt_help"),
+    wrt = st.selectbox(t("autodiff.wrt_label"), LEAVES, key=widget_key(PAGE, "wrt"), help=t("autodiff.wrt_help"),
                        on_change=_remember_wrt)
     sync_to_url(PAGE, SPECS)
     forward = _forward_mode(x, w, b, wrt)
@@ -259,8 +232,8 @@ def _chain_tab() -> None:
     st.markdown(t("autodiff.chain_text"))
     st.latex(chain_latex(_paths["w"], "w", _reverse))
     st.latex(chain_latex(_paths["b"], "b", _reverse))
-    exp = st.expander(t("autodiff.chain_x"), key="autodiff.chain_x", on_change="rerun")
-    if exp.open:
+    exp = lazy_expander(PAGE, "chain_x", t("autodiff.chain_x"))
+    if exp is not None:
         exp.latex(chain_latex(_paths["x"], "x", _reverse))
 
 
@@ -293,7 +266,7 @@ def _check_tab() -> None:
 
 
 def _seed_tab() -> None:
-    # The seed's own numbers, always at its point x = 1, w = 0, b = 0 (independent of the inputs above).
+    # The text's own numbers, always at its point x = 1, w = 0, b = 0 (independent of the inputs above).
     st.subheader(t("autodiff.seed_section"))
     s_graph, s_path, s_errors, s_df_dw, s_err, s_forward, s_reverse = _seed_check()
     st.markdown(t("autodiff.seed_text"))
@@ -327,13 +300,13 @@ with st.container(border=True):
     st.markdown(f"**{t('autodiff.controls')}**")
     c_x, c_w, c_b = st.columns(3)
     with c_x:
-        x = st.number_input(t("autodiff.x_label"), min_value=-BOUND, max_value=BOUND, step=0.5, key="autodiff.x",
+        x = st.number_input(t("autodiff.x_label"), min_value=-BOUND, max_value=BOUND, step=0.5, key=widget_key(PAGE, "x"),
                             help=t("autodiff.bound_help", bound=fmt(BOUND)))
     with c_w:
-        w = st.number_input(t("autodiff.w_label"), min_value=-BOUND, max_value=BOUND, step=0.5, key="autodiff.w",
+        w = st.number_input(t("autodiff.w_label"), min_value=-BOUND, max_value=BOUND, step=0.5, key=widget_key(PAGE, "w"),
                             help=t("autodiff.bound_help", bound=fmt(BOUND)))
     with c_b:
-        b = st.number_input(t("autodiff.b_label"), min_value=-BOUND, max_value=BOUND, step=0.5, key="autodiff.b",
+        b = st.number_input(t("autodiff.b_label"), min_value=-BOUND, max_value=BOUND, step=0.5, key=widget_key(PAGE, "b"),
                             help=t("autodiff.bound_help", bound=fmt(BOUND)))
 sync_to_url(PAGE, SPECS)
 
@@ -347,8 +320,7 @@ except ValueError as err:  # CoreValueError: a node overflowed for these inputs
 if analysis is not None:
     _graph, _reverse, _paths = analysis
     st.subheader(t("autodiff.graph_section"))
-    st.plotly_chart(graph_figure(float(x), float(w), float(b), lang), key="autodiff.graph", config=PLOT_CONFIG,
-                    width="stretch")
+    show_chart(graph_figure(float(x), float(w), float(b), lang), PAGE, "graph")
     st.caption(t("autodiff.graph_caption"))
     grads = dict(_reverse.gradients)
     m_f, m_x, m_w, m_b = st.columns(4)
@@ -357,10 +329,10 @@ if analysis is not None:
     m_w.metric("∂f/∂w", fmt(grads["w"]))
     m_b.metric("∂f/∂b", fmt(grads["b"]))
 
-# One topic per tab: only the open tab is computed and sent (the seed's tab needs no valid point).
+# One topic per tab: only the open tab is computed and sent (the texts' tab needs no valid point).
 TABS = {"chain": _chain_tab, "forward": _forward_tab, "reverse": _reverse_tab, "check": _check_tab,
         "seed": _seed_tab}
-tabs = st.tabs([t(f"autodiff.tab_{name}") for name in TABS], key="autodiff.section", on_change="rerun")
+tabs = st.tabs([t(f"autodiff.tab_{name}") for name in TABS], key=widget_key(PAGE, "section"), on_change="rerun")
 for (name, render), tab in zip(TABS.items(), tabs):
     if tab.open is not False:
         with tab:

@@ -1,8 +1,8 @@
-"""Convolution backward: δˡ → ∂E/∂x three ways, ∂E/∂W, ∂E/∂b, the σ' step and seed 003's SGD step.
+"""Convolution backward: δˡ → ∂E/∂x three ways, ∂E/∂W, ∂E/∂b, the σ' step and the Hands-on CNN project's SGD step.
 
 Thin: widgets and URL in -> cnn_core (conv2d_backward_trace, input_gradient_scatter,
-input_gradient_full_conv, gradcheck, activations, sgd_step) -> ui renderers out.
-The page only selects, slices and formats what the core returns.
+input_gradient_full_conv, gradcheck, activations, sgd_step) -> ui.formulas.conv_backward and
+ui.page_kit out. The page only selects and slices what the core returns; no index arithmetic.
 """
 
 from __future__ import annotations
@@ -10,21 +10,22 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from cnn_core.activations import ACTIVATIONS, activation_backward, activation_derivative
+from cnn_core.activations import ACTIVATIONS, activate, attainable, derivative_from_output, preimage
 from cnn_core.arithmetic import conv_output_shape
 from cnn_core.conv import (conv2d, conv2d_backward_trace, input_gradient_full_conv, input_gradient_scatter,
                            sgd_step)
 from cnn_core.gradcheck import check_gradient, relative_error
 from cnn_core.worked_examples import CONV_4X4, CONV_5X5X3
-from ui.heatmap import channels_heatmap, matrix_heatmap, window_animation
+from ui.formulas import conv_backward as fx
 from ui.i18n import current_language, explain_error, t, translate
-from ui.latex import equation_lines, fmt, fmt_latex, latex_matrix, subscript, subscript_unicode, sum_of_products
+from ui.latex import equation_lines, fmt, fmt_latex, latex_matrix, subscript, subscript_unicode
 from ui.matrix_input import format_matrix, matrix_editor
-from ui.url_state import ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url
+from ui.page_kit import activation_name, cached_figure, keep_choice, lazy_tabs, show_chart
+from ui.url_state import ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "conv_backward"
 EXAMPLES = ("one", "multi")
-SEED_DELTA = np.asarray(CONV_5X5X3.inputs["delta"][0, 0])          # seed 003's sensitivity map (3×3)
+SEED_DELTA = np.asarray(CONV_5X5X3.inputs["delta"][0, 0])          # the Hands-on CNN project's sensitivity map
 ONE_X = np.asarray(CONV_4X4.inputs["x"][0, 0])
 ONE_W = np.asarray(CONV_4X4.inputs["w"][0, 0])
 CELLS = tuple(f"{r},{c}" for r in range(1, 13) for c in range(1, 13))   # 1-based "row,col"
@@ -50,8 +51,6 @@ SPECS = (
     MatrixParam("x", ONE_X, MAX_X, MAX_X),
     MatrixParam("w", ONE_W, MAX_W, MAX_W),
 )
-
-CHART = {"displayModeBar": False}
 
 
 # --------------------------------------------------------------------------- cached core calls
@@ -93,44 +92,30 @@ def _scatter_after(dy: np.ndarray, k: int, x_shape: tuple, w: np.ndarray, stride
     return input_gradient_scatter(sent_so_far[None], x_shape, w, stride, padding)[0]
 
 
-_RENDERERS = {"heat": matrix_heatmap, "channels": channels_heatmap, "animation": window_animation}
+@st.cache_data(max_entries=64, show_spinner=False)
+def _act_check(x: np.ndarray, w: np.ndarray, b: np.ndarray, dy: np.ndarray, stride: int, padding: int,
+               activation: str, delta_prev: np.ndarray):
+    """δˡ⁻¹ = ∂E/∂zˡ⁻¹ by finite differences of E(z) = Σ δ ⊙ (σ(z) ⋆ W + b) at z = σ⁻¹(x)."""
+    kernel = dy[None]
 
+    def loss(z):
+        return float(conv2d(conv2d(activate(activation, z)[None], w, b, stride, padding), kernel)[0, 0, 0, 0])
 
-# Figures are built once per distinct input and shared (Plotly's validation costs ~40 ms a figure);
-# st.plotly_chart only reads them. cache_resource, not cache_data: unpickling a Figure re-validates it.
-@st.cache_resource(max_entries=512, show_spinner=False)
-def _figure(kind: str, *args, **kwargs):
-    return _RENDERERS[kind](*args, **kwargs)
+    return check_gradient(loss, preimage(activation, x), delta_prev, eps=EPS)
 
 
 def _heat(*args, **kwargs):
-    return _figure("heat", *args, **kwargs)
+    return cached_figure("heat", *args, **kwargs)
 
 
 def _animation(*args, **kwargs):
-    return _figure("animation", *args, **kwargs)
+    return cached_figure("animation", *args, **kwargs)
 
 
-# --------------------------------------------------------------------------- symbols (text only)
+# --------------------------------------------------------------------------- small helpers (layout only)
 def _cell(value: str) -> tuple[int, int]:
     r, c = value.split(",")
     return int(r) - 1, int(c) - 1
-
-
-def _sym_x(multi: bool, c: int, r: int, s: int) -> str:
-    return subscript("x", c, r, s) if multi else subscript("i", r, s)
-
-
-def _sym_w(multi: bool, f: int, c: int, a: int, b: int, hat: bool = False) -> str:
-    stem = r"\hat{w}" if (multi and hat) else "w" if multi else r"\hat{h}" if hat else "h"
-    if multi:
-        return f"{subscript(stem, a, b)}^{{({f + 1},{c + 1})}}"
-    return subscript(stem, a, b)
-
-
-def _sym_d(multi: bool, f: int, i: int, j: int, tilde: bool = False) -> str:
-    stem = r"\tilde{\delta}" if tilde else r"\delta"
-    return f"{subscript(stem, i, j)}^{{({f + 1})}}" if multi else subscript(stem, i, j)
 
 
 def _check_line(name: str, check) -> None:
@@ -140,19 +125,13 @@ def _check_line(name: str, check) -> None:
     st.caption(f"{mark} {text}")
 
 
-def _chart(fig, key: str) -> None:
-    st.plotly_chart(fig, key=f"{PAGE}.fig_{key}", config=CHART, width="stretch")
-
-
-def _clamp_choice(key: str, options: list) -> None:
-    """Before a widget: a remembered choice that no longer fits the shape falls back to the first option."""
-    if st.session_state.get(key) not in options:
-        st.session_state[key] = options[0]
+def _chart(fig, name: str) -> None:
+    show_chart(fig, PAGE, f"fig_{name}")
 
 
 def _fit_delta(shape: tuple[int, int]) -> None:
-    """Button callback: replace δ by seed 003's map, cut or repeated to the needed shape (data, no math)."""
-    st.session_state[f"{PAGE}.delta"] = format_matrix(np.resize(SEED_DELTA, shape))
+    """Button callback: replace δ by the text's map, cut or repeated to the needed shape (data, no math)."""
+    st.session_state[widget_key(PAGE, "delta")] = format_matrix(np.resize(SEED_DELTA, shape))
 
 
 # --------------------------------------------------------------------------- page
@@ -167,14 +146,14 @@ lang = current_language()   # captured for format_func: Streamlit may call it ou
 with st.container(border=True):
     top = st.columns([2, 1, 1])
     with top[0]:
-        example = st.radio(t("conv_backward.example"), EXAMPLES, key=f"{PAGE}.example", horizontal=True,
+        example = st.radio(t("conv_backward.example"), EXAMPLES, key=widget_key(PAGE, "example"), horizontal=True,
                            format_func=lambda e: translate(lang, f"conv_backward.example_{e}"))
     with top[1]:
-        activation = st.selectbox(t("conv_backward.activation"), ACTIVATIONS, key=f"{PAGE}.activation",
-                                  format_func=lambda a: translate(lang, f"conv_backward.act_{a}"))
+        activation = st.selectbox(t("conv_backward.activation"), ACTIVATIONS, key=widget_key(PAGE, "activation"),
+                                  format_func=lambda a: activation_name(a, lang))
     with top[2]:
         lr = st.number_input(t("conv_backward.lr"), min_value=1e-6, max_value=10.0, step=0.001, format="%g",
-                             key=f"{PAGE}.lr")
+                             key=widget_key(PAGE, "lr"))
     multi = example == "multi"
     if multi:
         ex = CONV_5X5X3
@@ -186,28 +165,28 @@ with st.container(border=True):
         st.caption(t("conv_backward.multi_fixed", stride=stride, padding=padding))
         sel = st.columns(2)
         with sel[0]:
-            f = st.selectbox(t("conv_backward.filter"), [1, 2], key=f"{PAGE}.filter",
+            f = st.selectbox(t("conv_backward.filter"), [1, 2], key=widget_key(PAGE, "filter"),
                              format_func=lambda v: translate(lang, "conv_backward.filter_n", n=v)) - 1
         with sel[1]:
-            c = st.selectbox(t("conv_backward.channel"), [1, 2, 3], key=f"{PAGE}.channel",
+            c = st.selectbox(t("conv_backward.channel"), [1, 2, 3], key=widget_key(PAGE, "channel"),
                              format_func=lambda v: translate(lang, "conv_backward.channel_n", n=v)) - 1
     else:
         f = c = 0
         b = np.zeros(1)
         sliders = st.columns(2)
         with sliders[0]:
-            stride = st.slider(t("conv_backward.stride"), 1, 3, key=f"{PAGE}.stride")
+            stride = st.slider(t("conv_backward.stride"), 1, 3, key=widget_key(PAGE, "stride"))
         with sliders[1]:
-            padding = st.slider(t("conv_backward.padding"), 0, 2, key=f"{PAGE}.padding")
+            padding = st.slider(t("conv_backward.padding"), 0, 2, key=widget_key(PAGE, "padding"))
         eds = st.columns(3)
         with eds[0]:
-            d_text = matrix_editor(t("conv_backward.delta_label"), key=f"{PAGE}.delta", default=SEED_DELTA,
+            d_text = matrix_editor(t("conv_backward.delta_label"), key=widget_key(PAGE, "delta"), default=SEED_DELTA,
                                    max_rows=MAX_X, max_cols=MAX_X, height=EDITOR_HEIGHT)
         with eds[1]:
-            x_text = matrix_editor(t("conv_backward.x_label"), key=f"{PAGE}.x", default=ONE_X,
+            x_text = matrix_editor(t("conv_backward.x_label"), key=widget_key(PAGE, "x"), default=ONE_X,
                                    max_rows=MAX_X, max_cols=MAX_X, height=EDITOR_HEIGHT)
         with eds[2]:
-            w_text = matrix_editor(t("conv_backward.w_label"), key=f"{PAGE}.w", default=ONE_W,
+            w_text = matrix_editor(t("conv_backward.w_label"), key=widget_key(PAGE, "w"), default=ONE_W,
                                    max_rows=MAX_W, max_cols=MAX_W, height=EDITOR_HEIGHT)
         x = None if x_text is None else x_text[None]
         w = None if w_text is None else w_text[None, None]
@@ -224,14 +203,14 @@ if x is not None and w is not None:
         st.error(explain_error(err))
 if dy is not None and out_hw is not None and tuple(dy.shape[1:]) != tuple(out_hw):
     st.error(t("conv_backward.delta_shape", oh=out_hw[0], ow=out_hw[1], rows=dy.shape[1], cols=dy.shape[2]))
-    st.button(t("conv_backward.fit_delta", oh=out_hw[0], ow=out_hw[1]), key=f"{PAGE}.fit",
+    st.button(t("conv_backward.fit_delta", oh=out_hw[0], ow=out_hw[1]), key=widget_key(PAGE, "fit"),
               on_click=_fit_delta, args=(tuple(out_hw),))
     dy = None
 
 # --- the numbers of the layer (each drawn if it parsed), lazily: the editors show them as text ------
 if x is not None and w is not None and out_hw is not None:
     st.caption(t("conv_backward.forward_caption", oh=out_hw[0], ow=out_hw[1], stride=stride, padding=padding))
-layer = st.expander(t("conv_backward.layer_title"), key=f"{PAGE}.layer", on_change="rerun")
+layer = st.expander(t("conv_backward.layer_title"), key=widget_key(PAGE, "layer"), on_change="rerun")
 with layer:
     if layer.open:
         st.caption(t("conv_backward.layer_caption"))
@@ -273,21 +252,16 @@ if trace is None:
 F, C, KH, KW = trace.w.shape
 H, W = trace.dx.shape[1:]
 OH, OW = trace.dy.shape[1:]
-pad = trace.padding
 
 
 def _choose_cell() -> tuple[int, int]:
     """The input-cell selector (the same widget key in every section that explains one input cell)."""
     options = [f"{rr},{qq}" for rr in range(1, H + 1) for qq in range(1, W + 1)]
-    _clamp_choice(f"{PAGE}.cell", options)
-    chosen = st.selectbox(t("conv_backward.cell"), options, key=f"{PAGE}.cell",
+    keep_choice(widget_key(PAGE, "cell"), options)
+    chosen = st.selectbox(t("conv_backward.cell"), options, key=widget_key(PAGE, "cell"),
                           format_func=lambda v: subscript_unicode(X_SYM, *((c,) if multi else ()), *_cell(v)))
     sync_to_url(PAGE, SPECS)
     return _cell(chosen)
-
-
-def _lhs(r: int, s: int) -> str:
-    return rf"\frac{{\partial E}}{{\partial {_sym_x(multi, c, r, s)}}}"
 
 
 # --------------------------------------------------------------------------- ∂E/∂x three ways
@@ -298,25 +272,19 @@ def _way1(trace) -> None:
     st.markdown(f"**{t('conv_backward.way1')}**")
     r, s = _choose_cell()
     terms = trace.dx_terms(c, r, s)
-    sym, num = sum_of_products([_sym_d(multi, tm.f, tm.oi, tm.oj) for tm in terms], [tm.delta for tm in terms],
-                               [r"\cdot " + _sym_w(multi, tm.f, c, tm.kh, tm.kw) for tm in terms],
-                               [tm.weight for tm in terms])
-    st.latex(equation_lines(f"{_lhs(r, s)} = {sym}", num if terms else None, float(trace.dx[c, r, s])))
+    st.latex(fx.dx_chain(trace, c, r, s, multi).latex())
     st.caption(t("conv_backward.way1_caption", n=len(terms)) if terms else t("conv_backward.way1_none"))
     covered = sorted({(tm.oi, tm.oj) for tm in terms})
     name = subscript_unicode(X_SYM, *((c,) if multi else ()), r, s)
     if F > 1:
-        fig = _figure("channels", trace.dy, titles=[t("conv_backward.filter_n", n=ff + 1) for ff in range(F)],
-                      title=t("conv_backward.fig_way1", cell=name), symbol="δ", cells=covered,
-                      col_title="", lang=lang)   # the panel titles sit where the column title would
+        fig = cached_figure("channels", trace.dy, titles=[t("conv_backward.filter_n", n=ff + 1) for ff in range(F)],
+                            title=t("conv_backward.fig_way1", cell=name), symbol="δ", cells=covered,
+                            col_title="", lang=lang)   # the panel titles sit where the column title would
     else:
         fig = _heat(trace.dy[0], title=t("conv_backward.fig_way1", cell=name), symbol="δ", cells=covered, lang=lang)
     _chart(fig, "way1")
     if not multi and W >= 3:
-        t13 = trace.dx_terms(0, 0, 2)
-        right = " + ".join(f"δ{subscript_unicode('', tm.oi, tm.oj)}·h{subscript_unicode('', tm.kh, tm.kw)}"
-                           for tm in t13) or "0"
-        st.warning(t("conv_backward.seed_eq8", right=right))
+        st.warning(t("conv_backward.seed_eq8", right=fx.dx_terms_text(trace, 0, 0, 2)))
 
 
 @st.fragment
@@ -324,20 +292,15 @@ def _way2(trace, dy, x, w) -> None:
     """(2) the scatter view: δ cell by δ cell, each sends δ·W back onto its window."""
     st.markdown(f"**{t('conv_backward.way2')}**")
     st.caption(t("conv_backward.way2_caption"))
-    total_steps = F * OH * OW
-    if st.session_state.get(f"{PAGE}.step", 1) > total_steps:
-        st.session_state[f"{PAGE}.step"] = 1
-    step = st.slider(t("conv_backward.step"), 1, total_steps, key=f"{PAGE}.step") if total_steps > 1 else 1
+    total_steps = fx.scatter_steps(trace)
+    if st.session_state.get(widget_key(PAGE, "step"), 1) > total_steps:
+        st.session_state[widget_key(PAGE, "step")] = 1
+    step = st.slider(t("conv_backward.step"), 1, total_steps, key=widget_key(PAGE, "step")) if total_steps > 1 else 1
     sync_to_url(PAGE, SPECS)
-    fk, rest = divmod(step - 1, OH * OW)
-    oi, oj = divmod(rest, OW)
+    fk, oi, oj, window = fx.scatter_step(trace, step)
     sent = trace.contributions[fk, oi, oj, c]
     after = _scatter_after(dy, step, (1,) + x.shape, w, stride, padding)
-    r0, r1 = int(trace.rows[oi, 0]) - pad.top, int(trace.rows[oi, -1]) - pad.top
-    c0, c1 = int(trace.cols[oj, 0]) - pad.left, int(trace.cols[oj, -1]) - pad.left
-    inside = r1 >= 0 and c1 >= 0 and r0 < H and c0 < W
-    window = (max(r0, 0), max(c0, 0), min(r1, H - 1), min(c1, W - 1)) if inside else None
-    st.latex(rf"{_sym_d(multi, fk, oi, oj)} \cdot {'W^{(' + str(fk + 1) + ',' + str(c + 1) + ')}' if multi else 'h'}"
+    st.latex(rf"{fx.sym_d(multi, fk, oi, oj)} \cdot {fx.kernel_name(multi, fk, c)}"
              rf" = {fmt_latex(trace.dy[fk, oi, oj])} \times {latex_matrix(trace.w[fk, c])}"
              rf" = {latex_matrix(sent)}")
     sc = st.columns(2)
@@ -346,10 +309,10 @@ def _way2(trace, dy, x, w) -> None:
                      else t("conv_backward.fig_delta1"), symbol="δ", cells=[(oi, oj)], lang=lang), "scatter_delta")
     with sc[1]:
         _chart(_heat(after[c], title=t("conv_backward.fig_after", k=step, total=total_steps),
-                     symbol="∂" + X_SYM, highlight=window, signed=True, lang=lang), "scatter_after")
+                     symbol="∂E/∂" + X_SYM, highlight=window, signed=True, lang=lang), "scatter_after")
     st.caption(t("conv_backward.scatter_where", k=step, total=total_steps,
                  symbol=subscript_unicode("δ", oi, oj) + (f" ({t('conv_backward.filter_n', n=fk + 1)})" if multi else "")))
-    if not inside:
+    if window is None:
         st.caption(t("conv_backward.scatter_on_padding"))
     if padding:
         st.caption(t("conv_backward.scatter_padding_note"))
@@ -359,16 +322,13 @@ def _way2(trace, dy, x, w) -> None:
 def _way3(trace) -> None:
     """(3) the full convolution of the padded δ with rot180(W), at the chosen input cell."""
     st.markdown(f"**{t('conv_backward.way3')}**")
-    st.caption(t("conv_backward.way3_caption", stride=stride, kh=KH, kw=KW, ph=KH - 1, pw=KW - 1))
+    st.caption(t("conv_backward.way3_caption", **fx.full_conv_setup(trace)))
     r, s = _choose_cell()
-    R, S = r + pad.top, s + pad.left
-    Hp, Wp = trace.dx_padded.shape[1:]
-    windows = [(rr, qq, rr + KH - 1, qq + KW - 1) for rr in range(Hp) for qq in range(Wp)]
-    labels = [subscript_unicode(X_SYM, rr - pad.top, qq - pad.left)
-              if 0 <= rr - pad.top < H and 0 <= qq - pad.left < W else t("conv_backward.pad_label")
-              for rr in range(Hp) for qq in range(Wp)]
-    rot_name = rf"\hat{{w}}^{{({f + 1},{c + 1})}}" if multi else r"\hat{h}"
-    st.latex(rf"{rot_name} = \mathrm{{rot180}}({'W^{(' + str(f + 1) + ',' + str(c + 1) + ')}' if multi else 'h'})"
+    R, S = fx.padded_position(trace, r, s)
+    Wp = trace.dx_padded.shape[2]
+    windows, labels = fx.full_conv_frames(trace, X_SYM, t("conv_backward.pad_label"))
+    row_labels, col_labels = fx.padded_axis_labels(trace)
+    st.latex(rf"{fx.rotated_kernel_name(multi, f, c)} = \mathrm{{rot180}}({fx.kernel_name(multi, f, c)})"
              rf" = {latex_matrix(trace.w_rot180[f, c])}")
     fc = st.columns(2)
     with fc[0]:
@@ -376,37 +336,21 @@ def _way3(trace) -> None:
                           title=t("conv_backward.fig_padded", n=f + 1) if multi else t("conv_backward.fig_padded1"),
                           symbol="δ̃", frame_labels=labels, active=R * Wp + S, lang=lang), "full_padded")
     with fc[1]:
-        _chart(_heat(trace.dx_padded[c], title=t("conv_backward.fig_dx_padded"), symbol="∂" + X_SYM,
+        names = fx.padded_names(trace, "∂E/∂" + X_SYM, t("conv_backward.pad_label"), c if multi else None)
+        _chart(_heat(trace.dx_padded[c], title=t("conv_backward.fig_dx_padded"), symbol="∂E/∂" + X_SYM,
                      highlight=(R, S, R, S), mask=trace.pad_mask, mask_label=t("conv_backward.cropped"),
-                     signed=True, row_labels=list(range(1 - pad.top, Hp + 1 - pad.top)),
-                     col_labels=list(range(1 - pad.left, Wp + 1 - pad.left)), lang=lang), "full_dx")
+                     signed=True, row_labels=row_labels, col_labels=col_labels,
+                     hover_names=tuple(map(tuple, names)), lang=lang), "full_dx")
     st.caption(t("conv_backward.way3_figs"))
-    syms_a, vals_a, syms_b, vals_b = [], [], [], []
-    for ff in range(F):
-        for a in range(KH):
-            for q in range(KW):
-                syms_a.append(_sym_d(multi, ff, R + a, S + q, tilde=True))
-                vals_a.append(float(trace.dy_padded[ff, R + a, S + q]))
-                syms_b.append(r"\cdot " + _sym_w(multi, ff, c, a, q, hat=True))
-                vals_b.append(float(trace.w_rot180[ff, c, a, q]))
-    sym, num = sum_of_products(syms_a, vals_a, syms_b, vals_b)
-    st.latex(equation_lines(f"{_lhs(r, s)} = {sym}", num, float(trace.dx_padded[c, R, S])))
+    st.latex(fx.dx_full(trace, c, r, s, multi).latex())
 
 
 def _dx_section() -> None:
     st.subheader(t("conv_backward.dx_title"))
     st.markdown(t("conv_backward.dx_intro"))
-    ways = st.tabs([t("conv_backward.tab_way1"), t("conv_backward.tab_way2"), t("conv_backward.tab_way3")],
-                   key=f"{PAGE}.way", on_change="rerun")
-    with ways[0]:
-        if ways[0].open is not False:
-            _way1(trace)
-    with ways[1]:
-        if ways[1].open is not False:
-            _way2(trace, dy, x, w)
-    with ways[2]:
-        if ways[2].open is not False:
-            _way3(trace)
+    lazy_tabs(PAGE, "way", [(t("conv_backward.tab_way1"), lambda: _way1(trace)),
+                            (t("conv_backward.tab_way2"), lambda: _way2(trace, dy, x, w)),
+                            (t("conv_backward.tab_way3"), lambda: _way3(trace))])
     d_scatter = relative_error(scatter_dx, full_dx)
     d_vector = relative_error(trace.dx, full_dx)
     agree = max(d_scatter, d_vector) <= REPRODUCED_TOL
@@ -418,56 +362,62 @@ def _dx_section() -> None:
 @st.fragment
 def _act_cell(trace, sigma_prime, delta_prev) -> None:
     r, s = _choose_cell()
-    # the whole maps, the chosen cell boxed: ∂E/∂x ⊙ σ'(z) = δˡ⁻¹
-    st.latex(rf"\frac{{\partial E}}{{\partial x}} \odot \sigma'(z) = {latex_matrix(trace.dx[c], highlight=[(r, s)])}"
-             rf" \odot {latex_matrix(sigma_prime[c], highlight=[(r, s)])}"
+    # the whole maps, the chosen cell boxed: ∂E/∂x ⊙ σ'(zˡ⁻¹) = δˡ⁻¹
+    st.latex(rf"\frac{{\partial E}}{{\partial x}} \odot \sigma'(z^{{l-1}}) = "
+             rf"{latex_matrix(trace.dx[c], highlight=[(r, s)])} \odot {latex_matrix(sigma_prime[c], highlight=[(r, s)])}"
              rf" = {latex_matrix(delta_prev[c], highlight=[(r, s)])} = \delta^{{l-1}}")
-    z_sym = subscript("z", *((c,) if multi else ()), r, s)
-    d_prev_sym = subscript(r"\delta", *((c,) if multi else ()), r, s) + "^{l-1}"
-    st.latex(equation_lines(
-        rf"{d_prev_sym} = {_lhs(r, s)} \cdot \sigma'({z_sym})",
-        rf"{fmt_latex(trace.dx[c, r, s])} \times {fmt_latex(sigma_prime[c, r, s])}", float(delta_prev[c, r, s])))
+    st.latex(fx.sigma_step(float(trace.dx[c, r, s]), float(sigma_prime[c, r, s]), float(delta_prev[c, r, s]),
+                           c, r, s, multi).latex())
 
 
 def _act_section() -> None:
     st.subheader(t("conv_backward.act_title"))
-    st.markdown(t("conv_backward.act_intro", act=t(f"conv_backward.act_{activation}")))
-    try:
-        sigma_prime = activation_derivative(activation, trace.x)
-        delta_prev = activation_backward(activation, trace.dx, trace.x)
-    except ValueError as err:
-        st.error(explain_error(err))
-    else:
-        _act_cell(trace, sigma_prime, delta_prev)
+    factor = t(f"conv_backward.act_factor_{activation}")
+    act = activation_name(activation)
+    st.markdown(t("conv_backward.act_intro", act=act, factor=factor))
+    sigma_prime = derivative_from_output(activation, trace.x)
+    delta_prev = trace.dx * sigma_prime
+    _act_cell(trace, sigma_prime, delta_prev)
+    if activation == "relu":
         st.caption(t("conv_backward.act_caption"))
+    ok = attainable(activation, trace.x)
+    if not ok.all():
+        where = tuple(int(v) for v in np.argwhere(~ok)[0])
+        try:
+            preimage(activation, trace.x)
+        except ValueError as err:
+            params = err.params
+        st.warning(t("conv_backward.act_unattainable", act=act, factor=factor, value=fmt(trace.x[where]),
+                     cell=subscript_unicode(X_SYM, *(where if multi else where[1:])),
+                     low=fmt(params["low"]), high=fmt(params["high"])))
+        return
+    check = _act_check(trace.x, w, b, dy, stride, padding, activation, delta_prev)
+    mark = ":material/check_circle:" if check.passed else ":material/cancel:"
+    st.caption(f"{mark} " + t("conv_backward.act_check", eps="2⁻¹⁰", err=fmt(check.max_rel_error, 2),
+                                verdict=t("conv_backward.passed") if check.passed else t("conv_backward.failed")))
 
 
 # --------------------------------------------------------------------------- ∂E/∂W, ∂E/∂b
 @st.fragment
 def _dw_weight(trace) -> None:
     w_options = [f"{a},{q}" for a in range(1, KH + 1) for q in range(1, KW + 1)]
-    _clamp_choice(f"{PAGE}.weight", w_options)
-    ka, kb = _cell(st.selectbox(t("conv_backward.weight"), w_options, key=f"{PAGE}.weight",
+    keep_choice(widget_key(PAGE, "weight"), w_options)
+    ka, kb = _cell(st.selectbox(t("conv_backward.weight"), w_options, key=widget_key(PAGE, "weight"),
                                 format_func=lambda v: subscript_unicode(W_SYM, *_cell(v))))
     sync_to_url(PAGE, SPECS)
-    wterms = trace.dw_terms(f, c, ka, kb)
-    x_syms = [r"\cdot \underline{0}" if tm.on_padding
-              else r"\cdot " + _sym_x(multi, c, tm.row_padded - pad.top, tm.col_padded - pad.left) for tm in wterms]
-    sym, num = sum_of_products([_sym_d(multi, f, tm.oi, tm.oj) for tm in wterms], [tm.delta for tm in wterms],
-                               x_syms, [tm.x_value for tm in wterms])
-    st.latex(equation_lines(rf"\frac{{\partial E}}{{\partial {_sym_w(multi, f, c, ka, kb)}}} = {sym}", num,
-                            float(trace.dw[f, c, ka, kb])))
+    st.latex(fx.dw_sum(trace, f, c, ka, kb, multi).latex())
     if padding:
         st.caption(t("conv_backward.dw_padding_note"))
     wc = st.columns(2)
     with wc[0]:
         _chart(_heat(trace.x_padded[c], title=t("conv_backward.fig_dw_cells", w=subscript_unicode(W_SYM, ka, kb)),
-                     symbol=X_SYM, cells=[(tm.row_padded, tm.col_padded) for tm in wterms],
-                     mask=trace.pad_mask, mask_label="0", row_labels=list(range(1 - pad.top, H + pad.bottom + 1)),
-                     col_labels=list(range(1 - pad.left, W + pad.right + 1)), lang=lang), "dw_cells")
+                     symbol=X_SYM, cells=fx.dw_cells(trace, f, c, ka, kb), mask=trace.pad_mask, mask_label="0",
+                     hover_names=tuple(map(tuple, fx.padded_names(trace, X_SYM, t("conv_backward.pad_label"),
+                                                                  c if multi else None))),
+                     row_labels=fx.padded_axis_labels(trace)[0], col_labels=fx.padded_axis_labels(trace)[1],
+                     lang=lang), "dw_cells")
     with wc[1]:
-        w_name = rf"W^{{({f + 1},{c + 1})}}" if multi else "h"
-        st.latex(rf"\frac{{\partial E}}{{\partial {w_name}}} = {latex_matrix(trace.dw[f, c], highlight=[(ka, kb)])}")
+        st.latex(rf"\frac{{\partial E}}{{\partial {fx.kernel_name(multi, f, c)}}} = {latex_matrix(trace.dw[f, c], highlight=[(ka, kb)])}")
 
 
 def _dw_db_section() -> None:
@@ -477,15 +427,11 @@ def _dw_db_section() -> None:
     st.caption(t("conv_backward.dw_caption"))
     if not multi:
         st.warning(t("conv_backward.seed_eq13"))
-        st.warning(t("conv_backward.seed_eq14"))
+        st.warning(t("conv_backward.seed_eq14", s=stride, p=padding))
     st.subheader(t("conv_backward.db_title"))
     st.markdown(t("conv_backward.db_intro"))
     for ff in range(F):
-        d_syms = [_sym_d(multi, ff, i, j) for i in range(OH) for j in range(OW)]
-        d_vals = [fmt_latex(trace.dy[ff, i, j], factor=True) for i in range(OH) for j in range(OW)]
-        b_sym = subscript("b", ff) if multi else "b"
-        st.latex(equation_lines(rf"\frac{{\partial E}}{{\partial {b_sym}}} = " + " + ".join(d_syms),
-                                " + ".join(d_vals), float(trace.db[ff])))
+        st.latex(fx.db_sum(trace, ff, multi).latex())
     if not multi:
         st.warning(t("conv_backward.seed_eq15", n=OH * OW))
 
@@ -506,7 +452,7 @@ def _sgd_section() -> None:
     for ff, tab in enumerate(tabs):
         with tab:
             for cc in range(C):
-                name = rf"W^{{({ff + 1},{cc + 1})}}" if multi else "h"
+                name = fx.kernel_name(multi, ff, cc)
                 st.latex(rf"{name} - {lr_tex}\,\frac{{\partial E}}{{\partial {name}}} = {latex_matrix(trace.w[ff, cc])}"
                          rf" - {lr_tex} \times {latex_matrix(trace.dw[ff, cc])} = {latex_matrix(new['w'][ff, cc])}")
             b_sym = subscript("b", ff) if multi else "b"
@@ -541,10 +487,6 @@ def _check_section() -> None:
 # Only the open tab is computed and sent: a slider move re-renders that tab's figures, not the page's.
 SECTIONS = (("dx", _dx_section), ("act", _act_section), ("dw", _dw_db_section), ("sgd", _sgd_section),
             ("check", _check_section))
-tabs = st.tabs([t(f"conv_backward.tab_{name}") for name, _ in SECTIONS], key=f"{PAGE}.section", on_change="rerun")
-for tab, (_, render) in zip(tabs, SECTIONS):
-    with tab:
-        if tab.open is not False:
-            render()
+lazy_tabs(PAGE, "section", [(t(f"conv_backward.tab_{name}"), render) for name, render in SECTIONS])
 
 sync_to_url(PAGE, SPECS)

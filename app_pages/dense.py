@@ -6,21 +6,20 @@ Every number shown comes from a core result or trace; the page only arranges the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pyarrow as pa
 import streamlit as st
 
-from cnn_core.activations import ACTIVATIONS, activate, activation_backward, activation_derivative
-from cnn_core.dense import (dense_backward_trace, dense_forward, dense_forward_trace, mse, mse_grad,
+from cnn_core.activations import ACTIVATIONS, activate
+from cnn_core.dense import (dense_backward_trace, dense_forward, dense_forward_trace, mse, sigmoid_mse_trace,
                             softmax_ce_trace, softmax_cross_entropy)
 from cnn_core.gradcheck import check_gradient
-from ui.heatmap import matrix_heatmap
+from ui.formulas import dense as fx
 from ui.i18n import current_language, explain_error, t
-from ui.latex import equation_lines, fmt, fmt_latex, latex_matrix, subscript, sum_of_products
+from ui.latex import equation_lines, fmt, latex_matrix
 from ui.matrix_input import matrix_editor
-from ui.url_state import ChoiceParam, MatrixParam, init_from_url, sync_to_url
+from ui.page_kit import activation_name, cached_figure, lazy_expander, lazy_tabs, show_chart
+from ui.url_state import ChoiceParam, MatrixParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "dense"
 LOSSES = ("cross_entropy", "mse")
@@ -32,56 +31,37 @@ DEFAULT_B = np.array([[0.1, 0.0, -0.2]])
 DEFAULT_Y = np.array([[0.0, 1.0, 0.0]])
 
 SPECS = (
-    ChoiceParam("loss", "cross_entropy", LOSSES, label_key="dense.loss_label"),
-    ChoiceParam("act", "relu", ACTIVATIONS, label_key="dense.act_label"),
-    MatrixParam("zprev", DEFAULT_ZPREV, 1, MAX_UNITS, label_key="dense.zprev_name"),
+    ChoiceParam("loss", "cross_entropy", LOSSES, label_key=widget_key(PAGE, "loss_label")),
+    ChoiceParam("act", "relu", ACTIVATIONS, label_key=widget_key(PAGE, "act_label")),
+    MatrixParam("zprev", DEFAULT_ZPREV, 1, MAX_UNITS, label_key=widget_key(PAGE, "zprev_name")),
     MatrixParam("W", DEFAULT_W, MAX_UNITS, MAX_UNITS, label_key="dense.W_name"),
-    MatrixParam("b", DEFAULT_B, 1, MAX_UNITS, label_key="dense.b_name"),
-    MatrixParam("y", DEFAULT_Y, 1, MAX_UNITS, label_key="dense.y_name"),
+    MatrixParam("b", DEFAULT_B, 1, MAX_UNITS, label_key=widget_key(PAGE, "b_name")),
+    MatrixParam("y", DEFAULT_Y, 1, MAX_UNITS, label_key=widget_key(PAGE, "y_name")),
 )
 # How each activation is written in a formula (names, not math).
 ACT_LATEX = {"identity": r"\mathrm{id}", "relu": r"\mathrm{ReLU}", "sigmoid": r"\sigma", "tanh": r"\tanh"}
-PLOT_CONFIG = {"displayModeBar": False}
 BIG_FIGURE = 400  # px: room for 4-significant-digit numbers in every cell
 
 
 # --------------------------------------------------------------------------- core calls (cached)
 
-@dataclass(frozen=True)
-class MseSteps:
-    """The MSE branch (seed 000): a = σ(z), L = ½Σ(a − y)², δ = (a − y) ⊙ σ'(z); all from the core."""
-
-    a: np.ndarray
-    loss: float
-    dL_da: np.ndarray
-    f_prime: np.ndarray
-    delta: np.ndarray
-
-
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=64)
 def _forward(zprev: np.ndarray, act: str, W: np.ndarray, b: np.ndarray):
     x = activate(act, zprev)
     return x, dense_forward_trace(x, W, b)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=64)
 def _cross_entropy(z: np.ndarray, y: np.ndarray):
     return softmax_ce_trace(z, y)
 
 
-@st.cache_data(show_spinner=False)
-def _mse_values(z: np.ndarray, y: np.ndarray) -> dict:
-    a = activate("sigmoid", z)
-    grad = mse_grad(a, y)
-    return dict(a=a, loss=mse(a, y), dL_da=grad, f_prime=activation_derivative("sigmoid", z),
-                delta=activation_backward("sigmoid", grad, z))
+@st.cache_data(show_spinner=False, max_entries=64)
+def _mse(z: np.ndarray, y: np.ndarray):
+    return sigmoid_mse_trace(z, y)
 
 
-def _mse(z: np.ndarray, y: np.ndarray) -> MseSteps:
-    return MseSteps(**_mse_values(z, y))  # the page's class cannot be pickled by the cache: a dict is
-
-
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=64)
 def _backward(delta: np.ndarray, x: np.ndarray, W: np.ndarray, zprev: np.ndarray, act: str):
     return dense_backward_trace(delta, x, W, z_prev=zprev, activation=act)
 
@@ -93,7 +73,7 @@ def _loss_of_logits(loss: str):
     return lambda z, y: mse(activate("sigmoid", z), y)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=64)
 def _gradcheck(zprev: np.ndarray, act: str, W: np.ndarray, b: np.ndarray, y: np.ndarray, loss: str,
                dW: np.ndarray, db: np.ndarray, dx: np.ndarray, dprev: np.ndarray):
     L = _loss_of_logits(loss)
@@ -106,13 +86,11 @@ def _gradcheck(zprev: np.ndarray, act: str, W: np.ndarray, b: np.ndarray, y: np.
     }
 
 
-# cache_resource: the same Figure object is reused (unpickling a cached Figure costs more than building it)
-@st.cache_resource(show_spinner=False, max_entries=64)
 def _heatmap(M: np.ndarray, title: str, symbol: str, lang: str, row_labels: tuple | None = None,
              row_title: str | None = None, col_title: str | None = None, signed: bool | None = None,
              height: int | None = None):
-    return matrix_heatmap(M, title=title, symbol=symbol, row_labels=row_labels, row_title=row_title,
-                          col_title=col_title, signed=signed, lang=lang, height=height)
+    return cached_figure("heat", M, title=title, symbol=symbol, row_labels=row_labels, row_title=row_title,
+                         col_title=col_title, signed=signed, lang=lang, height=height)
 
 
 def _try(fn, *args):
@@ -134,7 +112,7 @@ def _row(v: np.ndarray) -> str:
 
 
 def _plot(fig, name: str) -> None:
-    st.plotly_chart(fig, key=f"{PAGE}.{name}", config=PLOT_CONFIG, width="stretch")
+    show_chart(fig, PAGE, name)
 
 
 def _vector(matrix: np.ndarray | None) -> np.ndarray | None:
@@ -154,23 +132,23 @@ with st.container(border=True):
     c_loss, c_act = st.columns(2)
     with c_loss:
         loss_names = {k: t(f"dense.loss_{k}") for k in LOSSES}  # bound now: format_func may run outside the script
-        loss = st.radio(t("dense.loss_label"), LOSSES, key="dense.loss", horizontal=True, format_func=loss_names.get)
+        loss = st.radio(t("dense.loss_label"), LOSSES, key=widget_key(PAGE, "loss"), horizontal=True, format_func=loss_names.get)
     with c_act:
-        act_names = {k: t(f"dense.act_{k}") for k in ACTIVATIONS}
-        act = st.selectbox(t("dense.act_label"), ACTIVATIONS, key="dense.act", format_func=act_names.get,
+        act_names = {k: activation_name(k) for k in ACTIVATIONS}
+        act = st.selectbox(t("dense.act_label"), ACTIVATIONS, key=widget_key(PAGE, "act"), format_func=act_names.get,
                            help=t("dense.act_help"))
     c1, c2, c3, c4 = st.columns([1.2, 1.6, 1, 1])
     with c1:
-        zprev = _vector(matrix_editor(t("dense.zprev_label"), key="dense.zprev", default=DEFAULT_ZPREV,
+        zprev = _vector(matrix_editor(t("dense.zprev_label"), key=widget_key(PAGE, "zprev"), default=DEFAULT_ZPREV,
                                       max_rows=1, max_cols=MAX_UNITS, help=t("dense.vector_help", n=MAX_UNITS)))
     with c2:
         W = matrix_editor(t("dense.W_label"), key="dense.W", default=DEFAULT_W, max_rows=MAX_UNITS,
                           max_cols=MAX_UNITS, height=112)
     with c3:
-        b = _vector(matrix_editor(t("dense.b_label"), key="dense.b", default=DEFAULT_B, max_rows=1,
+        b = _vector(matrix_editor(t("dense.b_label"), key=widget_key(PAGE, "b"), default=DEFAULT_B, max_rows=1,
                                   max_cols=MAX_UNITS, help=t("dense.vector_help", n=MAX_UNITS)))
     with c4:
-        y = _vector(matrix_editor(t("dense.y_label"), key="dense.y", default=DEFAULT_Y, max_rows=1,
+        y = _vector(matrix_editor(t("dense.y_label"), key=widget_key(PAGE, "y"), default=DEFAULT_Y, max_rows=1,
                                   max_cols=MAX_UNITS, help=t("dense.y_help")))
 sync_to_url(PAGE, SPECS)
 act_tex = ACT_LATEX[act]
@@ -182,13 +160,11 @@ if zprev is not None and W is not None and b is not None:
     fwd, fwd_err = _try(_forward, zprev, act, W, b)
 if fwd is not None and y is not None:
     out, out_err = _try(_cross_entropy if ce else _mse, fwd[1].z, y)
-delta = None if out is None else (out.a_minus_y if ce else out.delta)
+delta = None if out is None else (out.a_minus_y if ce else out.dL_dz)
 
 
 def _lazy_expander(label: str, name: str):
-    """A collapsed expander whose content is computed and sent only while it is open."""
-    exp = st.expander(label, key=f"{PAGE}.{name}", on_change="rerun")
-    return exp if exp.open else None
+    return lazy_expander(PAGE, name, label)
 
 
 def _forward_tab() -> None:
@@ -209,10 +185,7 @@ def _forward_tab() -> None:
             if exp is not None:
                 with exp:
                     for i in range(tr.W.shape[0]):
-                        sym, num = sum_of_products([subscript("w", i, j) for j in range(tr.W.shape[1])], tr.W[i],
-                                                   [subscript("x", j) for j in range(tr.W.shape[1])], tr.a_prev)
-                        st.latex(equation_lines(f"{subscript('z', i)} = {sym} + {subscript('b', i)}",
-                                                f"{num} + {fmt_latex(tr.b[i])}", tr.z[i]))
+                        st.latex(fx.forward_row(tr, i).latex())
         with right:
             _plot(_heatmap(tr.products, t("dense.products_title"), "w·x", lang,
                            row_title=t("dense.axis_output"), col_title=t("dense.axis_input")), "products")
@@ -234,17 +207,14 @@ def _forward_tab() -> None:
         if ce:
             st.latex(equation_lines(r"a = \mathrm{softmax}(z),\quad a_k = \frac{e^{z_k}}{\sum_j e^{z_j}}",
                                     rf"\mathrm{{softmax}}\left({_col(z)}\right)", _col(out.a)))
-            terms = " + ".join(f"{fmt_latex(yk)}\\ln {fmt_latex(ak)}" for yk, ak in zip(out.y, out.a))
-            st.latex(equation_lines(r"L = -\sum_k y_k \ln a_k", rf"-\left({terms}\right)", out.loss))
+            st.latex(fx.cross_entropy_loss(out).latex())
         else:
             st.latex(equation_lines(r"a = \sigma(z) = \frac{1}{1 + e^{-z}}",
                                     rf"\sigma\left({_col(z)}\right)", _col(out.a)))
-            terms = " + ".join(f"({fmt_latex(ak, factor=False)} - {fmt_latex(yk)})^2" for ak, yk in zip(out.a, y))
-            st.latex(equation_lines(r"L = \tfrac{1}{2}\sum_k (a_k - y_k)^2", rf"\tfrac{{1}}{{2}}\left[{terms}\right]",
-                                    out.loss))
+            st.latex(fx.mse_loss(out).latex())
             st.caption(t("dense.mse_output_note"))
     with right:
-        rows = np.vstack([out.a, y, out.a_minus_y if ce else out.delta])
+        rows = np.vstack([out.a, y, out.a_minus_y if ce else out.dL_dz])
         labels = ("a", "y", "a − y") if ce else ("a", "y", "δ")
         _plot(_heatmap(rows, t("dense.output_title"), "v", lang, row_labels=labels, row_title="",
                        col_title=t("dense.axis_class"), signed=True), "output")
@@ -258,19 +228,16 @@ def _dz_tab() -> None:
         st.info(t("dense.needs_loss"))
     elif ce:
         st.markdown(t("dense.step1"))
-        fracs = r" \\ ".join(rf"-{fmt_latex(yk, factor=False)} / {fmt_latex(ak, factor=False)}"
-                             for yk, ak in zip(out.y, out.a))
-        st.latex(equation_lines(r"\frac{\partial L}{\partial a} = -\frac{y}{a}",
-                                rf"\begin{{bmatrix}} {fracs} \end{{bmatrix}}", _col(out.dL_da)))
+        st.latex(equation_lines(r"\frac{\partial L}{\partial a} = -\frac{y}{a}", fx.dL_da_fractions(out),
+                                _col(out.dL_da)))
         st.markdown(t("dense.step2"))
         left, right = st.columns([3, 2])
         with left:
             st.latex(equation_lines(r"J = \frac{\partial a}{\partial z} = \operatorname{diag}(a) - a\,a^{\top}",
                                     None, latex_matrix(out.jacobian)))
             if out.a.size >= 2:
-                a1, a2 = fmt_latex(out.a[0], factor=False), fmt_latex(out.a[1], factor=False)
-                st.latex(equation_lines(r"J_{11} = a_1(1 - a_1)", rf"{a1}\times(1 - {a1})", out.jacobian[0, 0]))
-                st.latex(equation_lines(r"J_{12} = -a_1 a_2", rf"-{a1}\times{a2}", out.jacobian[0, 1]))
+                st.latex(fx.jacobian_entry(out, 0, 0).latex())
+                st.latex(fx.jacobian_entry(out, 0, 1).latex())
         with right:
             _plot(_heatmap(out.jacobian, t("dense.jacobian_title"), "J", lang,
                            row_title=t("dense.axis_a"), col_title=t("dense.axis_z"), height=BIG_FIGURE), "jacobian")
@@ -281,12 +248,8 @@ def _dz_tab() -> None:
         exp = _lazy_expander(t("dense.step3_rows"), "step3_rows")
         if exp is not None:
             with exp:
-                k = out.a.size
-                for j in range(k):
-                    sym, num = sum_of_products([rf"\frac{{\partial L}}{{\partial a_{{{i + 1}}}}}" for i in range(k)],
-                                               out.dL_da, [subscript("J", i, j) for i in range(k)], out.jacobian[:, j])
-                    st.latex(equation_lines(rf"\frac{{\partial L}}{{\partial z_{{{j + 1}}}}} = {sym}", num,
-                                            out.chain_product[j]))
+                for j in range(out.a.size):
+                    st.latex(fx.chain_row(out, j).latex())
         st.markdown(t("dense.step4"))
         st.latex(equation_lines(r"\frac{\partial L}{\partial z} = a - y", f"{_col(out.a)} - {_col(out.y)}",
                                 _col(out.a_minus_y)))
@@ -296,11 +259,11 @@ def _dz_tab() -> None:
         st.latex(equation_lines(r"\frac{\partial L}{\partial a} = a - y", f"{_col(out.a)} - {_col(y)}",
                                 _col(out.dL_da)))
         st.markdown(t("dense.mse_step2"))
-        st.latex(equation_lines(r"\sigma'(z) = \sigma(z)\,(1 - \sigma(z))", None, _col(out.f_prime)))
+        st.latex(equation_lines(r"\sigma'(z) = \sigma(z)\,(1 - \sigma(z)) = a \odot (1 - a)", None,
+                                _col(out.sigma_prime)))
         st.markdown(t("dense.mse_step3"))
         for k in range(out.a.size):
-            st.latex(equation_lines(rf"\delta_{{{k + 1}}} = (a_{{{k + 1}}} - y_{{{k + 1}}})\,\sigma'(z_{{{k + 1}}})",
-                                    rf"{fmt_latex(out.dL_da[k])}\times{fmt_latex(out.f_prime[k])}", out.delta[k]))
+            st.latex(fx.mse_delta(out, k).latex())
         st.info(t("dense.mse_not_a_minus_y"))
 
 
@@ -329,8 +292,7 @@ def _back_tab() -> None:
     with left:
         st.latex(equation_lines(r"\frac{\partial L}{\partial W} = \delta\,x^{\top}",
                                 f"{_col(back.delta)}{_row(back.a_prev)}", latex_matrix(back.dW)))
-        st.latex(equation_lines(r"\frac{\partial L}{\partial w_{11}} = \delta_1 x_1",
-                                rf"{fmt_latex(back.delta[0])}\times{fmt_latex(back.a_prev[0])}", back.dW[0, 0]))
+        st.latex(fx.dw_entry(back, 0, 0).latex())
     with right:
         _plot(_heatmap(back.dW, t("dense.dW_title"), "∂L/∂w", lang, row_title=t("dense.axis_output"),
                        col_title=t("dense.axis_input"), height=BIG_FIGURE), "dW")
@@ -341,13 +303,9 @@ def _back_tab() -> None:
     exp = _lazy_expander(t("dense.dx_rows"), "dx_rows")
     if exp is not None:
         with exp:
-            m = back.W.shape[0]
             for j in range(back.W.shape[1]):
-                sym, num = sum_of_products([subscript("w", i, j) for i in range(m)], back.W[:, j],
-                                           [subscript(r"\delta", i) for i in range(m)], back.delta)
-                st.latex(equation_lines(rf"\frac{{\partial L}}{{\partial x_{{{j + 1}}}}} = {sym}", num,
-                                        back.da_prev[j]))
-    st.markdown(t("dense.dprev_text", f=t(f"dense.act_{act}")))
+                st.latex(fx.dx_row(back, j).latex())
+    st.markdown(t("dense.dprev_text", f=activation_name(act)))
     st.latex(equation_lines(rf"\delta^{{(l-1)}} = f'(z^{{(l-1)}}) \odot W^{{\top}}\delta",
                             rf"{_col(back.f_prime)} \odot {_col(back.da_prev)}", _col(back.delta_prev)))
 
@@ -394,8 +352,4 @@ def _seeds_tab() -> None:
 
 # One topic per tab: only the open tab is computed and sent, so an edit re-renders at most 2 figures.
 TABS = {"forward": _forward_tab, "dz": _dz_tab, "back": _back_tab, "check": _check_tab, "seeds": _seeds_tab}
-tabs = st.tabs([t(f"dense.tab_{name}") for name in TABS], key="dense.section", on_change="rerun")
-for tab, render in zip(tabs, TABS.values()):
-    if tab.open is not False:
-        with tab:
-            render()
+lazy_tabs(PAGE, "section", [(t(f"dense.tab_{name}"), render) for name, render in TABS.items()])

@@ -7,14 +7,16 @@ import streamlit as st
 
 from cnn_core.arithmetic import (axis_arithmetic, conv_output_size, kernel_taps, padded_grid,
                                  resolve_padding, same_axis)
+from ui.formulas import padding as fx
 from ui.heatmap import matrix_heatmap, window_animation
 from ui.i18n import current_language, explain_error, t, translate
-from ui.latex import equation_lines, fmt, subscript_unicode
-from ui.url_state import BoolParam, ChoiceParam, IntParam, init_from_url, sync_to_url
+from ui.latex import fmt, subscript_unicode
+from ui.page_kit import figure_cache, keep_number, lazy_expander, show_chart
+from ui.url_state import BoolParam, ChoiceParam, IntParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "padding"
 MODES = ("explicit", "valid", "same", "full")
-# Seed 003's setting: 5x5 input, 3x3 kernel, stride 2, pad 1 -> 3x3 output.
+# The Hands-on CNN project's setting: 5x5 input, 3x3 kernel, stride 2, pad 1 -> 3x3 output.
 SPECS = (
     IntParam("h", 5, 1, 16, label_key="padding.height"),
     IntParam("w", 5, 1, 16, label_key="padding.width"),
@@ -47,7 +49,7 @@ def _derive(mode: str, n_hw: tuple, k_hw: tuple, s_hw: tuple, d_hw: tuple, p_hw:
     for i, axis, before_after in ((0, "height", pad.height), (1, "width", pad.width)):
         try:
             axes.append(axis_arithmetic(n_hw[i], k_hw[i], s_hw[i], before_after, d_hw[i], axis=axis))
-        except ValueError:  # explained by _axis_error, uncached (a CoreValueError does not pickle)
+        except ValueError:  # explained next to the formula by _axis_error
             axes.append(None)
     return dict(padding=pad, same=same, axes=tuple(axes), grid=padded_grid(n_hw, pad, *axes))
 
@@ -61,7 +63,7 @@ def _axis_error(n: int, k: int, s: int, before_after: tuple, d: int, axis: str) 
 
 
 def _key(name: str) -> str:
-    return f"{PAGE}.{name}"
+    return widget_key(PAGE, name)
 
 
 def _split_axes() -> None:
@@ -103,7 +105,6 @@ def _figure_height(grid) -> int:
     return int(min(600, max(300, 430 * rows / cols + 130)))
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)  # the same Figure object: re-validating a copy is slow
 def _footprint_figure(setup: tuple, cell: tuple[int, int] | None, lang: str):
     """The padded grid with the kernel's span and taps for output cell ``cell`` (0-based), if any."""
     derived = _derive(*setup)
@@ -126,7 +127,6 @@ def _footprint_figure(setup: tuple, cell: tuple[int, int] | None, lang: str):
     return fig
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
 def _animation_figure(setup: tuple, with_mask: bool, lang: str):
     """Every kernel position as Plotly frames (stepped in the browser)."""
     grid = _derive(*setup)["grid"]
@@ -144,10 +144,15 @@ def _animation_figure(setup: tuple, with_mask: bool, lang: str):
     return fig
 
 
+# the same Figure object each time: re-validating a copy is slow
+_footprint_figure = figure_cache(_footprint_figure, max_entries=64)
+_animation_figure = figure_cache(_animation_figure, max_entries=16)
+
+
 def _pad_symbols(ax: str) -> tuple[str, str]:
     """LaTeX symbols of the zeros before / after along one axis (translated side names)."""
     lo, hi = ("top", "bottom") if ax == "h" else ("left", "right")
-    return (rf"p_{{\text{{{t(f'padding.tex_{lo}')}}}}}", rf"p_{{\text{{{t(f'padding.tex_{hi}')}}}}}")
+    return fx.pad_symbol(t(f"padding.tex_{lo}")), fx.pad_symbol(t(f"padding.tex_{hi}"))
 
 
 def _padding_lines(mode: str, ax: str, k: int, d: int, before: int, rule, per_axis: bool) -> None:
@@ -155,46 +160,33 @@ def _padding_lines(mode: str, ax: str, k: int, d: int, before: int, rule, per_ax
     p_lo, p_hi = _pad_symbols(ax)
     if mode == "same":
         st.caption(t("padding.same_caption"))
-        st.latex(equation_lines(rf"O_{ax} = \left\lceil \frac{{n_{ax}}}{{s_{ax}}} \right\rceil",
-                                rf"\left\lceil \frac{{{rule.n}}}{{{rule.stride}}} \right\rceil", rule.out))
-        st.latex(equation_lines(
-            rf"P_{ax} = \max((O_{ax} - 1)s_{ax} + d_{ax}(k_{ax} - 1) + 1 - n_{ax},\, 0)",
-            rf"\max(({rule.out} - 1)\cdot {rule.stride} + {rule.dilation}\cdot({rule.k} - 1) + 1 - {rule.n},"
-            rf"\, 0)", rule.total))
-        st.latex(equation_lines(rf"{p_lo} = \left\lfloor \frac{{P_{ax}}}{{2}} \right\rfloor",
-                                rf"\left\lfloor \frac{{{rule.total}}}{{2}} \right\rfloor", rule.before))
-        st.latex(equation_lines(rf"{p_hi} = P_{ax} - {p_lo}", rf"{rule.total} - {rule.before}", rule.after))
+        for eq in fx.same_lines(ax, rule, p_lo, p_hi):
+            st.latex(eq.latex())
     elif mode == "full":
         st.caption(t("padding.full_caption"))
-        st.latex(equation_lines(rf"{p_lo} = {p_hi} = d_{ax}(k_{ax} - 1)", rf"{d}\cdot({k} - 1)", before))
+        st.latex(fx.full_line(ax, k, d, before, p_lo, p_hi).latex())
     elif mode == "valid":
         st.caption(t("padding.valid_caption"))
-        st.latex(equation_lines(rf"{p_lo} = {p_hi}", None, before))
+        st.latex(fx.fixed_line(ax, before, p_lo, p_hi, None).latex())
     else:
         st.caption(t("padding.explicit_caption"))
-        st.latex(equation_lines(rf"{p_lo} = {p_hi} = {f'p_{ax}' if per_axis else 'p'}", None, before))
+        st.latex(fx.fixed_line(ax, before, p_lo, p_hi, f"p_{ax}" if per_axis else "p").latex())
 
 
 def _output_lines(ax: str, a, error: Exception | None) -> None:
     """The output size along one axis with the numbers (``a``: its AxisArithmetic, or None)."""
     p_lo, p_hi = _pad_symbols(ax)
-    symbolic = (rf"O_{ax} = \left\lfloor \frac{{n_{ax} + {p_lo} + {p_hi} - d_{ax}(k_{ax} - 1) - 1}}{{s_{ax}}}"
-                rf" \right\rfloor + 1")
     if a is None:
-        st.latex(symbolic)
+        st.latex(fx.output_symbolic(ax, p_lo, p_hi))
         st.error(explain_error(error))
         return
-    numeric = (rf"\left\lfloor \frac{{{a.n} + {a.before} + {a.after} - {a.dilation}\cdot({a.k} - 1) - 1}}"
-               rf"{{{a.stride}}} \right\rfloor + 1 \\ &= \left\lfloor \frac{{{a.padded} - {a.k_eff}}}"
-               rf"{{{a.stride}}} \right\rfloor + 1")
-    st.latex(equation_lines(symbolic, numeric, a.out))
+    st.latex(fx.output_size(ax, a, p_lo, p_hi).latex())
 
 
 def _used_lines(mode: str, ax: str, a) -> None:
     """How far into the padded input the windows reach along one axis."""
     st.caption(t("padding.used_caption"))
-    st.latex(equation_lines(rf"L_{ax} = s_{ax}(O_{ax} - 1) + d_{ax}(k_{ax} - 1) + 1",
-                            rf"{a.stride}\cdot({a.out} - 1) + {a.dilation}\cdot({a.k} - 1) + 1", a.used))
+    st.latex(fx.used_extent(ax, a).latex())
     lines = t("padding.lines_rows") if ax == "h" else t("padding.lines_cols")
     if a.uncovered == 0:
         st.markdown(t("padding.used_all", padded=a.padded, lines=lines))
@@ -293,10 +285,8 @@ else:
 def _cell_view(setup: tuple, lang: str) -> None:
     """The output-cell choice and the kernel's footprint for it: choosing a cell reruns only this part."""
     grid = _derive(*setup)["grid"]
-    for name, hi in (("oi", grid.out_hw[0]), ("oj", grid.out_hw[1])):
-        value = state.get(_key(name), 1)  # keep the chosen cell inside a smaller output
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 1 <= value <= hi:
-            state[_key(name)] = 1 if not isinstance(value, (int, float)) or value < 1 else hi
+    keep_number(_key("oi"), 1, grid.out_hw[0])   # keep the chosen cell inside a smaller output
+    keep_number(_key("oj"), 1, grid.out_hw[1])
     c1, c2, _ = st.columns([1, 1, 2])
     with c1:
         row = st.number_input(t("padding.out_row"), min_value=1, max_value=grid.out_hw[0], step=1, key=_key("oi"))
@@ -305,8 +295,7 @@ def _cell_view(setup: tuple, lang: str) -> None:
     cell = (int(row) - 1, int(col) - 1)  # the inputs count from 1 like the texts
     left, right = st.columns([3, 2], gap="large")
     with left:
-        st.plotly_chart(_footprint_figure(setup, cell, lang), key="padding.footprint",
-                        config={"displayModeBar": False}, width="stretch")
+        show_chart(_footprint_figure(setup, cell, lang), PAGE, "footprint")
     with right:
         st.caption(t("padding.footprint_caption"))
 
@@ -317,8 +306,7 @@ st.caption(t("padding.grid_caption"))
 if grid.out_hw is None:
     left, _ = st.columns(2, gap="large")
     with left:
-        st.plotly_chart(_footprint_figure(setup, None, lang), key="padding.footprint",
-                        config={"displayModeBar": False}, width="stretch")
+        show_chart(_footprint_figure(setup, None, lang), PAGE, "footprint")
         st.caption(t("padding.padded_only_caption"))
 else:
     tab_cell, tab_all = st.tabs([t("padding.tab_cell"), t("padding.tab_all")],
@@ -331,16 +319,15 @@ else:
             left, right = st.columns([3, 2], gap="large")
             with_mask = len(grid.windows) * int(grid.mask.sum()) <= ANIMATION_MASK_BUDGET
             with left:
-                st.plotly_chart(_animation_figure(setup, with_mask, lang), key="padding.animation",
-                                config={"displayModeBar": False}, width="stretch")
+                show_chart(_animation_figure(setup, with_mask, lang), PAGE, "animation")
             with right:
                 st.caption(t("padding.animation_caption"))
                 if not with_mask:
                     st.caption(t("padding.animation_no_mask"))
 
 # ---- the source texts (drawn only when opened)
-seeds = st.expander(t("padding.section_seeds"), key=_key("seeds"), on_change="rerun")
-if seeds.open:
+seeds = lazy_expander(PAGE, "seeds", t("padding.section_seeds"))
+if seeds is not None:
     with seeds:
         st.markdown("- " + t("padding.seed000_floor", right=fmt(conv_output_size(6, 3, 2))))
         st.markdown("- " + t("padding.seed000_right"))

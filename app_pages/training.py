@@ -3,7 +3,7 @@
 Thin page: seed, learning rate, steps, sample, filter and output cell come from widgets
 (mirrored in the URL); every tensor comes from ``cnn_core.tiny_cnn`` (``train_step``'s
 StepTrace, ``train``, ``check_gradients``) and is drawn by ``ui`` renderers. The trained
-parameters and the loss history live in ``st.session_state["training.model"]``.
+parameters and the loss history live in ``st.session_state[widget_key(PAGE, "model")]``.
 
 Speed in the browser: the default view draws only the loss curve and the convolution of the
 chosen cell; the other sections are lazy tabs and expanders (only an open one is computed and
@@ -27,27 +27,28 @@ from cnn_core import tiny_cnn
 from cnn_core.dense import softmax_ce_trace
 from ui.heatmap import channels_heatmap, matrix_heatmap
 from ui.i18n import explain_error, t
-from ui.latex import equation_lines, fmt, fmt_latex, latex_matrix, subscript, subscript_unicode, sum_of_products
-from ui.url_state import FloatParam, IntParam, init_from_url, sync_to_url
+from ui.formulas import training as fx
+from ui.page_kit import show_chart
+from ui.latex import equation_lines, fmt, latex_matrix, subscript, subscript_unicode
+from ui.url_state import FloatParam, IntParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "training"
 MODEL = "training.model"
-CHART = {"displayModeBar": False}
 # The data: 3 noisy copies of each of the 4 glyphs, shifted by up to one pixel.
 PER_CLASS, NOISE, MAX_SHIFT, IMAGE_SIZE, FILTERS = 3, 0.2, 1, 8, 4
 N_IMAGES = PER_CLASS * len(tiny_cnn.CLASS_NAMES)
 CONV_H, CONV_W, _, _ = tiny_cnn.feature_shape(IMAGE_SIZE)
-K, POOL = tiny_cnn.CONV_KERNEL, tiny_cnn.POOL_KERNEL
+K = tiny_cnn.CONV_KERNEL
 PARAM_NAMES = ("conv_w", "conv_b", "fc_W", "fc_b")
 
 SPECS = (
-    IntParam("seed", 0, 0, 9999, label_key="training.seed_label"),
-    FloatParam("lr", 0.1, 0.01, 2.0, label_key="training.lr_label"),
-    IntParam("steps", 50, 1, 200, label_key="training.steps_label"),
-    IntParam("sample", 1, 1, N_IMAGES, label_key="training.sample_label"),
-    IntParam("filter", 1, 1, FILTERS, label_key="training.filter_label"),
-    IntParam("row", 1, 1, CONV_H, label_key="training.row_label"),
-    IntParam("col", 1, 1, CONV_W, label_key="training.col_label"),
+    IntParam("seed", 0, 0, 9999, label_key=widget_key(PAGE, "seed_label")),
+    FloatParam("lr", 0.1, 0.01, 2.0, label_key=widget_key(PAGE, "lr_label")),
+    IntParam("steps", 50, 1, 200, label_key=widget_key(PAGE, "steps_label")),
+    IntParam("sample", 1, 1, N_IMAGES, label_key=widget_key(PAGE, "sample_label")),
+    IntParam("filter", 1, 1, FILTERS, label_key=widget_key(PAGE, "filter_label")),
+    IntParam("row", 1, 1, CONV_H, label_key=widget_key(PAGE, "row_label")),
+    IntParam("col", 1, 1, CONV_W, label_key=widget_key(PAGE, "col_label")),
 )
 
 
@@ -59,7 +60,7 @@ def _setup(seed: int):
 
 
 def _sample_losses(fc_z: np.ndarray, targets: np.ndarray) -> tuple[float, ...]:
-    """Per-sample cross-entropy L_n, from the core's softmax/cross-entropy trace."""
+    """Per-sample cross-entropy ℓₙ, from the core's softmax/cross-entropy trace."""
     return tuple(softmax_ce_trace(z, y).loss for z, y in zip(fc_z, targets))
 
 
@@ -136,7 +137,7 @@ def _figure(kind: str, *args, **kwargs) -> go.Figure:
 
 
 def _chart(where, fig: go.Figure, name: str) -> None:
-    where.plotly_chart(fig, key=f"{PAGE}.{name}", config=CHART, width="stretch")
+    show_chart(fig, PAGE, name, where=where)
 
 
 def _heat(where, name: str, M: np.ndarray, title: str, **kwargs) -> None:
@@ -195,8 +196,7 @@ class View:
     def indices(self) -> tuple[int, int, int, int, int, int, int]:
         """0-based n, f, r, c; the pool window (pr, pc) holding the conv cell; its entry j of v."""
         n, f, r, c = self.sample - 1, self.filt - 1, self.row - 1, self.col - 1
-        pr, pc = r // POOL, c // POOL
-        return n, f, r, c, pr, pc, int(np.ravel_multi_index((f, pr, pc), self.tr.pool.shape[1:]))
+        return (n, f, r, c) + fx.pool_position(self.tr.pool.shape[1:], f, r, c)
 
     @property
     def winners(self) -> list[tuple[int, int]]:
@@ -207,14 +207,6 @@ class View:
 def _expander(box, name: str, label: str):
     """A lazily drawn expander: the caller draws inside only when ``.open`` (closed by default)."""
     return box.expander(label, key=f"{PAGE}.show_{name}", on_change="rerun")
-
-
-def _sum_rows(r0: int, c0: int, window: np.ndarray, kernel: np.ndarray) -> tuple[str, str]:
-    """x·h written out, one kernel row per line (symbols, numbers)."""
-    rows = [sum_of_products([subscript("x", r0 + i, c0 + jj) for jj in range(K)], window[i],
-                            [subscript("h", i, jj) for jj in range(K)], kernel[i], sig=3) for i in range(K)]
-    joiner = r" \\ &\qquad + "
-    return joiner.join(s for s, _ in rows), joiner.join(v for _, v in rows)
 
 
 def _forward_tab(box, v: View) -> None:
@@ -233,9 +225,8 @@ def _forward_tab(box, v: View) -> None:
           height=330, showscale=False)
     c1.markdown(t("training.fwd_bias", filter=filt, value=fmt(tr.params.conv_b[f])))
     c2.caption(t("training.fwd_cell_caption"))
-    sym, num = _sum_rows(r, c, tr.x[n, 0, r:r + K, c:c + K], tr.params.conv_w[f, 0])
-    c2.latex(equation_lines(f"{subscript('net', r, c)} = {sym} + b", f"{num} + {fmt_latex(tr.params.conv_b[f])}",
-                            tr.conv_z[n, f, r, c]))
+    c2.latex(fx.conv_cell(tr.x[n, 0, r:r + K, c:c + K], tr.params.conv_w[f, 0], float(tr.params.conv_b[f]), r, c,
+                          float(tr.conv_z[n, f, r, c])).latex())
 
     # the rest of the forward pass: lazily drawn sections (only an open one is computed and sent)
     section = _expander(box, "fwd_pool", t("training.fwd_relu_subtitle"))
@@ -261,7 +252,7 @@ def _relu_pool_section(box, v: View) -> None:
     _heat(c2, "fwd_pool", tr.pool[n, f], t("training.fwd_pool_title", filter=filt), symbol="p",
           highlight=(pr, pc, pr, pc), height=320)
     box.caption(t("training.fwd_pool_caption"))
-    if box.toggle(t("training.fwd_all_filters"), key="training.all_filters"):
+    if box.toggle(t("training.fwd_all_filters"), key=widget_key(PAGE, "all_filters")):
         titles = [t("training.filter_option", index=i + 1) for i in range(FILTERS)]
         for key, tensor, symbol in (("all_net", tr.conv_z[n], "net"), ("all_relu", tr.relu_a[n], "o"),
                                     ("all_pool", tr.pool[n], "p")):
@@ -279,21 +270,17 @@ def _fc_section(box, v: View) -> None:
     c1.dataframe({t("training.col_class"): classes, t("training.col_logit"): [fmt(z) for z in tr.fc_z[n]],
                   t("training.col_prob"): [fmt(a) for a in tr.probs[n]],
                   t("training.col_target"): [fmt(y) for y in tr.targets[n]]}, hide_index=True,
-                 key="training.fc_table")
+                 key=widget_key(PAGE, "fc_table"))
     _chart(c2, _figure("bars", classes, tr.probs[n], tr.targets[n],
                             (t("training.fwd_probs_title", index=sample), t("training.col_prob"),
                              t("training.col_target"), t("training.col_class"))), "fwd_probs")
     box.caption(t("training.fwd_softmax_caption", label=names[label_n]))
-    y = label_n
-    exps = " + ".join(f"e^{{{fmt_latex(z, factor=False)}}}" for z in tr.fc_z[n])
-    box.latex(equation_lines(rf"{subscript('a', y)} = \frac{{e^{{{subscript('z', y)}}}}}{{\sum_k e^{{z_k}}}}",
-                             rf"\frac{{e^{{{fmt_latex(tr.fc_z[n, y], factor=False)}}}}}{{{exps}}}", tr.probs[n, y]))
+    true_class = label_n
+    box.latex(fx.softmax_entry(tr.fc_z[n], true_class, float(tr.probs[n, true_class])).latex())
     losses_n = _core("sample_losses", tr.fc_z, tr.targets)
     box.caption(t("training.fwd_loss_caption", n=N))
-    box.latex(equation_lines(rf"{subscript('L', n)} = -\ln {subscript('a', y)}",
-                             rf"-\ln {fmt_latex(tr.probs[n, y])}", losses_n[n]))
-    box.latex(equation_lines(r"L = \frac{1}{N}\sum_{n=1}^{N} L_n", rf"\frac{{1}}{{{N}}}\left("
-                             + " + ".join(fmt_latex(loss, sig=3) for loss in losses_n) + r"\right)", tr.loss))
+    box.latex(fx.sample_loss(n, true_class, float(tr.probs[n, true_class]), losses_n[n]).latex())
+    box.latex(fx.batch_loss(np.asarray(losses_n), tr.loss).latex())
     box.markdown(t("training.fwd_accuracy", accuracy=_pct(tr.accuracy)))
 
 
@@ -310,10 +297,7 @@ def _backward_tab(box, v: View) -> None:
 
     box.subheader(t("training.bwd_flat_subtitle"))
     box.caption(t("training.bwd_flat_caption", row=pr + 1, col=pc + 1, filter=filt, j=j + 1))
-    classes = range(len(names))
-    s, vals = sum_of_products([subscript("W", k, j) for k in classes], tr.params.fc_W[:, j],
-                           [rf"\frac{{\partial L}}{{\partial {subscript('z', k)}}}" for k in classes], tr.d_fc_z[n])
-    box.latex(equation_lines(rf"\frac{{\partial L}}{{\partial {subscript('v', j)}}} = {s}", vals, tr.d_flat[n, j]))
+    box.latex(fx.flat_gradient(tr.params.fc_W, tr.d_fc_z[n], j, float(tr.d_flat[n, j])).latex())
     more = _expander(box, "bwd_flat", t("training.bwd_flat_more"))
     if more.open:
         _heat(more, "bwd_flat", tr.d_flat[n], t("training.bwd_flat_title", index=sample), height=190,
@@ -334,11 +318,8 @@ def _backward_tab(box, v: View) -> None:
                    wrow=wr + 1, wcol=wc + 1))
     routed = rf"\frac{{\partial L}}{{\partial {subscript('p', pr, pc)}}}" if won else "0"
     box.latex(equation_lines(f"{d_o} = {routed}", None, tr.d_relu[n, f, r, c]))
-    net_rc = subscript("net", r, c)
-    box.latex(equation_lines(
-        rf"\frac{{\partial L}}{{\partial {net_rc}}} = {d_o}\cdot \mathrm{{ReLU}}'({net_rc}"
-        rf" = {fmt_latex(tr.conv_z[n, f, r, c], factor=False)})",
-        rf"{fmt_latex(tr.d_relu[n, f, r, c])}\times{fmt_latex(tr.relu_prime[n, f, r, c])}", tr.d_conv_z[n, f, r, c]))
+    box.latex(fx.relu_step(float(tr.d_relu[n, f, r, c]), float(tr.relu_prime[n, f, r, c]), float(tr.conv_z[n, f, r, c]),
+                           r, c, float(tr.d_conv_z[n, f, r, c])).latex())
     more = _expander(box, "bwd_maps", t("training.bwd_maps_more"))
     if more.open:
         c1, c2 = more.columns(2)
@@ -383,16 +364,14 @@ def _update_tab(box, v: View) -> None:
     # option texts fixed while the script runs (AppTest calls format_func outside the run)
     param_texts = {p: t(f"training.upd_name_{p}") for p in PARAM_NAMES}
     pname = c1.selectbox(t("training.upd_param_label"), options=list(param_texts),
-                         format_func=param_texts.__getitem__, key="training.upd_param")
+                         format_func=param_texts.__getitem__, key=widget_key(PAGE, "upd_param"))
     entries = {i: _entry(pname, i, v.names) for i in np.ndindex(*getattr(tr.params, pname).shape)}
     idx = c2.selectbox(t("training.upd_entry_label"), options=list(entries),
                        format_func=lambda i: entries[i][0], key=f"training.upd_entry_{pname}")
     sym = entries[idx][1]
     before, grad, after = (getattr(p, pname)[idx] for p in (tr.params, tr.grads, tr.new_params))
     box.caption(t("training.upd_rule_caption"))
-    # braces: h^{(1)}_{11}' would be a double superscript for KaTeX
-    box.latex(equation_lines(rf"{{{sym}}}' = {sym} - \eta\,\frac{{\partial L}}{{\partial {sym}}}",
-                             rf"{fmt_latex(before, factor=False)} - {fmt_latex(tr.lr)}\times{fmt_latex(grad)}", after))
+    box.latex(fx.update_step(sym, float(before), float(tr.lr), float(grad), float(after)).latex())
 
     box.subheader(t("training.upd_panels_title", filter=filt))
     for column, key, tensor, symbol in zip(box.columns(3), ("upd_before", "upd_gradient", "upd_after"),
@@ -421,7 +400,7 @@ def _check_tab(box, v: View) -> None:
                    t("training.gc_col_shape"): [" × ".join(map(str, chk.analytic.shape)) for _, chk in checks],
                    t("training.gc_col_error"): [fmt(chk.max_rel_error) for _, chk in checks],
                    t("training.gc_col_passed"): [t("training.gc_pass" if chk.passed else "training.gc_fail")
-                                                 for _, chk in checks]}, hide_index=True, key="training.gc_table")
+                                                 for _, chk in checks]}, hide_index=True, key=widget_key(PAGE, "gc_table"))
     if all(chk.passed for _, chk in checks):
         box.success(t("training.gc_all_passed"))
     else:
@@ -440,15 +419,15 @@ init_from_url(PAGE, SPECS)
 controls = st.container(border=True)
 controls.markdown(f"**{t('training.controls_title')}**")
 left, middle, right = controls.columns([1, 2, 2])
-seed = int(left.number_input(t("training.seed_label"), min_value=0, max_value=9999, step=1, key="training.seed",
+seed = int(left.number_input(t("training.seed_label"), min_value=0, max_value=9999, step=1, key=widget_key(PAGE, "seed"),
                              help=t("training.seed_help")))
-lr = float(middle.slider(t("training.lr_label"), min_value=0.01, max_value=2.0, step=0.01, key="training.lr",
+lr = float(middle.slider(t("training.lr_label"), min_value=0.01, max_value=2.0, step=0.01, key=widget_key(PAGE, "lr"),
                          help=t("training.lr_help")))
-steps = int(right.slider(t("training.steps_label"), min_value=1, max_value=200, step=1, key="training.steps"))
+steps = int(right.slider(t("training.steps_label"), min_value=1, max_value=200, step=1, key=widget_key(PAGE, "steps")))
 buttons = controls.columns([1, 1, 1, 3], vertical_alignment="center")
-do_step = buttons[0].button(t("training.step_button"), key="training.step_button", type="primary")
-do_run = buttons[1].button(t("training.run_button", n=steps), key="training.run_button")
-do_reset = buttons[2].button(t("training.reset_button"), key="training.reset_button", help=t("training.reset_help"))
+do_step = buttons[0].button(t("training.step_button"), key=widget_key(PAGE, "step_button"), type="primary")
+do_run = buttons[1].button(t("training.run_button", n=steps), key=widget_key(PAGE, "run_button"))
+do_reset = buttons[2].button(t("training.reset_button"), key=widget_key(PAGE, "reset_button"), help=t("training.reset_help"))
 progress_slot, note_slot, metrics_slot = controls.empty(), controls.container(), controls.container()
 
 images, labels, names, params0 = _core("setup", seed)
@@ -508,19 +487,19 @@ def _one_step(tr, images, labels, names, lr, params, steps_done) -> None:
     sample_texts = {i: t("training.sample_option", index=i, label=names[labels[i - 1]])
                     for i in range(1, N_IMAGES + 1)}
     sample = int(pick[0].selectbox(t("training.sample_label"), options=list(sample_texts),
-                                   format_func=sample_texts.__getitem__, key="training.sample"))
+                                   format_func=sample_texts.__getitem__, key=widget_key(PAGE, "sample")))
     filter_texts = {i: t("training.filter_option", index=i) for i in range(1, FILTERS + 1)}
     filt = int(pick[1].selectbox(t("training.filter_label"), options=list(filter_texts),
-                                 format_func=filter_texts.__getitem__, key="training.filter"))
+                                 format_func=filter_texts.__getitem__, key=widget_key(PAGE, "filter")))
     row = int(pick[2].number_input(t("training.row_label"), min_value=1, max_value=CONV_H, step=1,
-                                   key="training.row", help=t("training.cell_help")))
+                                   key=widget_key(PAGE, "row"), help=t("training.cell_help")))
     col = int(pick[3].number_input(t("training.col_label"), min_value=1, max_value=CONV_W, step=1,
-                                   key="training.col", help=t("training.cell_help")))
+                                   key=widget_key(PAGE, "col"), help=t("training.cell_help")))
     sync_to_url(PAGE, SPECS)  # every parameter, the controls above included
     st.caption(t("training.pipeline"))
     view = View(tr, images, labels, names, lr, params, steps_done, sample, filt, row, col)
     tabs = st.tabs([t("training.tab_forward"), t("training.tab_backward"), t("training.tab_update"),
-                    t("training.tab_gradcheck")], key="training.tab", on_change="rerun")
+                    t("training.tab_gradcheck")], key=widget_key(PAGE, "tab"), on_change="rerun")
     for tab, render in zip(tabs, (_forward_tab, _backward_tab, _update_tab, _check_tab)):
         if tab.open is not False:  # only the open tab is computed and drawn
             render(tab, view)

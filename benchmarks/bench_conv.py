@@ -4,7 +4,7 @@ Run (PyTorch optional; its column is skipped with a message when it is missing):
 
     PYTHONPATH=. python benchmarks/bench_conv.py [--repeat 30] [--threads 2]
 
-Budgets (DESIGN.md): within 3x of PyTorch on the two large sizes, and at least
+Budgets (docs/CONVENTIONS.md): within 3x of PyTorch on the two large sizes, and at least
 20x faster than the per-cell loop reference on the small one.
 """
 

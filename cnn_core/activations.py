@@ -171,3 +171,73 @@ def activation_backward(name: str, da: np.ndarray, z: np.ndarray) -> np.ndarray:
         raise CoreValueError("bad_shape", f"da must have the shape of z {z_arr.shape}, got {da_arr.shape}",
                              name="da", expected=str(z_arr.shape), got=str(da_arr.shape))
     return da_arr * activation_derivative(name, z_arr)
+
+
+# σ'(z) written through the output a = σ(z), as the texts' code does (003: ``activator.backward(output)``).
+_FROM_OUTPUT: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "identity": np.ones_like,
+    "relu": lambda a: (a > 0).astype(np.float64),     # a > 0 exactly when z > 0
+    "sigmoid": lambda a: a * (1.0 - a),
+    "tanh": lambda a: 1.0 - a ** 2,
+}
+# The outputs σ can produce: (low, high, low included, high included).
+_OUTPUT_RANGE: dict[str, tuple[float, float, bool, bool]] = {
+    "identity": (-np.inf, np.inf, False, False),
+    "relu": (0.0, np.inf, True, False),
+    "sigmoid": (0.0, 1.0, False, False),
+    "tanh": (-1.0, 1.0, False, False),
+}
+
+
+def derivative_from_output(name: str, a: np.ndarray) -> np.ndarray:
+    """σ'(z) computed from the output a = σ(z), element-wise (no z needed).
+
+    * identity: 1
+    * relu:     𝟙[a > 0]        (= 𝟙[z > 0]; ReLU'(0) = 0)
+    * sigmoid:  a (1 − a)
+    * tanh:     1 − a²
+
+    The formula is applied to any a, like the texts' code; :func:`attainable` says which a an
+    activation can really produce (a sigmoid never outputs 0, 1 or 2).
+
+    >>> derivative_from_output("sigmoid", np.array([0.5])).tolist()
+    [0.25]
+    """
+    _lookup(name)
+    return _FROM_OUTPUT[name.lower()](as_finite_array(a, "a"))
+
+
+def attainable(name: str, a: np.ndarray) -> np.ndarray:
+    """Bool array: True where a = σ(z) for some real z (sigmoid: 0 < a < 1, tanh: −1 < a < 1, ReLU: a ≥ 0)."""
+    _lookup(name)
+    low, high, low_in, high_in = _OUTPUT_RANGE[name.lower()]
+    arr = as_finite_array(a, "a")
+    above = arr >= low if low_in else arr > low
+    below = arr <= high if high_in else arr < high
+    return above & below
+
+
+def preimage(name: str, a: np.ndarray) -> np.ndarray:
+    """One z with σ(z) = a, element-wise. ReLU at a = 0: z = −1 (every z < 0 gives the same σ' = 0).
+
+    Raises ``CoreValueError("not_activation_output")`` when some a is not an output of σ.
+
+    >>> preimage("sigmoid", np.array([0.5])).tolist(), preimage("relu", np.array([0.0, 2.0])).tolist()
+    ([0.0], [-1.0, 2.0])
+    """
+    _lookup(name)
+    arr = as_finite_array(a, "a")
+    ok = attainable(name, arr)
+    if not ok.all():
+        bad = float(arr[~ok].reshape(-1)[0])
+        low, high, _, _ = _OUTPUT_RANGE[name.lower()]
+        raise CoreValueError("not_activation_output", f"{bad} is not an output of {name}",
+                             name=name, value=bad, low=low, high=high)
+    key = name.lower()
+    if key == "identity":
+        return arr.copy()
+    if key == "relu":
+        return np.where(arr > 0, arr, -1.0)
+    if key == "sigmoid":
+        return np.log(arr) - np.log1p(-arr)
+    return np.arctanh(arr)

@@ -3,7 +3,7 @@
 Every other module (convolution, pooling, transposed convolution) asks this
 module for output sizes and padding; none re-derives the formula.
 
-Conventions (see DESIGN.md):
+Conventions (see docs/CONVENTIONS.md):
 
 * output size  O = floor((n + p_before + p_after - k_eff) / s) + 1,
   with the effective (dilated) kernel k_eff = d(k - 1) + 1;

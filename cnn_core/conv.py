@@ -566,6 +566,12 @@ def _pad_mask(in_hw: tuple[int, int], pad: Padding) -> np.ndarray:
     return pad2d(np.ones(in_hw), pad) == 0
 
 
+def _input_index(pad: Padding, in_hw: tuple[int, int], r: int, q: int) -> tuple[int, int] | None:
+    """Padded-grid cell (r, q) -> the input cell it holds (0-based), or None on the padding."""
+    row, col = int(r) - pad.top, int(q) - pad.left
+    return (row, col) if 0 <= row < in_hw[0] and 0 <= col < in_hw[1] else None
+
+
 @dataclass(frozen=True)
 class ConvCellTrace:
     """How one output cell y[f, i, j] was made (0-based indices).
@@ -656,6 +662,15 @@ class ConvTrace:
     bias: np.ndarray
     output: np.ndarray
 
+    def input_index(self, r: int, q: int) -> tuple[int, int] | None:
+        """Padded-grid cell (r, q) -> the input cell (row, col) it holds (0-based), or None on padding.
+
+        >>> tr = conv2d_trace(np.ones((1, 2, 2)), np.ones((1, 1, 1, 1)), padding=1)
+        >>> tr.input_index(0, 0) is None, tr.input_index(1, 2)
+        (True, (0, 1))
+        """
+        return _input_index(self.padding, self.x.shape[1:], r, q)
+
     def cell(self, f: int, i: int, j: int) -> ConvCellTrace:
         """The trace of output cell (f, i, j) (0-based)."""
         f = _check_index(f, self.output.shape[0], "filter")
@@ -739,6 +754,28 @@ class WeightGradTerm:
 
 
 @dataclass(frozen=True)
+class FullCorrTerm:
+    """One summand of the full correlation at padded cell (R, S): δ̃[f, row, col] · rot180(w)[f, c, a, b].
+
+    ``row, col`` index δ̃ (zero-inserted and padded δ, 0-based); ``source`` is the δ cell (oi, oj)
+    that δ̃[f, row, col] holds, or None when it is an inserted or padding zero.
+    """
+
+    f: int
+    row: int
+    col: int
+    a: int
+    b: int
+    delta: float
+    weight: float
+    source: tuple[int, int] | None
+
+    @property
+    def value(self) -> float:
+        return self.delta * self.weight
+
+
+@dataclass(frozen=True)
 class ConvBackwardTrace:
     """Backward trace of one sample: the gradients, the full-conv view and the scatter view.
 
@@ -790,6 +827,54 @@ class ConvBackwardTrace:
     rows: np.ndarray
     cols: np.ndarray
     contributions: np.ndarray
+
+    def input_index(self, r: int, q: int) -> tuple[int, int] | None:
+        """Padded-grid cell (r, q) -> the input cell (row, col) it holds (0-based), or None on padding."""
+        return _input_index(self.padding, self.x.shape[1:], r, q)
+
+    @property
+    def uncovered(self) -> tuple[int, int]:
+        """Trailing padded rows, columns the forward windows never reached (extra bottom/right zeros of δ̃)."""
+        return (self.full_padding.bottom - self.full_padding.top, self.full_padding.right - self.full_padding.left)
+
+    def input_window(self, oi: int, oj: int) -> tuple[int, int, int, int] | None:
+        """Input cells (r0, c0, r1, c1), inclusive, 0-based, under output (oi, oj)'s window; None if all padding.
+
+        The window is clipped to the taps that land on the input: the taps on padding receive nothing.
+        """
+        oi = _check_index(oi, self.dy.shape[1], "row")
+        oj = _check_index(oj, self.dy.shape[2], "column")
+        h, w = self.x.shape[1:]
+        rows = [int(r) - self.padding.top for r in self.rows[oi] if 0 <= int(r) - self.padding.top < h]
+        cols = [int(q) - self.padding.left for q in self.cols[oj] if 0 <= int(q) - self.padding.left < w]
+        if not rows or not cols:
+            return None
+        return rows[0], cols[0], rows[-1], cols[-1]
+
+    def full_terms(self, c: int, r: int, s: int) -> tuple[FullCorrTerm, ...]:
+        """Summands of dx_padded[c, r, s] (padded-grid coordinates): Σ_f Σ_a Σ_b δ̃[f, r+a·dh, s+b·dw]·rot180(w)[f,c,a,b].
+
+        Ordered by (f, a, b); their sum is ``dx_padded[c, r, s]`` (and dx[c, r-top, s-left] off the padding).
+        """
+        c = _check_index(c, self.dx_padded.shape[0], "channel")
+        r = _check_index(r, self.dx_padded.shape[1], "row")
+        s = _check_index(s, self.dx_padded.shape[2], "column")
+        sh, sw = self.stride
+        dh, dw = self.dilation
+        top, left = self.full_padding.top, self.full_padding.left
+        oh, ow = self.dy.shape[1:]
+        terms = []
+        for f in range(self.w.shape[0]):
+            for a in range(self.w.shape[2]):
+                for b in range(self.w.shape[3]):
+                    row, col = r + a * dh, s + b * dw
+                    zr, zc = row - top, col - left       # position in the zero-inserted δ
+                    source = None
+                    if zr >= 0 and zc >= 0 and zr % sh == 0 and zc % sw == 0 and zr // sh < oh and zc // sw < ow:
+                        source = (zr // sh, zc // sw)
+                    terms.append(FullCorrTerm(f, row, col, a, b, float(self.dy_padded[f, row, col]),
+                                              float(self.w_rot180[f, c, a, b]), source))
+        return tuple(terms)
 
     def dx_terms(self, c: int, r: int, s: int) -> tuple[InputGradTerm, ...]:
         """Summands of dx[c, r, s] (input coordinates), ordered by (f, oi, oj).

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import activation_derivative, as_finite_array
+from .activations import activate, activation_derivative, as_finite_array
 from .errors import CoreValueError
 
 _DISTRIBUTION_TOL = 1e-9
@@ -376,3 +376,50 @@ def softmax_ce_trace(z: np.ndarray, y: np.ndarray) -> SoftmaxCETrace:
                           dL_da=_frozen(dL_da), jacobian=_frozen(jac), chain_product=_frozen(product),
                           a_minus_y=_frozen(a_minus_y),
                           max_abs_difference=float(np.max(np.abs(product - a_minus_y))))
+
+
+@dataclass(frozen=True)
+class SigmoidMSETrace:
+    """∂L/∂z for a = σ(z), L = ½ Σ_k (a_k − y_k)², step by step for one sample (seed 000's MSE branch).
+
+    Attributes
+    ----------
+    z : (K,)
+        Logits.
+    y : (K,)
+        Targets.
+    a : (K,)
+        σ(z).
+    loss : float
+        ½ Σ (a − y)².
+    dL_da : (K,)
+        a − y.
+    sigma_prime : (K,)
+        σ'(z) = a ⊙ (1 − a).
+    dL_dz : (K,)
+        (a − y) ⊙ σ'(z): each output cell depends on its own z only, so the chain rule is element-wise.
+    """
+
+    z: np.ndarray
+    y: np.ndarray
+    a: np.ndarray
+    loss: float
+    dL_da: np.ndarray
+    sigma_prime: np.ndarray
+    dL_dz: np.ndarray
+
+
+def sigmoid_mse_trace(z: np.ndarray, y: np.ndarray) -> SigmoidMSETrace:
+    """Record every step of ∂L/∂z = (a − y) ⊙ a(1 − a) for a = σ(z); z, y of shape (K,).
+
+    >>> t = sigmoid_mse_trace(np.array([0.0]), np.array([1.0]))
+    >>> t.a.tolist(), t.loss, t.dL_da.tolist(), t.sigma_prime.tolist(), t.dL_dz.tolist()
+    ([0.5], 0.125, [-0.5], [0.25], [-0.125])
+    """
+    zz = as_finite_array(z, "z", ndim=1)
+    yy = _check_same_shape(y, zz, "y")
+    a = activate("sigmoid", zz)
+    dL_da = mse_grad(a, yy)
+    sigma_prime = activation_derivative("sigmoid", zz)
+    return SigmoidMSETrace(z=_frozen(zz), y=_frozen(yy), a=_frozen(a), loss=mse(a, yy), dL_da=_frozen(dL_da),
+                           sigma_prime=_frozen(sigma_prime), dL_dz=_frozen(dL_da * sigma_prime))

@@ -130,3 +130,34 @@ def check_gradient(f: Callable[[np.ndarray], float], x: ArrayLike, analytic: Arr
     analytic = _real(analytic, "analytic")
     err = relative_error(numeric, analytic)
     return GradCheck(numeric=numeric, analytic=analytic.copy(), max_rel_error=err, passed=err <= tol)
+
+
+def check_vjp(f: Callable[[np.ndarray], ArrayLike], x: ArrayLike, dy: ArrayLike, analytic: ArrayLike,
+              tol: float = 1e-6, eps: float = 1e-6) -> GradCheck:
+    """Check a vector-Jacobian product: ``analytic`` should be Jᵀ dy, J = ∂f/∂x at x.
+
+    The shape of CS231n's ``eval_numerical_gradient_array(f, x, df)``: the numeric side is the
+    centred-difference gradient of the scalar L(x) = Σ dy ⊙ f(x), whose gradient is exactly Jᵀ dy.
+
+    Parameters
+    ----------
+    f : callable, ndarray of shape S -> ndarray of shape T
+    x : array, shape S
+    dy : array, shape T
+        The upstream gradient ∂L/∂f(x).
+    analytic : array, shape S
+    tol, eps : as in :func:`check_gradient`
+
+    >>> check_vjp(lambda v: 3 * v, [1.0, 2.0], [1.0, -1.0], [3.0, -3.0]).passed
+    True
+    """
+    upstream = _real(dy, "dy")
+
+    def loss(v: np.ndarray) -> float:
+        out = _real(f(v), "f(x)")
+        if out.shape != upstream.shape:
+            raise CoreValueError("bad_shape", f"f(x) has shape {out.shape} but dy has shape {upstream.shape}",
+                                 name="dy", expected=str(out.shape), got=str(upstream.shape))
+        return float((upstream * out).sum())
+
+    return check_gradient(loss, x, analytic, tol=tol, eps=eps)

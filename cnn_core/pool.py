@@ -356,6 +356,23 @@ class PoolTrace:
     windows: tuple[PoolWindow, ...]
     output: np.ndarray
 
+    def input_index(self, r: int, q: int) -> tuple[int, int] | None:
+        """Padded-grid cell (r, q) -> the input cell (row, col) it holds (0-based), or None on padding.
+
+        >>> tr = pool2d_trace(np.ones((2, 2)), 2, 1, 1)
+        >>> tr.input_index(0, 0) is None, tr.input_index(1, 2)
+        (True, (0, 1))
+        """
+        row, col = int(r) - self.padding.top, int(q) - self.padding.left
+        h, w = self.x.shape[1:]
+        return (row, col) if 0 <= row < h and 0 <= col < w else None
+
+    @property
+    def pad_mask(self) -> np.ndarray:
+        """(Hp, Wp) bool, True on the padding."""
+        hp, wp = self.padded.shape[1:]
+        return np.array([[self.input_index(r, q) is None for q in range(wp)] for r in range(hp)])
+
     def window(self, out_row: int, out_col: int, channel: int = 0) -> PoolWindow:
         """The record of output cell (out_row, out_col) of ``channel``."""
         oh, ow = self.output.shape[1:]

@@ -30,7 +30,7 @@ class PageEntry:
     section: str  # key into nav.section_<section>
 
 
-# The pages in navigation order (DESIGN.md "The capabilities"). A page is listed only once its
+# The pages in navigation order (docs/CONVENTIONS.md "Pages"). A page is listed only once its
 # script exists, so the navigation never shows a placeholder.
 PAGES: tuple[PageEntry, ...] = (
     PageEntry("home", "app_pages/home.py", ":material/home:", "start"),
@@ -59,6 +59,18 @@ def page_entry(key: str) -> PageEntry | None:
     return next((p for p in available_pages() if p.key == key), None)
 
 
+# The rows of the notation panel (``notation.sym_<key>`` / ``notation.mean_<key>``), in reading order.
+NOTATION = ("corr", "conv", "odot", "rot180", "delta", "delta_prev", "delta_tilde", "delta_up", "crop", "sigma",
+            "indicator", "subscripts", "letters_conv", "letters_dense", "loss", "sizes", "eta", "floor", "approx")
+
+
+def notation_table() -> str:
+    """Every symbol the app uses, as a markdown table in the session's language (the sidebar's Notation panel)."""
+    lines = [t("notation.intro"), "", f"| {t('notation.col_symbol')} | {t('notation.col_meaning')} |", "|---|---|"]
+    lines += [f"| {t(f'notation.sym_{key}')} | {t(f'notation.mean_{key}')} |" for key in NOTATION]
+    return "\n".join(lines)
+
+
 def _choose_language() -> str | None:
     """Set st.session_state['lang'] on the session's first run; return a bad ?lang= value, if any."""
     if "lang" in st.session_state and st.session_state["lang"] in LANGUAGES:
@@ -85,6 +97,8 @@ def _sidebar(bad_lang: str | None) -> None:
         )
         if bad_lang is not None:
             st.warning(t("common.bad_lang", value=escape_markdown(bad_lang)))
+        with st.expander(t("notation.title"), icon=":material/function:"):
+            st.markdown(notation_table())
         with st.expander(t("common.about_title")):
             st.markdown(t("common.about_body"))
 

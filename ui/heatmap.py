@@ -1,6 +1,6 @@
 """Matrix heatmaps (Plotly figures). Pure: every function returns a ``go.Figure``.
 
-Conventions (DESIGN.md): row 0 at the top, square cells, integer ticks labelled 1-based
+Conventions (docs/CONVENTIONS.md): row 0 at the top, square cells, integer ticks labelled 1-based
 like the texts, the value printed in every cell (compact, :func:`ui.latex.fmt`), a
 diverging scale centred at 0 for signed data and a sequential one otherwise, overlays
 as layout shapes (window, outlined cells) and annotations (routes), hover showing the

@@ -86,3 +86,27 @@ def test_bad_arguments():
     with pytest.raises(CoreValueError) as info:
         as_finite_array(np.zeros((2, 2)), "x", ndim=4)
     assert "4-D" in str(info.value) and "(2, 2)" in str(info.value)
+
+
+@pytest.mark.parametrize("name", ["identity", "relu", "sigmoid", "tanh"])
+def test_derivative_from_output_equals_the_derivative_at_the_preimage(name):
+    """σ'(z) written through a = σ(z) (the texts' ``activator.backward(output)``) against finite differences."""
+    from cnn_core.activations import activate, derivative_from_output, preimage
+    from cnn_core.gradcheck import numerical_gradient
+    z = np.array([-2.0, -0.3, 0.4, 1.7])
+    a = activate(name, z)
+    fd = np.array([numerical_gradient(lambda v: float(activate(name, v).sum()), np.array([zi]))[0] for zi in z])
+    np.testing.assert_allclose(derivative_from_output(name, a), fd, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(activate(name, preimage(name, a)), a, rtol=1e-12, atol=1e-12)
+
+
+def test_outputs_an_activation_cannot_produce():
+    from cnn_core.activations import attainable, derivative_from_output, preimage
+    from cnn_core.errors import CoreValueError
+    x = np.array([0.0, 0.5, 1.0, 2.0])
+    assert attainable("sigmoid", x).tolist() == [False, True, False, False]
+    assert attainable("relu", np.array([-1.0, 0.0, 3.0])).tolist() == [False, True, True]
+    assert derivative_from_output("sigmoid", x).tolist() == [0.0, 0.25, 0.0, -2.0]   # the formula, as the texts apply it
+    with pytest.raises(CoreValueError) as info:
+        preimage("sigmoid", x)
+    assert info.value.code == "not_activation_output"

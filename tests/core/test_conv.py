@@ -266,3 +266,75 @@ def test_bad_arguments():
     raises_core_error(lambda: sgd_step({"w": w}, {"v": w}, 0.1), "names_mismatch", "'v'")
     raises_core_error(lambda: sgd_step({"w": w}, {"w": w}, -0.5), "not_positive_real", "-0.5")
     raises_core_error(lambda: sgd_step({"w": w}, {"w": w}, float("nan")), "not_finite", "nan")
+
+
+# --------------------------------------------------------------------------- trace API for the formula builders
+@pytest.mark.parametrize("case", CASES[::2], ids=[str(i) for i in range(0, len(CASES), 2)])
+def test_input_index_maps_padded_cells_to_the_input_they_hold(case):
+    _, c, h, w, f, kh, kw, s, pad, d = case
+    x = np.arange(1, c * h * w + 1, dtype=float).reshape(c, h, w)     # distinct, non-zero: a cell names itself
+    tr = conv2d_trace(x, np.ones((f, c, kh, kw)), None, s, pad, d)
+    back = conv2d_backward_trace(np.ones(tr.output.shape), x, np.ones((f, c, kh, kw)), s, pad, d)
+    seen = set()
+    for r in range(tr.x_padded.shape[1]):
+        for q in range(tr.x_padded.shape[2]):
+            where = tr.input_index(r, q)
+            assert where == back.input_index(r, q)
+            if where is None:
+                assert tr.pad_mask[r, q] and tr.x_padded[0, r, q] == 0
+            else:
+                assert not tr.pad_mask[r, q]
+                assert tr.x_padded[0, r, q] == x[0, where[0], where[1]]
+                seen.add(where)
+    assert len(seen) == h * w
+
+
+@pytest.mark.parametrize("case", CASES[::2], ids=[str(i) for i in range(0, len(CASES), 2)])
+def test_full_terms_sum_to_the_input_gradient(case):
+    _, c, h, w, f, kh, kw, s, pad, d = case
+    rng = np.random.default_rng(5)
+    x, wt = rng.normal(size=(c, h, w)), rng.normal(size=(f, c, kh, kw))
+    out = conv2d(x[None], wt, None, s, pad, d)[0]
+    dy = rng.normal(size=out.shape)
+    tr = conv2d_backward_trace(dy, x, wt, s, pad, d)
+    dx_loop = conv2d_backward_naive(dy[None], x[None], wt, s, pad, d)[0][0]
+    for cc in range(c):
+        for r in range(tr.dx_padded.shape[1]):
+            for q in range(tr.dx_padded.shape[2]):
+                terms = tr.full_terms(cc, r, q)
+                assert len(terms) == f * kh * kw
+                total = sum(term.value for term in terms)
+                where = tr.input_index(r, q)
+                if where is not None:
+                    assert total == pytest.approx(dx_loop[cc, where[0], where[1]], abs=1e-9)
+                for term in terms:   # δ̃ holds δ at its source cell and 0 elsewhere
+                    assert term.weight == wt[term.f, cc, kh - 1 - term.a, kw - 1 - term.b]
+                    assert term.delta == (0.0 if term.source is None else dy[term.f, term.source[0], term.source[1]])
+
+
+def test_full_padding_covers_rows_the_forward_never_reached():
+    """The issue's example: 4×4 input, 2×2 kernel, stride 3, padding 1 -> δ̃ padded (1, 2, 1, 2)."""
+    tr = conv2d_backward_trace(np.ones((1, 2, 2)), np.ones((1, 4, 4)), np.ones((1, 1, 2, 2)), 3, 1)
+    assert tuple(tr.full_padding) == (1, 2, 1, 2)
+    assert tr.uncovered == (1, 1)
+    # the last padded row/column (index 5) is read by no window
+    assert tr.rows.max() == 4 and tr.cols.max() == 4
+
+
+@pytest.mark.parametrize("case", CASES[::3], ids=[str(i) for i in range(0, len(CASES), 3)])
+def test_input_window_is_where_one_delta_cell_scatters(case):
+    _, c, h, w, f, kh, kw, s, pad, d = case
+    tr = conv2d_backward_trace(np.ones((f,) + conv2d(np.zeros((1, c, h, w)), np.zeros((f, c, kh, kw)), None,
+                                                        s, pad, d).shape[2:]),
+                               np.zeros((c, h, w)), np.ones((f, c, kh, kw)), s, pad, d)
+    oh, ow = tr.dy.shape[1:]
+    for oi in range(oh):
+        for oj in range(ow):
+            one = np.zeros((1, f, oh, ow))
+            one[0, 0, oi, oj] = 1.0
+            hit = np.argwhere(input_gradient_scatter(one, (1, c, h, w), np.ones((f, c, kh, kw)), s, pad, d)[0, 0])
+            box = tr.input_window(oi, oj)
+            if hit.size == 0:
+                assert box is None
+            else:
+                assert box == (hit[:, 0].min(), hit[:, 1].min(), hit[:, 0].max(), hit[:, 1].max())

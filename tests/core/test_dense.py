@@ -169,3 +169,18 @@ def test_bad_arguments_raise_with_numbers():
     assert info.value.code == "bad_label" and "3" in str(info.value) and "2" in str(info.value)
     with pytest.raises(ValueError):
         softmax_jacobian(np.zeros((2, 2)))
+
+
+def test_sigmoid_mse_trace_against_finite_differences_and_seed_000_formula():
+    from cnn_core.activations import activate
+    from cnn_core.dense import sigmoid_mse_trace
+    from cnn_core.gradcheck import numerical_gradient
+    z, y = np.array([0.3, -1.2, 2.0]), np.array([0.0, 1.0, 0.5])
+    tr = sigmoid_mse_trace(z, y)
+    loss = lambda v: 0.5 * float(((1.0 / (1.0 + np.exp(-v)) - y) ** 2).sum())   # written out, not the core
+    assert tr.loss == pytest.approx(loss(z))
+    np.testing.assert_allclose(tr.dL_dz, numerical_gradient(loss, z), rtol=1e-7, atol=1e-10)
+    np.testing.assert_allclose(tr.sigma_prime, tr.a * (1 - tr.a))            # σ' = a(1 − a), seed 000
+    np.testing.assert_allclose(tr.a, activate("sigmoid", z))
+    with pytest.raises(ValueError):
+        sigmoid_mse_trace(z, y[:2])

@@ -81,3 +81,31 @@ def test_bad_arguments(call, numbers):
         call()
     for n in numbers:
         assert n in str(info.value)
+
+
+def test_check_vjp_accepts_the_transposed_jacobian_and_rejects_the_untransposed_one():
+    """f(x) = A x: the vector-Jacobian product is Aᵀ dy (a matrix product), not A dy."""
+    from cnn_core.gradcheck import check_vjp
+    rng = np.random.default_rng(4)
+    a, x, dy = rng.normal(size=(3, 3)), rng.normal(size=3), rng.normal(size=3)
+    good = check_vjp(lambda v: a @ v, x, dy, a.T @ dy)
+    bad = check_vjp(lambda v: a @ v, x, dy, a @ dy)
+    assert good.passed and good.numeric.shape == x.shape
+    assert not bad.passed
+
+
+def test_check_vjp_on_the_conv_backward():
+    from cnn_core.conv import conv2d, conv2d_backward
+    from cnn_core.gradcheck import check_vjp
+    rng = np.random.default_rng(6)
+    x, w = rng.normal(size=(1, 2, 5, 5)), rng.normal(size=(3, 2, 2, 2))
+    dy = rng.normal(size=conv2d(x, w, None, 2, 1).shape)
+    dx, dw, _ = conv2d_backward(dy, x, w, 2, 1)
+    assert check_vjp(lambda v: conv2d(v, w, None, 2, 1), x, dy, dx).passed
+    assert check_vjp(lambda v: conv2d(x, v, None, 2, 1), w, dy, dw).passed
+
+
+def test_check_vjp_refuses_dy_of_the_wrong_shape():
+    from cnn_core.gradcheck import check_vjp
+    with pytest.raises(CoreValueError):
+        check_vjp(lambda v: 2 * v, np.ones(3), np.ones(2), np.ones(3))

@@ -223,3 +223,21 @@ def test_max_pool_winners_match_trace_and_route(shape, kernel, stride, padding):
         r, c = winners[idx]
         routed[idx[0], idx[1], r, c] += dy[idx]
     np.testing.assert_allclose(routed, pool2d_backward(dy, x, kernel, stride, padding))
+
+
+@pytest.mark.parametrize("padding", [0, 1, (1, 0), (0, 1)])
+def test_input_index_names_the_input_cell_a_padded_cell_holds(padding):
+    from cnn_core.pool import pool2d_trace
+    x = np.arange(1, 13, dtype=float).reshape(3, 4)                  # distinct, positive: a cell names itself
+    tr = pool2d_trace(x, 2, 1, padding, "avg")                       # avg pads with 0
+    seen = set()
+    for r in range(tr.padded.shape[1]):
+        for q in range(tr.padded.shape[2]):
+            cell = tr.input_index(r, q)
+            assert tr.pad_mask[r, q] == (cell is None)
+            if cell is None:
+                assert tr.padded[0, r, q] == 0
+            else:
+                assert tr.padded[0, r, q] == x[cell]
+                seen.add(cell)
+    assert len(seen) == x.size

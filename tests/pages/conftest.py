@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Mapping
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -59,3 +60,35 @@ def plotly_figures(at: AppTest) -> list[dict]:
 @pytest.fixture
 def page() -> Callable[..., AppTest]:
     return open_page
+
+
+def latex_lines(at: AppTest) -> list[str]:
+    """Every ``st.latex`` on the page, in order."""
+    return [el.value for el in at.latex]
+
+
+def latex_text(at: AppTest) -> str:
+    """Every ``st.latex`` on the page, joined by newlines."""
+    return "\n".join(latex_lines(at))
+
+
+def figure_titled(at: AppTest, title: str, *, prefix: bool = False) -> dict:
+    """The first Plotly figure whose title is ``title`` (or starts with it); fails listing the titles there are."""
+    figs = plotly_figures(at)
+    for fig in figs:
+        text = (fig["layout"].get("title") or {}).get("text", "")
+        if text == title or (prefix and text.startswith(title)):
+            return fig
+    raise AssertionError(f"no figure titled {title!r}; have {[(f['layout'].get('title') or {}).get('text') for f in figs]}")
+
+
+def heat_z(fig: dict, trace: int = 0) -> np.ndarray:
+    """A heatmap's values as floats (empty cells -> nan)."""
+    return np.array([[np.nan if v is None else v for v in row] for row in fig["data"][trace]["z"]], dtype=float)
+
+
+def open_tab(at: AppTest, key: str, label: str) -> AppTest:
+    """Open the lazily drawn tab whose widget key is ``key`` by its (translated) label, and rerun."""
+    at.session_state[key] = label
+    at.run()
+    return at

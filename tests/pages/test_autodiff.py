@@ -10,11 +10,10 @@ from cnn_core.worked_examples import AUTODIFF_SIGMOID
 from ui.i18n import translate
 from ui.latex import fmt, fmt_latex
 
-from .conftest import all_text, no_exception, open_page, plotly_figures
+from .conftest import all_text, latex_text, no_exception, open_page, plotly_figures
 
 
-def latex(at) -> str:
-    return "\n".join(el.value for el in at.latex)
+latex = latex_text
 
 
 def metrics(at) -> dict:

@@ -11,24 +11,13 @@ from ui.i18n import explain_error, translate
 from ui.latex import latex_matrix
 from ui.matrix_input import parse_matrix
 
-from .conftest import all_text, no_exception, open_page, plotly_figures
+from .conftest import all_text, figure_titled, heat_z, latex_lines, no_exception, open_page, plotly_figures
 
 PAGE = "conv_backward"
 SEED_DELTA = CONV_5X5X3.inputs["delta"][0, 0]          # seed 003's 3×3 sensitivity map
 
 
-def _latex(at) -> list[str]:
-    return [el.value for el in at.latex]
-
-
-def _figure(at, title: str) -> dict:
-    figs = [f for f in plotly_figures(at) if f["layout"].get("title", {}).get("text") == title]
-    assert figs, f"no figure titled {title!r}; have {[f['layout'].get('title', {}).get('text') for f in plotly_figures(at)]}"
-    return figs[0]
-
-
-def _z(fig: dict) -> np.ndarray:
-    return np.array([[np.nan if v is None else v for v in row] for row in fig["data"][0]["z"]], dtype=float)
+_latex, _figure, _z = latex_lines, figure_titled, heat_z
 
 
 def _open(at, section: str, lang: str = "en", way: str | None = None):
@@ -154,16 +143,35 @@ def test_finite_difference_checks_pass():
     assert len(checks) == 3 and all("passed" in c and c.startswith(":material/check_circle:") for c in checks)
 
 
-def test_activation_step_uses_sigma_prime_of_the_input():
+def test_activation_step_uses_sigma_prime_written_through_the_input():
+    """x = aˡ⁻¹ = σ(zˡ⁻¹): σ'(zˡ⁻¹) is computed from x (sigmoid: x(1 − x)), as the text's code does."""
     at = _open(open_page(PAGE, "en"), "act")
-    # ReLU'(i12 = 0) = 0 (convention ReLU'(0) = 0)
+    # ReLU: 𝟙[x > 0]; i12 = 0 -> 0
     line = next(v for v in _latex(at) if r"\sigma'(z_{12})" in v and "aligned" in v)
     assert r"1 \times 0" in line
+    assert any("δˡ⁻¹ = ∂E/∂zˡ⁻¹" in c.value and "passed" in c.value for c in at.caption)
     at.selectbox(key=f"{PAGE}.activation").set_value("sigmoid").run()
     no_exception(at)
+    # i12 = 0 is no sigmoid output: the factor 0·(1 − 0) = 0 is shown, with a warning, and no check
     line = next(v for v in _latex(at) if r"\sigma'(z_{12})" in v and "aligned" in v)
-    assert r"1 \times 0.25" in line and line.rstrip("$ \n").endswith(r"&= 0.25 \end{aligned}")   # σ'(0) = 1/4
+    assert r"1 \times 0" in line and line.rstrip("$ \n").endswith(r"&= 0 \end{aligned}")
+    assert any("cannot be an output of sigmoid" in w.value for w in at.warning)
+    assert not any("δˡ⁻¹ = ∂E/∂zˡ⁻¹" in c.value for c in at.caption)
     assert at.query_params["activation"] in (["sigmoid"], "sigmoid")
+
+
+def test_sigmoid_step_on_real_sigmoid_outputs_matches_finite_differences():
+    x = "0.5,0.25,0.5,0.75;0.5,0.5,0.25,0.5;0.75,0.5,0.5,0.25;0.5,0.25,0.75,0.5"
+    at = _open(open_page(PAGE, "zh", query={"activation": "sigmoid", "x": x}), "act", "zh")
+    no_exception(at)
+    xv = np.array([[float(v) for v in row.split(",")] for row in x.split(";")])
+    dx, _, _ = _one_channel_reference(x=xv[None, None])
+    line = next(v for v in _latex(at) if r"\sigma'(z_{12})" in v and "aligned" in v)
+    # σ'(z) = x(1 − x) = 0.25·0.75 = 0.1875 at i12 = 0.25; δ = ∂E/∂i12 · 0.1875
+    assert r"\times 0.1875" in line
+    assert dx[0, 0, 0, 1] == 1 and line.rstrip("$ \n").endswith(r"&= 0.1875 \end{aligned}")
+    assert not at.warning
+    assert any(translate("zh", "conv_backward.passed") in c.value and "σ⁻¹" in c.value for c in at.caption)
 
 
 def test_stride_two_needs_a_smaller_delta_and_dilates_it():

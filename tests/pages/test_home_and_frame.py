@@ -24,9 +24,21 @@ def test_home_in_both_languages(lang):
 
 
 def test_language_comes_from_the_url_and_is_written_back():
+    """?lang=zh translates the page; a language chosen without ?lang= (browser locale, then the switch)
+    is written into the URL by the frame, so a copied link keeps it."""
+    from streamlit.testing.v1 import AppTest
+
+    from .conftest import APP
+
     at = open_page("home", "zh")
-    assert at.session_state["lang"] == "zh"
-    assert at.query_params["lang"] == ["zh"] or at.query_params["lang"] == "zh"
+    assert at.title[0].value == translate("zh", "home.title")
+    fresh = AppTest.from_file(APP, default_timeout=30)
+    fresh.context["locale"] = "zh-CN"
+    fresh.run()
+    assert fresh.query_params["lang"] in ("zh", ["zh"])        # written by the frame, not by the test
+    fresh.radio(key="lang").set_value("en").run()
+    assert fresh.query_params["lang"] in ("en", ["en"])
+    assert fresh.title[0].value == translate("en", "home.title")
 
 
 def test_tampered_language_gets_a_message_and_english():
@@ -55,3 +67,32 @@ def test_switching_language_retranslates_the_page():
     at.radio(key="lang").set_value("zh").run()
     no_exception(at)
     assert at.title[0].value == translate("zh", "home.title")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("page_key", ["home", "conv_backward", "dense"])
+def test_every_page_links_the_notation_panel(lang, page_key):
+    """The sidebar of every page holds the Notation panel with every symbol the formulas use."""
+    at = open_page(page_key, lang)
+    no_exception(at)
+    panels = [e for e in at.sidebar.expander if e.label == translate(lang, "notation.title")]
+    assert len(panels) == 1
+    table = " ".join(m.value for m in panels[0].markdown)
+    for symbol in ("⋆", "∗", "⊙", "rot180", "δ̃", "δ↑", "crop", "σ'", "𝟙[i = j]", "x₁₂", "ℓₙ", "η", "≈"):
+        assert symbol in table, symbol
+    assert translate(lang, "notation.mean_delta_tilde") in table
+
+
+def test_the_notation_panel_lists_every_key_of_its_namespace():
+    import json
+    from pathlib import Path
+
+    from ui.frame import NOTATION
+
+    for lang in ("en", "zh"):
+        path = Path(__file__).resolve().parents[2] / "assets" / "locales" / lang / "notation.json"
+        keys = set(json.loads(path.read_text(encoding="utf-8")))
+        rows = {k.split("_", 1)[1] for k in keys if k.startswith(("sym_", "mean_"))}
+        assert rows == set(NOTATION), rows ^ set(NOTATION)
+        # plain text, no KaTeX: the sidebar must not add formula elements to every page
+        assert "$" not in path.read_text(encoding="utf-8")

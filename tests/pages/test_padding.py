@@ -9,15 +9,14 @@ from cnn_core.arithmetic import (Padding, axis_arithmetic, conv_output_size, pad
 from cnn_core.errors import CoreValueError
 from ui.i18n import explain_error, translate
 
-from .conftest import all_text, no_exception, open_page, plotly_figures
+from .conftest import all_text, latex_lines, no_exception, open_page, plotly_figures
 
 TAP_COLOR = "#2ca02c"      # ui.heatmap.CELL_COLOR: the kernel's taps
 WINDOW_COLOR = "#ff7f0e"   # ui.heatmap.HIGHLIGHT_COLOR: the kernel's span
 NEVER_READ_FILL = "rgba(214,39,40,0.28)"
 
 
-def latex(at) -> list[str]:
-    return [el.value for el in at.latex]
+latex = latex_lines
 
 
 def results(at) -> list[str]:
@@ -277,18 +276,24 @@ def test_large_setting_animates_without_greying_every_frame():
     assert translate("en", "padding.animation_no_mask") in all_text(at)
 
 
-def test_the_seeds_are_corrected():
-    at = open_page("padding", "en")
-    assert "3.5, but 3 windows fit" not in all_text(at)  # drawn only when the expander is opened
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_source_texts_are_corrected(lang):
+    at = open_page("padding", lang)
+    assert "Python 2" not in all_text(at)                # drawn only when the expander is opened
     at.session_state["padding.seeds"] = True
     at.run()
     no_exception(at)
     text = all_text(at)
-    # seed 000: (6 - 3)/2 + 1 = 2.5, but 2 windows fit; seed 003: 3.5 for a 6x6 input, but 3 fit
-    assert conv_output_size(6, 3, 2) == 2 and conv_output_size(6, 3, 2, 1) == 3
-    assert "2.5, but only ⌊(6 − 3)/2⌋ + 1 = 2 windows fit" in text
-    assert "3.5, but 3 windows fit" in text
-    assert "right for dilation 1" in text
+    # the CNN notes: (6 - 3)/2 + 1 = 2.5, but 2 windows fit
+    assert conv_output_size(6, 3, 2) == 2
+    # the Hands-on CNN project's code is Python 2: int "/" floors, (6 - 3 + 2)/2 + 1 -> 3, the right count
+    python2_result = (6 - 3 + 2) // 2 + 1
+    assert python2_result == conv_output_size(6, 3, 2, 1) == 3
+    assert translate(lang, "padding.seed003_float", right=python2_result) in text
+    assert "Python 2" in text and "3.5" in text
+    if lang == "en":
+        assert "2.5, but only ⌊(6 − 3)/2⌋ + 1 = 2 windows fit" in text
+        assert "right for dilation 1" in text and "seed" not in text.lower()
 
 
 def test_used_tab_of_an_impossible_axis_says_so():

@@ -9,14 +9,13 @@ from cnn_core.pool import pool2d_backward_naive, pool2d_naive
 from cnn_core.worked_examples import POOL_ROUTE
 from ui.i18n import translate
 
-from .conftest import all_text, no_exception, open_page, plotly_figures
+from .conftest import all_text, heat_z, latex_lines, no_exception, open_page, plotly_figures
 
 SEED_X = np.array(POOL_ROUTE.inputs["x"])            # (1, 1, 4, 4)
 SEED_DELTA = np.array(POOL_ROUTE.inputs["delta"])    # (1, 1, 2, 2)
 
 
-def latex(at) -> list[str]:
-    return [el.value for el in at.latex]
+latex = latex_lines
 
 
 def figure(at, title_key: str, lang: str = "en", **params) -> dict:
@@ -50,8 +49,7 @@ def open_sigma_step(at, lang: str = "en"):
     return at
 
 
-def z(fig: dict) -> np.ndarray:
-    return np.array([[np.nan if v is None else v for v in row] for row in fig["data"][0]["z"]], dtype=float)
+z = heat_z
 
 
 # --------------------------------------------------------------------------- both languages, defaults
@@ -192,7 +190,7 @@ def test_sigmoid_step_multiplies_by_the_derivative(lang):
     z_in = SEED_X[0, 0]
     sig = 1.0 / (1.0 + np.exp(-z_in))                       # independent of the core's stable sigmoid
     np.testing.assert_allclose(z(figure(at, "pooling.fig_sigma_prime", lang,
-                                        activation=translate(lang, "pooling.act_sigmoid"))),
+                                        activation=translate(lang, "words.act_sigmoid"))),
                                sig * (1 - sig), rtol=1e-12)
     # the pooling sees a = σ(z); σ is increasing, so the route keeps seed 001's positions
     route = z(figure(at, "pooling.fig_upsample_max", lang))

@@ -14,10 +14,16 @@ from cnn_core import tiny_cnn
 from ui.i18n import translate
 from ui.latex import fmt, fmt_latex
 
-from .conftest import all_text, no_exception, open_page, plotly_figures
+from .conftest import all_text, figure_titled, latex_text, no_exception, open_page, plotly_figures
 
 PAGE = "training"
 LR = 0.1  # the page's default learning rate
+
+
+def _shows_result(latex: str, value: float) -> bool:
+    """A last step shows ``value``: with = when the shown numbers give it, else ≈ (never hidden)."""
+    shown = fmt_latex(value, factor=False)
+    return f"&= {shown} " in latex or f"&\\approx {shown} " in latex
 
 
 def _data(seed: int = 0):
@@ -28,14 +34,10 @@ def _data(seed: int = 0):
 
 
 def _figure(at, title_start: str) -> dict:
-    figs = [fg for fg in plotly_figures(at) if fg["layout"].get("title", {}).get("text", "").startswith(title_start)]
-    assert figs, f"no figure titled {title_start!r}: " + ", ".join(
-        fg["layout"].get("title", {}).get("text", "?") for fg in plotly_figures(at))
-    return figs[0]
+    return figure_titled(at, title_start, prefix=True)
 
 
-def _latex(at) -> str:
-    return "\n".join(el.value for el in at.latex)
+_latex = latex_text
 
 
 def _metric(at, key: str, lang: str = "en") -> str:
@@ -122,7 +124,7 @@ def test_images_and_first_forward_numbers():
     # the written-out cell: net_11 with its nine products and the result
     latex = _latex(at)
     assert r"net_{11} &= x_{11}h_{11}" in latex
-    assert f"&= {fmt_latex(loops[0, 0], factor=False)}" in latex
+    assert _shows_result(latex, loops[0, 0])
     # batch loss = mean of −log softmax(z)[y], from an independent NumPy forward pass
     conv_all = np.array([[[[np.sum(x[n, 0, i:i + 3, j:j + 3] * params.conv_w[f, 0]) + params.conv_b[f]
                             for j in range(6)] for i in range(6)] for f in range(4)] for n in range(12)])
@@ -133,7 +135,7 @@ def test_images_and_first_forward_numbers():
     loss = -np.mean(np.log(probs[np.arange(12), y]))
     assert _metric(at, "metric_loss") == fmt(loss) == "1.603"
     assert _metric(at, "metric_accuracy") == f"{np.mean(probs.argmax(1) == y):.0%}"
-    assert f"&= {fmt_latex(loss, factor=False)}" in latex
+    assert _shows_result(latex, loss)
     assert rf"&= -\ln {fmt_latex(probs[0, y[0]])}" in latex
     bars = _figure(at, "Probabilities a vs. target y (sample #1)")
     np.testing.assert_allclose(bars["data"][0]["y"], probs[0], rtol=1e-12)
@@ -153,7 +155,7 @@ def test_choosing_sample_filter_and_cell_moves_every_view():
     net = float(np.sum(window * w) + b)
     latex = _latex(at)
     assert r"net_{45} &= x_{45}h_{11} + x_{46}h_{12} + x_{47}h_{13}" in latex
-    assert f"&= {fmt_latex(net, factor=False)}" in latex
+    assert _shows_result(latex, net)
     conv_fig = _figure(at, "net = x ⋆ h + b, filter 3")
     assert conv_fig["data"][0]["z"][r][c] == pytest.approx(net)
     # the window outline on x covers rows 4-6, columns 5-7 (0-based 3..5, 4..6)
@@ -188,7 +190,7 @@ def test_backward_tab_numbers():
     j = 1 * 9 + 0 * 3 + 1
     d_v = float(params.fc_W[:, j] @ expected)
     assert rf"\frac{{\partial L}}{{\partial v_{{{j + 1}}}}}" in latex
-    assert f"&= {fmt_latex(d_v, factor=False)}" in latex
+    assert _shows_result(latex, d_v)
     # routed δ: the cell gets d_v only if it is its window's max; then times ReLU'(net)
     window = trace.relu_a[2, 1, 0:2, 2:4]
     a, b = np.unravel_index(np.argmax(window), (2, 2))  # first maximum in row-major order
@@ -196,7 +198,7 @@ def test_backward_tab_numbers():
     net = trace.conv_z[2, 1, 1, 2]
     d_net = (d_v if is_winner else 0.0) * (1.0 if net > 0 else 0.0)
     assert trace.d_conv_z[2, 1, 1, 2] == pytest.approx(d_net)
-    assert f"&= {fmt_latex(d_net, factor=False)}" in latex
+    assert _shows_result(latex, d_net)
     key = "training.bwd_cell_winner" if is_winner else "training.bwd_cell_loser"
     assert translate("en", key, row=2, col=3, wrow=a + 1, wcol=b + 3) in all_text(at)
     d_net_fig = _figure(at, "∂L/∂net")
@@ -222,7 +224,7 @@ def test_update_tab_shows_w_minus_lr_gradient():
     latex = _latex(at)
     assert r"{c_{3}}' &= c_{3} - \eta\," in latex
     assert f"&= {fmt_latex(before, factor=False)} - {fmt_latex(LR)}\\times{fmt_latex(grad)}" in latex
-    assert f"&= {fmt_latex(before - LR * grad, factor=False)}" in latex
+    assert _shows_result(latex, before - LR * grad)
     # the loss after this one step equals the core's two-point training history
     after = tiny_cnn.train(params, x, y, LR, 1).losses[-1]
     assert translate("en", "training.upd_loss", before=fmt(trace.loss), after=fmt(after)) in all_text(at)
@@ -233,7 +235,7 @@ def test_update_tab_shows_w_minus_lr_gradient():
     latex = _latex(at)
     assert r"{h^{(2)}_{13}}' &= h^{(2)}_{13} - \eta\," in latex
     w, g = params.conv_w[1, 0, 0, 2], trace.grads.conv_w[1, 0, 0, 2]
-    assert f"&= {fmt_latex(w - LR * g, factor=False)}" in latex
+    assert _shows_result(latex, w - LR * g)
     # kernel before / after panels
     np.testing.assert_allclose(np.array(_figure(at, "h after")["data"][0]["z"], dtype=float),
                                params.conv_w[0, 0] - LR * trace.grads.conv_w[0, 0], atol=1e-12)
@@ -279,7 +281,7 @@ def test_one_step_run_and_reset():
                                           f"{fmt(full.losses[-1])}")
     # the tensors now come from the trained parameters
     _open(at, "fwd_fc")
-    assert f"&= {fmt_latex(full.losses[-1], factor=False)}" in _latex(at)
+    assert _shows_result(_latex(at), full.losses[-1])
     at.button(key="training.reset_button").click().run()
     assert _metric(at, "metric_steps") == "0"
     assert _metric(at, "metric_loss") == "1.603"

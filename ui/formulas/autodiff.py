@@ -1,0 +1,58 @@
+"""Formulas of the autodiff page, built from :mod:`cnn_core.autodiff` paths and mode tables.
+
+Node names are the graph's (``x``, ``w``, ``b``, ``h1`` … ``h6``, ``f``); display subscripts ``h₁``.
+"""
+
+from __future__ import annotations
+
+from cnn_core.autodiff import ChainPath
+from ui.formulas.equation import Equation, shown
+from ui.latex import fmt, fmt_latex
+
+_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def pretty(name: str) -> str:
+    """h1 -> h₁ (plain text)."""
+    return name.translate(_SUB)
+
+
+def tex(name: str) -> str:
+    """h1 -> h_{1} (LaTeX)."""
+    return f"{name[0]}_{{{name[1:]}}}" if len(name) > 1 and name[1:].isdigit() else name
+
+
+def frac(num: str, den: str) -> str:
+    """∂h₂/∂h₁ (plain text)."""
+    return f"∂{pretty(num)}/∂{pretty(den)}"
+
+
+def tex_frac(num: str, den: str) -> str:
+    return rf"\frac{{\partial {tex(num)}}}{{\partial {tex(den)}}}"
+
+
+def factor(v: float) -> str:
+    """A number that stands in a product: negatives in parentheses, (−0.25) × (−1)."""
+    return f"({fmt(v)})" if v < 0 else fmt(v)
+
+
+def chain_rule(paths: tuple[ChainPath, ...], leaf: str, total: float) -> Equation:
+    """∂f/∂θ = Σ over the paths f → … → θ of the product of the local derivatives along the path (eq. 3.3)."""
+    symbolic = " + ".join("".join(tex_frac(fc.numerator, fc.denominator) for fc in p.factors) for p in paths)
+    numeric = " + ".join(r" \times ".join(fmt_latex(fc.value) for fc in p.factors) for p in paths)
+    factors = tuple(tuple(shown(fc.value) for fc in p.factors) for p in paths)
+    return Equation(rf"\frac{{\partial f}}{{\partial {leaf}}}", symbolic, numeric, float(total), factors)
+
+
+def forward_row(row, wrt: str) -> tuple[str, str]:
+    """Forward mode, one node: ∂hᵢ/∂θ = Σ ∂hᵢ/∂u · ∂u/∂θ over its inputs u (symbols, numbers)."""
+    chain = " + ".join(f"{frac(row.name, term.other)} · {frac(term.other, wrt)}" for term in row.terms)
+    numbers = " + ".join(f"{factor(term.local)} × {factor(term.carried)}" for term in row.terms)
+    return chain, numbers
+
+
+def reverse_row(row) -> tuple[str, str]:
+    """Reverse mode, one node: ∂f/∂hᵢ = Σ ∂f/∂v · ∂v/∂hᵢ over its consumers v (symbols, numbers)."""
+    chain = " + ".join(f"{frac('f', term.other)} · {frac(term.other, row.name)}" for term in row.terms)
+    numbers = " + ".join(f"{factor(term.carried)} × {factor(term.local)}" for term in row.terms)
+    return chain, numbers

@@ -1,0 +1,164 @@
+"""Formulas of the convolution backward page, built from :class:`cnn_core.conv.ConvBackwardTrace` terms.
+
+Indices in are 0-based (as the trace); symbols out are 1-based (``i₁₂``). Two namings: the one-channel
+example writes the input i, the kernel h and δ (text 003 §2.7.2); the multi-channel one writes x, w
+with the filter and channel as a superscript ``w^{(f,c)}``.
+"""
+
+from __future__ import annotations
+
+from cnn_core.conv import ConvBackwardTrace
+from ui.formulas.equation import Equation, product_equation, sum_equation, sum_of_products_equation
+from ui.latex import subscript, subscript_unicode
+
+
+# --------------------------------------------------------------------------- symbols
+def sym_x(multi: bool, c: int, r: int, s: int) -> str:
+    """The input cell: ``x_{crs}`` (multi) or ``i_{rs}``."""
+    return subscript("x", c, r, s) if multi else subscript("i", r, s)
+
+
+def sym_w(multi: bool, f: int, c: int, a: int, b: int, hat: bool = False) -> str:
+    """A weight; ``hat`` = the rotated kernel's entry ``\\hat{w}_{ab}`` = rot180(w)_{ab}."""
+    if multi:
+        stem = r"\hat{w}" if hat else "w"
+        return f"{subscript(stem, a, b)}^{{({f + 1},{c + 1})}}"
+    return subscript(r"\hat{h}" if hat else "h", a, b)
+
+
+def sym_d(multi: bool, f: int, i: int, j: int, tilde: bool = False) -> str:
+    """A δ cell; ``tilde`` = δ̃ (zero-inserted and padded δ)."""
+    stem = r"\tilde{\delta}" if tilde else r"\delta"
+    return f"{subscript(stem, i, j)}^{{({f + 1})}}" if multi else subscript(stem, i, j)
+
+
+def kernel_name(multi: bool, f: int, c: int) -> str:
+    return f"W^{{({f + 1},{c + 1})}}" if multi else "h"
+
+
+def rotated_kernel_name(multi: bool, f: int, c: int) -> str:
+    r"""rot180 of the kernel: ``\hat{w}^{(f,c)}`` or ``\hat{h}``."""
+    return rf"\hat{{w}}^{{({f + 1},{c + 1})}}" if multi else r"\hat{h}"
+
+
+def lhs_dx(multi: bool, c: int, r: int, s: int) -> str:
+    return rf"\frac{{\partial E}}{{\partial {sym_x(multi, c, r, s)}}}"
+
+
+# --------------------------------------------------------------------------- ∂E/∂x
+def dx_chain(trace: ConvBackwardTrace, c: int, r: int, s: int, multi: bool) -> Equation:
+    """Way 1: ∂E/∂x_rs = Σ over the windows that covered (r, s) of δ_ij · w_ab (the weight that touched it)."""
+    terms = [(sym_d(multi, tm.f, tm.oi, tm.oj), tm.delta, sym_w(multi, tm.f, c, tm.kh, tm.kw), tm.weight)
+             for tm in trace.dx_terms(c, r, s)]
+    return sum_of_products_equation(lhs_dx(multi, c, r, s), terms, float(trace.dx[c, r, s]), dot=r"\cdot ")
+
+
+def dx_full(trace: ConvBackwardTrace, c: int, r: int, s: int, multi: bool) -> Equation:
+    """Way 3 at input cell (r, s): Σ_f Σ_a Σ_b δ̃_{R+a, S+b} · rot180(w)_ab, (R, S) its padded-grid position."""
+    rr, ss = r + trace.padding.top, s + trace.padding.left
+    terms = [(sym_d(multi, tm.f, tm.row, tm.col, tilde=True), tm.delta, sym_w(multi, tm.f, c, tm.a, tm.b, hat=True),
+              tm.weight) for tm in trace.full_terms(c, rr, ss)]
+    return sum_of_products_equation(lhs_dx(multi, c, r, s), terms, float(trace.dx_padded[c, rr, ss]), dot=r"\cdot ")
+
+
+def padded_position(trace: ConvBackwardTrace, r: int, s: int) -> tuple[int, int]:
+    """Input cell (r, s) -> its (row, col) on the padded grid."""
+    return r + trace.padding.top, s + trace.padding.left
+
+
+def padded_axis_labels(trace: ConvBackwardTrace) -> tuple[list[int], list[int]]:
+    """1-based input row/column numbers of the padded grid's rows/columns (≤ 0 or > H, W on the padding)."""
+    hp, wp = trace.x_padded.shape[1:]
+    return ([rr + 1 - trace.padding.top for rr in range(hp)], [qq + 1 - trace.padding.left for qq in range(wp)])
+
+
+def padded_names(trace: ConvBackwardTrace, stem: str, pad_label: str, channel: int | None = None) -> list[list[str]]:
+    """Hover name of every padded-grid cell, in INPUT coordinates: ``∂E/∂i₁₁``, or ``pad_label`` on the padding.
+
+    ``channel`` (0-based) is written first when given (the multi-channel example's x₁₁₂).
+    """
+    hp, wp = trace.x_padded.shape[1:]
+    prefix = () if channel is None else (channel,)
+    return [[pad_label if (cell := trace.input_index(r, q)) is None else subscript_unicode(stem, *prefix, *cell)
+             for q in range(wp)] for r in range(hp)]
+
+
+def full_conv_frames(trace: ConvBackwardTrace, x_symbol: str, pad_label: str
+                     ) -> tuple[list[tuple[int, int, int, int]], list[str]]:
+    """Windows of rot180(W) on δ̃, one per padded-grid cell (row-major), and the cell each one computes."""
+    hp, wp = trace.dx_padded.shape[1:]
+    kh = (trace.w.shape[2] - 1) * trace.dilation[0]
+    kw = (trace.w.shape[3] - 1) * trace.dilation[1]
+    windows, labels = [], []
+    for rr in range(hp):
+        for qq in range(wp):
+            windows.append((rr, qq, rr + kh, qq + kw))
+            cell = trace.input_index(rr, qq)
+            labels.append(pad_label if cell is None else subscript_unicode(x_symbol, *cell))
+    return windows, labels
+
+
+def full_conv_setup(trace: ConvBackwardTrace) -> dict[str, int]:
+    """The numbers of the way-3 recipe, all read from the trace (for the caption).
+
+    ``zeros`` between δ cells (stride − 1), the zeros around δ (``top, bottom, left, right``: k_eff − 1 each
+    side, plus ``extra_rows`` / ``extra_cols`` the forward windows never reached, bottom/right), the kernel
+    size and the forward padding cropped at the end.
+    """
+    fp, p = trace.full_padding, trace.padding
+    extra_rows, extra_cols = trace.uncovered
+    return dict(stride=trace.stride[0], zeros=trace.stride[0] - 1, kh=trace.w.shape[2], kw=trace.w.shape[3],
+                top=fp.top, bottom=fp.bottom, left=fp.left, right=fp.right, extra_rows=extra_rows,
+                extra_cols=extra_cols, crop_top=p.top, crop_bottom=p.bottom, crop_left=p.left, crop_right=p.right)
+
+
+def scatter_step(trace: ConvBackwardTrace, step: int) -> tuple[int, int, int, tuple[int, int, int, int] | None]:
+    """Step k (1-based, row-major over filter, row, column) -> (f, i, j) of the δ cell sending, and its input window."""
+    oh, ow = trace.dy.shape[1:]
+    fk, rest = divmod(step - 1, oh * ow)
+    oi, oj = divmod(rest, ow)
+    return fk, oi, oj, trace.input_window(oi, oj)
+
+
+def scatter_steps(trace: ConvBackwardTrace) -> int:
+    """Number of δ cells (all filters)."""
+    return int(trace.dy.size)
+
+
+def dx_terms_text(trace: ConvBackwardTrace, c: int, r: int, s: int) -> str:
+    """Plain text of way 1's sum (for a caption): ``δ₁₂·h₁₂ + δ₁₃·h₁₁``; ``0`` when no window covered the cell."""
+    return " + ".join(f"δ{subscript_unicode('', tm.oi, tm.oj)}·h{subscript_unicode('', tm.kh, tm.kw)}"
+                      for tm in trace.dx_terms(c, r, s)) or "0"
+
+
+# --------------------------------------------------------------------------- ∂E/∂W, ∂E/∂b
+def dw_sum(trace: ConvBackwardTrace, f: int, c: int, a: int, b: int, multi: bool) -> Equation:
+    """∂E/∂w_ab = Σ_ij δ_ij · x_{(i−1)s+a−p, (j−1)s+b−p} (1-based); a tap on the padding reads 0 (underlined)."""
+    terms = []
+    for tm in trace.dw_terms(f, c, a, b):
+        cell = trace.input_index(tm.row_padded, tm.col_padded)
+        x_sym = r"\underline{0}" if cell is None else sym_x(multi, c, *cell)
+        terms.append((sym_d(multi, f, tm.oi, tm.oj), tm.delta, x_sym, tm.x_value))
+    lhs = rf"\frac{{\partial E}}{{\partial {sym_w(multi, f, c, a, b)}}}"
+    return sum_of_products_equation(lhs, terms, float(trace.dw[f, c, a, b]), dot=r"\cdot ")
+
+
+def dw_cells(trace: ConvBackwardTrace, f: int, c: int, a: int, b: int) -> list[tuple[int, int]]:
+    """Padded-grid cells weight (a, b) read, one per δ cell."""
+    return [(tm.row_padded, tm.col_padded) for tm in trace.dw_terms(f, c, a, b)]
+
+
+def db_sum(trace: ConvBackwardTrace, f: int, multi: bool) -> Equation:
+    """∂E/∂b = Σ_ij δ_ij over every cell of filter f's δ."""
+    oh, ow = trace.dy.shape[1:]
+    terms = [(sym_d(multi, f, i, j), float(trace.dy[f, i, j])) for i in range(oh) for j in range(ow)]
+    b_sym = subscript("b", f) if multi else "b"
+    return sum_equation(rf"\frac{{\partial E}}{{\partial {b_sym}}}", terms, float(trace.db[f]))
+
+
+# --------------------------------------------------------------------------- σ' step
+def sigma_step(dx: float, factor: float, delta_prev: float, c: int, r: int, s: int, multi: bool) -> Equation:
+    """δˡ⁻¹ at one cell: ∂E/∂x_rs · σ'(z_rs)."""
+    z_sym = subscript("z", *((c,) if multi else ()), r, s)
+    d_prev = subscript(r"\delta", *((c,) if multi else ()), r, s) + "^{l-1}"
+    return product_equation(d_prev, [lhs_dx(multi, c, r, s), rf"\sigma'({z_sym})"], [dx, factor], delta_prev)

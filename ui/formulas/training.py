@@ -1,0 +1,89 @@
+"""Formulas of the training page, built from :class:`cnn_core.tiny_cnn.StepTrace` arrays.
+
+Symbols: x the image, h the kernel, net = x ⋆ h + b, o = ReLU(net), p the pooled map, v = flatten(p),
+z = W v + c, a = softmax(z); t is the true class (an index) and y its one-hot vector; ℓₙ is one
+sample's loss and L = (1/N) Σₙ ℓₙ the batch loss. Indices in are 0-based, shown 1-based.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from cnn_core import tiny_cnn
+from ui.formulas.equation import Equation, shown, sum_of_products_equation
+from ui.latex import fmt_latex, subscript
+
+SIG = 3   # the 3×3 window's nine products fit on three lines at 3 significant digits
+
+
+def pool_position(pool_shape: tuple[int, int, int], f: int, r: int, c: int) -> tuple[int, int, int]:
+    """Conv-output cell (f, r, c) -> its max-pool window (pr, pc) and that window's entry j of v = flatten(p).
+
+    ``pool_shape`` is (F, PH, PW); v lists p of filter 1 row by row, then filters 2, 3, …
+    """
+    pr, pc = r // tiny_cnn.POOL_KERNEL, c // tiny_cnn.POOL_KERNEL
+    return pr, pc, int(np.ravel_multi_index((f, pr, pc), pool_shape))
+
+
+def conv_cell(window: np.ndarray, kernel: np.ndarray, bias: float, r: int, c: int, result: float) -> Equation:
+    """net_rc = Σ_ab x_{r+a, c+b} h_ab + b, one kernel row per line."""
+    k = kernel.shape[0]
+    rows_sym, rows_num, factors = [], [], []
+    for a in range(k):
+        rows_sym.append(" + ".join(f"{subscript('x', r + a, c + b)}{subscript('h', a, b)}" for b in range(k)))
+        rows_num.append(" + ".join(f"{fmt_latex(window[a, b], sig=SIG)}\\times{fmt_latex(kernel[a, b], sig=SIG)}"
+                                   for b in range(k)))
+        factors += [(shown(window[a, b], SIG), shown(kernel[a, b], SIG)) for b in range(k)]
+    joiner = r" \\ &\qquad + "
+    return Equation(subscript("net", r, c), joiner.join(rows_sym) + " + b",
+                    joiner.join(rows_num) + f" + {fmt_latex(bias)}", float(result),
+                    tuple(factors) + ((shown(bias),),))
+
+
+def softmax_entry(z: np.ndarray, t: int, a_t: float) -> Equation:
+    """a_t = e^{z_t} / Σ_k e^{z_k} for the true class t."""
+    exps = " + ".join(f"e^{{{fmt_latex(zk, factor=False)}}}" for zk in z)
+    again = math.exp(shown(z[t])) / sum(math.exp(shown(zk)) for zk in z)
+    return Equation(subscript("a", t), rf"\frac{{e^{{{subscript('z', t)}}}}}{{\sum_k e^{{z_k}}}}",
+                    rf"\frac{{e^{{{fmt_latex(z[t], factor=False)}}}}}{{{exps}}}", float(a_t), recomputed=again)
+
+
+def sample_loss(n: int, t: int, a_t: float, loss: float) -> Equation:
+    """ℓₙ = −ln a_t: a one-hot target keeps only the true class t."""
+    return Equation(subscript(r"\ell", n), rf"-\ln {subscript('a', t)}", rf"-\ln {fmt_latex(a_t)}", float(loss),
+                    recomputed=-math.log(shown(a_t)) if shown(a_t) > 0 else None)
+
+
+def batch_loss(losses: np.ndarray, loss: float) -> Equation:
+    """L = (1/N) Σₙ ℓₙ, the mean over the batch."""
+    n = len(losses)
+    numeric = rf"\frac{{1}}{{{n}}}\left(" + " + ".join(fmt_latex(v, sig=SIG) for v in losses) + r"\right)"
+    return Equation("L", r"\frac{1}{N}\sum_{n=1}^{N} \ell_n", numeric, float(loss),
+                    recomputed=sum(shown(v, SIG) for v in losses) / n)
+
+
+def flat_gradient(W: np.ndarray, dz: np.ndarray, j: int, result: float) -> Equation:
+    """∂L/∂v_j = Σ_k W_kj ∂L/∂z_k (column j of W)."""
+    terms = [(subscript("W", k, j), float(W[k, j]), rf"\frac{{\partial L}}{{\partial {subscript('z', k)}}}",
+              float(dz[k])) for k in range(W.shape[0])]
+    return sum_of_products_equation(rf"\frac{{\partial L}}{{\partial {subscript('v', j)}}}", terms, float(result))
+
+
+def relu_step(d_o: float, relu_prime: float, net: float, r: int, c: int, result: float) -> Equation:
+    """∂L/∂net_rc = ∂L/∂o_rc · ReLU'(net_rc)."""
+    net_rc = subscript("net", r, c)
+    d_o_sym = rf"\frac{{\partial L}}{{\partial {subscript('o', r, c)}}}"
+    return Equation(rf"\frac{{\partial L}}{{\partial {net_rc}}}",
+                    rf"{d_o_sym}\cdot \mathrm{{ReLU}}'({net_rc} = {fmt_latex(net, factor=False)})",
+                    rf"{fmt_latex(d_o)}\times{fmt_latex(relu_prime)}", float(result),
+                    ((shown(d_o), shown(relu_prime)),))
+
+
+def update_step(sym: str, before: float, lr: float, grad: float, after: float) -> Equation:
+    """θ' = θ − η ∂L/∂θ for one entry (``sym`` its LaTeX name)."""
+    # braces: h^{(1)}_{11}' would be a double superscript for KaTeX
+    return Equation(f"{{{sym}}}'", rf"{sym} - \eta\,\frac{{\partial L}}{{\partial {sym}}}",
+                    rf"{fmt_latex(before, factor=False)} - {fmt_latex(lr)}\times{fmt_latex(grad)}", float(after),
+                    recomputed=shown(before) - shown(lr) * shown(grad))

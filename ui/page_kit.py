@@ -1,0 +1,137 @@
+"""What every page repeats, written once: charts, cached figures, cell choosers, lazy tabs, widget keys.
+
+Pages import from here instead of keeping their own copy::
+
+    from ui.page_kit import cached_figure, cell_select, lazy_tabs, show_chart
+
+- :func:`show_chart` draws a Plotly figure with the app's chart config under the key ``"<page>.<name>"``.
+- :func:`cached_figure` builds a heatmap / window animation once per distinct input (bounded cache);
+  :func:`figure_cache` makes any other figure builder cached the same way.
+- :func:`keep_choice` / :func:`cell_select`: keep the chosen cell inside a matrix whose shape just
+  shrank (the "keep the chosen cell inside a smaller output" every page needs).
+- :func:`lazy_tabs` / :func:`lazy_expander`: only the open tab / expander is computed and sent.
+- :func:`activation_name`, :func:`text_title`: the shared words from ``words.json``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+import streamlit as st
+
+from ui.heatmap import channels_heatmap, channels_window_animation, matrix_heatmap, window_animation
+from ui.i18n import t, translate
+from ui.latex import subscript_unicode
+from ui.url_state import widget_key
+
+CHART_CONFIG: dict[str, Any] = {"displayModeBar": False}
+FIGURE_CACHE_ENTRIES = 512
+
+# The five source texts, by number: their short titles are ``words.text_<n>``.
+TEXTS = ("000", "001", "002", "003", "004")
+
+
+# --------------------------------------------------------------------------- charts
+def show_chart(fig, page: str, name: str, *, where=None, stretch: bool = True) -> None:
+    """Draw ``fig`` with the app's chart config; its widget key is ``widget_key(page, name)``.
+
+    ``where`` is a container or column (default: the current one).
+    """
+    target = st if where is None else where
+    target.plotly_chart(fig, key=widget_key(page, name), config=CHART_CONFIG,
+                        width="stretch" if stretch else "content")
+
+
+_RENDERERS: dict[str, Callable] = {
+    "heat": matrix_heatmap,
+    "channels": channels_heatmap,
+    "animation": window_animation,
+    "channels_animation": channels_window_animation,
+}
+
+
+# Figures are built once per distinct input and shared (Plotly's validation costs ~40 ms a figure);
+# st.plotly_chart only reads them. cache_resource, not cache_data: unpickling a Figure re-validates it.
+@st.cache_resource(max_entries=FIGURE_CACHE_ENTRIES, show_spinner=False)
+def cached_figure(kind: str, *args, **kwargs):
+    """``ui.heatmap``'s ``matrix_heatmap`` ("heat"), ``channels_heatmap`` ("channels"), ``window_animation``
+    ("animation") or ``channels_window_animation`` ("channels_animation"), cached (bounded)."""
+    return _RENDERERS[kind](*args, **kwargs)
+
+
+def figure_cache(builder: Callable, max_entries: int = 128) -> Callable:
+    """``builder`` wrapped in a bounded ``st.cache_resource`` (for a page's own figure builders).
+
+    The builder must be pure and must not mutate the figure it returns (callers share it).
+    """
+    return st.cache_resource(max_entries=max_entries, show_spinner=False)(builder)
+
+
+# --------------------------------------------------------------------------- choices that must stay valid
+def keep_choice(key: str, options: Sequence, remembered: bool = False) -> None:
+    """Before a widget: a choice that no longer fits (the matrix shrank) falls back to a valid one.
+
+    With ``remembered``, the last valid choice is also kept under a private key, so it comes back
+    when a lazily drawn tab reopens (Streamlit drops the state of a widget it did not draw).
+    """
+    kept = f"_{key}.kept"
+    if st.session_state.get(key) not in options:
+        back = st.session_state.get(kept) if remembered else None
+        st.session_state[key] = back if back in options else options[0]
+
+
+def keep_number(key: str, low: int, high: int) -> None:
+    """Before a number input: a remembered value outside [low, high] (or not a number) is moved inside."""
+    value = st.session_state.get(key, low)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        st.session_state[key] = low
+    elif not low <= value <= high:
+        st.session_state[key] = low if value < low else high
+
+
+def cell_options(shape: tuple[int, int]) -> list[tuple[int, int]]:
+    """Every (row, col) of a matrix of this shape, 0-based, row-major."""
+    return [(r, c) for r in range(int(shape[0])) for c in range(int(shape[1]))]
+
+
+def cell_select(page: str, name: str, label: str, shape: tuple[int, int], symbol: str,
+                prefix: Sequence[int] = ()) -> tuple[int, int]:
+    """A selectbox over the cells of a matrix; 0-based (row, col) in, shown 1-based (``x₁₂``).
+
+    The choice is kept inside the matrix when its shape shrinks, and remembered across closed tabs.
+    """
+    key = widget_key(page, name)
+    options = cell_options(shape)
+    keep_choice(key, options, remembered=True)
+    choice = st.selectbox(label, options, key=key,
+                          format_func=lambda rc: subscript_unicode(symbol, *prefix, *rc))
+    st.session_state[f"_{key}.kept"] = choice
+    return choice
+
+
+# --------------------------------------------------------------------------- lazy tabs and expanders
+def lazy_tabs(page: str, name: str, sections: Sequence[tuple[str, Callable[[], None]]]) -> None:
+    """Tabs whose content is computed only while open: ``sections`` = (label, render) pairs."""
+    tabs = st.tabs([label for label, _ in sections], key=widget_key(page, name), on_change="rerun")
+    for tab, (_, render) in zip(tabs, sections):
+        with tab:
+            if tab.open is not False:
+                render()
+
+
+def lazy_expander(page: str, name: str, label: str, where=None, expanded: bool = False):
+    """An expander that reruns when toggled; returns it when open (draw inside), else None."""
+    target = st if where is None else where
+    box = target.expander(label, expanded=expanded, key=widget_key(page, name), on_change="rerun")
+    return box if box.open else None
+
+
+# --------------------------------------------------------------------------- shared words
+def activation_name(name: str, lang: str | None = None) -> str:
+    """The translated name of an activation (``words.act_<name>``); pass ``lang`` inside a format_func."""
+    return t(f"words.act_{name}") if lang is None else translate(lang, f"words.act_{name}")
+
+
+def text_title(number: str, lang: str | None = None) -> str:
+    """The short title of source text ``number`` ("000" … "004"), as named in the interface."""
+    return t(f"words.text_{number}") if lang is None else translate(lang, f"words.text_{number}")
