@@ -30,8 +30,8 @@ class PageEntry:
     section: str  # key into nav.section_<section>
 
 
-# The pages in navigation order (docs/CONVENTIONS.md "Pages"). A page is listed only once its
-# script exists, so the navigation never shows a placeholder.
+# The pages in navigation order (docs/CONVENTIONS.md "Pages"). Every script must exist (a test checks it),
+# so a deleted page fails the tests instead of silently leaving the navigation.
 PAGES: tuple[PageEntry, ...] = (
     PageEntry("home", "app_pages/home.py", ":material/home:", "start"),
     PageEntry("padding", "app_pages/padding.py", ":material/grid_on:", "forward"),
@@ -50,8 +50,8 @@ PAGES: tuple[PageEntry, ...] = (
 
 
 def available_pages() -> tuple[PageEntry, ...]:
-    """The registered pages whose script exists."""
-    return tuple(p for p in PAGES if (ROOT / p.path).is_file())
+    """The registered pages, in navigation order (every script exists: tests/pages/test_home_and_frame.py)."""
+    return PAGES
 
 
 def page_entry(key: str) -> PageEntry | None:

@@ -23,6 +23,19 @@ def test_home_in_both_languages(lang):
             assert translate(lang, f"nav.{entry.key}") in links
 
 
+def test_every_registered_page_has_its_script_and_titles():
+    from ui.frame import PAGES, ROOT
+    from ui.i18n import catalog
+
+    expected = {"home", "padding", "conv_single", "conv_multi", "pooling", "transposed", "conv_backward", "dense",
+                "autodiff", "training", "worked_examples", "check_work", "practice"}
+    assert {entry.key for entry in PAGES} == expected
+    for entry in PAGES:
+        assert (ROOT / entry.path).is_file(), f"page {entry.key}: {entry.path} is missing"
+        for lang in ("en", "zh"):
+            assert f"nav.{entry.key}" in catalog(lang) and f"nav.section_{entry.section}" in catalog(lang)
+
+
 def test_language_comes_from_the_url_and_is_written_back():
     """?lang=zh translates the page; a language chosen without ?lang= (browser locale, then the switch)
     is written into the URL by the frame, so a copied link keeps it."""
