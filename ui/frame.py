@@ -15,7 +15,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalize_language, t
-from ui.latex import escape_markdown
+from ui.latex import DIGIT_CHOICES, SIGNIFICANT, escape_markdown, use_display_digits
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -86,7 +86,61 @@ def _choose_language() -> str | None:
     return raw if raw is not None and from_url is None else None
 
 
-def _sidebar(bad_lang: str | None) -> None:
+# Presentation mode (a projector in class): larger type and formulas, wider content. Static CSS, no user data.
+PRESENTATION_CSS = """<style>
+section.main, [data-testid="stMain"] { font-size: 1.25rem; }
+[data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] label { font-size: 1.25rem; }
+[data-testid="stMain"] .katex-display .katex { font-size: 1.5em; }
+[data-testid="stMain"] h1 { font-size: 3rem; }
+[data-testid="stMainBlockContainer"] { max-width: 100%; padding-left: 2rem; padding-right: 2rem; }
+</style>"""
+
+
+def _url_choice(name: str, key: str, parse) -> str | None:
+    """On the session's first run, set ``st.session_state[key]`` from ``?name=``; return a bad raw value."""
+    if key in st.session_state:
+        return None
+    raw = st.query_params.get(name)
+    value = parse(raw) if raw is not None else None
+    if value is not None:
+        st.session_state[key] = value
+    return raw if raw is not None and value is None else None
+
+
+def _parse_digits(raw: str) -> int | None:
+    return int(raw) if raw.strip() in {str(d) for d in DIGIT_CHOICES} else None
+
+
+def _parse_flag(raw: str) -> bool | None:
+    folded = raw.strip().casefold()[:10]
+    return True if folded in {"1", "true", "yes", "on"} else False if folded in {"0", "false", "no", "off"} else None
+
+
+def _display_settings() -> list[str]:
+    """Digits shown in formulas and presentation mode: sidebar controls kept in the URL (?digits=, ?present=)."""
+    problems = []
+    bad = _url_choice("digits", "digits", _parse_digits)
+    if bad is not None:
+        problems.append(t("common.bad_digits", value=escape_markdown(bad), choices=", ".join(map(str, DIGIT_CHOICES))))
+    bad = _url_choice("present", "present", _parse_flag)
+    if bad is not None:
+        problems.append(t("common.bad_present", value=escape_markdown(bad)))
+    st.session_state.setdefault("digits", SIGNIFICANT)
+    st.session_state.setdefault("present", False)
+    return problems
+
+
+def _sync_display_settings() -> None:
+    wanted = {"digits": None if st.session_state["digits"] == SIGNIFICANT else str(st.session_state["digits"]),
+              "present": "1" if st.session_state["present"] else None}
+    for name, value in wanted.items():
+        if value is None and name in st.query_params:
+            del st.query_params[name]
+        elif value is not None and st.query_params.get(name) != value:
+            st.query_params[name] = value
+
+
+def _sidebar(bad_lang: str | None, problems: list[str]) -> None:
     with st.sidebar:
         st.radio(
             t("common.language"),
@@ -97,6 +151,11 @@ def _sidebar(bad_lang: str | None) -> None:
         )
         if bad_lang is not None:
             st.warning(t("common.bad_lang", value=escape_markdown(bad_lang)))
+        st.radio(t("common.digits"), options=list(DIGIT_CHOICES), key="digits", horizontal=True,
+                 help=t("common.digits_help"))
+        st.toggle(t("common.present"), key="present", help=t("common.present_help"))
+        for problem in problems:
+            st.warning(problem)
         with st.expander(t("notation.title"), icon=":material/function:"):
             st.markdown(notation_table())
         with st.expander(t("common.about_title")):
@@ -107,14 +166,19 @@ def run_app() -> None:
     """Configure the page, pick the language, draw the sidebar, run the chosen page."""
     st.set_page_config(page_title="CNN Derivation Studio", page_icon=":material/grid_on:", layout="wide")
     bad_lang = _choose_language()
+    problems = _display_settings()
     sections: dict[str, list] = {}
     for entry in available_pages():
         page = st.Page(entry.path, title=t(f"nav.{entry.key}"), icon=entry.icon,
                        url_path=entry.key, default=entry.key == "home")
         sections.setdefault(t(f"nav.section_{entry.section}"), []).append(page)
     current = st.navigation(sections)
-    _sidebar(bad_lang)
-    # keep the language in the URL, so a shared link opens in the same language
+    _sidebar(bad_lang, problems)
+    use_display_digits(st.session_state["digits"])
+    if st.session_state["present"]:
+        st.html(PRESENTATION_CSS)
+    # keep the language and display settings in the URL, so a shared link opens the same way
     if st.query_params.get("lang") != st.session_state["lang"]:
         st.query_params["lang"] = st.session_state["lang"]
+    _sync_display_settings()
     current.run()

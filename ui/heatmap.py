@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 from plotly.colors import get_colorscale
 
 from ui.i18n import t, translate
-from ui.latex import fmt, subscript_unicode
+from ui.latex import SIGNIFICANT, fmt, subscript_unicode
 
 __all__ = [
     "SIGNED_SCALE",
@@ -66,7 +66,8 @@ def _z(a: np.ndarray) -> list[list[float | None]]:
 
 
 def _texts(a: np.ndarray) -> list[list[str]]:
-    return [[fmt(v) for v in row] for row in a]
+    # a fixed precision, not the reader's formula digits: figures are cached by their data
+    return [[fmt(v, SIGNIFICANT) for v in row] for row in a]
 
 
 def _names(symbol: str, shape: tuple[int, int], prefix: Sequence[int] = ()) -> list[list[str]]:

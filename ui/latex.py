@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import string
 import unicodedata
+from contextvars import ContextVar
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -37,6 +38,12 @@ __all__ = [
 
 #: Significant digits printed by default (1/3 -> 0.3333).
 SIGNIFICANT = 4
+#: The reader's choices of significant digits for formulas (sidebar "Digits shown", ``?digits=``).
+DIGIT_CHOICES = (2, 4, 6)
+# The digits of the current script run. Streamlit runs every rerun (a fragment's too) in a thread of its
+# own and a new thread starts with an empty context, so one session's choice never leaks into another's;
+# the first number formatted in a run reads the session's choice (see :func:`display_digits`).
+_DIGITS: ContextVar[int | None] = ContextVar("display_digits", default=None)
 # Outside [SMALL, LARGE) a non-integer prints in scientific notation.
 _SMALL = 1e-4
 _LARGE = 1e15
@@ -55,16 +62,47 @@ def _parts(x: float, sig: int) -> tuple[str, int | None]:
     return text, None
 
 
-def fmt(x: float, sig: int = SIGNIFICANT) -> str:
+def _session_digits() -> int:
+    """The session's ``digits`` choice (set by the frame), or :data:`SIGNIFICANT` outside a script run."""
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx(suppress_warning=True)
+        if ctx is None:
+            return SIGNIFICANT
+        value = ctx.session_state["digits"] if "digits" in ctx.session_state else SIGNIFICANT
+    except Exception:  # no usable session state
+        return SIGNIFICANT
+    return value if value in DIGIT_CHOICES else SIGNIFICANT
+
+
+def display_digits() -> int:
+    """Significant digits numbers in formulas are shown with in this run (2, 4 or 6; default 4)."""
+    digits = _DIGITS.get()
+    if digits is None:
+        digits = _session_digits()
+        _DIGITS.set(digits)
+    return digits
+
+
+def use_display_digits(digits: int) -> None:
+    """Set the digits of this script run (the frame calls it once per run with the session's choice)."""
+    _DIGITS.set(digits if digits in DIGIT_CHOICES else SIGNIFICANT)
+
+
+def fmt(x: float, sig: int | None = None) -> str:
     """A number as short plain text: ``1``, ``-0.5``, ``0.3333``, ``1.2e-5``; ``-0`` prints ``0``.
 
     Parameters
     ----------
     x : float
         Any real number (NumPy scalars fine). ``nan`` / ``±inf`` print as ``nan`` / ``inf`` / ``-inf``.
-    sig : int
-        Significant digits kept (default 4); trailing zeros are dropped.
+    sig : int, optional
+        Significant digits kept; trailing zeros are dropped. Default: :func:`display_digits`
+        (the reader's choice, 4 unless changed).
     """
+    if sig is None:
+        sig = display_digits()
     x = float(x)
     if math.isnan(x):
         return "nan"
@@ -78,13 +116,15 @@ def fmt(x: float, sig: int = SIGNIFICANT) -> str:
     return mantissa if exponent is None else f"{mantissa}e{exponent}"
 
 
-def fmt_latex(x: float, *, factor: bool = True, sig: int = SIGNIFICANT) -> str:
+def fmt_latex(x: float, *, factor: bool = True, sig: int | None = None) -> str:
     """A number for ``st.latex``: ``1.2\\times10^{-5}``, ``\\infty``.
 
     With ``factor=True`` (the default) a negative number is wrapped in parentheses so it
     can stand after ``\\times`` or ``+``: ``0\\times(-1)``. Use ``factor=False`` for a
-    number standing alone (a result, a matrix entry).
+    number standing alone (a result, a matrix entry). ``sig`` as in :func:`fmt`.
     """
+    if sig is None:
+        sig = display_digits()
     x = float(x)
     if math.isnan(x):
         body = r"\mathrm{NaN}"
@@ -124,7 +164,7 @@ def latex_matrix(
     *,
     window: tuple[int, int, int, int] | None = None,
     color: str = "red",
-    sig: int = SIGNIFICANT,
+    sig: int | None = None,
 ) -> str:
     """A ``bmatrix`` of compact numbers, with optional marks.
 
@@ -185,7 +225,7 @@ def sum_of_products(
     symbols_b: Sequence[str],
     values_b: Sequence[float],
     *,
-    sig: int = SIGNIFICANT,
+    sig: int | None = None,
 ) -> tuple[str, str]:
     """``Σ a·b`` written out twice: with symbols and with numbers.
 

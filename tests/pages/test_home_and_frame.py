@@ -109,3 +109,39 @@ def test_the_notation_panel_lists_every_key_of_its_namespace():
         assert rows == set(NOTATION), rows ^ set(NOTATION)
         # plain text, no KaTeX: the sidebar must not add formula elements to every page
         assert "$" not in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_digits_shown_follow_the_link_and_the_sidebar(lang):
+    """?digits=2 writes the dense page's softmax numbers with 2 significant digits; the choice is kept in the URL."""
+    at = open_page("dense", lang, {"digits": "2"})
+    no_exception(at)
+    assert at.session_state["digits"] == 2
+    latex = "\n".join(el.value for el in at.latex)
+    at4 = open_page("dense", lang)
+    latex4 = "\n".join(el.value for el in at4.latex)
+    assert latex != latex4  # fewer digits are written
+    import re
+    decimals = re.findall(r"\d+\.\d+", latex)
+    assert decimals
+    significant = [len(d.replace(".", "").lstrip("0")) for d in decimals]
+    assert max(significant) <= 2, decimals  # 0.27, 0.0012 — never 0.2689
+    at.sidebar.radio(key="digits").set_value(6).run()
+    assert at.query_params["digits"] == ["6"] or at.query_params["digits"] == "6"
+
+
+@pytest.mark.parametrize("raw", ["3", "abc", "<b>x</b>", "1e309"])
+def test_bad_digits_in_the_link_get_a_message(raw):
+    at = open_page("home", "en", {"digits": raw})
+    no_exception(at)
+    assert at.session_state["digits"] == 4
+    assert any("digits" in w.value for w in at.sidebar.warning)
+
+
+def test_presentation_mode_from_the_link():
+    at = open_page("home", "zh", {"present": "1"})
+    no_exception(at)
+    assert at.session_state["present"] is True
+    assert at.sidebar.toggle(key="present").value is True
+    bad = open_page("home", "zh", {"present": "maybe"})
+    assert bad.session_state["present"] is False and bad.sidebar.warning

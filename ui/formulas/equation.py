@@ -20,8 +20,8 @@ from ui.latex import fmt, fmt_latex
 __all__ = ["Equation", "shown", "sum_of_products_equation", "sum_equation", "product_equation"]
 
 
-def shown(value: float, sig: int = 4) -> float:
-    """The number as the screen shows it (``sig`` significant digits), back as a float."""
+def shown(value: float, sig: int | None = None) -> float:
+    """The number as the screen shows it (``sig`` significant digits, default the reader's choice), as a float."""
     return float(fmt(value, sig))
 
 
