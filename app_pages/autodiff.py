@@ -75,18 +75,18 @@ def op_text(node) -> str:
 
 # --------------------------------------------------------------------------- core calls (cached)
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(max_entries=256, show_spinner=False)
 def _analyse(x: float, w: float, b: float):
     graph = sigmoid_graph(x, w, b)
     return graph, reverse_mode(graph), {leaf: chain_paths(graph, leaf) for leaf in LEAVES}
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(max_entries=256, show_spinner=False)
 def _forward_mode(x: float, w: float, b: float, wrt: str):
     return forward_mode(sigmoid_graph(x, w, b), wrt)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(max_entries=256, show_spinner=False)
 def _finite_differences(x: float, w: float, b: float, analytic: tuple[float, ...]):
     check = check_gradient(lambda v: sigmoid_graph(*(float(e) for e in v)).value, np.array([x, w, b]),
                            np.array(analytic))
@@ -94,7 +94,7 @@ def _finite_differences(x: float, w: float, b: float, analytic: tuple[float, ...
     return check, errors
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(max_entries=1, show_spinner=False)
 def _seed_check():
     inputs = AUTODIFF_SIGMOID.inputs
     graph = sigmoid_graph(inputs["x"], inputs["w"], inputs["b"])

@@ -58,18 +58,18 @@ class MseSteps:
     delta: np.ndarray
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(max_entries=256, show_spinner=False)
 def _forward(zprev: np.ndarray, act: str, W: np.ndarray, b: np.ndarray):
     x = activate(act, zprev)
     return x, dense_forward_trace(x, W, b)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(max_entries=256, show_spinner=False)
 def _cross_entropy(z: np.ndarray, y: np.ndarray):
     return softmax_ce_trace(z, y)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(max_entries=256, show_spinner=False)
 def _mse_values(z: np.ndarray, y: np.ndarray) -> dict:
     a = activate("sigmoid", z)
     grad = mse_grad(a, y)
@@ -81,7 +81,7 @@ def _mse(z: np.ndarray, y: np.ndarray) -> MseSteps:
     return MseSteps(**_mse_values(z, y))  # the page's class cannot be pickled by the cache: a dict is
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(max_entries=256, show_spinner=False)
 def _backward(delta: np.ndarray, x: np.ndarray, W: np.ndarray, zprev: np.ndarray, act: str):
     return dense_backward_trace(delta, x, W, z_prev=zprev, activation=act)
 
@@ -93,7 +93,7 @@ def _loss_of_logits(loss: str):
     return lambda z, y: mse(activate("sigmoid", z), y)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(max_entries=256, show_spinner=False)
 def _gradcheck(zprev: np.ndarray, act: str, W: np.ndarray, b: np.ndarray, y: np.ndarray, loss: str,
                dW: np.ndarray, db: np.ndarray, dx: np.ndarray, dprev: np.ndarray):
     L = _loss_of_logits(loss)

@@ -39,14 +39,14 @@ SPECS = (
 )
 
 # Pure core calls, cached: a rerun that changes nothing recomputes nothing.
-_forward = st.cache_data(pool2d_trace, show_spinner=False)
-_backward = st.cache_data(pool2d_backward_trace, show_spinner=False)
-_activate = st.cache_data(activate, show_spinner=False)
-_derivative = st.cache_data(activation_derivative, show_spinner=False)
-_through_activation = st.cache_data(activation_backward, show_spinner=False)
+_forward = st.cache_data(pool2d_trace, max_entries=256, show_spinner=False)
+_backward = st.cache_data(pool2d_backward_trace, max_entries=256, show_spinner=False)
+_activate = st.cache_data(activate, max_entries=256, show_spinner=False)
+_derivative = st.cache_data(activation_derivative, max_entries=256, show_spinner=False)
+_through_activation = st.cache_data(activation_backward, max_entries=256, show_spinner=False)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(max_entries=1, show_spinner=False)
 def _seed_routes() -> dict[str, np.ndarray]:
     """Seed 001's δ through 2×2 max and average pooling, as the core computes them."""
     x, delta = POOL_ROUTE.inputs["x"], POOL_ROUTE.inputs["delta"]
