@@ -136,14 +136,17 @@ def serve(settings: list[str]) -> tuple[subprocess.Popen, str]:
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-            return proc, url
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("streamlit did not start")
+    try:
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+                return proc, url
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("streamlit did not start")
+    except BaseException:  # Ctrl-C while waiting too: never leave the server behind
+        proc.kill()
+        raise
 
 
 # --------------------------------------------------------------------------- one session
@@ -155,6 +158,8 @@ class Stats:
     first_loads: list[float] = field(default_factory=list)
     errors: int = 0
     reruns: int = 0
+    interrupted: int = 0  # FINISHED_EARLY_FOR_RERUN: a newer move restarted a run (its work is lost)
+    links_written: int = 0  # page_info_changed: the page wrote the moved value into its link
 
 
 class Session:
@@ -169,6 +174,7 @@ class Session:
         self.page, self.query, self.stats = page, query, stats
         self.widgets: dict[str, str] = {}  # user key -> element id
         self.page_hash = ""
+        self.query_seen = ""  # the link the app last wrote (page_info_changed): shows a value arrived
         self.pending: list[float] = []  # send times not yet answered
         self.finished = asyncio.Event()
         self.ws = None
@@ -215,10 +221,15 @@ class Session:
                 msg = ForwardMsg()
                 msg.ParseFromString(data)
                 kind = msg.WhichOneof("type")
-                if kind == "new_session":
-                    self.page_hash = msg.new_session.page_script_hash or self.page_hash
+                if os.environ.get("LOAD_DEBUG"):
+                    text = str(msg)
+                    print(kind, (text if "conv_single.padding" in text or kind == "new_session" else text[:150]).replace("\n", " ")[:1500])
+                if kind == "navigation":
+                    # the page that ran (new_session's page_script_hash is the entry script's)
+                    self.page_hash = msg.navigation.page_script_hash or self.page_hash
                 elif kind == "page_info_changed":
-                    pass
+                    self.query_seen = msg.page_info_changed.query_string
+                    self.stats.links_written += 1
                 elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
                     element = msg.delta.new_element
                     inner = getattr(element, element.WhichOneof("type") or "empty", None)
@@ -237,6 +248,8 @@ class Session:
                             self.stats.sent_at.append(sent)
                         self.pending.clear()
                         self.finished.set()
+                    elif status == 2:  # FINISHED_EARLY_FOR_RERUN
+                        self.stats.interrupted += 1
                     elif status == 1:  # FINISHED_WITH_COMPILE_ERROR
                         self.stats.errors += 1
                         self.finished.set()
@@ -338,6 +351,8 @@ async def steady(url: str, args, pids: list[int]) -> None:
         await s.close()
     print(HEADER)
     print(report_row(f"{args.page}, {args.sessions} sessions, 1 per {args.interval:g} s", stats, wall, before, after, pids))
+    print(f"check: the page rewrote its link {stats.links_written} times for {len(stats.latencies)} moves "
+          f"(each move between two values changes it); {stats.interrupted} runs interrupted by a newer move")
     print(windows(stats, start, 10.0))
 
 
@@ -370,6 +385,9 @@ async def burst(url: str, args, pids: list[int]) -> None:
 
     tasks = [drive(s, p, start, args.widget, values) for s, p in zip(sessions, plan)]
     results = await asyncio.gather(flood(), *tasks)
+    deadline = time.monotonic() + 30
+    while any(s.pending for s in sessions) and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
     stop.set()
     await poller
     wall = time.monotonic() - start
@@ -412,7 +430,7 @@ async def unique(url: str, args, pids: list[int]) -> None:
     await asyncio.gather(*(one(s) for s in sessions))
     for s in sessions:
         await s.close()
-    print(f"errors: {stats.errors}")
+    print(f"errors: {stats.errors}; the page rewrote its link {stats.links_written} times for {done} inputs")
 
 
 def main(argv: list[str] | None = None) -> None:
