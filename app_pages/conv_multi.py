@@ -55,8 +55,8 @@ def _key(name: str) -> str:
 
 # the trace is frozen with read-only arrays, so one shared object per input is safe (no pickling)
 _trace = st.cache_resource(show_spinner=False, max_entries=256)(conv2d_trace)
-_output_size = st.cache_data(show_spinner=False)(conv_output_size)
-_parameter_count = st.cache_data(show_spinner=False)(conv_parameter_count)
+_output_size = st.cache_data(max_entries=256, show_spinner=False)(conv_output_size)
+_parameter_count = st.cache_data(max_entries=256, show_spinner=False)(conv_parameter_count)
 
 
 # --------------------------------------------------------------------------- figures (cached, pure)

@@ -37,7 +37,7 @@ SPECS = (
 )
 CHART = {"displayModeBar": False}
 
-_trace = st.cache_data(conv2d_trace, show_spinner=False)
+_trace = st.cache_data(conv2d_trace, max_entries=256, show_spinner=False)
 # rot180 and activate on at most 12×12 numbers take microseconds: calling them costs less than
 # hashing their arguments for a cache (and than building the cache wrapper on every rerun).
 _rot180 = rot180
@@ -162,7 +162,7 @@ def activation_latex(name: str, lhs: str, net_sym: str, net: float, out: float) 
     return equation_lines(rf"{lhs} = {net_sym}", None, out)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(max_entries=256, show_spinner=False)
 def formula_table(x: np.ndarray, w: np.ndarray, stride: int, padding: int, activation: str,
                   columns: tuple[str, ...]) -> pd.DataFrame:
     """One row per output cell: name, Σ products with symbols and numbers, net, out."""

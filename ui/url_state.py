@@ -14,6 +14,14 @@ A bad value in a link (letters, out of range, NaN, HTML, a megabyte, repeated ke
 never raises: the default is used and the user gets one translated ``st.warning`` per
 bad value, with the raw text escaped and truncated.
 
+Matrices go into the link in a compact, versioned, URL-safe code (``~1…``, see
+:func:`encode_matrix`): a 12×12 matrix of small numbers costs ~150 characters instead
+of ~1,000 percent-escaped ones. Old ``1,2;3,4`` links keep working.
+
+Reconnects keep the user's values: when a session's first run already carries widget
+values from the browser (the server restarted, or a proxy moved the tab to another
+backend), those values win over the link (:func:`init_from_url`).
+
 Don't also give these widgets ``bind="query-params"``: Streamlit then forbids writing
 those keys through ``st.query_params``.
 """
@@ -21,6 +29,7 @@ those keys through ``st.query_params``.
 from __future__ import annotations
 
 import math
+from urllib.parse import quote
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence, Union
 
@@ -42,6 +51,8 @@ __all__ = [
     "init_from_url",
     "sync_to_url",
     "widget_key",
+    "encode_matrix",
+    "decode_matrix",
 ]
 
 #: Raw URL values longer than this are refused without being parsed.
@@ -66,6 +77,96 @@ class UrlProblem:
     raw: str
     code: str
     params: Mapping[str, Any] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- compact matrices
+#
+# ``~1`` + scale digit s + rows + cols + one varint per cell, row-major. Each cell is the
+# integer n = x·10^s (zigzag: 0, -1, 1, -2 -> 0, 1, 2, 3) written 5 bits per character,
+# least significant first, with 32 added to every character but the last; characters,
+# rows and cols come from the base64url alphabet, so the code is never percent-escaped.
+# s is the fewest decimals (0–9) that give every cell back exactly; a matrix needing more
+# (1/3, 1e-12, 1e300) is written the old way (``1,2;3,4``), which every reader accepts.
+
+COMPACT_PREFIX = "~1"
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+_INDEX = {c: i for i, c in enumerate(_ALPHABET)}
+_MAX_SCALE = 9
+_MAX_DIGITS = 11  # 55 bits: any |n| < 2**53 fits; longer runs are refused
+
+
+def _scale_for(a: np.ndarray) -> int | None:
+    with np.errstate(all="ignore"):
+        for s in range(_MAX_SCALE + 1):
+            n = np.rint(a * 10.0 ** s)
+            if np.all(np.abs(n) < 2.0 ** 53) and np.array_equal(n / 10.0 ** s, a):
+                return s
+    return None
+
+
+def encode_matrix(value: Any) -> str:
+    """A matrix as a short URL-safe code, e.g. ``[[1, 2], [3, 4]]`` -> ``"~10CCCEGI"``.
+
+    Falls back to ``"1,2;3,4"`` when that is shorter once percent-escaped (``1/3``,
+    ``1e300``: no scale 0–9 represents them exactly) or the matrix has more than 63
+    rows/cols. :func:`decode_matrix` reads both.
+    """
+    a = np.asarray(value, dtype=float)
+    if a.ndim == 1:
+        a = a.reshape(1, -1)
+    legacy = format_matrix(a, row_sep=";", col_sep=",")
+    scale = _scale_for(a) if 0 < a.shape[0] < 64 and 0 < a.shape[1] < 64 else None
+    if scale is None or not np.all(np.isfinite(a)):
+        return legacy
+    out = [COMPACT_PREFIX, str(scale), _ALPHABET[a.shape[0]], _ALPHABET[a.shape[1]]]
+    for n in np.rint(a * 10.0 ** scale).astype(np.int64).ravel().tolist():
+        z = 2 * n if n >= 0 else -2 * n - 1
+        while z >= 32:
+            out.append(_ALPHABET[32 | (z & 31)])
+            z >>= 5
+        out.append(_ALPHABET[z])
+    code = "".join(out)
+    return code if len(code) <= len(quote(legacy, safe="")) else legacy
+
+
+def _bad_code(why: str) -> ParseError:
+    return ParseError("matrix_bad_link_code", f"the link's matrix code is damaged: {why}")
+
+
+def decode_matrix(raw: str, *, max_rows: int = 12, max_cols: int = 12) -> tuple[np.ndarray | None, ParseError | None]:
+    """Read a matrix from a link: the compact ``~1…`` code or the old ``1,2;3,4`` text.
+
+    Both go through the same limits as typed text (``matrix_too_large`` for more than
+    ``max_rows`` × ``max_cols``); a cut or edited code gives ``matrix_bad_link_code``.
+    Pure; never raises for any string.
+    """
+    if not raw.startswith("~"):
+        result = parse_matrix(raw, max_rows=max_rows, max_cols=max_cols)
+        return result.matrix, result.error
+    if not raw.startswith(COMPACT_PREFIX) or len(raw) < 5 or not raw[2].isdigit() or not raw[2].isascii():
+        return None, _bad_code("unknown version or header")
+    scale = int(raw[2])
+    rows, cols = _INDEX.get(raw[3], 0), _INDEX.get(raw[4], 0)
+    if rows == 0 or cols == 0:
+        return None, _bad_code("no rows or columns")
+    if rows > max_rows or cols > max_cols:
+        return None, ParseError("matrix_too_large", f"{rows}x{cols} is larger than {max_rows}x{max_cols}",
+                                rows=rows, cols=cols, max_rows=max_rows, max_cols=max_cols)
+    cells: list[int] = []
+    z, shift, digits = 0, 0, 0
+    for ch in raw[5:]:
+        d = _INDEX.get(ch)
+        digits += 1
+        if d is None or digits > _MAX_DIGITS or len(cells) >= rows * cols:
+            return None, _bad_code("bad character or too long")
+        z |= (d & 31) << shift
+        shift += 5
+        if d < 32:
+            cells.append(z >> 1 if z % 2 == 0 else -((z + 1) >> 1))
+            z, shift, digits = 0, 0, 0
+    if digits or len(cells) != rows * cols:
+        return None, _bad_code("cut off")
+    return np.array(cells, dtype=np.float64).reshape(rows, cols) / 10.0 ** scale, None
 
 
 def _problem(name: str, raw: str, code: str, **params: Any) -> UrlProblem:
@@ -205,7 +306,7 @@ class BoolParam:
 
 @dataclass(frozen=True, eq=False)
 class MatrixParam:
-    """A matrix, in the URL as ``1,2;3,4`` (rows by ``;``), parsed with :func:`parse_matrix`.
+    """A matrix, in the URL as a compact code (:func:`encode_matrix`; old ``1,2;3,4`` links work too).
 
     In ``st.session_state`` it is the text of a :func:`ui.matrix_input.matrix_editor`
     (key ``f"{page}.{name}"``).
@@ -218,14 +319,13 @@ class MatrixParam:
     label_key: str | None = None
 
     def parse(self, raw: str) -> tuple[np.ndarray, UrlProblem | None]:
-        result = parse_matrix(raw, max_rows=self.max_rows, max_cols=self.max_cols)
-        if result.error is not None:
-            return np.asarray(self.default, dtype=float), _problem(self.name, raw, "invalid_matrix",
-                                                                   error=result.error)
-        return result.matrix, None
+        matrix, error = decode_matrix(raw, max_rows=self.max_rows, max_cols=self.max_cols)
+        if error is not None:
+            return np.asarray(self.default, dtype=float), _problem(self.name, raw, "invalid_matrix", error=error)
+        return matrix, None
 
     def encode(self, value: Any) -> str:
-        return format_matrix(value, row_sep=";", col_sep=",")
+        return encode_matrix(value)
 
     def to_state(self, value: Any) -> str:
         return format_matrix(value)
@@ -236,7 +336,7 @@ class MatrixParam:
         return parse_matrix(state, max_rows=self.max_rows, max_cols=self.max_cols).matrix
 
     def show(self, value: Any) -> str:
-        return self.encode(value)
+        return format_matrix(value, row_sep=";", col_sep=",")
 
 
 Param = Union[IntParam, FloatParam, ChoiceParam, BoolParam, MatrixParam]
@@ -352,12 +452,48 @@ def _current_query() -> dict[str, list[str]]:
     return {key: st.query_params.get_all(key) for key in st.query_params}
 
 
+def _sent_by_browser() -> dict[str, Any]:
+    """Widget values the browser sent with this run and no widget has claimed yet, by user key.
+
+    Non-empty on a session's first run after a reconnect: the server restarted or a proxy
+    moved the tab to another backend, and the browser resends what its widgets show. The
+    values are raw ``WidgetState`` protos (Streamlit deserialises them when the widget is
+    created). Reads Streamlit internals (checked on 1.67); returns {} if they move.
+    """
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+        from streamlit.runtime.state.common import user_key_from_element_id
+
+        ctx = get_script_run_ctx()
+        states = ctx.session_state._state._new_widget_state.states  # type: ignore[union-attr]
+        found: dict[str, Any] = {}
+        for widget_id, wstate in states.items():
+            user_key = user_key_from_element_id(widget_id) if widget_id.startswith("$$") else None
+            if user_key is not None:
+                found[user_key] = getattr(wstate, "value", None)
+        return found
+    except Exception:  # pragma: no cover - Streamlit internals changed: behave as before
+        return {}
+
+
+def _browser_text(sent: Any) -> str | None:
+    if isinstance(sent, str):
+        return sent
+    try:
+        return sent.string_value if sent.WhichOneof("value") == "string_value" else None
+    except Exception:
+        return None
+
+
 def init_from_url(page: str, specs: Sequence[Param]) -> list[UrlProblem]:
     """Fill the widget keys ``f"{page}.{name}"`` from the URL; call before the widgets.
 
     First run of ``page`` in the session: every key gets the link's value when valid,
     else the default, and one ``st.warning`` per bad value is shown (translated, raw text
-    escaped). Later runs only restore keys Streamlit dropped (after a visit to another
+    escaped). Except after a reconnect: a widget whose value the browser sent with this
+    run keeps that value (it is at least as new as the link; the user may have moved it
+    while the connection was down), and the link's value for it is neither used nor
+    warned about. Later runs only restore keys Streamlit dropped (after a visit to another
     page) from the last values :func:`sync_to_url` saw. Returns the problems found
     (empty after the first run).
     """
@@ -366,11 +502,22 @@ def init_from_url(page: str, specs: Sequence[Param]) -> list[UrlProblem]:
     state = st.session_state
     if not state.get(_flag(page), False):
         values, problems = read_query(specs, _current_query())
+        from_browser = _sent_by_browser()
         for spec in specs:
-            state[widget_key(page, spec.name)] = spec.to_state(values[spec.name])
+            key = widget_key(page, spec.name)
+            sent = from_browser.get(key)
+            if sent is None:
+                state[key] = spec.to_state(values[spec.name])
+            elif isinstance(spec, MatrixParam):
+                # A matrix editor is a text area: its text is the state (matrix_editor needs it set).
+                text = _browser_text(sent)
+                if text is not None:
+                    state[key] = text
+            # else: leave the key unset so the widget takes the browser's value
         state[_flag(page)] = True
         state[_shadow(page)] = dict(values)
         by_name = {spec.name: spec for spec in specs}
+        problems = [p for p in problems if widget_key(page, p.name) not in from_browser]
         for problem in problems:
             st.warning(describe_problem(problem, by_name[problem.name]))
         return problems

@@ -12,9 +12,10 @@ from ui.url_state import (
     IntParam,
     MatrixParam,
     UrlProblem,
+    decode_matrix,
     describe_problem,
+    encode_matrix,
     read_query,
-    widget_key,
 )
 
 DEFAULT_M = np.array([[1.0, 0.0], [0.0, -1.0]])
@@ -96,7 +97,6 @@ def test_encode_parse_round_trip(spec, value):
 def test_matrix_encode_parse_round_trip():
     spec = MatrixParam("input", DEFAULT_M, 12, 12)
     M = np.arange(12.0).reshape(3, 4) / 7 - 0.5
-    assert spec.encode([[1, 2], [3, 4]]) == "1,2;3,4"
     back, problem = spec.parse(spec.encode(M))
     assert problem is None and np.array_equal(back, M)
     assert np.array_equal(spec.from_state(spec.to_state(M)), M)
@@ -147,8 +147,67 @@ def test_input_keys_exist_in_both_languages():
             assert f"input.{key}" in catalog(lang)
 
 
-def test_widget_key():
-    assert widget_key("pool", "stride") == "pool.stride"
+# --------------------------------------------------------------------------- compact matrix codes
+
+def test_compact_code_by_hand():
+    # [[1, 2], [3, 4]], scale 0: zigzag 1 -> 2 (C), 2 -> 4 (E), 3 -> 6 (G), 4 -> 8 (I); 2 rows (C), 2 cols (C)
+    assert encode_matrix([[1, 2], [3, 4]]) == "~10CCCEGI"
+    # [[-0.5, 12.5]], scale 1: -5 -> 9 (J); 125 -> 250 = 0b11111_11010 -> 26+32 (6), then 7 (H)
+    assert encode_matrix([[-0.5, 12.5]]) == "~11BCJ6H"
+    M, error = decode_matrix("~11BCJ6H")
+    assert error is None and M.tolist() == [[-0.5, 12.5]]
+
+
+@pytest.mark.parametrize("M", [
+    np.zeros((1, 1)), -np.eye(12), np.arange(144.0).reshape(12, 12) - 70, [[1.25, -0.5], [1e-9, 3]],
+    [[2.0 ** 52, -(2.0 ** 52)]], [[0.1, 0.2, 0.3]], [[1 / 3, 1e300]], [[-1e-12, 7]],
+    np.round(np.random.default_rng(0).normal(size=(12, 12)), 2),
+], ids=range(9))
+def test_compact_round_trip_is_exact(M):
+    M = np.asarray(M, dtype=float)
+    spec = MatrixParam("input", DEFAULT_M, 12, 12)
+    back, problem = spec.parse(spec.encode(M))
+    assert problem is None and back.shape == M.shape and np.array_equal(back, M)
+
+
+def test_compact_links_are_short_and_url_safe():
+    from urllib.parse import quote
+
+    from ui.matrix_input import format_matrix
+
+    worst_small = np.full((12, 12), -9.75)
+    code = encode_matrix(worst_small)
+    assert quote(code, safe="") == code
+    assert len(code) <= 5 + 144 * 3  # ≤ 3 characters a cell for two decimals under 100
+    assert len(quote(format_matrix(worst_small, row_sep=";", col_sep=","), safe="")) > 2 * len(code)
+    # never longer than the old text, escaped as a link escapes it
+    for M in ([[1 / 3]], [[1e300, 1]], [[1e-9]], np.arange(6.0).reshape(2, 3)):
+        legacy = format_matrix(M, row_sep=";", col_sep=",")
+        assert len(quote(encode_matrix(M), safe="")) <= len(quote(legacy, safe=""))
+
+
+@pytest.mark.parametrize("raw", ["1,2;3,4", "1 2\n3 4", "[[1,2],[3,4]]", "1, 2; 3, 4"])
+def test_old_links_still_work(raw):
+    values, problems = read_query(SPECS, {"input": raw})
+    assert problems == [] and values["input"].tolist() == [[1, 2], [3, 4]]
+
+
+@pytest.mark.parametrize("raw, code", [
+    ("~10CCCEG", "matrix_bad_link_code"),        # cut off: 3 of 4 cells
+    ("~10CCCEGII", "matrix_bad_link_code"),      # one cell too many
+    ("~10CCCE!I", "matrix_bad_link_code"),       # not in the alphabet
+    ("~10CC" + "g" * 40, "matrix_bad_link_code"),  # a varint that never ends
+    ("~2", "matrix_bad_link_code"), ("~9xCCA", "matrix_bad_link_code"), ("~1", "matrix_bad_link_code"),
+    ("~10AC", "matrix_bad_link_code"),           # zero rows
+    ("~10FF" + "A" * 25, "matrix_too_large"),    # 5×5 on a 4×4 parameter: today's size rule
+])
+def test_damaged_or_oversize_codes_give_the_default_and_a_reason(raw, code):
+    values, problems = read_query(SPECS, {"input": raw})
+    assert np.array_equal(values["input"], DEFAULT_M)
+    assert [(p.name, p.code, p.params["error"].code) for p in problems] == [("input", "invalid_matrix", code)]
+    for lang in LANGUAGES:
+        text = describe_problem(problems[0], BY_NAME["input"], lang)
+        assert text and "{" not in text
 
 
 # --------------------------------------------------------------------------- Streamlit glue (AppTest)
@@ -218,9 +277,9 @@ def test_sync_to_url_writes_changed_values_and_keeps_lang():
     at.selectbox(key="demo.mode").set_value("avg").run()
     assert at.query_params["stride"] in ("5", ["5"]) and at.query_params["mode"] in ("avg", ["avg"])
     at.text_area(key="demo.input").input("1 2\n3 4").run()
-    assert at.query_params["input"] in ("1,2;3,4", ["1,2;3,4"])
+    assert at.query_params["input"] in ("~10CCCEGI", ["~10CCCEGI"])
     at.text_area(key="demo.input").input("oops").run()  # invalid text: link keeps the last good matrix
-    assert at.query_params["input"] in ("1,2;3,4", ["1,2;3,4"])
+    assert at.query_params["input"] in ("~10CCCEGI", ["~10CCCEGI"])
     assert len(at.error) == 1
     assert at.query_params.get("lang") in ("zh", ["zh"])
 
@@ -250,3 +309,40 @@ def test_values_come_back_after_the_widgets_were_gone():
     at.checkbox(key="away").uncheck().run()
     assert not at.exception and not at.warning
     assert at.slider(key="hid.stride").value == 5
+
+
+# --------------------------------------------------------------------------- reconnect
+
+def test_a_reconnect_keeps_the_values_the_browser_sends():
+    """After a server restart or a failover the browser's first rerun carries what its widgets show.
+
+    The link still holds the older values (stride 2, the identity); the user's move (stride 4,
+    a new matrix) must win on the new session's first run, and the link follows it.
+    """
+    before = AppTest.from_function(_page)
+    before.query_params.update({"stride": "2", "input": "1,0;0,1"})
+    before.run()
+    before.slider(key="demo.stride").set_value(4)
+    before.text_area(key="demo.input").input("5 6\n7 8")
+    sent = before._tree.get_widget_states()  # what the browser resends on reconnect
+
+    after = AppTest.from_function(_page)  # a new session: the old one died with its server
+    after.query_params.update({"stride": "2", "input": "1,0;0,1", "mode": "bad"})
+    after._run(widget_state=sent)
+    assert not after.exception
+    assert after.slider(key="demo.stride").value == 4
+    assert after.text_area(key="demo.input").value == "5 6\n7 8"
+    assert after.selectbox(key="demo.mode").value == "max"
+    assert not after.warning  # the browser's value replaced the bad one: nothing to warn about
+    assert after.query_params["stride"] in ("4", ["4"])
+    assert after.query_params["input"] in (encode_matrix([[5, 6], [7, 8]]), [encode_matrix([[5, 6], [7, 8]])])
+    after.slider(key="demo.stride").set_value(5).run()  # the next move sticks too
+    assert after.slider(key="demo.stride").value == 5 and after.query_params["stride"] in ("5", ["5"])
+
+
+def test_a_new_tab_without_widget_values_still_follows_the_link():
+    at = AppTest.from_function(_page)
+    at.query_params.update({"stride": "3", "input": encode_matrix([[5, 6], [7, 8]])})
+    at._run(widget_state=None)
+    assert at.slider(key="demo.stride").value == 3
+    assert at.text_area(key="demo.input").value == "5, 6\n7, 8"

@@ -1,0 +1,82 @@
+"""Memory stays bounded: every Streamlit cache in the app has ``max_entries``.
+
+An unbounded ``st.cache_data`` keyed by user input grows by one entry per distinct matrix
+(≈20 KB each, measured in benchmarks/README.md) until the process is killed. The check reads
+the source (AST), so it also sees caches on pages no test opens, wrappers such as
+``st.cache_data(fn, ...)`` and ``st.cache_resource(...)(fn)``, and bare ``@st.cache_data``.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = sorted([ROOT / "app.py", *(ROOT / "app_pages").glob("*.py"), *(ROOT / "ui").rglob("*.py")])
+ST_CACHES = {"cache_data", "cache_resource"}
+# Unbounded functools caches allowed, with the reason their key space is finite.
+LRU_ALLOWED = {("ui/i18n.py", "catalog"): "keyed by language: two entries"}
+
+
+def _keyword(call: ast.Call, name: str):
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw.value
+    return None
+
+
+def _positive_int(node) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, int) and node.value > 0
+
+
+def unbounded_caches(source: str, filename: str = "<src>") -> list[str]:
+    """Every cache in ``source`` without a bound, as ``"file:line what"``."""
+    tree = ast.parse(source)
+    calls = {id(node.func): node for node in ast.walk(tree) if isinstance(node, ast.Call)}
+    functions = {id(d): f.name for f in ast.walk(tree) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+                 for d in f.decorator_list}
+    found = []
+    for node in ast.walk(tree):
+        name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else None
+        if name in ST_CACHES:
+            call = calls.get(id(node))
+            if call is None or not _positive_int(_keyword(call, "max_entries")):
+                found.append(f"{filename}:{node.lineno} {name} without max_entries")
+        elif name in {"lru_cache", "cache"} and (isinstance(node, ast.Name) or getattr(node.value, "id", "") == "functools"):
+            call = calls.get(id(node))
+            bounded = call is not None and _positive_int(_keyword(call, "maxsize") or (call.args[0] if call.args else None))
+            owner = functions.get(id(call if call is not None else node))
+            if not bounded and (filename, owner) not in LRU_ALLOWED:
+                found.append(f"{filename}:{node.lineno} {name} without maxsize")
+    return found
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_cache_in_the_app_is_bounded(path):
+    name = str(path.relative_to(ROOT))
+    assert unbounded_caches(path.read_text(encoding="utf-8"), name) == []
+
+
+def test_the_app_has_caches_to_check():
+    count = sum(path.read_text(encoding="utf-8").count(".cache_") for path in SOURCES)
+    assert count >= 20  # the pages cache their traces and figures; a vanished glob must not pass silently
+
+
+@pytest.mark.parametrize("snippet, bad", [
+    ("@st.cache_data\ndef f(x): return x", 1),
+    ("@st.cache_data(show_spinner=False)\ndef f(x): return x", 1),
+    ("f = st.cache_data(g, show_spinner=False)", 1),
+    ("f = st.cache_resource(show_spinner=False)(g)", 1),
+    ("c = st.cache_data\nf = c(g, max_entries=4)", 1),
+    ("f = st.cache_data(g, max_entries=None)", 1),
+    ("@functools.lru_cache(maxsize=None)\ndef f(x): return x", 1),
+    ("@lru_cache\ndef f(x): return x", 1),
+    ("@functools.cache\ndef f(x): return x", 1),
+    ("@st.cache_data(max_entries=64, show_spinner=False)\ndef f(x): return x", 0),
+    ("f = st.cache_data(g, max_entries=256, show_spinner=False)", 0),
+    ("f = st.cache_resource(show_spinner=False, max_entries=8)(g)", 0),
+    ("@lru_cache(maxsize=32)\ndef f(x): return x", 0),
+    ("@lru_cache(128)\ndef f(x): return x", 0),
+])
+def test_the_check_finds_unbounded_caches(snippet, bad):
+    assert len(unbounded_caches(snippet)) == bad
