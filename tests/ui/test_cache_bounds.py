@@ -25,13 +25,33 @@ def _keyword(call: ast.Call, name: str):
     return None
 
 
-def _positive_int(node) -> bool:
+def _positive_int(node, names: dict[str, object] | None = None) -> bool:
+    """A positive int literal, or a name bound to one (a module constant or a parameter's default)."""
+    if isinstance(node, ast.Name) and names is not None:
+        node = names.get(node.id)
     return isinstance(node, ast.Constant) and isinstance(node.value, int) and node.value > 0
+
+
+def _bound_names(tree: ast.Module) -> dict[str, object]:
+    """Module-level ``NAME = <int>`` and function parameters' int defaults (``max_entries: int = 128``)."""
+    names: dict[str, object] = {}
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
+            for target in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]):
+                if isinstance(target, ast.Name):
+                    names[target.id] = stmt.value
+    for f in ast.walk(tree):
+        if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            args = f.args.args[len(f.args.args) - len(f.args.defaults):]
+            names.update({a.arg: d for a, d in zip(args, f.args.defaults)})
+            names.update({a.arg: d for a, d in zip(f.args.kwonlyargs, f.args.kw_defaults) if d is not None})
+    return names
 
 
 def unbounded_caches(source: str, filename: str = "<src>") -> list[str]:
     """Every cache in ``source`` without a bound, as ``"file:line what"``."""
     tree = ast.parse(source)
+    names = _bound_names(tree)
     calls = {id(node.func): node for node in ast.walk(tree) if isinstance(node, ast.Call)}
     functions = {id(d): f.name for f in ast.walk(tree) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
                  for d in f.decorator_list}
@@ -40,7 +60,7 @@ def unbounded_caches(source: str, filename: str = "<src>") -> list[str]:
         name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else None
         if name in ST_CACHES:
             call = calls.get(id(node))
-            if call is None or not _positive_int(_keyword(call, "max_entries")):
+            if call is None or not _positive_int(_keyword(call, "max_entries"), names):
                 found.append(f"{filename}:{node.lineno} {name} without max_entries")
         elif name in {"lru_cache", "cache"} and (isinstance(node, ast.Name) or getattr(node.value, "id", "") == "functools"):
             call = calls.get(id(node))
@@ -77,6 +97,10 @@ def test_the_app_has_caches_to_check():
     ("f = st.cache_resource(show_spinner=False, max_entries=8)(g)", 0),
     ("@lru_cache(maxsize=32)\ndef f(x): return x", 0),
     ("@lru_cache(128)\ndef f(x): return x", 0),
+    ("N = 64\n@st.cache_resource(max_entries=N)\ndef f(x): return x", 0),
+    ("N = None\n@st.cache_resource(max_entries=N)\ndef f(x): return x", 1),
+    ("def wrap(g, n: int = 8):\n    return st.cache_resource(max_entries=n)(g)", 0),
+    ("def wrap(g, n=None):\n    return st.cache_resource(max_entries=n)(g)", 1),
 ])
 def test_the_check_finds_unbounded_caches(snippet, bad):
     assert len(unbounded_caches(snippet)) == bad
