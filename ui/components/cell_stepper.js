@@ -1,7 +1,7 @@
 // Cell stepper: grids + windows + per-cell formula, all in the browser (no server round trip).
 // The payload is documented in cell_stepper.py. Every text from the payload is set with
 // textContent; only the per-cell "html" (formulas built and escaped by Python) uses innerHTML.
-const STATE = new Map();   // component key -> chosen cell index, kept across reruns of the page
+const STATE = new Map();   // group (or component key) -> chosen cell, kept across reruns of the page
 
 function el(tag, cls, text) {
   const node = document.createElement(tag);
@@ -65,16 +65,17 @@ export default function (component) {
   const [layers, rowsN, colsN] = data.shape || [1, 1, data.cells.length];
   const count = data.cells.length;
   const clamp = (k) => Math.min(Math.max(k | 0, 0), count - 1);
-  let chosen = clamp(STATE.has(key) ? STATE.get(key) : (data.start || 0));
+  const stateKey = data.group || key;   // steppers of one group share the chosen cell
+  let chosen = clamp(STATE.has(stateKey) ? STATE.get(stateKey) : (data.start || 0));
   let shown = -1, timer = null;
 
   const root = el("div", "cs");
   root.setAttribute("role", "group");
   if (labels.region) root.setAttribute("aria-label", labels.region);
   const bar = el("div", "cs-bar");
-  const prev = el("button", "cs-btn", "◀");
+  const prev = el("button", "cs-btn", "‹");
   const play = el("button", "cs-btn cs-play", "▶");
-  const next = el("button", "cs-btn", "▶▶");
+  const next = el("button", "cs-btn", "›");
   prev.type = play.type = next.type = "button";
   prev.title = prev.ariaLabel = labels.prev || "previous";
   next.title = next.ariaLabel = labels.next || "next";
@@ -128,7 +129,7 @@ export default function (component) {
   }
   function pin(k) {
     chosen = clamp(k);
-    STATE.set(key, chosen);
+    STATE.set(stateKey, chosen);
     shown = -1;
     show(chosen);
   }

@@ -30,7 +30,8 @@ Payload (``data``), every field JSON:
 
 ``shape``: ``[layers, rows, cols]`` of the cell list (``cells`` has layers·rows·cols entries;
 ←/→ step in reading order, ↑/↓ move a row, PageUp/PageDown a layer, Home/End first/last).
-``start``: first cell shown. ``frame_ms``: ▶ speed. ``labels``: ``prev``, ``next``, ``play``,
+``start``: first cell shown (until the user picks one). ``group``: steppers with the same group
+(e.g. one per tab of a page) share the chosen cell in the browser. ``frame_ms``: ▶ speed. ``labels``: ``prev``, ``next``, ``play``,
 ``pause``, ``hint``, ``region``, ``stage`` (translated by the page with ``t()``).
 
 The formula ``html`` is the only thing the browser parses as HTML; build it with
@@ -91,7 +92,7 @@ def formula_block(parts: Sequence[tuple[str, str]], notes: Sequence[str] = ()) -
 
 
 def payload(grids: list[dict], cells: list[dict], shape: tuple[int, int, int], labels: dict[str, str],
-            start: int = 0, frame_ms: int = 900) -> dict[str, Any]:
+            start: int = 0, frame_ms: int = 900, group: str | None = None) -> dict[str, Any]:
     """The ``data`` of :func:`cell_stepper`, checked: shape matches the cells, marks inside their grids."""
     layers, rows, cols = shape
     if layers * rows * cols != len(cells):
@@ -102,7 +103,7 @@ def payload(grids: list[dict], cells: list[dict], shape: tuple[int, int, int], l
             if not (0 <= r0 <= r1 < h and 0 <= c0 <= c1 < w):
                 raise ValueError(f"mark {(r0, c0, r1, c1)} outside grid {g} of shape {(h, w)}")
     return {"grids": grids, "cells": cells, "shape": list(shape), "labels": dict(labels),
-            "start": int(min(max(start, 0), len(cells) - 1)), "frame_ms": int(frame_ms)}
+            "start": int(min(max(start, 0), len(cells) - 1)), "frame_ms": int(frame_ms), "group": group}
 
 
 def cell_stepper(data: dict[str, Any], key: str) -> None:

@@ -69,7 +69,8 @@ def single_channel_steps(trace, out: np.ndarray, activation: str, act_name: str,
                                       cell_notes),
                 "aria": f"{equation_text(net)}; {equation_text(act)}",
             })
-    return payload(grids, cells, (1, oh, ow), stepper_labels(tr, "conv_single"), start=start)
+    return payload(grids, cells, (1, oh, ow), stepper_labels(tr, "conv_single"), start=start,
+                   group="conv_single.cell")
 
 
 def single_channel_compare(trace, conv_trace, tr: Translate, start: int = 0) -> dict:
@@ -102,7 +103,8 @@ def single_channel_compare(trace, conv_trace, tr: Translate, start: int = 0) -> 
                                        (tr("conv_single.cs_conv_heading"), equation_html(conv))]),
                 "aria": f"{equation_text(corr)}; {equation_text(conv)}",
             })
-    return payload(grids, cells, (1, oh, ow), stepper_labels(tr, "conv_single"), start=start)
+    return payload(grids, cells, (1, oh, ow), stepper_labels(tr, "conv_single"), start=start,
+                   group="conv_single.cell")
 
 
 def multi_channel_steps(trace, tr: Translate, start: int = 0) -> dict:
@@ -143,4 +145,5 @@ def multi_channel_steps(trace, tr: Translate, start: int = 0) -> dict:
                     "html": formula_block(parts),
                     "aria": "; ".join(equation_text(eq) for eq in [*partials, total]),
                 })
-    return payload(grids, cells, (filters, oh, ow), stepper_labels(tr, "conv_multi"), start=start)
+    return payload(grids, cells, (filters, oh, ow), stepper_labels(tr, "conv_multi"), start=start,
+                   group="conv_multi.cell")

@@ -210,8 +210,9 @@ def _mathml_num(value: float, factor: bool) -> str:
         body_ml = f"<mn>{html.escape(body)}</mn>"
     if not negative:
         return body_ml
-    signed = f"<mo>{MINUS}</mo>{body_ml}"
-    return f"<mrow><mo>(</mo>{signed}<mo>)</mo></mrow>" if factor else f"<mrow>{signed}</mrow>"
+    # the sign inside the number (<mn>−1</mn>): a separate <mo>−</mo> would be spaced as subtraction
+    signed = body_ml.replace("<mn>", f"<mn>{MINUS}", 1)
+    return f"<mrow><mo>(</mo>{signed}<mo>)</mo></mrow>" if factor else signed
 
 
 def to_mathml(nodes: Sequence[Node]) -> str:
@@ -225,6 +226,9 @@ def to_mathml(nodes: Sequence[Node]) -> str:
         elif isinstance(n, Op):
             if n.text == "·":
                 out.append("<mo>\u2062</mo>")  # invisible times: i₁₁h₁₁ as in the texts
+            elif n.text in "+=≈×":
+                # each term is its own <math> (so long sums wrap): a leading + would get prefix spacing
+                out.append(f'<mo lspace="0.22em" rspace="0.22em">{html.escape(n.text)}</mo>')
             else:
                 out.append(f"<mo>{html.escape(n.text)}</mo>")
         elif isinstance(n, Fn):
