@@ -107,10 +107,13 @@ def single_channel_compare(trace, conv_trace, tr: Translate, start: int = 0) -> 
                    group="conv_single.cell")
 
 
-def multi_channel_steps(trace, tr: Translate, start: int = 0) -> dict:
+def multi_channel_steps(trace, tr: Translate, start: tuple[int, int, int] = (0, 0, 0)) -> dict:
     """The multi-channel stepper: every padded input channel, both filters' kernels (the shown
     cell's filter in full colour), one output map per filter; per cell the partial sum of every
-    channel, then ``z = S₁ + … + S_C + b``."""
+    channel, then ``z = S₁ + … + S_C + b``.
+
+    ``start`` = (filter, row, col), 0-based, of the first cell shown; each is kept inside the
+    output (a link's row 5 on a 2×2 output shows row 2)."""
     filters, channels = trace.w.shape[:2]
     oh, ow = trace.output.shape[1:]
     rows, cols = padded_tick_labels(trace)
@@ -145,5 +148,6 @@ def multi_channel_steps(trace, tr: Translate, start: int = 0) -> dict:
                     "html": formula_block(parts),
                     "aria": "; ".join(equation_text(eq) for eq in [*partials, total]),
                 })
-    return payload(grids, cells, (filters, oh, ow), stepper_labels(tr, "conv_multi"), start=start,
+    f0, i0, j0 = (min(max(int(v), 0), n - 1) for v, n in zip(start, (filters, oh, ow)))
+    return payload(grids, cells, (filters, oh, ow), stepper_labels(tr, "conv_multi"), start=(f0 * oh + i0) * ow + j0,
                    group="conv_multi.cell")
