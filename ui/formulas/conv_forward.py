@@ -174,7 +174,8 @@ def to_text(nodes: Sequence[Node]) -> str:
 
 
 def _mi(text: str, upright: bool = False) -> str:
-    variant = ' mathvariant="normal"' if upright or len(text) > 1 else ""
+    # MathML Core draws a multi-letter <mi> upright already; a single letter is italic unless told
+    variant = ' mathvariant="normal"' if upright and len(text) == 1 else ""
     return f"<mi{variant}>{html.escape(text)}</mi>"
 
 
@@ -288,10 +289,16 @@ def _sum_chunks(pairs: Sequence[tuple[Node, Node]], joiner: str) -> tuple:
     return tuple(chunks) or ((Num(0),),)
 
 
+def _same(shown: float, total: float) -> bool:
+    """Whether a sum worked out from the printed numbers is the printed total (float noise aside)."""
+    printed = float(fmt(total))
+    return abs(shown - printed) <= 1e-9 * max(1.0, abs(printed))
+
+
 def _adds_up(num_pairs: Sequence[tuple[Num, Num]], total: float) -> bool:
-    """Whether the products of the numbers as printed give the printed total (else the page says ≈)."""
-    shown = sum(float(fmt(a.value)) * float(fmt(b.value)) for a, b in num_pairs)
-    return fmt(shown) == fmt(total)
+    """Whether the products of the numbers as printed give the printed total (else the page says ≈):
+    0.3333×3 + 0.3333×3 is 1.9998 for a student with a pencil, not 2."""
+    return _same(sum(float(fmt(a.value)) * float(fmt(b.value)) for a, b in num_pairs), total)
 
 
 def input_symbol(trace, r: int, q: int, on_padding: bool, name: str = "i") -> Sym:
@@ -368,7 +375,7 @@ def multi_total_equation(trace, f: int, i: int, j: int) -> Equation:
         + ((Op("+"), Num(float(cell.bias))),)
     shown = sum(float(fmt(v)) for v in [*cell.partial_sums, cell.bias])
     return Equation((Sym("z", (i, j), sup=f"({f + 1})"),), (sym, num), float(cell.total),
-                    approx=fmt(shown) != fmt(float(cell.total)))
+                    approx=not _same(shown, float(cell.total)))
 
 
 def padded_tick_labels(trace) -> tuple[list[str], list[str]]:
