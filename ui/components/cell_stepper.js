@@ -57,9 +57,16 @@ function buildGrid(spec, gridIndex, onPick, onHover) {
 
 export default function (component) {
   const { data, parentElement, key } = component;
-  const old = parentElement.__cellStepper;
-  if (old) old();   // a rerun of the page sent new data: rebuild from scratch
-  if (!data || !Array.isArray(data.cells) || data.cells.length === 0) return;
+  // Streamlit calls this again whenever the element re-renders (a rerun, a resize, a theme
+  // change), not only when the data changed: keep the built stepper for the same data, since
+  // rebuilding changes the height, which re-renders the element, which calls this again.
+  const previous = parentElement.__cellStepper;
+  const signature = data ? JSON.stringify(data) : "";
+  if (previous && previous.signature === signature) return previous.cleanup;
+  if (!data || !Array.isArray(data.cells) || data.cells.length === 0) {
+    if (previous) previous.cleanup();
+    return;
+  }
 
   const labels = data.labels || {};
   const [layers, rowsN, colsN] = data.shape || [1, 1, data.cells.length];
@@ -97,7 +104,12 @@ export default function (component) {
   const formula = el("div", "cs-formula");
   formula.setAttribute("aria-live", "polite");
   root.append(bar, stage, formula);
-  parentElement.appendChild(root);
+  if (previous) {   // swap in place: the height never drops to zero in between
+    previous.stop();
+    previous.root.replaceWith(root);
+  } else {
+    parentElement.appendChild(root);
+  }
 
   let lit = [];
   function show(k) {
@@ -172,8 +184,8 @@ export default function (component) {
   const cleanup = () => {
     stop();
     root.remove();
-    if (parentElement.__cellStepper === cleanup) parentElement.__cellStepper = null;
+    if (parentElement.__cellStepper && parentElement.__cellStepper.root === root) parentElement.__cellStepper = null;
   };
-  parentElement.__cellStepper = cleanup;
+  parentElement.__cellStepper = { signature, root, stop, cleanup };
   return cleanup;
 }
