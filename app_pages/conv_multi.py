@@ -1,7 +1,9 @@
 """Multi-channel convolution: seed 003's 5×5×3 input, two 3×3×3 filters, pad 1, stride 2.
 
-Widgets and URL in -> ``cnn_core.conv.conv2d_trace`` -> heatmaps and worked LaTeX out.
+Widgets and URL in -> ``cnn_core.conv.conv2d_trace`` -> the cell stepper, heatmaps and LaTeX out.
 Every number shown comes from the trace (or ``conv_output_size`` / ``conv_parameter_count``).
+Every output cell of both filters (windows on every channel, partial sums, bias) is explained by
+the browser-side cell stepper (``ui.components``): choosing a cell never reruns this script.
 """
 
 from __future__ import annotations

@@ -2,7 +2,9 @@
 
 Widgets and URL in -> cnn_core (conv2d_trace, rot180, activate) -> ui renderers out.
 Every number on screen comes from a ConvTrace or from ``activate``; this script only
-picks, labels and lays them out.
+picks, labels and lays them out. The output cells are explained by the browser-side cell
+stepper (``ui.components``): every cell's window and formula is sent once, and choosing a
+cell never reruns this script.
 """
 
 from __future__ import annotations
