@@ -91,6 +91,19 @@ DRAWN = """() => {
 }"""
 
 
+# installed before the page's own scripts: the time of the last change of the document, shadow
+# roots (components) included
+LAST_CHANGE = """(() => {
+  window.__lastChange = 0;
+  const note = () => { window.__lastChange = performance.now(); };
+  const opts = {subtree: true, childList: true, characterData: true};
+  const observe = (node) => new MutationObserver(note).observe(node, opts);
+  const attach = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (init) { const root = attach.call(this, init); observe(root); return root; };
+  document.addEventListener('DOMContentLoaded', () => observe(document.body));
+})();"""
+
+
 def start(script: Path) -> tuple[subprocess.Popen, str]:
     """``streamlit run script`` on a free port (cwd: the script's project root)."""
     port = _free_port()
@@ -110,10 +123,12 @@ def start(script: Path) -> tuple[subprocess.Popen, str]:
 
 
 def open_page(browser, url: str):
+    """A page at ``url`` with its first view drawn and quiet."""
     page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.add_init_script(LAST_CHANGE)
     page.goto(url)
-    page.wait_for_function(DRAWN, timeout=60000, polling=100)
-    page.wait_for_timeout(800)
+    page.wait_for_function(f"() => ({DRAWN})() && window.__lastChange > 0 "
+                           f"&& performance.now() - window.__lastChange > {QUIET_MS}", timeout=60000, polling=100)
     return page
 
 
@@ -184,14 +199,17 @@ def control_counts(browser, url: str) -> dict[str, int]:
 
 
 def first_view(browser, url: str, repeats: int) -> list[float]:
-    """Navigation start to first view drawn (ms), each in a fresh context (no cached assets)."""
+    """Navigation start to the first view drawn (ms): the last change of the page before it stays
+    quiet for ``QUIET_MS`` with every chart and component drawn; a fresh context each time."""
     times = []
     for _ in range(repeats):
         context = browser.new_context(viewport={"width": 1400, "height": 900})
+        context.add_init_script(LAST_CHANGE)
         page = context.new_page()
         page.goto(url)
-        page.wait_for_function(DRAWN, timeout=60000, polling=50)
-        times.append(page.evaluate("performance.now()"))
+        page.wait_for_function(f"() => ({DRAWN})() && window.__lastChange > 0 "
+                               f"&& performance.now() - window.__lastChange > {QUIET_MS}", timeout=60000, polling=50)
+        times.append(page.evaluate("window.__lastChange"))
         context.close()
     return times
 

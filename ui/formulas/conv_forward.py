@@ -229,7 +229,7 @@ def to_mathml(nodes: Sequence[Node]) -> str:
                 out.append("<mo>\u2062</mo>")  # invisible times: i₁₁h₁₁ as in the texts
             elif n.text in "+=≈×":
                 # each term is its own <math> (so long sums wrap): a leading + would get prefix spacing
-                out.append(f'<mo lspace="0.22em" rspace="0.22em">{html.escape(n.text)}</mo>')
+                out.append(f'<mo form="infix">{html.escape(n.text)}</mo>')
             else:
                 out.append(f"<mo>{html.escape(n.text)}</mo>")
         elif isinstance(n, Fn):
