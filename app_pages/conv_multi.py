@@ -1,7 +1,9 @@
 """Multi-channel convolution: seed 003's 5×5×3 input, two 3×3×3 filters, pad 1, stride 2.
 
-Widgets and URL in -> ``cnn_core.conv.conv2d_trace`` -> heatmaps and worked LaTeX out.
+Widgets and URL in -> ``cnn_core.conv.conv2d_trace`` -> the cell stepper, heatmaps and LaTeX out.
 Every number shown comes from the trace (or ``conv_output_size`` / ``conv_parameter_count``).
+Every output cell of both filters (windows on every channel, partial sums, bias) is explained by
+the browser-side cell stepper (``ui.components``): choosing a cell never reruns this script.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ import streamlit as st
 from cnn_core.arithmetic import conv_output_size
 from cnn_core.conv import conv2d_trace, conv_parameter_count
 from cnn_core.worked_examples import CONV_5X5X3
-from ui.heatmap import channels_heatmap, channels_window_animation
+from ui.components.cell_stepper import cell_stepper
+from ui.components.conv_steppers import multi_channel_steps
+from ui.heatmap import channels_heatmap
 from ui.i18n import current_language, explain_error, t, translate
-from ui.latex import equation_lines, fmt, fmt_latex, subscript, subscript_unicode, sum_of_products
+from ui.latex import equation_lines, fmt
 from ui.matrix_input import matrix_editor
 from ui.url_state import ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url
 
@@ -62,34 +66,11 @@ _parameter_count = st.cache_data(max_entries=256, show_spinner=False)(conv_param
 # --------------------------------------------------------------------------- figures (cached, pure)
 # Figures are cached as objects (cache_resource: no pickling, never mutated after building): a
 # pickled go.Figure is re-validated on load, which alone costs far more than the 80 ms budget.
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _input_figure(x_padded: np.ndarray, pad_mask: np.ndarray, windows: tuple, labels: tuple, active: int,
-                  lang: str, title: str, titles: tuple) -> go.Figure:
-    """The padded channels with the window of every output cell as browser-side animation frames."""
-    # no column axis title: the channel titles sit above each panel
-    return channels_window_animation(x_padded, list(windows), titles=list(titles), frame_labels=list(labels),
-                                     title=title, symbol="x̃", padded_mask=pad_mask, mask_label="0",
-                                     height=430, col_title="", frame_ms=800, active=active, lang=lang)
-
-
 @st.cache_resource(show_spinner=False, max_entries=128)
 def _channels_figure(values: np.ndarray, lang: str, title: str, titles: tuple, symbol: str,
                      signed: bool | None = None) -> go.Figure:
     return channels_heatmap(values, titles=list(titles), title=title, symbol=symbol, signed=signed, lang=lang,
                             col_title="", height=300)
-
-
-@st.cache_resource(show_spinner=False, max_entries=128)
-def _maps_figure(values: np.ndarray, lang: str, title: str, titles: tuple, cell: tuple | None,
-                 f_idx: int) -> go.Figure:
-    """All output maps as panels of ONE figure (one chart to re-render); the explained cell is
-    outlined on the chosen filter's panel only."""
-    fig = channels_heatmap(values, titles=list(titles), title=title, symbol="z", signed=True, lang=lang,
-                           cells=[cell] if cell else None, height=330,
-                           col_title="")   # no column axis title: the map titles sit above each panel
-    xref = "x" if f_idx == 0 else f"x{f_idx + 1}"
-    fig.layout.shapes = tuple(sh for sh in fig.layout.shapes if sh.xref == xref)
-    return fig
 
 
 def _chart(fig: go.Figure, name: str) -> None:
@@ -169,45 +150,19 @@ def _explain_missing(bad: list[str]) -> None:
     st.warning(t("conv_multi.bad_matrix", what=", ".join(bad)))
 
 
-# --------------------------------------------------------------------------- the explained cell (a fragment)
-def _cell_picker(trace) -> tuple[int, int, int, int, int]:
-    """Filter radio and output row/column; returns (f_sel, row, col, oh, ow)."""
-    oh, ow = (trace.output.shape[1:] if trace is not None else (MAX_OUT, MAX_OUT))
-    for name, limit in (("row", oh), ("col", ow)):  # a smaller output (new stride) keeps the pick inside it
-        value = st.session_state.get(_key(name))
-        if not isinstance(value, int) or not 1 <= value <= limit:
-            st.session_state[_key(name)] = min(max(int(value) if isinstance(value, (int, float)) else 1, 1), limit)
-    with st.container(border=True):
-        st.markdown(f"**{t('conv_multi.cell_box')}**")
-        k1, k2, k3 = st.columns([2, 1, 1])
-        # format_func with the language bound: AppTest also calls it outside the script run
-        f_sel = k1.radio(t("conv_multi.filter"), (1, 2), key=_key("filter"), horizontal=True,
-                         format_func=lambda n, lang=lang: translate(lang, "conv_multi.filter_option", n=n))
-        row = k2.number_input(t("conv_multi.row"), 1, int(oh), step=1, key=_key("row"), disabled=trace is None)
-        col = k3.number_input(t("conv_multi.col"), 1, int(ow), step=1, key=_key("col"), disabled=trace is None)
-        if trace is not None:
-            st.caption(t("conv_multi.cell_range", oh=oh, ow=ow))
-    sync_to_url(PAGE, SPECS)
-    return int(f_sel), int(row), int(col), int(oh), int(ow)
+# --------------------------------------------------------------------------- every output cell (in the browser)
+# Every cell's windows and formulas for one setup, sent once: choosing a cell never reruns the script.
+@st.cache_data(show_spinner=False, max_entries=64)
+def _steps_payload(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int, padding: int, lang: str,
+                   start: tuple[int, int, int]) -> dict:
+    return multi_channel_steps(_trace(x, w, b, stride, padding), lambda k, **kw: translate(lang, k, **kw),
+                               start=start)
 
 
-def _cell_terms(trace, f_idx: int, i_idx: int, j_idx: int, z_name: str) -> None:
-    """Tab 'channel by channel': the general formula and every partial sum S_c written out."""
-    st.markdown(t("conv_multi.cell_intro"))
-    st.caption(t("conv_multi.cell_general"))
-    st.latex(f"{z_name} = \\sum_{{c=1}}^{{{CHANNELS}}} \\underbrace{{\\sum_{{u=1}}^{{U}} \\sum_{{v=1}}^{{V}} "
-             f"\\tilde{{x}}^{{(c)}}_{{(i-1)s+u,\\,(j-1)s+v}}\\, w^{{({f_idx + 1},c)}}_{{uv}}}}_{{S_c}} + b_{{{f_idx + 1}}}")
-    cell = trace.cell(f_idx, i_idx, j_idx)
-    kh, kw = cell.weights.shape[1:]
-    for c in range(CHANNELS):
-        st.markdown(f"**{t('conv_multi.partial_title', c=c + 1, s=subscript_unicode('S', c))}**")
-        x_syms = [subscript(f"\\tilde{{x}}^{{({c + 1})}}", int(cell.tap_rows[u]), int(cell.tap_cols[v]))
-                  for u in range(kh) for v in range(kw)]
-        w_syms = [subscript(f"w^{{({f_idx + 1},{c + 1})}}", u, v) for u in range(kh) for v in range(kw)]
-        symbolic, numeric = sum_of_products(x_syms, cell.window[c].ravel().tolist(),
-                                            w_syms, cell.weights[c].ravel().tolist())
-        st.latex(equation_lines(f"S_{{{c + 1}}} = {symbolic}", numeric, float(cell.partial_sums[c])))
-    st.caption(t("conv_multi.cell_subscripts"))
+def _general_formula() -> str:
+    """z⁽ᶠ⁾ᵢⱼ = Σ_c S_c + b_f with S_c written as the double sum over the kernel (no numbers)."""
+    return (f"z^{{(f)}}_{{ij}} = \\sum_{{c=1}}^{{{CHANNELS}}} \\underbrace{{\\sum_{{u=1}}^{{U}} \\sum_{{v=1}}^{{V}} "
+            "\\tilde{x}^{(c)}_{(i-1)s+u,\\,(j-1)s+v}\\, w^{(f,c)}_{uv}}_{S_c} + b_{f}")
 
 
 def _filters(w) -> None:
@@ -223,8 +178,12 @@ def _filters(w) -> None:
     st.caption(t("conv_multi.filters_caption"))
 
 
-def _partial_maps(trace, f_idx: int) -> None:
-    """Tab 'partial-sum maps' of the chosen filter."""
+def _partial_maps(trace) -> None:
+    """Tab 'partial-sum maps' of the filter chosen here."""
+    f_sel = st.radio(t("conv_multi.filter"), (1, 2), key=_key("filter"), horizontal=True,
+                     format_func=lambda n, lang=lang: translate(lang, "conv_multi.filter_option", n=n))
+    sync_to_url(PAGE, SPECS)
+    f_idx = int(f_sel) - 1
     st.markdown(f"**{t('conv_multi.partial_maps_title', f=f_idx + 1)}**")
     maps = np.moveaxis(trace.partial_sums[f_idx], -1, 0)   # (OH, OW, C) -> (C, OH, OW): a view, no math
     _chart(_channels_figure(maps, lang, t("conv_multi.partial_fig_title", f=f_idx + 1), _channel_titles(), "S",
@@ -248,80 +207,46 @@ def _params_and_notes(w) -> None:
     st.caption(t("conv_multi.conventions"))
 
 
-@st.fragment
-def _explained_cell(trace, trace_error, x, w, stride: int, padding: int, seed_setup: bool) -> None:
-    """Everything that depends on the chosen cell: moving the filter/row/column reruns only this."""
-    f_sel, row, col, oh, ow = _cell_picker(trace)
-    f_idx, i_idx, j_idx = f_sel - 1, row - 1, col - 1
-
-    # input and window
-    st.subheader(t("conv_multi.section_input"))
-    if trace is not None:
-        windows = tuple((int(trace.rows[i, 0]), int(trace.cols[j, 0]), int(trace.rows[i, -1]),
-                         int(trace.cols[j, -1])) for i in range(oh) for j in range(ow))
-        labels = tuple(t("conv_multi.frame_label", i=i + 1, j=j + 1) for i in range(oh) for j in range(ow))
-        fig = _input_figure(trace.x_padded, trace.pad_mask, windows, labels, i_idx * ow + j_idx, lang,
-                            t("conv_multi.input_fig_title", p=padding), _channel_titles())
-        _chart(fig, "input")
-        st.caption(t("conv_multi.input_caption", i=row, j=col, s=stride))
-    elif x is not None:
-        if trace_error is not None:
-            st.error(explain_error(trace_error))
-        _chart(_channels_figure(x, lang, t("conv_multi.input_raw_fig_title"), _channel_titles(), "x"), "input")
+# --------------------------------------------------------------------------- the output cells
+st.subheader(t("conv_multi.section_steps"))
+if trace is not None:
+    st.markdown(t("conv_multi.cell_intro"))
+    st.caption(t("conv_multi.cell_general"))
+    st.latex(_general_formula())
+    # the first cell shown comes from the link (?filter=&row=&col=, 1-based); the payload keeps it inside
+    start = tuple(int(st.session_state.get(_key(name), 1)) - 1 for name in ("filter", "row", "col"))
+    cell_stepper(_steps_payload(x, w, b, stride, padding, lang, start), key=_key("stepper"))
+    st.caption(t("conv_multi.cs_caption"))
+    st.caption(t("conv_multi.cell_subscripts"))
+    oh, ow = trace.output.shape[1:]
+    st.caption(t("conv_multi.output_size", oh=oh, ow=ow))
+    if not is_seed_setup:
+        st.info(t("conv_multi.seed_custom"))
+    elif np.array_equal(trace.output, PRINTED_Y):
+        st.success(t("conv_multi.seed_reproduced"))
     else:
-        _explain_missing(bad_x)
+        st.error(t("conv_multi.seed_differs"))
+elif trace_error is not None:
+    st.error(explain_error(trace_error))
+    st.info(t("conv_multi.no_trace"))
+else:
+    _explain_missing(bad_x + bad_w)
+if trace is None and x is not None:
+    _chart(_channels_figure(x, lang, t("conv_multi.input_raw_fig_title"), _channel_titles(), "x"), "input")
 
-    # output maps: one figure, one panel per filter
-    st.subheader(t("conv_multi.section_output"))
-    if trace is not None:
-        titles = tuple(t("conv_multi.output_fig_title", f=f + 1) for f in range(FILTERS))
-        _chart(_maps_figure(trace.output, lang, t("conv_multi.output_maps_fig_title"), titles, (i_idx, j_idx),
-                            f_idx), "outputs")
-        st.caption(t("conv_multi.output_caption", n=FILTERS))
-        st.caption(t("conv_multi.output_size", oh=oh, ow=ow))
-        if not seed_setup:
-            st.info(t("conv_multi.seed_custom"))
-        elif np.array_equal(trace.output, PRINTED_Y):
-            st.success(t("conv_multi.seed_reproduced"))
+SECTIONS = ("filters", "partials", "params")
+tabs = st.tabs([t(f"conv_multi.tab_{name}") for name in SECTIONS], key=_key("section"), on_change="rerun")
+for name, tab in zip(SECTIONS, tabs):
+    if tab.open is False:   # only the open tab is computed and sent
+        continue
+    with tab:
+        if name == "filters":
+            _filters(w)
+        elif name == "params":
+            _params_and_notes(w)
+        elif trace is None and trace_error is not None:
+            st.info(t("conv_multi.no_trace"))
+        elif trace is None:
+            _explain_missing(bad_x + bad_w)
         else:
-            st.error(t("conv_multi.seed_differs"))
-    elif trace_error is not None:
-        st.error(explain_error(trace_error))
-    else:
-        _explain_missing(bad_x + bad_w)
-
-    # the chosen cell: the main formula, then the details in lazily drawn tabs
-    st.subheader(t("conv_multi.section_cell", i=row, j=col, f=f_sel))
-    z_name = subscript(f"z^{{({f_idx + 1})}}", i_idx, j_idx)
-    if trace is not None:
-        cell = trace.cell(f_idx, i_idx, j_idx)
-        st.markdown(f"**{t('conv_multi.total_title')}**")
-        parts = " + ".join(f"S_{{{c + 1}}}" for c in range(CHANNELS))
-        numbers = " + ".join(fmt_latex(v) for v in [*cell.partial_sums.tolist(), cell.bias])
-        st.latex(equation_lines(f"{z_name} = {parts} + b_{{{f_idx + 1}}}", numbers, cell.total))
-    elif trace_error is not None:
-        st.info(t("conv_multi.no_trace"))
-    else:
-        _explain_missing(bad_x + bad_w)
-
-    tabs = st.tabs([t(f"conv_multi.tab_{name}") for name in SECTIONS], key=_key("section"), on_change="rerun")
-    for name, tab in zip(SECTIONS, tabs):
-        if tab.open is False:   # only the open tab is computed and sent
-            continue
-        with tab:
-            if name == "filters":
-                _filters(w)
-            elif name == "params":
-                _params_and_notes(w)
-            elif trace is None and trace_error is not None:
-                st.info(t("conv_multi.no_trace"))
-            elif trace is None:
-                _explain_missing(bad_x + bad_w)
-            elif name == "cell":
-                _cell_terms(trace, f_idx, i_idx, j_idx, z_name)
-            else:
-                _partial_maps(trace, f_idx)
-
-
-SECTIONS = ("filters", "cell", "partials", "params")
-_explained_cell(trace, trace_error, x, w, stride, padding, is_seed_setup)
+            _partial_maps(trace)

@@ -2,7 +2,9 @@
 
 Widgets and URL in -> cnn_core (conv2d_trace, rot180, activate) -> ui renderers out.
 Every number on screen comes from a ConvTrace or from ``activate``; this script only
-picks, labels and lays them out.
+picks, labels and lays them out. The output cells are explained by the browser-side cell
+stepper (``ui.components``): every cell's window and formula is sent once, and choosing a
+cell never reruns this script.
 """
 
 from __future__ import annotations
@@ -14,9 +16,12 @@ import streamlit as st
 from cnn_core.activations import ACTIVATIONS, activate
 from cnn_core.conv import conv2d_trace, rot180
 from cnn_core.worked_examples import CONV_4X4
-from ui.heatmap import channels_heatmap, matrix_heatmap, window_animation
+from ui.components.cell_stepper import cell_stepper
+from ui.components.conv_steppers import single_channel_compare, single_channel_steps
+from ui.formulas.conv_forward import Sym, flipped_kernel_index, single_net_equation, to_text
+from ui.heatmap import channels_heatmap, matrix_heatmap
 from ui.i18n import current_language, explain_error, t, translate
-from ui.latex import equation_lines, fmt, fmt_latex, subscript, subscript_unicode, sum_of_products
+from ui.latex import fmt, subscript_unicode
 from ui.matrix_input import matrix_editor
 from ui.url_state import ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url
 
@@ -52,68 +57,19 @@ def act_name(name: str) -> str:
     return t(f"conv_single.act_{name}")
 
 
-# --------------------------------------------------------------------------- labelling helpers
-# (index bookkeeping for subscripts and tick labels; no arithmetic on the data)
-
-def input_symbol(trace, r: int, q: int, on_padding: bool) -> str:
-    """LaTeX name of the padded-grid cell (r, q): i with the 1-based input subscript, or a bold 0."""
-    if on_padding:
-        return r"\mathbf{0}"
-    return subscript("i", r - trace.padding.top, q - trace.padding.left)
-
-
-def input_symbol_text(trace, r: int, q: int, on_padding: bool) -> str:
-    if on_padding:
-        return "0"
-    return subscript_unicode("i", r - trace.padding.top, q - trace.padding.left)
-
-
-def flipped_kernel_index(kernel_shape: tuple[int, int]) -> np.ndarray:
-    """(KH, KW, 2): which h_ab sits at each place of rot180(h) (rot180 of an index grid)."""
-    kh, kw = kernel_shape
-    flat = _rot180(np.arange(kh * kw, dtype=float).reshape(kh, kw)).astype(int)
-    return np.stack(np.divmod(flat, kw), axis=-1)
-
-
-def cell_terms(trace, i: int, j: int, flipped: np.ndarray | None = None):
-    """Symbols and values of every product of output cell (i, j), row-major over the kernel."""
-    cell = trace.cell(0, i, j)
-    a_sym, a_val, b_sym, b_val = [], [], [], []
-    for a, r in enumerate(cell.tap_rows):
-        for b, q in enumerate(cell.tap_cols):
-            a_sym.append(input_symbol(trace, int(r), int(q), bool(cell.on_padding[a, b])))
-            a_val.append(cell.window[0, a, b])
-            hb = (a, b) if flipped is None else tuple(int(v) for v in flipped[a, b])
-            b_sym.append(subscript("h", *hb))
-            b_val.append(cell.weights[0, a, b])
-    return cell, a_sym, a_val, b_sym, b_val
-
-
-def padded_labels(trace, lang: str) -> tuple[list[str], list[str], list[list[str]]]:
-    """Tick labels and hover names of the padded grid: input cells keep their 1-based i indices."""
-    pad = trace.padding
-    hp, wp = trace.pad_mask.shape
-    rows = ["·" if trace.pad_mask[r].all() else str(r - pad.top + 1) for r in range(hp)]
-    cols = ["·" if trace.pad_mask[:, q].all() else str(q - pad.left + 1) for q in range(wp)]
-    names = [[translate(lang, "figure.padded") if trace.pad_mask[r, q] else input_symbol_text(trace, r, q, False)
-              for q in range(wp)] for r in range(hp)]
-    return rows, cols, names
+def cell_names(symbol: str, shape: tuple[int, int]) -> tuple[tuple[str, ...], ...]:
+    """Hover names symbol_rc (1-based) of a matrix of ``shape``."""
+    return tuple(tuple(subscript_unicode(symbol, r, c) for c in range(shape[1])) for r in range(shape[0]))
 
 
 # Figures are cached as objects (st.plotly_chart only reads them): building a Plotly figure
-# costs ~20 ms, which eight times over would break the 80 ms rerun budget. Every input of a
-# figure, the language included, is an argument.
+# costs ~20 ms. Every input of a figure, the language included, is an argument.
 @st.cache_resource(show_spinner=False, max_entries=512)
 def heatmap_figure(M: np.ndarray, title: str, symbol: str, lang: str, highlight=None, cells=None,
                    hover_names=None):
     # every value is printed in its cell, so the colour bar only takes width from the matrix
     return matrix_heatmap(M, title=title, symbol=symbol, highlight=highlight, cells=cells,
                           hover_names=hover_names, showscale=False, lang=lang)
-
-
-def cell_names(symbol: str, shape: tuple[int, int]) -> tuple[tuple[str, ...], ...]:
-    """Hover names symbol_rc (1-based) of a matrix of ``shape``."""
-    return tuple(tuple(subscript_unicode(symbol, r, c) for c in range(shape[1])) for r in range(shape[0]))
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)
@@ -128,41 +84,38 @@ def panels_figure(T: np.ndarray, titles: tuple[str, ...], names: tuple, lang: st
     return fig
 
 
-@st.cache_resource(show_spinner=False, max_entries=128)
-def windows_figure(x: np.ndarray, w: np.ndarray, stride: int, padding: int, active: int, title: str,
-                   lang: str):
-    """The padded input with the kernel window of every output cell as browser-side frames."""
+def seed_notes(x: np.ndarray, w: np.ndarray, stride: int, padding: int, activation: str,
+               lang: str) -> dict[tuple[int, int], list[str]]:
+    """The notes about the text that belong to one output cell (o₁₁ and o₁₃ of its example)."""
+    notes: dict[tuple[int, int], list[str]] = {}
+    if w.shape == (2, 2) and stride == 1 and padding == 0:
+        notes[(0, 2)] = [translate(lang, "conv_single.seed_o13_note")]
+    if x.shape == DEFAULT_INPUT.shape and np.array_equal(x, DEFAULT_INPUT) and np.array_equal(w, DEFAULT_KERNEL) \
+            and padding == 0 and activation == "relu":
+        notes[(0, 0)] = [translate(lang, "conv_single.seed_o11_note")]
+    return notes
+
+
+# The whole stepper payload (every cell's window and formulas) for one setup: a few ms for the
+# 4×4 example, more for 12×12 inputs, so it is cached (bounded).
+@st.cache_data(show_spinner=False, max_entries=64)
+def step_payload(x: np.ndarray, w: np.ndarray, stride: int, padding: int, activation: str, lang: str,
+                 start: int) -> dict:
     trace = _trace(x[None], w[None, None], None, stride, padding)
-    oh, ow = trace.output.shape[1:]
-    windows = [(int(r[0]), int(c[0]), int(r[-1]), int(c[-1])) for r in trace.rows for c in trace.cols]
-    labels = [subscript_unicode("o", i, j) for i in range(oh) for j in range(ow)]
-    fig = window_animation(trace.x_padded[0], windows, title=title, symbol="i", frame_labels=labels,
-                           padded_mask=trace.pad_mask, mask_label="0", active=active, lang=lang)
-    rows, cols, names = padded_labels(trace, lang)
-    fig.update_xaxes(ticktext=cols)
-    fig.update_yaxes(ticktext=rows)
-    fig.update_traces(customdata=names, showscale=False)
-    # in a half-width column the play/pause buttons would cover the start of the step slider:
-    # put the slider on its own line under the buttons
-    fig.layout.sliders[0].update(x=0, len=1, y=-0.13)
-    fig.update_layout(height=fig.layout.height + 40, margin=dict(b=fig.layout.margin.b + 40))
-    return fig
+    out = _activate(activation, trace.output)
+    return single_channel_steps(trace, out, activation, translate(lang, f"conv_single.act_{activation}"),
+                                lambda k, **kw: translate(lang, k, **kw),
+                                seed_notes(x, w, stride, padding, activation, lang), start=start)
 
 
-def activation_latex(name: str, lhs: str, net_sym: str, net: float, out: float) -> str:
-    """out = σ(net): the symbolic line, with the number, the result (value from ``activate``)."""
-    n = fmt_latex(net, factor=False)
-    if name == "relu":
-        return equation_lines(rf"{lhs} = \max(0,\ {net_sym})", rf"\max(0,\ {n})", out)
-    if name == "sigmoid":
-        return equation_lines(rf"{lhs} = \frac{{1}}{{1+e^{{-{net_sym}}}}}",
-                              rf"\frac{{1}}{{1+e^{{-{fmt_latex(net)}}}}}", out)
-    if name == "tanh":
-        return equation_lines(rf"{lhs} = \tanh({net_sym})", rf"\tanh({n})", out)
-    return equation_lines(rf"{lhs} = {net_sym}", None, out)
+@st.cache_data(show_spinner=False, max_entries=64)
+def compare_payload(x: np.ndarray, w: np.ndarray, stride: int, padding: int, lang: str, start: int) -> dict:
+    trace = _trace(x[None], w[None, None], None, stride, padding)
+    conv_trace = _trace(x[None], _rot180(w)[None, None], None, stride, padding)
+    return single_channel_compare(trace, conv_trace, lambda k, **kw: translate(lang, k, **kw), start=start)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=64)
 def formula_table(x: np.ndarray, w: np.ndarray, stride: int, padding: int, activation: str,
                   columns: tuple[str, ...]) -> pd.DataFrame:
     """One row per output cell: name, Σ products with symbols and numbers, net, out."""
@@ -172,16 +125,10 @@ def formula_table(x: np.ndarray, w: np.ndarray, stride: int, padding: int, activ
     oh, ow = trace.output.shape[1:]
     for i in range(oh):
         for j in range(ow):
-            cell = trace.cell(0, i, j)
-            sym, num = [], []
-            for a, r in enumerate(cell.tap_rows):
-                for b, q in enumerate(cell.tap_cols):
-                    pad = bool(cell.on_padding[a, b])
-                    sym.append(f"{input_symbol_text(trace, int(r), int(q), pad)}·{subscript_unicode('h', a, b)}")
-                    wv = fmt(cell.weights[0, a, b])
-                    num.append(f"{fmt(cell.window[0, a, b])}×{wv if not wv.startswith('-') else f'({wv})'}")
-            rows.append((subscript_unicode("o", i, j), " + ".join(sym), " + ".join(num),
-                         fmt(cell.total), fmt(out[0, i, j])))
+            eq = single_net_equation(trace, i, j, (Sym("net"),))
+            symbolic, numeric = (" ".join(to_text(chunk) for chunk in line) for line in eq.lines)
+            rows.append((subscript_unicode("o", i, j), symbolic, numeric, fmt(trace.output[0, i, j]),
+                         fmt(out[0, i, j])))
     return pd.DataFrame(rows, columns=list(columns))
 
 
@@ -216,11 +163,10 @@ with st.container(border=True):
                                   format_func=act_name)
 st.caption(t("conv_single.conventions"))
 
-trace = conv_trace = error = None
+trace = error = None
 if x is not None and w is not None:
     try:
         trace = _trace(x[None], w[None, None], None, stride, padding)
-        conv_trace = _trace(x[None], _rot180(w)[None, None], None, stride, padding)
     except ValueError as err:  # e.g. kernel larger than the padded input
         error = err
 
@@ -266,97 +212,39 @@ def inputs_tab() -> None:
             st.caption(t("conv_single.cap_kernel_rot"))
 
 
-@st.fragment
-def cell_view(trace, conv_trace, x, w, stride: int, padding: int, activation: str, lang: str) -> None:
-    """The output-cell selector and the tabs: moving the selector reruns only this fragment."""
-    ci = cj = 0
-    chosen = 1
-    if trace is not None:
-        oh, ow = trace.output.shape[1:]
-        count = oh * ow
-        state = st.session_state.get(key("cell"))
-        if not isinstance(state, int) or not 1 <= state <= count:
-            st.session_state[key("cell")] = min(max(state if isinstance(state, int) else 1, 1), count)
-        if count > 1:
-            chosen = st.select_slider(
-                t("conv_single.cell_label"), options=list(range(1, count + 1)), key=key("cell"),
-                help=t("conv_single.cell_help"),
-                format_func=lambda k: subscript_unicode("o", *divmod(k - 1, ow)))
-        else:
-            chosen = st.session_state[key("cell")]
-        sync_to_url(PAGE, SPECS)
-        ci, cj = divmod(int(chosen) - 1, ow)
-    mark = (ci, cj, ci, cj)
-    o_sym = subscript("o", ci, cj)
+tabs = st.tabs([t(f"conv_single.{name}") for name in SECTIONS], key=key("section"), on_change="rerun")
+step_tab, inputs_tab_, compare_tab, table_tab = tabs
+# the first cell shown comes from the link (?cell=k, reading order); choosing cells stays in the browser
+start = int(st.session_state.get(key("cell"), 1)) - 1
 
-    tabs = st.tabs([t(f"conv_single.{name}") for name in SECTIONS], key=key("section"), on_change="rerun")
-    step_tab, inputs_tab_, compare_tab, table_tab = tabs
+if step_tab.open is not False:
+    with step_tab:
+        if section_guard():
+            cell_stepper(step_payload(x, w, stride, padding, activation, lang, start), key=key("stepper"))
+            st.caption(t("conv_single.cap_step"))
+            st.caption(t("conv_single.cap_activation"))
 
-    if step_tab.open is not False:
-        with step_tab:
-            if section_guard():
-                fig_col, eq_col = st.columns([2, 3])
-                with fig_col:
-                    show_chart(windows_figure(x, w, stride, padding, int(chosen) - 1, t("conv_single.fig_windows"),
-                                              lang), "windows")
-                    st.caption(t("conv_single.cap_windows"))
-                with eq_col:
-                    cell, a_sym, a_val, b_sym, b_val = cell_terms(trace, ci, cj)
-                    symbolic, numeric = sum_of_products(a_sym, a_val, b_sym, b_val)
-                    st.markdown(t("conv_single.net_heading"))
-                    st.latex(equation_lines(f"net_{{{o_sym}}} = {symbolic}", numeric, cell.total))
-                    if bool(cell.on_padding.any()):
-                        st.caption(t("conv_single.pad_note"))
-                    if (ci, cj) == (0, 2) and w.shape == (2, 2) and stride == 1 and padding == 0:
-                        st.caption(t("conv_single.seed_o13_note"))
-                    out = _activate(activation, trace.output)
-                    st.markdown(t("conv_single.act_heading", name=act_name(activation)))
-                    st.latex(activation_latex(activation, f"out_{{{o_sym}}}", f"net_{{{o_sym}}}", cell.total,
-                                              out[0, ci, cj]))
-                    if (ci, cj) == (0, 0) and x.shape == DEFAULT_INPUT.shape and np.array_equal(x, DEFAULT_INPUT) \
-                            and np.array_equal(w, DEFAULT_KERNEL) and padding == 0 and activation == "relu":
-                        st.caption(t("conv_single.seed_o11_note"))
-                    # the whole output, net and out as two panels of one figure (one chart to redraw)
-                    st.markdown(f"**{t('conv_single.sec_activation')}**")
-                    oh, ow = trace.output.shape[1:]
-                    show_chart(panels_figure(np.stack([trace.output[0], out[0]]),
-                                             (t("conv_single.fig_net"),
-                                              t("conv_single.fig_out", name=act_name(activation))),
-                                             (cell_names("net", (oh, ow)), cell_names("out", (oh, ow))), lang,
-                                             highlight=mark), "net_out")
-                    st.caption(t("conv_single.cap_activation"))
+if inputs_tab_.open is not False:
+    with inputs_tab_:
+        inputs_tab()
 
-    if inputs_tab_.open is not False:
-        with inputs_tab_:
-            inputs_tab()
+if compare_tab.open is not False:
+    with compare_tab:
+        if section_guard():
+            cell_stepper(compare_payload(x, w, stride, padding, lang, start), key=key("compare"))
+            st.caption(t("conv_single.cap_compare"))
+            st.info(t("conv_single.seed_library_note"))
 
-    if compare_tab.open is not False:
-        with compare_tab:
-            if section_guard():
-                ccell, a_sym, a_val, b_sym, b_val = cell_terms(conv_trace, ci, cj, flipped_kernel_index(w.shape))
-                symbolic, numeric = sum_of_products(a_sym, a_val, b_sym, b_val)
-                st.markdown(t("conv_single.conv_heading"))
-                st.latex(equation_lines(f"{subscript('(i * h)', ci, cj)} = {symbolic}", numeric, ccell.total))
-                oh, ow = trace.output.shape[1:]
-                show_chart(panels_figure(np.stack([trace.output[0], conv_trace.output[0]]),
-                                         (t("conv_single.fig_corr"), t("conv_single.fig_conv")),
-                                         (cell_names("o", (oh, ow)), cell_names("o", (oh, ow))), lang,
-                                         highlight=mark), "corr_conv")
-                st.caption(t("conv_single.cap_compare"))
-                st.info(t("conv_single.seed_library_note"))
+if table_tab.open is not False:
+    with table_tab:
+        if section_guard():
+            columns = tuple(t(f"conv_single.{c}")
+                            for c in ("col_cell", "col_symbolic", "col_numbers", "col_net", "col_out"))
+            st.caption(t("conv_single.table_expander", count=trace.output[0].size))
+            st.dataframe(formula_table(x, w, stride, padding, activation, columns), hide_index=True,
+                         width="stretch")
+            st.caption(t("conv_single.table_caption"))
+            if w.shape == (2, 2) and stride == 1 and padding == 0:
+                st.caption(t("conv_single.seed_eq5_note"))
 
-    if table_tab.open is not False:
-        with table_tab:
-            if section_guard():
-                columns = tuple(t(f"conv_single.{c}")
-                                for c in ("col_cell", "col_symbolic", "col_numbers", "col_net", "col_out"))
-                st.caption(t("conv_single.table_expander", count=trace.output[0].size))
-                st.dataframe(formula_table(x, w, stride, padding, activation, columns), hide_index=True,
-                             width="stretch")
-                st.caption(t("conv_single.table_caption"))
-                if w.shape == (2, 2) and stride == 1 and padding == 0:
-                    st.caption(t("conv_single.seed_eq5_note"))
-
-
-cell_view(trace, conv_trace, x, w, stride, padding, activation, lang)
 sync_to_url(PAGE, SPECS)

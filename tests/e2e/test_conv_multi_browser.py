@@ -1,103 +1,89 @@
-"""Multi-channel convolution page in a real browser: loads in both languages, the stride slider
-changes the output maps, the ▶ button moves the window in the browser (no rerun)."""
+"""Multi-channel convolution page in a real browser: both languages, the stride slider changes the
+output maps, and every output cell of both filters is picked and stepped in the browser (no rerun)."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
+from playwright.sync_api import expect
 
 from ui.i18n import translate
-from ui.latex import subscript_unicode
 
-from .conftest import assert_no_exception, screenshot, wait_for_app
+from .conftest import assert_no_exception, press_slider, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
-# z of every heatmap and x of every outline, per Plotly chart on the page (read from the live DOM)
-FIGURE_STATE = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(el =>
-    (el.data || []).map(d => d.type === 'heatmap' ? d.z : d.x))"""
+STEPPER = ".st-key-conv_multi-stepper .cs"
+OUT1, OUT2 = 9, 10   # grid numbers of the two output maps (3 input channels, then 2×3 kernels)
+
+WATCH_RUNNING = """() => {
+  window.__ran = document.querySelector('[data-testid="stStatusWidget"]') !== null;
+  new MutationObserver(() => {
+    if (document.querySelector('[data-testid="stStatusWidget"]')) window.__ran = true;
+  }).observe(document.body, {subtree: true, childList: true});
+}"""
 
 
-# x0 of every outline shape of the first chart (the input figure: the window is a layout shape per channel)
-WINDOW_X0 = """() => (document.querySelector('.js-plotly-plot').layout.shapes || []).map(s => s.x0)"""
+def _formula(pg) -> str:
+    return pg.locator(f"{STEPPER} .cs-formula").get_attribute("aria-label") or ""
+
+
+def _map_texts(pg, grid: int) -> list[str]:
+    return pg.locator(f'{STEPPER} figure[data-grid="{grid}"] .cs-cell').all_inner_texts()
 
 
 def _open(pg, server_url, lang):
-    # tall viewport: Streamlit scrolls inside its own container, so a full-page screenshot is one screen
-    pg.set_viewport_size({"width": 1400, "height": 4200})
     pg.goto(f"{server_url}/conv_multi?lang={lang}")
     wait_for_app(pg, timeout_ms=120000)
-    pg.wait_for_selector(".js-plotly-plot", timeout=120000)
-    pg.wait_for_timeout(800)
-
-
-def _figures(pg):
-    return json.loads(json.dumps(pg.evaluate(FIGURE_STATE)))
+    pg.locator(STEPPER).wait_for(timeout=60000)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_page_loads_and_the_stride_slider_changes_the_maps(server_url, new_page, lang):
+def test_cells_of_both_filters_are_stepped_in_the_browser(server_url, new_page, lang):
     pg = new_page
+    sent: list = []
+    pg.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
     _open(pg, server_url, lang)
     assert_no_exception(pg)
     body = pg.inner_text("body")
     assert translate(lang, "conv_multi.title") in body
     assert translate(lang, "conv_multi.seed_reproduced") in body
+    # seed 003's printed maps, and its first cell written out channel by channel
+    assert _map_texts(pg, OUT1) == ["6", "7", "5", "3", "-1", "-1", "2", "-1", "4"]
+    assert _map_texts(pg, OUT2) == ["2", "-5", "-8", "1", "-4", "-4", "0", "-5", "-5"]
+    assert _formula(pg).endswith("z⁽¹⁾₁₁ = S₁ + S₂ + S₃ + b₁ = 4 + 0 + 1 + 1 = 6")
     screenshot(pg, f"conv_multi-{lang}-default")
-    before = _figures(pg)
-    assert [[6, 7, 5], [3, -1, -1], [2, -1, 4]] in [z for fig in before for z in fig]
 
-    slider = pg.locator('[data-testid="stSlider"]').filter(has_text=translate(lang, "conv_multi.stride"))
-    # Streamlit 1.67 renders the thumb as a hidden <input type="range">; older ones as role="slider"
-    slider.locator('input[type="range"], [role="slider"]').first.focus()
-    pg.keyboard.press("ArrowLeft")                               # stride 2 -> 1
-    pg.wait_for_timeout(600)
-    wait_for_app(pg, timeout_ms=120000)
-    pg.wait_for_timeout(800)
+    pg.evaluate(WATCH_RUNNING)
+    before = len(sent)
+    # point at cell (2,3) of map 2: the window on every channel and filter 2's kernels light up
+    pg.locator(f'{STEPPER} figure[data-grid="{OUT2}"] [data-cell="14"]').click()
+    expect(pg.locator(STEPPER)).to_have_attribute("data-cell", "14")
+    assert _formula(pg).endswith("z⁽²⁾₂₃ = S₁ + S₂ + S₃ + b₂ = 1 + (−2) + (−3) + 0 = −4")
+    for channel in range(3):   # padded rows 3-5, columns 5-7: 9 cells outlined on each channel
+        assert pg.locator(f'{STEPPER} figure[data-grid="{channel}"] .cs-win').count() == 9
+    assert pg.locator(f"{STEPPER} figure.cs-dim").count() == 4   # filter 1's three kernels and map 1
+    screenshot(pg, f"conv_multi-{lang}-cell-2-23")
+    stage = pg.locator(f"{STEPPER} .cs-stage")
+    stage.press("PageUp")       # the same place in filter 1
+    assert _formula(pg).split("; ")[-1].startswith("z⁽¹⁾₂₃") and _formula(pg).endswith("= −1")
+    stage.press("ArrowDown")
+    assert _formula(pg).split("; ")[-1].startswith("z⁽¹⁾₃₃") and _formula(pg).endswith("= 4")
+    stage.press("End")
+    assert _formula(pg).split("; ")[-1].startswith("z⁽²⁾₃₃") and _formula(pg).endswith("= −5")
+    # play steps on its own, in the browser
+    pg.locator(f"{STEPPER} .cs-play").click()
+    expect(pg.locator(STEPPER)).to_have_attribute("data-cell", "0", timeout=5000)
+    pg.locator(f"{STEPPER} .cs-play").click()
+    assert len(sent) == before, sent[before:]
+    assert pg.evaluate("window.__ran") is False
     assert_no_exception(pg)
-    after = _figures(pg)
-    assert after != before
-    maps = [z for fig in after for z in fig if len(z) == 5 and isinstance(z[0], list) and len(z[0]) == 5]
-    assert maps, "stride 1 with padding 1 gives 5x5 output maps"
-    assert "stride=1" in pg.url
-    screenshot(pg, f"conv_multi-{lang}-stride1")
 
 
-def test_play_moves_the_window_in_the_browser(server_url, new_page):
+def test_stride_slider_changes_the_maps(server_url, new_page):
     pg = new_page
     _open(pg, server_url, "en")
-    outline_x = pg.evaluate(WINDOW_X0)                            # the window outline on every channel
-    assert len(outline_x) == 3
-    play = pg.locator(".js-plotly-plot").first.locator(".updatemenu-button").first   # SVG button
-    assert play.text_content() == translate("en", "figure.play")
-    play.click()
-    # frames advance every 800 ms; on a loaded machine the first step can take longer: poll up to 15 s
-    start = json.dumps(json.dumps(outline_x, separators=(",", ":")))   # a JS string literal
-    pg.wait_for_function(f"() => JSON.stringify(({WINDOW_X0})()) !== {start}", timeout=15000)
-    moved = pg.evaluate(WINDOW_X0)
-    assert moved != outline_x
-    screenshot(pg, "conv_multi-en-playing")
-
-
-def test_cell_pick_and_tabs_rerun_in_place(server_url, new_page):
-    """The output cell is a fragment: picking column 2 moves the window; the tabs draw on demand."""
-    pg = new_page
-    _open(pg, server_url, "en")
-    before = pg.evaluate(WINDOW_X0)
-    col = pg.locator('.st-key-conv_multi-col input').first
-    col.fill("2")
-    col.press("Enter")
-    pg.wait_for_timeout(600)
-    wait_for_app(pg, timeout_ms=120000)
-    pg.wait_for_timeout(800)
+    press_slider(pg, translate("en", "conv_multi.stride"), "ArrowLeft")   # stride 2 -> 1: 5×5 maps
+    expect(pg.locator(f'{STEPPER} figure[data-grid="{OUT1}"] .cs-cell')).to_have_count(25, timeout=20000)
     assert_no_exception(pg)
-    assert pg.evaluate(WINDOW_X0) != before
-    assert "col=2" in pg.url
-    pg.get_by_role("tab", name=translate("en", "conv_multi.tab_cell")).click()
-    pg.wait_for_timeout(600)
-    wait_for_app(pg, timeout_ms=120000)
-    pg.wait_for_timeout(800)
-    body = pg.inner_text("body")
-    assert translate("en", "conv_multi.partial_title", c=3, s=subscript_unicode("S", 2)) in body
-    screenshot(pg, "conv_multi-en-cell-tab")
+    assert translate("en", "conv_multi.seed_custom") in pg.inner_text("body")
+    screenshot(pg, "conv_multi-en-stride1")

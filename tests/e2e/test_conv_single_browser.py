@@ -1,76 +1,126 @@
-"""The "Convolution (one channel)" page in Chromium: loads in both languages, sliders change figures."""
+"""The "Convolution (one channel)" page in Chromium: both languages, sliders change the output,
+and the cell stepper picks and steps output cells in the browser without a server round trip."""
 
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from ui.i18n import translate
 
-from .conftest import FIGURE_Z, assert_no_exception, figure_z, press_slider, screenshot, wait_for_app, wait_for_figure
+from .conftest import assert_no_exception, figure_z, open_tab, press_slider, screenshot, wait_for_app, wait_for_figure
 
 pytestmark = pytest.mark.e2e
 
 PAGE = "conv_single"
+STEPPER = ".st-key-conv_single-stepper .cs"
+
+# a flag set when Streamlit shows its "running" status widget (a script rerun), from now on
+WATCH_RUNNING = """() => {
+  window.__ran = document.querySelector('[data-testid="stStatusWidget"]') !== null;
+  const obs = new MutationObserver(() => {
+    if (document.querySelector('[data-testid="stStatusWidget"]')) window.__ran = true;
+  });
+  obs.observe(document.body, {subtree: true, childList: true});
+  window.__runObs = obs;
+}"""
+
+
+def watch_round_trips(pg) -> list:
+    """Every frame the page sends on Streamlit's websocket from now on (a rerun request is one)."""
+    sent: list = []
+    pg.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    return sent
+
+
+def formula_text(pg) -> str:
+    return pg.locator(f"{STEPPER} .cs-formula").get_attribute("aria-label") or ""
+
+
+def shown_cell(pg) -> str:
+    return pg.locator(STEPPER).get_attribute("data-cell")
+
+
+def output_cell(pg, grid: int, index: int):
+    return pg.locator(f'{STEPPER} figure[data-grid="{grid}"] [data-cell="{index}"]')
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_page_loads_and_stride_slider_changes_the_output(server_url, new_page, lang):
+def test_cells_are_picked_and_stepped_in_the_browser_without_a_rerun(server_url, new_page, lang):
     pg = new_page
+    sent = watch_round_trips(pg)
     pg.goto(f"{server_url}/{PAGE}?lang={lang}")
     wait_for_app(pg)
     assert_no_exception(pg)
     assert translate(lang, "conv_single.title") in pg.locator("h1").first.inner_text()
-    corr_title = translate(lang, "conv_single.fig_net")  # net = the cross-correlation, in the default tab
-    wait_for_figure(pg, corr_title)
-    assert figure_z(pg, corr_title) == [[1, 0, 0], [-1, 1, 0], [0, 0, 0]]
+    pg.locator(STEPPER).wait_for(timeout=20000)
+    assert shown_cell(pg) == "0"
+    # seed 003's o₁₁, written out with the numbers (MathML in the page)
+    assert formula_text(pg).startswith("net(o₁₁) = i₁₁·h₁₁ + i₁₂·h₁₂ + i₂₁·h₂₁ + i₂₂·h₂₂ = "
+                                       "1×1 + 0×(−1) + 1×1 + 1×(−1) = 1")
+    assert pg.locator(f"{STEPPER} .cs-formula math").count() > 0
+    assert pg.locator(f"{STEPPER} .cs-title").first.inner_text() == translate(lang, "conv_single.fig_windows")
     screenshot(pg, f"{PAGE}-{lang}-default")
 
-    press_slider(pg, translate(lang, "conv_single.stride_label"))
-    pg.wait_for_function(f"() => {{ const z = ({FIGURE_Z})({corr_title!r}); return z && z.length === 2; }}",
-                         timeout=15000)
-    assert figure_z(pg, corr_title) == [[1, 0], [0, 0]]
+    pg.evaluate(WATCH_RUNNING)
+    before = len(sent)
+    # hover o₂₃ on the net grid: its window and formula show; click pins it
+    output_cell(pg, 2, 5).hover()
+    expect(pg.locator(STEPPER)).to_have_attribute("data-cell", "5", timeout=5000)
+    assert formula_text(pg).startswith("net(o₂₃) = i₂₃·h₁₁ + i₂₄·h₁₂ + i₃₃·h₂₁ + i₃₄·h₂₂")
+    lit = pg.locator(f'{STEPPER} figure[data-grid="0"] .cs-win').all_inner_texts()
+    assert lit == ["0", "1", "1", "0"]  # i₂₃ i₂₄ i₃₃ i₃₄ of the input
+    output_cell(pg, 2, 5).click()
+    # the arrow keys step the pinned cell (the grids have the focus, with a visible ring)
+    stage = pg.locator(f"{STEPPER} .cs-stage")
+    assert stage.evaluate("el => el.matches(':focus')")
+    assert stage.evaluate("el => getComputedStyle(el).outlineStyle") != "none"
+    stage.press("ArrowRight")
+    assert shown_cell(pg) == "6" and formula_text(pg).startswith("net(o₃₁)")
+    stage.press("ArrowUp")
+    assert shown_cell(pg) == "3" and formula_text(pg).startswith("net(o₂₁)")
+    stage.press("ArrowLeft")
+    assert shown_cell(pg) == "2" and formula_text(pg).startswith("net(o₁₃)")
+    assert pg.locator(f"{STEPPER} .cs-name").inner_text() == "o₁₃"
+    # the buttons step too
+    pg.locator(f"{STEPPER} .cs-bar button").nth(2).click()
+    assert shown_cell(pg) == "3"
+    screenshot(pg, f"{PAGE}-{lang}-stepped")
+    # none of this reached the server: no frame sent, the script never ran
+    assert len(sent) == before, sent[before:]
+    assert pg.evaluate("window.__ran") is False
     assert_no_exception(pg)
+
+
+def test_stride_slider_rebuilds_the_stepper_and_keeps_the_cell_inside(server_url, new_page):
+    pg = new_page
+    pg.goto(f"{server_url}/{PAGE}?lang=en&cell=9")
+    wait_for_app(pg)
+    pg.locator(STEPPER).wait_for(timeout=20000)
+    assert shown_cell(pg) == "8" and formula_text(pg).startswith("net(o₃₃)")
+    press_slider(pg, translate("en", "conv_single.stride_label"))
+    expect(pg.locator(f'{STEPPER} figure[data-grid="2"] [data-cell]')).to_have_count(4, timeout=15000)
+    assert shown_cell(pg) == "3" and formula_text(pg).startswith("net(o₂₂)")
     pg.wait_for_url("**stride=2**", timeout=10000)  # the link follows the slider
-    screenshot(pg, f"{PAGE}-{lang}-stride2")
+    assert_no_exception(pg)
+    screenshot(pg, f"{PAGE}-en-stride2")
 
     # the other sections are tabs drawn only when opened: true convolution flips the sign here
-    pg.get_by_role("tab", name=translate(lang, "conv_single.sec_compare")).click()
-    conv_title = translate(lang, "conv_single.fig_conv")
-    wait_for_figure(pg, conv_title)
-    assert figure_z(pg, translate(lang, "conv_single.fig_corr")) == [[1, 0], [0, 0]]
-    assert figure_z(pg, conv_title) == [[-1, 0], [0, 0]]
-    assert_no_exception(pg)
-    screenshot(pg, f"{PAGE}-{lang}-compare")
-
-
-def test_output_cell_slider_moves_the_formula_and_padding_greys_the_border(server_url, new_page):
-    pg = new_page
-    pg.goto(f"{server_url}/{PAGE}?lang=en&padding=1")
-    wait_for_app(pg)
-    assert_no_exception(pg)
-    wait_for_figure(pg, translate("en", "conv_single.fig_windows"))
-    formula = pg.locator('[data-testid="stMarkdownContainer"] .katex').first
-    before = formula.inner_text()
-    press_slider(pg, translate("en", "conv_single.cell_label"))
-    pg.wait_for_url("**cell=2**", timeout=10000)
-    for _ in range(50):  # the formula follows the chosen cell after the rerun
-        if formula.inner_text() != before:
-            break
-        pg.wait_for_timeout(200)
-    assert formula.inner_text() != before
-    assert_no_exception(pg)
-    screenshot(pg, f"{PAGE}-en-padding1-cell2")
-
-    # the input and the kernel beside rot180(h) are one tab away
-    pg.get_by_role("tab", name=translate("en", "conv_single.sec_inputs")).click()
+    open_tab(pg, translate("en", "conv_single.sec_compare"))
+    compare = ".st-key-conv_single-compare .cs"
+    pg.locator(compare).wait_for(timeout=20000)
+    # the same cell as in the first tab (one selection for the page), o₂₂ of the 2×2 output
+    assert pg.locator(f"{compare} .cs-formula").get_attribute("aria-label").startswith(
+        "(i ⋆ h)₂₂ = i₃₃·h₁₁ + i₃₄·h₁₂ + i₄₃·h₂₁ + i₄₄·h₂₂ = 1×1 + 0×(−1) + 0×1 + 1×(−1) = 0; "
+        "(i ∗ h)₂₂ = i₃₃·h₂₂ + i₃₄·h₂₁ + i₄₃·h₁₂ + i₄₄·h₁₁")
+    pg.locator(f"{compare} .cs-stage").focus()
+    pg.locator(f"{compare} .cs-stage").press("Home")
+    assert pg.locator(f"{compare} .cs-formula").get_attribute("aria-label").startswith("(i ⋆ h)₁₁")
+    open_tab(pg, translate("en", "conv_single.sec_inputs"))
     rot_title = translate("en", "conv_single.fig_kernel_rot")
     wait_for_figure(pg, rot_title)
     assert figure_z(pg, rot_title) == [[-1, 1], [-1, 1]]
-    assert figure_z(pg, translate("en", "conv_single.fig_kernel", rows=2, cols=2)) == [[1, -1], [1, -1]]
-    assert figure_z(pg, translate("en", "conv_single.fig_input", rows=4, cols=4)) == [
-        [1, 0, 1, 0], [1, 1, 0, 1], [0, 1, 1, 0], [1, 0, 0, 1]]
     assert_no_exception(pg)
-    screenshot(pg, f"{PAGE}-en-inputs")
 
 
 def test_bad_matrix_in_the_browser_shows_a_message_not_an_exception(server_url, new_page):

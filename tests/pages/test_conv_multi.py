@@ -6,6 +6,9 @@ References: the text's printed result (``CONV_5X5X3.printed``) and the core's pe
 
 from __future__ import annotations
 
+import html
+import json
+
 import numpy as np
 import pytest
 
@@ -34,15 +37,35 @@ def _open_tab(at, which: str, lang: str = "en"):
     return at.run()
 
 
-def _map(at, f: int, lang: str = "en") -> dict:
-    """Panel of output map ``f`` (1-based) in the one output-maps figure: z, printed texts, outlines."""
-    fig = _figure(at, "output_maps_fig_title", lang)
-    panels = [a["text"] for a in fig["layout"]["annotations"]]
-    p = panels.index(translate(lang, "conv_multi.output_fig_title", f=f))
-    xref = "x" if p == 0 else f"x{p + 1}"
-    heat = [d for d in fig["data"] if d["type"] == "heatmap" and d.get("xaxis", "x") == xref][0]
-    return {"z": np.array(heat["z"], dtype=float), "text": heat["text"],
-            "shapes": [sh for sh in fig["layout"].get("shapes", []) if sh.get("xref") == xref]}
+def _stepper(at) -> dict:
+    """The cell stepper's payload (every output cell's windows and formulas, drawn in the browser)."""
+    found = [json.loads(el.proto.json) for el in at.get("bidi_component") if el.key == "conv_multi.stepper"]
+    assert len(found) == 1, "no cell stepper on the page"
+    return found[0]
+
+
+def _map(at, f: int, lang: str = "en") -> np.ndarray:
+    """Output map ``f`` (1-based) as the stepper draws it."""
+    title = translate(lang, "conv_multi.output_fig_title", f=f)
+    grids = [g for g in _stepper(at)["grids"] if g["title"] == title]
+    assert len(grids) == 1, f"no grid titled {title!r}"
+    return np.array(grids[0]["values"], dtype=float)
+
+
+def _cell(at, f: int, i: int, j: int) -> dict:
+    """The payload of output cell (i, j) of filter f (all 1-based)."""
+    payload = _stepper(at)
+    _, oh, ow = payload["shape"]
+    return payload["cells"][((f - 1) * oh + i - 1) * ow + j - 1]
+
+
+def _lines(cell: dict) -> list[str]:
+    """S₁, S₂, S₃ and the total as plain text (the formula's aria-label)."""
+    return cell["aria"].split("; ")
+
+
+def _result(line: str) -> str:
+    return line.rsplit("= ", 1)[1]
 
 
 def _z(fig: dict, trace: int = 0) -> np.ndarray:
@@ -53,23 +76,14 @@ def _latex(at) -> list[str]:
     return [el.value for el in at.latex]
 
 
-def _total_line(at) -> str:
-    lines = [v for v in _latex(at) if "S_{1} + S_{2} + S_{3}" in v]
-    assert len(lines) == 1
-    return lines[0]
-
-
-def _result(line: str) -> str:
+def _latex_result(line: str) -> str:
     """The last '&= …' of an equation_lines block."""
     return line.split("&=")[-1].split("\\end{aligned}")[0].strip()
 
 
-def _partial_results(at) -> list[str]:
-    return [_result(v) for c in (1, 2, 3) for v in _latex(at) if f"S_{{{c}}} &=" in v]
-
-
 def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
+    """A value as the formulas print it (−, not -)."""
+    return (str(int(value)) if float(value).is_integer() else str(value)).replace("-", "\u2212")
 
 
 # --------------------------------------------------------------------------- both languages
@@ -79,18 +93,17 @@ def test_page_runs_in_both_languages_with_translated_strings(lang):
     no_exception(at)
     assert at.title[0].value == translate(lang, "conv_multi.title")
     text = all_text(at)
-    for key in ("stride", "padding", "bias1", "filter", "row", "section_output"):
+    for key in ("stride", "padding", "bias1", "section_steps", "cs_caption", "cell_intro"):
         assert translate(lang, f"conv_multi.{key}") in text
     assert translate(lang, "conv_multi.seed_reproduced") in [s.value for s in at.success]
     assert not at.error and not at.warning
-    # figure titles, panel titles and axis titles are translated
-    fig = _figure(at, "output_maps_fig_title", lang)
-    # (no column axis title: the panel titles sit where it would, as on the input figure)
-    assert fig["layout"]["yaxis"]["title"]["text"] == translate(lang, "figure.row")
-    assert [a["text"] for a in fig["layout"]["annotations"]] == [
-        translate(lang, "conv_multi.output_fig_title", f=f) for f in (1, 2)]
-    assert _figure(at, "input_fig_title", lang, p=1)["layout"]["annotations"][0]["text"] == translate(
-        lang, "figure.channel", index=1)
+    payload = _stepper(at)
+    titles = [g["title"] for g in payload["grids"]]
+    assert titles[:3] == [translate(lang, "conv_multi.cs_input", c=c) for c in (1, 2, 3)]
+    assert translate(lang, "conv_multi.cs_kernel", f=2, c=3) in titles
+    assert titles[-2:] == [translate(lang, "conv_multi.output_fig_title", f=f) for f in (1, 2)]
+    assert payload["labels"]["hint"] == translate(lang, "conv_multi.stepper_hint")
+    assert html.escape(translate(lang, "conv_multi.cs_partial", c=2)) in payload["cells"][0]["html"]
     _open_tab(at, "params", lang)
     no_exception(at)
     assert translate(lang, "conv_multi.section_params") in all_text(at)
@@ -99,47 +112,44 @@ def test_page_runs_in_both_languages_with_translated_strings(lang):
 # --------------------------------------------------------------------------- seed 003 defaults
 def test_default_output_maps_are_the_printed_result():
     at = open_page("conv_multi")
-    assert np.array_equal(_map(at, 1)["z"], PRINTED[0])   # [[6,7,5],[3,-1,-1],[2,-1,4]]
-    assert np.array_equal(_map(at, 2)["z"], PRINTED[1])   # [[2,-5,-8],[1,-4,-4],[0,-5,-5]]
+    assert np.array_equal(_map(at, 1), PRINTED[0])   # [[6,7,5],[3,-1,-1],[2,-1,4]]
+    assert np.array_equal(_map(at, 2), PRINTED[1])   # [[2,-5,-8],[1,-4,-4],[0,-5,-5]]
     # printed texts in the cells, too
-    assert _map(at, 2)["text"][0] == ["2", "-5", "-8"]
+    grid = [g for g in _stepper(at)["grids"] if g["title"] == translate("en", "conv_multi.output_fig_title", f=2)]
+    assert grid[0]["text"][0] == ["2", "-5", "-8"]
 
 
 def test_default_input_is_padded_and_marked():
-    at = open_page("conv_multi")
-    fig = _figure(at, "input_fig_title", p=1)
-    values = [d for d in fig["data"] if d.get("coloraxis")]            # one value heatmap per channel
-    overlays = [d for d in fig["data"] if d.get("hoverinfo") == "skip"]  # one padding overlay per channel
-    assert len(values) == 3 and len(overlays) == 3
+    payload = _stepper(open_page("conv_multi"))
+    assert payload["shape"] == [2, 3, 3]          # two filters, 3×3 output each
     for c in range(3):
-        z = np.array(values[c]["z"], dtype=float)
+        g = payload["grids"][c]
+        z = np.array(g["values"], dtype=float)
         assert z.shape == (7, 7)
         assert np.array_equal(z[1:6, 1:6], X[0, c])
         assert not z[0].any() and not z[:, 0].any() and not z[-1].any() and not z[:, -1].any()
-        # every padded zero of every channel is greyed, and nothing else
-        greyed = {(r, q) for r in range(7) for q in range(7) if overlays[c]["z"][r][q] is not None}
+        # every padded zero of every channel is hatched, and nothing else
+        greyed = {(r, q) for r in range(7) for q in range(7) if g["mask"][r][q]}
         assert greyed == {(r, q) for r in range(7) for q in range(7) if r in (0, 6) or q in (0, 6)}
-        assert (values[c]["xaxis"], overlays[c]["xaxis"]) == (("x", "x2", "x3")[c],) * 2
-    # one animation frame per output cell, labelled (i,j) 1-based
-    assert len(fig["frames"]) == 9
-    assert [s["label"] for s in fig["layout"]["sliders"][0]["steps"]][:2] == ["(1,1)", "(1,2)"]
+        assert g["row_labels"] == ["·", "1", "2", "3", "4", "5", "·"]
+    # the output maps are where a cell is picked: map 2 starts after the 9 cells of map 1
+    assert [g["pick"] for g in payload["grids"][-2:]] == [0, 9]
+    assert [c["label"] for c in payload["cells"][:2]] == ["Filter 1: z₁₁", "Filter 1: z₁₂"]
 
 
 def test_default_cell_written_out_channel_by_channel():
     at = open_page("conv_multi")
-    assert _partial_results(at) == []          # the terms are in their own tab, drawn when opened
-    _open_tab(at, "cell")
-    no_exception(at)
-    line = _total_line(at)
-    assert "z^{(1)}_{11}" in line and _result(line) == "6"
+    *partials, total = _lines(_cell(at, 1, 1, 1))
+    assert total == "z⁽¹⁾₁₁ = S₁ + S₂ + S₃ + b₁ = 4 + 0 + 1 + 1 = 6"   # S1 + S2 + S3 + b1 with the numbers
     # per-channel partial sums: each channel alone through the loop reference
     refs = [conv2d_naive(X[:, c:c + 1], W[:, c:c + 1], None, 2, 1)[0, 0, 0, 0] for c in range(3)]
-    assert _partial_results(at) == [_number(v) for v in refs]
-    assert "4 + 0 + 1 + 1" in line                  # S1 + S2 + S3 + b1 with the numbers
+    assert [_result(p) for p in partials] == [_number(v) for v in refs]
     # the first channel's products: padded zeros on the top row and left column
-    s1 = [v for v in _latex(at) if "S_{1} &=" in v][0]
-    assert "\\tilde{x}^{(1)}_{11}w^{(1,1)}_{11}" in s1
-    assert "0\\times(-1)" in s1
+    assert partials[0].startswith("S₁ = x̃⁽¹⁾₁₁·w⁽¹˒¹⁾₁₁ + ")
+    assert "= 0×(−1) + 0×1 + 0×0 + " in partials[0]
+    assert "<msubsup><mover accent=\"true\"><mi>x</mi><mo>~</mo></mover><mn>11</mn><mn>(1)</mn></msubsup>" in \
+        _cell(at, 1, 1, 1)["html"]
+    assert "\\tilde{x}^{(c)}_{(i-1)s+u" in _latex(at)[0]   # the general formula above the stepper
 
 
 def test_partial_sum_maps_on_demand():
@@ -151,6 +161,11 @@ def test_partial_sum_maps_on_demand():
     fig = _figure(at, "partial_fig_title", f=1)
     for c in range(3):                  # map c = channel c alone through the loop reference
         np.testing.assert_allclose(_z(fig, c), conv2d_naive(X[:, c:c + 1], W[:1, c:c + 1], None, 2, 1)[0, 0])
+    at.radio(key="conv_multi.filter").set_value(2).run()
+    no_exception(at)
+    fig = _figure(at, "partial_fig_title", f=2)
+    np.testing.assert_allclose(_z(fig, 0), conv2d_naive(X[:, :1], W[1:, :1], None, 2, 1)[0, 0])
+    assert at.query_params["filter"] in (["2"], "2")
 
 
 def test_parameter_count_and_seed_notes():
@@ -158,43 +173,36 @@ def test_parameter_count_and_seed_notes():
     _open_tab(at, "params")
     params = [v for v in _latex(at) if "N_{\\text{params}}" in v][0]
     assert "2 \\cdot 3 \\cdot 3 \\cdot 3 + 2" in params
-    assert _result(params) == str(W.size + B.size)          # 56 = 54 weights + 2 biases
+    assert _latex_result(params) == str(W.size + B.size)          # 56 = 54 weights + 2 biases
     text = all_text(at)
     assert "28×28×1" in text and "28×28×3" in text and "76" in text   # one 5x5x3 filter: 75 + 1
 
 
-# --------------------------------------------------------------------------- widgets
-def test_choosing_filter_and_cell_updates_formulas_and_window():
+# --------------------------------------------------------------------------- every cell, filter 2
+def test_every_cell_of_both_filters_matches_the_loop_reference():
     at = open_page("conv_multi")
-    at.radio(key="conv_multi.filter").set_value(2).run()
-    at.number_input(key="conv_multi.row").set_value(2).run()
-    at.number_input(key="conv_multi.col").set_value(3).run()
-    no_exception(at)
-    _open_tab(at, "cell")
-    no_exception(at)
-    line = _total_line(at)
-    assert "z^{(2)}_{23}" in line and _result(line) == _number(PRINTED[1, 1, 2])     # -4
-    refs = [conv2d_naive(X[:, c:c + 1], W[1:, c:c + 1], None, 2, 1)[0, 0, 1, 2] for c in range(3)]
-    assert _partial_results(at) == [_number(v) for v in refs]
-    fig = _figure(at, "input_fig_title", p=1)
-    outlines = [sh for sh in fig["layout"]["shapes"] if sh["line"]["color"] == "#ff7f0e"]
-    assert len(outlines) == 3                                    # the window on every channel
-    assert [sh["xref"] for sh in outlines] == ["x", "x2", "x3"]
+    ref = conv2d_naive(X, W, B, 2, 1)[0]
+    for f in (1, 2):
+        for i in (1, 2, 3):
+            for j in (1, 2, 3):
+                cell = _cell(at, f, i, j)
+                *partials, total = _lines(cell)
+                assert total.startswith(f"z⁽{'¹²'[f - 1]}⁾{'₁₂₃'[i - 1]}{'₁₂₃'[j - 1]} = S₁ + S₂ + S₃ + b{'₁₂'[f - 1]}")
+                assert _result(total) == _number(ref[f - 1, i - 1, j - 1])
+                parts = [conv2d_naive(X[:, c:c + 1], W[f - 1:f, c:c + 1], None, 2, 1)[0, 0, i - 1, j - 1]
+                         for c in range(3)]
+                assert [_result(p) for p in partials] == [_number(v) for v in parts]
+
+
+def test_cell_2_3_of_filter_2_marks_its_window_on_every_channel():
+    cell = _cell(open_page("conv_multi"), 2, 2, 3)
     # output (2,3) with stride 2 reads padded rows 3..5 and columns 5..7 (1-based): 0-based 2..4, 4..6
-    cell = conv2d_trace(X[0], W, B, 2, 1).cell(1, 1, 2)
-    assert cell.tap_rows.tolist() == [2, 3, 4] and cell.tap_cols.tolist() == [4, 5, 6]
-    for sh in outlines:
-        assert (sh["x0"], sh["x1"], sh["y0"], sh["y1"]) == (3.5, 6.5, 1.5, 4.5)
-    # the browser-side frames move the same outlines through all 9 cells, frame 5 = cell (2,3)
-    frame5 = fig["frames"][5]
-    assert [sh["xref"] for sh in frame5["layout"]["shapes"]] == ["x", "x2", "x3"]
-    assert frame5["layout"]["shapes"][0]["x0"] == 3.5
-    assert fig["layout"]["sliders"][0]["active"] == 5
-    # the chosen cell is outlined on output map 2 only
-    green2 = [s for s in _map(at, 2)["shapes"] if s["line"]["color"] == "#2ca02c"]
-    assert [(s["x0"], s["y0"]) for s in green2] == [(1.5, 0.5)]
-    assert not [s for s in _map(at, 1)["shapes"] if s["line"]["color"] == "#2ca02c"]
-    assert at.query_params["filter"] in (["2"], "2") and at.query_params["col"] in (["3"], "3")
+    ref = conv2d_trace(X[0], W, B, 2, 1).cell(1, 1, 2)
+    assert ref.tap_rows.tolist() == [2, 3, 4] and ref.tap_cols.tolist() == [4, 5, 6]
+    assert cell["marks"][:3] == [[c, 2, 4, 4, 6] for c in range(3)]
+    # filter 2's three kernels (grids 6, 7, 8) and cell (2,3) of output map 2 (grid 10)
+    assert cell["marks"][3:] == [[6, 0, 0, 2, 2], [7, 0, 0, 2, 2], [8, 0, 0, 2, 2], [10, 1, 2, 1, 2]]
+    assert _result(_lines(cell)[-1]) == _number(PRINTED[1, 1, 2])     # -4
 
 
 @pytest.mark.parametrize("stride, padding, shape", [(1, 0, (3, 3)), (1, 2, (7, 7)), (3, 1, (2, 2)), (4, 3, (3, 3))])
@@ -205,22 +213,24 @@ def test_stride_and_padding_change_the_maps(stride, padding, shape):
     no_exception(at)
     ref = conv2d_naive(X, W, B, stride, padding)[0]
     for f in (1, 2):
-        z = _map(at, f)["z"]
+        z = _map(at, f)
         assert z.shape == shape
         np.testing.assert_allclose(z, ref[f - 1])
+    assert len(_stepper(at)["cells"]) == 2 * shape[0] * shape[1]
     assert translate("en", "conv_multi.seed_custom") in [i.value for i in at.info]
     assert at.query_params["stride"] in ([str(stride)], str(stride))
 
 
-def test_smaller_output_keeps_the_chosen_cell_inside():
+def test_link_cell_beyond_a_smaller_output_is_kept_inside():
     at = open_page("conv_multi", query={"stride": "1", "row": "5", "col": "5"})
     no_exception(at)
-    assert "z^{(1)}_{55}" in _total_line(at)
+    payload = _stepper(at)
+    assert payload["cells"][payload["start"]]["label"] == "Filter 1: z₅₅"
     at.slider(key="conv_multi.stride").set_value(3).run()       # output 2x2
     no_exception(at)
-    assert at.number_input(key="conv_multi.row").value == 2
-    assert "z^{(1)}_{22}" in _total_line(at)
-    assert _result(_total_line(at)) == _number(conv2d_naive(X, W, B, 3, 1)[0, 0, 1, 1])
+    payload = _stepper(at)
+    assert payload["cells"][payload["start"]]["label"] == "Filter 1: z₂₂"
+    assert _result(_lines(payload["cells"][payload["start"]])[-1]) == _number(conv2d_naive(X, W, B, 3, 1)[0, 0, 1, 1])
 
 
 def test_bias_is_added_once_per_cell():
@@ -228,9 +238,10 @@ def test_bias_is_added_once_per_cell():
     at.number_input(key="conv_multi.b1").set_value(-2.5).run()
     no_exception(at)
     ref = conv2d_naive(X, W, [-2.5, 0], 2, 1)[0]
-    np.testing.assert_allclose(_map(at, 1)["z"], ref[0])
-    line = _total_line(at)
-    assert "+ (-2.5)" in line and _result(line) == _number(ref[0, 0, 0])   # 3.5
+    np.testing.assert_allclose(_map(at, 1), ref[0])
+    total = _lines(_cell(at, 1, 1, 1))[-1]
+    assert total == "z⁽¹⁾₁₁ = S₁ + S₂ + S₃ + b₁ = 4 + 0 + 1 + (−2.5) = 2.5"
+    assert _result(total) == _number(ref[0, 0, 0])
 
 
 def test_typed_kernels_change_the_parameter_count():
@@ -243,9 +254,9 @@ def test_typed_kernels_change_the_parameter_count():
     _open_tab(at, "params")
     no_exception(at)
     params = [v for v in _latex(at) if "N_{\\text{params}}" in v][0]
-    assert "2 \\cdot 3 \\cdot 2 \\cdot 2 + 2" in params and _result(params) == "26"
+    assert "2 \\cdot 3 \\cdot 2 \\cdot 2 + 2" in params and _latex_result(params) == "26"
     w = np.tile(np.array([[1.0, 0], [0, -1]]), (2, 3, 1, 1))
-    np.testing.assert_allclose(_map(at, 1)["z"], conv2d_naive(X, w, B, 2, 1)[0, 0])
+    np.testing.assert_allclose(_map(at, 1), conv2d_naive(X, w, B, 2, 1)[0, 0])
 
 
 # --------------------------------------------------------------------------- bad input
@@ -260,11 +271,11 @@ def test_bad_input_channel_skips_only_what_needs_it(text):
     no_exception(at)
     assert at.error, "the editor shows why the text is not a matrix"
     assert all("<b>" not in e.value or "\\<b" in e.value for e in at.error)
-    figs = plotly_figures(at)
-    titles = [(f["layout"].get("title") or {}).get("text") for f in figs]
-    assert translate("en", "conv_multi.filter_fig_title", f=1, kh=3, kw=3) in titles   # filters still drawn
-    assert translate("en", "conv_multi.output_maps_fig_title") not in titles
+    assert not at.get("bidi_component")
     assert any(translate("en", "conv_multi.editor_channel", c=2) in w.value for w in at.warning)
+    _open_tab(at, "filters")
+    titles = [(f["layout"].get("title") or {}).get("text") for f in plotly_figures(at)]
+    assert translate("en", "conv_multi.filter_fig_title", f=1, kh=3, kw=3) in titles   # filters still drawn
     _open_tab(at, "params")
     no_exception(at)
     assert any("N_{\\text{params}}" in v for v in _latex(at))                          # count still shown
@@ -279,10 +290,10 @@ def test_bad_kernel_keeps_the_input_figure(text):
     assert at.error
     titles = [(f["layout"].get("title") or {}).get("text") for f in plotly_figures(at)]
     assert translate("zh", "conv_multi.input_raw_fig_title") in titles
+    assert any(translate("zh", "conv_multi.editor_kernel", f=2, c=3) in w.value for w in at.warning)
     _open_tab(at, "params", "zh")
     no_exception(at)
     assert not any("N_{\\text{params}}" in v for v in _latex(at))
-    assert any(translate("zh", "conv_multi.editor_kernel", f=2, c=3) in w.value for w in at.warning)
 
 
 def test_channels_of_different_shapes_are_refused():
@@ -306,7 +317,7 @@ def test_kernel_larger_than_padded_input_is_explained(lang):
     expected = explain_error(info.value, lang)
     assert expected in [e.value for e in at.error]
     assert translate(lang, "conv_multi.no_trace") in [i.value for i in at.info]
-    assert len([f for f in plotly_figures(at)]) == 3            # raw input + two filters
+    assert len(plotly_figures(at)) == 3            # raw input + the two filters of the open tab
 
 
 # --------------------------------------------------------------------------- bad links
@@ -319,7 +330,8 @@ def test_bad_link_values_warn_and_use_the_default(query):
     no_exception(at)
     assert len(at.warning) == 1
     assert "<b>" not in at.warning[0].value
-    assert np.array_equal(_map(at, 1)["z"], PRINTED[0])
+    assert np.array_equal(_map(at, 1), PRINTED[0])
+    assert _stepper(at)["start"] == 0
     assert translate("en", "conv_multi.seed_reproduced") in [s.value for s in at.success]
 
 
@@ -337,6 +349,9 @@ def test_good_link_sets_up_the_page():
     x = X.copy()
     x[0, 0] = 1
     ref = conv2d_naive(x, W, [1, 10], 1, 0)[0]
-    np.testing.assert_allclose(_map(at, 2)["z"], ref[1])
-    line = _total_line(at)
-    assert "z^{(2)}_{31}" in line and _result(line) == _number(ref[1, 2, 0])
+    np.testing.assert_allclose(_map(at, 2), ref[1])
+    payload = _stepper(at)
+    first = payload["cells"][payload["start"]]
+    assert first["label"] == "Filter 2: z₃₁"
+    total = _lines(first)[-1]
+    assert total.startswith("z⁽²⁾₃₁ = S₁ + S₂ + S₃ + b₂ =") and _result(total) == _number(ref[1, 2, 0])

@@ -3,10 +3,15 @@
 Expected numbers come from seed 003's printed example (net_o11 = out_o11 = 1), from the
 hand-worked 3×3 outputs below, from the loop reference ``conv2d_naive`` and from
 ``math.exp`` / ``math.tanh`` — never from the trace the page itself draws.
+
+The output cells are explained by the browser-side cell stepper: its payload (every cell's
+window and formula, sent once) is read from the component element here.
 """
 
 from __future__ import annotations
 
+import html
+import json
 import math
 import re
 
@@ -73,6 +78,29 @@ def collapse(text: str) -> str:
     return "".join(text.split())
 
 
+def steppers(at) -> dict[str, dict]:
+    """The cell-stepper payloads on the page, by component key (``stepper``, ``compare``)."""
+    return {el.key.split(".")[-1]: json.loads(el.proto.json) for el in at.get("bidi_component")}
+
+
+def stepper(at, name: str = "stepper") -> dict:
+    found = steppers(at)
+    assert name in found, f"no {name} component; have {sorted(found)}"
+    return found[name]
+
+
+def grid_values(payload: dict, title: str) -> list[list[float]]:
+    for g in payload["grids"]:
+        if g["title"] == title:
+            return g["values"]
+    raise AssertionError(f"no grid titled {title!r}; have {[g['title'] for g in payload['grids']]}")
+
+
+def formula(payload: dict, k: int) -> str:
+    """Cell k's formulas as plain text (the aria-label the component gives them)."""
+    return payload["cells"][k]["aria"]
+
+
 # --------------------------------------------------------------------------- both languages
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_page_in_both_languages(lang):
@@ -80,8 +108,8 @@ def test_page_in_both_languages(lang):
     no_exception(at)
     assert at.title[0].value == translate(lang, "conv_single.title")
     text = all_text(at) + "\n" + "\n".join(tab.label for tab in at.tabs)
-    for name in ("intro", "stride_label", "padding_label", "activation_label", "cell_label", "input_label",
-                 "kernel_label", "sec_inputs", "sec_step", "sec_compare", "sec_activation", "sec_table",
+    for name in ("intro", "stride_label", "padding_label", "activation_label", "input_label",
+                 "kernel_label", "sec_inputs", "sec_step", "sec_compare", "sec_table", "cap_step",
                  "cap_input_from_text", "seed_library_note"):
         if name == "cap_input_from_text":
             text += "\n" + all_text(open_tab(at, "sec_inputs", lang))
@@ -89,51 +117,54 @@ def test_page_in_both_languages(lang):
             text += "\n" + all_text(open_tab(at, "sec_compare", lang))
         assert translate(lang, f"conv_single.{name}") in text, name
     assert not at.error and not at.warning
-    # every figure title and axis title is in the page's language
-    got = titles(at)
-    for tab in ("sec_step", "sec_inputs", "sec_compare"):  # the figure checks below use the last one
-        got += titles(open_tab(at, tab, lang))
-    for name in ("fig_kernel_rot", "fig_windows", "fig_corr", "fig_conv", "fig_net"):
-        assert translate(lang, f"conv_single.{name}") in got
-    assert translate(lang, "conv_single.fig_input", rows=4, cols=4) in got
-    fig = figure(at, translate(lang, "conv_single.fig_corr"))
+    # the stepper's grid titles, headings and button labels are in the page's language
+    step = stepper(open_tab(at, "sec_step", lang))
+    assert [g["title"] for g in step["grids"]] == [
+        translate(lang, "conv_single.fig_windows"), translate(lang, "conv_single.fig_kernel", rows=2, cols=2),
+        translate(lang, "conv_single.fig_net"),
+        translate(lang, "conv_single.fig_out", name=translate(lang, "conv_single.act_relu"))]
+    assert step["labels"]["play"] == translate(lang, "conv_single.stepper_play")
+    assert html.escape(translate(lang, "conv_single.cs_net_heading")) in step["cells"][0]["html"]
+    compare = stepper(open_tab(at, "sec_compare", lang), "compare")
+    assert translate(lang, "conv_single.fig_corr") in [g["title"] for g in compare["grids"]]
+    assert translate(lang, "conv_single.fig_kernel_rot") in [g["title"] for g in compare["grids"]]
+    fig = figure(open_tab(at, "sec_inputs", lang), translate(lang, "conv_single.fig_kernel_rot"))
     assert fig["layout"]["xaxis"]["title"]["text"] == translate(lang, "figure.col")
-    assert fig["layout"]["yaxis"]["title"]["text"] == translate(lang, "figure.row")
 
 
 def test_default_reproduces_seed_003_o11():
     at = open_page(PAGE, "en")
     no_exception(at)
-    net, out = latex(at)[:2]
-    seed_note_shown = translate("en", "conv_single.seed_o11_note") in all_text(at)
-    conv = latex(open_tab(at, "sec_compare"))[0]
+    step = stepper(at)
+    o11 = formula(step, 0)
     # symbolic with 1-based subscripts, then numbers, then the printed result
-    assert "net_{o_{11}} &= i_{11}h_{11} + i_{12}h_{12} + i_{21}h_{21} + i_{22}h_{22}" in net
-    assert r"1\times1 + 0\times(-1) + 1\times1 + 1\times(-1)" in net
-    assert net.rstrip("$\n ").endswith(f"&= {CONV_4X4.printed['net_o11']:g} \\end{{aligned}}")
-    assert r"\max(0,\ 1)" in out
-    assert out.rstrip("$\n ").endswith(f"&= {CONV_4X4.printed['out_o11']:g} \\end{{aligned}}")
+    assert o11.startswith("net(o₁₁) = i₁₁·h₁₁ + i₁₂·h₁₂ + i₂₁·h₂₁ + i₂₂·h₂₂ = 1×1 + 0×(−1) + 1×1 + 1×(−1) = "
+                          f"{CONV_4X4.printed['net_o11']:g};")
+    assert o11.endswith(f"out(o₁₁) = max(0, net(o₁₁)) = max(0, 1) = {CONV_4X4.printed['out_o11']:g}")
+    assert html.escape(translate("en", "conv_single.seed_o11_note")) in step["cells"][0]["html"]
+    assert html.escape(translate("en", "conv_single.seed_o11_note")) not in step["cells"][1]["html"]
+    # the formula HTML is MathML: i₁₁ as a subscripted identifier, numbers as <mn>
+    assert "<msub><mi>i</mi><mn>11</mn></msub>" in step["cells"][0]["html"]
+    assert "<math>" in step["cells"][0]["html"] and "<script" not in step["cells"][0]["html"]
     # true convolution of the same window pairs i11 with h22
-    assert "(i * h)_{11} &= i_{11}h_{22} + i_{12}h_{21} + i_{21}h_{12} + i_{22}h_{11}" in conv
-    assert conv.rstrip("$\n ").endswith("&= -1 \\end{aligned}")
-    assert seed_note_shown
+    conv = formula(stepper(open_tab(at, "sec_compare"), "compare"), 0).split("; ")[1]
+    assert conv == "(i ∗ h)₁₁ = i₁₁·h₂₂ + i₁₂·h₂₁ + i₂₁·h₁₂ + i₂₂·h₁₁ = 1×(−1) + 0×1 + 1×(−1) + 1×1 = −1"
 
 
 def test_outputs_match_hand_worked_and_loop_reference():
     at = open_page(PAGE, "en")
-    relu = z(figure(at, translate("en", "conv_single.fig_out", name="ReLU")))
-    net = z(figure(at, translate("en", "conv_single.fig_net")))
-    open_tab(at, "sec_compare")
-    corr = z(figure(at, translate("en", "conv_single.fig_corr")))
-    conv = z(figure(at, translate("en", "conv_single.fig_conv")))
-    assert corr == CORR
+    step = stepper(at)
+    net = grid_values(step, translate("en", "conv_single.fig_net"))
+    relu = grid_values(step, translate("en", "conv_single.fig_out", name="ReLU"))
+    compare = stepper(open_tab(at, "sec_compare"), "compare")
+    corr = grid_values(compare, translate("en", "conv_single.fig_corr"))
+    conv = grid_values(compare, translate("en", "conv_single.fig_conv"))
+    assert corr == CORR == net
     assert conv == CONV
     assert np.array_equal(corr, conv2d_naive(X[None, None], H[None, None])[0, 0])
     assert np.array_equal(conv, conv2d_naive(X[None, None], H[::-1, ::-1][None, None])[0, 0])
-    # ReLU after: negative cells become 0
-    assert relu == [[1, 0, 0], [0, 1, 0], [0, 0, 0]]
-    assert net == CORR
-    # the rotated kernel is drawn
+    assert relu == [[1, 0, 0], [0, 1, 0], [0, 0, 0]]  # ReLU after: negative cells become 0
+    assert grid_values(compare, translate("en", "conv_single.fig_kernel_rot")) == [[-1, 1], [-1, 1]]
     open_tab(at, "sec_inputs")
     assert z(figure(at, translate("en", "conv_single.fig_kernel_rot"))) == [[-1, 1], [-1, 1]]
 
@@ -152,31 +183,22 @@ def test_input_outlines_the_cells_the_text_gives():
     assert translate("en", "conv_single.cap_input_from_text") not in all_text(at)
 
 
-def test_window_animation_has_one_frame_per_output_cell():
-    at = open_page(PAGE, "en")
-    fig = figure(at, translate("en", "conv_single.fig_windows"))
-    assert len(fig["frames"]) == 9
-    assert [s["label"] for s in fig["layout"]["sliders"][0]["steps"]][:3] == ["o₁₁", "o₁₂", "o₁₃"]
-    # frame 5 (o₂₃) frames rows 2-3, columns 3-4 (1-based)
-    last = fig["frames"][5]["layout"]["shapes"][-1]
-    assert (last["y0"], last["y1"], last["x0"], last["x1"]) == (0.5, 2.5, 1.5, 3.5)
+def test_stepper_has_one_window_per_output_cell():
+    step = stepper(open_page(PAGE, "en"))
+    assert step["shape"] == [1, 3, 3]
+    assert [c["label"] for c in step["cells"]][:3] == ["o₁₁", "o₁₂", "o₁₃"]
+    # cell 6 (o₂₃) frames rows 2-3, columns 3-4 (1-based) of the input, grid 0
+    assert step["cells"][5]["marks"] == [[0, 1, 2, 2, 3]]
+    # the net and out grids are the ones a cell is picked on
+    assert [g["pick"] for g in step["grids"]] == [None, None, 0, 0]
 
 
 # --------------------------------------------------------------------------- driving widgets
-def test_stepping_to_o13_writes_its_sum_and_corrects_the_seed_label():
-    at = open_page(PAGE, "en")
-    at.select_slider(key=key("cell")).set_value(3).run()
-    no_exception(at)
-    net = latex(at)[0]
-    assert "net_{o_{13}} &= i_{13}h_{11} + i_{14}h_{12} + i_{23}h_{21} + i_{24}h_{22}" in net
-    assert r"1\times1 + 0\times(-1) + 0\times1 + 1\times(-1)" in net
-    assert net.rstrip("$\n ").endswith(f"&= {CORR[0][2]} \\end{{aligned}}")
-    assert translate("en", "conv_single.seed_o13_note") in all_text(at)
-    # the chosen cell is framed on both output heatmaps
-    open_tab(at, "sec_compare")
-    shapes = figure(at, translate("en", "conv_single.fig_corr"))["layout"]["shapes"]
-    assert [(s["xref"], s["y0"], s["x0"]) for s in shapes] == [("x", -0.5, 1.5), ("x2", -0.5, 1.5)]
-    assert at.query_params["cell"] in ("3", ["3"])
+def test_o13_writes_its_sum_and_corrects_the_seed_label():
+    step = stepper(open_page(PAGE, "en"))
+    assert formula(step, 2).startswith("net(o₁₃) = i₁₃·h₁₁ + i₁₄·h₁₂ + i₂₃·h₂₁ + i₂₄·h₂₂ = "
+                                       f"1×1 + 0×(−1) + 0×1 + 1×(−1) = {CORR[0][2]};")
+    assert html.escape(translate("en", "conv_single.seed_o13_note")) in step["cells"][2]["html"]
 
 
 @pytest.mark.parametrize("name, expected", [
@@ -188,13 +210,15 @@ def test_activation_formula_and_value(name, expected):
     at = open_page(PAGE, "en")
     at.selectbox(key=key("activation")).set_value(name).run()
     no_exception(at)
-    out = latex(at)[1]
-    assert out.rstrip("$\n ").endswith(f"&= {expected:.4g} \\end{{aligned}}")
+    step = stepper(at)
+    out = formula(step, 0).split("; ")[1]
+    assert out.endswith(f"= {expected:.4g}")
     if name == "sigmoid":
-        assert r"\frac{1}{1+e^{-1}}" in out
+        assert "= 1/(1 + e^(−1)) =" in out
+        assert "<mfrac>" in step["cells"][0]["html"]
     if name == "tanh":
-        assert r"\tanh(1)" in out
-    after = z(figure(at, translate("en", "conv_single.fig_out", name=translate("en", f"conv_single.act_{name}"))))
+        assert "= tanh(1) =" in out
+    after = grid_values(step, translate("en", "conv_single.fig_out", name=translate("en", f"conv_single.act_{name}")))
     ref = {"sigmoid": lambda v: 1 / (1 + math.exp(-v)), "tanh": math.tanh, "identity": lambda v: v}[name]
     assert np.allclose(after, [[ref(v) for v in row] for row in CORR])
 
@@ -203,11 +227,12 @@ def test_stride_two_keeps_every_other_window():
     at = open_page(PAGE, "en")
     at.slider(key=key("stride")).set_value(2).run()
     no_exception(at)
-    assert z(figure(at, translate("en", "conv_single.fig_net"))) == [[CORR[0][0], CORR[0][2]],
-                                                                      [CORR[2][0], CORR[2][2]]]
-    assert len(at.select_slider(key=key("cell")).options) == 4
-    at.select_slider(key=key("cell")).set_value(2).run()
-    assert "net_{o_{12}} &= i_{13}h_{11} + i_{14}h_{12} + i_{23}h_{21} + i_{24}h_{22}" in latex(at)[0]
+    step = stepper(at)
+    assert grid_values(step, translate("en", "conv_single.fig_net")) == [[CORR[0][0], CORR[0][2]],
+                                                                        [CORR[2][0], CORR[2][2]]]
+    assert len(step["cells"]) == 4
+    assert formula(step, 1).startswith("net(o₁₂) = i₁₃·h₁₁ + i₁₄·h₁₂ + i₂₃·h₂₁ + i₂₄·h₂₂ =")
+    assert step["cells"][1]["marks"] == [[0, 0, 2, 1, 3]]
     assert at.query_params["stride"] in ("2", ["2"])
 
 
@@ -215,16 +240,18 @@ def test_padding_shows_padded_zeros_in_the_sum():
     at = open_page(PAGE, "en")
     at.slider(key=key("padding")).set_value(1).run()
     no_exception(at)
-    corr = z(figure(at, translate("en", "conv_single.fig_net")))
+    step = stepper(at)
+    corr = grid_values(step, translate("en", "conv_single.fig_net"))
     assert np.array_equal(corr, conv2d_naive(X[None, None], H[None, None], padding=1)[0, 0])
     assert len(corr) == 5
-    net = latex(at)[0]
     # o11 sees three padding zeros and i11 under h22: 1 × (-1) = -1
-    assert r"\mathbf{0}h_{11} + \mathbf{0}h_{12} + \mathbf{0}h_{21} + i_{11}h_{22}" in net
-    assert net.rstrip("$\n ").endswith("&= -1 \\end{aligned}")
-    assert translate("en", "conv_single.pad_note") in all_text(at)
-    fig = figure(at, translate("en", "conv_single.fig_windows"))
-    assert fig["layout"]["yaxis"]["ticktext"] == ["·", "1", "2", "3", "4", "·"]
+    assert formula(step, 0).startswith("net(o₁₁) = 0·h₁₁ + 0·h₁₂ + 0·h₂₁ + i₁₁·h₂₂ = 0×1 + 0×(−1) + 0×1 + 1×(−1) = −1;")
+    assert '<mn class="pad0">0</mn>' in step["cells"][0]["html"]
+    assert html.escape(translate("en", "conv_single.cs_pad_note")) in step["cells"][0]["html"]
+    assert html.escape(translate("en", "conv_single.cs_pad_note")) not in step["cells"][6]["html"]  # o₂₂: no padding
+    padded = step["grids"][0]
+    assert padded["row_labels"] == ["·", "1", "2", "3", "4", "·"]
+    assert padded["mask"][0] == [True] * 6 and padded["mask"][1] == [True, False, False, False, False, True]
 
 
 def test_every_cell_formula_table():
@@ -234,7 +261,7 @@ def test_every_cell_formula_table():
     assert list(table.iloc[:, 0]) == ["o₁₁", "o₁₂", "o₁₃", "o₂₁", "o₂₂", "o₂₃", "o₃₁", "o₃₂", "o₃₃"]
     assert [float(v) for v in table.iloc[:, 3]] == [v for row in CORR for v in row]
     assert table.iloc[2, 1] == "i₁₃·h₁₁ + i₁₄·h₁₂ + i₂₃·h₂₁ + i₂₄·h₂₂"
-    assert table.iloc[0, 2] == "1×1 + 0×(-1) + 1×1 + 1×(-1)"
+    assert table.iloc[0, 2] == "1×1 + 0×(−1) + 1×1 + 1×(−1)"
     assert translate("en", "conv_single.seed_eq5_note") in all_text(at)
 
 
@@ -242,11 +269,10 @@ def test_edited_kernel_changes_every_number():
     at = open_page(PAGE, "zh")
     at.text_area(key=key("kernel")).input("0 1\n2 0.5").run()
     no_exception(at)
+    step = stepper(at)
     expected = conv2d_naive(X[None, None], np.array([[[[0, 1], [2, 0.5]]]]))[0, 0]
-    assert np.array_equal(z(figure(at, translate("zh", "conv_single.fig_net"))), expected)
-    net = latex(at)[0]
-    assert r"1\times0 + 0\times1 + 1\times2 + 1\times0.5" in net
-    assert net.rstrip("$\n ").endswith("&= 2.5 \\end{aligned}")
+    assert np.array_equal(grid_values(step, translate("zh", "conv_single.fig_net")), expected)
+    assert "= 1×0 + 0×1 + 1×2 + 1×0.5 = 2.5;" in formula(step, 0)
 
 
 # --------------------------------------------------------------------------- bad input
@@ -262,12 +288,12 @@ def test_bad_input_matrix_shows_an_error_and_the_kernel_still_renders(text):
     no_exception(at)
     assert at.error, "no error element for a bad input matrix"
     assert translate("en", "conv_single.needs_input") in all_text(at)
+    assert not steppers(at)
     open_tab(at, "sec_inputs")
     assert all(not re.search(r"(?<!\\)<", e.value) for e in at.error)  # shown escaped, never as HTML
     got = titles(at)
     assert translate("en", "conv_single.fig_kernel", rows=2, cols=2) in got
     assert translate("en", "conv_single.fig_kernel_rot") in got
-    assert translate("en", "conv_single.fig_corr") not in got
     assert translate("en", "conv_single.needs_input") in all_text(at)
 
 
@@ -296,14 +322,16 @@ def test_kernel_larger_than_padded_input_is_explained(lang, words):
     at.slider(key=key("padding")).set_value(1).run()
     no_exception(at)
     assert not at.error
-    assert len(z(figure(open_tab(at, "sec_compare", lang), translate(lang, "conv_single.fig_corr")))) == 2
+    compare = stepper(open_tab(at, "sec_compare", lang), "compare")
+    assert len(grid_values(compare, translate(lang, "conv_single.fig_corr"))) == 2
 
 
-def test_one_by_one_output_needs_no_cell_slider():
+def test_one_by_one_output_has_one_cell():
     at = open_page(PAGE, "en", query={"kernel": "1,1,1,1;1,1,1,1;1,1,1,1;1,1,1,1"})
     no_exception(at)
-    assert not at.select_slider
-    assert latex(at)[0].rstrip("$\n ").endswith(f"&= {int(X.sum())} \\end{{aligned}}")
+    step = stepper(at)
+    assert step["shape"] == [1, 1, 1]
+    assert formula(step, 0).split(";")[0].endswith(f"= {int(X.sum())}")
 
 
 # --------------------------------------------------------------------------- links
@@ -313,11 +341,12 @@ def test_link_sets_every_parameter():
     no_exception(at)
     assert not at.warning
     assert at.selectbox(key=key("activation")).value == "tanh"
-    assert at.select_slider(key=key("cell")).value == 4
-    net = latex(at)[0]
-    assert "net_{o_{22}} &= i_{22}h_{11} + i_{23}h_{12} + i_{32}h_{21} + i_{33}h_{22}" in net
-    assert net.rstrip("$\n ").endswith("&= -4 \\end{aligned}")  # 5 - 9
-    assert latex(at)[1].rstrip("$\n ").endswith(f"&= {math.tanh(-4):.4g} \\end{{aligned}}")
+    step = stepper(at)
+    assert step["start"] == 3  # the link's cell 4 (o₂₂) is shown first
+    net, out = formula(step, 3).split("; ")
+    assert net.startswith("net(o₂₂) = i₂₂·h₁₁ + i₂₃·h₁₂ + i₃₂·h₂₁ + i₃₃·h₂₂ =")
+    assert net.endswith("= −4")  # 5 - 9
+    assert out.endswith(f"= {math.tanh(-4):.4g}".replace("-", "−"))
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -327,7 +356,7 @@ def test_link_sets_every_parameter():
     ({"padding": "-1"}, ("slider", "padding"), 0),
     ({"padding": "<b>2</b>"}, ("slider", "padding"), 0),
     ({"activation": "<script>alert(1)</script>"}, ("selectbox", "activation"), "relu"),
-    ({"cell": "1e309"}, ("select_slider", "cell"), 1),
+    ({"cell": "1e309"}, (None, "cell"), 1),
     ({"input": "1,2;x,4"}, ("text_area", "input"), "1, 0, 1, 0\n1, 1, 0, 1\n0, 1, 1, 0\n1, 0, 0, 1"),
     ({"kernel": "<img src=x onerror=alert(1)>"}, ("text_area", "kernel"), "1, -1\n1, -1"),
 ])
@@ -337,7 +366,8 @@ def test_bad_link_values_warn_and_use_the_default(lang, query, widget, default):
     assert len(at.warning) == 1
     assert not re.search(r"(?<!\\)<", at.warning[0].value)  # any '<' of the link is markdown-escaped
     kind, name = widget
-    assert getattr(at, kind)(key=key(name)).value == default
+    value = at.session_state[key(name)] if kind is None else getattr(at, kind)(key=key(name)).value
+    assert value == default
     assert at.title[0].value == translate(lang, "conv_single.title")
 
 
@@ -345,14 +375,5 @@ def test_selected_cell_beyond_the_output_is_clamped():
     at = open_page(PAGE, "en", query={"stride": "2", "cell": "9"})
     no_exception(at)
     assert not at.warning  # 9 is a valid link value; the 2×2 output simply ends at cell 4
-    assert at.select_slider(key=key("cell")).value == 4
-    assert "net_{o_{22}}" in latex(at)[0]
-
-
-def test_shrinking_the_output_moves_the_chosen_cell_inside_it():
-    at = open_page(PAGE, "en")
-    at.select_slider(key=key("cell")).set_value(9).run()
-    at.slider(key=key("stride")).set_value(2).run()
-    no_exception(at)
-    assert at.select_slider(key=key("cell")).value == 4
-    assert "net_{o_{22}} &= i_{33}h_{11} + i_{34}h_{12} + i_{43}h_{21} + i_{44}h_{22}" in latex(at)[0]
+    assert stepper(at)["start"] == 3
+    assert stepper(open_tab(at, "sec_compare"), "compare")["start"] == 3
