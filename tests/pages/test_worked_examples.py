@@ -24,9 +24,8 @@ def summary(at):
 
 
 def claim_expanders(at) -> list:
-    """The claims' expanders (the sidebar's About panel is an expander too)."""
-    about = {translate(lang, "common.about_title") for lang in ("en", "zh")}
-    return [e for e in at.expander if e.label not in about]
+    """The claims' expanders (the main area's: the sidebar's Notation and About panels are expanders too)."""
+    return list(at.main.expander)
 
 
 def shown_claims(at) -> int:
