@@ -16,7 +16,8 @@ bad value, with the raw text escaped and truncated.
 
 Matrices go into the link in a compact, versioned, URL-safe code (``~1…``, see
 :func:`encode_matrix`): a 12×12 matrix of one-digit numbers costs 149 characters
-instead of ~630 percent-escaped ones (two decimals under 10: ~370 instead of ~1,050). Old ``1,2;3,4`` links keep working.
+instead of ~630 percent-escaped ones (two decimals under 10: ~370 instead of ~1,050).
+Old ``1,2;3,4`` links keep working.
 
 Reconnects keep the user's values: when a session's first run already carries widget
 values from the browser (the server restarted, or a proxy moved the tab to another
