@@ -221,9 +221,6 @@ class Session:
                 msg = ForwardMsg()
                 msg.ParseFromString(data)
                 kind = msg.WhichOneof("type")
-                if os.environ.get("LOAD_DEBUG"):
-                    text = str(msg)
-                    print(kind, (text if "conv_single.padding" in text or kind == "new_session" else text[:150]).replace("\n", " ")[:1500])
                 if kind == "navigation":
                     # the page that ran (new_session's page_script_hash is the entry script's)
                     self.page_hash = msg.navigation.page_script_hash or self.page_hash
