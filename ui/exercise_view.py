@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 import numpy as np
 import plotly.graph_objects as go
+from latex2mathml.converter import convert as latex_to_mathml
 
 from cnn_core.exercises import KINDS, Exercise, Grade, make_exercise, solution_terms
 from ui.formulas.exercises import cell_equation, size_equations
@@ -335,16 +336,28 @@ def worksheet_markdown(exercises: Sequence[Exercise], lang: str) -> str:
 
 _HTML_HEAD = """<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
-<script>window.MathJax = {{tex: {{displayMath: [['$$', '$$']]}}}};</script>
-<script defer src="https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js"></script>
-<style>body{{font-family:sans-serif;max-width:50em;margin:2em auto;line-height:1.5}}
-.break{{page-break-before:always}} @media print{{.noprint{{display:none}}}}</style></head><body>
+<style>body{{font-family:sans-serif;max-width:50em;margin:2em auto;padding:0 1em;line-height:1.5}}
+.formula{{overflow-x:auto;margin:0.8em 0}}
+math{{font-size:1.1em;font-family:"Latin Modern Math","STIX Two Math","Cambria Math","DejaVu Math TeX Gyre",math}}
+mtd[columnalign=right]{{text-align:right}} mtd[columnalign=left]{{text-align:left}}
+.break{{page-break-before:always}} @media print{{.noprint{{display:none}} .formula{{overflow:visible}}}}</style>
+</head><body>
 <p class="noprint">{hint}</p>
 """
 
 
+def mathml(latex: str) -> str:
+    """A display formula as MathML (``aligned`` blocks become a two-column table, aligned at ``&``)."""
+    latex = latex.replace(r"\begin{aligned}", r"\begin{align*}").replace(r"\end{aligned}", r"\end{align*}")
+    return latex_to_mathml(latex, display="block")
+
+
 def worksheet_html(exercises: Sequence[Exercise], lang: str) -> str:
-    """The worksheet as one HTML page to print (MathJax typesets the formulas; sections on new pages)."""
+    """The worksheet as one self-contained HTML page to print (sections on new pages).
+
+    Formulas are MathML, converted from the LaTeX when the page is made: browsers draw MathML
+    themselves, so the page loads nothing from the network and works offline.
+    """
     title = translate(lang, "exercises.worksheet_title")
     parts = [_HTML_HEAD.format(lang="zh-CN" if lang == "zh" else "en", title=html.escape(title),
                                hint=html.escape(translate(lang, "exercises.worksheet_print_hint")))]
@@ -354,7 +367,7 @@ def worksheet_html(exercises: Sequence[Exercise], lang: str) -> str:
         elif kind == "h":
             parts.append(f"<h2>{html.escape(text)}</h2>")
         elif kind == "math":
-            parts.append(f"<div>$${html.escape(text)}$$</div>")
+            parts.append(f'<div class="formula">{mathml(text)}</div>')
         elif kind == "break":
             parts.append('<div class="break"></div>')
         else:

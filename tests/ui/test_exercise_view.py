@@ -141,3 +141,36 @@ def test_a_generated_weight_gradient_exercise_links_to_the_checker_with_its_kern
     query = {f.name: f for f in FIELDS["conv_weight_grad"]}
     link = check_link("conv_weight_grad", **ex.given)
     assert "w=" in link and set(parse_qs(urlparse(link).query)) == {"kind"} | set(query)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_worksheet_html_is_self_contained_mathml(lang):
+    """The print view works offline: nothing is loaded from the network and every formula is MathML."""
+    import re
+    from html.parser import HTMLParser
+
+    exercises = [e for level in (1, 2, 3) for e in worksheet_exercises("mixed", level, 40, len(KINDS))]
+    page = worksheet_html(exercises, lang)
+
+    class Resources(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.urls, self.tags = [], []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+            self.urls += [v for k, v in attrs if k in ("src", "href", "data") and v]
+
+    parser = Resources()
+    parser.feed(page)
+    assert "script" not in parser.tags and "link" not in parser.tags and "iframe" not in parser.tags
+    assert not [u for u in parser.urls if "://" in u or u.startswith("//")]
+    assert "https://" not in page and "http://" not in page.replace("http://www.w3.org/1998/Math/MathML", "")
+    assert "$$" not in page and "\\begin" not in page and "\\frac" not in page  # no TeX left for a typesetter
+    n_math = sum(kind == "math" for kind, _ in worksheet_blocks(exercises, lang))
+    assert page.count("<math ") == n_math and page.count("</math>") == n_math
+    assert "<merror" not in page
+    # aligned lines are table rows (a bare & or a line break Chromium ignores would run them together)
+    assert "<mi>&</mi>" not in page and "linebreak" not in page
+    # every block formula sits in a scrolling box, so a wide one is never cut off on screen
+    assert len(re.findall(r'<div class="formula"><math ', page)) == n_math
