@@ -174,3 +174,22 @@ def test_worksheet_html_is_self_contained_mathml(lang):
     assert "<mi>&</mi>" not in page and "linebreak" not in page
     # every block formula sits in a scrolling box, so a wide one is never cut off on screen
     assert len(re.findall(r'<div class="formula"><math ', page)) == n_math
+
+
+@pytest.mark.parametrize("namespace", ["exercises", "check_work", "practice", "transposed"])
+def test_english_strings_have_no_plural_hacks(namespace):
+    """"1 zero(s) of padding", "1 of 9 cell(s) are wrong": plurals and counts read naturally (issue #12 item 12)."""
+    import json
+    from pathlib import Path
+
+    strings = json.loads((Path(__file__).resolve().parents[2] / "assets/locales/en" / f"{namespace}.json")
+                         .read_text(encoding="utf-8"))
+    assert [k for k, v in strings.items() if "(s)" in v] == []
+
+
+def test_a_wrong_answer_says_how_many_cells_naturally():
+    ex = exercise_from("conv_forward", x=[[1, 2], [3, 4]], w=[[1]], b=0, stride=1, padding=0)
+    grade = check_answer(ex, np.array([[1, 2], [3, 5]]))
+    from ui.exercise_view import verdict
+    assert verdict(grade, "en") == "Wrong cells: 1 of 4."
+    assert "padding 0 on every side" in statement(ex, "en")
