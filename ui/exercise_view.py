@@ -409,8 +409,13 @@ def render_grade(ex: Exercise, grade: Grade, lang: str, key: str) -> None:
         return
     blocks = wrong_cell_blocks(ex, grade, lang)
     if blocks:
-        st.markdown(f"**{translate(lang, 'exercises.terms_title')}**")
+        st.markdown(f"**{translate(lang, grade_blocks_title(ex))}**")
         render_blocks(blocks)
+
+
+def grade_blocks_title(ex: Exercise) -> str:
+    """The heading over :func:`wrong_cell_blocks`: a size is worked out from its formula, not cell by cell."""
+    return "exercises.right_answer_title" if ex.kind in SIZE_KINDS else "exercises.terms_title"
 
 
 # --------------------------------------------------------------------------- URL parameters of a setup

@@ -74,7 +74,7 @@ def test_size_formulas_carry_the_numbers_and_the_answer():
     assert r"\frac{7 + 2\cdot1 - 1\cdot(3-1) - 1}{2}" in h and h.endswith("&= 4 \\end{aligned}")
     assert w.endswith("&= 3 \\end{aligned}")
     ex = exercise_from("same_padding", in_hw=5, kernel_hw=2, stride=1, dilation=1)
-    assert r"p_{\text{bottom}} = 1 - 0 = 1" in size_equations(ex)[0]
+    assert r"p_{\text{bottom}} &= P_H - p_{\text{top}} = 1 - 0 = 1" in size_equations(ex)[0]
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -193,3 +193,22 @@ def test_a_wrong_answer_says_how_many_cells_naturally():
     from ui.exercise_view import verdict
     assert verdict(grade, "en") == "Wrong cells: 1 of 4."
     assert "padding 0 on every side" in statement(ex, "en")
+
+
+def test_same_padding_is_worked_in_short_aligned_lines():
+    """SAME's O, P and the split were one 200-character line (cut off at 1280 px): now aligned lines."""
+    ex = exercise_from("same_padding", in_hw=(7, 10), kernel_hw=(4, 3), stride=3, dilation=2)
+    h, w = size_equations(ex)
+    for latex in (h, w):
+        assert latex.startswith(r"\begin{aligned}")
+        assert max(len(line) for line in latex.split(r"\\")) < 110
+    # the reference: (3−1)·3 + 2·(4−1) + 1 − 7 = 6 zeros on the rows, 3 on top and 3 at the bottom
+    assert r"(3-1)\cdot3 + 2\cdot(4-1) + 1 - 7,\ 0\big) = 6" in h and r"= 6 - 3 = 3" in h
+    assert r"\lceil 10/3 \rceil = 4" in w and r"= 4 - 2 = 2" in w
+
+
+def test_a_wrong_size_is_titled_as_a_formula_not_cells():
+    from ui.exercise_view import grade_blocks_title
+
+    assert grade_blocks_title(make_exercise("same_padding", 1, 1)) == "exercises.right_answer_title"
+    assert grade_blocks_title(make_exercise("conv_forward", 1, 1)) == "exercises.terms_title"

@@ -123,13 +123,18 @@ def size_equations(exercise: Exercise) -> list[str]:
         return out
     if kind == "same_padding":
         out = []
-        for axis, (before, after) in ((0, ("top", "bottom")), (1, ("left", "right"))):
+        for axis, name, (before, after) in ((0, "H", ("top", "bottom")), (1, "W", ("left", "right"))):
             r = same_axis(g["in_hw"][axis], g["kernel_hw"][axis], g["stride"][axis], g["dilation"][axis])
+            b, a = rf"p_{{\text{{{before}}}}}", rf"p_{{\text{{{after}}}}}"
             out.append(
-                rf"O = \lceil {r.n}/{r.stride} \rceil = {r.out},\quad "
-                rf"P = \max\big(({r.out}-1)\cdot{r.stride} + {r.dilation}\cdot({r.k}-1) + 1 - {r.n},\ 0\big) = {r.total},"
-                rf"\quad p_{{\text{{{before}}}}} = \lfloor {r.total}/2 \rfloor = {r.before},\ "
-                rf"p_{{\text{{{after}}}}} = {r.total} - {r.before} = {r.after}")
+                r"\begin{aligned} "
+                rf"O_{name} &= \lceil n/s \rceil = \lceil {r.n}/{r.stride} \rceil = {r.out} \\ "
+                rf"P_{name} &= \max\big((O_{name}-1)s + d(k-1) + 1 - n,\ 0\big) \\ "
+                rf"&= \max\big(({r.out}-1)\cdot{r.stride} + {r.dilation}\cdot({r.k}-1) + 1 - {r.n},\ 0\big)"
+                rf" = {r.total} \\ "
+                rf"{b} &= \lfloor P_{name}/2 \rfloor = \lfloor {r.total}/2 \rfloor = {r.before} \\ "
+                rf"{a} &= P_{name} - {b} = {r.total} - {r.before} = {r.after}"
+                r" \end{aligned}")
         return out
     if kind == "transposed_output_size":
         n, k, s, p, op, d = (g[key] for key in ("n", "k", "stride", "padding", "output_padding", "dilation"))
