@@ -237,7 +237,10 @@ def solution_blocks(ex: Exercise, lang: str) -> list[Block]:
     terms = solution_terms(ex)
     if len(terms) > SOLUTION_CELLS:
         blocks.append(("p", translate(lang, "exercises.solution_first_cells", n=SOLUTION_CELLS)))
-    blocks += [("math", cell_equation(ex, ct)) for ct in terms[:SOLUTION_CELLS]]
+    for ct in terms[:SOLUTION_CELLS]:
+        blocks.append(("math", cell_equation(ex, ct)))
+        if not ct.terms and ct.bias is None:
+            blocks.append(("p", no_terms_reason(ex, lang)))
     return blocks
 
 
@@ -280,7 +283,15 @@ def wrong_cell_blocks(ex: Exercise, grade: Grade, lang: str, limit: int = SOLUTI
         blocks.append(("p", translate(lang, "exercises.wrong_cell", row=r + 1, col=c + 1,
                                       yours=fmt(grade.submitted[r, c]), right=fmt(ct.value))))
         blocks.append(("math", cell_equation(ex, ct)))
+        if not ct.terms and ct.bias is None:
+            blocks.append(("p", no_terms_reason(ex, lang)))
     return blocks
+
+
+def no_terms_reason(ex: Exercise, lang: str) -> str:
+    """Why a cell with no terms is 0: no window routes a δ to it (max pooling) or reaches it at all."""
+    max_pool = ex.kind == "pool_backward" and ex.given.get("mode") == "max"
+    return translate(lang, "exercises.no_terms_max" if max_pool else "exercises.no_terms")
 
 
 # --------------------------------------------------------------------------- practice and worksheets

@@ -212,3 +212,17 @@ def test_a_wrong_size_is_titled_as_a_formula_not_cells():
 
     assert grade_blocks_title(make_exercise("same_padding", 1, 1)) == "exercises.right_answer_title"
     assert grade_blocks_title(make_exercise("conv_forward", 1, 1)) == "exercises.terms_title"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_cell_no_window_reaches_says_why_it_is_zero(lang):
+    """x₅₅ = 6 ties with x₃₃ = 6 in the last 3×3 window: the first maximum takes δ, x₅₅ gets nothing."""
+    x = [[1, 5, 2, 0, 3], [4, 2, 2, 7, 1], [0, 3, 6, 1, 2], [2, 8, 1, 4, 0], [5, 1, 3, 2, 6]]
+    ex = exercise_from("pool_backward", x=x, dy=[[1, -2], [3, 4]], kernel=3, stride=2, mode="max")
+    wrong = np.array(ex.answer)
+    assert wrong[4, 4] == 0 and wrong[2, 2] == 5        # by hand: 1 + 4 at x₃₃
+    wrong[4, 4] = 4
+    blocks = wrong_cell_blocks(ex, check_answer(ex, wrong), lang)
+    math = [text for kind, text in blocks if kind == "math"]
+    assert math == [r"\left(\tfrac{\partial L}{\partial x}\right)_{55} = 0"]   # not "= 0 = 0"
+    assert blocks[-1] == ("p", translate(lang, "exercises.no_terms_max"))

@@ -84,7 +84,7 @@ def cell_equation(exercise: Exercise, ct: CellTerms) -> str:
     else:
         syms = _short(syms)
     if not ct.terms and ct.bias is None:
-        return equation_lines(f"{lhs} = 0", None, "0")  # no window reaches this cell
+        return f"{lhs} = 0"  # no window reaches this cell (the page says why in words: no_terms_reason)
     return _lines(f"{lhs} = {_join(syms)}", _join(nums), _approx(result))
 
 
