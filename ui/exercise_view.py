@@ -200,7 +200,8 @@ def statement(ex: Exercise, lang: str) -> str:
         params["kernel_hw"] = _pair_text(ex.answer.shape)
     rows, cols = ex.answer.shape
     shape_key = "answer_one" if rows == cols == 1 else "answer_row" if rows == 1 else "answer_shape"
-    return (translate(lang, f"exercises.statement_{ex.kind}", **params) + " "
+    gap = "" if lang == "zh" else " "   # Chinese sentences follow each other without a space
+    return (translate(lang, f"exercises.statement_{ex.kind}", **params) + gap
             + translate(lang, f"exercises.{shape_key}", rows=rows, cols=cols))
 
 

@@ -226,3 +226,9 @@ def test_a_cell_no_window_reaches_says_why_it_is_zero(lang):
     math = [text for kind, text in blocks if kind == "math"]
     assert math == [r"\left(\tfrac{\partial L}{\partial x}\right)_{55} = 0"]   # not "= 0 = 0"
     assert blocks[-1] == ("p", translate(lang, "exercises.no_terms_max"))
+
+
+def test_chinese_statement_has_no_space_between_sentences():
+    ex = exercise_from("conv_forward", x=[[1, 2], [3, 4]], w=[[1]], b=0, stride=1, padding=0)
+    assert "。 " not in statement(ex, "zh") and "。你的答案" in statement(ex, "zh")
+    assert ". Your answer" in statement(ex, "en")
