@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 from latex2mathml.converter import convert as latex_to_mathml
 
 from cnn_core.exercises import KINDS, Exercise, Grade, make_exercise, solution_terms
-from ui.formulas.exercises import cell_equation, size_equations
+from ui.formulas.exercises import ANSWER_SYMBOL, cell_equation, size_equations
 from ui.heatmap import ROUTE_COLOR, matrix_heatmap_spec, window_shape
 from ui.i18n import translate
 from ui.latex import fmt, latex_matrix
@@ -233,7 +233,7 @@ def solution_blocks(ex: Exercise, lang: str) -> list[Block]:
     if ex.kind in SIZE_KINDS:
         return [("math", eq) for eq in size_equations(ex)] + [("p", translate(
             lang, "exercises.answer_is", answer=format_matrix(ex.answer, row_sep="; ")))]
-    symbol = {"conv_forward": "y", "pool_forward": "y"}.get(ex.kind, r"\text{answer}")
+    symbol = ANSWER_SYMBOL[ex.kind]   # y, ∂L/∂x, ∂L/∂w, ∂L/∂z: never an English word in the formula
     blocks: list[Block] = [("math", f"{symbol} = {latex_matrix(ex.answer)}")]
     terms = solution_terms(ex)
     if len(terms) > SOLUTION_CELLS:
@@ -401,8 +401,12 @@ def render_blocks(blocks: Sequence[Block]) -> None:
             st.markdown(text)
 
 
-def render_grade(ex: Exercise, grade: Grade, lang: str, key: str) -> None:
-    """Verdict, the marked answer, the named mistakes, each wrong cell's terms."""
+def render_grade(ex: Exercise, grade: Grade, lang: str, key: str, solution_shown: bool = False) -> None:
+    """Verdict, the marked answer, the named mistakes, each wrong cell's terms.
+
+    ``solution_shown``: the page shows the worked solution anyway (Practice), so an answer of the
+    wrong shape does not repeat it here.
+    """
     import streamlit as st
 
     (st.success if grade.correct else st.error)(verdict(grade, lang))
@@ -416,6 +420,8 @@ def render_grade(ex: Exercise, grade: Grade, lang: str, key: str) -> None:
     else:
         st.info(translate(lang, "exercises.no_mistake_found"))
     if grade.cells is None and ex.kind not in SIZE_KINDS:
+        if solution_shown:
+            return
         st.markdown(f"**{translate(lang, 'exercises.right_answer_title')}**")
         render_blocks(solution_blocks(ex, lang))
         return
