@@ -85,6 +85,16 @@ OFFSCREEN_CONTROLS = """() => {
 }"""
 
 
+# how far the glyphs of each .katex-display stick out above/below its box (Streamlit hides vertical overflow)
+FORMULA_OVERHANG = """() => [...document.querySelectorAll('.katex-display')].map(d => {
+    const box = d.getBoundingClientRect(); let top = 1e9, bottom = -1e9;
+    for (const e of d.querySelectorAll('.mord:not(:has(*)), .mbin, .mrel, .mopen, .mclose, .mpunct')) {
+        const r = e.getBoundingClientRect();
+        if (r.height) { top = Math.min(top, r.top); bottom = Math.max(bottom, r.bottom); }
+    }
+    return [Math.round(Math.max(box.top - top, bottom - box.bottom)), d.textContent.slice(0, 40)]; })"""
+
+
 def _context(browser, viewport):
     return browser.new_context(viewport=viewport, locale="en-US")
 
@@ -93,6 +103,8 @@ def _layout_ok(pg, where: str) -> None:
     assert_no_exception(pg)
     assert pg.evaluate(CLIPPED_FORMULAS) == [], where
     assert pg.evaluate(OFFSCREEN_CONTROLS) == [], where
+    # a glyph box may overhang by its side bearing (≤ 3 px); a \\frac on an aligned first line lost 4–6 px of ink
+    assert [f for f in pg.evaluate(FORMULA_OVERHANG) if f[0] > 3] == [], where
     # the page itself never scrolls sideways (wide figures and formulas scroll in their own box)
     assert pg.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollWidth "
                        "<= document.documentElement.clientWidth + 1"), where

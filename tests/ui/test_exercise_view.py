@@ -232,3 +232,12 @@ def test_chinese_statement_has_no_space_between_sentences():
     ex = exercise_from("conv_forward", x=[[1, 2], [3, 4]], w=[[1]], b=0, stride=1, padding=0)
     assert "。 " not in statement(ex, "zh") and "。你的答案" in statement(ex, "zh")
     assert ". Your answer" in statement(ex, "en")
+
+
+def test_average_pooling_cell_is_written_on_one_level():
+    """(x₁₁ + x₁₂ + x₂₁ + x₂₂)/4, no \\frac: a tall first line loses its top in Streamlit's formula box."""
+    ex = exercise_from("pool_forward", x=[[1, 2], [3, 5]], kernel=2, stride=2, padding=0, mode="avg")
+    latex = cell_equation(ex, explain_cell(ex, (0, 0)))
+    assert r"\frac" not in latex
+    assert r"(x_{11} + x_{12} + x_{21} + x_{22})\,/\,4" in latex and r"(1 + 2 + 3 + 5)\,/\,4" in latex
+    assert latex.endswith(r"&= 2.75 \end{aligned}")   # 11/4 by hand

@@ -73,8 +73,10 @@ def cell_equation(exercise: Exercise, ct: CellTerms) -> str:
         if ct.rule == "max":
             return equation_lines(rf"{lhs} = \max({', '.join(_short(syms))})", rf"\max({', '.join(nums)})",
                                   fmt_latex(result, factor=False))
-        return _lines(rf"{lhs} = \frac{{{_join(_short(syms))}}}{{{fmt_latex(ct.divisor)}}}",
-                      rf"\frac{{{_join([fmt_latex(t.left_value) for t in ct.terms])}}}{{{fmt_latex(ct.divisor)}}}",
+        # (sum)/n on one level: a tall \frac on the first line of an aligned block sticks out of
+        # Streamlit's formula box (overflow-y hidden) and loses its top pixels
+        return _lines(rf"{lhs} = ({_join(_short(syms))})\,/\,{fmt_latex(ct.divisor)}",
+                      rf"({_join([fmt_latex(t.left_value) for t in ct.terms])})\,/\,{fmt_latex(ct.divisor)}",
                       _approx(result))
     share = kind == "pool_backward" and exercise.given.get("mode") == "max"
     pairs = [_product(t, share) for t in ct.terms]
