@@ -251,3 +251,23 @@ def test_practice_tampered_links_and_nonsense(server_url, new_page, lang):
         _answer_and_check(pg, "practice.answer", text, translate(lang, "practice.check"))
         assert_no_exception(pg)
         assert pg.locator('[data-testid="stAlert"]').count() >= 1, text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_named_mistake_formula_is_typeset(server_url, new_page, lang):
+    """dW built from the output: the named mistake's right rule is drawn as a formula inside the message."""
+    from cnn_core import exercise_from
+    from cnn_core.exercises import mistake_variants
+    from ui.exercise_view import check_link
+    from ui.matrix_input import format_matrix
+
+    given = CHECK_SETUPS["conv_weight_grad"]
+    variant = mistake_variants(exercise_from("conv_weight_grad", **given))["output_instead_of_input"][0]
+    pg = new_page
+    pg.goto(f"{server_url}{check_link('conv_weight_grad', **given)}&lang={lang}")
+    wait_for_app(pg)
+    _answer_and_check(pg, "check_work.answer", format_matrix(variant), translate(lang, "check_work.check"))
+    wait_for_text(pg, translate(lang, "exercises.mistake_output_instead_of_input"))
+    alert = pg.locator('[data-testid="stAlert"]').filter(has_text=translate(lang, "exercises.mistake_output_instead_of_input"))
+    assert alert.locator(".katex").count() == 1 and "Σ_" not in alert.inner_text()
+    screenshot(pg, f"qa-check-mistake-formula-{lang}")

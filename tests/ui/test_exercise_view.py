@@ -241,3 +241,14 @@ def test_average_pooling_cell_is_written_on_one_level():
     assert r"\frac" not in latex
     assert r"(x_{11} + x_{12} + x_{21} + x_{22})\,/\,4" in latex and r"(1 + 2 + 3 + 5)\,/\,4" in latex
     assert latex.endswith(r"&= 2.75 \end{aligned}")   # 11/4 by hand
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_mistake_explanations_write_formulas_in_latex_not_ascii(lang):
+    """"∂L/∂w_ij = Σ_mn δ_mn · x_(i+m, j+n)" was raw ASCII with 0-based, stride-less indices."""
+    for code in MISTAKES:
+        text = translate(lang, f"exercises.mistake_{code}_right") + translate(lang, f"exercises.mistake_{code}_done")
+        outside = "".join(text.split("$")[::2])      # the text outside $...$
+        assert "Σ_" not in outside and "_ij" not in outside and "_mn" not in outside, code
+    right = translate(lang, "exercises.mistake_output_instead_of_input_right")
+    assert r"\tilde x_{(m-1)s+i,\,(n-1)s+j}" in right and right.count("$") == 2
