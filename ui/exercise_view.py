@@ -265,6 +265,8 @@ def verdict(grade: Grade, lang: str) -> str:
     if grade.cells is None:
         return translate(lang, "exercises.verdict_shape", got=_pair_text(grade.submitted.shape),
                          expected=_pair_text(grade.expected.shape))
+    if grade.expected.size == 1:
+        return translate(lang, "exercises.verdict_wrong_one")   # one number: "1 of 1 cells" says nothing
     return translate(lang, "exercises.verdict_wrong", wrong=len(grade.wrong), total=grade.expected.size)
 
 

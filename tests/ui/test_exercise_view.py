@@ -252,3 +252,12 @@ def test_mistake_explanations_write_formulas_in_latex_not_ascii(lang):
         assert "Σ_" not in outside and "_ij" not in outside and "_mn" not in outside, code
     right = translate(lang, "exercises.mistake_output_instead_of_input_right")
     assert r"\tilde x_{(m-1)s+i,\,(n-1)s+j}" in right and right.count("$") == 2
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_wrong_single_number_is_not_counted_in_cells(lang):
+    from ui.exercise_view import verdict
+
+    ex = exercise_from("transposed_output_size", n=4, k=3, stride=3, padding=2, output_padding=2, dilation=2)
+    assert ex.answer[0, 0] == (4 - 1) * 3 - 2 * 2 + 2 * (3 - 1) + 2 + 1 == 12
+    assert verdict(check_answer(ex, [[13]]), lang) == translate(lang, "exercises.verdict_wrong_one")
