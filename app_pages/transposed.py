@@ -125,7 +125,8 @@ def _signal_figure(signal: tuple, w: tuple, choice: str, mode: str, stride: int,
         except ValueError:   # a filter longer than the padded signal: its panel is left out
             continue
         panels.append(dict(name=translate(lang, "transposed.panel_output",
-                                          filter=translate(lang, f"transposed.filter_{f}")),
+                                          filter=translate(lang, f"transposed.filter_{f}"
+                                                           + ("_short" if f == "decay" else ""))),
                            positions=other.output_positions(), values=other.output, symbol="y",
                            marked=[o] if f == choice else []))
     return stem_figure(panels, title=translate(lang, "transposed.fig_signal"),

@@ -278,3 +278,15 @@ def test_dilation_title_fits_and_receptive_field_is_general(lang):
     (line,) = [v for v in latex(at) if "r_L" in v]
     assert "r_L = 1 + L" in line and "6\\cdot 3\\cdot(5 - 1) = 73" in line   # 1 + 6·3·4 = 73
     assert "r_l" not in all_text(at).replace(line, "")   # no ASCII formula left in the caption
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_signal_section_symbols_are_latex_and_panel_titles_fit_a_phone(lang):
+    at = open_page("transposed", lang, {"filter": "decay"})
+    no_exception(at)
+    text = all_text(at)
+    assert "x_M" not in text.replace("$x_1 \\dots x_M$", "") and "$x_1 \\dots x_M$" in text
+    assert "y_t = w₁x_t" not in text and "$y_t = w_1x_t + w_2x_{t-1} + w_3x_{t-2}$" in text
+    (fig,) = plotly_figures(at)
+    titles = [a["text"] for a in fig["layout"].get("annotations", [])]
+    assert titles and max(len(title) for title in titles) <= 42, titles
