@@ -88,9 +88,10 @@ OFFSCREEN_CONTROLS = """() => {
 # how far the glyphs of each .katex-display stick out above/below its box (Streamlit hides vertical overflow)
 FORMULA_OVERHANG = """() => [...document.querySelectorAll('.katex-display')].map(d => {
     const box = d.getBoundingClientRect(); let top = 1e9, bottom = -1e9;
+    // full-size glyphs only: a script-size glyph's line box (a prime, a subscript) is much taller than its ink
     for (const e of d.querySelectorAll('.mord:not(:has(*)), .mbin, .mrel, .mopen, .mclose, .mpunct')) {
         const r = e.getBoundingClientRect();
-        if (r.height) { top = Math.min(top, r.top); bottom = Math.max(bottom, r.bottom); }
+        if (r.height && !e.classList.contains('mtight')) { top = Math.min(top, r.top); bottom = Math.max(bottom, r.bottom); }
     }
     return [Math.round(Math.max(box.top - top, bottom - box.bottom)), d.textContent.slice(0, 40)]; })"""
 
