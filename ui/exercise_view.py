@@ -201,7 +201,9 @@ def statement(ex: Exercise, lang: str) -> str:
     rows, cols = ex.answer.shape
     shape_key = "answer_one" if rows == cols == 1 else "answer_row" if rows == 1 else "answer_shape"
     gap = "" if lang == "zh" else " "   # Chinese sentences follow each other without a space
-    return (translate(lang, f"exercises.statement_{ex.kind}", **params) + gap
+    # the tie rule is about maxima: average pooling's statement leaves it out
+    key = f"exercises.statement_{ex.kind}" + ("_avg" if ex.kind == "pool_backward" and g.get("mode") == "avg" else "")
+    return (translate(lang, key, **params) + gap
             + translate(lang, f"exercises.{shape_key}", rows=rows, cols=cols))
 
 

@@ -261,3 +261,13 @@ def test_a_wrong_single_number_is_not_counted_in_cells(lang):
     ex = exercise_from("transposed_output_size", n=4, k=3, stride=3, padding=2, output_padding=2, dilation=2)
     assert ex.answer[0, 0] == (4 - 1) * 3 - 2 * 2 + 2 * (3 - 1) + 2 + 1 == 12
     assert verdict(check_answer(ex, [[13]]), lang) == translate(lang, "exercises.verdict_wrong_one")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_average_pooling_backward_statement_has_no_tie_rule(lang):
+    x = [[1, 2], [3, 4]]
+    avg = exercise_from("pool_backward", x=x, dy=[[4]], kernel=2, stride=2, mode="avg")
+    mx = exercise_from("pool_backward", x=x, dy=[[4]], kernel=2, stride=2, mode="max")
+    assert np.array_equal(avg.answer, [[1, 1], [1, 1]])          # 4 shared by 4 cells
+    tie = {"en": "tie", "zh": "并列"}[lang]
+    assert tie not in statement(avg, lang) and tie in statement(mx, lang)
