@@ -93,7 +93,7 @@ if exercise is not None:
                     score["tried"].append(list(ident))
                 if grade.correct and list(ident) not in score["solved"]:
                     score["solved"].append(list(ident))
-                render_grade(exercise, grade, lang, key=f"{PAGE}.fig_answer")
+                render_grade(exercise, grade, lang, key=f"{PAGE}.fig_answer", solution_shown=show_solution)
     if show_solution:
         st.markdown(f"**{t('practice.solution')}**")
         render_blocks(solution_blocks(exercise, lang))

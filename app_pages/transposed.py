@@ -125,7 +125,8 @@ def _signal_figure(signal: tuple, w: tuple, choice: str, mode: str, stride: int,
         except ValueError:   # a filter longer than the padded signal: its panel is left out
             continue
         panels.append(dict(name=translate(lang, "transposed.panel_output",
-                                          filter=translate(lang, f"transposed.filter_{f}")),
+                                          filter=translate(lang, f"transposed.filter_{f}"
+                                                           + ("_short" if f == "decay" else ""))),
                            positions=other.output_positions(), values=other.output, symbol="y",
                            marked=[o] if f == choice else []))
     return stem_figure(panels, title=translate(lang, "transposed.fig_signal"),
@@ -373,7 +374,8 @@ def _section_transposed(lang: str) -> None:
 
     # ---- zero insertion + padding, the window of one output cell
     st.markdown(f"#### {t('transposed.steps_title')}")
-    st.markdown(t("transposed.steps_text", s1=stride - 1, k1=trace.full_padding.top, kw1=trace.full_padding.left))
+    st.markdown(t("transposed.steps_text", s1=stride - 1, k1=trace.full_padding.top, kw1=trace.full_padding.left,
+                  op=output_padding, p=padding))
     hover = _padded_hover(trace)
     cell_tab, all_tab = st.tabs([t("transposed.view_cell"), t("transposed.view_all")], key=_key("view"),
                                 on_change="rerun")
@@ -406,7 +408,8 @@ def _section_transposed(lang: str) -> None:
     with left:
         _chart(matrix_heatmap(counts, title=t("transposed.fig_counts"), signed=False, lang=lang), "counts")
     with right:
-        st.markdown(t("transposed.counts_text", lo=int(counts.min()), hi=int(counts.max())))
+        lo, hi = int(counts.min()), int(counts.max())
+        st.markdown(t("transposed.counts_even", n=hi) if lo == hi else t("transposed.counts_text", lo=lo, hi=hi))
         st.caption(t("transposed.checkerboard"))
 
 

@@ -637,7 +637,9 @@ def check_answer(exercise: Exercise, submitted: object) -> Grade:
 
     A cell is right when it is within 0.01 (+0.1 %) of the answer. Each mistake variant is
     compared with the submission: same shape -> the share of the submission's wrong cells it
-    reproduces (named when >= 1/2); another shape -> named only if it reproduces every cell.
+    reproduces (named when >= 1/2, and only if the submission also follows at least half of the
+    cells the mistake changes: one coincidental cell names nothing); another shape -> named only if
+    it reproduces every cell.
     Ranked by that share, then by how many cells it reproduces, then in :data:`MISTAKES` order.
     """
     answer = np.asarray(exercise.answer, dtype=np.float64)
@@ -660,6 +662,9 @@ def check_answer(exercise: Exercise, submitted: object) -> Grade:
                     continue  # the mistake changes nothing here
                 match = _close(sub, variant)
                 if wrong_mask is not None:
+                    changed = ~_close(variant, answer)
+                    if changed.any() and match[changed].mean() < MOST:
+                        continue  # the submission keeps most cells this mistake would change: not this mistake
                     share = float(match[wrong_mask].mean())
                 else:
                     share = 1.0 if match.all() else 0.0

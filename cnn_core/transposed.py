@@ -526,7 +526,7 @@ class MatrixView1d:
 def matrix_view_1d(w: ArrayLike, x: ArrayLike, z: ArrayLike, stride: int = 1) -> MatrixView1d:
     """Seed 004's 4.5.1 for one kernel: C from w, Cx against w ⋆ x, Cᵀz against rot180(w) ⋆ (full) z.
 
-    z must have the output length O of the forward convolution (``bad_shape`` otherwise). The full
+    z must have the output length O of the forward convolution (``z_length`` otherwise). The full
     correlation has (O-1)s + K samples; when that is shorter than n (the floor dropped samples) the
     missing tail of Cᵀz is zero — :func:`sizes_mapping_to` / output_padding explain why.
     """
@@ -534,8 +534,8 @@ def matrix_view_1d(w: ArrayLike, x: ArrayLike, z: ArrayLike, stride: int = 1) ->
     s = as_pair(stride, "stride")[0]
     c = conv_matrix_1d(w, x.size, s)
     if z.size != c.shape[0]:
-        raise CoreValueError("bad_shape", f"z must have {c.shape[0]} numbers, got {z.size}",
-                             name="z", expected=f"({c.shape[0]},)", got=f"({z.size},)")
+        raise CoreValueError("z_length", f"z must have {c.shape[0]} numbers (the rows of C), got {z.size}",
+                             rows=c.shape[0], got=z.size, stride=s)
     taps = np.rint(conv_matrix_1d(np.arange(1, w.size + 1), x.size, s)).astype(int)
     w_rot = w[::-1].copy()
     zi = zero_insert(z[None], (1, s))[0]

@@ -16,9 +16,10 @@ from urllib.parse import urlencode
 
 import numpy as np
 import plotly.graph_objects as go
+from latex2mathml.converter import convert as latex_to_mathml
 
 from cnn_core.exercises import KINDS, Exercise, Grade, make_exercise, solution_terms
-from ui.formulas.exercises import cell_equation, size_equations
+from ui.formulas.exercises import ANSWER_SYMBOL, cell_equation, size_equations
 from ui.heatmap import ROUTE_COLOR, matrix_heatmap_spec, window_shape
 from ui.i18n import translate
 from ui.latex import fmt, latex_matrix
@@ -199,7 +200,10 @@ def statement(ex: Exercise, lang: str) -> str:
         params["kernel_hw"] = _pair_text(ex.answer.shape)
     rows, cols = ex.answer.shape
     shape_key = "answer_one" if rows == cols == 1 else "answer_row" if rows == 1 else "answer_shape"
-    return (translate(lang, f"exercises.statement_{ex.kind}", **params) + " "
+    gap = "" if lang == "zh" else " "   # Chinese sentences follow each other without a space
+    # the tie rule is about maxima: average pooling's statement leaves it out
+    key = f"exercises.statement_{ex.kind}" + ("_avg" if ex.kind == "pool_backward" and g.get("mode") == "avg" else "")
+    return (translate(lang, key, **params) + gap
             + translate(lang, f"exercises.{shape_key}", rows=rows, cols=cols))
 
 
@@ -231,12 +235,15 @@ def solution_blocks(ex: Exercise, lang: str) -> list[Block]:
     if ex.kind in SIZE_KINDS:
         return [("math", eq) for eq in size_equations(ex)] + [("p", translate(
             lang, "exercises.answer_is", answer=format_matrix(ex.answer, row_sep="; ")))]
-    symbol = {"conv_forward": "y", "pool_forward": "y"}.get(ex.kind, r"\text{answer}")
+    symbol = ANSWER_SYMBOL[ex.kind]   # y, ∂L/∂x, ∂L/∂w, ∂L/∂z: never an English word in the formula
     blocks: list[Block] = [("math", f"{symbol} = {latex_matrix(ex.answer)}")]
     terms = solution_terms(ex)
     if len(terms) > SOLUTION_CELLS:
         blocks.append(("p", translate(lang, "exercises.solution_first_cells", n=SOLUTION_CELLS)))
-    blocks += [("math", cell_equation(ex, ct)) for ct in terms[:SOLUTION_CELLS]]
+    for ct in terms[:SOLUTION_CELLS]:
+        blocks.append(("math", cell_equation(ex, ct)))
+        if not ct.terms and ct.bias is None:
+            blocks.append(("p", no_terms_reason(ex, lang)))
     return blocks
 
 
@@ -260,6 +267,8 @@ def verdict(grade: Grade, lang: str) -> str:
     if grade.cells is None:
         return translate(lang, "exercises.verdict_shape", got=_pair_text(grade.submitted.shape),
                          expected=_pair_text(grade.expected.shape))
+    if grade.expected.size == 1:
+        return translate(lang, "exercises.verdict_wrong_one")   # one number: "1 of 1 cells" says nothing
     return translate(lang, "exercises.verdict_wrong", wrong=len(grade.wrong), total=grade.expected.size)
 
 
@@ -279,7 +288,15 @@ def wrong_cell_blocks(ex: Exercise, grade: Grade, lang: str, limit: int = SOLUTI
         blocks.append(("p", translate(lang, "exercises.wrong_cell", row=r + 1, col=c + 1,
                                       yours=fmt(grade.submitted[r, c]), right=fmt(ct.value))))
         blocks.append(("math", cell_equation(ex, ct)))
+        if not ct.terms and ct.bias is None:
+            blocks.append(("p", no_terms_reason(ex, lang)))
     return blocks
+
+
+def no_terms_reason(ex: Exercise, lang: str) -> str:
+    """Why a cell with no terms is 0: no window routes a δ to it (max pooling) or reaches it at all."""
+    max_pool = ex.kind == "pool_backward" and ex.given.get("mode") == "max"
+    return translate(lang, "exercises.no_terms_max" if max_pool else "exercises.no_terms")
 
 
 # --------------------------------------------------------------------------- practice and worksheets
@@ -335,16 +352,28 @@ def worksheet_markdown(exercises: Sequence[Exercise], lang: str) -> str:
 
 _HTML_HEAD = """<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
-<script>window.MathJax = {{tex: {{displayMath: [['$$', '$$']]}}}};</script>
-<script defer src="https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js"></script>
-<style>body{{font-family:sans-serif;max-width:50em;margin:2em auto;line-height:1.5}}
-.break{{page-break-before:always}} @media print{{.noprint{{display:none}}}}</style></head><body>
+<style>body{{font-family:sans-serif;max-width:50em;margin:2em auto;padding:0 1em;line-height:1.5}}
+.formula{{overflow-x:auto;margin:0.8em 0}}
+math{{font-size:1.1em;font-family:"Latin Modern Math","STIX Two Math","Cambria Math","DejaVu Math TeX Gyre",math}}
+mtd[columnalign=right]{{text-align:right}} mtd[columnalign=left]{{text-align:left}}
+.break{{page-break-before:always}} @media print{{.noprint{{display:none}} .formula{{overflow:visible}}}}</style>
+</head><body>
 <p class="noprint">{hint}</p>
 """
 
 
+def mathml(latex: str) -> str:
+    """A display formula as MathML (``aligned`` blocks become a two-column table, aligned at ``&``)."""
+    latex = latex.replace(r"\begin{aligned}", r"\begin{align*}").replace(r"\end{aligned}", r"\end{align*}")
+    return latex_to_mathml(latex, display="block")
+
+
 def worksheet_html(exercises: Sequence[Exercise], lang: str) -> str:
-    """The worksheet as one HTML page to print (MathJax typesets the formulas; sections on new pages)."""
+    """The worksheet as one self-contained HTML page to print (sections on new pages).
+
+    Formulas are MathML, converted from the LaTeX when the page is made: browsers draw MathML
+    themselves, so the page loads nothing from the network and works offline.
+    """
     title = translate(lang, "exercises.worksheet_title")
     parts = [_HTML_HEAD.format(lang="zh-CN" if lang == "zh" else "en", title=html.escape(title),
                                hint=html.escape(translate(lang, "exercises.worksheet_print_hint")))]
@@ -354,7 +383,7 @@ def worksheet_html(exercises: Sequence[Exercise], lang: str) -> str:
         elif kind == "h":
             parts.append(f"<h2>{html.escape(text)}</h2>")
         elif kind == "math":
-            parts.append(f"<div>$${html.escape(text)}$$</div>")
+            parts.append(f'<div class="formula">{mathml(text)}</div>')
         elif kind == "break":
             parts.append('<div class="break"></div>')
         else:
@@ -376,8 +405,12 @@ def render_blocks(blocks: Sequence[Block]) -> None:
             st.markdown(text)
 
 
-def render_grade(ex: Exercise, grade: Grade, lang: str, key: str) -> None:
-    """Verdict, the marked answer, the named mistakes, each wrong cell's terms."""
+def render_grade(ex: Exercise, grade: Grade, lang: str, key: str, solution_shown: bool = False) -> None:
+    """Verdict, the marked answer, the named mistakes, each wrong cell's terms.
+
+    ``solution_shown``: the page shows the worked solution anyway (Practice), so an answer of the
+    wrong shape does not repeat it here.
+    """
     import streamlit as st
 
     (st.success if grade.correct else st.error)(verdict(grade, lang))
@@ -391,13 +424,20 @@ def render_grade(ex: Exercise, grade: Grade, lang: str, key: str) -> None:
     else:
         st.info(translate(lang, "exercises.no_mistake_found"))
     if grade.cells is None and ex.kind not in SIZE_KINDS:
+        if solution_shown:
+            return
         st.markdown(f"**{translate(lang, 'exercises.right_answer_title')}**")
         render_blocks(solution_blocks(ex, lang))
         return
     blocks = wrong_cell_blocks(ex, grade, lang)
     if blocks:
-        st.markdown(f"**{translate(lang, 'exercises.terms_title')}**")
+        st.markdown(f"**{translate(lang, grade_blocks_title(ex))}**")
         render_blocks(blocks)
+
+
+def grade_blocks_title(ex: Exercise) -> str:
+    """The heading over :func:`wrong_cell_blocks`: a size is worked out from its formula, not cell by cell."""
+    return "exercises.right_answer_title" if ex.kind in SIZE_KINDS else "exercises.terms_title"
 
 
 # --------------------------------------------------------------------------- URL parameters of a setup

@@ -321,3 +321,19 @@ def test_weight_gradient_with_an_uncovered_row_uses_the_given_kernel():
     np.testing.assert_allclose(ex.answer, ref, atol=1e-6)
     # δ₁₁·x₁₁ + δ₁₂·x₁₃ + δ₂₁·x₃₁ + δ₂₂·x₃₃ for dW₁₁
     assert ex.answer[0, 0] == pytest.approx(1 * x[0, 0] - 2 * x[0, 2] + 0 * x[2, 0] + 3 * x[2, 2])
+
+
+def test_one_slip_is_not_blamed_on_a_mistake_that_would_change_many_cells():
+    """dW with one cell off by one: the 'output instead of input' variant happens to hold that cell's
+    value, but it changes 8 other cells the student got right, so it is not the explanation."""
+    x = [[1, -2, 0, 3, 1], [2, 1, -1, 0, 2], [0, 3, 1, 1, -1], [1, 0, 2, -2, 1], [3, 1, 0, 1, 2]]
+    ex = exercise_from("conv_weight_grad", x=x, dy=[[1, 0, -1], [2, 1, 0], [0, 1, 1]],
+                       w=[[1, 0, 0], [0, 1, 0], [0, 0, 1]], stride=2, padding=1)
+    slip = np.array(ex.answer)
+    slip[2, 2] += 1
+    grade = check_answer(ex, slip)
+    assert not grade.correct and grade.wrong == ((2, 2),)
+    assert grade.mistakes == ()
+    # the mistake itself is still named
+    variant = mistake_variants(ex)["output_instead_of_input"][0]
+    assert check_answer(ex, variant).mistakes[0] == "output_instead_of_input"

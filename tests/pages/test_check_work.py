@@ -105,7 +105,8 @@ def test_every_kind_renders_its_setup_and_grades(lang):
         wrong = np.array(ex.answer) + 1
         submit(at, format_matrix(wrong))
         assert not at.success and len(at.error) == 1, kind
-        assert translate(lang, "exercises.verdict_wrong", wrong=ex.answer.size, total=ex.answer.size) == \
-            at.error[0].value, kind
+        expected = (translate(lang, "exercises.verdict_wrong_one") if ex.answer.size == 1 else
+                    translate(lang, "exercises.verdict_wrong", wrong=ex.answer.size, total=ex.answer.size))
+        assert expected == at.error[0].value, kind
         submit(at, format_matrix(ex.answer))
         assert [s.value for s in at.success] == [translate(lang, "exercises.verdict_correct")], kind

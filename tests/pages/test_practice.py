@@ -84,3 +84,15 @@ def test_worksheet_downloads_are_offered(lang):
     at = open_page("practice", lang, LINK)
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == [translate(lang, "practice.download_md"), translate(lang, "practice.download_html")]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_wrong_shape_with_the_solution_open_shows_the_solution_once(lang):
+    at = open_page("practice", lang, {"kind": "conv_input_grad", "level": "3", "seed": "16"})
+    at.toggle(key="practice.show_solution").set_value(True).run()
+    check(at, "1")
+    ex = make_exercise("conv_input_grad", 16, 3)
+    whole = [el.value for el in at.latex if latex_matrix(ex.answer) in el.value]
+    assert len(whole) == 1 and r"\tfrac{\partial L}{\partial x} = " in whole[0]   # not "\text{answer}"
+    assert translate(lang, "exercises.right_answer_title") not in all_text(at)
+    assert translate(lang, "practice.solution") in all_text(at)

@@ -222,3 +222,71 @@ def test_link_opens_conv_backward_where_dx_equals_this_output(lang):
     # the padded result cropped by the padding (1 each side) is ∂E/∂x: equal to this page's output
     assert full.shape == (6, 6)
     np.testing.assert_allclose(full[1:-1, 1:-1], np.array(out))
+
+
+# --------------------------------------------------------------------------- review: non-default settings
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_padding_kinds_hold_under_dilation(lang):
+    """At D = 2 the wide convolution pads D(K − 1) = 4 per side: the option and the formula agree."""
+    at = open_page("transposed", lang, {"mode": "full", "d": "2", "filter": "diff"})
+    no_exception(at)
+    (radio,) = [r for r in at.radio if r.label == translate(lang, "transposed.mode")]
+    assert "D(K − 1)" in radio.options[1] and "D(K − 1)" in radio.options[2]
+    assert any(r"+ 4 + 4 - 2\cdot(3-1)" in v.replace(" ", " ") for v in latex(at)) or any(
+        "+ 4 + 4" in v for v in latex(at))
+    assert "on the right" not in translate(lang, "transposed.mode_help")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_matrix_stride_with_too_many_z_says_what_z_needs(lang):
+    """Stride 3 on the text's 5 inputs and 3 taps: C has 1 row, the text's z has 3 numbers."""
+    at = open_page("transposed", lang, {"ms": "3"})
+    open_section(at, "matrix", lang)
+    errors = [e.value for e in at.error]
+    assert translate(lang, "errors.z_length", rows=1, stride=3, got=3) in errors
+    assert not any("(1,)" in e for e in errors)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_steps_text_names_output_padding_and_the_crop(lang):
+    """P = 2 and output_padding = 2: the grid has 6 zero rows at the bottom and the result loses 2 per side."""
+    at = open_page("transposed", lang, {"ts": "3", "tp": "2", "top": "2", "td": "2", "ti": "4", "tj": "2"})
+    open_section(at, "transposed", lang)
+    text = all_text(at)
+    assert "output_padding = 2" in text and "P = 2" in text and "i + 2" in text
+    # the window of x₄₂ starts at row 4 + 2 of the padded grid: the highlighted frame says the same
+    (fig,) = [f for f in plotly_figures(at) if "x₄₂" in f["layout"].get("title", {}).get("text", "")]
+    frame = [s for s in fig["layout"]["shapes"] if s.get("line", {}).get("width", 0) >= 3][0]
+    assert (frame["y0"] + 0.5, frame["x0"] + 0.5) == (3 + 2, 1 + 2)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_window_counts_even_and_uneven_read_naturally(lang):
+    at = open_page("transposed", lang, {"ts": "3"})   # 3×3 kernel at stride 3: every cell one product
+    open_section(at, "transposed", lang)
+    text = all_text(at)
+    assert translate(lang, "transposed.counts_even", n=1) in text
+    assert translate(lang, "transposed.counts_text", lo=1, hi=1) not in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_dilation_title_fits_and_receptive_field_is_general(lang):
+    at = open_page("transposed", lang, {"k": "5", "dd": "3"})
+    open_section(at, "dilation", lang)
+    (fig,) = [f for f in plotly_figures(at)]
+    assert len(fig["layout"]["title"]["text"]) <= 48
+    (line,) = [v for v in latex(at) if "r_L" in v]
+    assert "r_L = 1 + L" in line and "6\\cdot 3\\cdot(5 - 1) = 73" in line   # 1 + 6·3·4 = 73
+    assert "r_l" not in all_text(at).replace(line, "")   # no ASCII formula left in the caption
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_signal_section_symbols_are_latex_and_panel_titles_fit_a_phone(lang):
+    at = open_page("transposed", lang, {"filter": "decay"})
+    no_exception(at)
+    text = all_text(at)
+    assert "x_M" not in text.replace("$x_1 \\dots x_M$", "") and "$x_1 \\dots x_M$" in text
+    assert "y_t = w₁x_t" not in text and "$y_t = w_1x_t + w_2x_{t-1} + w_3x_{t-2}$" in text
+    (fig,) = plotly_figures(at)
+    titles = [a["text"] for a in fig["layout"].get("annotations", [])]
+    assert titles and max(len(title) for title in titles) <= 42, titles

@@ -74,7 +74,7 @@ def test_size_formulas_carry_the_numbers_and_the_answer():
     assert r"\frac{7 + 2\cdot1 - 1\cdot(3-1) - 1}{2}" in h and h.endswith("&= 4 \\end{aligned}")
     assert w.endswith("&= 3 \\end{aligned}")
     ex = exercise_from("same_padding", in_hw=5, kernel_hw=2, stride=1, dilation=1)
-    assert r"p_{\text{bottom}} = 1 - 0 = 1" in size_equations(ex)[0]
+    assert r"p_{\text{bottom}} &= P_H - p_{\text{top}} = 1 - 0 = 1" in size_equations(ex)[0]
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -141,3 +141,133 @@ def test_a_generated_weight_gradient_exercise_links_to_the_checker_with_its_kern
     query = {f.name: f for f in FIELDS["conv_weight_grad"]}
     link = check_link("conv_weight_grad", **ex.given)
     assert "w=" in link and set(parse_qs(urlparse(link).query)) == {"kind"} | set(query)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_worksheet_html_is_self_contained_mathml(lang):
+    """The print view works offline: nothing is loaded from the network and every formula is MathML."""
+    import re
+    from html.parser import HTMLParser
+
+    exercises = [e for level in (1, 2, 3) for e in worksheet_exercises("mixed", level, 40, len(KINDS))]
+    page = worksheet_html(exercises, lang)
+
+    class Resources(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.urls, self.tags = [], []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+            self.urls += [v for k, v in attrs if k in ("src", "href", "data") and v]
+
+    parser = Resources()
+    parser.feed(page)
+    assert "script" not in parser.tags and "link" not in parser.tags and "iframe" not in parser.tags
+    assert not [u for u in parser.urls if "://" in u or u.startswith("//")]
+    assert "https://" not in page and "http://" not in page.replace("http://www.w3.org/1998/Math/MathML", "")
+    assert "$$" not in page and "\\begin" not in page and "\\frac" not in page  # no TeX left for a typesetter
+    n_math = sum(kind == "math" for kind, _ in worksheet_blocks(exercises, lang))
+    assert page.count("<math ") == n_math and page.count("</math>") == n_math
+    assert "<merror" not in page
+    # aligned lines are table rows (a bare & or a line break Chromium ignores would run them together)
+    assert "<mi>&</mi>" not in page and "linebreak" not in page
+    # every block formula sits in a scrolling box, so a wide one is never cut off on screen
+    assert len(re.findall(r'<div class="formula"><math ', page)) == n_math
+
+
+@pytest.mark.parametrize("namespace", ["exercises", "check_work", "practice", "transposed"])
+def test_english_strings_have_no_plural_hacks(namespace):
+    """"1 zero(s) of padding", "1 of 9 cell(s) are wrong": plurals and counts read naturally (issue #12 item 12)."""
+    import json
+    from pathlib import Path
+
+    strings = json.loads((Path(__file__).resolve().parents[2] / "assets/locales/en" / f"{namespace}.json")
+                         .read_text(encoding="utf-8"))
+    assert [k for k, v in strings.items() if "(s)" in v] == []
+
+
+def test_a_wrong_answer_says_how_many_cells_naturally():
+    ex = exercise_from("conv_forward", x=[[1, 2], [3, 4]], w=[[1]], b=0, stride=1, padding=0)
+    grade = check_answer(ex, np.array([[1, 2], [3, 5]]))
+    from ui.exercise_view import verdict
+    assert verdict(grade, "en") == "Wrong cells: 1 of 4."
+    assert "padding 0 on every side" in statement(ex, "en")
+
+
+def test_same_padding_is_worked_in_short_aligned_lines():
+    """SAME's O, P and the split were one 200-character line (cut off at 1280 px): now aligned lines."""
+    ex = exercise_from("same_padding", in_hw=(7, 10), kernel_hw=(4, 3), stride=3, dilation=2)
+    h, w = size_equations(ex)
+    for latex in (h, w):
+        assert latex.startswith(r"\begin{aligned}")
+        assert max(len(line) for line in latex.split(r"\\")) < 110
+    # the reference: (3−1)·3 + 2·(4−1) + 1 − 7 = 6 zeros on the rows, 3 on top and 3 at the bottom
+    assert r"(3-1)\cdot3 + 2\cdot(4-1) + 1 - 7,\ 0\big) = 6" in h and r"= 6 - 3 = 3" in h
+    assert r"\lceil 10/3 \rceil = 4" in w and r"= 4 - 2 = 2" in w
+
+
+def test_a_wrong_size_is_titled_as_a_formula_not_cells():
+    from ui.exercise_view import grade_blocks_title
+
+    assert grade_blocks_title(make_exercise("same_padding", 1, 1)) == "exercises.right_answer_title"
+    assert grade_blocks_title(make_exercise("conv_forward", 1, 1)) == "exercises.terms_title"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_cell_no_window_reaches_says_why_it_is_zero(lang):
+    """x₅₅ = 6 ties with x₃₃ = 6 in the last 3×3 window: the first maximum takes δ, x₅₅ gets nothing."""
+    x = [[1, 5, 2, 0, 3], [4, 2, 2, 7, 1], [0, 3, 6, 1, 2], [2, 8, 1, 4, 0], [5, 1, 3, 2, 6]]
+    ex = exercise_from("pool_backward", x=x, dy=[[1, -2], [3, 4]], kernel=3, stride=2, mode="max")
+    wrong = np.array(ex.answer)
+    assert wrong[4, 4] == 0 and wrong[2, 2] == 5        # by hand: 1 + 4 at x₃₃
+    wrong[4, 4] = 4
+    blocks = wrong_cell_blocks(ex, check_answer(ex, wrong), lang)
+    math = [text for kind, text in blocks if kind == "math"]
+    assert math == [r"\left(\tfrac{\partial L}{\partial x}\right)_{55} = 0"]   # not "= 0 = 0"
+    assert blocks[-1] == ("p", translate(lang, "exercises.no_terms_max"))
+
+
+def test_chinese_statement_has_no_space_between_sentences():
+    ex = exercise_from("conv_forward", x=[[1, 2], [3, 4]], w=[[1]], b=0, stride=1, padding=0)
+    assert "。 " not in statement(ex, "zh") and "。你的答案" in statement(ex, "zh")
+    assert ". Your answer" in statement(ex, "en")
+
+
+def test_average_pooling_cell_is_written_on_one_level():
+    """(x₁₁ + x₁₂ + x₂₁ + x₂₂)/4, no \\frac: a tall first line loses its top in Streamlit's formula box."""
+    ex = exercise_from("pool_forward", x=[[1, 2], [3, 5]], kernel=2, stride=2, padding=0, mode="avg")
+    latex = cell_equation(ex, explain_cell(ex, (0, 0)))
+    assert r"\frac" not in latex
+    assert r"(x_{11} + x_{12} + x_{21} + x_{22})\,/\,4" in latex and r"(1 + 2 + 3 + 5)\,/\,4" in latex
+    assert latex.endswith(r"&= 2.75 \end{aligned}")   # 11/4 by hand
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_mistake_explanations_write_formulas_in_latex_not_ascii(lang):
+    """"∂L/∂w_ij = Σ_mn δ_mn · x_(i+m, j+n)" was raw ASCII with 0-based, stride-less indices."""
+    for code in MISTAKES:
+        text = translate(lang, f"exercises.mistake_{code}_right") + translate(lang, f"exercises.mistake_{code}_done")
+        outside = "".join(text.split("$")[::2])      # the text outside $...$
+        assert "Σ_" not in outside and "_ij" not in outside and "_mn" not in outside, code
+    right = translate(lang, "exercises.mistake_output_instead_of_input_right")
+    assert r"\tilde x_{(m-1)s+i,\,(n-1)s+j}" in right and right.count("$") == 2
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_wrong_single_number_is_not_counted_in_cells(lang):
+    from ui.exercise_view import verdict
+
+    ex = exercise_from("transposed_output_size", n=4, k=3, stride=3, padding=2, output_padding=2, dilation=2)
+    assert ex.answer[0, 0] == (4 - 1) * 3 - 2 * 2 + 2 * (3 - 1) + 2 + 1 == 12
+    assert verdict(check_answer(ex, [[13]]), lang) == translate(lang, "exercises.verdict_wrong_one")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_average_pooling_backward_statement_has_no_tie_rule(lang):
+    x = [[1, 2], [3, 4]]
+    avg = exercise_from("pool_backward", x=x, dy=[[4]], kernel=2, stride=2, mode="avg")
+    mx = exercise_from("pool_backward", x=x, dy=[[4]], kernel=2, stride=2, mode="max")
+    assert np.array_equal(avg.answer, [[1, 1], [1, 1]])          # 4 shared by 4 cells
+    tie = {"en": "tie", "zh": "并列"}[lang]
+    assert tie not in statement(avg, lang) and tie in statement(mx, lang)

@@ -73,8 +73,10 @@ def cell_equation(exercise: Exercise, ct: CellTerms) -> str:
         if ct.rule == "max":
             return equation_lines(rf"{lhs} = \max({', '.join(_short(syms))})", rf"\max({', '.join(nums)})",
                                   fmt_latex(result, factor=False))
-        return _lines(rf"{lhs} = \frac{{{_join(_short(syms))}}}{{{fmt_latex(ct.divisor)}}}",
-                      rf"\frac{{{_join([fmt_latex(t.left_value) for t in ct.terms])}}}{{{fmt_latex(ct.divisor)}}}",
+        # (sum)/n on one level: a tall \frac on the first line of an aligned block sticks out of
+        # Streamlit's formula box (overflow-y hidden) and loses its top pixels
+        return _lines(rf"{lhs} = ({_join(_short(syms))})\,/\,{fmt_latex(ct.divisor)}",
+                      rf"({_join([fmt_latex(t.left_value) for t in ct.terms])})\,/\,{fmt_latex(ct.divisor)}",
                       _approx(result))
     share = kind == "pool_backward" and exercise.given.get("mode") == "max"
     pairs = [_product(t, share) for t in ct.terms]
@@ -84,7 +86,7 @@ def cell_equation(exercise: Exercise, ct: CellTerms) -> str:
     else:
         syms = _short(syms)
     if not ct.terms and ct.bias is None:
-        return equation_lines(f"{lhs} = 0", None, "0")  # no window reaches this cell
+        return f"{lhs} = 0"  # no window reaches this cell (the page says why in words: no_terms_reason)
     return _lines(f"{lhs} = {_join(syms)}", _join(nums), _approx(result))
 
 
@@ -123,13 +125,18 @@ def size_equations(exercise: Exercise) -> list[str]:
         return out
     if kind == "same_padding":
         out = []
-        for axis, (before, after) in ((0, ("top", "bottom")), (1, ("left", "right"))):
+        for axis, name, (before, after) in ((0, "H", ("top", "bottom")), (1, "W", ("left", "right"))):
             r = same_axis(g["in_hw"][axis], g["kernel_hw"][axis], g["stride"][axis], g["dilation"][axis])
+            b, a = rf"p_{{\text{{{before}}}}}", rf"p_{{\text{{{after}}}}}"
             out.append(
-                rf"O = \lceil {r.n}/{r.stride} \rceil = {r.out},\quad "
-                rf"P = \max\big(({r.out}-1)\cdot{r.stride} + {r.dilation}\cdot({r.k}-1) + 1 - {r.n},\ 0\big) = {r.total},"
-                rf"\quad p_{{\text{{{before}}}}} = \lfloor {r.total}/2 \rfloor = {r.before},\ "
-                rf"p_{{\text{{{after}}}}} = {r.total} - {r.before} = {r.after}")
+                r"\begin{aligned} "
+                rf"O_{name} &= \lceil n/s \rceil = \lceil {r.n}/{r.stride} \rceil = {r.out} \\ "
+                rf"P_{name} &= \max\big((O_{name}-1)s + d(k-1) + 1 - n,\ 0\big) \\ "
+                rf"&= \max\big(({r.out}-1)\cdot{r.stride} + {r.dilation}\cdot({r.k}-1) + 1 - {r.n},\ 0\big)"
+                rf" = {r.total} \\ "
+                rf"{b} &= \lfloor P_{name}/2 \rfloor = \lfloor {r.total}/2 \rfloor = {r.before} \\ "
+                rf"{a} &= P_{name} - {b} = {r.total} - {r.before} = {r.after}"
+                r" \end{aligned}")
         return out
     if kind == "transposed_output_size":
         n, k, s, p, op, d = (g[key] for key in ("n", "k", "stride", "padding", "output_padding", "dilation"))

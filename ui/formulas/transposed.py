@@ -146,5 +146,6 @@ def dilation_lines(k: int, d: int, k_eff: int) -> str:
 
 
 def receptive_field_line(k: int, d: int, layers: int, field: int) -> str:
-    """r_L = 1 + L·D(K − 1) for L stacked stride-1 layers with one dilation D."""
-    return rf"r_{{{layers}}} = 1 + L\cdot D(K - 1) = 1 + {layers}\cdot {d}\cdot({k} - 1) = {field}"
+    """r_l = r_{l-1} + D(K − 1), so r_L = 1 + L·D(K − 1) for L stacked stride-1 layers with one dilation D."""
+    return (rf"r_l = r_{{l-1}} + D_l(K - 1);\qquad D_l = D:\ r_L = 1 + L\cdot D(K - 1)"
+            rf" = 1 + {layers}\cdot {d}\cdot({k} - 1) = {field}")
