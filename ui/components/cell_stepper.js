@@ -69,7 +69,7 @@ export default function (component) {
   }
 
   const labels = data.labels || {};
-  const [layers, rowsN, colsN] = data.shape || [1, 1, data.cells.length];
+  const [, rowsN, colsN] = data.shape || [1, 1, data.cells.length];
   const count = data.cells.length;
   const clamp = (k) => Math.min(Math.max(k | 0, 0), count - 1);
   const stateKey = data.group || key;   // steppers of one group share the chosen cell
@@ -178,7 +178,6 @@ export default function (component) {
     if (e.key !== " ") stop();
     act();
   });
-  void layers;
   pin(chosen);
 
   const cleanup = () => {
