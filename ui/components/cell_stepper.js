@@ -104,10 +104,11 @@ export default function (component) {
   const formula = el("div", "cs-formula");
   formula.setAttribute("aria-live", "polite");
   root.append(bar, stage, formula);
-  if (previous) {   // swap in place: the height never drops to zero in between
+  if (previous && previous.root.isConnected) {   // swap in place: the height never drops to zero
     previous.stop();
     previous.root.replaceWith(root);
   } else {
+    if (previous) previous.stop();
     parentElement.appendChild(root);
   }
 
