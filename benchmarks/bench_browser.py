@@ -178,7 +178,11 @@ def measure(browser, url: str, kind: str, index: int, repeats: int) -> tuple[lis
     try:
         for step in range(repeats):
             t0 = page.evaluate(WATCH, [KINDS[kind], index])
-            act(page, kind, index, step)
+            try:
+                act(page, kind, index, step)
+            except Exception as err:  # the control went away (e.g. redrawn by a fragment): skip it
+                print(f"  {url} {kind}[{index}]: {type(err).__name__}", file=sys.stderr)
+                break
             try:
                 page.wait_for_function(SETTLED, timeout=15000, polling=50)
                 first.append(page.evaluate("window.__first") - t0)
