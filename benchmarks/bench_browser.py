@@ -178,7 +178,11 @@ def measure(browser, url: str, kind: str, index: int, repeats: int) -> tuple[lis
     try:
         for step in range(repeats):
             t0 = page.evaluate(WATCH, [KINDS[kind], index])
-            act(page, kind, index, step)
+            try:
+                act(page, kind, index, step)
+            except Exception as err:  # the control went away (e.g. redrawn by a fragment): skip it
+                print(f"  {url} {kind}[{index}]: {type(err).__name__}", file=sys.stderr)
+                break
             try:
                 page.wait_for_function(SETTLED, timeout=15000, polling=50)
                 first.append(page.evaluate("window.__first") - t0)
@@ -191,11 +195,15 @@ def measure(browser, url: str, kind: str, index: int, repeats: int) -> tuple[lis
     return first, done
 
 
-def control_counts(browser, url: str) -> dict[str, int]:
+def visible_controls(browser, url: str) -> dict[str, list[int]]:
+    """Indices of the visible controls of each kind (a control in a closed tab cannot be used)."""
     page = open_page(browser, url)
-    counts = {kind: page.locator(sel).count() for kind, sel in KINDS.items()}
+    found = {}
+    for kind, sel in KINDS.items():
+        controls = page.locator(sel)
+        found[kind] = [i for i in range(controls.count()) if controls.nth(i).is_visible()]
     page.close()
-    return counts
+    return found
 
 
 def first_view(browser, url: str, repeats: int) -> list[float]:
@@ -262,8 +270,8 @@ def main() -> None:
                 page_url = f"{url}/{key}?lang=en"
                 if not args.no_first_view:
                     views[key] = first_view(browser, page_url, args.repeats)
-                for kind, count in control_counts(browser, page_url).items():
-                    for index in range(count if args.per_kind == 0 else min(count, args.per_kind)):
+                for kind, indices in visible_controls(browser, page_url).items():
+                    for index in indices if args.per_kind == 0 else indices[:args.per_kind]:
                         first, done = measure(browser, page_url, kind, index, args.repeats)
                         if done:
                             controls[f"{key} {kind}[{index}]"] = (first, done)

@@ -69,7 +69,7 @@ export default function (component) {
   }
 
   const labels = data.labels || {};
-  const [layers, rowsN, colsN] = data.shape || [1, 1, data.cells.length];
+  const [, rowsN, colsN] = data.shape || [1, 1, data.cells.length];
   const count = data.cells.length;
   const clamp = (k) => Math.min(Math.max(k | 0, 0), count - 1);
   const stateKey = data.group || key;   // steppers of one group share the chosen cell
@@ -104,10 +104,11 @@ export default function (component) {
   const formula = el("div", "cs-formula");
   formula.setAttribute("aria-live", "polite");
   root.append(bar, stage, formula);
-  if (previous) {   // swap in place: the height never drops to zero in between
+  if (previous && previous.root.isConnected) {   // swap in place: the height never drops to zero
     previous.stop();
     previous.root.replaceWith(root);
   } else {
+    if (previous) previous.stop();
     parentElement.appendChild(root);
   }
 
@@ -178,7 +179,6 @@ export default function (component) {
     if (e.key !== " ") stop();
     act();
   });
-  void layers;
   pin(chosen);
 
   const cleanup = () => {
