@@ -120,11 +120,6 @@ def _seed_view(z, kernel: int, stride: int, padding: int, activation: str, delta
                 with c_right:
                     st.caption(t("pooling.seed_printed"))
                     st.latex(latex_matrix(printed))
-                matches = computed.shape == printed.shape and bool(np.allclose(computed, printed))
-                if matches:
-                    st.success(t("pooling.seed_matches"))
-                else:
-                    st.error(t("pooling.seed_differs"))
             claim_note(f"s001_pool_{seed_mode}", LANG)
     if (z is not None and z.shape == DEFAULT_X.shape and np.array_equal(z, DEFAULT_X) and kernel == SEED_KERNEL
             and stride == SEED_STRIDE and padding == 0 and activation == "identity"
@@ -205,8 +200,9 @@ if forward_error is not None:
 
 open_name = st.session_state.get(widget_key(PAGE, "tab"), "forward")
 labels = [t(f"pooling.tab_{name}") for name in SECTIONS]
-tab_forward, tab_backward, tab_seed = st.tabs(labels, key=widget_key(PAGE, "section"), on_change="rerun",
-                                              default=labels[SECTIONS.index(open_name)])
+if st.session_state.get(widget_key(PAGE, "section")) not in labels:   # first run (a link) or another language
+    st.session_state[widget_key(PAGE, "section")] = labels[SECTIONS.index(open_name)]
+tab_forward, tab_backward, tab_seed = st.tabs(labels, key=widget_key(PAGE, "section"), on_change="rerun")
 if st.session_state.get(widget_key(PAGE, "section")) in labels:   # the link keeps the open section, by name
     st.session_state[widget_key(PAGE, "tab")] = SECTIONS[labels.index(st.session_state[widget_key(PAGE, "section")])]
 digits = display_digits()
