@@ -248,7 +248,8 @@ if tab_backward.open is not False:
                 if activation == "identity":
                     st.caption(t("pooling.sigma_identity"))
                 else:
-                    st.caption(t("pooling.fig_sigma_caption_" + ("relu" if activation == "relu" else "other")))
+                    st.caption(t("pooling.fig_sigma_caption_relu") if activation == "relu"
+                               else t("pooling.fig_sigma_caption_other"))
                 if padding == 0:   # the checker's pooling backward takes no padding
                     render_check_link("pool_backward", x=a, dy=delta, kernel=kernel, stride=stride, mode=mode)
                 if stride < kernel:
