@@ -20,15 +20,16 @@ from ui.claims_view import claim_note
 from ui.components import backward_steppers as steps
 from ui.components.cell_stepper import cell_stepper
 from ui.exercise_view import render_check_link
-from ui.export import ExportDoc, export_panel
+from ui.export import ExportDoc, chart_config, export_panel
 from ui.formulas import conv_backward as fx
 from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import display_digits, equation_lines, fmt, fmt_latex, latex_matrix, subscript, subscript_unicode
 from ui.library_code import conv2d_backward_code, library_code_panel
 from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
-from ui.page_kit import activation_name, cached_figure, keep_number, lazy_expander, show_chart
+from ui.page_kit import activation_name, cached_figure, keep_number, lazy_expander
 from ui.presets import preset_selector
-from ui.url_state import ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url, widget_key
+from ui.url_state import (BoolParam, ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url,
+                          widget_key)
 
 PAGE = "conv_backward"
 EXAMPLES = ("one", "multi")
@@ -62,6 +63,7 @@ SPECS = (
     MatrixParam("w", ONE_W, MAX_W, MAX_W),
     ChoiceParam("tab", "dx", SECTION_NAMES),
     ChoiceParam("way", "way1", ("way1", "way2", "way3")),
+    BoolParam("layer", False),
 )
 
 
@@ -154,7 +156,8 @@ def _check_line(name: str, check) -> None:
 
 
 def _chart(fig, name: str) -> None:
-    show_chart(fig, PAGE, f"fig_{name}")
+    """A figure with Plotly's PNG download button (made in the browser)."""
+    st.plotly_chart(fig, key=widget_key(PAGE, f"fig_{name}"), config=chart_config(f"{PAGE}-{name}"), width="stretch")
 
 
 def _fit_delta(shape: tuple[int, int]) -> None:

@@ -16,15 +16,15 @@ from ui.claims_view import claim_note
 from ui.components.cell_stepper import cell_stepper
 from ui.components.pool_steppers import backward_steps, forward_steps
 from ui.exercise_view import render_check_link
-from ui.export import ExportDoc, export_panel
+from ui.export import ExportDoc, chart_config, export_panel
 from ui.formulas import pool as fx
 from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import display_digits, fmt, latex_matrix, subscript_unicode
 from ui.library_code import library_code_panel, pool2d_code
 from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
-from ui.page_kit import activation_name, cached_figure, lazy_expander, show_chart
+from ui.page_kit import activation_name, cached_figure, lazy_expander
 from ui.presets import preset_selector
-from ui.url_state import ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url, widget_key
+from ui.url_state import BoolParam, ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "pooling"
 DEFAULT_X = np.array(POOL_ROUTE.inputs["x"][0, 0])
@@ -47,6 +47,7 @@ SPECS = (
     ChoiceParam("tab", "forward", SECTIONS, label_key=widget_key(PAGE, "param_tab")),
     IntParam("cell", 1, 1, MAX_INPUT * MAX_INPUT, label_key=widget_key(PAGE, "param_cell")),
     IntParam("in_cell", 1, 1, MAX_INPUT * MAX_INPUT, label_key=widget_key(PAGE, "param_in_cell")),
+    BoolParam("counts", False, label_key=widget_key(PAGE, "param_counts")),
 )
 
 # Pure core calls, cached: a rerun that changes nothing recomputes nothing.
@@ -88,7 +89,8 @@ def backward_payload(delta: np.ndarray, z: np.ndarray, a: np.ndarray, kernel: in
 
 
 def _chart(fig, name: str) -> None:
-    show_chart(fig, PAGE, f"fig_{name}")
+    """A figure with Plotly's PNG download button (made in the browser)."""
+    st.plotly_chart(fig, key=widget_key(PAGE, f"fig_{name}"), config=chart_config(f"{PAGE}-{name}"), width="stretch")
 
 
 def _heatmap(M: np.ndarray, **kwargs):

@@ -471,3 +471,11 @@ def test_link_restores_the_setup():
     _open(at, "dw", "zh")
     step = stepper(at, "dw")
     assert step["start"] == 6 and step["cells"][6]["aria"].startswith("(∂E)/(∂w⁽²˒²⁾₃₁)")
+
+
+def test_link_keeps_the_layer_expander_open_and_charts_have_a_png_button():
+    at = open_page(PAGE, "en", query={"layer": "1"})
+    no_exception(at)
+    charts = at.get("plotly_chart")
+    assert len(charts) == 3
+    assert all(json.loads(c.proto.config)["modeBarButtons"] == [["toImage"]] for c in charts)

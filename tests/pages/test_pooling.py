@@ -393,3 +393,15 @@ def test_export_and_library_code_reproduce_the_page():
     assert "y.backward(delta)" in code
     md = [el for el in at.get("download_button")]
     assert md, "no export downloads"
+
+
+def test_link_keeps_the_open_expander_and_the_chart_has_a_png_button():
+    at = open_page("pooling", "zh", query={"stride": "1", "counts": "1", "tab": "backward"})
+    no_exception(at)
+    [chart] = at.get("plotly_chart")
+    assert json.loads(chart.proto.config)["modeBarButtons"] == [["toImage"]]
+    counts = heat_z(plotly_figures(at)[0])
+    np.testing.assert_array_equal(counts, [[1, 2, 2, 1], [2, 4, 4, 2], [2, 4, 4, 2], [1, 2, 2, 1]])
+    at.session_state["pooling.counts"] = False
+    at.run()
+    assert "counts" not in at.query_params
