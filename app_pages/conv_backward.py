@@ -44,6 +44,8 @@ EPS = 2.0 ** -10
 PRINTED_LR = float(CONV_5X5X3.params["lr"])
 REPRODUCED_TOL = 1e-9
 OUT_SHAPE_KEY = f"_{PAGE}.out_shape"
+LR_MIN, LR_MAX = 1e-6, 10.0
+LR_MOVED_KEY = f"_{PAGE}.lr_moved"
 EXPORT_CELLS = 16   # formulas written into the Markdown export (the first cells in reading order)
 SECTION_NAMES = ("dx", "act", "dw", "sgd", "check")
 
@@ -51,7 +53,7 @@ SPECS = (
     ChoiceParam("example", "one", EXAMPLES),
     IntParam("stride", 1, 1, 3),
     IntParam("padding", 0, 0, 2),
-    FloatParam("lr", PRINTED_LR, 1e-6, 10.0),
+    FloatParam("lr", PRINTED_LR, LR_MIN, LR_MAX),
     ChoiceParam("activation", "relu", ACTIVATIONS),
     ChoiceParam("cell", "1,2", CELLS),
     ChoiceParam("weight", "1,1", CELLS),
@@ -173,6 +175,16 @@ def _reset() -> None:
     st.session_state.pop(OUT_SHAPE_KEY, None)
 
 
+def _keep_lr() -> None:
+    """Number-input callback: a typed learning rate outside [LR_MIN, LR_MAX] is moved inside (and said)."""
+    key = widget_key(PAGE, "lr")
+    typed = st.session_state.get(key)
+    if isinstance(typed, (int, float)) and not LR_MIN <= typed <= LR_MAX:
+        used = LR_MIN if typed < LR_MIN else LR_MAX
+        st.session_state[key] = used
+        st.session_state[LR_MOVED_KEY] = (float(typed), used)
+
+
 def _tabs(name: str, sections: tuple[str, ...], labels: list[str]) -> list:
     """Tabs that track the open one under ``widget_key(PAGE, name)`` by section name (kept in the link)."""
     tab_key, label_key = widget_key(PAGE, name), widget_key(PAGE, f"{name}_label")
@@ -207,9 +219,15 @@ with st.container(border=True):
         activation = st.selectbox(t("conv_backward.activation"), ACTIVATIONS, key=widget_key(PAGE, "activation"),
                                   format_func=lambda a: activation_name(a, lang))
     with top[2]:
-        keep_number(widget_key(PAGE, "lr"), 1e-6, 10.0)
-        lr = st.number_input(t("conv_backward.lr"), min_value=1e-6, max_value=10.0, step=0.001, format="%g",
-                             key=widget_key(PAGE, "lr"))
+        # no min/max on the widget: the browser would silently refuse a typed 50; the callback moves it inside
+        # [LR_MIN, LR_MAX] and the page says what happened and what is used
+        keep_number(widget_key(PAGE, "lr"), LR_MIN, LR_MAX)
+        lr = st.number_input(t("conv_backward.lr"), step=0.001, format="%g", key=widget_key(PAGE, "lr"),
+                             on_change=_keep_lr)
+        moved = st.session_state.pop(LR_MOVED_KEY, None)
+        if moved is not None:
+            st.warning(t("conv_backward.lr_moved", typed=fmt(moved[0]), used=fmt(moved[1]), low=fmt(LR_MIN),
+                         high=fmt(LR_MAX)))
     multi = example == "multi"
     if multi:
         ex = CONV_5X5X3

@@ -479,3 +479,19 @@ def test_link_keeps_the_layer_expander_open_and_charts_have_a_png_button():
     charts = at.get("plotly_chart")
     assert len(charts) == 3
     assert all(json.loads(c.proto.config)["modeBarButtons"] == [["toImage"]] for c in charts)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_typed_learning_rate_outside_the_range_is_moved_inside_and_said(lang):
+    """#12 item 3: not a silent red border: the page says what happened and what is used."""
+    at = _open(open_page(PAGE, lang, query={"example": "multi"}), "sgd", lang)
+    at.number_input(key=f"{PAGE}.lr").set_value(50.0).run()
+    no_exception(at)
+    assert translate(lang, "conv_backward.lr_moved", typed="50", used="10", low="1e-6", high="10") in \
+        [w.value for w in at.warning]
+    assert at.number_input(key=f"{PAGE}.lr").value == 10.0
+    assert any(r"&= -89 \end{aligned}" in v for v in _latex(at))     # b1 = 1 − 10·9
+    at.number_input(key=f"{PAGE}.lr").set_value(0.0).run()
+    assert at.number_input(key=f"{PAGE}.lr").value == 1e-6
+    at.run()
+    assert not [w.value for w in at.warning if "η" in w.value]       # said once, not on every rerun
