@@ -504,7 +504,7 @@ def _check_section() -> None:
 # Only the open tab is computed and sent; the link keeps it (``?tab=dw``).
 SECTIONS = (("dx", _dx_section), ("act", _act_section), ("dw", _dw_db_section), ("sgd", _sgd_section),
             ("check", _check_section))
-section_tabs = _tabs("tab", tuple(name for name, _ in SECTIONS), [t(f"conv_backward.tab_{name}") for name, _ in SECTIONS])
+section_tabs = _tabs("tab", SECTION_NAMES, [t(f"conv_backward.tab_{name}") for name in SECTION_NAMES])
 for section_tab, (_, render) in zip(section_tabs, SECTIONS):
     if section_tab.open is not False:
         with section_tab:

@@ -17,7 +17,7 @@ from ui.exercise_view import check_query
 from ui.i18n import translate
 from ui.latex import escape_markdown
 
-from .conftest import all_text, heat_z, latex_lines, no_exception, open_page, plotly_figures
+from .conftest import all_text, heat_z, no_exception, open_page, plotly_figures
 
 SEED_X = np.array(POOL_ROUTE.inputs["x"])            # (1, 1, 4, 4)
 SEED_DELTA = np.array(POOL_ROUTE.inputs["delta"])    # (1, 1, 2, 2)

@@ -9,17 +9,14 @@ translated through ``tr(key, **params)``. See :mod:`ui.components.cell_stepper` 
 
 from __future__ import annotations
 
-import html
 from typing import Callable, Sequence
 
 import numpy as np
 
 from ui.components.cell_stepper import formula_block, grid, payload
-from ui.components.conv_steppers import window_marks
 from ui.formulas import conv_backward as fx
-from ui.formulas.conv_forward import equation_html, equation_text, padded_tick_labels, to_mathml, to_text
-from ui.formulas.conv_forward import Num
-from ui.latex import fmt, subscript_unicode
+from ui.formulas.conv_forward import Num, equation_html, equation_text, padded_tick_labels, to_mathml, to_text
+from ui.latex import subscript_unicode
 
 Translate = Callable[..., str]
 NS = "conv_backward"

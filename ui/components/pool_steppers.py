@@ -35,7 +35,8 @@ def _padded_grid(trace, title: str) -> dict:
     rows, cols = fx.grid_ticks(trace)
     mask = trace.pad_mask
     g = grid(np.where(np.isfinite(trace.padded[0]), trace.padded[0], 0.0), title,
-             mask=mask if mask.any() else None, row_labels=[r or "·" for r in rows], col_labels=[c or "·" for c in cols])
+             mask=mask if mask.any() else None, row_labels=[r or "·" for r in rows],
+             col_labels=[c or "·" for c in cols])
     if trace.mode == "max":
         g["text"] = [["−∞" if pad else text for pad, text in zip(mrow, trow)] for mrow, trow in zip(mask, g["text"])]
     return g
