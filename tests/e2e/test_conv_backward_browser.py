@@ -85,9 +85,9 @@ def test_cells_are_stepped_in_the_browser_without_a_rerun(server_url, new_page, 
     pg.evaluate(WATCH_RUNNING)
     before = len(sent)
     pick(pg, WAY2, 0, 0).click()
-    assert formula(pg, WAY2).startswith("δ₁₁·h = 0×h = [0, 0; 0, 0]")
+    assert formula(pg, WAY2).startswith("δ₁₁⋅h = 0×h = [0, 0; 0, 0]")
     pg.locator(f"{WAY2} .cs-stage").press("ArrowRight")
-    assert formula(pg, WAY2) == ("δ₁₂·h = 1×h = [1, −1; 1, −1]; "
+    assert formula(pg, WAY2) == ("δ₁₂⋅h = 1×h = [1, −1; 1, −1]; "
                                  "[0, 1, −1, 0; 0, 1, −1, 0; 0, 0, 0, 0; 0, 0, 0, 0]")
     assert len(sent) == before, sent[before:]
     assert pg.evaluate("window.__ran") is False

@@ -153,8 +153,8 @@ def test_scatter_accumulates_to_the_gradient():
     assert len(step["cells"]) == 9 and step["shape"] == [1, 3, 3]
     # step 1: δ11 = 0 sends nothing; step 2: δ12 = 1 sends 1·h onto its window; the last: the whole gradient
     first, second, last = step["cells"][0]["aria"], step["cells"][1]["aria"], step["cells"][8]["aria"]
-    assert first == "δ₁₁·h = 0×h = [0, 0; 0, 0]; [0, 0, 0, 0; 0, 0, 0, 0; 0, 0, 0, 0; 0, 0, 0, 0]"
-    assert second == "δ₁₂·h = 1×h = [1, −1; 1, −1]; [0, 1, −1, 0; 0, 1, −1, 0; 0, 0, 0, 0; 0, 0, 0, 0]"
+    assert first == "δ₁₁⋅h = 0×h = [0, 0; 0, 0]; [0, 0, 0, 0; 0, 0, 0, 0; 0, 0, 0, 0; 0, 0, 0, 0]"
+    assert second == "δ₁₂⋅h = 1×h = [1, −1; 1, −1]; [0, 1, −1, 0; 0, 1, −1, 0; 0, 0, 0, 0; 0, 0, 0, 0]"
     assert [2, 0, 1, 1, 2] in step["cells"][1]["marks"]       # the window on ∂E/∂i
     dx = _one_channel_reference()[0][0, 0]
     text = "; ".join(", ".join(str(int(v)).replace("-", "−") for v in row) for row in dx)

@@ -246,5 +246,5 @@ def sigma_step_tree(dx: float, factor: float, delta_prev: float, c: int, r: int,
 def scatter_tree(trace: ConvBackwardTrace, f: int, i: int, j: int, c: int, multi: bool) -> TreeEquation:
     """What δ cell (f, i, j) sends back: ``δ_ij · W`` (each weight times δ lands on its window's cell)."""
     name = Sym("W", sup=f"({f + 1},{c + 1})") if multi else Sym("h")
-    return TreeEquation((tree_d(multi, f, i, j), Op("·"), name), (((Num(float(trace.dy[f, i, j]), factor=False),
+    return TreeEquation((tree_d(multi, f, i, j), Op("⋅"), name), (((Num(float(trace.dy[f, i, j]), factor=False),
                                                                      Op("×"), name),),))
