@@ -175,6 +175,11 @@ def _reset() -> None:
     st.session_state.pop(OUT_SHAPE_KEY, None)
 
 
+def _bound(value: float) -> str:
+    """A range end as a student writes it: ∞ rather than inf."""
+    return ("−∞" if value < 0 else "∞") if np.isinf(value) else fmt(value)
+
+
 def _keep_lr() -> None:
     """Number-input callback: a typed learning rate outside [LR_MIN, LR_MAX] is moved inside (and said)."""
     key = widget_key(PAGE, "lr")
@@ -431,7 +436,7 @@ def _act_section() -> None:
             params = err.params
         st.warning(t("conv_backward.act_unattainable", act=act, factor=factor, value=fmt(trace.x[where]),
                      cell=subscript_unicode(X_SYM, *(where if multi else where[1:])),
-                     low=fmt(params["low"]), high=fmt(params["high"])))
+                     low=_bound(params["low"]), high=_bound(params["high"])))
         return
     sigma_prime = derivative_from_output(activation, trace.x)
     check = _act_check(trace.x, w, b, dy, stride, padding, activation, trace.dx * sigma_prime)

@@ -32,6 +32,8 @@ DEFAULT_DELTA = np.array(POOL_ROUTE.inputs["delta"][0, 0])
 SEED_KERNEL = POOL_ROUTE.params["kernel"]
 SEED_STRIDE = POOL_ROUTE.params["stride"]
 MAX_INPUT = 12
+# the pooled output (so δ) can be one larger than the input: 12×12, k = 6, s = 1, p = 3 gives 13×13
+MAX_DELTA = MAX_INPUT + 1
 SECTIONS = ("forward", "backward", "seed")
 OUT_SHAPE_KEY = f"_{PAGE}.out_shape"
 EXPORT_CELLS = 16   # formulas written into the Markdown export (the first cells in reading order)
@@ -42,10 +44,10 @@ SPECS = (
     IntParam("stride", SEED_STRIDE, 1, 6),
     IntParam("padding", 0, 0, 3),
     ChoiceParam("activation", "identity", ACTIVATIONS, label_key=widget_key(PAGE, "param_activation")),
-    MatrixParam("input", DEFAULT_X, 12, 12, label_key=widget_key(PAGE, "param_input")),
-    MatrixParam("delta", DEFAULT_DELTA, 12, 12, label_key=widget_key(PAGE, "param_delta")),
+    MatrixParam("input", DEFAULT_X, MAX_INPUT, MAX_INPUT, label_key=widget_key(PAGE, "param_input")),
+    MatrixParam("delta", DEFAULT_DELTA, MAX_DELTA, MAX_DELTA, label_key=widget_key(PAGE, "param_delta")),
     ChoiceParam("tab", "forward", SECTIONS, label_key=widget_key(PAGE, "param_tab")),
-    IntParam("cell", 1, 1, MAX_INPUT * MAX_INPUT, label_key=widget_key(PAGE, "param_cell")),
+    IntParam("cell", 1, 1, MAX_DELTA * MAX_DELTA, label_key=widget_key(PAGE, "param_cell")),
     IntParam("in_cell", 1, 1, MAX_INPUT * MAX_INPUT, label_key=widget_key(PAGE, "param_in_cell")),
     BoolParam("counts", False, label_key=widget_key(PAGE, "param_counts")),
 )
@@ -182,7 +184,7 @@ with st.container(border=True):
         out_shape = tuple(trace.output.shape[1:])
         delta_key = widget_key(PAGE, "delta")
         last_shape = st.session_state.get(OUT_SHAPE_KEY)
-        typed = parse_matrix(str(st.session_state.get(delta_key, "")), max_rows=MAX_INPUT, max_cols=MAX_INPUT)
+        typed = parse_matrix(str(st.session_state.get(delta_key, "")), max_rows=MAX_DELTA, max_cols=MAX_DELTA)
         if (last_shape is not None and tuple(last_shape) != out_shape) or (
                 last_shape is None and typed.ok and tuple(typed.matrix.shape) != out_shape):
             # the pooled output changed size: give δ an example of the new size instead of an error
@@ -191,7 +193,7 @@ with st.container(border=True):
         st.session_state[OUT_SHAPE_KEY] = out_shape
         with c_delta:
             delta = matrix_editor(t("pooling.delta_label", rows=out_shape[0], cols=out_shape[1]), key=delta_key,
-                                  default=DEFAULT_DELTA, shape=out_shape)
+                                  default=DEFAULT_DELTA, shape=out_shape, max_rows=MAX_DELTA, max_cols=MAX_DELTA)
             if delta_reset:
                 st.caption(t("pooling.delta_reset", rows=out_shape[0], cols=out_shape[1]))
     with c_conventions:

@@ -495,3 +495,9 @@ def test_a_typed_learning_rate_outside_the_range_is_moved_inside_and_said(lang):
     assert at.number_input(key=f"{PAGE}.lr").value == 1e-6
     at.run()
     assert not [w.value for w in at.warning if "η" in w.value]       # said once, not on every rerun
+
+
+def test_relu_range_is_written_with_infinity():
+    at = _open(open_page(PAGE, "en", query={"x": "-3,1,0,2;1,1,0,1;0,1,1,0;1,0,0,1"}), "act")
+    [warning] = [w.value for w in at.warning]
+    assert "between 0 and ∞" in warning and "inf" not in warning

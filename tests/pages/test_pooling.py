@@ -405,3 +405,16 @@ def test_link_keeps_the_open_expander_and_the_chart_has_a_png_button():
     at.session_state["pooling.counts"] = False
     at.run()
     assert "counts" not in at.query_params
+
+
+def test_the_largest_output_gets_a_delta_of_its_size():
+    """12×12 input, k = 6, s = 1, p = 3: a 13×13 output, one more than the input; δ follows it."""
+    big = ";".join(",".join(str((r * 7 + c * 3) % 11 - 5) for c in range(12)) for r in range(12))
+    at = open_page("pooling", "en", {"kernel": "6", "stride": "1", "padding": "3", "mode": "avg", "input": big,
+                                     "tab": "backward"})
+    no_exception(at)
+    assert not at.error
+    x = np.array([[(r * 7 + c * 3) % 11 - 5 for c in range(12)] for r in range(12)], dtype=float)
+    delta = np.arange(1.0, 170.0).reshape(1, 1, 13, 13)
+    np.testing.assert_allclose(grid(stepper(at, "backward_stepper"), translate("en", "pooling.fig_upsample_avg")),
+                               pool2d_backward_naive(delta, x[None, None], 6, 1, 3, "avg")[0, 0])
