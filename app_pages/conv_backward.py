@@ -16,12 +16,20 @@ from cnn_core.conv import (conv2d, conv2d_backward_trace, input_gradient_full_co
                            sgd_step)
 from cnn_core.gradcheck import check_gradient, relative_error
 from cnn_core.worked_examples import CONV_4X4, CONV_5X5X3
+from ui.claims_view import claim_note
+from ui.components import backward_steppers as steps
+from ui.components.cell_stepper import cell_stepper
+from ui.exercise_view import render_check_link
+from ui.export import ExportDoc, chart_config, export_panel
 from ui.formulas import conv_backward as fx
 from ui.i18n import current_language, explain_error, t, translate
-from ui.latex import equation_lines, fmt, fmt_latex, latex_matrix, subscript, subscript_unicode
-from ui.matrix_input import format_matrix, matrix_editor
-from ui.page_kit import activation_name, cached_figure, keep_choice, lazy_tabs, show_chart
-from ui.url_state import ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url, widget_key
+from ui.latex import display_digits, equation_lines, fmt, fmt_latex, latex_matrix, subscript, subscript_unicode
+from ui.library_code import conv2d_backward_code, library_code_panel
+from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
+from ui.page_kit import activation_name, cached_figure, keep_number, lazy_expander
+from ui.presets import preset_selector
+from ui.url_state import (BoolParam, ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url,
+                          widget_key)
 
 PAGE = "conv_backward"
 EXAMPLES = ("one", "multi")
@@ -35,12 +43,17 @@ EDITOR_HEIGHT = 150   # five rows visible without scrolling
 EPS = 2.0 ** -10
 PRINTED_LR = float(CONV_5X5X3.params["lr"])
 REPRODUCED_TOL = 1e-9
+OUT_SHAPE_KEY = f"_{PAGE}.out_shape"
+LR_MIN, LR_MAX = 1e-6, 10.0
+LR_MOVED_KEY = f"_{PAGE}.lr_moved"
+EXPORT_CELLS = 16   # formulas written into the Markdown export (the first cells in reading order)
+SECTION_NAMES = ("dx", "act", "dw", "sgd", "check")
 
 SPECS = (
     ChoiceParam("example", "one", EXAMPLES),
     IntParam("stride", 1, 1, 3),
     IntParam("padding", 0, 0, 2),
-    FloatParam("lr", PRINTED_LR, 1e-6, 10.0),
+    FloatParam("lr", PRINTED_LR, LR_MIN, LR_MAX),
     ChoiceParam("activation", "relu", ACTIVATIONS),
     ChoiceParam("cell", "1,2", CELLS),
     ChoiceParam("weight", "1,1", CELLS),
@@ -50,6 +63,9 @@ SPECS = (
     MatrixParam("delta", SEED_DELTA, MAX_X, MAX_X),
     MatrixParam("x", ONE_X, MAX_X, MAX_X),
     MatrixParam("w", ONE_W, MAX_W, MAX_W),
+    ChoiceParam("tab", "dx", SECTION_NAMES),
+    ChoiceParam("way", "way1", ("way1", "way2", "way3")),
+    BoolParam("layer", False),
 )
 
 
@@ -84,12 +100,37 @@ def _backward(dy: np.ndarray, x: np.ndarray, w: np.ndarray, b: np.ndarray, strid
     return trace, scatter_dx, full_dx, checks
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
 def _scatter_after(dy: np.ndarray, k: int, x_shape: tuple, w: np.ndarray, stride: int, padding: int):
     """dx after the first k δ cells (row-major over filter, row, column) have sent δ·W back."""
     sent_so_far = dy.copy()
     sent_so_far.reshape(-1)[k:] = 0.0          # the cells not yet stepped send nothing
     return input_gradient_scatter(sent_so_far[None], x_shape, w, stride, padding)[0]
+
+
+def _tr(lang: str):
+    return lambda key, **params: translate(lang, key, **params)
+
+
+# The stepper payloads (every cell's grids, window and formula, formatted text): cached per setup, view,
+# language and digits shown (bounded). ``view``: "way1", "way2", "way3", "act", "dw".
+@st.cache_data(max_entries=64, show_spinner=False)
+def stepper_payload(view: str, dy: np.ndarray, x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int,
+                    padding: int, f: int, c: int, multi: bool, activation: str, lang: str, digits: int,
+                    start: int) -> dict:
+    trace = _backward(dy, x, w, b, stride, padding)[0]
+    tr = _tr(lang)
+    if view == "way1":
+        return steps.input_cell_steps(trace, c, multi, tr, start=start)
+    if view == "way2":
+        after = [_scatter_after(dy, k + 1, (1,) + x.shape, w, stride, padding)[c] for k in range(dy.size)]
+        return steps.scatter_steps(trace, c, multi, tr, after, start=start)
+    if view == "way3":
+        return steps.full_conv_steps(trace, c, multi, tr, start=start)
+    if view == "act":
+        sigma_prime = derivative_from_output(activation, trace.x)
+        return steps.sigma_steps(trace, sigma_prime, trace.dx * sigma_prime, c, multi,
+                                 activation_name(activation, lang), tr, start=start)
+    return steps.weight_steps(trace, f, c, multi, tr, start=start)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -108,16 +149,7 @@ def _heat(*args, **kwargs):
     return cached_figure("heat", *args, **kwargs)
 
 
-def _animation(*args, **kwargs):
-    return cached_figure("animation", *args, **kwargs)
-
-
 # --------------------------------------------------------------------------- small helpers (layout only)
-def _cell(value: str) -> tuple[int, int]:
-    r, c = value.split(",")
-    return int(r) - 1, int(c) - 1
-
-
 def _check_line(name: str, check) -> None:
     mark = ":material/check_circle:" if check.passed else ":material/cancel:"
     text = t("conv_backward.check_line", name=name, err=fmt(check.max_rel_error, 2), eps="2⁻¹⁰",
@@ -126,12 +158,49 @@ def _check_line(name: str, check) -> None:
 
 
 def _chart(fig, name: str) -> None:
-    show_chart(fig, PAGE, f"fig_{name}")
+    """A figure with Plotly's PNG download button (made in the browser)."""
+    st.plotly_chart(fig, key=widget_key(PAGE, f"fig_{name}"), config=chart_config(f"{PAGE}-{name}"), width="stretch")
 
 
 def _fit_delta(shape: tuple[int, int]) -> None:
     """Button callback: replace δ by the text's map, cut or repeated to the needed shape (data, no math)."""
     st.session_state[widget_key(PAGE, "delta")] = format_matrix(np.resize(SEED_DELTA, shape))
+
+
+def _reset() -> None:
+    """Button callback: every setting back to the text's example (the open sections stay open)."""
+    for spec in SPECS:
+        if spec.name not in ("tab", "way"):
+            st.session_state[widget_key(PAGE, spec.name)] = spec.to_state(spec.default)
+    st.session_state.pop(OUT_SHAPE_KEY, None)
+
+
+def _bound(value: float) -> str:
+    """A range end as a student writes it: ∞ rather than inf."""
+    return ("−∞" if value < 0 else "∞") if np.isinf(value) else fmt(value)
+
+
+def _keep_lr() -> None:
+    """Number-input callback: a typed learning rate outside [LR_MIN, LR_MAX] is moved inside (and said)."""
+    key = widget_key(PAGE, "lr")
+    typed = st.session_state.get(key)
+    if isinstance(typed, (int, float)) and not LR_MIN <= typed <= LR_MAX:
+        used = LR_MIN if typed < LR_MIN else LR_MAX
+        st.session_state[key] = used
+        st.session_state[LR_MOVED_KEY] = (float(typed), used)
+
+
+def _tabs(name: str, sections: tuple[str, ...], labels: list[str]) -> list:
+    """Tabs that track the open one under ``widget_key(PAGE, name)`` by section name (kept in the link)."""
+    tab_key, label_key = widget_key(PAGE, name), widget_key(PAGE, f"{name}_label")
+    open_name = st.session_state.get(tab_key, sections[0])
+    if open_name not in sections:
+        open_name = sections[0]
+    if st.session_state.get(label_key) not in labels:   # first run (a link) or another language
+        st.session_state[label_key] = labels[sections.index(open_name)]
+    tabs = st.tabs(labels, key=label_key, on_change="rerun")
+    st.session_state[tab_key] = sections[labels.index(st.session_state[label_key])]
+    return tabs
 
 
 # --------------------------------------------------------------------------- page
@@ -142,7 +211,10 @@ with st.expander(t("conv_backward.conventions_title")):
 
 init_from_url(PAGE, SPECS)
 lang = current_language()   # captured for format_func: Streamlit may call it outside the script run
+st.button(t("conv_backward.reset"), key=widget_key(PAGE, "reset"), on_click=_reset, icon=":material/restart_alt:",
+          help=t("conv_backward.reset_help"))
 
+delta_fitted = False
 with st.container(border=True):
     top = st.columns([2, 1, 1])
     with top[0]:
@@ -152,8 +224,15 @@ with st.container(border=True):
         activation = st.selectbox(t("conv_backward.activation"), ACTIVATIONS, key=widget_key(PAGE, "activation"),
                                   format_func=lambda a: activation_name(a, lang))
     with top[2]:
-        lr = st.number_input(t("conv_backward.lr"), min_value=1e-6, max_value=10.0, step=0.001, format="%g",
-                             key=widget_key(PAGE, "lr"))
+        # no min/max on the widget: the browser would silently refuse a typed 50; the callback moves it inside
+        # [LR_MIN, LR_MAX] and the page says what happened and what is used
+        keep_number(widget_key(PAGE, "lr"), LR_MIN, LR_MAX)
+        lr = st.number_input(t("conv_backward.lr"), step=0.001, format="%g", key=widget_key(PAGE, "lr"),
+                             on_change=_keep_lr)
+        moved = st.session_state.pop(LR_MOVED_KEY, None)
+        if moved is not None:
+            st.warning(t("conv_backward.lr_moved", typed=fmt(moved[0]), used=fmt(moved[1]), low=fmt(LR_MIN),
+                         high=fmt(LR_MAX)))
     multi = example == "multi"
     if multi:
         ex = CONV_5X5X3
@@ -178,14 +257,35 @@ with st.container(border=True):
             stride = st.slider(t("conv_backward.stride"), 1, 3, key=widget_key(PAGE, "stride"))
         with sliders[1]:
             padding = st.slider(t("conv_backward.padding"), 0, 2, key=widget_key(PAGE, "padding"))
+        # δ follows the output's size when a slider or a link changes it (as the resize button does)
+        x_now = parse_matrix(str(st.session_state.get(widget_key(PAGE, "x"), "")), max_rows=MAX_X, max_cols=MAX_X)
+        w_now = parse_matrix(str(st.session_state.get(widget_key(PAGE, "w"), "")), max_rows=MAX_W, max_cols=MAX_W)
+        if x_now.ok and w_now.ok:
+            try:
+                out_now = tuple(conv_output_shape(x_now.matrix.shape, w_now.matrix.shape, stride, padding))
+            except ValueError:
+                out_now = None
+            d_now = parse_matrix(str(st.session_state.get(widget_key(PAGE, "delta"), "")), max_rows=MAX_X,
+                                 max_cols=MAX_X)
+            last = st.session_state.get(OUT_SHAPE_KEY)
+            if out_now is not None and d_now.ok and tuple(d_now.matrix.shape) != out_now and (
+                    last is None or tuple(last) != out_now):
+                _fit_delta(out_now)
+                delta_fitted = True
+            if out_now is not None:
+                st.session_state[OUT_SHAPE_KEY] = out_now
         eds = st.columns(3)
         with eds[0]:
             d_text = matrix_editor(t("conv_backward.delta_label"), key=widget_key(PAGE, "delta"), default=SEED_DELTA,
                                    max_rows=MAX_X, max_cols=MAX_X, height=EDITOR_HEIGHT)
+            if delta_fitted:
+                st.caption(t("conv_backward.delta_fitted"))
         with eds[1]:
+            preset_selector(widget_key(PAGE, "x"), kind="input", example=ONE_X, max_rows=MAX_X, max_cols=MAX_X)
             x_text = matrix_editor(t("conv_backward.x_label"), key=widget_key(PAGE, "x"), default=ONE_X,
                                    max_rows=MAX_X, max_cols=MAX_X, height=EDITOR_HEIGHT)
         with eds[2]:
+            preset_selector(widget_key(PAGE, "w"), kind="kernel", example=ONE_W, max_rows=MAX_W, max_cols=MAX_W)
             w_text = matrix_editor(t("conv_backward.w_label"), key=widget_key(PAGE, "w"), default=ONE_W,
                                    max_rows=MAX_W, max_cols=MAX_W, height=EDITOR_HEIGHT)
         x = None if x_text is None else x_text[None]
@@ -193,6 +293,9 @@ with st.container(border=True):
         dy = None if d_text is None else d_text[None]
 
 X_SYM, W_SYM = ("x", "w") if multi else ("i", "h")
+# the text's own one-channel example is on screen (its notes about eq. (8), (13)–(15) belong to it)
+TEXT_EXAMPLE = (not multi and x is not None and w is not None and x.shape[1:] == ONE_X.shape
+                and w.shape[2:] == ONE_W.shape and stride == 1 and padding == 0)
 
 # --- the forward shape: δ must be the output's size -------------------------------------------
 out_hw = None
@@ -210,9 +313,9 @@ if dy is not None and out_hw is not None and tuple(dy.shape[1:]) != tuple(out_hw
 # --- the numbers of the layer (each drawn if it parsed), lazily: the editors show them as text ------
 if x is not None and w is not None and out_hw is not None:
     st.caption(t("conv_backward.forward_caption", oh=out_hw[0], ow=out_hw[1], stride=stride, padding=padding))
-layer = st.expander(t("conv_backward.layer_title"), key=widget_key(PAGE, "layer"), on_change="rerun")
-with layer:
-    if layer.open:
+layer = lazy_expander(PAGE, "layer", t("conv_backward.layer_title"))
+if layer is not None:
+    with layer:
         st.caption(t("conv_backward.layer_caption"))
         cols = st.columns(3)
         with cols[0]:
@@ -252,132 +355,76 @@ if trace is None:
 F, C, KH, KW = trace.w.shape
 H, W = trace.dx.shape[1:]
 OH, OW = trace.dy.shape[1:]
+digits = display_digits()
 
 
-def _choose_cell() -> tuple[int, int]:
-    """The input-cell selector (the same widget key in every section that explains one input cell)."""
-    options = [f"{rr},{qq}" for rr in range(1, H + 1) for qq in range(1, W + 1)]
-    keep_choice(widget_key(PAGE, "cell"), options)
-    chosen = st.selectbox(t("conv_backward.cell"), options, key=widget_key(PAGE, "cell"),
-                          format_func=lambda v: subscript_unicode(X_SYM, *((c,) if multi else ()), *_cell(v)))
-    sync_to_url(PAGE, SPECS)
-    return _cell(chosen)
+def _stepper(view: str, start: int) -> None:
+    cell_stepper(stepper_payload(view, dy, x, w, b, stride, padding, f, c, multi, activation, lang, digits, start),
+                 key=widget_key(PAGE, f"{view}_stepper"))
+
+
+def _in_start() -> int:
+    """The first input cell shown (the link's ``cell=row,col``), kept inside the input."""
+    return steps.start_index(st.session_state.get(widget_key(PAGE, "cell"), "1,1"), (H, W))
 
 
 # --------------------------------------------------------------------------- ∂E/∂x three ways
-# Fragments: moving a selector that only changes which cell/step is explained reruns just its part.
-@st.fragment
-def _way1(trace) -> None:
+def _way1() -> None:
     """(1) the chain rule, per input cell: the δ cells whose window covered it, times the weights."""
     st.markdown(f"**{t('conv_backward.way1')}**")
-    r, s = _choose_cell()
-    terms = trace.dx_terms(c, r, s)
-    st.latex(fx.dx_chain(trace, c, r, s, multi).latex())
-    st.caption(t("conv_backward.way1_caption", n=len(terms)) if terms else t("conv_backward.way1_none"))
-    covered = sorted({(tm.oi, tm.oj) for tm in terms})
-    name = subscript_unicode(X_SYM, *((c,) if multi else ()), r, s)
-    if F > 1:
-        fig = cached_figure("channels", trace.dy, titles=[t("conv_backward.filter_n", n=ff + 1) for ff in range(F)],
-                            title=t("conv_backward.fig_way1", cell=name), symbol="δ", cells=covered,
-                            col_title="", lang=lang)   # the panel titles sit where the column title would
-    else:
-        fig = _heat(trace.dy[0], title=t("conv_backward.fig_way1", cell=name), symbol="δ", cells=covered, lang=lang)
-    _chart(fig, "way1")
-    if not multi and W >= 3:
-        st.warning(t("conv_backward.seed_eq8", right=fx.dx_terms_text(trace, 0, 0, 2)))
+    _stepper("way1", _in_start())
+    st.caption(t("conv_backward.way1_figs"))
+    if TEXT_EXAMPLE:
+        claim_note("s003_eq8", lang)
 
 
-@st.fragment
-def _way2(trace, dy, x, w) -> None:
+def _way2() -> None:
     """(2) the scatter view: δ cell by δ cell, each sends δ·W back onto its window."""
     st.markdown(f"**{t('conv_backward.way2')}**")
     st.caption(t("conv_backward.way2_caption"))
-    total_steps = fx.scatter_steps(trace)
-    if st.session_state.get(widget_key(PAGE, "step"), 1) > total_steps:
-        st.session_state[widget_key(PAGE, "step")] = 1
-    step = st.slider(t("conv_backward.step"), 1, total_steps, key=widget_key(PAGE, "step")) if total_steps > 1 else 1
-    sync_to_url(PAGE, SPECS)
-    fk, oi, oj, window = fx.scatter_step(trace, step)
-    sent = trace.contributions[fk, oi, oj, c]
-    after = _scatter_after(dy, step, (1,) + x.shape, w, stride, padding)
-    st.latex(rf"{fx.sym_d(multi, fk, oi, oj)} \cdot {fx.kernel_name(multi, fk, c)}"
-             rf" = {fmt_latex(trace.dy[fk, oi, oj])} \times {latex_matrix(trace.w[fk, c])}"
-             rf" = {latex_matrix(sent)}")
-    sc = st.columns(2)
-    with sc[0]:
-        _chart(_heat(trace.dy[fk], title=t("conv_backward.fig_scatter_delta", n=fk + 1) if multi
-                     else t("conv_backward.fig_delta1"), symbol="δ", cells=[(oi, oj)], lang=lang), "scatter_delta")
-    with sc[1]:
-        _chart(_heat(after[c], title=t("conv_backward.fig_after", k=step, total=total_steps),
-                     symbol="∂E/∂" + X_SYM, highlight=window, signed=True, lang=lang), "scatter_after")
-    st.caption(t("conv_backward.scatter_where", k=step, total=total_steps,
-                 symbol=subscript_unicode("δ", oi, oj) + (f" ({t('conv_backward.filter_n', n=fk + 1)})" if multi else "")))
-    if window is None:
-        st.caption(t("conv_backward.scatter_on_padding"))
+    _stepper("way2", int(st.session_state.get(widget_key(PAGE, "step"), 1)) - 1)
     if padding:
         st.caption(t("conv_backward.scatter_padding_note"))
 
 
-@st.fragment
-def _way3(trace) -> None:
+def _way3() -> None:
     """(3) the full convolution of the padded δ with rot180(W), at the chosen input cell."""
     st.markdown(f"**{t('conv_backward.way3')}**")
     st.caption(t("conv_backward.way3_caption", **fx.full_conv_setup(trace)))
-    r, s = _choose_cell()
-    R, S = fx.padded_position(trace, r, s)
-    Wp = trace.dx_padded.shape[2]
-    windows, labels = fx.full_conv_frames(trace, X_SYM, t("conv_backward.pad_label"))
-    row_labels, col_labels = fx.padded_axis_labels(trace)
-    st.latex(rf"{fx.rotated_kernel_name(multi, f, c)} = \mathrm{{rot180}}({fx.kernel_name(multi, f, c)})"
-             rf" = {latex_matrix(trace.w_rot180[f, c])}")
-    fc = st.columns(2)
-    with fc[0]:
-        _chart(_animation(trace.dy_padded[f], windows,
-                          title=t("conv_backward.fig_padded", n=f + 1) if multi else t("conv_backward.fig_padded1"),
-                          symbol="δ̃", frame_labels=labels, active=R * Wp + S, lang=lang), "full_padded")
-    with fc[1]:
-        names = fx.padded_names(trace, "∂E/∂" + X_SYM, t("conv_backward.pad_label"), c if multi else None)
-        _chart(_heat(trace.dx_padded[c], title=t("conv_backward.fig_dx_padded"), symbol="∂E/∂" + X_SYM,
-                     highlight=(R, S, R, S), mask=trace.pad_mask, mask_label=t("conv_backward.cropped"),
-                     signed=True, row_labels=row_labels, col_labels=col_labels,
-                     hover_names=tuple(map(tuple, names)), lang=lang), "full_dx")
+    _stepper("way3", _in_start())
     st.caption(t("conv_backward.way3_figs"))
-    st.latex(fx.dx_full(trace, c, r, s, multi).latex())
+
+
+WAYS = ("way1", "way2", "way3")
 
 
 def _dx_section() -> None:
     st.subheader(t("conv_backward.dx_title"))
     st.markdown(t("conv_backward.dx_intro"))
-    lazy_tabs(PAGE, "way", [(t("conv_backward.tab_way1"), lambda: _way1(trace)),
-                            (t("conv_backward.tab_way2"), lambda: _way2(trace, dy, x, w)),
-                            (t("conv_backward.tab_way3"), lambda: _way3(trace))])
+    tabs = _tabs("way", WAYS, [t(f"conv_backward.tab_{name}") for name in WAYS])
+    for tab, render in zip(tabs, (_way1, _way2, _way3)):
+        if tab.open is not False:
+            with tab:
+                render()
     d_scatter = relative_error(scatter_dx, full_dx)
     d_vector = relative_error(trace.dx, full_dx)
     agree = max(d_scatter, d_vector) <= REPRODUCED_TOL
     (st.success if agree else st.error)(t("conv_backward.agree" if agree else "conv_backward.disagree",
                                           a=fmt(d_scatter, 2), b=fmt(d_vector, 2)))
+    if not multi:
+        render_check_link("conv_input_grad", dy=trace.dy[0], w=trace.w[0, 0], stride=stride, padding=padding,
+                          x_shape=(H, W))
 
 
 # --------------------------------------------------------------------------- σ' step
-@st.fragment
-def _act_cell(trace, sigma_prime, delta_prev) -> None:
-    r, s = _choose_cell()
-    # the whole maps, the chosen cell boxed: ∂E/∂x ⊙ σ'(zˡ⁻¹) = δˡ⁻¹
-    st.latex(rf"\frac{{\partial E}}{{\partial x}} \odot \sigma'(z^{{l-1}}) = "
-             rf"{latex_matrix(trace.dx[c], highlight=[(r, s)])} \odot {latex_matrix(sigma_prime[c], highlight=[(r, s)])}"
-             rf" = {latex_matrix(delta_prev[c], highlight=[(r, s)])} = \delta^{{l-1}}")
-    st.latex(fx.sigma_step(float(trace.dx[c, r, s]), float(sigma_prime[c, r, s]), float(delta_prev[c, r, s]),
-                           c, r, s, multi).latex())
-
-
 def _act_section() -> None:
     st.subheader(t("conv_backward.act_title"))
     factor = t(f"conv_backward.act_factor_{activation}")
     act = activation_name(activation)
     st.markdown(t("conv_backward.act_intro", act=act, factor=factor))
-    sigma_prime = derivative_from_output(activation, trace.x)
-    delta_prev = trace.dx * sigma_prime
-    _act_cell(trace, sigma_prime, delta_prev)
+    # the whole maps as grids, one cell's product written out (no matrix equation to clip on a narrow screen)
+    _stepper("act", _in_start())
+    st.caption(t("conv_backward.act_figs"))
     if activation == "relu":
         st.caption(t("conv_backward.act_caption"))
     ok = attainable(activation, trace.x)
@@ -389,51 +436,33 @@ def _act_section() -> None:
             params = err.params
         st.warning(t("conv_backward.act_unattainable", act=act, factor=factor, value=fmt(trace.x[where]),
                      cell=subscript_unicode(X_SYM, *(where if multi else where[1:])),
-                     low=fmt(params["low"]), high=fmt(params["high"])))
+                     low=_bound(params["low"]), high=_bound(params["high"])))
         return
-    check = _act_check(trace.x, w, b, dy, stride, padding, activation, delta_prev)
+    sigma_prime = derivative_from_output(activation, trace.x)
+    check = _act_check(trace.x, w, b, dy, stride, padding, activation, trace.dx * sigma_prime)
     mark = ":material/check_circle:" if check.passed else ":material/cancel:"
     st.caption(f"{mark} " + t("conv_backward.act_check", eps="2⁻¹⁰", err=fmt(check.max_rel_error, 2),
                                 verdict=t("conv_backward.passed") if check.passed else t("conv_backward.failed")))
 
 
 # --------------------------------------------------------------------------- ∂E/∂W, ∂E/∂b
-@st.fragment
-def _dw_weight(trace) -> None:
-    w_options = [f"{a},{q}" for a in range(1, KH + 1) for q in range(1, KW + 1)]
-    keep_choice(widget_key(PAGE, "weight"), w_options)
-    ka, kb = _cell(st.selectbox(t("conv_backward.weight"), w_options, key=widget_key(PAGE, "weight"),
-                                format_func=lambda v: subscript_unicode(W_SYM, *_cell(v))))
-    sync_to_url(PAGE, SPECS)
-    st.latex(fx.dw_sum(trace, f, c, ka, kb, multi).latex())
-    if padding:
-        st.caption(t("conv_backward.dw_padding_note"))
-    wc = st.columns(2)
-    with wc[0]:
-        _chart(_heat(trace.x_padded[c], title=t("conv_backward.fig_dw_cells", w=subscript_unicode(W_SYM, ka, kb)),
-                     symbol=X_SYM, cells=fx.dw_cells(trace, f, c, ka, kb), mask=trace.pad_mask, mask_label="0",
-                     hover_names=tuple(map(tuple, fx.padded_names(trace, X_SYM, t("conv_backward.pad_label"),
-                                                                  c if multi else None))),
-                     row_labels=fx.padded_axis_labels(trace)[0], col_labels=fx.padded_axis_labels(trace)[1],
-                     lang=lang), "dw_cells")
-    with wc[1]:
-        st.latex(rf"\frac{{\partial E}}{{\partial {fx.kernel_name(multi, f, c)}}} = {latex_matrix(trace.dw[f, c], highlight=[(ka, kb)])}")
-
-
 def _dw_db_section() -> None:
     st.subheader(t("conv_backward.dw_title"))
     st.markdown(t("conv_backward.dw_intro"))
-    _dw_weight(trace)
+    _stepper("dw", steps.start_index(st.session_state.get(widget_key(PAGE, "weight"), "1,1"), (KH, KW)))
     st.caption(t("conv_backward.dw_caption"))
     if not multi:
-        st.warning(t("conv_backward.seed_eq13"))
-        st.warning(t("conv_backward.seed_eq14", s=stride, p=padding))
+        render_check_link("conv_weight_grad", x=trace.x[0], dy=trace.dy[0], w=trace.w[0, 0], stride=stride,
+                          padding=padding)
+    if TEXT_EXAMPLE:
+        claim_note("s003_eq13", lang)
+        claim_note("s003_eq14", lang)
     st.subheader(t("conv_backward.db_title"))
     st.markdown(t("conv_backward.db_intro"))
     for ff in range(F):
         st.latex(fx.db_sum(trace, ff, multi).latex())
-    if not multi:
-        st.warning(t("conv_backward.seed_eq15", n=OH * OW))
+    if TEXT_EXAMPLE:
+        claim_note("s003_eq15", lang)
 
 
 # --------------------------------------------------------------------------- SGD step
@@ -446,8 +475,6 @@ def _sgd_section() -> None:
         st.error(explain_error(err))
         return
     lr_tex = fmt_latex(lr)
-    if multi and lr != PRINTED_LR:
-        st.info(t("conv_backward.sgd_other_lr", printed=fmt(PRINTED_LR), lr=fmt(lr)))
     tabs = st.tabs([t("conv_backward.filter_n", n=ff + 1) for ff in range(F)])
     for ff, tab in enumerate(tabs):
         with tab:
@@ -459,20 +486,15 @@ def _sgd_section() -> None:
             st.latex(equation_lines(rf"{b_sym} - {lr_tex}\,\frac{{\partial E}}{{\partial {b_sym}}}",
                                     rf"{fmt_latex(b[ff], factor=False)} - {lr_tex} \times {fmt_latex(trace.db[ff])}",
                                     float(new["b"][ff])))
-            if multi:
-                printed_w = np.asarray(CONV_5X5X3.printed["w_after"][ff])
-                printed_b = float(CONV_5X5X3.printed["b_after"][ff])
-                err_w = relative_error(new["w"][ff], printed_w)
-                err_b = relative_error(new["b"][ff:ff + 1], [printed_b])
-                ok = max(err_w, err_b) <= REPRODUCED_TOL
-                with st.expander(t("conv_backward.printed_title", n=ff + 1), expanded=False):
-                    for cc in range(C):
-                        st.latex(rf"\text{{{t('conv_backward.printed_word')}}}\; W^{{({ff + 1},{cc + 1})}} = "
-                                 rf"{latex_matrix(printed_w[cc])}")
-                    st.latex(rf"\text{{{t('conv_backward.printed_word')}}}\; {b_sym} = {fmt_latex(printed_b, factor=False)}")
-                (st.success if ok else st.warning)(
-                    t("conv_backward.reproduced" if ok else "conv_backward.not_reproduced", n=ff + 1,
-                      err=fmt(max(err_w, err_b), 2), b_printed=fmt(printed_b), b_new=fmt(new["b"][ff])))
+    if multi:
+        printed_w = np.asarray(CONV_5X5X3.printed["w_after"])
+        printed_b = np.asarray(CONV_5X5X3.printed["b_after"], dtype=float)
+        err = max(relative_error(new["w"], printed_w), relative_error(new["b"], printed_b))
+        if err <= REPRODUCED_TOL:
+            st.success(t("conv_backward.sgd_reproduced", err=fmt(err, 2)))
+        elif lr != PRINTED_LR:
+            st.info(t("conv_backward.sgd_other_lr", printed=fmt(PRINTED_LR), lr=fmt(lr)))
+        claim_note("s003_sgd_printed", lang)
 
 
 # --------------------------------------------------------------------------- gradient checks
@@ -484,9 +506,25 @@ def _check_section() -> None:
     _check_line("∂E/∂b", checks["db"])
 
 
-# Only the open tab is computed and sent: a slider move re-renders that tab's figures, not the page's.
+# Only the open tab is computed and sent; the link keeps it (``?tab=dw``).
 SECTIONS = (("dx", _dx_section), ("act", _act_section), ("dw", _dw_db_section), ("sgd", _sgd_section),
             ("check", _check_section))
-lazy_tabs(PAGE, "section", [(t(f"conv_backward.tab_{name}"), render) for name, render in SECTIONS])
+section_tabs = _tabs("tab", SECTION_NAMES, [t(f"conv_backward.tab_{name}") for name in SECTION_NAMES])
+for section_tab, (_, render) in zip(section_tabs, SECTIONS):
+    if section_tab.open is not False:
+        with section_tab:
+            render()
+
+# --------------------------------------------------------------------------- take it away
+doc = ExportDoc(t("conv_backward.title"))
+doc.step(t("conv_backward.export_layer"), matrices={"δ": trace.dy[f], X_SYM: trace.x[c], W_SYM: trace.w[f, c]})
+doc.step(t("conv_backward.export_dx"), matrices={f"∂E/∂{X_SYM}": trace.dx[c]},
+         latex=[fx.dx_chain(trace, c, r, s, multi).latex() for r in range(H) for s in range(W)][:EXPORT_CELLS])
+doc.step(t("conv_backward.export_dw"), matrices={f"∂E/∂{W_SYM}": trace.dw[f, c]},
+         latex=[fx.dw_sum(trace, f, c, a, q, multi).latex() for a in range(KH) for q in range(KW)][:EXPORT_CELLS]
+         + [fx.db_sum(trace, ff, multi).latex() for ff in range(F)])
+export_panel(PAGE, SPECS, doc)
+library_code_panel(conv2d_backward_code(trace.x, trace.w, trace.dy, b if multi else None, stride=stride,
+                                        padding=padding))
 
 sync_to_url(PAGE, SPECS)

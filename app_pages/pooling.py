@@ -7,25 +7,36 @@ Every number shown comes from a core trace (PoolTrace, PoolBackwardTrace) or cor
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 
 from cnn_core.activations import ACTIVATIONS, activate, activation_backward, activation_derivative
 from cnn_core.pool import POOL_MODES, pool2d_backward, pool2d_backward_trace, pool2d_trace
 from cnn_core.worked_examples import POOL_ROUTE
+from ui.claims_view import claim_note
+from ui.components.cell_stepper import cell_stepper
+from ui.components.pool_steppers import backward_steps, forward_steps
+from ui.exercise_view import render_check_link
+from ui.export import ExportDoc, chart_config, export_panel
 from ui.formulas import pool as fx
-from ui.heatmap import CELL_COLOR, window_animation, window_shape
 from ui.i18n import current_language, explain_error, t, translate
-from ui.latex import fmt, latex_matrix, subscript_unicode
-from ui.matrix_input import format_matrix, matrix_editor
-from ui.page_kit import activation_name, cached_figure, cell_select, figure_cache, lazy_expander, show_chart
-from ui.url_state import ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url, widget_key
+from ui.latex import display_digits, fmt, latex_matrix, subscript_unicode
+from ui.library_code import library_code_panel, pool2d_code
+from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
+from ui.page_kit import activation_name, cached_figure, lazy_expander
+from ui.presets import preset_selector
+from ui.url_state import BoolParam, ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "pooling"
 DEFAULT_X = np.array(POOL_ROUTE.inputs["x"][0, 0])
 DEFAULT_DELTA = np.array(POOL_ROUTE.inputs["delta"][0, 0])
 SEED_KERNEL = POOL_ROUTE.params["kernel"]
 SEED_STRIDE = POOL_ROUTE.params["stride"]
+MAX_INPUT = 12
+# the pooled output (so δ) can be one larger than the input: 12×12, k = 6, s = 1, p = 3 gives 13×13
+MAX_DELTA = MAX_INPUT + 1
+SECTIONS = ("forward", "backward", "seed")
+OUT_SHAPE_KEY = f"_{PAGE}.out_shape"
+EXPORT_CELLS = 16   # formulas written into the Markdown export (the first cells in reading order)
 
 SPECS = (
     ChoiceParam("mode", "max", POOL_MODES, label_key=widget_key(PAGE, "param_mode")),
@@ -33,8 +44,12 @@ SPECS = (
     IntParam("stride", SEED_STRIDE, 1, 6),
     IntParam("padding", 0, 0, 3),
     ChoiceParam("activation", "identity", ACTIVATIONS, label_key=widget_key(PAGE, "param_activation")),
-    MatrixParam("input", DEFAULT_X, 12, 12, label_key=widget_key(PAGE, "param_input")),
-    MatrixParam("delta", DEFAULT_DELTA, 12, 12, label_key=widget_key(PAGE, "param_delta")),
+    MatrixParam("input", DEFAULT_X, MAX_INPUT, MAX_INPUT, label_key=widget_key(PAGE, "param_input")),
+    MatrixParam("delta", DEFAULT_DELTA, MAX_DELTA, MAX_DELTA, label_key=widget_key(PAGE, "param_delta")),
+    ChoiceParam("tab", "forward", SECTIONS, label_key=widget_key(PAGE, "param_tab")),
+    IntParam("cell", 1, 1, MAX_DELTA * MAX_DELTA, label_key=widget_key(PAGE, "param_cell")),
+    IntParam("in_cell", 1, 1, MAX_INPUT * MAX_INPUT, label_key=widget_key(PAGE, "param_in_cell")),
+    BoolParam("counts", False, label_key=widget_key(PAGE, "param_counts")),
 )
 
 # Pure core calls, cached: a rerun that changes nothing recomputes nothing.
@@ -52,151 +67,48 @@ def _seed_routes() -> dict[str, np.ndarray]:
     return {mode: pool2d_backward(delta, x, SEED_KERNEL, SEED_STRIDE, 0, mode)[0, 0] for mode in POOL_MODES}
 
 
+def _tr(lang: str):
+    return lambda key, **params: translate(lang, key, **params)
+
+
+# The stepper payloads (every cell's window, numbers and formula, formatted text): cached per setup,
+# language and digits shown (bounded).
+@st.cache_data(show_spinner=False, max_entries=64)
+def forward_payload(a: np.ndarray, kernel: int, stride: int, padding: int, mode: str, lang: str, digits: int,
+                    start: int) -> dict:
+    return forward_steps(_forward(a, kernel, stride, padding, mode), _tr(lang), start=start)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def backward_payload(delta: np.ndarray, z: np.ndarray, a: np.ndarray, kernel: int, stride: int, padding: int,
+                     mode: str, activation: str, lang: str, digits: int, start: int) -> dict:
+    back = _backward(delta, a, kernel, stride, padding, mode)
+    sigma_prime = delta_prev = None
+    if activation != "identity":
+        sigma_prime = _derivative(activation, z)
+        delta_prev = _through_activation(activation, back.dx[0], z)
+    return backward_steps(back, _tr(lang), sigma_prime, delta_prev, activation_name(activation, lang), start=start)
+
+
 def _chart(fig, name: str) -> None:
-    show_chart(fig, PAGE, f"fig_{name}")
-
-
-def _cell_select(name: str, label: str, shape: tuple[int, int], symbol: str) -> tuple[int, int]:
-    return cell_select(PAGE, name, label, shape, symbol)
+    """A figure with Plotly's PNG download button (made in the browser)."""
+    st.plotly_chart(fig, key=widget_key(PAGE, f"fig_{name}"), config=chart_config(f"{PAGE}-{name}"), width="stretch")
 
 
 def _heatmap(M: np.ndarray, **kwargs):
     return cached_figure("heat", M, **kwargs)
 
 
-def _window_figure(a: np.ndarray, kernel: int, stride: int, padding: int, mode: str, active: int,
-                   lang: str) -> go.Figure:
-    """The padded input with the window stepping in the browser; winners outlined per frame (max)."""
-    trace = pool2d_trace(a, kernel, stride, padding, mode)
-    grid = trace.padded[0]
-    mask = trace.pad_mask
-    pad_label = translate(lang, "pooling.pad_label")
-    boxes = [fx.window_box(win) for win in trace.windows]
-    labels = [subscript_unicode("y", win.out_row, win.out_col) for win in trace.windows]
-    fig = window_animation(grid, boxes, title=translate(lang, "pooling.fig_windows"), symbol="a",
-                           frame_labels=labels, padded_mask=mask if mask.any() else None, mask_label=pad_label,
-                           active=active, lang=lang)
-    # hover names and ticks in INPUT coordinates (1-based), padding named as such
-    fig.update_traces(customdata=fx.grid_names(trace, "a", pad_label))
-    row_ticks, col_ticks = fx.grid_ticks(trace)
-    fig.update_xaxes(ticktext=col_ticks)
-    fig.update_yaxes(ticktext=row_ticks)
-    # the two buttons need ~130 px; in a half-width column the slider's default x = 0.22 runs under them
-    fig.update_layout(sliders=[dict(fig.layout.sliders[0].to_plotly_json(), x=0.32, len=0.68)])
-    if trace.mode == "max":
-        def winner_box(win):
-            r, c = fx.winner_on_grid(trace, win)
-            return window_shape((r, c, r, c), color=CELL_COLOR, width=3)
-
-        fig.layout.shapes = tuple(fig.layout.shapes) + (winner_box(trace.windows[active]),)
-        for frame, win in zip(fig.frames, trace.windows):
-            frame.layout.shapes = tuple(frame.layout.shapes) + (winner_box(win),)
-    return fig
-
-
-_window_figure = figure_cache(_window_figure, max_entries=256)
-
-
-# --------------------------------------------------------------------------- views
-# Each view is a fragment: choosing another output/input cell reruns only that view (its selector,
-# the formula and the figures that highlight the cell), not the whole page.
-
-@st.fragment
-def _forward_view(trace, a: np.ndarray, kernel: int, stride: int, padding: int, mode: str) -> None:
-    out_shape = tuple(trace.output.shape[1:])
-    left, right = st.columns([3, 2])
-    with right:
-        out_cell = _cell_select("out_cell", t("pooling.out_cell_label"), out_shape, "y")
-        win = trace.window(*out_cell)
-        title = t("pooling.fig_output_max") if mode == "max" else t("pooling.fig_output_avg")
-        _chart(_heatmap(trace.output[0], title=title, symbol="y", lang=LANG,
-                        highlight=(out_cell[0], out_cell[1], out_cell[0], out_cell[1])), "output")
-        st.caption(t("pooling.fig_output_caption"))
-    with left:
-        _chart(_window_figure(a, kernel, stride, padding, mode, trace.windows.index(win), LANG), "windows")
-        st.caption(t("pooling.fig_windows_caption_max") if mode == "max" else t("pooling.fig_windows_caption_avg"))
-    with right:
-        st.latex(fx.forward(trace, win, t("pooling.pad_label")).latex())
-        if mode == "max":
-            st.caption(t("pooling.formula_caption_max") + " "
-                       + t("pooling.winner_caption", cell=subscript_unicode("a", *win.winner)))
-            ties = int(np.count_nonzero(win.values == win.output))
-            if ties > 1:
-                st.caption(t("pooling.tie_note", count=ties, value=fmt(win.output),
-                             cell=subscript_unicode("a", *win.winner)))
-        else:
-            st.caption(t("pooling.formula_caption_avg"))
-
-
-@st.fragment
-def _backward_view(trace, back, z: np.ndarray, activation: str, kernel: int, stride: int, mode: str) -> None:
-    c_up, c_cell = st.columns([1.4, 1.2])
-    with c_cell:
-        in_cell = _cell_select("in_cell", t("pooling.in_cell_label"), tuple(back.dx.shape[1:]), "a")
-        cell = back.cell(*in_cell)
-        st.latex(fx.backward(back, cell).latex())
-        st.caption(t("pooling.cell_terms", cell=subscript_unicode("a", *in_cell),
-                     touching=cell.windows_touching, terms=len(cell.terms)))
-        if not cell.terms:
-            st.caption(t("pooling.cell_no_terms_max") if mode == "max" else t("pooling.cell_no_terms_avg"))
-    highlight = (in_cell[0], in_cell[1], in_cell[0], in_cell[1])
-    with c_up:
-        winners = [w.winner for w in trace.windows] if mode == "max" else None
-        title = t("pooling.fig_upsample_max") if mode == "max" else t("pooling.fig_upsample_avg")
-        upsample_caption = (t("pooling.fig_upsample_caption_max") if mode == "max"
-                            else t("pooling.fig_upsample_caption_avg"))
-        views = [(None, None)]
-        if stride < kernel:  # windows overlap: how many touch each cell matters (only the open tab is drawn)
-            views = st.tabs([t("pooling.tab_gradient"), t("pooling.tab_counts")], key=widget_key(PAGE, "upsample_view"),
-                            on_change="rerun")
-        grad_tab = views[0] if stride < kernel else st.container()
-        with grad_tab:
-            if getattr(grad_tab, "open", None) is not False:
-                _chart(_heatmap(back.dx[0], title=title, symbol="∂L/∂a", cells=winners, lang=LANG,
-                                highlight=highlight), "upsample")
-                st.caption(upsample_caption)
-        if stride < kernel:
-            with views[1]:
-                if views[1].open is not False:
-                    _chart(_heatmap(back.counts[0], title=t("pooling.fig_counts"), symbol="n", signed=False,
-                                    lang=LANG, highlight=highlight), "counts")
-                    st.caption(t("pooling.fig_counts_caption"))
-
-    # ----- through the activation (drawn only while the expander is open)
-    sigma = lazy_expander(PAGE, "sigma", t("pooling.sigma_title"))
-    if sigma is None:
-        return
-    with sigma:
-        st.caption(t("pooling.sigma_intro"))
-        if activation == "identity":
-            st.info(t("pooling.sigma_identity"))
-            return
-        try:
-            sigma_prime = _derivative(activation, z)
-            delta_prev = _through_activation(activation, back.dx[0], z)
-        except ValueError as err:
-            st.error(explain_error(err))
-            return
-        act_name = activation_name(activation)
-        c_sp, c_prev = st.columns(2)
-        # σ' is often tiny (0.000123): taller figures give the cells room for their numbers
-        tall = min(78 * z.shape[0] + 120, 640)
-        with c_sp:
-            _chart(_heatmap(sigma_prime, title=t("pooling.fig_sigma_prime", activation=act_name),
-                            symbol="σ'(z)", highlight=highlight, signed=False, lang=LANG,
-                            height=tall), "sigma_prime")
-        with c_prev:
-            _chart(_heatmap(delta_prev, title=t("pooling.fig_delta_prev"), symbol="δˡ⁻¹", lang=LANG,
-                            highlight=highlight, height=tall), "delta_prev")
-        r, c = in_cell
-        st.latex(fx.through_activation(float(back.dx[0, r, c]), float(sigma_prime[r, c]), float(delta_prev[r, c]),
-                                       r, c).latex())
-        st.caption(t("pooling.fig_sigma_caption"))
+def _reset() -> None:
+    """Button callback: every setting back to the text's example (before the widgets are drawn)."""
+    for spec in SPECS:
+        if spec.name != "tab":   # the open section stays open
+            st.session_state[widget_key(PAGE, spec.name)] = spec.to_state(spec.default)
+    st.session_state.pop(OUT_SHAPE_KEY, None)
 
 
 def _seed_view(z, kernel: int, stride: int, padding: int, activation: str, delta) -> None:
     st.subheader(t("pooling.seed_title"))
-    st.markdown(t("pooling.seed_intro"))
     routes = _seed_routes()
     seed_columns = st.columns(len(POOL_MODES))
     for column, seed_mode in zip(seed_columns, POOL_MODES):
@@ -212,16 +124,13 @@ def _seed_view(z, kernel: int, stride: int, padding: int, activation: str, delta
                 with c_right:
                     st.caption(t("pooling.seed_printed"))
                     st.latex(latex_matrix(printed))
-                matches = computed.shape == printed.shape and bool(np.allclose(computed, printed))
-                if matches:
-                    st.success(t("pooling.seed_matches"))
-                else:
-                    st.error(t("pooling.seed_differs"))
-    st.caption(t("pooling.seed_restore_note"))
+            claim_note(f"s001_pool_{seed_mode}", LANG)
     if (z is not None and z.shape == DEFAULT_X.shape and np.array_equal(z, DEFAULT_X) and kernel == SEED_KERNEL
             and stride == SEED_STRIDE and padding == 0 and activation == "identity"
             and delta is not None and delta.shape == DEFAULT_DELTA.shape and np.array_equal(delta, DEFAULT_DELTA)):
         st.caption(t("pooling.seed_is_default"))
+    else:
+        st.caption(t("pooling.seed_not_default"))
 
 
 # --------------------------------------------------------------------------- page
@@ -233,9 +142,11 @@ init_from_url(PAGE, SPECS)
 
 # format_func is also called outside the script run (AppTest), where t() cannot see the session language
 LANG = current_language()
+st.button(t("pooling.reset"), key=widget_key(PAGE, "reset"), on_click=_reset, icon=":material/restart_alt:",
+          help=t("pooling.reset_help"))
 
 trace = a = delta = back = None
-forward_error = backward_error = None
+forward_error = None
 delta_reset = False
 with st.container(border=True):
     st.markdown(f"**{t('pooling.controls')}**")
@@ -255,9 +166,12 @@ with st.container(border=True):
     c_input, c_delta, c_conventions = st.columns([1, 1, 1.6])
     with c_input:
         label = t("pooling.input_label_identity") if activation == "identity" else t("pooling.input_label")
+        preset_selector(widget_key(PAGE, "input"), kind="input", example=DEFAULT_X, max_rows=MAX_INPUT,
+                        max_cols=MAX_INPUT)
         # tall enough to show every row (the editor's default height cuts the last row of a 4×4 in half)
         rows_typed = str(st.session_state.get(widget_key(PAGE, "input"), "")).count("\n") + 1
-        z = matrix_editor(label, key=widget_key(PAGE, "input"), default=DEFAULT_X, height=min(30 * rows_typed + 40, 340))
+        z = matrix_editor(label, key=widget_key(PAGE, "input"), default=DEFAULT_X, max_rows=MAX_INPUT,
+                          max_cols=MAX_INPUT, height=min(30 * rows_typed + 40, 340))
     if z is not None:
         a = z if activation == "identity" else _activate(activation, z)
         try:
@@ -265,19 +179,21 @@ with st.container(border=True):
         except ValueError as err:
             forward_error = err
     if trace is not None:
-        # δ, the error arriving at the pooled output, is the second input of the page: its size follows the output
+        # δ, the error arriving at the pooled output, is the second input of the page: its size follows the
+        # output, on a slider move as on a link that changes the output size (?kernel=3&stride=1&padding=1)
         out_shape = tuple(trace.output.shape[1:])
-        delta_key, last_shape_key = widget_key(PAGE, "delta"), f"_{PAGE}.out_shape"
-        last_shape = st.session_state.get(last_shape_key)
-        if last_shape is not None and tuple(last_shape) != out_shape:
+        delta_key = widget_key(PAGE, "delta")
+        last_shape = st.session_state.get(OUT_SHAPE_KEY)
+        typed = parse_matrix(str(st.session_state.get(delta_key, "")), max_rows=MAX_DELTA, max_cols=MAX_DELTA)
+        if (last_shape is not None and tuple(last_shape) != out_shape) or (
+                last_shape is None and typed.ok and tuple(typed.matrix.shape) != out_shape):
             # the pooled output changed size: give δ an example of the new size instead of an error
-            st.session_state[delta_key] = format_matrix(np.arange(1, out_shape[0] * out_shape[1] + 1)
-                                                        .reshape(out_shape))
+            st.session_state[delta_key] = format_matrix(fx.example_delta(out_shape))
             delta_reset = True
-        st.session_state[last_shape_key] = out_shape
+        st.session_state[OUT_SHAPE_KEY] = out_shape
         with c_delta:
             delta = matrix_editor(t("pooling.delta_label", rows=out_shape[0], cols=out_shape[1]), key=delta_key,
-                                  default=DEFAULT_DELTA, shape=out_shape)
+                                  default=DEFAULT_DELTA, shape=out_shape, max_rows=MAX_DELTA, max_cols=MAX_DELTA)
             if delta_reset:
                 st.caption(t("pooling.delta_reset", rows=out_shape[0], cols=out_shape[1]))
     with c_conventions:
@@ -286,9 +202,14 @@ with st.container(border=True):
 if forward_error is not None:
     st.error(explain_error(forward_error))   # above the tabs: whichever tab is open, the reason is seen
 
-tab_forward, tab_backward, tab_seed = st.tabs(
-    [t("pooling.tab_forward"), t("pooling.tab_backward"), t("pooling.tab_seed")],
-    key=widget_key(PAGE, "section"), on_change="rerun")
+open_name = st.session_state.get(widget_key(PAGE, "tab"), "forward")
+labels = [t(f"pooling.tab_{name}") for name in SECTIONS]
+if st.session_state.get(widget_key(PAGE, "section")) not in labels:   # first run (a link) or another language
+    st.session_state[widget_key(PAGE, "section")] = labels[SECTIONS.index(open_name)]
+tab_forward, tab_backward, tab_seed = st.tabs(labels, key=widget_key(PAGE, "section"), on_change="rerun")
+if st.session_state.get(widget_key(PAGE, "section")) in labels:   # the link keeps the open section, by name
+    st.session_state[widget_key(PAGE, "tab")] = SECTIONS[labels.index(st.session_state[widget_key(PAGE, "section")])]
+digits = display_digits()
 
 # ----- forward
 if tab_forward.open is not False:  # only the open tab is computed and drawn
@@ -299,7 +220,11 @@ if tab_forward.open is not False:  # only the open tab is computed and drawn
         elif trace is not None:
             if activation != "identity":
                 st.caption(t("pooling.pooled_input", activation=activation_name(activation)))
-            _forward_view(trace, a, kernel, stride, padding, mode)
+            start = int(st.session_state.get(widget_key(PAGE, "cell"), 1)) - 1
+            cell_stepper(forward_payload(a, kernel, stride, padding, mode, LANG, digits, start),
+                         key=widget_key(PAGE, "forward_stepper"))
+            st.caption(t("pooling.cs_forward_caption_max") if mode == "max" else t("pooling.cs_forward_caption_avg"))
+            render_check_link("pool_forward", x=a, kernel=kernel, stride=stride, padding=padding, mode=mode)
 
 # ----- backward
 if tab_backward.open is not False:
@@ -319,20 +244,55 @@ if tab_backward.open is not False:
             if back is not None:
                 if stride < kernel:
                     st.info(t("pooling.overlap_note", stride=stride, kernel=kernel))
+                start = int(st.session_state.get(widget_key(PAGE, "in_cell"), 1)) - 1
+                cell_stepper(backward_payload(delta, z, a, kernel, stride, padding, mode, activation, LANG, digits,
+                                              start), key=widget_key(PAGE, "backward_stepper"))
+                st.caption(t("pooling.fig_upsample_caption_max") if mode == "max"
+                           else t("pooling.fig_upsample_caption_avg"))
+                if activation == "identity":
+                    st.caption(t("pooling.sigma_identity"))
+                else:
+                    st.caption(t("pooling.fig_sigma_caption_relu") if activation == "relu"
+                               else t("pooling.fig_sigma_caption_other"))
+                if padding == 0:   # the checker's pooling backward takes no padding
+                    render_check_link("pool_backward", x=a, dy=delta, kernel=kernel, stride=stride, mode=mode)
+                if stride < kernel:
+                    counts = lazy_expander(PAGE, "counts", t("pooling.fig_counts"))
+                    if counts is not None:
+                        with counts:
+                            _chart(_heatmap(back.counts[0], title=t("pooling.fig_counts"), symbol="n", signed=False,
+                                            lang=LANG), "counts")
+                            st.caption(t("pooling.fig_counts_caption"))
                     if mode == "max":
-                        note = t("pooling.seed003_overwrite")
+                        claim_note("s003_code_maxpool_overwrite", LANG)
                         shared = next((c for c in back.cells if len(c.terms) > 1), None)
                         if shared is not None:
-                            note += " " + t("pooling.seed003_example",
-                                            cell=subscript_unicode("a", shared.row, shared.col),
-                                            count=len(shared.terms), total=fmt(shared.total),
-                                            last=fmt(shared.terms[-1].dy))
-                        st.warning(note)
-                _backward_view(trace, back, z, activation, kernel, stride, mode)
+                            st.warning(t("pooling.seed003_example",
+                                         cell=subscript_unicode("a", shared.row, shared.col),
+                                         count=len(shared.terms), total=fmt(shared.total),
+                                         last=fmt(shared.terms[-1].dy)))
+                claim_note("s001_upsample_sigma", LANG)
 
 # ----- the source texts
 if tab_seed.open is not False:
     with tab_seed:
         _seed_view(z, kernel, stride, padding, activation, delta)
+
+# ----- take it away: the worked example, the library code
+if trace is not None:
+    doc = ExportDoc(t("pooling.title"))
+    doc.step(t("pooling.export_input"), matrices={"a": a})
+    doc.step(t("pooling.export_forward"), matrices={"y": trace.output[0]},
+             latex=[fx.forward(trace, win, t("pooling.pad_label")).latex() for win in trace.windows[:EXPORT_CELLS]])
+    if back is None and delta is not None:
+        try:
+            back = _backward(delta, a, kernel, stride, padding, mode)
+        except ValueError:
+            back = None
+    if back is not None:
+        doc.step(t("pooling.export_backward"), matrices={"δ": back.dy[0], "∂L/∂a": back.dx[0]},
+                 latex=[fx.backward(back, cell).latex() for cell in back.cells[:EXPORT_CELLS]])
+    export_panel(PAGE, SPECS, doc)
+    library_code_panel(pool2d_code(a, kernel, stride, padding, mode, dy=None if back is None else back.dy[0]))
 
 sync_to_url(PAGE, SPECS)

@@ -1,30 +1,38 @@
-"""Convolution backward page through the real app.py: numbers against the loop reference and seed 003."""
+"""Convolution backward page through the real app.py: numbers against the loop reference and the texts.
+
+The cell views (chain rule, scatter, full correlation, σ′ step, ∂E/∂W) are browser-side cell steppers:
+their payloads (every cell's grids, marks and formula) are what these tests read.
+"""
 
 from __future__ import annotations
+
+import json
+from urllib.parse import parse_qsl
 
 import numpy as np
 import pytest
 
 from cnn_core.conv import conv2d_backward_naive
 from cnn_core.worked_examples import CONV_4X4, CONV_5X5X3
+from ui.exercise_view import check_query
 from ui.i18n import explain_error, translate
-from ui.latex import latex_matrix
+from ui.latex import escape_markdown, latex_matrix
 from ui.matrix_input import parse_matrix
 
-from .conftest import all_text, figure_titled, heat_z, latex_lines, no_exception, open_page, plotly_figures
+from .conftest import all_text, latex_lines, no_exception, open_page, plotly_figures
 
 PAGE = "conv_backward"
-SEED_DELTA = CONV_5X5X3.inputs["delta"][0, 0]          # seed 003's 3×3 sensitivity map
+SEED_DELTA = CONV_5X5X3.inputs["delta"][0, 0]          # the Hands-on CNN project's 3×3 sensitivity map
+SECTIONS = ("dx", "act", "dw", "sgd", "check")
 
-
-_latex, _figure, _z = latex_lines, figure_titled, heat_z
+_latex = latex_lines
 
 
 def _open(at, section: str, lang: str = "en", way: str | None = None):
     """Open a section tab (dx, act, dw, sgd, check) and, in the ∂E/∂x tab, a way (way1..way3), then rerun."""
-    at.session_state[f"{PAGE}.section"] = translate(lang, f"conv_backward.tab_{section}")
+    at.session_state[f"{PAGE}.tab_label"] = translate(lang, f"conv_backward.tab_{section}")
     if way is not None:
-        at.session_state[f"{PAGE}.way"] = translate(lang, f"conv_backward.tab_{way}")
+        at.session_state[f"{PAGE}.way_label"] = translate(lang, f"conv_backward.tab_{way}")
     at.run()
     no_exception(at)
     return at
@@ -36,6 +44,33 @@ def _open_layer(at):
     at.run()
     no_exception(at)
     return at
+
+
+def steppers(at) -> dict[str, dict]:
+    return {el.key.split(".")[-1]: json.loads(el.proto.json) for el in at.get("bidi_component")}
+
+
+def stepper(at, view: str) -> dict:
+    found = steppers(at)
+    assert f"{view}_stepper" in found, f"no {view} stepper; have {sorted(found)}"
+    return found[f"{view}_stepper"]
+
+
+def grid(payload: dict, title: str) -> np.ndarray:
+    for g in payload["grids"]:
+        if g["title"] == title:
+            return np.array(g["values"], dtype=float)
+    raise AssertionError(f"no grid titled {title!r}; have {[g['title'] for g in payload['grids']]}")
+
+
+def cell(payload: dict, label: str) -> dict:
+    found = [c for c in payload["cells"] if c["label"] == label]
+    assert found, f"no cell {label!r}"
+    return found[0]
+
+
+def claim_shown(at, key: str, lang: str = "en") -> bool:
+    return escape_markdown(translate(lang, f"claims.{key}_title"), 400) in all_text(at)
 
 
 def _one_channel_reference(stride=1, padding=0, delta=SEED_DELTA, x=None, w=None):
@@ -51,90 +86,99 @@ def test_page_in_both_languages(lang, example):
     at = open_page(PAGE, lang, query={"example": example})
     no_exception(at)
     assert at.title[0].value == translate(lang, "conv_backward.title")
-    for key in ("dx", "act", "dw", "sgd", "check"):
+    for key in SECTIONS:
         assert translate(lang, f"conv_backward.tab_{key}") in [tab.label for tab in at.tabs], key
-    text, titles = all_text(at), []
+    text, views = all_text(at), set(steppers(at))
     for section, way in (("dx", "way2"), ("dx", "way3"), ("dw", None), ("sgd", None), ("act", None), ("check", None)):
         _open(at, section, lang, way)
         text += "\n" + all_text(at)
-        titles += [f["layout"]["title"]["text"] for f in plotly_figures(at)]
-        assert not at.error and not at.warning or example == "one"   # the one-channel page shows the seed notes
+        views |= set(steppers(at))
+        assert not at.error
     for key in ("dx_title", "way1", "way2", "way3", "dw_title", "db_title", "sgd_title", "act_title", "check_title",
-                "example", "lr", "cell"):
+                "example", "lr", "reset"):
         assert translate(lang, f"conv_backward.{key}") in text, key
-    assert translate(lang, "conv_backward.fig_dx_padded") in titles
+    assert views == {f"{v}_stepper" for v in ("way1", "way2", "way3", "act", "dw")}
+    step = stepper(_open(at, "dx", lang, "way1"), "way1")
+    assert step["labels"]["play"] == translate(lang, "conv_backward.stepper_play")
+    assert step["labels"]["hint"] == translate(lang, "conv_backward.cs_in_hint")
 
 
 # --------------------------------------------------------------------------- numbers, one channel
-def test_chain_rule_of_seed_eq7_with_values():
+def test_chain_rule_of_eq7_with_values():
     at = open_page(PAGE, "en")
     dx, _, _ = _one_channel_reference()
-    line = next(v for v in _latex(at) if r"\frac{\partial E}{\partial i_{12}}" in v and r"\tilde" not in v)
-    # seed 003 eq. (7): ∂E/∂i12 = δ11·h12 + δ12·h11
-    assert r"\delta_{11}\cdot h_{12} + \delta_{12}\cdot h_{11}" in line
-    assert r"0\times(-1) + 1\times1" in line
-    assert line.rstrip("$ \n").endswith(f"&= {int(dx[0, 0, 0, 1])} \\end{{aligned}}")
+    step = stepper(at, "way1")
+    # the Hands-on CNN project's eq. (7): ∂E/∂i12 = δ11·h12 + δ12·h11; the link's default cell is i₁₂
+    assert step["start"] == 1
+    assert cell(step, "i₁₂")["aria"] == f"(∂E)/(∂i₁₂) = δ₁₁·h₁₂ + δ₁₂·h₁₁ = 0×(−1) + 1×1 = {int(dx[0, 0, 0, 1])}"
+    # the two δ cells whose windows covered i12 are outlined (grid 0 is δ), and the cell on x and ∂E/∂x
+    assert cell(step, "i₁₂")["marks"] == [[0, 0, 0, 0, 0], [0, 0, 1, 0, 1], [1, 0, 1, 0, 1], [2, 0, 1, 0, 1]]
+    np.testing.assert_array_equal(grid(step, translate("en", "conv_backward.cs_dx1")), dx[0, 0])
+    for k, c in enumerate(step["cells"]):
+        assert c["aria"].endswith(f"= {int(dx[0, 0, k // 4, k % 4])}".replace("-", "−")), c["aria"]
 
 
-def test_seed_eq8_is_corrected_with_the_core_terms():
+def test_eq8_claim_is_shown_with_the_core_terms_for_i13():
     at = open_page(PAGE, "en")
-    note = next(w.value for w in at.warning if "(8)" in w.value)
-    assert "δ₁₂·h₁₂ + δ₁₃·h₁₁" in note
-    at.selectbox(key=f"{PAGE}.cell").set_value("1,3").run()
+    assert claim_shown(at, "s003_eq8")
+    dx, _, _ = _one_channel_reference()
+    assert cell(stepper(at, "way1"), "i₁₃")["aria"] == \
+        f"(∂E)/(∂i₁₃) = δ₁₂·h₁₂ + δ₁₃·h₁₁ = 1×(−1) + 1×1 = {int(dx[0, 0, 0, 2])}"
+    # not the text's example any more: its notes go away
+    at.slider(key=f"{PAGE}.padding").set_value(1).run()
     no_exception(at)
-    line = next(v for v in _latex(at) if r"\frac{\partial E}{\partial i_{13}}" in v and r"\tilde" not in v)
-    assert r"\delta_{12}\cdot h_{12} + \delta_{13}\cdot h_{11}" in line
-    dx, _, _ = _one_channel_reference()
-    assert line.rstrip("$ \n").endswith(f"&= {int(dx[0, 0, 0, 2])} \\end{{aligned}}")
+    assert not claim_shown(at, "s003_eq8")
 
 
 def test_full_convolution_result_and_agreement():
     at = _open(open_page(PAGE, "en"), "dx", way="way3")
     dx, _, _ = _one_channel_reference()
-    np.testing.assert_array_equal(_z(_figure(at, translate("en", "conv_backward.fig_dx_padded"))), dx[0, 0])
-    padded = _figure(at, translate("en", "conv_backward.fig_padded1"))
+    step = stepper(at, "way3")
+    np.testing.assert_array_equal(grid(step, translate("en", "conv_backward.cs_dx1")), dx[0, 0])
+    padded = grid(step, translate("en", "conv_backward.fig_padded1"))
     # δ padded by k-1 = 1 zero on every side (stride 1): 5×5, δ in the middle
-    z = _z(padded)
-    assert z.shape == (5, 5)
-    np.testing.assert_array_equal(z[1:4, 1:4], SEED_DELTA)
-    assert z[0].sum() == 0 and z[:, 0].sum() == 0 and z[-1].sum() == 0 and z[:, -1].sum() == 0
-    assert len(padded["frames"]) == 16          # one kernel position per padded-grid cell of ∂E/∂x
-    rot = next(v for v in _latex(at) if r"\mathrm{rot180}" in v)
-    assert latex_matrix([[-1, 1], [-1, 1]]) in rot
+    assert padded.shape == (5, 5)
+    np.testing.assert_array_equal(padded[1:4, 1:4], SEED_DELTA)
+    assert padded[0].sum() == 0 and padded[:, 0].sum() == 0 and padded[-1].sum() == 0 and padded[:, -1].sum() == 0
+    np.testing.assert_array_equal(grid(step, translate("en", "conv_backward.cs_rot1")), [[-1, 1], [-1, 1]])
+    i13 = cell(step, "i₁₃")
+    assert i13["aria"] == "(∂E)/(∂i₁₃) = δ̃₁₃·ĥ₁₁ + δ̃₁₄·ĥ₁₂ + δ̃₂₃·ĥ₂₁ + δ̃₂₄·ĥ₂₂ = 0×(−1) + 0×1 + 1×(−1) + 1×1 = 0"
+    assert i13["marks"][0] == [0, 0, 2, 1, 3]        # the rotated kernel's window on δ̃
     assert any("agree" in s.value for s in at.success)
 
 
 def test_scatter_accumulates_to_the_gradient():
     at = _open(open_page(PAGE, "en"), "dx", way="way2")
-    title_after = translate("en", "conv_backward.fig_after", k=1, total=9)
-    first = _z(_figure(at, title_after))
-    np.testing.assert_array_equal(first, np.zeros((4, 4)))      # δ11 = 0 sends nothing
-    at.slider(key=f"{PAGE}.step").set_value(2).run()
-    second = _z(_figure(at, translate("en", "conv_backward.fig_after", k=2, total=9)))
-    expected = np.zeros((4, 4))
-    expected[0:2, 1:3] = CONV_4X4.inputs["w"][0, 0]              # δ12 = 1 sends 1·h onto its window
-    np.testing.assert_array_equal(second, expected)
-    at.slider(key=f"{PAGE}.step").set_value(9).run()
-    last = _z(_figure(at, translate("en", "conv_backward.fig_after", k=9, total=9)))
-    np.testing.assert_array_equal(last, _one_channel_reference()[0][0, 0])
+    step = stepper(at, "way2")
+    assert len(step["cells"]) == 9 and step["shape"] == [1, 3, 3]
+    # step 1: δ11 = 0 sends nothing; step 2: δ12 = 1 sends 1·h onto its window; the last: the whole gradient
+    first, second, last = step["cells"][0]["aria"], step["cells"][1]["aria"], step["cells"][8]["aria"]
+    assert first == "δ₁₁⋅h = 0×h = [0, 0; 0, 0]; [0, 0, 0, 0; 0, 0, 0, 0; 0, 0, 0, 0; 0, 0, 0, 0]"
+    assert second == "δ₁₂⋅h = 1×h = [1, −1; 1, −1]; [0, 1, −1, 0; 0, 1, −1, 0; 0, 0, 0, 0; 0, 0, 0, 0]"
+    assert [2, 0, 1, 1, 2] in step["cells"][1]["marks"]       # the window on ∂E/∂i
+    dx = _one_channel_reference()[0][0, 0]
+    text = "; ".join(", ".join(str(int(v)).replace("-", "−") for v in row) for row in dx)
+    assert last.endswith(f"[{text}]")
 
 
 def test_weight_and_bias_gradients_with_values():
     at = _open(open_page(PAGE, "en"), "dw")
     _, dw, db = _one_channel_reference()
+    step = stepper(at, "dw")
+    h11 = cell(step, "h₁₁")["aria"]
+    # the factors are the inputs (the text's eq. (13) wrote h11)
+    assert h11.startswith("(∂E)/(∂h₁₁) = δ₁₁·i₁₁ + δ₁₂·i₁₂") and "δ₃₃·i₃₃" in h11
+    assert h11.endswith(f"= {int(dw[0, 0, 0, 0])}")
+    assert cell(step, "h₂₂")["aria"].endswith(f"= {int(dw[0, 0, 1, 1])}")
+    np.testing.assert_array_equal(grid(step, translate("en", "conv_backward.cs_dw1")), dw[0, 0])
+    # h11 read i11 … i33: nine 1×1 marks on the input, all of δ, the weight itself
+    assert cell(step, "h₁₁")["marks"][:2] == [[0, 0, 0, 0, 0], [0, 0, 1, 0, 1]]
     lines = _latex(at)
-    h11 = next(v for v in lines if r"\frac{\partial E}{\partial h_{11}} &=" in v)
-    # the factors are the inputs (seed eq. (13) wrote h11)
-    assert r"\delta_{11}\cdot i_{11} + \delta_{12}\cdot i_{12}" in h11 and r"\delta_{33}\cdot i_{33}" in h11
-    assert h11.rstrip("$ \n").endswith(f"&= {int(dw[0, 0, 0, 0])} \\end{{aligned}}")
     bias = next(v for v in lines if r"\frac{\partial E}{\partial b} &=" in v)
     assert r"\delta_{33}" in bias and "0 + 1 + 1 + 2 + 2 + 2 + 1 + 0 + 0" in bias
     assert bias.rstrip("$ \n").endswith(f"&= {int(db[0])} \\end{{aligned}}")
-    at.selectbox(key=f"{PAGE}.weight").set_value("2,2").run()
-    h22 = next(v for v in _latex(at) if r"\frac{\partial E}{\partial h_{22}} &=" in v)
-    assert h22.rstrip("$ \n").endswith(f"&= {int(dw[0, 0, 1, 1])} \\end{{aligned}}")
-    notes = " ".join(w.value for w in at.warning)
-    assert "(13)" in notes and "(14)" in notes and "(15)" in notes
+    for key in ("s003_eq13", "s003_eq14", "s003_eq15"):
+        assert claim_shown(at, key), key
 
 
 def test_finite_difference_checks_pass():
@@ -147,16 +191,16 @@ def test_activation_step_uses_sigma_prime_written_through_the_input():
     """x = aˡ⁻¹ = σ(zˡ⁻¹): σ'(zˡ⁻¹) is computed from x (sigmoid: x(1 − x)), as the text's code does."""
     at = _open(open_page(PAGE, "en"), "act")
     # ReLU: 𝟙[x > 0]; i12 = 0 -> 0
-    line = next(v for v in _latex(at) if r"\sigma'(z_{12})" in v and "aligned" in v)
-    assert r"1 \times 0" in line
+    assert cell(stepper(at, "act"), "i₁₂")["aria"] == "δˡ⁻¹₁₂ = (∂E)/(∂i₁₂)·σ′(z₁₂) = 1×0 = 0"
     assert any("δˡ⁻¹ = ∂E/∂zˡ⁻¹" in c.value and "passed" in c.value for c in at.caption)
+    assert translate("en", "conv_backward.act_caption") in all_text(at)
     at.selectbox(key=f"{PAGE}.activation").set_value("sigmoid").run()
     no_exception(at)
     # i12 = 0 is no sigmoid output: the factor 0·(1 − 0) = 0 is shown, with a warning, and no check
-    line = next(v for v in _latex(at) if r"\sigma'(z_{12})" in v and "aligned" in v)
-    assert r"1 \times 0" in line and line.rstrip("$ \n").endswith(r"&= 0 \end{aligned}")
+    assert cell(stepper(at, "act"), "i₁₂")["aria"] == "δˡ⁻¹₁₂ = (∂E)/(∂i₁₂)·σ′(z₁₂) = 1×0 = 0"
     assert any("cannot be an output of sigmoid" in w.value for w in at.warning)
     assert not any("δˡ⁻¹ = ∂E/∂zˡ⁻¹" in c.value for c in at.caption)
+    assert translate("en", "conv_backward.act_caption") not in all_text(at)   # the ReLU caption is ReLU's only
     assert at.query_params["activation"] in (["sigmoid"], "sigmoid")
 
 
@@ -166,34 +210,40 @@ def test_sigmoid_step_on_real_sigmoid_outputs_matches_finite_differences():
     no_exception(at)
     xv = np.array([[float(v) for v in row.split(",")] for row in x.split(";")])
     dx, _, _ = _one_channel_reference(x=xv[None, None])
-    line = next(v for v in _latex(at) if r"\sigma'(z_{12})" in v and "aligned" in v)
     # σ'(z) = x(1 − x) = 0.25·0.75 = 0.1875 at i12 = 0.25; δ = ∂E/∂i12 · 0.1875
-    assert r"\times 0.1875" in line
-    assert dx[0, 0, 0, 1] == 1 and line.rstrip("$ \n").endswith(r"&= 0.1875 \end{aligned}")
+    assert dx[0, 0, 0, 1] == 1
+    assert cell(stepper(at, "act"), "i₁₂")["aria"] == "δˡ⁻¹₁₂ = (∂E)/(∂i₁₂)·σ′(z₁₂) = 1×0.1875 = 0.1875"
     assert not at.warning
     assert any(translate("zh", "conv_backward.passed") in c.value and "σ⁻¹" in c.value for c in at.caption)
 
 
-def test_stride_two_needs_a_smaller_delta_and_dilates_it():
+def test_stride_two_resizes_delta_and_dilates_it():
     at = open_page(PAGE, "en")
     at.slider(key=f"{PAGE}.stride").set_value(2).run()
     no_exception(at)
-    assert any("2×2" in e.value for e in at.error)           # δ must now be 2×2
-    assert translate("en", "conv_backward.skipped") in [i.value for i in at.info]
-    at.button(key=f"{PAGE}.fit").click().run()
-    no_exception(at)
+    # the output is 2×2 now: δ follows it (as the resize button does), and says so
     assert not at.error
+    assert translate("en", "conv_backward.delta_fitted") in all_text(at)
     delta = parse_matrix(at.text_area(key=f"{PAGE}.delta").value).matrix
-    assert delta.shape == (2, 2)
+    np.testing.assert_array_equal(delta, np.resize(SEED_DELTA, (2, 2)))
     _open(at, "dx", way="way3")
     dx, _, _ = _one_channel_reference(stride=2, delta=delta)
-    np.testing.assert_array_equal(_z(_figure(at, translate("en", "conv_backward.fig_dx_padded"))), dx[0, 0])
-    padded = _z(_figure(at, translate("en", "conv_backward.fig_padded1")))
+    step = stepper(at, "way3")
+    np.testing.assert_array_equal(grid(step, translate("en", "conv_backward.cs_dx1")), dx[0, 0])
+    padded = grid(step, translate("en", "conv_backward.fig_padded1"))
     # one zero inserted between δ's cells, then k-1 = 1 around; stride 2 leaves input row/col 4 uncovered
     assert padded.shape == (5, 5)
     assert padded[1, 1] == delta[0, 0] and padded[1, 3] == delta[0, 1] and padded[3, 3] == delta[1, 1]
     assert padded[2].sum() == 0 and padded[:, 2].sum() == 0
     assert at.query_params["stride"] in (["2"], "2")
+
+
+def test_a_link_with_another_output_size_resizes_delta():
+    at = open_page(PAGE, "zh", query={"stride": "2", "padding": "2"})     # (4 + 4 − 2) / 2 + 1 = 4
+    no_exception(at)
+    assert not at.error
+    assert translate("zh", "conv_backward.delta_fitted") in all_text(at)
+    assert parse_matrix(at.text_area(key=f"{PAGE}.delta").value).matrix.shape == (4, 4)
 
 
 def test_padding_crops_the_gradient():
@@ -202,22 +252,21 @@ def test_padding_crops_the_gradient():
     delta = np.array([[1, 0, 0, 0, 1], [0, 1, 0, 0, 0], [0, 0, 1, 0, 0], [0, 0, 0, 2, 0], [1, 0, 0, 0, 1]], float)
     dx, dw, _ = _one_channel_reference(padding=1, delta=delta)
     _open(at, "dx", way="way3")
-    fig = _figure(at, translate("en", "conv_backward.fig_dx_padded"))
-    z = _z(fig)
-    assert z.shape == (6, 6)
-    np.testing.assert_array_equal(z[1:5, 1:5], dx[0, 0])
+    np.testing.assert_array_equal(grid(stepper(at, "way3"), translate("en", "conv_backward.cs_dx1")), dx[0, 0])
     _open(at, "dw")
-    h11 = next(v for v in _latex(at) if r"\frac{\partial E}{\partial h_{11}} &=" in v)
-    assert r"\underline{0}" in h11                              # taps on the padding
-    assert h11.rstrip("$ \n").endswith(f"&= {int(dw[0, 0, 0, 0])} \\end{{aligned}}")
+    step = stepper(at, "dw")
+    h11 = cell(step, "h₁₁")
+    assert "δ₁₁·0" in h11["aria"] and h11["aria"].endswith(f"= {int(dw[0, 0, 0, 0])}")   # taps on the padding
+    assert step["grids"][0]["mask"][0][0] and not step["grids"][0]["mask"][1][1]
 
 
-# --------------------------------------------------------------------------- seed 003's 5×5×3 and SGD
-def test_multi_channel_sgd_step_reproduces_seed_003():
+# --------------------------------------------------------------------------- the 5×5×3 example and SGD
+def test_multi_channel_sgd_step_reproduces_the_printed_run():
     at = _open(open_page(PAGE, "en", query={"example": "multi"}), "sgd")
-    ok = [s.value for s in at.success if "reproduced" in s.value]
-    assert len(ok) == 2
-    assert "0.991" in ok[0] and "-0.007" in ok[1]
+    [ok] = [s.value for s in at.success]
+    assert ok.startswith(translate("en", "conv_backward.sgd_reproduced", err="@").split("@")[0])
+    assert float(ok.split("difference ")[1].rstrip(").")) < 1e-12
+    assert claim_shown(at, "s003_sgd_printed")
     lines = _latex(at)
     printed = CONV_5X5X3.printed["w_after"]          # (F, C, 3, 3)
     for f in range(2):
@@ -233,33 +282,110 @@ def test_multi_channel_gradients_match_the_loop_reference():
     no_exception(at)
     ex = CONV_5X5X3
     dx, dw, db = conv2d_backward_naive(ex.inputs["delta"], ex.inputs["x"], ex.inputs["w"], 2, 1)
+    chain = cell(stepper(at, "way1"), "x₃₃₃")["aria"]
+    assert chain.startswith("(∂E)/(∂x₃₃₃) = δ⁽¹⁾") and chain.endswith(f"= {int(dx[0, 2, 2, 2])}")
+    step = stepper(_open(at, "dx", way="way3"), "way3")
+    assert step["start"] == 12
+    full = cell(step, "x₃₃₃")["aria"]
+    assert "δ̃⁽²⁾" in full and full.endswith(f"= {int(dx[0, 2, 2, 2])}")
+    np.testing.assert_array_equal(grid(step, translate("en", "conv_backward.cs_dx", n=3)), dx[0, 2])
+    _open(at, "dw")
+    step = stepper(at, "dw")
+    assert step["cells"][0]["aria"].startswith("(∂E)/(∂w⁽²˒³⁾₁₁)")
+    assert step["cells"][0]["aria"].endswith(f"= {int(dw[1, 2, 0, 0])}")
     lines = _latex(at)
-    chain = next(v for v in lines if r"\frac{\partial E}{\partial x_{333}} &=" in v and r"\tilde" not in v)
-    assert chain.rstrip("$ \n").endswith(f"&= {int(dx[0, 2, 2, 2])} \\end{{aligned}}")
-    lines = _latex(_open(at, "dx", way="way3"))
-    full = next(v for v in lines if r"\frac{\partial E}{\partial x_{333}} &=" in v and r"\tilde" in v)
-    assert full.rstrip("$ \n").endswith(f"&= {int(dx[0, 2, 2, 2])} \\end{{aligned}}")
-    np.testing.assert_array_equal(
-        _z(_figure(at, translate("en", "conv_backward.fig_dx_padded")))[1:6, 1:6], dx[0, 2])
-    lines = _latex(_open(at, "dw"))
-    w11 = next(v for v in lines if r"\frac{\partial E}{\partial w_{11}^{(2,3)}} &=" in v)
-    assert w11.rstrip("$ \n").endswith(f"&= {int(dw[1, 2, 0, 0])} \\end{{aligned}}")
     for f in range(2):
         b = next(v for v in lines if rf"\frac{{\partial E}}{{\partial b_{{{f + 1}}}}} &=" in v)
         assert b.rstrip("$ \n").endswith(f"&= {int(db[f])} \\end{{aligned}}")
+    assert not claim_shown(at, "s003_eq13")        # a note about the one-channel example only
     _open(at, "check")
     checks = [c.value for c in at.caption if "Finite-difference" in c.value]
     assert len(checks) == 3 and all("passed" in c for c in checks)
+
+
+def test_the_sigma_step_of_the_5x5x3_example_is_never_one_wide_matrix_equation():
+    """#12 item 8: the σ′ step is shown as grids and one cell's product, which wrap, not a clipped equation."""
+    at = _open(open_page(PAGE, "en", query={"example": "multi", "activation": "sigmoid"}), "act")
+    assert not any(r"\odot" in v for v in _latex(at))
+    step = stepper(at, "act")
+    assert [g["title"] for g in step["grids"]] == [translate("en", "conv_backward.cs_dx", n=1),
+                                                   translate("en", "conv_backward.cs_sigma_prime", act="sigmoid"),
+                                                   translate("en", "conv_backward.cs_delta_prev")]
+    assert len(step["cells"]) == 25
 
 
 def test_other_learning_rate_is_not_the_printed_one():
     at = _open(open_page(PAGE, "en", query={"example": "multi"}), "sgd")
     at.number_input(key=f"{PAGE}.lr").set_value(0.01).run()
     no_exception(at)
-    assert any("0.01" in i.value for i in at.info)
-    assert not [s.value for s in at.success if "reproduced" in s.value]
-    assert len([w.value for w in at.warning if "not reproduced" in w.value]) == 2
+    assert [i.value for i in at.info] == [translate("en", "conv_backward.sgd_other_lr", printed="0.001", lr="0.01")]
+    assert not at.success
     assert any(r"&= 0.91 \end{aligned}" in v for v in _latex(at))   # b1 = 1 - 0.01·9
+
+
+def test_digits_shown_follow_the_readers_choice():
+    x = "0.5,0.25,0.5,0.75;0.5,0.5,0.25,0.5;0.75,0.5,0.5,0.25;0.5,0.25,0.75,0.5"
+    at = _open(open_page(PAGE, "en", query={"activation": "sigmoid", "x": x, "digits": "2"}), "act")
+    assert cell(stepper(at, "act"), "i₁₂")["aria"] == "δˡ⁻¹₁₂ = (∂E)/(∂i₁₂)·σ′(z₁₂) = 1×0.19 = 0.19"
+    at.session_state["digits"] = 4
+    at.run()
+    assert cell(stepper(at, "act"), "i₁₂")["aria"] == "δˡ⁻¹₁₂ = (∂E)/(∂i₁₂)·σ′(z₁₂) = 1×0.1875 = 0.1875"
+
+
+# --------------------------------------------------------------------------- links, reset, check by hand
+def test_link_keeps_the_open_tabs_and_the_cells():
+    at = open_page(PAGE, "en", query={"tab": "dx", "way": "way3", "cell": "4,3"})
+    no_exception(at)
+    assert stepper(at, "way3")["start"] == 14
+    _open(at, "dw")
+    assert at.query_params["tab"] in (["dw"], "dw")
+    at = open_page(PAGE, "zh", query={"tab": "dw", "weight": "2,1"})
+    assert stepper(at, "dw")["start"] == 2
+    at = open_page(PAGE, "en", query={"tab": "dx", "way": "way2", "step": "5"})
+    assert stepper(at, "way2")["start"] == 4
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_reset_brings_back_the_texts_example(lang):
+    at = open_page(PAGE, lang, query={"stride": "2", "activation": "tanh", "x": "1,2,3;4,5,6;7,8,9", "tab": "dw"})
+    no_exception(at)
+    at.button(key=f"{PAGE}.reset").click().run()
+    no_exception(at)
+    assert at.slider(key=f"{PAGE}.stride").value == 1 and at.selectbox(key=f"{PAGE}.activation").value == "relu"
+    np.testing.assert_array_equal(parse_matrix(at.text_area(key=f"{PAGE}.x").value).matrix, CONV_4X4.inputs["x"][0, 0])
+    np.testing.assert_array_equal(parse_matrix(at.text_area(key=f"{PAGE}.delta").value).matrix, SEED_DELTA)
+    assert "dw_stepper" in steppers(at)            # the open section stays open
+    assert not at.error
+
+
+def check_links(at) -> list[dict[str, str]]:
+    label = translate("en", "exercises.check_by_hand")
+    return [dict(parse_qsl(el.proto.query_string)) for el in at.get("page_link") if el.proto.label == label]
+
+
+def test_check_by_hand_links_open_check_my_work_with_this_setup():
+    x, w = CONV_4X4.inputs["x"][0, 0], CONV_4X4.inputs["w"][0, 0]
+    at = open_page(PAGE, "en")
+    [query] = check_links(at)
+    assert query == check_query("conv_input_grad", dy=SEED_DELTA, w=w, stride=1, padding=0, x_shape=(4, 4))
+    check = open_page("check_work", "en", query=query)
+    no_exception(check)
+    assert not check.warning and check.session_state["check_work.kind"] == "conv_input_grad"
+    assert check.session_state["check_work.conv_input_grad.x_h"] == 4
+    [query] = check_links(_open(at, "dw"))
+    assert query == check_query("conv_weight_grad", x=x, dy=SEED_DELTA, w=w, stride=1, padding=0)
+    check = open_page("check_work", "en", query=query)
+    no_exception(check)
+    assert not check.warning and check.session_state["check_work.kind"] == "conv_weight_grad"
+    # the 5×5×3 example has several channels: no link (the checker takes one channel)
+    assert check_links(open_page(PAGE, "en", query={"example": "multi"})) == []
+
+
+def test_export_and_library_code_reproduce_the_page():
+    at = open_page(PAGE, "en")
+    code = "\n".join(el.value for el in at.code)
+    assert "y.backward(delta)" in code and "np.einsum" in code
+    assert at.get("download_button")
 
 
 # --------------------------------------------------------------------------- bad input
@@ -282,6 +408,7 @@ def test_bad_matrix_shows_an_error_and_the_rest_renders(field, text):
     for key in others:
         assert translate("en", f"conv_backward.{key}") in titles
     assert translate("en", "conv_backward.skipped") in [i.value for i in at.info]
+    assert steppers(at) == {}
     assert at.title[0].value == translate("en", "conv_backward.title")
 
 
@@ -317,6 +444,7 @@ def test_delta_of_the_wrong_size_is_explained_and_fixable():
     ({"lr": "1e309"}, "lr", 0.001),
     ({"activation": "<script>alert(1)</script>"}, "activation", "relu"),
     ({"cell": "99,99"}, "cell", "1,2"),
+    ({"tab": "<b>x</b>"}, "tab", "dx"),
     ({"x": "1,2;3"}, "x", None),
 ])
 def test_bad_link_values_warn_and_use_the_default(query, key, default):
@@ -336,12 +464,40 @@ def test_link_restores_the_setup():
     no_exception(at)
     assert not at.warning                                         # no complaint about the link
     _open(at, "sgd", "zh")
-    # no complaint about the link; the only warnings say η = 0.002 is not the printed run
-    assert [w.value for w in at.warning] == [
-        translate("zh", "conv_backward.not_reproduced", n=f, err="0.33", b_printed=bp, b_new=bn)
-        for f, bp, bn in ((1, "0.991", "0.982"), (2, "-0.007", "-0.014"))]
+    assert [i.value for i in at.info] == [translate("zh", "conv_backward.sgd_other_lr", printed="0.001", lr="0.002")]
     assert at.radio(key=f"{PAGE}.example").value == "multi"
     assert at.selectbox(key=f"{PAGE}.filter").value == 2
     assert any(r"&= 1 - 0.002 \times 9" in v for v in _latex(at))
     _open(at, "dw", "zh")
-    assert any(r"\frac{\partial E}{\partial w_{31}^{(2,2)}} &=" in v for v in _latex(at))
+    step = stepper(at, "dw")
+    assert step["start"] == 6 and step["cells"][6]["aria"].startswith("(∂E)/(∂w⁽²˒²⁾₃₁)")
+
+
+def test_link_keeps_the_layer_expander_open_and_charts_have_a_png_button():
+    at = open_page(PAGE, "en", query={"layer": "1"})
+    no_exception(at)
+    charts = at.get("plotly_chart")
+    assert len(charts) == 3
+    assert all(json.loads(c.proto.config)["modeBarButtons"] == [["toImage"]] for c in charts)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_typed_learning_rate_outside_the_range_is_moved_inside_and_said(lang):
+    """#12 item 3: not a silent red border: the page says what happened and what is used."""
+    at = _open(open_page(PAGE, lang, query={"example": "multi"}), "sgd", lang)
+    at.number_input(key=f"{PAGE}.lr").set_value(50.0).run()
+    no_exception(at)
+    assert translate(lang, "conv_backward.lr_moved", typed="50", used="10", low="1e-6", high="10") in \
+        [w.value for w in at.warning]
+    assert at.number_input(key=f"{PAGE}.lr").value == 10.0
+    assert any(r"&= -89 \end{aligned}" in v for v in _latex(at))     # b1 = 1 − 10·9
+    at.number_input(key=f"{PAGE}.lr").set_value(0.0).run()
+    assert at.number_input(key=f"{PAGE}.lr").value == 1e-6
+    at.run()
+    assert not [w.value for w in at.warning if "η" in w.value]       # said once, not on every rerun
+
+
+def test_relu_range_is_written_with_infinity():
+    at = _open(open_page(PAGE, "en", query={"x": "-3,1,0,2;1,1,0,1;0,1,1,0;1,0,0,1"}), "act")
+    [warning] = [w.value for w in at.warning]
+    assert "between 0 and ∞" in warning and "inf" not in warning

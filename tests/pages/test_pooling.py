@@ -1,182 +1,186 @@
-"""The pooling page through the real app: numbers shown vs. the seeds' printed values and loop references."""
+"""The pooling page through the real app: numbers shown vs. the texts' printed values and loop references.
+
+The output cells (forward) and input cells (backward) are explained by the browser-side cell stepper: its
+payload (every cell's grids, window and formula) is what these tests read.
+"""
 
 from __future__ import annotations
+
+import json
 
 import numpy as np
 import pytest
 
 from cnn_core.pool import pool2d_backward_naive, pool2d_naive
 from cnn_core.worked_examples import POOL_ROUTE
+from ui.exercise_view import check_query
 from ui.i18n import translate
+from ui.latex import escape_markdown
 
-from .conftest import all_text, heat_z, latex_lines, no_exception, open_page, plotly_figures
+from .conftest import all_text, heat_z, no_exception, open_page, plotly_figures
 
 SEED_X = np.array(POOL_ROUTE.inputs["x"])            # (1, 1, 4, 4)
 SEED_DELTA = np.array(POOL_ROUTE.inputs["delta"])    # (1, 1, 2, 2)
 
 
-latex = latex_lines
-
-
-def figure(at, title_key: str, lang: str = "en", **params) -> dict:
-    """The figure whose title is the translated ``title_key``."""
-    title = translate(lang, title_key, **params)
-    for fig in plotly_figures(at):
-        if fig["layout"].get("title", {}).get("text") == title:
-            return fig
-    raise AssertionError(f"no figure titled {title!r}: "
-                         f"{[f['layout'].get('title', {}).get('text') for f in plotly_figures(at)]}")
-
-
 def open_tab(at, which: str, lang: str = "en"):
-    """Open a tab of the page (forward, backward, seed; or the overlap view's gradient/counts) and rerun.
-
-    Only the open tab is computed and drawn, so a test opens the tab whose numbers it checks.
-    """
-    key = "pooling.upsample_view" if which in ("gradient", "counts") else "pooling.section"
-    at.session_state[key] = translate(lang, f"pooling.tab_{which}")
+    """Open a section of the page (forward, backward, seed) and rerun: only the open one is drawn."""
+    at.session_state["pooling.section"] = translate(lang, f"pooling.tab_{which}")
     at.run()
     no_exception(at)
     return at
 
 
-def open_sigma_step(at, lang: str = "en"):
-    """Open the backward tab and the expander with the step through the activation."""
-    open_tab(at, "backward", lang)
-    at.session_state["pooling.sigma"] = True
-    at.run()
-    no_exception(at)
-    return at
+def steppers(at) -> dict[str, dict]:
+    """The cell-stepper payloads on the page, by component key (``forward_stepper``, ``backward_stepper``)."""
+    return {el.key.split(".")[-1]: json.loads(el.proto.json) for el in at.get("bidi_component")}
 
 
-z = heat_z
+def stepper(at, name: str) -> dict:
+    found = steppers(at)
+    assert name in found, f"no stepper {name!r}; have {sorted(found)}"
+    return found[name]
+
+
+def grid(payload: dict, title: str) -> np.ndarray:
+    for g in payload["grids"]:
+        if g["title"] == title:
+            return np.array([[np.nan if v is None else v for v in row] for row in g["values"]])
+    raise AssertionError(f"no grid titled {title!r}; have {[g['title'] for g in payload['grids']]}")
+
+
+def claim_shown(at, key: str, lang: str = "en") -> bool:
+    """Whether the catalogue's note about claim ``key`` (its title, as claim_note writes it) is on the page."""
+    return escape_markdown(translate(lang, f"claims.{key}_title"), 400) in all_text(at)
+
+
+def aria(payload: dict, k: int) -> str:
+    return payload["cells"][k]["aria"]
+
+
+def forward(at, lang: str = "en") -> dict:
+    return stepper(at, "forward_stepper")
+
+
+def backward(at, lang: str = "en") -> dict:
+    return stepper(open_tab(at, "backward", lang), "backward_stepper")
 
 
 # --------------------------------------------------------------------------- both languages, defaults
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_page_in_both_languages_shows_seed_001(lang):
+def test_page_in_both_languages_shows_the_texts_example(lang):
     at = open_page("pooling", lang)
     no_exception(at)
     assert at.title[0].value == translate(lang, "pooling.title")
-    assert [tab.label for tab in at.tabs] == [translate(lang, f"pooling.tab_{k}") for k in ("forward", "backward", "seed")]
+    assert [tab.label for tab in at.tabs][:3] == [translate(lang, f"pooling.tab_{k}") for k in ("forward", "backward", "seed")]
     text = all_text(at)
     for key in ("pooling.kernel_label", "pooling.stride_label", "pooling.padding_label", "pooling.forward_title",
-                "pooling.conventions"):
+                "pooling.conventions", "pooling.reset"):
         assert translate(lang, key) in text, key
-    # forward: y11 = max(9, 1, 4, 5) = 9, the winner boxed
-    assert any(r"\max(\boxed{9}, 1, 4, 5)" in s and s.rstrip("$\n ").endswith(r"&= 9 \end{aligned}")
-               for s in latex(at))
-    # the output heatmap equals the loop reference: seed 001's maxima are all 9
-    out = figure(at, "pooling.fig_output_max", lang)
-    np.testing.assert_array_equal(z(out), pool2d_naive(SEED_X, 2)[0, 0])
-    np.testing.assert_array_equal(z(out), [[9, 9], [9, 9]])
-    # figure titles and axes are translated
-    assert out["layout"]["xaxis"]["title"]["text"] == translate(lang, "figure.col")
-    windows = figure(at, "pooling.fig_windows", lang)
-    assert len(windows["frames"]) == 4                        # one browser-side frame per window
-    assert windows["layout"]["updatemenus"][0]["buttons"][0]["label"] == translate(lang, "figure.play")
-    assert len(plotly_figures(at)) == 2                       # the default view draws only the forward pass
-    # backward: the route of δ = [[2, 8], [4, 6]] is exactly the matrix seed 001 prints
-    open_tab(at, "backward", lang)
+    step = forward(at, lang)
+    # y11 = max(9, 1, 4, 5) = 9; the window and the winner a11 outlined
+    assert aria(step, 0) == "y₁₁ = max(a₁₁, a₁₂, a₂₁, a₂₂) = max(9, 1, 4, 5) = 9"
+    assert step["cells"][0]["marks"] == [[0, 0, 0, 1, 1], [0, 0, 0, 0, 0]]
+    assert translate(lang, "pooling.winner_caption", cell="a₁₁") in step["cells"][0]["html"]
+    # the output grid equals the loop reference: the text's maxima are all 9
+    out = grid(step, translate(lang, "pooling.fig_output_max"))
+    np.testing.assert_array_equal(out, pool2d_naive(SEED_X, 2)[0, 0])
+    assert step["labels"]["play"] == translate(lang, "pooling.stepper_play")
+    assert plotly_figures(at) == []      # the default view draws no Plotly figure: the stepper is the figure
+    # backward: the route of δ = [[2, 8], [4, 6]] is exactly the matrix the text prints
+    back = backward(at, lang)
     assert translate(lang, "pooling.backward_title") in all_text(at)
-    up = figure(at, "pooling.fig_upsample_max", lang)
-    np.testing.assert_array_equal(z(up), POOL_ROUTE.printed["max"][0, 0])
-    # the seed section: both modes reproduced, said in words
+    np.testing.assert_array_equal(grid(back, translate(lang, "pooling.fig_upsample_max")),
+                                  POOL_ROUTE.printed["max"][0, 0])
+    assert aria(back, 0) == "(∂L)/(∂a₁₁) = δ₁₁ = 2"
+    assert aria(back, 1) == "(∂L)/(∂a₁₂) = 0"
+    # the source texts: computed and printed side by side, the catalogue's notes with their verdicts
     open_tab(at, "seed", lang)
     text = all_text(at)
     assert translate(lang, "pooling.seed_title") in text
-    assert len(at.success) == 2
-    assert all(el.value == translate(lang, "pooling.seed_matches") for el in at.success)
-    assert translate(lang, "pooling.seed_restore_note") in text
+    assert claim_shown(at, "s001_pool_max", lang) and claim_shown(at, "s001_pool_avg", lang)
     assert translate(lang, "pooling.seed_is_default") in text
 
 
-def test_average_mode_reproduces_seed_001_printed_matrix():
+def test_average_mode_reproduces_the_printed_matrix():
     at = open_page("pooling", "en")
     at.radio(key="pooling.mode").set_value("avg").run()
     no_exception(at)
-    out = figure(at, "pooling.fig_output_avg")
-    np.testing.assert_allclose(z(out), [[4.75, 5], [5, 5]])       # (9+1+4+5)/4, (2+3+6+9)/4, ...
-    assert any(r"\frac{a_{11} + a_{12} + a_{21} + a_{22}}{2 \times 2}" in s and "4.75" in s for s in latex(at))
-    open_tab(at, "backward")
-    up = figure(at, "pooling.fig_upsample_avg")
-    np.testing.assert_array_equal(z(up), POOL_ROUTE.printed["avg"][0, 0])
-    assert any(r"\frac{\delta_{11}}{2 \times 2}" in s and "0.5" in s for s in latex(at))
+    step = forward(at)
+    np.testing.assert_allclose(grid(step, translate("en", "pooling.fig_output_avg")), [[4.75, 5], [5, 5]])
+    assert aria(step, 0) == "y₁₁ = 1/(2×2)(a₁₁ + a₁₂ + a₂₁ + a₂₂) = 1/(2×2)(9 + 1 + 4 + 5) = 4.75"
+    back = backward(at)
+    np.testing.assert_array_equal(grid(back, translate("en", "pooling.fig_upsample_avg")), POOL_ROUTE.printed["avg"][0, 0])
+    assert aria(back, 0) == "(∂L)/(∂a₁₁) = 1/(2×2)(δ₁₁) = 1/(2×2)(2) = 0.5"
 
 
 # --------------------------------------------------------------------------- driving the widgets
 
-def test_overlapping_windows_accumulate_and_seed_003_overwrite_is_named():
+def test_overlapping_windows_accumulate_and_the_overwrite_claim_is_shown():
     at = open_page("pooling", "en")
     at.slider(key="pooling.stride").set_value(1).run()
     no_exception(at)
     # the pooled output is now 3x3, so δ was replaced by an example 1..9 of that size (said on the page)
     assert at.text_area(key="pooling.delta").value.splitlines() == ["1, 2, 3", "4, 5, 6", "7, 8, 9"]
     assert translate("en", "pooling.delta_reset", rows=3, cols=3) in all_text(at)
-    open_tab(at, "backward")
+    back = backward(at)
     delta = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)
     expected = pool2d_backward_naive(delta, SEED_X, 2, 1)[0, 0]
-    np.testing.assert_array_equal(z(figure(at, "pooling.fig_upsample_max")), expected)
+    np.testing.assert_array_equal(grid(back, translate("en", "pooling.fig_upsample_max")), expected)
     assert expected[1, 3] == 9                                # a24 wins y13 (δ=3) and y23 (δ=6)
-    open_tab(at, "counts")
-    counts = z(figure(at, "pooling.fig_counts"))
-    np.testing.assert_array_equal(counts, [[1, 2, 2, 1], [2, 4, 4, 2], [2, 4, 4, 2], [1, 2, 2, 1]])
+    # the per-cell sum for a24: δ13 + δ23 = 3 + 6 = 9, both δ cells outlined
+    cell = back["cells"][1 * 4 + 3]
+    assert cell["aria"] == "(∂L)/(∂a₂₄) = δ₁₃ + δ₂₃ = 3 + 6 = 9"
+    assert [1, 0, 2, 0, 2] in cell["marks"] and [1, 1, 2, 1, 2] in cell["marks"]
     assert any(translate("en", "pooling.overlap_note", stride=1, kernel=2) == el.value for el in at.info)
+    text = all_text(at)
+    assert claim_shown(at, "s003_code_maxpool_overwrite")
     warning = " ".join(el.value for el in at.warning)
-    assert "+=" in warning and "a₂₄ wins 2 windows" in warning and "is 9" in warning and "δ, 6" in warning
-    # the per-cell sum for a24: δ13 + δ23 = 3 + 6 = 9
-    at.selectbox(key="pooling.in_cell").set_value((1, 3)).run()
-    no_exception(at)
-    assert any(r"\delta_{13} + \delta_{23}" in s and "3 + 6" in s and s.rstrip("$\n ").endswith(r"&= 9 \end{aligned}")
-               for s in latex(at))
-    assert at.query_params["stride"] == ["1"] or at.query_params["stride"] == "1"
-
-
-def test_choosing_an_output_cell_moves_formula_and_animation():
-    at = open_page("pooling", "en")
-    at.selectbox(key="pooling.out_cell").set_value((1, 0)).run()
-    no_exception(at)
-    # y21 = max(a31, a32, a41, a42) = max(7, 9, 3, 1) = 9 (winner a32)
-    assert any(r"y_{21} &= \max(a_{31}, a_{32}, a_{41}, a_{42})" in s and r"\max(7, \boxed{9}, 3, 1)" in s
-               for s in latex(at))
-    assert translate("en", "pooling.winner_caption", cell="a₃₂") in all_text(at)
-    windows = figure(at, "pooling.fig_windows")
-    assert windows["layout"]["sliders"][0]["active"] == 2
+    assert "a₂₄ wins 2 windows" in warning and "is 9" in warning and "δ, 6" in warning
+    # the window counts, drawn when their expander is opened
+    at.session_state["pooling.counts"] = True
+    at.run()
+    counts = heat_z(plotly_figures(at)[0])
+    np.testing.assert_array_equal(counts, [[1, 2, 2, 1], [2, 4, 4, 2], [2, 4, 4, 2], [1, 2, 2, 1]])
+    assert at.query_params["stride"] in (["1"], "1")
 
 
 def test_average_with_padding_counts_padded_zeros():
     at = open_page("pooling", "en", query={"mode": "avg", "kernel": "3", "stride": "2", "padding": "1"})
     no_exception(at)
+    step = forward(at)
     expected = pool2d_naive(SEED_X, 3, 2, 1, "avg")[0, 0]
-    np.testing.assert_allclose(z(figure(at, "pooling.fig_output_avg")), expected)
+    np.testing.assert_allclose(grid(step, translate("en", "pooling.fig_output_avg")), expected)
     # y11: the 3x3 window holds 5 padded zeros and a11, a12, a21, a22 = 9 + 1 + 4 + 5 = 19, divided by 9
     assert expected[0, 0] == pytest.approx(19 / 9)
-    assert any(r"\frac{1}{3 \times 3} \sum" in s and r"\text{pad}" in s and "2.111" in s for s in latex(at))
-    # padding cells are greyed and labelled in the animated grid (6x6 padded grid)
-    windows = figure(at, "pooling.fig_windows")
-    assert np.array(windows["data"][0]["text"]).shape == (6, 6)
-    assert windows["data"][0]["text"][0][0] == translate("en", "pooling.pad_label")
+    assert aria(step, 0) == ("y₁₁ = 1/(3×3)(pad + pad + pad + pad + a₁₁ + a₁₂ + pad + a₂₁ + a₂₂) = "
+                             "1/(3×3)(0 + 0 + 0 + 0 + 9 + 1 + 0 + 4 + 5) = 2.111")
+    # the padded 6×6 grid, its padding hatched (mask) and its ticks in input numbers
+    padded = step["grids"][0]
+    assert np.array(padded["values"]).shape == (6, 6) and padded["mask"][0][0] and not padded["mask"][1][1]
+    assert padded["row_labels"] == ["·", "1", "2", "3", "4", "·"]
 
 
 def test_max_with_padding_never_picks_padding():
     at = open_page("pooling", "en", query={"kernel": "3", "stride": "2", "padding": "1",
                                            "input": "-1,-2,-3;-4,-5,-6;-7,-8,-9"})
     no_exception(at)
+    step = forward(at)
     # all inputs negative: zero padding would win, -inf padding does not
-    np.testing.assert_array_equal(z(figure(at, "pooling.fig_output_max")), pool2d_naive(
-        -np.arange(1.0, 10.0).reshape(1, 1, 3, 3), 3, 2, 1)[0, 0])
-    np.testing.assert_array_equal(z(figure(at, "pooling.fig_output_max")), [[-1, -2], [-4, -5]])  # never 0
-    assert any(r"\max" in s and r"-\infty" in s and r"\boxed{-1}" in s for s in latex(at))
+    out = grid(step, translate("en", "pooling.fig_output_max"))
+    np.testing.assert_array_equal(out, pool2d_naive(-np.arange(1.0, 10.0).reshape(1, 1, 3, 3), 3, 2, 1)[0, 0])
+    np.testing.assert_array_equal(out, [[-1, -2], [-4, -5]])  # never 0
+    assert aria(step, 0) == "y₁₁ = max(pad, pad, pad, pad, a₁₁, a₁₂, pad, a₂₁, a₂₂) = max(−∞, −∞, −∞, −∞, −1, −2, −∞, −4, −5) = −1"
+    assert step["grids"][0]["text"][0][0] == "−∞"
 
 
 def test_ties_route_to_the_first_maximum():
     at = open_page("pooling", "en", query={"input": "1,1;1,1", "delta": "5"})
     no_exception(at)
-    assert translate("en", "pooling.tie_note", count=4, value="1", cell="a₁₁") in all_text(at)
+    assert translate("en", "pooling.tie_note", count=4, value="1", cell="a₁₁") in forward(at)["cells"][0]["html"]
     expected = pool2d_backward_naive(np.array([[[[5.0]]]]), np.ones((1, 1, 2, 2)), 2)[0, 0]
-    open_tab(at, "backward")
-    np.testing.assert_array_equal(z(figure(at, "pooling.fig_upsample_max")), expected)
+    np.testing.assert_array_equal(grid(backward(at), translate("en", "pooling.fig_upsample_max")), expected)
     np.testing.assert_array_equal(expected, [[5, 0], [0, 0]])
 
 
@@ -186,19 +190,105 @@ def test_sigmoid_step_multiplies_by_the_derivative(lang):
     at.selectbox(key="pooling.activation").set_value("sigmoid").run()
     no_exception(at)
     assert at.text_area(key="pooling.input").label == translate(lang, "pooling.input_label")
-    open_sigma_step(at, lang)
+    back = backward(at, lang)
+    act = translate(lang, "words.act_sigmoid")
     z_in = SEED_X[0, 0]
     sig = 1.0 / (1.0 + np.exp(-z_in))                       # independent of the core's stable sigmoid
-    np.testing.assert_allclose(z(figure(at, "pooling.fig_sigma_prime", lang,
-                                        activation=translate(lang, "words.act_sigmoid"))),
+    np.testing.assert_allclose(grid(back, translate(lang, "pooling.fig_sigma_prime", activation=act)),
                                sig * (1 - sig), rtol=1e-12)
-    # the pooling sees a = σ(z); σ is increasing, so the route keeps seed 001's positions
-    route = z(figure(at, "pooling.fig_upsample_max", lang))
+    # the pooling sees a = σ(z); σ is increasing, so the route keeps the text's positions
+    route = grid(back, translate(lang, "pooling.fig_upsample_max"))
     np.testing.assert_array_equal(route, POOL_ROUTE.printed["max"][0, 0])
-    np.testing.assert_allclose(z(figure(at, "pooling.fig_delta_prev", lang)), route * sig * (1 - sig), rtol=1e-12)
+    np.testing.assert_allclose(grid(back, translate(lang, "pooling.fig_delta_prev")), route * sig * (1 - sig),
+                               rtol=1e-12)
     # δˡ⁻¹₁₁ = 2 × σ'(9) = 2 × 0.0001234 = 0.0002468
-    assert any(r"\delta^{l-1}_{11}" in s and r"2 \times 0.0001234" in s and r"&= 0.0002468 \end" in s
-               for s in latex(at))
+    assert aria(back, 0).endswith("δˡ⁻¹₁₁ = (∂L)/(∂a₁₁)·σ′(z₁₁) = 2×0.0001234 = 0.0002468")
+    assert translate(lang, "pooling.fig_sigma_caption_other") in all_text(at)
+    assert "ReLU" not in translate(lang, "pooling.fig_sigma_caption_other")
+
+
+def test_digits_shown_follow_the_readers_choice():
+    at = open_page("pooling", "en", query={"digits": "2", "activation": "sigmoid"})
+    no_exception(at)
+    back = backward(at)
+    assert aria(back, 0).endswith("δˡ⁻¹₁₁ = (∂L)/(∂a₁₁)·σ′(z₁₁) = 2×0.00012 ≈ 0.00025")
+    at.session_state["digits"] = 6
+    at.run()
+    assert stepper(at, "backward_stepper")["cells"][0]["aria"].endswith("2×0.000123379 ≈ 0.000246759")
+
+
+# --------------------------------------------------------------------------- links, reset, check by hand
+
+def test_a_link_changing_the_output_size_gives_delta_the_new_size():
+    """#12 item 5: ?kernel=3&stride=1&padding=1 makes a 4×4 output; δ follows, as on a slider move."""
+    for lang in ("en", "zh"):
+        at = open_page("pooling", lang, query={"kernel": "3", "stride": "1", "padding": "1"})
+        no_exception(at)
+        assert not at.error
+        assert translate(lang, "pooling.delta_reset", rows=4, cols=4) in all_text(at)
+        back = backward(at, lang)
+        delta = np.arange(1.0, 17.0).reshape(1, 1, 4, 4)
+        np.testing.assert_array_equal(grid(back, translate(lang, "pooling.fig_upsample_max")),
+                                      pool2d_backward_naive(delta, SEED_X, 3, 1, 1)[0, 0])
+
+
+def test_link_keeps_the_open_section_and_the_chosen_cells():
+    at = open_page("pooling", "en", query={"tab": "backward", "in_cell": "6", "cell": "3"})
+    no_exception(at)
+    assert "backward_stepper" in steppers(at)           # the backward section opened from the link
+    assert stepper(at, "backward_stepper")["start"] == 5
+    open_tab(at, "seed")
+    assert at.query_params["tab"] in (["seed"], "seed")
+    open_tab(at, "forward")
+    assert stepper(at, "forward_stepper")["start"] == 2
+    # a cell beyond the output is kept inside it
+    at = open_page("pooling", "en", query={"cell": "144"})
+    assert stepper(at, "forward_stepper")["start"] == 3
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_reset_brings_back_the_texts_example(lang):
+    at = open_page("pooling", lang, query={"mode": "avg", "kernel": "3", "stride": "1", "input": "1,2,3;4,5,6;7,8,9"})
+    no_exception(at)
+    at.button(key="pooling.reset").click().run()
+    no_exception(at)
+    assert at.radio(key="pooling.mode").value == "max"
+    assert at.slider(key="pooling.kernel").value == 2 and at.slider(key="pooling.stride").value == 2
+    assert aria(forward(at), 0) == "y₁₁ = max(a₁₁, a₁₂, a₂₁, a₂₂) = max(9, 1, 4, 5) = 9"
+    assert not at.error
+    np.testing.assert_array_equal(grid(backward(at, lang), translate(lang, "pooling.fig_upsample_max")),
+                                  POOL_ROUTE.printed["max"][0, 0])
+
+
+def check_links(at) -> list[dict[str, str]]:
+    """The queries of the page's "check this by hand" links."""
+    from urllib.parse import parse_qsl
+
+    label = translate("en", "exercises.check_by_hand")
+    return [dict(parse_qsl(el.proto.query_string)) for el in at.get("page_link") if el.proto.label == label]
+
+
+def test_check_by_hand_links_open_check_my_work_with_this_setup():
+    at = open_page("pooling", "en", query={"kernel": "3", "stride": "2", "padding": "1"})
+    no_exception(at)
+    x = SEED_X[0, 0]
+    [query] = check_links(at)
+    assert query == check_query("pool_forward", x=x, kernel=3, stride=2, padding=1, mode="max")
+    check = open_page("check_work", "en", query=query)
+    no_exception(check)
+    assert not check.warning
+    assert check.session_state["check_work.kind"] == "pool_forward"
+    assert check.session_state["check_work.pool_forward.kernel"] == 3
+    assert check.session_state["check_work.pool_forward.padding"] == 1
+    assert check.session_state["check_work.pool_forward.x"].splitlines()[0] == "9, 1, 2, 3"
+    # backward (the checker's pooling backward has no padding): the text's example
+    back = open_page("pooling", "en", query={"tab": "backward"})
+    [query] = check_links(back)
+    check = open_page("check_work", "en", query=query)
+    no_exception(check)
+    assert not check.warning
+    assert check.session_state["check_work.kind"] == "pool_backward"
+    assert check.session_state["check_work.pool_backward.dy"].splitlines() == ["2, 8", "4, 6"]
 
 
 # --------------------------------------------------------------------------- bad input
@@ -215,12 +305,12 @@ def test_bad_input_matrix_shows_an_error_and_the_rest_works(text):
     no_exception(at)
     assert len(at.error) >= 1
     assert translate("en", "pooling.forward_needs_input") in [el.value for el in at.info]
-    assert plotly_figures(at) == []                 # nothing drawn from a bad matrix
+    assert steppers(at) == {}                    # nothing drawn from a bad matrix
     open_tab(at, "backward")
-    assert plotly_figures(at) == []
+    assert steppers(at) == {}
     assert translate("en", "pooling.backward_needs_forward") in [el.value for el in at.info]
     open_tab(at, "seed")
-    assert len(at.success) == 2                     # the seed section still works
+    assert claim_shown(at, "s001_pool_max")   # the texts' section still works
     assert "<b>" not in "".join(el.value for el in at.markdown)
 
 
@@ -230,13 +320,11 @@ def test_bad_delta_keeps_the_forward_pass(text):
     at.text_area(key="pooling.delta").input(text).run()
     no_exception(at)
     assert len(at.error) == 1
-    titles = [f["layout"]["title"]["text"] for f in plotly_figures(at)]
-    assert translate("en", "pooling.fig_output_max") in titles     # the forward pass is kept
+    assert "forward_stepper" in steppers(at)     # the forward pass is kept
     open_tab(at, "backward")
     assert len(at.error) == 1
     assert translate("en", "pooling.backward_needs_delta") in [el.value for el in at.info]
-    titles = [f["layout"]["title"]["text"] for f in plotly_figures(at)]
-    assert translate("en", "pooling.fig_upsample_max") not in titles
+    assert "backward_stepper" not in steppers(at)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -249,7 +337,6 @@ def test_impossible_parameters_explain_themselves(lang):
                                                        padding=2, kernel=2, limit=1)]
     open_tab(at, "seed", lang)
     assert len(at.error) == 1
-    assert len(at.success) == 2
     at.slider(key="pooling.padding").set_value(0).run()
     at.slider(key="pooling.kernel").set_value(6).run()        # kernel 6 > input 4
     no_exception(at)
@@ -267,18 +354,19 @@ def test_impossible_parameters_explain_themselves(lang):
     ({"stride": "abc"}, "stride"), ({"stride": "99"}, "stride"), ({"kernel": "0"}, "kernel"),
     ({"padding": "1.5"}, "padding"), ({"mode": "<b>x</b>"}, "mode"), ({"activation": "softplus"}, "activation"),
     ({"input": "1,2;3"}, "input"), ({"delta": "nan"}, "delta"), ({"input": "<script>alert(1)</script>"}, "input"),
+    ({"tab": "<b>x</b>"}, "tab"), ({"cell": "0"}, "cell"),
 ])
 def test_bad_link_values_warn_and_use_defaults(query, name):
     at = open_page("pooling", "en", query=query)
     no_exception(at)
     assert len(at.warning) == 1
     assert "<b>" not in at.warning[0].value and "<script>" not in at.warning[0].value
-    # every default back in place: seed 001's example
+    # every default back in place: the text's example
     assert at.slider(key="pooling.stride").value == 2
     assert at.slider(key="pooling.kernel").value == 2
     assert at.radio(key="pooling.mode").value == "max"
-    open_tab(at, "backward")
-    np.testing.assert_array_equal(z(figure(at, "pooling.fig_upsample_max")), POOL_ROUTE.printed["max"][0, 0])
+    np.testing.assert_array_equal(grid(backward(at), translate("en", "pooling.fig_upsample_max")),
+                                  POOL_ROUTE.printed["max"][0, 0])
 
 
 def test_link_sets_every_parameter():
@@ -291,7 +379,42 @@ def test_link_sets_every_parameter():
     assert at.selectbox(key="pooling.activation").value == "relu"
     x = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)
     dy = np.array([[[[1.0, 0, 0], [0, 0, 0], [0, 0, 1]]]])
-    np.testing.assert_allclose(z(figure(at, "pooling.fig_output_avg", "zh")), pool2d_naive(x, 3, 1, 1, "avg")[0, 0])
-    open_tab(at, "backward", "zh")
-    np.testing.assert_allclose(z(figure(at, "pooling.fig_upsample_avg", "zh")),
+    np.testing.assert_allclose(grid(forward(at), translate("zh", "pooling.fig_output_avg")),
+                               pool2d_naive(x, 3, 1, 1, "avg")[0, 0])
+    np.testing.assert_allclose(grid(backward(at, "zh"), translate("zh", "pooling.fig_upsample_avg")),
                                pool2d_backward_naive(dy, x, 3, 1, 1, "avg")[0, 0])
+
+
+def test_export_and_library_code_reproduce_the_page():
+    at = open_page("pooling", "en")
+    no_exception(at)
+    code = "\n".join(el.value for el in at.code)
+    assert "F.max_pool2d(x, kernel_size=(2, 2), stride=(2, 2), padding=(0, 0))" in code
+    assert "y.backward(delta)" in code
+    md = [el for el in at.get("download_button")]
+    assert md, "no export downloads"
+
+
+def test_link_keeps_the_open_expander_and_the_chart_has_a_png_button():
+    at = open_page("pooling", "zh", query={"stride": "1", "counts": "1", "tab": "backward"})
+    no_exception(at)
+    [chart] = at.get("plotly_chart")
+    assert json.loads(chart.proto.config)["modeBarButtons"] == [["toImage"]]
+    counts = heat_z(plotly_figures(at)[0])
+    np.testing.assert_array_equal(counts, [[1, 2, 2, 1], [2, 4, 4, 2], [2, 4, 4, 2], [1, 2, 2, 1]])
+    at.session_state["pooling.counts"] = False
+    at.run()
+    assert "counts" not in at.query_params
+
+
+def test_the_largest_output_gets_a_delta_of_its_size():
+    """12×12 input, k = 6, s = 1, p = 3: a 13×13 output, one more than the input; δ follows it."""
+    big = ";".join(",".join(str((r * 7 + c * 3) % 11 - 5) for c in range(12)) for r in range(12))
+    at = open_page("pooling", "en", {"kernel": "6", "stride": "1", "padding": "3", "mode": "avg", "input": big,
+                                     "tab": "backward"})
+    no_exception(at)
+    assert not at.error
+    x = np.array([[(r * 7 + c * 3) % 11 - 5 for c in range(12)] for r in range(12)], dtype=float)
+    delta = np.arange(1.0, 170.0).reshape(1, 1, 13, 13)
+    np.testing.assert_allclose(grid(stepper(at, "backward_stepper"), translate("en", "pooling.fig_upsample_avg")),
+                               pool2d_backward_naive(delta, x[None, None], 6, 1, 3, "avg")[0, 0])

@@ -8,8 +8,10 @@ with the filter and channel as a superscript ``w^{(f,c)}``.
 from __future__ import annotations
 
 from cnn_core.conv import ConvBackwardTrace
+from ui.formulas.conv_forward import Equation as TreeEquation
+from ui.formulas.conv_forward import Fn, Frac, Num, Op, Sym
 from ui.formulas.equation import Equation, product_equation, sum_equation, sum_of_products_equation
-from ui.latex import subscript, subscript_unicode
+from ui.latex import fmt, subscript, subscript_unicode
 
 
 # --------------------------------------------------------------------------- symbols
@@ -162,3 +164,87 @@ def sigma_step(dx: float, factor: float, delta_prev: float, c: int, r: int, s: i
     z_sym = subscript("z", *((c,) if multi else ()), r, s)
     d_prev = subscript(r"\delta", *((c,) if multi else ()), r, s) + "^{l-1}"
     return product_equation(d_prev, [lhs_dx(multi, c, r, s), rf"\sigma'({z_sym})"], [dx, factor], delta_prev)
+
+
+# --------------------------------------------------------------------------- the same formulas as trees (cell stepper)
+# The browser-side cell stepper prints MathML: these build ui.formulas.conv_forward expression trees from the
+# same trace terms as the LaTeX builders above (render with conv_forward.equation_html / equation_text). Long
+# sums are lists of chunks, so they wrap between terms instead of being clipped.
+def tree_x(multi: bool, c: int, r: int, s: int) -> Sym:
+    """The input cell: ``x₁₂₃`` (channel first, multi) or ``i₂₃``."""
+    return Sym("x", (c, r, s)) if multi else Sym("i", (r, s))
+
+
+def tree_w(multi: bool, f: int, c: int, a: int, b: int, hat: bool = False) -> Sym:
+    """A weight ``h₁₂`` / ``w₁₂⁽¹˒²⁾``; ``hat`` = rot180's entry ``ĥ₁₂`` / ``ŵ₁₂⁽¹˒²⁾``."""
+    if multi:
+        return Sym("ŵ" if hat else "w", (a, b), sup=f"({f + 1},{c + 1})")
+    return Sym("ĥ" if hat else "h", (a, b))
+
+
+def tree_d(multi: bool, f: int, i: int, j: int, tilde: bool = False) -> Sym:
+    """A δ cell ``δ₁₂`` / ``δ₁₂⁽¹⁾``; ``tilde`` = δ̃ (zero-inserted and padded)."""
+    return Sym("δ", (i, j), sup=f"({f + 1})" if multi else "", tilde=tilde)
+
+
+def tree_grad(sym: Sym) -> Frac:
+    """``∂E/∂sym`` as a fraction node."""
+    return Frac((Fn("∂"), Sym("E")), (Fn("∂"), sym))
+
+
+def _shown_sum_of_products(pairs: list[tuple[float, float]]) -> float:
+    return sum(float(fmt(a)) * float(fmt(b)) for a, b in pairs)
+
+
+def products_tree(lhs: tuple, terms: list[tuple[Sym, float, Sym, float]], result: float) -> TreeEquation:
+    """``lhs = Σ a·b = Σ numbers = result`` (chunks of one term each); no terms -> ``lhs = 0``."""
+    if not terms:
+        return TreeEquation(lhs, (((Num(0),),),))
+    sym = tuple(((Op("+"),) if k else ()) + (sa, Op("·"), sb) for k, (sa, _, sb, _) in enumerate(terms))
+    num = tuple(((Op("+"),) if k else ()) + (Num(va, factor=k > 0), Op("×"), Num(vb))
+                for k, (_, va, _, vb) in enumerate(terms))
+    again = _shown_sum_of_products([(va, vb) for _, va, _, vb in terms])
+    return TreeEquation(lhs, (sym, num), float(result), approx=fmt(again) != fmt(result))
+
+
+def dx_chain_tree(trace: ConvBackwardTrace, c: int, r: int, s: int, multi: bool) -> TreeEquation:
+    """Way 1 as a tree (see :func:`dx_chain`)."""
+    terms = [(tree_d(multi, tm.f, tm.oi, tm.oj), tm.delta, tree_w(multi, tm.f, c, tm.kh, tm.kw), tm.weight)
+             for tm in trace.dx_terms(c, r, s)]
+    return products_tree((tree_grad(tree_x(multi, c, r, s)),), terms, float(trace.dx[c, r, s]))
+
+
+def dx_full_tree(trace: ConvBackwardTrace, c: int, r: int, s: int, multi: bool) -> TreeEquation:
+    """Way 3 as a tree (see :func:`dx_full`): δ̃ under rot180(W) at the cell's padded position."""
+    rr, ss = padded_position(trace, r, s)
+    terms = [(tree_d(multi, tm.f, tm.row, tm.col, tilde=True), tm.delta, tree_w(multi, tm.f, c, tm.a, tm.b, hat=True),
+              tm.weight) for tm in trace.full_terms(c, rr, ss)]
+    return products_tree((tree_grad(tree_x(multi, c, r, s)),), terms, float(trace.dx_padded[c, rr, ss]))
+
+
+def dw_sum_tree(trace: ConvBackwardTrace, f: int, c: int, a: int, b: int, multi: bool) -> TreeEquation:
+    """∂E/∂w_ab = Σ_ij δ_ij · x (see :func:`dw_sum`); a tap on the padding is a bold 0."""
+    terms = []
+    for tm in trace.dw_terms(f, c, a, b):
+        cell = trace.input_index(tm.row_padded, tm.col_padded)
+        x_sym = Sym("x" if multi else "i", zero=True) if cell is None else tree_x(multi, c, *cell)
+        terms.append((tree_d(multi, f, tm.oi, tm.oj), tm.delta, x_sym, tm.x_value))
+    return products_tree((tree_grad(tree_w(multi, f, c, a, b)),), terms, float(trace.dw[f, c, a, b]))
+
+
+def sigma_step_tree(dx: float, factor: float, delta_prev: float, c: int, r: int, s: int,
+                    multi: bool) -> TreeEquation:
+    """δˡ⁻¹ at one cell: ∂E/∂x_rs · σ′(z_rs) = numbers = result."""
+    index = (c, r, s) if multi else (r, s)
+    sym = (tree_grad(tree_x(multi, c, r, s)), Op("·"), Fn("σ′"), Op("("), Sym("z", index), Op(")"))
+    num = (Num(dx, factor=False), Op("×"), Num(factor))
+    again = float(fmt(dx)) * float(fmt(factor))
+    return TreeEquation((Sym("δˡ⁻¹", index),), ((sym,), (num,)), float(delta_prev),
+                        approx=fmt(again) != fmt(delta_prev))
+
+
+def scatter_tree(trace: ConvBackwardTrace, f: int, i: int, j: int, c: int, multi: bool) -> TreeEquation:
+    """What δ cell (f, i, j) sends back: ``δ_ij · W`` (each weight times δ lands on its window's cell)."""
+    name = Sym("W", sup=f"({f + 1},{c + 1})") if multi else Sym("h")
+    return TreeEquation((tree_d(multi, f, i, j), Op("⋅"), name), (((Num(float(trace.dy[f, i, j]), factor=False),
+                                                                     Op("×"), name),),))
