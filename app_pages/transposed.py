@@ -284,7 +284,8 @@ def _backward_link(z: np.ndarray, w: np.ndarray, stride: int, padding: int, out_
         return
     query = dict(example="one", stride=str(stride), padding=str(padding),
                  delta=format_matrix(z, row_sep=";", col_sep=","), w=format_matrix(w, row_sep=";", col_sep=","),
-                 x=format_matrix(np.zeros(out_hw), row_sep=";", col_sep=","), lang=current_language())
+                 x=format_matrix(np.zeros(out_hw), row_sep=";", col_sep=","), lang=current_language(),
+                 tab="dx", way="way3")  # opened on ∂E/∂x as the full correlation with rot180(W)
     url = "./conv_backward?" + "&".join(f"{k}={v}" for k, v in query.items())
     st.markdown(t("transposed.link_backward", url=url))
 

@@ -92,3 +92,27 @@ def open_tab(at: AppTest, key: str, label: str) -> AppTest:
     at.session_state[key] = label
     at.run()
     return at
+
+
+def steppers(at: AppTest) -> dict[str, dict]:
+    """The cell-stepper payloads on the page, by the last part of the component key (``stepper``, ``way3_stepper``)."""
+    import json
+
+    return {el.key.split(".")[-1]: json.loads(el.proto.json) for el in at.get("bidi_component")}
+
+
+def stepper(at: AppTest, name: str = "stepper") -> dict:
+    """One cell-stepper payload; fails naming the ones there are."""
+    found = steppers(at)
+    assert name in found, f"no cell stepper {name!r}; have {sorted(found)}"
+    return found[name]
+
+
+def stepper_grid(payload: dict, title: str):
+    """The values of the payload's grid titled ``title``, as a float array."""
+    import numpy as np
+
+    for g in payload["grids"]:
+        if g["title"] == title:
+            return np.array(g["values"], dtype=float)
+    raise AssertionError(f"no grid titled {title!r}; have {[g['title'] for g in payload['grids']]}")

@@ -19,7 +19,7 @@ from ui.i18n import explain_error, translate
 from ui.latex import escape_markdown, latex_matrix
 from ui.matrix_input import parse_matrix
 
-from .conftest import all_text, latex_lines, no_exception, open_page, plotly_figures
+from .conftest import all_text, latex_lines, no_exception, open_page, plotly_figures, stepper, stepper_grid, steppers
 
 PAGE = "conv_backward"
 SEED_DELTA = CONV_5X5X3.inputs["delta"][0, 0]          # the Hands-on CNN project's 3×3 sensitivity map
@@ -44,23 +44,6 @@ def _open_layer(at):
     at.run()
     no_exception(at)
     return at
-
-
-def steppers(at) -> dict[str, dict]:
-    return {el.key.split(".")[-1]: json.loads(el.proto.json) for el in at.get("bidi_component")}
-
-
-def stepper(at, view: str) -> dict:
-    found = steppers(at)
-    assert f"{view}_stepper" in found, f"no {view} stepper; have {sorted(found)}"
-    return found[f"{view}_stepper"]
-
-
-def grid(payload: dict, title: str) -> np.ndarray:
-    for g in payload["grids"]:
-        if g["title"] == title:
-            return np.array(g["values"], dtype=float)
-    raise AssertionError(f"no grid titled {title!r}; have {[g['title'] for g in payload['grids']]}")
 
 
 def cell(payload: dict, label: str) -> dict:
@@ -98,7 +81,7 @@ def test_page_in_both_languages(lang, example):
                 "example", "lr", "reset"):
         assert translate(lang, f"conv_backward.{key}") in text, key
     assert views == {f"{v}_stepper" for v in ("way1", "way2", "way3", "act", "dw")}
-    step = stepper(_open(at, "dx", lang, "way1"), "way1")
+    step = stepper(_open(at, "dx", lang, "way1"), "way1_stepper")
     assert step["labels"]["play"] == translate(lang, "conv_backward.stepper_play")
     assert step["labels"]["hint"] == translate(lang, "conv_backward.cs_in_hint")
 
@@ -107,13 +90,13 @@ def test_page_in_both_languages(lang, example):
 def test_chain_rule_of_eq7_with_values():
     at = open_page(PAGE, "en")
     dx, _, _ = _one_channel_reference()
-    step = stepper(at, "way1")
+    step = stepper(at, "way1_stepper")
     # the Hands-on CNN project's eq. (7): ∂E/∂i12 = δ11·h12 + δ12·h11; the link's default cell is i₁₂
     assert step["start"] == 1
     assert cell(step, "i₁₂")["aria"] == f"(∂E)/(∂i₁₂) = δ₁₁·h₁₂ + δ₁₂·h₁₁ = 0×(−1) + 1×1 = {int(dx[0, 0, 0, 1])}"
     # the two δ cells whose windows covered i12 are outlined (grid 0 is δ), and the cell on x and ∂E/∂x
     assert cell(step, "i₁₂")["marks"] == [[0, 0, 0, 0, 0], [0, 0, 1, 0, 1], [1, 0, 1, 0, 1], [2, 0, 1, 0, 1]]
-    np.testing.assert_array_equal(grid(step, translate("en", "conv_backward.cs_dx1")), dx[0, 0])
+    np.testing.assert_array_equal(stepper_grid(step, translate("en", "conv_backward.cs_dx1")), dx[0, 0])
     for k, c in enumerate(step["cells"]):
         assert c["aria"].endswith(f"= {int(dx[0, 0, k // 4, k % 4])}".replace("-", "−")), c["aria"]
 
@@ -122,7 +105,7 @@ def test_eq8_claim_is_shown_with_the_core_terms_for_i13():
     at = open_page(PAGE, "en")
     assert claim_shown(at, "s003_eq8")
     dx, _, _ = _one_channel_reference()
-    assert cell(stepper(at, "way1"), "i₁₃")["aria"] == \
+    assert cell(stepper(at, "way1_stepper"), "i₁₃")["aria"] == \
         f"(∂E)/(∂i₁₃) = δ₁₂·h₁₂ + δ₁₃·h₁₁ = 1×(−1) + 1×1 = {int(dx[0, 0, 0, 2])}"
     # not the text's example any more: its notes go away
     at.slider(key=f"{PAGE}.padding").set_value(1).run()
@@ -133,14 +116,14 @@ def test_eq8_claim_is_shown_with_the_core_terms_for_i13():
 def test_full_convolution_result_and_agreement():
     at = _open(open_page(PAGE, "en"), "dx", way="way3")
     dx, _, _ = _one_channel_reference()
-    step = stepper(at, "way3")
-    np.testing.assert_array_equal(grid(step, translate("en", "conv_backward.cs_dx1")), dx[0, 0])
-    padded = grid(step, translate("en", "conv_backward.fig_padded1"))
+    step = stepper(at, "way3_stepper")
+    np.testing.assert_array_equal(stepper_grid(step, translate("en", "conv_backward.cs_dx1")), dx[0, 0])
+    padded = stepper_grid(step, translate("en", "conv_backward.fig_padded1"))
     # δ padded by k-1 = 1 zero on every side (stride 1): 5×5, δ in the middle
     assert padded.shape == (5, 5)
     np.testing.assert_array_equal(padded[1:4, 1:4], SEED_DELTA)
     assert padded[0].sum() == 0 and padded[:, 0].sum() == 0 and padded[-1].sum() == 0 and padded[:, -1].sum() == 0
-    np.testing.assert_array_equal(grid(step, translate("en", "conv_backward.cs_rot1")), [[-1, 1], [-1, 1]])
+    np.testing.assert_array_equal(stepper_grid(step, translate("en", "conv_backward.cs_rot1")), [[-1, 1], [-1, 1]])
     i13 = cell(step, "i₁₃")
     assert i13["aria"] == "(∂E)/(∂i₁₃) = δ̃₁₃·ĥ₁₁ + δ̃₁₄·ĥ₁₂ + δ̃₂₃·ĥ₂₁ + δ̃₂₄·ĥ₂₂ = 0×(−1) + 0×1 + 1×(−1) + 1×1 = 0"
     assert i13["marks"][0] == [0, 0, 2, 1, 3]        # the rotated kernel's window on δ̃
@@ -149,7 +132,7 @@ def test_full_convolution_result_and_agreement():
 
 def test_scatter_accumulates_to_the_gradient():
     at = _open(open_page(PAGE, "en"), "dx", way="way2")
-    step = stepper(at, "way2")
+    step = stepper(at, "way2_stepper")
     assert len(step["cells"]) == 9 and step["shape"] == [1, 3, 3]
     # step 1: δ11 = 0 sends nothing; step 2: δ12 = 1 sends 1·h onto its window; the last: the whole gradient
     first, second, last = step["cells"][0]["aria"], step["cells"][1]["aria"], step["cells"][8]["aria"]
@@ -164,13 +147,13 @@ def test_scatter_accumulates_to_the_gradient():
 def test_weight_and_bias_gradients_with_values():
     at = _open(open_page(PAGE, "en"), "dw")
     _, dw, db = _one_channel_reference()
-    step = stepper(at, "dw")
+    step = stepper(at, "dw_stepper")
     h11 = cell(step, "h₁₁")["aria"]
     # the factors are the inputs (the text's eq. (13) wrote h11)
     assert h11.startswith("(∂E)/(∂h₁₁) = δ₁₁·i₁₁ + δ₁₂·i₁₂") and "δ₃₃·i₃₃" in h11
     assert h11.endswith(f"= {int(dw[0, 0, 0, 0])}")
     assert cell(step, "h₂₂")["aria"].endswith(f"= {int(dw[0, 0, 1, 1])}")
-    np.testing.assert_array_equal(grid(step, translate("en", "conv_backward.cs_dw1")), dw[0, 0])
+    np.testing.assert_array_equal(stepper_grid(step, translate("en", "conv_backward.cs_dw1")), dw[0, 0])
     # h11 read i11 … i33: nine 1×1 marks on the input, all of δ, the weight itself
     assert cell(step, "h₁₁")["marks"][:2] == [[0, 0, 0, 0, 0], [0, 0, 1, 0, 1]]
     lines = _latex(at)
@@ -191,13 +174,13 @@ def test_activation_step_uses_sigma_prime_written_through_the_input():
     """x = aˡ⁻¹ = σ(zˡ⁻¹): σ'(zˡ⁻¹) is computed from x (sigmoid: x(1 − x)), as the text's code does."""
     at = _open(open_page(PAGE, "en"), "act")
     # ReLU: 𝟙[x > 0]; i12 = 0 -> 0
-    assert cell(stepper(at, "act"), "i₁₂")["aria"] == "δˡ⁻¹₁₂ = (∂E)/(∂i₁₂)·σ′(z₁₂) = 1×0 = 0"
+    assert cell(stepper(at, "act_stepper"), "i₁₂")["aria"] == "δˡ⁻¹₁₂ = (∂E)/(∂i₁₂)·σ′(z₁₂) = 1×0 = 0"
     assert any("δˡ⁻¹ = ∂E/∂zˡ⁻¹" in c.value and "passed" in c.value for c in at.caption)
     assert translate("en", "conv_backward.act_caption") in all_text(at)
     at.selectbox(key=f"{PAGE}.activation").set_value("sigmoid").run()
     no_exception(at)
     # i12 = 0 is no sigmoid output: the factor 0·(1 − 0) = 0 is shown, with a warning, and no check
-    assert cell(stepper(at, "act"), "i₁₂")["aria"] == "δˡ⁻¹₁₂ = (∂E)/(∂i₁₂)·σ′(z₁₂) = 1×0 = 0"
+    assert cell(stepper(at, "act_stepper"), "i₁₂")["aria"] == "δˡ⁻¹₁₂ = (∂E)/(∂i₁₂)·σ′(z₁₂) = 1×0 = 0"
     assert any("cannot be an output of sigmoid" in w.value for w in at.warning)
     assert not any("δˡ⁻¹ = ∂E/∂zˡ⁻¹" in c.value for c in at.caption)
     assert translate("en", "conv_backward.act_caption") not in all_text(at)   # the ReLU caption is ReLU's only
@@ -212,7 +195,7 @@ def test_sigmoid_step_on_real_sigmoid_outputs_matches_finite_differences():
     dx, _, _ = _one_channel_reference(x=xv[None, None])
     # σ'(z) = x(1 − x) = 0.25·0.75 = 0.1875 at i12 = 0.25; δ = ∂E/∂i12 · 0.1875
     assert dx[0, 0, 0, 1] == 1
-    assert cell(stepper(at, "act"), "i₁₂")["aria"] == "δˡ⁻¹₁₂ = (∂E)/(∂i₁₂)·σ′(z₁₂) = 1×0.1875 = 0.1875"
+    assert cell(stepper(at, "act_stepper"), "i₁₂")["aria"] == "δˡ⁻¹₁₂ = (∂E)/(∂i₁₂)·σ′(z₁₂) = 1×0.1875 = 0.1875"
     assert not at.warning
     assert any(translate("zh", "conv_backward.passed") in c.value and "σ⁻¹" in c.value for c in at.caption)
 
@@ -228,9 +211,9 @@ def test_stride_two_resizes_delta_and_dilates_it():
     np.testing.assert_array_equal(delta, np.resize(SEED_DELTA, (2, 2)))
     _open(at, "dx", way="way3")
     dx, _, _ = _one_channel_reference(stride=2, delta=delta)
-    step = stepper(at, "way3")
-    np.testing.assert_array_equal(grid(step, translate("en", "conv_backward.cs_dx1")), dx[0, 0])
-    padded = grid(step, translate("en", "conv_backward.fig_padded1"))
+    step = stepper(at, "way3_stepper")
+    np.testing.assert_array_equal(stepper_grid(step, translate("en", "conv_backward.cs_dx1")), dx[0, 0])
+    padded = stepper_grid(step, translate("en", "conv_backward.fig_padded1"))
     # one zero inserted between δ's cells, then k-1 = 1 around; stride 2 leaves input row/col 4 uncovered
     assert padded.shape == (5, 5)
     assert padded[1, 1] == delta[0, 0] and padded[1, 3] == delta[0, 1] and padded[3, 3] == delta[1, 1]
@@ -252,9 +235,9 @@ def test_padding_crops_the_gradient():
     delta = np.array([[1, 0, 0, 0, 1], [0, 1, 0, 0, 0], [0, 0, 1, 0, 0], [0, 0, 0, 2, 0], [1, 0, 0, 0, 1]], float)
     dx, dw, _ = _one_channel_reference(padding=1, delta=delta)
     _open(at, "dx", way="way3")
-    np.testing.assert_array_equal(grid(stepper(at, "way3"), translate("en", "conv_backward.cs_dx1")), dx[0, 0])
+    np.testing.assert_array_equal(stepper_grid(stepper(at, "way3_stepper"), translate("en", "conv_backward.cs_dx1")), dx[0, 0])
     _open(at, "dw")
-    step = stepper(at, "dw")
+    step = stepper(at, "dw_stepper")
     h11 = cell(step, "h₁₁")
     assert "δ₁₁·0" in h11["aria"] and h11["aria"].endswith(f"= {int(dw[0, 0, 0, 0])}")   # taps on the padding
     assert step["grids"][0]["mask"][0][0] and not step["grids"][0]["mask"][1][1]
@@ -282,15 +265,15 @@ def test_multi_channel_gradients_match_the_loop_reference():
     no_exception(at)
     ex = CONV_5X5X3
     dx, dw, db = conv2d_backward_naive(ex.inputs["delta"], ex.inputs["x"], ex.inputs["w"], 2, 1)
-    chain = cell(stepper(at, "way1"), "x₃₃₃")["aria"]
+    chain = cell(stepper(at, "way1_stepper"), "x₃₃₃")["aria"]
     assert chain.startswith("(∂E)/(∂x₃₃₃) = δ⁽¹⁾") and chain.endswith(f"= {int(dx[0, 2, 2, 2])}")
-    step = stepper(_open(at, "dx", way="way3"), "way3")
+    step = stepper(_open(at, "dx", way="way3"), "way3_stepper")
     assert step["start"] == 12
     full = cell(step, "x₃₃₃")["aria"]
     assert "δ̃⁽²⁾" in full and full.endswith(f"= {int(dx[0, 2, 2, 2])}")
-    np.testing.assert_array_equal(grid(step, translate("en", "conv_backward.cs_dx", n=3)), dx[0, 2])
+    np.testing.assert_array_equal(stepper_grid(step, translate("en", "conv_backward.cs_dx", n=3)), dx[0, 2])
     _open(at, "dw")
-    step = stepper(at, "dw")
+    step = stepper(at, "dw_stepper")
     assert step["cells"][0]["aria"].startswith("(∂E)/(∂w⁽²˒³⁾₁₁)")
     assert step["cells"][0]["aria"].endswith(f"= {int(dw[1, 2, 0, 0])}")
     lines = _latex(at)
@@ -307,7 +290,7 @@ def test_the_sigma_step_of_the_5x5x3_example_is_never_one_wide_matrix_equation()
     """#12 item 8: the σ′ step is shown as grids and one cell's product, which wrap, not a clipped equation."""
     at = _open(open_page(PAGE, "en", query={"example": "multi", "activation": "sigmoid"}), "act")
     assert not any(r"\odot" in v for v in _latex(at))
-    step = stepper(at, "act")
+    step = stepper(at, "act_stepper")
     assert [g["title"] for g in step["grids"]] == [translate("en", "conv_backward.cs_dx", n=1),
                                                    translate("en", "conv_backward.cs_sigma_prime", act="sigmoid"),
                                                    translate("en", "conv_backward.cs_delta_prev")]
@@ -326,23 +309,23 @@ def test_other_learning_rate_is_not_the_printed_one():
 def test_digits_shown_follow_the_readers_choice():
     x = "0.5,0.25,0.5,0.75;0.5,0.5,0.25,0.5;0.75,0.5,0.5,0.25;0.5,0.25,0.75,0.5"
     at = _open(open_page(PAGE, "en", query={"activation": "sigmoid", "x": x, "digits": "2"}), "act")
-    assert cell(stepper(at, "act"), "i₁₂")["aria"] == "δˡ⁻¹₁₂ = (∂E)/(∂i₁₂)·σ′(z₁₂) = 1×0.19 = 0.19"
+    assert cell(stepper(at, "act_stepper"), "i₁₂")["aria"] == "δˡ⁻¹₁₂ = (∂E)/(∂i₁₂)·σ′(z₁₂) = 1×0.19 = 0.19"
     at.session_state["digits"] = 4
     at.run()
-    assert cell(stepper(at, "act"), "i₁₂")["aria"] == "δˡ⁻¹₁₂ = (∂E)/(∂i₁₂)·σ′(z₁₂) = 1×0.1875 = 0.1875"
+    assert cell(stepper(at, "act_stepper"), "i₁₂")["aria"] == "δˡ⁻¹₁₂ = (∂E)/(∂i₁₂)·σ′(z₁₂) = 1×0.1875 = 0.1875"
 
 
 # --------------------------------------------------------------------------- links, reset, check by hand
 def test_link_keeps_the_open_tabs_and_the_cells():
     at = open_page(PAGE, "en", query={"tab": "dx", "way": "way3", "cell": "4,3"})
     no_exception(at)
-    assert stepper(at, "way3")["start"] == 14
+    assert stepper(at, "way3_stepper")["start"] == 14
     _open(at, "dw")
     assert at.query_params["tab"] in (["dw"], "dw")
     at = open_page(PAGE, "zh", query={"tab": "dw", "weight": "2,1"})
-    assert stepper(at, "dw")["start"] == 2
+    assert stepper(at, "dw_stepper")["start"] == 2
     at = open_page(PAGE, "en", query={"tab": "dx", "way": "way2", "step": "5"})
-    assert stepper(at, "way2")["start"] == 4
+    assert stepper(at, "way2_stepper")["start"] == 4
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -469,7 +452,7 @@ def test_link_restores_the_setup():
     assert at.selectbox(key=f"{PAGE}.filter").value == 2
     assert any(r"&= 1 - 0.002 \times 9" in v for v in _latex(at))
     _open(at, "dw", "zh")
-    step = stepper(at, "dw")
+    step = stepper(at, "dw_stepper")
     assert step["start"] == 6 and step["cells"][6]["aria"].startswith("(∂E)/(∂w⁽²˒²⁾₃₁)")
 
 

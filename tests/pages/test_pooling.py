@@ -17,7 +17,7 @@ from ui.exercise_view import check_query
 from ui.i18n import translate
 from ui.latex import escape_markdown
 
-from .conftest import all_text, heat_z, no_exception, open_page, plotly_figures
+from .conftest import all_text, heat_z, no_exception, open_page, plotly_figures, stepper, stepper_grid, steppers
 
 SEED_X = np.array(POOL_ROUTE.inputs["x"])            # (1, 1, 4, 4)
 SEED_DELTA = np.array(POOL_ROUTE.inputs["delta"])    # (1, 1, 2, 2)
@@ -29,24 +29,6 @@ def open_tab(at, which: str, lang: str = "en"):
     at.run()
     no_exception(at)
     return at
-
-
-def steppers(at) -> dict[str, dict]:
-    """The cell-stepper payloads on the page, by component key (``forward_stepper``, ``backward_stepper``)."""
-    return {el.key.split(".")[-1]: json.loads(el.proto.json) for el in at.get("bidi_component")}
-
-
-def stepper(at, name: str) -> dict:
-    found = steppers(at)
-    assert name in found, f"no stepper {name!r}; have {sorted(found)}"
-    return found[name]
-
-
-def grid(payload: dict, title: str) -> np.ndarray:
-    for g in payload["grids"]:
-        if g["title"] == title:
-            return np.array([[np.nan if v is None else v for v in row] for row in g["values"]])
-    raise AssertionError(f"no grid titled {title!r}; have {[g['title'] for g in payload['grids']]}")
 
 
 def claim_shown(at, key: str, lang: str = "en") -> bool:
@@ -84,14 +66,14 @@ def test_page_in_both_languages_shows_the_texts_example(lang):
     assert step["cells"][0]["marks"] == [[0, 0, 0, 1, 1], [0, 0, 0, 0, 0]]
     assert translate(lang, "pooling.winner_caption", cell="a₁₁") in step["cells"][0]["html"]
     # the output grid equals the loop reference: the text's maxima are all 9
-    out = grid(step, translate(lang, "pooling.fig_output_max"))
+    out = stepper_grid(step, translate(lang, "pooling.fig_output_max"))
     np.testing.assert_array_equal(out, pool2d_naive(SEED_X, 2)[0, 0])
     assert step["labels"]["play"] == translate(lang, "pooling.stepper_play")
     assert plotly_figures(at) == []      # the default view draws no Plotly figure: the stepper is the figure
     # backward: the route of δ = [[2, 8], [4, 6]] is exactly the matrix the text prints
     back = backward(at, lang)
     assert translate(lang, "pooling.backward_title") in all_text(at)
-    np.testing.assert_array_equal(grid(back, translate(lang, "pooling.fig_upsample_max")),
+    np.testing.assert_array_equal(stepper_grid(back, translate(lang, "pooling.fig_upsample_max")),
                                   POOL_ROUTE.printed["max"][0, 0])
     assert aria(back, 0) == "(∂L)/(∂a₁₁) = δ₁₁ = 2"
     assert aria(back, 1) == "(∂L)/(∂a₁₂) = 0"
@@ -108,10 +90,10 @@ def test_average_mode_reproduces_the_printed_matrix():
     at.radio(key="pooling.mode").set_value("avg").run()
     no_exception(at)
     step = forward(at)
-    np.testing.assert_allclose(grid(step, translate("en", "pooling.fig_output_avg")), [[4.75, 5], [5, 5]])
+    np.testing.assert_allclose(stepper_grid(step, translate("en", "pooling.fig_output_avg")), [[4.75, 5], [5, 5]])
     assert aria(step, 0) == "y₁₁ = 1/(2×2)(a₁₁ + a₁₂ + a₂₁ + a₂₂) = 1/(2×2)(9 + 1 + 4 + 5) = 4.75"
     back = backward(at)
-    np.testing.assert_array_equal(grid(back, translate("en", "pooling.fig_upsample_avg")), POOL_ROUTE.printed["avg"][0, 0])
+    np.testing.assert_array_equal(stepper_grid(back, translate("en", "pooling.fig_upsample_avg")), POOL_ROUTE.printed["avg"][0, 0])
     assert aria(back, 0) == "(∂L)/(∂a₁₁) = 1/(2×2)(δ₁₁) = 1/(2×2)(2) = 0.5"
 
 
@@ -127,7 +109,7 @@ def test_overlapping_windows_accumulate_and_the_overwrite_claim_is_shown():
     back = backward(at)
     delta = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)
     expected = pool2d_backward_naive(delta, SEED_X, 2, 1)[0, 0]
-    np.testing.assert_array_equal(grid(back, translate("en", "pooling.fig_upsample_max")), expected)
+    np.testing.assert_array_equal(stepper_grid(back, translate("en", "pooling.fig_upsample_max")), expected)
     assert expected[1, 3] == 9                                # a24 wins y13 (δ=3) and y23 (δ=6)
     # the per-cell sum for a24: δ13 + δ23 = 3 + 6 = 9, both δ cells outlined
     cell = back["cells"][1 * 4 + 3]
@@ -151,7 +133,7 @@ def test_average_with_padding_counts_padded_zeros():
     no_exception(at)
     step = forward(at)
     expected = pool2d_naive(SEED_X, 3, 2, 1, "avg")[0, 0]
-    np.testing.assert_allclose(grid(step, translate("en", "pooling.fig_output_avg")), expected)
+    np.testing.assert_allclose(stepper_grid(step, translate("en", "pooling.fig_output_avg")), expected)
     # y11: the 3x3 window holds 5 padded zeros and a11, a12, a21, a22 = 9 + 1 + 4 + 5 = 19, divided by 9
     assert expected[0, 0] == pytest.approx(19 / 9)
     assert aria(step, 0) == ("y₁₁ = 1/(3×3)(pad + pad + pad + pad + a₁₁ + a₁₂ + pad + a₂₁ + a₂₂) = "
@@ -168,7 +150,7 @@ def test_max_with_padding_never_picks_padding():
     no_exception(at)
     step = forward(at)
     # all inputs negative: zero padding would win, -inf padding does not
-    out = grid(step, translate("en", "pooling.fig_output_max"))
+    out = stepper_grid(step, translate("en", "pooling.fig_output_max"))
     np.testing.assert_array_equal(out, pool2d_naive(-np.arange(1.0, 10.0).reshape(1, 1, 3, 3), 3, 2, 1)[0, 0])
     np.testing.assert_array_equal(out, [[-1, -2], [-4, -5]])  # never 0
     assert aria(step, 0) == "y₁₁ = max(pad, pad, pad, pad, a₁₁, a₁₂, pad, a₂₁, a₂₂) = max(−∞, −∞, −∞, −∞, −1, −2, −∞, −4, −5) = −1"
@@ -180,7 +162,7 @@ def test_ties_route_to_the_first_maximum():
     no_exception(at)
     assert translate("en", "pooling.tie_note", count=4, value="1", cell="a₁₁") in forward(at)["cells"][0]["html"]
     expected = pool2d_backward_naive(np.array([[[[5.0]]]]), np.ones((1, 1, 2, 2)), 2)[0, 0]
-    np.testing.assert_array_equal(grid(backward(at), translate("en", "pooling.fig_upsample_max")), expected)
+    np.testing.assert_array_equal(stepper_grid(backward(at), translate("en", "pooling.fig_upsample_max")), expected)
     np.testing.assert_array_equal(expected, [[5, 0], [0, 0]])
 
 
@@ -194,12 +176,12 @@ def test_sigmoid_step_multiplies_by_the_derivative(lang):
     act = translate(lang, "words.act_sigmoid")
     z_in = SEED_X[0, 0]
     sig = 1.0 / (1.0 + np.exp(-z_in))                       # independent of the core's stable sigmoid
-    np.testing.assert_allclose(grid(back, translate(lang, "pooling.fig_sigma_prime", activation=act)),
+    np.testing.assert_allclose(stepper_grid(back, translate(lang, "pooling.fig_sigma_prime", activation=act)),
                                sig * (1 - sig), rtol=1e-12)
     # the pooling sees a = σ(z); σ is increasing, so the route keeps the text's positions
-    route = grid(back, translate(lang, "pooling.fig_upsample_max"))
+    route = stepper_grid(back, translate(lang, "pooling.fig_upsample_max"))
     np.testing.assert_array_equal(route, POOL_ROUTE.printed["max"][0, 0])
-    np.testing.assert_allclose(grid(back, translate(lang, "pooling.fig_delta_prev")), route * sig * (1 - sig),
+    np.testing.assert_allclose(stepper_grid(back, translate(lang, "pooling.fig_delta_prev")), route * sig * (1 - sig),
                                rtol=1e-12)
     # δˡ⁻¹₁₁ = 2 × σ'(9) = 2 × 0.0001234 = 0.0002468
     assert aria(back, 0).endswith("δˡ⁻¹₁₁ = (∂L)/(∂a₁₁)·σ′(z₁₁) = 2×0.0001234 = 0.0002468")
@@ -228,7 +210,7 @@ def test_a_link_changing_the_output_size_gives_delta_the_new_size():
         assert translate(lang, "pooling.delta_reset", rows=4, cols=4) in all_text(at)
         back = backward(at, lang)
         delta = np.arange(1.0, 17.0).reshape(1, 1, 4, 4)
-        np.testing.assert_array_equal(grid(back, translate(lang, "pooling.fig_upsample_max")),
+        np.testing.assert_array_equal(stepper_grid(back, translate(lang, "pooling.fig_upsample_max")),
                                       pool2d_backward_naive(delta, SEED_X, 3, 1, 1)[0, 0])
 
 
@@ -256,7 +238,7 @@ def test_reset_brings_back_the_texts_example(lang):
     assert at.slider(key="pooling.kernel").value == 2 and at.slider(key="pooling.stride").value == 2
     assert aria(forward(at), 0) == "y₁₁ = max(a₁₁, a₁₂, a₂₁, a₂₂) = max(9, 1, 4, 5) = 9"
     assert not at.error
-    np.testing.assert_array_equal(grid(backward(at, lang), translate(lang, "pooling.fig_upsample_max")),
+    np.testing.assert_array_equal(stepper_grid(backward(at, lang), translate(lang, "pooling.fig_upsample_max")),
                                   POOL_ROUTE.printed["max"][0, 0])
 
 
@@ -365,7 +347,7 @@ def test_bad_link_values_warn_and_use_defaults(query, name):
     assert at.slider(key="pooling.stride").value == 2
     assert at.slider(key="pooling.kernel").value == 2
     assert at.radio(key="pooling.mode").value == "max"
-    np.testing.assert_array_equal(grid(backward(at), translate("en", "pooling.fig_upsample_max")),
+    np.testing.assert_array_equal(stepper_grid(backward(at), translate("en", "pooling.fig_upsample_max")),
                                   POOL_ROUTE.printed["max"][0, 0])
 
 
@@ -379,9 +361,9 @@ def test_link_sets_every_parameter():
     assert at.selectbox(key="pooling.activation").value == "relu"
     x = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)
     dy = np.array([[[[1.0, 0, 0], [0, 0, 0], [0, 0, 1]]]])
-    np.testing.assert_allclose(grid(forward(at), translate("zh", "pooling.fig_output_avg")),
+    np.testing.assert_allclose(stepper_grid(forward(at), translate("zh", "pooling.fig_output_avg")),
                                pool2d_naive(x, 3, 1, 1, "avg")[0, 0])
-    np.testing.assert_allclose(grid(backward(at, "zh"), translate("zh", "pooling.fig_upsample_avg")),
+    np.testing.assert_allclose(stepper_grid(backward(at, "zh"), translate("zh", "pooling.fig_upsample_avg")),
                                pool2d_backward_naive(dy, x, 3, 1, 1, "avg")[0, 0])
 
 
@@ -416,5 +398,5 @@ def test_the_largest_output_gets_a_delta_of_its_size():
     assert not at.error
     x = np.array([[(r * 7 + c * 3) % 11 - 5 for c in range(12)] for r in range(12)], dtype=float)
     delta = np.arange(1.0, 170.0).reshape(1, 1, 13, 13)
-    np.testing.assert_allclose(grid(stepper(at, "backward_stepper"), translate("en", "pooling.fig_upsample_avg")),
+    np.testing.assert_allclose(stepper_grid(stepper(at, "backward_stepper"), translate("en", "pooling.fig_upsample_avg")),
                                pool2d_backward_naive(delta, x[None, None], 6, 1, 3, "avg")[0, 0])

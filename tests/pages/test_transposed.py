@@ -10,7 +10,7 @@ from cnn_core.transposed import conv_transpose2d_naive
 from ui.i18n import explain_error, translate
 from cnn_core.errors import CoreValueError
 
-from .conftest import all_text, no_exception, open_page, plotly_figures
+from .conftest import all_text, no_exception, open_page, plotly_figures, stepper, stepper_grid
 
 SIGNAL = [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 4, 1, 1, 1, 1, 0, 0]   # the page's default: step + spike
 
@@ -210,18 +210,14 @@ def test_link_opens_conv_backward_where_dx_equals_this_output(lang):
     out = figure(at, translate(lang, "transposed.fig_out", oh=4, ow=4))["data"][0]["z"]
     (link,) = [m.value for m in at.markdown if "conv_backward?" in m.value]
     query = dict(part.split("=", 1) for part in link.split("conv_backward?", 1)[1].split(")", 1)[0].split("&"))
+    assert query["tab"] == "dx" and query["way"] == "way3"
     back = open_page("conv_backward", lang, query)
     no_exception(back)
     assert not back.error
-    back.session_state["conv_backward.section"] = translate(lang, "conv_backward.tab_dx")
-    back.session_state["conv_backward.way"] = translate(lang, "conv_backward.tab_way3")
-    back.run()
-    no_exception(back)
-    titles = {f["layout"]["title"]["text"]: f for f in plotly_figures(back)}
-    full = np.array(titles[translate(lang, "conv_backward.fig_dx_padded")]["data"][0]["z"], dtype=float)
-    # the padded result cropped by the padding (1 each side) is ∂E/∂x: equal to this page's output
-    assert full.shape == (6, 6)
-    np.testing.assert_allclose(full[1:-1, 1:-1], np.array(out))
+    dx = stepper_grid(stepper(back, "way3_stepper"), translate(lang, "conv_backward.cs_dx1"))
+    # the backward page's ∂E/∂x (the full correlation with rot180(W), cropped by the padding) is this output
+    assert dx.shape == (4, 4)
+    np.testing.assert_allclose(dx, np.array(out))
 
 
 # --------------------------------------------------------------------------- review: non-default settings
