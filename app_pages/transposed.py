@@ -21,6 +21,7 @@ from ui.heatmap import matrix_heatmap, window_animation
 from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import fmt, latex_matrix, subscript_unicode
 from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
+from ui.page_kit import linked_tabs, reset_button
 from ui.signal_plot import stem_figure
 from ui.url_state import ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url
 
@@ -49,6 +50,7 @@ LAYERS_SHOWN = 6
 AGREE_TOL = 1e-9
 
 SPECS = (
+    ChoiceParam("tab", SECTIONS[0], SECTIONS),
     ChoiceParam("filter", "avg", FILTERS),
     MatrixParam("signal", DEFAULT_SIGNAL, 1, MAX_SIGNAL),
     MatrixParam("custom", DEFAULT_CUSTOM, 1, MAX_KERNEL_1D),
@@ -448,9 +450,10 @@ lang = current_language()
 st.title(t("transposed.title"))
 st.markdown(t("transposed.intro"))
 init_from_url(PAGE, SPECS)
+reset_button(PAGE, SPECS, t("transposed.reset"), t("transposed.reset_help"))
 
 labels = [t(f"transposed.tab_{name}") for name in SECTIONS]
-tabs = st.tabs(labels, key=_key("section"), on_change="rerun")
+tabs = linked_tabs(PAGE, "tab", SECTIONS, labels)
 for name, tab in zip(SECTIONS, tabs):
     if tab.open is False:
         continue

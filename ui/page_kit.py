@@ -109,6 +109,39 @@ def cell_select(page: str, name: str, label: str, shape: tuple[int, int], symbol
     return choice
 
 
+# --------------------------------------------------------------------------- tabs kept in the link, reset
+def linked_tabs(page: str, name: str, sections: Sequence[str], labels: Sequence[str]) -> list:
+    """``st.tabs`` whose open tab is kept by *name* in ``st.session_state[f"{page}.{name}"]``.
+
+    Put ``ChoiceParam(name, sections[0], tuple(sections))`` in the page's URL specs: a link then opens the
+    tab it names (``?tab=matrix``), in either language (the tab widget itself is keyed by its translated
+    label, ``f"{page}.{name}_label"``). The tabs rerun the page when switched; draw only ``tab.open`` ones.
+    """
+    label_key = widget_key(page, f"{name}_label")
+    open_name = st.session_state.get(widget_key(page, name))
+    if open_name not in sections:
+        open_name = sections[0]
+    if st.session_state.get(label_key) not in labels:   # first run (a link) or the language changed
+        st.session_state[label_key] = labels[sections.index(open_name)]
+    tabs = st.tabs(list(labels), key=label_key, on_change="rerun")
+    st.session_state[widget_key(page, name)] = sections[list(labels).index(st.session_state[label_key])]
+    return tabs
+
+
+def reset_button(page: str, specs: Sequence, label: str, help: str | None = None, keep: Sequence[str] = ("tab",)) -> None:
+    """A button that puts every URL parameter of the page back to its default (the text's example).
+
+    ``keep`` names parameters left as they are (by default the open tab stays open). The values are
+    written in the button's callback, i.e. before the widgets are drawn on the rerun it starts.
+    """
+    def _reset() -> None:
+        for spec in specs:
+            if spec.name not in keep:
+                st.session_state[widget_key(page, spec.name)] = spec.to_state(spec.default)
+
+    st.button(label, key=widget_key(page, "reset"), on_click=_reset, icon=":material/restart_alt:", help=help)
+
+
 # --------------------------------------------------------------------------- lazy tabs and expanders
 def lazy_tabs(page: str, name: str, sections: Sequence[tuple[str, Callable[[], None]]]) -> None:
     """Tabs whose content is computed only while open: ``sections`` = (label, render) pairs."""

@@ -20,7 +20,7 @@ def latex(at) -> list[str]:
 
 
 def open_section(at, name: str, lang: str) -> None:
-    at.session_state["transposed.section"] = translate(lang, f"transposed.tab_{name}")
+    at.session_state["transposed.tab_label"] = translate(lang, f"transposed.tab_{name}")
     at.run()
     no_exception(at)
 
@@ -286,3 +286,28 @@ def test_signal_section_symbols_are_latex_and_panel_titles_fit_a_phone(lang):
     (fig,) = plotly_figures(at)
     titles = [a["text"] for a in fig["layout"].get("annotations", [])]
     assert titles and max(len(title) for title in titles) <= 42, titles
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_link_keeps_the_open_tab_and_reset_brings_back_the_texts_examples(lang):
+    at = open_page("transposed", lang, {"tab": "matrix", "ms": "2"})
+    no_exception(at)
+    assert at.session_state["transposed.tab"] == "matrix"
+    assert at.session_state["transposed.tab_label"] == translate(lang, "transposed.tab_matrix")
+    assert at.query_params["tab"] in (["matrix"], "matrix")
+    open_section(at, "dilation", lang)
+    assert at.query_params["tab"] in (["dilation"], "dilation")
+    at.slider(key="transposed.k").set_value(5).run()
+    assert at.slider(key="transposed.k").value == 5
+    at.button(key="transposed.reset").click().run()
+    no_exception(at)
+    assert at.slider(key="transposed.k").value == 3          # the text's example again
+    assert at.session_state["transposed.ms"] == 1
+    assert at.session_state["transposed.tab"] == "dilation"  # the open tab stays open
+
+
+def test_a_tampered_tab_in_the_link_gets_a_message():
+    at = open_page("transposed", "zh", {"tab": "<b>x</b>"})
+    no_exception(at)
+    assert at.session_state["transposed.tab"] == "signal"
+    assert any("<b>x</b>" not in w.value for w in at.warning) and at.warning
