@@ -5,7 +5,7 @@ to move into :mod:`ui.page_kit` when the other pages want it::
 
     SPECS = (..., ChoiceParam("tab", "step", SECTIONS))     # the open tab, by name, in the link
     tabs = url_tabs(PAGE, "section", "tab", SECTIONS, [t(f"page.{s}") for s in SECTIONS])
-    reset_button(PAGE, SPECS, t("page.reset"))
+    reset_button(PAGE, SPECS, label)   # label: the page's translated "Reset to the text's example"
 
 The tabs widget stores its (translated) label; the link stores the tab's name, so a link opens
 the same tab in either language.
