@@ -186,14 +186,14 @@ def _output_lines(ax: str, a, error: Exception | None) -> None:
 def _used_text(mode: str, ax: str, a) -> str:
     """How far the windows reach along one axis, in words (one, zero and many said naturally)."""
     lines = t("padding.lines_rows") if ax == "h" else t("padding.lines_cols")
+    line = t("padding.line_row") if ax == "h" else t("padding.line_col")
     if a.uncovered == 0:
-        line = t("padding.line_row") if ax == "h" else t("padding.line_col")
         return t("padding.used_all", padded=a.padded, lines=lines if a.padded != 1 else line)
     head = t("padding.used_head_one" if a.used == 1 else "padding.used_head", used=a.used, padded=a.padded,
              lines=lines)
     n, m = a.uncovered, a.uncovered_input
     if n == 1:
-        tail = t("padding.used_tail_one_input" if m == 1 else "padding.used_tail_one_pad", lines=lines)
+        tail = t("padding.used_tail_one_input" if m == 1 else "padding.used_tail_one_pad", line=line)
     else:
         tail = t("padding.used_tail_input" if m == n else "padding.used_tail_pad" if m == 0 else "padding.used_tail_some",
                  n=n, m=m, lines=lines)

@@ -160,7 +160,7 @@ def test_valid_shades_what_it_discards():
     assert (a.out, a.used, a.uncovered_input) == (2, 6, 1)
     open_step(at, "used")
     text = all_text(at)
-    assert "the first 6 of the 7 padded rows; the last one is never read, and it is real input." in text
+    assert "the first 6 of the 7 padded rows; the last row is never read, and it is real input." in text
     assert translate("en", "padding.used_valid") in text
     fp = footprint(at)
     # the last row and column of the input (13 cells) are never read
