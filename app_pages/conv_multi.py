@@ -112,7 +112,8 @@ def _size_message(names: list[str], shapes: list, size: tuple[int, int], keys: t
     odd, new = mismatch(shapes, size)
     if not odd:
         return True
-    listed = ", ".join(f"{names[k]} ({_size_text(shapes[k])})" for k in odd)
+    listed = t("conv_multi.list_sep").join(t("conv_multi.listed_item", name=names[k], size=_size_text(shapes[k]))
+                                            for k in odd)
     st.warning(t(f"conv_multi.{what}_sizes", listed=listed, size=_size_text(size)))
     if new is not None:
         st.button(t(f"conv_multi.{what}_resize", size=_size_text(new)), key=_key(f"{what}_resize"),
@@ -195,7 +196,7 @@ with st.container(border=True):
 bad_x = [x_names[c] for c, m in enumerate(x_parts) if m is None]
 bad_w = [w_names[k] for k, m in enumerate(w_parts) if m is None]
 if bad_x or bad_w:
-    st.error(t("conv_multi.bad_matrix", what=", ".join(bad_x + bad_w)))
+    st.error(t("conv_multi.bad_matrix", what=t("conv_multi.list_sep").join(bad_x + bad_w)))
 x_same = _size_message(x_names, x_shapes, x_size, X_KEYS, MAX_INPUT, "input")
 w_same = _size_message(w_names, w_shapes, w_size, W_KEYS, MAX_KERNEL, "kernel")
 x = np.stack(x_parts) if not bad_x and x_same else None                               # (C, H, W)

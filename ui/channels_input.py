@@ -109,9 +109,9 @@ def size_control(editor_keys: Sequence[str], *, key: str, labels: tuple[str, str
     rows_key, cols_key = f"{key}.rows", f"{key}.cols"
     if len(parsed) == 1 and None not in shapes:
         state[rows_key], state[cols_key] = parsed.pop()
-    elif rows_key not in state or cols_key not in state:
-        first = next((s for s in shapes if s is not None), tuple(default))
-        state[rows_key], state[cols_key] = first
+    elif rows_key not in state or cols_key not in state:   # first run, sizes differ: the most common one
+        counts = [s for s in shapes if s is not None]
+        state[rows_key], state[cols_key] = max(counts, key=counts.count) if counts else tuple(default)
     with st.container(horizontal=True):
         st.number_input(labels[0], 1, max_rows, step=1, key=rows_key, on_change=_resize_from_control,
                         args=(editor_keys, key, max_rows, max_cols), help=help, width=150)

@@ -313,7 +313,8 @@ def test_one_channel_resized_gives_one_message_and_one_button(lang):
     at = open_page("conv_multi", lang)
     at.text_area(key="conv_multi.x3").input("1 2\n3 4").run()
     no_exception(at)
-    listed = f"{translate(lang, 'conv_multi.editor_channel', c=3)} (2×2)"
+    listed = translate(lang, "conv_multi.listed_item", name=translate(lang, "conv_multi.editor_channel", c=3),
+                       size="2×2")
     assert [w.value for w in at.warning] == [translate(lang, "conv_multi.input_sizes", listed=listed, size="5×5")]
     assert not at.error and not at.get("bidi_component")
     at.button(key="conv_multi.input_resize").click().run()
@@ -460,3 +461,18 @@ def test_library_code_has_the_pages_stride_padding_and_bias():
     numpy_code = [el.value for el in at.code if "import numpy" in el.value][0]
     exec(compile(numpy_code.replace("print(y)", ""), "snippet", "exec"), ns)  # our own generated snippet
     np.testing.assert_allclose(ns["y"], PRINTED)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_link_with_one_odd_kernel_names_only_that_kernel(lang):
+    # the most common size (3×3) is the layer's; the one 2×2 kernel is named, in the language's list style
+    at = open_page("conv_multi", lang, {"w11": "1,2;3,4"})
+    no_exception(at)
+    odd = translate(lang, "conv_multi.listed_item", name=translate(lang, "conv_multi.editor_kernel", f=1, c=1),
+                    size="2×2")
+    assert [w.value for w in at.warning if odd in w.value] == [
+        translate(lang, "conv_multi.kernel_sizes", listed=odd, size="3×3")]
+    assert at.button(key="conv_multi.kernel_resize").label == translate(lang, "conv_multi.kernel_resize", size="2×2")
+    at.text_area(key="conv_multi.x2").input("1 x").run()     # and a channel that is no matrix: one error names it
+    bad = [e.value for e in at.error if translate(lang, "conv_multi.editor_channel", c=2) in e.value]
+    assert bad == [translate(lang, "conv_multi.bad_matrix", what=translate(lang, "conv_multi.editor_channel", c=2))]
