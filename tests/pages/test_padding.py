@@ -365,3 +365,26 @@ def test_used_tab_of_an_impossible_axis_says_so():
     assert a.used == 9
     assert any("L_w" in v and "1\\cdot(5 - 1) + 1\\cdot(5 - 1) + 1" in v and v.rstrip().endswith("&= 9 \\end{aligned}\n$$")
                for v in latex(at))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_unread_lines_said_naturally_for_one_zero_and_many(lang):
+    # n = 6, k = 3, s = 2, p = 1: padded 8, O = 3, the windows reach 7: the last row is a padded zero
+    a = axis_arithmetic(6, 3, 2, (1, 1))
+    assert (a.used, a.padded, a.uncovered, a.uncovered_input) == (7, 8, 1, 0)
+    at = open_page("padding", lang, query={"h": "6", "w": "9", "k": "3", "s": "2", "p": "1", "step": "used"})
+    no_exception(at)
+    text = all_text(at)
+    rows, row = translate(lang, "padding.lines_rows"), translate(lang, "padding.line_row")
+    assert translate(lang, "padding.used_sentence", head=translate(lang, "padding.used_head", used=7, padded=8, lines=rows),
+                     tail=translate(lang, "padding.used_tail_one_pad", line=row)) in text
+    # n = 9 (width): padded 11, O = 5, the windows reach 11: nothing left out
+    assert axis_arithmetic(9, 3, 2, (1, 1)).uncovered == 0
+    assert translate(lang, "padding.used_all", padded=11, lines=translate(lang, "padding.lines_cols")) in text
+    if lang == "en":
+        assert "the last row is never read, but it is only padding." in text
+    # n = 8, k = 3, s = 3, VALID: reach 6 of 8, the last 2 rows are both real input
+    at = open_page("padding", lang, query={"h": "8", "k": "3", "s": "3", "mode": "valid", "step": "used"})
+    text = all_text(at)
+    assert translate(lang, "padding.used_tail_input", n=2, lines=rows) in text
+    assert " 1 are " not in text and "0 of them" not in text
