@@ -123,9 +123,11 @@ def test_phone_layout(server_url, browser):
                                   has_touch=True)
     pg = context.new_page()
     try:
-        pg.goto(f"{server_url}/padding?lang=zh&mode=same&h=7&w=6")
+        pg.goto(f"{server_url}/padding?lang=zh&mode=same&h=7&w=6&seeds=1")   # the notes expander open by link
         wait_for_app(pg)
         wait_for_text(pg, translate("zh", "padding.tab_all"))
+        wait_for_text(pg, "Python 2")   # a catalogue note inside the linked-open expander
+        assert "default value" not in pg.inner_text("body")   # no Session State warning from Streamlit
         _chart(pg, 0)
         assert pg.evaluate("document.documentElement.scrollWidth") <= 390
         wide = pg.evaluate("""() => [...document.querySelectorAll('.katex-display')].filter(el =>

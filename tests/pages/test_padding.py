@@ -388,3 +388,13 @@ def test_unread_lines_said_naturally_for_one_zero_and_many(lang):
     text = all_text(at)
     assert translate(lang, "padding.used_tail_input", n=2, lines=rows) in text
     assert " 1 are " not in text and "0 of them" not in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_link_keeps_the_notes_expander_open(lang):
+    at = open_page("padding", lang, query={"seeds": "1"})
+    no_exception(at)
+    assert "Python 2" in all_text(at)
+    at.session_state["padding.seeds"] = False
+    at.run()
+    assert "Python 2" not in all_text(at) and "seeds" not in at.query_params
