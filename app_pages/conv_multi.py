@@ -29,7 +29,7 @@ from ui.image_input import image_uploader
 from ui.latex import display_digits, equation_lines, fmt, subscript_unicode
 from ui.library_code import conv2d_code, library_code_panel
 from ui.matrix_input import matrix_editor
-from ui.page_kit import text_title
+from ui.page_kit import figure_cache, text_title
 from ui.page_state import reset_button, url_tabs
 from ui.presets import preset_selector
 from ui.url_state import ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url
@@ -77,13 +77,14 @@ _parameter_count = st.cache_data(max_entries=256, show_spinner=False)(conv_param
 
 
 # --------------------------------------------------------------------------- figures (cached, pure)
-# Figures are cached as objects (cache_resource: no pickling, never mutated after building): a
-# pickled go.Figure is re-validated on load, which alone costs far more than the 80 ms budget.
-@st.cache_resource(show_spinner=False, max_entries=128)
+# Figures are cached as objects (page_kit.figure_cache: bounded, no pickling, never mutated after building).
 def _channels_figure(values: np.ndarray, lang: str, title: str, titles: tuple, symbol: str,
                      signed: bool | None = None) -> go.Figure:
     return channels_heatmap(values, titles=list(titles), title=title, symbol=symbol, signed=signed, lang=lang,
                             col_title="", height=300)
+
+
+_channels_figure = figure_cache(_channels_figure, max_entries=128)
 
 
 def _chart(fig: go.Figure, name: str) -> None:

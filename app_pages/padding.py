@@ -45,7 +45,7 @@ SPECS = (
     IntParam("oj", 1, 1, MAX_OUT, label_key="padding.out_col"),
     ChoiceParam("step", "output", STEPS, label_key="padding.url_step"),
     ChoiceParam("view", "cell", VIEWS, label_key="padding.url_view"),
-    BoolParam("seeds", False, label_key="padding.section_seeds"),   # the notes expander open (its widget key)
+    BoolParam("notes", False, label_key="padding.section_seeds"),   # the notes expander open (its widget key)
 )
 SLIDER_RANGES = {"k": (1, 7), "s": (1, 4), "d": (1, 3), "p": (0, 4)}
 # Beyond this many (frames x padded cells) the animation leaves the grey padding out of its frames.
@@ -401,7 +401,7 @@ else:
                     st.caption(t("padding.animation_no_mask"))
 
 # ---- the source texts (drawn only when opened): the catalogue's verdicts
-notes = lazy_expander(PAGE, "seeds", t("padding.section_seeds"))   # open/closed is kept in the link
+notes = lazy_expander(PAGE, "notes", t("padding.section_seeds"))   # open/closed is kept in the link
 if notes is not None:
     with notes:
         for claim in ("s000_output_size", "s000_valid", "s000_real_input", "s000_same", "s003_code_output_size"):

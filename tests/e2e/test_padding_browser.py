@@ -123,7 +123,7 @@ def test_phone_layout(server_url, browser):
                                   has_touch=True)
     pg = context.new_page()
     try:
-        pg.goto(f"{server_url}/padding?lang=zh&mode=same&h=7&w=6&seeds=1")   # the notes expander open by link
+        pg.goto(f"{server_url}/padding?lang=zh&mode=same&h=7&w=6&notes=1")   # the notes expander open by link
         wait_for_app(pg)
         wait_for_text(pg, translate("zh", "padding.tab_all"))
         wait_for_text(pg, "Python 2")   # a catalogue note inside the linked-open expander

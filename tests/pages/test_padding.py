@@ -337,7 +337,7 @@ def test_large_setting_animates_without_greying_every_frame():
 def test_the_source_texts_are_corrected(lang):
     at = open_page("padding", lang)
     assert "Python 2" not in all_text(at)                # drawn only when the expander is opened
-    at.session_state["padding.seeds"] = True
+    at.session_state["padding.notes"] = True
     at.run()
     no_exception(at)
     text = all_text(at)
@@ -392,9 +392,9 @@ def test_unread_lines_said_naturally_for_one_zero_and_many(lang):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_link_keeps_the_notes_expander_open(lang):
-    at = open_page("padding", lang, query={"seeds": "1"})
+    at = open_page("padding", lang, query={"notes": "1"})
     no_exception(at)
     assert "Python 2" in all_text(at)
-    at.session_state["padding.seeds"] = False
+    at.session_state["padding.notes"] = False
     at.run()
-    assert "Python 2" not in all_text(at) and "seeds" not in at.query_params
+    assert "Python 2" not in all_text(at) and "notes" not in at.query_params
