@@ -99,9 +99,10 @@ def is_text_example(x: np.ndarray | None, w: np.ndarray | None) -> bool:
 
 
 def shows_eq5(x: np.ndarray | None, w: np.ndarray | None, stride: int, padding: int) -> bool:
-    """The setup of the text's eq. (5): a 4×4 input, a 2×2 kernel, stride 1, no padding."""
-    return (x is not None and w is not None and x.shape == (4, 4) and w.shape == (2, 2)
-            and stride == 1 and padding == 0)
+    """The setup of the text's eq. (5): its 4×4 input, a 2×2 kernel (eq. (5) is symbolic in h), stride 1,
+    no padding."""
+    return (x is not None and w is not None and x.shape == DEFAULT_INPUT.shape and bool(np.array_equal(x, DEFAULT_INPUT))
+            and w.shape == (2, 2) and stride == 1 and padding == 0)
 
 
 def text_notes(x: np.ndarray, w: np.ndarray, stride: int, padding: int,

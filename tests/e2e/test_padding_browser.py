@@ -138,3 +138,23 @@ def test_phone_layout(server_url, browser):
         screenshot(pg, "padding-zh-390px")
     finally:
         context.close()
+
+
+def test_markdown_export_of_the_padding_page(server_url, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US", accept_downloads=True)
+    pg = context.new_page()
+    try:
+        pg.goto(f"{server_url}/padding?lang=en&h=7&w=6&mode=same")
+        wait_for_app(pg)
+        wait_for_text(pg, translate("en", "owndata.export_title"))
+        pg.get_by_text(translate("en", "owndata.export_title")).click()
+        with pg.expect_download() as info:
+            pg.get_by_role("button", name=translate("en", "owndata.download_md")).click()
+        text = open(info.value.path(), encoding="utf-8").read()
+        # SAME on 7×6, k 3, s 2: O = ⌈7/2⌉ = 4 rows, ⌈6/2⌉ = 3 columns; the width's total padding 1 goes after
+        assert "\\left\\lceil \\frac{7}{2} \\right\\rceil" in text and "&= 4" in text
+        assert translate("en", "padding.result_size", oh=4, ow=3, ph=9, pw=7) in text
+        assert "mode=same" in text and "h=7" in text    # the setup to reload
+        assert_no_exception(pg)
+    finally:
+        context.close()
