@@ -476,3 +476,16 @@ def test_a_link_with_one_odd_kernel_names_only_that_kernel(lang):
     at.text_area(key="conv_multi.x2").input("1 x").run()     # and a channel that is no matrix: one error names it
     bad = [e.value for e in at.error if translate(lang, "conv_multi.editor_channel", c=2) in e.value]
     assert bad == [translate(lang, "conv_multi.bad_matrix", what=translate(lang, "conv_multi.editor_channel", c=2))]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_kernel_preset_changes_only_its_kernel(lang):
+    at = open_page("conv_multi", lang)
+    at.selectbox(key="conv_multi.w12.preset").set_value("identity").run()
+    no_exception(at)
+    w = W.copy()
+    w[0, 1] = np.eye(3)[1:2].T @ np.eye(3)[1:2]          # the 3×3 identity kernel: a single 1 in the centre
+    assert at.text_area(key="conv_multi.w12").value == "0, 0, 0\n0, 1, 0\n0, 0, 0"
+    np.testing.assert_allclose(_map(at, 1, lang), conv2d_naive(X, w, B, 2, 1)[0, 0])
+    np.testing.assert_allclose(_map(at, 2, lang), PRINTED[1])   # filter 2 untouched
+    assert note_title("s003_forward_printed", lang) not in all_text(at)   # no longer the text's example
