@@ -30,7 +30,7 @@ from ui.latex import display_digits, equation_lines, fmt, subscript_unicode
 from ui.library_code import conv2d_code, library_code_panel
 from ui.matrix_input import matrix_editor
 from ui.page_kit import figure_cache, text_title
-from ui.page_state import reset_button, url_tabs
+from ui.page_state import keep_in_range, reset_button, url_tabs
 from ui.presets import preset_selector
 from ui.url_state import ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url
 
@@ -40,6 +40,7 @@ FILTERS = 2             # P: and one kernel per (filter, channel)
 MAX_INPUT = 8           # input matrices up to 8×8 (padded up to 14×14: values still printed)
 MAX_KERNEL = 5
 MAX_OUT = 14            # largest output side the setup allows (8 + 2·3, kernel 1, stride 1)
+MAX_BIAS = 100.0        # biases from −100 to 100
 
 X0 = CONV_5X5X3.inputs["x"][0]          # (3, 5, 5)
 W0 = CONV_5X5X3.inputs["w"]             # (2, 3, 3, 3)
@@ -55,8 +56,8 @@ W_KEYS = tuple(f"{PAGE}.w{f + 1}{c + 1}" for f, c in W_PAIRS)
 SPECS = (
     IntParam("stride", TEXT_STRIDE, 1, 4, label_key="conv_multi.stride"),
     IntParam("padding", TEXT_PADDING, 0, 3, label_key="conv_multi.padding"),
-    FloatParam("b1", float(B0[0]), -100.0, 100.0, label_key="conv_multi.bias1"),
-    FloatParam("b2", float(B0[1]), -100.0, 100.0, label_key="conv_multi.bias2"),
+    FloatParam("b1", float(B0[0]), -MAX_BIAS, MAX_BIAS, label_key="conv_multi.bias1"),
+    FloatParam("b2", float(B0[1]), -MAX_BIAS, MAX_BIAS, label_key="conv_multi.bias2"),
     ChoiceParam("filter", 1, (1, 2), label_key="conv_multi.filter"),
     IntParam("row", 1, 1, MAX_OUT, label_key="conv_multi.row"),
     IntParam("col", 1, 1, MAX_OUT, label_key="conv_multi.col"),
@@ -153,8 +154,14 @@ with st.container(border=True):
     c1, c2, c3, c4 = st.columns(4)
     stride = c1.slider(t("conv_multi.stride"), 1, 4, key=_key("stride"))
     padding = c2.slider(t("conv_multi.padding"), 0, 3, key=_key("padding"))
-    b1 = c3.number_input(t("conv_multi.bias1"), -100.0, 100.0, step=1.0, key=_key("b1"))
-    b2 = c4.number_input(t("conv_multi.bias2"), -100.0, 100.0, step=1.0, key=_key("b2"))
+    # no bounds on the widgets: a typed 500 arrives and is moved to 100 with a message (never silently kept)
+    moved = {name: keep_in_range(_key(name), -MAX_BIAS, MAX_BIAS, float(B0[k])) for k, name in enumerate(("b1", "b2"))}
+    b1 = c3.number_input(t("conv_multi.bias1"), step=1.0, key=_key("b1"), help=t("conv_multi.bias_help", max=fmt(MAX_BIAS)))
+    b2 = c4.number_input(t("conv_multi.bias2"), step=1.0, key=_key("b2"), help=t("conv_multi.bias_help", max=fmt(MAX_BIAS)))
+    for name, label in (("b1", "conv_multi.bias1"), ("b2", "conv_multi.bias2")):
+        if moved[name] is not None:
+            typed, used = moved[name]
+            st.info(t("conv_multi.bias_moved", name=t(label), typed=fmt(typed), used=fmt(used), max=fmt(MAX_BIAS)))
     reset_button(PAGE, SPECS, t("conv_multi.reset"), help=t("conv_multi.reset_help", text=text_title("003")))
 
 # --------------------------------------------------------------------------- matrices

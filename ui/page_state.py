@@ -54,3 +54,25 @@ def reset_button(page: str, specs: Sequence[Any], label: str, *, help: str | Non
 
     st.button(label, key=widget_key(page, "reset"), on_click=reset_state, args=(page, specs, extra), help=help,
               icon=":material/restart_alt:")
+
+
+def keep_in_range(key: str, low: float, high: float, default: float) -> tuple[float, float] | None:
+    """Before a number input drawn without bounds: a value outside [low, high] is moved to the nearest
+    bound. Returns (typed, used) when it moved, for the page's message; None otherwise.
+
+    A number input *with* bounds refuses a typed value in the browser and silently keeps the old one
+    (#12 item 3); without bounds the typed value arrives, and the page can say what it uses instead.
+    """
+    import math
+
+    import streamlit as st
+
+    value = st.session_state.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        st.session_state[key] = default
+        return None
+    if low <= value <= high:
+        return None
+    used = low if value < low else high
+    st.session_state[key] = type(value)(used)
+    return value, used

@@ -489,3 +489,17 @@ def test_a_kernel_preset_changes_only_its_kernel(lang):
     np.testing.assert_allclose(_map(at, 1, lang), conv2d_naive(X, w, B, 2, 1)[0, 0])
     np.testing.assert_allclose(_map(at, 2, lang), PRINTED[1])   # filter 2 untouched
     assert note_title("s003_forward_printed", lang) not in all_text(at)   # no longer the text's example
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_typed_bias_beyond_the_range_says_what_is_used(lang):
+    # #12 item 3: 500 typed into b₁ (range ±100) -> a message, and b₁ = 100 in every cell of map 1
+    at = open_page("conv_multi", lang)
+    at.number_input(key="conv_multi.b1").set_value(500.0).run()
+    no_exception(at)
+    assert [i.value for i in at.info] == [translate(lang, "conv_multi.bias_moved", name=translate(lang, "conv_multi.bias1"),
+                                                    typed="500", used="100", max="100")]
+    assert at.number_input(key="conv_multi.b1").value == 100
+    np.testing.assert_allclose(_map(at, 1, lang), conv2d_naive(X, W, [100, 0], 2, 1)[0, 0])
+    at.run()
+    assert not at.info   # said once
