@@ -121,3 +121,21 @@ def test_five_by_five_kernels_wrap_their_partial_sums(server_url, browser, width
         screenshot(pg, f"conv_multi-en-5x5-{width}px")
     finally:
         context.close()
+
+
+def test_markdown_export_holds_both_maps(server_url, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US", accept_downloads=True)
+    pg = context.new_page()
+    try:
+        _open(pg, server_url, "en")
+        pg.get_by_text(translate("en", "owndata.export_title")).click()
+        with pg.expect_download() as info:
+            pg.get_by_role("button", name=translate("en", "owndata.download_md")).click()
+        text = open(info.value.path(), encoding="utf-8").read()
+        # the Hands-on CNN project's printed maps, and the first cell channel by channel
+        assert "z^{(1)} = \\begin{bmatrix} 6 & 7 & 5 \\\\ 3 & -1 & -1 \\\\ 2 & -1 & 4 \\end{bmatrix}" in text
+        assert "z^{(2)} = \\begin{bmatrix} 2 & -5 & -8 \\\\ 1 & -4 & -4 \\\\ 0 & -5 & -5 \\end{bmatrix}" in text
+        assert "&= 4 + 0 + 1 + 1" in text
+        assert_no_exception(pg)
+    finally:
+        context.close()
