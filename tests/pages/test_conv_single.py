@@ -474,3 +474,12 @@ def test_presets_and_library_code(lang):
     assert "F.conv2d(" in code and "stride=(1, 1)" in code
     at.slider(key=key("stride")).set_value(2).run()
     assert "stride=(2, 2)" in "\n".join(el.value for el in at.code)
+
+
+def test_switching_language_keeps_the_open_tab():
+    at = open_page(PAGE, "en", query={"tab": "compare"})
+    assert "compare" in steppers(at)
+    at.radio(key="lang").set_value("zh").run()
+    no_exception(at)
+    assert "compare" in steppers(at) and "stepper" not in steppers(at)
+    assert at.session_state[key("section")] == translate("zh", "conv_single.sec_compare")
