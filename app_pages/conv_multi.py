@@ -1,9 +1,11 @@
-"""Multi-channel convolution: seed 003's 5×5×3 input, two 3×3×3 filters, pad 1, stride 2.
+"""Multi-channel convolution: the Hands-on CNN project's 5×5×3 input, two 3×3×3 filters, pad 1, stride 2.
 
 Widgets and URL in -> ``cnn_core.conv.conv2d_trace`` -> the cell stepper, heatmaps and LaTeX out.
-Every number shown comes from the trace (or ``conv_output_size`` / ``conv_parameter_count``).
+Every number shown comes from the trace (or ``conv_parameter_count``).
 Every output cell of both filters (windows on every channel, partial sums, bias) is explained by
 the browser-side cell stepper (``ui.components``): choosing a cell never reruns this script.
+The channels share one size control, one message when their sizes disagree, and one paste box
+for a whole C×H×W input (``ui.channels_input``).
 """
 
 from __future__ import annotations
@@ -12,15 +14,24 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from cnn_core.arithmetic import conv_output_size
 from cnn_core.conv import conv2d_trace, conv_parameter_count
 from cnn_core.worked_examples import CONV_5X5X3
+from ui.channels_input import mismatch, paste_box, resize_all, size_control
+from ui.claims_view import claim_note
 from ui.components.cell_stepper import cell_stepper
 from ui.components.conv_steppers import multi_channel_steps
+from ui.exercise_view import render_check_link
+from ui.export import ExportDoc, chart_config, export_panel
+from ui.formulas.conv_forward import equation_latex, multi_partial_equation, multi_total_equation
 from ui.heatmap import channels_heatmap
 from ui.i18n import current_language, explain_error, t, translate
-from ui.latex import equation_lines, fmt
+from ui.image_input import image_uploader
+from ui.latex import display_digits, equation_lines, fmt, subscript_unicode
+from ui.library_code import conv2d_code, library_code_panel
 from ui.matrix_input import matrix_editor
+from ui.page_kit import figure_cache, text_title
+from ui.page_state import keep_in_range, reset_button, url_tabs
+from ui.presets import preset_selector
 from ui.url_state import ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url
 
 PAGE = "conv_multi"
@@ -29,27 +40,31 @@ FILTERS = 2             # P: and one kernel per (filter, channel)
 MAX_INPUT = 8           # input matrices up to 8×8 (padded up to 14×14: values still printed)
 MAX_KERNEL = 5
 MAX_OUT = 14            # largest output side the setup allows (8 + 2·3, kernel 1, stride 1)
+MAX_BIAS = 100.0        # biases from −100 to 100
 
 X0 = CONV_5X5X3.inputs["x"][0]          # (3, 5, 5)
 W0 = CONV_5X5X3.inputs["w"]             # (2, 3, 3, 3)
 B0 = CONV_5X5X3.inputs["b"]             # (2,)
 PRINTED_Y = CONV_5X5X3.printed["y"][0]  # (2, 3, 3)
-SEED_STRIDE = int(CONV_5X5X3.params["stride"])
-SEED_PADDING = int(CONV_5X5X3.params["padding"])
+TEXT_STRIDE = int(CONV_5X5X3.params["stride"])
+TEXT_PADDING = int(CONV_5X5X3.params["padding"])
+SECTIONS = ("filters", "partials", "params")
+X_KEYS = tuple(f"{PAGE}.x{c + 1}" for c in range(CHANNELS))
+W_PAIRS = tuple((f, c) for f in range(FILTERS) for c in range(CHANNELS))
+W_KEYS = tuple(f"{PAGE}.w{f + 1}{c + 1}" for f, c in W_PAIRS)
 
 SPECS = (
-    IntParam("stride", SEED_STRIDE, 1, 4, label_key="conv_multi.stride"),
-    IntParam("padding", SEED_PADDING, 0, 3, label_key="conv_multi.padding"),
-    FloatParam("b1", float(B0[0]), -100.0, 100.0, label_key="conv_multi.bias1"),
-    FloatParam("b2", float(B0[1]), -100.0, 100.0, label_key="conv_multi.bias2"),
+    IntParam("stride", TEXT_STRIDE, 1, 4, label_key="conv_multi.stride"),
+    IntParam("padding", TEXT_PADDING, 0, 3, label_key="conv_multi.padding"),
+    FloatParam("b1", float(B0[0]), -MAX_BIAS, MAX_BIAS, label_key="conv_multi.bias1"),
+    FloatParam("b2", float(B0[1]), -MAX_BIAS, MAX_BIAS, label_key="conv_multi.bias2"),
     ChoiceParam("filter", 1, (1, 2), label_key="conv_multi.filter"),
     IntParam("row", 1, 1, MAX_OUT, label_key="conv_multi.row"),
     IntParam("col", 1, 1, MAX_OUT, label_key="conv_multi.col"),
+    ChoiceParam("tab", SECTIONS[0], SECTIONS, label_key="conv_multi.url_tab"),
     *(MatrixParam(f"x{c + 1}", X0[c], MAX_INPUT, MAX_INPUT) for c in range(CHANNELS)),
-    *(MatrixParam(f"w{f + 1}{c + 1}", W0[f, c], MAX_KERNEL, MAX_KERNEL)
-      for f in range(FILTERS) for c in range(CHANNELS)),
+    *(MatrixParam(f"w{f + 1}{c + 1}", W0[f, c], MAX_KERNEL, MAX_KERNEL) for f, c in W_PAIRS),
 )
-PLOT_CONFIG = {"displayModeBar": False}
 SUPERSCRIPT = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
 
 
@@ -59,22 +74,23 @@ def _key(name: str) -> str:
 
 # the trace is frozen with read-only arrays, so one shared object per input is safe (no pickling)
 _trace = st.cache_resource(show_spinner=False, max_entries=256)(conv2d_trace)
-_output_size = st.cache_data(max_entries=256, show_spinner=False)(conv_output_size)
 _parameter_count = st.cache_data(max_entries=256, show_spinner=False)(conv_parameter_count)
 
 
 # --------------------------------------------------------------------------- figures (cached, pure)
-# Figures are cached as objects (cache_resource: no pickling, never mutated after building): a
-# pickled go.Figure is re-validated on load, which alone costs far more than the 80 ms budget.
-@st.cache_resource(show_spinner=False, max_entries=128)
+# Figures are cached as objects (page_kit.figure_cache: bounded, no pickling, never mutated after building).
 def _channels_figure(values: np.ndarray, lang: str, title: str, titles: tuple, symbol: str,
                      signed: bool | None = None) -> go.Figure:
     return channels_heatmap(values, titles=list(titles), title=title, symbol=symbol, signed=signed, lang=lang,
                             col_title="", height=300)
 
 
+_channels_figure = figure_cache(_channels_figure, max_entries=128)
+
+
 def _chart(fig: go.Figure, name: str) -> None:
-    st.plotly_chart(fig, key=_key(name), config=PLOT_CONFIG, width="stretch")
+    """A figure with Plotly's PNG download button only (file ``conv_multi-<name>.png``)."""
+    st.plotly_chart(fig, key=_key(name), config=chart_config(f"{PAGE}-{name}"), width="stretch")
 
 
 def _sup(f: int) -> str:
@@ -84,6 +100,46 @@ def _sup(f: int) -> str:
 
 def _channel_titles() -> tuple[str, ...]:
     return tuple(t("figure.channel", index=c + 1) for c in range(CHANNELS))
+
+
+def _size_text(shape) -> str:
+    return f"{shape[0]}×{shape[1]}"
+
+
+def _size_message(names: list[str], shapes: list, size: tuple[int, int], keys: tuple[str, ...], cap: int,
+                  what: str) -> bool:
+    """One message in view when the matrices' sizes disagree (with a button that makes them one size).
+
+    Returns True when they all agree (or do not parse: their own message is under the editor)."""
+    odd, new = mismatch(shapes, size)
+    if not odd:
+        return True
+    listed = t("conv_multi.list_sep").join(t("conv_multi.listed_item", name=names[k], size=_size_text(shapes[k]))
+                                            for k in odd)
+    st.warning(t(f"conv_multi.{what}_sizes", listed=listed, size=_size_text(size)))
+    if new is not None:
+        st.button(t(f"conv_multi.{what}_resize", size=_size_text(new)), key=_key(f"{what}_resize"),
+                  on_click=resize_all, args=(keys, *new, _key(f"{what}_size")),
+                  kwargs=dict(max_rows=cap, max_cols=cap))
+    return False
+
+
+def _export_doc(x, w, b, trace, stride: int, padding: int, start: tuple[int, int, int]) -> ExportDoc:
+    """The worked example to take away: the setup, the chosen cell channel by channel, both output maps."""
+    filters, oh, ow = trace.output.shape
+    f, i, j = (min(max(int(v), 0), n - 1) for v, n in zip(start, (filters, oh, ow)))
+    doc = ExportDoc(t("conv_multi.title"))
+    doc.step(t("conv_multi.export_input"), text=t("conv_multi.export_settings", stride=stride, padding=padding,
+                                                    b1=fmt(b[0]), b2=fmt(b[1])),
+             matrices={f"x^{{({c + 1})}}": x[c] for c in range(CHANNELS)})
+    doc.step(t("conv_multi.export_filters"),
+             matrices={f"w^{{({ff + 1},{c + 1})}}": w[ff, c] for ff, c in W_PAIRS})
+    lines = [equation_latex(multi_partial_equation(trace, f, i, j, c)) for c in range(CHANNELS)]
+    lines.append(equation_latex(multi_total_equation(trace, f, i, j)))
+    doc.step(t("conv_multi.export_cell", f=f + 1, cell=subscript_unicode("z", i, j)), latex=lines)
+    doc.step(t("conv_multi.export_output"),
+             matrices={f"z^{{({ff + 1})}}": trace.output[ff] for ff in range(filters)})
+    return doc
 
 
 # --------------------------------------------------------------------------- URL + title
@@ -98,41 +154,62 @@ with st.container(border=True):
     c1, c2, c3, c4 = st.columns(4)
     stride = c1.slider(t("conv_multi.stride"), 1, 4, key=_key("stride"))
     padding = c2.slider(t("conv_multi.padding"), 0, 3, key=_key("padding"))
-    b1 = c3.number_input(t("conv_multi.bias1"), -100.0, 100.0, step=1.0, key=_key("b1"))
-    b2 = c4.number_input(t("conv_multi.bias2"), -100.0, 100.0, step=1.0, key=_key("b2"))
+    # no bounds on the widgets: a typed 500 arrives and is moved to 100 with a message (never silently kept)
+    moved = {name: keep_in_range(_key(name), -MAX_BIAS, MAX_BIAS, float(B0[k])) for k, name in enumerate(("b1", "b2"))}
+    b1 = c3.number_input(t("conv_multi.bias1"), step=1.0, key=_key("b1"), help=t("conv_multi.bias_help", max=fmt(MAX_BIAS)))
+    b2 = c4.number_input(t("conv_multi.bias2"), step=1.0, key=_key("b2"), help=t("conv_multi.bias_help", max=fmt(MAX_BIAS)))
+    for name, label in (("b1", "conv_multi.bias1"), ("b2", "conv_multi.bias2")):
+        if moved[name] is not None:
+            typed, used = moved[name]
+            st.info(t("conv_multi.bias_moved", name=t(label), typed=fmt(typed), used=fmt(used), max=fmt(MAX_BIAS)))
+    reset_button(PAGE, SPECS, t("conv_multi.reset"), help=t("conv_multi.reset_help", text=text_title("003")))
 
 # --------------------------------------------------------------------------- matrices
-x_parts: list[np.ndarray | None] = []
-w_parts: dict[tuple[int, int], np.ndarray | None] = {}
+x_names = [t("conv_multi.editor_channel", c=c + 1) for c in range(CHANNELS)]
+w_names = [t("conv_multi.editor_kernel", f=f + 1, c=c + 1) for f, c in W_PAIRS]
 with st.container(border=True):
-    st.markdown(f"**{t('conv_multi.values_box')}**")
+    st.markdown(f"**{t('conv_multi.values_box', text=text_title('003'))}**")
     x_col, w_col = st.columns([2, 3])
     with x_col:
-        st.caption(t("conv_multi.input_tabs"))
+        st.caption(t("conv_multi.input_tabs", max=MAX_INPUT))
+        x_size, x_shapes = size_control(X_KEYS, key=_key("x_size"), max_rows=MAX_INPUT, max_cols=MAX_INPUT,
+                                        labels=(t("conv_multi.size_rows"), t("conv_multi.size_cols")),
+                                        default=X0.shape[1:], help=t("conv_multi.size_help"))
+        x_parts: list[np.ndarray | None] = []
         for c, tab in enumerate(st.tabs([t("conv_multi.tab_channel", c=c + 1) for c in range(CHANNELS)])):
             with tab:
-                first = x_parts[0] if x_parts else None
-                x_parts.append(matrix_editor(
-                    t("conv_multi.editor_channel", c=c + 1), key=_key(f"x{c + 1}"), default=X0[c],
-                    max_rows=MAX_INPUT, max_cols=MAX_INPUT,
-                    shape=None if c == 0 or first is None else first.shape))
+                preset_selector(X_KEYS[c], kind="input", example=X0[c], max_rows=MAX_INPUT, max_cols=MAX_INPUT)
+                x_parts.append(matrix_editor(x_names[c], key=X_KEYS[c], default=X0[c], max_rows=MAX_INPUT,
+                                             max_cols=MAX_INPUT))
+        paste_box(X_KEYS, key=_key("paste"), max_rows=MAX_INPUT, max_cols=MAX_INPUT,
+                  title=t("conv_multi.paste_title"), label=t("conv_multi.paste_label"),
+                  help=t("conv_multi.paste_help"), button=t("conv_multi.paste_use"),
+                  done=t("conv_multi.paste_done"))
+        image_uploader(X_KEYS, key=_key("upload"), size=(MAX_INPUT, MAX_INPUT))
     with w_col:
-        st.caption(t("conv_multi.filter_tabs"))
-        pairs = [(f, c) for f in range(FILTERS) for c in range(CHANNELS)]
-        tabs = st.tabs([t("conv_multi.tab_kernel", f=f + 1, c=c + 1) for f, c in pairs])
-        for (f, c), tab in zip(pairs, tabs):
+        st.caption(t("conv_multi.filter_tabs", max=MAX_KERNEL))
+        w_size, w_shapes = size_control(W_KEYS, key=_key("w_size"), max_rows=MAX_KERNEL, max_cols=MAX_KERNEL,
+                                        labels=(t("conv_multi.size_rows"), t("conv_multi.size_cols")),
+                                        default=W0.shape[2:], help=t("conv_multi.kernel_size_help"))
+        w_parts: list[np.ndarray | None] = []
+        tabs = st.tabs([t("conv_multi.tab_kernel", f=f + 1, c=c + 1) for f, c in W_PAIRS])
+        for k, ((f, c), tab) in enumerate(zip(W_PAIRS, tabs)):
             with tab:
-                first = w_parts.get((0, 0))
-                w_parts[(f, c)] = matrix_editor(
-                    t("conv_multi.editor_kernel", f=f + 1, c=c + 1), key=_key(f"w{f + 1}{c + 1}"),
-                    default=W0[f, c], max_rows=MAX_KERNEL, max_cols=MAX_KERNEL, height=150,
-                    shape=None if (f, c) == (0, 0) or first is None else first.shape)
+                preset_selector(W_KEYS[k], kind="kernel", example=W0[f, c], max_rows=MAX_KERNEL,
+                                max_cols=MAX_KERNEL)
+                w_parts.append(matrix_editor(w_names[k], key=W_KEYS[k], default=W0[f, c], max_rows=MAX_KERNEL,
+                                             max_cols=MAX_KERNEL, height=150))
 
-bad_x = [t("conv_multi.editor_channel", c=c + 1) for c, m in enumerate(x_parts) if m is None]
-bad_w = [t("conv_multi.editor_kernel", f=f + 1, c=c + 1) for (f, c), m in w_parts.items() if m is None]
-x = np.stack(x_parts) if not bad_x else None                                       # (C, H, W)
-w = (np.stack([np.stack([w_parts[(f, c)] for c in range(CHANNELS)]) for f in range(FILTERS)])
-     if not bad_w else None)                                                        # (F, C, KH, KW)
+# one message in view for everything the values box needs fixed (each editor also says why under itself)
+bad_x = [x_names[c] for c, m in enumerate(x_parts) if m is None]
+bad_w = [w_names[k] for k, m in enumerate(w_parts) if m is None]
+if bad_x or bad_w:
+    st.error(t("conv_multi.bad_matrix", what=t("conv_multi.list_sep").join(bad_x + bad_w)))
+x_same = _size_message(x_names, x_shapes, x_size, X_KEYS, MAX_INPUT, "input")
+w_same = _size_message(w_names, w_shapes, w_size, W_KEYS, MAX_KERNEL, "kernel")
+x = np.stack(x_parts) if not bad_x and x_same else None                               # (C, H, W)
+w = (np.stack([np.stack(w_parts[f * CHANNELS:(f + 1) * CHANNELS]) for f in range(FILTERS)])
+     if not bad_w and w_same else None)                                                # (F, C, KH, KW)
 b = np.array([b1, b2], dtype=float)
 
 trace, trace_error = None, None
@@ -141,20 +218,17 @@ if x is not None and w is not None:
         trace = _trace(x, w, b, stride, padding)
     except ValueError as err:  # CoreValueError: e.g. kernel larger than the padded input
         trace_error = err
-is_seed_setup = (stride == SEED_STRIDE and padding == SEED_PADDING and x is not None and w is not None
+is_text_setup = (stride == TEXT_STRIDE and padding == TEXT_PADDING and x is not None and w is not None
+                 and x.shape == X0.shape and w.shape == W0.shape
                  and np.array_equal(x, X0) and np.array_equal(w, W0) and np.array_equal(b, B0))
-sync_to_url(PAGE, SPECS)
-
-
-def _explain_missing(bad: list[str]) -> None:
-    st.warning(t("conv_multi.bad_matrix", what=", ".join(bad)))
 
 
 # --------------------------------------------------------------------------- every output cell (in the browser)
 # Every cell's windows and formulas for one setup, sent once: choosing a cell never reruns the script.
+# The formulas are formatted text, so the reader's digits are an argument (never a stale cached payload).
 @st.cache_data(show_spinner=False, max_entries=64)
 def _steps_payload(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int, padding: int, lang: str,
-                   start: tuple[int, int, int]) -> dict:
+                   start: tuple[int, int, int], digits: int) -> dict:
     return multi_channel_steps(_trace(x, w, b, stride, padding), lambda k, **kw: translate(lang, k, **kw),
                                start=start)
 
@@ -165,10 +239,14 @@ def _general_formula() -> str:
             "\\tilde{x}^{(c)}_{(i-1)s+u,\\,(j-1)s+v}\\, w^{(f,c)}_{uv}}_{S_c} + b_{f}")
 
 
+def _missing() -> None:
+    st.info(t("conv_multi.no_trace"))
+
+
 def _filters(w) -> None:
     """Tab 'the two filters'."""
     if w is None:
-        _explain_missing(bad_w)
+        _missing()
         return
     columns = st.columns(FILTERS)
     for f in range(FILTERS):
@@ -182,7 +260,6 @@ def _partial_maps(trace) -> None:
     """Tab 'partial-sum maps' of the filter chosen here."""
     f_sel = st.radio(t("conv_multi.filter"), (1, 2), key=_key("filter"), horizontal=True,
                      format_func=lambda n, lang=lang: translate(lang, "conv_multi.filter_option", n=n))
-    sync_to_url(PAGE, SPECS)
     f_idx = int(f_sel) - 1
     st.markdown(f"**{t('conv_multi.partial_maps_title', f=f_idx + 1)}**")
     maps = np.moveaxis(trace.partial_sums[f_idx], -1, 0)   # (OH, OW, C) -> (C, OH, OW): a view, no math
@@ -199,43 +276,47 @@ def _params_and_notes(w) -> None:
         P, D, U, V = w.shape
         st.latex(equation_lines("N_{\\text{params}} = P \\cdot D \\cdot U \\cdot V + P",
                                 f"{P} \\cdot {D} \\cdot {U} \\cdot {V} + {P}", _parameter_count(P, D, U, V)))
+        render_check_link("param_count", filters=P, channels=D, kernel_hw=(U, V))
     else:
-        _explain_missing(bad_w)
+        _missing()
+    claim_note("s004_param_count", lang)
     st.markdown(f"**{t('conv_multi.section_notes')}**")
-    st.markdown("- " + t("conv_multi.seed002_note", o=_output_size(32, 5), params=_parameter_count(1, 3, 5, 5)))
-    st.markdown("- " + t("conv_multi.seed003_note"))
+    claim_note("s002_feature_map", lang)
+    if is_text_setup:
+        claim_note("s003_test_4x4", lang)
     st.caption(t("conv_multi.conventions"))
 
 
 # --------------------------------------------------------------------------- the output cells
 st.subheader(t("conv_multi.section_steps"))
+# the first cell shown comes from the link (?filter=&row=&col=, 1-based); the payload keeps it inside
+start = tuple(int(st.session_state.get(_key(name), 1)) - 1 for name in ("filter", "row", "col"))
 if trace is not None:
     st.markdown(t("conv_multi.cell_intro"))
     st.caption(t("conv_multi.cell_general"))
     st.latex(_general_formula())
-    # the first cell shown comes from the link (?filter=&row=&col=, 1-based); the payload keeps it inside
-    start = tuple(int(st.session_state.get(_key(name), 1)) - 1 for name in ("filter", "row", "col"))
-    cell_stepper(_steps_payload(x, w, b, stride, padding, lang, start), key=_key("stepper"))
+    cell_stepper(_steps_payload(x, w, b, stride, padding, lang, start, display_digits()), key=_key("stepper"))
     st.caption(t("conv_multi.cs_caption"))
     st.caption(t("conv_multi.cell_subscripts"))
     oh, ow = trace.output.shape[1:]
     st.caption(t("conv_multi.output_size", oh=oh, ow=ow))
-    if not is_seed_setup:
-        st.info(t("conv_multi.seed_custom"))
-    elif np.array_equal(trace.output, PRINTED_Y):
-        st.success(t("conv_multi.seed_reproduced"))
+    if is_text_setup:
+        if np.array_equal(trace.output, PRINTED_Y):
+            claim_note("s003_forward_printed", lang)
+        else:
+            st.error(t("conv_multi.text_differs", text=text_title("003")))
     else:
-        st.error(t("conv_multi.seed_differs"))
+        st.caption(t("conv_multi.text_custom", text=text_title("003")))
 elif trace_error is not None:
     st.error(explain_error(trace_error))
     st.info(t("conv_multi.no_trace"))
 else:
-    _explain_missing(bad_x + bad_w)
+    st.info(t("conv_multi.no_trace"))
 if trace is None and x is not None:
-    _chart(_channels_figure(x, lang, t("conv_multi.input_raw_fig_title"), _channel_titles(), "x"), "input")
+    _chart(_channels_figure(x, lang, t("conv_multi.input_raw_fig_title", c=CHANNELS), _channel_titles(), "x"),
+           "input")
 
-SECTIONS = ("filters", "partials", "params")
-tabs = st.tabs([t(f"conv_multi.tab_{name}") for name in SECTIONS], key=_key("section"), on_change="rerun")
+tabs = url_tabs(PAGE, "section", "tab", SECTIONS, [t(f"conv_multi.tab_{name}") for name in SECTIONS])
 for name, tab in zip(SECTIONS, tabs):
     if tab.open is False:   # only the open tab is computed and sent
         continue
@@ -244,9 +325,13 @@ for name, tab in zip(SECTIONS, tabs):
             _filters(w)
         elif name == "params":
             _params_and_notes(w)
-        elif trace is None and trace_error is not None:
-            st.info(t("conv_multi.no_trace"))
         elif trace is None:
-            _explain_missing(bad_x + bad_w)
+            _missing()
         else:
             _partial_maps(trace)
+
+# ---- take it away: export, the same in a library
+if trace is not None:
+    export_panel(PAGE, SPECS, _export_doc(x, w, b, trace, stride, padding, start))
+    library_code_panel(conv2d_code(x, w, b, stride=stride, padding=padding), key=_key("code"))
+sync_to_url(PAGE, SPECS)

@@ -1,4 +1,4 @@
-"""Convolution (one channel): seed 003's 4×4 input and 2×2 kernel, every output cell written out.
+"""Convolution (one channel): the Hands-on CNN project's 4×4 input and 2×2 kernel, every output cell written out.
 
 Widgets and URL in -> cnn_core (conv2d_trace, rot180, activate) -> ui renderers out.
 Every number on screen comes from a ConvTrace or from ``activate``; this script only
@@ -16,13 +16,22 @@ import streamlit as st
 from cnn_core.activations import ACTIVATIONS, activate
 from cnn_core.conv import conv2d_trace, rot180
 from cnn_core.worked_examples import CONV_4X4
+from ui.claims_view import claim_note
 from ui.components.cell_stepper import cell_stepper
 from ui.components.conv_steppers import single_channel_compare, single_channel_steps
-from ui.formulas.conv_forward import Sym, flipped_kernel_index, single_net_equation, to_text
+from ui.exercise_view import render_check_link
+from ui.export import ExportDoc, chart_config, export_panel
+from ui.formulas.conv_forward import (Sym, activation_equation, equation_latex, flipped_kernel_index,
+                                      single_net_equation, to_text)
 from ui.heatmap import channels_heatmap, matrix_heatmap
 from ui.i18n import current_language, explain_error, t, translate
-from ui.latex import fmt, subscript_unicode
+from ui.image_input import image_uploader
+from ui.latex import display_digits, fmt, subscript_unicode
+from ui.library_code import conv2d_code, library_code_panel
 from ui.matrix_input import matrix_editor
+from ui.page_kit import activation_name, figure_cache, text_title
+from ui.page_state import reset_button, url_tabs
+from ui.presets import preset_selector
 from ui.url_state import ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url
 
 PAGE = "conv_single"
@@ -39,8 +48,9 @@ SPECS = (
     ChoiceParam("activation", CONV_4X4.params["activation"], ACTIVATIONS,
                 label_key="conv_single.activation_label"),
     IntParam("cell", 1, 1, MAX_CELLS, label_key="conv_single.url_cell"),
+    ChoiceParam("tab", "step", ("step", "inputs", "compare", "table"), label_key="conv_single.url_tab"),
 )
-CHART = {"displayModeBar": False}
+SECTIONS = ("step", "inputs", "compare", "table")
 
 _trace = st.cache_data(conv2d_trace, max_entries=256, show_spinner=False)
 # rot180 and activate on at most 12×12 numbers take microseconds: calling them costs less than
@@ -53,10 +63,6 @@ def key(name: str) -> str:
     return f"{PAGE}.{name}"
 
 
-def act_name(name: str) -> str:
-    return t(f"conv_single.act_{name}")
-
-
 def cell_names(symbol: str, shape: tuple[int, int]) -> tuple[tuple[str, ...], ...]:
     """Hover names symbol_rc (1-based) of a matrix of ``shape``."""
     return tuple(tuple(subscript_unicode(symbol, r, c) for c in range(shape[1])) for r in range(shape[0]))
@@ -64,7 +70,6 @@ def cell_names(symbol: str, shape: tuple[int, int]) -> tuple[tuple[str, ...], ..
 
 # Figures are cached as objects (st.plotly_chart only reads them): building a Plotly figure
 # costs ~20 ms. Every input of a figure, the language included, is an argument.
-@st.cache_resource(show_spinner=False, max_entries=512)
 def heatmap_figure(M: np.ndarray, title: str, symbol: str, lang: str, highlight=None, cells=None,
                    hover_names=None):
     # every value is printed in its cell, so the colour bar only takes width from the matrix
@@ -72,7 +77,6 @@ def heatmap_figure(M: np.ndarray, title: str, symbol: str, lang: str, highlight=
                           hover_names=hover_names, showscale=False, lang=lang)
 
 
-@st.cache_resource(show_spinner=False, max_entries=512)
 def panels_figure(T: np.ndarray, titles: tuple[str, ...], names: tuple, lang: str, highlight=None):
     """Matrices of one shape side by side (one figure, one colour scale); ``names`` are the hover names."""
     fig = channels_heatmap(T, titles=list(titles), highlight=highlight, lang=lang)
@@ -84,32 +88,47 @@ def panels_figure(T: np.ndarray, titles: tuple[str, ...], names: tuple, lang: st
     return fig
 
 
-def seed_notes(x: np.ndarray, w: np.ndarray, stride: int, padding: int, activation: str,
+heatmap_figure = figure_cache(heatmap_figure, max_entries=256)
+panels_figure = figure_cache(panels_figure, max_entries=256)
+
+
+def is_text_example(x: np.ndarray | None, w: np.ndarray | None) -> bool:
+    """The text's own 4×4 input and 2×2 kernel are on screen."""
+    return (x is not None and w is not None and x.shape == DEFAULT_INPUT.shape and w.shape == DEFAULT_KERNEL.shape
+            and bool(np.array_equal(x, DEFAULT_INPUT)) and bool(np.array_equal(w, DEFAULT_KERNEL)))
+
+
+def shows_eq5(x: np.ndarray | None, w: np.ndarray | None, stride: int, padding: int) -> bool:
+    """The setup of the text's eq. (5): its 4×4 input, a 2×2 kernel (eq. (5) is symbolic in h), stride 1,
+    no padding."""
+    return (x is not None and w is not None and x.shape == DEFAULT_INPUT.shape and bool(np.array_equal(x, DEFAULT_INPUT))
+            and w.shape == (2, 2) and stride == 1 and padding == 0)
+
+
+def text_notes(x: np.ndarray, w: np.ndarray, stride: int, padding: int,
                lang: str) -> dict[tuple[int, int], list[str]]:
-    """The notes about the text that belong to one output cell (o₁₁ and o₁₃ of its example)."""
-    notes: dict[tuple[int, int], list[str]] = {}
-    if w.shape == (2, 2) and stride == 1 and padding == 0:
-        notes[(0, 2)] = [translate(lang, "conv_single.seed_o13_note")]
-    if x.shape == DEFAULT_INPUT.shape and np.array_equal(x, DEFAULT_INPUT) and np.array_equal(w, DEFAULT_KERNEL) \
-            and padding == 0 and activation == "relu":
-        notes[(0, 0)] = [translate(lang, "conv_single.seed_o11_note")]
-    return notes
+    """Pointers from one output cell to the catalogue note below the stepper (o₁₃ of the text's eq. (5))."""
+    if not shows_eq5(x, w, stride, padding):
+        return {}
+    return {(0, 2): [translate(lang, "conv_single.cs_eq5_cell", text=text_title("003", lang))]}
 
 
 # The whole stepper payload (every cell's window and formulas) for one setup: a few ms for the
-# 4×4 example, more for 12×12 inputs, so it is cached (bounded).
+# 4×4 example, more for 12×12 inputs, so it is cached (bounded). Its formulas are formatted text,
+# so the reader's digits are an argument (a cached payload must not keep the old digits).
 @st.cache_data(show_spinner=False, max_entries=64)
 def step_payload(x: np.ndarray, w: np.ndarray, stride: int, padding: int, activation: str, lang: str,
-                 start: int) -> dict:
+                 start: int, digits: int) -> dict:
     trace = _trace(x[None], w[None, None], None, stride, padding)
     out = _activate(activation, trace.output)
-    return single_channel_steps(trace, out, activation, translate(lang, f"conv_single.act_{activation}"),
+    return single_channel_steps(trace, out, activation, activation_name(activation, lang),
                                 lambda k, **kw: translate(lang, k, **kw),
-                                seed_notes(x, w, stride, padding, activation, lang), start=start)
+                                text_notes(x, w, stride, padding, lang), start=start)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def compare_payload(x: np.ndarray, w: np.ndarray, stride: int, padding: int, lang: str, start: int) -> dict:
+def compare_payload(x: np.ndarray, w: np.ndarray, stride: int, padding: int, lang: str, start: int,
+                    digits: int) -> dict:
     trace = _trace(x[None], w[None, None], None, stride, padding)
     conv_trace = _trace(x[None], _rot180(w)[None, None], None, stride, padding)
     return single_channel_compare(trace, conv_trace, lambda k, **kw: translate(lang, k, **kw), start=start)
@@ -117,7 +136,7 @@ def compare_payload(x: np.ndarray, w: np.ndarray, stride: int, padding: int, lan
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def formula_table(x: np.ndarray, w: np.ndarray, stride: int, padding: int, activation: str,
-                  columns: tuple[str, ...]) -> pd.DataFrame:
+                  columns: tuple[str, ...], digits: int) -> pd.DataFrame:
     """One row per output cell: name, Σ products with symbols and numbers, net, out."""
     trace = _trace(x[None], w[None, None], None, stride, padding)
     out = _activate(activation, trace.output)
@@ -139,7 +158,28 @@ def editor_height(name: str) -> int:
 
 
 def show_chart(fig, name: str) -> None:
-    st.plotly_chart(fig, key=key(f"fig_{name}"), config=CHART, width="stretch")
+    """A figure with Plotly's PNG download button only (file ``conv_single-<name>.png``)."""
+    st.plotly_chart(fig, key=key(f"fig_{name}"), config=chart_config(f"{PAGE}-{name}"), width="stretch")
+
+
+def export_doc(x: np.ndarray, w: np.ndarray, trace, out: np.ndarray, activation: str, stride: int, padding: int,
+               cell: int) -> ExportDoc:
+    """The worked example to take away: input and kernel, the chosen cell's sums, both output maps."""
+    oh, ow = trace.output.shape[1:]
+    i, j = divmod(min(max(cell, 0), oh * ow - 1), ow)
+    o = Sym("o", (i, j))
+    net_sym, out_sym = Sym("net", sub=o), Sym("out", sub=o)
+    net = single_net_equation(trace, i, j, (net_sym,))
+    act = activation_equation(activation, out_sym, net_sym, float(trace.output[0, i, j]), float(out[0, i, j]))
+    doc = ExportDoc(t("conv_single.title"))
+    doc.step(t("conv_single.export_setup"), text=t("conv_single.export_settings", stride=stride, padding=padding,
+                                                     act=activation_name(activation)),
+             matrices={"i": x, "h": w})
+    doc.step(t("conv_single.export_cell", cell=subscript_unicode("o", i, j)),
+             latex=[equation_latex(net), equation_latex(act)])
+    doc.step(t("conv_single.export_output"), matrices={r"\mathrm{net}": trace.output[0],
+                                                        r"\mathrm{out}": out[0]})
+    return doc
 
 
 # --------------------------------------------------------------------------- page
@@ -147,20 +187,27 @@ st.title(t("conv_single.title"))
 st.markdown(t("conv_single.intro"))
 
 init_from_url(PAGE, SPECS)
+lang = current_language()
 with st.container(border=True):
     st.markdown(f"**{t('conv_single.controls')}**")
     col_x, col_w, col_p = st.columns([3, 2, 2])
     with col_x:
+        preset_selector(key("input"), kind="input", example=DEFAULT_INPUT, max_rows=MAX_INPUT, max_cols=MAX_INPUT)
         x = matrix_editor(t("conv_single.input_label"), key=key("input"), default=DEFAULT_INPUT,
                           max_rows=MAX_INPUT, max_cols=MAX_INPUT, height=editor_height("input"))
+        image_uploader(key("input"), key=key("upload"), size=(MAX_INPUT, MAX_INPUT))
     with col_w:
+        preset_selector(key("kernel"), kind="kernel", example=DEFAULT_KERNEL, max_rows=MAX_KERNEL,
+                        max_cols=MAX_KERNEL)
         w = matrix_editor(t("conv_single.kernel_label"), key=key("kernel"), default=DEFAULT_KERNEL,
                           max_rows=MAX_KERNEL, max_cols=MAX_KERNEL, height=editor_height("kernel"))
     with col_p:
         stride = st.slider(t("conv_single.stride_label"), 1, 3, key=key("stride"))
         padding = st.slider(t("conv_single.padding_label"), 0, 2, key=key("padding"))
         activation = st.selectbox(t("conv_single.activation_label"), ACTIVATIONS, key=key("activation"),
-                                  format_func=act_name)
+                                  format_func=lambda name, lang=lang: activation_name(name, lang))
+        reset_button(PAGE, SPECS, t("conv_single.reset"), help=t("conv_single.reset_help",
+                                                                 text=text_title("003")))
 st.caption(t("conv_single.conventions"))
 
 trace = error = None
@@ -182,21 +229,18 @@ def section_guard() -> bool:
     return trace is not None
 
 
-lang = current_language()
-SECTIONS = ("sec_step", "sec_inputs", "sec_compare", "sec_table")
-
-
 def inputs_tab() -> None:
-    """The input (seed cells outlined) and the kernel beside its 180° rotation, as two panels."""
+    """The input (the text's cells outlined) and the kernel beside its 180° rotation, as two panels."""
     col_x, col_w = st.columns([3, 4])
     with col_x:
         if x is None:
             st.info(t("conv_single.needs_input"))
         else:
-            is_seed = x.shape == DEFAULT_INPUT.shape and bool(np.array_equal(x, DEFAULT_INPUT))
+            is_text = x.shape == DEFAULT_INPUT.shape and bool(np.array_equal(x, DEFAULT_INPUT))
             show_chart(heatmap_figure(x, t("conv_single.fig_input", rows=x.shape[0], cols=x.shape[1]), "i", lang,
-                                      cells=FROM_TEXT if is_seed else None), "input")
-            st.caption(t("conv_single.cap_input_from_text") if is_seed else t("conv_single.cap_input_user"))
+                                      cells=FROM_TEXT if is_text else None), "input")
+            st.caption(t("conv_single.cap_input_from_text", text=text_title("003")) if is_text
+                       else t("conv_single.cap_input_user"))
     with col_w:
         if w is None:
             st.info(t("conv_single.needs_kernel"))
@@ -212,17 +256,23 @@ def inputs_tab() -> None:
             st.caption(t("conv_single.cap_kernel_rot"))
 
 
-tabs = st.tabs([t(f"conv_single.{name}") for name in SECTIONS], key=key("section"), on_change="rerun")
-step_tab, inputs_tab_, compare_tab, table_tab = tabs
+step_tab, inputs_tab_, compare_tab, table_tab = url_tabs(PAGE, "section", "tab", SECTIONS,
+                                                         [t(f"conv_single.sec_{name}") for name in SECTIONS])
 # the first cell shown comes from the link (?cell=k, reading order); choosing cells stays in the browser
 start = int(st.session_state.get(key("cell"), 1)) - 1
+digits = display_digits()
 
 if step_tab.open is not False:
     with step_tab:
         if section_guard():
-            cell_stepper(step_payload(x, w, stride, padding, activation, lang, start), key=key("stepper"))
+            cell_stepper(step_payload(x, w, stride, padding, activation, lang, start, digits), key=key("stepper"))
             st.caption(t("conv_single.cap_step"))
             st.caption(t("conv_single.cap_activation"))
+            # notes of the catalogue that belong to what is on screen
+            if is_text_example(x, w) and stride == 1 and padding == 0 and activation == "relu":
+                claim_note("s003_o11", lang)
+            if shows_eq5(x, w, stride, padding):
+                claim_note("s003_eq5_label", lang)
 
 if inputs_tab_.open is not False:
     with inputs_tab_:
@@ -231,9 +281,11 @@ if inputs_tab_.open is not False:
 if compare_tab.open is not False:
     with compare_tab:
         if section_guard():
-            cell_stepper(compare_payload(x, w, stride, padding, lang, start), key=key("compare"))
+            cell_stepper(compare_payload(x, w, stride, padding, lang, start, digits), key=key("compare"))
             st.caption(t("conv_single.cap_compare"))
-            st.info(t("conv_single.seed_library_note"))
+            st.caption(t("conv_single.library_note"))
+            claim_note("s001_crosscorr_naming", lang)
+            claim_note("s004_xcorr_rot", lang)
 
 if table_tab.open is not False:
     with table_tab:
@@ -241,10 +293,17 @@ if table_tab.open is not False:
             columns = tuple(t(f"conv_single.{c}")
                             for c in ("col_cell", "col_symbolic", "col_numbers", "col_net", "col_out"))
             st.caption(t("conv_single.table_expander", count=trace.output[0].size))
-            st.dataframe(formula_table(x, w, stride, padding, activation, columns), hide_index=True,
+            st.dataframe(formula_table(x, w, stride, padding, activation, columns, digits), hide_index=True,
                          width="stretch")
             st.caption(t("conv_single.table_caption"))
-            if w.shape == (2, 2) and stride == 1 and padding == 0:
-                st.caption(t("conv_single.seed_eq5_note"))
+            if shows_eq5(x, w, stride, padding):
+                claim_note("s003_eq5_label", lang)
+
+# ---- take it away: check by hand, export, the same in a library
+if trace is not None:
+    render_check_link("conv_forward", x=x, w=w, b=0.0, stride=stride, padding=padding)
+    out = _activate(activation, trace.output)
+    export_panel(PAGE, SPECS, export_doc(x, w, trace, out, activation, stride, padding, start))
+    library_code_panel(conv2d_code(x, w, None, stride=stride, padding=padding), key=key("code"))
 
 sync_to_url(PAGE, SPECS)

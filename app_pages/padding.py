@@ -5,17 +5,24 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cnn_core.arithmetic import (axis_arithmetic, conv_output_size, kernel_taps, padded_grid,
-                                 resolve_padding, same_axis)
+from cnn_core.arithmetic import axis_arithmetic, kernel_taps, padded_grid, resolve_padding, same_axis
+from ui.claims_view import claim_note
+from ui.exercise_view import render_check_link
+from ui.export import ExportDoc, chart_config, export_panel
 from ui.formulas import padding as fx
 from ui.heatmap import matrix_heatmap, window_animation
 from ui.i18n import current_language, explain_error, t, translate
-from ui.latex import fmt, subscript_unicode
-from ui.page_kit import figure_cache, keep_number, lazy_expander, show_chart
+from ui.latex import subscript_unicode
+from ui.library_code import library_code_panel, output_shape_code
+from ui.page_kit import figure_cache, lazy_expander
+from ui.page_state import reset_button, url_tabs
 from ui.url_state import BoolParam, ChoiceParam, IntParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "padding"
 MODES = ("explicit", "valid", "same", "full")
+STEPS = ("padding", "output", "used")
+VIEWS = ("cell", "all")
+MAX_OUT = 64  # far above any output side the sliders allow; a larger typed cell is moved inside with a message
 # The Hands-on CNN project's setting: 5x5 input, 3x3 kernel, stride 2, pad 1 -> 3x3 output.
 SPECS = (
     IntParam("h", 5, 1, 16, label_key="padding.height"),
@@ -34,6 +41,11 @@ SPECS = (
     IntParam("dw", 1, 1, 3, label_key="padding.dilation_w"),
     IntParam("ph", 1, 0, 4, label_key="padding.p_h"),
     IntParam("pw", 1, 0, 4, label_key="padding.p_w"),
+    IntParam("oi", 1, 1, MAX_OUT, label_key="padding.out_row"),
+    IntParam("oj", 1, 1, MAX_OUT, label_key="padding.out_col"),
+    ChoiceParam("step", "output", STEPS, label_key="padding.url_step"),
+    ChoiceParam("view", "cell", VIEWS, label_key="padding.url_view"),
+    BoolParam("notes", False, label_key="padding.section_seeds"),   # the notes expander open (its widget key)
 )
 SLIDER_RANGES = {"k": (1, 7), "s": (1, 4), "d": (1, 3), "p": (0, 4)}
 # Beyond this many (frames x padded cells) the animation leaves the grey padding out of its frames.
@@ -157,20 +169,9 @@ def _pad_symbols(ax: str) -> tuple[str, str]:
 
 def _padding_lines(mode: str, ax: str, k: int, d: int, before: int, rule, per_axis: bool) -> None:
     """How many zeros go before and after along one axis (ax: 'h' or 'w'); ``rule``: SAME's trace."""
-    p_lo, p_hi = _pad_symbols(ax)
-    if mode == "same":
-        st.caption(t("padding.same_caption"))
-        for eq in fx.same_lines(ax, rule, p_lo, p_hi):
-            st.latex(eq.latex())
-    elif mode == "full":
-        st.caption(t("padding.full_caption"))
-        st.latex(fx.full_line(ax, k, d, before, p_lo, p_hi).latex())
-    elif mode == "valid":
-        st.caption(t("padding.valid_caption"))
-        st.latex(fx.fixed_line(ax, before, p_lo, p_hi, None).latex())
-    else:
-        st.caption(t("padding.explicit_caption"))
-        st.latex(fx.fixed_line(ax, before, p_lo, p_hi, f"p_{ax}" if per_axis else "p").latex())
+    st.caption(t(f"padding.{mode}_caption"))
+    for eq in _padding_equations(mode, ax, k, d, before, rule, per_axis):
+        st.latex(eq.latex())
 
 
 def _output_lines(ax: str, a, error: Exception | None) -> None:
@@ -183,19 +184,86 @@ def _output_lines(ax: str, a, error: Exception | None) -> None:
     st.latex(fx.output_size(ax, a, p_lo, p_hi).latex())
 
 
+def _used_text(mode: str, ax: str, a) -> str:
+    """How far the windows reach along one axis, in words (one, zero and many said naturally)."""
+    lines = t("padding.lines_rows") if ax == "h" else t("padding.lines_cols")
+    line = t("padding.line_row") if ax == "h" else t("padding.line_col")
+    if a.uncovered == 0:
+        return t("padding.used_all", padded=a.padded, lines=lines if a.padded != 1 else line)
+    head = t("padding.used_head_one" if a.used == 1 else "padding.used_head", used=a.used, padded=a.padded,
+             lines=lines)
+    n, m = a.uncovered, a.uncovered_input
+    if n == 1:
+        tail = t("padding.used_tail_one_input" if m == 1 else "padding.used_tail_one_pad", line=line)
+    else:
+        tail = t("padding.used_tail_input" if m == n else "padding.used_tail_pad" if m == 0 else "padding.used_tail_some",
+                 n=n, m=m, lines=lines)
+    if mode == "valid":
+        return t("padding.used_sentence_valid", head=head, tail=tail, valid=t("padding.used_valid"))
+    return t("padding.used_sentence", head=head, tail=tail)
+
+
 def _used_lines(mode: str, ax: str, a) -> None:
     """How far into the padded input the windows reach along one axis."""
     st.caption(t("padding.used_caption"))
     st.latex(fx.used_extent(ax, a).latex())
-    lines = t("padding.lines_rows") if ax == "h" else t("padding.lines_cols")
-    if a.uncovered == 0:
-        st.markdown(t("padding.used_all", padded=a.padded, lines=lines))
-    else:
-        text = t("padding.used_some", used=a.used, padded=a.padded, lines=lines, uncovered=a.uncovered,
-                 uncovered_input=a.uncovered_input)
-        if mode == "valid":
-            text += " " + t("padding.used_valid")
-        st.markdown(text)
+    st.markdown(_used_text(mode, ax, a))
+
+
+def _padding_equations(mode: str, ax: str, k: int, d: int, before: int, rule, per_axis: bool) -> list:
+    """The lines of "1. Zeros added" as equations (shared by the page and the export)."""
+    p_lo, p_hi = _pad_symbols(ax)
+    if mode == "same":
+        return list(fx.same_lines(ax, rule, p_lo, p_hi))
+    if mode == "full":
+        return [fx.full_line(ax, k, d, before, p_lo, p_hi)]
+    return [fx.fixed_line(ax, before, p_lo, p_hi, None if mode == "valid" else f"p_{ax}" if per_axis else "p")]
+
+
+def _export_doc(setup: tuple, per_axis: bool) -> ExportDoc:
+    """The worked example to take away: per axis the zeros, the output size and the reach, with the numbers."""
+    mode, n_hw, k_hw, s_hw, d_hw, _ = setup
+    derived = _derive(*setup)
+    pad, grid = derived["padding"], derived["grid"]
+    doc = ExportDoc(t("padding.title"))
+    doc.step(t("padding.export_setup"), text=t("padding.export_settings", h=n_hw[0], w=n_hw[1], mode=t(f"padding.mode_{mode}"),
+                                                 kh=k_hw[0], kw=k_hw[1], sh=s_hw[0], sw=s_hw[1], dh=d_hw[0], dw=d_hw[1],
+                                                 top=pad.top, bottom=pad.bottom, left=pad.left, right=pad.right))
+    for i, (ax, axis) in enumerate((("h", "height"), ("w", "width"))):
+        before = (pad.height if ax == "h" else pad.width)[0]
+        lines = [eq.latex() for eq in _padding_equations(mode, ax, k_hw[i], d_hw[i], before,
+                                                          derived["same"][i] if derived["same"] else None, per_axis)]
+        a = derived["axes"][i]
+        p_lo, p_hi = _pad_symbols(ax)
+        if a is None:
+            lines.append(fx.output_symbolic(ax, p_lo, p_hi))
+        else:
+            lines += [fx.output_size(ax, a, p_lo, p_hi).latex(), fx.used_extent(ax, a).latex()]
+        doc.step(t(f"padding.axis_{axis}"), text=_used_text(mode, ax, a) if a is not None else t("padding.used_none"),
+                 latex=lines)
+    doc.step(t("padding.export_result"), text=t("padding.result_size", oh=grid.out_hw[0], ow=grid.out_hw[1],
+                                                  ph=grid.shape[0], pw=grid.shape[1])
+             if grid.out_hw is not None else t("padding.no_output"))
+    return doc
+
+
+def _show(fig, name: str) -> None:
+    """A figure with Plotly's PNG download button only (file ``padding-<name>.png``)."""
+    st.plotly_chart(fig, key=_key(name), config=chart_config(f"{PAGE}-{name}"), width="stretch")
+
+
+def _keep_cell(name: str, count: int, which: str) -> str | None:
+    """Before the number input: a chosen output row/column beyond the output (typed, linked, or left over
+    from a larger output) moves to the last one; returns the message that says so."""
+    key = _key(name)
+    value = st.session_state.get(key, 1)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 1:
+        st.session_state[key] = 1
+        return None
+    if value > count:
+        st.session_state[key] = count
+        return t(f"padding.cell_moved_{which}", typed=int(value), count=count)
+    return None
 
 
 # --------------------------------------------------------------------------- page
@@ -235,7 +303,7 @@ with st.container(border=True):                           # formats options outs
             with col:
                 st.slider(t(f"padding.{name}"), lo, hi, key=_key(name[0]), disabled=name == "p" and not explicit,
                           help=t("padding.p_help") if name == "p" else None)
-sync_to_url(PAGE, SPECS)
+    reset_button(PAGE, SPECS, t("padding.reset"), help=t("padding.reset_help", text=t("words.text_003")))
 
 n_hw = (int(state[_key("h")]), int(state[_key("w")]))
 if per_axis:
@@ -251,9 +319,7 @@ pad, grid = derived["padding"], derived["grid"]
 # reach are tabs of their own (only the open tab is computed and sent)
 st.subheader(t("padding.section_formula"))
 st.caption(t("padding.formula_caption"))
-STEPS = ("padding", "output", "used")
-step_labels = [t(f"padding.step_{name}") for name in STEPS]
-step_tabs = st.tabs(step_labels, default=step_labels[1], key=_key("steps"), on_change="rerun")
+step_tabs = url_tabs(PAGE, "steps", "step", STEPS, [t(f"padding.step_{name}") for name in STEPS])
 for name, tab in zip(STEPS, step_tabs):
     if tab.open is False:
         continue
@@ -277,6 +343,12 @@ for name, tab in zip(STEPS, step_tabs):
                     st.caption(t("padding.used_none"))
 if grid.out_hw is not None:
     st.success(t("padding.result_size", oh=grid.out_hw[0], ow=grid.out_hw[1], ph=grid.shape[0], pw=grid.shape[1]))
+    symmetric = pad.top == pad.bottom and pad.left == pad.right
+    if mode == "same":
+        render_check_link("same_padding", in_hw=n_hw, kernel_hw=k_hw, stride=s_hw, dilation=d_hw)
+    elif symmetric:
+        render_check_link("output_size", in_hw=n_hw, kernel_hw=k_hw, stride=s_hw, padding=(pad.top, pad.left),
+                          dilation=d_hw)
 else:
     st.warning(t("padding.no_output"))
 
@@ -285,19 +357,23 @@ else:
 def _cell_view(setup: tuple, lang: str) -> None:
     """The output-cell choice and the kernel's footprint for it: choosing a cell reruns only this part."""
     grid = _derive(*setup)["grid"]
-    keep_number(_key("oi"), 1, grid.out_hw[0])   # keep the chosen cell inside a smaller output
-    keep_number(_key("oj"), 1, grid.out_hw[1])
+    moved = [m for m in (_keep_cell("oi", grid.out_hw[0], "row"), _keep_cell("oj", grid.out_hw[1], "col")) if m]
     c1, c2, _ = st.columns([1, 1, 2])
     with c1:
-        row = st.number_input(t("padding.out_row"), min_value=1, max_value=grid.out_hw[0], step=1, key=_key("oi"))
+        row = st.number_input(t("padding.out_row"), min_value=1, max_value=MAX_OUT, step=1, key=_key("oi"),
+                              help=t("padding.out_help", count=grid.out_hw[0]))
     with c2:
-        col = st.number_input(t("padding.out_col"), min_value=1, max_value=grid.out_hw[1], step=1, key=_key("oj"))
+        col = st.number_input(t("padding.out_col"), min_value=1, max_value=MAX_OUT, step=1, key=_key("oj"),
+                              help=t("padding.out_help", count=grid.out_hw[1]))
+    for message in moved:
+        st.info(message)
     cell = (int(row) - 1, int(col) - 1)  # the inputs count from 1 like the texts
     left, right = st.columns([3, 2], gap="large")
     with left:
-        show_chart(_footprint_figure(setup, cell, lang), PAGE, "footprint")
+        _show(_footprint_figure(setup, cell, lang), "footprint")
     with right:
         st.caption(t("padding.footprint_caption"))
+    sync_to_url(PAGE, SPECS)   # a fragment rerun: the chosen cell goes into the link too
 
 
 # ---- the padded grid: one output cell (default) or every kernel position, one figure at a time
@@ -306,11 +382,10 @@ st.caption(t("padding.grid_caption"))
 if grid.out_hw is None:
     left, _ = st.columns(2, gap="large")
     with left:
-        show_chart(_footprint_figure(setup, None, lang), PAGE, "footprint")
+        _show(_footprint_figure(setup, None, lang), "footprint")
         st.caption(t("padding.padded_only_caption"))
 else:
-    tab_cell, tab_all = st.tabs([t("padding.tab_cell"), t("padding.tab_all")],
-                                key=_key("grid"), on_change="rerun")
+    tab_cell, tab_all = url_tabs(PAGE, "grid", "view", VIEWS, [t("padding.tab_cell"), t("padding.tab_all")])
     if tab_cell.open is not False:
         with tab_cell:
             _cell_view(setup, lang)
@@ -319,17 +394,23 @@ else:
             left, right = st.columns([3, 2], gap="large")
             with_mask = len(grid.windows) * int(grid.mask.sum()) <= ANIMATION_MASK_BUDGET
             with left:
-                show_chart(_animation_figure(setup, with_mask, lang), PAGE, "animation")
+                _show(_animation_figure(setup, with_mask, lang), "animation")
             with right:
                 st.caption(t("padding.animation_caption"))
                 if not with_mask:
                     st.caption(t("padding.animation_no_mask"))
 
-# ---- the source texts (drawn only when opened)
-seeds = lazy_expander(PAGE, "seeds", t("padding.section_seeds"))
-if seeds is not None:
-    with seeds:
-        st.markdown("- " + t("padding.seed000_floor", right=fmt(conv_output_size(6, 3, 2))))
-        st.markdown("- " + t("padding.seed000_right"))
-        st.markdown("- " + t("padding.seed003_float", right=fmt(conv_output_size(6, 3, 2, 1))))
+# ---- the source texts (drawn only when opened): the catalogue's verdicts
+notes = lazy_expander(PAGE, "notes", t("padding.section_seeds"))   # open/closed is kept in the link
+if notes is not None:
+    with notes:
+        for claim in ("s000_output_size", "s000_valid", "s000_real_input", "s000_same", "s003_code_output_size"):
+            claim_note(claim, lang)
 st.caption(t("padding.conventions"))
+
+# ---- take it away: export, the same in a library
+export_panel(PAGE, SPECS, _export_doc(setup, per_axis))
+if grid.out_hw is not None:
+    library_code_panel(output_shape_code(n_hw, k_hw, stride=s_hw, padding=(pad.top, pad.bottom, pad.left, pad.right),
+                                         dilation=d_hw), key=_key("code"))
+sync_to_url(PAGE, SPECS)

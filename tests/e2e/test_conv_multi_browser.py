@@ -46,8 +46,8 @@ def test_cells_of_both_filters_are_stepped_in_the_browser(server_url, new_page, 
     assert_no_exception(pg)
     body = pg.inner_text("body")
     assert translate(lang, "conv_multi.title") in body
-    assert translate(lang, "conv_multi.seed_reproduced") in body
-    # seed 003's printed maps, and its first cell written out channel by channel
+    assert translate(lang, "worked_examples.note_link") in body   # the catalogue's note on the printed maps
+    # the Hands-on CNN project's printed maps, and its first cell written out channel by channel
     assert _map_texts(pg, OUT1) == ["6", "7", "5", "3", "-1", "-1", "2", "-1", "4"]
     assert _map_texts(pg, OUT2) == ["2", "-5", "-8", "1", "-4", "-4", "0", "-5", "-5"]
     assert _formula(pg).endswith("z⁽¹⁾₁₁ = S₁ + S₂ + S₃ + b₁ = 4 + 0 + 1 + 1 = 6")
@@ -85,5 +85,57 @@ def test_stride_slider_changes_the_maps(server_url, new_page):
     press_slider(pg, translate("en", "conv_multi.stride"), "ArrowLeft")   # stride 2 -> 1: 5×5 maps
     expect(pg.locator(f'{STEPPER} figure[data-grid="{OUT1}"] .cs-cell')).to_have_count(25, timeout=20000)
     assert_no_exception(pg)
-    assert translate("en", "conv_multi.seed_custom") in pg.inner_text("body")
+    assert translate("en", "conv_multi.text_custom", text=translate("en", "words.text_003")) in pg.inner_text("body")
     screenshot(pg, "conv_multi-en-stride1")
+
+
+# Every stepper formula line and KaTeX block fits its column (wraps, never clipped).
+OVERFLOW = """() => {
+  const bad = [];
+  for (const el of document.querySelectorAll('.katex-display, .cs-formula .eq-line')) {
+    const box = el.closest('[data-testid="stVerticalBlock"]') || el.parentElement;
+    const over = el.getBoundingClientRect().right - box.getBoundingClientRect().right;
+    if (over > 1) bad.push([el.className, Math.round(over)]);
+    else if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'auto') bad.push([el.className, el.scrollWidth - el.clientWidth]);
+  }
+  return bad;
+}"""
+
+
+@pytest.mark.parametrize("width, height", [(1280, 900), (390, 844)])
+def test_five_by_five_kernels_wrap_their_partial_sums(server_url, browser, width, height):
+    """#12 item 8: S₁–S₃ of 5×5 kernels (25 products each) wrap inside the column on desktop and phone."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US",
+                                  is_mobile=width < 500, has_touch=width < 500)
+    pg = context.new_page()
+    try:
+        kernel = ";".join([",".join(["-0.25", "1.5", "2", "-3", "0.125"])] * 5)
+        query = "&".join(f"w{f}{c}={kernel}" for f in (1, 2) for c in (1, 2, 3))
+        pg.goto(f"{server_url}/conv_multi?lang=en&{query}")
+        wait_for_app(pg, timeout_ms=120000)
+        pg.locator(STEPPER).wait_for(timeout=60000)
+        assert "S₁ = x̃" in _formula(pg) and _formula(pg).count("×") >= 75
+        assert pg.evaluate(OVERFLOW) == []
+        assert pg.evaluate("document.documentElement.scrollWidth") <= width
+        assert_no_exception(pg)
+        screenshot(pg, f"conv_multi-en-5x5-{width}px")
+    finally:
+        context.close()
+
+
+def test_markdown_export_holds_both_maps(server_url, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US", accept_downloads=True)
+    pg = context.new_page()
+    try:
+        _open(pg, server_url, "en")
+        pg.get_by_text(translate("en", "owndata.export_title")).click()
+        with pg.expect_download() as info:
+            pg.get_by_role("button", name=translate("en", "owndata.download_md")).click()
+        text = open(info.value.path(), encoding="utf-8").read()
+        # the Hands-on CNN project's printed maps, and the first cell channel by channel
+        assert "z^{(1)} = \\begin{bmatrix} 6 & 7 & 5 \\\\ 3 & -1 & -1 \\\\ 2 & -1 & 4 \\end{bmatrix}" in text
+        assert "z^{(2)} = \\begin{bmatrix} 2 & -5 & -8 \\\\ 1 & -4 & -4 \\\\ 0 & -5 & -5 \\end{bmatrix}" in text
+        assert "&= 4 + 0 + 1 + 1" in text
+        assert_no_exception(pg)
+    finally:
+        context.close()

@@ -138,3 +138,88 @@ def test_bad_matrix_in_the_browser_shows_a_message_not_an_exception(server_url, 
     assert any("<b>x</b>" in a for a in alerts)  # shown as text, never as HTML
     assert pg.locator("b", has_text="x").count() == 0
     screenshot(pg, f"{PAGE}-zh-bad-kernel")
+
+
+# --------------------------------------------------------------------------- round 2: own data, export, layout
+# Every displayed formula fits its column: the widest KaTeX block / stepper formula line, minus its column.
+OVERFLOW = """() => {
+  const bad = [];
+  for (const el of document.querySelectorAll('.katex-display, .cs-formula .eq-line')) {
+    const box = el.closest('[data-testid="stVerticalBlock"]') || el.parentElement;
+    const over = el.getBoundingClientRect().right - box.getBoundingClientRect().right;
+    if (over > 1 && el.scrollWidth > el.clientWidth + 1) bad.push([el.className, Math.round(over)]);
+    else if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'auto') bad.push([el.className, el.scrollWidth - el.clientWidth]);
+  }
+  return bad;
+}"""
+
+
+def _edge_png() -> bytes:
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    img = np.zeros((12, 12), np.uint8)
+    img[:, 6:] = 255  # a vertical edge: left half 0, right half 1 after scaling
+    buf = io.BytesIO()
+    Image.fromarray(img).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def test_uploaded_png_becomes_the_input_heatmap(server_url, new_page):
+    pg = new_page
+    pg.goto(f"{server_url}/{PAGE}?lang=en&tab=inputs")
+    wait_for_app(pg)
+    pg.get_by_text(translate("en", "owndata.upload_title")).click()
+    upload = pg.locator('[data-testid="stExpander"]').filter(has_text=translate("en", "owndata.upload_label"))
+    upload.locator('input[type="file"]').set_input_files(
+        {"name": "edge.png", "mimeType": "image/png", "buffer": _edge_png()})
+    pg.get_by_text(translate("en", "owndata.upload_preview", h=12, w=12)).wait_for(timeout=20000)
+    pg.get_by_role("button", name=translate("en", "owndata.upload_use")).click()
+    title = translate("en", "conv_single.fig_input", rows=12, cols=12)
+    wait_for_figure(pg, title, timeout_ms=30000)
+    assert figure_z(pg, title) == [[0] * 6 + [1] * 6] * 12
+    assert_no_exception(pg)
+    screenshot(pg, f"{PAGE}-en-uploaded")
+
+
+def test_markdown_export_holds_the_pages_result(server_url, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True)
+    pg = context.new_page()
+    try:
+        pg.goto(f"{server_url}/{PAGE}?lang=zh")
+        wait_for_app(pg)
+        pg.locator(STEPPER).wait_for(timeout=20000)
+        pg.get_by_text(translate("zh", "owndata.export_title")).click()
+        with pg.expect_download() as info:
+            pg.get_by_role("button", name=translate("zh", "owndata.download_md")).click()
+        text = open(info.value.path(), encoding="utf-8").read()
+        # the text's 4×4 input with h = [[1, -1], [1, -1]]: net and out = ReLU(net), worked by hand
+        assert text.startswith("# " + translate("zh", "conv_single.title"))
+        assert "\\mathrm{net} = \\begin{bmatrix} 1 & 0 & 0 \\\\ -1 & 1 & 0 \\\\ 0 & 0 & 0 \\end{bmatrix}" in text
+        assert "\\mathrm{out} = \\begin{bmatrix} 1 & 0 & 0 \\\\ 0 & 1 & 0 \\\\ 0 & 0 & 0 \\end{bmatrix}" in text
+        assert "1\\times1 + 0\\times(-1) + 1\\times1 + 1\\times(-1)" in text      # o₁₁ written out
+        assert_no_exception(pg)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width, height", [(1280, 900), (390, 844)])
+def test_formulas_fit_desktop_and_phone(server_url, browser, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US",
+                                  is_mobile=width < 500, has_touch=width < 500)
+    pg = context.new_page()
+    try:
+        # a 5×5 kernel on a 6×6 input with padding: 25-term sums, the widest this page draws
+        kernel = ";".join([",".join(["0.3333"] * 5)] * 5)
+        x = ";".join([",".join(str(i + j) for j in range(6)) for i in range(6)])
+        pg.goto(f"{server_url}/{PAGE}?lang=zh&input={x}&kernel={kernel}&padding=2&activation=sigmoid")
+        wait_for_app(pg)
+        pg.locator(STEPPER).wait_for(timeout=30000)
+        assert pg.evaluate(OVERFLOW) == []
+        assert pg.evaluate("document.documentElement.scrollWidth") <= width
+        assert_no_exception(pg)
+        screenshot(pg, f"{PAGE}-zh-{width}px")
+    finally:
+        context.close()

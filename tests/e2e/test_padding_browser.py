@@ -95,3 +95,66 @@ def test_same_padding_and_an_impossible_link(server_url, new_page, lang):
     assert translate(lang, "errors.kernel_too_large", axis=translate(lang, "words.width"),
                      kernel=5, padded=9) not in body
     screenshot(pg, f"padding-{lang}-impossible")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_typed_output_row_beyond_the_output_and_the_link_keep_the_cell(server_url, new_page, lang):
+    """#12 items 3 and 14: row 9 of a 3-row output is typed -> a message and row 3; the link keeps it."""
+    pg = new_page
+    pg.goto(f"{server_url}/padding?lang={lang}&oj=2")
+    wait_for_app(pg)
+    wait_for_text(pg, translate(lang, "padding.tab_all"))
+    pg.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(timeout=40000)  # a busy machine
+    assert "o₁₂" in _chart_text(pg, 0)   # the link's output cell
+    box = pg.locator(".st-key-padding-oi input")
+    box.fill("9")
+    box.press("Enter")
+    wait_for_text(pg, translate(lang, "padding.cell_moved_row", typed=9, count=3))
+    assert box.input_value() == "3"
+    pg.wait_for_function("() => document.querySelector('[data-testid=\"stPlotlyChart\"]').textContent.includes('o₃₂')",
+                         timeout=15000)
+    pg.wait_for_url("**oi=3**", timeout=10000)
+    assert_no_exception(pg)
+    screenshot(pg, f"padding-{lang}-row9")
+
+
+def test_phone_layout(server_url, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True,
+                                  has_touch=True)
+    pg = context.new_page()
+    try:
+        pg.goto(f"{server_url}/padding?lang=zh&mode=same&h=7&w=6&notes=1")   # the notes expander open by link
+        wait_for_app(pg)
+        wait_for_text(pg, translate("zh", "padding.tab_all"))
+        wait_for_text(pg, "Python 2")   # a catalogue note inside the linked-open expander
+        assert "default value" not in pg.inner_text("body")   # no Session State warning from Streamlit
+        _chart(pg, 0)
+        assert pg.evaluate("document.documentElement.scrollWidth") <= 390
+        wide = pg.evaluate("""() => [...document.querySelectorAll('.katex-display')].filter(el =>
+            el.getBoundingClientRect().right > el.parentElement.getBoundingClientRect().right + 1
+            && getComputedStyle(el).overflowX !== 'auto').length""")
+        assert wide == 0
+        assert_no_exception(pg)
+        screenshot(pg, "padding-zh-390px")
+    finally:
+        context.close()
+
+
+def test_markdown_export_of_the_padding_page(server_url, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US", accept_downloads=True)
+    pg = context.new_page()
+    try:
+        pg.goto(f"{server_url}/padding?lang=en&h=7&w=6&mode=same")
+        wait_for_app(pg)
+        wait_for_text(pg, translate("en", "owndata.export_title"))
+        pg.get_by_text(translate("en", "owndata.export_title")).click()
+        with pg.expect_download() as info:
+            pg.get_by_role("button", name=translate("en", "owndata.download_md")).click()
+        text = open(info.value.path(), encoding="utf-8").read()
+        # SAME on 7×6, k 3, s 2: O = ⌈7/2⌉ = 4 rows, ⌈6/2⌉ = 3 columns; the width's total padding 1 goes after
+        assert "\\left\\lceil \\frac{7}{2} \\right\\rceil" in text and "&= 4" in text
+        assert translate("en", "padding.result_size", oh=4, ow=3, ph=9, pw=7) in text
+        assert "mode=same" in text and "h=7" in text    # the setup to reload
+        assert_no_exception(pg)
+    finally:
+        context.close()

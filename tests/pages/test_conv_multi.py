@@ -1,4 +1,4 @@
-"""Multi-channel convolution page (AppTest): seed 003's numbers, widgets, bad input, bad links.
+"""Multi-channel convolution page (AppTest): the Hands-on CNN project's numbers, widgets, bad input, bad links.
 
 References: the text's printed result (``CONV_5X5X3.printed``) and the core's per-cell loop
 ``conv2d_naive`` — never the vectorised trace the page itself draws.
@@ -14,7 +14,10 @@ import pytest
 
 from cnn_core.conv import conv2d_naive, conv2d_trace
 from cnn_core.worked_examples import CONV_5X5X3
+from cnn_core.claims import claim_by_key
+from ui.claims_view import claim_title
 from ui.i18n import explain_error, translate
+from ui.latex import escape_markdown
 
 from .conftest import all_text, no_exception, open_page, plotly_figures
 
@@ -22,6 +25,11 @@ X = np.asarray(CONV_5X5X3.inputs["x"])          # (1, 3, 5, 5)
 W = np.asarray(CONV_5X5X3.inputs["w"])          # (2, 3, 3, 3)
 B = np.asarray(CONV_5X5X3.inputs["b"])          # (2,)
 PRINTED = np.asarray(CONV_5X5X3.printed["y"])[0]  # (2, 3, 3)
+
+
+def note_title(claim_key: str, lang: str = "en") -> str:
+    """The title line of a catalogue note (``claim_note``) as the page's markdown shows it."""
+    return escape_markdown(claim_title(claim_by_key(claim_key), lang), 400)
 
 
 def _figure(at, key: str, lang: str = "en", **params) -> dict:
@@ -95,7 +103,7 @@ def test_page_runs_in_both_languages_with_translated_strings(lang):
     text = all_text(at)
     for key in ("stride", "padding", "bias1", "section_steps", "cs_caption", "cell_intro"):
         assert translate(lang, f"conv_multi.{key}") in text
-    assert translate(lang, "conv_multi.seed_reproduced") in [s.value for s in at.success]
+    assert note_title("s003_forward_printed", lang) in text   # the catalogue's verdict on the printed maps
     assert not at.error and not at.warning
     payload = _stepper(at)
     titles = [g["title"] for g in payload["grids"]]
@@ -175,7 +183,9 @@ def test_parameter_count_and_seed_notes():
     assert "2 \\cdot 3 \\cdot 3 \\cdot 3 + 2" in params
     assert _latex_result(params) == str(W.size + B.size)          # 56 = 54 weights + 2 biases
     text = all_text(at)
-    assert "28×28×1" in text and "28×28×3" in text and "76" in text   # one 5x5x3 filter: 75 + 1
+    assert "28×28×1" in text and "28×28×3" in text
+    for claim in ("s004_param_count", "s002_feature_map", "s003_test_4x4"):
+        assert note_title(claim) in text, claim
 
 
 # --------------------------------------------------------------------------- every cell, filter 2
@@ -217,7 +227,8 @@ def test_stride_and_padding_change_the_maps(stride, padding, shape):
         assert z.shape == shape
         np.testing.assert_allclose(z, ref[f - 1])
     assert len(_stepper(at)["cells"]) == 2 * shape[0] * shape[1]
-    assert translate("en", "conv_multi.seed_custom") in [i.value for i in at.info]
+    assert translate("en", "conv_multi.text_custom", text=translate("en", "words.text_003")) in all_text(at)
+    assert note_title("s003_forward_printed") not in all_text(at)
     assert at.query_params["stride"] in ([str(stride)], str(stride))
 
 
@@ -272,7 +283,8 @@ def test_bad_input_channel_skips_only_what_needs_it(text):
     assert at.error, "the editor shows why the text is not a matrix"
     assert all("<b>" not in e.value or "\\<b" in e.value for e in at.error)
     assert not at.get("bidi_component")
-    assert any(translate("en", "conv_multi.editor_channel", c=2) in w.value for w in at.warning)
+    assert [e.value for e in at.error if translate("en", "conv_multi.editor_channel", c=2) in e.value] == [
+        translate("en", "conv_multi.bad_matrix", what=translate("en", "conv_multi.editor_channel", c=2))]
     _open_tab(at, "filters")
     titles = [(f["layout"].get("title") or {}).get("text") for f in plotly_figures(at)]
     assert translate("en", "conv_multi.filter_fig_title", f=1, kh=3, kw=3) in titles   # filters still drawn
@@ -289,19 +301,62 @@ def test_bad_kernel_keeps_the_input_figure(text):
     no_exception(at)
     assert at.error
     titles = [(f["layout"].get("title") or {}).get("text") for f in plotly_figures(at)]
-    assert translate("zh", "conv_multi.input_raw_fig_title") in titles
-    assert any(translate("zh", "conv_multi.editor_kernel", f=2, c=3) in w.value for w in at.warning)
+    assert translate("zh", "conv_multi.input_raw_fig_title", c=3) in titles
+    assert any(translate("zh", "conv_multi.editor_kernel", f=2, c=3) in e.value for e in at.error)
     _open_tab(at, "params", "zh")
     no_exception(at)
     assert not any("N_{\\text{params}}" in v for v in _latex(at))
 
 
-def test_channels_of_different_shapes_are_refused():
-    at = open_page("conv_multi")
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_one_channel_resized_gives_one_message_and_one_button(lang):
+    at = open_page("conv_multi", lang)
     at.text_area(key="conv_multi.x3").input("1 2\n3 4").run()
     no_exception(at)
-    assert translate("en", "errors.matrix_wrong_shape", rows=5, cols=5, got_rows=2, got_cols=2) in [
-        e.value for e in at.error]
+    listed = translate(lang, "conv_multi.listed_item", name=translate(lang, "conv_multi.editor_channel", c=3),
+                       size="2×2")
+    assert [w.value for w in at.warning] == [translate(lang, "conv_multi.input_sizes", listed=listed, size="5×5")]
+    assert not at.error and not at.get("bidi_component")
+    at.button(key="conv_multi.input_resize").click().run()
+    no_exception(at)
+    assert not at.warning
+    # every channel is now 2×2: channels 1 and 2 keep their top-left values
+    assert at.text_area(key="conv_multi.x1").value == "\n".join(
+        ", ".join(f"{v:g}" for v in row) for row in X[0, 0, :2, :2])
+    assert at.text_area(key="conv_multi.x3").value == "1 2\n3 4"  # already 2×2: left as typed
+    assert (at.number_input(key="conv_multi.x_size.rows").value, at.number_input(key="conv_multi.x_size.cols").value) == (2, 2)
+    x = np.stack([X[0, 0, :2, :2], X[0, 1, :2, :2], np.array([[1.0, 2], [3, 4]])])
+    np.testing.assert_allclose(_map(at, 1, lang), conv2d_naive(x[None], W, B, 2, 1)[0, 0])
+
+
+def test_size_control_resizes_every_channel_keeping_values():
+    at = open_page("conv_multi")
+    at.number_input(key="conv_multi.x_size.rows").set_value(6).run()
+    no_exception(at)
+    for c in (1, 2, 3):
+        rows = at.text_area(key=f"conv_multi.x{c}").value.splitlines()
+        assert len(rows) == 6 and rows[-1] == "0, 0, 0, 0, 0"
+        assert rows[0] == ", ".join(f"{v:g}" for v in X[0, c - 1, 0])
+    x = np.concatenate([X[0], np.zeros((3, 1, 5))], axis=1)
+    np.testing.assert_allclose(_map(at, 2), conv2d_naive(x[None], W, B, 2, 1)[0, 1])
+    assert at.query_params["x1"]  # the resized channels go into the link
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_paste_all_three_channels_at_once(lang):
+    at = open_page("conv_multi", lang)
+    at.text_area(key="conv_multi.paste.text").input("1 2 3\n4 5 6\n7 8 9\n\n0 0 0\n0 1 0\n0 0 0\n\n1 1 1\n1 1 1\n1 1 1")
+    at.button(key="conv_multi.paste.use").click().run()
+    no_exception(at)
+    assert at.text_area(key="conv_multi.x2").value == "0, 0, 0\n0, 1, 0\n0, 0, 0"
+    assert [s.value for s in at.success] == [translate(lang, "conv_multi.paste_done")]
+    x = np.array([np.arange(1.0, 10).reshape(3, 3), np.eye(3)[1:2].T @ np.eye(3)[1:2], np.ones((3, 3))])
+    np.testing.assert_allclose(_map(at, 1, lang), conv2d_naive(x[None], W, B, 2, 1)[0, 0])
+    # two matrices only: a clear message, nothing overwritten
+    at.text_area(key="conv_multi.paste.text").input("1 2\n3 4\n\n5 6\n7 8")
+    at.button(key="conv_multi.paste.use").click().run()
+    assert translate(lang, "errors.channels_count", expected=3, got=2) in [e.value for e in at.error]
+    assert at.text_area(key="conv_multi.x1").value == "1, 2, 3\n4, 5, 6\n7, 8, 9"
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -332,7 +387,7 @@ def test_bad_link_values_warn_and_use_the_default(query):
     assert "<b>" not in at.warning[0].value
     assert np.array_equal(_map(at, 1), PRINTED[0])
     assert _stepper(at)["start"] == 0
-    assert translate("en", "conv_multi.seed_reproduced") in [s.value for s in at.success]
+    assert note_title("s003_forward_printed") in all_text(at)
 
 
 def test_bad_link_warning_is_translated():
@@ -355,3 +410,96 @@ def test_good_link_sets_up_the_page():
     assert first["label"] == "Filter 2: z₃₁"
     total = _lines(first)[-1]
     assert total.startswith("z⁽²⁾₃₁ = S₁ + S₂ + S₃ + b₂ =") and _result(total) == _number(ref[1, 2, 0])
+
+
+# --------------------------------------------------------------------------- round 2: digits, tabs, reset, links, code
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_digits_reach_the_cached_stepper(lang):
+    # bias 1/3 is not a whole number: the total's last term shows it at the reader's digits
+    at = open_page("conv_multi", lang, {"digits": "2", "b1": "0.333333"})
+    no_exception(at)
+    assert _lines(_cell(at, 1, 1, 1))[-1].endswith("+ 0.33 ≈ 5.3")  # 4 + 0 + 1 + 0.33 is 5.33, shown 5.3
+    at.session_state["digits"] = 6
+    at.run()
+    assert "+ 0.333333 ≈ 5.33333" in _lines(_cell(at, 1, 1, 1))[-1]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_link_keeps_the_open_tab_and_reset_brings_the_text_back(lang):
+    at = open_page("conv_multi", lang, {"tab": "params", "stride": "1", "b2": "5"})
+    no_exception(at)
+    assert any("N_{\\text{params}}" in v for v in _latex(at))     # the link's tab is open
+    assert translate(lang, "conv_multi.text_custom", text=translate(lang, "words.text_003")) in all_text(at)
+    at.button(key="conv_multi.reset").click().run()
+    no_exception(at)
+    assert at.slider(key="conv_multi.stride").value == 2 and at.number_input(key="conv_multi.b2").value == 0
+    np.testing.assert_allclose(_map(at, 2, lang), PRINTED[1])
+    assert note_title("s003_forward_printed", lang) in all_text(at)
+    _open_tab(at, "partials", lang)
+    assert at.query_params["tab"] in ("partials", ["partials"])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_check_by_hand_link_for_the_parameter_count(lang):
+    from urllib.parse import parse_qs
+
+    at = _open_tab(open_page("conv_multi", lang), "params", lang)
+    links = [el.proto for el in at.get("page_link") if el.proto.page.endswith("check_work")]
+    assert len(links) == 1
+    query = {k: v[0] for k, v in parse_qs(links[0].query_string).items()}
+    assert query == {"kind": "param_count", "filters": "2", "channels": "3", "kernel_h": "3", "kernel_w": "3"}
+    check = open_page("check_work", lang, query)
+    no_exception(check)
+    assert not check.warning and check.selectbox(key="check_work.kind").value == "param_count"
+
+
+def test_library_code_has_the_pages_stride_padding_and_bias():
+    at = open_page("conv_multi")
+    code = "\n".join(el.value for el in at.code)
+    assert "F.conv2d(" in code and "stride=(2, 2)" in code and "padding=(1, 1)" in code
+    ns: dict = {}
+    numpy_code = [el.value for el in at.code if "import numpy" in el.value][0]
+    exec(compile(numpy_code.replace("print(y)", ""), "snippet", "exec"), ns)  # our own generated snippet
+    np.testing.assert_allclose(ns["y"], PRINTED)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_link_with_one_odd_kernel_names_only_that_kernel(lang):
+    # the most common size (3×3) is the layer's; the one 2×2 kernel is named, in the language's list style
+    at = open_page("conv_multi", lang, {"w11": "1,2;3,4"})
+    no_exception(at)
+    odd = translate(lang, "conv_multi.listed_item", name=translate(lang, "conv_multi.editor_kernel", f=1, c=1),
+                    size="2×2")
+    assert [w.value for w in at.warning if odd in w.value] == [
+        translate(lang, "conv_multi.kernel_sizes", listed=odd, size="3×3")]
+    assert at.button(key="conv_multi.kernel_resize").label == translate(lang, "conv_multi.kernel_resize", size="2×2")
+    at.text_area(key="conv_multi.x2").input("1 x").run()     # and a channel that is no matrix: one error names it
+    bad = [e.value for e in at.error if translate(lang, "conv_multi.editor_channel", c=2) in e.value]
+    assert bad == [translate(lang, "conv_multi.bad_matrix", what=translate(lang, "conv_multi.editor_channel", c=2))]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_kernel_preset_changes_only_its_kernel(lang):
+    at = open_page("conv_multi", lang)
+    at.selectbox(key="conv_multi.w12.preset").set_value("identity").run()
+    no_exception(at)
+    w = W.copy()
+    w[0, 1] = np.eye(3)[1:2].T @ np.eye(3)[1:2]          # the 3×3 identity kernel: a single 1 in the centre
+    assert at.text_area(key="conv_multi.w12").value == "0, 0, 0\n0, 1, 0\n0, 0, 0"
+    np.testing.assert_allclose(_map(at, 1, lang), conv2d_naive(X, w, B, 2, 1)[0, 0])
+    np.testing.assert_allclose(_map(at, 2, lang), PRINTED[1])   # filter 2 untouched
+    assert note_title("s003_forward_printed", lang) not in all_text(at)   # no longer the text's example
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_typed_bias_beyond_the_range_says_what_is_used(lang):
+    # #12 item 3: 500 typed into b₁ (range ±100) -> a message, and b₁ = 100 in every cell of map 1
+    at = open_page("conv_multi", lang)
+    at.number_input(key="conv_multi.b1").set_value(500.0).run()
+    no_exception(at)
+    assert [i.value for i in at.info] == [translate(lang, "conv_multi.bias_moved", name=translate(lang, "conv_multi.bias1"),
+                                                    typed="500", used="100", max="100")]
+    assert at.number_input(key="conv_multi.b1").value == 100
+    np.testing.assert_allclose(_map(at, 1, lang), conv2d_naive(X, W, [100, 0], 2, 1)[0, 0])
+    at.run()
+    assert not at.info   # said once

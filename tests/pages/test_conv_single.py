@@ -20,7 +20,10 @@ import pytest
 
 from cnn_core.conv import conv2d_naive
 from cnn_core.worked_examples import CONV_4X4
+from cnn_core.claims import claim_by_key
+from ui.claims_view import claim_title
 from ui.i18n import translate
+from ui.latex import escape_markdown
 
 from .conftest import all_text, no_exception, open_page, plotly_figures
 
@@ -74,6 +77,11 @@ def latex(at) -> list[str]:
     return [el.value for el in at.latex]
 
 
+def note_title(claim_key: str, lang: str = "en") -> str:
+    """The title line of a catalogue note (``claim_note``) as the page's markdown shows it."""
+    return escape_markdown(claim_title(claim_by_key(claim_key), lang), 400)
+
+
 def collapse(text: str) -> str:
     return "".join(text.split())
 
@@ -110,19 +118,19 @@ def test_page_in_both_languages(lang):
     text = all_text(at) + "\n" + "\n".join(tab.label for tab in at.tabs)
     for name in ("intro", "stride_label", "padding_label", "activation_label", "input_label",
                  "kernel_label", "sec_inputs", "sec_step", "sec_compare", "sec_table", "cap_step",
-                 "cap_input_from_text", "seed_library_note"):
+                 "cap_input_from_text", "library_note", "reset"):
         if name == "cap_input_from_text":
             text += "\n" + all_text(open_tab(at, "sec_inputs", lang))
-        if name == "seed_library_note":
+        if name == "library_note":
             text += "\n" + all_text(open_tab(at, "sec_compare", lang))
-        assert translate(lang, f"conv_single.{name}") in text, name
+        assert translate(lang, f"conv_single.{name}", text=translate(lang, "words.text_003")) in text, name
     assert not at.error and not at.warning
     # the stepper's grid titles, headings and button labels are in the page's language
     step = stepper(open_tab(at, "sec_step", lang))
     assert [g["title"] for g in step["grids"]] == [
         translate(lang, "conv_single.fig_windows"), translate(lang, "conv_single.fig_kernel", rows=2, cols=2),
         translate(lang, "conv_single.fig_net"),
-        translate(lang, "conv_single.fig_out", name=translate(lang, "conv_single.act_relu"))]
+        translate(lang, "conv_single.fig_out", name=translate(lang, "words.act_relu"))]
     assert step["labels"]["play"] == translate(lang, "conv_single.stepper_play")
     assert html.escape(translate(lang, "conv_single.cs_net_heading")) in step["cells"][0]["html"]
     compare = stepper(open_tab(at, "sec_compare", lang), "compare")
@@ -141,8 +149,8 @@ def test_default_reproduces_seed_003_o11():
     assert o11.startswith("net(o₁₁) = i₁₁·h₁₁ + i₁₂·h₁₂ + i₂₁·h₂₁ + i₂₂·h₂₂ = 1×1 + 0×(−1) + 1×1 + 1×(−1) = "
                           f"{CONV_4X4.printed['net_o11']:g};")
     assert o11.endswith(f"out(o₁₁) = max(0, net(o₁₁)) = max(0, 1) = {CONV_4X4.printed['out_o11']:g}")
-    assert html.escape(translate("en", "conv_single.seed_o11_note")) in step["cells"][0]["html"]
-    assert html.escape(translate("en", "conv_single.seed_o11_note")) not in step["cells"][1]["html"]
+    # the catalogue's note on the text's o₁₁ is under the cells while the text's example is on screen
+    assert note_title("s003_o11") in all_text(at)
     # the formula HTML is MathML: i₁₁ as a subscripted identifier, numbers as <mn>
     assert "<msub><mi>i</mi><mn>11</mn></msub>" in step["cells"][0]["html"]
     assert "<math>" in step["cells"][0]["html"] and "<script" not in step["cells"][0]["html"]
@@ -180,7 +188,7 @@ def test_input_outlines_the_cells_the_text_gives():
     no_exception(at)
     fig = figure(at, translate("en", "conv_single.fig_input", rows=3, cols=3))
     assert not fig["layout"].get("shapes")
-    assert translate("en", "conv_single.cap_input_from_text") not in all_text(at)
+    assert translate("en", "conv_single.cap_input_from_text", text=translate("en", "words.text_003")) not in all_text(at)
 
 
 def test_stepper_has_one_window_per_output_cell():
@@ -198,7 +206,8 @@ def test_o13_writes_its_sum_and_corrects_the_seed_label():
     step = stepper(open_page(PAGE, "en"))
     assert formula(step, 2).startswith("net(o₁₃) = i₁₃·h₁₁ + i₁₄·h₁₂ + i₂₃·h₂₁ + i₂₄·h₂₂ = "
                                        f"1×1 + 0×(−1) + 0×1 + 1×(−1) = {CORR[0][2]};")
-    assert html.escape(translate("en", "conv_single.seed_o13_note")) in step["cells"][2]["html"]
+    pointer = html.escape(translate("en", "conv_single.cs_eq5_cell", text=translate("en", "words.text_003")))
+    assert pointer in step["cells"][2]["html"] and pointer not in step["cells"][1]["html"]
 
 
 @pytest.mark.parametrize("name, expected", [
@@ -218,7 +227,7 @@ def test_activation_formula_and_value(name, expected):
         assert "<mfrac>" in step["cells"][0]["html"]
     if name == "tanh":
         assert "= tanh(1) =" in out
-    after = grid_values(step, translate("en", "conv_single.fig_out", name=translate("en", f"conv_single.act_{name}")))
+    after = grid_values(step, translate("en", "conv_single.fig_out", name=translate("en", f"words.act_{name}")))
     ref = {"sigmoid": lambda v: 1 / (1 + math.exp(-v)), "tanh": math.tanh, "identity": lambda v: v}[name]
     assert np.allclose(after, [[ref(v) for v in row] for row in CORR])
 
@@ -262,7 +271,7 @@ def test_every_cell_formula_table():
     assert [float(v) for v in table.iloc[:, 3]] == [v for row in CORR for v in row]
     assert table.iloc[2, 1] == "i₁₃·h₁₁ + i₁₄·h₁₂ + i₂₃·h₂₁ + i₂₄·h₂₂"
     assert table.iloc[0, 2] == "1×1 + 0×(−1) + 1×1 + 1×(−1)"
-    assert translate("en", "conv_single.seed_eq5_note") in all_text(at)
+    assert note_title("s003_eq5_label") in all_text(at)
 
 
 def test_edited_kernel_changes_every_number():
@@ -377,3 +386,100 @@ def test_selected_cell_beyond_the_output_is_clamped():
     assert not at.warning  # 9 is a valid link value; the 2×2 output simply ends at cell 4
     assert stepper(at)["start"] == 3
     assert stepper(open_tab(at, "sec_compare"), "compare")["start"] == 3
+
+
+# --------------------------------------------------------------------------- round 2: digits, tabs, reset, own data
+def check_link_query(at) -> dict[str, str]:
+    """The query of the page's "check this by hand" link."""
+    from urllib.parse import parse_qs
+
+    links = [el.proto for el in at.get("page_link") if el.proto.page.endswith("check_work")]
+    assert len(links) == 1, [el.proto.page for el in at.get("page_link")]
+    return {k: v[0] for k, v in parse_qs(links[0].query_string).items()}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_digits_choice_reaches_the_cached_stepper(lang):
+    # sigmoid(1) = 0.7310585...: 2 digits shows 0.73, then 6 digits in the same session 0.731059
+    at = open_page(PAGE, lang, query={"digits": "2", "activation": "sigmoid"})
+    no_exception(at)
+    assert formula(stepper(at), 0).endswith("= 0.73")
+    assert open_tab(at, "sec_table", lang).dataframe[0].value.iloc[0, 4] == "0.73"
+    at.session_state["digits"] = 6
+    open_tab(at, "sec_step", lang)
+    no_exception(at)
+    assert formula(stepper(at), 0).endswith(f"= {1 / (1 + math.exp(-1)):.6g}")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_link_opens_its_tab_and_the_tab_goes_into_the_link(lang):
+    at = open_page(PAGE, lang, query={"tab": "compare", "cell": "5"})
+    no_exception(at)
+    assert not at.warning
+    assert stepper(at, "compare")["start"] == 4
+    assert "stepper" not in steppers(at)  # only the open tab is drawn
+    open_tab(at, "sec_table", lang)
+    assert at.query_params["tab"] in ("table", ["table"])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_reset_to_the_text_example(lang):
+    at = open_page(PAGE, lang, query={"kernel": "1,2;3,4", "stride": "2", "activation": "tanh"})
+    at.button(key=key("reset")).click().run()
+    no_exception(at)
+    assert at.text_area(key=key("kernel")).value == "1, -1\n1, -1"
+    assert at.slider(key=key("stride")).value == 1
+    assert at.selectbox(key=key("activation")).value == "relu"
+    assert formula(stepper(at), 0).endswith("= 1")
+    assert note_title("s003_o11", lang) in all_text(at)
+
+
+def test_text_notes_only_with_the_text_example():
+    at = open_page(PAGE, "en", query={"input": "1,2,3;4,5,6;7,8,9"})
+    no_exception(at)
+    text = all_text(at)
+    assert note_title("s003_o11") not in text and note_title("s003_eq5_label") not in text
+    assert "cs_eq5" not in json.dumps(stepper(at)) and not any(
+        translate("en", "conv_single.cs_eq5_cell", text=translate("en", "words.text_003"))[:20] in c["html"]
+        for c in stepper(at)["cells"])
+    compare = open_tab(at, "sec_compare")
+    assert note_title("s001_crosscorr_naming") in all_text(compare)  # a convention, not tied to the example
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_check_by_hand_link_opens_check_my_work_with_this_setup(lang):
+    at = open_page(PAGE, lang, query={"input": "1,2,0;0,1,3;2,2,1", "kernel": "1,0;2,-1", "padding": "1"})
+    query = check_link_query(at)
+    assert query["kind"] == "conv_forward" and query["padding"] == "1" and query["w"] == "1,0;2,-1"
+    check = open_page("check_work", lang, query)
+    no_exception(check)
+    assert not check.warning
+    assert check.selectbox(key="check_work.kind").value == "conv_forward"
+    assert "1, 2, 0\n0, 1, 3\n2, 2, 1" in [ta.value for ta in check.text_area]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_presets_and_library_code(lang):
+    at = open_page(PAGE, lang)
+    at.selectbox(key=key("kernel.preset")).set_value("identity").run()
+    no_exception(at)
+    kernel = at.text_area(key=key("kernel")).value
+    w = np.array([[float(v) for v in row.split(",")] for row in kernel.splitlines()])
+    assert w.sum() == 1 and (w == 1).sum() == 1
+    # an identity kernel copies the input: every net equals the input cell under the kernel's 1
+    net = grid_values(stepper(at), translate(lang, "conv_single.fig_net"))
+    r, c = map(int, np.argwhere(w == 1)[0])
+    assert np.array_equal(net, X[r:r + len(net), c:c + len(net[0])])
+    code = "\n".join(el.value for el in at.code)
+    assert "F.conv2d(" in code and "stride=(1, 1)" in code
+    at.slider(key=key("stride")).set_value(2).run()
+    assert "stride=(2, 2)" in "\n".join(el.value for el in at.code)
+
+
+def test_switching_language_keeps_the_open_tab():
+    at = open_page(PAGE, "en", query={"tab": "compare"})
+    assert "compare" in steppers(at)
+    at.radio(key="lang").set_value("zh").run()
+    no_exception(at)
+    assert "compare" in steppers(at) and "stepper" not in steppers(at)
+    assert at.session_state[key("section")] == translate("zh", "conv_single.sec_compare")

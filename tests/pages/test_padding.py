@@ -7,6 +7,9 @@ import pytest
 from cnn_core.arithmetic import (Padding, axis_arithmetic, conv_output_size, padded_grid, resolve_padding,
                                  same_axis)
 from cnn_core.errors import CoreValueError
+from cnn_core.claims import claim_by_key
+from ui.claims_view import claim_title
+from ui.latex import escape_markdown
 from ui.i18n import explain_error, translate
 
 from .conftest import all_text, latex_lines, no_exception, open_page, plotly_figures
@@ -73,7 +76,7 @@ def test_default_is_seed_003_in_both_languages(lang):
     # the formula written with the numbers: (5 + 1 + 1 - 1(3 - 1) - 1) / 2, then (7 - 3) / 2
     assert any("5 + 1 + 1 - 1\\cdot(3 - 1) - 1" in v and "{7 - 3}{2}" in v for v in latex(at))
     # the default view: the output-size tab and one figure, the kernel at the chosen output cell
-    assert [tab.label for tab in at.tabs] == [translate(lang, f"padding.step_{n}") for n in ("padding", "output", "used")] + [
+    assert [tab.label for tab in at.tabs][:5] == [translate(lang, f"padding.step_{n}") for n in ("padding", "output", "used")] + [
         translate(lang, "padding.tab_cell"), translate(lang, "padding.tab_all")]
     figs = plotly_figures(at)
     assert len(figs) == 1 and not figs[0].get("frames")
@@ -157,7 +160,7 @@ def test_valid_shades_what_it_discards():
     assert (a.out, a.used, a.uncovered_input) == (2, 6, 1)
     open_step(at, "used")
     text = all_text(at)
-    assert "the first 6 of the 7 padded rows; the last 1 are never read, 1 of them real input" in text
+    assert "the first 6 of the 7 padded rows; the last row is never read, and it is real input." in text
     assert translate("en", "padding.used_valid") in text
     fp = footprint(at)
     # the last row and column of the input (13 cells) are never read
@@ -231,12 +234,66 @@ def test_per_axis_settings_and_one_impossible_axis():
     assert len(plotly_figures(at)) == 1
 
 
-def test_output_cell_is_kept_inside_a_smaller_output():
-    at = open_page("padding", "en")
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_output_cell_is_kept_inside_a_smaller_output(lang):
+    at = open_page("padding", lang)
     at.number_input(key="padding.oi").set_value(3).run()
     at.slider(key="padding.h").set_value(2).run()   # now the output has 1 row
     no_exception(at)
     assert at.number_input(key="padding.oi").value == 1
+    assert [i.value for i in at.info] == [translate(lang, "padding.cell_moved_row", typed=3, count=1)]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_typed_output_row_beyond_the_output_says_what_is_used(lang):
+    # #12 item 3: "output row 9 of 3" — a message, and row 3 is the one drawn
+    at = open_page("padding", lang)
+    at.number_input(key="padding.oi").set_value(9).run()
+    no_exception(at)
+    assert [i.value for i in at.info] == [translate(lang, "padding.cell_moved_row", typed=9, count=3)]
+    assert at.number_input(key="padding.oi").value == 3
+    title = [f["layout"]["title"]["text"] for f in plotly_figures(at)][0]
+    assert title == translate(lang, "padding.fig_footprint", sub="₃₁")
+    at.run()
+    assert not at.info   # said once
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_link_keeps_the_output_cell_and_the_tabs(lang):
+    at = open_page("padding", lang, query={"oi": "2", "oj": "3", "step": "used", "view": "cell"})
+    no_exception(at)
+    assert not at.warning and not at.info
+    title = [f["layout"]["title"]["text"] for f in plotly_figures(at)][0]
+    assert title == translate(lang, "padding.fig_footprint", sub="₂₃")
+    assert translate(lang, "padding.used_caption") in all_text(at)   # the link's formula tab is open
+    at.number_input(key="padding.oj").set_value(1).run()
+    assert "oj" not in at.query_params   # 1 is the default: left out of the link
+    at.number_input(key="padding.oi").set_value(3).run()
+    assert at.query_params["oi"] in ("3", ["3"])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_reset_check_links_export_and_code(lang):
+    from urllib.parse import parse_qs
+
+    at = open_page("padding", lang, query={"h": "7", "w": "6", "k": "3", "s": "2", "p": "0"})
+    links = [el.proto for el in at.get("page_link") if el.proto.page.endswith("check_work")]
+    query = {k: v[0] for k, v in parse_qs(links[0].query_string).items()}
+    assert query == {"kind": "output_size", "in_h": "7", "in_w": "6", "kernel_h": "3", "kernel_w": "3",
+                     "stride": "2", "padding": "0", "dilation": "1"}
+    check = open_page("check_work", lang, query)
+    no_exception(check)
+    assert not check.warning and check.selectbox(key="check_work.kind").value == "output_size"
+    at.radio(key="padding.mode").set_value("same").run()
+    links = [el.proto for el in at.get("page_link") if el.proto.page.endswith("check_work")]
+    assert "kind=same_padding" in links[0].query_string
+    code = "\n".join(el.value for el in at.code)
+    # SAME on 7×6, k 3, s 2: total padding 2 and 1 -> asymmetric, written as F.pad before the call
+    assert "F.pad(x, (0, 1, 1, 1))" in code
+    at.button(key="padding.reset").click().run()
+    no_exception(at)
+    assert (at.slider(key="padding.h").value, at.radio(key="padding.mode").value) == (5, "explicit")
+    assert "3 × 3" in at.success[0].value
 
 
 @pytest.mark.parametrize("query, name", [
@@ -280,7 +337,7 @@ def test_large_setting_animates_without_greying_every_frame():
 def test_the_source_texts_are_corrected(lang):
     at = open_page("padding", lang)
     assert "Python 2" not in all_text(at)                # drawn only when the expander is opened
-    at.session_state["padding.seeds"] = True
+    at.session_state["padding.notes"] = True
     at.run()
     no_exception(at)
     text = all_text(at)
@@ -289,11 +346,13 @@ def test_the_source_texts_are_corrected(lang):
     # the Hands-on CNN project's code is Python 2: int "/" floors, (6 - 3 + 2)/2 + 1 -> 3, the right count
     python2_result = (6 - 3 + 2) // 2 + 1
     assert python2_result == conv_output_size(6, 3, 2, 1) == 3
-    assert translate(lang, "padding.seed003_float", right=python2_result) in text
-    assert "Python 2" in text and "3.5" in text
+    # the notes are the catalogue's (claim_note): verdict, correction, link to the worked example
+    for claim in ("s000_output_size", "s000_valid", "s000_real_input", "s000_same", "s003_code_output_size"):
+        assert escape_markdown(claim_title(claim_by_key(claim), lang), 400) in text, claim
+    assert "Python 2" in text and "3\\.5" in text
     if lang == "en":
-        assert "2.5, but only ⌊(6 − 3)/2⌋ + 1 = 2 windows fit" in text
-        assert "right for dilation 1" in text and "seed" not in text.lower()
+        assert "2\\.5\\, but only ⌊3\\/2⌋ \\+ 1 \\= 2 windows fit" in text
+        assert "seed" not in text.lower()
 
 
 def test_used_tab_of_an_impossible_axis_says_so():
@@ -306,3 +365,36 @@ def test_used_tab_of_an_impossible_axis_says_so():
     assert a.used == 9
     assert any("L_w" in v and "1\\cdot(5 - 1) + 1\\cdot(5 - 1) + 1" in v and v.rstrip().endswith("&= 9 \\end{aligned}\n$$")
                for v in latex(at))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_unread_lines_said_naturally_for_one_zero_and_many(lang):
+    # n = 6, k = 3, s = 2, p = 1: padded 8, O = 3, the windows reach 7: the last row is a padded zero
+    a = axis_arithmetic(6, 3, 2, (1, 1))
+    assert (a.used, a.padded, a.uncovered, a.uncovered_input) == (7, 8, 1, 0)
+    at = open_page("padding", lang, query={"h": "6", "w": "9", "k": "3", "s": "2", "p": "1", "step": "used"})
+    no_exception(at)
+    text = all_text(at)
+    rows, row = translate(lang, "padding.lines_rows"), translate(lang, "padding.line_row")
+    assert translate(lang, "padding.used_sentence", head=translate(lang, "padding.used_head", used=7, padded=8, lines=rows),
+                     tail=translate(lang, "padding.used_tail_one_pad", line=row)) in text
+    # n = 9 (width): padded 11, O = 5, the windows reach 11: nothing left out
+    assert axis_arithmetic(9, 3, 2, (1, 1)).uncovered == 0
+    assert translate(lang, "padding.used_all", padded=11, lines=translate(lang, "padding.lines_cols")) in text
+    if lang == "en":
+        assert "the last row is never read, but it is only padding." in text
+    # n = 8, k = 3, s = 3, VALID: reach 6 of 8, the last 2 rows are both real input
+    at = open_page("padding", lang, query={"h": "8", "k": "3", "s": "3", "mode": "valid", "step": "used"})
+    text = all_text(at)
+    assert translate(lang, "padding.used_tail_input", n=2, lines=rows) in text
+    assert " 1 are " not in text and "0 of them" not in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_link_keeps_the_notes_expander_open(lang):
+    at = open_page("padding", lang, query={"notes": "1"})
+    no_exception(at)
+    assert "Python 2" in all_text(at)
+    at.session_state["padding.notes"] = False
+    at.run()
+    assert "Python 2" not in all_text(at) and "notes" not in at.query_params

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 LOCALES = Path(__file__).resolve().parents[2] / "assets" / "locales"
-# The namespaces this check covers (conv_single / conv_multi join once their owner has renamed the texts).
+# The namespaces this check covers.
 NAMESPACES = ("common", "words", "notation", "home", "padding", "pooling", "conv_backward", "dense", "autodiff",
+              "conv_single", "conv_multi",
               "training", "errors", "figure", "input", "nav")
 
 

@@ -4,6 +4,9 @@ Every window outlined and every number printed comes from a ``ConvTrace`` (its `
 ``tap_cols``, ``window``, ``weights``, ``partial_sums``, ``output``); the formulas come from
 :mod:`ui.formulas.conv_forward`. Strings come translated through ``tr(key, **params)`` (the
 page passes ``t``). See :mod:`ui.components.cell_stepper` for the payload format.
+
+Numbers are formatted with the reader's digits (:func:`ui.latex.display_digits`): a page that
+caches a payload must make the digits part of the cache key (an argument of the cached function).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ Pure (no Streamlit). Every formula is a small expression tree built once from th
 - :func:`to_text` — plain Unicode (``i₁₁·h₁₁ + …``) for tables and screen readers (aria-label).
 
 So the symbolic line and the line with numbers of a formula come from the same term list and
-cannot drift apart. Numbers are printed by :func:`ui.latex.fmt` (4 significant digits), the same
+cannot drift apart. Numbers are printed by :func:`ui.latex.fmt` (the reader's digits, 4 unless changed), the same
 rounding for every rendering. Subscripts are 1-based (``i₁₁`` is the input's [0, 0]).
 """
 
