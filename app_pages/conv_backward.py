@@ -26,7 +26,7 @@ from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import display_digits, equation_lines, fmt, fmt_latex, latex_matrix, subscript, subscript_unicode
 from ui.library_code import conv2d_backward_code, library_code_panel
 from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
-from ui.page_kit import activation_name, cached_figure, keep_number, lazy_expander
+from ui.page_kit import activation_name, cached_figure, keep_number, lazy_expander, reset_button, url_tabs
 from ui.presets import preset_selector
 from ui.url_state import (BoolParam, ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url,
                           widget_key)
@@ -167,14 +167,6 @@ def _fit_delta(shape: tuple[int, int]) -> None:
     st.session_state[widget_key(PAGE, "delta")] = format_matrix(np.resize(SEED_DELTA, shape))
 
 
-def _reset() -> None:
-    """Button callback: every setting back to the text's example (the open sections stay open)."""
-    for spec in SPECS:
-        if spec.name not in ("tab", "way"):
-            st.session_state[widget_key(PAGE, spec.name)] = spec.to_state(spec.default)
-    st.session_state.pop(OUT_SHAPE_KEY, None)
-
-
 def _bound(value: float) -> str:
     """A range end as a student writes it: ∞ rather than inf."""
     return ("−∞" if value < 0 else "∞") if np.isinf(value) else fmt(value)
@@ -190,19 +182,6 @@ def _keep_lr() -> None:
         st.session_state[LR_MOVED_KEY] = (float(typed), used)
 
 
-def _tabs(name: str, sections: tuple[str, ...], labels: list[str]) -> list:
-    """Tabs that track the open one under ``widget_key(PAGE, name)`` by section name (kept in the link)."""
-    tab_key, label_key = widget_key(PAGE, name), widget_key(PAGE, f"{name}_label")
-    open_name = st.session_state.get(tab_key, sections[0])
-    if open_name not in sections:
-        open_name = sections[0]
-    if st.session_state.get(label_key) not in labels:   # first run (a link) or another language
-        st.session_state[label_key] = labels[sections.index(open_name)]
-    tabs = st.tabs(labels, key=label_key, on_change="rerun")
-    st.session_state[tab_key] = sections[labels.index(st.session_state[label_key])]
-    return tabs
-
-
 # --------------------------------------------------------------------------- page
 st.title(t("conv_backward.title"))
 st.markdown(t("conv_backward.intro"))
@@ -211,8 +190,8 @@ with st.expander(t("conv_backward.conventions_title")):
 
 init_from_url(PAGE, SPECS)
 lang = current_language()   # captured for format_func: Streamlit may call it outside the script run
-st.button(t("conv_backward.reset"), key=widget_key(PAGE, "reset"), on_click=_reset, icon=":material/restart_alt:",
-          help=t("conv_backward.reset_help"))
+reset_button(PAGE, SPECS, t("conv_backward.reset"), help=t("conv_backward.reset_help"), keep=("tab", "way"),
+             extra=lambda: st.session_state.pop(OUT_SHAPE_KEY, None))   # the open sections stay open
 
 delta_fitted = False
 with st.container(border=True):
@@ -401,7 +380,7 @@ WAYS = ("way1", "way2", "way3")
 def _dx_section() -> None:
     st.subheader(t("conv_backward.dx_title"))
     st.markdown(t("conv_backward.dx_intro"))
-    tabs = _tabs("way", WAYS, [t(f"conv_backward.tab_{name}") for name in WAYS])
+    tabs = url_tabs(PAGE, "way_label", "way", WAYS, [t(f"conv_backward.tab_{name}") for name in WAYS])
     for tab, render in zip(tabs, (_way1, _way2, _way3)):
         if tab.open is not False:
             with tab:
@@ -509,7 +488,7 @@ def _check_section() -> None:
 # Only the open tab is computed and sent; the link keeps it (``?tab=dw``).
 SECTIONS = (("dx", _dx_section), ("act", _act_section), ("dw", _dw_db_section), ("sgd", _sgd_section),
             ("check", _check_section))
-section_tabs = _tabs("tab", SECTION_NAMES, [t(f"conv_backward.tab_{name}") for name in SECTION_NAMES])
+section_tabs = url_tabs(PAGE, "tab_label", "tab", SECTION_NAMES, [t(f"conv_backward.tab_{name}") for name in SECTION_NAMES])
 for section_tab, (_, render) in zip(section_tabs, SECTIONS):
     if section_tab.open is not False:
         with section_tab:

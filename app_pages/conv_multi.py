@@ -30,7 +30,7 @@ from ui.latex import display_digits, equation_lines, fmt, subscript_unicode
 from ui.library_code import conv2d_code, library_code_panel
 from ui.matrix_input import matrix_editor
 from ui.page_kit import figure_cache, text_title
-from ui.page_state import keep_in_range, reset_button, url_tabs
+from ui.page_kit import keep_in_range, reset_button, url_tabs
 from ui.presets import preset_selector
 from ui.url_state import ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url
 

@@ -30,7 +30,7 @@ from ui.latex import display_digits, fmt, subscript_unicode
 from ui.library_code import conv2d_code, library_code_panel
 from ui.matrix_input import matrix_editor
 from ui.page_kit import activation_name, figure_cache, text_title
-from ui.page_state import reset_button, url_tabs
+from ui.page_kit import reset_button, url_tabs
 from ui.presets import preset_selector
 from ui.url_state import ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url
 

@@ -15,7 +15,7 @@ from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import subscript_unicode
 from ui.library_code import library_code_panel, output_shape_code
 from ui.page_kit import figure_cache, lazy_expander
-from ui.page_state import reset_button, url_tabs
+from ui.page_kit import reset_button, url_tabs
 from ui.url_state import BoolParam, ChoiceParam, IntParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "padding"

@@ -22,7 +22,7 @@ from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import display_digits, fmt, latex_matrix, subscript_unicode
 from ui.library_code import library_code_panel, pool2d_code
 from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
-from ui.page_kit import activation_name, cached_figure, lazy_expander
+from ui.page_kit import activation_name, cached_figure, lazy_expander, reset_button, url_tabs
 from ui.presets import preset_selector
 from ui.url_state import BoolParam, ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url, widget_key
 
@@ -99,14 +99,6 @@ def _heatmap(M: np.ndarray, **kwargs):
     return cached_figure("heat", M, **kwargs)
 
 
-def _reset() -> None:
-    """Button callback: every setting back to the text's example (before the widgets are drawn)."""
-    for spec in SPECS:
-        if spec.name != "tab":   # the open section stays open
-            st.session_state[widget_key(PAGE, spec.name)] = spec.to_state(spec.default)
-    st.session_state.pop(OUT_SHAPE_KEY, None)
-
-
 def _seed_view(z, kernel: int, stride: int, padding: int, activation: str, delta) -> None:
     st.subheader(t("pooling.seed_title"))
     routes = _seed_routes()
@@ -142,8 +134,8 @@ init_from_url(PAGE, SPECS)
 
 # format_func is also called outside the script run (AppTest), where t() cannot see the session language
 LANG = current_language()
-st.button(t("pooling.reset"), key=widget_key(PAGE, "reset"), on_click=_reset, icon=":material/restart_alt:",
-          help=t("pooling.reset_help"))
+reset_button(PAGE, SPECS, t("pooling.reset"), help=t("pooling.reset_help"), keep=("tab",),
+             extra=lambda: st.session_state.pop(OUT_SHAPE_KEY, None))   # the open section stays open
 
 trace = a = delta = back = None
 forward_error = None
@@ -202,13 +194,8 @@ with st.container(border=True):
 if forward_error is not None:
     st.error(explain_error(forward_error))   # above the tabs: whichever tab is open, the reason is seen
 
-open_name = st.session_state.get(widget_key(PAGE, "tab"), "forward")
-labels = [t(f"pooling.tab_{name}") for name in SECTIONS]
-if st.session_state.get(widget_key(PAGE, "section")) not in labels:   # first run (a link) or another language
-    st.session_state[widget_key(PAGE, "section")] = labels[SECTIONS.index(open_name)]
-tab_forward, tab_backward, tab_seed = st.tabs(labels, key=widget_key(PAGE, "section"), on_change="rerun")
-if st.session_state.get(widget_key(PAGE, "section")) in labels:   # the link keeps the open section, by name
-    st.session_state[widget_key(PAGE, "tab")] = SECTIONS[labels.index(st.session_state[widget_key(PAGE, "section")])]
+tab_forward, tab_backward, tab_seed = url_tabs(PAGE, "section", "tab", SECTIONS,
+                                               [t(f"pooling.tab_{name}") for name in SECTIONS])
 digits = display_digits()
 
 # ----- forward

@@ -21,7 +21,7 @@ from ui.heatmap import matrix_heatmap, window_animation
 from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import fmt, latex_matrix, subscript_unicode
 from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
-from ui.page_kit import linked_tabs, reset_button
+from ui.page_kit import reset_button, url_tabs
 from ui.signal_plot import stem_figure
 from ui.url_state import ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url
 
@@ -450,10 +450,10 @@ lang = current_language()
 st.title(t("transposed.title"))
 st.markdown(t("transposed.intro"))
 init_from_url(PAGE, SPECS)
-reset_button(PAGE, SPECS, t("transposed.reset"), t("transposed.reset_help"))
+reset_button(PAGE, SPECS, t("transposed.reset"), help=t("transposed.reset_help"), keep=("tab",))
 
 labels = [t(f"transposed.tab_{name}") for name in SECTIONS]
-tabs = linked_tabs(PAGE, "tab", SECTIONS, labels)
+tabs = url_tabs(PAGE, "tab_label", "tab", SECTIONS, labels)
 for name, tab in zip(SECTIONS, tabs):
     if tab.open is False:
         continue

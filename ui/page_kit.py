@@ -15,6 +15,7 @@ Pages import from here instead of keeping their own copy::
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable, Sequence
 
 import streamlit as st
@@ -110,36 +111,64 @@ def cell_select(page: str, name: str, label: str, shape: tuple[int, int], symbol
 
 
 # --------------------------------------------------------------------------- tabs kept in the link, reset
-def linked_tabs(page: str, name: str, sections: Sequence[str], labels: Sequence[str]) -> list:
-    """``st.tabs`` whose open tab is kept by *name* in ``st.session_state[f"{page}.{name}"]``.
+def url_tabs(page: str, name: str, spec_name: str, sections: Sequence[str], labels: Sequence[str]) -> list:
+    """``st.tabs(labels)`` (key ``<page>.<name>``, rerun on change) whose open tab is kept by name.
 
-    Put ``ChoiceParam(name, sections[0], tuple(sections))`` in the page's URL specs: a link then opens the
-    tab it names (``?tab=matrix``), in either language (the tab widget itself is keyed by its translated
-    label, ``f"{page}.{name}_label"``). The tabs rerun the page when switched; draw only ``tab.open`` ones.
+    The open section's name is kept under ``<page>.<spec_name>``; put ``ChoiceParam(spec_name, sections[0],
+    sections)`` in the page's URL specs and a link opens that tab, in either language (the tabs widget
+    stores the translated label, the link the name). Returns the tab containers; draw only the open one
+    (``tab.open is not False``).
     """
-    label_key = widget_key(page, f"{name}_label")
-    open_name = st.session_state.get(widget_key(page, name))
-    if open_name not in sections:
-        open_name = sections[0]
-    if st.session_state.get(label_key) not in labels:   # first run (a link) or the language changed
-        st.session_state[label_key] = labels[sections.index(open_name)]
-    tabs = st.tabs(list(labels), key=label_key, on_change="rerun")
-    st.session_state[widget_key(page, name)] = sections[list(labels).index(st.session_state[label_key])]
-    return tabs
+    state = st.session_state
+    tabs_key, url_key = widget_key(page, name), widget_key(page, spec_name)
+    by_label = dict(zip(labels, sections))
+    clicked = by_label.get(state.get(tabs_key))
+    if clicked is not None:
+        state[url_key] = clicked
+    else:  # first run (the link's tab) or the language changed (the label is in the other language)
+        wanted = state.get(url_key)
+        state[tabs_key] = labels[list(sections).index(wanted)] if wanted in sections else labels[0]
+        state[url_key] = by_label[state[tabs_key]]
+    return st.tabs(list(labels), key=tabs_key, on_change="rerun")
 
 
-def reset_button(page: str, specs: Sequence, label: str, help: str | None = None, keep: Sequence[str] = ("tab",)) -> None:
-    """A button that puts every URL parameter of the page back to its default (the text's example).
+def reset_state(page: str, specs: Sequence[Any], extra: Callable[[], None] | None = None,
+                keep: Sequence[str] = ()) -> None:
+    """Every spec's widget back to its default but those named in ``keep`` (a button callback: runs before
+    the widgets are drawn)."""
+    for spec in specs:
+        if spec.name not in keep:
+            st.session_state[widget_key(page, spec.name)] = spec.to_state(spec.default)
+    if extra is not None:
+        extra()
 
-    ``keep`` names parameters left as they are (by default the open tab stays open). The values are
-    written in the button's callback, i.e. before the widgets are drawn on the rerun it starts.
+
+def reset_button(page: str, specs: Sequence[Any], label: str, *, help: str | None = None,
+                 extra: Callable[[], None] | None = None, keep: Sequence[str] = (), where=None) -> None:
+    """A button that puts every parameter of the page back to the text's example (the specs' defaults).
+
+    ``keep`` names parameters left as they are (e.g. the open tab); ``extra`` runs after the reset.
     """
-    def _reset() -> None:
-        for spec in specs:
-            if spec.name not in keep:
-                st.session_state[widget_key(page, spec.name)] = spec.to_state(spec.default)
+    (st if where is None else where).button(label, key=widget_key(page, "reset"), on_click=reset_state,
+                                            args=(page, specs, extra, keep), help=help, icon=":material/restart_alt:")
 
-    st.button(label, key=widget_key(page, "reset"), on_click=_reset, icon=":material/restart_alt:", help=help)
+
+def keep_in_range(key: str, low: float, high: float, default: float) -> tuple[float, float] | None:
+    """Before a number input drawn without bounds: a value outside [low, high] is moved to the nearest
+    bound. Returns (typed, used) when it moved, for the page's message; None otherwise.
+
+    A number input *with* bounds refuses a typed value in the browser and silently keeps the old one
+    (#12 item 3); without bounds the typed value arrives, and the page can say what it uses instead.
+    """
+    value = st.session_state.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        st.session_state[key] = default
+        return None
+    if low <= value <= high:
+        return None
+    used = low if value < low else high
+    st.session_state[key] = type(value)(used)
+    return value, used
 
 
 # --------------------------------------------------------------------------- lazy tabs and expanders
