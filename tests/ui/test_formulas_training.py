@@ -28,16 +28,25 @@ def test_pool_position_finds_the_window_and_the_flattened_entry():
                 assert flat[j] == pooled[f, pr, pc]
 
 
-def test_conv_cell_line_adds_up_with_three_significant_digits():
-    rng = np.random.default_rng(2)
-    x, h, b = rng.normal(size=(3, 3)), rng.normal(size=(3, 3)), 0.125
-    net = float((x * h).sum() + b)
-    eq = fx.conv_cell(x, h, b, 0, 1, net)
-    lines = eq.numeric.split(r" \\ &\qquad + ")
-    assert len(lines) == 3
-    assert total(" + ".join(lines)) == pytest.approx(net, abs=5e-3)
-    assert "x_{12}h_{11}" in eq.symbolic and "x_{34}h_{33}" in eq.symbolic
-    assert eq.exact == adds_up(" + ".join(lines), net)
+@pytest.mark.parametrize("digits", [2, 4, 6])
+def test_conv_cell_line_adds_up_at_the_readers_digits(digits):
+    from ui.latex import fmt, use_display_digits
+
+    use_display_digits(digits)
+    try:
+        rng = np.random.default_rng(2)
+        x, h, b = rng.normal(size=(3, 3)), rng.normal(size=(3, 3)), 0.125
+        net = float((x * h).sum() + b)
+        eq = fx.conv_cell(x, h, b, 0, 1, net)
+        lines = eq.numeric.split(r" \\ &\qquad + ")
+        assert len(lines) == 4 and float(lines[-1]) == pytest.approx(0.125, abs=0.01)   # one kernel row per line, the bias alone
+        assert total(" + ".join(lines)) == pytest.approx(net, abs=10.0 ** (1 - digits))
+        assert "x_{12}h_{11}" in eq.symbolic and "x_{34}h_{33}" in eq.symbolic and eq.symbolic.endswith("+ b")
+        # '=' exactly when the written numbers, re-added, print as the written result
+        assert eq.exact == (fmt(total(" + ".join(lines)), digits) == fmt(net, digits))
+        assert eq.latex().count(r"\approx") == (0 if eq.exact else 1)
+    finally:
+        use_display_digits(4)
 
 
 def test_softmax_entry_and_losses():
