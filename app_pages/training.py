@@ -649,7 +649,7 @@ if own_on:
 _n, _f = int(st.session_state.get(widget_key(PAGE, "sample"), 1)) - 1, int(st.session_state.get(widget_key(PAGE, "filter"), 1)) - 1
 _r, _c = int(st.session_state.get(widget_key(PAGE, "row"), 1)) - 1, int(st.session_state.get(widget_key(PAGE, "col"), 1)) - 1
 doc = ExportDoc(t("training.title"))
-doc.step(t("training.export_setup"), text=t("training.export_text", seed=seed, lr=fmt(lr), steps=steps_done,
+doc.step(t("training.export_setup"), text=t("training.export_text", draw=seed, lr=fmt(lr), steps=steps_done,
                                             loss=fmt(tr.loss), accuracy=_pct(tr.accuracy)),
          matrices={"x": tr.x[_n, 0], "h": tr.params.conv_w[_f, 0]})
 doc.step(t("training.fwd_conv_subtitle", index=_n + 1, filter=_f + 1),
