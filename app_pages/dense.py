@@ -188,6 +188,16 @@ if fwd is not None and y is not None:
 delta = None if out is None else (out.a_minus_y if ce else out.dL_dz)
 
 
+WIDE = 4   # more units than this: formulas take the full width, the figure goes below them
+
+
+def _split():
+    """(formulas, figure) areas: side by side for small layers, stacked for wide ones (formulas never squeezed)."""
+    if W is not None and max(W.shape) > WIDE:
+        return st.container(), st.container()
+    return st.columns([3, 2])
+
+
 def _lazy_expander(label: str, name: str):
     return lazy_expander(PAGE, name, label)
 
@@ -209,7 +219,7 @@ def _forward_tab() -> None:
         _error(fwd_err)
     else:
         x, tr = fwd
-        left, right = st.columns([3, 2])
+        left, right = _split()
         with left:
             st.latex(fx.activation_line(act_tex, act, zprev, x))
             st.latex(fx.forward_line(tr))
@@ -234,7 +244,7 @@ def _forward_tab() -> None:
     if out is None:
         return
     z = fwd[1].z
-    left, right = st.columns([3, 2])
+    left, right = _split()
     with left:
         if ce:
             st.latex(fx.softmax_line(z, out.a))
@@ -262,7 +272,7 @@ def _dz_tab() -> None:
         st.markdown(t("dense.step1"))
         st.latex(fx.dL_da_line(out))
         st.markdown(t("dense.step2"))
-        left, right = st.columns([3, 2])
+        left, right = _split()
         with left:
             st.latex(equation_lines(r"J = \frac{\partial a}{\partial z} = \operatorname{diag}(a) - a\,a^{\top}",
                                     None, latex_matrix(out.jacobian)))
@@ -320,7 +330,7 @@ def _back_tab() -> None:
     st.markdown(t("dense.db_text"))
     st.latex(equation_lines(r"\frac{\partial L}{\partial b} = \delta", None, _col(back.db)))
     st.markdown(t("dense.dW_text"))
-    left, right = st.columns([3, 2])
+    left, right = _split()
     with left:
         st.latex(fx.dW_line(back))
         st.latex(fx.dw_entry(back, 0, 0).latex())

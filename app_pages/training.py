@@ -295,7 +295,8 @@ def _forward_tab(box, v: View) -> None:
           height=330, showscale=False)
     c1.markdown(t("training.fwd_bias", filter=filt, value=fmt(tr.params.conv_b[f])))
     c2.caption(t("training.fwd_cell_caption"))
-    c2.latex(fx.conv_cell(tr.x[n, 0, r:r + K, c:c + K], tr.params.conv_w[f, 0], float(tr.params.conv_b[f]), r, c,
+    # full width: the nine products, one kernel row per line, fit beside nothing else
+    box.latex(fx.conv_cell(tr.x[n, 0, r:r + K, c:c + K], tr.params.conv_w[f, 0], float(tr.params.conv_b[f]), r, c,
                           float(tr.conv_z[n, f, r, c])).latex())
 
     # the rest of the forward pass: lazily drawn sections (only an open one is computed and sent)

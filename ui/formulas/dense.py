@@ -140,19 +140,27 @@ def mse_delta(out: SigmoidMSETrace, k: int) -> Equation:
                     float(out.dL_dz[k]), ((shown(out.dL_da[k]), shown(out.sigma_prime[k])),))
 
 
+def _brackets(body: str, opening: str, closing: str) -> tuple[str, str]:
+    r"""``\left( … \right)`` around a one-line sum; ``\Big( … \Big)`` when it wraps (\left cannot span lines)."""
+    if LINE_BREAK in body:
+        return rf"\Big{opening}", rf"\Big{closing}"
+    return rf"\left{opening}", rf"\right{closing}"
+
+
 def cross_entropy_loss(out: SoftmaxCETrace) -> Equation:
     """L = −Σₖ yₖ ln aₖ, the numbers as shown (ln of the shown aₖ)."""
-    parts = " + ".join(f"{fmt_latex(yk)}\\ln {fmt_latex(ak)}" for yk, ak in zip(out.y, out.a))
+    parts = wrap_sum([f"{fmt_latex(yk)}\\ln {fmt_latex(ak)}" for yk, ak in zip(out.y, out.a)])
     factors = tuple((-shown(yk), math.log(shown(ak)) if shown(ak) > 0 else 0.0)
                     for yk, ak in zip(out.y, out.a) if shown(yk) != 0)
-    return Equation("L", r"-\sum_k y_k \ln a_k", rf"-\left({parts}\right)", float(out.loss), factors)
+    left, right = _brackets(parts, "(", ")")
+    return Equation("L", r"-\sum_k y_k \ln a_k", rf"-{left}{parts}{right}", float(out.loss), factors)
 
 
 def mse_loss(out: SigmoidMSETrace) -> Equation:
     """L = ½ Σₖ (aₖ − yₖ)²."""
-    parts = " + ".join(f"({fmt_latex(ak, factor=False)} - {fmt_latex(yk)})^2" for ak, yk in zip(out.a, out.y))
+    parts = wrap_sum([f"({fmt_latex(ak, factor=False)} - {fmt_latex(yk)})^2" for ak, yk in zip(out.a, out.y)])
     factors = tuple((0.5, shown(ak) - shown(yk), shown(ak) - shown(yk)) for ak, yk in zip(out.a, out.y))
-    return Equation("L", r"\tfrac{1}{2}\sum_k (a_k - y_k)^2", rf"\tfrac{{1}}{{2}}\left[{parts}\right]",
+    return Equation("L", r"\tfrac{1}{2}\sum_k (a_k - y_k)^2", rf"\tfrac{{1}}{{2}}{_brackets(parts, '[', ']')[0]}{parts}{_brackets(parts, '[', ']')[1]}",
                     float(out.loss), factors)
 
 
