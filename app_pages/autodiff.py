@@ -21,7 +21,7 @@ from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import display_digits, fmt
 from ui.library_code import library_code_panel, sigmoid_neuron_code
 from ui.page_kit import figure_cache, lazy_expander
-from ui.url_state import ChoiceParam, FloatParam, init_from_url, sync_to_url, widget_key
+from ui.url_state import BoolParam, ChoiceParam, FloatParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "autodiff"
 LEAVES = ("x", "w", "b")
@@ -33,6 +33,7 @@ SPECS = (
     ChoiceParam("wrt", "w", LEAVES, label_key=widget_key(PAGE, "wrt_label")),
     ChoiceParam("tab", "chain", ("chain", "forward", "reverse", "check", "seed"), label_key=widget_key(PAGE, "tab_label")),
 )
+SPECS += (BoolParam("chain_x", False, label_key=widget_key(PAGE, "expander_label")),)   # the open expander
 #: The text's point (Feedforward networks, 三. 自动微分): the reset button goes back to it.
 TEXT_POINT = {name: float(AUTODIFF_SIGMOID.inputs[name]) for name in LEAVES}
 CLAMPED = "autodiff._clamped"

@@ -23,7 +23,7 @@ from ui.library_code import dense_softmax_ce_code, library_code_panel
 from ui.matrix_input import matrix_editor
 from ui.page_kit import activation_name, cached_figure, lazy_expander
 from ui.presets import preset_selector
-from ui.url_state import ChoiceParam, MatrixParam, init_from_url, sync_to_url, widget_key
+from ui.url_state import BoolParam, ChoiceParam, MatrixParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "dense"
 LOSSES = ("cross_entropy", "mse")
@@ -44,6 +44,9 @@ SPECS = (
     ChoiceParam("tab", "forward", ("forward", "dz", "back", "check", "seeds"), label_key=widget_key(PAGE, "tab_label")),
 )
 TAB_NAMES = ("forward", "dz", "back", "check", "seeds")
+# the lazily drawn expanders: a link reopens the ones that were open (their widget keys are "dense.<name>")
+SPECS += tuple(BoolParam(name, False, label_key=widget_key(PAGE, "expander_label"))
+               for name in ("forward_rows", "step3_rows", "dx_rows", "check_values"))
 # How each activation is written in a formula (names, not math).
 ACT_LATEX = {"identity": r"\mathrm{id}", "relu": r"\mathrm{ReLU}", "sigmoid": r"\sigma", "tanh": r"\tanh"}
 BIG_FIGURE = 400  # px: room for 4-significant-digit numbers in every cell
@@ -125,7 +128,7 @@ def _table(columns: dict) -> None:
 def _reset() -> None:
     """Back to the page's example: every setting and matrix (a callback, so before the widgets are drawn)."""
     for spec in SPECS:
-        if spec.name != "tab":
+        if spec.name != "tab" and not isinstance(spec, BoolParam):
             st.session_state[widget_key(PAGE, spec.name)] = spec.to_state(spec.default)
 
 

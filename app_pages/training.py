@@ -33,7 +33,7 @@ from ui.image_input import image_uploader
 from ui.formulas import training as fx
 from ui.latex import display_digits, equation_lines, fmt, latex_matrix, subscript, subscript_unicode
 from ui.matrix_input import matrix_editor
-from ui.url_state import ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url, widget_key
+from ui.url_state import BoolParam, ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "training"
 MODEL = "training.model"
@@ -58,6 +58,9 @@ SPECS = (
     # the progress: one row (steps, η) per run at one learning rate; the link replays it exactly
     MatrixParam("runs", np.zeros((1, 2)), MAX_RUNS, 2, label_key=widget_key(PAGE, "runs_label")),
 )
+# the lazily drawn expanders ("training.show_<name>"): a link reopens the ones that were open
+SPECS += tuple(BoolParam(f"show_{name}", False, label_key=widget_key(PAGE, "expander_label"))
+               for name in ("data", "fwd_pool", "fwd_flat", "fwd_fc", "bwd_flat", "bwd_maps", "bwd_grads"))
 RUNS = widget_key(PAGE, "runs")
 TAB_NAMES = ("forward", "backward", "update", "gradcheck")
 

@@ -255,3 +255,13 @@ def test_open_tab_in_the_link_and_the_library_code(lang):
     assert not at.dataframe                                                 # static tables, no English toolbar
     open_tab(at, "seed", lang)
     assert escape_markdown(translate(lang, "claims.s004_modes_title"), 400) in all_text(at)
+
+
+def test_open_expander_is_kept_in_the_link():
+    at = open_page("autodiff", "en", query={"chain_x": "1"})
+    no_exception(at)
+    assert not at.warning
+    assert any(r"\frac{\partial f}{\partial x}" in el.value for el in at.latex)
+    at.session_state["autodiff.chain_x"] = False
+    at.run()
+    assert "chain_x" not in at.query_params

@@ -376,3 +376,15 @@ def test_export_and_library_code_carry_the_layer():
     assert md, "the export panel's downloads"
     at = open_page("dense", "en", query={"loss": "mse"})
     assert translate("en", "dense.code_ce_only") in [el.value for el in at.caption]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_open_expanders_are_kept_in_the_link(lang):
+    at = open_page("dense", lang, query={"tab": "dz"})
+    open_expander(at, "step3_rows")
+    assert at.query_params["step3_rows"] in ("1", ["1"], "true", ["true"])
+    link = {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items() if k != "lang"}
+    again = open_page("dense", lang, query=link)
+    no_exception(again)
+    assert not again.warning
+    assert any(r"\partial z_{1}} &=" in el.value for el in again.latex)          # the rows are written out

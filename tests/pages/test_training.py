@@ -419,3 +419,14 @@ def test_plurals_and_own_image():
     assert translate("en", "training.own_result", label=names[best], prob=f"{probs[best]:.0%}", steps=1) in all_text(at)
     at.text_area(key="training.own").input("1, 0\n0, 1").run()
     assert translate("en", "training.own_size", size=8, rows=2, cols=2) in [el.value for el in at.error]
+
+
+def test_open_expanders_are_kept_in_the_link():
+    at = _open(open_page(PAGE, "en"), "data", "fwd_fc")
+    link = {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items() if k != "lang"}
+    assert link.get("show_data") in ("1", "true") and link.get("show_fwd_fc") in ("1", "true")
+    again = open_page(PAGE, "zh", query=link)
+    no_exception(again)
+    assert not again.warning
+    assert any("#12" in str(fig["layout"].get("annotations", "")) for fig in plotly_figures(again))   # the gallery
+    assert _figure(again, translate("zh", "training.fwd_probs_title", index=1))
