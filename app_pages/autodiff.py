@@ -51,6 +51,11 @@ POSITIONS = {"x": (0.0, 1.1), "w": (0.0, -0.1), "h1": (1.3, 0.5), "b": (1.3, -0.
              "h3": (3.9, 0.5), "h4": (5.2, 0.5), "h5": (6.5, 0.5), "h6": (7.8, 0.5), "f": (9.0, 0.5)}
 # Approximate pixels per axis unit at the page's width (for the arrows' gap to the node circles).
 PX_PER_X, PX_PER_Y, ARROW_GAP = 125.0, 100.0, 27.0
+# static CSS (no user data): the graph's box scrolls sideways instead of squeezing the nodes together
+GRAPH_CSS = """<style>
+.st-key-autodiff-graph-box { overflow-x: auto; }
+.st-key-autodiff-graph-box > * { min-width: 720px; }
+</style>"""
 LABEL_GAP = 9.0   # px between an edge and its two labels (value on one side, local derivative on the other)
 
 
@@ -365,8 +370,11 @@ except ValueError as err:  # CoreValueError: a node overflowed for these inputs
 if analysis is not None:
     _graph, _reverse, _paths = analysis
     st.subheader(t("autodiff.graph_section"))
-    st.plotly_chart(graph_figure(float(x), float(w), float(b), lang, digits), key=widget_key(PAGE, "graph"),
-                    config=CHART_CONFIG, width="stretch")
+    # ten nodes need ~700 px: on a narrower screen (a phone) the graph keeps its size and scrolls sideways
+    st.html(GRAPH_CSS)
+    with st.container(key="autodiff-graph-box"):
+        st.plotly_chart(graph_figure(float(x), float(w), float(b), lang, digits), key=widget_key(PAGE, "graph"),
+                        config=CHART_CONFIG, width="stretch")
     st.caption(t("autodiff.graph_caption"))
     grads = dict(_reverse.gradients)
     m_f, m_x, m_w, m_b = st.columns(4)

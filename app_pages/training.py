@@ -246,8 +246,10 @@ def _run(model: dict, x: np.ndarray, y: np.ndarray, lr: float, total: int, slot)
         _record(model, done, lr)
         slot.empty()
     after = _core("step", model["params"], x, y, lr)
-    model["note"] = ("run_done_one" if done == 1 else "run_done", dict(steps=done, lr=fmt(lr), before=fmt(before.loss), after=fmt(after.loss),
-                                      acc_before=_pct(before.accuracy), acc_after=_pct(after.accuracy)))
+    # numbers kept as numbers: the note is written at the reader's digits when shown (they may change)
+    model["note"] = ("run_done_one" if done == 1 else "run_done",
+                     dict(steps=done, lr=float(lr), before=float(before.loss), after=float(after.loss),
+                          acc_before=_pct(before.accuracy), acc_after=_pct(after.accuracy)))
 
 
 @dataclass(frozen=True)
@@ -540,7 +542,7 @@ if model["note"] is not None:
     kind, note = model["note"]
     alert = {"run_failed": note_slot.error, "run_done": note_slot.success, "run_done_one": note_slot.success,
              "runs_restored": note_slot.success}.get(kind, note_slot.info)
-    alert(t(f"training.{kind}", **note))
+    alert(t(f"training.{kind}", **{k: fmt(v) if isinstance(v, float) else v for k, v in note.items()}))
 
 tr = _core("step", model["params"], images, labels, lr)  # _run never stores parameters the core refused
 steps_done = len(model["losses"])

@@ -78,5 +78,9 @@ def test_a_value_beyond_the_range_is_said_and_used_on_a_phone(server_url, new_pa
     new_page.get_by_text(message).wait_for(timeout=15000)
     assert box.input_value() == "-20.00"
     assert "x=-20" in new_page.url
+    # the graph keeps its size (nodes apart) and scrolls sideways inside its box
+    width = new_page.evaluate("document.querySelector('.st-key-autodiff-graph-box .js-plotly-plot')"
+                              ".getBoundingClientRect().width")
+    assert width >= 700
     assert_no_exception(new_page)
     screenshot(new_page, f"autodiff-{lang}-phone")
