@@ -26,6 +26,7 @@ from plotly.subplots import make_subplots
 from cnn_core import tiny_cnn
 from cnn_core.dense import softmax_ce_trace
 from ui.claims_view import claim_note
+from ui.exercise_view import render_check_link
 from ui.export import CHART_CONFIG, ExportDoc, export_panel
 from ui.heatmap import channels_heatmap, matrix_heatmap
 from ui.i18n import explain_error, t
@@ -33,6 +34,7 @@ from ui.image_input import image_uploader
 from ui.formulas import training as fx
 from ui.latex import display_digits, equation_lines, fmt, latex_matrix, subscript, subscript_unicode
 from ui.matrix_input import matrix_editor
+from ui.presets import preset_selector
 from ui.url_state import BoolParam, ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "training"
@@ -301,8 +303,12 @@ def _forward_tab(box, v: View) -> None:
     c1.markdown(t("training.fwd_bias", filter=filt, value=fmt(tr.params.conv_b[f])))
     c2.caption(t("training.fwd_cell_caption"))
     # full width: the nine products, one kernel row per line, fit beside nothing else
-    box.latex(fx.conv_cell(tr.x[n, 0, r:r + K, c:c + K], tr.params.conv_w[f, 0], float(tr.params.conv_b[f]), r, c,
+    window = tr.x[n, 0, r:r + K, c:c + K]
+    box.latex(fx.conv_cell(window, tr.params.conv_w[f, 0], float(tr.params.conv_b[f]), r, c,
                           float(tr.conv_z[n, f, r, c])).latex())
+    with box:   # this one cell as an exercise: the window under the kernel, the kernel and the bias
+        render_check_link("conv_forward", x=window, w=tr.params.conv_w[f, 0], b=float(tr.params.conv_b[f]),
+                          stride=1, padding=0)
 
     # the rest of the forward pass: lazily drawn sections (only an open one is computed and sent)
     section = _expander(box, "fwd_pool", t("training.fwd_relu_subtitle"))
@@ -631,6 +637,8 @@ own = None
 if own_on:
     own_left, own_right = st.columns([2, 3])
     with own_left:
+        preset_selector(widget_key(PAGE, "own"), kind="input", example=tiny_cnn.glyph_templates()[0],
+                        max_rows=IMAGE_SIZE, max_cols=IMAGE_SIZE)
         own = matrix_editor(t("training.own_label", size=IMAGE_SIZE), key=widget_key(PAGE, "own"),
                             default=tiny_cnn.glyph_templates()[0], max_rows=IMAGE_SIZE, max_cols=IMAGE_SIZE, height=180)
         image_uploader(widget_key(PAGE, "own"), key=widget_key(PAGE, "upload"), size=(IMAGE_SIZE, IMAGE_SIZE))

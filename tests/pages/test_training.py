@@ -430,3 +430,21 @@ def test_open_expanders_are_kept_in_the_link():
     assert not again.warning
     assert any("#12" in str(fig["layout"].get("annotations", "")) for fig in plotly_figures(again))   # the gallery
     assert _figure(again, translate("zh", "training.fwd_probs_title", index=1))
+
+
+def test_check_this_cell_by_hand_opens_check_my_work():
+    from urllib.parse import parse_qs
+
+    x, y, names, params = _data(0)
+    at = open_page(PAGE, "en", query={"sample": "2", "filter": "3", "row": "4", "col": "2"})
+    links = [el.proto for el in at.get("page_link") if el.proto.label == translate("en", "exercises.check_by_hand")]
+    assert len(links) == 1
+    query = {k: v[0] for k, v in parse_qs(links[0].query_string).items()}
+    assert query["kind"] == "conv_forward"
+    checker = open_page("check_work", "en", query=query)
+    no_exception(checker)
+    # the cell net₄₂ of sample 2, filter 3: the 3×3 window at row 4, column 2 times the kernel, plus the bias
+    net = float(np.sum(x[1, 0, 3:6, 1:4] * params.conv_w[2, 0]) + params.conv_b[2])
+    checker.text_area(key="check_work.answer").input(repr(net))
+    checker.button(key="check_work.check").click().run()
+    assert [s.value for s in checker.success] == [translate("en", "exercises.verdict_correct")]
