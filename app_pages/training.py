@@ -214,6 +214,13 @@ def _pct(x: float) -> str:
     return f"{x:.0%}"
 
 
+def _why(err: Exception) -> str:
+    """Why the core refused, in the page's words: an overflow is the learning rate's doing, not a variable's."""
+    if getattr(err, "code", None) == "not_finite":
+        return t("training.overflow")
+    return explain_error(err)
+
+
 def _fresh(seed: int, params, note=None) -> dict:
     return {"seed": seed, "params": params, "losses": [], "accuracies": [], "note": note, "runs": []}
 
@@ -242,7 +249,7 @@ def _run(model: dict, x: np.ndarray, y: np.ndarray, lr: float, total: int, slot)
             model["params"], done = result.params, done + count
             bar.progress(done / total, text=t("training.running", done=done, total=total))
     except ValueError as err:  # e.g. a huge η drives the weights to inf: keep the last good ones
-        model["note"] = ("run_failed", dict(done=done, total=total, message=explain_error(err)))
+        model["note"] = ("run_failed", dict(done=done, total=total, message=_why(err)))
         return
     finally:
         _record(model, done, lr)
@@ -470,7 +477,7 @@ def _update_tab(box, v: View) -> None:
     try:
         loss_after = _core("loss", tr.new_params, v.images, v.labels)
     except ValueError as err:  # the update overflowed: say so, keep the rest of the tab
-        box.error(explain_error(err))
+        box.error(_why(err))
         return
     box.markdown(t("training.upd_loss", before=fmt(tr.loss), after=fmt(loss_after)))
     if loss_after > tr.loss:
@@ -482,7 +489,7 @@ def _check_tab(box, v: View) -> None:
     try:
         checks = _core("gradcheck", v.params, v.images, v.labels)
     except ValueError as err:
-        box.error(explain_error(err))
+        box.error(_why(err))
         return
     box.table({t("training.gc_col_param"): [t(f"training.upd_name_{name}") for name, _ in checks],
                    t("training.gc_col_shape"): [" × ".join(map(str, chk.analytic.shape)) for _, chk in checks],
@@ -535,7 +542,7 @@ if model is None:
         model.update(params=params, losses=list(losses), accuracies=list(accuracies),
                      note=("runs_restored", dict(steps=done, runs=len(linked))))
         if err is not None:
-            model["note"] = ("run_failed", dict(done=done, total=sum(c for c, _ in linked), message=explain_error(err)))
+            model["note"] = ("run_failed", dict(done=done, total=sum(c for c, _ in linked), message=_why(err)))
         model["runs"] = [tuple(r) for r in linked]
 elif model.get("seed") != seed:
     model = _fresh(seed, params0, ("seed_changed", {}))
@@ -648,7 +655,7 @@ if own_on:
         try:
             own_probs = _core("probs", model["params"], own[None, None])[0]
         except ValueError as err:
-            own_right.error(explain_error(err))
+            own_right.error(_why(err))
         else:
             classes = tuple(f"{k + 1} · {name}" for k, name in enumerate(names))
             best = int(np.argmax(own_probs))

@@ -324,6 +324,9 @@ def test_huge_learning_rate_many_steps_never_raises():
         at.button(key="training.run_button").click().run()
         no_exception(at)
     assert at.success or at.error  # either it trained or a translated message says why it stopped
+    for el in at.error:                                    # in the page's words, never a variable's name
+        assert " z contains" not in el.value and "NaN" not in el.value
+        assert translate("en", "training.overflow") in el.value
     for which in ("backward", "update", "gradcheck"):
         _open_tab(at, which)
         no_exception(at)
