@@ -265,3 +265,23 @@ def test_open_expander_is_kept_in_the_link():
     at.session_state["autodiff.chain_x"] = False
     at.run()
     assert "chain_x" not in at.query_params
+
+
+@pytest.mark.parametrize("digits", [2, 4, 6])
+def test_chain_products_multiply_out_as_written(digits):
+    """Re-multiply the local derivatives the screen writes: '=' exactly when they give the written ∂f/∂θ."""
+    import re
+
+    from ..ui.formula_numbers import _number, total
+
+    at = open_page("autodiff", "en", query={"digits": str(digits), "x": "1.3", "w": "0.7", "b": "-0.2"})
+    no_exception(at)
+    lines = [el.value for el in at.latex if r"\frac{\partial f}{\partial w} &=" in el.value or
+             r"\frac{\partial f}{\partial b} &=" in el.value]
+    assert len(lines) == 2
+    for line in lines:
+        body = line.strip().strip("$").strip().removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}")
+        steps = [s.strip() for s in re.split(r"\\\\ (?=&(?:=|\\approx))", body)]
+        relation, written = steps[-1].split(" ", 1)
+        same = fmt(total(steps[1].removeprefix("&= ")), digits) == fmt(_number(written), digits)
+        assert same == (relation == "&="), line

@@ -451,3 +451,28 @@ def test_check_this_cell_by_hand_opens_check_my_work():
     checker.text_area(key="check_work.answer").input(repr(net))
     checker.button(key="check_work.check").click().run()
     assert [s.value for s in checker.success] == [translate("en", "exercises.verdict_correct")]
+
+
+@pytest.mark.parametrize("digits", [2, 4, 6])
+def test_net_cell_and_batch_loss_add_up_as_written(digits):
+    """Re-add the numbers the screen writes: the last step is '=' exactly when they give the written result."""
+    import re
+
+    from ..ui.formula_numbers import _number, total
+
+    at = _open(open_page(PAGE, "en", query={"digits": str(digits)}), "fwd_fc")
+    for start in (r"net_{11} &=", r"L &= \frac{1}{N}"):
+        line = next(el.value for el in at.latex if start in el.value)
+        body = line.strip().strip("$").strip().removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}")
+        steps = [s.strip() for s in re.split(r"\\\\ (?=&(?:=|\\approx))", body)]
+        numeric, last = steps[1].removeprefix("&= "), steps[-1]
+        relation, written = last.split(" ", 1)
+        if start.startswith("L"):
+            inside = numeric.split(r"\Big(", 1)[1].rsplit(r"\Big)", 1)[0] if r"\Big(" in numeric else \
+                numeric.split(r"\left(", 1)[1].rsplit(r"\right)", 1)[0]
+            again = total(inside) / 12
+        else:
+            again = total(numeric)
+        same = fmt(again, digits) == fmt(_number(written), digits)
+        assert same == (relation == "&="), line
+        assert relation in ("&=", r"&\approx")
