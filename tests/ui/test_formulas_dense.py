@@ -101,3 +101,17 @@ def test_shape_problems_name_the_input_and_the_counts():
     assert fx.shape_problem((3, 4), 4, 2, 3) == ("shape_bias", {"rows": 3, "got": 2})
     assert fx.shape_problem((3, 4), 4, 3, 5) == ("shape_target", {"rows": 3, "got": 5})
     assert fx.shape_problem((3, 4), 4, 3, None) is None
+
+
+def test_a_zero_gradient_agrees_with_its_finite_difference():
+    from cnn_core.gradcheck import check_gradient
+
+    # every column of W equal: ∂L/∂x = Wᵀ(a − y) = w·Σ(a − y) = 0, analytically a rounding residue
+    W8, x8 = np.full((8, 8), 0.123456), np.full(8, 1.5)
+    y8 = np.eye(8)[1]
+    out = softmax_ce_trace(W8 @ x8 + 0.1, y8)
+    analytic = W8.T @ out.a_minus_y
+    check = check_gradient(lambda v: float(-np.log(np.exp(W8 @ v)[1] / np.exp(W8 @ v).sum())), x8, analytic)
+    assert np.max(np.abs(check.numeric)) < 1e-9 and fx.agrees(check)
+    wrong = check_gradient(lambda v: float(np.sum(v ** 2)), np.array([1.0, 2.0]), np.array([2.0, 4.1]))
+    assert not fx.agrees(wrong)
