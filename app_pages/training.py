@@ -214,6 +214,33 @@ def _pct(x: float) -> str:
     return f"{x:.0%}"
 
 
+MAX_DRAW = 9999
+CLAMPED = "training._clamped"
+
+
+def _clamp(name: str, low: int, high: int) -> None:
+    """A typed number outside [low, high]: use the nearest end, and remember what happened to say it."""
+    key = widget_key(PAGE, name)
+    typed = st.session_state.get(key)
+    notes = st.session_state.setdefault(CLAMPED, {})
+    notes.pop(name, None)
+    if typed is None:
+        return
+    used = int(min(high, max(low, round(float(typed)))))
+    if used != typed:
+        st.session_state[key] = used
+        notes[name] = (typed, used, low, high)
+
+
+def _clamp_notes(where, names: tuple[str, ...]) -> None:
+    for name in names:
+        note = st.session_state.get(CLAMPED, {}).get(name)
+        if note is not None:
+            typed, used, low, high = note
+            where.warning(t("training.clamped", label=t(f"training.{name}_label"), typed=fmt(typed), used=used,
+                            low=low, high=high))
+
+
 def _why(err: Exception) -> str:
     """Why the core refused, in the page's words: an overflow is the learning rate's doing, not a variable's."""
     if getattr(err, "code", None) == "not_finite":
@@ -514,8 +541,11 @@ init_from_url(PAGE, SPECS)
 controls = st.container(border=True)
 controls.markdown(f"**{t('training.controls_title')}**")
 left, middle, right = controls.columns([1, 2, 2])
-seed = int(left.number_input(t("training.seed_label"), min_value=0, max_value=9999, step=1, key=widget_key(PAGE, "seed"),
-                             help=t("training.seed_help")))
+# no min/max on the number boxes: the browser would refuse a typed 12000 silently; _clamp says what is used
+seed = int(left.number_input(t("training.seed_label"), step=1, key=widget_key(PAGE, "seed"), on_change=_clamp,
+                             args=("seed", 0, MAX_DRAW), help=t("training.seed_help")))
+_clamp_notes(left, ("seed",))
+seed = min(max(seed, 0), MAX_DRAW)
 lr = float(middle.slider(t("training.lr_label"), min_value=0.01, max_value=2.0, step=0.01, key=widget_key(PAGE, "lr"),
                          help=t("training.lr_help")))
 steps = int(right.slider(t("training.steps_label"), min_value=1, max_value=200, step=1, key=widget_key(PAGE, "steps")))
@@ -610,10 +640,12 @@ def _one_step(tr, images, labels, names, lr, params, steps_done) -> None:
     filter_texts = {i: t("training.filter_option", index=i) for i in range(1, FILTERS + 1)}
     filt = int(pick[1].selectbox(t("training.filter_label"), options=list(filter_texts),
                                  format_func=filter_texts.__getitem__, key=widget_key(PAGE, "filter")))
-    row = int(pick[2].number_input(t("training.row_label"), min_value=1, max_value=CONV_H, step=1,
-                                   key=widget_key(PAGE, "row"), help=t("training.cell_help")))
-    col = int(pick[3].number_input(t("training.col_label"), min_value=1, max_value=CONV_W, step=1,
-                                   key=widget_key(PAGE, "col"), help=t("training.cell_help")))
+    row = int(pick[2].number_input(t("training.row_label"), step=1, key=widget_key(PAGE, "row"), on_change=_clamp,
+                                   args=("row", 1, CONV_H), help=t("training.cell_help")))
+    col = int(pick[3].number_input(t("training.col_label"), step=1, key=widget_key(PAGE, "col"), on_change=_clamp,
+                                   args=("col", 1, CONV_W), help=t("training.cell_help")))
+    _clamp_notes(st, ("row", "col"))
+    row, col = min(max(row, 1), CONV_H), min(max(col, 1), CONV_W)
     sync_to_url(PAGE, SPECS)  # every parameter, the controls above included
     st.caption(t("training.pipeline"))
     view = View(tr, images, labels, names, lr, params, steps_done, sample, filt, row, col)

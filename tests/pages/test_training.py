@@ -476,3 +476,17 @@ def test_net_cell_and_batch_loss_add_up_as_written(digits):
         same = fmt(again, digits) == fmt(_number(written), digits)
         assert same == (relation == "&="), line
         assert relation in ("&=", r"&\approx")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_numbers_typed_beyond_the_range_say_what_is_used(lang):
+    at = open_page(PAGE, lang)
+    at.number_input(key="training.row").set_value(9).run()
+    no_exception(at)
+    assert translate(lang, "training.clamped", label=translate(lang, "training.row_label"), typed="9", used=6,
+                     low=1, high=6) in [el.value for el in at.warning]
+    assert at.number_input(key="training.row").value == 6 and at.query_params["row"] in ("6", ["6"])
+    at.number_input(key="training.seed").set_value(12000).run()
+    assert translate(lang, "training.clamped", label=translate(lang, "training.seed_label"), typed=fmt(12000),
+                     used=9999, low=0, high=9999) in [el.value for el in at.warning]
+    assert at.number_input(key="training.seed").value == 9999
