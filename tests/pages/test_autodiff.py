@@ -285,3 +285,11 @@ def test_chain_products_multiply_out_as_written(digits):
         relation, written = steps[-1].split(" ", 1)
         same = fmt(total(steps[1].removeprefix("&= ")), digits) == fmt(_number(written), digits)
         assert same == (relation == "&="), line
+
+
+def test_export_panel_carries_the_point():
+    at = open_page("autodiff", "en", query={"x": "2", "w": "0.5"})
+    downloads = at.get("download_button")
+    assert len(downloads) == 2                                   # Markdown worked example + JSON setup
+    assert translate("en", "owndata.export_title") in [exp.label for exp in at.expander]
+    assert any("?x=2&w=0.5" in el.value for el in at.code)       # the link of this setup

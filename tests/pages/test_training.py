@@ -490,3 +490,10 @@ def test_numbers_typed_beyond_the_range_say_what_is_used(lang):
     assert translate(lang, "training.clamped", label=translate(lang, "training.seed_label"), typed=fmt(12000),
                      used=9999, low=0, high=9999) in [el.value for el in at.warning]
     assert at.number_input(key="training.seed").value == 9999
+
+
+def test_export_panel_carries_the_run():
+    at = open_page(PAGE, "en")
+    at.button(key="training.step_button").click().run()
+    assert len(at.get("download_button")) == 2
+    assert any("runs=" in el.value for el in at.code)          # the link reproduces the step taken
