@@ -32,7 +32,7 @@ from ui.heatmap import channels_heatmap, matrix_heatmap
 from ui.i18n import explain_error, t
 from ui.image_input import image_uploader
 from ui.formulas import training as fx
-from ui.latex import display_digits, equation_lines, fmt, latex_matrix, subscript, subscript_unicode
+from ui.latex import display_digits, equation_lines, fmt, subscript, subscript_unicode
 from ui.matrix_input import matrix_editor
 from ui.presets import preset_selector
 from ui.url_state import BoolParam, ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url, widget_key
@@ -405,9 +405,7 @@ def _backward_tab(box, v: View) -> None:
     N, winners = len(tr.labels), v.winners
     box.caption(t("training.bwd_intro"))
     box.subheader(t("training.bwd_fc_subtitle"))
-    box.latex(equation_lines(r"\frac{\partial L}{\partial z} = \frac{a - y}{N}",
-                             rf"\frac{{1}}{{{N}}}\left({latex_matrix(tr.probs[n])} - {latex_matrix(tr.targets[n])}"
-                             r"\right)", latex_matrix(tr.d_fc_z[n])))
+    box.latex(fx.fc_delta(tr.probs[n], tr.targets[n], N, tr.d_fc_z[n]))
     box.caption(t("training.bwd_fc_note", n=N))
     with box:
         claim_note("s000_ce_grad")

@@ -76,3 +76,17 @@ def test_update_step_says_approximately_when_the_rounded_numbers_miss():
     before, lr, grad = 0.123456, 0.1, 0.333333
     rounded = fx.update_step("w", before, lr, grad, before - lr * grad)   # 0.1235 − 0.1·0.3333 = 0.09017 vs 0.09012
     assert not rounded.exact and r"\approx" in rounded.latex()
+
+
+def test_fc_delta_says_approx_when_the_shown_numbers_miss():
+    from ui.latex import use_display_digits
+
+    probs, targets = np.array([0.5514, 0.1968, 0.1488, 0.1031]) + 1e-6, np.array([1.0, 0.0, 0.0, 0.0])
+    result = (probs - targets) / 12
+    use_display_digits(4)
+    line = fx.fc_delta(probs, targets, 12, result)
+    # shown: (0.5514 − 1)/12 = −0.03738…, the true −0.037383 prints −0.03738 too; entry 4: 0.1031/12 = 0.008592
+    assert line.count(r"\approx") == 0 and r"\begin{bmatrix} -0.03738 & 0.0164" in line
+    probs2 = np.array([0.55136, 0.19684, 0.14876, 0.10304])
+    line = fx.fc_delta(probs2, targets, 12, (probs2 - targets) / 12)
+    assert r"\approx" in line                 # (0.5514 − 1)/12 = −0.03738 but the result prints −0.03739

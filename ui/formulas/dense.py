@@ -41,14 +41,15 @@ def adds_up(recomputed, result) -> bool:
     return all(fmt(r) == fmt(v) for r, v in zip(np.ravel(recomputed), np.ravel(result)))
 
 
-def matrix_equation(symbolic: str, numeric: str | None, result, recomputed=None) -> str:
+def matrix_equation(symbolic: str, numeric: str | None, result, recomputed=None, *, row: bool = False) -> str:
     """``lhs = symbolic = numeric = result`` for vectors and matrices, aligned; the last step says ``≈``
     when ``recomputed`` (the result worked out from the shown numbers) does not print as the shown result.
 
     ``symbolic`` may start with a left-hand side (``z = W x + b``): the lines align on its first ``=``.
+    A 1-D ``result`` is written as a column, or as a row with ``row=True``.
     """
     res = np.asarray(result, dtype=float)
-    res_tex = latex_matrix(res.reshape(-1, 1) if res.ndim == 1 else res)
+    res_tex = latex_matrix(res.reshape((1, -1) if row else (-1, 1)) if res.ndim == 1 else res)
     if "=" in symbolic:
         lhs, rhs = symbolic.split("=", 1)
         first = f"{lhs.strip()} &= {rhs.strip()}"

@@ -12,9 +12,9 @@ import math
 import numpy as np
 
 from cnn_core import tiny_cnn
-from ui.formulas.dense import LINE_BREAK, wrap_sum
+from ui.formulas.dense import LINE_BREAK, matrix_equation, shown_array, wrap_sum
 from ui.formulas.equation import Equation, shown, sum_of_products_equation
-from ui.latex import fmt_latex, subscript
+from ui.latex import fmt_latex, latex_matrix, subscript
 
 SIG = None   # the reader's digits (2 / 4 / 6): one kernel row per line keeps even 6 digits inside the column
 LOSSES_PER_LINE = 6
@@ -95,3 +95,10 @@ def update_step(sym: str, before: float, lr: float, grad: float, after: float) -
     return Equation(f"{{{sym}}}'", rf"{sym} - \eta\,\frac{{\partial L}}{{\partial {sym}}}",
                     rf"{fmt_latex(before, factor=False)} - {fmt_latex(lr)}\times{fmt_latex(grad)}", float(after),
                     recomputed=shown(before) - shown(lr) * shown(grad))
+
+
+def fc_delta(probs: np.ndarray, targets: np.ndarray, n: int, result: np.ndarray) -> str:
+    """∂L/∂z = (a − y)/N for one sample (rows); ≈ when the shown a and y do not give the shown result."""
+    return matrix_equation(r"\frac{\partial L}{\partial z} = \frac{a - y}{N}",
+                           rf"\frac{{1}}{{{n}}}\left({latex_matrix(probs)} - {latex_matrix(targets)}\right)", result,
+                           (shown_array(probs) - shown_array(targets)) / n, row=True)
