@@ -8,18 +8,20 @@ comes from cnn_core.autodiff / cnn_core.gradcheck; the page only arranges and dr
 from __future__ import annotations
 
 import numpy as np
-import pyarrow as pa
 import plotly.graph_objects as go
 import streamlit as st
 
 from cnn_core.autodiff import chain_paths, forward_mode, reverse_mode, sigmoid_graph
 from cnn_core.gradcheck import check_gradient, relative_error
 from cnn_core.worked_examples import AUTODIFF_SIGMOID
-from ui.formulas.autodiff import chain_rule, frac, forward_row, pretty, reverse_row
+from ui.claims_view import claim_note
+from ui.export import CHART_CONFIG, ExportDoc, export_panel
+from ui.formulas.autodiff import chain_rule, clamp, frac, forward_row, label_offsets, pretty, reverse_row
 from ui.i18n import current_language, explain_error, t, translate
-from ui.latex import fmt
-from ui.page_kit import figure_cache, lazy_expander, show_chart
-from ui.url_state import ChoiceParam, FloatParam, init_from_url, sync_to_url, widget_key
+from ui.latex import display_digits, fmt
+from ui.library_code import library_code_panel, sigmoid_neuron_code
+from ui.page_kit import figure_cache, lazy_expander
+from ui.url_state import BoolParam, ChoiceParam, FloatParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "autodiff"
 LEAVES = ("x", "w", "b")
@@ -29,7 +31,12 @@ SPECS = (
     FloatParam("w", 0.0, -BOUND, BOUND),
     FloatParam("b", 0.0, -BOUND, BOUND),
     ChoiceParam("wrt", "w", LEAVES, label_key=widget_key(PAGE, "wrt_label")),
+    ChoiceParam("tab", "chain", ("chain", "forward", "reverse", "check", "seed"), label_key=widget_key(PAGE, "tab_label")),
 )
+SPECS += (BoolParam("chain_x", False, label_key=widget_key(PAGE, "expander_label")),)   # the open expander
+#: The text's point (Feedforward networks, 三. 自动微分): the reset button goes back to it.
+TEXT_POINT = {name: float(AUTODIFF_SIGMOID.inputs[name]) for name in LEAVES}
+CLAMPED = "autodiff._clamped"
 #: Agreement needed to call a printed number "reproduced" (the text prints exact values here).
 REPRODUCED_TOL = 1e-9
 
@@ -44,6 +51,14 @@ POSITIONS = {"x": (0.0, 1.1), "w": (0.0, -0.1), "h1": (1.3, 0.5), "b": (1.3, -0.
              "h3": (3.9, 0.5), "h4": (5.2, 0.5), "h5": (6.5, 0.5), "h6": (7.8, 0.5), "f": (9.0, 0.5)}
 # Approximate pixels per axis unit at the page's width (for the arrows' gap to the node circles).
 PX_PER_X, PX_PER_Y, ARROW_GAP = 125.0, 100.0, 27.0
+# static CSS (no user data): the graph's box scrolls sideways instead of squeezing the nodes together
+GRAPH_CSS = """<style>
+.st-key-autodiff-graph-box { overflow-x: auto; }
+.st-key-autodiff-graph-box > * { min-width: 720px; }
+</style>"""
+LABEL_GAP = 9.0   # px between an edge and its two labels (value on one side, local derivative on the other)
+
+
 def op_text(node) -> str:
     return OP_TEXT[node.op].format(*(pretty(u) for u in node.inputs), c=fmt(node.constant or 0))
 
@@ -83,10 +98,11 @@ def _seed_check():
 
 # --------------------------------------------------------------------------- the drawing
 
-def graph_figure(x: float, w: float, b: float, lang: str) -> go.Figure:
+def graph_figure(x: float, w: float, b: float, lang: str, digits: int) -> go.Figure:
     """Nodes as labelled circles, edges as arrows; red = forward value, blue = local derivative.
 
     Keyed by the point (cheap to hash) rather than the Graph; cache_resource reuses the Figure itself.
+    ``digits`` (the reader's choice) is part of the key: the labels are formatted text.
     """
     graph = sigmoid_graph(x, w, b)
     nodes = [n for n in graph.nodes]
@@ -104,9 +120,11 @@ def graph_figure(x: float, w: float, b: float, lang: str) -> go.Figure:
         arrow_x += [x0 + (x1 - x0) * cut, x1 - (x1 - x0) * cut, None]
         arrow_y += [y0 + (y1 - y0) * cut, y1 - (y1 - y0) * cut, None]
         mx, my = (x0 + x1) / 2, (y0 + y1) / 2
-        values.append((mx, my, f"<b>{fmt(value)}</b>"))
+        # the labels sit beside the edge, not on it: value on the upper side, local derivative on the lower
+        (vx, vy, vpos), (lx, ly, lpos) = label_offsets(dx, dy, LABEL_GAP)
+        values.append((mx + vx / PX_PER_X, my + vy / PX_PER_Y, f"<b>{fmt(value)}</b>", vpos))
         if local is not None:
-            locals_.append((mx, my, fmt(local)))
+            locals_.append((mx + lx / PX_PER_X, my + ly / PX_PER_Y, fmt(local), lpos))
             hover_text.append(translate(lang, "autodiff.edge_hover", src=pretty(src), dst=pretty(dst),
                                         value=fmt(value), local=fmt(local), frac=frac(dst, src)))
         else:
@@ -119,10 +137,10 @@ def graph_figure(x: float, w: float, b: float, lang: str) -> go.Figure:
                              hoverinfo="skip", showlegend=False, name="arrows"))
     fig.add_trace(go.Scatter(x=hover_x, y=hover_y, mode="markers", marker=dict(size=18, opacity=0),
                              hovertext=hover_text, hoverinfo="text", showlegend=False, name="edges"))
-    for name, labels, position, font in (("values", values, "top center", dict(color="#d62728", size=15)),
-                                         ("locals", locals_, "bottom center", dict(color="#1f77b4", size=13))):
+    for name, labels, font in (("values", values, dict(color="#d62728", size=15)),
+                               ("locals", locals_, dict(color="#1f77b4", size=13))):
         fig.add_trace(go.Scatter(x=[v[0] for v in labels], y=[v[1] for v in labels], text=[v[2] for v in labels],
-                                 mode="text", textposition=position, textfont=font, hoverinfo="skip",
+                                 mode="text", textposition=[v[3] for v in labels], textfont=font, hoverinfo="skip",
                                  showlegend=False, name=name))
     labels, colors, xs, ys, hovers = [], [], [], [], []
     for n in nodes:
@@ -223,7 +241,7 @@ def _forward_mode_view(x: float, w: float, b: float, graph) -> None:
     sync_to_url(PAGE, SPECS)
     forward = _forward_mode(x, w, b, wrt)
     st.markdown(t("autodiff.forward_text", wrt=wrt))
-    st.dataframe(pa.table(forward_table(graph, forward, wrt)), hide_index=True)
+    st.table(forward_table(graph, forward, wrt), hide_index=True)
     st.caption(t("autodiff.forward_caption", wrt=wrt, result=fmt(forward.result)))
 
 
@@ -243,7 +261,7 @@ def _forward_tab() -> None:
 
 def _reverse_tab() -> None:
     st.markdown(t("autodiff.reverse_text"))
-    st.dataframe(pa.table(reverse_table(_graph, _reverse)), hide_index=True)
+    st.table(reverse_table(_graph, _reverse), hide_index=True)
     st.caption(t("autodiff.reverse_caption"))
 
 
@@ -261,7 +279,7 @@ def _check_tab() -> None:
         for c, v in zip(cols, (f"∂f/∂{leaf}", fmt(check.analytic[i], 8), fmt(check.numeric[i], 8),
                                fmt(errors[i], 2))):
             rows[c].append(v)
-    st.dataframe(pa.table(rows), hide_index=True)
+    st.table(rows, hide_index=True)
     st.caption(t("autodiff.check_caption"))
 
 
@@ -281,15 +299,45 @@ def _seed_tab() -> None:
     for c, v in zip(cols, ("∂f/∂w", fmt(AUTODIFF_SIGMOID.printed["df_dw"]), fmt(s_df_dw),
                            ok if s_err <= REPRODUCED_TOL else bad)):
         rows[c].append(v)
-    st.dataframe(pa.table(rows), hide_index=True)
-    st.markdown(t("autodiff.seed_forward_note", h3=fmt(s_forward.row("h3").derivative),
-                  h6=fmt(s_forward.row("h6").derivative), h5=fmt(s_reverse.row("h5").adjoint),
-                  h4=fmt(s_reverse.row("h4").adjoint), h1=fmt(s_reverse.row("h1").adjoint)))
+    st.table(rows, hide_index=True)
+    claim_note("s004_autodiff")
+    claim_note("s004_modes")
+
+
+# --------------------------------------------------------------------------- controls
+
+def _clamp(name: str) -> None:
+    """A typed value outside ±BOUND: use the nearest bound, and remember what happened to say it."""
+    key = widget_key(PAGE, name)
+    typed = st.session_state.get(key)
+    notes = st.session_state.setdefault(CLAMPED, {})
+    notes.pop(name, None)
+    if typed is None:
+        return
+    typed = float(typed)
+    used = clamp(typed, BOUND)
+    if used != typed:
+        st.session_state[key] = used
+        notes[name] = (typed, used)
+
+
+def _reset() -> None:
+    for name, value in TEXT_POINT.items():
+        st.session_state[widget_key(PAGE, name)] = value
+    st.session_state[CLAMPED] = {}
+
+
+def _point_error(err) -> str:
+    """A node that overflowed, said with the graph's names (not the core's wording)."""
+    if getattr(err, "code", None) == "not_finite":
+        return t("autodiff.overflow", node=pretty(str(err.params.get("name", "f"))))
+    return explain_error(err)
 
 
 # --------------------------------------------------------------------------- page
 
 lang = current_language()
+digits = display_digits()
 st.title(t("autodiff.title"))
 st.markdown(t("autodiff.intro"))
 st.latex(r"f(x; w, b) = \frac{1}{\exp(-(w x + b)) + 1}")
@@ -297,30 +345,36 @@ st.latex(r"f(x; w, b) = \frac{1}{\exp(-(w x + b)) + 1}")
 init_from_url(PAGE, SPECS)
 _restore_wrt()
 with st.container(border=True):
-    st.markdown(f"**{t('autodiff.controls')}**")
-    c_x, c_w, c_b = st.columns(3)
-    with c_x:
-        x = st.number_input(t("autodiff.x_label"), min_value=-BOUND, max_value=BOUND, step=0.5, key=widget_key(PAGE, "x"),
-                            help=t("autodiff.bound_help", bound=fmt(BOUND)))
-    with c_w:
-        w = st.number_input(t("autodiff.w_label"), min_value=-BOUND, max_value=BOUND, step=0.5, key=widget_key(PAGE, "w"),
-                            help=t("autodiff.bound_help", bound=fmt(BOUND)))
-    with c_b:
-        b = st.number_input(t("autodiff.b_label"), min_value=-BOUND, max_value=BOUND, step=0.5, key=widget_key(PAGE, "b"),
-                            help=t("autodiff.bound_help", bound=fmt(BOUND)))
+    top = st.columns([3, 1], vertical_alignment="bottom")
+    top[0].markdown(f"**{t('autodiff.controls')}**")
+    top[1].button(t("autodiff.reset"), key=widget_key(PAGE, "reset"), on_click=_reset, help=t("autodiff.reset_help"),
+                  icon=":material/restart_alt:")
+    # no min/max on the inputs: the browser would refuse a typed −1e9 silently; _clamp says what is used
+    values = {}
+    for column, name in zip(st.columns(3), LEAVES):
+        values[name] = column.number_input(t(f"autodiff.{name}_label"), step=0.5, key=widget_key(PAGE, name),
+                                           on_change=_clamp, args=(name,), help=t("autodiff.bound_help", bound=fmt(BOUND)))
+    for name, (typed, used) in st.session_state.get(CLAMPED, {}).items():
+        st.warning(t("autodiff.clamped", name=name, typed=fmt(typed), used=fmt(used), bound=fmt(BOUND)))
+# a value that reached the state another way (a test, an old session) is brought inside the range too
+x, w, b = (clamp(float(values[name]), BOUND) for name in LEAVES)
 sync_to_url(PAGE, SPECS)
 
 analysis = None
 try:
     analysis = _analyse(float(x), float(w), float(b))
 except ValueError as err:  # CoreValueError: a node overflowed for these inputs
-    st.error(explain_error(err))
+    st.error(_point_error(err))
     st.caption(t("autodiff.overflow_hint"))
 
 if analysis is not None:
     _graph, _reverse, _paths = analysis
     st.subheader(t("autodiff.graph_section"))
-    show_chart(graph_figure(float(x), float(w), float(b), lang), PAGE, "graph")
+    # ten nodes need ~700 px: on a narrower screen (a phone) the graph keeps its size and scrolls sideways
+    st.html(GRAPH_CSS)
+    with st.container(key="autodiff-graph-box"):
+        st.plotly_chart(graph_figure(float(x), float(w), float(b), lang, digits), key=widget_key(PAGE, "graph"),
+                        config=CHART_CONFIG, width="stretch")
     st.caption(t("autodiff.graph_caption"))
     grads = dict(_reverse.gradients)
     m_f, m_x, m_w, m_b = st.columns(4)
@@ -332,7 +386,12 @@ if analysis is not None:
 # One topic per tab: only the open tab is computed and sent (the texts' tab needs no valid point).
 TABS = {"chain": _chain_tab, "forward": _forward_tab, "reverse": _reverse_tab, "check": _check_tab,
         "seed": _seed_tab}
-tabs = st.tabs([t(f"autodiff.tab_{name}") for name in TABS], key=widget_key(PAGE, "section"), on_change="rerun")
+labels = {name: t(f"autodiff.tab_{name}") for name in TABS}
+tab_key, chosen_key = widget_key(PAGE, "section"), widget_key(PAGE, "tab")
+chosen = st.session_state.get(chosen_key) if st.session_state.get(chosen_key) in TABS else "chain"
+if st.session_state.get(tab_key) not in labels.values():   # first run, a link, or the language changed
+    st.session_state[tab_key] = labels[chosen]
+tabs = st.tabs(list(labels.values()), key=tab_key, on_change="rerun")
 for (name, render), tab in zip(TABS.items(), tabs):
     if tab.open is not False:
         with tab:
@@ -340,3 +399,13 @@ for (name, render), tab in zip(TABS.items(), tabs):
                 st.info(t("autodiff.needs_point"))
             else:
                 render()
+st.session_state[chosen_key] = next((n for n, lbl in labels.items() if lbl == st.session_state.get(tab_key)), chosen)
+sync_to_url(PAGE, SPECS)
+
+# ---- take it away: the worked example, the setup file, the same numbers in PyTorch / NumPy
+if analysis is not None:
+    doc = ExportDoc(t("autodiff.title"))
+    doc.step(t("autodiff.chain_section"), text=f"x = {fmt(x)}, w = {fmt(w)}, b = {fmt(b)}; f = {fmt(_graph.value)}",
+             latex=[chain_latex(_paths[leaf], leaf, _reverse) for leaf in ("w", "b", "x")])
+    export_panel(PAGE, SPECS, doc)
+    library_code_panel(sigmoid_neuron_code(x, w, b))

@@ -7,19 +7,23 @@ Every number shown comes from a core result or trace; the page only arranges the
 from __future__ import annotations
 
 import numpy as np
-import pyarrow as pa
 import streamlit as st
 
 from cnn_core.activations import ACTIVATIONS, activate
 from cnn_core.dense import (dense_backward_trace, dense_forward, dense_forward_trace, mse, sigmoid_mse_trace,
                             softmax_ce_trace, softmax_cross_entropy)
 from cnn_core.gradcheck import check_gradient
+from ui.claims_view import claim_note
+from ui.exercise_view import render_check_link
+from ui.export import CHART_CONFIG, ExportDoc, export_panel
 from ui.formulas import dense as fx
 from ui.i18n import current_language, explain_error, t
 from ui.latex import equation_lines, fmt, latex_matrix
+from ui.library_code import dense_softmax_ce_code, library_code_panel
 from ui.matrix_input import matrix_editor
-from ui.page_kit import activation_name, cached_figure, lazy_expander, lazy_tabs, show_chart
-from ui.url_state import ChoiceParam, MatrixParam, init_from_url, sync_to_url, widget_key
+from ui.page_kit import activation_name, cached_figure, lazy_expander
+from ui.presets import preset_selector
+from ui.url_state import BoolParam, ChoiceParam, MatrixParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "dense"
 LOSSES = ("cross_entropy", "mse")
@@ -37,7 +41,12 @@ SPECS = (
     MatrixParam("W", DEFAULT_W, MAX_UNITS, MAX_UNITS, label_key="dense.W_name"),
     MatrixParam("b", DEFAULT_B, 1, MAX_UNITS, label_key=widget_key(PAGE, "b_name")),
     MatrixParam("y", DEFAULT_Y, 1, MAX_UNITS, label_key=widget_key(PAGE, "y_name")),
+    ChoiceParam("tab", "forward", ("forward", "dz", "back", "check", "seeds"), label_key=widget_key(PAGE, "tab_label")),
 )
+TAB_NAMES = ("forward", "dz", "back", "check", "seeds")
+# the lazily drawn expanders: a link reopens the ones that were open (their widget keys are "dense.<name>")
+SPECS += tuple(BoolParam(name, False, label_key=widget_key(PAGE, "expander_label"))
+               for name in ("forward_rows", "step3_rows", "dx_rows", "check_values"))
 # How each activation is written in a formula (names, not math).
 ACT_LATEX = {"identity": r"\mathrm{id}", "relu": r"\mathrm{ReLU}", "sigmoid": r"\sigma", "tanh": r"\tanh"}
 BIG_FIGURE = 400  # px: room for 4-significant-digit numbers in every cell
@@ -107,12 +116,20 @@ def _col(v: np.ndarray) -> str:
     return latex_matrix(np.asarray(v).reshape(-1, 1))
 
 
-def _row(v: np.ndarray) -> str:
-    return latex_matrix(np.asarray(v).reshape(1, -1))
-
-
 def _plot(fig, name: str) -> None:
-    show_chart(fig, PAGE, name)
+    st.plotly_chart(fig, key=widget_key(PAGE, name), config=CHART_CONFIG, width="stretch")
+
+
+def _table(columns: dict) -> None:
+    """A static table in the page's language: no English toolbar or CSV menu, long cells wrap."""
+    st.table(columns, hide_index=True)
+
+
+def _reset() -> None:
+    """Back to the page's example: every setting and matrix (a callback, so before the widgets are drawn)."""
+    for spec in SPECS:
+        if spec.name != "tab" and not isinstance(spec, BoolParam):
+            st.session_state[widget_key(PAGE, spec.name)] = spec.to_state(spec.default)
 
 
 def _vector(matrix: np.ndarray | None) -> np.ndarray | None:
@@ -128,7 +145,10 @@ st.caption(t("dense.conventions"))
 
 init_from_url(PAGE, SPECS)
 with st.container(border=True):
-    st.markdown(f"**{t('dense.controls')}**")
+    top = st.columns([3, 1], vertical_alignment="bottom")
+    top[0].markdown(f"**{t('dense.controls')}**")
+    top[1].button(t("dense.reset"), key=widget_key(PAGE, "reset"), on_click=_reset, help=t("dense.reset_help"),
+                  icon=":material/restart_alt:")
     c_loss, c_act = st.columns(2)
     with c_loss:
         loss_names = {k: t(f"dense.loss_{k}") for k in LOSSES}  # bound now: format_func may run outside the script
@@ -142,6 +162,7 @@ with st.container(border=True):
         zprev = _vector(matrix_editor(t("dense.zprev_label"), key=widget_key(PAGE, "zprev"), default=DEFAULT_ZPREV,
                                       max_rows=1, max_cols=MAX_UNITS, help=t("dense.vector_help", n=MAX_UNITS)))
     with c2:
+        preset_selector("dense.W", kind="kernel", example=DEFAULT_W, max_rows=MAX_UNITS, max_cols=MAX_UNITS)
         W = matrix_editor(t("dense.W_label"), key="dense.W", default=DEFAULT_W, max_rows=MAX_UNITS,
                           max_cols=MAX_UNITS, height=112)
     with c3:
@@ -150,6 +171,13 @@ with st.container(border=True):
     with c4:
         y = _vector(matrix_editor(t("dense.y_label"), key=widget_key(PAGE, "y"), default=DEFAULT_Y, max_rows=1,
                                   max_cols=MAX_UNITS, help=t("dense.y_help")))
+    # the four inputs must fit W: say which one does not, in the page's symbols
+    shape_msg = None
+    if zprev is not None and W is not None and b is not None:
+        problem = fx.shape_problem(W.shape, zprev.size, b.size, None if y is None else y.size)
+        if problem is not None:
+            shape_msg = t(f"dense.{problem[0]}", **problem[1])
+            st.error(shape_msg)
 sync_to_url(PAGE, SPECS)
 act_tex = ACT_LATEX[act]
 ce = loss == "cross_entropy"
@@ -163,8 +191,26 @@ if fwd is not None and y is not None:
 delta = None if out is None else (out.a_minus_y if ce else out.dL_dz)
 
 
+WIDE = 4   # more units than this: formulas take the full width, the figure goes below them
+
+
+def _split():
+    """(formulas, figure) areas: side by side for small layers, stacked for wide ones (formulas never squeezed)."""
+    if W is not None and max(W.shape) > WIDE:
+        return st.container(), st.container()
+    return st.columns([3, 2])
+
+
 def _lazy_expander(label: str, name: str):
     return lazy_expander(PAGE, name, label)
+
+
+def _error(err) -> None:
+    """A core error in the page's words: a size that does not fit is already said next to the inputs."""
+    if shape_msg is not None and getattr(err, "code", None) == "bad_shape":
+        st.info(t("dense.needs_inputs"))
+    else:
+        st.error(explain_error(err))
 
 
 def _forward_tab() -> None:
@@ -173,14 +219,13 @@ def _forward_tab() -> None:
     if zprev is None or W is None or b is None:
         st.info(t("dense.needs_inputs"))
     elif fwd_err is not None:
-        st.error(explain_error(fwd_err))
+        _error(fwd_err)
     else:
         x, tr = fwd
-        left, right = st.columns([3, 2])
+        left, right = _split()
         with left:
-            st.latex(equation_lines(f"x = f(z^{{(l-1)}}) = {act_tex}(z^{{(l-1)}})",
-                                    f"{act_tex}\\left({_col(zprev)}\\right)", _col(x)))
-            st.latex(equation_lines("z = W x + b", f"{latex_matrix(tr.W)}{_col(x)} + {_col(tr.b)}", _col(tr.z)))
+            st.latex(fx.activation_line(act_tex, act, zprev, x))
+            st.latex(fx.forward_line(tr))
             exp = _lazy_expander(t("dense.forward_rows"), "forward_rows")
             if exp is not None:
                 with exp:
@@ -196,21 +241,19 @@ def _forward_tab() -> None:
     if fwd is None or y is None:
         st.info(t("dense.needs_forward"))
     elif out_err is not None:
-        st.error(explain_error(out_err))
-        if ce:
+        _error(out_err)
+        if ce and getattr(out_err, "code", None) != "bad_shape":
             st.caption(t("dense.y_distribution_hint"))
     if out is None:
         return
     z = fwd[1].z
-    left, right = st.columns([3, 2])
+    left, right = _split()
     with left:
         if ce:
-            st.latex(equation_lines(r"a = \mathrm{softmax}(z),\quad a_k = \frac{e^{z_k}}{\sum_j e^{z_j}}",
-                                    rf"\mathrm{{softmax}}\left({_col(z)}\right)", _col(out.a)))
+            st.latex(fx.softmax_line(z, out.a))
             st.latex(fx.cross_entropy_loss(out).latex())
         else:
-            st.latex(equation_lines(r"a = \sigma(z) = \frac{1}{1 + e^{-z}}",
-                                    rf"\sigma\left({_col(z)}\right)", _col(out.a)))
+            st.latex(fx.sigmoid_line(z, out.a))
             st.latex(fx.mse_loss(out).latex())
             st.caption(t("dense.mse_output_note"))
     with right:
@@ -219,6 +262,8 @@ def _forward_tab() -> None:
         _plot(_heatmap(rows, t("dense.output_title"), "v", lang, row_labels=labels, row_title="",
                        col_title=t("dense.axis_class"), signed=True), "output")
         st.caption(t("dense.output_caption_ce") if ce else t("dense.output_caption_mse"))
+    if ce:
+        render_check_link("softmax_ce_grad", z=z, y=y)
 
 
 def _dz_tab() -> None:
@@ -228,10 +273,9 @@ def _dz_tab() -> None:
         st.info(t("dense.needs_loss"))
     elif ce:
         st.markdown(t("dense.step1"))
-        st.latex(equation_lines(r"\frac{\partial L}{\partial a} = -\frac{y}{a}", fx.dL_da_fractions(out),
-                                _col(out.dL_da)))
+        st.latex(fx.dL_da_line(out))
         st.markdown(t("dense.step2"))
-        left, right = st.columns([3, 2])
+        left, right = _split()
         with left:
             st.latex(equation_lines(r"J = \frac{\partial a}{\partial z} = \operatorname{diag}(a) - a\,a^{\top}",
                                     None, latex_matrix(out.jacobian)))
@@ -243,28 +287,29 @@ def _dz_tab() -> None:
                            row_title=t("dense.axis_a"), col_title=t("dense.axis_z"), height=BIG_FIGURE), "jacobian")
             st.caption(t("dense.jacobian_caption"))
         st.markdown(t("dense.step3"))
-        st.latex(equation_lines(r"\frac{\partial L}{\partial z} = J^{\top}\frac{\partial L}{\partial a}",
-                                f"{latex_matrix(out.jacobian.T)}{_col(out.dL_da)}", _col(out.chain_product)))
+        st.latex(fx.chain_line(out))
         exp = _lazy_expander(t("dense.step3_rows"), "step3_rows")
         if exp is not None:
             with exp:
                 for j in range(out.a.size):
                     st.latex(fx.chain_row(out, j).latex())
         st.markdown(t("dense.step4"))
-        st.latex(equation_lines(r"\frac{\partial L}{\partial z} = a - y", f"{_col(out.a)} - {_col(out.y)}",
-                                _col(out.a_minus_y)))
-        st.success(t("dense.equal", diff=fmt(out.max_abs_difference)))
+        st.latex(fx.difference_line(r"\frac{\partial L}{\partial z} = a - y", out.a, out.y, out.a_minus_y))
+        if out.max_abs_difference == 0:
+            st.success(t("dense.equal_exactly"))
+        else:
+            st.success(t("dense.equal", diff=fmt(out.max_abs_difference, 2)))
+        render_check_link("softmax_ce_grad", z=fwd[1].z, y=y)
     else:
         st.markdown(t("dense.mse_step1"))
-        st.latex(equation_lines(r"\frac{\partial L}{\partial a} = a - y", f"{_col(out.a)} - {_col(y)}",
-                                _col(out.dL_da)))
+        st.latex(fx.difference_line(r"\frac{\partial L}{\partial a} = a - y", out.a, y, out.dL_da))
         st.markdown(t("dense.mse_step2"))
         st.latex(equation_lines(r"\sigma'(z) = \sigma(z)\,(1 - \sigma(z)) = a \odot (1 - a)", None,
                                 _col(out.sigma_prime)))
         st.markdown(t("dense.mse_step3"))
         for k in range(out.a.size):
             st.latex(fx.mse_delta(out, k).latex())
-        st.info(t("dense.mse_not_a_minus_y"))
+        claim_note("s000_mse_grad")
 
 
 def _backward_result():
@@ -275,7 +320,7 @@ def _backward_result():
     x, tr = fwd
     back, err = _try(_backward, delta, x, tr.W, zprev, act)
     if err is not None:
-        st.error(explain_error(err))
+        _error(err)
     return back
 
 
@@ -288,26 +333,23 @@ def _back_tab() -> None:
     st.markdown(t("dense.db_text"))
     st.latex(equation_lines(r"\frac{\partial L}{\partial b} = \delta", None, _col(back.db)))
     st.markdown(t("dense.dW_text"))
-    left, right = st.columns([3, 2])
+    left, right = _split()
     with left:
-        st.latex(equation_lines(r"\frac{\partial L}{\partial W} = \delta\,x^{\top}",
-                                f"{_col(back.delta)}{_row(back.a_prev)}", latex_matrix(back.dW)))
+        st.latex(fx.dW_line(back))
         st.latex(fx.dw_entry(back, 0, 0).latex())
     with right:
         _plot(_heatmap(back.dW, t("dense.dW_title"), "∂L/∂w", lang, row_title=t("dense.axis_output"),
                        col_title=t("dense.axis_input"), height=BIG_FIGURE), "dW")
         st.caption(t("dense.dW_caption"))
     st.markdown(t("dense.dx_text"))
-    st.latex(equation_lines(r"\frac{\partial L}{\partial x} = W^{\top}\delta",
-                            f"{latex_matrix(back.W.T)}{_col(back.delta)}", _col(back.da_prev)))
+    st.latex(fx.dx_line(back))
     exp = _lazy_expander(t("dense.dx_rows"), "dx_rows")
     if exp is not None:
         with exp:
             for j in range(back.W.shape[1]):
                 st.latex(fx.dx_row(back, j).latex())
     st.markdown(t("dense.dprev_text", f=activation_name(act)))
-    st.latex(equation_lines(rf"\delta^{{(l-1)}} = f'(z^{{(l-1)}}) \odot W^{{\top}}\delta",
-                            rf"{_col(back.f_prime)} \odot {_col(back.da_prev)}", _col(back.delta_prev)))
+    st.latex(fx.dprev_line(back))
 
 
 def _check_tab() -> None:
@@ -322,34 +364,74 @@ def _check_tab() -> None:
     col_name, col_an, col_num, col_err, col_ok = (t("dense.col_gradient"), t("dense.col_analytic"),
                                                   t("dense.col_numeric"), t("dense.col_error"), t("dense.col_ok"))
     summary = {col_name: [], col_err: [], col_ok: []}
-    values = {col_name: [], col_an: [], col_num: []}
     for key, check in checks.items():
-        for table in (summary, values):
-            table[col_name].append(names[key])
-        values[col_an].append(", ".join(fmt(v, 6) for v in np.ravel(check.analytic)))
-        values[col_num].append(", ".join(fmt(v, 6) for v in np.ravel(check.numeric)))
+        summary[col_name].append(names[key])
         summary[col_err].append(fmt(check.max_rel_error, 2))
-        summary[col_ok].append(t("dense.passed") if check.passed else t("dense.failed"))
-    st.dataframe(pa.table(summary), hide_index=True)
+        summary[col_ok].append(t("dense.passed") if fx.agrees(check) else t("dense.failed"))
+    _table(summary)
     exp = _lazy_expander(t("dense.check_values"), "check_values")
     if exp is not None:
         with exp:
-            st.dataframe(pa.table(values), hide_index=True)
+            # one row per entry: every column stays narrow enough to read on a phone
+            values = {col_name: [], col_an: [], col_num: []}
+            for key, check in checks.items():
+                for index, (an, num) in enumerate(zip(np.ravel(check.analytic), np.ravel(check.numeric)), start=1):
+                    values[col_name].append(f"{names[key].split(' = ')[0]} · {index}")
+                    values[col_an].append(fmt(an, 6))
+                    values[col_num].append(fmt(num, 6))
+            _table(values)
+            st.caption(t("dense.check_values_caption"))
     st.caption(t("dense.check_caption"))
 
 
 def _seeds_tab() -> None:
-    # ---- 6. what the source texts write
+    # ---- 6. what the source texts write: the catalogue's verdicts, and what they mean for this setup
     st.subheader(t("dense.seeds_title"))
-    st.markdown(t("dense.seed001"))
-    st.markdown(t("dense.seed004"))
+    for key in ("s001_eq2", "s001_eq4", "s004_dot_naming", "s004_delta"):
+        claim_note(key)
+    claim_note("s000_ce_grad")
     if out is not None and ce:
-        st.markdown(t("dense.seed000_checked", diff=fmt(out.max_abs_difference)))
-    else:
-        st.markdown(t("dense.seed000"))
-    st.markdown(t("dense.seed000_convention"))
+        if out.max_abs_difference == 0:
+            st.caption(t("dense.ce_here_exactly"))
+        else:
+            st.caption(t("dense.ce_here", diff=fmt(out.max_abs_difference, 2)))
+    claim_note("s000_softmax_typo")
+    claim_note("s000_dense_forward")
+    claim_note("s000_mse_grad")
 
 
 # One topic per tab: only the open tab is computed and sent, so an edit re-renders at most 2 figures.
 TABS = {"forward": _forward_tab, "dz": _dz_tab, "back": _back_tab, "check": _check_tab, "seeds": _seeds_tab}
-lazy_tabs(PAGE, "section", [(t(f"dense.tab_{name}"), render) for name, render in TABS.items()])
+labels = {name: t(f"dense.tab_{name}") for name in TABS}
+tab_key, chosen_key = widget_key(PAGE, "section"), widget_key(PAGE, "tab")
+chosen = st.session_state.get(chosen_key) if st.session_state.get(chosen_key) in TABS else "forward"
+if st.session_state.get(tab_key) not in labels.values():   # first run, a link, or the language changed
+    st.session_state[tab_key] = labels[chosen]
+tabs = st.tabs(list(labels.values()), key=tab_key, on_change="rerun")
+for tab, (name, render) in zip(tabs, TABS.items()):
+    if tab.open is not False:
+        with tab:
+            render()
+# the open tab goes into the link (by name, the same in both languages)
+st.session_state[chosen_key] = next((n for n, lbl in labels.items() if lbl == st.session_state.get(tab_key)), chosen)
+sync_to_url(PAGE, SPECS)
+
+# ---- take it away: the worked example, the setup file, the same numbers in PyTorch / NumPy
+if fwd is not None and out is not None:
+    x, tr = fwd
+    doc = ExportDoc(t("dense.title"))
+    doc.step(t("dense.forward_title"), matrices={"z^{(l-1)}": zprev.reshape(-1, 1), "W": tr.W,
+                                                 "b": tr.b.reshape(-1, 1), "y": y.reshape(-1, 1)},
+             latex=[fx.activation_line(act_tex, act, zprev, x), fx.forward_line(tr)])
+    doc.step(t("dense.loss_title_ce") if ce else t("dense.loss_title_mse"),
+             latex=[fx.softmax_line(tr.z, out.a) if ce else fx.sigmoid_line(tr.z, out.a),
+                    (fx.cross_entropy_loss(out) if ce else fx.mse_loss(out)).latex()])
+    if ce:
+        doc.step(t("dense.dz_title"), latex=[fx.dL_da_line(out), fx.chain_line(out),
+                                             fx.difference_line(r"\frac{\partial L}{\partial z} = a - y", out.a,
+                                                                out.y, out.a_minus_y)])
+    export_panel(PAGE, SPECS, doc)
+    if ce:
+        library_code_panel(dense_softmax_ce_code(x, tr.W, tr.b, y))
+    else:
+        st.caption(t("dense.code_ce_only"))

@@ -21,7 +21,10 @@ st.markdown(t("home.intro"))
 
 st.subheader(t("home.pipeline_title"))
 st.caption(t("home.pipeline_caption"))
-columns = st.columns(len(PIPELINE))
+# four stages per row: seven narrow columns would break words ("Convoluti-on") on a laptop screen
+PER_ROW = 4
+columns = [column for start in range(0, len(PIPELINE), PER_ROW)
+           for column in st.columns(PER_ROW)[:len(PIPELINE[start:start + PER_ROW])]]
 for index, ((stage, page_key), column) in enumerate(zip(PIPELINE, columns), start=1):
     with column, st.container(border=True, height="stretch"):
         arrow = "" if index == 1 else "→ "

@@ -25,12 +25,17 @@ from plotly.subplots import make_subplots
 
 from cnn_core import tiny_cnn
 from cnn_core.dense import softmax_ce_trace
+from ui.claims_view import claim_note
+from ui.exercise_view import render_check_link
+from ui.export import CHART_CONFIG, ExportDoc, export_panel
 from ui.heatmap import channels_heatmap, matrix_heatmap
 from ui.i18n import explain_error, t
+from ui.image_input import image_uploader
 from ui.formulas import training as fx
-from ui.page_kit import show_chart
-from ui.latex import equation_lines, fmt, latex_matrix, subscript, subscript_unicode
-from ui.url_state import FloatParam, IntParam, init_from_url, sync_to_url, widget_key
+from ui.latex import display_digits, equation_lines, fmt, subscript, subscript_unicode
+from ui.matrix_input import matrix_editor
+from ui.presets import preset_selector
+from ui.url_state import BoolParam, ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "training"
 MODEL = "training.model"
@@ -40,6 +45,8 @@ N_IMAGES = PER_CLASS * len(tiny_cnn.CLASS_NAMES)
 CONV_H, CONV_W, _, _ = tiny_cnn.feature_shape(IMAGE_SIZE)
 K = tiny_cnn.CONV_KERNEL
 PARAM_NAMES = ("conv_w", "conv_b", "fc_W", "fc_b")
+MAX_RUNS = 12            # learning-rate changes a link can carry
+MAX_REPLAY = 1000        # steps a link may ask to replay (about 2 s)
 
 SPECS = (
     IntParam("seed", 0, 0, 9999, label_key=widget_key(PAGE, "seed_label")),
@@ -49,7 +56,15 @@ SPECS = (
     IntParam("filter", 1, 1, FILTERS, label_key=widget_key(PAGE, "filter_label")),
     IntParam("row", 1, 1, CONV_H, label_key=widget_key(PAGE, "row_label")),
     IntParam("col", 1, 1, CONV_W, label_key=widget_key(PAGE, "col_label")),
+    ChoiceParam("view", "forward", ("forward", "backward", "update", "gradcheck"), label_key=widget_key(PAGE, "view_label")),
+    # the progress: one row (steps, η) per run at one learning rate; the link replays it exactly
+    MatrixParam("runs", np.zeros((1, 2)), MAX_RUNS, 2, label_key=widget_key(PAGE, "runs_label")),
 )
+# the lazily drawn expanders ("training.show_<name>"): a link reopens the ones that were open
+SPECS += tuple(BoolParam(f"show_{name}", False, label_key=widget_key(PAGE, "expander_label"))
+               for name in ("data", "fwd_pool", "fwd_flat", "fwd_fc", "bwd_flat", "bwd_maps", "bwd_grads"))
+RUNS = widget_key(PAGE, "runs")
+TAB_NAMES = ("forward", "backward", "update", "gradcheck")
 
 
 def _setup(seed: int):
@@ -64,15 +79,26 @@ def _sample_losses(fc_z: np.ndarray, targets: np.ndarray) -> tuple[float, ...]:
     return tuple(softmax_ce_trace(z, y).loss for z, y in zip(fc_z, targets))
 
 
-def _gallery_figure(images: np.ndarray, panels: tuple[str, ...], title: str) -> go.Figure:
-    fig = channels_heatmap(images, titles=list(panels), symbol="x", title=title or None,
-                           height=230 if title else 190, row_title="", col_title="")
-    # 12 small images: no numbers (the Forward tab shows the chosen one with every value)
-    fig.update_traces(texttemplate="", text=None, customdata=None, hoverinfo="skip")
-    fig.update_xaxes(showticklabels=False, ticks="", title_text=None)
-    fig.update_yaxes(showticklabels=False, ticks="", title_text=None)
-    fig.update_layout(coloraxis_showscale=False, margin=dict(l=10, r=10, t=70 if title else 30, b=10))
-    return fig.update_annotations(font_size=13)
+GALLERY_COLS = 4
+
+
+def _gallery_figure(images: np.ndarray, panels: tuple[str, ...]) -> go.Figure:
+    """The 12 images in a grid, each with its own two-line label (no figure title: the heading is above)."""
+    rows = -(-len(panels) // GALLERY_COLS)
+    fig = make_subplots(rows=rows, cols=GALLERY_COLS, subplot_titles=list(panels), horizontal_spacing=0.04,
+                        vertical_spacing=0.16)
+    for i, image in enumerate(images):
+        # 12 small images: no numbers (the Forward tab shows the chosen one with every value)
+        fig.add_trace(go.Heatmap(z=np.asarray(image).tolist(), coloraxis="coloraxis", hoverinfo="skip"),
+                      row=i // GALLERY_COLS + 1, col=i % GALLERY_COLS + 1)
+    fig.update_xaxes(showticklabels=False, ticks="", showgrid=False, zeroline=False, constrain="domain")
+    fig.update_yaxes(showticklabels=False, ticks="", showgrid=False, zeroline=False, autorange="reversed",
+                     scaleanchor="x", constrain="domain")
+    for i in range(2, len(images) + 1):
+        fig.update_yaxes(scaleanchor=f"x{i}", row=(i - 1) // GALLERY_COLS + 1, col=(i - 1) % GALLERY_COLS + 1)
+    fig.update_layout(coloraxis=dict(colorscale="Greys", showscale=False), height=150 * rows + 60,
+                      margin=dict(l=10, r=10, t=50, b=10), plot_bgcolor="rgba(0,0,0,0)")
+    return fig.update_annotations(font_size=12)
 
 
 def _curve_figure(losses: tuple[float, ...], accuracies: tuple[float, ...], texts: tuple[str, ...]) -> go.Figure:
@@ -93,9 +119,10 @@ def _curve_figure(losses: tuple[float, ...], accuracies: tuple[float, ...], text
 
 
 def _bars_figure(classes: tuple[str, ...], probs: np.ndarray, targets: np.ndarray,
-                 texts: tuple[str, ...]) -> go.Figure:
+                 texts: tuple[str, ...], digits: int) -> go.Figure:
+    """``digits`` (the reader's choice) keys the cache: the bars carry formatted numbers."""
     title, prob_name, target_name, class_title = texts
-    fig = go.Figure([go.Bar(x=list(classes), y=list(probs), name=prob_name, text=[fmt(v) for v in probs],
+    fig = go.Figure([go.Bar(x=list(classes), y=list(probs), name=prob_name, text=[fmt(v, digits) for v in probs],
                             textposition="outside"),
                      go.Bar(x=list(classes), y=list(targets), name=target_name, opacity=0.45)])
     return fig.update_layout(title=dict(text=title, x=0.5, xanchor="center"), barmode="group", height=300,
@@ -113,7 +140,43 @@ def _scatter_figure(points: tuple, texts: tuple[str, ...]) -> go.Figure:
     return fig.update_yaxes(scaleanchor="x", scaleratio=1)
 
 
-CORE = {"setup": _setup, "step": tiny_cnn.train_step, "loss": tiny_cnn.loss, "predict": tiny_cnn.predict,
+def _replay(params, x: np.ndarray, y: np.ndarray, runs: tuple[tuple[int, float], ...]):
+    """The runs of a link, one after the other: (params, losses, accuracies, steps done, error or None).
+
+    Full-batch SGD is deterministic, so replaying the same runs from the same seed gives the same weights.
+    """
+    losses, accuracies = [], []
+    for count, rate in runs:
+        try:
+            result = tiny_cnn.train(params, x, y, rate, count)
+        except ValueError as err:
+            return params, tuple(losses), tuple(accuracies), len(losses), err
+        params = result.params
+        losses += [tr.loss for tr in result.traces]
+        accuracies += [tr.accuracy for tr in result.traces]
+    return params, tuple(losses), tuple(accuracies), len(losses), None
+
+
+def _valid_runs(matrix) -> tuple[tuple[int, float], ...] | None:
+    """The link's (steps, η) rows, or None when a row is not a whole number of steps with an η the slider allows."""
+    if matrix is None:
+        return None
+    runs = []
+    for count, rate in np.asarray(matrix, dtype=float).reshape(-1, 2):
+        if count == 0 and rate == 0:
+            continue
+        if count != int(count) or not 1 <= count <= MAX_REPLAY or not 0.01 <= rate <= 2.0:
+            return None
+        runs.append((int(count), float(rate)))
+    return tuple(runs)
+
+
+def _probs(params, x: np.ndarray) -> np.ndarray:
+    """The class probabilities of images x (N, 1, H, W) under the current weights."""
+    return tiny_cnn.forward(params, x).probs
+
+
+CORE = {"setup": _setup, "replay": _replay, "probs": _probs, "step": tiny_cnn.train_step, "loss": tiny_cnn.loss, "predict": tiny_cnn.predict,
         "gradcheck": tiny_cnn.check_gradients, "sample_losses": _sample_losses}
 FIGURES = {"heatmap": matrix_heatmap, "channels": channels_heatmap, "gallery": _gallery_figure,
            "curve": _curve_figure, "bars": _bars_figure, "scatter": _scatter_figure}
@@ -137,7 +200,7 @@ def _figure(kind: str, *args, **kwargs) -> go.Figure:
 
 
 def _chart(where, fig: go.Figure, name: str) -> None:
-    show_chart(fig, PAGE, name, where=where)
+    where.plotly_chart(fig, key=widget_key(PAGE, name), config=CHART_CONFIG, width="stretch")
 
 
 def _heat(where, name: str, M: np.ndarray, title: str, **kwargs) -> None:
@@ -151,8 +214,53 @@ def _pct(x: float) -> str:
     return f"{x:.0%}"
 
 
+MAX_DRAW = 9999
+CLAMPED = "training._clamped"
+
+
+def _clamp(name: str, low: int, high: int) -> None:
+    """A typed number outside [low, high]: use the nearest end, and remember what happened to say it."""
+    key = widget_key(PAGE, name)
+    typed = st.session_state.get(key)
+    notes = st.session_state.setdefault(CLAMPED, {})
+    notes.pop(name, None)
+    if typed is None:
+        return
+    used = int(min(high, max(low, round(float(typed)))))
+    if used != typed:
+        st.session_state[key] = used
+        notes[name] = (typed, used, low, high)
+
+
+def _clamp_notes(where, names: tuple[str, ...]) -> None:
+    for name in names:
+        note = st.session_state.get(CLAMPED, {}).get(name)
+        if note is not None:
+            typed, used, low, high = note
+            where.warning(t("training.clamped", label=t(f"training.{name}_label"), typed=fmt(typed), used=used,
+                            low=low, high=high))
+
+
+def _why(err: Exception) -> str:
+    """Why the core refused, in the page's words: an overflow is the learning rate's doing, not a variable's."""
+    if getattr(err, "code", None) == "not_finite":
+        return t("training.overflow")
+    return explain_error(err)
+
+
 def _fresh(seed: int, params, note=None) -> dict:
-    return {"seed": seed, "params": params, "losses": [], "accuracies": [], "note": note}
+    return {"seed": seed, "params": params, "losses": [], "accuracies": [], "note": note, "runs": []}
+
+
+def _record(model: dict, count: int, lr: float) -> None:
+    """Add ``count`` steps at ``lr`` to the history the link carries (same η as the last run: one row)."""
+    if count <= 0:
+        return
+    runs = model.setdefault("runs", [])
+    if runs and runs[-1][1] == lr:
+        runs[-1] = (runs[-1][0] + count, lr)
+    else:
+        runs.append((count, lr))
 
 
 def _run(model: dict, x: np.ndarray, y: np.ndarray, lr: float, total: int, slot) -> None:
@@ -168,13 +276,16 @@ def _run(model: dict, x: np.ndarray, y: np.ndarray, lr: float, total: int, slot)
             model["params"], done = result.params, done + count
             bar.progress(done / total, text=t("training.running", done=done, total=total))
     except ValueError as err:  # e.g. a huge η drives the weights to inf: keep the last good ones
-        model["note"] = ("run_failed", dict(done=done, total=total, message=explain_error(err)))
+        model["note"] = ("run_failed", dict(done=done, total=total, message=_why(err)))
         return
     finally:
+        _record(model, done, lr)
         slot.empty()
     after = _core("step", model["params"], x, y, lr)
-    model["note"] = ("run_done", dict(steps=done, lr=fmt(lr), before=fmt(before.loss), after=fmt(after.loss),
-                                      acc_before=_pct(before.accuracy), acc_after=_pct(after.accuracy)))
+    # numbers kept as numbers: the note is written at the reader's digits when shown (they may change)
+    model["note"] = ("run_done_one" if done == 1 else "run_done",
+                     dict(steps=done, lr=float(lr), before=float(before.loss), after=float(after.loss),
+                          acc_before=_pct(before.accuracy), acc_after=_pct(after.accuracy)))
 
 
 @dataclass(frozen=True)
@@ -225,8 +336,13 @@ def _forward_tab(box, v: View) -> None:
           height=330, showscale=False)
     c1.markdown(t("training.fwd_bias", filter=filt, value=fmt(tr.params.conv_b[f])))
     c2.caption(t("training.fwd_cell_caption"))
-    c2.latex(fx.conv_cell(tr.x[n, 0, r:r + K, c:c + K], tr.params.conv_w[f, 0], float(tr.params.conv_b[f]), r, c,
+    # full width: the nine products, one kernel row per line, fit beside nothing else
+    window = tr.x[n, 0, r:r + K, c:c + K]
+    box.latex(fx.conv_cell(window, tr.params.conv_w[f, 0], float(tr.params.conv_b[f]), r, c,
                           float(tr.conv_z[n, f, r, c])).latex())
+    with box:   # this one cell as an exercise: the window under the kernel, the kernel and the bias
+        render_check_link("conv_forward", x=window, w=tr.params.conv_w[f, 0], b=float(tr.params.conv_b[f]),
+                          stride=1, padding=0)
 
     # the rest of the forward pass: lazily drawn sections (only an open one is computed and sent)
     section = _expander(box, "fwd_pool", t("training.fwd_relu_subtitle"))
@@ -267,13 +383,12 @@ def _fc_section(box, v: View) -> None:
     box.caption(t("training.fwd_fc_caption"))
     c1, c2 = box.columns([2, 3])
     classes = tuple(f"{k + 1} · {name}" for k, name in enumerate(names))
-    c1.dataframe({t("training.col_class"): classes, t("training.col_logit"): [fmt(z) for z in tr.fc_z[n]],
-                  t("training.col_prob"): [fmt(a) for a in tr.probs[n]],
-                  t("training.col_target"): [fmt(y) for y in tr.targets[n]]}, hide_index=True,
-                 key=widget_key(PAGE, "fc_table"))
+    c1.table({t("training.col_class"): classes, t("training.col_logit"): [fmt(z) for z in tr.fc_z[n]],
+              t("training.col_prob"): [fmt(a) for a in tr.probs[n]],
+              t("training.col_target"): [fmt(y) for y in tr.targets[n]]}, hide_index=True)
     _chart(c2, _figure("bars", classes, tr.probs[n], tr.targets[n],
                             (t("training.fwd_probs_title", index=sample), t("training.col_prob"),
-                             t("training.col_target"), t("training.col_class"))), "fwd_probs")
+                             t("training.col_target"), t("training.col_class")), display_digits()), "fwd_probs")
     box.caption(t("training.fwd_softmax_caption", label=names[label_n]))
     true_class = label_n
     box.latex(fx.softmax_entry(tr.fc_z[n], true_class, float(tr.probs[n, true_class])).latex())
@@ -290,10 +405,10 @@ def _backward_tab(box, v: View) -> None:
     N, winners = len(tr.labels), v.winners
     box.caption(t("training.bwd_intro"))
     box.subheader(t("training.bwd_fc_subtitle"))
-    box.latex(equation_lines(r"\frac{\partial L}{\partial z} = \frac{a - y}{N}",
-                             rf"\frac{{1}}{{{N}}}\left({latex_matrix(tr.probs[n])} - {latex_matrix(tr.targets[n])}"
-                             r"\right)", latex_matrix(tr.d_fc_z[n])))
-    box.info(t("training.bwd_fc_note", n=N))
+    box.latex(fx.fc_delta(tr.probs[n], tr.targets[n], N, tr.d_fc_z[n]))
+    box.caption(t("training.bwd_fc_note", n=N))
+    with box:
+        claim_note("s000_ce_grad")
 
     box.subheader(t("training.bwd_flat_subtitle"))
     box.caption(t("training.bwd_flat_caption", row=pr + 1, col=pc + 1, filter=filt, j=j + 1))
@@ -327,7 +442,8 @@ def _backward_tab(box, v: View) -> None:
               symbol="ReLU′", highlight=(r, c, r, c), signed=False, height=470, showscale=False)
         _heat(c2, "bwd_dconv", tr.d_conv_z[n, f], t("training.bwd_dconv_title"), symbol="δnet",
               highlight=(r, c, r, c), height=470, showscale=False)
-    box.info(t("training.bwd_seed003_note"))
+    with box:
+        claim_note("s003_pool_derivative")
 
     box = _expander(box, "bwd_grads", t("training.bwd_grad_subtitle", n=N))
     if not box.open:
@@ -337,8 +453,12 @@ def _backward_tab(box, v: View) -> None:
     c1.markdown(t("training.bwd_db", filter=filt, value=fmt(tr.grads.conv_b[f])))
     c1.caption(t("training.bwd_conv_grad_caption"))
     class_ticks = [f"{k + 1} {name}" for k, name in enumerate(names)]
-    _heat(c2, "bwd_dW", tr.grads.fc_W, t("training.bwd_dW_title"), symbol="∂L/∂W", row_labels=class_ticks,
-          height=260, row_title=t("training.col_class"), col_title="")
+    # ∂L/∂W is 4 × 36: the 9 columns that read the chosen filter's pooled map, labelled v_j (readable)
+    cols = fx.filter_columns(tr.pool.shape[1:], f)
+    _heat(c2, "bwd_dW", tr.grads.fc_W[:, cols.start:cols.stop],
+          t("training.bwd_dW_title_filter", filter=filt, first=cols.start + 1, last=cols.stop), symbol="∂L/∂W",
+          row_labels=class_ticks, col_labels=[subscript_unicode("v", j) for j in cols], height=300,
+          row_title=t("training.col_class"), col_title=t("training.bwd_dW_cols"))
     _heat(c2, "bwd_dc", tr.grads.fc_b, t("training.bwd_dc_title"), symbol="∂L/∂c", col_labels=class_ticks,
           row_labels=[""], height=180, row_title="", col_title=t("training.col_class"))
     c2.caption(t("training.bwd_fc_grad_caption"))
@@ -382,7 +502,7 @@ def _update_tab(box, v: View) -> None:
     try:
         loss_after = _core("loss", tr.new_params, v.images, v.labels)
     except ValueError as err:  # the update overflowed: say so, keep the rest of the tab
-        box.error(explain_error(err))
+        box.error(_why(err))
         return
     box.markdown(t("training.upd_loss", before=fmt(tr.loss), after=fmt(loss_after)))
     if loss_after > tr.loss:
@@ -394,13 +514,13 @@ def _check_tab(box, v: View) -> None:
     try:
         checks = _core("gradcheck", v.params, v.images, v.labels)
     except ValueError as err:
-        box.error(explain_error(err))
+        box.error(_why(err))
         return
-    box.dataframe({t("training.gc_col_param"): [t(f"training.upd_name_{name}") for name, _ in checks],
+    box.table({t("training.gc_col_param"): [t(f"training.upd_name_{name}") for name, _ in checks],
                    t("training.gc_col_shape"): [" × ".join(map(str, chk.analytic.shape)) for _, chk in checks],
                    t("training.gc_col_error"): [fmt(chk.max_rel_error) for _, chk in checks],
                    t("training.gc_col_passed"): [t("training.gc_pass" if chk.passed else "training.gc_fail")
-                                                 for _, chk in checks]}, hide_index=True, key=widget_key(PAGE, "gc_table"))
+                                                 for _, chk in checks]}, hide_index=True)
     if all(chk.passed for _, chk in checks):
         box.success(t("training.gc_all_passed"))
     else:
@@ -419,21 +539,41 @@ init_from_url(PAGE, SPECS)
 controls = st.container(border=True)
 controls.markdown(f"**{t('training.controls_title')}**")
 left, middle, right = controls.columns([1, 2, 2])
-seed = int(left.number_input(t("training.seed_label"), min_value=0, max_value=9999, step=1, key=widget_key(PAGE, "seed"),
-                             help=t("training.seed_help")))
+# no min/max on the number boxes: the browser would refuse a typed 12000 silently; _clamp says what is used
+seed = int(left.number_input(t("training.seed_label"), step=1, key=widget_key(PAGE, "seed"), on_change=_clamp,
+                             args=("seed", 0, MAX_DRAW), help=t("training.seed_help")))
+_clamp_notes(left, ("seed",))
+seed = min(max(seed, 0), MAX_DRAW)
 lr = float(middle.slider(t("training.lr_label"), min_value=0.01, max_value=2.0, step=0.01, key=widget_key(PAGE, "lr"),
                          help=t("training.lr_help")))
 steps = int(right.slider(t("training.steps_label"), min_value=1, max_value=200, step=1, key=widget_key(PAGE, "steps")))
 buttons = controls.columns([1, 1, 1, 3], vertical_alignment="center")
 do_step = buttons[0].button(t("training.step_button"), key=widget_key(PAGE, "step_button"), type="primary")
-do_run = buttons[1].button(t("training.run_button", n=steps), key=widget_key(PAGE, "run_button"))
+do_run = buttons[1].button(t("training.run_button_one" if steps == 1 else "training.run_button", n=steps),
+                           key=widget_key(PAGE, "run_button"))
 do_reset = buttons[2].button(t("training.reset_button"), key=widget_key(PAGE, "reset_button"), help=t("training.reset_help"))
 progress_slot, note_slot, metrics_slot = controls.empty(), controls.container(), controls.container()
 
 images, labels, names, params0 = _core("setup", seed)
 model = st.session_state.get(MODEL)
-if model is None or model.get("seed") != seed:
-    model = _fresh(seed, params0, ("seed_changed", {}) if model is not None else None)
+if model is None:
+    # a new session: a link's progress (the runs of steps at each η) is replayed from the seed
+    model = _fresh(seed, params0)
+    runs_spec = next(spec for spec in SPECS if spec.name == "runs")
+    linked = _valid_runs(runs_spec.from_state(st.session_state.get(RUNS)))
+    if linked is None:
+        note_slot.warning(t("training.runs_bad", most=MAX_REPLAY))
+    elif linked and sum(count for count, _ in linked) > MAX_REPLAY:
+        note_slot.warning(t("training.runs_too_long", most=MAX_REPLAY))
+    elif linked:
+        params, losses, accuracies, done, err = _core("replay", params0, images, labels, linked)
+        model.update(params=params, losses=list(losses), accuracies=list(accuracies),
+                     note=("runs_restored", dict(steps=done, runs=len(linked))))
+        if err is not None:
+            model["note"] = ("run_failed", dict(done=done, total=sum(c for c, _ in linked), message=_why(err)))
+        model["runs"] = [tuple(r) for r in linked]
+elif model.get("seed") != seed:
+    model = _fresh(seed, params0, ("seed_changed", {}))
 if do_reset:
     model = _fresh(seed, params0, ("reset_done", {}))
 st.session_state[MODEL] = model
@@ -441,11 +581,19 @@ if do_step or do_run:
     _run(model, images, labels, lr, 1 if do_step else steps, progress_slot)
 if model["note"] is not None:
     kind, note = model["note"]
-    alert = {"run_failed": note_slot.error, "run_done": note_slot.success}.get(kind, note_slot.info)
-    alert(t(f"training.{kind}", **note))
+    alert = {"run_failed": note_slot.error, "run_done": note_slot.success, "run_done_one": note_slot.success,
+             "runs_restored": note_slot.success}.get(kind, note_slot.info)
+    alert(t(f"training.{kind}", **{k: fmt(v) if isinstance(v, float) else v for k, v in note.items()}))
 
 tr = _core("step", model["params"], images, labels, lr)  # _run never stores parameters the core refused
 steps_done = len(model["losses"])
+# the progress goes into the link: seed + runs reproduce these weights exactly
+runs_now = model.get("runs", [])
+in_link = bool(runs_now) and len(runs_now) <= MAX_RUNS and steps_done <= MAX_REPLAY
+st.session_state[RUNS] = next(spec for spec in SPECS if spec.name == "runs").to_state(
+    np.array(runs_now, dtype=float) if in_link else np.zeros((1, 2)))
+if runs_now and not in_link:
+    controls.caption(t("training.runs_not_in_link", most=MAX_REPLAY, runs=MAX_RUNS))
 m1, m2, m3 = metrics_slot.columns(3)
 m1.metric(t("training.metric_steps"), steps_done)
 m2.metric(t("training.metric_loss"), fmt(tr.loss))
@@ -462,9 +610,8 @@ if gallery.open:  # the 12 images (true → predicted class), drawn only when op
     predicted = _core("predict", model["params"], images)
     panels = tuple(t("training.gallery_panel", index=i + 1, label=names[labels[i]], pred=names[predicted[i]])
                    for i in range(len(labels)))
-    half = len(panels) // 2  # two rows of six, large enough to see each glyph
-    _chart(gallery, _figure("gallery", images[:half, 0], panels[:half], t("training.gallery_title")), "gallery")
-    _chart(gallery, _figure("gallery", images[half:, 0], panels[half:], ""), "gallery_2")
+    gallery.markdown(f"**{t('training.gallery_title')}**")
+    _chart(gallery, _figure("gallery", images[:, 0], panels), "gallery")
 curve_col.subheader(t("training.curve_section"))
 _chart(curve_col, _figure("curve", tuple(model["losses"]) + (tr.loss,), tuple(model["accuracies"]) + (tr.accuracy,),
                                 (t("training.curve_title"), t("training.curve_x"), t("training.curve_loss"),
@@ -491,18 +638,73 @@ def _one_step(tr, images, labels, names, lr, params, steps_done) -> None:
     filter_texts = {i: t("training.filter_option", index=i) for i in range(1, FILTERS + 1)}
     filt = int(pick[1].selectbox(t("training.filter_label"), options=list(filter_texts),
                                  format_func=filter_texts.__getitem__, key=widget_key(PAGE, "filter")))
-    row = int(pick[2].number_input(t("training.row_label"), min_value=1, max_value=CONV_H, step=1,
-                                   key=widget_key(PAGE, "row"), help=t("training.cell_help")))
-    col = int(pick[3].number_input(t("training.col_label"), min_value=1, max_value=CONV_W, step=1,
-                                   key=widget_key(PAGE, "col"), help=t("training.cell_help")))
+    row = int(pick[2].number_input(t("training.row_label"), step=1, key=widget_key(PAGE, "row"), on_change=_clamp,
+                                   args=("row", 1, CONV_H), help=t("training.cell_help")))
+    col = int(pick[3].number_input(t("training.col_label"), step=1, key=widget_key(PAGE, "col"), on_change=_clamp,
+                                   args=("col", 1, CONV_W), help=t("training.cell_help")))
+    _clamp_notes(st, ("row", "col"))
+    row, col = min(max(row, 1), CONV_H), min(max(col, 1), CONV_W)
     sync_to_url(PAGE, SPECS)  # every parameter, the controls above included
     st.caption(t("training.pipeline"))
     view = View(tr, images, labels, names, lr, params, steps_done, sample, filt, row, col)
-    tabs = st.tabs([t("training.tab_forward"), t("training.tab_backward"), t("training.tab_update"),
-                    t("training.tab_gradcheck")], key=widget_key(PAGE, "tab"), on_change="rerun")
+    labels_ = {name: t(f"training.tab_{name}") for name in TAB_NAMES}
+    tab_key, chosen_key = widget_key(PAGE, "tab"), widget_key(PAGE, "view")
+    chosen = st.session_state.get(chosen_key) if st.session_state.get(chosen_key) in TAB_NAMES else "forward"
+    if st.session_state.get(tab_key) not in labels_.values():   # first run, a link, or the language changed
+        st.session_state[tab_key] = labels_[chosen]
+    tabs = st.tabs(list(labels_.values()), key=tab_key, on_change="rerun")
     for tab, render in zip(tabs, (_forward_tab, _backward_tab, _update_tab, _check_tab)):
         if tab.open is not False:  # only the open tab is computed and drawn
             render(tab, view)
+    # the open tab goes into the link (by name, the same in both languages)
+    st.session_state[chosen_key] = next((n for n, lbl in labels_.items() if lbl == st.session_state.get(tab_key)),
+                                        chosen)
+    sync_to_url(PAGE, SPECS)
 
 
 _one_step(tr, images, labels, tuple(names), lr, model["params"], steps_done)
+
+# --------------------------------------------------------------------------- your own 8×8 image
+
+st.subheader(t("training.own_section"))
+st.caption(t("training.own_caption", size=IMAGE_SIZE))
+# drawn only when asked for (the editor, the uploader and a figure; the uploader has its own expander)
+own_on = st.toggle(t("training.own_toggle"), key=widget_key(PAGE, "own_on"))
+own = None
+if own_on:
+    own_left, own_right = st.columns([2, 3])
+    with own_left:
+        preset_selector(widget_key(PAGE, "own"), kind="input", example=tiny_cnn.glyph_templates()[0],
+                        max_rows=IMAGE_SIZE, max_cols=IMAGE_SIZE)
+        own = matrix_editor(t("training.own_label", size=IMAGE_SIZE), key=widget_key(PAGE, "own"),
+                            default=tiny_cnn.glyph_templates()[0], max_rows=IMAGE_SIZE, max_cols=IMAGE_SIZE, height=180)
+        image_uploader(widget_key(PAGE, "own"), key=widget_key(PAGE, "upload"), size=(IMAGE_SIZE, IMAGE_SIZE))
+    if own is not None and own.shape != (IMAGE_SIZE, IMAGE_SIZE):
+        own_left.error(t("training.own_size", size=IMAGE_SIZE, rows=own.shape[0], cols=own.shape[1]))
+    elif own is not None:
+        try:
+            own_probs = _core("probs", model["params"], own[None, None])[0]
+        except ValueError as err:
+            own_right.error(_why(err))
+        else:
+            classes = tuple(f"{k + 1} · {name}" for k, name in enumerate(names))
+            best = int(np.argmax(own_probs))
+            own_right.markdown(t("training.own_result" if steps_done else "training.own_result_untrained",
+                                 label=names[best], prob=_pct(float(own_probs[best])), steps=steps_done))
+            _chart(own_right, _figure("bars", classes, own_probs, np.zeros(len(names)),
+                                      (t("training.own_probs_title"), t("training.col_prob"), t("training.col_target"),
+                                       t("training.col_class")), display_digits()), "own_probs")
+
+# --------------------------------------------------------------------------- take it away
+
+_n, _f = int(st.session_state.get(widget_key(PAGE, "sample"), 1)) - 1, int(st.session_state.get(widget_key(PAGE, "filter"), 1)) - 1
+_r, _c = int(st.session_state.get(widget_key(PAGE, "row"), 1)) - 1, int(st.session_state.get(widget_key(PAGE, "col"), 1)) - 1
+doc = ExportDoc(t("training.title"))
+doc.step(t("training.export_setup"), text=t("training.export_text", draw=seed, lr=fmt(lr), steps=steps_done,
+                                            loss=fmt(tr.loss), accuracy=_pct(tr.accuracy)),
+         matrices={"x": tr.x[_n, 0], "h": tr.params.conv_w[_f, 0]})
+doc.step(t("training.fwd_conv_subtitle", index=_n + 1, filter=_f + 1),
+         latex=[fx.conv_cell(tr.x[_n, 0, _r:_r + K, _c:_c + K], tr.params.conv_w[_f, 0], float(tr.params.conv_b[_f]),
+                             _r, _c, float(tr.conv_z[_n, _f, _r, _c])).latex(),
+                fx.batch_loss(np.asarray(_core("sample_losses", tr.fc_z, tr.targets)), tr.loss).latex()])
+export_panel(PAGE, SPECS, doc)

@@ -30,9 +30,9 @@ def test_autodiff_page_loads(server_url, new_page, lang):
     assert new_page.evaluate(LAST_EDGE) == "<b>0.5</b>"
     screenshot(new_page, f"autodiff-{lang}-default")
     # the forward-mode tab: its own leaf selector and table, drawn only when opened
-    assert new_page.locator('[data-testid="stDataFrame"]').count() == 0
+    assert new_page.locator('[data-testid="stTable"]').count() == 0
     new_page.get_by_role("tab", name=translate(lang, "autodiff.tab_forward")).click()
-    new_page.wait_for_selector('[data-testid="stDataFrame"]')
+    new_page.wait_for_selector('[data-testid="stTable"]')
     assert translate(lang, "autodiff.wrt_label") in new_page.inner_text("body")
     assert_no_exception(new_page)
 
@@ -59,6 +59,28 @@ def test_overflow_message_in_chinese(server_url, new_page):
     assert_no_exception(new_page)
     assert new_page.locator('[data-testid="stAlert"]').count() >= 1
     new_page.get_by_role("tab", name=translate("zh", "autodiff.tab_seed")).click()  # needs no valid point
-    new_page.wait_for_selector('[data-testid="stDataFrame"]')
-    new_page.wait_for_timeout(800)  # let the seed table's grid draw before the screenshot
+    new_page.wait_for_selector('[data-testid="stTable"]')
     screenshot(new_page, "autodiff-zh-overflow")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_value_beyond_the_range_is_said_and_used_on_a_phone(server_url, new_page, lang):
+    new_page.set_viewport_size({"width": 390, "height": 844})
+    new_page.goto(f"{server_url}/autodiff?lang={lang}")
+    wait_for_app(new_page)
+    new_page.wait_for_selector(".js-plotly-plot")
+    box = new_page.get_by_role("spinbutton", name=translate(lang, "autodiff.x_label"))
+    box.fill("-1e9")
+    box.press("Enter")
+    new_page.wait_for_timeout(800)
+    wait_for_app(new_page)
+    message = translate(lang, "autodiff.clamped", name="x", typed="-1000000000", used="-20", bound="20")
+    new_page.get_by_text(message).wait_for(timeout=15000)
+    assert box.input_value() == "-20.00"
+    assert "x=-20" in new_page.url
+    # the graph keeps its size (nodes apart) and scrolls sideways inside its box
+    width = new_page.evaluate("document.querySelector('.st-key-autodiff-graph-box .js-plotly-plot')"
+                              ".getBoundingClientRect().width")
+    assert width >= 700
+    assert_no_exception(new_page)
+    screenshot(new_page, f"autodiff-{lang}-phone")

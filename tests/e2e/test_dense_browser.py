@@ -66,3 +66,57 @@ def test_mse_in_chinese(server_url, new_page):
     assert_no_exception(new_page)
     assert translate("zh", "dense.loss_title_mse") in new_page.inner_text("body")
     screenshot(new_page, "dense-zh-mse")
+
+
+FORMULA_WIDTHS = """() => Array.from(document.querySelectorAll('.katex-display')).map(el => {
+  const column = el.closest('[data-testid="stElementContainer"]') || el.parentElement;
+  let box = el, overflow = 'visible';
+  while (box && box !== column.parentElement) {
+    const o = getComputedStyle(box).overflowX;
+    if (o !== 'visible') { overflow = o; break; }
+    box = box.parentElement;
+  }
+  return {width: el.scrollWidth, column: column.getBoundingClientRect().width, overflow};
+})"""
+EIGHT = "&".join([
+    "W=" + ";".join([",".join(["0.123456"] * 8)] * 8), "zprev=" + ",".join(["1.5"] * 8),
+    "b=" + ",".join(["0.1"] * 8), "y=0,1,0,0,0,0,0,0"])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_wide_layers_fit_and_the_check_table_is_whole(server_url, new_page, lang):
+    new_page.set_viewport_size({"width": 1280, "height": 900})
+    new_page.goto(f"{server_url}/dense?lang={lang}&{EIGHT}")
+    wait_for_app(new_page)
+    new_page.wait_for_selector(".katex-display")
+    widths = new_page.evaluate(FORMULA_WIDTHS)
+    assert widths and all(w["width"] <= w["column"] + 1 for w in widths), widths   # 8 units: nothing clipped
+    # the finite-difference table: every column inside the page, in the page's language (no English toolbar)
+    new_page.get_by_role("tab", name=translate(lang, "dense.tab_check")).click()
+    new_page.wait_for_selector('[data-testid="stTable"]')
+    new_page.locator('[data-testid="stExpander"] summary').filter(
+        has_text=translate(lang, "dense.check_values")).click()
+    new_page.wait_for_function('document.querySelectorAll(\'[data-testid="stTable"]\').length >= 2')
+    wait_for_app(new_page)
+    tables = new_page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid="stTable"]')).map(
+        el => [el.scrollWidth, el.clientWidth, el.innerText])""")
+    for scroll, client, text in tables:
+        assert scroll <= client + 1, text[:200]
+    assert translate(lang, "dense.col_numeric") in tables[1][2]
+    assert new_page.locator('[data-testid="stElementToolbar"]').count() == 0
+    assert "tab=check" in new_page.url
+    assert_no_exception(new_page)
+    screenshot(new_page, f"dense-{lang}-check-table")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_dense_on_a_phone(server_url, new_page, lang):
+    new_page.set_viewport_size({"width": 390, "height": 844})
+    new_page.goto(f"{server_url}/dense?lang={lang}")
+    wait_for_app(new_page)
+    new_page.wait_for_selector(".katex-display")
+    for w in new_page.evaluate(FORMULA_WIDTHS):
+        assert w["width"] <= w["column"] + 1 or w["overflow"] in ("auto", "scroll"), w   # fits, or scrolls
+    assert new_page.get_by_role("button", name=translate(lang, "dense.reset")).is_visible()
+    assert_no_exception(new_page)
+    screenshot(new_page, f"dense-{lang}-phone")

@@ -80,7 +80,7 @@ def test_training_page_loads_and_trains(server_url, new_page, lang):
     _shot(pg, f"training-{lang}-trained")
 
     # the lazily drawn sections: the gallery and the softmax/loss part of the forward pass
-    for key, title in (("data_more", translate(lang, "training.gallery_title")),
+    for key, title in (("data_more", "#12"),                    # the last image has its label too
                        ("fwd_fc_subtitle", translate(lang, "training.fwd_probs_title", index=1))):
         pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate(lang, f"training.{key}")).click()
         pg.wait_for_timeout(300)
@@ -97,3 +97,47 @@ def test_training_page_loads_and_trains(server_url, new_page, lang):
         assert_no_exception(pg)
         assert pg.locator(".katex-error").count() == 0  # every formula parses
         _shot(pg, f"training-{lang}-{which}")
+
+
+# the widest formula and whether a scroll box holds it (a formula is never clipped at the right)
+FORMULA_WIDTHS = """() => Array.from(document.querySelectorAll('.katex-display')).map(el => {
+  const column = el.closest('[data-testid="stElementContainer"]') || el.parentElement;
+  let box = el, overflow = 'visible';
+  while (box && box !== column.parentElement) {
+    const o = getComputedStyle(box).overflowX;
+    if (o !== 'visible') { overflow = o; break; }
+    box = box.parentElement;
+  }
+  return {width: el.scrollWidth, column: column.getBoundingClientRect().width, overflow};
+})"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_training_on_a_phone_and_formulas_never_clipped(server_url, new_page, lang):
+    pg = new_page
+    pg.set_viewport_size({"width": 1280, "height": 900})
+    pg.goto(f"{server_url}/training?lang={lang}")
+    _ready(pg)
+    widths = pg.evaluate(FORMULA_WIDTHS)
+    assert widths and all(w["width"] <= w["column"] + 1 for w in widths), widths      # net₁₁ + b fits at 1280
+    pg.set_viewport_size({"width": 390, "height": 844})
+    pg.wait_for_timeout(1200)
+    for w in pg.evaluate(FORMULA_WIDTHS):
+        assert w["width"] <= w["column"] + 1 or w["overflow"] in ("auto", "scroll"), w   # fits, or scrolls
+    assert_no_exception(pg)
+    screenshot(pg, f"training-{lang}-phone")
+    # the gallery: one grid, twelve labels, none over another panel
+    pg.set_viewport_size({"width": 1280, "height": 1400})
+    pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate(lang, "training.data_more")).click()
+    pg.wait_for_timeout(300)
+    _ready(pg, 5)
+    labels = pg.evaluate("""() => {
+      const chart = Array.from(document.querySelectorAll('.js-plotly-plot')).find(el => el.innerText.includes('#12'));
+      return Array.from(chart.querySelectorAll('.annotation-text')).map(t => { const r = t.getBoundingClientRect();
+        return [r.left, r.top, r.right, r.bottom]; });
+    }""")
+    assert len(labels) == 12
+    for i, a in enumerate(labels):
+        for b in labels[i + 1:]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)   # no two labels overlap
+    screenshot(pg, f"training-{lang}-gallery")

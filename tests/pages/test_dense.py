@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -10,8 +11,9 @@ import pytest
 from cnn_core.activations import activate
 from cnn_core.dense import cross_entropy_softmax_grad, dense_forward, softmax, softmax_cross_entropy
 from ui.i18n import translate
-from ui.latex import fmt_latex
+from ui.latex import escape_markdown, fmt, fmt_latex
 
+from ..ui.formula_numbers import _number, total
 from .conftest import all_text, latex_text, no_exception, open_page, plotly_figures
 
 DEFAULT_ZPREV = np.array([1.5, -1.0, 0.5])
@@ -93,14 +95,18 @@ def test_default_numbers_match_the_core():
     np.testing.assert_allclose(rows[1], DEFAULT_Y)
     np.testing.assert_allclose(rows[2], cross_entropy_softmax_grad(z, DEFAULT_Y), rtol=1e-12)
     open_tab(at, "dz")
-    assert translate("en", "dense.equal", diff="").split(":")[0] in at.success[0].value
+    # a − y and the chain product agree (exactly, or up to rounding; never "differ by at most 0")
+    success = at.success[0].value
+    assert success == translate("en", "dense.equal_exactly") or \
+        success.startswith(translate("en", "dense.equal", diff="").split(":")[0])
+    assert "at most 0 " not in success
     open_tab(at, "back")
     # ReLU cut the second input: a zero column in ∂L/∂W and a zero in δ⁽ˡ⁻¹⁾
     dW = np.array(figure(at, "dense.dW_title")["data"][0]["z"], dtype=float)
     assert np.all(dW[:, 1] == 0) and np.all(dW[:, 0] != 0)
     # every gradient agrees with finite differences
     open_tab(at, "check")
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert list(table.iloc[:, -1]) == [translate("en", "dense.passed")] * 4
 
 
@@ -135,11 +141,15 @@ def test_lazy_expanders_write_out_every_sum_with_the_core_numbers():
         line = next(el.value for el in at.latex if rf"\partial x_{{{j + 1}}}}} &=" in el.value)
         assert _ends_with_result(line, dx[j]), line
     open_tab(at, "check")
-    assert len(at.dataframe) == 1
+    assert len(at.table) == 1 and not at.dataframe                    # static tables: no English toolbar
     open_expander(at, "check_values")
-    values = at.dataframe[1].value
-    analytic = [float(v) for v in values.iloc[1, 1].split(",")]                 # ∂L/∂b = δ = a − y
+    values = at.table[1].value
+    rows = [i for i, name in enumerate(values.iloc[:, 0]) if name.startswith("∂L/∂b ·")]
+    analytic = [float(values.iloc[i, 1]) for i in rows]                          # ∂L/∂b = δ = a − y
+    numeric = [float(values.iloc[i, 2]) for i in rows]
     np.testing.assert_allclose(analytic, grad, rtol=1e-5)
+    np.testing.assert_allclose(numeric, grad, rtol=1e-5)
+    assert len(values) == 9 + 3 + 3 + 3                                          # one row per entry
 
 
 def test_two_classes_with_zero_logits_give_the_textbook_numbers():
@@ -172,13 +182,13 @@ def test_mse_keeps_the_sigmoid_factor():
     no_exception(at)
     assert r"\tfrac{1}{2}\left[(0.5 - 1)^2 + (0.5 - 0)^2\right] \\ &= 0.25" in latex(at)
     open_tab(at, "dz")
-    assert translate("en", "dense.mse_not_a_minus_y") in [el.value for el in at.info]
+    assert escape_markdown(translate("en", "claims.s000_mse_grad_title"), 400) in all_text(at)  # the catalogue
     shown = latex(at)
     assert r"\delta_{1} &= (a_{1} - y_{1})\,\sigma'(z_{1}) \\ &= (-0.5)\times0.25 \\ &= -0.125" in shown
     titles = {f["layout"]["title"]["text"] for f in plotly_figures(at)}
     assert translate("en", "dense.jacobian_title") not in titles
     open_tab(at, "check")
-    assert list(at.dataframe[0].value.iloc[:, -1]) == [translate("en", "dense.passed")] * 4
+    assert list(at.table[0].value.iloc[:, -1]) == [translate("en", "dense.passed")] * 4
     assert at.query_params["loss"] in ("mse", ["mse"])
 
 
@@ -228,7 +238,8 @@ def test_impossible_shapes_get_a_translated_message():
     at = open_page("dense", "zh")
     set_inputs(at, b="1 2")                             # W has 3 rows, b only 2 entries
     no_exception(at)
-    assert at.error and "形状不对" in at.error[0].value
+    assert [el.value for el in at.error] == [translate("zh", "dense.shape_bias", rows=3, got=2)]
+    assert "b_prev" not in at.error[0].value and "(3,)" not in at.error[0].value
 
 
 @pytest.mark.parametrize("query, name", [({"loss": "abc"}, "loss"), ({"act": "<script>x</script>"}, "act"),
@@ -253,3 +264,136 @@ def test_url_sets_up_the_layer():
     assert at.text_area(key="dense.W").value == "1, 0\n0, 1"
     # tanh(0) = 0 feeds z = 0, a = σ(0) = 0.5
     assert r"\begin{bmatrix} 0.5 \\ 0.5 \end{bmatrix}" in latex(at)
+
+
+# --------------------------------------------------------------------------- #12 item 1: the screen adds up
+_BMATRIX = re.compile(r"\\begin\{bmatrix\}(.*?)\\end\{bmatrix\}")
+
+
+def _matrices(text: str) -> list[np.ndarray]:
+    """Every bmatrix of a LaTeX line, as numbers (rows split on \\\\, cells on &)."""
+    out = []
+    for body in _BMATRIX.findall(text):
+        rows = [r for r in body.split(r"\\") if r.strip()]
+        out.append(np.array([[_number(c) for c in r.split("&")] for r in rows]))
+    return out
+
+
+def _steps(line: str) -> list[str]:
+    body = line.strip().strip("$").strip().removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}").strip()
+    return [s.strip() for s in re.split(r"\\\\ (?=&)", body)]
+
+
+def _relation(last_step: str) -> str:
+    return "approx" if last_step.startswith(r"&\approx") else "="
+
+
+@pytest.mark.parametrize("digits", [2, 4, 6])
+def test_the_numbers_on_screen_add_up_to_the_shown_results(digits):
+    """Re-add what the screen writes: '=' only where the written numbers give the written result."""
+    at = open_page("dense", "en", query={"digits": str(digits), "zprev": "1.234567,-0.987654,0.333333",
+                                         "W": "0.123457,-0.2,0.765432;0.3,0.812345,-0.5;-0.55555,0.1,0.9"})
+    no_exception(at)
+    open_expander(at, "forward_rows")
+    lines = [el.value for el in at.latex]
+    # zᵢ = Σⱼ wᵢⱼxⱼ + bᵢ, one row at a time
+    rows = [line for line in lines if re.search(r"z_\{\d\} &=", line)]
+    assert len(rows) == 3
+    for line in rows:
+        numeric, result = _steps(line)[1], _steps(line)[-1]
+        value = _number(result.split(" ", 1)[1])
+        same = fmt(total(numeric.removeprefix("&= ")), digits) == fmt(value, digits)
+        assert same == (_relation(result) == "="), line
+    # z = W x + b with the matrices as written
+    line = next(line for line in lines if "z &= W x + b" in line)
+    W, x, b, z = _matrices(line)
+    again = (W @ x + b).ravel()
+    same = all(fmt(r, digits) == fmt(v, digits) for r, v in zip(again, z.ravel()))
+    assert same == (_relation(_steps(line)[-1]) == "="), line
+    # ∂L/∂a = −y/a and Jᵀ ∂L/∂a
+    open_tab(at, "dz")
+    lines = [el.value for el in at.latex]
+    line = next(line for line in lines if r"-\frac{y}{a}" in line)
+    fractions = re.findall(r"-(\S+) / (\S+?) (?:\\\\|\\end)", _steps(line)[1])
+    shown_result = _matrices(_steps(line)[-1])[0].ravel()
+    again = [0.0 if float(yk) == 0 else -float(yk) / _number(ak) for yk, ak in fractions]
+    same = all(fmt(r, digits) == fmt(v, digits) for r, v in zip(again, shown_result))
+    assert same == (_relation(_steps(line)[-1]) == "="), line
+    line = next(line for line in lines if r"J^{\top}\frac{\partial L}{\partial a}" in line)
+    JT, dLda, dLdz = _matrices(line)
+    same = all(fmt(r, digits) == fmt(v, digits) for r, v in zip((JT @ dLda).ravel(), dLdz.ravel()))
+    assert same == (_relation(_steps(line)[-1]) == "="), line
+
+
+def _query(link_proto) -> dict[str, str]:
+    from urllib.parse import parse_qs
+
+    return {k: v[0] for k, v in parse_qs(link_proto.query_string).items()}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_check_by_hand_link_opens_check_my_work_with_this_layer(lang):
+    at = open_page("dense", lang, query={"W": "1,0,0;0,1,0;0,0,1"})
+    links = [el.proto for el in at.get("page_link") if el.proto.label == translate(lang, "exercises.check_by_hand")]
+    assert len(links) == 1
+    query = _query(links[0])
+    assert query["kind"] == "softmax_ce_grad"
+    checker = open_page("check_work", lang, query=query)
+    no_exception(checker)
+    assert checker.selectbox(key="check_work.kind").value == "softmax_ce_grad"
+    # W = I and x = ReLU(1.5, −1, 0.5): z = x + b = (1.6, 0, 0.3); the right answer is softmax(z) − y
+    z = np.array([1.6, 0.0, 0.3])
+    answer = softmax(z) - DEFAULT_Y
+    checker.text_area(key="check_work.answer").input(", ".join(repr(float(v)) for v in answer))
+    checker.button(key="check_work.check").click().run()
+    assert [s.value for s in checker.success] == [translate(lang, "exercises.verdict_correct")]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_reset_restores_the_example_and_the_open_tab_is_in_the_link(lang):
+    at = open_page("dense", lang, query={"loss": "mse", "W": "1,0;0,1", "b": "0,0", "y": "0,1", "zprev": "1,2"})
+    assert at.radio(key="dense.loss").value == "mse"
+    open_tab(at, "back", lang)
+    assert at.query_params["tab"] in ("back", ["back"])
+    at.button(key="dense.reset").click().run()
+    no_exception(at)
+    assert not at.error
+    assert at.radio(key="dense.loss").value == "cross_entropy"
+    assert at.text_area(key="dense.W").value == "0.5, -0.2, 0.1\n0.3, 0.8, -0.5\n-0.5, 0.1, 0.9"
+    assert "W" not in at.query_params and "loss" not in at.query_params
+    # a link with the tab opens on it
+    at = open_page("dense", lang, query={"tab": "check"})
+    no_exception(at)
+    assert translate(lang, "dense.check_title") in [el.value for el in at.subheader]
+    assert translate(lang, "dense.forward_title") not in [el.value for el in at.subheader]
+
+
+def test_export_and_library_code_carry_the_layer():
+    at = open_page("dense", "en", query={"W": "1,0,0;0,1,0;0,0,1"})
+    code = "\n".join(el.value for el in at.code)
+    assert "W = np.array([[1, 0, 0]," in code and "F.linear(a, W, b)" in code
+    md = [el for el in at.get("download_button")]
+    assert md, "the export panel's downloads"
+    at = open_page("dense", "en", query={"loss": "mse"})
+    assert translate("en", "dense.code_ce_only") in [el.value for el in at.caption]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_open_expanders_are_kept_in_the_link(lang):
+    at = open_page("dense", lang, query={"tab": "dz"})
+    open_expander(at, "step3_rows")
+    assert at.query_params["step3_rows"] in ("1", ["1"], "true", ["true"])
+    link = {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items() if k != "lang"}
+    again = open_page("dense", lang, query=link)
+    no_exception(again)
+    assert not again.warning
+    assert any(r"\partial z_{1}} &=" in el.value for el in again.latex)          # the rows are written out
+
+
+def test_zero_gradients_are_not_called_different():
+    # W's columns all equal: ∂L/∂x = Wᵀ(a − y) = 0 exactly in theory (10⁻¹⁸ in floating point), 0 numerically
+    query = {"W": ";".join([",".join(["0.123456"] * 8)] * 8), "zprev": ",".join(["1.5"] * 8),
+             "b": ",".join(["0.1"] * 8), "y": "0,1,0,0,0,0,0,0", "tab": "check"}
+    at = open_page("dense", "en", query=query)
+    no_exception(at)
+    assert list(at.table[0].value.iloc[:, -1]) == [translate("en", "dense.passed")] * 4

@@ -87,7 +87,8 @@ def test_page_in_both_languages(lang):
                                               for k in ("forward", "backward", "update", "gradcheck")]
     assert at.button(key="training.run_button").label == translate(lang, "training.run_button", n=50)
     titles = [fg["layout"].get("title", {}).get("text", "") for fg in plotly_figures(at)]
-    assert translate(lang, "training.gallery_title") in titles
+    assert translate(lang, "training.gallery_title") in text or \
+        f"**{translate(lang, 'training.gallery_title')}**" in all_text(at)
     assert translate(lang, "training.fwd_input_title", index=1, label="X") in titles
     # figure axis titles are translated too
     conv = _figure(at, translate(lang, "training.fwd_conv_title", filter=1))
@@ -111,10 +112,20 @@ def test_images_and_first_forward_numbers():
     panels = [trace for fg in gallery for trace in fg["data"]]
     titles = [note["text"] for fg in gallery for note in fg["layout"]["annotations"]]
     assert len(panels) == len(titles) == 12
-    assert gallery[0]["layout"]["title"]["text"] == "Training images (true class → predicted class)"
-    for i in (0, 4, 11):
+    # one figure, every image labelled, no figure title over the panels (the heading is text above it)
+    assert len(gallery) == 1 and not gallery[0]["layout"].get("title", {}).get("text")
+    assert f"**{translate('en', 'training.gallery_title')}**" in all_text(at)
+    for i in (0, 4, 6, 11):
         np.testing.assert_allclose(np.array(panels[i]["z"], dtype=float), x[i, 0])
-        assert titles[i].startswith(f"#{i + 1} {names[y[i]]} →")
+        assert titles[i].startswith(f"#{i + 1} {names[y[i]]}<br>→")
+    # the two-line labels fit in the gap above their row: nothing overlaps the images of the row above
+    layout = gallery[0]["layout"]
+    plot_px = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
+    tops = sorted({round(layout[k]["domain"][1], 6) for k in layout if k.startswith("yaxis")})
+    bottoms = sorted({round(layout[k]["domain"][0], 6) for k in layout if k.startswith("yaxis")})
+    for top, bottom_above in zip(tops[:-1], bottoms[1:]):
+        assert (bottom_above - top) * plot_px >= 2 * 12 * 1.3          # two lines of 12 px type
+    assert (1 - tops[-1]) * plot_px + layout["margin"]["t"] >= 2 * 12 * 1.3
     # input and conv output of sample 1, filter 1
     np.testing.assert_allclose(np.array(_figure(at, "Input x (sample #1")["data"][0]["z"], dtype=float), x[0, 0])
     conv = np.array(_figure(at, "net = x ⋆ h + b, filter 1")["data"][0]["z"], dtype=float)
@@ -210,6 +221,12 @@ def test_backward_tab_numbers():
     dc = _figure(at, "∂L/∂c")
     np.testing.assert_allclose(dc["data"][0]["z"][0], (_softmax(trace.fc_z) - np.eye(4)[y]).mean(axis=0),
                                atol=1e-12)
+    # ∂L/∂W (4 × 36) shown for the chosen filter: its 9 columns v₁₀ … v₁₈, each Σ_n (a_n − y_n) v_nj / N
+    dW = _figure(at, translate("en", "training.bwd_dW_title_filter", filter=2, first=10, last=18))
+    flat = np.array([[trace.pool[n, f].ravel() for f in range(4)] for n in range(12)]).reshape(12, 36)
+    reference = ((_softmax(trace.fc_z) - np.eye(4)[y]).T @ flat) / 12
+    np.testing.assert_allclose(np.array(dW["data"][0]["z"], dtype=float), reference[:, 9:18], atol=1e-12)
+    assert dW["layout"]["xaxis"]["ticktext"] == [f"v{''.join('₀₁₂₃₄₅₆₇₈₉'[int(d)] for d in str(j))}" for j in range(10, 19)]
 
 
 def test_update_tab_shows_w_minus_lr_gradient():
@@ -245,7 +262,7 @@ def test_gradient_check_tab():
     at = open_page(PAGE, "zh")
     _open_tab(at, "gradcheck", "zh")
     no_exception(at)
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert list(table[translate("zh", "training.gc_col_passed")]) == [translate("zh", "training.gc_pass")] * 4
     assert list(table[translate("zh", "training.gc_col_shape")]) == ["4 × 1 × 3 × 3", "4", "4 × 36", "4"]
     assert all(float(v) < 1e-5 for v in table[translate("zh", "training.gc_col_error")])
@@ -277,7 +294,7 @@ def test_one_step_run_and_reset():
     curve = _figure(at, "Loss and accuracy")
     np.testing.assert_allclose(curve["data"][0]["y"], full.losses, rtol=1e-12)
     assert full.losses[-1] < full.losses[0]
-    assert at.success[0].value.startswith(f"20 step(s) with η = 0.1: loss {fmt(full.losses[1])} → "
+    assert at.success[0].value.startswith(f"20 steps with η = 0.1: loss {fmt(full.losses[1])} → "
                                           f"{fmt(full.losses[-1])}")
     # the tensors now come from the trained parameters
     _open(at, "fwd_fc")
@@ -307,6 +324,9 @@ def test_huge_learning_rate_many_steps_never_raises():
         at.button(key="training.run_button").click().run()
         no_exception(at)
     assert at.success or at.error  # either it trained or a translated message says why it stopped
+    for el in at.error:                                    # in the page's words, never a variable's name
+        assert " z contains" not in el.value and "NaN" not in el.value
+        assert translate("en", "training.overflow") in el.value
     for which in ("backward", "update", "gradcheck"):
         _open_tab(at, which)
         no_exception(at)
@@ -342,3 +362,138 @@ def test_good_url_values_are_used():
     assert _metric(at, "metric_loss") == fmt(tiny_cnn.train_step(params, x, y, 0.5).loss)
     np.testing.assert_allclose(np.array(_figure(at, "Input x (sample #12")["data"][0]["z"], dtype=float), x[11, 0])
     assert _figure(at, "Kernel h, filter 4")["data"][0]["z"] == params.conv_w[3, 0].tolist()
+
+
+# --------------------------------------------------------------------------- #12 item 14: the link keeps the progress
+
+def test_the_link_replays_the_progress_exactly():
+    x, y, names, params = _data(5)
+    at = open_page(PAGE, "en", query={"seed": "5"})
+    at.button(key="training.step_button").click().run()                   # 1 step at η = 0.1
+    at.slider(key="training.lr").set_value(0.5).run()
+    at.slider(key="training.steps").set_value(3).run()
+    at.button(key="training.run_button").click().run()                    # 3 steps at η = 0.5
+    _open_tab(at, "update")
+    no_exception(at)
+    link = {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+    assert link["view"] == "update" and "runs" in link
+    first = tiny_cnn.train(params, x, y, 0.1, 1)
+    second = tiny_cnn.train(first.params, x, y, 0.5, 3)
+    assert _metric(at, "metric_loss") == fmt(tiny_cnn.loss(second.params, x, y))
+    # a new session from the link: the same weights, the same curve, the same tab
+    again = open_page(PAGE, "zh", query={k: v for k, v in link.items() if k != "lang"})
+    no_exception(again)
+    assert _metric(again, "metric_steps", "zh") == "4"
+    assert _metric(again, "metric_loss", "zh") == fmt(tiny_cnn.loss(second.params, x, y))
+    curve = _figure(again, translate("zh", "training.curve_title"))
+    np.testing.assert_allclose(curve["data"][0]["y"][:4], [tr.loss for tr in first.traces + second.traces], rtol=1e-12)
+    assert translate("zh", "training.runs_restored", steps=4, runs=2) in [el.value for el in again.success]
+    assert translate("zh", "training.upd_panels_title", filter=1) in [el.value for el in again.subheader]
+    # reset: back to step 0 and the link forgets the progress
+    again.button(key="training.reset_button").click().run()
+    assert _metric(again, "metric_steps", "zh") == "0" and "runs" not in again.query_params
+
+
+@pytest.mark.parametrize("runs", ["0.5,0.1", "5,7", "abc", "3000,0.1"])
+def test_a_bad_progress_in_the_link_warns_and_starts_at_step_0(runs):
+    from ui.url_state import encode_matrix
+
+    at = open_page(PAGE, "en", query={"runs": encode_matrix(np.array([[float(v) for v in runs.split(",")]]))
+                                      if runs != "abc" else runs})
+    no_exception(at)
+    assert at.warning and _metric(at, "metric_steps") == "0"
+
+
+def test_plurals_and_own_image():
+    x, y, names, params = _data(0)
+    at = open_page(PAGE, "en", query={"steps": "1"})
+    assert at.button(key="training.run_button").label == "Run 1 step"
+    at.button(key="training.run_button").click().run()
+    assert at.success[0].value.startswith("One step with η = 0.1")
+    trained = tiny_cnn.train(params, x, y, LR, 1).params
+    at.toggle(key="training.own_on").set_value(True).run()
+    no_exception(at)
+    glyph = tiny_cnn.glyph_templates()[2]
+    at.text_area(key="training.own").input("\n".join(", ".join(str(v) for v in row) for row in glyph)).run()
+    probs = tiny_cnn.forward(trained, glyph[None, None]).probs[0]
+    bars = _figure(at, translate("en", "training.own_probs_title"))
+    np.testing.assert_allclose(bars["data"][0]["y"], probs, rtol=1e-12)
+    best = int(np.argmax(probs))
+    assert translate("en", "training.own_result", label=names[best], prob=f"{probs[best]:.0%}", steps=1) in all_text(at)
+    at.text_area(key="training.own").input("1, 0\n0, 1").run()
+    assert translate("en", "training.own_size", size=8, rows=2, cols=2) in [el.value for el in at.error]
+
+
+def test_open_expanders_are_kept_in_the_link():
+    at = _open(open_page(PAGE, "en"), "data", "fwd_fc")
+    link = {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items() if k != "lang"}
+    assert link.get("show_data") in ("1", "true") and link.get("show_fwd_fc") in ("1", "true")
+    again = open_page(PAGE, "zh", query=link)
+    no_exception(again)
+    assert not again.warning
+    assert any("#12" in str(fig["layout"].get("annotations", "")) for fig in plotly_figures(again))   # the gallery
+    assert _figure(again, translate("zh", "training.fwd_probs_title", index=1))
+
+
+def test_check_this_cell_by_hand_opens_check_my_work():
+    from urllib.parse import parse_qs
+
+    x, y, names, params = _data(0)
+    at = open_page(PAGE, "en", query={"sample": "2", "filter": "3", "row": "4", "col": "2"})
+    links = [el.proto for el in at.get("page_link") if el.proto.label == translate("en", "exercises.check_by_hand")]
+    assert len(links) == 1
+    query = {k: v[0] for k, v in parse_qs(links[0].query_string).items()}
+    assert query["kind"] == "conv_forward"
+    checker = open_page("check_work", "en", query=query)
+    no_exception(checker)
+    # the cell net₄₂ of sample 2, filter 3: the 3×3 window at row 4, column 2 times the kernel, plus the bias
+    net = float(np.sum(x[1, 0, 3:6, 1:4] * params.conv_w[2, 0]) + params.conv_b[2])
+    checker.text_area(key="check_work.answer").input(repr(net))
+    checker.button(key="check_work.check").click().run()
+    assert [s.value for s in checker.success] == [translate("en", "exercises.verdict_correct")]
+
+
+@pytest.mark.parametrize("digits", [2, 4, 6])
+def test_net_cell_and_batch_loss_add_up_as_written(digits):
+    """Re-add the numbers the screen writes: the last step is '=' exactly when they give the written result."""
+    import re
+
+    from ..ui.formula_numbers import _number, total
+
+    at = _open(open_page(PAGE, "en", query={"digits": str(digits)}), "fwd_fc")
+    for start in (r"net_{11} &=", r"L &= \frac{1}{N}"):
+        line = next(el.value for el in at.latex if start in el.value)
+        body = line.strip().strip("$").strip().removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}")
+        steps = [s.strip() for s in re.split(r"\\\\ (?=&(?:=|\\approx))", body)]
+        numeric, last = steps[1].removeprefix("&= "), steps[-1]
+        relation, written = last.split(" ", 1)
+        if start.startswith("L"):
+            inside = numeric.split(r"\Big(", 1)[1].rsplit(r"\Big)", 1)[0] if r"\Big(" in numeric else \
+                numeric.split(r"\left(", 1)[1].rsplit(r"\right)", 1)[0]
+            again = total(inside) / 12
+        else:
+            again = total(numeric)
+        same = fmt(again, digits) == fmt(_number(written), digits)
+        assert same == (relation == "&="), line
+        assert relation in ("&=", r"&\approx")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_numbers_typed_beyond_the_range_say_what_is_used(lang):
+    at = open_page(PAGE, lang)
+    at.number_input(key="training.row").set_value(9).run()
+    no_exception(at)
+    assert translate(lang, "training.clamped", label=translate(lang, "training.row_label"), typed="9", used=6,
+                     low=1, high=6) in [el.value for el in at.warning]
+    assert at.number_input(key="training.row").value == 6 and at.query_params["row"] in ("6", ["6"])
+    at.number_input(key="training.seed").set_value(12000).run()
+    assert translate(lang, "training.clamped", label=translate(lang, "training.seed_label"), typed=fmt(12000),
+                     used=9999, low=0, high=9999) in [el.value for el in at.warning]
+    assert at.number_input(key="training.seed").value == 9999
+
+
+def test_export_panel_carries_the_run():
+    at = open_page(PAGE, "en")
+    at.button(key="training.step_button").click().run()
+    assert len(at.get("download_button")) == 2
+    assert any("runs=" in el.value for el in at.code)          # the link reproduces the step taken

@@ -12,6 +12,7 @@ from ui.latex import fmt
 
 _SCI = re.compile(r"(-?\d+(?:\.\d+)?)\\times10\^\{(-?\d+)\}")
 _POW = re.compile(r"(-?)10\^\{(-?\d+)\}")
+_BREAK = re.compile(r"\s*\\\\\s*&(?:\\qquad)?\s*")    # a long sum continued on the next aligned line
 
 
 def _number(text: str) -> float:
@@ -23,6 +24,7 @@ def _number(text: str) -> float:
 
 def terms(numeric: str) -> list[list[float]]:
     """The factors of every term of a ``a\\times b + c\\times d`` line."""
+    numeric = _BREAK.sub(" ", numeric)
     protected = _SCI.sub(r"\1E\2", numeric)            # keep 1.2\times10^{-5} as one factor
     protected = _POW.sub(r"\g<1>1E\2", protected)
     out = []

@@ -43,3 +43,21 @@ def test_the_texts_point_gives_a_quarter_for_w():
     products = [math.prod(float(v.strip("()")) for v in term.split(" × ")) for term in numbers.split(" + ")]
     assert sum(products) == pytest.approx(table.row("h1").derivative)
     assert fx.factor(-0.25) == "(-0.25)" and fx.pretty("h6") == "h₆"
+
+
+def test_clamp_keeps_values_inside_the_range():
+    from ui.formulas.autodiff import clamp
+
+    assert clamp(-1e9, 20) == -20 and clamp(500, 20) == 20 and clamp(3.5, 20) == 3.5 and clamp(float("nan"), 20) == 0
+
+
+def test_label_offsets_put_the_two_labels_on_opposite_sides_of_any_edge():
+    from ui.formulas.autodiff import label_offsets
+
+    for dx, dy in ((100, 0), (160, -60), (160, 60), (0, 100), (-50, 80)):
+        (ax, ay, apos), (bx, by, bpos) = label_offsets(dx, dy, 10)
+        # perpendicular to the edge, 10 px away, one on each side, the first one above
+        assert abs(ax * dx + ay * dy) < 1e-9 and math.hypot(ax, ay) == pytest.approx(10)
+        assert (ax, ay) == (-bx, -by) and ay >= 0
+        assert apos != bpos and not apos.startswith("bottom") and not bpos.startswith("top")
+    assert label_offsets(160, -60, 10)[0][2] == "top right"            # x → h₁ runs down-right: its label up-right

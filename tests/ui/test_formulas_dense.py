@@ -70,3 +70,48 @@ def test_cross_entropy_of_a_uniform_output_is_ln_2():
     eq = fx.cross_entropy_loss(out)
     assert eq.result == pytest.approx(math.log(2)) and eq.exact
     assert eq.numeric == r"-\left(1\ln 0.5 + 0\ln 0.5\right)"
+
+
+def test_matrix_lines_say_approx_only_when_the_shown_numbers_miss_the_shown_result():
+    from ui.latex import use_display_digits
+
+    use_display_digits(2)
+    try:
+        tr = dense_forward_trace(np.array([1.234, 0.5]), np.array([[0.333, 1.0], [1.0, 1.0]]), np.array([0.0, 0.0]))
+        line = fx.forward_line(tr)
+        # shown: 0.33×1.2 + 1×0.5 = 0.896 -> 0.9, the core's 0.9109 -> 0.91: the last step is ≈
+        assert line.rstrip(r" \end{aligned}").split("&")[-1].startswith(r"\approx")
+        exact = fx.forward_line(dense_forward_trace(np.array([1.0, 2.0]), np.eye(2), np.array([0.5, 0.0])))
+        assert r"\approx" not in exact
+    finally:
+        use_display_digits(4)
+
+
+def test_long_sums_wrap_every_four_terms():
+    x = np.arange(1.0, 9.0)
+    tr = dense_forward_trace(x, np.ones((1, 8)), np.array([0.5]))
+    eq = fx.forward_row(tr, 0)
+    assert eq.numeric.count(fx.LINE_BREAK) == 2 and eq.symbolic.count(fx.LINE_BREAK) == 2   # 9 terms: 4 + 4 + 1
+    assert total(eq.numeric) == pytest.approx(x.sum() + 0.5) and eq.exact
+
+
+def test_shape_problems_name_the_input_and_the_counts():
+    assert fx.shape_problem((3, 4), 4, 3, 3) is None
+    assert fx.shape_problem((3, 4), 2, 3, 3) == ("shape_input", {"cols": 4, "got": 2})
+    assert fx.shape_problem((3, 4), 4, 2, 3) == ("shape_bias", {"rows": 3, "got": 2})
+    assert fx.shape_problem((3, 4), 4, 3, 5) == ("shape_target", {"rows": 3, "got": 5})
+    assert fx.shape_problem((3, 4), 4, 3, None) is None
+
+
+def test_a_zero_gradient_agrees_with_its_finite_difference():
+    from cnn_core.gradcheck import check_gradient
+
+    # every column of W equal: ∂L/∂x = Wᵀ(a − y) = w·Σ(a − y) = 0, analytically a rounding residue
+    W8, x8 = np.full((8, 8), 0.123456), np.full(8, 1.5)
+    y8 = np.eye(8)[1]
+    out = softmax_ce_trace(W8 @ x8 + 0.1, y8)
+    analytic = W8.T @ out.a_minus_y
+    check = check_gradient(lambda v: float(-np.log(np.exp(W8 @ v)[1] / np.exp(W8 @ v).sum())), x8, analytic)
+    assert np.max(np.abs(check.numeric)) < 1e-9 and fx.agrees(check)
+    wrong = check_gradient(lambda v: float(np.sum(v ** 2)), np.array([1.0, 2.0]), np.array([2.0, 4.1]))
+    assert not fx.agrees(wrong)

@@ -28,16 +28,25 @@ def test_pool_position_finds_the_window_and_the_flattened_entry():
                 assert flat[j] == pooled[f, pr, pc]
 
 
-def test_conv_cell_line_adds_up_with_three_significant_digits():
-    rng = np.random.default_rng(2)
-    x, h, b = rng.normal(size=(3, 3)), rng.normal(size=(3, 3)), 0.125
-    net = float((x * h).sum() + b)
-    eq = fx.conv_cell(x, h, b, 0, 1, net)
-    lines = eq.numeric.split(r" \\ &\qquad + ")
-    assert len(lines) == 3
-    assert total(" + ".join(lines)) == pytest.approx(net, abs=5e-3)
-    assert "x_{12}h_{11}" in eq.symbolic and "x_{34}h_{33}" in eq.symbolic
-    assert eq.exact == adds_up(" + ".join(lines), net)
+@pytest.mark.parametrize("digits", [2, 4, 6])
+def test_conv_cell_line_adds_up_at_the_readers_digits(digits):
+    from ui.latex import fmt, use_display_digits
+
+    use_display_digits(digits)
+    try:
+        rng = np.random.default_rng(2)
+        x, h, b = rng.normal(size=(3, 3)), rng.normal(size=(3, 3)), 0.125
+        net = float((x * h).sum() + b)
+        eq = fx.conv_cell(x, h, b, 0, 1, net)
+        lines = eq.numeric.split(r" \\ &\qquad + ")
+        assert len(lines) == 4 and float(lines[-1]) == pytest.approx(0.125, abs=0.01)   # one kernel row per line, the bias alone
+        assert total(" + ".join(lines)) == pytest.approx(net, abs=10.0 ** (1 - digits))
+        assert "x_{12}h_{11}" in eq.symbolic and "x_{34}h_{33}" in eq.symbolic and eq.symbolic.endswith("+ b")
+        # '=' exactly when the written numbers, re-added, print as the written result
+        assert eq.exact == (fmt(total(" + ".join(lines)), digits) == fmt(net, digits))
+        assert eq.latex().count(r"\approx") == (0 if eq.exact else 1)
+    finally:
+        use_display_digits(4)
 
 
 def test_softmax_entry_and_losses():
@@ -67,3 +76,17 @@ def test_update_step_says_approximately_when_the_rounded_numbers_miss():
     before, lr, grad = 0.123456, 0.1, 0.333333
     rounded = fx.update_step("w", before, lr, grad, before - lr * grad)   # 0.1235 − 0.1·0.3333 = 0.09017 vs 0.09012
     assert not rounded.exact and r"\approx" in rounded.latex()
+
+
+def test_fc_delta_says_approx_when_the_shown_numbers_miss():
+    from ui.latex import use_display_digits
+
+    probs, targets = np.array([0.5514, 0.1968, 0.1488, 0.1031]) + 1e-6, np.array([1.0, 0.0, 0.0, 0.0])
+    result = (probs - targets) / 12
+    use_display_digits(4)
+    line = fx.fc_delta(probs, targets, 12, result)
+    # shown: (0.5514 − 1)/12 = −0.03738…, the true −0.037383 prints −0.03738 too; entry 4: 0.1031/12 = 0.008592
+    assert line.count(r"\approx") == 0 and r"\begin{bmatrix} -0.03738 & 0.0164" in line
+    probs2 = np.array([0.55136, 0.19684, 0.14876, 0.10304])
+    line = fx.fc_delta(probs2, targets, 12, (probs2 - targets) / 12)
+    assert r"\approx" in line                 # (0.5514 − 1)/12 = −0.03738 but the result prints −0.03739

@@ -5,6 +5,8 @@ Node names are the graph's (``x``, ``w``, ``b``, ``h1`` … ``h6``, ``f``); disp
 
 from __future__ import annotations
 
+import math
+
 from cnn_core.autodiff import ChainPath
 from ui.formulas.equation import Equation, shown
 from ui.latex import fmt, fmt_latex
@@ -56,3 +58,33 @@ def reverse_row(row) -> tuple[str, str]:
     chain = " + ".join(f"{frac('f', term.other)} · {frac(term.other, row.name)}" for term in row.terms)
     numbers = " + ".join(f"{factor(term.carried)} × {factor(term.local)}" for term in row.terms)
     return chain, numbers
+
+
+def clamp(value: float, bound: float) -> float:
+    """A typed value brought inside [−bound, bound] (NaN -> 0)."""
+    if math.isnan(value):
+        return 0.0
+    return max(-bound, min(bound, float(value)))
+
+
+def label_offsets(dx: float, dy: float, gap: float) -> tuple[tuple[float, float, str], tuple[float, float, str]]:
+    """Where an edge's two labels go, beside the edge: ((x, y, textposition) above it, (…) below it), in px.
+
+    ``(dx, dy)`` is the edge's direction in pixels (y up). The labels move ``gap`` px along the edge's
+    normal, one to each side, and grow away from the edge (``textposition``), so a diagonal edge never
+    runs through its numbers.
+
+    >>> label_offsets(100, 0, 10)
+    ((0.0, 10.0, 'top center'), (-0.0, -10.0, 'bottom center'))
+    """
+    length = math.hypot(dx, dy) or 1.0
+    nx, ny = -dy / length, dx / length
+    if ny < 0:                       # the "upper" side first
+        nx, ny = -nx, -ny
+
+    def position(sx: float, sy: float) -> str:
+        vertical = "top" if sy > 0.3 else "bottom" if sy < -0.3 else "middle"
+        horizontal = "right" if sx > 0.3 else "left" if sx < -0.3 else "center"
+        return f"{vertical} {horizontal}"
+
+    return (nx * gap, ny * gap, position(nx, ny)), (-nx * gap, -ny * gap, position(-nx, -ny))

@@ -12,10 +12,18 @@ import math
 import numpy as np
 
 from cnn_core import tiny_cnn
+from ui.formulas.dense import LINE_BREAK, matrix_equation, shown_array, wrap_sum
 from ui.formulas.equation import Equation, shown, sum_of_products_equation
-from ui.latex import fmt_latex, subscript
+from ui.latex import fmt_latex, latex_matrix, subscript
 
-SIG = 3   # the 3×3 window's nine products fit on three lines at 3 significant digits
+SIG = None   # the reader's digits (2 / 4 / 6): one kernel row per line keeps even 6 digits inside the column
+LOSSES_PER_LINE = 6
+
+
+def filter_columns(pool_shape: tuple[int, int, int], f: int) -> range:
+    """The entries j of v = flatten(p) (0-based) that come from filter ``f``'s pooled map (row by row)."""
+    per_filter = int(pool_shape[1]) * int(pool_shape[2])
+    return range(f * per_filter, (f + 1) * per_filter)
 
 
 def pool_position(pool_shape: tuple[int, int, int], f: int, r: int, c: int) -> tuple[int, int, int]:
@@ -28,7 +36,7 @@ def pool_position(pool_shape: tuple[int, int, int], f: int, r: int, c: int) -> t
 
 
 def conv_cell(window: np.ndarray, kernel: np.ndarray, bias: float, r: int, c: int, result: float) -> Equation:
-    """net_rc = Σ_ab x_{r+a, c+b} h_ab + b, one kernel row per line."""
+    """net_rc = Σ_ab x_{r+a, c+b} h_ab + b, one kernel row per line, the bias on its own line."""
     k = kernel.shape[0]
     rows_sym, rows_num, factors = [], [], []
     for a in range(k):
@@ -36,9 +44,8 @@ def conv_cell(window: np.ndarray, kernel: np.ndarray, bias: float, r: int, c: in
         rows_num.append(" + ".join(f"{fmt_latex(window[a, b], sig=SIG)}\\times{fmt_latex(kernel[a, b], sig=SIG)}"
                                    for b in range(k)))
         factors += [(shown(window[a, b], SIG), shown(kernel[a, b], SIG)) for b in range(k)]
-    joiner = r" \\ &\qquad + "
-    return Equation(subscript("net", r, c), joiner.join(rows_sym) + " + b",
-                    joiner.join(rows_num) + f" + {fmt_latex(bias)}", float(result),
+    return Equation(subscript("net", r, c), LINE_BREAK.join(rows_sym + ["b"]),
+                    LINE_BREAK.join(rows_num + [fmt_latex(bias)]), float(result),
                     tuple(factors) + ((shown(bias),),))
 
 
@@ -59,7 +66,8 @@ def sample_loss(n: int, t: int, a_t: float, loss: float) -> Equation:
 def batch_loss(losses: np.ndarray, loss: float) -> Equation:
     """L = (1/N) Σₙ ℓₙ, the mean over the batch."""
     n = len(losses)
-    numeric = rf"\frac{{1}}{{{n}}}\left(" + " + ".join(fmt_latex(v, sig=SIG) for v in losses) + r"\right)"
+    # \left( … \right) cannot span lines of an aligned block: plain brackets around a wrapped sum
+    numeric = rf"\frac{{1}}{{{n}}}\Big(" + wrap_sum([fmt_latex(v, sig=SIG) for v in losses], LOSSES_PER_LINE) + r"\Big)"
     return Equation("L", r"\frac{1}{N}\sum_{n=1}^{N} \ell_n", numeric, float(loss),
                     recomputed=sum(shown(v, SIG) for v in losses) / n)
 
@@ -87,3 +95,10 @@ def update_step(sym: str, before: float, lr: float, grad: float, after: float) -
     return Equation(f"{{{sym}}}'", rf"{sym} - \eta\,\frac{{\partial L}}{{\partial {sym}}}",
                     rf"{fmt_latex(before, factor=False)} - {fmt_latex(lr)}\times{fmt_latex(grad)}", float(after),
                     recomputed=shown(before) - shown(lr) * shown(grad))
+
+
+def fc_delta(probs: np.ndarray, targets: np.ndarray, n: int, result: np.ndarray) -> str:
+    """∂L/∂z = (a − y)/N for one sample (rows); ≈ when the shown a and y do not give the shown result."""
+    return matrix_equation(r"\frac{\partial L}{\partial z} = \frac{a - y}{N}",
+                           rf"\frac{{1}}{{{n}}}\left({latex_matrix(probs)} - {latex_matrix(targets)}\right)", result,
+                           (shown_array(probs) - shown_array(targets)) / n, row=True)
