@@ -20,7 +20,7 @@ from ui.formulas.autodiff import chain_rule, clamp, frac, forward_row, label_off
 from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import display_digits, fmt
 from ui.library_code import library_code_panel, sigmoid_neuron_code
-from ui.page_kit import figure_cache, lazy_expander
+from ui.page_kit import figure_cache, lazy_expander, url_tabs
 from ui.url_state import BoolParam, ChoiceParam, FloatParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "autodiff"
@@ -386,12 +386,7 @@ if analysis is not None:
 # One topic per tab: only the open tab is computed and sent (the texts' tab needs no valid point).
 TABS = {"chain": _chain_tab, "forward": _forward_tab, "reverse": _reverse_tab, "check": _check_tab,
         "seed": _seed_tab}
-labels = {name: t(f"autodiff.tab_{name}") for name in TABS}
-tab_key, chosen_key = widget_key(PAGE, "section"), widget_key(PAGE, "tab")
-chosen = st.session_state.get(chosen_key) if st.session_state.get(chosen_key) in TABS else "chain"
-if st.session_state.get(tab_key) not in labels.values():   # first run, a link, or the language changed
-    st.session_state[tab_key] = labels[chosen]
-tabs = st.tabs(list(labels.values()), key=tab_key, on_change="rerun")
+tabs = url_tabs(PAGE, "section", "tab", tuple(TABS), [t(f"autodiff.tab_{name}") for name in TABS])
 for (name, render), tab in zip(TABS.items(), tabs):
     if tab.open is not False:
         with tab:
@@ -399,7 +394,6 @@ for (name, render), tab in zip(TABS.items(), tabs):
                 st.info(t("autodiff.needs_point"))
             else:
                 render()
-st.session_state[chosen_key] = next((n for n, lbl in labels.items() if lbl == st.session_state.get(tab_key)), chosen)
 sync_to_url(PAGE, SPECS)
 
 # ---- take it away: the worked example, the setup file, the same numbers in PyTorch / NumPy

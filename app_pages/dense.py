@@ -21,7 +21,7 @@ from ui.i18n import current_language, explain_error, t
 from ui.latex import equation_lines, fmt, latex_matrix
 from ui.library_code import dense_softmax_ce_code, library_code_panel
 from ui.matrix_input import matrix_editor
-from ui.page_kit import activation_name, cached_figure, lazy_expander
+from ui.page_kit import activation_name, cached_figure, lazy_expander, url_tabs
 from ui.presets import preset_selector
 from ui.url_state import BoolParam, ChoiceParam, MatrixParam, init_from_url, sync_to_url, widget_key
 
@@ -402,18 +402,11 @@ def _seeds_tab() -> None:
 
 # One topic per tab: only the open tab is computed and sent, so an edit re-renders at most 2 figures.
 TABS = {"forward": _forward_tab, "dz": _dz_tab, "back": _back_tab, "check": _check_tab, "seeds": _seeds_tab}
-labels = {name: t(f"dense.tab_{name}") for name in TABS}
-tab_key, chosen_key = widget_key(PAGE, "section"), widget_key(PAGE, "tab")
-chosen = st.session_state.get(chosen_key) if st.session_state.get(chosen_key) in TABS else "forward"
-if st.session_state.get(tab_key) not in labels.values():   # first run, a link, or the language changed
-    st.session_state[tab_key] = labels[chosen]
-tabs = st.tabs(list(labels.values()), key=tab_key, on_change="rerun")
+tabs = url_tabs(PAGE, "section", "tab", tuple(TABS), [t(f"dense.tab_{name}") for name in TABS])
 for tab, (name, render) in zip(tabs, TABS.items()):
     if tab.open is not False:
         with tab:
             render()
-# the open tab goes into the link (by name, the same in both languages)
-st.session_state[chosen_key] = next((n for n, lbl in labels.items() if lbl == st.session_state.get(tab_key)), chosen)
 sync_to_url(PAGE, SPECS)
 
 # ---- take it away: the worked example, the setup file, the same numbers in PyTorch / NumPy

@@ -34,6 +34,7 @@ from ui.image_input import image_uploader
 from ui.formulas import training as fx
 from ui.latex import display_digits, equation_lines, fmt, subscript, subscript_unicode
 from ui.matrix_input import matrix_editor
+from ui.page_kit import url_tabs
 from ui.presets import preset_selector
 from ui.url_state import BoolParam, ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url, widget_key
 
@@ -647,19 +648,11 @@ def _one_step(tr, images, labels, names, lr, params, steps_done) -> None:
     sync_to_url(PAGE, SPECS)  # every parameter, the controls above included
     st.caption(t("training.pipeline"))
     view = View(tr, images, labels, names, lr, params, steps_done, sample, filt, row, col)
-    labels_ = {name: t(f"training.tab_{name}") for name in TAB_NAMES}
-    tab_key, chosen_key = widget_key(PAGE, "tab"), widget_key(PAGE, "view")
-    chosen = st.session_state.get(chosen_key) if st.session_state.get(chosen_key) in TAB_NAMES else "forward"
-    if st.session_state.get(tab_key) not in labels_.values():   # first run, a link, or the language changed
-        st.session_state[tab_key] = labels_[chosen]
-    tabs = st.tabs(list(labels_.values()), key=tab_key, on_change="rerun")
+    tabs = url_tabs(PAGE, "tab", "view", TAB_NAMES, [t(f"training.tab_{name}") for name in TAB_NAMES])
+    sync_to_url(PAGE, SPECS)  # the open tab, by name
     for tab, render in zip(tabs, (_forward_tab, _backward_tab, _update_tab, _check_tab)):
         if tab.open is not False:  # only the open tab is computed and drawn
             render(tab, view)
-    # the open tab goes into the link (by name, the same in both languages)
-    st.session_state[chosen_key] = next((n for n, lbl in labels_.items() if lbl == st.session_state.get(tab_key)),
-                                        chosen)
-    sync_to_url(PAGE, SPECS)
 
 
 _one_step(tr, images, labels, tuple(names), lr, model["params"], steps_done)
