@@ -49,8 +49,8 @@ TEXT_CHOICES: tuple[str, ...] = tuple(TEXT_SLUGS[tid] for tid in TEXT_IDS)
 
 
 def text_title(source_or_id: str, lang: str) -> str:
-    """The text's short title (as in the About panel), never its file number."""
-    return translate(lang, f"worked_examples.text_{text_id(source_or_id)}")
+    """The text's short title (``words.text_<id>``, the one name every page uses), never its file number."""
+    return translate(lang, f"words.text_{text_id(source_or_id)}")
 
 
 def claim_title(claim: Claim, lang: str) -> str:
