@@ -14,6 +14,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -33,32 +35,49 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server_url():
-    """Start `streamlit run app.py` on a free loopback port; stop it after the session."""
+def wait_until(predicate, timeout: float, what: str):
+    """Poll ``predicate`` (every 0.2 s) until it returns something truthy; fail the test after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+            return resp.status == 200
+    except OSError:
+        return False
+
+
+@contextmanager
+def streamlit_server(script: Path, log_name: str = "server.log") -> Iterator[str]:
+    """Run ``streamlit run <script>`` on a free loopback port (the repo's .streamlit/config.toml applies);
+    yield its URL once ``/_stcore/health`` answers; stop the server afterwards.
+
+    The one place the e2e tests start Streamlit: the app (``server_url``) and demonstration scripts
+    (tests/e2e/test_owndata_browser.py) both come through here. The log goes to tests/e2e/<log_name>
+    (git-ignored) and the failure message points at it.
+    """
     port = _free_port()
-    log = (SCREENSHOTS.parent / "server.log")
+    log = SCREENSHOTS.parent / log_name
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true",
              "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
             cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit server did not start; see {log}")
-            time.sleep(0.3)
+        wait_until(lambda: proc.poll() is not None or _healthy(url), 60, f"the Streamlit server ({log})")
+        if proc.poll() is not None:
+            pytest.fail(f"streamlit server for {script.name} exited; see {log}")
         yield url
     finally:
         proc.terminate()
@@ -66,6 +85,13 @@ def server_url():
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def server_url():
+    """The app (`streamlit run app.py`) on a free loopback port, shared by every e2e test of the session."""
+    with streamlit_server(ROOT / "app.py") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -83,10 +109,24 @@ def browser():
         instance.close()
 
 
+DESKTOP = {"width": 1400, "height": 900}
+PHONE = {"width": 390, "height": 844}  # an iPhone 12-14 in CSS pixels (#12 item 16)
+
+
 @pytest.fixture
 def new_page(browser):
     """A fresh browser page (1400x900) per test; closed afterwards."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-US")
+    context = browser.new_context(viewport=DESKTOP, locale="en-US")
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    """A fresh browser page with a phone's viewport (390x844, touch, 2x pixels); closed afterwards."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+                                  locale="en-US")
     pg = context.new_page()
     yield pg
     context.close()
