@@ -132,17 +132,22 @@ def phone_page(browser):
     context.close()
 
 
+# Streamlit marks its root element with the script's state (1.67: initial, running, rerunRequested,
+# notRunning, ...); the status widget ("Running...") only appears after a delay, so it alone is not enough.
+SCRIPT_DONE = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && !!document.querySelector('[data-testid="stHeading"], [data-testid="stException"]')
+    && !document.querySelector('[data-testid="stStatusWidget"]');
+}"""
+
+
 def wait_for_app(pg, timeout_ms: int = 30000) -> None:
     """Wait until Streamlit has rendered the page and finished running the script."""
     pg.wait_for_selector('[data-testid="stMain"]', timeout=timeout_ms)
     pg.wait_for_selector('[data-testid="stHeading"], [data-testid="stException"]', timeout=timeout_ms)
-    # the status widget shows "Running..." while the script runs
-    deadline = time.monotonic() + timeout_ms / 1000
-    while time.monotonic() < deadline:
-        if pg.locator('[data-testid="stStatusWidget"]').count() == 0:
-            break
-        pg.wait_for_timeout(100)
-    pg.wait_for_timeout(300)
+    pg.wait_for_function(SCRIPT_DONE, timeout=timeout_ms, polling=100)
+    pg.wait_for_timeout(300)  # the last deltas of a run can still be in flight when the state flips
 
 
 def screenshot(pg, name: str, max_height: int = 9000) -> Path:
@@ -228,3 +233,72 @@ def wait_for_text(pg, text: str, timeout_ms: int = 20000) -> None:
 
 def assert_no_exception(pg) -> None:
     assert pg.locator('[data-testid="stException"]').count() == 0, pg.inner_text("body")[:2000]
+
+
+# --------------------------------------------------------------------------- layout (#12 items 8, 16)
+
+# Every display formula on screen: KaTeX's (st.latex, $$ in markdown) and the MathML blocks the cell
+# stepper draws inside its shadow root. For each, its content must be reachable: either it fits inside
+# every box that clips it, or the first box around it that does not fit is a horizontal scroller
+# (overflow-x auto/scroll) lying inside the page's column. Returns one line per formula that is cut.
+FORMULA_PROBLEMS = """() => {
+  const formulas = [];
+  const visit = (root) => {
+    // KaTeX also writes a visually hidden MathML copy (.katex-mathml) for screen readers: not a formula on screen
+    root.querySelectorAll('.katex-display, math[display="block"]').forEach((e) => {
+      if (!e.closest('.katex-mathml')) { formulas.push(e); }
+    });
+    root.querySelectorAll('*').forEach((e) => { if (e.shadowRoot) { visit(e.shadowRoot); } });
+  };
+  visit(document);
+  const up = (e) => e.parentElement || (e.getRootNode() instanceof ShadowRoot ? e.getRootNode().host : null);
+  const column = document.querySelector('[data-testid="stMainBlockContainer"]').getBoundingClientRect();
+  const scrolls = (e) => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX);
+  const problems = [];
+  for (const f of formulas) {
+    const box = f.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) { continue; }  // in a closed tab or expander
+    const what = `${f.tagName.toLowerCase()} "${f.textContent.slice(0, 50)}"`;
+    let right = scrolls(f) ? box.right : box.left + f.scrollWidth;
+    if (scrolls(f) && box.right > column.right + 1) {
+      problems.push(`${what}: its scroll box ends at ${Math.round(box.right)} px, the column at ${Math.round(column.right)}`);
+      continue;
+    }
+    for (let a = up(f); a; a = up(a)) {
+      if (a.getAttribute && a.getAttribute('data-testid') === 'stMainBlockContainer') {
+        if (right > column.right + 1) { problems.push(`${what}: ends at ${Math.round(right)} px, beyond the column (${Math.round(column.right)})`); }
+        break;
+      }
+      const ox = getComputedStyle(a).overflowX;
+      if (ox === 'visible') { continue; }
+      const edge = a.getBoundingClientRect().right;
+      if (right <= edge + 1) { continue; }
+      if (ox === 'auto' || ox === 'scroll') {
+        if (edge > column.right + 1) { problems.push(`${what}: scrolls in a box wider than the column`); }
+      } else {
+        problems.push(`${what}: cut at ${Math.round(edge)} px (content ends at ${Math.round(right)}; overflow-x ${ox})`);
+      }
+      break;
+    }
+  }
+  return problems;
+}"""
+
+
+def formula_problems(pg) -> list[str]:
+    """The display formulas on screen whose right part is cut off (empty when every one fits or scrolls).
+
+    Waits for the web fonts first: KaTeX measures with its own fonts, and a formula measured before
+    they load is narrower than the one the reader sees.
+    """
+    pg.evaluate("() => document.fonts.ready.then(() => true)")
+    return pg.evaluate(FORMULA_PROBLEMS)
+
+
+def horizontal_overflow(pg) -> int:
+    """How many CSS pixels the page is wider than the window (0: nothing makes the reader scroll sideways)."""
+    return pg.evaluate("""() => {
+      const main = document.querySelector('[data-testid="stMain"]');
+      return Math.max(0, document.documentElement.scrollWidth - window.innerWidth,
+                      main ? main.scrollWidth - main.clientWidth : 0);
+    }""")
