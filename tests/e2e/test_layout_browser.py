@@ -131,24 +131,26 @@ SIZES = """() => {
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_presentation_mode_enlarges_text_and_formulas(browser, server_url, lang):
-    """?present=1 on a topic page at a projector's 1920x1080: larger text and formulas, a wider column."""
+    """?present=1 on a topic page at a projector's 1920x1080: text a quarter larger, display formulas a half."""
     projector = {"width": 1920, "height": 1080}
     sizes = {}
     for present in ("0", "1"):
         context, pg = _open(browser, page_url(server_url, "padding", lang, f"&present={present}"), projector)
         try:
             assert_no_exception(pg)
+            if present == "1":  # the frame's <style> can land a moment after the page's first elements
+                pg.wait_for_function("() => getComputedStyle(document.documentElement).fontSize === '20px'")
             sizes[present] = pg.evaluate(SIZES)
             if present == "1":
-                toggle = pg.locator('[data-testid="stSidebar"]').get_by_role("checkbox",
-                                                                            name=translate(lang, "common.present"))
+                toggle = pg.locator('[data-testid="stSidebar"] label').filter(
+                    has_text=translate(lang, "common.present")).locator("input")
                 assert toggle.is_checked()
                 screenshot(pg, f"present-padding-{lang}")
         finally:
             context.close()
     assert sizes["1"]["text"] >= 1.2 * sizes["0"]["text"]
     assert sizes["1"]["formula"] >= 1.4 * sizes["0"]["formula"]
-    assert sizes["1"]["column"] > sizes["0"]["column"] + 300  # the figures follow the wider column
+    assert sizes["1"]["column"] >= sizes["0"]["column"] - 1  # the figures keep the whole width
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
