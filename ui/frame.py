@@ -97,11 +97,13 @@ LAYOUT_CSS = """
   overflow-x: auto; overflow-y: hidden; max-width: 100%;
   padding: 0.2em 0.3em 0.45em; scrollbar-width: thin; scrollbar-color: rgba(49, 51, 63, 0.45) transparent;
   background:
-    linear-gradient(to right, #fff 30%, rgba(255, 255, 255, 0)) left center / 2.5em 100% no-repeat local,
-    linear-gradient(to left, #fff 30%, rgba(255, 255, 255, 0)) right center / 2.5em 100% no-repeat local,
+    linear-gradient(to right, #fff 1em, rgba(255, 255, 255, 0)) left center / 2em 100% no-repeat local,
+    linear-gradient(to left, #fff 1em, rgba(255, 255, 255, 0)) right center / 2em 100% no-repeat local,
     radial-gradient(farthest-side at 0 50%, rgba(49, 51, 63, 0.22), rgba(49, 51, 63, 0)) left center / 0.8em 100% no-repeat scroll,
     radial-gradient(farthest-side at 100% 50%, rgba(49, 51, 63, 0.22), rgba(49, 51, 63, 0)) right center / 0.8em 100% no-repeat scroll;
 }
+/* the shades' covers are the page's white (config.toml: light theme); a tinted box keeps the bar only */
+[data-testid="stMain"] [data-testid="stAlert"] .katex-display { background: none; }
 /* #12 item 16: a chart never makes the page wider than the phone; it scrolls in its own box */
 [data-testid="stPlotlyChart"] { max-width: 100%; overflow-x: auto; overflow-y: hidden; }
 """
@@ -109,7 +111,8 @@ LAYOUT_CSS = """
 # #12 item 13: Streamlit 1.67 writes its own controls' words in English only (no locale option; checked in
 # its frontend bundle). In Chinese, show none of them (docs/ARCHITECTURE.md, "Streamlit's own words"):
 # the tables' toolbar (CSV download, search, full screen) and column menu are hidden; the file uploader's
-# button and its "2MB per file • PNG" line are replaced by our words (the image uploader's caption states
+# button, its "2MB per file • PNG" line and the "Drag and drop a file here" shown while dragging are
+# replaced by our words (the image uploader's caption states
 # its limits; a settings file is a few hundred bytes).
 CHINESE_CSS = """
 [data-testid="stDataFrame"] [data-testid="stElementToolbar"],
@@ -118,6 +121,8 @@ CHINESE_CSS = """
 [data-testid="stFileUploaderDropzoneInstructions"] span { display: none; }
 [data-testid="stFileUploaderDropzone"] button span[data-has-shortcut]::after { content: "{upload}"; }
 [data-testid="stFileUploaderDropzoneInstructions"] > div::after { content: "{drop}"; font-size: 0.875rem; opacity: 0.7; }
+[data-testid="stFileUploaderDropzone"] > div:not([data-testid]) > span { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] > div:not([data-testid]) > span::after { content: "{drop_here}"; font-size: 1rem; }
 """
 
 # Presentation mode (a projector in class): everything sized in rem grows by a quarter (text, widgets, the
@@ -143,7 +148,8 @@ def global_css(lang: str, present: bool = False) -> str:
     css = LAYOUT_CSS
     if lang != "en":
         css += (CHINESE_CSS.replace("{upload}", _css_string(translate(lang, "common.upload_button")))
-                .replace("{drop}", _css_string(translate(lang, "common.upload_drop"))))
+                .replace("{drop}", _css_string(translate(lang, "common.upload_drop")))
+                .replace("{drop_here}", _css_string(translate(lang, "common.upload_drop_here"))))
     if present:
         css += PRESENTATION_CSS
     return f"<style>{css}</style>"

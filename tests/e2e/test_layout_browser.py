@@ -107,6 +107,15 @@ def test_chinese_hides_streamlits_english_words(browser, layout_url):
         assert translate("zh", "common.upload_button") in shown["button"]
         assert translate("zh", "common.upload_drop") in shown["drop"]
         assert "Upload" not in shown["visibleText"] and "per file" not in shown["visibleText"]
+        # while a file is dragged over it, Streamlit writes "Drag and drop a file here": ours instead
+        files = pg.evaluate_handle("() => { const d = new DataTransfer();"
+                                   " d.items.add(new File(['x'], 'a.png', {type: 'image/png'})); return d; }")
+        dropzone.dispatch_event("dragenter", {"dataTransfer": files})
+        overlay = dropzone.locator(":scope > div:not([data-testid]) > span")
+        overlay.wait_for()
+        assert overlay.evaluate("(e) => getComputedStyle(e).fontSize") == "0px"
+        assert translate("zh", "common.upload_drop_here") in overlay.evaluate(
+            "(e) => getComputedStyle(e, '::after').content")
         screenshot(pg, "layout_demo-zh")
     finally:
         context.close()
