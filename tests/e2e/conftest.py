@@ -60,11 +60,11 @@ def streamlit_server(script: Path, log_name: str = "server.log") -> Iterator[str
     yield its URL once ``/_stcore/health`` answers; stop the server afterwards.
 
     The one place the e2e tests start Streamlit: the app (``server_url``) and demonstration scripts
-    (tests/e2e/test_owndata_browser.py) both come through here. The log goes to tests/e2e/<log_name>
-    (git-ignored) and the failure message points at it.
+    (tests/e2e/test_owndata_browser.py, test_layout_browser.py) all come through here. The log goes to
+    tests/e2e/screenshots/<log_name> (git-ignored) and the failure message points at it.
     """
     port = _free_port()
-    log = SCREENSHOTS.parent / log_name
+    log = SCREENSHOTS / log_name  # a git-ignored folder
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with log.open("w") as out:
         proc = subprocess.Popen(
