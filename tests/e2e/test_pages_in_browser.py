@@ -20,6 +20,8 @@ PAGE_KEYS = ("home", "padding", "conv_single", "conv_multi", "pooling", "transpo
              "autodiff", "training", "worked_examples", "check_work", "practice")
 SECTIONS = ("start", "forward", "backward", "check")
 DESKTOP_1280 = {"width": 1280, "height": 900}
+# Streamlit 1.67's own English words that the frame hides or replaces in Chinese (docs/ARCHITECTURE.md)
+STREAMLIT_ENGLISH = ("View 3 more", "View more", "per file", "Drag and drop", "Browse files", "Download as CSV")
 
 
 def page_url(server_url: str, key: str, lang: str, extra: str = "") -> str:
@@ -56,6 +58,11 @@ def test_page_opens_in_its_language(server_url, page_1280, key, lang):
     other = "zh" if lang == "en" else "en"
     assert translate(other, "nav.section_forward") not in nav
     assert formula_problems(pg) == []
+    if lang == "zh":  # Streamlit's English controls: not on screen (the tables' toolbars are display: none)
+        text = pg.inner_text("body")
+        assert [words for words in STREAMLIT_ENGLISH if words in text] == []
+        assert pg.evaluate("""() => [...document.querySelectorAll('[data-testid="stDataFrame"] [data-testid="stElementToolbar"]')]
+                                    .every((e) => getComputedStyle(e).display === 'none')""")
     screenshot(pg, f"{key}-{lang}")
 
 
