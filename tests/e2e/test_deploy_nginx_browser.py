@@ -110,9 +110,10 @@ def _move(pg, key: str, presses: int = 1) -> None:
 
 
 def _page_ok(pg) -> None:
-    """No exception, no asset that failed to load through the proxy, figures drawn."""
+    """No exception, no asset that failed to load through the proxy, figures drawn (a Plotly chart or the
+    cell stepper's grids: Playwright's CSS selectors pierce its shadow root)."""
     assert_no_exception(pg)
-    pg.wait_for_selector(".js-plotly-plot", timeout=20000)
+    pg.wait_for_selector(".js-plotly-plot, .cs-cell", timeout=20000)
     assert "Failed to fetch" not in pg.inner_text("body")
 
 
