@@ -111,9 +111,10 @@ LAYOUT_CSS = """
 # #12 item 13: Streamlit 1.67 writes its own controls' words in English only (no locale option; checked in
 # its frontend bundle). In Chinese, show none of them (docs/ARCHITECTURE.md, "Streamlit's own words"):
 # the tables' toolbar (CSV download, search, full screen) and column menu are hidden; the file uploader's
-# button, its "2MB per file • PNG" line and the "Drag and drop a file here" shown while dragging are
-# replaced by our words (the image uploader's caption states
-# its limits; a settings file is a few hundred bytes).
+# button, its "2MB per file • PNG" line (the image uploader's caption states its limits; a settings file is
+# a few hundred bytes) and the "Drag and drop a file here" shown while dragging are replaced by our words;
+# so is the tooltip of Plotly's PNG button (Plotly draws it in CSS from the button's data-title; Streamlit
+# bundles no Plotly locale).
 CHINESE_CSS = """
 [data-testid="stDataFrame"] [data-testid="stElementToolbar"],
 [data-testid="stDataFrameColumnMenuTarget"] { display: none !important; }
@@ -123,6 +124,7 @@ CHINESE_CSS = """
 [data-testid="stFileUploaderDropzoneInstructions"] > div::after { content: "{drop}"; font-size: 0.875rem; opacity: 0.7; }
 [data-testid="stFileUploaderDropzone"] > div:not([data-testid]) > span { font-size: 0; }
 [data-testid="stFileUploaderDropzone"] > div:not([data-testid]) > span::after { content: "{drop_here}"; font-size: 1rem; }
+.js-plotly-plot .plotly .modebar .modebar-btn[data-title^="Download plot"]::after { content: "{png}"; }
 """
 
 # Presentation mode (a projector in class): everything sized in rem grows by a quarter (text, widgets, the
@@ -149,7 +151,8 @@ def global_css(lang: str, present: bool = False) -> str:
     if lang != "en":
         css += (CHINESE_CSS.replace("{upload}", _css_string(translate(lang, "common.upload_button")))
                 .replace("{drop}", _css_string(translate(lang, "common.upload_drop")))
-                .replace("{drop_here}", _css_string(translate(lang, "common.upload_drop_here"))))
+                .replace("{drop_here}", _css_string(translate(lang, "common.upload_drop_here")))
+                .replace("{png}", _css_string(translate(lang, "common.chart_png"))))
     if present:
         css += PRESENTATION_CSS
     return f"<style>{css}</style>"

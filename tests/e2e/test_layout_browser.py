@@ -116,6 +116,11 @@ def test_chinese_hides_streamlits_english_words(browser, layout_url):
         assert overlay.evaluate("(e) => getComputedStyle(e).fontSize") == "0px"
         assert translate("zh", "common.upload_drop_here") in overlay.evaluate(
             "(e) => getComputedStyle(e, '::after').content")
+        # Plotly's PNG button: its tooltip (CSS content from the button's data-title) in Chinese
+        pg.locator('[data-testid="stPlotlyChart"]').first.hover()
+        png = pg.locator('.modebar-btn[data-title^="Download plot"]').first
+        png.wait_for()
+        assert translate("zh", "common.chart_png") in png.evaluate("(e) => getComputedStyle(e, '::after').content")
         screenshot(pg, "layout_demo-zh")
     finally:
         context.close()

@@ -39,5 +39,5 @@ def test_chinese_replaces_streamlits_english_words_with_ours():
     assert 'display: none' in global_css("zh") and "stElementToolbar" in zh
     contents = [_unescape(body) for body in re.findall(r'content: "([^"]*)"', zh)]
     assert contents == [translate("zh", "common.upload_button"), translate("zh", "common.upload_drop"),
-                        translate("zh", "common.upload_drop_here")]
+                        translate("zh", "common.upload_drop_here"), translate("zh", "common.chart_png")]
     assert "stElementToolbar" not in global_css("en") and "content:" not in global_css("en")
