@@ -142,8 +142,9 @@ SCRIPT_DONE = """() => {
 }"""
 
 
-def wait_for_app(pg, timeout_ms: int = 30000) -> None:
-    """Wait until Streamlit has rendered the page and finished running the script."""
+def wait_for_app(pg, timeout_ms: int = 60000) -> None:
+    """Wait until Streamlit has rendered the page and finished running the script (a long script run
+    on a loaded machine can take tens of seconds: the default allows a minute)."""
     pg.wait_for_selector('[data-testid="stMain"]', timeout=timeout_ms)
     pg.wait_for_selector('[data-testid="stHeading"], [data-testid="stException"]', timeout=timeout_ms)
     pg.wait_for_function(SCRIPT_DONE, timeout=timeout_ms, polling=100)
