@@ -89,6 +89,7 @@ def _choose_language() -> str | None:
 # One static stylesheet for every page (st.html, no user data: only this text and our own locale strings,
 # escaped for CSS). Each rule names the issue item it serves; tests/e2e/test_layout_browser.py checks them.
 LAYOUT_CSS = """
+:root { --cnn-studio-frame-css: 1; }  /* a marker: tests wait for it before measuring the layout */
 /* #12 item 8: a display formula wider than its column scrolls inside the column (never cut). Streamlit
    already sets overflow-x: auto but paints every scrollbar transparent until hovered, so a reader saw a
    formula cut at the edge: keep the bar visible and shade the edge that hides more terms (the shades

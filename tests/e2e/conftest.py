@@ -286,12 +286,22 @@ FORMULA_PROBLEMS = """() => {
 }"""
 
 
+def wait_for_frame_css(pg, timeout_ms: int = 20000) -> None:
+    """Wait until the frame's stylesheet (ui.frame.global_css) applies: its <style> can reach the page a
+    moment after the first elements, and a layout measured before it is Streamlit's own."""
+    pg.wait_for_function(
+        "() => getComputedStyle(document.documentElement).getPropertyValue('--cnn-studio-frame-css').trim() === '1'",
+        timeout=timeout_ms)
+
+
 def formula_problems(pg) -> list[str]:
     """The display formulas on screen whose right part is cut off (empty when every one fits or scrolls).
 
     Waits for the web fonts first: KaTeX measures with its own fonts, and a formula measured before
-    they load is narrower than the one the reader sees.
+    they load is narrower than the one the reader sees. Needs the frame's stylesheet (app pages, or a
+    script that draws ``global_css``).
     """
+    wait_for_frame_css(pg)
     pg.evaluate("() => document.fonts.ready.then(() => true)")
     return pg.evaluate(FORMULA_PROBLEMS)
 

@@ -13,7 +13,7 @@ import pytest
 from ui.i18n import translate
 
 from .conftest import (PHONE, ROOT, assert_no_exception, formula_problems, horizontal_overflow, screenshot,
-                       streamlit_server, wait_for_app)
+                       streamlit_server, wait_for_app, wait_for_frame_css)
 from .test_pages_in_browser import PAGE_KEYS, page_url
 
 pytestmark = pytest.mark.e2e
@@ -58,6 +58,7 @@ def _open(browser, url: str, viewport: dict, **options):
     pg = context.new_page()
     pg.goto(url)
     wait_for_app(pg)
+    wait_for_frame_css(pg)
     return context, pg
 
 
@@ -152,8 +153,7 @@ def test_presentation_mode_enlarges_text_and_formulas(browser, server_url, lang)
         context, pg = _open(browser, page_url(server_url, "padding", lang, f"&present={present}"), projector)
         try:
             assert_no_exception(pg)
-            if present == "1":  # the frame's <style> can land a moment after the page's first elements
-                pg.wait_for_function("() => getComputedStyle(document.documentElement).fontSize === '20px'")
+            pg.locator('[data-testid="stMain"] .katex-display .katex').first.wait_for()
             sizes[present] = pg.evaluate(SIZES)
             if present == "1":
                 toggle = pg.locator('[data-testid="stSidebar"] label').filter(
