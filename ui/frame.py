@@ -14,7 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalize_language, t
+from ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalize_language, t, translate
 from ui.latex import DIGIT_CHOICES, SIGNIFICANT, escape_markdown, use_display_digits
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,14 +86,77 @@ def _choose_language() -> str | None:
     return raw if raw is not None and from_url is None else None
 
 
-# Presentation mode (a projector in class): larger type and formulas, wider content. Static CSS, no user data.
-PRESENTATION_CSS = """<style>
-section.main, [data-testid="stMain"] { font-size: 1.25rem; }
-[data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] label { font-size: 1.25rem; }
-[data-testid="stMain"] .katex-display .katex { font-size: 1.5em; }
+# One static stylesheet for every page (st.html, no user data: only this text and our own locale strings,
+# escaped for CSS). Each rule names the issue item it serves; tests/e2e/test_layout_browser.py checks them.
+LAYOUT_CSS = """
+:root { --cnn-studio-frame-css: 1; }  /* a marker: tests wait for it before measuring the layout */
+/* #12 item 8: a display formula wider than its column scrolls inside the column (never cut). Streamlit
+   already sets overflow-x: auto but paints every scrollbar transparent until hovered, so a reader saw a
+   formula cut at the edge: keep the bar visible and shade the edge that hides more terms (the shades
+   are backgrounds attached to the scrolled content, so they move away when the end is reached). */
+[data-testid="stMain"] .katex-display {
+  overflow-x: auto; overflow-y: hidden; max-width: 100%;
+  padding: 0.2em 0.3em 0.45em; scrollbar-width: thin; scrollbar-color: rgba(49, 51, 63, 0.45) transparent;
+  background:
+    linear-gradient(to right, #fff 1em, rgba(255, 255, 255, 0)) left center / 2em 100% no-repeat local,
+    linear-gradient(to left, #fff 1em, rgba(255, 255, 255, 0)) right center / 2em 100% no-repeat local,
+    radial-gradient(farthest-side at 0 50%, rgba(49, 51, 63, 0.22), rgba(49, 51, 63, 0)) left center / 0.8em 100% no-repeat scroll,
+    radial-gradient(farthest-side at 100% 50%, rgba(49, 51, 63, 0.22), rgba(49, 51, 63, 0)) right center / 0.8em 100% no-repeat scroll;
+}
+/* the shades' covers are the page's white (config.toml: light theme); a tinted box keeps the bar only */
+[data-testid="stMain"] [data-testid="stAlert"] .katex-display { background: none; }
+/* #12 item 16: a chart never makes the page wider than the phone; it scrolls in its own box */
+[data-testid="stPlotlyChart"] { max-width: 100%; overflow-x: auto; overflow-y: hidden; }
+"""
+
+# #12 item 13: Streamlit 1.67 writes its own controls' words in English only (no locale option; checked in
+# its frontend bundle). In Chinese, show none of them (docs/ARCHITECTURE.md, "Streamlit's own words"):
+# the tables' toolbar (CSV download, search, full screen) and column menu are hidden; the file uploader's
+# button, its "2MB per file • PNG" line (the image uploader's caption states its limits; a settings file is
+# a few hundred bytes) and the "Drag and drop a file here" shown while dragging are replaced by our words;
+# so is the tooltip of Plotly's PNG button (Plotly draws it in CSS from the button's data-title; Streamlit
+# bundles no Plotly locale).
+CHINESE_CSS = """
+[data-testid="stDataFrame"] [data-testid="stElementToolbar"],
+[data-testid="stDataFrameColumnMenuTarget"] { display: none !important; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"],
+[data-testid="stFileUploaderDropzoneInstructions"] span { display: none; }
+[data-testid="stFileUploaderDropzone"] button span[data-has-shortcut]::after { content: "{upload}"; }
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after { content: "{drop}"; font-size: 0.875rem; opacity: 0.7; }
+[data-testid="stFileUploaderDropzone"] > div:not([data-testid]) > span { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] > div:not([data-testid]) > span::after { content: "{drop_here}"; font-size: 1rem; }
+.js-plotly-plot .plotly .modebar .modebar-btn[data-title^="Download plot"]::after { content: "{png}"; }
+"""
+
+# Presentation mode (a projector in class): everything sized in rem grows by a quarter (text, widgets, the
+# cell stepper's grids), display formulas by a half, and the content takes the whole width. Plotly draws its
+# text in SVG at fixed pixel sizes: CSS cannot enlarge it, and a CSS zoom or transform on a chart breaks its
+# hovers (measured on Chromium: with zoom 1.4 the pointer over cell 29 of an 8x8 heatmap reported cell 39, and
+# farther cells nothing); charts instead follow the wider column. Static CSS, no user data.
+PRESENTATION_CSS = """
+html { font-size: 20px !important; }  /* Streamlit sets 16px on html too: ours must win whatever the order */
+[data-testid="stMain"] .katex-display .katex { font-size: 1.45em; }
 [data-testid="stMain"] h1 { font-size: 3rem; }
 [data-testid="stMainBlockContainer"] { max-width: 100%; padding-left: 2rem; padding-right: 2rem; }
-</style>"""
+"""
+
+
+def _css_string(text: str) -> str:
+    """``text`` as the body of a CSS string literal: quotes, backslashes, line breaks and ``<`` escaped."""
+    return "".join(ch if ch.isalnum() or ch in " .,-()（）·、" else f"\\{ord(ch):x} " for ch in text)
+
+
+def global_css(lang: str, present: bool = False) -> str:
+    """The frame's one ``<style>`` for this language (and presentation mode): static rules, our own words."""
+    css = LAYOUT_CSS
+    if lang != "en":
+        css += (CHINESE_CSS.replace("{upload}", _css_string(translate(lang, "common.upload_button")))
+                .replace("{drop}", _css_string(translate(lang, "common.upload_drop")))
+                .replace("{drop_here}", _css_string(translate(lang, "common.upload_drop_here")))
+                .replace("{png}", _css_string(translate(lang, "common.chart_png"))))
+    if present:
+        css += PRESENTATION_CSS
+    return f"<style>{css}</style>"
 
 
 def _url_choice(name: str, key: str, parse) -> str | None:
@@ -172,11 +235,11 @@ def run_app() -> None:
         page = st.Page(entry.path, title=t(f"nav.{entry.key}"), icon=entry.icon,
                        url_path=entry.key, default=entry.key == "home")
         sections.setdefault(t(f"nav.section_{entry.section}"), []).append(page)
-    current = st.navigation(sections)
+    # expanded: every page listed (collapsed, Streamlit adds an English-only "View N more" link)
+    current = st.navigation(sections, expanded=True)
     _sidebar(bad_lang, problems)
     use_display_digits(st.session_state["digits"])
-    if st.session_state["present"]:
-        st.html(PRESENTATION_CSS)
+    st.html(global_css(st.session_state["lang"], st.session_state["present"]))
     # keep the language and display settings in the URL, so a shared link opens the same way
     if st.query_params.get("lang") != st.session_state["lang"]:
         st.query_params["lang"] = st.session_state["lang"]

@@ -14,6 +14,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -33,32 +35,49 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server_url():
-    """Start `streamlit run app.py` on a free loopback port; stop it after the session."""
+def wait_until(predicate, timeout: float, what: str):
+    """Poll ``predicate`` (every 0.2 s) until it returns something truthy; fail the test after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+            return resp.status == 200
+    except OSError:
+        return False
+
+
+@contextmanager
+def streamlit_server(script: Path, log_name: str = "server.log") -> Iterator[str]:
+    """Run ``streamlit run <script>`` on a free loopback port (the repo's .streamlit/config.toml applies);
+    yield its URL once ``/_stcore/health`` answers; stop the server afterwards.
+
+    The one place the e2e tests start Streamlit: the app (``server_url``) and demonstration scripts
+    (tests/e2e/test_owndata_browser.py, test_layout_browser.py) all come through here. The log goes to
+    tests/e2e/screenshots/<log_name> (git-ignored) and the failure message points at it.
+    """
     port = _free_port()
-    log = (SCREENSHOTS.parent / "server.log")
+    log = SCREENSHOTS / log_name  # a git-ignored folder
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true",
              "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
             cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit server did not start; see {log}")
-            time.sleep(0.3)
+        wait_until(lambda: proc.poll() is not None or _healthy(url), 60, f"the Streamlit server ({log})")
+        if proc.poll() is not None:
+            pytest.fail(f"streamlit server for {script.name} exited; see {log}")
         yield url
     finally:
         proc.terminate()
@@ -66,6 +85,13 @@ def server_url():
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def server_url():
+    """The app (`streamlit run app.py`) on a free loopback port, shared by every e2e test of the session."""
+    with streamlit_server(ROOT / "app.py") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -83,26 +109,46 @@ def browser():
         instance.close()
 
 
+DESKTOP = {"width": 1400, "height": 900}
+PHONE = {"width": 390, "height": 844}  # an iPhone 12-14 in CSS pixels (#12 item 16)
+
+
 @pytest.fixture
 def new_page(browser):
     """A fresh browser page (1400x900) per test; closed afterwards."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-US")
+    context = browser.new_context(viewport=DESKTOP, locale="en-US")
     pg = context.new_page()
     yield pg
     context.close()
 
 
-def wait_for_app(pg, timeout_ms: int = 30000) -> None:
-    """Wait until Streamlit has rendered the page and finished running the script."""
+@pytest.fixture
+def phone_page(browser):
+    """A fresh browser page with a phone's viewport (390x844, touch, 2x pixels); closed afterwards."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+                                  locale="en-US")
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+# Streamlit marks its root element with the script's state (1.67: initial, running, rerunRequested,
+# notRunning, ...); the status widget ("Running...") only appears after a delay, so it alone is not enough.
+SCRIPT_DONE = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && !!document.querySelector('[data-testid="stHeading"], [data-testid="stException"]')
+    && !document.querySelector('[data-testid="stStatusWidget"]');
+}"""
+
+
+def wait_for_app(pg, timeout_ms: int = 60000) -> None:
+    """Wait until Streamlit has rendered the page and finished running the script (a long script run
+    on a loaded machine can take tens of seconds: the default allows a minute)."""
     pg.wait_for_selector('[data-testid="stMain"]', timeout=timeout_ms)
     pg.wait_for_selector('[data-testid="stHeading"], [data-testid="stException"]', timeout=timeout_ms)
-    # the status widget shows "Running..." while the script runs
-    deadline = time.monotonic() + timeout_ms / 1000
-    while time.monotonic() < deadline:
-        if pg.locator('[data-testid="stStatusWidget"]').count() == 0:
-            break
-        pg.wait_for_timeout(100)
-    pg.wait_for_timeout(300)
+    pg.wait_for_function(SCRIPT_DONE, timeout=timeout_ms, polling=100)
+    pg.wait_for_timeout(300)  # the last deltas of a run can still be in flight when the state flips
 
 
 def screenshot(pg, name: str, max_height: int = 9000) -> Path:
@@ -188,3 +234,82 @@ def wait_for_text(pg, text: str, timeout_ms: int = 20000) -> None:
 
 def assert_no_exception(pg) -> None:
     assert pg.locator('[data-testid="stException"]').count() == 0, pg.inner_text("body")[:2000]
+
+
+# --------------------------------------------------------------------------- layout (#12 items 8, 16)
+
+# Every display formula on screen: KaTeX's (st.latex, $$ in markdown) and the MathML blocks the cell
+# stepper draws inside its shadow root. For each, its content must be reachable: either it fits inside
+# every box that clips it, or the first box around it that does not fit is a horizontal scroller
+# (overflow-x auto/scroll) lying inside the page's column. Returns one line per formula that is cut.
+FORMULA_PROBLEMS = """() => {
+  const formulas = [];
+  const visit = (root) => {
+    // KaTeX also writes a visually hidden MathML copy (.katex-mathml) for screen readers: not a formula on screen
+    root.querySelectorAll('.katex-display, math[display="block"]').forEach((e) => {
+      if (!e.closest('.katex-mathml')) { formulas.push(e); }
+    });
+    root.querySelectorAll('*').forEach((e) => { if (e.shadowRoot) { visit(e.shadowRoot); } });
+  };
+  visit(document);
+  const up = (e) => e.parentElement || (e.getRootNode() instanceof ShadowRoot ? e.getRootNode().host : null);
+  const column = document.querySelector('[data-testid="stMainBlockContainer"]').getBoundingClientRect();
+  const scrolls = (e) => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX);
+  const problems = [];
+  for (const f of formulas) {
+    const box = f.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) { continue; }  // in a closed tab or expander
+    const what = `${f.tagName.toLowerCase()} "${f.textContent.slice(0, 50)}"`;
+    let right = scrolls(f) ? box.right : box.left + f.scrollWidth;
+    if (scrolls(f) && box.right > column.right + 1) {
+      problems.push(`${what}: its scroll box ends at ${Math.round(box.right)} px, the column at ${Math.round(column.right)}`);
+      continue;
+    }
+    for (let a = up(f); a; a = up(a)) {
+      if (a.getAttribute && a.getAttribute('data-testid') === 'stMainBlockContainer') {
+        if (right > column.right + 1) { problems.push(`${what}: ends at ${Math.round(right)} px, beyond the column (${Math.round(column.right)})`); }
+        break;
+      }
+      const ox = getComputedStyle(a).overflowX;
+      if (ox === 'visible') { continue; }
+      const edge = a.getBoundingClientRect().right;
+      if (right <= edge + 1) { continue; }
+      if (ox === 'auto' || ox === 'scroll') {
+        if (edge > column.right + 1) { problems.push(`${what}: scrolls in a box wider than the column`); }
+      } else {
+        problems.push(`${what}: cut at ${Math.round(edge)} px (content ends at ${Math.round(right)}; overflow-x ${ox})`);
+      }
+      break;
+    }
+  }
+  return problems;
+}"""
+
+
+def wait_for_frame_css(pg, timeout_ms: int = 20000) -> None:
+    """Wait until the frame's stylesheet (ui.frame.global_css) applies: its <style> can reach the page a
+    moment after the first elements, and a layout measured before it is Streamlit's own."""
+    pg.wait_for_function(
+        "() => getComputedStyle(document.documentElement).getPropertyValue('--cnn-studio-frame-css').trim() === '1'",
+        timeout=timeout_ms)
+
+
+def formula_problems(pg) -> list[str]:
+    """The display formulas on screen whose right part is cut off (empty when every one fits or scrolls).
+
+    Waits for the web fonts first: KaTeX measures with its own fonts, and a formula measured before
+    they load is narrower than the one the reader sees. Needs the frame's stylesheet (app pages, or a
+    script that draws ``global_css``).
+    """
+    wait_for_frame_css(pg)
+    pg.evaluate("() => document.fonts.ready.then(() => true)")
+    return pg.evaluate(FORMULA_PROBLEMS)
+
+
+def horizontal_overflow(pg) -> int:
+    """How many CSS pixels the page is wider than the window (0: nothing makes the reader scroll sideways)."""
+    return pg.evaluate("""() => {
+      const main = document.querySelector('[data-testid="stMain"]');
+      return Math.max(0, document.documentElement.scrollWidth - window.innerWidth,
+                      main ? main.scrollWidth - main.clientWidth : 0);
+    }""")

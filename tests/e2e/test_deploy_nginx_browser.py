@@ -17,7 +17,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
@@ -26,7 +25,7 @@ import numpy as np
 import pytest
 
 from deploy.serve import find_nginx
-from tests.e2e.conftest import ROOT, _free_port, assert_no_exception, screenshot, wait_for_app
+from tests.e2e.conftest import DESKTOP, ROOT, _free_port, assert_no_exception, screenshot, wait_for_app, wait_until
 from ui.matrix_input import format_number
 from ui.url_state import encode_matrix
 
@@ -39,16 +38,6 @@ def _status(run_dir: Path) -> dict:
         return json.loads((run_dir / "status.json").read_text())
     except (OSError, ValueError):
         return {}
-
-
-def _wait(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +53,7 @@ def deployment(tmp_path_factory):
                              "--check-interval", "0.5", "--fail-after", "2"],
                             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     try:
-        _wait(lambda: proc.poll() is not None or all(b.get("ready") for b in _status(run_dir).get("backends", [{}])),
+        wait_until(lambda: proc.poll() is not None or all(b.get("ready") for b in _status(run_dir).get("backends", [{}])),
               60, "two healthy backends")
         if proc.poll() is not None:
             pytest.fail(f"deploy/serve.py exited: {(run_dir / 'serve.out').read_text()}")
@@ -98,7 +87,7 @@ def _cookies_per_backend(url: str, run_dir: Path) -> dict[str, str]:
 
 
 def _open(browser, url: str, cookie: str, path: str):
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-US")
+    context = browser.new_context(viewport=DESKTOP, locale="en-US")
     context.add_cookies([{"name": COOKIE, "value": cookie, "url": url}])
     pg = context.new_page()
     pg.goto(f"{url}/{path}")
@@ -121,9 +110,10 @@ def _move(pg, key: str, presses: int = 1) -> None:
 
 
 def _page_ok(pg) -> None:
-    """No exception, no asset that failed to load through the proxy, figures drawn."""
+    """No exception, no asset that failed to load through the proxy, figures drawn (a Plotly chart or the
+    cell stepper's grids: Playwright's CSS selectors pierce its shadow root)."""
     assert_no_exception(pg)
-    pg.wait_for_selector(".js-plotly-plot", timeout=20000)
+    pg.wait_for_selector(".js-plotly-plot, .cs-cell", timeout=20000)
     assert "Failed to fetch" not in pg.inner_text("body")
 
 
@@ -154,7 +144,7 @@ def test_killing_a_backend_keeps_every_tab_and_its_values(browser, deployment):
 
         # A reconnects (to the survivor or the restarted backend); its next move sticks and the first stays
         _move(a, "conv_single.stride")
-        _wait(lambda: "stride=2" in a.url, 30, "A's stride move to reach the link")
+        wait_until(lambda: "stride=2" in a.url, 30, "A's stride move to reach the link")
         wait_for_app(a)
         assert _value(a, "conv_single.stride") == "2"
         assert _value(a, "conv_single.padding") == "1"
@@ -164,7 +154,7 @@ def test_killing_a_backend_keeps_every_tab_and_its_values(browser, deployment):
         screenshot(a, "deploy_after_failover_en")
         screenshot(b, "deploy_other_backend_zh")
 
-        restarted = _wait(lambda: next((x for x in _status(run_dir)["backends"]
+        restarted = wait_until(lambda: next((x for x in _status(run_dir)["backends"]
                                         if x["port"] == victim["port"] and x["restarts"] >= 1 and x["ready"]), None),
                           60, "the killed backend to be restarted and healthy")
         assert restarted["pid"] != victim["pid"]
@@ -201,7 +191,7 @@ def test_the_largest_link_opens_through_nginx(browser, deployment):
     assert len(link) < 4000, len(link)  # compact: the old encoding made this ≈ 10 KB
     with urllib.request.urlopen(link, timeout=10) as reply:
         assert reply.status == 200
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-US")
+    context = browser.new_context(viewport=DESKTOP, locale="en-US")
     pg = context.new_page()
     try:
         pg.goto(link)

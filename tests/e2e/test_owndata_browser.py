@@ -7,16 +7,12 @@ own Streamlit server; it uses the shared ``browser`` fixture and helpers.
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
-import time
-import urllib.request
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from .conftest import ROOT, SCREENSHOTS, _free_port, assert_no_exception, screenshot
+from .conftest import ROOT, assert_no_exception, screenshot, streamlit_server
 
 pytestmark = pytest.mark.e2e
 
@@ -65,33 +61,8 @@ sync_to_url("demo", SPECS)
 def demo_url(tmp_path_factory):
     script = tmp_path_factory.mktemp("owndata") / "demo.py"
     script.write_text(DEMO.format(root=str(ROOT)), encoding="utf-8")
-    port = _free_port()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with (SCREENSHOTS / "owndata_server.log").open("w") as out:  # git-ignored folder
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("the demonstration server did not start")
-            time.sleep(0.3)
+    with streamlit_server(script, "owndata_server.log") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def _open(browser, url, lang="en"):
