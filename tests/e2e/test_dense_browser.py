@@ -117,6 +117,8 @@ def test_dense_on_a_phone(server_url, new_page, lang):
     new_page.wait_for_selector(".katex-display")
     for w in new_page.evaluate(FORMULA_WIDTHS):
         assert w["width"] <= w["column"] + 1 or w["overflow"] in ("auto", "scroll"), w   # fits, or scrolls
-    assert new_page.get_by_role("button", name=translate(lang, "dense.reset")).is_visible()
+    from playwright.sync_api import expect
+
+    expect(new_page.get_by_role("button", name=translate(lang, "dense.reset"))).to_be_visible(timeout=30000)
     assert_no_exception(new_page)
     screenshot(new_page, f"dense-{lang}-phone")

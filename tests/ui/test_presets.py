@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 from cnn_core.presets import input_preset, kernel_preset
 from ui.i18n import LANGUAGES, translate
 from ui.presets import available_presets, preset_matrix
+from ui.url_state import decode_matrix
 
 EXAMPLE = [[1, 0], [0, -1]]
 
@@ -62,7 +63,8 @@ def test_choosing_a_preset_fills_the_editor_and_the_link(lang):
     assert not at.exception and not at.error
     # the 2×2 example is too narrow for Sobel x: built at 2×3 (smoothing [1, 1], derivative [-1, 0, 1])
     assert at.session_state["result"] == [[-1, 0, 1], [-1, 0, 1]]
-    assert at.query_params["kernel"] == "-1,0,1;-1,0,1"
+    linked, problem = decode_matrix(at.query_params["kernel"])   # the link's compact matrix code
+    assert problem is None and linked.tolist() == [[-1, 0, 1], [-1, 0, 1]]
     assert at.selectbox(key="t.kernel.preset").value is None  # back to the placeholder
     loaded = translate(lang, "owndata.preset_loaded", name=translate(lang, "owndata.preset_sobel_x"))
     assert loaded in [c.value for c in at.caption]
