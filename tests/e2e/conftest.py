@@ -313,3 +313,43 @@ def horizontal_overflow(pg) -> int:
       return Math.max(0, document.documentElement.scrollWidth - window.innerWidth,
                       main ? main.scrollWidth - main.clientWidth : 0);
     }""")
+
+
+# --------------------------------------------------------------------------- cell stepper pages
+# a flag set when Streamlit shows its "running" status widget (a script rerun), from now on
+WATCH_RUNNING = """() => {
+  window.__ran = document.querySelector('[data-testid="stStatusWidget"]') !== null;
+  const obs = new MutationObserver(() => {
+    if (document.querySelector('[data-testid="stStatusWidget"]')) window.__ran = true;
+  });
+  obs.observe(document.body, {subtree: true, childList: true});
+}"""
+
+# widths of every formula/stepper element that is wider than its column (nothing may be clipped)
+TOO_WIDE = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll('.katex-display, .cs-formula .eq-line')) {
+    const box = el.closest('[data-testid="stVerticalBlock"]') || el.parentElement;
+    if (el.scrollWidth > box.clientWidth + 2 && getComputedStyle(el).overflowX !== 'auto') {
+      out.push([el.className, el.scrollWidth, box.clientWidth]);
+    }
+  }
+  return out;
+}"""
+
+
+def watch_round_trips(pg) -> list:
+    """Every frame the page sends on Streamlit's websocket from now on (a rerun request is one)."""
+    sent: list = []
+    pg.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    return sent
+
+
+def stepper_formula(pg, stepper: str) -> str:
+    """The plain-text formula (aria-label) the cell stepper ``stepper`` (a CSS selector) shows now."""
+    return pg.locator(f"{stepper} .cs-formula").get_attribute("aria-label") or ""
+
+
+def pick(pg, stepper: str, grid: int, index: int):
+    """Cell ``index`` of grid ``grid`` of a cell stepper."""
+    return pg.locator(f'{stepper} figure[data-grid="{grid}"] [data-cell="{index}"]')

@@ -9,49 +9,14 @@ from playwright.sync_api import expect
 
 from ui.i18n import translate
 
-from .conftest import assert_no_exception, open_tab, screenshot, wait_for_app, wait_for_text
+from .conftest import (TOO_WIDE, WATCH_RUNNING, assert_no_exception, open_tab, pick, screenshot, stepper_formula as formula,
+                       wait_for_app, wait_for_text, watch_round_trips)
 
 pytestmark = pytest.mark.e2e
 
 PAGE = "pooling"
 FORWARD = ".st-key-pooling-forward_stepper .cs"
 BACKWARD = ".st-key-pooling-backward_stepper .cs"
-
-# a flag set when Streamlit shows its "running" status widget (a script rerun), from now on
-WATCH_RUNNING = """() => {
-  window.__ran = document.querySelector('[data-testid="stStatusWidget"]') !== null;
-  const obs = new MutationObserver(() => {
-    if (document.querySelector('[data-testid="stStatusWidget"]')) window.__ran = true;
-  });
-  obs.observe(document.body, {subtree: true, childList: true});
-}"""
-
-# widths of every formula/stepper element that is wider than its column (nothing may be clipped)
-TOO_WIDE = """() => {
-  const out = [];
-  for (const el of document.querySelectorAll('.katex-display, .cs-formula .eq-line')) {
-    const box = el.closest('[data-testid="stVerticalBlock"]') || el.parentElement;
-    if (el.scrollWidth > box.clientWidth + 2 && getComputedStyle(el).overflowX !== 'auto') {
-      out.push([el.className, el.scrollWidth, box.clientWidth]);
-    }
-  }
-  return out;
-}"""
-
-
-def watch_round_trips(pg) -> list:
-    sent: list = []
-    pg.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
-    return sent
-
-
-def formula(pg, stepper: str) -> str:
-    return pg.locator(f"{stepper} .cs-formula").get_attribute("aria-label") or ""
-
-
-def pick(pg, stepper: str, grid: int, index: int):
-    return pg.locator(f'{stepper} figure[data-grid="{grid}"] [data-cell="{index}"]')
-
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_cells_are_stepped_in_the_browser_and_the_slider_rebuilds_them(server_url, new_page, lang):
