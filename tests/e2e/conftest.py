@@ -87,6 +87,14 @@ def streamlit_server(script: Path, log_name: str = "server.log") -> Iterator[str
             proc.kill()
 
 
+def pytest_collection_modifyitems(config, items):
+    """Browser tests get one rerun on failure (pytest-rerunfailures): a real browser against a live
+    server on a loaded 2-core machine sometimes misses a redraw. A test that fails twice fails."""
+    for item in items:
+        if item.get_closest_marker("e2e") is not None and item.get_closest_marker("flaky") is None:
+            item.add_marker(pytest.mark.flaky(reruns=1))
+
+
 @pytest.fixture(scope="session")
 def server_url():
     """The app (`streamlit run app.py`) on a free loopback port, shared by every e2e test of the session."""
