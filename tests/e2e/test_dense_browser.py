@@ -94,6 +94,7 @@ def test_wide_layers_fit_and_the_check_table_is_whole(server_url, new_page, lang
     # the finite-difference table: every column inside the page, in the page's language (no English toolbar)
     new_page.get_by_role("tab", name=translate(lang, "dense.tab_check")).click()
     new_page.wait_for_selector('[data-testid="stTable"]')
+    wait_for_app(new_page)   # the tab's run has finished: the expander below is there to be opened
     new_page.locator('[data-testid="stExpander"] summary').filter(
         has_text=translate(lang, "dense.check_values")).click()
     new_page.wait_for_function('document.querySelectorAll(\'[data-testid="stTable"]\').length >= 2')
