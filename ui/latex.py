@@ -195,7 +195,7 @@ def latex_matrix(
     return "\\begin{bmatrix} " + " \\\\ ".join(rows) + " \\end{bmatrix}"
 
 
-def equation_lines(symbolic: str, numeric: str | None, result: str | float) -> str:
+def equation_lines(symbolic: str, numeric: str | None, result: str | float, *, approx: bool = False) -> str:
     """The worked equation for ``st.latex``: symbolic line, with numbers, result — aligned.
 
     If ``symbolic`` has a left-hand side (``net_{11} = i_{11}h_{11} + ...``) the lines are
@@ -215,7 +215,8 @@ def equation_lines(symbolic: str, numeric: str | None, result: str | float) -> s
     lines = [first]
     if numeric is not None:
         lines.append(f"&= {numeric.strip()}")
-    lines.append(f"&= {result.strip()}")
+    relation = r"\approx" if approx else "="   # ≈: the shown numbers are rounded
+    lines.append(f"&{relation} {result.strip()}")
     return "\\begin{aligned} " + " \\\\ ".join(lines) + " \\end{aligned}"
 
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from cnn_core.dense import DenseBackwardTrace, DenseForwardTrace, SigmoidMSETrace, SoftmaxCETrace
 from ui.formulas.equation import Equation, shown, sum_of_products_equation
-from ui.latex import fmt, fmt_latex, latex_matrix, subscript
+from ui.latex import equation_lines, fmt, fmt_latex, latex_matrix, subscript
 
 #: Terms per line in a written-out sum (a longer sum continues on the next, aligned line).
 TERMS_PER_LINE = 4
@@ -50,17 +50,8 @@ def matrix_equation(symbolic: str, numeric: str | None, result, recomputed=None,
     """
     res = np.asarray(result, dtype=float)
     res_tex = latex_matrix(res.reshape((1, -1) if row else (-1, 1)) if res.ndim == 1 else res)
-    if "=" in symbolic:
-        lhs, rhs = symbolic.split("=", 1)
-        first = f"{lhs.strip()} &= {rhs.strip()}"
-    else:
-        first = f"&{symbolic.strip()}"
-    lines = [first]
-    if numeric is not None:
-        lines.append(f"&= {numeric.strip()}")
     exact = recomputed is None or numeric is None or adds_up(recomputed, res)
-    lines.append(f"&{'=' if exact else chr(92) + 'approx'} {res_tex}")
-    return "\\begin{aligned} " + " \\\\ ".join(lines) + " \\end{aligned}"
+    return equation_lines(symbolic, numeric, res_tex, approx=not exact)
 
 
 def forward_row(trace: DenseForwardTrace, i: int) -> Equation:
