@@ -9,10 +9,9 @@ from __future__ import annotations
 import streamlit as st
 
 from cnn_core import KINDS, CoreValueError, check_answer, exercise_from
-from ui.exercise_view import (check_link, exercise_blocks, given_from_fields, kind_name, render_blocks,
+from ui.exercise_view import (grade_text, check_link, exercise_blocks, given_from_fields, kind_name, render_blocks,
                               render_fields, render_grade, url_specs)
 from ui.i18n import current_language, explain_error, t
-from ui.matrix_input import parse_matrix
 from ui.url_state import ChoiceParam, init_from_url, sync_to_url
 
 PAGE = "check_work"
@@ -53,13 +52,6 @@ if exercise is not None:
     if st.button(t("check_work.check"), key=f"{PAGE}.check", type="primary"):
         st.session_state[f"{PAGE}.checked"] = signature
     if st.session_state.get(f"{PAGE}.checked") == signature:
-        parsed = parse_matrix(text or "")
-        if parsed.error is not None:
-            st.error(explain_error(parsed.error))
-        else:
-            try:
-                grade = check_answer(exercise, parsed.matrix)
-            except CoreValueError as err:
-                st.error(explain_error(err))
-            else:
-                render_grade(exercise, grade, lang, key=f"{PAGE}.fig_answer")
+        grade = grade_text(exercise, text)
+        if grade is not None:
+            render_grade(exercise, grade, lang, key=f"{PAGE}.fig_answer")

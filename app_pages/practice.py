@@ -10,13 +10,12 @@ import secrets
 
 import streamlit as st
 
-from cnn_core import KINDS, CoreValueError, check_answer
+from cnn_core import KINDS, CoreValueError
 from cnn_core.exercises import MAX_SEED
-from ui.exercise_view import (MAX_WORKSHEET, MIXED, exercise_blocks, kind_name, practice_exercise, render_blocks,
+from ui.exercise_view import (grade_text, MAX_WORKSHEET, MIXED, exercise_blocks, kind_name, practice_exercise, render_blocks,
                               render_grade, solution_blocks, worksheet_exercises, worksheet_html,
                               worksheet_markdown)
 from ui.i18n import current_language, explain_error, t
-from ui.matrix_input import parse_matrix
 from ui.url_state import ChoiceParam, IntParam, init_from_url, sync_to_url
 
 PAGE = "practice"
@@ -80,20 +79,13 @@ if exercise is not None:
     with col_solution:
         show_solution = st.toggle(t("practice.show_solution"), key=f"{PAGE}.show_solution")
     if st.session_state.get(f"{PAGE}.checked") == (ident, text):
-        parsed = parse_matrix(text or "")
-        if parsed.error is not None:
-            st.error(explain_error(parsed.error))
-        else:
-            try:
-                grade = check_answer(exercise, parsed.matrix)
-            except CoreValueError as err:
-                st.error(explain_error(err))
-            else:
-                if list(ident) not in score["tried"]:
-                    score["tried"].append(list(ident))
-                if grade.correct and list(ident) not in score["solved"]:
-                    score["solved"].append(list(ident))
-                render_grade(exercise, grade, lang, key=f"{PAGE}.fig_answer", solution_shown=show_solution)
+        grade = grade_text(exercise, text)
+        if grade is not None:
+            if list(ident) not in score["tried"]:
+                score["tried"].append(list(ident))
+            if grade.correct and list(ident) not in score["solved"]:
+                score["solved"].append(list(ident))
+            render_grade(exercise, grade, lang, key=f"{PAGE}.fig_answer", solution_shown=show_solution)
     if show_solution:
         st.markdown(f"**{t('practice.solution')}**")
         render_blocks(solution_blocks(exercise, lang))

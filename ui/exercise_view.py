@@ -18,12 +18,13 @@ import numpy as np
 import plotly.graph_objects as go
 from latex2mathml.converter import convert as latex_to_mathml
 
-from cnn_core.exercises import KINDS, Exercise, Grade, make_exercise, solution_terms
+from cnn_core.errors import CoreValueError
+from cnn_core.exercises import KINDS, Exercise, Grade, check_answer, make_exercise, solution_terms
 from ui.formulas.exercises import ANSWER_SYMBOL, cell_equation, size_equations
 from ui.heatmap import ROUTE_COLOR, matrix_heatmap_spec, window_shape
 from ui.i18n import translate
 from ui.latex import fmt, latex_matrix
-from ui.matrix_input import format_matrix
+from ui.matrix_input import format_matrix, parse_matrix
 
 Block = tuple[str, str]
 
@@ -403,6 +404,24 @@ def render_blocks(blocks: Sequence[Block]) -> None:
             st.markdown(f"**{text}**")
         elif kind == "p":
             st.markdown(text)
+
+
+def grade_text(exercise: Exercise, text: str | None) -> Grade | None:
+    """Parse a typed answer and grade it; a parse or grading problem is shown as a translated error
+    (nothing is evaluated) and gives None."""
+    import streamlit as st
+
+    from ui.i18n import explain_error
+
+    parsed = parse_matrix(text or "")
+    if parsed.error is not None:
+        st.error(explain_error(parsed.error))
+        return None
+    try:
+        return check_answer(exercise, parsed.matrix)
+    except CoreValueError as err:
+        st.error(explain_error(err))
+        return None
 
 
 def render_grade(ex: Exercise, grade: Grade, lang: str, key: str, solution_shown: bool = False) -> None:
