@@ -20,7 +20,9 @@ def test_linked_claim_opens_with_heatmaps(server_url, new_page, lang):
     wait_for_app(new_page)
     assert_no_exception(new_page)
     assert translate(lang, "worked_examples.title") in new_page.locator("h1").first.inner_text()
-    wait_for_figure(new_page, translate(lang, "worked_examples.corrected"))
+    # the three panels are drawn one by one: wait for each before reading it
+    for name in ("printed", "computed", "corrected"):
+        wait_for_figure(new_page, translate(lang, f"worked_examples.{name}"))
     # the text's Σ h δ(i+m, j+n) vs the core: top-left cell δ₁₁·h₂₂ = 1·4 in the core, δ₁₁·h₁₁ = 1 in the text
     printed = figure_z(new_page, translate(lang, "worked_examples.printed"))
     computed = figure_z(new_page, translate(lang, "worked_examples.computed"))
