@@ -657,12 +657,20 @@ def _r003_eq15() -> Check:
                  inputs={"δ": d})
 
 
-def _r003_code_output_size() -> Check:
-    n, k, p, s = 6, 3, 1, 2
+def _true_division_size(n: int, k: int, p: int, s: int, names: tuple[str, str, str, str]) -> Check:
+    """A text's output size (n − k + 2p)/s + 1 with true division (it yields 2.5) vs the core's floor.
+
+    ``names`` are the text's own names for (input size, kernel size, padding, stride), shown as the inputs.
+    """
+    n_name, k_name, p_name, s_name = names
     return Check(printed=(n - k + 2 * p) / s + 1, computed=conv_output_size(n, k, s, p),
                  corrected=(n - k + 2 * p) // s + 1,
                  printed_expr=f"({n} − {k} + 2·{p}) / {s} + 1 = {(n - k + 2 * p) / s + 1:g}",
-                 inputs={"input_size": n, "filter_size": k, "zero_padding": p, "stride": s})
+                 inputs={n_name: n, k_name: k, p_name: p, s_name: s})
+
+
+def _r003_code_output_size() -> Check:
+    return _true_division_size(6, 3, 1, 2, ("input_size", "filter_size", "zero_padding", "stride"))
 
 
 def _r003_code_maxpool_size() -> Check:
@@ -838,11 +846,7 @@ def _r004_pool_as_conv() -> Check:
 
 
 def _r004_neurons() -> Check:
-    m, k, p, s = 6, 3, 1, 2
-    return Check(printed=(m - k + 2 * p) / s + 1, computed=conv_output_size(m, k, s, p),
-                 corrected=(m - k + 2 * p) // s + 1,
-                 printed_expr=f"({m} − {k} + 2·{p})/{s} + 1 = {(m - k + 2 * p) / s + 1:g}",
-                 inputs={"M": m, "K": k, "P": p, "S": s})
+    return _true_division_size(6, 3, 1, 2, ("M", "K", "P", "S"))
 
 
 def _r004_narrow_wide() -> Check:
