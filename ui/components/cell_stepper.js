@@ -299,7 +299,10 @@ export default async function (component) {
       marked.add(g);
       for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) {
         const node = grid.cells[r] && grid.cells[r][c];
-        if (node) { node.classList.add(kind === "winner" ? "cs-winner" : "cs-win"); lit.push(node); }
+        if (!node) continue;
+        if (kind === "winner") { node.classList.remove("cs-win"); node.classList.add("cs-winner"); }
+        else if (!node.classList.contains("cs-winner")) node.classList.add("cs-win");
+        lit.push(node);
       }
     }
     grids.forEach((g, i) => g.box.classList.toggle("cs-dim", g.dim && !marked.has(i)));
