@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from ui.i18n import translate
 
 from .conftest import (
-    WATCH_RUNNING, assert_no_exception, horizontal_overflow, pick, press_slider, screenshot, stepper_formula,
+    WATCH_RUNNING, assert_no_exception, horizontal_overflow, open_tab, pick, press_slider, screenshot, stepper_formula,
     wait_for_app, watch_round_trips,
 )
 
@@ -67,6 +67,12 @@ def test_the_picked_cell_is_in_the_link_and_a_copied_link_opens_on_it(server_url
     assert other.locator(f"{SINGLE} .cs-name").inner_text() == "o₃₁"
     other.close()
 
+    # another tab (the stepper is not drawn there): the server rewrites the link, the picked cell stays in it
+    open_tab(pg, translate(lang, "conv_single.sec_inputs"))
+    assert query(pg)["tab"] == "inputs" and query(pg)["cell"] == "7"
+    open_tab(pg, translate(lang, "conv_single.sec_step"))
+    expect(pg.locator(SINGLE)).to_have_attribute("data-cell", "6")
+    assert "tab" not in query(pg) and query(pg)["cell"] == "7"
     # a slider the server writes into the link: the picked cell stays in it
     press_slider(pg, translate(lang, "conv_single.padding_label"))
     assert query(pg)["padding"] == "1" and query(pg)["cell"] == "7"

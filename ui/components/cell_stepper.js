@@ -41,6 +41,7 @@ function withParams(search, params) {
 if (!window.history.__cnnStudioStepper) {
   for (const method of ["replaceState", "pushState"]) {
     const original = window.history[method];
+    if (method === "replaceState") LINK.replace = original;   // our own writes bypass the wrapper
     window.history[method] = function (state, title, url) {
       if (url !== undefined && url !== null) {
         try {
@@ -83,7 +84,7 @@ function writeLink(params) {
   if (search !== window.location.search) {
     const url = new URL(window.location.href);
     url.search = search;
-    window.history.replaceState(window.history.state, "", url.toString());
+    (LINK.replace || window.history.replaceState).call(window.history, window.history.state, "", url.toString());
   }
 }
 
