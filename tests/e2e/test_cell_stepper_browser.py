@@ -176,6 +176,10 @@ def test_a_wide_padded_grid_scrolls_inside_the_stepper_on_a_phone(server_url, ph
     assert horizontal_overflow(pg) == 0
     assert pg.evaluate("() => document.body.scrollWidth <= window.innerWidth")
     assert pg.locator(SINGLE).evaluate("el => el.getBoundingClientRect().right <= window.innerWidth + 1")
+    # only the stage (and a long formula line) scroll: the stepper around them is not wider than itself
+    assert pg.locator(SINGLE).evaluate("el => el.scrollWidth <= el.clientWidth + 1")
+    assert pg.locator(f"{SINGLE} .cs-formula").evaluate(
+        "f => f.scrollWidth <= f.clientWidth + 1 || getComputedStyle(f).overflowX === 'auto'")
     assert cut_cells(pg, SINGLE) == []
     # the last column is reachable by scrolling the stage
     stage.evaluate("s => { s.scrollLeft = s.scrollWidth; }")
