@@ -48,7 +48,10 @@ all 1-based, the page's own URL parameters). A pick rewrites those parameters in
 (``history.replaceState``, every other parameter kept, nothing sent to the server), so a copied link
 opens on the picked cell; a link's cell is read by the browser too (kept inside the output, with the
 ``clamped`` message when it was not). Streamlit's own later rewrites of the query string keep the
-picked cell unless the page changed that parameter itself.
+picked cell unless the page changed that parameter itself. What the *server* reads: Streamlit 1.67's
+frontend sends a rerun the query string it last got from the server, not the address bar, so a
+script sees a browser pick only when the link is opened (a new session); ``st.session_state`` and
+``st.query_params`` keep the page's own value until then (measured with a demo script).
 
 The payload travels as zlib-compressed JSON bytes (:func:`pack`): the formulas' MathML repeats
 itself, so 555 KB of JSON become 23 KB; the browser inflates it with ``DecompressionStream``.
