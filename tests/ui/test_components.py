@@ -68,7 +68,8 @@ def test_compare_payload_has_both_outputs_and_the_rotated_kernel():
     assert by_title[tr("conv_single.fig_conv")]["values"] == \
         conv2d_naive(X4[None, None], H2[::-1, ::-1][None, None])[0, 0].tolist()
     assert by_title[tr("conv_single.fig_kernel_rot")]["values"] == [[-1, 1], [-1, 1]]
-    assert payload["start"] == 8    # a start past the end is kept inside
+    assert payload["start"] == 8 and payload["clamped"] is True   # a start past the end is kept inside, and said
+    assert single_channel_compare(trace, conv_trace, tr, start=8)["clamped"] is False
     assert payload["group"] == "conv_single.cell"
 
 
@@ -160,7 +161,8 @@ def test_multi_channel_link_parts_and_the_pages_own_start():
     payload = multi_channel_steps(conv2d_trace(x, w, b, 2, 1), tr, start=(1, 7, 0))
     assert payload["url"] == {"filter": "l", "row": "r", "col": "c"}
     # kept inside the 2×3×3 output for the first view, but the page's own choice is remembered as asked
-    assert payload["start"] == (1 * 3 + 2) * 3 + 0 and payload["start_from"] == "1,7,0"
+    assert payload["start"] == (1 * 3 + 2) * 3 + 0 and payload["start_from"] == "1,7,0" and payload["clamped"]
+    assert multi_channel_steps(conv2d_trace(x, w, b, 2, 1), tr, start=(1, 2, 0))["clamped"] is False
 
 
 def test_payload_rejects_an_unknown_link_part():

@@ -186,7 +186,7 @@ export default async function (component) {
   const stateKey = data.group || key;   // steppers of one group share the chosen cell
   const link = data.url || null;        // {param: "k" | "l" | "r" | "c" | "rc"}: how the link holds the cell
 
-  // cell number <-> the link's parameters (1-based), kept inside the shape
+  // cell number -> the link's parameters (1-based)
   function toLink(k) {
     const l = Math.floor(k / per) + 1, r = Math.floor((k % per) / colsN) + 1, c = (k % colsN) + 1;
     const out = {};
@@ -196,30 +196,6 @@ export default async function (component) {
     }
     return out;
   }
-  function fromLink() {   // [cell, clamped] or null when the link says nothing usable
-    if (!link) return null;
-    let k = null, l = 1, r = 1, c = 1, any = false, clamped = false;
-    const int = (s) => (/^\s*\d+\s*$/.test(s) ? parseInt(s, 10) : NaN);
-    for (const [name, part] of Object.entries(link)) {
-      const value = readParam(window.location.search, name);
-      if (value === null) continue;
-      if (part === "rc") {
-        const [a, b] = value.split(",").map(int);
-        if (!Number.isFinite(a) || !Number.isFinite(b)) return null;
-        r = a; c = b;
-      } else {
-        const n = int(value);
-        if (!Number.isFinite(n)) return null;
-        if (part === "k") k = n; else if (part === "l") l = n; else if (part === "r") r = n; else c = n;
-      }
-      any = true;
-    }
-    if (!any) return null;
-    const fit = (v, n) => { const w = Math.min(Math.max(v, 1), n); if (w !== v) clamped = true; return w; };
-    if (k !== null) return [fit(k, count) - 1, clamped];
-    return [((fit(l, layersN) - 1) * rowsN + fit(r, rowsN) - 1) * colsN + fit(c, colsN) - 1, clamped];
-  }
-
   const start = clamp(data.start || 0);
   let chosen, note = "";
   const origin = String(data.start_from ?? data.start ?? 0);   // the server's own choice, before clamping
@@ -228,12 +204,9 @@ export default async function (component) {
     const before = STATE.get(stateKey);
     chosen = clamp(before);
     if (chosen !== before) note = labels.clamped || "";
-  } else if (!STATE.has(stateKey) && fromLink()) {   // a link: its cell (the server reads the same one)
-    const [k, clamped] = fromLink();
-    chosen = clamp(k);
-    if (clamped || chosen !== k) note = labels.clamped || "";
-  } else {      // first view without a cell in the link, or the page itself chose another cell
+  } else {      // first view (the page read the link's cell), or the page itself chose another cell
     chosen = start;
+    if (data.clamped) note = labels.clamped || "";   // the link's cell was outside the output
   }
   SEEN_START.set(stateKey, origin);
   let shown = -1, timer = null, picked = !!note;

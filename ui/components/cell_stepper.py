@@ -35,7 +35,8 @@ the stage scrolls sideways inside itself when the grids are wider than the colum
 
 ``shape``: ``[layers, rows, cols]`` of the cell list (``cells`` has layers·rows·cols entries;
 ←/→ step in reading order, ↑/↓ move a row, PageUp/PageDown a layer, Home/End first/last).
-``start``: first cell shown (until the user picks one), ``start_from`` the page's own choice before
+``start``: first cell shown (until the user picks one), ``clamped`` whether the page asked for a cell
+outside the output, ``start_from`` the page's own choice before
 it was kept inside the output (when it changes, the page moved the selection: the browser follows).
 ``group``: steppers with the same group (e.g. one per tab of a page) share the chosen cell in the
 browser. ``frame_ms``: ▶ speed. ``labels``: ``prev``, ``next``, ``play``, ``pause``, ``hint``,
@@ -46,8 +47,9 @@ drawn under the grids with a sample of the style (kinds ``window``, ``winner``, 
 number in reading order, ``"l"`` / ``"r"`` / ``"c"`` its layer / row / column, ``"rc"`` ``"row,col"``;
 all 1-based, the page's own URL parameters). A pick rewrites those parameters in the address bar
 (``history.replaceState``, every other parameter kept, nothing sent to the server), so a copied link
-opens on the picked cell; a link's cell is read by the browser too (kept inside the output, with the
-``clamped`` message when it was not). Streamlit's own later rewrites of the query string keep the
+opens on the picked cell (the page reads it, as any link parameter, and passes it as ``start``; when
+it was outside the output, ``clamped`` is true and the browser says so with the ``clamped`` label and
+rewrites the link with the cell it shows). Streamlit's own later rewrites of the query string keep the
 picked cell unless the page changed that parameter itself. What the *server* reads: Streamlit 1.67's
 frontend sends a rerun the query string it last got from the server, not the address bar, so a
 script sees a browser pick only when the link is opened (a new session); ``st.session_state`` and
@@ -142,7 +144,8 @@ URL_PARTS = ("k", "l", "r", "c", "rc")
 
 def payload(grids: list[dict], cells: list[dict], shape: tuple[int, int, int], labels: dict[str, str],
             start: int = 0, frame_ms: int = 900, group: str | None = None, url: dict[str, str] | None = None,
-            legend: Sequence[tuple[str, str]] = (), start_from: object = None) -> dict[str, Any]:
+            legend: Sequence[tuple[str, str]] = (), start_from: object = None,
+            clamped: bool | None = None) -> dict[str, Any]:
     """The ``data`` of :func:`cell_stepper`, checked: shape matches the cells, marks inside their grids,
     the link's parts known."""
     layers, rows, cols = shape
@@ -156,8 +159,9 @@ def payload(grids: list[dict], cells: list[dict], shape: tuple[int, int, int], l
     for part in (url or {}).values():
         if part not in URL_PARTS:
             raise ValueError(f"unknown link part {part!r}, expected one of {URL_PARTS}")
-    return {"grids": grids, "cells": cells, "shape": list(shape), "labels": dict(labels),
-            "start": int(min(max(start, 0), len(cells) - 1)),
+    first = int(min(max(start, 0), len(cells) - 1))
+    return {"grids": grids, "cells": cells, "shape": list(shape), "labels": dict(labels), "start": first,
+            "clamped": bool(first != start if clamped is None else clamped),
             "start_from": str(start if start_from is None else start_from), "frame_ms": int(frame_ms),
             "group": group, "url": dict(url or {}), "legend": [[str(k), str(v)] for k, v in legend]}
 

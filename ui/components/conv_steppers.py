@@ -156,4 +156,4 @@ def multi_channel_steps(trace, tr: Translate, start: tuple[int, int, int] = (0, 
     f0, i0, j0 = (min(max(int(v), 0), n - 1) for v, n in zip(start, (filters, oh, ow)))
     return payload(grids, cells, (filters, oh, ow), stepper_labels(tr, "conv_multi"), start=(f0 * oh + i0) * ow + j0,
                    group="conv_multi.cell", url={"filter": "l", "row": "r", "col": "c"},
-                   start_from=",".join(str(int(v)) for v in start))
+                   start_from=",".join(str(int(v)) for v in start), clamped=(f0, i0, j0) != tuple(start))
