@@ -94,11 +94,20 @@ def open_tab(at: AppTest, key: str, label: str) -> AppTest:
     return at
 
 
+def stepper_data(el) -> dict:
+    """A cell stepper element's payload: sent as zlib-compressed JSON bytes (``cell_stepper.pack``)."""
+    import json
+
+    from ui.components.cell_stepper import unpack
+
+    return unpack(el.proto.bytes) if el.proto.WhichOneof("data") == "bytes" else json.loads(el.proto.json)
+
+
 def steppers(at: AppTest) -> dict[str, dict]:
     """The cell-stepper payloads on the page, by the last part of the component key (``stepper``, ``way3_stepper``)."""
     import json
 
-    return {el.key.split(".")[-1]: json.loads(el.proto.json) for el in at.get("bidi_component")}
+    return {el.key.split(".")[-1]: stepper_data(el) for el in at.get("bidi_component")}
 
 
 def stepper(at: AppTest, name: str = "stepper") -> dict:

@@ -19,7 +19,7 @@ from ui.claims_view import claim_title
 from ui.i18n import explain_error, translate
 from ui.latex import escape_markdown
 
-from .conftest import all_text, no_exception, open_page, plotly_figures
+from .conftest import all_text, no_exception, open_page, plotly_figures, stepper_data
 
 X = np.asarray(CONV_5X5X3.inputs["x"])          # (1, 3, 5, 5)
 W = np.asarray(CONV_5X5X3.inputs["w"])          # (2, 3, 3, 3)
@@ -47,7 +47,7 @@ def _open_tab(at, which: str, lang: str = "en"):
 
 def _stepper(at) -> dict:
     """The cell stepper's payload (every output cell's windows and formulas, drawn in the browser)."""
-    found = [json.loads(el.proto.json) for el in at.get("bidi_component") if el.key == "conv_multi.stepper"]
+    found = [stepper_data(el) for el in at.get("bidi_component") if el.key == "conv_multi.stepper"]
     assert len(found) == 1, "no cell stepper on the page"
     return found[0]
 

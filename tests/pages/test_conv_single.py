@@ -25,7 +25,7 @@ from ui.claims_view import claim_title
 from ui.i18n import translate
 from ui.latex import escape_markdown
 
-from .conftest import all_text, no_exception, open_page, plotly_figures
+from .conftest import all_text, no_exception, open_page, plotly_figures, stepper_data
 
 PAGE = "conv_single"
 X = np.array(CONV_4X4.inputs["x"][0, 0])
@@ -88,7 +88,7 @@ def collapse(text: str) -> str:
 
 def steppers(at) -> dict[str, dict]:
     """The cell-stepper payloads on the page, by component key (``stepper``, ``compare``)."""
-    return {el.key.split(".")[-1]: json.loads(el.proto.json) for el in at.get("bidi_component")}
+    return {el.key.split(".")[-1]: stepper_data(el) for el in at.get("bidi_component")}
 
 
 def stepper(at, name: str = "stepper") -> dict:

@@ -63,7 +63,7 @@ def test_page_in_both_languages_shows_the_texts_example(lang):
     step = forward(at, lang)
     # y11 = max(9, 1, 4, 5) = 9; the window and the winner a11 outlined
     assert aria(step, 0) == "y₁₁ = max(a₁₁, a₁₂, a₂₁, a₂₂) = max(9, 1, 4, 5) = 9"
-    assert step["cells"][0]["marks"] == [[0, 0, 0, 1, 1], [0, 0, 0, 0, 0]]
+    assert step["cells"][0]["marks"] == [[0, 0, 0, 1, 1], [0, 0, 0, 0, 0, "winner"]]   # the window, its winner
     assert translate(lang, "pooling.winner_caption", cell="a₁₁") in step["cells"][0]["html"]
     # the output grid equals the loop reference: the text's maxima are all 9
     out = stepper_grid(step, translate(lang, "pooling.fig_output_max"))

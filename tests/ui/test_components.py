@@ -68,7 +68,8 @@ def test_compare_payload_has_both_outputs_and_the_rotated_kernel():
     assert by_title[tr("conv_single.fig_conv")]["values"] == \
         conv2d_naive(X4[None, None], H2[::-1, ::-1][None, None])[0, 0].tolist()
     assert by_title[tr("conv_single.fig_kernel_rot")]["values"] == [[-1, 1], [-1, 1]]
-    assert payload["start"] == 8    # a start past the end is kept inside
+    assert payload["start"] == 8 and payload["clamped"] is True   # a start past the end is kept inside, and said
+    assert single_channel_compare(trace, conv_trace, tr, start=8)["clamped"] is False
     assert payload["group"] == "conv_single.cell"
 
 
@@ -129,4 +130,60 @@ def test_the_component_loads_nothing_from_the_network_and_parses_only_the_formul
     assert re.findall(r"\.innerHTML\s*=", js) == [".innerHTML ="]
     assert "formula.innerHTML = cell.html" in js
     assert "setStateValue" not in js and "setTriggerValue" not in js   # no round trip to Python
-    assert js.lstrip().startswith("//") and "export default function" in js
+    assert "export default async function" in js
+    # the link: rewritten in place (no reload, no navigation), never sent anywhere
+    assert "history.replaceState" in js and "location.assign" not in js and "location.href =" not in js
+
+
+def test_pack_is_deterministic_compact_and_inverts():
+    x, w, b = CONV_5X5X3.inputs["x"][0], CONV_5X5X3.inputs["w"], CONV_5X5X3.inputs["b"]
+    payload = multi_channel_steps(conv2d_trace(x, w, b, 2, 1), tr)
+    blob = cs.pack(payload)
+    assert cs.unpack(blob) == json.loads(json.dumps(payload))   # nothing lost
+    assert cs.pack(multi_channel_steps(conv2d_trace(x, w, b, 2, 1), tr)) == blob   # same setup, same bytes
+    assert len(blob) * 8 < len(json.dumps(payload))   # the MathML repeats itself: > 8x smaller
+    import zlib
+    assert zlib.decompress(blob)   # zlib format: what the browser's DecompressionStream("deflate") reads
+
+
+@pytest.mark.parametrize("build, url", [
+    (lambda t: single_channel_steps(t, t.output, "identity", "id", tr), {"cell": "k"}),
+    (lambda t: single_channel_compare(t, t, tr), {"cell": "k"}),
+])
+def test_single_channel_steppers_name_the_links_cell_parameter(build, url):
+    trace = conv2d_trace(X4[None], H2[None, None], None, 1, 0)
+    payload = build(trace)
+    assert payload["url"] == url and payload["labels"]["clamped"] == tr("common.stepper_clamped")
+
+
+def test_multi_channel_link_parts_and_the_pages_own_start():
+    x, w, b = CONV_5X5X3.inputs["x"][0], CONV_5X5X3.inputs["w"], CONV_5X5X3.inputs["b"]
+    payload = multi_channel_steps(conv2d_trace(x, w, b, 2, 1), tr, start=(1, 7, 0))
+    assert payload["url"] == {"filter": "l", "row": "r", "col": "c"}
+    # kept inside the 2×3×3 output for the first view, but the page's own choice is remembered as asked
+    assert payload["start"] == (1 * 3 + 2) * 3 + 0 and payload["start_from"] == "1,7,0" and payload["clamped"]
+    assert multi_channel_steps(conv2d_trace(x, w, b, 2, 1), tr, start=(1, 2, 0))["clamped"] is False
+
+
+def test_payload_rejects_an_unknown_link_part():
+    g = cs.grid(np.zeros((1, 1)), "g", pick=0)
+    cell = {"label": "a", "marks": [[0, 0, 0, 0, 0, "winner"]], "html": "", "aria": ""}
+    assert cs.payload([g], [cell], (1, 1, 1), {}, url={"cell": "k"})["url"] == {"cell": "k"}
+    with pytest.raises(ValueError):
+        cs.payload([g], [cell], (1, 1, 1), {}, url={"cell": "row"})
+
+
+def test_the_shipped_script_still_parses_after_its_comments_are_stripped(tmp_path):
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    source = (Path(cs.__file__).parent / "cell_stepper.js").read_text(encoding="utf-8")
+    assert source.count("//") > 20 and "//" not in cs.JS.replace("://", "")   # comments gone
+    assert len(cs.JS) < 0.85 * len(source) and "/*" not in cs.CSS
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("no node to parse the script (the e2e tests run it in Chromium)")
+    (tmp_path / "stepper.mjs").write_text(cs.JS, encoding="utf-8")
+    done = subprocess.run([node, "--check", str(tmp_path / "stepper.mjs")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -71,3 +71,36 @@ def test_formulas_follow_the_digits_shown():
     six = forward_steps(pool2d_trace(x, 2, 2, 0, "avg"), tr)["cells"][0]["aria"]
     assert two.endswith("(0.33 + 0.67 + 0.1 + 0.2) = 0.33")
     assert six.endswith("(0.333333 + 0.666667 + 0.1 + 0.2) = 0.325")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("kernel, stride, padding", [(2, 2, 0), (3, 1, 1), (3, 2, 1)])
+def test_max_pooling_marks_each_windows_winner_apart_from_its_window(lang, kernel, stride, padding):
+    x = RNG.permutation(25).reshape(5, 5).astype(float) - 12   # distinct values: one maximum per window
+    step = forward_steps(pool2d_trace(x, kernel, stride, padding, "max"), lambda k, **p: translate(lang, k, **p))
+    out = pool2d_naive(x[None, None], kernel, stride, padding, "max")[0, 0]
+    padded = np.pad(x, padding, constant_values=-np.inf)
+    for k, c in enumerate(step["cells"]):
+        winners = [m for m in c["marks"] if m[5:] == ["winner"]]
+        assert len(winners) == 1 and winners[0][1:3] == winners[0][3:5]
+        r, q = winners[0][1:3]
+        # loop reference: the winner is where the window's maximum sits on the padded grid, inside the window
+        assert padded[r, q] == out.flat[k]
+        i, j = divmod(k, out.shape[1])
+        assert i * stride <= r < i * stride + kernel and j * stride <= q < j * stride + kernel
+    kinds = dict(step["legend"])
+    assert kinds.keys() == {"window", "winner"}
+    assert kinds["winner"] == translate(lang, "pooling.cs_legend_winner")
+    assert forward_steps(pool2d_trace(x, 2, 2, 0, "avg"), tr)["legend"] == []
+
+
+def test_max_pooling_backward_marks_the_cells_that_receive_delta():
+    x = RNG.permutation(25).reshape(5, 5).astype(float)
+    out = pool2d_naive(x[None, None], 2, 2, 0, "max")[0, 0]
+    dy = np.ones_like(out)
+    step = backward_steps(pool2d_backward_trace(dy, x, 2, 2, 0, "max"), tr)
+    reference = pool2d_backward_naive(dy[None, None], x[None, None], 2, 2, 0, "max")[0, 0] != 0
+    assert np.array_equal(np.array(step["grids"][0]["won"]), reference)
+    for k, c in enumerate(step["cells"]):
+        assert (["winner"] in [m[5:] for m in c["marks"]]) == bool(reference.flat[k])
+    assert dict(step["legend"]).keys() == {"won", "winner"} and step["url"] == {"in_cell": "k"}

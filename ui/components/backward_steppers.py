@@ -26,6 +26,7 @@ def labels(tr: Translate, which: str) -> dict[str, str]:
     """The component's labels: the shared buttons, the hint and regions of stepper ``which``."""
     out = {name: tr(f"{NS}.stepper_{name}") for name in ("prev", "next", "play", "pause")}
     out.update({name: tr(f"{NS}.{which}_{name}") for name in ("hint", "region", "stage")})
+    out["clamped"] = tr("common.stepper_clamped")
     return out
 
 
@@ -69,7 +70,7 @@ def input_cell_steps(trace, c: int, multi: bool, tr: Translate, start: int = 0) 
                     else tr(f"{NS}.way1_caption", n=len(terms)))
             cells.append({"label": _x_name(multi, c, r, s), "marks": marks,
                           "html": formula_block([("", equation_html(eq))], [note]), "aria": equation_text(eq)})
-    return payload(grids, cells, (1, H, W), labels(tr, "cs_in"), start=start, group=f"{NS}.in")
+    return payload(grids, cells, (1, H, W), labels(tr, "cs_in"), start=start, group=f"{NS}.in", url={"cell": "rc"})
 
 
 def scatter_steps(trace, c: int, multi: bool, tr: Translate, after: Sequence[np.ndarray], start: int = 0) -> dict:
@@ -109,7 +110,7 @@ def scatter_steps(trace, c: int, multi: bool, tr: Translate, after: Sequence[np.
                     "aria": f"{to_text(eq.lhs)} = {to_text(eq.lines[0][0])} = {_matrix_text(sent)}; "
                             f"{_matrix_text(after[k])}",
                 })
-    return payload(grids, cells, (F, OH, OW), labels(tr, "cs_delta"), start=start, group=f"{NS}.delta")
+    return payload(grids, cells, (F, OH, OW), labels(tr, "cs_delta"), start=start, group=f"{NS}.delta", url={"step": "k"})
 
 
 def full_conv_steps(trace, c: int, multi: bool, tr: Translate, start: int = 0) -> dict:
@@ -135,7 +136,7 @@ def full_conv_steps(trace, c: int, multi: bool, tr: Translate, start: int = 0) -
             marks.append([dx_grid, r, s, r, s])
             cells.append({"label": _x_name(multi, c, r, s), "marks": marks,
                           "html": formula_block([("", equation_html(eq))]), "aria": equation_text(eq)})
-    return payload(grids, cells, (1, H, W), labels(tr, "cs_in"), start=start, group=f"{NS}.in")
+    return payload(grids, cells, (1, H, W), labels(tr, "cs_in"), start=start, group=f"{NS}.in", url={"cell": "rc"})
 
 
 def sigma_steps(trace, sigma_prime: np.ndarray, delta_prev: np.ndarray, c: int, multi: bool, act_name: str,
@@ -152,7 +153,7 @@ def sigma_steps(trace, sigma_prime: np.ndarray, delta_prev: np.ndarray, c: int, 
                                     float(delta_prev[c, r, s]), c, r, s, multi)
             cells.append({"label": _x_name(multi, c, r, s), "marks": [[g, r, s, r, s] for g in range(3)],
                           "html": formula_block([("", equation_html(eq))]), "aria": equation_text(eq)})
-    return payload(grids, cells, (1, H, W), labels(tr, "cs_in"), start=start, group=f"{NS}.in")
+    return payload(grids, cells, (1, H, W), labels(tr, "cs_in"), start=start, group=f"{NS}.in", url={"cell": "rc"})
 
 
 def weight_steps(trace, f: int, c: int, multi: bool, tr: Translate, start: int = 0) -> dict:
@@ -174,7 +175,7 @@ def weight_steps(trace, f: int, c: int, multi: bool, tr: Translate, start: int =
             notes = [tr(f"{NS}.dw_padding_note")] if trace.pad_mask.any() else []
             cells.append({"label": name, "marks": marks, "html": formula_block([("", equation_html(eq))], notes),
                           "aria": equation_text(eq)})
-    return payload(grids, cells, (1, KH, KW), labels(tr, "cs_w"), start=start, group=f"{NS}.w")
+    return payload(grids, cells, (1, KH, KW), labels(tr, "cs_w"), start=start, group=f"{NS}.w", url={"weight": "rc"})
 
 
 __all__ = ["full_conv_steps", "input_cell_steps", "labels", "matrix_mathml", "scatter_steps", "sigma_steps",

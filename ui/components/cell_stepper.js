@@ -2,7 +2,93 @@
 // The payload is documented in cell_stepper.py. Every text from the payload is set with
 // textContent; only the per-cell "html" (formulas built and escaped by Python) uses innerHTML.
 const STATE = new Map();   // group (or component key) -> chosen cell, kept across reruns of the page
+const SEEN_START = new Map();   // group -> the payload's "start" last seen (the server's own choice)
 
+// ---------------------------------------------------------------- the chosen cell in the link
+// The page's URL is the app's own window (components v2: no iframe). A pick rewrites the link's cell
+// parameters with history.replaceState (no reload, nothing sent). Streamlit rewrites the query string
+// itself when the script changes a parameter (st.query_params, from the server's session state, which
+// never hears of a browser-side pick): a wrapper around history.replaceState/pushState puts the picked
+// cell back into such a write, unless the server changed that parameter itself (then the server's
+// value wins: a widget on the page moved the selection).
+const LINK = window.__cnnStudioStepperLink || (window.__cnnStudioStepperLink = { owned: new Map(), server: new Map() });
+
+function queryParts(search) {
+  return search.replace(/^\?/, "").split("&").filter(Boolean);
+}
+function partName(part) {
+  try { return decodeURIComponent(part.split("=")[0].replace(/\+/g, " ")); } catch (e) { return part; }
+}
+function partValue(part) {
+  const i = part.indexOf("=");
+  try { return i < 0 ? "" : decodeURIComponent(part.slice(i + 1).replace(/\+/g, " ")); } catch (e) { return null; }
+}
+function readParam(search, name) {
+  const part = queryParts(search).find((p) => partName(p) === name);
+  return part === undefined ? null : partValue(part);
+}
+// `search` with `params` set (other parameters kept byte for byte, in their order)
+function withParams(search, params) {
+  const parts = queryParts(search);
+  for (const [name, value] of Object.entries(params)) {
+    const seg = `${encodeURIComponent(name)}=${encodeURIComponent(value)}`;
+    const i = parts.findIndex((p) => partName(p) === name);
+    if (i >= 0) parts[i] = seg; else parts.push(seg);
+  }
+  return parts.length ? `?${parts.join("&")}` : "";
+}
+
+if (!window.history.__cnnStudioStepper) {
+  for (const method of ["replaceState", "pushState"]) {
+    const original = window.history[method];
+    if (method === "replaceState") LINK.replace = original;   // our own writes bypass the wrapper
+    window.history[method] = function (state, title, url) {
+      if (url !== undefined && url !== null) {
+        try {
+          const next = new URL(String(url), window.location.href);
+          const owned = LINK.owned.get(next.pathname);
+          if (owned) {
+            const server = LINK.server.get(next.pathname) || {};
+            const keep = {};
+            for (const [name, value] of Object.entries(owned)) {
+              const incoming = readParam(next.search, name);
+              if (incoming !== (server[name] ?? null)) {   // the server moved it: its value wins
+                delete owned[name];
+                server[name] = incoming;
+              } else {
+                keep[name] = value;
+              }
+            }
+            next.search = withParams(next.search, keep);
+            url = next.toString();
+          }
+        } catch (e) { /* a URL we cannot read: leave it to Streamlit */ }
+      }
+      return original.call(this, state, title, url);
+    };
+  }
+  window.history.__cnnStudioStepper = true;
+}
+
+function writeLink(params) {
+  const path = window.location.pathname;
+  const owned = LINK.owned.get(path) || {};
+  const server = LINK.server.get(path) || {};
+  for (const name of Object.keys(params)) {
+    if (!(name in owned)) server[name] = readParam(window.location.search, name);   // what the server wrote
+  }
+  Object.assign(owned, params);
+  LINK.owned.set(path, owned);
+  LINK.server.set(path, server);
+  const search = withParams(window.location.search, params);
+  if (search !== window.location.search) {
+    const url = new URL(window.location.href);
+    url.search = search;
+    (LINK.replace || window.history.replaceState).call(window.history, window.history.state, "", url.toString());
+  }
+}
+
+// ---------------------------------------------------------------- drawing
 function el(tag, cls, text) {
   const node = document.createElement(tag);
   if (cls) node.className = cls;
@@ -23,7 +109,11 @@ function buildGrid(spec, gridIndex, onPick, onHover) {
   box.appendChild(el("figcaption", "cs-title", spec.title));
   const rows = spec.text.length, cols = rows ? spec.text[0].length : 0;
   const table = el("div", "cs-cells");
-  table.style.gridTemplateColumns = `auto repeat(${cols}, var(--cs-cell))`;
+  // every column as wide as the grid's longest printed number (tabular digits: 1ch each)
+  let longest = 1;
+  for (const row of spec.text) for (const text of row) longest = Math.max(longest, String(text).length);
+  table.style.setProperty("--cs-col", `max(var(--cs-cell), calc(${(longest * 1.1).toFixed(1)}ch + 0.8em))`);
+  table.style.gridTemplateColumns = `auto repeat(${cols}, var(--cs-col))`;
   table.appendChild(el("span", "cs-tick", ""));
   for (let c = 0; c < cols; c++) table.appendChild(el("span", "cs-tick", spec.col_labels ? spec.col_labels[c] : c + 1));
   let maxAbs = 0, signed = false;
@@ -39,6 +129,7 @@ function buildGrid(spec, gridIndex, onPick, onHover) {
       const pad = spec.mask && spec.mask[r][c];
       if (pad) cell.classList.add("cs-pad");
       else cell.style.background = shade(spec.values[r][c], maxAbs, signed);
+      if (spec.won && spec.won[r][c]) cell.classList.add("cs-won");
       if (spec.pick !== undefined && spec.pick !== null) {
         const index = spec.pick + r * cols + c;
         cell.classList.add("cs-pickable");
@@ -55,26 +146,70 @@ function buildGrid(spec, gridIndex, onPick, onHover) {
   return { box, cells, dim: !!spec.dim_unmarked };
 }
 
-export default function (component) {
-  const { data, parentElement, key } = component;
+// ---------------------------------------------------------------- the payload: JSON, or zlib-compressed JSON bytes
+function sameBytes(a, b) {
+  if (!(a instanceof Uint8Array) || !(b instanceof Uint8Array) || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+async function unpack(bytes) {
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+  return JSON.parse(await new Response(stream).text());
+}
+
+export default async function (component) {
+  const { parentElement, key } = component;
   // Streamlit calls this again whenever the element re-renders (a rerun, a resize, a theme
   // change), not only when the data changed: keep the built stepper for the same data, since
   // rebuilding changes the height, which re-renders the element, which calls this again.
   const previous = parentElement.__cellStepper;
-  const signature = data ? JSON.stringify(data) : "";
-  if (previous && previous.signature === signature) return previous.cleanup;
+  const raw = component.data;
+  const packed = raw instanceof Uint8Array;
+  if (previous && (packed ? sameBytes(previous.raw, raw) : previous.raw === JSON.stringify(raw ?? null))) {
+    return previous.cleanup;
+  }
+  const ticket = {};
+  parentElement.__cellStepperTicket = ticket;
+  const data = packed ? await unpack(raw) : raw;
+  if (parentElement.__cellStepperTicket !== ticket) return undefined;   // newer data arrived meanwhile
   if (!data || !Array.isArray(data.cells) || data.cells.length === 0) {
     if (previous) previous.cleanup();
-    return;
+    return undefined;
   }
 
   const labels = data.labels || {};
-  const [, rowsN, colsN] = data.shape || [1, 1, data.cells.length];
+  const [layersN, rowsN, colsN] = data.shape || [1, 1, data.cells.length];
+  const per = rowsN * colsN;
   const count = data.cells.length;
   const clamp = (k) => Math.min(Math.max(k | 0, 0), count - 1);
   const stateKey = data.group || key;   // steppers of one group share the chosen cell
-  let chosen = clamp(STATE.has(stateKey) ? STATE.get(stateKey) : (data.start || 0));
-  let shown = -1, timer = null;
+  const link = data.url || null;        // {param: "k" | "l" | "r" | "c" | "rc"}: how the link holds the cell
+
+  // cell number -> the link's parameters (1-based)
+  function toLink(k) {
+    const l = Math.floor(k / per) + 1, r = Math.floor((k % per) / colsN) + 1, c = (k % colsN) + 1;
+    const out = {};
+    for (const [name, part] of Object.entries(link || {})) {
+      out[name] = part === "k" ? String(k + 1) : part === "l" ? String(l) : part === "r" ? String(r)
+        : part === "c" ? String(c) : `${r},${c}`;
+    }
+    return out;
+  }
+  const start = clamp(data.start || 0);
+  let chosen, note = "";
+  const origin = String(data.start_from ?? data.start ?? 0);   // the server's own choice, before clamping
+  const kept = STATE.has(stateKey) && SEEN_START.get(stateKey) === origin;
+  if (kept) {   // the cell chosen before this rerun (a smaller output keeps it inside, and says so)
+    const before = STATE.get(stateKey);
+    chosen = clamp(before);
+    if (chosen !== before) note = labels.clamped || "";
+  } else {      // first view (the page read the link's cell), or the page itself chose another cell
+    chosen = start;
+    if (data.clamped) note = labels.clamped || "";   // the link's cell was outside the output
+  }
+  SEEN_START.set(stateKey, origin);
+  let shown = -1, timer = null, picked = !!note;
 
   const root = el("div", "cs");
   root.setAttribute("role", "group");
@@ -90,20 +225,31 @@ export default function (component) {
   const name = el("span", "cs-name", "");
   const hint = el("span", "cs-hint", labels.hint || "");
   bar.append(prev, play, next, name, hint);
+  const message = el("p", "cs-message", note);
+  message.setAttribute("role", "status");
+  message.hidden = !note;
 
   const stage = el("div", "cs-stage");
   stage.tabIndex = 0;
   if (labels.stage) stage.setAttribute("aria-label", labels.stage);
-  const grids = (data.grids || []).map((g, i) => buildGrid(g, i, (k) => { pin(k); stage.focus(); }, (k) => show(k)));
+  const grids = (data.grids || []).map((g, i) => buildGrid(g, i, (k) => { pin(k, true); stage.focus(); }, (k) => show(k)));
   grids.forEach((g, i) => {
     if (data.grids[i].newline) stage.appendChild(el("div", "cs-newline"));
     stage.appendChild(g.box);
   });
   stage.addEventListener("pointerleave", () => show(chosen));
 
+  const legend = el("div", "cs-legend");
+  for (const [kind, text] of data.legend || []) {
+    const item = el("span", "cs-legend-item");
+    item.append(el("span", `cs-swatch cs-swatch-${String(kind).replace(/[^a-z]/g, "")}`), el("span", "", text));
+    legend.appendChild(item);
+  }
+  legend.hidden = !(data.legend || []).length;
+
   const formula = el("div", "cs-formula");
   formula.setAttribute("aria-live", "polite");
-  root.append(bar, stage, formula);
+  root.append(bar, message, stage, legend, formula);
   if (previous && previous.root.isConnected) {   // swap in place: the height never drops to zero
     previous.stop();
     previous.root.replaceWith(root);
@@ -117,17 +263,20 @@ export default function (component) {
     k = clamp(k);
     if (k === shown) return;
     shown = k;
-    for (const node of lit) node.classList.remove("cs-win", "cs-at");
+    for (const node of lit) node.classList.remove("cs-win", "cs-at", "cs-winner");
     lit = [];
     const cell = data.cells[k];
     const marked = new Set();
-    for (const [g, r0, c0, r1, c1] of cell.marks || []) {
+    for (const [g, r0, c0, r1, c1, kind] of cell.marks || []) {
       const grid = grids[g];
       if (!grid) continue;
       marked.add(g);
       for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) {
         const node = grid.cells[r] && grid.cells[r][c];
-        if (node) { node.classList.add("cs-win"); lit.push(node); }
+        if (!node) continue;
+        if (kind === "winner") { node.classList.remove("cs-win"); node.classList.add("cs-winner"); }
+        else if (!node.classList.contains("cs-winner")) node.classList.add("cs-win");
+        lit.push(node);
       }
     }
     grids.forEach((g, i) => g.box.classList.toggle("cs-dim", g.dim && !marked.has(i)));
@@ -140,17 +289,20 @@ export default function (component) {
     if (cell.aria) formula.setAttribute("aria-label", cell.aria);
     root.dataset.cell = String(k);
   }
-  function pin(k) {
+  function pin(k, byUser) {
     chosen = clamp(k);
     STATE.set(stateKey, chosen);
     shown = -1;
     show(chosen);
+    if (byUser) { picked = true; message.hidden = true; }
+    // the link follows a pick (and a cell kept inside a smaller output), never a mere first view
+    if (link && (picked || LINK.owned.has(window.location.pathname))) writeLink(toLink(chosen));
   }
-  function step(delta) { pin((chosen + delta + count) % count); }
+  function step(delta) { pin((chosen + delta + count) % count, true); }
   function move(dr) {
-    const per = rowsN * colsN, layer = Math.floor(chosen / per), r = Math.floor((chosen % per) / colsN);
+    const layer = Math.floor(chosen / per), r = Math.floor((chosen % per) / colsN);
     const c = chosen % colsN, nr = Math.min(Math.max(r + dr, 0), rowsN - 1);
-    pin(layer * per + nr * colsN + c);
+    pin(layer * per + nr * colsN + c, true);
   }
   function stop() {
     if (timer !== null) { clearInterval(timer); timer = null; }
@@ -158,7 +310,7 @@ export default function (component) {
     play.title = play.ariaLabel = labels.play || "play";
     play.setAttribute("aria-pressed", "false");
   }
-  function start() {
+  function start_() {
     if (timer !== null) return;
     play.textContent = "⏸";
     play.title = play.ariaLabel = labels.pause || "pause";
@@ -167,25 +319,25 @@ export default function (component) {
   }
   prev.addEventListener("click", () => { stop(); step(-1); });
   next.addEventListener("click", () => { stop(); step(1); });
-  play.addEventListener("click", () => (timer === null ? start() : stop()));
+  play.addEventListener("click", () => (timer === null ? start_() : stop()));
   stage.addEventListener("keydown", (e) => {
     const keys = { ArrowRight: () => step(1), ArrowLeft: () => step(-1), ArrowDown: () => move(1),
-      ArrowUp: () => move(-1), Home: () => pin(0), End: () => pin(count - 1),
-      PageDown: () => pin(chosen + rowsN * colsN), PageUp: () => pin(chosen - rowsN * colsN),
-      " ": () => (timer === null ? start() : stop()) };
+      ArrowUp: () => move(-1), Home: () => pin(0, true), End: () => pin(count - 1, true),
+      PageDown: () => pin(chosen + per, true), PageUp: () => pin(chosen - per, true),
+      " ": () => (timer === null ? start_() : stop()) };
     const act = keys[e.key];
     if (!act) return;
     e.preventDefault();
     if (e.key !== " ") stop();
     act();
   });
-  pin(chosen);
+  pin(chosen, false);
 
   const cleanup = () => {
     stop();
     root.remove();
     if (parentElement.__cellStepper && parentElement.__cellStepper.root === root) parentElement.__cellStepper = null;
   };
-  parentElement.__cellStepper = { signature, root, stop, cleanup };
+  parentElement.__cellStepper = { raw: packed ? raw : JSON.stringify(raw ?? null), root, stop, cleanup };
   return cleanup;
 }

@@ -36,8 +36,10 @@ def window_marks(grid_index: int, rows: Sequence[int], cols: Sequence[int]) -> l
 
 def stepper_labels(tr: Translate, namespace: str) -> dict[str, str]:
     """The component's button and region labels, from ``<namespace>.stepper_<name>``."""
-    return {name: tr(f"{namespace}.stepper_{name}")
-            for name in ("prev", "next", "play", "pause", "hint", "region", "stage")}
+    out = {name: tr(f"{namespace}.stepper_{name}")
+           for name in ("prev", "next", "play", "pause", "hint", "region", "stage")}
+    out["clamped"] = tr("common.stepper_clamped")
+    return out
 
 
 def single_channel_steps(trace, out: np.ndarray, activation: str, act_name: str, tr: Translate,
@@ -73,7 +75,7 @@ def single_channel_steps(trace, out: np.ndarray, activation: str, act_name: str,
                 "aria": f"{equation_text(net)}; {equation_text(act)}",
             })
     return payload(grids, cells, (1, oh, ow), stepper_labels(tr, "conv_single"), start=start,
-                   group="conv_single.cell")
+                   group="conv_single.cell", url={"cell": "k"})
 
 
 def single_channel_compare(trace, conv_trace, tr: Translate, start: int = 0) -> dict:
@@ -107,7 +109,7 @@ def single_channel_compare(trace, conv_trace, tr: Translate, start: int = 0) -> 
                 "aria": f"{equation_text(corr)}; {equation_text(conv)}",
             })
     return payload(grids, cells, (1, oh, ow), stepper_labels(tr, "conv_single"), start=start,
-                   group="conv_single.cell")
+                   group="conv_single.cell", url={"cell": "k"})
 
 
 def multi_channel_steps(trace, tr: Translate, start: tuple[int, int, int] = (0, 0, 0)) -> dict:
@@ -153,4 +155,5 @@ def multi_channel_steps(trace, tr: Translate, start: tuple[int, int, int] = (0, 
                 })
     f0, i0, j0 = (min(max(int(v), 0), n - 1) for v, n in zip(start, (filters, oh, ow)))
     return payload(grids, cells, (filters, oh, ow), stepper_labels(tr, "conv_multi"), start=(f0 * oh + i0) * ow + j0,
-                   group="conv_multi.cell")
+                   group="conv_multi.cell", url={"filter": "l", "row": "r", "col": "c"},
+                   start_from=",".join(str(int(v)) for v in start), clamped=(f0, i0, j0) != tuple(start))

@@ -27,6 +27,7 @@ def labels(tr: Translate, namespace: str, which: str) -> dict[str, str]:
     """The component's labels: the buttons' shared, the hint and regions of stepper ``which``."""
     out = {name: tr(f"{namespace}.stepper_{name}") for name in ("prev", "next", "play", "pause")}
     out.update({name: tr(f"{namespace}.{which}_{name}") for name in ("hint", "region", "stage")})
+    out["clamped"] = tr("common.stepper_clamped")
     return out
 
 
@@ -56,7 +57,7 @@ def forward_steps(trace, tr: Translate, start: int = 0) -> dict:
         notes = [tr("pooling.formula_caption_max" if max_mode else "pooling.formula_caption_avg")]
         if max_mode:
             r, c = fx.winner_on_grid(trace, win)
-            marks.append([0, r, c, r, c])
+            marks.append([0, r, c, r, c, "winner"])
             winner = subscript_unicode("a", *win.winner)
             notes.append(tr("pooling.winner_caption", cell=winner))
             ties = int(np.count_nonzero(win.values == win.output))
@@ -64,8 +65,10 @@ def forward_steps(trace, tr: Translate, start: int = 0) -> dict:
                 notes.append(tr("pooling.tie_note", count=ties, value=fmt(win.output), cell=winner))
         cells.append({"label": subscript_unicode("y", win.out_row, win.out_col), "marks": marks,
                       "html": formula_block([("", equation_html(eq))], notes), "aria": equation_text(eq)})
+    legend = [("window", tr("pooling.cs_legend_window")), ("winner", tr("pooling.cs_legend_winner"))] \
+        if max_mode else []
     return payload(grids, cells, (1, oh, ow), labels(tr, "pooling", "cs_forward"), start=start,
-                   group="pooling.out")
+                   group="pooling.out", url={"cell": "k"}, legend=legend)
 
 
 def backward_steps(back, tr: Translate, sigma_prime: np.ndarray | None = None, delta_prev: np.ndarray | None = None,
@@ -78,7 +81,10 @@ def backward_steps(back, tr: Translate, sigma_prime: np.ndarray | None = None, d
     mode = back.forward.mode
     a = back.forward.x[0]
     h, w = a.shape
-    grids = [grid(a, tr("pooling.cs_input"), pick=0),
+    max_mode = mode == "max"
+    # max pooling: the input cells that won a window (the only ones δ is routed back to), from the trace
+    won = np.array([[bool(back.cell(r, c).terms) for c in range(w)] for r in range(h)]) if max_mode else None
+    grids = [grid(a, tr("pooling.cs_input"), pick=0, won=won),
              grid(back.dy[0], tr("pooling.cs_delta")),
              grid(back.dx[0], tr("pooling.fig_upsample_max" if mode == "max" else "pooling.fig_upsample_avg"),
                   pick=0)]
@@ -91,7 +97,8 @@ def backward_steps(back, tr: Translate, sigma_prime: np.ndarray | None = None, d
         for c in range(w):
             cell = back.cell(r, c)
             eq = fx.backward_tree(back, cell)
-            marks = [[0, r, c, r, c], [2, r, c, r, c]]
+            kind = ["winner"] if max_mode and cell.terms else []
+            marks = [[0, r, c, r, c, *kind], [2, r, c, r, c, *kind]]
             marks += [[1, term.out_row, term.out_col, term.out_row, term.out_col] for term in cell.terms]
             name = subscript_unicode("a", r, c)
             notes = [tr("pooling.cell_terms", cell=name, touching=cell.windows_touching, terms=len(cell.terms))]
@@ -106,5 +113,7 @@ def backward_steps(back, tr: Translate, sigma_prime: np.ndarray | None = None, d
                 parts.append((tr("pooling.cs_sigma_heading", activation=act_name), equation_html(step)))
                 aria += "; " + equation_text(step)
             cells.append({"label": name, "marks": marks, "html": formula_block(parts, notes), "aria": aria})
+    legend = [("won", tr("pooling.cs_legend_won")), ("winner", tr("pooling.cs_legend_winner_back"))] \
+        if max_mode else []
     return payload(grids, cells, (1, h, w), labels(tr, "pooling", "cs_backward"), start=start,
-                   group="pooling.in")
+                   group="pooling.in", url={"in_cell": "k"}, legend=legend)
