@@ -135,12 +135,15 @@ def test_grid_edits_and_resizing_rewrite_the_text(browser, demo_url):
     _edit(pg, kernel, 2, 2, "-3.5", "7, 0\n0, -3.5")  # a second edit: the first must survive it
     pg.get_by_role("button", name="+ column").first.click()
     expect(kernel).to_have_value("7, 0, 0\n0, -3.5, 0", timeout=15000)
-    # the result follows: Y = X ⋆ K with X = arange(16) in 4×4: y11 = 7·0 - 3.5·5 = -17.5
-    pg.get_by_text("-17.5").first.wait_for(timeout=15000)
     from urllib.parse import parse_qs, urlparse
 
-    from ui.url_state import decode_matrix
+    from ui.url_state import decode_matrix, encode_matrix
 
+    # the run of "+ column" has finished when the link carries the new kernel (written at the end of the run)
+    pg.wait_for_function("(code) => new URLSearchParams(window.location.search).get('kernel') === code",
+                         arg=encode_matrix(np.array([[7, 0, 0], [0, -3.5, 0]])), timeout=15000)
+    # the result follows: Y = X ⋆ K with X = arange(16) in 4×4: y11 = 7·0 - 3.5·5 = -17.5, Y is 3×2
+    pg.get_by_text("-17.5").first.wait_for(timeout=15000)
     (raw,) = parse_qs(urlparse(pg.url).query)["kernel"]          # the link's compact matrix code
     linked, problem = decode_matrix(raw)
     assert problem is None and linked is not None and linked.tolist() == [[7, 0, 0], [0, -3.5, 0]], raw
