@@ -120,3 +120,24 @@ def test_an_rgb_image_becomes_the_three_input_channels_and_bad_files_are_explain
     no_exception(at)
     for c in range(3):
         np.testing.assert_array_equal(_matrix(at, f"conv_multi.x{c + 1}"), rgb[:, :, c])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_an_image_on_the_training_page_is_classified_and_a_bad_file_is_explained(lang):
+    from cnn_core import tiny_cnn
+
+    at = open_page("training", lang)
+    at.toggle(key="training.own_on").set_value(True).run()
+    no_exception(at)
+    before = at.text_area(key="training.own").value
+    at.file_uploader(key="training.upload.file").set_value(("notes.png", b"1 2\n3 4\n", "image/png")).run()
+    no_exception(at)
+    assert translate(lang, "errors.image_not_an_image") in [e.value for e in at.error]
+    assert at.text_area(key="training.own").value == before
+    # an 8×8 image of the third glyph (values 0/1 -> 0/255): unit scale gives the glyph back
+    glyph = tiny_cnn.glyph_templates()[2]
+    at.file_uploader(key="training.upload.file").set_value(("glyph.png", _png(glyph * 255), "image/png")).run()
+    at.button(key="training.upload.use").click().run()
+    no_exception(at)
+    np.testing.assert_array_equal(_matrix(at, "training.own"), glyph)
+    assert not at.error
