@@ -17,7 +17,7 @@ from cnn_core.transposed import (conv1d_trace, conv_transpose2d_trace, dilate_ke
 from ui.formulas.transposed import (CONV1D_RULE, conv1d_length_lines, conv1d_sample_lines, dilation_lines, kernel_latex,
                                     receptive_field_line, text_fractional_line, text_length_line, transposed_cell_lines,
                                     transposed_size_lines)
-from ui.export import ExportDoc, export_panel
+from ui.export import ExportDoc, chart_config, export_panel
 from ui.heatmap import matrix_heatmap, window_animation
 from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import fmt, latex_matrix, subscript_unicode
@@ -76,7 +76,6 @@ SPECS = (
     IntParam("k", 3, 1, 7),
     IntParam("dd", 2, 1, 4),
 )
-CHART = {"displayModeBar": False}
 # what the open section puts into the export (filled while it is drawn): ExportDoc steps, library code
 TAKE_AWAY: dict = {"steps": [], "code": None}
 
@@ -90,7 +89,7 @@ def _key(name: str) -> str:
 
 
 def _chart(fig, name: str) -> None:
-    st.plotly_chart(fig, key=_key(f"fig_{name}"), config=CHART, width="stretch")
+    st.plotly_chart(fig, key=_key(f"fig_{name}"), config=chart_config(f"{PAGE}-{name}"), width="stretch")
 
 
 def _verdict(gap: float, key: str) -> None:

@@ -1,7 +1,7 @@
 """Own data in a real browser: grid edits, presets, an uploaded PNG, the Markdown download, the PNG button.
 
-The pieces are not on the topic pages yet, so this runs a small demonstration script (below) on its
-own Streamlit server; it uses the shared ``browser`` fixture and helpers.
+The pieces on their own, in a small demonstration script (below) on its own Streamlit server (shared
+``browser`` fixture and helpers); test_owndata_pages_browser.py checks them on the topic pages.
 """
 
 from __future__ import annotations

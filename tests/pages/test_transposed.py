@@ -348,6 +348,11 @@ def test_transposed_section_presets_export_and_library_code(lang, monkeypatch):
     assert "y = " + latex_matrix(want) in md, md
     assert "ts=3" in md and "tp=1" in md                                # the link that reloads it
     assert len(at.get("download_button")) == 2
+    # every figure offers Plotly's PNG download and nothing else
+    import json
+
+    charts = at.get("plotly_chart")
+    assert charts and all(json.loads(c.proto.config)["modeBarButtons"] == [["toImage"]] for c in charts)
     # the library code: the PyTorch layer, and a NumPy version that gives the same numbers
     torch_code, numpy_code = (el.value for el in at.code if "import" in el.value)
     assert "nn.ConvTranspose2d(1, 1, kernel_size=(3, 3), stride=(3, 3)" in torch_code
