@@ -141,3 +141,16 @@ def test_an_image_on_the_training_page_is_classified_and_a_bad_file_is_explained
     no_exception(at)
     np.testing.assert_array_equal(_matrix(at, "training.own"), glyph)
     assert not at.error
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_padding_pages_code_gives_its_output_size(lang):
+    # SAME padding (TensorFlow's rule): the output is ⌈n / s⌉ per axis, here ⌈6/2⌉ × ⌈5/2⌉ = 3 × 3
+    at = open_page("padding", lang, query={"mode": "same", "h": "6", "w": "5", "k": "3", "s": "2"})
+    no_exception(at)
+    torch_code, numpy_code = (el.value for el in at.code if "print(shape)" in el.value)
+    # total padding (O − 1)·s + k − n: rows 2·2 + 3 − 6 = 1 (all at the bottom), columns 2·2 + 3 − 5 = 2 (1 + 1)
+    assert "F.pad(x, (1, 1, 0, 1))" in torch_code
+    scope: dict = {}
+    exec(numpy_code, scope)  # noqa: S102 - the app's own snippet, run here only to check its numbers
+    assert scope["shape"] == (3, 3)
