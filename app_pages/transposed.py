@@ -169,6 +169,7 @@ def _section_signal(lang: str) -> None:
     state = st.session_state
     left, right = st.columns([3, 2])
     with left:
+        preset_selector(_key("signal"), kind="input", example=DEFAULT_SIGNAL, max_rows=1, max_cols=MAX_SIGNAL)
         signal = _signal_input()
     with right:
         labels = {f: t(f"transposed.filter_{f}") for f in FILTERS}
@@ -177,6 +178,7 @@ def _section_signal(lang: str) -> None:
         if choice == "decay":
             st.caption(t("transposed.decay_note"))
         if choice == "custom":
+            preset_selector(_key("custom"), kind="kernel", example=DEFAULT_CUSTOM, max_rows=1, max_cols=MAX_KERNEL_1D)
             custom = matrix_editor(t("transposed.custom_label"), key=_key("custom"), default=DEFAULT_CUSTOM,
                                    max_rows=1, max_cols=MAX_KERNEL_1D, height=68)
             w = None if custom is None else custom[0]

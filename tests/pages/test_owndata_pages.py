@@ -26,7 +26,7 @@ CASES = [
 
 
 def _matrix(at, key: str) -> np.ndarray:
-    result = parse_matrix(at.text_area(key=key).value)
+    result = parse_matrix(at.text_area(key=key).value, max_rows=100, max_cols=100)
     assert result.matrix is not None, result.error
     return result.matrix
 
@@ -154,3 +154,21 @@ def test_the_padding_pages_code_gives_its_output_size(lang):
     scope: dict = {}
     exec(numpy_code, scope)  # noqa: S102 - the app's own snippet, run here only to check its numbers
     assert scope["shape"] == (3, 3)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_one_row_inputs_and_filters_have_presets_too(lang):
+    # the dense layer's input vector
+    at = open_page("dense", lang)
+    at.selectbox(key="dense.zprev.preset").set_value("checkerboard").run()
+    no_exception(at)
+    assert _matrix(at, "dense.zprev").tolist() == [input_preset("checkerboard", (1, 3)).ravel().tolist()]
+    # the 1-D page: the Gaussian filter [1/4, 1/2, 1/4] and a checkerboard signal 0 1 0 1 …
+    at = open_page("transposed", lang, query={"filter": "custom", "mode": "valid"})
+    at.selectbox(key="transposed.custom.preset").set_value("gaussian").run()
+    at.selectbox(key="transposed.signal.preset").set_value("checkerboard").run()
+    no_exception(at)
+    assert _matrix(at, "transposed.custom").tolist() == [[0.25, 0.5, 0.25]]
+    signal = _matrix(at, "transposed.signal")[0]
+    assert signal.tolist() == [float(i % 2) for i in range(18)]
+    assert not at.error
