@@ -159,6 +159,7 @@ with st.container(border=True):
                            help=t("dense.act_help"))
     c1, c2, c3, c4 = st.columns([1.2, 1.6, 1, 1])
     with c1:
+        preset_selector(widget_key(PAGE, "zprev"), kind="input", example=DEFAULT_ZPREV, max_rows=1, max_cols=MAX_UNITS)
         zprev = _vector(matrix_editor(t("dense.zprev_label"), key=widget_key(PAGE, "zprev"), default=DEFAULT_ZPREV,
                                       max_rows=1, max_cols=MAX_UNITS, help=t("dense.vector_help", n=MAX_UNITS)))
     with c2:

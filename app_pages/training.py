@@ -27,7 +27,7 @@ from cnn_core import tiny_cnn
 from cnn_core.dense import softmax_ce_trace
 from ui.claims_view import claim_note
 from ui.exercise_view import render_check_link
-from ui.export import CHART_CONFIG, ExportDoc, export_panel
+from ui.export import CHART_CONFIG, ExportDoc, export_panel, setup_just_loaded
 from ui.heatmap import channels_heatmap, matrix_heatmap
 from ui.i18n import explain_error, t
 from ui.image_input import image_uploader
@@ -557,8 +557,11 @@ progress_slot, note_slot, metrics_slot = controls.empty(), controls.container(),
 
 images, labels, names, params0 = _core("setup", seed)
 model = st.session_state.get(MODEL)
-if model is None:
-    # a new session: a link's progress (the runs of steps at each η) is replayed from the seed
+# The progress the page last wrote into the link (below); anything else in RUNS was put there by a
+# link (a new session) or by a loaded setup file (ui.export's loader, in a running session, which may
+# also change the seed): replay it, so the page shows the numbers of the page the setup was saved from.
+if setup_just_loaded(PAGE) or model is None or st.session_state.get(RUNS) != model.get("runs_text"):
+    # the runs of steps at each η are replayed from the seed: the same weights as where they were taken
     model = _fresh(seed, params0)
     runs_spec = next(spec for spec in SPECS if spec.name == "runs")
     linked = _valid_runs(runs_spec.from_state(st.session_state.get(RUNS)))
@@ -591,7 +594,7 @@ steps_done = len(model["losses"])
 # the progress goes into the link: seed + runs reproduce these weights exactly
 runs_now = model.get("runs", [])
 in_link = bool(runs_now) and len(runs_now) <= MAX_RUNS and steps_done <= MAX_REPLAY
-st.session_state[RUNS] = next(spec for spec in SPECS if spec.name == "runs").to_state(
+st.session_state[RUNS] = model["runs_text"] = next(spec for spec in SPECS if spec.name == "runs").to_state(
     np.array(runs_now, dtype=float) if in_link else np.zeros((1, 2)))
 if runs_now and not in_link:
     controls.caption(t("training.runs_not_in_link", most=MAX_REPLAY, runs=MAX_RUNS))

@@ -17,11 +17,14 @@ from cnn_core.transposed import (conv1d_trace, conv_transpose2d_trace, dilate_ke
 from ui.formulas.transposed import (CONV1D_RULE, conv1d_length_lines, conv1d_sample_lines, dilation_lines, kernel_latex,
                                     receptive_field_line, text_fractional_line, text_length_line, transposed_cell_lines,
                                     transposed_size_lines)
+from ui.export import ExportDoc, chart_config, export_panel
 from ui.heatmap import matrix_heatmap, window_animation
 from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import fmt, latex_matrix, subscript_unicode
+from ui.library_code import conv1d_code, conv_transpose2d_code, library_code_panel
 from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
 from ui.page_kit import reset_button, url_tabs
+from ui.presets import preset_selector
 from ui.signal_plot import stem_figure
 from ui.url_state import ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url
 
@@ -73,7 +76,12 @@ SPECS = (
     IntParam("k", 3, 1, 7),
     IntParam("dd", 2, 1, 4),
 )
-CHART = {"displayModeBar": False}
+# what the open section puts into the export (filled while it is drawn): ExportDoc steps, library code
+TAKE_AWAY: dict = {"steps": [], "code": None}
+
+
+def _take_away(heading: str, *, text: str = "", matrices=None, latex=None) -> None:
+    TAKE_AWAY["steps"].append(dict(heading=heading, text=text, matrices=matrices or {}, latex=latex or []))
 
 
 def _key(name: str) -> str:
@@ -81,7 +89,7 @@ def _key(name: str) -> str:
 
 
 def _chart(fig, name: str) -> None:
-    st.plotly_chart(fig, key=_key(f"fig_{name}"), config=CHART, width="stretch")
+    st.plotly_chart(fig, key=_key(f"fig_{name}"), config=chart_config(f"{PAGE}-{name}"), width="stretch")
 
 
 def _verdict(gap: float, key: str) -> None:
@@ -161,6 +169,7 @@ def _section_signal(lang: str) -> None:
     state = st.session_state
     left, right = st.columns([3, 2])
     with left:
+        preset_selector(_key("signal"), kind="input", example=DEFAULT_SIGNAL, max_rows=1, max_cols=MAX_SIGNAL)
         signal = _signal_input()
     with right:
         labels = {f: t(f"transposed.filter_{f}") for f in FILTERS}
@@ -169,6 +178,7 @@ def _section_signal(lang: str) -> None:
         if choice == "decay":
             st.caption(t("transposed.decay_note"))
         if choice == "custom":
+            preset_selector(_key("custom"), kind="kernel", example=DEFAULT_CUSTOM, max_rows=1, max_cols=MAX_KERNEL_1D)
             custom = matrix_editor(t("transposed.custom_label"), key=_key("custom"), default=DEFAULT_CUSTOM,
                                    max_rows=1, max_cols=MAX_KERNEL_1D, height=68)
             w = None if custom is None else custom[0]
@@ -214,6 +224,15 @@ def _section_signal(lang: str) -> None:
         st.caption(t("transposed.sample_caption"))
     _chart(_signal_figure(tuple(signal), tuple(w), choice, mode, stride, dilation, o, lang), "signal")
     st.caption(t("transposed.signal_caption"))
+    before, after = trace.padding
+    _take_away(t("transposed.tab_signal"),
+               text=f"{t('transposed.mode')}: {t(f'transposed.mode_{mode}')}; {t('transposed.stride')} = {stride}, "
+                    f"{t('transposed.dilation')} = {dilation}",
+               matrices={"x": signal.reshape(1, -1), "w": np.asarray(w).reshape(1, -1),
+                         "y": trace.output.reshape(1, -1)},
+               latex=[conv1d_length_lines(signal.size, w.size, stride, dilation, before, after, out),
+                      conv1d_sample_lines(trace, o)])
+    TAKE_AWAY["code"] = conv1d_code(signal, np.asarray(w), stride=stride, padding=(before, after), dilation=dilation)
 
 
 def _section_matrix(lang: str) -> None:
@@ -336,9 +355,11 @@ def _section_transposed(lang: str) -> None:
     st.markdown(t("transposed.transposed_intro"))
     cols = st.columns([1, 1, 2])
     with cols[0]:
+        preset_selector(_key("z"), kind="input", example=T_Z, max_rows=MAX_T_Z, max_cols=MAX_T_Z)
         z = matrix_editor(t("transposed.z_label"), key=_key("z"), default=T_Z, max_rows=MAX_T_Z, max_cols=MAX_T_Z,
                           height=120)
     with cols[1]:
+        preset_selector(_key("w"), kind="kernel", example=T_W, max_rows=MAX_T_W, max_cols=MAX_T_W)
         w = matrix_editor(t("transposed.w_label"), key=_key("w"), default=T_W, max_rows=MAX_T_W, max_cols=MAX_T_W,
                           height=120)
     with cols[2]:
@@ -360,6 +381,14 @@ def _section_transposed(lang: str) -> None:
         return
     out = trace.output[0]
     oh, ow = out.shape
+    _take_away(t("transposed.tab_transposed"),
+               text=f"{t('transposed.stride')} = {stride}, {t('transposed.padding')} = {padding}, "
+                    f"{t('transposed.output_padding')} = {output_padding}, {t('transposed.dilation')} = {dilation}",
+               matrices={"z": z, "w": w, "y": out},
+               latex=[transposed_size_lines(n, k, stride, padding, dilation, output_padding, o_, axis)
+                      for axis, n, k, o_ in (("h", z.shape[0], w.shape[0], oh), ("w", z.shape[1], w.shape[1], ow))])
+    TAKE_AWAY["code"] = conv_transpose2d_code(z, w, stride=stride, padding=padding, output_padding=output_padding,
+                                              dilation=dilation)
     # ---- the size
     st.markdown(f"#### {t('transposed.size_title')}")
     for axis, n, k, o in (("h", z.shape[0], w.shape[0], oh), ("w", z.shape[1], w.shape[1], ow)):
@@ -462,3 +491,11 @@ for name, tab in zip(SECTIONS, tabs):
          "dilation": _section_dilation}[name](lang)
 sync_to_url(PAGE, SPECS)
 st.caption(t("transposed.conventions"))
+
+# ----- take it away: the open section's worked example (the setup of every section), the library code
+doc = ExportDoc(t("transposed.title"))
+for part in TAKE_AWAY["steps"]:
+    doc.step(part["heading"], text=part["text"], matrices=part["matrices"], latex=part["latex"])
+export_panel(PAGE, SPECS, doc)
+if TAKE_AWAY["code"] is not None:
+    library_code_panel(TAKE_AWAY["code"])

@@ -46,6 +46,7 @@ __all__ = [
     "setup_query",
     "SetupError",
     "load_setup",
+    "setup_just_loaded",
     "export_panel",
 ]
 
@@ -205,6 +206,22 @@ def _current_values(page: str, specs: Sequence[Any]) -> dict[str, Any]:
     return values
 
 
+def _loaded_key(page: str) -> str:
+    return f"{page}.export.just_loaded"
+
+
+def setup_just_loaded(page: str) -> bool:
+    """True once, on the run right after a setup file was loaded into ``page`` (the flag is cleared).
+
+    For a page whose state is more than its widgets (the training page's weights): the file's
+    values are in the widget keys already; the page rebuilds what follows from them (e.g. replays
+    the progress from the seed) instead of keeping what it had.
+    """
+    import streamlit as st
+
+    return bool(st.session_state.pop(_loaded_key(page), False))
+
+
 def _load(page: str, specs: Sequence[Any], upload_key: str) -> None:
     """Upload callback: validate the file and write its values into the widgets (before they are drawn)."""
     import streamlit as st
@@ -226,6 +243,7 @@ def _load(page: str, specs: Sequence[Any], upload_key: str) -> None:
             by_name = {spec.name: spec for spec in specs}
             messages += [("warning", describe_problem(p, by_name[p.name])) for p in problems]
             messages.append(("success", "owndata.setup_loaded"))
+            state[_loaded_key(page)] = True
     state[f"{upload_key}.messages"] = messages
 
 

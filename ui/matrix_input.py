@@ -265,13 +265,19 @@ def _grid(key: str, matrix: np.ndarray, text: str, *, max_rows: int, max_cols: i
     from ui.i18n import t
 
     state = st.session_state
-    generation_key, written_key = f"{key}.grid_generation", f"{key}.grid_text"
-    if state.get(written_key) != text:  # changed from outside the grid: start a fresh grid
+    generation_key, written_key, base_key = f"{key}.grid_generation", f"{key}.grid_text", f"{key}.grid_base"
+    if state.get(written_key) != text or base_key not in state:  # changed from outside the grid: a fresh grid
         state[generation_key] = state.get(generation_key, -1) + 1
         state[written_key] = text
+        state[base_key] = matrix
+    # The grid is always given the matrix it started from; its own edits (kept by the browser and in
+    # its widget state) are applied on top. Handing it the edited matrix instead would make the browser
+    # drop the edits that now equal the data and send a rerun for each drop: reruns that carry the text
+    # box's value of that moment and undo a button (+ row, a preset) pressed right after an edit.
+    base = state[base_key]
     rows, cols = matrix.shape
     names = [str(c + 1) for c in range(cols)]
-    frame = pd.DataFrame(matrix, columns=names, index=pd.RangeIndex(1, rows + 1))
+    frame = pd.DataFrame(base, columns=names, index=pd.RangeIndex(1, rows + 1))
     config = {name: st.column_config.NumberColumn(name, required=True, width="small") for name in names}
     edited = st.data_editor(frame, key=grid_key(key, state[generation_key]), num_rows="fixed",
                             column_config=config, width="content")

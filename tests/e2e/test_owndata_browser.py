@@ -1,7 +1,7 @@
 """Own data in a real browser: grid edits, presets, an uploaded PNG, the Markdown download, the PNG button.
 
-The pieces are not on the topic pages yet, so this runs a small demonstration script (below) on its
-own Streamlit server; it uses the shared ``browser`` fixture and helpers.
+The pieces on their own, in a small demonstration script (below) on its own Streamlit server (shared
+``browser`` fixture and helpers); test_owndata_pages_browser.py checks them on the topic pages.
 """
 
 from __future__ import annotations
@@ -74,53 +74,54 @@ def _open(browser, url, lang="en"):
     return context, pg
 
 
-def _edit_cell(pg, grid, row: int, col: int, text: str) -> None:
-    """Double-click a grid cell (1-based, below the header, right of the index column) and type.
+# the grid's cell editor is open and has the keyboard
+EDITOR_FOCUSED = "() => !!document.activeElement && document.activeElement.classList.contains('gdg-input')"
+# two animation frames: the grid's cell editor has rendered what was typed into it
+NEXT_FRAMES = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))"
 
-    The grid is a canvas: wait until its cell editor (``.gdg-input``) opens, retrying the double
-    click while the canvas is still being laid out.
+
+def _edit_cell(pg, grid, row: int, col: int, text: str) -> None:
+    """Double-click a grid cell (1-based, below the header, right of the index column), type, press Enter.
+
+    The grid is glide-data-grid on a canvas. Its cell editor (``.gdg-input``) takes the typed
+    characters into its value on its next render, and Enter commits the value it holds: an Enter
+    pressed in the same frame as the typing commits the cell's old value, which Streamlit drops as
+    "no change" (nothing is sent, the selection just moves down -- the edit "vanishes"). A person
+    never presses Enter within a few milliseconds of a digit; the test waits for the editor to
+    show the text and for two animation frames before pressing it.
     """
     header = row_h = 35
     index_w, col_w = 50, 76  # the index column and the "small" number columns
-    # a rerun redraws the grid: edit only once the previous edit's run has finished
+    # the previous edit's run has finished (its text is already checked by the caller)
     pg.wait_for_function(SCRIPT_DONE, timeout=60000, polling=100)
-    pg.wait_for_timeout(500)  # as wait_for_app: the run's last deltas can still redraw the grid under the editor
-    for _ in range(10):
+    editor = pg.locator(".gdg-input").first
+    for _ in range(10):  # a double click can land while the canvas is still being laid out or redrawn
         box = grid.bounding_box()
         pg.mouse.dblclick(box["x"] + index_w + col_w * (col - 0.5), box["y"] + header + row_h * (row - 0.5))
         try:
-            pg.locator(".gdg-input").first.wait_for(timeout=1500)
+            pg.wait_for_function(EDITOR_FOCUSED, timeout=3000)
             break
-        except Exception:  # noqa: BLE001 - playwright's TimeoutError: try again
-            continue
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError: close a half-open editor, try again
+            pg.keyboard.press("Escape")
     else:
         raise AssertionError(f"the grid's cell editor did not open at row {row}, column {col}")
+    pg.keyboard.press("Control+A")
     pg.keyboard.type(text)
+    from playwright.sync_api import expect
+
+    expect(editor).to_have_value(text)
+    pg.evaluate(NEXT_FRAMES)
     pg.keyboard.press("Enter")
 
 
-def _edit_until(pg, kernel, row: int, col: int, text: str, expected: str, tries: int = 3) -> None:
-    """Edit one grid cell and wait for the text box to show ``expected``.
-
-    The grid is a canvas that Streamlit redraws when a run's last messages arrive; an edit typed
-    into it at that moment is dropped by the browser (a user sees it vanish and types it again), so
-    the edit is retried. The text box must then hold every edit made so far.
-    """
+def _edit(pg, kernel, row: int, col: int, text: str, expected: str) -> None:
+    """Edit one grid cell; the text box must then hold every edit made so far."""
     from playwright.sync_api import expect
 
-    for attempt in range(tries):
-        _edit_cell(pg, pg.locator('[data-testid="stDataFrame"]').first, row, col, text)
-        try:
-            expect(kernel).to_have_value(expected, timeout=8000)
-            return
-        except AssertionError:
-            if attempt == tries - 1:
-                raise
+    _edit_cell(pg, pg.locator('[data-testid="stDataFrame"]').first, row, col, text)
+    expect(kernel).to_have_value(expected, timeout=15000)
 
 
-@pytest.mark.skip(reason="intermittent: in about one run in three the canvas grid drops the first edit typed by "
-                         "Playwright (three retries included) while the same steps by hand keep it; open in the "
-                         "closing note of issue #13. The grid-to-text path is covered by tests/ui/test_matrix_input.py")
 def test_grid_edits_and_resizing_rewrite_the_text(browser, demo_url):
     from playwright.sync_api import expect
 
@@ -130,16 +131,21 @@ def test_grid_edits_and_resizing_rewrite_the_text(browser, demo_url):
     pg.get_by_text("Edit as a grid").nth(1).click()
     grid = pg.locator('[data-testid="stDataFrame"]').first
     grid.wait_for()
-    _edit_until(pg, kernel, 1, 1, "7", "7, 0\n0, -1")
-    _edit_until(pg, kernel, 2, 2, "-3.5", "7, 0\n0, -3.5")  # a second edit: the first must survive it
+    _edit(pg, kernel, 1, 1, "7", "7, 0\n0, -1")
+    _edit(pg, kernel, 2, 2, "-3.5", "7, 0\n0, -3.5")  # a second edit: the first must survive it
     pg.get_by_role("button", name="+ column").first.click()
     expect(kernel).to_have_value("7, 0, 0\n0, -3.5, 0", timeout=15000)
-    # the result follows: Y = X ⋆ K with X = arange(16) in 4×4: y11 = 7·0 - 3.5·5 = -17.5
-    pg.get_by_text("-17.5").first.wait_for(timeout=15000)
     from urllib.parse import parse_qs, urlparse
 
-    from ui.url_state import decode_matrix
+    from ui.url_state import decode_matrix, encode_matrix
 
+    # the run of "+ column" has finished when the link carries the new kernel (written at the end of the run)
+    import re
+
+    code = encode_matrix(np.array([[7, 0, 0], [0, -3.5, 0]]))
+    expect(pg).to_have_url(re.compile(rf"[?&]kernel={re.escape(code)}(&|$)"), timeout=15000)
+    # the result follows: Y = X ⋆ K with X = arange(16) in 4×4: y11 = 7·0 - 3.5·5 = -17.5, Y is 3×2
+    pg.get_by_text("-17.5").first.wait_for(timeout=15000)
     (raw,) = parse_qs(urlparse(pg.url).query)["kernel"]          # the link's compact matrix code
     linked, problem = decode_matrix(raw)
     assert problem is None and linked is not None and linked.tolist() == [[7, 0, 0], [0, -3.5, 0]], raw

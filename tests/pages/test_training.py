@@ -497,3 +497,63 @@ def test_export_panel_carries_the_run():
     at.button(key="training.step_button").click().run()
     assert len(at.get("download_button")) == 2
     assert any("runs=" in el.value for el in at.code)          # the link reproduces the step taken
+
+
+# --------------------------------------------------------------------------- #13: a loaded setup replays the progress
+
+def _shown(at, lang: str) -> dict:
+    """The numbers the page shows about the model: the metrics and the loss curve."""
+    curve = _figure(at, translate(lang, "training.curve_title"))
+    return {"steps": _metric(at, "metric_steps", lang), "loss": _metric(at, "metric_loss", lang),
+            "accuracy": _metric(at, "metric_accuracy", lang), "curve": list(curve["data"][0]["y"])}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_setup_loaded_into_a_running_session_or_opened_as_a_link_shows_the_same_numbers(lang, monkeypatch):
+    import ui.export
+
+    offered: dict[str, str] = {}  # what the export panel offers: the JSON file and the Markdown (its numbers)
+    real_json, real_md = ui.export.setup_json, ui.export.to_markdown
+    monkeypatch.setattr(ui.export, "setup_json", lambda *a, **k: offered.__setitem__("json", real_json(*a, **k))
+                        or offered["json"])
+    monkeypatch.setattr(ui.export, "to_markdown", lambda *a, **k: offered.__setitem__("md", real_md(*a, **k))
+                        or offered["md"])
+    x, y, _, params = _data(5)
+    exported = open_page(PAGE, lang, query={"seed": "5"})
+    exported.button(key="training.step_button").click().run()               # 1 step at η = 0.1
+    exported.slider(key="training.lr").set_value(0.5).run()
+    exported.slider(key="training.steps").set_value(3).run()
+    exported.button(key="training.run_button").click().run()                # 3 steps at η = 0.5
+    no_exception(exported)
+    first = tiny_cnn.train(params, x, y, 0.1, 1)
+    second = tiny_cnn.train(first.params, x, y, 0.5, 3)
+    want = _shown(exported, lang)
+    assert want["steps"] == "4" and want["loss"] == fmt(tiny_cnn.loss(second.params, x, y))
+    np.testing.assert_allclose(want["curve"][:4], [tr.loss for tr in first.traces + second.traces], rtol=1e-12)
+    setup, markdown = offered["json"], offered["md"]
+    (link,) = [el.value for el in exported.code if el.value.startswith("?")]
+
+    # a session already running elsewhere, with the same runs of steps from another seed (so the only
+    # difference is the seed: the page must not keep its weights); then the file is loaded
+    running = open_page(PAGE, lang, query={"seed": "2"})
+    running.button(key="training.step_button").click().run()
+    running.slider(key="training.lr").set_value(0.5).run()
+    running.slider(key="training.steps").set_value(3).run()
+    running.button(key="training.run_button").click().run()
+    assert _shown(running, lang)["steps"] == "4" and _shown(running, lang) != want
+    running.file_uploader(key="training.export.load").set_value(
+        ("training-setup.json", setup.encode(), "application/json")).run()
+    no_exception(running)
+    assert _shown(running, lang) == want
+    assert offered["md"] == markdown                                      # the worked example: the same weights
+    assert translate(lang, "training.runs_restored", steps=4, runs=2) in [el.value for el in running.success]
+    # a step after the load continues from the loaded weights
+    running.button(key="training.step_button").click().run()
+    assert _metric(running, "metric_loss", lang) == fmt(tiny_cnn.loss(tiny_cnn.train(second.params, x, y, 0.5, 1).params, x, y))
+
+    # the same setup as a link (a new session)
+    from urllib.parse import parse_qsl
+
+    again = open_page(PAGE, lang, query=dict(parse_qsl(link[1:])))
+    no_exception(again)
+    assert _shown(again, lang) == want and offered["md"] == markdown

@@ -311,3 +311,67 @@ def test_a_tampered_tab_in_the_link_gets_a_message():
     no_exception(at)
     assert at.session_state["transposed.tab"] == "signal"
     assert any("<b>x</b>" not in w.value for w in at.warning) and at.warning
+
+
+# --------------------------------------------------------------------------- #13: presets, export, library code
+
+def _exported(monkeypatch) -> dict:
+    """Record what the export panel offers (the Markdown) on every run."""
+    import ui.export
+
+    offered: dict = {}
+    real = ui.export.to_markdown
+    monkeypatch.setattr(ui.export, "to_markdown", lambda *a, **k: offered.__setitem__("md", real(*a, **k))
+                        or offered["md"])
+    return offered
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_transposed_section_presets_export_and_library_code(lang, monkeypatch):
+    offered = _exported(monkeypatch)
+    at = open_page("transposed", lang, query={"tab": "transposed", "ts": "3", "tp": "1"})
+    no_exception(at)
+    # presets next to the kernel and the input: the identity kernel in a 3×3 (the example's size)
+    assert at.selectbox(key="transposed.w.preset") is not None and at.selectbox(key="transposed.z.preset") is not None
+    at.selectbox(key="transposed.w.preset").set_value("identity").run()
+    no_exception(at)
+    assert at.text_area(key="transposed.w").value == "0, 0, 0\n0, 1, 0\n0, 0, 0"
+    z = np.array([[1.0, 2.0], [3.0, 4.0]])
+    identity = np.array([[0.0, 0, 0], [0, 1, 0], [0, 0, 0]])
+    want = conv_transpose2d_naive(z[None, None], identity[None, None], None, 3, 1)[0, 0]
+    # the Markdown export carries the setting and the output the page computes (the loop reference's numbers)
+    md = offered["md"]
+    assert md.startswith(f"# {translate(lang, 'transposed.title')}")
+    assert f"## {translate(lang, 'transposed.tab_transposed')}" in md
+    from ui.latex import latex_matrix
+
+    assert "y = " + latex_matrix(want) in md, md
+    assert "ts=3" in md and "tp=1" in md                                # the link that reloads it
+    assert len(at.get("download_button")) == 2
+    # every figure offers Plotly's PNG download and nothing else
+    import json
+
+    charts = at.get("plotly_chart")
+    assert charts and all(json.loads(c.proto.config)["modeBarButtons"] == [["toImage"]] for c in charts)
+    # the library code: the PyTorch layer, and a NumPy version that gives the same numbers
+    torch_code, numpy_code = (el.value for el in at.code if "import" in el.value)
+    assert "nn.ConvTranspose2d(1, 1, kernel_size=(3, 3), stride=(3, 3)" in torch_code
+    scope: dict = {}
+    exec(numpy_code, scope)  # noqa: S102 - the app's own snippet, run here only to check its numbers
+    np.testing.assert_allclose(np.asarray(scope["y"]).reshape(want.shape), want)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_signal_section_export_and_library_code(lang, monkeypatch):
+    offered = _exported(monkeypatch)
+    at = open_page("transposed", lang, query={"tab": "signal", "filter": "diff", "mode": "valid"})
+    no_exception(at)
+    signal = np.array([0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 4, 1, 1, 1, 1, 0, 0], dtype=float)
+    want = np.array([signal[i] - 2 * signal[i + 1] + signal[i + 2] for i in range(signal.size - 2)])
+    from ui.latex import latex_matrix
+
+    assert "y = " + latex_matrix(want.reshape(1, -1)) in offered["md"]
+    numpy_code = [el.value for el in at.code if "import numpy" in el.value][-1]
+    scope: dict = {}
+    exec(numpy_code, scope)  # noqa: S102 - the app's own snippet, run here only to check its numbers
+    np.testing.assert_allclose(np.asarray(scope["y"]).ravel(), want)

@@ -1,0 +1,126 @@
+"""#13 on the real topic pages in Chromium, both languages: the transposed page's presets, Markdown
+export and library code; the grid with its stated cap; a training setup saved as JSON and loaded
+into another running session shows the same numbers (steps, loss, accuracy)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from cnn_core.transposed import conv_transpose2d_naive
+from ui.i18n import translate
+from ui.latex import latex_matrix
+
+from .conftest import assert_no_exception, screenshot, wait_for_app, wait_for_text
+
+pytestmark = pytest.mark.e2e
+
+
+def _context(browser, lang: str):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000},
+                                  locale="zh-CN" if lang == "zh" else "en-US", accept_downloads=True)
+    return context, context.new_page()
+
+
+def _download(pg, lang: str, button: str) -> str:
+    with pg.expect_download() as info:
+        pg.get_by_role("button", name=translate(lang, f"owndata.{button}")).click()
+    return open(info.value.path(), encoding="utf-8").read()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_transposed_page_presets_markdown_and_code(browser, server_url, lang):
+    context, pg = _context(browser, lang)
+    try:
+        pg.goto(f"{server_url}/transposed?lang={lang}&tab=transposed")
+        wait_for_app(pg)
+        wait_for_text(pg, translate(lang, "transposed.counts_title"))
+        assert_no_exception(pg)
+        # a preset menu above z and above w
+        menus = pg.locator('[data-testid="stSelectbox"]').filter(has_text=translate(lang, "owndata.preset_label"))
+        menus.nth(1).wait_for(timeout=20000)
+        assert menus.count() == 2
+        pg.get_by_text(translate(lang, "owndata.export_title")).click()
+        text = _download(pg, lang, "download_md")
+        # the text's z = [[1, 2], [3, 4]] and w, stride 2: the loop reference's 5×5 output
+        want = conv_transpose2d_naive(np.array([[[[1.0, 2], [3, 4]]]]),
+                                      np.array([[[[1.0, 2, 0], [0, 1, -1], [1, 0, 2]]]]), None, 2, 0)[0, 0]
+        assert text.startswith("# " + translate(lang, "transposed.title"))
+        assert "y = " + latex_matrix(want) in text
+        pg.get_by_text(translate(lang, "owndata.code_title")).click()
+        wait_for_text(pg, "nn.ConvTranspose2d(1, 1, kernel_size=(3, 3), stride=(2, 2)")
+        assert_no_exception(pg)
+        screenshot(pg, f"owndata-transposed-{lang}")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_grid_on_a_topic_page_states_its_cap(browser, server_url, lang):
+    context, pg = _context(browser, lang)
+    try:
+        pg.goto(f"{server_url}/pooling?lang={lang}")
+        wait_for_app(pg)
+        pg.get_by_text(translate(lang, "owndata.grid_toggle")).first.click()
+        pg.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=20000)
+        wait_for_text(pg, translate(lang, "owndata.grid_caption", rows=4, cols=4, max_rows=12, max_cols=12))
+        assert_no_exception(pg)
+        screenshot(pg, f"owndata-pooling-grid-{lang}")
+    finally:
+        context.close()
+
+
+def _metrics(pg, lang: str) -> dict[str, str]:
+    out = {}
+    for name in ("metric_steps", "metric_loss", "metric_accuracy"):
+        metric = pg.locator('[data-testid="stMetric"]').filter(has_text=translate(lang, f"training.{name}")).first
+        out[name] = metric.locator('[data-testid="stMetricValue"]').inner_text()
+    return out
+
+
+def _step(pg, lang: str, times: int) -> None:
+    for done in range(times):
+        steps = pg.locator('[data-testid="stMetric"]').filter(has_text=translate(lang, "training.metric_steps"))
+        before = steps.locator('[data-testid="stMetricValue"]').inner_text()
+        pg.get_by_role("button", name=translate(lang, "training.step_button")).click()
+        pg.wait_for_function(
+            "([label, before]) => [...document.querySelectorAll('[data-testid=\"stMetric\"]')]"
+            ".some((m) => m.innerText.includes(label) && !m.innerText.includes(label + '\\n' + before)"
+            " && m.querySelector('[data-testid=\"stMetricValue\"]').innerText.trim() === String(Number(before) + 1))",
+            arg=[translate(lang, "training.metric_steps"), before], timeout=60000)
+        wait_for_app(pg)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_training_setup_loaded_into_another_session_shows_the_same_numbers(browser, server_url, lang):
+    saved, pg = _context(browser, lang)
+    running, other = _context(browser, lang)
+    try:
+        pg.goto(f"{server_url}/training?lang={lang}&seed=5")
+        wait_for_app(pg)
+        _step(pg, lang, 2)
+        want = _metrics(pg, lang)
+        assert want["metric_steps"] == "2"
+        pg.get_by_text(translate(lang, "owndata.export_title")).click()
+        setup = _download(pg, lang, "download_json")
+        assert json.loads(setup)["params"]["seed"] == "5"
+
+        other.goto(f"{server_url}/training?lang={lang}&seed=2")
+        wait_for_app(other)
+        _step(other, lang, 2)
+        assert _metrics(other, lang) != want                      # same steps, another seed: other numbers
+        other.get_by_text(translate(lang, "owndata.export_title")).click()
+        panel = other.locator('[data-testid="stExpander"]').filter(has_text=translate(lang, "owndata.load_json"))
+        panel.locator('input[type="file"]').set_input_files(
+            {"name": "training-setup.json", "mimeType": "application/json", "buffer": setup.encode()})
+        wait_for_text(other, translate(lang, "owndata.setup_loaded"))
+        wait_for_app(other)
+        wait_for_text(other, translate(lang, "training.runs_restored", steps=2, runs=1))
+        assert _metrics(other, lang) == want
+        assert_no_exception(other)
+        screenshot(other, f"owndata-training-loaded-{lang}")
+    finally:
+        saved.close()
+        running.close()

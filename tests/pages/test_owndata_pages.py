@@ -1,0 +1,174 @@
+"""#13 on the topic pages that have no own-data test of their own: presets next to the kernels and
+inputs, the grid under every matrix box with its cap stated, in both languages.
+
+References: ``cnn_core.presets`` (the preset matrices, computed independently of the menu) and the
+page's cap constants; conv_single, conv_multi and transposed test theirs in their own files.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cnn_core.presets import input_preset, kernel_preset
+from ui.i18n import translate
+from ui.matrix_input import parse_matrix
+
+from .conftest import no_exception, open_page
+
+# (page, editor key, kind, preset, the matrix the preset must write, reference)
+CASES = [
+    ("pooling", "pooling.input", "input", "checkerboard", lambda: input_preset("checkerboard", (4, 4))),
+    ("conv_backward", "conv_backward.x", "input", "diagonal_edge", lambda: input_preset("diagonal_edge", (4, 4))),
+    ("conv_backward", "conv_backward.w", "kernel", "laplacian", lambda: kernel_preset("laplacian", (3, 3))),
+    ("dense", "dense.W", "kernel", "identity", lambda: kernel_preset("identity", (3, 3))),
+]
+
+
+def _matrix(at, key: str) -> np.ndarray:
+    result = parse_matrix(at.text_area(key=key).value, max_rows=100, max_cols=100)
+    assert result.matrix is not None, result.error
+    return result.matrix
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize(("page", "editor", "kind", "preset", "reference"), CASES,
+                         ids=[f"{c[0]}-{c[1].split('.')[-1]}-{c[3]}" for c in CASES])
+def test_a_preset_fills_the_box_and_the_page_uses_it(page, editor, kind, preset, reference, lang):
+    at = open_page(page, lang)
+    no_exception(at)
+    # the text's example keeps its size where the preset has one of that size (the 2×2 kernel of the
+    # backward page gets the 3×3 Laplacian: it has no 2×2 form)
+    assert _matrix(at, editor).shape == (reference().shape if editor != "conv_backward.w" else (2, 2))
+    menu = at.selectbox(key=f"{editor}.preset")
+    assert menu.label == translate(lang, "owndata.preset_label")
+    menu.set_value(preset).run()
+    no_exception(at)
+    np.testing.assert_array_equal(_matrix(at, editor), reference())
+    assert not at.error
+    assert at.query_params.get(editor.split(".", 1)[1])                  # the link carries the new matrix
+
+
+# the cap each page states for its boxes (its max_rows × max_cols)
+GRIDS = [("pooling", "pooling.input", 12, 12), ("conv_backward", "conv_backward.w", 5, 5),
+         ("dense", "dense.W", 8, 8)]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize(("page", "editor", "most_rows", "most_cols"), GRIDS, ids=[g[0] for g in GRIDS])
+def test_the_grid_states_the_cap_and_grows_up_to_it(page, editor, most_rows, most_cols, lang):
+    at = open_page(page, lang)
+    rows, cols = _matrix(at, editor).shape
+    at.toggle(key=f"{editor}.grid_on").set_value(True).run()
+    no_exception(at)
+    assert translate(lang, "owndata.grid_caption", rows=rows, cols=cols, max_rows=most_rows,
+                     max_cols=most_cols) in [c.value for c in at.caption]
+    at.button(key=f"{editor}.add_row").click().run()
+    no_exception(at)
+    grown = _matrix(at, editor)
+    assert grown.shape == (rows + 1, cols) and not grown[-1].any()        # a row of zeros at the bottom
+    assert translate(lang, "owndata.grid_caption", rows=rows + 1, cols=cols, max_rows=most_rows,
+                     max_cols=most_cols) in [c.value for c in at.caption]
+
+
+# --------------------------------------------------------------------------- an RGB image on the multi-channel page
+
+def _png(pixels: np.ndarray) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(pixels.astype(np.uint8)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_an_rgb_image_becomes_the_three_input_channels_and_bad_files_are_explained(lang):
+    import struct
+    import zlib
+
+    at = open_page("conv_multi", lang)
+    no_exception(at)
+    before = [at.text_area(key=f"conv_multi.x{c}").value for c in (1, 2, 3)]
+    def upload(name, data):
+        at.file_uploader(key="conv_multi.upload.file").set_value((name, data, "image/png")).run()
+
+    # bad files first: each gets its translated message, the page keeps its numbers
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    # a PNG that claims 20000×20000 pixels (header only, no pixel data)
+    huge = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 20000, 20000, 8, 0, 0, 0, 0))
+            + chunk(b"IEND", b""))
+    good = _png(np.random.default_rng(0).integers(0, 256, (64, 64, 3)))  # noise: the pixel data is most of the file
+    for name, data, code in (("empty.png", b"", "image_empty"), ("notes.png", b"1 2\n3 4\n", "image_not_an_image"),
+                             ("cut.png", good[: len(good) // 2], "image_broken"), ("huge.png", huge, "image_bomb")):
+        upload(name, data)
+        no_exception(at)
+        errors = [e.value for e in at.error]
+        assert any(e.startswith(translate(lang, f"errors.{code}").split("{")[0]) for e in errors), (name, errors)
+        assert [at.text_area(key=f"conv_multi.x{c}").value for c in (1, 2, 3)] == before
+        assert at.get("bidi_component")                                       # the worked example is still there
+    # an 8×8 RGB image: red on the left half, green on the top half, no blue
+    rgb = np.zeros((8, 8, 3))
+    rgb[:, :4, 0] = 255
+    rgb[:4, :, 1] = 255
+    upload("rgb.png", _png(rgb))
+    at.radio(key="conv_multi.upload.scale").set_value("byte").run()
+    at.button(key="conv_multi.upload.use").click().run()
+    no_exception(at)
+    for c in range(3):
+        np.testing.assert_array_equal(_matrix(at, f"conv_multi.x{c + 1}"), rgb[:, :, c])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_an_image_on_the_training_page_is_classified_and_a_bad_file_is_explained(lang):
+    from cnn_core import tiny_cnn
+
+    at = open_page("training", lang)
+    at.toggle(key="training.own_on").set_value(True).run()
+    no_exception(at)
+    before = at.text_area(key="training.own").value
+    at.file_uploader(key="training.upload.file").set_value(("notes.png", b"1 2\n3 4\n", "image/png")).run()
+    no_exception(at)
+    assert translate(lang, "errors.image_not_an_image") in [e.value for e in at.error]
+    assert at.text_area(key="training.own").value == before
+    # an 8×8 image of the third glyph (values 0/1 -> 0/255): unit scale gives the glyph back
+    glyph = tiny_cnn.glyph_templates()[2]
+    at.file_uploader(key="training.upload.file").set_value(("glyph.png", _png(glyph * 255), "image/png")).run()
+    at.button(key="training.upload.use").click().run()
+    no_exception(at)
+    np.testing.assert_array_equal(_matrix(at, "training.own"), glyph)
+    assert not at.error
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_padding_pages_code_gives_its_output_size(lang):
+    # SAME padding (TensorFlow's rule): the output is ⌈n / s⌉ per axis, here ⌈6/2⌉ × ⌈5/2⌉ = 3 × 3
+    at = open_page("padding", lang, query={"mode": "same", "h": "6", "w": "5", "k": "3", "s": "2"})
+    no_exception(at)
+    torch_code, numpy_code = (el.value for el in at.code if "print(shape)" in el.value)
+    # total padding (O − 1)·s + k − n: rows 2·2 + 3 − 6 = 1 (all at the bottom), columns 2·2 + 3 − 5 = 2 (1 + 1)
+    assert "F.pad(x, (1, 1, 0, 1))" in torch_code
+    scope: dict = {}
+    exec(numpy_code, scope)  # noqa: S102 - the app's own snippet, run here only to check its numbers
+    assert scope["shape"] == (3, 3)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_one_row_inputs_and_filters_have_presets_too(lang):
+    # the dense layer's input vector
+    at = open_page("dense", lang)
+    at.selectbox(key="dense.zprev.preset").set_value("checkerboard").run()
+    no_exception(at)
+    assert _matrix(at, "dense.zprev").tolist() == [input_preset("checkerboard", (1, 3)).ravel().tolist()]
+    # the 1-D page: the Gaussian filter [1/4, 1/2, 1/4] and a checkerboard signal 0 1 0 1 …
+    at = open_page("transposed", lang, query={"filter": "custom", "mode": "valid"})
+    at.selectbox(key="transposed.custom.preset").set_value("gaussian").run()
+    at.selectbox(key="transposed.signal.preset").set_value("checkerboard").run()
+    no_exception(at)
+    assert _matrix(at, "transposed.custom").tolist() == [[0.25, 0.5, 0.25]]
+    signal = _matrix(at, "transposed.signal")[0]
+    assert signal.tolist() == [float(i % 2) for i in range(18)]
+    assert not at.error
