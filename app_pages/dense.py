@@ -163,7 +163,7 @@ with st.container(border=True):
         zprev = _vector(matrix_editor(t("dense.zprev_label"), key=widget_key(PAGE, "zprev"), default=DEFAULT_ZPREV,
                                       max_rows=1, max_cols=MAX_UNITS, help=t("dense.vector_help", n=MAX_UNITS)))
     with c2:
-        preset_selector("dense.W", kind="kernel", example=DEFAULT_W, max_rows=MAX_UNITS, max_cols=MAX_UNITS)
+        preset_selector("dense.W", kind="weights", example=DEFAULT_W, max_rows=MAX_UNITS, max_cols=MAX_UNITS)
         W = matrix_editor(t("dense.W_label"), key="dense.W", default=DEFAULT_W, max_rows=MAX_UNITS,
                           max_cols=MAX_UNITS, height=112)
     with c3:

@@ -31,12 +31,14 @@ from .errors import CoreValueError
 __all__ = [
     "KERNEL_PRESETS",
     "INPUT_PRESETS",
+    "WEIGHT_PRESETS",
     "RANDOM_KERNEL_RANGE",
     "RANDOM_INPUT_RANGE",
     "kernel_preset",
     "kernel_preset_shape",
     "input_preset",
     "input_preset_fits",
+    "weight_preset",
     "binomial_row",
     "DIGIT_GLYPHS",
 ]
@@ -44,6 +46,8 @@ __all__ = [
 #: Kernel presets in menu order.
 KERNEL_PRESETS: tuple[str, ...] = ("identity", "sobel_x", "sobel_y", "prewitt_x", "prewitt_y", "laplacian",
                                    "mean", "gaussian", "sharpen", "random")
+#: Weight-matrix presets (a dense layer's W, not a filter) in menu order.
+WEIGHT_PRESETS: tuple[str, ...] = ("identity", "random")
 #: Input presets in menu order.
 INPUT_PRESETS: tuple[str, ...] = ("checkerboard", "diagonal_edge", "digit", "random")
 #: Inclusive integer range of random kernels and random inputs.
@@ -189,6 +193,26 @@ def kernel_preset(name: str, size: int | Sequence[int] = 3, *, seed: int = 0) ->
     if name == "gaussian":
         g = np.outer(binomial_row(rows), binomial_row(cols))
         return g / g.sum()
+    lo, hi = RANDOM_KERNEL_RANGE
+    return _random_integers(seed, (rows, cols), lo, hi)
+
+
+def weight_preset(name: str, shape: int | Sequence[int], *, seed: int = 0) -> np.ndarray:
+    """A dense layer's weight matrix of exactly ``shape`` (rows = units out, cols = units in).
+
+    ``identity`` is ``np.eye(rows, cols)`` (unit i passes input i through: the identity *map*, not the
+    centred identity *filter* of :func:`kernel_preset`); ``random`` draws integers in
+    :data:`RANDOM_KERNEL_RANGE` from ``default_rng(seed)``.
+
+    Returns
+    -------
+    np.ndarray, shape (rows, cols), float64
+    """
+    rows, cols = _shape(shape, "shape")
+    if name not in WEIGHT_PRESETS:
+        raise _unknown(name, WEIGHT_PRESETS)
+    if name == "identity":
+        return np.eye(rows, cols)
     lo, hi = RANDOM_KERNEL_RANGE
     return _random_integers(seed, (rows, cols), lo, hi)
 

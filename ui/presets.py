@@ -29,8 +29,11 @@ from typing import Literal, Sequence
 
 import numpy as np
 
-from cnn_core.presets import (INPUT_PRESETS, KERNEL_PRESETS, RANDOM_INPUT_RANGE, RANDOM_KERNEL_RANGE, input_preset,
-                              input_preset_fits, kernel_preset, kernel_preset_shape)
+from cnn_core.presets import (INPUT_PRESETS, KERNEL_PRESETS, RANDOM_INPUT_RANGE, RANDOM_KERNEL_RANGE, WEIGHT_PRESETS,
+                              input_preset, input_preset_fits, kernel_preset, kernel_preset_shape, weight_preset)
+
+#: What an editor holds: a filter, a picture, or a dense layer's weight matrix (identity = np.eye there).
+Kind = Literal["kernel", "input", "weights"]
 from ui.matrix_input import format_matrix, parse_matrix
 
 __all__ = ["preset_matrix", "available_presets", "preset_label", "preset_selector", "EXAMPLE", "MAX_SEED"]
@@ -41,7 +44,7 @@ EXAMPLE = "example"
 MAX_SEED = 9999
 
 
-def preset_matrix(name: str, kind: Literal["kernel", "input"], shape: Sequence[int], *, seed: int = 0,
+def preset_matrix(name: str, kind: Kind, shape: Sequence[int], *, seed: int = 0,
                   example: np.ndarray | Sequence | None = None) -> np.ndarray:
     """The matrix of one preset at (about) ``shape`` — pure.
 
@@ -55,17 +58,20 @@ def preset_matrix(name: str, kind: Literal["kernel", "input"], shape: Sequence[i
     rows, cols = (int(v) for v in shape)
     if kind == "kernel":
         return kernel_preset(name, (rows, cols), seed=seed)
+    if kind == "weights":
+        return weight_preset(name, (rows, cols), seed=seed)
     if name == "digit" and not input_preset_fits(name, (rows, cols)):
         rows, cols = max(rows, 5), max(cols, 3)
     return input_preset(name, (rows, cols), seed=seed)
 
 
-def available_presets(kind: Literal["kernel", "input"], shape: Sequence[int], *, max_rows: int, max_cols: int,
+def available_presets(kind: Kind, shape: Sequence[int], *, max_rows: int, max_cols: int,
                       has_example: bool = True) -> list[str]:
     """Menu entries whose matrix fits the editor's cap at ``shape`` (in menu order)."""
     names = [EXAMPLE] if has_example else []
     rows, cols = (int(v) for v in shape)
-    for name in (KERNEL_PRESETS if kind == "kernel" else INPUT_PRESETS):
+    menu = {"kernel": KERNEL_PRESETS, "weights": WEIGHT_PRESETS}.get(kind, INPUT_PRESETS)
+    for name in menu:
         if kind == "kernel":
             out_rows, out_cols = kernel_preset_shape(name, (rows, cols))
         elif name == "digit":
@@ -82,8 +88,8 @@ def preset_label(name: str, kind: str) -> str:
     from ui.i18n import t
 
     if name == "random":
-        lo, hi = RANDOM_KERNEL_RANGE if kind == "kernel" else RANDOM_INPUT_RANGE
-        return t(f"owndata.preset_random_{kind}", lo=lo, hi=hi)
+        lo, hi = RANDOM_INPUT_RANGE if kind == "input" else RANDOM_KERNEL_RANGE
+        return t(f"owndata.preset_random_{'input' if kind == 'input' else 'kernel'}", lo=lo, hi=hi)
     return t(f"owndata.preset_{name}")
 
 
@@ -126,7 +132,7 @@ def _reseed(editor_key: str, kind: str, max_rows: int, max_cols: int) -> None:
         _apply(editor_key, kind, "random", None, max_rows, max_cols)
 
 
-def preset_selector(editor_key: str, *, kind: Literal["kernel", "input"],
+def preset_selector(editor_key: str, *, kind: Kind,
                     example: np.ndarray | Sequence | None = None, max_rows: int = 12, max_cols: int = 12,
                     label: str | None = None) -> None:
     """A preset menu and a seed box that fill the matrix editor ``editor_key``.

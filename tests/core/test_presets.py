@@ -5,7 +5,7 @@ import pytest
 
 from cnn_core.conv import correlate2d
 from cnn_core.presets import (DIGIT_GLYPHS, INPUT_PRESETS, KERNEL_PRESETS, RANDOM_INPUT_RANGE, RANDOM_KERNEL_RANGE,
-                              input_preset, input_preset_fits, kernel_preset, kernel_preset_shape)
+                              input_preset, input_preset_fits, kernel_preset, kernel_preset_shape, weight_preset)
 from tests.core.expect import raises_core_error
 
 #: A vertical step edge, dark (0) on the left, bright (1) on the right.
@@ -180,3 +180,23 @@ def test_random_input_from_the_seed():
 ])
 def test_bad_arguments(call, code):
     raises_core_error(call, code)
+
+
+def test_weight_identity_is_the_identity_map():
+    # W·a = a for every a when W is square; a tall/wide identity keeps the first min(m, n) units
+    a = np.array([0.5, -2.0, 3.0])
+    np.testing.assert_array_equal(weight_preset("identity", (3, 3)) @ a, a)
+    np.testing.assert_array_equal(weight_preset("identity", (2, 3)) @ a, a[:2])
+    np.testing.assert_array_equal(weight_preset("identity", (4, 3)) @ a, [0.5, -2.0, 3.0, 0.0])
+
+
+def test_weight_random_is_reproducible_and_in_range():
+    w = weight_preset("random", (3, 5), seed=7)
+    np.testing.assert_array_equal(w, weight_preset("random", (3, 5), seed=7))
+    lo, hi = RANDOM_KERNEL_RANGE
+    assert w.shape == (3, 5) and lo <= w.min() and w.max() <= hi and np.all(w == np.round(w))
+
+
+def test_weight_preset_rejects_a_filter_name():
+    with pytest.raises(ValueError):
+        weight_preset("sobel_x", (3, 3))

@@ -21,7 +21,8 @@ CASES = [
     ("pooling", "pooling.input", "input", "checkerboard", lambda: input_preset("checkerboard", (4, 4))),
     ("conv_backward", "conv_backward.x", "input", "diagonal_edge", lambda: input_preset("diagonal_edge", (4, 4))),
     ("conv_backward", "conv_backward.w", "kernel", "laplacian", lambda: kernel_preset("laplacian", (3, 3))),
-    ("dense", "dense.W", "kernel", "identity", lambda: kernel_preset("identity", (3, 3))),
+    # a dense layer's identity is the identity map np.eye (not the centred identity filter)
+    ("dense", "dense.W", "weights", "identity", lambda: np.eye(3)),
 ]
 
 
