@@ -1,7 +1,8 @@
 """Shared test set-up: the repo root on sys.path so `cnn_core` and `ui` import from anywhere."""
-
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -26,3 +27,14 @@ def _generous_apptest_timeout() -> None:
 
 
 _generous_apptest_timeout()
+
+
+@pytest.fixture(autouse=True)
+def _default_display_digits():
+    """Every test starts at the reader's default digits: a test that chose 2 or 6 (``use_display_digits``)
+    sets a ContextVar of the test thread, which would otherwise leak into the tests after it."""
+    from ui.latex import _DIGITS
+
+    _DIGITS.set(None)
+    yield
+    _DIGITS.set(None)
