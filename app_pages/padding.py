@@ -266,6 +266,93 @@ def _keep_cell(name: str, count: int, which: str) -> str | None:
     return None
 
 
+# --------------------------------------------------------------------------- page
+
+lang = current_language()
+st.title(t("padding.title"))
+st.markdown(t("padding.intro"))
+
+init_from_url(PAGE, SPECS)
+state = st.session_state
+mode_labels = {m: t(f"padding.mode_{m}") for m in MODES}  # a dict, not t() in format_func: AppTest
+with st.container(border=True):                           # formats options outside the script run
+    top = st.columns([1, 1, 2])
+    with top[0]:
+        st.slider(t("padding.height"), 1, 16, key=_key("h"))
+    with top[1]:
+        st.slider(t("padding.width"), 1, 16, key=_key("w"))
+    with top[2]:
+        st.radio(t("padding.mode"), MODES, format_func=mode_labels.__getitem__, key=_key("mode"),
+                 horizontal=True, help=t("padding.mode_help"))
+        st.toggle(t("padding.per_axis"), key=_key("axes"), on_change=_split_axes)
+    mode = state[_key("mode")]
+    explicit = mode == "explicit"
+    per_axis = bool(state[_key("axes")])
+    if per_axis:
+        for ax, row_label in (("h", "padding.row_height"), ("w", "padding.row_width")):
+            st.markdown(f"**{t(row_label)}**")
+            for col, name in zip(st.columns(4), ("kernel", "stride", "dilation", "p")):
+                lo, hi = SLIDER_RANGES[name[0]]
+                with col:
+                    st.slider(t(f"padding.{name}_{ax}"), lo, hi, key=_key(f"{name[0]}{ax}"),
+                              disabled=name == "p" and not explicit,
+                              help=t("padding.p_help") if name == "p" else None)
+    else:
+        for col, name in zip(st.columns(4), ("kernel", "stride", "dilation", "p")):
+            lo, hi = SLIDER_RANGES[name[0]]
+            with col:
+                st.slider(t(f"padding.{name}"), lo, hi, key=_key(name[0]), disabled=name == "p" and not explicit,
+                          help=t("padding.p_help") if name == "p" else None)
+    reset_button(PAGE, SPECS, t("padding.reset"), help=t("padding.reset_help", text=t("words.text_003")))
+
+n_hw = (int(state[_key("h")]), int(state[_key("w")]))
+if per_axis:
+    k_hw, s_hw, d_hw, p_hw = (tuple(int(state[_key(f"{name}{ax}")]) for ax in ("h", "w"))
+                              for name in ("k", "s", "d", "p"))
+else:
+    k_hw, s_hw, d_hw, p_hw = ((int(state[_key(name)]),) * 2 for name in ("k", "s", "d", "p"))
+setup = (mode, n_hw, k_hw, s_hw, d_hw, p_hw)
+derived = _derive(*setup)
+pad, grid = derived["padding"], derived["grid"]
+
+# ---- the formula, per axis: the output size is open; where the zeros come from and how far the windows
+# reach are tabs of their own (only the open tab is computed and sent)
+st.subheader(t("padding.section_formula"))
+st.caption(t("padding.formula_caption"))
+step_tabs = url_tabs(PAGE, "steps", "step", STEPS, [t(f"padding.step_{name}") for name in STEPS])
+for name, tab in zip(STEPS, step_tabs):
+    if tab.open is False:
+        continue
+    with tab:
+        for i, (column, ax, axis) in enumerate(zip(st.columns(2, gap="medium"), ("h", "w"), ("height", "width"))):
+            before_after = pad.height if ax == "h" else pad.width
+            with column, st.container(border=True):
+                st.markdown(f"#### {t(f'padding.axis_{axis}')}")
+                if name == "padding":
+                    _padding_lines(mode, ax, k_hw[i], d_hw[i], before_after[0],
+                                   derived["same"][i] if derived["same"] else None, per_axis)
+                    continue
+                a = derived["axes"][i]
+                error = None if a is not None else _axis_error(n_hw[i], k_hw[i], s_hw[i], before_after, d_hw[i],
+                                                               axis)
+                if name == "output":
+                    _output_lines(ax, a, error)
+                elif a is not None:
+                    _used_lines(mode, ax, a)
+                else:
+                    st.caption(t("padding.used_none"))
+if grid.out_hw is not None:
+    st.success(t("padding.result_size", oh=grid.out_hw[0], ow=grid.out_hw[1], ph=grid.shape[0], pw=grid.shape[1]))
+    symmetric = pad.top == pad.bottom and pad.left == pad.right
+    if mode == "same":
+        render_check_link("same_padding", in_hw=n_hw, kernel_hw=k_hw, stride=s_hw, dilation=d_hw)
+    elif symmetric:
+        render_check_link("output_size", in_hw=n_hw, kernel_hw=k_hw, stride=s_hw, padding=(pad.top, pad.left),
+                          dilation=d_hw)
+else:
+    st.warning(t("padding.no_output"))
+
+
 @st.fragment
 def _cell_view(setup: tuple, lang: str) -> None:
     """The output-cell choice and the kernel's footprint for it: choosing a cell reruns only this part."""
@@ -289,135 +376,41 @@ def _cell_view(setup: tuple, lang: str) -> None:
     sync_to_url(PAGE, SPECS)   # a fragment rerun: the chosen cell goes into the link too
 
 
-# --------------------------------------------------------------------------- page
+# ---- the padded grid: one output cell (default) or every kernel position, one figure at a time
+st.subheader(t("padding.section_grid"))
+st.caption(t("padding.grid_caption"))
+if grid.out_hw is None:
+    left, _ = st.columns(2, gap="large")
+    with left:
+        _show(_footprint_figure(setup, None, lang), "footprint")
+        st.caption(t("padding.padded_only_caption"))
+else:
+    tab_cell, tab_all = url_tabs(PAGE, "grid", "view", VIEWS, [t("padding.tab_cell"), t("padding.tab_all")])
+    if tab_cell.open is not False:
+        with tab_cell:
+            _cell_view(setup, lang)
+    if tab_all.open is not False:
+        with tab_all:
+            left, right = st.columns([3, 2], gap="large")
+            with_mask = len(grid.windows) * int(grid.mask.sum()) <= ANIMATION_MASK_BUDGET
+            with left:
+                _show(_animation_figure(setup, with_mask, lang), "animation")
+            with right:
+                st.caption(t("padding.animation_caption"))
+                if not with_mask:
+                    st.caption(t("padding.animation_no_mask"))
 
-lang = current_language()
-st.title(t("padding.title"))
-st.markdown(t("padding.intro"))
+# ---- the source texts (drawn only when opened): the catalogue's verdicts
+notes = lazy_expander(PAGE, "notes", t("padding.section_seeds"))   # open/closed is kept in the link
+if notes is not None:
+    with notes:
+        for claim in ("s000_output_size", "s000_valid", "s000_real_input", "s000_same", "s003_code_output_size"):
+            claim_note(claim, lang)
+st.caption(t("padding.conventions"))
 
-init_from_url(PAGE, SPECS)
-
-
-@st.fragment
-def _page(lang: str) -> None:
-    """Everything below the title: a control reruns only this part (not the frame), and the link follows."""
-    state = st.session_state
-    mode_labels = {m: t(f"padding.mode_{m}") for m in MODES}  # a dict, not t() in format_func: AppTest
-    with st.container(border=True):                           # formats options outside the script run
-        top = st.columns([1, 1, 2])
-        with top[0]:
-            st.slider(t("padding.height"), 1, 16, key=_key("h"))
-        with top[1]:
-            st.slider(t("padding.width"), 1, 16, key=_key("w"))
-        with top[2]:
-            st.radio(t("padding.mode"), MODES, format_func=mode_labels.__getitem__, key=_key("mode"),
-                     horizontal=True, help=t("padding.mode_help"))
-            st.toggle(t("padding.per_axis"), key=_key("axes"), on_change=_split_axes)
-        mode = state[_key("mode")]
-        explicit = mode == "explicit"
-        per_axis = bool(state[_key("axes")])
-        if per_axis:
-            for ax, row_label in (("h", "padding.row_height"), ("w", "padding.row_width")):
-                st.markdown(f"**{t(row_label)}**")
-                for col, name in zip(st.columns(4), ("kernel", "stride", "dilation", "p")):
-                    lo, hi = SLIDER_RANGES[name[0]]
-                    with col:
-                        st.slider(t(f"padding.{name}_{ax}"), lo, hi, key=_key(f"{name[0]}{ax}"),
-                                  disabled=name == "p" and not explicit,
-                                  help=t("padding.p_help") if name == "p" else None)
-        else:
-            for col, name in zip(st.columns(4), ("kernel", "stride", "dilation", "p")):
-                lo, hi = SLIDER_RANGES[name[0]]
-                with col:
-                    st.slider(t(f"padding.{name}"), lo, hi, key=_key(name[0]), disabled=name == "p" and not explicit,
-                              help=t("padding.p_help") if name == "p" else None)
-        reset_button(PAGE, SPECS, t("padding.reset"), help=t("padding.reset_help", text=t("words.text_003")))
-
-    n_hw = (int(state[_key("h")]), int(state[_key("w")]))
-    if per_axis:
-        k_hw, s_hw, d_hw, p_hw = (tuple(int(state[_key(f"{name}{ax}")]) for ax in ("h", "w"))
-                                  for name in ("k", "s", "d", "p"))
-    else:
-        k_hw, s_hw, d_hw, p_hw = ((int(state[_key(name)]),) * 2 for name in ("k", "s", "d", "p"))
-    setup = (mode, n_hw, k_hw, s_hw, d_hw, p_hw)
-    derived = _derive(*setup)
-    pad, grid = derived["padding"], derived["grid"]
-
-    # ---- the formula, per axis: the output size is open; where the zeros come from and how far the windows
-    # reach are tabs of their own (only the open tab is computed and sent)
-    st.subheader(t("padding.section_formula"))
-    st.caption(t("padding.formula_caption"))
-    step_tabs = url_tabs(PAGE, "steps", "step", STEPS, [t(f"padding.step_{name}") for name in STEPS])
-    for name, tab in zip(STEPS, step_tabs):
-        if tab.open is False:
-            continue
-        with tab:
-            for i, (column, ax, axis) in enumerate(zip(st.columns(2, gap="medium"), ("h", "w"), ("height", "width"))):
-                before_after = pad.height if ax == "h" else pad.width
-                with column, st.container(border=True):
-                    st.markdown(f"#### {t(f'padding.axis_{axis}')}")
-                    if name == "padding":
-                        _padding_lines(mode, ax, k_hw[i], d_hw[i], before_after[0],
-                                       derived["same"][i] if derived["same"] else None, per_axis)
-                        continue
-                    a = derived["axes"][i]
-                    error = None if a is not None else _axis_error(n_hw[i], k_hw[i], s_hw[i], before_after, d_hw[i],
-                                                                   axis)
-                    if name == "output":
-                        _output_lines(ax, a, error)
-                    elif a is not None:
-                        _used_lines(mode, ax, a)
-                    else:
-                        st.caption(t("padding.used_none"))
-    if grid.out_hw is not None:
-        st.success(t("padding.result_size", oh=grid.out_hw[0], ow=grid.out_hw[1], ph=grid.shape[0], pw=grid.shape[1]))
-        symmetric = pad.top == pad.bottom and pad.left == pad.right
-        if mode == "same":
-            render_check_link("same_padding", in_hw=n_hw, kernel_hw=k_hw, stride=s_hw, dilation=d_hw)
-        elif symmetric:
-            render_check_link("output_size", in_hw=n_hw, kernel_hw=k_hw, stride=s_hw, padding=(pad.top, pad.left),
-                              dilation=d_hw)
-    else:
-        st.warning(t("padding.no_output"))
-
-    # ---- the padded grid: one output cell (default) or every kernel position, one figure at a time
-    st.subheader(t("padding.section_grid"))
-    st.caption(t("padding.grid_caption"))
-    if grid.out_hw is None:
-        left, _ = st.columns(2, gap="large")
-        with left:
-            _show(_footprint_figure(setup, None, lang), "footprint")
-            st.caption(t("padding.padded_only_caption"))
-    else:
-        tab_cell, tab_all = url_tabs(PAGE, "grid", "view", VIEWS, [t("padding.tab_cell"), t("padding.tab_all")])
-        if tab_cell.open is not False:
-            with tab_cell:
-                _cell_view(setup, lang)
-        if tab_all.open is not False:
-            with tab_all:
-                left, right = st.columns([3, 2], gap="large")
-                with_mask = len(grid.windows) * int(grid.mask.sum()) <= ANIMATION_MASK_BUDGET
-                with left:
-                    _show(_animation_figure(setup, with_mask, lang), "animation")
-                with right:
-                    st.caption(t("padding.animation_caption"))
-                    if not with_mask:
-                        st.caption(t("padding.animation_no_mask"))
-
-    # ---- the source texts (drawn only when opened): the catalogue's verdicts
-    notes = lazy_expander(PAGE, "notes", t("padding.section_seeds"))   # open/closed is kept in the link
-    if notes is not None:
-        with notes:
-            for claim in ("s000_output_size", "s000_valid", "s000_real_input", "s000_same", "s003_code_output_size"):
-                claim_note(claim, lang)
-    st.caption(t("padding.conventions"))
-
-    # ---- take it away: export, the same in a library
-    export_panel(PAGE, SPECS, _export_doc(setup, per_axis))
-    if grid.out_hw is not None:
-        library_code_panel(output_shape_code(n_hw, k_hw, stride=s_hw, padding=(pad.top, pad.bottom, pad.left, pad.right),
-                                             dilation=d_hw), key=_key("code"))
-    sync_to_url(PAGE, SPECS)
-
-
-_page(lang)
+# ---- take it away: export, the same in a library
+export_panel(PAGE, SPECS, _export_doc(setup, per_axis))
+if grid.out_hw is not None:
+    library_code_panel(output_shape_code(n_hw, k_hw, stride=s_hw, padding=(pad.top, pad.bottom, pad.left, pad.right),
+                                         dilation=d_hw), key=_key("code"))
+sync_to_url(PAGE, SPECS)

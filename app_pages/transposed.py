@@ -21,7 +21,7 @@ from ui.heatmap import matrix_heatmap, window_animation
 from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import fmt, latex_matrix, subscript_unicode
 from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
-from ui.page_kit import reset_button, url_tabs
+from ui.page_kit import reset_button, url_fragment, url_tabs
 from ui.signal_plot import stem_figure
 from ui.url_state import ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url
 
@@ -155,6 +155,7 @@ def _signal_input() -> np.ndarray | None:
     return signal
 
 
+@url_fragment(PAGE, SPECS)   # its controls rerun only this section
 def _section_signal(lang: str) -> None:
     st.markdown(t("transposed.signal_intro"))
     st.latex(CONV1D_RULE)
@@ -216,6 +217,7 @@ def _section_signal(lang: str) -> None:
     st.caption(t("transposed.signal_caption"))
 
 
+@url_fragment(PAGE, SPECS)   # its controls rerun only this section
 def _section_matrix(lang: str) -> None:
     st.markdown(t("transposed.matrix_intro"))
     cols = st.columns(3)
@@ -332,6 +334,7 @@ def _cell_view(trace, hover: list, lang: str) -> None:
     st.caption(t("transposed.cell_caption"))
 
 
+@url_fragment(PAGE, SPECS)   # its controls rerun only this section
 def _section_transposed(lang: str) -> None:
     st.markdown(t("transposed.transposed_intro"))
     cols = st.columns([1, 1, 2])
@@ -416,6 +419,7 @@ def _section_transposed(lang: str) -> None:
         st.caption(t("transposed.checkerboard"))
 
 
+@url_fragment(PAGE, SPECS)   # its controls rerun only this section
 def _section_dilation(lang: str) -> None:
     st.markdown(t("transposed.dilation_intro"))
     cols = st.columns(2)
