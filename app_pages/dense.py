@@ -21,7 +21,7 @@ from ui.i18n import current_language, explain_error, t
 from ui.latex import equation_lines, fmt, latex_matrix
 from ui.library_code import dense_softmax_ce_code, library_code_panel
 from ui.matrix_input import matrix_editor
-from ui.page_kit import activation_name, cached_figure, lazy_expander, url_tabs
+from ui.page_kit import activation_name, cached_figure, lazy_expander, url_fragment, url_tabs
 from ui.presets import preset_selector
 from ui.url_state import BoolParam, ChoiceParam, MatrixParam, init_from_url, sync_to_url, widget_key
 
@@ -213,6 +213,7 @@ def _error(err) -> None:
         st.error(explain_error(err))
 
 
+@url_fragment(PAGE, SPECS)   # its controls (lazy expanders, tabs) rerun only this part
 def _forward_tab() -> None:
     # ---- 1. forward
     st.subheader(t("dense.forward_title"))
@@ -266,6 +267,7 @@ def _forward_tab() -> None:
         render_check_link("softmax_ce_grad", z=z, y=y)
 
 
+@url_fragment(PAGE, SPECS)   # its controls (lazy expanders, tabs) rerun only this part
 def _dz_tab() -> None:
     # ---- 3. dL/dz step by step
     st.subheader(t("dense.dz_title"))
@@ -324,6 +326,7 @@ def _backward_result():
     return back
 
 
+@url_fragment(PAGE, SPECS)   # its controls (lazy expanders, tabs) rerun only this part
 def _back_tab() -> None:
     # ---- 4. back through the layer
     st.subheader(t("dense.back_title"))
@@ -352,6 +355,7 @@ def _back_tab() -> None:
     st.latex(fx.dprev_line(back))
 
 
+@url_fragment(PAGE, SPECS)   # its controls (lazy expanders, tabs) rerun only this part
 def _check_tab() -> None:
     # ---- 5. finite differences
     st.subheader(t("dense.check_title"))
