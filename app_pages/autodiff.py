@@ -20,8 +20,9 @@ from ui.formulas.autodiff import chain_rule, clamp, frac, forward_row, label_off
 from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import display_digits, fmt
 from ui.library_code import library_code_panel, sigmoid_neuron_code
-from ui.page_kit import figure_cache, lazy_expander, url_fragment, url_tabs
+from ui.page_kit import figure_cache, lazy_expander, url_tabs
 from ui.url_state import BoolParam, ChoiceParam, FloatParam, init_from_url, sync_to_url, widget_key
+from ui.page_kit import url_fragment
 
 PAGE = "autodiff"
 LEAVES = ("x", "w", "b")

@@ -21,8 +21,9 @@ from ui.heatmap import matrix_heatmap, window_animation
 from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import fmt, latex_matrix, subscript_unicode
 from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
-from ui.page_kit import reset_button, url_fragment, url_tabs
+from ui.page_kit import reset_button, url_tabs
 from ui.signal_plot import stem_figure
+from ui.page_kit import url_fragment
 from ui.url_state import ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url
 
 PAGE = "transposed"
