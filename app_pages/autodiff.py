@@ -19,10 +19,10 @@ from ui.export import CHART_CONFIG, ExportDoc, export_panel
 from ui.formulas.autodiff import chain_rule, clamp, frac, forward_row, label_offsets, pretty, reverse_row
 from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import display_digits, fmt
-from ui.library_code import library_code_panel, sigmoid_neuron_code
+from ui.library_code import sigmoid_neuron_code
 from ui.page_kit import figure_cache, lazy_expander, url_tabs
 from ui.url_state import BoolParam, ChoiceParam, FloatParam, init_from_url, sync_to_url, widget_key
-from ui.page_kit import url_fragment
+from ui.page_kit import lazy_code_panel, url_fragment
 
 PAGE = "autodiff"
 LEAVES = ("x", "w", "b")
@@ -407,4 +407,4 @@ if analysis is not None:
     doc.step(t("autodiff.chain_section"), text=f"x = {fmt(x)}, w = {fmt(w)}, b = {fmt(b)}; f = {fmt(_graph.value)}",
              latex=[chain_latex(_paths[leaf], leaf, _reverse) for leaf in ("w", "b", "x")])
     export_panel(PAGE, SPECS, doc)
-    library_code_panel(sigmoid_neuron_code(x, w, b))
+    lazy_code_panel(PAGE, lambda: sigmoid_neuron_code(x, w, b))

@@ -24,11 +24,11 @@ from ui.export import ExportDoc, chart_config, export_panel
 from ui.formulas import conv_backward as fx
 from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import display_digits, equation_lines, fmt, fmt_latex, latex_matrix, subscript, subscript_unicode
-from ui.library_code import conv2d_backward_code, library_code_panel
+from ui.library_code import conv2d_backward_code
 from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
 from ui.page_kit import activation_name, cached_figure, keep_number, lazy_expander, reset_button, url_tabs
 from ui.presets import preset_selector
-from ui.page_kit import url_fragment
+from ui.page_kit import lazy_code_panel, url_fragment
 from ui.url_state import (BoolParam, ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url,
                           widget_key)
 
@@ -509,7 +509,7 @@ doc.step(t("conv_backward.export_dw"), matrices={f"∂E/∂{W_SYM}": trace.dw[f,
          latex=[fx.dw_sum(trace, f, c, a, q, multi).latex() for a in range(KH) for q in range(KW)][:EXPORT_CELLS]
          + [fx.db_sum(trace, ff, multi).latex() for ff in range(F)])
 export_panel(PAGE, SPECS, doc)
-library_code_panel(conv2d_backward_code(trace.x, trace.w, trace.dy, b if multi else None, stride=stride,
-                                        padding=padding))
+lazy_code_panel(PAGE, lambda: conv2d_backward_code(trace.x, trace.w, trace.dy, b if multi else None,
+                                                   stride=stride, padding=padding))
 
 sync_to_url(PAGE, SPECS)

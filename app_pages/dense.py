@@ -19,11 +19,11 @@ from ui.export import CHART_CONFIG, ExportDoc, export_panel
 from ui.formulas import dense as fx
 from ui.i18n import current_language, explain_error, t
 from ui.latex import equation_lines, fmt, latex_matrix
-from ui.library_code import dense_softmax_ce_code, library_code_panel
+from ui.library_code import dense_softmax_ce_code
 from ui.matrix_input import matrix_editor
 from ui.page_kit import activation_name, cached_figure, lazy_expander, url_tabs
 from ui.presets import preset_selector
-from ui.page_kit import url_fragment
+from ui.page_kit import lazy_code_panel, url_fragment
 from ui.url_state import BoolParam, ChoiceParam, MatrixParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "dense"
@@ -430,6 +430,6 @@ if fwd is not None and out is not None:
                                                                 out.y, out.a_minus_y)])
     export_panel(PAGE, SPECS, doc)
     if ce:
-        library_code_panel(dense_softmax_ce_code(x, tr.W, tr.b, y))
+        lazy_code_panel(PAGE, lambda: dense_softmax_ce_code(x, tr.W, tr.b, y))
     else:
         st.caption(t("dense.code_ce_only"))
