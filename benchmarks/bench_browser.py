@@ -1,17 +1,18 @@
 """Browser latency of every control kind and first-view time of every page, against a bare page.
 
-Run:  .venv/bin/python benchmarks/bench_browser.py [--repeats 5] [--per-kind 2] [--pages ...]
+Run:  .venv/bin/python benchmarks/bench_browser.py [--repeats 3] [--per-kind 0] [--pages ...] [--app ...]
 
 Starts ``benchmarks/bare_app.py`` (one slider, one heatmap) and the app, opens each in Debian's
 Chromium and measures, inside the page:
 
-- **controls**: for every control kind in the main area — sliders (arrow key), number inputs
-  (the + / − buttons), selects (pick another option), radios (click another option) and text
-  areas (change one digit, Ctrl+Enter) — the time from the action to the *updated page*: the
-  last change of the page outside the control itself (figures, the cell stepper's shadow DOM,
-  formulas, text) before it stays quiet for ``QUIET_MS`` with no script running. ``first`` is
-  the first such change. Up to ``--per-kind`` controls of each kind per page (``--per-kind 0``:
-  all of them); the median of ``--repeats`` actions each.
+- **controls**: every visible, enabled control of each page (``ui/frame.py`` PAGES) — sliders (arrow key),
+  number inputs (+ / −, or the keyboard where Streamlit hides them), selects, radios, text areas (one digit
+  changed, Ctrl+Enter), text inputs, toggles, buttons, tab bars and expanders (``--expanders`` of them) —
+  the time from the action that reaches the app to the *updated page*: the last change of the page outside
+  the control itself (figures, the cell stepper's shadow DOM, formulas, text) before it stays quiet for
+  ``QUIET_MS`` with no script running and no message from the server. ``first`` is the first such change.
+  A control that sends nothing and changes nothing is instant (0 ms). Each control is put back before the
+  next; up to ``--per-kind`` controls of each kind (``0``: all); the median of ``--repeats`` actions each.
 - **cell stepping**: for pages with a cell stepper, hover → formula shown, in the browser.
 - **first view**: a fresh browser context opens the page; time from navigation start until the
   script has finished and every figure and component of the first view is drawn.
