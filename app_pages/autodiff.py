@@ -19,9 +19,10 @@ from ui.export import CHART_CONFIG, ExportDoc, export_panel
 from ui.formulas.autodiff import chain_rule, clamp, frac, forward_row, label_offsets, pretty, reverse_row
 from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import display_digits, fmt
-from ui.library_code import library_code_panel, sigmoid_neuron_code
+from ui.library_code import sigmoid_neuron_code
 from ui.page_kit import figure_cache, lazy_expander, url_tabs
 from ui.url_state import BoolParam, ChoiceParam, FloatParam, init_from_url, sync_to_url, widget_key
+from ui.page_kit import lazy_code_panel, url_fragment
 
 PAGE = "autodiff"
 LEAVES = ("x", "w", "b")
@@ -245,6 +246,7 @@ def _forward_mode_view(x: float, w: float, b: float, graph) -> None:
     st.caption(t("autodiff.forward_caption", wrt=wrt, result=fmt(forward.result)))
 
 
+@url_fragment(PAGE, SPECS)   # its controls (lazy expanders, tabs) rerun only this part
 def _chain_tab() -> None:
     st.subheader(t("autodiff.chain_section"))
     st.markdown(t("autodiff.chain_text"))
@@ -255,16 +257,19 @@ def _chain_tab() -> None:
         exp.latex(chain_latex(_paths["x"], "x", _reverse))
 
 
+@url_fragment(PAGE, SPECS)   # its controls (lazy expanders, tabs) rerun only this part
 def _forward_tab() -> None:
     _forward_mode_view(float(x), float(w), float(b), _graph)
 
 
+@url_fragment(PAGE, SPECS)   # its controls (lazy expanders, tabs) rerun only this part
 def _reverse_tab() -> None:
     st.markdown(t("autodiff.reverse_text"))
     st.table(reverse_table(_graph, _reverse), hide_index=True)
     st.caption(t("autodiff.reverse_caption"))
 
 
+@url_fragment(PAGE, SPECS)   # its controls (lazy expanders, tabs) rerun only this part
 def _check_tab() -> None:
     st.subheader(t("autodiff.check_section"))
     st.markdown(t("autodiff.check_text"))
@@ -402,4 +407,4 @@ if analysis is not None:
     doc.step(t("autodiff.chain_section"), text=f"x = {fmt(x)}, w = {fmt(w)}, b = {fmt(b)}; f = {fmt(_graph.value)}",
              latex=[chain_latex(_paths[leaf], leaf, _reverse) for leaf in ("w", "b", "x")])
     export_panel(PAGE, SPECS, doc)
-    library_code_panel(sigmoid_neuron_code(x, w, b))
+    lazy_code_panel(PAGE, lambda: sigmoid_neuron_code(x, w, b))

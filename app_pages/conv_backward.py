@@ -24,10 +24,11 @@ from ui.export import ExportDoc, chart_config, export_panel
 from ui.formulas import conv_backward as fx
 from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import display_digits, equation_lines, fmt, fmt_latex, latex_matrix, subscript, subscript_unicode
-from ui.library_code import conv2d_backward_code, library_code_panel
+from ui.library_code import conv2d_backward_code
 from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
 from ui.page_kit import activation_name, cached_figure, keep_number, lazy_expander, reset_button, url_tabs
 from ui.presets import preset_selector
+from ui.page_kit import lazy_code_panel, url_fragment
 from ui.url_state import (BoolParam, ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url,
                           widget_key)
 
@@ -377,6 +378,7 @@ def _way3() -> None:
 WAYS = ("way1", "way2", "way3")
 
 
+@url_fragment(PAGE, SPECS)   # its controls (lazy expanders, tabs) rerun only this part
 def _dx_section() -> None:
     st.subheader(t("conv_backward.dx_title"))
     st.markdown(t("conv_backward.dx_intro"))
@@ -396,6 +398,7 @@ def _dx_section() -> None:
 
 
 # --------------------------------------------------------------------------- σ' step
+@url_fragment(PAGE, SPECS)   # its controls (lazy expanders, tabs) rerun only this part
 def _act_section() -> None:
     st.subheader(t("conv_backward.act_title"))
     factor = t(f"conv_backward.act_factor_{activation}")
@@ -425,6 +428,7 @@ def _act_section() -> None:
 
 
 # --------------------------------------------------------------------------- ∂E/∂W, ∂E/∂b
+@url_fragment(PAGE, SPECS)   # its controls (lazy expanders, tabs) rerun only this part
 def _dw_db_section() -> None:
     st.subheader(t("conv_backward.dw_title"))
     st.markdown(t("conv_backward.dw_intro"))
@@ -445,6 +449,7 @@ def _dw_db_section() -> None:
 
 
 # --------------------------------------------------------------------------- SGD step
+@url_fragment(PAGE, SPECS)   # its controls (lazy expanders, tabs) rerun only this part
 def _sgd_section() -> None:
     st.subheader(t("conv_backward.sgd_title"))
     st.markdown(t("conv_backward.sgd_intro", lr=fmt(lr)))
@@ -477,6 +482,7 @@ def _sgd_section() -> None:
 
 
 # --------------------------------------------------------------------------- gradient checks
+@url_fragment(PAGE, SPECS)   # its controls (lazy expanders, tabs) rerun only this part
 def _check_section() -> None:
     st.subheader(t("conv_backward.check_title"))
     st.markdown(t("conv_backward.check_intro"))
@@ -503,7 +509,7 @@ doc.step(t("conv_backward.export_dw"), matrices={f"∂E/∂{W_SYM}": trace.dw[f,
          latex=[fx.dw_sum(trace, f, c, a, q, multi).latex() for a in range(KH) for q in range(KW)][:EXPORT_CELLS]
          + [fx.db_sum(trace, ff, multi).latex() for ff in range(F)])
 export_panel(PAGE, SPECS, doc)
-library_code_panel(conv2d_backward_code(trace.x, trace.w, trace.dy, b if multi else None, stride=stride,
-                                        padding=padding))
+lazy_code_panel(PAGE, lambda: conv2d_backward_code(trace.x, trace.w, trace.dy, b if multi else None,
+                                                   stride=stride, padding=padding))
 
 sync_to_url(PAGE, SPECS)

@@ -27,11 +27,12 @@ from ui.heatmap import channels_heatmap
 from ui.i18n import current_language, explain_error, t, translate
 from ui.image_input import image_uploader
 from ui.latex import display_digits, equation_lines, fmt, subscript_unicode
-from ui.library_code import conv2d_code, library_code_panel
+from ui.library_code import conv2d_code
 from ui.matrix_input import matrix_editor
 from ui.page_kit import figure_cache, text_title
 from ui.page_kit import keep_in_range, reset_button, url_tabs
 from ui.presets import preset_selector
+from ui.page_kit import lazy_code_panel
 from ui.url_state import ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url
 
 PAGE = "conv_multi"
@@ -333,5 +334,5 @@ for name, tab in zip(SECTIONS, tabs):
 # ---- take it away: export, the same in a library
 if trace is not None:
     export_panel(PAGE, SPECS, _export_doc(x, w, b, trace, stride, padding, start))
-    library_code_panel(conv2d_code(x, w, b, stride=stride, padding=padding), key=_key("code"))
+    lazy_code_panel(PAGE, lambda: conv2d_code(x, w, b, stride=stride, padding=padding))
 sync_to_url(PAGE, SPECS)

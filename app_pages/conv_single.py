@@ -27,11 +27,12 @@ from ui.heatmap import channels_heatmap, matrix_heatmap
 from ui.i18n import current_language, explain_error, t, translate
 from ui.image_input import image_uploader
 from ui.latex import display_digits, fmt, subscript_unicode
-from ui.library_code import conv2d_code, library_code_panel
+from ui.library_code import conv2d_code
 from ui.matrix_input import matrix_editor
 from ui.page_kit import activation_name, figure_cache, text_title
 from ui.page_kit import reset_button, url_tabs
 from ui.presets import preset_selector
+from ui.page_kit import lazy_code_panel
 from ui.url_state import ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url
 
 PAGE = "conv_single"
@@ -304,6 +305,6 @@ if trace is not None:
     render_check_link("conv_forward", x=x, w=w, b=0.0, stride=stride, padding=padding)
     out = _activate(activation, trace.output)
     export_panel(PAGE, SPECS, export_doc(x, w, trace, out, activation, stride, padding, start))
-    library_code_panel(conv2d_code(x, w, None, stride=stride, padding=padding), key=key("code"))
+    lazy_code_panel(PAGE, lambda: conv2d_code(x, w, None, stride=stride, padding=padding))
 
 sync_to_url(PAGE, SPECS)

@@ -19,10 +19,11 @@ from ui.export import CHART_CONFIG, ExportDoc, export_panel
 from ui.formulas import dense as fx
 from ui.i18n import current_language, explain_error, t
 from ui.latex import equation_lines, fmt, latex_matrix
-from ui.library_code import dense_softmax_ce_code, library_code_panel
+from ui.library_code import dense_softmax_ce_code
 from ui.matrix_input import matrix_editor
 from ui.page_kit import activation_name, cached_figure, lazy_expander, url_tabs
 from ui.presets import preset_selector
+from ui.page_kit import lazy_code_panel, url_fragment
 from ui.url_state import BoolParam, ChoiceParam, MatrixParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "dense"
@@ -214,6 +215,7 @@ def _error(err) -> None:
         st.error(explain_error(err))
 
 
+@url_fragment(PAGE, SPECS)   # its controls (lazy expanders, tabs) rerun only this part
 def _forward_tab() -> None:
     # ---- 1. forward
     st.subheader(t("dense.forward_title"))
@@ -267,6 +269,7 @@ def _forward_tab() -> None:
         render_check_link("softmax_ce_grad", z=z, y=y)
 
 
+@url_fragment(PAGE, SPECS)   # its controls (lazy expanders, tabs) rerun only this part
 def _dz_tab() -> None:
     # ---- 3. dL/dz step by step
     st.subheader(t("dense.dz_title"))
@@ -325,6 +328,7 @@ def _backward_result():
     return back
 
 
+@url_fragment(PAGE, SPECS)   # its controls (lazy expanders, tabs) rerun only this part
 def _back_tab() -> None:
     # ---- 4. back through the layer
     st.subheader(t("dense.back_title"))
@@ -353,6 +357,7 @@ def _back_tab() -> None:
     st.latex(fx.dprev_line(back))
 
 
+@url_fragment(PAGE, SPECS)   # its controls (lazy expanders, tabs) rerun only this part
 def _check_tab() -> None:
     # ---- 5. finite differences
     st.subheader(t("dense.check_title"))
@@ -426,6 +431,6 @@ if fwd is not None and out is not None:
                                                                 out.y, out.a_minus_y)])
     export_panel(PAGE, SPECS, doc)
     if ce:
-        library_code_panel(dense_softmax_ce_code(x, tr.W, tr.b, y))
+        lazy_code_panel(PAGE, lambda: dense_softmax_ce_code(x, tr.W, tr.b, y))
     else:
         st.caption(t("dense.code_ce_only"))

@@ -13,9 +13,10 @@ from ui.formulas import padding as fx
 from ui.heatmap import matrix_heatmap, window_animation
 from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import subscript_unicode
-from ui.library_code import library_code_panel, output_shape_code
+from ui.library_code import output_shape_code
 from ui.page_kit import figure_cache, lazy_expander
 from ui.page_kit import reset_button, url_tabs
+from ui.page_kit import lazy_code_panel
 from ui.url_state import BoolParam, ChoiceParam, IntParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "padding"
@@ -411,6 +412,6 @@ st.caption(t("padding.conventions"))
 # ---- take it away: export, the same in a library
 export_panel(PAGE, SPECS, _export_doc(setup, per_axis))
 if grid.out_hw is not None:
-    library_code_panel(output_shape_code(n_hw, k_hw, stride=s_hw, padding=(pad.top, pad.bottom, pad.left, pad.right),
-                                         dilation=d_hw), key=_key("code"))
+    lazy_code_panel(PAGE, lambda: output_shape_code(n_hw, k_hw, stride=s_hw,
+                                                    padding=(pad.top, pad.bottom, pad.left, pad.right), dilation=d_hw))
 sync_to_url(PAGE, SPECS)

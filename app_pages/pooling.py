@@ -20,10 +20,11 @@ from ui.export import ExportDoc, chart_config, export_panel
 from ui.formulas import pool as fx
 from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import display_digits, fmt, latex_matrix, subscript_unicode
-from ui.library_code import library_code_panel, pool2d_code
+from ui.library_code import pool2d_code
 from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
 from ui.page_kit import activation_name, cached_figure, lazy_expander, reset_button, url_tabs
 from ui.presets import preset_selector
+from ui.page_kit import lazy_code_panel
 from ui.url_state import BoolParam, ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "pooling"
@@ -280,6 +281,7 @@ if trace is not None:
         doc.step(t("pooling.export_backward"), matrices={"δ": back.dy[0], "∂L/∂a": back.dx[0]},
                  latex=[fx.backward(back, cell).latex() for cell in back.cells[:EXPORT_CELLS]])
     export_panel(PAGE, SPECS, doc)
-    library_code_panel(pool2d_code(a, kernel, stride, padding, mode, dy=None if back is None else back.dy[0]))
+    lazy_code_panel(PAGE, lambda: pool2d_code(a, kernel, stride, padding, mode,
+                                              dy=None if back is None else back.dy[0]))
 
 sync_to_url(PAGE, SPECS)

@@ -26,6 +26,7 @@ from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
 from ui.page_kit import reset_button, url_tabs
 from ui.presets import preset_selector
 from ui.signal_plot import stem_figure
+from ui.page_kit import url_fragment
 from ui.url_state import ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url
 
 PAGE = "transposed"
@@ -163,6 +164,7 @@ def _signal_input() -> np.ndarray | None:
     return signal
 
 
+@url_fragment(PAGE, SPECS)   # its controls rerun only this section
 def _section_signal(lang: str) -> None:
     st.markdown(t("transposed.signal_intro"))
     st.latex(CONV1D_RULE)
@@ -235,6 +237,7 @@ def _section_signal(lang: str) -> None:
     TAKE_AWAY["code"] = conv1d_code(signal, np.asarray(w), stride=stride, padding=(before, after), dilation=dilation)
 
 
+@url_fragment(PAGE, SPECS)   # its controls rerun only this section
 def _section_matrix(lang: str) -> None:
     st.markdown(t("transposed.matrix_intro"))
     cols = st.columns(3)
@@ -351,6 +354,7 @@ def _cell_view(trace, hover: list, lang: str) -> None:
     st.caption(t("transposed.cell_caption"))
 
 
+@url_fragment(PAGE, SPECS)   # its controls rerun only this section
 def _section_transposed(lang: str) -> None:
     st.markdown(t("transposed.transposed_intro"))
     cols = st.columns([1, 1, 2])
@@ -445,6 +449,7 @@ def _section_transposed(lang: str) -> None:
         st.caption(t("transposed.checkerboard"))
 
 
+@url_fragment(PAGE, SPECS)   # its controls rerun only this section
 def _section_dilation(lang: str) -> None:
     st.markdown(t("transposed.dilation_intro"))
     cols = st.columns(2)

@@ -1,17 +1,18 @@
 """Browser latency of every control kind and first-view time of every page, against a bare page.
 
-Run:  .venv/bin/python benchmarks/bench_browser.py [--repeats 5] [--per-kind 2] [--pages ...]
+Run:  .venv/bin/python benchmarks/bench_browser.py [--repeats 3] [--per-kind 0] [--pages ...] [--app ...]
 
 Starts ``benchmarks/bare_app.py`` (one slider, one heatmap) and the app, opens each in Debian's
 Chromium and measures, inside the page:
 
-- **controls**: for every control kind in the main area — sliders (arrow key), number inputs
-  (the + / − buttons), selects (pick another option), radios (click another option) and text
-  areas (change one digit, Ctrl+Enter) — the time from the action to the *updated page*: the
-  last change of the page outside the control itself (figures, the cell stepper's shadow DOM,
-  formulas, text) before it stays quiet for ``QUIET_MS`` with no script running. ``first`` is
-  the first such change. Up to ``--per-kind`` controls of each kind per page (``--per-kind 0``:
-  all of them); the median of ``--repeats`` actions each.
+- **controls**: every visible, enabled control of each page (``ui/frame.py`` PAGES) — sliders (arrow key),
+  number inputs (+ / −, or the keyboard where Streamlit hides them), selects, radios, text areas (one digit
+  changed, Ctrl+Enter), text inputs, toggles, buttons, tab bars and expanders (``--expanders`` of them) —
+  the time from the action that reaches the app to the *updated page*: the last change of the page outside
+  the control itself (figures, the cell stepper's shadow DOM, formulas, text) before it stays quiet for
+  ``QUIET_MS`` with no script running and no message from the server. ``first`` is the first such change.
+  A control that sends nothing and changes nothing is instant (0 ms). Each control is put back before the
+  next; up to ``--per-kind`` controls of each kind (``0``: all); the median of ``--repeats`` actions each.
 - **cell stepping**: for pages with a cell stepper, hover → formula shown, in the browser.
 - **first view**: a fresh browser context opens the page; time from navigation start until the
   script has finished and every figure and component of the first view is drawn.
@@ -23,6 +24,7 @@ Budget (DESIGN.md): every control within 1.5× the bare page's slider, every fir
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import statistics
 import subprocess
@@ -36,19 +38,28 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, _free_port  # noqa: E402
+from ui.frame import available_pages  # noqa: E402
 
 QUIET_MS = 500
-PAGES = "padding,conv_single,conv_multi,pooling,conv_backward,dense,autodiff,training"
-KINDS = {  # kind: the element container of one control, inside the main area
+SETTLE_TIMEOUT_MS = 15000
+# every page of the app (ui/frame.py PAGES), in navigation order
+PAGES = ",".join(entry.key for entry in available_pages())
+KINDS = {  # kind: the element of one control inside the main area (changes inside it are the control's own)
     "slider": '[data-testid="stMain"] [data-testid="stSlider"]',
     "number": '[data-testid="stMain"] [data-testid="stNumberInput"]',
     "select": '[data-testid="stMain"] [data-testid="stSelectbox"]',
     "radio": '[data-testid="stMain"] [data-testid="stRadio"]',
     "text": '[data-testid="stMain"] [data-testid="stTextArea"]',
+    "input": '[data-testid="stMain"] [data-testid="stTextInput"]',
+    "toggle": '[data-testid="stMain"] [data-testid="stCheckbox"]',
+    "button": '[data-testid="stMain"] [data-testid="stButton"]',
+    "tabs": '[data-testid="stMain"] [role="tablist"]',            # the tab headers; the panels are the page
+    "expander": '[data-testid="stMain"] [data-testid="stExpander"] summary',  # the header; the body is the page
 }
 
 # Record every change of the main area outside the control `sel`[`idx`] (and inside the shadow
-# roots of components) with its time; return the start time.
+# roots of components) with its time; return the start time. The websocket traffic is recorded by
+# the init script (WS below): window.__wsSent / __wsRecv are the times of the last message each way.
 WATCH = """([sel, idx]) => {
   const ctl = document.querySelectorAll(sel)[idx];
   const main = document.querySelector('[data-testid="stMain"]');
@@ -69,19 +80,29 @@ WATCH = """([sel, idx]) => {
   obs.observe(main, opts);
   main.querySelectorAll('*').forEach((el) => { if (el.shadowRoot) obs.observe(el.shadowRoot, opts); });
   window.__obs = obs;
-  return performance.now();
+  window.__t0 = performance.now();
+  return window.__t0;
 }"""
 
-SETTLED = f"""() => window.__last !== null && performance.now() - window.__last > {QUIET_MS}
-  && !document.querySelector('[data-testid="stStatusWidget"]')"""
+# quiet: no change of the page and no message from the server for QUIET_MS, no script running
+SETTLED = f"""() => {{
+  const now = performance.now();
+  const last = Math.max(window.__t0, window.__last || 0, window.__wsRecv || 0);
+  return now - last > {QUIET_MS} && !document.querySelector('[data-testid="stStatusWidget"]')
+    && !document.querySelector('[data-testid="stMain"] [data-testid="stSkeleton"]');
+}}"""
 
+# what happened since WATCH: [first change, last change, last message sent, last message received]
+OUTCOME = "() => [window.__first, window.__last, window.__wsSent, window.__wsRecv, window.__wsCount]"
 # the first view is drawn: the script finished, a heading is there, every chart has its SVG and
 # every component has content
 DRAWN = """() => {
   if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
   if (!document.querySelector('[data-testid="stMain"] h1, [data-testid="stMain"] [data-testid="stHeading"]')
-      && !document.querySelector('[data-testid="stMain"] .stPlotlyChart')) return false;
-  for (const chart of document.querySelectorAll('.stPlotlyChart')) {
+      && !document.querySelector('[data-testid="stMain"] [data-testid="stPlotlyChart"]')) return false;
+  // a lazily loaded element (Plotly, KaTeX, ...) shows a skeleton until its code has arrived
+  if (document.querySelector('[data-testid="stMain"] [data-testid="stSkeleton"]')) return false;
+  for (const chart of document.querySelectorAll('[data-testid="stPlotlyChart"], .stPlotlyChart')) {
     if (!chart.querySelector('.main-svg')) return false;
   }
   for (const host of document.querySelectorAll('[data-testid="stBidiComponentIsolated"]')) {
@@ -101,6 +122,16 @@ LAST_CHANGE = """(() => {
   const attach = Element.prototype.attachShadow;
   Element.prototype.attachShadow = function (init) { const root = attach.call(this, init); observe(root); return root; };
   document.addEventListener('DOMContentLoaded', () => observe(document.body));
+  // the time of the last websocket message sent to / received from the server (the script's traffic)
+  window.__wsSent = 0; window.__wsRecv = 0; window.__wsCount = 0;
+  const WS = window.WebSocket;
+  window.WebSocket = class extends WS {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', () => { window.__wsRecv = performance.now(); window.__wsCount += 1; });
+    }
+    send(data) { window.__wsSent = performance.now(); return super.send(data); }
+  };
 })();"""
 
 
@@ -137,73 +168,173 @@ def bump_digit(text: str) -> str:
     return re.sub(r"\d", lambda m: str((int(m.group()) + 1) % 10), text, count=1)
 
 
-def act(page, kind: str, index: int, step: int) -> None:
-    """One action on control ``index`` of ``kind``; ``step`` alternates the direction."""
+def _selected(items, attribute: str, value: str = "true") -> int:
+    """Index of the first of ``items`` whose ``attribute`` is ``value`` (0 if none)."""
+    for i in range(items.count()):
+        if items.nth(i).get_attribute(attribute) == value:
+            return i
+    return 0
+
+
+def act(page, kind: str, index: int, step: int, watch) -> None:
+    """One action on control ``index`` of ``kind``: even ``step`` changes it, odd ``step`` puts it back.
+
+    Whatever only prepares the action (opening a select's list, typing into a text area) happens
+    first; ``watch()`` starts the clock right before the action that reaches the app.
+    """
     box = page.locator(KINDS[kind]).nth(index)
+    forward = step % 2 == 0
     if kind == "slider":
-        thumb = box.locator('input[type="range"]')
+        thumb = box.locator('input[type="range"]').first
         thumb.focus()
         before = thumb.input_value()   # the input's own value changes synchronously with the key
-        thumb.press("ArrowRight" if step % 2 == 0 else "ArrowLeft")
-        if thumb.input_value() == before:  # at the end of its range: go the other way
-            thumb.press("ArrowLeft" if step % 2 == 0 else "ArrowRight")
+        lo, hi = thumb.get_attribute("min"), thumb.get_attribute("max")
+        if forward:  # the way with room; the odd step comes back
+            page.evaluate("(d) => { window.__dir = d; }", "ArrowLeft" if float(before) >= float(hi) else "ArrowRight")
+        key = page.evaluate("window.__dir")
+        if not forward:
+            key = "ArrowLeft" if key == "ArrowRight" else "ArrowRight"
+        if lo == hi:
+            raise ValueError("a slider with one value")
+        watch()
+        thumb.press(key)
     elif kind == "number":
-        box.locator('[data-testid="stNumberInputStepUp"]' if step % 2 == 0
-                    else '[data-testid="stNumberInputStepDown"]').click()
+        up, down = box.locator('[data-testid="stNumberInputStepUp"]'), box.locator('[data-testid="stNumberInputStepDown"]')
+        if up.count() and up.is_visible():  # the + / − buttons (Streamlit hides them in a narrow column)
+            button = up if forward else down
+            if button.is_disabled():        # at the end of its range: the other way
+                button = down if forward else up
+            watch()
+            button.click()
+        else:                                # keyboard: a step in the field, Enter commits it
+            field = box.locator("input")
+            field.focus()
+            watch()
+            field.press("ArrowUp" if forward else "ArrowDown")
+            field.press("Enter")
     elif kind == "select":
-        box.click()
+        box.locator('input[role="combobox"], [role="combobox"]').first.click()
         options = page.locator('[role="option"]')
-        options.first.wait_for(timeout=5000)
-        chosen = [i for i in range(options.count()) if options.nth(i).get_attribute("aria-selected") == "true"]
-        current = chosen[0] if chosen else 0
-        options.nth((current + 1) % options.count()).click()
+        try:
+            options.first.wait_for(timeout=2000)
+        except Exception:  # the click only focused it: open the list from the keyboard
+            page.keyboard.press("ArrowDown")
+            options.first.wait_for(timeout=5000)
+        count = options.count()
+        if forward:
+            page.evaluate("(i) => { window.__orig = i; }", _selected(options, "aria-selected"))
+        original = page.evaluate("window.__orig")
+        watch()
+        options.nth((original + 1) % count if forward else original).click()
     elif kind == "radio":
         labels = box.locator('[data-testid="stRadioOption"]')
-        checked = [i for i in range(labels.count()) if labels.nth(i).get_attribute("data-selected") == "true"]
-        current = checked[0] if checked else 0
-        labels.nth((current + 1) % labels.count()).click()
-    elif kind == "text":
-        area = box.locator("textarea")
-        if step == 0:
-            page.evaluate("(t) => { window.__orig = t; }", area.input_value())
+        labels.first.wait_for(timeout=5000)
+        if forward:
+            page.evaluate("(i) => { window.__orig = i; }", _selected(labels, "data-selected"))
         original = page.evaluate("window.__orig")
-        area.fill(bump_digit(original) if step % 2 == 0 else original)
-        area.press("Control+Enter")
+        watch()
+        labels.nth((original + 1) % labels.count() if forward else original).click()
+    elif kind == "tabs":
+        tabs = box.locator('[role="tab"]')
+        if forward:
+            page.evaluate("(i) => { window.__orig = i; }", _selected(tabs, "aria-selected"))
+        original = page.evaluate("window.__orig")
+        watch()
+        tabs.nth((original + 1) % tabs.count() if forward else original).click()
+    elif kind in ("text", "input"):
+        field = box.locator("textarea" if kind == "text" else "input")
+        if forward:
+            page.evaluate("(t) => { window.__orig = t; }", field.input_value())
+        original = page.evaluate("window.__orig")
+        field.fill(bump_digit(original) if forward else original)
+        watch()
+        field.press("Control+Enter" if kind == "text" else "Enter")
+    elif kind == "toggle":
+        watch()
+        box.locator("label").first.click()
+    elif kind in ("button", "expander"):
+        watch()
+        (box.locator("button").first if kind == "button" else box).click()
 
 
-def measure(browser, url: str, kind: str, index: int, repeats: int) -> tuple[list[float], list[float]]:
-    """(first, done) times in ms of ``repeats`` actions on one control."""
-    page = open_page(browser, url)
-    first, done = [], []
+def _wait_settled(page) -> dict | None:
+    """Wait until the page is quiet after an action; what happened, or None if it never got quiet."""
     try:
-        for step in range(repeats):
-            t0 = page.evaluate(WATCH, [KINDS[kind], index])
-            try:
-                act(page, kind, index, step)
-            except Exception as err:  # the control went away (e.g. redrawn by a fragment): skip it
-                print(f"  {url} {kind}[{index}]: {type(err).__name__}", file=sys.stderr)
-                break
-            try:
-                page.wait_for_function(SETTLED, timeout=15000, polling=50)
-                first.append(page.evaluate("window.__first") - t0)
-                done.append(page.evaluate("window.__last") - t0)
-            except Exception:  # nothing outside the control changed (e.g. a value already at its end)
-                pass
-            page.evaluate("window.__obs.disconnect()")
-    finally:
-        page.close()
-    return first, done
+        page.wait_for_function(SETTLED, timeout=SETTLE_TIMEOUT_MS, polling=50)
+    except Exception:
+        return None
+    first, last, sent, recv, _ = page.evaluate(OUTCOME)
+    return dict(first=first, last=last, sent=sent, recv=recv)
 
 
-def visible_controls(browser, url: str) -> dict[str, list[int]]:
-    """Indices of the visible controls of each kind (a control in a closed tab cannot be used)."""
-    page = open_page(browser, url)
+def measure_control(page, kind: str, index: int, repeats: int, restore: bool = True) -> dict:
+    """(first, done) times in ms of ``repeats`` actions on one control of the open page, and notes.
+
+    A control that sends nothing to the server and changes nothing outside itself is instant (0 ms); one
+    that reruns the script without changing what is shown counts until the server's last message.
+    """
+    first, done, notes = [], [], []
+    t0 = [0.0]
+    watch = lambda: t0.__setitem__(0, page.evaluate(WATCH, [KINDS[kind], index]))  # noqa: E731
+    steps = repeats + (repeats % 2 if restore and kind not in ("button",) else 0)  # end where it started
+    for step in range(steps):
+        try:
+            act(page, kind, index, step, watch)
+        except Exception as err:  # the control is gone, disabled or has nothing else to choose
+            notes.append(f"{type(err).__name__}: {str(err).splitlines()[0][:80]}")
+            break
+        outcome = _wait_settled(page)
+        page.evaluate("window.__obs && window.__obs.disconnect()")
+        if step >= repeats:
+            continue
+        if outcome is None:
+            notes.append(f"never quiet within {SETTLE_TIMEOUT_MS / 1000:.0f} s "
+                         f"({page.evaluate('window.__wsCount')} messages from the server so far)")
+            continue
+        ran = outcome["sent"] > t0[0]
+        if outcome["last"] is None:  # nothing outside the control changed
+            end = outcome["recv"] - t0[0] if ran else 0.0
+            first.append(end)
+            done.append(end)
+            if not ran:
+                notes.append("instant")
+        else:
+            first.append(outcome["first"] - t0[0])
+            done.append(outcome["last"] - t0[0])
+    return dict(first=first, done=done, notes=notes)
+
+
+def controls_of(page) -> dict[str, list[int]]:
+    """Indices of the visible, enabled controls of each kind (a control in a closed tab cannot be used)."""
     found = {}
     for kind, sel in KINDS.items():
-        controls = page.locator(sel)
-        found[kind] = [i for i in range(controls.count()) if controls.nth(i).is_visible()]
-    page.close()
+        found[kind] = page.evaluate("""(sel) => [...document.querySelectorAll(sel)].map((el, i) => {
+            const box = el.getBoundingClientRect();
+            const off = el.matches('[data-testid="stButton"]') ? el.querySelector('button:disabled')
+              : el.querySelector('input[type="range"]:disabled, textarea:disabled, input[type="text"]:disabled, '
+                                 + 'input[type="number"]:disabled, input[type="checkbox"]:disabled');
+            return box.width > 0 && box.height > 0 && el.checkVisibility({visibilityProperty: true}) && !off ? i : -1; }).filter((i) => i >= 0)""", sel)
     return found
+
+
+def measure_page(browser, url: str, repeats: int, per_kind: int, kinds: list[str],
+                 max_expanders: int = 6) -> dict[str, dict]:
+    """Every control (up to ``per_kind`` of each kind) of the page at ``url``, one after the other in
+    one browser page; each control is put back to where it was before the next."""
+    page = open_page(browser, url)
+    page.set_default_timeout(5000)  # a control that cannot be used fails fast (and is reported)
+    results = {}
+    try:
+        found = controls_of(page)
+        for kind in kinds:
+            indices = found[kind] if per_kind == 0 else found[kind][:per_kind]
+            if kind == "expander":  # many alike (94 on worked examples): a sample of them
+                indices = indices[:max_expanders]
+            for index in indices:
+                results[f"{kind}[{index}]"] = measure_control(page, kind, index, repeats)
+    finally:
+        page.close()
+    return results
 
 
 def first_view(browser, url: str, repeats: int) -> list[float]:
@@ -246,20 +377,27 @@ def cell_hover(browser, url: str, repeats: int) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--per-kind", type=int, default=2, help="controls of each kind per page (0 = all)")
+    parser.add_argument("--per-kind", type=int, default=0, help="controls of each kind per page (0 = all)")
     parser.add_argument("--pages", default=PAGES, help="comma-separated page keys (url paths) of the app")
+    parser.add_argument("--kinds", default=",".join(KINDS), help="comma-separated control kinds")
+    parser.add_argument("--expanders", type=int, default=6, help="expanders measured per page (they are many and alike)")
     parser.add_argument("--no-first-view", action="store_true")
+    parser.add_argument("--no-controls", action="store_true")
+    parser.add_argument("--json", help="also write the raw times to this file")
     parser.add_argument("--app", default=str(ROOT / "app.py"),
                         help="the app's entry script (e.g. an exported older commit, for a before/after table)")
     args = parser.parse_args()
-    controls: dict[str, tuple[list[float], list[float]]] = {}
+    kinds = [k for k in args.kinds.split(",") if k]
+    controls: dict[str, dict] = {}
     views: dict[str, list[float]] = {}
     hovers: dict[str, list[float]] = {}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
         proc, url = start(ROOT / "benchmarks" / "bare_app.py")
         try:
-            controls["bare page slider"] = measure(browser, url, "slider", 0, args.repeats)
+            page = open_page(browser, url)
+            controls["bare page slider"] = measure_control(page, "slider", 0, args.repeats)
+            page.close()
             if not args.no_first_view:
                 views["bare page"] = first_view(browser, url, args.repeats)
         finally:
@@ -268,13 +406,12 @@ def main() -> None:
         try:
             for key in filter(None, args.pages.split(",")):
                 page_url = f"{url}/{key}?lang=en"
+                print(f"{time.strftime('%H:%M:%S')} {key}", file=sys.stderr, flush=True)
                 if not args.no_first_view:
                     views[key] = first_view(browser, page_url, args.repeats)
-                for kind, indices in visible_controls(browser, page_url).items():
-                    for index in indices if args.per_kind == 0 else indices[:args.per_kind]:
-                        first, done = measure(browser, page_url, kind, index, args.repeats)
-                        if done:
-                            controls[f"{key} {kind}[{index}]"] = (first, done)
+                if not args.no_controls:
+                    for name, result in measure_page(browser, page_url, args.repeats, args.per_kind, kinds, args.expanders).items():
+                        controls[f"{key} {name}"] = result
                 hover = cell_hover(browser, page_url, args.repeats)
                 if hover:
                     hovers[key] = hover
@@ -282,22 +419,30 @@ def main() -> None:
             proc.terminate()
         browser.close()
 
-    bare_first, bare_done = (statistics.median(v) for v in controls["bare page slider"])
-    print(f"{'control':<28}{'first ms':>9}{'ratio':>7}{'done ms':>9}{'ratio':>7}   budget: done ratio <= 1.5")
-    for name, (first, done) in controls.items():
-        f, d = statistics.median(first), statistics.median(done)
+    if args.json:
+        Path(args.json).write_text(json.dumps(dict(controls=controls, views=views, hovers=hovers), indent=1))
+    bare_first = statistics.median(controls["bare page slider"]["first"])
+    bare_done = statistics.median(controls["bare page slider"]["done"])
+    print(f"{'control':<30}{'first ms':>9}{'ratio':>7}{'done ms':>9}{'ratio':>7}   budget: done ratio <= 1.5")
+    for name, result in controls.items():
+        note = "; ".join(sorted(set(result["notes"])))
+        if not result["done"]:
+            print(f"{name:<30}{'-':>9}{'':>7}{'-':>9}{'':>7}  {note or 'no measurement'}")
+            continue
+        f, d = statistics.median(result["first"]), statistics.median(result["done"])
         flag = "" if d / bare_done <= 1.5 else "  over"
-        print(f"{name:<28}{f:>9.1f}{f / bare_first:>7.2f}{d:>9.1f}{d / bare_done:>7.2f}{flag}")
+        extra = f"  ({note})" if note else ""
+        print(f"{name:<30}{f:>9.1f}{f / bare_first:>7.2f}{d:>9.1f}{d / bare_done:>7.2f}{flag}{extra}")
     if hovers:
-        print(f"\n{'cell stepper hover':<28}{'median ms':>10}   (no server round trip)")
+        print(f"\n{'cell stepper hover':<30}{'median ms':>10}   (no server round trip)")
         for name, times in hovers.items():
-            print(f"{name:<28}{statistics.median(times):>10.1f}")
+            print(f"{name:<30}{statistics.median(times):>10.1f}")
     if views:
         bare = statistics.median(views["bare page"])
-        print(f"\n{'first view':<28}{'median ms':>10}{'ratio':>7}   budget: ratio <= 1.3")
+        print(f"\n{'first view':<30}{'median ms':>10}{'ratio':>7}   budget: ratio <= 1.3")
         for name, times in views.items():
             m = statistics.median(times)
-            print(f"{name:<28}{m:>10.1f}{m / bare:>7.2f}{'' if m / bare <= 1.3 else '  over'}")
+            print(f"{name:<30}{m:>10.1f}{m / bare:>7.2f}{'' if m / bare <= 1.3 else '  over'}")
 
 
 if __name__ == "__main__":

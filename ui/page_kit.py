@@ -10,11 +10,14 @@ Pages import from here instead of keeping their own copy::
 - :func:`keep_choice` / :func:`cell_select`: keep the chosen cell inside a matrix whose shape just
   shrank (the "keep the chosen cell inside a smaller output" every page needs).
 - :func:`lazy_tabs` / :func:`lazy_expander`: only the open tab / expander is computed and sent.
+- :func:`lazy_code_panel`: the "same in PyTorch / NumPy" panel, built and sent only while open.
+- :func:`url_fragment`: a part of the page whose controls rerun only that part, the link kept up to date.
 - :func:`activation_name`, :func:`text_title`: the shared words from ``words.json``.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any, Callable, Sequence
 
@@ -23,7 +26,7 @@ import streamlit as st
 from ui.heatmap import channels_heatmap, channels_window_animation, matrix_heatmap, window_animation
 from ui.i18n import t, translate
 from ui.latex import subscript_unicode
-from ui.url_state import widget_key
+from ui.url_state import sync_to_url, widget_key
 
 CHART_CONFIG: dict[str, Any] = {"displayModeBar": False}
 FIGURE_CACHE_ENTRIES = 512
@@ -186,6 +189,43 @@ def lazy_expander(page: str, name: str, label: str, where=None, expanded: bool =
     target = st if where is None else where
     box = target.expander(label, expanded=expanded, key=widget_key(page, name), on_change="rerun")
     return box if box.open else None
+
+
+def lazy_code_panel(page: str, build: Callable[[], Any]) -> None:
+    """The "same in PyTorch / NumPy" panel of ``ui.library_code`` (same words and tabs), drawn only while open.
+
+    Closed (the default), a rerun sends one element instead of five and the first view loads no code
+    highlighter (Streamlit's ``st.code`` brings 1.5 MB of JavaScript); ``build()`` returns the
+    ``LibraryCode`` and runs only when the panel is open. Widget key ``<page>.code_open``.
+    """
+    box = lazy_expander(page, "code_open", t("owndata.code_title"))
+    if box is None:
+        return
+    code = build()
+    with box:
+        st.caption(t("owndata.code_caption"))
+        tab_torch, tab_numpy = st.tabs([t("owndata.code_tab_torch"), t("owndata.code_tab_numpy")])
+        tab_torch.code(code.torch, language="python")
+        tab_numpy.code(code.numpy, language="python")
+
+
+# --------------------------------------------------------------------------- parts that rerun alone
+def url_fragment(page: str, specs: Sequence[Any]) -> Callable[[Callable], Callable]:
+    """Decorator: ``st.fragment`` whose every run ends by writing the page's parameters into the link.
+
+    A control drawn inside reruns only this function (not the frame, not the rest of the page), so the
+    browser receives and redraws only its elements. Use it for a part whose output depends on nothing
+    but its own controls and its arguments (a full run passes them again). Returns what the function
+    returns on a full run.
+    """
+    def decorate(func: Callable) -> Callable:
+        @functools.wraps(func)
+        def run(*args, **kwargs):
+            result = func(*args, **kwargs)
+            sync_to_url(page, specs)   # a fragment rerun does not reach the page's own sync_to_url
+            return result
+        return st.fragment(run)
+    return decorate
 
 
 # --------------------------------------------------------------------------- shared words

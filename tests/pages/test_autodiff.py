@@ -250,6 +250,8 @@ def test_open_tab_in_the_link_and_the_library_code(lang):
     assert table(at, translate(lang, "autodiff.col_adjoint")) is not None
     open_tab(at, "check", lang)
     assert at.query_params["tab"] in ("check", ["check"])
+    at.session_state["autodiff.code_open"] = True   # the library code panel is built only while open
+    at.run()
     code = "\n".join(el.value for el in at.code)
     assert "x = torch.tensor(2" in code and "f = torch.sigmoid(w * x + b)" in code
     assert not at.dataframe                                                 # static tables, no English toolbar

@@ -455,6 +455,8 @@ def test_check_by_hand_link_for_the_parameter_count(lang):
 
 def test_library_code_has_the_pages_stride_padding_and_bias():
     at = open_page("conv_multi")
+    at.session_state["conv_multi.code_open"] = True   # the library code panel is built only while open
+    at.run()
     code = "\n".join(el.value for el in at.code)
     assert "F.conv2d(" in code and "stride=(2, 2)" in code and "padding=(1, 1)" in code
     ns: dict = {}

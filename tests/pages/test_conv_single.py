@@ -470,6 +470,8 @@ def test_presets_and_library_code(lang):
     net = grid_values(stepper(at), translate(lang, "conv_single.fig_net"))
     r, c = map(int, np.argwhere(w == 1)[0])
     assert np.array_equal(net, X[r:r + len(net), c:c + len(net[0])])
+    at.session_state["conv_single.code_open"] = True   # the library code panel is built only while open
+    at.run()
     code = "\n".join(el.value for el in at.code)
     assert "F.conv2d(" in code and "stride=(1, 1)" in code
     at.slider(key=key("stride")).set_value(2).run()

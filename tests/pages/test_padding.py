@@ -287,6 +287,8 @@ def test_reset_check_links_export_and_code(lang):
     at.radio(key="padding.mode").set_value("same").run()
     links = [el.proto for el in at.get("page_link") if el.proto.page.endswith("check_work")]
     assert "kind=same_padding" in links[0].query_string
+    at.session_state["padding.code_open"] = True   # the library code panel is built only while open
+    at.run()
     code = "\n".join(el.value for el in at.code)
     # SAME on 7×6, k 3, s 2: total padding 2 and 1 -> asymmetric, written as F.pad before the call
     assert "F.pad(x, (0, 1, 1, 1))" in code
