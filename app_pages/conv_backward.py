@@ -26,7 +26,8 @@ from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import display_digits, equation_lines, fmt, fmt_latex, latex_matrix, subscript, subscript_unicode
 from ui.library_code import conv2d_backward_code, library_code_panel
 from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
-from ui.page_kit import activation_name, cached_figure, keep_number, lazy_expander, reset_button, url_tabs
+from ui.page_kit import (activation_name, cached_figure, keep_number, lazy_expander, reset_button, show_chart,
+                         url_tabs)
 from ui.presets import preset_selector
 from ui.url_state import (BoolParam, ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url,
                           widget_key)
@@ -159,7 +160,7 @@ def _check_line(name: str, check) -> None:
 
 def _chart(fig, name: str) -> None:
     """A figure with Plotly's PNG download button (made in the browser)."""
-    st.plotly_chart(fig, key=widget_key(PAGE, f"fig_{name}"), config=chart_config(f"{PAGE}-{name}"), width="stretch")
+    show_chart(fig, PAGE, f"fig_{name}", config=chart_config(f"{PAGE}-{name}"))
 
 
 def _fit_delta(shape: tuple[int, int]) -> None:

@@ -30,7 +30,7 @@ from ui.latex import display_digits, equation_lines, fmt, subscript_unicode
 from ui.library_code import conv2d_code, library_code_panel
 from ui.matrix_input import matrix_editor
 from ui.page_kit import figure_cache, text_title
-from ui.page_kit import keep_in_range, reset_button, url_tabs
+from ui.page_kit import keep_in_range, reset_button, show_chart, url_tabs
 from ui.presets import preset_selector
 from ui.url_state import ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url
 
@@ -90,7 +90,7 @@ _channels_figure = figure_cache(_channels_figure, max_entries=128)
 
 def _chart(fig: go.Figure, name: str) -> None:
     """A figure with Plotly's PNG download button only (file ``conv_multi-<name>.png``)."""
-    st.plotly_chart(fig, key=_key(name), config=chart_config(f"{PAGE}-{name}"), width="stretch")
+    show_chart(fig, PAGE, name, config=chart_config(f"{PAGE}-{name}"))
 
 
 def _sup(f: int) -> str:

@@ -21,7 +21,7 @@ from ui.i18n import current_language, explain_error, t
 from ui.latex import equation_lines, fmt, latex_matrix
 from ui.library_code import dense_softmax_ce_code, library_code_panel
 from ui.matrix_input import matrix_editor
-from ui.page_kit import activation_name, cached_figure, lazy_expander, url_tabs
+from ui.page_kit import activation_name, cached_figure, lazy_expander, show_chart, url_tabs
 from ui.presets import preset_selector
 from ui.url_state import BoolParam, ChoiceParam, MatrixParam, init_from_url, sync_to_url, widget_key
 
@@ -117,7 +117,7 @@ def _col(v: np.ndarray) -> str:
 
 
 def _plot(fig, name: str) -> None:
-    st.plotly_chart(fig, key=widget_key(PAGE, name), config=CHART_CONFIG, width="stretch")
+    show_chart(fig, PAGE, name, config=CHART_CONFIG)
 
 
 def _table(columns: dict) -> None:

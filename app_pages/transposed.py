@@ -21,7 +21,7 @@ from ui.heatmap import matrix_heatmap, window_animation
 from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import fmt, latex_matrix, subscript_unicode
 from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
-from ui.page_kit import reset_button, url_tabs
+from ui.page_kit import reset_button, show_chart, url_tabs
 from ui.signal_plot import stem_figure
 from ui.url_state import ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url
 
@@ -81,7 +81,7 @@ def _key(name: str) -> str:
 
 
 def _chart(fig, name: str) -> None:
-    st.plotly_chart(fig, key=_key(f"fig_{name}"), config=CHART, width="stretch")
+    show_chart(fig, PAGE, f"fig_{name}", config=CHART)
 
 
 def _verdict(gap: float, key: str) -> None:

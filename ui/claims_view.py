@@ -298,6 +298,7 @@ def _heatmaps(check: Check, key: str, lang: str) -> None:
     import streamlit as st
 
     from ui.heatmap import matrix_heatmap_spec
+    from ui.page_kit import for_screen
 
     panels = [("printed", check.printed), ("computed", check.computed)]
     if isinstance(check.corrected, np.ndarray):
@@ -313,7 +314,7 @@ def _heatmaps(check: Check, key: str, lang: str) -> None:
         for shape in spec["layout"]["shapes"]:          # differing cells: outlined in red, not the usual green
             shape.setdefault("line", {})["color"] = DIFFER_COLOR
         with col:
-            st.plotly_chart(go.Figure(spec), key=f"{PAGE}.fig.{key}.{name}", config={"displayModeBar": False})
+            st.plotly_chart(for_screen(go.Figure(spec)), key=f"{PAGE}.fig.{key}.{name}", config={"displayModeBar": False})
     if cells:
         st.caption(translate(lang, "worked_examples.differs_at", cells=_cells_text(cells)))
     elif p2.shape != c2.shape:

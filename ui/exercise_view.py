@@ -433,7 +433,9 @@ def render_grade(ex: Exercise, grade: Grade, lang: str, key: str, solution_shown
     import streamlit as st
 
     (st.success if grade.correct else st.error)(verdict(grade, lang))
-    st.plotly_chart(answer_figure(grade, lang), key=key, config={"displayModeBar": False})
+    from ui.page_kit import for_screen
+
+    st.plotly_chart(for_screen(answer_figure(grade, lang)), key=key, config={"displayModeBar": False})
     if grade.correct:
         return
     if grade.mistakes:
