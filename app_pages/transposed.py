@@ -19,9 +19,9 @@ from ui.formulas.transposed import (CONV1D_RULE, conv1d_length_lines, conv1d_sam
                                     transposed_size_lines)
 from ui.heatmap import matrix_heatmap, window_animation
 from ui.i18n import current_language, explain_error, t, translate
-from ui.latex import fmt, latex_matrix, subscript_unicode
+from ui.latex import fmt, fmt_power, latex_matrix, subscript_unicode
 from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
-from ui.page_kit import reset_button, show_chart, url_tabs
+from ui.page_kit import agreement, reset_button, show_chart, url_tabs
 from ui.signal_plot import stem_figure
 from ui.url_state import ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url
 
@@ -89,7 +89,7 @@ def _verdict(gap: float, key: str) -> None:
     if gap <= AGREE_TOL:
         st.success(t(key))
     else:
-        st.error(t("transposed.disagree", gap=fmt(gap, 3)))
+        st.error(t("transposed.disagree", gap=fmt_power(gap, 3)))
 
 
 def _vector(values) -> str:
@@ -401,7 +401,10 @@ def _section_transposed(lang: str) -> None:
     # ---- the same numbers as Cᵀz, and as the gradient of a convolution
     by_matrix = transposed_via_matrix(z, w, stride, padding, output_padding, dilation)
     gap = float(np.max(np.abs(by_matrix - out)))
-    st.success(t("transposed.ctz_check", gap=fmt(gap, 2), rows=out.size, cols=z.size))
+    if gap <= AGREE_TOL:
+        st.success(t("transposed.ctz_check", agreement=agreement(gap, relative=False), rows=out.size, cols=z.size))
+    else:
+        st.error(t("transposed.disagree", gap=fmt_power(gap, 3)))
     _backward_link(z, w, stride, padding, (oh, ow), dilation)
 
     # ---- how many windows write each output cell

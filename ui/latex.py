@@ -116,6 +116,22 @@ def fmt(x: float, sig: int | None = None) -> str:
     return mantissa if exponent is None else f"{mantissa}e{exponent}"
 
 
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def fmt_power(x: float, sig: int = 1) -> str:
+    """A difference or an error for a sentence: ``3 × 10⁻¹⁶``, ``0.0012``, ``0`` (not ``3e-16``).
+
+    Numbers in [1e-4, 1e4) print as :func:`fmt` does at ``sig`` digits; others as mantissa × 10 to a power.
+    """
+    x = float(x)
+    if x == 0 or not math.isfinite(x) or 1e-4 <= abs(x) < 1e4:
+        return fmt(x, sig)
+    mantissa, exponent = f"{x:.{sig - 1}e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".") if "." in mantissa else mantissa
+    return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+
+
 def fmt_latex(x: float, *, factor: bool = True, sig: int | None = None) -> str:
     """A number for ``st.latex``: ``1.2\\times10^{-5}``, ``\\infty``.
 

@@ -23,7 +23,7 @@ import streamlit as st
 
 from ui.heatmap import channels_heatmap, channels_window_animation, matrix_heatmap, window_animation
 from ui.i18n import t, translate
-from ui.latex import subscript_unicode
+from ui.latex import fmt_power, subscript_unicode
 from ui.url_state import widget_key
 
 CHART_CONFIG: dict[str, Any] = {"displayModeBar": False}
@@ -265,3 +265,26 @@ def activation_name(name: str, lang: str | None = None) -> str:
 def text_title(number: str, lang: str | None = None) -> str:
     """The short title of source text ``number`` ("000" … "004"), as named in the interface."""
     return t(f"words.text_{number}") if lang is None else translate(lang, f"words.text_{number}")
+
+
+#: Below this (relative or, for values of order one, absolute) difference two computations agree to machine
+#: precision: float64 rounds at 1.1e-16 a step, and a sum of a few hundred products stays far below 1e-12.
+MACHINE_PRECISION = 1e-12
+
+
+def agreement(difference: float, *, relative: bool = True, lang: str | None = None) -> str:
+    """How two computations agree, as the verb phrase of a sentence in the reader's language.
+
+    ``0`` -> "agree exactly" / "完全一致"; ``3.2e-16`` -> "agree to machine precision (largest relative
+    difference 3 × 10⁻¹⁶)"; larger -> "agree to within a relative difference of 2 × 10⁻¹⁰". Every message that
+    says two results agree uses it (``common.agree_*``), so no sentence reads "differ by at most 0".
+    """
+    kind = "rel" if relative else "abs"
+    difference = abs(float(difference))
+    if difference == 0:
+        key, params = "common.agree_exactly", {}
+    elif difference <= MACHINE_PRECISION:
+        key, params = f"common.agree_machine_{kind}", {"value": fmt_power(difference)}
+    else:
+        key, params = f"common.agree_close_{kind}", {"value": fmt_power(difference, 2)}
+    return t(key, **params) if lang is None else translate(lang, key, **params)

@@ -97,8 +97,10 @@ def test_default_numbers_match_the_core():
     open_tab(at, "dz")
     # a − y and the chain product agree (exactly, or up to rounding; never "differ by at most 0")
     success = at.success[0].value
-    assert success == translate("en", "dense.equal_exactly") or \
-        success.startswith(translate("en", "dense.equal", diff="").split(":")[0])
+    before, after = translate("en", "dense.equal", agreement="@").split("@")
+    assert success.startswith(before) and success.endswith(after)
+    phrase = success[len(before):len(success) - len(after)]
+    assert phrase == translate("en", "common.agree_exactly") or phrase.startswith("agree to machine precision")
     assert "at most 0 " not in success
     open_tab(at, "back")
     # ReLU cut the second input: a zero column in ∂L/∂W and a zero in δ⁽ˡ⁻¹⁾

@@ -171,7 +171,8 @@ def test_transposed_section_numbers_and_link(lang):
     assert any("5, 6" in m.value for m in at.markdown)                     # sizes mapping to 2 rows at stride 2
     link = [m.value for m in at.markdown if "conv_backward?" in m.value]
     assert link and "stride=2&padding=0&delta=1,2;3,4&w=1,2,0;0,1,-1;1,0,2" in link[0]
-    assert translate(lang, "transposed.ctz_check", gap="0", rows=25, cols=4) in [s.value for s in at.success]
+    assert translate(lang, "transposed.ctz_check", agreement=translate(lang, "common.agree_exactly"), rows=25,
+                     cols=4) in [s.value for s in at.success]
     # output_padding must be smaller than the stride
     at.slider(key="transposed.top").set_value(2).run()
     no_exception(at)

@@ -102,3 +102,13 @@ def test_escape_markdown_truncates_long_text():
     assert escape_markdown("abcdefg", 6) == "abcde…"
     # escapes are never cut in half
     assert escape_markdown("<" * 50, 5) == "\\<" * 4 + "…"
+
+
+def test_fmt_power_writes_tiny_differences_as_powers_of_ten():
+    from ui.latex import fmt_power
+
+    assert fmt_power(3.2e-16) == "3 × 10⁻¹⁶"
+    assert fmt_power(2.46e-10, 2) == "2.5 × 10⁻¹⁰"
+    assert fmt_power(0.0) == "0"
+    assert fmt_power(0.0015, 2) == "0.0015"
+    assert fmt_power(1.5e7, 2) == "1.5 × 10⁷"

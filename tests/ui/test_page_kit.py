@@ -160,3 +160,15 @@ def test_show_chart_sends_larger_fonts_in_presentation_mode():
     assert present["data"][0]["textfont"]["size"] == pytest.approx(
         page_kit.PRESENT_SCALE * normal["data"][0]["textfont"]["size"], abs=0.1)
     assert present["layout"]["font"]["size"] > 12 and present["layout"]["title"]["font"]["size"] > 16
+
+
+# --------------------------------------------------------------------------- "the two agree" (#12 item 12)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_agreement_reads_naturally_for_zero_rounding_and_larger_differences(lang):
+    exact = page_kit.agreement(0.0, lang=lang)
+    assert exact == {"en": "agree exactly", "zh": "完全一致"}[lang]
+    tiny = page_kit.agreement(3.2e-16, lang=lang)
+    assert "3 × 10⁻¹⁶" in tiny and ("machine precision" in tiny if lang == "en" else "机器精度" in tiny)
+    assert "0" not in page_kit.agreement(-0.0, lang=lang)
+    close = page_kit.agreement(2.46e-10, relative=False, lang=lang)
+    assert "2.5 × 10⁻¹⁰" in close and "machine" not in close and "机器" not in close
