@@ -18,6 +18,7 @@ here take 0-based array indices and add one when they print.
 from __future__ import annotations
 
 import math
+import re
 import string
 import unicodedata
 from contextvars import ContextVar
@@ -326,3 +327,22 @@ def escape_markdown(text: object, max_len: int = 40) -> str:
     if len(cleaned) > max_len or len(str(text)) > len(raw):
         cleaned = cleaned[: max(max_len - 1, 0)] + "…"
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in cleaned)
+
+
+# Our own catalogue text marks formulas with $…$ and code names with `…` (assets/locales/*/claims.json).
+_MATH_OR_CODE = re.compile(r"(\$[^$\n]+\$|`[^`\n]+`)")
+
+
+def markdown_with_math(text: object, max_len: int = 4000) -> str:
+    """The app's own text (the claims catalogue's titles and explanations) for Streamlit markdown.
+
+    ``$…$`` spans stay LaTeX (rendered by KaTeX) and `` `…` `` spans inline code; everything between them is
+    escaped as :func:`escape_markdown` escapes user text. Only for strings from our locale files: user text
+    always goes through :func:`escape_markdown`, which shows a ``$`` literally.
+
+    >>> markdown_with_math("Eq. 5: $dz^{[l]}$ by `conv`")
+    'Eq\\\\. 5\\\\: $dz^{[l]}$ by `conv`'
+    """
+    parts = _MATH_OR_CODE.split(str(text))
+    return "".join(part if odd else escape_markdown(part, max_len) for odd, part in
+                   ((i % 2 == 1, p) for i, p in enumerate(parts)) if part)

@@ -16,7 +16,7 @@ from cnn_core.conv import conv2d_backward_naive
 from cnn_core.worked_examples import CONV_4X4, CONV_5X5X3
 from ui.exercise_view import check_query
 from ui.i18n import explain_error, translate
-from ui.latex import escape_markdown, latex_matrix
+from ui.latex import latex_matrix, markdown_with_math
 from ui.matrix_input import parse_matrix
 
 from .conftest import all_text, latex_lines, no_exception, open_page, plotly_figures, stepper, stepper_grid, steppers
@@ -53,7 +53,7 @@ def cell(payload: dict, label: str) -> dict:
 
 
 def claim_shown(at, key: str, lang: str = "en") -> bool:
-    return escape_markdown(translate(lang, f"claims.{key}_title"), 400) in all_text(at)
+    return markdown_with_math(translate(lang, f"claims.{key}_title"), 400) in all_text(at)
 
 
 def _one_channel_reference(stride=1, padding=0, delta=SEED_DELTA, x=None, w=None):

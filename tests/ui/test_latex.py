@@ -112,3 +112,16 @@ def test_fmt_power_writes_tiny_differences_as_powers_of_ten():
     assert fmt_power(0.0) == "0"
     assert fmt_power(0.0015, 2) == "0.0015"
     assert fmt_power(1.5e7, 2) == "1.5 × 10⁷"
+
+
+def test_markdown_with_math_keeps_our_formulas_and_escapes_everything_else():
+    from ui.latex import escape_markdown, markdown_with_math
+
+    text = "Eq. (13): $\\delta = \\sum \\delta^+_{x',y'}$ and `get_patch` <b>bold</b> **x**"
+    out = markdown_with_math(text)
+    assert "$\\delta = \\sum \\delta^+_{x',y'}$" in out and "`get_patch`" in out
+    assert "\\<b\\>bold\\<\\/b\\>" in out and "\\*\\*x\\*\\*" in out
+    # no math, no code: exactly what user text gets
+    assert markdown_with_math("a_b <i>c</i>") == escape_markdown("a_b <i>c</i>", 4000)
+    # an unpaired $ is shown, not opened as math
+    assert markdown_with_math("costs $5") == escape_markdown("costs $5", 4000)
