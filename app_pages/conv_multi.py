@@ -234,9 +234,11 @@ def _steps_payload(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int, pad
 
 
 def _general_formula() -> str:
-    """z⁽ᶠ⁾ᵢⱼ = Σ_c S_c + b_f with S_c written as the double sum over the kernel (no numbers)."""
-    return (f"z^{{(f)}}_{{ij}} = \\sum_{{c=1}}^{{{CHANNELS}}} \\underbrace{{\\sum_{{u=1}}^{{U}} \\sum_{{v=1}}^{{V}} "
-            "\\tilde{x}^{(c)}_{(i-1)s+u,\\,(j-1)s+v}\\, w^{(f,c)}_{uv}}_{S_c} + b_{f}")
+    """z⁽ᶠ⁾ᵢⱼ = Σ_c S_c + b_f, then S_c as the double sum over the kernel (no numbers): two aligned lines, so
+    the formula fits a phone's column (one line with an underbrace was wider than 390 px)."""
+    return (f"\\begin{{aligned}} z^{{(f)}}_{{ij}} &= \\sum_{{c=1}}^{{{CHANNELS}}} S_c + b_{{f}}, \\\\ "
+            "S_c &= \\sum_{u=1}^{U} \\sum_{v=1}^{V} \\tilde{x}^{(c)}_{(i-1)s+u,\\,(j-1)s+v}\\, w^{(f,c)}_{uv}"
+            " \\end{aligned}")
 
 
 def _missing() -> None:

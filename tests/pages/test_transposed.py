@@ -273,7 +273,7 @@ def test_dilation_title_fits_and_receptive_field_is_general(lang):
     (fig,) = [f for f in plotly_figures(at)]
     assert len(fig["layout"]["title"]["text"]) <= 48
     (line,) = [v for v in latex(at) if "r_L" in v]
-    assert "r_L = 1 + L" in line and "6\\cdot 3\\cdot(5 - 1) = 73" in line   # 1 + 6·3·4 = 73
+    assert "r_L &= 1 + L" in line and "6\\cdot 3\\cdot(5 - 1) \\\\ &= 73" in line   # 1 + 6·3·4 = 73
     assert "r_l" not in all_text(at).replace(line, "")   # no ASCII formula left in the caption
 
 
