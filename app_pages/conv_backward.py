@@ -27,8 +27,8 @@ from ui.latex import (display_digits, equation_lines, fmt, fmt_latex, fmt_power,
                       subscript_unicode)
 from ui.library_code import conv2d_backward_code, library_code_panel
 from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
-from ui.page_kit import (activation_name, agreement, cached_figure, keep_number, lazy_expander, reset_button,
-                         show_chart, url_tabs)
+from ui.page_kit import (activation_name, agreement, cached_figure, error_phrase, keep_number, lazy_expander,
+                         reset_button, show_chart, url_tabs)
 from ui.presets import preset_selector
 from ui.url_state import (BoolParam, ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url,
                           widget_key)
@@ -154,7 +154,7 @@ def _heat(*args, **kwargs):
 # --------------------------------------------------------------------------- small helpers (layout only)
 def _check_line(name: str, check) -> None:
     mark = ":material/check_circle:" if check.passed else ":material/cancel:"
-    text = t("conv_backward.check_line", name=name, err=fmt_power(check.max_rel_error, 2), eps="2⁻¹⁰",
+    text = t("conv_backward.check_line", name=name, result=error_phrase(check.max_rel_error), eps="2⁻¹⁰",
              verdict=t("conv_backward.passed") if check.passed else t("conv_backward.failed"))
     st.caption(f"{mark} {text}")
 
@@ -424,7 +424,7 @@ def _act_section() -> None:
     sigma_prime = derivative_from_output(activation, trace.x)
     check = _act_check(trace.x, w, b, dy, stride, padding, activation, trace.dx * sigma_prime)
     mark = ":material/check_circle:" if check.passed else ":material/cancel:"
-    st.caption(f"{mark} " + t("conv_backward.act_check", eps="2⁻¹⁰", err=fmt_power(check.max_rel_error, 2),
+    st.caption(f"{mark} " + t("conv_backward.act_check", eps="2⁻¹⁰", result=error_phrase(check.max_rel_error),
                                 verdict=t("conv_backward.passed") if check.passed else t("conv_backward.failed")))
 
 

@@ -288,3 +288,13 @@ def agreement(difference: float, *, relative: bool = True, lang: str | None = No
     else:
         key, params = f"common.agree_close_{kind}", {"value": fmt_power(difference, 2)}
     return t(key, **params) if lang is None else translate(lang, key, **params)
+
+
+def error_phrase(error: float, *, lang: str | None = None) -> str:
+    """A finite-difference check's largest relative error for a sentence: ``0`` -> "no error at all" / "误差为零"
+    (never "largest relative error 0"), else "largest relative error 3.1 × 10⁻¹¹"."""
+    if float(error) == 0:
+        key, params = "common.error_none", {}
+    else:
+        key, params = "common.error_largest", {"value": fmt_power(error, 2)}
+    return t(key, **params) if lang is None else translate(lang, key, **params)

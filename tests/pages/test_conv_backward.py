@@ -7,9 +7,11 @@ their payloads (every cell's grids, marks and formula) are what these tests read
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import parse_qsl
 
 import numpy as np
+
 import pytest
 
 from cnn_core.conv import conv2d_backward_naive
@@ -177,6 +179,18 @@ def test_finite_difference_checks_pass():
     at = _open(open_page(PAGE, "en"), "check")
     checks = [c.value for c in at.caption if "Finite-difference" in c.value]
     assert len(checks) == 3 and all("passed" in c and c.startswith(":material/check_circle:") for c in checks)
+
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_zero_finite_difference_error_reads_naturally(lang):
+    """ε = 2⁻¹⁰ on the text's integers is exact in binary: the error is 0, said as "no error at all" / "误差为零",
+    never "largest relative error 0"."""
+    at = _open(open_page(PAGE, lang), "check", lang=lang)
+    checks = [c.value for c in at.caption if translate(lang, "conv_backward.passed") in c.value]
+    assert len(checks) == 3
+    assert any(translate(lang, "common.error_none") in c for c in checks)
+    assert not any(re.search(r"(error|误差) 0(?![.\d])", c) for c in checks)
 
 
 def test_activation_step_uses_sigma_prime_written_through_the_input():

@@ -172,3 +172,9 @@ def test_agreement_reads_naturally_for_zero_rounding_and_larger_differences(lang
     assert "0" not in page_kit.agreement(-0.0, lang=lang)
     close = page_kit.agreement(2.46e-10, relative=False, lang=lang)
     assert "2.5 × 10⁻¹⁰" in close and "machine" not in close and "机器" not in close
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_error_phrase_says_zero_in_words(lang):
+    assert page_kit.error_phrase(0.0, lang=lang) == {"en": "no error at all", "zh": "误差为零"}[lang]
+    assert "3.1 × 10⁻¹¹" in page_kit.error_phrase(3.14e-11, lang=lang)
