@@ -11,7 +11,6 @@ import re
 from urllib.parse import parse_qsl
 
 import numpy as np
-
 import pytest
 
 from cnn_core.conv import conv2d_backward_naive
