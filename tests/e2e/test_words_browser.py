@@ -81,3 +81,48 @@ def test_claim_formulas_are_typeset(browser, server_url, lang):
         assert "_{" not in pg.locator('[data-testid="stMain"]').inner_text()
     finally:
         context.close()
+
+
+# --------------------------------------------------------------------------- long sums on a phone (#12 item 16)
+# Every display formula on screen that is wider than its box (it scrolls): [scroll width, box width, LaTeX].
+SCROLLING_FORMULAS = """() => [...document.querySelectorAll('[data-testid="stMain"] .katex-display')]
+  .filter((e) => e.getBoundingClientRect().width > 0 && e.scrollWidth > e.clientWidth + 2)
+  .map((e) => [e.scrollWidth, e.clientWidth, (e.querySelector('annotation') || e).textContent])"""
+
+K5 = ";".join(",".join(str((r + 2 * c) % 3 - 1) for c in range(5)) for r in range(5))
+X6 = ";".join(",".join(str((3 * r + 5 * c) % 7 - 2) for c in range(6)) for r in range(6))
+DENSE = ("&zprev=0.5,-1,2,0.25,1.5&W=0.2,-0.4,0.1,0.3,-0.2;0.5,0.1,-0.3,0.2,0.4;-0.1,0.3,0.2,-0.5,0.1;"
+         "0.3,0.2,0.4,0.1,-0.3&b=0.1,-0.2,0.05,0&y=0,0,1,0&act=sigmoid")
+# Non-default settings (stride 2, padding 2, 5×5 kernels, 3 channels, longer vectors) where a sum used to scroll.
+PHONE_CASES = {
+    "padding": "&h=7&w=6&k=5&s=2&p=2&step=output",
+    "conv_multi": "&stride=2&padding=2" + "".join(f"&w{f}{c}={K5}" for f in (1, 2) for c in (1, 2, 3)),
+    "transposed": "&tab=transposed&ts=2&tp=1",
+    "transposed-dilation": "&tab=dilation&k=5&dd=2",
+    "conv_backward": f"&stride=2&padding=2&x={X6}&w=1,0,-1;2,1,0;0,-1,1&tab=dw",
+    "conv_backward-multi": "&example=multi&tab=dw",
+    "dense": DENSE + "&loss=mse&tab=forward",
+    "dense-ce": DENSE + "&loss=cross_entropy&tab=forward",
+    "autodiff": "&x=-2.5&w=1.7&b=0.3&tab=chain",
+    "training": "&seed=3&steps=20&lr=0.5&view=forward",
+    "training-backward": "&seed=3&steps=20&lr=0.5&view=backward",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("case", sorted(PHONE_CASES))
+def test_long_sums_wrap_on_a_phone(browser, server_url, case, lang):
+    """390×844 at non-default settings: a sum wider than the column is broken into aligned lines; only a
+    matrix may scroll inside its own box."""
+    page = case.split("-")[0]
+    context, pg = _open(browser, page_url(server_url, page, lang, PHONE_CASES[case]), {"width": 390, "height": 844},
+                        device_scale_factor=2, is_mobile=True, has_touch=True)
+    try:
+        assert_no_exception(pg)
+        pg.evaluate("() => document.fonts.ready.then(() => true)")
+        pg.locator('[data-testid="stMain"] .katex-display').first.wait_for()
+        scrolling = [f for f in pg.evaluate(SCROLLING_FORMULAS) if "matrix" not in f[2]]
+        assert not scrolling, scrolling
+        screenshot(pg, f"phone-sums-{case}-{lang}")
+    finally:
+        context.close()

@@ -42,8 +42,9 @@ def fixed_line(ax: str, before: int, p_lo: str, p_hi: str, symbol: str | None) -
 
 def output_symbolic(ax: str, p_lo: str, p_hi: str) -> str:
     """O = ⌊(n + p_before + p_after − d(k − 1) − 1)/s⌋ + 1, symbols only (shown when there is no output)."""
-    return (rf"O_{ax} = \left\lfloor \frac{{n_{ax} + {p_lo} + {p_hi} - d_{ax}(k_{ax} - 1) - 1}}{{s_{ax}}}"
-            rf" \right\rfloor + 1")
+    # the numerator on two rows: on one it made the formula wider than a phone's column (#12 item 16)
+    return (rf"O_{ax} = \left\lfloor \frac{{\begin{{gathered}} n_{ax} + {p_lo} + {p_hi} \\ {{}} - d_{ax}(k_{ax} - 1) - 1"
+            rf" \end{{gathered}}}}{{s_{ax}}} \right\rfloor + 1")
 
 
 def output_size(ax: str, a: AxisArithmetic, p_lo: str, p_hi: str) -> Equation:
