@@ -43,6 +43,7 @@ def test_presentation_mode_enlarges_chart_text_and_keeps_hovers(browser, server_
             fonts[present] = pg.evaluate(CHART_FONTS)
             if present == "1":
                 chart = pg.locator('[data-testid="stPlotlyChart"] .nsewdrag').first
+                chart.scroll_into_view_if_needed()
                 box = chart.bounding_box()
                 pg.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
                 pg.locator(".hoverlayer .hovertext").first.wait_for(timeout=10000)
@@ -74,9 +75,7 @@ def test_claim_formulas_are_typeset(browser, server_url, lang):
                         {"width": 1400, "height": 900})
     try:
         assert_no_exception(pg)
-        note = pg.locator('[data-testid="stMain"] [data-testid="stVerticalBlockBorderWrapper"]').filter(
-            has_text=translate(lang, "worked_examples.note_link"))
-        note.first.wait_for()
+        pg.get_by_text(translate(lang, "worked_examples.note_link")).first.wait_for()
         assert pg.locator('[data-testid="stMain"] [data-testid="stMarkdownContainer"] .katex').count() >= 1
         assert "_{" not in pg.locator('[data-testid="stMain"]').inner_text()
     finally:
