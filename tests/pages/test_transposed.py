@@ -161,7 +161,8 @@ def test_transposed_section_numbers_and_link(lang):
     out = figure(at, translate(lang, "transposed.fig_out", oh=5, ow=5))
     assert out["data"][0]["z"] == ref.tolist()
     shown = "\n".join(latex(at))
-    assert "(2 - 1)\\cdot 2 - 2\\cdot 0 + 1\\cdot(3 - 1) + 0 + 1 \\\\ &= 5" in shown
+    # (continued on a second line after the dilation term: it fits a phone's column)
+    assert "(2 - 1)\\cdot 2 - 2\\cdot 0 + 1\\cdot(3 - 1) \\\\ &\\qquad + 0 + 1 \\\\ &= 5" in shown
     assert "(D + 1)(M - 1) + K = (1 + 1)(2 - 1) + 3 = 5" in shown          # the text's form, D = S - 1
     # the default cell x₃₃ = z₁₁w₃₃ + z₁₂w₃₁ + z₂₁w₁₃ + z₂₂w₁₁ = 1·2 + 2·1 + 3·0 + 4·1 = 8
     assert ref[2, 2] == 8
