@@ -468,16 +468,30 @@ def wrap_sum_lines(expr: str, lhs: str = "", line_em: float = LINE_EM) -> str:
     if len(terms) < 2 or lead + latex_width_em(expr) <= line_em:
         return expr
     plus = latex_width_em("+")
-    lines: list[list[str]] = [[]]
-    room = line_em - lead
-    for term in terms:
-        w = latex_width_em(term) + (plus if lines[-1] else 0.0)
-        if lines[-1] and w > room:
-            lines.append([])
-            room = line_em - lead - 2.0 - plus      # \qquad + at the start of the line
-            w -= plus
-        lines[-1].append(term)
-        room -= w
+    widths = [latex_width_em(term) for term in terms]
+
+    def greedy(first: float, rest: float) -> list[list[str]]:
+        lines: list[list[str]] = [[]]
+        room = first
+        for term, w in zip(terms, widths):
+            w += plus if lines[-1] else 0.0
+            if lines[-1] and w > room:
+                lines.append([])
+                room, w = rest, w - plus
+            lines[-1].append(term)
+            room -= w
+        return lines
+
+    first, rest = line_em - lead, line_em - lead - 2.0 - plus     # \qquad + starts each further line
+    count = len(greedy(first, rest))
+    # the same number of lines, evenly filled (no lone last term): the narrowest width that still needs no more
+    target = (sum(widths) + plus * (len(terms) - count)) / count
+    for extra in (0.0, 0.5, 1.0, 2.0, 4.0):
+        lines = greedy(min(first, target + extra), min(rest, target + extra))
+        if len(lines) <= count:
+            break
+    else:
+        lines = greedy(first, rest)
     return SUM_BREAK.join(" + ".join(line) for line in lines)
 
 

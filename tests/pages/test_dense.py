@@ -283,7 +283,13 @@ def _matrices(text: str) -> list[np.ndarray]:
 
 def _steps(line: str) -> list[str]:
     body = line.strip().strip("$").strip().removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}").strip()
-    return [s.strip() for s in re.split(r"\\\\ (?=&)", body)]
+    steps: list[str] = []
+    for s in (s.strip() for s in re.split(r"\\\\ (?=&)", body)):
+        if s.startswith(r"&\qquad +") and steps:     # a long sum continued on the next line
+            steps[-1] += " " + s.removeprefix(r"&\qquad ")
+        else:
+            steps.append(s)
+    return steps
 
 
 def _relation(last_step: str) -> str:
