@@ -20,7 +20,7 @@ from ui.formulas.autodiff import chain_rule, clamp, frac, forward_row, label_off
 from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import display_digits, fmt
 from ui.library_code import sigmoid_neuron_code
-from ui.page_kit import figure_cache, lazy_expander, url_tabs
+from ui.page_kit import figure_cache, lazy_expander, show_chart, url_tabs
 from ui.url_state import BoolParam, ChoiceParam, FloatParam, init_from_url, sync_to_url, widget_key
 from ui.page_kit import lazy_code_panel, url_fragment
 
@@ -378,8 +378,7 @@ if analysis is not None:
     # ten nodes need ~700 px: on a narrower screen (a phone) the graph keeps its size and scrolls sideways
     st.html(GRAPH_CSS)
     with st.container(key="autodiff-graph-box"):
-        st.plotly_chart(graph_figure(float(x), float(w), float(b), lang, digits), key=widget_key(PAGE, "graph"),
-                        config=CHART_CONFIG, width="stretch")
+        show_chart(graph_figure(float(x), float(w), float(b), lang, digits), PAGE, "graph", config=CHART_CONFIG)
     st.caption(t("autodiff.graph_caption"))
     grads = dict(_reverse.gradients)
     m_f, m_x, m_w, m_b = st.columns(4)

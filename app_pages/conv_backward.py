@@ -23,10 +23,12 @@ from ui.exercise_view import render_check_link
 from ui.export import ExportDoc, chart_config, export_panel
 from ui.formulas import conv_backward as fx
 from ui.i18n import current_language, explain_error, t, translate
-from ui.latex import display_digits, equation_lines, fmt, fmt_latex, latex_matrix, subscript, subscript_unicode
+from ui.latex import (display_digits, equation_lines, fmt, fmt_latex, fmt_power, latex_matrix, subscript,
+                      subscript_unicode)
 from ui.library_code import conv2d_backward_code
 from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
-from ui.page_kit import activation_name, cached_figure, keep_number, lazy_expander, reset_button, url_tabs
+from ui.page_kit import (activation_name, agreement, cached_figure, error_phrase, keep_number, lazy_expander,
+                         reset_button, show_chart, url_tabs)
 from ui.presets import preset_selector
 from ui.page_kit import lazy_code_panel, url_fragment
 from ui.url_state import (BoolParam, ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url,
@@ -153,14 +155,14 @@ def _heat(*args, **kwargs):
 # --------------------------------------------------------------------------- small helpers (layout only)
 def _check_line(name: str, check) -> None:
     mark = ":material/check_circle:" if check.passed else ":material/cancel:"
-    text = t("conv_backward.check_line", name=name, err=fmt(check.max_rel_error, 2), eps="2⁻¹⁰",
+    text = t("conv_backward.check_line", name=name, result=error_phrase(check.max_rel_error), eps="2⁻¹⁰",
              verdict=t("conv_backward.passed") if check.passed else t("conv_backward.failed"))
     st.caption(f"{mark} {text}")
 
 
 def _chart(fig, name: str) -> None:
     """A figure with Plotly's PNG download button (made in the browser)."""
-    st.plotly_chart(fig, key=widget_key(PAGE, f"fig_{name}"), config=chart_config(f"{PAGE}-{name}"), width="stretch")
+    show_chart(fig, PAGE, f"fig_{name}", config=chart_config(f"{PAGE}-{name}"))
 
 
 def _fit_delta(shape: tuple[int, int]) -> None:
@@ -390,8 +392,10 @@ def _dx_section() -> None:
     d_scatter = relative_error(scatter_dx, full_dx)
     d_vector = relative_error(trace.dx, full_dx)
     agree = max(d_scatter, d_vector) <= REPRODUCED_TOL
-    (st.success if agree else st.error)(t("conv_backward.agree" if agree else "conv_backward.disagree",
-                                          a=fmt(d_scatter, 2), b=fmt(d_vector, 2)))
+    if agree:
+        st.success(t("conv_backward.agree", agreement=agreement(max(d_scatter, d_vector))))
+    else:
+        st.error(t("conv_backward.disagree", a=fmt_power(d_scatter, 2), b=fmt_power(d_vector, 2)))
     if not multi:
         render_check_link("conv_input_grad", dy=trace.dy[0], w=trace.w[0, 0], stride=stride, padding=padding,
                           x_shape=(H, W))
@@ -423,7 +427,7 @@ def _act_section() -> None:
     sigma_prime = derivative_from_output(activation, trace.x)
     check = _act_check(trace.x, w, b, dy, stride, padding, activation, trace.dx * sigma_prime)
     mark = ":material/check_circle:" if check.passed else ":material/cancel:"
-    st.caption(f"{mark} " + t("conv_backward.act_check", eps="2⁻¹⁰", err=fmt(check.max_rel_error, 2),
+    st.caption(f"{mark} " + t("conv_backward.act_check", eps="2⁻¹⁰", result=error_phrase(check.max_rel_error),
                                 verdict=t("conv_backward.passed") if check.passed else t("conv_backward.failed")))
 
 
@@ -475,7 +479,7 @@ def _sgd_section() -> None:
         printed_b = np.asarray(CONV_5X5X3.printed["b_after"], dtype=float)
         err = max(relative_error(new["w"], printed_w), relative_error(new["b"], printed_b))
         if err <= REPRODUCED_TOL:
-            st.success(t("conv_backward.sgd_reproduced", err=fmt(err, 2)))
+            st.success(t("conv_backward.sgd_reproduced", agreement=agreement(err)))
         elif lr != PRINTED_LR:
             st.info(t("conv_backward.sgd_other_lr", printed=fmt(PRINTED_LR), lr=fmt(lr)))
         claim_note("s003_sgd_printed", lang)

@@ -30,7 +30,7 @@ from ui.latex import display_digits, equation_lines, fmt, subscript_unicode
 from ui.library_code import conv2d_code
 from ui.matrix_input import matrix_editor
 from ui.page_kit import figure_cache, text_title
-from ui.page_kit import keep_in_range, reset_button, url_tabs
+from ui.page_kit import keep_in_range, reset_button, show_chart, url_tabs
 from ui.presets import preset_selector
 from ui.page_kit import lazy_code_panel
 from ui.url_state import ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url
@@ -91,7 +91,7 @@ _channels_figure = figure_cache(_channels_figure, max_entries=128)
 
 def _chart(fig: go.Figure, name: str) -> None:
     """A figure with Plotly's PNG download button only (file ``conv_multi-<name>.png``)."""
-    st.plotly_chart(fig, key=_key(name), config=chart_config(f"{PAGE}-{name}"), width="stretch")
+    show_chart(fig, PAGE, name, config=chart_config(f"{PAGE}-{name}"))
 
 
 def _sup(f: int) -> str:
@@ -235,9 +235,11 @@ def _steps_payload(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int, pad
 
 
 def _general_formula() -> str:
-    """z⁽ᶠ⁾ᵢⱼ = Σ_c S_c + b_f with S_c written as the double sum over the kernel (no numbers)."""
-    return (f"z^{{(f)}}_{{ij}} = \\sum_{{c=1}}^{{{CHANNELS}}} \\underbrace{{\\sum_{{u=1}}^{{U}} \\sum_{{v=1}}^{{V}} "
-            "\\tilde{x}^{(c)}_{(i-1)s+u,\\,(j-1)s+v}\\, w^{(f,c)}_{uv}}_{S_c} + b_{f}")
+    """z⁽ᶠ⁾ᵢⱼ = Σ_c S_c + b_f, then S_c as the double sum over the kernel (no numbers): two aligned lines, so
+    the formula fits a phone's column (one line with an underbrace was wider than 390 px)."""
+    return (f"\\begin{{aligned}} z^{{(f)}}_{{ij}} &= \\sum_{{c=1}}^{{{CHANNELS}}} S_c + b_{{f}}, \\\\ "
+            "S_c &= \\sum_{u=1}^{U} \\sum_{v=1}^{V} \\tilde{x}^{(c)}_{(i-1)s+u,\\,(j-1)s+v}\\, w^{(f,c)}_{uv}"
+            " \\end{aligned}")
 
 
 def _missing() -> None:

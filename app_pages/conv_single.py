@@ -31,6 +31,7 @@ from ui.library_code import conv2d_code
 from ui.matrix_input import matrix_editor
 from ui.page_kit import activation_name, figure_cache, text_title
 from ui.page_kit import reset_button, url_tabs
+from ui.page_kit import show_chart as kit_show_chart
 from ui.presets import preset_selector
 from ui.page_kit import lazy_code_panel
 from ui.url_state import ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url
@@ -160,7 +161,7 @@ def editor_height(name: str) -> int:
 
 def show_chart(fig, name: str) -> None:
     """A figure with Plotly's PNG download button only (file ``conv_single-<name>.png``)."""
-    st.plotly_chart(fig, key=key(f"fig_{name}"), config=chart_config(f"{PAGE}-{name}"), width="stretch")
+    kit_show_chart(fig, PAGE, f"fig_{name}", config=chart_config(f"{PAGE}-{name}"))
 
 
 def export_doc(x: np.ndarray, w: np.ndarray, trace, out: np.ndarray, activation: str, stride: int, padding: int,

@@ -21,7 +21,7 @@ from ui.i18n import current_language, explain_error, t
 from ui.latex import equation_lines, fmt, latex_matrix
 from ui.library_code import dense_softmax_ce_code
 from ui.matrix_input import matrix_editor
-from ui.page_kit import activation_name, cached_figure, lazy_expander, url_tabs
+from ui.page_kit import activation_name, agreement, cached_figure, lazy_expander, show_chart, url_tabs
 from ui.presets import preset_selector
 from ui.page_kit import lazy_code_panel, url_fragment
 from ui.url_state import BoolParam, ChoiceParam, MatrixParam, init_from_url, sync_to_url, widget_key
@@ -118,7 +118,7 @@ def _col(v: np.ndarray) -> str:
 
 
 def _plot(fig, name: str) -> None:
-    st.plotly_chart(fig, key=widget_key(PAGE, name), config=CHART_CONFIG, width="stretch")
+    show_chart(fig, PAGE, name, config=CHART_CONFIG)
 
 
 def _table(columns: dict) -> None:
@@ -299,10 +299,7 @@ def _dz_tab() -> None:
                     st.latex(fx.chain_row(out, j).latex())
         st.markdown(t("dense.step4"))
         st.latex(fx.difference_line(r"\frac{\partial L}{\partial z} = a - y", out.a, out.y, out.a_minus_y))
-        if out.max_abs_difference == 0:
-            st.success(t("dense.equal_exactly"))
-        else:
-            st.success(t("dense.equal", diff=fmt(out.max_abs_difference, 2)))
+        st.success(t("dense.equal", agreement=agreement(out.max_abs_difference, relative=False)))
         render_check_link("softmax_ce_grad", z=fwd[1].z, y=y)
     else:
         st.markdown(t("dense.mse_step1"))
@@ -397,10 +394,7 @@ def _seeds_tab() -> None:
         claim_note(key)
     claim_note("s000_ce_grad")
     if out is not None and ce:
-        if out.max_abs_difference == 0:
-            st.caption(t("dense.ce_here_exactly"))
-        else:
-            st.caption(t("dense.ce_here", diff=fmt(out.max_abs_difference, 2)))
+        st.caption(t("dense.ce_here", agreement=agreement(out.max_abs_difference, relative=False)))
     claim_note("s000_softmax_typo")
     claim_note("s000_dense_forward")
     claim_note("s000_mse_grad")

@@ -15,7 +15,7 @@ from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import subscript_unicode
 from ui.library_code import output_shape_code
 from ui.page_kit import figure_cache, lazy_expander
-from ui.page_kit import reset_button, url_tabs
+from ui.page_kit import reset_button, show_chart, url_tabs
 from ui.page_kit import lazy_code_panel
 from ui.url_state import BoolParam, ChoiceParam, IntParam, init_from_url, sync_to_url, widget_key
 
@@ -250,7 +250,7 @@ def _export_doc(setup: tuple, per_axis: bool) -> ExportDoc:
 
 def _show(fig, name: str) -> None:
     """A figure with Plotly's PNG download button only (file ``padding-<name>.png``)."""
-    st.plotly_chart(fig, key=_key(name), config=chart_config(f"{PAGE}-{name}"), width="stretch")
+    show_chart(fig, PAGE, name, config=chart_config(f"{PAGE}-{name}"))
 
 
 def _keep_cell(name: str, count: int, which: str) -> str | None:

@@ -22,7 +22,7 @@ from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import display_digits, fmt, latex_matrix, subscript_unicode
 from ui.library_code import pool2d_code
 from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
-from ui.page_kit import activation_name, cached_figure, lazy_expander, reset_button, url_tabs
+from ui.page_kit import activation_name, cached_figure, lazy_expander, reset_button, show_chart, url_tabs
 from ui.presets import preset_selector
 from ui.page_kit import lazy_code_panel
 from ui.url_state import BoolParam, ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url, widget_key
@@ -93,7 +93,7 @@ def backward_payload(delta: np.ndarray, z: np.ndarray, a: np.ndarray, kernel: in
 
 def _chart(fig, name: str) -> None:
     """A figure with Plotly's PNG download button (made in the browser)."""
-    st.plotly_chart(fig, key=widget_key(PAGE, f"fig_{name}"), config=chart_config(f"{PAGE}-{name}"), width="stretch")
+    show_chart(fig, PAGE, f"fig_{name}", config=chart_config(f"{PAGE}-{name}"))
 
 
 def _heatmap(M: np.ndarray, **kwargs):

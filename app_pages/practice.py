@@ -89,7 +89,8 @@ if exercise is not None:
     if show_solution:
         st.markdown(f"**{t('practice.solution')}**")
         render_blocks(solution_blocks(exercise, lang))
-    st.markdown(f"**{t('practice.score', tried=len(score['tried']), solved=len(score['solved']))}**")
+    st.markdown(f"**{t('practice.score', tried=len(score['tried']), solved=len(score['solved']))}**" if score["tried"]
+                else f"**{t('practice.score_none')}**")      # not "0 solved of 0 tried"
 
 with st.expander(t("practice.worksheet")):
     st.markdown(t("practice.worksheet_intro"))

@@ -34,7 +34,7 @@ from ui.image_input import image_uploader
 from ui.formulas import training as fx
 from ui.latex import display_digits, equation_lines, fmt, subscript, subscript_unicode
 from ui.matrix_input import matrix_editor
-from ui.page_kit import url_tabs
+from ui.page_kit import show_chart, url_tabs
 from ui.presets import preset_selector
 from ui.url_state import BoolParam, ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url, widget_key
 
@@ -201,7 +201,7 @@ def _figure(kind: str, *args, **kwargs) -> go.Figure:
 
 
 def _chart(where, fig: go.Figure, name: str) -> None:
-    where.plotly_chart(fig, key=widget_key(PAGE, name), config=CHART_CONFIG, width="stretch")
+    show_chart(fig, PAGE, name, where=where, config=CHART_CONFIG)
 
 
 def _heat(where, name: str, M: np.ndarray, title: str, **kwargs) -> None:

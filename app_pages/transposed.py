@@ -20,10 +20,10 @@ from ui.formulas.transposed import (CONV1D_RULE, conv1d_length_lines, conv1d_sam
 from ui.export import ExportDoc, chart_config, export_panel
 from ui.heatmap import matrix_heatmap, window_animation
 from ui.i18n import current_language, explain_error, t, translate
-from ui.latex import fmt, latex_matrix, subscript_unicode
+from ui.latex import fmt, fmt_power, latex_matrix, subscript_unicode
 from ui.library_code import conv1d_code, conv_transpose2d_code, library_code_panel
 from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
-from ui.page_kit import reset_button, url_tabs
+from ui.page_kit import agreement, reset_button, show_chart, url_tabs
 from ui.presets import preset_selector
 from ui.signal_plot import stem_figure
 from ui.page_kit import url_fragment
@@ -90,7 +90,7 @@ def _key(name: str) -> str:
 
 
 def _chart(fig, name: str) -> None:
-    st.plotly_chart(fig, key=_key(f"fig_{name}"), config=chart_config(f"{PAGE}-{name}"), width="stretch")
+    show_chart(fig, PAGE, f"fig_{name}", config=chart_config(f"{PAGE}-{name}"))
 
 
 def _verdict(gap: float, key: str) -> None:
@@ -98,7 +98,7 @@ def _verdict(gap: float, key: str) -> None:
     if gap <= AGREE_TOL:
         st.success(t(key))
     else:
-        st.error(t("transposed.disagree", gap=fmt(gap, 3)))
+        st.error(t("transposed.disagree", gap=fmt_power(gap, 3)))
 
 
 def _vector(values) -> str:
@@ -434,7 +434,10 @@ def _section_transposed(lang: str) -> None:
     # ---- the same numbers as Cᵀz, and as the gradient of a convolution
     by_matrix = transposed_via_matrix(z, w, stride, padding, output_padding, dilation)
     gap = float(np.max(np.abs(by_matrix - out)))
-    st.success(t("transposed.ctz_check", gap=fmt(gap, 2), rows=out.size, cols=z.size))
+    if gap <= AGREE_TOL:
+        st.success(t("transposed.ctz_check", agreement=agreement(gap, relative=False), rows=out.size, cols=z.size))
+    else:
+        st.error(t("transposed.disagree", gap=fmt_power(gap, 3)))
     _backward_link(z, w, stride, padding, (oh, ow), dilation)
 
     # ---- how many windows write each output cell

@@ -14,7 +14,7 @@ from ui.claims_view import (MAX_QUERY, TEXT_CHOICES, TextParam, catalogue_csv, c
                             filter_claims, render_claim, run_check, summary_rows, text_title, verdict_label,
                             VERDICT_ICONS)
 from ui.i18n import current_language, t
-from ui.latex import escape_markdown
+from ui.latex import escape_markdown, markdown_with_math
 from ui.url_state import ChoiceParam, init_from_url, sync_to_url
 
 PAGE = "worked_examples"
@@ -106,9 +106,10 @@ if not shown:
 else:
     st.caption(t("worked_examples.n_shown", n=len(shown), total=len(CLAIMS)))
 for claim in shown:
-    label = (f"{claim_title(claim, lang)} — {text_title(claim.source, lang)}, {claim.where} · "
-             f"{verdict_label(claim.verdict, lang)}")
-    box = st.expander(escape_markdown(label, 300), expanded=claim.key == linked, key=f"{PAGE}.open.{claim.key}",
+    # the title's formulas are rendered ($…$ in our catalogue), the rest escaped
+    label = markdown_with_math(claim_title(claim, lang), 200) + escape_markdown(
+        f" — {text_title(claim.source, lang)}, {claim.where} · {verdict_label(claim.verdict, lang)}", 200)
+    box = st.expander(label, expanded=claim.key == linked, key=f"{PAGE}.open.{claim.key}",
                       icon=VERDICT_ICONS[claim.verdict], on_change=_toggled, args=(claim.key,))
     if box.open:
         with box:

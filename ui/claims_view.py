@@ -20,7 +20,7 @@ import numpy as np
 
 from cnn_core.claims import CLAIMS, SOURCES, TOPICS, VERDICTS, Check, Claim, claim_by_key, differing_cells
 from ui.i18n import translate
-from ui.latex import escape_markdown, fmt
+from ui.latex import escape_markdown, fmt, markdown_with_math
 
 PAGE = "worked_examples"
 PAGE_PATH = "app_pages/worked_examples.py"
@@ -298,6 +298,7 @@ def _heatmaps(check: Check, key: str, lang: str) -> None:
     import streamlit as st
 
     from ui.heatmap import matrix_heatmap_spec
+    from ui.page_kit import for_screen
 
     panels = [("printed", check.printed), ("computed", check.computed)]
     if isinstance(check.corrected, np.ndarray):
@@ -313,7 +314,7 @@ def _heatmaps(check: Check, key: str, lang: str) -> None:
         for shape in spec["layout"]["shapes"]:          # differing cells: outlined in red, not the usual green
             shape.setdefault("line", {})["color"] = DIFFER_COLOR
         with col:
-            st.plotly_chart(go.Figure(spec), key=f"{PAGE}.fig.{key}.{name}", config={"displayModeBar": False})
+            st.plotly_chart(for_screen(go.Figure(spec)), key=f"{PAGE}.fig.{key}.{name}", config={"displayModeBar": False})
     if cells:
         st.caption(translate(lang, "worked_examples.differs_at", cells=_cells_text(cells)))
     elif p2.shape != c2.shape:
@@ -375,7 +376,7 @@ def render_claim(claim: Claim, check: Check | None, lang: str, *, figures: bool 
         if check.inputs:
             st.caption(translate(lang, "worked_examples.example_label"))
             st.code(inputs_text(check), language=None, wrap_lines=True)
-    st.markdown(escape_markdown(claim_explanation(claim, lang), 4000))
+    st.markdown(markdown_with_math(claim_explanation(claim, lang), 4000))
     page_link_for(claim, lang)
 
 
@@ -396,8 +397,8 @@ def claim_note(key: str, lang: str | None = None) -> None:
     with st.container(border=True):
         verdict_badge(claim.verdict, lang)
         st.markdown(f"**{escape_markdown(text_title(claim.source, lang), 200)}**, {escape_markdown(claim.where, 200)}: "
-                    f"{escape_markdown(claim_title(claim, lang), 400)}")
-        st.markdown(escape_markdown(claim_explanation(claim, lang), 4000))
+                    f"{markdown_with_math(claim_title(claim, lang), 400)}")
+        st.markdown(markdown_with_math(claim_explanation(claim, lang), 4000))
         label = translate(lang, "worked_examples.note_link")
         try:
             st.page_link(PAGE_PATH, label=label, icon=":material/fact_check:",

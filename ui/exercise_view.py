@@ -195,6 +195,9 @@ def statement(ex: Exercise, lang: str) -> str:
             params[key] = fmt(value)
         else:
             params[key] = value
+    if "padding" in g:   # "no padding" / "不补零", not "padding 0 on every side" / "每边补 0 个零"
+        none = params["padding"] in (0, "0")
+        params["pad"] = translate(lang, "exercises.pad_none" if none else "exercises.pad_some", padding=params["padding"])
     if "mode" in g:
         params["mode"] = translate(lang, f"exercises.mode_{g['mode']}")
     if ex.kind == "conv_weight_grad":
@@ -433,7 +436,9 @@ def render_grade(ex: Exercise, grade: Grade, lang: str, key: str, solution_shown
     import streamlit as st
 
     (st.success if grade.correct else st.error)(verdict(grade, lang))
-    st.plotly_chart(answer_figure(grade, lang), key=key, config={"displayModeBar": False})
+    from ui.page_kit import for_screen
+
+    st.plotly_chart(for_screen(answer_figure(grade, lang)), key=key, config={"displayModeBar": False})
     if grade.correct:
         return
     if grade.mistakes:

@@ -222,6 +222,7 @@ def image_uploader(targets: str | Sequence[str], *, key: str, size: Sequence[int
 
     from ui.heatmap import channels_heatmap, matrix_heatmap
     from ui.i18n import explain_error, t
+    from ui.page_kit import for_screen
 
     targets = (targets,) if isinstance(targets, str) else tuple(targets)
     channels = 1 if len(targets) == 1 else 3
@@ -248,7 +249,7 @@ def image_uploader(targets: str | Sequence[str], *, key: str, size: Sequence[int
         title = t("owndata.upload_preview", h=h, w=w)
         fig = (matrix_heatmap(matrix, title=title, signed=False) if channels == 1 else
                channels_heatmap(matrix, title=title, titles=[t(f"owndata.channel_{c}") for c in "rgb"], signed=False))
-        st.plotly_chart(fig, key=f"{key}.preview", config={"displayModeBar": False})
+        st.plotly_chart(for_screen(fig), key=f"{key}.preview", config={"displayModeBar": False})
         st.button(t("owndata.upload_use"), key=f"{key}.use", on_click=_use, args=(targets, shown_key),
                   type="primary")
         return matrix

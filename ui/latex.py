@@ -18,6 +18,7 @@ here take 0-based array indices and add one when they print.
 from __future__ import annotations
 
 import math
+import re
 import string
 import unicodedata
 from contextvars import ContextVar
@@ -114,6 +115,22 @@ def fmt(x: float, sig: int | None = None) -> str:
     if mantissa in ("-0", "0"):
         return "0"
     return mantissa if exponent is None else f"{mantissa}e{exponent}"
+
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def fmt_power(x: float, sig: int = 1) -> str:
+    """A difference or an error for a sentence: ``3 × 10⁻¹⁶``, ``0.0012``, ``0`` (not ``3e-16``).
+
+    Numbers in [1e-4, 1e4) print as :func:`fmt` does at ``sig`` digits; others as mantissa × 10 to a power.
+    """
+    x = float(x)
+    if x == 0 or not math.isfinite(x) or 1e-4 <= abs(x) < 1e4:
+        return fmt(x, sig)
+    mantissa, exponent = f"{x:.{sig - 1}e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".") if "." in mantissa else mantissa
+    return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
 
 
 def fmt_latex(x: float, *, factor: bool = True, sig: int | None = None) -> str:
@@ -310,3 +327,192 @@ def escape_markdown(text: object, max_len: int = 40) -> str:
     if len(cleaned) > max_len or len(str(text)) > len(raw):
         cleaned = cleaned[: max(max_len - 1, 0)] + "…"
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in cleaned)
+
+
+# Our own catalogue text marks formulas with $…$ and code names with `…` (assets/locales/*/claims.json).
+_MATH_OR_CODE = re.compile(r"(\$[^$\n]+\$|`[^`\n]+`)")
+
+
+def markdown_with_math(text: object, max_len: int = 4000) -> str:
+    """The app's own text (the claims catalogue's titles and explanations) for Streamlit markdown.
+
+    ``$…$`` spans stay LaTeX (rendered by KaTeX) and `` `…` `` spans inline code; everything between them is
+    escaped as :func:`escape_markdown` escapes user text. Only for strings from our locale files: user text
+    always goes through :func:`escape_markdown`, which shows a ``$`` literally.
+
+    >>> markdown_with_math("Eq. 5: $dz^{[l]}$ by `conv`")
+    'Eq\\\\. 5\\\\: $dz^{[l]}$ by `conv`'
+    """
+    parts = _MATH_OR_CODE.split(str(text))
+    return "".join(part if odd else escape_markdown(part, max_len) for odd, part in
+                   ((i % 2 == 1, p) for i, p in enumerate(parts)) if part)
+
+
+# --------------------------------------------------------------------------- long sums on narrow screens
+#: The widest line of a written-out display formula, in ems of KaTeX's display font: a phone's column
+#: (390 px screen, 358 px column, KaTeX at 1.21 × 16 px) holds about 18 em; a little is kept in hand.
+LINE_EM = 16.5
+#: What joins two lines of one sum inside ``aligned``: the next line starts under the "=", indented.
+SUM_BREAK = r" \\ &\qquad + "
+_CMD_EM = {"times": 0.78, "cdot": 0.5, "quad": 1.0, "qquad": 2.0, ",": 0.17, ":": 0.22, ";": 0.28, "!": -0.17,
+           "sum": 1.1, "ln": 1.1, "log": 1.4, "exp": 1.5, "approx": 0.78, "odot": 0.78, "star": 0.78, "ast": 0.78,
+           "ldots": 1.2, "cdots": 1.2, "infty": 1.0, "lfloor": 0.45, "rfloor": 0.45, "lceil": 0.45, "rceil": 0.45}
+_ZERO_WIDTH = {"left", "right", "big", "Big", "bigl", "bigr", "Bigl", "Bigr", "displaystyle", "textstyle",
+               "mathrm", "mathbf", "mathit", "text", "operatorname", "tilde", "hat", "bar", "vec", "boldsymbol"}
+
+
+def _read_group(expr: str, i: int) -> tuple[str, int]:
+    """The ``{…}`` group (or single token) starting at ``i``: (its content, the index after it)."""
+    if i >= len(expr):
+        return "", i
+    if expr[i] == "{":
+        depth, j = 0, i
+        while j < len(expr):
+            depth += {"{": 1, "}": -1}.get(expr[j], 0)
+            if depth == 0:
+                return expr[i + 1:j], j + 1
+            j += 1
+        return expr[i + 1:], len(expr)
+    if expr[i] == "\\":
+        j = i + 1
+        while j < len(expr) and expr[j].isalpha():
+            j += 1
+        return expr[i:max(j, i + 2)], max(j, i + 2)
+    return expr[i], i + 1
+
+
+def latex_width_em(expr: str) -> float:
+    """A rough width of LaTeX math in ems (letters and digits ~0.55 em, scripts at 70 %, a stacked sub- and
+    superscript counts once, ``\\frac`` the wider of its parts). Used to break long sums, never to lay out."""
+    width, i, last_script = 0.0, 0, None
+    while i < len(expr):
+        ch = expr[i]
+        if ch in "_^":
+            group, i = _read_group(expr, i + 1)
+            w = 0.7 * latex_width_em(group)
+            if last_script is not None:      # x_{ij}^{(1)}: sub- and superscript stack
+                width += max(0.0, w - last_script)
+                last_script = max(w, last_script)
+            else:
+                width += w
+                last_script = w
+            continue
+        last_script = None
+        if ch == "\\":
+            name, i = _read_group(expr, i)
+            name = name[1:]
+            if name in ("frac", "tfrac", "dfrac"):
+                top, i = _read_group(expr, i)
+                bottom, i = _read_group(expr, i)
+                width += 0.85 * max(latex_width_em(top), latex_width_em(bottom)) + 0.2
+            elif name in _ZERO_WIDTH:
+                continue
+            elif name in ("\\",):
+                continue
+            else:
+                width += _CMD_EM.get(name, 0.6)
+        elif ch in "{}":
+            i += 1
+        elif ch == " ":
+            i += 1
+        elif ch in "+-=<>":
+            width += 0.78 + (0.44 if ch in "+=-" else 0.0)    # the sign and the medium spaces around it
+            i += 1
+        else:
+            width += 0.39 if ch in "()[],.;:|!'" else 0.55
+            i += 1
+    return width
+
+
+def split_sum(expr: str) -> list[str]:
+    """The terms of ``a + b + c`` at the top level (not inside braces, parentheses or ``\\left … \\right``)."""
+    terms, depth, start, i = [], 0, 0, 0
+    while i < len(expr):
+        if expr.startswith(r"\left", i):
+            depth += 1
+            i += 5
+            continue
+        if expr.startswith(r"\right", i):
+            depth -= 1
+            i += 6
+            continue
+        ch = expr[i]
+        if ch in "{([":
+            depth += 1
+        elif ch in "})]":
+            depth -= 1
+        elif depth == 0 and expr.startswith(" + ", i):
+            terms.append(expr[start:i])
+            start = i + 3
+            i += 3
+            continue
+        i += 1
+    terms.append(expr[start:])
+    return terms
+
+
+def wrap_sum_lines(expr: str, lhs: str = "", line_em: float = LINE_EM) -> str:
+    """A sum ``a + b + …`` too wide for a phone, broken into aligned lines (inside ``aligned``, after ``&=``).
+
+    ``lhs`` is the left side in front of the ``=`` (its width counts on every line: the lines align on the
+    ``=``). Each continuation line starts with ``\\qquad +``. A sum that fits, or one already broken, is
+    returned unchanged.
+
+    >>> wrap_sum_lines(" + ".join(f"x_{{{k}}}" for k in range(1, 13)), "y")
+    'x_{1} + x_{2} + x_{3} + x_{4} + x_{5} + x_{6} + x_{7} \\\\\\\\ &\\\\qquad + x_{8} + x_{9} + x_{10} + x_{11} + x_{12}'
+    """
+    if "\\\\" in expr:
+        return expr
+    terms = split_sum(expr)
+    lead = latex_width_em(lhs) + 1.3 if lhs else 1.3
+    if len(terms) < 2 or lead + latex_width_em(expr) <= line_em:
+        return expr
+    plus = latex_width_em("+")
+    widths = [latex_width_em(term) for term in terms]
+
+    def greedy(first: float, rest: float) -> list[list[str]]:
+        lines: list[list[str]] = [[]]
+        room = first
+        for term, w in zip(terms, widths):
+            w += plus if lines[-1] else 0.0
+            if lines[-1] and w > room:
+                lines.append([])
+                room, w = rest, w - plus
+            lines[-1].append(term)
+            room -= w
+        return lines
+
+    first, rest = line_em - lead, line_em - lead - 2.0 - plus     # \qquad + starts each further line
+    count = len(greedy(first, rest))
+    # the same number of lines, evenly filled (no lone last term): the narrowest width that still needs no more
+    target = (sum(widths) + plus * (len(terms) - count)) / count
+    for extra in (0.0, 0.5, 1.0, 2.0, 4.0):
+        lines = greedy(min(first, target + extra), min(rest, target + extra))
+        if len(lines) <= count:
+            break
+    else:
+        lines = greedy(first, rest)
+    return SUM_BREAK.join(" + ".join(line) for line in lines)
+
+
+def wrap_product_sum(products: Sequence[Sequence[str]], lhs: str = "", line_em: float = LINE_EM,
+                     times: str = "") -> str:
+    """``a₁a₂a₃ + b₁b₂ + …`` (a sum of products of factors), broken into aligned lines that fit ``line_em``.
+
+    A line may break between two terms (the next line starts ``\\qquad +``) or inside a long product (it
+    starts ``\\qquad \\cdot``). ``times`` joins two factors on one line (default: side by side).
+    """
+    lead = (latex_width_em(lhs) if lhs else 0.0) + 1.3
+    lines: list[str] = [""]
+    room = line_em - lead
+    for k, product in enumerate(products):
+        for n, part in enumerate(product):
+            joiner = (" + " if n == 0 else times) if (k or n) else ""
+            w = latex_width_em(joiner + part)
+            if lines[-1] and w > room:
+                lines.append(("+ " if n == 0 else (times.strip() or r"\cdot") + " ") + part)
+                room = line_em - lead - 2.0 - latex_width_em(lines[-1])
+                continue
+            lines[-1] += joiner + part
+            room -= w
+    return r" \\ &\qquad ".join(lines)

@@ -17,6 +17,7 @@ Pages import from here instead of keeping their own copy::
 
 from __future__ import annotations
 
+import copy
 import functools
 import math
 from typing import Any, Callable, Sequence
@@ -25,7 +26,7 @@ import streamlit as st
 
 from ui.heatmap import channels_heatmap, channels_window_animation, matrix_heatmap, window_animation
 from ui.i18n import t, translate
-from ui.latex import subscript_unicode
+from ui.latex import fmt_power, subscript_unicode
 from ui.url_state import sync_to_url, widget_key
 
 CHART_CONFIG: dict[str, Any] = {"displayModeBar": False}
@@ -36,13 +37,80 @@ TEXTS = ("000", "001", "002", "003", "004")
 
 
 # --------------------------------------------------------------------------- charts
-def show_chart(fig, page: str, name: str, *, where=None, stretch: bool = True) -> None:
-    """Draw ``fig`` with the app's chart config; its widget key is ``widget_key(page, name)``.
+#: How much larger a chart's text is in presentation mode (``?present=1``; the frame's CSS makes the page's
+#: text a quarter larger and display formulas half larger; Plotly's SVG text can only grow from Python).
+PRESENT_SCALE = 1.4
+# The sizes Plotly (under Streamlit's theme) uses where a figure sets none: body text and ticks 12 px,
+# axis titles 14 px, the figure title 16 px.
+_BASE_FONT, _AXIS_TITLE_FONT, _TITLE_FONT = 12, 14, 16
 
-    ``where`` is a container or column (default: the current one).
+
+def _scale_fonts(node: Any, factor: float) -> None:
+    """Every explicit ``size`` of a ``*font`` dict inside ``node`` (a figure dict), multiplied in place."""
+    if isinstance(node, dict):
+        for name, value in node.items():
+            if name.endswith("font") and isinstance(value, dict) and isinstance(value.get("size"), (int, float)):
+                value["size"] = round(value["size"] * factor, 1)
+            _scale_fonts(value, factor)
+    elif isinstance(node, list):
+        for item in node:
+            _scale_fonts(item, factor)
+
+
+def _set_default_size(parent: dict, path: Sequence[str], size: float) -> None:
+    """``parent[path[0]][path[1]]...["size"] = size`` unless a size is already there (after scaling)."""
+    for name in path:
+        child = parent.get(name)
+        if not isinstance(child, dict):
+            child = parent[name] = {} if child is None else ({"text": child} if isinstance(child, str) else child)
+        parent = child
+    parent.setdefault("size", size)
+
+
+def presentation_figure(fig, factor: float = PRESENT_SCALE):
+    """A copy of ``fig`` for a projector: every text (titles, ticks, cell numbers, annotations, hovers,
+    the player's buttons) ``factor`` times larger, the height and margins grown with it. ``fig`` is unchanged.
+
+    Plotly draws its text in SVG at fixed pixel sizes; a CSS zoom would break the hovers (ui/frame.py), so the
+    figure itself is rebuilt with larger fonts. Sizes a figure leaves unset get Plotly's (Streamlit theme's)
+    defaults times ``factor``, so a figure without a single font setting grows too.
+    """
+    import plotly.graph_objects as go
+
+    spec = fig.to_dict() if hasattr(fig, "to_dict") else copy.deepcopy(fig)
+    _scale_fonts(spec, factor)
+    layout = spec.setdefault("layout", {})
+    _set_default_size(layout, ("font",), round(_BASE_FONT * factor, 1))
+    if layout.get("title"):
+        _set_default_size(layout, ("title", "font"), round(_TITLE_FONT * factor, 1))
+    for name in [k for k in layout if k.startswith(("xaxis", "yaxis"))]:
+        _set_default_size(layout, (name, "tickfont"), round(_BASE_FONT * factor, 1))
+        if layout[name].get("title"):
+            _set_default_size(layout, (name, "title", "font"), round(_AXIS_TITLE_FONT * factor, 1))
+    _set_default_size(layout, ("hoverlabel", "font"), round(_BASE_FONT * factor, 1))
+    _set_default_size(layout, ("legend", "font"), round(_BASE_FONT * factor, 1))
+    if isinstance(layout.get("height"), (int, float)):
+        layout["height"] = int(round(layout["height"] * factor))
+    margin = layout.get("margin")
+    if isinstance(margin, dict):
+        layout["margin"] = {k: (int(round(v * factor)) if k in "lrtb" and isinstance(v, (int, float)) else v)
+                            for k, v in margin.items()}
+    return go.Figure(spec, _validate=False)
+
+
+def for_screen(fig):
+    """``fig`` as this session shows it: enlarged in presentation mode (``st.session_state["present"]``)."""
+    return presentation_figure(fig) if st.session_state.get("present") else fig
+
+
+def show_chart(fig, page: str, name: str, *, where=None, stretch: bool = True, config: dict | None = None) -> None:
+    """Draw ``fig`` with the app's chart config (or ``config``); its widget key is ``widget_key(page, name)``.
+
+    ``where`` is a container or column (default: the current one). In presentation mode the figure's text is
+    larger (:func:`presentation_figure`): every chart of the app goes through here.
     """
     target = st if where is None else where
-    target.plotly_chart(fig, key=widget_key(page, name), config=CHART_CONFIG,
+    target.plotly_chart(for_screen(fig), key=widget_key(page, name), config=CHART_CONFIG if config is None else config,
                         width="stretch" if stretch else "content")
 
 
@@ -237,3 +305,36 @@ def activation_name(name: str, lang: str | None = None) -> str:
 def text_title(number: str, lang: str | None = None) -> str:
     """The short title of source text ``number`` ("000" … "004"), as named in the interface."""
     return t(f"words.text_{number}") if lang is None else translate(lang, f"words.text_{number}")
+
+
+#: Below this (relative or, for values of order one, absolute) difference two computations agree to machine
+#: precision: float64 rounds at 1.1e-16 a step, and a sum of a few hundred products stays far below 1e-12.
+MACHINE_PRECISION = 1e-12
+
+
+def agreement(difference: float, *, relative: bool = True, lang: str | None = None) -> str:
+    """How two computations agree, as the verb phrase of a sentence in the reader's language.
+
+    ``0`` -> "agree exactly" / "完全一致"; ``3.2e-16`` -> "agree to machine precision (largest relative
+    difference 3 × 10⁻¹⁶)"; larger -> "agree to within a relative difference of 2 × 10⁻¹⁰". Every message that
+    says two results agree uses it (``common.agree_*``), so no sentence reads "differ by at most 0".
+    """
+    kind = "rel" if relative else "abs"
+    difference = abs(float(difference))
+    if difference == 0:
+        key, params = "common.agree_exactly", {}
+    elif difference <= MACHINE_PRECISION:
+        key, params = f"common.agree_machine_{kind}", {"value": fmt_power(difference)}
+    else:
+        key, params = f"common.agree_close_{kind}", {"value": fmt_power(difference, 2)}
+    return t(key, **params) if lang is None else translate(lang, key, **params)
+
+
+def error_phrase(error: float, *, lang: str | None = None) -> str:
+    """A finite-difference check's largest relative error for a sentence: ``0`` -> "no error at all" / "误差为零"
+    (never "largest relative error 0"), else "largest relative error 3.1 × 10⁻¹¹"."""
+    if float(error) == 0:
+        key, params = "common.error_none", {}
+    else:
+        key, params = "common.error_largest", {"value": fmt_power(error, 2)}
+    return t(key, **params) if lang is None else translate(lang, key, **params)

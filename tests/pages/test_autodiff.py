@@ -8,7 +8,7 @@ import pytest
 
 from cnn_core.worked_examples import AUTODIFF_SIGMOID
 from ui.i18n import translate
-from ui.latex import escape_markdown, fmt, fmt_latex
+from ui.latex import fmt, fmt_latex, markdown_with_math
 
 from .conftest import all_text, latex_text, no_exception, open_page, plotly_figures
 
@@ -256,7 +256,7 @@ def test_open_tab_in_the_link_and_the_library_code(lang):
     assert "x = torch.tensor(2" in code and "f = torch.sigmoid(w * x + b)" in code
     assert not at.dataframe                                                 # static tables, no English toolbar
     open_tab(at, "seed", lang)
-    assert escape_markdown(translate(lang, "claims.s004_modes_title"), 400) in all_text(at)
+    assert markdown_with_math(translate(lang, "claims.s004_modes_title"), 400) in all_text(at)
 
 
 def test_open_expander_is_kept_in_the_link():

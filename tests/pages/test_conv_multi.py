@@ -17,7 +17,7 @@ from cnn_core.worked_examples import CONV_5X5X3
 from cnn_core.claims import claim_by_key
 from ui.claims_view import claim_title
 from ui.i18n import explain_error, translate
-from ui.latex import escape_markdown
+from ui.latex import markdown_with_math
 
 from .conftest import all_text, no_exception, open_page, plotly_figures, stepper_data
 
@@ -29,7 +29,7 @@ PRINTED = np.asarray(CONV_5X5X3.printed["y"])[0]  # (2, 3, 3)
 
 def note_title(claim_key: str, lang: str = "en") -> str:
     """The title line of a catalogue note (``claim_note``) as the page's markdown shows it."""
-    return escape_markdown(claim_title(claim_by_key(claim_key), lang), 400)
+    return markdown_with_math(claim_title(claim_by_key(claim_key), lang), 400)
 
 
 def _figure(at, key: str, lang: str = "en", **params) -> dict:

@@ -23,7 +23,7 @@ from cnn_core.worked_examples import CONV_4X4
 from cnn_core.claims import claim_by_key
 from ui.claims_view import claim_title
 from ui.i18n import translate
-from ui.latex import escape_markdown
+from ui.latex import markdown_with_math
 
 from .conftest import all_text, no_exception, open_page, plotly_figures, stepper_data
 
@@ -79,7 +79,7 @@ def latex(at) -> list[str]:
 
 def note_title(claim_key: str, lang: str = "en") -> str:
     """The title line of a catalogue note (``claim_note``) as the page's markdown shows it."""
-    return escape_markdown(claim_title(claim_by_key(claim_key), lang), 400)
+    return markdown_with_math(claim_title(claim_by_key(claim_key), lang), 400)
 
 
 def collapse(text: str) -> str:

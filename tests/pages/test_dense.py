@@ -11,7 +11,7 @@ import pytest
 from cnn_core.activations import activate
 from cnn_core.dense import cross_entropy_softmax_grad, dense_forward, softmax, softmax_cross_entropy
 from ui.i18n import translate
-from ui.latex import escape_markdown, fmt, fmt_latex
+from ui.latex import fmt, fmt_latex, markdown_with_math
 
 from ..ui.formula_numbers import _number, total
 from .conftest import all_text, latex_text, no_exception, open_page, plotly_figures
@@ -97,8 +97,10 @@ def test_default_numbers_match_the_core():
     open_tab(at, "dz")
     # a − y and the chain product agree (exactly, or up to rounding; never "differ by at most 0")
     success = at.success[0].value
-    assert success == translate("en", "dense.equal_exactly") or \
-        success.startswith(translate("en", "dense.equal", diff="").split(":")[0])
+    before, after = translate("en", "dense.equal", agreement="@").split("@")
+    assert success.startswith(before) and success.endswith(after)
+    phrase = success[len(before):len(success) - len(after)]
+    assert phrase == translate("en", "common.agree_exactly") or phrase.startswith("agree to machine precision")
     assert "at most 0 " not in success
     open_tab(at, "back")
     # ReLU cut the second input: a zero column in ∂L/∂W and a zero in δ⁽ˡ⁻¹⁾
@@ -182,7 +184,7 @@ def test_mse_keeps_the_sigmoid_factor():
     no_exception(at)
     assert r"\tfrac{1}{2}\left[(0.5 - 1)^2 + (0.5 - 0)^2\right] \\ &= 0.25" in latex(at)
     open_tab(at, "dz")
-    assert escape_markdown(translate("en", "claims.s000_mse_grad_title"), 400) in all_text(at)  # the catalogue
+    assert markdown_with_math(translate("en", "claims.s000_mse_grad_title"), 400) in all_text(at)  # the catalogue
     shown = latex(at)
     assert r"\delta_{1} &= (a_{1} - y_{1})\,\sigma'(z_{1}) \\ &= (-0.5)\times0.25 \\ &= -0.125" in shown
     titles = {f["layout"]["title"]["text"] for f in plotly_figures(at)}
@@ -281,7 +283,13 @@ def _matrices(text: str) -> list[np.ndarray]:
 
 def _steps(line: str) -> list[str]:
     body = line.strip().strip("$").strip().removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}").strip()
-    return [s.strip() for s in re.split(r"\\\\ (?=&)", body)]
+    steps: list[str] = []
+    for s in (s.strip() for s in re.split(r"\\\\ (?=&)", body)):
+        if s.startswith(r"&\qquad +") and steps:     # a long sum continued on the next line
+            steps[-1] += " " + s.removeprefix(r"&\qquad ")
+        else:
+            steps.append(s)
+    return steps
 
 
 def _relation(last_step: str) -> str:

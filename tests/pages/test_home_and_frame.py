@@ -5,7 +5,7 @@ import pytest
 from ui.frame import available_pages
 from ui.i18n import translate
 
-from .conftest import all_text, no_exception, open_page
+from .conftest import all_text, no_exception, open_page, plotly_figures
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -145,3 +145,19 @@ def test_presentation_mode_from_the_link():
     assert at.sidebar.toggle(key="present").value is True
     bad = open_page("home", "zh", {"present": "maybe"})
     assert bad.session_state["present"] is False and bad.sidebar.warning
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("page", ["padding", "conv_multi", "training"])
+def test_presentation_mode_sends_every_chart_with_larger_text(page, lang):
+    """#12 item 15: Plotly's text cannot grow by CSS; every chart of a page is sent with larger fonts."""
+    normal, present = open_page(page, lang), open_page(page, lang, {"present": "1"})
+    no_exception(present)
+    before, after = plotly_figures(normal), plotly_figures(present)
+    assert before and len(after) == len(before)
+    for small, large in zip(before, after):
+        assert large["layout"]["font"]["size"] > small["layout"].get("font", {}).get("size", 12)
+        assert large["layout"]["title"]["font"]["size"] > 16
+        for t_small, t_large in zip(small["data"], large["data"]):
+            if "textfont" in t_small and "size" in t_small["textfont"]:
+                assert t_large["textfont"]["size"] > t_small["textfont"]["size"]

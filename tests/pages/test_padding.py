@@ -9,7 +9,7 @@ from cnn_core.arithmetic import (Padding, axis_arithmetic, conv_output_size, pad
 from cnn_core.errors import CoreValueError
 from cnn_core.claims import claim_by_key
 from ui.claims_view import claim_title
-from ui.latex import escape_markdown
+from ui.latex import markdown_with_math
 from ui.i18n import explain_error, translate
 
 from .conftest import all_text, latex_lines, no_exception, open_page, plotly_figures
@@ -74,7 +74,7 @@ def test_default_is_seed_003_in_both_languages(lang):
     assert res.count("3") >= 2
     assert "3 × 3" in at.success[0].value and "7 × 7" in at.success[0].value
     # the formula written with the numbers: (5 + 1 + 1 - 1(3 - 1) - 1) / 2, then (7 - 3) / 2
-    assert any("5 + 1 + 1 - 1\\cdot(3 - 1) - 1" in v and "{7 - 3}{2}" in v for v in latex(at))
+    assert any("5 + 1 + 1 \\\\ {} - 1\\cdot(3 - 1) - 1" in v and "{7 - 3}{2}" in v for v in latex(at))
     # the default view: the output-size tab and one figure, the kernel at the chosen output cell
     assert [tab.label for tab in at.tabs][:5] == [translate(lang, f"padding.step_{n}") for n in ("padding", "output", "used")] + [
         translate(lang, "padding.tab_cell"), translate(lang, "padding.tab_all")]
@@ -179,7 +179,7 @@ def test_dilation_taps_are_separate_cells():
     assert sorted({s["y0"] + 0.5 for s in taps}) == [0, 2, 4]
     (window,) = shapes(fp, line_color=WINDOW_COLOR)
     assert (window["x0"], window["x1"]) == (-0.5, 4.5)
-    assert any("\\frac{7 + 0 + 0 - 2\\cdot(3 - 1) - 1}{1}" in v for v in latex(at))
+    assert any("7 + 0 + 0 \\\\ {} - 2\\cdot(3 - 1) - 1 \\end{gathered}}{1}" in v for v in latex(at))
 
 
 def test_full_padding():
@@ -350,7 +350,7 @@ def test_the_source_texts_are_corrected(lang):
     assert python2_result == conv_output_size(6, 3, 2, 1) == 3
     # the notes are the catalogue's (claim_note): verdict, correction, link to the worked example
     for claim in ("s000_output_size", "s000_valid", "s000_real_input", "s000_same", "s003_code_output_size"):
-        assert escape_markdown(claim_title(claim_by_key(claim), lang), 400) in text, claim
+        assert markdown_with_math(claim_title(claim_by_key(claim), lang), 400) in text, claim
     assert "Python 2" in text and "3\\.5" in text
     if lang == "en":
         assert "2\\.5\\, but only ⌊3\\/2⌋ \\+ 1 \\= 2 windows fit" in text

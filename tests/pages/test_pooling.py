@@ -15,7 +15,7 @@ from cnn_core.pool import pool2d_backward_naive, pool2d_naive
 from cnn_core.worked_examples import POOL_ROUTE
 from ui.exercise_view import check_query
 from ui.i18n import translate
-from ui.latex import escape_markdown
+from ui.latex import markdown_with_math
 
 from .conftest import all_text, heat_z, no_exception, open_page, plotly_figures, stepper, stepper_grid, steppers
 
@@ -33,7 +33,7 @@ def open_tab(at, which: str, lang: str = "en"):
 
 def claim_shown(at, key: str, lang: str = "en") -> bool:
     """Whether the catalogue's note about claim ``key`` (its title, as claim_note writes it) is on the page."""
-    return escape_markdown(translate(lang, f"claims.{key}_title"), 400) in all_text(at)
+    return markdown_with_math(translate(lang, f"claims.{key}_title"), 400) in all_text(at)
 
 
 def aria(payload: dict, k: int) -> str:

@@ -48,6 +48,9 @@ def test_a_shared_link_opens_the_same_exercise_and_grades_it(lang):
     assert at.number_input(key="practice.seed").value == 42
     g = make_exercise("pool_forward", 42, 2).given
     assert any(f"x = {latex_matrix(g['x'])}" in el.value for el in at.latex)
+    # nothing checked yet: said in words, not "0 solved of 0 tried"
+    assert translate(lang, "practice.score_none") in all_text(at)
+    assert translate(lang, "practice.score", tried=0, solved=0) not in all_text(at)
     wrong = answer_of_link().T + (0 if not np.allclose(answer_of_link(), answer_of_link().T) else 1)
     check(at, format_matrix(wrong))
     assert not at.success and plotly_figures(at)

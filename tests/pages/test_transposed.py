@@ -161,7 +161,8 @@ def test_transposed_section_numbers_and_link(lang):
     out = figure(at, translate(lang, "transposed.fig_out", oh=5, ow=5))
     assert out["data"][0]["z"] == ref.tolist()
     shown = "\n".join(latex(at))
-    assert "(2 - 1)\\cdot 2 - 2\\cdot 0 + 1\\cdot(3 - 1) + 0 + 1 \\\\ &= 5" in shown
+    # (continued on a second line after the dilation term: it fits a phone's column)
+    assert "(2 - 1)\\cdot 2 - 2\\cdot 0 + 1\\cdot(3 - 1) \\\\ &\\qquad + 0 + 1 \\\\ &= 5" in shown
     assert "(D + 1)(M - 1) + K = (1 + 1)(2 - 1) + 3 = 5" in shown          # the text's form, D = S - 1
     # the default cell x₃₃ = z₁₁w₃₃ + z₁₂w₃₁ + z₂₁w₁₃ + z₂₂w₁₁ = 1·2 + 2·1 + 3·0 + 4·1 = 8
     assert ref[2, 2] == 8
@@ -171,7 +172,8 @@ def test_transposed_section_numbers_and_link(lang):
     assert any("5, 6" in m.value for m in at.markdown)                     # sizes mapping to 2 rows at stride 2
     link = [m.value for m in at.markdown if "conv_backward?" in m.value]
     assert link and "stride=2&padding=0&delta=1,2;3,4&w=1,2,0;0,1,-1;1,0,2" in link[0]
-    assert translate(lang, "transposed.ctz_check", gap="0", rows=25, cols=4) in [s.value for s in at.success]
+    assert translate(lang, "transposed.ctz_check", agreement=translate(lang, "common.agree_exactly"), rows=25,
+                     cols=4) in [s.value for s in at.success]
     # output_padding must be smaller than the stride
     at.slider(key="transposed.top").set_value(2).run()
     no_exception(at)
@@ -272,7 +274,7 @@ def test_dilation_title_fits_and_receptive_field_is_general(lang):
     (fig,) = [f for f in plotly_figures(at)]
     assert len(fig["layout"]["title"]["text"]) <= 48
     (line,) = [v for v in latex(at) if "r_L" in v]
-    assert "r_L = 1 + L" in line and "6\\cdot 3\\cdot(5 - 1) = 73" in line   # 1 + 6·3·4 = 73
+    assert "r_L &= 1 + L" in line and "6\\cdot 3\\cdot(5 - 1) \\\\ &= 73" in line   # 1 + 6·3·4 = 73
     assert "r_l" not in all_text(at).replace(line, "")   # no ASCII formula left in the caption
 
 

@@ -12,6 +12,7 @@ import pytest
 from cnn_core.claims import CLAIMS, VERDICTS
 from ui.claims_view import text_title
 from ui.i18n import translate
+from ui.latex import markdown_with_math
 
 from .conftest import all_text, no_exception, open_page, plotly_figures
 
@@ -196,3 +197,18 @@ def test_claim_note_for_topic_pages(lang):
     at.run()
     no_exception(at)
     assert not at.markdown                                                # unknown key: nothing, no error
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_claim_titles_render_their_formulas(lang):
+    """#12: a title's formula is sent as $…$ (KaTeX), not escaped into raw "o_{i+m', j+n'}"."""
+    at = open_page(PAGE, lang)
+    no_exception(at)
+    labels = {label.split(" — ")[0] for label in (e.label for e in claim_expanders(at))}
+    for claim in CLAIMS:
+        title = translate(lang, f"claims.{claim.key}_title")
+        assert markdown_with_math(title, 200) in labels, claim.key
+    assert "$\\partial E/\\partial w = \\sum \\delta_{ij}\\, o_{i+m',\\, j+n'}$" in \
+        markdown_with_math(translate(lang, "claims.s000_dw_sum_title"))
+    at = open_page(PAGE, lang, {"claim": "s000_dw_sum"})
+    assert any("$\\mathrm{rot180}\\{\\delta\\} \\ast o$" in m.value for m in at.markdown)

@@ -6,6 +6,7 @@ import csv
 import io
 
 import numpy as np
+import pytest
 
 from cnn_core.claims import CLAIMS, claim_by_key
 from ui.claims_view import (TextParam, catalogue_csv, catalogue_markdown, clean_query, comparison_text,
@@ -68,3 +69,23 @@ def test_markdown_export_groups_by_text_with_every_title():
         assert f"## {text_title(tid, 'en')}" in md
     for c in CLAIMS:
         assert translate("en", f"claims.{c.key}_title") in md
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_catalogue_formulas_are_marked_as_math_or_code(lang):
+    """#12: titles such as "∂E/∂w = Σ δ o_{i+m', j+n'}" showed raw; every index or power written with _ or ^
+    (or braces) is inside $…$ (rendered by KaTeX) and every code name inside `…`; braces in math balance."""
+    import re
+
+    for c in CLAIMS:
+        for key in (f"claims.{c.key}_title", f"claims.{c.key}"):
+            text = translate(lang, key)
+            assert text.count("$") % 2 == 0 and text.count("`") % 2 == 0, key
+            outside = re.sub(r"\$[^$]+\$|`[^`]+`", "", text)
+            assert not re.search(r"[_^{}]", outside), (key, outside)
+            for math in re.findall(r"\$([^$]+)\$", text):
+                depth = 0
+                for ch in math.replace("\\{", "").replace("\\}", ""):
+                    depth += {"{": 1, "}": -1}.get(ch, 0)
+                    assert depth >= 0, (key, math)
+                assert depth == 0, (key, math)

@@ -192,7 +192,11 @@ def test_a_wrong_answer_says_how_many_cells_naturally():
     grade = check_answer(ex, np.array([[1, 2], [3, 5]]))
     from ui.exercise_view import verdict
     assert verdict(grade, "en") == "Wrong cells: 1 of 4."
-    assert "padding 0 on every side" in statement(ex, "en")
+    # zero padding in words: "no padding" / "不补零", never "padding 0 on every side" / "每边补 0 个零"
+    assert "and no padding." in statement(ex, "en") and "不补零" in statement(ex, "zh")
+    assert "0 on every side" not in statement(ex, "en") and "补 0 个" not in statement(ex, "zh")
+    padded = exercise_from("conv_forward", x=[[1, 2], [3, 4]], w=[[1]], b=0, stride=1, padding=1)
+    assert "padding 1 on every side" in statement(padded, "en") and "每边补 1 个零" in statement(padded, "zh")
 
 
 def test_same_padding_is_worked_in_short_aligned_lines():

@@ -19,6 +19,8 @@ def evaluate(latex: str) -> int:
     text = latex.replace(r"\left\lfloor", "math.floor(").replace(r"\right\rfloor", ")")
     text = text.replace(r"\left\lceil", "math.ceil(").replace(r"\right\rceil", ")")
     text = text.replace(r"\cdot", "*").replace(r"\,", "").replace(r"\max", "max")
+    # a numerator written on two rows (it fits a phone): one expression again
+    text = text.replace(r"\begin{gathered}", "").replace(r"\end{gathered}", "").replace(r"\\ {}", "")
     while r"\frac" in text:
         text = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"((\1)/(\2))", text)
     assert re.fullmatch(r"[\d\s+\-*/().,a-z]*", text), text

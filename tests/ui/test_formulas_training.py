@@ -39,7 +39,8 @@ def test_conv_cell_line_adds_up_at_the_readers_digits(digits):
         net = float((x * h).sum() + b)
         eq = fx.conv_cell(x, h, b, 0, 1, net)
         lines = eq.numeric.split(r" \\ &\qquad + ")
-        assert len(lines) == 4 and float(lines[-1]) == pytest.approx(0.125, abs=0.01)   # one kernel row per line, the bias alone
+        # each kernel row starts a line (a row too wide for a phone continues on the next), the bias alone
+        assert len(lines) >= 4 and float(lines[-1]) == pytest.approx(0.125, abs=0.01)
         assert total(" + ".join(lines)) == pytest.approx(net, abs=10.0 ** (1 - digits))
         assert "x_{12}h_{11}" in eq.symbolic and "x_{34}h_{33}" in eq.symbolic and eq.symbolic.endswith("+ b")
         # '=' exactly when the written numbers, re-added, print as the written result

@@ -16,8 +16,15 @@ from ui.formulas.transposed import (conv1d_length_lines, conv1d_sample_lines, di
 
 
 def lines(block: str) -> list[str]:
+    """The aligned block's lines; a sum continued on the next line (``&\\qquad +``) is joined back."""
     body = block.replace("\\begin{aligned}", "").replace("\\end{aligned}", "")
-    return [part.strip() for part in body.split("\\\\")]
+    out: list[str] = []
+    for part in (p.strip() for p in body.split("\\\\")):
+        if part.startswith("&\\qquad +") and out:
+            out[-1] += " " + part[len("&\\qquad "):]
+        else:
+            out.append(part)
+    return out
 
 
 def exact_value(latex: str) -> Fraction:

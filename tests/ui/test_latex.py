@@ -102,3 +102,26 @@ def test_escape_markdown_truncates_long_text():
     assert escape_markdown("abcdefg", 6) == "abcde…"
     # escapes are never cut in half
     assert escape_markdown("<" * 50, 5) == "\\<" * 4 + "…"
+
+
+def test_fmt_power_writes_tiny_differences_as_powers_of_ten():
+    from ui.latex import fmt_power
+
+    assert fmt_power(3.2e-16) == "3 × 10⁻¹⁶"
+    assert fmt_power(2.46e-10, 2) == "2.5 × 10⁻¹⁰"
+    assert fmt_power(0.0) == "0"
+    assert fmt_power(0.0015, 2) == "0.0015"
+    assert fmt_power(1.5e7, 2) == "1.5 × 10⁷"
+
+
+def test_markdown_with_math_keeps_our_formulas_and_escapes_everything_else():
+    from ui.latex import escape_markdown, markdown_with_math
+
+    text = "Eq. (13): $\\delta = \\sum \\delta^+_{x',y'}$ and `get_patch` <b>bold</b> **x**"
+    out = markdown_with_math(text)
+    assert "$\\delta = \\sum \\delta^+_{x',y'}$" in out and "`get_patch`" in out
+    assert "\\<b\\>bold\\<\\/b\\>" in out and "\\*\\*x\\*\\*" in out
+    # no math, no code: exactly what user text gets
+    assert markdown_with_math("a_b <i>c</i>") == escape_markdown("a_b <i>c</i>", 4000)
+    # an unpaired $ is shown, not opened as math
+    assert markdown_with_math("costs $5") == escape_markdown("costs $5", 4000)

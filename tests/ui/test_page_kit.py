@@ -3,6 +3,7 @@ charts carry the page's key, figures are cached with a bound."""
 
 from __future__ import annotations
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from ui import page_kit
@@ -92,3 +93,88 @@ def test_show_chart_uses_the_page_key_and_the_cache_returns_the_same_figure():
     assert len(charts) == 1 and "kit.fig_eye" in charts[0].proto.id
     assert at.markdown[0].value == "True"
 
+
+
+# --------------------------------------------------------------------------- presentation mode (#12 item 15)
+def _font_sizes(spec: dict) -> dict[str, float]:
+    """The sizes Plotly will draw with, read the way plotly.js resolves them (explicit, else the layout font)."""
+    layout = spec["layout"]
+    base = layout.get("font", {}).get("size", 12)
+    trace = spec["data"][0]
+    return {"base": base,
+            "title": layout["title"].get("font", {}).get("size", 16),
+            "ticks": layout["xaxis"].get("tickfont", {}).get("size", base),
+            "axis_title": layout["xaxis"]["title"].get("font", {}).get("size", 14),
+            "cells": trace.get("textfont", {}).get("size", base),
+            "annotation": layout["annotations"][0].get("font", {}).get("size", base),
+            "hover": layout.get("hoverlabel", {}).get("font", {}).get("size", 12)}
+
+
+def test_presentation_figure_enlarges_every_text_and_leaves_the_shared_figure_alone():
+    import numpy as np
+
+    from ui.heatmap import matrix_heatmap
+
+    fig = matrix_heatmap(np.arange(9.0).reshape(3, 3), title="x", symbol="x",
+                         route=[((0, 0), (1, 1))])      # a route draws an annotation
+    before = fig.to_dict()
+    big = page_kit.presentation_figure(fig, 1.5).to_dict()
+    assert fig.to_dict() == before                       # cached figures are shared: never mutated
+    small, large = _font_sizes(before), _font_sizes(big)
+    for what in small:
+        assert large[what] == pytest.approx(1.5 * small[what], abs=0.1), what
+    assert big["layout"]["height"] == round(1.5 * before["layout"]["height"])
+    assert big["layout"]["margin"]["t"] == round(1.5 * before["layout"]["margin"]["t"])
+
+
+def test_presentation_figure_scales_the_frames_of_an_animation():
+    import plotly.graph_objects as go
+
+    trace = dict(type="heatmap", z=[[1, 2]], text=[["1", "2"]], texttemplate="%{text}", textfont=dict(size=10))
+    fig = go.Figure(dict(data=[trace], layout=dict(height=300), frames=[dict(name="0", data=[trace])]),
+                    _validate=False)
+    big = page_kit.presentation_figure(fig, 2.0).to_dict()
+    assert big["frames"][0]["data"][0]["textfont"]["size"] == 20 and big["data"][0]["textfont"]["size"] == 20
+
+
+def _present_chart_app():
+    import numpy as np
+    import streamlit as st
+
+    from ui.page_kit import cached_figure, show_chart
+
+    st.session_state.setdefault("present", False)
+    show_chart(cached_figure("heat", np.eye(3), title="I", symbol="a"), "kit", "fig_eye")
+
+
+def test_show_chart_sends_larger_fonts_in_presentation_mode():
+    import json
+
+    at = AppTest.from_function(_present_chart_app)
+    at.run()
+    normal = json.loads(at.get("plotly_chart")[0].proto.spec)
+    at.session_state["present"] = True
+    at.run()
+    assert not at.exception
+    present = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert present["data"][0]["textfont"]["size"] == pytest.approx(
+        page_kit.PRESENT_SCALE * normal["data"][0]["textfont"]["size"], abs=0.1)
+    assert present["layout"]["font"]["size"] > 12 and present["layout"]["title"]["font"]["size"] > 16
+
+
+# --------------------------------------------------------------------------- "the two agree" (#12 item 12)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_agreement_reads_naturally_for_zero_rounding_and_larger_differences(lang):
+    exact = page_kit.agreement(0.0, lang=lang)
+    assert exact == {"en": "agree exactly", "zh": "完全一致"}[lang]
+    tiny = page_kit.agreement(3.2e-16, lang=lang)
+    assert "3 × 10⁻¹⁶" in tiny and ("machine precision" in tiny if lang == "en" else "机器精度" in tiny)
+    assert "0" not in page_kit.agreement(-0.0, lang=lang)
+    close = page_kit.agreement(2.46e-10, relative=False, lang=lang)
+    assert "2.5 × 10⁻¹⁰" in close and "machine" not in close and "机器" not in close
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_error_phrase_says_zero_in_words(lang):
+    assert page_kit.error_phrase(0.0, lang=lang) == {"en": "no error at all", "zh": "误差为零"}[lang]
+    assert "3.1 × 10⁻¹¹" in page_kit.error_phrase(3.14e-11, lang=lang)

@@ -9,7 +9,7 @@ import math
 
 from cnn_core.autodiff import ChainPath
 from ui.formulas.equation import Equation, shown
-from ui.latex import fmt, fmt_latex
+from ui.latex import fmt, fmt_latex, wrap_product_sum
 
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
@@ -40,8 +40,11 @@ def factor(v: float) -> str:
 
 def chain_rule(paths: tuple[ChainPath, ...], leaf: str, total: float) -> Equation:
     """∂f/∂θ = Σ over the paths f → … → θ of the product of the local derivatives along the path (eq. 3.3)."""
-    symbolic = " + ".join("".join(tex_frac(fc.numerator, fc.denominator) for fc in p.factors) for p in paths)
-    numeric = " + ".join(r" \times ".join(fmt_latex(fc.value) for fc in p.factors) for p in paths)
+    # a long path (six fractions) continues on aligned lines that fit a phone's column (#12 item 16)
+    symbolic = wrap_product_sum([[tex_frac(fc.numerator, fc.denominator) for fc in p.factors] for p in paths],
+                                rf"\frac{{\partial f}}{{\partial {leaf}}}")
+    numeric = wrap_product_sum([[fmt_latex(fc.value) for fc in p.factors] for p in paths],
+                               rf"\frac{{\partial f}}{{\partial {leaf}}}", times=r" \times ")
     factors = tuple(tuple(shown(fc.value) for fc in p.factors) for p in paths)
     return Equation(rf"\frac{{\partial f}}{{\partial {leaf}}}", symbolic, numeric, float(total), factors)
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from cnn_core.dense import DenseBackwardTrace, DenseForwardTrace, SigmoidMSETrace, SoftmaxCETrace
 from ui.formulas.equation import Equation, shown, sum_of_products_equation
-from ui.latex import equation_lines, fmt, fmt_latex, latex_matrix, subscript
+from ui.latex import LINE_EM, equation_lines, fmt, fmt_latex, latex_matrix, latex_width_em, subscript
 
 #: Terms per line in a written-out sum (a longer sum continues on the next, aligned line).
 TERMS_PER_LINE = 4
@@ -20,14 +20,25 @@ TERMS_PER_LINE = 4
 LINE_BREAK = r" \\ &\qquad + "
 
 
-def wrap_sum(parts: list[str], per_line: int = TERMS_PER_LINE) -> str:
+def wrap_sum(parts: list[str], per_line: int = TERMS_PER_LINE, lead_em: float = 4.0) -> str:
     r"""``a + b + c + …`` with a line break (aligned, ``\qquad +``) after every ``per_line`` terms.
 
     >>> wrap_sum(["a", "b", "c"], 2)
     'a + b \\\\ &\\qquad + c'
     """
-    lines = [" + ".join(parts[i:i + per_line]) for i in range(0, len(parts), per_line)]
-    return LINE_BREAK.join(lines)
+    # also narrower when the terms are wide (numbers), so every line fits a phone's column (#12 item 16);
+    # ``lead_em``: what stands in front of the sum on its first line (left side, "=", a bracket)
+    plus = latex_width_em("+")
+    lines: list[list[str]] = [[]]
+    room = LINE_EM - lead_em
+    for part in parts:
+        w = latex_width_em(part) + (plus if lines[-1] else 0.0)
+        if lines[-1] and (len(lines[-1]) >= per_line or w > room):
+            lines.append([])
+            room, w = LINE_EM - lead_em - 2.0 - plus, w - plus
+        lines[-1].append(part)
+        room -= w
+    return LINE_BREAK.join(" + ".join(line) for line in lines)
 
 
 def shown_array(a) -> np.ndarray:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from ui.latex import fmt, fmt_latex
+from ui.latex import fmt, fmt_latex, wrap_sum_lines
 
 __all__ = ["Equation", "shown", "sum_of_products_equation", "sum_equation", "product_equation"]
 
@@ -78,10 +78,12 @@ class Equation:
         result = fmt_latex(self.result, factor=False)
         if self.numeric is None and self.symbolic.strip() == result:   # "= 0 = 0" says it once
             return f"\\begin{{aligned}} {self.lhs} &= {result} \\end{{aligned}}"
-        first = f"{self.lhs} &= {self.symbolic}" if self.lhs else f"&{self.symbolic}"
+        # a long sum is broken into aligned lines that fit a phone's column (#12 item 16), not scrolled
+        symbolic = wrap_sum_lines(self.symbolic, self.lhs)
+        first = f"{self.lhs} &= {symbolic}" if self.lhs else f"&{symbolic}"
         lines = [first]
         if self.numeric is not None:
-            lines.append(f"&= {self.numeric}")
+            lines.append(f"&= {wrap_sum_lines(self.numeric, self.lhs)}")
         rel = "=" if self.exact else r"\approx"
         lines.append(f"&{rel} {result}")
         return "\\begin{aligned} " + " \\\\ ".join(lines) + " \\end{aligned}"

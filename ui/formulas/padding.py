@@ -42,14 +42,16 @@ def fixed_line(ax: str, before: int, p_lo: str, p_hi: str, symbol: str | None) -
 
 def output_symbolic(ax: str, p_lo: str, p_hi: str) -> str:
     """O = ⌊(n + p_before + p_after − d(k − 1) − 1)/s⌋ + 1, symbols only (shown when there is no output)."""
-    return (rf"O_{ax} = \left\lfloor \frac{{n_{ax} + {p_lo} + {p_hi} - d_{ax}(k_{ax} - 1) - 1}}{{s_{ax}}}"
-            rf" \right\rfloor + 1")
+    # the numerator on two rows: on one it made the formula wider than a phone's column (#12 item 16)
+    return (rf"O_{ax} = \left\lfloor \frac{{\begin{{gathered}} n_{ax} + {p_lo} + {p_hi} \\ "
+            rf"{{}} - d_{ax}(k_{ax} - 1) - 1 \end{{gathered}}}}{{s_{ax}}} \right\rfloor + 1")
 
 
 def output_size(ax: str, a: AxisArithmetic, p_lo: str, p_hi: str) -> Equation:
     """The output size with the numbers, then with the padded length and the dilated kernel extent."""
-    numeric = (rf"\left\lfloor \frac{{{a.n} + {a.before} + {a.after} - {a.dilation}\cdot({a.k} - 1) - 1}}"
-               rf"{{{a.stride}}} \right\rfloor + 1 \\ &= \left\lfloor \frac{{{a.padded} - {a.k_eff}}}"
+    numeric = (rf"\left\lfloor \frac{{\begin{{gathered}} {a.n} + {a.before} + {a.after} \\ "
+               rf"{{}} - {a.dilation}\cdot({a.k} - 1) - 1 \end{{gathered}}}}{{{a.stride}}} \right\rfloor + 1 \\ "
+               rf"&= \left\lfloor \frac{{{a.padded} - {a.k_eff}}}"
                rf"{{{a.stride}}} \right\rfloor + 1")
     lhs, rhs = output_symbolic(ax, p_lo, p_hi).split(" = ", 1)
     return Equation(lhs, rhs, numeric, a.out)

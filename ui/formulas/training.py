@@ -41,8 +41,9 @@ def conv_cell(window: np.ndarray, kernel: np.ndarray, bias: float, r: int, c: in
     rows_sym, rows_num, factors = [], [], []
     for a in range(k):
         rows_sym.append(" + ".join(f"{subscript('x', r + a, c + b)}{subscript('h', a, b)}" for b in range(k)))
-        rows_num.append(" + ".join(f"{fmt_latex(window[a, b], sig=SIG)}\\times{fmt_latex(kernel[a, b], sig=SIG)}"
-                                   for b in range(k)))
+        # a row of numbers wider than a phone's column continues on the next line (wrap_sum)
+        rows_num.append(wrap_sum([f"{fmt_latex(window[a, b], sig=SIG)}\\times{fmt_latex(kernel[a, b], sig=SIG)}"
+                                  for b in range(k)], per_line=k))
         factors += [(shown(window[a, b], SIG), shown(kernel[a, b], SIG)) for b in range(k)]
     return Equation(subscript("net", r, c), LINE_BREAK.join(rows_sym + ["b"]),
                     LINE_BREAK.join(rows_num + [fmt_latex(bias)]), float(result),

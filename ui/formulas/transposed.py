@@ -13,7 +13,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Sequence
 
-from ui.latex import fmt, fmt_latex, subscript
+from ui.latex import SUM_BREAK, fmt, fmt_latex, subscript
 
 __all__ = ["number_latex", "worked_sum", "kernel_latex", "conv1d_sample_lines", "conv1d_length_lines", "text_length_line",
            "transposed_size_lines", "text_fractional_line", "CONV1D_RULE", "transposed_cell_lines", "dilation_lines", "receptive_field_line"]
@@ -121,10 +121,11 @@ def transposed_size_lines(n: int, k: int, stride: int, padding: int, dilation: i
                           out: int, axis: str = "") -> str:
     """O = (M − 1)·S − 2P + D·(K − 1) + output_padding + 1 with the numbers (one axis)."""
     o = f"O_{{{axis}}}" if axis else "O"
-    symbolic = rf"{o} = (M - 1)\cdot S - 2P + D\cdot(K - 1) + \mathrm{{output\_padding}} + 1"
-    numeric = (rf"({n} - 1)\cdot {stride} - 2\cdot {padding} + {dilation}\cdot({k} - 1) + {output_padding} + 1")
-    lhs, rhs = symbolic.split("=", 1)
-    return "\\begin{aligned} " + f"{lhs}&={rhs} \\\\ &= {numeric} \\\\ &= {out}" + " \\end{aligned}"
+    # each line broken after the dilation term, so it fits a phone's column (#12 item 16)
+    symbolic = rf"(M - 1)\cdot S - 2P + D\cdot(K - 1) {SUM_BREAK.strip()} \mathrm{{output\_padding}} + 1"
+    numeric = (rf"({n} - 1)\cdot {stride} - 2\cdot {padding} + {dilation}\cdot({k} - 1) {SUM_BREAK.strip()} "
+               rf"{output_padding} + 1")
+    return "\\begin{aligned} " + f"{o} &= {symbolic} \\\\ &= {numeric} \\\\ &= {out}" + " \\end{aligned}"
 
 
 def text_fractional_line(m: int, stride: int, k: int, out: int) -> str:
@@ -147,5 +148,6 @@ def dilation_lines(k: int, d: int, k_eff: int) -> str:
 
 def receptive_field_line(k: int, d: int, layers: int, field: int) -> str:
     """r_l = r_{l-1} + D(K − 1), so r_L = 1 + L·D(K − 1) for L stacked stride-1 layers with one dilation D."""
-    return (rf"r_l = r_{{l-1}} + D_l(K - 1);\qquad D_l = D:\ r_L = 1 + L\cdot D(K - 1)"
-            rf" = 1 + {layers}\cdot {d}\cdot({k} - 1) = {field}")
+    # aligned lines, not one 700 px line: it fits a phone's column (#12 item 16)
+    return ("\\begin{aligned} " + rf"r_l &= r_{{l-1}} + D_l(K - 1) \\ r_L &= 1 + L\cdot D(K - 1) \quad (D_l = D)"
+            rf" \\ &= 1 + {layers}\cdot {d}\cdot({k} - 1) \\ &= {field}" + " \\end{aligned}")
