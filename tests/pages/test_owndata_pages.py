@@ -149,6 +149,8 @@ def test_the_padding_pages_code_gives_its_output_size(lang):
     # SAME padding (TensorFlow's rule): the output is ⌈n / s⌉ per axis, here ⌈6/2⌉ × ⌈5/2⌉ = 3 × 3
     at = open_page("padding", lang, query={"mode": "same", "h": "6", "w": "5", "k": "3", "s": "2"})
     no_exception(at)
+    at.session_state["padding.code_open"] = True   # the library code panel is built only while open
+    at.run()
     torch_code, numpy_code = (el.value for el in at.code if "print(shape)" in el.value)
     # total padding (O − 1)·s + k − n: rows 2·2 + 3 − 6 = 1 (all at the bottom), columns 2·2 + 3 − 5 = 2 (1 + 1)
     assert "F.pad(x, (1, 1, 0, 1))" in torch_code
