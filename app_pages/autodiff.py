@@ -402,8 +402,7 @@ sync_to_url(PAGE, SPECS)
 
 # ---- take it away: the worked example, the setup file, the same numbers in PyTorch / NumPy
 if analysis is not None:
-    doc = ExportDoc(t("autodiff.title"))
-    doc.step(t("autodiff.chain_section"), text=f"x = {fmt(x)}, w = {fmt(w)}, b = {fmt(b)}; f = {fmt(_graph.value)}",
-             latex=[chain_latex(_paths[leaf], leaf, _reverse) for leaf in ("w", "b", "x")])
-    export_panel(PAGE, SPECS, doc)
+    export_panel(PAGE, SPECS, lambda: ExportDoc(t("autodiff.title")).step(
+        t("autodiff.chain_section"), text=f"x = {fmt(x)}, w = {fmt(w)}, b = {fmt(b)}; f = {fmt(_graph.value)}",
+        latex=[chain_latex(_paths[leaf], leaf, _reverse) for leaf in ("w", "b", "x")]))
     lazy_code_panel(PAGE, lambda: sigmoid_neuron_code(x, w, b))

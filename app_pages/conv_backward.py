@@ -505,14 +505,17 @@ for section_tab, (_, render) in zip(section_tabs, SECTIONS):
             render()
 
 # --------------------------------------------------------------------------- take it away
-doc = ExportDoc(t("conv_backward.title"))
-doc.step(t("conv_backward.export_layer"), matrices={"δ": trace.dy[f], X_SYM: trace.x[c], W_SYM: trace.w[f, c]})
-doc.step(t("conv_backward.export_dx"), matrices={f"∂E/∂{X_SYM}": trace.dx[c]},
-         latex=[fx.dx_chain(trace, c, r, s, multi).latex() for r in range(H) for s in range(W)][:EXPORT_CELLS])
-doc.step(t("conv_backward.export_dw"), matrices={f"∂E/∂{W_SYM}": trace.dw[f, c]},
-         latex=[fx.dw_sum(trace, f, c, a, q, multi).latex() for a in range(KH) for q in range(KW)][:EXPORT_CELLS]
-         + [fx.db_sum(trace, ff, multi).latex() for ff in range(F)])
-export_panel(PAGE, SPECS, doc)
+def _export_doc() -> ExportDoc:
+    doc = ExportDoc(t("conv_backward.title"))
+    doc.step(t("conv_backward.export_layer"), matrices={"δ": trace.dy[f], X_SYM: trace.x[c], W_SYM: trace.w[f, c]})
+    doc.step(t("conv_backward.export_dx"), matrices={f"∂E/∂{X_SYM}": trace.dx[c]},
+             latex=[fx.dx_chain(trace, c, r, s, multi).latex() for r in range(H) for s in range(W)][:EXPORT_CELLS])
+    return doc.step(t("conv_backward.export_dw"), matrices={f"∂E/∂{W_SYM}": trace.dw[f, c]},
+                    latex=[fx.dw_sum(trace, f, c, a, q, multi).latex() for a in range(KH) for q in range(KW)]
+                    [:EXPORT_CELLS] + [fx.db_sum(trace, ff, multi).latex() for ff in range(F)])
+
+
+export_panel(PAGE, SPECS, _export_doc)
 lazy_code_panel(PAGE, lambda: conv2d_backward_code(trace.x, trace.w, trace.dy, b if multi else None,
                                                    stride=stride, padding=padding))
 

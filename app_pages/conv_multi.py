@@ -335,6 +335,6 @@ for name, tab in zip(SECTIONS, tabs):
 
 # ---- take it away: export, the same in a library
 if trace is not None:
-    export_panel(PAGE, SPECS, _export_doc(x, w, b, trace, stride, padding, start))
+    export_panel(PAGE, SPECS, lambda: _export_doc(x, w, b, trace, stride, padding, start))
     lazy_code_panel(PAGE, lambda: conv2d_code(x, w, b, stride=stride, padding=padding))
 sync_to_url(PAGE, SPECS)

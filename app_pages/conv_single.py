@@ -305,7 +305,7 @@ if table_tab.open is not False:
 if trace is not None:
     render_check_link("conv_forward", x=x, w=w, b=0.0, stride=stride, padding=padding)
     out = _activate(activation, trace.output)
-    export_panel(PAGE, SPECS, export_doc(x, w, trace, out, activation, stride, padding, start))
+    export_panel(PAGE, SPECS, lambda: export_doc(x, w, trace, out, activation, stride, padding, start))
     lazy_code_panel(PAGE, lambda: conv2d_code(x, w, None, stride=stride, padding=padding))
 
 sync_to_url(PAGE, SPECS)

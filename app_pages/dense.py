@@ -412,18 +412,22 @@ sync_to_url(PAGE, SPECS)
 # ---- take it away: the worked example, the setup file, the same numbers in PyTorch / NumPy
 if fwd is not None and out is not None:
     x, tr = fwd
-    doc = ExportDoc(t("dense.title"))
-    doc.step(t("dense.forward_title"), matrices={"z^{(l-1)}": zprev.reshape(-1, 1), "W": tr.W,
-                                                 "b": tr.b.reshape(-1, 1), "y": y.reshape(-1, 1)},
-             latex=[fx.activation_line(act_tex, act, zprev, x), fx.forward_line(tr)])
-    doc.step(t("dense.loss_title_ce") if ce else t("dense.loss_title_mse"),
-             latex=[fx.softmax_line(tr.z, out.a) if ce else fx.sigmoid_line(tr.z, out.a),
-                    (fx.cross_entropy_loss(out) if ce else fx.mse_loss(out)).latex()])
-    if ce:
-        doc.step(t("dense.dz_title"), latex=[fx.dL_da_line(out), fx.chain_line(out),
-                                             fx.difference_line(r"\frac{\partial L}{\partial z} = a - y", out.a,
-                                                                out.y, out.a_minus_y)])
-    export_panel(PAGE, SPECS, doc)
+
+    def _export_doc() -> ExportDoc:
+        doc = ExportDoc(t("dense.title"))
+        doc.step(t("dense.forward_title"), matrices={"z^{(l-1)}": zprev.reshape(-1, 1), "W": tr.W,
+                                                     "b": tr.b.reshape(-1, 1), "y": y.reshape(-1, 1)},
+                 latex=[fx.activation_line(act_tex, act, zprev, x), fx.forward_line(tr)])
+        doc.step(t("dense.loss_title_ce") if ce else t("dense.loss_title_mse"),
+                 latex=[fx.softmax_line(tr.z, out.a) if ce else fx.sigmoid_line(tr.z, out.a),
+                        (fx.cross_entropy_loss(out) if ce else fx.mse_loss(out)).latex()])
+        if ce:
+            doc.step(t("dense.dz_title"), latex=[fx.dL_da_line(out), fx.chain_line(out),
+                                                 fx.difference_line(r"\frac{\partial L}{\partial z} = a - y", out.a,
+                                                                    out.y, out.a_minus_y)])
+        return doc
+
+    export_panel(PAGE, SPECS, _export_doc)
     if ce:
         lazy_code_panel(PAGE, lambda: dense_softmax_ce_code(x, tr.W, tr.b, y))
     else:

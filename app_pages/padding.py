@@ -410,7 +410,7 @@ if notes is not None:
 st.caption(t("padding.conventions"))
 
 # ---- take it away: export, the same in a library
-export_panel(PAGE, SPECS, _export_doc(setup, per_axis))
+export_panel(PAGE, SPECS, lambda: _export_doc(setup, per_axis))
 if grid.out_hw is not None:
     lazy_code_panel(PAGE, lambda: output_shape_code(n_hw, k_hw, stride=s_hw,
                                                     padding=(pad.top, pad.bottom, pad.left, pad.right), dilation=d_hw))

@@ -268,20 +268,31 @@ if tab_seed.open is not False:
 
 # ----- take it away: the worked example, the library code
 if trace is not None:
-    doc = ExportDoc(t("pooling.title"))
-    doc.step(t("pooling.export_input"), matrices={"a": a})
-    doc.step(t("pooling.export_forward"), matrices={"y": trace.output[0]},
-             latex=[fx.forward(trace, win, t("pooling.pad_label")).latex() for win in trace.windows[:EXPORT_CELLS]])
-    if back is None and delta is not None:
+    def _full_backward():
+        """The backward trace for the take-away panels (computed here, cached, when its section was not drawn)."""
+        if back is not None or delta is None:
+            return back
         try:
-            back = _backward(delta, a, kernel, stride, padding, mode)
+            return _backward(delta, a, kernel, stride, padding, mode)
         except ValueError:
-            back = None
-    if back is not None:
-        doc.step(t("pooling.export_backward"), matrices={"δ": back.dy[0], "∂L/∂a": back.dx[0]},
-                 latex=[fx.backward(back, cell).latex() for cell in back.cells[:EXPORT_CELLS]])
-    export_panel(PAGE, SPECS, doc)
-    lazy_code_panel(PAGE, lambda: pool2d_code(a, kernel, stride, padding, mode,
-                                              dy=None if back is None else back.dy[0]))
+            return None
+
+    def _export_doc() -> ExportDoc:
+        doc = ExportDoc(t("pooling.title"))
+        doc.step(t("pooling.export_input"), matrices={"a": a})
+        doc.step(t("pooling.export_forward"), matrices={"y": trace.output[0]},
+                 latex=[fx.forward(trace, win, t("pooling.pad_label")).latex() for win in trace.windows[:EXPORT_CELLS]])
+        full = _full_backward()
+        if full is not None:
+            doc.step(t("pooling.export_backward"), matrices={"δ": full.dy[0], "∂L/∂a": full.dx[0]},
+                     latex=[fx.backward(full, cell).latex() for cell in full.cells[:EXPORT_CELLS]])
+        return doc
+
+    def _library_code():
+        full = _full_backward()
+        return pool2d_code(a, kernel, stride, padding, mode, dy=None if full is None else full.dy[0])
+
+    export_panel(PAGE, SPECS, _export_doc)
+    lazy_code_panel(PAGE, _library_code)
 
 sync_to_url(PAGE, SPECS)

@@ -693,14 +693,17 @@ if own_on:
 
 # --------------------------------------------------------------------------- take it away
 
-_n, _f = int(st.session_state.get(widget_key(PAGE, "sample"), 1)) - 1, int(st.session_state.get(widget_key(PAGE, "filter"), 1)) - 1
-_r, _c = int(st.session_state.get(widget_key(PAGE, "row"), 1)) - 1, int(st.session_state.get(widget_key(PAGE, "col"), 1)) - 1
-doc = ExportDoc(t("training.title"))
-doc.step(t("training.export_setup"), text=t("training.export_text", draw=seed, lr=fmt(lr), steps=steps_done,
-                                            loss=fmt(tr.loss), accuracy=_pct(tr.accuracy)),
-         matrices={"x": tr.x[_n, 0], "h": tr.params.conv_w[_f, 0]})
-doc.step(t("training.fwd_conv_subtitle", index=_n + 1, filter=_f + 1),
-         latex=[fx.conv_cell(tr.x[_n, 0, _r:_r + K, _c:_c + K], tr.params.conv_w[_f, 0], float(tr.params.conv_b[_f]),
-                             _r, _c, float(tr.conv_z[_n, _f, _r, _c])).latex(),
-                fx.batch_loss(np.asarray(_core("sample_losses", tr.fc_z, tr.targets)), tr.loss).latex()])
-export_panel(PAGE, SPECS, doc)
+def _export_doc() -> ExportDoc:
+    """The run's setup and one conv cell (the one chosen in the forward view), built only while the panel is open."""
+    n, f, r, c = (int(st.session_state.get(widget_key(PAGE, name), 1)) - 1 for name in ("sample", "filter", "row", "col"))
+    doc = ExportDoc(t("training.title"))
+    doc.step(t("training.export_setup"), text=t("training.export_text", draw=seed, lr=fmt(lr), steps=steps_done,
+                                                loss=fmt(tr.loss), accuracy=_pct(tr.accuracy)),
+             matrices={"x": tr.x[n, 0], "h": tr.params.conv_w[f, 0]})
+    return doc.step(t("training.fwd_conv_subtitle", index=n + 1, filter=f + 1),
+                    latex=[fx.conv_cell(tr.x[n, 0, r:r + K, c:c + K], tr.params.conv_w[f, 0], float(tr.params.conv_b[f]),
+                                        r, c, float(tr.conv_z[n, f, r, c])).latex(),
+                           fx.batch_loss(np.asarray(_core("sample_losses", tr.fc_z, tr.targets)), tr.loss).latex()])
+
+
+export_panel(PAGE, SPECS, _export_doc)

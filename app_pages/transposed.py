@@ -501,9 +501,13 @@ sync_to_url(PAGE, SPECS)
 st.caption(t("transposed.conventions"))
 
 # ----- take it away: the open section's worked example (the setup of every section), the library code
-doc = ExportDoc(t("transposed.title"))
-for part in TAKE_AWAY["steps"]:
-    doc.step(part["heading"], text=part["text"], matrices=part["matrices"], latex=part["latex"])
-export_panel(PAGE, SPECS, doc)
+def _export_doc() -> ExportDoc:
+    doc = ExportDoc(t("transposed.title"))
+    for part in TAKE_AWAY["steps"]:
+        doc.step(part["heading"], text=part["text"], matrices=part["matrices"], latex=part["latex"])
+    return doc
+
+
+export_panel(PAGE, SPECS, _export_doc)
 if TAKE_AWAY["code"] is not None:
     library_code_panel(TAKE_AWAY["code"])

@@ -1,12 +1,14 @@
 """Take a worked example away: Markdown with LaTeX, a JSON setup to load back, PNG figures.
 
-A page builds its worked example with a small builder and hands it, with its URL specs, to
-one panel::
+A page builds its worked example with a small builder and hands the builder, with its URL
+specs, to one panel, which calls it only while open::
 
-    doc = ExportDoc(t("conv_single.title"))
-    doc.step(input_heading, matrices={"X": x, "K": w})
-    doc.step(cell_heading, latex=[line])          # the same lines the page gives st.latex
-    export_panel(PAGE, SPECS, doc)
+    def export_doc(...) -> ExportDoc:
+        doc = ExportDoc(t("conv_single.title"))
+        doc.step(input_heading, matrices={"X": x, "K": w})
+        return doc.step(cell_heading, latex=[line])   # the same lines the page gives st.latex
+
+    export_panel(PAGE, SPECS, lambda: export_doc(...))
 
 * **Markdown** (:func:`to_markdown`): ``#`` title, ``##`` per step, every formula in a
   ``$$ … $$`` block (GitHub, Jupyter, Obsidian, Typora, pandoc/reveal.js all render it),
@@ -24,7 +26,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 from urllib.parse import urlencode
 
 import numpy as np
@@ -247,29 +249,41 @@ def _load(page: str, specs: Sequence[Any], upload_key: str) -> None:
     state[f"{upload_key}.messages"] = messages
 
 
-def export_panel(page: str, specs: Sequence[Any], doc: ExportDoc, *, key: str | None = None) -> str:
-    """An expander with the downloads (Markdown, JSON), a setup loader and the link; returns the Markdown.
+def export_panel(page: str, specs: Sequence[Any], build: Callable[[], ExportDoc], *,
+                 key: str | None = None) -> str | None:
+    """An expander with the downloads (Markdown, JSON), a setup loader and the link, drawn only while open.
 
-    Widget keys start with ``f"{page}.export"``. The loader writes the widget keys
-    ``f"{page}.{name}"`` through ``spec.to_state``, so call this anywhere on the page; the
-    values appear on the next run (the upload's callback runs before the widgets are drawn).
+    ``build()`` returns the page's :class:`ExportDoc`; it runs only when the panel is open (pass
+    ``lambda: _export_doc(...)``). Closed (the default), a rerun sends one element (the header), builds
+    no document and registers no download file. Opening or closing reruns the page; the expander's
+    widget key is ``f"{key}_open"``, i.e. ``<page>.export_open`` (set it to ``True`` in session state
+    to open the panel in a test or a link). Returns the Markdown offered while open, ``None`` while closed.
+
+    The other widget keys start with ``key`` (default ``f"{page}.export"``). The loader writes the
+    widget keys ``f"{page}.{name}"`` through ``spec.to_state``, so call this anywhere on the page; the
+    values appear on the next run (the upload's callback runs before the widgets are drawn, and the
+    panel is still open on that run). Closing the panel drops the uploaded file, so its messages go too.
     """
     import streamlit as st
 
     from ui.i18n import t
 
     key = key or f"{page}.export"
+    upload_key = f"{key}.load"
+    box = st.expander(t("owndata.export_title"), expanded=False, key=f"{key}_open", on_change="rerun")
+    if not box.open:
+        st.session_state.pop(f"{upload_key}.messages", None)   # the uploader (and its file) is gone while closed
+        return None
     values = _current_values(page, specs)
     query = setup_query(specs, values)
-    markdown = to_markdown(doc, query=query)
-    with st.expander(t("owndata.export_title"), expanded=False):
+    markdown = to_markdown(build(), query=query)
+    with box:
         with st.container(horizontal=True):
             st.download_button(t("owndata.download_md"), markdown, file_name=f"{page}.md", mime="text/markdown",
                                key=f"{key}.md", on_click="ignore")
             st.download_button(t("owndata.download_json"), setup_json(page, specs, values),
                                file_name=f"{page}-setup.json", mime="application/json", key=f"{key}.json",
                                on_click="ignore")
-        upload_key = f"{key}.load"
         st.file_uploader(t("owndata.load_json"), type=["json"], key=upload_key, on_change=_load,
                          args=(page, specs, upload_key), max_upload_size=1)
         for kind, message in st.session_state.get(f"{upload_key}.messages", []):

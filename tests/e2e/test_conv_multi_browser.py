@@ -129,8 +129,10 @@ def test_markdown_export_holds_both_maps(server_url, browser):
     try:
         _open(pg, server_url, "en")
         pg.get_by_text(translate("en", "owndata.export_title")).click()
+        download = pg.get_by_role("button", name=translate("en", "owndata.download_md"))
+        download.wait_for(timeout=20000)              # drawn by the rerun that opening the panel asks for
         with pg.expect_download() as info:
-            pg.get_by_role("button", name=translate("en", "owndata.download_md")).click()
+            download.click()
         text = open(info.value.path(), encoding="utf-8").read()
         # the Hands-on CNN project's printed maps, and the first cell channel by channel
         assert "z^{(1)} = \\begin{bmatrix} 6 & 7 & 5 \\\\ 3 & -1 & -1 \\\\ 2 & -1 & 4 \\end{bmatrix}" in text

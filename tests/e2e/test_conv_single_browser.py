@@ -192,8 +192,10 @@ def test_markdown_export_holds_the_pages_result(server_url, browser):
         wait_for_app(pg)
         pg.locator(STEPPER).wait_for(timeout=20000)
         pg.get_by_text(translate("zh", "owndata.export_title")).click()
+        download = pg.get_by_role("button", name=translate("zh", "owndata.download_md"))
+        download.wait_for(timeout=20000)              # drawn by the rerun that opening the panel asks for
         with pg.expect_download() as info:
-            pg.get_by_role("button", name=translate("zh", "owndata.download_md")).click()
+            download.click()
         text = open(info.value.path(), encoding="utf-8").read()
         # the text's 4×4 input with h = [[1, -1], [1, -1]]: net and out = ReLU(net), worked by hand
         assert text.startswith("# " + translate("zh", "conv_single.title"))

@@ -50,8 +50,8 @@ if x is not None and w is not None and w.shape[0] <= x.shape[0] and w.shape[1] <
     y = correlate2d(x, w)
     st.plotly_chart(matrix_heatmap(y, title="Y"), config=CHART_CONFIG, key="demo.fig")
     st.latex("Y = " + latex_matrix(y))
-    doc = ExportDoc("Demo").step("Input", matrices={{"X": x, "K": w}}).step("Output", matrices={{"Y": y}})
-    export_panel("demo", SPECS, doc)
+    export_panel("demo", SPECS, lambda: ExportDoc("Demo").step("Input", matrices={{"X": x, "K": w}})
+                 .step("Output", matrices={{"Y": y}}))
     library_code_panel(conv2d_code(x, w))
 sync_to_url("demo", SPECS)
 '''
@@ -181,8 +181,10 @@ def test_upload_a_png_then_use_it(browser, demo_url):
 def test_markdown_download_and_png_button(browser, demo_url):
     context, pg = _open(browser, demo_url, lang="zh")
     pg.get_by_text("导出这个例子").click()
+    download = pg.get_by_role("button", name="带 LaTeX 的 Markdown（.md）")
+    download.wait_for(timeout=20000)                  # drawn by the rerun that opening the panel asks for
     with pg.expect_download() as info:
-        pg.get_by_role("button", name="带 LaTeX 的 Markdown（.md）").click()
+        download.click()
     text = open(info.value.path(), encoding="utf-8").read()
     # the default example: X = arange(16) 4×4, K = [[1, 0], [0, -1]] -> every output cell is -5
     assert "Y = \\begin{bmatrix} -5 & -5 & -5 \\\\ -5 & -5 & -5 \\\\ -5 & -5 & -5 \\end{bmatrix}" in text

@@ -25,8 +25,11 @@ def _context(browser, lang: str):
 
 
 def _download(pg, lang: str, button: str) -> str:
+    """Click a download of the export panel (just opened: its content arrives with the rerun the header asks for)."""
+    download = pg.get_by_role("button", name=translate(lang, f"owndata.{button}"))
+    download.wait_for(timeout=20000)
     with pg.expect_download() as info:
-        pg.get_by_role("button", name=translate(lang, f"owndata.{button}")).click()
+        download.click()
     return open(info.value.path(), encoding="utf-8").read()
 
 
@@ -112,6 +115,7 @@ def test_a_training_setup_loaded_into_another_session_shows_the_same_numbers(bro
         _step(other, lang, 2)
         assert _metrics(other, lang) != want                      # same steps, another seed: other numbers
         other.get_by_text(translate(lang, "owndata.export_title")).click()
+        wait_for_text(other, translate(lang, "owndata.load_json"))   # the panel is drawn by the rerun opening it
         panel = other.locator('[data-testid="stExpander"]').filter(has_text=translate(lang, "owndata.load_json"))
         panel.locator('input[type="file"]').set_input_files(
             {"name": "training-setup.json", "mimeType": "application/json", "buffer": setup.encode()})

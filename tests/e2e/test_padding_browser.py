@@ -148,8 +148,10 @@ def test_markdown_export_of_the_padding_page(server_url, browser):
         wait_for_app(pg)
         wait_for_text(pg, translate("en", "owndata.export_title"))
         pg.get_by_text(translate("en", "owndata.export_title")).click()
+        download = pg.get_by_role("button", name=translate("en", "owndata.download_md"))
+        download.wait_for(timeout=20000)              # drawn by the rerun that opening the panel asks for
         with pg.expect_download() as info:
-            pg.get_by_role("button", name=translate("en", "owndata.download_md")).click()
+            download.click()
         text = open(info.value.path(), encoding="utf-8").read()
         # SAME on 7×6, k 3, s 2: O = ⌈7/2⌉ = 4 rows, ⌈6/2⌉ = 3 columns; the width's total padding 1 goes after
         assert "\\left\\lceil \\frac{7}{2} \\right\\rceil" in text and "&= 4" in text

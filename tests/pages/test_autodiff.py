@@ -291,6 +291,10 @@ def test_chain_products_multiply_out_as_written(digits):
 
 def test_export_panel_carries_the_point():
     at = open_page("autodiff", "en", query={"x": "2", "w": "0.5"})
+    assert [exp.label for exp in at.expander].count(translate("en", "owndata.export_title")) == 1
+    assert not at.get("download_button")                         # closed: drawn (and built) only when opened
+    at.session_state["autodiff.export_open"] = True
+    at.run()
     downloads = at.get("download_button")
     assert len(downloads) == 2                                   # Markdown worked example + JSON setup
     assert translate("en", "owndata.export_title") in [exp.label for exp in at.expander]

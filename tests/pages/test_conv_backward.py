@@ -394,6 +394,7 @@ def test_check_by_hand_links_open_check_my_work_with_this_setup():
 def test_export_and_library_code_reproduce_the_page():
     at = open_page(PAGE, "en")
     at.session_state["conv_backward.code_open"] = True   # the library code panel is built only while open
+    at.session_state["conv_backward.export_open"] = True  # so is the export panel
     at.run()
     code = "\n".join(el.value for el in at.code)
     assert "y.backward(delta)" in code and "np.einsum" in code

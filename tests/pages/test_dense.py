@@ -379,6 +379,7 @@ def test_reset_restores_the_example_and_the_open_tab_is_in_the_link(lang):
 def test_export_and_library_code_carry_the_layer():
     at = open_page("dense", "en", query={"W": "1,0,0;0,1,0;0,0,1"})
     at.session_state["dense.code_open"] = True   # the library code panel is built only while open
+    at.session_state["dense.export_open"] = True  # so is the export panel
     at.run()
     code = "\n".join(el.value for el in at.code)
     assert "W = np.array([[1, 0, 0]," in code and "F.linear(a, W, b)" in code

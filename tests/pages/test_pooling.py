@@ -371,6 +371,7 @@ def test_export_and_library_code_reproduce_the_page():
     at = open_page("pooling", "en")
     no_exception(at)
     at.session_state["pooling.code_open"] = True   # the library code panel is built only while open
+    at.session_state["pooling.export_open"] = True  # so is the export panel
     at.run()
     code = "\n".join(el.value for el in at.code)
     assert "F.max_pool2d(x, kernel_size=(2, 2), stride=(2, 2), padding=(0, 0))" in code

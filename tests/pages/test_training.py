@@ -494,6 +494,7 @@ def test_numbers_typed_beyond_the_range_say_what_is_used(lang):
 
 def test_export_panel_carries_the_run():
     at = open_page(PAGE, "en")
+    at.session_state["training.export_open"] = True   # the export panel is drawn only while open
     at.button(key="training.step_button").click().run()
     assert len(at.get("download_button")) == 2
     assert any("runs=" in el.value for el in at.code)          # the link reproduces the step taken
@@ -520,6 +521,7 @@ def test_a_setup_loaded_into_a_running_session_or_opened_as_a_link_shows_the_sam
                         or offered["md"])
     x, y, _, params = _data(5)
     exported = open_page(PAGE, lang, query={"seed": "5"})
+    exported.session_state["training.export_open"] = True   # the export panel is drawn only while open
     exported.button(key="training.step_button").click().run()               # 1 step at η = 0.1
     exported.slider(key="training.lr").set_value(0.5).run()
     exported.slider(key="training.steps").set_value(3).run()
@@ -536,6 +538,7 @@ def test_a_setup_loaded_into_a_running_session_or_opened_as_a_link_shows_the_sam
     # a session already running elsewhere, with the same runs of steps from another seed (so the only
     # difference is the seed: the page must not keep its weights); then the file is loaded
     running = open_page(PAGE, lang, query={"seed": "2"})
+    running.session_state["training.export_open"] = True
     running.button(key="training.step_button").click().run()
     running.slider(key="training.lr").set_value(0.5).run()
     running.slider(key="training.steps").set_value(3).run()
@@ -555,5 +558,8 @@ def test_a_setup_loaded_into_a_running_session_or_opened_as_a_link_shows_the_sam
     from urllib.parse import parse_qsl
 
     again = open_page(PAGE, lang, query=dict(parse_qsl(link[1:])))
+    offered.clear()
+    again.session_state["training.export_open"] = True
+    again.run()
     no_exception(again)
     assert _shown(again, lang) == want and offered["md"] == markdown

@@ -162,16 +162,59 @@ def _app():
     init_from_url("conv", specs)
     stride = st.slider("Stride", 1, 3, key="conv.stride")
     kernel = matrix_editor("Kernel", key="conv.kernel", default=[[1, 0], [0, -0.5]], max_rows=4, max_cols=4)
-    doc = ExportDoc("Convolution").step("Kernel", matrices={"K": kernel if kernel is not None else np.zeros((1, 1))})
-    st.session_state["md"] = export_panel("conv", specs, doc)
+
+    def build():
+        st.session_state["built"] = st.session_state.get("built", 0) + 1
+        return ExportDoc("Convolution").step("Kernel", matrices={"K": kernel if kernel is not None else np.zeros((1, 1))})
+
+    st.session_state["md"] = export_panel("conv", specs, build)
     st.session_state["seen"] = (stride, None if kernel is None else kernel.tolist())
     sync_to_url("conv", specs)
 
 
-def _panel(lang="en"):
+def _panel(lang="en", *, open_=True):
     at = AppTest.from_function(_app)
     at.session_state["lang"] = lang
+    at.session_state["conv.export_open"] = open_   # the panel is drawn only while open
     return at.run()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_closed_panel_is_one_header_and_builds_nothing(lang):
+    at = _panel(lang, open_=False)
+    assert not at.exception
+    assert [exp.label for exp in at.expander] == [translate(lang, "owndata.export_title")]
+    assert not at.get("download_button") and not at.get("file_uploader") and not at.caption and not at.code
+    assert "built" not in at.session_state and at.session_state["md"] is None
+    at.slider(key="conv.stride").set_value(2).run()                     # a rerun while closed builds nothing either
+    assert "built" not in at.session_state and not at.get("download_button")
+    at.session_state["conv.export_open"] = True                         # opening it (the header's rerun) draws it
+    at.run()
+    assert at.session_state["built"] == 1 and len(at.get("download_button")) == 2
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_open_panel_offers_the_same_files_as_before(lang, monkeypatch):
+    import streamlit as st
+
+    offered: dict[str, object] = {}
+    real = st.download_button
+    monkeypatch.setattr(st, "download_button",
+                        lambda label, data, **kw: offered.__setitem__(kw["file_name"], data) or real(label, data, **kw))
+    at = AppTest.from_function(_app)
+    at.session_state["lang"] = lang
+    at.session_state["conv.export_open"] = True
+    at.query_params["stride"] = "2"
+    at.run()
+    assert not at.exception
+    specs = (IntParam("stride", 1, 1, 3), MatrixParam("kernel", [[1, 0], [0, -0.5]], 4, 4))
+    values = {"stride": 2, "kernel": np.array([[1, 0], [0, -0.5]])}
+    doc = ExportDoc("Convolution").step("Kernel", matrices={"K": values["kernel"]})
+    assert offered["conv.md"] == to_markdown(doc, query="stride=2", lang=lang) == at.session_state["md"]
+    assert offered["conv-setup.json"] == setup_json("conv", specs, values)
+    loaded, problems = load_setup(offered["conv-setup.json"], "conv", specs)   # and it reads back
+    assert not problems and loaded["stride"] == 2 and np.array_equal(loaded["kernel"], values["kernel"])
+    assert at.session_state["built"] == 1
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
