@@ -9,6 +9,8 @@ Pages import from here instead of keeping their own copy::
   :func:`figure_cache` makes any other figure builder cached the same way.
 - :func:`keep_choice` / :func:`cell_select`: keep the chosen cell inside a matrix whose shape just
   shrank (the "keep the chosen cell inside a smaller output" every page needs).
+- :func:`keep_in_range` / :func:`clamp_on_change` (+ :func:`clamped`): a number typed beyond its range is
+  moved to the nearest end, and the page says so.
 - :func:`lazy_tabs` / :func:`lazy_expander`: only the open tab / expander is computed and sent.
 - :func:`lazy_code_panel`: the "same in PyTorch / NumPy" panel, built and sent only while open.
 - :func:`url_fragment`: a part of the page whose controls rerun only that part, the link kept up to date.
@@ -20,7 +22,7 @@ from __future__ import annotations
 import copy
 import functools
 import math
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, NamedTuple, Sequence
 
 import streamlit as st
 
@@ -224,22 +226,74 @@ def reset_button(page: str, specs: Sequence[Any], label: str, *, help: str | Non
                                             args=(page, specs, extra, keep), help=help, icon=":material/restart_alt:")
 
 
+def _nearest_inside(value: float, low: float, high: float) -> float:
+    """``value`` if it lies in [low, high], else the nearer end (±inf included); NaN -> 0 brought inside."""
+    if math.isnan(value):
+        value = 0.0
+    return low if value < low else high if value > high else value
+
+
 def keep_in_range(key: str, low: float, high: float, default: float) -> tuple[float, float] | None:
     """Before a number input drawn without bounds: a value outside [low, high] is moved to the nearest
     bound. Returns (typed, used) when it moved, for the page's message; None otherwise.
 
     A number input *with* bounds refuses a typed value in the browser and silently keeps the old one
     (#12 item 3); without bounds the typed value arrives, and the page can say what it uses instead.
+    The message shows on the one run that moved the value (:func:`clamp_on_change` keeps it until the
+    next edit).
     """
     value = st.session_state.get(key, default)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         st.session_state[key] = default
         return None
-    if low <= value <= high:
+    used = _nearest_inside(value, low, high)
+    if used == value:
         return None
-    used = low if value < low else high
     st.session_state[key] = type(value)(used)
     return value, used
+
+
+class Clamped(NamedTuple):
+    """A typed number that :func:`clamp_on_change` moved: what was typed, what is used, the range."""
+    typed: float
+    used: float
+    low: float
+    high: float
+
+
+def clamped(page: str) -> dict[str, Clamped]:
+    """The numbers of ``page`` that :func:`clamp_on_change` moved, by widget name
+    (``st.session_state["<page>._clamped"]``).
+
+    The page shows one message per entry next to its widget; ``clamped(page).clear()`` forgets them all
+    (a reset button).
+    """
+    return st.session_state.setdefault(widget_key(page, "_clamped"), {})
+
+
+def clamp_on_change(page: str, name: str, low: float, high: float, *, integer: bool = False) -> None:
+    """``on_change`` of a number input drawn without bounds (widget key ``"<page>.<name>"``): a typed value
+    outside [low, high] is replaced by the nearest end (rounded to an int with ``integer``; NaN -> 0 brought
+    inside), and ``clamped(page)[name] = Clamped(typed, used, low, high)`` is stored in session state under
+    ``"<page>._clamped"`` so the page can say "you typed 12000, 9999 is used" until the next edit of that
+    input (a value inside the range removes the entry).
+
+    Use: ``st.number_input(..., key=widget_key(page, name), on_change=clamp_on_change,
+    args=(page, name, low, high), kwargs={"integer": True})``, then show each entry of :func:`clamped`.
+    Unlike :func:`keep_in_range` (checked before drawing, message shown on one run), the message stays while
+    the moved value is shown.
+    """
+    key = widget_key(page, name)
+    notes = clamped(page)
+    notes.pop(name, None)
+    typed = st.session_state.get(key)
+    if typed is None or isinstance(typed, bool) or not isinstance(typed, (int, float)):
+        return
+    used = _nearest_inside(float(typed), low, high)
+    used = int(round(used)) if integer else float(used)
+    if used != typed:
+        st.session_state[key] = used
+        notes[name] = Clamped(typed, used, low, high)
 
 
 # --------------------------------------------------------------------------- lazy tabs and expanders

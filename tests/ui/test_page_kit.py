@@ -95,6 +95,57 @@ def test_show_chart_uses_the_page_key_and_the_cache_returns_the_same_figure():
 
 
 
+# --------------------------------------------------------------------------- numbers typed beyond their range
+def _clamp_app():
+    import streamlit as st
+
+    from ui.page_kit import clamp_on_change, clamped
+
+    st.number_input("Seed", step=1, value=5, key="kit.seed", on_change=clamp_on_change,
+                    args=("kit", "seed", 0, 9999), kwargs={"integer": True})
+    st.number_input("x", step=0.5, value=1.0, key="kit.x", on_change=clamp_on_change, args=("kit", "x", -20.0, 20.0))
+    for name, note in clamped("kit").items():
+        st.warning(f"{name}: {note.typed!r} -> {note.used!r} in [{note.low}, {note.high}]")
+
+
+def test_clamp_on_change_moves_a_typed_number_to_the_nearer_end_and_says_so_until_the_next_edit():
+    at = AppTest.from_function(_clamp_app)
+    at.run()
+    assert not at.warning
+    at.number_input(key="kit.seed").set_value(12000).run()
+    assert at.number_input(key="kit.seed").value == 9999
+    assert [w.value for w in at.warning] == ["seed: 12000 -> 9999 in [0, 9999]"]
+    at.number_input(key="kit.x").set_value(-1e9).run()             # the other input: both notes shown
+    assert at.number_input(key="kit.x").value == -20.0
+    assert [w.value for w in at.warning] == ["seed: 12000 -> 9999 in [0, 9999]", "x: -1000000000.0 -> -20.0 in [-20.0, 20.0]"]
+    at.run()                                                        # a rerun without an edit keeps the notes
+    assert len(at.warning) == 2
+    at.number_input(key="kit.seed").set_value(-3).run()             # below: the lower end, an int
+    assert at.number_input(key="kit.seed").value == 0
+    assert at.session_state["kit._clamped"]["seed"] == page_kit.Clamped(-3, 0, 0, 9999)
+    at.number_input(key="kit.seed").set_value(7).run()              # inside: kept, its note goes
+    at.number_input(key="kit.x").set_value(20.0).run()              # the end itself is inside
+    assert not at.warning and at.number_input(key="kit.seed").value == 7 and at.number_input(key="kit.x").value == 20.0
+    assert not at.exception
+
+
+def test_clamp_on_change_rounds_for_integers_and_takes_nan_and_infinity():
+    import streamlit as st
+
+    cases = [(("seed", 0, 9999, True), 12000.4, 9999), (("seed", 0, 9999, True), 3.6, 4),
+             (("row", 1, 6, True), float("nan"), 1), (("x", -20.0, 20.0, False), float("inf"), 20.0),
+             (("x", -20.0, 20.0, False), float("nan"), 0.0), (("x", -20.0, 20.0, False), -20.0, None)]
+    for (name, low, high, integer), typed, used in cases:
+        st.session_state.clear()
+        st.session_state[f"kit.{name}"] = typed
+        page_kit.clamp_on_change("kit", name, low, high, integer=integer)
+        if used is None:
+            assert st.session_state[f"kit.{name}"] == typed and not page_kit.clamped("kit")
+        else:
+            assert st.session_state[f"kit.{name}"] == used and type(st.session_state[f"kit.{name}"]) is type(used)
+            assert page_kit.clamped("kit")[name].used == used
+
+
 # --------------------------------------------------------------------------- presentation mode (#12 item 15)
 def _font_sizes(spec: dict) -> dict[str, float]:
     """The sizes Plotly will draw with, read the way plotly.js resolves them (explicit, else the layout font)."""
