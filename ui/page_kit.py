@@ -100,9 +100,43 @@ def presentation_figure(fig, factor: float = PRESENT_SCALE):
     return go.Figure(spec, _validate=False)
 
 
+# A figure's presentation copy is kept only for figures built by the bounded figure cache (cached_figure,
+# figure_cache), on the figure object itself: such a figure is shared and never mutated after it is built,
+# so its copy can never go stale, and the copy is dropped with the figure when the cache evicts it (the
+# same max_entries bound). The mark holds the figure's own id(), checked against the object carrying it:
+# Plotly's copy/deepcopy rebuild a figure from its dict (no marks), and should any other copy carry the
+# attributes along, the copy (which a caller may change) has another id and counts as unshared. An id()
+# is never used as a key across objects: it is only compared with the object it sits on. Any other figure
+# may be changed between reruns (the same object updated in place, or a new object at a freed id), and the
+# only safe key for it would be its content, i.e. serialising it: the very cost the copy saves (~1 ms for a
+# heatmap, ~30 ms for a 100-frame animation). It is rebuilt each time.
+_SHARED_MARK = "_page_kit_shared"
+_PRESENT_COPY = "_page_kit_present"
+
+
+def _mark_shared(fig):
+    """``fig`` marked as built by the figure cache (never mutated afterwards); returned for chaining."""
+    try:
+        object.__setattr__(fig, _SHARED_MARK, id(fig))
+    except (AttributeError, TypeError):          # not an object with attributes (a dict): never memoised
+        pass
+    return fig
+
+
 def for_screen(fig):
-    """``fig`` as this session shows it: enlarged in presentation mode (``st.session_state["present"]``)."""
-    return presentation_figure(fig) if st.session_state.get("present") else fig
+    """``fig`` as this session shows it: enlarged in presentation mode (``st.session_state["present"]``).
+
+    A figure from the figure cache is enlarged once and the copy reused on every rerun (see above).
+    """
+    if not st.session_state.get("present"):
+        return fig
+    if getattr(fig, _SHARED_MARK, None) != id(fig):
+        return presentation_figure(fig)
+    big = getattr(fig, _PRESENT_COPY, None)
+    if big is None:
+        big = presentation_figure(fig)
+        object.__setattr__(fig, _PRESENT_COPY, big)
+    return big
 
 
 def show_chart(fig, page: str, name: str, *, where=None, stretch: bool = True, config: dict | None = None) -> None:
@@ -130,15 +164,20 @@ _RENDERERS: dict[str, Callable] = {
 def cached_figure(kind: str, *args, **kwargs):
     """``ui.heatmap``'s ``matrix_heatmap`` ("heat"), ``channels_heatmap`` ("channels"), ``window_animation``
     ("animation") or ``channels_window_animation`` ("channels_animation"), cached (bounded)."""
-    return _RENDERERS[kind](*args, **kwargs)
+    return _mark_shared(_RENDERERS[kind](*args, **kwargs))
 
 
 def figure_cache(builder: Callable, max_entries: int = 128) -> Callable:
     """``builder`` wrapped in a bounded ``st.cache_resource`` (for a page's own figure builders).
 
-    The builder must be pure and must not mutate the figure it returns (callers share it).
+    The builder must be pure and must not mutate the figure it returns (callers share it); its presentation
+    copy is then built once too (:func:`for_screen`).
     """
-    return st.cache_resource(max_entries=max_entries, show_spinner=False)(builder)
+    @functools.wraps(builder)          # the cache is keyed by the builder's name and source, not the wrapper's
+    def build(*args, **kwargs):
+        return _mark_shared(builder(*args, **kwargs))
+
+    return st.cache_resource(max_entries=max_entries, show_spinner=False)(build)
 
 
 # --------------------------------------------------------------------------- choices that must stay valid

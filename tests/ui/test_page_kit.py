@@ -117,7 +117,8 @@ def test_clamp_on_change_moves_a_typed_number_to_the_nearer_end_and_says_so_unti
     assert [w.value for w in at.warning] == ["seed: 12000 -> 9999 in [0, 9999]"]
     at.number_input(key="kit.x").set_value(-1e9).run()             # the other input: both notes shown
     assert at.number_input(key="kit.x").value == -20.0
-    assert [w.value for w in at.warning] == ["seed: 12000 -> 9999 in [0, 9999]", "x: -1000000000.0 -> -20.0 in [-20.0, 20.0]"]
+    assert [w.value for w in at.warning] == ["seed: 12000 -> 9999 in [0, 9999]",
+                                             "x: -1000000000.0 -> -20.0 in [-20.0, 20.0]"]
     at.run()                                                        # a rerun without an edit keeps the notes
     assert len(at.warning) == 2
     at.number_input(key="kit.seed").set_value(-3).run()             # below: the lower end, an int
@@ -211,6 +212,45 @@ def test_show_chart_sends_larger_fonts_in_presentation_mode():
     assert present["data"][0]["textfont"]["size"] == pytest.approx(
         page_kit.PRESENT_SCALE * normal["data"][0]["textfont"]["size"], abs=0.1)
     assert present["layout"]["font"]["size"] > 12 and present["layout"]["title"]["font"]["size"] > 16
+
+
+def _present_twice_app():
+    import copy
+
+    import numpy as np
+    import streamlit as st
+
+    from ui.page_kit import cached_figure, figure_cache, for_screen
+    from ui.heatmap import matrix_heatmap
+
+    st.session_state["present"] = True
+    seen = st.session_state.setdefault("seen", {})
+    built = figure_cache(lambda n: matrix_heatmap(np.eye(n), title="I", symbol="a"), max_entries=4)
+    shared = {"cached": cached_figure("heat", np.eye(3), title="I", symbol="a"), "page_cache": built(2)}
+    for name, fig in shared.items():
+        big = for_screen(fig)
+        st.write(f"{name} same={seen.get(name) is big} font={big.layout.font.size}")
+        seen[name] = big
+    # not from the cache: a figure that changes between reruns gets a fresh copy each time, never a stale one
+    own = matrix_heatmap(np.eye(2), title="I", symbol="a")
+    own.update_layout(height=100 + 10 * len(st.session_state.get("own_heights", [])))
+    st.session_state.setdefault("own_heights", []).append(for_screen(own).layout.height)
+    # a deep copy of a cached figure (which a caller may change) is not taken for the shared one
+    twin = copy.deepcopy(shared["cached"])
+    twin.update_layout(height=50)
+    st.write(f"twin height={for_screen(twin).layout.height}")
+
+
+def test_presentation_copy_of_a_cached_figure_is_built_once_and_others_are_rebuilt():
+    at = AppTest.from_function(_present_twice_app)
+    at.run()
+    at.run()
+    assert not at.exception
+    font = round(12 * page_kit.PRESENT_SCALE, 1)
+    assert [m.value for m in at.markdown] == [f"cached same=True font={font}", f"page_cache same=True font={font}",
+                                              f"twin height={round(50 * page_kit.PRESENT_SCALE)}"]
+    assert at.session_state["own_heights"] == [round(100 * page_kit.PRESENT_SCALE),
+                                               round(110 * page_kit.PRESENT_SCALE)]
 
 
 # --------------------------------------------------------------------------- "the two agree" (#12 item 12)
