@@ -244,6 +244,25 @@ def assert_no_exception(pg) -> None:
     assert pg.locator('[data-testid="stException"]').count() == 0, pg.inner_text("body")[:2000]
 
 
+@contextmanager
+def opened(browser, url: str, viewport: dict | None = None, *, locale: str = "en-US", **options) -> Iterator:
+    """A page of a fresh browser context showing ``url`` once the app has run (:func:`wait_for_app`); the
+    context is closed on leaving the ``with``. ``viewport`` defaults to DESKTOP; ``options`` go to Playwright's
+    ``new_context`` (``is_mobile=True``, ``accept_downloads=True``, ...)::
+
+        with opened(browser, f"{server_url}/dense?lang=zh", PHONE, is_mobile=True) as pg:
+            assert_no_exception(pg)
+    """
+    context = browser.new_context(viewport=viewport or DESKTOP, locale=locale, **options)
+    try:
+        pg = context.new_page()
+        pg.goto(url)
+        wait_for_app(pg)
+        yield pg
+    finally:
+        context.close()
+
+
 # --------------------------------------------------------------------------- layout (#12 items 8, 16)
 
 # Every display formula on screen: KaTeX's (st.latex, $$ in markdown) and the MathML blocks the cell
@@ -312,6 +331,25 @@ def formula_problems(pg) -> list[str]:
     wait_for_frame_css(pg)
     pg.evaluate("() => document.fonts.ready.then(() => true)")
     return pg.evaluate(FORMULA_PROBLEMS)
+
+
+# Every display formula: its width, its column's width, and the overflow-x of the first box around it that
+# does not let it overflow freely (a formula is never clipped at the right: it fits, or that box scrolls).
+FORMULA_WIDTHS = """() => Array.from(document.querySelectorAll('.katex-display')).map(el => {
+  const column = el.closest('[data-testid="stElementContainer"]') || el.parentElement;
+  let box = el, overflow = 'visible';
+  while (box && box !== column.parentElement) {
+    const o = getComputedStyle(box).overflowX;
+    if (o !== 'visible') { overflow = o; break; }
+    box = box.parentElement;
+  }
+  return {width: el.scrollWidth, column: column.getBoundingClientRect().width, overflow};
+})"""
+
+
+def formula_widths(pg) -> list[dict]:
+    """``{"width", "column", "overflow"}`` of every KaTeX display formula on the page (see FORMULA_WIDTHS)."""
+    return pg.evaluate(FORMULA_WIDTHS)
 
 
 def horizontal_overflow(pg) -> int:
