@@ -21,7 +21,10 @@ def test_claim_formulas_are_typeset(browser, server_url, lang):
         assert_no_exception(pg)
         summaries = pg.locator('[data-testid="stMain"] [data-testid="stExpander"] summary')
         summaries.first.wait_for()
-        assert pg.locator('[data-testid="stMain"] [data-testid="stExpander"] summary .katex').count() >= 20
+        # KaTeX typesets the labels a moment after the expanders arrive: wait for the 20th before counting
+        typeset = pg.locator('[data-testid="stMain"] [data-testid="stExpander"] summary .katex')
+        typeset.nth(19).wait_for(timeout=20000)
+        assert typeset.count() >= 20
         text = pg.locator('[data-testid="stMain"]').inner_text()
         assert "_{" not in text and "^[" not in text
         assert pg.locator(".katex-error").count() == 0
