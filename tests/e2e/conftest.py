@@ -228,6 +228,21 @@ def press_slider(pg, label: str, key: str = "ArrowRight") -> None:
     wait_for_app(pg)
 
 
+def answer(pg, key: str, text: str, button: str) -> None:
+    """Type ``text`` into the text area whose widget key is ``key``, commit it (Ctrl+Enter: a rerun), then click
+    the button named ``button`` (another rerun); returns when both runs are over (Check my work, Practice)."""
+    area = pg.locator(f".st-key-{key.replace('.', '-')} textarea")
+    area.fill(text)
+    area.press("Control+Enter")
+    # a pause before wait_for_app: the run may not have started yet. Counting the changes of the app's
+    # data-test-script-state misses short runs (React draws "running" and "notRunning" in one update).
+    pg.wait_for_timeout(300)
+    wait_for_app(pg)
+    pg.get_by_role("button", name=button, exact=True).click()
+    pg.wait_for_timeout(400)
+    wait_for_app(pg)
+
+
 def open_tab(pg, label: str) -> None:
     """Click a tab (sections are lazy: the server renders the one opened) and wait for the rerun."""
     pg.get_by_role("tab", name=label).click()
