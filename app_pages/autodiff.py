@@ -20,7 +20,7 @@ from ui.formulas.autodiff import chain_rule, clamp, frac, forward_row, label_off
 from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import display_digits, fmt
 from ui.library_code import sigmoid_neuron_code
-from ui.page_kit import figure_cache, lazy_expander, show_chart, url_tabs
+from ui.page_kit import clamp_on_change, clamped, figure_cache, lazy_expander, show_chart, url_tabs
 from ui.url_state import BoolParam, ChoiceParam, FloatParam, init_from_url, sync_to_url, widget_key
 from ui.page_kit import lazy_code_panel, url_fragment
 
@@ -37,7 +37,6 @@ SPECS = (
 SPECS += (BoolParam("chain_x", False, label_key=widget_key(PAGE, "expander_label")),)   # the open expander
 #: The text's point (Feedforward networks, 三. 自动微分): the reset button goes back to it.
 TEXT_POINT = {name: float(AUTODIFF_SIGMOID.inputs[name]) for name in LEAVES}
-CLAMPED = "autodiff._clamped"
 #: Agreement needed to call a printed number "reproduced" (the text prints exact values here).
 REPRODUCED_TOL = 1e-9
 
@@ -311,25 +310,10 @@ def _seed_tab() -> None:
 
 # --------------------------------------------------------------------------- controls
 
-def _clamp(name: str) -> None:
-    """A typed value outside ±BOUND: use the nearest bound, and remember what happened to say it."""
-    key = widget_key(PAGE, name)
-    typed = st.session_state.get(key)
-    notes = st.session_state.setdefault(CLAMPED, {})
-    notes.pop(name, None)
-    if typed is None:
-        return
-    typed = float(typed)
-    used = clamp(typed, BOUND)
-    if used != typed:
-        st.session_state[key] = used
-        notes[name] = (typed, used)
-
-
 def _reset() -> None:
     for name, value in TEXT_POINT.items():
         st.session_state[widget_key(PAGE, name)] = value
-    st.session_state[CLAMPED] = {}
+    clamped(PAGE).clear()
 
 
 def _point_error(err) -> str:
@@ -354,13 +338,14 @@ with st.container(border=True):
     top[0].markdown(f"**{t('autodiff.controls')}**")
     top[1].button(t("autodiff.reset"), key=widget_key(PAGE, "reset"), on_click=_reset, help=t("autodiff.reset_help"),
                   icon=":material/restart_alt:")
-    # no min/max on the inputs: the browser would refuse a typed −1e9 silently; _clamp says what is used
+    # no min/max on the inputs: the browser would refuse a typed −1e9 silently; clamp_on_change says what is used
     values = {}
     for column, name in zip(st.columns(3), LEAVES):
         values[name] = column.number_input(t(f"autodiff.{name}_label"), step=0.5, key=widget_key(PAGE, name),
-                                           on_change=_clamp, args=(name,), help=t("autodiff.bound_help", bound=fmt(BOUND)))
-    for name, (typed, used) in st.session_state.get(CLAMPED, {}).items():
-        st.warning(t("autodiff.clamped", name=name, typed=fmt(typed), used=fmt(used), bound=fmt(BOUND)))
+                                           on_change=clamp_on_change, args=(PAGE, name, -BOUND, BOUND),
+                                           help=t("autodiff.bound_help", bound=fmt(BOUND)))
+    for name, note in clamped(PAGE).items():
+        st.warning(t("autodiff.clamped", name=name, typed=fmt(note.typed), used=fmt(note.used), bound=fmt(BOUND)))
 # a value that reached the state another way (a test, an old session) is brought inside the range too
 x, w, b = (clamp(float(values[name]), BOUND) for name in LEAVES)
 sync_to_url(PAGE, SPECS)

@@ -34,7 +34,7 @@ from ui.image_input import image_uploader
 from ui.formulas import training as fx
 from ui.latex import display_digits, equation_lines, fmt, subscript, subscript_unicode
 from ui.matrix_input import matrix_editor
-from ui.page_kit import show_chart, url_tabs
+from ui.page_kit import clamp_on_change, clamped, show_chart, url_tabs
 from ui.presets import preset_selector
 from ui.url_state import BoolParam, ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url, widget_key
 
@@ -216,30 +216,14 @@ def _pct(x: float) -> str:
 
 
 MAX_DRAW = 9999
-CLAMPED = "training._clamped"
-
-
-def _clamp(name: str, low: int, high: int) -> None:
-    """A typed number outside [low, high]: use the nearest end, and remember what happened to say it."""
-    key = widget_key(PAGE, name)
-    typed = st.session_state.get(key)
-    notes = st.session_state.setdefault(CLAMPED, {})
-    notes.pop(name, None)
-    if typed is None:
-        return
-    used = int(min(high, max(low, round(float(typed)))))
-    if used != typed:
-        st.session_state[key] = used
-        notes[name] = (typed, used, low, high)
 
 
 def _clamp_notes(where, names: tuple[str, ...]) -> None:
     for name in names:
-        note = st.session_state.get(CLAMPED, {}).get(name)
+        note = clamped(PAGE).get(name)
         if note is not None:
-            typed, used, low, high = note
-            where.warning(t("training.clamped", label=t(f"training.{name}_label"), typed=fmt(typed), used=used,
-                            low=low, high=high))
+            where.warning(t("training.clamped", label=t(f"training.{name}_label"), typed=fmt(note.typed),
+                            used=note.used, low=note.low, high=note.high))
 
 
 def _why(err: Exception) -> str:
@@ -540,9 +524,9 @@ init_from_url(PAGE, SPECS)
 controls = st.container(border=True)
 controls.markdown(f"**{t('training.controls_title')}**")
 left, middle, right = controls.columns([1, 2, 2])
-# no min/max on the number boxes: the browser would refuse a typed 12000 silently; _clamp says what is used
-seed = int(left.number_input(t("training.seed_label"), step=1, key=widget_key(PAGE, "seed"), on_change=_clamp,
-                             args=("seed", 0, MAX_DRAW), help=t("training.seed_help")))
+# no min/max on the number boxes: the browser would refuse a typed 12000 silently; clamp_on_change says what is used
+seed = int(left.number_input(t("training.seed_label"), step=1, key=widget_key(PAGE, "seed"), on_change=clamp_on_change,
+                             args=(PAGE, "seed", 0, MAX_DRAW), kwargs={"integer": True}, help=t("training.seed_help")))
 _clamp_notes(left, ("seed",))
 seed = min(max(seed, 0), MAX_DRAW)
 lr = float(middle.slider(t("training.lr_label"), min_value=0.01, max_value=2.0, step=0.01, key=widget_key(PAGE, "lr"),
@@ -642,10 +626,12 @@ def _one_step(tr, images, labels, names, lr, params, steps_done) -> None:
     filter_texts = {i: t("training.filter_option", index=i) for i in range(1, FILTERS + 1)}
     filt = int(pick[1].selectbox(t("training.filter_label"), options=list(filter_texts),
                                  format_func=filter_texts.__getitem__, key=widget_key(PAGE, "filter")))
-    row = int(pick[2].number_input(t("training.row_label"), step=1, key=widget_key(PAGE, "row"), on_change=_clamp,
-                                   args=("row", 1, CONV_H), help=t("training.cell_help")))
-    col = int(pick[3].number_input(t("training.col_label"), step=1, key=widget_key(PAGE, "col"), on_change=_clamp,
-                                   args=("col", 1, CONV_W), help=t("training.cell_help")))
+    row = int(pick[2].number_input(t("training.row_label"), step=1, key=widget_key(PAGE, "row"),
+                                   on_change=clamp_on_change, args=(PAGE, "row", 1, CONV_H), kwargs={"integer": True},
+                                   help=t("training.cell_help")))
+    col = int(pick[3].number_input(t("training.col_label"), step=1, key=widget_key(PAGE, "col"),
+                                   on_change=clamp_on_change, args=(PAGE, "col", 1, CONV_W), kwargs={"integer": True},
+                                   help=t("training.cell_help")))
     _clamp_notes(st, ("row", "col"))
     row, col = min(max(row, 1), CONV_H), min(max(col, 1), CONV_W)
     sync_to_url(PAGE, SPECS)  # every parameter, the controls above included

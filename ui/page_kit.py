@@ -9,6 +9,8 @@ Pages import from here instead of keeping their own copy::
   :func:`figure_cache` makes any other figure builder cached the same way.
 - :func:`keep_choice` / :func:`cell_select`: keep the chosen cell inside a matrix whose shape just
   shrank (the "keep the chosen cell inside a smaller output" every page needs).
+- :func:`keep_in_range` / :func:`clamp_on_change` (+ :func:`clamped`): a number typed beyond its range is
+  moved to the nearest end, and the page says so.
 - :func:`lazy_tabs` / :func:`lazy_expander`: only the open tab / expander is computed and sent.
 - :func:`lazy_code_panel`: the "same in PyTorch / NumPy" panel, built and sent only while open.
 - :func:`url_fragment`: a part of the page whose controls rerun only that part, the link kept up to date.
@@ -20,7 +22,7 @@ from __future__ import annotations
 import copy
 import functools
 import math
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, NamedTuple, Sequence
 
 import streamlit as st
 
@@ -98,9 +100,43 @@ def presentation_figure(fig, factor: float = PRESENT_SCALE):
     return go.Figure(spec, _validate=False)
 
 
+# A figure's presentation copy is kept only for figures built by the bounded figure cache (cached_figure,
+# figure_cache), on the figure object itself: such a figure is shared and never mutated after it is built,
+# so its copy can never go stale, and the copy is dropped with the figure when the cache evicts it (the
+# same max_entries bound). The mark holds the figure's own id(), checked against the object carrying it:
+# Plotly's copy/deepcopy rebuild a figure from its dict (no marks), and should any other copy carry the
+# attributes along, the copy (which a caller may change) has another id and counts as unshared. An id()
+# is never used as a key across objects: it is only compared with the object it sits on. Any other figure
+# may be changed between reruns (the same object updated in place, or a new object at a freed id), and the
+# only safe key for it would be its content, i.e. serialising it: the very cost the copy saves (~1 ms for a
+# heatmap, ~30 ms for a 100-frame animation). It is rebuilt each time.
+_SHARED_MARK = "_page_kit_shared"
+_PRESENT_COPY = "_page_kit_present"
+
+
+def _mark_shared(fig):
+    """``fig`` marked as built by the figure cache (never mutated afterwards); returned for chaining."""
+    try:
+        object.__setattr__(fig, _SHARED_MARK, id(fig))
+    except (AttributeError, TypeError):          # not an object with attributes (a dict): never memoised
+        pass
+    return fig
+
+
 def for_screen(fig):
-    """``fig`` as this session shows it: enlarged in presentation mode (``st.session_state["present"]``)."""
-    return presentation_figure(fig) if st.session_state.get("present") else fig
+    """``fig`` as this session shows it: enlarged in presentation mode (``st.session_state["present"]``).
+
+    A figure from the figure cache is enlarged once and the copy reused on every rerun (see above).
+    """
+    if not st.session_state.get("present"):
+        return fig
+    if getattr(fig, _SHARED_MARK, None) != id(fig):
+        return presentation_figure(fig)
+    big = getattr(fig, _PRESENT_COPY, None)
+    if big is None:
+        big = presentation_figure(fig)
+        object.__setattr__(fig, _PRESENT_COPY, big)
+    return big
 
 
 def show_chart(fig, page: str, name: str, *, where=None, stretch: bool = True, config: dict | None = None) -> None:
@@ -128,15 +164,20 @@ _RENDERERS: dict[str, Callable] = {
 def cached_figure(kind: str, *args, **kwargs):
     """``ui.heatmap``'s ``matrix_heatmap`` ("heat"), ``channels_heatmap`` ("channels"), ``window_animation``
     ("animation") or ``channels_window_animation`` ("channels_animation"), cached (bounded)."""
-    return _RENDERERS[kind](*args, **kwargs)
+    return _mark_shared(_RENDERERS[kind](*args, **kwargs))
 
 
 def figure_cache(builder: Callable, max_entries: int = 128) -> Callable:
     """``builder`` wrapped in a bounded ``st.cache_resource`` (for a page's own figure builders).
 
-    The builder must be pure and must not mutate the figure it returns (callers share it).
+    The builder must be pure and must not mutate the figure it returns (callers share it); its presentation
+    copy is then built once too (:func:`for_screen`).
     """
-    return st.cache_resource(max_entries=max_entries, show_spinner=False)(builder)
+    @functools.wraps(builder)          # the cache is keyed by the builder's name and source, not the wrapper's
+    def build(*args, **kwargs):
+        return _mark_shared(builder(*args, **kwargs))
+
+    return st.cache_resource(max_entries=max_entries, show_spinner=False)(build)
 
 
 # --------------------------------------------------------------------------- choices that must stay valid
@@ -224,22 +265,74 @@ def reset_button(page: str, specs: Sequence[Any], label: str, *, help: str | Non
                                             args=(page, specs, extra, keep), help=help, icon=":material/restart_alt:")
 
 
+def _nearest_inside(value: float, low: float, high: float) -> float:
+    """``value`` if it lies in [low, high], else the nearer end (±inf included); NaN -> 0 brought inside."""
+    if math.isnan(value):
+        value = 0.0
+    return low if value < low else high if value > high else value
+
+
 def keep_in_range(key: str, low: float, high: float, default: float) -> tuple[float, float] | None:
     """Before a number input drawn without bounds: a value outside [low, high] is moved to the nearest
     bound. Returns (typed, used) when it moved, for the page's message; None otherwise.
 
     A number input *with* bounds refuses a typed value in the browser and silently keeps the old one
     (#12 item 3); without bounds the typed value arrives, and the page can say what it uses instead.
+    The message shows on the one run that moved the value (:func:`clamp_on_change` keeps it until the
+    next edit).
     """
     value = st.session_state.get(key, default)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         st.session_state[key] = default
         return None
-    if low <= value <= high:
+    used = _nearest_inside(value, low, high)
+    if used == value:
         return None
-    used = low if value < low else high
     st.session_state[key] = type(value)(used)
     return value, used
+
+
+class Clamped(NamedTuple):
+    """A typed number that :func:`clamp_on_change` moved: what was typed, what is used, the range."""
+    typed: float
+    used: float
+    low: float
+    high: float
+
+
+def clamped(page: str) -> dict[str, Clamped]:
+    """The numbers of ``page`` that :func:`clamp_on_change` moved, by widget name
+    (``st.session_state["<page>._clamped"]``).
+
+    The page shows one message per entry next to its widget; ``clamped(page).clear()`` forgets them all
+    (a reset button).
+    """
+    return st.session_state.setdefault(widget_key(page, "_clamped"), {})
+
+
+def clamp_on_change(page: str, name: str, low: float, high: float, *, integer: bool = False) -> None:
+    """``on_change`` of a number input drawn without bounds (widget key ``"<page>.<name>"``): a typed value
+    outside [low, high] is replaced by the nearest end (rounded to an int with ``integer``; NaN -> 0 brought
+    inside), and ``clamped(page)[name] = Clamped(typed, used, low, high)`` is stored in session state under
+    ``"<page>._clamped"`` so the page can say "you typed 12000, 9999 is used" until the next edit of that
+    input (a value inside the range removes the entry).
+
+    Use: ``st.number_input(..., key=widget_key(page, name), on_change=clamp_on_change,
+    args=(page, name, low, high), kwargs={"integer": True})``, then show each entry of :func:`clamped`.
+    Unlike :func:`keep_in_range` (checked before drawing, message shown on one run), the message stays while
+    the moved value is shown.
+    """
+    key = widget_key(page, name)
+    notes = clamped(page)
+    notes.pop(name, None)
+    typed = st.session_state.get(key)
+    if typed is None or isinstance(typed, bool) or not isinstance(typed, (int, float)):
+        return
+    used = _nearest_inside(float(typed), low, high)
+    used = int(round(used)) if integer else float(used)
+    if used != typed:
+        st.session_state[key] = used
+        notes[name] = Clamped(typed, used, low, high)
 
 
 # --------------------------------------------------------------------------- lazy tabs and expanders

@@ -228,6 +228,21 @@ def press_slider(pg, label: str, key: str = "ArrowRight") -> None:
     wait_for_app(pg)
 
 
+def answer(pg, key: str, text: str, button: str) -> None:
+    """Type ``text`` into the text area whose widget key is ``key``, commit it (Ctrl+Enter: a rerun), then click
+    the button named ``button`` (another rerun); returns when both runs are over (Check my work, Practice)."""
+    area = pg.locator(f".st-key-{key.replace('.', '-')} textarea")
+    area.fill(text)
+    area.press("Control+Enter")
+    # a pause before wait_for_app: the run may not have started yet. Counting the changes of the app's
+    # data-test-script-state misses short runs (React draws "running" and "notRunning" in one update).
+    pg.wait_for_timeout(300)
+    wait_for_app(pg)
+    pg.get_by_role("button", name=button, exact=True).click()
+    pg.wait_for_timeout(400)
+    wait_for_app(pg)
+
+
 def open_tab(pg, label: str) -> None:
     """Click a tab (sections are lazy: the server renders the one opened) and wait for the rerun."""
     pg.get_by_role("tab", name=label).click()
@@ -242,6 +257,25 @@ def wait_for_text(pg, text: str, timeout_ms: int = 20000) -> None:
 
 def assert_no_exception(pg) -> None:
     assert pg.locator('[data-testid="stException"]').count() == 0, pg.inner_text("body")[:2000]
+
+
+@contextmanager
+def opened(browser, url: str, viewport: dict | None = None, *, locale: str = "en-US", **options) -> Iterator:
+    """A page of a fresh browser context showing ``url`` once the app has run (:func:`wait_for_app`); the
+    context is closed on leaving the ``with``. ``viewport`` defaults to DESKTOP; ``options`` go to Playwright's
+    ``new_context`` (``is_mobile=True``, ``accept_downloads=True``, ...)::
+
+        with opened(browser, f"{server_url}/dense?lang=zh", PHONE, is_mobile=True) as pg:
+            assert_no_exception(pg)
+    """
+    context = browser.new_context(viewport=viewport or DESKTOP, locale=locale, **options)
+    try:
+        pg = context.new_page()
+        pg.goto(url)
+        wait_for_app(pg)
+        yield pg
+    finally:
+        context.close()
 
 
 # --------------------------------------------------------------------------- layout (#12 items 8, 16)
@@ -312,6 +346,25 @@ def formula_problems(pg) -> list[str]:
     wait_for_frame_css(pg)
     pg.evaluate("() => document.fonts.ready.then(() => true)")
     return pg.evaluate(FORMULA_PROBLEMS)
+
+
+# Every display formula: its width, its column's width, and the overflow-x of the first box around it that
+# does not let it overflow freely (a formula is never clipped at the right: it fits, or that box scrolls).
+FORMULA_WIDTHS = """() => Array.from(document.querySelectorAll('.katex-display')).map(el => {
+  const column = el.closest('[data-testid="stElementContainer"]') || el.parentElement;
+  let box = el, overflow = 'visible';
+  while (box && box !== column.parentElement) {
+    const o = getComputedStyle(box).overflowX;
+    if (o !== 'visible') { overflow = o; break; }
+    box = box.parentElement;
+  }
+  return {width: el.scrollWidth, column: column.getBoundingClientRect().width, overflow};
+})"""
+
+
+def formula_widths(pg) -> list[dict]:
+    """``{"width", "column", "overflow"}`` of every KaTeX display formula on the page (see FORMULA_WIDTHS)."""
+    return pg.evaluate(FORMULA_WIDTHS)
 
 
 def horizontal_overflow(pg) -> int:

@@ -10,7 +10,7 @@ from ui.exercise_view import check_link
 from ui.i18n import translate
 from ui.matrix_input import format_matrix
 
-from .conftest import assert_no_exception, screenshot, wait_for_app, wait_for_text
+from .conftest import answer, assert_no_exception, screenshot, wait_for_app, wait_for_text
 
 pytestmark = pytest.mark.e2e
 
@@ -21,17 +21,6 @@ def loop_correlate(x, w, b):
     oh, ow = x.shape[0] - w.shape[0] + 1, x.shape[1] - w.shape[1] + 1
     return np.array([[b + sum(x[i + a, j + q] * w[a, q] for a in range(w.shape[0]) for q in range(w.shape[1]))
                       for j in range(ow)] for i in range(oh)])
-
-
-def answer(pg, key: str, text: str, button: str) -> None:
-    area = pg.locator(f".st-key-{key.replace('.', '-')} textarea")
-    area.fill(text)
-    area.press("Control+Enter")
-    pg.wait_for_timeout(300)
-    wait_for_app(pg)
-    pg.get_by_role("button", name=button, exact=True).click()
-    pg.wait_for_timeout(400)
-    wait_for_app(pg)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

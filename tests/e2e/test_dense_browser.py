@@ -6,7 +6,7 @@ import pytest
 
 from ui.i18n import translate
 
-from .conftest import assert_no_exception, screenshot, wait_for_app
+from .conftest import assert_no_exception, formula_widths, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -68,16 +68,6 @@ def test_mse_in_chinese(server_url, new_page):
     screenshot(new_page, "dense-zh-mse")
 
 
-FORMULA_WIDTHS = """() => Array.from(document.querySelectorAll('.katex-display')).map(el => {
-  const column = el.closest('[data-testid="stElementContainer"]') || el.parentElement;
-  let box = el, overflow = 'visible';
-  while (box && box !== column.parentElement) {
-    const o = getComputedStyle(box).overflowX;
-    if (o !== 'visible') { overflow = o; break; }
-    box = box.parentElement;
-  }
-  return {width: el.scrollWidth, column: column.getBoundingClientRect().width, overflow};
-})"""
 EIGHT = "&".join([
     "W=" + ";".join([",".join(["0.123456"] * 8)] * 8), "zprev=" + ",".join(["1.5"] * 8),
     "b=" + ",".join(["0.1"] * 8), "y=0,1,0,0,0,0,0,0"])
@@ -89,7 +79,7 @@ def test_wide_layers_fit_and_the_check_table_is_whole(server_url, new_page, lang
     new_page.goto(f"{server_url}/dense?lang={lang}&{EIGHT}")
     wait_for_app(new_page)
     new_page.wait_for_selector(".katex-display")
-    widths = new_page.evaluate(FORMULA_WIDTHS)
+    widths = formula_widths(new_page)
     assert widths and all(w["width"] <= w["column"] + 1 for w in widths), widths   # 8 units: nothing clipped
     # the finite-difference table: every column inside the page, in the page's language (no English toolbar)
     new_page.get_by_role("tab", name=translate(lang, "dense.tab_check")).click()
@@ -116,7 +106,7 @@ def test_dense_on_a_phone(server_url, new_page, lang):
     new_page.goto(f"{server_url}/dense?lang={lang}")
     wait_for_app(new_page)
     new_page.wait_for_selector(".katex-display")
-    for w in new_page.evaluate(FORMULA_WIDTHS):
+    for w in formula_widths(new_page):
         assert w["width"] <= w["column"] + 1 or w["overflow"] in ("auto", "scroll"), w   # fits, or scrolls
     from playwright.sync_api import expect
 

@@ -1,5 +1,6 @@
-"""Layout in a real browser (#12 items 8, 13, 15, 16): every page on a phone, wide formulas that scroll
-instead of being cut, presentation mode, and Streamlit's own English words hidden in Chinese.
+"""Layout in a real browser (#12 items 8, 13, 16): every page on a phone, wide formulas that scroll
+instead of being cut, and Streamlit's own English words hidden in Chinese (presentation mode, item 15:
+tests/e2e/test_presentation_browser.py).
 
 The frame's stylesheet (``ui.frame.global_css``) is checked twice: on a small script with a formula and
 a chart far wider than any column (deterministic, whatever the pages show today), and on every page of
@@ -8,12 +9,14 @@ the app at 390x844 (the 1280x900 pass is tests/e2e/test_pages_in_browser.py).
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 
 from ui.i18n import translate
 
-from .conftest import (PHONE, ROOT, assert_no_exception, formula_problems, horizontal_overflow, screenshot,
-                       streamlit_server, wait_for_app, wait_for_frame_css)
+from .conftest import (PHONE, ROOT, assert_no_exception, formula_problems, horizontal_overflow, opened, screenshot,
+                       streamlit_server, wait_for_frame_css)
 from .test_pages_in_browser import PAGE_KEYS, page_url
 
 pytestmark = pytest.mark.e2e
@@ -53,13 +56,12 @@ def layout_url(tmp_path_factory):
         yield url
 
 
+@contextmanager
 def _open(browser, url: str, viewport: dict, **options):
-    context = browser.new_context(viewport=viewport, locale="en-US", **options)
-    pg = context.new_page()
-    pg.goto(url)
-    wait_for_app(pg)
-    wait_for_frame_css(pg)
-    return context, pg
+    """conftest.opened, and the frame's stylesheet applied (a layout measured before it is Streamlit's own)."""
+    with opened(browser, url, viewport, **options) as pg:
+        wait_for_frame_css(pg)
+        yield pg
 
 
 WIDE = """() => [...document.querySelectorAll('.katex-display')].map((e) => {
@@ -72,8 +74,7 @@ WIDE = """() => [...document.querySelectorAll('.katex-display')].map((e) => {
 
 @pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, PHONE], ids=["1280", "phone"])
 def test_a_formula_wider_than_its_column_scrolls_inside_it(browser, layout_url, viewport):
-    context, pg = _open(browser, f"{layout_url}/?lang=en", viewport)
-    try:
+    with _open(browser, f"{layout_url}/?lang=en", viewport) as pg:
         assert formula_problems(pg) == []
         displays = pg.evaluate(WIDE)
         assert len(displays) == 3
@@ -87,13 +88,10 @@ def test_a_formula_wider_than_its_column_scrolls_inside_it(browser, layout_url, 
         end = pg.locator(".katex-display").first.evaluate("(e) => { e.scrollLeft = e.scrollWidth; return e.scrollLeft; }")
         assert end > 0
         assert horizontal_overflow(pg) == 0  # a 700 px chart scrolls in its own box on the phone
-    finally:
-        context.close()
 
 
 def test_chinese_hides_streamlits_english_words(browser, layout_url):
-    context, pg = _open(browser, f"{layout_url}/?lang=zh", {"width": 1280, "height": 900})
-    try:
+    with _open(browser, f"{layout_url}/?lang=zh", {"width": 1280, "height": 900}) as pg:
         table = pg.locator('[data-testid="stDataFrame"]').first
         table.hover()
         toolbar = pg.locator('[data-testid="stElementToolbar"]:visible')
@@ -123,60 +121,20 @@ def test_chinese_hides_streamlits_english_words(browser, layout_url):
         png.wait_for()
         assert translate("zh", "common.chart_png") in png.evaluate("(e) => getComputedStyle(e, '::after').content")
         screenshot(pg, "layout_demo-zh")
-    finally:
-        context.close()
     # English keeps Streamlit's own controls (they are in the reader's language)
-    context, pg = _open(browser, f"{layout_url}/?lang=en", {"width": 1280, "height": 900})
-    try:
+    with _open(browser, f"{layout_url}/?lang=en", {"width": 1280, "height": 900}) as pg:
         pg.locator('[data-testid="stDataFrame"]').first.hover()
         pg.get_by_role("button", name="Download as CSV").wait_for()
         assert "per file" in pg.locator('[data-testid="stFileUploaderDropzone"]').inner_text()
-    finally:
-        context.close()
-
-
-SIZES = """() => {
-  const px = (e) => e ? parseFloat(getComputedStyle(e).fontSize) : null;
-  const main = document.querySelector('[data-testid="stMain"]');
-  return {text: px(main.querySelector('[data-testid="stMarkdownContainer"] p')),
-          formula: px(main.querySelector('.katex-display .katex')),
-          column: main.querySelector('[data-testid="stMainBlockContainer"]').getBoundingClientRect().width};
-}"""
-
-
-@pytest.mark.parametrize("lang", ["en", "zh"])
-def test_presentation_mode_enlarges_text_and_formulas(browser, server_url, lang):
-    """?present=1 on a topic page at a projector's 1920x1080: text a quarter larger, display formulas a half."""
-    projector = {"width": 1920, "height": 1080}
-    sizes = {}
-    for present in ("0", "1"):
-        context, pg = _open(browser, page_url(server_url, "padding", lang, f"&present={present}"), projector)
-        try:
-            assert_no_exception(pg)
-            pg.locator('[data-testid="stMain"] .katex-display .katex').first.wait_for()
-            sizes[present] = pg.evaluate(SIZES)
-            if present == "1":
-                toggle = pg.locator('[data-testid="stSidebar"] label').filter(
-                    has_text=translate(lang, "common.present")).locator("input")
-                assert toggle.is_checked()
-                screenshot(pg, f"present-padding-{lang}")
-        finally:
-            context.close()
-    assert sizes["1"]["text"] >= 1.2 * sizes["0"]["text"]
-    assert sizes["1"]["formula"] >= 1.4 * sizes["0"]["formula"]
-    assert sizes["1"]["column"] >= sizes["0"]["column"] - 1  # the figures keep the whole width
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("key", PAGE_KEYS)
 def test_page_on_a_phone(browser, server_url, key, lang):
     """390x844: the page opens, no formula is cut, nothing makes the page scroll sideways; a screenshot."""
-    context, pg = _open(browser, page_url(server_url, key, lang), PHONE, device_scale_factor=2, is_mobile=True,
-                        has_touch=True)
-    try:
+    with _open(browser, page_url(server_url, key, lang), PHONE, device_scale_factor=2, is_mobile=True,
+               has_touch=True) as pg:
         assert_no_exception(pg)
         assert formula_problems(pg) == []
         assert horizontal_overflow(pg) == 0
         screenshot(pg, f"phone-{key}-{lang}")
-    finally:
-        context.close()

@@ -10,7 +10,7 @@ from ui.exercise_view import worksheet_exercises, worksheet_html
 
 from ui.i18n import translate
 
-from .conftest import SCREENSHOTS, assert_no_exception, open_tab, screenshot, wait_for_app, wait_for_text  # noqa: E501
+from .conftest import SCREENSHOTS, answer, assert_no_exception, open_tab, screenshot, wait_for_app, wait_for_text
 
 pytestmark = pytest.mark.e2e
 
@@ -153,17 +153,6 @@ CHECK_SETUPS = {
 NONSENSE = ("a, b", "nan", "1e309", "", "1, 2; 3", ";".join([",".join(["1"] * 13)] * 13))
 
 
-def _answer_and_check(pg, key: str, text: str, button: str) -> None:
-    area = pg.locator(f".st-key-{key.replace('.', '-')} textarea")
-    area.fill(text)
-    area.press("Control+Enter")
-    pg.wait_for_timeout(300)
-    wait_for_app(pg)
-    pg.get_by_role("button", name=button, exact=True).click()
-    pg.wait_for_timeout(400)
-    wait_for_app(pg)
-
-
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("device", ["desktop", "phone"])
 def test_check_my_work_every_kind(server_url, browser, lang, device):
@@ -180,18 +169,18 @@ def test_check_my_work_every_kind(server_url, browser, lang, device):
         pg.goto(f"{server_url}{check_link(kind, **given)}&lang={lang}")
         wait_for_app(pg)
         wait_for_text(pg, translate(lang, "check_work.title"))
-        answer = np.array(exercise_from(kind, **given).answer)
-        wrong = answer.copy()
+        expected = np.array(exercise_from(kind, **given).answer)
+        wrong = expected.copy()
         wrong.flat[-1] += 1
-        _answer_and_check(pg, "check_work.answer", format_matrix(wrong), check)
-        wait_for_text(pg, translate(lang, "exercises.verdict_wrong", wrong=1, total=answer.size)
+        answer(pg, "check_work.answer", format_matrix(wrong), check)
+        wait_for_text(pg, translate(lang, "exercises.verdict_wrong", wrong=1, total=expected.size)
                       if kind not in ("output_size", "same_padding", "transposed_output_size", "param_count")
-                      or answer.size > 1 else translate(lang, "check_work.title"))
+                      or expected.size > 1 else translate(lang, "check_work.title"))
         _layout_ok(pg, f"{kind} {lang} {device}")
         screenshot(pg, f"qa-check-{kind}-{lang}-{device}")
     if device == "desktop":
         for i, text in enumerate(NONSENSE):
-            _answer_and_check(pg, "check_work.answer", text, check)
+            answer(pg, "check_work.answer", text, check)
             assert_no_exception(pg)
             assert pg.locator('[data-testid="stAlert"]').count() >= 1, text
             if i == 1:
@@ -226,7 +215,7 @@ def test_practice_level_3_every_kind(server_url, browser, lang, device):
         pg.goto(f"{server_url}/practice?lang={lang}&kind={kind}&level=3&seed={seed}")
         wait_for_app(pg)
         wait_for_text(pg, translate(lang, "practice.title"))
-        _answer_and_check(pg, "practice.answer", "1", translate(lang, "practice.check"))
+        answer(pg, "practice.answer", "1", translate(lang, "practice.check"))
         pg.get_by_text(translate(lang, "practice.show_solution")).click()
         pg.wait_for_timeout(400)
         wait_for_app(pg)
@@ -249,7 +238,7 @@ def test_practice_tampered_links_and_nonsense(server_url, new_page, lang):
     pg.goto(f"{server_url}/practice?lang={lang}&kind=conv_forward&level=3&seed=4")
     wait_for_app(pg)
     for text in NONSENSE:
-        _answer_and_check(pg, "practice.answer", text, translate(lang, "practice.check"))
+        answer(pg, "practice.answer", text, translate(lang, "practice.check"))
         assert_no_exception(pg)
         assert pg.locator('[data-testid="stAlert"]').count() >= 1, text
 
@@ -267,7 +256,7 @@ def test_named_mistake_formula_is_typeset(server_url, new_page, lang):
     pg = new_page
     pg.goto(f"{server_url}{check_link('conv_weight_grad', **given)}&lang={lang}")
     wait_for_app(pg)
-    _answer_and_check(pg, "check_work.answer", format_matrix(variant), translate(lang, "check_work.check"))
+    answer(pg, "check_work.answer", format_matrix(variant), translate(lang, "check_work.check"))
     wait_for_text(pg, translate(lang, "exercises.mistake_output_instead_of_input"))
     alert = pg.locator('[data-testid="stAlert"]').filter(has_text=translate(lang, "exercises.mistake_output_instead_of_input"))
     assert alert.locator(".katex").count() == 1 and "Σ_" not in alert.inner_text()

@@ -13,15 +13,15 @@ from cnn_core.transposed import conv_transpose2d_naive
 from ui.i18n import translate
 from ui.latex import latex_matrix
 
-from .conftest import assert_no_exception, screenshot, wait_for_app, wait_for_text
+from .conftest import assert_no_exception, opened, screenshot, wait_for_app, wait_for_text
 
 pytestmark = pytest.mark.e2e
 
 
-def _context(browser, lang: str):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000},
-                                  locale="zh-CN" if lang == "zh" else "en-US", accept_downloads=True)
-    return context, context.new_page()
+def _opened(browser, url: str, lang: str):
+    """``url`` in a fresh 1400x1000 context in the reader's locale, downloads allowed (conftest.opened)."""
+    return opened(browser, url, {"width": 1400, "height": 1000}, locale="zh-CN" if lang == "zh" else "en-US",
+                  accept_downloads=True)
 
 
 def _download(pg, lang: str, button: str) -> str:
@@ -35,10 +35,7 @@ def _download(pg, lang: str, button: str) -> str:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_transposed_page_presets_markdown_and_code(browser, server_url, lang):
-    context, pg = _context(browser, lang)
-    try:
-        pg.goto(f"{server_url}/transposed?lang={lang}&tab=transposed")
-        wait_for_app(pg)
+    with _opened(browser, f"{server_url}/transposed?lang={lang}&tab=transposed", lang) as pg:
         wait_for_text(pg, translate(lang, "transposed.counts_title"))
         assert_no_exception(pg)
         # a preset menu above z and above w
@@ -56,23 +53,16 @@ def test_transposed_page_presets_markdown_and_code(browser, server_url, lang):
         wait_for_text(pg, "nn.ConvTranspose2d(1, 1, kernel_size=(3, 3), stride=(2, 2)")
         assert_no_exception(pg)
         screenshot(pg, f"owndata-transposed-{lang}")
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_grid_on_a_topic_page_states_its_cap(browser, server_url, lang):
-    context, pg = _context(browser, lang)
-    try:
-        pg.goto(f"{server_url}/pooling?lang={lang}")
-        wait_for_app(pg)
+    with _opened(browser, f"{server_url}/pooling?lang={lang}", lang) as pg:
         pg.get_by_text(translate(lang, "owndata.grid_toggle")).first.click()
         pg.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=20000)
         wait_for_text(pg, translate(lang, "owndata.grid_caption", rows=4, cols=4, max_rows=12, max_cols=12))
         assert_no_exception(pg)
         screenshot(pg, f"owndata-pooling-grid-{lang}")
-    finally:
-        context.close()
 
 
 def _metrics(pg, lang: str) -> dict[str, str]:
@@ -98,11 +88,7 @@ def _step(pg, lang: str, times: int) -> None:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_training_setup_loaded_into_another_session_shows_the_same_numbers(browser, server_url, lang):
-    saved, pg = _context(browser, lang)
-    running, other = _context(browser, lang)
-    try:
-        pg.goto(f"{server_url}/training?lang={lang}&seed=5")
-        wait_for_app(pg)
+    with _opened(browser, f"{server_url}/training?lang={lang}&seed=5", lang) as pg:
         _step(pg, lang, 2)
         want = _metrics(pg, lang)
         assert want["metric_steps"] == "2"
@@ -110,21 +96,17 @@ def test_a_training_setup_loaded_into_another_session_shows_the_same_numbers(bro
         setup = _download(pg, lang, "download_json")
         assert json.loads(setup)["params"]["seed"] == "5"
 
-        other.goto(f"{server_url}/training?lang={lang}&seed=2")
-        wait_for_app(other)
-        _step(other, lang, 2)
-        assert _metrics(other, lang) != want                      # same steps, another seed: other numbers
-        other.get_by_text(translate(lang, "owndata.export_title")).click()
-        wait_for_text(other, translate(lang, "owndata.load_json"))   # the panel is drawn by the rerun opening it
-        panel = other.locator('[data-testid="stExpander"]').filter(has_text=translate(lang, "owndata.load_json"))
-        panel.locator('input[type="file"]').set_input_files(
-            {"name": "training-setup.json", "mimeType": "application/json", "buffer": setup.encode()})
-        wait_for_text(other, translate(lang, "owndata.setup_loaded"))
-        wait_for_app(other)
-        wait_for_text(other, translate(lang, "training.runs_restored", steps=2, runs=1))
-        assert _metrics(other, lang) == want
-        assert_no_exception(other)
-        screenshot(other, f"owndata-training-loaded-{lang}")
-    finally:
-        saved.close()
-        running.close()
+        with _opened(browser, f"{server_url}/training?lang={lang}&seed=2", lang) as other:
+            _step(other, lang, 2)
+            assert _metrics(other, lang) != want                      # same steps, another seed: other numbers
+            other.get_by_text(translate(lang, "owndata.export_title")).click()
+            wait_for_text(other, translate(lang, "owndata.load_json"))   # the panel is drawn by the rerun opening it
+            panel = other.locator('[data-testid="stExpander"]').filter(has_text=translate(lang, "owndata.load_json"))
+            panel.locator('input[type="file"]').set_input_files(
+                {"name": "training-setup.json", "mimeType": "application/json", "buffer": setup.encode()})
+            wait_for_text(other, translate(lang, "owndata.setup_loaded"))
+            wait_for_app(other)
+            wait_for_text(other, translate(lang, "training.runs_restored", steps=2, runs=1))
+            assert _metrics(other, lang) == want
+            assert_no_exception(other)
+            screenshot(other, f"owndata-training-loaded-{lang}")

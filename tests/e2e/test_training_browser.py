@@ -6,7 +6,7 @@ import pytest
 
 from ui.i18n import translate
 
-from .conftest import assert_no_exception, screenshot, wait_for_app
+from .conftest import assert_no_exception, formula_widths, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -99,30 +99,17 @@ def test_training_page_loads_and_trains(server_url, new_page, lang):
         _shot(pg, f"training-{lang}-{which}")
 
 
-# the widest formula and whether a scroll box holds it (a formula is never clipped at the right)
-FORMULA_WIDTHS = """() => Array.from(document.querySelectorAll('.katex-display')).map(el => {
-  const column = el.closest('[data-testid="stElementContainer"]') || el.parentElement;
-  let box = el, overflow = 'visible';
-  while (box && box !== column.parentElement) {
-    const o = getComputedStyle(box).overflowX;
-    if (o !== 'visible') { overflow = o; break; }
-    box = box.parentElement;
-  }
-  return {width: el.scrollWidth, column: column.getBoundingClientRect().width, overflow};
-})"""
-
-
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_training_on_a_phone_and_formulas_never_clipped(server_url, new_page, lang):
     pg = new_page
     pg.set_viewport_size({"width": 1280, "height": 900})
     pg.goto(f"{server_url}/training?lang={lang}")
     _ready(pg)
-    widths = pg.evaluate(FORMULA_WIDTHS)
+    widths = formula_widths(pg)
     assert widths and all(w["width"] <= w["column"] + 1 for w in widths), widths      # net₁₁ + b fits at 1280
     pg.set_viewport_size({"width": 390, "height": 844})
     pg.wait_for_timeout(1200)
-    for w in pg.evaluate(FORMULA_WIDTHS):
+    for w in formula_widths(pg):
         assert w["width"] <= w["column"] + 1 or w["overflow"] in ("auto", "scroll"), w   # fits, or scrolls
     assert_no_exception(pg)
     screenshot(pg, f"training-{lang}-phone")

@@ -95,6 +95,58 @@ def test_show_chart_uses_the_page_key_and_the_cache_returns_the_same_figure():
 
 
 
+# --------------------------------------------------------------------------- numbers typed beyond their range
+def _clamp_app():
+    import streamlit as st
+
+    from ui.page_kit import clamp_on_change, clamped
+
+    st.number_input("Seed", step=1, value=5, key="kit.seed", on_change=clamp_on_change,
+                    args=("kit", "seed", 0, 9999), kwargs={"integer": True})
+    st.number_input("x", step=0.5, value=1.0, key="kit.x", on_change=clamp_on_change, args=("kit", "x", -20.0, 20.0))
+    for name, note in clamped("kit").items():
+        st.warning(f"{name}: {note.typed!r} -> {note.used!r} in [{note.low}, {note.high}]")
+
+
+def test_clamp_on_change_moves_a_typed_number_to_the_nearer_end_and_says_so_until_the_next_edit():
+    at = AppTest.from_function(_clamp_app)
+    at.run()
+    assert not at.warning
+    at.number_input(key="kit.seed").set_value(12000).run()
+    assert at.number_input(key="kit.seed").value == 9999
+    assert [w.value for w in at.warning] == ["seed: 12000 -> 9999 in [0, 9999]"]
+    at.number_input(key="kit.x").set_value(-1e9).run()             # the other input: both notes shown
+    assert at.number_input(key="kit.x").value == -20.0
+    assert [w.value for w in at.warning] == ["seed: 12000 -> 9999 in [0, 9999]",
+                                             "x: -1000000000.0 -> -20.0 in [-20.0, 20.0]"]
+    at.run()                                                        # a rerun without an edit keeps the notes
+    assert len(at.warning) == 2
+    at.number_input(key="kit.seed").set_value(-3).run()             # below: the lower end, an int
+    assert at.number_input(key="kit.seed").value == 0
+    assert at.session_state["kit._clamped"]["seed"] == page_kit.Clamped(-3, 0, 0, 9999)
+    at.number_input(key="kit.seed").set_value(7).run()              # inside: kept, its note goes
+    at.number_input(key="kit.x").set_value(20.0).run()              # the end itself is inside
+    assert not at.warning and at.number_input(key="kit.seed").value == 7 and at.number_input(key="kit.x").value == 20.0
+    assert not at.exception
+
+
+def test_clamp_on_change_rounds_for_integers_and_takes_nan_and_infinity():
+    import streamlit as st
+
+    cases = [(("seed", 0, 9999, True), 12000.4, 9999), (("seed", 0, 9999, True), 3.6, 4),
+             (("row", 1, 6, True), float("nan"), 1), (("x", -20.0, 20.0, False), float("inf"), 20.0),
+             (("x", -20.0, 20.0, False), float("nan"), 0.0), (("x", -20.0, 20.0, False), -20.0, None)]
+    for (name, low, high, integer), typed, used in cases:
+        st.session_state.clear()
+        st.session_state[f"kit.{name}"] = typed
+        page_kit.clamp_on_change("kit", name, low, high, integer=integer)
+        if used is None:
+            assert st.session_state[f"kit.{name}"] == typed and not page_kit.clamped("kit")
+        else:
+            assert st.session_state[f"kit.{name}"] == used and type(st.session_state[f"kit.{name}"]) is type(used)
+            assert page_kit.clamped("kit")[name].used == used
+
+
 # --------------------------------------------------------------------------- presentation mode (#12 item 15)
 def _font_sizes(spec: dict) -> dict[str, float]:
     """The sizes Plotly will draw with, read the way plotly.js resolves them (explicit, else the layout font)."""
@@ -160,6 +212,45 @@ def test_show_chart_sends_larger_fonts_in_presentation_mode():
     assert present["data"][0]["textfont"]["size"] == pytest.approx(
         page_kit.PRESENT_SCALE * normal["data"][0]["textfont"]["size"], abs=0.1)
     assert present["layout"]["font"]["size"] > 12 and present["layout"]["title"]["font"]["size"] > 16
+
+
+def _present_twice_app():
+    import copy
+
+    import numpy as np
+    import streamlit as st
+
+    from ui.page_kit import cached_figure, figure_cache, for_screen
+    from ui.heatmap import matrix_heatmap
+
+    st.session_state["present"] = True
+    seen = st.session_state.setdefault("seen", {})
+    built = figure_cache(lambda n: matrix_heatmap(np.eye(n), title="I", symbol="a"), max_entries=4)
+    shared = {"cached": cached_figure("heat", np.eye(3), title="I", symbol="a"), "page_cache": built(2)}
+    for name, fig in shared.items():
+        big = for_screen(fig)
+        st.write(f"{name} same={seen.get(name) is big} font={big.layout.font.size}")
+        seen[name] = big
+    # not from the cache: a figure that changes between reruns gets a fresh copy each time, never a stale one
+    own = matrix_heatmap(np.eye(2), title="I", symbol="a")
+    own.update_layout(height=100 + 10 * len(st.session_state.get("own_heights", [])))
+    st.session_state.setdefault("own_heights", []).append(for_screen(own).layout.height)
+    # a deep copy of a cached figure (which a caller may change) is not taken for the shared one
+    twin = copy.deepcopy(shared["cached"])
+    twin.update_layout(height=50)
+    st.write(f"twin height={for_screen(twin).layout.height}")
+
+
+def test_presentation_copy_of_a_cached_figure_is_built_once_and_others_are_rebuilt():
+    at = AppTest.from_function(_present_twice_app)
+    at.run()
+    at.run()
+    assert not at.exception
+    font = round(12 * page_kit.PRESENT_SCALE, 1)
+    assert [m.value for m in at.markdown] == [f"cached same=True font={font}", f"page_cache same=True font={font}",
+                                              f"twin height={round(50 * page_kit.PRESENT_SCALE)}"]
+    assert at.session_state["own_heights"] == [round(100 * page_kit.PRESENT_SCALE),
+                                               round(110 * page_kit.PRESENT_SCALE)]
 
 
 # --------------------------------------------------------------------------- "the two agree" (#12 item 12)
