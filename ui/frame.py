@@ -244,4 +244,25 @@ def run_app() -> None:
     if st.query_params.get("lang") != st.session_state["lang"]:
         st.query_params["lang"] = st.session_state["lang"]
     _sync_display_settings()
-    current.run()
+    _run_page_as_fragment(current)
+
+
+def _run_page_as_fragment(current) -> None:
+    """Run the chosen page inside one ``st.fragment``: a control of the page reruns the page only.
+
+    Why: the frame (navigation, sidebar, stylesheet) does not change when a page's control moves, yet a full
+    rerun sends it again and the browser reconciles it again (#14: the padding page's slider, 81 messages per
+    move). The sidebar's controls and the navigation still rerun everything, so a language or digits change
+    reaches the page. (The display digits need nothing: ``ui.latex.display_digits`` reads the session's choice
+    in a run that did not set them.)
+
+    ``Page.run`` may be called once per full run (Streamlit sets a private flag), and a fragment rerun calls
+    the function registered by the last full run again: the flag is cleared before each call. Checked against
+    the pinned Streamlit (1.67): tests/e2e/test_frame_fragment_browser.py fails if this changes.
+    """
+
+    def page_body() -> None:
+        current._can_be_called = True  # noqa: SLF001 (see above)
+        current.run()
+
+    st.fragment(page_body)()

@@ -182,10 +182,10 @@ def screenshot(pg, name: str, max_height: int = 9000) -> Path:
 def slider_input(pg, key: str):
     """The focusable range input of the slider whose widget key is ``key`` (Streamlit 1.67 markup).
 
-    Streamlit puts ``st-key-<key>`` (dots replaced by dashes? no: kept, so escape them) on the
-    widget's container; the thumb is an ``<input type="range">``: focus it and press ArrowRight.
+    Streamlit puts ``st-key-<key>`` on the widget's container, with the key's dots written as dashes
+    (``conv_backward.padding`` -> ``st-key-conv_backward-padding``); the thumb is an ``<input type="range">``.
     """
-    css_key = key.replace(".", "\\.")
+    css_key = key.replace(".", "-")
     return pg.locator(f'.st-key-{css_key} input[type="range"]').first
 
 

@@ -1,0 +1,86 @@
+"""The page runs as one fragment inside the frame (``ui/frame.py``, #14).
+
+A control of the page reruns the page only: the server sends nothing for the sidebar and no navigation,
+which is what makes the page answer faster. What a fragment run must set up again (the display digits,
+Streamlit's once-per-run page flag) is checked by comparing the page after several moves with the same
+link opened fresh.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.e2e.conftest import wait_for_app, wait_for_text
+
+pytestmark = pytest.mark.e2e
+
+SIDEBAR = 1  # Streamlit's RootContainer.SIDEBAR: the first index of a delta's path
+
+
+def _watch_received(pg) -> list[bytes]:
+    """Every frame the server sends on Streamlit's websocket from now on."""
+    received: list[bytes] = []
+    pg.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(payload)))
+    return received
+
+
+def _kinds(frames: list[bytes]) -> list[tuple[str, tuple[int, ...]]]:
+    """(message type, delta path) of each frame, decoded with Streamlit's own protobuf classes."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    out = []
+    for frame in frames:
+        msg = ForwardMsg()
+        msg.ParseFromString(frame if isinstance(frame, bytes) else frame.encode("latin-1"))
+        out.append((msg.WhichOneof("type"), tuple(msg.metadata.delta_path)))
+    return out
+
+
+def _formulas(pg) -> list[str]:
+    """The TeX source of every formula in the main area, in page order."""
+    return pg.evaluate("""() => [...document.querySelectorAll(
+        '[data-testid="stMain"] annotation[encoding="application/x-tex"]')].map((a) => a.textContent)""")
+
+
+def _move(pg, arrow: str) -> None:
+    thumb = pg.locator('[data-testid="stMain"] [data-testid="stSlider"] input[type="range"]').first
+    thumb.focus()
+    thumb.press(arrow)
+    pg.wait_for_timeout(300)
+    wait_for_app(pg)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_page_control_reruns_the_page_only_and_keeps_the_display_digits(new_page, browser, server_url, lang):
+    pg = new_page
+    received = _watch_received(pg)
+    pg.goto(f"{server_url}/training?lang={lang}&digits=6")
+    wait_for_app(pg)
+    assert any(kind == "navigation" for kind, _ in _kinds(received)), "the full first run sends the navigation"
+
+    # three moves of the training page's first slider: a fragment rerun must work more than once (the page flag is cleared before each call)
+    for arrow in ("ArrowRight", "ArrowRight", "ArrowLeft"):
+        received.clear()
+        _move(pg, arrow)
+        kinds = _kinds(received)
+        assert any(kind == "delta" and path[:1] == (0,) for kind, path in kinds), "the page was redrawn"
+        assert not [path for kind, path in kinds if kind == "delta" and path[:1] == (SIDEBAR,)], \
+            "a page control must not redraw the sidebar"
+        assert "navigation" not in [kind for kind, _ in kinds]
+        assert not pg.locator('[data-testid="stException"]').count()
+    after_moves = _formulas(pg)
+
+    # the same link opened fresh (a full run) shows the same formulas: digits and everything else kept
+    fresh = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    try:
+        fresh.goto(pg.url)
+        wait_for_app(fresh)
+        wait_for_text(fresh, pg.locator("h1").first.inner_text())
+        assert _formulas(fresh) == after_moves
+    finally:
+        fresh.context.close()
+    # 6 significant digits are really shown (a fragment run without the digits would show 3)
+    assert any(len(digits.lstrip("0")) == 6 for formula in after_moves
+               for digits in ("".join(m) for m in re.findall(r"(\d+)\.(\d+)", formula))), after_moves
