@@ -21,9 +21,9 @@ from ui.export import ExportDoc, chart_config, export_panel
 from ui.heatmap import matrix_heatmap, window_animation
 from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import fmt, fmt_power, latex_matrix, subscript_unicode
-from ui.library_code import conv1d_code, conv_transpose2d_code, library_code_panel
+from ui.library_code import conv1d_code, conv_transpose2d_code
 from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
-from ui.page_kit import agreement, reset_button, show_chart, url_tabs
+from ui.page_kit import agreement, lazy_code_panel, reset_button, show_chart, url_tabs
 from ui.presets import preset_selector
 from ui.signal_plot import stem_figure
 from ui.page_kit import url_fragment
@@ -510,4 +510,4 @@ def _export_doc() -> ExportDoc:
 
 export_panel(PAGE, SPECS, _export_doc)
 if TAKE_AWAY["code"] is not None:
-    library_code_panel(TAKE_AWAY["code"])
+    lazy_code_panel(PAGE, lambda: TAKE_AWAY["code"])

@@ -334,6 +334,7 @@ def test_transposed_section_presets_export_and_library_code(lang, monkeypatch):
     at = open_page("transposed", lang, query={"tab": "transposed", "ts": "3", "tp": "1"})
     no_exception(at)
     at.session_state["transposed.export_open"] = True   # the export panel is drawn only while open
+    at.session_state["transposed.code_open"] = True     # so is the library code panel
     # presets next to the kernel and the input: the identity kernel in a 3×3 (the example's size)
     assert at.selectbox(key="transposed.w.preset") is not None and at.selectbox(key="transposed.z.preset") is not None
     at.selectbox(key="transposed.w.preset").set_value("identity").run()
@@ -370,7 +371,9 @@ def test_signal_section_export_and_library_code(lang, monkeypatch):
     at = open_page("transposed", lang, query={"tab": "signal", "filter": "diff", "mode": "valid"})
     no_exception(at)
     assert "md" not in offered                           # closed: the worked example is not even built
+    assert not [el for el in at.code if "import numpy" in el.value]   # nor the code panel's snippets
     at.session_state["transposed.export_open"] = True
+    at.session_state["transposed.code_open"] = True
     at.run()
     signal = np.array([0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 4, 1, 1, 1, 1, 0, 0], dtype=float)
     want = np.array([signal[i] - 2 * signal[i + 1] + signal[i + 2] for i in range(signal.size - 2)])
