@@ -1,6 +1,6 @@
 """Browser latency of every control kind and first-view time of every page, against a bare page.
 
-Run:  .venv/bin/python benchmarks/bench_browser.py [--repeats 3] [--per-kind 0] [--pages ...] [--app ...]
+Run:  .venv/bin/python benchmarks/bench_browser.py [--repeats 3] [--per-kind 0] [--pages ...] [--app ...] [--before ...]
 
 Starts ``benchmarks/bare_app.py`` (one slider, one heatmap) and the app, opens each in Debian's
 Chromium and measures, inside the page:
@@ -374,6 +374,13 @@ def cell_hover(browser, url: str, repeats: int) -> list[float]:
     return times
 
 
+def _ratio_rows(controls: dict[str, dict], key: str) -> tuple[float, float] | None:
+    result = controls.get(key)
+    if not result or not result["done"]:
+        return None
+    return statistics.median(result["first"]), statistics.median(result["done"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=5)
@@ -386,63 +393,82 @@ def main() -> None:
     parser.add_argument("--json", help="also write the raw times to this file")
     parser.add_argument("--app", default=str(ROOT / "app.py"),
                         help="the app's entry script (e.g. an exported older commit, for a before/after table)")
+    parser.add_argument("--before", help="an older copy's entry script (git archive <commit> | tar -x -C /tmp/before): "
+                        "measured page by page right before --app, in the same run, so both face the same load")
     args = parser.parse_args()
     kinds = [k for k in args.kinds.split(",") if k]
-    controls: dict[str, dict] = {}
-    views: dict[str, list[float]] = {}
+    apps = {"after": Path(args.app)} if not args.before else {"before": Path(args.before), "after": Path(args.app)}
+    controls: dict[str, dict[str, dict]] = {name: {} for name in apps}
+    views: dict[str, dict[str, list[float]]] = {name: {} for name in apps}
     hovers: dict[str, list[float]] = {}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
         proc, url = start(ROOT / "benchmarks" / "bare_app.py")
         try:
             page = open_page(browser, url)
-            controls["bare page slider"] = measure_control(page, "slider", 0, args.repeats)
+            bare = measure_control(page, "slider", 0, args.repeats)
             page.close()
-            if not args.no_first_view:
-                views["bare page"] = first_view(browser, url, args.repeats)
+            bare_view = [] if args.no_first_view else first_view(browser, url, args.repeats)
         finally:
             proc.terminate()
-        proc, url = start(Path(args.app))
+        for name in apps:
+            controls[name]["bare page slider"] = bare
+            if bare_view:
+                views[name]["bare page"] = bare_view
+        servers = {name: start(script) for name, script in apps.items()}
         try:
             for key in filter(None, args.pages.split(",")):
-                page_url = f"{url}/{key}?lang=en"
                 print(f"{time.strftime('%H:%M:%S')} {key}", file=sys.stderr, flush=True)
-                if not args.no_first_view:
-                    views[key] = first_view(browser, page_url, args.repeats)
-                if not args.no_controls:
-                    for name, result in measure_page(browser, page_url, args.repeats, args.per_kind, kinds, args.expanders).items():
-                        controls[f"{key} {name}"] = result
-                hover = cell_hover(browser, page_url, args.repeats)
+                for name, (_, url) in servers.items():   # before, then after: the same minutes of load
+                    page_url = f"{url}/{key}?lang=en"
+                    if not args.no_first_view:
+                        views[name][key] = first_view(browser, page_url, args.repeats)
+                    if not args.no_controls:
+                        for control, result in measure_page(browser, page_url, args.repeats, args.per_kind, kinds,
+                                                            args.expanders).items():
+                            controls[name][f"{key} {control}"] = result
+                hover = cell_hover(browser, f"{servers['after'][1]}/{key}?lang=en", args.repeats)
                 if hover:
                     hovers[key] = hover
         finally:
-            proc.terminate()
+            for proc, _ in servers.values():
+                proc.terminate()
         browser.close()
 
     if args.json:
         Path(args.json).write_text(json.dumps(dict(controls=controls, views=views, hovers=hovers), indent=1))
-    bare_first = statistics.median(controls["bare page slider"]["first"])
-    bare_done = statistics.median(controls["bare page slider"]["done"])
-    print(f"{'control':<30}{'first ms':>9}{'ratio':>7}{'done ms':>9}{'ratio':>7}   budget: done ratio <= 1.5")
-    for name, result in controls.items():
-        note = "; ".join(sorted(set(result["notes"])))
-        if not result["done"]:
-            print(f"{name:<30}{'-':>9}{'':>7}{'-':>9}{'':>7}  {note or 'no measurement'}")
+    bare_first, bare_done = _ratio_rows(controls["after"], "bare page slider")
+    names = list(apps)
+    head = "".join(f"{n + ' done':>13}{'ratio':>7}" for n in names)
+    print(f"{'control':<30}{'first ms':>9}{'ratio':>7}{head}   budget: done ratio <= 1.5 (judged on after)")
+    for control in controls["after"]:
+        row = _ratio_rows(controls["after"], control)
+        note = "; ".join(sorted(set(controls["after"][control]["notes"])))
+        if row is None:
+            print(f"{control:<30}{'-':>9}{'':>7}{'-':>13}{'':>7}  {note or 'no measurement'}")
             continue
-        f, d = statistics.median(result["first"]), statistics.median(result["done"])
-        flag = "" if d / bare_done <= 1.5 else "  over"
+        cells = ""
+        for n in names:
+            other = _ratio_rows(controls[n], control)
+            cells += f"{other[1]:>13.1f}{other[1] / bare_done:>7.2f}" if other else f"{'-':>13}{'':>7}"
+        flag = "" if row[1] / bare_done <= 1.5 else "  over"
         extra = f"  ({note})" if note else ""
-        print(f"{name:<30}{f:>9.1f}{f / bare_first:>7.2f}{d:>9.1f}{d / bare_done:>7.2f}{flag}{extra}")
+        print(f"{control:<30}{row[0]:>9.1f}{row[0] / bare_first:>7.2f}{cells}{flag}{extra}")
     if hovers:
         print(f"\n{'cell stepper hover':<30}{'median ms':>10}   (no server round trip)")
         for name, times in hovers.items():
             print(f"{name:<30}{statistics.median(times):>10.1f}")
-    if views:
-        bare = statistics.median(views["bare page"])
-        print(f"\n{'first view':<30}{'median ms':>10}{'ratio':>7}   budget: ratio <= 1.3")
-        for name, times in views.items():
-            m = statistics.median(times)
-            print(f"{name:<30}{m:>10.1f}{m / bare:>7.2f}{'' if m / bare <= 1.3 else '  over'}")
+    if views["after"]:
+        bare = statistics.median(views["after"]["bare page"])
+        head = "".join(f"{n + ' ms':>12}{'ratio':>7}" for n in names)
+        print(f"\n{'first view':<30}{head}   budget: ratio <= 1.3 (judged on after)")
+        for key in views["after"]:
+            cells = ""
+            for n in names:
+                times = views[n].get(key)
+                cells += f"{statistics.median(times):>12.1f}{statistics.median(times) / bare:>7.2f}" if times else f"{'-':>12}{'':>7}"
+            m = statistics.median(views["after"][key])
+            print(f"{key:<30}{cells}{'' if m / bare <= 1.3 else '  over'}")
 
 
 if __name__ == "__main__":
