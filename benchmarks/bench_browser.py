@@ -105,7 +105,7 @@ DRAWN = """() => {
   for (const chart of document.querySelectorAll('[data-testid="stPlotlyChart"], .stPlotlyChart')) {
     if (!chart.querySelector('.main-svg')) return false;
   }
-  for (const host of document.querySelectorAll('[data-testid="stBidiComponentIsolated"]')) {
+  for (const host of document.querySelectorAll('[data-testid="stMain"] [data-testid="stBidiComponentIsolated"]')) {
     if (!host.shadowRoot || !host.shadowRoot.querySelector('.cs, div')) return false;
   }
   return true;
@@ -367,7 +367,7 @@ def cell_hover(browser, url: str, repeats: int) -> list[float]:
         index = target.get_attribute("data-cell")
         t0 = page.evaluate("performance.now()")
         target.hover()
-        page.wait_for_function(f"() => document.querySelector('[data-testid=\"stBidiComponentIsolated\"]')"
+        page.wait_for_function(f"() => document.querySelector('[data-testid=\"stMain\"] [data-testid=\"stBidiComponentIsolated\"]')"
                                f".shadowRoot.querySelector('.cs').dataset.cell === '{index}'", polling="raf")
         times.append(page.evaluate("performance.now()") - t0)
     page.close()

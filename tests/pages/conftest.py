@@ -107,7 +107,7 @@ def steppers(at: AppTest) -> dict[str, dict]:
     """The cell-stepper payloads on the page, by the last part of the component key (``stepper``, ``way3_stepper``)."""
     import json
 
-    return {el.key.split(".")[-1]: stepper_data(el) for el in at.get("bidi_component")}
+    return {el.key.split(".")[-1]: stepper_data(el) for el in at.main.get("bidi_component")}
 
 
 def stepper(at: AppTest, name: str = "stepper") -> dict:

@@ -47,7 +47,7 @@ def _open_tab(at, which: str, lang: str = "en"):
 
 def _stepper(at) -> dict:
     """The cell stepper's payload (every output cell's windows and formulas, drawn in the browser)."""
-    found = [stepper_data(el) for el in at.get("bidi_component") if el.key == "conv_multi.stepper"]
+    found = [stepper_data(el) for el in at.main.get("bidi_component") if el.key == "conv_multi.stepper"]
     assert len(found) == 1, "no cell stepper on the page"
     return found[0]
 
@@ -282,7 +282,7 @@ def test_bad_input_channel_skips_only_what_needs_it(text):
     no_exception(at)
     assert at.error, "the editor shows why the text is not a matrix"
     assert all("<b>" not in e.value or "\\<b" in e.value for e in at.error)
-    assert not at.get("bidi_component")
+    assert not at.main.get("bidi_component")
     assert [e.value for e in at.error if translate("en", "conv_multi.editor_channel", c=2) in e.value] == [
         translate("en", "conv_multi.bad_matrix", what=translate("en", "conv_multi.editor_channel", c=2))]
     _open_tab(at, "filters")
@@ -316,7 +316,7 @@ def test_one_channel_resized_gives_one_message_and_one_button(lang):
     listed = translate(lang, "conv_multi.listed_item", name=translate(lang, "conv_multi.editor_channel", c=3),
                        size="2×2")
     assert [w.value for w in at.warning] == [translate(lang, "conv_multi.input_sizes", listed=listed, size="5×5")]
-    assert not at.error and not at.get("bidi_component")
+    assert not at.error and not at.main.get("bidi_component")
     at.button(key="conv_multi.input_resize").click().run()
     no_exception(at)
     assert not at.warning

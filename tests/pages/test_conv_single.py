@@ -88,7 +88,7 @@ def collapse(text: str) -> str:
 
 def steppers(at) -> dict[str, dict]:
     """The cell-stepper payloads on the page, by component key (``stepper``, ``compare``)."""
-    return {el.key.split(".")[-1]: stepper_data(el) for el in at.get("bidi_component")}
+    return {el.key.split(".")[-1]: stepper_data(el) for el in at.main.get("bidi_component")}
 
 
 def stepper(at, name: str = "stepper") -> dict:

@@ -110,7 +110,7 @@ def test_an_rgb_image_becomes_the_three_input_channels_and_bad_files_are_explain
         errors = [e.value for e in at.error]
         assert any(e.startswith(translate(lang, f"errors.{code}").split("{")[0]) for e in errors), (name, errors)
         assert [at.text_area(key=f"conv_multi.x{c}").value for c in (1, 2, 3)] == before
-        assert at.get("bidi_component")                                       # the worked example is still there
+        assert at.main.get("bidi_component")                                       # the worked example is still there
     # an 8×8 RGB image: red on the left half, green on the top half, no blue
     rgb = np.zeros((8, 8, 3))
     rgb[:, :4, 0] = 255
