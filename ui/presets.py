@@ -112,7 +112,12 @@ def _apply(editor_key: str, kind: str, name: str | None, example_text: str | Non
     name = state.get(f"{editor_key}.preset") if name is None else name
     if name is None:
         return
-    example = parse_matrix(example_text).matrix if example_text is not None else None
+    # read with the editor's own cap: a page's example may be wider than a typed matrix's default 12 × 12
+    # (the 1 × 18 signal of the transposed page); a callback must never raise (it would end the page's run)
+    example = (parse_matrix(example_text, max_rows=max_rows, max_cols=max_cols).matrix
+               if example_text is not None else None)
+    if name == EXAMPLE and example is None:
+        return
     shape = _current_shape(state.get(editor_key), example, max_rows, max_cols, kind)
     seed = int(state.get(f"{editor_key}.seed", 0) or 0)
     text = format_matrix(preset_matrix(name, kind, shape, seed=seed, example=example))

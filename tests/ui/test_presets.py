@@ -31,17 +31,19 @@ def test_available_presets_respect_the_cap():
     assert "example" not in available_presets("input", (4, 4), max_rows=8, max_cols=8, has_example=False)
 
 
-def _app(kind="kernel", max_side=6):
+def _app(kind="kernel", max_side=6, example=None, max_rows=None):
     import streamlit as st
 
     from ui.matrix_input import matrix_editor
     from ui.presets import preset_selector
     from ui.url_state import MatrixParam, init_from_url, sync_to_url
 
-    specs = (MatrixParam("kernel", [[1, 0], [0, -1]], max_side, max_side),)
+    example = example or [[1, 0], [0, -1]]
+    rows = max_rows or max_side
+    specs = (MatrixParam("kernel", example, rows, max_side),)
     init_from_url("t", specs)
-    preset_selector("t.kernel", kind=kind, example=[[1, 0], [0, -1]], max_rows=max_side, max_cols=max_side)
-    matrix = matrix_editor("Kernel", key="t.kernel", default=[[1, 0], [0, -1]], max_rows=max_side, max_cols=max_side)
+    preset_selector("t.kernel", kind=kind, example=example, max_rows=rows, max_cols=max_side)
+    matrix = matrix_editor("Kernel", key="t.kernel", default=example, max_rows=rows, max_cols=max_side)
     st.session_state["result"] = None if matrix is None else matrix.tolist()
     sync_to_url("t", specs)
     st.write("after")
@@ -75,6 +77,19 @@ def test_choosing_a_preset_fills_the_editor_and_the_link(lang):
     assert at.session_state["result"] == kernel_preset("laplacian", 3).tolist()
     at.selectbox(key="t.kernel.preset").set_value("example").run()
     assert at.session_state["result"] == EXAMPLE and "kernel" not in at.query_params
+
+
+def test_the_example_preset_of_a_long_signal_comes_back_whole():
+    # a 1 × 18 signal in an editor capped at 1 × 32 (the transposed page's 1-D section): wider than the
+    # default 12 × 12 cap of a typed matrix, so the example must be read with the editor's own cap
+    signal = [[0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 4, 1, 1, 1, 1, 0, 0]]
+    at = _run(kind="input", max_side=32, max_rows=1, example=signal)
+    at.selectbox(key="t.kernel.preset").set_value("ramp" if "ramp" in at.selectbox(key="t.kernel.preset").options
+                                                  else "random").run()
+    assert not at.exception and at.session_state["result"] != signal
+    at.selectbox(key="t.kernel.preset").set_value("example").run()
+    assert not at.exception and not at.error
+    assert at.session_state["result"] == signal
 
 
 def test_random_preset_follows_the_seed():
