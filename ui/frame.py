@@ -14,7 +14,6 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui.components.preload import preload_charts
 from ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalize_language, t, translate
 from ui.latex import DIGIT_CHOICES, SIGNIFICANT, escape_markdown, use_display_digits
 
@@ -241,8 +240,6 @@ def run_app() -> None:
     _sidebar(bad_lang, problems)
     use_display_digits(st.session_state["digits"])
     st.html(global_css(st.session_state["lang"], st.session_state["present"]))
-    with st.sidebar:
-        preload_charts()
     # keep the language and display settings in the URL, so a shared link opens the same way
     if st.query_params.get("lang") != st.session_state["lang"]:
         st.query_params["lang"] = st.session_state["lang"]
