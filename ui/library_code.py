@@ -1,9 +1,10 @@
 """The same numbers in a library: PyTorch and plain-NumPy snippets built from a page's setup.
 
 Each builder returns a :class:`LibraryCode` (two strings); a page shows them with
-:func:`library_code_panel` (``st.code``, to copy — **the app never executes them**)::
+``ui.page_kit.lazy_code_panel`` (``st.code``, to copy — **the app never executes them**), which builds them
+and draws :func:`show_library_code` only while the panel is open::
 
-    library_code_panel(conv2d_code(x, w, b, stride=s, padding=pad))
+    lazy_code_panel(PAGE, lambda: conv2d_code(x, w, b, stride=s, padding=pad))
 
 Numbers are written exactly (shortest round-trip text, :func:`ui.matrix_input.format_number`),
 so running a snippet reproduces the page's numbers to the last digit of float64. Layouts are
@@ -28,7 +29,7 @@ import numpy as np
 from ui.matrix_input import format_number
 
 __all__ = ["LibraryCode", "conv2d_code", "conv2d_backward_code", "pool2d_code", "conv_transpose2d_code",
-           "dense_softmax_ce_code", "sigmoid_neuron_code", "conv1d_code", "output_shape_code", "library_code_panel",
+           "dense_softmax_ce_code", "sigmoid_neuron_code", "conv1d_code", "output_shape_code", "show_library_code",
            "array_literal"]
 
 
@@ -467,16 +468,14 @@ def output_shape_code(in_hw: Sequence[int], kernel_hw: Sequence[int], *, stride:
 
 # --------------------------------------------------------------------------- Streamlit panel
 
-def library_code_panel(code: LibraryCode, *, key: str | None = None) -> None:
-    """An expander with two tabs, PyTorch and NumPy, each an ``st.code`` block (copy button included)."""
+def show_library_code(code: LibraryCode) -> None:
+    """The panel's content: a caption and two tabs, PyTorch and NumPy, each an ``st.code`` block (copy button
+    included). Pages show it through ``ui.page_kit.lazy_code_panel``, which draws it only while open."""
     import streamlit as st
 
     from ui.i18n import t
 
-    with st.expander(t("owndata.code_title"), expanded=False):
-        st.caption(t("owndata.code_caption"))
-        tab_torch, tab_numpy = st.tabs([t("owndata.code_tab_torch"), t("owndata.code_tab_numpy")])
-        with tab_torch:
-            st.code(code.torch, language="python")
-        with tab_numpy:
-            st.code(code.numpy, language="python")
+    st.caption(t("owndata.code_caption"))
+    tab_torch, tab_numpy = st.tabs([t("owndata.code_tab_torch"), t("owndata.code_tab_numpy")])
+    tab_torch.code(code.torch, language="python")
+    tab_numpy.code(code.numpy, language="python")

@@ -29,6 +29,7 @@ import streamlit as st
 from ui.heatmap import channels_heatmap, channels_window_animation, matrix_heatmap, window_animation
 from ui.i18n import t, translate
 from ui.latex import fmt_power, subscript_unicode
+from ui.library_code import show_library_code
 from ui.url_state import sync_to_url, widget_key
 
 CHART_CONFIG: dict[str, Any] = {"displayModeBar": False}
@@ -353,7 +354,7 @@ def lazy_expander(page: str, name: str, label: str, where=None, expanded: bool =
 
 
 def lazy_code_panel(page: str, build: Callable[[], Any]) -> None:
-    """The "same in PyTorch / NumPy" panel of ``ui.library_code`` (same words and tabs), drawn only while open.
+    """The "same in PyTorch / NumPy" panel (``ui.library_code.show_library_code``), drawn only while open.
 
     Closed (the default), a rerun sends one element instead of five and the first view loads no code
     highlighter (Streamlit's ``st.code`` brings 1.5 MB of JavaScript); ``build()`` returns the
@@ -364,10 +365,7 @@ def lazy_code_panel(page: str, build: Callable[[], Any]) -> None:
         return
     code = build()
     with box:
-        st.caption(t("owndata.code_caption"))
-        tab_torch, tab_numpy = st.tabs([t("owndata.code_tab_torch"), t("owndata.code_tab_numpy")])
-        tab_torch.code(code.torch, language="python")
-        tab_numpy.code(code.numpy, language="python")
+        show_library_code(code)
 
 
 # --------------------------------------------------------------------------- parts that rerun alone

@@ -27,8 +27,9 @@ from ui.export import CHART_CONFIG, ExportDoc, export_panel
 from ui.heatmap import matrix_heatmap
 from ui.image_input import image_uploader
 from ui.latex import latex_matrix
-from ui.library_code import conv2d_code, library_code_panel
+from ui.library_code import conv2d_code
 from ui.matrix_input import matrix_editor
+from ui.page_kit import lazy_code_panel
 from ui.presets import preset_selector
 from ui.url_state import MatrixParam, init_from_url, sync_to_url
 
@@ -52,7 +53,7 @@ if x is not None and w is not None and w.shape[0] <= x.shape[0] and w.shape[1] <
     st.latex("Y = " + latex_matrix(y))
     export_panel("demo", SPECS, lambda: ExportDoc("Demo").step("Input", matrices={{"X": x, "K": w}})
                  .step("Output", matrices={{"Y": y}}))
-    library_code_panel(conv2d_code(x, w))
+    lazy_code_panel("demo", lambda: conv2d_code(x, w))
 sync_to_url("demo", SPECS)
 '''
 

@@ -190,15 +190,17 @@ def test_torch_transposed_snippets(torch, z, w, b, stride, padding, output_paddi
 def _app():
     import numpy as np
 
-    from ui.library_code import conv2d_code, library_code_panel
+    from ui.library_code import conv2d_code
+    from ui.page_kit import lazy_code_panel
 
-    library_code_panel(conv2d_code(np.eye(3), np.ones((2, 2)), stride=1, padding=0))
+    lazy_code_panel("t", lambda: conv2d_code(np.eye(3), np.ones((2, 2)), stride=1, padding=0))
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_panel_shows_both_snippets_and_runs_nothing(lang):
     at = AppTest.from_function(_app)
     at.session_state["lang"] = lang
+    at.session_state["t.code_open"] = True   # drawn only while open
     at.run()
     assert not at.exception
     assert [tab.label for tab in at.tabs] == [translate(lang, "owndata.code_tab_torch"),
