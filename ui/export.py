@@ -255,9 +255,10 @@ def export_panel(page: str, specs: Sequence[Any], build: Callable[[], ExportDoc]
 
     ``build()`` returns the page's :class:`ExportDoc`; it runs only when the panel is open (pass
     ``lambda: _export_doc(...)``). Closed (the default), a rerun sends one element (the header), builds
-    no document and registers no download file. Opening or closing reruns the page; the expander's
-    widget key is ``f"{key}_open"``, i.e. ``<page>.export_open`` (set it to ``True`` in session state
-    to open the panel in a test or a link). Returns the Markdown offered while open, ``None`` while closed.
+    no document and registers no download file. Opening or closing reruns the page
+    (``ui.page_kit.lazy_expander``); the expander's widget key is ``<page>.export_open`` (set it to ``True``
+    in session state to open the panel in a test or a link). Returns the Markdown offered while open,
+    ``None`` while closed.
 
     The other widget keys start with ``key`` (default ``f"{page}.export"``). The loader writes the
     widget keys ``f"{page}.{name}"`` through ``spec.to_state``, so call this anywhere on the page; the
@@ -267,11 +268,12 @@ def export_panel(page: str, specs: Sequence[Any], build: Callable[[], ExportDoc]
     import streamlit as st
 
     from ui.i18n import t
+    from ui.page_kit import lazy_expander
 
     key = key or f"{page}.export"
     upload_key = f"{key}.load"
-    box = st.expander(t("owndata.export_title"), expanded=False, key=f"{key}_open", on_change="rerun")
-    if not box.open:
+    box = lazy_expander(page, "export_open", t("owndata.export_title"))
+    if box is None:
         st.session_state.pop(f"{upload_key}.messages", None)   # the uploader (and its file) is gone while closed
         return None
     values = _current_values(page, specs)
