@@ -20,9 +20,9 @@ from ui.formulas.autodiff import chain_rule, clamp, frac, forward_row, label_off
 from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import display_digits, fmt
 from ui.library_code import sigmoid_neuron_code
-from ui.page_kit import clamp_on_change, clamped, figure_cache, lazy_expander, show_chart, url_tabs
+from ui.page_kit import (clamp_on_change, clamped, figure_cache, lazy_code_panel, lazy_expander, show_chart,
+                         url_fragment, url_tabs)
 from ui.url_state import BoolParam, ChoiceParam, FloatParam, init_from_url, sync_to_url, widget_key
-from ui.page_kit import lazy_code_panel, url_fragment
 
 PAGE = "autodiff"
 LEAVES = ("x", "w", "b")

@@ -27,10 +27,9 @@ from ui.latex import (display_digits, equation_lines, fmt, fmt_latex, fmt_power,
                       subscript_unicode)
 from ui.library_code import conv2d_backward_code
 from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
-from ui.page_kit import (activation_name, agreement, cached_figure, error_phrase, keep_number, lazy_expander,
-                         reset_button, show_chart, url_tabs)
+from ui.page_kit import (activation_name, agreement, cached_figure, error_phrase, keep_number, lazy_code_panel,
+                         lazy_expander, reset_button, show_chart, url_fragment, url_tabs)
 from ui.presets import preset_selector
-from ui.page_kit import lazy_code_panel, url_fragment
 from ui.url_state import (BoolParam, ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url,
                           widget_key)
 

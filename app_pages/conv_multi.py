@@ -29,10 +29,8 @@ from ui.image_input import image_uploader
 from ui.latex import display_digits, equation_lines, fmt, subscript_unicode
 from ui.library_code import conv2d_code
 from ui.matrix_input import matrix_editor
-from ui.page_kit import figure_cache, text_title
-from ui.page_kit import keep_in_range, reset_button, show_chart, url_tabs
+from ui.page_kit import figure_cache, keep_in_range, lazy_code_panel, reset_button, show_chart, text_title, url_tabs
 from ui.presets import preset_selector
-from ui.page_kit import lazy_code_panel
 from ui.url_state import ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url
 
 PAGE = "conv_multi"

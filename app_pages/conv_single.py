@@ -29,11 +29,9 @@ from ui.image_input import image_uploader
 from ui.latex import display_digits, fmt, subscript_unicode
 from ui.library_code import conv2d_code
 from ui.matrix_input import matrix_editor
-from ui.page_kit import activation_name, figure_cache, text_title
-from ui.page_kit import reset_button, url_tabs
-from ui.page_kit import show_chart as kit_show_chart
+from ui.page_kit import (activation_name, figure_cache, lazy_code_panel, reset_button, show_chart as kit_show_chart,
+                         text_title, url_tabs)
 from ui.presets import preset_selector
-from ui.page_kit import lazy_code_panel
 from ui.url_state import ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url
 
 PAGE = "conv_single"

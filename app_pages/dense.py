@@ -21,9 +21,9 @@ from ui.i18n import current_language, explain_error, t
 from ui.latex import equation_lines, fmt, latex_matrix
 from ui.library_code import dense_softmax_ce_code
 from ui.matrix_input import matrix_editor
-from ui.page_kit import activation_name, agreement, cached_figure, lazy_expander, show_chart, url_tabs
+from ui.page_kit import (activation_name, agreement, cached_figure, lazy_code_panel, lazy_expander, show_chart,
+                         url_fragment, url_tabs)
 from ui.presets import preset_selector
-from ui.page_kit import lazy_code_panel, url_fragment
 from ui.url_state import BoolParam, ChoiceParam, MatrixParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "dense"

@@ -14,9 +14,7 @@ from ui.heatmap import matrix_heatmap, window_animation
 from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import subscript_unicode
 from ui.library_code import output_shape_code
-from ui.page_kit import figure_cache, lazy_expander
-from ui.page_kit import reset_button, show_chart, url_tabs
-from ui.page_kit import lazy_code_panel
+from ui.page_kit import figure_cache, lazy_code_panel, lazy_expander, reset_button, show_chart, url_tabs
 from ui.url_state import BoolParam, ChoiceParam, IntParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "padding"

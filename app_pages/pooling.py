@@ -22,9 +22,9 @@ from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import display_digits, fmt, latex_matrix, subscript_unicode
 from ui.library_code import pool2d_code
 from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
-from ui.page_kit import activation_name, cached_figure, lazy_expander, reset_button, show_chart, url_tabs
+from ui.page_kit import (activation_name, cached_figure, lazy_code_panel, lazy_expander, reset_button, show_chart,
+                         url_tabs)
 from ui.presets import preset_selector
-from ui.page_kit import lazy_code_panel
 from ui.url_state import BoolParam, ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "pooling"

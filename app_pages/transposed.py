@@ -23,10 +23,9 @@ from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import fmt, fmt_power, latex_matrix, subscript_unicode
 from ui.library_code import conv1d_code, conv_transpose2d_code
 from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
-from ui.page_kit import agreement, lazy_code_panel, reset_button, show_chart, url_tabs
+from ui.page_kit import agreement, lazy_code_panel, reset_button, show_chart, url_fragment, url_tabs
 from ui.presets import preset_selector
 from ui.signal_plot import stem_figure
-from ui.page_kit import url_fragment
 from ui.url_state import ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url
 
 PAGE = "transposed"
