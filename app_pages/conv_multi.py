@@ -6,6 +6,9 @@ Every output cell of both filters (windows on every channel, partial sums, bias)
 the browser-side cell stepper (``ui.components``): choosing a cell never reruns this script.
 The channels share one size control, one message when their sizes disagree, and one paste box
 for a whole C×H×W input (``ui.channels_input``).
+Top to bottom: the values (input and kernels), the layer (stride, padding, biases), the output. The layer and
+the output are one nested fragment (``page_kit.url_fragment``): their controls rerun only that part, never the
+nine editors above it.
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ from ui.image_input import image_uploader
 from ui.latex import display_digits, equation_lines, fmt, subscript_unicode
 from ui.library_code import conv2d_code
 from ui.matrix_input import matrix_editor
-from ui.page_kit import figure_cache, keep_in_range, lazy_code_panel, reset_button, show_chart, text_title, url_tabs
+from ui.page_kit import (figure_cache, keep_in_range, lazy_code_panel, reset_button, show_chart, text_title, url_fragment,
+                         url_tabs)
 from ui.presets import preset_selector
 from ui.url_state import ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url
 
@@ -141,29 +145,172 @@ def _export_doc(x, w, b, trace, stride: int, padding: int, start: tuple[int, int
     return doc
 
 
-# --------------------------------------------------------------------------- URL + title
+# --------------------------------------------------------------------------- every output cell (in the browser)
+# Every cell's windows and formulas for one setup, sent once: choosing a cell never reruns the script.
+# The formulas are formatted text, so the reader's digits are an argument (never a stale cached payload).
+@st.cache_data(show_spinner=False, max_entries=64)
+def _steps_payload(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int, padding: int, lang: str,
+                   start: tuple[int, int, int], digits: int) -> dict:
+    return multi_channel_steps(_trace(x, w, b, stride, padding), lambda k, **kw: translate(lang, k, **kw),
+                               start=start)
+
+
+def _general_formula() -> str:
+    """z⁽ᶠ⁾ᵢⱼ = Σ_c S_c + b_f, then S_c as the double sum over the kernel (no numbers): two aligned lines, so
+    the formula fits a phone's column (one line with an underbrace was wider than 390 px)."""
+    return (f"\\begin{{aligned}} z^{{(f)}}_{{ij}} &= \\sum_{{c=1}}^{{{CHANNELS}}} S_c + b_{{f}}, \\\\ "
+            "S_c &= \\sum_{u=1}^{U} \\sum_{v=1}^{V} \\tilde{x}^{(c)}_{(i-1)s+u,\\,(j-1)s+v}\\, w^{(f,c)}_{uv}"
+            " \\end{aligned}")
+
+
+def _missing() -> None:
+    st.info(t("conv_multi.no_trace"))
+
+
+def _filters(w, lang: str) -> None:
+    """Tab 'the two filters'."""
+    if w is None:
+        _missing()
+        return
+    columns = st.columns(FILTERS)
+    for f in range(FILTERS):
+        with columns[f]:
+            title = t("conv_multi.filter_fig_title", f=f + 1, kh=w.shape[2], kw=w.shape[3])
+            _chart(_channels_figure(w[f], lang, title, _channel_titles(), "w" + _sup(f), True), f"filter{f + 1}")
+    st.caption(t("conv_multi.filters_caption"))
+
+
+def _partial_maps(trace, lang: str) -> None:
+    """Tab 'partial-sum maps' of the filter chosen here."""
+    f_sel = st.radio(t("conv_multi.filter"), (1, 2), key=_key("filter"), horizontal=True,
+                     format_func=lambda n: translate(lang, "conv_multi.filter_option", n=n))
+    f_idx = int(f_sel) - 1
+    st.markdown(f"**{t('conv_multi.partial_maps_title', f=f_idx + 1)}**")
+    maps = np.moveaxis(trace.partial_sums[f_idx], -1, 0)   # (OH, OW, C) -> (C, OH, OW): a view, no math
+    _chart(_channels_figure(maps, lang, t("conv_multi.partial_fig_title", f=f_idx + 1), _channel_titles(), "S",
+                            True), "partials_fig")
+    st.caption(t("conv_multi.partial_caption", f=f_idx + 1, b=fmt(float(trace.bias[f_idx]))))
+
+
+def _params_and_notes(w, lang: str, is_text_setup: bool) -> None:
+    """Tab 'parameters and notes'."""
+    st.markdown(f"**{t('conv_multi.section_params')}**")
+    st.markdown(t("conv_multi.params_text"))
+    if w is not None:
+        P, D, U, V = w.shape
+        st.latex(equation_lines("N_{\\text{params}} = P \\cdot D \\cdot U \\cdot V + P",
+                                f"{P} \\cdot {D} \\cdot {U} \\cdot {V} + {P}", _parameter_count(P, D, U, V)))
+        render_check_link("param_count", filters=P, channels=D, kernel_hw=(U, V))
+    else:
+        _missing()
+    claim_note("s004_param_count", lang)
+    st.markdown(f"**{t('conv_multi.section_notes')}**")
+    claim_note("s002_feature_map", lang)
+    if is_text_setup:
+        claim_note("s003_test_4x4", lang)
+    st.caption(t("conv_multi.conventions"))
+
+
+def _layer_box() -> tuple[int, int, np.ndarray]:
+    """Stride, padding and the two biases (a typed bias beyond ±100 is moved inside, with a message)."""
+    with st.container(border=True):
+        st.markdown(f"**{t('conv_multi.layer_box')}**")
+        st.caption(t("conv_multi.layer_caption"))
+        c1, c2, c3, c4 = st.columns(4)
+        stride = c1.slider(t("conv_multi.stride"), 1, 4, key=_key("stride"))
+        padding = c2.slider(t("conv_multi.padding"), 0, 3, key=_key("padding"))
+        # no bounds on the widgets: a typed 500 arrives and is moved to 100 with a message (never silently kept)
+        moved = {name: keep_in_range(_key(name), -MAX_BIAS, MAX_BIAS, float(B0[k]))
+                 for k, name in enumerate(("b1", "b2"))}
+        b1 = c3.number_input(t("conv_multi.bias1"), step=1.0, key=_key("b1"),
+                             help=t("conv_multi.bias_help", max=fmt(MAX_BIAS)))
+        b2 = c4.number_input(t("conv_multi.bias2"), step=1.0, key=_key("b2"),
+                             help=t("conv_multi.bias_help", max=fmt(MAX_BIAS)))
+        for name, label in (("b1", "conv_multi.bias1"), ("b2", "conv_multi.bias2")):
+            if moved[name] is not None:
+                typed, used = moved[name]
+                st.info(t("conv_multi.bias_moved", name=t(label), typed=fmt(typed), used=fmt(used),
+                          max=fmt(MAX_BIAS)))
+    return stride, padding, np.array([b1, b2], dtype=float)
+
+
+# --------------------------------------------------------------------------- the layer and its output
+# One fragment: a slider, a bias, the filter radio, a tab or a panel of this part reruns only this function with
+# the x and w of the last page run (Streamlit keeps a fragment's arguments), so the values box above (nine
+# editors, sizes, paste box, upload) is neither parsed nor sent again. Editing a value reruns the page, and the
+# page calls this part again with the new x and w.
+@url_fragment(PAGE, SPECS)
+def _layer_and_output(x: np.ndarray | None, w: np.ndarray | None, lang: str) -> None:
+    stride, padding, b = _layer_box()
+    trace, trace_error = None, None
+    if x is not None and w is not None:
+        try:
+            trace = _trace(x, w, b, stride, padding)
+        except ValueError as err:  # CoreValueError: e.g. kernel larger than the padded input
+            trace_error = err
+    is_text_setup = (stride == TEXT_STRIDE and padding == TEXT_PADDING and x is not None and w is not None
+                     and x.shape == X0.shape and w.shape == W0.shape
+                     and np.array_equal(x, X0) and np.array_equal(w, W0) and np.array_equal(b, B0))
+
+    st.subheader(t("conv_multi.section_steps"))
+    # the first cell shown comes from the link (?filter=&row=&col=, 1-based); the payload keeps it inside
+    start = tuple(int(st.session_state.get(_key(name), 1)) - 1 for name in ("filter", "row", "col"))
+    if trace is not None:
+        st.markdown(t("conv_multi.cell_intro"))
+        st.caption(t("conv_multi.cell_general"))
+        st.latex(_general_formula())
+        cell_stepper(_steps_payload(x, w, b, stride, padding, lang, start, display_digits()), key=_key("stepper"))
+        st.caption(t("conv_multi.cs_caption"))
+        st.caption(t("conv_multi.cell_subscripts"))
+        oh, ow = trace.output.shape[1:]
+        st.caption(t("conv_multi.output_size", oh=oh, ow=ow))
+        if is_text_setup:
+            if np.array_equal(trace.output, PRINTED_Y):
+                claim_note("s003_forward_printed", lang)
+            else:
+                st.error(t("conv_multi.text_differs", text=text_title("003")))
+        else:
+            st.caption(t("conv_multi.text_custom", text=text_title("003")))
+    elif trace_error is not None:
+        st.error(explain_error(trace_error))
+        st.info(t("conv_multi.no_trace"))
+    else:
+        st.info(t("conv_multi.no_trace"))
+    if trace is None and x is not None:
+        _chart(_channels_figure(x, lang, t("conv_multi.input_raw_fig_title", c=CHANNELS), _channel_titles(), "x"),
+               "input")
+
+    tabs = url_tabs(PAGE, "section", "tab", SECTIONS, [t(f"conv_multi.tab_{name}") for name in SECTIONS])
+    for name, tab in zip(SECTIONS, tabs):
+        if tab.open is False:   # only the open tab is computed and sent
+            continue
+        with tab:
+            if name == "filters":
+                _filters(w, lang)
+            elif name == "params":
+                _params_and_notes(w, lang, is_text_setup)
+            elif trace is None:
+                _missing()
+            else:
+                _partial_maps(trace, lang)
+
+    # ---- take it away: export, the same in a library
+    if trace is not None:
+        export_panel(PAGE, SPECS, lambda: _export_doc(x, w, b, trace, stride, padding, start))
+        lazy_code_panel(PAGE, lambda: conv2d_code(x, w, b, stride=stride, padding=padding))
+
+
+# --------------------------------------------------------------------------- the page: values in, then the layer part
 init_from_url(PAGE, SPECS)
 lang = current_language()
 
 st.title(t("conv_multi.title"))
 st.markdown(t("conv_multi.intro"))
+# in the page body, not in the layer part below: a click reruns the whole page, so the editors show the text's
+# values again (a button inside the fragment would rerun only the fragment and leave the editors as they were)
+reset_button(PAGE, SPECS, t("conv_multi.reset"), help=t("conv_multi.reset_help", text=text_title("003")))
 
-with st.container(border=True):
-    st.markdown(f"**{t('conv_multi.layer_box')}**")
-    c1, c2, c3, c4 = st.columns(4)
-    stride = c1.slider(t("conv_multi.stride"), 1, 4, key=_key("stride"))
-    padding = c2.slider(t("conv_multi.padding"), 0, 3, key=_key("padding"))
-    # no bounds on the widgets: a typed 500 arrives and is moved to 100 with a message (never silently kept)
-    moved = {name: keep_in_range(_key(name), -MAX_BIAS, MAX_BIAS, float(B0[k])) for k, name in enumerate(("b1", "b2"))}
-    b1 = c3.number_input(t("conv_multi.bias1"), step=1.0, key=_key("b1"), help=t("conv_multi.bias_help", max=fmt(MAX_BIAS)))
-    b2 = c4.number_input(t("conv_multi.bias2"), step=1.0, key=_key("b2"), help=t("conv_multi.bias_help", max=fmt(MAX_BIAS)))
-    for name, label in (("b1", "conv_multi.bias1"), ("b2", "conv_multi.bias2")):
-        if moved[name] is not None:
-            typed, used = moved[name]
-            st.info(t("conv_multi.bias_moved", name=t(label), typed=fmt(typed), used=fmt(used), max=fmt(MAX_BIAS)))
-    reset_button(PAGE, SPECS, t("conv_multi.reset"), help=t("conv_multi.reset_help", text=text_title("003")))
-
-# --------------------------------------------------------------------------- matrices
+# ---- the values box: input channels and kernels
 x_names = [t("conv_multi.editor_channel", c=c + 1) for c in range(CHANNELS)]
 w_names = [t("conv_multi.editor_kernel", f=f + 1, c=c + 1) for f, c in W_PAIRS]
 with st.container(border=True):
@@ -209,130 +356,7 @@ w_same = _size_message(w_names, w_shapes, w_size, W_KEYS, MAX_KERNEL, "kernel")
 x = np.stack(x_parts) if not bad_x and x_same else None                               # (C, H, W)
 w = (np.stack([np.stack(w_parts[f * CHANNELS:(f + 1) * CHANNELS]) for f in range(FILTERS)])
      if not bad_w and w_same else None)                                                # (F, C, KH, KW)
-b = np.array([b1, b2], dtype=float)
-
-trace, trace_error = None, None
-if x is not None and w is not None:
-    try:
-        trace = _trace(x, w, b, stride, padding)
-    except ValueError as err:  # CoreValueError: e.g. kernel larger than the padded input
-        trace_error = err
-is_text_setup = (stride == TEXT_STRIDE and padding == TEXT_PADDING and x is not None and w is not None
-                 and x.shape == X0.shape and w.shape == W0.shape
-                 and np.array_equal(x, X0) and np.array_equal(w, W0) and np.array_equal(b, B0))
 
 
-# --------------------------------------------------------------------------- every output cell (in the browser)
-# Every cell's windows and formulas for one setup, sent once: choosing a cell never reruns the script.
-# The formulas are formatted text, so the reader's digits are an argument (never a stale cached payload).
-@st.cache_data(show_spinner=False, max_entries=64)
-def _steps_payload(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int, padding: int, lang: str,
-                   start: tuple[int, int, int], digits: int) -> dict:
-    return multi_channel_steps(_trace(x, w, b, stride, padding), lambda k, **kw: translate(lang, k, **kw),
-                               start=start)
-
-
-def _general_formula() -> str:
-    """z⁽ᶠ⁾ᵢⱼ = Σ_c S_c + b_f, then S_c as the double sum over the kernel (no numbers): two aligned lines, so
-    the formula fits a phone's column (one line with an underbrace was wider than 390 px)."""
-    return (f"\\begin{{aligned}} z^{{(f)}}_{{ij}} &= \\sum_{{c=1}}^{{{CHANNELS}}} S_c + b_{{f}}, \\\\ "
-            "S_c &= \\sum_{u=1}^{U} \\sum_{v=1}^{V} \\tilde{x}^{(c)}_{(i-1)s+u,\\,(j-1)s+v}\\, w^{(f,c)}_{uv}"
-            " \\end{aligned}")
-
-
-def _missing() -> None:
-    st.info(t("conv_multi.no_trace"))
-
-
-def _filters(w) -> None:
-    """Tab 'the two filters'."""
-    if w is None:
-        _missing()
-        return
-    columns = st.columns(FILTERS)
-    for f in range(FILTERS):
-        with columns[f]:
-            title = t("conv_multi.filter_fig_title", f=f + 1, kh=w.shape[2], kw=w.shape[3])
-            _chart(_channels_figure(w[f], lang, title, _channel_titles(), "w" + _sup(f), True), f"filter{f + 1}")
-    st.caption(t("conv_multi.filters_caption"))
-
-
-def _partial_maps(trace) -> None:
-    """Tab 'partial-sum maps' of the filter chosen here."""
-    f_sel = st.radio(t("conv_multi.filter"), (1, 2), key=_key("filter"), horizontal=True,
-                     format_func=lambda n, lang=lang: translate(lang, "conv_multi.filter_option", n=n))
-    f_idx = int(f_sel) - 1
-    st.markdown(f"**{t('conv_multi.partial_maps_title', f=f_idx + 1)}**")
-    maps = np.moveaxis(trace.partial_sums[f_idx], -1, 0)   # (OH, OW, C) -> (C, OH, OW): a view, no math
-    _chart(_channels_figure(maps, lang, t("conv_multi.partial_fig_title", f=f_idx + 1), _channel_titles(), "S",
-                            True), "partials_fig")
-    st.caption(t("conv_multi.partial_caption", f=f_idx + 1, b=fmt(float(trace.bias[f_idx]))))
-
-
-def _params_and_notes(w) -> None:
-    """Tab 'parameters and notes'."""
-    st.markdown(f"**{t('conv_multi.section_params')}**")
-    st.markdown(t("conv_multi.params_text"))
-    if w is not None:
-        P, D, U, V = w.shape
-        st.latex(equation_lines("N_{\\text{params}} = P \\cdot D \\cdot U \\cdot V + P",
-                                f"{P} \\cdot {D} \\cdot {U} \\cdot {V} + {P}", _parameter_count(P, D, U, V)))
-        render_check_link("param_count", filters=P, channels=D, kernel_hw=(U, V))
-    else:
-        _missing()
-    claim_note("s004_param_count", lang)
-    st.markdown(f"**{t('conv_multi.section_notes')}**")
-    claim_note("s002_feature_map", lang)
-    if is_text_setup:
-        claim_note("s003_test_4x4", lang)
-    st.caption(t("conv_multi.conventions"))
-
-
-# --------------------------------------------------------------------------- the output cells
-st.subheader(t("conv_multi.section_steps"))
-# the first cell shown comes from the link (?filter=&row=&col=, 1-based); the payload keeps it inside
-start = tuple(int(st.session_state.get(_key(name), 1)) - 1 for name in ("filter", "row", "col"))
-if trace is not None:
-    st.markdown(t("conv_multi.cell_intro"))
-    st.caption(t("conv_multi.cell_general"))
-    st.latex(_general_formula())
-    cell_stepper(_steps_payload(x, w, b, stride, padding, lang, start, display_digits()), key=_key("stepper"))
-    st.caption(t("conv_multi.cs_caption"))
-    st.caption(t("conv_multi.cell_subscripts"))
-    oh, ow = trace.output.shape[1:]
-    st.caption(t("conv_multi.output_size", oh=oh, ow=ow))
-    if is_text_setup:
-        if np.array_equal(trace.output, PRINTED_Y):
-            claim_note("s003_forward_printed", lang)
-        else:
-            st.error(t("conv_multi.text_differs", text=text_title("003")))
-    else:
-        st.caption(t("conv_multi.text_custom", text=text_title("003")))
-elif trace_error is not None:
-    st.error(explain_error(trace_error))
-    st.info(t("conv_multi.no_trace"))
-else:
-    st.info(t("conv_multi.no_trace"))
-if trace is None and x is not None:
-    _chart(_channels_figure(x, lang, t("conv_multi.input_raw_fig_title", c=CHANNELS), _channel_titles(), "x"),
-           "input")
-
-tabs = url_tabs(PAGE, "section", "tab", SECTIONS, [t(f"conv_multi.tab_{name}") for name in SECTIONS])
-for name, tab in zip(SECTIONS, tabs):
-    if tab.open is False:   # only the open tab is computed and sent
-        continue
-    with tab:
-        if name == "filters":
-            _filters(w)
-        elif name == "params":
-            _params_and_notes(w)
-        elif trace is None:
-            _missing()
-        else:
-            _partial_maps(trace)
-
-# ---- take it away: export, the same in a library
-if trace is not None:
-    export_panel(PAGE, SPECS, lambda: _export_doc(x, w, b, trace, stride, padding, start))
-    lazy_code_panel(PAGE, lambda: conv2d_code(x, w, b, stride=stride, padding=padding))
+_layer_and_output(x, w, lang)
 sync_to_url(PAGE, SPECS)
