@@ -1,12 +1,17 @@
 """Multi-channel convolution page in a real browser: both languages, the stride slider changes the
-output maps, and every output cell of both filters is picked and stepped in the browser (no rerun)."""
+output maps, every output cell of both filters is picked and stepped in the browser (no rerun), and the
+layer's controls rerun only the layer part (the nine matrix editors are not sent again)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from playwright.sync_api import expect
 
+from cnn_core.conv import conv2d_naive
+from cnn_core.worked_examples import CONV_5X5X3
 from ui.i18n import translate
+from ui.matrix_input import format_matrix
 
 from .conftest import assert_no_exception, press_slider, screenshot, wait_for_app
 
@@ -141,3 +146,81 @@ def test_markdown_export_holds_both_maps(server_url, browser):
         assert_no_exception(pg)
     finally:
         context.close()
+
+
+# --------------------------------------------------------------------------- the layer part reruns alone
+X = np.asarray(CONV_5X5X3.inputs["x"])          # (1, 3, 5, 5)
+W = np.asarray(CONV_5X5X3.inputs["w"])
+B = np.asarray(CONV_5X5X3.inputs["b"])
+# what a run of the values box sends and a run of the layer part must not: editors, presets, sizes, upload
+VALUES_BOX_ELEMENTS = {"text_area", "selectbox", "file_uploader"}
+
+
+def _new_elements(frames: list) -> list[str]:
+    """The element type of every new element among the frames the server sent (Streamlit's own protobuf)."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    kinds = []
+    for frame in frames:
+        msg = ForwardMsg()
+        msg.ParseFromString(frame if isinstance(frame, bytes) else frame.encode("latin-1"))
+        if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            kinds.append(msg.delta.new_element.WhichOneof("type"))
+    return kinds
+
+
+def _expected_texts(x, w, b, stride: int, padding: int, f: int) -> list[str]:
+    """Output map ``f`` (0-based) of the loop reference, as the stepper prints whole numbers."""
+    return [str(int(v)) for v in conv2d_naive(x, w, b, stride, padding)[0, f].ravel()]
+
+
+def test_layer_controls_leave_the_values_box_alone_and_reset_redraws_all(server_url, new_page):
+    pg = new_page
+    received: list = []
+    pg.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(payload)))
+    _open(pg, server_url, "en")
+    assert VALUES_BOX_ELEMENTS <= set(_new_elements(received)), "the first run draws the values box"
+    x1 = pg.locator(".st-key-conv_multi-x1 textarea")
+    assert x1.input_value() == format_matrix(X[0, 0])
+
+    # stride 2 -> 1: the output follows, and not one editor, preset menu or uploader is sent again
+    received.clear()
+    press_slider(pg, translate("en", "conv_multi.stride"), "ArrowLeft")
+    expect(pg.locator(f'{STEPPER} figure[data-grid="{OUT1}"] .cs-cell')).to_have_count(25, timeout=20000)
+    assert _map_texts(pg, OUT1) == _expected_texts(X, W, B, 1, 1, 0)
+    sent = _new_elements(received)
+    assert "slider" in sent and not VALUES_BOX_ELEMENTS & set(sent), sent
+
+    # a bias typed: the same, only the layer part
+    received.clear()
+    bias = pg.locator(".st-key-conv_multi-b2 input")
+    bias.fill("3")
+    bias.press("Enter")
+    b = np.array([B[0], 3.0])
+    expect(pg.locator(f'{STEPPER} figure[data-grid="{OUT2}"] .cs-cell').first).to_have_text(
+        _expected_texts(X, W, b, 1, 1, 1)[0], timeout=20000)
+    assert _map_texts(pg, OUT2) == _expected_texts(X, W, b, 1, 1, 1)
+    assert not VALUES_BOX_ELEMENTS & set(_new_elements(received))
+
+    # a channel edited: the page reruns, and the layer part with it (stride 1 and b₂ = 3 kept)
+    x = X.copy()
+    x[0, 0] = 1.0
+    x1.fill(format_matrix(x[0, 0]))
+    x1.press("Control+Enter")
+    expect(pg.locator(f'{STEPPER} figure[data-grid="{OUT1}"] .cs-cell').first).to_have_text(
+        _expected_texts(x, W, b, 1, 1, 0)[0], timeout=20000)
+    wait_for_app(pg)
+    assert _map_texts(pg, OUT1) == _expected_texts(x, W, b, 1, 1, 0)
+    assert _map_texts(pg, OUT2) == _expected_texts(x, W, b, 1, 1, 1)
+
+    # reset: the editors, the sliders and the biases are the text's again, and so are the maps
+    pg.get_by_role("button", name=translate("en", "conv_multi.reset")).click()
+    expect(x1).to_have_value(format_matrix(X[0, 0]), timeout=20000)
+    expect(pg.locator(f'{STEPPER} figure[data-grid="{OUT1}"] .cs-cell')).to_have_count(9, timeout=20000)
+    wait_for_app(pg)
+    assert _map_texts(pg, OUT1) == ["6", "7", "5", "3", "-1", "-1", "2", "-1", "4"]
+    assert _map_texts(pg, OUT2) == ["2", "-5", "-8", "1", "-4", "-4", "0", "-5", "-5"]
+    assert pg.locator(".st-key-conv_multi-stride input[type=\"range\"]").input_value() == "2"
+    assert bias.input_value() in ("0", "0.00")
+    assert_no_exception(pg)
+    screenshot(pg, "conv_multi-en-after-reset")

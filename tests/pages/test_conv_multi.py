@@ -505,3 +505,37 @@ def test_a_typed_bias_beyond_the_range_says_what_is_used(lang):
     np.testing.assert_allclose(_map(at, 1, lang), conv2d_naive(X, W, [100, 0], 2, 1)[0, 0])
     at.run()
     assert not at.info   # said once
+
+
+# --------------------------------------------------------------------------- #14: the layer part reruns alone
+# (AppTest always runs the whole script: that a slider reruns only the layer part and sends no editor is checked in
+# the browser, tests/e2e/test_conv_multi_browser.py. Here: the part gets the values of the page's last run.)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_values_then_layer_then_output_and_reset_brings_every_box_back(lang):
+    at = open_page("conv_multi", lang)
+    # top to bottom (captions in page order): the values box, the layer box saying what it acts on, the output
+    captions = [el.value for el in at.caption]
+    where = [captions.index(translate(lang, "conv_multi.input_tabs", max=8)),
+             captions.index(translate(lang, "conv_multi.filter_tabs", max=5)),
+             captions.index(translate(lang, "conv_multi.layer_caption")),
+             captions.index(translate(lang, "conv_multi.cs_caption"))]
+    assert where == sorted(where)
+    at.text_area(key="conv_multi.x1").input("1 1 1 1 1\n" * 4 + "1 1 1 1 1").run()     # a value: the page reruns
+    at.slider(key="conv_multi.stride").set_value(1).run()                               # then the layer part
+    at.number_input(key="conv_multi.b2").set_value(-4.0).run()
+    no_exception(at)
+    x = X.copy()
+    x[0, 0] = 1.0
+    ref = conv2d_naive(x, W, [B[0], -4.0], 1, 1)[0]
+    np.testing.assert_allclose(_map(at, 1, lang), ref[0])
+    np.testing.assert_allclose(_map(at, 2, lang), ref[1])
+    assert at.query_params["stride"] in (["1"], "1") and at.query_params["b2"] in (["-4"], "-4", ["-4.0"], "-4.0")
+    at.button(key="conv_multi.reset").click().run()
+    no_exception(at)
+    assert [at.text_area(key=f"conv_multi.x{c}").value for c in (1, 2, 3)] == [
+        "\n".join(", ".join(f"{v:g}" for v in row) for row in X[0, c]) for c in range(3)]
+    assert (at.slider(key="conv_multi.stride").value, at.slider(key="conv_multi.padding").value) == (2, 1)
+    assert (at.number_input(key="conv_multi.b1").value, at.number_input(key="conv_multi.b2").value) == (1, 0)
+    np.testing.assert_allclose(_map(at, 1, lang), PRINTED[0])
+    np.testing.assert_allclose(_map(at, 2, lang), PRINTED[1])
+    assert note_title("s003_forward_printed", lang) in all_text(at)
