@@ -212,11 +212,17 @@ def test_layer_controls_leave_the_values_box_alone_and_reset_redraws_all(server_
     wait_for_app(pg)
     assert _map_texts(pg, OUT1) == _expected_texts(x, W, b, 1, 1, 0)
     assert _map_texts(pg, OUT2) == _expected_texts(x, W, b, 1, 1, 1)
+    # and the layer part, rerun alone again, works on the edited channel (not on the values it first got)
+    received.clear()
+    press_slider(pg, translate("en", "conv_multi.stride"), "ArrowRight")     # stride 1 -> 2: 3×3 maps
+    expect(pg.locator(f'{STEPPER} figure[data-grid="{OUT1}"] .cs-cell')).to_have_count(9, timeout=20000)
+    assert _map_texts(pg, OUT1) == _expected_texts(x, W, b, 2, 1, 0)
+    assert not VALUES_BOX_ELEMENTS & set(_new_elements(received))
 
     # reset: the editors, the sliders and the biases are the text's again, and so are the maps
     pg.get_by_role("button", name=translate("en", "conv_multi.reset")).click()
     expect(x1).to_have_value(format_matrix(X[0, 0]), timeout=20000)
-    expect(pg.locator(f'{STEPPER} figure[data-grid="{OUT1}"] .cs-cell')).to_have_count(9, timeout=20000)
+    expect(pg.locator(f'{STEPPER} figure[data-grid="{OUT1}"] .cs-cell').first).to_have_text("6", timeout=20000)
     wait_for_app(pg)
     assert _map_texts(pg, OUT1) == ["6", "7", "5", "3", "-1", "-1", "2", "-1", "4"]
     assert _map_texts(pg, OUT2) == ["2", "-5", "-8", "1", "-4", "-4", "0", "-5", "-5"]
