@@ -257,10 +257,20 @@ def test_resized_pads_with_zeros_and_cuts():
     ("edit", None, "1, 0\n0, 1"),
 ])
 def test_the_grid_callback_rewrites_the_text_or_leaves_it(monkeypatch, event, value, expected):
+    """The component's callback (its events are what the browser sends, so any shape may arrive)."""
     state = {"t.input": "1, 0\n0, 1", grid_editor.component_key("t.input"): {event: value}}
     monkeypatch.setattr(streamlit, "session_state", state)
     grid_editor.apply_event("t.input", event, max_rows=4, max_cols=4)
     assert state["t.input"] == expected
+
+
+@pytest.mark.parametrize("events", [None, "edit", ["edit"], {"edit": {"r": [0], "c": {}, "text": ["1"]}}])
+def test_the_grid_callback_never_raises(monkeypatch, events):
+    state = {"t.input": "1 2", grid_editor.component_key("t.input"): events}
+    monkeypatch.setattr(streamlit, "session_state", state)
+    for event in ("edit", "resize"):
+        grid_editor.apply_event("t.input", event, max_rows=4, max_cols=4)
+    assert state["t.input"] == "1 2"
 
 
 def _grid_on(lang="en", shape=None, text=None):

@@ -31,6 +31,7 @@ Every text is set with ``textContent`` / ``value``; nothing is parsed as HTML.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -80,11 +81,11 @@ def apply_event(key: str, event: str, *, max_rows: int, max_cols: int) -> None:
     from ui.matrix_input import edit_cell_text, resize_text
 
     state = st.session_state
-    events = state.get(component_key(key)) or {}
-    text = str(state.get(key, "") or "")
-    value = events.get(event)
-    if not isinstance(value, dict):
+    events = state.get(component_key(key))
+    value = events.get(event) if isinstance(events, Mapping) else None
+    if not isinstance(value, Mapping):   # a callback never raises: a malformed message changes nothing
         return
+    text = str(state.get(key, "") or "")
     if event == "edit":
         new_text = edit_cell_text(text, value.get("r"), value.get("c"), value.get("text"),
                                   max_rows=max_rows, max_cols=max_cols)
