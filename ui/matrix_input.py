@@ -5,10 +5,11 @@ Accepted text: rows separated by newlines or ``;``, numbers by spaces and/or com
     1, 0, -1
     0.5 1e-3 +2
 
-The same rules hold for the grid: :func:`matrix_editor` can also show the matrix as an
-``st.data_editor`` grid (a toggle under the text box); a grid edit is written back as text
-(:func:`grid_to_text`) and parsed by :func:`parse_matrix` like anything typed, so
-``st.session_state[key]`` is always the matrix text (what :mod:`ui.url_state` reads).
+The same rules hold for the grid: :func:`matrix_editor` can also show the matrix as a grid of
+number boxes (``ui.components.grid_editor``, a toggle under the text box); a grid edit is written
+back into the text (:func:`edit_cell_text`, :func:`resize_text`), checked by the parser's own
+:func:`parse_number`, so ``st.session_state[key]`` is always the matrix text (what
+:mod:`ui.url_state` reads).
 
 Full-width digits, commas and spaces (``１，２``) and the minus sign ``−`` (U+2212) are
 normalised first (Unicode NFKC). Brackets (``[[1,2],[3,4]]``) are stripped as a
@@ -41,9 +42,9 @@ __all__ = [
     "format_matrix",
     "format_number",
     "matrix_editor",
-    "grid_to_text",
     "resized",
-    "grid_key",
+    "edit_cell_text",
+    "resize_text",
 ]
 
 #: Longest text accepted (a 12×12 matrix of 8-character numbers is ~1300 characters).
@@ -196,31 +197,6 @@ def format_matrix(M: np.ndarray | Sequence, *, row_sep: str = "\n", col_sep: str
     return row_sep.join(col_sep.join(format_number(v) for v in row) for row in a)
 
 
-def grid_to_text(cells: np.ndarray | Sequence[Sequence[object]]) -> str:
-    """The text of a grid's cells (rows by newline), to be parsed by :func:`parse_matrix`.
-
-    Numbers are written exactly (:func:`format_number`, so ``inf``/``nan`` come out as text the
-    parser refuses); an empty cell (``None``) counts as 0; anything else (a tampered cell) is
-    written with its separators replaced by ``_`` so the parser reports it as "not a number" at its position.
-
-    >>> grid_to_text([[1.0, None], [0.5, -2]])
-    '1, 0\\n0.5, -2'
-    """
-    rows = []
-    for row in cells:
-        out = []
-        for cell in row:
-            if cell is None:
-                out.append("0")
-            elif isinstance(cell, (int, float, np.integer, np.floating)) and not isinstance(cell, (bool, np.bool_)):
-                value = float(cell)
-                out.append(format_number(value) if math.isfinite(value) else repr(value))
-            else:
-                out.append(re.sub(r"[\s,;\[\]]+", "_", str(cell))[:MAX_CHARS // 10] or "?")
-        rows.append(", ".join(out))
-    return "\n".join(rows)
-
-
 def resized(matrix: np.ndarray, rows: int, cols: int) -> np.ndarray:
     """``matrix`` cut or zero-padded at the bottom/right to ``rows`` × ``cols``.
 
@@ -233,69 +209,65 @@ def resized(matrix: np.ndarray, rows: int, cols: int) -> np.ndarray:
     return out
 
 
-def grid_key(key: str, generation: int) -> str:
-    """The grid widget's key for the editor ``key``: ``f"{key}.grid.{generation}"``.
+def edit_cell_text(text: str, row: object, col: object, cell: object, *, max_rows: int = 12,
+                   max_cols: int = 12) -> str | None:
+    """``text`` with the cell at 0-based (``row``, ``col``) set to the typed ``cell``, or ``None`` if that
+    cannot be done: the text does not parse, the cell is outside the matrix, or ``cell`` is not a finite
+    number in the parser's syntax (an empty cell is 0). The other cells keep their exact values.
 
-    The generation goes up whenever the text changes other than by the grid itself (typing,
-    a preset, an upload, a link, the resize buttons), so the grid then starts afresh without
-    stale cell edits. A grid edit keeps the key: its edits are absolute cell values, so
-    re-applying them to the text they were written into changes nothing, and an edit made
-    while the app is still running is never dropped with a replaced widget.
+    >>> edit_cell_text("1, 0\\n0, 1", 1, 0, "-2.5")
+    '1, 0\\n-2.5, 1'
+    >>> edit_cell_text("1 2", 0, 5, "3") is None, edit_cell_text("1 2", 0, 0, "nan") is None
+    (True, True)
     """
-    return f"{key}.grid.{int(generation)}"
+    result = parse_matrix(str(text or ""), max_rows=max_rows, max_cols=max_cols)
+    if result.matrix is None or not isinstance(cell, str) or len(cell) > 100:
+        return None
+    if isinstance(row, bool) or isinstance(col, bool) or not isinstance(row, int) or not isinstance(col, int):
+        return None
+    rows, cols = result.matrix.shape
+    if not (0 <= row < rows and 0 <= col < cols):
+        return None
+    value = 0.0 if not cell.strip() else parse_number(cell)
+    if value is None:
+        return None
+    matrix = result.matrix.copy()
+    matrix[row, col] = value
+    return format_matrix(matrix)
 
 
-def _resize_text(key: str, d_rows: int, d_cols: int, max_rows: int, max_cols: int) -> None:
-    """Button callback: add or remove the last row/column (runs before the editor is drawn)."""
-    import streamlit as st
+def resize_text(text: str, d_rows: object, d_cols: object, *, max_rows: int = 12, max_cols: int = 12) -> str | None:
+    """``text`` with ``d_rows`` rows and ``d_cols`` columns (each -1, 0 or 1) added at the bottom/right
+    (zeros) or removed there, kept between 1 and the cap; ``None`` if the text does not parse or the
+    change is not one of those.
 
-    result = parse_matrix(str(st.session_state.get(key, "")), max_rows=max_rows, max_cols=max_cols)
+    >>> resize_text("1 2", 1, 0, max_rows=2)
+    '1, 2\\n0, 0'
+    """
+    if d_rows not in (-1, 0, 1) or d_cols not in (-1, 0, 1) or isinstance(d_rows, bool) or isinstance(d_cols, bool):
+        return None
+    result = parse_matrix(str(text or ""), max_rows=max_rows, max_cols=max_cols)
     if result.matrix is None:
-        return
+        return None
     rows = min(max(result.matrix.shape[0] + d_rows, 1), max_rows)
     cols = min(max(result.matrix.shape[1] + d_cols, 1), max_cols)
-    st.session_state[key] = format_matrix(resized(result.matrix, rows, cols))
+    return format_matrix(resized(result.matrix, rows, cols))
 
 
-def _grid(key: str, matrix: np.ndarray, text: str, *, max_rows: int, max_cols: int, resizable: bool) -> str:
-    """The grid under the text box; returns the text, rewritten when a cell was changed."""
-    import pandas as pd
-    import streamlit as st
-
+def _grid(key: str, matrix: np.ndarray, *, max_rows: int, max_cols: int, resizable: bool) -> None:
+    """The grid under the text box (``ui.components.grid_editor``): its edits rewrite the text in a
+    callback before the script runs, so the text read by :func:`matrix_editor` is already the edited one."""
+    from ui.components.grid_editor import grid_editor, payload
     from ui.i18n import t
 
-    state = st.session_state
-    generation_key, written_key, base_key = f"{key}.grid_generation", f"{key}.grid_text", f"{key}.grid_base"
-    if state.get(written_key) != text or base_key not in state:  # changed from outside the grid: a fresh grid
-        state[generation_key] = state.get(generation_key, -1) + 1
-        state[written_key] = text
-        state[base_key] = matrix
-    # The grid is always given the matrix it started from; its own edits (kept by the browser and in
-    # its widget state) are applied on top. Handing it the edited matrix instead would make the browser
-    # drop the edits that now equal the data and send a rerun for each drop: reruns that carry the text
-    # box's value of that moment and undo a button (+ row, a preset) pressed right after an edit.
-    base = state[base_key]
     rows, cols = matrix.shape
-    names = [str(c + 1) for c in range(cols)]
-    frame = pd.DataFrame(base, columns=names, index=pd.RangeIndex(1, rows + 1))
-    config = {name: st.column_config.NumberColumn(name, required=True, width="small") for name in names}
-    edited = st.data_editor(frame, key=grid_key(key, state[generation_key]), num_rows="fixed",
-                            column_config=config, width="content")
-    new_text = grid_to_text(edited.to_numpy(dtype=object))
-    if new_text != format_matrix(matrix):
-        state[key] = new_text  # the text area is drawn after the grid, so its value may still be set
-        state[written_key] = new_text
-        text = new_text
-    st.caption(t("owndata.grid_caption", rows=rows, cols=cols, max_rows=max_rows, max_cols=max_cols)
+    caption = (t("owndata.grid_caption", rows=rows, cols=cols, max_rows=max_rows, max_cols=max_cols)
                if resizable else t("owndata.grid_caption_fixed", rows=rows, cols=cols))
-    if resizable:
-        with st.container(horizontal=True):
-            for name, d_rows, d_cols, disabled in (
-                    ("add_row", 1, 0, rows >= max_rows), ("remove_row", -1, 0, rows <= 1),
-                    ("add_col", 0, 1, cols >= max_cols), ("remove_col", 0, -1, cols <= 1)):
-                st.button(t(f"owndata.{name}"), key=f"{key}.{name}", disabled=disabled, on_click=_resize_text,
-                          args=(key, d_rows, d_cols, max_rows, max_cols))
-    return text
+    labels = {name: t(f"owndata.{name}") for name in ("add_row", "remove_row", "add_col", "remove_col")}
+    labels.update(grid=t("owndata.grid_name", rows=rows, cols=cols), cell=t("owndata.grid_cell"),
+                  bad=t("owndata.grid_bad_cell"))
+    grid_editor(key, payload(matrix, max_rows=max_rows, max_cols=max_cols, resizable=resizable, caption=caption,
+                             labels=labels), max_rows=max_rows, max_cols=max_cols)
 
 
 def matrix_editor(
@@ -339,10 +311,7 @@ def matrix_editor(
         if result.matrix is None:
             st.caption(t("owndata.grid_fix_text"))
         else:
-            new_text = _grid(key, result.matrix, text, max_rows=max_rows, max_cols=max_cols,
-                             resizable=shape is None)
-            if new_text != text:
-                result = parse_matrix(new_text, max_rows=max_rows, max_cols=max_cols)
+            _grid(key, result.matrix, max_rows=max_rows, max_cols=max_cols, resizable=shape is None)
     if height is None:
         lines = str(st.session_state[key]).count("\n") + 1
         height = int(min(max(68, 26 * lines + 34), 360))  # every row visible without scrolling

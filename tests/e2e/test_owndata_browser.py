@@ -12,7 +12,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from .conftest import ROOT, SCRIPT_DONE, assert_no_exception, screenshot, streamlit_server
+from ui.i18n import translate
+
+from .conftest import ROOT, assert_no_exception, screenshot, streamlit_server
 
 pytestmark = pytest.mark.e2e
 
@@ -75,51 +77,13 @@ def _open(browser, url, lang="en"):
     return context, pg
 
 
-# the grid's cell editor is open and has the keyboard
-EDITOR_FOCUSED = "() => !!document.activeElement && document.activeElement.classList.contains('gdg-input')"
-# two animation frames: the grid's cell editor has rendered what was typed into it
-NEXT_FRAMES = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))"
-
-
-def _edit_cell(pg, grid, row: int, col: int, text: str) -> None:
-    """Double-click a grid cell (1-based, below the header, right of the index column), type, press Enter.
-
-    The grid is glide-data-grid on a canvas. Its cell editor (``.gdg-input``) takes the typed
-    characters into its value on its next render, and Enter commits the value it holds: an Enter
-    pressed in the same frame as the typing commits the cell's old value, which Streamlit drops as
-    "no change" (nothing is sent, the selection just moves down -- the edit "vanishes"). A person
-    never presses Enter within a few milliseconds of a digit; the test waits for the editor to
-    show the text and for two animation frames before pressing it.
-    """
-    header = row_h = 35
-    index_w, col_w = 50, 76  # the index column and the "small" number columns
-    # the previous edit's run has finished (its text is already checked by the caller)
-    pg.wait_for_function(SCRIPT_DONE, timeout=60000, polling=100)
-    editor = pg.locator(".gdg-input").first
-    for _ in range(10):  # a double click can land while the canvas is still being laid out or redrawn
-        box = grid.bounding_box()
-        pg.mouse.dblclick(box["x"] + index_w + col_w * (col - 0.5), box["y"] + header + row_h * (row - 0.5))
-        try:
-            pg.wait_for_function(EDITOR_FOCUSED, timeout=3000)
-            break
-        except Exception:  # noqa: BLE001 - playwright's TimeoutError: close a half-open editor, try again
-            pg.keyboard.press("Escape")
-    else:
-        raise AssertionError(f"the grid's cell editor did not open at row {row}, column {col}")
-    pg.keyboard.press("Control+A")
-    pg.keyboard.type(text)
-    from playwright.sync_api import expect
-
-    expect(editor).to_have_value(text)
-    pg.evaluate(NEXT_FRAMES)
-    pg.keyboard.press("Enter")
-
-
 def _edit(pg, kernel, row: int, col: int, text: str, expected: str) -> None:
-    """Edit one grid cell; the text box must then hold every edit made so far."""
+    """Type into one grid box (1-based) and press Enter; the text box must then hold every edit made so far."""
     from playwright.sync_api import expect
 
-    _edit_cell(pg, pg.locator('[data-testid="stDataFrame"]').first, row, col, text)
+    box = pg.locator(".ge-table").first.locator(f'input[data-r="{row - 1}"][data-c="{col - 1}"]')
+    box.fill(text)
+    box.press("Enter")
     expect(kernel).to_have_value(expected, timeout=15000)
 
 
@@ -130,10 +94,18 @@ def test_grid_edits_and_resizing_rewrite_the_text(browser, demo_url):
     kernel = pg.locator("textarea").nth(1)
     expect(kernel).to_have_value("1, 0\n0, -1")
     pg.get_by_text("Edit as a grid").nth(1).click()
-    grid = pg.locator('[data-testid="stDataFrame"]').first
-    grid.wait_for()
+    pg.locator(".ge-table").first.wait_for()
     _edit(pg, kernel, 1, 1, "7", "7, 0\n0, -1")
-    _edit(pg, kernel, 2, 2, "-3.5", "7, 0\n0, -3.5")  # a second edit: the first must survive it
+    _edit(pg, kernel, 2, 2, "\u22123.5", "7, 0\n0, -3.5")  # a second edit (typed minus sign): the first survives
+    # a box that is not a number: a message in the grid, nothing sent, the text box unchanged
+    bad = pg.locator(".ge-table").first.locator('input[data-r="0"][data-c="1"]')
+    bad.fill("1e999")
+    bad.press("Enter")
+    expect(pg.locator(".ge-message").first).to_have_text(translate("en", "owndata.grid_bad_cell", row=1, col=2))
+    expect(bad).to_have_attribute("aria-invalid", "true")
+    expect(kernel).to_have_value("7, 0\n0, -3.5")
+    bad.press("Escape")
+    expect(bad).to_have_value("0")
     pg.get_by_role("button", name="+ column").first.click()
     expect(kernel).to_have_value("7, 0, 0\n0, -3.5, 0", timeout=15000)
     from urllib.parse import parse_qs, urlparse

@@ -59,7 +59,7 @@ def test_transposed_page_presets_markdown_and_code(browser, server_url, lang):
 def test_the_grid_on_a_topic_page_states_its_cap(browser, server_url, lang):
     with _opened(browser, f"{server_url}/pooling?lang={lang}", lang) as pg:
         pg.get_by_text(translate(lang, "owndata.grid_toggle")).first.click()
-        pg.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=20000)
+        pg.locator(".ge-table").first.wait_for(timeout=20000)
         wait_for_text(pg, translate(lang, "owndata.grid_caption", rows=4, cols=4, max_rows=12, max_cols=12))
         assert_no_exception(pg)
         screenshot(pg, f"owndata-pooling-grid-{lang}")

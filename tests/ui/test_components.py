@@ -187,3 +187,30 @@ def test_the_shipped_script_still_parses_after_its_comments_are_stripped(tmp_pat
     (tmp_path / "stepper.mjs").write_text(cs.JS, encoding="utf-8")
     done = subprocess.run([node, "--check", str(tmp_path / "stepper.mjs")], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_grid_editor_loads_nothing_from_the_network_and_parses_nothing_as_html():
+    from ui.components import grid_editor as ge
+
+    js, css = ge.JS, ge.CSS
+    assert not re.search(r"https?://|import\s*\(|fetch\(|XMLHttpRequest|@import|url\(|innerHTML|insertAdjacentHTML|eval\(",
+                         js + css)
+    assert "textContent" in js and "setTriggerValue" in js and "setStateValue" not in js   # events only
+    # the browser's check is the parser's own number pattern (ui.matrix_input._NUMBER)
+    from ui.matrix_input import _NUMBER
+
+    assert f"/^{_NUMBER.pattern}$/" in js
+
+
+def test_the_grid_payload_writes_numbers_as_the_text_box_does():
+    from ui.components import grid_editor as ge
+    from ui.matrix_input import format_number, parse_matrix
+
+    M = np.array([[1.0, -0.5], [1 / 3, 1e-7]])
+    data = ge.payload(M, max_rows=2, max_cols=3, resizable=True, caption="c", labels={"add_row": "+"})
+    assert data["cells"] == [[format_number(v) for v in row] for row in M]
+    assert parse_matrix("\n".join(" ".join(row) for row in data["cells"])).matrix.tolist() == M.tolist()   # exact
+    assert data["can"] == {"add_row": False, "remove_row": True, "add_col": True, "remove_col": True}
+    json.dumps(data)
+    with pytest.raises(ValueError):
+        ge.payload(np.zeros((0, 2)), max_rows=2, max_cols=2, resizable=True, caption="", labels={})

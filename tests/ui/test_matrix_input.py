@@ -204,20 +204,42 @@ def test_matrix_editor_starts_from_session_state():
 
 # --------------------------------------------------------------------------- grid editing
 
+import streamlit  # noqa: E402
+
+from ui.components import grid_editor  # noqa: E402
 from ui.i18n import translate  # noqa: E402
-from ui.matrix_input import grid_key, grid_to_text, resized  # noqa: E402
+from ui.matrix_input import edit_cell_text, resize_text, resized  # noqa: E402
 
 
-def test_grid_cells_become_text_the_parser_reads():
-    np.testing.assert_array_equal(ok(grid_to_text([[1.0, None], [0.5, -2]])), [[1, 0], [0.5, -2]])
-    np.testing.assert_array_equal(ok(grid_to_text(np.array([[0.1, 1 / 3]]))), [[0.1, 1 / 3]])  # exact
-    assert err(grid_to_text([[float("inf"), 1.0]])).code == "matrix_not_finite"
-    assert err(grid_to_text([[float("nan")]])).code == "matrix_not_finite"
-    assert err(grid_to_text([[1e308 * 10]])).code == "matrix_not_finite"
-    e = err(grid_to_text([[1.0, "__import__('os')"], [2.0, 3.0]]))
-    assert e.code == "matrix_not_a_number" and (e.params["row"], e.params["col"]) == (1, 2)
-    assert err(grid_to_text([[1.0, "1 2"]])).code == "matrix_not_a_number"  # no way to split a cell in two
-    assert err(grid_to_text([[True]])).code == "matrix_not_a_number"
+def test_a_cell_edit_sets_that_cell_and_keeps_the_others_exact():
+    assert ok(edit_cell_text("1, 0\n0, 1", 1, 0, "-2.5")).tolist() == [[1, 0], [-2.5, 1]]
+    third = edit_cell_text("0.1 0.2", 0, 1, str(1 / 3))
+    assert ok(third).tolist() == [[0.1, 1 / 3]]                       # exact, not rounded to the digits shown
+    assert ok(edit_cell_text("1 2", 0, 0, " ")).tolist() == [[0, 2]]   # an emptied box is 0
+    assert ok(edit_cell_text("1 2", 0, 1, "\u22123")).tolist() == [[1, -3]]   # the typed minus sign
+    assert ok(edit_cell_text("1 2", 0, 1, "１e2")).tolist() == [[1, 100]]    # full-width digits
+
+
+@pytest.mark.parametrize("text, row, col, cell", [
+    ("1 2", 0, 2, "3"), ("1 2", 1, 0, "3"), ("1 2", -1, 0, "3"),        # outside the matrix
+    ("1 2", 0, 0, "nan"), ("1 2", 0, 0, "inf"), ("1 2", 0, 0, "1e309"),  # not finite
+    ("1 2", 0, 0, "abc"), ("1 2", 0, 0, "1 2"), ("1 2", 0, 0, "1;2"),    # not one number
+    ("1 2", 0, 0, "__import__('os')"), ("1 2", 0, 0, "<b>1</b>"), ("1 2", 0, 0, "9" * 101),
+    ("1 a", 0, 0, "3"), ("", 0, 0, "3"),                                # the text itself does not parse
+    ("1 2", "0", 0, "3"), ("1 2", 0.0, 0, "3"), ("1 2", True, 0, "3"), ("1 2", 0, 0, 3.0), ("1 2", 0, 0, None),
+])
+def test_a_cell_edit_that_cannot_be_applied_changes_nothing(text, row, col, cell):
+    assert edit_cell_text(text, row, col, cell) is None
+
+
+def test_resizing_adds_zeros_and_removes_up_to_the_cap():
+    assert ok(resize_text("1 2\n3 4", 1, 0, max_rows=3, max_cols=3)).tolist() == [[1, 2], [3, 4], [0, 0]]
+    assert ok(resize_text("1 2\n3 4", 0, -1, max_rows=3, max_cols=3)).tolist() == [[1], [3]]
+    assert ok(resize_text("1 2 3", 0, 1, max_rows=3, max_cols=3)).tolist() == [[1, 2, 3]]     # at the cap
+    assert ok(resize_text("1", -1, -1, max_rows=3, max_cols=3)).tolist() == [[1]]             # at least 1×1
+    for d_rows, d_cols in ((2, 0), (0, -5), ("1", 0), (True, 0), (0.5, 0), (None, 0)):
+        assert resize_text("1 2", d_rows, d_cols) is None
+    assert resize_text("1 a", 1, 0) is None
 
 
 def test_resized_pads_with_zeros_and_cuts():
@@ -226,11 +248,32 @@ def test_resized_pads_with_zeros_and_cuts():
     assert resized(m, 1, 2).tolist() == [[1, 2]]
 
 
-def test_grid_key_names_a_generation():
-    assert grid_key("p.x", 0) == "p.x.grid.0" != grid_key("p.x", 1)
+@pytest.mark.parametrize("event, value, expected", [
+    ("edit", {"r": 1, "c": 0, "text": "-2.5"}, "1, 0\n-2.5, 1"),
+    ("resize", {"rows": 1, "cols": 0}, "1, 0\n0, 1\n0, 0"),
+    ("edit", {"r": 1, "c": 0, "text": "x"}, "1, 0\n0, 1"),        # refused: the text stays
+    ("edit", ["1", "0"], "1, 0\n0, 1"),                            # a tampered message: nothing happens
+    ("resize", {"rows": 9}, "1, 0\n0, 1"),
+    ("edit", None, "1, 0\n0, 1"),
+])
+def test_the_grid_callback_rewrites_the_text_or_leaves_it(monkeypatch, event, value, expected):
+    """The component's callback (its events are what the browser sends, so any shape may arrive)."""
+    state = {"t.input": "1, 0\n0, 1", grid_editor.component_key("t.input"): {event: value}}
+    monkeypatch.setattr(streamlit, "session_state", state)
+    grid_editor.apply_event("t.input", event, max_rows=4, max_cols=4)
+    assert state["t.input"] == expected
 
 
-def _grid_on(at_or_none=None, lang="en", shape=None, text=None):
+@pytest.mark.parametrize("events", [None, "edit", ["edit"], {"edit": {"r": [0], "c": {}, "text": ["1"]}}])
+def test_the_grid_callback_never_raises(monkeypatch, events):
+    state = {"t.input": "1 2", grid_editor.component_key("t.input"): events}
+    monkeypatch.setattr(streamlit, "session_state", state)
+    for event in ("edit", "resize"):
+        grid_editor.apply_event("t.input", event, max_rows=4, max_cols=4)
+    assert state["t.input"] == "1 2"
+
+
+def _grid_on(lang="en", shape=None, text=None):
     at = AppTest.from_function(_editor_app, kwargs={"shape": shape})
     at.session_state["lang"] = lang
     at.session_state["t.input.grid_on"] = True
@@ -239,79 +282,48 @@ def _grid_on(at_or_none=None, lang="en", shape=None, text=None):
     return at.run()
 
 
+def _grid(at):
+    """The grid editor's payload on the page, or None."""
+    import json
+
+    found = [el for el in at.main.get("bidi_component") if el.key == grid_editor.component_key("t.input")]
+    assert len(found) <= 1
+    return json.loads(found[0].proto.json) if found else None
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_grid_shows_the_typed_matrix(lang):
     at = AppTest.from_function(_editor_app)
     at.session_state["lang"] = lang
     at.run()
-    assert not at.dataframe  # off by default: no grid until asked for
+    assert _grid(at) is None  # off by default: no grid until asked for
     assert at.toggle(key="t.input.grid_on").label == translate(lang, "owndata.grid_toggle")
     at.toggle(key="t.input.grid_on").set_value(True).run()
-    assert not at.exception and len(at.dataframe) == 1
-    grid = at.dataframe[0]
-    assert grid.editing_mode == "fixed"
-    assert grid.value.to_numpy().tolist() == [[1, 0], [0, 1]]
-    assert list(grid.value.columns) == ["1", "2"] and list(grid.value.index) == [1, 2]  # 1-based like the texts
-    assert translate(lang, "owndata.grid_caption", rows=2, cols=2, max_rows=4, max_cols=4) in [c.value for c in at.caption]
-    at.text_area(key="t.input").input("5 6 7").run()
-    assert at.dataframe[0].value.to_numpy().tolist() == [[5, 6, 7]]
+    assert not at.exception
+    data = _grid(at)
+    assert data["cells"] == [["1", "0"], ["0", "1"]]
+    assert data["resizable"] and data["can"] == {"add_row": True, "remove_row": True, "add_col": True,
+                                                 "remove_col": True}
+    assert data["caption"] == translate(lang, "owndata.grid_caption", rows=2, cols=2, max_rows=4, max_cols=4)
+    assert data["labels"]["add_row"] == translate(lang, "owndata.add_row")
+    assert data["labels"]["cell"] == translate(lang, "owndata.grid_cell")   # {row}/{col} filled in the browser
+    at.text_area(key="t.input").input("5 6 7 0.125").run()
+    data = _grid(at)
+    assert data["cells"] == [["5", "6", "7", "0.125"]]
+    assert data["can"] == {"add_row": True, "remove_row": False, "add_col": False, "remove_col": True}
 
 
-def test_a_grid_edit_rewrites_the_text():
-    at = _grid_on()
-    key = grid_key("t.input", 0)
-    at.session_state[key] = {"edited_rows": {1: {"1": -2.5}}, "added_rows": [], "deleted_rows": []}
-    at.run()
-    assert not at.exception and not at.error
-    assert at.text_area(key="t.input").value == "1, 0\n-2.5, 1"
-    assert at.session_state["result"] == [[1, 0], [-2.5, 1]]
-    # the same grid goes on: it keeps the matrix it started from (the browser shows its edit on top, and
-    # a grid whose data changed would drop the edits equal to the new data, each with an extra rerun)
-    at.run()
-    assert at.dataframe[0].value.to_numpy().tolist() == [[1, 0], [0, 1]]
-    assert at.session_state["result"] == [[1, 0], [-2.5, 1]]
-    # a second edit in the same grid keeps the first
-    at.session_state[key] = {"edited_rows": {1: {"1": -2.5}, 0: {"2": 4}}, "added_rows": [], "deleted_rows": []}
-    at.run()
-    assert at.session_state["result"] == [[1, 4], [-2.5, 1]]
-    # typing starts a fresh grid: the old edits do not come back, even for the original text
-    at.text_area(key="t.input").input("1, 0\n0, 1").run()
-    assert at.session_state["result"] == [[1, 0], [0, 1]]
-    assert at.dataframe[0].value.to_numpy().tolist() == [[1, 0], [0, 1]]
-    assert grid_key("t.input", 1) in at.session_state
-
-
-def test_a_non_finite_grid_value_gets_the_parsers_message():
-    at = _grid_on(lang="zh")
-    at.session_state[grid_key("t.input", 0)] = {
-        "edited_rows": {0: {"2": float("inf")}}, "added_rows": [], "deleted_rows": []}
-    at.run()
+def test_the_grid_needs_a_valid_text_and_the_page_goes_on():
+    at = _grid_on(lang="zh", text="1 inf")
     assert not at.exception and len(at.error) == 1
     assert at.error[0].value == translate("zh", "errors.matrix_not_finite", row=1, col=2, token="inf")
-    assert at.session_state["result"] is None
-    assert at.markdown[-1].value == "after"
-    at.run()  # the grid needs a valid matrix: until the text is fixed it says so
     assert translate("zh", "owndata.grid_fix_text") in [c.value for c in at.caption]
-    assert not at.dataframe and len(at.error) == 1
-
-
-def test_rows_and_columns_are_added_and_removed_up_to_the_cap():
-    at = _grid_on(text="1 2\n3 4")
-    at.button(key="t.input.add_row").click().run()
-    assert at.session_state["result"] == [[1, 2], [3, 4], [0, 0]]
-    at.button(key="t.input.add_col").click().run()
-    assert at.session_state["result"] == [[1, 2, 0], [3, 4, 0], [0, 0, 0]]
-    assert at.dataframe[0].value.shape == (3, 3)
-    at.button(key="t.input.add_row").click().run()
-    assert at.button(key="t.input.add_row").disabled  # 4 rows: the cap of this editor
-    at.button(key="t.input.remove_col").click().run()
-    at.button(key="t.input.remove_col").click().run()
-    assert at.session_state["result"] == [[1], [3], [0], [0]]
-    assert at.button(key="t.input.remove_col").disabled and not at.button(key="t.input.add_col").disabled
-    assert not at.error and not at.exception
+    assert _grid(at) is None and at.session_state["result"] is None
+    assert at.markdown[-1].value == "after"
 
 
 def test_a_fixed_shape_has_no_resize_buttons():
     at = _grid_on(shape=(2, 2))
-    assert len(at.dataframe) == 1 and not at.button
-    assert translate("en", "owndata.grid_caption_fixed", rows=2, cols=2) in [c.value for c in at.caption]
+    data = _grid(at)
+    assert not data["resizable"] and not at.button
+    assert data["caption"] == translate("en", "owndata.grid_caption_fixed", rows=2, cols=2)
