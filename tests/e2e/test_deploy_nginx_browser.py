@@ -71,10 +71,14 @@ def _backend_of_cookie(url: str, run_dir: Path, value: str) -> str:
     """The backend (host:port) nginx picks for a browser holding ``value``, from its access log."""
     request = urllib.request.Request(f"{url}/_stcore/health?probe={value}", headers={"Cookie": f"{COOKIE}={value}"})
     urllib.request.urlopen(request, timeout=5).read()
-    for line in reversed((run_dir / "nginx-access.log").read_text().splitlines()):
-        if f"probe={value} " in line:
-            return line.split()[-2]
-    raise AssertionError(f"no access-log line for {value}")
+
+    def logged() -> str | None:   # nginx writes the line after the response has gone out: poll for it
+        for line in reversed((run_dir / "nginx-access.log").read_text().splitlines()):
+            if f"probe={value} " in line:
+                return line.split()[-2]
+        return None
+
+    return wait_until(logged, 5, f"an access-log line for {value}")
 
 
 def _cookies_per_backend(url: str, run_dir: Path) -> dict[str, str]:
