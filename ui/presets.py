@@ -14,8 +14,9 @@ and a caption names the loaded preset for as long as the matrix is unchanged.
 The link keeps the **matrix**, not the preset's name: ``?kernel=-1,0,1;-2,0,2;-1,0,1``. One
 source of truth — the link reproduces exactly what is on screen, also after a hand edit that
 follows the preset, and a preset whose definition changes in a later version cannot change an
-old link. A random preset is still reproducible from its seed (the seed box), and its matrix is
-in the link anyway.
+old link. A random preset is still reproducible from its seed (the seed box, shown beside the menu
+while the editor shows a random matrix: another seed draws another one), and its matrix is in the
+link anyway.
 
 The size: a preset is built at the editor's current size (or the example's when the text does
 not parse); a kernel that needs an odd size there (Sobel on 2×2) is built at the next usable
@@ -140,7 +141,7 @@ def _reseed(editor_key: str, kind: str, max_rows: int, max_cols: int) -> None:
 def preset_selector(editor_key: str, *, kind: Kind,
                     example: np.ndarray | Sequence | None = None, max_rows: int = 12, max_cols: int = 12,
                     label: str | None = None) -> None:
-    """A preset menu and a seed box that fill the matrix editor ``editor_key``.
+    """A preset menu (and, while a random matrix is shown, its seed box) that fill the matrix editor ``editor_key``.
 
     Widget keys: ``f"{editor_key}.preset"`` (menu), ``f"{editor_key}.seed"`` (random seed).
     ``example`` is the page's default matrix ("the text's example"); ``max_rows``/``max_cols``
@@ -154,14 +155,17 @@ def preset_selector(editor_key: str, *, kind: Kind,
     shape = _current_shape(st.session_state.get(editor_key), None if example is None else np.asarray(example),
                            max_rows, max_cols, kind)
     options = available_presets(kind, shape, max_rows=max_rows, max_cols=max_cols, has_example=example is not None)
+    loaded = st.session_state.get(f"{editor_key}.preset_loaded")
+    shown = bool(loaded) and loaded[1] == st.session_state.get(editor_key)   # the editor still shows that preset
     with st.container(horizontal=True, vertical_alignment="bottom"):
         st.selectbox(label or t("owndata.preset_label"), options, index=None, key=f"{editor_key}.preset",
                      placeholder=t("owndata.preset_placeholder"), format_func=lambda n: preset_label(n, kind),
                      on_change=_apply, args=(editor_key, kind, None, example_text, max_rows, max_cols),
                      help=t(f"owndata.preset_help_{kind}"))
-        st.number_input(t("owndata.seed"), min_value=0, max_value=MAX_SEED, step=1, key=f"{editor_key}.seed",
-                        on_change=_reseed, args=(editor_key, kind, max_rows, max_cols), width=120,
-                        help=t("owndata.seed_help"))
-    loaded = st.session_state.get(f"{editor_key}.preset_loaded")
-    if loaded and loaded[1] == st.session_state.get(editor_key):
+        # the seed only means something while a random matrix is shown: offered then, not beside every menu
+        if shown and loaded[0] == "random":
+            st.number_input(t("owndata.seed"), min_value=0, max_value=MAX_SEED, step=1, key=f"{editor_key}.seed",
+                            on_change=_reseed, args=(editor_key, kind, max_rows, max_cols), width=120,
+                            help=t("owndata.seed_help"))
+    if shown:
         st.caption(t("owndata.preset_loaded", name=preset_label(loaded[0], kind)))

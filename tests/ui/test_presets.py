@@ -94,14 +94,18 @@ def test_the_example_preset_of_a_long_signal_comes_back_whole():
 
 def test_random_preset_follows_the_seed():
     at = _run()
-    at.number_input(key="t.kernel.seed").set_value(3).run()
+    assert not at.number_input                                 # no seed box until a random matrix is shown
     at.selectbox(key="t.kernel.preset").set_value("random").run()
-    assert at.session_state["result"] == kernel_preset("random", (2, 2), seed=3).tolist()
+    assert at.session_state["result"] == kernel_preset("random", (2, 2), seed=0).tolist()
     at.number_input(key="t.kernel.seed").set_value(4).run()  # shown random matrix: regenerated
     assert at.session_state["result"] == kernel_preset("random", (2, 2), seed=4).tolist()
-    at.text_area(key="t.kernel").input("9 9\n9 9").run()
-    at.number_input(key="t.kernel.seed").set_value(5).run()  # hand-edited: left alone
-    assert at.session_state["result"] == [[9, 9], [9, 9]]
+    at.selectbox(key="t.kernel.preset").set_value("random").run()   # chosen again: the same seed, the same matrix
+    assert at.session_state["result"] == kernel_preset("random", (2, 2), seed=4).tolist()
+    at.text_area(key="t.kernel").input("9 9\n9 9").run()        # hand-edited: the seed box goes, the text stays
+    assert at.session_state["result"] == [[9, 9], [9, 9]] and not at.number_input
+    at.selectbox(key="t.kernel.preset").set_value("sobel_x" if "sobel_x" in at.selectbox(key="t.kernel.preset").options
+                                                  else "identity").run()
+    assert not at.number_input and not at.exception             # a fixed preset has no seed
 
 
 def test_a_preset_uses_the_example_size_when_the_text_is_broken():
