@@ -39,14 +39,16 @@ export default function (component) {
   // so the box being typed in keeps its focus and its text across the page's rerun
   if (!root || root.__rows !== rows || root.__cols !== cols) {
     if (root) root.remove();
-    root = build(parentElement, rows, cols, labels, setTriggerValue);
+    root = build(parentElement, rows, cols);
   }
   root.__send = setTriggerValue;
+  root.__labels = labels;
   const active = parentElement.activeElement || null;   // a ShadowRoot knows its focused box
   root.__inputs.forEach((row, r) => row.forEach((input, c) => {
     const value = String(data.cells[r][c]);
     const typing = input === active && input.value !== input.dataset.base;
     input.dataset.base = value;
+    input.setAttribute("aria-label", fill(labels.cell, { row: r + 1, col: c + 1 }));   // the language may change
     if (!typing) {
       input.value = value;
       input.removeAttribute("aria-invalid");
@@ -63,7 +65,7 @@ export default function (component) {
   return undefined;
 }
 
-function build(parent, rows, cols, labels, send) {
+function build(parent, rows, cols) {
   const root = el("div", "ge");
   root.__rows = rows;
   root.__cols = cols;
@@ -85,7 +87,6 @@ function build(parent, rows, cols, labels, send) {
       input.inputMode = "decimal";
       input.autocomplete = "off";
       input.spellcheck = false;
-      input.setAttribute("aria-label", fill(labels.cell, { row: r + 1, col: c + 1 }));
       input.dataset.r = String(r);
       input.dataset.c = String(c);
       td.appendChild(input);
@@ -120,11 +121,12 @@ function build(parent, rows, cols, labels, send) {
   Object.assign(root, { __inputs: inputs, __message: message, __caption: caption, __bar: bar,
                         __buttons: buttons, __table: table });
 
+  const labels = () => root.__labels || {};
   const commit = (input) => {
     if (input.value === input.dataset.base) return true;
     if (!valid(input.value)) {
       input.setAttribute("aria-invalid", "true");
-      message.textContent = fill(labels.bad, { row: Number(input.dataset.r) + 1, col: Number(input.dataset.c) + 1 });
+      message.textContent = fill(labels().bad, { row: Number(input.dataset.r) + 1, col: Number(input.dataset.c) + 1 });
       return false;
     }
     input.removeAttribute("aria-invalid");
