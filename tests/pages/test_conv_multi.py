@@ -372,7 +372,9 @@ def test_kernel_larger_than_padded_input_is_explained(lang):
     expected = explain_error(info.value, lang)
     assert expected in [e.value for e in at.error]
     assert translate(lang, "conv_multi.no_trace") in [i.value for i in at.info]
-    assert len(plotly_figures(at)) == 3            # raw input + the two filters of the open tab
+    assert len(plotly_figures(at)) == 1            # the raw input (the open tab, parameters, has no chart)
+    _open_tab(at, "filters", lang)
+    assert len(plotly_figures(at)) == 3            # + the two filters
 
 
 # --------------------------------------------------------------------------- bad links
@@ -539,3 +541,13 @@ def test_values_then_layer_then_output_and_reset_brings_every_box_back(lang):
     np.testing.assert_allclose(_map(at, 1, lang), PRINTED[0])
     np.testing.assert_allclose(_map(at, 2, lang), PRINTED[1])
     assert note_title("s003_forward_printed", lang) in all_text(at)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_first_view_has_no_chart_and_opens_on_the_parameter_count(lang):
+    """#14: the first view is not held up by the chart library; the kernels are in the cell stepper already."""
+    at = open_page("conv_multi", lang)
+    no_exception(at)
+    assert plotly_figures(at) == []
+    assert translate(lang, "conv_multi.section_params") in all_text(at)
+    assert at.session_state["conv_multi.section"] == translate(lang, "conv_multi.tab_params")
