@@ -129,12 +129,17 @@ def _apply(editor_key: str, kind: str, name: str | None, example_text: str | Non
     state[f"{editor_key}.preset"] = None  # back to the placeholder: an action, not a setting
 
 
-def _reseed(editor_key: str, kind: str, max_rows: int, max_cols: int) -> None:
-    """Seed changed: regenerate the random preset if it is what the editor shows."""
+def _shown_preset(editor_key: str) -> str | None:
+    """The name of the preset the editor still shows (its text unchanged since it was loaded), or ``None``."""
     import streamlit as st
 
     loaded = st.session_state.get(f"{editor_key}.preset_loaded")
-    if loaded and loaded[0] == "random" and loaded[1] == st.session_state.get(editor_key):
+    return loaded[0] if loaded and loaded[1] == st.session_state.get(editor_key) else None
+
+
+def _reseed(editor_key: str, kind: str, max_rows: int, max_cols: int) -> None:
+    """Seed changed: regenerate the random preset if it is what the editor shows."""
+    if _shown_preset(editor_key) == "random":
         _apply(editor_key, kind, "random", None, max_rows, max_cols)
 
 
@@ -155,17 +160,16 @@ def preset_selector(editor_key: str, *, kind: Kind,
     shape = _current_shape(st.session_state.get(editor_key), None if example is None else np.asarray(example),
                            max_rows, max_cols, kind)
     options = available_presets(kind, shape, max_rows=max_rows, max_cols=max_cols, has_example=example is not None)
-    loaded = st.session_state.get(f"{editor_key}.preset_loaded")
-    shown = bool(loaded) and loaded[1] == st.session_state.get(editor_key)   # the editor still shows that preset
+    shown = _shown_preset(editor_key)
     with st.container(horizontal=True, vertical_alignment="bottom"):
         st.selectbox(label or t("owndata.preset_label"), options, index=None, key=f"{editor_key}.preset",
                      placeholder=t("owndata.preset_placeholder"), format_func=lambda n: preset_label(n, kind),
                      on_change=_apply, args=(editor_key, kind, None, example_text, max_rows, max_cols),
                      help=t(f"owndata.preset_help_{kind}"))
         # the seed only means something while a random matrix is shown: offered then, not beside every menu
-        if shown and loaded[0] == "random":
+        if shown == "random":
             st.number_input(t("owndata.seed"), min_value=0, max_value=MAX_SEED, step=1, key=f"{editor_key}.seed",
                             on_change=_reseed, args=(editor_key, kind, max_rows, max_cols), width=120,
                             help=t("owndata.seed_help"))
-    if shown:
-        st.caption(t("owndata.preset_loaded", name=preset_label(loaded[0], kind)))
+    if shown is not None:
+        st.caption(t("owndata.preset_loaded", name=preset_label(shown, kind)))
