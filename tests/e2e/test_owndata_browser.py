@@ -14,7 +14,7 @@ from PIL import Image
 
 from ui.i18n import translate
 
-from .conftest import ROOT, assert_no_exception, screenshot, streamlit_server
+from .conftest import ROOT, assert_no_exception, screenshot, streamlit_server, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -139,6 +139,9 @@ def test_upload_a_png_then_use_it(browser, demo_url):
     pg.locator('input[type="file"]').first.set_input_files(
         {"name": "edge.png", "mimeType": "image/png", "buffer": buf.getvalue()})
     pg.get_by_text("Your image as a 6×6 matrix").wait_for(timeout=15000)
+    # as a student does: press the button once the preview's run is over (on a loaded CI machine a click made
+    # while that run was still sending its last parts was lost twice in a row)
+    wait_for_app(pg)
     pg.get_by_role("button", name="Use this image").click()
     expect(pg.locator("textarea").first).to_have_value("\n".join(["0, 0, 0, 1, 1, 1"] * 6), timeout=15000)
     assert_no_exception(pg)
