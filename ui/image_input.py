@@ -185,15 +185,23 @@ def _decode_cached(data: bytes, channels: int, size: tuple[int, int], scale: str
     return _decode(data, channels, size, scale)
 
 
-def _use(targets: tuple[str, ...], state_key: str) -> None:
-    """Button callback: write the decoded channels into the matrix editors' text keys."""
+def _use(targets: tuple[str, ...], key: str, channels: int, size: tuple[int, int]) -> None:
+    """Button callback: decode the uploader's current file and write its channels into the editors' text keys.
+
+    It reads the file and the scale the button's own run carries (``f"{key}.file"``, ``f"{key}.scale"``),
+    not a value left by an earlier run: a click that interrupts a run still uses the picture on screen.
+    """
     import streamlit as st
 
     from ui.matrix_input import format_matrix
 
-    matrix = st.session_state.get(state_key)
-    if matrix is None:
+    upload = st.session_state.get(f"{key}.file")
+    if upload is None:
         return
+    try:
+        matrix = _decode_cached(upload.getvalue(), channels, size, st.session_state.get(f"{key}.scale", "unit"))
+    except ImageError:
+        return  # the run that follows shows the file's problem where the preview was
     planes = [matrix] if matrix.ndim == 2 else list(matrix)
     for target, plane in zip(targets, planes):
         st.session_state[target] = format_matrix(plane)
@@ -235,21 +243,17 @@ def image_uploader(targets: str | Sequence[str], *, key: str, size: Sequence[int
                                   max_upload_size=max(1, MAX_BYTES // (1024 * 1024)))
         scale = st.radio(t("owndata.upload_scale"), ("unit", "byte"), key=f"{key}.scale", horizontal=True,
                          format_func=lambda s: t(f"owndata.scale_{s}"))
-        shown_key = f"{key}.decoded"
         if upload is None:
-            st.session_state[shown_key] = None
             return None
         try:
             matrix = _decode_cached(upload.getvalue(), channels, (h, w), scale)
         except ImageError as err:
-            st.session_state[shown_key] = None
             st.error(explain_error(err))
             return None
-        st.session_state[shown_key] = matrix
         title = t("owndata.upload_preview", h=h, w=w)
         fig = (matrix_heatmap(matrix, title=title, signed=False) if channels == 1 else
                channels_heatmap(matrix, title=title, titles=[t(f"owndata.channel_{c}") for c in "rgb"], signed=False))
         st.plotly_chart(for_screen(fig), key=f"{key}.preview", config={"displayModeBar": False})
-        st.button(t("owndata.upload_use"), key=f"{key}.use", on_click=_use, args=(targets, shown_key),
+        st.button(t("owndata.upload_use"), key=f"{key}.use", on_click=_use, args=(targets, key, channels, (h, w)),
                   type="primary")
         return matrix

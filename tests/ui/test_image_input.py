@@ -242,7 +242,7 @@ def _upload_app():
         from ui.image_input import image_uploader
         from ui.matrix_input import matrix_editor
 
-        image_uploader("t.input", key="t.up", size=(4, 4))
+        st.session_state["shown"] = image_uploader("t.input", key="t.up", size=(4, 4))
         matrix = matrix_editor("Input", key="t.input", default=[[1, 2], [3, 4]], max_rows=4, max_cols=4)
         st.session_state["result"] = None if matrix is None else matrix.tolist()
         st.write("after")
@@ -259,12 +259,24 @@ def test_uploading_shows_the_matrix_and_use_fills_the_editor():
     # shown before use, the editor is unchanged
     assert at.session_state["result"] == [[1, 2], [3, 4]]
     expected = [[0, 0, 1, 1], [0, 0, 1, 1], [1, 1, 0, 0], [1, 1, 0, 0]]
-    np.testing.assert_array_equal(at.session_state["t.up.decoded"], expected)
+    np.testing.assert_array_equal(at.session_state["shown"], expected)
     at.button(key="t.up.use").click().run()
     assert at.session_state["result"] == expected
     at.radio(key="t.up.scale").set_value("byte").run()
     at.button(key="t.up.use").click().run()
     assert at.session_state["result"] == (np.array(expected) * 255).tolist()
+
+
+def test_use_reads_the_file_and_scale_of_its_own_run():
+    # the scale changed and the button pressed before any run in between (a click that interrupts a run):
+    # the callback decodes what this run carries, not what an earlier run showed
+    at = _upload_app().run()
+    img = np.repeat(np.repeat(np.array([[0, 255], [255, 0]], dtype=np.uint8), 4, axis=0), 4, axis=1)
+    at.file_uploader(key="t.up.file").set_value(("x.png", encode(gray(img)), "image/png")).run()
+    at.radio(key="t.up.scale").set_value("byte")
+    at.button(key="t.up.use").click().run()
+    assert not at.exception
+    assert at.session_state["result"] == [[0, 0, 255, 255], [0, 0, 255, 255], [255, 255, 0, 0], [255, 255, 0, 0]]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
