@@ -2,7 +2,8 @@
 
 Thin page: the catalogue and every number come from ``cnn_core.claims``; ``ui.claims_view`` draws them.
 A claim's details (figures included) are only built while its expander is open; the last opened
-claim is mirrored to the URL as ``?claim=<key>`` and a link with it opens that claim first.
+claim is mirrored to the URL as ``?claim=<key>`` and a link with it opens that claim first. The filters and
+the list are one fragment: choosing a filter or opening a claim reruns the list only.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from ui.claims_view import (MAX_QUERY, TEXT_CHOICES, TextParam, catalogue_csv, c
                             VERDICT_ICONS)
 from ui.i18n import current_language, t
 from ui.latex import escape_markdown, markdown_with_math
+from ui.page_kit import url_fragment
 from ui.url_state import ChoiceParam, init_from_url, sync_to_url
 
 PAGE = "worked_examples"
@@ -75,42 +77,50 @@ if raw_claim and claim_by_key(raw_claim) is None:
         st.session_state[LINKED_KEY] = ""
 if LINKED_KEY not in st.session_state:          # the claim a shared link opened: listed first, expanded
     st.session_state[LINKED_KEY] = st.session_state.get(CLAIM_KEY, "")
-linked = st.session_state[LINKED_KEY]
 
 st.subheader(t("worked_examples.summary_title"))
-st.dataframe(summary_rows(lang), hide_index=True, key=f"{PAGE}.summary")
+# six short rows: a plain table (drawn as HTML, all of it visible and printable), not the canvas data grid,
+# which took ~250 ms of the browser's time to mount on every first view
+st.table(summary_rows(lang), hide_index=True)
 left, right = st.columns(2)
 left.download_button(t("worked_examples.export_md"), data=lambda: _markdown(lang), file_name=f"claims-{lang}.md",
                      mime="text/markdown", on_click="ignore", icon=":material/download:", key=f"{PAGE}.export_md")
 right.download_button(t("worked_examples.export_csv"), data=lambda: _csv(lang), file_name=f"claims-{lang}.csv",
                       mime="text/csv", on_click="ignore", icon=":material/download:", key=f"{PAGE}.export_csv")
 
-st.subheader(t("worked_examples.list_title"))
-c1, c2, c3 = st.columns(3)
-text = c1.selectbox(t("worked_examples.filter_text"), ("all",) + TEXT_CHOICES, key=f"{PAGE}.text",
-                    format_func=lambda v: t("worked_examples.any") if v == "all" else text_title(v, lang))
-verdict = c2.selectbox(t("worked_examples.filter_verdict"), ("all",) + VERDICTS, key=f"{PAGE}.verdict",
-                       format_func=lambda v: t("worked_examples.any") if v == "all" else verdict_label(v, lang))
-topic = c3.selectbox(t("worked_examples.filter_topic"), ("all",) + TOPICS, key=f"{PAGE}.topic",
-                     format_func=lambda v: t("worked_examples.any") if v == "all" else t(f"worked_examples.topic_{v}"))
-query = st.text_input(t("worked_examples.search"), key=f"{PAGE}.q", max_chars=MAX_QUERY,
-                      help=t("worked_examples.search_help"), placeholder=t("worked_examples.search_placeholder"))
-sync_to_url(PAGE, SPECS)
-st.session_state[URL_SEEN] = clean_query(st.query_params.get("claim", ""))
 
-shown = filter_claims(lang, text, verdict, topic, query)
-shown.sort(key=lambda c: c.key != linked)       # stable: the linked claim first, the rest in text order
-if not shown:
-    st.info(t("worked_examples.no_match_query", query=escape_markdown(query, 60)) if query.strip()
-            else t("worked_examples.no_match"))
-else:
-    st.caption(t("worked_examples.n_shown", n=len(shown), total=len(CLAIMS)))
-for claim in shown:
-    # the title's formulas are rendered ($…$ in our catalogue), the rest escaped
-    label = markdown_with_math(claim_title(claim, lang), 200) + escape_markdown(
-        f" — {text_title(claim.source, lang)}, {claim.where} · {verdict_label(claim.verdict, lang)}", 200)
-    box = st.expander(label, expanded=claim.key == linked, key=f"{PAGE}.open.{claim.key}",
-                      icon=VERDICT_ICONS[claim.verdict], on_change=_toggled, args=(claim.key,))
-    if box.open:
-        with box:
-            render_claim(claim, _check(claim.key), lang)
+@url_fragment(PAGE, SPECS)   # the filters and the claims' expanders rerun only the list, not the summary above
+def _claim_list() -> None:
+    linked = st.session_state[LINKED_KEY]
+    st.subheader(t("worked_examples.list_title"))
+    c1, c2, c3 = st.columns(3)
+    text = c1.selectbox(t("worked_examples.filter_text"), ("all",) + TEXT_CHOICES, key=f"{PAGE}.text",
+                        format_func=lambda v: t("worked_examples.any") if v == "all" else text_title(v, lang))
+    verdict = c2.selectbox(t("worked_examples.filter_verdict"), ("all",) + VERDICTS, key=f"{PAGE}.verdict",
+                           format_func=lambda v: t("worked_examples.any") if v == "all" else verdict_label(v, lang))
+    topic = c3.selectbox(t("worked_examples.filter_topic"), ("all",) + TOPICS, key=f"{PAGE}.topic",
+                         format_func=lambda v: t("worked_examples.any") if v == "all" else t(f"worked_examples.topic_{v}"))
+    query = st.text_input(t("worked_examples.search"), key=f"{PAGE}.q", max_chars=MAX_QUERY,
+                          help=t("worked_examples.search_help"), placeholder=t("worked_examples.search_placeholder"))
+    sync_to_url(PAGE, SPECS)
+    st.session_state[URL_SEEN] = clean_query(st.query_params.get("claim", ""))
+
+    shown = filter_claims(lang, text, verdict, topic, query)
+    shown.sort(key=lambda c: c.key != linked)       # stable: the linked claim first, the rest in text order
+    if not shown:
+        st.info(t("worked_examples.no_match_query", query=escape_markdown(query, 60)) if query.strip()
+                else t("worked_examples.no_match"))
+    else:
+        st.caption(t("worked_examples.n_shown", n=len(shown), total=len(CLAIMS)))
+    for claim in shown:
+        # the title's formulas are rendered ($…$ in our catalogue), the rest escaped
+        label = markdown_with_math(claim_title(claim, lang), 200) + escape_markdown(
+            f" — {text_title(claim.source, lang)}, {claim.where} · {verdict_label(claim.verdict, lang)}", 200)
+        box = st.expander(label, expanded=claim.key == linked, key=f"{PAGE}.open.{claim.key}",
+                          icon=VERDICT_ICONS[claim.verdict], on_change=_toggled, args=(claim.key,))
+        if box.open:
+            with box:
+                render_claim(claim, _check(claim.key), lang)
+
+
+_claim_list()

@@ -20,7 +20,7 @@ PAGE = "worked_examples"
 
 
 def summary(at):
-    (df,) = [d.value for d in at.dataframe]
+    (df,) = [d.value for d in at.table]
     return df
 
 
