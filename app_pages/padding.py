@@ -134,7 +134,8 @@ _padded_only_figure = figure_cache(_padded_only_figure, max_entries=16)
 
 # Every kernel position of a setting for the cell stepper (#14): the padded grid drawn in the browser, the
 # output cell picked there (no rerun), its taps outlined and its window's rows and columns written out.
-# Cached per setting, language, digits and the link's cell (bounded).
+# Cached per setting, language, digits shown (``digits``: part of the key only, ``fmt`` reads the session's) and
+# the link's cell (bounded). The largest setting (24 x 24 positions) takes ~0.6 s to build, once.
 @st.cache_data(show_spinner=False, max_entries=64)
 def _stepper_payload(setup: tuple, lang: str, digits: int, cell: tuple[int, int]) -> dict:
     derived = _derive(*setup)
@@ -336,8 +337,9 @@ else:
 # arrow keys, ▶ through every position) happens in the browser without a rerun, and a setting's change redraws
 # this one component instead of a Plotly chart (the old footprint chart, its two number inputs and the animated
 # "all positions" tab: each change redrew a ~80-90 ms chart; the page's first view no longer waits for Plotly).
-# Switching stride x padding between precomputed payloads in the browser was not needed for that: the rerun
-# costs ~20-50 ms, the stepper's redraw a few ms.
+# Chosen over switching stride x padding between precomputed payloads in the browser: that would have spared the
+# rerun of two sliders only, while every control (size, kernel, dilation, mode, the cell) redrew the chart; with
+# the stepper no control of the page redraws a chart, and the cell choice needs no rerun at all.
 st.subheader(t("padding.section_grid"))
 st.caption(t("padding.grid_caption"))
 if grid.out_hw is None:
