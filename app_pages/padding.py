@@ -16,7 +16,8 @@ from ui.heatmap import matrix_heatmap
 from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import display_digits, subscript_unicode
 from ui.library_code import output_shape_code
-from ui.page_kit import figure_cache, lazy_code_panel, lazy_expander, reset_button, show_chart, url_tabs
+from ui.page_kit import (figure_cache, lazy_code_panel, lazy_expander, reset_button, show_chart, url_fragment,
+                         url_tabs)
 from ui.url_state import BoolParam, ChoiceParam, IntParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "padding"
@@ -296,31 +297,60 @@ derived = _derive(*setup)
 pad, grid = derived["padding"], derived["grid"]
 
 # ---- the formula, per axis: the output size is open; where the zeros come from and how far the windows
-# reach are tabs of their own (only the open tab is computed and sent)
-st.subheader(t("padding.section_formula"))
-st.caption(t("padding.formula_caption"))
-step_tabs = url_tabs(PAGE, "steps", "step", STEPS, [t(f"padding.step_{name}") for name in STEPS])
-for name, tab in zip(STEPS, step_tabs):
-    if tab.open is False:
-        continue
-    with tab:
-        for i, (column, ax, axis) in enumerate(zip(st.columns(2, gap="medium"), ("h", "w"), ("height", "width"))):
-            before_after = pad.height if ax == "h" else pad.width
-            with column, st.container(border=True):
-                st.markdown(f"#### {t(f'padding.axis_{axis}')}")
-                if name == "padding":
-                    _padding_lines(mode, ax, k_hw[i], d_hw[i], before_after[0],
-                                   derived["same"][i] if derived["same"] else None, per_axis)
-                    continue
-                a = derived["axes"][i]
-                error = None if a is not None else _axis_error(n_hw[i], k_hw[i], s_hw[i], before_after, d_hw[i],
-                                                               axis)
-                if name == "output":
-                    _output_lines(ax, a, error)
-                elif a is not None:
-                    _used_lines(mode, ax, a)
-                else:
-                    st.caption(t("padding.used_none"))
+# reach are tabs of their own (only the open tab is computed and sent). A fragment of its own (#14): switching
+# the tab reruns this section only, not the page (a setting's change still reruns it with the page).
+@url_fragment(PAGE, SPECS)
+def _formula_section(setup: tuple, per_axis: bool) -> None:
+    mode, n_hw, k_hw, s_hw, d_hw, _ = setup
+    derived = _derive(*setup)
+    pad = derived["padding"]
+    st.subheader(t("padding.section_formula"))
+    st.caption(t("padding.formula_caption"))
+    step_tabs = url_tabs(PAGE, "steps", "step", STEPS, [t(f"padding.step_{name}") for name in STEPS])
+    for name, tab in zip(STEPS, step_tabs):
+        if tab.open is False:
+            continue
+        with tab:
+            for i, (column, ax, axis) in enumerate(zip(st.columns(2, gap="medium"), ("h", "w"),
+                                                       ("height", "width"))):
+                before_after = pad.height if ax == "h" else pad.width
+                with column, st.container(border=True):
+                    st.markdown(f"#### {t(f'padding.axis_{axis}')}")
+                    if name == "padding":
+                        _padding_lines(mode, ax, k_hw[i], d_hw[i], before_after[0],
+                                       derived["same"][i] if derived["same"] else None, per_axis)
+                        continue
+                    a = derived["axes"][i]
+                    error = None if a is not None else _axis_error(n_hw[i], k_hw[i], s_hw[i], before_after,
+                                                                   d_hw[i], axis)
+                    if name == "output":
+                        _output_lines(ax, a, error)
+                    elif a is not None:
+                        _used_lines(mode, ax, a)
+                    else:
+                        st.caption(t("padding.used_none"))
+
+
+@url_fragment(PAGE, SPECS)   # opening or closing it reruns only this part
+def _notes(lang: str) -> None:
+    """The source texts (drawn only when opened): the catalogue's verdicts."""
+    notes = lazy_expander(PAGE, "notes", t("padding.section_seeds"))   # open/closed is kept in the link
+    if notes is not None:
+        with notes:
+            for claim in ("s000_output_size", "s000_valid", "s000_real_input", "s000_same", "s003_code_output_size"):
+                claim_note(claim, lang)
+
+
+@url_fragment(PAGE, SPECS)   # opening or closing it reruns only this part
+def _code_panel(setup: tuple) -> None:
+    """The same in PyTorch / NumPy (drawn only when opened)."""
+    _, n_hw, k_hw, s_hw, d_hw, _ = setup
+    pad = _derive(*setup)["padding"]
+    lazy_code_panel(PAGE, lambda: output_shape_code(n_hw, k_hw, stride=s_hw,
+                                                    padding=(pad.top, pad.bottom, pad.left, pad.right), dilation=d_hw))
+
+
+_formula_section(setup, per_axis)
 if grid.out_hw is not None:
     st.success(t("padding.result_size", oh=grid.out_hw[0], ow=grid.out_hw[1], ph=grid.shape[0], pw=grid.shape[1]))
     symmetric = pad.top == pad.bottom and pad.left == pad.right
@@ -353,16 +383,11 @@ else:
     st.caption(t("padding.cs_caption"))
 
 # ---- the source texts (drawn only when opened): the catalogue's verdicts
-notes = lazy_expander(PAGE, "notes", t("padding.section_seeds"))   # open/closed is kept in the link
-if notes is not None:
-    with notes:
-        for claim in ("s000_output_size", "s000_valid", "s000_real_input", "s000_same", "s003_code_output_size"):
-            claim_note(claim, lang)
+_notes(lang)
 st.caption(t("padding.conventions"))
 
-# ---- take it away: export, the same in a library
+# ---- take it away: export (not a fragment: loading a setup file must rerun the whole page), the same in a library
 export_panel(PAGE, SPECS, lambda: _export_doc(setup, per_axis))
 if grid.out_hw is not None:
-    lazy_code_panel(PAGE, lambda: output_shape_code(n_hw, k_hw, stride=s_hw,
-                                                    padding=(pad.top, pad.bottom, pad.left, pad.right), dilation=d_hw))
+    _code_panel(setup)
 sync_to_url(PAGE, SPECS)
