@@ -5,23 +5,25 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cnn_core.arithmetic import axis_arithmetic, kernel_taps, padded_grid, resolve_padding, same_axis
+from cnn_core.arithmetic import axis_arithmetic, padded_grid, resolve_padding, same_axis
 from ui.claims_view import claim_note
+from ui.components.cell_stepper import cell_stepper
+from ui.components.padding_steppers import footprint_steps
 from ui.exercise_view import render_check_link
 from ui.export import ExportDoc, chart_config, export_panel
 from ui.formulas import padding as fx
-from ui.heatmap import matrix_heatmap, window_animation
+from ui.heatmap import matrix_heatmap
 from ui.i18n import current_language, explain_error, t, translate
-from ui.latex import subscript_unicode
+from ui.latex import display_digits, subscript_unicode
 from ui.library_code import output_shape_code
-from ui.page_kit import figure_cache, lazy_code_panel, lazy_expander, reset_button, show_chart, url_tabs
+from ui.page_kit import (figure_cache, lazy_code_panel, lazy_expander, reset_button, show_chart, url_fragment,
+                         url_tabs)
 from ui.url_state import BoolParam, ChoiceParam, IntParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "padding"
 MODES = ("explicit", "valid", "same", "full")
 STEPS = ("padding", "output", "used")
-VIEWS = ("cell", "all")
-MAX_OUT = 64  # far above any output side the sliders allow; a larger typed cell is moved inside with a message
+MAX_OUT = 64  # far above any output side the sliders allow; a linked cell outside the output is moved inside
 # The Hands-on CNN project's setting: 5x5 input, 3x3 kernel, stride 2, pad 1 -> 3x3 output.
 SPECS = (
     IntParam("h", 5, 1, 16, label_key="padding.height"),
@@ -43,12 +45,9 @@ SPECS = (
     IntParam("oi", 1, 1, MAX_OUT, label_key="padding.out_row"),
     IntParam("oj", 1, 1, MAX_OUT, label_key="padding.out_col"),
     ChoiceParam("step", "output", STEPS, label_key="padding.url_step"),
-    ChoiceParam("view", "cell", VIEWS, label_key="padding.url_view"),
     BoolParam("notes", False, label_key="padding.section_seeds"),   # the notes expander open (its widget key)
 )
 SLIDER_RANGES = {"k": (1, 7), "s": (1, 4), "d": (1, 3), "p": (0, 4)}
-# Beyond this many (frames x padded cells) the animation leaves the grey padding out of its frames.
-ANIMATION_MASK_BUDGET = 4000
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -116,48 +115,37 @@ def _figure_height(grid) -> int:
     return int(min(600, max(300, 430 * rows / cols + 130)))
 
 
-def _footprint_figure(setup: tuple, cell: tuple[int, int] | None, lang: str):
-    """The padded grid with the kernel's span and taps for output cell ``cell`` (0-based), if any."""
-    derived = _derive(*setup)
-    grid = derived["grid"]
-    common = dict(height=_figure_height(grid), signed=False, mask=grid.mask, row_labels=_ticks(grid.row_index, lang),
-                  col_labels=_ticks(grid.col_index, lang), hover_names=_hover_names(grid, lang),
-                  row_title=translate(lang, "padding.axis_row"), col_title=translate(lang, "padding.axis_col"),
-                  showscale=False, lang=lang)
-    if cell is None:
-        fig = matrix_heatmap(grid.read_counts, title=translate(lang, "padding.fig_padded_only"), **common)
-    else:
-        window = grid.windows[grid.positions.index(cell)]
-        taps = kernel_taps(*derived["axes"], *cell)
-        fig = matrix_heatmap(grid.read_counts, highlight=window, cells=list(taps),
-                             title=translate(lang, "padding.fig_footprint", sub=subscript_unicode("", *cell)),
-                             **common)
+def _padded_only_figure(setup: tuple, lang: str):
+    """The padded grid when the kernel fits nowhere (no output, so nothing for the cell stepper to step)."""
+    grid = _derive(*setup)["grid"]
+    fig = matrix_heatmap(grid.read_counts, title=translate(lang, "padding.fig_padded_only"),
+                         height=_figure_height(grid), signed=False, mask=grid.mask,
+                         row_labels=_ticks(grid.row_index, lang), col_labels=_ticks(grid.col_index, lang),
+                         hover_names=_hover_names(grid, lang), row_title=translate(lang, "padding.axis_row"),
+                         col_title=translate(lang, "padding.axis_col"), showscale=False, lang=lang)
     for shape in _never_read_shapes(grid):
         fig.add_shape(shape)
     fig.update_layout(margin=dict(t=100))
     return fig
 
 
-def _animation_figure(setup: tuple, with_mask: bool, lang: str):
-    """Every kernel position as Plotly frames (stepped in the browser)."""
-    grid = _derive(*setup)["grid"]
-    labels = [subscript_unicode("o", r, c) for r, c in grid.positions]
-    fig = window_animation(grid.read_counts, list(grid.windows),
-                           title=translate(lang, "padding.fig_animation", count=len(grid.windows)),
-                           frame_labels=labels, padded_mask=grid.mask if with_mask else None,
-                           signed=False, height=_figure_height(grid), lang=lang)
-    fig.update_traces(customdata=_hover_names(grid, lang), showscale=False)
-    fig.update_layout(margin=dict(t=100))
-    fig.update_xaxes(tickvals=list(range(grid.shape[1])), ticktext=_ticks(grid.col_index, lang),
-                     title_text=translate(lang, "padding.axis_col"))
-    fig.update_yaxes(tickvals=list(range(grid.shape[0])), ticktext=_ticks(grid.row_index, lang),
-                     title_text=translate(lang, "padding.axis_row"))
-    return fig
-
-
 # the same Figure object each time: re-validating a copy is slow
-_footprint_figure = figure_cache(_footprint_figure, max_entries=64)
-_animation_figure = figure_cache(_animation_figure, max_entries=16)
+_padded_only_figure = figure_cache(_padded_only_figure, max_entries=16)
+
+
+# Every kernel position of a setting for the cell stepper (#14): the padded grid drawn in the browser, the
+# output cell picked there (no rerun), its taps outlined and its window's rows and columns written out.
+# Cached per setting, language, digits shown (``digits``: part of the key only, ``fmt`` reads the session's) and
+# the link's cell (bounded). The largest setting (24 x 24 positions) takes ~0.6 s to build, once.
+@st.cache_data(show_spinner=False, max_entries=64)
+def _stepper_payload(setup: tuple, lang: str, digits: int, cell: tuple[int, int]) -> dict:
+    derived = _derive(*setup)
+    grid = derived["grid"]
+    oh, ow = grid.out_hw
+    row, col = min(cell[0], oh), min(cell[1], ow)
+    return footprint_steps(grid, *derived["axes"], lambda key, **params: translate(lang, key, **params),
+                           start=(row - 1) * ow + (col - 1), start_from=f"{cell[0]},{cell[1]}",
+                           clamped=(row, col) != cell)
 
 
 def _pad_symbols(ax: str) -> tuple[str, str]:
@@ -251,18 +239,12 @@ def _show(fig, name: str) -> None:
     show_chart(fig, PAGE, name, config=chart_config(f"{PAGE}-{name}"))
 
 
-def _keep_cell(name: str, count: int, which: str) -> str | None:
-    """Before the number input: a chosen output row/column beyond the output (typed, linked, or left over
-    from a larger output) moves to the last one; returns the message that says so."""
-    key = _key(name)
-    value = st.session_state.get(key, 1)
+def _link_cell(name: str) -> int:
+    """The link's output row / column (1-based; anything odd is 1)."""
+    value = st.session_state.get(_key(name), 1)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 1:
-        st.session_state[key] = 1
-        return None
-    if value > count:
-        st.session_state[key] = count
-        return t(f"padding.cell_moved_{which}", typed=int(value), count=count)
-    return None
+        return 1
+    return int(value)
 
 
 # --------------------------------------------------------------------------- page
@@ -315,31 +297,60 @@ derived = _derive(*setup)
 pad, grid = derived["padding"], derived["grid"]
 
 # ---- the formula, per axis: the output size is open; where the zeros come from and how far the windows
-# reach are tabs of their own (only the open tab is computed and sent)
-st.subheader(t("padding.section_formula"))
-st.caption(t("padding.formula_caption"))
-step_tabs = url_tabs(PAGE, "steps", "step", STEPS, [t(f"padding.step_{name}") for name in STEPS])
-for name, tab in zip(STEPS, step_tabs):
-    if tab.open is False:
-        continue
-    with tab:
-        for i, (column, ax, axis) in enumerate(zip(st.columns(2, gap="medium"), ("h", "w"), ("height", "width"))):
-            before_after = pad.height if ax == "h" else pad.width
-            with column, st.container(border=True):
-                st.markdown(f"#### {t(f'padding.axis_{axis}')}")
-                if name == "padding":
-                    _padding_lines(mode, ax, k_hw[i], d_hw[i], before_after[0],
-                                   derived["same"][i] if derived["same"] else None, per_axis)
-                    continue
-                a = derived["axes"][i]
-                error = None if a is not None else _axis_error(n_hw[i], k_hw[i], s_hw[i], before_after, d_hw[i],
-                                                               axis)
-                if name == "output":
-                    _output_lines(ax, a, error)
-                elif a is not None:
-                    _used_lines(mode, ax, a)
-                else:
-                    st.caption(t("padding.used_none"))
+# reach are tabs of their own (only the open tab is computed and sent). A fragment of its own (#14): switching
+# the tab reruns this section only, not the page (a setting's change still reruns it with the page).
+@url_fragment(PAGE, SPECS)
+def _formula_section(setup: tuple, per_axis: bool) -> None:
+    mode, n_hw, k_hw, s_hw, d_hw, _ = setup
+    derived = _derive(*setup)
+    pad = derived["padding"]
+    st.subheader(t("padding.section_formula"))
+    st.caption(t("padding.formula_caption"))
+    step_tabs = url_tabs(PAGE, "steps", "step", STEPS, [t(f"padding.step_{name}") for name in STEPS])
+    for name, tab in zip(STEPS, step_tabs):
+        if tab.open is False:
+            continue
+        with tab:
+            for i, (column, ax, axis) in enumerate(zip(st.columns(2, gap="medium"), ("h", "w"),
+                                                       ("height", "width"))):
+                before_after = pad.height if ax == "h" else pad.width
+                with column, st.container(border=True):
+                    st.markdown(f"#### {t(f'padding.axis_{axis}')}")
+                    if name == "padding":
+                        _padding_lines(mode, ax, k_hw[i], d_hw[i], before_after[0],
+                                       derived["same"][i] if derived["same"] else None, per_axis)
+                        continue
+                    a = derived["axes"][i]
+                    error = None if a is not None else _axis_error(n_hw[i], k_hw[i], s_hw[i], before_after,
+                                                                   d_hw[i], axis)
+                    if name == "output":
+                        _output_lines(ax, a, error)
+                    elif a is not None:
+                        _used_lines(mode, ax, a)
+                    else:
+                        st.caption(t("padding.used_none"))
+
+
+@url_fragment(PAGE, SPECS)   # opening or closing it reruns only this part
+def _notes(lang: str) -> None:
+    """The source texts (drawn only when opened): the catalogue's verdicts."""
+    notes = lazy_expander(PAGE, "notes", t("padding.section_seeds"))   # open/closed is kept in the link
+    if notes is not None:
+        with notes:
+            for claim in ("s000_output_size", "s000_valid", "s000_real_input", "s000_same", "s003_code_output_size"):
+                claim_note(claim, lang)
+
+
+@url_fragment(PAGE, SPECS)   # opening or closing it reruns only this part
+def _code_panel(setup: tuple) -> None:
+    """The same in PyTorch / NumPy (drawn only when opened)."""
+    _, n_hw, k_hw, s_hw, d_hw, _ = setup
+    pad = _derive(*setup)["padding"]
+    lazy_code_panel(PAGE, lambda: output_shape_code(n_hw, k_hw, stride=s_hw,
+                                                    padding=(pad.top, pad.bottom, pad.left, pad.right), dilation=d_hw))
+
+
+_formula_section(setup, per_axis)
 if grid.out_hw is not None:
     st.success(t("padding.result_size", oh=grid.out_hw[0], ow=grid.out_hw[1], ph=grid.shape[0], pw=grid.shape[1]))
     symmetric = pad.top == pad.bottom and pad.left == pad.right
@@ -352,64 +363,31 @@ else:
     st.warning(t("padding.no_output"))
 
 
-@st.fragment
-def _cell_view(setup: tuple, lang: str) -> None:
-    """The output-cell choice and the kernel's footprint for it: choosing a cell reruns only this part."""
-    grid = _derive(*setup)["grid"]
-    moved = [m for m in (_keep_cell("oi", grid.out_hw[0], "row"), _keep_cell("oj", grid.out_hw[1], "col")) if m]
-    c1, c2, _ = st.columns([1, 1, 2])
-    with c1:
-        row = st.number_input(t("padding.out_row"), min_value=1, max_value=MAX_OUT, step=1, key=_key("oi"),
-                              help=t("padding.out_help", count=grid.out_hw[0]))
-    with c2:
-        col = st.number_input(t("padding.out_col"), min_value=1, max_value=MAX_OUT, step=1, key=_key("oj"),
-                              help=t("padding.out_help", count=grid.out_hw[1]))
-    for message in moved:
-        st.info(message)
-    cell = (int(row) - 1, int(col) - 1)  # the inputs count from 1 like the texts
-    left, right = st.columns([3, 2], gap="large")
-    with left:
-        _show(_footprint_figure(setup, cell, lang), "footprint")
-    with right:
-        st.caption(t("padding.footprint_caption"))
-    sync_to_url(PAGE, SPECS)   # a fragment rerun: the chosen cell goes into the link too
-
-
-# ---- the padded grid: one output cell (default) or every kernel position, one figure at a time
+# ---- the padded grid and every kernel position: one cell stepper (#14). Choosing an output cell (hover, click,
+# arrow keys, ▶ through every position) happens in the browser without a rerun, and a setting's change redraws
+# this one component instead of a Plotly chart (the old footprint chart, its two number inputs and the animated
+# "all positions" tab: each change redrew a ~80-90 ms chart; the page's first view no longer waits for Plotly).
+# Chosen over switching stride x padding between precomputed payloads in the browser: that would have spared the
+# rerun of two sliders only, while every control (size, kernel, dilation, mode, the cell) redrew the chart; with
+# the stepper no control of the page redraws a chart, and the cell choice needs no rerun at all.
 st.subheader(t("padding.section_grid"))
 st.caption(t("padding.grid_caption"))
 if grid.out_hw is None:
     left, _ = st.columns(2, gap="large")
     with left:
-        _show(_footprint_figure(setup, None, lang), "footprint")
+        _show(_padded_only_figure(setup, lang), "footprint")
         st.caption(t("padding.padded_only_caption"))
 else:
-    tab_cell, tab_all = url_tabs(PAGE, "grid", "view", VIEWS, [t("padding.tab_cell"), t("padding.tab_all")])
-    if tab_cell.open is not False:
-        with tab_cell:
-            _cell_view(setup, lang)
-    if tab_all.open is not False:
-        with tab_all:
-            left, right = st.columns([3, 2], gap="large")
-            with_mask = len(grid.windows) * int(grid.mask.sum()) <= ANIMATION_MASK_BUDGET
-            with left:
-                _show(_animation_figure(setup, with_mask, lang), "animation")
-            with right:
-                st.caption(t("padding.animation_caption"))
-                if not with_mask:
-                    st.caption(t("padding.animation_no_mask"))
+    cell_stepper(_stepper_payload(setup, lang, display_digits(), (_link_cell("oi"), _link_cell("oj"))),
+                 key=_key("stepper"))
+    st.caption(t("padding.cs_caption"))
 
 # ---- the source texts (drawn only when opened): the catalogue's verdicts
-notes = lazy_expander(PAGE, "notes", t("padding.section_seeds"))   # open/closed is kept in the link
-if notes is not None:
-    with notes:
-        for claim in ("s000_output_size", "s000_valid", "s000_real_input", "s000_same", "s003_code_output_size"):
-            claim_note(claim, lang)
+_notes(lang)
 st.caption(t("padding.conventions"))
 
-# ---- take it away: export, the same in a library
+# ---- take it away: export (not a fragment: loading a setup file must rerun the whole page), the same in a library
 export_panel(PAGE, SPECS, lambda: _export_doc(setup, per_axis))
 if grid.out_hw is not None:
-    lazy_code_panel(PAGE, lambda: output_shape_code(n_hw, k_hw, stride=s_hw,
-                                                    padding=(pad.top, pad.bottom, pad.left, pad.right), dilation=d_hw))
+    _code_panel(setup)
 sync_to_url(PAGE, SPECS)

@@ -35,6 +35,11 @@ FILTERS = ("avg", "diff", "decay", "custom")
 # which is a true convolution (y_t = w1 x_t + w2 x_{t-1} + w3 x_{t-2}): as a cross-correlation it is [1/4, 1/2, 1]
 FILTER_WEIGHTS = {"avg": (1 / 3, 1 / 3, 1 / 3), "diff": (1.0, -2.0, 1.0), "decay": (0.25, 0.5, 1.0)}
 MODES = ("valid", "full", "same")
+# The 1-D section's results: the numbers (output length, one sample's sum) first, the stem plot in a tab of its
+# own (#14). With the plot open, every control of the section redrew a four-panel Plotly figure (2-2.8x the bare
+# page's slider; the page's first view waited for Plotly, 1.7x): the numbers tab has no chart, so the first view
+# and the section's controls redraw formulas only. The plot is one click away and the link keeps it open (sv=plot).
+SIGNAL_VIEWS = ("numbers", "plot")
 MAX_SIGNAL = 32
 MAX_KERNEL_1D = 9
 DEFAULT_SIGNAL = np.array([[0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 4, 1, 1, 1, 1, 0, 0]], dtype=float)  # step + spike
@@ -58,6 +63,7 @@ SPECS = (
     MatrixParam("signal", DEFAULT_SIGNAL, 1, MAX_SIGNAL),
     MatrixParam("custom", DEFAULT_CUSTOM, 1, MAX_KERNEL_1D),
     ChoiceParam("mode", "same", MODES),
+    ChoiceParam("sv", SIGNAL_VIEWS[0], SIGNAL_VIEWS),
     IntParam("s", 1, 1, 4),
     IntParam("d", 1, 1, 4),
     IntParam("o", 12, 1, 200),
@@ -205,26 +211,33 @@ def _section_signal(lang: str) -> None:
     value = state.get(_key("o"), 1)
     if not isinstance(value, int) or not 1 <= value <= out:
         state[_key("o")] = min(max(int(value) if isinstance(value, (int, float)) else 1, 1), out)
-    left, right = st.columns(2, gap="large")
-    with left:
-        st.markdown(f"**{t('transposed.length_title')}**")
-        before, after = trace.padding
-        st.latex(conv1d_length_lines(signal.size, w.size, stride, dilation, before, after, out))
-        special = text_length_line(mode, signal.size, w.size, out) if stride == dilation == 1 else None
-        if special:
-            st.caption(t(f"transposed.text_rule_{mode}"))
-            st.latex(special)
-        else:
-            st.caption(t("transposed.text_rule_general"))
-    with right:
-        o = int(st.number_input(t("transposed.sample", out=out), min_value=1, max_value=out, step=1,
-                                key=_key("o"))) - 1
-        st.latex(kernel_latex(w))
-        st.markdown(f"**{t('transposed.sample_title', sub=subscript_unicode('y', o))}**")
-        st.latex(conv1d_sample_lines(trace, o))
-        st.caption(t("transposed.sample_caption"))
-    _chart(_signal_figure(tuple(signal), tuple(w), choice, mode, stride, dilation, o, lang), "signal")
-    st.caption(t("transposed.signal_caption"))
+    o = int(state[_key("o")]) - 1   # the number input below shows the same (kept inside the output above)
+    numbers_tab, plot_tab = url_tabs(PAGE, "signal_view", "sv", SIGNAL_VIEWS,
+                                     [t(f"transposed.sv_{name}") for name in SIGNAL_VIEWS])
+    if numbers_tab.open is not False:   # only the open tab is computed and drawn
+        with numbers_tab:
+            left, right = st.columns(2, gap="large")
+            with left:
+                st.markdown(f"**{t('transposed.length_title')}**")
+                before, after = trace.padding
+                st.latex(conv1d_length_lines(signal.size, w.size, stride, dilation, before, after, out))
+                special = text_length_line(mode, signal.size, w.size, out) if stride == dilation == 1 else None
+                if special:
+                    st.caption(t(f"transposed.text_rule_{mode}"))
+                    st.latex(special)
+                else:
+                    st.caption(t("transposed.text_rule_general"))
+            with right:
+                o = int(st.number_input(t("transposed.sample", out=out), min_value=1, max_value=out, step=1,
+                                        key=_key("o"))) - 1
+                st.latex(kernel_latex(w))
+                st.markdown(f"**{t('transposed.sample_title', sub=subscript_unicode('y', o))}**")
+                st.latex(conv1d_sample_lines(trace, o))
+                st.caption(t("transposed.sample_caption"))
+    if plot_tab.open is not False:
+        with plot_tab:
+            _chart(_signal_figure(tuple(signal), tuple(w), choice, mode, stride, dilation, o, lang), "signal")
+            st.caption(t("transposed.signal_caption"))
     before, after = trace.padding
     _take_away(t("transposed.tab_signal"),
                text=f"{t('transposed.mode')}: {t(f'transposed.mode_{mode}')}; {t('transposed.stride')} = {stride}, "

@@ -1,15 +1,20 @@
-"""The padding & stride page in a real browser: both languages, a slider changes the figures, the kernel
-animation steps in the browser, an impossible setting explains itself."""
+"""The padding & stride page in a real browser: both languages; the kernel's positions are picked and stepped
+in the browser (cell stepper: no server round trip, keyboard, the link keeps the cell); a slider rebuilds
+them; an impossible setting explains itself."""
 
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from ui.i18n import translate
 
-from .conftest import assert_no_exception, screenshot, wait_for_app, wait_for_text
+from .conftest import (WATCH_RUNNING, assert_no_exception, pick, screenshot, stepper_formula as formula,
+                       wait_for_app, wait_for_text, watch_round_trips)
 
 pytestmark = pytest.mark.e2e
+
+STEPPER = ".st-key-padding-stepper .cs"
 
 
 def _chart(pg, index: int):
@@ -22,51 +27,71 @@ def _chart_text(pg, index: int) -> str:
     return _chart(pg, index).evaluate("el => el.textContent")
 
 
-def _last_shape(pg, index: int) -> str:
-    """The last layout shape (the animation's kernel window) as the browser currently draws it."""
-    return _chart(pg, index).locator(".js-plotly-plot").evaluate(
-        "el => JSON.stringify(el.layout.shapes[el.layout.shapes.length - 1])")
+def _cells(pg) -> int:
+    """How many output cells (kernel positions) the stepper's output grid has."""
+    return pg.locator(f'{STEPPER} figure[data-grid="1"] [data-cell]').count()
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_padding_page_stride_slider_and_animation(server_url, new_page, lang):
+def test_kernel_positions_are_stepped_in_the_browser_and_the_slider_rebuilds_them(server_url, new_page, lang):
     pg = new_page
+    sent = watch_round_trips(pg)
     pg.goto(f"{server_url}/padding?lang={lang}")
     wait_for_app(pg)
-    wait_for_text(pg, translate(lang, "padding.tab_all"))
+    pg.locator(STEPPER).wait_for(timeout=20000)
     assert_no_exception(pg)
     assert translate(lang, "padding.title") in pg.locator("h1").first.inner_text()
     assert translate(lang, "padding.section_formula") in pg.inner_text("body")
-    # the default view: one figure, the kernel at output cell o₁₁
-    assert "o₁₁" in _chart_text(pg, 0)
-    assert pg.locator('[data-testid="stPlotlyChart"]').count() == 1
+    # the default view: no Plotly chart, the stepper at output cell o₁₁ (padded rows and columns 1..3)
+    assert pg.locator('[data-testid="stPlotlyChart"]').count() == 0
+    first, last = translate(lang, "padding.cs_first"), translate(lang, "padding.cs_last")
+    assert formula(pg, STEPPER).startswith(f"r{first} = sh(i−1) + 1 = 2·(1−1) + 1 = 1; r{last} = ")
+    assert pg.locator(f"{STEPPER} .cs-formula math").count() > 0
+    assert _cells(pg) == 9
     screenshot(pg, f"padding-{lang}-default")
 
-    # the animation is a tab of its own
-    pg.get_by_role("tab", name=translate(lang, "padding.tab_all")).click()
-    wait_for_text(pg, translate(lang, "padding.fig_animation", count=9))
-    wait_for_app(pg)
-    assert_no_exception(pg)
-    assert pg.locator('[data-testid="stPlotlyChart"]').count() == 1
-    before = _chart_text(pg, 0)
-
-    # the animation steps in the browser: press play, the kernel window moves without a rerun
-    shape0 = _last_shape(pg, 0)
-    _chart(pg, 0).get_by_text(translate(lang, "figure.play")).first.click()
-    pg.wait_for_timeout(1600)
-    assert _last_shape(pg, 0) != shape0
+    # hover, click, arrow keys: another kernel position, no message to the server, no script run
+    pg.evaluate(WATCH_RUNNING)
+    before = len(sent)
+    pick(pg, STEPPER, 1, 4).hover()                  # o₂₂ on the output grid
+    expect(pg.locator(STEPPER)).to_have_attribute("data-cell", "4", timeout=5000)
+    assert f"= 2·(2−1) + 1 = 3; r{last} = r{first} + dh(kh−1) = 3 + 1·(3−1) = 5" in formula(pg, STEPPER)
+    assert pg.locator(f'{STEPPER} figure[data-grid="0"] .cs-win').count() == 9   # the 3×3 taps outlined
+    pick(pg, STEPPER, 1, 4).click()
+    stage = pg.locator(f"{STEPPER} .cs-stage")
+    assert stage.evaluate("el => el.matches(':focus')")
+    assert stage.evaluate("el => getComputedStyle(el).outlineStyle") != "none"
+    stage.press("ArrowRight")                         # o₂₃: columns 5..7 (the last one is zeros)
+    assert f"c{first} = sw(j−1) + 1 = 2·(3−1) + 1 = 5" in formula(pg, STEPPER)
+    assert translate(lang, "padding.cs_taps_note", taps=9, real=6, zeros=3) in pg.locator(
+        f"{STEPPER} .cs-formula").inner_text()
+    stage.press("ArrowDown")                          # o₃₃
+    expect(pg.locator(STEPPER)).to_have_attribute("data-cell", "8", timeout=5000)
+    assert len(sent) == before, sent[before:]
+    assert pg.evaluate("window.__ran") is False
+    # the link names the picked cell (written in the browser)
+    assert "oi=3" in pg.url and "oj=3" in pg.url
 
     thumb = pg.locator(".st-key-padding-s").get_by_role("slider")
     thumb.focus()
     thumb.press("ArrowLeft")  # stride 2 -> 1: a 5x5 output, 25 kernel positions
-    pg.wait_for_timeout(600)
+    expect(pg.locator(f'{STEPPER} figure[data-grid="1"] [data-cell]')).to_have_count(25, timeout=20000)
     wait_for_app(pg)
-    wait_for_text(pg, translate(lang, "padding.fig_animation", count=25))
     assert_no_exception(pg)
     assert thumb.input_value() == "1"
-    assert _chart_text(pg, 0) != before
-    assert "s=1" in pg.url
+    # the stepper keeps the chosen cell's number in reading order (its contract, as on the pooling page):
+    # the 9th cell of a 5×5 output is o₂₄, and the link names the cell shown
+    expect(pg.locator(STEPPER)).to_have_attribute("data-cell", "8", timeout=5000)
+    assert pg.locator(f"{STEPPER} .cs-name").inner_text() == "o₂₄"
+    assert "s=1" in pg.url and "oi=2" in pg.url and "oj=4" in pg.url
     screenshot(pg, f"padding-{lang}-stride1")
+
+    # a fresh page from that link opens on the same cell
+    pg.goto(pg.url)
+    wait_for_app(pg)
+    pg.locator(STEPPER).wait_for(timeout=20000)
+    expect(pg.locator(STEPPER)).to_have_attribute("data-cell", "8", timeout=10000)
+    assert _cells(pg) == 25
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -74,11 +99,10 @@ def test_same_padding_and_an_impossible_link(server_url, new_page, lang):
     pg = new_page
     pg.goto(f"{server_url}/padding?lang={lang}&mode=same&h=6&w=7&k=4&s=3&d=2")
     wait_for_app(pg)
-    wait_for_text(pg, translate(lang, "padding.tab_all"))
+    pg.locator(STEPPER).wait_for(timeout=20000)
     pg.get_by_role("tab", name=translate(lang, "padding.step_padding")).click()  # where SAME's zeros come from
     wait_for_text(pg, translate(lang, "padding.same_caption")[:20])
     assert_no_exception(pg)
-    _chart(pg, 0)  # wait until the footprint is drawn
     screenshot(pg, f"padding-{lang}-same")
 
     pg.goto(f"{server_url}/padding?lang={lang}&mode=valid&h=4&w=9&k=5&s=1")
@@ -98,22 +122,15 @@ def test_same_padding_and_an_impossible_link(server_url, new_page, lang):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_typed_output_row_beyond_the_output_and_the_link_keep_the_cell(server_url, new_page, lang):
-    """#12 items 3 and 14: row 9 of a 3-row output is typed -> a message and row 3; the link keeps it."""
+def test_linked_output_row_beyond_the_output_is_moved_inside_and_said(server_url, new_page, lang):
+    """#12 items 3 and 14: row 9 of a 3-row output in a link -> row 3 shown, a message, the link corrected."""
     pg = new_page
-    pg.goto(f"{server_url}/padding?lang={lang}&oj=2")
+    pg.goto(f"{server_url}/padding?lang={lang}&oi=9&oj=2")
     wait_for_app(pg)
-    wait_for_text(pg, translate(lang, "padding.tab_all"))
-    pg.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(timeout=40000)  # a busy machine
-    assert "o₁₂" in _chart_text(pg, 0)   # the link's output cell
-    box = pg.locator(".st-key-padding-oi input")
-    box.fill("9")
-    box.press("Enter")
-    wait_for_text(pg, translate(lang, "padding.cell_moved_row", typed=9, count=3))
-    assert box.input_value() == "3"
-    pg.wait_for_function("() => document.querySelector('[data-testid=\"stPlotlyChart\"]').textContent.includes('o₃₂')",
-                         timeout=15000)
-    pg.wait_for_url("**oi=3**", timeout=10000)
+    pg.locator(STEPPER).wait_for(timeout=40000)   # a busy machine
+    expect(pg.locator(STEPPER)).to_have_attribute("data-cell", "7", timeout=10000)   # o₃₂
+    wait_for_text(pg, translate(lang, "common.stepper_clamped")[:20])
+    assert pg.locator(f"{STEPPER} .cs-name").inner_text() == "o₃₂"
     assert_no_exception(pg)
     screenshot(pg, f"padding-{lang}-row9")
 
@@ -125,10 +142,9 @@ def test_phone_layout(server_url, browser):
     try:
         pg.goto(f"{server_url}/padding?lang=zh&mode=same&h=7&w=6&notes=1")   # the notes expander open by link
         wait_for_app(pg)
-        wait_for_text(pg, translate("zh", "padding.tab_all"))
+        pg.locator(STEPPER).wait_for(timeout=20000)
         wait_for_text(pg, "Python 2")   # a catalogue note inside the linked-open expander
         assert "default value" not in pg.inner_text("body")   # no Session State warning from Streamlit
-        _chart(pg, 0)
         assert pg.evaluate("document.documentElement.scrollWidth") <= 390
         wide = pg.evaluate("""() => [...document.querySelectorAll('.katex-display')].filter(el =>
             el.getBoundingClientRect().right > el.parentElement.getBoundingClientRect().right + 1

@@ -18,6 +18,7 @@ from .test_pages_in_browser import page_url
 pytestmark = pytest.mark.e2e
 
 PROJECTOR = {"width": 1920, "height": 1080}
+NO_OUTPUT = "&mode=valid&h=4&w=4&k=5&s=1"
 
 # The page's paragraph and display-formula font sizes and its column's width (px).
 SIZES = """() => {
@@ -42,8 +43,10 @@ def projector(request, browser, server_url):
     """(lang, {"0": page, "1": page}): the padding page at 1920x1080 without and with ``?present=1``, in one
     language, shared by this module's tests (they only read and hover; the contexts close after them)."""
     lang = request.param
-    with opened(browser, page_url(server_url, "padding", lang, "&present=0"), PROJECTOR) as normal, \
-            opened(browser, page_url(server_url, "padding", lang, "&present=1"), PROJECTOR) as present:
+    # a link where the kernel fits nowhere: the padding page then draws its padded grid as a Plotly chart (with an
+    # output, the grid is the browser-side cell stepper, no chart)
+    with opened(browser, page_url(server_url, "padding", lang, NO_OUTPUT + "&present=0"), PROJECTOR) as normal, \
+            opened(browser, page_url(server_url, "padding", lang, NO_OUTPUT + "&present=1"), PROJECTOR) as present:
         for pg in (normal, present):
             wait_for_frame_css(pg)
         yield lang, {"0": normal, "1": present}

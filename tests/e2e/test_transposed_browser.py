@@ -21,8 +21,14 @@ def test_transposed_page_tabs(server_url, new_page, lang):
     wait_for_text(pg, translate(lang, "transposed.length_title"))
     assert_no_exception(pg)
     assert translate(lang, "transposed.title") in pg.locator("h1").first.inner_text()
-    wait_for_figure(pg, translate(lang, "transposed.fig_signal"))
+    # the first view has no chart (#14): the numbers first, the stem plot in the tab next to them
+    assert pg.locator('[data-testid="stPlotlyChart"]').count() == 0
     screenshot(pg, f"transposed-{lang}-signal")
+    open_tab(pg, translate(lang, "transposed.sv_plot"))
+    wait_for_figure(pg, translate(lang, "transposed.fig_signal"))
+    pg.wait_for_url("**sv=plot**", timeout=10000)   # the link keeps the open tab
+    assert_no_exception(pg)
+    screenshot(pg, f"transposed-{lang}-signal-plot")
 
     open_tab(pg, translate(lang, "transposed.tab_matrix"))
     wait_for_text(pg, translate(lang, "transposed.ctz_equal"))

@@ -12,12 +12,7 @@ from ui.claims_view import claim_title
 from ui.latex import markdown_with_math
 from ui.i18n import explain_error, translate
 
-from .conftest import all_text, latex_lines, no_exception, open_page, plotly_figures
-
-TAP_COLOR = "#2ca02c"      # ui.heatmap.CELL_COLOR: the kernel's taps
-WINDOW_COLOR = "#ff7f0e"   # ui.heatmap.HIGHLIGHT_COLOR: the kernel's span
-NEVER_READ_FILL = "rgba(214,39,40,0.28)"
-
+from .conftest import all_text, latex_lines, no_exception, open_page, plotly_figures, stepper, stepper_grid
 
 latex = latex_lines
 
@@ -27,22 +22,14 @@ def results(at) -> list[str]:
     return [value.split("&=")[-1].split("\\end{aligned}")[0].strip() for value in latex(at) if "&=" in value]
 
 
-def shapes(fig: dict, **match) -> list[dict]:
-    out = []
-    for shape in fig["layout"].get("shapes", []):
-        if all((shape.get("line", {}).get("color") if k == "line_color" else shape.get(k)) == v
-               for k, v in match.items()):
-            out.append(shape)
-    return out
+def padded(at, lang: str = "en") -> dict:
+    """The cell stepper's padded grid (the read counts, ticks, padding mask, never-read marks)."""
+    return next(g for g in stepper(at)["grids"] if g["title"] == translate(lang, "padding.cs_padded"))
 
 
-def footprint(at) -> dict:
-    figs = plotly_figures(at)
-    return next(f for f in figs if not f.get("frames"))
-
-
-def animation(at) -> dict:
-    return next(f for f in plotly_figures(at) if f.get("frames"))
+def tap_cells(cell: dict) -> set[tuple[int, int]]:
+    """Every padded cell (0-based) a stepper cell outlines."""
+    return {(r, c) for _, r0, c0, r1, c1, *_ in cell["marks"] for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
 
 
 def open_step(at, name: str, lang: str = "en") -> None:
@@ -52,11 +39,6 @@ def open_step(at, name: str, lang: str = "en") -> None:
     no_exception(at)
 
 
-def open_animation(at, lang: str = "en") -> None:
-    """Open the tab with every kernel position (the animation) and rerun."""
-    at.session_state["padding.grid"] = translate(lang, "padding.tab_all")
-    at.run()
-    no_exception(at)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -66,7 +48,7 @@ def test_default_is_seed_003_in_both_languages(lang):
     assert at.title[0].value == translate(lang, "padding.title")
     text = all_text(at)
     for key in ("padding.height", "padding.kernel", "padding.stride", "padding.dilation", "padding.mode",
-                "padding.section_formula", "padding.section_grid", "padding.out_row"):
+                "padding.section_formula", "padding.section_grid", "padding.cs_caption"):
         assert translate(lang, key) in text
     assert not at.warning and not at.error
     # seed 003: 5x5 input, 3x3 kernel, stride 2, pad 1 -> 3x3 ("输出 3×3"); both axes end in 3
@@ -75,44 +57,50 @@ def test_default_is_seed_003_in_both_languages(lang):
     assert "3 × 3" in at.success[0].value and "7 × 7" in at.success[0].value
     # the formula written with the numbers: (5 + 1 + 1 - 1(3 - 1) - 1) / 2, then (7 - 3) / 2
     assert any("5 + 1 + 1 \\\\ {} - 1\\cdot(3 - 1) - 1" in v and "{7 - 3}{2}" in v for v in latex(at))
-    # the default view: the output-size tab and one figure, the kernel at the chosen output cell
-    assert [tab.label for tab in at.tabs][:5] == [translate(lang, f"padding.step_{n}") for n in ("padding", "output", "used")] + [
-        translate(lang, "padding.tab_cell"), translate(lang, "padding.tab_all")]
-    figs = plotly_figures(at)
-    assert len(figs) == 1 and not figs[0].get("frames")
-    fp = footprint(at)
-    assert fp["layout"]["yaxis"]["title"]["text"] == translate(lang, "padding.axis_row")
-    # the padded grid is 7x7 with 24 padded zeros greyed, ticks "·" on the padding
-    assert len(fp["data"][0]["z"]) == 7
-    assert fp["layout"]["xaxis"]["ticktext"] == ["·", "1", "2", "3", "4", "5", "·"]
+    # the default view: the output-size tab, no chart (#14: the first view does not wait for Plotly), one cell
+    # stepper with every kernel position, the first output cell shown
+    assert [tab.label for tab in at.tabs] == [translate(lang, f"padding.step_{n}") for n in ("padding", "output", "used")]
+    assert not plotly_figures(at)
+    data = stepper(at)
+    assert data["start"] == 0 and not data["clamped"] and data["url"] == {"oi": "r", "oj": "c"}
+    assert data["shape"] == [1, 3, 3] and [c["label"] for c in data["cells"]][:3] == ["o₁₁", "o₁₂", "o₁₃"]
+    # the padded grid is 7x7 with 24 padded zeros hatched, ticks "·" on the padding
+    grid = padded(at, lang)
+    assert len(grid["values"]) == 7 and sum(map(sum, grid["mask"])) == 24
+    assert grid["col_labels"] == ["·", "1", "2", "3", "4", "5", "·"]
+    assert data["labels"]["hint"] == translate(lang, "padding.stepper_hint")
     # the real input used: 2(3 - 1) + 1(3 - 1) + 1 = 7
     open_step(at, "used", lang)
     assert any("2\\cdot(3 - 1) + 1\\cdot(3 - 1) + 1" in v and v.rstrip().endswith("&= 7 \\end{aligned}\n$$")
                for v in latex(at))
-    open_animation(at, lang)
-    figs = plotly_figures(at)
-    assert len(figs) == 1
-    anim = animation(at)
-    assert len(anim["frames"]) == 9
-    assert anim["layout"]["title"]["text"] == translate(lang, "padding.fig_animation", count=9)
+    # every kernel position is a cell of the stepper (▶ visits them all: the old animation)
+    assert len(data["cells"]) == 9
 
 
 def test_read_counts_and_footprint_of_the_chosen_output_cell():
-    at = open_page("padding", "en")
-    at.number_input(key="padding.oi").set_value(2).run()
-    at.number_input(key="padding.oj").set_value(3).run()
+    at = open_page("padding", "en", query={"oi": "2", "oj": "3"})
     no_exception(at)
-    fp = footprint(at)
-    assert "o₂₃" in fp["layout"]["title"]["text"]
-    # output (2, 3) starts at padded row 2, column 4 (stride 2): span rows 2..4, columns 4..6
-    (window,) = shapes(fp, line_color=WINDOW_COLOR)
-    assert (window["y0"], window["y1"], window["x0"], window["x1"]) == (1.5, 4.5, 3.5, 6.5)
-    assert len(shapes(fp, line_color=TAP_COLOR)) == 9
+    data = stepper(at)
+    assert data["start"] == 5 and not data["clamped"]
+    cell = data["cells"][5]
+    assert cell["label"] == "o₂₃"
+    # output (2, 3) of stride 2: padded rows 3..5, columns 5..7 (1-based; 0-based 2..4 and 4..6), 9 taps
+    assert tap_cells(cell) == {(r, c) for r in range(2, 5) for c in range(4, 7)}
+    # the window's edges written out: 2(2 - 1) + 1 = 3 to 3 + 1(3 - 1) = 5; 2(3 - 1) + 1 = 5 to 7
+    assert "r首" not in cell["aria"]
+    assert "rfirst = sh(i−1) + 1 = 2·(2−1) + 1 = 3" in cell["aria"]
+    assert "rlast = rfirst + dh(kh−1) = 3 + 1·(3−1) = 5" in cell["aria"]
+    assert "cfirst = sw(j−1) + 1 = 2·(3−1) + 1 = 5" in cell["aria"] and "= 7" in cell["aria"]
+    # 9 taps: padded column 7 is the right column of zeros (3 taps), rows 3..5 are input rows 2..4
+    assert translate("en", "padding.cs_taps_note", taps=9, real=6, zeros=3) in cell["html"]
     # counts shown = the core's read counts (centre of four overlapping windows is read 4 times)
     a = axis_arithmetic(5, 3, 2, 1)
     grid = padded_grid((5, 5), Padding(1, 1, 1, 1), a, a)
-    assert fp["data"][0]["z"] == grid.read_counts.astype(float).tolist()
-    assert fp["data"][0]["z"][2][2] == 4
+    counts = stepper_grid(data, translate("en", "padding.cs_padded"))
+    assert counts.tolist() == grid.read_counts.astype(float).tolist() and counts[2][2] == 4
+    # the output grid counts the taps on real input: a corner of the 3x3 output reads 2x2 real cells
+    out = stepper_grid(data, translate("en", "padding.cs_output", oh=3, ow=3))
+    assert out.tolist() == [[4, 6, 4], [6, 9, 6], [4, 6, 4]]
 
 
 def test_stride_slider_changes_the_numbers_and_the_url():
@@ -123,12 +111,10 @@ def test_stride_slider_changes_the_numbers_and_the_url():
     assert expected == 5
     assert "5 × 5" in at.success[0].value
     assert at.query_params["s"] in (["1"], "1")
-    open_animation(at)
-    assert len(animation(at)["frames"]) == 25
-    # the animation tab stays open while the stride moves on
+    assert len(stepper(at)["cells"]) == 25
     at.slider(key="padding.s").set_value(3).run()
     no_exception(at)
-    assert len(animation(at)["frames"]) == conv_output_size(5, 3, 3, 1) ** 2 == 4
+    assert len(stepper(at)["cells"]) == conv_output_size(5, 3, 3, 1) ** 2 == 4
     assert at.query_params["s"] in (["3"], "3")
 
 
@@ -139,8 +125,7 @@ def test_same_padding_is_tensorflows_asymmetric_rule():
     # TensorFlow: n=6, k=3, s=2 -> out 3, one zero in all, and it goes to the bottom
     assert (rule_h.out, rule_h.total, rule_h.before, rule_h.after) == (3, 1, 0, 1)
     assert "3 × 3" in at.success[0].value
-    fp = footprint(at)
-    assert fp["layout"]["yaxis"]["ticktext"] == ["1", "2", "3", "4", "5", "6", "·"]
+    assert padded(at)["row_labels"] == ["1", "2", "3", "4", "5", "6", "·"]
     open_step(at, "padding")
     assert translate("en", "padding.same_caption") in all_text(at)
     values = latex(at)
@@ -162,9 +147,9 @@ def test_valid_shades_what_it_discards():
     text = all_text(at)
     assert "the first 6 of the 7 padded rows; the last row is never read, and it is real input." in text
     assert translate("en", "padding.used_valid") in text
-    fp = footprint(at)
-    # the last row and column of the input (13 cells) are never read
-    assert len(shapes(fp, fillcolor=NEVER_READ_FILL)) == 13
+    # the last row and column of the input (13 cells) are never read: marked, and the legend says so
+    assert sum(map(sum, padded(at)["won"])) == 13
+    assert [kind for kind, _ in stepper(at)["legend"]] == ["window", "won"]
     assert "2 × 2" in at.success[0].value
 
 
@@ -173,12 +158,9 @@ def test_dilation_taps_are_separate_cells():
     no_exception(at)
     a = axis_arithmetic(7, 3, 1, 0, 2)
     assert a.k_eff == 5 and a.out == 3
-    fp = footprint(at)
-    taps = shapes(fp, line_color=TAP_COLOR)
-    assert sorted({s["x0"] + 0.5 for s in taps}) == [0, 2, 4]
-    assert sorted({s["y0"] + 0.5 for s in taps}) == [0, 2, 4]
-    (window,) = shapes(fp, line_color=WINDOW_COLOR)
-    assert (window["x0"], window["x1"]) == (-0.5, 4.5)
+    first = stepper(at)["cells"][0]
+    assert tap_cells(first) == {(r, c) for r in (0, 2, 4) for c in (0, 2, 4)}   # 9 taps, 2 apart
+    assert "rlast = rfirst + dh(kh−1) = 1 + 2·(3−1) = 5" in first["aria"]     # the span: 5 rows
     assert any("7 + 0 + 0 \\\\ {} - 2\\cdot(3 - 1) - 1 \\end{gathered}}{1}" in v for v in latex(at))
 
 
@@ -236,40 +218,39 @@ def test_per_axis_settings_and_one_impossible_axis():
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_output_cell_is_kept_inside_a_smaller_output(lang):
-    at = open_page("padding", lang)
-    at.number_input(key="padding.oi").set_value(3).run()
+    at = open_page("padding", lang, query={"oi": "3"})
+    assert stepper(at)["start"] == 6 and not stepper(at)["clamped"]
     at.slider(key="padding.h").set_value(2).run()   # now the output has 1 row
     no_exception(at)
-    assert at.number_input(key="padding.oi").value == 1
-    assert [i.value for i in at.info] == [translate(lang, "padding.cell_moved_row", typed=3, count=1)]
+    data = stepper(at)
+    # the last row is shown and the browser says so (the component's "clamped" label, translated)
+    assert data["shape"] == [1, 1, 3] and data["start"] == 0 and data["clamped"]
+    assert data["labels"]["clamped"] == translate(lang, "common.stepper_clamped")
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_typed_output_row_beyond_the_output_says_what_is_used(lang):
-    # #12 item 3: "output row 9 of 3" — a message, and row 3 is the one drawn
-    at = open_page("padding", lang)
-    at.number_input(key="padding.oi").set_value(9).run()
+def test_linked_output_row_beyond_the_output_says_what_is_used(lang):
+    # #12 item 3: "output row 9 of 3" — a message (in the stepper), and row 3 is the one drawn
+    at = open_page("padding", lang, query={"oi": "9"})
     no_exception(at)
-    assert [i.value for i in at.info] == [translate(lang, "padding.cell_moved_row", typed=9, count=3)]
-    assert at.number_input(key="padding.oi").value == 3
-    title = [f["layout"]["title"]["text"] for f in plotly_figures(at)][0]
-    assert title == translate(lang, "padding.fig_footprint", sub="₃₁")
-    at.run()
-    assert not at.info   # said once
+    assert not at.warning
+    data = stepper(at)
+    assert data["clamped"] and data["cells"][data["start"]]["label"] == "o₃₁"
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_link_keeps_the_output_cell_and_the_tabs(lang):
-    at = open_page("padding", lang, query={"oi": "2", "oj": "3", "step": "used", "view": "cell"})
+    # "view" was the grid's tab bar before the cell stepper: an old link with it still opens
+    at = open_page("padding", lang, query={"oi": "2", "oj": "3", "step": "used", "view": "all"})
     no_exception(at)
     assert not at.warning and not at.info
-    title = [f["layout"]["title"]["text"] for f in plotly_figures(at)][0]
-    assert title == translate(lang, "padding.fig_footprint", sub="₂₃")
+    data = stepper(at)
+    assert data["cells"][data["start"]]["label"] == "o₂₃"
     assert translate(lang, "padding.used_caption") in all_text(at)   # the link's formula tab is open
-    at.number_input(key="padding.oj").set_value(1).run()
-    assert "oj" not in at.query_params   # 1 is the default: left out of the link
-    at.number_input(key="padding.oi").set_value(3).run()
-    assert at.query_params["oi"] in ("3", ["3"])
+    assert at.query_params["oi"] in ("2", ["2"]) and at.query_params["oj"] in ("3", ["3"])
+    at.slider(key="padding.s").set_value(3).run()   # a setting's change keeps the cell in the link
+    assert at.query_params["oj"] in ("3", ["3"])
+    assert stepper(at)["cells"][stepper(at)["start"]]["label"] == "o₂₂" and stepper(at)["clamped"]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -325,14 +306,13 @@ def test_a_good_link_is_applied():
     assert f"{oh} × {ow}" in at.success[0].value
 
 
-def test_large_setting_animates_without_greying_every_frame():
+def test_largest_setting_steps_every_position():
     at = open_page("padding", "en", query={"h": "16", "w": "16", "k": "1", "s": "1", "p": "4"})
     no_exception(at)
-    assert not plotly_figures(at)[0].get("frames")  # the default tab: one output cell
-    open_animation(at)
-    anim = animation(at)
-    assert len(anim["frames"]) == conv_output_size(16, 1, 1, 4) ** 2 == 576
-    assert translate("en", "padding.animation_no_mask") in all_text(at)
+    data = stepper(at)
+    assert len(data["cells"]) == conv_output_size(16, 1, 1, 4) ** 2 == 576
+    assert sum(map(sum, padded(at)["mask"])) == 24 * 24 - 16 * 16   # the padding hatched, every position
+    assert tap_cells(data["cells"][-1]) == {(23, 23)}
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

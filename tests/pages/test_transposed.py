@@ -36,6 +36,13 @@ def _loop_1d(signal, w, before, after, stride=1, dilation=1):
             for o in range(0, len(padded) - span + 1, stride)]
 
 
+def open_plot(at, lang: str = "en", view: str = "plot") -> None:
+    """Open a tab of the 1-D section's results (``numbers`` or ``plot``) and rerun."""
+    at.session_state["transposed.signal_view"] = translate(lang, f"transposed.sv_{view}")
+    at.run()
+    no_exception(at)
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_one_dimensional_default_and_second_difference(lang):
     at = open_page("transposed", lang)
@@ -52,6 +59,13 @@ def test_one_dimensional_default_and_second_difference(lang):
     assert ref[11] == pytest.approx(2)
     (sample,) = [v for v in shown if "y_{12}" in v]
     assert "\\tfrac{1}{3}\\times1 + \\tfrac{1}{3}\\times4 + \\tfrac{1}{3}\\times1" in sample and "&= 2 " in sample
+    # no chart until the plot's tab is opened (#14: the first view and the section's controls draw no chart)
+    assert not plotly_figures(at)
+    labels = [tab.label for tab in at.tabs]
+    assert translate(lang, "transposed.sv_numbers") in labels and translate(lang, "transposed.sv_plot") in labels
+    open_plot(at, lang)
+    assert at.query_params["sv"] in (["plot"], "plot")                         # the link keeps it open
+    assert translate(lang, "transposed.length_title") not in all_text(at)      # only the open tab is drawn
     # the stem plot: signal + three filters' outputs, values equal to the loop reference
     (fig,) = [f for f in plotly_figures(at)]
     markers = [d for d in fig["data"] if d["mode"] == "markers"]
@@ -62,6 +76,10 @@ def test_one_dimensional_default_and_second_difference(lang):
     at.radio(key="transposed.filter").set_value("diff").run()
     at.radio(key="transposed.mode").set_value("valid").run()
     no_exception(at)
+    # the chosen sample (12, kept while the plot was open) is marked on the plot: y₁₂ and its three taps
+    markers = [d for d in plotly_figures(at)[0]["data"] if d["mode"] == "markers"]
+    assert [i for i, size in enumerate(markers[0]["marker"]["size"]) if size == 13] == [11, 12, 13]
+    open_plot(at, lang, "numbers")
     shown = latex(at)
     assert any("O = M - K + 1 = 18 - 3 + 1 = 16" in v for v in shown)
     # narrow: output 12 reads x₁₂ x₁₃ x₁₄ = 4, 1, 1 -> 4 - 2 + 1 = 3
@@ -80,6 +98,7 @@ def test_stride_and_dilation_use_the_general_formula():
     # SAME at stride 2, dilation 2: ⌈18/2⌉ = 9 outputs, 3 zeros (1 before, 2 after)
     shown = "\n".join(latex(at))
     assert "\\frac{18 + 1 + 2 - 2\\cdot(3 - 1) - 1}{2}" in shown and "&= 9 \\end{aligned}" in shown
+    open_plot(at)
     (fig,) = plotly_figures(at)
     markers = [d for d in fig["data"] if d["mode"] == "markers"]
     assert markers[1]["y"] == pytest.approx(_loop_1d(SIGNAL, [1 / 3] * 3, 1, 2, stride=2, dilation=2))
@@ -280,7 +299,7 @@ def test_dilation_title_fits_and_receptive_field_is_general(lang):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_signal_section_symbols_are_latex_and_panel_titles_fit_a_phone(lang):
-    at = open_page("transposed", lang, {"filter": "decay"})
+    at = open_page("transposed", lang, {"filter": "decay", "sv": "plot"})   # a link opens the plot's tab
     no_exception(at)
     text = all_text(at)
     assert "x_M" not in text.replace("$x_1 \\dots x_M$", "") and "$x_1 \\dots x_M$" in text

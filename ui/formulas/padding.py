@@ -61,3 +61,32 @@ def used_extent(ax: str, a: AxisArithmetic) -> Equation:
     """How far the windows reach: L = s(O − 1) + d(k − 1) + 1."""
     return Equation(f"L_{ax}", rf"s_{ax}(O_{ax} - 1) + d_{ax}(k_{ax} - 1) + 1",
                     rf"{a.stride}\cdot({a.out} - 1) + {a.dilation}\cdot({a.k} - 1) + 1", a.used)
+
+
+# --------------------------------------------------------------------------- one kernel position (cell stepper)
+def window_edges(ax: str, a: AxisArithmetic, index: int, first: str, last: str) -> tuple:
+    """Where the window of output position ``index`` (0-based) lies along one axis, in padded rows or
+    columns counted from 1 (the first row of zeros is row 1), as two equations of
+    :mod:`ui.formulas.conv_forward`'s tree (MathML for the cell stepper, plain text for screen readers):
+
+    ``r_first = s(i − 1) + 1 = …`` and ``r_last = r_first + d(k − 1) = …``. ``first`` / ``last`` are the
+    (translated) subscripts. The results are the core's: ``a.starts[index]`` and its last tap."""
+    from ui.formulas.conv_forward import Equation as TreeEquation, Num, Op, Sym
+
+    sym = "r" if ax == "h" else "c"
+    pos = "i" if ax == "h" else "j"
+    start = a.starts[index] + 1                      # 1-based, from the core
+    end = a.starts[index] + a.dilation * (a.k - 1) + 1
+    s, d, k = (Sym(name, sub=Sym(ax)) for name in ("s", "d", "k"))
+    lo, hi = Sym(sym, sub=Sym(first)), Sym(sym, sub=Sym(last))
+    first_eq = TreeEquation(
+        (lo,),
+        (((s, Op("("), Sym(pos), Op("−"), Num(1), Op(")")), (Op("+"), Num(1))),
+         ((Num(a.stride), Op("·"), Op("("), Num(index + 1), Op("−"), Num(1), Op(")")), (Op("+"), Num(1)))),
+        start)
+    last_eq = TreeEquation(
+        (hi,),
+        (((lo,), (Op("+"), d, Op("("), k, Op("−"), Num(1), Op(")"))),
+         ((Num(start),), (Op("+"), Num(a.dilation), Op("·"), Op("("), Num(a.k), Op("−"), Num(1), Op(")")))),
+        end)
+    return first_eq, last_eq
