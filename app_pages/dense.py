@@ -47,7 +47,7 @@ SPECS = (
 TAB_NAMES = ("forward", "dz", "back", "check", "seeds")
 # the lazily drawn expanders: a link reopens the ones that were open (their widget keys are "dense.<name>")
 SPECS += tuple(BoolParam(name, False, label_key=widget_key(PAGE, "expander_label"))
-               for name in ("forward_rows", "step3_rows", "dx_rows", "check_values"))
+               for name in ("forward_rows", "jacobian_map", "step3_rows", "dx_rows", "check_values"))
 # How each activation is written in a formula (names, not math).
 ACT_LATEX = {"identity": r"\mathrm{id}", "relu": r"\mathrm{ReLU}", "sigmoid": r"\sigma", "tanh": r"\tanh"}
 BIG_FIGURE = 400  # px: room for 4-significant-digit numbers in every cell
@@ -260,10 +260,13 @@ def _forward_tab() -> None:
             st.latex(fx.mse_loss(out).latex())
             st.caption(t("dense.mse_output_note"))
     with right:
-        rows = np.vstack([out.a, y, out.a_minus_y if ce else out.dL_dz])
-        labels = ("a", "y", "a − y") if ce else ("a", "y", "δ")
-        _plot(_heatmap(rows, t("dense.output_title"), "v", lang, row_labels=labels, row_title="",
-                       col_title=t("dense.axis_class"), signed=True), "output")
+        # A table, not a heatmap (#14 round 5): a, y and δ are a few numbers per class that the formulas beside
+        # it already write out; as a chart they made every setup change redraw two Plotly charts (~85 ms each)
+        # in this tab. Now a change of the activation, z⁽ˡ⁻¹⁾ or W redraws one chart (the products), and a change
+        # of the loss, b or y none.
+        st.markdown(f"**{t('dense.output_title')}**")
+        _table(fx.output_columns(out.a, y, out.a_minus_y if ce else out.dL_dz, t("dense.axis_class"),
+                                 "a − y" if ce else "δ"))
         st.caption(t("dense.output_caption_ce") if ce else t("dense.output_caption_mse"))
     if ce:
         render_check_link("softmax_ce_grad", z=z, y=y)
@@ -279,17 +282,19 @@ def _dz_tab() -> None:
         st.markdown(t("dense.step1"))
         st.latex(fx.dL_da_line(out))
         st.markdown(t("dense.step2"))
-        left, right = _split()
-        with left:
-            st.latex(equation_lines(r"J = \frac{\partial a}{\partial z} = \operatorname{diag}(a) - a\,a^{\top}",
-                                    None, latex_matrix(out.jacobian)))
-            if out.a.size >= 2:
-                st.latex(fx.jacobian_entry(out, 0, 0).latex())
-                st.latex(fx.jacobian_entry(out, 0, 1).latex())
-        with right:
-            _plot(_heatmap(out.jacobian, t("dense.jacobian_title"), "J", lang,
-                           row_title=t("dense.axis_a"), col_title=t("dense.axis_z"), height=BIG_FIGURE), "jacobian")
-            st.caption(t("dense.jacobian_caption"))
+        st.latex(equation_lines(r"J = \frac{\partial a}{\partial z} = \operatorname{diag}(a) - a\,a^{\top}",
+                                None, latex_matrix(out.jacobian)))
+        if out.a.size >= 2:
+            st.latex(fx.jacobian_entry(out, 0, 0).latex())
+            st.latex(fx.jacobian_entry(out, 0, 1).latex())
+        st.caption(t("dense.jacobian_caption"))
+        # J's heatmap repeats the matrix written just above, so it opens on demand (#14 round 5): drawn with the
+        # tab, it made every switch to this tab wait for a Plotly chart. The link keeps it open (jacobian_map).
+        exp = _lazy_expander(t("dense.jacobian_map"), "jacobian_map")
+        if exp is not None:
+            with exp:
+                _plot(_heatmap(out.jacobian, t("dense.jacobian_title"), "J", lang, row_title=t("dense.axis_a"),
+                               col_title=t("dense.axis_z"), height=BIG_FIGURE), "jacobian")
         st.markdown(t("dense.step3"))
         st.latex(fx.chain_line(out))
         exp = _lazy_expander(t("dense.step3_rows"), "step3_rows")
@@ -400,7 +405,7 @@ def _seeds_tab() -> None:
     claim_note("s000_mse_grad")
 
 
-# One topic per tab: only the open tab is computed and sent, so an edit re-renders at most 2 figures.
+# One topic per tab: only the open tab is computed and sent, so an edit re-renders at most 1 figure.
 TABS = {"forward": _forward_tab, "dz": _dz_tab, "back": _back_tab, "check": _check_tab, "seeds": _seeds_tab}
 tabs = url_tabs(PAGE, "section", "tab", tuple(TABS), [t(f"dense.tab_{name}") for name in TABS])
 for tab, (name, render) in zip(tabs, TABS.items()):

@@ -250,6 +250,14 @@ def dprev_line(back: DenseBackwardTrace) -> str:
                            shown_array(back.f_prime) * shown_array(back.da_prev))
 
 
+def output_columns(a, y, delta, class_title: str, delta_title: str) -> dict[str, list[str]]:
+    """The forward tab's output table, one row per class k (1-based): k, aₖ, yₖ and δₖ = ∂L/∂zₖ as the screen
+    writes numbers (the reader's digits). ``delta_title`` is "a − y" (cross-entropy) or "δ" (MSE)."""
+    a, y, delta = (np.ravel(np.asarray(v, dtype=float)) for v in (a, y, delta))
+    return {class_title: [str(k) for k in range(1, a.size + 1)],
+            "a": [fmt(v) for v in a], "y": [fmt(v) for v in y], delta_title: [fmt(v) for v in delta]}
+
+
 #: Below this absolute difference two gradients agree whatever their relative error: centred differences
 #: with ε = 10⁻⁶ carry rounding noise of about 10⁻¹⁰, so a gradient that is 0 (7·10⁻¹⁸ analytically,
 #: 0 numerically) must not be called different.
