@@ -407,11 +407,26 @@ def _seeds_tab() -> None:
 
 # One topic per tab: only the open tab is computed and sent, so an edit re-renders at most 1 figure.
 TABS = {"forward": _forward_tab, "dz": _dz_tab, "back": _back_tab, "check": _check_tab, "seeds": _seeds_tab}
-tabs = url_tabs(PAGE, "section", "tab", tuple(TABS), [t(f"dense.tab_{name}") for name in TABS])
-for tab, (name, render) in zip(tabs, TABS.items()):
-    if tab.open is not False:
-        with tab:
-            render()
+
+
+@url_fragment(PAGE, SPECS)
+def _sections() -> None:
+    """The tab bar and the open tab, a part of its own (#14 round 5): switching tabs reruns and sends only this
+    part (~15 messages), not the title, the setup box's editors and preset menus and the panels below (~70).
+    A setup change still reruns the page, and this part with it, on the new numbers (they are the run's globals)."""
+    state = st.session_state
+    before = state.get(widget_key(PAGE, "tab"))
+    tabs = url_tabs(PAGE, "section", "tab", tuple(TABS), [t(f"dense.tab_{name}") for name in TABS])
+    if state.get(widget_key(PAGE, "tab")) != before and state.get(widget_key(PAGE, "export_open")):
+        # the open export panel below writes the open tab into its link and setup file: redraw it too
+        st.rerun(scope="app")
+    for tab, render in zip(tabs, TABS.values()):
+        if tab.open is not False:
+            with tab:
+                render()
+
+
+_sections()
 sync_to_url(PAGE, SPECS)
 
 # ---- take it away: the worked example, the setup file, the same numbers in PyTorch / NumPy

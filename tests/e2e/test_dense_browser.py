@@ -1,4 +1,4 @@
-"""Fully connected page in a real browser: loads in both languages; editing W changes the figures."""
+"""Fully connected page in a real browser: loads in both languages; editing W changes the products figure."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import pytest
 
 from ui.i18n import translate
 
-from .conftest import assert_no_exception, formula_widths, screenshot, wait_for_app
+from playwright.sync_api import expect
+
+from .conftest import assert_no_exception, formula_widths, open_tab, screenshot, wait_for_app, wait_for_text
 
 pytestmark = pytest.mark.e2e
 
@@ -27,16 +29,21 @@ def test_dense_page_loads(server_url, new_page, lang):
     assert_no_exception(new_page)
     assert translate(lang, "dense.title") in new_page.locator("h1").first.inner_text()
     new_page.wait_for_selector(".js-plotly-plot")
-    # the default view: forward pass and loss with their two figures; the other topics are lazy tabs
-    assert new_page.locator(".js-plotly-plot").count() == 2
+    # the default view: the forward pass's one figure (the products) and the output table; other topics are lazy tabs
+    assert new_page.locator(".js-plotly-plot").count() == 1
+    assert translate(lang, "dense.axis_class") in new_page.locator('[data-testid="stTable"]').first.inner_text()
     screenshot(new_page, f"dense-{lang}-default")
     new_page.get_by_role("tab", name=translate(lang, "dense.tab_dz")).click()
     new_page.wait_for_timeout(800)
     wait_for_app(new_page)
+    assert translate(lang, "dense.dz_title") in new_page.inner_text("body")
+    assert new_page.locator(".js-plotly-plot").count() == 0      # J is written out; its heatmap opens on demand
+    new_page.locator('[data-testid="stExpander"] summary').filter(has_text=translate(lang, "dense.jacobian_map")).click()
     title = translate(lang, "dense.jacobian_title")
     new_page.wait_for_function(FIGURE_Z, arg=title)
+    wait_for_app(new_page)
     assert new_page.locator(".js-plotly-plot").count() == 1
-    assert translate(lang, "dense.dz_title") in new_page.inner_text("body")
+    assert "jacobian_map=" in new_page.url
     screenshot(new_page, f"dense-{lang}-dz-tab")
 
 
@@ -108,8 +115,51 @@ def test_dense_on_a_phone(server_url, new_page, lang):
     new_page.wait_for_selector(".katex-display")
     for w in formula_widths(new_page):
         assert w["width"] <= w["column"] + 1 or w["overflow"] in ("auto", "scroll"), w   # fits, or scrolls
-    from playwright.sync_api import expect
-
     expect(new_page.get_by_role("button", name=translate(lang, "dense.reset"))).to_be_visible(timeout=30000)
     assert_no_exception(new_page)
     screenshot(new_page, f"dense-{lang}-phone")
+
+
+# --------------------------------------------------------------------------- #14 round 5: the tabs rerun alone
+SETUP_BOX_ELEMENTS = {"text_area", "selectbox", "radio"}   # the setup box: editors, preset menus, loss, activation
+
+
+def _new_elements(frames: list) -> list[str]:
+    """The element type of every new element among the frames the server sent (Streamlit's own protobuf)."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    kinds = []
+    for frame in frames:
+        msg = ForwardMsg()
+        msg.ParseFromString(frame if isinstance(frame, bytes) else frame.encode("latin-1"))
+        if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            kinds.append(msg.delta.new_element.WhichOneof("type"))
+    return kinds
+
+
+def test_a_tab_switch_reruns_the_tabs_only_and_the_export_link_follows(server_url, new_page):
+    pg = new_page
+    received: list = []
+    pg.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(payload)))
+    pg.goto(f"{server_url}/dense?lang=en")
+    wait_for_app(pg)
+    pg.wait_for_selector(".js-plotly-plot")
+    assert SETUP_BOX_ELEMENTS <= set(_new_elements(received)), "the first run draws the setup box"
+    # a tab switch: the tab's formulas arrive, and not one editor, menu or radio is sent again
+    received.clear()
+    open_tab(pg, translate("en", "dense.tab_dz"))
+    wait_for_text(pg, translate("en", "dense.dz_title"))
+    wait_for_app(pg)
+    sent = _new_elements(received)
+    assert "markdown" in sent and not SETUP_BOX_ELEMENTS & set(sent), sent
+    assert "tab=dz" in pg.url
+    # with the export panel open, its link follows the open tab (that switch reruns the page)
+    pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate("en", "owndata.export_title")).click()
+    code = pg.locator('[data-testid="stExpander"] [data-testid="stCode"]').first
+    expect(code).to_contain_text("tab=dz", timeout=20000)
+    wait_for_app(pg)
+    open_tab(pg, translate("en", "dense.tab_back"))
+    expect(code).to_contain_text("tab=back", timeout=20000)
+    wait_for_app(pg)
+    assert translate("en", "dense.back_title") in pg.inner_text("body")
+    assert_no_exception(pg)
