@@ -424,6 +424,19 @@ def test_reset_restores_the_example_and_the_open_tab_is_in_the_link(lang):
     assert translate(lang, "dense.forward_title") not in [el.value for el in at.subheader]
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_tab_switch_with_the_export_panel_open_keeps_its_link_current(lang):
+    # the tabs rerun on their own in the browser; with the export panel open the switch reruns the page once
+    at = open_page("dense", lang)
+    at.session_state["dense.export_open"] = True
+    at.run()
+    open_tab(at, "back", lang)
+    no_exception(at)
+    assert translate(lang, "dense.back_title") in [el.value for el in at.subheader]
+    assert [el.value for el in at.code] == ["?tab=back"]
+    assert at.query_params["tab"] in ("back", ["back"])
+
+
 def test_export_and_library_code_carry_the_layer():
     at = open_page("dense", "en", query={"W": "1,0,0;0,1,0;0,0,1"})
     at.session_state["dense.code_open"] = True   # the library code panel is built only while open
