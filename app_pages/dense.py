@@ -14,17 +14,19 @@ from cnn_core.dense import (dense_backward_trace, dense_forward, dense_forward_t
                             softmax_ce_trace, softmax_cross_entropy)
 from cnn_core.gradcheck import check_gradient
 from ui.claims_view import claim_note
+from ui.components.cell_stepper import cell_stepper
+from ui.components.dense_steppers import forward_steps
 from ui.exercise_view import render_check_link
 from ui.export import CHART_CONFIG, ExportDoc, export_panel
 from ui.formulas import dense as fx
-from ui.i18n import current_language, explain_error, t
-from ui.latex import equation_lines, fmt, latex_matrix
+from ui.i18n import current_language, explain_error, t, translate
+from ui.latex import display_digits, equation_lines, fmt, latex_matrix
 from ui.library_code import dense_softmax_ce_code
 from ui.matrix_input import matrix_editor
 from ui.page_kit import (activation_name, agreement, cached_figure, lazy_code_panel, lazy_expander, show_chart,
                          url_fragment, url_tabs)
 from ui.presets import preset_selector
-from ui.url_state import BoolParam, ChoiceParam, MatrixParam, init_from_url, sync_to_url, widget_key
+from ui.url_state import BoolParam, ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "dense"
 LOSSES = ("cross_entropy", "mse")
@@ -42,6 +44,8 @@ SPECS = (
     MatrixParam("W", DEFAULT_W, MAX_UNITS, MAX_UNITS, label_key="dense.W_name"),
     MatrixParam("b", DEFAULT_B, 1, MAX_UNITS, label_key=widget_key(PAGE, "b_name")),
     MatrixParam("y", DEFAULT_Y, 1, MAX_UNITS, label_key=widget_key(PAGE, "y_name")),
+    # the output unit zᵢ the forward tab's cell stepper shows (1-based; the browser writes it into the link)
+    IntParam("unit", 1, 1, MAX_UNITS, label_key=widget_key(PAGE, "param_unit")),
     ChoiceParam("tab", "forward", ("forward", "dz", "back", "check", "seeds"), label_key=widget_key(PAGE, "tab_label")),
 )
 TAB_NAMES = ("forward", "dz", "back", "check", "seeds")
@@ -94,6 +98,15 @@ def _gradcheck(zprev: np.ndarray, act: str, W: np.ndarray, b: np.ndarray, y: np.
         "x": check_gradient(lambda v: L(dense_forward(v, W, b), y), x, dx),
         "zprev": check_gradient(lambda v: L(dense_forward(activate(act, v), W, b), y), zprev, dprev),
     }
+
+
+# The forward tab's cell stepper payload (grids, every zᵢ's formula as MathML): cached per setup, language and
+# digits shown (bounded).
+@st.cache_data(show_spinner=False, max_entries=64)
+def _forward_payload(zprev: np.ndarray, act: str, W: np.ndarray, b: np.ndarray, lang: str, digits: int,
+                     start: int) -> dict:
+    return forward_steps(_forward(zprev, act, W, b)[1], lambda key, **params: translate(lang, key, **params),
+                         start=start)
 
 
 def _heatmap(M: np.ndarray, title: str, symbol: str, lang: str, row_labels: tuple | None = None,
@@ -235,8 +248,13 @@ def _forward_tab() -> None:
                     for i in range(tr.W.shape[0]):
                         st.latex(fx.forward_row(tr, i).latex())
         with right:
-            _plot(_heatmap(tr.products, t("dense.products_title"), "w·x", lang,
-                           row_title=t("dense.axis_output"), col_title=t("dense.axis_input")), "products")
+            # The products wᵢⱼxⱼ as a cell stepper, not a Plotly heatmap (#14 round 5): the same shaded numbers
+            # drawn in the browser, and pointing at a zᵢ outlines its row and bias and writes its sum, with no
+            # rerun. This tab then has no Plotly chart at all: the first view does not wait for Plotly, and a
+            # setup change redraws a small component instead of a chart (~85 ms each).
+            start = int(st.session_state.get(widget_key(PAGE, "unit"), 1)) - 1
+            cell_stepper(_forward_payload(zprev, act, W, b, lang, display_digits(), start),
+                         key=widget_key(PAGE, "forward_stepper"))
             st.caption(t("dense.products_caption"))
 
     # ---- 2. output and loss

@@ -14,7 +14,7 @@ from ui.i18n import translate
 from ui.latex import fmt, fmt_latex, markdown_with_math
 
 from ..ui.formula_numbers import _number, total
-from .conftest import all_text, latex_text, no_exception, open_page, plotly_figures
+from .conftest import all_text, latex_text, no_exception, open_page, plotly_figures, stepper, stepper_grid, steppers
 
 DEFAULT_ZPREV = np.array([1.5, -1.0, 0.5])
 DEFAULT_W = np.array([[0.5, -0.2, 0.1], [0.3, 0.8, -0.5], [-0.5, 0.1, 0.9]])
@@ -58,11 +58,14 @@ def test_page_renders_in_both_languages(lang):
     at = open_page("dense", lang)
     no_exception(at)
     assert at.title[0].value == translate(lang, "dense.title")
-    # the default view: the controls, the forward pass (its one figure) and the loss (a table)
-    default_titles = {f["layout"]["title"]["text"] for f in plotly_figures(at)}
-    assert default_titles == {translate(lang, "dense.products_title")}
+    # the default view: the controls, the forward pass (the products in a cell stepper) and the loss (a table);
+    # no Plotly figure, so the first view does not wait for Plotly
+    assert plotly_figures(at) == []
+    step = stepper(at, "forward_stepper")
+    assert [g["title"] for g in step["grids"]] == [translate(lang, "dense.products_title"), "b", "z"]
+    assert step["labels"]["play"] == translate(lang, "dense.stepper_play")
     assert list(at.table[0].value.columns) == [translate(lang, "dense.axis_class"), "a", "y", "a − y"]
-    text, titles = all_text(at), set(default_titles)
+    text, titles = all_text(at), set()
     assert translate(lang, "dense.forward_title") in text
     for which in TABS[1:]:
         open_tab(at, which, lang)
@@ -81,7 +84,7 @@ def test_page_renders_in_both_languages(lang):
     for key in ("dense.loss_label", "dense.act_label", "dense.W_label", "dense.forward_title",
                 "dense.dz_title", "dense.back_title", "dense.check_title", "dense.seeds_title"):
         assert translate(lang, key) in text, key
-    assert titles == {translate(lang, k) for k in ("dense.products_title", "dense.jacobian_title", "dense.dW_title")}
+    assert titles == {translate(lang, k) for k in ("dense.jacobian_title", "dense.dW_title")}
 
 
 def test_default_numbers_match_the_core():
@@ -124,8 +127,10 @@ def test_a_setup_change_updates_every_number_of_the_forward_tab(lang):
     no_exception(at)
     x = DEFAULT_ZPREV                                                   # identity: x = z⁽ˡ⁻¹⁾, no ReLU cut
     z = dense_forward(x, DEFAULT_W, DEFAULT_B)
-    products = np.array(figure(at, "dense.products_title", lang)["data"][0]["z"], dtype=float)
-    np.testing.assert_allclose(products, DEFAULT_W * x[None, :], rtol=1e-12)   # wᵢⱼ xⱼ, a loop's terms
+    step = stepper(at, "forward_stepper")
+    products = stepper_grid(step, translate(lang, "dense.products_title"))
+    np.testing.assert_allclose(products, [[DEFAULT_W[i, j] * x[j] for j in range(3)] for i in range(3)], rtol=1e-12)
+    np.testing.assert_allclose(stepper_grid(step, "z").ravel(), z, rtol=1e-12)
     table = at.table[0].value
     assert list(table["a"]) == [fmt(v) for v in softmax(z)]
     assert list(table["a − y"]) == [fmt(v) for v in softmax(z) - DEFAULT_Y]
@@ -137,10 +142,31 @@ def test_a_setup_change_updates_every_number_of_the_forward_tab(lang):
     assert list(table.columns) == [translate(lang, "dense.axis_class"), "a", "y", "δ"]
     assert list(table["a"]) == [fmt(v) for v in sig]
     assert list(table["δ"]) == [fmt(v) for v in (sig - DEFAULT_Y) * sig * (1 - sig)]
-    assert len(plotly_figures(at)) == 1
+    assert not plotly_figures(at)
+    np.testing.assert_allclose(stepper_grid(stepper(at, "forward_stepper"), "z").ravel(), z, rtol=1e-12)
     # the target alone: the table follows
     set_inputs(at, y="1, 0, 0")
     assert list(at.table[0].value["δ"]) == [fmt(v) for v in (sig - [1, 0, 0]) * sig * (1 - sig)]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_link_opens_the_stepper_on_its_output_unit(lang):
+    at = open_page("dense", lang, query={"unit": "3"})
+    no_exception(at)
+    step = stepper(at, "forward_stepper")
+    assert step["start"] == 2 and not step["clamped"] and step["url"] == {"unit": "k"}
+    z3 = DEFAULT_W[2] @ activate("relu", DEFAULT_ZPREV) + DEFAULT_B[2]                 # −0.5·1.5 + 0.9·0.5 − 0.2
+    assert step["cells"][2]["aria"].endswith(" = " + fmt(z3).replace("-", "−"))
+    # a unit the layer does not have (2 outputs here): the last one, and the stepper says so
+    at = open_page("dense", lang, query={"unit": "3", "W": "1,0,0;0,1,0", "b": "0,0", "y": "0,1"})
+    no_exception(at)
+    step = stepper(at, "forward_stepper")
+    assert step["start"] == 1 and step["clamped"]
+    # a tampered link: a translated warning and the first unit
+    at = open_page("dense", lang, query={"unit": "<b>9</b>"})
+    no_exception(at)
+    assert len(at.warning) == 1 and "<b>" not in at.warning[0].value
+    assert stepper(at, "forward_stepper")["start"] == 0
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

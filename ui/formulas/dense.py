@@ -268,3 +268,16 @@ def agrees(check) -> bool:
     """A finite-difference check passed: small relative error, or both values (near) zero."""
     diff = float(np.max(np.abs(np.asarray(check.analytic) - np.asarray(check.numeric)))) if np.size(check.analytic) else 0.0
     return bool(check.passed or diff <= GRADCHECK_ATOL)
+
+
+def forward_row_tree(trace: DenseForwardTrace, i: int):
+    """zᵢ = Σⱼ wᵢⱼ·xⱼ + bᵢ = the numbers = zᵢ as an expression tree (``ui.formulas.conv_forward.Equation``), for the
+    cell stepper's MathML; ≈ exactly where :func:`forward_row` says ≈ (the same shown numbers)."""
+    from ui.formulas.conv_forward import Equation as Tree, Num, Op, Sym
+
+    n = trace.W.shape[1]
+    lead = [(Op("+"),) if j else () for j in range(n)]
+    sym = tuple(lead[j] + (Sym("w", (i, j)), Op("·"), Sym("x", (j,))) for j in range(n)) + ((Op("+"), Sym("b", (i,))),)
+    num = tuple(lead[j] + (Num(float(trace.W[i, j])), Op("×"), Num(float(trace.a_prev[j]))) for j in range(n)) \
+        + ((Op("+"), Num(float(trace.b[i]))),)
+    return Tree((Sym("z", (i,)),), (sym, num), float(trace.z[i]), approx=not forward_row(trace, i).exact)
