@@ -165,7 +165,7 @@ def test_a_tab_switch_reruns_the_tabs_only_and_the_export_link_follows(server_ur
     pg.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(payload)))
     pg.goto(f"{server_url}/dense?lang=en")
     wait_for_app(pg)
-    pg.wait_for_selector(".js-plotly-plot")
+    pg.locator(STEPPER).wait_for(timeout=20000)
     assert SETUP_BOX_ELEMENTS <= set(_new_elements(received)), "the first run draws the setup box"
     # a tab switch: the tab's formulas arrive, and not one editor, menu or radio is sent again
     received.clear()
