@@ -279,9 +279,8 @@ def _forward_tab() -> None:
             st.caption(t("dense.mse_output_note"))
     with right:
         # A table, not a heatmap (#14 round 5): a, y and δ are a few numbers per class that the formulas beside
-        # it already write out; as a chart they made every setup change redraw two Plotly charts (~85 ms each)
-        # in this tab. Now a change of the activation, z⁽ˡ⁻¹⁾ or W redraws one chart (the products), and a change
-        # of the loss, b or y none.
+        # it already write out; as a second Plotly chart in this tab it made every setup change wait for two
+        # charts (~85 ms each). With the products in the cell stepper above, no setup change redraws a chart.
         st.markdown(f"**{t('dense.output_title')}**")
         _table(fx.output_columns(out.a, y, out.a_minus_y if ce else out.dL_dz, t("dense.axis_class"),
                                  "a − y" if ce else "δ"))
@@ -423,14 +422,16 @@ def _seeds_tab() -> None:
     claim_note("s000_mse_grad")
 
 
-# One topic per tab: only the open tab is computed and sent, so an edit re-renders at most 1 figure.
+# One topic per tab: only the open tab is computed and sent. The first two tabs draw no Plotly figure (the products
+# are a cell stepper, the output a table, J's heatmap waits in an expander); "back" draws one (∂L/∂W).
 TABS = {"forward": _forward_tab, "dz": _dz_tab, "back": _back_tab, "check": _check_tab, "seeds": _seeds_tab}
 
 
 @url_fragment(PAGE, SPECS)
 def _sections() -> None:
     """The tab bar and the open tab, a part of its own (#14 round 5): switching tabs reruns and sends only this
-    part (~15 messages), not the title, the setup box's editors and preset menus and the panels below (~70).
+    part (~30 messages, measured), not the title, the setup box's editors and preset menus and the panels below
+    (~74 for the whole page).
     A setup change still reruns the page, and this part with it, on the new numbers (they are the run's globals)."""
     state = st.session_state
     before = state.get(widget_key(PAGE, "tab"))
