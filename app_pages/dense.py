@@ -14,17 +14,19 @@ from cnn_core.dense import (dense_backward_trace, dense_forward, dense_forward_t
                             softmax_ce_trace, softmax_cross_entropy)
 from cnn_core.gradcheck import check_gradient
 from ui.claims_view import claim_note
+from ui.components.cell_stepper import cell_stepper
+from ui.components.dense_steppers import forward_steps
 from ui.exercise_view import render_check_link
 from ui.export import CHART_CONFIG, ExportDoc, export_panel
 from ui.formulas import dense as fx
-from ui.i18n import current_language, explain_error, t
-from ui.latex import equation_lines, fmt, latex_matrix
+from ui.i18n import current_language, explain_error, t, translate
+from ui.latex import display_digits, equation_lines, fmt, latex_matrix
 from ui.library_code import dense_softmax_ce_code
 from ui.matrix_input import matrix_editor
 from ui.page_kit import (activation_name, agreement, cached_figure, lazy_code_panel, lazy_expander, show_chart,
                          url_fragment, url_tabs)
 from ui.presets import preset_selector
-from ui.url_state import BoolParam, ChoiceParam, MatrixParam, init_from_url, sync_to_url, widget_key
+from ui.url_state import BoolParam, ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "dense"
 LOSSES = ("cross_entropy", "mse")
@@ -42,12 +44,14 @@ SPECS = (
     MatrixParam("W", DEFAULT_W, MAX_UNITS, MAX_UNITS, label_key="dense.W_name"),
     MatrixParam("b", DEFAULT_B, 1, MAX_UNITS, label_key=widget_key(PAGE, "b_name")),
     MatrixParam("y", DEFAULT_Y, 1, MAX_UNITS, label_key=widget_key(PAGE, "y_name")),
+    # the output unit zᵢ the forward tab's cell stepper shows (1-based; the browser writes it into the link)
+    IntParam("unit", 1, 1, MAX_UNITS, label_key=widget_key(PAGE, "param_unit")),
     ChoiceParam("tab", "forward", ("forward", "dz", "back", "check", "seeds"), label_key=widget_key(PAGE, "tab_label")),
 )
 TAB_NAMES = ("forward", "dz", "back", "check", "seeds")
 # the lazily drawn expanders: a link reopens the ones that were open (their widget keys are "dense.<name>")
 SPECS += tuple(BoolParam(name, False, label_key=widget_key(PAGE, "expander_label"))
-               for name in ("forward_rows", "step3_rows", "dx_rows", "check_values"))
+               for name in ("forward_rows", "jacobian_map", "step3_rows", "dx_rows", "check_values"))
 # How each activation is written in a formula (names, not math).
 ACT_LATEX = {"identity": r"\mathrm{id}", "relu": r"\mathrm{ReLU}", "sigmoid": r"\sigma", "tanh": r"\tanh"}
 BIG_FIGURE = 400  # px: room for 4-significant-digit numbers in every cell
@@ -94,6 +98,15 @@ def _gradcheck(zprev: np.ndarray, act: str, W: np.ndarray, b: np.ndarray, y: np.
         "x": check_gradient(lambda v: L(dense_forward(v, W, b), y), x, dx),
         "zprev": check_gradient(lambda v: L(dense_forward(activate(act, v), W, b), y), zprev, dprev),
     }
+
+
+# The forward tab's cell stepper payload (grids, every zᵢ's formula as MathML): cached per setup, language and
+# digits shown (bounded).
+@st.cache_data(show_spinner=False, max_entries=64)
+def _forward_payload(zprev: np.ndarray, act: str, W: np.ndarray, b: np.ndarray, lang: str, digits: int,
+                     start: int) -> dict:
+    return forward_steps(_forward(zprev, act, W, b)[1], lambda key, **params: translate(lang, key, **params),
+                         start=start)
 
 
 def _heatmap(M: np.ndarray, title: str, symbol: str, lang: str, row_labels: tuple | None = None,
@@ -235,8 +248,13 @@ def _forward_tab() -> None:
                     for i in range(tr.W.shape[0]):
                         st.latex(fx.forward_row(tr, i).latex())
         with right:
-            _plot(_heatmap(tr.products, t("dense.products_title"), "w·x", lang,
-                           row_title=t("dense.axis_output"), col_title=t("dense.axis_input")), "products")
+            # The products wᵢⱼxⱼ as a cell stepper, not a Plotly heatmap (#14 round 5): the same shaded numbers
+            # drawn in the browser, and pointing at a zᵢ outlines its row and bias and writes its sum, with no
+            # rerun. This tab then has no Plotly chart at all: the first view does not wait for Plotly, and a
+            # setup change redraws a small component instead of a chart (~85 ms each).
+            start = int(st.session_state.get(widget_key(PAGE, "unit"), 1)) - 1
+            cell_stepper(_forward_payload(zprev, act, W, b, lang, display_digits(), start),
+                         key=widget_key(PAGE, "forward_stepper"))
             st.caption(t("dense.products_caption"))
 
     # ---- 2. output and loss
@@ -260,10 +278,12 @@ def _forward_tab() -> None:
             st.latex(fx.mse_loss(out).latex())
             st.caption(t("dense.mse_output_note"))
     with right:
-        rows = np.vstack([out.a, y, out.a_minus_y if ce else out.dL_dz])
-        labels = ("a", "y", "a − y") if ce else ("a", "y", "δ")
-        _plot(_heatmap(rows, t("dense.output_title"), "v", lang, row_labels=labels, row_title="",
-                       col_title=t("dense.axis_class"), signed=True), "output")
+        # A table, not a heatmap (#14 round 5): a, y and δ are a few numbers per class that the formulas beside
+        # it already write out; as a second Plotly chart in this tab it made every setup change wait for two
+        # charts (~85 ms each). With the products in the cell stepper above, no setup change redraws a chart.
+        st.markdown(f"**{t('dense.output_title')}**")
+        _table(fx.output_columns(out.a, y, out.a_minus_y if ce else out.dL_dz, t("dense.axis_class"),
+                                 "a − y" if ce else "δ"))
         st.caption(t("dense.output_caption_ce") if ce else t("dense.output_caption_mse"))
     if ce:
         render_check_link("softmax_ce_grad", z=z, y=y)
@@ -279,17 +299,19 @@ def _dz_tab() -> None:
         st.markdown(t("dense.step1"))
         st.latex(fx.dL_da_line(out))
         st.markdown(t("dense.step2"))
-        left, right = _split()
-        with left:
-            st.latex(equation_lines(r"J = \frac{\partial a}{\partial z} = \operatorname{diag}(a) - a\,a^{\top}",
-                                    None, latex_matrix(out.jacobian)))
-            if out.a.size >= 2:
-                st.latex(fx.jacobian_entry(out, 0, 0).latex())
-                st.latex(fx.jacobian_entry(out, 0, 1).latex())
-        with right:
-            _plot(_heatmap(out.jacobian, t("dense.jacobian_title"), "J", lang,
-                           row_title=t("dense.axis_a"), col_title=t("dense.axis_z"), height=BIG_FIGURE), "jacobian")
-            st.caption(t("dense.jacobian_caption"))
+        st.latex(equation_lines(r"J = \frac{\partial a}{\partial z} = \operatorname{diag}(a) - a\,a^{\top}",
+                                None, latex_matrix(out.jacobian)))
+        if out.a.size >= 2:
+            st.latex(fx.jacobian_entry(out, 0, 0).latex())
+            st.latex(fx.jacobian_entry(out, 0, 1).latex())
+        st.caption(t("dense.jacobian_caption"))
+        # J's heatmap repeats the matrix written just above, so it opens on demand (#14 round 5): drawn with the
+        # tab, it made every switch to this tab wait for a Plotly chart. The link keeps it open (jacobian_map).
+        exp = _lazy_expander(t("dense.jacobian_map"), "jacobian_map")
+        if exp is not None:
+            with exp:
+                _plot(_heatmap(out.jacobian, t("dense.jacobian_title"), "J", lang, row_title=t("dense.axis_a"),
+                               col_title=t("dense.axis_z"), height=BIG_FIGURE), "jacobian")
         st.markdown(t("dense.step3"))
         st.latex(fx.chain_line(out))
         exp = _lazy_expander(t("dense.step3_rows"), "step3_rows")
@@ -400,13 +422,30 @@ def _seeds_tab() -> None:
     claim_note("s000_mse_grad")
 
 
-# One topic per tab: only the open tab is computed and sent, so an edit re-renders at most 2 figures.
+# One topic per tab: only the open tab is computed and sent. The first two tabs draw no Plotly figure (the products
+# are a cell stepper, the output a table, J's heatmap waits in an expander); "back" draws one (∂L/∂W).
 TABS = {"forward": _forward_tab, "dz": _dz_tab, "back": _back_tab, "check": _check_tab, "seeds": _seeds_tab}
-tabs = url_tabs(PAGE, "section", "tab", tuple(TABS), [t(f"dense.tab_{name}") for name in TABS])
-for tab, (name, render) in zip(tabs, TABS.items()):
-    if tab.open is not False:
-        with tab:
-            render()
+
+
+@url_fragment(PAGE, SPECS)
+def _sections() -> None:
+    """The tab bar and the open tab, a part of its own (#14 round 5): switching tabs reruns and sends only this
+    part (~30 messages, measured), not the title, the setup box's editors and preset menus and the panels below
+    (~74 for the whole page).
+    A setup change still reruns the page, and this part with it, on the new numbers (they are the run's globals)."""
+    state = st.session_state
+    before = state.get(widget_key(PAGE, "tab"))
+    tabs = url_tabs(PAGE, "section", "tab", tuple(TABS), [t(f"dense.tab_{name}") for name in TABS])
+    if state.get(widget_key(PAGE, "tab")) != before and state.get(widget_key(PAGE, "export_open")):
+        # the open export panel below writes the open tab into its link and setup file: redraw it too
+        st.rerun(scope="app")
+    for tab, render in zip(tabs, TABS.values()):
+        if tab.open is not False:
+            with tab:
+                render()
+
+
+_sections()
 sync_to_url(PAGE, SPECS)
 
 # ---- take it away: the worked example, the setup file, the same numbers in PyTorch / NumPy

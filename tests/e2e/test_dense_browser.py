@@ -1,4 +1,4 @@
-"""Fully connected page in a real browser: loads in both languages; editing W changes the figures."""
+"""Fully connected page in a real browser: loads in both languages; editing W changes the products figure."""
 
 from __future__ import annotations
 
@@ -6,9 +6,14 @@ import pytest
 
 from ui.i18n import translate
 
-from .conftest import assert_no_exception, formula_widths, screenshot, wait_for_app
+from playwright.sync_api import expect
+
+from .conftest import (WATCH_RUNNING, assert_no_exception, formula_widths, open_tab, pick, screenshot,
+                       stepper_formula, wait_for_app, wait_for_text, watch_round_trips)
 
 pytestmark = pytest.mark.e2e
+
+STEPPER = ".st-key-dense-forward_stepper .cs"
 
 FIGURE_Z = """(title) => {
   for (const el of document.querySelectorAll('.js-plotly-plot')) {
@@ -26,37 +31,61 @@ def test_dense_page_loads(server_url, new_page, lang):
     wait_for_app(new_page)
     assert_no_exception(new_page)
     assert translate(lang, "dense.title") in new_page.locator("h1").first.inner_text()
-    new_page.wait_for_selector(".js-plotly-plot")
-    # the default view: forward pass and loss with their two figures; the other topics are lazy tabs
-    assert new_page.locator(".js-plotly-plot").count() == 2
+    new_page.locator(STEPPER).wait_for(timeout=20000)
+    # the default view: the products in a cell stepper and the output table, no Plotly chart; other topics are lazy tabs
+    assert new_page.locator(".js-plotly-plot").count() == 0
+    assert translate(lang, "dense.axis_class") in new_page.locator('[data-testid="stTable"]').first.inner_text()
     screenshot(new_page, f"dense-{lang}-default")
     new_page.get_by_role("tab", name=translate(lang, "dense.tab_dz")).click()
     new_page.wait_for_timeout(800)
     wait_for_app(new_page)
+    assert translate(lang, "dense.dz_title") in new_page.inner_text("body")
+    assert new_page.locator(".js-plotly-plot").count() == 0      # J is written out; its heatmap opens on demand
+    new_page.locator('[data-testid="stExpander"] summary').filter(has_text=translate(lang, "dense.jacobian_map")).click()
     title = translate(lang, "dense.jacobian_title")
     new_page.wait_for_function(FIGURE_Z, arg=title)
+    wait_for_app(new_page)
     assert new_page.locator(".js-plotly-plot").count() == 1
-    assert translate(lang, "dense.dz_title") in new_page.inner_text("body")
+    assert "jacobian_map=" in new_page.url
     screenshot(new_page, f"dense-{lang}-dz-tab")
 
 
-def test_editing_w_changes_the_products_figure(server_url, new_page):
-    new_page.goto(f"{server_url}/dense?lang=en")
-    wait_for_app(new_page)
-    new_page.wait_for_selector(".js-plotly-plot")
-    title = translate("en", "dense.products_title")
-    before = new_page.evaluate(FIGURE_Z, title)
-    area = new_page.get_by_role("textbox", name=translate("en", "dense.W_label"))
+def _grid_texts(pg, grid: int) -> list[str]:
+    return pg.locator(f'{STEPPER} figure[data-grid="{grid}"] .cs-cell').all_inner_texts()
+
+
+def test_units_are_stepped_in_the_browser_and_editing_w_rebuilds_them(server_url, new_page):
+    pg = new_page
+    sent = watch_round_trips(pg)
+    pg.goto(f"{server_url}/dense?lang=en")
+    wait_for_app(pg)
+    pg.locator(STEPPER).wait_for(timeout=20000)
+    # x = ReLU(1.5, −1, 0.5) = (1.5, 0, 0.5): z₁ = 0.5·1.5 + (−0.2)·0 + 0.1·0.5 + 0.1 = 0.9
+    assert stepper_formula(pg, STEPPER) == "z₁ = w₁₁·x₁ + w₁₂·x₂ + w₁₃·x₃ + b₁ = 0.5×1.5 + (−0.2)×0 + 0.1×0.5 + 0.1 = 0.9"
+    # pointing at z₃ writes its sum, in the browser: nothing is sent, no script runs
+    pg.evaluate(WATCH_RUNNING)
+    before = len(sent)
+    pick(pg, STEPPER, 2, 2).hover()
+    expect(pg.locator(STEPPER)).to_have_attribute("data-cell", "2", timeout=5000)
+    assert stepper_formula(pg, STEPPER).endswith("= (−0.5)×1.5 + 0.1×0 + 0.9×0.5 + (−0.2) = −0.5")
+    pick(pg, STEPPER, 2, 2).click()
+    assert "unit=3" in pg.url
+    pg.locator(f"{STEPPER} .cs-stage").press("ArrowUp")
+    assert stepper_formula(pg, STEPPER).startswith("z₂ = ")
+    assert len(sent) == before, sent[before:]
+    assert pg.evaluate("window.__ran") is False
+    # W = I: the products are diag(x), and z₂ = x₂ + b₂ = 0
+    area = pg.get_by_role("textbox", name=translate("en", "dense.W_label"))
     area.fill("1, 0, 0\n0, 1, 0\n0, 0, 1")
     area.press("Control+Enter")
-    new_page.wait_for_timeout(800)
-    wait_for_app(new_page)
-    after = new_page.evaluate(FIGURE_Z, title)
-    assert before is not None and after is not None and before != after
-    assert after == "[[1.5,0,0],[0,0,0],[0,0,0.5]]"  # W = I: the products are diag(x), x = ReLU(1.5, −1, 0.5)
-    assert "W=" in new_page.url
-    assert_no_exception(new_page)
-    screenshot(new_page, "dense-en-identity-w")
+    expect(pg.locator(f'{STEPPER} figure[data-grid="0"] .cs-cell').nth(4)).to_have_text("0", timeout=20000)
+    expect(pg.locator(f'{STEPPER} figure[data-grid="0"] .cs-cell').first).to_have_text("1.5", timeout=20000)
+    wait_for_app(pg)
+    assert _grid_texts(pg, 0) == ["1.5", "0", "0", "0", "0", "0", "0", "0", "0.5"]
+    assert _grid_texts(pg, 2) == ["1.6", "0", "0.3"]
+    assert "W=" in pg.url
+    assert_no_exception(pg)
+    screenshot(pg, "dense-en-identity-w")
 
 
 def test_mse_in_chinese(server_url, new_page):
@@ -108,8 +137,51 @@ def test_dense_on_a_phone(server_url, new_page, lang):
     new_page.wait_for_selector(".katex-display")
     for w in formula_widths(new_page):
         assert w["width"] <= w["column"] + 1 or w["overflow"] in ("auto", "scroll"), w   # fits, or scrolls
-    from playwright.sync_api import expect
-
     expect(new_page.get_by_role("button", name=translate(lang, "dense.reset"))).to_be_visible(timeout=30000)
     assert_no_exception(new_page)
     screenshot(new_page, f"dense-{lang}-phone")
+
+
+# --------------------------------------------------------------------------- #14 round 5: the tabs rerun alone
+SETUP_BOX_ELEMENTS = {"text_area", "selectbox", "radio"}   # the setup box: editors, preset menus, loss, activation
+
+
+def _new_elements(frames: list) -> list[str]:
+    """The element type of every new element among the frames the server sent (Streamlit's own protobuf)."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    kinds = []
+    for frame in frames:
+        msg = ForwardMsg()
+        msg.ParseFromString(frame if isinstance(frame, bytes) else frame.encode("latin-1"))
+        if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            kinds.append(msg.delta.new_element.WhichOneof("type"))
+    return kinds
+
+
+def test_a_tab_switch_reruns_the_tabs_only_and_the_export_link_follows(server_url, new_page):
+    pg = new_page
+    received: list = []
+    pg.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(payload)))
+    pg.goto(f"{server_url}/dense?lang=en")
+    wait_for_app(pg)
+    pg.locator(STEPPER).wait_for(timeout=20000)
+    assert SETUP_BOX_ELEMENTS <= set(_new_elements(received)), "the first run draws the setup box"
+    # a tab switch: the tab's formulas arrive, and not one editor, menu or radio is sent again
+    received.clear()
+    open_tab(pg, translate("en", "dense.tab_dz"))
+    wait_for_text(pg, translate("en", "dense.dz_title"))
+    wait_for_app(pg)
+    sent = _new_elements(received)
+    assert "markdown" in sent and not SETUP_BOX_ELEMENTS & set(sent), sent
+    assert "tab=dz" in pg.url
+    # with the export panel open, its link follows the open tab (that switch reruns the page)
+    pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate("en", "owndata.export_title")).click()
+    code = pg.locator('[data-testid="stExpander"] [data-testid="stCode"]').first
+    expect(code).to_contain_text("tab=dz", timeout=20000)
+    wait_for_app(pg)
+    open_tab(pg, translate("en", "dense.tab_back"))
+    expect(code).to_contain_text("tab=back", timeout=20000)
+    wait_for_app(pg)
+    assert translate("en", "dense.back_title") in pg.inner_text("body")
+    assert_no_exception(pg)

@@ -14,7 +14,7 @@ from ui.i18n import translate
 from ui.latex import fmt, fmt_latex, markdown_with_math
 
 from ..ui.formula_numbers import _number, total
-from .conftest import all_text, latex_text, no_exception, open_page, plotly_figures
+from .conftest import all_text, latex_text, no_exception, open_page, plotly_figures, stepper, stepper_grid, steppers
 
 DEFAULT_ZPREV = np.array([1.5, -1.0, 0.5])
 DEFAULT_W = np.array([[0.5, -0.2, 0.1], [0.3, 0.8, -0.5], [-0.5, 0.1, 0.9]])
@@ -58,10 +58,14 @@ def test_page_renders_in_both_languages(lang):
     at = open_page("dense", lang)
     no_exception(at)
     assert at.title[0].value == translate(lang, "dense.title")
-    # the default view: the controls, the forward pass and the loss with their two figures
-    default_titles = {f["layout"]["title"]["text"] for f in plotly_figures(at)}
-    assert default_titles == {translate(lang, k) for k in ("dense.products_title", "dense.output_title")}
-    text, titles = all_text(at), set(default_titles)
+    # the default view: the controls, the forward pass (the products in a cell stepper) and the loss (a table);
+    # no Plotly figure, so the first view does not wait for Plotly
+    assert plotly_figures(at) == []
+    step = stepper(at, "forward_stepper")
+    assert [g["title"] for g in step["grids"]] == [translate(lang, "dense.products_title"), "b", "z"]
+    assert step["labels"]["play"] == translate(lang, "dense.stepper_play")
+    assert list(at.table[0].value.columns) == [translate(lang, "dense.axis_class"), "a", "y", "a − y"]
+    text, titles = all_text(at), set()
     assert translate(lang, "dense.forward_title") in text
     for which in TABS[1:]:
         open_tab(at, which, lang)
@@ -71,14 +75,16 @@ def test_page_renders_in_both_languages(lang):
         titles |= {f["layout"]["title"]["text"] for f in plotly_figures(at)}
         assert len(plotly_figures(at)) <= 1, which  # a tab re-renders at most one figure
         if which == "dz":
+            assert not plotly_figures(at)                # J's heatmap opens on demand (it repeats J's matrix)
+            open_expander(at, "jacobian_map")
+            titles |= {f["layout"]["title"]["text"] for f in plotly_figures(at)}
             # figure axes are translated too
             jacobian = figure(at, "dense.jacobian_title", lang)
             assert jacobian["layout"]["xaxis"]["title"]["text"] == translate(lang, "dense.axis_z")
     for key in ("dense.loss_label", "dense.act_label", "dense.W_label", "dense.forward_title",
                 "dense.dz_title", "dense.back_title", "dense.check_title", "dense.seeds_title"):
         assert translate(lang, key) in text, key
-    assert titles == {translate(lang, k) for k in ("dense.products_title", "dense.output_title",
-                                                    "dense.jacobian_title", "dense.dW_title")}
+    assert titles == {translate(lang, k) for k in ("dense.jacobian_title", "dense.dW_title")}
 
 
 def test_default_numbers_match_the_core():
@@ -89,11 +95,12 @@ def test_default_numbers_match_the_core():
     shown = latex(at)
     for value in (*z, *a, softmax_cross_entropy(z, DEFAULT_Y)):
         assert fmt_latex(value, factor=False) in shown
-    # the output figure's rows are a, y and a − y (the core's closed-form gradient)
-    rows = np.array(figure(at, "dense.output_title")["data"][0]["z"], dtype=float)
-    np.testing.assert_allclose(rows[0], a, rtol=1e-12)
-    np.testing.assert_allclose(rows[1], DEFAULT_Y)
-    np.testing.assert_allclose(rows[2], cross_entropy_softmax_grad(z, DEFAULT_Y), rtol=1e-12)
+    # the output table's columns are k, a, y and a − y (the core's closed-form gradient), as the screen writes them
+    table = at.table[0].value
+    assert list(table.iloc[:, 0]) == ["1", "2", "3"]
+    assert list(table["a"]) == [fmt(v) for v in a]
+    assert list(table["y"]) == ["0", "1", "0"]
+    assert list(table["a − y"]) == [fmt(v) for v in cross_entropy_softmax_grad(z, DEFAULT_Y)]
     open_tab(at, "dz")
     # a − y and the chain product agree (exactly, or up to rounding; never "differ by at most 0")
     success = at.success[0].value
@@ -110,6 +117,72 @@ def test_default_numbers_match_the_core():
     open_tab(at, "check")
     table = at.table[0].value
     assert list(table.iloc[:, -1]) == [translate("en", "dense.passed")] * 4
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_setup_change_updates_every_number_of_the_forward_tab(lang):
+    """One chart (the products) and one table carry the forward tab's numbers: both follow every setup change."""
+    at = open_page("dense", lang)
+    at.selectbox(key="dense.act").set_value("identity").run()
+    no_exception(at)
+    x = DEFAULT_ZPREV                                                   # identity: x = z⁽ˡ⁻¹⁾, no ReLU cut
+    z = dense_forward(x, DEFAULT_W, DEFAULT_B)
+    step = stepper(at, "forward_stepper")
+    products = stepper_grid(step, translate(lang, "dense.products_title"))
+    np.testing.assert_allclose(products, [[DEFAULT_W[i, j] * x[j] for j in range(3)] for i in range(3)], rtol=1e-12)
+    np.testing.assert_allclose(stepper_grid(step, "z").ravel(), z, rtol=1e-12)
+    table = at.table[0].value
+    assert list(table["a"]) == [fmt(v) for v in softmax(z)]
+    assert list(table["a − y"]) == [fmt(v) for v in softmax(z) - DEFAULT_Y]
+    # the loss alone: the table's last column becomes δ = (a − y) σ'(z), the products stay
+    at.radio(key="dense.loss").set_value("mse").run()
+    no_exception(at)
+    sig = 1 / (1 + np.exp(-z))
+    table = at.table[0].value
+    assert list(table.columns) == [translate(lang, "dense.axis_class"), "a", "y", "δ"]
+    assert list(table["a"]) == [fmt(v) for v in sig]
+    assert list(table["δ"]) == [fmt(v) for v in (sig - DEFAULT_Y) * sig * (1 - sig)]
+    assert not plotly_figures(at)
+    np.testing.assert_allclose(stepper_grid(stepper(at, "forward_stepper"), "z").ravel(), z, rtol=1e-12)
+    # the target alone: the table follows
+    set_inputs(at, y="1, 0, 0")
+    assert list(at.table[0].value["δ"]) == [fmt(v) for v in (sig - [1, 0, 0]) * sig * (1 - sig)]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_link_opens_the_stepper_on_its_output_unit(lang):
+    at = open_page("dense", lang, query={"unit": "3"})
+    no_exception(at)
+    step = stepper(at, "forward_stepper")
+    assert step["start"] == 2 and not step["clamped"] and step["url"] == {"unit": "k"}
+    z3 = DEFAULT_W[2] @ activate("relu", DEFAULT_ZPREV) + DEFAULT_B[2]                 # −0.5·1.5 + 0.9·0.5 − 0.2
+    assert step["cells"][2]["aria"].endswith(" = " + fmt(z3).replace("-", "−"))
+    # a unit the layer does not have (2 outputs here): the last one, and the stepper says so
+    at = open_page("dense", lang, query={"unit": "3", "W": "1,0,0;0,1,0", "b": "0,0", "y": "0,1"})
+    no_exception(at)
+    step = stepper(at, "forward_stepper")
+    assert step["start"] == 1 and step["clamped"]
+    # a tampered link: a translated warning and the first unit
+    at = open_page("dense", lang, query={"unit": "<b>9</b>"})
+    no_exception(at)
+    assert len(at.warning) == 1 and "<b>" not in at.warning[0].value
+    assert stepper(at, "forward_stepper")["start"] == 0
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_jacobian_map_opens_on_demand_and_from_a_link(lang):
+    at = open_page("dense", lang, query={"tab": "dz"})
+    assert not plotly_figures(at) and at.expander            # the matrix is written out; its heatmap waits
+    open_expander(at, "jacobian_map")
+    assert at.query_params["jacobian_map"] in ("1", ["1"], "true", ["true"])
+    link = {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items() if k != "lang"}
+    again = open_page("dense", lang, query=link)
+    no_exception(again)
+    assert not again.warning
+    z = dense_forward(activate("relu", DEFAULT_ZPREV), DEFAULT_W, DEFAULT_B)
+    a = softmax(z)
+    jac = np.array(figure(again, "dense.jacobian_title", lang)["data"][0]["z"], dtype=float)
+    np.testing.assert_allclose(jac, np.diag(a) - np.outer(a, a), rtol=1e-12)
 
 
 def _ends_with_result(line: str, value: float) -> bool:
@@ -164,6 +237,7 @@ def test_two_classes_with_zero_logits_give_the_textbook_numbers():
     shown = latex(at)
     assert fmt_latex(math.log(2), factor=False) == "0.6931" and "&= 0.6931" in shown
     open_tab(at, "dz")
+    open_expander(at, "jacobian_map")
     shown = latex(at)
     jac = np.array(figure(at, "dense.jacobian_title")["data"][0]["z"], dtype=float)
     np.testing.assert_allclose(jac, [[0.25, -0.25], [-0.25, 0.25]])
@@ -374,6 +448,19 @@ def test_reset_restores_the_example_and_the_open_tab_is_in_the_link(lang):
     no_exception(at)
     assert translate(lang, "dense.check_title") in [el.value for el in at.subheader]
     assert translate(lang, "dense.forward_title") not in [el.value for el in at.subheader]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_tab_switch_with_the_export_panel_open_keeps_its_link_current(lang):
+    # the tabs rerun on their own in the browser; with the export panel open the switch reruns the page once
+    at = open_page("dense", lang)
+    at.session_state["dense.export_open"] = True
+    at.run()
+    open_tab(at, "back", lang)
+    no_exception(at)
+    assert translate(lang, "dense.back_title") in [el.value for el in at.subheader]
+    assert [el.value for el in at.code] == ["?tab=back"]
+    assert at.query_params["tab"] in ("back", ["back"])
 
 
 def test_export_and_library_code_carry_the_layer():

@@ -115,3 +115,13 @@ def test_a_zero_gradient_agrees_with_its_finite_difference():
     assert np.max(np.abs(check.numeric)) < 1e-9 and fx.agrees(check)
     wrong = check_gradient(lambda v: float(np.sum(v ** 2)), np.array([1.0, 2.0]), np.array([2.0, 4.1]))
     assert not fx.agrees(wrong)
+
+
+def test_output_table_has_one_row_per_class_with_the_textbook_numbers():
+    # z = (0, 0): a = (1/2, 1/2); y = (1, 0): a − y = (−1/2, 1/2), the closed form of ∂L/∂z
+    out = softmax_ce_trace(np.zeros(2), np.array([1.0, 0.0]))
+    cols = fx.output_columns(out.a, out.y, out.a_minus_y, "class k", "a − y")
+    assert cols == {"class k": ["1", "2"], "a": ["0.5", "0.5"], "y": ["1", "0"], "a − y": ["-0.5", "0.5"]}
+    # MSE: δ = (a − y) σ'(z) = (−1/2 · 1/4, 1/2 · 1/4) = (−0.125, 0.125)
+    out = sigmoid_mse_trace(np.zeros(2), np.array([1.0, 0.0]))
+    assert fx.output_columns(out.a, out.y, out.dL_dz, "k", "δ")["δ"] == ["-0.125", "0.125"]

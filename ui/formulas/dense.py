@@ -250,6 +250,14 @@ def dprev_line(back: DenseBackwardTrace) -> str:
                            shown_array(back.f_prime) * shown_array(back.da_prev))
 
 
+def output_columns(a, y, delta, class_title: str, delta_title: str) -> dict[str, list[str]]:
+    """The forward tab's output table, one row per class k (1-based): k, aₖ, yₖ and δₖ = ∂L/∂zₖ as the screen
+    writes numbers (the reader's digits). ``delta_title`` is "a − y" (cross-entropy) or "δ" (MSE)."""
+    a, y, delta = (np.ravel(np.asarray(v, dtype=float)) for v in (a, y, delta))
+    return {class_title: [str(k) for k in range(1, a.size + 1)],
+            "a": [fmt(v) for v in a], "y": [fmt(v) for v in y], delta_title: [fmt(v) for v in delta]}
+
+
 #: Below this absolute difference two gradients agree whatever their relative error: centred differences
 #: with ε = 10⁻⁶ carry rounding noise of about 10⁻¹⁰, so a gradient that is 0 (7·10⁻¹⁸ analytically,
 #: 0 numerically) must not be called different.
@@ -260,3 +268,16 @@ def agrees(check) -> bool:
     """A finite-difference check passed: small relative error, or both values (near) zero."""
     diff = float(np.max(np.abs(np.asarray(check.analytic) - np.asarray(check.numeric)))) if np.size(check.analytic) else 0.0
     return bool(check.passed or diff <= GRADCHECK_ATOL)
+
+
+def forward_row_tree(trace: DenseForwardTrace, i: int):
+    """zᵢ = Σⱼ wᵢⱼ·xⱼ + bᵢ = the numbers = zᵢ as an expression tree (``ui.formulas.conv_forward.Equation``), for the
+    cell stepper's MathML; ≈ exactly where :func:`forward_row` says ≈ (the same shown numbers)."""
+    from ui.formulas.conv_forward import Equation as Tree, Num, Op, Sym
+
+    n = trace.W.shape[1]
+    lead = [(Op("+"),) if j else () for j in range(n)]
+    sym = tuple(lead[j] + (Sym("w", (i, j)), Op("·"), Sym("x", (j,))) for j in range(n)) + ((Op("+"), Sym("b", (i,))),)
+    num = tuple(lead[j] + (Num(float(trace.W[i, j])), Op("×"), Num(float(trace.a_prev[j]))) for j in range(n)) \
+        + ((Op("+"), Num(float(trace.b[i]))),)
+    return Tree((Sym("z", (i,)),), (sym, num), float(trace.z[i]), approx=not forward_row(trace, i).exact)
