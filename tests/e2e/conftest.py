@@ -414,3 +414,32 @@ def stepper_formula(pg, stepper: str) -> str:
 def pick(pg, stepper: str, grid: int, index: int):
     """Cell ``index`` of grid ``grid`` of a cell stepper."""
     return pg.locator(f'{stepper} figure[data-grid="{grid}"] [data-cell="{index}"]')
+
+
+# --------------------------------------------------------------------------- what the server sends
+
+def watch_frames(pg) -> list:
+    """Every frame the server sends on Streamlit's websocket from now on, in a list the test may clear between
+    actions. Call before the ``goto`` (a websocket opened earlier is not seen)."""
+    received: list = []
+    pg.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(payload)))
+    return received
+
+
+def forward_msgs(frames: list) -> list:
+    """The frames decoded with Streamlit's own protobuf class (``ForwardMsg``): a test fails, rather than passes,
+    if Streamlit changes its messages."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    out = []
+    for frame in frames:
+        msg = ForwardMsg()
+        msg.ParseFromString(frame if isinstance(frame, bytes) else frame.encode("latin-1"))
+        out.append(msg)
+    return out
+
+
+def new_element_types(frames: list) -> list[str]:
+    """The element type (``"table"``, ``"text_area"``, ``"plotly_chart"``, ...) of every new element in ``frames``."""
+    return [msg.delta.new_element.WhichOneof("type") for msg in forward_msgs(frames)
+            if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element"]

@@ -13,7 +13,7 @@ from cnn_core.worked_examples import CONV_5X5X3
 from ui.i18n import translate
 from ui.matrix_input import format_matrix
 
-from .conftest import assert_no_exception, press_slider, screenshot, wait_for_app
+from .conftest import assert_no_exception, new_element_types, press_slider, screenshot, wait_for_app, watch_frames
 
 pytestmark = pytest.mark.e2e
 
@@ -156,17 +156,6 @@ B = np.asarray(CONV_5X5X3.inputs["b"])
 VALUES_BOX_ELEMENTS = {"text_area", "selectbox", "file_uploader"}
 
 
-def _new_elements(frames: list) -> list[str]:
-    """The element type of every new element among the frames the server sent (Streamlit's own protobuf)."""
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-    kinds = []
-    for frame in frames:
-        msg = ForwardMsg()
-        msg.ParseFromString(frame if isinstance(frame, bytes) else frame.encode("latin-1"))
-        if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element":
-            kinds.append(msg.delta.new_element.WhichOneof("type"))
-    return kinds
 
 
 def _expected_texts(x, w, b, stride: int, padding: int, f: int) -> list[str]:
@@ -176,10 +165,9 @@ def _expected_texts(x, w, b, stride: int, padding: int, f: int) -> list[str]:
 
 def test_layer_controls_leave_the_values_box_alone_and_reset_redraws_all(server_url, new_page):
     pg = new_page
-    received: list = []
-    pg.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(payload)))
+    received = watch_frames(pg)
     _open(pg, server_url, "en")
-    assert VALUES_BOX_ELEMENTS <= set(_new_elements(received)), "the first run draws the values box"
+    assert VALUES_BOX_ELEMENTS <= set(new_element_types(received)), "the first run draws the values box"
     x1 = pg.locator(".st-key-conv_multi-x1 textarea")
     assert x1.input_value() == format_matrix(X[0, 0])
 
@@ -188,7 +176,7 @@ def test_layer_controls_leave_the_values_box_alone_and_reset_redraws_all(server_
     press_slider(pg, translate("en", "conv_multi.stride"), "ArrowLeft")
     expect(pg.locator(f'{STEPPER} figure[data-grid="{OUT1}"] .cs-cell')).to_have_count(25, timeout=20000)
     assert _map_texts(pg, OUT1) == _expected_texts(X, W, B, 1, 1, 0)
-    sent = _new_elements(received)
+    sent = new_element_types(received)
     assert "slider" in sent and not VALUES_BOX_ELEMENTS & set(sent), sent
 
     # a bias typed: the same, only the layer part
@@ -200,7 +188,7 @@ def test_layer_controls_leave_the_values_box_alone_and_reset_redraws_all(server_
     expect(pg.locator(f'{STEPPER} figure[data-grid="{OUT2}"] .cs-cell').first).to_have_text(
         _expected_texts(X, W, b, 1, 1, 1)[0], timeout=20000)
     assert _map_texts(pg, OUT2) == _expected_texts(X, W, b, 1, 1, 1)
-    assert not VALUES_BOX_ELEMENTS & set(_new_elements(received))
+    assert not VALUES_BOX_ELEMENTS & set(new_element_types(received))
 
     # a channel edited: the page reruns, and the layer part with it (stride 1 and b₂ = 3 kept)
     x = X.copy()
@@ -217,7 +205,7 @@ def test_layer_controls_leave_the_values_box_alone_and_reset_redraws_all(server_
     press_slider(pg, translate("en", "conv_multi.stride"), "ArrowRight")     # stride 1 -> 2: 3×3 maps
     expect(pg.locator(f'{STEPPER} figure[data-grid="{OUT1}"] .cs-cell')).to_have_count(9, timeout=20000)
     assert _map_texts(pg, OUT1) == _expected_texts(x, W, b, 2, 1, 0)
-    assert not VALUES_BOX_ELEMENTS & set(_new_elements(received))
+    assert not VALUES_BOX_ELEMENTS & set(new_element_types(received))
 
     # reset: the editors, the sliders and the biases are the text's again, and so are the maps
     pg.get_by_role("button", name=translate("en", "conv_multi.reset")).click()

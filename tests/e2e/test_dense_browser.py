@@ -8,8 +8,8 @@ from ui.i18n import translate
 
 from playwright.sync_api import expect
 
-from .conftest import (WATCH_RUNNING, assert_no_exception, formula_widths, open_tab, pick, screenshot,
-                       stepper_formula, wait_for_app, wait_for_text, watch_round_trips)
+from .conftest import (WATCH_RUNNING, assert_no_exception, formula_widths, new_element_types, open_tab, pick, screenshot,
+                       stepper_formula, wait_for_app, wait_for_text, watch_frames, watch_round_trips)
 
 pytestmark = pytest.mark.e2e
 
@@ -146,33 +146,21 @@ def test_dense_on_a_phone(server_url, new_page, lang):
 SETUP_BOX_ELEMENTS = {"text_area", "selectbox", "radio"}   # the setup box: editors, preset menus, loss, activation
 
 
-def _new_elements(frames: list) -> list[str]:
-    """The element type of every new element among the frames the server sent (Streamlit's own protobuf)."""
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-    kinds = []
-    for frame in frames:
-        msg = ForwardMsg()
-        msg.ParseFromString(frame if isinstance(frame, bytes) else frame.encode("latin-1"))
-        if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element":
-            kinds.append(msg.delta.new_element.WhichOneof("type"))
-    return kinds
 
 
 def test_a_tab_switch_reruns_the_tabs_only_and_the_export_link_follows(server_url, new_page):
     pg = new_page
-    received: list = []
-    pg.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(payload)))
+    received = watch_frames(pg)
     pg.goto(f"{server_url}/dense?lang=en")
     wait_for_app(pg)
     pg.locator(STEPPER).wait_for(timeout=20000)
-    assert SETUP_BOX_ELEMENTS <= set(_new_elements(received)), "the first run draws the setup box"
+    assert SETUP_BOX_ELEMENTS <= set(new_element_types(received)), "the first run draws the setup box"
     # a tab switch: the tab's formulas arrive, and not one editor, menu or radio is sent again
     received.clear()
     open_tab(pg, translate("en", "dense.tab_dz"))
     wait_for_text(pg, translate("en", "dense.dz_title"))
     wait_for_app(pg)
-    sent = _new_elements(received)
+    sent = new_element_types(received)
     assert "markdown" in sent and not SETUP_BOX_ELEMENTS & set(sent), sent
     assert "tab=dz" in pg.url
     # with the export panel open, its link follows the open tab (that switch reruns the page)

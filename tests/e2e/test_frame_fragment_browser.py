@@ -12,30 +12,18 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import wait_for_app, wait_for_text
+from tests.e2e.conftest import forward_msgs, wait_for_app, wait_for_text, watch_frames
 
 pytestmark = pytest.mark.e2e
 
 SIDEBAR = 1  # Streamlit's RootContainer.SIDEBAR: the first index of a delta's path
 
 
-def _watch_received(pg) -> list[bytes]:
-    """Every frame the server sends on Streamlit's websocket from now on."""
-    received: list[bytes] = []
-    pg.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(payload)))
-    return received
 
 
 def _kinds(frames: list[bytes]) -> list[tuple[str, tuple[int, ...]]]:
-    """(message type, delta path) of each frame, decoded with Streamlit's own protobuf classes."""
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-    out = []
-    for frame in frames:
-        msg = ForwardMsg()
-        msg.ParseFromString(frame if isinstance(frame, bytes) else frame.encode("latin-1"))
-        out.append((msg.WhichOneof("type"), tuple(msg.metadata.delta_path)))
-    return out
+    """(message type, delta path) of each frame."""
+    return [(msg.WhichOneof("type"), tuple(msg.metadata.delta_path)) for msg in forward_msgs(frames)]
 
 
 def _formulas(pg) -> list[str]:
@@ -55,7 +43,7 @@ def _move(pg, arrow: str) -> None:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_page_control_reruns_the_page_only_and_keeps_the_display_digits(new_page, browser, server_url, lang):
     pg = new_page
-    received = _watch_received(pg)
+    received = watch_frames(pg)
     pg.goto(f"{server_url}/training?lang={lang}&digits=6")
     wait_for_app(pg)
     assert any(kind == "navigation" for kind, _ in _kinds(received)), "the full first run sends the navigation"

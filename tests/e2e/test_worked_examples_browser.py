@@ -7,7 +7,8 @@ import pytest
 
 from ui.i18n import translate
 
-from .conftest import assert_no_exception, figure_z, screenshot, wait_for_app, wait_for_figure, wait_for_text
+from .conftest import (assert_no_exception, figure_z, new_element_types, screenshot, wait_for_app, wait_for_figure,
+                       wait_for_text, watch_frames)
 
 pytestmark = pytest.mark.e2e
 
@@ -42,34 +43,22 @@ def test_opening_a_claim_puts_it_in_the_url(server_url, new_page):
     screenshot(new_page, "worked_examples-en-filtered")
 
 
-def _element_types(frames: list) -> list[str]:
-    """The element type of every new element the server sent (Streamlit's own protobuf classes decode them)."""
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-    types = []
-    for frame in frames:
-        msg = ForwardMsg()
-        msg.ParseFromString(frame if isinstance(frame, bytes) else frame.encode("latin-1"))
-        if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element":
-            types.append(msg.delta.new_element.WhichOneof("type"))
-    return types
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_filter_reruns_the_list_only(server_url, new_page, lang):
     pg = new_page
-    received: list = []
-    pg.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(payload)))
+    received = watch_frames(pg)
     pg.goto(f"{server_url}/worked_examples?lang={lang}")
     wait_for_app(pg)
-    assert "table" in _element_types(received)          # the summary: a plain table, drawn once
-    assert "dataframe" not in _element_types(received)  # not the canvas data grid
+    assert "table" in new_element_types(received)          # the summary: a plain table, drawn once
+    assert "dataframe" not in new_element_types(received)  # not the canvas data grid
     received.clear()
     pg.get_by_role("combobox").nth(1).click()            # the verdict filter (the second select of the page)
     pg.get_by_role("option", name=translate(lang, "worked_examples.verdict_typo")).click()
     pg.wait_for_url("**verdict=typo**")
     wait_for_app(pg)
-    sent = _element_types(received)
+    sent = new_element_types(received)
     assert sent and "table" not in sent, sent            # the list was redrawn, the summary was not sent again
     assert len(pg.locator(".st-key-worked_examples-open-s000_output_size").all()) == 0   # a claim that is not a typo
     assert_no_exception(pg)
