@@ -16,7 +16,7 @@ Streamlit re-walks the syntax tree once per nested block when it compiles the sc
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import plotly.graph_objects as go
@@ -26,10 +26,12 @@ from plotly.subplots import make_subplots
 from cnn_core import tiny_cnn
 from cnn_core.dense import softmax_ce_trace
 from ui.claims_view import claim_note
+from ui.components.cell_stepper import cell_stepper
+from ui.components.training_steppers import forward_steps
 from ui.exercise_view import render_check_link
 from ui.export import CHART_CONFIG, ExportDoc, export_panel, setup_just_loaded
 from ui.heatmap import channels_heatmap, matrix_heatmap
-from ui.i18n import explain_error, t
+from ui.i18n import current_language, explain_error, t, translate
 from ui.image_input import image_uploader
 from ui.formulas import training as fx
 from ui.latex import display_digits, equation_lines, fmt, subscript, subscript_unicode
@@ -55,8 +57,12 @@ SPECS = (
     IntParam("steps", 50, 1, 200, label_key=widget_key(PAGE, "steps_label")),
     IntParam("sample", 1, 1, N_IMAGES, label_key=widget_key(PAGE, "sample_label")),
     IntParam("filter", 1, 1, FILTERS, label_key=widget_key(PAGE, "filter_label")),
+    # the forward tab's cell of net: picked in the browser (the cell stepper rewrites these two in the link)
     IntParam("row", 1, 1, CONV_H, label_key=widget_key(PAGE, "row_label")),
     IntParam("col", 1, 1, CONV_W, label_key=widget_key(PAGE, "col_label")),
+    # the backward tab's cell of o: its own server-side choice (see _backward_cell)
+    IntParam("brow", 1, 1, CONV_H, label_key=widget_key(PAGE, "brow_label")),
+    IntParam("bcol", 1, 1, CONV_W, label_key=widget_key(PAGE, "bcol_label")),
     ChoiceParam("view", "forward", ("forward", "backward", "update", "gradcheck"), label_key=widget_key(PAGE, "view_label")),
     # the progress: one row (steps, η) per run at one learning rate; the link replays it exactly
     MatrixParam("runs", np.zeros((1, 2)), MAX_RUNS, 2, label_key=widget_key(PAGE, "runs_label")),
@@ -275,7 +281,8 @@ def _run(model: dict, x: np.ndarray, y: np.ndarray, lr: float, total: int, slot)
 
 @dataclass(frozen=True)
 class View:
-    """What the tabs draw: this run's data and trace, and the chosen sample, filter and cell."""
+    """What the tabs draw: this run's data and trace, the chosen sample and filter, and the backward tab's cell
+    (``row``, ``col``; the forward tab's cell is picked in the browser, see ``_forward_tab``)."""
     tr: tiny_cnn.StepTrace
     images: np.ndarray
     labels: np.ndarray
@@ -285,14 +292,19 @@ class View:
     steps_done: int
     sample: int
     filt: int
-    row: int
-    col: int
+    row: int = 1
+    col: int = 1
 
     @property
     def indices(self) -> tuple[int, int, int, int, int, int, int]:
         """0-based n, f, r, c; the pool window (pr, pc) holding the conv cell; its entry j of v."""
         n, f, r, c = self.sample - 1, self.filt - 1, self.row - 1, self.col - 1
         return (n, f, r, c) + fx.pool_position(self.tr.pool.shape[1:], f, r, c)
+
+    @property
+    def pool_indices(self) -> tuple[int, int]:
+        """0-based n, f."""
+        return self.sample - 1, self.filt - 1
 
     @property
     def winners(self) -> list[tuple[int, int]]:
@@ -305,31 +317,41 @@ def _expander(box, name: str, label: str):
     return box.expander(label, key=f"{PAGE}.show_{name}", on_change="rerun")
 
 
+# The forward tab's cell of net is picked in the browser by the cell stepper (ui/components/cell_stepper.py):
+# x, h and net, every cell's window and formula are sent once per setup, so picking a cell sends nothing and
+# reruns nothing (it used to rerun this fragment and redraw two heatmaps and the formula). The link keeps the
+# picked cell as row/col (the stepper rewrites them in the address bar); the server reads them only when a
+# link is opened, as ``start``.
+@st.cache_data(max_entries=64, show_spinner=False)
+def _forward_payload(x: np.ndarray, kernel: np.ndarray, bias: float, net: np.ndarray, sample: int, label: str,
+                     filt: int, start: tuple[int, int], lang: str, digits: int) -> dict:
+    """The stepper's payload for one sample and filter (``digits`` keys the cache: the formulas are text)."""
+    def tr(key, **params):
+        return translate(lang, key, **params)
+    titles = (tr("training.fwd_input_title", index=sample, label=label), tr("training.fwd_kernel_title", filter=filt),
+              tr("training.fwd_conv_title", filter=filt))
+    return forward_steps(x, kernel, bias, net, titles, tr, start=start)
+
+
 def _forward_tab(box, v: View) -> None:
     tr, names, sample, filt = v.tr, v.names, v.sample, v.filt
-    n, f, r, c, pr, pc, j = v.indices
-    label_n = int(tr.labels[n])
+    n, f = v.pool_indices
     box.subheader(t("training.fwd_conv_subtitle", index=sample, filter=filt))
-    c1, c2 = box.columns(2)
-    _heat(c1, "fwd_input", tr.x[n, 0], t("training.fwd_input_title", index=sample, label=names[label_n]),
-          symbol="x", highlight=(r, c, r + K - 1, c + K - 1), height=500, showscale=False)
-    _heat(c2, "fwd_conv", tr.conv_z[n, f], t("training.fwd_conv_title", filter=filt), symbol="net",
-          cells=[(r, c)], height=470, showscale=False)
+    start = tuple(int(st.session_state.get(widget_key(PAGE, name), 1)) - 1 for name in ("row", "col"))
+    with box:
+        cell_stepper(_forward_payload(tr.x[n, 0], tr.params.conv_w[f, 0], float(tr.params.conv_b[f]), tr.conv_z[n, f],
+                                      sample, names[int(tr.labels[n])], filt, start, current_language(),
+                                      display_digits()), key=widget_key(PAGE, "stepper"))
+    box.markdown(t("training.fwd_bias", filter=filt, value=fmt(tr.params.conv_b[f])))
     box.caption(t("training.fwd_conv_caption"))
-    c1, c2 = box.columns([1, 2], vertical_alignment="center")
-    _heat(c1, "fwd_kernel", tr.params.conv_w[f, 0], t("training.fwd_kernel_title", filter=filt), symbol="h",
-          height=330, showscale=False)
-    c1.markdown(t("training.fwd_bias", filter=filt, value=fmt(tr.params.conv_b[f])))
-    c2.caption(t("training.fwd_cell_caption"))
-    # full width: the nine products, one kernel row per line, fit beside nothing else
-    window = tr.x[n, 0, r:r + K, c:c + K]
-    box.latex(fx.conv_cell(window, tr.params.conv_w[f, 0], float(tr.params.conv_b[f]), r, c,
-                          float(tr.conv_z[n, f, r, c])).latex())
-    with box:   # this one cell as an exercise: the window under the kernel, the kernel and the bias
-        render_check_link("conv_forward", x=window, w=tr.params.conv_w[f, 0], b=float(tr.params.conv_b[f]),
+    # the exercise is this sample's whole convolution (every cell of net): the picked cell lives in the browser
+    box.caption(t("training.fwd_check_caption"))
+    with box:
+        render_check_link("conv_forward", x=tr.x[n, 0], w=tr.params.conv_w[f, 0], b=float(tr.params.conv_b[f]),
                           stride=1, padding=0)
 
     # the rest of the forward pass: lazily drawn sections (only an open one is computed and sent)
+    n = v.sample - 1
     section = _expander(box, "fwd_pool", t("training.fwd_relu_subtitle"))
     if section.open:
         _relu_pool_section(section, v)
@@ -337,7 +359,7 @@ def _forward_tab(box, v: View) -> None:
     if section.open:
         _heat(section, "fwd_flat", tr.flat[n], t("training.fwd_flat_title"), symbol="v", height=190,
               row_labels=[""], hover_names=[[subscript_unicode("v", i) for i in range(tr.flat.shape[1])]],
-              highlight=(0, j, 0, j), row_title="", col_title="")
+              row_title="", col_title="")
         section.caption(t("training.fwd_flat_caption"))
     section = _expander(box, "fwd_fc", t("training.fwd_fc_subtitle"))
     if section.open:
@@ -345,13 +367,14 @@ def _forward_tab(box, v: View) -> None:
 
 
 def _relu_pool_section(box, v: View) -> None:
+    """o with every pool window's winner outlined, and p. No chosen-cell highlight: the forward tab's cell is
+    picked in the browser (a highlight here would follow a cell the server does not know)."""
     tr, filt = v.tr, v.filt
-    n, f, r, c, pr, pc, j = v.indices
+    n, f = v.pool_indices
     c1, c2 = box.columns(2)
     _heat(c1, "fwd_relu", tr.relu_a[n, f], t("training.fwd_relu_title", filter=filt), symbol="o", cells=v.winners,
-          highlight=(r, c, r, c), height=420)
-    _heat(c2, "fwd_pool", tr.pool[n, f], t("training.fwd_pool_title", filter=filt), symbol="p",
-          highlight=(pr, pc, pr, pc), height=320)
+          height=420)
+    _heat(c2, "fwd_pool", tr.pool[n, f], t("training.fwd_pool_title", filter=filt), symbol="p", height=320)
     box.caption(t("training.fwd_pool_caption"))
     if box.toggle(t("training.fwd_all_filters"), key=widget_key(PAGE, "all_filters")):
         titles = [t("training.filter_option", index=i + 1) for i in range(FILTERS)]
@@ -384,7 +407,26 @@ def _fc_section(box, v: View) -> None:
     box.markdown(t("training.fwd_accuracy", accuracy=_pct(tr.accuracy)))
 
 
+def _backward_cell(box, v: View) -> View:
+    """The backward tab's own cell of o (row, col inputs, in the link as brow/bcol).
+
+    Why its own: the forward tab's cell is picked in the browser, which the server never hears of, so
+    this tab cannot follow it; a separate, labelled choice is coherent (both are in the link), where
+    reusing the forward tab's row/col would show the link's cell while the stepper shows another.
+    """
+    c1, c2, _ = box.columns([1, 1, 2])
+    row = int(c1.number_input(t("training.brow_label"), step=1, key=widget_key(PAGE, "brow"),
+                              on_change=clamp_on_change, args=(PAGE, "brow", 1, CONV_H), kwargs={"integer": True},
+                              help=t("training.bwd_cell_help")))
+    col = int(c2.number_input(t("training.bcol_label"), step=1, key=widget_key(PAGE, "bcol"),
+                              on_change=clamp_on_change, args=(PAGE, "bcol", 1, CONV_W), kwargs={"integer": True},
+                              help=t("training.bwd_cell_help")))
+    _clamp_notes(box, ("brow", "bcol"))
+    return replace(v, row=min(max(row, 1), CONV_H), col=min(max(col, 1), CONV_W))
+
+
 def _backward_tab(box, v: View) -> None:
+    v = _backward_cell(box, v)
     tr, names, sample, filt, row, col = v.tr, v.names, v.sample, v.filt, v.row, v.col
     n, f, r, c, pr, pc, j = v.indices
     N, winners = len(tr.labels), v.winners
@@ -617,7 +659,8 @@ st.caption(t("training.look_caption", steps=steps_done, lr=fmt(lr)))
 
 @st.fragment
 def _one_step(tr, images, labels, names, lr, params, steps_done) -> None:
-    """Choice of sample, filter and cell + the tabs: changing the choice reruns only this part."""
+    """Choice of sample and filter + the tabs: changing the choice reruns only this part (the forward tab's
+    cell is picked in the browser; the backward tab draws its own cell choice)."""
     pick = st.columns(4)
     sample_texts = {i: t("training.sample_option", index=i, label=names[labels[i - 1]])
                     for i in range(1, N_IMAGES + 1)}
@@ -626,17 +669,9 @@ def _one_step(tr, images, labels, names, lr, params, steps_done) -> None:
     filter_texts = {i: t("training.filter_option", index=i) for i in range(1, FILTERS + 1)}
     filt = int(pick[1].selectbox(t("training.filter_label"), options=list(filter_texts),
                                  format_func=filter_texts.__getitem__, key=widget_key(PAGE, "filter")))
-    row = int(pick[2].number_input(t("training.row_label"), step=1, key=widget_key(PAGE, "row"),
-                                   on_change=clamp_on_change, args=(PAGE, "row", 1, CONV_H), kwargs={"integer": True},
-                                   help=t("training.cell_help")))
-    col = int(pick[3].number_input(t("training.col_label"), step=1, key=widget_key(PAGE, "col"),
-                                   on_change=clamp_on_change, args=(PAGE, "col", 1, CONV_W), kwargs={"integer": True},
-                                   help=t("training.cell_help")))
-    _clamp_notes(st, ("row", "col"))
-    row, col = min(max(row, 1), CONV_H), min(max(col, 1), CONV_W)
     sync_to_url(PAGE, SPECS)  # every parameter, the controls above included
     st.caption(t("training.pipeline"))
-    view = View(tr, images, labels, names, lr, params, steps_done, sample, filt, row, col)
+    view = View(tr, images, labels, names, lr, params, steps_done, sample, filt)
     tabs = url_tabs(PAGE, "tab", "view", TAB_NAMES, [t(f"training.tab_{name}") for name in TAB_NAMES])
     sync_to_url(PAGE, SPECS)  # the open tab, by name
     for tab, render in zip(tabs, (_forward_tab, _backward_tab, _update_tab, _check_tab)):

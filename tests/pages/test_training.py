@@ -14,7 +14,7 @@ from cnn_core import tiny_cnn
 from ui.i18n import translate
 from ui.latex import fmt, fmt_latex
 
-from .conftest import all_text, figure_titled, latex_text, no_exception, open_page, plotly_figures
+from .conftest import all_text, figure_titled, latex_text, no_exception, open_page, plotly_figures, stepper, stepper_grid
 
 PAGE = "training"
 LR = 0.1  # the page's default learning rate
@@ -57,6 +57,26 @@ def _open(at, *sections: str):
     return at.run()
 
 
+def _net_loops(x, params, n: int, f: int) -> np.ndarray:
+    """net of sample n, filter f by explicit loops over the 6×6 windows (the reference)."""
+    return np.array([[np.sum(x[n, 0, i:i + 3, j:j + 3] * params.conv_w[f, 0]) + params.conv_b[f] for j in range(6)]
+                     for i in range(6)])
+
+
+def _stepper_parts(aria: str) -> tuple[str, str, str, str, str]:
+    """A stepper formula's text ``lhs = symbols = numbers = result`` (or ``≈ result``): its four parts and
+    the last relation."""
+    import re
+
+    lhs, symbols, numbers, result = re.split(r" [=≈] ", aria)
+    return lhs, symbols, numbers, result, aria[len(aria) - len(result) - 2]
+
+
+def _stepper_result(aria: str) -> str:
+    """The last number of a stepper formula's text (after its final = or ≈), with an ASCII minus as ``fmt``'s."""
+    return aria.rsplit(" ", 1)[1].replace("−", "-")
+
+
 def _softmax(z: np.ndarray) -> np.ndarray:
     e = np.exp(z - z.max(axis=-1, keepdims=True))
     return e / e.sum(axis=-1, keepdims=True)
@@ -76,8 +96,15 @@ def test_page_in_both_languages(lang):
     expanders = [exp.label for exp in at.expander]
     for key in ("data_more", "fwd_relu_subtitle", "fwd_flat_subtitle", "fwd_fc_subtitle"):
         assert translate(lang, f"training.{key}") in expanders, key
-    # the default view draws only the curve and the convolution (input, output, kernel)
-    assert len(plotly_figures(at)) == 4
+    # the default view draws one chart, the curve; the convolution (input, kernel, net and every cell's
+    # formula) is the browser-side cell stepper
+    assert len(plotly_figures(at)) == 1
+    payload = stepper(at)
+    assert [g["title"] for g in payload["grids"]] == [
+        translate(lang, "training.fwd_input_title", index=1, label="X"), translate(lang, "training.fwd_kernel_title", filter=1),
+        translate(lang, "training.fwd_conv_title", filter=1)]
+    assert payload["labels"]["hint"] == translate(lang, "training.stepper_hint")
+    assert translate(lang, "training.cs_heading") in payload["cells"][0]["html"]
     _open(at, "data", "fwd_pool", "fwd_flat", "fwd_fc")
     no_exception(at)
     text = all_text(at)
@@ -86,13 +113,11 @@ def test_page_in_both_languages(lang):
     assert [tab.label for tab in at.tabs] == [translate(lang, f"training.tab_{k}")
                                               for k in ("forward", "backward", "update", "gradcheck")]
     assert at.button(key="training.run_button").label == translate(lang, "training.run_button", n=50)
-    titles = [fg["layout"].get("title", {}).get("text", "") for fg in plotly_figures(at)]
     assert translate(lang, "training.gallery_title") in text or \
         f"**{translate(lang, 'training.gallery_title')}**" in all_text(at)
-    assert translate(lang, "training.fwd_input_title", index=1, label="X") in titles
     # figure axis titles are translated too
-    conv = _figure(at, translate(lang, "training.fwd_conv_title", filter=1))
-    assert conv["layout"]["xaxis"]["title"]["text"] == translate(lang, "figure.col")
+    pool = _figure(at, translate(lang, "training.fwd_pool_title", filter=1))
+    assert pool["layout"]["xaxis"]["title"]["text"] == translate(lang, "figure.col")
     curve = _figure(at, translate(lang, "training.curve_title"))
     assert curve["layout"]["xaxis"]["title"]["text"] == translate(lang, "training.curve_x")
     for which in ("backward", "update", "gradcheck"):
@@ -126,16 +151,16 @@ def test_images_and_first_forward_numbers():
     for top, bottom_above in zip(tops[:-1], bottoms[1:]):
         assert (bottom_above - top) * plot_px >= 2 * 12 * 1.3          # two lines of 12 px type
     assert (1 - tops[-1]) * plot_px + layout["margin"]["t"] >= 2 * 12 * 1.3
-    # input and conv output of sample 1, filter 1
-    np.testing.assert_allclose(np.array(_figure(at, "Input x (sample #1")["data"][0]["z"], dtype=float), x[0, 0])
-    conv = np.array(_figure(at, "net = x ⋆ h + b, filter 1")["data"][0]["z"], dtype=float)
-    w, b = params.conv_w[0, 0], params.conv_b[0]
-    loops = np.array([[np.sum(x[0, 0, i:i + 3, j:j + 3] * w) + b for j in range(6)] for i in range(6)])
-    np.testing.assert_allclose(conv, loops, atol=1e-12)
+    # input and conv output of sample 1, filter 1 (the cell stepper's grids)
+    payload = stepper(at)
+    np.testing.assert_allclose(stepper_grid(payload, f"Input x (sample #1, class {names[y[0]]})"), x[0, 0])
+    loops = _net_loops(x, params, 0, 0)
+    np.testing.assert_allclose(stepper_grid(payload, "net = x ⋆ h + b, filter 1"), loops, atol=1e-12)
     # the written-out cell: net_11 with its nine products and the result
+    aria = payload["cells"][0]["aria"]
+    assert aria.startswith("net₁₁ = x₁₁·h₁₁ + x₁₂·h₁₂ + x₁₃·h₁₃ + x₂₁·h₂₁")
+    assert _stepper_result(aria) == fmt(loops[0, 0])
     latex = _latex(at)
-    assert r"net_{11} &= x_{11}h_{11}" in latex
-    assert _shows_result(latex, loops[0, 0])
     # batch loss = mean of −log softmax(z)[y], from an independent NumPy forward pass
     conv_all = np.array([[[[np.sum(x[n, 0, i:i + 3, j:j + 3] * params.conv_w[f, 0]) + params.conv_b[f]
                             for j in range(6)] for i in range(6)] for f in range(4)] for n in range(12)])
@@ -153,27 +178,35 @@ def test_images_and_first_forward_numbers():
     assert bars["data"][1]["y"] == [1.0, 0.0, 0.0, 0.0]
 
 
-def test_choosing_sample_filter_and_cell_moves_every_view():
+def test_choosing_sample_and_filter_moves_every_view_and_the_link_picks_the_cell():
     x, y, names, params = _data(0)
-    at = _open(open_page(PAGE, "en"), "fwd_pool")
+    # the link's cell (row 4, column 5) is the stepper's first cell; picking others happens in the browser
+    at = _open(open_page(PAGE, "en", query={"row": "4", "col": "5"}), "fwd_pool")
     at.selectbox(key="training.sample").set_value(8).run()
     at.selectbox(key="training.filter").set_value(3).run()
-    at.number_input(key="training.row").set_value(4).run()
-    at.number_input(key="training.col").set_value(5).run()
     no_exception(at)
     n, f, r, c = 7, 2, 3, 4
-    window, w, b = x[n, 0, r:r + 3, c:c + 3], params.conv_w[f, 0], params.conv_b[f]
-    net = float(np.sum(window * w) + b)
-    latex = _latex(at)
-    assert r"net_{45} &= x_{45}h_{11} + x_{46}h_{12} + x_{47}h_{13}" in latex
-    assert _shows_result(latex, net)
-    conv_fig = _figure(at, "net = x ⋆ h + b, filter 3")
-    assert conv_fig["data"][0]["z"][r][c] == pytest.approx(net)
-    # the window outline on x covers rows 4-6, columns 5-7 (0-based 3..5, 4..6)
-    shape = _figure(at, "Input x (sample #8")["layout"]["shapes"][-1]
-    assert (shape["x0"], shape["x1"], shape["y0"], shape["y1"]) == (3.5, 6.5, 2.5, 5.5)
+    loops = _net_loops(x, params, n, f)
+    payload = stepper(at)
+    assert payload["start"] == r * 6 + c and payload["clamped"] is False
+    assert payload["url"] == {"row": "r", "col": "c"}
+    np.testing.assert_allclose(stepper_grid(payload, "net = x ⋆ h + b, filter 3"), loops, atol=1e-12)
+    np.testing.assert_allclose(stepper_grid(payload, f"Input x (sample #8, class {names[y[n]]})"), x[n, 0])
+    np.testing.assert_allclose(stepper_grid(payload, "Kernel h, filter 3"), params.conv_w[f, 0])
+    cell = payload["cells"][r * 6 + c]
+    assert cell["label"] == "net₄₅"
+    assert cell["aria"].startswith("net₄₅ = x₄₅·h₁₁ + x₄₆·h₁₂ + x₄₇·h₁₃ + x₅₅·h₂₁")
+    assert _stepper_result(cell["aria"]) == fmt(loops[r, c])
+    # the window outline on x covers rows 4-6, columns 5-7 (0-based 3..5, 4..6); the cell itself on net
+    assert cell["marks"] == [[0, 3, 4, 5, 6], [2, 3, 4, 3, 4]]
+    # every cell: its window's nine products with the kernel, plus the bias (numbers as printed)
+    for k, one in enumerate(payload["cells"]):
+        i, j = divmod(k, 6)
+        numbers = _stepper_parts(one["aria"])[2]
+        assert numbers.count("×") == 9 and numbers.endswith(f"+ {fmt(params.conv_b[f])}")
+        assert _stepper_result(one["aria"]) == fmt(loops[i, j])
     # ReLU then 2x2 max-pool of this filter, with the winners outlined
-    relu = np.maximum(np.array(conv_fig["data"][0]["z"], dtype=float), 0)
+    relu = np.maximum(loops, 0)
     pool_fig = _figure(at, "p = max-pool 2×2, filter 3")
     np.testing.assert_allclose(np.array(pool_fig["data"][0]["z"], dtype=float),
                                relu.reshape(3, 2, 3, 2).max(axis=(1, 3)), atol=1e-12)
@@ -187,8 +220,10 @@ def test_choosing_sample_filter_and_cell_moves_every_view():
 def test_backward_tab_numbers():
     x, y, names, params = _data(0)
     trace = tiny_cnn.train_step(params, x, y, LR)
-    at = open_page(PAGE, "en", query={"sample": "3", "filter": "2", "row": "2", "col": "3"})
+    # the backward tab's own cell (brow, bcol); the forward tab's row/col is the browser's pick
+    at = open_page(PAGE, "en", query={"sample": "3", "filter": "2", "brow": "2", "bcol": "3", "row": "5"})
     _open_tab(at, "backward")
+    assert at.number_input(key="training.brow").value == 2 and at.number_input(key="training.bcol").value == 3
     _open(at, "bwd_flat", "bwd_maps", "bwd_grads")
     no_exception(at)
     latex = _latex(at)
@@ -349,7 +384,7 @@ def test_bad_url_values_warn_and_use_defaults(lang):
     assert at.slider(key="training.steps").value == 50
     assert at.selectbox(key="training.sample").value == 1
     assert at.selectbox(key="training.filter").value == 1
-    assert at.number_input(key="training.row").value == 1
+    assert at.session_state["training.row"] == 1 and stepper(at)["start"] == 0
     assert _metric(at, "metric_loss", lang) == "1.603"
 
 
@@ -360,8 +395,9 @@ def test_good_url_values_are_used():
     assert at.button(key="training.run_button").label == "Run 7 steps"
     x, y, names, params = _data(3)
     assert _metric(at, "metric_loss") == fmt(tiny_cnn.train_step(params, x, y, 0.5).loss)
-    np.testing.assert_allclose(np.array(_figure(at, "Input x (sample #12")["data"][0]["z"], dtype=float), x[11, 0])
-    assert _figure(at, "Kernel h, filter 4")["data"][0]["z"] == params.conv_w[3, 0].tolist()
+    payload = stepper(at)
+    np.testing.assert_allclose(stepper_grid(payload, f"Input x (sample #12, class {names[y[11]]})"), x[11, 0])
+    np.testing.assert_allclose(stepper_grid(payload, "Kernel h, filter 4"), params.conv_w[3, 0])
 
 
 # --------------------------------------------------------------------------- #12 item 14: the link keeps the progress
@@ -435,7 +471,7 @@ def test_open_expanders_are_kept_in_the_link():
     assert _figure(again, translate("zh", "training.fwd_probs_title", index=1))
 
 
-def test_check_this_cell_by_hand_opens_check_my_work():
+def test_check_this_convolution_by_hand_opens_check_my_work():
     from urllib.parse import parse_qs
 
     x, y, names, params = _data(0)
@@ -446,9 +482,9 @@ def test_check_this_cell_by_hand_opens_check_my_work():
     assert query["kind"] == "conv_forward"
     checker = open_page("check_work", "en", query=query)
     no_exception(checker)
-    # the cell net₄₂ of sample 2, filter 3: the 3×3 window at row 4, column 2 times the kernel, plus the bias
-    net = float(np.sum(x[1, 0, 3:6, 1:4] * params.conv_w[2, 0]) + params.conv_b[2])
-    checker.text_area(key="check_work.answer").input(repr(net))
+    # sample 2, filter 3: every 3×3 window times the kernel, plus the bias (the picked cell is the browser's)
+    net = _net_loops(x, params, 1, 2)
+    checker.text_area(key="check_work.answer").input("\n".join(", ".join(repr(float(v)) for v in row) for row in net))
     checker.button(key="check_work.check").click().run()
     assert [s.value for s in checker.success] == [translate("en", "exercises.verdict_correct")]
 
@@ -461,7 +497,14 @@ def test_net_cell_and_batch_loss_add_up_as_written(digits):
     from ..ui.formula_numbers import _number, total
 
     at = _open(open_page(PAGE, "en", query={"digits": str(digits)}), "fwd_fc")
-    for start in (r"net_{11} &=", r"L &= \frac{1}{N}"):
+    # the stepper's cells: the products and the bias as printed, re-added, give the printed result iff "="
+    for cell in stepper(at)["cells"]:
+        lhs, symbols, numbers, _, last = _stepper_parts(cell["aria"])
+        terms = [t.strip().replace("−", "-").replace("(", "").replace(")", "") for t in numbers.split(" + ")]
+        again = sum(float(a) * float(b) for a, b in (t.split("×") for t in terms[:-1])) + float(terms[-1])
+        written = _stepper_result(cell["aria"])
+        assert (fmt(again, digits) == fmt(float(written), digits)) == (last == "="), cell["aria"]
+    for start in (r"L &= \frac{1}{N}",):
         line = next(el.value for el in at.latex if start in el.value)
         body = line.strip().strip("$").strip().removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}")
         steps = [s.strip() for s in re.split(r"\\\\ (?=&(?:=|\\approx))", body)]
@@ -480,12 +523,12 @@ def test_net_cell_and_batch_loss_add_up_as_written(digits):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_numbers_typed_beyond_the_range_say_what_is_used(lang):
-    at = open_page(PAGE, lang)
-    at.number_input(key="training.row").set_value(9).run()
+    at = _open_tab(open_page(PAGE, lang), "backward", lang)
+    at.number_input(key="training.brow").set_value(9).run()
     no_exception(at)
-    assert translate(lang, "training.clamped", label=translate(lang, "training.row_label"), typed="9", used=6,
+    assert translate(lang, "training.clamped", label=translate(lang, "training.brow_label"), typed="9", used=6,
                      low=1, high=6) in [el.value for el in at.warning]
-    assert at.number_input(key="training.row").value == 6 and at.query_params["row"] in ("6", ["6"])
+    assert at.number_input(key="training.brow").value == 6 and at.query_params["brow"] in ("6", ["6"])
     at.number_input(key="training.seed").set_value(12000).run()
     assert translate(lang, "training.clamped", label=translate(lang, "training.seed_label"), typed=fmt(12000),
                      used=9999, low=0, high=9999) in [el.value for el in at.warning]

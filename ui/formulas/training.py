@@ -103,3 +103,20 @@ def fc_delta(probs: np.ndarray, targets: np.ndarray, n: int, result: np.ndarray)
     return matrix_equation(r"\frac{\partial L}{\partial z} = \frac{a - y}{N}",
                            rf"\frac{{1}}{{{n}}}\left({latex_matrix(probs)} - {latex_matrix(targets)}\right)", result,
                            (shown_array(probs) - shown_array(targets)) / n, row=True)
+
+
+def conv_cell_tree(window: np.ndarray, kernel: np.ndarray, bias: float, r: int, c: int, result: float):
+    """:func:`conv_cell` as an expression tree for the browser's cell stepper (drawn as MathML there):
+    ``net_rc = Σ_ab x_{r+a, c+b}·h_ab + b = Σ numbers + bias = result``; ≈ when the printed numbers, re-added,
+    do not give the printed result (the rule of :attr:`Equation.exact`, as the LaTeX version)."""
+    from ui.formulas.conv_forward import Equation as TreeEquation, Num, Op, Sym
+    from ui.latex import fmt
+
+    k = kernel.shape[0]
+    taps = [(a, b) for a in range(k) for b in range(k)]
+    lead = [(Op("+"),) if i else () for i in range(len(taps))]
+    sym = tuple(lead[i] + (Sym("x", (r + a, c + b)), Op("·"), Sym("h", (a, b))) for i, (a, b) in enumerate(taps))
+    num = tuple(lead[i] + (Num(float(window[a, b])), Op("×"), Num(float(kernel[a, b]))) for i, (a, b) in enumerate(taps))
+    printed = sum(shown(window[a, b], SIG) * shown(kernel[a, b], SIG) for a, b in taps) + shown(bias)
+    return TreeEquation((Sym("net", (r, c)),), (sym + ((Op("+"), Sym("b")),), num + ((Op("+"), Num(float(bias))),)),
+                        float(result), approx=fmt(printed) != fmt(result))
