@@ -16,7 +16,7 @@ Streamlit re-walks the syntax tree once per nested block when it compiles the sc
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
@@ -27,14 +27,14 @@ from cnn_core import tiny_cnn
 from cnn_core.dense import softmax_ce_trace
 from ui.claims_view import claim_note
 from ui.components.cell_stepper import cell_stepper
-from ui.components.training_steppers import forward_steps
+from ui.components.training_steppers import backward_steps, forward_steps
 from ui.exercise_view import render_check_link
 from ui.export import CHART_CONFIG, ExportDoc, export_panel, setup_just_loaded
 from ui.heatmap import channels_heatmap, matrix_heatmap
 from ui.i18n import current_language, explain_error, t, translate
 from ui.image_input import image_uploader
 from ui.formulas import training as fx
-from ui.latex import display_digits, equation_lines, fmt, subscript, subscript_unicode
+from ui.latex import display_digits, fmt, subscript, subscript_unicode
 from ui.matrix_input import matrix_editor
 from ui.page_kit import clamp_on_change, clamped, show_chart, url_tabs
 from ui.presets import preset_selector
@@ -57,19 +57,17 @@ SPECS = (
     IntParam("steps", 50, 1, 200, label_key=widget_key(PAGE, "steps_label")),
     IntParam("sample", 1, 1, N_IMAGES, label_key=widget_key(PAGE, "sample_label")),
     IntParam("filter", 1, 1, FILTERS, label_key=widget_key(PAGE, "filter_label")),
-    # the forward tab's cell of net: picked in the browser (the cell stepper rewrites these two in the link)
+    # the cell of net (forward) and of o (backward), one choice picked in the browser by the two tabs' cell
+    # steppers (one group): they rewrite these two in the link; the server reads them when a link is opened
     IntParam("row", 1, 1, CONV_H, label_key=widget_key(PAGE, "row_label")),
     IntParam("col", 1, 1, CONV_W, label_key=widget_key(PAGE, "col_label")),
-    # the backward tab's cell of o: its own server-side choice (see _backward_cell)
-    IntParam("brow", 1, 1, CONV_H, label_key=widget_key(PAGE, "brow_label")),
-    IntParam("bcol", 1, 1, CONV_W, label_key=widget_key(PAGE, "bcol_label")),
     ChoiceParam("view", "forward", ("forward", "backward", "update", "gradcheck"), label_key=widget_key(PAGE, "view_label")),
     # the progress: one row (steps, η) per run at one learning rate; the link replays it exactly
     MatrixParam("runs", np.zeros((1, 2)), MAX_RUNS, 2, label_key=widget_key(PAGE, "runs_label")),
 )
 # the lazily drawn expanders ("training.show_<name>"): a link reopens the ones that were open
 SPECS += tuple(BoolParam(f"show_{name}", False, label_key=widget_key(PAGE, "expander_label"))
-               for name in ("data", "fwd_pool", "fwd_flat", "fwd_fc", "bwd_flat", "bwd_maps", "bwd_grads"))
+               for name in ("data", "fwd_pool", "fwd_flat", "fwd_fc", "bwd_flat", "bwd_grads"))
 RUNS = widget_key(PAGE, "runs")
 TAB_NAMES = ("forward", "backward", "update", "gradcheck")
 
@@ -281,8 +279,8 @@ def _run(model: dict, x: np.ndarray, y: np.ndarray, lr: float, total: int, slot)
 
 @dataclass(frozen=True)
 class View:
-    """What the tabs draw: this run's data and trace, the chosen sample and filter, and the backward tab's cell
-    (``row``, ``col``; the forward tab's cell is picked in the browser, see ``_forward_tab``)."""
+    """What the tabs draw: this run's data and trace, and the chosen sample and filter (the cell is picked in
+    the browser, see ``_forward_payload``)."""
     tr: tiny_cnn.StepTrace
     images: np.ndarray
     labels: np.ndarray
@@ -292,14 +290,6 @@ class View:
     steps_done: int
     sample: int
     filt: int
-    row: int = 1
-    col: int = 1
-
-    @property
-    def indices(self) -> tuple[int, int, int, int, int, int, int]:
-        """0-based n, f, r, c; the pool window (pr, pc) holding the conv cell; its entry j of v."""
-        n, f, r, c = self.sample - 1, self.filt - 1, self.row - 1, self.col - 1
-        return (n, f, r, c) + fx.pool_position(self.tr.pool.shape[1:], f, r, c)
 
     @property
     def pool_indices(self) -> tuple[int, int]:
@@ -337,11 +327,10 @@ def _forward_tab(box, v: View) -> None:
     tr, names, sample, filt = v.tr, v.names, v.sample, v.filt
     n, f = v.pool_indices
     box.subheader(t("training.fwd_conv_subtitle", index=sample, filter=filt))
-    start = tuple(int(st.session_state.get(widget_key(PAGE, name), 1)) - 1 for name in ("row", "col"))
     with box:
         cell_stepper(_forward_payload(tr.x[n, 0], tr.params.conv_w[f, 0], float(tr.params.conv_b[f]), tr.conv_z[n, f],
-                                      sample, names[int(tr.labels[n])], filt, start, current_language(),
-                                      display_digits()), key=widget_key(PAGE, "stepper"))
+                                      sample, names[int(tr.labels[n])], filt, _start_cell(),
+                                      current_language(), display_digits()), key=widget_key(PAGE, "stepper"))
     box.markdown(t("training.fwd_bias", filter=filt, value=fmt(tr.params.conv_b[f])))
     box.caption(t("training.fwd_conv_caption"))
     # the exercise is this sample's whole convolution (every cell of net): the picked cell lives in the browser
@@ -407,29 +396,32 @@ def _fc_section(box, v: View) -> None:
     box.markdown(t("training.fwd_accuracy", accuracy=_pct(tr.accuracy)))
 
 
-def _backward_cell(box, v: View) -> View:
-    """The backward tab's own cell of o (row, col inputs, in the link as brow/bcol).
+def _start_cell() -> tuple[int, int]:
+    """The link's cell (row, col), 0-based: the steppers' first cell until the reader picks another."""
+    return tuple(int(st.session_state.get(widget_key(PAGE, name), 1)) - 1 for name in ("row", "col"))
 
-    Why its own: the forward tab's cell is picked in the browser, which the server never hears of, so
-    this tab cannot follow it; a separate, labelled choice is coherent (both are in the link), where
-    reusing the forward tab's row/col would show the link's cell while the stepper shows another.
-    """
-    c1, c2, _ = box.columns([1, 1, 2])
-    row = int(c1.number_input(t("training.brow_label"), step=1, key=widget_key(PAGE, "brow"),
-                              on_change=clamp_on_change, args=(PAGE, "brow", 1, CONV_H), kwargs={"integer": True},
-                              help=t("training.bwd_cell_help")))
-    col = int(c2.number_input(t("training.bcol_label"), step=1, key=widget_key(PAGE, "bcol"),
-                              on_change=clamp_on_change, args=(PAGE, "bcol", 1, CONV_W), kwargs={"integer": True},
-                              help=t("training.bwd_cell_help")))
-    _clamp_notes(box, ("brow", "bcol"))
-    return replace(v, row=min(max(row, 1), CONV_H), col=min(max(col, 1), CONV_W))
+
+# The backward tab's cell of o is picked in the browser too, by a stepper in the same group as the forward
+# one: both tabs show the same cell (picked on either), the link keeps it as row/col, and a pick reruns
+# nothing. Its four grids were four heatmaps (two of them in an expander) and three formulas the server
+# redrew for every cell; now switching to this tab draws one component instead of two charts.
+@st.cache_data(max_entries=64, show_spinner=False)
+def _backward_payload(d_pool: np.ndarray, d_relu: np.ndarray, relu_prime: np.ndarray, d_net: np.ndarray, net: np.ndarray,
+                      winners: np.ndarray, fc_W: np.ndarray, d_fc_z: np.ndarray, d_flat: np.ndarray, filt: int,
+                      start: tuple[int, int], lang: str, digits: int) -> dict:
+    """The backward stepper's payload for one sample and filter (``digits`` keys the cache: formulas are text)."""
+    def tr(key, **params):
+        return translate(lang, key, **params)
+    titles = (tr("training.bwd_dpool_title", filter=filt), tr("training.bwd_drelu_title", filter=filt),
+              tr("training.bwd_relu_prime_title", filter=filt), tr("training.bwd_dconv_title"))
+    return backward_steps(d_pool, d_relu, relu_prime, d_net, net, winners, fc_W, d_fc_z, d_flat, filt - 1, FILTERS,
+                          titles, tr, start=start)
 
 
 def _backward_tab(box, v: View) -> None:
-    v = _backward_cell(box, v)
-    tr, names, sample, filt, row, col = v.tr, v.names, v.sample, v.filt, v.row, v.col
-    n, f, r, c, pr, pc, j = v.indices
-    N, winners = len(tr.labels), v.winners
+    tr, names, sample, filt = v.tr, v.names, v.sample, v.filt
+    n, f = v.pool_indices
+    N = len(tr.labels)
     box.caption(t("training.bwd_intro"))
     box.subheader(t("training.bwd_fc_subtitle"))
     box.latex(fx.fc_delta(tr.probs[n], tr.targets[n], N, tr.d_fc_z[n]))
@@ -438,37 +430,20 @@ def _backward_tab(box, v: View) -> None:
         claim_note("s000_ce_grad")
 
     box.subheader(t("training.bwd_flat_subtitle"))
-    box.caption(t("training.bwd_flat_caption", row=pr + 1, col=pc + 1, filter=filt, j=j + 1))
-    box.latex(fx.flat_gradient(tr.params.fc_W, tr.d_fc_z[n], j, float(tr.d_flat[n, j])).latex())
     more = _expander(box, "bwd_flat", t("training.bwd_flat_more"))
     if more.open:
         _heat(more, "bwd_flat", tr.d_flat[n], t("training.bwd_flat_title", index=sample), height=190,
               row_labels=[""], hover_names=[[subscript_unicode("∂L/∂v", i) for i in range(tr.d_flat.shape[1])]],
-              highlight=(0, j, 0, j), row_title="", col_title="")
+              row_title="", col_title="")
 
     box.subheader(t("training.bwd_pool_subtitle"))
-    c1, c2 = box.columns(2)
-    _heat(c1, "bwd_dpool", tr.d_pool[n, f], t("training.bwd_dpool_title", filter=filt), symbol="δp",
-          highlight=(pr, pc, pr, pc), height=330, showscale=False)
-    _heat(c2, "bwd_drelu", tr.d_relu[n, f], t("training.bwd_drelu_title", filter=filt), symbol="δo",
-          cells=winners, highlight=(r, c, r, c), height=470, showscale=False)
+    with box:
+        cell_stepper(_backward_payload(tr.d_pool[n, f], tr.d_relu[n, f], tr.relu_prime[n, f], tr.d_conv_z[n, f],
+                                       tr.conv_z[n, f], tr.pool_winners[n, f], tr.params.fc_W, tr.d_fc_z[n],
+                                       tr.d_flat[n], filt, _start_cell(), current_language(), display_digits()),
+                     key=widget_key(PAGE, "bwd_stepper"))
+    box.caption(t("training.bwd_stepper_caption"))
     box.caption(t("training.bwd_route_caption"))
-    wr, wc = (int(i) for i in tr.pool_winners[n, f, pr, pc])
-    d_o = rf"\frac{{\partial L}}{{\partial {subscript('o', r, c)}}}"
-    won = (wr, wc) == (r, c)
-    box.markdown(t("training.bwd_cell_winner" if won else "training.bwd_cell_loser", row=row, col=col,
-                   wrow=wr + 1, wcol=wc + 1))
-    routed = rf"\frac{{\partial L}}{{\partial {subscript('p', pr, pc)}}}" if won else "0"
-    box.latex(equation_lines(f"{d_o} = {routed}", None, tr.d_relu[n, f, r, c]))
-    box.latex(fx.relu_step(float(tr.d_relu[n, f, r, c]), float(tr.relu_prime[n, f, r, c]), float(tr.conv_z[n, f, r, c]),
-                           r, c, float(tr.d_conv_z[n, f, r, c])).latex())
-    more = _expander(box, "bwd_maps", t("training.bwd_maps_more"))
-    if more.open:
-        c1, c2 = more.columns(2)
-        _heat(c1, "bwd_relu_prime", tr.relu_prime[n, f], t("training.bwd_relu_prime_title", filter=filt),
-              symbol="ReLU′", highlight=(r, c, r, c), signed=False, height=470, showscale=False)
-        _heat(c2, "bwd_dconv", tr.d_conv_z[n, f], t("training.bwd_dconv_title"), symbol="δnet",
-              highlight=(r, c, r, c), height=470, showscale=False)
     with box:
         claim_note("s003_pool_derivative")
 

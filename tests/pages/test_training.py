@@ -7,12 +7,16 @@ page must NOT do itself — so a wrong wiring (sample, filter, cell, 1/N) fails 
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pytest
 
 from cnn_core import tiny_cnn
 from ui.i18n import translate
 from ui.latex import fmt, fmt_latex
+
+from ui.components.training_steppers import GROUP
 
 from .conftest import all_text, figure_titled, latex_text, no_exception, open_page, plotly_figures, stepper, stepper_grid
 
@@ -204,6 +208,9 @@ def test_choosing_sample_and_filter_moves_every_view_and_the_link_picks_the_cell
         i, j = divmod(k, 6)
         numbers = _stepper_parts(one["aria"])[2]
         assert numbers.count("×") == 9 and numbers.endswith(f"+ {fmt(params.conv_b[f])}")
+        pairs = [term.replace("(", "").replace(")", "").replace("−", "-").split("×") for term in numbers.split(" + ")[:9]]
+        assert [a for a, _ in pairs] == [fmt(v) for v in x[n, 0, i:i + 3, j:j + 3].ravel()]
+        assert [b for _, b in pairs] == [fmt(v) for v in params.conv_w[f, 0].ravel()]
         assert _stepper_result(one["aria"]) == fmt(loops[i, j])
     # ReLU then 2x2 max-pool of this filter, with the winners outlined
     relu = np.maximum(loops, 0)
@@ -220,11 +227,10 @@ def test_choosing_sample_and_filter_moves_every_view_and_the_link_picks_the_cell
 def test_backward_tab_numbers():
     x, y, names, params = _data(0)
     trace = tiny_cnn.train_step(params, x, y, LR)
-    # the backward tab's own cell (brow, bcol); the forward tab's row/col is the browser's pick
-    at = open_page(PAGE, "en", query={"sample": "3", "filter": "2", "brow": "2", "bcol": "3", "row": "5"})
+    # the link's cell (row 2, column 3) is the backward stepper's first cell, as the forward one's
+    at = open_page(PAGE, "en", query={"sample": "3", "filter": "2", "row": "2", "col": "3"})
     _open_tab(at, "backward")
-    assert at.number_input(key="training.brow").value == 2 and at.number_input(key="training.bcol").value == 3
-    _open(at, "bwd_flat", "bwd_maps", "bwd_grads")
+    _open(at, "bwd_flat", "bwd_grads")
     no_exception(at)
     latex = _latex(at)
     # ∂L/∂z = (a − y)/N for sample 3, from an independent softmax
@@ -232,23 +238,39 @@ def test_backward_tab_numbers():
     expected = (probs - np.eye(4)[y[2]]) / 12
     assert r"\frac{1}{12}\left(" in latex
     assert " & ".join(fmt_latex(v, factor=False) for v in expected) in latex
-    # chosen cell (row 2, col 3) lies in pool window (1, 2) of filter 2: entry 9 + 1 (0-based) of v
-    j = 1 * 9 + 0 * 3 + 1
-    d_v = float(params.fc_W[:, j] @ expected)
-    assert rf"\frac{{\partial L}}{{\partial v_{{{j + 1}}}}}" in latex
-    assert _shows_result(latex, d_v)
-    # routed δ: the cell gets d_v only if it is its window's max; then times ReLU'(net)
-    window = trace.relu_a[2, 1, 0:2, 2:4]
-    a, b = np.unravel_index(np.argmax(window), (2, 2))  # first maximum in row-major order
-    is_winner = (a, b) == (1, 0)
-    net = trace.conv_z[2, 1, 1, 2]
-    d_net = (d_v if is_winner else 0.0) * (1.0 if net > 0 else 0.0)
-    assert trace.d_conv_z[2, 1, 1, 2] == pytest.approx(d_net)
-    assert _shows_result(latex, d_net)
-    key = "training.bwd_cell_winner" if is_winner else "training.bwd_cell_loser"
-    assert translate("en", key, row=2, col=3, wrow=a + 1, wcol=b + 3) in all_text(at)
-    d_net_fig = _figure(at, "∂L/∂net")
-    assert d_net_fig["data"][0]["z"][1][2] == pytest.approx(d_net)
+    payload = stepper(at, "bwd_stepper")
+    assert payload["group"] == stepper(at.run(), "bwd_stepper")["group"] == GROUP and payload["url"] == {"row": "r", "col": "c"}
+    assert payload["start"] == 1 * 6 + 2
+    # the routed δ of o, from an independent max-pool backward (first maximum in row-major order wins)
+    relu = trace.relu_a[2, 1]
+    d_pool = trace.d_pool[2, 1]
+    routed = np.zeros((6, 6))
+    for pr in range(3):
+        for pc in range(3):
+            a, b = np.unravel_index(np.argmax(relu[2 * pr:2 * pr + 2, 2 * pc:2 * pc + 2]), (2, 2))
+            routed[2 * pr + a, 2 * pc + b] = d_pool[pr, pc]
+    np.testing.assert_allclose(stepper_grid(payload, "∂L/∂o (routed), filter 2"), routed, atol=1e-15)
+    np.testing.assert_allclose(stepper_grid(payload, "∂L/∂net = ∂L/∂o ⊙ ReLU′(net)"),
+                               routed * (trace.conv_z[2, 1] > 0), atol=1e-15)
+    # every cell of o: ∂L/∂v_j of its pool window (j from the window, filter 2: entries 10 … 18), the route, ReLU′
+    for k, cell in enumerate(payload["cells"]):
+        r, c = divmod(k, 6)
+        pr, pc = r // 2, c // 2
+        j = 9 + 3 * pr + pc
+        d_v = float(params.fc_W[:, j] @ expected)
+        flat, route, step = cell["aria"].split("; ")
+        assert flat.startswith(f"(∂L)/(∂v{''.join('₀₁₂₃₄₅₆₇₈₉'[int(d)] for d in str(j + 1))}) = W₁,")
+        assert _stepper_result(flat) == fmt(d_v)
+        a, b = np.unravel_index(np.argmax(relu[2 * pr:2 * pr + 2, 2 * pc:2 * pc + 2]), (2, 2))
+        won = (2 * pr + a, 2 * pc + b) == (r, c)
+        assert route.endswith(f"= {fmt(d_pool[pr, pc])}".replace("-", "−")) if won else route.endswith(" = 0")
+        net = trace.conv_z[2, 1, r, c]
+        assert _stepper_result(step) == fmt(routed[r, c] * (1.0 if net > 0 else 0.0))
+        heading = translate("en", "training.bwd_cell_winner" if won else "training.bwd_cell_loser", row=r + 1,
+                            col=c + 1, wrow=2 * pr + a + 1, wcol=2 * pc + b + 1)
+        assert html.escape(heading) in cell["html"]
+        # the cell, its 2×2 pool window on ∂L/∂o and that window's δ on ∂L/∂p are outlined
+        assert [0, pr, pc, pr, pc] in cell["marks"] and [1, 2 * pr, 2 * pc, 2 * pr + 1, 2 * pc + 1] in cell["marks"]
     # parameter gradients as the core computed them
     dh = _figure(at, "∂L/∂h, filter 2")
     np.testing.assert_allclose(np.array(dh["data"][0]["z"], dtype=float), trace.grads.conv_w[1, 0], atol=1e-15)
@@ -523,12 +545,7 @@ def test_net_cell_and_batch_loss_add_up_as_written(digits):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_numbers_typed_beyond_the_range_say_what_is_used(lang):
-    at = _open_tab(open_page(PAGE, lang), "backward", lang)
-    at.number_input(key="training.brow").set_value(9).run()
-    no_exception(at)
-    assert translate(lang, "training.clamped", label=translate(lang, "training.brow_label"), typed="9", used=6,
-                     low=1, high=6) in [el.value for el in at.warning]
-    assert at.number_input(key="training.brow").value == 6 and at.query_params["brow"] in ("6", ["6"])
+    at = open_page(PAGE, lang)
     at.number_input(key="training.seed").set_value(12000).run()
     assert translate(lang, "training.clamped", label=translate(lang, "training.seed_label"), typed=fmt(12000),
                      used=9999, low=0, high=9999) in [el.value for el in at.warning]
