@@ -87,23 +87,34 @@ def _sample_losses(fc_z: np.ndarray, targets: np.ndarray) -> tuple[float, ...]:
 GALLERY_COLS = 4
 
 
+GALLERY_GAP = (4, 1)   # empty rows above each image (its two-line label) and empty columns between images
+
+
 def _gallery_figure(images: np.ndarray, panels: tuple[str, ...]) -> go.Figure:
-    """The 12 images in a grid, each with its own two-line label (no figure title: the heading is above)."""
-    rows = -(-len(panels) // GALLERY_COLS)
-    fig = make_subplots(rows=rows, cols=GALLERY_COLS, subplot_titles=list(panels), horizontal_spacing=0.04,
-                        vertical_spacing=0.16)
+    """The 12 images as one mosaic heatmap (empty rows and columns between them), each with its two-line label
+    above it (no figure title: the heading is above).
+
+    One heatmap trace on one pair of axes, not 12 subplots: Plotly lays out and draws every subplot's axes,
+    so the 12-subplot grid made opening this expander cost ~2.5× a bare slider move; one trace costs one chart.
+    """
+    count, size = len(images), images.shape[-1]
+    rows = -(-count // GALLERY_COLS)
+    gap_r, gap_c = GALLERY_GAP
+    mosaic = np.full((rows * (size + gap_r), GALLERY_COLS * (size + gap_c) - gap_c), np.nan)
+    fig = go.Figure()
     for i, image in enumerate(images):
-        # 12 small images: no numbers (the Forward tab shows the chosen one with every value)
-        fig.add_trace(go.Heatmap(z=np.asarray(image).tolist(), coloraxis="coloraxis", hoverinfo="skip"),
-                      row=i // GALLERY_COLS + 1, col=i % GALLERY_COLS + 1)
-    fig.update_xaxes(showticklabels=False, ticks="", showgrid=False, zeroline=False, constrain="domain")
+        top, left = (i // GALLERY_COLS) * (size + gap_r) + gap_r, (i % GALLERY_COLS) * (size + gap_c)
+        mosaic[top:top + size, left:left + size] = image
+        fig.add_annotation(x=left + (size - 1) / 2, y=top - 0.6, text=panels[i], showarrow=False, yanchor="bottom",
+                           font_size=12)
+    # 12 small images: no numbers (the Forward tab shows the chosen one with every value)
+    fig.add_trace(go.Heatmap(z=[[None if np.isnan(v) else float(v) for v in row] for row in mosaic],
+                             colorscale="Greys", showscale=False, hoverinfo="skip"))
+    fig.update_xaxes(showticklabels=False, ticks="", showgrid=False, zeroline=False, constrain="domain", visible=False)
     fig.update_yaxes(showticklabels=False, ticks="", showgrid=False, zeroline=False, autorange="reversed",
-                     scaleanchor="x", constrain="domain")
-    for i in range(2, len(images) + 1):
-        fig.update_yaxes(scaleanchor=f"x{i}", row=(i - 1) // GALLERY_COLS + 1, col=(i - 1) % GALLERY_COLS + 1)
-    fig.update_layout(coloraxis=dict(colorscale="Greys", showscale=False), height=150 * rows + 60,
-                      margin=dict(l=10, r=10, t=50, b=10), plot_bgcolor="rgba(0,0,0,0)")
-    return fig.update_annotations(font_size=12)
+                     scaleanchor="x", constrain="domain", visible=False)
+    return fig.update_layout(height=150 * rows + 60, margin=dict(l=10, r=10, t=10, b=10),
+                             plot_bgcolor="rgba(0,0,0,0)")
 
 
 def _curve_figure(losses: tuple[float, ...], accuracies: tuple[float, ...], texts: tuple[str, ...]) -> go.Figure:

@@ -135,26 +135,22 @@ def test_images_and_first_forward_numbers():
     x, y, names, params = _data(0)
     at = _open(open_page(PAGE, "en"), "data", "fwd_fc")
     no_exception(at)
-    # the gallery shows the 12 generated images with their true classes
+    # the gallery shows the 12 generated images with their true classes: one mosaic heatmap, 12 labels
     gallery = [fg for fg in plotly_figures(at)
                if fg["layout"].get("annotations") and fg["layout"]["annotations"][0]["text"].startswith("#")]
-    panels = [trace for fg in gallery for trace in fg["data"]]
-    titles = [note["text"] for fg in gallery for note in fg["layout"]["annotations"]]
-    assert len(panels) == len(titles) == 12
-    # one figure, every image labelled, no figure title over the panels (the heading is text above it)
-    assert len(gallery) == 1 and not gallery[0]["layout"].get("title", {}).get("text")
+    assert len(gallery) == 1 and len(gallery[0]["data"]) == 1 and not gallery[0]["layout"].get("title", {}).get("text")
+    mosaic = np.array([[np.nan if v is None else v for v in row] for row in gallery[0]["data"][0]["z"]], dtype=float)
+    notes = gallery[0]["layout"]["annotations"]
+    assert len(notes) == 12
     assert f"**{translate('en', 'training.gallery_title')}**" in all_text(at)
-    for i in (0, 4, 6, 11):
-        np.testing.assert_allclose(np.array(panels[i]["z"], dtype=float), x[i, 0])
-        assert titles[i].startswith(f"#{i + 1} {names[y[i]]}<br>→")
-    # the two-line labels fit in the gap above their row: nothing overlaps the images of the row above
-    layout = gallery[0]["layout"]
-    plot_px = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
-    tops = sorted({round(layout[k]["domain"][1], 6) for k in layout if k.startswith("yaxis")})
-    bottoms = sorted({round(layout[k]["domain"][0], 6) for k in layout if k.startswith("yaxis")})
-    for top, bottom_above in zip(tops[:-1], bottoms[1:]):
-        assert (bottom_above - top) * plot_px >= 2 * 12 * 1.3          # two lines of 12 px type
-    assert (1 - tops[-1]) * plot_px + layout["margin"]["t"] >= 2 * 12 * 1.3
+    # each label sits centred over its own 8×8 block of the mosaic, which holds that image, and empty cells
+    # (≥ 2 rows: two lines of 12 px type at ≥ 13 px a row) separate a label from the images of the row above
+    for i, note in enumerate(notes):
+        assert note["text"].startswith(f"#{i + 1} {names[y[i]]}<br>→")
+        left, top = int(note["x"] - 3.5), int(round(note["y"] + 0.6))
+        np.testing.assert_allclose(mosaic[top:top + 8, left:left + 8], x[i, 0])
+        assert np.isnan(mosaic[max(top - 4, 0):top, left:left + 8]).all()
+    assert int(np.isfinite(mosaic).sum()) == 12 * 64
     # input and conv output of sample 1, filter 1 (the cell stepper's grids)
     payload = stepper(at)
     np.testing.assert_allclose(stepper_grid(payload, f"Input x (sample #1, class {names[y[0]]})"), x[0, 0])
