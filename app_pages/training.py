@@ -27,7 +27,7 @@ from cnn_core import tiny_cnn
 from cnn_core.dense import softmax_ce_trace
 from ui.claims_view import claim_note
 from ui.components.cell_stepper import cell_stepper
-from ui.components.training_steppers import backward_steps, forward_steps
+from ui.components.training_steppers import backward_steps, forward_steps, pool_steps
 from ui.exercise_view import render_check_link
 from ui.export import CHART_CONFIG, ExportDoc, export_panel, setup_just_loaded
 from ui.heatmap import channels_heatmap, matrix_heatmap
@@ -307,11 +307,6 @@ class View:
         """0-based n, f."""
         return self.sample - 1, self.filt - 1
 
-    @property
-    def winners(self) -> list[tuple[int, int]]:
-        """The max-pool winners of the chosen sample and filter (outlined on the maps)."""
-        return [(int(a), int(b)) for a, b in self.tr.pool_winners[self.sample - 1, self.filt - 1].reshape(-1, 2)]
-
 
 def _expander(box, name: str, label: str):
     """A lazily drawn expander: the caller draws inside only when ``.open`` (closed by default)."""
@@ -366,15 +361,24 @@ def _forward_tab(box, v: View) -> None:
         _fc_section(section, v)
 
 
+# o and p were two heatmaps; as a cell stepper they are one component (opening the expander draws one thing,
+# not two charts) and each cell of p shows its window, its winner and its max in the browser.
+@st.cache_data(max_entries=64, show_spinner=False)
+def _pool_payload(relu: np.ndarray, pool: np.ndarray, winners: np.ndarray, filt: int, lang: str, digits: int) -> dict:
+    """The ReLU/max-pool stepper's payload for one sample and filter (``digits`` keys the cache)."""
+    def tr(key, **params):
+        return translate(lang, key, **params)
+    titles = (tr("training.fwd_relu_title", filter=filt), tr("training.fwd_pool_title", filter=filt))
+    return pool_steps(relu, pool, winners, filt - 1, FILTERS, titles, tr)
+
+
 def _relu_pool_section(box, v: View) -> None:
-    """o with every pool window's winner outlined, and p. No chosen-cell highlight: the forward tab's cell is
-    picked in the browser (a highlight here would follow a cell the server does not know)."""
+    """o with every pool window's winner marked, and p, as a cell stepper over the cells of p."""
     tr, filt = v.tr, v.filt
     n, f = v.pool_indices
-    c1, c2 = box.columns(2)
-    _heat(c1, "fwd_relu", tr.relu_a[n, f], t("training.fwd_relu_title", filter=filt), symbol="o", cells=v.winners,
-          height=420)
-    _heat(c2, "fwd_pool", tr.pool[n, f], t("training.fwd_pool_title", filter=filt), symbol="p", height=320)
+    with box:
+        cell_stepper(_pool_payload(tr.relu_a[n, f], tr.pool[n, f], tr.pool_winners[n, f], filt, current_language(),
+                                   display_digits()), key=widget_key(PAGE, "pool_stepper"))
     box.caption(t("training.fwd_pool_caption"))
     if box.toggle(t("training.fwd_all_filters"), key=widget_key(PAGE, "all_filters")):
         titles = [t("training.filter_option", index=i + 1) for i in range(FILTERS)]

@@ -119,9 +119,11 @@ def test_page_in_both_languages(lang):
     assert at.button(key="training.run_button").label == translate(lang, "training.run_button", n=50)
     assert translate(lang, "training.gallery_title") in text or \
         f"**{translate(lang, 'training.gallery_title')}**" in all_text(at)
-    # figure axis titles are translated too
-    pool = _figure(at, translate(lang, "training.fwd_pool_title", filter=1))
-    assert pool["layout"]["xaxis"]["title"]["text"] == translate(lang, "figure.col")
+    # the ReLU/max-pool section is a cell stepper over p, its texts translated; figure axis titles too
+    pool = stepper(at, "pool_stepper")
+    assert [g["title"] for g in pool["grids"]] == [translate(lang, "training.fwd_relu_title", filter=1),
+                                                  translate(lang, "training.fwd_pool_title", filter=1)]
+    assert pool["labels"]["hint"] == translate(lang, "training.pool_stepper_hint") and pool["url"] == {}
     curve = _figure(at, translate(lang, "training.curve_title"))
     assert curve["layout"]["xaxis"]["title"]["text"] == translate(lang, "training.curve_x")
     for which in ("backward", "update", "gradcheck"):
@@ -210,9 +212,23 @@ def test_choosing_sample_and_filter_moves_every_view_and_the_link_picks_the_cell
         assert _stepper_result(one["aria"]) == fmt(loops[i, j])
     # ReLU then 2x2 max-pool of this filter, with the winners outlined
     relu = np.maximum(loops, 0)
-    pool_fig = _figure(at, "p = max-pool 2×2, filter 3")
-    np.testing.assert_allclose(np.array(pool_fig["data"][0]["z"], dtype=float),
+    pool = stepper(at, "pool_stepper")
+    np.testing.assert_allclose(stepper_grid(pool, "o = ReLU(net) = max(net, 0), filter 3"), relu, atol=1e-12)
+    np.testing.assert_allclose(stepper_grid(pool, "p = max-pool 2×2, filter 3"),
                                relu.reshape(3, 2, 3, 2).max(axis=(1, 3)), atol=1e-12)
+    for k, cell in enumerate(pool["cells"]):
+        pr, pc = divmod(k, 3)
+        window = relu[2 * pr:2 * pr + 2, 2 * pc:2 * pc + 2]
+        a, b = np.unravel_index(np.argmax(window), (2, 2))   # first maximum in row-major order
+        assert cell["marks"] == [[0, 2 * pr, 2 * pc, 2 * pr + 1, 2 * pc + 1],
+                                 [0, 2 * pr + a, 2 * pc + b, 2 * pr + a, 2 * pc + b, "winner"], [1, pr, pc, pr, pc]]
+        assert cell["aria"] == (f"p{'₀₁₂₃₄₅₆₇₈₉'[pr + 1]}{'₀₁₂₃₄₅₆₇₈₉'[pc + 1]} = max("
+                                + ", ".join(f"o{'₀₁₂₃₄₅₆₇₈₉'[r + 1]}{'₀₁₂₃₄₅₆₇₈₉'[c + 1]}"
+                                            for r in (2 * pr, 2 * pr + 1) for c in (2 * pc, 2 * pc + 1))
+                                + f") = max({', '.join(fmt(v).replace('-', '−') for v in window.ravel())}) = "
+                                + fmt(window.max()).replace("-", "−"))
+        # the winner is named under the formula (1-based)
+        assert html.escape(translate("en", "training.cs_pool_winner", row=2 * pr + a + 1, col=2 * pc + b + 1)) in cell["html"]
     # the link carries the choice
     for name, value in (("sample", "8"), ("filter", "3"), ("row", "4"), ("col", "5")):
         assert at.query_params[name] in (value, [value])

@@ -103,3 +103,38 @@ def _window_mask(oh: int, ow: int, pool_shape: tuple[int, int, int], f: int, pr:
     from ui.formulas.training import pool_position
 
     return np.array([[pool_position(pool_shape, f, r, c)[:2] == (pr, pc) for c in range(ow)] for r in range(oh)])
+
+
+def pool_steps(relu: np.ndarray, pool: np.ndarray, winners: np.ndarray, f: int, filters: int,
+               titles: tuple[str, str], tr: Translate) -> dict:
+    """The "ReLU and max-pooling" stepper of one sample and filter ``f`` (0-based): o = ReLU(net) (OH, OW) with
+    every window's winner marked, p (PH, PW) of the core's trace; ``winners`` (PH, PW, 2) the core's (row, col)
+    in o. Per cell of p: its 2×2 window on o, the winner, ``p = max(o …) = max(numbers) = value``. Its own
+    group and no link parameter: the pool window is a reading aid, not a setting."""
+    from ui.formulas.training import pool_max_tree
+
+    relu, pool = np.asarray(relu, dtype=float), np.asarray(pool, dtype=float)
+    winners = np.asarray(winners, dtype=int)
+    oh, ow = relu.shape
+    ph, pw = pool.shape
+    pool_shape = (filters, ph, pw)
+    won = np.zeros((oh, ow), dtype=bool)
+    for wr, wc in winners.reshape(-1, 2):
+        won[wr, wc] = True
+    grids = [grid(relu, titles[0], won=won), grid(pool, titles[1], pick=0)]
+    cells = []
+    for pr in range(ph):
+        for pc in range(pw):
+            inside = [tuple(int(v) for v in rc) for rc in np.argwhere(_window_mask(oh, ow, pool_shape, f, pr, pc))]
+            (top, left), (bottom, right) = inside[0], inside[-1]
+            wr, wc = (int(i) for i in winners[pr, pc])
+            eq = pool_max_tree(inside, [float(relu[r, c]) for r, c in inside], pr, pc, float(pool[pr, pc]))
+            cells.append({"label": subscript_unicode("p", pr, pc),
+                          "marks": [[0, top, left, bottom, right], [0, wr, wc, wr, wc, "winner"], [1, pr, pc, pr, pc]],
+                          "html": formula_block([("", equation_html(eq))],
+                                                [tr("training.cs_pool_winner", row=wr + 1, col=wc + 1)]),
+                          "aria": equation_text(eq)})
+    labels = stepper_labels(tr, "training")
+    labels.update({name: tr(f"training.pool_stepper_{name}") for name in ("hint", "region", "stage")})
+    legend = [("window", tr("training.cs_legend_window")), ("winner", tr("training.cs_legend_pool_winner"))]
+    return payload(grids, cells, (1, ph, pw), labels, group="training.pool", legend=legend)

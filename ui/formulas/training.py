@@ -162,3 +162,15 @@ def relu_step_tree(d_o: float, relu_prime: float, net: float, r: int, c: int, re
     num = (Num(float(d_o), factor=False), Op("×"), Num(float(relu_prime)))
     return TreeEquation((grad_symbol("L", net_rc),), ((sym,), (mid,), (num,)), float(result),
                         approx=fmt(shown(d_o) * shown(relu_prime)) != fmt(result))
+
+
+def pool_max_tree(cells: list[tuple[int, int]], values: list[float], pr: int, pc: int, result: float):
+    """p_{pr pc} = max(o …) = max(numbers) = result over the window's cells of o (0-based (row, col))."""
+    from ui.formulas.conv_forward import Equation as TreeEquation, Fn, Num, Op, Sym
+
+    last = len(cells) - 1
+    def chunks(nodes):
+        return tuple(((Fn("max"), Op("(")) if k == 0 else ()) + (node, Op(")" if k == last else ","))
+                     for k, node in enumerate(nodes))
+    return TreeEquation((Sym("p", (pr, pc)),), (chunks([Sym("o", rc) for rc in cells]),
+                                                chunks([Num(float(v), factor=False) for v in values])), float(result))
