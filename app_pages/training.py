@@ -36,7 +36,7 @@ from ui.image_input import image_uploader
 from ui.formulas import training as fx
 from ui.latex import display_digits, fmt, subscript, subscript_unicode
 from ui.matrix_input import matrix_editor
-from ui.page_kit import clamp_on_change, clamped, show_chart, url_tabs
+from ui.page_kit import clamp_on_change, clamped, show_chart, url_fragment, url_tabs
 from ui.presets import preset_selector
 from ui.url_state import BoolParam, ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url, widget_key
 
@@ -621,17 +621,25 @@ m3.metric(t("training.metric_accuracy"), _pct(tr.accuracy))
 
 # --------------------------------------------------------------------------- data and loss curve
 
+# A fragment of its own: opening or closing the gallery reruns only this column (it used to rerun the whole
+# page, ~75 messages); it depends on nothing but its expander and its arguments (a full run passes them again).
+@url_fragment(PAGE, SPECS)
+def _data_section(params, images: np.ndarray, labels: np.ndarray, names: tuple) -> None:
+    st.subheader(t("training.data_section"))
+    st.caption(t("training.data_caption", n=len(labels), per_class=PER_CLASS, classes="  ".join(names),
+                 noise=fmt(NOISE), shift=MAX_SHIFT))
+    gallery = _expander(st, "data", t("training.data_more"))
+    if gallery.open:  # the 12 images (true → predicted class), drawn only when opened
+        predicted = _core("predict", params, images)
+        panels = tuple(t("training.gallery_panel", index=i + 1, label=names[labels[i]], pred=names[predicted[i]])
+                       for i in range(len(labels)))
+        gallery.markdown(f"**{t('training.gallery_title')}**")
+        _chart(gallery, _figure("gallery", images[:, 0], panels), "gallery")
+
+
 data_col, curve_col = st.columns([3, 2])
-data_col.subheader(t("training.data_section"))
-data_col.caption(t("training.data_caption", n=len(labels), per_class=PER_CLASS, classes="  ".join(names),
-                   noise=fmt(NOISE), shift=MAX_SHIFT))
-gallery = _expander(data_col, "data", t("training.data_more"))
-if gallery.open:  # the 12 images (true → predicted class), drawn only when opened
-    predicted = _core("predict", model["params"], images)
-    panels = tuple(t("training.gallery_panel", index=i + 1, label=names[labels[i]], pred=names[predicted[i]])
-                   for i in range(len(labels)))
-    gallery.markdown(f"**{t('training.gallery_title')}**")
-    _chart(gallery, _figure("gallery", images[:, 0], panels), "gallery")
+with data_col:
+    _data_section(model["params"], images, labels, tuple(names))
 curve_col.subheader(t("training.curve_section"))
 _chart(curve_col, _figure("curve", tuple(model["losses"]) + (tr.loss,), tuple(model["accuracies"]) + (tr.accuracy,),
                                 (t("training.curve_title"), t("training.curve_x"), t("training.curve_loss"),
@@ -673,12 +681,15 @@ _one_step(tr, images, labels, tuple(names), lr, model["params"], steps_done)
 
 # --------------------------------------------------------------------------- your own 8×8 image
 
-st.subheader(t("training.own_section"))
-st.caption(t("training.own_caption", size=IMAGE_SIZE))
-# drawn only when asked for (the editor, the uploader and a figure; the uploader has its own expander)
-own_on = st.toggle(t("training.own_toggle"), key=widget_key(PAGE, "own_on"))
-own = None
-if own_on:
+# A fragment of its own: the toggle, the editor and the uploader rerun only this section (they used to rerun
+# the whole page, ~87 messages); it reads only the current weights, passed again by every full run.
+@url_fragment(PAGE, SPECS)
+def _own_image(params, names: tuple, steps_done: int) -> None:
+    st.subheader(t("training.own_section"))
+    st.caption(t("training.own_caption", size=IMAGE_SIZE))
+    # drawn only when asked for (the editor, the uploader and a figure; the uploader has its own expander)
+    if not st.toggle(t("training.own_toggle"), key=widget_key(PAGE, "own_on")):
+        return
     own_left, own_right = st.columns([2, 3])
     with own_left:
         preset_selector(widget_key(PAGE, "own"), kind="input", example=tiny_cnn.glyph_templates()[0],
@@ -690,7 +701,7 @@ if own_on:
         own_left.error(t("training.own_size", size=IMAGE_SIZE, rows=own.shape[0], cols=own.shape[1]))
     elif own is not None:
         try:
-            own_probs = _core("probs", model["params"], own[None, None])[0]
+            own_probs = _core("probs", params, own[None, None])[0]
         except ValueError as err:
             own_right.error(_why(err))
         else:
@@ -701,6 +712,9 @@ if own_on:
             _chart(own_right, _figure("bars", classes, own_probs, np.zeros(len(names)),
                                       (t("training.own_probs_title"), t("training.col_prob"), t("training.col_target"),
                                        t("training.col_class")), display_digits()), "own_probs")
+
+
+_own_image(model["params"], tuple(names), steps_done)
 
 # --------------------------------------------------------------------------- take it away
 
