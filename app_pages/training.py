@@ -1,14 +1,18 @@
 """Training step: a tiny CNN (conv → ReLU → max-pool → flatten → FC → softmax) on 8×8 glyphs.
 
-Thin page: seed, learning rate, steps, sample, filter and output cell come from widgets
-(mirrored in the URL); every tensor comes from ``cnn_core.tiny_cnn`` (``train_step``'s
-StepTrace, ``train``, ``check_gradients``) and is drawn by ``ui`` renderers. The trained
-parameters and the loss history live in ``st.session_state[widget_key(PAGE, "model")]``.
+Thin page: seed, learning rate, steps, sample and filter come from widgets (mirrored in the URL);
+every tensor comes from ``cnn_core.tiny_cnn`` (``train_step``'s StepTrace, ``train``,
+``check_gradients``) and is drawn by ``ui`` renderers. The trained parameters and the loss history
+live in ``st.session_state[widget_key(PAGE, "model")]``.
 
-Speed in the browser: the default view draws only the loss curve and the convolution of the
-chosen cell; the other sections are lazy tabs and expanders (only an open one is computed and
-sent), and the choice of sample, filter and cell lives in a fragment with the tabs, so changing
-it reruns only that part.
+Speed in the browser (#14): the default view draws one Plotly chart (the loss curve) and one cell
+stepper (``ui.components.training_steppers``: x, h and net with every cell's window and formula).
+The cell of net (forward) / of o (backward) is picked in the browser — one choice shared by both
+tabs' steppers, kept in the link as row/col — so picking it reruns nothing. The other sections are
+lazy tabs and expanders (only an open one is computed and sent); the choice of sample and filter
+lives in a fragment with the tabs, and the data column and "Your own image" are fragments of their
+own, so their controls rerun only their part. A step, a run or a new seed reruns the page: the
+curve, the metrics and the open tab change (on the Forward tab: its one stepper), nothing else.
 
 Layout code calls container methods (``box.latex``) instead of nesting ``with`` blocks:
 Streamlit re-walks the syntax tree once per nested block when it compiles the script.
