@@ -100,9 +100,11 @@ def test_page_in_both_languages(lang):
     expanders = [exp.label for exp in at.expander]
     for key in ("data_more", "fwd_relu_subtitle", "fwd_flat_subtitle", "fwd_fc_subtitle"):
         assert translate(lang, f"training.{key}") in expanders, key
-    # the default view draws one chart, the curve; the convolution (input, kernel, net and every cell's
-    # formula) is the browser-side cell stepper
-    assert len(plotly_figures(at)) == 1
+    # the default view draws no chart: before the first step the curve would be one point, told in words
+    # (the loss and accuracy of the metrics); the convolution (input, kernel, net and every cell's formula)
+    # is the browser-side cell stepper
+    assert plotly_figures(at) == []
+    assert translate(lang, "training.curve_empty", loss="1.603", accuracy="25%") in [el.value for el in at.info]
     payload = stepper(at)
     assert [g["title"] for g in payload["grids"]] == [
         translate(lang, "training.fwd_input_title", index=1, label="X"), translate(lang, "training.fwd_kernel_title", filter=1),
@@ -124,8 +126,11 @@ def test_page_in_both_languages(lang):
     assert [g["title"] for g in pool["grids"]] == [translate(lang, "training.fwd_relu_title", filter=1),
                                                   translate(lang, "training.fwd_pool_title", filter=1)]
     assert pool["labels"]["hint"] == translate(lang, "training.pool_stepper_hint") and pool["url"] == {}
+    at.button(key="training.step_button").click().run()        # the curve is drawn from the first step on
     curve = _figure(at, translate(lang, "training.curve_title"))
     assert curve["layout"]["xaxis"]["title"]["text"] == translate(lang, "training.curve_x")
+    assert len(curve["data"][0]["y"]) == 2 and not any(el.value.startswith(translate(lang, "training.curve_empty",
+                                                       loss="§", accuracy="§").split("§")[0]) for el in at.info)
     for which in ("backward", "update", "gradcheck"):
         _open_tab(at, which, lang)
         no_exception(at)
