@@ -1,14 +1,18 @@
 """Training step: a tiny CNN (conv → ReLU → max-pool → flatten → FC → softmax) on 8×8 glyphs.
 
-Thin page: seed, learning rate, steps, sample, filter and output cell come from widgets
-(mirrored in the URL); every tensor comes from ``cnn_core.tiny_cnn`` (``train_step``'s
-StepTrace, ``train``, ``check_gradients``) and is drawn by ``ui`` renderers. The trained
-parameters and the loss history live in ``st.session_state[widget_key(PAGE, "model")]``.
+Thin page: seed, learning rate, steps, sample and filter come from widgets (mirrored in the URL);
+every tensor comes from ``cnn_core.tiny_cnn`` (``train_step``'s StepTrace, ``train``,
+``check_gradients``) and is drawn by ``ui`` renderers. The trained parameters and the loss history
+live in ``st.session_state[widget_key(PAGE, "model")]``.
 
-Speed in the browser: the default view draws only the loss curve and the convolution of the
-chosen cell; the other sections are lazy tabs and expanders (only an open one is computed and
-sent), and the choice of sample, filter and cell lives in a fragment with the tabs, so changing
-it reruns only that part.
+Speed in the browser (#14): the default view draws one Plotly chart (the loss curve) and one cell
+stepper (``ui.components.training_steppers``: x, h and net with every cell's window and formula).
+The cell of net (forward) / of o (backward) is picked in the browser — one choice shared by both
+tabs' steppers, kept in the link as row/col — so picking it reruns nothing. The other sections are
+lazy tabs and expanders (only an open one is computed and sent); the choice of sample and filter
+lives in a fragment with the tabs, and the data column and "Your own image" are fragments of their
+own, so their controls rerun only their part. A step, a run or a new seed reruns the page: the
+curve, the metrics and the open tab change (on the Forward tab: its one stepper), nothing else.
 
 Layout code calls container methods (``box.latex``) instead of nesting ``with`` blocks:
 Streamlit re-walks the syntax tree once per nested block when it compiles the script.
@@ -26,15 +30,17 @@ from plotly.subplots import make_subplots
 from cnn_core import tiny_cnn
 from cnn_core.dense import softmax_ce_trace
 from ui.claims_view import claim_note
+from ui.components.cell_stepper import cell_stepper
+from ui.components.training_steppers import backward_steps, forward_steps, pool_steps
 from ui.exercise_view import render_check_link
 from ui.export import CHART_CONFIG, ExportDoc, export_panel, setup_just_loaded
 from ui.heatmap import channels_heatmap, matrix_heatmap
-from ui.i18n import explain_error, t
+from ui.i18n import current_language, explain_error, t, translate
 from ui.image_input import image_uploader
 from ui.formulas import training as fx
-from ui.latex import display_digits, equation_lines, fmt, subscript, subscript_unicode
+from ui.latex import display_digits, fmt, subscript, subscript_unicode
 from ui.matrix_input import matrix_editor
-from ui.page_kit import clamp_on_change, clamped, show_chart, url_tabs
+from ui.page_kit import clamp_on_change, clamped, show_chart, url_fragment, url_tabs
 from ui.presets import preset_selector
 from ui.url_state import BoolParam, ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url, widget_key
 
@@ -55,6 +61,8 @@ SPECS = (
     IntParam("steps", 50, 1, 200, label_key=widget_key(PAGE, "steps_label")),
     IntParam("sample", 1, 1, N_IMAGES, label_key=widget_key(PAGE, "sample_label")),
     IntParam("filter", 1, 1, FILTERS, label_key=widget_key(PAGE, "filter_label")),
+    # the cell of net (forward) and of o (backward), one choice picked in the browser by the two tabs' cell
+    # steppers (one group): they rewrite these two in the link; the server reads them when a link is opened
     IntParam("row", 1, 1, CONV_H, label_key=widget_key(PAGE, "row_label")),
     IntParam("col", 1, 1, CONV_W, label_key=widget_key(PAGE, "col_label")),
     ChoiceParam("view", "forward", ("forward", "backward", "update", "gradcheck"), label_key=widget_key(PAGE, "view_label")),
@@ -63,7 +71,7 @@ SPECS = (
 )
 # the lazily drawn expanders ("training.show_<name>"): a link reopens the ones that were open
 SPECS += tuple(BoolParam(f"show_{name}", False, label_key=widget_key(PAGE, "expander_label"))
-               for name in ("data", "fwd_pool", "fwd_flat", "fwd_fc", "bwd_flat", "bwd_maps", "bwd_grads"))
+               for name in ("data", "fwd_pool", "fwd_flat", "fwd_fc", "bwd_flat", "bwd_grads"))
 RUNS = widget_key(PAGE, "runs")
 TAB_NAMES = ("forward", "backward", "update", "gradcheck")
 
@@ -83,23 +91,34 @@ def _sample_losses(fc_z: np.ndarray, targets: np.ndarray) -> tuple[float, ...]:
 GALLERY_COLS = 4
 
 
+GALLERY_GAP = (4, 1)   # empty rows above each image (its two-line label) and empty columns between images
+
+
 def _gallery_figure(images: np.ndarray, panels: tuple[str, ...]) -> go.Figure:
-    """The 12 images in a grid, each with its own two-line label (no figure title: the heading is above)."""
-    rows = -(-len(panels) // GALLERY_COLS)
-    fig = make_subplots(rows=rows, cols=GALLERY_COLS, subplot_titles=list(panels), horizontal_spacing=0.04,
-                        vertical_spacing=0.16)
+    """The 12 images as one mosaic heatmap (empty rows and columns between them), each with its two-line label
+    above it (no figure title: the heading is above).
+
+    One heatmap trace on one pair of axes, not 12 subplots: Plotly lays out and draws every subplot's axes,
+    so the 12-subplot grid made opening this expander cost ~2.5× a bare slider move; one trace costs one chart.
+    """
+    count, size = len(images), images.shape[-1]
+    rows = -(-count // GALLERY_COLS)
+    gap_r, gap_c = GALLERY_GAP
+    mosaic = np.full((rows * (size + gap_r), GALLERY_COLS * (size + gap_c) - gap_c), np.nan)
+    fig = go.Figure()
     for i, image in enumerate(images):
-        # 12 small images: no numbers (the Forward tab shows the chosen one with every value)
-        fig.add_trace(go.Heatmap(z=np.asarray(image).tolist(), coloraxis="coloraxis", hoverinfo="skip"),
-                      row=i // GALLERY_COLS + 1, col=i % GALLERY_COLS + 1)
-    fig.update_xaxes(showticklabels=False, ticks="", showgrid=False, zeroline=False, constrain="domain")
+        top, left = (i // GALLERY_COLS) * (size + gap_r) + gap_r, (i % GALLERY_COLS) * (size + gap_c)
+        mosaic[top:top + size, left:left + size] = image
+        fig.add_annotation(x=left + (size - 1) / 2, y=top - 0.6, text=panels[i], showarrow=False, yanchor="bottom",
+                           font_size=12)
+    # 12 small images: no numbers (the Forward tab shows the chosen one with every value)
+    fig.add_trace(go.Heatmap(z=[[None if np.isnan(v) else float(v) for v in row] for row in mosaic],
+                             colorscale="Greys", showscale=False, hoverinfo="skip"))
+    fig.update_xaxes(showticklabels=False, ticks="", showgrid=False, zeroline=False, constrain="domain", visible=False)
     fig.update_yaxes(showticklabels=False, ticks="", showgrid=False, zeroline=False, autorange="reversed",
-                     scaleanchor="x", constrain="domain")
-    for i in range(2, len(images) + 1):
-        fig.update_yaxes(scaleanchor=f"x{i}", row=(i - 1) // GALLERY_COLS + 1, col=(i - 1) % GALLERY_COLS + 1)
-    fig.update_layout(coloraxis=dict(colorscale="Greys", showscale=False), height=150 * rows + 60,
-                      margin=dict(l=10, r=10, t=50, b=10), plot_bgcolor="rgba(0,0,0,0)")
-    return fig.update_annotations(font_size=12)
+                     scaleanchor="x", constrain="domain", visible=False)
+    return fig.update_layout(height=150 * rows + 60, margin=dict(l=10, r=10, t=10, b=10),
+                             plot_bgcolor="rgba(0,0,0,0)")
 
 
 def _curve_figure(losses: tuple[float, ...], accuracies: tuple[float, ...], texts: tuple[str, ...]) -> go.Figure:
@@ -254,7 +273,9 @@ def _run(model: dict, x: np.ndarray, y: np.ndarray, lr: float, total: int, slot)
     bar = slot.progress(0.0, text=t("training.running", done=0, total=total))
     try:
         while done < total:
-            count = min(max(1, total // 20), total - done)
+            # four chunks at most: 200 steps take ~0.2 s here, and each update of the bar is a message and
+            # a redraw the browser applies before the run's result (25 updates made "Run 50 steps" slower)
+            count = min(-(-total // 4), total - done)
             result = tiny_cnn.train(model["params"], x, y, lr, count)
             model["losses"].extend(tr.loss for tr in result.traces)
             model["accuracies"].extend(tr.accuracy for tr in result.traces)
@@ -275,7 +296,8 @@ def _run(model: dict, x: np.ndarray, y: np.ndarray, lr: float, total: int, slot)
 
 @dataclass(frozen=True)
 class View:
-    """What the tabs draw: this run's data and trace, and the chosen sample, filter and cell."""
+    """What the tabs draw: this run's data and trace, and the chosen sample and filter (the cell is picked in
+    the browser, see ``_forward_payload``)."""
     tr: tiny_cnn.StepTrace
     images: np.ndarray
     labels: np.ndarray
@@ -285,19 +307,11 @@ class View:
     steps_done: int
     sample: int
     filt: int
-    row: int
-    col: int
 
     @property
-    def indices(self) -> tuple[int, int, int, int, int, int, int]:
-        """0-based n, f, r, c; the pool window (pr, pc) holding the conv cell; its entry j of v."""
-        n, f, r, c = self.sample - 1, self.filt - 1, self.row - 1, self.col - 1
-        return (n, f, r, c) + fx.pool_position(self.tr.pool.shape[1:], f, r, c)
-
-    @property
-    def winners(self) -> list[tuple[int, int]]:
-        """The max-pool winners of the chosen sample and filter (outlined on the maps)."""
-        return [(int(a), int(b)) for a, b in self.tr.pool_winners[self.sample - 1, self.filt - 1].reshape(-1, 2)]
+    def pool_indices(self) -> tuple[int, int]:
+        """0-based n, f."""
+        return self.sample - 1, self.filt - 1
 
 
 def _expander(box, name: str, label: str):
@@ -305,31 +319,40 @@ def _expander(box, name: str, label: str):
     return box.expander(label, key=f"{PAGE}.show_{name}", on_change="rerun")
 
 
+# The forward tab's cell of net is picked in the browser by the cell stepper (ui/components/cell_stepper.py):
+# x, h and net, every cell's window and formula are sent once per setup, so picking a cell sends nothing and
+# reruns nothing (it used to rerun this fragment and redraw two heatmaps and the formula). The link keeps the
+# picked cell as row/col (the stepper rewrites them in the address bar); the server reads them only when a
+# link is opened, as ``start``.
+@st.cache_data(max_entries=64, show_spinner=False)
+def _forward_payload(x: np.ndarray, kernel: np.ndarray, bias: float, net: np.ndarray, sample: int, label: str,
+                     filt: int, start: tuple[int, int], lang: str, digits: int) -> dict:
+    """The stepper's payload for one sample and filter (``digits`` keys the cache: the formulas are text)."""
+    def tr(key, **params):
+        return translate(lang, key, **params)
+    titles = (tr("training.fwd_input_title", index=sample, label=label), tr("training.fwd_kernel_title", filter=filt),
+              tr("training.fwd_conv_title", filter=filt))
+    return forward_steps(x, kernel, bias, net, titles, tr, start=start)
+
+
 def _forward_tab(box, v: View) -> None:
     tr, names, sample, filt = v.tr, v.names, v.sample, v.filt
-    n, f, r, c, pr, pc, j = v.indices
-    label_n = int(tr.labels[n])
+    n, f = v.pool_indices
     box.subheader(t("training.fwd_conv_subtitle", index=sample, filter=filt))
-    c1, c2 = box.columns(2)
-    _heat(c1, "fwd_input", tr.x[n, 0], t("training.fwd_input_title", index=sample, label=names[label_n]),
-          symbol="x", highlight=(r, c, r + K - 1, c + K - 1), height=500, showscale=False)
-    _heat(c2, "fwd_conv", tr.conv_z[n, f], t("training.fwd_conv_title", filter=filt), symbol="net",
-          cells=[(r, c)], height=470, showscale=False)
+    with box:
+        cell_stepper(_forward_payload(tr.x[n, 0], tr.params.conv_w[f, 0], float(tr.params.conv_b[f]), tr.conv_z[n, f],
+                                      sample, names[int(tr.labels[n])], filt, _start_cell(),
+                                      current_language(), display_digits()), key=widget_key(PAGE, "stepper"))
+    box.markdown(t("training.fwd_bias", filter=filt, value=fmt(tr.params.conv_b[f])))
     box.caption(t("training.fwd_conv_caption"))
-    c1, c2 = box.columns([1, 2], vertical_alignment="center")
-    _heat(c1, "fwd_kernel", tr.params.conv_w[f, 0], t("training.fwd_kernel_title", filter=filt), symbol="h",
-          height=330, showscale=False)
-    c1.markdown(t("training.fwd_bias", filter=filt, value=fmt(tr.params.conv_b[f])))
-    c2.caption(t("training.fwd_cell_caption"))
-    # full width: the nine products, one kernel row per line, fit beside nothing else
-    window = tr.x[n, 0, r:r + K, c:c + K]
-    box.latex(fx.conv_cell(window, tr.params.conv_w[f, 0], float(tr.params.conv_b[f]), r, c,
-                          float(tr.conv_z[n, f, r, c])).latex())
-    with box:   # this one cell as an exercise: the window under the kernel, the kernel and the bias
-        render_check_link("conv_forward", x=window, w=tr.params.conv_w[f, 0], b=float(tr.params.conv_b[f]),
+    # the exercise is this sample's whole convolution (every cell of net): the picked cell lives in the browser
+    box.caption(t("training.fwd_check_caption"))
+    with box:
+        render_check_link("conv_forward", x=tr.x[n, 0], w=tr.params.conv_w[f, 0], b=float(tr.params.conv_b[f]),
                           stride=1, padding=0)
 
     # the rest of the forward pass: lazily drawn sections (only an open one is computed and sent)
+    n = v.sample - 1
     section = _expander(box, "fwd_pool", t("training.fwd_relu_subtitle"))
     if section.open:
         _relu_pool_section(section, v)
@@ -337,21 +360,31 @@ def _forward_tab(box, v: View) -> None:
     if section.open:
         _heat(section, "fwd_flat", tr.flat[n], t("training.fwd_flat_title"), symbol="v", height=190,
               row_labels=[""], hover_names=[[subscript_unicode("v", i) for i in range(tr.flat.shape[1])]],
-              highlight=(0, j, 0, j), row_title="", col_title="")
+              row_title="", col_title="")
         section.caption(t("training.fwd_flat_caption"))
     section = _expander(box, "fwd_fc", t("training.fwd_fc_subtitle"))
     if section.open:
         _fc_section(section, v)
 
 
+# o and p were two heatmaps; as a cell stepper they are one component (opening the expander draws one thing,
+# not two charts) and each cell of p shows its window, its winner and its max in the browser.
+@st.cache_data(max_entries=64, show_spinner=False)
+def _pool_payload(relu: np.ndarray, pool: np.ndarray, winners: np.ndarray, filt: int, lang: str, digits: int) -> dict:
+    """The ReLU/max-pool stepper's payload for one sample and filter (``digits`` keys the cache)."""
+    def tr(key, **params):
+        return translate(lang, key, **params)
+    titles = (tr("training.fwd_relu_title", filter=filt), tr("training.fwd_pool_title", filter=filt))
+    return pool_steps(relu, pool, winners, filt - 1, FILTERS, titles, tr)
+
+
 def _relu_pool_section(box, v: View) -> None:
+    """o with every pool window's winner marked, and p, as a cell stepper over the cells of p."""
     tr, filt = v.tr, v.filt
-    n, f, r, c, pr, pc, j = v.indices
-    c1, c2 = box.columns(2)
-    _heat(c1, "fwd_relu", tr.relu_a[n, f], t("training.fwd_relu_title", filter=filt), symbol="o", cells=v.winners,
-          highlight=(r, c, r, c), height=420)
-    _heat(c2, "fwd_pool", tr.pool[n, f], t("training.fwd_pool_title", filter=filt), symbol="p",
-          highlight=(pr, pc, pr, pc), height=320)
+    n, f = v.pool_indices
+    with box:
+        cell_stepper(_pool_payload(tr.relu_a[n, f], tr.pool[n, f], tr.pool_winners[n, f], filt, current_language(),
+                                   display_digits()), key=widget_key(PAGE, "pool_stepper"))
     box.caption(t("training.fwd_pool_caption"))
     if box.toggle(t("training.fwd_all_filters"), key=widget_key(PAGE, "all_filters")):
         titles = [t("training.filter_option", index=i + 1) for i in range(FILTERS)]
@@ -384,10 +417,32 @@ def _fc_section(box, v: View) -> None:
     box.markdown(t("training.fwd_accuracy", accuracy=_pct(tr.accuracy)))
 
 
+def _start_cell() -> tuple[int, int]:
+    """The link's cell (row, col), 0-based: the steppers' first cell until the reader picks another."""
+    return tuple(int(st.session_state.get(widget_key(PAGE, name), 1)) - 1 for name in ("row", "col"))
+
+
+# The backward tab's cell of o is picked in the browser too, by a stepper in the same group as the forward
+# one: both tabs show the same cell (picked on either), the link keeps it as row/col, and a pick reruns
+# nothing. Its four grids were four heatmaps (two of them in an expander) and three formulas the server
+# redrew for every cell; now switching to this tab draws one component instead of two charts.
+@st.cache_data(max_entries=64, show_spinner=False)
+def _backward_payload(d_pool: np.ndarray, d_relu: np.ndarray, relu_prime: np.ndarray, d_net: np.ndarray, net: np.ndarray,
+                      winners: np.ndarray, fc_W: np.ndarray, d_fc_z: np.ndarray, d_flat: np.ndarray, filt: int,
+                      start: tuple[int, int], lang: str, digits: int) -> dict:
+    """The backward stepper's payload for one sample and filter (``digits`` keys the cache: formulas are text)."""
+    def tr(key, **params):
+        return translate(lang, key, **params)
+    titles = (tr("training.bwd_dpool_title", filter=filt), tr("training.bwd_drelu_title", filter=filt),
+              tr("training.bwd_relu_prime_title", filter=filt), tr("training.bwd_dconv_title"))
+    return backward_steps(d_pool, d_relu, relu_prime, d_net, net, winners, fc_W, d_fc_z, d_flat, filt - 1, FILTERS,
+                          titles, tr, start=start)
+
+
 def _backward_tab(box, v: View) -> None:
-    tr, names, sample, filt, row, col = v.tr, v.names, v.sample, v.filt, v.row, v.col
-    n, f, r, c, pr, pc, j = v.indices
-    N, winners = len(tr.labels), v.winners
+    tr, names, sample, filt = v.tr, v.names, v.sample, v.filt
+    n, f = v.pool_indices
+    N = len(tr.labels)
     box.caption(t("training.bwd_intro"))
     box.subheader(t("training.bwd_fc_subtitle"))
     box.latex(fx.fc_delta(tr.probs[n], tr.targets[n], N, tr.d_fc_z[n]))
@@ -396,37 +451,20 @@ def _backward_tab(box, v: View) -> None:
         claim_note("s000_ce_grad")
 
     box.subheader(t("training.bwd_flat_subtitle"))
-    box.caption(t("training.bwd_flat_caption", row=pr + 1, col=pc + 1, filter=filt, j=j + 1))
-    box.latex(fx.flat_gradient(tr.params.fc_W, tr.d_fc_z[n], j, float(tr.d_flat[n, j])).latex())
     more = _expander(box, "bwd_flat", t("training.bwd_flat_more"))
     if more.open:
         _heat(more, "bwd_flat", tr.d_flat[n], t("training.bwd_flat_title", index=sample), height=190,
               row_labels=[""], hover_names=[[subscript_unicode("∂L/∂v", i) for i in range(tr.d_flat.shape[1])]],
-              highlight=(0, j, 0, j), row_title="", col_title="")
+              row_title="", col_title="")
 
     box.subheader(t("training.bwd_pool_subtitle"))
-    c1, c2 = box.columns(2)
-    _heat(c1, "bwd_dpool", tr.d_pool[n, f], t("training.bwd_dpool_title", filter=filt), symbol="δp",
-          highlight=(pr, pc, pr, pc), height=330, showscale=False)
-    _heat(c2, "bwd_drelu", tr.d_relu[n, f], t("training.bwd_drelu_title", filter=filt), symbol="δo",
-          cells=winners, highlight=(r, c, r, c), height=470, showscale=False)
+    with box:
+        cell_stepper(_backward_payload(tr.d_pool[n, f], tr.d_relu[n, f], tr.relu_prime[n, f], tr.d_conv_z[n, f],
+                                       tr.conv_z[n, f], tr.pool_winners[n, f], tr.params.fc_W, tr.d_fc_z[n],
+                                       tr.d_flat[n], filt, _start_cell(), current_language(), display_digits()),
+                     key=widget_key(PAGE, "bwd_stepper"))
+    box.caption(t("training.bwd_stepper_caption"))
     box.caption(t("training.bwd_route_caption"))
-    wr, wc = (int(i) for i in tr.pool_winners[n, f, pr, pc])
-    d_o = rf"\frac{{\partial L}}{{\partial {subscript('o', r, c)}}}"
-    won = (wr, wc) == (r, c)
-    box.markdown(t("training.bwd_cell_winner" if won else "training.bwd_cell_loser", row=row, col=col,
-                   wrow=wr + 1, wcol=wc + 1))
-    routed = rf"\frac{{\partial L}}{{\partial {subscript('p', pr, pc)}}}" if won else "0"
-    box.latex(equation_lines(f"{d_o} = {routed}", None, tr.d_relu[n, f, r, c]))
-    box.latex(fx.relu_step(float(tr.d_relu[n, f, r, c]), float(tr.relu_prime[n, f, r, c]), float(tr.conv_z[n, f, r, c]),
-                           r, c, float(tr.d_conv_z[n, f, r, c])).latex())
-    more = _expander(box, "bwd_maps", t("training.bwd_maps_more"))
-    if more.open:
-        c1, c2 = more.columns(2)
-        _heat(c1, "bwd_relu_prime", tr.relu_prime[n, f], t("training.bwd_relu_prime_title", filter=filt),
-              symbol="ReLU′", highlight=(r, c, r, c), signed=False, height=470, showscale=False)
-        _heat(c2, "bwd_dconv", tr.d_conv_z[n, f], t("training.bwd_dconv_title"), symbol="δnet",
-              highlight=(r, c, r, c), height=470, showscale=False)
     with box:
         claim_note("s003_pool_derivative")
 
@@ -589,24 +627,35 @@ m3.metric(t("training.metric_accuracy"), _pct(tr.accuracy))
 
 # --------------------------------------------------------------------------- data and loss curve
 
+# A fragment of its own: opening or closing the gallery reruns only this column (it used to rerun the whole
+# page, ~75 messages); it depends on nothing but its expander and its arguments (a full run passes them again).
+@url_fragment(PAGE, SPECS)
+def _data_section(params, images: np.ndarray, labels: np.ndarray, names: tuple) -> None:
+    st.subheader(t("training.data_section"))
+    st.caption(t("training.data_caption", n=len(labels), per_class=PER_CLASS, classes="  ".join(names),
+                 noise=fmt(NOISE), shift=MAX_SHIFT))
+    gallery = _expander(st, "data", t("training.data_more"))
+    if gallery.open:  # the 12 images (true → predicted class), drawn only when opened
+        predicted = _core("predict", params, images)
+        panels = tuple(t("training.gallery_panel", index=i + 1, label=names[labels[i]], pred=names[predicted[i]])
+                       for i in range(len(labels)))
+        gallery.markdown(f"**{t('training.gallery_title')}**")
+        _chart(gallery, _figure("gallery", images[:, 0], panels), "gallery")
+
+
 data_col, curve_col = st.columns([3, 2])
-data_col.subheader(t("training.data_section"))
-data_col.caption(t("training.data_caption", n=len(labels), per_class=PER_CLASS, classes="  ".join(names),
-                   noise=fmt(NOISE), shift=MAX_SHIFT))
-gallery = _expander(data_col, "data", t("training.data_more"))
-if gallery.open:  # the 12 images (true → predicted class), drawn only when opened
-    predicted = _core("predict", model["params"], images)
-    panels = tuple(t("training.gallery_panel", index=i + 1, label=names[labels[i]], pred=names[predicted[i]])
-                   for i in range(len(labels)))
-    gallery.markdown(f"**{t('training.gallery_title')}**")
-    _chart(gallery, _figure("gallery", images[:, 0], panels), "gallery")
+with data_col:
+    _data_section(model["params"], images, labels, tuple(names))
 curve_col.subheader(t("training.curve_section"))
-_chart(curve_col, _figure("curve", tuple(model["losses"]) + (tr.loss,), tuple(model["accuracies"]) + (tr.accuracy,),
-                                (t("training.curve_title"), t("training.curve_x"), t("training.curve_loss"),
-                                 t("training.curve_accuracy"))), "curve")
+# Before the first step the curve would be one point, the untrained network's loss and accuracy, which the
+# metrics above already show: the page then draws no chart at all, so its first view does not wait for
+# Plotly (the bare page's first view does the same work; this page's was ~1.6-1.9× it with the curve).
 if steps_done == 0:
-    curve_col.info(t("training.curve_empty"))
+    curve_col.info(t("training.curve_empty", loss=fmt(tr.loss), accuracy=_pct(tr.accuracy)))
 else:
+    _chart(curve_col, _figure("curve", tuple(model["losses"]) + (tr.loss,), tuple(model["accuracies"]) + (tr.accuracy,),
+                              (t("training.curve_title"), t("training.curve_x"), t("training.curve_loss"),
+                               t("training.curve_accuracy"))), "curve")
     curve_col.caption(t("training.curve_caption", n=len(labels)))
 
 # --------------------------------------------------------------------------- one step, every tensor
@@ -617,7 +666,8 @@ st.caption(t("training.look_caption", steps=steps_done, lr=fmt(lr)))
 
 @st.fragment
 def _one_step(tr, images, labels, names, lr, params, steps_done) -> None:
-    """Choice of sample, filter and cell + the tabs: changing the choice reruns only this part."""
+    """Choice of sample and filter + the tabs: changing the choice reruns only this part (the forward tab's
+    cell is picked in the browser; the backward tab draws its own cell choice)."""
     pick = st.columns(4)
     sample_texts = {i: t("training.sample_option", index=i, label=names[labels[i - 1]])
                     for i in range(1, N_IMAGES + 1)}
@@ -626,17 +676,9 @@ def _one_step(tr, images, labels, names, lr, params, steps_done) -> None:
     filter_texts = {i: t("training.filter_option", index=i) for i in range(1, FILTERS + 1)}
     filt = int(pick[1].selectbox(t("training.filter_label"), options=list(filter_texts),
                                  format_func=filter_texts.__getitem__, key=widget_key(PAGE, "filter")))
-    row = int(pick[2].number_input(t("training.row_label"), step=1, key=widget_key(PAGE, "row"),
-                                   on_change=clamp_on_change, args=(PAGE, "row", 1, CONV_H), kwargs={"integer": True},
-                                   help=t("training.cell_help")))
-    col = int(pick[3].number_input(t("training.col_label"), step=1, key=widget_key(PAGE, "col"),
-                                   on_change=clamp_on_change, args=(PAGE, "col", 1, CONV_W), kwargs={"integer": True},
-                                   help=t("training.cell_help")))
-    _clamp_notes(st, ("row", "col"))
-    row, col = min(max(row, 1), CONV_H), min(max(col, 1), CONV_W)
     sync_to_url(PAGE, SPECS)  # every parameter, the controls above included
     st.caption(t("training.pipeline"))
-    view = View(tr, images, labels, names, lr, params, steps_done, sample, filt, row, col)
+    view = View(tr, images, labels, names, lr, params, steps_done, sample, filt)
     tabs = url_tabs(PAGE, "tab", "view", TAB_NAMES, [t(f"training.tab_{name}") for name in TAB_NAMES])
     sync_to_url(PAGE, SPECS)  # the open tab, by name
     for tab, render in zip(tabs, (_forward_tab, _backward_tab, _update_tab, _check_tab)):
@@ -648,12 +690,15 @@ _one_step(tr, images, labels, tuple(names), lr, model["params"], steps_done)
 
 # --------------------------------------------------------------------------- your own 8×8 image
 
-st.subheader(t("training.own_section"))
-st.caption(t("training.own_caption", size=IMAGE_SIZE))
-# drawn only when asked for (the editor, the uploader and a figure; the uploader has its own expander)
-own_on = st.toggle(t("training.own_toggle"), key=widget_key(PAGE, "own_on"))
-own = None
-if own_on:
+# A fragment of its own: the toggle, the editor and the uploader rerun only this section (they used to rerun
+# the whole page, ~87 messages); it reads only the current weights, passed again by every full run.
+@url_fragment(PAGE, SPECS)
+def _own_image(params, names: tuple, steps_done: int) -> None:
+    st.subheader(t("training.own_section"))
+    st.caption(t("training.own_caption", size=IMAGE_SIZE))
+    # drawn only when asked for (the editor, the uploader and a figure; the uploader has its own expander)
+    if not st.toggle(t("training.own_toggle"), key=widget_key(PAGE, "own_on")):
+        return
     own_left, own_right = st.columns([2, 3])
     with own_left:
         preset_selector(widget_key(PAGE, "own"), kind="input", example=tiny_cnn.glyph_templates()[0],
@@ -665,7 +710,7 @@ if own_on:
         own_left.error(t("training.own_size", size=IMAGE_SIZE, rows=own.shape[0], cols=own.shape[1]))
     elif own is not None:
         try:
-            own_probs = _core("probs", model["params"], own[None, None])[0]
+            own_probs = _core("probs", params, own[None, None])[0]
         except ValueError as err:
             own_right.error(_why(err))
         else:
@@ -676,6 +721,9 @@ if own_on:
             _chart(own_right, _figure("bars", classes, own_probs, np.zeros(len(names)),
                                       (t("training.own_probs_title"), t("training.col_prob"), t("training.col_target"),
                                        t("training.col_class")), display_digits()), "own_probs")
+
+
+_own_image(model["params"], tuple(names), steps_done)
 
 # --------------------------------------------------------------------------- take it away
 

@@ -44,7 +44,8 @@ def _move(pg, arrow: str) -> None:
 def test_page_control_reruns_the_page_only_and_keeps_the_display_digits(new_page, browser, server_url, lang):
     pg = new_page
     received = watch_frames(pg)
-    pg.goto(f"{server_url}/training?lang={lang}&digits=6")
+    # the fc section (open by the link) has KaTeX formulas; the forward tab's cell formulas are the cell stepper's MathML
+    pg.goto(f"{server_url}/training?lang={lang}&digits=6&show_fwd_fc=1")
     wait_for_app(pg)
     assert any(kind == "navigation" for kind, _ in _kinds(received)), "the full first run sends the navigation"
 

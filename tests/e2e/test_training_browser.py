@@ -1,20 +1,36 @@
-"""Training page in a real browser: loads in both languages, a slider and the buttons change figures."""
+"""Training page in a real browser: loads in both languages, a slider and the buttons change figures, and the
+cell of net / o is picked in the browser (both tabs' cell steppers, one choice, in the link, no rerun)."""
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlparse
+
 import pytest
+from playwright.sync_api import expect
 
 from ui.i18n import translate
 
-from .conftest import assert_no_exception, formula_widths, screenshot, wait_for_app
+from .conftest import (
+    TOO_WIDE, WATCH_RUNNING, assert_no_exception, pick, screenshot, stepper_formula, wait_for_app, watch_round_trips,
+)
 
 pytestmark = pytest.mark.e2e
 
+FORWARD = ".st-key-training-stepper .cs"
+BACKWARD = ".st-key-training-bwd_stepper .cs"
 
-def _ready(pg, charts: int = 4) -> None:
-    """The whole page has run: the tabs and at least ``charts`` figures (curve + the open tab's) are drawn."""
+
+def _query(pg) -> dict[str, str]:
+    return {k: v[-1] for k, v in parse_qs(urlparse(pg.url).query).items()}
+
+
+def _ready(pg, charts: int = 0, stepper: str | None = FORWARD) -> None:
+    """The whole page has run: the tabs, at least ``charts`` figures (the curve + the open tab's) and the open
+    tab's cell stepper are drawn."""
     wait_for_app(pg)
     pg.wait_for_selector('[data-testid="stTab"]', timeout=60000)
+    if stepper:
+        pg.locator(stepper).wait_for(timeout=60000)
     pg.wait_for_function(f'document.querySelectorAll(\'[data-testid="stPlotlyChart"] .main-svg\').length >= {charts}',
                          timeout=60000)
     wait_for_app(pg)
@@ -46,17 +62,24 @@ def test_training_page_loads_and_trains(server_url, new_page, lang):
     assert translate(lang, "training.title") in pg.locator("h1").first.inner_text()
     _shot(pg, f"training-{lang}-forward")
 
-    # choosing another output cell moves the highlighted conv cell and rewrites the formula
-    conv_title = translate(lang, "training.fwd_conv_title", filter=1)
-    before = _figure_text(pg, conv_title)
-    latex_before = pg.locator('[data-testid="stMarkdownContainer"] .katex').first.inner_text()
-    row_input = pg.locator('[data-testid="stNumberInput"] input').nth(1)
-    row_input.fill("3")
-    row_input.press("Enter")
-    _ready(pg)
-    latex_after = pg.locator('[data-testid="stMarkdownContainer"] .katex').first.inner_text()
-    assert latex_after != latex_before
-    assert "lang=" in pg.url and "row=3" in pg.url
+    # picking a cell of net happens in the browser: the formula and the link change, nothing is sent, no rerun
+    sent = watch_round_trips(pg)
+    pg.evaluate(WATCH_RUNNING)
+    before_sent = len(sent)
+    formula_before = stepper_formula(pg, FORWARD)
+    assert formula_before.startswith("net₁₁ = x₁₁·h₁₁")
+    pick(pg, FORWARD, 2, 14).click()        # net₃₃: row 3, column 3 of the 6×6 map (grid 2)
+    pg.wait_for_function("() => new URLSearchParams(location.search).get('row') === '3'", timeout=5000)
+    pg.locator(f"{FORWARD} .cs-stage").press("ArrowRight")   # net₃₄
+    pg.wait_for_function("() => new URLSearchParams(location.search).get('col') === '4'", timeout=5000)
+    assert stepper_formula(pg, FORWARD).startswith("net₃₄ = x₃₄·h₁₁")
+    assert _query(pg)["lang"] == lang and _query(pg)["row"] == "3"
+    assert len(sent) == before_sent, sent[before_sent:]
+    assert pg.evaluate("window.__ran") is False
+    conv_before = stepper_formula(pg, FORWARD)
+
+    # no chart before the first step (the curve would be one point): the page says so in words
+    assert pg.locator('[data-testid="stPlotlyChart"]').count() == 0
 
     # the N slider: focus its thumb, press ArrowRight -> the run button says 51 steps
     thumb = pg.get_by_role("slider", name=translate(lang, "training.steps_label"))  # <input type=range>
@@ -66,17 +89,17 @@ def test_training_page_loads_and_trains(server_url, new_page, lang):
     run_label = translate(lang, "training.run_button", n=51)
     assert pg.get_by_role("button", name=run_label).count() == 1
 
-    # run 51 steps: the loss curve and the conv output (new weights) change
+    # run 51 steps: the loss curve and the conv output (new weights) change; the picked cell stays
     curve_title = translate(lang, "training.curve_title")
-    curve_before = _figure_text(pg, curve_title)
     pg.get_by_role("button", name=run_label).click()
     pg.wait_for_timeout(500)
-    _ready(pg)
+    _ready(pg, 1)
     assert_no_exception(pg)
     done = translate(lang, "training.run_done", steps=51, lr="0.1", before="§").split("§")[0]
     assert pg.locator('[data-testid="stAlert"]').filter(has_text=done).count() == 1
-    assert _figure_text(pg, curve_title) != curve_before
-    assert _figure_text(pg, conv_title) != before
+    assert curve_title in _figure_text(pg, curve_title)        # the curve appears with the first steps
+    expect(pg.locator(FORWARD)).to_have_attribute("data-cell", "15")
+    assert stepper_formula(pg, FORWARD).startswith("net₃₄ = ") and stepper_formula(pg, FORWARD) != conv_before
     _shot(pg, f"training-{lang}-trained")
 
     # the lazily drawn sections: the gallery and the softmax/loss part of the forward pass
@@ -89,11 +112,26 @@ def test_training_page_loads_and_trains(server_url, new_page, lang):
     assert pg.locator(".katex-error").count() == 0
     _shot(pg, f"training-{lang}-sections")
 
-    # the other tabs render without an exception (curve + 2, 3 and 1 figures)
-    for which, charts in (("backward", 3), ("update", 4), ("gradcheck", 2)):
+    # the backward tab shows the same cell of o (one stepper group); a pick there is in the link, no rerun
+    pg.get_by_role("tab", name=translate(lang, "training.tab_backward")).click()
+    _ready(pg, 1, BACKWARD)
+    expect(pg.locator(BACKWARD)).to_have_attribute("data-cell", "15")
+    assert "(∂L)/(∂o₃₄) = " in stepper_formula(pg, BACKWARD)
+    pg.evaluate(WATCH_RUNNING)
+    before_sent = len(sent)
+    pick(pg, BACKWARD, 1, 0).click()        # o₁₁ on the routed δ of o (grid 1)
+    pg.wait_for_function("() => new URLSearchParams(location.search).get('col') === '1'", timeout=5000)
+    assert "(∂L)/(∂net₁₁) = " in stepper_formula(pg, BACKWARD)
+    assert len(sent) == before_sent, sent[before_sent:]
+    assert pg.evaluate("window.__ran") is False
+    assert_no_exception(pg)
+    _shot(pg, f"training-{lang}-backward")
+
+    # the other tabs render without an exception (curve + 3 and 1 figures)
+    for which, charts in (("update", 4), ("gradcheck", 2)):
         pg.get_by_role("tab", name=translate(lang, f"training.tab_{which}")).click()
         pg.wait_for_timeout(300)
-        _ready(pg, charts)
+        _ready(pg, charts, None)
         assert_no_exception(pg)
         assert pg.locator(".katex-error").count() == 0  # every formula parses
         _shot(pg, f"training-{lang}-{which}")
@@ -105,19 +143,18 @@ def test_training_on_a_phone_and_formulas_never_clipped(server_url, new_page, la
     pg.set_viewport_size({"width": 1280, "height": 900})
     pg.goto(f"{server_url}/training?lang={lang}")
     _ready(pg)
-    widths = formula_widths(pg)
-    assert widths and all(w["width"] <= w["column"] + 1 for w in widths), widths      # net₁₁ + b fits at 1280
+    assert pg.locator(f"{FORWARD} .cs-formula .eq-line").count() >= 3
+    assert pg.evaluate(TOO_WIDE) == []                           # net₁₁'s nine products + b wrap, never clipped
     pg.set_viewport_size({"width": 390, "height": 844})
     pg.wait_for_timeout(1200)
-    for w in formula_widths(pg):
-        assert w["width"] <= w["column"] + 1 or w["overflow"] in ("auto", "scroll"), w   # fits, or scrolls
+    assert pg.evaluate(TOO_WIDE) == []
     assert_no_exception(pg)
     screenshot(pg, f"training-{lang}-phone")
     # the gallery: one grid, twelve labels, none over another panel
     pg.set_viewport_size({"width": 1280, "height": 1400})
     pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate(lang, "training.data_more")).click()
     pg.wait_for_timeout(300)
-    _ready(pg, 5)
+    _ready(pg, 1)
     labels = pg.evaluate("""() => {
       const chart = Array.from(document.querySelectorAll('.js-plotly-plot')).find(el => el.innerText.includes('#12'));
       return Array.from(chart.querySelectorAll('.annotation-text')).map(t => { const r = t.getBoundingClientRect();

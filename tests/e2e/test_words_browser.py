@@ -59,7 +59,7 @@ PHONE_CASES = {
     "dense": DENSE + "&loss=mse&tab=forward",
     "dense-ce": DENSE + "&loss=cross_entropy&tab=forward",
     "autodiff": "&x=-2.5&w=1.7&b=0.3&tab=chain",
-    "training": "&seed=3&steps=20&lr=0.5&view=forward",
+    "training": "&seed=3&steps=20&lr=0.5&view=forward&show_fwd_fc=1",   # the fc section: the KaTeX sums
     "training-backward": "&seed=3&steps=20&lr=0.5&view=backward",
 }
 

@@ -7,6 +7,8 @@ page must NOT do itself — so a wrong wiring (sample, filter, cell, 1/N) fails 
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pytest
 
@@ -14,7 +16,9 @@ from cnn_core import tiny_cnn
 from ui.i18n import translate
 from ui.latex import fmt, fmt_latex
 
-from .conftest import all_text, figure_titled, latex_text, no_exception, open_page, plotly_figures
+from ui.components.training_steppers import GROUP
+
+from .conftest import all_text, figure_titled, latex_text, no_exception, open_page, plotly_figures, stepper, stepper_grid
 
 PAGE = "training"
 LR = 0.1  # the page's default learning rate
@@ -57,6 +61,26 @@ def _open(at, *sections: str):
     return at.run()
 
 
+def _net_loops(x, params, n: int, f: int) -> np.ndarray:
+    """net of sample n, filter f by explicit loops over the 6×6 windows (the reference)."""
+    return np.array([[np.sum(x[n, 0, i:i + 3, j:j + 3] * params.conv_w[f, 0]) + params.conv_b[f] for j in range(6)]
+                     for i in range(6)])
+
+
+def _stepper_parts(aria: str) -> tuple[str, str, str, str, str]:
+    """A stepper formula's text ``lhs = symbols = numbers = result`` (or ``≈ result``): its four parts and
+    the last relation."""
+    import re
+
+    lhs, symbols, numbers, result = re.split(r" [=≈] ", aria)
+    return lhs, symbols, numbers, result, aria[len(aria) - len(result) - 2]
+
+
+def _stepper_result(aria: str) -> str:
+    """The last number of a stepper formula's text (after its final = or ≈), with an ASCII minus as ``fmt``'s."""
+    return aria.rsplit(" ", 1)[1].replace("−", "-")
+
+
 def _softmax(z: np.ndarray) -> np.ndarray:
     e = np.exp(z - z.max(axis=-1, keepdims=True))
     return e / e.sum(axis=-1, keepdims=True)
@@ -76,8 +100,17 @@ def test_page_in_both_languages(lang):
     expanders = [exp.label for exp in at.expander]
     for key in ("data_more", "fwd_relu_subtitle", "fwd_flat_subtitle", "fwd_fc_subtitle"):
         assert translate(lang, f"training.{key}") in expanders, key
-    # the default view draws only the curve and the convolution (input, output, kernel)
-    assert len(plotly_figures(at)) == 4
+    # the default view draws no chart: before the first step the curve would be one point, told in words
+    # (the loss and accuracy of the metrics); the convolution (input, kernel, net and every cell's formula)
+    # is the browser-side cell stepper
+    assert plotly_figures(at) == []
+    assert translate(lang, "training.curve_empty", loss="1.603", accuracy="25%") in [el.value for el in at.info]
+    payload = stepper(at)
+    assert [g["title"] for g in payload["grids"]] == [
+        translate(lang, "training.fwd_input_title", index=1, label="X"), translate(lang, "training.fwd_kernel_title", filter=1),
+        translate(lang, "training.fwd_conv_title", filter=1)]
+    assert payload["labels"]["hint"] == translate(lang, "training.stepper_hint")
+    assert translate(lang, "training.cs_heading") in payload["cells"][0]["html"]
     _open(at, "data", "fwd_pool", "fwd_flat", "fwd_fc")
     no_exception(at)
     text = all_text(at)
@@ -86,15 +119,18 @@ def test_page_in_both_languages(lang):
     assert [tab.label for tab in at.tabs] == [translate(lang, f"training.tab_{k}")
                                               for k in ("forward", "backward", "update", "gradcheck")]
     assert at.button(key="training.run_button").label == translate(lang, "training.run_button", n=50)
-    titles = [fg["layout"].get("title", {}).get("text", "") for fg in plotly_figures(at)]
     assert translate(lang, "training.gallery_title") in text or \
         f"**{translate(lang, 'training.gallery_title')}**" in all_text(at)
-    assert translate(lang, "training.fwd_input_title", index=1, label="X") in titles
-    # figure axis titles are translated too
-    conv = _figure(at, translate(lang, "training.fwd_conv_title", filter=1))
-    assert conv["layout"]["xaxis"]["title"]["text"] == translate(lang, "figure.col")
+    # the ReLU/max-pool section is a cell stepper over p, its texts translated; figure axis titles too
+    pool = stepper(at, "pool_stepper")
+    assert [g["title"] for g in pool["grids"]] == [translate(lang, "training.fwd_relu_title", filter=1),
+                                                  translate(lang, "training.fwd_pool_title", filter=1)]
+    assert pool["labels"]["hint"] == translate(lang, "training.pool_stepper_hint") and pool["url"] == {}
+    at.button(key="training.step_button").click().run()        # the curve is drawn from the first step on
     curve = _figure(at, translate(lang, "training.curve_title"))
     assert curve["layout"]["xaxis"]["title"]["text"] == translate(lang, "training.curve_x")
+    assert len(curve["data"][0]["y"]) == 2 and not any(el.value.startswith(translate(lang, "training.curve_empty",
+                                                       loss="§", accuracy="§").split("§")[0]) for el in at.info)
     for which in ("backward", "update", "gradcheck"):
         _open_tab(at, which, lang)
         no_exception(at)
@@ -106,36 +142,32 @@ def test_images_and_first_forward_numbers():
     x, y, names, params = _data(0)
     at = _open(open_page(PAGE, "en"), "data", "fwd_fc")
     no_exception(at)
-    # the gallery shows the 12 generated images with their true classes
+    # the gallery shows the 12 generated images with their true classes: one mosaic heatmap, 12 labels
     gallery = [fg for fg in plotly_figures(at)
                if fg["layout"].get("annotations") and fg["layout"]["annotations"][0]["text"].startswith("#")]
-    panels = [trace for fg in gallery for trace in fg["data"]]
-    titles = [note["text"] for fg in gallery for note in fg["layout"]["annotations"]]
-    assert len(panels) == len(titles) == 12
-    # one figure, every image labelled, no figure title over the panels (the heading is text above it)
-    assert len(gallery) == 1 and not gallery[0]["layout"].get("title", {}).get("text")
+    assert len(gallery) == 1 and len(gallery[0]["data"]) == 1 and not gallery[0]["layout"].get("title", {}).get("text")
+    mosaic = np.array([[np.nan if v is None else v for v in row] for row in gallery[0]["data"][0]["z"]], dtype=float)
+    notes = gallery[0]["layout"]["annotations"]
+    assert len(notes) == 12
     assert f"**{translate('en', 'training.gallery_title')}**" in all_text(at)
-    for i in (0, 4, 6, 11):
-        np.testing.assert_allclose(np.array(panels[i]["z"], dtype=float), x[i, 0])
-        assert titles[i].startswith(f"#{i + 1} {names[y[i]]}<br>→")
-    # the two-line labels fit in the gap above their row: nothing overlaps the images of the row above
-    layout = gallery[0]["layout"]
-    plot_px = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
-    tops = sorted({round(layout[k]["domain"][1], 6) for k in layout if k.startswith("yaxis")})
-    bottoms = sorted({round(layout[k]["domain"][0], 6) for k in layout if k.startswith("yaxis")})
-    for top, bottom_above in zip(tops[:-1], bottoms[1:]):
-        assert (bottom_above - top) * plot_px >= 2 * 12 * 1.3          # two lines of 12 px type
-    assert (1 - tops[-1]) * plot_px + layout["margin"]["t"] >= 2 * 12 * 1.3
-    # input and conv output of sample 1, filter 1
-    np.testing.assert_allclose(np.array(_figure(at, "Input x (sample #1")["data"][0]["z"], dtype=float), x[0, 0])
-    conv = np.array(_figure(at, "net = x ⋆ h + b, filter 1")["data"][0]["z"], dtype=float)
-    w, b = params.conv_w[0, 0], params.conv_b[0]
-    loops = np.array([[np.sum(x[0, 0, i:i + 3, j:j + 3] * w) + b for j in range(6)] for i in range(6)])
-    np.testing.assert_allclose(conv, loops, atol=1e-12)
+    # each label sits centred over its own 8×8 block of the mosaic, which holds that image, and empty cells
+    # (≥ 2 rows: two lines of 12 px type at ≥ 13 px a row) separate a label from the images of the row above
+    for i, note in enumerate(notes):
+        assert note["text"].startswith(f"#{i + 1} {names[y[i]]}<br>→")
+        left, top = int(note["x"] - 3.5), int(round(note["y"] + 0.6))
+        np.testing.assert_allclose(mosaic[top:top + 8, left:left + 8], x[i, 0])
+        assert np.isnan(mosaic[max(top - 4, 0):top, left:left + 8]).all()
+    assert int(np.isfinite(mosaic).sum()) == 12 * 64
+    # input and conv output of sample 1, filter 1 (the cell stepper's grids)
+    payload = stepper(at)
+    np.testing.assert_allclose(stepper_grid(payload, f"Input x (sample #1, class {names[y[0]]})"), x[0, 0])
+    loops = _net_loops(x, params, 0, 0)
+    np.testing.assert_allclose(stepper_grid(payload, "net = x ⋆ h + b, filter 1"), loops, atol=1e-12)
     # the written-out cell: net_11 with its nine products and the result
+    aria = payload["cells"][0]["aria"]
+    assert aria.startswith("net₁₁ = x₁₁·h₁₁ + x₁₂·h₁₂ + x₁₃·h₁₃ + x₂₁·h₂₁")
+    assert _stepper_result(aria) == fmt(loops[0, 0])
     latex = _latex(at)
-    assert r"net_{11} &= x_{11}h_{11}" in latex
-    assert _shows_result(latex, loops[0, 0])
     # batch loss = mean of −log softmax(z)[y], from an independent NumPy forward pass
     conv_all = np.array([[[[np.sum(x[n, 0, i:i + 3, j:j + 3] * params.conv_w[f, 0]) + params.conv_b[f]
                             for j in range(6)] for i in range(6)] for f in range(4)] for n in range(12)])
@@ -153,30 +185,55 @@ def test_images_and_first_forward_numbers():
     assert bars["data"][1]["y"] == [1.0, 0.0, 0.0, 0.0]
 
 
-def test_choosing_sample_filter_and_cell_moves_every_view():
+def test_choosing_sample_and_filter_moves_every_view_and_the_link_picks_the_cell():
     x, y, names, params = _data(0)
-    at = _open(open_page(PAGE, "en"), "fwd_pool")
+    # the link's cell (row 4, column 5) is the stepper's first cell; picking others happens in the browser
+    at = _open(open_page(PAGE, "en", query={"row": "4", "col": "5"}), "fwd_pool")
     at.selectbox(key="training.sample").set_value(8).run()
     at.selectbox(key="training.filter").set_value(3).run()
-    at.number_input(key="training.row").set_value(4).run()
-    at.number_input(key="training.col").set_value(5).run()
     no_exception(at)
     n, f, r, c = 7, 2, 3, 4
-    window, w, b = x[n, 0, r:r + 3, c:c + 3], params.conv_w[f, 0], params.conv_b[f]
-    net = float(np.sum(window * w) + b)
-    latex = _latex(at)
-    assert r"net_{45} &= x_{45}h_{11} + x_{46}h_{12} + x_{47}h_{13}" in latex
-    assert _shows_result(latex, net)
-    conv_fig = _figure(at, "net = x ⋆ h + b, filter 3")
-    assert conv_fig["data"][0]["z"][r][c] == pytest.approx(net)
-    # the window outline on x covers rows 4-6, columns 5-7 (0-based 3..5, 4..6)
-    shape = _figure(at, "Input x (sample #8")["layout"]["shapes"][-1]
-    assert (shape["x0"], shape["x1"], shape["y0"], shape["y1"]) == (3.5, 6.5, 2.5, 5.5)
+    loops = _net_loops(x, params, n, f)
+    payload = stepper(at)
+    assert payload["start"] == r * 6 + c and payload["clamped"] is False
+    assert payload["url"] == {"row": "r", "col": "c"}
+    np.testing.assert_allclose(stepper_grid(payload, "net = x ⋆ h + b, filter 3"), loops, atol=1e-12)
+    np.testing.assert_allclose(stepper_grid(payload, f"Input x (sample #8, class {names[y[n]]})"), x[n, 0])
+    np.testing.assert_allclose(stepper_grid(payload, "Kernel h, filter 3"), params.conv_w[f, 0])
+    cell = payload["cells"][r * 6 + c]
+    assert cell["label"] == "net₄₅"
+    assert cell["aria"].startswith("net₄₅ = x₄₅·h₁₁ + x₄₆·h₁₂ + x₄₇·h₁₃ + x₅₅·h₂₁")
+    assert _stepper_result(cell["aria"]) == fmt(loops[r, c])
+    # the window outline on x covers rows 4-6, columns 5-7 (0-based 3..5, 4..6); the cell itself on net
+    assert cell["marks"] == [[0, 3, 4, 5, 6], [2, 3, 4, 3, 4]]
+    # every cell: its window's nine products with the kernel, plus the bias (numbers as printed)
+    for k, one in enumerate(payload["cells"]):
+        i, j = divmod(k, 6)
+        numbers = _stepper_parts(one["aria"])[2]
+        assert numbers.count("×") == 9 and numbers.endswith(f"+ {fmt(params.conv_b[f])}")
+        pairs = [term.replace("(", "").replace(")", "").replace("−", "-").split("×") for term in numbers.split(" + ")[:9]]
+        assert [a for a, _ in pairs] == [fmt(v) for v in x[n, 0, i:i + 3, j:j + 3].ravel()]
+        assert [b for _, b in pairs] == [fmt(v) for v in params.conv_w[f, 0].ravel()]
+        assert _stepper_result(one["aria"]) == fmt(loops[i, j])
     # ReLU then 2x2 max-pool of this filter, with the winners outlined
-    relu = np.maximum(np.array(conv_fig["data"][0]["z"], dtype=float), 0)
-    pool_fig = _figure(at, "p = max-pool 2×2, filter 3")
-    np.testing.assert_allclose(np.array(pool_fig["data"][0]["z"], dtype=float),
+    relu = np.maximum(loops, 0)
+    pool = stepper(at, "pool_stepper")
+    np.testing.assert_allclose(stepper_grid(pool, "o = ReLU(net) = max(net, 0), filter 3"), relu, atol=1e-12)
+    np.testing.assert_allclose(stepper_grid(pool, "p = max-pool 2×2, filter 3"),
                                relu.reshape(3, 2, 3, 2).max(axis=(1, 3)), atol=1e-12)
+    for k, cell in enumerate(pool["cells"]):
+        pr, pc = divmod(k, 3)
+        window = relu[2 * pr:2 * pr + 2, 2 * pc:2 * pc + 2]
+        a, b = np.unravel_index(np.argmax(window), (2, 2))   # first maximum in row-major order
+        assert cell["marks"] == [[0, 2 * pr, 2 * pc, 2 * pr + 1, 2 * pc + 1],
+                                 [0, 2 * pr + a, 2 * pc + b, 2 * pr + a, 2 * pc + b, "winner"], [1, pr, pc, pr, pc]]
+        assert cell["aria"] == (f"p{'₀₁₂₃₄₅₆₇₈₉'[pr + 1]}{'₀₁₂₃₄₅₆₇₈₉'[pc + 1]} = max("
+                                + ", ".join(f"o{'₀₁₂₃₄₅₆₇₈₉'[r + 1]}{'₀₁₂₃₄₅₆₇₈₉'[c + 1]}"
+                                            for r in (2 * pr, 2 * pr + 1) for c in (2 * pc, 2 * pc + 1))
+                                + f") = max({', '.join(fmt(v).replace('-', '−') for v in window.ravel())}) = "
+                                + fmt(window.max()).replace("-", "−"))
+        # the winner is named under the formula (1-based)
+        assert html.escape(translate("en", "training.cs_pool_winner", row=2 * pr + a + 1, col=2 * pc + b + 1)) in cell["html"]
     # the link carries the choice
     for name, value in (("sample", "8"), ("filter", "3"), ("row", "4"), ("col", "5")):
         assert at.query_params[name] in (value, [value])
@@ -187,9 +244,10 @@ def test_choosing_sample_filter_and_cell_moves_every_view():
 def test_backward_tab_numbers():
     x, y, names, params = _data(0)
     trace = tiny_cnn.train_step(params, x, y, LR)
+    # the link's cell (row 2, column 3) is the backward stepper's first cell, as the forward one's
     at = open_page(PAGE, "en", query={"sample": "3", "filter": "2", "row": "2", "col": "3"})
     _open_tab(at, "backward")
-    _open(at, "bwd_flat", "bwd_maps", "bwd_grads")
+    _open(at, "bwd_flat", "bwd_grads")
     no_exception(at)
     latex = _latex(at)
     # ∂L/∂z = (a − y)/N for sample 3, from an independent softmax
@@ -197,23 +255,39 @@ def test_backward_tab_numbers():
     expected = (probs - np.eye(4)[y[2]]) / 12
     assert r"\frac{1}{12}\left(" in latex
     assert " & ".join(fmt_latex(v, factor=False) for v in expected) in latex
-    # chosen cell (row 2, col 3) lies in pool window (1, 2) of filter 2: entry 9 + 1 (0-based) of v
-    j = 1 * 9 + 0 * 3 + 1
-    d_v = float(params.fc_W[:, j] @ expected)
-    assert rf"\frac{{\partial L}}{{\partial v_{{{j + 1}}}}}" in latex
-    assert _shows_result(latex, d_v)
-    # routed δ: the cell gets d_v only if it is its window's max; then times ReLU'(net)
-    window = trace.relu_a[2, 1, 0:2, 2:4]
-    a, b = np.unravel_index(np.argmax(window), (2, 2))  # first maximum in row-major order
-    is_winner = (a, b) == (1, 0)
-    net = trace.conv_z[2, 1, 1, 2]
-    d_net = (d_v if is_winner else 0.0) * (1.0 if net > 0 else 0.0)
-    assert trace.d_conv_z[2, 1, 1, 2] == pytest.approx(d_net)
-    assert _shows_result(latex, d_net)
-    key = "training.bwd_cell_winner" if is_winner else "training.bwd_cell_loser"
-    assert translate("en", key, row=2, col=3, wrow=a + 1, wcol=b + 3) in all_text(at)
-    d_net_fig = _figure(at, "∂L/∂net")
-    assert d_net_fig["data"][0]["z"][1][2] == pytest.approx(d_net)
+    payload = stepper(at, "bwd_stepper")
+    assert payload["group"] == stepper(at.run(), "bwd_stepper")["group"] == GROUP and payload["url"] == {"row": "r", "col": "c"}
+    assert payload["start"] == 1 * 6 + 2
+    # the routed δ of o, from an independent max-pool backward (first maximum in row-major order wins)
+    relu = trace.relu_a[2, 1]
+    d_pool = trace.d_pool[2, 1]
+    routed = np.zeros((6, 6))
+    for pr in range(3):
+        for pc in range(3):
+            a, b = np.unravel_index(np.argmax(relu[2 * pr:2 * pr + 2, 2 * pc:2 * pc + 2]), (2, 2))
+            routed[2 * pr + a, 2 * pc + b] = d_pool[pr, pc]
+    np.testing.assert_allclose(stepper_grid(payload, "∂L/∂o (routed), filter 2"), routed, atol=1e-15)
+    np.testing.assert_allclose(stepper_grid(payload, "∂L/∂net = ∂L/∂o ⊙ ReLU′(net)"),
+                               routed * (trace.conv_z[2, 1] > 0), atol=1e-15)
+    # every cell of o: ∂L/∂v_j of its pool window (j from the window, filter 2: entries 10 … 18), the route, ReLU′
+    for k, cell in enumerate(payload["cells"]):
+        r, c = divmod(k, 6)
+        pr, pc = r // 2, c // 2
+        j = 9 + 3 * pr + pc
+        d_v = float(params.fc_W[:, j] @ expected)
+        flat, route, step = cell["aria"].split("; ")
+        assert flat.startswith(f"(∂L)/(∂v{''.join('₀₁₂₃₄₅₆₇₈₉'[int(d)] for d in str(j + 1))}) = W₁,")
+        assert _stepper_result(flat) == fmt(d_v)
+        a, b = np.unravel_index(np.argmax(relu[2 * pr:2 * pr + 2, 2 * pc:2 * pc + 2]), (2, 2))
+        won = (2 * pr + a, 2 * pc + b) == (r, c)
+        assert route.endswith(f"= {fmt(d_pool[pr, pc])}".replace("-", "−")) if won else route.endswith(" = 0")
+        net = trace.conv_z[2, 1, r, c]
+        assert _stepper_result(step) == fmt(routed[r, c] * (1.0 if net > 0 else 0.0))
+        heading = translate("en", "training.bwd_cell_winner" if won else "training.bwd_cell_loser", row=r + 1,
+                            col=c + 1, wrow=2 * pr + a + 1, wcol=2 * pc + b + 1)
+        assert html.escape(heading) in cell["html"]
+        # the cell, its 2×2 pool window on ∂L/∂o and that window's δ on ∂L/∂p are outlined
+        assert [0, pr, pc, pr, pc] in cell["marks"] and [1, 2 * pr, 2 * pc, 2 * pr + 1, 2 * pc + 1] in cell["marks"]
     # parameter gradients as the core computed them
     dh = _figure(at, "∂L/∂h, filter 2")
     np.testing.assert_allclose(np.array(dh["data"][0]["z"], dtype=float), trace.grads.conv_w[1, 0], atol=1e-15)
@@ -349,7 +423,7 @@ def test_bad_url_values_warn_and_use_defaults(lang):
     assert at.slider(key="training.steps").value == 50
     assert at.selectbox(key="training.sample").value == 1
     assert at.selectbox(key="training.filter").value == 1
-    assert at.number_input(key="training.row").value == 1
+    assert at.session_state["training.row"] == 1 and stepper(at)["start"] == 0
     assert _metric(at, "metric_loss", lang) == "1.603"
 
 
@@ -360,8 +434,9 @@ def test_good_url_values_are_used():
     assert at.button(key="training.run_button").label == "Run 7 steps"
     x, y, names, params = _data(3)
     assert _metric(at, "metric_loss") == fmt(tiny_cnn.train_step(params, x, y, 0.5).loss)
-    np.testing.assert_allclose(np.array(_figure(at, "Input x (sample #12")["data"][0]["z"], dtype=float), x[11, 0])
-    assert _figure(at, "Kernel h, filter 4")["data"][0]["z"] == params.conv_w[3, 0].tolist()
+    payload = stepper(at)
+    np.testing.assert_allclose(stepper_grid(payload, f"Input x (sample #12, class {names[y[11]]})"), x[11, 0])
+    np.testing.assert_allclose(stepper_grid(payload, "Kernel h, filter 4"), params.conv_w[3, 0])
 
 
 # --------------------------------------------------------------------------- #12 item 14: the link keeps the progress
@@ -435,7 +510,7 @@ def test_open_expanders_are_kept_in_the_link():
     assert _figure(again, translate("zh", "training.fwd_probs_title", index=1))
 
 
-def test_check_this_cell_by_hand_opens_check_my_work():
+def test_check_this_convolution_by_hand_opens_check_my_work():
     from urllib.parse import parse_qs
 
     x, y, names, params = _data(0)
@@ -446,9 +521,9 @@ def test_check_this_cell_by_hand_opens_check_my_work():
     assert query["kind"] == "conv_forward"
     checker = open_page("check_work", "en", query=query)
     no_exception(checker)
-    # the cell net₄₂ of sample 2, filter 3: the 3×3 window at row 4, column 2 times the kernel, plus the bias
-    net = float(np.sum(x[1, 0, 3:6, 1:4] * params.conv_w[2, 0]) + params.conv_b[2])
-    checker.text_area(key="check_work.answer").input(repr(net))
+    # sample 2, filter 3: every 3×3 window times the kernel, plus the bias (the picked cell is the browser's)
+    net = _net_loops(x, params, 1, 2)
+    checker.text_area(key="check_work.answer").input("\n".join(", ".join(repr(float(v)) for v in row) for row in net))
     checker.button(key="check_work.check").click().run()
     assert [s.value for s in checker.success] == [translate("en", "exercises.verdict_correct")]
 
@@ -461,7 +536,14 @@ def test_net_cell_and_batch_loss_add_up_as_written(digits):
     from ..ui.formula_numbers import _number, total
 
     at = _open(open_page(PAGE, "en", query={"digits": str(digits)}), "fwd_fc")
-    for start in (r"net_{11} &=", r"L &= \frac{1}{N}"):
+    # the stepper's cells: the products and the bias as printed, re-added, give the printed result iff "="
+    for cell in stepper(at)["cells"]:
+        lhs, symbols, numbers, _, last = _stepper_parts(cell["aria"])
+        terms = [t.strip().replace("−", "-").replace("(", "").replace(")", "") for t in numbers.split(" + ")]
+        again = sum(float(a) * float(b) for a, b in (t.split("×") for t in terms[:-1])) + float(terms[-1])
+        written = _stepper_result(cell["aria"])
+        assert (fmt(again, digits) == fmt(float(written), digits)) == (last == "="), cell["aria"]
+    for start in (r"L &= \frac{1}{N}",):
         line = next(el.value for el in at.latex if start in el.value)
         body = line.strip().strip("$").strip().removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}")
         steps = [s.strip() for s in re.split(r"\\\\ (?=&(?:=|\\approx))", body)]
@@ -481,11 +563,6 @@ def test_net_cell_and_batch_loss_add_up_as_written(digits):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_numbers_typed_beyond_the_range_say_what_is_used(lang):
     at = open_page(PAGE, lang)
-    at.number_input(key="training.row").set_value(9).run()
-    no_exception(at)
-    assert translate(lang, "training.clamped", label=translate(lang, "training.row_label"), typed="9", used=6,
-                     low=1, high=6) in [el.value for el in at.warning]
-    assert at.number_input(key="training.row").value == 6 and at.query_params["row"] in ("6", ["6"])
     at.number_input(key="training.seed").set_value(12000).run()
     assert translate(lang, "training.clamped", label=translate(lang, "training.seed_label"), typed=fmt(12000),
                      used=9999, low=0, high=9999) in [el.value for el in at.warning]

@@ -103,3 +103,74 @@ def fc_delta(probs: np.ndarray, targets: np.ndarray, n: int, result: np.ndarray)
     return matrix_equation(r"\frac{\partial L}{\partial z} = \frac{a - y}{N}",
                            rf"\frac{{1}}{{{n}}}\left({latex_matrix(probs)} - {latex_matrix(targets)}\right)", result,
                            (shown_array(probs) - shown_array(targets)) / n, row=True)
+
+
+def conv_cell_tree(window: np.ndarray, kernel: np.ndarray, bias: float, r: int, c: int, result: float):
+    """:func:`conv_cell` as an expression tree for the browser's cell stepper (drawn as MathML there):
+    ``net_rc = Σ_ab x_{r+a, c+b}·h_ab + b = Σ numbers + bias = result``; ≈ when the printed numbers, re-added,
+    do not give the printed result (the rule of :attr:`Equation.exact`, as the LaTeX version)."""
+    from ui.formulas.conv_forward import Equation as TreeEquation, Num, Op, Sym
+    from ui.latex import fmt
+
+    k = kernel.shape[0]
+    taps = [(a, b) for a in range(k) for b in range(k)]
+    lead = [(Op("+"),) if i else () for i in range(len(taps))]
+    sym = tuple(lead[i] + (Sym("x", (r + a, c + b)), Op("·"), Sym("h", (a, b))) for i, (a, b) in enumerate(taps))
+    num = tuple(lead[i] + (Num(float(window[a, b])), Op("×"), Num(float(kernel[a, b]))) for i, (a, b) in enumerate(taps))
+    printed = sum(shown(window[a, b], SIG) * shown(kernel[a, b], SIG) for a, b in taps) + shown(bias)
+    return TreeEquation((Sym("net", (r, c)),), (sym + ((Op("+"), Sym("b")),), num + ((Op("+"), Num(float(bias))),)),
+                        float(result), approx=fmt(printed) != fmt(result))
+
+
+# --------------------------------------------------------------------------- backward, as expression trees
+# The backward tab's cell stepper draws these as MathML in the browser (same terms as the LaTeX builders above).
+def flat_gradient_tree(W: np.ndarray, dz: np.ndarray, j: int, result: float):
+    """∂L/∂v_j = Σ_k W_kj ∂L/∂z_k (column j of W); ≈ when the printed numbers do not give the printed result."""
+    from ui.formulas.conv_forward import Equation as TreeEquation, Num, Op, Sym
+    from ui.formulas.pool import grad_symbol
+    from ui.latex import fmt
+
+    ks = range(W.shape[0])
+    sym = tuple(((Op("+"),) if k else ()) + (Sym("W", (k, j)), Op("·"), grad_symbol("L", Sym("z", (k,)))) for k in ks)
+    num = tuple(((Op("+"),) if k else ()) + (Num(float(W[k, j]), factor=k > 0), Op("×"), Num(float(dz[k])))
+                for k in ks)
+    printed = sum(shown(W[k, j], SIG) * shown(dz[k], SIG) for k in ks)
+    return TreeEquation((grad_symbol("L", Sym("v", (j,))),), (sym, num), float(result),
+                        approx=fmt(printed) != fmt(result))
+
+
+def route_tree(won: bool, r: int, c: int, pr: int, pc: int, result: float):
+    """∂L/∂o_rc = ∂L/∂p_{pr pc} when o_rc won its pool window, else 0."""
+    from ui.formulas.conv_forward import Equation as TreeEquation, Num, Sym
+    from ui.formulas.pool import grad_symbol
+
+    lhs = (grad_symbol("L", Sym("o", (r, c))),)
+    if not won:
+        return TreeEquation(lhs, (((Num(0),),),))
+    return TreeEquation(lhs, (((grad_symbol("L", Sym("p", (pr, pc))),),),), float(result))
+
+
+def relu_step_tree(d_o: float, relu_prime: float, net: float, r: int, c: int, result: float):
+    """∂L/∂net_rc = ∂L/∂o_rc · ReLU′(net_rc) = d_o × ReLU′(net) = d_o × (0 or 1) = result."""
+    from ui.formulas.conv_forward import Equation as TreeEquation, Fn, Num, Op, Sym
+    from ui.formulas.pool import grad_symbol
+    from ui.latex import fmt
+
+    net_rc = Sym("net", (r, c))
+    sym = (grad_symbol("L", Sym("o", (r, c))), Op("·"), Fn("ReLU′"), Op("("), net_rc, Op(")"))
+    mid = (Num(float(d_o), factor=False), Op("×"), Fn("ReLU′"), Op("("), Num(float(net), factor=False), Op(")"))
+    num = (Num(float(d_o), factor=False), Op("×"), Num(float(relu_prime)))
+    return TreeEquation((grad_symbol("L", net_rc),), ((sym,), (mid,), (num,)), float(result),
+                        approx=fmt(shown(d_o) * shown(relu_prime)) != fmt(result))
+
+
+def pool_max_tree(cells: list[tuple[int, int]], values: list[float], pr: int, pc: int, result: float):
+    """p_{pr pc} = max(o …) = max(numbers) = result over the window's cells of o (0-based (row, col))."""
+    from ui.formulas.conv_forward import Equation as TreeEquation, Fn, Num, Op, Sym
+
+    last = len(cells) - 1
+    def chunks(nodes):
+        return tuple(((Fn("max"), Op("(")) if k == 0 else ()) + (node, Op(")" if k == last else ","))
+                     for k, node in enumerate(nodes))
+    return TreeEquation((Sym("p", (pr, pc)),), (chunks([Sym("o", rc) for rc in cells]),
+                                                chunks([Num(float(v), factor=False) for v in values])), float(result))
