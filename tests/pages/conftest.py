@@ -33,6 +33,12 @@ def open_page(page_key: str, lang: str = "en", query: Mapping[str, str] | None =
     return at
 
 
+def link_of(at: AppTest) -> dict[str, str]:
+    """The page's link as a shared link carries it: every query parameter but ``lang``, one value each (pass it
+    as ``open_page``'s ``query`` to open the link in a new session)."""
+    return {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items() if k != "lang"}
+
+
 def no_exception(at: AppTest) -> None:
     """Fail with the traceback text when the page raised."""
     assert not at.exception, "\n".join(str(e.value) for e in at.exception)

@@ -14,7 +14,7 @@ from ui.i18n import translate
 from ui.latex import fmt, fmt_latex, markdown_with_math
 
 from ..ui.formula_numbers import _number, total
-from .conftest import all_text, latex_text, no_exception, open_page, plotly_figures, stepper, stepper_grid, steppers
+from .conftest import all_text, latex_text, link_of, no_exception, open_page, plotly_figures, stepper, stepper_grid, steppers
 
 DEFAULT_ZPREV = np.array([1.5, -1.0, 0.5])
 DEFAULT_W = np.array([[0.5, -0.2, 0.1], [0.3, 0.8, -0.5], [-0.5, 0.1, 0.9]])
@@ -175,7 +175,7 @@ def test_the_jacobian_map_opens_on_demand_and_from_a_link(lang):
     assert not plotly_figures(at) and at.expander            # the matrix is written out; its heatmap waits
     open_expander(at, "jacobian_map")
     assert at.query_params["jacobian_map"] in ("1", ["1"], "true", ["true"])
-    link = {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items() if k != "lang"}
+    link = link_of(at)
     again = open_page("dense", lang, query=link)
     no_exception(again)
     assert not again.warning
@@ -481,7 +481,7 @@ def test_open_expanders_are_kept_in_the_link(lang):
     at = open_page("dense", lang, query={"tab": "dz"})
     open_expander(at, "step3_rows")
     assert at.query_params["step3_rows"] in ("1", ["1"], "true", ["true"])
-    link = {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items() if k != "lang"}
+    link = link_of(at)
     again = open_page("dense", lang, query=link)
     no_exception(again)
     assert not again.warning

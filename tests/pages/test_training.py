@@ -18,7 +18,7 @@ from ui.latex import fmt, fmt_latex
 
 from ui.components.training_steppers import GROUP
 
-from .conftest import all_text, figure_titled, latex_text, no_exception, open_page, plotly_figures, stepper, stepper_grid
+from .conftest import all_text, figure_titled, latex_text, link_of, no_exception, open_page, plotly_figures, stepper, stepper_grid
 
 PAGE = "training"
 LR = 0.1  # the page's default learning rate
@@ -450,13 +450,13 @@ def test_the_link_replays_the_progress_exactly():
     at.button(key="training.run_button").click().run()                    # 3 steps at η = 0.5
     _open_tab(at, "update")
     no_exception(at)
-    link = {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+    link = link_of(at)
     assert link["view"] == "update" and "runs" in link
     first = tiny_cnn.train(params, x, y, 0.1, 1)
     second = tiny_cnn.train(first.params, x, y, 0.5, 3)
     assert _metric(at, "metric_loss") == fmt(tiny_cnn.loss(second.params, x, y))
     # a new session from the link: the same weights, the same curve, the same tab
-    again = open_page(PAGE, "zh", query={k: v for k, v in link.items() if k != "lang"})
+    again = open_page(PAGE, "zh", query=link)
     no_exception(again)
     assert _metric(again, "metric_steps", "zh") == "4"
     assert _metric(again, "metric_loss", "zh") == fmt(tiny_cnn.loss(second.params, x, y))
@@ -501,7 +501,7 @@ def test_plurals_and_own_image():
 
 def test_open_expanders_are_kept_in_the_link():
     at = _open(open_page(PAGE, "en"), "data", "fwd_fc")
-    link = {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items() if k != "lang"}
+    link = link_of(at)
     assert link.get("show_data") in ("1", "true") and link.get("show_fwd_fc") in ("1", "true")
     again = open_page(PAGE, "zh", query=link)
     no_exception(again)
