@@ -14,7 +14,7 @@ from ui.i18n import translate
 from ui.latex import fmt, fmt_latex, markdown_with_math
 
 from ..ui.formula_numbers import _number, total
-from .conftest import all_text, latex_text, link_of, no_exception, open_page, plotly_figures, stepper, stepper_grid, steppers
+from .conftest import all_text, latex_text, link_of, no_exception, open_page, plotly_figures, stepper, stepper_grid
 
 DEFAULT_ZPREV = np.array([1.5, -1.0, 0.5])
 DEFAULT_W = np.array([[0.5, -0.2, 0.1], [0.3, 0.8, -0.5], [-0.5, 0.1, 0.9]])
