@@ -140,12 +140,8 @@ _padded_only_figure = figure_cache(_padded_only_figure, max_entries=16)
 @st.cache_data(show_spinner=False, max_entries=64)
 def _stepper_payload(setup: tuple, lang: str, digits: int, cell: tuple[int, int]) -> dict:
     derived = _derive(*setup)
-    grid = derived["grid"]
-    oh, ow = grid.out_hw
-    row, col = min(cell[0], oh), min(cell[1], ow)
-    return footprint_steps(grid, *derived["axes"], lambda key, **params: translate(lang, key, **params),
-                           start=(row - 1) * ow + (col - 1), start_from=f"{cell[0]},{cell[1]}",
-                           clamped=(row, col) != cell)
+    return footprint_steps(derived["grid"], *derived["axes"], lambda key, **params: translate(lang, key, **params),
+                           cell=cell)
 
 
 def _pad_symbols(ax: str) -> tuple[str, str]:

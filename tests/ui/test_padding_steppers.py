@@ -66,3 +66,17 @@ def test_every_position_taps_counts_and_edges_equal_the_loop(n_hw, k_hw, s_hw, d
         results = [int(part.rsplit("= ", 1)[1]) for part in cell["aria"].split("; ")]
         assert results == [rows[0] + 1, rows[-1] + 1, cols[0] + 1, cols[-1] + 1]
         assert cell["label"] == f"o{chr(0x2080 + i + 1)}{chr(0x2080 + j + 1)}"
+
+
+@pytest.mark.parametrize("cell, shown, clamped", [
+    ((1, 1), (1, 1), False), ((2, 3), (2, 3), False), ((3, 3), (3, 3), False),
+    ((5, 2), (3, 2), True), ((2, 9), (2, 3), True), ((9, 9), (3, 3), True)])
+def test_the_links_cell_is_the_first_shown_and_kept_inside_the_output(cell, shown, clamped):
+    """A 5×5 input, 3×3 kernel, stride 1, no padding: a 3×3 output. The link's 1-based cell is shown; one
+    outside the output is its nearest cell, and the stepper is told it was moved."""
+    pad = resolve_padding((0, 0), (5, 5), (3, 3), (1, 1), (1, 1))
+    ah, aw = axis_arithmetic(5, 3, 1, pad.height, 1), axis_arithmetic(5, 3, 1, pad.width, 1)
+    data = footprint_steps(padded_grid((5, 5), pad, ah, aw), ah, aw, tr, cell=cell)
+    sub = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+    assert data["cells"][data["start"]]["label"] == f"o{shown[0]}{shown[1]}".translate(sub)
+    assert data["clamped"] is clamped and data["start_from"] == f"{cell[0]},{cell[1]}"

@@ -35,11 +35,14 @@ def labels(tr: Translate) -> dict[str, str]:
     return out
 
 
-def footprint_steps(grid_trace, height, width, tr: Translate, start: int = 0, start_from: object = None,
-                    clamped: bool | None = None) -> dict:
+def footprint_steps(grid_trace, height, width, tr: Translate, cell: tuple[int, int] = (1, 1)) -> dict:
     """Every kernel position of ``grid_trace`` (a ``PaddedGrid`` with an output; ``height`` / ``width`` its
-    ``AxisArithmetic``): outlined taps on the padded grid and the window's rows and columns per output cell."""
+    ``AxisArithmetic``): outlined taps on the padded grid and the window's rows and columns per output cell.
+
+    ``cell`` = (row, col), 1-based as in the link, is the first cell shown; one outside the output is kept
+    inside it (row 5 of a 2×2 output shows row 2) and the stepper says so."""
     oh, ow = grid_trace.out_hw
+    row, col = (min(max(int(v), 1), n) for v, n in zip(cell, (oh, ow)))
     mask = np.asarray(grid_trace.mask, dtype=bool)
     pad = tr("padding.tick_pad")
     taps_of = [kernel_taps(height, width, i, j) for i, j in grid_trace.positions]
@@ -67,5 +70,6 @@ def footprint_steps(grid_trace, height, width, tr: Translate, start: int = 0, st
     legend = [("window", tr("padding.cs_legend_window"))]
     if np.any(grid_trace.never_read):
         legend.append(("won", tr("padding.cs_legend_never")))
-    return payload(grids, cells, (1, oh, ow), labels(tr), start=start, start_from=start_from, clamped=clamped,
+    return payload(grids, cells, (1, oh, ow), labels(tr), start=(row - 1) * ow + (col - 1),
+                   start_from=f"{cell[0]},{cell[1]}", clamped=(row, col) != tuple(cell),
                    group="padding.out", url={"oi": "r", "oj": "c"}, legend=legend)
