@@ -13,7 +13,7 @@ from ui.exercise_view import render_check_link
 from ui.export import ExportDoc, chart_config, export_panel
 from ui.formulas import padding as fx
 from ui.heatmap import matrix_heatmap
-from ui.i18n import current_language, explain_error, t, translate
+from ui.i18n import current_language, explain_error, t, translate, translator
 from ui.latex import display_digits, subscript_unicode
 from ui.library_code import output_shape_code
 from ui.page_kit import (figure_cache, lazy_code_panel, lazy_expander, reset_button, show_chart, url_fragment,
@@ -140,8 +140,7 @@ _padded_only_figure = figure_cache(_padded_only_figure, max_entries=16)
 @st.cache_data(show_spinner=False, max_entries=64)
 def _stepper_payload(setup: tuple, lang: str, digits: int, cell: tuple[int, int]) -> dict:
     derived = _derive(*setup)
-    return footprint_steps(derived["grid"], *derived["axes"], lambda key, **params: translate(lang, key, **params),
-                           cell=cell)
+    return footprint_steps(derived["grid"], *derived["axes"], translator(lang), cell=cell)
 
 
 def _pad_symbols(ax: str) -> tuple[str, str]:

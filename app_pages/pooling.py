@@ -18,7 +18,7 @@ from ui.components.pool_steppers import backward_steps, forward_steps
 from ui.exercise_view import render_check_link
 from ui.export import ExportDoc, chart_config, export_panel
 from ui.formulas import pool as fx
-from ui.i18n import current_language, explain_error, t, translate
+from ui.i18n import current_language, explain_error, t, translate, translator
 from ui.latex import display_digits, fmt, latex_matrix, subscript_unicode
 from ui.library_code import pool2d_code
 from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
@@ -68,16 +68,12 @@ def _seed_routes() -> dict[str, np.ndarray]:
     return {mode: pool2d_backward(delta, x, SEED_KERNEL, SEED_STRIDE, 0, mode)[0, 0] for mode in POOL_MODES}
 
 
-def _tr(lang: str):
-    return lambda key, **params: translate(lang, key, **params)
-
-
 # The stepper payloads (every cell's window, numbers and formula, formatted text): cached per setup,
 # language and digits shown (bounded).
 @st.cache_data(show_spinner=False, max_entries=64)
 def forward_payload(a: np.ndarray, kernel: int, stride: int, padding: int, mode: str, lang: str, digits: int,
                     start: int) -> dict:
-    return forward_steps(_forward(a, kernel, stride, padding, mode), _tr(lang), start=start)
+    return forward_steps(_forward(a, kernel, stride, padding, mode), translator(lang), start=start)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -88,7 +84,7 @@ def backward_payload(delta: np.ndarray, z: np.ndarray, a: np.ndarray, kernel: in
     if activation != "identity":
         sigma_prime = _derivative(activation, z)
         delta_prev = _through_activation(activation, back.dx[0], z)
-    return backward_steps(back, _tr(lang), sigma_prime, delta_prev, activation_name(activation, lang), start=start)
+    return backward_steps(back, translator(lang), sigma_prime, delta_prev, activation_name(activation, lang), start=start)
 
 
 def _chart(fig, name: str) -> None:

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import json
 import string
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 LANGUAGES: tuple[str, ...] = ("en", "zh")
 DEFAULT_LANGUAGE = "en"
@@ -54,6 +54,14 @@ def translate(lang: str, key: str, **params: Any) -> str:
     if not params:
         return text
     return string.Formatter().vformat(text, (), _KeepMissing(params))
+
+
+def translator(lang: str) -> Callable[..., str]:
+    """:func:`translate` bound to one language: ``translator("zh")("common.title")``.
+
+    Payload and formula builders take this instead of :func:`t` (which reads the session), so that a cached
+    builder is keyed by the language it is given."""
+    return partial(translate, lang)
 
 
 def normalize_language(value: str | None) -> str | None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ui.i18n import LANGUAGES, LOCALE_DIR, catalog, explain_error, normalize_language, translate
+from ui.i18n import LANGUAGES, LOCALE_DIR, catalog, explain_error, normalize_language, translate, translator
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY_CALL = re.compile(r"""\b(?:t|translate\([^,()]+,)\(?\s*["']([a-z_]+\.[A-Za-z0-9_]+)["']""")
@@ -46,6 +46,13 @@ def test_translate_substitutes_and_falls_back():
     assert translate("zh", "no_such.key") == "no_such.key"
     # a template field the caller forgot stays visible instead of raising
     assert "{value}" in translate("en", "errors.not_positive", name="stride")
+
+
+def test_translator_is_translate_bound_to_one_language():
+    zh, en = translator("zh"), translator("en")
+    assert zh("errors.not_positive", name="s", value=0) == translate("zh", "errors.not_positive", name="s", value=0)
+    assert en("errors.not_positive", name="s", value=0) == translate("en", "errors.not_positive", name="s", value=0)
+    assert zh("errors.not_positive", name="s", value=0) != en("errors.not_positive", name="s", value=0)
 
 
 @pytest.mark.parametrize("raw, expected", [("zh", "zh"), ("zh-CN", "zh"), ("zh_TW", "zh"), ("en-GB", "en"),
