@@ -4,7 +4,7 @@ Pure (tested without Streamlit): :func:`text_title`, :func:`format_value`, :func
 :func:`summary_rows`, :func:`filter_claims`, :func:`catalogue_markdown`, :func:`catalogue_csv`,
 :class:`TextParam`.
 
-Streamlit: :func:`render_claim` (one claim, figures included), :func:`claim_note` (a short note a topic
+Streamlit: :func:`render_claim` (one claim, its matrices typeset), :func:`claim_note` (a short note a topic
 page shows about a claim, linking to the Worked examples page with ``?claim=<key>``).
 """
 
@@ -20,7 +20,7 @@ import numpy as np
 
 from cnn_core.claims import CLAIMS, SOURCES, TOPICS, VERDICTS, Check, Claim, claim_by_key, differing_cells
 from ui.i18n import translate
-from ui.latex import escape_markdown, fmt, markdown_with_math
+from ui.latex import escape_markdown, fmt, latex_matrix, markdown_with_math
 
 PAGE = "worked_examples"
 PAGE_PATH = "app_pages/worked_examples.py"
@@ -123,7 +123,7 @@ def comparison_text(check: Check, lang: str) -> str:
 
 
 def expressions_text(check: Check, lang: str) -> str:
-    """Only the written-out sums (the values themselves are shown as figures or metrics)."""
+    """Only the written-out sums (the values themselves are shown as typeset matrices or metrics)."""
     lines = []
     for name, expr in (("printed", check.printed_expr), ("computed", check.computed_expr)):
         if expr:
@@ -293,28 +293,35 @@ def verdict_badge(verdict: str, lang: str) -> None:
     st.badge(verdict_label(verdict, lang), icon=VERDICT_ICONS[verdict], color=VERDICT_COLORS[verdict])
 
 
-def _heatmaps(check: Check, key: str, lang: str) -> None:
-    import plotly.graph_objects as go
-    import streamlit as st
+def matrix_panels(check: Check, lang: str) -> list[tuple[str, str]]:
+    """(title, markdown) per panel: printed, computed (and corrected), each a typeset matrix.
 
-    from ui.heatmap import matrix_heatmap_spec
-    from ui.page_kit import for_screen
-
+    The cells where the text's matrix and the core's disagree are boxed and red in both. Typeset
+    (KaTeX, a few ms each) rather than heatmaps: a Plotly chart costs ~80 ms per panel to draw and
+    loads Plotly's JavaScript on the page's first opened claim.
+    """
     panels = [("printed", check.printed), ("computed", check.computed)]
     if isinstance(check.corrected, np.ndarray):
         panels.append(("corrected", check.corrected))
+    cells = differing_cells(_as_2d(check.printed), _as_2d(check.computed), check.decimals)
+    out = []
+    for name, value in panels:
+        title = translate(lang, f"worked_examples.{name}")
+        marked = cells if name in ("printed", "computed") else []
+        # a matrix cell is its own group: \color reaches the boxed number only
+        tex = latex_matrix(_as_2d(value), highlight=marked).replace("\\boxed{", f"\\color{{{DIFFER_COLOR}}}\\boxed{{")
+        out.append((title, f"**{escape_markdown(title, 80)}**\n\n$$\n{tex}\n$$"))
+    return out
+
+
+def _matrices(check: Check, lang: str) -> None:
+    import streamlit as st
+
+    panels = matrix_panels(check, lang)
+    for col, (_, body) in zip(st.columns(len(panels)), panels):
+        col.markdown(body)
     p2, c2 = _as_2d(check.printed), _as_2d(check.computed)
     cells = differing_cells(p2, c2, check.decimals)
-    cols = st.columns(len(panels))
-    for col, (name, value) in zip(cols, panels):
-        m = _as_2d(value)
-        spec = matrix_heatmap_spec(m, title=translate(lang, f"worked_examples.{name}"),
-                                   cells=cells if name in ("printed", "computed") else None,
-                                   showscale=False, lang=lang)
-        for shape in spec["layout"]["shapes"]:          # differing cells: outlined in red, not the usual green
-            shape.setdefault("line", {})["color"] = DIFFER_COLOR
-        with col:
-            st.plotly_chart(for_screen(go.Figure(spec)), key=f"{PAGE}.fig.{key}.{name}", config={"displayModeBar": False})
     if cells:
         st.caption(translate(lang, "worked_examples.differs_at", cells=_cells_text(cells)))
     elif p2.shape != c2.shape:
@@ -362,7 +369,7 @@ def render_claim(claim: Claim, check: Check | None, lang: str, *, figures: bool 
     else:
         is_matrix = isinstance(check.printed, np.ndarray) and isinstance(check.computed, np.ndarray)
         if figures and is_matrix:
-            _heatmaps(check, claim.key, lang)
+            _matrices(check, lang)
             exprs = expressions_text(check, lang)
             if exprs:
                 st.code(exprs, language=None, wrap_lines=True)
