@@ -148,6 +148,31 @@ def inputs_text(check: Check) -> str:
     return "\n".join(lines)
 
 
+def expressions_markdown(check: Check, lang: str) -> str:
+    """:func:`expressions_text` for markdown: one line per sum, its label bold, the sum escaped."""
+    lines = []
+    for name, expr in (("printed", check.printed_expr), ("computed", check.computed_expr)):
+        if expr:
+            lines.append(f"**{escape_markdown(translate(lang, f'worked_examples.{name}'), 80)}:** "
+                         f"{escape_markdown(expr, 2000)}")
+    return "  \n".join(lines)
+
+
+def inputs_markdown(check: Check) -> str:
+    """The example's inputs for markdown, one per line: matrices typeset (``$\\begin{bmatrix}…$``), the rest text.
+
+    Typeset rather than a code block: ``st.code`` loads a 1.5 MB highlighter when the first claim opens.
+    """
+    lines = []
+    for name, value in check.inputs.items():
+        if isinstance(value, np.ndarray) and value.dtype.kind in "biuf" and 0 < value.size:
+            body = f"${latex_matrix(_as_2d(value))}$"
+        else:
+            body = escape_markdown(format_value(value), 400)
+        lines.append(f"{escape_markdown(name, 60)} = {body}")
+    return "  \n".join(lines)
+
+
 def summary_rows(lang: str, claims: Iterable[Claim] = CLAIMS) -> list[dict[str, Any]]:
     """Per text and overall: claims checked and how many hold / are wrong / typos / incomplete."""
     claims = tuple(claims)
@@ -356,8 +381,11 @@ def page_link_for(claim: Claim, lang: str) -> None:
                  query_params=params)
 
 
-def render_claim(claim: Claim, check: Check | None, lang: str, *, figures: bool = True) -> None:
-    """One claim: badge, quote, printed vs computed (heatmaps or metrics), the example, explanation, link."""
+def render_claim(claim: Claim, check: Check | None, lang: str) -> None:
+    """One claim: badge, quote, printed vs computed (typeset matrices or metrics), the example, explanation, link.
+
+    No chart and no code block: opening a claim draws markdown and KaTeX only (a few ms each).
+    """
     import streamlit as st
 
     verdict_badge(claim.verdict, lang)
@@ -367,22 +395,16 @@ def render_claim(claim: Claim, check: Check | None, lang: str, *, figures: bool 
     if check is None:
         st.caption(translate(lang, "worked_examples.no_recompute"))
     else:
-        is_matrix = isinstance(check.printed, np.ndarray) and isinstance(check.computed, np.ndarray)
-        if figures and is_matrix:
+        if isinstance(check.printed, np.ndarray) and isinstance(check.computed, np.ndarray):
             _matrices(check, lang)
-            exprs = expressions_text(check, lang)
-            if exprs:
-                st.code(exprs, language=None, wrap_lines=True)
-        elif not is_matrix:
-            _metrics(check, lang)
-            exprs = expressions_text(check, lang)
-            if exprs:
-                st.code(exprs, language=None, wrap_lines=True)
         else:
-            st.code(comparison_text(check, lang), language=None, wrap_lines=True)
+            _metrics(check, lang)
+        exprs = expressions_markdown(check, lang)
+        if exprs:
+            st.markdown(exprs)
         if check.inputs:
             st.caption(translate(lang, "worked_examples.example_label"))
-            st.code(inputs_text(check), language=None, wrap_lines=True)
+            st.markdown(inputs_markdown(check))
     st.markdown(markdown_with_math(claim_explanation(claim, lang), 4000))
     page_link_for(claim, lang)
 
@@ -415,5 +437,5 @@ def claim_note(key: str, lang: str | None = None) -> None:
 
 
 __all__ = ["TEXT_CHOICES", "TEXT_IDS", "TextParam", "catalogue_csv", "catalogue_markdown", "claim_note", "comparison_text",
-           "filter_claims", "format_value", "render_claim", "run_check", "summary_rows", "text_title",
-           "verdict_label", "TOPICS"]
+           "expressions_markdown", "filter_claims", "format_value", "inputs_markdown", "matrix_panels", "render_claim",
+           "run_check", "summary_rows", "text_title", "verdict_label", "TOPICS"]
