@@ -109,14 +109,17 @@ def _claim_list() -> None:
     linked = st.session_state[LINKED_KEY]
     st.subheader(t("worked_examples.list_title"))
     c1, c2, c3 = st.columns(3)
-    text = c1.selectbox(t("worked_examples.filter_text"), ("all",) + TEXT_CHOICES, key=f"{PAGE}.text", on_change=_refiltered,
+    text = c1.selectbox(t("worked_examples.filter_text"), ("all",) + TEXT_CHOICES, key=f"{PAGE}.text",
+                        on_change=_refiltered,
                         format_func=lambda v: t("worked_examples.any") if v == "all" else text_title(v, lang))
-    verdict = c2.selectbox(t("worked_examples.filter_verdict"), ("all",) + VERDICTS, key=f"{PAGE}.verdict", on_change=_refiltered,
+    verdict = c2.selectbox(t("worked_examples.filter_verdict"), ("all",) + VERDICTS, key=f"{PAGE}.verdict",
+                           on_change=_refiltered,
                            format_func=lambda v: t("worked_examples.any") if v == "all" else verdict_label(v, lang))
-    topic = c3.selectbox(t("worked_examples.filter_topic"), ("all",) + TOPICS, key=f"{PAGE}.topic", on_change=_refiltered,
+    topic = c3.selectbox(t("worked_examples.filter_topic"), ("all",) + TOPICS, key=f"{PAGE}.topic",
+                         on_change=_refiltered,
                          format_func=lambda v: t("worked_examples.any") if v == "all" else t(f"worked_examples.topic_{v}"))
-    query = st.text_input(t("worked_examples.search"), key=f"{PAGE}.q", max_chars=MAX_QUERY, on_change=_refiltered,
-                          help=t("worked_examples.search_help"), placeholder=t("worked_examples.search_placeholder"))
+    query = st.text_input(t("worked_examples.search"), key=f"{PAGE}.q", max_chars=MAX_QUERY,
+                          on_change=_refiltered, help=t("worked_examples.search_help"), placeholder=t("worked_examples.search_placeholder"))
     sync_to_url(PAGE, SPECS)
     st.session_state[URL_SEEN] = clean_query(st.query_params.get("claim", ""))
 

@@ -28,6 +28,8 @@ VERDICT_COLORS = {"holds": "green", "wrong": "red", "typo": "orange", "incomplet
 VERDICT_ICONS = {"holds": ":material/check_circle:", "wrong": ":material/cancel:", "typo": ":material/edit_note:",
                  "incomplete": ":material/rule:"}
 DIFFER_COLOR = "#d62728"
+#: Between two inputs of a claim's example (two em spaces: stacked matrices touched each other)
+INPUTS_GAP = "\u2003\u2003"
 #: Longest search text accepted (a link may carry anything; the rest is cut).
 MAX_QUERY = 100
 
@@ -159,7 +161,8 @@ def expressions_markdown(check: Check, lang: str) -> str:
 
 
 def inputs_markdown(check: Check) -> str:
-    """The example's inputs for markdown, one per line: matrices typeset (``$\\begin{bmatrix}…$``), the rest text.
+    """The example's inputs for markdown, side by side (``INPUTS_GAP`` apart, wrapping like words): matrices
+    typeset (``$\\begin{bmatrix}…$``), the rest text.
 
     Typeset rather than a code block: ``st.code`` loads a 1.5 MB highlighter when the first claim opens.
     """
@@ -170,7 +173,7 @@ def inputs_markdown(check: Check) -> str:
         else:
             body = escape_markdown(format_value(value), 400)
         lines.append(f"{escape_markdown(name, 60)} = {body}")
-    return "  \n".join(lines)
+    return INPUTS_GAP.join(lines)
 
 
 def summary_rows(lang: str, claims: Iterable[Claim] = CLAIMS) -> list[dict[str, Any]]:

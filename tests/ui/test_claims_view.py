@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from cnn_core.claims import CLAIMS, claim_by_key
-from ui.claims_view import (TextParam, catalogue_csv, catalogue_markdown, clean_query, comparison_text,
-                            expressions_markdown, filter_claims, format_value, inputs_markdown, matrix_panels,
-                            run_check, summary_rows, text_title)
+from ui.claims_view import (INPUTS_GAP, TextParam, catalogue_csv, catalogue_markdown, clean_query,
+                            comparison_text, expressions_markdown, filter_claims, format_value, inputs_markdown,
+                            matrix_panels, run_check, summary_rows, text_title)
 from ui.i18n import translate
 
 
@@ -109,12 +109,13 @@ def test_matrix_panels_mark_the_differing_cells_in_red(lang):
 
 def test_inputs_markdown_typesets_matrices_and_keeps_the_rest_text():
     text = inputs_markdown(run_check(claim_by_key("s003_dx_general")))
-    lines = text.split("  \n")
+    lines = text.split(INPUTS_GAP)
     assert lines[0] == "δ = $\\begin{bmatrix} 1 & 2 & 0 \\\\ -1 & 3 & 1 \\\\ 2 & 0 & -2 \\end{bmatrix}$"
     assert lines[1] == "h = $\\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}$"
     # scalars and text stay text (the output-size claim's n = 6, k = 3, s = 2; the texts' "4×4")
-    assert inputs_markdown(run_check(claim_by_key("s000_output_size"))).split("  \n") == ["n = 6", "k = 3", "s = 2"]
-    assert inputs_markdown(run_check(claim_by_key("s000_same_dims"))).split("  \n") == ["input = 4×4", "kernel = 2×2"]
+    size = inputs_markdown(run_check(claim_by_key("s000_output_size")))
+    assert size.split(INPUTS_GAP) == ["n = 6", "k = 3", "s = 2"]
+    assert inputs_markdown(run_check(claim_by_key("s000_same_dims"))).split(INPUTS_GAP) == ["input = 4×4", "kernel = 2×2"]
 
 
 def test_expressions_markdown_labels_each_sum():
