@@ -119,7 +119,8 @@ def _claim_list() -> None:
                          on_change=_refiltered,
                          format_func=lambda v: t("worked_examples.any") if v == "all" else t(f"worked_examples.topic_{v}"))
     query = st.text_input(t("worked_examples.search"), key=f"{PAGE}.q", max_chars=MAX_QUERY,
-                          on_change=_refiltered, help=t("worked_examples.search_help"), placeholder=t("worked_examples.search_placeholder"))
+                          on_change=_refiltered, help=t("worked_examples.search_help"),
+                          placeholder=t("worked_examples.search_placeholder"))
     sync_to_url(PAGE, SPECS)
     st.session_state[URL_SEEN] = clean_query(st.query_params.get("claim", ""))
 

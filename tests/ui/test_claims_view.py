@@ -115,7 +115,8 @@ def test_inputs_markdown_typesets_matrices_and_keeps_the_rest_text():
     # scalars and text stay text (the output-size claim's n = 6, k = 3, s = 2; the texts' "4×4")
     size = inputs_markdown(run_check(claim_by_key("s000_output_size")))
     assert size.split(INPUTS_GAP) == ["n = 6", "k = 3", "s = 2"]
-    assert inputs_markdown(run_check(claim_by_key("s000_same_dims"))).split(INPUTS_GAP) == ["input = 4×4", "kernel = 2×2"]
+    dims = inputs_markdown(run_check(claim_by_key("s000_same_dims")))
+    assert dims.split(INPUTS_GAP) == ["input = 4×4", "kernel = 2×2"]
 
 
 def test_expressions_markdown_labels_each_sum():
