@@ -70,6 +70,7 @@ def _refiltered() -> None:
 
 
 def _show(count: int) -> None:
+    """"Show more" / "show all": list ``count`` claims (kept in the link as ``?n=``)."""
     st.session_state[N_KEY] = min(max(count, PAGE_SIZE), len(CLAIMS))
 
 
@@ -150,5 +151,6 @@ def _claim_list() -> None:
                     icon=":material/expand_more:", width="stretch")
         every.button(t("worked_examples.show_all", n=len(shown)), key=f"{PAGE}.all", on_click=_show,
                      args=(len(shown),), icon=":material/unfold_more:", width="stretch")
+
 
 _claim_list()
