@@ -3,9 +3,11 @@
 Thin page: the catalogue and every number come from ``cnn_core.claims``; ``ui.claims_view`` draws them.
 A claim's details (figures included) are only built while its expander is open; the last opened
 claim is mirrored to the URL as ``?claim=<key>`` and a link with it opens that claim first. The filters and
-the list are one fragment: choosing a filter or opening a claim reruns the list only. The list shows the
-first ``PAGE_SIZE`` claims of the filter (a rerun sends ~10 expanders, not 94); "show more" / "show all"
-lengthen it (``?n=<count>`` in the link); a new filter starts short again. An opened claim's matrices are
+the list are one fragment (choosing a filter reruns the list only) and each claim is a fragment inside it (opening
+a claim reruns that claim only, however long the list). The list shows the
+first ``PAGE_SIZE`` claims of the filter (a filter change sends ~10 expanders, not 94); "show more" / "show all"
+lengthen it (``?n=<count>`` in the link; each ten claims are a nested fragment, so "show more" sends only the
+last ten and the new ones); a new filter starts short again. An opened claim's matrices are
 typeset, not charted (no Plotly on this page).
 """
 
@@ -105,7 +107,41 @@ right.download_button(t("worked_examples.export_csv"), data=lambda: _csv(lang), 
                       mime="text/csv", on_click="ignore", icon=":material/download:", key=f"{PAGE}.export_csv")
 
 
-@url_fragment(PAGE, SPECS)   # the filters and the claims' expanders rerun only the list, not the summary above
+@url_fragment(PAGE, SPECS)   # one claim: opening or closing it reruns (and sends) this claim only, not the list
+def _claim(key: str, expanded: bool) -> None:
+    claim = claim_by_key(key)
+    # the title's formulas are rendered ($…$ in our catalogue), the rest escaped
+    label = markdown_with_math(claim_title(claim, lang), 200) + escape_markdown(
+        f" — {text_title(claim.source, lang)}, {claim.where} · {verdict_label(claim.verdict, lang)}", 200)
+    box = st.expander(label, expanded=expanded, key=f"{PAGE}.open.{key}", icon=VERDICT_ICONS[claim.verdict],
+                      on_change=_toggled, args=(key,))
+    if box.open:
+        with box:
+            render_claim(claim, _check(key), lang)
+
+
+@url_fragment(PAGE, SPECS)   # "show more": reruns the last ten claims listed and adds the next ten
+def _chunk(keys: tuple[str, ...], start: int, linked: str) -> None:
+    """Claims ``start`` … ``start + PAGE_SIZE - 1`` of ``keys``, then the next chunk (nested, while the list is
+    longer: ``?n=``) or the "show more" / "show all" buttons. A click reruns this chunk only, so it sends the
+    ten claims above the button and the ones it adds, however many are listed already."""
+    end = start + PAGE_SIZE
+    for key in keys[start:end]:
+        _claim(key, key == linked)
+    if len(keys) <= end:
+        return
+    if st.session_state.get(N_KEY, PAGE_SIZE) > end:
+        _chunk(keys, end, linked)
+        return
+    more, every = st.columns(2)
+    step = min(PAGE_SIZE, len(keys) - end)
+    more.button(t("worked_examples.show_more", k=step), key=f"{PAGE}.more", on_click=_show, args=(end + step,),
+                icon=":material/expand_more:", width="stretch")
+    every.button(t("worked_examples.show_all", n=len(keys)), key=f"{PAGE}.all", on_click=_show,
+                 args=(len(keys),), icon=":material/unfold_more:", width="stretch")
+
+
+@url_fragment(PAGE, SPECS)   # the filters rerun only the list, not the summary above
 def _claim_list() -> None:
     linked = st.session_state[LINKED_KEY]
     st.subheader(t("worked_examples.list_title"))
@@ -127,30 +163,14 @@ def _claim_list() -> None:
 
     shown = filter_claims(lang, text, verdict, topic, query)
     shown.sort(key=lambda c: c.key != linked)       # stable: the linked claim first, the rest in text order
-    limit = st.session_state.get(N_KEY, PAGE_SIZE)
     if not shown:
         st.info(t("worked_examples.no_match_query", query=escape_markdown(query, 60)) if query.strip()
                 else t("worked_examples.no_match"))
-    elif len(shown) > limit:
-        st.caption(t("worked_examples.n_listed", k=limit, n=len(shown), total=len(CLAIMS)))
+    elif len(shown) > PAGE_SIZE:
+        st.caption(t("worked_examples.n_listed", n=len(shown), total=len(CLAIMS), k=PAGE_SIZE))
     else:
         st.caption(t("worked_examples.n_shown", n=len(shown), total=len(CLAIMS)))
-    for claim in shown[:limit]:
-        # the title's formulas are rendered ($…$ in our catalogue), the rest escaped
-        label = markdown_with_math(claim_title(claim, lang), 200) + escape_markdown(
-            f" — {text_title(claim.source, lang)}, {claim.where} · {verdict_label(claim.verdict, lang)}", 200)
-        box = st.expander(label, expanded=claim.key == linked, key=f"{PAGE}.open.{claim.key}",
-                          icon=VERDICT_ICONS[claim.verdict], on_change=_toggled, args=(claim.key,))
-        if box.open:
-            with box:
-                render_claim(claim, _check(claim.key), lang)
-    if len(shown) > limit:
-        more, every = st.columns(2)
-        step = min(PAGE_SIZE, len(shown) - limit)
-        more.button(t("worked_examples.show_more", k=step), key=f"{PAGE}.more", on_click=_show, args=(limit + step,),
-                    icon=":material/expand_more:", width="stretch")
-        every.button(t("worked_examples.show_all", n=len(shown)), key=f"{PAGE}.all", on_click=_show,
-                     args=(len(shown),), icon=":material/unfold_more:", width="stretch")
+    _chunk(tuple(c.key for c in shown), 0, linked)
 
 
 _claim_list()

@@ -9,7 +9,7 @@ import pytest
 from cnn_core.claims import CLAIMS
 from ui.i18n import translate
 
-from .conftest import (assert_no_exception, new_element_types, screenshot, wait_for_app, wait_for_text,
+from .conftest import (assert_no_exception, forward_msgs, new_element_types, screenshot, wait_for_app, wait_for_text,
                        watch_frames)
 
 pytestmark = pytest.mark.e2e
@@ -107,3 +107,37 @@ def test_tampered_link_is_explained(server_url, new_page):
     assert new_page.locator("script:text('x')").count() == 0
     assert new_page.locator('[data-testid="stAlert"]').count() >= 2
     screenshot(new_page, "worked_examples-zh-tampered", max_height=1600)
+
+
+def _expanders_sent(frames: list) -> int:
+    """How many expanders (claims) the server sent in ``frames``."""
+    return sum(1 for m in forward_msgs(frames) if m.WhichOneof("type") == "delta"
+               and m.delta.WhichOneof("type") == "add_block" and m.delta.add_block.WhichOneof("type") == "expandable")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_claim_and_show_more_rerun_only_their_part(server_url, new_page, lang):
+    """Each claim is a fragment and each ten claims are one: opening a claim sends that claim only, "show more"
+    sends the last ten and the next ten, however long the list is already."""
+    pg = new_page
+    received = watch_frames(pg)
+    pg.goto(f"{server_url}/worked_examples?lang={lang}&n=30")
+    wait_for_app(pg)
+    assert pg.locator('[data-testid="stMain"] [data-testid="stExpander"]').count() == 30
+    received.clear()
+    pg.locator(".st-key-worked_examples-open-s000_output_size summary").click()
+    pg.wait_for_url("**claim=s000_output_size**")
+    wait_for_app(pg)
+    wait_for_text(pg, translate(lang, "worked_examples.computed"))
+    sent = new_element_types(received)
+    assert "metric" in sent                                        # the claim's printed 2.5 vs computed 2
+    assert "selectbox" not in sent and "button" not in sent, sent  # not the filters, not the list's buttons
+    assert _expanders_sent(received) == 1                          # this claim, not the 30 listed
+    received.clear()
+    pg.get_by_role("button", name=translate(lang, "worked_examples.show_more", k=10)).click()
+    pg.wait_for_url("**n=40**")
+    wait_for_app(pg)
+    assert pg.locator('[data-testid="stMain"] [data-testid="stExpander"]').count() == 40
+    assert _expanders_sent(received) == 20                         # claims 21–40, not 1–20 again
+    assert "selectbox" not in new_element_types(received)
+    assert_no_exception(pg)

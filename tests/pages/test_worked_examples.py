@@ -262,7 +262,7 @@ def test_show_more_and_show_all_reach_every_claim_and_the_link_keeps_it(lang):
         at.button(key=f"{PAGE}.more").click().run()
     assert shown_claims(at) == len(CLAIMS)            # "show more" until the end: every claim is listed
     assert not _button_keys(at) & {f"{PAGE}.more", f"{PAGE}.all"}
-    assert translate(lang, "worked_examples.n_shown", n=len(CLAIMS), total=len(CLAIMS)) in all_text(at)
+    assert translate(lang, "worked_examples.n_listed", k=PAGE_SIZE, n=len(CLAIMS), total=len(CLAIMS)) in all_text(at)
     # a link with n lists as many; "show all" lists the rest
     at = open_page(PAGE, lang, {"n": "30"})
     no_exception(at)
