@@ -3,7 +3,12 @@
 Thin page: the catalogue and every number come from ``cnn_core.claims``; ``ui.claims_view`` draws them.
 A claim's details (figures included) are only built while its expander is open; the last opened
 claim is mirrored to the URL as ``?claim=<key>`` and a link with it opens that claim first. The filters and
-the list are one fragment: choosing a filter or opening a claim reruns the list only.
+the list are one fragment (choosing a filter reruns the list only) and each claim is a fragment inside it (opening
+a claim reruns that claim only, however long the list). The list shows the
+first ``PAGE_SIZE`` claims of the filter (a filter change sends ~10 expanders, not 94); "show more" / "show all"
+lengthen it (``?n=<count>`` in the link; each ten claims are a nested fragment, so "show more" sends only the
+last ten and the new ones); a new filter starts short again. An opened claim's matrices are
+typeset, not charted (no Plotly on this page).
 """
 
 from __future__ import annotations
@@ -17,16 +22,19 @@ from ui.claims_view import (MAX_QUERY, TEXT_CHOICES, TextParam, catalogue_csv, c
 from ui.i18n import current_language, t
 from ui.latex import escape_markdown, markdown_with_math
 from ui.page_kit import url_fragment
-from ui.url_state import ChoiceParam, init_from_url, sync_to_url
+from ui.url_state import ChoiceParam, IntParam, init_from_url, sync_to_url
 
 PAGE = "worked_examples"
+PAGE_SIZE = 10          # claims listed before "show more"
 SPECS = (
     ChoiceParam("text", "all", ("all",) + TEXT_CHOICES, label_key="worked_examples.filter_text"),
     ChoiceParam("verdict", "all", ("all",) + VERDICTS, label_key="worked_examples.filter_verdict"),
     ChoiceParam("topic", "all", ("all",) + TOPICS, label_key="worked_examples.filter_topic"),
     TextParam("q", "", MAX_QUERY, label_key="worked_examples.search"),
     TextParam("claim", "", 60),
+    IntParam("n", PAGE_SIZE, PAGE_SIZE, len(CLAIMS), label_key="worked_examples.n_param"),
 )
+N_KEY = f"{PAGE}.n"
 CLAIM_KEY, LINKED_KEY, URL_SEEN = f"{PAGE}.claim", f"_{PAGE}.linked", f"_{PAGE}.url_claim"
 
 
@@ -56,6 +64,16 @@ def _toggled(key: str) -> None:
         st.session_state[CLAIM_KEY] = key
     elif st.session_state.get(CLAIM_KEY) == key:
         st.session_state[CLAIM_KEY] = ""
+
+
+def _refiltered() -> None:
+    """A filter or the search changed: the list starts short again."""
+    st.session_state[N_KEY] = PAGE_SIZE
+
+
+def _show(count: int) -> None:
+    """"Show more" / "show all": list ``count`` claims (kept in the link as ``?n=``)."""
+    st.session_state[N_KEY] = min(max(count, PAGE_SIZE), len(CLAIMS))
 
 
 lang = current_language()
@@ -89,19 +107,57 @@ right.download_button(t("worked_examples.export_csv"), data=lambda: _csv(lang), 
                       mime="text/csv", on_click="ignore", icon=":material/download:", key=f"{PAGE}.export_csv")
 
 
-@url_fragment(PAGE, SPECS)   # the filters and the claims' expanders rerun only the list, not the summary above
+@url_fragment(PAGE, SPECS)   # one claim: opening or closing it reruns (and sends) this claim only, not the list
+def _claim(key: str, expanded: bool) -> None:
+    claim = claim_by_key(key)
+    # the title's formulas are rendered ($…$ in our catalogue), the rest escaped
+    label = markdown_with_math(claim_title(claim, lang), 200) + escape_markdown(
+        f" — {text_title(claim.source, lang)}, {claim.where} · {verdict_label(claim.verdict, lang)}", 200)
+    box = st.expander(label, expanded=expanded, key=f"{PAGE}.open.{key}", icon=VERDICT_ICONS[claim.verdict],
+                      on_change=_toggled, args=(key,))
+    if box.open:
+        with box:
+            render_claim(claim, _check(key), lang)
+
+
+@url_fragment(PAGE, SPECS)   # "show more": reruns the last ten claims listed and adds the next ten
+def _chunk(keys: tuple[str, ...], start: int, linked: str) -> None:
+    """Claims ``start`` … ``start + PAGE_SIZE - 1`` of ``keys``, then the next chunk (nested, while the list is
+    longer: ``?n=``) or the "show more" / "show all" buttons. A click reruns this chunk only, so it sends the
+    ten claims above the button and the ones it adds, however many are listed already."""
+    end = start + PAGE_SIZE
+    for key in keys[start:end]:
+        _claim(key, key == linked)
+    if len(keys) <= end:
+        return
+    if st.session_state.get(N_KEY, PAGE_SIZE) > end:
+        _chunk(keys, end, linked)
+        return
+    more, every = st.columns(2)
+    step = min(PAGE_SIZE, len(keys) - end)
+    more.button(t("worked_examples.show_more", k=step), key=f"{PAGE}.more", on_click=_show, args=(end + step,),
+                icon=":material/expand_more:", width="stretch")
+    every.button(t("worked_examples.show_all", n=len(keys)), key=f"{PAGE}.all", on_click=_show,
+                 args=(len(keys),), icon=":material/unfold_more:", width="stretch")
+
+
+@url_fragment(PAGE, SPECS)   # the filters rerun only the list, not the summary above
 def _claim_list() -> None:
     linked = st.session_state[LINKED_KEY]
     st.subheader(t("worked_examples.list_title"))
     c1, c2, c3 = st.columns(3)
     text = c1.selectbox(t("worked_examples.filter_text"), ("all",) + TEXT_CHOICES, key=f"{PAGE}.text",
+                        on_change=_refiltered,
                         format_func=lambda v: t("worked_examples.any") if v == "all" else text_title(v, lang))
     verdict = c2.selectbox(t("worked_examples.filter_verdict"), ("all",) + VERDICTS, key=f"{PAGE}.verdict",
+                           on_change=_refiltered,
                            format_func=lambda v: t("worked_examples.any") if v == "all" else verdict_label(v, lang))
     topic = c3.selectbox(t("worked_examples.filter_topic"), ("all",) + TOPICS, key=f"{PAGE}.topic",
+                         on_change=_refiltered,
                          format_func=lambda v: t("worked_examples.any") if v == "all" else t(f"worked_examples.topic_{v}"))
     query = st.text_input(t("worked_examples.search"), key=f"{PAGE}.q", max_chars=MAX_QUERY,
-                          help=t("worked_examples.search_help"), placeholder=t("worked_examples.search_placeholder"))
+                          on_change=_refiltered, help=t("worked_examples.search_help"),
+                          placeholder=t("worked_examples.search_placeholder"))
     sync_to_url(PAGE, SPECS)
     st.session_state[URL_SEEN] = clean_query(st.query_params.get("claim", ""))
 
@@ -110,17 +166,11 @@ def _claim_list() -> None:
     if not shown:
         st.info(t("worked_examples.no_match_query", query=escape_markdown(query, 60)) if query.strip()
                 else t("worked_examples.no_match"))
+    elif len(shown) > PAGE_SIZE:
+        st.caption(t("worked_examples.n_listed", n=len(shown), total=len(CLAIMS), k=PAGE_SIZE))
     else:
         st.caption(t("worked_examples.n_shown", n=len(shown), total=len(CLAIMS)))
-    for claim in shown:
-        # the title's formulas are rendered ($…$ in our catalogue), the rest escaped
-        label = markdown_with_math(claim_title(claim, lang), 200) + escape_markdown(
-            f" — {text_title(claim.source, lang)}, {claim.where} · {verdict_label(claim.verdict, lang)}", 200)
-        box = st.expander(label, expanded=claim.key == linked, key=f"{PAGE}.open.{claim.key}",
-                          icon=VERDICT_ICONS[claim.verdict], on_change=_toggled, args=(claim.key,))
-        if box.open:
-            with box:
-                render_claim(claim, _check(claim.key), lang)
+    _chunk(tuple(c.key for c in shown), 0, linked)
 
 
 _claim_list()

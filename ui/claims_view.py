@@ -4,7 +4,7 @@ Pure (tested without Streamlit): :func:`text_title`, :func:`format_value`, :func
 :func:`summary_rows`, :func:`filter_claims`, :func:`catalogue_markdown`, :func:`catalogue_csv`,
 :class:`TextParam`.
 
-Streamlit: :func:`render_claim` (one claim, figures included), :func:`claim_note` (a short note a topic
+Streamlit: :func:`render_claim` (one claim, its matrices typeset), :func:`claim_note` (a short note a topic
 page shows about a claim, linking to the Worked examples page with ``?claim=<key>``).
 """
 
@@ -20,7 +20,7 @@ import numpy as np
 
 from cnn_core.claims import CLAIMS, SOURCES, TOPICS, VERDICTS, Check, Claim, claim_by_key, differing_cells
 from ui.i18n import translate
-from ui.latex import escape_markdown, fmt, markdown_with_math
+from ui.latex import escape_markdown, fmt, latex_matrix, markdown_with_math
 
 PAGE = "worked_examples"
 PAGE_PATH = "app_pages/worked_examples.py"
@@ -28,6 +28,8 @@ VERDICT_COLORS = {"holds": "green", "wrong": "red", "typo": "orange", "incomplet
 VERDICT_ICONS = {"holds": ":material/check_circle:", "wrong": ":material/cancel:", "typo": ":material/edit_note:",
                  "incomplete": ":material/rule:"}
 DIFFER_COLOR = "#d62728"
+#: Between two inputs of a claim's example (two em spaces: stacked matrices touched each other)
+INPUTS_GAP = "\u2003\u2003"
 #: Longest search text accepted (a link may carry anything; the rest is cut).
 MAX_QUERY = 100
 
@@ -123,7 +125,7 @@ def comparison_text(check: Check, lang: str) -> str:
 
 
 def expressions_text(check: Check, lang: str) -> str:
-    """Only the written-out sums (the values themselves are shown as figures or metrics)."""
+    """Only the written-out sums (the values themselves are shown as typeset matrices or metrics)."""
     lines = []
     for name, expr in (("printed", check.printed_expr), ("computed", check.computed_expr)):
         if expr:
@@ -146,6 +148,32 @@ def inputs_text(check: Check) -> str:
         else:
             lines.append(f"{name} = {body}")
     return "\n".join(lines)
+
+
+def expressions_markdown(check: Check, lang: str) -> str:
+    """:func:`expressions_text` for markdown: one line per sum, its label bold, the sum escaped."""
+    lines = []
+    for name, expr in (("printed", check.printed_expr), ("computed", check.computed_expr)):
+        if expr:
+            lines.append(f"**{escape_markdown(translate(lang, f'worked_examples.{name}'), 80)}:** "
+                         f"{escape_markdown(expr, 2000)}")
+    return "  \n".join(lines)
+
+
+def inputs_markdown(check: Check) -> str:
+    """The example's inputs for markdown, side by side (``INPUTS_GAP`` apart, wrapping like words): matrices
+    typeset (``$\\begin{bmatrix}…$``), the rest text.
+
+    Typeset rather than a code block: ``st.code`` loads a 1.5 MB highlighter when the first claim opens.
+    """
+    lines = []
+    for name, value in check.inputs.items():
+        if isinstance(value, np.ndarray) and value.dtype.kind in "biuf" and 0 < value.size:
+            body = f"${latex_matrix(_as_2d(value))}$"
+        else:
+            body = escape_markdown(format_value(value), 400)
+        lines.append(f"{escape_markdown(name, 60)} = {body}")
+    return INPUTS_GAP.join(lines)
 
 
 def summary_rows(lang: str, claims: Iterable[Claim] = CLAIMS) -> list[dict[str, Any]]:
@@ -293,28 +321,35 @@ def verdict_badge(verdict: str, lang: str) -> None:
     st.badge(verdict_label(verdict, lang), icon=VERDICT_ICONS[verdict], color=VERDICT_COLORS[verdict])
 
 
-def _heatmaps(check: Check, key: str, lang: str) -> None:
-    import plotly.graph_objects as go
-    import streamlit as st
+def matrix_panels(check: Check, lang: str) -> list[tuple[str, str]]:
+    """(title, markdown) per panel: printed, computed (and corrected), each a typeset matrix.
 
-    from ui.heatmap import matrix_heatmap_spec
-    from ui.page_kit import for_screen
-
+    The cells where the text's matrix and the core's disagree are boxed and red in both. Typeset
+    (KaTeX, a few ms each) rather than heatmaps: a Plotly chart costs ~80 ms per panel to draw and
+    loads Plotly's JavaScript on the page's first opened claim.
+    """
     panels = [("printed", check.printed), ("computed", check.computed)]
     if isinstance(check.corrected, np.ndarray):
         panels.append(("corrected", check.corrected))
+    cells = differing_cells(_as_2d(check.printed), _as_2d(check.computed), check.decimals)
+    out = []
+    for name, value in panels:
+        title = translate(lang, f"worked_examples.{name}")
+        marked = cells if name in ("printed", "computed") else []
+        # a matrix cell is its own group: \color reaches the boxed number only
+        tex = latex_matrix(_as_2d(value), highlight=marked).replace("\\boxed{", f"\\color{{{DIFFER_COLOR}}}\\boxed{{")
+        out.append((title, f"**{escape_markdown(title, 80)}**\n\n$$\n{tex}\n$$"))
+    return out
+
+
+def _matrices(check: Check, lang: str) -> None:
+    import streamlit as st
+
+    panels = matrix_panels(check, lang)
+    for col, (_, body) in zip(st.columns(len(panels)), panels):
+        col.markdown(body)
     p2, c2 = _as_2d(check.printed), _as_2d(check.computed)
     cells = differing_cells(p2, c2, check.decimals)
-    cols = st.columns(len(panels))
-    for col, (name, value) in zip(cols, panels):
-        m = _as_2d(value)
-        spec = matrix_heatmap_spec(m, title=translate(lang, f"worked_examples.{name}"),
-                                   cells=cells if name in ("printed", "computed") else None,
-                                   showscale=False, lang=lang)
-        for shape in spec["layout"]["shapes"]:          # differing cells: outlined in red, not the usual green
-            shape.setdefault("line", {})["color"] = DIFFER_COLOR
-        with col:
-            st.plotly_chart(for_screen(go.Figure(spec)), key=f"{PAGE}.fig.{key}.{name}", config={"displayModeBar": False})
     if cells:
         st.caption(translate(lang, "worked_examples.differs_at", cells=_cells_text(cells)))
     elif p2.shape != c2.shape:
@@ -349,8 +384,11 @@ def page_link_for(claim: Claim, lang: str) -> None:
                  query_params=params)
 
 
-def render_claim(claim: Claim, check: Check | None, lang: str, *, figures: bool = True) -> None:
-    """One claim: badge, quote, printed vs computed (heatmaps or metrics), the example, explanation, link."""
+def render_claim(claim: Claim, check: Check | None, lang: str) -> None:
+    """One claim: badge, quote, printed vs computed (typeset matrices or metrics), the example, explanation, link.
+
+    No chart and no code block: opening a claim draws markdown and KaTeX only (a few ms each).
+    """
     import streamlit as st
 
     verdict_badge(claim.verdict, lang)
@@ -360,22 +398,16 @@ def render_claim(claim: Claim, check: Check | None, lang: str, *, figures: bool 
     if check is None:
         st.caption(translate(lang, "worked_examples.no_recompute"))
     else:
-        is_matrix = isinstance(check.printed, np.ndarray) and isinstance(check.computed, np.ndarray)
-        if figures and is_matrix:
-            _heatmaps(check, claim.key, lang)
-            exprs = expressions_text(check, lang)
-            if exprs:
-                st.code(exprs, language=None, wrap_lines=True)
-        elif not is_matrix:
-            _metrics(check, lang)
-            exprs = expressions_text(check, lang)
-            if exprs:
-                st.code(exprs, language=None, wrap_lines=True)
+        if isinstance(check.printed, np.ndarray) and isinstance(check.computed, np.ndarray):
+            _matrices(check, lang)
         else:
-            st.code(comparison_text(check, lang), language=None, wrap_lines=True)
+            _metrics(check, lang)
+        exprs = expressions_markdown(check, lang)
+        if exprs:
+            st.markdown(exprs)
         if check.inputs:
             st.caption(translate(lang, "worked_examples.example_label"))
-            st.code(inputs_text(check), language=None, wrap_lines=True)
+            st.markdown(inputs_markdown(check))
     st.markdown(markdown_with_math(claim_explanation(claim, lang), 4000))
     page_link_for(claim, lang)
 
@@ -408,5 +440,5 @@ def claim_note(key: str, lang: str | None = None) -> None:
 
 
 __all__ = ["TEXT_CHOICES", "TEXT_IDS", "TextParam", "catalogue_csv", "catalogue_markdown", "claim_note", "comparison_text",
-           "filter_claims", "format_value", "render_claim", "run_check", "summary_rows", "text_title",
-           "verdict_label", "TOPICS"]
+           "expressions_markdown", "filter_claims", "format_value", "inputs_markdown", "matrix_panels", "render_claim",
+           "run_check", "summary_rows", "text_title", "verdict_label", "TOPICS"]

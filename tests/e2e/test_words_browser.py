@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from cnn_core.claims import CLAIMS
 from ui.i18n import translate
 
 from .conftest import assert_no_exception, opened, screenshot
@@ -17,7 +18,9 @@ pytestmark = pytest.mark.e2e
 def test_claim_formulas_are_typeset(browser, server_url, lang):
     """The catalogue's titles (e.g. "∂E/∂w = Σ δᵢⱼ o_{i+m', j+n'}") are typeset by KaTeX on the Worked examples
     list and in a topic page's note; no raw "_{" is left and KaTeX reports no error."""
-    with opened(browser, page_url(server_url, "worked_examples", lang), {"width": 1400, "height": 900}) as pg:
+    # every claim listed (the list shows ten until "show more"; n=94 as a link to the full list keeps it)
+    with opened(browser, page_url(server_url, "worked_examples", lang, f"&n={len(CLAIMS)}"),
+                {"width": 1400, "height": 900}) as pg:
         assert_no_exception(pg)
         summaries = pg.locator('[data-testid="stMain"] [data-testid="stExpander"] summary')
         summaries.first.wait_for()

@@ -1,31 +1,47 @@
-"""Worked examples in a real browser: a linked claim opens with its heatmaps in both languages; opening
-another claim puts it in the URL; a tampered link gets messages, not a traceback."""
+"""Worked examples in a real browser: a linked claim opens with its matrices typeset (the text's wrong cells boxed
+in red) in both languages, with no chart and no code block; opening another claim puts it in the URL; "show more"
+lengthens the list and the link keeps it; a tampered link gets messages, not a traceback."""
 
 from __future__ import annotations
 
 import pytest
 
+from cnn_core.claims import CLAIMS
 from ui.i18n import translate
 
-from .conftest import (assert_no_exception, figure_z, new_element_types, screenshot, wait_for_app, wait_for_figure,
-                       wait_for_text, watch_frames)
+from .conftest import (assert_no_exception, forward_msgs, new_element_types, screenshot, wait_for_app, wait_for_text,
+                       watch_frames)
 
 pytestmark = pytest.mark.e2e
 
+# The TeX KaTeX typeset, as it keeps it in each formula's MathML annotation
+TEX = """(sel) => [...document.querySelectorAll(sel + ' annotation[encoding="application/x-tex"]')]
+  .map((a) => a.textContent)"""
+
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_linked_claim_opens_with_heatmaps(server_url, new_page, lang):
+def test_linked_claim_opens_with_typeset_matrices(server_url, new_page, lang):
+    received = watch_frames(new_page)
     new_page.goto(f"{server_url}/worked_examples?lang={lang}&claim=s003_dx_general")
     wait_for_app(new_page)
     assert_no_exception(new_page)
     assert translate(lang, "worked_examples.title") in new_page.locator("h1").first.inner_text()
-    # the three panels are drawn one by one: wait for each before reading it
+    box = ".st-key-worked_examples-open-s003_dx_general"
+    body = new_page.locator(box).inner_text()
     for name in ("printed", "computed", "corrected"):
-        wait_for_figure(new_page, translate(lang, f"worked_examples.{name}"))
-    # the text's Σ h δ(i+m, j+n) vs the core: top-left cell δ₁₁·h₂₂ = 1·4 in the core, δ₁₁·h₁₁ = 1 in the text
-    printed = figure_z(new_page, translate(lang, "worked_examples.printed"))
-    computed = figure_z(new_page, translate(lang, "worked_examples.computed"))
-    assert printed[0][0] == 4 and computed[0][0] == 1
+        assert translate(lang, f"worked_examples.{name}") in body
+    new_page.locator(f"{box} .katex-display").nth(2).wait_for()
+    printed, computed, corrected = new_page.evaluate(TEX, f"{box} .katex-display")[:3]
+    # the text's Σ h δ(i+m, j+n) vs the core: top-left cell δ₁₁·h₂₂ = 4 in the text, δ₁₁·h₁₁ = 1 in the core,
+    # both boxed in red; the corrected matrix is not marked
+    assert printed.split("&")[0].strip().endswith("\\color{#d62728}\\boxed{4}")
+    assert computed.split("&")[0].strip().endswith("\\color{#d62728}\\boxed{1}")
+    assert "boxed" not in corrected
+    boxes = new_page.locator(f"{box} .katex-display .boxpad").count()
+    assert boxes == printed.count("boxed") + computed.count("boxed") > 0
+    assert new_page.locator(".katex-error").count() == 0
+    sent = new_element_types(received)
+    assert "plotly_chart" not in sent and "code" not in sent     # no chart and no code highlighter to load
     assert translate(lang, "worked_examples.verdict_wrong") in new_page.inner_text("body")
     screenshot(new_page, f"worked_examples-{lang}-linked")
 
@@ -43,6 +59,24 @@ def test_opening_a_claim_puts_it_in_the_url(server_url, new_page):
     screenshot(new_page, "worked_examples-en-filtered")
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_show_more_lengthens_the_list_and_the_link_keeps_it(server_url, new_page, lang):
+    claims = '[data-testid="stMain"] [data-testid="stExpander"]'
+    new_page.goto(f"{server_url}/worked_examples?lang={lang}")
+    wait_for_app(new_page)
+    assert new_page.locator(claims).count() == 10
+    new_page.get_by_role("button", name=translate(lang, "worked_examples.show_more", k=10)).click()
+    new_page.wait_for_url("**n=20**")
+    wait_for_app(new_page)
+    assert new_page.locator(claims).count() == 20
+    new_page.get_by_role("button", name=translate(lang, "worked_examples.show_all", n=len(CLAIMS))).click()
+    new_page.wait_for_url(f"**n={len(CLAIMS)}**")
+    wait_for_app(new_page)
+    assert new_page.locator(claims).count() == len(CLAIMS)       # every claim can be reached
+    new_page.reload()                                            # the link lists as many again
+    wait_for_app(new_page)
+    assert new_page.locator(claims).count() == len(CLAIMS)
+    assert_no_exception(new_page)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -73,3 +107,37 @@ def test_tampered_link_is_explained(server_url, new_page):
     assert new_page.locator("script:text('x')").count() == 0
     assert new_page.locator('[data-testid="stAlert"]').count() >= 2
     screenshot(new_page, "worked_examples-zh-tampered", max_height=1600)
+
+
+def _expanders_sent(frames: list) -> int:
+    """How many expanders (claims) the server sent in ``frames``."""
+    return sum(1 for m in forward_msgs(frames) if m.WhichOneof("type") == "delta"
+               and m.delta.WhichOneof("type") == "add_block" and m.delta.add_block.WhichOneof("type") == "expandable")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_claim_and_show_more_rerun_only_their_part(server_url, new_page, lang):
+    """Each claim is a fragment and each ten claims are one: opening a claim sends that claim only, "show more"
+    sends the last ten and the next ten, however long the list is already."""
+    pg = new_page
+    received = watch_frames(pg)
+    pg.goto(f"{server_url}/worked_examples?lang={lang}&n=30")
+    wait_for_app(pg)
+    assert pg.locator('[data-testid="stMain"] [data-testid="stExpander"]').count() == 30
+    received.clear()
+    pg.locator(".st-key-worked_examples-open-s000_output_size summary").click()
+    pg.wait_for_url("**claim=s000_output_size**")
+    wait_for_app(pg)
+    wait_for_text(pg, translate(lang, "worked_examples.computed"))
+    sent = new_element_types(received)
+    assert "metric" in sent                                        # the claim's printed 2.5 vs computed 2
+    assert "selectbox" not in sent and "button" not in sent, sent  # not the filters, not the list's buttons
+    assert _expanders_sent(received) == 1                          # this claim, not the 30 listed
+    received.clear()
+    pg.get_by_role("button", name=translate(lang, "worked_examples.show_more", k=10)).click()
+    pg.wait_for_url("**n=40**")
+    wait_for_app(pg)
+    assert pg.locator('[data-testid="stMain"] [data-testid="stExpander"]').count() == 40
+    assert _expanders_sent(received) == 20                         # claims 21–40, not 1–20 again
+    assert "selectbox" not in new_element_types(received)
+    assert_no_exception(pg)

@@ -1,5 +1,6 @@
 """Worked examples page (AppTest, both languages): summary counts, a linked claim's numbers and
-heatmaps, filters and search from the URL, tampered links, opening a claim, exports."""
+typeset matrices, filters and search from the URL, the list's "show more" / "show all" (``?n=`` in the link),
+tampered links, opening a claim, exports."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from ui.latex import markdown_with_math
 from .conftest import all_text, no_exception, open_page, plotly_figures
 
 PAGE = "worked_examples"
+PAGE_SIZE = 10          # claims listed before "show more" (the page's PAGE_SIZE)
 
 
 def summary(at):
@@ -52,7 +54,8 @@ def test_page_renders_with_summary_in_both_languages(lang):
     # text 003 per row: 7 wrong, as counted by hand from the catalogue's verdicts for text 003
     row3 = df.iloc[3]
     assert row3[translate(lang, "worked_examples.verdict_wrong")] == 7
-    assert shown_claims(at) == len(CLAIMS)
+    assert shown_claims(at) == PAGE_SIZE                # the first ten; "show more" / "show all" below
+    assert translate(lang, "worked_examples.n_listed", k=PAGE_SIZE, n=len(CLAIMS), total=len(CLAIMS)) in all_text(at)
     assert not plotly_figures(at)                       # lazy: nothing open, nothing drawn
     assert len(at.get("download_button")) == 2
 
@@ -64,28 +67,50 @@ def test_linked_scalar_claim_shows_its_numbers(lang):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics[translate(lang, "worked_examples.computed")] == "4"
     assert metrics[translate(lang, "worked_examples.corrected")] == "4"
-    code = "\n".join(c.value for c in at.code)
-    assert "δ₁₂·h₁₂ + δ₁₃·h₁₁ = 2·2 + 0·1 = 4" in code
+    assert not at.code                                 # no code block: no 1.5 MB highlighter when a claim opens
+    assert "δ₁₂·h₁₂ + δ₁₃·h₁₁ = 2·2 + 0·1 = 4" in all_text(at).replace("\\", "")
     assert translate(lang, "claims.s003_eq8")[:20] in all_text(at).replace("\\", "")
     assert claim_expanders(at)[0].label.replace("\\", "").startswith(translate(lang, "claims.s003_eq8_title")[:10])
 
 
+def _typeset_matrix(body: str) -> tuple[np.ndarray, set[tuple[int, int]]]:
+    """A panel's ``bmatrix`` read back: its numbers and the (row, col) of the cells marked (boxed, red)."""
+    tex = re.search(r"\\begin\{bmatrix\}(.*)\\end\{bmatrix\}", body, re.S).group(1)
+    values, marked = [], set()
+    for r, row in enumerate(tex.split("\\\\")):
+        cells = []
+        for c, cell in enumerate(row.split("&")):
+            if "\\boxed" in cell:
+                assert "\\color{#d62728}" in cell        # marked in red, as the heatmaps' outlines were
+                marked.add((r, c))
+            cells.append(float(re.sub(r"\\color\{#d62728\}|\\boxed|[{}\s]", "", cell)))
+        values.append(cells)
+    return np.array(values), marked
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_linked_matrix_claim_draws_heatmaps_with_differing_cells(lang):
+def test_linked_matrix_claim_typesets_its_matrices_with_differing_cells(lang):
     at = open_page(PAGE, lang, {"claim": "s003_dx_general"})
     no_exception(at)
-    figs = plotly_figures(at)
-    assert [f["layout"]["title"]["text"] for f in figs] == [
-        translate(lang, f"worked_examples.{n}") for n in ("printed", "computed", "corrected")]
-    printed, computed, corrected = (np.array(f["data"][0]["z"]) for f in figs)
+    assert not plotly_figures(at)                      # typeset, not charted: no Plotly on this page
+    names = ("printed", "computed", "corrected")
+    panels = {n: m.value for n in names for m in at.markdown
+              if m.value.startswith(f"**{translate(lang, f'worked_examples.{n}')}**")}
+    assert list(panels) == list(names)
+    (printed, p_marked), (computed, c_marked), (corrected, r_marked) = (_typeset_matrix(panels[n]) for n in names)
     # by hand: full correlation of δ = [[1,2,0],[-1,3,1],[2,0,-2]] with h = [[1,2],[3,4]] (text) and with
     # rot180(h) (core); top-left cells: h₂₂·δ₁₁ = 4 and h₁₁·δ₁₁ = 1
+    delta, h = np.array([[1, 2, 0], [-1, 3, 1], [2, 0, -2]]), np.array([[1, 2], [3, 4]])
+    full = np.pad(delta, 1)
+    loops = np.array([[sum(full[i + m, j + n] * h[1 - m, 1 - n] for m in range(2) for n in range(2))
+                       for j in range(4)] for i in range(4)])
+    np.testing.assert_array_equal(computed, loops)
     assert printed[0, 0] == 4 and computed[0, 0] == 1
     np.testing.assert_array_equal(computed, corrected)
-    marked = [s for s in figs[0]["layout"]["shapes"]]
-    assert len(marked) == int((printed != computed).sum()) > 0
-    assert all(s["line"]["color"] == "#d62728" for s in marked)
-    assert not figs[2]["layout"].get("shapes")
+    differ = {(int(r), int(c)) for r, c in zip(*np.nonzero(printed != computed))}
+    assert p_marked == c_marked == differ and differ
+    assert not r_marked
+    assert translate(lang, "worked_examples.differs_at", cells="")[:6] in all_text(at)
 
 
 def test_filters_and_search_come_from_the_url():
@@ -119,7 +144,7 @@ def test_tampered_links_get_a_message_and_the_page_works(lang):
     assert translate(lang, "worked_examples.bad_claim", raw="")[:8] in warnings
     assert "\\<img" in warnings and not re.search(r"(?<!\\)<", warnings)   # shown escaped, never as HTML
     assert len(at.warning) == 3
-    assert shown_claims(at) == len(CLAIMS)            # defaults: everything shown
+    assert shown_claims(at) == PAGE_SIZE              # defaults: every claim, the first ten listed
     assert "claim" not in at.query_params
 
 
@@ -202,8 +227,9 @@ def test_claim_note_for_topic_pages(lang):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_claim_titles_render_their_formulas(lang):
     """#12: a title's formula is sent as $…$ (KaTeX), not escaped into raw "o_{i+m', j+n'}"."""
-    at = open_page(PAGE, lang)
+    at = open_page(PAGE, lang, {"n": str(len(CLAIMS))})     # every claim listed
     no_exception(at)
+    assert shown_claims(at) == len(CLAIMS)
     labels = {label.split(" — ")[0] for label in (e.label for e in claim_expanders(at))}
     for claim in CLAIMS:
         title = translate(lang, f"claims.{claim.key}_title")
@@ -212,3 +238,71 @@ def test_claim_titles_render_their_formulas(lang):
         markdown_with_math(translate(lang, "claims.s000_dw_sum_title"))
     at = open_page(PAGE, lang, {"claim": "s000_dw_sum"})
     assert any("$\\mathrm{rot180}\\{\\delta\\} \\ast o$" in m.value for m in at.markdown)
+
+
+def _button_keys(at) -> set[str]:
+    return {b.key for b in at.button}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_show_more_and_show_all_reach_every_claim_and_the_link_keeps_it(lang):
+    at = open_page(PAGE, lang)
+    seen = shown_claims(at)
+    assert seen == PAGE_SIZE and "n" not in at.query_params
+    labels = [e.label for e in claim_expanders(at)]
+    at.button(key=f"{PAGE}.more").click().run()
+    no_exception(at)
+    assert shown_claims(at) == 2 * PAGE_SIZE
+    assert [e.label for e in claim_expanders(at)][:PAGE_SIZE] == labels      # the same first ten, ten more below
+    assert at.query_params["n"] in ("20", ["20"])
+    assert at.button(key=f"{PAGE}.more").label == translate(lang, "worked_examples.show_more", k=PAGE_SIZE)
+    for _ in range(len(CLAIMS)):
+        if f"{PAGE}.more" not in _button_keys(at):
+            break
+        at.button(key=f"{PAGE}.more").click().run()
+    assert shown_claims(at) == len(CLAIMS)            # "show more" until the end: every claim is listed
+    assert not _button_keys(at) & {f"{PAGE}.more", f"{PAGE}.all"}
+    assert translate(lang, "worked_examples.n_listed", k=PAGE_SIZE, n=len(CLAIMS), total=len(CLAIMS)) in all_text(at)
+    # a link with n lists as many; "show all" lists the rest
+    at = open_page(PAGE, lang, {"n": "30"})
+    no_exception(at)
+    assert shown_claims(at) == 30 and not at.warning
+    at.button(key=f"{PAGE}.all").click().run()
+    assert shown_claims(at) == len(CLAIMS)
+    assert at.query_params["n"] in (str(len(CLAIMS)), [str(len(CLAIMS))])
+
+
+def test_a_new_filter_lists_the_first_ten_again():
+    at = open_page(PAGE, "en", {"n": "40"})
+    assert shown_claims(at) == 40
+    at.selectbox(key=f"{PAGE}.verdict").set_value("holds").run()
+    no_exception(at)
+    holds = sum(c.verdict == "holds" for c in CLAIMS)
+    assert holds > PAGE_SIZE and shown_claims(at) == PAGE_SIZE
+    assert translate("en", "worked_examples.n_listed", k=PAGE_SIZE, n=holds, total=len(CLAIMS)) in all_text(at)
+    assert "n" not in at.query_params
+    at.button(key=f"{PAGE}.all").click().run()
+    assert shown_claims(at) == holds
+    at.text_input(key=f"{PAGE}.q").set_value("padding").run()
+    assert shown_claims(at) <= PAGE_SIZE and "n" not in at.query_params
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("raw", ["abc", "5", "1000", "12.5"])
+def test_a_tampered_list_length_gets_a_message(lang, raw):
+    at = open_page(PAGE, lang, {"n": raw})
+    no_exception(at)
+    (warning,) = at.warning
+    assert translate(lang, "worked_examples.n_param") in warning.value
+    assert shown_claims(at) == PAGE_SIZE
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_linked_claim_past_the_first_ten_is_listed_first_and_open(lang):
+    last = CLAIMS[-1]
+    at = open_page(PAGE, lang, {"claim": last.key})
+    no_exception(at)
+    first = claim_expanders(at)[0]
+    assert first.label.replace("\\", "").startswith(translate(lang, f"claims.{last.key}_title")[:10].replace("\\", ""))
+    assert shown_claims(at) == PAGE_SIZE
+    assert at.query_params["claim"] in (last.key, [last.key])

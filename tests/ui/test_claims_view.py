@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from cnn_core.claims import CLAIMS, claim_by_key
-from ui.claims_view import (TextParam, catalogue_csv, catalogue_markdown, clean_query, comparison_text,
-                            filter_claims, format_value, summary_rows, text_title)
+from ui.claims_view import (INPUTS_GAP, TextParam, catalogue_csv, catalogue_markdown, clean_query,
+                            comparison_text, expressions_markdown, filter_claims, format_value, inputs_markdown,
+                            matrix_panels, run_check, summary_rows, text_title)
 from ui.i18n import translate
 
 
@@ -89,3 +90,37 @@ def test_catalogue_formulas_are_marked_as_math_or_code(lang):
                     depth += {"{": 1, "}": -1}.get(ch, 0)
                     assert depth >= 0, (key, math)
                 assert depth == 0, (key, math)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_matrix_panels_mark_the_differing_cells_in_red(lang):
+    """The max-pooling code that overwrites its output: the text's matrix and the core's differ only in the centre."""
+    check = run_check(claim_by_key("s003_code_maxpool_overwrite"))
+    panels = matrix_panels(check, lang)
+    assert [title for title, _ in panels][:2] == [translate(lang, "worked_examples.printed"),
+                                                   translate(lang, "worked_examples.computed")]
+    for _, body in panels[:2]:
+        rows = body.split("\\begin{bmatrix}")[1].split("\\end{bmatrix}")[0].split("\\\\")
+        marked = [(r, c) for r, row in enumerate(rows) for c, cell in enumerate(row.split("&")) if "boxed" in cell]
+        assert marked == [(1, 1)]                       # the centre cell only, as comparison_text names it: (2, 2)
+        assert body.count("\\color{#d62728}\\boxed{") == 1
+        assert body.count("$$") == 2
+
+
+def test_inputs_markdown_typesets_matrices_and_keeps_the_rest_text():
+    text = inputs_markdown(run_check(claim_by_key("s003_dx_general")))
+    lines = text.split(INPUTS_GAP)
+    assert lines[0] == "δ = $\\begin{bmatrix} 1 & 2 & 0 \\\\ -1 & 3 & 1 \\\\ 2 & 0 & -2 \\end{bmatrix}$"
+    assert lines[1] == "h = $\\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}$"
+    # scalars and text stay text (the output-size claim's n = 6, k = 3, s = 2; the texts' "4×4")
+    size = inputs_markdown(run_check(claim_by_key("s000_output_size")))
+    assert size.split(INPUTS_GAP) == ["n = 6", "k = 3", "s = 2"]
+    dims = inputs_markdown(run_check(claim_by_key("s000_same_dims")))
+    assert dims.split(INPUTS_GAP) == ["input = 4×4", "kernel = 2×2"]
+
+
+def test_expressions_markdown_labels_each_sum():
+    md = expressions_markdown(run_check(claim_by_key("s003_eq8")), "zh")
+    printed, computed = md.split("  \n")
+    assert printed.startswith(f"**{translate('zh', 'worked_examples.printed')}:**")
+    assert computed.replace("\\", "").endswith("δ₁₂·h₁₂ + δ₁₃·h₁₁ = 2·2 + 0·1 = 4")
