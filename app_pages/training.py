@@ -179,13 +179,19 @@ def _svg(kind: str, *args, **kwargs) -> str:
     return SVGS[kind](*args, **kwargs)
 
 
+def _draw(where, svg: str) -> None:
+    """An inline SVG chart (built by ``ui.svg_chart``, every text in it escaped) as markdown HTML: it stays in
+    the page's DOM, so each point's tooltip works (st.html drops an SVG; st.image would make it a picture)."""
+    where.markdown(svg, unsafe_allow_html=True)
+
+
 GALLERY_PX = 88   # each 8×8 image drawn 11 px a pixel
 
 
 @st.cache_data(max_entries=20, show_spinner=False)
 def _tiles(images: np.ndarray) -> list[np.ndarray]:
     """The data set's images (N, 1, H, W) as grey picture tiles (``ui.heatmap.grey_tiles``)."""
-    return grey_tiles(images[:, 0], GALLERY_PX // IMAGE_SIZE)
+    return grey_tiles(images[:, 0], GALLERY_PX // IMAGE_SIZE, low=0.0, high=1.0)   # pixel 0 white, 1 black
 
 
 def _chart(where, fig: go.Figure, name: str) -> None:
@@ -328,7 +334,7 @@ def _forward_tab(box, v: View) -> None:
     section = _expander(box, "fwd_flat", t("training.fwd_flat_subtitle"))
     if section.open:
         # 36 numbers as an inline SVG grid, one row per filter (a Plotly heatmap made opening this ~1.9× a slider)
-        section.html(_svg("flat", tr.flat[n], tr.pool[n, 0].size, "v", title=t("training.fwd_flat_title"),
+        _draw(section, _svg("flat", tr.flat[n], tr.pool[n, 0].size, "v", title=t("training.fwd_flat_title"),
                           row_labels=tuple(t("training.filter_option", index=i + 1) for i in range(FILTERS))))
         section.caption(t("training.fwd_flat_caption"))
     section = _expander(box, "fwd_fc", t("training.fwd_fc_subtitle"))
@@ -373,7 +379,7 @@ def _fc_section(box, v: View) -> None:
     c1.table({t("training.col_class"): classes, t("training.col_logit"): [fmt(z) for z in tr.fc_z[n]],
               t("training.col_prob"): [fmt(a) for a in tr.probs[n]],
               t("training.col_target"): [fmt(y) for y in tr.targets[n]]}, hide_index=True)
-    c2.html(_svg("bars", classes, tr.probs[n], tr.targets[n],
+    _draw(c2, _svg("bars", classes, tr.probs[n], tr.targets[n],
                  (t("training.fwd_probs_title", index=sample), t("training.col_prob"),
                   t("training.col_target"), t("training.col_class")), display_digits()))
     box.caption(t("training.fwd_softmax_caption", label=names[label_n]))
@@ -422,7 +428,7 @@ def _backward_tab(box, v: View) -> None:
     box.subheader(t("training.bwd_flat_subtitle"))
     more = _expander(box, "bwd_flat", t("training.bwd_flat_more"))
     if more.open:
-        more.html(_svg("flat", tr.d_flat[n], tr.pool[n, 0].size, "∂L/∂v", title=t("training.bwd_flat_title", index=sample),
+        _draw(more, _svg("flat", tr.d_flat[n], tr.pool[n, 0].size, "∂L/∂v", title=t("training.bwd_flat_title", index=sample),
                        row_labels=tuple(t("training.filter_option", index=i + 1) for i in range(FILTERS))))
 
     box.subheader(t("training.bwd_pool_subtitle"))
@@ -622,7 +628,7 @@ curve_col.subheader(t("training.curve_section"))
 if steps_done == 0:
     curve_col.info(t("training.curve_empty", loss=fmt(tr.loss), accuracy=_pct(tr.accuracy)))
 else:
-    curve_col.html(_svg("curve", tuple(model["losses"]) + (tr.loss,), tuple(model["accuracies"]) + (tr.accuracy,),
+    _draw(curve_col, _svg("curve", tuple(model["losses"]) + (tr.loss,), tuple(model["accuracies"]) + (tr.accuracy,),
                         (t("training.curve_title"), t("training.curve_x"), t("training.curve_loss"),
                          t("training.curve_accuracy")), display_digits()))
     curve_col.caption(t("training.curve_caption", n=len(labels)))
@@ -687,7 +693,7 @@ def _own_image(params, names: tuple, steps_done: int) -> None:
             best = int(np.argmax(own_probs))
             own_right.markdown(t("training.own_result" if steps_done else "training.own_result_untrained",
                                  label=names[best], prob=_pct(float(own_probs[best])), steps=steps_done))
-            own_right.html(_svg("bars", classes, own_probs, np.zeros(len(names)),
+            _draw(own_right, _svg("bars", classes, own_probs, np.zeros(len(names)),
                                 (t("training.own_probs_title"), t("training.col_prob"), t("training.col_target"),
                                  t("training.col_class")), display_digits()))
 

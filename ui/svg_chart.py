@@ -81,7 +81,7 @@ def _text(x: float, y: float, text: str, anchor: str = "middle", extra: str = ""
 
 def _legend(items: Sequence[Series], x_mid: float, y: float, line: bool) -> list[str]:
     """One row of legend entries centred at ``x_mid`` (each ~ its text's width)."""
-    widths = [28 + 7 * len(s.name) for s in items]
+    widths = [40 + sum(12 if ord(ch) > 0x2E7F else 7 for ch in s.name) for s in items]   # CJK is wider
     x = x_mid - sum(widths) / 2
     out = []
     for s, w in zip(items, widths):
@@ -193,7 +193,7 @@ def _shade(v: float, scale: float) -> str:
 
 
 def value_grid(values: np.ndarray, names: Sequence[Sequence[str]], *, title: str, row_labels: Sequence[str],
-               cell: int = 58, label_width: int = 96) -> str:
+               cell: int = 66, label_width: int = 96) -> str:
     """A (rows, cols) grid of numbers: each cell shaded by its sign and size (blue < 0 < red), its value
     printed (``fmt``), its name (e.g. v₁₀) small above the value; ``row_labels`` name the rows."""
     M = np.asarray(values, dtype=float)

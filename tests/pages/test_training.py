@@ -44,8 +44,8 @@ def _figure(at, title_start: str) -> dict:
 
 
 def _svgs(at) -> list[str]:
-    """The inline SVG charts on the page (``st.html`` bodies)."""
-    return [el.proto.body for el in at.get("html") if el.proto.body.lstrip().startswith("<svg")]
+    """The inline SVG charts on the page (markdown HTML)."""
+    return [el.value for el in at.markdown if el.value.lstrip().startswith("<svg")]
 
 
 def _svg(at, title: str) -> str:
