@@ -53,12 +53,12 @@ def parse_values(svg: str, name: str) -> list[float]:
 
 
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
-    """Round tick values covering [low, high] (steps of 1, 2 or 5 × a power of ten), about ``count`` of them."""
+    """Round tick values covering [low, high] (steps of 1, 2, 2.5 or 5 × a power of ten), about ``count`` of them."""
     if not (math.isfinite(low) and math.isfinite(high)) or high <= low:
         return [low] if math.isfinite(low) else [0.0]
     raw = (high - low) / max(count - 1, 1)
     power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw - 1e-12)
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw - 1e-12)
     first = math.floor(low / step + 1e-9) * step
     ticks, k = [], 0
     while first + k * step <= high + step * 1e-9:
