@@ -54,6 +54,7 @@ K = tiny_cnn.CONV_KERNEL
 PARAM_NAMES = ("conv_w", "conv_b", "fc_W", "fc_b")
 MAX_RUNS = 12            # learning-rate changes a link can carry
 MAX_REPLAY = 1000        # steps a link may ask to replay (about 2 s)
+RUN_CHUNK = 50           # steps between two updates of a run's progress bar (at least)
 
 SPECS = (
     IntParam("seed", 0, 0, 9999, label_key=widget_key(PAGE, "seed_label")),
@@ -248,9 +249,10 @@ def _run(model: dict, x: np.ndarray, y: np.ndarray, lr: float, total: int, slot)
     bar = slot.progress(0.0, text=t("training.running", done=0, total=total))
     try:
         while done < total:
-            # four chunks at most: 200 steps take ~0.2 s here, and each update of the bar is a message and
-            # a redraw the browser applies before the run's result (25 updates made "Run 50 steps" slower)
-            count = min(-(-total // 4), total - done)
+            # chunks of at least 50 steps, four at most: 50 steps take ~0.15 s here, and each update of the bar is a
+            # message and a redraw the browser applies before the run's result (25 updates made "Run 50 steps"
+            # slower); a run of up to 50 steps is one chunk, 200 steps update the bar four times
+            count = min(max(-(-total // 4), RUN_CHUNK), total - done)
             result = tiny_cnn.train(model["params"], x, y, lr, count)
             model["losses"].extend(tr.loss for tr in result.traces)
             model["accuracies"].extend(tr.accuracy for tr in result.traces)

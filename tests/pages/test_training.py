@@ -393,6 +393,19 @@ def test_one_step_run_and_reset():
     assert translate("en", "training.reset_done") in [el.value for el in at.info]
 
 
+def test_a_long_run_in_chunks_equals_one_uninterrupted_run():
+    """A run of 120 steps is trained in chunks (for the progress bar): the same losses and weights as 120 steps
+    in one go of the core, and the curve draws all 121 points (steps 0 … 120)."""
+    x, y, names, params = _data(0)
+    at = open_page(PAGE, "en", query={"steps": "120"})
+    at.button(key="training.run_button").click().run()
+    no_exception(at)
+    full = tiny_cnn.train(params, x, y, LR, 120)
+    assert _metric(at, "metric_steps") == "120"
+    np.testing.assert_allclose(_curve(at), full.losses, rtol=1e-12)
+    assert len(parse_values(_svg(at, "Loss and accuracy on all images"), "accuracy")) == 121
+
+
 def test_new_seed_restarts_training_with_new_data():
     at = open_page(PAGE, "zh")
     at.button(key="training.step_button").click().run()
