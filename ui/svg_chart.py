@@ -100,8 +100,8 @@ def two_axis_lines(title: str, x_title: str, left: Series, right: Series, *, rig
                    right_percent: bool = True, width: int = 520, height: int = 330, markers: int = 60) -> str:
     """A line chart of two series over the steps 0, 1, …, n−1: ``left`` on the left axis (from 0 to a round
     number above its largest value), ``right`` on the right axis (0 to ``right_max``, as percentages when
-    ``right_percent``). Both series have n values (n ≥ 1). Points get markers while n ≤ ``markers``; every
-    point has a tooltip (its step and value)."""
+    ``right_percent``). Both series have n values (n ≥ 1). While n ≤ ``markers`` each step gets a marker on
+    ``left`` whose tooltip gives the step and both values."""
     n = len(left.values)
     if n == 0 or len(right.values) != n:
         raise ValueError("two_axis_lines needs two series of the same length ≥ 1")
@@ -136,13 +136,15 @@ def two_axis_lines(title: str, x_title: str, left: Series, right: Series, *, rig
         points = " ".join(f"{sx(i):.1f},{sy(float(v), high):.1f}" for i, v in enumerate(s.values))
         dash = ' stroke-dasharray="4 3"' if s.dash else ""
         body.append(f'<polyline data-series="{_x(s.name)}" data-values="{_data(s.values)}" points="{points}" '
-                    f'fill="none" stroke="{s.color}" stroke-width="2"{dash}/>')
-        radius = 3 if n <= markers and not s.dash else 0
-        for i, v in enumerate(s.values):
-            shown = f"{float(v):.0%}" if s is right and right_percent else fmt(float(v))
-            body.append(f'<circle cx="{sx(i):.1f}" cy="{sy(float(v), high):.1f}" r="{max(radius, 4)}" '
-                        f'fill="{s.color}" fill-opacity="{1 if radius else 0}">'
-                        f'<title>{_x(f"{i}: {s.name} = {shown}")}</title></circle>')
+                    f'fill="none" stroke="{s.color}" stroke-width="2"{dash}><title>{_x(s.name)}</title></polyline>')
+    # while there are few points: a marker on each point of ``left``, its tooltip giving both values of that step
+    # (beyond ``markers`` points the lines alone: the SVG stays a few KB, whatever the number of steps)
+    if n <= markers:
+        for i, (a, b) in enumerate(zip(left.values, right.values)):
+            shown = f"{float(b):.0%}" if right_percent else fmt(float(b))
+            tip = f"{i}: {left.name} = {fmt(float(a))}, {right.name} = {shown}"
+            body.append(f'<circle cx="{sx(i):.1f}" cy="{sy(float(a), l_max):.1f}" r="3" fill="{left.color}">'
+                        f'<title>{_x(tip)}</title></circle>')
     body += _legend((left, right), width / 2, height - 12, line=True)
     return _svg(width, height, body, title)
 

@@ -57,7 +57,12 @@ def test_two_axis_lines_puts_each_point_where_its_value_is():
     texts = _texts(svg)
     assert "100%" in texts and "steps" in texts and "1.5" in texts
     titles = [el.text for el in root.iter("{http://www.w3.org/2000/svg}title")]
-    assert f"2: loss L = {fmt(0.9)}" in titles and "3: accuracy = 100%" in titles
+    assert f"2: loss L = {fmt(0.9)}, accuracy = 75%" in titles and f"3: loss L = {fmt(0.7)}, accuracy = 100%" in titles
+    # many steps: the two lines alone (no marker per point), the SVG stays small
+    many = two_axis_lines("t", "x", Series("a", tuple(np.linspace(2, 0.1, 200)), "#000"),
+                          Series("b", tuple(np.linspace(0, 1, 200)), "#111", dash=True))
+    assert "<circle" not in many and len(many) < 4 * 2 * 200 * 12
+    assert parse_values(many, "a") == pytest.approx(list(np.linspace(2, 0.1, 200)))
     with pytest.raises(ValueError):
         two_axis_lines("t", "x", Series("a", (1.0,), "#000"), Series("b", (), "#000"))
 
