@@ -192,7 +192,7 @@ GALLERY_PX = 88   # each 8×8 image drawn 11 px a pixel
 @st.cache_data(max_entries=20, show_spinner=False)
 def _tiles(images: np.ndarray) -> list[np.ndarray]:
     """The data set's images (N, 1, H, W) as grey picture tiles (``ui.heatmap.grey_tiles``)."""
-    return grey_tiles(images[:, 0], GALLERY_PX // IMAGE_SIZE, low=0.0, high=1.0)   # pixel 0 white, 1 black
+    return grey_tiles(images[:, 0], GALLERY_PX // IMAGE_SIZE, low=0.0, high=1.0, frame=2)   # pixel 0 white, 1 black
 
 
 def _chart(where, fig: go.Figure, name: str) -> None:
@@ -617,7 +617,7 @@ def _data_section(params, images: np.ndarray, labels: np.ndarray, names: tuple) 
                     for i in range(len(labels))]
         gallery.markdown(f"**{t('training.gallery_title')}**")
         # 12 small pictures (PNG tiles), not a Plotly chart: opening the gallery does not wait for Plotly
-        gallery.image(_tiles(images), caption=captions, width=GALLERY_PX)
+        gallery.image(_tiles(images), caption=captions, width=GALLERY_PX + 4)
 
 
 data_col, curve_col = st.columns([3, 2])

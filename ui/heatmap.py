@@ -534,8 +534,11 @@ def _add_player(spec: dict, frame_labels: Sequence[str], *, active: int, frame_m
     spec["layout"]["margin"] = dict(spec["layout"]["margin"], b=140)
 
 
+FRAME_GREY = 170   # the border of a picture tile
+
+
 def grey_tiles(images: np.ndarray | Sequence, scale: int = 12, *, low: float | None = None,
-               high: float | None = None) -> list[np.ndarray]:
+               high: float | None = None, frame: int = 0) -> list[np.ndarray]:
     """Small grey-scale images as picture tiles for ``st.image`` (a gallery; no Plotly, no index arithmetic
     in pages).
 
@@ -545,10 +548,11 @@ def grey_tiles(images: np.ndarray | Sequence, scale: int = 12, *, low: float | N
         are clipped, NaN prints white. Default ``low`` / ``high``: the smallest / largest finite value of all
         images (one shared scale, so the tiles compare).
     scale : each pixel becomes a ``scale × scale`` block (sharp edges: the browser never smooths an 8×8 glyph).
+    frame : a grey border this many pixels wide around each tile (tiles side by side stay apart).
 
     Returns
     -------
-    list of N uint8 arrays, each (H·scale, W·scale).
+    list of N uint8 arrays, each (H·scale + 2·frame, W·scale + 2·frame).
     """
     A = np.asarray(images, dtype=float)
     finite = A[np.isfinite(A)]
@@ -560,4 +564,5 @@ def grey_tiles(images: np.ndarray | Sequence, scale: int = 12, *, low: float | N
         raise ValueError("grey_tiles needs (N, H, W) images, scale ≥ 1 and high > low")
     ink = np.clip((np.nan_to_num(A, nan=low) - low) / (high - low), 0.0, 1.0)
     grey = np.round(255 * (1.0 - ink)).astype(np.uint8)
-    return [np.kron(tile, np.ones((scale, scale), dtype=np.uint8)) for tile in grey]
+    return [np.pad(np.kron(tile, np.ones((scale, scale), dtype=np.uint8)), frame, constant_values=FRAME_GREY)
+            for tile in grey]

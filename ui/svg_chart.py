@@ -21,7 +21,7 @@ from ui.latex import fmt, subscript_unicode
 
 __all__ = ["Series", "nice_ticks", "two_axis_lines", "grouped_bars", "value_grid", "vector_rows", "parse_values"]
 
-FONT = "font-family:sans-serif;font-size:12px"
+FONT = "font-family:sans-serif;font-size:13px"
 AXIS = "#888"
 
 
@@ -97,7 +97,7 @@ def _legend(items: Sequence[Series], x_mid: float, y: float, line: bool) -> list
 
 
 def two_axis_lines(title: str, x_title: str, left: Series, right: Series, *, right_max: float = 1.0,
-                   right_percent: bool = True, width: int = 520, height: int = 330, markers: int = 60) -> str:
+                   right_percent: bool = True, width: int = 420, height: int = 320, markers: int = 60) -> str:
     """A line chart of two series over the steps 0, 1, …, n−1: ``left`` on the left axis (from 0 to a round
     number above its largest value), ``right`` on the right axis (0 to ``right_max``, as percentages when
     ``right_percent``). Both series have n values (n ≥ 1). While n ≤ ``markers`` each step gets a marker on
@@ -105,7 +105,7 @@ def two_axis_lines(title: str, x_title: str, left: Series, right: Series, *, rig
     n = len(left.values)
     if n == 0 or len(right.values) != n:
         raise ValueError("two_axis_lines needs two series of the same length ≥ 1")
-    x0, x1, y0, y1 = 62, width - 62, 40, height - 78
+    x0, x1, y0, y1 = 56, width - 60, 40, height - 74
     top = max((float(v) for v in left.values if math.isfinite(v)), default=1.0)
     l_ticks = nice_ticks(0.0, top if top > 0 else 1.0)
     l_max = l_ticks[-1]
@@ -130,8 +130,8 @@ def two_axis_lines(title: str, x_title: str, left: Series, right: Series, *, rig
         body.append(_text(sx(i), y1 + 16, str(i)))
     body += [_text(width / 2, y1 + 34, x_title),
              _text(16, (y0 + y1) / 2, left.name, extra=f'transform="rotate(-90 16 {(y0 + y1) / 2:.1f})"'),
-             _text(width - 12, (y0 + y1) / 2, right.name,
-                   extra=f'transform="rotate(90 {width - 12} {(y0 + y1) / 2:.1f})"')]
+             _text(width - 14, (y0 + y1) / 2, right.name,
+                   extra=f'transform="rotate(90 {width - 14} {(y0 + y1) / 2:.1f})"')]
     for s, high in ((left, l_max), (right, right_max)):
         points = " ".join(f"{sx(i):.1f},{sy(float(v), high):.1f}" for i, v in enumerate(s.values))
         dash = ' stroke-dasharray="4 3"' if s.dash else ""

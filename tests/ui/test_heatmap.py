@@ -263,5 +263,10 @@ def test_grey_tiles_scale_each_pixel_to_a_block_ink_on_paper():
     # default scale: the images' own range, shared (the darkest pixel of all is black, the lightest white)
     shared = grey_tiles(images, 1)
     assert shared[0][1, 1] == 0 and shared[1][0, 0] == 255
+    framed = grey_tiles(images, 3, low=0.0, high=1.0, frame=2)
+    assert framed[0].shape == (10, 10) and (framed[0][2:-2, 2:-2] == tiles[0]).all()
+    border = np.ones((10, 10), bool)
+    border[2:-2, 2:-2] = False
+    assert (framed[1][border] == heatmap.FRAME_GREY).all()
     with pytest.raises(ValueError):
         grey_tiles(images[0], 2)                     # (H, W): not a stack of images
