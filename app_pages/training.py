@@ -5,14 +5,18 @@ every tensor comes from ``cnn_core.tiny_cnn`` (``train_step``'s StepTrace, ``tra
 ``check_gradients``) and is drawn by ``ui`` renderers. The trained parameters and the loss history
 live in ``st.session_state[widget_key(PAGE, "model")]``.
 
-Speed in the browser (#14): the default view draws one Plotly chart (the loss curve) and one cell
-stepper (``ui.components.training_steppers``: x, h and net with every cell's window and formula).
+Speed in the browser (#14): the default view draws no Plotly chart and one cell stepper (``ui.components.training_steppers``: x, h and net with every cell's window and formula).
 The cell of net (forward) / of o (backward) is picked in the browser — one choice shared by both
 tabs' steppers, kept in the link as row/col — so picking it reruns nothing. The other sections are
 lazy tabs and expanders (only an open one is computed and sent); the choice of sample and filter
 lives in a fragment with the tabs, and the data column and "Your own image" are fragments of their
 own, so their controls rerun only their part. A step, a run or a new seed reruns the page: the
 curve, the metrics and the open tab change (on the Forward tab: its one stepper), nothing else.
+The loss curve, the probability bars and v = flatten(p) (and ∂L/∂v) are inline SVG built by
+``ui.svg_chart`` from the core's numbers, and the gallery is 12 picture tiles (``ui.heatmap.grey_tiles``):
+a Plotly chart that changes costs the browser ~80–90 ms, and the first one waits for Plotly's script, so
+a step and the Forward tab's expanders use none (round 6). Plotly remains on the Backward tab's
+gradients, the Update tab and the gradient check.
 
 Layout code calls container methods (``box.latex``) instead of nesting ``with`` blocks:
 Streamlit re-walks the syntax tree once per nested block when it compiles the script.
@@ -96,14 +100,14 @@ def _bars_svg(classes: tuple[str, ...], probs: np.ndarray, targets: np.ndarray,
     title, prob_name, target_name, class_title = texts
     return svg_chart.grouped_bars(title, classes, (
         svg_chart.Series(prob_name, tuple(map(float, probs)), "#1f77b4", labels=tuple(fmt(v, digits) for v in probs)),
-        svg_chart.Series(target_name, tuple(map(float, targets)), "#9ecae1")), x_title=class_title)
+        svg_chart.Series(target_name, tuple(map(float, targets)), "#9ecae1")), x_title=class_title, digits=digits)
 
 
 def _curve_svg(losses: tuple[float, ...], accuracies: tuple[float, ...], texts: tuple[str, ...], digits: int) -> str:
     """The loss and accuracy after each step (inline SVG, no Plotly: a step redraws it in a few ms)."""
     title, x_title, loss_name, accuracy_name = texts
     return svg_chart.two_axis_lines(title, x_title, svg_chart.Series(loss_name, losses, "#d62728"),
-                                    svg_chart.Series(accuracy_name, accuracies, "#1f77b4", dash=True))
+                                    svg_chart.Series(accuracy_name, accuracies, "#1f77b4", dash=True), digits=digits)
 
 
 def _scatter_figure(points: tuple, texts: tuple[str, ...]) -> go.Figure:
@@ -337,7 +341,7 @@ def _forward_tab(box, v: View) -> None:
     if section.open:
         # 36 numbers as an inline SVG grid, one row per filter (a Plotly heatmap made opening this ~1.9× a slider)
         _draw(section, _svg("flat", tr.flat[n], tr.pool[n, 0].size, "v", title=t("training.fwd_flat_title"),
-                          row_labels=tuple(t("training.filter_option", index=i + 1) for i in range(FILTERS))))
+                            digits=display_digits(), row_labels=tuple(t("training.filter_option", index=i + 1) for i in range(FILTERS))))
         section.caption(t("training.fwd_flat_caption"))
     section = _expander(box, "fwd_fc", t("training.fwd_fc_subtitle"))
     if section.open:
@@ -431,6 +435,7 @@ def _backward_tab(box, v: View) -> None:
     more = _expander(box, "bwd_flat", t("training.bwd_flat_more"))
     if more.open:
         _draw(more, _svg("flat", tr.d_flat[n], tr.pool[n, 0].size, "∂L/∂v", title=t("training.bwd_flat_title", index=sample),
+                       digits=display_digits(),
                        row_labels=tuple(t("training.filter_option", index=i + 1) for i in range(FILTERS))))
 
     box.subheader(t("training.bwd_pool_subtitle"))

@@ -3,7 +3,8 @@ shaded numbers. Pure: numbers and translated texts in, an ``<svg>`` string out, 
 
 Why: a Plotly chart whose figure changes costs the browser ~80–90 ms per rerun, and the first one on a
 page waits for Plotly's 4.7 MB script (#14); an inline SVG of the same numbers is a few KB of DOM.
-Every text is XML-escaped (user and translated text is never markup). Each point / bar / cell carries a
+Numbers print with ``ui.latex.fmt`` at ``digits`` significant digits (default: the reader's choice; a
+caller that caches the SVG passes it, so it keys the cache). Every text is XML-escaped (user and translated text is never markup). Each point / bar / cell carries a
 ``<title>`` (the browser's tooltip: the exact value at the reader's digits), and each line's or bar
 series' numbers ride along unrounded in a ``data-values`` attribute (tests read them; the browser ignores it).
 """
@@ -97,7 +98,8 @@ def _legend(items: Sequence[Series], x_mid: float, y: float, line: bool) -> list
 
 
 def two_axis_lines(title: str, x_title: str, left: Series, right: Series, *, right_max: float = 1.0,
-                   right_percent: bool = True, width: int = 420, height: int = 320, markers: int = 60) -> str:
+                   right_percent: bool = True, width: int = 420, height: int = 320, markers: int = 60,
+                   digits: int | None = None) -> str:
     """A line chart of two series over the steps 0, 1, …, n−1: ``left`` on the left axis (from 0 to a round
     number above its largest value), ``right`` on the right axis (0 to ``right_max``, as percentages when
     ``right_percent``). Both series have n values (n ≥ 1). While n ≤ ``markers`` each step gets a marker on
@@ -123,9 +125,9 @@ def two_axis_lines(title: str, x_title: str, left: Series, right: Series, *, rig
     for v in l_ticks:
         y = sy(v, l_max)
         body += [f'<line x1="{x0}" y1="{y:.1f}" x2="{x1}" y2="{y:.1f}" stroke="#e6e6e6"/>',
-                 _text(x0 - 6, y + 4, fmt(v), "end")]
+                 _text(x0 - 6, y + 4, fmt(v, digits), "end")]
     for v in nice_ticks(0.0, right_max, 5):
-        body.append(_text(x1 + 6, sy(v, right_max) + 4, f"{v:.0%}" if right_percent else fmt(v), "start"))
+        body.append(_text(x1 + 6, sy(v, right_max) + 4, f"{v:.0%}" if right_percent else fmt(v, digits), "start"))
     for i in x_ticks:
         body.append(_text(sx(i), y1 + 16, str(i)))
     body += [_text(width / 2, y1 + 34, x_title),
@@ -141,8 +143,8 @@ def two_axis_lines(title: str, x_title: str, left: Series, right: Series, *, rig
     # (beyond ``markers`` points the lines alone: the SVG stays a few KB, whatever the number of steps)
     if n <= markers:
         for i, (a, b) in enumerate(zip(left.values, right.values)):
-            shown = f"{float(b):.0%}" if right_percent else fmt(float(b))
-            tip = f"{i}: {left.name} = {fmt(float(a))}, {right.name} = {shown}"
+            shown = f"{float(b):.0%}" if right_percent else fmt(float(b), digits)
+            tip = f"{i}: {left.name} = {fmt(float(a), digits)}, {right.name} = {shown}"
             body.append(f'<circle cx="{sx(i):.1f}" cy="{sy(float(a), l_max):.1f}" r="3" fill="{left.color}">'
                         f'<title>{_x(tip)}</title></circle>')
     body += _legend((left, right), width / 2, height - 12, line=True)
@@ -150,7 +152,7 @@ def two_axis_lines(title: str, x_title: str, left: Series, right: Series, *, rig
 
 
 def grouped_bars(title: str, categories: Sequence[str], series: Sequence[Series], *, y_max: float = 1.15,
-                 x_title: str = "", width: int = 460, height: int = 300) -> str:
+                 x_title: str = "", width: int = 460, height: int = 300, digits: int | None = None) -> str:
     """Bars of each series side by side per category (values from 0 to ``y_max``); a series' ``labels`` are
     printed above its bars. Every series has one value per category."""
     if any(len(s.values) != len(categories) for s in series):
@@ -167,7 +169,7 @@ def grouped_bars(title: str, categories: Sequence[str], series: Sequence[Series]
     for v in nice_ticks(0.0, y_max, 5):
         if v <= y_max + 1e-9:
             body += [f'<line x1="{x0}" y1="{sy(v):.1f}" x2="{x1}" y2="{sy(v):.1f}" stroke="#e6e6e6"/>',
-                     _text(x0 - 6, sy(v) + 4, fmt(v), "end")]
+                     _text(x0 - 6, sy(v) + 4, fmt(v, digits), "end")]
     body.append(f'<line x1="{x0}" y1="{y1}" x2="{x1}" y2="{y1}" stroke="{AXIS}"/>')
     for k, name in enumerate(categories):
         body.append(_text(x0 + band * (k + 0.5), y1 + 16, name))
@@ -177,7 +179,7 @@ def grouped_bars(title: str, categories: Sequence[str], series: Sequence[Series]
             left = x0 + band * k + band * 0.1 + bar * j
             top = sy(float(v))
             body.append(f'<rect x="{left:.1f}" y="{top:.1f}" width="{bar:.1f}" height="{y1 - top:.1f}">'
-                        f'<title>{_x(f"{categories[k]}: {s.name} = {fmt(float(v))}")}</title></rect>')
+                        f'<title>{_x(f"{categories[k]}: {s.name} = {fmt(float(v), digits)}")}</title></rect>')
             if s.labels is not None:
                 body.append(_text(left + bar / 2, top - 4, s.labels[k], extra='fill="#333"'))
         body.append("</g>")
@@ -195,7 +197,7 @@ def _shade(v: float, scale: float) -> str:
 
 
 def value_grid(values: np.ndarray, names: Sequence[Sequence[str]], *, title: str, row_labels: Sequence[str],
-               cell: int = 66, label_width: int = 96) -> str:
+               cell: int = 66, label_width: int = 96, digits: int | None = None) -> str:
     """A (rows, cols) grid of numbers: each cell shaded by its sign and size (blue < 0 < red), its value
     printed (``fmt``), its name (e.g. v₁₀) small above the value; ``row_labels`` name the rows."""
     M = np.asarray(values, dtype=float)
@@ -212,18 +214,18 @@ def value_grid(values: np.ndarray, names: Sequence[Sequence[str]], *, title: str
             left = label_width + c * cell
             v = float(M[r, c])
             body += [f'<rect x="{left}" y="{top}" width="{cell}" height="{cell}" fill="{_shade(v, scale)}" '
-                     f'stroke="#fff"><title>{_x(f"{names[r][c]} = {fmt(v)}")}</title></rect>',
+                     f'stroke="#fff"><title>{_x(f"{names[r][c]} = {fmt(v, digits)}")}</title></rect>',
                      _text(left + cell / 2, top + 16, names[r][c], extra='font-size="10" fill="#555"'),
-                     _text(left + cell / 2, top + cell / 2 + 10, fmt(v))]
+                     _text(left + cell / 2, top + cell / 2 + 10, fmt(v, digits))]
     return _svg(width, height, body, title)
 
 
 def vector_rows(vector: np.ndarray | Sequence[float], per_row: int, symbol: str, *, title: str,
-                row_labels: Sequence[str]) -> str:
+                row_labels: Sequence[str], digits: int | None = None) -> str:
     """A vector of length ``len(row_labels) · per_row`` as a :func:`value_grid`, ``per_row`` entries a row
     (e.g. v = flatten(p): one row per filter), entry j named ``symbol`` with the 1-based subscript j."""
     v = np.asarray(vector, dtype=float).ravel()
     if v.size != per_row * len(row_labels):
         raise ValueError("vector_rows needs len(row_labels) · per_row entries")
     names = [[subscript_unicode(symbol, r * per_row + c) for c in range(per_row)] for r in range(len(row_labels))]
-    return value_grid(v.reshape(len(row_labels), per_row), names, title=title, row_labels=row_labels)
+    return value_grid(v.reshape(len(row_labels), per_row), names, title=title, row_labels=row_labels, digits=digits)

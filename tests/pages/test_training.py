@@ -554,6 +554,18 @@ def test_check_this_convolution_by_hand_opens_check_my_work():
     assert [s.value for s in checker.success] == [translate("en", "exercises.verdict_correct")]
 
 
+def test_the_svg_charts_print_at_the_readers_digits():
+    """Flatten, the bars and the curve print their numbers at the reader's digits (the cached SVG is per digits)."""
+    x, y, names, params = _data(0)
+    tr = tiny_cnn.train_step(params, x, y, LR)
+    for digits in (2, 6, 2):
+        at = _open(open_page(PAGE, "en", query={"digits": str(digits)}), "fwd_flat", "fwd_fc")
+        flat = _svg(at, "v = flatten(p): 36 values")
+        assert f">{fmt(tr.flat[0, 1], digits)}</text>" in flat, digits
+        bars = _svg(at, "Probabilities a vs. target y (sample #1)")
+        assert f">{fmt(tr.probs[0, 0], digits)}</text>" in bars, digits
+
+
 @pytest.mark.parametrize("digits", [2, 4, 6])
 def test_net_cell_and_batch_loss_add_up_as_written(digits):
     """Re-add the numbers the screen writes: the last step is '=' exactly when they give the written result."""
