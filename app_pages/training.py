@@ -5,7 +5,8 @@ every tensor comes from ``cnn_core.tiny_cnn`` (``train_step``'s StepTrace, ``tra
 ``check_gradients``) and is drawn by ``ui`` renderers. The trained parameters and the loss history
 live in ``st.session_state[widget_key(PAGE, "model")]``.
 
-Speed in the browser (#14): the default view draws no Plotly chart and one cell stepper (``ui.components.training_steppers``: x, h and net with every cell's window and formula).
+Speed in the browser (#14): the default view draws no Plotly chart and one cell stepper
+(``ui.components.training_steppers``: x, h and net with every cell's window and formula).
 The cell of net (forward) / of o (backward) is picked in the browser — one choice shared by both
 tabs' steppers, kept in the link as row/col — so picking it reruns nothing. The other sections are
 lazy tabs and expanders (only an open one is computed and sent); the choice of sample and filter
