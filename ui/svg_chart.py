@@ -1,12 +1,14 @@
 """Small static charts as inline SVG text (no Plotly): a two-axis line chart, grouped bars and a grid of
-shaded numbers. Pure: numbers and translated texts in, an ``<svg>`` string out, drawn with ``st.html``.
+shaded numbers. Pure: numbers and translated texts in, an ``<svg>`` string out, which a page draws with
+``st.markdown(svg, unsafe_allow_html=True)`` (in Streamlit 1.67 ``st.html`` shows nothing for an SVG).
 
 Why: a Plotly chart whose figure changes costs the browser ~80–90 ms per rerun, and the first one on a
 page waits for Plotly's 4.7 MB script (#14); an inline SVG of the same numbers is a few KB of DOM.
 Numbers print with ``ui.latex.fmt`` at ``digits`` significant digits (default: the reader's choice; a
-caller that caches the SVG passes it, so it keys the cache). Every text is XML-escaped (user and translated text is never markup). Each point / bar / cell carries a
-``<title>`` (the browser's tooltip: the exact value at the reader's digits), and each line's or bar
-series' numbers ride along unrounded in a ``data-values`` attribute (tests read them; the browser ignores it).
+caller that caches the SVG passes it, so it keys the cache). Every text is XML-escaped (user and
+translated text is never markup). Bars and cells carry a ``<title>`` (the browser's tooltip: the value),
+so do a line chart's markers (one per step while there are few); each line's, bar series' or grid's
+numbers ride along unrounded in a ``data-values`` attribute (tests read them; the browser ignores it).
 """
 
 from __future__ import annotations

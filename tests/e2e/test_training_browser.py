@@ -1,5 +1,6 @@
-"""Training page in a real browser: loads in both languages, a slider and the buttons change figures, and the
-cell of net / o is picked in the browser (both tabs' cell steppers, one choice, in the link, no rerun)."""
+"""Training page in a real browser: loads in both languages, a slider and the buttons change figures (the curve,
+the bars and flatten are inline SVG, the gallery picture tiles: no Plotly on a step or in the forward expanders),
+and the cell of net / o is picked in the browser (both tabs' cell steppers, one choice, in the link, no rerun)."""
 
 from __future__ import annotations
 
@@ -25,8 +26,8 @@ def _query(pg) -> dict[str, str]:
 
 
 def _ready(pg, charts: int = 0, stepper: str | None = FORWARD) -> None:
-    """The whole page has run: the tabs, at least ``charts`` figures (the curve + the open tab's) and the open
-    tab's cell stepper are drawn."""
+    """The whole page has run: the tabs, at least ``charts`` Plotly figures (the open tab's; the curve is an
+    inline SVG) and the open tab's cell stepper are drawn."""
     wait_for_app(pg)
     pg.wait_for_selector('[data-testid="stTab"]', timeout=60000)
     if stepper:
@@ -56,7 +57,8 @@ def _svg_text(pg, title: str) -> str:
 def _gallery_boxes(pg) -> list[list[float]]:
     """The bounding boxes of the gallery's pictures and of their captions (each [left, top, right, bottom])."""
     pg.locator('[data-testid="stImage"] img').nth(11).wait_for(timeout=15000)
-    return pg.evaluate("""() => Array.from(document.querySelectorAll('[data-testid="stImage"] img, [data-testid="stImageCaption"]'))
+    return pg.evaluate("""() => Array.from(document.querySelectorAll(
+        '[data-testid="stImage"] img, [data-testid="stImageCaption"]'))
       .map(el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })""")
 
 

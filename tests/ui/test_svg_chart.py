@@ -92,7 +92,8 @@ def test_value_grid_and_vector_rows_name_and_print_every_entry():
     assert names[:2] == ["v = flatten(p)", "v₁"] and "v₁₀" in names and "v₃₆" in names
     # each value printed right after its name, in reading order
     pairs = [(texts[k], texts[k + 1]) for k in range(len(texts) - 1) if re.fullmatch(r"v[₀-₉]+", texts[k] or "")]
-    assert pairs == [(f"v{''.join('₀₁₂₃₄₅₆₇₈₉'[int(d)] for d in str(j + 1))}", fmt(v[j])) for j in range(36)]
+    digits = "₀₁₂₃₄₅₆₇₈₉"
+    assert pairs == [(f"v{''.join(digits[int(d)] for d in str(j + 1))}", fmt(v[j])) for j in range(36)]
     shades = [r.get("fill") for r in _tree(svg).iter("{http://www.w3.org/2000/svg}rect")]
     assert shades[0] != shades[17] and shades[17] == "rgb(255,255,255)"     # −9 shaded, 0 white
     with pytest.raises(ValueError):
