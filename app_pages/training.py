@@ -342,7 +342,7 @@ def _forward_tab(box, v: View) -> None:
     if section.open:
         # 36 numbers as an inline SVG grid, one row per filter (a Plotly heatmap made opening this ~1.9× a slider)
         _draw(section, _svg("flat", tr.flat[n], tr.pool[n, 0].size, "v", title=t("training.fwd_flat_title"),
-                            digits=display_digits(), row_labels=tuple(t("training.filter_option", index=i + 1) for i in range(FILTERS))))
+                            digits=display_digits(), row_labels=_filter_names()))
         section.caption(t("training.fwd_flat_caption"))
     section = _expander(box, "fwd_fc", t("training.fwd_fc_subtitle"))
     if section.open:
@@ -399,6 +399,11 @@ def _fc_section(box, v: View) -> None:
     box.markdown(t("training.fwd_accuracy", accuracy=_pct(tr.accuracy)))
 
 
+def _filter_names() -> tuple[str, ...]:
+    """"filter 1" … "filter 4", translated (the rows of v = flatten(p))."""
+    return tuple(t("training.filter_option", index=i + 1) for i in range(FILTERS))
+
+
 def _start_cell() -> tuple[int, int]:
     """The link's cell (row, col), 0-based: the steppers' first cell until the reader picks another."""
     return tuple(int(st.session_state.get(widget_key(PAGE, name), 1)) - 1 for name in ("row", "col"))
@@ -435,9 +440,8 @@ def _backward_tab(box, v: View) -> None:
     box.subheader(t("training.bwd_flat_subtitle"))
     more = _expander(box, "bwd_flat", t("training.bwd_flat_more"))
     if more.open:
-        _draw(more, _svg("flat", tr.d_flat[n], tr.pool[n, 0].size, "∂L/∂v", title=t("training.bwd_flat_title", index=sample),
-                       digits=display_digits(),
-                       row_labels=tuple(t("training.filter_option", index=i + 1) for i in range(FILTERS))))
+        _draw(more, _svg("flat", tr.d_flat[n], tr.pool[n, 0].size, "∂L/∂v", digits=display_digits(),
+                         title=t("training.bwd_flat_title", index=sample), row_labels=_filter_names()))
 
     box.subheader(t("training.bwd_pool_subtitle"))
     with box:

@@ -271,6 +271,10 @@ def test_backward_tab_numbers():
     expected = (probs - np.eye(4)[y[2]]) / 12
     assert r"\frac{1}{12}\left(" in latex
     assert " & ".join(fmt_latex(v, factor=False) for v in expected) in latex
+    # ∂L/∂v = Wᵀ ∂L/∂z (a matrix product), all 36 entries in the SVG grid, one row per filter, each printed
+    d_flat = _svg(at, "∂L/∂v, sample #3")
+    np.testing.assert_allclose(parse_values(d_flat, "values"), trace.params.fc_W.T @ expected, atol=1e-15)
+    assert ">∂L/∂v₁₀</text>" in d_flat and f">{fmt((trace.params.fc_W.T @ expected)[9])}</text>" in d_flat
     payload = stepper(at, "bwd_stepper")
     assert payload["group"] == stepper(at.run(), "bwd_stepper")["group"] == GROUP and payload["url"] == {"row": "r", "col": "c"}
     assert payload["start"] == 1 * 6 + 2
