@@ -5,14 +5,19 @@ every tensor comes from ``cnn_core.tiny_cnn`` (``train_step``'s StepTrace, ``tra
 ``check_gradients``) and is drawn by ``ui`` renderers. The trained parameters and the loss history
 live in ``st.session_state[widget_key(PAGE, "model")]``.
 
-Speed in the browser (#14): the default view draws one Plotly chart (the loss curve) and one cell
-stepper (``ui.components.training_steppers``: x, h and net with every cell's window and formula).
+Speed in the browser (#14): the default view draws no Plotly chart and one cell stepper
+(``ui.components.training_steppers``: x, h and net with every cell's window and formula).
 The cell of net (forward) / of o (backward) is picked in the browser — one choice shared by both
 tabs' steppers, kept in the link as row/col — so picking it reruns nothing. The other sections are
 lazy tabs and expanders (only an open one is computed and sent); the choice of sample and filter
 lives in a fragment with the tabs, and the data column and "Your own image" are fragments of their
 own, so their controls rerun only their part. A step, a run or a new seed reruns the page: the
 curve, the metrics and the open tab change (on the Forward tab: its one stepper), nothing else.
+The loss curve, the probability bars and v = flatten(p) (and ∂L/∂v) are inline SVG built by
+``ui.svg_chart`` from the core's numbers, and the gallery is 12 picture tiles (``ui.heatmap.grey_tiles``):
+a Plotly chart that changes costs the browser ~80–90 ms, and the first one waits for Plotly's script, so
+a step and the Forward tab's expanders use none (round 6). Plotly remains on the Backward tab's
+gradients, the Update tab and the gradient check.
 
 Layout code calls container methods (``box.latex``) instead of nesting ``with`` blocks:
 Streamlit re-walks the syntax tree once per nested block when it compiles the script.
@@ -25,7 +30,6 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
-from plotly.subplots import make_subplots
 
 from cnn_core import tiny_cnn
 from cnn_core.dense import softmax_ce_trace
@@ -34,7 +38,8 @@ from ui.components.cell_stepper import cell_stepper
 from ui.components.training_steppers import backward_steps, forward_steps, pool_steps
 from ui.exercise_view import render_check_link
 from ui.export import CHART_CONFIG, ExportDoc, export_panel, setup_just_loaded
-from ui.heatmap import channels_heatmap, matrix_heatmap
+from ui import svg_chart
+from ui.heatmap import channels_heatmap, grey_tiles, matrix_heatmap
 from ui.i18n import current_language, explain_error, t, translate
 from ui.image_input import image_uploader
 from ui.formulas import training as fx
@@ -54,6 +59,7 @@ K = tiny_cnn.CONV_KERNEL
 PARAM_NAMES = ("conv_w", "conv_b", "fc_W", "fc_b")
 MAX_RUNS = 12            # learning-rate changes a link can carry
 MAX_REPLAY = 1000        # steps a link may ask to replay (about 2 s)
+RUN_CHUNK = 50           # steps between two updates of a run's progress bar (at least)
 
 SPECS = (
     IntParam("seed", 0, 0, 9999, label_key=widget_key(PAGE, "seed_label")),
@@ -88,67 +94,21 @@ def _sample_losses(fc_z: np.ndarray, targets: np.ndarray) -> tuple[float, ...]:
     return tuple(softmax_ce_trace(z, y).loss for z, y in zip(fc_z, targets))
 
 
-GALLERY_COLS = 4
-
-
-GALLERY_GAP = (4, 1)   # empty rows above each image (its two-line label) and empty columns between images
-
-
-def _gallery_figure(images: np.ndarray, panels: tuple[str, ...]) -> go.Figure:
-    """The 12 images as one mosaic heatmap (empty rows and columns between them), each with its two-line label
-    above it (no figure title: the heading is above).
-
-    One heatmap trace on one pair of axes, not 12 subplots: Plotly lays out and draws every subplot's axes,
-    so the 12-subplot grid made opening this expander cost ~2.5× a bare slider move; one trace costs one chart.
-    """
-    count, size = len(images), images.shape[-1]
-    rows = -(-count // GALLERY_COLS)
-    gap_r, gap_c = GALLERY_GAP
-    mosaic = np.full((rows * (size + gap_r), GALLERY_COLS * (size + gap_c) - gap_c), np.nan)
-    fig = go.Figure()
-    for i, image in enumerate(images):
-        top, left = (i // GALLERY_COLS) * (size + gap_r) + gap_r, (i % GALLERY_COLS) * (size + gap_c)
-        mosaic[top:top + size, left:left + size] = image
-        fig.add_annotation(x=left + (size - 1) / 2, y=top - 0.6, text=panels[i], showarrow=False, yanchor="bottom",
-                           font_size=12)
-    # 12 small images: no numbers (the Forward tab shows the chosen one with every value)
-    fig.add_trace(go.Heatmap(z=[[None if np.isnan(v) else float(v) for v in row] for row in mosaic],
-                             colorscale="Greys", showscale=False, hoverinfo="skip"))
-    fig.update_xaxes(showticklabels=False, ticks="", showgrid=False, zeroline=False, constrain="domain", visible=False)
-    fig.update_yaxes(showticklabels=False, ticks="", showgrid=False, zeroline=False, autorange="reversed",
-                     scaleanchor="x", constrain="domain", visible=False)
-    return fig.update_layout(height=150 * rows + 60, margin=dict(l=10, r=10, t=10, b=10),
-                             plot_bgcolor="rgba(0,0,0,0)")
-
-
-def _curve_figure(losses: tuple[float, ...], accuracies: tuple[float, ...], texts: tuple[str, ...]) -> go.Figure:
-    title, x_title, loss_name, accuracy_name = texts
-    steps = list(range(len(losses)))
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
-    fig.add_trace(go.Scatter(x=steps, y=list(losses), mode="lines+markers" if len(steps) <= 60 else "lines",
-                             name=loss_name, line=dict(color="#d62728", width=2)), secondary_y=False)
-    fig.add_trace(go.Scatter(x=steps, y=list(accuracies), mode="lines", name=accuracy_name,
-                             line=dict(color="#1f77b4", width=2, dash="dot")), secondary_y=True)
-    fig.update_xaxes(title_text=x_title, rangemode="tozero")
-    fig.update_yaxes(title_text=loss_name, rangemode="tozero", secondary_y=False)
-    fig.update_yaxes(title_text=accuracy_name, range=[0, 1.05], tickformat=".0%", tick0=0, dtick=0.25,
-                     showgrid=False, secondary_y=True)
-    return fig.update_layout(title=dict(text=title, x=0.5, xanchor="center"), height=340,
-                             margin=dict(l=60, r=60, t=60, b=40),
-                             legend=dict(orientation="h", y=-0.25, x=0.5, xanchor="center"))
-
-
-def _bars_figure(classes: tuple[str, ...], probs: np.ndarray, targets: np.ndarray,
-                 texts: tuple[str, ...], digits: int) -> go.Figure:
-    """``digits`` (the reader's choice) keys the cache: the bars carry formatted numbers."""
+def _bars_svg(classes: tuple[str, ...], probs: np.ndarray, targets: np.ndarray,
+              texts: tuple[str, ...], digits: int) -> str:
+    """Probabilities vs. target as grouped bars (inline SVG, no Plotly); ``digits`` (the reader's choice) keys
+    the cache: the bars carry formatted numbers."""
     title, prob_name, target_name, class_title = texts
-    fig = go.Figure([go.Bar(x=list(classes), y=list(probs), name=prob_name, text=[fmt(v, digits) for v in probs],
-                            textposition="outside"),
-                     go.Bar(x=list(classes), y=list(targets), name=target_name, opacity=0.45)])
-    return fig.update_layout(title=dict(text=title, x=0.5, xanchor="center"), barmode="group", height=300,
-                             yaxis=dict(range=[0, 1.15]), xaxis_title=class_title,
-                             margin=dict(l=40, r=20, t=60, b=40),
-                             legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"))
+    return svg_chart.grouped_bars(title, classes, (
+        svg_chart.Series(prob_name, tuple(map(float, probs)), "#1f77b4", labels=tuple(fmt(v, digits) for v in probs)),
+        svg_chart.Series(target_name, tuple(map(float, targets)), "#9ecae1")), x_title=class_title, digits=digits)
+
+
+def _curve_svg(losses: tuple[float, ...], accuracies: tuple[float, ...], texts: tuple[str, ...], digits: int) -> str:
+    """The loss and accuracy after each step (inline SVG, no Plotly: a step redraws it in a few ms)."""
+    title, x_title, loss_name, accuracy_name = texts
+    return svg_chart.two_axis_lines(title, x_title, svg_chart.Series(loss_name, losses, "#d62728"),
+                                    svg_chart.Series(accuracy_name, accuracies, "#1f77b4", dash=True), digits=digits)
 
 
 def _scatter_figure(points: tuple, texts: tuple[str, ...]) -> go.Figure:
@@ -198,8 +158,8 @@ def _probs(params, x: np.ndarray) -> np.ndarray:
 
 CORE = {"setup": _setup, "replay": _replay, "probs": _probs, "step": tiny_cnn.train_step, "loss": tiny_cnn.loss, "predict": tiny_cnn.predict,
         "gradcheck": tiny_cnn.check_gradients, "sample_losses": _sample_losses}
-FIGURES = {"heatmap": matrix_heatmap, "channels": channels_heatmap, "gallery": _gallery_figure,
-           "curve": _curve_figure, "bars": _bars_figure, "scatter": _scatter_figure}
+FIGURES = {"heatmap": matrix_heatmap, "channels": channels_heatmap, "scatter": _scatter_figure}
+SVGS = {"curve": _curve_svg, "bars": _bars_svg, "flat": svg_chart.vector_rows}
 
 
 # One cache wrapper each (Streamlit hashes a wrapped function's source on every rerun).
@@ -217,6 +177,27 @@ def _figure(kind: str, *args, **kwargs) -> go.Figure:
     titles are arguments, so each language has its own entry.
     """
     return FIGURES[kind](*args, **kwargs)
+
+
+@st.cache_data(max_entries=200, show_spinner=False)
+def _svg(kind: str, *args, **kwargs) -> str:
+    """An inline SVG chart (``ui.svg_chart``), built once per distinct input, language and digits."""
+    return SVGS[kind](*args, **kwargs)
+
+
+def _draw(where, svg: str) -> None:
+    """An inline SVG chart (built by ``ui.svg_chart``, every text in it escaped) as markdown HTML: it stays in
+    the page's DOM, so each point's tooltip works (st.html drops an SVG; st.image would make it a picture)."""
+    where.markdown(svg, unsafe_allow_html=True)
+
+
+GALLERY_PX = 88   # each 8×8 image drawn 11 px a pixel
+
+
+@st.cache_data(max_entries=20, show_spinner=False)
+def _tiles(images: np.ndarray) -> list[np.ndarray]:
+    """The data set's images (N, 1, H, W) as grey picture tiles (``ui.heatmap.grey_tiles``)."""
+    return grey_tiles(images[:, 0], GALLERY_PX // IMAGE_SIZE, low=0.0, high=1.0, frame=2)   # pixel 0 white, 1 black
 
 
 def _chart(where, fig: go.Figure, name: str) -> None:
@@ -273,9 +254,10 @@ def _run(model: dict, x: np.ndarray, y: np.ndarray, lr: float, total: int, slot)
     bar = slot.progress(0.0, text=t("training.running", done=0, total=total))
     try:
         while done < total:
-            # four chunks at most: 200 steps take ~0.2 s here, and each update of the bar is a message and
-            # a redraw the browser applies before the run's result (25 updates made "Run 50 steps" slower)
-            count = min(-(-total // 4), total - done)
+            # chunks of at least 50 steps, four at most: 50 steps take ~0.15 s here, and each update of the bar is a
+            # message and a redraw the browser applies before the run's result (25 updates made "Run 50 steps"
+            # slower); a run of up to 50 steps is one chunk, 200 steps update the bar four times
+            count = min(max(-(-total // 4), RUN_CHUNK), total - done)
             result = tiny_cnn.train(model["params"], x, y, lr, count)
             model["losses"].extend(tr.loss for tr in result.traces)
             model["accuracies"].extend(tr.accuracy for tr in result.traces)
@@ -358,9 +340,9 @@ def _forward_tab(box, v: View) -> None:
         _relu_pool_section(section, v)
     section = _expander(box, "fwd_flat", t("training.fwd_flat_subtitle"))
     if section.open:
-        _heat(section, "fwd_flat", tr.flat[n], t("training.fwd_flat_title"), symbol="v", height=190,
-              row_labels=[""], hover_names=[[subscript_unicode("v", i) for i in range(tr.flat.shape[1])]],
-              row_title="", col_title="")
+        # 36 numbers as an inline SVG grid, one row per filter (a Plotly heatmap made opening this ~1.9× a slider)
+        _draw(section, _svg("flat", tr.flat[n], tr.pool[n, 0].size, "v", title=t("training.fwd_flat_title"),
+                            digits=display_digits(), row_labels=_filter_names()))
         section.caption(t("training.fwd_flat_caption"))
     section = _expander(box, "fwd_fc", t("training.fwd_fc_subtitle"))
     if section.open:
@@ -404,9 +386,9 @@ def _fc_section(box, v: View) -> None:
     c1.table({t("training.col_class"): classes, t("training.col_logit"): [fmt(z) for z in tr.fc_z[n]],
               t("training.col_prob"): [fmt(a) for a in tr.probs[n]],
               t("training.col_target"): [fmt(y) for y in tr.targets[n]]}, hide_index=True)
-    _chart(c2, _figure("bars", classes, tr.probs[n], tr.targets[n],
-                            (t("training.fwd_probs_title", index=sample), t("training.col_prob"),
-                             t("training.col_target"), t("training.col_class")), display_digits()), "fwd_probs")
+    _draw(c2, _svg("bars", classes, tr.probs[n], tr.targets[n],
+                 (t("training.fwd_probs_title", index=sample), t("training.col_prob"),
+                  t("training.col_target"), t("training.col_class")), display_digits()))
     box.caption(t("training.fwd_softmax_caption", label=names[label_n]))
     true_class = label_n
     box.latex(fx.softmax_entry(tr.fc_z[n], true_class, float(tr.probs[n, true_class])).latex())
@@ -415,6 +397,11 @@ def _fc_section(box, v: View) -> None:
     box.latex(fx.sample_loss(n, true_class, float(tr.probs[n, true_class]), losses_n[n]).latex())
     box.latex(fx.batch_loss(np.asarray(losses_n), tr.loss).latex())
     box.markdown(t("training.fwd_accuracy", accuracy=_pct(tr.accuracy)))
+
+
+def _filter_names() -> tuple[str, ...]:
+    """"filter 1" … "filter 4", translated (the rows of v = flatten(p))."""
+    return tuple(t("training.filter_option", index=i + 1) for i in range(FILTERS))
 
 
 def _start_cell() -> tuple[int, int]:
@@ -453,9 +440,8 @@ def _backward_tab(box, v: View) -> None:
     box.subheader(t("training.bwd_flat_subtitle"))
     more = _expander(box, "bwd_flat", t("training.bwd_flat_more"))
     if more.open:
-        _heat(more, "bwd_flat", tr.d_flat[n], t("training.bwd_flat_title", index=sample), height=190,
-              row_labels=[""], hover_names=[[subscript_unicode("∂L/∂v", i) for i in range(tr.d_flat.shape[1])]],
-              row_title="", col_title="")
+        _draw(more, _svg("flat", tr.d_flat[n], tr.pool[n, 0].size, "∂L/∂v", digits=display_digits(),
+                         title=t("training.bwd_flat_title", index=sample), row_labels=_filter_names()))
 
     box.subheader(t("training.bwd_pool_subtitle"))
     with box:
@@ -637,10 +623,11 @@ def _data_section(params, images: np.ndarray, labels: np.ndarray, names: tuple) 
     gallery = _expander(st, "data", t("training.data_more"))
     if gallery.open:  # the 12 images (true → predicted class), drawn only when opened
         predicted = _core("predict", params, images)
-        panels = tuple(t("training.gallery_panel", index=i + 1, label=names[labels[i]], pred=names[predicted[i]])
-                       for i in range(len(labels)))
+        captions = [t("training.gallery_panel", index=i + 1, label=names[labels[i]], pred=names[predicted[i]])
+                    for i in range(len(labels))]
         gallery.markdown(f"**{t('training.gallery_title')}**")
-        _chart(gallery, _figure("gallery", images[:, 0], panels), "gallery")
+        # 12 small pictures (PNG tiles), not a Plotly chart: opening the gallery does not wait for Plotly
+        gallery.image(_tiles(images), caption=captions, width=GALLERY_PX + 4)
 
 
 data_col, curve_col = st.columns([3, 2])
@@ -653,9 +640,9 @@ curve_col.subheader(t("training.curve_section"))
 if steps_done == 0:
     curve_col.info(t("training.curve_empty", loss=fmt(tr.loss), accuracy=_pct(tr.accuracy)))
 else:
-    _chart(curve_col, _figure("curve", tuple(model["losses"]) + (tr.loss,), tuple(model["accuracies"]) + (tr.accuracy,),
-                              (t("training.curve_title"), t("training.curve_x"), t("training.curve_loss"),
-                               t("training.curve_accuracy"))), "curve")
+    _draw(curve_col, _svg("curve", tuple(model["losses"]) + (tr.loss,), tuple(model["accuracies"]) + (tr.accuracy,),
+                        (t("training.curve_title"), t("training.curve_x"), t("training.curve_loss"),
+                         t("training.curve_accuracy")), display_digits()))
     curve_col.caption(t("training.curve_caption", n=len(labels)))
 
 # --------------------------------------------------------------------------- one step, every tensor
@@ -718,9 +705,9 @@ def _own_image(params, names: tuple, steps_done: int) -> None:
             best = int(np.argmax(own_probs))
             own_right.markdown(t("training.own_result" if steps_done else "training.own_result_untrained",
                                  label=names[best], prob=_pct(float(own_probs[best])), steps=steps_done))
-            _chart(own_right, _figure("bars", classes, own_probs, np.zeros(len(names)),
-                                      (t("training.own_probs_title"), t("training.col_prob"), t("training.col_target"),
-                                       t("training.col_class")), display_digits()), "own_probs")
+            _draw(own_right, _svg("bars", classes, own_probs, np.zeros(len(names)),
+                                (t("training.own_probs_title"), t("training.col_prob"), t("training.col_target"),
+                                 t("training.col_class")), display_digits()))
 
 
 _own_image(model["params"], tuple(names), steps_done)

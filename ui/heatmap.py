@@ -32,6 +32,7 @@ __all__ = [
     "window_animation",
     "channels_window_animation",
     "window_shape",
+    "grey_tiles",
 ]
 
 # Explicit [position, colour] lists, not names: the figures skip plotly.py's validation, which is
@@ -531,3 +532,37 @@ def _add_player(spec: dict, frame_labels: Sequence[str], *, active: int, frame_m
     )
     spec["layout"]["height"] = spec["layout"]["height"] + 130
     spec["layout"]["margin"] = dict(spec["layout"]["margin"], b=140)
+
+
+FRAME_GREY = 170   # the border of a picture tile
+
+
+def grey_tiles(images: np.ndarray | Sequence, scale: int = 12, *, low: float | None = None,
+               high: float | None = None, frame: int = 0) -> list[np.ndarray]:
+    """Small grey-scale images as picture tiles for ``st.image`` (a gallery; no Plotly, no index arithmetic
+    in pages).
+
+    Parameters
+    ----------
+    images : (N, H, W) array of numbers; ``low`` prints white, ``high`` black (ink on paper), values outside
+        are clipped, NaN prints white. Default ``low`` / ``high``: the smallest / largest finite value of all
+        images (one shared scale, so the tiles compare).
+    scale : each pixel becomes a ``scale × scale`` block (sharp edges: the browser never smooths an 8×8 glyph).
+    frame : a grey border this many pixels wide around each tile (tiles side by side stay apart).
+
+    Returns
+    -------
+    list of N uint8 arrays, each (H·scale + 2·frame, W·scale + 2·frame).
+    """
+    A = np.asarray(images, dtype=float)
+    finite = A[np.isfinite(A)]
+    low = float(finite.min()) if low is None and finite.size else (0.0 if low is None else low)
+    high = float(finite.max()) if high is None and finite.size else (1.0 if high is None else high)
+    if high == low and finite.size:
+        high = low + 1.0
+    if A.ndim != 3 or scale < 1 or not high > low:
+        raise ValueError("grey_tiles needs (N, H, W) images, scale ≥ 1 and high > low")
+    ink = np.clip((np.nan_to_num(A, nan=low) - low) / (high - low), 0.0, 1.0)
+    grey = np.round(255 * (1.0 - ink)).astype(np.uint8)
+    return [np.pad(np.kron(tile, np.ones((scale, scale), dtype=np.uint8)), frame, constant_values=FRAME_GREY)
+            for tile in grey]

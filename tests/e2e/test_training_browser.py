@@ -1,5 +1,6 @@
-"""Training page in a real browser: loads in both languages, a slider and the buttons change figures, and the
-cell of net / o is picked in the browser (both tabs' cell steppers, one choice, in the link, no rerun)."""
+"""Training page in a real browser: loads in both languages, a slider and the buttons change figures (the curve,
+the bars and flatten are inline SVG, the gallery picture tiles: no Plotly on a step or in the forward expanders),
+and the cell of net / o is picked in the browser (both tabs' cell steppers, one choice, in the link, no rerun)."""
 
 from __future__ import annotations
 
@@ -25,8 +26,8 @@ def _query(pg) -> dict[str, str]:
 
 
 def _ready(pg, charts: int = 0, stepper: str | None = FORWARD) -> None:
-    """The whole page has run: the tabs, at least ``charts`` figures (the curve + the open tab's) and the open
-    tab's cell stepper are drawn."""
+    """The whole page has run: the tabs, at least ``charts`` Plotly figures (the open tab's; the curve is an
+    inline SVG) and the open tab's cell stepper are drawn."""
     wait_for_app(pg)
     pg.wait_for_selector('[data-testid="stTab"]', timeout=60000)
     if stepper:
@@ -45,11 +46,20 @@ def _shot(pg, name: str) -> None:
     pg.set_viewport_size({"width": 1400, "height": 900})
 
 
-def _figure_text(pg, title: str) -> str:
-    """The rendered text (title, cell values) of the Plotly chart whose title is ``title``."""
-    chart = pg.locator('[data-testid="stPlotlyChart"]').filter(has_text=title).first
+def _svg_text(pg, title: str) -> str:
+    """The rendered text (title, axis and value labels) of the inline SVG chart titled ``title``."""
+    chart = pg.locator(f'[data-testid="stMarkdownContainer"] svg[role="img"][aria-label="{title}"]').first
     chart.wait_for(timeout=15000)
-    return chart.inner_text()
+    assert chart.bounding_box()["width"] > 200          # drawn, not an empty box
+    return chart.text_content()
+
+
+def _gallery_boxes(pg) -> list[list[float]]:
+    """The bounding boxes of the gallery's pictures and of their captions (each [left, top, right, bottom])."""
+    pg.locator('[data-testid="stImage"] img').nth(11).wait_for(timeout=15000)
+    return pg.evaluate("""() => Array.from(document.querySelectorAll(
+        '[data-testid="stImage"] img, [data-testid="stImageCaption"]'))
+      .map(el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })""")
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -93,28 +103,35 @@ def test_training_page_loads_and_trains(server_url, new_page, lang):
     curve_title = translate(lang, "training.curve_title")
     pg.get_by_role("button", name=run_label).click()
     pg.wait_for_timeout(500)
-    _ready(pg, 1)
+    _ready(pg)
     assert_no_exception(pg)
     done = translate(lang, "training.run_done", steps=51, lr="0.1", before="§").split("§")[0]
     assert pg.locator('[data-testid="stAlert"]').filter(has_text=done).count() == 1
-    assert curve_title in _figure_text(pg, curve_title)        # the curve appears with the first steps
+    curve = _svg_text(pg, curve_title)                         # the curve appears with the first steps: inline SVG
+    assert translate(lang, "training.curve_x") in curve and "50" in curve
+    assert pg.locator('[data-testid="stPlotlyChart"]').count() == 0   # a step draws no Plotly chart
     expect(pg.locator(FORWARD)).to_have_attribute("data-cell", "15")
     assert stepper_formula(pg, FORWARD).startswith("net₃₄ = ") and stepper_formula(pg, FORWARD) != conv_before
     _shot(pg, f"training-{lang}-trained")
 
-    # the lazily drawn sections: the gallery and the softmax/loss part of the forward pass
-    for key, title in (("data_more", "#12"),                    # the last image has its label too
+    # the lazily drawn sections: the gallery (12 pictures), flatten (36 numbers) and the softmax/loss part
+    for key, title in (("data_more", None), ("fwd_flat_subtitle", translate(lang, "training.fwd_flat_title")),
                        ("fwd_fc_subtitle", translate(lang, "training.fwd_probs_title", index=1))):
         pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate(lang, f"training.{key}")).click()
         pg.wait_for_timeout(300)
         _ready(pg)
-        assert title in _figure_text(pg, title)
+        if title is None:
+            assert len(_gallery_boxes(pg)) == 24                # 12 pictures, 12 captions
+            assert pg.locator('[data-testid="stImageCaption"]').filter(has_text="#12").count() == 1
+        else:
+            assert _svg_text(pg, title).startswith(title)
+    assert pg.locator('[data-testid="stPlotlyChart"]').count() == 0   # none of them waits for Plotly
     assert pg.locator(".katex-error").count() == 0
     _shot(pg, f"training-{lang}-sections")
 
     # the backward tab shows the same cell of o (one stepper group); a pick there is in the link, no rerun
     pg.get_by_role("tab", name=translate(lang, "training.tab_backward")).click()
-    _ready(pg, 1, BACKWARD)
+    _ready(pg, 0, BACKWARD)
     expect(pg.locator(BACKWARD)).to_have_attribute("data-cell", "15")
     assert "(∂L)/(∂o₃₄) = " in stepper_formula(pg, BACKWARD)
     pg.evaluate(WATCH_RUNNING)
@@ -127,8 +144,8 @@ def test_training_page_loads_and_trains(server_url, new_page, lang):
     assert_no_exception(pg)
     _shot(pg, f"training-{lang}-backward")
 
-    # the other tabs render without an exception (curve + 3 and 1 figures)
-    for which, charts in (("update", 4), ("gradcheck", 2)):
+    # the other tabs render without an exception (3 and 1 figures)
+    for which, charts in (("update", 3), ("gradcheck", 1)):
         pg.get_by_role("tab", name=translate(lang, f"training.tab_{which}")).click()
         pg.wait_for_timeout(300)
         _ready(pg, charts, None)
@@ -150,17 +167,13 @@ def test_training_on_a_phone_and_formulas_never_clipped(server_url, new_page, la
     assert pg.evaluate(TOO_WIDE) == []
     assert_no_exception(pg)
     screenshot(pg, f"training-{lang}-phone")
-    # the gallery: one grid, twelve labels, none over another panel
+    # the gallery: twelve pictures, each with its caption, none over another (pictures and captions)
     pg.set_viewport_size({"width": 1280, "height": 1400})
     pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate(lang, "training.data_more")).click()
     pg.wait_for_timeout(300)
-    _ready(pg, 1)
-    labels = pg.evaluate("""() => {
-      const chart = Array.from(document.querySelectorAll('.js-plotly-plot')).find(el => el.innerText.includes('#12'));
-      return Array.from(chart.querySelectorAll('.annotation-text')).map(t => { const r = t.getBoundingClientRect();
-        return [r.left, r.top, r.right, r.bottom]; });
-    }""")
-    assert len(labels) == 12
+    _ready(pg)
+    labels = _gallery_boxes(pg)
+    assert len(labels) == 24
     for i, a in enumerate(labels):
         for b in labels[i + 1:]:
             assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)   # no two labels overlap

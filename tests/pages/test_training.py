@@ -18,6 +18,8 @@ from ui.latex import fmt, fmt_latex
 
 from ui.components.training_steppers import GROUP
 
+from ui.svg_chart import parse_values
+
 from .conftest import all_text, figure_titled, latex_text, link_of, no_exception, open_page, plotly_figures, stepper, stepper_grid
 
 PAGE = "training"
@@ -39,6 +41,25 @@ def _data(seed: int = 0):
 
 def _figure(at, title_start: str) -> dict:
     return figure_titled(at, title_start, prefix=True)
+
+
+def _svgs(at) -> list[str]:
+    """The inline SVG charts on the page (markdown HTML)."""
+    return [el.value for el in at.markdown if el.value.lstrip().startswith("<svg")]
+
+
+def _svg(at, title: str) -> str:
+    """The inline SVG chart titled ``title`` (its aria-label, XML-escaped)."""
+    from html import escape
+
+    found = [svg for svg in _svgs(at) if f'aria-label="{escape(title, quote=True)}"' in svg]
+    assert len(found) == 1, (title, [svg[:200] for svg in _svgs(at)])
+    return found[0]
+
+
+def _curve(at, lang: str = "en") -> list[float]:
+    """The losses the loss curve draws (its unrounded numbers)."""
+    return parse_values(_svg(at, translate(lang, "training.curve_title")), translate(lang, "training.curve_loss"))
 
 
 _latex = latex_text
@@ -127,9 +148,9 @@ def test_page_in_both_languages(lang):
                                                   translate(lang, "training.fwd_pool_title", filter=1)]
     assert pool["labels"]["hint"] == translate(lang, "training.pool_stepper_hint") and pool["url"] == {}
     at.button(key="training.step_button").click().run()        # the curve is drawn from the first step on
-    curve = _figure(at, translate(lang, "training.curve_title"))
-    assert curve["layout"]["xaxis"]["title"]["text"] == translate(lang, "training.curve_x")
-    assert len(curve["data"][0]["y"]) == 2 and not any(el.value.startswith(translate(lang, "training.curve_empty",
+    curve = _svg(at, translate(lang, "training.curve_title"))
+    assert f">{translate(lang, 'training.curve_x')}</text>" in curve and plotly_figures(at) == []
+    assert len(_curve(at, lang)) == 2 and not any(el.value.startswith(translate(lang, "training.curve_empty",
                                                        loss="§", accuracy="§").split("§")[0]) for el in at.info)
     for which in ("backward", "update", "gradcheck"):
         _open_tab(at, which, lang)
@@ -140,24 +161,13 @@ def test_page_in_both_languages(lang):
 
 def test_images_and_first_forward_numbers():
     x, y, names, params = _data(0)
-    at = _open(open_page(PAGE, "en"), "data", "fwd_fc")
+    at = _open(open_page(PAGE, "en"), "data", "fwd_flat", "fwd_fc")
     no_exception(at)
-    # the gallery shows the 12 generated images with their true classes: one mosaic heatmap, 12 labels
-    gallery = [fg for fg in plotly_figures(at)
-               if fg["layout"].get("annotations") and fg["layout"]["annotations"][0]["text"].startswith("#")]
-    assert len(gallery) == 1 and len(gallery[0]["data"]) == 1 and not gallery[0]["layout"].get("title", {}).get("text")
-    mosaic = np.array([[np.nan if v is None else v for v in row] for row in gallery[0]["data"][0]["z"]], dtype=float)
-    notes = gallery[0]["layout"]["annotations"]
-    assert len(notes) == 12
+    # the gallery shows the 12 generated images (picture tiles, no chart) with their true and predicted classes
+    predicted = tiny_cnn.predict(params, x)
+    imgs = [img for el in at.get("image") for img in el.proto.imgs]
+    assert [img.caption for img in imgs] == [f"#{i + 1} {names[y[i]]} → {names[predicted[i]]}" for i in range(12)]
     assert f"**{translate('en', 'training.gallery_title')}**" in all_text(at)
-    # each label sits centred over its own 8×8 block of the mosaic, which holds that image, and empty cells
-    # (≥ 2 rows: two lines of 12 px type at ≥ 13 px a row) separate a label from the images of the row above
-    for i, note in enumerate(notes):
-        assert note["text"].startswith(f"#{i + 1} {names[y[i]]}<br>→")
-        left, top = int(note["x"] - 3.5), int(round(note["y"] + 0.6))
-        np.testing.assert_allclose(mosaic[top:top + 8, left:left + 8], x[i, 0])
-        assert np.isnan(mosaic[max(top - 4, 0):top, left:left + 8]).all()
-    assert int(np.isfinite(mosaic).sum()) == 12 * 64
     # input and conv output of sample 1, filter 1 (the cell stepper's grids)
     payload = stepper(at)
     np.testing.assert_allclose(stepper_grid(payload, f"Input x (sample #1, class {names[y[0]]})"), x[0, 0])
@@ -180,9 +190,15 @@ def test_images_and_first_forward_numbers():
     assert _metric(at, "metric_accuracy") == f"{np.mean(probs.argmax(1) == y):.0%}"
     assert _shows_result(latex, loss)
     assert rf"&= -\ln {fmt_latex(probs[0, y[0]])}" in latex
-    bars = _figure(at, "Probabilities a vs. target y (sample #1)")
-    np.testing.assert_allclose(bars["data"][0]["y"], probs[0], rtol=1e-12)
-    assert bars["data"][1]["y"] == [1.0, 0.0, 0.0, 0.0]
+    bars = _svg(at, "Probabilities a vs. target y (sample #1)")
+    np.testing.assert_allclose(parse_values(bars, "probability a"), probs[0], rtol=1e-12)
+    assert parse_values(bars, "target y") == [1.0, 0.0, 0.0, 0.0]
+    assert f">{fmt(probs[0, 0])}</text>" in bars          # each bar's value printed above it
+    # v = flatten(p): 36 numbers, one row per filter, each printed and named v₁ … v₃₆ (no Plotly chart)
+    flat = _svg(at, "v = flatten(p): 36 values")
+    np.testing.assert_allclose(parse_values(flat, "values"), pooled[0].reshape(-1), rtol=1e-12)
+    assert ">v₁₀</text>" in flat and ">v₃₆</text>" in flat and f">{fmt(pooled[0, 3, 2, 2])}</text>" in flat
+    assert plotly_figures(at) == []                        # gallery, flatten, bars: none waits for Plotly
 
 
 def test_choosing_sample_and_filter_moves_every_view_and_the_link_picks_the_cell():
@@ -255,6 +271,10 @@ def test_backward_tab_numbers():
     expected = (probs - np.eye(4)[y[2]]) / 12
     assert r"\frac{1}{12}\left(" in latex
     assert " & ".join(fmt_latex(v, factor=False) for v in expected) in latex
+    # ∂L/∂v = Wᵀ ∂L/∂z (a matrix product), all 36 entries in the SVG grid, one row per filter, each printed
+    d_flat = _svg(at, "∂L/∂v, sample #3")
+    np.testing.assert_allclose(parse_values(d_flat, "values"), trace.params.fc_W.T @ expected, atol=1e-15)
+    assert ">∂L/∂v₁₀</text>" in d_flat and f">{fmt((trace.params.fc_W.T @ expected)[9])}</text>" in d_flat
     payload = stepper(at, "bwd_stepper")
     assert payload["group"] == stepper(at.run(), "bwd_stepper")["group"] == GROUP and payload["url"] == {"row": "r", "col": "c"}
     assert payload["start"] == 1 * 6 + 2
@@ -356,8 +376,7 @@ def test_one_step_run_and_reset():
     one = tiny_cnn.train(params, x, y, LR, 1)
     assert _metric(at, "metric_steps") == "1"
     assert _metric(at, "metric_loss") == fmt(one.losses[-1])
-    curve = _figure(at, "Loss and accuracy")
-    np.testing.assert_allclose(curve["data"][0]["y"], one.losses)
+    np.testing.assert_allclose(_curve(at), one.losses)
     # then 20 more steps with the N slider
     at.slider(key="training.steps").set_value(20).run()
     at.button(key="training.run_button").click().run()
@@ -365,8 +384,7 @@ def test_one_step_run_and_reset():
     full = tiny_cnn.train(params, x, y, LR, 21)
     assert _metric(at, "metric_steps") == "21"
     assert _metric(at, "metric_loss") == fmt(full.losses[-1])
-    curve = _figure(at, "Loss and accuracy")
-    np.testing.assert_allclose(curve["data"][0]["y"], full.losses, rtol=1e-12)
+    np.testing.assert_allclose(_curve(at), full.losses, rtol=1e-12)
     assert full.losses[-1] < full.losses[0]
     assert at.success[0].value.startswith(f"20 steps with η = 0.1: loss {fmt(full.losses[1])} → "
                                           f"{fmt(full.losses[-1])}")
@@ -377,6 +395,19 @@ def test_one_step_run_and_reset():
     assert _metric(at, "metric_steps") == "0"
     assert _metric(at, "metric_loss") == "1.603"
     assert translate("en", "training.reset_done") in [el.value for el in at.info]
+
+
+def test_a_long_run_in_chunks_equals_one_uninterrupted_run():
+    """A run of 120 steps is trained in chunks (for the progress bar): the same losses and weights as 120 steps
+    in one go of the core, and the curve draws all 121 points (steps 0 … 120)."""
+    x, y, names, params = _data(0)
+    at = open_page(PAGE, "en", query={"steps": "120"})
+    at.button(key="training.run_button").click().run()
+    no_exception(at)
+    full = tiny_cnn.train(params, x, y, LR, 120)
+    assert _metric(at, "metric_steps") == "120"
+    np.testing.assert_allclose(_curve(at), full.losses, rtol=1e-12)
+    assert len(parse_values(_svg(at, "Loss and accuracy on all images"), "accuracy")) == 121
 
 
 def test_new_seed_restarts_training_with_new_data():
@@ -460,8 +491,7 @@ def test_the_link_replays_the_progress_exactly():
     no_exception(again)
     assert _metric(again, "metric_steps", "zh") == "4"
     assert _metric(again, "metric_loss", "zh") == fmt(tiny_cnn.loss(second.params, x, y))
-    curve = _figure(again, translate("zh", "training.curve_title"))
-    np.testing.assert_allclose(curve["data"][0]["y"][:4], [tr.loss for tr in first.traces + second.traces], rtol=1e-12)
+    np.testing.assert_allclose(_curve(again, "zh")[:4], [tr.loss for tr in first.traces + second.traces], rtol=1e-12)
     assert translate("zh", "training.runs_restored", steps=4, runs=2) in [el.value for el in again.success]
     assert translate("zh", "training.upd_panels_title", filter=1) in [el.value for el in again.subheader]
     # reset: back to step 0 and the link forgets the progress
@@ -491,8 +521,8 @@ def test_plurals_and_own_image():
     glyph = tiny_cnn.glyph_templates()[2]
     at.text_area(key="training.own").input("\n".join(", ".join(str(v) for v in row) for row in glyph)).run()
     probs = tiny_cnn.forward(trained, glyph[None, None]).probs[0]
-    bars = _figure(at, translate("en", "training.own_probs_title"))
-    np.testing.assert_allclose(bars["data"][0]["y"], probs, rtol=1e-12)
+    bars = _svg(at, translate("en", "training.own_probs_title"))
+    np.testing.assert_allclose(parse_values(bars, translate("en", "training.col_prob")), probs, rtol=1e-12)
     best = int(np.argmax(probs))
     assert translate("en", "training.own_result", label=names[best], prob=f"{probs[best]:.0%}", steps=1) in all_text(at)
     at.text_area(key="training.own").input("1, 0\n0, 1").run()
@@ -506,8 +536,8 @@ def test_open_expanders_are_kept_in_the_link():
     again = open_page(PAGE, "zh", query=link)
     no_exception(again)
     assert not again.warning
-    assert any("#12" in str(fig["layout"].get("annotations", "")) for fig in plotly_figures(again))   # the gallery
-    assert _figure(again, translate("zh", "training.fwd_probs_title", index=1))
+    assert any(img.caption.startswith("#12") for el in again.get("image") for img in el.proto.imgs)   # the gallery
+    assert _svg(again, translate("zh", "training.fwd_probs_title", index=1))
 
 
 def test_check_this_convolution_by_hand_opens_check_my_work():
@@ -526,6 +556,18 @@ def test_check_this_convolution_by_hand_opens_check_my_work():
     checker.text_area(key="check_work.answer").input("\n".join(", ".join(repr(float(v)) for v in row) for row in net))
     checker.button(key="check_work.check").click().run()
     assert [s.value for s in checker.success] == [translate("en", "exercises.verdict_correct")]
+
+
+def test_the_svg_charts_print_at_the_readers_digits():
+    """Flatten, the bars and the curve print their numbers at the reader's digits (the cached SVG is per digits)."""
+    x, y, names, params = _data(0)
+    tr = tiny_cnn.train_step(params, x, y, LR)
+    for digits in (2, 6, 2):
+        at = _open(open_page(PAGE, "en", query={"digits": str(digits)}), "fwd_flat", "fwd_fc")
+        flat = _svg(at, "v = flatten(p): 36 values")
+        assert f">{fmt(tr.flat[0, 1], digits)}</text>" in flat, digits
+        bars = _svg(at, "Probabilities a vs. target y (sample #1)")
+        assert f">{fmt(tr.probs[0, 0], digits)}</text>" in bars, digits
 
 
 @pytest.mark.parametrize("digits", [2, 4, 6])
@@ -581,9 +623,8 @@ def test_export_panel_carries_the_run():
 
 def _shown(at, lang: str) -> dict:
     """The numbers the page shows about the model: the metrics and the loss curve."""
-    curve = _figure(at, translate(lang, "training.curve_title"))
     return {"steps": _metric(at, "metric_steps", lang), "loss": _metric(at, "metric_loss", lang),
-            "accuracy": _metric(at, "metric_accuracy", lang), "curve": list(curve["data"][0]["y"])}
+            "accuracy": _metric(at, "metric_accuracy", lang), "curve": _curve(at, lang)}
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -245,3 +245,28 @@ def test_shortened_numbers_keep_the_full_value_on_hover():
     assert shortened and texts[0][0] in ("-0.123", "-0.12")
     spec = heatmap.matrix_heatmap_spec(a, title="t", height=300)
     assert "%{z:" in spec["data"][0]["hovertemplate"]
+
+
+def test_grey_tiles_scale_each_pixel_to_a_block_ink_on_paper():
+    from ui.heatmap import grey_tiles
+
+    images = np.array([[[0.0, 1.0], [0.5, 2.0]], [[-1.0, np.nan], [0.25, 0.75]]])   # (N=2, H=2, W=2)
+    tiles = grey_tiles(images, 3, low=0.0, high=1.0)
+    assert len(tiles) == 2 and all(t.shape == (6, 6) and t.dtype == np.uint8 for t in tiles)
+    # pixel (i, j) of image n is the 3×3 block at rows 3i..3i+2, columns 3j..3j+2 (loop reference)
+    for n in range(2):
+        for i in range(2):
+            for j in range(2):
+                v = images[n, i, j]
+                want = 255 if np.isnan(v) else round(255 * (1 - min(max(v, 0.0), 1.0)))
+                assert (tiles[n][3 * i:3 * i + 3, 3 * j:3 * j + 3] == want).all(), (n, i, j)
+    # default scale: the images' own range, shared (the darkest pixel of all is black, the lightest white)
+    shared = grey_tiles(images, 1)
+    assert shared[0][1, 1] == 0 and shared[1][0, 0] == 255
+    framed = grey_tiles(images, 3, low=0.0, high=1.0, frame=2)
+    assert framed[0].shape == (10, 10) and (framed[0][2:-2, 2:-2] == tiles[0]).all()
+    border = np.ones((10, 10), bool)
+    border[2:-2, 2:-2] = False
+    assert (framed[1][border] == heatmap.FRAME_GREY).all()
+    with pytest.raises(ValueError):
+        grey_tiles(images[0], 2)                     # (H, W): not a stack of images
