@@ -15,7 +15,8 @@ from cnn_core.transposed import (conv1d_trace, conv_transpose2d_trace, dilate_ke
                                  matrix_view_2d, receptive_field, sizes_mapping_to, transposed_via_matrix,
                                  window_counts)
 from ui.formulas.transposed import (CONV1D_RULE, conv1d_length_lines, conv1d_sample_lines, dilation_lines, kernel_latex,
-                                    receptive_field_line, text_fractional_line, text_length_line, transposed_cell_lines,
+                                    receptive_field_line, symbol_matrix, text_fractional_line, text_length_line,
+                                    transposed_cell_lines,
                                     transposed_size_lines)
 from ui.export import ExportDoc, chart_config, export_panel
 from ui.heatmap import matrix_heatmap, window_animation
@@ -40,6 +41,8 @@ MODES = ("valid", "full", "same")
 # page's slider; the page's first view waited for Plotly, 1.7x): the numbers tab has no chart, so the first view
 # and the section's controls redraw formulas only. The plot is one click away and the link keeps it open (sv=plot).
 SIGNAL_VIEWS = ("numbers", "plot")
+# The matrix section: C and Cᵀ written out (symbols and numbers) first, the coloured grids in a second tab
+MATRIX_VIEWS = ("numbers", "pictures")
 MAX_SIGNAL = 32
 MAX_KERNEL_1D = 9
 DEFAULT_SIGNAL = np.array([[0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 4, 1, 1, 1, 1, 0, 0]], dtype=float)  # step + spike
@@ -71,6 +74,7 @@ SPECS = (
     MatrixParam("x1", TEXT_X, 1, 8),
     MatrixParam("z1", TEXT_Z, 1, 8),
     IntParam("ms", 1, 1, 3),
+    ChoiceParam("mv", MATRIX_VIEWS[0], MATRIX_VIEWS),
     MatrixParam("z", T_Z, MAX_T_Z, MAX_T_Z),
     MatrixParam("w", T_W, MAX_T_W, MAX_T_W),
     IntParam("ts", 2, 1, 3),
@@ -261,6 +265,7 @@ def _section_matrix(lang: str) -> None:
         z = matrix_editor(t("transposed.z1_label"), key=_key("z1"), default=TEXT_Z, max_rows=1, max_cols=8, height=68)
     with st.columns([1, 2])[0]:
         stride = st.slider(t("transposed.matrix_stride"), 1, 3, key=_key("ms"), help=t("transposed.matrix_stride_help"))
+    view = None
     if w is None or x is None or z is None:
         st.info(t("transposed.matrix_needs_input"))
     else:
@@ -268,38 +273,69 @@ def _section_matrix(lang: str) -> None:
             view = matrix_view_1d(w[0], x[0], z[0], stride)
         except ValueError as err:
             st.error(explain_error(err))
-            view = None
-        if view is not None:
-            names = [subscript_unicode("w", t_) for t_ in range(view.w.size)]
-            left, right = st.columns(2, gap="large")
-            with left:
-                _chart(_symbol_heatmap(view.tap_index, names, t("transposed.fig_c", rows=view.C.shape[0],
-                                                                 cols=view.C.shape[1]), lang), "c1")
-                st.latex(rf"z = C x = {latex_matrix(view.C)} {latex_matrix(view.x.reshape(-1, 1))} = "
-                         rf"{latex_matrix(view.Cx.reshape(-1, 1))}")
-                st.latex(rf"w \star x = {_vector(view.direct)}")
-                _verdict(view.cx_gap, "transposed.cx_equal")
-            with right:
-                _chart(_symbol_heatmap(view.tap_index.T, names, t("transposed.fig_ct", rows=view.C.shape[1],
-                                                                   cols=view.C.shape[0]), lang), "ct1")
-                st.latex(rf"C^\top z = {latex_matrix(view.C.T)} {latex_matrix(view.z.reshape(-1, 1))} = "
-                         rf"{latex_matrix(view.CTz.reshape(-1, 1))}")
-                st.latex(rf"\mathrm{{rot180}}(w) = {_vector(view.w_rot180)}")
-                st.latex(rf"\tilde z = {_vector(view.full_padded)}")
-                if view.stride > 1:
-                    st.caption(t("transposed.matrix_inserted", s1=view.stride - 1))
-                st.latex(rf"\tilde z \star \mathrm{{rot180}}(w) = {_vector(view.full)}")
-                _verdict(view.ctz_gap, "transposed.ctz_equal")
-            st.info(t("transposed.otimes_meaning"))
-    st.markdown(f"#### {t('transposed.grid_title')}")
     view2 = matrix_view_2d(GRID_K, GRID_X)
-    names2 = [subscript_unicode("w", a, b) for a in range(3) for b in range(3)]
-    _chart(_symbol_heatmap(view2.tap_index, names2, t("transposed.fig_c2"), lang), "c2")
+    # C and Cᵀ written out first (the weights' names in their places, then the numbers), the four coloured grids in
+    # a second tab (#14 round 6): drawn with the section, they made the switch to it wait for four Plotly charts
+    # (3x the bare page's slider). The link keeps the open view (mv=pictures).
+    numbers_tab, pictures_tab = url_tabs(PAGE, "matrix_view", "mv", MATRIX_VIEWS,
+                                         [t(f"transposed.mv_{name}") for name in MATRIX_VIEWS])
+    if numbers_tab.open is not False:
+        with numbers_tab:
+            _matrix_numbers(view, view2)
+    if pictures_tab.open is not False:
+        with pictures_tab:
+            _matrix_pictures(view, view2, lang)
+
+
+def _matrix_numbers(view, view2) -> None:
+    """C and Cᵀ with the weights' symbols and with numbers, the two products and their checks (no chart)."""
+    if view is not None:
+        left, right = st.columns(2, gap="large")
+        with left:
+            st.markdown("**" + t("transposed.fig_c", rows=view.C.shape[0], cols=view.C.shape[1]) + "**")
+            st.latex(rf"C = {symbol_matrix(view.tap_index, view.w.shape)}")
+            st.latex(rf"z = C x = {latex_matrix(view.C)} {latex_matrix(view.x.reshape(-1, 1))} = "
+                     rf"{latex_matrix(view.Cx.reshape(-1, 1))}")
+            st.latex(rf"w \star x = {_vector(view.direct)}")
+            _verdict(view.cx_gap, "transposed.cx_equal")
+        with right:
+            st.markdown("**" + t("transposed.fig_ct", rows=view.C.shape[1], cols=view.C.shape[0]) + "**")
+            st.latex(rf"C^\top = {symbol_matrix(view.tap_index.T, view.w.shape)}")
+            st.latex(rf"C^\top z = {latex_matrix(view.C.T)} {latex_matrix(view.z.reshape(-1, 1))} = "
+                     rf"{latex_matrix(view.CTz.reshape(-1, 1))}")
+            st.latex(rf"\mathrm{{rot180}}(w) = {_vector(view.w_rot180)}")
+            st.latex(rf"\tilde z = {_vector(view.full_padded)}")
+            if view.stride > 1:
+                st.caption(t("transposed.matrix_inserted", s1=view.stride - 1))
+            st.latex(rf"\tilde z \star \mathrm{{rot180}}(w) = {_vector(view.full)}")
+            _verdict(view.ctz_gap, "transposed.ctz_equal")
+        st.info(t("transposed.otimes_meaning"))
+    st.markdown(f"#### {t('transposed.grid_title')}")
+    st.markdown("**" + t("transposed.fig_c2") + "**")
+    st.latex(rf"C = {symbol_matrix(view2.tap_index, view2.k.shape)}")
     left, right = st.columns(2)
     with left:
         st.latex(rf"x = {latex_matrix(view2.x)},\quad w = {latex_matrix(view2.k)}")
     with right:
         st.latex(rf"C\,\mathrm{{vec}}(x) = {latex_matrix(view2.Cx)} = w \star x = {latex_matrix(view2.direct)}")
+    st.caption(t("transposed.grid_caption"))
+    st.markdown(t("transposed.ct2_text"))
+
+
+def _matrix_pictures(view, view2, lang: str) -> None:
+    """C and Cᵀ as grids coloured by weight, each weight's symbol in its cell (1-D, then the 2-D example)."""
+    if view is not None:
+        names = [subscript_unicode("w", t_) for t_ in range(view.w.size)]
+        left, right = st.columns(2, gap="large")
+        with left:
+            _chart(_symbol_heatmap(view.tap_index, names, t("transposed.fig_c", rows=view.C.shape[0],
+                                                             cols=view.C.shape[1]), lang), "c1")
+        with right:
+            _chart(_symbol_heatmap(view.tap_index.T, names, t("transposed.fig_ct", rows=view.C.shape[1],
+                                                               cols=view.C.shape[0]), lang), "ct1")
+    st.markdown(f"#### {t('transposed.grid_title')}")
+    names2 = [subscript_unicode("w", a, b) for a in range(3) for b in range(3)]
+    _chart(_symbol_heatmap(view2.tap_index, names2, t("transposed.fig_c2"), lang), "c2")
     st.caption(t("transposed.grid_caption"))
     left, right = st.columns([2, 3], gap="large")
     with left:
