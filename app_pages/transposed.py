@@ -98,6 +98,21 @@ def _key(name: str) -> str:
     return f"{PAGE}.{name}"
 
 
+def _keep_state() -> None:
+    """Before a run's (or a section fragment's) widgets: every setting stays what it was while its tab is closed.
+
+    Streamlit forgets the state of a widget it did not draw in a run (a closed tab's), and a widget drawn again
+    later came back empty or on its first option (the signal text empty, "valid" padding, a KeyError on the
+    picked sample). The keys it dropped come back from the link's last values (``init_from_url``), and writing
+    every key back makes it the page's own state, which Streamlit keeps."""
+    init_from_url(PAGE, SPECS)
+    state = st.session_state
+    for spec in SPECS:
+        key = _key(spec.name)
+        if key in state:
+            state[key] = state[key]
+
+
 def _chart(fig, name: str) -> None:
     show_chart(fig, PAGE, f"fig_{name}", config=chart_config(f"{PAGE}-{name}"))
 
@@ -175,6 +190,7 @@ def _signal_input() -> np.ndarray | None:
 
 @url_fragment(PAGE, SPECS)   # its controls rerun only this section
 def _section_signal(lang: str) -> None:
+    _keep_state()
     st.markdown(t("transposed.signal_intro"))
     st.latex(CONV1D_RULE)
     state = st.session_state
@@ -255,6 +271,7 @@ def _section_signal(lang: str) -> None:
 
 @url_fragment(PAGE, SPECS)   # its controls rerun only this section
 def _section_matrix(lang: str) -> None:
+    _keep_state()
     st.markdown(t("transposed.matrix_intro"))
     cols = st.columns(3)
     with cols[0]:
@@ -404,6 +421,7 @@ def _cell_view(trace, hover: list, lang: str) -> None:
 
 @url_fragment(PAGE, SPECS)   # its controls rerun only this section
 def _section_transposed(lang: str) -> None:
+    _keep_state()
     st.markdown(t("transposed.transposed_intro"))
     cols = st.columns([1, 1, 2])
     with cols[0]:
@@ -502,6 +520,7 @@ def _section_transposed(lang: str) -> None:
 
 @url_fragment(PAGE, SPECS)   # its controls rerun only this section
 def _section_dilation(lang: str) -> None:
+    _keep_state()
     st.markdown(t("transposed.dilation_intro"))
     cols = st.columns(2)
     with cols[0]:
@@ -534,7 +553,7 @@ def _section_dilation(lang: str) -> None:
 lang = current_language()
 st.title(t("transposed.title"))
 st.markdown(t("transposed.intro"))
-init_from_url(PAGE, SPECS)
+_keep_state()
 reset_button(PAGE, SPECS, t("transposed.reset"), help=t("transposed.reset_help"), keep=("tab",))
 
 labels = [t(f"transposed.tab_{name}") for name in SECTIONS]
