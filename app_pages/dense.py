@@ -17,7 +17,7 @@ from ui.claims_view import claim_note
 from ui.components.cell_stepper import cell_stepper
 from ui.components.dense_steppers import forward_steps
 from ui.exercise_view import render_check_link
-from ui.export import CHART_CONFIG, ExportDoc, export_panel
+from ui.export import CHART_CONFIG, ExportDoc, export_panel, setup_just_loaded
 from ui.formulas import dense as fx
 from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import display_digits, equation_lines, fmt, latex_matrix
@@ -487,7 +487,10 @@ def _study() -> None:
     """The loss and activation controls, the tabs and the take-away panels: a part of its own (#14 round 6).
 
     The loss or the activation changes no input editor: changing one reruns and sends only this part, not the
-    title, the setup box's editors and preset menus (the whole page was ~74 messages, no chart changing)."""
+    title, the setup box's editors and preset menus (the whole page was ~74 messages, no chart changing).
+    A setup file loaded in the export panel (inside this part) also changes the editors above: the page reruns."""
+    if setup_just_loaded(PAGE):
+        st.rerun(scope="app")
     _choices()
     _sections()
     _take_away()
