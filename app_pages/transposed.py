@@ -88,6 +88,8 @@ SPECS = (
 )
 # what the open section puts into the export (filled while it is drawn): ExportDoc steps, library code
 TAKE_AWAY: dict = {"steps": [], "code": None}
+# True while the page's own body runs; a section's fragment rerun sees False (the body is not run again)
+BODY = {"running": False}
 
 
 def _take_away(heading: str, *, text: str = "", matrices=None, latex=None) -> None:
@@ -107,6 +109,10 @@ def _keep_state() -> None:
     every key back makes it the page's own state, which Streamlit keeps."""
     init_from_url(PAGE, SPECS)
     state = st.session_state
+    if not BODY["running"] and (state.get(_key("export_open")) or state.get(_key("code_open"))):
+        # a section's own rerun does not reach the export and code panels below the tabs: with one of them open,
+        # the page reruns so that they show the new setup
+        st.rerun(scope="app")
     for spec in SPECS:
         key = _key(spec.name)
         if key in state:
@@ -553,6 +559,7 @@ def _section_dilation(lang: str) -> None:
 lang = current_language()
 st.title(t("transposed.title"))
 st.markdown(t("transposed.intro"))
+BODY["running"] = True
 _keep_state()
 reset_button(PAGE, SPECS, t("transposed.reset"), help=t("transposed.reset_help"), keep=("tab",))
 
@@ -578,3 +585,4 @@ def _export_doc() -> ExportDoc:
 export_panel(PAGE, SPECS, _export_doc)
 if TAKE_AWAY["code"] is not None:
     lazy_code_panel(PAGE, lambda: TAKE_AWAY["code"])
+BODY["running"] = False

@@ -107,3 +107,22 @@ def test_closed_tabs_keep_the_1d_settings(server_url, new_page):
         assert_no_exception(pg)
         assert pg.locator(SIGNAL).first.input_value() == signal
         assert "mode=full" in pg.url and "o=5" in pg.url
+
+
+def test_the_open_export_panel_follows_a_section_control(server_url, new_page):
+    """A section's control reruns only its section; with the export panel open the page reruns, so the panel's
+    link and worked example show the new setup (not the one the panel was opened with)."""
+    from playwright.sync_api import expect
+
+    pg = new_page
+    pg.goto(f"{server_url}/transposed?lang=en")
+    wait_for_app(pg)
+    wait_for_text(pg, translate("en", "transposed.length_title"))
+    pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate("en", "owndata.export_title")).click()
+    wait_for_text(pg, translate("en", "owndata.link_default"))   # the example's own setup: no parameters yet
+    wait_for_app(pg)
+    code = pg.locator('[data-testid="stExpander"] [data-testid="stCode"]').first
+    pg.get_by_text(translate("en", "transposed.filter_diff"), exact=True).click()
+    expect(code).to_contain_text("filter=diff", timeout=20000)
+    wait_for_app(pg)
+    assert_no_exception(pg)
