@@ -17,7 +17,7 @@ from ui.claims_view import claim_note
 from ui.components.cell_stepper import cell_stepper
 from ui.components.dense_steppers import forward_steps
 from ui.exercise_view import render_check_link
-from ui.export import CHART_CONFIG, ExportDoc, export_panel
+from ui.export import CHART_CONFIG, ExportDoc, export_panel, setup_just_loaded
 from ui.formulas import dense as fx
 from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import display_digits, equation_lines, fmt, latex_matrix
@@ -163,14 +163,6 @@ with st.container(border=True):
     top[0].markdown(f"**{t('dense.controls')}**")
     top[1].button(t("dense.reset"), key=widget_key(PAGE, "reset"), on_click=_reset, help=t("dense.reset_help"),
                   icon=":material/restart_alt:")
-    c_loss, c_act = st.columns(2)
-    with c_loss:
-        loss_names = {k: t(f"dense.loss_{k}") for k in LOSSES}  # bound now: format_func may run outside the script
-        loss = st.radio(t("dense.loss_label"), LOSSES, key=widget_key(PAGE, "loss"), horizontal=True, format_func=loss_names.get)
-    with c_act:
-        act_names = {k: activation_name(k) for k in ACTIVATIONS}
-        act = st.selectbox(t("dense.act_label"), ACTIVATIONS, key=widget_key(PAGE, "act"), format_func=act_names.get,
-                           help=t("dense.act_help"))
     c1, c2, c3, c4 = st.columns([1.2, 1.6, 1, 1])
     with c1:
         preset_selector(widget_key(PAGE, "zprev"), kind="input", example=DEFAULT_ZPREV, max_rows=1, max_cols=MAX_UNITS)
@@ -194,16 +186,34 @@ with st.container(border=True):
             shape_msg = t(f"dense.{problem[0]}", **problem[1])
             st.error(shape_msg)
 sync_to_url(PAGE, SPECS)
-act_tex = ACT_LATEX[act]
-ce = loss == "cross_entropy"
+# set by _study() (the loss and activation controls and every result below them), read by the tabs
+loss = act = act_tex = ce = fwd = fwd_err = out = out_err = delta = None
 
-# ---- core results for every tab (cached; drawing happens only in the open tab)
-fwd = fwd_err = out = out_err = None
-if zprev is not None and W is not None and b is not None:
-    fwd, fwd_err = _try(_forward, zprev, act, W, b)
-if fwd is not None and y is not None:
-    out, out_err = _try(_cross_entropy if ce else _mse, fwd[1].z, y)
-delta = None if out is None else (out.a_minus_y if ce else out.dL_dz)
+
+def _choices() -> None:
+    """The loss and the activation, and the core results for every tab (cached; drawn only in the open tab).
+
+    They are the run's globals: the tabs' own fragments read them. A change of the loss or the activation
+    reruns _study() only (#14 round 6), which sets them again before the tabs are drawn."""
+    global loss, act, act_tex, ce, fwd, fwd_err, out, out_err, delta
+    with st.container(border=True):
+        c_loss, c_act = st.columns(2)
+        with c_loss:
+            loss_names = {k: t(f"dense.loss_{k}") for k in LOSSES}  # bound now: format_func may run outside the script
+            loss = st.radio(t("dense.loss_label"), LOSSES, key=widget_key(PAGE, "loss"), horizontal=True,
+                            format_func=loss_names.get)
+        with c_act:
+            act_names = {k: activation_name(k) for k in ACTIVATIONS}
+            act = st.selectbox(t("dense.act_label"), ACTIVATIONS, key=widget_key(PAGE, "act"),
+                               format_func=act_names.get, help=t("dense.act_help"))
+    act_tex = ACT_LATEX[act]
+    ce = loss == "cross_entropy"
+    fwd = fwd_err = out = out_err = None
+    if zprev is not None and W is not None and b is not None:
+        fwd, fwd_err = _try(_forward, zprev, act, W, b)
+    if fwd is not None and y is not None:
+        out, out_err = _try(_cross_entropy if ce else _mse, fwd[1].z, y)
+    delta = None if out is None else (out.a_minus_y if ce else out.dL_dz)
 
 
 WIDE = 4   # more units than this: formulas take the full width, the figure goes below them
@@ -445,11 +455,10 @@ def _sections() -> None:
                 render()
 
 
-_sections()
-sync_to_url(PAGE, SPECS)
-
-# ---- take it away: the worked example, the setup file, the same numbers in PyTorch / NumPy
-if fwd is not None and out is not None:
+def _take_away() -> None:
+    """The worked example, the setup file, the same numbers in PyTorch / NumPy (they follow the loss and activation)."""
+    if fwd is None or out is None:
+        return
     x, tr = fwd
 
     def _export_doc() -> ExportDoc:
@@ -471,3 +480,21 @@ if fwd is not None and out is not None:
         lazy_code_panel(PAGE, lambda: dense_softmax_ce_code(x, tr.W, tr.b, y))
     else:
         st.caption(t("dense.code_ce_only"))
+
+
+@url_fragment(PAGE, SPECS)
+def _study() -> None:
+    """The loss and activation controls, the tabs and the take-away panels: a part of its own (#14 round 6).
+
+    The loss or the activation changes no input editor: changing one reruns and sends only this part, not the
+    title, the setup box's editors and preset menus (the whole page was ~74 messages, no chart changing).
+    A setup file loaded in the export panel (inside this part) also changes the editors above: the page reruns."""
+    if setup_just_loaded(PAGE):
+        st.rerun(scope="app")
+    _choices()
+    _sections()
+    _take_away()
+
+
+_study()
+sync_to_url(PAGE, SPECS)

@@ -15,7 +15,8 @@ from cnn_core.transposed import (conv1d_trace, conv_transpose2d_trace, dilate_ke
                                  matrix_view_2d, receptive_field, sizes_mapping_to, transposed_via_matrix,
                                  window_counts)
 from ui.formulas.transposed import (CONV1D_RULE, conv1d_length_lines, conv1d_sample_lines, dilation_lines, kernel_latex,
-                                    receptive_field_line, text_fractional_line, text_length_line, transposed_cell_lines,
+                                    receptive_field_line, symbol_matrix, text_fractional_line, text_length_line,
+                                    transposed_cell_lines,
                                     transposed_size_lines)
 from ui.export import ExportDoc, chart_config, export_panel
 from ui.heatmap import matrix_heatmap, window_animation
@@ -40,6 +41,8 @@ MODES = ("valid", "full", "same")
 # page's slider; the page's first view waited for Plotly, 1.7x): the numbers tab has no chart, so the first view
 # and the section's controls redraw formulas only. The plot is one click away and the link keeps it open (sv=plot).
 SIGNAL_VIEWS = ("numbers", "plot")
+# The matrix section: C and Cᵀ written out (symbols and numbers) first, the coloured grids in a second tab
+MATRIX_VIEWS = ("numbers", "pictures")
 MAX_SIGNAL = 32
 MAX_KERNEL_1D = 9
 DEFAULT_SIGNAL = np.array([[0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 4, 1, 1, 1, 1, 0, 0]], dtype=float)  # step + spike
@@ -71,6 +74,7 @@ SPECS = (
     MatrixParam("x1", TEXT_X, 1, 8),
     MatrixParam("z1", TEXT_Z, 1, 8),
     IntParam("ms", 1, 1, 3),
+    ChoiceParam("mv", MATRIX_VIEWS[0], MATRIX_VIEWS),
     MatrixParam("z", T_Z, MAX_T_Z, MAX_T_Z),
     MatrixParam("w", T_W, MAX_T_W, MAX_T_W),
     IntParam("ts", 2, 1, 3),
@@ -84,6 +88,8 @@ SPECS = (
 )
 # what the open section puts into the export (filled while it is drawn): ExportDoc steps, library code
 TAKE_AWAY: dict = {"steps": [], "code": None}
+# True while the page's own body runs; a section's fragment rerun sees False (the body is not run again)
+BODY = {"running": False}
 
 
 def _take_away(heading: str, *, text: str = "", matrices=None, latex=None) -> None:
@@ -92,6 +98,25 @@ def _take_away(heading: str, *, text: str = "", matrices=None, latex=None) -> No
 
 def _key(name: str) -> str:
     return f"{PAGE}.{name}"
+
+
+def _keep_state() -> None:
+    """Before a run's (or a section fragment's) widgets: every setting stays what it was while its tab is closed.
+
+    Streamlit forgets the state of a widget it did not draw in a run (a closed tab's), and a widget drawn again
+    later came back empty or on its first option (the signal text empty, "valid" padding, a KeyError on the
+    picked sample). The keys it dropped come back from the link's last values (``init_from_url``), and writing
+    every key back makes it the page's own state, which Streamlit keeps."""
+    init_from_url(PAGE, SPECS)
+    state = st.session_state
+    if not BODY["running"] and (state.get(_key("export_open")) or state.get(_key("code_open"))):
+        # a section's own rerun does not reach the export and code panels below the tabs: with one of them open,
+        # the page reruns so that they show the new setup
+        st.rerun(scope="app")
+    for spec in SPECS:
+        key = _key(spec.name)
+        if key in state:
+            state[key] = state[key]
 
 
 def _chart(fig, name: str) -> None:
@@ -171,6 +196,7 @@ def _signal_input() -> np.ndarray | None:
 
 @url_fragment(PAGE, SPECS)   # its controls rerun only this section
 def _section_signal(lang: str) -> None:
+    _keep_state()
     st.markdown(t("transposed.signal_intro"))
     st.latex(CONV1D_RULE)
     state = st.session_state
@@ -251,6 +277,7 @@ def _section_signal(lang: str) -> None:
 
 @url_fragment(PAGE, SPECS)   # its controls rerun only this section
 def _section_matrix(lang: str) -> None:
+    _keep_state()
     st.markdown(t("transposed.matrix_intro"))
     cols = st.columns(3)
     with cols[0]:
@@ -261,6 +288,7 @@ def _section_matrix(lang: str) -> None:
         z = matrix_editor(t("transposed.z1_label"), key=_key("z1"), default=TEXT_Z, max_rows=1, max_cols=8, height=68)
     with st.columns([1, 2])[0]:
         stride = st.slider(t("transposed.matrix_stride"), 1, 3, key=_key("ms"), help=t("transposed.matrix_stride_help"))
+    view = None
     if w is None or x is None or z is None:
         st.info(t("transposed.matrix_needs_input"))
     else:
@@ -268,38 +296,69 @@ def _section_matrix(lang: str) -> None:
             view = matrix_view_1d(w[0], x[0], z[0], stride)
         except ValueError as err:
             st.error(explain_error(err))
-            view = None
-        if view is not None:
-            names = [subscript_unicode("w", t_) for t_ in range(view.w.size)]
-            left, right = st.columns(2, gap="large")
-            with left:
-                _chart(_symbol_heatmap(view.tap_index, names, t("transposed.fig_c", rows=view.C.shape[0],
-                                                                 cols=view.C.shape[1]), lang), "c1")
-                st.latex(rf"z = C x = {latex_matrix(view.C)} {latex_matrix(view.x.reshape(-1, 1))} = "
-                         rf"{latex_matrix(view.Cx.reshape(-1, 1))}")
-                st.latex(rf"w \star x = {_vector(view.direct)}")
-                _verdict(view.cx_gap, "transposed.cx_equal")
-            with right:
-                _chart(_symbol_heatmap(view.tap_index.T, names, t("transposed.fig_ct", rows=view.C.shape[1],
-                                                                   cols=view.C.shape[0]), lang), "ct1")
-                st.latex(rf"C^\top z = {latex_matrix(view.C.T)} {latex_matrix(view.z.reshape(-1, 1))} = "
-                         rf"{latex_matrix(view.CTz.reshape(-1, 1))}")
-                st.latex(rf"\mathrm{{rot180}}(w) = {_vector(view.w_rot180)}")
-                st.latex(rf"\tilde z = {_vector(view.full_padded)}")
-                if view.stride > 1:
-                    st.caption(t("transposed.matrix_inserted", s1=view.stride - 1))
-                st.latex(rf"\tilde z \star \mathrm{{rot180}}(w) = {_vector(view.full)}")
-                _verdict(view.ctz_gap, "transposed.ctz_equal")
-            st.info(t("transposed.otimes_meaning"))
-    st.markdown(f"#### {t('transposed.grid_title')}")
     view2 = matrix_view_2d(GRID_K, GRID_X)
-    names2 = [subscript_unicode("w", a, b) for a in range(3) for b in range(3)]
-    _chart(_symbol_heatmap(view2.tap_index, names2, t("transposed.fig_c2"), lang), "c2")
+    # C and Cᵀ written out first (the weights' names in their places, then the numbers), the four coloured grids in
+    # a second tab (#14 round 6): drawn with the section, they made the switch to it wait for four Plotly charts
+    # (3x the bare page's slider). The link keeps the open view (mv=pictures).
+    numbers_tab, pictures_tab = url_tabs(PAGE, "matrix_view", "mv", MATRIX_VIEWS,
+                                         [t(f"transposed.mv_{name}") for name in MATRIX_VIEWS])
+    if numbers_tab.open is not False:
+        with numbers_tab:
+            _matrix_numbers(view, view2)
+    if pictures_tab.open is not False:
+        with pictures_tab:
+            _matrix_pictures(view, view2, lang)
+
+
+def _matrix_numbers(view, view2) -> None:
+    """C and Cᵀ with the weights' symbols and with numbers, the two products and their checks (no chart)."""
+    if view is not None:
+        left, right = st.columns(2, gap="large")
+        with left:
+            st.markdown("**" + t("transposed.fig_c", rows=view.C.shape[0], cols=view.C.shape[1]) + "**")
+            st.latex(rf"C = {symbol_matrix(view.tap_index, view.w.shape)}")
+            st.latex(rf"z = C x = {latex_matrix(view.C)} {latex_matrix(view.x.reshape(-1, 1))} = "
+                     rf"{latex_matrix(view.Cx.reshape(-1, 1))}")
+            st.latex(rf"w \star x = {_vector(view.direct)}")
+            _verdict(view.cx_gap, "transposed.cx_equal")
+        with right:
+            st.markdown("**" + t("transposed.fig_ct", rows=view.C.shape[1], cols=view.C.shape[0]) + "**")
+            st.latex(rf"C^\top = {symbol_matrix(view.tap_index.T, view.w.shape)}")
+            st.latex(rf"C^\top z = {latex_matrix(view.C.T)} {latex_matrix(view.z.reshape(-1, 1))} = "
+                     rf"{latex_matrix(view.CTz.reshape(-1, 1))}")
+            st.latex(rf"\mathrm{{rot180}}(w) = {_vector(view.w_rot180)}")
+            st.latex(rf"\tilde z = {_vector(view.full_padded)}")
+            if view.stride > 1:
+                st.caption(t("transposed.matrix_inserted", s1=view.stride - 1))
+            st.latex(rf"\tilde z \star \mathrm{{rot180}}(w) = {_vector(view.full)}")
+            _verdict(view.ctz_gap, "transposed.ctz_equal")
+        st.info(t("transposed.otimes_meaning"))
+    st.markdown(f"#### {t('transposed.grid_title')}")
+    st.markdown("**" + t("transposed.fig_c2") + "**")
+    st.latex(rf"C = {symbol_matrix(view2.tap_index, view2.k.shape)}")
     left, right = st.columns(2)
     with left:
         st.latex(rf"x = {latex_matrix(view2.x)},\quad w = {latex_matrix(view2.k)}")
     with right:
         st.latex(rf"C\,\mathrm{{vec}}(x) = {latex_matrix(view2.Cx)} = w \star x = {latex_matrix(view2.direct)}")
+    st.caption(t("transposed.grid_caption"))
+    st.markdown(t("transposed.ct2_text"))
+
+
+def _matrix_pictures(view, view2, lang: str) -> None:
+    """C and Cᵀ as grids coloured by weight, each weight's symbol in its cell (1-D, then the 2-D example)."""
+    if view is not None:
+        names = [subscript_unicode("w", t_) for t_ in range(view.w.size)]
+        left, right = st.columns(2, gap="large")
+        with left:
+            _chart(_symbol_heatmap(view.tap_index, names, t("transposed.fig_c", rows=view.C.shape[0],
+                                                             cols=view.C.shape[1]), lang), "c1")
+        with right:
+            _chart(_symbol_heatmap(view.tap_index.T, names, t("transposed.fig_ct", rows=view.C.shape[1],
+                                                               cols=view.C.shape[0]), lang), "ct1")
+    st.markdown(f"#### {t('transposed.grid_title')}")
+    names2 = [subscript_unicode("w", a, b) for a in range(3) for b in range(3)]
+    _chart(_symbol_heatmap(view2.tap_index, names2, t("transposed.fig_c2"), lang), "c2")
     st.caption(t("transposed.grid_caption"))
     left, right = st.columns([2, 3], gap="large")
     with left:
@@ -368,6 +427,7 @@ def _cell_view(trace, hover: list, lang: str) -> None:
 
 @url_fragment(PAGE, SPECS)   # its controls rerun only this section
 def _section_transposed(lang: str) -> None:
+    _keep_state()
     st.markdown(t("transposed.transposed_intro"))
     cols = st.columns([1, 1, 2])
     with cols[0]:
@@ -466,6 +526,7 @@ def _section_transposed(lang: str) -> None:
 
 @url_fragment(PAGE, SPECS)   # its controls rerun only this section
 def _section_dilation(lang: str) -> None:
+    _keep_state()
     st.markdown(t("transposed.dilation_intro"))
     cols = st.columns(2)
     with cols[0]:
@@ -498,7 +559,8 @@ def _section_dilation(lang: str) -> None:
 lang = current_language()
 st.title(t("transposed.title"))
 st.markdown(t("transposed.intro"))
-init_from_url(PAGE, SPECS)
+BODY["running"] = True
+_keep_state()
 reset_button(PAGE, SPECS, t("transposed.reset"), help=t("transposed.reset_help"), keep=("tab",))
 
 labels = [t(f"transposed.tab_{name}") for name in SECTIONS]
@@ -523,3 +585,4 @@ def _export_doc() -> ExportDoc:
 export_panel(PAGE, SPECS, _export_doc)
 if TAKE_AWAY["code"] is not None:
     lazy_code_panel(PAGE, lambda: TAKE_AWAY["code"])
+BODY["running"] = False

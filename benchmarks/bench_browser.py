@@ -236,6 +236,8 @@ def act(page, kind: str, index: int, step: int, watch) -> None:
         labels.nth((original + 1) % labels.count() if forward else original).click()
     elif kind == "tabs":
         tabs = box.locator('[role="tab"]')
+        if tabs.count() == 0:
+            raise LookupError(f"{HIDDEN}: no tab list {index} on the page now")
         if forward:
             page.evaluate("(i) => { window.__orig = i; }", _selected(tabs, "aria-selected"))
         original = page.evaluate("window.__orig")
@@ -265,6 +267,11 @@ def _wait_settled(page) -> dict | None:
         return None
     first, last, sent, recv, _ = page.evaluate(OUTCOME)
     return dict(first=first, last=last, sent=sent, recv=recv)
+
+
+#: the note of a control found when the page opened that is not visible when its turn comes, also on the page
+#: opened again (a row without times, not an exception)
+HIDDEN = "(hidden)"
 
 
 def measure_control(page, kind: str, index: int, repeats: int, restore: bool = True) -> dict:
@@ -304,10 +311,12 @@ def measure_control(page, kind: str, index: int, repeats: int, restore: bool = T
     return dict(first=first, done=done, notes=notes)
 
 
-def controls_of(page) -> dict[str, list[int]]:
+def controls_of(page, kinds=None) -> dict[str, list[int]]:
     """Indices of the visible, enabled controls of each kind (a control in a closed tab cannot be used)."""
     found = {}
     for kind, sel in KINDS.items():
+        if kinds is not None and kind not in kinds:
+            continue
         found[kind] = page.evaluate("""(sel) => [...document.querySelectorAll(sel)].map((el, i) => {
             const box = el.getBoundingClientRect();
             const off = el.matches('[data-testid="stButton"]') ? el.querySelector('button:disabled')
@@ -321,8 +330,12 @@ def measure_page(browser, url: str, repeats: int, per_kind: int, kinds: list[str
                  max_expanders: int = 6) -> dict[str, dict]:
     """Every control (up to ``per_kind`` of each kind) of the page at ``url``, one after the other in
     one browser page; each control is put back to where it was before the next."""
-    page = open_page(browser, url)
-    page.set_default_timeout(5000)  # a control that cannot be used fails fast (and is reported)
+    def fresh():
+        opened = open_page(browser, url)
+        opened.set_default_timeout(5000)  # a control that cannot be used fails fast (and is reported)
+        return opened
+
+    page = fresh()
     results = {}
     try:
         found = controls_of(page)
@@ -331,6 +344,14 @@ def measure_page(browser, url: str, repeats: int, per_kind: int, kinds: list[str
             if kind == "expander":  # many alike (94 on worked examples): a sample of them
                 indices = indices[:max_expanders]
             for index in indices:
+                if controls_of(page, [kind])[kind] != found[kind]:
+                    # an earlier control left the page elsewhere (e.g. a tab switch ended on another tab, and a
+                    # control nested in the first one is gone): measure it on the page as first opened
+                    page.close()
+                    page = fresh()
+                if index not in controls_of(page, [kind])[kind]:
+                    results[f"{kind}[{index}]"] = dict(first=[], done=[], notes=[HIDDEN])
+                    continue
                 results[f"{kind}[{index}]"] = measure_control(page, kind, index, repeats)
     finally:
         page.close()

@@ -173,3 +173,42 @@ def test_a_tab_switch_reruns_the_tabs_only_and_the_export_link_follows(server_ur
     wait_for_app(pg)
     assert translate("en", "dense.back_title") in pg.inner_text("body")
     assert_no_exception(pg)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_loss_and_activation_rerun_below_the_setup_box_and_a_loaded_setup_reaches_the_editors(
+        server_url, new_page, lang):
+    """#14 round 6: the loss and the activation live in the part with the tabs and the take-away panels, so a
+    change of either does not send the setup box (editors, preset menus) again; a setup file loaded in the export
+    panel (inside that part) still rewrites the editors above it."""
+    import json
+
+    pg = new_page
+    received = watch_frames(pg)
+    pg.goto(f"{server_url}/dense?lang={lang}")
+    wait_for_app(pg)
+    pg.locator(STEPPER).wait_for(timeout=20000)
+    received.clear()
+    pg.get_by_text(translate(lang, "dense.loss_mse"), exact=True).click()
+    wait_for_text(pg, translate(lang, "dense.loss_title_mse"))
+    wait_for_app(pg)
+    sent = new_element_types(received)
+    # the loss radio and the activation menu again, not one editor nor the two preset menus of the setup box
+    assert "markdown" in sent and "text_area" not in sent and sent.count("selectbox") == 1, sent
+    assert "loss=mse" in pg.url
+    assert_no_exception(pg)
+    # a setup file with another input and the cross-entropy loss: the editor above shows it, the forward pass uses it
+    setup = {"app": "cnn-derivation-studio", "format": 1, "page": "dense",
+             "params": {"zprev": "2,-1,0", "loss": "cross_entropy"}}
+    pg.get_by_text(translate(lang, "owndata.export_title")).click()
+    wait_for_text(pg, translate(lang, "owndata.load_json"))
+    panel = pg.locator('[data-testid="stExpander"]').filter(has_text=translate(lang, "owndata.load_json"))
+    panel.locator('input[type="file"]').set_input_files(
+        {"name": "dense-setup.json", "mimeType": "application/json", "buffer": json.dumps(setup).encode()})
+    wait_for_text(pg, translate(lang, "dense.loss_title_ce"))
+    wait_for_app(pg)
+    zprev = pg.locator(".st-key-dense-zprev textarea")
+    expect(zprev).to_have_value("2, -1, 0", timeout=20000)
+    assert "zprev=" in pg.url and "loss=mse" not in pg.url
+    assert_no_exception(pg)
+    screenshot(pg, f"dense-{lang}-setup-loaded")

@@ -10,6 +10,8 @@ from ui.i18n import translate
 from .conftest import (assert_no_exception, figure_z, open_tab, press_slider, screenshot, wait_for_app,
                        wait_for_figure, wait_for_text)
 
+SIGNAL = '[data-testid="stMain"] [data-testid="stTextArea"] textarea'
+
 pytestmark = pytest.mark.e2e
 
 
@@ -33,6 +35,11 @@ def test_transposed_page_tabs(server_url, new_page, lang):
     open_tab(pg, translate(lang, "transposed.tab_matrix"))
     wait_for_text(pg, translate(lang, "transposed.ctz_equal"))
     assert_no_exception(pg)
+    # C and Cᵀ open written out (#14 round 6): no chart; the coloured grids are one tab away
+    assert pg.locator('[data-testid="stPlotlyChart"]').count() == 0
+    screenshot(pg, f"transposed-{lang}-matrix-numbers")
+    open_tab(pg, translate(lang, "transposed.mv_pictures"))
+    pg.wait_for_url("**mv=pictures**", timeout=10000)
     wait_for_figure(pg, translate(lang, "transposed.fig_c", rows=3, cols=5))
     # the text's C: tap indices 1 2 3 shifted one step per row
     assert figure_z(pg, translate(lang, "transposed.fig_c", rows=3, cols=5)) == [
@@ -77,3 +84,45 @@ def test_bad_signal_explains_itself(server_url, new_page):
     wait_for_text(pg, translate("en", "transposed.length_title"))
     assert_no_exception(pg)
     assert "signal" in pg.inner_text("body")
+
+
+def test_closed_tabs_keep_the_1d_settings(server_url, new_page):
+    """Streamlit forgets a widget it did not draw: switching away and back (twice, the section's own plot tab and
+    the page's tabs) once lost the signal, the padding kind and the picked sample, and crashed on the sample."""
+    pg = new_page
+    pg.goto(f"{server_url}/transposed?lang=en&signal=3,1,4,1,5,9,2,6&mode=full&o=5")
+    wait_for_app(pg)
+    wait_for_text(pg, translate("en", "transposed.length_title"))
+    sample = translate("en", "transposed.sample_title", sub="y₅")
+    wait_for_text(pg, sample)
+    signal = pg.locator(SIGNAL).first.input_value()
+    assert signal.replace(" ", "") == "3,1,4,1,5,9,2,6"
+    for tab, back in (("transposed.sv_plot", "transposed.sv_numbers"),
+                      ("transposed.tab_matrix", "transposed.tab_signal")) * 2:
+        open_tab(pg, translate("en", tab))
+        wait_for_app(pg)
+        open_tab(pg, translate("en", back))
+        wait_for_text(pg, sample)
+        wait_for_app(pg)
+        assert_no_exception(pg)
+        assert pg.locator(SIGNAL).first.input_value() == signal
+        assert "mode=full" in pg.url and "o=5" in pg.url
+
+
+def test_the_open_export_panel_follows_a_section_control(server_url, new_page):
+    """A section's control reruns only its section; with the export panel open the page reruns, so the panel's
+    link and worked example show the new setup (not the one the panel was opened with)."""
+    from playwright.sync_api import expect
+
+    pg = new_page
+    pg.goto(f"{server_url}/transposed?lang=en")
+    wait_for_app(pg)
+    wait_for_text(pg, translate("en", "transposed.length_title"))
+    pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate("en", "owndata.export_title")).click()
+    wait_for_text(pg, translate("en", "owndata.link_default"))   # the example's own setup: no parameters yet
+    wait_for_app(pg)
+    code = pg.locator('[data-testid="stExpander"] [data-testid="stCode"]').first
+    pg.get_by_text(translate("en", "transposed.filter_diff"), exact=True).click()
+    expect(code).to_contain_text("filter=diff", timeout=20000)
+    wait_for_app(pg)
+    assert_no_exception(pg)

@@ -36,6 +36,13 @@ def _loop_1d(signal, w, before, after, stride=1, dilation=1):
             for o in range(0, len(padded) - span + 1, stride)]
 
 
+def open_matrix_view(at, lang: str, view: str) -> None:
+    """Open a tab of the matrix section (``numbers``: C and Cᵀ written out, ``pictures``: the coloured grids)."""
+    at.session_state["transposed.matrix_view"] = translate(lang, f"transposed.mv_{view}")
+    at.run()
+    no_exception(at)
+
+
 def open_plot(at, lang: str = "en", view: str = "plot") -> None:
     """Open a tab of the 1-D section's results (``numbers`` or ``plot``) and rerun."""
     at.session_state["transposed.signal_view"] = translate(lang, f"transposed.sv_{view}")
@@ -133,26 +140,36 @@ def test_matrix_section_reproduces_the_texts_c_and_ct(lang):
     at = open_page("transposed", lang)
     open_section(at, "matrix", lang)
     w, x, z = [1.0, 2.0, -1.0], [1.0, 2.0, 3.0, 4.0, 5.0], [1.0, -1.0, 2.0]
-    c_fig = figure(at, translate(lang, "transposed.fig_c", rows=3, cols=5))
-    assert c_fig["data"][0]["text"] == [["w₁", "w₂", "w₃", "0", "0"], ["0", "w₁", "w₂", "w₃", "0"],
-                                        ["0", "0", "w₁", "w₂", "w₃"]]
-    ct_fig = figure(at, translate(lang, "transposed.fig_ct", rows=5, cols=3))
-    assert ct_fig["data"][0]["text"][2] == ["w₃", "w₂", "w₁"]
+    # C and Cᵀ open written out, with no chart (#14 round 6): the text's C of 4.5.1, symbol by symbol
+    assert plotly_figures(at) == []
     shown = "\n".join(latex(at))
+    assert ("C = \\begin{bmatrix} w_{1} & w_{2} & w_{3} & 0 & 0 \\\\ 0 & w_{1} & w_{2} & w_{3} & 0 \\\\ "
+            "0 & 0 & w_{1} & w_{2} & w_{3} \\end{bmatrix}") in shown
+    assert "C^\\top = \\begin{bmatrix} w_{1} & 0 & 0 \\\\ w_{2} & w_{1} & 0 \\\\ w_{3} & w_{2} & w_{1} \\\\ " in shown
     cx = [sum(w[t] * x[o + t] for t in range(3)) for o in range(3)]          # 2, 4, 6
     printed_ct = np.array([[w[0], 0, 0], [w[1], w[0], 0], [w[2], w[1], w[0]], [0, w[2], w[1]], [0, 0, w[2]]])
     ctz = printed_ct @ z                                                      # 1, 1, -1, 5, -2
     assert "\\begin{bmatrix} " + " \\\\ ".join(f"{v:g}" for v in cx) + " \\end{bmatrix}" in shown
     assert "\\begin{bmatrix} " + " & ".join(f"{v:g}" for v in ctz) + " \\end{bmatrix}" in shown
     assert translate(lang, "transposed.ctz_equal") in [s.value for s in at.success]
+    # the 2-D example's C, row 1: the kernel at the top-left window of the 4×4 input (flattened row by row)
+    assert ("C = \\begin{bmatrix} w_{11} & w_{12} & w_{13} & 0 & w_{21} & w_{22} & w_{23} & 0 & w_{31} & w_{32} & "
+            "w_{33} & 0 & 0 & 0 & 0 & 0 \\\\ ") in shown
+    # the same as coloured grids in the second tab, kept in the link
+    open_matrix_view(at, lang, "pictures")
+    assert at.query_params["mv"] in (["pictures"], "pictures")
+    c_fig = figure(at, translate(lang, "transposed.fig_c", rows=3, cols=5))
+    assert c_fig["data"][0]["text"] == [["w₁", "w₂", "w₃", "0", "0"], ["0", "w₁", "w₂", "w₃", "0"],
+                                        ["0", "0", "w₁", "w₂", "w₃"]]
+    ct_fig = figure(at, translate(lang, "transposed.fig_ct", rows=5, cols=3))
+    assert ct_fig["data"][0]["text"][2] == ["w₃", "w₂", "w₁"]
     c2 = figure(at, translate(lang, "transposed.fig_c2"))
     assert len(c2["data"][0]["text"]) == 4 and len(c2["data"][0]["text"][0]) == 16
-    # row 1 of C: the kernel at the top-left window of the 4×4 input (flattened row by row)
     assert c2["data"][0]["text"][0] == ["w₁₁", "w₁₂", "w₁₃", "0", "w₂₁", "w₂₂", "w₂₃", "0", "w₃₁", "w₃₂", "w₃₃",
                                         "0", "0", "0", "0", "0"]
     ct2 = figure(at, translate(lang, "transposed.fig_ct2"))
     assert [row[0] for row in ct2["data"][0]["text"]] == c2["data"][0]["text"][0]
-    # z of the wrong length is explained
+    # z of the wrong length is explained (in either view)
     at.text_area(key="transposed.z1").set_value("1 2").run()
     no_exception(at)
     assert at.error
@@ -163,11 +180,25 @@ def test_matrix_section_reproduces_the_texts_c_and_ct(lang):
     assert not at.error
     c_fig = figure(at, translate(lang, "transposed.fig_c", rows=2, cols=5))
     assert c_fig["data"][0]["text"] == [["w₁", "w₂", "w₃", "0", "0"], ["0", "0", "w₁", "w₂", "w₃"]]
+    open_matrix_view(at, lang, "numbers")
+    assert plotly_figures(at) == []
     ctz = [w[0] * 1, w[1] * 1, w[2] * 1 + w[0] * -1, w[1] * -1, w[2] * -1]       # 1, 2, -2, -2, 1
     shown = "\n".join(latex(at))
+    assert "C = \\begin{bmatrix} w_{1} & w_{2} & w_{3} & 0 & 0 \\\\ 0 & 0 & w_{1} & w_{2} & w_{3} \\end{bmatrix}" in shown
     assert "\\begin{bmatrix} " + " & ".join(f"{v:g}" for v in ctz) + " \\end{bmatrix}" in shown
     assert "\\tilde z = \\begin{bmatrix} 0 & 0 & 1 & 0 & -1 & 0 & 0 \\end{bmatrix}" in shown
     assert translate(lang, "transposed.ctz_equal") in [s.value for s in at.success]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_link_opens_the_matrix_pictures_and_a_tampered_view_falls_back(lang):
+    at = open_page("transposed", lang, {"tab": "matrix", "mv": "pictures"})
+    no_exception(at)
+    assert len(plotly_figures(at)) == 4                                       # C, Cᵀ, and the 2-D example's two
+    at = open_page("transposed", lang, {"tab": "matrix", "mv": "<script>"})
+    no_exception(at)
+    assert at.warning and plotly_figures(at) == []                            # a translated warning, the numbers view
+    assert any("C = \\begin{bmatrix}" in s for s in latex(at))
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

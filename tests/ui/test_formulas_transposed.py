@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from cnn_core.transposed import conv1d_trace, conv_transpose2d_naive, conv_transpose2d_trace
-from ui.formulas.transposed import (conv1d_length_lines, conv1d_sample_lines, dilation_lines, kernel_latex,
+from ui.formulas.transposed import (symbol_matrix, conv1d_length_lines, conv1d_sample_lines, dilation_lines, kernel_latex,
                                     number_latex, text_fractional_line, text_length_line, transposed_cell_lines,
                                     transposed_size_lines,
                                     worked_sum)
@@ -117,3 +117,28 @@ def test_text_fractional_line_matches_the_transposed_size(m, s, k):
     out = conv_transpose_output_shape((1, m), (1, k), (1, s))[1]
     line = text_fractional_line(m, s, k, out)
     assert exact_value(line.split("=")[1]) == out and line.endswith(f"= {out}")
+
+
+@pytest.mark.parametrize("kernel_shape, input_shape, stride", [((3,), (5,), 1), ((3,), (7,), 2), ((2, 3), (4, 5), 1)])
+def test_symbol_matrix_puts_each_weight_where_the_loop_convolution_reads_it(kernel_shape, input_shape, stride):
+    """Every cell of the written C is the weight a loop cross-correlation multiplies with that input entry."""
+    from cnn_core.transposed import matrix_view_1d, matrix_view_2d
+
+    out_shape = [(n - k) // stride + 1 for n, k in zip(input_shape, kernel_shape)]
+    if len(kernel_shape) == 1:
+        view = matrix_view_1d(np.arange(1.0, kernel_shape[0] + 1), np.ones(input_shape[0]), np.ones(out_shape[0]),
+                              stride)
+    else:
+        view = matrix_view_2d(np.arange(1.0, np.prod(kernel_shape) + 1).reshape(kernel_shape), np.ones(input_shape))
+    rows = re.fullmatch(r"\\begin\{bmatrix\} (.*) \\end\{bmatrix\}", symbol_matrix(view.tap_index, kernel_shape)).group(1)
+    cells = [row.split(" & ") for row in rows.split(r" \\ ")]
+    # the reference: output o's window starts at (o // out_w * S, o % out_w * S); kernel tap (a, b) reads input
+    # (row + a, col + b), numbered row by row; 1-based names like the text
+    expected = [["0"] * int(np.prod(input_shape)) for _ in range(int(np.prod(out_shape)))]
+    for o, start in enumerate(np.ndindex(*out_shape)):
+        for tap in np.ndindex(*kernel_shape):
+            at = np.ravel_multi_index(tuple(s * stride + t for s, t in zip(start, tap)), input_shape)
+            expected[o][at] = "w_{" + "".join(str(t + 1) for t in tap) + "}"
+    assert cells == expected
+    transposed = symbol_matrix(view.tap_index.T, kernel_shape)
+    assert transposed.startswith(r"\begin{bmatrix} " + " & ".join(row[0] for row in expected) + r" \\ ")

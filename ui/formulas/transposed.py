@@ -13,10 +13,13 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Sequence
 
+import numpy as np
+
 from ui.latex import SUM_BREAK, fmt, fmt_latex, subscript
 
 __all__ = ["number_latex", "worked_sum", "kernel_latex", "conv1d_sample_lines", "conv1d_length_lines", "text_length_line",
-           "transposed_size_lines", "text_fractional_line", "CONV1D_RULE", "transposed_cell_lines", "dilation_lines", "receptive_field_line"]
+           "transposed_size_lines", "text_fractional_line", "CONV1D_RULE", "transposed_cell_lines", "dilation_lines", "receptive_field_line",
+           "symbol_matrix"]
 
 #: The 1-D correlation rule with stride S and dilation D (x̃: the padded signal), 1-based like the text.
 CONV1D_RULE = r"y_o = \sum_{t=1}^{K} w_t\, \tilde x_{(o-1)S + (t-1)D + 1}"
@@ -151,3 +154,19 @@ def receptive_field_line(k: int, d: int, layers: int, field: int) -> str:
     # aligned lines, not one 700 px line: it fits a phone's column (#12 item 16)
     return ("\\begin{aligned} " + rf"r_l &= r_{{l-1}} + D_l(K - 1) \\ r_L &= 1 + L\cdot D(K - 1) \quad (D_l = D)"
             rf" \\ &= 1 + {layers}\cdot {d}\cdot({k} - 1) \\ &= {field}" + " \\end{aligned}")
+
+
+def symbol_matrix(tap_index, kernel_shape: Sequence[int], name: str = "w") -> str:
+    """A convolution matrix written with its weights' names: ``w_{t}`` (1-D kernel) or ``w_{ab}`` (2-D) where the
+    matrix holds that weight, 0 where it has a structural zero.
+
+    ``tap_index`` is :mod:`cnn_core.transposed`'s 1-based tap per cell (0: structural zero; pass its transpose
+    for Cᵀ), ``kernel_shape`` the kernel's shape, (K,) or (KH, KW). Subscripts are 1-based like the text.
+    """
+    shape = tuple(int(n) for n in kernel_shape)
+
+    def cell(v: int) -> str:
+        return "0" if v == 0 else subscript(name, *(int(i) for i in np.unravel_index(v - 1, shape)))
+
+    rows = [" & ".join(cell(int(v)) for v in row) for row in np.asarray(tap_index, dtype=int)]
+    return r"\begin{bmatrix} " + r" \\ ".join(rows) + r" \end{bmatrix}"
