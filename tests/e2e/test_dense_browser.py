@@ -212,3 +212,22 @@ def test_the_loss_and_activation_rerun_below_the_setup_box_and_a_loaded_setup_re
     assert "zprev=" in pg.url and "loss=mse" not in pg.url
     assert_no_exception(pg)
     screenshot(pg, f"dense-{lang}-setup-loaded")
+
+
+def test_an_open_expander_stays_open_after_a_visit_to_another_tab(server_url, new_page):
+    """A tab switch reruns only the tabs' part and draws only the open tab: J's colour map, opened on the second
+    tab, must still be open (and in the link) after a look at the first tab. (Streamlit forgets a widget a full
+    run did not draw; transposed lost its 1-D settings that way, see ``transposed._keep_state``.)"""
+    pg = new_page
+    pg.goto(f"{server_url}/dense?lang=en&tab=dz&jacobian_map=1")
+    wait_for_app(pg)
+    title = translate("en", "dense.jacobian_title")
+    pg.wait_for_function(FIGURE_Z, arg=title)
+    for _ in range(2):
+        open_tab(pg, translate("en", "dense.tab_forward"))
+        pg.locator(STEPPER).wait_for(timeout=20000)
+        open_tab(pg, translate("en", "dense.tab_dz"))
+        pg.wait_for_function(FIGURE_Z, arg=title)
+        wait_for_app(pg)
+        assert_no_exception(pg)
+        assert "jacobian_map=1" in pg.url
