@@ -24,8 +24,9 @@ from ui.claims_view import claim_note
 from ui.components.cell_stepper import cell_stepper
 from ui.components.conv_steppers import multi_channel_steps
 from ui.exercise_view import render_check_link
-from ui.export import ExportDoc, chart_config, export_panel
+from ui.export import ExportDoc, chart_config, export_panel, setup_just_loaded
 from ui.formulas.conv_forward import equation_latex, multi_partial_equation, multi_total_equation
+from ui.formulas.conv_multi import filter_kernels_latex
 from ui.heatmap import channels_heatmap
 from ui.i18n import current_language, explain_error, t, translate
 from ui.image_input import image_uploader
@@ -169,16 +170,17 @@ def _missing() -> None:
     st.info(t("conv_multi.no_trace"))
 
 
-def _filters(w, lang: str) -> None:
-    """Tab 'the two filters'."""
+def _filters(w) -> None:
+    """Tab 'the two filters': each filter's kernels written out, one matrix per input channel (the cell stepper
+    above draws the same kernels shaded; a heatmap here was a second chart to redraw on every tab switch)."""
     if w is None:
         _missing()
         return
     columns = st.columns(FILTERS)
     for f in range(FILTERS):
         with columns[f]:
-            title = t("conv_multi.filter_fig_title", f=f + 1, kh=w.shape[2], kw=w.shape[3])
-            _chart(_channels_figure(w[f], lang, title, _channel_titles(), "w" + _sup(f), True), f"filter{f + 1}")
+            st.markdown(f"**{t('conv_multi.filter_fig_title', f=f + 1, kh=w.shape[2], kw=w.shape[3])}**")
+            st.latex(filter_kernels_latex(w[f], f))
     st.caption(t("conv_multi.filters_caption"))
 
 
@@ -282,13 +284,23 @@ def _layer_and_output(x: np.ndarray | None, w: np.ndarray | None, lang: str) -> 
         _chart(_channels_figure(x, lang, t("conv_multi.input_raw_fig_title", c=CHANNELS), _channel_titles(), "x"),
                "input")
 
+    _sections(w, trace, lang, is_text_setup)
+    if trace is not None:
+        _take_away(x, w, b, trace, stride, padding, start)
+
+
+# The tabs and the take-away panels are fragments of their own inside the layer part: a tab switch, the
+# filter radio or opening the export / code panel reruns only that piece (a few elements), never the layer box
+# and the cell stepper (their arguments are those of the last layer run, which Streamlit keeps).
+@url_fragment(PAGE, SPECS)
+def _sections(w: np.ndarray | None, trace, lang: str, is_text_setup: bool) -> None:
     tabs = url_tabs(PAGE, "section", "tab", SECTIONS, [t(f"conv_multi.tab_{name}") for name in SECTIONS])
     for name, tab in zip(SECTIONS, tabs):
         if tab.open is False:   # only the open tab is computed and sent
             continue
         with tab:
             if name == "filters":
-                _filters(w, lang)
+                _filters(w)
             elif name == "params":
                 _params_and_notes(w, lang, is_text_setup)
             elif trace is None:
@@ -296,10 +308,14 @@ def _layer_and_output(x: np.ndarray | None, w: np.ndarray | None, lang: str) -> 
             else:
                 _partial_maps(trace, lang)
 
-    # ---- take it away: export, the same in a library
-    if trace is not None:
-        export_panel(PAGE, SPECS, lambda: _export_doc(x, w, b, trace, stride, padding, start))
-        lazy_code_panel(PAGE, lambda: conv2d_code(x, w, b, stride=stride, padding=padding))
+
+@url_fragment(PAGE, SPECS)
+def _take_away(x, w, b, trace, stride: int, padding: int, start: tuple[int, int, int]) -> None:
+    """Export and the same in a library."""
+    if setup_just_loaded(PAGE):   # a loaded setup file changed the editors and the layer: the whole page again
+        st.rerun()
+    export_panel(PAGE, SPECS, lambda: _export_doc(x, w, b, trace, stride, padding, start))
+    lazy_code_panel(PAGE, lambda: conv2d_code(x, w, b, stride=stride, padding=padding))
 
 
 # --------------------------------------------------------------------------- the page: values in, then the layer part

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 import numpy as np
 import pytest
@@ -87,6 +88,16 @@ def _latex(at) -> list[str]:
 def _latex_result(line: str) -> str:
     """The last '&= …' of an equation_lines block."""
     return line.split("&=")[-1].split("\\end{aligned}")[0].strip()
+
+
+def _written_kernels(at) -> dict[tuple[int, int], np.ndarray]:
+    """The kernels the filters tab writes out, ``w^{(f,c)} = [...]`` (1-based f, c), read back from its LaTeX."""
+    found = {}
+    for line in _latex(at):
+        for part in re.findall(r"w\^\{\((\d+),(\d+)\)\} &= \\begin\{bmatrix\}(.*?)\\end\{bmatrix\}", line):
+            rows = [[float(v.strip().replace("−", "-")) for v in row.split("&")] for row in part[2].split("\\\\")]
+            found[int(part[0]), int(part[1])] = np.array(rows)
+    return found
 
 
 def _number(value: float) -> str:
@@ -174,6 +185,30 @@ def test_partial_sum_maps_on_demand():
     fig = _figure(at, "partial_fig_title", f=2)
     np.testing.assert_allclose(_z(fig, 0), conv2d_naive(X[:, :1], W[1:, :1], None, 2, 1)[0, 0])
     assert at.query_params["filter"] in (["2"], "2")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_filters_tab_writes_out_every_kernel_and_draws_no_chart(lang):
+    """The two filters, written out: every kernel of the text's layer (and a typed one) as a matrix, so opening
+    the tab redraws no chart (the stepper above already shades the same kernels)."""
+    at = open_page("conv_multi", lang)
+    at = _open_tab(at, "filters", lang)
+    no_exception(at)
+    assert plotly_figures(at) == []
+    kernels = _written_kernels(at)
+    assert sorted(kernels) == [(f, c) for f in (1, 2) for c in (1, 2, 3)]
+    for (f, c), k in kernels.items():
+        np.testing.assert_array_equal(k, W[f - 1, c - 1])
+    for f in (1, 2):
+        assert translate(lang, "conv_multi.filter_fig_title", f=f, kh=3, kw=3) in all_text(at)
+    assert at.query_params["tab"] in (["filters"], "filters")
+    at.text_area(key="conv_multi.w22").input("1, 2\n-3.5, 4").run()        # every kernel of the layer 2×2
+    at.button(key="conv_multi.kernel_resize").click().run()
+    no_exception(at)
+    kernels = _written_kernels(at)
+    np.testing.assert_array_equal(kernels[2, 2], [[1, 2], [-3.5, 4]])
+    np.testing.assert_array_equal(kernels[1, 3], W[0, 2, :2, :2])
+    assert translate(lang, "conv_multi.filter_fig_title", f=1, kh=2, kw=2) in all_text(at)
 
 
 def test_parameter_count_and_seed_notes():
@@ -286,8 +321,8 @@ def test_bad_input_channel_skips_only_what_needs_it(text):
     assert [e.value for e in at.error if translate("en", "conv_multi.editor_channel", c=2) in e.value] == [
         translate("en", "conv_multi.bad_matrix", what=translate("en", "conv_multi.editor_channel", c=2))]
     _open_tab(at, "filters")
-    titles = [(f["layout"].get("title") or {}).get("text") for f in plotly_figures(at)]
-    assert translate("en", "conv_multi.filter_fig_title", f=1, kh=3, kw=3) in titles   # filters still drawn
+    assert translate("en", "conv_multi.filter_fig_title", f=1, kh=3, kw=3) in all_text(at)   # filters still shown
+    np.testing.assert_array_equal(_written_kernels(at)[1, 2], W[0, 1])
     _open_tab(at, "params")
     no_exception(at)
     assert any("N_{\\text{params}}" in v for v in _latex(at))                          # count still shown
@@ -374,7 +409,8 @@ def test_kernel_larger_than_padded_input_is_explained(lang):
     assert translate(lang, "conv_multi.no_trace") in [i.value for i in at.info]
     assert len(plotly_figures(at)) == 1            # the raw input (the open tab, parameters, has no chart)
     _open_tab(at, "filters", lang)
-    assert len(plotly_figures(at)) == 3            # + the two filters
+    assert len(plotly_figures(at)) == 1            # the filters are written out, not drawn
+    np.testing.assert_array_equal(_written_kernels(at)[2, 3], W[1, 2])
 
 
 # --------------------------------------------------------------------------- bad links
