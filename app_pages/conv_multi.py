@@ -33,6 +33,7 @@ from ui.image_input import image_uploader
 from ui.latex import display_digits, equation_lines, fmt, subscript_unicode
 from ui.library_code import conv2d_code
 from ui.matrix_input import matrix_editor
+from ui.multi_editors import keep_editor_state, open_tab_by_index, read_matrix, texts_of
 from ui.page_kit import (figure_cache, keep_in_range, lazy_code_panel, reset_button, show_chart, text_title, url_fragment,
                          url_tabs)
 from ui.presets import preset_selector
@@ -318,6 +319,26 @@ def _take_away(x, w, b, trace, stride: int, padding: int, start: tuple[int, int,
     lazy_code_panel(PAGE, lambda: conv2d_code(x, w, b, stride=stride, padding=padding))
 
 
+# --------------------------------------------------------------------------- the editors (one column's tabs)
+@st.fragment
+def _editors(name: str, keys: tuple[str, ...], names: tuple[str, ...], labels: tuple[str, ...],
+             defaults: tuple[np.ndarray, ...], kind: str, cap: int, height: int | None) -> None:
+    """One column's tabs (rerun on a switch) with only the open matrix's preset menu and editor drawn.
+
+    A matrix changed since the page last read them (typed, a grid cell, a preset) reruns the whole page, since
+    the layer and the output depend on it; a tab switch or the grid toggle reruns this column alone."""
+    if texts_of(X_KEYS + W_KEYS) != st.session_state.get(_key("texts_used")):
+        st.rerun()
+    tabs = open_tab_by_index(_key(name), labels)
+    for k, tab in enumerate(tabs):
+        if tab.open is False:
+            keep_editor_state(keys[k])   # its text (and grid toggle, seed) must outlive the hidden editor
+            continue
+        with tab:
+            preset_selector(keys[k], kind=kind, example=defaults[k], max_rows=cap, max_cols=cap)
+            matrix_editor(names[k], key=keys[k], default=defaults[k], max_rows=cap, max_cols=cap, height=height)
+
+
 # --------------------------------------------------------------------------- the page: values in, then the layer part
 init_from_url(PAGE, SPECS)
 lang = current_language()
@@ -329,8 +350,18 @@ st.markdown(t("conv_multi.intro"))
 reset_button(PAGE, SPECS, t("conv_multi.reset"), help=t("conv_multi.reset_help", text=text_title("003")))
 
 # ---- the values box: input channels and kernels
+# Every matrix is read from its text (session state) here; only the open channel's and the open kernel's editor
+# is drawn, each column's tabs and editor a fragment of its own (``_editors``): switching a tab or the grid
+# toggle reruns that column alone, a change of any matrix reruns the whole page (the output depends on it).
 x_names = [t("conv_multi.editor_channel", c=c + 1) for c in range(CHANNELS)]
 w_names = [t("conv_multi.editor_kernel", f=f + 1, c=c + 1) for f, c in W_PAIRS]
+x_defaults = tuple(X0[c] for c in range(CHANNELS))
+w_defaults = tuple(W0[f, c] for f, c in W_PAIRS)
+x_parts = [read_matrix(key, default, max_rows=MAX_INPUT, max_cols=MAX_INPUT)
+           for key, default in zip(X_KEYS, x_defaults)]
+w_parts = [read_matrix(key, default, max_rows=MAX_KERNEL, max_cols=MAX_KERNEL)
+           for key, default in zip(W_KEYS, w_defaults)]
+st.session_state[_key("texts_used")] = texts_of(X_KEYS + W_KEYS)
 with st.container(border=True):
     st.markdown(f"**{t('conv_multi.values_box', text=text_title('003'))}**")
     x_col, w_col = st.columns([2, 3])
@@ -339,12 +370,8 @@ with st.container(border=True):
         x_size, x_shapes = size_control(X_KEYS, key=_key("x_size"), max_rows=MAX_INPUT, max_cols=MAX_INPUT,
                                         labels=(t("conv_multi.size_rows"), t("conv_multi.size_cols")),
                                         default=X0.shape[1:], help=t("conv_multi.size_help"))
-        x_parts: list[np.ndarray | None] = []
-        for c, tab in enumerate(st.tabs([t("conv_multi.tab_channel", c=c + 1) for c in range(CHANNELS)])):
-            with tab:
-                preset_selector(X_KEYS[c], kind="input", example=X0[c], max_rows=MAX_INPUT, max_cols=MAX_INPUT)
-                x_parts.append(matrix_editor(x_names[c], key=X_KEYS[c], default=X0[c], max_rows=MAX_INPUT,
-                                             max_cols=MAX_INPUT))
+        _editors("x_tab", X_KEYS, tuple(x_names), tuple(t("conv_multi.tab_channel", c=c + 1) for c in range(CHANNELS)),
+                 x_defaults, "input", MAX_INPUT, None)
         paste_box(X_KEYS, key=_key("paste"), max_rows=MAX_INPUT, max_cols=MAX_INPUT,
                   title=t("conv_multi.paste_title"), label=t("conv_multi.paste_label"),
                   help=t("conv_multi.paste_help"), button=t("conv_multi.paste_use"),
@@ -355,14 +382,8 @@ with st.container(border=True):
         w_size, w_shapes = size_control(W_KEYS, key=_key("w_size"), max_rows=MAX_KERNEL, max_cols=MAX_KERNEL,
                                         labels=(t("conv_multi.size_rows"), t("conv_multi.size_cols")),
                                         default=W0.shape[2:], help=t("conv_multi.kernel_size_help"))
-        w_parts: list[np.ndarray | None] = []
-        tabs = st.tabs([t("conv_multi.tab_kernel", f=f + 1, c=c + 1) for f, c in W_PAIRS])
-        for k, ((f, c), tab) in enumerate(zip(W_PAIRS, tabs)):
-            with tab:
-                preset_selector(W_KEYS[k], kind="kernel", example=W0[f, c], max_rows=MAX_KERNEL,
-                                max_cols=MAX_KERNEL)
-                w_parts.append(matrix_editor(w_names[k], key=W_KEYS[k], default=W0[f, c], max_rows=MAX_KERNEL,
-                                             max_cols=MAX_KERNEL, height=150))
+        _editors("w_tab", W_KEYS, tuple(w_names), tuple(t("conv_multi.tab_kernel", f=f + 1, c=c + 1) for f, c in W_PAIRS),
+                 w_defaults, "kernel", MAX_KERNEL, 150)
 
 # one message in view for everything the values box needs fixed (each editor also says why under itself)
 bad_x = [x_names[c] for c, m in enumerate(x_parts) if m is None]

@@ -20,7 +20,7 @@ from ui.claims_view import claim_title
 from ui.i18n import explain_error, translate
 from ui.latex import markdown_with_math
 
-from .conftest import all_text, no_exception, open_page, plotly_figures, stepper_data
+from .conftest import all_text, link_of, no_exception, open_page, plotly_figures, stepper_data
 
 X = np.asarray(CONV_5X5X3.inputs["x"])          # (1, 3, 5, 5)
 W = np.asarray(CONV_5X5X3.inputs["w"])          # (2, 3, 3, 3)
@@ -88,6 +88,23 @@ def _latex(at) -> list[str]:
 def _latex_result(line: str) -> str:
     """The last '&= …' of an equation_lines block."""
     return line.split("&=")[-1].split("\\end{aligned}")[0].strip()
+
+
+def _editor(at, key: str):
+    """The text area of editor ``key`` (``conv_multi.x2``, ``conv_multi.w13``): only the open channel's and the
+    open kernel's editor is drawn, so its tab is opened first (by position: either language) and the page rerun."""
+    name = key.split(".")[1]
+    tabs, index = ("x_tab", int(name[1]) - 1) if name[0] == "x" else ("w_tab", (int(name[1]) - 1) * 3 + int(name[2]) - 1)
+    if not [el for el in at.text_area if el.key == key]:
+        at.session_state[f"conv_multi.{tabs}"] = ""          # not a label: the page opens the tab at .index
+        at.session_state[f"conv_multi.{tabs}.index"] = index
+        at.run()
+    return at.text_area(key=key)
+
+
+def _text(at, key: str) -> str:
+    """Editor ``key``'s text, drawn or not."""
+    return at.session_state[key]
 
 
 def _written_kernels(at) -> dict[tuple[int, int], np.ndarray]:
@@ -202,13 +219,57 @@ def test_filters_tab_writes_out_every_kernel_and_draws_no_chart(lang):
     for f in (1, 2):
         assert translate(lang, "conv_multi.filter_fig_title", f=f, kh=3, kw=3) in all_text(at)
     assert at.query_params["tab"] in (["filters"], "filters")
-    at.text_area(key="conv_multi.w22").input("1, 2\n-3.5, 4").run()        # every kernel of the layer 2×2
+    _editor(at, "conv_multi.w22").input("1, 2\n-3.5, 4").run()        # every kernel of the layer 2×2
     at.button(key="conv_multi.kernel_resize").click().run()
     no_exception(at)
     kernels = _written_kernels(at)
     np.testing.assert_array_equal(kernels[2, 2], [[1, 2], [-3.5, 4]])
     np.testing.assert_array_equal(kernels[1, 3], W[0, 2, :2, :2])
     assert translate(lang, "conv_multi.filter_fig_title", f=1, kh=2, kw=2) in all_text(at)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_only_the_open_editors_are_drawn_and_hidden_ones_keep_their_text(lang):
+    """One channel's and one kernel's editor are drawn (plus the paste box); a matrix typed in a tab that is then
+    closed keeps its text through later runs, and the output uses it (loop reference)."""
+    at = open_page("conv_multi", lang)
+    drawn = sorted(el.key for el in at.text_area)
+    assert drawn == ["conv_multi.paste.text", "conv_multi.w11", "conv_multi.x1"]
+    assert len([el for el in at.selectbox if el.key.endswith(".preset")]) == 2
+    _editor(at, "conv_multi.x2").input("1 1 1 1 1\n" * 4 + "2 2 2 2 2").run()
+    _editor(at, "conv_multi.w23").input("0 0 0\n0 -2 0\n0 0 0").run()
+    at.toggle(key="conv_multi.w23.grid_on").set_value(True).run()
+    _editor(at, "conv_multi.x3")          # channel 3 open: channel 2's editor is not drawn any more
+    _editor(at, "conv_multi.w11")
+    at.slider(key="conv_multi.stride").set_value(1).run()      # more runs with both hidden
+    at.run()
+    no_exception(at)
+    assert sorted(el.key for el in at.text_area) == ["conv_multi.paste.text", "conv_multi.w11", "conv_multi.x3"]
+    x, w = X.copy(), W.copy()
+    x[0, 1] = np.vstack([np.ones((4, 5)), 2 * np.ones((1, 5))])
+    w[1, 2] = [[0, 0, 0], [0, -2, 0], [0, 0, 0]]
+    ref = conv2d_naive(x, w, B, 1, 1)[0]
+    np.testing.assert_allclose(_map(at, 1, lang), ref[0])
+    np.testing.assert_allclose(_map(at, 2, lang), ref[1])
+    again = open_page("conv_multi", lang, query=link_of(at))     # the link keeps both hidden matrices
+    np.testing.assert_allclose(_map(again, 1, lang), ref[0])
+    np.testing.assert_allclose(_map(again, 2, lang), ref[1])
+    assert _editor(at, "conv_multi.x2").value == "1 1 1 1 1\n" * 4 + "2 2 2 2 2"      # shown again as typed
+    assert _editor(at, "conv_multi.w23").value == "0 0 0\n0 -2 0\n0 0 0"
+    assert at.toggle(key="conv_multi.w23.grid_on").value is True                        # its grid still open
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_bad_matrix_in_a_closed_tab_is_still_named(lang):
+    at = open_page("conv_multi", lang)
+    _editor(at, "conv_multi.w22").input("1 2 x").run()
+    _editor(at, "conv_multi.w11")                                # its tab closed: its own message is not in view
+    no_exception(at)
+    name = translate(lang, "conv_multi.editor_kernel", f=2, c=2)
+    assert translate(lang, "conv_multi.bad_matrix", what=name) in [e.value for e in at.error]
+    assert not at.main.get("bidi_component")
+    _editor(at, "conv_multi.w22").input("1 2 3\n4 5 6\n7 8 9").run()     # fixed: the output is back
+    assert at.main.get("bidi_component") and not at.error
 
 
 def test_parameter_count_and_seed_notes():
@@ -294,8 +355,7 @@ def test_typed_kernels_change_the_parameter_count():
     at = open_page("conv_multi")
     for f in (1, 2):
         for c in (1, 2, 3):
-            at.text_area(key=f"conv_multi.w{f}{c}").input("1 0\n0 -1")
-    at.run()
+            _editor(at, f"conv_multi.w{f}{c}").input("1 0\n0 -1").run()
     no_exception(at)
     _open_tab(at, "params")
     no_exception(at)
@@ -313,7 +373,7 @@ BAD_TEXTS = ["1 2 a", "1 2\n3", "nan 1", "inf", "1e309", "", "\n".join([" ".join
 @pytest.mark.parametrize("text", BAD_TEXTS)
 def test_bad_input_channel_skips_only_what_needs_it(text):
     at = open_page("conv_multi")
-    at.text_area(key="conv_multi.x2").input(text).run()
+    _editor(at, "conv_multi.x2").input(text).run()
     no_exception(at)
     assert at.error, "the editor shows why the text is not a matrix"
     assert all("<b>" not in e.value or "\\<b" in e.value for e in at.error)
@@ -332,7 +392,7 @@ def test_bad_input_channel_skips_only_what_needs_it(text):
 @pytest.mark.parametrize("text", ["x", "1 2\n3", "nan", "1e309", "<b>x</b>", "__import__('os')"])
 def test_bad_kernel_keeps_the_input_figure(text):
     at = open_page("conv_multi", "zh")
-    at.text_area(key="conv_multi.w23").input(text).run()
+    _editor(at, "conv_multi.w23").input(text).run()
     no_exception(at)
     assert at.error
     titles = [(f["layout"].get("title") or {}).get("text") for f in plotly_figures(at)]
@@ -346,7 +406,7 @@ def test_bad_kernel_keeps_the_input_figure(text):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_one_channel_resized_gives_one_message_and_one_button(lang):
     at = open_page("conv_multi", lang)
-    at.text_area(key="conv_multi.x3").input("1 2\n3 4").run()
+    _editor(at, "conv_multi.x3").input("1 2\n3 4").run()
     no_exception(at)
     listed = translate(lang, "conv_multi.listed_item", name=translate(lang, "conv_multi.editor_channel", c=3),
                        size="2×2")
@@ -356,9 +416,9 @@ def test_one_channel_resized_gives_one_message_and_one_button(lang):
     no_exception(at)
     assert not at.warning
     # every channel is now 2×2: channels 1 and 2 keep their top-left values
-    assert at.text_area(key="conv_multi.x1").value == "\n".join(
+    assert _text(at, "conv_multi.x1") == "\n".join(
         ", ".join(f"{v:g}" for v in row) for row in X[0, 0, :2, :2])
-    assert at.text_area(key="conv_multi.x3").value == "1 2\n3 4"  # already 2×2: left as typed
+    assert _text(at, "conv_multi.x3") == "1 2\n3 4"  # already 2×2: left as typed
     assert (at.number_input(key="conv_multi.x_size.rows").value, at.number_input(key="conv_multi.x_size.cols").value) == (2, 2)
     x = np.stack([X[0, 0, :2, :2], X[0, 1, :2, :2], np.array([[1.0, 2], [3, 4]])])
     np.testing.assert_allclose(_map(at, 1, lang), conv2d_naive(x[None], W, B, 2, 1)[0, 0])
@@ -369,7 +429,7 @@ def test_size_control_resizes_every_channel_keeping_values():
     at.number_input(key="conv_multi.x_size.rows").set_value(6).run()
     no_exception(at)
     for c in (1, 2, 3):
-        rows = at.text_area(key=f"conv_multi.x{c}").value.splitlines()
+        rows = _text(at, f"conv_multi.x{c}").splitlines()
         assert len(rows) == 6 and rows[-1] == "0, 0, 0, 0, 0"
         assert rows[0] == ", ".join(f"{v:g}" for v in X[0, c - 1, 0])
     x = np.concatenate([X[0], np.zeros((3, 1, 5))], axis=1)
@@ -383,7 +443,7 @@ def test_paste_all_three_channels_at_once(lang):
     at.text_area(key="conv_multi.paste.text").input("1 2 3\n4 5 6\n7 8 9\n\n0 0 0\n0 1 0\n0 0 0\n\n1 1 1\n1 1 1\n1 1 1")
     at.button(key="conv_multi.paste.use").click().run()
     no_exception(at)
-    assert at.text_area(key="conv_multi.x2").value == "0, 0, 0\n0, 1, 0\n0, 0, 0"
+    assert _text(at, "conv_multi.x2") == "0, 0, 0\n0, 1, 0\n0, 0, 0"
     assert [s.value for s in at.success] == [translate(lang, "conv_multi.paste_done")]
     x = np.array([np.arange(1.0, 10).reshape(3, 3), np.eye(3)[1:2].T @ np.eye(3)[1:2], np.ones((3, 3))])
     np.testing.assert_allclose(_map(at, 1, lang), conv2d_naive(x[None], W, B, 2, 1)[0, 0])
@@ -391,14 +451,14 @@ def test_paste_all_three_channels_at_once(lang):
     at.text_area(key="conv_multi.paste.text").input("1 2\n3 4\n\n5 6\n7 8")
     at.button(key="conv_multi.paste.use").click().run()
     assert translate(lang, "errors.channels_count", expected=3, got=2) in [e.value for e in at.error]
-    assert at.text_area(key="conv_multi.x1").value == "1, 2, 3\n4, 5, 6\n7, 8, 9"
+    assert _text(at, "conv_multi.x1") == "1, 2, 3\n4, 5, 6\n7, 8, 9"
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_kernel_larger_than_padded_input_is_explained(lang):
     at = open_page("conv_multi", lang)
     for c in (1, 2, 3):
-        at.text_area(key=f"conv_multi.x{c}").input("1")
+        _editor(at, f"conv_multi.x{c}").input("1").run()
     at.slider(key="conv_multi.padding").set_value(0)
     at.run()
     no_exception(at)
@@ -513,7 +573,7 @@ def test_a_link_with_one_odd_kernel_names_only_that_kernel(lang):
     assert [w.value for w in at.warning if odd in w.value] == [
         translate(lang, "conv_multi.kernel_sizes", listed=odd, size="3×3")]
     assert at.button(key="conv_multi.kernel_resize").label == translate(lang, "conv_multi.kernel_resize", size="2×2")
-    at.text_area(key="conv_multi.x2").input("1 x").run()     # and a channel that is no matrix: one error names it
+    _editor(at, "conv_multi.x2").input("1 x").run()     # and a channel that is no matrix: one error names it
     bad = [e.value for e in at.error if translate(lang, "conv_multi.editor_channel", c=2) in e.value]
     assert bad == [translate(lang, "conv_multi.bad_matrix", what=translate(lang, "conv_multi.editor_channel", c=2))]
 
@@ -521,11 +581,12 @@ def test_a_link_with_one_odd_kernel_names_only_that_kernel(lang):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_kernel_preset_changes_only_its_kernel(lang):
     at = open_page("conv_multi", lang)
+    _editor(at, "conv_multi.w12")                                   # open its tab: only the open kernel is drawn
     at.selectbox(key="conv_multi.w12.preset").set_value("identity").run()
     no_exception(at)
     w = W.copy()
     w[0, 1] = np.eye(3)[1:2].T @ np.eye(3)[1:2]          # the 3×3 identity kernel: a single 1 in the centre
-    assert at.text_area(key="conv_multi.w12").value == "0, 0, 0\n0, 1, 0\n0, 0, 0"
+    assert _text(at, "conv_multi.w12") == "0, 0, 0\n0, 1, 0\n0, 0, 0"
     np.testing.assert_allclose(_map(at, 1, lang), conv2d_naive(X, w, B, 2, 1)[0, 0])
     np.testing.assert_allclose(_map(at, 2, lang), PRINTED[1])   # filter 2 untouched
     assert note_title("s003_forward_printed", lang) not in all_text(at)   # no longer the text's example
@@ -558,7 +619,7 @@ def test_values_then_layer_then_output_and_reset_brings_every_box_back(lang):
              captions.index(translate(lang, "conv_multi.layer_caption")),
              captions.index(translate(lang, "conv_multi.cs_caption"))]
     assert where == sorted(where)
-    at.text_area(key="conv_multi.x1").input("1 1 1 1 1\n" * 4 + "1 1 1 1 1").run()     # a value: the page reruns
+    _editor(at, "conv_multi.x1").input("1 1 1 1 1\n" * 4 + "1 1 1 1 1").run()     # a value: the page reruns
     at.slider(key="conv_multi.stride").set_value(1).run()                               # then the layer part
     at.number_input(key="conv_multi.b2").set_value(-4.0).run()
     no_exception(at)
@@ -570,7 +631,7 @@ def test_values_then_layer_then_output_and_reset_brings_every_box_back(lang):
     assert at.query_params["stride"] in (["1"], "1") and at.query_params["b2"] in (["-4"], "-4", ["-4.0"], "-4.0")
     at.button(key="conv_multi.reset").click().run()
     no_exception(at)
-    assert [at.text_area(key=f"conv_multi.x{c}").value for c in (1, 2, 3)] == [
+    assert [_text(at, f"conv_multi.x{c}") for c in (1, 2, 3)] == [
         "\n".join(", ".join(f"{v:g}" for v in row) for row in X[0, c]) for c in range(3)]
     assert (at.slider(key="conv_multi.stride").value, at.slider(key="conv_multi.padding").value) == (2, 1)
     assert (at.number_input(key="conv_multi.b1").value, at.number_input(key="conv_multi.b2").value) == (1, 0)
