@@ -331,9 +331,13 @@ def _editors(name: str, keys: tuple[str, ...], names: tuple[str, ...], labels: t
         st.rerun()
     tabs = open_tab_by_index(_key(name), labels)
     for k, tab in enumerate(tabs):
+        # a hidden editor's text (and grid toggle, seed) must outlive its widget; an editor drawn again is sent
+        # with that text (written this run), else the browser would show its empty default
+        if tab.open is False or st.session_state.get(_key(f"{name}.drawn")) != keys[k]:
+            keep_editor_state(keys[k])
         if tab.open is False:
-            keep_editor_state(keys[k])   # its text (and grid toggle, seed) must outlive the hidden editor
             continue
+        st.session_state[_key(f"{name}.drawn")] = keys[k]
         with tab:
             preset_selector(keys[k], kind=kind, example=defaults[k], max_rows=cap, max_cols=cap)
             matrix_editor(names[k], key=keys[k], default=defaults[k], max_rows=cap, max_cols=cap, height=height)
