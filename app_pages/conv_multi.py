@@ -8,7 +8,9 @@ The channels share one size control, one message when their sizes disagree, and 
 for a whole C×H×W input (``ui.channels_input``).
 Top to bottom: the values (input and kernels), the layer (stride, padding, biases), the output. The layer and
 the output are one nested fragment (``page_kit.url_fragment``): their controls rerun only that part, never the
-nine editors above it.
+editors above it; inside it the section tabs and the export / code panels are fragments of their own.
+Only the open channel's and the open kernel's editor is drawn (``ui.multi_editors``; every matrix is read
+from its text, drawn or not): a tab switch reruns its column alone, a changed matrix the whole page.
 """
 
 from __future__ import annotations
