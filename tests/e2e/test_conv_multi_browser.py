@@ -290,3 +290,41 @@ def test_section_tabs_and_export_panel_rerun_alone(server_url, new_page):
     assert "download_button" in sent and not LAYER_ELEMENTS & set(sent) and "text_area" not in sent, sent
     assert_no_exception(pg)
     screenshot(pg, "conv_multi-en-filters-tab")
+
+
+def test_a_setup_loaded_in_the_export_panel_reruns_the_whole_page(server_url, browser):
+    """The export panel is a fragment of its own; a setup file loaded there must still reach the editors, the
+    layer and the output (the panel's run asks for a run of the whole page)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US", accept_downloads=True)
+    pg = context.new_page()
+    try:
+        _open(pg, server_url, "en")
+        press_slider(pg, translate("en", "conv_multi.stride"), "ArrowLeft")            # stride 2 -> 1
+        x = X.copy()
+        x[0, 0, 0, 0] = 7.0
+        x1 = pg.locator(".st-key-conv_multi-x1 textarea")
+        x1.fill(format_matrix(x[0, 0]))
+        x1.press("Control+Enter")
+        expect(pg.locator(f'{STEPPER} figure[data-grid="{OUT1}"] .cs-cell').first).to_have_text(
+            _expected_texts(x, W, B, 1, 1, 0)[0], timeout=20000)
+        wait_for_app(pg)
+        pg.get_by_text(translate("en", "owndata.export_title")).click()
+        download = pg.get_by_role("button", name=translate("en", "owndata.download_json"))
+        download.wait_for(timeout=20000)
+        with pg.expect_download() as info:
+            download.click()
+        setup = open(info.value.path(), encoding="utf-8").read()
+        pg.get_by_role("button", name=translate("en", "conv_multi.reset")).click()       # back to the text's layer
+        expect(x1).to_have_value(format_matrix(X[0, 0]), timeout=20000)
+        expect(pg.locator(f'{STEPPER} figure[data-grid="{OUT1}"] .cs-cell')).to_have_count(9, timeout=20000)
+        wait_for_app(pg)
+        pg.locator('.st-key-conv_multi-export-load input[type="file"]').set_input_files(
+            files=[{"name": "conv_multi-setup.json", "mimeType": "application/json", "buffer": setup.encode()}])
+        expect(x1).to_have_value(format_matrix(x[0, 0]), timeout=20000)
+        expect(pg.locator(f'{STEPPER} figure[data-grid="{OUT1}"] .cs-cell')).to_have_count(25, timeout=20000)
+        wait_for_app(pg)
+        assert _map_texts(pg, OUT1) == _expected_texts(x, W, B, 1, 1, 0)
+        assert pg.locator('.st-key-conv_multi-stride input[type="range"]').input_value() == "1"
+        assert_no_exception(pg)
+    finally:
+        context.close()

@@ -648,3 +648,34 @@ def test_the_first_view_has_no_chart_and_opens_on_the_parameter_count(lang):
     assert plotly_figures(at) == []
     assert translate(lang, "conv_multi.section_params") in all_text(at)
     assert at.session_state["conv_multi.section"] == translate(lang, "conv_multi.tab_params")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_loaded_setup_file_sets_the_editors_the_layer_and_the_output(lang, monkeypatch):
+    """The export panel reruns on its own; a setup file loaded there reruns the whole page (editors included)."""
+    import ui.export
+
+    offered: dict[str, str] = {}
+    real_json = ui.export.setup_json
+    monkeypatch.setattr(ui.export, "setup_json", lambda *a, **k: offered.__setitem__("json", real_json(*a, **k))
+                        or offered["json"])
+    x = X.copy()
+    x[0, 2] = np.arange(25.0).reshape(5, 5)
+    exported = open_page("conv_multi", lang, query={"stride": "1", "b2": "-2"})
+    _editor(exported, "conv_multi.x3").input("\n".join(" ".join(f"{v:g}" for v in row) for row in x[0, 2])).run()
+    exported.session_state["conv_multi.export_open"] = True
+    exported.run()
+    no_exception(exported)
+    setup = offered["json"]
+
+    at = open_page("conv_multi", lang)
+    at.session_state["conv_multi.export_open"] = True
+    at.run()
+    at.file_uploader(key="conv_multi.export.load").set_value(("conv_multi-setup.json", setup.encode(),
+                                                              "application/json")).run()
+    no_exception(at)
+    assert at.slider(key="conv_multi.stride").value == 1 and at.number_input(key="conv_multi.b2").value == -2
+    assert _editor(at, "conv_multi.x3").value.splitlines()[-1].replace(",", " ").split() == ["20", "21", "22", "23", "24"]
+    ref = conv2d_naive(x, W, [B[0], -2.0], 1, 1)[0]
+    np.testing.assert_allclose(_map(at, 1, lang), ref[0])
+    np.testing.assert_allclose(_map(at, 2, lang), ref[1])
