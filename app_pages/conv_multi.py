@@ -376,8 +376,8 @@ with st.container(border=True):
         x_size, x_shapes = size_control(X_KEYS, key=_key("x_size"), max_rows=MAX_INPUT, max_cols=MAX_INPUT,
                                         labels=(t("conv_multi.size_rows"), t("conv_multi.size_cols")),
                                         default=X0.shape[1:], help=t("conv_multi.size_help"))
-        _editors("x_tab", X_KEYS, tuple(x_names), tuple(t("conv_multi.tab_channel", c=c + 1) for c in range(CHANNELS)),
-                 x_defaults, "input", MAX_INPUT, None)
+        x_labels = tuple(t("conv_multi.tab_channel", c=c + 1) for c in range(CHANNELS))
+        _editors("x_tab", X_KEYS, tuple(x_names), x_labels, x_defaults, "input", MAX_INPUT, None)
         paste_box(X_KEYS, key=_key("paste"), max_rows=MAX_INPUT, max_cols=MAX_INPUT,
                   title=t("conv_multi.paste_title"), label=t("conv_multi.paste_label"),
                   help=t("conv_multi.paste_help"), button=t("conv_multi.paste_use"),
@@ -388,8 +388,8 @@ with st.container(border=True):
         w_size, w_shapes = size_control(W_KEYS, key=_key("w_size"), max_rows=MAX_KERNEL, max_cols=MAX_KERNEL,
                                         labels=(t("conv_multi.size_rows"), t("conv_multi.size_cols")),
                                         default=W0.shape[2:], help=t("conv_multi.kernel_size_help"))
-        _editors("w_tab", W_KEYS, tuple(w_names), tuple(t("conv_multi.tab_kernel", f=f + 1, c=c + 1) for f, c in W_PAIRS),
-                 w_defaults, "kernel", MAX_KERNEL, 150)
+        w_labels = tuple(t("conv_multi.tab_kernel", f=f + 1, c=c + 1) for f, c in W_PAIRS)
+        _editors("w_tab", W_KEYS, tuple(w_names), w_labels, w_defaults, "kernel", MAX_KERNEL, 150)
 
 # one message in view for everything the values box needs fixed (each editor also says why under itself)
 bad_x = [x_names[c] for c, m in enumerate(x_parts) if m is None]

@@ -94,7 +94,10 @@ def _editor(at, key: str):
     """The text area of editor ``key`` (``conv_multi.x2``, ``conv_multi.w13``): only the open channel's and the
     open kernel's editor is drawn, so its tab is opened first (by position: either language) and the page rerun."""
     name = key.split(".")[1]
-    tabs, index = ("x_tab", int(name[1]) - 1) if name[0] == "x" else ("w_tab", (int(name[1]) - 1) * 3 + int(name[2]) - 1)
+    if name[0] == "x":
+        tabs, index = "x_tab", int(name[1]) - 1
+    else:
+        tabs, index = "w_tab", (int(name[1]) - 1) * 3 + int(name[2]) - 1
     if not [el for el in at.text_area if el.key == key]:
         at.session_state[f"conv_multi.{tabs}"] = ""          # not a label: the page opens the tab at .index
         at.session_state[f"conv_multi.{tabs}.index"] = index
@@ -675,7 +678,8 @@ def test_a_loaded_setup_file_sets_the_editors_the_layer_and_the_output(lang, mon
                                                               "application/json")).run()
     no_exception(at)
     assert at.slider(key="conv_multi.stride").value == 1 and at.number_input(key="conv_multi.b2").value == -2
-    assert _editor(at, "conv_multi.x3").value.splitlines()[-1].replace(",", " ").split() == ["20", "21", "22", "23", "24"]
+    last_row = _editor(at, "conv_multi.x3").value.splitlines()[-1]
+    assert last_row.replace(",", " ").split() == ["20", "21", "22", "23", "24"]
     ref = conv2d_naive(x, W, [B[0], -2.0], 1, 1)[0]
     np.testing.assert_allclose(_map(at, 1, lang), ref[0])
     np.testing.assert_allclose(_map(at, 2, lang), ref[1])

@@ -33,7 +33,7 @@ def test_matrices_are_read_without_their_editor_and_hidden_text_survives():
     at.text_area(key="demo.a").input("1 2\n3 4").run()
     at.session_state["demo.tabs"] = "B"                                   # open B: A's editor is not drawn
     at.run()
-    at.run()                                                              # and again (Streamlit drops hidden widgets)
+    at.run()                                                    # and again (Streamlit drops hidden widgets)
     assert [el.key for el in at.text_area] == ["demo.b"]
     assert at.session_state["demo.a"] == "1 2\n3 4"
     assert at.session_state["demo.a.read"].tolist() == [[1, 2], [3, 4]]
