@@ -8,7 +8,9 @@ The channels share one size control, one message when their sizes disagree, and 
 for a whole C×H×W input (``ui.channels_input``).
 Top to bottom: the values (input and kernels), the layer (stride, padding, biases), the output. The layer and
 the output are one nested fragment (``page_kit.url_fragment``): their controls rerun only that part, never the
-nine editors above it.
+editors above it; inside it the section tabs and the export / code panels are fragments of their own.
+Only the open channel's and the open kernel's editor is drawn (``ui.multi_editors``; every matrix is read
+from its text, drawn or not): a tab switch reruns its column alone, a changed matrix the whole page.
 """
 
 from __future__ import annotations
@@ -24,14 +26,16 @@ from ui.claims_view import claim_note
 from ui.components.cell_stepper import cell_stepper
 from ui.components.conv_steppers import multi_channel_steps
 from ui.exercise_view import render_check_link
-from ui.export import ExportDoc, chart_config, export_panel
+from ui.export import ExportDoc, chart_config, export_panel, setup_just_loaded
 from ui.formulas.conv_forward import equation_latex, multi_partial_equation, multi_total_equation
+from ui.formulas.conv_multi import filter_kernels_latex
 from ui.heatmap import channels_heatmap
 from ui.i18n import current_language, explain_error, t, translate
 from ui.image_input import image_uploader
 from ui.latex import display_digits, equation_lines, fmt, subscript_unicode
 from ui.library_code import conv2d_code
 from ui.matrix_input import matrix_editor
+from ui.multi_editors import keep_editor_state, open_tab_by_index, read_matrix, texts_of
 from ui.page_kit import (figure_cache, keep_in_range, lazy_code_panel, reset_button, show_chart, text_title, url_fragment,
                          url_tabs)
 from ui.presets import preset_selector
@@ -169,16 +173,17 @@ def _missing() -> None:
     st.info(t("conv_multi.no_trace"))
 
 
-def _filters(w, lang: str) -> None:
-    """Tab 'the two filters'."""
+def _filters(w) -> None:
+    """Tab 'the two filters': each filter's kernels written out, one matrix per input channel (the cell stepper
+    above draws the same kernels shaded; a heatmap here was a second chart to redraw on every tab switch)."""
     if w is None:
         _missing()
         return
     columns = st.columns(FILTERS)
     for f in range(FILTERS):
         with columns[f]:
-            title = t("conv_multi.filter_fig_title", f=f + 1, kh=w.shape[2], kw=w.shape[3])
-            _chart(_channels_figure(w[f], lang, title, _channel_titles(), "w" + _sup(f), True), f"filter{f + 1}")
+            st.markdown(f"**{t('conv_multi.filter_fig_title', f=f + 1, kh=w.shape[2], kw=w.shape[3])}**")
+            st.latex(filter_kernels_latex(w[f], f))
     st.caption(t("conv_multi.filters_caption"))
 
 
@@ -282,13 +287,23 @@ def _layer_and_output(x: np.ndarray | None, w: np.ndarray | None, lang: str) -> 
         _chart(_channels_figure(x, lang, t("conv_multi.input_raw_fig_title", c=CHANNELS), _channel_titles(), "x"),
                "input")
 
+    _sections(w, trace, lang, is_text_setup)
+    if trace is not None:
+        _take_away(x, w, b, trace, stride, padding, start)
+
+
+# The tabs and the take-away panels are fragments of their own inside the layer part: a tab switch, the
+# filter radio or opening the export / code panel reruns only that piece (a few elements), never the layer box
+# and the cell stepper (their arguments are those of the last layer run, which Streamlit keeps).
+@url_fragment(PAGE, SPECS)
+def _sections(w: np.ndarray | None, trace, lang: str, is_text_setup: bool) -> None:
     tabs = url_tabs(PAGE, "section", "tab", SECTIONS, [t(f"conv_multi.tab_{name}") for name in SECTIONS])
     for name, tab in zip(SECTIONS, tabs):
         if tab.open is False:   # only the open tab is computed and sent
             continue
         with tab:
             if name == "filters":
-                _filters(w, lang)
+                _filters(w)
             elif name == "params":
                 _params_and_notes(w, lang, is_text_setup)
             elif trace is None:
@@ -296,10 +311,38 @@ def _layer_and_output(x: np.ndarray | None, w: np.ndarray | None, lang: str) -> 
             else:
                 _partial_maps(trace, lang)
 
-    # ---- take it away: export, the same in a library
-    if trace is not None:
-        export_panel(PAGE, SPECS, lambda: _export_doc(x, w, b, trace, stride, padding, start))
-        lazy_code_panel(PAGE, lambda: conv2d_code(x, w, b, stride=stride, padding=padding))
+
+@url_fragment(PAGE, SPECS)
+def _take_away(x, w, b, trace, stride: int, padding: int, start: tuple[int, int, int]) -> None:
+    """Export and the same in a library."""
+    if setup_just_loaded(PAGE):   # a loaded setup file changed the editors and the layer: the whole page again
+        st.rerun()
+    export_panel(PAGE, SPECS, lambda: _export_doc(x, w, b, trace, stride, padding, start))
+    lazy_code_panel(PAGE, lambda: conv2d_code(x, w, b, stride=stride, padding=padding))
+
+
+# --------------------------------------------------------------------------- the editors (one column's tabs)
+@st.fragment
+def _editors(name: str, keys: tuple[str, ...], names: tuple[str, ...], labels: tuple[str, ...],
+             defaults: tuple[np.ndarray, ...], kind: str, cap: int, height: int | None) -> None:
+    """One column's tabs (rerun on a switch) with only the open matrix's preset menu and editor drawn.
+
+    A matrix changed since the page last read them (typed, a grid cell, a preset) reruns the whole page, since
+    the layer and the output depend on it; a tab switch or the grid toggle reruns this column alone."""
+    if texts_of(X_KEYS + W_KEYS) != st.session_state.get(_key("texts_used")):
+        st.rerun()
+    tabs = open_tab_by_index(_key(name), labels)
+    for k, tab in enumerate(tabs):
+        # a hidden editor's text (and grid toggle, seed) must outlive its widget; an editor drawn again is sent
+        # with that text (written this run), else the browser would show its empty default
+        if tab.open is False or st.session_state.get(_key(f"{name}.drawn")) != keys[k]:
+            keep_editor_state(keys[k])
+        if tab.open is False:
+            continue
+        st.session_state[_key(f"{name}.drawn")] = keys[k]
+        with tab:
+            preset_selector(keys[k], kind=kind, example=defaults[k], max_rows=cap, max_cols=cap)
+            matrix_editor(names[k], key=keys[k], default=defaults[k], max_rows=cap, max_cols=cap, height=height)
 
 
 # --------------------------------------------------------------------------- the page: values in, then the layer part
@@ -313,8 +356,18 @@ st.markdown(t("conv_multi.intro"))
 reset_button(PAGE, SPECS, t("conv_multi.reset"), help=t("conv_multi.reset_help", text=text_title("003")))
 
 # ---- the values box: input channels and kernels
+# Every matrix is read from its text (session state) here; only the open channel's and the open kernel's editor
+# is drawn, each column's tabs and editor a fragment of its own (``_editors``): switching a tab or the grid
+# toggle reruns that column alone, a change of any matrix reruns the whole page (the output depends on it).
 x_names = [t("conv_multi.editor_channel", c=c + 1) for c in range(CHANNELS)]
 w_names = [t("conv_multi.editor_kernel", f=f + 1, c=c + 1) for f, c in W_PAIRS]
+x_defaults = tuple(X0[c] for c in range(CHANNELS))
+w_defaults = tuple(W0[f, c] for f, c in W_PAIRS)
+x_parts = [read_matrix(key, default, max_rows=MAX_INPUT, max_cols=MAX_INPUT)
+           for key, default in zip(X_KEYS, x_defaults)]
+w_parts = [read_matrix(key, default, max_rows=MAX_KERNEL, max_cols=MAX_KERNEL)
+           for key, default in zip(W_KEYS, w_defaults)]
+st.session_state[_key("texts_used")] = texts_of(X_KEYS + W_KEYS)
 with st.container(border=True):
     st.markdown(f"**{t('conv_multi.values_box', text=text_title('003'))}**")
     x_col, w_col = st.columns([2, 3])
@@ -323,12 +376,8 @@ with st.container(border=True):
         x_size, x_shapes = size_control(X_KEYS, key=_key("x_size"), max_rows=MAX_INPUT, max_cols=MAX_INPUT,
                                         labels=(t("conv_multi.size_rows"), t("conv_multi.size_cols")),
                                         default=X0.shape[1:], help=t("conv_multi.size_help"))
-        x_parts: list[np.ndarray | None] = []
-        for c, tab in enumerate(st.tabs([t("conv_multi.tab_channel", c=c + 1) for c in range(CHANNELS)])):
-            with tab:
-                preset_selector(X_KEYS[c], kind="input", example=X0[c], max_rows=MAX_INPUT, max_cols=MAX_INPUT)
-                x_parts.append(matrix_editor(x_names[c], key=X_KEYS[c], default=X0[c], max_rows=MAX_INPUT,
-                                             max_cols=MAX_INPUT))
+        x_labels = tuple(t("conv_multi.tab_channel", c=c + 1) for c in range(CHANNELS))
+        _editors("x_tab", X_KEYS, tuple(x_names), x_labels, x_defaults, "input", MAX_INPUT, None)
         paste_box(X_KEYS, key=_key("paste"), max_rows=MAX_INPUT, max_cols=MAX_INPUT,
                   title=t("conv_multi.paste_title"), label=t("conv_multi.paste_label"),
                   help=t("conv_multi.paste_help"), button=t("conv_multi.paste_use"),
@@ -339,14 +388,8 @@ with st.container(border=True):
         w_size, w_shapes = size_control(W_KEYS, key=_key("w_size"), max_rows=MAX_KERNEL, max_cols=MAX_KERNEL,
                                         labels=(t("conv_multi.size_rows"), t("conv_multi.size_cols")),
                                         default=W0.shape[2:], help=t("conv_multi.kernel_size_help"))
-        w_parts: list[np.ndarray | None] = []
-        tabs = st.tabs([t("conv_multi.tab_kernel", f=f + 1, c=c + 1) for f, c in W_PAIRS])
-        for k, ((f, c), tab) in enumerate(zip(W_PAIRS, tabs)):
-            with tab:
-                preset_selector(W_KEYS[k], kind="kernel", example=W0[f, c], max_rows=MAX_KERNEL,
-                                max_cols=MAX_KERNEL)
-                w_parts.append(matrix_editor(w_names[k], key=W_KEYS[k], default=W0[f, c], max_rows=MAX_KERNEL,
-                                             max_cols=MAX_KERNEL, height=150))
+        w_labels = tuple(t("conv_multi.tab_kernel", f=f + 1, c=c + 1) for f, c in W_PAIRS)
+        _editors("w_tab", W_KEYS, tuple(w_names), w_labels, w_defaults, "kernel", MAX_KERNEL, 150)
 
 # one message in view for everything the values box needs fixed (each editor also says why under itself)
 bad_x = [x_names[c] for c, m in enumerate(x_parts) if m is None]

@@ -218,3 +218,113 @@ def test_layer_controls_leave_the_values_box_alone_and_reset_redraws_all(server_
     assert bias.input_value() in ("0", "0.00")
     assert_no_exception(pg)
     screenshot(pg, "conv_multi-en-after-reset")
+
+
+# --------------------------------------------------------------------------- one editor per column, tabs rerun alone
+# what a rerun of the layer part or of the whole page sends and a switch of an editor tab / of the section tab /
+# opening the export panel must not: the cell stepper and the layer's sliders
+LAYER_ELEMENTS = {"bidi_component", "slider"}
+
+
+def _tab(pg, label: str):
+    return pg.get_by_role("tab", name=label, exact=True)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_editor_tabs_rerun_their_column_alone_and_keep_every_text(server_url, new_page, lang):
+    pg = new_page
+    received = watch_frames(pg)
+    _open(pg, server_url, lang)
+    editor = ".st-key-conv_multi-{} textarea"
+    assert pg.locator('[data-testid="stMain"] [data-testid="stTextArea"]').count() == 3   # x1, paste box, w11
+    # channel 2 opened: its editor shows the text's matrix; only that column was sent again
+    received.clear()
+    _tab(pg, translate(lang, "conv_multi.tab_channel", c=2)).click()
+    expect(pg.locator(editor.format("x2"))).to_have_value(format_matrix(X[0, 1]), timeout=20000)
+    wait_for_app(pg)
+    sent = new_element_types(received)
+    assert "text_area" in sent and not LAYER_ELEMENTS & set(sent), sent
+    assert pg.locator(editor.format("x1")).count() == 0
+    # channel 2 edited: the whole page reruns and the output follows (loop reference)
+    x = X.copy()
+    x[0, 1, 0, 0] = 9.0
+    pg.locator(editor.format("x2")).fill(format_matrix(x[0, 1]))
+    pg.locator(editor.format("x2")).press("Control+Enter")
+    expect(pg.locator(f'{STEPPER} figure[data-grid="{OUT1}"] .cs-cell').first).to_have_text(
+        _expected_texts(x, W, B, 2, 1, 0)[0], timeout=20000)
+    wait_for_app(pg)
+    assert _map_texts(pg, OUT1) == _expected_texts(x, W, B, 2, 1, 0)
+    # back and forth: each editor shows its own text again, the edited one as edited
+    for c, expected in ((1, X[0, 0]), (2, x[0, 1]), (3, X[0, 2]), (2, x[0, 1]), (1, X[0, 0])):
+        received.clear()
+        _tab(pg, translate(lang, "conv_multi.tab_channel", c=c)).click()
+        expect(pg.locator(editor.format(f"x{c}"))).to_have_value(format_matrix(expected), timeout=20000)
+        wait_for_app(pg)
+        assert not LAYER_ELEMENTS & set(new_element_types(received))
+    # a kernel tab, the same
+    received.clear()
+    _tab(pg, translate(lang, "conv_multi.tab_kernel", f=2, c=3)).click()
+    expect(pg.locator(editor.format("w23"))).to_have_value(format_matrix(W[1, 2]), timeout=20000)
+    wait_for_app(pg)
+    assert not LAYER_ELEMENTS & set(new_element_types(received))
+    assert _map_texts(pg, OUT1) == _expected_texts(x, W, B, 2, 1, 0)     # the output never changed meanwhile
+    assert_no_exception(pg)
+    screenshot(pg, f"conv_multi-{lang}-kernel-tab")
+
+
+def test_section_tabs_and_export_panel_rerun_alone(server_url, new_page):
+    pg = new_page
+    received = watch_frames(pg)
+    _open(pg, server_url, "en")
+    received.clear()
+    _tab(pg, translate("en", "conv_multi.tab_filters")).click()
+    expect(pg.locator(".katex-display").filter(has_text="w(2,3)").first).to_be_visible(timeout=20000)
+    wait_for_app(pg)
+    sent = new_element_types(received)
+    assert "plotly_chart" not in sent and not LAYER_ELEMENTS & set(sent), sent
+    received.clear()
+    pg.get_by_text(translate("en", "owndata.export_title")).click()
+    pg.get_by_role("button", name=translate("en", "owndata.download_md")).wait_for(timeout=20000)
+    wait_for_app(pg)
+    sent = new_element_types(received)
+    assert "download_button" in sent and not LAYER_ELEMENTS & set(sent) and "text_area" not in sent, sent
+    assert_no_exception(pg)
+    screenshot(pg, "conv_multi-en-filters-tab")
+
+
+def test_a_setup_loaded_in_the_export_panel_reruns_the_whole_page(server_url, browser):
+    """The export panel is a fragment of its own; a setup file loaded there must still reach the editors, the
+    layer and the output (the panel's run asks for a run of the whole page)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US", accept_downloads=True)
+    pg = context.new_page()
+    try:
+        _open(pg, server_url, "en")
+        press_slider(pg, translate("en", "conv_multi.stride"), "ArrowLeft")            # stride 2 -> 1
+        x = X.copy()
+        x[0, 0, 0, 0] = 7.0
+        x1 = pg.locator(".st-key-conv_multi-x1 textarea")
+        x1.fill(format_matrix(x[0, 0]))
+        x1.press("Control+Enter")
+        expect(pg.locator(f'{STEPPER} figure[data-grid="{OUT1}"] .cs-cell').first).to_have_text(
+            _expected_texts(x, W, B, 1, 1, 0)[0], timeout=20000)
+        wait_for_app(pg)
+        pg.get_by_text(translate("en", "owndata.export_title")).click()
+        download = pg.get_by_role("button", name=translate("en", "owndata.download_json"))
+        download.wait_for(timeout=20000)
+        with pg.expect_download() as info:
+            download.click()
+        setup = open(info.value.path(), encoding="utf-8").read()
+        pg.get_by_role("button", name=translate("en", "conv_multi.reset")).click()       # back to the text's layer
+        expect(x1).to_have_value(format_matrix(X[0, 0]), timeout=20000)
+        expect(pg.locator(f'{STEPPER} figure[data-grid="{OUT1}"] .cs-cell')).to_have_count(9, timeout=20000)
+        wait_for_app(pg)
+        pg.locator('.st-key-conv_multi-export-load input[type="file"]').set_input_files(
+            files=[{"name": "conv_multi-setup.json", "mimeType": "application/json", "buffer": setup.encode()}])
+        expect(x1).to_have_value(format_matrix(x[0, 0]), timeout=20000)
+        expect(pg.locator(f'{STEPPER} figure[data-grid="{OUT1}"] .cs-cell')).to_have_count(25, timeout=20000)
+        wait_for_app(pg)
+        assert _map_texts(pg, OUT1) == _expected_texts(x, W, B, 1, 1, 0)
+        assert pg.locator('.st-key-conv_multi-stride input[type="range"]').input_value() == "1"
+        assert_no_exception(pg)
+    finally:
+        context.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 import numpy as np
 import pytest
@@ -19,7 +20,7 @@ from ui.claims_view import claim_title
 from ui.i18n import explain_error, translate
 from ui.latex import markdown_with_math
 
-from .conftest import all_text, no_exception, open_page, plotly_figures, stepper_data
+from .conftest import all_text, link_of, no_exception, open_page, plotly_figures, stepper_data
 
 X = np.asarray(CONV_5X5X3.inputs["x"])          # (1, 3, 5, 5)
 W = np.asarray(CONV_5X5X3.inputs["w"])          # (2, 3, 3, 3)
@@ -87,6 +88,36 @@ def _latex(at) -> list[str]:
 def _latex_result(line: str) -> str:
     """The last '&= …' of an equation_lines block."""
     return line.split("&=")[-1].split("\\end{aligned}")[0].strip()
+
+
+def _editor(at, key: str):
+    """The text area of editor ``key`` (``conv_multi.x2``, ``conv_multi.w13``): only the open channel's and the
+    open kernel's editor is drawn, so its tab is opened first (by position: either language) and the page rerun."""
+    name = key.split(".")[1]
+    if name[0] == "x":
+        tabs, index = "x_tab", int(name[1]) - 1
+    else:
+        tabs, index = "w_tab", (int(name[1]) - 1) * 3 + int(name[2]) - 1
+    if not [el for el in at.text_area if el.key == key]:
+        at.session_state[f"conv_multi.{tabs}"] = ""          # not a label: the page opens the tab at .index
+        at.session_state[f"conv_multi.{tabs}.index"] = index
+        at.run()
+    return at.text_area(key=key)
+
+
+def _text(at, key: str) -> str:
+    """Editor ``key``'s text, drawn or not."""
+    return at.session_state[key]
+
+
+def _written_kernels(at) -> dict[tuple[int, int], np.ndarray]:
+    """The kernels the filters tab writes out, ``w^{(f,c)} = [...]`` (1-based f, c), read back from its LaTeX."""
+    found = {}
+    for line in _latex(at):
+        for part in re.findall(r"w\^\{\((\d+),(\d+)\)\} &= \\begin\{bmatrix\}(.*?)\\end\{bmatrix\}", line):
+            rows = [[float(v.strip().replace("−", "-")) for v in row.split("&")] for row in part[2].split("\\\\")]
+            found[int(part[0]), int(part[1])] = np.array(rows)
+    return found
 
 
 def _number(value: float) -> str:
@@ -176,6 +207,74 @@ def test_partial_sum_maps_on_demand():
     assert at.query_params["filter"] in (["2"], "2")
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_filters_tab_writes_out_every_kernel_and_draws_no_chart(lang):
+    """The two filters, written out: every kernel of the text's layer (and a typed one) as a matrix, so opening
+    the tab redraws no chart (the stepper above already shades the same kernels)."""
+    at = open_page("conv_multi", lang)
+    at = _open_tab(at, "filters", lang)
+    no_exception(at)
+    assert plotly_figures(at) == []
+    kernels = _written_kernels(at)
+    assert sorted(kernels) == [(f, c) for f in (1, 2) for c in (1, 2, 3)]
+    for (f, c), k in kernels.items():
+        np.testing.assert_array_equal(k, W[f - 1, c - 1])
+    for f in (1, 2):
+        assert translate(lang, "conv_multi.filter_fig_title", f=f, kh=3, kw=3) in all_text(at)
+    assert at.query_params["tab"] in (["filters"], "filters")
+    _editor(at, "conv_multi.w22").input("1, 2\n-3.5, 4").run()        # every kernel of the layer 2×2
+    at.button(key="conv_multi.kernel_resize").click().run()
+    no_exception(at)
+    kernels = _written_kernels(at)
+    np.testing.assert_array_equal(kernels[2, 2], [[1, 2], [-3.5, 4]])
+    np.testing.assert_array_equal(kernels[1, 3], W[0, 2, :2, :2])
+    assert translate(lang, "conv_multi.filter_fig_title", f=1, kh=2, kw=2) in all_text(at)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_only_the_open_editors_are_drawn_and_hidden_ones_keep_their_text(lang):
+    """One channel's and one kernel's editor are drawn (plus the paste box); a matrix typed in a tab that is then
+    closed keeps its text through later runs, and the output uses it (loop reference)."""
+    at = open_page("conv_multi", lang)
+    drawn = sorted(el.key for el in at.text_area)
+    assert drawn == ["conv_multi.paste.text", "conv_multi.w11", "conv_multi.x1"]
+    assert len([el for el in at.selectbox if el.key.endswith(".preset")]) == 2
+    _editor(at, "conv_multi.x2").input("1 1 1 1 1\n" * 4 + "2 2 2 2 2").run()
+    _editor(at, "conv_multi.w23").input("0 0 0\n0 -2 0\n0 0 0").run()
+    at.toggle(key="conv_multi.w23.grid_on").set_value(True).run()
+    _editor(at, "conv_multi.x3")          # channel 3 open: channel 2's editor is not drawn any more
+    _editor(at, "conv_multi.w11")
+    at.slider(key="conv_multi.stride").set_value(1).run()      # more runs with both hidden
+    at.run()
+    no_exception(at)
+    assert sorted(el.key for el in at.text_area) == ["conv_multi.paste.text", "conv_multi.w11", "conv_multi.x3"]
+    x, w = X.copy(), W.copy()
+    x[0, 1] = np.vstack([np.ones((4, 5)), 2 * np.ones((1, 5))])
+    w[1, 2] = [[0, 0, 0], [0, -2, 0], [0, 0, 0]]
+    ref = conv2d_naive(x, w, B, 1, 1)[0]
+    np.testing.assert_allclose(_map(at, 1, lang), ref[0])
+    np.testing.assert_allclose(_map(at, 2, lang), ref[1])
+    again = open_page("conv_multi", lang, query=link_of(at))     # the link keeps both hidden matrices
+    np.testing.assert_allclose(_map(again, 1, lang), ref[0])
+    np.testing.assert_allclose(_map(again, 2, lang), ref[1])
+    assert _editor(at, "conv_multi.x2").value == "1 1 1 1 1\n" * 4 + "2 2 2 2 2"      # shown again as typed
+    assert _editor(at, "conv_multi.w23").value == "0 0 0\n0 -2 0\n0 0 0"
+    assert at.toggle(key="conv_multi.w23.grid_on").value is True                        # its grid still open
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_bad_matrix_in_a_closed_tab_is_still_named(lang):
+    at = open_page("conv_multi", lang)
+    _editor(at, "conv_multi.w22").input("1 2 x").run()
+    _editor(at, "conv_multi.w11")                                # its tab closed: its own message is not in view
+    no_exception(at)
+    name = translate(lang, "conv_multi.editor_kernel", f=2, c=2)
+    assert translate(lang, "conv_multi.bad_matrix", what=name) in [e.value for e in at.error]
+    assert not at.main.get("bidi_component")
+    _editor(at, "conv_multi.w22").input("1 2 3\n4 5 6\n7 8 9").run()     # fixed: the output is back
+    assert at.main.get("bidi_component") and not at.error
+
+
 def test_parameter_count_and_seed_notes():
     at = open_page("conv_multi")
     _open_tab(at, "params")
@@ -259,8 +358,7 @@ def test_typed_kernels_change_the_parameter_count():
     at = open_page("conv_multi")
     for f in (1, 2):
         for c in (1, 2, 3):
-            at.text_area(key=f"conv_multi.w{f}{c}").input("1 0\n0 -1")
-    at.run()
+            _editor(at, f"conv_multi.w{f}{c}").input("1 0\n0 -1").run()
     no_exception(at)
     _open_tab(at, "params")
     no_exception(at)
@@ -278,7 +376,7 @@ BAD_TEXTS = ["1 2 a", "1 2\n3", "nan 1", "inf", "1e309", "", "\n".join([" ".join
 @pytest.mark.parametrize("text", BAD_TEXTS)
 def test_bad_input_channel_skips_only_what_needs_it(text):
     at = open_page("conv_multi")
-    at.text_area(key="conv_multi.x2").input(text).run()
+    _editor(at, "conv_multi.x2").input(text).run()
     no_exception(at)
     assert at.error, "the editor shows why the text is not a matrix"
     assert all("<b>" not in e.value or "\\<b" in e.value for e in at.error)
@@ -286,8 +384,8 @@ def test_bad_input_channel_skips_only_what_needs_it(text):
     assert [e.value for e in at.error if translate("en", "conv_multi.editor_channel", c=2) in e.value] == [
         translate("en", "conv_multi.bad_matrix", what=translate("en", "conv_multi.editor_channel", c=2))]
     _open_tab(at, "filters")
-    titles = [(f["layout"].get("title") or {}).get("text") for f in plotly_figures(at)]
-    assert translate("en", "conv_multi.filter_fig_title", f=1, kh=3, kw=3) in titles   # filters still drawn
+    assert translate("en", "conv_multi.filter_fig_title", f=1, kh=3, kw=3) in all_text(at)   # filters still shown
+    np.testing.assert_array_equal(_written_kernels(at)[1, 2], W[0, 1])
     _open_tab(at, "params")
     no_exception(at)
     assert any("N_{\\text{params}}" in v for v in _latex(at))                          # count still shown
@@ -297,7 +395,7 @@ def test_bad_input_channel_skips_only_what_needs_it(text):
 @pytest.mark.parametrize("text", ["x", "1 2\n3", "nan", "1e309", "<b>x</b>", "__import__('os')"])
 def test_bad_kernel_keeps_the_input_figure(text):
     at = open_page("conv_multi", "zh")
-    at.text_area(key="conv_multi.w23").input(text).run()
+    _editor(at, "conv_multi.w23").input(text).run()
     no_exception(at)
     assert at.error
     titles = [(f["layout"].get("title") or {}).get("text") for f in plotly_figures(at)]
@@ -311,7 +409,7 @@ def test_bad_kernel_keeps_the_input_figure(text):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_one_channel_resized_gives_one_message_and_one_button(lang):
     at = open_page("conv_multi", lang)
-    at.text_area(key="conv_multi.x3").input("1 2\n3 4").run()
+    _editor(at, "conv_multi.x3").input("1 2\n3 4").run()
     no_exception(at)
     listed = translate(lang, "conv_multi.listed_item", name=translate(lang, "conv_multi.editor_channel", c=3),
                        size="2×2")
@@ -321,9 +419,9 @@ def test_one_channel_resized_gives_one_message_and_one_button(lang):
     no_exception(at)
     assert not at.warning
     # every channel is now 2×2: channels 1 and 2 keep their top-left values
-    assert at.text_area(key="conv_multi.x1").value == "\n".join(
+    assert _text(at, "conv_multi.x1") == "\n".join(
         ", ".join(f"{v:g}" for v in row) for row in X[0, 0, :2, :2])
-    assert at.text_area(key="conv_multi.x3").value == "1 2\n3 4"  # already 2×2: left as typed
+    assert _text(at, "conv_multi.x3") == "1 2\n3 4"  # already 2×2: left as typed
     assert (at.number_input(key="conv_multi.x_size.rows").value, at.number_input(key="conv_multi.x_size.cols").value) == (2, 2)
     x = np.stack([X[0, 0, :2, :2], X[0, 1, :2, :2], np.array([[1.0, 2], [3, 4]])])
     np.testing.assert_allclose(_map(at, 1, lang), conv2d_naive(x[None], W, B, 2, 1)[0, 0])
@@ -334,7 +432,7 @@ def test_size_control_resizes_every_channel_keeping_values():
     at.number_input(key="conv_multi.x_size.rows").set_value(6).run()
     no_exception(at)
     for c in (1, 2, 3):
-        rows = at.text_area(key=f"conv_multi.x{c}").value.splitlines()
+        rows = _text(at, f"conv_multi.x{c}").splitlines()
         assert len(rows) == 6 and rows[-1] == "0, 0, 0, 0, 0"
         assert rows[0] == ", ".join(f"{v:g}" for v in X[0, c - 1, 0])
     x = np.concatenate([X[0], np.zeros((3, 1, 5))], axis=1)
@@ -348,7 +446,7 @@ def test_paste_all_three_channels_at_once(lang):
     at.text_area(key="conv_multi.paste.text").input("1 2 3\n4 5 6\n7 8 9\n\n0 0 0\n0 1 0\n0 0 0\n\n1 1 1\n1 1 1\n1 1 1")
     at.button(key="conv_multi.paste.use").click().run()
     no_exception(at)
-    assert at.text_area(key="conv_multi.x2").value == "0, 0, 0\n0, 1, 0\n0, 0, 0"
+    assert _text(at, "conv_multi.x2") == "0, 0, 0\n0, 1, 0\n0, 0, 0"
     assert [s.value for s in at.success] == [translate(lang, "conv_multi.paste_done")]
     x = np.array([np.arange(1.0, 10).reshape(3, 3), np.eye(3)[1:2].T @ np.eye(3)[1:2], np.ones((3, 3))])
     np.testing.assert_allclose(_map(at, 1, lang), conv2d_naive(x[None], W, B, 2, 1)[0, 0])
@@ -356,14 +454,14 @@ def test_paste_all_three_channels_at_once(lang):
     at.text_area(key="conv_multi.paste.text").input("1 2\n3 4\n\n5 6\n7 8")
     at.button(key="conv_multi.paste.use").click().run()
     assert translate(lang, "errors.channels_count", expected=3, got=2) in [e.value for e in at.error]
-    assert at.text_area(key="conv_multi.x1").value == "1, 2, 3\n4, 5, 6\n7, 8, 9"
+    assert _text(at, "conv_multi.x1") == "1, 2, 3\n4, 5, 6\n7, 8, 9"
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_kernel_larger_than_padded_input_is_explained(lang):
     at = open_page("conv_multi", lang)
     for c in (1, 2, 3):
-        at.text_area(key=f"conv_multi.x{c}").input("1")
+        _editor(at, f"conv_multi.x{c}").input("1").run()
     at.slider(key="conv_multi.padding").set_value(0)
     at.run()
     no_exception(at)
@@ -374,7 +472,8 @@ def test_kernel_larger_than_padded_input_is_explained(lang):
     assert translate(lang, "conv_multi.no_trace") in [i.value for i in at.info]
     assert len(plotly_figures(at)) == 1            # the raw input (the open tab, parameters, has no chart)
     _open_tab(at, "filters", lang)
-    assert len(plotly_figures(at)) == 3            # + the two filters
+    assert len(plotly_figures(at)) == 1            # the filters are written out, not drawn
+    np.testing.assert_array_equal(_written_kernels(at)[2, 3], W[1, 2])
 
 
 # --------------------------------------------------------------------------- bad links
@@ -477,7 +576,7 @@ def test_a_link_with_one_odd_kernel_names_only_that_kernel(lang):
     assert [w.value for w in at.warning if odd in w.value] == [
         translate(lang, "conv_multi.kernel_sizes", listed=odd, size="3×3")]
     assert at.button(key="conv_multi.kernel_resize").label == translate(lang, "conv_multi.kernel_resize", size="2×2")
-    at.text_area(key="conv_multi.x2").input("1 x").run()     # and a channel that is no matrix: one error names it
+    _editor(at, "conv_multi.x2").input("1 x").run()     # and a channel that is no matrix: one error names it
     bad = [e.value for e in at.error if translate(lang, "conv_multi.editor_channel", c=2) in e.value]
     assert bad == [translate(lang, "conv_multi.bad_matrix", what=translate(lang, "conv_multi.editor_channel", c=2))]
 
@@ -485,11 +584,12 @@ def test_a_link_with_one_odd_kernel_names_only_that_kernel(lang):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_kernel_preset_changes_only_its_kernel(lang):
     at = open_page("conv_multi", lang)
+    _editor(at, "conv_multi.w12")                                   # open its tab: only the open kernel is drawn
     at.selectbox(key="conv_multi.w12.preset").set_value("identity").run()
     no_exception(at)
     w = W.copy()
     w[0, 1] = np.eye(3)[1:2].T @ np.eye(3)[1:2]          # the 3×3 identity kernel: a single 1 in the centre
-    assert at.text_area(key="conv_multi.w12").value == "0, 0, 0\n0, 1, 0\n0, 0, 0"
+    assert _text(at, "conv_multi.w12") == "0, 0, 0\n0, 1, 0\n0, 0, 0"
     np.testing.assert_allclose(_map(at, 1, lang), conv2d_naive(X, w, B, 2, 1)[0, 0])
     np.testing.assert_allclose(_map(at, 2, lang), PRINTED[1])   # filter 2 untouched
     assert note_title("s003_forward_printed", lang) not in all_text(at)   # no longer the text's example
@@ -522,7 +622,7 @@ def test_values_then_layer_then_output_and_reset_brings_every_box_back(lang):
              captions.index(translate(lang, "conv_multi.layer_caption")),
              captions.index(translate(lang, "conv_multi.cs_caption"))]
     assert where == sorted(where)
-    at.text_area(key="conv_multi.x1").input("1 1 1 1 1\n" * 4 + "1 1 1 1 1").run()     # a value: the page reruns
+    _editor(at, "conv_multi.x1").input("1 1 1 1 1\n" * 4 + "1 1 1 1 1").run()     # a value: the page reruns
     at.slider(key="conv_multi.stride").set_value(1).run()                               # then the layer part
     at.number_input(key="conv_multi.b2").set_value(-4.0).run()
     no_exception(at)
@@ -534,7 +634,7 @@ def test_values_then_layer_then_output_and_reset_brings_every_box_back(lang):
     assert at.query_params["stride"] in (["1"], "1") and at.query_params["b2"] in (["-4"], "-4", ["-4.0"], "-4.0")
     at.button(key="conv_multi.reset").click().run()
     no_exception(at)
-    assert [at.text_area(key=f"conv_multi.x{c}").value for c in (1, 2, 3)] == [
+    assert [_text(at, f"conv_multi.x{c}") for c in (1, 2, 3)] == [
         "\n".join(", ".join(f"{v:g}" for v in row) for row in X[0, c]) for c in range(3)]
     assert (at.slider(key="conv_multi.stride").value, at.slider(key="conv_multi.padding").value) == (2, 1)
     assert (at.number_input(key="conv_multi.b1").value, at.number_input(key="conv_multi.b2").value) == (1, 0)
@@ -551,3 +651,35 @@ def test_the_first_view_has_no_chart_and_opens_on_the_parameter_count(lang):
     assert plotly_figures(at) == []
     assert translate(lang, "conv_multi.section_params") in all_text(at)
     assert at.session_state["conv_multi.section"] == translate(lang, "conv_multi.tab_params")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_loaded_setup_file_sets_the_editors_the_layer_and_the_output(lang, monkeypatch):
+    """The export panel reruns on its own; a setup file loaded there reruns the whole page (editors included)."""
+    import ui.export
+
+    offered: dict[str, str] = {}
+    real_json = ui.export.setup_json
+    monkeypatch.setattr(ui.export, "setup_json", lambda *a, **k: offered.__setitem__("json", real_json(*a, **k))
+                        or offered["json"])
+    x = X.copy()
+    x[0, 2] = np.arange(25.0).reshape(5, 5)
+    exported = open_page("conv_multi", lang, query={"stride": "1", "b2": "-2"})
+    _editor(exported, "conv_multi.x3").input("\n".join(" ".join(f"{v:g}" for v in row) for row in x[0, 2])).run()
+    exported.session_state["conv_multi.export_open"] = True
+    exported.run()
+    no_exception(exported)
+    setup = offered["json"]
+
+    at = open_page("conv_multi", lang)
+    at.session_state["conv_multi.export_open"] = True
+    at.run()
+    at.file_uploader(key="conv_multi.export.load").set_value(("conv_multi-setup.json", setup.encode(),
+                                                              "application/json")).run()
+    no_exception(at)
+    assert at.slider(key="conv_multi.stride").value == 1 and at.number_input(key="conv_multi.b2").value == -2
+    last_row = _editor(at, "conv_multi.x3").value.splitlines()[-1]
+    assert last_row.replace(",", " ").split() == ["20", "21", "22", "23", "24"]
+    ref = conv2d_naive(x, W, [B[0], -2.0], 1, 1)[0]
+    np.testing.assert_allclose(_map(at, 1, lang), ref[0])
+    np.testing.assert_allclose(_map(at, 2, lang), ref[1])

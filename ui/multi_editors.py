@@ -1,0 +1,56 @@
+"""Many matrix editors, only one of them drawn: the multi-channel page's channels and kernels.
+
+A page with nine editors (three input channels, six kernels) sent all nine on every run although a student
+sees one per column. Here the matrices are read from their texts in session state (``ui.matrix_input``'s
+editor keeps its text under its widget key, as links and presets fill it), and only the open tab's editor is
+drawn. Streamlit drops the state of a widget that is not drawn in a run: :func:`keep_editor_state` writes a
+hidden editor's text back, so it outlives the hidden widget and the editor shows it again when its tab opens.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import streamlit as st
+
+from ui.matrix_input import format_matrix, parse_matrix
+
+#: What an editor keeps beside its text (``ui.matrix_input``: the grid toggle; ``ui.presets``: the random seed).
+EDITOR_SUFFIXES = ("", ".grid_on", ".seed")
+
+
+def read_matrix(key: str, default: np.ndarray | Sequence, *, max_rows: int, max_cols: int) -> np.ndarray | None:
+    """The matrix in editor ``key``'s text (drawn or not), or ``None`` if it does not parse (the editor, when
+    drawn, says why). A key not set yet starts as ``default``, as ``matrix_editor`` would start it."""
+    state = st.session_state
+    if key not in state:
+        state[key] = format_matrix(default)
+    return parse_matrix(str(state[key] or ""), max_rows=max_rows, max_cols=max_cols).matrix
+
+
+def texts_of(keys: Sequence[str]) -> tuple[str, ...]:
+    """The editors' texts as they are in session state now."""
+    return tuple(str(st.session_state.get(k, "") or "") for k in keys)
+
+
+def keep_editor_state(key: str) -> None:
+    """Call in a run that does not draw editor ``key``: its text (and grid toggle, seed) is written back into
+    session state as a value of its own, so Streamlit does not drop it with the hidden widget."""
+    state = st.session_state
+    for name in (key + suffix for suffix in EDITOR_SUFFIXES):
+        if name in state:
+            state[name] = state[name]
+
+
+def open_tab_by_index(key: str, labels: Sequence[str]) -> list:
+    """``st.tabs(labels)`` (key ``key``, rerun on a switch: draw only the tab whose ``open`` is not False).
+
+    The open tab is kept by position (``<key>.index``), so it stays open when the labels change language."""
+    state = st.session_state
+    labels = list(labels)
+    if state.get(key) not in labels:
+        index = state.get(f"{key}.index", 0)
+        state[key] = labels[index if isinstance(index, int) and 0 <= index < len(labels) else 0]
+    state[f"{key}.index"] = labels.index(state[key])
+    return st.tabs(labels, key=key, on_change="rerun")
