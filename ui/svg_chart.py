@@ -24,6 +24,8 @@ from ui.latex import fmt, subscript_unicode
 
 __all__ = ["Series", "nice_ticks", "two_axis_lines", "grouped_bars", "value_grid", "vector_rows", "parse_values"]
 
+# Sizes are in the viewBox's units and the SVG is at most its width in rem (16 px each): presentation mode's larger
+# root font (ui/frame.py) draws the whole chart, its text included, larger, where the column has room.
 FONT = "font-family:sans-serif;font-size:13px"
 AXIS = "#888"
 
@@ -74,7 +76,7 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
 
 def _svg(width: int, height: int, body: list[str], title: str) -> str:
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-            f'style="max-width:{width}px;{FONT}" role="img" aria-label="{_x(title)}">'
+            f'style="max-width:{width / 16:.3f}rem;{FONT}" role="img" aria-label="{_x(title)}">'
             + "".join(body) + "</svg>")
 
 

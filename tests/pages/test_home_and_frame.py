@@ -149,12 +149,13 @@ def test_presentation_mode_from_the_link():
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize(("page", "query"), [("padding", {"mode": "valid", "h": "4", "w": "4", "k": "5", "s": "1"}),
-                                           ("conv_multi", {"tab": "filters"}), ("training", {"runs": "2,0.1"})])
+                                           ("conv_multi", {"tab": "partials"}),
+                                           ("training", {"runs": "2,0.1", "view": "update"})])
 def test_presentation_mode_sends_every_chart_with_larger_text(page, query, lang):
     """#12 item 15: Plotly's text cannot grow by CSS; every chart of a page is sent with larger fonts.
-    (conv_multi's first tab has no chart: its filters tab is opened by the link; the padding page draws a chart
-    only where the kernel fits nowhere, its grid is otherwise the browser-side cell stepper; training draws its
-    loss curve from the first step on: the link replays two steps.)"""
+    (conv_multi draws a chart only on its partial-sums tab, opened by the link; the padding page draws a chart
+    only where the kernel fits nowhere, its grid is otherwise the browser-side cell stepper; training's loss
+    curve is an SVG, which grows with the page's text (``ui.svg_chart``): its update tab has Plotly charts.)"""
     normal, present = open_page(page, lang, query), open_page(page, lang, {**query, "present": "1"})
     no_exception(present)
     before, after = plotly_figures(normal), plotly_figures(present)

@@ -100,3 +100,11 @@ def test_value_grid_and_vector_rows_name_and_print_every_entry():
         vector_rows(v[:35], 9, "v", title="t", row_labels=("a", "b", "c", "d"))
     grid = value_grid(np.array([[1.0, -1.0]]), [["a", "b"]], title="g", row_labels=["r"])
     assert parse_values(grid, "values") == [1.0, -1.0]
+
+
+def test_a_chart_is_sized_in_rem_so_presentation_mode_draws_it_larger():
+    """Presentation mode raises the root font size (ui/frame.py); an SVG capped in px would keep its small text."""
+    svg = grouped_bars("t", ["a", "b"], [Series("p", (0.25, 0.75), "#1f77b4")])
+    root = ET.fromstring(svg)
+    width = float(root.get("viewBox").split()[2])
+    assert f"max-width:{width / 16:.3f}rem" in root.get("style") and root.get("width") == "100%"
