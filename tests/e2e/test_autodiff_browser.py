@@ -10,12 +10,10 @@ from .conftest import assert_no_exception, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
-# the forward value on the last edge (h6 → f): the last bold text of the graph's "values" trace
+# the forward value on the last edge (h6 → f): the last red value of the graph (an inline SVG, no Plotly: #14)
 LAST_EDGE = """() => {
-  const el = document.querySelector('.js-plotly-plot');
-  if (!el || !el.data) return null;
-  const values = el.data.find(tr => tr.name === 'values');
-  return values && values.text.length ? values.text[values.text.length - 1] : null;
+  const values = document.querySelectorAll('svg.ag-graph .ag-value');
+  return values.length ? values[values.length - 1].textContent : null;
 }"""
 
 
@@ -26,8 +24,11 @@ def test_autodiff_page_loads(server_url, new_page, lang):
     wait_for_app(new_page)
     assert_no_exception(new_page)
     assert translate(lang, "autodiff.title") in new_page.locator("h1").first.inner_text()
-    new_page.wait_for_selector(".js-plotly-plot")
-    assert new_page.evaluate(LAST_EDGE) == "<b>0.5</b>"
+    new_page.wait_for_selector("svg.ag-graph")
+    assert new_page.locator(".stPlotlyChart").count() == 0          # the page needs no Plotly chart
+    # hovering a node names what it computes (the SVG's own tooltip)
+    assert new_page.locator('svg.ag-graph .ag-node[data-name="h6"] title').text_content() == "h₆ = 1 / h₅ = 0.5"
+    assert new_page.evaluate(LAST_EDGE) == "0.5"
     screenshot(new_page, f"autodiff-{lang}-default")
     # the forward-mode tab: its own leaf selector and table, drawn only when opened
     assert new_page.locator('[data-testid="stTable"]').count() == 0
@@ -40,14 +41,14 @@ def test_autodiff_page_loads(server_url, new_page, lang):
 def test_changing_w_changes_the_graph(server_url, new_page):
     new_page.goto(f"{server_url}/autodiff?lang=en")
     wait_for_app(new_page)
-    new_page.wait_for_selector(".js-plotly-plot")
-    assert new_page.evaluate(LAST_EDGE) == "<b>0.5</b>"
+    new_page.wait_for_selector("svg.ag-graph")
+    assert new_page.evaluate(LAST_EDGE) == "0.5"
     box = new_page.get_by_role("spinbutton", name=translate("en", "autodiff.w_label"))
     box.fill("1")
     box.press("Enter")
     new_page.wait_for_timeout(800)
     wait_for_app(new_page)
-    assert new_page.evaluate(LAST_EDGE) == "<b>0.7311</b>"        # σ(1)
+    assert new_page.evaluate(LAST_EDGE) == "0.7311"        # σ(1)
     assert "w=1" in new_page.url
     assert_no_exception(new_page)
     screenshot(new_page, "autodiff-en-w1")
@@ -68,7 +69,7 @@ def test_a_value_beyond_the_range_is_said_and_used_on_a_phone(server_url, new_pa
     new_page.set_viewport_size({"width": 390, "height": 844})
     new_page.goto(f"{server_url}/autodiff?lang={lang}")
     wait_for_app(new_page)
-    new_page.wait_for_selector(".js-plotly-plot")
+    new_page.wait_for_selector("svg.ag-graph")
     box = new_page.get_by_role("spinbutton", name=translate(lang, "autodiff.x_label"))
     box.fill("-1e9")
     box.press("Enter")
@@ -79,7 +80,7 @@ def test_a_value_beyond_the_range_is_said_and_used_on_a_phone(server_url, new_pa
     assert box.input_value() == "-20.00"
     assert "x=-20" in new_page.url
     # the graph keeps its size (nodes apart) and scrolls sideways inside its box
-    width = new_page.evaluate("document.querySelector('.st-key-autodiff-graph-box .js-plotly-plot')"
+    width = new_page.evaluate("document.querySelector('.st-key-autodiff-graph-box svg.ag-graph')"
                               ".getBoundingClientRect().width")
     assert width >= 700
     assert_no_exception(new_page)
