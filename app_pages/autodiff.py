@@ -280,14 +280,29 @@ if analysis is not None:
 # One topic per tab: only the open tab is computed and sent (the texts' tab needs no valid point).
 TABS = {"chain": _chain_tab, "forward": _forward_tab, "reverse": _reverse_tab, "check": _check_tab,
         "seed": _seed_tab}
-tabs = url_tabs(PAGE, "section", "tab", tuple(TABS), [t(f"autodiff.tab_{name}") for name in TABS])
-for (name, render), tab in zip(TABS.items(), tabs):
-    if tab.open is not False:
-        with tab:
-            if analysis is None and name != "seed":
-                st.info(t("autodiff.needs_point"))
-            else:
-                render()
+
+
+@url_fragment(PAGE, SPECS)
+def _sections() -> None:
+    """The tab bar and the open tab, a part of its own (#14): switching tabs reruns and sends only this part,
+    not the title, the inputs, the graph and the panels below. A change of the point still reruns the page,
+    and this part with it, on the new numbers (they are the run's globals)."""
+    state = st.session_state
+    before = state.get(widget_key(PAGE, "tab"))
+    tabs = url_tabs(PAGE, "section", "tab", tuple(TABS), [t(f"autodiff.tab_{name}") for name in TABS])
+    if state.get(widget_key(PAGE, "tab")) != before and state.get(widget_key(PAGE, "export_open")):
+        # the open export panel below writes the open tab into its link and setup file: redraw it too
+        st.rerun(scope="app")
+    for (name, render), tab in zip(TABS.items(), tabs):
+        if tab.open is not False:
+            with tab:
+                if analysis is None and name != "seed":
+                    st.info(t("autodiff.needs_point"))
+                else:
+                    render()
+
+
+_sections()
 sync_to_url(PAGE, SPECS)
 
 # ---- take it away: the worked example, the setup file, the same numbers in PyTorch / NumPy

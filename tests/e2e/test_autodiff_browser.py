@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from ui.i18n import translate
 
-from .conftest import assert_no_exception, screenshot, wait_for_app
+from .conftest import assert_no_exception, new_element_types, screenshot, wait_for_app, watch_frames
 
 pytestmark = pytest.mark.e2e
 
@@ -85,3 +86,31 @@ def test_a_value_beyond_the_range_is_said_and_used_on_a_phone(server_url, new_pa
     assert width >= 700
     assert_no_exception(new_page)
     screenshot(new_page, f"autodiff-{lang}-phone")
+
+
+# --------------------------------------------------------------------------- #14: the tabs rerun alone
+def test_a_tab_switch_reruns_the_tabs_only_and_the_export_link_follows(server_url, new_page):
+    pg = new_page
+    received = watch_frames(pg)
+    pg.goto(f"{server_url}/autodiff?lang=zh")
+    wait_for_app(pg)
+    pg.wait_for_selector("svg.ag-graph")
+    assert {"number_input", "metric"} <= set(new_element_types(received)), "the first run draws the inputs"
+    # a tab switch: the tab's table arrives, and not one input, metric or the graph is sent again
+    received.clear()
+    pg.get_by_role("tab", name=translate("zh", "autodiff.tab_reverse")).click()
+    pg.wait_for_selector('[data-testid="stTable"]')
+    wait_for_app(pg)
+    sent = new_element_types(received)
+    assert "table" in sent and not {"number_input", "metric"} & set(sent), sent
+    assert "tab=reverse" in pg.url
+    # with the export panel open, its link follows the open tab (that switch reruns the page)
+    pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate("zh", "owndata.export_title")).click()
+    code = pg.locator('[data-testid="stExpander"] [data-testid="stCode"]').first
+    expect(code).to_contain_text("tab=reverse", timeout=20000)
+    wait_for_app(pg)
+    pg.get_by_role("tab", name=translate("zh", "autodiff.tab_check")).click()
+    expect(code).to_contain_text("tab=check", timeout=20000)
+    wait_for_app(pg)
+    assert translate("zh", "autodiff.check_section") in pg.inner_text("body")
+    assert_no_exception(pg)
