@@ -477,3 +477,20 @@ def test_switching_language_keeps_the_open_tab():
     no_exception(at)
     assert "compare" in steppers(at) and "stepper" not in steppers(at)
     assert at.session_state[key("section")] == translate("zh", "conv_single.sec_compare")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_long_formula_table_scrolls_in_a_box_and_keeps_every_row(lang):
+    """12×12 input, 2×2 kernel: 121 cells, every one a row of the plain table, against the loop reference."""
+    x = np.arange(144, dtype=float).reshape(12, 12) % 5
+    text = "\n".join(" ".join(f"{v:g}" for v in row) for row in x)
+    at = open_page(PAGE, lang)
+    at.text_area(key=key("input")).input(text).run()
+    no_exception(at)
+    table = open_tab(at, "sec_table", lang).table[0].value
+    assert len(table) == 121 and table.iloc[0, 0] == "o₁₁"
+    reference = conv2d_naive(x[None, None], H[None, None])[0, 0]
+    assert [float(v.replace("−", "-")) for v in table.iloc[:, 3]] == [v for row in reference for v in row]
+    # the box: a fixed height with a border (the table scrolls inside it), not the page growing by 121 rows
+    boxes = [b for b in at.main.get("flex_container") if b.proto.height_config.pixel_height]
+    assert [b.proto.height_config.pixel_height for b in boxes] == [480]
