@@ -29,7 +29,7 @@ from ui.image_input import image_uploader
 from ui.latex import display_digits, fmt, subscript_unicode
 from ui.library_code import conv2d_code
 from ui.matrix_input import matrix_editor
-from ui.page_kit import activation_name, lazy_code_panel, reset_button, text_title, url_tabs
+from ui.page_kit import activation_name, lazy_code_panel, reset_button, text_title, url_fragment, url_tabs
 from ui.presets import preset_selector
 from ui.url_state import ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url
 
@@ -225,51 +225,66 @@ def inputs_tab() -> None:
         st.caption(t("conv_single.cap_kernel_rot"))
 
 
-step_tab, inputs_tab_, compare_tab, table_tab = url_tabs(PAGE, "section", "tab", SECTIONS,
-                                                         [t(f"conv_single.sec_{name}") for name in SECTIONS])
 # the first cell shown comes from the link (?cell=k, reading order); choosing cells stays in the browser
 start = int(st.session_state.get(key("cell"), 1)) - 1
 digits = display_digits()
 
-if step_tab.open is not False:
-    with step_tab:
-        if section_guard():
-            cell_stepper(step_payload(x, w, stride, padding, activation, lang, start, digits), key=key("stepper"))
-            st.caption(t("conv_single.cap_step"))
-            st.caption(t("conv_single.cap_activation"))
-            # notes of the catalogue that belong to what is on screen
-            if is_text_example(x, w) and stride == 1 and padding == 0 and activation == "relu":
-                claim_note("s003_o11", lang)
-            if shows_eq5(x, w, stride, padding):
-                claim_note("s003_eq5_label", lang)
 
-if inputs_tab_.open is not False:
-    with inputs_tab_:
-        inputs_tab()
+@url_fragment(PAGE, SPECS)
+def _sections() -> None:
+    """The tab bar and the open tab, a part of its own (#14): switching tabs reruns and sends only this part,
+    not the title, the editors, preset menus and sliders and the panels below. A setup change still reruns the
+    page, and this part with it, on the new numbers (they are the run's globals)."""
+    state = st.session_state
+    before = state.get(key("tab"))
+    step_tab, inputs_tab_, compare_tab, table_tab = url_tabs(PAGE, "section", "tab", SECTIONS,
+                                                             [t(f"conv_single.sec_{name}") for name in SECTIONS])
+    if state.get(key("tab")) != before and state.get(key("export_open")):
+        # the open export panel below writes the open tab into its link and setup file: redraw it too
+        st.rerun(scope="app")
 
-if compare_tab.open is not False:
-    with compare_tab:
-        if section_guard():
-            cell_stepper(compare_payload(x, w, stride, padding, lang, start, digits), key=key("compare"))
-            st.caption(t("conv_single.cap_compare"))
-            st.caption(t("conv_single.library_note"))
-            claim_note("s001_crosscorr_naming", lang)
-            claim_note("s004_xcorr_rot", lang)
+    if step_tab.open is not False:
+        with step_tab:
+            if section_guard():
+                cell_stepper(step_payload(x, w, stride, padding, activation, lang, start, digits), key=key("stepper"))
+                st.caption(t("conv_single.cap_step"))
+                st.caption(t("conv_single.cap_activation"))
+                # notes of the catalogue that belong to what is on screen
+                if is_text_example(x, w) and stride == 1 and padding == 0 and activation == "relu":
+                    claim_note("s003_o11", lang)
+                if shows_eq5(x, w, stride, padding):
+                    claim_note("s003_eq5_label", lang)
 
-if table_tab.open is not False:
-    with table_tab:
-        if section_guard():
-            columns = tuple(t(f"conv_single.{c}")
-                            for c in ("col_cell", "col_symbolic", "col_numbers", "col_net", "col_out"))
-            st.caption(t("conv_single.table_expander", count=trace.output[0].size))
-            # a plain table (not the canvas data grid, ~250 ms to mount, #14); a long one scrolls in a box
-            rows = formula_table(x, w, stride, padding, activation, columns, digits)
-            with st.container(height=TABLE_BOX_PX if len(rows) > TABLE_BOX_ROWS else "content",
-                              border=len(rows) > TABLE_BOX_ROWS):
-                st.table(rows, hide_index=True)
-            st.caption(t("conv_single.table_caption"))
-            if shows_eq5(x, w, stride, padding):
-                claim_note("s003_eq5_label", lang)
+    if inputs_tab_.open is not False:
+        with inputs_tab_:
+            inputs_tab()
+
+    if compare_tab.open is not False:
+        with compare_tab:
+            if section_guard():
+                cell_stepper(compare_payload(x, w, stride, padding, lang, start, digits), key=key("compare"))
+                st.caption(t("conv_single.cap_compare"))
+                st.caption(t("conv_single.library_note"))
+                claim_note("s001_crosscorr_naming", lang)
+                claim_note("s004_xcorr_rot", lang)
+
+    if table_tab.open is not False:
+        with table_tab:
+            if section_guard():
+                columns = tuple(t(f"conv_single.{c}")
+                                for c in ("col_cell", "col_symbolic", "col_numbers", "col_net", "col_out"))
+                st.caption(t("conv_single.table_expander", count=trace.output[0].size))
+                # a plain table (not the canvas data grid, ~250 ms to mount, #14); a long one scrolls in a box
+                rows = formula_table(x, w, stride, padding, activation, columns, digits)
+                with st.container(height=TABLE_BOX_PX if len(rows) > TABLE_BOX_ROWS else "content",
+                                  border=len(rows) > TABLE_BOX_ROWS):
+                    st.table(rows, hide_index=True)
+                st.caption(t("conv_single.table_caption"))
+                if shows_eq5(x, w, stride, padding):
+                    claim_note("s003_eq5_label", lang)
+
+
+_sections()
 
 # ---- take it away: check by hand, export, the same in a library
 if trace is not None:

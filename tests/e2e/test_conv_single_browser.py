@@ -8,7 +8,8 @@ from playwright.sync_api import expect
 
 from ui.i18n import translate
 
-from .conftest import assert_no_exception, open_tab, press_slider, screenshot, wait_for_app
+from .conftest import (assert_no_exception, new_element_types, open_tab, press_slider, screenshot, wait_for_app,
+                       watch_frames)
 
 pytestmark = pytest.mark.e2e
 
@@ -240,3 +241,35 @@ def test_formulas_fit_desktop_and_phone(server_url, browser, width, height):
         screenshot(pg, f"{PAGE}-zh-{width}px")
     finally:
         context.close()
+
+
+# --------------------------------------------------------------------------- #14: the tabs rerun alone
+SETUP_ELEMENTS = {"text_area", "selectbox", "slider"}   # the setup box: editors, preset menus, sliders
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_tab_switch_reruns_the_tabs_only_and_draws_no_chart(server_url, new_page, lang):
+    pg = new_page
+    received = watch_frames(pg)
+    pg.goto(f"{server_url}/{PAGE}?lang={lang}")
+    wait_for_app(pg)
+    pg.locator(".st-key-conv_single-stepper .cs").wait_for(timeout=20000)
+    assert SETUP_ELEMENTS <= set(new_element_types(received)), "the first run draws the setup box"
+    # the inputs tab: its tables arrive, and not one editor, menu or slider is sent again; no Plotly chart
+    received.clear()
+    open_tab(pg, translate(lang, "conv_single.sec_inputs"))
+    rot = table_values(pg, translate(lang, "conv_single.fig_kernel_rot"))
+    wait_for_app(pg)
+    sent = new_element_types(received)
+    assert "html" in sent and not SETUP_ELEMENTS & set(sent) and "plotly_chart" not in sent, sent
+    assert rot == [[-1, 1], [-1, 1]] and "tab=inputs" in pg.url
+    # with the export panel open, its link follows the open tab (that switch reruns the page)
+    pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate(lang, "owndata.export_title")).click()
+    code = pg.locator('[data-testid="stExpander"] [data-testid="stCode"]').first
+    expect(code).to_contain_text("tab=inputs", timeout=20000)
+    wait_for_app(pg)
+    open_tab(pg, translate(lang, "conv_single.sec_table"))
+    expect(code).to_contain_text("tab=table", timeout=20000)
+    wait_for_app(pg)
+    assert pg.locator('[data-testid="stTable"]').count() == 1
+    assert_no_exception(pg)
