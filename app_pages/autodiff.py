@@ -8,20 +8,19 @@ comes from cnn_core.autodiff / cnn_core.gradcheck; the page only arranges and dr
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 
 from cnn_core.autodiff import chain_paths, forward_mode, reverse_mode, sigmoid_graph
 from cnn_core.gradcheck import check_gradient, relative_error
 from cnn_core.worked_examples import AUTODIFF_SIGMOID
 from ui.claims_view import claim_note
-from ui.export import CHART_CONFIG, ExportDoc, export_panel
-from ui.formulas.autodiff import chain_rule, clamp, frac, forward_row, label_offsets, pretty, reverse_row
+from ui.autodiff_graph import graph_svg, op_text
+from ui.export import ExportDoc, export_panel
+from ui.formulas.autodiff import chain_rule, clamp, frac, forward_row, pretty, reverse_row
 from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import display_digits, fmt
 from ui.library_code import sigmoid_neuron_code
-from ui.page_kit import (clamp_on_change, clamped, figure_cache, lazy_code_panel, lazy_expander, show_chart,
-                         url_fragment, url_tabs)
+from ui.page_kit import clamp_on_change, clamped, lazy_code_panel, lazy_expander, url_fragment, url_tabs
 from ui.url_state import BoolParam, ChoiceParam, FloatParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "autodiff"
@@ -39,29 +38,6 @@ SPECS += (BoolParam("chain_x", False, label_key=widget_key(PAGE, "expander_label
 TEXT_POINT = {name: float(AUTODIFF_SIGMOID.inputs[name]) for name in LEAVES}
 #: Agreement needed to call a printed number "reproduced" (the text prints exact values here).
 REPRODUCED_TOL = 1e-9
-
-# How each op is written (presentation only): plain text and LaTeX, {0}/{1} = inputs, {c} = constant.
-OP_TEXT = {"mul": "{0} · {1}", "add": "{0} + {1}", "sub": "{0} − {1}", "neg": "−{0}", "exp": "exp({0})",
-           "log": "ln {0}", "add_const": "{0} + {c}", "mul_const": "{c} · {0}", "reciprocal": "1 / {0}",
-           "square": "{0}²"}
-OP_SYMBOL = {"mul": "×", "add": "+", "sub": "−", "neg": "−(·)", "exp": "exp", "log": "ln", "add_const": "+{c}",
-             "mul_const": "×{c}", "reciprocal": "1/(·)", "square": "(·)²"}
-# Where each node sits in the drawing (seed 004's figure: leaves on the left, the chain to the right).
-POSITIONS = {"x": (0.0, 1.1), "w": (0.0, -0.1), "h1": (1.3, 0.5), "b": (1.3, -0.7), "h2": (2.6, 0.5),
-             "h3": (3.9, 0.5), "h4": (5.2, 0.5), "h5": (6.5, 0.5), "h6": (7.8, 0.5), "f": (9.0, 0.5)}
-# Approximate pixels per axis unit at the page's width (for the arrows' gap to the node circles).
-PX_PER_X, PX_PER_Y, ARROW_GAP = 125.0, 100.0, 27.0
-# static CSS (no user data): the graph's box scrolls sideways instead of squeezing the nodes together
-GRAPH_CSS = """<style>
-.st-key-autodiff-graph-box { overflow-x: auto; }
-.st-key-autodiff-graph-box > * { min-width: 720px; }
-</style>"""
-LABEL_GAP = 9.0   # px between an edge and its two labels (value on one side, local derivative on the other)
-
-
-def op_text(node) -> str:
-    return OP_TEXT[node.op].format(*(pretty(u) for u in node.inputs), c=fmt(node.constant or 0))
-
 
 # --------------------------------------------------------------------------- core calls (cached)
 
@@ -98,82 +74,11 @@ def _seed_check():
 
 # --------------------------------------------------------------------------- the drawing
 
-def graph_figure(x: float, w: float, b: float, lang: str, digits: int) -> go.Figure:
-    """Nodes as labelled circles, edges as arrows; red = forward value, blue = local derivative.
-
-    Keyed by the point (cheap to hash) rather than the Graph; cache_resource reuses the Figure itself.
-    ``digits`` (the reader's choice) is part of the key: the labels are formatted text.
-    """
-    graph = sigmoid_graph(x, w, b)
-    nodes = [n for n in graph.nodes]
-    fig = go.Figure()
-    hover_x, hover_y, hover_text = [], [], []
-    # Edges, arrows and labels are traces, not layout annotations: annotations are redrawn one by one.
-    values, locals_, arrow_x, arrow_y = [], [], [], []
-    edges = [(u, n.name, graph.node(u).value, loc) for n in nodes for u, loc in zip(n.inputs, n.local)]
-    edges.append((graph.output, "f", graph.value, None))
-    for src, dst, value, local in edges:
-        (x0, y0), (x1, y1) = POSITIONS[src], POSITIONS[dst]
-        # the edge stops ARROW_GAP px short of both node centres; an arrow marker at its end
-        dx, dy = (x1 - x0) * PX_PER_X, (y1 - y0) * PX_PER_Y
-        cut = ARROW_GAP / (dx * dx + dy * dy) ** 0.5
-        arrow_x += [x0 + (x1 - x0) * cut, x1 - (x1 - x0) * cut, None]
-        arrow_y += [y0 + (y1 - y0) * cut, y1 - (y1 - y0) * cut, None]
-        mx, my = (x0 + x1) / 2, (y0 + y1) / 2
-        # the labels sit beside the edge, not on it: value on the upper side, local derivative on the lower
-        (vx, vy, vpos), (lx, ly, lpos) = label_offsets(dx, dy, LABEL_GAP)
-        values.append((mx + vx / PX_PER_X, my + vy / PX_PER_Y, f"<b>{fmt(value)}</b>", vpos))
-        if local is not None:
-            locals_.append((mx + lx / PX_PER_X, my + ly / PX_PER_Y, fmt(local), lpos))
-            hover_text.append(translate(lang, "autodiff.edge_hover", src=pretty(src), dst=pretty(dst),
-                                        value=fmt(value), local=fmt(local), frac=frac(dst, src)))
-        else:
-            hover_text.append(f"f = {pretty(src)} = {fmt(value)}")
-        hover_x.append(mx)
-        hover_y.append(my)
-    sizes = [0, 14, 0] * (len(arrow_x) // 3)
-    fig.add_trace(go.Scatter(x=arrow_x, y=arrow_y, mode="lines+markers", line=dict(color="#555", width=1.6),
-                             marker=dict(symbol="arrow", size=sizes, angleref="previous", color="#555"),
-                             hoverinfo="skip", showlegend=False, name="arrows"))
-    fig.add_trace(go.Scatter(x=hover_x, y=hover_y, mode="markers", marker=dict(size=18, opacity=0),
-                             hovertext=hover_text, hoverinfo="text", showlegend=False, name="edges"))
-    for name, labels, font in (("values", values, dict(color="#d62728", size=15)),
-                               ("locals", locals_, dict(color="#1f77b4", size=13))):
-        fig.add_trace(go.Scatter(x=[v[0] for v in labels], y=[v[1] for v in labels], text=[v[2] for v in labels],
-                                 mode="text", textposition=[v[3] for v in labels], textfont=font, hoverinfo="skip",
-                                 showlegend=False, name=name))
-    labels, colors, xs, ys, hovers = [], [], [], [], []
-    for n in nodes:
-        xs.append(POSITIONS[n.name][0])
-        ys.append(POSITIONS[n.name][1])
-        if n.op == "leaf":
-            labels.append(f"<b>{n.name}</b>")
-            colors.append("#d9f0d3")
-            hovers.append(f"{n.name} = {fmt(n.value)}")
-        else:
-            symbol = OP_SYMBOL[n.op].format(c=fmt(n.constant or 0))
-            labels.append(f"<b>{pretty(n.name)}</b><br>{symbol}")
-            colors.append("#dbe9f6")
-            hovers.append(f"{pretty(n.name)} = {op_text(n)} = {fmt(n.value)}")
-    xs.append(POSITIONS["f"][0])
-    ys.append(POSITIONS["f"][1])
-    labels.append("<b>f</b>")
-    colors.append("#fde0c5")
-    hovers.append(f"f = {fmt(graph.value)}")
-    fig.add_trace(go.Scatter(x=xs, y=ys, mode="markers+text", text=labels, textposition="middle center",
-                             textfont=dict(size=14, color="#222"), hovertext=hovers, hoverinfo="text",
-                             marker=dict(size=52, color=colors, line=dict(color="#555", width=1.5)),
-                             showlegend=False, name="nodes"))
-    fig.update_layout(
-        title=dict(text=translate(lang, "autodiff.graph_title"), x=0.5, xanchor="center"),
-        height=330, margin=dict(l=10, r=10, t=50, b=10),
-        xaxis=dict(visible=False, range=[-0.5, 9.5]), yaxis=dict(visible=False, range=[-1.15, 1.55]),
-        plot_bgcolor="rgba(0,0,0,0)", dragmode=False,
-    )
-    return fig
-
-
-graph_figure = figure_cache(graph_figure, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64)
+def graph_html(x: float, w: float, b: float, lang: str, digits: int) -> str:
+    """The graph as an inline SVG (``ui.autodiff_graph``, no Plotly chart: #14). Keyed by the point, the
+    language and the reader's digits (the labels are formatted text)."""
+    return graph_svg(sigmoid_graph(x, w, b), lambda key, **params: translate(lang, key, **params))
 
 
 # --------------------------------------------------------------------------- tables (layout only)
@@ -361,9 +266,9 @@ if analysis is not None:
     _graph, _reverse, _paths = analysis
     st.subheader(t("autodiff.graph_section"))
     # ten nodes need ~700 px: on a narrower screen (a phone) the graph keeps its size and scrolls sideways
-    st.html(GRAPH_CSS)
     with st.container(key="autodiff-graph-box"):
-        show_chart(graph_figure(float(x), float(w), float(b), lang, digits), PAGE, "graph", config=CHART_CONFIG)
+        # markdown, not st.html: st.html's sanitiser drops SVG. Our own markup: numbers and translated labels, escaped
+        st.markdown(graph_html(float(x), float(w), float(b), lang, digits), unsafe_allow_html=True)
     st.caption(t("autodiff.graph_caption"))
     grads = dict(_reverse.gradients)
     m_f, m_x, m_w, m_b = st.columns(4)
@@ -375,14 +280,29 @@ if analysis is not None:
 # One topic per tab: only the open tab is computed and sent (the texts' tab needs no valid point).
 TABS = {"chain": _chain_tab, "forward": _forward_tab, "reverse": _reverse_tab, "check": _check_tab,
         "seed": _seed_tab}
-tabs = url_tabs(PAGE, "section", "tab", tuple(TABS), [t(f"autodiff.tab_{name}") for name in TABS])
-for (name, render), tab in zip(TABS.items(), tabs):
-    if tab.open is not False:
-        with tab:
-            if analysis is None and name != "seed":
-                st.info(t("autodiff.needs_point"))
-            else:
-                render()
+
+
+@url_fragment(PAGE, SPECS)
+def _sections() -> None:
+    """The tab bar and the open tab, a part of its own (#14): switching tabs reruns and sends only this part,
+    not the title, the inputs, the graph and the panels below. A change of the point still reruns the page,
+    and this part with it, on the new numbers (they are the run's globals)."""
+    state = st.session_state
+    before = state.get(widget_key(PAGE, "tab"))
+    tabs = url_tabs(PAGE, "section", "tab", tuple(TABS), [t(f"autodiff.tab_{name}") for name in TABS])
+    if state.get(widget_key(PAGE, "tab")) != before and state.get(widget_key(PAGE, "export_open")):
+        # the open export panel below writes the open tab into its link and setup file: redraw it too
+        st.rerun(scope="app")
+    for (name, render), tab in zip(TABS.items(), tabs):
+        if tab.open is not False:
+            with tab:
+                if analysis is None and name != "seed":
+                    st.info(t("autodiff.needs_point"))
+                else:
+                    render()
+
+
+_sections()
 sync_to_url(PAGE, SPECS)
 
 # ---- take it away: the worked example, the setup file, the same numbers in PyTorch / NumPy

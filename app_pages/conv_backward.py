@@ -20,15 +20,16 @@ from ui.claims_view import claim_note
 from ui.components import backward_steppers as steps
 from ui.components.cell_stepper import cell_stepper
 from ui.exercise_view import render_check_link
-from ui.export import ExportDoc, chart_config, export_panel
+from ui.export import ExportDoc, export_panel
 from ui.formulas import conv_backward as fx
+from ui.html_grid import cell_names, grids_html, matrix_table
 from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import (display_digits, equation_lines, fmt, fmt_latex, fmt_power, latex_matrix, subscript,
                       subscript_unicode)
 from ui.library_code import conv2d_backward_code
 from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
-from ui.page_kit import (activation_name, agreement, cached_figure, error_phrase, keep_number, lazy_code_panel,
-                         lazy_expander, reset_button, show_chart, url_fragment, url_tabs)
+from ui.page_kit import (activation_name, agreement, error_phrase, keep_number, lazy_code_panel,
+                         lazy_expander, reset_button, url_fragment, url_tabs)
 from ui.presets import preset_selector
 from ui.url_state import (BoolParam, ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url,
                           widget_key)
@@ -147,21 +148,12 @@ def _act_check(x: np.ndarray, w: np.ndarray, b: np.ndarray, dy: np.ndarray, stri
     return check_gradient(loss, preimage(activation, x), delta_prev, eps=EPS)
 
 
-def _heat(*args, **kwargs):
-    return cached_figure("heat", *args, **kwargs)
-
-
 # --------------------------------------------------------------------------- small helpers (layout only)
 def _check_line(name: str, check) -> None:
     mark = ":material/check_circle:" if check.passed else ":material/cancel:"
     text = t("conv_backward.check_line", name=name, result=error_phrase(check.max_rel_error), eps="2⁻¹⁰",
              verdict=t("conv_backward.passed") if check.passed else t("conv_backward.failed"))
     st.caption(f"{mark} {text}")
-
-
-def _chart(fig, name: str) -> None:
-    """A figure with Plotly's PNG download button (made in the browser)."""
-    show_chart(fig, PAGE, f"fig_{name}", config=chart_config(f"{PAGE}-{name}"))
 
 
 def _fit_delta(shape: tuple[int, int]) -> None:
@@ -298,25 +290,22 @@ layer = lazy_expander(PAGE, "layer", t("conv_backward.layer_title"))
 if layer is not None:
     with layer:
         st.caption(t("conv_backward.layer_caption"))
-        cols = st.columns(3)
-        with cols[0]:
-            if dy is not None:
-                _chart(_heat(dy[f], title=t("conv_backward.fig_delta", n=f + 1) if multi
-                             else t("conv_backward.fig_delta1"), symbol="δ", lang=lang), "delta")
-            else:
-                st.info(t("conv_backward.needs_delta"))
-        with cols[1]:
-            if x is not None:
-                _chart(_heat(x[c], title=t("conv_backward.fig_x", n=c + 1) if multi
-                             else t("conv_backward.fig_x1"), symbol=X_SYM, lang=lang), "x")
-            else:
-                st.info(t("conv_backward.needs_x"))
-        with cols[2]:
-            if w is not None:
-                _chart(_heat(w[f, c], title=t("conv_backward.fig_w", f=f + 1, n=c + 1) if multi
-                             else t("conv_backward.fig_w1"), symbol=W_SYM, lang=lang), "w")
-            else:
-                st.info(t("conv_backward.needs_w"))
+        # shaded HTML tables, not Plotly heatmaps: opening the expander draws no chart (#14)
+        tables = []
+        if dy is not None:
+            tables.append(matrix_table(dy[f], t("conv_backward.fig_delta", n=f + 1) if multi
+                                       else t("conv_backward.fig_delta1"), cell_names("δ", dy[f].shape)))
+        if x is not None:
+            tables.append(matrix_table(x[c], t("conv_backward.fig_x", n=c + 1) if multi
+                                       else t("conv_backward.fig_x1"), cell_names(X_SYM, x[c].shape)))
+        if w is not None:
+            tables.append(matrix_table(w[f, c], t("conv_backward.fig_w", f=f + 1, n=c + 1) if multi
+                                       else t("conv_backward.fig_w1"), cell_names(W_SYM, w[f, c].shape)))
+        if tables:
+            st.html(grids_html(tables))
+        for value, needs in ((dy, "needs_delta"), (x, "needs_x"), (w, "needs_w")):
+            if value is None:
+                st.info(t(f"conv_backward.{needs}"))
         if x is not None and w is not None and out_hw is not None:
             y = _forward(x, w, b if multi else np.zeros(1), stride, padding)
             st.markdown(f"**{t('conv_backward.forward_title')}**")

@@ -20,17 +20,16 @@ from ui.claims_view import claim_note
 from ui.components.cell_stepper import cell_stepper
 from ui.components.conv_steppers import single_channel_compare, single_channel_steps
 from ui.exercise_view import render_check_link
-from ui.export import ExportDoc, chart_config, export_panel
+from ui.export import ExportDoc, export_panel
 from ui.formulas.conv_forward import (Sym, activation_equation, equation_latex, flipped_kernel_index,
                                       single_net_equation, to_text)
-from ui.heatmap import channels_heatmap, matrix_heatmap
+from ui.html_grid import cell_names, grids_html, matrix_table
 from ui.i18n import current_language, explain_error, t, translate
 from ui.image_input import image_uploader
 from ui.latex import display_digits, fmt, subscript_unicode
 from ui.library_code import conv2d_code
 from ui.matrix_input import matrix_editor
-from ui.page_kit import (activation_name, figure_cache, lazy_code_panel, reset_button, show_chart as kit_show_chart,
-                         text_title, url_tabs)
+from ui.page_kit import activation_name, lazy_code_panel, reset_button, text_title, url_fragment, url_tabs
 from ui.presets import preset_selector
 from ui.url_state import ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url
 
@@ -39,6 +38,7 @@ DEFAULT_INPUT = np.array(CONV_4X4.inputs["x"][0, 0])
 DEFAULT_KERNEL = np.array(CONV_4X4.inputs["w"][0, 0])
 FROM_TEXT = tuple(CONV_4X4.inputs["from_text"])  # input cells the text prints (0-based)
 MAX_INPUT, MAX_KERNEL, MAX_CELLS = 12, 6, 144
+TABLE_BOX_ROWS, TABLE_BOX_PX = 12, 480   # the formula table scrolls in a box beyond 12 rows
 
 SPECS = (
     MatrixParam("input", DEFAULT_INPUT, MAX_INPUT, MAX_INPUT, label_key="conv_single.url_input"),
@@ -61,35 +61,6 @@ _activate = activate
 
 def key(name: str) -> str:
     return f"{PAGE}.{name}"
-
-
-def cell_names(symbol: str, shape: tuple[int, int]) -> tuple[tuple[str, ...], ...]:
-    """Hover names symbol_rc (1-based) of a matrix of ``shape``."""
-    return tuple(tuple(subscript_unicode(symbol, r, c) for c in range(shape[1])) for r in range(shape[0]))
-
-
-# Figures are cached as objects (st.plotly_chart only reads them): building a Plotly figure
-# costs ~20 ms. Every input of a figure, the language included, is an argument.
-def heatmap_figure(M: np.ndarray, title: str, symbol: str, lang: str, highlight=None, cells=None,
-                   hover_names=None):
-    # every value is printed in its cell, so the colour bar only takes width from the matrix
-    return matrix_heatmap(M, title=title, symbol=symbol, highlight=highlight, cells=cells,
-                          hover_names=hover_names, showscale=False, lang=lang)
-
-
-def panels_figure(T: np.ndarray, titles: tuple[str, ...], names: tuple, lang: str, highlight=None):
-    """Matrices of one shape side by side (one figure, one colour scale); ``names`` are the hover names."""
-    fig = channels_heatmap(T, titles=list(titles), highlight=highlight, lang=lang)
-    for trace, panel_names in zip(fig.data, names):
-        trace.customdata = [list(row) for row in panel_names]
-    # every value is printed in its cell (no colour bar); lift the panel titles above the column-axis title
-    fig.update_annotations(yshift=68)
-    fig.update_layout(coloraxis_showscale=False, margin=dict(t=fig.layout.margin.t + 24))
-    return fig
-
-
-heatmap_figure = figure_cache(heatmap_figure, max_entries=256)
-panels_figure = figure_cache(panels_figure, max_entries=256)
 
 
 def is_text_example(x: np.ndarray | None, w: np.ndarray | None) -> bool:
@@ -155,11 +126,6 @@ def editor_height(name: str) -> int:
     """Tall enough to show every typed row (the widget's own default cuts the last one)."""
     lines = str(st.session_state.get(key(name), "")).count("\n") + 1
     return int(min(max(90, 26 * lines + 30), 340))
-
-
-def show_chart(fig, name: str) -> None:
-    """A figure with Plotly's PNG download button only (file ``conv_single-<name>.png``)."""
-    kit_show_chart(fig, PAGE, f"fig_{name}", config=chart_config(f"{PAGE}-{name}"))
 
 
 def export_doc(x: np.ndarray, w: np.ndarray, trace, out: np.ndarray, activation: str, stride: int, padding: int,
@@ -230,74 +196,95 @@ def section_guard() -> bool:
 
 
 def inputs_tab() -> None:
-    """The input (the text's cells outlined) and the kernel beside its 180° rotation, as two panels."""
-    col_x, col_w = st.columns([3, 4])
-    with col_x:
-        if x is None:
-            st.info(t("conv_single.needs_input"))
-        else:
-            is_text = x.shape == DEFAULT_INPUT.shape and bool(np.array_equal(x, DEFAULT_INPUT))
-            show_chart(heatmap_figure(x, t("conv_single.fig_input", rows=x.shape[0], cols=x.shape[1]), "i", lang,
-                                      cells=FROM_TEXT if is_text else None), "input")
-            st.caption(t("conv_single.cap_input_from_text", text=text_title("003")) if is_text
-                       else t("conv_single.cap_input_user"))
-    with col_w:
-        if w is None:
-            st.info(t("conv_single.needs_kernel"))
-        else:
-            flipped = flipped_kernel_index(w.shape)
-            rot_names = tuple(tuple(subscript_unicode("h", *flipped[a, b]) for b in range(w.shape[1]))
-                              for a in range(w.shape[0]))
-            show_chart(panels_figure(np.stack([w, _rot180(w)]),
-                                     (t("conv_single.fig_kernel", rows=w.shape[0], cols=w.shape[1]),
-                                      t("conv_single.fig_kernel_rot")),
-                                     (cell_names("h", w.shape), rot_names), lang), "kernels")
-            st.caption(t("conv_single.cap_kernel"))
-            st.caption(t("conv_single.cap_kernel_rot"))
+    """The input (the text's cells outlined) and the kernel beside its 180° rotation, as shaded tables
+    (no Plotly chart: opening this tab draws in a few ms, #14). Hovering a cell names it; a cell of
+    rot180(h) is named by the kernel cell it came from."""
+    tables = []
+    is_text = x is not None and x.shape == DEFAULT_INPUT.shape and bool(np.array_equal(x, DEFAULT_INPUT))
+    if x is not None:
+        tables.append(matrix_table(x, t("conv_single.fig_input", rows=x.shape[0], cols=x.shape[1]),
+                                   cell_names("i", x.shape), outlined=FROM_TEXT if is_text else ()))
+    if w is not None:
+        flipped = flipped_kernel_index(w.shape)
+        rot_names = tuple(tuple(subscript_unicode("h", *flipped[a, b]) for b in range(w.shape[1]))
+                          for a in range(w.shape[0]))
+        tables.append(matrix_table(w, t("conv_single.fig_kernel", rows=w.shape[0], cols=w.shape[1]),
+                                   cell_names("h", w.shape)))
+        tables.append(matrix_table(_rot180(w), t("conv_single.fig_kernel_rot"), rot_names))
+    if tables:
+        st.html(grids_html(tables))
+    if x is None:
+        st.info(t("conv_single.needs_input"))
+    else:
+        st.caption(t("conv_single.cap_input_from_text", text=text_title("003")) if is_text
+                   else t("conv_single.cap_input_user"))
+    if w is None:
+        st.info(t("conv_single.needs_kernel"))
+    else:
+        st.caption(t("conv_single.cap_kernel"))
+        st.caption(t("conv_single.cap_kernel_rot"))
 
 
-step_tab, inputs_tab_, compare_tab, table_tab = url_tabs(PAGE, "section", "tab", SECTIONS,
-                                                         [t(f"conv_single.sec_{name}") for name in SECTIONS])
 # the first cell shown comes from the link (?cell=k, reading order); choosing cells stays in the browser
 start = int(st.session_state.get(key("cell"), 1)) - 1
 digits = display_digits()
 
-if step_tab.open is not False:
-    with step_tab:
-        if section_guard():
-            cell_stepper(step_payload(x, w, stride, padding, activation, lang, start, digits), key=key("stepper"))
-            st.caption(t("conv_single.cap_step"))
-            st.caption(t("conv_single.cap_activation"))
-            # notes of the catalogue that belong to what is on screen
-            if is_text_example(x, w) and stride == 1 and padding == 0 and activation == "relu":
-                claim_note("s003_o11", lang)
-            if shows_eq5(x, w, stride, padding):
-                claim_note("s003_eq5_label", lang)
 
-if inputs_tab_.open is not False:
-    with inputs_tab_:
-        inputs_tab()
+@url_fragment(PAGE, SPECS)
+def _sections() -> None:
+    """The tab bar and the open tab, a part of its own (#14): switching tabs reruns and sends only this part,
+    not the title, the editors, preset menus and sliders and the panels below. A setup change still reruns the
+    page, and this part with it, on the new numbers (they are the run's globals)."""
+    state = st.session_state
+    before = state.get(key("tab"))
+    step_tab, inputs_tab_, compare_tab, table_tab = url_tabs(PAGE, "section", "tab", SECTIONS,
+                                                             [t(f"conv_single.sec_{name}") for name in SECTIONS])
+    if state.get(key("tab")) != before and state.get(key("export_open")):
+        # the open export panel below writes the open tab into its link and setup file: redraw it too
+        st.rerun(scope="app")
 
-if compare_tab.open is not False:
-    with compare_tab:
-        if section_guard():
-            cell_stepper(compare_payload(x, w, stride, padding, lang, start, digits), key=key("compare"))
-            st.caption(t("conv_single.cap_compare"))
-            st.caption(t("conv_single.library_note"))
-            claim_note("s001_crosscorr_naming", lang)
-            claim_note("s004_xcorr_rot", lang)
+    if step_tab.open is not False:
+        with step_tab:
+            if section_guard():
+                cell_stepper(step_payload(x, w, stride, padding, activation, lang, start, digits), key=key("stepper"))
+                st.caption(t("conv_single.cap_step"))
+                st.caption(t("conv_single.cap_activation"))
+                # notes of the catalogue that belong to what is on screen
+                if is_text_example(x, w) and stride == 1 and padding == 0 and activation == "relu":
+                    claim_note("s003_o11", lang)
+                if shows_eq5(x, w, stride, padding):
+                    claim_note("s003_eq5_label", lang)
 
-if table_tab.open is not False:
-    with table_tab:
-        if section_guard():
-            columns = tuple(t(f"conv_single.{c}")
-                            for c in ("col_cell", "col_symbolic", "col_numbers", "col_net", "col_out"))
-            st.caption(t("conv_single.table_expander", count=trace.output[0].size))
-            st.dataframe(formula_table(x, w, stride, padding, activation, columns, digits), hide_index=True,
-                         width="stretch")
-            st.caption(t("conv_single.table_caption"))
-            if shows_eq5(x, w, stride, padding):
-                claim_note("s003_eq5_label", lang)
+    if inputs_tab_.open is not False:
+        with inputs_tab_:
+            inputs_tab()
+
+    if compare_tab.open is not False:
+        with compare_tab:
+            if section_guard():
+                cell_stepper(compare_payload(x, w, stride, padding, lang, start, digits), key=key("compare"))
+                st.caption(t("conv_single.cap_compare"))
+                st.caption(t("conv_single.library_note"))
+                claim_note("s001_crosscorr_naming", lang)
+                claim_note("s004_xcorr_rot", lang)
+
+    if table_tab.open is not False:
+        with table_tab:
+            if section_guard():
+                columns = tuple(t(f"conv_single.{c}")
+                                for c in ("col_cell", "col_symbolic", "col_numbers", "col_net", "col_out"))
+                st.caption(t("conv_single.table_expander", count=trace.output[0].size))
+                # a plain table (not the canvas data grid, ~250 ms to mount, #14); a long one scrolls in a box
+                rows = formula_table(x, w, stride, padding, activation, columns, digits)
+                with st.container(height=TABLE_BOX_PX if len(rows) > TABLE_BOX_ROWS else "content",
+                                  border=len(rows) > TABLE_BOX_ROWS):
+                    st.table(rows, hide_index=True)
+                st.caption(t("conv_single.table_caption"))
+                if shows_eq5(x, w, stride, padding):
+                    claim_note("s003_eq5_label", lang)
+
+
+_sections()
 
 # ---- take it away: check by hand, export, the same in a library
 if trace is not None:

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from ui.i18n import translate
 
-from .conftest import assert_no_exception, screenshot, wait_for_app
+from .conftest import assert_no_exception, new_element_types, screenshot, wait_for_app, watch_frames
 
 pytestmark = pytest.mark.e2e
 
-# the forward value on the last edge (h6 → f): the last bold text of the graph's "values" trace
+# the forward value on the last edge (h6 → f): the last red value of the graph (an inline SVG, no Plotly: #14)
 LAST_EDGE = """() => {
-  const el = document.querySelector('.js-plotly-plot');
-  if (!el || !el.data) return null;
-  const values = el.data.find(tr => tr.name === 'values');
-  return values && values.text.length ? values.text[values.text.length - 1] : null;
+  const values = document.querySelectorAll('svg.ag-graph .ag-value');
+  return values.length ? values[values.length - 1].textContent : null;
 }"""
 
 
@@ -26,8 +25,11 @@ def test_autodiff_page_loads(server_url, new_page, lang):
     wait_for_app(new_page)
     assert_no_exception(new_page)
     assert translate(lang, "autodiff.title") in new_page.locator("h1").first.inner_text()
-    new_page.wait_for_selector(".js-plotly-plot")
-    assert new_page.evaluate(LAST_EDGE) == "<b>0.5</b>"
+    new_page.wait_for_selector("svg.ag-graph")
+    assert new_page.locator(".stPlotlyChart").count() == 0          # the page needs no Plotly chart
+    # hovering a node names what it computes (the SVG's own tooltip)
+    assert new_page.locator('svg.ag-graph .ag-node[data-name="h6"] title').text_content() == "h₆ = 1 / h₅ = 0.5"
+    assert new_page.evaluate(LAST_EDGE) == "0.5"
     screenshot(new_page, f"autodiff-{lang}-default")
     # the forward-mode tab: its own leaf selector and table, drawn only when opened
     assert new_page.locator('[data-testid="stTable"]').count() == 0
@@ -40,14 +42,14 @@ def test_autodiff_page_loads(server_url, new_page, lang):
 def test_changing_w_changes_the_graph(server_url, new_page):
     new_page.goto(f"{server_url}/autodiff?lang=en")
     wait_for_app(new_page)
-    new_page.wait_for_selector(".js-plotly-plot")
-    assert new_page.evaluate(LAST_EDGE) == "<b>0.5</b>"
+    new_page.wait_for_selector("svg.ag-graph")
+    assert new_page.evaluate(LAST_EDGE) == "0.5"
     box = new_page.get_by_role("spinbutton", name=translate("en", "autodiff.w_label"))
     box.fill("1")
     box.press("Enter")
     new_page.wait_for_timeout(800)
     wait_for_app(new_page)
-    assert new_page.evaluate(LAST_EDGE) == "<b>0.7311</b>"        # σ(1)
+    assert new_page.evaluate(LAST_EDGE) == "0.7311"        # σ(1)
     assert "w=1" in new_page.url
     assert_no_exception(new_page)
     screenshot(new_page, "autodiff-en-w1")
@@ -68,7 +70,7 @@ def test_a_value_beyond_the_range_is_said_and_used_on_a_phone(server_url, new_pa
     new_page.set_viewport_size({"width": 390, "height": 844})
     new_page.goto(f"{server_url}/autodiff?lang={lang}")
     wait_for_app(new_page)
-    new_page.wait_for_selector(".js-plotly-plot")
+    new_page.wait_for_selector("svg.ag-graph")
     box = new_page.get_by_role("spinbutton", name=translate(lang, "autodiff.x_label"))
     box.fill("-1e9")
     box.press("Enter")
@@ -79,8 +81,36 @@ def test_a_value_beyond_the_range_is_said_and_used_on_a_phone(server_url, new_pa
     assert box.input_value() == "-20.00"
     assert "x=-20" in new_page.url
     # the graph keeps its size (nodes apart) and scrolls sideways inside its box
-    width = new_page.evaluate("document.querySelector('.st-key-autodiff-graph-box .js-plotly-plot')"
+    width = new_page.evaluate("document.querySelector('.st-key-autodiff-graph-box svg.ag-graph')"
                               ".getBoundingClientRect().width")
     assert width >= 700
     assert_no_exception(new_page)
     screenshot(new_page, f"autodiff-{lang}-phone")
+
+
+# --------------------------------------------------------------------------- #14: the tabs rerun alone
+def test_a_tab_switch_reruns_the_tabs_only_and_the_export_link_follows(server_url, new_page):
+    pg = new_page
+    received = watch_frames(pg)
+    pg.goto(f"{server_url}/autodiff?lang=zh")
+    wait_for_app(pg)
+    pg.wait_for_selector("svg.ag-graph")
+    assert {"number_input", "metric"} <= set(new_element_types(received)), "the first run draws the inputs"
+    # a tab switch: the tab's table arrives, and not one input, metric or the graph is sent again
+    received.clear()
+    pg.get_by_role("tab", name=translate("zh", "autodiff.tab_reverse")).click()
+    pg.wait_for_selector('[data-testid="stTable"]')
+    wait_for_app(pg)
+    sent = new_element_types(received)
+    assert "table" in sent and not {"number_input", "metric"} & set(sent), sent
+    assert "tab=reverse" in pg.url
+    # with the export panel open, its link follows the open tab (that switch reruns the page)
+    pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate("zh", "owndata.export_title")).click()
+    code = pg.locator('[data-testid="stExpander"] [data-testid="stCode"]').first
+    expect(code).to_contain_text("tab=reverse", timeout=20000)
+    wait_for_app(pg)
+    pg.get_by_role("tab", name=translate("zh", "autodiff.tab_check")).click()
+    expect(code).to_contain_text("tab=check", timeout=20000)
+    wait_for_app(pg)
+    assert translate("zh", "autodiff.check_section") in pg.inner_text("body")
+    assert_no_exception(pg)

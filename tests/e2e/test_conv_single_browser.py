@@ -8,7 +8,8 @@ from playwright.sync_api import expect
 
 from ui.i18n import translate
 
-from .conftest import assert_no_exception, figure_z, open_tab, press_slider, screenshot, wait_for_app, wait_for_figure
+from .conftest import (assert_no_exception, new_element_types, open_tab, press_slider, screenshot, wait_for_app,
+                       watch_frames)
 
 pytestmark = pytest.mark.e2e
 
@@ -24,6 +25,22 @@ WATCH_RUNNING = """() => {
   obs.observe(document.body, {subtree: true, childList: true});
   window.__runObs = obs;
 }"""
+
+
+# The inputs tab draws shaded HTML tables (ui.html_grid), not Plotly charts (#14): their numbers as the browser shows them.
+TABLE_VALUES = """(title) => {
+  for (const fig of document.querySelectorAll('[data-testid="stMain"] figure.mg-grid')) {
+    if (fig.querySelector('figcaption').textContent !== title) continue;
+    return [...fig.querySelectorAll('tr')].slice(1).map(tr => [...tr.querySelectorAll('td')].map(
+      td => Number(td.textContent.replace('\u2212', '-'))));
+  }
+  return null;
+}"""
+
+
+def table_values(pg, title: str, timeout_ms: int = 20000):
+    pg.wait_for_function(f"() => ({TABLE_VALUES})({title!r}) !== null", timeout=timeout_ms)
+    return pg.evaluate(TABLE_VALUES, title)
 
 
 def watch_round_trips(pg) -> list:
@@ -118,8 +135,8 @@ def test_stride_slider_rebuilds_the_stepper_and_keeps_the_cell_inside(server_url
     assert pg.locator(f"{compare} .cs-formula").get_attribute("aria-label").startswith("(i ⋆ h)₁₁")
     open_tab(pg, translate("en", "conv_single.sec_inputs"))
     rot_title = translate("en", "conv_single.fig_kernel_rot")
-    wait_for_figure(pg, rot_title)
-    assert figure_z(pg, rot_title) == [[-1, 1], [-1, 1]]
+    assert table_values(pg, rot_title) == [[-1, 1], [-1, 1]]
+    assert pg.locator('[data-testid="stMain"] .stPlotlyChart').count() == 0
     assert_no_exception(pg)
 
 
@@ -178,8 +195,7 @@ def test_uploaded_png_becomes_the_input_heatmap(server_url, new_page):
     pg.get_by_text(translate("en", "owndata.upload_preview", h=12, w=12)).wait_for(timeout=20000)
     pg.get_by_role("button", name=translate("en", "owndata.upload_use")).click()
     title = translate("en", "conv_single.fig_input", rows=12, cols=12)
-    wait_for_figure(pg, title, timeout_ms=30000)
-    assert figure_z(pg, title) == [[0] * 6 + [1] * 6] * 12
+    assert table_values(pg, title, timeout_ms=30000) == [[0] * 6 + [1] * 6] * 12
     assert_no_exception(pg)
     screenshot(pg, f"{PAGE}-en-uploaded")
 
@@ -225,3 +241,35 @@ def test_formulas_fit_desktop_and_phone(server_url, browser, width, height):
         screenshot(pg, f"{PAGE}-zh-{width}px")
     finally:
         context.close()
+
+
+# --------------------------------------------------------------------------- #14: the tabs rerun alone
+SETUP_ELEMENTS = {"text_area", "selectbox", "slider"}   # the setup box: editors, preset menus, sliders
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_tab_switch_reruns_the_tabs_only_and_draws_no_chart(server_url, new_page, lang):
+    pg = new_page
+    received = watch_frames(pg)
+    pg.goto(f"{server_url}/{PAGE}?lang={lang}")
+    wait_for_app(pg)
+    pg.locator(".st-key-conv_single-stepper .cs").wait_for(timeout=20000)
+    assert SETUP_ELEMENTS <= set(new_element_types(received)), "the first run draws the setup box"
+    # the inputs tab: its tables arrive, and not one editor, menu or slider is sent again; no Plotly chart
+    received.clear()
+    open_tab(pg, translate(lang, "conv_single.sec_inputs"))
+    rot = table_values(pg, translate(lang, "conv_single.fig_kernel_rot"))
+    wait_for_app(pg)
+    sent = new_element_types(received)
+    assert "html" in sent and not SETUP_ELEMENTS & set(sent) and "plotly_chart" not in sent, sent
+    assert rot == [[-1, 1], [-1, 1]] and "tab=inputs" in pg.url
+    # with the export panel open, its link follows the open tab (that switch reruns the page)
+    pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate(lang, "owndata.export_title")).click()
+    code = pg.locator('[data-testid="stExpander"] [data-testid="stCode"]').first
+    expect(code).to_contain_text("tab=inputs", timeout=20000)
+    wait_for_app(pg)
+    open_tab(pg, translate(lang, "conv_single.sec_table"))
+    expect(code).to_contain_text("tab=table", timeout=20000)
+    wait_for_app(pg)
+    assert pg.locator('[data-testid="stTable"]').count() == 1
+    assert_no_exception(pg)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -10,7 +11,7 @@ from cnn_core.worked_examples import AUTODIFF_SIGMOID
 from ui.i18n import translate
 from ui.latex import fmt, fmt_latex, markdown_with_math
 
-from .conftest import all_text, latex_text, no_exception, open_page, plotly_figures
+from .conftest import all_text, latex_text, no_exception, open_page
 
 
 latex = latex_text
@@ -20,16 +21,23 @@ def metrics(at) -> dict:
     return {m.label: m.value for m in at.metric}
 
 
-def graph(at) -> dict:
-    (fig,) = plotly_figures(at)
-    return fig
+def graphs(at) -> list[ET.Element]:
+    """The computational graph drawings on the page: inline SVGs (``ui.autodiff_graph``) parsed as XML."""
+    return [ET.fromstring(el.value) for el in at.markdown if 'class="ag-graph"' in el.value]
 
 
-def edge_values(fig) -> list[str]:
-    """The red forward values on the edges (bold texts of the "values" trace)."""
-    trace = next(tr for tr in fig["data"] if tr["name"] == "values")
-    assert all(text.startswith("<b>") and text.endswith("</b>") for text in trace["text"])
-    return [text[3:-4] for text in trace["text"]]
+def graph(at) -> ET.Element:
+    (drawing,) = graphs(at)
+    return drawing
+
+
+def _of_class(drawing: ET.Element, cls: str) -> list[ET.Element]:
+    return [el for el in drawing.iter() if el.get("class") == cls]
+
+
+def edge_values(drawing: ET.Element) -> list[str]:
+    """The red forward values beside the edges, in the edges' order."""
+    return [el.text for el in _of_class(drawing, "ag-value")]
 
 
 def table(at, column: str):
@@ -57,14 +65,17 @@ def test_page_renders_in_both_languages(lang):
     at = open_page("autodiff", lang)
     no_exception(at)
     assert at.title[0].value == translate(lang, "autodiff.title")
-    assert graph(at)["layout"]["title"]["text"] == translate(lang, "autodiff.graph_title")
+    drawing = graph(at)
+    assert drawing[0].text == translate(lang, "autodiff.graph_title")
+    assert drawing[1].tag == "svg"
+    assert len(at.get("plotly_chart")) == 0                  # no Plotly on this page (#14)
     assert [tab.label for tab in at.tabs][:5] == [translate(lang, f"autodiff.tab_{which}") for which in TABS]
     text = all_text(at)
     for which in TABS[1:]:
         open_tab(at, which, lang)
         no_exception(at)
         assert not at.error and not at.warning
-        assert len(plotly_figures(at)) == 1                    # the graph only
+        assert len(graphs(at)) == 1 and len(at.get("plotly_chart")) == 0    # the graph only
         text += "\n" + all_text(at)
     for key in ("autodiff.x_label", "autodiff.w_label", "autodiff.b_label", "autodiff.wrt_label",
                 "autodiff.graph_section", "autodiff.chain_section", "autodiff.check_section",
@@ -99,15 +110,24 @@ def test_seed_point_reproduces_the_printed_chain_and_result():
 def test_graph_carries_the_forward_values_and_local_derivatives():
     # seed 004's figure at x=1, w=0, b=0: h1=0, h2=0, h3=0, h4=1, h5=2, h6=f=0.5
     at = open_page("autodiff", "en")
-    fig = graph(at)
-    values = edge_values(fig)
+    drawing = graph(at)
+    values = edge_values(drawing)
     # edges w→h1, x→h1, h1→h2, b→h2, h2→h3, h3→h4, h4→h5, h5→h6, h6→f carry the tail's value
     assert values == ["0", "1", "0", "0", "0", "0", "1", "2", "0.5"]
-    locals_ = next(tr for tr in fig["data"] if tr["name"] == "locals")["text"]
-    assert next(tr for tr in fig["data"] if tr["name"] == "locals")["textfont"]["color"] == "#1f77b4"
-    assert "-0.25" in locals_ and "-1" in locals_          # ∂h6/∂h5 = −1/h5², ∂h3/∂h2 = −1
-    nodes = next(tr for tr in fig["data"] if tr["name"] == "nodes")
-    assert len(nodes["x"]) == 10 and any("h₆" in label for label in nodes["text"])
+    edges = [(g.get("data-src"), g.get("data-dst")) for g in _of_class(drawing, "ag-edge")]
+    assert edges == [("w", "h1"), ("x", "h1"), ("h1", "h2"), ("b", "h2"), ("h2", "h3"), ("h3", "h4"), ("h4", "h5"),
+                     ("h5", "h6"), ("h6", "f")]
+    locals_ = _of_class(drawing, "ag-local")
+    assert all(el.get("fill") == "#1f77b4" for el in locals_)
+    assert "-0.25" in [el.text for el in locals_] and "-1" in [el.text for el in locals_]   # −1/h5², ∂h3/∂h2
+    nodes = _of_class(drawing, "ag-node")
+    assert len(nodes) == 10 and any("h₆" in "".join(n.itertext()) for n in nodes)
+    # hovering shows what a node computes and what an edge carries
+    hovers = {n.get("data-name"): n.find("title").text for n in nodes}
+    assert hovers["h6"] == "h₆ = 1 / h₅ = 0.5" and hovers["x"] == "x = 1"
+    edge_hover = _of_class(drawing, "ag-edge")[7].find("title").text
+    assert edge_hover == translate("en", "autodiff.edge_hover", src="h₅", dst="h₆", value="2", local="-0.25",
+                                   frac="∂h₆/∂h₅")
 
 
 def test_forward_and_reverse_tables():
@@ -166,7 +186,7 @@ def test_overflowing_point_gets_a_translated_message():
     no_exception(at)
     assert [e.value for e in at.error] == [translate("zh", "autodiff.overflow", node="h₆")]
     assert translate("zh", "autodiff.overflow_hint") in [c.value for c in at.caption]
-    assert not plotly_figures(at)
+    assert not graphs(at)
     assert translate("zh", "autodiff.needs_point") in [i.value for i in at.info]
     open_tab(at, "seed", "zh")
     assert translate("zh", "autodiff.seed_section") in [s.value for s in at.subheader]   # still there
@@ -212,28 +232,31 @@ def test_values_typed_beyond_the_range_say_what_is_used(lang):
 
 def test_edge_labels_sit_beside_their_edges():
     """Every value and local-derivative label is off its edge, on opposite sides (the diagonal edges too)."""
-    fig = graph(open_page("autodiff", "en"))
-    arrows = next(tr for tr in fig["data"] if tr["name"] == "arrows")
-    values = next(tr for tr in fig["data"] if tr["name"] == "values")
-    locals_ = next(tr for tr in fig["data"] if tr["name"] == "locals")
-    xs, ys = arrows["x"], arrows["y"]
-    segments = [((xs[i], ys[i]), (xs[i + 1], ys[i + 1])) for i in range(0, len(xs), 3)]
-    px, py = 125.0, 100.0
+    drawing = graph(open_page("autodiff", "en"))
+    edges = _of_class(drawing, "ag-edge")
+    assert len(edges) == 9
 
-    def side(point, seg):
-        (x0, y0), (x1, y1) = seg
-        cross = ((x1 - x0) * px) * ((point[1] - y0) * py) - ((y1 - y0) * py) * ((point[0] - x0) * px)
-        return cross / math.hypot((x1 - x0) * px, (y1 - y0) * py)          # signed distance in px
+    def side(text, line):
+        x0, y0, x1, y1 = (float(line.get(k)) for k in ("x1", "y1", "x2", "y2"))
+        px, py = float(text.get("x")), float(text.get("y"))
+        cross = (x1 - x0) * (py - y0) - (y1 - y0) * (px - x0)
+        return cross / math.hypot(x1 - x0, y1 - y0)          # signed distance in px
 
-    for k, seg in enumerate(segments):
-        v = side((values["x"][k], values["y"][k]), seg)
+    diagonal = []
+    for k, edge in enumerate(edges):
+        line = edge.find("line")
+        value = [el for el in edge if el.get("class") == "ag-value"][0]
+        v = side(value, line)
         assert abs(v) >= 8, (k, v)
-        if k < len(locals_["x"]):
-            loc = side((locals_["x"][k], locals_["y"][k]), seg)
+        local = [el for el in edge if el.get("class") == "ag-local"]
+        if local:
+            loc = side(local[0], line)
             assert abs(loc) >= 8 and v * loc < 0, (k, v, loc)
-    diagonal = [k for k, ((x0, y0), (x1, y1)) in enumerate(segments) if abs(y1 - y0) > 1e-9]
+        if abs(float(line.get("y1")) - float(line.get("y2"))) > 1e-6:
+            diagonal.append(value)
     assert len(diagonal) == 3                                               # x→h₁, w→h₁, b→h₂
-    assert all(values["textposition"][k] != "top center" for k in diagonal)
+    # a diagonal edge's value grows away from the edge, not centred over it
+    assert all((v.get("text-anchor"), v.get("dominant-baseline")) != ("middle", "auto") for v in diagonal)
 
 
 def test_digits_follow_the_readers_choice_in_the_graph():

@@ -6,7 +6,6 @@ their payloads (every cell's grids, marks and formula) are what these tests read
 
 from __future__ import annotations
 
-import json
 import re
 from urllib.parse import parse_qsl
 
@@ -20,7 +19,8 @@ from ui.i18n import explain_error, translate
 from ui.latex import latex_matrix, markdown_with_math
 from ui.matrix_input import parse_matrix
 
-from .conftest import all_text, latex_lines, no_exception, open_page, plotly_figures, stepper, stepper_grid, steppers
+from .conftest import all_text, latex_lines, no_exception, open_page, stepper, stepper_grid, steppers
+from .grid_tables import html_tables
 
 PAGE = "conv_backward"
 SEED_DELTA = CONV_5X5X3.inputs["delta"][0, 0]          # the Hands-on CNN project's 3×3 sensitivity map
@@ -416,7 +416,7 @@ def test_bad_matrix_shows_an_error_and_the_rest_renders(field, text):
     assert at.error, "a bad matrix must show an error"
     assert all("<b>" not in e.proto.body or "\\<b" in e.proto.body for e in at.error)
     # the other two matrices are still drawn, the gradient sections say why they wait
-    titles = [f["layout"]["title"]["text"] for f in plotly_figures(at)]
+    titles = list(html_tables(at))
     others = {"x": ("fig_delta1", "fig_w1"), "w": ("fig_delta1", "fig_x1"), "delta": ("fig_x1", "fig_w1")}[field]
     for key in others:
         assert translate("en", f"conv_backward.{key}") in titles
@@ -434,7 +434,7 @@ def test_kernel_larger_than_the_input_is_explained(lang):
     with pytest.raises(ValueError) as err:
         conv_output_shape((4, 4), (5, 5), 1, 0)
     assert explain_error(err.value, lang) in [e.value for e in at.error]
-    assert translate(lang, "conv_backward.fig_x1") in [f["layout"]["title"]["text"] for f in plotly_figures(at)]
+    assert translate(lang, "conv_backward.fig_x1") in html_tables(at)
 
 
 def test_delta_of_the_wrong_size_is_explained_and_fixable():
@@ -486,12 +486,33 @@ def test_link_restores_the_setup():
     assert step["start"] == 6 and step["cells"][6]["aria"].startswith("(∂E)/(∂w⁽²˒²⁾₃₁)")
 
 
-def test_link_keeps_the_layer_expander_open_and_charts_have_a_png_button():
-    at = open_page(PAGE, "en", query={"layer": "1"})
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_link_keeps_the_layer_expander_open_and_draws_its_matrices_without_a_chart(lang):
+    """#14: the layer's δ, x and W are shaded HTML tables (no Plotly chart to draw when it opens): the text's
+    numbers, each cell's name on hover, titled in the page's language."""
+    at = open_page(PAGE, lang, query={"layer": "1"})
     no_exception(at)
-    charts = at.get("plotly_chart")
-    assert len(charts) == 3
-    assert all(json.loads(c.proto.config)["modeBarButtons"] == [["toImage"]] for c in charts)
+    assert len(at.get("plotly_chart")) == 0
+    tables = html_tables(at)
+    assert list(tables) == [translate(lang, f"conv_backward.{k}") for k in ("fig_delta1", "fig_x1", "fig_w1")]
+    for key, matrix, symbol in (("fig_delta1", SEED_DELTA, "δ"), ("fig_x1", CONV_4X4.inputs["x"][0, 0], "i"),
+                                ("fig_w1", CONV_4X4.inputs["w"][0, 0], "h")):
+        table = tables[translate(lang, f"conv_backward.{key}")]
+        np.testing.assert_array_equal(table["values"], matrix)
+        assert table["hover"][0][1] == f"{symbol}₁₂ = {table['text'][0][1]}"
+
+
+def test_the_layer_tables_follow_the_chosen_filter_and_channel():
+    at = open_page(PAGE, "zh", query={"layer": "1", "example": "multi", "filter": "2", "channel": "3"})
+    no_exception(at)
+    tables = html_tables(at)
+    np.testing.assert_array_equal(tables[translate("zh", "conv_backward.fig_delta", n=2)]["values"],
+                                  CONV_5X5X3.inputs["delta"][0, 1])
+    np.testing.assert_array_equal(tables[translate("zh", "conv_backward.fig_x", n=3)]["values"],
+                                  CONV_5X5X3.inputs["x"][0, 2])
+    np.testing.assert_array_equal(tables[translate("zh", "conv_backward.fig_w", f=2, n=3)]["values"],
+                                  CONV_5X5X3.inputs["w"][1, 2])
+    assert tables[translate("zh", "conv_backward.fig_w", f=2, n=3)]["hover"][0][0].startswith("w₁₁ = ")
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

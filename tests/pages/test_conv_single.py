@@ -25,7 +25,8 @@ from ui.claims_view import claim_title
 from ui.i18n import translate
 from ui.latex import markdown_with_math
 
-from .conftest import all_text, no_exception, open_page, plotly_figures, stepper_data
+from .conftest import all_text, no_exception, open_page, stepper_data
+from .grid_tables import html_tables
 
 PAGE = "conv_single"
 X = np.array(CONV_4X4.inputs["x"][0, 0])
@@ -40,27 +41,15 @@ def key(name: str) -> str:
     return f"{PAGE}.{name}"
 
 
-def panels(at) -> list[tuple[str, dict]]:
-    """(title, figure) of every figure and of every panel of a side-by-side figure (its own trace)."""
-    found = []
-    for fig in plotly_figures(at):
-        found.append((fig["layout"].get("title", {}).get("text"), fig))
-        heatmaps = [d for d in fig["data"] if d.get("type") == "heatmap" and "customdata" in d]
-        for k, note in enumerate(fig["layout"].get("annotations", [])):
-            if len(heatmaps) > 1 and k < len(heatmaps):  # panel titles of a multi-panel figure
-                found.append((note["text"], dict(fig, data=[heatmaps[k]], panel=k)))
-    return found
-
-
 def figure(at, title: str) -> dict:
-    for name, fig in panels(at):
-        if name == title:
-            return fig
-    raise AssertionError(f"no figure titled {title!r}; have {titles(at)}")
+    """The shaded table titled ``title`` (``ui.html_grid``; the inputs tab draws no Plotly chart, #14)."""
+    tables = html_tables(at)
+    assert title in tables, f"no table titled {title!r}; have {list(tables)}"
+    return tables[title]
 
 
 def titles(at) -> list[str]:
-    return [name for name, _ in panels(at)]
+    return list(html_tables(at))
 
 
 def open_tab(at, name: str, lang: str = "en"):
@@ -69,8 +58,8 @@ def open_tab(at, name: str, lang: str = "en"):
     return at.run()
 
 
-def z(fig: dict) -> list[list[float]]:
-    return fig["data"][0]["z"]
+def z(table: dict) -> list[list[float]]:
+    return table["values"].tolist()
 
 
 def latex(at) -> list[str]:
@@ -136,8 +125,10 @@ def test_page_in_both_languages(lang):
     compare = stepper(open_tab(at, "sec_compare", lang), "compare")
     assert translate(lang, "conv_single.fig_corr") in [g["title"] for g in compare["grids"]]
     assert translate(lang, "conv_single.fig_kernel_rot") in [g["title"] for g in compare["grids"]]
-    fig = figure(open_tab(at, "sec_inputs", lang), translate(lang, "conv_single.fig_kernel_rot"))
-    assert fig["layout"]["xaxis"]["title"]["text"] == translate(lang, "figure.col")
+    rot = figure(open_tab(at, "sec_inputs", lang), translate(lang, "conv_single.fig_kernel_rot"))
+    # a cell of rot180(h) is named by the kernel cell it came from: its top-left is h₂₂
+    assert [row[0].split(" = ")[0] for row in rot["hover"]] == ["h₂₂", "h₁₂"]
+    assert len(at.get("plotly_chart")) == 0
 
 
 def test_default_reproduces_seed_003_o11():
@@ -181,13 +172,13 @@ def test_input_outlines_the_cells_the_text_gives():
     at = open_tab(open_page(PAGE, "en"), "sec_inputs")
     fig = figure(at, translate("en", "conv_single.fig_input", rows=4, cols=4))
     assert z(fig) == X.tolist()
-    outlined = {(round(s["y0"] + 0.5), round(s["x0"] + 0.5)) for s in fig["layout"]["shapes"]}
+    outlined = set(fig["outlined"])
     assert outlined == set(CONV_4X4.inputs["from_text"]) == {(0, 0), (0, 1), (1, 0), (1, 1)}
     # once the input is edited, the outline and the seed caption go
     at.text_area(key=key("input")).input("1 2 3\n4 5 6\n7 8 9").run()
     no_exception(at)
     fig = figure(at, translate("en", "conv_single.fig_input", rows=3, cols=3))
-    assert not fig["layout"].get("shapes")
+    assert not fig["outlined"] and z(fig) == [[1, 2, 3], [4, 5, 6], [7, 8, 9]]
     assert translate("en", "conv_single.cap_input_from_text", text=translate("en", "words.text_003")) not in all_text(at)
 
 
@@ -265,7 +256,8 @@ def test_padding_shows_padded_zeros_in_the_sum():
 
 def test_every_cell_formula_table():
     at = open_tab(open_page(PAGE, "en"), "sec_table")
-    table = at.dataframe[0].value
+    assert len(at.dataframe) == 0       # a plain table, not the canvas data grid (#14)
+    table = at.table[0].value
     assert len(table) == 9
     assert list(table.iloc[:, 0]) == ["o₁₁", "o₁₂", "o₁₃", "o₂₁", "o₂₂", "o₂₃", "o₃₁", "o₃₂", "o₃₃"]
     assert [float(v) for v in table.iloc[:, 3]] == [v for row in CORR for v in row]
@@ -404,7 +396,7 @@ def test_digits_choice_reaches_the_cached_stepper(lang):
     at = open_page(PAGE, lang, query={"digits": "2", "activation": "sigmoid"})
     no_exception(at)
     assert formula(stepper(at), 0).endswith("= 0.73")
-    assert open_tab(at, "sec_table", lang).dataframe[0].value.iloc[0, 4] == "0.73"
+    assert open_tab(at, "sec_table", lang).table[0].value.iloc[0, 4] == "0.73"
     at.session_state["digits"] = 6
     open_tab(at, "sec_step", lang)
     no_exception(at)
@@ -485,3 +477,20 @@ def test_switching_language_keeps_the_open_tab():
     no_exception(at)
     assert "compare" in steppers(at) and "stepper" not in steppers(at)
     assert at.session_state[key("section")] == translate("zh", "conv_single.sec_compare")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_long_formula_table_scrolls_in_a_box_and_keeps_every_row(lang):
+    """12×12 input, 2×2 kernel: 121 cells, every one a row of the plain table, against the loop reference."""
+    x = np.arange(144, dtype=float).reshape(12, 12) % 5
+    text = "\n".join(" ".join(f"{v:g}" for v in row) for row in x)
+    at = open_page(PAGE, lang)
+    at.text_area(key=key("input")).input(text).run()
+    no_exception(at)
+    table = open_tab(at, "sec_table", lang).table[0].value
+    assert len(table) == 121 and table.iloc[0, 0] == "o₁₁"
+    reference = conv2d_naive(x[None, None], H[None, None])[0, 0]
+    assert [float(v.replace("−", "-")) for v in table.iloc[:, 3]] == [v for row in reference for v in row]
+    # the box: a fixed height with a border (the table scrolls inside it), not the page growing by 121 rows
+    boxes = [b for b in at.main.get("flex_container") if b.proto.height_config.pixel_height]
+    assert [b.proto.height_config.pixel_height for b in boxes] == [480]
