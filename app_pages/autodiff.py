@@ -17,7 +17,7 @@ from ui.claims_view import claim_note
 from ui.autodiff_graph import graph_svg, op_text
 from ui.export import ExportDoc, export_panel
 from ui.formulas.autodiff import chain_rule, clamp, frac, forward_row, pretty, reverse_row
-from ui.i18n import current_language, explain_error, t, translate
+from ui.i18n import current_language, explain_error, t, translator
 from ui.latex import display_digits, fmt
 from ui.library_code import sigmoid_neuron_code
 from ui.page_kit import clamp_on_change, clamped, lazy_code_panel, lazy_expander, url_fragment, url_tabs
@@ -78,7 +78,7 @@ def _seed_check():
 def graph_html(x: float, w: float, b: float, lang: str, digits: int) -> str:
     """The graph as an inline SVG (``ui.autodiff_graph``, no Plotly chart: #14). Keyed by the point, the
     language and the reader's digits (the labels are formatted text)."""
-    return graph_svg(sigmoid_graph(x, w, b), lambda key, **params: translate(lang, key, **params))
+    return graph_svg(sigmoid_graph(x, w, b), translator(lang))
 
 
 # --------------------------------------------------------------------------- tables (layout only)

@@ -23,7 +23,7 @@ from ui.exercise_view import render_check_link
 from ui.export import ExportDoc, export_panel
 from ui.formulas import conv_backward as fx
 from ui.html_grid import cell_names, grids_html, matrix_table
-from ui.i18n import current_language, explain_error, t, translate
+from ui.i18n import current_language, explain_error, t, translate, translator
 from ui.latex import (display_digits, equation_lines, fmt, fmt_latex, fmt_power, latex_matrix, subscript,
                       subscript_unicode)
 from ui.library_code import conv2d_backward_code
@@ -110,10 +110,6 @@ def _scatter_after(dy: np.ndarray, k: int, x_shape: tuple, w: np.ndarray, stride
     return input_gradient_scatter(sent_so_far[None], x_shape, w, stride, padding)[0]
 
 
-def _tr(lang: str):
-    return lambda key, **params: translate(lang, key, **params)
-
-
 # The stepper payloads (every cell's grids, window and formula, formatted text): cached per setup, view,
 # language and digits shown (bounded). ``view``: "way1", "way2", "way3", "act", "dw".
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -121,7 +117,7 @@ def stepper_payload(view: str, dy: np.ndarray, x: np.ndarray, w: np.ndarray, b: 
                     padding: int, f: int, c: int, multi: bool, activation: str, lang: str, digits: int,
                     start: int) -> dict:
     trace = _backward(dy, x, w, b, stride, padding)[0]
-    tr = _tr(lang)
+    tr = translator(lang)
     if view == "way1":
         return steps.input_cell_steps(trace, c, multi, tr, start=start)
     if view == "way2":

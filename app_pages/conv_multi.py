@@ -30,7 +30,7 @@ from ui.export import ExportDoc, chart_config, export_panel, setup_just_loaded
 from ui.formulas.conv_forward import equation_latex, multi_partial_equation, multi_total_equation
 from ui.formulas.conv_multi import filter_kernels_latex
 from ui.heatmap import channels_heatmap
-from ui.i18n import current_language, explain_error, t, translate
+from ui.i18n import current_language, explain_error, t, translate, translator
 from ui.image_input import image_uploader
 from ui.latex import display_digits, equation_lines, fmt, subscript_unicode
 from ui.library_code import conv2d_code
@@ -157,7 +157,7 @@ def _export_doc(x, w, b, trace, stride: int, padding: int, start: tuple[int, int
 @st.cache_data(show_spinner=False, max_entries=64)
 def _steps_payload(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int, padding: int, lang: str,
                    start: tuple[int, int, int], digits: int) -> dict:
-    return multi_channel_steps(_trace(x, w, b, stride, padding), lambda k, **kw: translate(lang, k, **kw),
+    return multi_channel_steps(_trace(x, w, b, stride, padding), translator(lang),
                                start=start)
 
 

@@ -24,7 +24,7 @@ from ui.export import ExportDoc, export_panel
 from ui.formulas.conv_forward import (Sym, activation_equation, equation_latex, flipped_kernel_index,
                                       single_net_equation, to_text)
 from ui.html_grid import cell_names, grids_html, matrix_table
-from ui.i18n import current_language, explain_error, t, translate
+from ui.i18n import current_language, explain_error, t, translate, translator
 from ui.image_input import image_uploader
 from ui.latex import display_digits, fmt, subscript_unicode
 from ui.library_code import conv2d_code
@@ -93,7 +93,7 @@ def step_payload(x: np.ndarray, w: np.ndarray, stride: int, padding: int, activa
     trace = _trace(x[None], w[None, None], None, stride, padding)
     out = _activate(activation, trace.output)
     return single_channel_steps(trace, out, activation, activation_name(activation, lang),
-                                lambda k, **kw: translate(lang, k, **kw),
+                                translator(lang),
                                 text_notes(x, w, stride, padding, lang), start=start)
 
 
@@ -102,7 +102,7 @@ def compare_payload(x: np.ndarray, w: np.ndarray, stride: int, padding: int, lan
                     digits: int) -> dict:
     trace = _trace(x[None], w[None, None], None, stride, padding)
     conv_trace = _trace(x[None], _rot180(w)[None, None], None, stride, padding)
-    return single_channel_compare(trace, conv_trace, lambda k, **kw: translate(lang, k, **kw), start=start)
+    return single_channel_compare(trace, conv_trace, translator(lang), start=start)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

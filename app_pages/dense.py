@@ -19,7 +19,7 @@ from ui.components.dense_steppers import forward_steps
 from ui.exercise_view import render_check_link
 from ui.export import CHART_CONFIG, ExportDoc, export_panel, setup_just_loaded
 from ui.formulas import dense as fx
-from ui.i18n import current_language, explain_error, t, translate
+from ui.i18n import current_language, explain_error, t, translator
 from ui.latex import display_digits, equation_lines, fmt, latex_matrix
 from ui.library_code import dense_softmax_ce_code
 from ui.matrix_input import matrix_editor
@@ -105,7 +105,7 @@ def _gradcheck(zprev: np.ndarray, act: str, W: np.ndarray, b: np.ndarray, y: np.
 @st.cache_data(show_spinner=False, max_entries=64)
 def _forward_payload(zprev: np.ndarray, act: str, W: np.ndarray, b: np.ndarray, lang: str, digits: int,
                      start: int) -> dict:
-    return forward_steps(_forward(zprev, act, W, b)[1], lambda key, **params: translate(lang, key, **params),
+    return forward_steps(_forward(zprev, act, W, b)[1], translator(lang),
                          start=start)
 
 

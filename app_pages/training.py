@@ -40,7 +40,7 @@ from ui.exercise_view import render_check_link
 from ui.export import CHART_CONFIG, ExportDoc, export_panel, setup_just_loaded
 from ui import svg_chart
 from ui.heatmap import channels_heatmap, grey_tiles, matrix_heatmap
-from ui.i18n import current_language, explain_error, t, translate
+from ui.i18n import current_language, explain_error, t, translator
 from ui.image_input import image_uploader
 from ui.formulas import training as fx
 from ui.latex import display_digits, fmt, subscript, subscript_unicode
@@ -310,8 +310,7 @@ def _expander(box, name: str, label: str):
 def _forward_payload(x: np.ndarray, kernel: np.ndarray, bias: float, net: np.ndarray, sample: int, label: str,
                      filt: int, start: tuple[int, int], lang: str, digits: int) -> dict:
     """The stepper's payload for one sample and filter (``digits`` keys the cache: the formulas are text)."""
-    def tr(key, **params):
-        return translate(lang, key, **params)
+    tr = translator(lang)
     titles = (tr("training.fwd_input_title", index=sample, label=label), tr("training.fwd_kernel_title", filter=filt),
               tr("training.fwd_conv_title", filter=filt))
     return forward_steps(x, kernel, bias, net, titles, tr, start=start)
@@ -354,8 +353,7 @@ def _forward_tab(box, v: View) -> None:
 @st.cache_data(max_entries=64, show_spinner=False)
 def _pool_payload(relu: np.ndarray, pool: np.ndarray, winners: np.ndarray, filt: int, lang: str, digits: int) -> dict:
     """The ReLU/max-pool stepper's payload for one sample and filter (``digits`` keys the cache)."""
-    def tr(key, **params):
-        return translate(lang, key, **params)
+    tr = translator(lang)
     titles = (tr("training.fwd_relu_title", filter=filt), tr("training.fwd_pool_title", filter=filt))
     return pool_steps(relu, pool, winners, filt - 1, FILTERS, titles, tr)
 
@@ -418,8 +416,7 @@ def _backward_payload(d_pool: np.ndarray, d_relu: np.ndarray, relu_prime: np.nda
                       winners: np.ndarray, fc_W: np.ndarray, d_fc_z: np.ndarray, d_flat: np.ndarray, filt: int,
                       start: tuple[int, int], lang: str, digits: int) -> dict:
     """The backward stepper's payload for one sample and filter (``digits`` keys the cache: formulas are text)."""
-    def tr(key, **params):
-        return translate(lang, key, **params)
+    tr = translator(lang)
     titles = (tr("training.bwd_dpool_title", filter=filt), tr("training.bwd_drelu_title", filter=filt),
               tr("training.bwd_relu_prime_title", filter=filt), tr("training.bwd_dconv_title"))
     return backward_steps(d_pool, d_relu, relu_prime, d_net, net, winners, fc_W, d_fc_z, d_flat, filt - 1, FILTERS,
