@@ -36,17 +36,14 @@ if outer[1].open is not False:
 
 
 @pytest.fixture(scope="module")
-def nested_app(tmp_path_factory):
-    from playwright.sync_api import sync_playwright
-
+def nested_app(tmp_path_factory, browser):
+    """The nested-tabs script served on its own port, driven by the suite's one browser (a second Playwright
+    in the same process would fail: the e2e tests' sync Playwright is already running)."""
     script = tmp_path_factory.mktemp("bench") / "nested_tabs.py"
     script.write_text(NESTED_TABS)
     proc, url = bb.start(script)
     try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=bb.CHROMIUM, headless=True, args=bb.CHROMIUM_FLAGS)
-            yield browser, url
-            browser.close()
+        yield browser, url
     finally:
         proc.terminate()
 
