@@ -67,6 +67,11 @@ def test_page_control_reruns_the_page_only_and_keeps_the_display_digits(new_page
         fresh.goto(pg.url)
         wait_for_app(fresh)
         wait_for_text(fresh, pg.locator("h1").first.inner_text())
+        # the h1 comes first; the fc section's formulas may still be on their way (a loaded machine)
+        fresh.wait_for_function("""(n) => document.querySelectorAll(
+            '[data-testid="stMain"] annotation[encoding="application/x-tex"]').length >= n""",
+                                arg=len(after_moves), timeout=20000)
+        wait_for_app(fresh)
         assert _formulas(fresh) == after_moves
     finally:
         fresh.context.close()
