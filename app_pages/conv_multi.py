@@ -297,6 +297,14 @@ def _layer_and_output(x: np.ndarray | None, w: np.ndarray | None, lang: str) -> 
 # and the cell stepper (their arguments are those of the last layer run, which Streamlit keeps).
 @url_fragment(PAGE, SPECS)
 def _sections(w: np.ndarray | None, trace, lang: str, is_text_setup: bool) -> None:
+    state = st.session_state
+    # the open export panel writes the open tab and filter into its link and file: when either changed, with the
+    # panel open, the page reruns so that the panel follows (closed, this part reruns alone)
+    seen = (state.get(_key("section")), state.get(_key("filter")))
+    changed = state.get(_key("sections_seen"), seen) != seen
+    state[_key("sections_seen")] = seen
+    if changed and state.get(_key("export_open")):
+        st.rerun(scope="app")
     tabs = url_tabs(PAGE, "section", "tab", SECTIONS, [t(f"conv_multi.tab_{name}") for name in SECTIONS])
     for name, tab in zip(SECTIONS, tabs):
         if tab.open is False:   # only the open tab is computed and sent

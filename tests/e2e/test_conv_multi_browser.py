@@ -290,6 +290,16 @@ def test_section_tabs_and_export_panel_rerun_alone(server_url, new_page):
     assert "download_button" in sent and not LAYER_ELEMENTS & set(sent) and "text_area" not in sent, sent
     assert_no_exception(pg)
     screenshot(pg, "conv_multi-en-filters-tab")
+    # with the panel open, its link follows the open tab and the filter (that switch reruns the page)
+    code = pg.locator('[data-testid="stExpander"] [data-testid="stCode"]').first
+    expect(code).to_contain_text("tab=filters", timeout=20000)
+    _tab(pg, translate("en", "conv_multi.tab_partials")).click()
+    expect(code).to_contain_text("tab=partials", timeout=20000)
+    wait_for_app(pg)
+    pg.get_by_text(translate("en", "conv_multi.filter_option", n=2), exact=True).click()
+    expect(code).to_contain_text("filter=2", timeout=20000)
+    wait_for_app(pg)
+    assert_no_exception(pg)
 
 
 def test_a_setup_loaded_in_the_export_panel_reruns_the_whole_page(server_url, browser):
