@@ -393,10 +393,14 @@ def _padded_hover(trace) -> list[list[str]]:
              for c in range(cols)] for r in range(rows)]
 
 
-@st.fragment
+@url_fragment(PAGE, SPECS)   # reruns alone, and writes the chosen cell (ti, tj) into the link
 def _cell_view(trace, hover: list, lang: str) -> None:
     """One output cell: its window on the padded grid, rot180(w), the output, the sum. Reruns alone."""
     state = st.session_state
+    if not BODY["running"] and (state.get(_key("export_open")) or state.get(_key("code_open"))):
+        # its own rerun does not reach the export panel, whose link holds the cell: with it open, the page reruns
+        # (a section's rerun with a panel open has already rerun the page before it got here)
+        st.rerun(scope="app")
     out = trace.output[0]
     oh, ow = out.shape
     for name, hi in (("ti", oh), ("tj", ow)):   # keep the chosen cell inside a smaller output

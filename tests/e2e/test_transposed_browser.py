@@ -126,3 +126,17 @@ def test_the_open_export_panel_follows_a_section_control(server_url, new_page):
     expect(code).to_contain_text("filter=diff", timeout=20000)
     wait_for_app(pg)
     assert_no_exception(pg)
+
+
+def test_the_picked_output_cell_reaches_the_link(server_url, new_page):
+    """The cell view reruns alone; its row and column must still be written into the link (ti, tj)."""
+    pg = new_page
+    pg.goto(f"{server_url}/transposed?lang=en&tab=transposed")
+    wait_for_app(pg)
+    row = pg.get_by_label(translate("en", "transposed.out_row"))
+    row.wait_for(timeout=20000)
+    row.fill("2")
+    row.press("Enter")
+    pg.wait_for_function("() => new URLSearchParams(location.search).get('ti') === '2'", timeout=20000)
+    wait_for_app(pg)
+    assert_no_exception(pg)
