@@ -20,7 +20,7 @@ from ui.formulas.autodiff import chain_rule, clamp, frac, forward_row, pretty, r
 from ui.i18n import current_language, explain_error, t, translator
 from ui.latex import display_digits, fmt
 from ui.library_code import sigmoid_neuron_code
-from ui.page_kit import clamp_on_change, clamped, lazy_code_panel, lazy_expander, url_fragment, url_tabs
+from ui.page_kit import clamp_on_change, clamped, follow_open_panels, lazy_code_panel, lazy_expander, url_fragment, url_tabs
 from ui.url_state import BoolParam, ChoiceParam, FloatParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "autodiff"
@@ -287,12 +287,8 @@ def _sections() -> None:
     """The tab bar and the open tab, a part of its own (#14): switching tabs reruns and sends only this part,
     not the title, the inputs, the graph and the panels below. A change of the point still reruns the page,
     and this part with it, on the new numbers (they are the run's globals)."""
-    state = st.session_state
-    before = state.get(widget_key(PAGE, "tab"))
     tabs = url_tabs(PAGE, "section", "tab", tuple(TABS), [t(f"autodiff.tab_{name}") for name in TABS])
-    if state.get(widget_key(PAGE, "tab")) != before and state.get(widget_key(PAGE, "export_open")):
-        # the open export panel below writes the open tab into its link and setup file: redraw it too
-        st.rerun(scope="app")
+    follow_open_panels(PAGE, ("tab",))   # the export panel below writes the open tab into its link and file
     for (name, render), tab in zip(TABS.items(), tabs):
         if tab.open is not False:
             with tab:

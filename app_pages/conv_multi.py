@@ -36,7 +36,7 @@ from ui.latex import display_digits, equation_lines, fmt, subscript_unicode
 from ui.library_code import conv2d_code
 from ui.matrix_input import matrix_editor
 from ui.multi_editors import keep_editor_state, open_tab_by_index, read_matrix, texts_of
-from ui.page_kit import (figure_cache, keep_in_range, lazy_code_panel, reset_button, show_chart, text_title, url_fragment,
+from ui.page_kit import (figure_cache, follow_open_panels, keep_in_range, lazy_code_panel, reset_button, show_chart, text_title, url_fragment,
                          url_tabs)
 from ui.presets import preset_selector
 from ui.url_state import ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url
@@ -297,15 +297,9 @@ def _layer_and_output(x: np.ndarray | None, w: np.ndarray | None, lang: str) -> 
 # and the cell stepper (their arguments are those of the last layer run, which Streamlit keeps).
 @url_fragment(PAGE, SPECS)
 def _sections(w: np.ndarray | None, trace, lang: str, is_text_setup: bool) -> None:
-    state = st.session_state
-    # the open export panel writes the open tab and filter into its link and file: when either changed, with the
-    # panel open, the page reruns so that the panel follows (closed, this part reruns alone)
-    seen = (state.get(_key("section")), state.get(_key("filter")))
-    changed = state.get(_key("sections_seen"), seen) != seen
-    state[_key("sections_seen")] = seen
-    if changed and state.get(_key("export_open")):
-        st.rerun(scope="app")
     tabs = url_tabs(PAGE, "section", "tab", SECTIONS, [t(f"conv_multi.tab_{name}") for name in SECTIONS])
+    # the open export panel writes the open tab and filter into its link and file (closed, this part reruns alone)
+    follow_open_panels(PAGE, ("tab", "filter"))
     for name, tab in zip(SECTIONS, tabs):
         if tab.open is False:   # only the open tab is computed and sent
             continue

@@ -29,7 +29,7 @@ from ui.image_input import image_uploader
 from ui.latex import display_digits, fmt, subscript_unicode
 from ui.library_code import conv2d_code
 from ui.matrix_input import matrix_editor
-from ui.page_kit import activation_name, lazy_code_panel, reset_button, text_title, url_fragment, url_tabs
+from ui.page_kit import activation_name, follow_open_panels, lazy_code_panel, reset_button, text_title, url_fragment, url_tabs
 from ui.presets import preset_selector
 from ui.url_state import ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url
 
@@ -235,13 +235,9 @@ def _sections() -> None:
     """The tab bar and the open tab, a part of its own (#14): switching tabs reruns and sends only this part,
     not the title, the editors, preset menus and sliders and the panels below. A setup change still reruns the
     page, and this part with it, on the new numbers (they are the run's globals)."""
-    state = st.session_state
-    before = state.get(key("tab"))
     step_tab, inputs_tab_, compare_tab, table_tab = url_tabs(PAGE, "section", "tab", SECTIONS,
                                                              [t(f"conv_single.sec_{name}") for name in SECTIONS])
-    if state.get(key("tab")) != before and state.get(key("export_open")):
-        # the open export panel below writes the open tab into its link and setup file: redraw it too
-        st.rerun(scope="app")
+    follow_open_panels(PAGE, ("tab",))   # the export panel below writes the open tab into its link and file
 
     if step_tab.open is not False:
         with step_tab:

@@ -23,7 +23,7 @@ from ui.i18n import current_language, explain_error, t, translator
 from ui.latex import display_digits, equation_lines, fmt, latex_matrix
 from ui.library_code import dense_softmax_ce_code
 from ui.matrix_input import matrix_editor
-from ui.page_kit import (activation_name, agreement, cached_figure, lazy_code_panel, lazy_expander, show_chart,
+from ui.page_kit import (activation_name, agreement, cached_figure, follow_open_panels, lazy_code_panel, lazy_expander, show_chart,
                          url_fragment, url_tabs)
 from ui.presets import preset_selector
 from ui.url_state import BoolParam, ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url, widget_key
@@ -443,12 +443,8 @@ def _sections() -> None:
     part (~30 messages, measured), not the title, the setup box's editors and preset menus and the panels below
     (~74 for the whole page).
     A setup change still reruns the page, and this part with it, on the new numbers (they are the run's globals)."""
-    state = st.session_state
-    before = state.get(widget_key(PAGE, "tab"))
     tabs = url_tabs(PAGE, "section", "tab", tuple(TABS), [t(f"dense.tab_{name}") for name in TABS])
-    if state.get(widget_key(PAGE, "tab")) != before and state.get(widget_key(PAGE, "export_open")):
-        # the open export panel below writes the open tab into its link and setup file: redraw it too
-        st.rerun(scope="app")
+    follow_open_panels(PAGE, ("tab",))   # the export panel below writes the open tab into its link and file
     for tab, render in zip(tabs, TABS.values()):
         if tab.open is not False:
             with tab:

@@ -24,7 +24,7 @@ from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import fmt, fmt_power, latex_matrix, subscript_unicode
 from ui.library_code import conv1d_code, conv_transpose2d_code
 from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
-from ui.page_kit import agreement, lazy_code_panel, reset_button, show_chart, url_fragment, url_tabs
+from ui.page_kit import agreement, follow_open_panels, lazy_code_panel, reset_button, show_chart, url_fragment, url_tabs
 from ui.presets import preset_selector
 from ui.signal_plot import stem_figure
 from ui.url_state import ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url
@@ -100,6 +100,12 @@ def _key(name: str) -> str:
     return f"{PAGE}.{name}"
 
 
+def follow_panels() -> None:
+    """With the export or code panel open, a setting changed in a section's (or the cell view's) own rerun reruns
+    the page: the panels below the tabs show the setup of every section."""
+    follow_open_panels(PAGE, [spec.name for spec in SPECS], ("export_open", "code_open"), own_rerun=not BODY["running"])
+
+
 def _keep_state() -> None:
     """Before a run's (or a section fragment's) widgets: every setting stays what it was while its tab is closed.
 
@@ -109,10 +115,7 @@ def _keep_state() -> None:
     every key back makes it the page's own state, which Streamlit keeps."""
     init_from_url(PAGE, SPECS)
     state = st.session_state
-    if not BODY["running"] and (state.get(_key("export_open")) or state.get(_key("code_open"))):
-        # a section's own rerun does not reach the export and code panels below the tabs: with one of them open,
-        # the page reruns so that they show the new setup
-        st.rerun(scope="app")
+    follow_panels()
     for spec in SPECS:
         key = _key(spec.name)
         if key in state:
@@ -397,10 +400,7 @@ def _padded_hover(trace) -> list[list[str]]:
 def _cell_view(trace, hover: list, lang: str) -> None:
     """One output cell: its window on the padded grid, rot180(w), the output, the sum. Reruns alone."""
     state = st.session_state
-    if not BODY["running"] and (state.get(_key("export_open")) or state.get(_key("code_open"))):
-        # its own rerun does not reach the export panel, whose link holds the cell: with it open, the page reruns
-        # (a section's rerun with a panel open has already rerun the page before it got here)
-        st.rerun(scope="app")
+    follow_panels()   # the export panel's link holds the cell
     out = trace.output[0]
     oh, ow = out.shape
     for name, hi in (("ti", oh), ("tj", ow)):   # keep the chosen cell inside a smaller output

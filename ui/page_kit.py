@@ -13,7 +13,8 @@ Pages import from here instead of keeping their own copy::
   moved to the nearest end, and the page says so.
 - :func:`lazy_tabs` / :func:`lazy_expander`: only the open tab / expander is computed and sent.
 - :func:`lazy_code_panel`: the "same in PyTorch / NumPy" panel, built and sent only while open.
-- :func:`url_fragment`: a part of the page whose controls rerun only that part, the link kept up to date.
+- :func:`url_fragment`: a part of the page whose controls rerun only that part, the link kept up to date;
+  :func:`follow_open_panels`: the export / code panels below such a part follow its settings.
 - :func:`activation_name`, :func:`text_title`: the shared words from ``words.json``.
 """
 
@@ -385,6 +386,27 @@ def url_fragment(page: str, specs: Sequence[Any]) -> Callable[[Callable], Callab
             return result
         return st.fragment(run)
     return decorate
+
+
+def follow_open_panels(page: str, names: Sequence[str], panels: Sequence[str] = ("export_open",), *,
+                       own_rerun: bool = True) -> None:
+    """In a part (:func:`url_fragment`) drawn above the page's export / code panels, after its widgets: when one of
+    the settings ``names`` changed since this part last ran and one of ``panels`` (widget names) is open, rerun the
+    whole page.
+
+    A part's own rerun does not reach the panels below it, whose link, setup file and code hold those settings;
+    without this they kept showing the old setup. With every panel closed the part still reruns alone (the
+    cheap path #14 is about). The last seen values are kept per ``names`` in ``<page>._seen:<names>``; a page that
+    also calls this in its full run passes ``own_rerun=False`` there (the values are noted, the page is running
+    anyway).
+    """
+    state = st.session_state
+    seen = tuple(state.get(widget_key(page, name)) for name in names)
+    memo = widget_key(page, "_seen:" + ",".join(names))
+    changed = memo in state and state[memo] != seen
+    state[memo] = seen
+    if own_rerun and changed and any(state.get(widget_key(page, panel)) for panel in panels):
+        st.rerun(scope="app")
 
 
 # --------------------------------------------------------------------------- shared words

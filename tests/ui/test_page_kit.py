@@ -269,3 +269,43 @@ def test_agreement_reads_naturally_for_zero_rounding_and_larger_differences(lang
 def test_error_phrase_says_zero_in_words(lang):
     assert page_kit.error_phrase(0.0, lang=lang) == {"en": "no error at all", "zh": "误差为零"}[lang]
     assert "3.1 × 10⁻¹¹" in page_kit.error_phrase(3.14e-11, lang=lang)
+
+
+class _Rerun(Exception):
+    pass
+
+
+@pytest.fixture
+def fake_state(monkeypatch):
+    """``st.session_state`` as a dict and ``st.rerun`` raising, so follow_open_panels' memory is seen directly."""
+    state: dict = {}
+    monkeypatch.setattr(page_kit.st, "session_state", state)
+
+    def rerun(scope="app"):
+        raise _Rerun(scope)
+    monkeypatch.setattr(page_kit.st, "rerun", rerun)
+    return state
+
+
+def test_follow_open_panels_reruns_the_page_only_for_a_changed_setting_with_a_panel_open(fake_state):
+    fake_state["p.tab"] = "step"
+    page_kit.follow_open_panels("p", ("tab",))            # first run: nothing to compare with
+    fake_state["p.tab"] = "table"
+    page_kit.follow_open_panels("p", ("tab",))            # changed, but the export panel is closed
+    fake_state["p.export_open"] = True
+    page_kit.follow_open_panels("p", ("tab",))            # open, nothing changed since the last run
+    fake_state["p.tab"] = "inputs"
+    with pytest.raises(_Rerun):                            # open and changed: the page reruns
+        page_kit.follow_open_panels("p", ("tab",))
+    page_kit.follow_open_panels("p", ("tab",))            # the page's rerun sees it as seen
+
+
+def test_follow_open_panels_in_a_full_run_only_notes_the_values(fake_state):
+    fake_state.update({"p.a": 1, "p.code_open": True})
+    page_kit.follow_open_panels("p", ("a",), ("export_open", "code_open"))
+    fake_state["p.a"] = 2
+    page_kit.follow_open_panels("p", ("a",), ("export_open", "code_open"), own_rerun=False)
+    page_kit.follow_open_panels("p", ("a",), ("export_open", "code_open"))   # already noted: no rerun
+    fake_state["p.a"] = 3
+    with pytest.raises(_Rerun):
+        page_kit.follow_open_panels("p", ("a",), ("export_open", "code_open"))
