@@ -3,8 +3,10 @@
 For grids a student only reads (nothing to pick): the layer's δ, x and W on the backward page, the
 input and the kernel beside its 180° rotation on the one-channel page. A changed Plotly heatmap costs
 the browser ~80–90 ms to draw and the page's first chart loads Plotly's 4.7 MB chunk; one of these
-tables costs a few ms. The shading is the cell stepper's (``ui/components/cell_stepper.js``, ``shade``):
-blue for positive, red for negative, the strength ∝ |value| / the grid's largest |value|.
+tables costs a few ms. :func:`shade` is the app's one shading rule, the Plotly heatmaps' too (``RdBu_r`` for a
+grid with a negative number, ``Blues`` otherwise): in a grid with a negative number, negative blue and positive
+red; in a grid without one, blue; the strength ∝ |value| / the grid's largest |value|, 0 unshaded. The cell
+stepper (``ui/components/cell_stepper.js``, ``shade``) and the SVG grids (``ui/svg_chart.py``) use the same.
 Hovering a cell shows its name and value (the ``title`` attribute), as the heatmaps' hover did.
 
 Everything is escaped here: titles, names and printed numbers are text, never HTML.
@@ -29,14 +31,17 @@ OUTLINE = ";outline:3px solid #2ca02c;outline-offset:-3px"
 NOTE = "font-size:0.8rem;opacity:0.75;margin-top:0.3rem"
 
 
+POSITIVE = "214, 39, 40"    # red: a positive number in a grid that also holds negative ones
+NEGATIVE = "31, 119, 180"   # blue: a negative number, and every number of a grid without a negative one
+STRONGEST = 0.55            # the opacity of the grid's largest |value| (its number stays readable on it)
+
+
 def shade(value: float, max_abs: float, signed: bool) -> str:
-    """The cell's background: the stepper's colours (an rgba() string, or ``transparent``)."""
+    """A cell's background (an rgba() string, or ``transparent``); ``signed``: the grid holds a negative number."""
     if not np.isfinite(value) or max_abs == 0:
         return "transparent"
-    alpha = min(abs(value) / max_abs, 1.0) * 0.55
-    if not signed or value >= 0:
-        return f"rgba(31, 119, 180, {alpha:.3f})"
-    return f"rgba(214, 39, 40, {alpha:.3f})"
+    alpha = min(abs(value) / max_abs, 1.0) * STRONGEST
+    return f"rgba({POSITIVE if signed and value > 0 else NEGATIVE}, {alpha:.3f})"
 
 
 def matrix_table(M: np.ndarray, title: str, names: Sequence[Sequence[str]], *,

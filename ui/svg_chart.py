@@ -20,6 +20,7 @@ from typing import Sequence
 
 import numpy as np
 
+from ui.html_grid import shade
 from ui.latex import fmt, subscript_unicode
 
 __all__ = ["Series", "nice_ticks", "two_axis_lines", "grouped_bars", "value_grid", "vector_rows", "parse_values"]
@@ -192,22 +193,16 @@ def grouped_bars(title: str, categories: Sequence[str], series: Sequence[Series]
     return _svg(width, height, body, title)
 
 
-def _shade(v: float, scale: float) -> str:
-    """Blue for negative, red for positive, white at 0 (``scale`` = largest |value|)."""
-    a = 0.0 if scale == 0 or not math.isfinite(v) else min(abs(v) / scale, 1.0)
-    r, g, b = (214, 39, 40) if v > 0 else (31, 119, 180)
-    mix = [round(255 + (c - 255) * a * 0.75) for c in (r, g, b)]
-    return f"rgb({mix[0]},{mix[1]},{mix[2]})"
-
-
 def value_grid(values: np.ndarray, names: Sequence[Sequence[str]], *, title: str, row_labels: Sequence[str],
                cell: int = 66, label_width: int = 96, digits: int | None = None) -> str:
-    """A (rows, cols) grid of numbers: each cell shaded by its sign and size (blue < 0 < red), its value
-    printed (``fmt``), its name (e.g. v₁₀) small above the value; ``row_labels`` name the rows."""
+    """A (rows, cols) grid of numbers: each cell shaded by the app's one rule (``ui.html_grid.shade``: blue < 0 < red
+    in a grid with a negative number, blue in one without), its value printed (``fmt``), its name (e.g. v₁₀) small
+    above the value; ``row_labels`` name the rows."""
     M = np.asarray(values, dtype=float)
     rows, cols = M.shape
     finite = np.abs(M[np.isfinite(M)])
     scale = float(finite.max()) if finite.size else 0.0
+    signed = bool(np.any(M[np.isfinite(M)] < 0))
     width, height = label_width + cols * cell + 4, 30 + rows * cell + 4
     body = [_text(width / 2, 18, title, extra='font-size="14"'),
             f'<g data-series="values" data-values="{_data(M.ravel())}"></g>']
@@ -217,7 +212,7 @@ def value_grid(values: np.ndarray, names: Sequence[Sequence[str]], *, title: str
         for c in range(cols):
             left = label_width + c * cell
             v = float(M[r, c])
-            body += [f'<rect x="{left}" y="{top}" width="{cell}" height="{cell}" fill="{_shade(v, scale)}" '
+            body += [f'<rect x="{left}" y="{top}" width="{cell}" height="{cell}" fill="{shade(v, scale, signed)}" '
                      f'stroke="#fff"><title>{_x(f"{names[r][c]} = {fmt(v, digits)}")}</title></rect>',
                      _text(left + cell / 2, top + 16, names[r][c], extra='font-size="10" fill="#555"'),
                      _text(left + cell / 2, top + cell / 2 + 10, fmt(v, digits))]

@@ -44,11 +44,25 @@ def test_shading_grows_with_the_size_and_the_sign_picks_the_colour():
     M = np.array([[-4.0, -1.0], [0.0, 2.0]])
     block = matrix_table(M, "t", cell_names("m", M.shape))
     backgrounds = re.findall(r"background:(rgba\([^)]*\)|transparent)", block)
-    assert backgrounds == ["rgba(214, 39, 40, 0.550)", "rgba(214, 39, 40, 0.138)", "rgba(31, 119, 180, 0.000)",
-                           "rgba(31, 119, 180, 0.275)"]
+    # the heatmaps' rule (RdBu_r): negative blue, positive red, 0 unshaded, |−4| the strongest
+    assert backgrounds == ["rgba(31, 119, 180, 0.550)", "rgba(31, 119, 180, 0.138)", "rgba(31, 119, 180, 0.000)",
+                           "rgba(214, 39, 40, 0.275)"]
     # a grid without a negative number is shaded in blue only; an all-zero grid is not shaded
     assert shade(-1.0, 2.0, signed=False).startswith("rgba(31, 119, 180")
     assert shade(0.0, 0.0, signed=False) == "transparent" and shade(np.nan, 1.0, signed=True) == "transparent"
+
+
+def test_the_cell_stepper_shades_by_the_same_rule():
+    """The browser-side grids (cell_stepper.js) and these tables must not tell a student two colour stories."""
+    from pathlib import Path
+
+    import ui.html_grid as grid
+    source = (Path(grid.__file__).parent / "components" / "cell_stepper.js").read_text(encoding="utf-8")
+    body = source[source.index("function shade("):]
+    body = body[:body.index("\n}\n")]
+    assert f"* {grid.STRONGEST};" in body
+    assert f"if (signed && value > 0) return `rgba({grid.POSITIVE}, " in body
+    assert body.rstrip().endswith(f"return `rgba({grid.NEGATIVE}, ${{a.toFixed(3)}})`;")
 
 
 def test_a_non_matrix_is_refused():

@@ -95,7 +95,14 @@ def test_value_grid_and_vector_rows_name_and_print_every_entry():
     digits = "₀₁₂₃₄₅₆₇₈₉"
     assert pairs == [(f"v{''.join(digits[int(d)] for d in str(j + 1))}", fmt(v[j])) for j in range(36)]
     shades = [r.get("fill") for r in _tree(svg).iter("{http://www.w3.org/2000/svg}rect")]
-    assert shades[0] != shades[17] and shades[17] == "rgb(255,255,255)"     # −9 shaded, 0 white
+    # the app's one shading rule (the heatmaps' RdBu_r): negative blue, positive red, 0 unshaded, |9| strongest
+    assert all(s.startswith("rgba(31, 119, 180") for s, x in zip(shades, v) if x < 0)
+    assert all(s.startswith("rgba(214, 39, 40") for s, x in zip(shades, v) if x > 0)
+    assert shades[17].endswith(", 0.000)") and shades[35].endswith(", 0.550)") and v[35] == 9.0
+    # a grid without a negative number is blue only (the heatmaps' Blues), darker for larger
+    plain = [r.get("fill") for r in _tree(vector_rows(np.arange(1.0, 37.0), 9, "v", title="t", row_labels="abcd"))
+             .iter("{http://www.w3.org/2000/svg}rect")]
+    assert all(s.startswith("rgba(31, 119, 180") for s in plain) and plain[0] < plain[35]
     with pytest.raises(ValueError):
         vector_rows(v[:35], 9, "v", title="t", row_labels=("a", "b", "c", "d"))
     grid = value_grid(np.array([[1.0, -1.0]]), [["a", "b"]], title="g", row_labels=["r"])

@@ -98,9 +98,11 @@ function el(tag, cls, text) {
 
 function shade(value, maxAbs, signed) {
   if (!Number.isFinite(value) || maxAbs === 0) return "transparent";
+  // the app's one shading rule (ui/html_grid.py, shade): in a grid with a negative number, negative blue and
+  // positive red; in a grid without one, blue
   const a = Math.min(Math.abs(value) / maxAbs, 1) * 0.55;
-  if (!signed || value >= 0) return `rgba(31, 119, 180, ${a.toFixed(3)})`;
-  return `rgba(214, 39, 40, ${a.toFixed(3)})`;
+  if (signed && value > 0) return `rgba(214, 39, 40, ${a.toFixed(3)})`;
+  return `rgba(31, 119, 180, ${a.toFixed(3)})`;
 }
 
 function buildGrid(spec, gridIndex, onPick, onHover) {
