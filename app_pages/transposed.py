@@ -14,19 +14,19 @@ from cnn_core.arithmetic import effective_kernel
 from cnn_core.transposed import (conv1d_trace, conv_transpose2d_trace, dilate_kernel, matrix_view_1d,
                                  matrix_view_2d, receptive_field, sizes_mapping_to, transposed_via_matrix,
                                  window_counts)
-from ui.formulas.transposed import (CONV1D_RULE, conv1d_length_lines, conv1d_sample_lines, dilation_lines, kernel_latex,
-                                    receptive_field_line, symbol_matrix, text_fractional_line, text_length_line,
-                                    transposed_cell_lines,
-                                    transposed_size_lines)
+from ui.formulas.transposed import (CONV1D_RULE, all_windows, conv1d_length_lines, conv1d_sample_lines, dilated_taps,
+                                    dilation_lines, kernel_latex, matrix_1d_html, sample_taps, tap_names, matrix_2d_html, padded_names,
+                                    receptive_field_line, text_fractional_line, text_length_line,
+                                    transposed_cell_lines, transposed_size_lines)
 from ui.export import ExportDoc, chart_config, export_panel
 from ui.heatmap import matrix_heatmap, window_animation
 from ui.i18n import current_language, explain_error, t, translate
-from ui.latex import fmt, fmt_power, latex_matrix, subscript_unicode
+from ui.latex import display_digits, fmt_power, subscript_unicode
 from ui.library_code import conv1d_code, conv_transpose2d_code
 from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
 from ui.page_kit import agreement, follow_open_panels, lazy_code_panel, reset_button, show_chart, url_fragment, url_tabs
 from ui.presets import preset_selector
-from ui.signal_plot import stem_figure
+from ui.signal_plot import stem_svg
 from ui.url_state import ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url
 
 PAGE = "transposed"
@@ -134,10 +134,6 @@ def _verdict(gap: float, key: str) -> None:
         st.error(t("transposed.disagree", gap=fmt_power(gap, 3)))
 
 
-def _vector(values) -> str:
-    return latex_matrix(np.asarray(values, dtype=float).reshape(1, -1))
-
-
 # --------------------------------------------------------------------------- cached core calls and figures
 @st.cache_data(max_entries=128, show_spinner=False)
 def _conv1d(signal: np.ndarray, w: np.ndarray, mode: str, stride: int, dilation: int):
@@ -153,13 +149,16 @@ def _symbol_heatmap(tap_index: np.ndarray, names: list[str], title: str, lang: s
     return fig
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)   # the same Figure object: no re-validation per rerun
-def _signal_figure(signal: tuple, w: tuple, choice: str, mode: str, stride: int, dilation: int, o: int, lang: str):
-    """The signal and the outputs of the text's filters and the chosen one; ``o`` and its taps in orange."""
+@st.cache_resource(max_entries=64, show_spinner=False)   # the same SVG text: nothing rebuilt per rerun
+def _signal_svg(signal: tuple, w: tuple, choice: str, mode: str, stride: int, dilation: int, o: int, lang: str,
+                digits: int):
+    """The signal and the outputs of the text's filters and the chosen one; ``o`` and its taps in orange.
+
+    An inline SVG (#14 round 7), not a Plotly figure: the plot tab no longer waits for Plotly's chunk."""
     signal_a = np.asarray(signal)
     trace = _conv1d(signal_a, np.asarray(w), mode, stride, dilation)
     panels = [dict(name=translate(lang, "transposed.panel_signal"), positions=np.arange(signal_a.size),
-                   values=signal_a, symbol="x", marked=[i for i in trace.input_index(o) if i is not None])]
+                   values=signal_a, symbol="x", marked=sample_taps(trace, o))]
     for f in FILTERS:
         weights = w if f == choice else FILTER_WEIGHTS.get(f)
         if weights is None:
@@ -173,8 +172,8 @@ def _signal_figure(signal: tuple, w: tuple, choice: str, mode: str, stride: int,
                                                            + ("_short" if f == "decay" else ""))),
                            positions=other.output_positions(), values=other.output, symbol="y",
                            marked=[o] if f == choice else []))
-    return stem_figure(panels, title=translate(lang, "transposed.fig_signal"),
-                       x_title=translate(lang, "transposed.axis_sample"))
+    return stem_svg(panels, title=translate(lang, "transposed.fig_signal"),
+                    x_title=translate(lang, "transposed.axis_sample"), digits=digits)
 
 
 # --------------------------------------------------------------------------- sections
@@ -265,7 +264,8 @@ def _section_signal(lang: str) -> None:
                 st.caption(t("transposed.sample_caption"))
     if plot_tab.open is not False:
         with plot_tab:
-            _chart(_signal_figure(tuple(signal), tuple(w), choice, mode, stride, dilation, o, lang), "signal")
+            st.markdown(_signal_svg(tuple(signal), tuple(w), choice, mode, stride, dilation, o, lang,
+                                    display_digits()), unsafe_allow_html=True)
             st.caption(t("transposed.signal_caption"))
     before, after = trace.padding
     _take_away(t("transposed.tab_signal"),
@@ -314,36 +314,34 @@ def _section_matrix(lang: str) -> None:
 
 
 def _matrix_numbers(view, view2) -> None:
-    """C and Cᵀ with the weights' symbols and with numbers, the two products and their checks (no chart)."""
+    """C and Cᵀ with the weights' names and with numbers, the two products and their checks (no chart).
+
+    Written as HTML (``ui.formulas.transposed.matrix_1d_html``), not typeset (#14 round 7): KaTeX setting these
+    matrices was about half of the browser's work when the section opened."""
     if view is not None:
+        left_html, right_top, right_bottom = matrix_1d_html(view)
         left, right = st.columns(2, gap="large")
         with left:
             st.markdown("**" + t("transposed.fig_c", rows=view.C.shape[0], cols=view.C.shape[1]) + "**")
-            st.latex(rf"C = {symbol_matrix(view.tap_index, view.w.shape)}")
-            st.latex(rf"z = C x = {latex_matrix(view.C)} {latex_matrix(view.x.reshape(-1, 1))} = "
-                     rf"{latex_matrix(view.Cx.reshape(-1, 1))}")
-            st.latex(rf"w \star x = {_vector(view.direct)}")
+            st.html(left_html)
             _verdict(view.cx_gap, "transposed.cx_equal")
         with right:
             st.markdown("**" + t("transposed.fig_ct", rows=view.C.shape[1], cols=view.C.shape[0]) + "**")
-            st.latex(rf"C^\top = {symbol_matrix(view.tap_index.T, view.w.shape)}")
-            st.latex(rf"C^\top z = {latex_matrix(view.C.T)} {latex_matrix(view.z.reshape(-1, 1))} = "
-                     rf"{latex_matrix(view.CTz.reshape(-1, 1))}")
-            st.latex(rf"\mathrm{{rot180}}(w) = {_vector(view.w_rot180)}")
-            st.latex(rf"\tilde z = {_vector(view.full_padded)}")
+            st.html(right_top)
             if view.stride > 1:
                 st.caption(t("transposed.matrix_inserted", s1=view.stride - 1))
-            st.latex(rf"\tilde z \star \mathrm{{rot180}}(w) = {_vector(view.full)}")
+            st.html(right_bottom)
             _verdict(view.ctz_gap, "transposed.ctz_equal")
         st.info(t("transposed.otimes_meaning"))
+    c_line, inputs_line, product_line = matrix_2d_html(view2)
     st.markdown(f"#### {t('transposed.grid_title')}")
     st.markdown("**" + t("transposed.fig_c2") + "**")
-    st.latex(rf"C = {symbol_matrix(view2.tap_index, view2.k.shape)}")
+    st.html(c_line)
     left, right = st.columns(2)
     with left:
-        st.latex(rf"x = {latex_matrix(view2.x)},\quad w = {latex_matrix(view2.k)}")
+        st.html(inputs_line)
     with right:
-        st.latex(rf"C\,\mathrm{{vec}}(x) = {latex_matrix(view2.Cx)} = w \star x = {latex_matrix(view2.direct)}")
+        st.html(product_line)
     st.caption(t("transposed.grid_caption"))
     st.markdown(t("transposed.ct2_text"))
 
@@ -351,7 +349,7 @@ def _matrix_numbers(view, view2) -> None:
 def _matrix_pictures(view, view2, lang: str) -> None:
     """C and Cᵀ as grids coloured by weight, each weight's symbol in its cell (1-D, then the 2-D example)."""
     if view is not None:
-        names = [subscript_unicode("w", t_) for t_ in range(view.w.size)]
+        names = tap_names(view.w.shape)
         left, right = st.columns(2, gap="large")
         with left:
             _chart(_symbol_heatmap(view.tap_index, names, t("transposed.fig_c", rows=view.C.shape[0],
@@ -360,7 +358,7 @@ def _matrix_pictures(view, view2, lang: str) -> None:
             _chart(_symbol_heatmap(view.tap_index.T, names, t("transposed.fig_ct", rows=view.C.shape[1],
                                                                cols=view.C.shape[0]), lang), "ct1")
     st.markdown(f"#### {t('transposed.grid_title')}")
-    names2 = [subscript_unicode("w", a, b) for a in range(3) for b in range(3)]
+    names2 = tap_names(view2.k.shape)
     _chart(_symbol_heatmap(view2.tap_index, names2, t("transposed.fig_c2"), lang), "c2")
     st.caption(t("transposed.grid_caption"))
     left, right = st.columns([2, 3], gap="large")
@@ -386,14 +384,6 @@ def _backward_link(z: np.ndarray, w: np.ndarray, stride: int, padding: int, out_
                  tab="dx", way="way3")  # opened on ∂E/∂x as the full correlation with rot180(W)
     url = "./conv_backward?" + "&".join(f"{k}={v}" for k, v in query.items())
     st.markdown(t("transposed.link_backward", url=url))
-
-
-def _padded_hover(trace) -> list[list[str]]:
-    """Hover names over the zero-inserted, padded grid: z cells by name, the rest as zeros."""
-    zero = t("transposed.hover_zero")
-    rows, cols = trace.padded.shape[1:]
-    return [[zero if trace.source(r, c) is None else subscript_unicode("z", *trace.source(r, c))
-             for c in range(cols)] for r in range(rows)]
 
 
 @url_fragment(PAGE, SPECS)   # reruns alone, and writes the chosen cell (ti, tj) into the link
@@ -488,7 +478,7 @@ def _section_transposed(lang: str) -> None:
     st.markdown(f"#### {t('transposed.steps_title')}")
     st.markdown(t("transposed.steps_text", s1=stride - 1, k1=trace.full_padding.top, kw1=trace.full_padding.left,
                   op=output_padding, p=padding))
-    hover = _padded_hover(trace)
+    hover = padded_names(trace, t("transposed.hover_zero"))
     cell_tab, all_tab = st.tabs([t("transposed.view_cell"), t("transposed.view_all")], key=_key("view"),
                                 on_change="rerun")
     if cell_tab.open is not False:
@@ -496,8 +486,7 @@ def _section_transposed(lang: str) -> None:
             _cell_view(trace, hover, lang)
     if all_tab.open is not False:
         with all_tab:
-            windows = [trace.window(r, c) for r in range(oh) for c in range(ow)]
-            labels = [subscript_unicode("x", r, c) for r in range(oh) for c in range(ow)]
+            windows, labels = all_windows(trace)
             left, right = st.columns([3, 2], gap="large")
             with left:
                 fig = window_animation(trace.padded[0], windows, title=t("transposed.fig_animation", count=len(windows)),
@@ -541,8 +530,7 @@ def _section_dilation(lang: str) -> None:
     left, right = st.columns([3, 2], gap="large")
     with left:
         kernel = dilate_kernel(np.ones((k, k)), d)
-        taps = [(r, c) for r in range(kernel.shape[0]) for c in range(kernel.shape[1]) if kernel[r, c]]
-        fig = matrix_heatmap(kernel, title=t("transposed.fig_dilated", k=k, d=d, ke=k_eff), cells=taps,
+        fig = matrix_heatmap(kernel, title=t("transposed.fig_dilated", k=k, d=d, ke=k_eff), cells=dilated_taps(kernel),
                              mask=kernel == 0, mask_label="·", signed=False, showscale=False, lang=lang)
         _chart(fig, "dilated")
     with right:

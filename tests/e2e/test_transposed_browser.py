@@ -27,7 +27,11 @@ def test_transposed_page_tabs(server_url, new_page, lang):
     assert pg.locator('[data-testid="stPlotlyChart"]').count() == 0
     screenshot(pg, f"transposed-{lang}-signal")
     open_tab(pg, translate(lang, "transposed.sv_plot"))
-    wait_for_figure(pg, translate(lang, "transposed.fig_signal"))
+    # the stem plot is an inline SVG (#14 round 7): four panels, and still no Plotly chart on the page
+    plot = pg.locator(f'[data-testid="stMain"] svg[aria-label="{translate(lang, "transposed.fig_signal")}"]')
+    plot.wait_for(timeout=10000)
+    assert plot.locator("g[data-series]").count() == 4
+    assert pg.locator('[data-testid="stPlotlyChart"]').count() == 0
     pg.wait_for_url("**sv=plot**", timeout=10000)   # the link keeps the open tab
     assert_no_exception(pg)
     screenshot(pg, f"transposed-{lang}-signal-plot")
@@ -35,8 +39,12 @@ def test_transposed_page_tabs(server_url, new_page, lang):
     open_tab(pg, translate(lang, "transposed.tab_matrix"))
     wait_for_text(pg, translate(lang, "transposed.ctz_equal"))
     assert_no_exception(pg)
-    # C and Cᵀ open written out (#14 round 6): no chart; the coloured grids are one tab away
+    # C and Cᵀ open written out (#14 round 6), as HTML (round 7): no chart; the coloured grids are one tab away
     assert pg.locator('[data-testid="stPlotlyChart"]').count() == 0
+    c_names = pg.locator('[data-testid="stMain"] [data-matrix="C names"]')
+    assert [c.get_attribute("data-v") for c in c_names.locator("[data-v]").all()][:5] == [
+        "w_{1}", "w_{2}", "w_{3}", "0", "0"]
+    assert c_names.bounding_box()["height"] > 40          # three rows drawn, not a line of text
     screenshot(pg, f"transposed-{lang}-matrix-numbers")
     open_tab(pg, translate(lang, "transposed.mv_pictures"))
     pg.wait_for_url("**mv=pictures**", timeout=10000)

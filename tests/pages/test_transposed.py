@@ -3,11 +3,15 @@ references, the text's printed C and Cᵀ, conv_transpose2d_naive and bad input.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
 from cnn_core.transposed import conv_transpose2d_naive
 from ui.i18n import explain_error, translate
+from ui.math_html import parse_matrices
+from ui.signal_plot import HIGHLIGHT
 from cnn_core.errors import CoreValueError
 
 from .conftest import all_text, no_exception, open_page, plotly_figures, stepper, stepper_grid
@@ -23,6 +27,33 @@ def open_section(at, name: str, lang: str) -> None:
     at.session_state["transposed.tab_label"] = translate(lang, f"transposed.tab_{name}")
     at.run()
     no_exception(at)
+
+
+def stem_svg(at) -> str:
+    """The 1-D section's stem plot (an inline SVG, #14 round 7: no Plotly chart on the page's first two tabs)."""
+    (svg,) = [m.value for m in at.markdown if m.value.startswith("<svg")]
+    return svg
+
+
+def panel_values(svg: str) -> list[list[float]]:
+    """Each panel's numbers, top to bottom (the signal, then each filter's output)."""
+    return [[float(v) for v in vals.split(",")] for vals in re.findall(r'<g data-series="[^"]*" data-values="([^"]*)"',
+                                                                        svg)]
+
+
+def marked(svg: str, panel: int) -> list[int]:
+    """The 0-based samples drawn in orange on a panel (the chosen output and the signal samples it reads)."""
+    group = re.findall(r'<g data-series="[^"]*" data-values="[^"]*">(.*?)</g>', svg, re.S)[panel]
+    return [int(re.sub(r"\D", "", name)) - 1 for name in
+            re.findall(rf'fill="{HIGHLIGHT}"><title>(\w+) = ', group)]
+
+
+def shown_matrices(at) -> dict[str, list[list[str]]]:
+    """Every matrix written out as HTML on the page (C, Cᵀ, their products, ...) by name, cells as text."""
+    out: dict = {}
+    for el in at.get("html"):
+        out.update(parse_matrices(el.proto.body))
+    return out
 
 
 def figure(at, title: str) -> dict:
@@ -73,19 +104,20 @@ def test_one_dimensional_default_and_second_difference(lang):
     open_plot(at, lang)
     assert at.query_params["sv"] in (["plot"], "plot")                         # the link keeps it open
     assert translate(lang, "transposed.length_title") not in all_text(at)      # only the open tab is drawn
-    # the stem plot: signal + three filters' outputs, values equal to the loop reference
-    (fig,) = [f for f in plotly_figures(at)]
-    markers = [d for d in fig["data"] if d["mode"] == "markers"]
-    assert markers[0]["y"] == SIGNAL
-    assert markers[1]["y"] == pytest.approx(ref)
-    assert markers[2]["y"] == pytest.approx(_loop_1d(SIGNAL, [1, -2, 1], 1, 1))
+    # the stem plot: signal + three filters' outputs, values equal to the loop reference; an SVG, no Plotly chart
+    assert not plotly_figures(at)
+    panels = panel_values(stem_svg(at))
+    assert panels[0] == SIGNAL
+    assert panels[1] == pytest.approx(ref)
+    assert panels[2] == pytest.approx(_loop_1d(SIGNAL, [1, -2, 1], 1, 1))
+    assert translate(lang, "transposed.fig_signal") in stem_svg(at)
 
     at.radio(key="transposed.filter").set_value("diff").run()
     at.radio(key="transposed.mode").set_value("valid").run()
     no_exception(at)
     # the chosen sample (12, kept while the plot was open) is marked on the plot: y₁₂ and its three taps
-    markers = [d for d in plotly_figures(at)[0]["data"] if d["mode"] == "markers"]
-    assert [i for i, size in enumerate(markers[0]["marker"]["size"]) if size == 13] == [11, 12, 13]
+    assert marked(stem_svg(at), 0) == [11, 12, 13]
+    assert marked(stem_svg(at), 2) == [11]                                         # y₁₂ on the chosen filter's panel
     open_plot(at, lang, "numbers")
     shown = latex(at)
     assert any("O = M - K + 1 = 18 - 3 + 1 = 16" in v for v in shown)
@@ -106,9 +138,7 @@ def test_stride_and_dilation_use_the_general_formula():
     shown = "\n".join(latex(at))
     assert "\\frac{18 + 1 + 2 - 2\\cdot(3 - 1) - 1}{2}" in shown and "&= 9 \\end{aligned}" in shown
     open_plot(at)
-    (fig,) = plotly_figures(at)
-    markers = [d for d in fig["data"] if d["mode"] == "markers"]
-    assert markers[1]["y"] == pytest.approx(_loop_1d(SIGNAL, [1 / 3] * 3, 1, 2, stride=2, dilation=2))
+    assert panel_values(stem_svg(at))[1] == pytest.approx(_loop_1d(SIGNAL, [1 / 3] * 3, 1, 2, stride=2, dilation=2))
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -142,19 +172,21 @@ def test_matrix_section_reproduces_the_texts_c_and_ct(lang):
     w, x, z = [1.0, 2.0, -1.0], [1.0, 2.0, 3.0, 4.0, 5.0], [1.0, -1.0, 2.0]
     # C and Cᵀ open written out, with no chart (#14 round 6): the text's C of 4.5.1, symbol by symbol
     assert plotly_figures(at) == []
-    shown = "\n".join(latex(at))
-    assert ("C = \\begin{bmatrix} w_{1} & w_{2} & w_{3} & 0 & 0 \\\\ 0 & w_{1} & w_{2} & w_{3} & 0 \\\\ "
-            "0 & 0 & w_{1} & w_{2} & w_{3} \\end{bmatrix}") in shown
-    assert "C^\\top = \\begin{bmatrix} w_{1} & 0 & 0 \\\\ w_{2} & w_{1} & 0 \\\\ w_{3} & w_{2} & w_{1} \\\\ " in shown
+    shown = shown_matrices(at)   # written as HTML (#14 round 7), not typeset
+    assert shown["C names"] == [["w_{1}", "w_{2}", "w_{3}", "0", "0"], ["0", "w_{1}", "w_{2}", "w_{3}", "0"],
+                                ["0", "0", "w_{1}", "w_{2}", "w_{3}"]]
+    assert shown["Cᵀ names"][:3] == [["w_{1}", "0", "0"], ["w_{2}", "w_{1}", "0"], ["w_{3}", "w_{2}", "w_{1}"]]
     cx = [sum(w[t] * x[o + t] for t in range(3)) for o in range(3)]          # 2, 4, 6
     printed_ct = np.array([[w[0], 0, 0], [w[1], w[0], 0], [w[2], w[1], w[0]], [0, w[2], w[1]], [0, 0, w[2]]])
     ctz = printed_ct @ z                                                      # 1, 1, -1, 5, -2
-    assert "\\begin{bmatrix} " + " \\\\ ".join(f"{v:g}" for v in cx) + " \\end{bmatrix}" in shown
-    assert "\\begin{bmatrix} " + " & ".join(f"{v:g}" for v in ctz) + " \\end{bmatrix}" in shown
+    assert shown["Cx"] == [[f"{v:g}"] for v in cx] and shown["w⋆x"] == [[f"{v:g}" for v in cx]]
+    assert shown["C"] == [[f"{v:g}" for v in row] for row in printed_ct.T]
+    assert shown["Cᵀz"] == [[f"{v:g}"] for v in ctz] and shown["z̃⋆rot180(w)"] == [[f"{v:g}" for v in ctz]]
     assert translate(lang, "transposed.ctz_equal") in [s.value for s in at.success]
     # the 2-D example's C, row 1: the kernel at the top-left window of the 4×4 input (flattened row by row)
-    assert ("C = \\begin{bmatrix} w_{11} & w_{12} & w_{13} & 0 & w_{21} & w_{22} & w_{23} & 0 & w_{31} & w_{32} & "
-            "w_{33} & 0 & 0 & 0 & 0 & 0 \\\\ ") in shown
+    assert shown["C2 names"][0] == ["w_{11}", "w_{12}", "w_{13}", "0", "w_{21}", "w_{22}", "w_{23}", "0", "w_{31}",
+                                    "w_{32}", "w_{33}", "0", "0", "0", "0", "0"]
+    assert len(shown["C2 names"]) == 4
     # the same as coloured grids in the second tab, kept in the link
     open_matrix_view(at, lang, "pictures")
     assert at.query_params["mv"] in (["pictures"], "pictures")
@@ -183,10 +215,10 @@ def test_matrix_section_reproduces_the_texts_c_and_ct(lang):
     open_matrix_view(at, lang, "numbers")
     assert plotly_figures(at) == []
     ctz = [w[0] * 1, w[1] * 1, w[2] * 1 + w[0] * -1, w[1] * -1, w[2] * -1]       # 1, 2, -2, -2, 1
-    shown = "\n".join(latex(at))
-    assert "C = \\begin{bmatrix} w_{1} & w_{2} & w_{3} & 0 & 0 \\\\ 0 & 0 & w_{1} & w_{2} & w_{3} \\end{bmatrix}" in shown
-    assert "\\begin{bmatrix} " + " & ".join(f"{v:g}" for v in ctz) + " \\end{bmatrix}" in shown
-    assert "\\tilde z = \\begin{bmatrix} 0 & 0 & 1 & 0 & -1 & 0 & 0 \\end{bmatrix}" in shown
+    shown = shown_matrices(at)
+    assert shown["C names"] == [["w_{1}", "w_{2}", "w_{3}", "0", "0"], ["0", "0", "w_{1}", "w_{2}", "w_{3}"]]
+    assert shown["z̃⋆rot180(w)"] == [[f"{v:g}" for v in ctz]]
+    assert shown["z̃"] == [["0", "0", "1", "0", "-1", "0", "0"]]
     assert translate(lang, "transposed.ctz_equal") in [s.value for s in at.success]
 
 
@@ -198,7 +230,7 @@ def test_a_link_opens_the_matrix_pictures_and_a_tampered_view_falls_back(lang):
     at = open_page("transposed", lang, {"tab": "matrix", "mv": "<script>"})
     no_exception(at)
     assert at.warning and plotly_figures(at) == []                            # a translated warning, the numbers view
-    assert any("C = \\begin{bmatrix}" in s for s in latex(at))
+    assert "C names" in shown_matrices(at)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -335,9 +367,8 @@ def test_signal_section_symbols_are_latex_and_panel_titles_fit_a_phone(lang):
     text = all_text(at)
     assert "x_M" not in text.replace("$x_1 \\dots x_M$", "") and "$x_1 \\dots x_M$" in text
     assert "y_t = w₁x_t" not in text and "$y_t = w_1x_t + w_2x_{t-1} + w_3x_{t-2}$" in text
-    (fig,) = plotly_figures(at)
-    titles = [a["text"] for a in fig["layout"].get("annotations", [])]
-    assert titles and max(len(title) for title in titles) <= 42, titles
+    titles = re.findall(r'<g data-series="([^"]*)"', stem_svg(at))
+    assert len(titles) == 4 and max(len(title) for title in titles) <= 42, titles
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -142,3 +142,98 @@ def test_symbol_matrix_puts_each_weight_where_the_loop_convolution_reads_it(kern
     assert cells == expected
     transposed = symbol_matrix(view.tap_index.T, kernel_shape)
     assert transposed.startswith(r"\begin{bmatrix} " + " & ".join(row[0] for row in expected) + r" \\ ")
+
+
+# --------------------------------------------------------------------------- C and Cᵀ written out (HTML, #14)
+def _loop_conv_matrix(w, n, stride):
+    """The text's C by a loop: row o holds w₁..w_K from column o·S on (a cross-correlation reads x[o·S + t])."""
+    rows = (n - len(w)) // stride + 1
+    c = [[0.0] * n for _ in range(rows)]
+    names = [["0"] * n for _ in range(rows)]
+    for o in range(rows):
+        for t, wt in enumerate(w):
+            c[o][o * stride + t] = wt
+            names[o][o * stride + t] = f"w_{{{t + 1}}}"
+    return c, names
+
+
+@pytest.mark.parametrize("stride", [1, 2, 3])
+def test_matrix_1d_html_writes_the_loop_c_and_both_products(stride):
+    from cnn_core.transposed import matrix_view_1d
+    from ui.formulas.transposed import matrix_1d_html
+    from ui.math_html import parse_matrices
+
+    w, x = [1.0, 2.0, -1.0], [1.0, 2.0, 3.0, 4.0, 5.0, -2.0, 0.5]
+    c, names = _loop_conv_matrix(w, len(x), stride)
+    z = [1.0, -1.0, 2.0, 0.25, -3.0][:len(c)]
+    left, right_top, right_bottom = matrix_1d_html(matrix_view_1d(w, x, z, stride))
+    shown = parse_matrices(left + right_top + right_bottom)
+    num = lambda v: f"{v:g}"   # noqa: E731  (every number here has at most 4 significant digits)
+    assert shown["C names"] == names
+    assert shown["Cᵀ names"] == [list(col) for col in zip(*names)]
+    assert shown["C"] == [[num(v) for v in row] for row in c]
+    assert shown["Cᵀ"] == [[num(v) for v in col] for col in zip(*c)]
+    cx = [sum(c[o][i] * x[i] for i in range(len(x))) for o in range(len(c))]
+    ctz = [sum(c[o][i] * z[o] for o in range(len(c))) for i in range(len(x))]
+    assert shown["x"] == [[num(v)] for v in x] and shown["z"] == [[num(v)] for v in z]
+    assert shown["Cx"] == [[num(v)] for v in cx] and shown["w⋆x"] == [[num(v) for v in cx]]
+    assert shown["Cᵀz"] == [[num(v)] for v in ctz]
+    assert shown["rot180(w)"] == [[num(v) for v in w[::-1]]]
+    # z̃: S−1 zeros between the samples of z, K−1 at each end; its full correlation with rot180(w) is Cᵀz
+    # (samples beyond it, where the floor dropped inputs, are 0)
+    tilde = [0.0] * 2 + [v for o, zo in enumerate(z) for v in ([zo] + [0.0] * (stride - 1 if o < len(z) - 1 else 0))] \
+        + [0.0] * 2
+    assert shown["z̃"] == [[num(v) for v in tilde]]
+    full = [sum(w[::-1][t] * tilde[i + t] for t in range(3)) for i in range(len(tilde) - 2)]
+    assert shown["z̃⋆rot180(w)"] == [[num(v) for v in full]]
+    assert full + [0.0] * (len(x) - len(full)) == pytest.approx(ctz)
+
+
+def test_matrix_2d_html_writes_the_texts_c_and_the_product():
+    from cnn_core.transposed import matrix_view_2d
+    from ui.formulas.transposed import matrix_2d_html
+    from ui.math_html import parse_matrices
+
+    k = np.array([[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]])
+    x = np.arange(1.0, 17.0).reshape(4, 4)
+    shown = parse_matrices("".join(matrix_2d_html(matrix_view_2d(k, x))))
+    # row o of C: the kernel at output o's window of the 4×4 input flattened row by row (a loop, not conv_matrix_2d)
+    for o, (r, c) in enumerate([(0, 0), (0, 1), (1, 0), (1, 1)]):
+        want = ["0"] * 16
+        for a in range(3):
+            for b in range(3):
+                want[(r + a) * 4 + c + b] = f"w_{{{a + 1}{b + 1}}}"
+        assert shown["C2 names"][o] == want
+    loop = [[sum(k[a, b] * x[r + a, c + b] for a in range(3) for b in range(3)) for c in range(2)] for r in range(2)]
+    assert loop == [[-8.0, -8.0], [-8.0, -8.0]]
+    assert shown["Cvec(x)"] == shown["w⋆x2"] == [[f"{v:g}" for v in row] for row in loop]
+    assert shown["x2"] == [[f"{v:g}" for v in row] for row in x] and shown["w2"] == [[f"{v:g}" for v in row] for row in k]
+
+
+def test_matrix_html_rounds_like_the_formulas_and_escapes():
+    from ui.formulas.transposed import numbers_matrix
+    from ui.math_html import equation, parse_matrices
+
+    m = numbers_matrix("y", [1 / 3, -2.0])
+    assert parse_matrices(equation(m)) == {"y": [["0.3333", "-2"]]}
+    assert "\u22122" in m.html() and 'title="y₁ = 0.3333"' in m.html()   # a real minus shown, the value on hover
+    assert "&lt;b&gt;" in numbers_matrix("<b>", [1.0]).html() and "<b>" not in numbers_matrix("<b>", [1.0]).html()
+
+
+def test_index_helpers_against_loops():
+    from cnn_core.transposed import conv1d_trace, conv_transpose2d_trace, dilate_kernel
+    from ui.formulas.transposed import all_windows, dilated_taps, padded_names, sample_taps, tap_names
+
+    assert tap_names((3,)) == ["w₁", "w₂", "w₃"] and tap_names((2, 2)) == ["w₁₁", "w₁₂", "w₂₁", "w₂₂"]
+    assert dilated_taps(dilate_kernel(np.ones((2, 2)), 3)) == [(0, 0), (0, 3), (3, 0), (3, 3)]
+    # same padding, stride 1: output 1 reads the padding zero and x₁, x₂; output 3 reads x₂..x₄
+    trace = conv1d_trace(np.arange(1.0, 6.0), np.ones(3), 1, "same", 1)
+    assert sample_taps(trace, 0) == [0, 1] and sample_taps(trace, 2) == [1, 2, 3]
+    # z 2×2, stride 2, 3×3 kernel: padded grid 7×7 with z at (2, 2), (2, 4), (4, 2), (4, 4)
+    t2 = conv_transpose2d_trace(np.array([[[1.0, 2.0], [3.0, 4.0]]]), np.ones((1, 1, 3, 3)), None, 2, 0, 0, 1)
+    names = padded_names(t2, "0")
+    assert [(r, c, v) for r, row in enumerate(names) for c, v in enumerate(row) if v != "0"] == [
+        (2, 2, "z₁₁"), (2, 4, "z₁₂"), (4, 2, "z₂₁"), (4, 4, "z₂₂")]
+    windows, labels = all_windows(t2)
+    assert len(windows) == 25 and labels[:2] == ["x₁₁", "x₁₂"] and labels[-1] == "x₅₅"
+    assert windows[6] == t2.window(1, 1)

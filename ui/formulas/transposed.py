@@ -10,16 +10,19 @@ fractions when they are simple ones (\\tfrac{1}{3}); otherwise the last step say
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 from typing import Sequence
 
 import numpy as np
 
-from ui.latex import SUM_BREAK, fmt, fmt_latex, subscript
+from ui.latex import SUM_BREAK, fmt, fmt_latex, subscript, subscript_unicode
+from ui.math_html import Matrix, equation, op, sym
 
 __all__ = ["number_latex", "worked_sum", "kernel_latex", "conv1d_sample_lines", "conv1d_length_lines", "text_length_line",
            "transposed_size_lines", "text_fractional_line", "CONV1D_RULE", "transposed_cell_lines", "dilation_lines", "receptive_field_line",
-           "symbol_matrix"]
+           "symbol_matrix", "symbol_names", "names_matrix", "numbers_matrix", "matrix_1d_html", "matrix_2d_html",
+           "padded_names", "all_windows", "dilated_taps", "tap_names", "sample_taps"]
 
 #: The 1-D correlation rule with stride S and dilation D (x̃: the padded signal), 1-based like the text.
 CONV1D_RULE = r"y_o = \sum_{t=1}^{K} w_t\, \tilde x_{(o-1)S + (t-1)D + 1}"
@@ -163,10 +166,122 @@ def symbol_matrix(tap_index, kernel_shape: Sequence[int], name: str = "w") -> st
     ``tap_index`` is :mod:`cnn_core.transposed`'s 1-based tap per cell (0: structural zero; pass its transpose
     for Cᵀ), ``kernel_shape`` the kernel's shape, (K,) or (KH, KW). Subscripts are 1-based like the text.
     """
+    rows = [" & ".join(row) for row in symbol_names(tap_index, kernel_shape, name)]
+    return r"\begin{bmatrix} " + r" \\ ".join(rows) + r" \end{bmatrix}"
+
+
+def symbol_names(tap_index, kernel_shape: Sequence[int], name: str = "w") -> list[list[str]]:
+    """The cells of :func:`symbol_matrix`: ``w_{t}`` / ``w_{ab}`` (LaTeX, 1-based) where the matrix holds that
+    weight, ``"0"`` at a structural zero."""
     shape = tuple(int(n) for n in kernel_shape)
 
     def cell(v: int) -> str:
         return "0" if v == 0 else subscript(name, *(int(i) for i in np.unravel_index(v - 1, shape)))
 
-    rows = [" & ".join(cell(int(v)) for v in row) for row in np.asarray(tap_index, dtype=int)]
-    return r"\begin{bmatrix} " + r" \\ ".join(rows) + r" \end{bmatrix}"
+    return [[cell(int(v)) for v in row] for row in np.asarray(tap_index, dtype=int)]
+
+
+# --------------------------------------------------------------------------- C and Cᵀ written out (HTML, #14)
+_NAME = re.compile(r"^(\w+)_\{(.*)\}$")
+MINUS = "\u2212"
+
+
+def _shown(v: float) -> str:
+    return fmt(v).replace("-", MINUS)
+
+
+def names_matrix(matrix: str, tap_index, kernel_shape: Sequence[int], name: str = "w", *, key: str = "") -> Matrix:
+    """A convolution matrix ``matrix`` (its symbol, for the hover) with its weights' names in their places
+    (:func:`symbol_names`), for :func:`ui.math_html.equation`; ``data-v`` holds the LaTeX name (``w_{12}``) or
+    ``0``; ``key`` names it for :func:`ui.math_html.parse_matrices` (default ``"<matrix> names"``)."""
+    names = symbol_names(tap_index, kernel_shape, name)
+    cells, hover = [], []
+    for r, row in enumerate(names):
+        cells.append([sym(*_NAME.match(v).groups()) if v != "0" else "0" for v in row])
+        hover.append([f"{subscript_unicode(matrix, r, c)} = "
+                      + (v if v == "0" else _NAME.sub(lambda m: m.group(1) + m.group(2).translate(_SUB), v))
+                      for c, v in enumerate(row)])
+    return Matrix(key or f"{matrix} names", cells, names, hover)
+
+
+_SUB = str.maketrans("0123456789,", "₀₁₂₃₄₅₆₇₈₉,")
+
+
+def numbers_matrix(name: str, values, *, column: bool = False, key: str = "") -> Matrix:
+    """A matrix (or a vector: one row, or one column with ``column``) of numbers printed like the formulas
+    (``ui.latex.fmt``, the reader's digits); ``data-v`` holds the same text with an ASCII minus; ``name`` is the
+    hover's symbol, ``key`` (default ``name``) names it for :func:`ui.math_html.parse_matrices`."""
+    a = np.asarray(values, dtype=float)
+    a = a.reshape(-1, 1) if column else a.reshape(1, -1) if a.ndim == 1 else a
+    shown = [[fmt(v) for v in row] for row in a]
+    vector = a.shape[0] == 1 or a.shape[1] == 1
+    hover = [[f"{subscript_unicode(name, r * a.shape[1] + c if vector else r, *(() if vector else (c,)))} = {v}"
+              for c, v in enumerate(row)] for r, row in enumerate(shown)]
+    return Matrix(key or name, [[v.replace("-", MINUS) for v in row] for row in shown], shown, hover)
+
+
+def matrix_1d_html(view) -> tuple[str, str, str]:
+    """Seed 004's 4.5.1 written out for a :class:`cnn_core.transposed.MatrixView1d`, as three HTML blocks.
+
+    ``left``: C with the weights' names, z = Cx with the numbers, w ⋆ x. ``right_top``: Cᵀ with the names,
+    Cᵀz with the numbers, rot180(w) and z̃ (z with S−1 zeros between samples and K−1 at each end).
+    ``right_bottom``: z̃ ⋆ rot180(w), the same numbers as Cᵀz. Every entry is the core's.
+    """
+    k = (int(view.w.size),)
+    eq = op("=")
+    left = (equation(sym("C"), eq, names_matrix("C", view.tap_index, k))
+            + equation(sym("z"), eq, sym("C"), sym("x"), eq, numbers_matrix("C", view.C),
+                       numbers_matrix("x", view.x, column=True), eq, numbers_matrix("z", view.Cx, column=True, key="Cx"))
+            + equation(sym("w"), op("⋆"), sym("x"), eq, numbers_matrix("z", view.direct, key="w⋆x")))
+    rot = [op("rot180(", False), sym("w"), op(")", False)]
+    right_top = (equation(sym("C", sup="⊤"), eq, names_matrix("Cᵀ", view.tap_index.T, k))
+                 + equation(sym("C", sup="⊤"), sym("z"), eq, numbers_matrix("Cᵀ", view.C.T),
+                            numbers_matrix("z", view.z, column=True), eq,
+                            numbers_matrix("x′", view.CTz, column=True, key="Cᵀz"))
+                 + equation(*rot, eq, numbers_matrix("r", view.w_rot180, key="rot180(w)"))
+                 + equation(sym("z", accent="\u0303"), eq, numbers_matrix("z̃", view.full_padded)))
+    right_bottom = equation(sym("z", accent="\u0303"), op("⋆"), *rot, eq, numbers_matrix("x′", view.full, key="z̃⋆rot180(w)"))
+    return left, right_top, right_bottom
+
+
+def matrix_2d_html(view) -> tuple[str, str, str]:
+    """The 2-D example of a :class:`cnn_core.transposed.MatrixView2d`: C with the names ``w_{ab}`` (x flattened
+    row by row), then x and w, then C vec(x) = w ⋆ x with the numbers (three HTML blocks)."""
+    eq = op("=")
+    return (equation(sym("C"), eq, names_matrix("C", view.tap_index, view.k.shape, key="C2 names")),
+            equation(sym("x"), eq, numbers_matrix("x", view.x, key="x2"), op(",\u2003"), sym("w"), eq,
+                     numbers_matrix("w", view.k, key="w2")),
+            equation(sym("C"), op("\u2009vec(", False), sym("x"), op(")", False), eq, numbers_matrix("z", view.Cx, key="Cvec(x)"), eq,
+                     sym("w"), op("⋆"), sym("x"), eq, numbers_matrix("z", view.direct, key="w⋆x2")))
+
+
+# --------------------------------------------------------------------------- index bookkeeping for the figures
+def padded_names(trace, zero: str) -> list[list[str]]:
+    """Hover names over a :class:`cnn_core.transposed.ConvTranspose2dTrace`'s zero-inserted, padded grid: the z
+    cell each position holds (``z₁₂``, 1-based), ``zero`` where an inserted or padding zero sits."""
+    rows, cols = trace.padded.shape[1:]
+    return [[zero if trace.source(r, c) is None else subscript_unicode("z", *trace.source(r, c))
+             for c in range(cols)] for r in range(rows)]
+
+
+def all_windows(trace) -> tuple[list, list[str]]:
+    """Every output cell's window on the padded grid (row by row) and its name ``x_ij`` (1-based)."""
+    oh, ow = trace.output.shape[1:]
+    cells = [(r, c) for r in range(oh) for c in range(ow)]
+    return [trace.window(r, c) for r, c in cells], [subscript_unicode("x", r, c) for r, c in cells]
+
+
+def sample_taps(trace, o: int) -> list[int]:
+    """The input samples (0-based) that output sample ``o`` of a :class:`cnn_core.transposed.Conv1dTrace` reads
+    (its taps on padding zeros left out)."""
+    return [int(i) for i in trace.input_index(o) if i is not None]
+
+
+def tap_names(kernel_shape: Sequence[int], name: str = "w") -> list[str]:
+    """The kernel's weights' plain names in tap order (row by row, 1-based): ``w₁ w₂ w₃`` or ``w₁₁ w₁₂ …``."""
+    return [subscript_unicode(name, *idx) for idx in np.ndindex(*(int(n) for n in kernel_shape))]
+
+
+def dilated_taps(kernel: np.ndarray) -> list[tuple[int, int]]:
+    """The (row, col) cells of a dilated kernel that hold a tap (the nonzero ones; 0-based)."""
+    return [(int(r), int(c)) for r, c in zip(*np.nonzero(np.asarray(kernel)))]
