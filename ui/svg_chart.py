@@ -23,7 +23,8 @@ import numpy as np
 from ui.html_grid import shade
 from ui.latex import fmt, subscript_unicode
 
-__all__ = ["Series", "nice_ticks", "two_axis_lines", "grouped_bars", "value_grid", "vector_rows", "parse_values"]
+__all__ = ["Series", "nice_ticks", "two_axis_lines", "grouped_bars", "value_grid", "vector_rows", "parse_values",
+           "svg_root", "svg_text", "xml_escape"]
 
 # Sizes are in the viewBox's units and the SVG is at most its width in rem (16 px each): presentation mode's larger
 # root font (ui/frame.py) draws the whole chart, its text included, larger, where the column has room.
@@ -42,7 +43,7 @@ class Series:
     labels: tuple[str, ...] | None = None
 
 
-def _x(text: object) -> str:
+def xml_escape(text: object) -> str:
     return escape(str(text), quote=True)
 
 
@@ -52,7 +53,7 @@ def _data(values: Sequence[float]) -> str:
 
 def parse_values(svg: str, name: str) -> list[float]:
     """The unrounded numbers of series ``name`` in an SVG built here (for tests and checks)."""
-    marker = f'data-series="{_x(name)}" data-values="'
+    marker = f'data-series="{xml_escape(name)}" data-values="'
     start = svg.index(marker) + len(marker)
     text = svg[start:svg.index('"', start)]
     return [float(v) for v in text.split(",")] if text else []
@@ -75,14 +76,14 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     return ticks
 
 
-def _svg(width: int, height: int, body: list[str], title: str) -> str:
+def svg_root(width: int, height: int, body: list[str], title: str) -> str:
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-            f'style="max-width:{width / 16:.3f}rem;{FONT}" role="img" aria-label="{_x(title)}">'
+            f'style="max-width:{width / 16:.3f}rem;{FONT}" role="img" aria-label="{xml_escape(title)}">'
             + "".join(body) + "</svg>")
 
 
-def _text(x: float, y: float, text: str, anchor: str = "middle", extra: str = "") -> str:
-    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" {extra}>{_x(text)}</text>'
+def svg_text(x: float, y: float, text: str, anchor: str = "middle", extra: str = "") -> str:
+    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" {extra}>{xml_escape(text)}</text>'
 
 
 def _legend(items: Sequence[Series], x_mid: float, y: float, line: bool) -> list[str]:
@@ -97,7 +98,7 @@ def _legend(items: Sequence[Series], x_mid: float, y: float, line: bool) -> list
                        f'stroke-width="2"{dash}/>')
         else:
             out.append(f'<rect x="{x + 6:.1f}" y="{y - 10:.1f}" width="10" height="10" fill="{s.color}"/>')
-        out.append(_text(x + 24, y, s.name, "start"))
+        out.append(svg_text(x + 24, y, s.name, "start"))
         x += w
     return out
 
@@ -125,25 +126,26 @@ def two_axis_lines(title: str, x_title: str, left: Series, right: Series, *, rig
     def sy(v: float, high: float) -> float:
         return y1 - (y1 - y0) * min(max(v, 0.0), high) / high
 
-    body = [_text(width / 2, 20, title, extra='font-size="14"'),
+    body = [svg_text(width / 2, 20, title, extra='font-size="14"'),
             f'<rect x="{x0}" y="{y0}" width="{x1 - x0}" height="{y1 - y0}" fill="none" stroke="{AXIS}"/>']
     for v in l_ticks:
         y = sy(v, l_max)
         body += [f'<line x1="{x0}" y1="{y:.1f}" x2="{x1}" y2="{y:.1f}" stroke="#e6e6e6"/>',
-                 _text(x0 - 6, y + 4, fmt(v, digits), "end")]
+                 svg_text(x0 - 6, y + 4, fmt(v, digits), "end")]
     for v in nice_ticks(0.0, right_max, 5):
-        body.append(_text(x1 + 6, sy(v, right_max) + 4, f"{v:.0%}" if right_percent else fmt(v, digits), "start"))
+        body.append(svg_text(x1 + 6, sy(v, right_max) + 4, f"{v:.0%}" if right_percent else fmt(v, digits), "start"))
     for i in x_ticks:
-        body.append(_text(sx(i), y1 + 16, str(i)))
-    body += [_text(width / 2, y1 + 34, x_title),
-             _text(16, (y0 + y1) / 2, left.name, extra=f'transform="rotate(-90 16 {(y0 + y1) / 2:.1f})"'),
-             _text(width - 14, (y0 + y1) / 2, right.name,
+        body.append(svg_text(sx(i), y1 + 16, str(i)))
+    body += [svg_text(width / 2, y1 + 34, x_title),
+             svg_text(16, (y0 + y1) / 2, left.name, extra=f'transform="rotate(-90 16 {(y0 + y1) / 2:.1f})"'),
+             svg_text(width - 14, (y0 + y1) / 2, right.name,
                    extra=f'transform="rotate(90 {width - 14} {(y0 + y1) / 2:.1f})"')]
     for s, high in ((left, l_max), (right, right_max)):
         points = " ".join(f"{sx(i):.1f},{sy(float(v), high):.1f}" for i, v in enumerate(s.values))
         dash = ' stroke-dasharray="4 3"' if s.dash else ""
-        body.append(f'<polyline data-series="{_x(s.name)}" data-values="{_data(s.values)}" points="{points}" '
-                    f'fill="none" stroke="{s.color}" stroke-width="2"{dash}><title>{_x(s.name)}</title></polyline>')
+        body.append(f'<polyline data-series="{xml_escape(s.name)}" data-values="{_data(s.values)}" '
+                    f'points="{points}" fill="none" stroke="{s.color}" stroke-width="2"{dash}>'
+                    f'<title>{xml_escape(s.name)}</title></polyline>')
     # while there are few points: a marker on each point of ``left``, its tooltip giving both values of that step
     # (beyond ``markers`` points the lines alone: the SVG stays a few KB, whatever the number of steps)
     if n <= markers:
@@ -151,9 +153,9 @@ def two_axis_lines(title: str, x_title: str, left: Series, right: Series, *, rig
             shown = f"{float(b):.0%}" if right_percent else fmt(float(b), digits)
             tip = f"{i}: {left.name} = {fmt(float(a), digits)}, {right.name} = {shown}"
             body.append(f'<circle cx="{sx(i):.1f}" cy="{sy(float(a), l_max):.1f}" r="3" fill="{left.color}">'
-                        f'<title>{_x(tip)}</title></circle>')
+                        f'<title>{xml_escape(tip)}</title></circle>')
     body += _legend((left, right), width / 2, height - 12, line=True)
-    return _svg(width, height, body, title)
+    return svg_root(width, height, body, title)
 
 
 def grouped_bars(title: str, categories: Sequence[str], series: Sequence[Series], *, y_max: float = 1.15,
@@ -169,28 +171,28 @@ def grouped_bars(title: str, categories: Sequence[str], series: Sequence[Series]
     def sy(v: float) -> float:
         return y1 - (y1 - y0) * min(max(v, 0.0), y_max) / y_max
 
-    body = [_text(width / 2, 20, title, extra='font-size="14"')]
+    body = [svg_text(width / 2, 20, title, extra='font-size="14"')]
     body += _legend(series, width / 2, 42, line=False)
     for v in nice_ticks(0.0, y_max, 5):
         if v <= y_max + 1e-9:
             body += [f'<line x1="{x0}" y1="{sy(v):.1f}" x2="{x1}" y2="{sy(v):.1f}" stroke="#e6e6e6"/>',
-                     _text(x0 - 6, sy(v) + 4, fmt(v, digits), "end")]
+                     svg_text(x0 - 6, sy(v) + 4, fmt(v, digits), "end")]
     body.append(f'<line x1="{x0}" y1="{y1}" x2="{x1}" y2="{y1}" stroke="{AXIS}"/>')
     for k, name in enumerate(categories):
-        body.append(_text(x0 + band * (k + 0.5), y1 + 16, name))
+        body.append(svg_text(x0 + band * (k + 0.5), y1 + 16, name))
     for j, s in enumerate(series):
-        body.append(f'<g data-series="{_x(s.name)}" data-values="{_data(s.values)}" fill="{s.color}">')
+        body.append(f'<g data-series="{xml_escape(s.name)}" data-values="{_data(s.values)}" fill="{s.color}">')
         for k, v in enumerate(s.values):
             left = x0 + band * k + band * 0.1 + bar * j
             top = sy(float(v))
             body.append(f'<rect x="{left:.1f}" y="{top:.1f}" width="{bar:.1f}" height="{y1 - top:.1f}">'
-                        f'<title>{_x(f"{categories[k]}: {s.name} = {fmt(float(v), digits)}")}</title></rect>')
+                        f'<title>{xml_escape(f"{categories[k]}: {s.name} = {fmt(float(v), digits)}")}</title></rect>')
             if s.labels is not None:
-                body.append(_text(left + bar / 2, top - 4, s.labels[k], extra='fill="#333"'))
+                body.append(svg_text(left + bar / 2, top - 4, s.labels[k], extra='fill="#333"'))
         body.append("</g>")
     if x_title:
-        body.append(_text(width / 2, height - 14, x_title))
-    return _svg(width, height, body, title)
+        body.append(svg_text(width / 2, height - 14, x_title))
+    return svg_root(width, height, body, title)
 
 
 def value_grid(values: np.ndarray, names: Sequence[Sequence[str]], *, title: str, row_labels: Sequence[str],
@@ -204,19 +206,19 @@ def value_grid(values: np.ndarray, names: Sequence[Sequence[str]], *, title: str
     scale = float(finite.max()) if finite.size else 0.0
     signed = bool(np.any(M[np.isfinite(M)] < 0))
     width, height = label_width + cols * cell + 4, 30 + rows * cell + 4
-    body = [_text(width / 2, 18, title, extra='font-size="14"'),
+    body = [svg_text(width / 2, 18, title, extra='font-size="14"'),
             f'<g data-series="values" data-values="{_data(M.ravel())}"></g>']
     for r in range(rows):
         top = 30 + r * cell
-        body.append(_text(label_width - 8, top + cell / 2 + 4, row_labels[r], "end"))
+        body.append(svg_text(label_width - 8, top + cell / 2 + 4, row_labels[r], "end"))
         for c in range(cols):
             left = label_width + c * cell
             v = float(M[r, c])
             body += [f'<rect x="{left}" y="{top}" width="{cell}" height="{cell}" fill="{shade(v, scale, signed)}" '
-                     f'stroke="#fff"><title>{_x(f"{names[r][c]} = {fmt(v, digits)}")}</title></rect>',
-                     _text(left + cell / 2, top + 16, names[r][c], extra='font-size="10" fill="#555"'),
-                     _text(left + cell / 2, top + cell / 2 + 10, fmt(v, digits))]
-    return _svg(width, height, body, title)
+                     f'stroke="#fff"><title>{xml_escape(f"{names[r][c]} = {fmt(v, digits)}")}</title></rect>',
+                     svg_text(left + cell / 2, top + 16, names[r][c], extra='font-size="10" fill="#555"'),
+                     svg_text(left + cell / 2, top + cell / 2 + 10, fmt(v, digits))]
+    return svg_root(width, height, body, title)
 
 
 def vector_rows(vector: np.ndarray | Sequence[float], per_row: int, symbol: str, *, title: str,
