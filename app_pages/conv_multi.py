@@ -20,24 +20,22 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from cnn_core.conv import conv2d_trace, conv_parameter_count
 from cnn_core.worked_examples import CONV_5X5X3
+from ui import conv_multi_cache as cache
 from ui.channels_input import mismatch, paste_box, resize_all, size_control
 from ui.claims_view import claim_note
 from ui.components.cell_stepper import cell_stepper
-from ui.components.conv_steppers import multi_channel_steps
 from ui.exercise_view import render_check_link
 from ui.export import ExportDoc, chart_config, export_panel, setup_just_loaded
 from ui.formulas.conv_forward import equation_latex, multi_partial_equation, multi_total_equation
 from ui.formulas.conv_multi import filter_kernels_latex
-from ui.heatmap import channels_heatmap
-from ui.i18n import current_language, explain_error, t, translate, translator
+from ui.i18n import current_language, explain_error, t, translate
 from ui.image_input import image_uploader
 from ui.latex import display_digits, equation_lines, fmt, subscript_unicode
 from ui.library_code import conv2d_code
 from ui.matrix_input import matrix_editor
 from ui.multi_editors import keep_editor_state, open_tab_by_index, read_matrix, texts_of
-from ui.page_kit import (figure_cache, follow_open_panels, keep_in_range, lazy_code_panel, reset_button, show_chart, text_title, url_fragment,
+from ui.page_kit import (follow_open_panels, keep_in_range, lazy_code_panel, reset_button, show_chart, text_title, url_fragment,
                          url_tabs)
 from ui.presets import preset_selector
 from ui.url_state import ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url
@@ -82,20 +80,11 @@ def _key(name: str) -> str:
     return f"{PAGE}.{name}"
 
 
-# the trace is frozen with read-only arrays, so one shared object per input is safe (no pickling)
-_trace = st.cache_resource(show_spinner=False, max_entries=256)(conv2d_trace)
-_parameter_count = st.cache_data(max_entries=256, show_spinner=False)(conv_parameter_count)
+# the cached core calls, payload and figures live in ui.conv_multi_cache (wrapped once per process, not per run)
+_trace, _parameter_count, _channels_figure = cache.trace, cache.parameter_count, cache.channels_figure
 
 
-# --------------------------------------------------------------------------- figures (cached, pure)
-# Figures are cached as objects (page_kit.figure_cache: bounded, no pickling, never mutated after building).
-def _channels_figure(values: np.ndarray, lang: str, title: str, titles: tuple, symbol: str,
-                     signed: bool | None = None) -> go.Figure:
-    return channels_heatmap(values, titles=list(titles), title=title, symbol=symbol, signed=signed, lang=lang,
-                            col_title="", height=300)
-
-
-_channels_figure = figure_cache(_channels_figure, max_entries=128)
+# --------------------------------------------------------------------------- figures
 
 
 def _chart(fig: go.Figure, name: str) -> None:
@@ -154,13 +143,8 @@ def _export_doc(x, w, b, trace, stride: int, padding: int, start: tuple[int, int
 
 # --------------------------------------------------------------------------- every output cell (in the browser)
 # Every cell's windows and formulas for one setup, sent once: choosing a cell never reruns the script.
-# The formulas are formatted text, so the reader's digits are an argument (never a stale cached payload).
-# Kept as one shared object per setup (``cache_resource``: no pickled copy per rerun; ``cell_stepper`` only reads it).
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _steps_payload(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int, padding: int, lang: str,
-                   start: tuple[int, int, int], digits: int) -> dict:
-    return multi_channel_steps(_trace(x, w, b, stride, padding), translator(lang),
-                               start=start)
+# One shared object per setup (``cache.steps_payload``: no pickled copy per rerun; the reader's digits in the key).
+_steps_payload = cache.steps_payload
 
 
 def _general_formula() -> str:
