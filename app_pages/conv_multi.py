@@ -6,9 +6,10 @@ Every output cell of both filters (windows on every channel, partial sums, bias)
 the browser-side cell stepper (``ui.components``): choosing a cell never reruns this script.
 The channels share one size control, one message when their sizes disagree, and one paste box
 for a whole C×H×W input (``ui.channels_input``).
-Top to bottom: the values (input and kernels), the layer (stride, padding, biases), the output. The layer and
-the output are one nested fragment (``page_kit.url_fragment``): their controls rerun only that part, never the
-editors above it; inside it the section tabs and the export / code panels are fragments of their own.
+Top to bottom: the values (input and kernels), the layer (stride, padding, biases) with its output, the section
+tabs, the export / code panels. The last three are fragments (``page_kit.url_fragment``) side by side: a layer
+control reruns the layer part only (never the editors above it, nor the tabs below it, which read the layer's
+settings themselves and follow it when they show it: the partial-sum maps, an open panel).
 Only the open channel's and the open kernel's editor is drawn (``ui.multi_editors``; every matrix is read
 from its text, drawn or not): a tab switch reruns its column alone, a changed matrix the whole page.
 """
@@ -19,24 +20,22 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from cnn_core.conv import conv2d_trace, conv_parameter_count
 from cnn_core.worked_examples import CONV_5X5X3
+from ui import conv_multi_cache as cache
 from ui.channels_input import mismatch, paste_box, resize_all, size_control
 from ui.claims_view import claim_note
 from ui.components.cell_stepper import cell_stepper
-from ui.components.conv_steppers import multi_channel_steps
 from ui.exercise_view import render_check_link
 from ui.export import ExportDoc, chart_config, export_panel, setup_just_loaded
 from ui.formulas.conv_forward import equation_latex, multi_partial_equation, multi_total_equation
 from ui.formulas.conv_multi import filter_kernels_latex
-from ui.heatmap import channels_heatmap
-from ui.i18n import current_language, explain_error, t, translate, translator
+from ui.i18n import current_language, explain_error, t, translate
 from ui.image_input import image_uploader
 from ui.latex import display_digits, equation_lines, fmt, subscript_unicode
 from ui.library_code import conv2d_code
 from ui.matrix_input import matrix_editor
 from ui.multi_editors import keep_editor_state, open_tab_by_index, read_matrix, texts_of
-from ui.page_kit import (figure_cache, follow_open_panels, keep_in_range, lazy_code_panel, reset_button, show_chart, text_title, url_fragment,
+from ui.page_kit import (follow_open_panels, keep_in_range, lazy_code_panel, reset_button, show_chart, text_title, url_fragment,
                          url_tabs)
 from ui.presets import preset_selector
 from ui.url_state import ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url
@@ -81,20 +80,11 @@ def _key(name: str) -> str:
     return f"{PAGE}.{name}"
 
 
-# the trace is frozen with read-only arrays, so one shared object per input is safe (no pickling)
-_trace = st.cache_resource(show_spinner=False, max_entries=256)(conv2d_trace)
-_parameter_count = st.cache_data(max_entries=256, show_spinner=False)(conv_parameter_count)
+# the cached core calls, payload and figures live in ui.conv_multi_cache (wrapped once per process, not per run)
+_trace, _parameter_count, _channels_figure = cache.trace, cache.parameter_count, cache.channels_figure
 
 
-# --------------------------------------------------------------------------- figures (cached, pure)
-# Figures are cached as objects (page_kit.figure_cache: bounded, no pickling, never mutated after building).
-def _channels_figure(values: np.ndarray, lang: str, title: str, titles: tuple, symbol: str,
-                     signed: bool | None = None) -> go.Figure:
-    return channels_heatmap(values, titles=list(titles), title=title, symbol=symbol, signed=signed, lang=lang,
-                            col_title="", height=300)
-
-
-_channels_figure = figure_cache(_channels_figure, max_entries=128)
+# --------------------------------------------------------------------------- figures
 
 
 def _chart(fig: go.Figure, name: str) -> None:
@@ -153,12 +143,8 @@ def _export_doc(x, w, b, trace, stride: int, padding: int, start: tuple[int, int
 
 # --------------------------------------------------------------------------- every output cell (in the browser)
 # Every cell's windows and formulas for one setup, sent once: choosing a cell never reruns the script.
-# The formulas are formatted text, so the reader's digits are an argument (never a stale cached payload).
-@st.cache_data(show_spinner=False, max_entries=64)
-def _steps_payload(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int, padding: int, lang: str,
-                   start: tuple[int, int, int], digits: int) -> dict:
-    return multi_channel_steps(_trace(x, w, b, stride, padding), translator(lang),
-                               start=start)
+# One shared object per setup (``cache.steps_payload``: no pickled copy per rerun; the reader's digits in the key).
+_steps_payload = cache.steps_payload
 
 
 def _general_formula() -> str:
@@ -199,7 +185,7 @@ def _partial_maps(trace, lang: str) -> None:
     st.caption(t("conv_multi.partial_caption", f=f_idx + 1, b=fmt(float(trace.bias[f_idx]))))
 
 
-def _params_and_notes(w, lang: str, is_text_setup: bool) -> None:
+def _params_and_notes(w, lang: str) -> None:
     """Tab 'parameters and notes'."""
     st.markdown(f"**{t('conv_multi.section_params')}**")
     st.markdown(t("conv_multi.params_text"))
@@ -213,8 +199,6 @@ def _params_and_notes(w, lang: str, is_text_setup: bool) -> None:
     claim_note("s004_param_count", lang)
     st.markdown(f"**{t('conv_multi.section_notes')}**")
     claim_note("s002_feature_map", lang)
-    if is_text_setup:
-        claim_note("s003_test_4x4", lang)
     st.caption(t("conv_multi.conventions"))
 
 
@@ -242,26 +226,54 @@ def _layer_box() -> tuple[int, int, np.ndarray]:
 
 
 # --------------------------------------------------------------------------- the layer and its output
-# One fragment: a slider, a bias, the filter radio, a tab or a panel of this part reruns only this function with
-# the x and w of the last page run (Streamlit keeps a fragment's arguments), so the values box above (nine
-# editors, sizes, paste box, upload) is neither parsed nor sent again. Editing a value reruns the page, and the
-# page calls this part again with the new x and w.
+# Three parts below the values box, each a fragment (``page_kit.url_fragment``) that reruns alone:
+# - the layer (stride, padding, biases) and the cell stepper of its output: a slider or a bias reruns this part
+#   only, with the x and w of the last page run (Streamlit keeps a fragment's arguments);
+# - the section tabs (parameter count and notes, the filters, the partial-sum maps): they read the layer's
+#   settings themselves, so a layer control does not send them again (#14: 51 -> 31 messages per slider move);
+#   with the partial-sum maps open, which follow the layer, a layer change reruns the page;
+# - the export / code panels: closed, they hold nothing of the layer; open, a layer change reruns the page.
+# Editing a value reruns the page, and the page calls every part again with the new x and w.
+LAYER_NAMES = ("stride", "padding", "b1", "b2")
+FOLLOWERS = ("export_open", "code_open", "partials_open")   # what shows the layer below the layer part, when open
+
+
+def _layer_settings() -> tuple[int, int, np.ndarray]:
+    """Stride, padding and biases as the layer part last used them (its widgets' values, a bias moved inside)."""
+    state = st.session_state
+    stride, padding = (int(state.get(_key(name), default)) for name, default in
+                       (("stride", TEXT_STRIDE), ("padding", TEXT_PADDING)))
+    return stride, padding, np.array([float(state.get(_key(name), B0[k])) for k, name in enumerate(("b1", "b2"))])
+
+
+def _layer_trace(x, w, b, stride: int, padding: int):
+    """(trace, error): the core's trace of this setup, or the reason it has none (bad values: both None)."""
+    if x is None or w is None:
+        return None, None
+    try:
+        return _trace(x, w, b, stride, padding), None
+    except ValueError as err:  # CoreValueError: e.g. kernel larger than the padded input
+        return None, err
+
+
 @url_fragment(PAGE, SPECS)
 def _layer_and_output(x: np.ndarray | None, w: np.ndarray | None, lang: str) -> None:
     stride, padding, b = _layer_box()
-    trace, trace_error = None, None
-    if x is not None and w is not None:
-        try:
-            trace = _trace(x, w, b, stride, padding)
-        except ValueError as err:  # CoreValueError: e.g. kernel larger than the padded input
-            trace_error = err
+    trace, trace_error = _layer_trace(x, w, b, stride, padding)
+    state = st.session_state
+    own_rerun = not state.get(_key("page_running"))
+    # what is drawn below this part follows the layer: an open panel or the open partial-sum maps, and the panels
+    # themselves when the layer's output appears or goes (a kernel larger than the padded input)
+    follow_open_panels(PAGE, LAYER_NAMES, FOLLOWERS, own_rerun=own_rerun)
+    if own_rerun and state.get(_key("take_away_drawn"), trace is not None) != (trace is not None):
+        st.rerun(scope="app")
     is_text_setup = (stride == TEXT_STRIDE and padding == TEXT_PADDING and x is not None and w is not None
                      and x.shape == X0.shape and w.shape == W0.shape
                      and np.array_equal(x, X0) and np.array_equal(w, W0) and np.array_equal(b, B0))
 
     st.subheader(t("conv_multi.section_steps"))
     # the first cell shown comes from the link (?filter=&row=&col=, 1-based); the payload keeps it inside
-    start = tuple(int(st.session_state.get(_key(name), 1)) - 1 for name in ("filter", "row", "col"))
+    start = tuple(int(state.get(_key(name), 1)) - 1 for name in ("filter", "row", "col"))
     if trace is not None:
         st.markdown(t("conv_multi.cell_intro"))
         st.caption(t("conv_multi.cell_general"))
@@ -283,23 +295,21 @@ def _layer_and_output(x: np.ndarray | None, w: np.ndarray | None, lang: str) -> 
         st.info(t("conv_multi.no_trace"))
     else:
         st.info(t("conv_multi.no_trace"))
+    if is_text_setup:   # the text's own test setup (beside its verdict, since it depends on the layer too)
+        claim_note("s003_test_4x4", lang)
     if trace is None and x is not None:
         _chart(_channels_figure(x, lang, t("conv_multi.input_raw_fig_title", c=CHANNELS), _channel_titles(), "x"),
                "input")
 
-    _sections(w, trace, lang, is_text_setup)
-    if trace is not None:
-        _take_away(x, w, b, trace, stride, padding, start)
 
-
-# The tabs and the take-away panels are fragments of their own inside the layer part: a tab switch, the
-# filter radio or opening the export / code panel reruns only that piece (a few elements), never the layer box
-# and the cell stepper (their arguments are those of the last layer run, which Streamlit keeps).
+# The tabs and the take-away panels are fragments of their own: a tab switch, the filter radio or opening the
+# export / code panel reruns only that piece (a few elements), never the layer box and the cell stepper.
 @url_fragment(PAGE, SPECS)
-def _sections(w: np.ndarray | None, trace, lang: str, is_text_setup: bool) -> None:
+def _sections(x: np.ndarray | None, w: np.ndarray | None, lang: str) -> None:
     tabs = url_tabs(PAGE, "section", "tab", SECTIONS, [t(f"conv_multi.tab_{name}") for name in SECTIONS])
     # the open export panel writes the open tab and filter into its link and file (closed, this part reruns alone)
     follow_open_panels(PAGE, ("tab", "filter"))
+    st.session_state[_key("partials_open")] = st.session_state.get(_key("tab")) == "partials"
     for name, tab in zip(SECTIONS, tabs):
         if tab.open is False:   # only the open tab is computed and sent
             continue
@@ -307,18 +317,27 @@ def _sections(w: np.ndarray | None, trace, lang: str, is_text_setup: bool) -> No
             if name == "filters":
                 _filters(w)
             elif name == "params":
-                _params_and_notes(w, lang, is_text_setup)
-            elif trace is None:
-                _missing()
+                _params_and_notes(w, lang)
             else:
-                _partial_maps(trace, lang)
+                stride, padding, b = _layer_settings()
+                trace, _ = _layer_trace(x, w, b, stride, padding)
+                if trace is None:
+                    _missing()
+                else:
+                    _partial_maps(trace, lang)
 
 
 @url_fragment(PAGE, SPECS)
-def _take_away(x, w, b, trace, stride: int, padding: int, start: tuple[int, int, int]) -> None:
-    """Export and the same in a library."""
+def _take_away(x, w) -> None:
+    """Export and the same in a library (nothing without an output)."""
     if setup_just_loaded(PAGE):   # a loaded setup file changed the editors and the layer: the whole page again
         st.rerun()
+    stride, padding, b = _layer_settings()
+    trace, _ = _layer_trace(x, w, b, stride, padding)
+    st.session_state[_key("take_away_drawn")] = trace is not None
+    if trace is None:
+        return
+    start = tuple(int(st.session_state.get(_key(name), 1)) - 1 for name in ("filter", "row", "col"))
     export_panel(PAGE, SPECS, lambda: _export_doc(x, w, b, trace, stride, padding, start))
     lazy_code_panel(PAGE, lambda: conv2d_code(x, w, b, stride=stride, padding=padding))
 
@@ -405,5 +424,11 @@ w = (np.stack([np.stack(w_parts[f * CHANNELS:(f + 1) * CHANNELS]) for f in range
      if not bad_w and w_same else None)                                                # (F, C, KH, KW)
 
 
-_layer_and_output(x, w, lang)
+st.session_state[_key("page_running")] = True    # the parts below tell a page run from their own rerun
+try:
+    _layer_and_output(x, w, lang)
+    _sections(x, w, lang)
+    _take_away(x, w)
+finally:   # also when a run is cut short (a newer rerun, st.rerun): a part's next rerun alone is its own
+    st.session_state[_key("page_running")] = False
 sync_to_url(PAGE, SPECS)

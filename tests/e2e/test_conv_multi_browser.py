@@ -13,7 +13,8 @@ from cnn_core.worked_examples import CONV_5X5X3
 from ui.i18n import translate
 from ui.matrix_input import format_matrix
 
-from .conftest import assert_no_exception, new_element_types, press_slider, screenshot, wait_for_app, watch_frames
+from .conftest import (assert_no_exception, forward_msgs, new_element_types, press_slider, screenshot, wait_for_app,
+                       watch_frames)
 
 pytestmark = pytest.mark.e2e
 
@@ -298,6 +299,45 @@ def test_section_tabs_and_export_panel_rerun_alone(server_url, new_page):
     wait_for_app(pg)
     pg.get_by_text(translate("en", "conv_multi.filter_option", n=2), exact=True).click()
     expect(code).to_contain_text("filter=2", timeout=20000)
+    wait_for_app(pg)
+    assert_no_exception(pg)
+
+
+PARTIAL_ROWS = """() => { const plot = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+  return plot && plot.data ? plot.data[0].z.length : 0; }"""
+
+
+def _blocks(frames: list) -> list[str]:
+    """The block type (``"tab_container"``, ``"expandable"``, ...) of every new block in ``frames``."""
+    return [msg.delta.add_block.WhichOneof("type") for msg in forward_msgs(frames)
+            if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "add_block"]
+
+
+def test_layer_controls_leave_the_tabs_alone_unless_they_show_the_layer(server_url, new_page):
+    """#14: a slider or bias reruns the layer part without sending the section tabs and the export / code panels
+    again; the partial-sum maps (which depend on the layer) and an open export panel still follow it."""
+    pg = new_page
+    received = watch_frames(pg)
+    _open(pg, server_url, "en")
+    received.clear()
+    press_slider(pg, translate("en", "conv_multi.stride"), "ArrowLeft")     # stride 2 -> 1 on the first tab
+    expect(pg.locator(f'{STEPPER} figure[data-grid="{OUT1}"] .cs-cell')).to_have_count(25, timeout=20000)
+    blocks = _blocks(received)
+    assert "tab_container" not in blocks and "expandable" not in blocks, blocks
+    # the partial-sum maps open: a layer change redraws them (5×5 at stride 1 -> 3×3 at stride 2)
+    _tab(pg, translate("en", "conv_multi.tab_partials")).click()
+    pg.wait_for_function(f"() => ({PARTIAL_ROWS})() === 5", timeout=20000)
+    wait_for_app(pg)
+    press_slider(pg, translate("en", "conv_multi.stride"), "ArrowRight")
+    pg.wait_for_function(f"() => ({PARTIAL_ROWS})() === 3", timeout=20000)
+    expect(pg.locator(f'{STEPPER} figure[data-grid="{OUT1}"] .cs-cell')).to_have_count(9, timeout=20000)
+    # the export panel open: its link follows a layer change
+    pg.get_by_text(translate("en", "owndata.export_title")).click()
+    code = pg.locator('[data-testid="stExpander"] [data-testid="stCode"]').first
+    expect(code).to_contain_text("tab=partials", timeout=20000)      # stride 2, padding 1: the text's, not in it
+    wait_for_app(pg)
+    press_slider(pg, translate("en", "conv_multi.padding"), "ArrowRight")    # padding 1 -> 2
+    expect(code).to_contain_text("padding=2", timeout=20000)
     wait_for_app(pg)
     assert_no_exception(pg)
 

@@ -644,6 +644,25 @@ def test_values_then_layer_then_output_and_reset_brings_every_box_back(lang):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_tabs_read_the_layer_and_the_text_setup_note_sits_with_the_layer(lang):
+    """#14: the section tabs are a part of their own beside the layer part and read its settings themselves (the
+    partial-sum maps follow a stride, padding and bias); the note on the text's test setup, which depends on the
+    layer, is drawn with the layer's output whichever tab is open."""
+    at = open_page("conv_multi", lang)
+    _open_tab(at, "filters", lang)
+    assert note_title("s003_test_4x4", lang) in all_text(at)            # the text's setup, filters tab open
+    _open_tab(at, "partials", lang)
+    at.slider(key="conv_multi.stride").set_value(1).run()
+    at.number_input(key="conv_multi.b1").set_value(5.0).run()
+    no_exception(at)
+    assert note_title("s003_test_4x4", lang) not in all_text(at)        # no longer the text's setup
+    fig = _figure(at, "partial_fig_title", lang, f=1)
+    for c in range(3):                  # stride 1, padding 1: 5×5 maps, channel c alone through the loop reference
+        np.testing.assert_allclose(_z(fig, c), conv2d_naive(X[:, c:c + 1], W[:1, c:c + 1], None, 1, 1)[0, 0])
+    assert translate(lang, "conv_multi.partial_caption", f=1, b="5") in all_text(at)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_first_view_has_no_chart_and_opens_on_the_parameter_count(lang):
     """#14: the first view is not held up by the chart library; the kernels are in the cell stepper already."""
     at = open_page("conv_multi", lang)
