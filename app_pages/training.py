@@ -58,8 +58,8 @@ CONV_H, CONV_W, _, _ = tiny_cnn.feature_shape(IMAGE_SIZE)
 K = tiny_cnn.CONV_KERNEL
 PARAM_NAMES = ("conv_w", "conv_b", "fc_W", "fc_b")
 MAX_RUNS = 12            # learning-rate changes a link can carry
-MAX_REPLAY = 1000        # steps a link may ask to replay (about 2 s)
-RUN_CHUNK = 50           # steps between two updates of a run's progress bar (at least)
+MAX_REPLAY = 1000        # steps a link may ask to replay (about 0.2 s with tiny_cnn.train_curve)
+RUN_CHUNK = 50           # a run trains in chunks of 50 steps: an overflow keeps the chunks before it
 
 SPECS = (
     IntParam("seed", 0, 0, 9999, label_key=widget_key(PAGE, "seed_label")),
@@ -128,12 +128,12 @@ def _replay(params, x: np.ndarray, y: np.ndarray, runs: tuple[tuple[int, float],
     losses, accuracies = [], []
     for count, rate in runs:
         try:
-            result = tiny_cnn.train(params, x, y, rate, count)
+            result = tiny_cnn.train_curve(params, x, y, rate, count)
         except ValueError as err:
             return params, tuple(losses), tuple(accuracies), len(losses), err
         params = result.params
-        losses += [tr.loss for tr in result.traces]
-        accuracies += [tr.accuracy for tr in result.traces]
+        losses += result.losses[:-1]
+        accuracies += result.accuracies[:-1]
     return params, tuple(losses), tuple(accuracies), len(losses), None
 
 
@@ -248,32 +248,29 @@ def _record(model: dict, count: int, lr: float) -> None:
         runs.append((count, lr))
 
 
-def _run(model: dict, x: np.ndarray, y: np.ndarray, lr: float, total: int, slot) -> None:
-    """``total`` SGD steps in chunks (for the progress bar); history and a note kept in ``model``."""
-    before, done = _core("step", model["params"], x, y, lr), 0
-    bar = slot.progress(0.0, text=t("training.running", done=0, total=total))
+def _run(model: dict, x: np.ndarray, y: np.ndarray, lr: float, total: int) -> None:
+    """``total`` SGD steps (``tiny_cnn.train_curve``: 50 steps take ~10 ms, so no progress bar); history and a
+    note kept in ``model``. Chunks of 50 steps: when a huge η drives the weights to inf, the chunks before keep
+    their steps (and the link replays them)."""
+    done, before, after = 0, None, None
     try:
         while done < total:
-            # chunks of at least 50 steps, four at most: 50 steps take ~0.15 s here, and each update of the bar is a
-            # message and a redraw the browser applies before the run's result (25 updates made "Run 50 steps"
-            # slower); a run of up to 50 steps is one chunk, 200 steps update the bar four times
-            count = min(max(-(-total // 4), RUN_CHUNK), total - done)
-            result = tiny_cnn.train(model["params"], x, y, lr, count)
-            model["losses"].extend(tr.loss for tr in result.traces)
-            model["accuracies"].extend(tr.accuracy for tr in result.traces)
+            count = min(RUN_CHUNK, total - done)
+            result = tiny_cnn.train_curve(model["params"], x, y, lr, count)
+            model["losses"].extend(result.losses[:-1])
+            model["accuracies"].extend(result.accuracies[:-1])
             model["params"], done = result.params, done + count
-            bar.progress(done / total, text=t("training.running", done=done, total=total))
+            before = before or (result.losses[0], result.accuracies[0])
+            after = (result.losses[-1], result.accuracies[-1])
     except ValueError as err:  # e.g. a huge η drives the weights to inf: keep the last good ones
         model["note"] = ("run_failed", dict(done=done, total=total, message=_why(err)))
         return
     finally:
         _record(model, done, lr)
-        slot.empty()
-    after = _core("step", model["params"], x, y, lr)
     # numbers kept as numbers: the note is written at the reader's digits when shown (they may change)
     model["note"] = ("run_done_one" if done == 1 else "run_done",
-                     dict(steps=done, lr=float(lr), before=float(before.loss), after=float(after.loss),
-                          acc_before=_pct(before.accuracy), acc_after=_pct(after.accuracy)))
+                     dict(steps=done, lr=float(lr), before=float(before[0]), after=float(after[0]),
+                          acc_before=_pct(before[1]), acc_after=_pct(after[1])))
 
 
 @dataclass(frozen=True)
@@ -558,7 +555,7 @@ do_step = buttons[0].button(t("training.step_button"), key=widget_key(PAGE, "ste
 do_run = buttons[1].button(t("training.run_button_one" if steps == 1 else "training.run_button", n=steps),
                            key=widget_key(PAGE, "run_button"))
 do_reset = buttons[2].button(t("training.reset_button"), key=widget_key(PAGE, "reset_button"), help=t("training.reset_help"))
-progress_slot, note_slot, metrics_slot = controls.empty(), controls.container(), controls.container()
+note_slot, metrics_slot = controls.container(), controls.container()
 
 images, labels, names, params0 = _core("setup", seed)
 model = st.session_state.get(MODEL)
@@ -587,7 +584,7 @@ if do_reset:
     model = _fresh(seed, params0, ("reset_done", {}))
 st.session_state[MODEL] = model
 if do_step or do_run:
-    _run(model, images, labels, lr, 1 if do_step else steps, progress_slot)
+    _run(model, images, labels, lr, 1 if do_step else steps)
 if model["note"] is not None:
     kind, note = model["note"]
     alert = {"run_failed": note_slot.error, "run_done": note_slot.success, "run_done_one": note_slot.success,
