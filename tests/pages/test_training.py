@@ -398,8 +398,8 @@ def test_one_step_run_and_reset():
 
 
 def test_a_long_run_in_chunks_equals_one_uninterrupted_run():
-    """A run of 120 steps is trained in chunks (an overflow keeps the chunks before it): the same losses and weights as 120 steps
-    in one go of the core, and the curve draws all 121 points (steps 0 … 120)."""
+    """A run of 120 steps is trained in chunks (an overflow keeps the chunks before it): the same losses and weights
+    as 120 steps in one go of the core, and the curve draws all 121 points (steps 0 … 120)."""
     x, y, names, params = _data(0)
     at = open_page(PAGE, "en", query={"steps": "120"})
     at.button(key="training.run_button").click().run()
