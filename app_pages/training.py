@@ -104,11 +104,14 @@ def _bars_svg(classes: tuple[str, ...], probs: np.ndarray, targets: np.ndarray,
         svg_chart.Series(target_name, tuple(map(float, targets)), "#9ecae1")), x_title=class_title, digits=digits)
 
 
-def _curve_svg(losses: tuple[float, ...], accuracies: tuple[float, ...], texts: tuple[str, ...], digits: int) -> str:
-    """The loss and accuracy after each step (inline SVG, no Plotly: a step redraws it in a few ms)."""
+def _curve_svg(losses: np.ndarray, accuracies: np.ndarray, texts: tuple[str, ...], digits: int) -> str:
+    """The loss and accuracy after each step (inline SVG, no Plotly: a step redraws it in a few ms). Arrays, not
+    tuples, as the cache's key: st.cache_data hashes an array's bytes at once, a tuple float by float (~6 ms for
+    a curve of 1000 steps)."""
     title, x_title, loss_name, accuracy_name = texts
-    return svg_chart.two_axis_lines(title, x_title, svg_chart.Series(loss_name, losses, "#d62728"),
-                                    svg_chart.Series(accuracy_name, accuracies, "#1f77b4", dash=True), digits=digits)
+    return svg_chart.two_axis_lines(title, x_title, svg_chart.Series(loss_name, tuple(map(float, losses)), "#d62728"),
+                                    svg_chart.Series(accuracy_name, tuple(map(float, accuracies)), "#1f77b4", dash=True),
+                                    digits=digits)
 
 
 def _scatter_figure(points: tuple, texts: tuple[str, ...]) -> go.Figure:
@@ -634,7 +637,7 @@ curve_col.subheader(t("training.curve_section"))
 if steps_done == 0:
     curve_col.info(t("training.curve_empty", loss=fmt(tr.loss), accuracy=_pct(tr.accuracy)))
 else:
-    _draw(curve_col, _svg("curve", tuple(model["losses"]) + (tr.loss,), tuple(model["accuracies"]) + (tr.accuracy,),
+    _draw(curve_col, _svg("curve", np.array(model["losses"] + [tr.loss]), np.array(model["accuracies"] + [tr.accuracy]),
                         (t("training.curve_title"), t("training.curve_x"), t("training.curve_loss"),
                          t("training.curve_accuracy")), display_digits()))
     curve_col.caption(t("training.curve_caption", n=len(labels)))
