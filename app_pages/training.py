@@ -50,6 +50,9 @@ from ui.presets import preset_selector
 from ui.url_state import BoolParam, ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "training"
+# ~140 strings a run: bound to the run's language once (t() reads the session for each); the language radio reruns
+# the whole app, so a part's own rerun (a fragment) uses the language of the full run that defined it
+t = translator(current_language())
 MODEL = "training.model"
 # The data: 3 noisy copies of each of the 4 glyphs, shifted by up to one pixel.
 PER_CLASS, NOISE, MAX_SHIFT, IMAGE_SIZE, FILTERS = 3, 0.2, 1, 8, 4
