@@ -20,7 +20,9 @@ a step and the Forward tab's expanders use none (round 6). Plotly remains on the
 gradients, the Update tab and the gradient check.
 
 Layout code calls container methods (``box.latex``) instead of nesting ``with`` blocks:
-Streamlit re-walks the syntax tree once per nested block when it compiles the script.
+Streamlit re-walks the syntax tree once per nested block when it compiles the script. The cached calls
+and their builders live in ``ui.training_cache`` (their wrappers are made once, not on every rerun), and a run
+trains with ``tiny_cnn.train_curve`` (50 steps ~10 ms; round 7).
 """
 
 from __future__ import annotations
@@ -32,21 +34,22 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from cnn_core import tiny_cnn
-from cnn_core.dense import softmax_ce_trace
 from ui.claims_view import claim_note
 from ui.components.cell_stepper import cell_stepper
-from ui.components.training_steppers import backward_steps, forward_steps, pool_steps
 from ui.exercise_view import render_check_link
 from ui.export import CHART_CONFIG, ExportDoc, export_panel, setup_just_loaded
-from ui import svg_chart
-from ui.heatmap import channels_heatmap, grey_tiles, matrix_heatmap
-from ui.i18n import current_language, explain_error, t, translator
+from ui.i18n import current_language, explain_error, translator
 from ui.image_input import image_uploader
 from ui.formulas import training as fx
 from ui.latex import display_digits, fmt, subscript, subscript_unicode
 from ui.matrix_input import matrix_editor
 from ui.page_kit import clamp_on_change, clamped, show_chart, url_fragment, url_tabs
 from ui.presets import preset_selector
+# the cached calls live in a module (their wrappers are made once, not on every rerun); the page's names kept
+from ui.training_cache import FILTERS, GALLERY_PX, IMAGE_SIZE, MAX_SHIFT, NOISE, PER_CLASS
+from ui.training_cache import backward_payload as _backward_payload, core as _core, figure as _figure
+from ui.training_cache import forward_payload as _forward_payload, pool_payload as _pool_payload, svg as _svg
+from ui.training_cache import tiles as _tiles
 from ui.url_state import BoolParam, ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "training"
@@ -54,8 +57,6 @@ PAGE = "training"
 # the whole app, so a part's own rerun (a fragment) uses the language of the full run that defined it
 t = translator(current_language())
 MODEL = "training.model"
-# The data: 3 noisy copies of each of the 4 glyphs, shifted by up to one pixel.
-PER_CLASS, NOISE, MAX_SHIFT, IMAGE_SIZE, FILTERS = 3, 0.2, 1, 8, 4
 N_IMAGES = PER_CLASS * len(tiny_cnn.CLASS_NAMES)
 CONV_H, CONV_W, _, _ = tiny_cnn.feature_shape(IMAGE_SIZE)
 K = tiny_cnn.CONV_KERNEL
@@ -85,64 +86,6 @@ RUNS = widget_key(PAGE, "runs")
 TAB_NAMES = ("forward", "backward", "update", "gradcheck")
 
 
-def _setup(seed: int):
-    """Images, labels, class names and initial parameters, all from one generator seeded by ``seed``."""
-    rng = np.random.default_rng(seed)
-    images, labels, names = tiny_cnn.make_glyph_dataset(rng, PER_CLASS, NOISE, MAX_SHIFT)
-    return images, labels, names, tiny_cnn.init_params(rng, FILTERS, len(names), IMAGE_SIZE)
-
-
-def _sample_losses(fc_z: np.ndarray, targets: np.ndarray) -> tuple[float, ...]:
-    """Per-sample cross-entropy ℓₙ, from the core's softmax/cross-entropy trace."""
-    return tuple(softmax_ce_trace(z, y).loss for z, y in zip(fc_z, targets))
-
-
-def _bars_svg(classes: tuple[str, ...], probs: np.ndarray, targets: np.ndarray,
-              texts: tuple[str, ...], digits: int) -> str:
-    """Probabilities vs. target as grouped bars (inline SVG, no Plotly); ``digits`` (the reader's choice) keys
-    the cache: the bars carry formatted numbers."""
-    title, prob_name, target_name, class_title = texts
-    return svg_chart.grouped_bars(title, classes, (
-        svg_chart.Series(prob_name, tuple(map(float, probs)), "#1f77b4", labels=tuple(fmt(v, digits) for v in probs)),
-        svg_chart.Series(target_name, tuple(map(float, targets)), "#9ecae1")), x_title=class_title, digits=digits)
-
-
-def _curve_svg(losses: np.ndarray, accuracies: np.ndarray, texts: tuple[str, ...], digits: int) -> str:
-    """The loss and accuracy after each step (inline SVG, no Plotly: a step redraws it in a few ms). Arrays, not
-    tuples, as the cache's key: st.cache_data hashes an array's bytes at once, a tuple float by float (~6 ms for
-    a curve of 1000 steps)."""
-    title, x_title, loss_name, accuracy_name = texts
-    return svg_chart.two_axis_lines(title, x_title, svg_chart.Series(loss_name, tuple(map(float, losses)), "#d62728"),
-                                    svg_chart.Series(accuracy_name, tuple(map(float, accuracies)), "#1f77b4", dash=True),
-                                    digits=digits)
-
-
-def _scatter_figure(points: tuple, texts: tuple[str, ...]) -> go.Figure:
-    title, x_title, y_title = texts
-    fig = go.Figure([go.Scatter(x=analytic.ravel().tolist(), y=numeric.ravel().tolist(), mode="markers",
-                                name=name, marker=dict(size=7, opacity=0.75)) for name, analytic, numeric in points])
-    fig.update_layout(title=dict(text=title, x=0.5, xanchor="center"), xaxis_title=x_title, yaxis_title=y_title,
-                      height=460, margin=dict(l=60, r=20, t=60, b=50))
-    return fig.update_yaxes(scaleanchor="x", scaleratio=1)
-
-
-def _replay(params, x: np.ndarray, y: np.ndarray, runs: tuple[tuple[int, float], ...]):
-    """The runs of a link, one after the other: (params, losses, accuracies, steps done, error or None).
-
-    Full-batch SGD is deterministic, so replaying the same runs from the same seed gives the same weights.
-    """
-    losses, accuracies = [], []
-    for count, rate in runs:
-        try:
-            result = tiny_cnn.train_curve(params, x, y, rate, count)
-        except ValueError as err:
-            return params, tuple(losses), tuple(accuracies), len(losses), err
-        params = result.params
-        losses += result.losses[:-1]
-        accuracies += result.accuracies[:-1]
-    return params, tuple(losses), tuple(accuracies), len(losses), None
-
-
 def _valid_runs(matrix) -> tuple[tuple[int, float], ...] | None:
     """The link's (steps, η) rows, or None when a row is not a whole number of steps with an η the slider allows."""
     if matrix is None:
@@ -157,53 +100,10 @@ def _valid_runs(matrix) -> tuple[tuple[int, float], ...] | None:
     return tuple(runs)
 
 
-def _probs(params, x: np.ndarray) -> np.ndarray:
-    """The class probabilities of images x (N, 1, H, W) under the current weights."""
-    return tiny_cnn.forward(params, x).probs
-
-
-CORE = {"setup": _setup, "replay": _replay, "probs": _probs, "step": tiny_cnn.train_step, "loss": tiny_cnn.loss, "predict": tiny_cnn.predict,
-        "gradcheck": tiny_cnn.check_gradients, "sample_losses": _sample_losses}
-FIGURES = {"heatmap": matrix_heatmap, "channels": channels_heatmap, "scatter": _scatter_figure}
-SVGS = {"curve": _curve_svg, "bars": _bars_svg, "flat": svg_chart.vector_rows}
-
-
-# One cache wrapper each (Streamlit hashes a wrapped function's source on every rerun).
-@st.cache_data(max_entries=500, show_spinner=False)
-def _core(name: str, *args):
-    """A pure core call, cached on its arguments."""
-    return CORE[name](*args)
-
-
-@st.cache_resource(max_entries=600, show_spinner=False)
-def _figure(kind: str, *args, **kwargs) -> go.Figure:
-    """A figure built once per distinct input and language, then shared (never mutated).
-
-    Building a Plotly figure costs more than the rerun budget, hence the cache; the translated
-    titles are arguments, so each language has its own entry.
-    """
-    return FIGURES[kind](*args, **kwargs)
-
-
-@st.cache_data(max_entries=200, show_spinner=False)
-def _svg(kind: str, *args, **kwargs) -> str:
-    """An inline SVG chart (``ui.svg_chart``), built once per distinct input, language and digits."""
-    return SVGS[kind](*args, **kwargs)
-
-
 def _draw(where, svg: str) -> None:
     """An inline SVG chart (built by ``ui.svg_chart``, every text in it escaped) as markdown HTML: it stays in
     the page's DOM, so each point's tooltip works (st.html drops an SVG; st.image would make it a picture)."""
     where.markdown(svg, unsafe_allow_html=True)
-
-
-GALLERY_PX = 88   # each 8×8 image drawn 11 px a pixel
-
-
-@st.cache_data(max_entries=20, show_spinner=False)
-def _tiles(images: np.ndarray) -> list[np.ndarray]:
-    """The data set's images (N, 1, H, W) as grey picture tiles (``ui.heatmap.grey_tiles``)."""
-    return grey_tiles(images[:, 0], GALLERY_PX // IMAGE_SIZE, low=0.0, high=1.0, frame=2)   # pixel 0 white, 1 black
 
 
 def _chart(where, fig: go.Figure, name: str) -> None:
@@ -304,21 +204,6 @@ def _expander(box, name: str, label: str):
     return box.expander(label, key=f"{PAGE}.show_{name}", on_change="rerun")
 
 
-# The forward tab's cell of net is picked in the browser by the cell stepper (ui/components/cell_stepper.py):
-# x, h and net, every cell's window and formula are sent once per setup, so picking a cell sends nothing and
-# reruns nothing (it used to rerun this fragment and redraw two heatmaps and the formula). The link keeps the
-# picked cell as row/col (the stepper rewrites them in the address bar); the server reads them only when a
-# link is opened, as ``start``.
-@st.cache_data(max_entries=64, show_spinner=False)
-def _forward_payload(x: np.ndarray, kernel: np.ndarray, bias: float, net: np.ndarray, sample: int, label: str,
-                     filt: int, start: tuple[int, int], lang: str, digits: int) -> dict:
-    """The stepper's payload for one sample and filter (``digits`` keys the cache: the formulas are text)."""
-    tr = translator(lang)
-    titles = (tr("training.fwd_input_title", index=sample, label=label), tr("training.fwd_kernel_title", filter=filt),
-              tr("training.fwd_conv_title", filter=filt))
-    return forward_steps(x, kernel, bias, net, titles, tr, start=start)
-
-
 def _forward_tab(box, v: View) -> None:
     tr, names, sample, filt = v.tr, v.names, v.sample, v.filt
     n, f = v.pool_indices
@@ -349,16 +234,6 @@ def _forward_tab(box, v: View) -> None:
     section = _expander(box, "fwd_fc", t("training.fwd_fc_subtitle"))
     if section.open:
         _fc_section(section, v)
-
-
-# o and p were two heatmaps; as a cell stepper they are one component (opening the expander draws one thing,
-# not two charts) and each cell of p shows its window, its winner and its max in the browser.
-@st.cache_data(max_entries=64, show_spinner=False)
-def _pool_payload(relu: np.ndarray, pool: np.ndarray, winners: np.ndarray, filt: int, lang: str, digits: int) -> dict:
-    """The ReLU/max-pool stepper's payload for one sample and filter (``digits`` keys the cache)."""
-    tr = translator(lang)
-    titles = (tr("training.fwd_relu_title", filter=filt), tr("training.fwd_pool_title", filter=filt))
-    return pool_steps(relu, pool, winners, filt - 1, FILTERS, titles, tr)
 
 
 def _relu_pool_section(box, v: View) -> None:
@@ -408,22 +283,6 @@ def _filter_names() -> tuple[str, ...]:
 def _start_cell() -> tuple[int, int]:
     """The link's cell (row, col), 0-based: the steppers' first cell until the reader picks another."""
     return tuple(int(st.session_state.get(widget_key(PAGE, name), 1)) - 1 for name in ("row", "col"))
-
-
-# The backward tab's cell of o is picked in the browser too, by a stepper in the same group as the forward
-# one: both tabs show the same cell (picked on either), the link keeps it as row/col, and a pick reruns
-# nothing. Its four grids were four heatmaps (two of them in an expander) and three formulas the server
-# redrew for every cell; now switching to this tab draws one component instead of two charts.
-@st.cache_data(max_entries=64, show_spinner=False)
-def _backward_payload(d_pool: np.ndarray, d_relu: np.ndarray, relu_prime: np.ndarray, d_net: np.ndarray, net: np.ndarray,
-                      winners: np.ndarray, fc_W: np.ndarray, d_fc_z: np.ndarray, d_flat: np.ndarray, filt: int,
-                      start: tuple[int, int], lang: str, digits: int) -> dict:
-    """The backward stepper's payload for one sample and filter (``digits`` keys the cache: formulas are text)."""
-    tr = translator(lang)
-    titles = (tr("training.bwd_dpool_title", filter=filt), tr("training.bwd_drelu_title", filter=filt),
-              tr("training.bwd_relu_prime_title", filter=filt), tr("training.bwd_dconv_title"))
-    return backward_steps(d_pool, d_relu, relu_prime, d_net, net, winners, fc_W, d_fc_z, d_flat, filt - 1, FILTERS,
-                          titles, tr, start=start)
 
 
 def _backward_tab(box, v: View) -> None:
