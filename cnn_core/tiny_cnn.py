@@ -24,7 +24,7 @@ Backward (every δ is ∂loss/∂·):
 The convolution is ``cnn_core.conv``'s, pooling ``cnn_core.pool``'s, the FC layer and
 softmax ``cnn_core.dense``'s: this module only wires them together. ``train_curve`` runs many steps
 with the same operations on the checked arrays, without re-checking and tracing every step (the
-same numbers bit for bit, ~7× faster); ``train_step`` stays the reference and the one that explains.
+same numbers bit for bit, ~8× faster a step); ``train_step`` stays the reference and the one that explains.
 """
 
 from __future__ import annotations
@@ -488,7 +488,7 @@ def train_curve(params: Params, x: np.ndarray, labels: np.ndarray, lr: float, st
     """``train``'s losses and weights (the same numbers, bit for bit) and the accuracies, fast: no per-step tensors.
 
     The arguments are checked once — the first step is ``train_step``'s, so a bad argument raises exactly
-    what ``train`` raises — and the other steps run on ``_FastSteps`` (~20× faster than checking every
+    what ``train`` raises — and the other steps run on ``_FastSteps`` (~8× faster than checking every
     tensor of every step). A step whose tensors overflow is run by ``train_step`` again, which raises the
     same ``not_finite`` error ``train`` would (the page keeps the last good weights).
 
