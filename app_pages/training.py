@@ -20,7 +20,9 @@ a step and the Forward tab's expanders use none (round 6). Plotly remains on the
 gradients, the Update tab and the gradient check.
 
 Layout code calls container methods (``box.latex``) instead of nesting ``with`` blocks:
-Streamlit re-walks the syntax tree once per nested block when it compiles the script.
+Streamlit re-walks the syntax tree once per nested block when it compiles the script. The cached calls
+and their builders live in ``ui.training_cache`` (their wrappers are made once, not on every rerun), and a run
+trains with ``tiny_cnn.train_curve`` (50 steps ~10 ms; round 7).
 """
 
 from __future__ import annotations
@@ -32,34 +34,36 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from cnn_core import tiny_cnn
-from cnn_core.dense import softmax_ce_trace
 from ui.claims_view import claim_note
 from ui.components.cell_stepper import cell_stepper
-from ui.components.training_steppers import backward_steps, forward_steps, pool_steps
 from ui.exercise_view import render_check_link
 from ui.export import CHART_CONFIG, ExportDoc, export_panel, setup_just_loaded
-from ui import svg_chart
-from ui.heatmap import channels_heatmap, grey_tiles, matrix_heatmap
-from ui.i18n import current_language, explain_error, t, translator
+from ui.i18n import current_language, explain_error, translator
 from ui.image_input import image_uploader
 from ui.formulas import training as fx
 from ui.latex import display_digits, fmt, subscript, subscript_unicode
 from ui.matrix_input import matrix_editor
 from ui.page_kit import clamp_on_change, clamped, show_chart, url_fragment, url_tabs
 from ui.presets import preset_selector
+# the cached calls live in a module (their wrappers are made once, not on every rerun); the page's names kept
+from ui.training_cache import FILTERS, GALLERY_PX, IMAGE_SIZE, MAX_SHIFT, NOISE, PER_CLASS
+from ui.training_cache import backward_payload as _backward_payload, core as _core, figure as _figure
+from ui.training_cache import forward_payload as _forward_payload, pool_payload as _pool_payload, svg as _svg
+from ui.training_cache import tiles as _tiles
 from ui.url_state import BoolParam, ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "training"
+# ~140 strings a run: bound to the run's language once (t() reads the session for each); the language radio reruns
+# the whole app, so a part's own rerun (a fragment) uses the language of the full run that defined it
+t = translator(current_language())
 MODEL = "training.model"
-# The data: 3 noisy copies of each of the 4 glyphs, shifted by up to one pixel.
-PER_CLASS, NOISE, MAX_SHIFT, IMAGE_SIZE, FILTERS = 3, 0.2, 1, 8, 4
 N_IMAGES = PER_CLASS * len(tiny_cnn.CLASS_NAMES)
 CONV_H, CONV_W, _, _ = tiny_cnn.feature_shape(IMAGE_SIZE)
 K = tiny_cnn.CONV_KERNEL
 PARAM_NAMES = ("conv_w", "conv_b", "fc_W", "fc_b")
 MAX_RUNS = 12            # learning-rate changes a link can carry
-MAX_REPLAY = 1000        # steps a link may ask to replay (about 2 s)
-RUN_CHUNK = 50           # steps between two updates of a run's progress bar (at least)
+MAX_REPLAY = 1000        # steps a link may ask to replay (about 0.2 s with tiny_cnn.train_curve)
+RUN_CHUNK = 50           # a run trains in chunks of 50 steps: an overflow keeps the chunks before it
 
 SPECS = (
     IntParam("seed", 0, 0, 9999, label_key=widget_key(PAGE, "seed_label")),
@@ -82,61 +86,6 @@ RUNS = widget_key(PAGE, "runs")
 TAB_NAMES = ("forward", "backward", "update", "gradcheck")
 
 
-def _setup(seed: int):
-    """Images, labels, class names and initial parameters, all from one generator seeded by ``seed``."""
-    rng = np.random.default_rng(seed)
-    images, labels, names = tiny_cnn.make_glyph_dataset(rng, PER_CLASS, NOISE, MAX_SHIFT)
-    return images, labels, names, tiny_cnn.init_params(rng, FILTERS, len(names), IMAGE_SIZE)
-
-
-def _sample_losses(fc_z: np.ndarray, targets: np.ndarray) -> tuple[float, ...]:
-    """Per-sample cross-entropy ℓₙ, from the core's softmax/cross-entropy trace."""
-    return tuple(softmax_ce_trace(z, y).loss for z, y in zip(fc_z, targets))
-
-
-def _bars_svg(classes: tuple[str, ...], probs: np.ndarray, targets: np.ndarray,
-              texts: tuple[str, ...], digits: int) -> str:
-    """Probabilities vs. target as grouped bars (inline SVG, no Plotly); ``digits`` (the reader's choice) keys
-    the cache: the bars carry formatted numbers."""
-    title, prob_name, target_name, class_title = texts
-    return svg_chart.grouped_bars(title, classes, (
-        svg_chart.Series(prob_name, tuple(map(float, probs)), "#1f77b4", labels=tuple(fmt(v, digits) for v in probs)),
-        svg_chart.Series(target_name, tuple(map(float, targets)), "#9ecae1")), x_title=class_title, digits=digits)
-
-
-def _curve_svg(losses: tuple[float, ...], accuracies: tuple[float, ...], texts: tuple[str, ...], digits: int) -> str:
-    """The loss and accuracy after each step (inline SVG, no Plotly: a step redraws it in a few ms)."""
-    title, x_title, loss_name, accuracy_name = texts
-    return svg_chart.two_axis_lines(title, x_title, svg_chart.Series(loss_name, losses, "#d62728"),
-                                    svg_chart.Series(accuracy_name, accuracies, "#1f77b4", dash=True), digits=digits)
-
-
-def _scatter_figure(points: tuple, texts: tuple[str, ...]) -> go.Figure:
-    title, x_title, y_title = texts
-    fig = go.Figure([go.Scatter(x=analytic.ravel().tolist(), y=numeric.ravel().tolist(), mode="markers",
-                                name=name, marker=dict(size=7, opacity=0.75)) for name, analytic, numeric in points])
-    fig.update_layout(title=dict(text=title, x=0.5, xanchor="center"), xaxis_title=x_title, yaxis_title=y_title,
-                      height=460, margin=dict(l=60, r=20, t=60, b=50))
-    return fig.update_yaxes(scaleanchor="x", scaleratio=1)
-
-
-def _replay(params, x: np.ndarray, y: np.ndarray, runs: tuple[tuple[int, float], ...]):
-    """The runs of a link, one after the other: (params, losses, accuracies, steps done, error or None).
-
-    Full-batch SGD is deterministic, so replaying the same runs from the same seed gives the same weights.
-    """
-    losses, accuracies = [], []
-    for count, rate in runs:
-        try:
-            result = tiny_cnn.train(params, x, y, rate, count)
-        except ValueError as err:
-            return params, tuple(losses), tuple(accuracies), len(losses), err
-        params = result.params
-        losses += [tr.loss for tr in result.traces]
-        accuracies += [tr.accuracy for tr in result.traces]
-    return params, tuple(losses), tuple(accuracies), len(losses), None
-
-
 def _valid_runs(matrix) -> tuple[tuple[int, float], ...] | None:
     """The link's (steps, η) rows, or None when a row is not a whole number of steps with an η the slider allows."""
     if matrix is None:
@@ -151,53 +100,10 @@ def _valid_runs(matrix) -> tuple[tuple[int, float], ...] | None:
     return tuple(runs)
 
 
-def _probs(params, x: np.ndarray) -> np.ndarray:
-    """The class probabilities of images x (N, 1, H, W) under the current weights."""
-    return tiny_cnn.forward(params, x).probs
-
-
-CORE = {"setup": _setup, "replay": _replay, "probs": _probs, "step": tiny_cnn.train_step, "loss": tiny_cnn.loss, "predict": tiny_cnn.predict,
-        "gradcheck": tiny_cnn.check_gradients, "sample_losses": _sample_losses}
-FIGURES = {"heatmap": matrix_heatmap, "channels": channels_heatmap, "scatter": _scatter_figure}
-SVGS = {"curve": _curve_svg, "bars": _bars_svg, "flat": svg_chart.vector_rows}
-
-
-# One cache wrapper each (Streamlit hashes a wrapped function's source on every rerun).
-@st.cache_data(max_entries=500, show_spinner=False)
-def _core(name: str, *args):
-    """A pure core call, cached on its arguments."""
-    return CORE[name](*args)
-
-
-@st.cache_resource(max_entries=600, show_spinner=False)
-def _figure(kind: str, *args, **kwargs) -> go.Figure:
-    """A figure built once per distinct input and language, then shared (never mutated).
-
-    Building a Plotly figure costs more than the rerun budget, hence the cache; the translated
-    titles are arguments, so each language has its own entry.
-    """
-    return FIGURES[kind](*args, **kwargs)
-
-
-@st.cache_data(max_entries=200, show_spinner=False)
-def _svg(kind: str, *args, **kwargs) -> str:
-    """An inline SVG chart (``ui.svg_chart``), built once per distinct input, language and digits."""
-    return SVGS[kind](*args, **kwargs)
-
-
 def _draw(where, svg: str) -> None:
     """An inline SVG chart (built by ``ui.svg_chart``, every text in it escaped) as markdown HTML: it stays in
     the page's DOM, so each point's tooltip works (st.html drops an SVG; st.image would make it a picture)."""
     where.markdown(svg, unsafe_allow_html=True)
-
-
-GALLERY_PX = 88   # each 8×8 image drawn 11 px a pixel
-
-
-@st.cache_data(max_entries=20, show_spinner=False)
-def _tiles(images: np.ndarray) -> list[np.ndarray]:
-    """The data set's images (N, 1, H, W) as grey picture tiles (``ui.heatmap.grey_tiles``)."""
-    return grey_tiles(images[:, 0], GALLERY_PX // IMAGE_SIZE, low=0.0, high=1.0, frame=2)   # pixel 0 white, 1 black
 
 
 def _chart(where, fig: go.Figure, name: str) -> None:
@@ -248,32 +154,29 @@ def _record(model: dict, count: int, lr: float) -> None:
         runs.append((count, lr))
 
 
-def _run(model: dict, x: np.ndarray, y: np.ndarray, lr: float, total: int, slot) -> None:
-    """``total`` SGD steps in chunks (for the progress bar); history and a note kept in ``model``."""
-    before, done = _core("step", model["params"], x, y, lr), 0
-    bar = slot.progress(0.0, text=t("training.running", done=0, total=total))
+def _run(model: dict, x: np.ndarray, y: np.ndarray, lr: float, total: int) -> None:
+    """``total`` SGD steps (``tiny_cnn.train_curve``: 50 steps take ~10 ms, so no progress bar); history and a
+    note kept in ``model``. Chunks of 50 steps: when a huge η drives the weights to inf, the chunks before keep
+    their steps (and the link replays them)."""
+    done, before, after = 0, None, None
     try:
         while done < total:
-            # chunks of at least 50 steps, four at most: 50 steps take ~0.15 s here, and each update of the bar is a
-            # message and a redraw the browser applies before the run's result (25 updates made "Run 50 steps"
-            # slower); a run of up to 50 steps is one chunk, 200 steps update the bar four times
-            count = min(max(-(-total // 4), RUN_CHUNK), total - done)
-            result = tiny_cnn.train(model["params"], x, y, lr, count)
-            model["losses"].extend(tr.loss for tr in result.traces)
-            model["accuracies"].extend(tr.accuracy for tr in result.traces)
+            count = min(RUN_CHUNK, total - done)
+            result = tiny_cnn.train_curve(model["params"], x, y, lr, count)
+            model["losses"].extend(result.losses[:-1])
+            model["accuracies"].extend(result.accuracies[:-1])
             model["params"], done = result.params, done + count
-            bar.progress(done / total, text=t("training.running", done=done, total=total))
+            before = before or (result.losses[0], result.accuracies[0])
+            after = (result.losses[-1], result.accuracies[-1])
     except ValueError as err:  # e.g. a huge η drives the weights to inf: keep the last good ones
         model["note"] = ("run_failed", dict(done=done, total=total, message=_why(err)))
         return
     finally:
         _record(model, done, lr)
-        slot.empty()
-    after = _core("step", model["params"], x, y, lr)
     # numbers kept as numbers: the note is written at the reader's digits when shown (they may change)
     model["note"] = ("run_done_one" if done == 1 else "run_done",
-                     dict(steps=done, lr=float(lr), before=float(before.loss), after=float(after.loss),
-                          acc_before=_pct(before.accuracy), acc_after=_pct(after.accuracy)))
+                     dict(steps=done, lr=float(lr), before=float(before[0]), after=float(after[0]),
+                          acc_before=_pct(before[1]), acc_after=_pct(after[1])))
 
 
 @dataclass(frozen=True)
@@ -299,21 +202,6 @@ class View:
 def _expander(box, name: str, label: str):
     """A lazily drawn expander: the caller draws inside only when ``.open`` (closed by default)."""
     return box.expander(label, key=f"{PAGE}.show_{name}", on_change="rerun")
-
-
-# The forward tab's cell of net is picked in the browser by the cell stepper (ui/components/cell_stepper.py):
-# x, h and net, every cell's window and formula are sent once per setup, so picking a cell sends nothing and
-# reruns nothing (it used to rerun this fragment and redraw two heatmaps and the formula). The link keeps the
-# picked cell as row/col (the stepper rewrites them in the address bar); the server reads them only when a
-# link is opened, as ``start``.
-@st.cache_data(max_entries=64, show_spinner=False)
-def _forward_payload(x: np.ndarray, kernel: np.ndarray, bias: float, net: np.ndarray, sample: int, label: str,
-                     filt: int, start: tuple[int, int], lang: str, digits: int) -> dict:
-    """The stepper's payload for one sample and filter (``digits`` keys the cache: the formulas are text)."""
-    tr = translator(lang)
-    titles = (tr("training.fwd_input_title", index=sample, label=label), tr("training.fwd_kernel_title", filter=filt),
-              tr("training.fwd_conv_title", filter=filt))
-    return forward_steps(x, kernel, bias, net, titles, tr, start=start)
 
 
 def _forward_tab(box, v: View) -> None:
@@ -346,16 +234,6 @@ def _forward_tab(box, v: View) -> None:
     section = _expander(box, "fwd_fc", t("training.fwd_fc_subtitle"))
     if section.open:
         _fc_section(section, v)
-
-
-# o and p were two heatmaps; as a cell stepper they are one component (opening the expander draws one thing,
-# not two charts) and each cell of p shows its window, its winner and its max in the browser.
-@st.cache_data(max_entries=64, show_spinner=False)
-def _pool_payload(relu: np.ndarray, pool: np.ndarray, winners: np.ndarray, filt: int, lang: str, digits: int) -> dict:
-    """The ReLU/max-pool stepper's payload for one sample and filter (``digits`` keys the cache)."""
-    tr = translator(lang)
-    titles = (tr("training.fwd_relu_title", filter=filt), tr("training.fwd_pool_title", filter=filt))
-    return pool_steps(relu, pool, winners, filt - 1, FILTERS, titles, tr)
 
 
 def _relu_pool_section(box, v: View) -> None:
@@ -405,22 +283,6 @@ def _filter_names() -> tuple[str, ...]:
 def _start_cell() -> tuple[int, int]:
     """The link's cell (row, col), 0-based: the steppers' first cell until the reader picks another."""
     return tuple(int(st.session_state.get(widget_key(PAGE, name), 1)) - 1 for name in ("row", "col"))
-
-
-# The backward tab's cell of o is picked in the browser too, by a stepper in the same group as the forward
-# one: both tabs show the same cell (picked on either), the link keeps it as row/col, and a pick reruns
-# nothing. Its four grids were four heatmaps (two of them in an expander) and three formulas the server
-# redrew for every cell; now switching to this tab draws one component instead of two charts.
-@st.cache_data(max_entries=64, show_spinner=False)
-def _backward_payload(d_pool: np.ndarray, d_relu: np.ndarray, relu_prime: np.ndarray, d_net: np.ndarray, net: np.ndarray,
-                      winners: np.ndarray, fc_W: np.ndarray, d_fc_z: np.ndarray, d_flat: np.ndarray, filt: int,
-                      start: tuple[int, int], lang: str, digits: int) -> dict:
-    """The backward stepper's payload for one sample and filter (``digits`` keys the cache: formulas are text)."""
-    tr = translator(lang)
-    titles = (tr("training.bwd_dpool_title", filter=filt), tr("training.bwd_drelu_title", filter=filt),
-              tr("training.bwd_relu_prime_title", filter=filt), tr("training.bwd_dconv_title"))
-    return backward_steps(d_pool, d_relu, relu_prime, d_net, net, winners, fc_W, d_fc_z, d_flat, filt - 1, FILTERS,
-                          titles, tr, start=start)
 
 
 def _backward_tab(box, v: View) -> None:
@@ -558,7 +420,7 @@ do_step = buttons[0].button(t("training.step_button"), key=widget_key(PAGE, "ste
 do_run = buttons[1].button(t("training.run_button_one" if steps == 1 else "training.run_button", n=steps),
                            key=widget_key(PAGE, "run_button"))
 do_reset = buttons[2].button(t("training.reset_button"), key=widget_key(PAGE, "reset_button"), help=t("training.reset_help"))
-progress_slot, note_slot, metrics_slot = controls.empty(), controls.container(), controls.container()
+note_slot, metrics_slot = controls.container(), controls.container()
 
 images, labels, names, params0 = _core("setup", seed)
 model = st.session_state.get(MODEL)
@@ -587,7 +449,7 @@ if do_reset:
     model = _fresh(seed, params0, ("reset_done", {}))
 st.session_state[MODEL] = model
 if do_step or do_run:
-    _run(model, images, labels, lr, 1 if do_step else steps, progress_slot)
+    _run(model, images, labels, lr, 1 if do_step else steps)
 if model["note"] is not None:
     kind, note = model["note"]
     alert = {"run_failed": note_slot.error, "run_done": note_slot.success, "run_done_one": note_slot.success,
@@ -637,7 +499,7 @@ curve_col.subheader(t("training.curve_section"))
 if steps_done == 0:
     curve_col.info(t("training.curve_empty", loss=fmt(tr.loss), accuracy=_pct(tr.accuracy)))
 else:
-    _draw(curve_col, _svg("curve", tuple(model["losses"]) + (tr.loss,), tuple(model["accuracies"]) + (tr.accuracy,),
+    _draw(curve_col, _svg("curve", np.array(model["losses"] + [tr.loss]), np.array(model["accuracies"] + [tr.accuracy]),
                         (t("training.curve_title"), t("training.curve_x"), t("training.curve_loss"),
                          t("training.curve_accuracy")), display_digits()))
     curve_col.caption(t("training.curve_caption", n=len(labels)))

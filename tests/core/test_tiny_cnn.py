@@ -20,8 +20,10 @@ from cnn_core.tiny_cnn import (
     make_glyph_dataset,
     predict,
     train,
+    train_curve,
     train_step,
 )
+from cnn_core import tiny_cnn
 
 
 @pytest.fixture(scope="module")
@@ -155,3 +157,81 @@ def test_bad_arguments(setup):
         train(params, x, labels, 0.1, 0)
     with pytest.raises(CoreValueError):
         make_glyph_dataset(np.random.default_rng(0), 0)
+
+
+# --------------------------------------------------------------------------- the fast training loop
+
+def _glyph_setup(seed: int):
+    rng = np.random.default_rng(seed)
+    x, labels, _ = make_glyph_dataset(rng, 3, noise=0.2, max_shift=1)
+    return init_params(rng), x, labels
+
+
+@pytest.mark.parametrize("seed, lr", [(0, 0.1), (3, 0.5), (11, 2.0), (2024, 0.01)])
+def test_train_curve_gives_the_checked_steps_numbers_bit_for_bit(seed, lr):
+    """The reference: the public, checked train_step applied 40 times by hand."""
+    params, x, labels = _glyph_setup(seed)
+    curve = train_curve(params, x, labels, lr, 40)
+    current, losses, accuracies = params, [], []
+    for _ in range(40):
+        trace = train_step(current, x, labels, lr)
+        losses.append(trace.loss)
+        accuracies.append(trace.accuracy)
+        current = trace.new_params
+    last = train_step(current, x, labels, lr)                     # the loss and accuracy after the last step
+    assert curve.losses == tuple(losses) + (last.loss,)
+    assert curve.accuracies == tuple(accuracies) + (last.accuracy,)
+    for name, value in current.as_dict().items():
+        np.testing.assert_array_equal(getattr(curve.params, name), value, err_msg=name)
+    assert curve.losses == train(params, x, labels, lr, 40).losses
+    assert curve.losses[-1] < curve.losses[0]
+    with pytest.raises(ValueError):                               # read-only, as every Params
+        curve.params.fc_W[0, 0] = 1.0
+
+
+def test_the_fast_step_gradients_match_finite_differences():
+    params, x, labels = _glyph_setup(5)
+    trace = train_step(params, x, labels, 0.3)
+    fast = tiny_cnn._FastSteps(trace.x, trace.labels, trace.targets, params.conv_w.shape[0])
+    loss_value, accuracy, grads, new, finite = fast.step(tuple(params.as_dict().values()), 0.3)
+    assert finite and loss_value == trace.loss and accuracy == trace.accuracy
+    for (name, value), grad, after in zip(params.as_dict().items(), grads, new):
+        numeric = numerical_gradient(
+            lambda v, name=name: loss(Params.from_dict({**params.as_dict(), name: v}), x, labels), value)
+        np.testing.assert_allclose(grad, numeric, rtol=1e-5, atol=1e-8, err_msg=name)
+        np.testing.assert_array_equal(after, getattr(trace.new_params, name), err_msg=name)
+
+
+def test_train_curve_checks_its_arguments_once(monkeypatch):
+    params, x, labels = _glyph_setup(1)
+    calls = []
+    checked = tiny_cnn.train_step
+    monkeypatch.setattr(tiny_cnn, "train_step", lambda *args: calls.append(1) or checked(*args))
+    train_curve(params, x, labels, 0.1, 50)
+    assert len(calls) == 1
+    with pytest.raises(CoreValueError) as info:                   # the same refusals as train
+        train_curve(params, x, np.full(12, 4), 0.1, 5)
+    assert info.value.code == "bad_label"
+    with pytest.raises(CoreValueError):
+        train_curve(params, x, labels, 0.1, 0)
+    with pytest.raises(ValueError) as info:
+        train_curve(params, x, labels, -0.1, 5)
+    assert "-0.1" in str(info.value)
+
+
+@pytest.mark.parametrize("seed, lr, steps", [(8, 1e150, 2), (5, 1e6, 40), (5, 1e6, 3)])
+def test_an_overflow_raises_what_train_raises(seed, lr, steps):
+    """A learning rate that drives the weights to inf: train_curve stops with train's own error (or, where
+    train goes through, the same numbers)."""
+    params, x, labels = _glyph_setup(seed)
+    with np.errstate(all="ignore"):
+        try:
+            expected = train(params, x, labels, lr, steps)
+        except CoreValueError as err:
+            expected = err
+    if isinstance(expected, CoreValueError):
+        with pytest.raises(CoreValueError) as info:
+            train_curve(params, x, labels, lr, steps)
+        assert (info.value.code, str(info.value)) == (expected.code, str(expected)) and expected.code == "not_finite"
+    else:
+        assert train_curve(params, x, labels, lr, steps).losses == expected.losses

@@ -398,8 +398,8 @@ def test_one_step_run_and_reset():
 
 
 def test_a_long_run_in_chunks_equals_one_uninterrupted_run():
-    """A run of 120 steps is trained in chunks (for the progress bar): the same losses and weights as 120 steps
-    in one go of the core, and the curve draws all 121 points (steps 0 … 120)."""
+    """A run of 120 steps is trained in chunks (an overflow keeps the chunks before it): the same losses and weights
+    as 120 steps in one go of the core, and the curve draws all 121 points (steps 0 … 120)."""
     x, y, names, params = _data(0)
     at = open_page(PAGE, "en", query={"steps": "120"})
     at.button(key="training.run_button").click().run()
@@ -681,3 +681,22 @@ def test_a_setup_loaded_into_a_running_session_or_opened_as_a_link_shows_the_sam
     again.run()
     no_exception(again)
     assert _shown(again, lang) == want and offered["md"] == markdown
+
+
+# --------------------------------------------------------------------------- #14 round 7: the language of a part's own rerun
+
+@pytest.mark.parametrize("first, then", [("en", "zh"), ("zh", "en")])
+def test_a_part_rerun_after_a_language_switch_speaks_the_new_language(first, then):
+    """The page binds its strings to the run's language once: after the language radio (a full rerun), a choice
+    that reruns only the tabs' part (sample) and a step (a full rerun) are written in the new language."""
+    at = open_page(PAGE, first)
+    at.radio(key="lang").set_value(then).run()
+    at.selectbox(key="training.sample").set_value(5).run()
+    no_exception(at)
+    subheaders = [el.value for el in at.subheader]
+    assert translate(then, "training.fwd_conv_subtitle", index=5, filter=1) in subheaders
+    assert translate(first, "training.fwd_conv_subtitle", index=5, filter=1) not in subheaders
+    at.button(key="training.step_button").click().run()
+    assert translate(then, "training.run_done_one", steps=1, lr=fmt(LR), before="1.603",
+                     after=_metric(at, "metric_loss", then), acc_before="25%",
+                     acc_after=_metric(at, "metric_accuracy", then)) in [el.value for el in at.success]

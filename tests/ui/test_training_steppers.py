@@ -9,7 +9,7 @@ import pytest
 from cnn_core import tiny_cnn
 from ui.components.training_steppers import GROUP, backward_steps, forward_steps, pool_steps
 from ui.formulas import training as fx
-from ui.formulas.conv_forward import equation_text
+from ui.formulas.conv_forward import equation_html, equation_text
 from ui.latex import fmt
 
 
@@ -49,6 +49,19 @@ def test_forward_stepper_windows_and_sums(trace):
     # a link's cell outside the map: the nearest inside, and the page says so
     clamped = forward_steps(x, w, b, trace.conv_z[n, f], ("x", "h", "net"), _tr, start=(8, 8))
     assert clamped["start"] == 35 and clamped["clamped"]
+
+
+@pytest.mark.parametrize("n, f", [(0, 0), (4, 2), (11, 3)])
+def test_forward_stepper_formulas_are_the_whole_equations(trace, n, f):
+    """The stepper renders each cell's symbolic line from a cache and its numbers fresh: together they are the
+    equation rendered in one go (the reference), at any digits and with ≈ where the printed numbers do not add up."""
+    x, w, b = trace.x[n, 0], trace.params.conv_w[f, 0], float(trace.params.conv_b[f])
+    for weights in (w, w * 1.5 - 0.01):                       # a second step: the same symbols, other numbers
+        data = forward_steps(x, weights, b, trace.conv_z[n, f], ("x", "h", "net"), _tr)
+        for k, cell in enumerate(data["cells"]):
+            r, c = divmod(k, 6)
+            tree = fx.conv_cell_tree(x[r:r + 3, c:c + 3], weights, b, r, c, float(trace.conv_z[n, f, r, c]))
+            assert equation_html(tree) in cell["html"] and cell["aria"] == equation_text(tree)
 
 
 def test_backward_stepper_routes_and_relu(trace):

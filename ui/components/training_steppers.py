@@ -9,13 +9,15 @@ digits, so a page that caches the payload makes the digits part of the key.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from functools import lru_cache
 from typing import Callable
 
 import numpy as np
 
 from ui.components.cell_stepper import formula_block, grid, payload
 from ui.components.conv_steppers import stepper_labels
-from ui.formulas.conv_forward import equation_html, equation_text
+from ui.formulas.conv_forward import Equation, equation_html, equation_text
 from ui.formulas.training import conv_cell_tree
 from ui.latex import subscript_unicode
 
@@ -37,15 +39,32 @@ def forward_steps(x: np.ndarray, kernel: np.ndarray, bias: float, net: np.ndarra
     for r in range(oh):
         for c in range(ow):
             eq = conv_cell_tree(x[r:r + k, c:c + k], kernel, float(bias), r, c, float(net[r, c]))
+            html, aria = _two_halves(eq)
             cells.append({
                 "label": subscript_unicode("net", r, c),
                 "marks": [[0, r, c, r + k - 1, c + k - 1], [2, r, c, r, c]],
-                "html": formula_block([(tr("training.cs_heading"), equation_html(eq))]),
-                "aria": equation_text(eq),
+                "html": formula_block([(tr("training.cs_heading"), html)]),
+                "aria": aria,
             })
     r0, c0 = min(max(int(start[0]), 0), oh - 1), min(max(int(start[1]), 0), ow - 1)
     return payload(grids, cells, (1, oh, ow), stepper_labels(tr, "training"), start=r0 * ow + c0, group=GROUP,
                    url=URL, start_from=f"{int(start[0])},{int(start[1])}", clamped=(r0, c0) != tuple(start))
+
+
+def _two_halves(eq: Equation) -> tuple[str, str]:
+    """``equation_html(eq)`` and ``equation_text(eq)`` of a two-line equation ``lhs = symbols = numbers = result``,
+    rendered as the symbolic half (the same for every step of the training: only the weights change, so it comes
+    from a cache) followed by the numeric half. Both renderers join the lines so that the halves add up to the
+    whole: the numeric line's lead is "=" and the symbolic half ends before it."""
+    symbols = replace(eq, lines=eq.lines[:1], result=None, approx=False)
+    html, text = _rendered(symbols)
+    numbers = replace(eq, lhs=(), lines=eq.lines[1:])
+    return html + equation_html(numbers), text + equation_text(numbers)
+
+
+@lru_cache(maxsize=256)        # the symbolic lines of a few maps' cells (36 each): bounded
+def _rendered(eq: Equation) -> tuple[str, str]:
+    return equation_html(eq), equation_text(eq)
 
 
 def backward_steps(d_pool: np.ndarray, d_relu: np.ndarray, relu_prime: np.ndarray, d_net: np.ndarray,

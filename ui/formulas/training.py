@@ -8,13 +8,14 @@ sample's loss and L = (1/N) Σₙ ℓₙ the batch loss. Indices in are 0-based,
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 
 from cnn_core import tiny_cnn
 from ui.formulas.dense import LINE_BREAK, matrix_equation, shown_array, wrap_sum
 from ui.formulas.equation import Equation, shown, sum_of_products_equation
-from ui.latex import fmt_latex, latex_matrix, subscript
+from ui.latex import display_digits, fmt_latex, latex_matrix, subscript
 
 SIG = None   # the reader's digits (2 / 4 / 6): one kernel row per line keeps even 6 digits inside the column
 LOSSES_PER_LINE = 6
@@ -105,6 +106,12 @@ def fc_delta(probs: np.ndarray, targets: np.ndarray, n: int, result: np.ndarray)
                            (shown_array(probs) - shown_array(targets)) / n, row=True)
 
 
+@lru_cache(maxsize=4096)   # a stepper's 36 cells read the same 9 weights and 64 pixels 324 times each step: bounded
+def _shown_at(value: float, digits: int) -> float:
+    """``shown(value, digits)``, remembered: the printed value of a number at the given digits."""
+    return shown(value, digits)
+
+
 def conv_cell_tree(window: np.ndarray, kernel: np.ndarray, bias: float, r: int, c: int, result: float):
     """:func:`conv_cell` as an expression tree for the browser's cell stepper (drawn as MathML there):
     ``net_rc = Σ_ab x_{r+a, c+b}·h_ab + b = Σ numbers + bias = result``; ≈ when the printed numbers, re-added,
@@ -117,7 +124,9 @@ def conv_cell_tree(window: np.ndarray, kernel: np.ndarray, bias: float, r: int, 
     lead = [(Op("+"),) if i else () for i in range(len(taps))]
     sym = tuple(lead[i] + (Sym("x", (r + a, c + b)), Op("·"), Sym("h", (a, b))) for i, (a, b) in enumerate(taps))
     num = tuple(lead[i] + (Num(float(window[a, b])), Op("×"), Num(float(kernel[a, b]))) for i, (a, b) in enumerate(taps))
-    printed = sum(shown(window[a, b], SIG) * shown(kernel[a, b], SIG) for a, b in taps) + shown(bias)
+    digits = display_digits() if SIG is None else SIG
+    printed = sum(_shown_at(float(window[a, b]), digits) * _shown_at(float(kernel[a, b]), digits)
+                  for a, b in taps) + shown(bias)
     return TreeEquation((Sym("net", (r, c)),), (sym + ((Op("+"), Sym("b")),), num + ((Op("+"), Num(float(bias))),)),
                         float(result), approx=fmt(printed) != fmt(result))
 
