@@ -2,13 +2,14 @@
 
 Thin page: the catalogue and every number come from ``cnn_core.claims``; ``ui.claims_view`` draws them.
 A claim's details (figures included) are only built while its expander is open; the last opened
-claim is mirrored to the URL as ``?claim=<key>`` and a link with it opens that claim first. The filters and
-the list are one fragment (choosing a filter reruns the list only) and each claim is a fragment inside it (opening
-a claim reruns that claim only, however long the list). The list shows the
-first ``PAGE_SIZE`` claims of the filter (a filter change sends ~10 expanders, not 94); "show more" / "show all"
-lengthen it (``?n=<count>`` in the link; each ten claims are a nested fragment, so "show more" sends only the
-last ten and the new ones); a new filter starts short again. An opened claim's matrices are
-typeset, not charted (no Plotly on this page).
+claim is mirrored to the URL as ``?claim=<key>`` and a link with it opens that claim first. The list is a
+part of its own (a keyed fragment): a filter's callback reruns the list only (``st.rerun(LIST_PART)``), not
+the filters above it, whose new value the browser already shows. Each claim is a fragment inside it (opening
+a claim reruns that claim only, however long the list). The list shows the first ``PAGE_SIZE`` claims of the
+filter (a filter change sends ~10 expanders, not 94); "show more" / "show all" lengthen it (``?n=<count>`` in
+the link): the buttons are the tail part of the list, and a click reruns that tail only, so it sends the claims
+it adds and new buttons, not the claims already listed. A new filter starts short again. An opened claim's
+matrices are typeset, not charted (no Plotly on this page).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ SPECS = (
 )
 N_KEY = f"{PAGE}.n"
 CLAIM_KEY, LINKED_KEY, URL_SEEN = f"{PAGE}.claim", f"_{PAGE}.linked", f"_{PAGE}.url_claim"
+LIST_PART = f"{PAGE}.list"   # the list's fragment key: a filter reruns this part only
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -67,8 +69,10 @@ def _toggled(key: str) -> None:
 
 
 def _refiltered() -> None:
-    """A filter or the search changed: the list starts short again."""
+    """A filter or the search changed: the list starts short again, and only the list reruns (the filters
+    above it are not sent again: the browser shows their new value already)."""
     st.session_state[N_KEY] = PAGE_SIZE
+    st.rerun(LIST_PART)
 
 
 def _show(count: int) -> None:
@@ -120,16 +124,20 @@ def _claim(key: str, expanded: bool) -> None:
             render_claim(claim, _check(key), lang)
 
 
-@url_fragment(PAGE, SPECS)   # "show more": reruns the last ten claims listed and adds the next ten
 def _chunk(keys: tuple[str, ...], start: int, linked: str) -> None:
-    """Claims ``start`` … ``start + PAGE_SIZE - 1`` of ``keys``, then the next chunk (nested, while the list is
-    longer: ``?n=``) or the "show more" / "show all" buttons. A click reruns this chunk only, so it sends the
-    ten claims above the button and the ones it adds, however many are listed already."""
+    """Claims ``start`` … ``start + PAGE_SIZE - 1`` of ``keys``, then the list's tail (:func:`_tail`)."""
     end = start + PAGE_SIZE
     for key in keys[start:end]:
         _claim(key, key == linked)
-    if len(keys) <= end:
-        return
+    if len(keys) > end:
+        _tail(keys, end, linked)
+
+
+@url_fragment(PAGE, SPECS)   # "show more": reruns this tail only, which adds the next ten claims
+def _tail(keys: tuple[str, ...], end: int, linked: str) -> None:
+    """What follows the first ``end`` claims listed: the next ones while the list is longer (``?n=``, nested
+    chunks) or the "show more" / "show all" buttons. A click reruns this part only, so it sends the claims it
+    adds and the buttons, not the claims above it, however many are listed already."""
     if st.session_state.get(N_KEY, PAGE_SIZE) > end:
         _chunk(keys, end, linked)
         return
@@ -141,9 +149,8 @@ def _chunk(keys: tuple[str, ...], start: int, linked: str) -> None:
                  args=(len(keys),), icon=":material/unfold_more:", width="stretch")
 
 
-@url_fragment(PAGE, SPECS)   # the filters rerun only the list, not the summary above
-def _claim_list() -> None:
-    linked = st.session_state[LINKED_KEY]
+def _filters() -> tuple[str, str, str, str]:
+    """The three filters and the search (part of the page, not of the list: a change reruns the list only)."""
     st.subheader(t("worked_examples.list_title"))
     c1, c2, c3 = st.columns(3)
     text = c1.selectbox(t("worked_examples.filter_text"), ("all",) + TEXT_CHOICES, key=f"{PAGE}.text",
@@ -158,8 +165,18 @@ def _claim_list() -> None:
     query = st.text_input(t("worked_examples.search"), key=f"{PAGE}.q", max_chars=MAX_QUERY,
                           on_change=_refiltered, help=t("worked_examples.search_help"),
                           placeholder=t("worked_examples.search_placeholder"))
-    sync_to_url(PAGE, SPECS)
-    st.session_state[URL_SEEN] = clean_query(st.query_params.get("claim", ""))
+    return text, verdict, topic, query
+
+
+@st.fragment(key=LIST_PART)   # a filter's callback reruns this part alone (st.rerun(LIST_PART))
+def _claim_list() -> None:
+    """The claims passing the filters (read from the session: the filters are drawn above this part)."""
+    state = st.session_state
+    linked = state[LINKED_KEY]
+    text, verdict, topic = (state.get(f"{PAGE}.{name}", "all") for name in ("text", "verdict", "topic"))
+    query = state.get(f"{PAGE}.q", "")
+    sync_to_url(PAGE, SPECS)        # the filters and ?n= into the link (a rerun of this part alone included)
+    state[URL_SEEN] = clean_query(st.query_params.get("claim", ""))
 
     shown = filter_claims(lang, text, verdict, topic, query)
     shown.sort(key=lambda c: c.key != linked)       # stable: the linked claim first, the rest in text order
@@ -173,4 +190,5 @@ def _claim_list() -> None:
     _chunk(tuple(c.key for c in shown), 0, linked)
 
 
+_filters()
 _claim_list()
