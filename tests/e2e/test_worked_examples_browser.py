@@ -98,6 +98,16 @@ def test_a_filter_reruns_the_list_only(server_url, new_page, lang):
     assert "selectbox" not in sent and "text_input" not in sent, sent
     assert pg.get_by_role("combobox").count() >= 3       # the filters are still on the page
     assert len(pg.locator(".st-key-worked_examples-open-s000_output_size").all()) == 0   # a claim that is not a typo
+    received.clear()                                     # the search box reruns the list only too
+    search = pg.locator(".st-key-worked_examples-q input")
+    search.fill("zzz nothing")
+    search.press("Enter")
+    pg.wait_for_url("**q=zzz**")
+    wait_for_app(pg)
+    sent = new_element_types(received)
+    assert "text_input" not in sent and "selectbox" not in sent, sent
+    assert pg.locator('[data-testid="stMain"] [data-testid="stExpander"]').count() == 0
+    assert search.input_value() == "zzz nothing"          # what was typed stays in the box
     assert_no_exception(pg)
 
 
