@@ -8,7 +8,9 @@ the filters above it, whose new value the browser already shows. Each claim is a
 a claim reruns that claim only, however long the list). The list shows the first ``PAGE_SIZE`` claims of the
 filter (a filter change sends ~10 expanders, not 94); "show more" / "show all" lengthen it (``?n=<count>`` in
 the link): the buttons are the tail part of the list, and a click reruns that tail only, so it sends the claims
-it adds and new buttons, not the claims already listed. A new filter starts short again. An opened claim's
+it adds and new buttons, not the claims already listed. The claims of a full run are listed side by side, not in
+nested parts (each fragment call deep-copies the stack of open containers: 94 claims in nine nested parts took
+~1.5 s of script). A new filter starts short again. An opened claim's
 matrices are typeset, not charted (no Plotly on this page).
 """
 
@@ -38,6 +40,7 @@ SPECS = (
 N_KEY = f"{PAGE}.n"
 CLAIM_KEY, LINKED_KEY, URL_SEEN = f"{PAGE}.claim", f"_{PAGE}.linked", f"_{PAGE}.url_claim"
 LIST_PART = f"{PAGE}.list"   # the list's fragment key: a filter reruns this part only
+CLAIM_MOVED = f"_{PAGE}.claim_moved"   # a claim was opened or closed since the link was last written
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -61,11 +64,12 @@ def _csv(lang: str) -> str:
 
 
 def _toggled(key: str) -> None:
-    """An expander opened or closed: the last opened claim goes to the URL."""
+    """An expander opened or closed: the last opened claim goes to the URL (written by the claim's own rerun)."""
     if st.session_state.get(f"{PAGE}.open.{key}"):
         st.session_state[CLAIM_KEY] = key
     elif st.session_state.get(CLAIM_KEY) == key:
         st.session_state[CLAIM_KEY] = ""
+    st.session_state[CLAIM_MOVED] = True
 
 
 def _refiltered() -> None:
@@ -111,7 +115,7 @@ right.download_button(t("worked_examples.export_csv"), data=lambda: _csv(lang), 
                       mime="text/csv", on_click="ignore", icon=":material/download:", key=f"{PAGE}.export_csv")
 
 
-@url_fragment(PAGE, SPECS)   # one claim: opening or closing it reruns (and sends) this claim only, not the list
+@st.fragment   # one claim: opening or closing it reruns (and sends) this claim only, not the list
 def _claim(key: str, expanded: bool) -> None:
     claim = claim_by_key(key)
     # the title's formulas are rendered ($…$ in our catalogue), the rest escaped
@@ -122,24 +126,29 @@ def _claim(key: str, expanded: bool) -> None:
     if box.open:
         with box:
             render_claim(claim, _check(key), lang)
+    # its own rerun writes ?claim= into the link; listed by a full run or the list's rerun, the list has written
+    # the link already (94 claims each rewriting an unchanged link took ~10% of "show all"'s script)
+    if st.session_state.pop(CLAIM_MOVED, False):
+        sync_to_url(PAGE, SPECS)
 
 
-def _chunk(keys: tuple[str, ...], start: int, linked: str) -> None:
-    """Claims ``start`` … ``start + PAGE_SIZE - 1`` of ``keys``, then the list's tail (:func:`_tail`)."""
-    end = start + PAGE_SIZE
-    for key in keys[start:end]:
+def _claims(keys: tuple[str, ...], start: int, stop: int, linked: str) -> None:
+    """Claims ``start`` … ``stop - 1`` of ``keys``, side by side in the caller's part (not nested: every fragment
+    call deep-copies Streamlit's stack of open containers, which grows with each nesting level)."""
+    for key in keys[start:stop]:
         _claim(key, key == linked)
-    if len(keys) > end:
-        _tail(keys, end, linked)
 
 
-@url_fragment(PAGE, SPECS)   # "show more": reruns this tail only, which adds the next ten claims
+@url_fragment(PAGE, SPECS)   # "show more": reruns this tail only, which adds the next claims
 def _tail(keys: tuple[str, ...], end: int, linked: str) -> None:
-    """What follows the first ``end`` claims listed: the next ones while the list is longer (``?n=``, nested
-    chunks) or the "show more" / "show all" buttons. A click reruns this part only, so it sends the claims it
-    adds and the buttons, not the claims above it, however many are listed already."""
-    if st.session_state.get(N_KEY, PAGE_SIZE) > end:
-        _chunk(keys, end, linked)
+    """What follows the first ``end`` claims listed: the "show more" / "show all" buttons, or, once clicked (``?n=``
+    longer than ``end``), the claims it adds and a new tail below them with the buttons. A click reruns this part
+    only, so it sends the claims it adds and the buttons, not the claims above it, however many are listed."""
+    listed = min(st.session_state.get(N_KEY, PAGE_SIZE), len(keys))
+    if listed > end:
+        _claims(keys, end, listed, linked)
+        if len(keys) > listed:
+            _tail(keys, listed, linked)
         return
     more, every = st.columns(2)
     step = min(PAGE_SIZE, len(keys) - end)
@@ -176,6 +185,7 @@ def _claim_list() -> None:
     text, verdict, topic = (state.get(f"{PAGE}.{name}", "all") for name in ("text", "verdict", "topic"))
     query = state.get(f"{PAGE}.q", "")
     sync_to_url(PAGE, SPECS)        # the filters and ?n= into the link (a rerun of this part alone included)
+    state.pop(CLAIM_MOVED, None)    # ... and the claim opened last
     state[URL_SEEN] = clean_query(st.query_params.get("claim", ""))
 
     shown = filter_claims(lang, text, verdict, topic, query)
@@ -187,7 +197,11 @@ def _claim_list() -> None:
         st.caption(t("worked_examples.n_listed", n=len(shown), total=len(CLAIMS), k=PAGE_SIZE))
     else:
         st.caption(t("worked_examples.n_shown", n=len(shown), total=len(CLAIMS)))
-    _chunk(tuple(c.key for c in shown), 0, linked)
+    keys = tuple(c.key for c in shown)
+    listed = min(st.session_state.get(N_KEY, PAGE_SIZE), len(keys))   # ?n= (a link may list more than ten)
+    _claims(keys, 0, listed, linked)
+    if len(keys) > listed:
+        _tail(keys, listed, linked)
 
 
 _filters()
