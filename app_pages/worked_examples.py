@@ -158,23 +158,23 @@ def _tail(keys: tuple[str, ...], end: int, linked: str) -> None:
                  args=(len(keys),), icon=":material/unfold_more:", width="stretch")
 
 
-def _filters() -> tuple[str, str, str, str]:
-    """The three filters and the search (part of the page, not of the list: a change reruns the list only)."""
+def _filters() -> None:
+    """The three filters and the search (part of the page, not of the list: a change reruns the list only, which
+    reads their values from the session)."""
     st.subheader(t("worked_examples.list_title"))
     c1, c2, c3 = st.columns(3)
-    text = c1.selectbox(t("worked_examples.filter_text"), ("all",) + TEXT_CHOICES, key=f"{PAGE}.text",
-                        on_change=_refiltered,
-                        format_func=lambda v: t("worked_examples.any") if v == "all" else text_title(v, lang))
-    verdict = c2.selectbox(t("worked_examples.filter_verdict"), ("all",) + VERDICTS, key=f"{PAGE}.verdict",
-                           on_change=_refiltered,
-                           format_func=lambda v: t("worked_examples.any") if v == "all" else verdict_label(v, lang))
-    topic = c3.selectbox(t("worked_examples.filter_topic"), ("all",) + TOPICS, key=f"{PAGE}.topic",
-                         on_change=_refiltered,
-                         format_func=lambda v: t("worked_examples.any") if v == "all" else t(f"worked_examples.topic_{v}"))
-    query = st.text_input(t("worked_examples.search"), key=f"{PAGE}.q", max_chars=MAX_QUERY,
-                          on_change=_refiltered, help=t("worked_examples.search_help"),
-                          placeholder=t("worked_examples.search_placeholder"))
-    return text, verdict, topic, query
+    c1.selectbox(t("worked_examples.filter_text"), ("all",) + TEXT_CHOICES, key=f"{PAGE}.text",
+                 on_change=_refiltered,
+                 format_func=lambda v: t("worked_examples.any") if v == "all" else text_title(v, lang))
+    c2.selectbox(t("worked_examples.filter_verdict"), ("all",) + VERDICTS, key=f"{PAGE}.verdict",
+                 on_change=_refiltered,
+                 format_func=lambda v: t("worked_examples.any") if v == "all" else verdict_label(v, lang))
+    c3.selectbox(t("worked_examples.filter_topic"), ("all",) + TOPICS, key=f"{PAGE}.topic",
+                 on_change=_refiltered,
+                 format_func=lambda v: t("worked_examples.any") if v == "all" else t(f"worked_examples.topic_{v}"))
+    st.text_input(t("worked_examples.search"), key=f"{PAGE}.q", max_chars=MAX_QUERY,
+                  on_change=_refiltered, help=t("worked_examples.search_help"),
+                  placeholder=t("worked_examples.search_placeholder"))
 
 
 @st.fragment(key=LIST_PART)   # a filter's callback reruns this part alone (st.rerun(LIST_PART))
