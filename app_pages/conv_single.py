@@ -10,23 +10,24 @@ cell never reruns this script.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from cnn_core.activations import ACTIVATIONS, activate
-from cnn_core.conv import conv2d_trace, rot180
+from cnn_core.conv import rot180
 from cnn_core.worked_examples import CONV_4X4
 from ui.claims_view import claim_note
 from ui.components.cell_stepper import cell_stepper
-from ui.components.conv_steppers import single_channel_compare, single_channel_steps
+from ui.conv_single_data import (DEFAULT_INPUT, DEFAULT_KERNEL, compare_payload, formula_table, is_text_example,
+                                 shows_eq5, step_payload)
+from ui.conv_single_data import trace as _trace
 from ui.exercise_view import render_check_link
 from ui.export import ExportDoc, export_panel
 from ui.formulas.conv_forward import (Sym, activation_equation, equation_latex, flipped_kernel_index,
-                                      single_net_equation, to_text)
+                                      single_net_equation)
 from ui.html_grid import cell_names, grids_html, matrix_table
-from ui.i18n import current_language, explain_error, t, translate, translator
+from ui.i18n import current_language, explain_error, t
 from ui.image_input import image_uploader
-from ui.latex import display_digits, fmt, subscript_unicode
+from ui.latex import display_digits, subscript_unicode
 from ui.library_code import conv2d_code
 from ui.matrix_input import matrix_editor
 from ui.page_kit import activation_name, follow_open_panels, lazy_code_panel, reset_button, text_title, url_fragment, url_tabs
@@ -34,8 +35,6 @@ from ui.presets import preset_selector
 from ui.url_state import ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url
 
 PAGE = "conv_single"
-DEFAULT_INPUT = np.array(CONV_4X4.inputs["x"][0, 0])
-DEFAULT_KERNEL = np.array(CONV_4X4.inputs["w"][0, 0])
 FROM_TEXT = tuple(CONV_4X4.inputs["from_text"])  # input cells the text prints (0-based)
 MAX_INPUT, MAX_KERNEL, MAX_CELLS = 12, 6, 144
 TABLE_BOX_ROWS, TABLE_BOX_PX = 12, 480   # the formula table scrolls in a box beyond 12 rows
@@ -52,74 +51,16 @@ SPECS = (
 )
 SECTIONS = ("step", "inputs", "compare", "table")
 
-_trace = st.cache_data(conv2d_trace, max_entries=256, show_spinner=False)
+# the trace (_trace), the steppers' payloads and the formula table are cached in ui.conv_single_data (built
+# once per process: a cache wrapper built here would re-read its function's source on every rerun)
 # rot180 and activate on at most 12×12 numbers take microseconds: calling them costs less than
-# hashing their arguments for a cache (and than building the cache wrapper on every rerun).
+# hashing their arguments for a cache.
 _rot180 = rot180
 _activate = activate
 
 
 def key(name: str) -> str:
     return f"{PAGE}.{name}"
-
-
-def is_text_example(x: np.ndarray | None, w: np.ndarray | None) -> bool:
-    """The text's own 4×4 input and 2×2 kernel are on screen."""
-    return (x is not None and w is not None and x.shape == DEFAULT_INPUT.shape and w.shape == DEFAULT_KERNEL.shape
-            and bool(np.array_equal(x, DEFAULT_INPUT)) and bool(np.array_equal(w, DEFAULT_KERNEL)))
-
-
-def shows_eq5(x: np.ndarray | None, w: np.ndarray | None, stride: int, padding: int) -> bool:
-    """The setup of the text's eq. (5): its 4×4 input, a 2×2 kernel (eq. (5) is symbolic in h), stride 1,
-    no padding."""
-    return (x is not None and w is not None and x.shape == DEFAULT_INPUT.shape and bool(np.array_equal(x, DEFAULT_INPUT))
-            and w.shape == (2, 2) and stride == 1 and padding == 0)
-
-
-def text_notes(x: np.ndarray, w: np.ndarray, stride: int, padding: int,
-               lang: str) -> dict[tuple[int, int], list[str]]:
-    """Pointers from one output cell to the catalogue note below the stepper (o₁₃ of the text's eq. (5))."""
-    if not shows_eq5(x, w, stride, padding):
-        return {}
-    return {(0, 2): [translate(lang, "conv_single.cs_eq5_cell", text=text_title("003", lang))]}
-
-
-# The whole stepper payload (every cell's window and formulas) for one setup: a few ms for the
-# 4×4 example, more for 12×12 inputs, so it is cached (bounded). Its formulas are formatted text,
-# so the reader's digits are an argument (a cached payload must not keep the old digits).
-@st.cache_data(show_spinner=False, max_entries=64)
-def step_payload(x: np.ndarray, w: np.ndarray, stride: int, padding: int, activation: str, lang: str,
-                 start: int, digits: int) -> dict:
-    trace = _trace(x[None], w[None, None], None, stride, padding)
-    out = _activate(activation, trace.output)
-    return single_channel_steps(trace, out, activation, activation_name(activation, lang),
-                                translator(lang),
-                                text_notes(x, w, stride, padding, lang), start=start)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def compare_payload(x: np.ndarray, w: np.ndarray, stride: int, padding: int, lang: str, start: int,
-                    digits: int) -> dict:
-    trace = _trace(x[None], w[None, None], None, stride, padding)
-    conv_trace = _trace(x[None], _rot180(w)[None, None], None, stride, padding)
-    return single_channel_compare(trace, conv_trace, translator(lang), start=start)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def formula_table(x: np.ndarray, w: np.ndarray, stride: int, padding: int, activation: str,
-                  columns: tuple[str, ...], digits: int) -> pd.DataFrame:
-    """One row per output cell: name, Σ products with symbols and numbers, net, out."""
-    trace = _trace(x[None], w[None, None], None, stride, padding)
-    out = _activate(activation, trace.output)
-    rows = []
-    oh, ow = trace.output.shape[1:]
-    for i in range(oh):
-        for j in range(ow):
-            eq = single_net_equation(trace, i, j, (Sym("net"),))
-            symbolic, numeric = (" ".join(to_text(chunk) for chunk in line) for line in eq.lines)
-            rows.append((subscript_unicode("o", i, j), symbolic, numeric, fmt(trace.output[0, i, j]),
-                         fmt(out[0, i, j])))
-    return pd.DataFrame(rows, columns=list(columns))
 
 
 def editor_height(name: str) -> int:

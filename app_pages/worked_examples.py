@@ -2,13 +2,16 @@
 
 Thin page: the catalogue and every number come from ``cnn_core.claims``; ``ui.claims_view`` draws them.
 A claim's details (figures included) are only built while its expander is open; the last opened
-claim is mirrored to the URL as ``?claim=<key>`` and a link with it opens that claim first. The filters and
-the list are one fragment (choosing a filter reruns the list only) and each claim is a fragment inside it (opening
-a claim reruns that claim only, however long the list). The list shows the
-first ``PAGE_SIZE`` claims of the filter (a filter change sends ~10 expanders, not 94); "show more" / "show all"
-lengthen it (``?n=<count>`` in the link; each ten claims are a nested fragment, so "show more" sends only the
-last ten and the new ones); a new filter starts short again. An opened claim's matrices are
-typeset, not charted (no Plotly on this page).
+claim is mirrored to the URL as ``?claim=<key>`` and a link with it opens that claim first. The list is a
+part of its own (a keyed fragment): a filter's callback reruns the list only (``st.rerun(LIST_PART)``), not
+the filters above it, whose new value the browser already shows. Each claim is a fragment inside it (opening
+a claim reruns that claim only, however long the list). The list shows the first ``PAGE_SIZE`` claims of the
+filter (a filter change sends ~10 expanders, not 94); "show more" / "show all" lengthen it (``?n=<count>`` in
+the link): the buttons are the tail part of the list, and a click reruns that tail only, so it sends the claims
+it adds and new buttons, not the claims already listed. The claims of a full run are listed side by side, not in
+nested parts (each fragment call deep-copies the stack of open containers: 94 claims in nine nested parts took
+~1.5 s of script). A new filter starts short again. An opened claim's
+matrices are typeset, not charted (no Plotly on this page).
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ SPECS = (
 )
 N_KEY = f"{PAGE}.n"
 CLAIM_KEY, LINKED_KEY, URL_SEEN = f"{PAGE}.claim", f"_{PAGE}.linked", f"_{PAGE}.url_claim"
+LIST_PART = f"{PAGE}.list"   # the list's fragment key: a filter reruns this part only
+CLAIM_MOVED = f"_{PAGE}.claim_moved"   # a claim was opened or closed since the link was last written
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -59,16 +64,19 @@ def _csv(lang: str) -> str:
 
 
 def _toggled(key: str) -> None:
-    """An expander opened or closed: the last opened claim goes to the URL."""
+    """An expander opened or closed: the last opened claim goes to the URL (written by the claim's own rerun)."""
     if st.session_state.get(f"{PAGE}.open.{key}"):
         st.session_state[CLAIM_KEY] = key
     elif st.session_state.get(CLAIM_KEY) == key:
         st.session_state[CLAIM_KEY] = ""
+    st.session_state[CLAIM_MOVED] = True
 
 
 def _refiltered() -> None:
-    """A filter or the search changed: the list starts short again."""
+    """A filter or the search changed: the list starts short again, and only the list reruns (the filters
+    above it are not sent again: the browser shows their new value already)."""
     st.session_state[N_KEY] = PAGE_SIZE
+    st.rerun(LIST_PART)
 
 
 def _show(count: int) -> None:
@@ -107,7 +115,7 @@ right.download_button(t("worked_examples.export_csv"), data=lambda: _csv(lang), 
                       mime="text/csv", on_click="ignore", icon=":material/download:", key=f"{PAGE}.export_csv")
 
 
-@url_fragment(PAGE, SPECS)   # one claim: opening or closing it reruns (and sends) this claim only, not the list
+@st.fragment   # one claim: opening or closing it reruns (and sends) this claim only, not the list
 def _claim(key: str, expanded: bool) -> None:
     claim = claim_by_key(key)
     # the title's formulas are rendered ($…$ in our catalogue), the rest escaped
@@ -118,20 +126,29 @@ def _claim(key: str, expanded: bool) -> None:
     if box.open:
         with box:
             render_claim(claim, _check(key), lang)
+    # its own rerun writes ?claim= into the link; listed by a full run or the list's rerun, the list has written
+    # the link already (94 claims each rewriting an unchanged link took ~10% of "show all"'s script)
+    if st.session_state.pop(CLAIM_MOVED, False):
+        sync_to_url(PAGE, SPECS)
 
 
-@url_fragment(PAGE, SPECS)   # "show more": reruns the last ten claims listed and adds the next ten
-def _chunk(keys: tuple[str, ...], start: int, linked: str) -> None:
-    """Claims ``start`` … ``start + PAGE_SIZE - 1`` of ``keys``, then the next chunk (nested, while the list is
-    longer: ``?n=``) or the "show more" / "show all" buttons. A click reruns this chunk only, so it sends the
-    ten claims above the button and the ones it adds, however many are listed already."""
-    end = start + PAGE_SIZE
-    for key in keys[start:end]:
+def _claims(keys: tuple[str, ...], start: int, stop: int, linked: str) -> None:
+    """Claims ``start`` … ``stop - 1`` of ``keys``, side by side in the caller's part (not nested: every fragment
+    call deep-copies Streamlit's stack of open containers, which grows with each nesting level)."""
+    for key in keys[start:stop]:
         _claim(key, key == linked)
-    if len(keys) <= end:
-        return
-    if st.session_state.get(N_KEY, PAGE_SIZE) > end:
-        _chunk(keys, end, linked)
+
+
+@url_fragment(PAGE, SPECS)   # "show more": reruns this tail only, which adds the next claims
+def _tail(keys: tuple[str, ...], end: int, linked: str) -> None:
+    """What follows the first ``end`` claims listed: the "show more" / "show all" buttons, or, once clicked (``?n=``
+    longer than ``end``), the claims it adds and a new tail below them with the buttons. A click reruns this part
+    only, so it sends the claims it adds and the buttons, not the claims above it, however many are listed."""
+    listed = min(st.session_state.get(N_KEY, PAGE_SIZE), len(keys))
+    if listed > end:
+        _claims(keys, end, listed, linked)
+        if len(keys) > listed:
+            _tail(keys, listed, linked)
         return
     more, every = st.columns(2)
     step = min(PAGE_SIZE, len(keys) - end)
@@ -141,25 +158,35 @@ def _chunk(keys: tuple[str, ...], start: int, linked: str) -> None:
                  args=(len(keys),), icon=":material/unfold_more:", width="stretch")
 
 
-@url_fragment(PAGE, SPECS)   # the filters rerun only the list, not the summary above
-def _claim_list() -> None:
-    linked = st.session_state[LINKED_KEY]
+def _filters() -> None:
+    """The three filters and the search (part of the page, not of the list: a change reruns the list only, which
+    reads their values from the session)."""
     st.subheader(t("worked_examples.list_title"))
     c1, c2, c3 = st.columns(3)
-    text = c1.selectbox(t("worked_examples.filter_text"), ("all",) + TEXT_CHOICES, key=f"{PAGE}.text",
-                        on_change=_refiltered,
-                        format_func=lambda v: t("worked_examples.any") if v == "all" else text_title(v, lang))
-    verdict = c2.selectbox(t("worked_examples.filter_verdict"), ("all",) + VERDICTS, key=f"{PAGE}.verdict",
-                           on_change=_refiltered,
-                           format_func=lambda v: t("worked_examples.any") if v == "all" else verdict_label(v, lang))
-    topic = c3.selectbox(t("worked_examples.filter_topic"), ("all",) + TOPICS, key=f"{PAGE}.topic",
-                         on_change=_refiltered,
-                         format_func=lambda v: t("worked_examples.any") if v == "all" else t(f"worked_examples.topic_{v}"))
-    query = st.text_input(t("worked_examples.search"), key=f"{PAGE}.q", max_chars=MAX_QUERY,
-                          on_change=_refiltered, help=t("worked_examples.search_help"),
-                          placeholder=t("worked_examples.search_placeholder"))
-    sync_to_url(PAGE, SPECS)
-    st.session_state[URL_SEEN] = clean_query(st.query_params.get("claim", ""))
+    c1.selectbox(t("worked_examples.filter_text"), ("all",) + TEXT_CHOICES, key=f"{PAGE}.text",
+                 on_change=_refiltered,
+                 format_func=lambda v: t("worked_examples.any") if v == "all" else text_title(v, lang))
+    c2.selectbox(t("worked_examples.filter_verdict"), ("all",) + VERDICTS, key=f"{PAGE}.verdict",
+                 on_change=_refiltered,
+                 format_func=lambda v: t("worked_examples.any") if v == "all" else verdict_label(v, lang))
+    c3.selectbox(t("worked_examples.filter_topic"), ("all",) + TOPICS, key=f"{PAGE}.topic",
+                 on_change=_refiltered,
+                 format_func=lambda v: t("worked_examples.any") if v == "all" else t(f"worked_examples.topic_{v}"))
+    st.text_input(t("worked_examples.search"), key=f"{PAGE}.q", max_chars=MAX_QUERY,
+                  on_change=_refiltered, help=t("worked_examples.search_help"),
+                  placeholder=t("worked_examples.search_placeholder"))
+
+
+@st.fragment(key=LIST_PART)   # a filter's callback reruns this part alone (st.rerun(LIST_PART))
+def _claim_list() -> None:
+    """The claims passing the filters (read from the session: the filters are drawn above this part)."""
+    state = st.session_state
+    linked = state[LINKED_KEY]
+    text, verdict, topic = (state.get(f"{PAGE}.{name}", "all") for name in ("text", "verdict", "topic"))
+    query = state.get(f"{PAGE}.q", "")
+    sync_to_url(PAGE, SPECS)        # the filters and ?n= into the link (a rerun of this part alone included)
+    state.pop(CLAIM_MOVED, None)    # ... and the claim opened last
+    state[URL_SEEN] = clean_query(st.query_params.get("claim", ""))
 
     shown = filter_claims(lang, text, verdict, topic, query)
     shown.sort(key=lambda c: c.key != linked)       # stable: the linked claim first, the rest in text order
@@ -170,7 +197,12 @@ def _claim_list() -> None:
         st.caption(t("worked_examples.n_listed", n=len(shown), total=len(CLAIMS), k=PAGE_SIZE))
     else:
         st.caption(t("worked_examples.n_shown", n=len(shown), total=len(CLAIMS)))
-    _chunk(tuple(c.key for c in shown), 0, linked)
+    keys = tuple(c.key for c in shown)
+    listed = min(st.session_state.get(N_KEY, PAGE_SIZE), len(keys))   # ?n= (a link may list more than ten)
+    _claims(keys, 0, listed, linked)
+    if len(keys) > listed:
+        _tail(keys, listed, linked)
 
 
+_filters()
 _claim_list()

@@ -94,7 +94,20 @@ def test_a_filter_reruns_the_list_only(server_url, new_page, lang):
     wait_for_app(pg)
     sent = new_element_types(received)
     assert sent and "table" not in sent, sent            # the list was redrawn, the summary was not sent again
+    # nor the filters themselves: the browser shows the new choice already, the callback reruns the list only
+    assert "selectbox" not in sent and "text_input" not in sent, sent
+    assert pg.get_by_role("combobox").count() >= 3       # the filters are still on the page
     assert len(pg.locator(".st-key-worked_examples-open-s000_output_size").all()) == 0   # a claim that is not a typo
+    received.clear()                                     # the search box reruns the list only too
+    search = pg.locator(".st-key-worked_examples-q input")
+    search.fill("zzz nothing")
+    search.press("Enter")
+    pg.wait_for_url("**q=zzz**")
+    wait_for_app(pg)
+    sent = new_element_types(received)
+    assert "text_input" not in sent and "selectbox" not in sent, sent
+    assert pg.locator('[data-testid="stMain"] [data-testid="stExpander"]').count() == 0
+    assert search.input_value() == "zzz nothing"          # what was typed stays in the box
     assert_no_exception(pg)
 
 
@@ -117,8 +130,8 @@ def _expanders_sent(frames: list) -> int:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_claim_and_show_more_rerun_only_their_part(server_url, new_page, lang):
-    """Each claim is a fragment and each ten claims are one: opening a claim sends that claim only, "show more"
-    sends the last ten and the next ten, however long the list is already."""
+    """Each claim is a fragment and the list's tail (the buttons) is one: opening a claim sends that claim only,
+    "show more" sends the next ten claims and the buttons, however long the list is already."""
     pg = new_page
     received = watch_frames(pg)
     pg.goto(f"{server_url}/worked_examples?lang={lang}&n=30")
@@ -138,6 +151,6 @@ def test_a_claim_and_show_more_rerun_only_their_part(server_url, new_page, lang)
     pg.wait_for_url("**n=40**")
     wait_for_app(pg)
     assert pg.locator('[data-testid="stMain"] [data-testid="stExpander"]').count() == 40
-    assert _expanders_sent(received) == 20                         # claims 21–40, not 1–20 again
+    assert _expanders_sent(received) == 10                         # claims 31–40, not the 30 listed already
     assert "selectbox" not in new_element_types(received)
     assert_no_exception(pg)
