@@ -17,9 +17,9 @@ from cnn_core.conv import rot180
 from cnn_core.worked_examples import CONV_4X4
 from ui.claims_view import claim_note
 from ui.components.cell_stepper import cell_stepper
-from ui.conv_single_data import (DEFAULT_INPUT, DEFAULT_KERNEL, compare_payload, formula_table, is_text_example,
+from ui.conv_single_cache import (DEFAULT_INPUT, DEFAULT_KERNEL, compare_payload, formula_table, is_text_example,
                                  shows_eq5, step_payload)
-from ui.conv_single_data import trace as _trace
+from ui.conv_single_cache import trace as _trace
 from ui.exercise_view import render_check_link
 from ui.export import ExportDoc, export_panel
 from ui.formulas.conv_forward import (Sym, activation_equation, equation_latex, flipped_kernel_index,
@@ -51,7 +51,7 @@ SPECS = (
 )
 SECTIONS = ("step", "inputs", "compare", "table")
 
-# the trace (_trace), the steppers' payloads and the formula table are cached in ui.conv_single_data (built
+# the trace (_trace), the steppers' payloads and the formula table are cached in ui.conv_single_cache (built
 # once per process: a cache wrapper built here would re-read its function's source on every rerun)
 # rot180 and activate on at most 12×12 numbers take microseconds: calling them costs less than
 # hashing their arguments for a cache.

@@ -55,6 +55,10 @@ def unbounded_caches(source: str, filename: str = "<src>") -> list[str]:
     calls = {id(node.func): node for node in ast.walk(tree) if isinstance(node, ast.Call)}
     functions = {id(d): f.name for f in ast.walk(tree) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
                  for d in f.decorator_list}
+    # a bare ``cache`` / ``lru_cache`` is functools' only when imported from it (``cache`` may name a module)
+    functools_names = {alias.asname or alias.name for node in ast.walk(tree)
+                       if isinstance(node, ast.ImportFrom) and node.module == "functools" for alias in node.names
+                       if alias.name in {"lru_cache", "cache"}}
     found = []
     for node in ast.walk(tree):
         name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else None
@@ -62,7 +66,8 @@ def unbounded_caches(source: str, filename: str = "<src>") -> list[str]:
             call = calls.get(id(node))
             if call is None or not _positive_int(_keyword(call, "max_entries"), names):
                 found.append(f"{filename}:{node.lineno} {name} without max_entries")
-        elif name in {"lru_cache", "cache"} and (isinstance(node, ast.Name) or getattr(node.value, "id", "") == "functools"):
+        elif (name in functools_names if isinstance(node, ast.Name)
+              else name in {"lru_cache", "cache"} and getattr(node.value, "id", "") == "functools"):
             call = calls.get(id(node))
             bounded = call is not None and _positive_int(_keyword(call, "maxsize") or (call.args[0] if call.args else None))
             owner = functions.get(id(call if call is not None else node))
@@ -90,13 +95,15 @@ def test_the_app_has_caches_to_check():
     ("c = st.cache_data\nf = c(g, max_entries=4)", 1),
     ("f = st.cache_data(g, max_entries=None)", 1),
     ("@functools.lru_cache(maxsize=None)\ndef f(x): return x", 1),
-    ("@lru_cache\ndef f(x): return x", 1),
+    ("from functools import lru_cache\n@lru_cache\ndef f(x): return x", 1),
+    ("from functools import cache as memo\n@memo\ndef f(x): return x", 1),
+    ("from ui import conv_multi_cache as cache\nf = cache.steps_payload", 0),
     ("@functools.cache\ndef f(x): return x", 1),
     ("@st.cache_data(max_entries=64, show_spinner=False)\ndef f(x): return x", 0),
     ("f = st.cache_data(g, max_entries=256, show_spinner=False)", 0),
     ("f = st.cache_resource(show_spinner=False, max_entries=8)(g)", 0),
-    ("@lru_cache(maxsize=32)\ndef f(x): return x", 0),
-    ("@lru_cache(128)\ndef f(x): return x", 0),
+    ("from functools import lru_cache\n@lru_cache(maxsize=32)\ndef f(x): return x", 0),
+    ("from functools import lru_cache\n@lru_cache(128)\ndef f(x): return x", 0),
     ("N = 64\n@st.cache_resource(max_entries=N)\ndef f(x): return x", 0),
     ("N = None\n@st.cache_resource(max_entries=N)\ndef f(x): return x", 1),
     ("def wrap(g, n: int = 8):\n    return st.cache_resource(max_entries=n)(g)", 0),

@@ -1,4 +1,4 @@
-"""conv_single's cached computations (``ui.conv_single_data``): the formula table and the stepper payloads against
+"""conv_single's cached computations (``ui.conv_single_cache``): the formula table and the stepper payloads against
 a loop cross-correlation, and the page script builds no cache wrapper of its own (#14: a wrapper built in a page
 script re-reads its function's source on every rerun)."""
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ui import conv_single_data as data
+from ui import conv_single_cache as data
 
 ROOT = Path(__file__).resolve().parents[2]
 
