@@ -282,11 +282,16 @@ if dy is not None and out_hw is not None and tuple(dy.shape[1:]) != tuple(out_hw
 # --- the numbers of the layer (each drawn if it parsed), lazily: the editors show them as text ------
 if x is not None and w is not None and out_hw is not None:
     st.caption(t("conv_backward.forward_caption", oh=out_hw[0], ow=out_hw[1], stride=stride, padding=padding))
-layer = lazy_expander(PAGE, "layer", t("conv_backward.layer_title"))
-if layer is not None:
+
+
+@url_fragment(PAGE, SPECS)   # opening or closing the expander reruns and sends only this part (#14)
+def _layer_part() -> None:
+    layer = lazy_expander(PAGE, "layer", t("conv_backward.layer_title"))
+    if layer is None:
+        return
     with layer:
         st.caption(t("conv_backward.layer_caption"))
-        # shaded HTML tables, not Plotly heatmaps: opening the expander draws no chart (#14)
+        # shaded HTML tables, not Plotly heatmaps nor a typeset y: opening the expander draws no chart (#14)
         tables = []
         if dy is not None:
             tables.append(matrix_table(dy[f], t("conv_backward.fig_delta", n=f + 1) if multi
@@ -297,15 +302,18 @@ if layer is not None:
         if w is not None:
             tables.append(matrix_table(w[f, c], t("conv_backward.fig_w", f=f + 1, n=c + 1) if multi
                                        else t("conv_backward.fig_w1"), cell_names(W_SYM, w[f, c].shape)))
+        if x is not None and w is not None and out_hw is not None:
+            y = _forward(x, w, b if multi else np.zeros(1), stride, padding)
+            tables.append(matrix_table(y[f], t("conv_backward.fig_y", n=f + 1) if multi
+                                       else t("conv_backward.forward_title"), cell_names("y", y[f].shape)))
         if tables:
             st.html(grids_html(tables))
         for value, needs in ((dy, "needs_delta"), (x, "needs_x"), (w, "needs_w")):
             if value is None:
                 st.info(t(f"conv_backward.{needs}"))
-        if x is not None and w is not None and out_hw is not None:
-            y = _forward(x, w, b if multi else np.zeros(1), stride, padding)
-            st.markdown(f"**{t('conv_backward.forward_title')}**")
-            st.latex(rf"y{'^{(' + str(f + 1) + ')}' if multi else ''} = {latex_matrix(y[f])}")
+
+
+_layer_part()
 
 trace = None
 if x is not None and w is not None and dy is not None and out_hw is not None:
@@ -500,7 +508,14 @@ def _export_doc() -> ExportDoc:
 
 
 export_panel(PAGE, SPECS, _export_doc)
-lazy_code_panel(PAGE, lambda: conv2d_backward_code(trace.x, trace.w, trace.dy, b if multi else None,
-                                                   stride=stride, padding=padding))
+
+
+@url_fragment(PAGE, SPECS)   # opening or closing the code panel reruns and sends only this part (#14)
+def _code_part() -> None:
+    lazy_code_panel(PAGE, lambda: conv2d_backward_code(trace.x, trace.w, trace.dy, b if multi else None,
+                                                       stride=stride, padding=padding))
+
+
+_code_part()
 
 sync_to_url(PAGE, SPECS)
