@@ -21,6 +21,7 @@ from ui.i18n import current_language, explain_error, t, translator
 from ui.latex import display_digits, fmt
 from ui.library_code import sigmoid_neuron_code
 from ui.page_kit import clamp_on_change, clamped, follow_open_panels, lazy_code_panel, lazy_expander, url_fragment, url_tabs
+from ui.plain_table import table_html
 from ui.url_state import BoolParam, ChoiceParam, FloatParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "autodiff"
@@ -146,7 +147,7 @@ def _forward_mode_view(x: float, w: float, b: float, graph) -> None:
     sync_to_url(PAGE, SPECS)
     forward = _forward_mode(x, w, b, wrt)
     st.markdown(t("autodiff.forward_text", wrt=wrt))
-    st.table(forward_table(graph, forward, wrt), hide_index=True)
+    st.html(table_html(forward_table(graph, forward, wrt)))
     st.caption(t("autodiff.forward_caption", wrt=wrt, result=fmt(forward.result)))
 
 
@@ -169,7 +170,7 @@ def _forward_tab() -> None:
 @url_fragment(PAGE, SPECS)   # its controls (lazy expanders, tabs) rerun only this part
 def _reverse_tab() -> None:
     st.markdown(t("autodiff.reverse_text"))
-    st.table(reverse_table(_graph, _reverse), hide_index=True)
+    st.html(table_html(reverse_table(_graph, _reverse)))
     st.caption(t("autodiff.reverse_caption"))
 
 
@@ -188,7 +189,7 @@ def _check_tab() -> None:
         for c, v in zip(cols, (f"∂f/∂{leaf}", fmt(check.analytic[i], 8), fmt(check.numeric[i], 8),
                                fmt(errors[i], 2))):
             rows[c].append(v)
-    st.table(rows, hide_index=True)
+    st.html(table_html(rows))
     st.caption(t("autodiff.check_caption"))
 
 
@@ -208,7 +209,7 @@ def _seed_tab() -> None:
     for c, v in zip(cols, ("∂f/∂w", fmt(AUTODIFF_SIGMOID.printed["df_dw"]), fmt(s_df_dw),
                            ok if s_err <= REPRODUCED_TOL else bad)):
         rows[c].append(v)
-    st.table(rows, hide_index=True)
+    st.html(table_html(rows))
     claim_note("s004_autodiff")
     claim_note("s004_modes")
 

@@ -12,6 +12,7 @@ from ui.i18n import translate
 from ui.latex import fmt, fmt_latex, markdown_with_math
 
 from .conftest import all_text, latex_text, no_exception, open_page
+from .plain_tables import plain_tables
 
 
 latex = latex_text
@@ -41,9 +42,12 @@ def edge_values(drawing: ET.Element) -> list[str]:
 
 
 def table(at, column: str):
-    for df in at.table:
-        if column in df.value.columns:
-            return df.value
+    """The table with ``column``: plain HTML tables (``ui.plain_table``), not ``st.table`` (#14: its cells are
+    Markdown, a parse each in the browser)."""
+    assert not at.table, "st.table renders every cell as Markdown: the page draws plain HTML tables"
+    for df in plain_tables(at):
+        if column in df.columns:
+            return df
     raise AssertionError(f"no table with column {column!r}")
 
 
