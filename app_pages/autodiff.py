@@ -14,6 +14,7 @@ from cnn_core.autodiff import chain_paths, forward_mode, reverse_mode, sigmoid_g
 from cnn_core.gradcheck import check_gradient, relative_error
 from cnn_core.worked_examples import AUTODIFF_SIGMOID
 from ui.claims_view import claim_note
+from ui.components.svg_box import svg_box
 from ui.autodiff_graph import graph_svg, op_text
 from ui.export import ExportDoc, export_panel
 from ui.formulas.autodiff import chain_rule, clamp, frac, forward_row, pretty, reverse_row
@@ -238,45 +239,6 @@ st.markdown(t("autodiff.intro"))
 st.latex(r"f(x; w, b) = \frac{1}{\exp(-(w x + b)) + 1}")
 
 init_from_url(PAGE, SPECS)
-_restore_wrt()
-with st.container(border=True):
-    top = st.columns([3, 1], vertical_alignment="bottom")
-    top[0].markdown(f"**{t('autodiff.controls')}**")
-    top[1].button(t("autodiff.reset"), key=widget_key(PAGE, "reset"), on_click=_reset, help=t("autodiff.reset_help"),
-                  icon=":material/restart_alt:")
-    # no min/max on the inputs: the browser would refuse a typed −1e9 silently; clamp_on_change says what is used
-    values = {}
-    for column, name in zip(st.columns(3), LEAVES):
-        values[name] = column.number_input(t(f"autodiff.{name}_label"), step=0.5, key=widget_key(PAGE, name),
-                                           on_change=clamp_on_change, args=(PAGE, name, -BOUND, BOUND),
-                                           help=t("autodiff.bound_help", bound=fmt(BOUND)))
-    for name, note in clamped(PAGE).items():
-        st.warning(t("autodiff.clamped", name=name, typed=fmt(note.typed), used=fmt(note.used), bound=fmt(BOUND)))
-# a value that reached the state another way (a test, an old session) is brought inside the range too
-x, w, b = (clamp(float(values[name]), BOUND) for name in LEAVES)
-sync_to_url(PAGE, SPECS)
-
-analysis = None
-try:
-    analysis = _analyse(float(x), float(w), float(b))
-except ValueError as err:  # CoreValueError: a node overflowed for these inputs
-    st.error(_point_error(err))
-    st.caption(t("autodiff.overflow_hint"))
-
-if analysis is not None:
-    _graph, _reverse, _paths = analysis
-    st.subheader(t("autodiff.graph_section"))
-    # ten nodes need ~700 px: on a narrower screen (a phone) the graph keeps its size and scrolls sideways
-    with st.container(key="autodiff-graph-box"):
-        # markdown, not st.html: st.html's sanitiser drops SVG. Our own markup: numbers and translated labels, escaped
-        st.markdown(graph_html(float(x), float(w), float(b), lang, digits), unsafe_allow_html=True)
-    st.caption(t("autodiff.graph_caption"))
-    grads = dict(_reverse.gradients)
-    m_f, m_x, m_w, m_b = st.columns(4)
-    m_f.metric("f", fmt(_graph.value))
-    m_x.metric("∂f/∂x", fmt(grads["x"]))
-    m_w.metric("∂f/∂w", fmt(grads["w"]))
-    m_b.metric("∂f/∂b", fmt(grads["b"]))
 
 # One topic per tab: only the open tab is computed and sent (the texts' tab needs no valid point).
 TABS = {"chain": _chain_tab, "forward": _forward_tab, "reverse": _reverse_tab, "check": _check_tab,
@@ -286,8 +248,8 @@ TABS = {"chain": _chain_tab, "forward": _forward_tab, "reverse": _reverse_tab, "
 @url_fragment(PAGE, SPECS)
 def _sections() -> None:
     """The tab bar and the open tab, a part of its own (#14): switching tabs reruns and sends only this part,
-    not the title, the inputs, the graph and the panels below. A change of the point still reruns the page,
-    and this part with it, on the new numbers (they are the run's globals)."""
+    not the title, the inputs, the graph and the panels below. A change of the point still reruns the point's
+    part, and this part with it, on the new numbers (they are the run's globals)."""
     tabs = url_tabs(PAGE, "section", "tab", tuple(TABS), [t(f"autodiff.tab_{name}") for name in TABS])
     follow_open_panels(PAGE, ("tab",))   # the export panel below writes the open tab into its link and file
     for (name, render), tab in zip(TABS.items(), tabs):
@@ -299,12 +261,63 @@ def _sections() -> None:
                     render()
 
 
-_sections()
-sync_to_url(PAGE, SPECS)
+@url_fragment(PAGE, SPECS)
+def _point_part() -> None:
+    """Everything that depends on the point (#14): the inputs, the graph, the numbers, the tabs and the panels. A
+    change of x, w or b reruns and sends only this part, not the title, the introduction and f's formula above.
+    Its results are the run's globals: the tabs (parts of their own) read them when they rerun alone."""
+    global x, w, b, analysis, _graph, _reverse, _paths, grads
+    _restore_wrt()
+    with st.container(border=True):
+        top = st.columns([3, 1], vertical_alignment="bottom")
+        top[0].markdown(f"**{t('autodiff.controls')}**")
+        top[1].button(t("autodiff.reset"), key=widget_key(PAGE, "reset"), on_click=_reset,
+                      help=t("autodiff.reset_help"), icon=":material/restart_alt:")
+        # no min/max on the inputs: the browser would refuse a typed −1e9 silently; clamp_on_change says what is used
+        values = {}
+        for column, name in zip(st.columns(3), LEAVES):
+            values[name] = column.number_input(t(f"autodiff.{name}_label"), step=0.5, key=widget_key(PAGE, name),
+                                               on_change=clamp_on_change, args=(PAGE, name, -BOUND, BOUND),
+                                               help=t("autodiff.bound_help", bound=fmt(BOUND)))
+        for name, note in clamped(PAGE).items():
+            st.warning(t("autodiff.clamped", name=name, typed=fmt(note.typed), used=fmt(note.used),
+                         bound=fmt(BOUND)))
+    # a value that reached the state another way (a test, an old session) is brought inside the range too
+    x, w, b = (clamp(float(values[name]), BOUND) for name in LEAVES)
+    sync_to_url(PAGE, SPECS)
 
-# ---- take it away: the worked example, the setup file, the same numbers in PyTorch / NumPy
-if analysis is not None:
-    export_panel(PAGE, SPECS, lambda: ExportDoc(t("autodiff.title")).step(
-        t("autodiff.chain_section"), text=f"x = {fmt(x)}, w = {fmt(w)}, b = {fmt(b)}; f = {fmt(_graph.value)}",
-        latex=[chain_latex(_paths[leaf], leaf, _reverse) for leaf in ("w", "b", "x")]))
-    lazy_code_panel(PAGE, lambda: sigmoid_neuron_code(x, w, b))
+    analysis = None
+    try:
+        analysis = _analyse(float(x), float(w), float(b))
+    except ValueError as err:  # CoreValueError: a node overflowed for these inputs
+        st.error(_point_error(err))
+        st.caption(t("autodiff.overflow_hint"))
+
+    if analysis is not None:
+        _graph, _reverse, _paths = analysis
+        st.subheader(t("autodiff.graph_section"))
+        # ten nodes need ~700 px: on a narrower screen (a phone) the graph keeps its size and scrolls sideways
+        with st.container(key="autodiff-graph-box"):
+            # a tiny component, not markdown (parsed in JavaScript, a React element per SVG node) nor st.html (its
+            # sanitiser drops SVG): the browser parses it natively (#14). Our own markup: numbers and labels, escaped
+            svg_box(graph_html(float(x), float(w), float(b), lang, digits), key=widget_key(PAGE, "graph"))
+        st.caption(t("autodiff.graph_caption"))
+        grads = dict(_reverse.gradients)
+        m_f, m_x, m_w, m_b = st.columns(4)
+        m_f.metric("f", fmt(_graph.value))
+        m_x.metric("∂f/∂x", fmt(grads["x"]))
+        m_w.metric("∂f/∂w", fmt(grads["w"]))
+        m_b.metric("∂f/∂b", fmt(grads["b"]))
+
+    _sections()
+    sync_to_url(PAGE, SPECS)
+
+    # ---- take it away: the worked example, the setup file, the same numbers in PyTorch / NumPy
+    if analysis is not None:
+        export_panel(PAGE, SPECS, lambda: ExportDoc(t("autodiff.title")).step(
+            t("autodiff.chain_section"), text=f"x = {fmt(x)}, w = {fmt(w)}, b = {fmt(b)}; f = {fmt(_graph.value)}",
+            latex=[chain_latex(_paths[leaf], leaf, _reverse) for leaf in ("w", "b", "x")]))
+        lazy_code_panel(PAGE, lambda: sigmoid_neuron_code(x, w, b))
+
+
+_point_part()

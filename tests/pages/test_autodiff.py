@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import xml.etree.ElementTree as ET
 
@@ -23,8 +24,11 @@ def metrics(at) -> dict:
 
 
 def graphs(at) -> list[ET.Element]:
-    """The computational graph drawings on the page: inline SVGs (``ui.autodiff_graph``) parsed as XML."""
-    return [ET.fromstring(el.value) for el in at.markdown if 'class="ag-graph"' in el.value]
+    """The computational graph drawings on the page: inline SVGs (``ui.autodiff_graph``) parsed as XML, drawn by
+    the SVG box component (``ui.components.svg_box``: not Markdown, #14)."""
+    assert not [el for el in at.markdown if 'class="ag-graph"' in el.value], "the graph is not Markdown any more"
+    boxes = [json.loads(el.proto.json) for el in at.main.get("bidi_component") if el.key == "autodiff.graph"]
+    return [ET.fromstring(markup) for markup in boxes if 'class="ag-graph"' in markup]
 
 
 def graph(at) -> ET.Element:
