@@ -7,7 +7,8 @@ from playwright.sync_api import expect
 
 from ui.i18n import translate
 
-from .conftest import assert_no_exception, new_element_types, screenshot, wait_for_app, watch_frames
+from .conftest import (assert_no_exception, forward_msgs, new_element_types, screenshot, wait_for_app,
+                       watch_frames)
 
 pytestmark = pytest.mark.e2e
 
@@ -45,7 +46,9 @@ def test_autodiff_page_loads(server_url, new_page, lang):
     assert new_page.locator(TABLE).count() == 0
     new_page.get_by_role("tab", name=translate(lang, "autodiff.tab_forward")).click()
     new_page.wait_for_selector(TABLE)
-    assert translate(lang, "autodiff.wrt_label") in new_page.inner_text("body")
+    wait_for_app(new_page)
+    expect(new_page.locator('[data-testid="stSelectbox"]').filter(
+        has_text=translate(lang, "autodiff.wrt_label"))).to_have_count(1)
     assert_no_exception(new_page)
 
 
@@ -62,11 +65,17 @@ def test_changing_w_changes_the_graph(server_url, new_page):
     new_page.wait_for_timeout(800)
     wait_for_app(new_page)
     assert new_page.evaluate(LAST_EDGE) == "0.7311"        # σ(1)
+    assert new_page.evaluate(f"() => {GRAPH}.getRootNode().querySelectorAll('svg').length") == 1   # replaced
     assert "w=1" in new_page.url
     # #14: the point's part reruns alone: the graph and the numbers are sent again, the title and f's formula not
-    sent = new_element_types(received)
-    assert {"bidi_component", "metric"} <= set(sent) and "title" not in sent, sent
-    assert sent.count("latex") == 2, sent                 # the chain tab's ∂f/∂w and ∂f/∂b, not f's definition
+    assert {"bidi_component", "metric"} <= set(new_element_types(received))
+    elements = [msg.delta.new_element for msg in forward_msgs(received)
+                if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element"]
+    texts = [getattr(el, el.WhichOneof("type")).body for el in elements
+             if el.WhichOneof("type") in ("heading", "markdown")]
+    assert translate("en", "autodiff.title") not in texts, "the title is not sent again"
+    assert not [t for t in texts if r"\exp(-(w x + b))" in t], "nor f's definition"
+    assert [t for t in texts if r"\partial f}{\partial w}" in t], "the chain tab's ∂f/∂w is"
     assert_no_exception(new_page)
     screenshot(new_page, "autodiff-en-w1")
 

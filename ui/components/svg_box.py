@@ -18,8 +18,15 @@ JS = """export default function (component) {
   const markup = typeof data === "string" ? data : "";
   if (parentElement.__svgBox === markup) return undefined;
   parentElement.__svgBox = markup;
-  let box = parentElement.querySelector(":scope > .svg-box");
-  if (!box) { box = document.createElement("div"); box.className = "svg-box"; parentElement.appendChild(box); }
+  // parentElement may be a shadow root (no :scope there): keep the box itself, drop any other
+  let box = parentElement.__svgBoxEl;
+  if (!box || box.parentNode !== parentElement) {
+    box = document.createElement("div");
+    box.className = "svg-box";
+    parentElement.appendChild(box);
+    parentElement.__svgBoxEl = box;
+  }
+  for (const other of parentElement.querySelectorAll(".svg-box")) if (other !== box) other.remove();
   box.innerHTML = markup;
   return undefined;
 }
