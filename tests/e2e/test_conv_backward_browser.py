@@ -5,7 +5,7 @@ clipped; phone layout."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout, expect
 
 from ui.i18n import translate
 
@@ -144,8 +144,14 @@ def test_the_layer_expander_the_code_panel_and_a_preset_rerun_their_part_only(se
     # a preset: the setup part reruns (editors, the open tables, the stepper), the title and the conventions do not
     received.clear()
     menu = pg.locator('[data-testid="stSelectbox"]').filter(has_text=translate("zh", "owndata.preset_label")).first
-    menu.locator('[role="combobox"]').first.click()
-    pg.get_by_role("option", name=translate("zh", "owndata.preset_checkerboard")).click()
+    combo = menu.locator('[role="combobox"]').first
+    combo.click()
+    option = pg.get_by_role("option", name=translate("zh", "owndata.preset_checkerboard"))
+    try:
+        option.wait_for(timeout=3000)
+    except PlaywrightTimeout:   # the click only focused it: open the list from the keyboard
+        combo.press("ArrowDown")
+    option.click()
     loaded = translate("zh", "owndata.preset_loaded", name=translate("zh", "owndata.preset_checkerboard"))
     pg.get_by_text(loaded).wait_for(timeout=20000)
     wait_for_app(pg)
