@@ -261,6 +261,11 @@ def _sections() -> None:
                     render()
 
 
+@url_fragment(PAGE, SPECS)   # opening or closing the code panel reruns and sends only this part (#14)
+def _code_part() -> None:
+    lazy_code_panel(PAGE, lambda: sigmoid_neuron_code(x, w, b))
+
+
 @url_fragment(PAGE, SPECS)
 def _point_part() -> None:
     """Everything that depends on the point (#14): the inputs, the graph, the numbers, the tabs and the panels. A
@@ -317,7 +322,7 @@ def _point_part() -> None:
         export_panel(PAGE, SPECS, lambda: ExportDoc(t("autodiff.title")).step(
             t("autodiff.chain_section"), text=f"x = {fmt(x)}, w = {fmt(w)}, b = {fmt(b)}; f = {fmt(_graph.value)}",
             latex=[chain_latex(_paths[leaf], leaf, _reverse) for leaf in ("w", "b", "x")]))
-        lazy_code_panel(PAGE, lambda: sigmoid_neuron_code(x, w, b))
+        _code_part()
 
 
 _point_part()

@@ -138,3 +138,18 @@ def test_a_tab_switch_reruns_the_tabs_only_and_the_export_link_follows(server_ur
     wait_for_app(pg)
     assert translate("zh", "autodiff.check_section") in pg.inner_text("body")
     assert_no_exception(pg)
+
+
+def test_opening_the_code_panel_sends_only_its_part(server_url, new_page):
+    pg = new_page
+    received = watch_frames(pg)
+    pg.goto(f"{server_url}/autodiff?lang=en&w=1")
+    wait_for_app(pg)
+    pg.wait_for_selector("svg.ag-graph")
+    received.clear()
+    pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate("en", "owndata.code_title")).click()
+    code = pg.locator('[data-testid="stExpander"] [data-testid="stCode"]').first
+    expect(code).to_contain_text("w = torch.tensor(1", timeout=20000)   # the point's numbers
+    wait_for_app(pg)
+    sent = new_element_types(received)
+    assert "code" in sent and not {"number_input", "metric", "bidi_component"} & set(sent), sent
