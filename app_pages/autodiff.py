@@ -14,6 +14,7 @@ from cnn_core.autodiff import chain_paths, forward_mode, reverse_mode, sigmoid_g
 from cnn_core.gradcheck import check_gradient, relative_error
 from cnn_core.worked_examples import AUTODIFF_SIGMOID
 from ui.claims_view import claim_note
+from ui.components.svg_box import svg_box
 from ui.autodiff_graph import graph_svg, op_text
 from ui.export import ExportDoc, export_panel
 from ui.formulas.autodiff import chain_rule, clamp, frac, forward_row, pretty, reverse_row
@@ -21,6 +22,7 @@ from ui.i18n import current_language, explain_error, t, translator
 from ui.latex import display_digits, fmt
 from ui.library_code import sigmoid_neuron_code
 from ui.page_kit import clamp_on_change, clamped, follow_open_panels, lazy_code_panel, lazy_expander, url_fragment, url_tabs
+from ui.plain_table import table_html
 from ui.url_state import BoolParam, ChoiceParam, FloatParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "autodiff"
@@ -146,7 +148,7 @@ def _forward_mode_view(x: float, w: float, b: float, graph) -> None:
     sync_to_url(PAGE, SPECS)
     forward = _forward_mode(x, w, b, wrt)
     st.markdown(t("autodiff.forward_text", wrt=wrt))
-    st.table(forward_table(graph, forward, wrt), hide_index=True)
+    st.html(table_html(forward_table(graph, forward, wrt)))
     st.caption(t("autodiff.forward_caption", wrt=wrt, result=fmt(forward.result)))
 
 
@@ -169,7 +171,7 @@ def _forward_tab() -> None:
 @url_fragment(PAGE, SPECS)   # its controls (lazy expanders, tabs) rerun only this part
 def _reverse_tab() -> None:
     st.markdown(t("autodiff.reverse_text"))
-    st.table(reverse_table(_graph, _reverse), hide_index=True)
+    st.html(table_html(reverse_table(_graph, _reverse)))
     st.caption(t("autodiff.reverse_caption"))
 
 
@@ -188,7 +190,7 @@ def _check_tab() -> None:
         for c, v in zip(cols, (f"∂f/∂{leaf}", fmt(check.analytic[i], 8), fmt(check.numeric[i], 8),
                                fmt(errors[i], 2))):
             rows[c].append(v)
-    st.table(rows, hide_index=True)
+    st.html(table_html(rows))
     st.caption(t("autodiff.check_caption"))
 
 
@@ -208,7 +210,7 @@ def _seed_tab() -> None:
     for c, v in zip(cols, ("∂f/∂w", fmt(AUTODIFF_SIGMOID.printed["df_dw"]), fmt(s_df_dw),
                            ok if s_err <= REPRODUCED_TOL else bad)):
         rows[c].append(v)
-    st.table(rows, hide_index=True)
+    st.html(table_html(rows))
     claim_note("s004_autodiff")
     claim_note("s004_modes")
 
@@ -237,45 +239,6 @@ st.markdown(t("autodiff.intro"))
 st.latex(r"f(x; w, b) = \frac{1}{\exp(-(w x + b)) + 1}")
 
 init_from_url(PAGE, SPECS)
-_restore_wrt()
-with st.container(border=True):
-    top = st.columns([3, 1], vertical_alignment="bottom")
-    top[0].markdown(f"**{t('autodiff.controls')}**")
-    top[1].button(t("autodiff.reset"), key=widget_key(PAGE, "reset"), on_click=_reset, help=t("autodiff.reset_help"),
-                  icon=":material/restart_alt:")
-    # no min/max on the inputs: the browser would refuse a typed −1e9 silently; clamp_on_change says what is used
-    values = {}
-    for column, name in zip(st.columns(3), LEAVES):
-        values[name] = column.number_input(t(f"autodiff.{name}_label"), step=0.5, key=widget_key(PAGE, name),
-                                           on_change=clamp_on_change, args=(PAGE, name, -BOUND, BOUND),
-                                           help=t("autodiff.bound_help", bound=fmt(BOUND)))
-    for name, note in clamped(PAGE).items():
-        st.warning(t("autodiff.clamped", name=name, typed=fmt(note.typed), used=fmt(note.used), bound=fmt(BOUND)))
-# a value that reached the state another way (a test, an old session) is brought inside the range too
-x, w, b = (clamp(float(values[name]), BOUND) for name in LEAVES)
-sync_to_url(PAGE, SPECS)
-
-analysis = None
-try:
-    analysis = _analyse(float(x), float(w), float(b))
-except ValueError as err:  # CoreValueError: a node overflowed for these inputs
-    st.error(_point_error(err))
-    st.caption(t("autodiff.overflow_hint"))
-
-if analysis is not None:
-    _graph, _reverse, _paths = analysis
-    st.subheader(t("autodiff.graph_section"))
-    # ten nodes need ~700 px: on a narrower screen (a phone) the graph keeps its size and scrolls sideways
-    with st.container(key="autodiff-graph-box"):
-        # markdown, not st.html: st.html's sanitiser drops SVG. Our own markup: numbers and translated labels, escaped
-        st.markdown(graph_html(float(x), float(w), float(b), lang, digits), unsafe_allow_html=True)
-    st.caption(t("autodiff.graph_caption"))
-    grads = dict(_reverse.gradients)
-    m_f, m_x, m_w, m_b = st.columns(4)
-    m_f.metric("f", fmt(_graph.value))
-    m_x.metric("∂f/∂x", fmt(grads["x"]))
-    m_w.metric("∂f/∂w", fmt(grads["w"]))
-    m_b.metric("∂f/∂b", fmt(grads["b"]))
 
 # One topic per tab: only the open tab is computed and sent (the texts' tab needs no valid point).
 TABS = {"chain": _chain_tab, "forward": _forward_tab, "reverse": _reverse_tab, "check": _check_tab,
@@ -285,8 +248,8 @@ TABS = {"chain": _chain_tab, "forward": _forward_tab, "reverse": _reverse_tab, "
 @url_fragment(PAGE, SPECS)
 def _sections() -> None:
     """The tab bar and the open tab, a part of its own (#14): switching tabs reruns and sends only this part,
-    not the title, the inputs, the graph and the panels below. A change of the point still reruns the page,
-    and this part with it, on the new numbers (they are the run's globals)."""
+    not the title, the inputs, the graph and the panels below. A change of the point still reruns the point's
+    part, and this part with it, on the new numbers (they are the run's globals)."""
     tabs = url_tabs(PAGE, "section", "tab", tuple(TABS), [t(f"autodiff.tab_{name}") for name in TABS])
     follow_open_panels(PAGE, ("tab",))   # the export panel below writes the open tab into its link and file
     for (name, render), tab in zip(TABS.items(), tabs):
@@ -298,12 +261,68 @@ def _sections() -> None:
                     render()
 
 
-_sections()
-sync_to_url(PAGE, SPECS)
-
-# ---- take it away: the worked example, the setup file, the same numbers in PyTorch / NumPy
-if analysis is not None:
-    export_panel(PAGE, SPECS, lambda: ExportDoc(t("autodiff.title")).step(
-        t("autodiff.chain_section"), text=f"x = {fmt(x)}, w = {fmt(w)}, b = {fmt(b)}; f = {fmt(_graph.value)}",
-        latex=[chain_latex(_paths[leaf], leaf, _reverse) for leaf in ("w", "b", "x")]))
+@url_fragment(PAGE, SPECS)   # opening or closing the code panel reruns and sends only this part (#14)
+def _code_part() -> None:
     lazy_code_panel(PAGE, lambda: sigmoid_neuron_code(x, w, b))
+
+
+@url_fragment(PAGE, SPECS)
+def _point_part() -> None:
+    """Everything that depends on the point (#14): the inputs, the graph, the numbers, the tabs and the panels. A
+    change of x, w or b reruns and sends only this part, not the title, the introduction and f's formula above.
+    Its results are the run's globals: the tabs (parts of their own) read them when they rerun alone."""
+    global x, w, b, analysis, _graph, _reverse, _paths, grads
+    _restore_wrt()
+    with st.container(border=True):
+        top = st.columns([3, 1], vertical_alignment="bottom")
+        top[0].markdown(f"**{t('autodiff.controls')}**")
+        top[1].button(t("autodiff.reset"), key=widget_key(PAGE, "reset"), on_click=_reset,
+                      help=t("autodiff.reset_help"), icon=":material/restart_alt:")
+        # no min/max on the inputs: the browser would refuse a typed −1e9 silently; clamp_on_change says what is used
+        values = {}
+        for column, name in zip(st.columns(3), LEAVES):
+            values[name] = column.number_input(t(f"autodiff.{name}_label"), step=0.5, key=widget_key(PAGE, name),
+                                               on_change=clamp_on_change, args=(PAGE, name, -BOUND, BOUND),
+                                               help=t("autodiff.bound_help", bound=fmt(BOUND)))
+        for name, note in clamped(PAGE).items():
+            st.warning(t("autodiff.clamped", name=name, typed=fmt(note.typed), used=fmt(note.used),
+                         bound=fmt(BOUND)))
+    # a value that reached the state another way (a test, an old session) is brought inside the range too
+    x, w, b = (clamp(float(values[name]), BOUND) for name in LEAVES)
+    sync_to_url(PAGE, SPECS)
+
+    analysis = None
+    try:
+        analysis = _analyse(float(x), float(w), float(b))
+    except ValueError as err:  # CoreValueError: a node overflowed for these inputs
+        st.error(_point_error(err))
+        st.caption(t("autodiff.overflow_hint"))
+
+    if analysis is not None:
+        _graph, _reverse, _paths = analysis
+        st.subheader(t("autodiff.graph_section"))
+        # ten nodes need ~700 px: on a narrower screen (a phone) the graph keeps its size and scrolls sideways
+        with st.container(key="autodiff-graph-box"):
+            # a tiny component, not markdown (parsed in JavaScript, a React element per SVG node) nor st.html (its
+            # sanitiser drops SVG): the browser parses it natively (#14). Our own markup: numbers and labels, escaped
+            svg_box(graph_html(float(x), float(w), float(b), lang, digits), key=widget_key(PAGE, "graph"))
+        st.caption(t("autodiff.graph_caption"))
+        grads = dict(_reverse.gradients)
+        m_f, m_x, m_w, m_b = st.columns(4)
+        m_f.metric("f", fmt(_graph.value))
+        m_x.metric("∂f/∂x", fmt(grads["x"]))
+        m_w.metric("∂f/∂w", fmt(grads["w"]))
+        m_b.metric("∂f/∂b", fmt(grads["b"]))
+
+    _sections()
+    sync_to_url(PAGE, SPECS)
+
+    # ---- take it away: the worked example, the setup file, the same numbers in PyTorch / NumPy
+    if analysis is not None:
+        export_panel(PAGE, SPECS, lambda: ExportDoc(t("autodiff.title")).step(
+            t("autodiff.chain_section"), text=f"x = {fmt(x)}, w = {fmt(w)}, b = {fmt(b)}; f = {fmt(_graph.value)}",
+            latex=[chain_latex(_paths[leaf], leaf, _reverse) for leaf in ("w", "b", "x")]))
+        _code_part()
+
+
+_point_part()

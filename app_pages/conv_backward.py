@@ -172,121 +172,15 @@ def _keep_lr() -> None:
         st.session_state[LR_MOVED_KEY] = (float(typed), used)
 
 
-# --------------------------------------------------------------------------- page
-st.title(t("conv_backward.title"))
-st.markdown(t("conv_backward.intro"))
-with st.expander(t("conv_backward.conventions_title")):
-    st.markdown(t("conv_backward.conventions"))
-
-init_from_url(PAGE, SPECS)
-lang = current_language()   # captured for format_func: Streamlit may call it outside the script run
-reset_button(PAGE, SPECS, t("conv_backward.reset"), help=t("conv_backward.reset_help"), keep=("tab", "way"),
-             extra=lambda: st.session_state.pop(OUT_SHAPE_KEY, None))   # the open sections stay open
-
-delta_fitted = False
-with st.container(border=True):
-    top = st.columns([2, 1, 1])
-    with top[0]:
-        example = st.radio(t("conv_backward.example"), EXAMPLES, key=widget_key(PAGE, "example"), horizontal=True,
-                           format_func=lambda e: translate(lang, f"conv_backward.example_{e}"))
-    with top[1]:
-        activation = st.selectbox(t("conv_backward.activation"), ACTIVATIONS, key=widget_key(PAGE, "activation"),
-                                  format_func=lambda a: activation_name(a, lang))
-    with top[2]:
-        # no min/max on the widget: the browser would silently refuse a typed 50; the callback moves it inside
-        # [LR_MIN, LR_MAX] and the page says what happened and what is used
-        keep_number(widget_key(PAGE, "lr"), LR_MIN, LR_MAX)
-        lr = st.number_input(t("conv_backward.lr"), step=0.001, format="%g", key=widget_key(PAGE, "lr"),
-                             on_change=_keep_lr)
-        moved = st.session_state.pop(LR_MOVED_KEY, None)
-        if moved is not None:
-            st.warning(t("conv_backward.lr_moved", typed=fmt(moved[0]), used=fmt(moved[1]), low=fmt(LR_MIN),
-                         high=fmt(LR_MAX)))
-    multi = example == "multi"
-    if multi:
-        ex = CONV_5X5X3
-        x = np.asarray(ex.inputs["x"][0])
-        w = np.asarray(ex.inputs["w"])
-        b = np.asarray(ex.inputs["b"])
-        dy = np.asarray(ex.inputs["delta"][0])
-        stride, padding = int(ex.params["stride"]), int(ex.params["padding"])
-        st.caption(t("conv_backward.multi_fixed", stride=stride, padding=padding))
-        sel = st.columns(2)
-        with sel[0]:
-            f = st.selectbox(t("conv_backward.filter"), [1, 2], key=widget_key(PAGE, "filter"),
-                             format_func=lambda v: translate(lang, "conv_backward.filter_n", n=v)) - 1
-        with sel[1]:
-            c = st.selectbox(t("conv_backward.channel"), [1, 2, 3], key=widget_key(PAGE, "channel"),
-                             format_func=lambda v: translate(lang, "conv_backward.channel_n", n=v)) - 1
-    else:
-        f = c = 0
-        b = np.zeros(1)
-        sliders = st.columns(2)
-        with sliders[0]:
-            stride = st.slider(t("conv_backward.stride"), 1, 3, key=widget_key(PAGE, "stride"))
-        with sliders[1]:
-            padding = st.slider(t("conv_backward.padding"), 0, 2, key=widget_key(PAGE, "padding"))
-        # δ follows the output's size when a slider or a link changes it (as the resize button does)
-        x_now = parse_matrix(str(st.session_state.get(widget_key(PAGE, "x"), "")), max_rows=MAX_X, max_cols=MAX_X)
-        w_now = parse_matrix(str(st.session_state.get(widget_key(PAGE, "w"), "")), max_rows=MAX_W, max_cols=MAX_W)
-        if x_now.ok and w_now.ok:
-            try:
-                out_now = tuple(conv_output_shape(x_now.matrix.shape, w_now.matrix.shape, stride, padding))
-            except ValueError:
-                out_now = None
-            d_now = parse_matrix(str(st.session_state.get(widget_key(PAGE, "delta"), "")), max_rows=MAX_X,
-                                 max_cols=MAX_X)
-            last = st.session_state.get(OUT_SHAPE_KEY)
-            if out_now is not None and d_now.ok and tuple(d_now.matrix.shape) != out_now and (
-                    last is None or tuple(last) != out_now):
-                _fit_delta(out_now)
-                delta_fitted = True
-            if out_now is not None:
-                st.session_state[OUT_SHAPE_KEY] = out_now
-        eds = st.columns(3)
-        with eds[0]:
-            d_text = matrix_editor(t("conv_backward.delta_label"), key=widget_key(PAGE, "delta"), default=SEED_DELTA,
-                                   max_rows=MAX_X, max_cols=MAX_X, height=EDITOR_HEIGHT)
-            if delta_fitted:
-                st.caption(t("conv_backward.delta_fitted"))
-        with eds[1]:
-            preset_selector(widget_key(PAGE, "x"), kind="input", example=ONE_X, max_rows=MAX_X, max_cols=MAX_X)
-            x_text = matrix_editor(t("conv_backward.x_label"), key=widget_key(PAGE, "x"), default=ONE_X,
-                                   max_rows=MAX_X, max_cols=MAX_X, height=EDITOR_HEIGHT)
-        with eds[2]:
-            preset_selector(widget_key(PAGE, "w"), kind="kernel", example=ONE_W, max_rows=MAX_W, max_cols=MAX_W)
-            w_text = matrix_editor(t("conv_backward.w_label"), key=widget_key(PAGE, "w"), default=ONE_W,
-                                   max_rows=MAX_W, max_cols=MAX_W, height=EDITOR_HEIGHT)
-        x = None if x_text is None else x_text[None]
-        w = None if w_text is None else w_text[None, None]
-        dy = None if d_text is None else d_text[None]
-
-X_SYM, W_SYM = ("x", "w") if multi else ("i", "h")
-# the text's own one-channel example is on screen (its notes about eq. (8), (13)–(15) belong to it)
-TEXT_EXAMPLE = (not multi and x is not None and w is not None and x.shape[1:] == ONE_X.shape
-                and w.shape[2:] == ONE_W.shape and stride == 1 and padding == 0)
-
-# --- the forward shape: δ must be the output's size -------------------------------------------
-out_hw = None
-if x is not None and w is not None:
-    try:
-        out_hw = conv_output_shape(x.shape[1:], w.shape[2:], stride, padding)
-    except ValueError as err:
-        st.error(explain_error(err))
-if dy is not None and out_hw is not None and tuple(dy.shape[1:]) != tuple(out_hw):
-    st.error(t("conv_backward.delta_shape", oh=out_hw[0], ow=out_hw[1], rows=dy.shape[1], cols=dy.shape[2]))
-    st.button(t("conv_backward.fit_delta", oh=out_hw[0], ow=out_hw[1]), key=widget_key(PAGE, "fit"),
-              on_click=_fit_delta, args=(tuple(out_hw),))
-    dy = None
-
-# --- the numbers of the layer (each drawn if it parsed), lazily: the editors show them as text ------
-if x is not None and w is not None and out_hw is not None:
-    st.caption(t("conv_backward.forward_caption", oh=out_hw[0], ow=out_hw[1], stride=stride, padding=padding))
-layer = lazy_expander(PAGE, "layer", t("conv_backward.layer_title"))
-if layer is not None:
+# --------------------------------------------------------------------------- the layer's numbers
+@url_fragment(PAGE, SPECS)   # opening or closing the expander reruns and sends only this part (#14)
+def _layer_part() -> None:
+    layer = lazy_expander(PAGE, "layer", t("conv_backward.layer_title"))
+    if layer is None:
+        return
     with layer:
         st.caption(t("conv_backward.layer_caption"))
-        # shaded HTML tables, not Plotly heatmaps: opening the expander draws no chart (#14)
+        # shaded HTML tables, not Plotly heatmaps nor a typeset y: opening the expander draws no chart (#14)
         tables = []
         if dy is not None:
             tables.append(matrix_table(dy[f], t("conv_backward.fig_delta", n=f + 1) if multi
@@ -297,31 +191,16 @@ if layer is not None:
         if w is not None:
             tables.append(matrix_table(w[f, c], t("conv_backward.fig_w", f=f + 1, n=c + 1) if multi
                                        else t("conv_backward.fig_w1"), cell_names(W_SYM, w[f, c].shape)))
+        if x is not None and w is not None and out_hw is not None:
+            y = _forward(x, w, b if multi else np.zeros(1), stride, padding)
+            tables.append(matrix_table(y[f], t("conv_backward.fig_y", n=f + 1) if multi
+                                       else t("conv_backward.forward_title"), cell_names("y", y[f].shape)))
         if tables:
             st.html(grids_html(tables))
         for value, needs in ((dy, "needs_delta"), (x, "needs_x"), (w, "needs_w")):
             if value is None:
                 st.info(t(f"conv_backward.{needs}"))
-        if x is not None and w is not None and out_hw is not None:
-            y = _forward(x, w, b if multi else np.zeros(1), stride, padding)
-            st.markdown(f"**{t('conv_backward.forward_title')}**")
-            st.latex(rf"y{'^{(' + str(f + 1) + ')}' if multi else ''} = {latex_matrix(y[f])}")
 
-trace = None
-if x is not None and w is not None and dy is not None and out_hw is not None:
-    try:
-        trace, scatter_dx, full_dx, checks = _backward(dy, x, w, b, stride, padding)
-    except ValueError as err:
-        st.error(explain_error(err))
-if trace is None:
-    st.info(t("conv_backward.skipped"))
-    sync_to_url(PAGE, SPECS)
-    st.stop()
-
-F, C, KH, KW = trace.w.shape
-H, W = trace.dx.shape[1:]
-OH, OW = trace.dy.shape[1:]
-digits = display_digits()
 
 
 def _stepper(view: str, start: int) -> None:
@@ -479,14 +358,9 @@ def _check_section() -> None:
     _check_line("∂E/∂b", checks["db"])
 
 
-# Only the open tab is computed and sent; the link keeps it (``?tab=dw``).
 SECTIONS = (("dx", _dx_section), ("act", _act_section), ("dw", _dw_db_section), ("sgd", _sgd_section),
             ("check", _check_section))
-section_tabs = url_tabs(PAGE, "tab_label", "tab", SECTION_NAMES, [t(f"conv_backward.tab_{name}") for name in SECTION_NAMES])
-for section_tab, (_, render) in zip(section_tabs, SECTIONS):
-    if section_tab.open is not False:
-        with section_tab:
-            render()
+
 
 # --------------------------------------------------------------------------- take it away
 def _export_doc() -> ExportDoc:
@@ -499,8 +373,159 @@ def _export_doc() -> ExportDoc:
                     [:EXPORT_CELLS] + [fx.db_sum(trace, ff, multi).latex() for ff in range(F)])
 
 
-export_panel(PAGE, SPECS, _export_doc)
-lazy_code_panel(PAGE, lambda: conv2d_backward_code(trace.x, trace.w, trace.dy, b if multi else None,
-                                                   stride=stride, padding=padding))
+@url_fragment(PAGE, SPECS)   # opening or closing the code panel reruns and sends only this part (#14)
+def _code_part() -> None:
+    lazy_code_panel(PAGE, lambda: conv2d_backward_code(trace.x, trace.w, trace.dy, b if multi else None,
+                                                       stride=stride, padding=padding))
 
+
+# --------------------------------------------------------------------------- page
+st.title(t("conv_backward.title"))
+st.markdown(t("conv_backward.intro"))
+with st.expander(t("conv_backward.conventions_title")):
+    st.markdown(t("conv_backward.conventions"))
+
+init_from_url(PAGE, SPECS)
+lang = current_language()   # captured for format_func: Streamlit may call it outside the script run
+reset_button(PAGE, SPECS, t("conv_backward.reset"), help=t("conv_backward.reset_help"), keep=("tab", "way"),
+             extra=lambda: st.session_state.pop(OUT_SHAPE_KEY, None))   # the open sections stay open
+
+
+@url_fragment(PAGE, SPECS)
+def _setup_part() -> None:
+    """The setup box and everything that depends on it, a part of its own (#14): a change of the example, the
+    activation, a preset, a slider or a matrix reruns and sends only this part, not the title, the introduction
+    and the conventions above. Its results are the run's globals: the sections, the layer expander and the panels
+    (parts of their own) read them when they rerun alone."""
+    global activation, lr, multi, x, w, b, dy, stride, padding, f, c, X_SYM, W_SYM, TEXT_EXAMPLE, out_hw, trace
+    global scatter_dx, full_dx, checks, F, C, KH, KW, H, W, digits
+    delta_fitted = False
+    with st.container(border=True):
+        top = st.columns([2, 1, 1])
+        with top[0]:
+            example = st.radio(t("conv_backward.example"), EXAMPLES, key=widget_key(PAGE, "example"), horizontal=True,
+                               format_func=lambda e: translate(lang, f"conv_backward.example_{e}"))
+        with top[1]:
+            activation = st.selectbox(t("conv_backward.activation"), ACTIVATIONS, key=widget_key(PAGE, "activation"),
+                                      format_func=lambda a: activation_name(a, lang))
+        with top[2]:
+            # no min/max on the widget: the browser would silently refuse a typed 50; the callback moves it inside
+            # [LR_MIN, LR_MAX] and the page says what happened and what is used
+            keep_number(widget_key(PAGE, "lr"), LR_MIN, LR_MAX)
+            lr = st.number_input(t("conv_backward.lr"), step=0.001, format="%g", key=widget_key(PAGE, "lr"),
+                                 on_change=_keep_lr)
+            moved = st.session_state.pop(LR_MOVED_KEY, None)
+            if moved is not None:
+                st.warning(t("conv_backward.lr_moved", typed=fmt(moved[0]), used=fmt(moved[1]), low=fmt(LR_MIN),
+                             high=fmt(LR_MAX)))
+        multi = example == "multi"
+        if multi:
+            ex = CONV_5X5X3
+            x = np.asarray(ex.inputs["x"][0])
+            w = np.asarray(ex.inputs["w"])
+            b = np.asarray(ex.inputs["b"])
+            dy = np.asarray(ex.inputs["delta"][0])
+            stride, padding = int(ex.params["stride"]), int(ex.params["padding"])
+            st.caption(t("conv_backward.multi_fixed", stride=stride, padding=padding))
+            sel = st.columns(2)
+            with sel[0]:
+                f = st.selectbox(t("conv_backward.filter"), [1, 2], key=widget_key(PAGE, "filter"),
+                                 format_func=lambda v: translate(lang, "conv_backward.filter_n", n=v)) - 1
+            with sel[1]:
+                c = st.selectbox(t("conv_backward.channel"), [1, 2, 3], key=widget_key(PAGE, "channel"),
+                                 format_func=lambda v: translate(lang, "conv_backward.channel_n", n=v)) - 1
+        else:
+            f = c = 0
+            b = np.zeros(1)
+            sliders = st.columns(2)
+            with sliders[0]:
+                stride = st.slider(t("conv_backward.stride"), 1, 3, key=widget_key(PAGE, "stride"))
+            with sliders[1]:
+                padding = st.slider(t("conv_backward.padding"), 0, 2, key=widget_key(PAGE, "padding"))
+            # δ follows the output's size when a slider or a link changes it (as the resize button does)
+            x_now = parse_matrix(str(st.session_state.get(widget_key(PAGE, "x"), "")), max_rows=MAX_X, max_cols=MAX_X)
+            w_now = parse_matrix(str(st.session_state.get(widget_key(PAGE, "w"), "")), max_rows=MAX_W, max_cols=MAX_W)
+            if x_now.ok and w_now.ok:
+                try:
+                    out_now = tuple(conv_output_shape(x_now.matrix.shape, w_now.matrix.shape, stride, padding))
+                except ValueError:
+                    out_now = None
+                d_now = parse_matrix(str(st.session_state.get(widget_key(PAGE, "delta"), "")), max_rows=MAX_X,
+                                     max_cols=MAX_X)
+                last = st.session_state.get(OUT_SHAPE_KEY)
+                if out_now is not None and d_now.ok and tuple(d_now.matrix.shape) != out_now and (
+                        last is None or tuple(last) != out_now):
+                    _fit_delta(out_now)
+                    delta_fitted = True
+                if out_now is not None:
+                    st.session_state[OUT_SHAPE_KEY] = out_now
+            eds = st.columns(3)
+            with eds[0]:
+                d_text = matrix_editor(t("conv_backward.delta_label"), key=widget_key(PAGE, "delta"),
+                                       default=SEED_DELTA, max_rows=MAX_X, max_cols=MAX_X, height=EDITOR_HEIGHT)
+                if delta_fitted:
+                    st.caption(t("conv_backward.delta_fitted"))
+            with eds[1]:
+                preset_selector(widget_key(PAGE, "x"), kind="input", example=ONE_X, max_rows=MAX_X, max_cols=MAX_X)
+                x_text = matrix_editor(t("conv_backward.x_label"), key=widget_key(PAGE, "x"), default=ONE_X,
+                                       max_rows=MAX_X, max_cols=MAX_X, height=EDITOR_HEIGHT)
+            with eds[2]:
+                preset_selector(widget_key(PAGE, "w"), kind="kernel", example=ONE_W, max_rows=MAX_W, max_cols=MAX_W)
+                w_text = matrix_editor(t("conv_backward.w_label"), key=widget_key(PAGE, "w"), default=ONE_W,
+                                       max_rows=MAX_W, max_cols=MAX_W, height=EDITOR_HEIGHT)
+            x = None if x_text is None else x_text[None]
+            w = None if w_text is None else w_text[None, None]
+            dy = None if d_text is None else d_text[None]
+
+    X_SYM, W_SYM = ("x", "w") if multi else ("i", "h")
+    # the text's own one-channel example is on screen (its notes about eq. (8), (13)–(15) belong to it)
+    TEXT_EXAMPLE = (not multi and x is not None and w is not None and x.shape[1:] == ONE_X.shape
+                    and w.shape[2:] == ONE_W.shape and stride == 1 and padding == 0)
+
+    # --- the forward shape: δ must be the output's size -------------------------------------------
+    out_hw = None
+    if x is not None and w is not None:
+        try:
+            out_hw = conv_output_shape(x.shape[1:], w.shape[2:], stride, padding)
+        except ValueError as err:
+            st.error(explain_error(err))
+    if dy is not None and out_hw is not None and tuple(dy.shape[1:]) != tuple(out_hw):
+        st.error(t("conv_backward.delta_shape", oh=out_hw[0], ow=out_hw[1], rows=dy.shape[1], cols=dy.shape[2]))
+        st.button(t("conv_backward.fit_delta", oh=out_hw[0], ow=out_hw[1]), key=widget_key(PAGE, "fit"),
+                  on_click=_fit_delta, args=(tuple(out_hw),))
+        dy = None
+
+    # --- the numbers of the layer (each drawn if it parsed), lazily: the editors show them as text ------
+    if x is not None and w is not None and out_hw is not None:
+        st.caption(t("conv_backward.forward_caption", oh=out_hw[0], ow=out_hw[1], stride=stride, padding=padding))
+    _layer_part()
+
+    trace = None
+    if x is not None and w is not None and dy is not None and out_hw is not None:
+        try:
+            trace, scatter_dx, full_dx, checks = _backward(dy, x, w, b, stride, padding)
+        except ValueError as err:
+            st.error(explain_error(err))
+    if trace is None:
+        st.info(t("conv_backward.skipped"))
+        return   # the part's wrapper writes the link
+
+    F, C, KH, KW = trace.w.shape
+    H, W = trace.dx.shape[1:]
+    OH, OW = trace.dy.shape[1:]
+    digits = display_digits()
+
+    # Only the open tab is computed and sent; the link keeps it (``?tab=dw``).
+    section_tabs = url_tabs(PAGE, "tab_label", "tab", SECTION_NAMES,
+                            [t(f"conv_backward.tab_{name}") for name in SECTION_NAMES])
+    for section_tab, (_, render) in zip(section_tabs, SECTIONS):
+        if section_tab.open is not False:
+            with section_tab:
+                render()
+
+    export_panel(PAGE, SPECS, _export_doc)
+    _code_part()
+
+
+_setup_part()
 sync_to_url(PAGE, SPECS)

@@ -7,15 +7,26 @@ from playwright.sync_api import expect
 
 from ui.i18n import translate
 
-from .conftest import assert_no_exception, new_element_types, screenshot, wait_for_app, watch_frames
+from .conftest import (assert_no_exception, forward_msgs, new_element_types, screenshot, wait_for_app,
+                       watch_frames)
 
 pytestmark = pytest.mark.e2e
 
+# the graph is an SVG inside the SVG box component's (open) shadow root (ui/components/svg_box.py, #14)
+GRAPH = """(() => {
+  for (const host of document.querySelectorAll('[data-testid="stMain"] *')) {
+    const svg = host.shadowRoot && host.shadowRoot.querySelector('svg.ag-graph');
+    if (svg) return svg;
+  }
+  return null;
+})()"""
 # the forward value on the last edge (h6 → f): the last red value of the graph (an inline SVG, no Plotly: #14)
-LAST_EDGE = """() => {
-  const values = document.querySelectorAll('svg.ag-graph .ag-value');
+LAST_EDGE = f"""() => {{
+  const svg = {GRAPH};
+  const values = svg ? svg.querySelectorAll('.ag-value') : [];
   return values.length ? values[values.length - 1].textContent : null;
-}"""
+}}"""
+TABLE = "table.pt-table"   # the tabs' tables: plain HTML (ui/plain_table.py), not st.table (#14)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -32,25 +43,39 @@ def test_autodiff_page_loads(server_url, new_page, lang):
     assert new_page.evaluate(LAST_EDGE) == "0.5"
     screenshot(new_page, f"autodiff-{lang}-default")
     # the forward-mode tab: its own leaf selector and table, drawn only when opened
-    assert new_page.locator('[data-testid="stTable"]').count() == 0
+    assert new_page.locator(TABLE).count() == 0
     new_page.get_by_role("tab", name=translate(lang, "autodiff.tab_forward")).click()
-    new_page.wait_for_selector('[data-testid="stTable"]')
-    assert translate(lang, "autodiff.wrt_label") in new_page.inner_text("body")
+    new_page.wait_for_selector(TABLE)
+    wait_for_app(new_page)
+    expect(new_page.locator('[data-testid="stSelectbox"]').filter(
+        has_text=translate(lang, "autodiff.wrt_label"))).to_have_count(1)
     assert_no_exception(new_page)
 
 
 def test_changing_w_changes_the_graph(server_url, new_page):
+    received = watch_frames(new_page)
     new_page.goto(f"{server_url}/autodiff?lang=en")
     wait_for_app(new_page)
     new_page.wait_for_selector("svg.ag-graph")
     assert new_page.evaluate(LAST_EDGE) == "0.5"
+    received.clear()
     box = new_page.get_by_role("spinbutton", name=translate("en", "autodiff.w_label"))
     box.fill("1")
     box.press("Enter")
     new_page.wait_for_timeout(800)
     wait_for_app(new_page)
     assert new_page.evaluate(LAST_EDGE) == "0.7311"        # σ(1)
+    assert new_page.evaluate(f"() => {GRAPH}.getRootNode().querySelectorAll('svg').length") == 1   # replaced
     assert "w=1" in new_page.url
+    # #14: the point's part reruns alone: the graph and the numbers are sent again, the title and f's formula not
+    assert {"bidi_component", "metric"} <= set(new_element_types(received))
+    elements = [msg.delta.new_element for msg in forward_msgs(received)
+                if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element"]
+    texts = [getattr(el, el.WhichOneof("type")).body for el in elements
+             if el.WhichOneof("type") in ("heading", "markdown")]
+    assert translate("en", "autodiff.title") not in texts, "the title is not sent again"
+    assert not [t for t in texts if r"\exp(-(w x + b))" in t], "nor f's definition"
+    assert [t for t in texts if r"\partial f}{\partial w}" in t], "the chain tab's ∂f/∂w is"
     assert_no_exception(new_page)
     screenshot(new_page, "autodiff-en-w1")
 
@@ -61,7 +86,7 @@ def test_overflow_message_in_chinese(server_url, new_page):
     assert_no_exception(new_page)
     assert new_page.locator('[data-testid="stAlert"]').count() >= 1
     new_page.get_by_role("tab", name=translate("zh", "autodiff.tab_seed")).click()  # needs no valid point
-    new_page.wait_for_selector('[data-testid="stTable"]')
+    new_page.wait_for_selector(TABLE)
     screenshot(new_page, "autodiff-zh-overflow")
 
 
@@ -81,8 +106,7 @@ def test_a_value_beyond_the_range_is_said_and_used_on_a_phone(server_url, new_pa
     assert box.input_value() == "-20.00"
     assert "x=-20" in new_page.url
     # the graph keeps its size (nodes apart) and scrolls sideways inside its box
-    width = new_page.evaluate("document.querySelector('.st-key-autodiff-graph-box svg.ag-graph')"
-                              ".getBoundingClientRect().width")
+    width = new_page.evaluate(f"{GRAPH}.getBoundingClientRect().width")
     assert width >= 700
     assert_no_exception(new_page)
     screenshot(new_page, f"autodiff-{lang}-phone")
@@ -99,10 +123,10 @@ def test_a_tab_switch_reruns_the_tabs_only_and_the_export_link_follows(server_ur
     # a tab switch: the tab's table arrives, and not one input, metric or the graph is sent again
     received.clear()
     pg.get_by_role("tab", name=translate("zh", "autodiff.tab_reverse")).click()
-    pg.wait_for_selector('[data-testid="stTable"]')
+    pg.wait_for_selector(TABLE)
     wait_for_app(pg)
     sent = new_element_types(received)
-    assert "table" in sent and not {"number_input", "metric"} & set(sent), sent
+    assert "html" in sent and not {"number_input", "metric", "bidi_component"} & set(sent), sent
     assert "tab=reverse" in pg.url
     # with the export panel open, its link follows the open tab (that switch reruns the page)
     pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate("zh", "owndata.export_title")).click()
@@ -114,3 +138,18 @@ def test_a_tab_switch_reruns_the_tabs_only_and_the_export_link_follows(server_ur
     wait_for_app(pg)
     assert translate("zh", "autodiff.check_section") in pg.inner_text("body")
     assert_no_exception(pg)
+
+
+def test_opening_the_code_panel_sends_only_its_part(server_url, new_page):
+    pg = new_page
+    received = watch_frames(pg)
+    pg.goto(f"{server_url}/autodiff?lang=en&w=1")
+    wait_for_app(pg)
+    pg.wait_for_selector("svg.ag-graph")
+    received.clear()
+    pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate("en", "owndata.code_title")).click()
+    code = pg.locator('[data-testid="stExpander"] [data-testid="stCode"]').first
+    expect(code).to_contain_text("w = torch.tensor(1", timeout=20000)   # the point's numbers
+    wait_for_app(pg)
+    sent = new_element_types(received)
+    assert "code" in sent and not {"number_input", "metric", "bidi_component"} & set(sent), sent

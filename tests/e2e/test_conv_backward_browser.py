@@ -5,12 +5,13 @@ clipped; phone layout."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout, expect
 
 from ui.i18n import translate
 
-from .conftest import (TOO_WIDE, WATCH_RUNNING, assert_no_exception as no_exception, open_tab, pick, screenshot,
-                       stepper_formula as formula, wait_for_app, watch_round_trips)
+from .conftest import (TOO_WIDE, WATCH_RUNNING, assert_no_exception as no_exception, forward_msgs, new_element_types,
+                       open_tab, pick, screenshot, stepper_formula as formula, wait_for_app, watch_frames,
+                       watch_round_trips)
 
 pytestmark = pytest.mark.e2e
 
@@ -108,3 +109,57 @@ def test_bad_matrix_keeps_the_page_alive(server_url, new_page):
     alerts = pg.locator('[data-testid="stAlert"]').all_inner_texts()
     assert any("<b>x</b>" in a for a in alerts)                   # shown as text, never as HTML
     assert pg.locator(WAY1).count() == 0
+
+
+# --------------------------------------------------------------------------- #14: parts that rerun alone
+def _sent_elements(received: list) -> list:
+    return [msg.delta.new_element for msg in forward_msgs(received)
+            if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element"]
+
+
+def test_the_layer_expander_the_code_panel_and_a_preset_rerun_their_part_only(server_url, new_page):
+    pg = new_page
+    received = watch_frames(pg)
+    pg.goto(f"{server_url}/{PAGE}?lang=zh")
+    wait_for_app(pg)
+    pg.locator(WAY1).wait_for(timeout=20000)
+    # opening the layer expander: its tables (δ, x, W and the forward output y) arrive, nothing else is sent
+    received.clear()
+    pg.locator('[data-testid="stExpander"] summary').filter(
+        has_text=translate("zh", "conv_backward.layer_title")).click()
+    titles = pg.locator("figure.mg-grid figcaption")
+    expect(titles).to_have_count(4, timeout=20000)
+    assert titles.all_inner_texts() == [translate("zh", f"conv_backward.{k}")
+                                        for k in ("fig_delta1", "fig_x1", "fig_w1", "forward_title")]
+    wait_for_app(pg)
+    sent = new_element_types(received)
+    assert "html" in sent and not {"text_area", "radio", "selectbox", "bidi_component"} & set(sent), sent
+    # opening the code panel: its code arrives, the editors and the steppers are not sent again
+    received.clear()
+    pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate("zh", "owndata.code_title")).click()
+    pg.locator('[data-testid="stExpander"] [data-testid="stCode"]').first.wait_for(timeout=20000)
+    wait_for_app(pg)
+    sent = new_element_types(received)
+    assert "code" in sent and not {"text_area", "radio", "bidi_component", "html"} & set(sent), sent
+    # a preset: the setup part reruns (editors, the open tables, the stepper), the title and the conventions do not
+    received.clear()
+    menu = pg.locator('[data-testid="stSelectbox"]').filter(has_text=translate("zh", "owndata.preset_label")).first
+    combo = menu.locator('[role="combobox"]').first
+    combo.click()
+    option = pg.get_by_role("option", name=translate("zh", "owndata.preset_checkerboard"))
+    try:
+        option.wait_for(timeout=3000)
+    except PlaywrightTimeout:   # the click only focused it: open the list from the keyboard
+        combo.press("ArrowDown")
+    option.click()
+    loaded = translate("zh", "owndata.preset_loaded", name=translate("zh", "owndata.preset_checkerboard"))
+    pg.get_by_text(loaded).wait_for(timeout=20000)
+    wait_for_app(pg)
+    elements = _sent_elements(received)
+    kinds = [el.WhichOneof("type") for el in elements]
+    assert {"text_area", "bidi_component", "html"} <= set(kinds), kinds
+    headings = [el.heading.body for el in elements if el.WhichOneof("type") == "heading"]
+    markdown = [el.markdown.body for el in elements if el.WhichOneof("type") == "markdown"]
+    assert translate("zh", "conv_backward.title") not in headings
+    assert translate("zh", "conv_backward.conventions") not in markdown
+    no_exception(pg)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import xml.etree.ElementTree as ET
 
@@ -12,6 +13,7 @@ from ui.i18n import translate
 from ui.latex import fmt, fmt_latex, markdown_with_math
 
 from .conftest import all_text, latex_text, no_exception, open_page
+from .plain_tables import plain_tables
 
 
 latex = latex_text
@@ -22,8 +24,11 @@ def metrics(at) -> dict:
 
 
 def graphs(at) -> list[ET.Element]:
-    """The computational graph drawings on the page: inline SVGs (``ui.autodiff_graph``) parsed as XML."""
-    return [ET.fromstring(el.value) for el in at.markdown if 'class="ag-graph"' in el.value]
+    """The computational graph drawings on the page: inline SVGs (``ui.autodiff_graph``) parsed as XML, drawn by
+    the SVG box component (``ui.components.svg_box``: not Markdown, #14)."""
+    assert not [el for el in at.markdown if 'class="ag-graph"' in el.value], "the graph is not Markdown any more"
+    boxes = [json.loads(el.proto.json) for el in at.main.get("bidi_component") if el.key == "autodiff.graph"]
+    return [ET.fromstring(markup) for markup in boxes if 'class="ag-graph"' in markup]
 
 
 def graph(at) -> ET.Element:
@@ -41,9 +46,12 @@ def edge_values(drawing: ET.Element) -> list[str]:
 
 
 def table(at, column: str):
-    for df in at.table:
-        if column in df.value.columns:
-            return df.value
+    """The table with ``column``: plain HTML tables (``ui.plain_table``), not ``st.table`` (#14: its cells are
+    Markdown, a parse each in the browser)."""
+    assert not at.table, "st.table renders every cell as Markdown: the page draws plain HTML tables"
+    for df in plain_tables(at):
+        if column in df.columns:
+            return df
     raise AssertionError(f"no table with column {column!r}")
 
 

@@ -494,12 +494,20 @@ def test_link_keeps_the_layer_expander_open_and_draws_its_matrices_without_a_cha
     no_exception(at)
     assert len(at.get("plotly_chart")) == 0
     tables = html_tables(at)
-    assert list(tables) == [translate(lang, f"conv_backward.{k}") for k in ("fig_delta1", "fig_x1", "fig_w1")]
-    for key, matrix, symbol in (("fig_delta1", SEED_DELTA, "δ"), ("fig_x1", CONV_4X4.inputs["x"][0, 0], "i"),
-                                ("fig_w1", CONV_4X4.inputs["w"][0, 0], "h")):
+    assert list(tables) == [translate(lang, f"conv_backward.{k}")
+                            for k in ("fig_delta1", "fig_x1", "fig_w1", "forward_title")]
+    x, h = CONV_4X4.inputs["x"][0, 0], CONV_4X4.inputs["w"][0, 0]
+    # the forward output, a shaded table too (no typeset matrix): the cross-correlation written as a loop
+    (kh, kw), (oh, ow) = h.shape, (x.shape[0] - h.shape[0] + 1, x.shape[1] - h.shape[1] + 1)
+    y = np.array([[sum(x[r + a, s + q] * h[a, q] for a in range(kh) for q in range(kw)) for s in range(ow)]
+                  for r in range(oh)])
+    assert y[0, 0] == CONV_4X4.printed["net_o11"]                           # the text's printed net_o11
+    for key, matrix, symbol in (("fig_delta1", SEED_DELTA, "δ"), ("fig_x1", x, "i"), ("fig_w1", h, "h"),
+                                ("forward_title", y, "y")):
         table = tables[translate(lang, f"conv_backward.{key}")]
         np.testing.assert_array_equal(table["values"], matrix)
         assert table["hover"][0][1] == f"{symbol}₁₂ = {table['text'][0][1]}"
+    assert not any(line.startswith("y") for line in _latex(at))            # y is not typeset a second time
 
 
 def test_the_layer_tables_follow_the_chosen_filter_and_channel():
@@ -513,6 +521,13 @@ def test_the_layer_tables_follow_the_chosen_filter_and_channel():
     np.testing.assert_array_equal(tables[translate("zh", "conv_backward.fig_w", f=2, n=3)]["values"],
                                   CONV_5X5X3.inputs["w"][1, 2])
     assert tables[translate("zh", "conv_backward.fig_w", f=2, n=3)]["hover"][0][0].startswith("w₁₁ = ")
+    # filter 2's forward output: Σ over the channels of x ⋆ W, plus its bias (stride 2, padding 1), as a loop
+    xs = np.pad(CONV_5X5X3.inputs["x"][0], ((0, 0), (1, 1), (1, 1)))
+    ws, stride = CONV_5X5X3.inputs["w"][1], CONV_5X5X3.params["stride"]
+    n = (xs.shape[1] - ws.shape[1]) // stride + 1
+    y = np.array([[(xs[:, r * stride:r * stride + 3, s * stride:s * stride + 3] * ws).sum() + CONV_5X5X3.inputs["b"][1]
+                   for s in range(n)] for r in range(n)])
+    np.testing.assert_allclose(tables[translate("zh", "conv_backward.fig_y", n=2)]["values"], y)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
