@@ -365,7 +365,8 @@ def _update_tab(box, v: View) -> None:
     for column, key, tensor, symbol in zip(box.columns(3), ("upd_before", "upd_gradient", "upd_after"),
                                            (tr.params.conv_w[f, 0], tr.grads.conv_w[f, 0],
                                             tr.new_params.conv_w[f, 0]), ("h", "∂L/∂h", "h′")):
-        _heat(column, key, tensor, t(f"training.{key}"), symbol=symbol, height=320)
+        # signed: the caption's "positive red, negative blue" holds even when a gradient has one sign only
+        _heat(column, key, tensor, t(f"training.{key}"), symbol=symbol, height=320, signed=True)
     box.caption(t("training.upd_panels_caption"))
     try:
         loss_after = _core("loss", tr.new_params, v.images, v.labels)

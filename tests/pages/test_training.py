@@ -352,6 +352,27 @@ def test_update_tab_shows_w_minus_lr_gradient():
                                params.conv_w[0, 0] - LR * trace.grads.conv_w[0, 0], atol=1e-12)
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_update_panels_keep_the_captions_colours_when_a_gradient_has_one_sign(lang):
+    """The caption says positive red, negative blue: the panels are on the diverging scale centred at 0, red at the
+    top, even where a gradient has one sign only (random draw 10, filter 1: every ∂L/∂h is positive)."""
+    x, y, _, params = _data(10)
+    assert np.all(tiny_cnn.train_step(params, x, y, LR).grads.conv_w[0, 0] > 0)
+    at = open_page(PAGE, lang, {"seed": "10", "filter": "1", "view": "update"})
+    no_exception(at)
+    for key in ("upd_before", "upd_gradient", "upd_after"):
+        heat = _figure(at, translate(lang, f"training.{key}"))["data"][0]
+        assert heat["zmid"] == 0 and heat["zmin"] == -heat["zmax"], key
+        low, high = heat["colorscale"][0][1], heat["colorscale"][-1][1]
+        assert _red(high) and not _red(low), (key, low, high)
+
+
+def _red(colour: str) -> bool:
+    """An ``rgb(r,g,b)`` colour whose red outweighs its blue."""
+    r, _, b = (int(v) for v in colour[colour.index("(") + 1:-1].split(","))
+    return r > b
+
+
 def test_gradient_check_tab():
     at = open_page(PAGE, "zh")
     _open_tab(at, "gradcheck", "zh")
