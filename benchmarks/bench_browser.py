@@ -135,15 +135,20 @@ LAST_CHANGE = """(() => {
 })();"""
 
 
-def start(script: Path) -> tuple[subprocess.Popen, str]:
-    """``streamlit run script`` on a free port (cwd: the script's project root)."""
+def start(script: Path, *, command: list[str] | None = None, env: dict | None = None,
+          tries: int = 200) -> tuple[subprocess.Popen, str]:
+    """``streamlit run script`` on a free port (cwd: the script's project root); returns the process and its URL.
+
+    ``command`` replaces ``python -m streamlit run script`` (``bench_cpu.py`` runs its timing wrapper), ``env``
+    the environment; ``tries`` health checks 0.2 s apart before giving up."""
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-                             "--server.headless", "true", "--server.fileWatcherType", "none",
-                             "--browser.gatherUsageStats", "false"],
-                            cwd=script.parent if script.name == "app.py" else ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = command or [sys.executable, "-m", "streamlit", "run", str(script)]
+    proc = subprocess.Popen([*command, "--server.port", str(port), "--server.headless", "true",
+                             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+                            cwd=script.parent if script.name == "app.py" else ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
+    for _ in range(tries):
         try:
             urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
             return proc, url

@@ -25,10 +25,8 @@ import collections
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,23 +60,11 @@ def serve(argv: list[str]) -> None:
 
 
 def _start(script: Path, log: Path):
-    from tests.e2e.conftest import _free_port
+    """bench_browser's server, run through this file's ``--serve`` timing wrapper, logging script CPU to ``log``."""
+    import bench_browser as bb
 
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, __file__, "--serve", str(script), "--server.port", str(port),
-                             "--server.headless", "true", "--server.fileWatcherType", "none",
-                             "--browser.gatherUsageStats", "false"],
-                            cwd=script.parent if script.name == "app.py" else ROOT, env=dict(os.environ, BENCH_CPU_LOG=str(log)),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-            return proc, url
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError(f"server for {script} did not start")
+    return bb.start(script, command=[sys.executable, __file__, "--serve", str(script)],
+                    env=dict(os.environ, BENCH_CPU_LOG=str(log)), tries=300)
 
 
 def _process_cpu_ms(pid: int) -> float:
