@@ -36,6 +36,7 @@ import streamlit as st
 from cnn_core import tiny_cnn
 from ui.claims_view import claim_note
 from ui.components.cell_stepper import cell_stepper
+from ui.components.svg_box import svg_box
 from ui.exercise_view import render_check_link
 from ui.export import CHART_CONFIG, ExportDoc, export_panel, setup_just_loaded
 from ui.i18n import current_language, explain_error, translator
@@ -100,10 +101,13 @@ def _valid_runs(matrix) -> tuple[tuple[int, float], ...] | None:
     return tuple(runs)
 
 
-def _draw(where, svg: str) -> None:
-    """An inline SVG chart (built by ``ui.svg_chart``, every text in it escaped) as markdown HTML: it stays in
-    the page's DOM, so each point's tooltip works (st.html drops an SVG; st.image would make it a picture)."""
-    where.markdown(svg, unsafe_allow_html=True)
+def _draw(where, svg: str, name: str) -> None:
+    """An inline SVG chart (built by ``ui.svg_chart``, every text in it escaped) in the SVG box component (key
+    ``training.svg_<name>``): the browser parses it natively and each point's tooltip works. As Markdown HTML the
+    renderer built a React element for every SVG node on every step (#14); st.html drops an SVG; st.image would
+    make it a picture."""
+    with where:
+        svg_box(svg, key=widget_key(PAGE, f"svg_{name}"))
 
 
 def _chart(where, fig: go.Figure, name: str) -> None:
@@ -229,7 +233,7 @@ def _forward_tab(box, v: View) -> None:
     if section.open:
         # 36 numbers as an inline SVG grid, one row per filter (a Plotly heatmap made opening this ~1.9× a slider)
         _draw(section, _svg("flat", tr.flat[n], tr.pool[n, 0].size, "v", title=t("training.fwd_flat_title"),
-                            digits=display_digits(), row_labels=_filter_names()))
+                            digits=display_digits(), row_labels=_filter_names()), "flat")
         section.caption(t("training.fwd_flat_caption"))
     section = _expander(box, "fwd_fc", t("training.fwd_fc_subtitle"))
     if section.open:
@@ -264,7 +268,7 @@ def _fc_section(box, v: View) -> None:
               t("training.col_target"): [fmt(y) for y in tr.targets[n]]}, hide_index=True)
     _draw(c2, _svg("bars", classes, tr.probs[n], tr.targets[n],
                  (t("training.fwd_probs_title", index=sample), t("training.col_prob"),
-                  t("training.col_target"), t("training.col_class")), display_digits()))
+                  t("training.col_target"), t("training.col_class")), display_digits()), "probs")
     box.caption(t("training.fwd_softmax_caption", label=names[label_n]))
     true_class = label_n
     box.latex(fx.softmax_entry(tr.fc_z[n], true_class, float(tr.probs[n, true_class])).latex())
@@ -300,7 +304,7 @@ def _backward_tab(box, v: View) -> None:
     more = _expander(box, "bwd_flat", t("training.bwd_flat_more"))
     if more.open:
         _draw(more, _svg("flat", tr.d_flat[n], tr.pool[n, 0].size, "∂L/∂v", digits=display_digits(),
-                         title=t("training.bwd_flat_title", index=sample), row_labels=_filter_names()))
+                         title=t("training.bwd_flat_title", index=sample), row_labels=_filter_names()), "dflat")
 
     box.subheader(t("training.bwd_pool_subtitle"))
     with box:
@@ -502,7 +506,7 @@ if steps_done == 0:
 else:
     _draw(curve_col, _svg("curve", np.array(model["losses"] + [tr.loss]), np.array(model["accuracies"] + [tr.accuracy]),
                         (t("training.curve_title"), t("training.curve_x"), t("training.curve_loss"),
-                         t("training.curve_accuracy")), display_digits()))
+                         t("training.curve_accuracy")), display_digits()), "curve")
     curve_col.caption(t("training.curve_caption", n=len(labels)))
 
 # --------------------------------------------------------------------------- one step, every tensor
@@ -567,7 +571,7 @@ def _own_image(params, names: tuple, steps_done: int) -> None:
                                  label=names[best], prob=_pct(float(own_probs[best])), steps=steps_done))
             _draw(own_right, _svg("bars", classes, own_probs, np.zeros(len(names)),
                                 (t("training.own_probs_title"), t("training.col_prob"), t("training.col_target"),
-                                 t("training.col_class")), display_digits()))
+                                 t("training.col_class")), display_digits()), "own")
 
 
 _own_image(model["params"], tuple(names), steps_done)

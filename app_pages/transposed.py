@@ -14,6 +14,7 @@ from cnn_core.arithmetic import effective_kernel
 from cnn_core.transposed import (conv1d_trace, conv_transpose2d_trace, dilate_kernel, matrix_view_1d,
                                  matrix_view_2d, receptive_field, sizes_mapping_to, transposed_via_matrix,
                                  window_counts)
+from ui.components.svg_box import svg_box
 from ui.formulas.transposed import (CONV1D_RULE, all_windows, conv1d_length_lines, conv1d_sample_lines, dilated_taps,
                                     dilation_lines, kernel_latex, matrix_1d_html, sample_taps, tap_names, matrix_2d_html, padded_names,
                                     receptive_field_line, text_fractional_line, text_length_line,
@@ -264,8 +265,9 @@ def _section_signal(lang: str) -> None:
                 st.caption(t("transposed.sample_caption"))
     if plot_tab.open is not False:
         with plot_tab:
-            st.markdown(_signal_svg(tuple(signal), tuple(w), choice, mode, stride, dilation, o, lang,
-                                    display_digits()), unsafe_allow_html=True)
+            # the SVG box component: the browser parses the SVG itself (as Markdown HTML, a React element per node)
+            svg_box(_signal_svg(tuple(signal), tuple(w), choice, mode, stride, dilation, o, lang, display_digits()),
+                    key=_key("signal_svg"))
             st.caption(t("transposed.signal_caption"))
     before, after = trace.padding
     _take_away(t("transposed.tab_signal"),

@@ -48,7 +48,8 @@ def _shot(pg, name: str) -> None:
 
 def _svg_text(pg, title: str) -> str:
     """The rendered text (title, axis and value labels) of the inline SVG chart titled ``title``."""
-    chart = pg.locator(f'[data-testid="stMarkdownContainer"] svg[role="img"][aria-label="{title}"]').first
+    # drawn by the SVG box component (in its open shadow root: Playwright's CSS selectors pierce it)
+    chart = pg.locator(f'.svg-box svg[role="img"][aria-label="{title}"]').first
     chart.wait_for(timeout=15000)
     assert chart.bounding_box()["width"] > 200          # drawn, not an empty box
     return chart.text_content()

@@ -8,6 +8,7 @@ page must NOT do itself — so a wrong wiring (sample, filter, cell, 1/N) fails 
 from __future__ import annotations
 
 import html
+import json
 
 import numpy as np
 import pytest
@@ -44,8 +45,11 @@ def _figure(at, title_start: str) -> dict:
 
 
 def _svgs(at) -> list[str]:
-    """The inline SVG charts on the page (markdown HTML)."""
-    return [el.value for el in at.markdown if el.value.lstrip().startswith("<svg")]
+    """The inline SVG charts on the page, drawn by the SVG box component (``ui.components.svg_box``: not Markdown,
+    #14)."""
+    assert not [el for el in at.markdown if el.value.lstrip().startswith("<svg")], "no chart is Markdown any more"
+    boxes = [json.loads(el.proto.json) for el in at.main.get("bidi_component") if el.key.startswith("training.svg_")]
+    return [markup for markup in boxes if markup.lstrip().startswith("<svg")]
 
 
 def _svg(at, title: str) -> str:

@@ -3,6 +3,7 @@ references, the text's printed C and Cᵀ, conv_transpose2d_naive and bad input.
 
 from __future__ import annotations
 
+import json
 import re
 
 import numpy as np
@@ -31,7 +32,8 @@ def open_section(at, name: str, lang: str) -> None:
 
 def stem_svg(at) -> str:
     """The 1-D section's stem plot (an inline SVG, #14 round 7: no Plotly chart on the page's first two tabs)."""
-    (svg,) = [m.value for m in at.markdown if m.value.startswith("<svg")]
+    assert not [m for m in at.markdown if m.value.startswith("<svg")], "drawn by the SVG box component, not Markdown"
+    (svg,) = [json.loads(el.proto.json) for el in at.main.get("bidi_component") if el.key == "transposed.signal_svg"]
     return svg
 
 
