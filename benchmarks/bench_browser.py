@@ -18,7 +18,10 @@ Chromium and measures, inside the page:
   script has finished and every figure and component of the first view is drawn.
 
 Budget (DESIGN.md): every control within 1.5× the bare page's slider, every first view within
-1.3× the bare page's, in one run.
+1.3× the bare page's, in one run. The bare slider is measured again right before each page (its own row in the
+table) and that page's controls are divided by it: on this shared machine the load drifts over a run of many
+minutes (the bare slider took 137 ms at the start of one run and 200 ms twenty minutes later), so a ratio to one
+bare measurement at the start judged the later pages by another machine's speed.
 """
 
 from __future__ import annotations
@@ -427,24 +430,23 @@ def main() -> None:
     controls: dict[str, dict[str, dict]] = {name: {} for name in apps}
     views: dict[str, dict[str, list[float]]] = {name: {} for name in apps}
     hovers: dict[str, list[float]] = {}
+    bares: dict[str, dict] = {}   # page key -> the bare slider measured right before that page
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
-        proc, url = start(ROOT / "benchmarks" / "bare_app.py")
-        try:
-            page = open_page(browser, url)
-            bare = measure_control(page, "slider", 0, args.repeats)
-            page.close()
-            bare_view = [] if args.no_first_view else first_view(browser, url, args.repeats)
-        finally:
-            proc.terminate()
-        for name in apps:
-            controls[name]["bare page slider"] = bare
-            if bare_view:
-                views[name]["bare page"] = bare_view
+        bare_proc, bare_url = start(ROOT / "benchmarks" / "bare_app.py")
         servers = {name: start(script) for name, script in apps.items()}
         try:
+            bare_view = [] if args.no_first_view else first_view(browser, bare_url, args.repeats)
+            if bare_view:
+                for name in apps:
+                    views[name]["bare page"] = bare_view
             for key in filter(None, args.pages.split(",")):
                 print(f"{time.strftime('%H:%M:%S')} {key}", file=sys.stderr, flush=True)
+                # the machine is shared: its load drifts over a run of many minutes, so each page is judged
+                # against the bare slider measured in the same minutes, right before it
+                bare_page = open_page(browser, bare_url)
+                bares[key] = measure_control(bare_page, "slider", 0, args.repeats)
+                bare_page.close()
                 for name, (_, url) in servers.items():   # before, then after: the same minutes of load
                     page_url = f"{url}/{key}?lang=en"
                     if not args.no_first_view:
@@ -457,29 +459,38 @@ def main() -> None:
                 if hover:
                     hovers[key] = hover
         finally:
+            bare_proc.terminate()
             for proc, _ in servers.values():
                 proc.terminate()
         browser.close()
 
     if args.json:
-        Path(args.json).write_text(json.dumps(dict(controls=controls, views=views, hovers=hovers), indent=1))
-    bare_first, bare_done = _ratio_rows(controls["after"], "bare page slider")
+        Path(args.json).write_text(json.dumps(dict(controls=controls, views=views, hovers=hovers, bares=bares),
+                                              indent=1))
     names = list(apps)
     head = "".join(f"{n + ' done':>13}{'ratio':>7}" for n in names)
     print(f"{'control':<30}{'first ms':>9}{'ratio':>7}{head}   budget: done ratio <= 1.5 (judged on after)")
-    for control in controls["after"]:
-        row = _ratio_rows(controls["after"], control)
-        note = "; ".join(sorted(set(controls["after"][control]["notes"])))
-        if row is None:
-            print(f"{control:<30}{'-':>9}{'':>7}{'-':>13}{'':>7}  {note or 'no measurement'}")
+    for key, bare_result in bares.items():
+        bare_row = _ratio_rows({"bare": bare_result}, "bare")
+        if bare_row is None:   # the bare page could not be measured: no ratio for this page
+            print(f"{'bare page slider (' + key + ')':<30}  no measurement: {bare_result['notes']}")
             continue
-        cells = ""
-        for n in names:
-            other = _ratio_rows(controls[n], control)
-            cells += f"{other[1]:>13.1f}{other[1] / bare_done:>7.2f}" if other else f"{'-':>13}{'':>7}"
-        flag = "" if row[1] / bare_done <= 1.5 else "  over"
-        extra = f"  ({note})" if note else ""
-        print(f"{control:<30}{row[0]:>9.1f}{row[0] / bare_first:>7.2f}{cells}{flag}{extra}")
+        bare_first, bare_done = bare_row
+        print(f"{'bare page slider (' + key + ')':<30}{bare_first:>9.1f}{1:>7.2f}"
+              + f"{bare_done:>13.1f}{1:>7.2f}" * len(names))
+        for control in [c for c in controls["after"] if c.split(" ", 1)[0] == key]:
+            row = _ratio_rows(controls["after"], control)
+            note = "; ".join(sorted(set(controls["after"][control]["notes"])))
+            if row is None:
+                print(f"{control:<30}{'-':>9}{'':>7}{'-':>13}{'':>7}  {note or 'no measurement'}")
+                continue
+            cells = ""
+            for n in names:
+                other = _ratio_rows(controls[n], control)
+                cells += f"{other[1]:>13.1f}{other[1] / bare_done:>7.2f}" if other else f"{'-':>13}{'':>7}"
+            flag = "" if row[1] / bare_done <= 1.5 else "  over"
+            extra = f"  ({note})" if note else ""
+            print(f"{control:<30}{row[0]:>9.1f}{row[0] / bare_first:>7.2f}{cells}{flag}{extra}")
     if hovers:
         print(f"\n{'cell stepper hover':<30}{'median ms':>10}   (no server round trip)")
         for name, times in hovers.items():
