@@ -215,7 +215,8 @@ export default async function (component) {
   // again): the formula is skipped by the browser while far out of view (CSS content-visibility: auto, e.g. below
   // the editors a student types in: its MathML is the costliest part to lay out), keeping its last height, which
   // only an element the browser has drawn before remembers.
-  const keptRoot = previous && previous.root.isConnected ? previous.root : null;
+  const keptRoot = previous && previous.root.isConnected && previous.formula && previous.formula.parentNode === previous.root
+    ? previous.root : null;
   const root = keptRoot || el("div", "cs");
   root.setAttribute("role", "group");
   if (labels.region) root.setAttribute("aria-label", labels.region);
