@@ -140,24 +140,14 @@ def _paste(editor_keys: Sequence[str], key: str, max_rows: int, max_cols: int) -
 def paste_box(editor_keys: Sequence[str], *, key: str, max_rows: int, max_cols: int, title: str, label: str,
               help: str, button: str, done: str) -> None:
     """An expander with one text box for all the matrices (separated by blank lines) and a button that
-    fills the editors. ``title``/``label``/``help``/``button``/``done`` are translated by the page.
-
-    Its box and button are drawn only while it is open (``<key>.open``; opening it reruns the page): closed, it
-    is one element, not three widgets the browser draws again on every run of the page (#14). The text typed
-    in it is kept while it is closed."""
+    fills the editors. ``title``/``label``/``help``/``button``/``done`` are translated by the page."""
     import streamlit as st
 
     from ui.i18n import explain_error
 
     state = st.session_state
-    text_key = f"{key}.text"
-    box = st.expander(title, expanded=False, key=f"{key}.open", on_change="rerun")
-    if not box.open:
-        if text_key in state:   # a widget's value outlives the widget only when written as plain state
-            state[text_key] = state[text_key]
-        return
-    with box:
-        st.text_area(label, key=text_key, help=help, height=200)
+    with st.expander(title, expanded=False):
+        st.text_area(label, key=f"{key}.text", help=help, height=200)
         st.button(button, key=f"{key}.use", on_click=_paste, args=(editor_keys, key, max_rows, max_cols))
         err = state.get(f"{key}.error")
         if err is not None:

@@ -237,7 +237,7 @@ def test_editor_tabs_rerun_their_column_alone_and_keep_every_text(server_url, ne
     received = watch_frames(pg)
     _open(pg, server_url, lang)
     editor = ".st-key-conv_multi-{} textarea"
-    assert pg.locator('[data-testid="stMain"] [data-testid="stTextArea"]').count() == 2   # x1, w11 (paste box closed)
+    assert pg.locator('[data-testid="stMain"] [data-testid="stTextArea"]').count() == 3   # x1, paste box, w11
     # channel 2 opened: its editor shows the text's matrix; only that column was sent again
     received.clear()
     _tab(pg, translate(lang, "conv_multi.tab_channel", c=2)).click()

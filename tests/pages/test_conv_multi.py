@@ -233,11 +233,11 @@ def test_filters_tab_writes_out_every_kernel_and_draws_no_chart(lang):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_only_the_open_editors_are_drawn_and_hidden_ones_keep_their_text(lang):
-    """One channel's and one kernel's editor are drawn (the closed paste box draws none); a matrix typed in a tab
-    that is then closed keeps its text through later runs, and the output uses it (loop reference)."""
+    """One channel's and one kernel's editor are drawn (plus the paste box); a matrix typed in a tab that is then
+    closed keeps its text through later runs, and the output uses it (loop reference)."""
     at = open_page("conv_multi", lang)
     drawn = sorted(el.key for el in at.text_area)
-    assert drawn == ["conv_multi.w11", "conv_multi.x1"]
+    assert drawn == ["conv_multi.paste.text", "conv_multi.w11", "conv_multi.x1"]
     assert len([el for el in at.selectbox if el.key.endswith(".preset")]) == 2
     _editor(at, "conv_multi.x2").input("1 1 1 1 1\n" * 4 + "2 2 2 2 2").run()
     _editor(at, "conv_multi.w23").input("0 0 0\n0 -2 0\n0 0 0").run()
@@ -247,7 +247,7 @@ def test_only_the_open_editors_are_drawn_and_hidden_ones_keep_their_text(lang):
     at.slider(key="conv_multi.stride").set_value(1).run()      # more runs with both hidden
     at.run()
     no_exception(at)
-    assert sorted(el.key for el in at.text_area) == ["conv_multi.w11", "conv_multi.x3"]
+    assert sorted(el.key for el in at.text_area) == ["conv_multi.paste.text", "conv_multi.w11", "conv_multi.x3"]
     x, w = X.copy(), W.copy()
     x[0, 1] = np.vstack([np.ones((4, 5)), 2 * np.ones((1, 5))])
     w[1, 2] = [[0, 0, 0], [0, -2, 0], [0, 0, 0]]
@@ -443,8 +443,6 @@ def test_size_control_resizes_every_channel_keeping_values():
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_paste_all_three_channels_at_once(lang):
     at = open_page("conv_multi", lang)
-    at.session_state["conv_multi.paste.open"] = True   # the paste box's widgets are drawn only while it is open
-    at.run()
     at.text_area(key="conv_multi.paste.text").input("1 2 3\n4 5 6\n7 8 9\n\n0 0 0\n0 1 0\n0 0 0\n\n1 1 1\n1 1 1\n1 1 1")
     at.button(key="conv_multi.paste.use").click().run()
     no_exception(at)
@@ -457,28 +455,6 @@ def test_paste_all_three_channels_at_once(lang):
     at.button(key="conv_multi.paste.use").click().run()
     assert translate(lang, "errors.channels_count", expected=3, got=2) in [e.value for e in at.error]
     assert _text(at, "conv_multi.x1") == "1, 2, 3\n4, 5, 6\n7, 8, 9"
-
-
-@pytest.mark.parametrize("lang", ["en", "zh"])
-def test_closed_paste_box_draws_no_widgets_and_keeps_its_text(lang):
-    """Closed (as the page opens), the paste box is its title only: no text box, no button sent on every run of
-    the page. Text typed in it survives closing it and later runs; opened again it is there."""
-    at = open_page("conv_multi", lang)
-    keys = lambda: {el.key for el in at.text_area} | {el.key for el in at.button}   # noqa: E731
-    assert not {"conv_multi.paste.text", "conv_multi.paste.use"} & keys()
-    assert translate(lang, "conv_multi.paste_title") in [e.label for e in at.expander]
-    at.session_state["conv_multi.paste.open"] = True
-    at.run()
-    assert {"conv_multi.paste.text", "conv_multi.paste.use"} <= keys()
-    at.text_area(key="conv_multi.paste.text").input("1 2\n3 4").run()
-    at.session_state["conv_multi.paste.open"] = False
-    at.run()
-    at.slider(key="conv_multi.stride").set_value(1).run()
-    assert "conv_multi.paste.text" not in keys()
-    at.session_state["conv_multi.paste.open"] = True
-    at.run()
-    no_exception(at)
-    assert at.text_area(key="conv_multi.paste.text").value == "1 2\n3 4"
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
