@@ -35,8 +35,8 @@ from ui.latex import display_digits, equation_lines, fmt, subscript_unicode
 from ui.library_code import conv2d_code
 from ui.matrix_input import matrix_editor
 from ui.multi_editors import keep_editor_state, open_tab_by_index, read_matrix, texts_of
-from ui.page_kit import (follow_open_panels, keep_in_range, lazy_code_panel, reset_button, show_chart, text_title, url_fragment,
-                         url_tabs)
+from ui.page_kit import (follow_open_panels, keep_in_range, lazy_code_panel, page_body, page_body_running, reset_button, show_chart,
+                         text_title, url_fragment, url_tabs)
 from ui.presets import preset_selector
 from ui.url_state import ChoiceParam, FloatParam, IntParam, MatrixParam, init_from_url, sync_to_url
 
@@ -261,11 +261,10 @@ def _layer_and_output(x: np.ndarray | None, w: np.ndarray | None, lang: str) -> 
     stride, padding, b = _layer_box()
     trace, trace_error = _layer_trace(x, w, b, stride, padding)
     state = st.session_state
-    own_rerun = not state.get(_key("page_running"))
     # what is drawn below this part follows the layer: an open panel or the open partial-sum maps, and the panels
     # themselves when the layer's output appears or goes (a kernel larger than the padded input)
-    follow_open_panels(PAGE, LAYER_NAMES, FOLLOWERS, own_rerun=own_rerun)
-    if own_rerun and state.get(_key("take_away_drawn"), trace is not None) != (trace is not None):
+    follow_open_panels(PAGE, LAYER_NAMES, FOLLOWERS)
+    if not page_body_running(PAGE) and state.get(_key("take_away_drawn"), trace is not None) != (trace is not None):
         st.rerun(scope="app")
     is_text_setup = (stride == TEXT_STRIDE and padding == TEXT_PADDING and x is not None and w is not None
                      and x.shape == X0.shape and w.shape == W0.shape
@@ -424,11 +423,8 @@ w = (np.stack([np.stack(w_parts[f * CHANNELS:(f + 1) * CHANNELS]) for f in range
      if not bad_w and w_same else None)                                                # (F, C, KH, KW)
 
 
-st.session_state[_key("page_running")] = True    # the parts below tell a page run from their own rerun
-try:
+with page_body(PAGE):    # the parts below tell the page's run from their own rerun
     _layer_and_output(x, w, lang)
     _sections(x, w, lang)
     _take_away(x, w)
-finally:   # also when a run is cut short (a newer rerun, st.rerun): a part's next rerun alone is its own
-    st.session_state[_key("page_running")] = False
 sync_to_url(PAGE, SPECS)

@@ -25,7 +25,7 @@ from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import display_digits, fmt_power, subscript_unicode
 from ui.library_code import conv1d_code, conv_transpose2d_code
 from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
-from ui.page_kit import agreement, follow_open_panels, lazy_code_panel, reset_button, show_chart, url_fragment, url_tabs
+from ui.page_kit import agreement, follow_open_panels, lazy_code_panel, mark_page_body, reset_button, show_chart, url_fragment, url_tabs
 from ui.presets import preset_selector
 from ui.signal_plot import stem_svg
 from ui.url_state import ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url
@@ -89,8 +89,6 @@ SPECS = (
 )
 # what the open section puts into the export (filled while it is drawn): ExportDoc steps, library code
 TAKE_AWAY: dict = {"steps": [], "code": None}
-# True while the page's own body runs; a section's fragment rerun sees False (the body is not run again)
-BODY = {"running": False}
 
 
 def _take_away(heading: str, *, text: str = "", matrices=None, latex=None) -> None:
@@ -104,7 +102,7 @@ def _key(name: str) -> str:
 def follow_panels() -> None:
     """With the export or code panel open, a setting changed in a section's (or the cell view's) own rerun reruns
     the page: the panels below the tabs show the setup of every section."""
-    follow_open_panels(PAGE, [spec.name for spec in SPECS], ("export_open", "code_open"), own_rerun=not BODY["running"])
+    follow_open_panels(PAGE, [spec.name for spec in SPECS], ("export_open", "code_open"))   # own rerun: see mark_page_body
 
 
 def _keep_state() -> None:
@@ -553,7 +551,7 @@ def _section_dilation(lang: str) -> None:
 lang = current_language()
 st.title(t("transposed.title"))
 st.markdown(t("transposed.intro"))
-BODY["running"] = True
+mark_page_body(PAGE, True)   # until the end of the body: a section's fragment rerun tells itself from the page's run
 _keep_state()
 reset_button(PAGE, SPECS, t("transposed.reset"), help=t("transposed.reset_help"), keep=("tab",))
 
@@ -579,4 +577,4 @@ def _export_doc() -> ExportDoc:
 export_panel(PAGE, SPECS, _export_doc)
 if TAKE_AWAY["code"] is not None:
     lazy_code_panel(PAGE, lambda: TAKE_AWAY["code"])
-BODY["running"] = False
+mark_page_body(PAGE, False)

@@ -14,12 +14,14 @@ Pages import from here instead of keeping their own copy::
 - :func:`lazy_tabs` / :func:`lazy_expander`: only the open tab / expander is computed and sent.
 - :func:`lazy_code_panel`: the "same in PyTorch / NumPy" panel, built and sent only while open.
 - :func:`url_fragment`: a part of the page whose controls rerun only that part, the link kept up to date;
-  :func:`follow_open_panels`: the export / code panels below such a part follow its settings.
+  :func:`follow_open_panels`: the export / code panels below such a part follow its settings;
+  :func:`page_body`: marks the page's full run, so such a part tells it from its own rerun.
 - :func:`activation_name`, :func:`text_title`: the shared words from ``words.json``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import math
@@ -389,18 +391,21 @@ def url_fragment(page: str, specs: Sequence[Any]) -> Callable[[Callable], Callab
 
 
 def follow_open_panels(page: str, names: Sequence[str], panels: Sequence[str] = ("export_open",), *,
-                       own_rerun: bool = True) -> None:
+                       own_rerun: bool | None = None) -> None:
     """In a part (:func:`url_fragment`) drawn above the page's export / code panels, after its widgets: when one of
     the settings ``names`` changed since this part last ran and one of ``panels`` (widget names) is open, rerun the
     whole page.
 
     A part's own rerun does not reach the panels below it, whose link, setup file and code hold those settings;
     without this they kept showing the old setup. With every panel closed the part still reruns alone (the
-    cheap path #14 is about). The last seen values are kept per ``names`` in ``<page>._seen:<names>``; a page that
-    also calls this in its full run passes ``own_rerun=False`` there (the values are noted, the page is running
-    anyway).
+    cheap path #14 is about). The last seen values are kept per ``names`` in ``<page>._seen:<names>``. In the
+    page's full run (its body inside :func:`page_body`) the values are only noted: the page is running anyway, and
+    a rerun would run it twice. ``own_rerun`` overrides that reading (``False``: only note; ``True``: this is the
+    part's own rerun).
     """
     state = st.session_state
+    if own_rerun is None:
+        own_rerun = not page_body_running(page)
     seen = tuple(state.get(widget_key(page, name)) for name in names)
     memo = widget_key(page, "_seen:" + ",".join(names))
     changed = memo in state and state[memo] != seen
@@ -451,3 +456,33 @@ def error_phrase(error: float, *, lang: str | None = None) -> str:
     else:
         key, params = "common.error_largest", {"value": fmt_power(error, 2)}
     return t(key, **params) if lang is None else translate(lang, key, **params)
+
+
+# --------------------------------------------------------------------------- the page's full run
+def _body_key(page: str) -> str:
+    return widget_key(page, "_body_running")
+
+
+def page_body_running(page: str) -> bool:
+    """True while the page's body runs (:func:`page_body`); a part's (:func:`url_fragment`) own rerun sees False."""
+    return bool(st.session_state.get(_body_key(page), False))
+
+
+def mark_page_body(page: str, running: bool) -> None:
+    """Mark the start (``True``) / end (``False``) of the page's body where it cannot sit inside :func:`page_body`."""
+    st.session_state[_body_key(page)] = bool(running)
+
+
+@contextlib.contextmanager
+def page_body(page: str):
+    """``with page_body(PAGE):`` around the parts of the page's full run.
+
+    A part that reruns alone (:func:`url_fragment`) then knows whether the page is running (its values are only
+    noted by :func:`follow_open_panels`) or it is its own rerun (an open panel below it follows). The mark is
+    removed also when the run is cut short (a newer rerun, ``st.rerun``, an error).
+    """
+    mark_page_body(page, True)
+    try:
+        yield
+    finally:
+        mark_page_body(page, False)

@@ -309,3 +309,44 @@ def test_follow_open_panels_in_a_full_run_only_notes_the_values(fake_state):
     fake_state["p.a"] = 3
     with pytest.raises(_Rerun):
         page_kit.follow_open_panels("p", ("a",), ("export_open", "code_open"))
+
+
+def test_page_body_tells_the_page_run_from_a_parts_own_rerun(fake_state):
+    """Inside ``page_body`` (the page's full run) a changed setting with a panel open is only noted — the panels are
+    drawn by this very run, a rerun would run the page twice; after it (a part's own rerun) the open panel follows."""
+    fake_state.update({"p.a": 1, "p.export_open": True})
+    page_kit.follow_open_panels("p", ("a",))                  # first run: nothing to compare with
+    fake_state["p.a"] = 2
+    with page_kit.page_body("p"):
+        assert page_kit.page_body_running("p")
+        page_kit.follow_open_panels("p", ("a",))              # the full run: noted, no second run
+    assert not page_kit.page_body_running("p")
+    page_kit.follow_open_panels("p", ("a",))                  # nothing changed since the page's run
+    fake_state["p.a"] = 3
+    with pytest.raises(_Rerun):                                # the part's own rerun: the open panel follows
+        page_kit.follow_open_panels("p", ("a",))
+    assert not page_kit.page_body_running("other")            # a mark per page
+
+
+def test_page_body_mark_goes_when_the_run_is_cut_short(fake_state):
+    fake_state.update({"p.a": 1, "p.export_open": True})
+    page_kit.follow_open_panels("p", ("a",))
+    with pytest.raises(_Rerun):
+        with page_kit.page_body("p"):
+            page_kit.st.rerun()                                # e.g. st.rerun or a newer rerun inside the body
+    assert not page_kit.page_body_running("p")
+    fake_state["p.a"] = 2
+    with pytest.raises(_Rerun):                                # the next rerun alone is the part's own
+        page_kit.follow_open_panels("p", ("a",))
+
+
+def test_mark_page_body_for_a_body_that_cannot_be_indented(fake_state):
+    fake_state.update({"p.a": 1, "p.code_open": True})
+    page_kit.follow_open_panels("p", ("a",), ("export_open", "code_open"))
+    page_kit.mark_page_body("p", True)
+    fake_state["p.a"] = 2
+    page_kit.follow_open_panels("p", ("a",), ("export_open", "code_open"))
+    page_kit.mark_page_body("p", False)
+    fake_state["p.a"] = 3
+    with pytest.raises(_Rerun):
+        page_kit.follow_open_panels("p", ("a",), ("export_open", "code_open"))

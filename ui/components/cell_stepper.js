@@ -105,7 +105,7 @@ function shade(value, maxAbs, signed) {
   return `rgba(31, 119, 180, ${a.toFixed(3)})`;
 }
 
-function buildGrid(spec, gridIndex, onPick, onHover) {
+function buildGrid(spec, gridIndex) {
   const box = el("figure", "cs-grid");
   box.dataset.grid = String(gridIndex);
   box.appendChild(el("figcaption", "cs-title", spec.title));
@@ -135,9 +135,7 @@ function buildGrid(spec, gridIndex, onPick, onHover) {
       if (spec.pick !== undefined && spec.pick !== null) {
         const index = spec.pick + r * cols + c;
         cell.classList.add("cs-pickable");
-        cell.dataset.cell = String(index);
-        cell.addEventListener("click", () => onPick(index));
-        cell.addEventListener("pointerenter", () => onHover(index));
+        cell.dataset.cell = String(index);   // the stage listens for clicks and hovers (one listener, not 2 a cell)
       }
       table.appendChild(cell);
       line.push(cell);
@@ -213,9 +211,16 @@ export default async function (component) {
   SEEN_START.set(stateKey, origin);
   let shown = -1, timer = null, picked = !!note;
 
-  const root = el("div", "cs");
+  // The root and the formula element stay across new data (only the bar, the grids and the legend are built
+  // again): the formula is skipped by the browser while far out of view (CSS content-visibility: auto, e.g. below
+  // the editors a student types in: its MathML is the costliest part to lay out), keeping its last height, which
+  // only an element the browser has drawn before remembers.
+  const keptRoot = previous && previous.root.isConnected && previous.formula && previous.formula.parentNode === previous.root
+    ? previous.root : null;
+  const root = keptRoot || el("div", "cs");
   root.setAttribute("role", "group");
   if (labels.region) root.setAttribute("aria-label", labels.region);
+  else root.removeAttribute("aria-label");
   const bar = el("div", "cs-bar");
   const prev = el("button", "cs-btn", "‹");
   const play = el("button", "cs-btn cs-play", "▶");
@@ -234,10 +239,22 @@ export default async function (component) {
   const stage = el("div", "cs-stage");
   stage.tabIndex = 0;
   if (labels.stage) stage.setAttribute("aria-label", labels.stage);
-  const grids = (data.grids || []).map((g, i) => buildGrid(g, i, (k) => { pin(k, true); stage.focus(); }, (k) => show(k)));
+  const grids = (data.grids || []).map((g, i) => buildGrid(g, i));
   grids.forEach((g, i) => {
     if (data.grids[i].newline) stage.appendChild(el("div", "cs-newline"));
     stage.appendChild(g.box);
+  });
+  const cellOf = (target) => {
+    const node = target && target.closest ? target.closest("[data-cell]") : null;
+    return node && stage.contains(node) ? Number(node.dataset.cell) : null;
+  };
+  stage.addEventListener("click", (e) => {
+    const k = cellOf(e.target);
+    if (k !== null) { pin(k, true); stage.focus(); }
+  });
+  stage.addEventListener("pointerover", (e) => {   // entering a pick cell shows it (as pointerenter on each cell)
+    const k = cellOf(e.target);
+    if (k !== null) show(k);
   });
   stage.addEventListener("pointerleave", () => show(chosen));
 
@@ -249,14 +266,15 @@ export default async function (component) {
   }
   legend.hidden = !(data.legend || []).length;
 
-  const formula = el("div", "cs-formula");
+  const formula = (keptRoot && previous.formula) || el("div", "cs-formula");
   formula.setAttribute("aria-live", "polite");
-  root.append(bar, message, stage, legend, formula);
-  if (previous && previous.root.isConnected) {   // swap in place: the height never drops to zero
+  if (keptRoot) {   // the same root and formula element, the rest swapped in place: the height never drops to zero
     previous.stop();
-    previous.root.replaceWith(root);
+    for (const node of [...root.childNodes]) if (node !== formula) node.remove();
+    formula.before(bar, message, stage, legend);
   } else {
     if (previous) previous.stop();
+    root.append(bar, message, stage, legend, formula);
     parentElement.appendChild(root);
   }
 
@@ -289,6 +307,7 @@ export default async function (component) {
     name.textContent = cell.label || "";
     formula.innerHTML = cell.html || "";   // built and escaped by Python (numbers and our own labels only)
     if (cell.aria) formula.setAttribute("aria-label", cell.aria);
+    else formula.removeAttribute("aria-label");
     root.dataset.cell = String(k);
   }
   function pin(k, byUser) {
@@ -337,9 +356,11 @@ export default async function (component) {
 
   const cleanup = () => {
     stop();
+    if (parentElement.__cellStepper !== mounted) return;   // a newer mount owns the root now
     root.remove();
-    if (parentElement.__cellStepper && parentElement.__cellStepper.root === root) parentElement.__cellStepper = null;
+    parentElement.__cellStepper = null;
   };
-  parentElement.__cellStepper = { raw: packed ? raw : JSON.stringify(raw ?? null), root, stop, cleanup };
+  const mounted = { raw: packed ? raw : JSON.stringify(raw ?? null), root, formula, stop, cleanup };
+  parentElement.__cellStepper = mounted;
   return cleanup;
 }

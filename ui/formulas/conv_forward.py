@@ -15,13 +15,14 @@ rounding for every rendering. Subscripts are 1-based (``i₁₁`` is the input's
 
 from __future__ import annotations
 
+import functools
 import html
 from dataclasses import dataclass
 from typing import Sequence, Union
 
 import numpy as np
 
-from ui.latex import fmt, fmt_latex
+from ui.latex import display_digits, fmt, fmt_latex
 
 __all__ = [
     "Sym", "Num", "Op", "Frac", "Power", "Fn", "Node", "Equation",
@@ -138,8 +139,8 @@ def to_latex(nodes: Sequence[Node]) -> str:
     return "".join(out).strip()
 
 
-def _text_num(value: float, factor: bool) -> str:
-    text = fmt(value).replace("-", MINUS)
+def _text_num(value: float, factor: bool, sig: int | None = None) -> str:
+    text = fmt(value, sig).replace("-", MINUS)
     return f"({text})" if factor and text.startswith(MINUS) else text
 
 
@@ -154,17 +155,30 @@ def _text_sym(s: Sym) -> str:
     return base + s.sub_text().translate(_SUB_DIGITS)
 
 
+def _leaf_text_uncached(n: Node, digits: int) -> str | None:
+    if isinstance(n, Sym):
+        return _text_sym(n)
+    if isinstance(n, Num):
+        return _text_num(n.value, n.factor, digits)
+    if isinstance(n, Op):
+        return f" {n.text} " if n.text in "+=≈" else (", " if n.text == "," else n.text)
+    if isinstance(n, Fn):
+        return n.name
+    return None
+
+
+# A stepper writes the same numbers and symbols thousands of times (every window repeats its neighbours' inputs,
+# every cell the kernel): a leaf's text is kept per (node, digits). Bounded; nodes are frozen (hashable, immutable).
+_leaf_text = functools.lru_cache(maxsize=16384)(_leaf_text_uncached)
+
+
 def to_text(nodes: Sequence[Node]) -> str:
     out = []
+    digits = display_digits()
     for n in nodes:
-        if isinstance(n, Sym):
-            out.append(_text_sym(n))
-        elif isinstance(n, Num):
-            out.append(_text_num(n.value, n.factor))
-        elif isinstance(n, Op):
-            out.append(f" {n.text} " if n.text in "+=≈" else (", " if n.text == "," else n.text))
-        elif isinstance(n, Fn):
-            out.append(n.name)
+        leaf = _leaf_text(n, digits)
+        if leaf is not None:
+            out.append(leaf)
         elif isinstance(n, Frac):
             num, den = to_text(n.num), to_text(n.den)
             out.append(f"{num if len(n.num) == 1 else f'({num})'}/{den if len(n.den) == 1 else f'({den})'}")
@@ -198,8 +212,8 @@ def _mathml_sym(s: Sym) -> str:
     return f"<msub>{base}{sub}</msub>" if sub else base
 
 
-def _mathml_num(value: float, factor: bool) -> str:
-    text = fmt(value)
+def _mathml_num(value: float, factor: bool, sig: int | None = None) -> str:
+    text = fmt(value, sig)
     negative = text.startswith("-")
     body = text.lstrip("-")
     if "e" in body:
@@ -216,24 +230,35 @@ def _mathml_num(value: float, factor: bool) -> str:
     return f"<mrow><mo>(</mo>{signed}<mo>)</mo></mrow>" if factor else signed
 
 
+def _leaf_mathml_uncached(n: Node, digits: int) -> str | None:
+    if isinstance(n, Sym):
+        return _mathml_sym(n)
+    if isinstance(n, Num):
+        return _mathml_num(n.value, n.factor, digits)
+    if isinstance(n, Op):
+        if n.text == "·":
+            return "<mo>\u2062</mo>"  # invisible times: i₁₁h₁₁ as in the texts
+        if n.text in "+=≈×":
+            # each term is its own <math> (so long sums wrap): a leading + would get prefix spacing
+            return f'<mo form="infix">{html.escape(n.text)}</mo>'
+        return f"<mo>{html.escape(n.text)}</mo>"
+    if isinstance(n, Fn):
+        return _mi(n.name, upright=True)
+    return None
+
+
+#: a leaf's MathML per (node, digits), like :data:`_leaf_text`
+_leaf_mathml = functools.lru_cache(maxsize=16384)(_leaf_mathml_uncached)
+
+
 def to_mathml(nodes: Sequence[Node]) -> str:
     """The nodes as MathML Core children (no ``<math>`` wrapper)."""
     out = []
+    digits = display_digits()
     for n in nodes:
-        if isinstance(n, Sym):
-            out.append(_mathml_sym(n))
-        elif isinstance(n, Num):
-            out.append(_mathml_num(n.value, n.factor))
-        elif isinstance(n, Op):
-            if n.text == "·":
-                out.append("<mo>\u2062</mo>")  # invisible times: i₁₁h₁₁ as in the texts
-            elif n.text in "+=≈×":
-                # each term is its own <math> (so long sums wrap): a leading + would get prefix spacing
-                out.append(f'<mo form="infix">{html.escape(n.text)}</mo>')
-            else:
-                out.append(f"<mo>{html.escape(n.text)}</mo>")
-        elif isinstance(n, Fn):
-            out.append(_mi(n.name, upright=True))
+        leaf = _leaf_mathml(n, digits)
+        if leaf is not None:
+            out.append(leaf)
         elif isinstance(n, Frac):
             out.append(f"<mfrac><mrow>{to_mathml(n.num)}</mrow><mrow>{to_mathml(n.den)}</mrow></mfrac>")
         elif isinstance(n, Power):
@@ -289,16 +314,23 @@ def _sum_chunks(pairs: Sequence[tuple[Node, Node]], joiner: str) -> tuple:
     return tuple(chunks) or ((Num(0),),)
 
 
+@functools.lru_cache(maxsize=16384)
+def _printed(value: float, digits: int) -> float:
+    """The number as printed at ``digits`` significant digits, read back (what a student adds up)."""
+    return float(fmt(value, digits))
+
+
 def _same(shown: float, total: float) -> bool:
     """Whether a sum worked out from the printed numbers is the printed total (float noise aside)."""
-    printed = float(fmt(total))
+    printed = _printed(float(total), display_digits())
     return abs(shown - printed) <= 1e-9 * max(1.0, abs(printed))
 
 
 def _adds_up(num_pairs: Sequence[tuple[Num, Num]], total: float) -> bool:
     """Whether the products of the numbers as printed give the printed total (else the page says ≈):
     0.3333×3 + 0.3333×3 is 1.9998 for a student with a pencil, not 2."""
-    return _same(sum(float(fmt(a.value)) * float(fmt(b.value)) for a, b in num_pairs), total)
+    digits = display_digits()
+    return _same(sum(_printed(float(a.value), digits) * _printed(float(b.value), digits) for a, b in num_pairs), total)
 
 
 def input_symbol(trace, r: int, q: int, on_padding: bool, name: str = "i") -> Sym:
