@@ -426,6 +426,24 @@ def watch_frames(pg) -> list:
     return received
 
 
+def open_app(pg, url: str, selector: str | None = None, timeout_ms: int = 30000) -> list:
+    """Open ``url`` in ``pg`` and wait until the app has run (:func:`wait_for_app`) and, when given, until
+    ``selector`` is drawn (a part that arrives after the script's end state: a stepper, a component's SVG, ...).
+
+    Returns the frames the server has sent since just before the ``goto`` (:func:`watch_frames`: the page's own
+    websocket is seen); clear the list before the action whose frames the test counts, or ignore it::
+
+        received = open_app(pg, f"{server_url}/dense?lang=en", STEPPER)
+        received.clear()
+    """
+    received = watch_frames(pg)
+    pg.goto(url)
+    wait_for_app(pg)
+    if selector is not None:
+        pg.locator(selector).first.wait_for(timeout=timeout_ms)
+    return received
+
+
 def forward_msgs(frames: list) -> list:
     """The frames decoded with Streamlit's own protobuf class (``ForwardMsg``): a test fails, rather than passes,
     if Streamlit changes its messages."""
