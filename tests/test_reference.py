@@ -15,7 +15,8 @@ X3 = np.array([[1.0, 2, 3], [4, 5, 6], [7, 8, 9]])
 
 def test_the_reference_never_imports_the_code_under_test():
     tree = ast.parse(Path(__file__).with_name("reference.py").read_text(encoding="utf-8"))
-    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names}
     imported |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert imported <= {"__future__", "numpy"}, imported
 
@@ -35,7 +36,8 @@ def test_correlate_by_hand():
     # no flip: y11 = 1·1 + 5·(−1)
     np.testing.assert_array_equal(correlate(X3, [[1, 0], [0, -1]]), [[-4, -4], [-4, -4]])
     # padding 1, stride 2, a 2×2 kernel of ones on the 5×5 padded grid: windows at rows/columns 0 and 2
-    np.testing.assert_array_equal(correlate(X3, np.ones((2, 2)), stride=2, padding=1), [[1, 2 + 3], [4 + 7, 5 + 6 + 8 + 9]])
+    np.testing.assert_array_equal(correlate(X3, np.ones((2, 2)), stride=2, padding=1),
+                                  [[1, 2 + 3], [4 + 7, 5 + 6 + 8 + 9]])
     # dilation along the columns only: taps t and t + 2
     np.testing.assert_array_equal(correlate([[1, 2, 3, 4, 5]], [[1, 1]], dilation=(1, 2)), [[4, 6, 8]])
     # four sides (top, bottom, left, right): one zero on the left only
