@@ -11,12 +11,7 @@ from cnn_core.arithmetic import (Padding, as_pair, axis_arithmetic, conv_output_
                                  effective_kernel, resolve_padding, same_padding)
 from cnn_core.errors import CoreValueError
 
-
-def brute_force_starts(n: int, k: int, s: int, before: int, after: int, d: int) -> list[int]:
-    """Every start position (padded coordinates) whose dilated taps all lie inside the padded input."""
-    padded = n + before + after
-    return [start for start in range(0, padded, s)
-            if all(0 <= start + t * d < padded for t in range(k))]
+from tests.reference import window_starts
 
 
 def random_cases(count: int = 400):
@@ -31,7 +26,7 @@ def random_cases(count: int = 400):
 def test_output_size_equals_brute_force_count():
     fitted = 0
     for n, k, s, before, after, d in random_cases():
-        starts = brute_force_starts(n, k, s, before, after, d)
+        starts = window_starts(n, k, s, before, after, d)
         if not starts:
             with pytest.raises(ValueError):
                 conv_output_size(n, k, s, (before, after), d)
@@ -46,7 +41,7 @@ def test_output_size_equals_brute_force_count():
 
 def test_symmetric_int_padding_same_as_pair():
     for n, k, s, before, _, d in random_cases(100):
-        if brute_force_starts(n, k, s, before, before, d):
+        if window_starts(n, k, s, before, before, d):
             assert conv_output_size(n, k, s, before, d) == conv_output_size(n, k, s, (before, before), d)
 
 
@@ -62,7 +57,7 @@ def test_same_padding_gives_ceil_and_extra_after(n, k, s, d):
     # minimal: one zero fewer at the bottom would lose the last output (unless nothing was padded)
     total = pad.top + pad.bottom
     if total:
-        assert len(brute_force_starts(n, k, s, pad.top, pad.bottom - 1, d)) < math.ceil(n / s)
+        assert len(window_starts(n, k, s, pad.top, pad.bottom - 1, d)) < math.ceil(n / s)
 
 
 def test_same_padding_asymmetric_examples():
@@ -118,7 +113,7 @@ def test_axis_arithmetic_uncovered_rows():
     c = axis_arithmetic(5, 3, stride=2, padding=1)      # seed 003: everything covered
     assert (c.out, c.used, c.uncovered, c.uncovered_input) == (3, 7, 0, 0)
     for n, k, s, before, after, d in random_cases(200):
-        starts = brute_force_starts(n, k, s, before, after, d)
+        starts = window_starts(n, k, s, before, after, d)
         if not starts:
             continue
         a = axis_arithmetic(n, k, s, (before, after), d)

@@ -1,5 +1,6 @@
 """The exercise grader: every kind and level against loop references / finite differences, and
-every mistake named where it changes the answer. References are written here, not imported."""
+every mistake named where it changes the answer. References: the loops of tests/reference.py and the ones
+written here (never the grader's own code)."""
 
 from __future__ import annotations
 
@@ -10,55 +11,16 @@ import pytest
 
 from cnn_core import KINDS, MISTAKES, CoreValueError, check_answer, exercise_from, make_exercise
 from cnn_core.exercises import _close, explain_cell, mistake_variants, solution_terms
+from tests.reference import correlate, pool, window_starts
 
 SEEDS = range(100)
 LEVELS = (1, 2, 3)
 
 
 # --------------------------------------------------------------------------- loop references
-def _pad(x, p):
-    out = np.zeros((x.shape[0] + 2 * p, x.shape[1] + 2 * p))
-    out[p:p + x.shape[0], p:p + x.shape[1]] = x
-    return out
-
-
-def loop_correlate(x, w, s, p):
-    xp = _pad(x, p)
-    kh, kw = w.shape
-    oh, ow = (xp.shape[0] - kh) // s + 1, (xp.shape[1] - kw) // s + 1
-    y = np.zeros((oh, ow))
-    for i in range(oh):
-        for j in range(ow):
-            for a in range(kh):
-                for q in range(kw):
-                    y[i, j] += xp[i * s + a, j * s + q] * w[a, q]
-    return y
-
-
 def loop_windows(n, k, s, p, d):
-    """Count the windows by sliding one: a start t is valid while its last tap is inside."""
-    count, t = 0, 0
-    while t + d * (k - 1) <= n + 2 * p - 1:
-        count, t = count + 1, t + s
-    return count
-
-
-def loop_pool(x, k, s, p, mode):
-    h, w = x.shape
-    oh, ow = loop_windows(h, k, s, p, 1), loop_windows(w, k, s, p, 1)
-    y = np.zeros((oh, ow))
-    for i in range(oh):
-        for j in range(ow):
-            vals = []
-            for a in range(k):
-                for q in range(k):
-                    r, c = i * s + a - p, j * s + q - p
-                    if 0 <= r < h and 0 <= c < w:
-                        vals.append(x[r, c])
-                    elif mode == "avg":
-                        vals.append(0.0)
-            y[i, j] = max(vals) if mode == "max" else sum(vals) / (k * k)
-    return y
+    """Count the windows by sliding one (p zeros on both sides)."""
+    return len(window_starts(n, k, s, p, p, d))
 
 
 def loop_pool_backward(x, dy, k, s, mode):
@@ -105,16 +67,16 @@ def reference(ex) -> np.ndarray:
             out += [total // 2, total - total // 2]
         return np.array([out])
     if ex.kind == "conv_forward":
-        return loop_correlate(g["x"], g["w"], g["stride"], g["padding"]) + g["b"]
+        return correlate(g["x"], g["w"], g["stride"], g["padding"]) + g["b"]
     if ex.kind == "pool_forward":
-        return loop_pool(g["x"], g["kernel"], g["stride"], g["padding"], g["mode"])
+        return pool(g["x"], g["kernel"], g["stride"], g["padding"], g["mode"])
     if ex.kind == "pool_backward":
         return loop_pool_backward(g["x"], g["dy"], g["kernel"], g["stride"], g["mode"])
     if ex.kind == "conv_input_grad":
         x0 = np.zeros(g["x_shape"])
-        return finite_difference(lambda x: float((loop_correlate(x, g["w"], g["stride"], g["padding"]) * g["dy"]).sum()), x0)
+        return finite_difference(lambda x: float((correlate(x, g["w"], g["stride"], g["padding"]) * g["dy"]).sum()), x0)
     if ex.kind == "conv_weight_grad":
-        return finite_difference(lambda w: float((loop_correlate(g["x"], w, g["stride"], g["padding"]) * g["dy"]).sum()),
+        return finite_difference(lambda w: float((correlate(g["x"], w, g["stride"], g["padding"]) * g["dy"]).sum()),
                                  np.zeros(g["w"].shape))
     if ex.kind == "transposed_output_size":
         n, k, s, p, op, d = (g[k_] for k_ in ("n", "k", "stride", "padding", "output_padding", "dilation"))
@@ -191,7 +153,7 @@ def test_true_convolution_is_named_flipped_kernel():
     # cross-correlation by hand: y11 = 0*1 + 1*2 + 3*0 + 4*(-1) = -2
     assert ex.answer[0, 0] == -2
     flipped = np.array([[4 * 1 + 3 * 2 + 1 * 0 + 0 * -1 - 0, 0], [0, 0]])  # only y11 written out
-    flipped = loop_correlate(x, w[::-1, ::-1], 1, 0)
+    flipped = correlate(x, w[::-1, ::-1], 1, 0)
     assert flipped[0, 0] == -1 * 0 + 0 * 1 + 2 * 3 + 1 * 4
     grade = check_answer(ex, flipped)
     assert grade.mistakes[0] == "flipped_kernel"
@@ -202,7 +164,7 @@ def test_a_missing_padding_is_diagnosed_from_another_shape():
     x = np.array([[1.0, 2, 0, 1], [0, 1, 3, 1], [2, 2, 1, 0], [1, 0, 1, 2]])
     w = np.array([[1.0, 0, -1], [0, 1, 0], [1, 0, 1]])
     ex = exercise_from("conv_forward", x=x, w=w, b=1, stride=1, padding=1)
-    grade = check_answer(ex, loop_correlate(x, w, 1, 0) + 1)       # 2x2 instead of 4x4
+    grade = check_answer(ex, correlate(x, w, 1, 0) + 1)       # 2x2 instead of 4x4
     assert grade.cells is None and grade.mistakes == ("no_padding",) and not grade.correct
 
 
@@ -317,7 +279,7 @@ def test_weight_gradient_with_an_uncovered_row_uses_the_given_kernel():
     w = np.array([[1.0, -1], [2, 0]])          # 5x5, k=2, s=2: the last row and column are never read
     dy = np.array([[1.0, -2], [0, 3]])
     ex = exercise_from("conv_weight_grad", x=x, dy=dy, w=w, stride=2, padding=0)
-    ref = finite_difference(lambda ww: float((loop_correlate(x, ww, 2, 0) * dy).sum()), np.zeros((2, 2)))
+    ref = finite_difference(lambda ww: float((correlate(x, ww, 2, 0) * dy).sum()), np.zeros((2, 2)))
     np.testing.assert_allclose(ex.answer, ref, atol=1e-6)
     # δ₁₁·x₁₁ + δ₁₂·x₁₃ + δ₂₁·x₃₁ + δ₂₂·x₃₃ for dW₁₁
     assert ex.answer[0, 0] == pytest.approx(1 * x[0, 0] - 2 * x[0, 2] + 0 * x[2, 0] + 3 * x[2, 2])

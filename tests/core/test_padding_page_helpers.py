@@ -11,23 +11,14 @@ from cnn_core.arithmetic import (Padding, axis_arithmetic, axis_input_index, axi
                                  kernel_taps, padded_grid, same_axis, same_padding)
 from cnn_core.errors import CoreValueError
 
+from tests.reference import window_taps
+
 
 def cases(count: int = 300):
     rng = np.random.default_rng(7)
     for _ in range(count):
         yield (int(rng.integers(1, 12)), int(rng.integers(1, 5)), int(rng.integers(1, 5)),
                int(rng.integers(0, 4)), int(rng.integers(0, 4)), int(rng.integers(1, 4)))
-
-
-def brute_windows(n, k, s, before, after, d):
-    """Tap lists of every window that fits, by trying every start."""
-    padded = n + before + after
-    out = []
-    for start in range(0, padded, s):
-        taps = [start + t * d for t in range(k)]
-        if taps[-1] < padded:
-            out.append(taps)
-    return out
 
 
 def test_same_axis_matches_same_padding_and_tensorflow_examples():
@@ -46,7 +37,7 @@ def test_same_axis_matches_same_padding_and_tensorflow_examples():
 
 def test_taps_and_read_counts_against_brute_force():
     for n, k, s, before, after, d in cases():
-        windows = brute_windows(n, k, s, before, after, d)
+        windows = window_taps(n, k, s, before, after, d)
         if not windows:
             continue
         a = axis_arithmetic(n, k, s, (before, after), d)

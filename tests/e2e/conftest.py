@@ -426,6 +426,74 @@ def watch_frames(pg) -> list:
     return received
 
 
+def open_app(pg, url: str, selector: str | None = None, timeout_ms: int = 30000) -> list:
+    """Open ``url`` in ``pg`` and wait until the app has run (:func:`wait_for_app`) and, when given, until
+    ``selector`` is drawn (a part that arrives after the script's end state: a stepper, a component's SVG, ...).
+
+    Returns the frames the server has sent since just before the ``goto`` (:func:`watch_frames`: the page's own
+    websocket is seen); clear the list before the action whose frames the test counts, or ignore it::
+
+        received = open_app(pg, f"{server_url}/dense?lang=en", STEPPER)
+        received.clear()
+    """
+    received = watch_frames(pg)
+    pg.goto(url)
+    wait_for_app(pg)
+    if selector is not None:
+        pg.locator(selector).first.wait_for(timeout=timeout_ms)
+    return received
+
+
+# resolves after two animation frames: React has drawn what it was handed before the call
+NEXT_FRAMES = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))"
+
+
+class ScriptRuns:
+    """The script runs a page's server has finished, counted on the websocket (Streamlit ends every run, a
+    fragment's too, with a ``script_finished`` message after all the run's elements): a test waits for the run its
+    action starts instead of sleeping for a guess of when the run starts and ends. Create it before the ``goto``::
+
+        runs = ScriptRuns(pg)
+        runs.after(lambda: pg.goto(url))
+        runs.after(lambda: pg.get_by_role("tab", name=label).click())
+
+    An action that starts no run (a text committed unchanged) fails after ``timeout_ms`` rather than passing.
+    """
+
+    def __init__(self, pg) -> None:
+        self.pg, self.finished = pg, 0
+        pg.on("websocket", lambda ws: ws.on("framereceived", self._received))
+
+    def _received(self, payload) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        msg = ForwardMsg()
+        msg.ParseFromString(payload if isinstance(payload, bytes) else payload.encode("latin-1"))
+        if msg.WhichOneof("type") == "script_finished":
+            self.finished += 1
+
+    def after(self, action, timeout_ms: int = 60000) -> None:
+        """Do ``action()``; return once the run it started has finished and the browser has drawn it."""
+        before = self.finished
+        action()
+        deadline = time.monotonic() + timeout_ms / 1000
+        while self.finished <= before:   # Playwright hands the websocket events over while it waits
+            if time.monotonic() > deadline:
+                pytest.fail(f"no script run finished within {timeout_ms / 1000:.0f} s of the action")
+            self.pg.wait_for_timeout(50)
+        # the app shows the run's end (a second run the first one asked for included), then React draws it
+        self.pg.wait_for_function(SCRIPT_DONE, timeout=timeout_ms, polling=50)
+        self.pg.evaluate(NEXT_FRAMES)
+
+    def answer(self, key: str, text: str, button: str) -> None:
+        """:func:`answer` without its sleeps: commit ``text`` in the text area ``key`` (a run), click ``button``
+        (another run)."""
+        area = self.pg.locator(f".st-key-{key.replace('.', '-')} textarea")
+        area.fill(text)
+        self.after(lambda: area.press("Control+Enter"))
+        self.after(lambda: self.pg.get_by_role("button", name=button, exact=True).click())
+
+
 def forward_msgs(frames: list) -> list:
     """The frames decoded with Streamlit's own protobuf class (``ForwardMsg``): a test fails, rather than passes,
     if Streamlit changes its messages."""

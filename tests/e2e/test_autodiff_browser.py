@@ -7,8 +7,7 @@ from playwright.sync_api import expect
 
 from ui.i18n import translate
 
-from .conftest import (assert_no_exception, forward_msgs, new_element_types, screenshot, wait_for_app,
-                       watch_frames)
+from .conftest import assert_no_exception, forward_msgs, new_element_types, open_app, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -32,11 +31,9 @@ TABLE = "table.pt-table"   # the tabs' tables: plain HTML (ui/plain_table.py), n
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_autodiff_page_loads(server_url, new_page, lang):
     new_page.set_viewport_size({"width": 1400, "height": 3400})  # the main area scrolls itself: show it all
-    new_page.goto(f"{server_url}/autodiff?lang={lang}")
-    wait_for_app(new_page)
+    open_app(new_page, f"{server_url}/autodiff?lang={lang}", "svg.ag-graph")
     assert_no_exception(new_page)
     assert translate(lang, "autodiff.title") in new_page.locator("h1").first.inner_text()
-    new_page.wait_for_selector("svg.ag-graph")
     assert new_page.locator(".stPlotlyChart").count() == 0          # the page needs no Plotly chart
     # hovering a node names what it computes (the SVG's own tooltip)
     assert new_page.locator('svg.ag-graph .ag-node[data-name="h6"] title').text_content() == "h₆ = 1 / h₅ = 0.5"
@@ -53,10 +50,7 @@ def test_autodiff_page_loads(server_url, new_page, lang):
 
 
 def test_changing_w_changes_the_graph(server_url, new_page):
-    received = watch_frames(new_page)
-    new_page.goto(f"{server_url}/autodiff?lang=en")
-    wait_for_app(new_page)
-    new_page.wait_for_selector("svg.ag-graph")
+    received = open_app(new_page, f"{server_url}/autodiff?lang=en", "svg.ag-graph")
     assert new_page.evaluate(LAST_EDGE) == "0.5"
     received.clear()
     box = new_page.get_by_role("spinbutton", name=translate("en", "autodiff.w_label"))
@@ -81,8 +75,7 @@ def test_changing_w_changes_the_graph(server_url, new_page):
 
 
 def test_overflow_message_in_chinese(server_url, new_page):
-    new_page.goto(f"{server_url}/autodiff?lang=zh&x=20&w=-20&b=-20")
-    wait_for_app(new_page)
+    open_app(new_page, f"{server_url}/autodiff?lang=zh&x=20&w=-20&b=-20")
     assert_no_exception(new_page)
     assert new_page.locator('[data-testid="stAlert"]').count() >= 1
     new_page.get_by_role("tab", name=translate("zh", "autodiff.tab_seed")).click()  # needs no valid point
@@ -93,9 +86,7 @@ def test_overflow_message_in_chinese(server_url, new_page):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_value_beyond_the_range_is_said_and_used_on_a_phone(server_url, new_page, lang):
     new_page.set_viewport_size({"width": 390, "height": 844})
-    new_page.goto(f"{server_url}/autodiff?lang={lang}")
-    wait_for_app(new_page)
-    new_page.wait_for_selector("svg.ag-graph")
+    open_app(new_page, f"{server_url}/autodiff?lang={lang}", "svg.ag-graph")
     box = new_page.get_by_role("spinbutton", name=translate(lang, "autodiff.x_label"))
     box.fill("-1e9")
     box.press("Enter")
@@ -115,10 +106,7 @@ def test_a_value_beyond_the_range_is_said_and_used_on_a_phone(server_url, new_pa
 # --------------------------------------------------------------------------- #14: the tabs rerun alone
 def test_a_tab_switch_reruns_the_tabs_only_and_the_export_link_follows(server_url, new_page):
     pg = new_page
-    received = watch_frames(pg)
-    pg.goto(f"{server_url}/autodiff?lang=zh")
-    wait_for_app(pg)
-    pg.wait_for_selector("svg.ag-graph")
+    received = open_app(pg, f"{server_url}/autodiff?lang=zh", "svg.ag-graph")
     assert {"number_input", "metric"} <= set(new_element_types(received)), "the first run draws the inputs"
     # a tab switch: the tab's table arrives, and not one input, metric or the graph is sent again
     received.clear()
@@ -142,10 +130,7 @@ def test_a_tab_switch_reruns_the_tabs_only_and_the_export_link_follows(server_ur
 
 def test_opening_the_code_panel_sends_only_its_part(server_url, new_page):
     pg = new_page
-    received = watch_frames(pg)
-    pg.goto(f"{server_url}/autodiff?lang=en&w=1")
-    wait_for_app(pg)
-    pg.wait_for_selector("svg.ag-graph")
+    received = open_app(pg, f"{server_url}/autodiff?lang=en&w=1", "svg.ag-graph")
     received.clear()
     pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate("en", "owndata.code_title")).click()
     code = pg.locator('[data-testid="stExpander"] [data-testid="stCode"]').first

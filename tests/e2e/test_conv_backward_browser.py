@@ -10,7 +10,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout, expect
 from ui.i18n import translate
 
 from .conftest import (TOO_WIDE, WATCH_RUNNING, assert_no_exception as no_exception, forward_msgs, new_element_types,
-                       open_tab, pick, screenshot, stepper_formula as formula, wait_for_app, watch_frames,
+                       open_app, open_tab, pick, screenshot, stepper_formula as formula, wait_for_app,
                        watch_round_trips)
 
 pytestmark = pytest.mark.e2e
@@ -25,11 +25,9 @@ DW = ".st-key-conv_backward-dw_stepper .cs"
 def test_cells_are_stepped_in_the_browser_without_a_rerun(server_url, new_page, lang):
     pg = new_page
     sent = watch_round_trips(pg)
-    pg.goto(f"{server_url}/{PAGE}?lang={lang}")
-    wait_for_app(pg)
+    open_app(pg, f"{server_url}/{PAGE}?lang={lang}", WAY1)
     no_exception(pg)
     assert translate(lang, "conv_backward.title") in pg.locator("h1").first.inner_text()
-    pg.locator(WAY1).wait_for(timeout=20000)
     # the default cell is i₁₂, the text's eq. (7)
     assert formula(pg, WAY1) == "(∂E)/(∂i₁₂) = δ₁₁·h₁₂ + δ₁₂·h₁₁ = 0×(−1) + 1×1 = 1"
     screenshot(pg, f"{PAGE}-{lang}-default")
@@ -78,10 +76,8 @@ def test_cells_are_stepped_in_the_browser_without_a_rerun(server_url, new_page, 
 def test_the_5x5x3_sigma_step_is_not_clipped(server_url, new_page, lang):
     """#12 item 8: the σ′ step of the multi-channel example, at 1400 px and on a phone."""
     pg = new_page
-    pg.goto(f"{server_url}/{PAGE}?lang={lang}&example=multi&activation=sigmoid&tab=act")
-    wait_for_app(pg)
+    open_app(pg, f"{server_url}/{PAGE}?lang={lang}&example=multi&activation=sigmoid&tab=act", ACT)
     no_exception(pg)
-    pg.locator(ACT).wait_for(timeout=30000)
     assert formula(pg, ACT).startswith("δˡ⁻¹₁₁₂ = (∂E)/(∂x₁₁₂)·σ′(z₁₁₂)")
     assert pg.evaluate(TOO_WIDE) == []
     screenshot(pg, f"{PAGE}-{lang}-multi-act")
@@ -97,8 +93,7 @@ def test_the_5x5x3_sigma_step_is_not_clipped(server_url, new_page, lang):
 
 def test_bad_matrix_keeps_the_page_alive(server_url, new_page):
     pg = new_page
-    pg.goto(f"{server_url}/{PAGE}?lang=en")
-    wait_for_app(pg)
+    open_app(pg, f"{server_url}/{PAGE}?lang=en")
     area = pg.locator('[data-testid="stTextArea"]').filter(
         has_text=translate("en", "conv_backward.x_label")).locator("textarea")
     area.fill("<b>x</b> __import__('os')")
@@ -119,10 +114,7 @@ def _sent_elements(received: list) -> list:
 
 def test_the_layer_expander_the_code_panel_and_a_preset_rerun_their_part_only(server_url, new_page):
     pg = new_page
-    received = watch_frames(pg)
-    pg.goto(f"{server_url}/{PAGE}?lang=zh")
-    wait_for_app(pg)
-    pg.locator(WAY1).wait_for(timeout=20000)
+    received = open_app(pg, f"{server_url}/{PAGE}?lang=zh", WAY1)
     # opening the layer expander: its tables (δ, x, W and the forward output y) arrive, nothing else is sent
     received.clear()
     pg.locator('[data-testid="stExpander"] summary').filter(

@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from cnn_core.conv import conv2d_naive
 from cnn_core.worked_examples import CONV_5X5X3
 from ui.i18n import translate
 from ui.matrix_input import format_matrix
+
+from tests.reference import correlate_channels
 
 from .conftest import (assert_no_exception, forward_msgs, new_element_types, press_slider, screenshot, wait_for_app,
                        watch_frames)
@@ -161,7 +162,7 @@ VALUES_BOX_ELEMENTS = {"text_area", "selectbox", "file_uploader"}
 
 def _expected_texts(x, w, b, stride: int, padding: int, f: int) -> list[str]:
     """Output map ``f`` (0-based) of the loop reference, as the stepper prints whole numbers."""
-    return [str(int(v)) for v in conv2d_naive(x, w, b, stride, padding)[0, f].ravel()]
+    return [str(int(v)) for v in correlate_channels(x[0], w, b, stride, padding)[f].ravel()]
 
 
 def test_layer_controls_leave_the_values_box_alone_and_reset_redraws_all(server_url, new_page):

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from .conftest import (WATCH_RUNNING, assert_no_exception, formula_widths, new_element_types, open_tab, pick, screenshot,
                        stepper_formula, wait_for_app, wait_for_text, watch_frames, watch_round_trips)
+from .conftest import open_app
 
 pytestmark = pytest.mark.e2e
 
@@ -27,11 +28,9 @@ FIGURE_Z = """(title) => {
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_dense_page_loads(server_url, new_page, lang):
     new_page.set_viewport_size({"width": 1400, "height": 5200})  # the main area scrolls itself: show it all
-    new_page.goto(f"{server_url}/dense?lang={lang}")
-    wait_for_app(new_page)
+    open_app(new_page, f"{server_url}/dense?lang={lang}", STEPPER)
     assert_no_exception(new_page)
     assert translate(lang, "dense.title") in new_page.locator("h1").first.inner_text()
-    new_page.locator(STEPPER).wait_for(timeout=20000)
     # the default view: the products in a cell stepper and the output table, no Plotly chart; other topics are lazy tabs
     assert new_page.locator(".js-plotly-plot").count() == 0
     assert translate(lang, "dense.axis_class") in new_page.locator('[data-testid="stTable"]').first.inner_text()
@@ -57,9 +56,7 @@ def _grid_texts(pg, grid: int) -> list[str]:
 def test_units_are_stepped_in_the_browser_and_editing_w_rebuilds_them(server_url, new_page):
     pg = new_page
     sent = watch_round_trips(pg)
-    pg.goto(f"{server_url}/dense?lang=en")
-    wait_for_app(pg)
-    pg.locator(STEPPER).wait_for(timeout=20000)
+    open_app(pg, f"{server_url}/dense?lang=en", STEPPER)
     # x = ReLU(1.5, −1, 0.5) = (1.5, 0, 0.5): z₁ = 0.5·1.5 + (−0.2)·0 + 0.1·0.5 + 0.1 = 0.9
     assert stepper_formula(pg, STEPPER) == "z₁ = w₁₁·x₁ + w₁₂·x₂ + w₁₃·x₃ + b₁ = 0.5×1.5 + (−0.2)×0 + 0.1×0.5 + 0.1 = 0.9"
     # pointing at z₃ writes its sum, in the browser: nothing is sent, no script runs
@@ -90,8 +87,7 @@ def test_units_are_stepped_in_the_browser_and_editing_w_rebuilds_them(server_url
 
 def test_mse_in_chinese(server_url, new_page):
     new_page.set_viewport_size({"width": 1400, "height": 4200})
-    new_page.goto(f"{server_url}/dense?lang=zh&loss=mse&act=sigmoid")
-    wait_for_app(new_page)
+    open_app(new_page, f"{server_url}/dense?lang=zh&loss=mse&act=sigmoid")
     assert_no_exception(new_page)
     assert translate("zh", "dense.loss_title_mse") in new_page.inner_text("body")
     screenshot(new_page, "dense-zh-mse")
@@ -105,9 +101,7 @@ EIGHT = "&".join([
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_wide_layers_fit_and_the_check_table_is_whole(server_url, new_page, lang):
     new_page.set_viewport_size({"width": 1280, "height": 900})
-    new_page.goto(f"{server_url}/dense?lang={lang}&{EIGHT}")
-    wait_for_app(new_page)
-    new_page.wait_for_selector(".katex-display")
+    open_app(new_page, f"{server_url}/dense?lang={lang}&{EIGHT}", ".katex-display")
     widths = formula_widths(new_page)
     assert widths and all(w["width"] <= w["column"] + 1 for w in widths), widths   # 8 units: nothing clipped
     # the finite-difference table: every column inside the page, in the page's language (no English toolbar)
@@ -132,9 +126,7 @@ def test_wide_layers_fit_and_the_check_table_is_whole(server_url, new_page, lang
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_dense_on_a_phone(server_url, new_page, lang):
     new_page.set_viewport_size({"width": 390, "height": 844})
-    new_page.goto(f"{server_url}/dense?lang={lang}")
-    wait_for_app(new_page)
-    new_page.wait_for_selector(".katex-display")
+    open_app(new_page, f"{server_url}/dense?lang={lang}", ".katex-display")
     for w in formula_widths(new_page):
         assert w["width"] <= w["column"] + 1 or w["overflow"] in ("auto", "scroll"), w   # fits, or scrolls
     expect(new_page.get_by_role("button", name=translate(lang, "dense.reset"))).to_be_visible(timeout=30000)
@@ -150,10 +142,7 @@ SETUP_BOX_ELEMENTS = {"text_area", "selectbox", "radio"}   # the setup box: edit
 
 def test_a_tab_switch_reruns_the_tabs_only_and_the_export_link_follows(server_url, new_page):
     pg = new_page
-    received = watch_frames(pg)
-    pg.goto(f"{server_url}/dense?lang=en")
-    wait_for_app(pg)
-    pg.locator(STEPPER).wait_for(timeout=20000)
+    received = open_app(pg, f"{server_url}/dense?lang=en", STEPPER)
     assert SETUP_BOX_ELEMENTS <= set(new_element_types(received)), "the first run draws the setup box"
     # a tab switch: the tab's formulas arrive, and not one editor, menu or radio is sent again
     received.clear()
@@ -184,10 +173,7 @@ def test_the_loss_and_activation_rerun_below_the_setup_box_and_a_loaded_setup_re
     import json
 
     pg = new_page
-    received = watch_frames(pg)
-    pg.goto(f"{server_url}/dense?lang={lang}")
-    wait_for_app(pg)
-    pg.locator(STEPPER).wait_for(timeout=20000)
+    received = open_app(pg, f"{server_url}/dense?lang={lang}", STEPPER)
     received.clear()
     pg.get_by_text(translate(lang, "dense.loss_mse"), exact=True).click()
     wait_for_text(pg, translate(lang, "dense.loss_title_mse"))
@@ -219,8 +205,7 @@ def test_an_open_expander_stays_open_after_a_visit_to_another_tab(server_url, ne
     tab, must still be open (and in the link) after a look at the first tab. (Streamlit forgets a widget a full
     run did not draw; transposed lost its 1-D settings that way, see ``transposed._keep_state``.)"""
     pg = new_page
-    pg.goto(f"{server_url}/dense?lang=en&tab=dz&jacobian_map=1")
-    wait_for_app(pg)
+    open_app(pg, f"{server_url}/dense?lang=en&tab=dz&jacobian_map=1")
     title = translate("en", "dense.jacobian_title")
     pg.wait_for_function(FIGURE_Z, arg=title)
     for _ in range(2):

@@ -10,7 +10,7 @@ from ui.exercise_view import worksheet_exercises, worksheet_html
 
 from ui.i18n import translate
 
-from .conftest import SCREENSHOTS, answer, assert_no_exception, open_tab, screenshot, wait_for_app, wait_for_text
+from .conftest import SCREENSHOTS, ScriptRuns, assert_no_exception, screenshot, wait_for_text
 
 pytestmark = pytest.mark.e2e
 
@@ -100,7 +100,15 @@ def _context(browser, viewport):
     return browser.new_context(viewport=viewport, locale="en-US")
 
 
+def _walker(browser, device: str):
+    """A fresh context's page at the device's size, and the counter of its script runs: the walks wait for the runs
+    their clicks start (ScriptRuns), never for fixed sleeps (the walks were the slowest tests of the suite)."""
+    pg = _context(browser, DESKTOP if device == "desktop" else PHONE).new_page()
+    return pg, ScriptRuns(pg)
+
+
 def _layout_ok(pg, where: str) -> None:
+    pg.evaluate("() => document.fonts.ready.then(() => true)")   # formulas are measured in their own fonts
     assert_no_exception(pg)
     assert pg.evaluate(CLIPPED_FORMULAS) == [], where
     assert pg.evaluate(OFFSCREEN_CONTROLS) == [], where
@@ -117,18 +125,15 @@ TRANSPOSED_QUERY = "filter=diff&mode=full&s=3&d=2&o=5&ms=3&ts=3&tp=2&top=2&td=2&
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("device", ["desktop", "phone"])
 def test_transposed_at_other_settings(server_url, browser, lang, device):
-    context = _context(browser, DESKTOP if device == "desktop" else PHONE)
-    pg = context.new_page()
-    pg.goto(f"{server_url}/transposed?lang={lang}&{TRANSPOSED_QUERY}")
-    wait_for_app(pg)
+    pg, runs = _walker(browser, device)
+    runs.after(lambda: pg.goto(f"{server_url}/transposed?lang={lang}&{TRANSPOSED_QUERY}"))
     wait_for_text(pg, translate(lang, "transposed.length_title"))
     for name in ("signal", "matrix", "transposed", "dilation"):
-        if name != "signal":
-            open_tab(pg, translate(lang, f"transposed.tab_{name}"))
-        pg.wait_for_timeout(500)
+        if name != "signal":   # sections are lazy: a tab's click reruns the page to draw it
+            runs.after(lambda: pg.get_by_role("tab", name=translate(lang, f"transposed.tab_{name}")).click())
         _layout_ok(pg, f"{name} {lang} {device}")
         screenshot(pg, f"qa-transposed-{name}-{lang}-{device}")
-    context.close()
+    pg.context.close()
 
 
 # one setup per kind at non-default settings (stride 2–3, padding, dilation, overlap, average pooling)
@@ -162,17 +167,15 @@ def test_check_my_work_every_kind(server_url, browser, lang, device):
     from ui.exercise_view import check_link
     from ui.matrix_input import format_matrix
 
-    context = _context(browser, DESKTOP if device == "desktop" else PHONE)
-    pg = context.new_page()
+    pg, runs = _walker(browser, device)
     check = translate(lang, "check_work.check")
     for kind, given in CHECK_SETUPS.items():
-        pg.goto(f"{server_url}{check_link(kind, **given)}&lang={lang}")
-        wait_for_app(pg)
+        runs.after(lambda: pg.goto(f"{server_url}{check_link(kind, **given)}&lang={lang}"))
         wait_for_text(pg, translate(lang, "check_work.title"))
         expected = np.array(exercise_from(kind, **given).answer)
         wrong = expected.copy()
         wrong.flat[-1] += 1
-        answer(pg, "check_work.answer", format_matrix(wrong), check)
+        runs.answer("check_work.answer", format_matrix(wrong), check)
         wait_for_text(pg, translate(lang, "exercises.verdict_wrong", wrong=1, total=expected.size)
                       if kind not in ("output_size", "same_padding", "transposed_output_size", "param_count")
                       or expected.size > 1 else translate(lang, "check_work.title"))
@@ -180,12 +183,12 @@ def test_check_my_work_every_kind(server_url, browser, lang, device):
         screenshot(pg, f"qa-check-{kind}-{lang}-{device}")
     if device == "desktop":
         for i, text in enumerate(NONSENSE):
-            answer(pg, "check_work.answer", text, check)
+            runs.answer("check_work.answer", text, check)
             assert_no_exception(pg)
             assert pg.locator('[data-testid="stAlert"]').count() >= 1, text
             if i == 1:
                 screenshot(pg, f"qa-check-nonsense-{lang}")
-    context.close()
+    pg.context.close()
 
 
 TAMPERED = ("kind=nonsense", "kind=conv_forward&x=1,2;3", "kind=conv_forward&x=nan,1;1,1&stride=abc",
@@ -195,10 +198,9 @@ TAMPERED = ("kind=nonsense", "kind=conv_forward&x=1,2;3", "kind=conv_forward&x=n
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_check_my_work_tampered_links(server_url, new_page, lang):
-    pg = new_page
+    pg, runs = new_page, ScriptRuns(new_page)
     for query in TAMPERED:
-        pg.goto(f"{server_url}/check_work?lang={lang}&{query}")
-        wait_for_app(pg)
+        runs.after(lambda: pg.goto(f"{server_url}/check_work?lang={lang}&{query}"))
         wait_for_text(pg, translate(lang, "check_work.title"))
         assert_no_exception(pg)
     screenshot(pg, f"qa-check-tampered-{lang}")
@@ -209,36 +211,30 @@ def test_check_my_work_tampered_links(server_url, new_page, lang):
 def test_practice_level_3_every_kind(server_url, browser, lang, device):
     from cnn_core import KINDS
 
-    context = _context(browser, DESKTOP if device == "desktop" else PHONE)
-    pg = context.new_page()
+    pg, runs = _walker(browser, device)
     for seed, kind in enumerate(KINDS, 11):
-        pg.goto(f"{server_url}/practice?lang={lang}&kind={kind}&level=3&seed={seed}")
-        wait_for_app(pg)
+        runs.after(lambda: pg.goto(f"{server_url}/practice?lang={lang}&kind={kind}&level=3&seed={seed}"))
         wait_for_text(pg, translate(lang, "practice.title"))
-        answer(pg, "practice.answer", "1", translate(lang, "practice.check"))
-        pg.get_by_text(translate(lang, "practice.show_solution")).click()
-        pg.wait_for_timeout(400)
-        wait_for_app(pg)
+        runs.answer("practice.answer", "1", translate(lang, "practice.check"))
+        runs.after(lambda: pg.get_by_text(translate(lang, "practice.show_solution")).click())   # a toggle: a run
         wait_for_text(pg, translate(lang, "practice.solution"))
         _layout_ok(pg, f"{kind} {lang} {device}")
         screenshot(pg, f"qa-practice-{kind}-{lang}-{device}")
-    context.close()
+    pg.context.close()
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_practice_tampered_links_and_nonsense(server_url, new_page, lang):
-    pg = new_page
+    pg, runs = new_page, ScriptRuns(new_page)
     for query in ("kind=nope&level=9&seed=-3", "level=abc&seed=1e309", "seed=99999999999999", "kind=&level=&seed="):
-        pg.goto(f"{server_url}/practice?lang={lang}&{query}")
-        wait_for_app(pg)
+        runs.after(lambda: pg.goto(f"{server_url}/practice?lang={lang}&{query}"))
         wait_for_text(pg, translate(lang, "practice.title"))
         assert_no_exception(pg)
         assert pg.locator('[data-testid="stAlert"]').count() >= 1, query
     screenshot(pg, f"qa-practice-tampered-{lang}")
-    pg.goto(f"{server_url}/practice?lang={lang}&kind=conv_forward&level=3&seed=4")
-    wait_for_app(pg)
+    runs.after(lambda: pg.goto(f"{server_url}/practice?lang={lang}&kind=conv_forward&level=3&seed=4"))
     for text in NONSENSE:
-        answer(pg, "practice.answer", text, translate(lang, "practice.check"))
+        runs.answer("practice.answer", text, translate(lang, "practice.check"))
         assert_no_exception(pg)
         assert pg.locator('[data-testid="stAlert"]').count() >= 1, text
 
@@ -253,10 +249,9 @@ def test_named_mistake_formula_is_typeset(server_url, new_page, lang):
 
     given = CHECK_SETUPS["conv_weight_grad"]
     variant = mistake_variants(exercise_from("conv_weight_grad", **given))["output_instead_of_input"][0]
-    pg = new_page
-    pg.goto(f"{server_url}{check_link('conv_weight_grad', **given)}&lang={lang}")
-    wait_for_app(pg)
-    answer(pg, "check_work.answer", format_matrix(variant), translate(lang, "check_work.check"))
+    pg, runs = new_page, ScriptRuns(new_page)
+    runs.after(lambda: pg.goto(f"{server_url}{check_link('conv_weight_grad', **given)}&lang={lang}"))
+    runs.answer("check_work.answer", format_matrix(variant), translate(lang, "check_work.check"))
     wait_for_text(pg, translate(lang, "exercises.mistake_output_instead_of_input"))
     alert = pg.locator('[data-testid="stAlert"]').filter(has_text=translate(lang, "exercises.mistake_output_instead_of_input"))
     assert alert.locator(".katex").count() == 1 and "Σ_" not in alert.inner_text()

@@ -9,17 +9,13 @@ from ui.exercise_view import check_link
 from ui.i18n import explain_error, translate
 from ui.matrix_input import format_matrix, parse_matrix
 
+from tests.reference import correlate
+
 from .conftest import all_text, no_exception, open_page, plotly_figures
 
 LANGS = ("en", "zh")
 X = np.array([[1.0, 2, 0], [0, 1, 3], [2, 2, 1]])
 W = np.array([[1.0, 0], [2, -1]])
-
-
-def loop_correlate(x, w):
-    oh, ow = x.shape[0] - w.shape[0] + 1, x.shape[1] - w.shape[1] + 1
-    return np.array([[sum(x[i + a, j + q] * w[a, q] for a in range(w.shape[0]) for q in range(w.shape[1]))
-                      for j in range(ow)] for i in range(oh)])
 
 
 def query_of(link: str) -> dict[str, str]:
@@ -40,10 +36,10 @@ def test_a_linked_setup_graded_right_and_flipped(lang):
     at = open_page("check_work", lang, query_of(check_link("conv_forward", x=X, w=W, b=1, stride=1, padding=0)))
     no_exception(at)
     assert at.selectbox(key="check_work.kind").value == "conv_forward"
-    right = loop_correlate(X, W) + 1
+    right = correlate(X, W) + 1
     submit(at, format_matrix(right))
     assert [s.value for s in at.success] == [translate(lang, "exercises.verdict_correct")]
-    flipped = loop_correlate(X, W[::-1, ::-1]) + 1
+    flipped = correlate(X, W[::-1, ::-1]) + 1
     submit(at, format_matrix(flipped))
     text = all_text(at)
     assert translate(lang, "exercises.mistake_flipped_kernel") in text
@@ -57,7 +53,7 @@ def test_a_linked_setup_graded_right_and_flipped(lang):
 @pytest.mark.parametrize("lang", LANGS)
 def test_missing_padding_diagnosed_from_the_shape(lang):
     at = open_page("check_work", lang, query_of(check_link("conv_forward", x=X, w=W, b=0, stride=1, padding=1)))
-    submit(at, format_matrix(loop_correlate(X, W)))
+    submit(at, format_matrix(correlate(X, W)))
     assert translate(lang, "exercises.mistake_no_padding") in all_text(at)
     assert translate(lang, "exercises.verdict_shape", got="2×2", expected="4×4") in [e.value for e in at.error]
 

@@ -19,6 +19,8 @@ from ui.i18n import explain_error, translate
 from ui.latex import latex_matrix, markdown_with_math
 from ui.matrix_input import parse_matrix
 
+from tests.reference import correlate
+
 from .conftest import all_text, latex_lines, no_exception, open_page, stepper, stepper_grid, steppers
 from .grid_tables import html_tables
 
@@ -498,9 +500,7 @@ def test_link_keeps_the_layer_expander_open_and_draws_its_matrices_without_a_cha
                             for k in ("fig_delta1", "fig_x1", "fig_w1", "forward_title")]
     x, h = CONV_4X4.inputs["x"][0, 0], CONV_4X4.inputs["w"][0, 0]
     # the forward output, a shaded table too (no typeset matrix): the cross-correlation written as a loop
-    (kh, kw), (oh, ow) = h.shape, (x.shape[0] - h.shape[0] + 1, x.shape[1] - h.shape[1] + 1)
-    y = np.array([[sum(x[r + a, s + q] * h[a, q] for a in range(kh) for q in range(kw)) for s in range(ow)]
-                  for r in range(oh)])
+    y = correlate(x, h)
     assert y[0, 0] == CONV_4X4.printed["net_o11"]                           # the text's printed net_o11
     for key, matrix, symbol in (("fig_delta1", SEED_DELTA, "δ"), ("fig_x1", x, "i"), ("fig_w1", h, "h"),
                                 ("forward_title", y, "y")):

@@ -1,7 +1,7 @@
 """Multi-channel convolution page (AppTest): the Hands-on CNN project's numbers, widgets, bad input, bad links.
 
 References: the text's printed result (``CONV_5X5X3.printed``) and the core's per-cell loop
-``conv2d_naive`` — never the vectorised trace the page itself draws.
+the loops of tests/reference.py — never the vectorised trace the page itself draws.
 """
 
 from __future__ import annotations
@@ -13,12 +13,14 @@ import re
 import numpy as np
 import pytest
 
-from cnn_core.conv import conv2d_naive, conv2d_trace
+from cnn_core.conv import conv2d_trace
 from cnn_core.worked_examples import CONV_5X5X3
 from cnn_core.claims import claim_by_key
 from ui.claims_view import claim_title
 from ui.i18n import explain_error, translate
 from ui.latex import markdown_with_math
+
+from tests.reference import correlate_channels
 
 from .conftest import all_text, link_of, no_exception, open_page, plotly_figures, stepper_data
 
@@ -181,7 +183,7 @@ def test_default_cell_written_out_channel_by_channel():
     *partials, total = _lines(_cell(at, 1, 1, 1))
     assert total == "z⁽¹⁾₁₁ = S₁ + S₂ + S₃ + b₁ = 4 + 0 + 1 + 1 = 6"   # S1 + S2 + S3 + b1 with the numbers
     # per-channel partial sums: each channel alone through the loop reference
-    refs = [conv2d_naive(X[:, c:c + 1], W[:, c:c + 1], None, 2, 1)[0, 0, 0, 0] for c in range(3)]
+    refs = [correlate_channels(X[0, c:c + 1], W[:, c:c + 1], None, 2, 1)[0, 0, 0] for c in range(3)]
     assert [_result(p) for p in partials] == [_number(v) for v in refs]
     # the first channel's products: padded zeros on the top row and left column
     assert partials[0].startswith("S₁ = x̃⁽¹⁾₁₁·w⁽¹˒¹⁾₁₁ + ")
@@ -199,11 +201,11 @@ def test_partial_sum_maps_on_demand():
     no_exception(at)
     fig = _figure(at, "partial_fig_title", f=1)
     for c in range(3):                  # map c = channel c alone through the loop reference
-        np.testing.assert_allclose(_z(fig, c), conv2d_naive(X[:, c:c + 1], W[:1, c:c + 1], None, 2, 1)[0, 0])
+        np.testing.assert_allclose(_z(fig, c), correlate_channels(X[0, c:c + 1], W[:1, c:c + 1], None, 2, 1)[0])
     at.radio(key="conv_multi.filter").set_value(2).run()
     no_exception(at)
     fig = _figure(at, "partial_fig_title", f=2)
-    np.testing.assert_allclose(_z(fig, 0), conv2d_naive(X[:, :1], W[1:, :1], None, 2, 1)[0, 0])
+    np.testing.assert_allclose(_z(fig, 0), correlate_channels(X[0, :1], W[1:, :1], None, 2, 1)[0])
     assert at.query_params["filter"] in (["2"], "2")
 
 
@@ -251,7 +253,7 @@ def test_only_the_open_editors_are_drawn_and_hidden_ones_keep_their_text(lang):
     x, w = X.copy(), W.copy()
     x[0, 1] = np.vstack([np.ones((4, 5)), 2 * np.ones((1, 5))])
     w[1, 2] = [[0, 0, 0], [0, -2, 0], [0, 0, 0]]
-    ref = conv2d_naive(x, w, B, 1, 1)[0]
+    ref = correlate_channels(x[0], w, B, 1, 1)
     np.testing.assert_allclose(_map(at, 1, lang), ref[0])
     np.testing.assert_allclose(_map(at, 2, lang), ref[1])
     again = open_page("conv_multi", lang, query=link_of(at))     # the link keeps both hidden matrices
@@ -290,7 +292,7 @@ def test_parameter_count_and_seed_notes():
 # --------------------------------------------------------------------------- every cell, filter 2
 def test_every_cell_of_both_filters_matches_the_loop_reference():
     at = open_page("conv_multi")
-    ref = conv2d_naive(X, W, B, 2, 1)[0]
+    ref = correlate_channels(X[0], W, B, 2, 1)
     for f in (1, 2):
         for i in (1, 2, 3):
             for j in (1, 2, 3):
@@ -298,7 +300,7 @@ def test_every_cell_of_both_filters_matches_the_loop_reference():
                 *partials, total = _lines(cell)
                 assert total.startswith(f"z⁽{'¹²'[f - 1]}⁾{'₁₂₃'[i - 1]}{'₁₂₃'[j - 1]} = S₁ + S₂ + S₃ + b{'₁₂'[f - 1]}")
                 assert _result(total) == _number(ref[f - 1, i - 1, j - 1])
-                parts = [conv2d_naive(X[:, c:c + 1], W[f - 1:f, c:c + 1], None, 2, 1)[0, 0, i - 1, j - 1]
+                parts = [correlate_channels(X[0, c:c + 1], W[f - 1:f, c:c + 1], None, 2, 1)[0, i - 1, j - 1]
                          for c in range(3)]
                 assert [_result(p) for p in partials] == [_number(v) for v in parts]
 
@@ -320,7 +322,7 @@ def test_stride_and_padding_change_the_maps(stride, padding, shape):
     at.slider(key="conv_multi.stride").set_value(stride).run()
     at.slider(key="conv_multi.padding").set_value(padding).run()
     no_exception(at)
-    ref = conv2d_naive(X, W, B, stride, padding)[0]
+    ref = correlate_channels(X[0], W, B, stride, padding)
     for f in (1, 2):
         z = _map(at, f)
         assert z.shape == shape
@@ -340,14 +342,15 @@ def test_link_cell_beyond_a_smaller_output_is_kept_inside():
     no_exception(at)
     payload = _stepper(at)
     assert payload["cells"][payload["start"]]["label"] == "Filter 1: z₂₂"
-    assert _result(_lines(payload["cells"][payload["start"]])[-1]) == _number(conv2d_naive(X, W, B, 3, 1)[0, 0, 1, 1])
+    expected = correlate_channels(X[0], W, B, 3, 1)[0, 1, 1]
+    assert _result(_lines(payload["cells"][payload["start"]])[-1]) == _number(expected)
 
 
 def test_bias_is_added_once_per_cell():
     at = open_page("conv_multi")
     at.number_input(key="conv_multi.b1").set_value(-2.5).run()
     no_exception(at)
-    ref = conv2d_naive(X, W, [-2.5, 0], 2, 1)[0]
+    ref = correlate_channels(X[0], W, [-2.5, 0], 2, 1)
     np.testing.assert_allclose(_map(at, 1), ref[0])
     total = _lines(_cell(at, 1, 1, 1))[-1]
     assert total == "z⁽¹⁾₁₁ = S₁ + S₂ + S₃ + b₁ = 4 + 0 + 1 + (−2.5) = 2.5"
@@ -365,7 +368,7 @@ def test_typed_kernels_change_the_parameter_count():
     params = [v for v in _latex(at) if "N_{\\text{params}}" in v][0]
     assert "2 \\cdot 3 \\cdot 2 \\cdot 2 + 2" in params and _latex_result(params) == "26"
     w = np.tile(np.array([[1.0, 0], [0, -1]]), (2, 3, 1, 1))
-    np.testing.assert_allclose(_map(at, 1), conv2d_naive(X, w, B, 2, 1)[0, 0])
+    np.testing.assert_allclose(_map(at, 1), correlate_channels(X[0], w, B, 2, 1)[0])
 
 
 # --------------------------------------------------------------------------- bad input
@@ -424,7 +427,7 @@ def test_one_channel_resized_gives_one_message_and_one_button(lang):
     assert _text(at, "conv_multi.x3") == "1 2\n3 4"  # already 2×2: left as typed
     assert (at.number_input(key="conv_multi.x_size.rows").value, at.number_input(key="conv_multi.x_size.cols").value) == (2, 2)
     x = np.stack([X[0, 0, :2, :2], X[0, 1, :2, :2], np.array([[1.0, 2], [3, 4]])])
-    np.testing.assert_allclose(_map(at, 1, lang), conv2d_naive(x[None], W, B, 2, 1)[0, 0])
+    np.testing.assert_allclose(_map(at, 1, lang), correlate_channels(x, W, B, 2, 1)[0])
 
 
 def test_size_control_resizes_every_channel_keeping_values():
@@ -436,7 +439,7 @@ def test_size_control_resizes_every_channel_keeping_values():
         assert len(rows) == 6 and rows[-1] == "0, 0, 0, 0, 0"
         assert rows[0] == ", ".join(f"{v:g}" for v in X[0, c - 1, 0])
     x = np.concatenate([X[0], np.zeros((3, 1, 5))], axis=1)
-    np.testing.assert_allclose(_map(at, 2), conv2d_naive(x[None], W, B, 2, 1)[0, 1])
+    np.testing.assert_allclose(_map(at, 2), correlate_channels(x, W, B, 2, 1)[1])
     assert at.query_params["x1"]  # the resized channels go into the link
 
 
@@ -449,7 +452,7 @@ def test_paste_all_three_channels_at_once(lang):
     assert _text(at, "conv_multi.x2") == "0, 0, 0\n0, 1, 0\n0, 0, 0"
     assert [s.value for s in at.success] == [translate(lang, "conv_multi.paste_done")]
     x = np.array([np.arange(1.0, 10).reshape(3, 3), np.eye(3)[1:2].T @ np.eye(3)[1:2], np.ones((3, 3))])
-    np.testing.assert_allclose(_map(at, 1, lang), conv2d_naive(x[None], W, B, 2, 1)[0, 0])
+    np.testing.assert_allclose(_map(at, 1, lang), correlate_channels(x, W, B, 2, 1)[0])
     # two matrices only: a clear message, nothing overwritten
     at.text_area(key="conv_multi.paste.text").input("1 2\n3 4\n\n5 6\n7 8")
     at.button(key="conv_multi.paste.use").click().run()
@@ -504,7 +507,7 @@ def test_good_link_sets_up_the_page():
     assert not at.warning
     x = X.copy()
     x[0, 0] = 1
-    ref = conv2d_naive(x, W, [1, 10], 1, 0)[0]
+    ref = correlate_channels(x[0], W, [1, 10], 1, 0)
     np.testing.assert_allclose(_map(at, 2), ref[1])
     payload = _stepper(at)
     first = payload["cells"][payload["start"]]
@@ -590,7 +593,7 @@ def test_a_kernel_preset_changes_only_its_kernel(lang):
     w = W.copy()
     w[0, 1] = np.eye(3)[1:2].T @ np.eye(3)[1:2]          # the 3×3 identity kernel: a single 1 in the centre
     assert _text(at, "conv_multi.w12") == "0, 0, 0\n0, 1, 0\n0, 0, 0"
-    np.testing.assert_allclose(_map(at, 1, lang), conv2d_naive(X, w, B, 2, 1)[0, 0])
+    np.testing.assert_allclose(_map(at, 1, lang), correlate_channels(X[0], w, B, 2, 1)[0])
     np.testing.assert_allclose(_map(at, 2, lang), PRINTED[1])   # filter 2 untouched
     assert note_title("s003_forward_printed", lang) not in all_text(at)   # no longer the text's example
 
@@ -604,7 +607,7 @@ def test_a_typed_bias_beyond_the_range_says_what_is_used(lang):
     assert [i.value for i in at.info] == [translate(lang, "conv_multi.bias_moved", name=translate(lang, "conv_multi.bias1"),
                                                     typed="500", used="100", max="100")]
     assert at.number_input(key="conv_multi.b1").value == 100
-    np.testing.assert_allclose(_map(at, 1, lang), conv2d_naive(X, W, [100, 0], 2, 1)[0, 0])
+    np.testing.assert_allclose(_map(at, 1, lang), correlate_channels(X[0], W, [100, 0], 2, 1)[0])
     at.run()
     assert not at.info   # said once
 
@@ -628,7 +631,7 @@ def test_values_then_layer_then_output_and_reset_brings_every_box_back(lang):
     no_exception(at)
     x = X.copy()
     x[0, 0] = 1.0
-    ref = conv2d_naive(x, W, [B[0], -4.0], 1, 1)[0]
+    ref = correlate_channels(x[0], W, [B[0], -4.0], 1, 1)
     np.testing.assert_allclose(_map(at, 1, lang), ref[0])
     np.testing.assert_allclose(_map(at, 2, lang), ref[1])
     assert at.query_params["stride"] in (["1"], "1") and at.query_params["b2"] in (["-4"], "-4", ["-4.0"], "-4.0")
@@ -658,7 +661,7 @@ def test_the_tabs_read_the_layer_and_the_text_setup_note_sits_with_the_layer(lan
     assert note_title("s003_test_4x4", lang) not in all_text(at)        # no longer the text's setup
     fig = _figure(at, "partial_fig_title", lang, f=1)
     for c in range(3):                  # stride 1, padding 1: 5×5 maps, channel c alone through the loop reference
-        np.testing.assert_allclose(_z(fig, c), conv2d_naive(X[:, c:c + 1], W[:1, c:c + 1], None, 1, 1)[0, 0])
+        np.testing.assert_allclose(_z(fig, c), correlate_channels(X[0, c:c + 1], W[:1, c:c + 1], None, 1, 1)[0])
     assert translate(lang, "conv_multi.partial_caption", f=1, b="5") in all_text(at)
 
 
@@ -699,6 +702,6 @@ def test_a_loaded_setup_file_sets_the_editors_the_layer_and_the_output(lang, mon
     assert at.slider(key="conv_multi.stride").value == 1 and at.number_input(key="conv_multi.b2").value == -2
     last_row = _editor(at, "conv_multi.x3").value.splitlines()[-1]
     assert last_row.replace(",", " ").split() == ["20", "21", "22", "23", "24"]
-    ref = conv2d_naive(x, W, [B[0], -2.0], 1, 1)[0]
+    ref = correlate_channels(x[0], W, [B[0], -2.0], 1, 1)
     np.testing.assert_allclose(_map(at, 1, lang), ref[0])
     np.testing.assert_allclose(_map(at, 2, lang), ref[1])

@@ -1,7 +1,7 @@
 """The "Convolution (one channel)" page through the real app: numbers, widgets, bad input, bad links.
 
 Expected numbers come from seed 003's printed example (net_o11 = out_o11 = 1), from the
-hand-worked 3×3 outputs below, from the loop reference ``conv2d_naive`` and from
+hand-worked 3×3 outputs below, from the loop cross-correlation of tests/reference.py and from
 ``math.exp`` / ``math.tanh`` — never from the trace the page itself draws.
 
 The output cells are explained by the browser-side cell stepper: its payload (every cell's
@@ -18,12 +18,13 @@ import re
 import numpy as np
 import pytest
 
-from cnn_core.conv import conv2d_naive
 from cnn_core.worked_examples import CONV_4X4
 from cnn_core.claims import claim_by_key
 from ui.claims_view import claim_title
 from ui.i18n import translate
 from ui.latex import markdown_with_math
+
+from tests.reference import correlate
 
 from .conftest import all_text, no_exception, open_page, stepper_data
 from .grid_tables import html_tables
@@ -160,8 +161,8 @@ def test_outputs_match_hand_worked_and_loop_reference():
     conv = grid_values(compare, translate("en", "conv_single.fig_conv"))
     assert corr == CORR == net
     assert conv == CONV
-    assert np.array_equal(corr, conv2d_naive(X[None, None], H[None, None])[0, 0])
-    assert np.array_equal(conv, conv2d_naive(X[None, None], H[::-1, ::-1][None, None])[0, 0])
+    assert np.array_equal(corr, correlate(X, H))
+    assert np.array_equal(conv, correlate(X, H[::-1, ::-1]))
     assert relu == [[1, 0, 0], [0, 1, 0], [0, 0, 0]]  # ReLU after: negative cells become 0
     assert grid_values(compare, translate("en", "conv_single.fig_kernel_rot")) == [[-1, 1], [-1, 1]]
     open_tab(at, "sec_inputs")
@@ -242,7 +243,7 @@ def test_padding_shows_padded_zeros_in_the_sum():
     no_exception(at)
     step = stepper(at)
     corr = grid_values(step, translate("en", "conv_single.fig_net"))
-    assert np.array_equal(corr, conv2d_naive(X[None, None], H[None, None], padding=1)[0, 0])
+    assert np.array_equal(corr, correlate(X, H, padding=1))
     assert len(corr) == 5
     # o11 sees three padding zeros and i11 under h22: 1 × (-1) = -1
     assert formula(step, 0).startswith("net(o₁₁) = 0·h₁₁ + 0·h₁₂ + 0·h₂₁ + i₁₁·h₂₂ = 0×1 + 0×(−1) + 0×1 + 1×(−1) = −1;")
@@ -271,7 +272,7 @@ def test_edited_kernel_changes_every_number():
     at.text_area(key=key("kernel")).input("0 1\n2 0.5").run()
     no_exception(at)
     step = stepper(at)
-    expected = conv2d_naive(X[None, None], np.array([[[[0, 1], [2, 0.5]]]]))[0, 0]
+    expected = correlate(X, [[0, 1], [2, 0.5]])
     assert np.array_equal(grid_values(step, translate("zh", "conv_single.fig_net")), expected)
     assert "= 1×0 + 0×1 + 1×2 + 1×0.5 = 2.5;" in formula(step, 0)
 
@@ -489,7 +490,7 @@ def test_a_long_formula_table_scrolls_in_a_box_and_keeps_every_row(lang):
     no_exception(at)
     table = open_tab(at, "sec_table", lang).table[0].value
     assert len(table) == 121 and table.iloc[0, 0] == "o₁₁"
-    reference = conv2d_naive(x[None, None], H[None, None])[0, 0]
+    reference = correlate(x, H)
     assert [float(v.replace("−", "-")) for v in table.iloc[:, 3]] == [v for row in reference for v in row]
     # the box: a fixed height with a border (the table scrolls inside it), not the page growing by 121 rows
     boxes = [b for b in at.main.get("flex_container") if b.proto.height_config.pixel_height]

@@ -11,11 +11,13 @@ import json
 import numpy as np
 import pytest
 
-from cnn_core.pool import pool2d_backward_naive, pool2d_naive
+from cnn_core.pool import pool2d_backward_naive
 from cnn_core.worked_examples import POOL_ROUTE
 from ui.exercise_view import check_query
 from ui.i18n import translate
 from ui.latex import markdown_with_math
+
+from tests.reference import pool
 
 from .conftest import all_text, heat_z, no_exception, open_page, plotly_figures, stepper, stepper_grid, steppers
 
@@ -67,7 +69,7 @@ def test_page_in_both_languages_shows_the_texts_example(lang):
     assert translate(lang, "pooling.winner_caption", cell="a₁₁") in step["cells"][0]["html"]
     # the output grid equals the loop reference: the text's maxima are all 9
     out = stepper_grid(step, translate(lang, "pooling.fig_output_max"))
-    np.testing.assert_array_equal(out, pool2d_naive(SEED_X, 2)[0, 0])
+    np.testing.assert_array_equal(out, pool(SEED_X[0, 0], 2, 2))
     assert step["labels"]["play"] == translate(lang, "pooling.stepper_play")
     assert plotly_figures(at) == []      # the default view draws no Plotly figure: the stepper is the figure
     # backward: the route of δ = [[2, 8], [4, 6]] is exactly the matrix the text prints
@@ -132,7 +134,7 @@ def test_average_with_padding_counts_padded_zeros():
     at = open_page("pooling", "en", query={"mode": "avg", "kernel": "3", "stride": "2", "padding": "1"})
     no_exception(at)
     step = forward(at)
-    expected = pool2d_naive(SEED_X, 3, 2, 1, "avg")[0, 0]
+    expected = pool(SEED_X[0, 0], 3, 2, 1, "avg")
     np.testing.assert_allclose(stepper_grid(step, translate("en", "pooling.fig_output_avg")), expected)
     # y11: the 3x3 window holds 5 padded zeros and a11, a12, a21, a22 = 9 + 1 + 4 + 5 = 19, divided by 9
     assert expected[0, 0] == pytest.approx(19 / 9)
@@ -151,7 +153,7 @@ def test_max_with_padding_never_picks_padding():
     step = forward(at)
     # all inputs negative: zero padding would win, -inf padding does not
     out = stepper_grid(step, translate("en", "pooling.fig_output_max"))
-    np.testing.assert_array_equal(out, pool2d_naive(-np.arange(1.0, 10.0).reshape(1, 1, 3, 3), 3, 2, 1)[0, 0])
+    np.testing.assert_array_equal(out, pool(-np.arange(1.0, 10.0).reshape(3, 3), 3, 2, 1))
     np.testing.assert_array_equal(out, [[-1, -2], [-4, -5]])  # never 0
     assert aria(step, 0) == "y₁₁ = max(pad, pad, pad, pad, a₁₁, a₁₂, pad, a₂₁, a₂₂) = max(−∞, −∞, −∞, −∞, −1, −2, −∞, −4, −5) = −1"
     assert step["grids"][0]["text"][0][0] == "−∞"
@@ -362,7 +364,7 @@ def test_link_sets_every_parameter():
     x = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)
     dy = np.array([[[[1.0, 0, 0], [0, 0, 0], [0, 0, 1]]]])
     np.testing.assert_allclose(stepper_grid(forward(at), translate("zh", "pooling.fig_output_avg")),
-                               pool2d_naive(x, 3, 1, 1, "avg")[0, 0])
+                               pool(x[0, 0], 3, 1, 1, "avg"))
     np.testing.assert_allclose(stepper_grid(backward(at, "zh"), translate("zh", "pooling.fig_upsample_avg")),
                                pool2d_backward_naive(dy, x, 3, 1, 1, "avg")[0, 0])
 

@@ -21,6 +21,8 @@ from ui.components.training_steppers import GROUP
 
 from ui.svg_chart import parse_values
 
+from tests.reference import correlate
+
 from .conftest import all_text, figure_titled, latex_text, link_of, no_exception, open_page, plotly_figures, stepper, stepper_grid
 
 PAGE = "training"
@@ -87,9 +89,8 @@ def _open(at, *sections: str):
 
 
 def _net_loops(x, params, n: int, f: int) -> np.ndarray:
-    """net of sample n, filter f by explicit loops over the 6×6 windows (the reference)."""
-    return np.array([[np.sum(x[n, 0, i:i + 3, j:j + 3] * params.conv_w[f, 0]) + params.conv_b[f] for j in range(6)]
-                     for i in range(6)])
+    """net of sample n, filter f (6×6) by the loop cross-correlation of tests/reference.py (the reference)."""
+    return correlate(x[n, 0], params.conv_w[f, 0]) + params.conv_b[f]
 
 
 def _stepper_parts(aria: str) -> tuple[str, str, str, str, str]:
@@ -183,8 +184,7 @@ def test_images_and_first_forward_numbers():
     assert _stepper_result(aria) == fmt(loops[0, 0])
     latex = _latex(at)
     # batch loss = mean of −log softmax(z)[y], from an independent NumPy forward pass
-    conv_all = np.array([[[[np.sum(x[n, 0, i:i + 3, j:j + 3] * params.conv_w[f, 0]) + params.conv_b[f]
-                            for j in range(6)] for i in range(6)] for f in range(4)] for n in range(12)])
+    conv_all = np.array([[_net_loops(x, params, n, f) for f in range(4)] for n in range(12)])
     relu = np.maximum(conv_all, 0)
     pooled = relu.reshape(12, 4, 3, 2, 3, 2).max(axis=(3, 5))
     logits = pooled.reshape(12, -1) @ params.fc_W.T + params.fc_b

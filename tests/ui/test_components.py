@@ -1,5 +1,5 @@
-"""ui.components: the cell stepper's payload (every cell's window against a loop reference, every
-grid against ``conv2d_naive``), its checks, its escaping, and the component's own files."""
+"""ui.components: the cell stepper's payload (every cell's window against a loop reference, every grid against
+tests/reference.py's loop cross-correlation), its checks, its escaping, and the component's own files."""
 
 from __future__ import annotations
 
@@ -10,13 +10,15 @@ import numpy as np
 import pytest
 
 from cnn_core.activations import activate
-from cnn_core.conv import conv2d_naive, conv2d_trace
+from cnn_core.conv import conv2d_trace
 from cnn_core.worked_examples import CONV_4X4, CONV_5X5X3
 from ui.components import cell_stepper as cs
 from ui.components.conv_steppers import (
     multi_channel_steps, single_channel_compare, single_channel_steps, window_marks,
 )
 from ui.i18n import translate
+
+from tests.reference import correlate, correlate_channels
 
 X4 = np.array(CONV_4X4.inputs["x"][0, 0])
 H2 = np.array(CONV_4X4.inputs["w"][0, 0])
@@ -35,7 +37,7 @@ def test_single_channel_payload_windows_and_grids_equal_loop_references(shape, k
     trace = conv2d_trace(x[None], w[None, None], None, stride, padding)
     out = activate("relu", trace.output)
     payload = single_channel_steps(trace, out, "relu", "ReLU", tr)
-    ref = conv2d_naive(x[None, None], w[None, None], None, stride, padding)[0, 0]
+    ref = correlate(x, w, stride, padding)
     oh, ow = ref.shape
     assert payload["shape"] == [1, oh, ow] and len(payload["cells"]) == oh * ow
     padded, kernel, net, relu = payload["grids"]
@@ -64,9 +66,9 @@ def test_compare_payload_has_both_outputs_and_the_rotated_kernel():
     conv_trace = conv2d_trace(X4[None], H2[::-1, ::-1][None, None], None, 1, 0)
     payload = single_channel_compare(trace, conv_trace, tr, start=99)
     by_title = {g["title"]: g for g in payload["grids"]}
-    assert by_title[tr("conv_single.fig_corr")]["values"] == conv2d_naive(X4[None, None], H2[None, None])[0, 0].tolist()
+    assert by_title[tr("conv_single.fig_corr")]["values"] == correlate(X4, H2).tolist()
     assert by_title[tr("conv_single.fig_conv")]["values"] == \
-        conv2d_naive(X4[None, None], H2[::-1, ::-1][None, None])[0, 0].tolist()
+        correlate(X4, H2[::-1, ::-1]).tolist()
     assert by_title[tr("conv_single.fig_kernel_rot")]["values"] == [[-1, 1], [-1, 1]]
     assert payload["start"] == 8 and payload["clamped"] is True   # a start past the end is kept inside, and said
     assert single_channel_compare(trace, conv_trace, tr, start=8)["clamped"] is False
@@ -77,7 +79,7 @@ def test_multi_channel_payload_marks_every_channel_the_kernels_and_the_output_ce
     x, w, b = CONV_5X5X3.inputs["x"][0], CONV_5X5X3.inputs["w"], CONV_5X5X3.inputs["b"]
     trace = conv2d_trace(x, w, b, 2, 1)
     payload = multi_channel_steps(trace, tr, start=(1, 7, 0))
-    ref = conv2d_naive(x[None], w, b, 2, 1)[0]
+    ref = correlate_channels(x, w, b, 2, 1)
     assert payload["shape"] == [2, 3, 3] and len(payload["grids"]) == 3 + 6 + 2
     assert payload["grids"][9]["values"] == ref[0].tolist() and payload["grids"][10]["values"] == ref[1].tolist()
     assert [payload["grids"][g]["pick"] for g in (9, 10)] == [0, 9]

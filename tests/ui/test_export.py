@@ -14,6 +14,8 @@ from ui.export import (APP_ID, CHART_CONFIG, MAX_SETUP_BYTES, ExportDoc, SetupEr
 from ui.i18n import LANGUAGES, explain_error, translate
 from ui.url_state import BoolParam, ChoiceParam, FloatParam, IntParam, MatrixParam, encode_matrix, read_query
 
+from tests.reference import correlate
+
 X = np.array([[1, 2, 0, 1], [0, 1, 3, 1], [2, 0, 1, 0], [1, 1, 0, 2]], dtype=float)
 K = np.array([[1, 0], [0, -0.5]])
 SPECS = (IntParam("stride", 1, 1, 3), ChoiceParam("mode", "max", ("max", "avg")), FloatParam("lr", 0.001, 0, 1),
@@ -51,8 +53,7 @@ def test_markdown_carries_the_matrices_and_formulas():
     np.testing.assert_array_equal(x_back, X)
     np.testing.assert_array_equal(k_back, K)
     # the output printed equals a loop computation of the cross-correlation
-    loop = np.array([[np.sum(X[i:i + 2, j:j + 2] * K) for j in range(3)] for i in range(3)])
-    np.testing.assert_array_equal(y_back, loop)
+    np.testing.assert_array_equal(y_back, correlate(X, K))
     assert "= 0.5\n$$" in md and "The window at the top left." in md
     assert md.rstrip().endswith("`?stride=1`")
     assert translate("en", "owndata.md_footer") in md

@@ -1,8 +1,8 @@
 """ui.formulas.conv_forward: every term of every cell against a loop over the raw input, and the
 three renderings (MathML, LaTeX, text) of the same terms.
 
-References: plain Python loops over the unpadded input (a tap outside it is a padding zero),
-``conv2d_naive`` for the totals, seed 003's printed o₁₁ and hand-written strings for the renderings.
+References: plain Python loops over the unpadded input (a tap outside it is a padding zero), tests/reference.py's
+loop cross-correlation for the totals, seed 003's printed o₁₁ and hand-written strings for the renderings.
 """
 
 from __future__ import annotations
@@ -12,12 +12,14 @@ import math
 import numpy as np
 import pytest
 
-from cnn_core.conv import conv2d_naive, conv2d_trace
+from cnn_core.conv import conv2d_trace
 from cnn_core.worked_examples import CONV_4X4, CONV_5X5X3
 from ui.formulas.conv_forward import (
     Num, Op, Sym, activation_equation, equation_html, equation_latex, equation_text, flipped_kernel_index,
     multi_partial_equation, multi_total_equation, padded_tick_labels, single_net_equation, to_mathml, to_text,
 )
+
+from tests.reference import correlate, correlate_channels
 
 X4 = np.array(CONV_4X4.inputs["x"][0, 0])
 H2 = np.array(CONV_4X4.inputs["w"][0, 0])
@@ -42,7 +44,7 @@ def test_single_channel_terms_equal_a_loop_over_the_input(shape, kshape, stride,
     x = rng.integers(-4, 5, size=shape).astype(float)
     w = rng.integers(-3, 4, size=kshape).astype(float)
     trace = conv2d_trace(x[None], w[None, None], None, stride, padding)
-    ref = conv2d_naive(x[None, None], w[None, None], None, stride, padding)[0, 0]
+    ref = correlate(x, w, stride, padding)
     kh, kw = kshape
     for i in range(ref.shape[0]):
         for j in range(ref.shape[1]):
@@ -121,7 +123,7 @@ def test_activation_lines(name, net, text):
 def test_multi_channel_partial_sums_and_total_equal_a_loop():
     x, w, b = CONV_5X5X3.inputs["x"][0], CONV_5X5X3.inputs["w"], CONV_5X5X3.inputs["b"]
     trace = conv2d_trace(x, w, b, 2, 1)
-    ref = conv2d_naive(x[None], w, b, 2, 1)[0]
+    ref = correlate_channels(x, w, b, 2, 1)
     for f in range(2):
         for i in range(3):
             for j in range(3):

@@ -7,8 +7,10 @@ import re
 import numpy as np
 import pytest
 
-from cnn_core.pool import pool2d_backward_naive, pool2d_backward_trace, pool2d_naive, pool2d_trace
+from cnn_core.pool import pool2d_backward_naive, pool2d_backward_trace, pool2d_trace
 from ui.formulas import pool as fx
+
+from tests.reference import pool
 
 SETTINGS = [(2, 2, 0), (2, 1, 0), (3, 2, 1), (2, 1, 1), (3, 3, 0)]     # kernel, stride, padding
 
@@ -22,7 +24,7 @@ def _numbers(text: str) -> list[float]:
 @pytest.mark.parametrize("mode", ["max", "avg"])
 def test_forward_numbers_give_the_loop_reference(kernel, stride, padding, mode):
     x = np.random.default_rng(kernel * 10 + stride).integers(-4, 5, size=(5, 6)).astype(float)
-    ref = pool2d_naive(x[None, None], kernel, stride, padding, mode)[0, 0]
+    ref = pool(x, kernel, stride, padding, mode)
     tr = pool2d_trace(x, kernel, stride, padding, mode)
     for win in tr.windows:
         eq = fx.forward(tr, win, "pad")
@@ -44,7 +46,7 @@ def test_forward_numbers_give_the_loop_reference(kernel, stride, padding, mode):
 def test_backward_terms_give_the_loop_reference(kernel, stride, padding, mode):
     rng = np.random.default_rng(3)
     x = rng.permutation(30).reshape(5, 6).astype(float)              # no ties: one winner per window
-    dy = rng.integers(1, 6, size=pool2d_naive(x[None, None], kernel, stride, padding, mode).shape[2:]).astype(float)
+    dy = rng.integers(1, 6, size=pool(x, kernel, stride, padding, mode).shape).astype(float)
     ref = pool2d_backward_naive(dy[None, None], x[None, None], kernel, stride, padding, mode)[0, 0]
     back = pool2d_backward_trace(dy, x, kernel, stride, padding, mode)
     for cell in back.cells:

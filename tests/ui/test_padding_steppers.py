@@ -9,25 +9,22 @@ from cnn_core.arithmetic import axis_arithmetic, padded_grid, resolve_padding
 from ui.components.padding_steppers import footprint_steps
 from ui.i18n import translate
 
+from tests.reference import window_taps
+
 
 def tr(key, **params):
     return translate("en", key, **params)
 
 
 def loop_windows(n_hw, k_hw, s_hw, d_hw, pad):
-    """Reference: slide the dilated kernel over the padded input by hand; per output cell its taps."""
+    """Reference: slide the dilated kernel over the padded input by hand (tests/reference.py's windows along each
+    axis); per output cell its taps (padded coordinates), and the padded size."""
     (nh, nw), (top, bottom, left, right) = n_hw, pad
-    hp, wp = nh + top + bottom, nw + left + right
-    out = {}
-    i = 0
-    while i * s_hw[0] + d_hw[0] * (k_hw[0] - 1) < hp:
-        j = 0
-        while j * s_hw[1] + d_hw[1] * (k_hw[1] - 1) < wp:
-            out[(i, j)] = {(i * s_hw[0] + d_hw[0] * a, j * s_hw[1] + d_hw[1] * b)
-                           for a in range(k_hw[0]) for b in range(k_hw[1])}
-            j += 1
-        i += 1
-    return out, (hp, wp)
+    rows = window_taps(nh, k_hw[0], s_hw[0], top, bottom, d_hw[0])
+    cols = window_taps(nw, k_hw[1], s_hw[1], left, right, d_hw[1])
+    out = {(i, j): {(r, c) for r in row_taps for c in col_taps}
+           for i, row_taps in enumerate(rows) for j, col_taps in enumerate(cols)}
+    return out, (nh + top + bottom, nw + left + right)
 
 
 @pytest.mark.parametrize("n_hw, k_hw, s_hw, d_hw, mode", [

@@ -6,10 +6,12 @@ import numpy as np
 import pytest
 
 from cnn_core.activations import activation_backward, activation_derivative
-from cnn_core.pool import pool2d_backward_naive, pool2d_backward_trace, pool2d_naive, pool2d_trace
+from cnn_core.pool import pool2d_backward_naive, pool2d_backward_trace, pool2d_trace
 from ui.components.pool_steppers import backward_steps, forward_steps
 from ui.i18n import translate
 from ui.latex import use_display_digits
+
+from tests.reference import pool
 
 RNG = np.random.default_rng(7)
 
@@ -30,7 +32,7 @@ def test_forward_cells_give_the_loop_reference(mode, kernel, stride, padding):
     x = RNG.integers(-5, 6, size=(5, 5)).astype(float)
     use_display_digits(6)
     step = forward_steps(pool2d_trace(x, kernel, stride, padding, mode), tr)
-    expected = pool2d_naive(x[None, None], kernel, stride, padding, mode)[0, 0]
+    expected = pool(x, kernel, stride, padding, mode)
     assert step["shape"] == [1, *expected.shape]
     for k, c in enumerate(step["cells"]):
         assert result(c["aria"]) == pytest.approx(expected.flat[k], abs=1e-4)
@@ -46,7 +48,7 @@ def test_forward_cells_give_the_loop_reference(mode, kernel, stride, padding):
 def test_backward_cells_give_the_loop_reference_and_the_sigma_step(mode):
     x = RNG.integers(-3, 4, size=(5, 5)).astype(float)
     use_display_digits(6)
-    out = pool2d_naive(x[None, None], 3, 1, 1, mode)[0, 0]
+    out = pool(x, 3, 1, 1, mode)
     dy = RNG.integers(1, 5, size=out.shape).astype(float)
     back = pool2d_backward_trace(dy, x, 3, 1, 1, mode)
     sp = activation_derivative("tanh", x)
@@ -78,7 +80,7 @@ def test_formulas_follow_the_digits_shown():
 def test_max_pooling_marks_each_windows_winner_apart_from_its_window(lang, kernel, stride, padding):
     x = RNG.permutation(25).reshape(5, 5).astype(float) - 12   # distinct values: one maximum per window
     step = forward_steps(pool2d_trace(x, kernel, stride, padding, "max"), lambda k, **p: translate(lang, k, **p))
-    out = pool2d_naive(x[None, None], kernel, stride, padding, "max")[0, 0]
+    out = pool(x, kernel, stride, padding, "max")
     padded = np.pad(x, padding, constant_values=-np.inf)
     for k, c in enumerate(step["cells"]):
         winners = [m for m in c["marks"] if m[5:] == ["winner"]]
@@ -96,7 +98,7 @@ def test_max_pooling_marks_each_windows_winner_apart_from_its_window(lang, kerne
 
 def test_max_pooling_backward_marks_the_cells_that_receive_delta():
     x = RNG.permutation(25).reshape(5, 5).astype(float)
-    out = pool2d_naive(x[None, None], 2, 2, 0, "max")[0, 0]
+    out = pool(x, 2, 2, 0, "max")
     dy = np.ones_like(out)
     step = backward_steps(pool2d_backward_trace(dy, x, 2, 2, 0, "max"), tr)
     reference = pool2d_backward_naive(dy[None, None], x[None, None], 2, 2, 0, "max")[0, 0] != 0

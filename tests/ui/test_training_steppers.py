@@ -12,6 +12,8 @@ from ui.formulas import training as fx
 from ui.formulas.conv_forward import equation_html, equation_text
 from ui.latex import fmt
 
+from tests.reference import correlate
+
 
 def _tr(key: str, **params) -> str:
     return key + "".join(f"|{k}={v}" for k, v in sorted(params.items()))
@@ -41,11 +43,11 @@ def test_forward_stepper_windows_and_sums(trace):
     data = forward_steps(x, w, b, trace.conv_z[n, f], ("x", "h", "net"), _tr, start=(2, 5))
     assert len(data["cells"]) == 36 and data["start"] == 2 * 6 + 5 and not data["clamped"]
     assert data["group"] == GROUP and data["url"] == {"row": "r", "col": "c"}
+    loop = correlate(x, w) + b   # the reference
     for k, cell in enumerate(data["cells"]):
         r, c = divmod(k, 6)
         assert cell["marks"] == [[0, r, c, r + 2, c + 2], [2, r, c, r, c]]
-        loop = sum(x[r + a, c + q] * w[a, q] for a in range(3) for q in range(3)) + b   # the reference
-        assert trace.conv_z[n, f, r, c] == pytest.approx(loop)
+        assert trace.conv_z[n, f, r, c] == pytest.approx(loop[r, c])
     # a link's cell outside the map: the nearest inside, and the page says so
     clamped = forward_steps(x, w, b, trace.conv_z[n, f], ("x", "h", "net"), _tr, start=(8, 8))
     assert clamped["start"] == 35 and clamped["clamped"]
