@@ -45,6 +45,7 @@ from ui.formulas import training as fx
 from ui.latex import display_digits, fmt, subscript, subscript_unicode
 from ui.matrix_input import matrix_editor
 from ui.page_kit import clamp_on_change, clamped, show_chart, url_fragment, url_tabs
+from ui.plain_table import table_html
 from ui.presets import preset_selector
 # the cached calls live in a module (their wrappers are made once, not on every rerun); the page's names kept
 from ui.training_cache import FILTERS, GALLERY_PX, IMAGE_SIZE, MAX_SHIFT, NOISE, PER_CLASS
@@ -263,9 +264,11 @@ def _fc_section(box, v: View) -> None:
     box.caption(t("training.fwd_fc_caption"))
     c1, c2 = box.columns([2, 3])
     classes = tuple(f"{k + 1} · {name}" for k, name in enumerate(names))
-    c1.table({t("training.col_class"): classes, t("training.col_logit"): [fmt(z) for z in tr.fc_z[n]],
-              t("training.col_prob"): [fmt(a) for a in tr.probs[n]],
-              t("training.col_target"): [fmt(y) for y in tr.targets[n]]}, hide_index=True)
+    # one HTML string (``ui.plain_table``): st.table renders each of its 20 cells through the Markdown renderer
+    c1.html(table_html({t("training.col_class"): classes, t("training.col_logit"): [fmt(z) for z in tr.fc_z[n]],
+                        t("training.col_prob"): [fmt(a) for a in tr.probs[n]],
+                        t("training.col_target"): [fmt(y) for y in tr.targets[n]]},
+                       label=t("training.fwd_fc_subtitle")))
     _draw(c2, _svg("bars", classes, tr.probs[n], tr.targets[n],
                  (t("training.fwd_probs_title", index=sample), t("training.col_prob"),
                   t("training.col_target"), t("training.col_class")), display_digits()), "probs")
