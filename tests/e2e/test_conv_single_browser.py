@@ -263,11 +263,15 @@ def test_a_tab_switch_reruns_the_tabs_only_and_draws_no_chart(server_url, new_pa
     sent = new_element_types(received)
     assert "html" in sent and not SETUP_ELEMENTS & set(sent) and "plotly_chart" not in sent, sent
     assert rot == [[-1, 1], [-1, 1]] and "tab=inputs" in pg.url
-    # with the export panel open, its link follows the open tab (that switch reruns the page)
+    # with the export panel open, its link follows the open tab (that switch reruns the page); opening the panel
+    # reruns its own part only: no editor, menu, slider or cell stepper is sent again
+    received.clear()
     pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate(lang, "owndata.export_title")).click()
     code = pg.locator('[data-testid="stExpander"] [data-testid="stCode"]').first
     expect(code).to_contain_text("tab=inputs", timeout=20000)
     wait_for_app(pg)
+    sent = new_element_types(received)
+    assert "code" in sent and not (SETUP_ELEMENTS | {"bidi_component"}) & set(sent), sent
     open_tab(pg, translate(lang, "conv_single.sec_table"))
     expect(code).to_contain_text("tab=table", timeout=20000)
     wait_for_app(pg)
