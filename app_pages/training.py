@@ -65,6 +65,7 @@ K = tiny_cnn.CONV_KERNEL
 PARAM_NAMES = ("conv_w", "conv_b", "fc_W", "fc_b")
 MAX_RUNS = 12            # learning-rate changes a link can carry
 MAX_REPLAY = 1000        # steps a link may ask to replay (about 0.2 s with tiny_cnn.train_curve)
+PICK_PX = 280            # the sample and filter menus (a quarter of a wide page, as their columns were)
 RUN_CHUNK = 50           # a run trains in chunks of 50 steps: an overflow keeps the chunks before it
 
 SPECS = (
@@ -218,9 +219,9 @@ def _forward_tab(box, v: View) -> None:
                                       sample, names[int(tr.labels[n])], filt, _start_cell(),
                                       current_language(), display_digits()), key=widget_key(PAGE, "stepper"))
     box.markdown(t("training.fwd_bias", filter=filt, value=fmt(tr.params.conv_b[f])))
-    box.caption(t("training.fwd_conv_caption"))
-    # the exercise is this sample's whole convolution (every cell of net): the picked cell lives in the browser
-    box.caption(t("training.fwd_check_caption"))
+    # the exercise is this sample's whole convolution (every cell of net): the picked cell lives in the browser;
+    # one caption of two paragraphs (one element fewer to send and draw, #14)
+    box.caption(t("training.fwd_conv_caption") + "\n\n" + t("training.fwd_check_caption"))
     with box:
         render_check_link("conv_forward", x=tr.x[n, 0], w=tr.params.conv_w[f, 0], b=float(tr.params.conv_b[f]),
                           stride=1, padding=0)
@@ -423,12 +424,13 @@ seed = min(max(seed, 0), MAX_DRAW)
 lr = float(middle.slider(t("training.lr_label"), min_value=0.01, max_value=2.0, step=0.01, key=widget_key(PAGE, "lr"),
                          help=t("training.lr_help")))
 steps = int(right.slider(t("training.steps_label"), min_value=1, max_value=200, step=1, key=widget_key(PAGE, "steps")))
-buttons = controls.columns([1, 1, 1, 3], vertical_alignment="center")
-do_step = buttons[0].button(t("training.step_button"), key=widget_key(PAGE, "step_button"), type="primary")
-do_run = buttons[1].button(t("training.run_button_one" if steps == 1 else "training.run_button", n=steps),
+# one row of three buttons (a horizontal container, not four columns: fewer blocks a step re-sends, #14)
+buttons = controls.container(horizontal=True, vertical_alignment="center")
+do_step = buttons.button(t("training.step_button"), key=widget_key(PAGE, "step_button"), type="primary")
+do_run = buttons.button(t("training.run_button_one" if steps == 1 else "training.run_button", n=steps),
                            key=widget_key(PAGE, "run_button"))
-do_reset = buttons[2].button(t("training.reset_button"), key=widget_key(PAGE, "reset_button"), help=t("training.reset_help"))
-note_slot, metrics_slot = controls.container(), controls.container()
+do_reset = buttons.button(t("training.reset_button"), key=widget_key(PAGE, "reset_button"), help=t("training.reset_help"))
+note_slot, metrics_slot = controls.container(), controls.container(horizontal=True)   # three metrics in a row
 
 images, labels, names, params0 = _core("setup", seed)
 model = st.session_state.get(MODEL)
@@ -473,10 +475,9 @@ st.session_state[RUNS] = model["runs_text"] = next(spec for spec in SPECS if spe
     np.array(runs_now, dtype=float) if in_link else np.zeros((1, 2)))
 if runs_now and not in_link:
     controls.caption(t("training.runs_not_in_link", most=MAX_REPLAY, runs=MAX_RUNS))
-m1, m2, m3 = metrics_slot.columns(3)
-m1.metric(t("training.metric_steps"), steps_done)
-m2.metric(t("training.metric_loss"), fmt(tr.loss))
-m3.metric(t("training.metric_accuracy"), _pct(tr.accuracy))
+metrics_slot.metric(t("training.metric_steps"), steps_done)
+metrics_slot.metric(t("training.metric_loss"), fmt(tr.loss))
+metrics_slot.metric(t("training.metric_accuracy"), _pct(tr.accuracy))
 
 # --------------------------------------------------------------------------- data and loss curve
 
@@ -522,14 +523,14 @@ st.caption(t("training.look_caption", steps=steps_done, lr=fmt(lr)))
 def _one_step(tr, images, labels, names, lr, params, steps_done) -> None:
     """Choice of sample and filter + the tabs: changing the choice reruns only this part (the forward tab's
     cell is picked in the browser; the backward tab draws its own cell choice)."""
-    pick = st.columns(4)
+    pick = st.container(horizontal=True)   # two menus in a row (not four columns: fewer blocks re-sent, #14)
     sample_texts = {i: t("training.sample_option", index=i, label=names[labels[i - 1]])
                     for i in range(1, N_IMAGES + 1)}
-    sample = int(pick[0].selectbox(t("training.sample_label"), options=list(sample_texts),
-                                   format_func=sample_texts.__getitem__, key=widget_key(PAGE, "sample")))
+    sample = int(pick.selectbox(t("training.sample_label"), options=list(sample_texts), width=PICK_PX,
+                                format_func=sample_texts.__getitem__, key=widget_key(PAGE, "sample")))
     filter_texts = {i: t("training.filter_option", index=i) for i in range(1, FILTERS + 1)}
-    filt = int(pick[1].selectbox(t("training.filter_label"), options=list(filter_texts),
-                                 format_func=filter_texts.__getitem__, key=widget_key(PAGE, "filter")))
+    filt = int(pick.selectbox(t("training.filter_label"), options=list(filter_texts), width=PICK_PX,
+                              format_func=filter_texts.__getitem__, key=widget_key(PAGE, "filter")))
     sync_to_url(PAGE, SPECS)  # every parameter, the controls above included
     st.caption(t("training.pipeline"))
     view = View(tr, images, labels, names, lr, params, steps_done, sample, filt)
