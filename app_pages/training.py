@@ -22,7 +22,9 @@ gradients, the Update tab and the gradient check.
 Layout code calls container methods (``box.latex``) instead of nesting ``with`` blocks:
 Streamlit re-walks the syntax tree once per nested block when it compiles the script. The cached calls
 and their builders live in ``ui.training_cache`` (their wrappers are made once, not on every rerun), and a run
-trains with ``tiny_cnn.train_curve`` (50 steps ~10 ms; round 7).
+trains with ``tiny_cnn.train_curve`` (50 steps ~10 ms; round 7). Round 8: a step re-sends fewer blocks (the
+buttons, metrics and sample/filter menus are horizontal containers, not columns), the stepper's numbers are built
+from remembered pieces, and the FC table is one plain HTML table (``ui.plain_table``), not Markdown per cell.
 """
 
 from __future__ import annotations
