@@ -21,7 +21,7 @@ from ui.conv_single_cache import (DEFAULT_INPUT, DEFAULT_KERNEL, compare_payload
                                  shows_eq5, step_payload)
 from ui.conv_single_cache import trace as _trace
 from ui.exercise_view import render_check_link
-from ui.export import ExportDoc, export_panel
+from ui.export import ExportDoc, export_panel, setup_just_loaded
 from ui.formulas.conv_forward import (Sym, activation_equation, equation_latex, flipped_kernel_index,
                                       single_net_equation)
 from ui.html_grid import cell_names, grids_html, matrix_table
@@ -184,8 +184,8 @@ def _sections() -> None:
         with step_tab:
             if section_guard():
                 cell_stepper(step_payload(x, w, stride, padding, activation, lang, start, digits), key=key("stepper"))
-                st.caption(t("conv_single.cap_step"))
-                st.caption(t("conv_single.cap_activation"))
+                # one caption of two paragraphs (an element fewer for every setup change to send and draw, #14)
+                st.caption(t("conv_single.cap_step") + "\n\n" + t("conv_single.cap_activation"))
                 # notes of the catalogue that belong to what is on screen
                 if is_text_example(x, w) and stride == 1 and padding == 0 and activation == "relu":
                     claim_note("s003_o11", lang)
@@ -224,10 +224,21 @@ def _sections() -> None:
 _sections()
 
 # ---- take it away: check by hand, export, the same in a library
-if trace is not None:
+@url_fragment(PAGE, SPECS)
+def _take_away(x: np.ndarray, w: np.ndarray, trace, activation: str, stride: int, padding: int) -> None:
+    """A part of its own (#14): opening or closing the export or code panel reruns and sends only this part, not
+    the title, the editors, the sliders and the open tab (a full run passes the setup again; a tab switch with a
+    panel open reruns the page, ``follow_open_panels`` above)."""
+    if setup_just_loaded(PAGE):   # a loaded setup file changed the editors: the whole page again
+        st.rerun()
     render_check_link("conv_forward", x=x, w=w, b=0.0, stride=stride, padding=padding)
     out = _activate(activation, trace.output)
-    export_panel(PAGE, SPECS, lambda: export_doc(x, w, trace, out, activation, stride, padding, start))
+    cell = int(st.session_state.get(key("cell"), 1)) - 1   # the link's cell (the stepper keeps it there)
+    export_panel(PAGE, SPECS, lambda: export_doc(x, w, trace, out, activation, stride, padding, cell))
     lazy_code_panel(PAGE, lambda: conv2d_code(x, w, None, stride=stride, padding=padding))
+
+
+if trace is not None:
+    _take_away(x, w, trace, activation, stride, padding)
 
 sync_to_url(PAGE, SPECS)

@@ -22,7 +22,9 @@ gradients, the Update tab and the gradient check.
 Layout code calls container methods (``box.latex``) instead of nesting ``with`` blocks:
 Streamlit re-walks the syntax tree once per nested block when it compiles the script. The cached calls
 and their builders live in ``ui.training_cache`` (their wrappers are made once, not on every rerun), and a run
-trains with ``tiny_cnn.train_curve`` (50 steps ~10 ms; round 7).
+trains with ``tiny_cnn.train_curve`` (50 steps ~10 ms; round 7). Round 8: a step re-sends fewer blocks (the
+buttons, metrics and sample/filter menus are horizontal containers, not columns), the stepper's numbers are built
+from remembered pieces, and the FC table is one plain HTML table (``ui.plain_table``), not Markdown per cell.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from ui.formulas import training as fx
 from ui.latex import display_digits, fmt, subscript, subscript_unicode
 from ui.matrix_input import matrix_editor
 from ui.page_kit import clamp_on_change, clamped, show_chart, url_fragment, url_tabs
+from ui.plain_table import table_html
 from ui.presets import preset_selector
 # the cached calls live in a module (their wrappers are made once, not on every rerun); the page's names kept
 from ui.training_cache import FILTERS, GALLERY_PX, IMAGE_SIZE, MAX_SHIFT, NOISE, PER_CLASS
@@ -64,6 +67,7 @@ K = tiny_cnn.CONV_KERNEL
 PARAM_NAMES = ("conv_w", "conv_b", "fc_W", "fc_b")
 MAX_RUNS = 12            # learning-rate changes a link can carry
 MAX_REPLAY = 1000        # steps a link may ask to replay (about 0.2 s with tiny_cnn.train_curve)
+PICK_PX = 280            # the sample and filter menus (a quarter of a wide page, as their columns were)
 RUN_CHUNK = 50           # a run trains in chunks of 50 steps: an overflow keeps the chunks before it
 
 SPECS = (
@@ -217,9 +221,9 @@ def _forward_tab(box, v: View) -> None:
                                       sample, names[int(tr.labels[n])], filt, _start_cell(),
                                       current_language(), display_digits()), key=widget_key(PAGE, "stepper"))
     box.markdown(t("training.fwd_bias", filter=filt, value=fmt(tr.params.conv_b[f])))
-    box.caption(t("training.fwd_conv_caption"))
-    # the exercise is this sample's whole convolution (every cell of net): the picked cell lives in the browser
-    box.caption(t("training.fwd_check_caption"))
+    # the exercise is this sample's whole convolution (every cell of net): the picked cell lives in the browser;
+    # one caption of two paragraphs (one element fewer to send and draw, #14)
+    box.caption(t("training.fwd_conv_caption") + "\n\n" + t("training.fwd_check_caption"))
     with box:
         render_check_link("conv_forward", x=tr.x[n, 0], w=tr.params.conv_w[f, 0], b=float(tr.params.conv_b[f]),
                           stride=1, padding=0)
@@ -263,9 +267,11 @@ def _fc_section(box, v: View) -> None:
     box.caption(t("training.fwd_fc_caption"))
     c1, c2 = box.columns([2, 3])
     classes = tuple(f"{k + 1} · {name}" for k, name in enumerate(names))
-    c1.table({t("training.col_class"): classes, t("training.col_logit"): [fmt(z) for z in tr.fc_z[n]],
-              t("training.col_prob"): [fmt(a) for a in tr.probs[n]],
-              t("training.col_target"): [fmt(y) for y in tr.targets[n]]}, hide_index=True)
+    # one HTML string (``ui.plain_table``): st.table renders each of its 20 cells through the Markdown renderer
+    c1.html(table_html({t("training.col_class"): classes, t("training.col_logit"): [fmt(z) for z in tr.fc_z[n]],
+                        t("training.col_prob"): [fmt(a) for a in tr.probs[n]],
+                        t("training.col_target"): [fmt(y) for y in tr.targets[n]]},
+                       label=t("training.fwd_fc_subtitle")))
     _draw(c2, _svg("bars", classes, tr.probs[n], tr.targets[n],
                  (t("training.fwd_probs_title", index=sample), t("training.col_prob"),
                   t("training.col_target"), t("training.col_class")), display_digits()), "probs")
@@ -420,12 +426,13 @@ seed = min(max(seed, 0), MAX_DRAW)
 lr = float(middle.slider(t("training.lr_label"), min_value=0.01, max_value=2.0, step=0.01, key=widget_key(PAGE, "lr"),
                          help=t("training.lr_help")))
 steps = int(right.slider(t("training.steps_label"), min_value=1, max_value=200, step=1, key=widget_key(PAGE, "steps")))
-buttons = controls.columns([1, 1, 1, 3], vertical_alignment="center")
-do_step = buttons[0].button(t("training.step_button"), key=widget_key(PAGE, "step_button"), type="primary")
-do_run = buttons[1].button(t("training.run_button_one" if steps == 1 else "training.run_button", n=steps),
+# one row of three buttons (a horizontal container, not four columns: fewer blocks a step re-sends, #14)
+buttons = controls.container(horizontal=True, vertical_alignment="center")
+do_step = buttons.button(t("training.step_button"), key=widget_key(PAGE, "step_button"), type="primary")
+do_run = buttons.button(t("training.run_button_one" if steps == 1 else "training.run_button", n=steps),
                            key=widget_key(PAGE, "run_button"))
-do_reset = buttons[2].button(t("training.reset_button"), key=widget_key(PAGE, "reset_button"), help=t("training.reset_help"))
-note_slot, metrics_slot = controls.container(), controls.container()
+do_reset = buttons.button(t("training.reset_button"), key=widget_key(PAGE, "reset_button"), help=t("training.reset_help"))
+note_slot, metrics_slot = controls.container(), controls.container(horizontal=True)   # three metrics in a row
 
 images, labels, names, params0 = _core("setup", seed)
 model = st.session_state.get(MODEL)
@@ -470,10 +477,9 @@ st.session_state[RUNS] = model["runs_text"] = next(spec for spec in SPECS if spe
     np.array(runs_now, dtype=float) if in_link else np.zeros((1, 2)))
 if runs_now and not in_link:
     controls.caption(t("training.runs_not_in_link", most=MAX_REPLAY, runs=MAX_RUNS))
-m1, m2, m3 = metrics_slot.columns(3)
-m1.metric(t("training.metric_steps"), steps_done)
-m2.metric(t("training.metric_loss"), fmt(tr.loss))
-m3.metric(t("training.metric_accuracy"), _pct(tr.accuracy))
+metrics_slot.metric(t("training.metric_steps"), steps_done)
+metrics_slot.metric(t("training.metric_loss"), fmt(tr.loss))
+metrics_slot.metric(t("training.metric_accuracy"), _pct(tr.accuracy))
 
 # --------------------------------------------------------------------------- data and loss curve
 
@@ -519,14 +525,14 @@ st.caption(t("training.look_caption", steps=steps_done, lr=fmt(lr)))
 def _one_step(tr, images, labels, names, lr, params, steps_done) -> None:
     """Choice of sample and filter + the tabs: changing the choice reruns only this part (the forward tab's
     cell is picked in the browser; the backward tab draws its own cell choice)."""
-    pick = st.columns(4)
+    pick = st.container(horizontal=True)   # two menus in a row (not four columns: fewer blocks re-sent, #14)
     sample_texts = {i: t("training.sample_option", index=i, label=names[labels[i - 1]])
                     for i in range(1, N_IMAGES + 1)}
-    sample = int(pick[0].selectbox(t("training.sample_label"), options=list(sample_texts),
-                                   format_func=sample_texts.__getitem__, key=widget_key(PAGE, "sample")))
+    sample = int(pick.selectbox(t("training.sample_label"), options=list(sample_texts), width=PICK_PX,
+                                format_func=sample_texts.__getitem__, key=widget_key(PAGE, "sample")))
     filter_texts = {i: t("training.filter_option", index=i) for i in range(1, FILTERS + 1)}
-    filt = int(pick[1].selectbox(t("training.filter_label"), options=list(filter_texts),
-                                 format_func=filter_texts.__getitem__, key=widget_key(PAGE, "filter")))
+    filt = int(pick.selectbox(t("training.filter_label"), options=list(filter_texts), width=PICK_PX,
+                              format_func=filter_texts.__getitem__, key=widget_key(PAGE, "filter")))
     sync_to_url(PAGE, SPECS)  # every parameter, the controls above included
     st.caption(t("training.pipeline"))
     view = View(tr, images, labels, names, lr, params, steps_done, sample, filt)

@@ -263,13 +263,53 @@ def test_a_tab_switch_reruns_the_tabs_only_and_draws_no_chart(server_url, new_pa
     sent = new_element_types(received)
     assert "html" in sent and not SETUP_ELEMENTS & set(sent) and "plotly_chart" not in sent, sent
     assert rot == [[-1, 1], [-1, 1]] and "tab=inputs" in pg.url
-    # with the export panel open, its link follows the open tab (that switch reruns the page)
+    # with the export panel open, its link follows the open tab (that switch reruns the page); opening the panel
+    # reruns its own part only: no editor, menu, slider or cell stepper is sent again
+    received.clear()
     pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate(lang, "owndata.export_title")).click()
     code = pg.locator('[data-testid="stExpander"] [data-testid="stCode"]').first
     expect(code).to_contain_text("tab=inputs", timeout=20000)
     wait_for_app(pg)
+    sent = new_element_types(received)
+    assert "code" in sent and not (SETUP_ELEMENTS | {"bidi_component"}) & set(sent), sent
     open_tab(pg, translate(lang, "conv_single.sec_table"))
     expect(code).to_contain_text("tab=table", timeout=20000)
     wait_for_app(pg)
     assert pg.locator('[data-testid="stTable"]').count() == 1
     assert_no_exception(pg)
+
+
+def test_a_setup_file_loaded_in_the_export_part_reruns_the_whole_page(server_url, browser):
+    """The export panel is a part of its own (#14); a setup file loaded there must still set the sliders, the menu
+    and the stepper above it (the part asks for a full rerun)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    pg = context.new_page()
+    try:
+        pg.goto(f"{server_url}/{PAGE}?lang=en&stride=2&activation=sigmoid")
+        wait_for_app(pg)
+        pg.locator(STEPPER).wait_for(timeout=20000)
+        pg.get_by_text(translate("en", "owndata.export_title")).click()
+        download = pg.get_by_role("button", name=translate("en", "owndata.download_json"))
+        download.wait_for(timeout=20000)
+        with pg.expect_download() as info:
+            download.click()
+        setup = info.value.path()
+
+        pg.goto(f"{server_url}/{PAGE}?lang=en")
+        wait_for_app(pg)
+        pg.locator(STEPPER).wait_for(timeout=20000)
+        stride = pg.locator('[data-testid="stSlider"]').first.locator('[data-testid="stSliderThumbValue"]')
+        expect(stride).to_have_text("1")
+        pg.get_by_text(translate("en", "owndata.export_title")).click()
+        panel = pg.locator('[data-testid="stExpander"]').filter(has_text=translate("en", "owndata.load_json"))
+        with open(setup, "rb") as file:
+            panel.locator('input[type="file"]').set_input_files(
+                {"name": "conv_single-setup.json", "mimeType": "application/json", "buffer": file.read()})
+        expect(stride).to_have_text("2", timeout=20000)
+        # the stepper above shows the loaded setup: stride 2 on the 4×4 input gives a 2×2 output, through σ
+        expect(pg.locator(f'{STEPPER} figure[data-grid="3"] [data-cell]')).to_have_count(4, timeout=20000)
+        assert translate("en", "words.act_sigmoid") in pg.locator(STEPPER).inner_text()
+        wait_for_app(pg)
+        assert_no_exception(pg)
+    finally:
+        context.close()

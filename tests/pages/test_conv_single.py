@@ -495,3 +495,36 @@ def test_a_long_formula_table_scrolls_in_a_box_and_keeps_every_row(lang):
     # the box: a fixed height with a border (the table scrolls inside it), not the page growing by 121 rows
     boxes = [b for b in at.main.get("flex_container") if b.proto.height_config.pixel_height]
     assert [b.proto.height_config.pixel_height for b in boxes] == [480]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_setup_file_loaded_in_the_export_panel_sets_the_page(lang, monkeypatch):
+    """A setup file loaded in the export panel (a part of its own) sets the editors, the sliders and the activation,
+    and the stepper shows that setup's output (loops as reference). AppTest reruns the whole script on every run:
+    that the part asks the browser's page for a full rerun is checked in tests/e2e/test_conv_single_browser.py."""
+    import ui.export
+
+    offered: dict[str, str] = {}
+    real_json = ui.export.setup_json
+    monkeypatch.setattr(ui.export, "setup_json", lambda *a, **k: offered.__setitem__("json", real_json(*a, **k))
+                        or offered["json"])
+    x = np.arange(25.0).reshape(5, 5) - 12
+    exported = open_page(PAGE, lang, query={"stride": "2", "padding": "1", "activation": "sigmoid",
+                                            "input": ";".join(",".join(f"{v:g}" for v in row) for row in x)})
+    exported.session_state[key("export_open")] = True
+    exported.run()
+    no_exception(exported)
+    setup = offered["json"]
+
+    at = open_page(PAGE, lang)
+    at.session_state[key("export_open")] = True
+    at.run()
+    at.file_uploader(key="conv_single.export.load").set_value(("conv_single-setup.json", setup.encode(),
+                                                               "application/json")).run()
+    no_exception(at)
+    assert at.slider(key=key("stride")).value == 2 and at.slider(key=key("padding")).value == 1
+    assert at.selectbox(key=key("activation")).value == "sigmoid"
+    padded = np.pad(x, 1)
+    net = [[sum(padded[2 * i + a, 2 * j + b] * H[a, b] for a in range(2) for b in range(2)) for j in range(3)]
+           for i in range(3)]
+    np.testing.assert_allclose(grid_values(stepper(at), translate(lang, "conv_single.fig_net")), net)

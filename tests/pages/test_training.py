@@ -24,6 +24,7 @@ from ui.svg_chart import parse_values
 from tests.reference import correlate
 
 from .conftest import all_text, figure_titled, latex_text, link_of, no_exception, open_page, plotly_figures, stepper, stepper_grid
+from .plain_tables import plain_tables
 
 PAGE = "training"
 LR = 0.1  # the page's default learning rate
@@ -198,6 +199,13 @@ def test_images_and_first_forward_numbers():
     np.testing.assert_allclose(parse_values(bars, "probability a"), probs[0], rtol=1e-12)
     assert parse_values(bars, "target y") == [1.0, 0.0, 0.0, 0.0]
     assert f">{fmt(probs[0, 0])}</text>" in bars          # each bar's value printed above it
+    # the logits / probabilities / targets table of sample 1: one plain HTML table (no Markdown cell by cell)
+    table = next(tb for tb in plain_tables(at) if "logit z" in tb.columns)
+    assert list(table["logit z"]) == [fmt(v) for v in logits[0]]
+    assert list(table["probability a"]) == [fmt(v) for v in probs[0]]
+    assert list(table["target y"]) == ["1", "0", "0", "0"]
+    assert list(table["class"]) == [f"{k + 1} · {name}" for k, name in enumerate(names)]
+    assert at.table == [] or all("logit z" not in tb.value.columns for tb in at.table)
     # v = flatten(p): 36 numbers, one row per filter, each printed and named v₁ … v₃₆ (no Plotly chart)
     flat = _svg(at, "v = flatten(p): 36 values")
     np.testing.assert_allclose(parse_values(flat, "values"), pooled[0].reshape(-1), rtol=1e-12)
