@@ -17,9 +17,9 @@ import numpy as np
 
 from ui.components.cell_stepper import formula_block, grid, payload
 from ui.components.conv_steppers import stepper_labels
-from ui.formulas.conv_forward import Equation, Num, Op, equation_html, equation_text, to_mathml, to_text
+from ui.formulas.conv_forward import Equation, equation_html, equation_text
 from ui.formulas.training import conv_cell_tree
-from ui.latex import display_digits, subscript_unicode
+from ui.latex import subscript_unicode
 
 Translate = Callable[..., str]
 GROUP = "training.cell"
@@ -58,44 +58,13 @@ def _two_halves(eq: Equation) -> tuple[str, str]:
     whole: the numeric line's lead is "=" and the symbolic half ends before it."""
     symbols = replace(eq, lines=eq.lines[:1], result=None, approx=False)
     html, text = _rendered(symbols)
-    numbers_html, numbers_text = _numbers_half(eq.lines[1:], eq.result, eq.approx, display_digits())
-    return html + numbers_html, text + numbers_text
+    numbers = replace(eq, lhs=(), lines=eq.lines[1:])
+    return html + equation_html(numbers), text + equation_text(numbers)
 
 
 @lru_cache(maxsize=256)        # the symbolic lines of a few maps' cells (36 each): bounded
 def _rendered(eq: Equation) -> tuple[str, str]:
     return equation_html(eq), equation_text(eq)
-
-
-def _numbers_half(lines: tuple, result: float | None, approx: bool, digits: int) -> tuple[str, str]:
-    """``equation_html`` and ``equation_text`` of ``Equation((), lines, result, approx)``, the same strings (a test
-    compares them), built from each node's rendering remembered (:func:`_node`): a step's 36 cells print the same
-    9 weights and 64 pixels 324 times each, and formatting every one of them again was most of a step's script
-    (#14). ``digits`` (the reader's) keys the remembered numbers."""
-    rows, texts = [], [""]
-    for line in lines:
-        rendered = [[_node(n, digits) for n in chunk] for chunk in line]
-        chunks = " ".join("<math>" + "".join(ml for ml, _ in nodes) + "</math>" for nodes in rendered)
-        rows.append(f'<div class="eq-line"><math><mo>=</mo></math> {chunks}</div>')
-        texts.append(" ".join("".join(text for _, text in nodes).strip() for nodes in rendered))
-    text = " = ".join(texts)
-    if result is not None:
-        sign = "≈" if approx else "="
-        number_ml, number_text = _node(Num(float(result), False), digits)
-        rows.append(f'<div class="eq-line eq-result"><math><mo>{sign}</mo>{number_ml}</math></div>')
-        text += f" {sign} {number_text}"
-    return "".join(rows), text
-
-
-@lru_cache(maxsize=4096)       # a few steps' weights, the images' pixels and the results: bounded
-def _node(node, digits: int) -> tuple[str, str]:
-    """One node of an expression tree as MathML and as its piece of plain text (an operator keeps its spaces:
-    ``to_text`` strips only the ends of a whole chunk). ``digits`` is part of the key: ``fmt`` reads them."""
-    if isinstance(node, Op):
-        text = f" {node.text} " if node.text in "+=≈" else (", " if node.text == "," else node.text)
-    else:
-        text = to_text((node,))
-    return to_mathml((node,)), text
 
 
 def backward_steps(d_pool: np.ndarray, d_relu: np.ndarray, relu_prime: np.ndarray, d_net: np.ndarray,
