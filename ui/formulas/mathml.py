@@ -1,0 +1,171 @@
+"""Display formulas as MathML, converted in Python from the LaTeX the formula builders write (#14 round 8).
+
+Why: ``st.latex`` has the browser typeset every formula with KaTeX (JavaScript, ~20 ms a formula) on every
+rerun that sends it. Chromium, Firefox and Safari draw MathML Core natively, so the same formula converted here
+costs the browser a parse and a layout. The LaTeX builders in ``ui.formulas`` stay the source (export, tests,
+the worksheet); this module only derives the markup from their strings. Pure, no Streamlit.
+
+The converter is ``latex2mathml`` (pinned in requirements.txt, already used by the printable worksheet), with
+two touches: ``aligned`` becomes its two-column table (aligned at ``&``), and every ``<math>`` carries its LaTeX
+source in ``alttext`` (read aloud where supported; the page tests read the formulas from it).
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from html.parser import HTMLParser
+
+from latex2mathml.converter import convert
+
+__all__ = ["to_mathml", "is_safe", "block_html", "latex_sources", "mathml_numbers", "latex_numbers"]
+
+#: The elements and attributes a converted formula may hold (MathML Core and what latex2mathml writes); anything
+#: else means the LaTeX carried markup of its own (``\text{<b>}`` is copied verbatim by the converter), and the
+#: formula is shown as its escaped source instead.
+TAGS = frozenset("math mrow mi mn mo ms mtext mspace mfrac msub msup msubsup munder mover munderover mtable mtr mtd "
+                 "mstyle menclose msqrt mroot mpadded mphantom semantics annotation".split())
+ATTRS = frozenset("display alttext mathvariant stretchy fence form separator lspace rspace minsize maxsize movablelimits "
+                  "accent accentunder largeop symmetric width height depth displaystyle scriptlevel rowspacing "
+                  "columnspacing columnalign rowalign mathcolor mathbackground notation linethickness "
+                  "columnlines rowlines frame xmlns".split())
+#: Function names KaTeX spaces as operators (``0\ln 0.57``): latex2mathml writes a bare ``<mi>``.
+_FUNCTIONS = re.compile(r"<mi>(ln|log|exp|tanh|sinh|cosh|sin|cos|tan|max|min)</mi>")
+_THIN = '<mspace width="0.1667em" />'
+
+
+class _Checker(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ok = True
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in TAGS or any(name not in ATTRS or (value and ("<" in value or ">" in value)) for name, value in attrs):
+            self.ok = False
+
+    def handle_endtag(self, tag):
+        if tag not in TAGS:
+            self.ok = False
+
+
+def is_safe(markup: str) -> bool:
+    """Only MathML elements and attributes in ``markup`` (no HTML, no script, no event handler)."""
+    checker = _Checker()
+    checker.feed(markup)
+    checker.close()
+    return checker.ok
+
+
+def _convert(latex: str, *, block: bool) -> str:
+    """``latex`` as one ``<math>`` (its source in ``alttext``); the escaped source if the converter fails or its
+    output holds anything but MathML."""
+    alt = html.escape(latex, quote=True)
+    source = latex.replace(r"\begin{aligned}", r"\begin{align*}").replace(r"\end{aligned}", r"\end{align*}")
+    try:
+        markup = convert(source, display="block" if block else "inline")
+    except Exception:   # noqa: BLE001 - a construct the converter does not know: the source, readable
+        markup = ""
+    head = '<math display="block"' if block else '<math displaystyle="true"'
+    if not markup or not is_safe(markup):
+        return f'{head} alttext="{alt}"><mtext>{html.escape(latex)}</mtext></math>'
+    markup = _FUNCTIONS.sub(lambda m: f"{_THIN}<mi>{m.group(1)}</mi>{_THIN}", markup)
+    markup = markup.replace("<mover>", '<mover accent="true">')
+    return f'{head} alttext="{alt}">' + markup[markup.index(">") + 1:]
+
+
+@functools.lru_cache(maxsize=4096)
+def to_mathml(latex: str) -> str:
+    """One display formula (``st.latex``'s LaTeX: KaTeX's subset the builders use) as a ``<math display="block">``."""
+    return _convert(latex, block=True)
+
+
+_ALIGNED = (r"\begin{aligned}", r"\end{aligned}")
+
+
+def split_aligned(latex: str) -> list[tuple[str, str]] | None:
+    r"""The rows of a formula that is one ``\begin{aligned} … \end{aligned}``, each as (left of ``&``, right of it);
+    None for any other formula. ``\\`` and ``&`` inside braces or a nested environment (a matrix) do not split.
+
+    >>> split_aligned(r"\begin{aligned} z &= a \\ &= \begin{bmatrix} 1 & 2 \end{bmatrix} \end{aligned}")
+    [('z', '= a'), ('', '= \\begin{bmatrix} 1 & 2 \\end{bmatrix}')]
+    """
+    body = latex.strip()
+    if not (body.startswith(_ALIGNED[0]) and body.endswith(_ALIGNED[1])):
+        return None
+    body = body[len(_ALIGNED[0]):-len(_ALIGNED[1])]
+    rows, row, amp, depth, envs, i = [], [], None, 0, 0, 0
+    while i < len(body):
+        if body.startswith(r"\begin{", i):
+            envs += 1
+        elif body.startswith(r"\end{", i):
+            envs -= 1
+        c = body[i]
+        if c == "\\" and i + 1 < len(body):
+            if body[i + 1] == "\\" and depth == 0 and envs == 0:
+                rows.append(("".join(row), amp))
+                row, amp = [], None
+                i += 2
+                continue
+            row.append(body[i:i + 2])   # an escaped character (\{, \&) or a command's first letter
+            i += 2
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        if c == "&" and depth == 0 and envs == 0 and amp is None:
+            amp = len("".join(row))
+        row.append(c)
+        i += 1
+    if depth or envs:
+        return None
+    rows.append(("".join(row), amp))
+    out = []
+    for text, amp in rows:
+        if amp is None:
+            out.append(("", text.strip()))
+        else:
+            out.append((text[:amp].strip(), text[amp + 1:].strip()))
+    return out
+
+
+@functools.lru_cache(maxsize=1024)
+def block_html(latex: str) -> str:
+    """A formula as one line of the math box, centred, scrolling sideways on a narrow screen; an ``aligned``
+    formula as a two-column grid (right-aligned left sides, left-aligned right sides: the ``=`` in a column),
+    each part its own ``<math>`` — MathML Core has no column alignment in its tables. The LaTeX source is on the
+    line (``data-latex``)."""
+    alt = html.escape(latex, quote=True)
+    rows = split_aligned(latex)
+    if rows is None:
+        return f'<div class="math-line" data-latex="{alt}">{to_mathml(latex)}</div>'
+    cells = []
+    for left, right in rows:
+        cells.append(f'<span class="l">{_convert(left, block=False) if left else ""}</span>')
+        cells.append(f'<span class="r">{_convert("{}" + right, block=False) if right else ""}</span>')
+    return f'<div class="math-line" data-latex="{alt}"><div class="math-aligned">{"".join(cells)}</div></div>'
+
+
+_ALT = re.compile(r'<div class="math-line" data-latex="([^"]*)"')
+
+
+def latex_sources(markup: str) -> list[str]:
+    """The LaTeX source of every formula line in ``markup`` (its ``data-latex``), in order — for tests and checks."""
+    return [html.unescape(m) for m in _ALT.findall(markup)]
+
+
+_MN = re.compile(r"(<mo>&#x02212;</mo>)?<mn>([^<]*)</mn>")
+
+
+def mathml_numbers(markup: str) -> list[str]:
+    """The numbers drawn in ``markup`` in order (a minus sign right before one is part of it): ``-0.2``, ``11``."""
+    return [("-" if m.group(1) else "") + html.unescape(m.group(2)) for m in _MN.finditer(markup)]
+
+
+_NUM = re.compile(r"(-\s*)?(\d+(?:\.\d+)?)")
+
+
+def latex_numbers(latex: str) -> list[str]:
+    """The numbers written in ``latex`` in order, the same way :func:`mathml_numbers` reads them."""
+    return [("-" if m.group(1) else "") + m.group(2) for m in _NUM.finditer(latex)]
