@@ -16,12 +16,15 @@ from ui.signal_plot import HIGHLIGHT
 from cnn_core.errors import CoreValueError
 
 from .conftest import all_text, no_exception, open_page, plotly_figures, stepper, stepper_grid
+from .math_boxes import math_box_formulas, math_box_markups
 
 SIGNAL = [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 4, 1, 1, 1, 1, 0, 0]   # the page's default: step + spike
 
 
 def latex(at) -> list[str]:
-    return [el.value for el in at.latex]
+    """Every formula on the page as its LaTeX: the math boxes' lines (``ui.components.math_box``: MathML converted
+    in Python from the builders' LaTeX, not ``st.latex``, #14 round 8) and any ``st.latex`` left."""
+    return math_box_formulas(at, "transposed.") + [el.value for el in at.latex]
 
 
 def open_section(at, name: str, lang: str) -> None:
@@ -127,7 +130,7 @@ def test_one_dimensional_default_and_second_difference(lang):
     ref = _loop_1d(SIGNAL, [1, -2, 1], 0, 0)
     (sample,) = [v for v in shown if "y_{12}" in v]
     assert "w_{1}x_{12} + w_{2}x_{13} + w_{3}x_{14}" in sample and sample.rstrip().endswith(
-        f"&= {int(ref[11])} \\end{{aligned}}\n$$")
+        f"&= {int(ref[11])} \\end{{aligned}}")   # the formula's LaTeX as written (no st.latex "$$" around it)
 
 
 def test_stride_and_dilation_use_the_general_formula():
