@@ -15,7 +15,7 @@ from ui.latex import fmt, fmt_latex, markdown_with_math
 
 from ..ui.formula_numbers import _number, total
 from .conftest import all_text, link_of, no_exception, open_page, plotly_figures, stepper, stepper_grid
-from .math_boxes import math_box_formulas, math_box_texts
+from .math_boxes import math_box_formulas, math_box_markups, math_box_texts
 
 DEFAULT_ZPREV = np.array([1.5, -1.0, 0.5])
 DEFAULT_W = np.array([[0.5, -0.2, 0.1], [0.3, 0.8, -0.5], [-0.5, 0.1, 0.9]])
@@ -503,3 +503,35 @@ def test_zero_gradients_are_not_called_different():
     at = open_page("dense", "en", query=query)
     no_exception(at)
     assert list(at.table[0].value.iloc[:, -1]) == [translate("en", "dense.passed")] * 4
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_formulas_are_mathml_in_math_boxes_not_katex(lang):
+    """#14 round 8: every formula is MathML made in Python (the browser typesets nothing), drawn by math boxes;
+    the texts between them are in the boxes too, in the page's language; the MathML writes the LaTeX's numbers."""
+    from ui.formulas.mathml import latex_numbers, mathml_numbers
+
+    at = open_page("dense", lang, query={"act": "tanh"})
+    for which in ("forward", "dz", "back"):
+        if which != "forward":
+            open_tab(at, which, lang)
+        no_exception(at)
+        assert not at.latex, which                                           # no KaTeX
+        markups = math_box_markups(at, "dense.")
+        assert markups and all("<math" in m for m in markups), which
+        for markup in markups:
+            for line in re.findall(r'<div class="math-line".*?(?=<div class="math-line"|<p>|$)', markup, re.S):
+                source = formula_lines_of(line)
+                assert mathml_numbers(line) == latex_numbers(source), source
+    texts = math_box_texts(at, "dense.")
+    for key in ("dense.db_text", "dense.dW_text", "dense.dx_text"):
+        assert translate(lang, key) in texts, key
+    open_tab(at, "dz", lang)
+    assert translate(lang, "dense.step1") in math_box_texts(at, "dense.")
+
+
+def formula_lines_of(line: str) -> str:
+    from ui.formulas.mathml import latex_sources
+
+    (source,) = latex_sources(line)
+    return source

@@ -16,7 +16,7 @@ from ui.signal_plot import HIGHLIGHT
 from cnn_core.errors import CoreValueError
 
 from .conftest import all_text, no_exception, open_page, plotly_figures, stepper, stepper_grid
-from .math_boxes import math_box_formulas, math_box_markups
+from .math_boxes import math_box_formulas
 
 SIGNAL = [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 4, 1, 1, 1, 1, 0, 0]   # the page's default: step + spike
 
@@ -470,3 +470,28 @@ def test_signal_section_export_and_library_code(lang, monkeypatch):
     scope: dict = {}
     exec(numpy_code, scope)  # noqa: S102 - the app's own snippet, run here only to check its numbers
     np.testing.assert_allclose(np.asarray(scope["y"]).ravel(), want)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_typeset_formulas_are_mathml_in_math_boxes_not_katex(lang):
+    """#14 round 8: the sections' formulas are MathML made in Python (the browser typesets nothing), each line
+    writing the numbers of its LaTeX; the size lines of the transposed section are one element."""
+    from ui.formulas.mathml import latex_numbers, latex_sources, mathml_numbers
+
+    at = open_page("transposed", lang)
+    seen = {}
+    for section in ("signal", "transposed", "dilation"):
+        if section != "signal":
+            open_section(at, section, lang)
+        assert not at.latex, section                                          # no KaTeX
+        boxes = {el.key: json.loads(el.proto.json) for el in at.main.get("bidi_component") if el.key.endswith("_math")}
+        assert boxes and all("<math" in markup for markup in boxes.values()), section
+        for markup in boxes.values():
+            for line in re.findall(r'<div class="math-line".*?(?=<div class="math-line"|$)', markup, re.S):
+                (source,) = latex_sources(line)
+                assert mathml_numbers(line) == latex_numbers(source), source
+        seen.update(boxes)
+    assert {"transposed.rule_math", "transposed.length_math", "transposed.sample_math", "transposed.size_math",
+            "transposed.cell_math", "transposed.dilation_math", "transposed.rf_math"} <= set(seen)
+    assert [s.split(" &=")[0] for s in latex_sources(seen["transposed.size_math"])] == [r"\begin{aligned} O_{h}",
+                                                                                     r"\begin{aligned} O_{w}"]

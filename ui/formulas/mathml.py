@@ -32,6 +32,8 @@ ATTRS = frozenset("display alttext mathvariant stretchy fence form separator lsp
                   "columnlines rowlines frame xmlns".split())
 #: Function names KaTeX spaces as operators (``0\ln 0.57``): latex2mathml writes a bare ``<mi>``.
 _FUNCTIONS = re.compile(r"<mi>(ln|log|exp|tanh|sinh|cosh|sin|cos|tan|max|min)</mi>")
+_UPRIGHT_LETTER = re.compile(r"\\mathrm\{([A-Za-z])\}")
+_PRIME = re.compile(r"<msup>(<mi>[^<]*</mi>)<mi>&#x02032;</mi></msup>")
 _THIN = '<mspace width="0.1667em" />'
 
 
@@ -41,7 +43,7 @@ class _Checker(HTMLParser):
         self.ok = True
 
     def handle_starttag(self, tag, attrs):
-        if tag not in TAGS or any(name not in ATTRS or (value and ("<" in value or ">" in value)) for name, value in attrs):
+        if tag not in TAGS or any(name not in ATTRS for name, _ in attrs):
             self.ok = False
 
     def handle_endtag(self, tag):
@@ -57,11 +59,12 @@ def is_safe(markup: str) -> bool:
     return checker.ok
 
 
-def _convert(latex: str, *, block: bool) -> str:
+def _convert(latex: str, *, block: bool, alt: str | None = None) -> str:
     """``latex`` as one ``<math>`` (its source in ``alttext``); the escaped source if the converter fails or its
     output holds anything but MathML."""
-    alt = html.escape(latex, quote=True)
+    alt = html.escape(latex if alt is None else alt, quote=True)
     source = latex.replace(r"\begin{aligned}", r"\begin{align*}").replace(r"\end{aligned}", r"\end{align*}")
+    source = _UPRIGHT_LETTER.sub(r"\\text{\1}", source)   # latex2mathml drops \mathrm on a single letter
     try:
         markup = convert(source, display="block" if block else "inline")
     except Exception:   # noqa: BLE001 - a construct the converter does not know: the source, readable
@@ -71,6 +74,8 @@ def _convert(latex: str, *, block: bool) -> str:
         return f'{head} alttext="{alt}"><mtext>{html.escape(latex)}</mtext></math>'
     markup = _FUNCTIONS.sub(lambda m: f"{_THIN}<mi>{m.group(1)}</mi>{_THIN}", markup)
     markup = markup.replace("<mover>", '<mover accent="true">')
+    # K′: the prime glyph is raised already; as a superscript it shrank to a speck
+    markup = _PRIME.sub(r'\1<mo lspace="0" rspace="0">&#x02032;</mo>', markup)
     return f'{head} alttext="{alt}">' + markup[markup.index(">") + 1:]
 
 
@@ -143,7 +148,7 @@ def block_html(latex: str) -> str:
     cells = []
     for left, right in rows:
         cells.append(f'<span class="l">{_convert(left, block=False) if left else ""}</span>')
-        cells.append(f'<span class="r">{_convert("{}" + right, block=False) if right else ""}</span>')
+        cells.append(f'<span class="r">{_convert("{}" + right, block=False, alt=right) if right else ""}</span>')
     return f'<div class="math-line" data-latex="{alt}"><div class="math-aligned">{"".join(cells)}</div></div>'
 
 
