@@ -43,7 +43,7 @@ CSS = """
 .math-box { width: 100%; }
 .math-box .math-line { overflow-x: auto; overflow-y: hidden; margin: 0.4rem 0 1rem 0; padding: 0.1rem 0; }
 .math-box math { font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math", "DejaVu Math TeX Gyre", math;
-  font-size: 1.2em; }
+  font-size: 1.1em; }
 .math-box p { margin: 0 0 0.5rem 0; }
 .math-box .math-line > math { text-align: center; }
 .math-box .math-aligned { display: grid; grid-template-columns: max-content max-content; justify-content: safe center;
