@@ -5,9 +5,11 @@ rerun that sends it. Chromium, Firefox and Safari draw MathML Core natively, so 
 costs the browser a parse and a layout. The LaTeX builders in ``ui.formulas`` stay the source (export, tests,
 the worksheet); this module only derives the markup from their strings. Pure, no Streamlit.
 
-The converter is ``latex2mathml`` (pinned in requirements.txt, already used by the printable worksheet), with
-two touches: ``aligned`` becomes its two-column table (aligned at ``&``), and every ``<math>`` carries its LaTeX
-source in ``alttext`` (read aloud where supported; the page tests read the formulas from it).
+The converter is ``latex2mathml`` (pinned in requirements.txt, already used by the printable worksheet), with a
+few touches: an ``aligned`` block becomes an HTML grid of two columns (MathML Core tables cannot align a column
+at ``=``), each part its own ``<math>``; ``\ln`` is spaced, a prime is full size; the output is checked to be
+MathML only (else the escaped source is shown). Every ``<math>`` carries its LaTeX in ``alttext`` and every line
+in ``data-latex`` (the page tests read the formulas from it).
 """
 
 from __future__ import annotations
@@ -66,7 +68,7 @@ def _convert(latex: str, *, block: bool, alt: str | None = None) -> str:
     source = latex.replace(r"\begin{aligned}", r"\begin{align*}").replace(r"\end{aligned}", r"\end{align*}")
     source = _UPRIGHT_LETTER.sub(r"\\text{\1}", source)   # latex2mathml drops \mathrm on a single letter
     try:
-        markup = convert(source, display="block" if block else "inline")
+        markup = convert(source, display="block")   # display style: limits under Σ, as in KaTeX's aligned
     except Exception:   # noqa: BLE001 - a construct the converter does not know: the source, readable
         markup = ""
     head = '<math display="block"' if block else '<math displaystyle="true"'
@@ -79,7 +81,7 @@ def _convert(latex: str, *, block: bool, alt: str | None = None) -> str:
     return f'{head} alttext="{alt}">' + markup[markup.index(">") + 1:]
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=512)
 def to_mathml(latex: str) -> str:
     """One display formula (``st.latex``'s LaTeX: KaTeX's subset the builders use) as a ``<math display="block">``."""
     return _convert(latex, block=True)
@@ -135,7 +137,7 @@ def split_aligned(latex: str) -> list[tuple[str, str]] | None:
     return out
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=512)
 def block_html(latex: str) -> str:
     """A formula as one line of the math box, centred, scrolling sideways on a narrow screen; an ``aligned``
     formula as a two-column grid (right-aligned left sides, left-aligned right sides: the ``=`` in a column),
