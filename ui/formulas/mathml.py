@@ -35,7 +35,15 @@ ATTRS = frozenset("display alttext mathvariant stretchy fence form separator lsp
 #: Function names KaTeX spaces as operators (``0\ln 0.57``): latex2mathml writes a bare ``<mi>``.
 _FUNCTIONS = re.compile(r"<mi>(ln|log|exp|tanh|sinh|cosh|sin|cos|tan|max|min)</mi>")
 _UPRIGHT_LETTER = re.compile(r"\\mathrm\{([A-Za-z])\}")
-_PRIME = re.compile(r"<msup>(<mi>[^<]*</mi>)<mi>&#x02032;</mi></msup>")
+_PRIME = re.compile(r"<msup>(<mi>[^<]*</mi>)<mi>\u2032</mi></msup>")
+_ENTITY = re.compile(r"&#x([0-9A-Fa-f]+);")
+
+
+def _character(m: re.Match) -> str:
+    ch = chr(int(m.group(1), 16))
+    return m.group(0) if ch in "<>&\"'" else ch
+
+
 _THIN = '<mspace width="0.1667em" />'
 
 
@@ -64,7 +72,7 @@ def is_safe(markup: str) -> bool:
 def _convert(latex: str, *, block: bool, alt: str | None = None) -> str:
     """``latex`` as one ``<math>`` (its source in ``alttext``); the escaped source if the converter fails or its
     output holds anything but MathML."""
-    alt = html.escape(latex if alt is None else alt, quote=True)
+    alt = html.escape(latex if alt is None else alt, quote=True)   # "": none (the line carries the source)
     source = latex.replace(r"\begin{aligned}", r"\begin{align*}").replace(r"\end{aligned}", r"\end{align*}")
     source = _UPRIGHT_LETTER.sub(r"\\text{\1}", source)   # latex2mathml drops \mathrm on a single letter
     try:
@@ -73,12 +81,14 @@ def _convert(latex: str, *, block: bool, alt: str | None = None) -> str:
         markup = ""
     head = '<math display="block"' if block else '<math displaystyle="true"'
     if not markup or not is_safe(markup):
-        return f'{head} alttext="{alt}"><mtext>{html.escape(latex)}</mtext></math>'
+        return f'{head} alttext="{html.escape(latex, quote=True)}"><mtext>{html.escape(latex)}</mtext></math>'
+    markup = _ENTITY.sub(_character, markup)   # "=" not "&#x0003D;": a third of the bytes sent
     markup = _FUNCTIONS.sub(lambda m: f"{_THIN}<mi>{m.group(1)}</mi>{_THIN}", markup)
     markup = markup.replace("<mover>", '<mover accent="true">')
     # K′: the prime glyph is raised already; as a superscript it shrank to a speck
     markup = _PRIME.sub(r'\1<mo lspace="0" rspace="0">&#x02032;</mo>', markup)
-    return f'{head} alttext="{alt}">' + markup[markup.index(">") + 1:]
+    head += f' alttext="{alt}">' if alt else ">"
+    return head + markup[markup.index(">") + 1:]
 
 
 @functools.lru_cache(maxsize=512)
@@ -149,8 +159,8 @@ def block_html(latex: str) -> str:
         return f'<div class="math-line" data-latex="{alt}">{to_mathml(latex)}</div>'
     cells = []
     for left, right in rows:
-        cells.append(f'<span class="l">{_convert(left, block=False) if left else ""}</span>')
-        cells.append(f'<span class="r">{_convert("{}" + right, block=False, alt=right) if right else ""}</span>')
+        cells.append(f'<span class="l">{_convert(left, block=False, alt="") if left else ""}</span>')
+        cells.append(f'<span class="r">{_convert("{}" + right, block=False, alt="") if right else ""}</span>')
     return f'<div class="math-line" data-latex="{alt}"><div class="math-aligned">{"".join(cells)}</div></div>'
 
 
@@ -162,7 +172,7 @@ def latex_sources(markup: str) -> list[str]:
     return [html.unescape(m) for m in _ALT.findall(markup)]
 
 
-_MN = re.compile(r"(<mo>&#x02212;</mo>)?<mn>([^<]*)</mn>")
+_MN = re.compile(r"(<mo>\u2212</mo>)?<mn>([^<]*)</mn>")
 
 
 def mathml_numbers(markup: str) -> list[str]:
