@@ -36,6 +36,7 @@ ATTRS = frozenset("display alttext mathvariant stretchy fence form separator lsp
 _FUNCTIONS = re.compile(r"<mi>(ln|log|exp|tanh|sinh|cosh|sin|cos|tan|max|min)</mi>")
 _UPRIGHT_LETTER = re.compile(r"\\mathrm\{([A-Za-z])\}")
 _PRIME = re.compile(r"<msup>(<mi>[^<]*</mi>)<mi>\u2032</mi></msup>")
+_SIGN = re.compile(r"(<mo[^>]*>[^<)\]}|]</mo>)<mo>\u2212</mo>")
 _ENTITY = re.compile(r"&#x([0-9A-Fa-f]+);")
 
 
@@ -83,6 +84,8 @@ def _convert(latex: str, *, block: bool, alt: str | None = None) -> str:
     if not markup or not is_safe(markup):
         return f'{head} alttext="{html.escape(latex, quote=True)}"><mtext>{html.escape(latex)}</mtext></math>'
     markup = _ENTITY.sub(_character, markup)   # "=" not "&#x0003D;": a third of the bytes sent
+    # a sign right after an operator ("= −0.16", "× (−2)"): a prefix minus, not spaced as a subtraction
+    markup = _SIGN.sub(lambda m: m.group(1) + '<mo form="prefix">\u2212</mo>', markup)
     markup = _FUNCTIONS.sub(lambda m: f"{_THIN}<mi>{m.group(1)}</mi>{_THIN}", markup)
     markup = markup.replace("<mover>", '<mover accent="true">')
     # K′: the prime glyph is raised already; as a superscript it shrank to a speck
@@ -172,7 +175,7 @@ def latex_sources(markup: str) -> list[str]:
     return [html.unescape(m) for m in _ALT.findall(markup)]
 
 
-_MN = re.compile(r"(<mo>\u2212</mo>)?<mn>([^<]*)</mn>")
+_MN = re.compile(r"(<mo(?: form=\"prefix\")?>\u2212</mo>)?<mn>([^<]*)</mn>")
 
 
 def mathml_numbers(markup: str) -> list[str]:
