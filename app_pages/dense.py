@@ -16,6 +16,7 @@ from cnn_core.gradcheck import check_gradient
 from ui.claims_view import claim_note
 from ui.components.cell_stepper import cell_stepper
 from ui.components.dense_steppers import forward_steps
+from ui.components.math_box import Text, math_box
 from ui.exercise_view import render_check_link
 from ui.export import CHART_CONFIG, ExportDoc, export_panel, setup_just_loaded
 from ui.formulas import dense as fx
@@ -128,6 +129,12 @@ def _try(fn, *args):
 
 def _col(v: np.ndarray) -> str:
     return latex_matrix(np.asarray(v).reshape(-1, 1))
+
+
+def _math(items: list, name: str) -> None:
+    """Formulas (and the short texts between them) as MathML in one element (#14 round 8: no KaTeX in the
+    browser)."""
+    math_box(items, widget_key(PAGE, name))
 
 
 def _plot(fig, name: str) -> None:
@@ -250,13 +257,11 @@ def _forward_tab() -> None:
         x, tr = fwd
         left, right = _split()
         with left:
-            st.latex(fx.activation_line(act_tex, act, zprev, x))
-            st.latex(fx.forward_line(tr))
+            _math([fx.activation_line(act_tex, act, zprev, x), fx.forward_line(tr)], "forward_math")
             exp = _lazy_expander(t("dense.forward_rows"), "forward_rows")
             if exp is not None:
                 with exp:
-                    for i in range(tr.W.shape[0]):
-                        st.latex(fx.forward_row(tr, i).latex())
+                    _math([fx.forward_row(tr, i).latex() for i in range(tr.W.shape[0])], "forward_rows_math")
         with right:
             # The products wᵢⱼxⱼ as a cell stepper, not a Plotly heatmap (#14 round 5): the same shaded numbers
             # drawn in the browser, and pointing at a zᵢ outlines its row and bias and writes its sum, with no
@@ -281,11 +286,9 @@ def _forward_tab() -> None:
     left, right = _split()
     with left:
         if ce:
-            st.latex(fx.softmax_line(z, out.a))
-            st.latex(fx.cross_entropy_loss(out).latex())
+            _math([fx.softmax_line(z, out.a), fx.cross_entropy_loss(out).latex()], "loss_math")
         else:
-            st.latex(fx.sigmoid_line(z, out.a))
-            st.latex(fx.mse_loss(out).latex())
+            _math([fx.sigmoid_line(z, out.a), fx.mse_loss(out).latex()], "loss_math")
             st.caption(t("dense.mse_output_note"))
     with right:
         # A table, not a heatmap (#14 round 5): a, y and δ are a few numbers per class that the formulas beside
@@ -306,14 +309,10 @@ def _dz_tab() -> None:
     if out is None:
         st.info(t("dense.needs_loss"))
     elif ce:
-        st.markdown(t("dense.step1"))
-        st.latex(fx.dL_da_line(out))
-        st.markdown(t("dense.step2"))
-        st.latex(equation_lines(r"J = \frac{\partial a}{\partial z} = \operatorname{diag}(a) - a\,a^{\top}",
-                                None, latex_matrix(out.jacobian)))
-        if out.a.size >= 2:
-            st.latex(fx.jacobian_entry(out, 0, 0).latex())
-            st.latex(fx.jacobian_entry(out, 0, 1).latex())
+        entries = [fx.jacobian_entry(out, 0, 0).latex(), fx.jacobian_entry(out, 0, 1).latex()] if out.a.size >= 2 else []
+        _math([Text(t("dense.step1")), fx.dL_da_line(out), Text(t("dense.step2")),
+               equation_lines(r"J = \frac{\partial a}{\partial z} = \operatorname{diag}(a) - a\,a^{\top}", None,
+                              latex_matrix(out.jacobian))] + entries, "dz_math")
         st.caption(t("dense.jacobian_caption"))
         # J's heatmap repeats the matrix written just above, so it opens on demand (#14 round 5): drawn with the
         # tab, it made every switch to this tab wait for a Plotly chart. The link keeps it open (jacobian_map).
@@ -322,26 +321,22 @@ def _dz_tab() -> None:
             with exp:
                 _plot(_heatmap(out.jacobian, t("dense.jacobian_title"), "J", lang, row_title=t("dense.axis_a"),
                                col_title=t("dense.axis_z"), height=BIG_FIGURE), "jacobian")
-        st.markdown(t("dense.step3"))
-        st.latex(fx.chain_line(out))
+        _math([Text(t("dense.step3")), fx.chain_line(out)], "chain_math")
         exp = _lazy_expander(t("dense.step3_rows"), "step3_rows")
         if exp is not None:
             with exp:
-                for j in range(out.a.size):
-                    st.latex(fx.chain_row(out, j).latex())
-        st.markdown(t("dense.step4"))
-        st.latex(fx.difference_line(r"\frac{\partial L}{\partial z} = a - y", out.a, out.y, out.a_minus_y))
+                _math([fx.chain_row(out, j).latex() for j in range(out.a.size)], "step3_rows_math")
+        _math([Text(t("dense.step4")),
+               fx.difference_line(r"\frac{\partial L}{\partial z} = a - y", out.a, out.y, out.a_minus_y)], "step4_math")
         st.success(t("dense.equal", agreement=agreement(out.max_abs_difference, relative=False)))
         render_check_link("softmax_ce_grad", z=fwd[1].z, y=y)
     else:
-        st.markdown(t("dense.mse_step1"))
-        st.latex(fx.difference_line(r"\frac{\partial L}{\partial a} = a - y", out.a, y, out.dL_da))
-        st.markdown(t("dense.mse_step2"))
-        st.latex(equation_lines(r"\sigma'(z) = \sigma(z)\,(1 - \sigma(z)) = a \odot (1 - a)", None,
-                                _col(out.sigma_prime)))
-        st.markdown(t("dense.mse_step3"))
-        for k in range(out.a.size):
-            st.latex(fx.mse_delta(out, k).latex())
+        _math([Text(t("dense.mse_step1")),
+               fx.difference_line(r"\frac{\partial L}{\partial a} = a - y", out.a, y, out.dL_da),
+               Text(t("dense.mse_step2")),
+               equation_lines(r"\sigma'(z) = \sigma(z)\,(1 - \sigma(z)) = a \odot (1 - a)", None,
+                              _col(out.sigma_prime)),
+               Text(t("dense.mse_step3"))] + [fx.mse_delta(out, k).latex() for k in range(out.a.size)], "dz_math")
         claim_note("s000_mse_grad")
 
 
@@ -364,26 +359,21 @@ def _back_tab() -> None:
     back = _backward_result()
     if back is None:
         return
-    st.markdown(t("dense.db_text"))
-    st.latex(equation_lines(r"\frac{\partial L}{\partial b} = \delta", None, _col(back.db)))
-    st.markdown(t("dense.dW_text"))
+    _math([Text(t("dense.db_text")), equation_lines(r"\frac{\partial L}{\partial b} = \delta", None, _col(back.db)),
+           Text(t("dense.dW_text"))], "db_math")
     left, right = _split()
     with left:
-        st.latex(fx.dW_line(back))
-        st.latex(fx.dw_entry(back, 0, 0).latex())
+        _math([fx.dW_line(back), fx.dw_entry(back, 0, 0).latex()], "dW_math")
     with right:
         _plot(_heatmap(back.dW, t("dense.dW_title"), "∂L/∂w", lang, row_title=t("dense.axis_output"),
                        col_title=t("dense.axis_input"), height=BIG_FIGURE), "dW")
         st.caption(t("dense.dW_caption"))
-    st.markdown(t("dense.dx_text"))
-    st.latex(fx.dx_line(back))
+    _math([Text(t("dense.dx_text")), fx.dx_line(back)], "dx_math")
     exp = _lazy_expander(t("dense.dx_rows"), "dx_rows")
     if exp is not None:
         with exp:
-            for j in range(back.W.shape[1]):
-                st.latex(fx.dx_row(back, j).latex())
-    st.markdown(t("dense.dprev_text", f=activation_name(act)))
-    st.latex(fx.dprev_line(back))
+            _math([fx.dx_row(back, j).latex() for j in range(back.W.shape[1])], "dx_rows_math")
+    _math([Text(t("dense.dprev_text", f=activation_name(act))), fx.dprev_line(back)], "dprev_math")
 
 
 @url_fragment(PAGE, SPECS)   # its controls (lazy expanders, tabs) rerun only this part

@@ -14,6 +14,7 @@ from cnn_core.arithmetic import effective_kernel
 from cnn_core.transposed import (conv1d_trace, conv_transpose2d_trace, dilate_kernel, matrix_view_1d,
                                  matrix_view_2d, receptive_field, sizes_mapping_to, transposed_via_matrix,
                                  window_counts)
+from ui.components.math_box import math_box
 from ui.components.svg_box import svg_box
 from ui.formulas.transposed import (CONV1D_RULE, all_windows, conv1d_length_lines, conv1d_sample_lines, dilated_taps,
                                     dilation_lines, kernel_latex, matrix_1d_html, sample_taps, tap_names, matrix_2d_html, padded_names,
@@ -121,6 +122,12 @@ def _keep_state() -> None:
             state[key] = state[key]
 
 
+def _math(formulas: list[str], name: str) -> None:
+    """Formulas as MathML in one element (#14 round 8: the browser draws MathML itself; KaTeX typeset each
+    ``st.latex`` in JavaScript on every rerun that sent it)."""
+    math_box(formulas, _key(name))
+
+
 def _chart(fig, name: str) -> None:
     show_chart(fig, PAGE, f"fig_{name}", config=chart_config(f"{PAGE}-{name}"))
 
@@ -199,7 +206,7 @@ def _signal_input() -> np.ndarray | None:
 def _section_signal(lang: str) -> None:
     _keep_state()
     st.markdown(t("transposed.signal_intro"))
-    st.latex(CONV1D_RULE)
+    _math([CONV1D_RULE], "rule_math")
     state = st.session_state
     left, right = st.columns([3, 2])
     with left:
@@ -247,19 +254,19 @@ def _section_signal(lang: str) -> None:
             with left:
                 st.markdown(f"**{t('transposed.length_title')}**")
                 before, after = trace.padding
-                st.latex(conv1d_length_lines(signal.size, w.size, stride, dilation, before, after, out))
+                _math([conv1d_length_lines(signal.size, w.size, stride, dilation, before, after, out)], "length_math")
                 special = text_length_line(mode, signal.size, w.size, out) if stride == dilation == 1 else None
                 if special:
                     st.caption(t(f"transposed.text_rule_{mode}"))
-                    st.latex(special)
+                    _math([special], "special_math")
                 else:
                     st.caption(t("transposed.text_rule_general"))
             with right:
                 o = int(st.number_input(t("transposed.sample", out=out), min_value=1, max_value=out, step=1,
                                         key=_key("o"))) - 1
-                st.latex(kernel_latex(w))
+                _math([kernel_latex(w)], "kernel_math")
                 st.markdown(f"**{t('transposed.sample_title', sub=subscript_unicode('y', o))}**")
-                st.latex(conv1d_sample_lines(trace, o))
+                _math([conv1d_sample_lines(trace, o)], "sample_math")
                 st.caption(t("transposed.sample_caption"))
     if plot_tab.open is not False:
         with plot_tab:
@@ -415,7 +422,7 @@ def _cell_view(trace, hover: list, lang: str) -> None:
     with right:
         _chart(matrix_heatmap(out, title=t("transposed.fig_out", oh=oh, ow=ow), highlight=(i, j, i, j),
                               showscale=False, lang=lang), "out")
-    st.latex(transposed_cell_lines(terms, i, j, float(out[i, j])))
+    _math([transposed_cell_lines(terms, i, j, float(out[i, j]))], "cell_math")
     st.caption(t("transposed.cell_caption"))
 
 
@@ -461,11 +468,11 @@ def _section_transposed(lang: str) -> None:
                                               dilation=dilation)
     # ---- the size
     st.markdown(f"#### {t('transposed.size_title')}")
-    for axis, n, k, o in (("h", z.shape[0], w.shape[0], oh), ("w", z.shape[1], w.shape[1], ow)):
-        st.latex(transposed_size_lines(n, k, stride, padding, dilation, output_padding, o, axis))
+    _math([transposed_size_lines(n, k, stride, padding, dilation, output_padding, o, axis)
+           for axis, n, k, o in (("h", z.shape[0], w.shape[0], oh), ("w", z.shape[1], w.shape[1], ow))], "size_math")
     if padding == 0 and output_padding == 0 and dilation == 1:
         st.caption(t("transposed.text_fractional"))
-        st.latex(text_fractional_line(z.shape[0], stride, w.shape[0], oh))
+        _math([text_fractional_line(z.shape[0], stride, w.shape[0], oh)], "fractional_math")
     sizes = sizes_mapping_to(z.shape[0], w.shape[0], stride, padding, dilation)
     if len(sizes) > 1:
         st.markdown(t("transposed.op_many", sizes=", ".join(str(v) for v in sizes), m=z.shape[0], s=stride,
@@ -534,7 +541,7 @@ def _section_dilation(lang: str) -> None:
                              mask=kernel == 0, mask_label="·", signed=False, showscale=False, lang=lang)
         _chart(fig, "dilated")
     with right:
-        st.latex(dilation_lines(k, d, k_eff))
+        _math([dilation_lines(k, d, k_eff)], "dilation_math")
         st.caption(t("transposed.dilated_caption"))
     st.markdown(f"#### {t('transposed.rf_title')}")
     layers = list(range(1, LAYERS_SHOWN + 1))
@@ -543,7 +550,7 @@ def _section_dilation(lang: str) -> None:
     doubling = receptive_field([k] * LAYERS_SHOWN, dilations=[2 ** i for i in range(LAYERS_SHOWN)])
     st.table({t("transposed.rf_layers"): layers, t("transposed.rf_plain"): list(plain),
               t("transposed.rf_dilated", d=d): list(same_d), t("transposed.rf_doubling"): list(doubling)})
-    st.latex(receptive_field_line(k, d, LAYERS_SHOWN, same_d[-1]))
+    _math([receptive_field_line(k, d, LAYERS_SHOWN, same_d[-1])], "rf_math")
     st.caption(t("transposed.rf_caption"))
 
 

@@ -8,13 +8,34 @@ from ui.i18n import translate
 
 from playwright.sync_api import expect
 
-from .conftest import (WATCH_RUNNING, assert_no_exception, formula_widths, new_element_types, open_tab, pick, screenshot,
-                       stepper_formula, wait_for_app, wait_for_text, watch_frames, watch_round_trips)
-from .conftest import open_app
+from .conftest import (WATCH_RUNNING, assert_no_exception, new_element_types, open_app, open_tab, pick, screenshot,
+                       stepper_formula, wait_for_app, wait_for_text, watch_round_trips)
 
 pytestmark = pytest.mark.e2e
 
 STEPPER = ".st-key-dense-forward_stepper .cs"
+
+# Every formula line of the math boxes (MathML drawn by the browser, ui.components.math_box; #14 round 8): its
+# content width, the width of its page column, and its overflow-x (a line that does not fit must scroll sideways).
+MATH_WIDTHS = """(lines) => lines.map(el => {
+  const host = el.getRootNode().host || el;
+  const column = host.closest('[data-testid="stElementContainer"]') || host.parentElement;
+  return {width: el.scrollWidth, shown: el.getBoundingClientRect().width, column: column.getBoundingClientRect().width,
+          overflow: getComputedStyle(el).overflowX};
+})"""
+
+
+def math_widths(pg) -> list[dict]:
+    """``{"width", "shown", "column", "overflow"}`` of every math box line on the page (see MATH_WIDTHS)."""
+    return pg.locator(".math-box .math-line").evaluate_all(MATH_WIDTHS)
+
+
+def drawn_formulas(pg, key: str) -> list[dict]:
+    """The ``<math>`` elements the math box ``key`` draws: their size and the LaTeX of their line."""
+    return pg.locator(f".st-key-{key.replace('.', '-')} math").evaluate_all(
+        "ms => ms.map(m => ({w: m.getBoundingClientRect().width, h: m.getBoundingClientRect().height,"
+        " latex: m.closest('.math-line').dataset.latex}))")
+
 
 FIGURE_Z = """(title) => {
   for (const el of document.querySelectorAll('.js-plotly-plot')) {
@@ -34,6 +55,16 @@ def test_dense_page_loads(server_url, new_page, lang):
     # the default view: the products in a cell stepper and the output table, no Plotly chart; other topics are lazy tabs
     assert new_page.locator(".js-plotly-plot").count() == 0
     assert translate(lang, "dense.axis_class") in new_page.locator('[data-testid="stTable"]').first.inner_text()
+    # the formulas are MathML the browser draws itself (#14 round 8), not KaTeX: z = W x + b has a size on screen
+    assert new_page.locator(".katex-display").count() == 0
+    drawn = drawn_formulas(new_page, "dense.forward_math")
+    assert any(r"z &= W x + b" in f["latex"] for f in drawn), drawn
+    assert drawn and all(f["w"] > 5 and f["h"] > 5 for f in drawn), drawn
+    # a matrix is drawn as a table of numbers between brackets as tall as it (the brackets stretch)
+    table_h = new_page.locator(".st-key-dense-forward_math mtable").first.bounding_box()["height"]
+    bracket_h = new_page.locator(".st-key-dense-forward_math mtable").first.evaluate(
+        "t => t.previousElementSibling.getBoundingClientRect().height")
+    assert table_h > 40 and bracket_h >= 0.9 * table_h, (table_h, bracket_h)
     screenshot(new_page, f"dense-{lang}-default")
     new_page.get_by_role("tab", name=translate(lang, "dense.tab_dz")).click()
     new_page.wait_for_timeout(800)
@@ -101,8 +132,8 @@ EIGHT = "&".join([
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_wide_layers_fit_and_the_check_table_is_whole(server_url, new_page, lang):
     new_page.set_viewport_size({"width": 1280, "height": 900})
-    open_app(new_page, f"{server_url}/dense?lang={lang}&{EIGHT}", ".katex-display")
-    widths = formula_widths(new_page)
+    open_app(new_page, f"{server_url}/dense?lang={lang}&{EIGHT}", ".math-box .math-line")
+    widths = math_widths(new_page)
     assert widths and all(w["width"] <= w["column"] + 1 for w in widths), widths   # 8 units: nothing clipped
     # the finite-difference table: every column inside the page, in the page's language (no English toolbar)
     new_page.get_by_role("tab", name=translate(lang, "dense.tab_check")).click()
@@ -126,9 +157,10 @@ def test_wide_layers_fit_and_the_check_table_is_whole(server_url, new_page, lang
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_dense_on_a_phone(server_url, new_page, lang):
     new_page.set_viewport_size({"width": 390, "height": 844})
-    open_app(new_page, f"{server_url}/dense?lang={lang}", ".katex-display")
-    for w in formula_widths(new_page):
+    open_app(new_page, f"{server_url}/dense?lang={lang}", ".math-box .math-line")
+    for w in math_widths(new_page):
         assert w["width"] <= w["column"] + 1 or w["overflow"] in ("auto", "scroll"), w   # fits, or scrolls
+        assert w["shown"] <= w["column"] + 1, w                                          # the scroller fits
     expect(new_page.get_by_role("button", name=translate(lang, "dense.reset"))).to_be_visible(timeout=30000)
     assert_no_exception(new_page)
     screenshot(new_page, f"dense-{lang}-phone")

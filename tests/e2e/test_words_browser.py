@@ -46,6 +46,10 @@ def test_claim_formulas_are_typeset(browser, server_url, lang):
 SCROLLING_FORMULAS = """() => [...document.querySelectorAll('[data-testid="stMain"] .katex-display')]
   .filter((e) => e.getBoundingClientRect().width > 0 && e.scrollWidth > e.clientWidth + 2)
   .map((e) => [e.scrollWidth, e.clientWidth, (e.querySelector('annotation') || e).textContent])"""
+# The same for the math boxes' lines (MathML drawn by the browser, ui.components.math_box: dense, transposed; #14).
+SCROLLING_MATH_LINES = """(lines) => lines
+  .filter((e) => e.getBoundingClientRect().width > 0 && e.scrollWidth > e.clientWidth + 2)
+  .map((e) => [e.scrollWidth, e.clientWidth, e.dataset.latex])"""
 
 K5 = ";".join(",".join(str((r + 2 * c) % 3 - 1) for c in range(5)) for r in range(5))
 X6 = ";".join(",".join(str((3 * r + 5 * c) % 7 - 2) for c in range(6)) for r in range(6))
@@ -77,7 +81,8 @@ def test_long_sums_wrap_on_a_phone(browser, server_url, case, lang):
                 device_scale_factor=2, is_mobile=True, has_touch=True) as pg:
         assert_no_exception(pg)
         pg.evaluate("() => document.fonts.ready.then(() => true)")
-        pg.locator('[data-testid="stMain"] .katex-display').first.wait_for()
-        scrolling = [f for f in pg.evaluate(SCROLLING_FORMULAS) if "matrix" not in f[2]]
+        pg.locator('[data-testid="stMain"] .katex-display, [data-testid="stMain"] .math-box .math-line').first.wait_for()
+        scrolling = [f for f in pg.evaluate(SCROLLING_FORMULAS) + pg.locator(".math-box .math-line").evaluate_all(
+            SCROLLING_MATH_LINES) if "matrix" not in f[2]]
         assert not scrolling, scrolling
         screenshot(pg, f"phone-sums-{case}-{lang}")

@@ -14,7 +14,8 @@ from ui.i18n import translate
 from ui.latex import fmt, fmt_latex, markdown_with_math
 
 from ..ui.formula_numbers import _number, total
-from .conftest import all_text, latex_text, link_of, no_exception, open_page, plotly_figures, stepper, stepper_grid
+from .conftest import all_text, link_of, no_exception, open_page, plotly_figures, stepper, stepper_grid
+from .math_boxes import math_box_formulas, math_box_markups, math_box_texts
 
 DEFAULT_ZPREV = np.array([1.5, -1.0, 0.5])
 DEFAULT_W = np.array([[0.5, -0.2, 0.1], [0.3, 0.8, -0.5], [-0.5, 0.1, 0.9]])
@@ -22,7 +23,14 @@ DEFAULT_B = np.array([0.1, 0.0, -0.2])
 DEFAULT_Y = np.array([0.0, 1.0, 0.0])
 
 
-latex = latex_text
+def formula_lines(at) -> list[str]:
+    """Every formula on the page as its LaTeX: the math boxes' lines (``ui.components.math_box``: MathML converted
+    in Python from the builders' LaTeX, not ``st.latex``, #14 round 8) and any ``st.latex`` left."""
+    return math_box_formulas(at, "dense.") + [el.value for el in at.latex]
+
+
+def latex(at) -> str:
+    return "\n".join(formula_lines(at))
 
 
 def figure(at, title_key: str, lang: str = "en") -> dict:
@@ -197,23 +205,23 @@ def test_lazy_expanders_write_out_every_sum_with_the_core_numbers():
     x = activate("relu", DEFAULT_ZPREV)
     z = dense_forward(x, DEFAULT_W, DEFAULT_B)
     a = softmax(z)
-    assert not any(r"z_{1} &=" in el.value for el in at.latex)              # closed: nothing computed or sent
+    assert not any(r"z_{1} &=" in line for line in formula_lines(at))              # closed: nothing computed or sent
     open_expander(at, "forward_rows")
     for i in range(3):
-        line = next(el.value for el in at.latex if rf"z_{{{i + 1}}} &=" in el.value)
+        line = next(line for line in formula_lines(at) if rf"z_{{{i + 1}}} &=" in line)
         assert _ends_with_result(line, z[i]), line
     open_tab(at, "dz")
     open_expander(at, "step3_rows")
     grad = cross_entropy_softmax_grad(z, DEFAULT_Y)
     for j in range(3):
-        line = next(el.value for el in at.latex if rf"\partial z_{{{j + 1}}}}} &=" in el.value)
+        line = next(line for line in formula_lines(at) if rf"\partial z_{{{j + 1}}}}} &=" in line)
         assert _ends_with_result(line, grad[j]), line
     np.testing.assert_allclose(grad, a - DEFAULT_Y)
     open_tab(at, "back")
     open_expander(at, "dx_rows")
     dx = DEFAULT_W.T @ grad
     for j in range(3):
-        line = next(el.value for el in at.latex if rf"\partial x_{{{j + 1}}}}} &=" in el.value)
+        line = next(line for line in formula_lines(at) if rf"\partial x_{{{j + 1}}}}} &=" in line)
         assert _ends_with_result(line, dx[j]), line
     open_tab(at, "check")
     assert len(at.table) == 1 and not at.dataframe                    # static tables: no English toolbar
@@ -274,7 +282,7 @@ def test_previous_activation_decides_f_prime(act, f_prime):
     at.selectbox(key="dense.act").set_value(act).run()
     open_tab(at, "back")
     no_exception(at)
-    line = next(el.value for el in at.latex if r"\delta^{(l-1)}" in el.value)
+    line = next(line for line in formula_lines(at) if r"\delta^{(l-1)}" in line)
     assert rf"\begin{{bmatrix}} {f_prime} \end{{bmatrix}} \odot" in line
 
 
@@ -290,11 +298,11 @@ def test_bad_matrix_text_shows_an_error_and_the_rest_still_renders(text):
     assert at.error, text
     assert translate("en", "dense.needs_inputs") in [el.value for el in at.info]
     assert "<b>" not in "".join(el.value for el in at.error)           # never rendered as HTML
-    assert not at.latex and not plotly_figures(at)
+    assert not formula_lines(at) and not plotly_figures(at)
     for which in TABS[1:]:
         open_tab(at, which)
         no_exception(at)
-        assert not at.latex and not plotly_figures(at), which
+        assert not formula_lines(at) and not plotly_figures(at), which
         if which in ("dz", "back", "check"):
             assert translate("en", "dense.needs_loss") in [el.value for el in at.info], which
     assert translate("en", "dense.seeds_title") in [el.value for el in at.subheader]
@@ -328,7 +336,7 @@ def test_bad_url_values_warn_and_use_the_default(query, name):
     assert at.radio(key="dense.loss").value == "cross_entropy"
     assert at.selectbox(key="dense.act").value == "relu"
     assert at.text_area(key="dense.W").value == "0.5, -0.2, 0.1\n0.3, 0.8, -0.5\n-0.5, 0.1, 0.9"
-    assert at.latex
+    assert formula_lines(at)
 
 
 def test_url_sets_up_the_layer():
@@ -377,7 +385,7 @@ def test_the_numbers_on_screen_add_up_to_the_shown_results(digits):
                                          "W": "0.123457,-0.2,0.765432;0.3,0.812345,-0.5;-0.55555,0.1,0.9"})
     no_exception(at)
     open_expander(at, "forward_rows")
-    lines = [el.value for el in at.latex]
+    lines = formula_lines(at)
     # zᵢ = Σⱼ wᵢⱼxⱼ + bᵢ, one row at a time
     rows = [line for line in lines if re.search(r"z_\{\d\} &=", line)]
     assert len(rows) == 3
@@ -394,7 +402,7 @@ def test_the_numbers_on_screen_add_up_to_the_shown_results(digits):
     assert same == (_relation(_steps(line)[-1]) == "="), line
     # ∂L/∂a = −y/a and Jᵀ ∂L/∂a
     open_tab(at, "dz")
-    lines = [el.value for el in at.latex]
+    lines = formula_lines(at)
     line = next(line for line in lines if r"-\frac{y}{a}" in line)
     fractions = re.findall(r"-(\S+) / (\S+?) (?:\\\\|\\end)", _steps(line)[1])
     shown_result = _matrices(_steps(line)[-1])[0].ravel()
@@ -485,7 +493,7 @@ def test_open_expanders_are_kept_in_the_link(lang):
     again = open_page("dense", lang, query=link)
     no_exception(again)
     assert not again.warning
-    assert any(r"\partial z_{1}} &=" in el.value for el in again.latex)          # the rows are written out
+    assert any(r"\partial z_{1}} &=" in line for line in formula_lines(again))          # the rows are written out
 
 
 def test_zero_gradients_are_not_called_different():
@@ -495,3 +503,35 @@ def test_zero_gradients_are_not_called_different():
     at = open_page("dense", "en", query=query)
     no_exception(at)
     assert list(at.table[0].value.iloc[:, -1]) == [translate("en", "dense.passed")] * 4
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_formulas_are_mathml_in_math_boxes_not_katex(lang):
+    """#14 round 8: every formula is MathML made in Python (the browser typesets nothing), drawn by math boxes;
+    the texts between them are in the boxes too, in the page's language; the MathML writes the LaTeX's numbers."""
+    from ui.formulas.mathml import latex_numbers, mathml_numbers
+
+    at = open_page("dense", lang, query={"act": "tanh"})
+    for which in ("forward", "dz", "back"):
+        if which != "forward":
+            open_tab(at, which, lang)
+        no_exception(at)
+        assert not at.latex, which                                           # no KaTeX
+        markups = math_box_markups(at, "dense.")
+        assert markups and all("<math" in m for m in markups), which
+        for markup in markups:
+            for line in re.findall(r'<div class="math-line".*?(?=<div class="math-line"|<p>|$)', markup, re.S):
+                source = formula_lines_of(line)
+                assert mathml_numbers(line) == latex_numbers(source), source
+    texts = math_box_texts(at, "dense.")
+    for key in ("dense.db_text", "dense.dW_text", "dense.dx_text"):
+        assert translate(lang, key) in texts, key
+    open_tab(at, "dz", lang)
+    assert translate(lang, "dense.step1") in math_box_texts(at, "dense.")
+
+
+def formula_lines_of(line: str) -> str:
+    from ui.formulas.mathml import latex_sources
+
+    (source,) = latex_sources(line)
+    return source

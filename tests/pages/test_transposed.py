@@ -16,12 +16,15 @@ from ui.signal_plot import HIGHLIGHT
 from cnn_core.errors import CoreValueError
 
 from .conftest import all_text, no_exception, open_page, plotly_figures, stepper, stepper_grid
+from .math_boxes import math_box_formulas
 
 SIGNAL = [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 4, 1, 1, 1, 1, 0, 0]   # the page's default: step + spike
 
 
 def latex(at) -> list[str]:
-    return [el.value for el in at.latex]
+    """Every formula on the page as its LaTeX: the math boxes' lines (``ui.components.math_box``: MathML converted
+    in Python from the builders' LaTeX, not ``st.latex``, #14 round 8) and any ``st.latex`` left."""
+    return math_box_formulas(at, "transposed.") + [el.value for el in at.latex]
 
 
 def open_section(at, name: str, lang: str) -> None:
@@ -127,7 +130,7 @@ def test_one_dimensional_default_and_second_difference(lang):
     ref = _loop_1d(SIGNAL, [1, -2, 1], 0, 0)
     (sample,) = [v for v in shown if "y_{12}" in v]
     assert "w_{1}x_{12} + w_{2}x_{13} + w_{3}x_{14}" in sample and sample.rstrip().endswith(
-        f"&= {int(ref[11])} \\end{{aligned}}\n$$")
+        f"&= {int(ref[11])} \\end{{aligned}}")   # the formula's LaTeX as written (no st.latex "$$" around it)
 
 
 def test_stride_and_dilation_use_the_general_formula():
@@ -467,3 +470,28 @@ def test_signal_section_export_and_library_code(lang, monkeypatch):
     scope: dict = {}
     exec(numpy_code, scope)  # noqa: S102 - the app's own snippet, run here only to check its numbers
     np.testing.assert_allclose(np.asarray(scope["y"]).ravel(), want)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_typeset_formulas_are_mathml_in_math_boxes_not_katex(lang):
+    """#14 round 8: the sections' formulas are MathML made in Python (the browser typesets nothing), each line
+    writing the numbers of its LaTeX; the size lines of the transposed section are one element."""
+    from ui.formulas.mathml import latex_numbers, latex_sources, mathml_numbers
+
+    at = open_page("transposed", lang)
+    seen = {}
+    for section in ("signal", "transposed", "dilation"):
+        if section != "signal":
+            open_section(at, section, lang)
+        assert not at.latex, section                                          # no KaTeX
+        boxes = {el.key: json.loads(el.proto.json) for el in at.main.get("bidi_component") if el.key.endswith("_math")}
+        assert boxes and all("<math" in markup for markup in boxes.values()), section
+        for markup in boxes.values():
+            for line in re.findall(r'<div class="math-line".*?(?=<div class="math-line"|$)', markup, re.S):
+                (source,) = latex_sources(line)
+                assert mathml_numbers(line) == latex_numbers(source), source
+        seen.update(boxes)
+    assert {"transposed.rule_math", "transposed.length_math", "transposed.sample_math", "transposed.size_math",
+            "transposed.cell_math", "transposed.dilation_math", "transposed.rf_math"} <= set(seen)
+    assert [s.split(" &=")[0] for s in latex_sources(seen["transposed.size_math"])] == [r"\begin{aligned} O_{h}",
+                                                                                     r"\begin{aligned} O_{w}"]
