@@ -16,11 +16,11 @@ from urllib.parse import urlencode
 
 import numpy as np
 import plotly.graph_objects as go
-from latex2mathml.converter import convert as latex_to_mathml
 
 from cnn_core.errors import CoreValueError
 from cnn_core.exercises import KINDS, Exercise, Grade, check_answer, make_exercise, solution_terms
 from ui.formulas.exercises import ANSWER_SYMBOL, cell_equation, size_equations
+from ui.formulas.mathml import to_mathml
 from ui.heatmap import ROUTE_COLOR, matrix_heatmap_spec, window_shape
 from ui.i18n import translate
 from ui.latex import fmt, latex_matrix
@@ -367,9 +367,9 @@ mtd[columnalign=right]{{text-align:right}} mtd[columnalign=left]{{text-align:lef
 
 
 def mathml(latex: str) -> str:
-    """A display formula as MathML (``aligned`` blocks become a two-column table, aligned at ``&``)."""
-    latex = latex.replace(r"\begin{aligned}", r"\begin{align*}").replace(r"\end{aligned}", r"\end{align*}")
-    return latex_to_mathml(latex, display="block")
+    """A display formula as MathML (``aligned`` blocks become a two-column table, aligned at ``&``): the app's one
+    converter, ``ui.formulas.mathml`` (the math boxes of the pages use it too)."""
+    return to_mathml(latex)
 
 
 def worksheet_html(exercises: Sequence[Exercise], lang: str) -> str:
