@@ -16,27 +16,10 @@ import html
 import re
 from dataclasses import dataclass
 
+from ui.components.markup_box import markup_box
 from ui.formulas.mathml import block_html
 
 NAME = "cnn_studio_math_box"
-JS = """export default function (component) {
-  const { parentElement, data } = component;
-  const markup = typeof data === "string" ? data : "";
-  if (parentElement.__mathBox === markup) return undefined;
-  parentElement.__mathBox = markup;
-  // parentElement may be a shadow root (no :scope there): keep the box itself, drop any other
-  let box = parentElement.__mathBoxEl;
-  if (!box || box.parentNode !== parentElement) {
-    box = document.createElement("div");
-    box.className = "math-box";
-    parentElement.appendChild(box);
-    parentElement.__mathBoxEl = box;
-  }
-  for (const other of parentElement.querySelectorAll(".math-box")) if (other !== box) other.remove();
-  box.innerHTML = markup;
-  return undefined;
-}
-"""
 # An OpenType MATH font makes brackets and fraction bars stretch: the reader's (Cambria Math on Windows,
 # STIX Two Math on macOS, Latin Modern / DejaVu Math TeX Gyre on Linux), else the browser's ``math`` default.
 CSS = """
@@ -52,7 +35,7 @@ CSS = """
 .math-box .math-aligned > .r { text-align: left; }
 .math-box menclose[notation="box"] { border: 0.06em solid currentColor; padding: 0 0.2em; }
 """
-_component = None
+_show = markup_box(NAME, "math-box", CSS)
 
 
 @dataclass(frozen=True)
@@ -72,9 +55,4 @@ def math_markup(items) -> str:
 
 def math_box(items, key: str) -> None:
     """Show ``items`` (LaTeX strings and :class:`Text`) as MathML in the component keyed ``key``."""
-    global _component
-    if _component is None:
-        import streamlit as st
-
-        _component = st.components.v2.component(NAME, css=CSS, js=JS)
-    _component(data=math_markup(items), key=key)
+    _show(math_markup(items), key)
