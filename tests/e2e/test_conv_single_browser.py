@@ -200,19 +200,25 @@ def test_uploaded_png_becomes_the_input_heatmap(server_url, new_page):
     screenshot(pg, f"{PAGE}-en-uploaded")
 
 
+def _download_from_export(pg, url: str, lang: str, button_key: str) -> str:
+    """Open ``url``, open the export panel and download its file ``button_key``: the downloaded file's path."""
+    pg.goto(url)
+    wait_for_app(pg)
+    pg.locator(STEPPER).wait_for(timeout=20000)
+    pg.get_by_text(translate(lang, "owndata.export_title")).click()
+    download = pg.get_by_role("button", name=translate(lang, button_key))
+    download.wait_for(timeout=20000)              # drawn by the rerun that opening the panel asks for
+    with pg.expect_download() as info:
+        download.click()
+    return info.value.path()
+
+
 def test_markdown_export_holds_the_pages_result(server_url, browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True)
     pg = context.new_page()
     try:
-        pg.goto(f"{server_url}/{PAGE}?lang=zh")
-        wait_for_app(pg)
-        pg.locator(STEPPER).wait_for(timeout=20000)
-        pg.get_by_text(translate("zh", "owndata.export_title")).click()
-        download = pg.get_by_role("button", name=translate("zh", "owndata.download_md"))
-        download.wait_for(timeout=20000)              # drawn by the rerun that opening the panel asks for
-        with pg.expect_download() as info:
-            download.click()
-        text = open(info.value.path(), encoding="utf-8").read()
+        path = _download_from_export(pg, f"{server_url}/{PAGE}?lang=zh", "zh", "owndata.download_md")
+        text = open(path, encoding="utf-8").read()
         # the text's 4×4 input with h = [[1, -1], [1, -1]]: net and out = ReLU(net), worked by hand
         assert text.startswith("# " + translate("zh", "conv_single.title"))
         assert "\\mathrm{net} = \\begin{bmatrix} 1 & 0 & 0 \\\\ -1 & 1 & 0 \\\\ 0 & 0 & 0 \\end{bmatrix}" in text
@@ -285,15 +291,8 @@ def test_a_setup_file_loaded_in_the_export_part_reruns_the_whole_page(server_url
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     pg = context.new_page()
     try:
-        pg.goto(f"{server_url}/{PAGE}?lang=en&stride=2&activation=sigmoid")
-        wait_for_app(pg)
-        pg.locator(STEPPER).wait_for(timeout=20000)
-        pg.get_by_text(translate("en", "owndata.export_title")).click()
-        download = pg.get_by_role("button", name=translate("en", "owndata.download_json"))
-        download.wait_for(timeout=20000)
-        with pg.expect_download() as info:
-            download.click()
-        setup = info.value.path()
+        setup = _download_from_export(pg, f"{server_url}/{PAGE}?lang=en&stride=2&activation=sigmoid", "en",
+                                      "owndata.download_json")
 
         pg.goto(f"{server_url}/{PAGE}?lang=en")
         wait_for_app(pg)
