@@ -14,6 +14,7 @@ from cnn_core.autodiff import chain_paths, forward_mode, reverse_mode, sigmoid_g
 from cnn_core.gradcheck import check_gradient, relative_error
 from cnn_core.worked_examples import AUTODIFF_SIGMOID
 from ui.claims_view import claim_note
+from ui.components.math_box import math_box
 from ui.components.svg_box import svg_box
 from ui.autodiff_graph import graph_svg, op_text
 from ui.export import ExportDoc, export_panel
@@ -156,11 +157,12 @@ def _forward_mode_view(x: float, w: float, b: float, graph) -> None:
 def _chain_tab() -> None:
     st.subheader(t("autodiff.chain_section"))
     st.markdown(t("autodiff.chain_text"))
-    st.latex(chain_latex(_paths["w"], "w", _reverse))
-    st.latex(chain_latex(_paths["b"], "b", _reverse))
+    # MathML in one math box, not two KaTeX blocks typeset on every point change (#14 round 8)
+    math_box([chain_latex(_paths[leaf], leaf, _reverse) for leaf in ("w", "b")], widget_key(PAGE, "chain_math"))
     exp = lazy_expander(PAGE, "chain_x", t("autodiff.chain_x"))
     if exp is not None:
-        exp.latex(chain_latex(_paths["x"], "x", _reverse))
+        with exp:
+            math_box([chain_latex(_paths["x"], "x", _reverse)], widget_key(PAGE, "chain_x_math"))
 
 
 @url_fragment(PAGE, SPECS)   # its controls (lazy expanders, tabs) rerun only this part
@@ -236,7 +238,7 @@ lang = current_language()
 digits = display_digits()
 st.title(t("autodiff.title"))
 st.markdown(t("autodiff.intro"))
-st.latex(r"f(x; w, b) = \frac{1}{\exp(-(w x + b)) + 1}")
+math_box([r"f(x; w, b) = \frac{1}{\exp(-(w x + b)) + 1}"], widget_key(PAGE, "f_math"))   # MathML, as below
 
 init_from_url(PAGE, SPECS)
 

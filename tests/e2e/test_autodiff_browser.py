@@ -68,8 +68,11 @@ def test_changing_w_changes_the_graph(server_url, new_page):
     texts = [getattr(el, el.WhichOneof("type")).body for el in elements
              if el.WhichOneof("type") in ("heading", "markdown")]
     assert translate("en", "autodiff.title") not in texts, "the title is not sent again"
-    assert not [t for t in texts if r"\exp(-(w x + b))" in t], "nor f's definition"
-    assert [t for t in texts if r"\partial f}{\partial w}" in t], "the chain tab's ∂f/∂w is"
+    # f's definition is not sent again; the chain tab's ∂f/∂w is, as MathML in its math box (its LaTeX on the line)
+    boxes = [el.bidi_component.json for el in elements if el.WhichOneof("type") == "bidi_component"
+             and el.bidi_component.WhichOneof("data") == "json"]
+    assert not [t for t in texts + boxes if r"\exp(-(w x + b))" in t], "nor f's definition"
+    assert [b for b in boxes if r"\\partial f}{\\partial w}" in b and "<math" in b], "the chain tab's ∂f/∂w is"
     assert_no_exception(new_page)
     screenshot(new_page, "autodiff-en-w1")
 

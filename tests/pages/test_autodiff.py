@@ -12,11 +12,11 @@ from cnn_core.worked_examples import AUTODIFF_SIGMOID
 from ui.i18n import translate
 from ui.latex import fmt, fmt_latex, markdown_with_math
 
-from .conftest import all_text, latex_text, no_exception, open_page
+from .conftest import all_text, latex_lines, no_exception, open_page
+from .math_boxes import math_box_formulas
 from .plain_tables import plain_tables
 
 
-latex = latex_text
 
 
 def metrics(at) -> dict:
@@ -97,18 +97,18 @@ def test_seed_point_reproduces_the_printed_chain_and_result():
     printed = AUTODIFF_SIGMOID.printed
     chain = r" \times ".join(fmt_latex(v) for v in printed["chain"])
     assert chain == r"1 \times (-0.25) \times 1 \times 1 \times (-1) \times 1 \times 1"
-    w_line = next(el.value for el in at.latex if r"\frac{\partial f}{\partial w} &=" in el.value)
+    w_line = next(f for f in math_box_formulas(at, "autodiff.") if r"\frac{\partial f}{\partial w} &=" in f)
     assert f"&= {chain} \\\\ &= {fmt_latex(printed['df_dw'])}" in w_line
     # ∂f/∂b: the same path without the last factor
-    b_line = next(el.value for el in at.latex if r"\frac{\partial f}{\partial b} &=" in el.value)
+    b_line = next(f for f in math_box_formulas(at, "autodiff.") if r"\frac{\partial f}{\partial b} &=" in f)
     assert r"&= 1 \times (-0.25) \times 1 \times 1 \times (-1) \times 1 \\ &= 0.25" in b_line
     assert metrics(at) == {"f": "0.5", "∂f/∂x": "0", "∂f/∂w": "0.25", "∂f/∂b": "0.25"}
     # ∂f/∂x sits in a lazy expander: sent only once it is opened
-    assert not any(r"\frac{\partial f}{\partial x} &=" in el.value for el in at.latex)
+    assert not any(r"\frac{\partial f}{\partial x} &=" in f for f in math_box_formulas(at, "autodiff."))
     at.session_state["autodiff.chain_x"] = True
     at.run()
-    x_line = next(el.value for el in at.latex if r"\frac{\partial f}{\partial x} &=" in el.value)
-    assert x_line.rstrip().endswith(r"\\ &= 0 \end{aligned}" "\n$$"), x_line     # ∂f/∂x = w σ'(0) = 0
+    x_line = next(f for f in math_box_formulas(at, "autodiff.") if r"\frac{\partial f}{\partial x} &=" in f)
+    assert x_line.rstrip().endswith(r"\\ &= 0 \end{aligned}"), x_line     # ∂f/∂x = w σ'(0) = 0
     open_tab(at, "seed")
     seed = table(at, translate("en", "autodiff.col_printed"))
     assert list(seed[translate("en", "autodiff.col_status")]) == [translate("en", "autodiff.reproduced")] * 8
@@ -294,7 +294,7 @@ def test_open_expander_is_kept_in_the_link():
     at = open_page("autodiff", "en", query={"chain_x": "1"})
     no_exception(at)
     assert not at.warning
-    assert any(r"\frac{\partial f}{\partial x}" in el.value for el in at.latex)
+    assert any(r"\frac{\partial f}{\partial x}" in f for f in math_box_formulas(at, "autodiff."))
     at.session_state["autodiff.chain_x"] = False
     at.run()
     assert "chain_x" not in at.query_params
@@ -309,8 +309,8 @@ def test_chain_products_multiply_out_as_written(digits):
 
     at = open_page("autodiff", "en", query={"digits": str(digits), "x": "1.3", "w": "0.7", "b": "-0.2"})
     no_exception(at)
-    lines = [el.value for el in at.latex if r"\frac{\partial f}{\partial w} &=" in el.value or
-             r"\frac{\partial f}{\partial b} &=" in el.value]
+    lines = [f for f in math_box_formulas(at, "autodiff.") if r"\frac{\partial f}{\partial w} &=" in f or
+             r"\frac{\partial f}{\partial b} &=" in f]
     assert len(lines) == 2
     for line in lines:
         body = line.strip().strip("$").strip().removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}")
@@ -330,3 +330,26 @@ def test_export_panel_carries_the_point():
     assert len(downloads) == 2                                   # Markdown worked example + JSON setup
     assert translate("en", "owndata.export_title") in [exp.label for exp in at.expander]
     assert any("?x=2&w=0.5" in el.value for el in at.code)       # the link of this setup
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_chain_formulas_are_mathml_with_the_latex_numbers(lang):
+    """#14 round 8: f's definition and the chain tab's formulas (∂f/∂w, ∂f/∂b, and ∂f/∂x once its expander is open)
+    are MathML made in Python in math boxes, not KaTeX typeset on every point change; the MathML writes the LaTeX's numbers."""
+    import re
+
+    from ui.formulas.mathml import latex_numbers, mathml_numbers
+
+    from .math_boxes import math_box_markups
+
+    at = open_page("autodiff", lang, query={"x": "1.3", "w": "0.7", "b": "-0.2", "chain_x": "1"})
+    no_exception(at)
+    assert not latex_lines(at)                                               # nothing left to KaTeX
+    lines = [line for markup in math_box_markups(at, "autodiff.")
+             for line in re.findall(r'<div class="math-line".*?(?=<div class="math-line"|$)', markup, re.S)]
+    sources = math_box_formulas(at, "autodiff.")
+    assert len(lines) == len(sources) == 4                                  # f's definition and the three chains
+    assert sum(r"\partial f" in source for source in sources) == 3
+    for line, source in zip(lines, sources):
+        assert "<math" in line
+        assert mathml_numbers(line) == latex_numbers(source), source
