@@ -196,3 +196,32 @@ def test_a_claim_and_show_more_rerun_only_their_part(server_url, new_page, lang)
     assert _expanders_sent(received) == 10                         # claims 31–40, not the 30 listed already
     assert "selectbox" not in new_element_types(received)
     assert_no_exception(pg)
+
+
+# Every line of the math boxes (a display formula, or a sentence with inline formulas): its content width, the
+# width of its page column, its own width and its overflow-x (a line wider than the column must scroll sideways)
+LINE_WIDTHS = """(lines) => lines.map(el => {
+  const host = el.getRootNode().host || el;
+  const column = host.closest('[data-testid="stElementContainer"]') || host.parentElement;
+  return {width: el.scrollWidth, shown: el.getBoundingClientRect().width, column: column.getBoundingClientRect().width,
+          overflow: getComputedStyle(el).overflowX, latex: el.dataset.latex || el.textContent.slice(0, 40)};
+})"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_claim_on_a_phone_wraps_its_matrices_and_scrolls_what_is_wider(server_url, phone_page, lang):
+    """390 px: the three matrices stack (the panels wrap), every line fits its column or scrolls inside it."""
+    pg = phone_page
+    pg.goto(f"{server_url}/worked_examples?lang={lang}&claim=s003_dx_general")
+    wait_for_app(pg)
+    box = ".st-key-worked_examples-open-s003_dx_general"
+    pg.locator(f"{box} .math-box .math-panel").nth(2).wait_for()
+    lines = pg.locator(f"{box} .math-box .math-line, {box} .math-box .math-text").evaluate_all(LINE_WIDTHS)
+    assert len(lines) == 3 + 2
+    for w in lines:
+        assert w["width"] <= w["column"] + 1 or w["overflow"] in ("auto", "scroll"), w   # fits, or scrolls
+        assert w["shown"] <= w["column"] + 1, w                                          # the scroller fits
+    tops = [p["y"] for p in (pg.locator(f"{box} .math-panel").nth(i).bounding_box() for i in range(3))]
+    assert tops[2] > tops[0] + 20                                    # wrapped: not three side by side on a phone
+    assert_no_exception(pg)
+    screenshot(pg, f"worked_examples-{lang}-phone", max_height=3000)
