@@ -1,4 +1,4 @@
-"""Display formulas as MathML, converted in Python from the LaTeX the formula builders write (#14 round 8).
+r"""Display formulas as MathML, converted in Python from the LaTeX the formula builders write (#14 round 8).
 
 Why: ``st.latex`` has the browser typeset every formula with KaTeX (JavaScript, ~20 ms a formula) on every
 rerun that sends it. Chromium, Firefox and Safari draw MathML Core natively, so the same formula converted here
