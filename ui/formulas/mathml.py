@@ -76,6 +76,9 @@ def _convert(latex: str, *, block: bool, alt: str | None = None) -> str:
     alt = html.escape(latex if alt is None else alt, quote=True)   # "": none (the line carries the source)
     source = latex.replace(r"\begin{aligned}", r"\begin{align*}").replace(r"\end{aligned}", r"\end{align*}")
     source = _UPRIGHT_LETTER.sub(r"\\text{\1}", source)   # latex2mathml drops \mathrm on a single letter
+    # latex2mathml does not know gathered (rows centred one under the other: the padding page's two-row
+    # numerator); a one-column matrix is the same rows centred, as a <mtable>
+    source = source.replace(r"\begin{gathered}", r"\begin{matrix}").replace(r"\end{gathered}", r"\end{matrix}")
     try:
         markup = convert(source, display="block")   # display style: limits under Σ, as in KaTeX's aligned
     except Exception:   # noqa: BLE001 - a construct the converter does not know: the source, readable
