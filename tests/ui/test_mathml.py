@@ -144,3 +144,14 @@ def test_gathered_rows_become_a_centred_table_not_the_source():
     assert re.search(r"<mfrac><mrow><mtable><mtr><mtd>[^/]*<mn>5</mn>.*?</mtr><mtr><mtd><mrow /><mo>−</mo>", markup)
     assert markup.count("<mtr>") == 2
     assert mathml_numbers(markup) == latex_numbers(latex)
+
+
+def test_max_before_its_bracket_is_not_spaced_as_an_unknown_operator():
+    """``\\max(`` is ``<mo>max</mo>``: the browser gave it 0.28em on each side ("= max ((" on the padding page);
+    KaTeX sets none between the operator and its bracket. Other operators keep their spacing."""
+    latex = r"P_h = \max((2 - 1)\cdot 3 + 1 - 6,\, 0) + \min(a, b)"
+    markup = to_mathml(latex)
+    assert '<mo lspace="0" rspace="0">max</mo><mo stretchy="false">(</mo>' in markup
+    assert '<mo lspace="0" rspace="0">min</mo><mo stretchy="false">(</mo>' in markup
+    assert "<mo>=</mo>" in markup and "<mo>+</mo>" in markup
+    assert mathml_numbers(markup) == latex_numbers(latex)
