@@ -84,11 +84,22 @@ def test_the_5x5x3_sigma_step_is_not_clipped(server_url, new_page, lang):
     open_tab(pg, translate(lang, "conv_backward.tab_sgd"))
     assert "0.991" in pg.inner_text("body")          # the text's printed b1 after the step
     assert pg.evaluate(TOO_WIDE) == []
+    _formulas_fit_or_scroll(pg)                       # the SGD step's lines (MathML math boxes)
     pg.set_viewport_size({"width": 390, "height": 844})
+    _formulas_fit_or_scroll(pg)
     open_tab(pg, translate(lang, "conv_backward.tab_act"))
     pg.locator(ACT).wait_for(timeout=30000)
     assert pg.evaluate(TOO_WIDE) == []
     screenshot(pg, f"{PAGE}-{lang}-phone")
+
+
+def _formulas_fit_or_scroll(pg) -> None:
+    """Every math box line on the page fits its column or scrolls sideways inside it (never clipped)."""
+    widths = pg.locator(".math-box .math-line").evaluate_all(MATH_WIDTHS)
+    assert widths
+    for w in widths:
+        assert w["width"] <= w["column"] + 1 or w["overflow"] in ("auto", "scroll"), w
+        assert w["shown"] <= w["column"] + 1, w
 
 
 def test_bad_matrix_keeps_the_page_alive(server_url, new_page):
@@ -162,6 +173,13 @@ def _box(key: str) -> str:
     return f".st-key-{PAGE}-{key}"
 
 
+# every formula line of the math boxes: its content width, the width shown, its page column's width, its overflow-x
+MATH_WIDTHS = """(lines) => lines.map(el => {
+  const host = el.getRootNode().host || el;
+  const column = host.closest('[data-testid="stElementContainer"]') || host.parentElement;
+  return {width: el.scrollWidth, shown: el.getBoundingClientRect().width, column: column.getBoundingClientRect().width,
+          overflow: getComputedStyle(el).overflowX};
+})"""
 # a mark on each formula line of a math box: a line whose box re-parsed its markup is a new node, without the mark
 MARK = "els => els.forEach(el => { el.__kept = true; })"
 KEPT = "els => els.map(el => el.__kept === true)"
@@ -187,7 +205,7 @@ def test_bias_and_sgd_formulas_are_mathml_and_only_a_changed_box_is_redrawn(serv
     assert table_h > 40 and bracket_h >= 0.9 * table_h, (table_h, bracket_h)
     assert pg.locator(f"{_box('sgd_1_math')} .math-aligned").count() == 1     # b₁'s step, aligned at "="
     assert "0.991" in pg.locator(f"{_box('sgd_1_math')} .math-line").last.inner_text()   # the printed b₁ after
-    assert pg.evaluate(TOO_WIDE) == []
+    _formulas_fit_or_scroll(pg)
     screenshot(pg, f"{PAGE}-{lang}-multi-sgd-mathml")
     lines = pg.locator(f"{_box('sgd_1_math')} .math-line, {_box('sgd_2_math')} .math-line")
     lines.evaluate_all(MARK)

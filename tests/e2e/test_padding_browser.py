@@ -19,6 +19,16 @@ pytestmark = pytest.mark.e2e
 STEPPER = ".st-key-padding-stepper .cs"
 
 
+# every formula line of the math boxes (MathML, #14 round 9): its content width, the width shown, its page column's
+# width and its overflow-x (a line that does not fit must scroll sideways inside the column)
+MATH_WIDTHS = """(lines) => lines.map(el => {
+  const host = el.getRootNode().host || el;
+  const column = host.closest('[data-testid="stElementContainer"]') || host.parentElement;
+  return {width: el.scrollWidth, shown: el.getBoundingClientRect().width, column: column.getBoundingClientRect().width,
+          overflow: getComputedStyle(el).overflowX};
+})"""
+
+
 def _chart(pg, index: int):
     chart = pg.locator('[data-testid="stPlotlyChart"]').nth(index)
     chart.locator(".main-svg").first.wait_for(timeout=15000)
@@ -148,10 +158,12 @@ def test_phone_layout(server_url, browser):
         wait_for_text(pg, "Python 2")   # a catalogue note inside the linked-open expander
         assert "default value" not in pg.inner_text("body")   # no Session State warning from Streamlit
         assert pg.evaluate("document.documentElement.scrollWidth") <= 390
-        wide = pg.evaluate("""() => [...document.querySelectorAll('.katex-display')].filter(el =>
-            el.getBoundingClientRect().right > el.parentElement.getBoundingClientRect().right + 1
-            && getComputedStyle(el).overflowX !== 'auto').length""")
-        assert wide == 0
+        # the formulas (MathML math boxes, one per axis): each line fits its column or scrolls inside it
+        widths = pg.locator(".math-box .math-line").evaluate_all(MATH_WIDTHS)
+        assert len(widths) == 2, widths                                  # the output size, height and width
+        for w in widths:
+            assert w["width"] <= w["column"] + 1 or w["overflow"] in ("auto", "scroll"), w
+            assert w["shown"] <= w["column"] + 1, w
         assert_no_exception(pg)
         screenshot(pg, "padding-zh-390px")
     finally:
