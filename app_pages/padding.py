@@ -79,7 +79,7 @@ def _key(name: str) -> str:
 
 def _math(items: list, name: str) -> None:
     """One axis's formulas of the open tab as MathML in one element (#14: no KaTeX typesetting in the browser;
-    a setting that changes one axis only re-sends that axis's box)."""
+    a setting that changes one axis only has the browser redraw that axis's box: the other's markup is the same)."""
     math_box(items, _key(name))
 
 
