@@ -19,13 +19,13 @@ from cnn_core.worked_examples import CONV_4X4, CONV_5X5X3
 from ui.claims_view import claim_note
 from ui.components import backward_steppers as steps
 from ui.components.cell_stepper import cell_stepper
+from ui.components.math_box import math_box
 from ui.exercise_view import render_check_link
 from ui.export import ExportDoc, export_panel
 from ui.formulas import conv_backward as fx
 from ui.html_grid import cell_names, grids_html, matrix_table
 from ui.i18n import current_language, explain_error, t, translate, translator
-from ui.latex import (display_digits, equation_lines, fmt, fmt_latex, fmt_power, latex_matrix, subscript,
-                      subscript_unicode)
+from ui.latex import display_digits, fmt, fmt_power, subscript_unicode
 from ui.library_code import conv2d_backward_code
 from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
 from ui.page_kit import (activation_name, agreement, error_phrase, keep_number, lazy_code_panel,
@@ -150,6 +150,12 @@ def _check_line(name: str, check) -> None:
     text = t("conv_backward.check_line", name=name, result=error_phrase(check.max_rel_error), eps="2⁻¹⁰",
              verdict=t("conv_backward.passed") if check.passed else t("conv_backward.failed"))
     st.caption(f"{mark} {text}")
+
+
+def _math(items: list, name: str) -> None:
+    """Formulas as MathML in one element (#14: st.latex has KaTeX typeset each formula in the browser on every
+    rerun that sends it; a box re-parses only when its formulas changed)."""
+    math_box(items, widget_key(PAGE, name))
 
 
 def _fit_delta(shape: tuple[int, int]) -> None:
@@ -309,8 +315,7 @@ def _dw_db_section() -> None:
         claim_note("s003_eq14", lang)
     st.subheader(t("conv_backward.db_title"))
     st.markdown(t("conv_backward.db_intro"))
-    for ff in range(F):
-        st.latex(fx.db_sum(trace, ff, multi).latex())
+    _math([fx.db_sum(trace, ff, multi).latex() for ff in range(F)], "db_math")
     if TEXT_EXAMPLE:
         claim_note("s003_eq15", lang)
 
@@ -325,18 +330,12 @@ def _sgd_section() -> None:
     except ValueError as err:
         st.error(explain_error(err))
         return
-    lr_tex = fmt_latex(lr)
     tabs = st.tabs([t("conv_backward.filter_n", n=ff + 1) for ff in range(F)])
     for ff, tab in enumerate(tabs):
         with tab:
-            for cc in range(C):
-                name = fx.kernel_name(multi, ff, cc)
-                st.latex(rf"{name} - {lr_tex}\,\frac{{\partial E}}{{\partial {name}}} = {latex_matrix(trace.w[ff, cc])}"
-                         rf" - {lr_tex} \times {latex_matrix(trace.dw[ff, cc])} = {latex_matrix(new['w'][ff, cc])}")
-            b_sym = subscript("b", ff) if multi else "b"
-            st.latex(equation_lines(rf"{b_sym} - {lr_tex}\,\frac{{\partial E}}{{\partial {b_sym}}}",
-                                    rf"{fmt_latex(b[ff], factor=False)} - {lr_tex} \times {fmt_latex(trace.db[ff])}",
-                                    float(new["b"][ff])))
+            lines = [fx.sgd_kernel_line(trace, new["w"][ff, cc], lr, ff, cc, multi) for cc in range(C)]
+            lines.append(fx.sgd_bias_line(trace, b[ff], new["b"][ff], lr, ff, multi))
+            _math(lines, f"sgd_{ff + 1}_math")   # one box per filter's tab: its kernels' and its bias's steps
     if multi:
         printed_w = np.asarray(CONV_5X5X3.printed["w_after"])
         printed_b = np.asarray(CONV_5X5X3.printed["b_after"], dtype=float)

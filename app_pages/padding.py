@@ -8,6 +8,7 @@ import streamlit as st
 from cnn_core.arithmetic import axis_arithmetic, padded_grid, resolve_padding, same_axis
 from ui.claims_view import claim_note
 from ui.components.cell_stepper import cell_stepper
+from ui.components.math_box import math_box
 from ui.components.padding_steppers import footprint_steps
 from ui.exercise_view import render_check_link
 from ui.export import ExportDoc, chart_config, export_panel
@@ -74,6 +75,12 @@ def _axis_error(n: int, k: int, s: int, before_after: tuple, d: int, axis: str) 
 
 def _key(name: str) -> str:
     return widget_key(PAGE, name)
+
+
+def _math(items: list, name: str) -> None:
+    """One axis's formulas of the open tab as MathML in one element (#14: no KaTeX typesetting in the browser;
+    a setting that changes one axis only has the browser redraw that axis's box: the other's markup is the same)."""
+    math_box(items, _key(name))
 
 
 def _split_axes() -> None:
@@ -152,18 +159,17 @@ def _pad_symbols(ax: str) -> tuple[str, str]:
 def _padding_lines(mode: str, ax: str, k: int, d: int, before: int, rule, per_axis: bool) -> None:
     """How many zeros go before and after along one axis (ax: 'h' or 'w'); ``rule``: SAME's trace."""
     st.caption(t(f"padding.{mode}_caption"))
-    for eq in _padding_equations(mode, ax, k, d, before, rule, per_axis):
-        st.latex(eq.latex())
+    _math([eq.latex() for eq in _padding_equations(mode, ax, k, d, before, rule, per_axis)], f"padding_{ax}_math")
 
 
 def _output_lines(ax: str, a, error: Exception | None) -> None:
     """The output size along one axis with the numbers (``a``: its AxisArithmetic, or None)."""
     p_lo, p_hi = _pad_symbols(ax)
     if a is None:
-        st.latex(fx.output_symbolic(ax, p_lo, p_hi))
+        _math([fx.output_symbolic(ax, p_lo, p_hi)], f"output_{ax}_math")
         st.error(explain_error(error))
         return
-    st.latex(fx.output_size(ax, a, p_lo, p_hi).latex())
+    _math([fx.output_size(ax, a, p_lo, p_hi).latex()], f"output_{ax}_math")
 
 
 def _used_text(mode: str, ax: str, a) -> str:
@@ -188,7 +194,7 @@ def _used_text(mode: str, ax: str, a) -> str:
 def _used_lines(mode: str, ax: str, a) -> None:
     """How far into the padded input the windows reach along one axis."""
     st.caption(t("padding.used_caption"))
-    st.latex(fx.used_extent(ax, a).latex())
+    _math([fx.used_extent(ax, a).latex()], f"used_{ax}_math")
     st.markdown(_used_text(mode, ax, a))
 
 

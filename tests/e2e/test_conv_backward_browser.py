@@ -9,9 +9,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout, expect
 
 from ui.i18n import translate
 
-from .conftest import (TOO_WIDE, WATCH_RUNNING, assert_no_exception as no_exception, forward_msgs, new_element_types,
-                       open_app, open_tab, pick, screenshot, stepper_formula as formula, wait_for_app,
-                       watch_round_trips)
+from .conftest import (TOO_WIDE, WATCH_RUNNING, ScriptRuns, assert_no_exception as no_exception, forward_msgs,
+                       new_element_types, open_app, open_tab, pick, screenshot, stepper_formula as formula,
+                       wait_for_app, watch_round_trips)
 
 pytestmark = pytest.mark.e2e
 
@@ -84,11 +84,22 @@ def test_the_5x5x3_sigma_step_is_not_clipped(server_url, new_page, lang):
     open_tab(pg, translate(lang, "conv_backward.tab_sgd"))
     assert "0.991" in pg.inner_text("body")          # the text's printed b1 after the step
     assert pg.evaluate(TOO_WIDE) == []
+    _formulas_fit_or_scroll(pg)                       # the SGD step's lines (MathML math boxes)
     pg.set_viewport_size({"width": 390, "height": 844})
+    _formulas_fit_or_scroll(pg)
     open_tab(pg, translate(lang, "conv_backward.tab_act"))
     pg.locator(ACT).wait_for(timeout=30000)
     assert pg.evaluate(TOO_WIDE) == []
     screenshot(pg, f"{PAGE}-{lang}-phone")
+
+
+def _formulas_fit_or_scroll(pg) -> None:
+    """Every math box line on the page fits its column or scrolls sideways inside it (never clipped)."""
+    widths = pg.locator(".math-box .math-line").evaluate_all(MATH_WIDTHS)
+    assert widths
+    for w in widths:
+        assert w["width"] <= w["column"] + 1 or w["overflow"] in ("auto", "scroll"), w
+        assert w["shown"] <= w["column"] + 1, w
 
 
 def test_bad_matrix_keeps_the_page_alive(server_url, new_page):
@@ -155,3 +166,75 @@ def test_the_layer_expander_the_code_panel_and_a_preset_rerun_their_part_only(se
     assert translate("zh", "conv_backward.title") not in headings
     assert translate("zh", "conv_backward.conventions") not in markdown
     no_exception(pg)
+
+
+# --------------------------------------------------------------------------- #14 round 9: formulas as MathML
+def _box(key: str) -> str:
+    return f".st-key-{PAGE}-{key}"
+
+
+# every formula line of the math boxes: its content width, the width shown, its page column's width, its overflow-x
+MATH_WIDTHS = """(lines) => lines.map(el => {
+  const host = el.getRootNode().host || el;
+  const column = host.closest('[data-testid="stElementContainer"]') || host.parentElement;
+  return {width: el.scrollWidth, shown: el.getBoundingClientRect().width, column: column.getBoundingClientRect().width,
+          overflow: getComputedStyle(el).overflowX};
+})"""
+# a mark on each formula line of a math box: a line whose box re-parsed its markup is a new node, without the mark
+MARK = "els => els.forEach(el => { el.__kept = true; })"
+KEPT = "els => els.map(el => el.__kept === true)"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_bias_and_sgd_formulas_are_mathml_and_only_a_changed_box_is_redrawn(server_url, new_page, lang):
+    """∂E/∂b and the SGD step are MathML drawn by the browser (math boxes), no KaTeX on the page: the matrices in
+    stretched brackets, the bias step aligned at "=". Choosing the other filter leaves the SGD formulas as they
+    are (their boxes are not re-parsed); another learning rate redraws them."""
+    pg = new_page
+    pg.set_viewport_size({"width": 1400, "height": 1600})
+    runs = ScriptRuns(pg)
+    open_app(pg, f"{server_url}/{PAGE}?lang={lang}&example=multi&tab=sgd", f"{_box('sgd_1_math')} math")
+    no_exception(pg)
+    assert pg.locator(".katex").count() == 0
+    sgd1 = pg.locator(f"{_box('sgd_1_math')} .math-line")
+    expect(sgd1).to_have_count(4)                                     # three channels' W steps and b₁'s
+    assert pg.locator(f"{_box('sgd_1_math')} mtable").count() == 9    # W, ∂E/∂W and W after, per channel
+    table = pg.locator(f"{_box('sgd_1_math')} mtable").first
+    table_h = table.bounding_box()["height"]
+    bracket_h = table.evaluate("t => t.previousElementSibling.getBoundingClientRect().height")
+    assert table_h > 40 and bracket_h >= 0.9 * table_h, (table_h, bracket_h)
+    assert pg.locator(f"{_box('sgd_1_math')} .math-aligned").count() == 1     # b₁'s step, aligned at "="
+    assert "0.991" in pg.locator(f"{_box('sgd_1_math')} .math-line").last.inner_text()   # the printed b₁ after
+    _formulas_fit_or_scroll(pg)
+    screenshot(pg, f"{PAGE}-{lang}-multi-sgd-mathml")
+    lines = pg.locator(f"{_box('sgd_1_math')} .math-line, {_box('sgd_2_math')} .math-line")
+    lines.evaluate_all(MARK)
+    # the other filter: the setup part reruns, the SGD formulas are the same markup (not re-parsed)
+    combo = pg.locator('[data-testid="stSelectbox"]').filter(
+        has_text=translate(lang, "conv_backward.filter")).locator('[role="combobox"]').first
+    combo.click()
+    option = pg.get_by_role("option", name=translate(lang, "conv_backward.filter_n", n=2))
+    try:
+        option.wait_for(timeout=3000)
+    except PlaywrightTimeout:   # the click only focused it: open the list from the keyboard
+        combo.press("ArrowDown")
+    runs.after(option.click)
+    assert "filter=2" in pg.url
+    assert lines.evaluate_all(KEPT) == [True] * 8
+    # another learning rate: every SGD line is redrawn
+    lr = pg.locator(f".st-key-{PAGE}-lr input")
+    lr.fill("0.01")
+    runs.after(lambda: lr.press("Enter"))
+    expect(pg.locator(f"{_box('sgd_1_math')} .math-line").last).to_contain_text("0.91")
+    assert lines.evaluate_all(KEPT) == [False] * 8
+    no_exception(pg)
+
+    # one channel at stride 2, padding 1: ∂E/∂b written out as MathML (a sum aligned over several lines)
+    open_app(pg, f"{server_url}/{PAGE}?lang={lang}&stride=2&padding=1&tab=dw", f"{_box('db_math')} math")
+    assert pg.locator(".katex").count() == 0
+    assert pg.locator(f"{_box('db_math')} .math-aligned").count() == 1
+    drawn = pg.locator(f"{_box('db_math')} math").evaluate_all(
+        "ms => ms.map(m => [m.getBoundingClientRect().width, m.getBoundingClientRect().height])")
+    assert drawn and all(w > 5 and h > 5 for w, h in drawn if w), drawn
+    no_exception(pg)
+    screenshot(pg, f"{PAGE}-{lang}-stride2-db-mathml")

@@ -4,17 +4,29 @@ them; an impossible setting explains itself."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
 from ui.i18n import translate
 
-from .conftest import (WATCH_RUNNING, assert_no_exception, pick, screenshot, stepper_formula as formula,
-                       wait_for_app, wait_for_text, watch_round_trips)
+from .conftest import (WATCH_RUNNING, ScriptRuns, assert_no_exception, open_app, pick, screenshot,
+                       stepper_formula as formula, wait_for_app, wait_for_text, watch_round_trips)
 
 pytestmark = pytest.mark.e2e
 
 STEPPER = ".st-key-padding-stepper .cs"
+
+
+# every formula line of the math boxes (MathML, #14 round 9): its content width, the width shown, its page column's
+# width and its overflow-x (a line that does not fit must scroll sideways inside the column)
+MATH_WIDTHS = """(lines) => lines.map(el => {
+  const host = el.getRootNode().host || el;
+  const column = host.closest('[data-testid="stElementContainer"]') || host.parentElement;
+  return {width: el.scrollWidth, shown: el.getBoundingClientRect().width, column: column.getBoundingClientRect().width,
+          overflow: getComputedStyle(el).overflowX};
+})"""
 
 
 def _chart(pg, index: int):
@@ -146,10 +158,12 @@ def test_phone_layout(server_url, browser):
         wait_for_text(pg, "Python 2")   # a catalogue note inside the linked-open expander
         assert "default value" not in pg.inner_text("body")   # no Session State warning from Streamlit
         assert pg.evaluate("document.documentElement.scrollWidth") <= 390
-        wide = pg.evaluate("""() => [...document.querySelectorAll('.katex-display')].filter(el =>
-            el.getBoundingClientRect().right > el.parentElement.getBoundingClientRect().right + 1
-            && getComputedStyle(el).overflowX !== 'auto').length""")
-        assert wide == 0
+        # the formulas (MathML math boxes, one per axis): each line fits its column or scrolls inside it
+        widths = pg.locator(".math-box .math-line").evaluate_all(MATH_WIDTHS)
+        assert len(widths) == 2, widths                                  # the output size, height and width
+        for w in widths:
+            assert w["width"] <= w["column"] + 1 or w["overflow"] in ("auto", "scroll"), w
+            assert w["shown"] <= w["column"] + 1, w
         assert_no_exception(pg)
         screenshot(pg, "padding-zh-390px")
     finally:
@@ -176,3 +190,58 @@ def test_markdown_export_of_the_padding_page(server_url, browser):
         assert_no_exception(pg)
     finally:
         context.close()
+
+
+# --------------------------------------------------------------------------- #14 round 9: formulas as MathML
+# a mark on each formula line of a math box: a line whose box re-parsed its markup is a new node, without the mark
+MARK = "els => els.forEach(el => { el.__kept = true; })"
+KEPT = "els => els.map(el => el.__kept === true)"
+
+
+def _lines(pg, key: str):
+    return pg.locator(f".st-key-padding-{key} .math-line")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_formulas_are_mathml_and_a_height_change_redraws_the_height_box_only(server_url, new_page, lang):
+    """Every tab's formulas are MathML drawn by the browser, one math box per axis, no KaTeX on the page: the output
+    size's two-row numerator a table inside the fraction, the lines aligned at "=". A change of the height redraws
+    the height's box; the width's box keeps its lines (the same markup is not re-parsed)."""
+    pg = new_page
+    pg.set_viewport_size({"width": 1400, "height": 1400})
+    runs = ScriptRuns(pg)
+    open_app(pg, f"{server_url}/padding?lang={lang}&mode=same&h=7&w=6&k=4&s=3&d=2",
+             ".st-key-padding-output_h_math math")
+    assert_no_exception(pg)
+    assert pg.locator(".katex").count() == 0
+    for ax in ("h", "w"):
+        box = f".st-key-padding-output_{ax}_math"
+        expect(_lines(pg, f"output_{ax}_math")).to_have_count(1)
+        assert pg.locator(f"{box} .math-aligned").count() == 1
+        assert pg.locator(f"{box} mfrac mtable").count() == 2            # symbols and numbers, two rows each
+        rows = pg.locator(f"{box} mfrac mtable").first.evaluate(
+            "t => Array.from(t.querySelectorAll('mtr')).map(r => r.getBoundingClientRect().top)")
+        assert len(rows) == 2 and rows[1] > rows[0] + 5, rows           # one under the other
+        sizes = pg.locator(f"{box} math").evaluate_all(
+            "ms => ms.map(m => [m.getBoundingClientRect().width, m.getBoundingClientRect().height])")
+        assert sizes and all(w > 5 and h > 5 for w, h in sizes), sizes
+    screenshot(pg, f"padding-{lang}-same-output-mathml")
+    _lines(pg, "output_h_math").evaluate_all(MARK)
+    _lines(pg, "output_w_math").evaluate_all(MARK)
+    thumb = pg.locator(".st-key-padding-h").get_by_role("slider")
+    thumb.focus()
+    runs.after(lambda: thumb.press("ArrowLeft"))                        # height 7 -> 6: SAME pads 2 + 2
+    expect(_lines(pg, "output_h_math").first).to_have_attribute("data-latex",
+                                                                re.compile(r"\\begin\{gathered\} 6 \+ 2 \+ 2 "))
+    assert "h=6" in pg.url
+    assert _lines(pg, "output_h_math").evaluate_all(KEPT) == [False]    # the height's formula: redrawn
+    assert _lines(pg, "output_w_math").evaluate_all(KEPT) == [True]     # the width's: the same element
+    # SAME's zeros and the windows' reach: MathML too, nothing typeset by KaTeX
+    for step, count in (("padding", 4), ("used", 1)):
+        runs.after(lambda: pg.get_by_role("tab", name=translate(lang, f"padding.step_{step}")).click())
+        for ax in ("h", "w"):
+            expect(_lines(pg, f"{step}_{ax}_math")).to_have_count(count)
+            assert pg.locator(f".st-key-padding-{step}_{ax}_math math").count() >= count
+        assert pg.locator(".katex").count() == 0
+        screenshot(pg, f"padding-{lang}-same-{step}-mathml")
+    assert_no_exception(pg)

@@ -23,12 +23,18 @@ from tests.reference import correlate
 
 from .conftest import all_text, latex_lines, no_exception, open_page, stepper, stepper_grid, steppers
 from .grid_tables import html_tables
+from .math_boxes import math_box_formulas, math_box_markups
 
 PAGE = "conv_backward"
 SEED_DELTA = CONV_5X5X3.inputs["delta"][0, 0]          # the Hands-on CNN project's 3×3 sensitivity map
 SECTIONS = ("dx", "act", "dw", "sgd", "check")
 
-_latex = latex_lines
+
+
+def _latex(at) -> list[str]:
+    """Every display formula on the page: the math boxes' (MathML, #14) and any ``st.latex`` (none left: a
+    check that nothing is typeset twice or by KaTeX still sees it)."""
+    return math_box_formulas(at, f"{PAGE}.") + latex_lines(at)
 
 
 def _open(at, section: str, lang: str = "en", way: str | None = None):
@@ -83,7 +89,9 @@ def test_page_in_both_languages(lang, example):
     for key in ("dx_title", "way1", "way2", "way3", "dw_title", "db_title", "sgd_title", "act_title", "check_title",
                 "example", "lr", "reset"):
         assert translate(lang, f"conv_backward.{key}") in text, key
-    assert views == {f"{v}_stepper" for v in ("way1", "way2", "way3", "act", "dw")}
+    boxes = {v for v in views if v.endswith("_math")}                     # the formulas' math boxes (#14)
+    assert boxes == {"db_math"} | {f"sgd_{n}_math" for n in range(1, 3 if example == "multi" else 2)}
+    assert views - boxes == {f"{v}_stepper" for v in ("way1", "way2", "way3", "act", "dw")}
     step = stepper(_open(at, "dx", lang, "way1"), "way1_stepper")
     assert step["labels"]["play"] == translate(lang, "conv_backward.stepper_play")
     assert step["labels"]["hint"] == translate(lang, "conv_backward.cs_in_hint")
@@ -550,3 +558,31 @@ def test_relu_range_is_written_with_infinity():
     at = _open(open_page(PAGE, "en", query={"x": "-3,1,0,2;1,1,0,1;0,1,1,0;1,0,0,1"}), "act")
     [warning] = [w.value for w in at.warning]
     assert "between 0 and ∞" in warning and "inf" not in warning
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("query", [{"example": "multi"}, {"stride": "2", "padding": "1"}],
+                         ids=["multi", "stride2-pad1"])
+def test_bias_and_sgd_formulas_are_mathml_with_the_latex_numbers(lang, query):
+    """#14 round 9: ∂E/∂b and the SGD step are MathML made in Python in math boxes (one for ∂E/∂b, one per filter's
+    SGD tab), not KaTeX typeset on every rerun; each line is MathML (not the fallback source) writing the LaTeX's
+    numbers in order."""
+    from ui.formulas.mathml import latex_numbers, mathml_numbers
+
+    at = open_page(PAGE, lang, query=query)
+    no_exception(at)
+    multi = query.get("example") == "multi"
+    # ∂E/∂b: one line per filter; SGD: per filter one line per channel and the bias's
+    count = {"dw": 2, "sgd": 2 * 4} if multi else {"dw": 1, "sgd": 2}
+    for section, boxes in (("dw", ["db_math"]), ("sgd", ["sgd_1_math", "sgd_2_math"] if multi else ["sgd_1_math"])):
+        _open(at, section, lang)
+        assert not latex_lines(at)                                            # nothing left to KaTeX
+        assert [el.key for el in at.main.get("bidi_component") if el.key.endswith("_math")] == \
+            [f"{PAGE}.{name}" for name in boxes]
+        lines = [line for markup in math_box_markups(at, f"{PAGE}.")
+                 for line in re.findall(r'<div class="math-line".*?(?=<div class="math-line"|$)', markup, re.S)]
+        sources = math_box_formulas(at, f"{PAGE}.")
+        assert len(lines) == len(sources) == count[section]
+        for line, source in zip(lines, sources):
+            assert "<math" in line and not re.search(r"<mtext>[^<]*\\", line), source
+            assert mathml_numbers(line) == latex_numbers(source), source

@@ -13,8 +13,12 @@ from ui.latex import markdown_with_math
 from ui.i18n import explain_error, translate
 
 from .conftest import all_text, latex_lines, no_exception, open_page, plotly_figures, stepper, stepper_grid
+from .math_boxes import math_box_formulas, math_box_markups
 
-latex = latex_lines
+
+def latex(at) -> list[str]:
+    """Every display formula on the page: the math boxes' (MathML, #14) and any ``st.latex`` (none left)."""
+    return math_box_formulas(at, "padding.") + latex_lines(at)
 
 
 def results(at) -> list[str]:
@@ -71,7 +75,7 @@ def test_default_is_seed_003_in_both_languages(lang):
     assert data["labels"]["hint"] == translate(lang, "padding.stepper_hint")
     # the real input used: 2(3 - 1) + 1(3 - 1) + 1 = 7
     open_step(at, "used", lang)
-    assert any("2\\cdot(3 - 1) + 1\\cdot(3 - 1) + 1" in v and v.rstrip().endswith("&= 7 \\end{aligned}\n$$")
+    assert any("2\\cdot(3 - 1) + 1\\cdot(3 - 1) + 1" in v and v.rstrip().endswith("&= 7 \\end{aligned}")
                for v in latex(at))
     # every kernel position is a cell of the stepper (▶ visits them all: the old animation)
     assert len(data["cells"]) == 9
@@ -130,7 +134,7 @@ def test_same_padding_is_tensorflows_asymmetric_rule():
     assert translate("en", "padding.same_caption") in all_text(at)
     values = latex(at)
     assert any("\\left\\lceil \\frac{6}{2} \\right\\rceil \\\\ &= 3" in v for v in values)
-    assert any("\\max((3 - 1)\\cdot 2 + 1\\cdot(3 - 1) + 1 - 6" in v and v.rstrip().endswith("&= 1 \\end{aligned}\n$$")
+    assert any("\\max((3 - 1)\\cdot 2 + 1\\cdot(3 - 1) + 1 - 6" in v and v.rstrip().endswith("&= 1 \\end{aligned}")
                for v in values)
     assert any("p_{\\text{bottom}} &= P_h - p_{\\text{top}}" in v and "1 - 0" in v for v in values)
     # width n=5: total 2, split 1 / 1
@@ -172,7 +176,7 @@ def test_full_padding():
     out = conv_output_size(5, 3, 1, 4, 2)
     assert f"{out} × {out}" in at.success[0].value
     open_step(at, "padding")
-    assert any("d_h(k_h - 1)" in v and "2\\cdot(3 - 1)" in v and v.rstrip().endswith("&= 4 \\end{aligned}\n$$")
+    assert any("d_h(k_h - 1)" in v and "2\\cdot(3 - 1)" in v and v.rstrip().endswith("&= 4 \\end{aligned}")
                for v in latex(at))
 
 
@@ -345,7 +349,7 @@ def test_used_tab_of_an_impossible_axis_says_so():
     assert translate("en", "padding.used_none") in text
     a = axis_arithmetic(9, 5, 1)
     assert a.used == 9
-    assert any("L_w" in v and "1\\cdot(5 - 1) + 1\\cdot(5 - 1) + 1" in v and v.rstrip().endswith("&= 9 \\end{aligned}\n$$")
+    assert any("L_w" in v and "1\\cdot(5 - 1) + 1\\cdot(5 - 1) + 1" in v and v.rstrip().endswith("&= 9 \\end{aligned}")
                for v in latex(at))
 
 
@@ -380,3 +384,43 @@ def test_link_keeps_the_notes_expander_open(lang):
     at.session_state["padding.notes"] = False
     at.run()
     assert "Python 2" not in all_text(at) and "notes" not in at.query_params
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("query", [
+    {},                                                                    # the text's 5×5, k 3, s 2, p 1
+    {"mode": "same", "h": "6", "w": "7", "k": "4", "s": "3", "d": "2"},
+    {"mode": "full", "k": "3", "d": "2", "s": "1"},
+    {"mode": "valid", "h": "4", "w": "9", "k": "5", "s": "1"},             # no output along the height
+    {"axes": "1", "kh": "2", "kw": "5", "sh": "1", "sw": "3", "ph": "0", "pw": "2", "dw": "2", "w": "12"},
+], ids=["explicit", "same", "full", "valid-impossible", "per-axis"])
+def test_formulas_are_mathml_per_tab_and_axis_with_the_latex_numbers(lang, query):
+    """#14 round 9: every formula of the three tabs is MathML made in Python, one math box per axis of the open tab
+    (a setting of one axis re-sends that axis's box only), nothing typeset by KaTeX; each line is MathML (not the
+    fallback source) writing the LaTeX's numbers in order, the two-row numerator (gathered) a two-row table."""
+    import re
+
+    from ui.formulas.mathml import latex_numbers, mathml_numbers
+
+    at = open_page("padding", lang, query=query)
+    no_exception(at)
+    impossible = query.get("mode") == "valid"
+    for step in ("padding", "output", "used"):
+        open_step(at, step, lang)
+        assert not latex_lines(at)                                            # nothing left to KaTeX
+        keys = [el.key for el in at.main.get("bidi_component") if el.key.endswith("_math")]
+        # the used tab of an axis without output has no formula (a sentence says so)
+        axes = ("w",) if impossible and step == "used" else ("h", "w")
+        assert keys == [f"padding.{step}_{ax}_math" for ax in axes]
+        lines = [line for markup in math_box_markups(at, "padding.")
+                 for line in re.findall(r'<div class="math-line".*?(?=<div class="math-line"|$)', markup, re.S)]
+        sources = latex(at)
+        assert len(lines) == len(sources) >= len(axes)
+        for line, source in zip(lines, sources):
+            assert "<math" in line and not re.search(r"<mtext>[^<]*\\", line), source
+            assert mathml_numbers(line) == latex_numbers(source), source
+            if r"\begin{gathered}" in source:                                # n + p + p over − d(k − 1) − 1
+                assert re.search(r"<mfrac><mrow><mtable><mtr>.*?</mtr><mtr>.*?</mtr></mtable>", line), source
+        if step == "output":
+            assert sum(r"\begin{gathered}" in source for source in sources) == 2
+            assert sum(r"\end{aligned}" in source for source in sources) == (1 if impossible else 2)

@@ -114,3 +114,28 @@ def test_padded_hover_names_are_input_cells_or_padding():
     names = fx.padded_names(trace, "∂E/∂i", "pad")
     assert names[0][0] == "pad" and names[1][1] == "∂E/∂i₁₁" and names[4][4] == "∂E/∂i₄₄" and names[5][2] == "pad"
     assert fx.padded_names(trace, "x", "pad", channel=0)[1][2] == "x₁₁₂"
+
+
+def test_sgd_lines_write_the_step_with_the_printed_result():
+    """The SGD step's lines (moved here from the page): W − η ∂E/∂W with the three matrices, b − η ∂E/∂b aligned;
+    on the 5×5×3 example they end in the text's printed weights and biases after the step (η = 0.001)."""
+    from cnn_core.conv import sgd_step
+    from cnn_core.worked_examples import CONV_5X5X3 as ex
+    from ui.latex import latex_matrix
+
+    x, w, b, dy = ex.inputs["x"][0], ex.inputs["w"], np.asarray(ex.inputs["b"], dtype=float), ex.inputs["delta"][0]
+    trace = conv2d_backward_trace(dy, x, w, int(ex.params["stride"]), int(ex.params["padding"]))
+    lr = float(ex.params["lr"])
+    new = sgd_step({"w": trace.w, "b": b}, {"w": trace.dw, "b": trace.db}, lr)
+    printed_w, printed_b = np.asarray(ex.printed["w_after"]), np.asarray(ex.printed["b_after"], dtype=float)
+    for f in range(2):
+        for c in range(3):
+            line = fx.sgd_kernel_line(trace, new["w"][f, c], lr, f, c, True)
+            assert line.startswith(rf"W^{{({f + 1},{c + 1})}} - 0.001\,\frac{{\partial E}}{{\partial W^{{({f + 1},{c + 1})}}}}")
+            assert f"= {latex_matrix(trace.w[f, c])} - 0.001 \\times {latex_matrix(trace.dw[f, c])} = " in line
+            assert line.endswith(latex_matrix(printed_w[f, c]))
+        bias = fx.sgd_bias_line(trace, b[f], new["b"][f], lr, f, True)
+        assert bias.startswith(rf"\begin{{aligned}} &b_{{{f + 1}}} - 0.001\,\frac{{\partial E}}{{\partial b_{{{f + 1}}}}} \\ "
+                               rf"&= {b[f]:g} - 0.001 \times {trace.db[f]:g} \\ ")
+        assert bias.endswith(f"&= {printed_b[f]:g} \\end{{aligned}}")
+    assert fx.sgd_bias_line(trace, 1.0, 0.91, 0.01, 0, False).startswith(r"\begin{aligned} &b - 0.01\,")

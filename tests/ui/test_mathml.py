@@ -132,3 +132,26 @@ def test_texts_between_formulas_are_escaped_and_keep_bold():
     assert markup.startswith("<p><strong>Step 1</strong> — &lt;b&gt;x&lt;/b&gt; &amp; y</p>")
     assert latex_sources(markup) == ["a = 1"] and "<b>" not in markup
     assert html.unescape(re.sub(r"<[^>]+>", "", markup.split("</p>")[0])) == "Step 1 — <b>x</b> & y"
+
+
+def test_gathered_rows_become_a_centred_table_not_the_source():
+    """latex2mathml does not know gathered (the padding page's two-row numerator): it is converted as a one-column
+    matrix, both rows in a <mtable> inside the fraction, the numbers in order, no fallback source."""
+    latex = (r"O_h = \left\lfloor \frac{\begin{gathered} 5 + 1 + 1 \\ {} - 1\cdot(3 - 1) - 1 \end{gathered}}{2}"
+             r" \right\rfloor + 1")
+    markup = to_mathml(latex)
+    assert not re.search(r"<mtext>[^<]*\\", markup), markup
+    assert re.search(r"<mfrac><mrow><mtable><mtr><mtd>[^/]*<mn>5</mn>.*?</mtr><mtr><mtd><mrow /><mo>−</mo>", markup)
+    assert markup.count("<mtr>") == 2
+    assert mathml_numbers(markup) == latex_numbers(latex)
+
+
+def test_max_before_its_bracket_is_not_spaced_as_an_unknown_operator():
+    """``\\max(`` is ``<mo>max</mo>``: the browser gave it 0.28em on each side ("= max ((" on the padding page);
+    KaTeX sets none between the operator and its bracket. Other operators keep their spacing."""
+    latex = r"P_h = \max((2 - 1)\cdot 3 + 1 - 6,\, 0) + \min(a, b)"
+    markup = to_mathml(latex)
+    assert '<mo lspace="0" rspace="0">max</mo><mo stretchy="false">(</mo>' in markup
+    assert '<mo lspace="0" rspace="0">min</mo><mo stretchy="false">(</mo>' in markup
+    assert "<mo>=</mo>" in markup and "<mo>+</mo>" in markup
+    assert mathml_numbers(markup) == latex_numbers(latex)

@@ -11,7 +11,7 @@ from cnn_core.conv import ConvBackwardTrace
 from ui.formulas.conv_forward import Equation as TreeEquation
 from ui.formulas.conv_forward import Fn, Frac, Num, Op, Sym
 from ui.formulas.equation import Equation, product_equation, sum_equation, sum_of_products_equation
-from ui.latex import fmt, subscript, subscript_unicode
+from ui.latex import equation_lines, fmt, fmt_latex, latex_matrix, subscript, subscript_unicode
 
 
 # --------------------------------------------------------------------------- symbols
@@ -156,6 +156,21 @@ def db_sum(trace: ConvBackwardTrace, f: int, multi: bool) -> Equation:
     terms = [(sym_d(multi, f, i, j), float(trace.dy[f, i, j])) for i in range(oh) for j in range(ow)]
     b_sym = subscript("b", f) if multi else "b"
     return sum_equation(rf"\frac{{\partial E}}{{\partial {b_sym}}}", terms, float(trace.db[f]))
+
+
+# --------------------------------------------------------------------------- one SGD step
+def sgd_kernel_line(trace: ConvBackwardTrace, new_w, lr: float, f: int, c: int, multi: bool) -> str:
+    r"""W − η ∂E/∂W = [W] − η × [∂E/∂W] = [W'] for filter f, channel c: ``new_w`` (KH, KW) is the core's step."""
+    name, lr_tex = kernel_name(multi, f, c), fmt_latex(lr)
+    return (rf"{name} - {lr_tex}\,\frac{{\partial E}}{{\partial {name}}} = {latex_matrix(trace.w[f, c])}"
+            rf" - {lr_tex} \times {latex_matrix(trace.dw[f, c])} = {latex_matrix(new_w)}")
+
+
+def sgd_bias_line(trace: ConvBackwardTrace, b: float, new_b: float, lr: float, f: int, multi: bool) -> str:
+    """b − η ∂E/∂b with the numbers, aligned; ``b`` the bias before the step, ``new_b`` the core's after it."""
+    b_sym, lr_tex = (subscript("b", f) if multi else "b"), fmt_latex(lr)
+    return equation_lines(rf"{b_sym} - {lr_tex}\,\frac{{\partial E}}{{\partial {b_sym}}}",
+                          rf"{fmt_latex(b, factor=False)} - {lr_tex} \times {fmt_latex(trace.db[f])}", float(new_b))
 
 
 # --------------------------------------------------------------------------- σ' step

@@ -36,6 +36,9 @@ ATTRS = frozenset("display alttext mathvariant stretchy fence form separator lsp
 #: Function names KaTeX spaces as operators (``0\ln 0.57``): latex2mathml writes a bare ``<mi>``.
 _FUNCTIONS = re.compile(r"<mi>(ln|log|exp|tanh|sinh|cosh|sin|cos|tan|max|min)</mi>")
 _UPRIGHT_LETTER = re.compile(r"\\mathrm\{([A-Za-z])\}")
+#: ``\max(`` / ``\min(``: latex2mathml writes ``<mo>max</mo>``, which the browser spaces as an unknown operator
+#: (0.28em each side: "= max ((" on the padding page); KaTeX sets no space between the operator and its bracket.
+_OP_PAREN = re.compile(r'<mo>(max|min)</mo>(?=<mo stretchy="false">\()')
 _PRIME = re.compile(r"<msup>(<mi>[^<]*</mi>)<mi>\u2032</mi></msup>")
 _SIGN = re.compile(r"(<mo[^>]*>[^<)\]}|]</mo>)<mo>\u2212</mo>")
 _ENTITY = re.compile(r"&#x([0-9A-Fa-f]+);")
@@ -78,6 +81,9 @@ def _convert(latex: str, *, block: bool, alt: str | None = None, inline: bool = 
     alt = html.escape(latex if alt is None else alt, quote=True)   # "": none (the line carries the source)
     source = latex.replace(r"\begin{aligned}", r"\begin{align*}").replace(r"\end{aligned}", r"\end{align*}")
     source = _UPRIGHT_LETTER.sub(r"\\text{\1}", source)   # latex2mathml drops \mathrm on a single letter
+    # latex2mathml does not know gathered (rows centred one under the other: the padding page's two-row
+    # numerator); a one-column matrix is the same rows centred, as a <mtable>
+    source = source.replace(r"\begin{gathered}", r"\begin{matrix}").replace(r"\end{gathered}", r"\end{matrix}")
     try:
         # display style: limits under Σ, as in KaTeX's aligned
         markup = convert(source, display="inline" if inline else "block")
@@ -89,6 +95,7 @@ def _convert(latex: str, *, block: bool, alt: str | None = None, inline: bool = 
     markup = _ENTITY.sub(_character, markup)   # "=" not "&#x0003D;": a third of the bytes sent
     # a sign right after an operator ("= −0.16", "× (−2)"): a prefix minus, not spaced as a subtraction
     markup = _SIGN.sub(lambda m: m.group(1) + '<mo form="prefix">\u2212</mo>', markup)
+    markup = _OP_PAREN.sub(r'<mo lspace="0" rspace="0">\1</mo>', markup)
     markup = _FUNCTIONS.sub(lambda m: f"{_THIN}<mi>{m.group(1)}</mi>{_THIN}", markup)
     markup = markup.replace("<mover>", '<mover accent="true">')
     # K′: the prime glyph is raised already; as a superscript it shrank to a speck
