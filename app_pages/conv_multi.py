@@ -81,8 +81,8 @@ SPECS = (
 )
 SUPERSCRIPT = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
 # the page's parts that a values control reruns by name (``st.rerun([...])`` in its callback), in page order
-X_PART, W_PART, LAYER_PART, SECTIONS_PART, TAKE_AWAY_PART = (f"{PAGE}.{name}_part" for name in
-                                                             ("x", "w", "layer", "sections", "take_away"))
+X_PART, X_EDITORS, W_PART, W_EDITORS, LAYER_PART, SECTIONS_PART, TAKE_AWAY_PART = (
+    f"{PAGE}.{name}_part" for name in ("x", "x_editors", "w", "w_editors", "layer", "sections", "take_away"))
 
 
 def _key(name: str) -> str:
@@ -127,7 +127,7 @@ def _size_message(names: list[str], shapes: list, size: tuple[int, int], keys: t
     st.warning(t(f"conv_multi.{what}_sizes", listed=listed, size=_size_text(size)))
     if new is not None:
         st.button(t(f"conv_multi.{what}_resize", size=_size_text(new)), key=_key(f"{what}_resize"),
-                  on_click=then(resize_all, _follow_up("x" if what == "input" else "w")),
+                  on_click=then(resize_all, _follow_up("x" if what == "input" else "w", column_part=True)),
                   args=(keys, *new, _key(f"{what}_size")),
                   kwargs=dict(max_rows=cap, max_cols=cap))
     return False
@@ -305,15 +305,18 @@ def _value_messages(values: Values) -> None:
     _size_message(w_names, shapes(values.w_parts), values.w_size, W_KEYS, MAX_KERNEL, "kernel")
 
 
-def _follow_up(column: str):
+def _follow_up(column: str, *, column_part: bool = False):
     """The callback that follows a values control of ``column`` ("x" or "w") once it has written its matrices
-    (``ui.matrix_input.then``): rerun that column and the parts that show the values, by name, instead of the
-    page (#14: a new input size, preset or typed kernel redrew the title, the other column and every part; a
-    control inside an editor's tab even reran the whole app, frame and navigation included).
+    (``ui.matrix_input.then``): rerun that column's editor tabs and the parts that show the values, by name,
+    instead of the page (#14: a new input size, preset or typed kernel redrew the title, the other column and every
+    part; a control inside an editor's tab even reran the whole app, frame and navigation included).
 
-    The other column never shows this column's matrices; the section tabs only when what their open tab shows
-    changed (``_sections_shown``); the export / code panels only when open."""
-    return functools.partial(_rerun_value_parts, column)
+    A size, a preset or a typed matrix keeps the size control as it is (it shows what was chosen, or the sizes
+    disagree), so the column's size control, paste box and uploader are not sent again; a paste, an upload or a
+    resize button may give every matrix a new size: ``column_part`` reruns the whole column. The other column
+    never shows this column's matrices; the section tabs only when what their open tab shows changed
+    (``_sections_shown``); the export / code panels only when open."""
+    return functools.partial(_rerun_value_parts, column, column_part)
 
 
 def _sections_shown(values: Values) -> tuple:
@@ -328,10 +331,11 @@ def _sections_shown(values: Values) -> tuple:
     return tab, texts_of(X_KEYS + W_KEYS)
 
 
-def _rerun_value_parts(column: str) -> None:
+def _rerun_value_parts(column: str, column_part: bool) -> None:
     state = st.session_state
     state[_key("texts_used")] = texts_of(X_KEYS + W_KEYS)   # the parts below read these: nothing left to catch up
-    parts = [X_PART if column == "x" else W_PART, LAYER_PART]
+    own = {("x", True): X_PART, ("x", False): X_EDITORS, ("w", True): W_PART, ("w", False): W_EDITORS}
+    parts = [own[column, column_part], LAYER_PART]
     if state.get(_key("sections_shown")) != _sections_shown(_values()):
         parts.append(SECTIONS_PART)
     if state.get(_key("export_open")) or state.get(_key("code_open")):
@@ -443,13 +447,13 @@ def _take_away() -> None:
 
 
 # --------------------------------------------------------------------------- the editors (one column's tabs)
-@st.fragment
 def _editors(name: str, keys: tuple[str, ...], names: tuple[str, ...], labels: tuple[str, ...],
              defaults: tuple[np.ndarray, ...], kind: str, cap: int, height: int | None, column: str) -> None:
-    """One column's tabs (rerun on a switch) with only the open matrix's preset menu and editor drawn.
+    """One column's tabs (a keyed fragment each: rerun on a switch) with only the open matrix's preset menu and
+    editor drawn.
 
-    A matrix changed (typed, a grid cell, a preset) reruns this column and the parts that show it (their callbacks'
-    ``_follow_up``); a tab switch or the grid toggle reruns this column's tabs alone. A matrix changed some other
+    A matrix changed (typed, a grid cell, a preset) reruns these tabs and the parts that show it (their callbacks'
+    ``_follow_up``); a tab switch or the grid toggle reruns these tabs alone. A matrix changed some other
     way since the parts last read them reruns the whole app (a safety net: nothing known does that)."""
     if texts_of(X_KEYS + W_KEYS) != st.session_state.get(_key("texts_used")):
         st.rerun()
@@ -480,13 +484,14 @@ def _input_column() -> None:
                  help=t("conv_multi.size_help"), on_change=_follow_up("x"))
     x_names = tuple(t("conv_multi.editor_channel", c=c + 1) for c in range(CHANNELS))
     x_labels = tuple(t("conv_multi.tab_channel", c=c + 1) for c in range(CHANNELS))
-    _editors("x_tab", X_KEYS, x_names, x_labels, tuple(X0[c] for c in range(CHANNELS)), "input", MAX_INPUT, None,
-             "x")
+    st.fragment(key=X_EDITORS)(_editors)("x_tab", X_KEYS, x_names, x_labels, tuple(X0[c] for c in range(CHANNELS)),
+                                         "input", MAX_INPUT, None, "x")
     paste_box(X_KEYS, key=_key("paste"), max_rows=MAX_INPUT, max_cols=MAX_INPUT,
               title=t("conv_multi.paste_title"), label=t("conv_multi.paste_label"),
               help=t("conv_multi.paste_help"), button=t("conv_multi.paste_use"),
-              done=t("conv_multi.paste_done"), on_change=_follow_up("x"))
-    image_uploader(X_KEYS, key=_key("upload"), size=(MAX_INPUT, MAX_INPUT), on_change=_follow_up("x"))
+              done=t("conv_multi.paste_done"), on_change=_follow_up("x", column_part=True))
+    image_uploader(X_KEYS, key=_key("upload"), size=(MAX_INPUT, MAX_INPUT),
+                   on_change=_follow_up("x", column_part=True))
 
 
 @st.fragment(key=W_PART)
@@ -497,8 +502,8 @@ def _kernel_column() -> None:
                  help=t("conv_multi.kernel_size_help"), on_change=_follow_up("w"))
     w_names = tuple(t("conv_multi.editor_kernel", f=f + 1, c=c + 1) for f, c in W_PAIRS)
     w_labels = tuple(t("conv_multi.tab_kernel", f=f + 1, c=c + 1) for f, c in W_PAIRS)
-    _editors("w_tab", W_KEYS, w_names, w_labels, tuple(W0[f, c] for f, c in W_PAIRS), "kernel", MAX_KERNEL, 150,
-             "w")
+    st.fragment(key=W_EDITORS)(_editors)("w_tab", W_KEYS, w_names, w_labels, tuple(W0[f, c] for f, c in W_PAIRS),
+                                         "kernel", MAX_KERNEL, 150, "w")
 
 
 # --------------------------------------------------------------------------- the page: values in, then the layer part

@@ -396,7 +396,7 @@ def _runs(frames: list) -> tuple[int, int]:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_new_setup_reruns_its_column_and_the_output_not_the_page(server_url, new_page, lang):
-    """#14: a values control (a size, a typed kernel) reruns its own column and the parts that show the values, in
+    """#14: a values control (a size, a typed kernel) reruns its column's editor tabs and the parts that show the values, in
     one run, by name from its callback: not the title, not the other column, not the frame, not the section tabs
     when the open tab does not show what changed (the parameter count on the first tab)."""
     pg = new_page
@@ -412,10 +412,10 @@ def test_a_new_setup_reruns_its_column_and_the_output_not_the_page(server_url, n
     assert _map_texts(pg, OUT2) == _expected_texts(x, W, B, 2, 1, 1)
     sent = new_element_types(received)
     assert _runs(received) == (1, 0), "one run of the parts, no full app run"
-    # the input column (its size control, the open channel's editor, the paste box) and the layer part (its biases,
-    # its subheading, the stepper): not the title, the kernel column's editor and sizes, or the tabs' check link
-    assert sent.count("text_area") == 2 and sent.count("number_input") == 4 and sent.count("heading") == 1, sent
-    assert "bidi_component" in sent and "page_link" not in sent, sent
+    # the input column's editor tabs (the open channel's editor) and the layer part (its biases, its subheading, the
+    # stepper): not the title, the size controls, the paste box, the uploader, the kernel column, the tabs' check link
+    assert sent.count("text_area") == 1 and sent.count("number_input") == 2 and sent.count("heading") == 1, sent
+    assert "bidi_component" in sent and "page_link" not in sent and "file_uploader" not in sent, sent
     expect(pg.locator(".st-key-conv_multi-x1 textarea")).to_have_value(format_matrix(x[0, 0]))
 
     # a kernel typed: its column and the output, the input column not sent again
