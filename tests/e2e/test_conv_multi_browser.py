@@ -394,6 +394,11 @@ def _runs(frames: list) -> tuple[int, int]:
     return runs, sum(msg.WhichOneof("type") == "navigation" for msg in msgs)
 
 
+# a mark on the shown formula's first node, and whether that node is still shown (not parsed again)
+MARK_FORMULA = "(formula) => { formula.firstElementChild.__mark = true; }"
+FORMULA_MARKED = "(formula) => formula.firstElementChild.__mark === true"
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_new_setup_reruns_its_column_and_the_output_not_the_page(server_url, new_page, lang):
     """#14: a values control (a size, a typed kernel) reruns its column's editor tabs and the parts that show the values, in
@@ -403,6 +408,8 @@ def test_a_new_setup_reruns_its_column_and_the_output_not_the_page(server_url, n
     received = watch_frames(pg)
     _open(pg, server_url, lang)
     # 5 -> 6 input rows: every channel gets a zero row; the output follows (loop reference)
+    before = _formula(pg)
+    pg.locator(f"{STEPPER} .cs-formula").evaluate(MARK_FORMULA)
     received.clear()
     pg.locator(".st-key-conv_multi-x_size-rows").get_by_test_id("stNumberInputStepUp").click()
     x = np.concatenate([X, np.zeros((1, 3, 1, 5))], axis=2)
@@ -417,6 +424,10 @@ def test_a_new_setup_reruns_its_column_and_the_output_not_the_page(server_url, n
     assert sent.count("text_area") == 1 and sent.count("number_input") == 2 and sent.count("heading") == 1, sent
     assert "bidi_component" in sent and "page_link" not in sent and "file_uploader" not in sent, sent
     expect(pg.locator(".st-key-conv_multi-x1 textarea")).to_have_value(format_matrix(x[0, 0]))
+    # the shown cell z₁₁'s window never reaches the new row: its formula is the same, and its MathML is kept (not
+    # parsed and laid out again)
+    formula = pg.locator(f"{STEPPER} .cs-formula")
+    assert _formula(pg) == before and formula.evaluate(FORMULA_MARKED), "the same formula was built again"
 
     # a kernel typed: its column and the output, the input column not sent again
     received.clear()
@@ -429,6 +440,8 @@ def test_a_new_setup_reruns_its_column_and_the_output_not_the_page(server_url, n
         _expected_texts(x, w, B, 2, 1, 0)[0], timeout=20000)
     wait_for_app(pg)
     assert _map_texts(pg, OUT1) == _expected_texts(x, w, B, 2, 1, 0)
+    # z₁₁'s partial sum of channel 1 has w₁₁ = 5 now: a new formula, built again
+    assert _formula(pg) != before and not formula.evaluate(FORMULA_MARKED)
     sent = new_element_types(received)
     assert _runs(received) == (1, 0), "one run of the parts, no full app run"
     assert sent.count("text_area") == 1 and "file_uploader" not in sent and "page_link" not in sent, sent

@@ -305,7 +305,14 @@ export default async function (component) {
       if (at) { at.classList.add("cs-at"); lit.push(at); }
     }
     name.textContent = cell.label || "";
-    formula.innerHTML = cell.html || "";   // built and escaped by Python (numbers and our own labels only)
+    // built and escaped by Python (numbers and our own labels only). The same formula as the kept element already
+    // shows (new data after a rerun that left this cell's numbers alone: a stride, another input row) is not parsed
+    // and laid out again: MathML is the costliest part of the stepper to lay out
+    const html = cell.html || "";
+    if (formula.__csHtml !== html) {
+      formula.innerHTML = html;
+      formula.__csHtml = html;
+    }
     if (cell.aria) formula.setAttribute("aria-label", cell.aria);
     else formula.removeAttribute("aria-label");
     root.dataset.cell = String(k);
