@@ -81,8 +81,9 @@ SPECS = (
 )
 SUPERSCRIPT = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
 # the page's parts that a values control reruns by name (``st.rerun([...])`` in its callback), in page order
-X_PART, X_EDITORS, W_PART, W_EDITORS, LAYER_PART, SECTIONS_PART, TAKE_AWAY_PART = (
-    f"{PAGE}.{name}_part" for name in ("x", "x_editors", "w", "w_editors", "layer", "sections", "take_away"))
+X_PART, X_EDITORS, W_PART, W_EDITORS, LAYER_PART, CHECKS_PART, OUTPUT_PART, SECTIONS_PART, TAKE_AWAY_PART = (
+    f"{PAGE}.{name}_part" for name in ("x", "x_editors", "w", "w_editors", "layer", "checks", "output", "sections",
+                                       "take_away"))
 
 
 def _key(name: str) -> str:
@@ -335,7 +336,7 @@ def _rerun_value_parts(column: str, column_part: bool) -> None:
     state = st.session_state
     state[_key("texts_used")] = texts_of(X_KEYS + W_KEYS)   # the parts below read these: nothing left to catch up
     own = {("x", True): X_PART, ("x", False): X_EDITORS, ("w", True): W_PART, ("w", False): W_EDITORS}
-    parts = [own[column, column_part], LAYER_PART]
+    parts = [own[column, column_part], CHECKS_PART, OUTPUT_PART]   # the layer's own controls are not sent again
     if state.get(_key("sections_shown")) != _sections_shown(_values()):
         parts.append(SECTIONS_PART)
     if state.get(_key("export_open")) or state.get(_key("code_open")):
@@ -355,15 +356,30 @@ def _layer_trace(x, w, b, stride: int, padding: int):
 
 @url_fragment(PAGE, SPECS, key=LAYER_PART)
 def _layer_and_output(lang: str) -> None:
+    """The values' messages, the layer box and the output: a layer control reruns all three; a values control only
+    the messages and the output (two keyed parts inside this one), the layer box's widgets stay as they are."""
+    _checks()
+    _layer_box()
+    # what is drawn below this part follows the layer: an open panel or the open partial-sum maps
+    follow_open_panels(PAGE, LAYER_NAMES, FOLLOWERS)
+    _output(lang)
+
+
+@st.fragment(key=CHECKS_PART)
+def _checks() -> None:
+    with st.container():   # always one element: the part keeps its place when it has no message (and later gets one)
+        _value_messages(_values())
+
+
+@url_fragment(PAGE, SPECS, key=OUTPUT_PART)
+def _output(lang: str) -> None:
+    """The cell stepper of the layer's output, with its notes (the values and the layer read by this part)."""
     values = _values()
     x, w = values.x, values.w
-    _value_messages(values)
-    stride, padding, b = _layer_box()
+    stride, padding, b = _layer_settings()
     trace, trace_error = _layer_trace(x, w, b, stride, padding)
     state = st.session_state
-    # what is drawn below this part follows the layer: an open panel or the open partial-sum maps, and the panels
-    # themselves when the layer's output appears or goes (a kernel larger than the padded input)
-    follow_open_panels(PAGE, LAYER_NAMES, FOLLOWERS)
+    # the panels below appear or go with the layer's output (a kernel larger than the padded input)
     if not page_body_running(PAGE) and state.get(_key("take_away_drawn"), trace is not None) != (trace is not None):
         st.rerun(scope="app")
     is_text_setup = (stride == TEXT_STRIDE and padding == TEXT_PADDING and x is not None and w is not None
