@@ -308,10 +308,9 @@ export default async function (component) {
     // built and escaped by Python (numbers and our own labels only). The same formula as the kept element already
     // shows (new data after a rerun that left this cell's numbers alone: a stride, another input row) is not parsed
     // and laid out again: MathML is the costliest part of the stepper to lay out
-    const html = cell.html || "";
-    if (formula.__csHtml !== html) {
-      formula.innerHTML = html;
-      formula.__csHtml = html;
+    if (formula.__csHtml !== cell.html) {
+      formula.innerHTML = cell.html || "";
+      formula.__csHtml = cell.html;
     }
     if (cell.aria) formula.setAttribute("aria-label", cell.aria);
     else formula.removeAttribute("aria-label");
