@@ -11,10 +11,16 @@ tabs, the export / code panels. The last three are fragments (``page_kit.url_fra
 control reruns the layer part only (never the editors above it, nor the tabs below it, which read the layer's
 settings themselves and follow it when they show it: the partial-sum maps, an open panel).
 Only the open channel's and the open kernel's editor is drawn (``ui.multi_editors``; every matrix is read
-from its text, drawn or not): a tab switch reruns its column alone, a changed matrix the whole page.
+from its text, drawn or not, by each part itself: ``_values``): a tab switch reruns its column's tabs alone. Each
+column of the values box is a keyed fragment too: a changed matrix (size, preset, typed, grid, paste, upload) reruns
+its column and the parts that show it, by name from the control's callback (``_follow_up``), never the title, the
+other column or the frame (#14).
 """
 
 from __future__ import annotations
+
+import functools
+from typing import NamedTuple
 
 import numpy as np
 import plotly.graph_objects as go
@@ -33,7 +39,7 @@ from ui.i18n import current_language, explain_error, t, translate
 from ui.image_input import image_uploader
 from ui.latex import display_digits, equation_lines, fmt, subscript_unicode
 from ui.library_code import conv2d_code
-from ui.matrix_input import matrix_editor
+from ui.matrix_input import matrix_editor, then
 from ui.multi_editors import keep_editor_state, open_tab_by_index, read_matrix, texts_of
 from ui.page_kit import (follow_open_panels, keep_in_range, lazy_code_panel, page_body, page_body_running, reset_button, show_chart,
                          text_title, url_fragment, url_tabs)
@@ -74,6 +80,10 @@ SPECS = (
     *(MatrixParam(f"w{f + 1}{c + 1}", W0[f, c], MAX_KERNEL, MAX_KERNEL) for f, c in W_PAIRS),
 )
 SUPERSCRIPT = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
+# the page's parts that a values control reruns by name (``st.rerun([...])`` in its callback), in page order
+X_PART, X_EDITORS, W_PART, W_EDITORS, LAYER_PART, CHECKS_PART, OUTPUT_PART, SECTIONS_PART, TAKE_AWAY_PART = (
+    f"{PAGE}.{name}_part" for name in ("x", "x_editors", "w", "w_editors", "layer", "checks", "output", "sections",
+                                       "take_away"))
 
 
 def _key(name: str) -> str:
@@ -118,7 +128,8 @@ def _size_message(names: list[str], shapes: list, size: tuple[int, int], keys: t
     st.warning(t(f"conv_multi.{what}_sizes", listed=listed, size=_size_text(size)))
     if new is not None:
         st.button(t(f"conv_multi.{what}_resize", size=_size_text(new)), key=_key(f"{what}_resize"),
-                  on_click=resize_all, args=(keys, *new, _key(f"{what}_size")),
+                  on_click=then(resize_all, _follow_up("x" if what == "input" else "w", column_part=True)),
+                  args=(keys, *new, _key(f"{what}_size")),
                   kwargs=dict(max_rows=cap, max_cols=cap))
     return False
 
@@ -226,14 +237,15 @@ def _layer_box() -> tuple[int, int, np.ndarray]:
 
 
 # --------------------------------------------------------------------------- the layer and its output
-# Three parts below the values box, each a fragment (``page_kit.url_fragment``) that reruns alone:
+# Three parts below the values box, each a fragment (``page_kit.url_fragment``) that reruns alone and reads the
+# values (x, w) from the editors' texts itself (``_values``):
 # - the layer (stride, padding, biases) and the cell stepper of its output: a slider or a bias reruns this part
-#   only, with the x and w of the last page run (Streamlit keeps a fragment's arguments);
+#   only;
 # - the section tabs (parameter count and notes, the filters, the partial-sum maps): they read the layer's
 #   settings themselves, so a layer control does not send them again (#14: 51 -> 31 messages per slider move);
 #   with the partial-sum maps open, which follow the layer, a layer change reruns the page;
 # - the export / code panels: closed, they hold nothing of the layer; open, a layer change reruns the page.
-# Editing a value reruns the page, and the page calls every part again with the new x and w.
+# Editing a value reruns the column it sits in and these parts (``_follow_up``), never the page around them.
 LAYER_NAMES = ("stride", "padding", "b1", "b2")
 FOLLOWERS = ("export_open", "code_open", "partials_open")   # what shows the layer below the layer part, when open
 
@@ -246,6 +258,92 @@ def _layer_settings() -> tuple[int, int, np.ndarray]:
     return stride, padding, np.array([float(state.get(_key(name), B0[k])) for k, name in enumerate(("b1", "b2"))])
 
 
+class Values(NamedTuple):
+    """The values box's matrices as their editors' texts hold them now (drawn or not)."""
+    x: np.ndarray | None          # (C, H, W), None while a channel does not parse or the sizes disagree
+    w: np.ndarray | None          # (F, C, KH, KW), likewise
+    x_parts: list                 # C matrices (H, W), None where the text does not parse
+    w_parts: list                 # F·C kernels (KH, KW) in W_PAIRS order, None where the text does not parse
+    x_size: tuple[int, int]       # the size control's rows × cols (what the matrices should be)
+    w_size: tuple[int, int]
+
+
+def _values() -> Values:
+    """Every matrix read from its editor's text (a text not set yet starts as the text's example), stacked when
+    all parse and have the size control's size. Each part reads them itself: a part rerun by a values control's
+    callback (``_follow_up``) gets the arguments of the page's last full run, not the new matrices."""
+    state = st.session_state
+    x_parts = [read_matrix(key, default, max_rows=MAX_INPUT, max_cols=MAX_INPUT)
+               for key, default in zip(X_KEYS, (X0[c] for c in range(CHANNELS)))]
+    w_parts = [read_matrix(key, default, max_rows=MAX_KERNEL, max_cols=MAX_KERNEL)
+               for key, default in zip(W_KEYS, (W0[f, c] for f, c in W_PAIRS))]
+
+    def size(name: str, parts: list, default: tuple[int, int]) -> tuple[int, int]:
+        rows, cols = (state.get(_key(f"{name}.{axis}")) for axis in ("rows", "cols"))
+        if rows is None or cols is None:   # before the size control's first run: the shape they share
+            shapes = {m.shape for m in parts if m is not None}
+            return shapes.pop() if len(shapes) == 1 else tuple(default)
+        return int(rows), int(cols)
+
+    x_size, w_size = size("x_size", x_parts, X0.shape[1:]), size("w_size", w_parts, W0.shape[2:])
+    x_ok = all(m is not None and m.shape == x_size for m in x_parts)
+    w_ok = all(m is not None and m.shape == w_size for m in w_parts)
+    x = np.stack(x_parts) if x_ok else None
+    w = np.stack([np.stack(w_parts[f * CHANNELS:(f + 1) * CHANNELS]) for f in range(FILTERS)]) if w_ok else None
+    return Values(x, w, x_parts, w_parts, x_size, w_size)
+
+
+def _value_messages(values: Values) -> None:
+    """One message in view for everything the values box needs fixed (each editor also says why under itself)."""
+    x_names = [t("conv_multi.editor_channel", c=c + 1) for c in range(CHANNELS)]
+    w_names = [t("conv_multi.editor_kernel", f=f + 1, c=c + 1) for f, c in W_PAIRS]
+    bad = ([x_names[c] for c, m in enumerate(values.x_parts) if m is None]
+           + [w_names[k] for k, m in enumerate(values.w_parts) if m is None])
+    if bad:
+        st.error(t("conv_multi.bad_matrix", what=t("conv_multi.list_sep").join(bad)))
+    shapes = lambda parts: [None if m is None else m.shape for m in parts]  # noqa: E731
+    _size_message(x_names, shapes(values.x_parts), values.x_size, X_KEYS, MAX_INPUT, "input")
+    _size_message(w_names, shapes(values.w_parts), values.w_size, W_KEYS, MAX_KERNEL, "kernel")
+
+
+def _follow_up(column: str, *, column_part: bool = False):
+    """The callback that follows a values control of ``column`` ("x" or "w") once it has written its matrices
+    (``ui.matrix_input.then``): rerun that column's editor tabs and the parts that show the values, by name,
+    instead of the page (#14: a new input size, preset or typed kernel redrew the title, the other column and every
+    part; a control inside an editor's tab even reran the whole app, frame and navigation included).
+
+    A size, a preset or a typed matrix keeps the size control as it is (it shows what was chosen, or the sizes
+    disagree), so the column's size control, paste box and uploader are not sent again; a paste, an upload or a
+    resize button may give every matrix a new size: ``column_part`` reruns the whole column. The other column
+    never shows this column's matrices; the section tabs only when what their open tab shows changed
+    (``_sections_shown``); the export / code panels only when open."""
+    return functools.partial(_rerun_value_parts, column, column_part)
+
+
+def _sections_shown(values: Values) -> tuple:
+    """What the open section tab shows of the values: the parameter count the kernels' shape (or that they do not
+    parse), the filters tab the kernels, the partial-sum maps every matrix (the layer's settings follow it otherwise:
+    ``follow_open_panels``)."""
+    tab = st.session_state.get(_key("tab"), SECTIONS[0])
+    if tab == "params":
+        return tab, None if values.w is None else values.w.shape
+    if tab == "filters":
+        return tab, None if values.w is None else (values.w.shape, values.w.tobytes())
+    return tab, texts_of(X_KEYS + W_KEYS)
+
+
+def _rerun_value_parts(column: str, column_part: bool) -> None:
+    state = st.session_state
+    state[_key("texts_used")] = texts_of(X_KEYS + W_KEYS)   # the parts below read these: nothing left to catch up
+    own = {("x", True): X_PART, ("x", False): X_EDITORS, ("w", True): W_PART, ("w", False): W_EDITORS}
+    parts = [own[column, column_part], CHECKS_PART, OUTPUT_PART]   # the layer's own controls are not sent again
+    if state.get(_key("sections_shown")) != _sections_shown(_values()):
+        parts.append(SECTIONS_PART)
+    if state.get(_key("export_open")) or state.get(_key("code_open")):
+        parts.append(TAKE_AWAY_PART)
+    st.rerun(parts)
+
+
 def _layer_trace(x, w, b, stride: int, padding: int):
     """(trace, error): the core's trace of this setup, or the reason it has none (bad values: both None)."""
     if x is None or w is None:
@@ -256,14 +354,32 @@ def _layer_trace(x, w, b, stride: int, padding: int):
         return None, err
 
 
-@url_fragment(PAGE, SPECS)
-def _layer_and_output(x: np.ndarray | None, w: np.ndarray | None, lang: str) -> None:
-    stride, padding, b = _layer_box()
+@url_fragment(PAGE, SPECS, key=LAYER_PART)
+def _layer_and_output(lang: str) -> None:
+    """The values' messages, the layer box and the output: a layer control reruns all three; a values control only
+    the messages and the output (two keyed parts inside this one), the layer box's widgets stay as they are."""
+    _checks()
+    _layer_box()
+    # what is drawn below this part follows the layer: an open panel or the open partial-sum maps
+    follow_open_panels(PAGE, LAYER_NAMES, FOLLOWERS)
+    _output(lang)
+
+
+@st.fragment(key=CHECKS_PART)
+def _checks() -> None:
+    with st.container():   # always one element: the part keeps its place when it has no message (and later gets one)
+        _value_messages(_values())
+
+
+@url_fragment(PAGE, SPECS, key=OUTPUT_PART)
+def _output(lang: str) -> None:
+    """The cell stepper of the layer's output, with its notes (the values and the layer read by this part)."""
+    values = _values()
+    x, w = values.x, values.w
+    stride, padding, b = _layer_settings()
     trace, trace_error = _layer_trace(x, w, b, stride, padding)
     state = st.session_state
-    # what is drawn below this part follows the layer: an open panel or the open partial-sum maps, and the panels
-    # themselves when the layer's output appears or goes (a kernel larger than the padded input)
-    follow_open_panels(PAGE, LAYER_NAMES, FOLLOWERS)
+    # the panels below appear or go with the layer's output (a kernel larger than the padded input)
     if not page_body_running(PAGE) and state.get(_key("take_away_drawn"), trace is not None) != (trace is not None):
         st.rerun(scope="app")
     is_text_setup = (stride == TEXT_STRIDE and padding == TEXT_PADDING and x is not None and w is not None
@@ -303,9 +419,12 @@ def _layer_and_output(x: np.ndarray | None, w: np.ndarray | None, lang: str) -> 
 
 # The tabs and the take-away panels are fragments of their own: a tab switch, the filter radio or opening the
 # export / code panel reruns only that piece (a few elements), never the layer box and the cell stepper.
-@url_fragment(PAGE, SPECS)
-def _sections(x: np.ndarray | None, w: np.ndarray | None, lang: str) -> None:
+@url_fragment(PAGE, SPECS, key=SECTIONS_PART)
+def _sections(lang: str) -> None:
+    values = _values()
+    x, w = values.x, values.w
     tabs = url_tabs(PAGE, "section", "tab", SECTIONS, [t(f"conv_multi.tab_{name}") for name in SECTIONS])
+    st.session_state[_key("sections_shown")] = _sections_shown(values)
     # the open export panel writes the open tab and filter into its link and file (closed, this part reruns alone)
     follow_open_panels(PAGE, ("tab", "filter"))
     st.session_state[_key("partials_open")] = st.session_state.get(_key("tab")) == "partials"
@@ -326,11 +445,13 @@ def _sections(x: np.ndarray | None, w: np.ndarray | None, lang: str) -> None:
                     _partial_maps(trace, lang)
 
 
-@url_fragment(PAGE, SPECS)
-def _take_away(x, w) -> None:
+@url_fragment(PAGE, SPECS, key=TAKE_AWAY_PART)
+def _take_away() -> None:
     """Export and the same in a library (nothing without an output)."""
     if setup_just_loaded(PAGE):   # a loaded setup file changed the editors and the layer: the whole page again
         st.rerun()
+    values = _values()
+    x, w = values.x, values.w
     stride, padding, b = _layer_settings()
     trace, _ = _layer_trace(x, w, b, stride, padding)
     st.session_state[_key("take_away_drawn")] = trace is not None
@@ -342,13 +463,14 @@ def _take_away(x, w) -> None:
 
 
 # --------------------------------------------------------------------------- the editors (one column's tabs)
-@st.fragment
 def _editors(name: str, keys: tuple[str, ...], names: tuple[str, ...], labels: tuple[str, ...],
-             defaults: tuple[np.ndarray, ...], kind: str, cap: int, height: int | None) -> None:
-    """One column's tabs (rerun on a switch) with only the open matrix's preset menu and editor drawn.
+             defaults: tuple[np.ndarray, ...], kind: str, cap: int, height: int | None, column: str) -> None:
+    """One column's tabs (a keyed fragment each: rerun on a switch) with only the open matrix's preset menu and
+    editor drawn.
 
-    A matrix changed since the page last read them (typed, a grid cell, a preset) reruns the whole page, since
-    the layer and the output depend on it; a tab switch or the grid toggle reruns this column alone."""
+    A matrix changed (typed, a grid cell, a preset) reruns these tabs and the parts that show it (their callbacks'
+    ``_follow_up``); a tab switch or the grid toggle reruns these tabs alone. A matrix changed some other
+    way since the parts last read them reruns the whole app (a safety net: nothing known does that)."""
     if texts_of(X_KEYS + W_KEYS) != st.session_state.get(_key("texts_used")):
         st.rerun()
     tabs = open_tab_by_index(_key(name), labels)
@@ -361,8 +483,43 @@ def _editors(name: str, keys: tuple[str, ...], names: tuple[str, ...], labels: t
             continue
         st.session_state[_key(f"{name}.drawn")] = keys[k]
         with tab:
-            preset_selector(keys[k], kind=kind, example=defaults[k], max_rows=cap, max_cols=cap)
-            matrix_editor(names[k], key=keys[k], default=defaults[k], max_rows=cap, max_cols=cap, height=height)
+            preset_selector(keys[k], kind=kind, example=defaults[k], max_rows=cap, max_cols=cap,
+                            on_change=_follow_up(column))
+            matrix_editor(names[k], key=keys[k], default=defaults[k], max_rows=cap, max_cols=cap, height=height,
+                          on_change=_follow_up(column))
+
+
+# --------------------------------------------------------------------------- the values box's columns
+# Each column is a part of its own (keyed, rerun by its controls' callbacks with the parts below, ``_follow_up``):
+# a new size, preset, paste, upload or typed matrix redraws its column, not the title or the other column.
+@st.fragment(key=X_PART)
+def _input_column() -> None:
+    st.caption(t("conv_multi.input_tabs", max=MAX_INPUT))
+    size_control(X_KEYS, key=_key("x_size"), max_rows=MAX_INPUT, max_cols=MAX_INPUT,
+                 labels=(t("conv_multi.size_rows"), t("conv_multi.size_cols")), default=X0.shape[1:],
+                 help=t("conv_multi.size_help"), on_change=_follow_up("x"))
+    x_names = tuple(t("conv_multi.editor_channel", c=c + 1) for c in range(CHANNELS))
+    x_labels = tuple(t("conv_multi.tab_channel", c=c + 1) for c in range(CHANNELS))
+    st.fragment(key=X_EDITORS)(_editors)("x_tab", X_KEYS, x_names, x_labels, tuple(X0[c] for c in range(CHANNELS)),
+                                         "input", MAX_INPUT, None, "x")
+    paste_box(X_KEYS, key=_key("paste"), max_rows=MAX_INPUT, max_cols=MAX_INPUT,
+              title=t("conv_multi.paste_title"), label=t("conv_multi.paste_label"),
+              help=t("conv_multi.paste_help"), button=t("conv_multi.paste_use"),
+              done=t("conv_multi.paste_done"), on_change=_follow_up("x", column_part=True))
+    image_uploader(X_KEYS, key=_key("upload"), size=(MAX_INPUT, MAX_INPUT),
+                   on_change=_follow_up("x", column_part=True))
+
+
+@st.fragment(key=W_PART)
+def _kernel_column() -> None:
+    st.caption(t("conv_multi.filter_tabs", max=MAX_KERNEL))
+    size_control(W_KEYS, key=_key("w_size"), max_rows=MAX_KERNEL, max_cols=MAX_KERNEL,
+                 labels=(t("conv_multi.size_rows"), t("conv_multi.size_cols")), default=W0.shape[2:],
+                 help=t("conv_multi.kernel_size_help"), on_change=_follow_up("w"))
+    w_names = tuple(t("conv_multi.editor_kernel", f=f + 1, c=c + 1) for f, c in W_PAIRS)
+    w_labels = tuple(t("conv_multi.tab_kernel", f=f + 1, c=c + 1) for f, c in W_PAIRS)
+    st.fragment(key=W_EDITORS)(_editors)("w_tab", W_KEYS, w_names, w_labels, tuple(W0[f, c] for f, c in W_PAIRS),
+                                         "kernel", MAX_KERNEL, 150, "w")
 
 
 # --------------------------------------------------------------------------- the page: values in, then the layer part
@@ -376,55 +533,21 @@ st.markdown(t("conv_multi.intro"))
 reset_button(PAGE, SPECS, t("conv_multi.reset"), help=t("conv_multi.reset_help", text=text_title("003")))
 
 # ---- the values box: input channels and kernels
-# Every matrix is read from its text (session state) here; only the open channel's and the open kernel's editor
-# is drawn, each column's tabs and editor a fragment of its own (``_editors``): switching a tab or the grid
-# toggle reruns that column alone, a change of any matrix reruns the whole page (the output depends on it).
-x_names = [t("conv_multi.editor_channel", c=c + 1) for c in range(CHANNELS)]
-w_names = [t("conv_multi.editor_kernel", f=f + 1, c=c + 1) for f, c in W_PAIRS]
-x_defaults = tuple(X0[c] for c in range(CHANNELS))
-w_defaults = tuple(W0[f, c] for f, c in W_PAIRS)
-x_parts = [read_matrix(key, default, max_rows=MAX_INPUT, max_cols=MAX_INPUT)
-           for key, default in zip(X_KEYS, x_defaults)]
-w_parts = [read_matrix(key, default, max_rows=MAX_KERNEL, max_cols=MAX_KERNEL)
-           for key, default in zip(W_KEYS, w_defaults)]
+# Every matrix is read from its text (session state) by each part (``_values``); only the open channel's and the
+# open kernel's editor is drawn, each column's tabs and editor a fragment of its own (``_editors``): switching a tab
+# or the grid toggle reruns that column's tabs alone, a change of a matrix its column and the parts below.
+_values()   # every editor's text set (the text's example until then) before a part draws or reads one
 st.session_state[_key("texts_used")] = texts_of(X_KEYS + W_KEYS)
 with st.container(border=True):
     st.markdown(f"**{t('conv_multi.values_box', text=text_title('003'))}**")
     x_col, w_col = st.columns([2, 3])
     with x_col:
-        st.caption(t("conv_multi.input_tabs", max=MAX_INPUT))
-        x_size, x_shapes = size_control(X_KEYS, key=_key("x_size"), max_rows=MAX_INPUT, max_cols=MAX_INPUT,
-                                        labels=(t("conv_multi.size_rows"), t("conv_multi.size_cols")),
-                                        default=X0.shape[1:], help=t("conv_multi.size_help"))
-        x_labels = tuple(t("conv_multi.tab_channel", c=c + 1) for c in range(CHANNELS))
-        _editors("x_tab", X_KEYS, tuple(x_names), x_labels, x_defaults, "input", MAX_INPUT, None)
-        paste_box(X_KEYS, key=_key("paste"), max_rows=MAX_INPUT, max_cols=MAX_INPUT,
-                  title=t("conv_multi.paste_title"), label=t("conv_multi.paste_label"),
-                  help=t("conv_multi.paste_help"), button=t("conv_multi.paste_use"),
-                  done=t("conv_multi.paste_done"))
-        image_uploader(X_KEYS, key=_key("upload"), size=(MAX_INPUT, MAX_INPUT))
+        _input_column()
     with w_col:
-        st.caption(t("conv_multi.filter_tabs", max=MAX_KERNEL))
-        w_size, w_shapes = size_control(W_KEYS, key=_key("w_size"), max_rows=MAX_KERNEL, max_cols=MAX_KERNEL,
-                                        labels=(t("conv_multi.size_rows"), t("conv_multi.size_cols")),
-                                        default=W0.shape[2:], help=t("conv_multi.kernel_size_help"))
-        w_labels = tuple(t("conv_multi.tab_kernel", f=f + 1, c=c + 1) for f, c in W_PAIRS)
-        _editors("w_tab", W_KEYS, tuple(w_names), w_labels, w_defaults, "kernel", MAX_KERNEL, 150)
-
-# one message in view for everything the values box needs fixed (each editor also says why under itself)
-bad_x = [x_names[c] for c, m in enumerate(x_parts) if m is None]
-bad_w = [w_names[k] for k, m in enumerate(w_parts) if m is None]
-if bad_x or bad_w:
-    st.error(t("conv_multi.bad_matrix", what=t("conv_multi.list_sep").join(bad_x + bad_w)))
-x_same = _size_message(x_names, x_shapes, x_size, X_KEYS, MAX_INPUT, "input")
-w_same = _size_message(w_names, w_shapes, w_size, W_KEYS, MAX_KERNEL, "kernel")
-x = np.stack(x_parts) if not bad_x and x_same else None                               # (C, H, W)
-w = (np.stack([np.stack(w_parts[f * CHANNELS:(f + 1) * CHANNELS]) for f in range(FILTERS)])
-     if not bad_w and w_same else None)                                                # (F, C, KH, KW)
-
+        _kernel_column()
 
 with page_body(PAGE):    # the parts below tell the page's run from their own rerun
-    _layer_and_output(x, w, lang)
-    _sections(x, w, lang)
-    _take_away(x, w)
+    _layer_and_output(lang)
+    _sections(lang)
+    _take_away()
 sync_to_url(PAGE, SPECS)

@@ -16,12 +16,12 @@ in ``st.session_state``, in the link as usual); this module only rewrites their 
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
 from cnn_core.errors import CoreValueError
-from ui.matrix_input import format_matrix, parse_matrix, resized
+from ui.matrix_input import format_matrix, parse_matrix, resized, then
 
 __all__ = ["split_blocks", "parse_blocks", "mismatch", "resize_all", "size_control", "paste_box"]
 
@@ -93,12 +93,13 @@ def _resize_from_control(editor_keys: Sequence[str], size_key: str, max_rows: in
 
 
 def size_control(editor_keys: Sequence[str], *, key: str, labels: tuple[str, str], max_rows: int, max_cols: int,
-                 default: tuple[int, int], help: str | None = None) -> tuple[tuple[int, int], list]:
+                 default: tuple[int, int], help: str | None = None,
+                 on_change: Callable[[], None] | None = None) -> tuple[tuple[int, int], list]:
     """Rows and columns for every matrix of ``editor_keys`` (widget keys ``<key>.rows``, ``<key>.cols``).
 
     Draw it before the editors. When every matrix parses to one shape, the control shows that shape
     (a preset, an upload, a link or a paste changed them all). Returns ((rows, cols), the shapes of the
-    matrices as typed, None where a text does not parse).
+    matrices as typed, None where a text does not parse). ``on_change()`` follows a resize (a widget callback).
     """
     import streamlit as st
 
@@ -113,9 +114,9 @@ def size_control(editor_keys: Sequence[str], *, key: str, labels: tuple[str, str
         counts = [s for s in shapes if s is not None]
         state[rows_key], state[cols_key] = max(counts, key=counts.count) if counts else tuple(default)
     with st.container(horizontal=True):
-        st.number_input(labels[0], 1, max_rows, step=1, key=rows_key, on_change=_resize_from_control,
+        st.number_input(labels[0], 1, max_rows, step=1, key=rows_key, on_change=then(_resize_from_control, on_change),
                         args=(editor_keys, key, max_rows, max_cols), help=help, width=150)
-        st.number_input(labels[1], 1, max_cols, step=1, key=cols_key, on_change=_resize_from_control,
+        st.number_input(labels[1], 1, max_cols, step=1, key=cols_key, on_change=then(_resize_from_control, on_change),
                         args=(editor_keys, key, max_rows, max_cols), help=help, width=150)
     return (int(state[rows_key]), int(state[cols_key])), shapes
 
@@ -138,9 +139,10 @@ def _paste(editor_keys: Sequence[str], key: str, max_rows: int, max_cols: int) -
 
 
 def paste_box(editor_keys: Sequence[str], *, key: str, max_rows: int, max_cols: int, title: str, label: str,
-              help: str, button: str, done: str) -> None:
+              help: str, button: str, done: str, on_change: Callable[[], None] | None = None) -> None:
     """An expander with one text box for all the matrices (separated by blank lines) and a button that
-    fills the editors. ``title``/``label``/``help``/``button``/``done`` are translated by the page."""
+    fills the editors. ``title``/``label``/``help``/``button``/``done`` are translated by the page;
+    ``on_change()`` follows the button's callback (a widget callback)."""
     import streamlit as st
 
     from ui.i18n import explain_error
@@ -148,7 +150,7 @@ def paste_box(editor_keys: Sequence[str], *, key: str, max_rows: int, max_cols: 
     state = st.session_state
     with st.expander(title, expanded=False):
         st.text_area(label, key=f"{key}.text", help=help, height=200)
-        st.button(button, key=f"{key}.use", on_click=_paste, args=(editor_keys, key, max_rows, max_cols))
+        st.button(button, key=f"{key}.use", on_click=then(_paste, on_change), args=(editor_keys, key, max_rows, max_cols))
         err = state.get(f"{key}.error")
         if err is not None:
             message = explain_error(err)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import io
 import struct
 import warnings
-from typing import Literal, Sequence
+from typing import Callable, Literal, Sequence
 
 import numpy as np
 
@@ -208,7 +208,7 @@ def _use(targets: tuple[str, ...], key: str, channels: int, size: tuple[int, int
 
 
 def image_uploader(targets: str | Sequence[str], *, key: str, size: Sequence[int] = (12, 12),
-                   label: str | None = None) -> np.ndarray | None:
+                   label: str | None = None, on_change: Callable[[], None] | None = None) -> np.ndarray | None:
     """Upload a picture, see it as numbers, then put it into matrix editors.
 
     Parameters
@@ -224,13 +224,15 @@ def image_uploader(targets: str | Sequence[str], *, key: str, size: Sequence[int
     Returns the decoded matrix shown (``None`` when no usable file is chosen). Bad files get a
     translated ``st.error`` here and the rest of the page keeps working. Nothing is written into
     the editors until the user presses "Use this image" (its callback runs before the editors
-    are drawn on the next run, so they show the new matrix).
+    are drawn on the next run, so they show the new matrix). ``on_change()`` follows that callback (a page's
+    follow-up, ``ui.matrix_input.then``).
     """
     import streamlit as st
 
     from ui.heatmap import channels_heatmap, matrix_heatmap
     from ui.i18n import explain_error, t
     from ui.page_kit import for_screen
+    from ui.matrix_input import then
 
     targets = (targets,) if isinstance(targets, str) else tuple(targets)
     channels = 1 if len(targets) == 1 else 3
@@ -254,6 +256,6 @@ def image_uploader(targets: str | Sequence[str], *, key: str, size: Sequence[int
         fig = (matrix_heatmap(matrix, title=title, signed=False) if channels == 1 else
                channels_heatmap(matrix, title=title, titles=[t(f"owndata.channel_{c}") for c in "rgb"], signed=False))
         st.plotly_chart(for_screen(fig), key=f"{key}.preview", config={"displayModeBar": False})
-        st.button(t("owndata.upload_use"), key=f"{key}.use", on_click=_use, args=(targets, key, channels, (h, w)),
+        st.button(t("owndata.upload_use"), key=f"{key}.use", on_click=then(_use, on_change), args=(targets, key, channels, (h, w)),
                   type="primary")
         return matrix

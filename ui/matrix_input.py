@@ -26,7 +26,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -254,7 +254,22 @@ def resize_text(text: str, d_rows: object, d_cols: object, *, max_rows: int = 12
     return format_matrix(resized(result.matrix, rows, cols))
 
 
-def _grid(key: str, matrix: np.ndarray, *, max_rows: int, max_cols: int, resizable: bool) -> None:
+def then(callback: Callable[..., None] | None, after: Callable[[], None] | None) -> Callable[..., None] | None:
+    """A widget callback: ``callback(*args, **kwargs)`` (when given), then ``after()``: a page's follow-up to a
+    changed matrix, e.g. rerunning only the parts that show it (``st.rerun([...keys])``, allowed in a callback).
+    With ``after=None`` it is ``callback`` itself (every page without a follow-up is unchanged)."""
+    if after is None:
+        return callback
+
+    def both(*args, **kwargs) -> None:
+        if callback is not None:
+            callback(*args, **kwargs)
+        after()
+    return both
+
+
+def _grid(key: str, matrix: np.ndarray, *, max_rows: int, max_cols: int, resizable: bool,
+          on_change: Callable[[], None] | None = None) -> None:
     """The grid under the text box (``ui.components.grid_editor``): its edits rewrite the text in a
     callback before the script runs, so the text read by :func:`matrix_editor` is already the edited one."""
     from ui.components.grid_editor import grid_editor, payload
@@ -267,7 +282,7 @@ def _grid(key: str, matrix: np.ndarray, *, max_rows: int, max_cols: int, resizab
     labels.update(grid=t("owndata.grid_name", rows=rows, cols=cols), cell=t("owndata.grid_cell"),
                   bad=t("owndata.grid_bad_cell"))
     grid_editor(key, payload(matrix, max_rows=max_rows, max_cols=max_cols, resizable=resizable, caption=caption,
-                             labels=labels), max_rows=max_rows, max_cols=max_cols)
+                             labels=labels), max_rows=max_rows, max_cols=max_cols, on_change=on_change)
 
 
 def matrix_editor(
@@ -281,6 +296,7 @@ def matrix_editor(
     shape: tuple[int, int] | None = None,
     height: int | None = None,
     grid: bool = True,
+    on_change: Callable[[], None] | None = None,
 ) -> np.ndarray | None:
     """A text area holding a matrix (one row per line); returns the parsed matrix or ``None``.
 
@@ -294,6 +310,7 @@ def matrix_editor(
     ``grid=True`` adds a toggle (key ``f"{key}.grid_on"``) that shows the same matrix as an
     editable grid under the text, with buttons to add/remove the last row or column up to the
     cap (hidden when ``shape`` fixes the size). A grid edit rewrites the text, so both always agree.
+    ``on_change`` is called after the text changed (typed or by the grid), as a widget callback.
     """
     import streamlit as st
 
@@ -311,12 +328,13 @@ def matrix_editor(
         if result.matrix is None:
             st.caption(t("owndata.grid_fix_text"))
         else:
-            _grid(key, result.matrix, max_rows=max_rows, max_cols=max_cols, resizable=shape is None)
+            _grid(key, result.matrix, max_rows=max_rows, max_cols=max_cols, resizable=shape is None,
+                  on_change=on_change)
     if height is None:
         lines = str(st.session_state[key]).count("\n") + 1
         height = int(min(max(68, 26 * lines + 34), 360))  # every row visible without scrolling
     with text_slot:
-        st.text_area(label, key=key, help=help, height=height)
+        st.text_area(label, key=key, help=help, height=height, on_change=on_change)
     if result.error is not None:
         message_slot.error(explain_error(result.error))
         return None

@@ -387,13 +387,15 @@ def lazy_code_panel(page: str, build: Callable[[], Any]) -> None:
 
 
 # --------------------------------------------------------------------------- parts that rerun alone
-def url_fragment(page: str, specs: Sequence[Any]) -> Callable[[Callable], Callable]:
+def url_fragment(page: str, specs: Sequence[Any], key: str | None = None) -> Callable[[Callable], Callable]:
     """Decorator: ``st.fragment`` whose every run ends by writing the page's parameters into the link.
 
     A control drawn inside reruns only this function (not the frame, not the rest of the page), so the
     browser receives and redraws only its elements. Use it for a part whose output depends on nothing
     but its own controls and its arguments (a full run passes them again). Returns what the function
-    returns on a full run.
+    returns on a full run. With a ``key`` (``st.fragment(key=...)``), a widget callback anywhere on the page
+    can rerun this part alone, or with others (``st.rerun([key, ...])``): such a part reads what it shows from
+    session state, since a rerun started elsewhere passes it the arguments of the page's last full run.
     """
     def decorate(func: Callable) -> Callable:
         @functools.wraps(func)
@@ -401,7 +403,7 @@ def url_fragment(page: str, specs: Sequence[Any]) -> Callable[[Callable], Callab
             result = func(*args, **kwargs)
             sync_to_url(page, specs)   # a fragment rerun does not reach the page's own sync_to_url
             return result
-        return st.fragment(run)
+        return st.fragment(run, key=key)
     return decorate
 
 

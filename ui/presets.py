@@ -26,7 +26,7 @@ is not offered.
 
 from __future__ import annotations
 
-from typing import Literal, Sequence
+from typing import Callable, Literal, Sequence
 
 import numpy as np
 
@@ -35,7 +35,7 @@ from cnn_core.presets import (INPUT_PRESETS, KERNEL_PRESETS, RANDOM_INPUT_RANGE,
 
 #: What an editor holds: a filter, a picture, or a dense layer's weight matrix (identity = np.eye there).
 Kind = Literal["kernel", "input", "weights"]
-from ui.matrix_input import format_matrix, parse_matrix
+from ui.matrix_input import format_matrix, parse_matrix, then
 
 __all__ = ["preset_matrix", "available_presets", "preset_label", "preset_selector", "EXAMPLE", "MAX_SEED"]
 
@@ -145,12 +145,13 @@ def _reseed(editor_key: str, kind: str, max_rows: int, max_cols: int) -> None:
 
 def preset_selector(editor_key: str, *, kind: Kind,
                     example: np.ndarray | Sequence | None = None, max_rows: int = 12, max_cols: int = 12,
-                    label: str | None = None) -> None:
+                    label: str | None = None, on_change: Callable[[], None] | None = None) -> None:
     """A preset menu (and, while a random matrix is shown, its seed box) that fill the matrix editor ``editor_key``.
 
     Widget keys: ``f"{editor_key}.preset"`` (menu), ``f"{editor_key}.seed"`` (random seed).
     ``example`` is the page's default matrix ("the text's example"); ``max_rows``/``max_cols``
-    are the editor's cap. See the module docstring for what goes into the link.
+    are the editor's cap. See the module docstring for what goes into the link. ``on_change()`` follows a
+    preset or a seed written into the editor (a widget callback, ``ui.matrix_input.then``).
     """
     import streamlit as st
 
@@ -164,12 +165,12 @@ def preset_selector(editor_key: str, *, kind: Kind,
     with st.container(horizontal=True, vertical_alignment="bottom"):
         st.selectbox(label or t("owndata.preset_label"), options, index=None, key=f"{editor_key}.preset",
                      placeholder=t("owndata.preset_placeholder"), format_func=lambda n: preset_label(n, kind),
-                     on_change=_apply, args=(editor_key, kind, None, example_text, max_rows, max_cols),
+                     on_change=then(_apply, on_change), args=(editor_key, kind, None, example_text, max_rows, max_cols),
                      help=t(f"owndata.preset_help_{kind}"))
         # the seed only means something while a random matrix is shown: offered then, not beside every menu
         if shown == "random":
             st.number_input(t("owndata.seed"), min_value=0, max_value=MAX_SEED, step=1, key=f"{editor_key}.seed",
-                            on_change=_reseed, args=(editor_key, kind, max_rows, max_cols), width=120,
+                            on_change=then(_reseed, on_change), args=(editor_key, kind, max_rows, max_cols), width=120,
                             help=t("owndata.seed_help"))
     if shown is not None:
         st.caption(t("owndata.preset_loaded", name=preset_label(shown, kind)))

@@ -379,3 +379,72 @@ def test_a_setup_loaded_in_the_export_panel_reruns_the_whole_page(server_url, br
         assert_no_exception(pg)
     finally:
         context.close()
+
+
+# --------------------------------------------------------------------------- a new setup reruns its column and the output
+def _runs(frames: list) -> tuple[int, int]:
+    """(script runs that sent elements, full app runs): a full run sends the frame's navigation again."""
+    msgs = forward_msgs(frames)
+    runs, sent = 0, False
+    for msg in msgs:
+        if msg.WhichOneof("type") == "delta":
+            sent = True
+        elif msg.WhichOneof("type") == "script_finished":
+            runs, sent = runs + sent, False
+    return runs, sum(msg.WhichOneof("type") == "navigation" for msg in msgs)
+
+
+# a mark on the shown formula's first node, and whether that node is still shown (not parsed again)
+MARK_FORMULA = "(formula) => { formula.firstElementChild.__mark = true; }"
+FORMULA_MARKED = "(formula) => formula.firstElementChild.__mark === true"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_new_setup_reruns_its_column_and_the_output_not_the_page(server_url, new_page, lang):
+    """#14: a values control (a size, a typed kernel) reruns its column's editor tabs and the parts that show the values, in
+    one run, by name from its callback: not the title, not the other column, not the frame, not the section tabs
+    when the open tab does not show what changed (the parameter count on the first tab)."""
+    pg = new_page
+    received = watch_frames(pg)
+    _open(pg, server_url, lang)
+    # 5 -> 6 input rows: every channel gets a zero row; the output follows (loop reference)
+    before = _formula(pg)
+    pg.locator(f"{STEPPER} .cs-formula").evaluate(MARK_FORMULA)
+    received.clear()
+    pg.locator(".st-key-conv_multi-x_size-rows").get_by_test_id("stNumberInputStepUp").click()
+    x = np.concatenate([X, np.zeros((1, 3, 1, 5))], axis=2)
+    expect(pg.locator(f'{STEPPER} figure[data-grid="0"] .cs-cell')).to_have_count(8 * 7, timeout=20000)
+    wait_for_app(pg)
+    assert _map_texts(pg, OUT1) == _expected_texts(x, W, B, 2, 1, 0)
+    assert _map_texts(pg, OUT2) == _expected_texts(x, W, B, 2, 1, 1)
+    sent = new_element_types(received)
+    assert _runs(received) == (1, 0), "one run of the parts, no full app run"
+    # the input column's editor tabs (the open channel's editor) and the output (its subheading, the stepper): not the
+    # title, the size controls, the paste box, the uploader, the kernel column, the layer's sliders and biases, the
+    # tabs' check link
+    assert sent.count("text_area") == 1 and sent.count("heading") == 1, sent
+    assert "bidi_component" in sent and not {"number_input", "slider", "page_link", "file_uploader"} & set(sent), sent
+    expect(pg.locator(".st-key-conv_multi-x1 textarea")).to_have_value(format_matrix(x[0, 0]))
+    # the shown cell z₁₁'s window never reaches the new row: its formula is the same, and its MathML is kept (not
+    # parsed and laid out again)
+    formula = pg.locator(f"{STEPPER} .cs-formula")
+    assert _formula(pg) == before and formula.evaluate(FORMULA_MARKED), "the same formula was built again"
+
+    # a kernel typed: its column and the output, the input column not sent again
+    received.clear()
+    w = W.copy()
+    w[0, 0, 0, 0] = 5.0
+    editor = pg.locator(".st-key-conv_multi-w11 textarea")
+    editor.fill(format_matrix(w[0, 0]))
+    editor.press("Control+Enter")
+    expect(pg.locator(f'{STEPPER} figure[data-grid="{OUT1}"] .cs-cell').first).to_have_text(
+        _expected_texts(x, w, B, 2, 1, 0)[0], timeout=20000)
+    wait_for_app(pg)
+    assert _map_texts(pg, OUT1) == _expected_texts(x, w, B, 2, 1, 0)
+    # z₁₁'s partial sum of channel 1 has w₁₁ = 5 now: a new formula, built again
+    assert _formula(pg) != before and not formula.evaluate(FORMULA_MARKED)
+    sent = new_element_types(received)
+    assert _runs(received) == (1, 0), "one run of the parts, no full app run"
+    assert sent.count("text_area") == 1 and not {"file_uploader", "page_link", "slider"} & set(sent), sent
+    assert_no_exception(pg)
+    screenshot(pg, f"conv_multi-{lang}-new-setup")

@@ -30,6 +30,12 @@ B = np.asarray(CONV_5X5X3.inputs["b"])          # (2,)
 PRINTED = np.asarray(CONV_5X5X3.printed["y"])[0]  # (2, 3, 3)
 
 
+def _whole_page(at):
+    """A plain run: AppTest's tree holds the last run's elements only, and a values control reruns only the parts
+    that show the values (the browser keeps the others: the title, the layer's sliders, the tabs)."""
+    return at.run()
+
+
 def note_title(claim_key: str, lang: str = "en") -> str:
     """The title line of a catalogue note (``claim_note``) as the page's markdown shows it."""
     return markdown_with_math(claim_title(claim_by_key(claim_key), lang), 400)
@@ -465,6 +471,7 @@ def test_kernel_larger_than_padded_input_is_explained(lang):
     at = open_page("conv_multi", lang)
     for c in (1, 2, 3):
         _editor(at, f"conv_multi.x{c}").input("1").run()
+    _whole_page(at)
     at.slider(key="conv_multi.padding").set_value(0)
     at.run()
     no_exception(at)
@@ -625,7 +632,12 @@ def test_values_then_layer_then_output_and_reset_brings_every_box_back(lang):
              captions.index(translate(lang, "conv_multi.layer_caption")),
              captions.index(translate(lang, "conv_multi.cs_caption"))]
     assert where == sorted(where)
-    _editor(at, "conv_multi.x1").input("1 1 1 1 1\n" * 4 + "1 1 1 1 1").run()     # a value: the page reruns
+    _editor(at, "conv_multi.x1").input("1 1 1 1 1\n" * 4 + "1 1 1 1 1").run()
+    # a value reruns its column's editor tabs and the output (the callback names them, #14): this run draws no title,
+    # no size control and no layer slider (the browser keeps them); a plain run draws the whole page again
+    assert not at.title and not at.slider and not at.number_input, "a values control reran more than its parts"
+    assert _text(at, "conv_multi.x1").startswith("1 1 1 1 1")
+    _whole_page(at)
     at.slider(key="conv_multi.stride").set_value(1).run()                               # then the layer part
     at.number_input(key="conv_multi.b2").set_value(-4.0).run()
     no_exception(at)

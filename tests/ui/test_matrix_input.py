@@ -327,3 +327,19 @@ def test_a_fixed_shape_has_no_resize_buttons():
     data = _grid(at)
     assert not data["resizable"] and not at.button
     assert data["caption"] == translate("en", "owndata.grid_caption_fixed", rows=2, cols=2)
+
+
+def test_then_calls_the_widget_callback_then_the_page_follow_up():
+    """A page's follow-up (``on_change`` of the editors, presets, sizes, paste and upload) runs after the control's
+    own callback has written the matrix, with the callback's arguments passed on; without one nothing changes."""
+    from ui.matrix_input import then
+
+    calls = []
+    first = lambda *args, **kwargs: calls.append(("first", args, kwargs))  # noqa: E731
+    after = lambda: calls.append(("after",))  # noqa: E731
+    then(first, after)(1, 2, size=3)
+    assert calls == [("first", (1, 2), {"size": 3}), ("after",)]
+    calls.clear()
+    then(None, after)()                     # a text area has no callback of its own
+    assert calls == [("after",)]
+    assert then(first, None) is first and then(None, None) is None

@@ -305,7 +305,13 @@ export default async function (component) {
       if (at) { at.classList.add("cs-at"); lit.push(at); }
     }
     name.textContent = cell.label || "";
-    formula.innerHTML = cell.html || "";   // built and escaped by Python (numbers and our own labels only)
+    // built and escaped by Python (numbers and our own labels only). The same formula as the kept element already
+    // shows (new data after a rerun that left this cell's numbers alone: a stride, another input row) is not parsed
+    // and laid out again: MathML is the costliest part of the stepper to lay out
+    if (formula.__csHtml !== cell.html) {
+      formula.innerHTML = cell.html || "";
+      formula.__csHtml = cell.html;
+    }
     if (cell.aria) formula.setAttribute("aria-label", cell.aria);
     else formula.removeAttribute("aria-label");
     root.dataset.cell = String(k);

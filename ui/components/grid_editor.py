@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -95,13 +95,18 @@ def apply_event(key: str, event: str, *, max_rows: int, max_cols: int) -> None:
         state[key] = new_text
 
 
-def grid_editor(key: str, data: dict[str, Any], *, max_rows: int, max_cols: int) -> None:
-    """Mount the grid of the matrix editor ``key`` with ``data`` (:func:`payload`)."""
+def grid_editor(key: str, data: dict[str, Any], *, max_rows: int, max_cols: int,
+                on_change: Callable[[], None] | None = None) -> None:
+    """Mount the grid of the matrix editor ``key`` with ``data`` (:func:`payload`); ``on_change()`` after an event
+    was applied (a page's follow-up, see ``ui.matrix_input.then``)."""
     global _component
     import streamlit as st
+
+    from ui.matrix_input import then
 
     if _component is None:
         _component = st.components.v2.component(NAME, css=CSS, js=JS)
     _component(data=data, key=component_key(key),
-               on_edit_change=lambda: apply_event(key, "edit", max_rows=max_rows, max_cols=max_cols),
-               on_resize_change=lambda: apply_event(key, "resize", max_rows=max_rows, max_cols=max_cols))
+               on_edit_change=then(lambda: apply_event(key, "edit", max_rows=max_rows, max_cols=max_cols), on_change),
+               on_resize_change=then(lambda: apply_event(key, "resize", max_rows=max_rows, max_cols=max_cols),
+                                     on_change))
