@@ -44,7 +44,7 @@ if values is not None:
         st.error(explain_error(err))
 
 if exercise is not None:
-    render_blocks(exercise_blocks(exercise, lang))
+    render_blocks(exercise_blocks(exercise, lang), f"{PAGE}.exercise_math")
     answer_key = f"{PAGE}.answer"
     text = st.text_area(t("check_work.answer"), key=answer_key, help=t("check_work.answer_help"),
                         placeholder=t("check_work.answer_placeholder"))

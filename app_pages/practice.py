@@ -70,7 +70,7 @@ except CoreValueError as err:
 if exercise is not None:
     ident = (exercise.kind, exercise.level, exercise.seed)
     st.subheader(t("practice.exercise", kind=kind_name(exercise.kind, lang), level=level, seed=seed))
-    render_blocks(exercise_blocks(exercise, lang))
+    render_blocks(exercise_blocks(exercise, lang), f"{PAGE}.exercise_math")
     text = st.text_area(t("practice.answer"), key=f"{PAGE}.answer", help=t("practice.answer_help"))
     col_check, col_solution = st.columns(2)
     with col_check:
@@ -87,8 +87,7 @@ if exercise is not None:
                 score["solved"].append(list(ident))
             render_grade(exercise, grade, lang, key=f"{PAGE}.fig_answer", solution_shown=show_solution)
     if show_solution:
-        st.markdown(f"**{t('practice.solution')}**")
-        render_blocks(solution_blocks(exercise, lang))
+        render_blocks([("h", t("practice.solution"))] + solution_blocks(exercise, lang), f"{PAGE}.solution_math")
     st.markdown(f"**{t('practice.score', tried=len(score['tried']), solved=len(score['solved']))}**" if score["tried"]
                 else f"**{t('practice.score_none')}**")      # not "0 solved of 0 tried"
 

@@ -26,7 +26,7 @@ from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import display_digits, fmt_power, subscript_unicode
 from ui.library_code import conv1d_code, conv_transpose2d_code
 from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
-from ui.page_kit import agreement, follow_open_panels, lazy_code_panel, mark_page_body, reset_button, show_chart, url_fragment, url_tabs
+from ui.page_kit import agreement, follow_open_panels, lazy_code_panel, mark_page_body, opened_tabs, page_body_running, reset_button, show_chart, url_fragment, url_tabs
 from ui.presets import preset_selector
 from ui.signal_plot import stem_svg
 from ui.url_state import ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url
@@ -92,8 +92,16 @@ SPECS = (
 TAKE_AWAY: dict = {"steps": [], "code": None}
 
 
-def _take_away(heading: str, *, text: str = "", matrices=None, latex=None) -> None:
-    TAKE_AWAY["steps"].append(dict(heading=heading, text=text, matrices=matrices or {}, latex=latex or []))
+def _is_open(section: str) -> bool:
+    """Whether ``section`` is the open tab (a section opened before is drawn too; the export follows the open one)."""
+    return st.session_state.get(_key("tab"), SECTIONS[0]) == section
+
+
+def _take_away(section: str, heading: str, *, text: str = "", matrices=None, latex=None, code=None) -> None:
+    """The export's step and library code for ``section``, kept only while it is the open tab."""
+    if _is_open(section):
+        TAKE_AWAY["steps"].append(dict(heading=heading, text=text, matrices=matrices or {}, latex=latex or []))
+        TAKE_AWAY["code"] = code
 
 
 def _key(name: str) -> str:
@@ -120,6 +128,13 @@ def _keep_state() -> None:
         key = _key(spec.name)
         if key in state:
             state[key] = state[key]
+
+
+def _own_rerun_state() -> None:
+    """At the start of a section: :func:`_keep_state` on the section's own rerun (the page's run did it once
+    before the sections; writing a key again after an earlier section drew its widget is an error)."""
+    if not page_body_running(PAGE):
+        _keep_state()
 
 
 def _math(formulas: list[str], name: str) -> None:
@@ -204,7 +219,7 @@ def _signal_input() -> np.ndarray | None:
 
 @url_fragment(PAGE, SPECS)   # its controls rerun only this section
 def _section_signal(lang: str) -> None:
-    _keep_state()
+    _own_rerun_state()
     st.markdown(t("transposed.signal_intro"))
     _math([CONV1D_RULE], "rule_math")
     state = st.session_state
@@ -275,19 +290,19 @@ def _section_signal(lang: str) -> None:
                     key=_key("signal_svg"))
             st.caption(t("transposed.signal_caption"))
     before, after = trace.padding
-    _take_away(t("transposed.tab_signal"),
+    _take_away("signal", t("transposed.tab_signal"),
                text=f"{t('transposed.mode')}: {t(f'transposed.mode_{mode}')}; {t('transposed.stride')} = {stride}, "
                     f"{t('transposed.dilation')} = {dilation}",
                matrices={"x": signal.reshape(1, -1), "w": np.asarray(w).reshape(1, -1),
                          "y": trace.output.reshape(1, -1)},
                latex=[conv1d_length_lines(signal.size, w.size, stride, dilation, before, after, out),
-                      conv1d_sample_lines(trace, o)])
-    TAKE_AWAY["code"] = conv1d_code(signal, np.asarray(w), stride=stride, padding=(before, after), dilation=dilation)
+                      conv1d_sample_lines(trace, o)],
+               code=conv1d_code(signal, np.asarray(w), stride=stride, padding=(before, after), dilation=dilation))
 
 
 @url_fragment(PAGE, SPECS)   # its controls rerun only this section
 def _section_matrix(lang: str) -> None:
-    _keep_state()
+    _own_rerun_state()
     st.markdown(t("transposed.matrix_intro"))
     cols = st.columns(3)
     with cols[0]:
@@ -428,7 +443,7 @@ def _cell_view(trace, hover: list, lang: str) -> None:
 
 @url_fragment(PAGE, SPECS)   # its controls rerun only this section
 def _section_transposed(lang: str) -> None:
-    _keep_state()
+    _own_rerun_state()
     st.markdown(t("transposed.transposed_intro"))
     cols = st.columns([1, 1, 2])
     with cols[0]:
@@ -458,14 +473,14 @@ def _section_transposed(lang: str) -> None:
         return
     out = trace.output[0]
     oh, ow = out.shape
-    _take_away(t("transposed.tab_transposed"),
+    _take_away("transposed", t("transposed.tab_transposed"),
                text=f"{t('transposed.stride')} = {stride}, {t('transposed.padding')} = {padding}, "
                     f"{t('transposed.output_padding')} = {output_padding}, {t('transposed.dilation')} = {dilation}",
                matrices={"z": z, "w": w, "y": out},
                latex=[transposed_size_lines(n, k, stride, padding, dilation, output_padding, o_, axis)
-                      for axis, n, k, o_ in (("h", z.shape[0], w.shape[0], oh), ("w", z.shape[1], w.shape[1], ow))])
-    TAKE_AWAY["code"] = conv_transpose2d_code(z, w, stride=stride, padding=padding, output_padding=output_padding,
-                                              dilation=dilation)
+                      for axis, n, k, o_ in (("h", z.shape[0], w.shape[0], oh), ("w", z.shape[1], w.shape[1], ow))],
+               code=conv_transpose2d_code(z, w, stride=stride, padding=padding, output_padding=output_padding,
+                                          dilation=dilation))
     # ---- the size
     st.markdown(f"#### {t('transposed.size_title')}")
     _math([transposed_size_lines(n, k, stride, padding, dilation, output_padding, o, axis)
@@ -526,7 +541,7 @@ def _section_transposed(lang: str) -> None:
 
 @url_fragment(PAGE, SPECS)   # its controls rerun only this section
 def _section_dilation(lang: str) -> None:
-    _keep_state()
+    _own_rerun_state()
     st.markdown(t("transposed.dilation_intro"))
     cols = st.columns(2)
     with cols[0]:
@@ -564,8 +579,12 @@ reset_button(PAGE, SPECS, t("transposed.reset"), help=t("transposed.reset_help")
 
 labels = [t(f"transposed.tab_{name}") for name in SECTIONS]
 tabs = url_tabs(PAGE, "tab_label", "tab", SECTIONS, labels)
+# A section once opened stays drawn while closed (page_kit.opened_tabs): switching back to it is at once. The first
+# view draws the open section only: drawing all four (six charts) doubled it. Not so for a section's own views
+# (numbers / pictures): a section's control reruns its section, and a hidden view would be sent again with it.
+drawn = opened_tabs(PAGE, "tab", SECTIONS)
 for name, tab in zip(SECTIONS, tabs):
-    if tab.open is False:
+    if name not in drawn:
         continue
     with tab:
         {"signal": _section_signal, "matrix": _section_matrix, "transposed": _section_transposed,

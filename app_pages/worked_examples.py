@@ -10,8 +10,9 @@ filter (a filter change sends ~10 expanders, not 94); "show more" / "show all" l
 the link): the buttons are the tail part of the list, and a click reruns that tail only, so it sends the claims
 it adds and new buttons, not the claims already listed. The claims of a full run are listed side by side, not in
 nested parts (each fragment call deep-copies the stack of open containers: 94 claims in nine nested parts took
-~1.5 s of script). A new filter starts short again. An opened claim's
-matrices are typeset, not charted (no Plotly on this page).
+~1.5 s of script). A new filter starts short again. An opened claim's matrices, example and explanation are MathML
+in math boxes (``ui.claims_view.render_claim``): not charted (no Plotly on this page), not KaTeX-typeset. A claim's
+label keeps its title's ``$…$`` for KaTeX: an expander's label is Markdown, it cannot hold MathML.
 """
 
 from __future__ import annotations

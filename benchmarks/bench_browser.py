@@ -18,10 +18,16 @@ Chromium and measures, inside the page:
   script has finished and every figure and component of the first view is drawn.
 
 Budget (DESIGN.md): every control within 1.5× the bare page's slider, every first view within
-1.3× the bare page's, in one run. The bare slider is measured again right before each page (its own row in the
-table) and that page's controls are divided by it: on this shared machine the load drifts over a run of many
-minutes (the bare slider took 137 ms at the start of one run and 200 ms twenty minutes later), so a ratio to one
-bare measurement at the start judged the later pages by another machine's speed.
+1.3× the bare page's, in one run. On this shared machine the load drifts over a run of many minutes (the bare
+slider took 137 ms at the start of one run and 200 ms twenty minutes later), so a ratio to one bare measurement
+at the start judged the later pages by another machine's speed. Two ways to keep the bare page beside the page:
+
+- default: the bare slider is measured again right before each page (its own row in the table) and that page's
+  controls are divided by it;
+- ``--paired`` (#14 round 9): a bare page stays open beside the app, and every action on a control is preceded
+  by one move of the bare slider; each control is divided by the bare moves made alternately with it, seconds
+  apart. Twice the actions, so half the pages per minute, but a load that changes within a page's minute (a
+  test run starting on the other core) weighs on both sides of the ratio alike.
 """
 
 from __future__ import annotations
@@ -282,17 +288,42 @@ def _wait_settled(page) -> dict | None:
 HIDDEN = "(hidden)"
 
 
-def measure_control(page, kind: str, index: int, repeats: int, restore: bool = True) -> dict:
+class BareSlider:
+    """The bare page's slider, kept open beside the app: :meth:`move` measures one move (``--paired``)."""
+
+    def __init__(self, browser, url: str) -> None:
+        self.page = open_page(browser, url)
+        self.page.set_default_timeout(5000)
+
+    def move(self) -> float | None:
+        """One slider move on the bare page; its done time in ms (None if it failed)."""
+        self.page.bring_to_front()
+        # restore=False: one step "forward" each time; at the slider's end that is a step back, so it never stalls
+        result = measure_control(self.page, "slider", 0, 1, restore=False)
+        return result["done"][0] if result["done"] else None
+
+    def close(self) -> None:
+        self.page.close()
+
+
+def measure_control(page, kind: str, index: int, repeats: int, restore: bool = True,
+                    bare: BareSlider | None = None) -> dict:
     """(first, done) times in ms of ``repeats`` actions on one control of the open page, and notes.
 
     A control that sends nothing to the server and changes nothing outside itself is instant (0 ms); one
-    that reruns the script without changing what is shown counts until the server's last message.
+    that reruns the script without changing what is shown counts until the server's last message. With
+    ``bare``, each measured action is preceded by one bare slider move, whose time goes to ``bare``'s list.
     """
-    first, done, notes = [], [], []
+    first, done, notes, bare_done = [], [], [], []
     t0 = [0.0]
     watch = lambda: t0.__setitem__(0, page.evaluate(WATCH, [KINDS[kind], index]))  # noqa: E731
     steps = repeats + (repeats % 2 if restore and kind not in ("button",) else 0)  # end where it started
     for step in range(steps):
+        if bare is not None and step < repeats:
+            moved = bare.move()
+            if moved is not None:
+                bare_done.append(moved)
+            page.bring_to_front()
         try:
             act(page, kind, index, step, watch)
         except Exception as err:  # the control is gone, disabled or has nothing else to choose
@@ -316,7 +347,10 @@ def measure_control(page, kind: str, index: int, repeats: int, restore: bool = T
         else:
             first.append(outcome["first"] - t0[0])
             done.append(outcome["last"] - t0[0])
-    return dict(first=first, done=done, notes=notes)
+    result = dict(first=first, done=done, notes=notes)
+    if bare is not None:
+        result["bare"] = bare_done
+    return result
 
 
 def controls_of(page, kinds=None) -> dict[str, list[int]]:
@@ -335,9 +369,10 @@ def controls_of(page, kinds=None) -> dict[str, list[int]]:
 
 
 def measure_page(browser, url: str, repeats: int, per_kind: int, kinds: list[str],
-                 max_expanders: int = 6) -> dict[str, dict]:
+                 max_expanders: int = 6, bare: BareSlider | None = None) -> dict[str, dict]:
     """Every control (up to ``per_kind`` of each kind) of the page at ``url``, one after the other in
-    one browser page; each control is put back to where it was before the next."""
+    one browser page; each control is put back to where it was before the next (``bare``: paired, see
+    :func:`measure_control`)."""
     def fresh():
         opened = open_page(browser, url)
         opened.set_default_timeout(5000)  # a control that cannot be used fails fast (and is reported)
@@ -360,7 +395,7 @@ def measure_page(browser, url: str, repeats: int, per_kind: int, kinds: list[str
                 if index not in controls_of(page, [kind])[kind]:
                     results[f"{kind}[{index}]"] = dict(first=[], done=[], notes=[HIDDEN])
                     continue
-                results[f"{kind}[{index}]"] = measure_control(page, kind, index, repeats)
+                results[f"{kind}[{index}]"] = measure_control(page, kind, index, repeats, bare=bare)
     finally:
         page.close()
     return results
@@ -412,6 +447,12 @@ def _ratio_rows(controls: dict[str, dict], key: str) -> tuple[float, float] | No
     return statistics.median(result["first"]), statistics.median(result["done"])
 
 
+def _paired_bare(controls: dict[str, dict], key: str) -> float | None:
+    """The median of the bare moves made alternately with control ``key`` (``--paired``), else None."""
+    result = controls.get(key) or {}
+    return statistics.median(result["bare"]) if result.get("bare") else None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=5)
@@ -422,6 +463,8 @@ def main() -> None:
     parser.add_argument("--no-first-view", action="store_true")
     parser.add_argument("--no-controls", action="store_true")
     parser.add_argument("--json", help="also write the raw times to this file")
+    parser.add_argument("--paired", action="store_true",
+                        help="a bare slider move before every action; each control divided by its own bare moves")
     parser.add_argument("--app", default=str(ROOT / "app.py"),
                         help="the app's entry script (e.g. an exported older commit, for a before/after table)")
     parser.add_argument("--before", help="an older copy's entry script (git archive <commit> | tar -x -C /tmp/before): "
@@ -449,14 +492,19 @@ def main() -> None:
                 bare_page = open_page(browser, bare_url)
                 bares[key] = measure_control(bare_page, "slider", 0, args.repeats)
                 bare_page.close()
-                for name, (_, url) in servers.items():   # before, then after: the same minutes of load
-                    page_url = f"{url}/{key}?lang=en"
-                    if not args.no_first_view:
-                        views[name][key] = first_view(browser, page_url, args.repeats)
-                    if not args.no_controls:
-                        for control, result in measure_page(browser, page_url, args.repeats, args.per_kind, kinds,
-                                                            args.expanders).items():
-                            controls[name][f"{key} {control}"] = result
+                paired = BareSlider(browser, bare_url) if args.paired and not args.no_controls else None
+                try:
+                    for name, (_, url) in servers.items():   # before, then after: the same minutes of load
+                        page_url = f"{url}/{key}?lang=en"
+                        if not args.no_first_view:
+                            views[name][key] = first_view(browser, page_url, args.repeats)
+                        if not args.no_controls:
+                            for control, result in measure_page(browser, page_url, args.repeats, args.per_kind,
+                                                                kinds, args.expanders, bare=paired).items():
+                                controls[name][f"{key} {control}"] = result
+                finally:
+                    if paired is not None:
+                        paired.close()
                 hover = cell_hover(browser, f"{servers['after'][1]}/{key}?lang=en", args.repeats)
                 if hover:
                     hovers[key] = hover
@@ -471,6 +519,10 @@ def main() -> None:
                                               indent=1))
     names = list(apps)
     head = "".join(f"{n + ' done':>13}{'ratio':>7}" for n in names)
+    if args.paired:
+        print("paired: each ratio divides by the bare slider moves made alternately with that control "
+              "(the 'bare' columns); the bare row is the page's own bare measurement before it")
+        head = "".join(f"{n + ' done':>13}{'bare':>7}{'ratio':>7}" for n in names)
     print(f"{'control':<30}{'first ms':>9}{'ratio':>7}{head}   budget: done ratio <= 1.5 (judged on after)")
     for key, bare_result in bares.items():
         bare_row = _ratio_rows({"bare": bare_result}, "bare")
@@ -479,7 +531,7 @@ def main() -> None:
             continue
         bare_first, bare_done = bare_row
         print(f"{'bare page slider (' + key + ')':<30}{bare_first:>9.1f}{1:>7.2f}"
-              + f"{bare_done:>13.1f}{1:>7.2f}" * len(names))
+              + (f"{bare_done:>13.1f}{'':>7}{1:>7.2f}" if args.paired else f"{bare_done:>13.1f}{1:>7.2f}") * len(names))
         for control in [c for c in controls["after"] if c.split(" ", 1)[0] == key]:
             row = _ratio_rows(controls["after"], control)
             note = "; ".join(sorted(set(controls["after"][control]["notes"])))
@@ -489,8 +541,14 @@ def main() -> None:
             cells = ""
             for n in names:
                 other = _ratio_rows(controls[n], control)
-                cells += f"{other[1]:>13.1f}{other[1] / bare_done:>7.2f}" if other else f"{'-':>13}{'':>7}"
-            flag = "" if row[1] / bare_done <= 1.5 else "  over"
+                if args.paired:
+                    own = _paired_bare(controls[n], control) or bare_done
+                    cells += (f"{other[1]:>13.1f}{own:>7.0f}{other[1] / own:>7.2f}" if other
+                              else f"{'-':>13}{'':>7}{'':>7}")
+                else:
+                    cells += f"{other[1]:>13.1f}{other[1] / bare_done:>7.2f}" if other else f"{'-':>13}{'':>7}"
+            judge = (_paired_bare(controls["after"], control) or bare_done) if args.paired else bare_done
+            flag = "" if row[1] / judge <= 1.5 else "  over"
             extra = f"  ({note})" if note else ""
             print(f"{control:<30}{row[0]:>9.1f}{row[0] / bare_first:>7.2f}{cells}{flag}{extra}")
     if hovers:

@@ -4,7 +4,7 @@ Pure (tested without Streamlit): :func:`text_title`, :func:`format_value`, :func
 :func:`summary_rows`, :func:`filter_claims`, :func:`catalogue_markdown`, :func:`catalogue_csv`,
 :class:`TextParam`.
 
-Streamlit: :func:`render_claim` (one claim, its matrices typeset), :func:`claim_note` (a short note a topic
+Streamlit: :func:`render_claim` (one claim, its matrices and formulas MathML in math boxes), :func:`claim_note` (a short note a topic
 page shows about a claim, linking to the Worked examples page with ``?claim=<key>``).
 """
 
@@ -28,8 +28,6 @@ VERDICT_COLORS = {"holds": "green", "wrong": "red", "typo": "orange", "incomplet
 VERDICT_ICONS = {"holds": ":material/check_circle:", "wrong": ":material/cancel:", "typo": ":material/edit_note:",
                  "incomplete": ":material/rule:"}
 DIFFER_COLOR = "#d62728"
-#: Between two inputs of a claim's example (two em spaces: stacked matrices touched each other)
-INPUTS_GAP = "\u2003\u2003"
 #: Longest search text accepted (a link may carry anything; the rest is cut).
 MAX_QUERY = 100
 
@@ -160,20 +158,20 @@ def expressions_markdown(check: Check, lang: str) -> str:
     return "  \n".join(lines)
 
 
-def inputs_markdown(check: Check) -> str:
-    """The example's inputs for markdown, side by side (``INPUTS_GAP`` apart, wrapping like words): matrices
-    typeset (``$\\begin{bmatrix}…$``), the rest text.
+def inputs_line(check: Check):
+    """The example's inputs as one line of a math box, side by side (a gap apart, wrapping like words): matrices
+    as inline formulas (``δ = [⋯]``), the rest escaped text."""
+    from ui.components.math_box import GAP, Line, Math
 
-    Typeset rather than a code block: ``st.code`` loads a 1.5 MB highlighter when the first claim opens.
-    """
-    lines = []
+    parts: list = []
     for name, value in check.inputs.items():
+        if parts:
+            parts.append(GAP)
         if isinstance(value, np.ndarray) and value.dtype.kind in "biuf" and 0 < value.size:
-            body = f"${latex_matrix(_as_2d(value))}$"
+            parts += [f"{name} = ", Math(latex_matrix(_as_2d(value)))]
         else:
-            body = escape_markdown(format_value(value), 400)
-        lines.append(f"{escape_markdown(name, 60)} = {body}")
-    return INPUTS_GAP.join(lines)
+            parts.append(f"{name} = {format_value(value)}")
+    return Line(tuple(parts))
 
 
 def summary_rows(lang: str, claims: Iterable[Claim] = CLAIMS) -> list[dict[str, Any]]:
@@ -322,11 +320,11 @@ def verdict_badge(verdict: str, lang: str) -> None:
 
 
 def matrix_panels(check: Check, lang: str) -> list[tuple[str, str]]:
-    """(title, markdown) per panel: printed, computed (and corrected), each a typeset matrix.
+    """(title, LaTeX) per panel: printed, computed (and corrected), each a matrix.
 
-    The cells where the text's matrix and the core's disagree are boxed and red in both. Typeset
-    (KaTeX, a few ms each) rather than heatmaps: a Plotly chart costs ~80 ms per panel to draw and
-    loads Plotly's JavaScript on the page's first opened claim.
+    The cells where the text's matrix and the core's disagree are boxed and red in both
+    (``\\textcolor{#d62728}{\\boxed{…}}``: MathML ``menclose`` in a red ``mstyle``). Drawn as MathML in the claim's
+    math box, not charted: a Plotly chart costs ~80 ms per panel to draw, KaTeX ~20 ms a matrix on every rerun.
     """
     panels = [("printed", check.printed), ("computed", check.computed)]
     if isinstance(check.corrected, np.ndarray):
@@ -334,20 +332,36 @@ def matrix_panels(check: Check, lang: str) -> list[tuple[str, str]]:
     cells = differing_cells(_as_2d(check.printed), _as_2d(check.computed), check.decimals)
     out = []
     for name, value in panels:
-        title = translate(lang, f"worked_examples.{name}")
         marked = cells if name in ("printed", "computed") else []
-        # a matrix cell is its own group: \color reaches the boxed number only
-        tex = latex_matrix(_as_2d(value), highlight=marked).replace("\\boxed{", f"\\color{{{DIFFER_COLOR}}}\\boxed{{")
-        out.append((title, f"**{escape_markdown(title, 80)}**\n\n$$\n{tex}\n$$"))
+        # the colour wraps the boxed number only (a bare \color would run on to the cell's end)
+        tex = latex_matrix(_as_2d(value), highlight=marked).replace("\\boxed{", f"\\textcolor{{{DIFFER_COLOR}}}{{\\boxed{{")
+        out.append((translate(lang, f"worked_examples.{name}"), _close_boxes(tex)))
     return out
 
 
-def _matrices(check: Check, lang: str) -> None:
+def _close_boxes(tex: str) -> str:
+    """Close the ``\\textcolor{…}{`` opened before each ``\\boxed{…}`` right after that box's group."""
+    out, i, mark = [], 0, "\\boxed{"
+    while True:
+        j = tex.find(mark, i)
+        if j < 0:
+            return "".join(out) + tex[i:]
+        depth, k = 0, j + len(mark) - 1
+        while True:
+            depth += {"{": 1, "}": -1}.get(tex[k], 0)
+            if depth == 0:
+                break
+            k += 1
+        out.append(tex[i:k + 1] + "}")
+        i = k + 1
+
+
+def _matrices(check: Check, lang: str, key: str) -> None:
     import streamlit as st
 
-    panels = matrix_panels(check, lang)
-    for col, (_, body) in zip(st.columns(len(panels)), panels):
-        col.markdown(body)
+    from ui.components.math_box import Panels, math_box
+
+    math_box([Panels(tuple(matrix_panels(check, lang)))], key)
     p2, c2 = _as_2d(check.printed), _as_2d(check.computed)
     cells = differing_cells(p2, c2, check.decimals)
     if cells:
@@ -385,21 +399,25 @@ def page_link_for(claim: Claim, lang: str) -> None:
 
 
 def render_claim(claim: Claim, check: Check | None, lang: str) -> None:
-    """One claim: badge, quote, printed vs computed (typeset matrices or metrics), the example, explanation, link.
+    """One claim: badge, quote, printed vs computed (matrices or metrics), the example, explanation, link.
 
-    No chart and no code block: opening a claim draws markdown and KaTeX only (a few ms each).
+    No chart, no code block and no KaTeX: the matrices, the example's inputs and the explanation's formulas are
+    MathML in two math boxes (``worked_examples.<claim>.values_math`` / ``.text_math``), drawn by the browser.
     """
     import streamlit as st
+
+    from ui.components.math_box import math_box, prose
 
     verdict_badge(claim.verdict, lang)
     st.markdown(f"**{escape_markdown(text_title(claim.source, lang), 200)}** · {escape_markdown(claim.where, 200)} · "
                 f"{translate(lang, f'worked_examples.kind_{claim.kind}')}")
     st.markdown(f"{translate(lang, 'worked_examples.quote_label')} {escape_markdown(claim.quote, 400)}")
+    text = [prose(claim_explanation(claim, lang))]
     if check is None:
         st.caption(translate(lang, "worked_examples.no_recompute"))
     else:
         if isinstance(check.printed, np.ndarray) and isinstance(check.computed, np.ndarray):
-            _matrices(check, lang)
+            _matrices(check, lang, f"{PAGE}.{claim.key}.values_math")
         else:
             _metrics(check, lang)
         exprs = expressions_markdown(check, lang)
@@ -407,8 +425,8 @@ def render_claim(claim: Claim, check: Check | None, lang: str) -> None:
             st.markdown(exprs)
         if check.inputs:
             st.caption(translate(lang, "worked_examples.example_label"))
-            st.markdown(inputs_markdown(check))
-    st.markdown(markdown_with_math(claim_explanation(claim, lang), 4000))
+            text.insert(0, inputs_line(check))
+    math_box(text, f"{PAGE}.{claim.key}.text_math")
     page_link_for(claim, lang)
 
 
@@ -440,5 +458,5 @@ def claim_note(key: str, lang: str | None = None) -> None:
 
 
 __all__ = ["TEXT_CHOICES", "TEXT_IDS", "TextParam", "catalogue_csv", "catalogue_markdown", "claim_note", "comparison_text",
-           "expressions_markdown", "filter_claims", "format_value", "inputs_markdown", "matrix_panels", "render_claim",
+           "expressions_markdown", "filter_claims", "format_value", "inputs_line", "matrix_panels", "render_claim",
            "run_check", "summary_rows", "text_title", "verdict_label", "TOPICS"]

@@ -397,16 +397,28 @@ def worksheet_html(exercises: Sequence[Exercise], lang: str) -> str:
 
 
 # --------------------------------------------------------------------------- Streamlit renderers
-def render_blocks(blocks: Sequence[Block]) -> None:
-    import streamlit as st
+def block_items(blocks: Sequence[Block]) -> list:
+    """Blocks as math box items: a formula stays LaTeX (drawn as MathML), a heading a bold :class:`Text`, a paragraph
+    a line whose ``$…$`` spans are inline formulas (our locale strings and numbers only: never user text)."""
+    from ui.components.math_box import Text, prose
 
+    items: list = []
     for kind, text in blocks:
         if kind == "math":
-            st.latex(text)
+            items.append(text)
         elif kind in ("h", "title"):
-            st.markdown(f"**{text}**")
+            items.append(Text(f"**{text}**"))
         elif kind == "p":
-            st.markdown(text)
+            items.append(prose(text))
+    return items
+
+
+def render_blocks(blocks: Sequence[Block], key: str) -> None:
+    """The blocks in one math box keyed ``key`` (``"<page>.<name>_math"``): MathML drawn by the browser, not KaTeX
+    typeset in JavaScript on every rerun (~20 ms a formula)."""
+    from ui.components.math_box import math_box
+
+    math_box(block_items(blocks), key)
 
 
 def grade_text(exercise: Exercise, text: str | None) -> Grade | None:
@@ -428,7 +440,8 @@ def grade_text(exercise: Exercise, text: str | None) -> Grade | None:
 
 
 def render_grade(ex: Exercise, grade: Grade, lang: str, key: str, solution_shown: bool = False) -> None:
-    """Verdict, the marked answer, the named mistakes, each wrong cell's terms.
+    """Verdict, the marked answer (the chart keyed ``key``), the named mistakes, each wrong cell's terms (the math
+    box ``<key>.right_math``).
 
     ``solution_shown``: the page shows the worked solution anyway (Practice), so an answer of the
     wrong shape does not repeat it here.
@@ -450,13 +463,12 @@ def render_grade(ex: Exercise, grade: Grade, lang: str, key: str, solution_shown
     if grade.cells is None and ex.kind not in SIZE_KINDS:
         if solution_shown:
             return
-        st.markdown(f"**{translate(lang, 'exercises.right_answer_title')}**")
-        render_blocks(solution_blocks(ex, lang))
+        render_blocks([("h", translate(lang, "exercises.right_answer_title"))] + solution_blocks(ex, lang),
+                      f"{key}.right_math")
         return
     blocks = wrong_cell_blocks(ex, grade, lang)
     if blocks:
-        st.markdown(f"**{translate(lang, grade_blocks_title(ex))}**")
-        render_blocks(blocks)
+        render_blocks([("h", translate(lang, grade_blocks_title(ex)))] + blocks, f"{key}.right_math")
 
 
 def grade_blocks_title(ex: Exercise) -> str:

@@ -248,6 +248,21 @@ def url_tabs(page: str, name: str, spec_name: str, sections: Sequence[str], labe
     return st.tabs(list(labels), key=tabs_key, on_change="rerun")
 
 
+def opened_tabs(page: str, spec_name: str, sections: Sequence[str]) -> set[str]:
+    """The sections of a :func:`url_tabs` bar to draw in this run: the open one and every one opened before in this
+    session (#14 round 9).
+
+    A section drawn while closed is the browser's to show: switching back to it is the tab bar's own switch, at
+    once, and the rerun the switch starts (it keeps the link on the open tab) changes nothing on screen. The first
+    view still draws the open section only. Draw ``section`` when it is in the returned set (not ``tab.open``).
+    """
+    state = st.session_state
+    opened = state.setdefault(widget_key(page, f"{spec_name}_opened"), set())
+    wanted = state.get(widget_key(page, spec_name))
+    opened.add(wanted if wanted in sections else sections[0])
+    return opened
+
+
 def reset_state(page: str, specs: Sequence[Any], extra: Callable[[], None] | None = None,
                 keep: Sequence[str] = ()) -> None:
     """Every spec's widget back to its default but those named in ``keep`` (a button callback: runs before

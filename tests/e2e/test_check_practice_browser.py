@@ -16,6 +16,17 @@ from .conftest import answer, assert_no_exception, screenshot, wait_for_app, wai
 
 pytestmark = pytest.mark.e2e
 
+# The LaTeX of every formula line the math boxes of the page draw (MathML, ui.components.math_box), in order
+LATEX = "(els) => els.map((e) => e.dataset.latex)"
+
+
+def no_katex_left(pg, box: str) -> list[str]:
+    """The page sends nothing to KaTeX; the formulas are ``math`` elements in the math box ``box``: their LaTeX."""
+    assert pg.locator(".katex").count() == 0
+    sel = f".st-key-{box.replace('.', '-')} .math-line"
+    pg.locator(f"{sel} math").first.wait_for()
+    return pg.locator(sel).evaluate_all(LATEX)
+
 SEED, LEVEL = 5, 1
 
 
@@ -36,6 +47,10 @@ def test_practice_wrong_then_right(server_url, new_page, lang):
     wait_for_text(pg, translate(lang, "exercises.mistake_flipped_kernel"))
     assert_no_exception(pg)
     assert translate(lang, "exercises.verdict_correct") not in pg.inner_text("body")
+    # the statement, the given matrices and each wrong cell's terms: MathML, nothing typeset by KaTeX
+    assert no_katex_left(pg, "practice.exercise_math")[0].startswith("x = \\begin{bmatrix}")
+    terms = no_katex_left(pg, "practice.fig_answer.right_math")
+    assert terms and all(t.startswith("\\begin{aligned} y_{") for t in terms)
     screenshot(pg, f"practice-{lang}-wrong")
 
     answer(pg, "practice.answer", format_matrix(right), check)
@@ -56,4 +71,9 @@ def test_check_my_work_from_a_topic_link(server_url, new_page, lang):
     answer(pg, "check_work.answer", format_matrix(correlate(x, w)), translate(lang, "check_work.check"))
     wait_for_text(pg, translate(lang, "exercises.mistake_no_padding"))
     assert_no_exception(pg)
+    (given,) = no_katex_left(pg, "check_work.exercise_math")
+    assert given.startswith("x = \\begin{bmatrix} 1 & 2 & 0 & 1") and "w = \\begin{bmatrix} 1 & 0" in given
+    # the right answer of another shape: worked out as MathML, every cell's sum (4×4 with padding 1)
+    right = no_katex_left(pg, "check_work.fig_answer.right_math")
+    assert right[0].startswith("y = \\begin{bmatrix}") and len(right) == 1 + 16
     screenshot(pg, f"check_work-{lang}-no-padding")

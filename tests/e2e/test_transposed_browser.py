@@ -151,3 +151,25 @@ def test_the_picked_output_cell_reaches_the_link(server_url, new_page):
     pg.wait_for_function("() => new URLSearchParams(location.search).get('ti') === '2'", timeout=20000)
     wait_for_app(pg)
     assert_no_exception(pg)
+
+
+
+def test_a_section_opened_once_is_shown_again_without_waiting_for_the_server(server_url, new_page):
+    """#14 round 9: a section opened once stays in the page while closed, so switching back to it is the browser's
+    own tab switch (its widgets are there, hidden); the rerun the switch starts keeps the link on the open tab."""
+    from .conftest import ScriptRuns
+
+    pg = new_page
+    runs = ScriptRuns(pg)
+    runs.after(lambda: pg.goto(f"{server_url}/transposed?lang=en"))
+    kernel = pg.locator(".st-key-transposed-k")
+    assert kernel.count() == 0                                   # the first view: the open section only
+    dilation, signal = translate("en", "transposed.tab_dilation"), translate("en", "transposed.tab_signal")
+    runs.after(lambda: pg.get_by_role("tab", name=dilation).click())
+    runs.after(lambda: pg.get_by_role("tab", name=signal).click())
+    assert kernel.count() == 1 and not kernel.is_visible()      # closed, still in the page
+    runs.after(lambda: pg.get_by_role("tab", name=dilation).click())
+    assert kernel.is_visible()
+    assert_no_exception(pg)
+    assert "tab=dilation" in pg.url
+    screenshot(pg, "transposed-en-dilation-again")

@@ -14,36 +14,78 @@ from .conftest import (assert_no_exception, forward_msgs, new_element_types, scr
 
 pytestmark = pytest.mark.e2e
 
-# The TeX KaTeX typeset, as it keeps it in each formula's MathML annotation
-TEX = """(sel) => [...document.querySelectorAll(sel + ' annotation[encoding="application/x-tex"]')]
-  .map((a) => a.textContent)"""
+# Each boxed (differing) cell of a math box's matrices: its number, its colour and its frame as the browser draws them
+BOXED = """(els) => els.map((e) => { const s = getComputedStyle(e);
+  return {text: e.textContent.trim(), color: s.color, border: s.borderTopWidth + " " + s.borderTopStyle,
+          width: e.getBoundingClientRect().width,
+          latex: e.closest('.math-line').dataset.latex}; })"""
+RED = "rgb(214, 39, 40)"   # #d62728, ui.claims_view.DIFFER_COLOR
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_linked_claim_opens_with_typeset_matrices(server_url, new_page, lang):
+def test_linked_claim_opens_with_its_matrices_as_mathml(server_url, new_page, lang):
     received = watch_frames(new_page)
     new_page.goto(f"{server_url}/worked_examples?lang={lang}&claim=s003_dx_general")
     wait_for_app(new_page)
     assert_no_exception(new_page)
-    assert translate(lang, "worked_examples.title") in new_page.locator("h1").first.inner_text()
+    assert translate(lang, "worked_examples.title") in new_page.inner_text("h1")
     box = ".st-key-worked_examples-open-s003_dx_general"
-    body = new_page.locator(box).inner_text()
-    for name in ("printed", "computed", "corrected"):
-        assert translate(lang, f"worked_examples.{name}") in body
-    new_page.locator(f"{box} .katex-display").nth(2).wait_for()
-    printed, computed, corrected = new_page.evaluate(TEX, f"{box} .katex-display")[:3]
+    new_page.locator(f"{box} .math-box .math-panel").nth(2).wait_for()
+    titles = new_page.locator(f"{box} .math-panel strong").all_inner_texts()   # (the box is in a shadow root)
+    assert titles == [translate(lang, f"worked_examples.{name}") for name in ("printed", "computed", "corrected")]
+    # the three matrices are MathML the browser draws (no KaTeX in the claim: its label may typeset a title)
+    details = f'{box} [data-testid="stExpanderDetails"]'
+    assert new_page.locator(f"{details} .katex").count() == 0
+    assert new_page.locator(f"{details} .math-panel math").count() == 3
+    printed, computed, corrected = new_page.locator(f"{details} .math-panel .math-line").evaluate_all(
+        "(els) => els.map((e) => e.dataset.latex)")
     # the text's Σ h δ(i+m, j+n) vs the core: top-left cell δ₁₁·h₂₂ = 4 in the text, δ₁₁·h₁₁ = 1 in the core,
     # both boxed in red; the corrected matrix is not marked
-    assert printed.split("&")[0].strip().endswith("\\color{#d62728}\\boxed{4}")
-    assert computed.split("&")[0].strip().endswith("\\color{#d62728}\\boxed{1}")
+    assert printed.split("&")[0].strip().endswith("\\textcolor{#d62728}{\\boxed{4}}")
+    assert computed.split("&")[0].strip().endswith("\\textcolor{#d62728}{\\boxed{1}}")
     assert "boxed" not in corrected
-    boxes = new_page.locator(f"{box} .katex-display .boxpad").count()
-    assert boxes == printed.count("boxed") + computed.count("boxed") > 0
-    assert new_page.locator(".katex-error").count() == 0
+    boxed = new_page.locator(f"{details} menclose").evaluate_all(BOXED)
+    assert len(boxed) == printed.count("boxed") + computed.count("boxed") > 0
+    assert boxed[0]["text"] == "4" and boxed[0]["latex"] == printed
+    for cell in boxed:                 # each differing cell drawn red with a visible frame (the math box's CSS)
+        assert cell["color"] == RED and cell["border"].endswith("solid") and cell["width"] > 5, cell
+        assert not cell["border"].startswith("0px"), cell
+    # the other cells stay in the text colour
+    plain = new_page.locator(f"{details} .math-panel mtd:not(:has(menclose)) mn").first
+    assert plain.evaluate("(e) => getComputedStyle(e).color") != RED
+    # the example's inputs and the explanation: inline MathML in a sentence, not KaTeX
+    text = f"{details} .math-box .math-text"
+    assert new_page.locator(f"{text} .math-inline math").count() >= 2
     sent = new_element_types(received)
     assert "plotly_chart" not in sent and "code" not in sent     # no chart and no code highlighter to load
     assert translate(lang, "worked_examples.verdict_wrong") in new_page.inner_text("body")
     screenshot(new_page, f"worked_examples-{lang}-linked")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_opened_claims_have_no_katex_left(server_url, new_page, lang):
+    """Claims with formulas in their explanation (inline), matrices and inputs: every formula is a <math> element;
+    KaTeX is left only in the labels of the claims whose title has a formula."""
+    pg = new_page
+    pg.goto(f"{server_url}/worked_examples?lang={lang}&text=cnn-notes&claim=s000_dw_sum")
+    wait_for_app(pg)
+    box = ".st-key-worked_examples-open-s000_dw_sum"
+    pg.locator(f"{box} .math-box .math-inline math").first.wait_for()
+    for key in ("s000_conv_definition", "s000_output_size"):
+        pg.locator(f".st-key-worked_examples-open-{key} summary").click()
+        pg.locator(f".st-key-worked_examples-open-{key} .math-box .math-text").first.wait_for()
+    wait_for_app(pg)
+    details = '[data-testid="stMain"] [data-testid="stExpanderDetails"]'
+    for key in ("s000_dw_sum", "s000_conv_definition", "s000_output_size"):        # the three opened claims
+        assert pg.locator(f".st-key-worked_examples-open-{key} .math-box math").count() >= 1, key
+    assert pg.locator(f"{details} .katex").count() == 0
+    assert pg.locator(f"{details} math").count() >= 6
+    # the rest of the page: KaTeX only inside the claims' labels (a title's $…$), none in the page's own text
+    outside = pg.evaluate("""() => [...document.querySelectorAll('.katex')]
+        .filter((k) => !k.closest('[data-testid="stExpander"] summary')).length""")
+    assert outside == 0
+    assert_no_exception(pg)
+    screenshot(pg, f"worked_examples-{lang}-mathml", max_height=2400)
 
 
 def test_opening_a_claim_puts_it_in_the_url(server_url, new_page):
@@ -154,3 +196,32 @@ def test_a_claim_and_show_more_rerun_only_their_part(server_url, new_page, lang)
     assert _expanders_sent(received) == 10                         # claims 31–40, not the 30 listed already
     assert "selectbox" not in new_element_types(received)
     assert_no_exception(pg)
+
+
+# Every line of the math boxes (a display formula, or a sentence with inline formulas): its content width, the
+# width of its page column, its own width and its overflow-x (a line wider than the column must scroll sideways)
+LINE_WIDTHS = """(lines) => lines.map(el => {
+  const host = el.getRootNode().host || el;
+  const column = host.closest('[data-testid="stElementContainer"]') || host.parentElement;
+  return {width: el.scrollWidth, shown: el.getBoundingClientRect().width, column: column.getBoundingClientRect().width,
+          overflow: getComputedStyle(el).overflowX, latex: el.dataset.latex || el.textContent.slice(0, 40)};
+})"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_claim_on_a_phone_wraps_its_matrices_and_scrolls_what_is_wider(server_url, phone_page, lang):
+    """390 px: the three matrices stack (the panels wrap), every line fits its column or scrolls inside it."""
+    pg = phone_page
+    pg.goto(f"{server_url}/worked_examples?lang={lang}&claim=s003_dx_general")
+    wait_for_app(pg)
+    box = ".st-key-worked_examples-open-s003_dx_general"
+    pg.locator(f"{box} .math-box .math-panel").nth(2).wait_for()
+    lines = pg.locator(f"{box} .math-box .math-line, {box} .math-box .math-text").evaluate_all(LINE_WIDTHS)
+    assert len(lines) == 3 + 2
+    for w in lines:
+        assert w["width"] <= w["column"] + 1 or w["overflow"] in ("auto", "scroll"), w   # fits, or scrolls
+        assert w["shown"] <= w["column"] + 1, w                                          # the scroller fits
+    tops = [p["y"] for p in (pg.locator(f"{box} .math-panel").nth(i).bounding_box() for i in range(3))]
+    assert tops[2] > tops[0] + 20                                    # wrapped: not three side by side on a phone
+    assert_no_exception(pg)
+    screenshot(pg, f"worked_examples-{lang}-phone", max_height=3000)

@@ -6,7 +6,7 @@ import html
 import json
 import re
 
-from ui.formulas.mathml import latex_sources
+from ui.formulas.mathml import inline_sources, latex_sources
 
 
 def math_box_markups(at, prefix: str) -> list[str]:
@@ -30,3 +30,28 @@ def math_box_texts(at, prefix: str) -> list[str]:
         for p in re.findall(r"<p>(.*?)</p>", markup, re.S):
             out.append(html.unescape(p.replace("<strong>", "**").replace("</strong>", "**")))
     return out
+
+
+def math_box_inline(at, prefix: str) -> list[str]:
+    """Every inline formula (inside a sentence) of the math boxes as its LaTeX source, in page order."""
+    return [src for markup in math_box_markups(at, prefix) for src in inline_sources(markup)]
+
+
+_INLINE_SPAN = re.compile(r'<span class="math-inline" data-latex="([^"]*)">.*?</span>', re.S)
+
+
+def markup_as_text(markup: str) -> str:
+    """A math box's markup read back as the Markdown it stands for: paragraphs one a line, an inline formula as
+    ``$latex$``, code as `` `…` ``, bold as ``**…**``, a display formula as its LaTeX on its own line."""
+    text = _INLINE_SPAN.sub(lambda m: "$" + m.group(1) + "$", markup)
+    text = re.sub(r'<div class="math-line" data-latex="([^"]*)">.*?(?=<div class="math-line"|<p|<div class="math-panel|$)',
+                  lambda m: "\n" + m.group(1) + "\n", text, flags=re.S)
+    text = re.sub(r"</?strong>", "**", text)
+    text = re.sub(r"</?code>", "`", text)
+    text = re.sub(r"</p>", "\n", text)
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+def math_box_text(at, prefix: str) -> str:
+    """Everything the math boxes whose key starts with ``prefix`` say, as :func:`markup_as_text` reads it."""
+    return "\n".join(markup_as_text(markup) for markup in math_box_markups(at, prefix))

@@ -12,6 +12,7 @@ from ui.matrix_input import format_matrix, parse_matrix
 from tests.reference import correlate
 
 from .conftest import all_text, no_exception, open_page, plotly_figures
+from .math_boxes import math_box_formulas, math_box_text
 
 LANGS = ("en", "zh")
 X = np.array([[1.0, 2, 0], [0, 1, 3], [2, 2, 1]])
@@ -22,6 +23,11 @@ def query_of(link: str) -> dict[str, str]:
     from urllib.parse import parse_qs, urlparse
 
     return {k: v[0] for k, v in parse_qs(urlparse(link).query).items()}
+
+
+def formulas(at) -> list[str]:
+    """The page's formulas (LaTeX): the math boxes' MathML, and anything still sent to KaTeX (none is)."""
+    return math_box_formulas(at, "check_work.") + [el.value for el in at.latex]
 
 
 def submit(at, text: str):
@@ -46,8 +52,13 @@ def test_a_linked_setup_graded_right_and_flipped(lang):
     marks = plotly_figures(at)[0]["data"][0]["text"]
     wrong = {(r, c) for r in range(2) for c in range(2) if marks[r][c].endswith("✗")}
     assert wrong == {(r, c) for r in range(2) for c in range(2) if flipped[r, c] != right[r, c]}
-    # each wrong cell's right value with its terms
-    assert any(r"x_{11}\,w_{11}" in el.value for el in at.latex)
+    # each wrong cell's right value with its terms, as MathML (nothing left to KaTeX: no st.latex, no $…$)
+    assert any(r"x_{11}\,w_{11}" in f for f in math_box_formulas(at, "check_work.fig_answer.right_math"))
+    assert not at.latex and not any("$" in m.value for m in at.markdown)
+    # the statement and the given matrices are MathML too, before the answer box
+    (given,) = math_box_formulas(at, "check_work.exercise_math")
+    assert given.startswith("x = \\begin{bmatrix} 1 & 2 & 0") and "w = \\begin{bmatrix} 1 & 0 \\\\ 2 & -1" in given
+    assert "b = 1" in math_box_text(at, "check_work.exercise_math")
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -86,7 +97,8 @@ def test_a_size_kind_shows_its_formula_for_a_wrong_answer(lang):
     at = open_page("check_work", lang, query)
     submit(at, "2.5, 2.5")
     assert translate(lang, "exercises.mistake_no_floor") in all_text(at)
-    assert any(r"\left\lfloor \frac{3}{2} \right\rfloor" in el.value for el in at.latex)
+    assert any(r"\left\lfloor \frac{3}{2} \right\rfloor" in f for f in formulas(at))
+    assert not at.latex
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -12,10 +12,22 @@ from ui.matrix_input import format_matrix
 
 from tests.reference import pool
 
-from .conftest import all_text, no_exception, open_page, plotly_figures
+from .conftest import all_text as page_text
+from .conftest import no_exception, open_page, plotly_figures
+from .math_boxes import math_box_formulas, math_box_text
 
 LANGS = ("en", "zh")
 LINK = {"kind": "pool_forward", "level": "2", "seed": "42"}
+
+
+def all_text(at) -> str:
+    """The page's texts and what its math boxes say (the exercise, the solution, the right answer's terms)."""
+    return page_text(at) + "\n" + math_box_text(at, "practice.")
+
+
+def formulas(at) -> list[str]:
+    """The page's formulas (LaTeX): the math boxes' MathML, and anything still sent to KaTeX (none is)."""
+    return math_box_formulas(at, "practice.") + [el.value for el in at.latex]
 
 
 def answer_of_link() -> np.ndarray:
@@ -37,7 +49,8 @@ def test_a_shared_link_opens_the_same_exercise_and_grades_it(lang):
     assert at.selectbox(key="practice.kind").value == "pool_forward"
     assert at.number_input(key="practice.seed").value == 42
     g = make_exercise("pool_forward", 42, 2).given
-    assert any(f"x = {latex_matrix(g['x'])}" in el.value for el in at.latex)
+    assert math_box_formulas(at, "practice.exercise_math") == [f"x = {latex_matrix(g['x'])}"]
+    assert not at.latex                                   # MathML in a math box: nothing for KaTeX to typeset
     # nothing checked yet: said in words, not "0 solved of 0 tried"
     assert translate(lang, "practice.score_none") in all_text(at)
     assert translate(lang, "practice.score", tried=0, solved=0) not in all_text(at)
@@ -56,8 +69,10 @@ def test_solution_and_new_exercise(lang):
     at.toggle(key="practice.show_solution").set_value(True).run()
     no_exception(at)
     assert translate(lang, "practice.solution") in all_text(at)
-    shown = [el.value for el in at.latex]
-    assert any(r"y = \begin{bmatrix}" in v for v in shown)
+    shown = math_box_formulas(at, "practice.solution_math")
+    assert shown[0] == f"y = {latex_matrix(answer_of_link())}"          # the answer, then its cells worked out
+    assert len(shown) > 1 and not at.latex
+    assert math_box_text(at, "practice.solution_math").startswith(f"**{translate(lang, 'practice.solution')}**")
     at.button(key="practice.new").click().run()
     no_exception(at)
     assert at.text_area(key="practice.answer").value == ""
@@ -85,7 +100,7 @@ def test_wrong_shape_with_the_solution_open_shows_the_solution_once(lang):
     at.toggle(key="practice.show_solution").set_value(True).run()
     check(at, "1")
     ex = make_exercise("conv_input_grad", 16, 3)
-    whole = [el.value for el in at.latex if latex_matrix(ex.answer) in el.value]
+    whole = [f for f in formulas(at) if latex_matrix(ex.answer) in f]
     assert len(whole) == 1 and r"\tfrac{\partial L}{\partial x} = " in whole[0]   # not "\text{answer}"
     assert translate(lang, "exercises.right_answer_title") not in all_text(at)
     assert translate(lang, "practice.solution") in all_text(at)

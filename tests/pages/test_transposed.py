@@ -495,3 +495,27 @@ def test_typeset_formulas_are_mathml_in_math_boxes_not_katex(lang):
             "transposed.cell_math", "transposed.dilation_math", "transposed.rf_math"} <= set(seen)
     assert [s.split(" &=")[0] for s in latex_sources(seen["transposed.size_math"])] == [r"\begin{aligned} O_{h}",
                                                                                      r"\begin{aligned} O_{w}"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_section_once_opened_stays_drawn_and_the_export_follows_the_open_one(lang, monkeypatch):
+    """#14 round 9: the first view draws the open section only; a section opened once stays drawn while closed
+    (switching back is the browser's own tab switch), and the export still holds the open section's example."""
+    offered = _exported(monkeypatch)
+    at = open_page("transposed", lang)
+    at.session_state["transposed.export_open"] = True
+    at.run()
+    assert not [s for s in at.slider if s.key == "transposed.k"]          # dilation never opened: not drawn
+    assert "## " + translate(lang, "transposed.tab_signal") in offered["md"]
+    open_section(at, "dilation", lang)
+    open_section(at, "signal", lang)
+    no_exception(at)
+    assert at.slider(key="transposed.k").value == 3                       # still drawn, closed
+    assert not [s for s in at.slider if s.key == "transposed.ts"]        # the transposed section: never opened
+    assert "## " + translate(lang, "transposed.tab_signal") in offered["md"]
+    open_section(at, "transposed", lang)
+    assert "## " + translate(lang, "transposed.tab_transposed") in offered["md"]
+    assert "## " + translate(lang, "transposed.tab_signal") not in offered["md"]   # only the open section's example
+    at.slider(key="transposed.k").set_value(5).run()                      # a closed section's control still works
+    no_exception(at)
+    assert at.slider(key="transposed.k").value == 5

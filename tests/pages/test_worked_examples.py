@@ -13,9 +13,10 @@ import pytest
 from cnn_core.claims import CLAIMS, VERDICTS
 from ui.claims_view import text_title
 from ui.i18n import translate
-from ui.latex import markdown_with_math
+from ui.latex import latex_matrix, markdown_with_math
 
 from .conftest import all_text, no_exception, open_page, plotly_figures
+from .math_boxes import math_box_formulas, math_box_inline, math_box_text
 
 PAGE = "worked_examples"
 PAGE_SIZE = 10          # claims listed before "show more" (the page's PAGE_SIZE)
@@ -69,35 +70,40 @@ def test_linked_scalar_claim_shows_its_numbers(lang):
     assert metrics[translate(lang, "worked_examples.corrected")] == "4"
     assert not at.code                                 # no code block: no 1.5 MB highlighter when a claim opens
     assert "δ₁₂·h₁₂ + δ₁₃·h₁₁ = 2·2 + 0·1 = 4" in all_text(at).replace("\\", "")
-    assert translate(lang, "claims.s003_eq8")[:20] in all_text(at).replace("\\", "")
+    # the explanation in the claim's math box, its $…$ as inline MathML, the rest as written
+    assert translate(lang, "claims.s003_eq8") in math_box_text(at, f"{PAGE}.s003_eq8.text_math")
+    assert not at.latex and not any("$" in m.value for m in at.markdown)        # nothing left to KaTeX
     assert claim_expanders(at)[0].label.replace("\\", "").startswith(translate(lang, "claims.s003_eq8_title")[:10])
 
 
-def _typeset_matrix(body: str) -> tuple[np.ndarray, set[tuple[int, int]]]:
+def _typeset_matrix(tex: str) -> tuple[np.ndarray, set[tuple[int, int]]]:
     """A panel's ``bmatrix`` read back: its numbers and the (row, col) of the cells marked (boxed, red)."""
-    tex = re.search(r"\\begin\{bmatrix\}(.*)\\end\{bmatrix\}", body, re.S).group(1)
+    tex = re.search(r"\\begin\{bmatrix\}(.*)\\end\{bmatrix\}", tex, re.S).group(1)
     values, marked = [], set()
     for r, row in enumerate(tex.split("\\\\")):
         cells = []
         for c, cell in enumerate(row.split("&")):
             if "\\boxed" in cell:
-                assert "\\color{#d62728}" in cell        # marked in red, as the heatmaps' outlines were
+                assert "\\textcolor{#d62728}{\\boxed{" in cell   # marked in red, as the heatmaps' outlines were
                 marked.add((r, c))
-            cells.append(float(re.sub(r"\\color\{#d62728\}|\\boxed|[{}\s]", "", cell)))
+            cells.append(float(re.sub(r"\\textcolor\{#d62728\}|\\boxed|[{}\s]", "", cell)))
         values.append(cells)
     return np.array(values), marked
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_linked_matrix_claim_typesets_its_matrices_with_differing_cells(lang):
+def test_linked_matrix_claim_shows_its_matrices_with_differing_cells(lang):
     at = open_page(PAGE, lang, {"claim": "s003_dx_general"})
     no_exception(at)
-    assert not plotly_figures(at)                      # typeset, not charted: no Plotly on this page
+    assert not plotly_figures(at)                      # not charted: no Plotly on this page
     names = ("printed", "computed", "corrected")
-    panels = {n: m.value for n in names for m in at.markdown
-              if m.value.startswith(f"**{translate(lang, f'worked_examples.{n}')}**")}
-    assert list(panels) == list(names)
-    (printed, p_marked), (computed, c_marked), (corrected, r_marked) = (_typeset_matrix(panels[n]) for n in names)
+    box = f"{PAGE}.s003_dx_general.values_math"
+    # one math box, the three matrices side by side under their titles: MathML, nothing left to KaTeX
+    titles = re.findall(r"\*\*(.+?)\*\*", math_box_text(at, box))
+    assert titles == [translate(lang, f"worked_examples.{n}") for n in names]
+    assert not at.latex and not any("$" in m.value for m in at.markdown)
+    (printed, p_marked), (computed, c_marked), (corrected, r_marked) = map(_typeset_matrix,
+                                                                           math_box_formulas(at, box))
     # by hand: full correlation of δ = [[1,2,0],[-1,3,1],[2,0,-2]] with h = [[1,2],[3,4]] (text) and with
     # rot180(h) (core); top-left cells: h₂₂·δ₁₁ = 4 and h₁₁·δ₁₁ = 1
     delta, h = np.array([[1, 2, 0], [-1, 3, 1], [2, 0, -2]]), np.array([[1, 2], [3, 4]])
@@ -111,6 +117,10 @@ def test_linked_matrix_claim_typesets_its_matrices_with_differing_cells(lang):
     assert p_marked == c_marked == differ and differ
     assert not r_marked
     assert translate(lang, "worked_examples.differs_at", cells="")[:6] in all_text(at)
+    # the example's inputs: δ and h as inline formulas in the text box, before the explanation
+    text = f"{PAGE}.s003_dx_general.text_math"
+    assert math_box_inline(at, text)[:2] == [latex_matrix(delta), latex_matrix(h)]
+    assert math_box_text(at, text).startswith(f"δ = ${latex_matrix(delta)}$")
 
 
 def test_filters_and_search_come_from_the_url():
@@ -241,8 +251,8 @@ def test_claim_titles_render_their_formulas(lang):
         assert markdown_with_math(title, 200) in labels, claim.key
     assert "$\\partial E/\\partial w = \\sum \\delta_{ij}\\, o_{i+m',\\, j+n'}$" in \
         markdown_with_math(translate(lang, "claims.s000_dw_sum_title"))
-    at = open_page(PAGE, lang, {"claim": "s000_dw_sum"})
-    assert any("$\\mathrm{rot180}\\{\\delta\\} \\ast o$" in m.value for m in at.markdown)
+    at = open_page(PAGE, lang, {"claim": "s000_dw_sum"})     # the explanation's formulas: inline MathML
+    assert "\\mathrm{rot180}\\{\\delta\\} \\ast o" in math_box_inline(at, f"{PAGE}.s000_dw_sum.text_math")
 
 
 def _button_keys(at) -> set[str]:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import numpy as np
 import pytest
 
 from cnn_core.claims import CLAIMS, claim_by_key
-from ui.claims_view import (INPUTS_GAP, TextParam, catalogue_csv, catalogue_markdown, clean_query,
-                            comparison_text, expressions_markdown, filter_claims, format_value, inputs_markdown,
+from ui.claims_view import (TextParam, catalogue_csv, catalogue_markdown, clean_query,
+                            comparison_text, expressions_markdown, filter_claims, format_value, inputs_line,
                             matrix_panels, run_check, summary_rows, text_title)
+from ui.components.math_box import GAP, Math, Panels, math_markup, prose
+from ui.formulas.mathml import is_safe
 from ui.i18n import translate
 
 
@@ -76,7 +79,6 @@ def test_markdown_export_groups_by_text_with_every_title():
 def test_catalogue_formulas_are_marked_as_math_or_code(lang):
     """#12: titles such as "∂E/∂w = Σ δ o_{i+m', j+n'}" showed raw; every index or power written with _ or ^
     (or braces) is inside $…$ (rendered by KaTeX) and every code name inside `…`; braces in math balance."""
-    import re
 
     for c in CLAIMS:
         for key in (f"claims.{c.key}_title", f"claims.{c.key}"):
@@ -99,24 +101,45 @@ def test_matrix_panels_mark_the_differing_cells_in_red(lang):
     panels = matrix_panels(check, lang)
     assert [title for title, _ in panels][:2] == [translate(lang, "worked_examples.printed"),
                                                    translate(lang, "worked_examples.computed")]
-    for _, body in panels[:2]:
-        rows = body.split("\\begin{bmatrix}")[1].split("\\end{bmatrix}")[0].split("\\\\")
+    for _, tex in panels[:2]:
+        rows = tex.split("\\begin{bmatrix}")[1].split("\\end{bmatrix}")[0].split("\\\\")
         marked = [(r, c) for r, row in enumerate(rows) for c, cell in enumerate(row.split("&")) if "boxed" in cell]
         assert marked == [(1, 1)]                       # the centre cell only, as comparison_text names it: (2, 2)
-        assert body.count("\\color{#d62728}\\boxed{") == 1
-        assert body.count("$$") == 2
+        (cell,) = [c for c in rows[1].split("&") if "boxed" in c]
+        # the colour closes right after the box: the cell is one group, the next cell is not red
+        assert re.fullmatch(r"\\textcolor\{#d62728\}\{\\boxed\{-?[\d.]+\}\}", cell.strip()), cell
+    # as MathML: one red box per panel, in its cell (a bare \color ran on over the rest of the matrix)
+    markup = math_markup([Panels(tuple(panels))])
+    assert markup.count('<mstyle mathcolor="#d62728"><mrow><menclose notation="box">') == 2
+    assert markup.count("<mtd>") == sum(np.size(v) for v in (check.printed, check.computed, check.corrected)
+                                        if isinstance(v, np.ndarray))
 
 
-def test_inputs_markdown_typesets_matrices_and_keeps_the_rest_text():
-    text = inputs_markdown(run_check(claim_by_key("s003_dx_general")))
-    lines = text.split(INPUTS_GAP)
-    assert lines[0] == "δ = $\\begin{bmatrix} 1 & 2 & 0 \\\\ -1 & 3 & 1 \\\\ 2 & 0 & -2 \\end{bmatrix}$"
-    assert lines[1] == "h = $\\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}$"
+def test_inputs_line_shows_matrices_as_formulas_and_the_rest_as_text():
+    line = inputs_line(run_check(claim_by_key("s003_dx_general")))
+    assert line.parts == ("δ = ", Math("\\begin{bmatrix} 1 & 2 & 0 \\\\ -1 & 3 & 1 \\\\ 2 & 0 & -2 \\end{bmatrix}"), GAP,
+                          "h = ", Math("\\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}"))
     # scalars and text stay text (the output-size claim's n = 6, k = 3, s = 2; the texts' "4×4")
-    size = inputs_markdown(run_check(claim_by_key("s000_output_size")))
-    assert size.split(INPUTS_GAP) == ["n = 6", "k = 3", "s = 2"]
-    dims = inputs_markdown(run_check(claim_by_key("s000_same_dims")))
-    assert dims.split(INPUTS_GAP) == ["input = 4×4", "kernel = 2×2"]
+    size = inputs_line(run_check(claim_by_key("s000_output_size")))
+    assert size.parts == ("n = 6", GAP, "k = 3", GAP, "s = 2")
+    dims = inputs_line(run_check(claim_by_key("s000_same_dims")))
+    assert dims.parts == ("input = 4×4", GAP, "kernel = 2×2")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_formula_of_the_catalogue_becomes_mathml(lang):
+    """Titles, explanations, matrices and inputs: each converts (no formula left as its escaped source)."""
+    for c in CLAIMS:
+        items = [prose(translate(lang, f"claims.{c.key}_title")), prose(translate(lang, f"claims.{c.key}"))]
+        check = run_check(c)
+        if check is not None and isinstance(check.printed, np.ndarray) and isinstance(check.computed, np.ndarray):
+            items.append(Panels(tuple(matrix_panels(check, lang))))
+        if check is not None and check.inputs:
+            items.append(inputs_line(check))
+        markup = math_markup(items)
+        for source in re.findall(r"<mtext>([^<]*)</mtext>", markup):
+            assert "\\" not in source, (c.key, source)      # the converter's fallback: the LaTeX as text
+        assert is_safe(re.sub(r"</?(div|span|p|strong|code)[^>]*>", "", markup)), c.key
 
 
 def test_expressions_markdown_labels_each_sum():

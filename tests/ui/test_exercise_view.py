@@ -11,8 +11,8 @@ import pytest
 
 from cnn_core import KINDS, MISTAKES, check_answer, exercise_from, make_exercise
 from cnn_core.exercises import explain_cell
-from ui.exercise_view import (FIELDS, answer_figure, check_link, fields_from_given, given_from_fields,
-                              mistake_texts, practice_exercise, solution_blocks, statement, worksheet_blocks,
+from ui.exercise_view import (FIELDS, answer_figure, block_items, check_link, fields_from_given, given_from_fields,
+                              exercise_blocks, mistake_texts, practice_exercise, solution_blocks, statement, worksheet_blocks,
                               worksheet_exercises, worksheet_html, worksheet_markdown, wrong_cell_blocks)
 from ui.formulas.exercises import cell_equation, size_equations
 from ui.i18n import translate
@@ -87,6 +87,29 @@ def test_statements_and_solutions_in_both_languages(kind):
         assert "{" not in text.replace("{}", "")
         blocks = solution_blocks(ex, lang)
         assert blocks and all(kind_ in ("p", "math") for kind_, _ in blocks)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_blocks_become_math_box_items_every_formula_mathml(kind):
+    """On the page a solution is one math box: headings bold, paragraphs escaped text, formulas MathML (not KaTeX),
+    each with its LaTeX and its numbers."""
+    from ui.components.math_box import Line, Text, math_markup
+    from ui.formulas.mathml import latex_numbers, latex_sources, mathml_numbers
+
+    ex = make_exercise(kind, 3, 2)
+    blocks = [("h", "Exercise <1>")] + exercise_blocks(ex, "en") + solution_blocks(ex, "en")
+    items = block_items(blocks)
+    assert items[0] == Text("**Exercise <1>**")
+    assert [type(i) for i in items] == [Text] + [str if k == "math" else Line for k, _ in blocks[1:]]
+    markup = math_markup(items)
+    formulas = [text for k, text in blocks if k == "math"]
+    assert latex_sources(markup) == formulas
+    assert "<strong>Exercise &lt;1&gt;</strong>" in markup and "<1>" not in markup
+    assert "<mtext>\\" not in markup                      # none left as its escaped source
+    # the numbers of the formulas, drawn in the same order
+    drawn = mathml_numbers(markup)
+    assert [float(n) for n in drawn] == [float(n) for f in formulas for n in latex_numbers(f)][:len(drawn)]
+    assert len(drawn) >= sum(len(latex_numbers(f)) for f in formulas) - sum(f.count("\\") for f in formulas)
 
 
 def test_worksheet_has_exercises_then_key_then_solutions():

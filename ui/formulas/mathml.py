@@ -1,4 +1,4 @@
-"""Display formulas as MathML, converted in Python from the LaTeX the formula builders write (#14 round 8).
+r"""Display formulas as MathML, converted in Python from the LaTeX the formula builders write (#14 round 8).
 
 Why: ``st.latex`` has the browser typeset every formula with KaTeX (JavaScript, ~20 ms a formula) on every
 rerun that sends it. Chromium, Firefox and Safari draw MathML Core natively, so the same formula converted here
@@ -21,7 +21,8 @@ from html.parser import HTMLParser
 
 from latex2mathml.converter import convert
 
-__all__ = ["to_mathml", "is_safe", "block_html", "latex_sources", "mathml_numbers", "latex_numbers"]
+__all__ = ["to_mathml", "is_safe", "block_html", "inline_html", "latex_sources", "inline_sources", "mathml_numbers",
+           "latex_numbers"]
 
 #: The elements and attributes a converted formula may hold (MathML Core and what latex2mathml writes); anything
 #: else means the LaTeX carried markup of its own (``\text{<b>}`` is copied verbatim by the converter), and the
@@ -70,17 +71,19 @@ def is_safe(markup: str) -> bool:
     return checker.ok
 
 
-def _convert(latex: str, *, block: bool, alt: str | None = None) -> str:
+def _convert(latex: str, *, block: bool, alt: str | None = None, inline: bool = False) -> str:
     """``latex`` as one ``<math>`` (its source in ``alttext``); the escaped source if the converter fails or its
-    output holds anything but MathML."""
+    output holds anything but MathML. ``inline``: text style inside a sentence (limits beside Σ, as KaTeX's
+    ``$…$``), else display style."""
     alt = html.escape(latex if alt is None else alt, quote=True)   # "": none (the line carries the source)
     source = latex.replace(r"\begin{aligned}", r"\begin{align*}").replace(r"\end{aligned}", r"\end{align*}")
     source = _UPRIGHT_LETTER.sub(r"\\text{\1}", source)   # latex2mathml drops \mathrm on a single letter
     try:
-        markup = convert(source, display="block")   # display style: limits under Σ, as in KaTeX's aligned
+        # display style: limits under Σ, as in KaTeX's aligned
+        markup = convert(source, display="inline" if inline else "block")
     except Exception:   # noqa: BLE001 - a construct the converter does not know: the source, readable
         markup = ""
-    head = '<math display="block"' if block else '<math displaystyle="true"'
+    head = '<math display="block"' if block else "<math" if inline else '<math displaystyle="true"'
     if not markup or not is_safe(markup):
         return f'{head} alttext="{html.escape(latex, quote=True)}"><mtext>{html.escape(latex)}</mtext></math>'
     markup = _ENTITY.sub(_character, markup)   # "=" not "&#x0003D;": a third of the bytes sent
@@ -95,9 +98,13 @@ def _convert(latex: str, *, block: bool, alt: str | None = None) -> str:
 
 
 @functools.lru_cache(maxsize=512)
-def to_mathml(latex: str) -> str:
-    """One display formula (``st.latex``'s LaTeX: KaTeX's subset the builders use) as a ``<math display="block">``."""
-    return _convert(latex, block=True)
+def to_mathml(latex: str, display: str = "block") -> str:
+    """One formula (``st.latex``'s LaTeX: KaTeX's subset the builders use) as MathML: ``display="block"`` a
+    ``<math display="block">``; ``display="inline"`` a ``<math>`` in text style, to sit inside a sentence (what
+    ``$…$`` is in Markdown)."""
+    if display not in ("block", "inline"):
+        raise ValueError(f"display must be 'block' or 'inline', not {display!r}")
+    return _convert(latex, block=display == "block", inline=display == "inline")
 
 
 _ALIGNED = (r"\begin{aligned}", r"\end{aligned}")
@@ -167,12 +174,25 @@ def block_html(latex: str) -> str:
     return f'<div class="math-line" data-latex="{alt}"><div class="math-aligned">{"".join(cells)}</div></div>'
 
 
+@functools.lru_cache(maxsize=1024)
+def inline_html(latex: str) -> str:
+    """A formula inside a sentence: a ``<span class="math-inline">`` holding the inline ``<math>``, the LaTeX source
+    on the span (``data-latex``)."""
+    return f'<span class="math-inline" data-latex="{html.escape(latex, quote=True)}">{to_mathml(latex, "inline")}</span>'
+
+
 _ALT = re.compile(r'<div class="math-line" data-latex="([^"]*)"')
+_INLINE_ALT = re.compile(r'<span class="math-inline" data-latex="([^"]*)"')
 
 
 def latex_sources(markup: str) -> list[str]:
     """The LaTeX source of every formula line in ``markup`` (its ``data-latex``), in order — for tests and checks."""
     return [html.unescape(m) for m in _ALT.findall(markup)]
+
+
+def inline_sources(markup: str) -> list[str]:
+    """The LaTeX source of every inline formula in ``markup`` (:func:`inline_html`'s ``data-latex``), in order."""
+    return [html.unescape(m) for m in _INLINE_ALT.findall(markup)]
 
 
 _MN = re.compile(r"(<mo(?: form=\"prefix\")?>\u2212</mo>)?<mn>([^<]*)</mn>")
