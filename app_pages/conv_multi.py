@@ -25,7 +25,7 @@ from ui import conv_multi_cache as cache
 from ui.channels_input import mismatch, paste_box, resize_all, size_control
 from ui.claims_view import claim_note
 from ui.components.cell_stepper import cell_stepper
-from ui.components.math_box import Text, math_box
+from ui.components.math_box import Panels, Text, math_box
 from ui.exercise_view import render_check_link
 from ui.export import ExportDoc, chart_config, export_panel, setup_just_loaded
 from ui.formulas.conv_forward import equation_latex, multi_partial_equation, multi_total_equation
@@ -166,11 +166,9 @@ def _filters(w) -> None:
     if w is None:
         _missing()
         return
-    columns = st.columns(FILTERS)
-    for f in range(FILTERS):
-        with columns[f]:   # one math box per filter: its title and its kernels (MathML, not KaTeX: #14 round 9)
-            math_box([Text(f"**{t('conv_multi.filter_fig_title', f=f + 1, kh=w.shape[2], kw=w.shape[3])}**"),
-                      filter_kernels_latex(w[f], f)], _key(f"filter{f + 1}_math"))
+    # the filters side by side under their titles, MathML in one math box (not KaTeX typeset: #14 round 9)
+    math_box([Panels(tuple((t("conv_multi.filter_fig_title", f=f + 1, kh=w.shape[2], kw=w.shape[3]),
+                            filter_kernels_latex(w[f], f)) for f in range(FILTERS)))], _key("filters_math"))
     st.caption(t("conv_multi.filters_caption"))
 
 

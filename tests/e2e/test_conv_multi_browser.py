@@ -295,12 +295,13 @@ def test_section_tabs_and_export_panel_rerun_alone(server_url, new_page):
     _open(pg, server_url, "en")
     received.clear()
     _tab(pg, translate("en", "conv_multi.tab_filters")).click()
-    expect(pg.locator(".st-key-conv_multi-filter2_math math").first).to_be_visible(timeout=20000)
-    assert "w^{(2,3)}" in pg.locator(".st-key-conv_multi-filter2_math .math-line").first.get_attribute("data-latex")
+    expect(pg.locator(".st-key-conv_multi-filters_math .math-panel").nth(1).locator("math").first).to_be_visible(
+        timeout=20000)
+    assert "w^{(2,3)}" in pg.locator(".st-key-conv_multi-filters_math .math-line").nth(1).get_attribute("data-latex")
     wait_for_app(pg)
     sent = _sent_types(received)
     assert "plotly_chart" not in sent and not LAYER_ELEMENTS & set(sent), sent
-    assert sent.count("math_box") == 2, sent                       # the two filters, MathML
+    assert sent.count("math_box") == 1, sent                       # the two filters, MathML in one box
     received.clear()
     pg.get_by_text(translate("en", "owndata.export_title")).click()
     pg.get_by_role("button", name=translate("en", "owndata.download_md")).wait_for(timeout=20000)
@@ -424,7 +425,7 @@ def test_formulas_are_mathml_and_a_layer_change_resends_only_the_general_formula
     """The general formula, the parameter count and the filters' kernels are MathML the browser draws (math boxes),
     no KaTeX on the page, at a setup that is not the text's (stride 1, padding 2, 2×2 kernels with signs and
     halves): aligned lines, matrices between brackets as tall as them. A layer change sends the general formula's
-    box again (the layer part reruns) and not the filters' (their tab is not rerun)."""
+    box again (the layer part reruns) and not the filters' (their tab is not rerun): two filters side by side."""
     pg = new_page
     pg.set_viewport_size({"width": 1400, "height": 3000})     # the main area scrolls itself: show it all
     w = np.arange(24.0).reshape(2, 3, 2, 2) - 11.5
@@ -447,10 +448,14 @@ def test_formulas_are_mathml_and_a_layer_change_resends_only_the_general_formula
 
     received.clear()
     runs.after(lambda: _tab(pg, translate(lang, "conv_multi.tab_filters")).click())
-    pg.locator(f"{_box('filter2')} mtable").first.wait_for(timeout=20000)
+    pg.locator(f"{_box('filters')} .math-panel").nth(1).locator("mtable").first.wait_for(timeout=20000)
     assert pg.locator(".katex").count() == 0
+    panels = pg.locator(f"{_box('filters')} .math-panel")
+    assert panels.count() == 2
+    first, second = panels.nth(0).bounding_box(), panels.nth(1).bounding_box()
+    assert second["x"] >= first["x"] + first["width"] and abs(second["y"] - first["y"]) < 2, (first, second)
     for f in (1, 2):
-        box = pg.locator(_box(f"filter{f}"))
+        box = panels.nth(f - 1)
         assert box.locator("strong").inner_text() == translate(lang, "conv_multi.filter_fig_title", f=f, kh=2, kw=2)
         assert box.locator(".math-aligned").count() == 1
         heights = box.locator("mtable").evaluate_all(BRACKETS)
@@ -459,14 +464,14 @@ def test_formulas_are_mathml_and_a_layer_change_resends_only_the_general_formula
         assert "[4pt]" not in drawn and "4pt" not in drawn, drawn                 # a row break, not text
         assert all(f"{v:g}".replace("-", "\u2212") in drawn for v in w[f - 1].ravel()), drawn
     sent = _boxes_sent(received)
-    assert len(sent) == 2 and all("w^{(" in b and "<math" in b for b in sent), "the two filters' boxes, alone"
+    assert len(sent) == 1 and "w^{(2,3)}" in sent[0] and "<math" in sent[0], "the filters' box, alone"
     screenshot(pg, f"conv_multi-{lang}-mathml-filters")
 
     received.clear()
     runs.after(lambda: slider_input(pg, "conv_multi.stride").press("ArrowRight"))     # stride 1 -> 2
     sent = _boxes_sent(received)
     assert len(sent) == 1 and "\\\\tilde{x}" in sent[0], "the general formula's box only"
-    expect(pg.locator(f"{_box('filter1')} mtable")).to_have_count(3)        # the filters stay drawn
+    expect(pg.locator(f"{_box('filters')} mtable")).to_have_count(6)        # the filters stay drawn
     assert pg.locator(".katex").count() == 0
     assert_no_exception(pg)
 
