@@ -31,6 +31,7 @@ from ui import conv_multi_cache as cache
 from ui.channels_input import mismatch, paste_box, resize_all, size_control
 from ui.claims_view import claim_note
 from ui.components.cell_stepper import cell_stepper
+from ui.components.math_box import Panels, Text, math_box
 from ui.exercise_view import render_check_link
 from ui.export import ExportDoc, chart_config, export_panel, setup_just_loaded
 from ui.formulas.conv_forward import equation_latex, multi_partial_equation, multi_total_equation
@@ -176,11 +177,9 @@ def _filters(w) -> None:
     if w is None:
         _missing()
         return
-    columns = st.columns(FILTERS)
-    for f in range(FILTERS):
-        with columns[f]:
-            st.markdown(f"**{t('conv_multi.filter_fig_title', f=f + 1, kh=w.shape[2], kw=w.shape[3])}**")
-            st.latex(filter_kernels_latex(w[f], f))
+    # the filters side by side under their titles, MathML in one math box (not KaTeX typeset: #14 round 9)
+    math_box([Panels(tuple((t("conv_multi.filter_fig_title", f=f + 1, kh=w.shape[2], kw=w.shape[3]),
+                            filter_kernels_latex(w[f], f)) for f in range(FILTERS)))], _key("filters_math"))
     st.caption(t("conv_multi.filters_caption"))
 
 
@@ -199,13 +198,16 @@ def _partial_maps(trace, lang: str) -> None:
 def _params_and_notes(w, lang: str) -> None:
     """Tab 'parameters and notes'."""
     st.markdown(f"**{t('conv_multi.section_params')}**")
-    st.markdown(t("conv_multi.params_text"))
     if w is not None:
         P, D, U, V = w.shape
-        st.latex(equation_lines("N_{\\text{params}} = P \\cdot D \\cdot U \\cdot V + P",
-                                f"{P} \\cdot {D} \\cdot {U} \\cdot {V} + {P}", _parameter_count(P, D, U, V)))
+        # the rule and the count in one math box (MathML drawn by the browser, not typeset by KaTeX: #14 round 9)
+        math_box([Text(t("conv_multi.params_text")),
+                  equation_lines("N_{\\text{params}} = P \\cdot D \\cdot U \\cdot V + P",
+                                 f"{P} \\cdot {D} \\cdot {U} \\cdot {V} + {P}", _parameter_count(P, D, U, V))],
+                 _key("params_math"))
         render_check_link("param_count", filters=P, channels=D, kernel_hw=(U, V))
     else:
+        st.markdown(t("conv_multi.params_text"))
         _missing()
     claim_note("s004_param_count", lang)
     st.markdown(f"**{t('conv_multi.section_notes')}**")
@@ -392,7 +394,8 @@ def _output(lang: str) -> None:
     if trace is not None:
         st.markdown(t("conv_multi.cell_intro"))
         st.caption(t("conv_multi.cell_general"))
-        st.latex(_general_formula())
+        # MathML in a math box: the same markup on every layer change, so the browser does not parse it again
+        math_box([_general_formula()], _key("general_math"))
         cell_stepper(_steps_payload(x, w, b, stride, padding, lang, start, display_digits()), key=_key("stepper"))
         st.caption(t("conv_multi.cs_caption"))
         st.caption(t("conv_multi.cell_subscripts"))

@@ -14,6 +14,7 @@ from cnn_core.pool import POOL_MODES, pool2d_backward, pool2d_backward_trace, po
 from cnn_core.worked_examples import POOL_ROUTE
 from ui.claims_view import claim_note
 from ui.components.cell_stepper import cell_stepper
+from ui.components.math_box import Panels, math_box
 from ui.components.pool_steppers import backward_steps, forward_steps
 from ui.exercise_view import render_check_link
 from ui.export import ExportDoc, chart_config, export_panel
@@ -106,13 +107,11 @@ def _seed_view(z, kernel: int, stride: int, padding: int, activation: str, delta
         with column:
             with st.container(border=True):
                 st.markdown(f"**{t(f'pooling.mode_{seed_mode}')}**")
-                c_left, c_right = st.columns(2)
-                with c_left:
-                    st.caption(t("pooling.seed_computed"))
-                    st.latex(latex_matrix(computed))
-                with c_right:
-                    st.caption(t("pooling.seed_printed"))
-                    st.latex(latex_matrix(printed))
+                # computed | printed side by side as MathML in one math box (not KaTeX typeset on every rerun:
+                # #14 round 9); the same markup on every control's rerun, so the browser does not parse it again
+                math_box([Panels(((t("pooling.seed_computed"), latex_matrix(computed)),
+                                  (t("pooling.seed_printed"), latex_matrix(printed))))],
+                         widget_key(PAGE, f"seed_{seed_mode}_math"))
             claim_note(f"s001_pool_{seed_mode}", LANG)
     if (z is not None and z.shape == DEFAULT_X.shape and np.array_equal(z, DEFAULT_X) and kernel == SEED_KERNEL
             and stride == SEED_STRIDE and padding == 0 and activation == "identity"

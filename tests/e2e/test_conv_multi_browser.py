@@ -14,8 +14,8 @@ from ui.matrix_input import format_matrix
 
 from tests.reference import correlate_channels
 
-from .conftest import (assert_no_exception, forward_msgs, new_element_types, press_slider, screenshot, wait_for_app,
-                       watch_frames)
+from .conftest import (ScriptRuns, assert_no_exception, forward_msgs, new_element_types, press_slider, screenshot,
+                       slider_input, wait_for_app, watch_frames)
 
 pytestmark = pytest.mark.e2e
 
@@ -228,6 +228,21 @@ def test_layer_controls_leave_the_values_box_alone_and_reset_redraws_all(server_
 LAYER_ELEMENTS = {"bidi_component", "slider"}
 
 
+def _sent_types(frames: list) -> list[str]:
+    """:func:`new_element_types`, with a math box (MathML markup in a components-v2 element) as ``"math_box"``: the
+    cell stepper is the layer part's ``bidi_component``."""
+    types = []
+    for msg in forward_msgs(frames):
+        if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            el = msg.delta.new_element
+            kind = el.WhichOneof("type")
+            if (kind == "bidi_component" and el.bidi_component.WhichOneof("data") == "json"
+                    and "math-line" in el.bidi_component.json):
+                kind = "math_box"
+            types.append(kind)
+    return types
+
+
 def _tab(pg, label: str):
     return pg.get_by_role("tab", name=label, exact=True)
 
@@ -280,10 +295,13 @@ def test_section_tabs_and_export_panel_rerun_alone(server_url, new_page):
     _open(pg, server_url, "en")
     received.clear()
     _tab(pg, translate("en", "conv_multi.tab_filters")).click()
-    expect(pg.locator(".katex-display").filter(has_text="w(2,3)").first).to_be_visible(timeout=20000)
+    expect(pg.locator(".st-key-conv_multi-filters_math .math-panel").nth(1).locator("math").first).to_be_visible(
+        timeout=20000)
+    assert "w^{(2,3)}" in pg.locator(".st-key-conv_multi-filters_math .math-line").nth(1).get_attribute("data-latex")
     wait_for_app(pg)
-    sent = new_element_types(received)
+    sent = _sent_types(received)
     assert "plotly_chart" not in sent and not LAYER_ELEMENTS & set(sent), sent
+    assert sent.count("math_box") == 1, sent                       # the two filters, MathML in one box
     received.clear()
     pg.get_by_text(translate("en", "owndata.export_title")).click()
     pg.get_by_role("button", name=translate("en", "owndata.download_md")).wait_for(timeout=20000)
@@ -448,3 +466,99 @@ def test_a_new_setup_reruns_its_column_and_the_output_not_the_page(server_url, n
     assert sent.count("text_area") == 1 and not {"file_uploader", "page_link", "slider"} & set(sent), sent
     assert_no_exception(pg)
     screenshot(pg, f"conv_multi-{lang}-new-setup")
+
+
+# --------------------------------------------------------------------------- #14 round 9: MathML, not KaTeX
+# every <math> a math box draws: its size and its line's LaTeX; a matrix's table and its left bracket's height
+DRAWN = """(ms) => ms.map(m => ({w: m.getBoundingClientRect().width, h: m.getBoundingClientRect().height,
+  latex: m.closest('.math-line').dataset.latex}))"""
+BRACKETS = """(tables) => tables.map(t => [t.getBoundingClientRect().height,
+  t.previousElementSibling.getBoundingClientRect().height])"""
+
+
+def _box(key: str) -> str:
+    return f".st-key-conv_multi-{key}_math"
+
+
+def _boxes_sent(frames: list) -> list[str]:
+    """The markup of every math box (a components-v2 element with a JSON string) in ``frames``."""
+    elements = [msg.delta.new_element for msg in forward_msgs(frames)
+                if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element"]
+    return [el.bidi_component.json for el in elements if el.WhichOneof("type") == "bidi_component"
+            and el.bidi_component.WhichOneof("data") == "json" and "math-line" in el.bidi_component.json]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_formulas_are_mathml_and_a_layer_change_resends_only_the_general_formula(server_url, new_page, lang):
+    """The general formula, the parameter count and the filters' kernels are MathML the browser draws (math boxes),
+    no KaTeX on the page, at a setup that is not the text's (stride 1, padding 2, 2×2 kernels with signs and
+    halves): aligned lines, matrices between brackets as tall as them. A layer change sends the general formula's
+    box again (the layer part reruns) and not the filters' (their tab is not rerun): two filters side by side."""
+    pg = new_page
+    pg.set_viewport_size({"width": 1400, "height": 3000})     # the main area scrolls itself: show it all
+    w = np.arange(24.0).reshape(2, 3, 2, 2) - 11.5
+    kernels = "&".join(f"w{f + 1}{c + 1}=" + ";".join(",".join(f"{v:g}" for v in row) for row in w[f, c])
+                       for f in range(2) for c in range(3))
+    runs = ScriptRuns(pg)
+    received = watch_frames(pg)
+    runs.after(lambda: pg.goto(f"{server_url}/conv_multi?lang={lang}&stride=1&padding=2&{kernels}"))
+    pg.locator(f"{_box('params')} math").first.wait_for(timeout=60000)
+    assert_no_exception(pg)
+    general = pg.locator(f"{_box('general')} math").evaluate_all(DRAWN)
+    assert len(general) == 4 and all(m["w"] > 5 and m["h"] > 5 for m in general), general   # 2 lines, 2 sides
+    assert "\\tilde{x}^{(c)}" in general[0]["latex"]
+    params = pg.locator(f"{_box('params')} math").evaluate_all(DRAWN)
+    assert "&= 2 \\cdot 3 \\cdot 2 \\cdot 2 + 2" in params[0]["latex"] and "&= 26" in params[0]["latex"]
+    assert pg.locator(f"{_box('params')} .math-aligned").count() == 1        # aligned at "=", a grid
+    assert translate(lang, "conv_multi.params_text") in pg.locator(f"{_box('params')} p").inner_text()
+    assert pg.locator(".katex").count() == 0
+    screenshot(pg, f"conv_multi-{lang}-mathml-params")
+
+    received.clear()
+    runs.after(lambda: _tab(pg, translate(lang, "conv_multi.tab_filters")).click())
+    pg.locator(f"{_box('filters')} .math-panel").nth(1).locator("mtable").first.wait_for(timeout=20000)
+    assert pg.locator(".katex").count() == 0
+    panels = pg.locator(f"{_box('filters')} .math-panel")
+    assert panels.count() == 2
+    first, second = panels.nth(0).bounding_box(), panels.nth(1).bounding_box()
+    assert second["x"] >= first["x"] + first["width"] and abs(second["y"] - first["y"]) < 2, (first, second)
+    for f in (1, 2):
+        box = panels.nth(f - 1)
+        assert box.locator("strong").inner_text() == translate(lang, "conv_multi.filter_fig_title", f=f, kh=2, kw=2)
+        assert box.locator(".math-aligned").count() == 1
+        heights = box.locator("mtable").evaluate_all(BRACKETS)
+        assert len(heights) == 3 and all(t > 20 and b >= 0.9 * t for t, b in heights), heights   # w^{(f,1..3)}
+        drawn = "".join(box.locator("math").evaluate_all("ms => ms.map(m => m.textContent)"))
+        assert "[4pt]" not in drawn and "4pt" not in drawn, drawn                 # a row break, not text
+        assert all(f"{v:g}".replace("-", "\u2212") in drawn for v in w[f - 1].ravel()), drawn
+    sent = _boxes_sent(received)
+    assert len(sent) == 1 and "w^{(2,3)}" in sent[0] and "<math" in sent[0], "the filters' box, alone"
+    screenshot(pg, f"conv_multi-{lang}-mathml-filters")
+
+    received.clear()
+    runs.after(lambda: slider_input(pg, "conv_multi.stride").press("ArrowRight"))     # stride 1 -> 2
+    sent = _boxes_sent(received)
+    assert len(sent) == 1 and "\\\\tilde{x}" in sent[0], "the general formula's box only"
+    expect(pg.locator(f"{_box('filters')} mtable")).to_have_count(6)        # the filters stay drawn
+    assert pg.locator(".katex").count() == 0
+    assert_no_exception(pg)
+
+
+def test_the_general_formula_fits_a_phone(server_url, browser):
+    """The general formula was split in two aligned lines to fit a phone's column: as MathML it still does (or
+    scrolls sideways inside its line, never widening the page)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US", is_mobile=True,
+                                  has_touch=True)
+    pg = context.new_page()
+    try:
+        _open(pg, server_url, "zh")
+        line = pg.locator(f"{_box('general')} .math-line")
+        line.wait_for(timeout=20000)
+        width, column, overflow = line.evaluate(
+            "el => [el.scrollWidth, el.getBoundingClientRect().width, getComputedStyle(el).overflowX]")
+        assert width <= column + 1 or overflow == "auto", (width, column, overflow)
+        assert pg.evaluate("document.documentElement.scrollWidth") <= 392
+        assert pg.locator(".katex").count() == 0
+        screenshot(pg, "conv_multi-zh-mathml-phone")
+    finally:
+        context.close()

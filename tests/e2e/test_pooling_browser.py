@@ -9,8 +9,10 @@ from playwright.sync_api import expect
 
 from ui.i18n import translate
 
-from .conftest import (TOO_WIDE, WATCH_RUNNING, assert_no_exception, open_tab, pick, screenshot, stepper_formula as formula,
-                       wait_for_app, wait_for_text, watch_round_trips)
+from cnn_core.worked_examples import POOL_ROUTE
+from .conftest import (TOO_WIDE, WATCH_RUNNING, ScriptRuns, assert_no_exception, forward_msgs, open_tab, pick, screenshot,
+                       slider_input, stepper_formula as formula, wait_for_app, wait_for_text, watch_frames,
+                       watch_round_trips)
 
 pytestmark = pytest.mark.e2e
 
@@ -120,3 +122,60 @@ def test_bad_link_values_show_warnings_not_exceptions(server_url, new_page):
     assert any("Stride" in a and "abc" in a for a in alerts)
     assert any("<b>x</b>" in a for a in alerts)  # shown as text, never as HTML
     assert pg.locator("b", has_text="x").count() == 0
+
+
+# --------------------------------------------------------------------------- #14 round 9: MathML, not KaTeX
+SEED_BOXES = [".st-key-pooling-seed_max_math", ".st-key-pooling-seed_avg_math"]   # computed | printed in each
+# each box's matrix: its table's height, its left bracket's height, its cells' text (row by row)
+MATRIX = """(t) => [t.getBoundingClientRect().height, t.previousElementSibling.getBoundingClientRect().height,
+  Array.from(t.querySelectorAll('mtr')).map(r => Array.from(r.querySelectorAll('mtd')).map(c => c.textContent))]"""
+
+
+def _number(v: float) -> str:
+    return f"{v:g}".replace("-", "\u2212")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_texts_routes_are_mathml_and_a_rerun_leaves_them_drawn(server_url, new_page, lang):
+    """The source-texts tab's four matrices (δ routed through max and average pooling, computed and printed) are
+    MathML the browser draws in math boxes (no KaTeX on the page), brackets as tall as the matrix, with the text's
+    numbers, at a setup that is not the text's. A slider's rerun sends the same markup, which the boxes keep as it is
+    (the same elements, not parsed again)."""
+    pg = new_page
+    pg.set_viewport_size({"width": 1400, "height": 2400})
+    runs = ScriptRuns(pg)
+    received = watch_frames(pg)
+    runs.after(lambda: pg.goto(f"{server_url}/{PAGE}?lang={lang}&tab=seed&mode=avg&kernel=3&stride=1&padding=1"))
+    for box in SEED_BOXES:
+        pg.locator(f"{box} mtable").nth(1).wait_for(timeout=20000)
+    assert_no_exception(pg)
+    assert pg.locator(".katex").count() == 0
+    for k, box in enumerate(SEED_BOXES):
+        tables = pg.locator(f"{box} mtable")
+        assert tables.count() == 2
+        titles = pg.locator(f"{box} .math-panel strong").all_inner_texts()
+        assert titles == [translate(lang, "pooling.seed_computed"), translate(lang, "pooling.seed_printed")]
+        left, right = (tables.nth(n).bounding_box() for n in (0, 1))
+        assert right["x"] > left["x"] + left["width"] and abs(right["y"] - left["y"]) < 2, (left, right)  # side by side
+        # the computed route is the printed one (the catalogue's verdict: the text is right)
+        printed = POOL_ROUTE.printed[("max", "avg")[k]][0, 0]
+        for n in (0, 1):
+            table_h, bracket_h, cells = tables.nth(n).evaluate(MATRIX)
+            assert table_h > 60 and bracket_h >= 0.9 * table_h, (box, table_h, bracket_h)
+            assert cells == [[_number(v) for v in row] for row in printed], (box, cells)
+    assert translate(lang, "pooling.seed_not_default") in pg.inner_text("body")
+    screenshot(pg, f"{PAGE}-{lang}-seed-mathml")
+
+    tables = pg.locator(", ".join(f"{box} mtable" for box in SEED_BOXES))
+    tables.evaluate_all("ts => ts.forEach(t => { t.__kept = true; })")   # a mark on each drawn element
+    received.clear()
+    runs.after(lambda: slider_input(pg, "pooling.kernel").press("ArrowRight"))    # kernel 3 -> 4
+    sent = [msg.delta.new_element.bidi_component.json for msg in forward_msgs(received)
+            if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element"
+            and msg.delta.new_element.WhichOneof("type") == "bidi_component"
+            and "math-line" in msg.delta.new_element.bidi_component.json]
+    assert len(sent) == 2                                       # the page reran: the two boxes, the same markup
+    assert tables.evaluate_all("ts => ts.map(t => t.__kept === true)") == [True] * 4, "kept, not parsed again"
+    assert pg.locator(".katex").count() == 0
+    assert "kernel=4" in pg.url
+    assert_no_exception(pg)

@@ -23,6 +23,7 @@ from ui.latex import markdown_with_math
 from tests.reference import correlate_channels
 
 from .conftest import all_text, link_of, no_exception, open_page, plotly_figures, stepper_data
+from .math_boxes import math_box_formulas, math_box_markups, math_box_texts
 
 X = np.asarray(CONV_5X5X3.inputs["x"])          # (1, 3, 5, 5)
 W = np.asarray(CONV_5X5X3.inputs["w"])          # (2, 3, 3, 3)
@@ -61,6 +62,11 @@ def _stepper(at) -> dict:
     return found[0]
 
 
+def _has_stepper(at) -> bool:
+    """Whether the cell stepper is drawn (the page's other components are its math boxes)."""
+    return any(el.key == "conv_multi.stepper" for el in at.main.get("bidi_component"))
+
+
 def _map(at, f: int, lang: str = "en") -> np.ndarray:
     """Output map ``f`` (1-based) as the stepper draws it."""
     title = translate(lang, "conv_multi.output_fig_title", f=f)
@@ -90,7 +96,15 @@ def _z(fig: dict, trace: int = 0) -> np.ndarray:
 
 
 def _latex(at) -> list[str]:
-    return [el.value for el in at.latex]
+    """Every display formula on the page as its LaTeX: the math boxes' lines (``ui.components.math_box``: MathML
+    made in Python, #14 round 9); nothing is left to KaTeX (``st.latex``)."""
+    assert not at.latex, [el.value for el in at.latex]
+    return math_box_formulas(at, "conv_multi.")
+
+
+def _texts(at) -> str:
+    """Every text on the page (``all_text``) and the texts inside the math boxes (a filter's title, the rule)."""
+    return all_text(at) + "\n" + "\n".join(math_box_texts(at, "conv_multi."))
 
 
 def _latex_result(line: str) -> str:
@@ -228,7 +242,7 @@ def test_filters_tab_writes_out_every_kernel_and_draws_no_chart(lang):
     for (f, c), k in kernels.items():
         np.testing.assert_array_equal(k, W[f - 1, c - 1])
     for f in (1, 2):
-        assert translate(lang, "conv_multi.filter_fig_title", f=f, kh=3, kw=3) in all_text(at)
+        assert translate(lang, "conv_multi.filter_fig_title", f=f, kh=3, kw=3) in _texts(at)
     assert at.query_params["tab"] in (["filters"], "filters")
     _editor(at, "conv_multi.w22").input("1, 2\n-3.5, 4").run()        # every kernel of the layer 2×2
     at.button(key="conv_multi.kernel_resize").click().run()
@@ -236,7 +250,7 @@ def test_filters_tab_writes_out_every_kernel_and_draws_no_chart(lang):
     kernels = _written_kernels(at)
     np.testing.assert_array_equal(kernels[2, 2], [[1, 2], [-3.5, 4]])
     np.testing.assert_array_equal(kernels[1, 3], W[0, 2, :2, :2])
-    assert translate(lang, "conv_multi.filter_fig_title", f=1, kh=2, kw=2) in all_text(at)
+    assert translate(lang, "conv_multi.filter_fig_title", f=1, kh=2, kw=2) in _texts(at)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -278,9 +292,9 @@ def test_a_bad_matrix_in_a_closed_tab_is_still_named(lang):
     no_exception(at)
     name = translate(lang, "conv_multi.editor_kernel", f=2, c=2)
     assert translate(lang, "conv_multi.bad_matrix", what=name) in [e.value for e in at.error]
-    assert not at.main.get("bidi_component")
+    assert not _has_stepper(at)
     _editor(at, "conv_multi.w22").input("1 2 3\n4 5 6\n7 8 9").run()     # fixed: the output is back
-    assert at.main.get("bidi_component") and not at.error
+    assert _has_stepper(at) and not at.error
 
 
 def test_parameter_count_and_seed_notes():
@@ -289,6 +303,7 @@ def test_parameter_count_and_seed_notes():
     params = [v for v in _latex(at) if "N_{\\text{params}}" in v][0]
     assert "2 \\cdot 3 \\cdot 3 \\cdot 3 + 2" in params
     assert _latex_result(params) == str(W.size + B.size)          # 56 = 54 weights + 2 biases
+    assert math_box_texts(at, "conv_multi.") == [translate("en", "conv_multi.params_text")]   # the rule above it
     text = all_text(at)
     assert "28×28×1" in text and "28×28×3" in text
     for claim in ("s004_param_count", "s002_feature_map", "s003_test_4x4"):
@@ -389,11 +404,11 @@ def test_bad_input_channel_skips_only_what_needs_it(text):
     no_exception(at)
     assert at.error, "the editor shows why the text is not a matrix"
     assert all("<b>" not in e.value or "\\<b" in e.value for e in at.error)
-    assert not at.main.get("bidi_component")
+    assert not _has_stepper(at)
     assert [e.value for e in at.error if translate("en", "conv_multi.editor_channel", c=2) in e.value] == [
         translate("en", "conv_multi.bad_matrix", what=translate("en", "conv_multi.editor_channel", c=2))]
     _open_tab(at, "filters")
-    assert translate("en", "conv_multi.filter_fig_title", f=1, kh=3, kw=3) in all_text(at)   # filters still shown
+    assert translate("en", "conv_multi.filter_fig_title", f=1, kh=3, kw=3) in _texts(at)   # filters still shown
     np.testing.assert_array_equal(_written_kernels(at)[1, 2], W[0, 1])
     _open_tab(at, "params")
     no_exception(at)
@@ -423,7 +438,7 @@ def test_one_channel_resized_gives_one_message_and_one_button(lang):
     listed = translate(lang, "conv_multi.listed_item", name=translate(lang, "conv_multi.editor_channel", c=3),
                        size="2×2")
     assert [w.value for w in at.warning] == [translate(lang, "conv_multi.input_sizes", listed=listed, size="5×5")]
-    assert not at.error and not at.main.get("bidi_component")
+    assert not at.error and not _has_stepper(at)
     at.button(key="conv_multi.input_resize").click().run()
     no_exception(at)
     assert not at.warning
@@ -717,3 +732,39 @@ def test_a_loaded_setup_file_sets_the_editors_the_layer_and_the_output(lang, mon
     ref = correlate_channels(x[0], W, [B[0], -2.0], 1, 1)
     np.testing.assert_allclose(_map(at, 1, lang), ref[0])
     np.testing.assert_allclose(_map(at, 2, lang), ref[1])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_formulas_are_mathml_in_math_boxes_with_the_latex_numbers(lang):
+    """#14 round 9: the general formula, the parameter count and the filters are MathML made in Python in math boxes
+    (one per group: the general formula, the count, the two filters side by side), not KaTeX typeset in the browser; at stride 1,
+    padding 2 and 2×2 kernels the MathML writes the LaTeX's numbers, the kernels as the core reads them."""
+    from ui.formulas.mathml import latex_numbers, mathml_numbers
+
+    w = np.arange(24.0).reshape(2, 3, 2, 2) - 11.5                        # (F, C, 2, 2): signs and halves
+    query = {"stride": "1", "padding": "2", **{f"w{f + 1}{c + 1}": ";".join(",".join(f"{v:g}" for v in row)
+                                                                             for row in w[f, c])
+                                               for f in range(2) for c in range(3)}}
+    at = open_page("conv_multi", lang, query)
+    no_exception(at)
+    for tab, boxes in (("params", ["general_math", "params_math"]),
+                       ("filters", ["general_math", "filters_math"])):
+        _open_tab(at, tab, lang)
+        no_exception(at)
+        assert [el.key for el in at.main.get("bidi_component") if el.key.endswith("_math")] == [
+            f"conv_multi.{name}" for name in boxes], tab
+        sources = _latex(at)                                                 # asserts nothing left to KaTeX
+        lines = [line for markup in math_box_markups(at, "conv_multi.")
+                 for line in re.findall(r'<div class="math-line".*?(?=<div class="math-line"|<div class="math-panel|<p>|$)',
+                                        markup, re.S)]
+        assert len(lines) == len(sources) == {"params": 2, "filters": 3}[tab], tab   # the filters: one line each
+        for line, source in zip(lines, sources):
+            drawn = re.sub(r'"[^"]*"', '""', line)                               # the markup without its LaTeX
+            assert "<math" in drawn and "\\" not in drawn, source              # converted, not the escaped source
+            assert mathml_numbers(line) == latex_numbers(source), source
+    assert "\\tilde{x}^{(c)}_{(i-1)s+u" in sources[0]
+    kernels = _written_kernels(at)
+    for (f, c), k in kernels.items():
+        np.testing.assert_array_equal(k, w[f - 1, c - 1])
+    assert [translate(lang, "conv_multi.filter_fig_title", f=f, kh=2, kw=2) for f in (1, 2)] == \
+        [text.strip("*") for text in math_box_texts(at, "conv_multi.")]

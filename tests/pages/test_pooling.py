@@ -7,6 +7,7 @@ payload (every cell's grids, window and formula) is what these tests read.
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -20,6 +21,7 @@ from ui.latex import markdown_with_math
 from tests.reference import pool
 
 from .conftest import all_text, heat_z, no_exception, open_page, plotly_figures, stepper, stepper_grid, steppers
+from .math_boxes import math_box_formulas, math_box_markups, math_box_texts
 
 SEED_X = np.array(POOL_ROUTE.inputs["x"])            # (1, 1, 4, 4)
 SEED_DELTA = np.array(POOL_ROUTE.inputs["delta"])    # (1, 1, 2, 2)
@@ -405,3 +407,47 @@ def test_the_largest_output_gets_a_delta_of_its_size():
     delta = np.arange(1.0, 170.0).reshape(1, 1, 13, 13)
     np.testing.assert_allclose(stepper_grid(stepper(at, "backward_stepper"), translate("en", "pooling.fig_upsample_avg")),
                                pool2d_backward_naive(delta, x[None, None], 6, 1, 3, "avg")[0, 0])
+
+
+SEED_BOXES = ["pooling.seed_max_math", "pooling.seed_avg_math"]
+
+
+def _bmatrix(latex: str) -> np.ndarray:
+    """The one ``bmatrix`` of ``latex`` as numbers."""
+    body = re.search(r"\\begin\{bmatrix\}(.*?)\\end\{bmatrix\}", latex, re.S).group(1)
+    return np.array([[float(v) for v in row.split("&")] for row in body.split("\\\\")])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_texts_routes_are_mathml_in_math_boxes(lang):
+    """#14 round 9: the source-texts tab's four matrices (δ routed through 2×2 max and average pooling, computed by
+    the core and printed in the text) are MathML in two math boxes (one per mode, the two side by side under their
+    titles), not KaTeX typeset in the browser: the computed ones are the loop reference's, the printed ones the
+    text's, and the MathML writes the LaTeX's numbers. A control's rerun (here the kernel, with the tab open) sends
+    the same markup (the browser leaves it as it is)."""
+    from ui.formulas.mathml import latex_numbers, mathml_numbers
+
+    at = open_page("pooling", lang)
+    open_tab(at, "seed", lang)
+    assert not at.latex                                                     # nothing left to KaTeX
+    assert [el.key for el in at.main.get("bidi_component") if el.key.endswith("_math")] == SEED_BOXES
+    sources = math_box_formulas(at, "pooling.")
+    markups = math_box_markups(at, "pooling.")
+    assert len(sources) == 4 and len(markups) == 2
+    assert math_box_texts(at, "pooling.") == [f"**{translate(lang, f'pooling.seed_{name}')}**"
+                                              for _ in range(2) for name in ("computed", "printed")]
+    for k, mode in enumerate(("max", "avg")):
+        reference = pool2d_backward_naive(SEED_DELTA.astype(float), SEED_X.astype(float), 2, 2, 0, mode)[0, 0]
+        np.testing.assert_allclose(_bmatrix(sources[2 * k]), reference)
+        np.testing.assert_allclose(_bmatrix(sources[2 * k + 1]), POOL_ROUTE.printed[mode][0, 0])
+    lines = [line for markup in markups
+             for line in re.findall(r'<div class="math-line".*?(?=<div class="math-panel|$)', markup, re.S)]
+    assert len(lines) == 4
+    for line, source in zip(lines, sources):
+        drawn = re.sub(r'"[^"]*"', '""', line)                              # the markup without its LaTeX
+        assert "<mtable>" in drawn and "\\" not in drawn, source          # a matrix, not the escaped source
+        assert mathml_numbers(line) == latex_numbers(source), source
+    at.slider(key="pooling.kernel").set_value(3).run()
+    no_exception(at)
+    assert math_box_markups(at, "pooling.") == markups
+    assert translate(lang, "pooling.seed_not_default") in all_text(at)

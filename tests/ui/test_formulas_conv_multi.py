@@ -40,3 +40,18 @@ def test_rectangular_kernels_and_decimals_keep_their_values():
 def test_not_one_kernel_per_channel_is_refused():
     with pytest.raises(ValueError):
         filter_kernels_latex(np.ones((3, 3)), 0)
+
+
+@pytest.mark.parametrize("f", [0, 1])
+def test_the_mathml_draws_the_kernels_numbers_and_nothing_else(f):
+    """The math box's MathML of a filter: one grid row per channel, left ``w^{(f,c)}``, and exactly the kernels'
+    numbers in order (a row break's spacing argument such as ``\\\\[4pt]`` was drawn as a number "4pt")."""
+    from ui.formulas.mathml import block_html, mathml_numbers, split_aligned
+
+    latex = filter_kernels_latex(W[f], f)
+    assert [left for left, _ in split_aligned(latex)] == [f"w^{{({f + 1},{c})}}" for c in (1, 2, 3)]
+    drawn = mathml_numbers(block_html(latex))
+    expected = []
+    for c in range(3):   # each row: the superscript's f and c, then the kernel row by row
+        expected += [str(f + 1), str(c + 1)] + [str(int(v)) for v in W[f, c].ravel()]
+    assert drawn == expected

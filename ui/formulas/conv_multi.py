@@ -1,6 +1,7 @@
 """The multi-channel page's filters written out: one filter's kernels, one per input channel, as matrices.
 
-Pure (no Streamlit): the page shows the result with ``st.latex``. Display indices are 1-based.
+Pure (no Streamlit): the page shows the result as MathML in a math box (``ui.components.math_box``). Display
+indices are 1-based.
 """
 
 from __future__ import annotations
@@ -22,4 +23,6 @@ def filter_kernels_latex(kernels: np.ndarray, f: int) -> str:
     if kernels.ndim != 3:
         raise ValueError("kernels must have shape (channels, rows, cols)")
     lines = [f"w^{{({f + 1},{c + 1})}} &= {latex_matrix(k)}" for c, k in enumerate(kernels)]
-    return "\\begin{aligned} " + " \\\\[4pt] ".join(lines) + " \\end{aligned}"
+    # plain row breaks: the math box's grid spaces its rows itself, and the MathML converter would draw an
+    # optional spacing argument ("\\\\[4pt]") as the text "[4pt]"
+    return "\\begin{aligned} " + " \\\\ ".join(lines) + " \\end{aligned}"
