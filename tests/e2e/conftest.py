@@ -258,10 +258,10 @@ def press_slider(pg, label: str, key: str = "ArrowRight") -> None:
     value, low, high = thumb.evaluate("(e) => [Number(e.value), Number(e.min), Number(e.max)]")
     stuck = (key in ("ArrowRight", "ArrowUp", "PageUp", "End") and value >= high) or \
         (key in ("ArrowLeft", "ArrowDown", "PageDown", "Home") and value <= low)
-    _rerun_after(pg, lambda: thumb.press(key), lambda: not stuck)
+    after_run(pg, lambda: thumb.press(key), lambda: not stuck)
 
 
-def _rerun_after(pg, action, reruns=lambda: True) -> None:
+def after_run(pg, action, reruns=lambda: True) -> None:
     """Do ``action()`` and wait for the script run it starts (:meth:`ScriptRuns.after`), or only for the app to be
     idle when ``reruns()``, asked right after the action, says it starts none. A page made outside the ``browser``
     fixture (no counter) falls back to a pause before :func:`wait_for_app`."""
@@ -282,8 +282,8 @@ def answer(pg, key: str, text: str, button: str) -> None:
     # before the fill: the tests type and commit, nothing edits the area without committing)
     before = area.input_value()
     area.fill(text)
-    _rerun_after(pg, lambda: area.press("Control+Enter"), lambda: text != before)
-    _rerun_after(pg, lambda: pg.get_by_role("button", name=button, exact=True).click())
+    after_run(pg, lambda: area.press("Control+Enter"), lambda: text != before)
+    after_run(pg, lambda: pg.get_by_role("button", name=button, exact=True).click())
 
 
 def open_tab(pg, label: str) -> None:
@@ -291,7 +291,7 @@ def open_tab(pg, label: str) -> None:
     tab = pg.get_by_role("tab", name=label)
     # the app's tab bars rerun on a switch (on_change="rerun"); clicking the tab already open switches nothing
     switches = tab.get_attribute("aria-selected") != "true"
-    _rerun_after(pg, tab.click, lambda: switches)
+    after_run(pg, tab.click, lambda: switches)
 
 
 def wait_for_text(pg, text: str, timeout_ms: int = 20000) -> None:
