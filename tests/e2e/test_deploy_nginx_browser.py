@@ -25,7 +25,8 @@ import numpy as np
 import pytest
 
 from deploy.serve import find_nginx
-from tests.e2e.conftest import DESKTOP, ROOT, _free_port, assert_no_exception, screenshot, wait_for_app, wait_until
+from tests.e2e.conftest import (DESKTOP, ROOT, _free_port, after_run, assert_no_exception, screenshot, wait_for_app,
+                               wait_until)
 from ui.matrix_input import format_number
 from ui.url_state import encode_matrix
 
@@ -104,13 +105,11 @@ def _thumb(pg, key: str):
     return pg.locator(f".st-key-{key.replace('.', '-')}").get_by_role("slider").first
 
 
-def _move(pg, key: str, presses: int = 1) -> None:
+def _move(pg, key: str) -> None:
+    """One step right on the slider keyed ``key``; returns once the run it starts is drawn."""
     thumb = _thumb(pg, key)
     thumb.focus()
-    for _ in range(presses):
-        thumb.press("ArrowRight")
-    pg.wait_for_timeout(300)
-    wait_for_app(pg)
+    after_run(pg, lambda: thumb.press("ArrowRight"))
 
 
 def _page_ok(pg) -> None:

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from ui.i18n import translate
 
-from .conftest import (TOO_WIDE, WATCH_RUNNING, assert_no_exception, open_tab, pick, screenshot, stepper_formula as formula,
+from .conftest import (TOO_WIDE, WATCH_RUNNING, after_run, assert_no_exception, open_tab, pick, screenshot, stepper_formula as formula,
                        wait_for_app, wait_for_text, watch_round_trips)
 
 pytestmark = pytest.mark.e2e
@@ -64,9 +64,7 @@ def test_cells_are_stepped_in_the_browser_and_the_slider_rebuilds_them(server_ur
     # a slider move is a rerun: stride 2 -> 1, overlapping windows, a 3×3 output, the steppers rebuilt
     thumb = pg.locator(".st-key-pooling-stride").get_by_role("slider")
     thumb.focus()
-    thumb.press("ArrowLeft")
-    pg.wait_for_timeout(600)
-    wait_for_app(pg)
+    after_run(pg, lambda: thumb.press("ArrowLeft"))
     wait_for_text(pg, translate(lang, "pooling.delta_label", rows=3, cols=3))
     assert_no_exception(pg)
     expect(pg.locator(f'{BACKWARD} figure[data-grid="1"] .cs-cell')).to_have_count(9, timeout=15000)
