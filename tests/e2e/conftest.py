@@ -495,13 +495,16 @@ NEXT_FRAMES = "() => new Promise((done) => requestAnimationFrame(() => requestAn
 class ScriptRuns:
     """The script runs a page's server has finished, counted on the websocket (Streamlit ends every run, a
     fragment's too, with a ``script_finished`` message after all the run's elements): a test waits for the run its
-    action starts instead of sleeping for a guess of when the run starts and ends. Create it before the ``goto``::
+    action starts instead of sleeping for a guess of when the run starts and ends. Every page the ``browser``
+    fixture makes has one from its start (:meth:`of`; :func:`after_run` uses it); another is created before the
+    ``goto``::
 
-        runs = ScriptRuns(pg)
+        runs = ScriptRuns.of(pg)          # or ScriptRuns(pg) before pg.goto
         runs.after(lambda: pg.goto(url))
         runs.after(lambda: pg.get_by_role("tab", name=label).click())
 
-    An action that starts no run (a text committed unchanged) fails after ``timeout_ms`` rather than passing.
+    An action that starts no run (a text committed unchanged) fails after ``timeout_ms`` rather than passing, unless
+    ``expect`` says beforehand that it starts none.
     """
 
     def __init__(self, pg) -> None:
