@@ -35,14 +35,21 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_until(predicate, timeout: float, what: str):
-    """Poll ``predicate`` (every 0.2 s) until it returns something truthy; fail the test after ``timeout`` s."""
+def wait_until(predicate, timeout: float, what: str, pg=None):
+    """Poll ``predicate`` (every 0.2 s) until it returns something truthy; fail the test after ``timeout`` s.
+
+    Give ``pg`` when the predicate reads what a page's events update (``pg.url``, a list its listeners fill):
+    Playwright hands events over only while one of its calls waits, so the pause is then ``pg.wait_for_timeout``.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
         if value:
             return value
-        time.sleep(0.2)
+        if pg is None:
+            time.sleep(0.2)
+        else:
+            pg.wait_for_timeout(200)
     pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
