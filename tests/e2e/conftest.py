@@ -35,14 +35,21 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_until(predicate, timeout: float, what: str):
-    """Poll ``predicate`` (every 0.2 s) until it returns something truthy; fail the test after ``timeout`` s."""
+def wait_until(predicate, timeout: float, what: str, pg=None):
+    """Poll ``predicate`` (every 0.2 s) until it returns something truthy; fail the test after ``timeout`` s.
+
+    Give ``pg`` when the predicate reads what a page's events update (``pg.url``, a list its listeners fill):
+    Playwright hands events over only while one of its calls waits, so the pause is then ``pg.wait_for_timeout``.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
         if value:
             return value
-        time.sleep(0.2)
+        if pg is None:
+            time.sleep(0.2)
+        else:
+            pg.wait_for_timeout(200)
     pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
@@ -113,8 +120,29 @@ def browser():
         pytest.skip("the 'playwright' Python package is not installed (pip install -r requirements-dev.txt)")
     with sync_playwright() as pw:
         instance = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
-        yield instance
+        yield CountingBrowser(instance)
         instance.close()
+
+
+class CountingBrowser:
+    """Playwright's Browser whose every page counts its script runs from its first frame (:meth:`ScriptRuns.of`),
+    so the shared helpers (``press_slider``, ``open_tab``, ``answer``) wait for the run an action starts instead of
+    sleeping: a page's websocket is only seen by a listener attached before it opens, i.e. when the page is made.
+    Everything else is the browser's own."""
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+
+    def new_context(self, *args, **options):
+        context = self._browser.new_context(*args, **options)
+        context.on("page", ScriptRuns.attach)   # Playwright fires "page" before new_page() returns
+        return context
+
+    def new_page(self, *args, **options):
+        return ScriptRuns.attach(self._browser.new_page(*args, **options))
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
 
 
 DESKTOP = {"width": 1400, "height": 900}
@@ -155,8 +183,15 @@ def wait_for_app(pg, timeout_ms: int = 60000) -> None:
     on a loaded machine can take tens of seconds: the default allows a minute)."""
     pg.wait_for_selector('[data-testid="stMain"]', timeout=timeout_ms)
     pg.wait_for_selector('[data-testid="stHeading"], [data-testid="stException"]', timeout=timeout_ms)
-    pg.wait_for_function(SCRIPT_DONE, timeout=timeout_ms, polling=100)
-    pg.wait_for_timeout(300)  # the last deltas of a run can still be in flight when the state flips
+    pg.wait_for_function(SCRIPT_DONE, timeout=timeout_ms, polling=50)
+    # the state flips with the session status message, after the run's last delta on the same websocket, and
+    # React applies both in order; two animation frames let the browser draw what React committed
+    pg.evaluate(NEXT_FRAMES)
+
+
+# every Plotly figure on screen is laid out at its box's width (hidden ones, in a closed tab or expander, aside)
+PLOTS_SETTLED = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).every((gd) =>
+  !gd._fullLayout || gd.offsetParent === null || Math.abs(gd._fullLayout.width - gd.clientWidth) <= 1)"""
 
 
 def screenshot(pg, name: str, max_height: int = 9000) -> Path:
@@ -173,7 +208,10 @@ def screenshot(pg, name: str, max_height: int = 9000) -> Path:
         return main ? main.scrollHeight : document.body.scrollHeight;
     }""")
     pg.set_viewport_size({"width": size["width"], "height": int(min(max(content, size["height"]), max_height))})
-    pg.wait_for_timeout(400)  # let Plotly re-layout at the new size
+    # Plotly re-lays a figure out when its box changes width (a frame or two later): wait until every figure on
+    # screen is as wide as its box, then for the browser to draw
+    pg.wait_for_function(PLOTS_SETTLED, timeout=10000, polling="raf")
+    pg.evaluate(NEXT_FRAMES)
     pg.screenshot(path=str(path), full_page=True)
     pg.set_viewport_size(size)
     return path
@@ -223,8 +261,23 @@ def press_slider(pg, label: str, key: str = "ArrowRight") -> None:
     """
     thumb = pg.locator('[data-testid="stSlider"]').filter(has_text=label).get_by_role("slider")
     thumb.focus()
-    thumb.press(key)
-    pg.wait_for_timeout(400)
+    # a rerun follows only if the value moves: not when the key pushes the thumb against either end
+    value, low, high = thumb.evaluate("(e) => [Number(e.value), Number(e.min), Number(e.max)]")
+    stuck = (key in ("ArrowRight", "ArrowUp", "PageUp", "End") and value >= high) or \
+        (key in ("ArrowLeft", "ArrowDown", "PageDown", "Home") and value <= low)
+    after_run(pg, lambda: thumb.press(key), lambda: not stuck)
+
+
+def after_run(pg, action, reruns=lambda: True) -> None:
+    """Do ``action()`` and wait for the script run it starts (:meth:`ScriptRuns.after`), or only for the app to be
+    idle when ``reruns()``, asked right after the action, says it starts none. A page made outside the ``browser``
+    fixture (no counter) falls back to a pause before :func:`wait_for_app`."""
+    runs = ScriptRuns.of(pg)
+    if runs is None:
+        action()
+        pg.wait_for_timeout(400)
+    else:
+        runs.after(action, expect=reruns)
     wait_for_app(pg)
 
 
@@ -232,22 +285,20 @@ def answer(pg, key: str, text: str, button: str) -> None:
     """Type ``text`` into the text area whose widget key is ``key``, commit it (Ctrl+Enter: a rerun), then click
     the button named ``button`` (another rerun); returns when both runs are over (Check my work, Practice)."""
     area = pg.locator(f".st-key-{key.replace('.', '-')} textarea")
+    # Ctrl+Enter commits the text, and reruns, only if it differs from the committed one (the area's own value
+    # before the fill: the tests type and commit, nothing edits the area without committing)
+    before = area.input_value()
     area.fill(text)
-    area.press("Control+Enter")
-    # a pause before wait_for_app: the run may not have started yet. Counting the changes of the app's
-    # data-test-script-state misses short runs (React draws "running" and "notRunning" in one update).
-    pg.wait_for_timeout(300)
-    wait_for_app(pg)
-    pg.get_by_role("button", name=button, exact=True).click()
-    pg.wait_for_timeout(400)
-    wait_for_app(pg)
+    after_run(pg, lambda: area.press("Control+Enter"), lambda: text != before)
+    after_run(pg, lambda: pg.get_by_role("button", name=button, exact=True).click())
 
 
 def open_tab(pg, label: str) -> None:
     """Click a tab (sections are lazy: the server renders the one opened) and wait for the rerun."""
-    pg.get_by_role("tab", name=label).click()
-    pg.wait_for_timeout(400)
-    wait_for_app(pg)
+    tab = pg.get_by_role("tab", name=label)
+    # the app's tab bars rerun on a switch (on_change="rerun"); clicking the tab already open switches nothing
+    switches = tab.get_attribute("aria-selected") != "true"
+    after_run(pg, tab.click, lambda: switches)
 
 
 def wait_for_text(pg, text: str, timeout_ms: int = 20000) -> None:
@@ -451,18 +502,32 @@ NEXT_FRAMES = "() => new Promise((done) => requestAnimationFrame(() => requestAn
 class ScriptRuns:
     """The script runs a page's server has finished, counted on the websocket (Streamlit ends every run, a
     fragment's too, with a ``script_finished`` message after all the run's elements): a test waits for the run its
-    action starts instead of sleeping for a guess of when the run starts and ends. Create it before the ``goto``::
+    action starts instead of sleeping for a guess of when the run starts and ends. Every page the ``browser``
+    fixture makes has one from its start (:meth:`of`; :func:`after_run` uses it); another is created before the
+    ``goto``::
 
-        runs = ScriptRuns(pg)
+        runs = ScriptRuns.of(pg)          # or ScriptRuns(pg) before pg.goto
         runs.after(lambda: pg.goto(url))
         runs.after(lambda: pg.get_by_role("tab", name=label).click())
 
-    An action that starts no run (a text committed unchanged) fails after ``timeout_ms`` rather than passing.
+    An action that starts no run (a text committed unchanged) fails after ``timeout_ms`` rather than passing, unless
+    ``expect`` says beforehand that it starts none.
     """
 
     def __init__(self, pg) -> None:
         self.pg, self.finished = pg, 0
         pg.on("websocket", lambda ws: ws.on("framereceived", self._received))
+
+    @staticmethod
+    def attach(pg):
+        """Give ``pg`` its own counter from now on (every page the ``browser`` fixture makes has one); returns ``pg``."""
+        pg._script_runs = ScriptRuns(pg)
+        return pg
+
+    @staticmethod
+    def of(pg) -> ScriptRuns | None:
+        """The counter the ``browser`` fixture attached to ``pg`` (None for a page made some other way)."""
+        return getattr(pg, "_script_runs", None)
 
     def _received(self, payload) -> None:
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -472,10 +537,13 @@ class ScriptRuns:
         if msg.WhichOneof("type") == "script_finished":
             self.finished += 1
 
-    def after(self, action, timeout_ms: int = 60000) -> None:
-        """Do ``action()``; return once the run it started has finished and the browser has drawn it."""
+    def after(self, action, timeout_ms: int = 60000, expect=lambda: True) -> None:
+        """Do ``action()``; return once the run it started has finished and the browser has drawn it (when
+        ``expect()``, asked after the action, is false, the action started no run: return at once)."""
         before = self.finished
         action()
+        if not expect():
+            return
         deadline = time.monotonic() + timeout_ms / 1000
         while self.finished <= before:   # Playwright hands the websocket events over while it waits
             if time.monotonic() > deadline:

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from ui.i18n import translate
 
-from .conftest import assert_no_exception, forward_msgs, new_element_types, open_app, screenshot, wait_for_app
+from .conftest import after_run, assert_no_exception, forward_msgs, new_element_types, open_app, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -55,9 +55,7 @@ def test_changing_w_changes_the_graph(server_url, new_page):
     received.clear()
     box = new_page.get_by_role("spinbutton", name=translate("en", "autodiff.w_label"))
     box.fill("1")
-    box.press("Enter")
-    new_page.wait_for_timeout(800)
-    wait_for_app(new_page)
+    after_run(new_page, lambda: box.press("Enter"))
     assert new_page.evaluate(LAST_EDGE) == "0.7311"        # σ(1)
     assert new_page.evaluate(f"() => {GRAPH}.getRootNode().querySelectorAll('svg').length") == 1   # replaced
     assert "w=1" in new_page.url
@@ -92,9 +90,7 @@ def test_a_value_beyond_the_range_is_said_and_used_on_a_phone(server_url, new_pa
     open_app(new_page, f"{server_url}/autodiff?lang={lang}", "svg.ag-graph")
     box = new_page.get_by_role("spinbutton", name=translate(lang, "autodiff.x_label"))
     box.fill("-1e9")
-    box.press("Enter")
-    new_page.wait_for_timeout(800)
-    wait_for_app(new_page)
+    after_run(new_page, lambda: box.press("Enter"))
     message = translate(lang, "autodiff.clamped", name="x", typed="-1000000000", used="-20", bound="20")
     new_page.get_by_text(message).wait_for(timeout=15000)
     assert box.input_value() == "-20.00"

@@ -9,9 +9,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout, expect
 
 from ui.i18n import translate
 
-from .conftest import (TOO_WIDE, WATCH_RUNNING, ScriptRuns, assert_no_exception as no_exception, forward_msgs,
-                       new_element_types, open_app, open_tab, pick, screenshot, stepper_formula as formula,
-                       wait_for_app, watch_round_trips)
+from .conftest import (TOO_WIDE, WATCH_RUNNING, ScriptRuns, after_run, assert_no_exception as no_exception,
+                       forward_msgs, new_element_types, open_app, open_tab, pick, screenshot,
+                       stepper_formula as formula, wait_for_app, watch_round_trips)
 
 pytestmark = pytest.mark.e2e
 
@@ -108,9 +108,7 @@ def test_bad_matrix_keeps_the_page_alive(server_url, new_page):
     area = pg.locator('[data-testid="stTextArea"]').filter(
         has_text=translate("en", "conv_backward.x_label")).locator("textarea")
     area.fill("<b>x</b> __import__('os')")
-    area.press("Control+Enter")
-    pg.wait_for_timeout(500)
-    wait_for_app(pg)
+    after_run(pg, lambda: area.press("Control+Enter"))
     no_exception(pg)
     alerts = pg.locator('[data-testid="stAlert"]').all_inner_texts()
     assert any("<b>x</b>" in a for a in alerts)                   # shown as text, never as HTML

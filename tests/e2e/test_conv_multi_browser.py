@@ -171,7 +171,7 @@ def test_layer_controls_leave_the_values_box_alone_and_reset_redraws_all(server_
     _open(pg, server_url, "en")
     assert VALUES_BOX_ELEMENTS <= set(new_element_types(received)), "the first run draws the values box"
     x1 = pg.locator(".st-key-conv_multi-x1 textarea")
-    assert x1.input_value() == format_matrix(X[0, 0])
+    expect(x1).to_have_value(format_matrix(X[0, 0]), timeout=20000)   # a text area's text can follow it
 
     # stride 2 -> 1: the output follows, and not one editor, preset menu or uploader is sent again
     received.clear()

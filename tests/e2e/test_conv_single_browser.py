@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from ui.i18n import translate
 
-from .conftest import (assert_no_exception, new_element_types, open_tab, press_slider, screenshot, wait_for_app,
+from .conftest import (after_run, assert_no_exception, new_element_types, open_tab, press_slider, screenshot, wait_for_app,
                        watch_frames)
 
 pytestmark = pytest.mark.e2e
@@ -147,9 +147,7 @@ def test_bad_matrix_in_the_browser_shows_a_message_not_an_exception(server_url, 
     area = pg.locator('[data-testid="stTextArea"]').filter(has_text=translate("zh", "conv_single.kernel_label"))
     box = area.locator("textarea")
     box.fill("1 2\n<b>x</b>")
-    box.press("Control+Enter")
-    pg.wait_for_timeout(500)
-    wait_for_app(pg)
+    after_run(pg, lambda: box.press("Control+Enter"))
     assert_no_exception(pg)
     alerts = pg.locator('[data-testid="stAlert"]').all_inner_texts()
     assert any("<b>x</b>" in a for a in alerts)  # shown as text, never as HTML

@@ -66,9 +66,7 @@ def test_dense_page_loads(server_url, new_page, lang):
         "t => t.previousElementSibling.getBoundingClientRect().height")
     assert table_h > 40 and bracket_h >= 0.9 * table_h, (table_h, bracket_h)
     screenshot(new_page, f"dense-{lang}-default")
-    new_page.get_by_role("tab", name=translate(lang, "dense.tab_dz")).click()
-    new_page.wait_for_timeout(800)
-    wait_for_app(new_page)
+    open_tab(new_page, translate(lang, "dense.tab_dz"))
     assert translate(lang, "dense.dz_title") in new_page.inner_text("body")
     assert new_page.locator(".js-plotly-plot").count() == 0      # J is written out; its heatmap opens on demand
     new_page.locator('[data-testid="stExpander"] summary').filter(has_text=translate(lang, "dense.jacobian_map")).click()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -23,9 +24,11 @@ from urllib.parse import urlencode
 
 import numpy as np
 import pytest
+from playwright.sync_api import expect
 
 from deploy.serve import find_nginx
-from tests.e2e.conftest import DESKTOP, ROOT, _free_port, assert_no_exception, screenshot, wait_for_app, wait_until
+from tests.e2e.conftest import (DESKTOP, ROOT, _free_port, after_run, assert_no_exception, screenshot, wait_for_app,
+                               wait_until)
 from ui.matrix_input import format_number
 from ui.url_state import encode_matrix
 
@@ -104,13 +107,11 @@ def _thumb(pg, key: str):
     return pg.locator(f".st-key-{key.replace('.', '-')}").get_by_role("slider").first
 
 
-def _move(pg, key: str, presses: int = 1) -> None:
+def _move(pg, key: str) -> None:
+    """One step right on the slider keyed ``key``; returns once the run it starts is drawn."""
     thumb = _thumb(pg, key)
     thumb.focus()
-    for _ in range(presses):
-        thumb.press("ArrowRight")
-    pg.wait_for_timeout(300)
-    wait_for_app(pg)
+    after_run(pg, lambda: thumb.press("ArrowRight"))
 
 
 def _page_ok(pg) -> None:
@@ -139,6 +140,8 @@ def test_killing_a_backend_keeps_every_tab_and_its_values(browser, deployment):
         assert "padding=1" in a.url and "stride=2" in b.url
 
         victim = next(x for x in _status(run_dir)["backends"] if victim_addr.endswith(f":{x['port']}"))
+        sockets = []   # A's websockets from now on: the one it opens to reconnect
+        a.on("websocket", lambda ws: sockets.append(ws))
         os.kill(victim["pid"], signal.SIGKILL)
 
         # B's backend is untouched: its tab answers at once, no reconnect
@@ -146,9 +149,12 @@ def test_killing_a_backend_keeps_every_tab_and_its_values(browser, deployment):
         assert _value(b, "conv_single.padding") == "1" and _value(b, "conv_single.stride") == "2"
         assert "stride=2" in b.url and "padding=1" in b.url
 
-        # A reconnects (to the survivor or the restarted backend); its next move sticks and the first stays
+        # A reconnects (to the survivor or the restarted backend); its next move sticks and the first stays. The
+        # move waits for the new websocket: a key pressed while A is cut off is lost
+        wait_until(lambda: sockets, 30, "A to open a new websocket after its backend died", a)
+        wait_for_app(a)
         _move(a, "conv_single.stride")
-        wait_until(lambda: "stride=2" in a.url, 30, "A's stride move to reach the link")
+        wait_until(lambda: "stride=2" in a.url, 30, "A's stride move to reach the link", a)
         wait_for_app(a)
         assert _value(a, "conv_single.stride") == "2"
         assert _value(a, "conv_single.padding") == "1"
@@ -204,7 +210,8 @@ def test_the_largest_link_opens_through_nginx(browser, deployment):
         assert pg.locator('[data-testid="stAlert"]').filter(has_text="link").count() == 0, pg.inner_text("body")[:1500]
         # the page took the link's matrices (first input channel, top-left cell) rather than the defaults
         first = format_number(np.round(np.random.default_rng(1).uniform(-99.99, 99.99, (n, n)), 2)[0, 0])
-        assert first in pg.locator(".st-key-conv_multi-x1 textarea").input_value()
+        # (a text area's text can arrive a moment after the area: wait for it)
+        expect(pg.locator(".st-key-conv_multi-x1 textarea")).to_have_value(re.compile(re.escape(first)), timeout=20000)
         screenshot(pg, "deploy_largest_link_en")
     finally:
         context.close()

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import forward_msgs, wait_for_app, wait_for_text, watch_frames
+from tests.e2e.conftest import after_run, forward_msgs, wait_for_app, wait_for_text, watch_frames
 
 pytestmark = pytest.mark.e2e
 
@@ -35,9 +35,7 @@ def _formulas(pg) -> list[str]:
 def _move(pg, arrow: str) -> None:
     thumb = pg.locator('[data-testid="stMain"] [data-testid="stSlider"] input[type="range"]').first
     thumb.focus()
-    thumb.press(arrow)
-    pg.wait_for_timeout(300)
-    wait_for_app(pg)
+    after_run(pg, lambda: thumb.press(arrow))
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 from ui.i18n import translate
 
 from cnn_core.worked_examples import POOL_ROUTE
-from .conftest import (TOO_WIDE, WATCH_RUNNING, ScriptRuns, assert_no_exception, forward_msgs, open_tab, pick, screenshot,
-                       slider_input, stepper_formula as formula, wait_for_app, wait_for_text, watch_frames,
+from .conftest import (TOO_WIDE, WATCH_RUNNING, ScriptRuns, after_run, assert_no_exception, forward_msgs, open_tab, pick,
+                       screenshot, slider_input, stepper_formula as formula, wait_for_app, wait_for_text, watch_frames,
                        watch_round_trips)
 
 pytestmark = pytest.mark.e2e
@@ -66,9 +66,7 @@ def test_cells_are_stepped_in_the_browser_and_the_slider_rebuilds_them(server_ur
     # a slider move is a rerun: stride 2 -> 1, overlapping windows, a 3×3 output, the steppers rebuilt
     thumb = pg.locator(".st-key-pooling-stride").get_by_role("slider")
     thumb.focus()
-    thumb.press("ArrowLeft")
-    pg.wait_for_timeout(600)
-    wait_for_app(pg)
+    after_run(pg, lambda: thumb.press("ArrowLeft"))
     wait_for_text(pg, translate(lang, "pooling.delta_label", rows=3, cols=3))
     assert_no_exception(pg)
     expect(pg.locator(f'{BACKWARD} figure[data-grid="1"] .cs-cell')).to_have_count(9, timeout=15000)

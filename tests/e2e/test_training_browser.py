@@ -12,7 +12,8 @@ from playwright.sync_api import expect
 from ui.i18n import translate
 
 from .conftest import (
-    TOO_WIDE, WATCH_RUNNING, assert_no_exception, pick, screenshot, stepper_formula, wait_for_app, watch_round_trips,
+    NEXT_FRAMES, TOO_WIDE, WATCH_RUNNING, after_run, assert_no_exception, open_tab, pick, screenshot, stepper_formula,
+    wait_for_app, watch_round_trips,
 )
 
 pytestmark = pytest.mark.e2e
@@ -38,12 +39,8 @@ def _ready(pg, charts: int = 0, stepper: str | None = FORWARD) -> None:
 
 
 def _shot(pg, name: str) -> None:
-    """Screenshot the whole page: Streamlit scrolls inside its main block, so make the window tall."""
-    height = pg.evaluate('document.querySelector(\'[data-testid="stMainBlockContainer"]\').scrollHeight')
-    pg.set_viewport_size({"width": 1400, "height": min(max(int(height) + 200, 900), 6000)})
-    pg.wait_for_timeout(800)
-    screenshot(pg, name)
-    pg.set_viewport_size({"width": 1400, "height": 900})
+    """Screenshot the whole page, at most 6000 px tall (:func:`screenshot` stretches the window to the content)."""
+    screenshot(pg, name, max_height=6000)
 
 
 def _svg_text(pg, title: str) -> str:
@@ -95,15 +92,14 @@ def test_training_page_loads_and_trains(server_url, new_page, lang):
     # the N slider: focus its thumb, press ArrowRight -> the run button says 51 steps
     thumb = pg.get_by_role("slider", name=translate(lang, "training.steps_label"))  # <input type=range>
     thumb.focus()
-    thumb.press("ArrowRight")
+    after_run(pg, lambda: thumb.press("ArrowRight"))
     _ready(pg)
     run_label = translate(lang, "training.run_button", n=51)
     assert pg.get_by_role("button", name=run_label).count() == 1
 
     # run 51 steps: the loss curve and the conv output (new weights) change; the picked cell stays
     curve_title = translate(lang, "training.curve_title")
-    pg.get_by_role("button", name=run_label).click()
-    pg.wait_for_timeout(500)
+    after_run(pg, pg.get_by_role("button", name=run_label).click)
     _ready(pg)
     assert_no_exception(pg)
     done = translate(lang, "training.run_done", steps=51, lr="0.1", before="§").split("§")[0]
@@ -118,8 +114,8 @@ def test_training_page_loads_and_trains(server_url, new_page, lang):
     # the lazily drawn sections: the gallery (12 pictures), flatten (36 numbers) and the softmax/loss part
     for key, title in (("data_more", None), ("fwd_flat_subtitle", translate(lang, "training.fwd_flat_title")),
                        ("fwd_fc_subtitle", translate(lang, "training.fwd_probs_title", index=1))):
-        pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate(lang, f"training.{key}")).click()
-        pg.wait_for_timeout(300)
+        after_run(pg, pg.locator('[data-testid="stExpander"] summary').filter(
+            has_text=translate(lang, f"training.{key}")).click)   # a lazy expander reruns when opened
         _ready(pg)
         if title is None:
             assert len(_gallery_boxes(pg)) == 24                # 12 pictures, 12 captions
@@ -131,7 +127,7 @@ def test_training_page_loads_and_trains(server_url, new_page, lang):
     _shot(pg, f"training-{lang}-sections")
 
     # the backward tab shows the same cell of o (one stepper group); a pick there is in the link, no rerun
-    pg.get_by_role("tab", name=translate(lang, "training.tab_backward")).click()
+    open_tab(pg, translate(lang, "training.tab_backward"))
     _ready(pg, 0, BACKWARD)
     expect(pg.locator(BACKWARD)).to_have_attribute("data-cell", "15")
     assert "(∂L)/(∂o₃₄) = " in stepper_formula(pg, BACKWARD)
@@ -147,8 +143,7 @@ def test_training_page_loads_and_trains(server_url, new_page, lang):
 
     # the other tabs render without an exception (3 and 1 figures)
     for which, charts in (("update", 3), ("gradcheck", 1)):
-        pg.get_by_role("tab", name=translate(lang, f"training.tab_{which}")).click()
-        pg.wait_for_timeout(300)
+        open_tab(pg, translate(lang, f"training.tab_{which}"))
         _ready(pg, charts, None)
         assert_no_exception(pg)
         assert pg.locator(".katex-error").count() == 0  # every formula parses
@@ -164,14 +159,17 @@ def test_training_on_a_phone_and_formulas_never_clipped(server_url, new_page, la
     assert pg.locator(f"{FORWARD} .cs-formula .eq-line").count() >= 3
     assert pg.evaluate(TOO_WIDE) == []                           # net₁₁'s nine products + b wrap, never clipped
     pg.set_viewport_size({"width": 390, "height": 844})
-    pg.wait_for_timeout(1200)
+    # the page has re-flowed to the phone's width (the column inside the window), then the browser has drawn it
+    pg.wait_for_function("() => window.innerWidth === 390 && document.querySelector("
+                         "'[data-testid=\"stMainBlockContainer\"]').getBoundingClientRect().right <= 390")
+    pg.evaluate(NEXT_FRAMES)
     assert pg.evaluate(TOO_WIDE) == []
     assert_no_exception(pg)
     screenshot(pg, f"training-{lang}-phone")
     # the gallery: twelve pictures, each with its caption, none over another (pictures and captions)
     pg.set_viewport_size({"width": 1280, "height": 1400})
-    pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate(lang, "training.data_more")).click()
-    pg.wait_for_timeout(300)
+    after_run(pg, pg.locator('[data-testid="stExpander"] summary').filter(
+        has_text=translate(lang, "training.data_more")).click)
     _ready(pg)
     labels = _gallery_boxes(pg)
     assert len(labels) == 24

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from playwright.sync_api import expect
+
 from ui.i18n import translate
 
 from .conftest import (assert_no_exception, figure_z, open_tab, press_slider, screenshot, wait_for_app,
@@ -106,6 +108,8 @@ def test_closed_tabs_keep_the_1d_settings(server_url, new_page):
     wait_for_text(pg, translate("en", "transposed.length_title"))
     sample = translate("en", "transposed.sample_title", sub="y₅")
     wait_for_text(pg, sample)
+    # the text area can be drawn a moment before its text is in it: wait for the text, not for a guess
+    expect(pg.locator(SIGNAL).first).not_to_have_value("", timeout=20000)
     signal = pg.locator(SIGNAL).first.input_value()
     assert signal.replace(" ", "") == "3,1,4,1,5,9,2,6"
     for tab, back in (("transposed.sv_plot", "transposed.sv_numbers"),
@@ -116,7 +120,7 @@ def test_closed_tabs_keep_the_1d_settings(server_url, new_page):
         wait_for_text(pg, sample)
         wait_for_app(pg)
         assert_no_exception(pg)
-        assert pg.locator(SIGNAL).first.input_value() == signal
+        expect(pg.locator(SIGNAL).first).to_have_value(signal, timeout=20000)
         assert "mode=full" in pg.url and "o=5" in pg.url
 
 
