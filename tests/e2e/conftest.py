@@ -418,6 +418,21 @@ def formula_widths(pg) -> list[dict]:
     return pg.evaluate(FORMULA_WIDTHS)
 
 
+# Every formula line of the math boxes (MathML drawn by the browser, ui.components.math_box): its content width, the
+# width shown, the width of its page column, and its overflow-x (a line that does not fit must scroll sideways).
+MATH_WIDTHS = """(lines) => lines.map(el => {
+  const host = el.getRootNode().host || el;
+  const column = host.closest('[data-testid="stElementContainer"]') || host.parentElement;
+  return {width: el.scrollWidth, shown: el.getBoundingClientRect().width, column: column.getBoundingClientRect().width,
+          overflow: getComputedStyle(el).overflowX};
+})"""
+
+
+def math_widths(pg) -> list[dict]:
+    """``{"width", "shown", "column", "overflow"}`` of every math box line on the page (see MATH_WIDTHS)."""
+    return pg.locator(".math-box .math-line").evaluate_all(MATH_WIDTHS)
+
+
 def horizontal_overflow(pg) -> int:
     """How many CSS pixels the page is wider than the window (0: nothing makes the reader scroll sideways)."""
     return pg.evaluate("""() => {

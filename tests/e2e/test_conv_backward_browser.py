@@ -10,7 +10,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout, expect
 from ui.i18n import translate
 
 from .conftest import (TOO_WIDE, WATCH_RUNNING, ScriptRuns, after_run, assert_no_exception as no_exception,
-                       forward_msgs, new_element_types, open_app, open_tab, pick, screenshot,
+                       forward_msgs, math_widths, new_element_types, open_app, open_tab, pick, screenshot,
                        stepper_formula as formula, wait_for_app, watch_round_trips)
 
 pytestmark = pytest.mark.e2e
@@ -95,7 +95,7 @@ def test_the_5x5x3_sigma_step_is_not_clipped(server_url, new_page, lang):
 
 def _formulas_fit_or_scroll(pg) -> None:
     """Every math box line on the page fits its column or scrolls sideways inside it (never clipped)."""
-    widths = pg.locator(".math-box .math-line").evaluate_all(MATH_WIDTHS)
+    widths = math_widths(pg)
     assert widths
     for w in widths:
         assert w["width"] <= w["column"] + 1 or w["overflow"] in ("auto", "scroll"), w
@@ -171,13 +171,6 @@ def _box(key: str) -> str:
     return f".st-key-{PAGE}-{key}"
 
 
-# every formula line of the math boxes: its content width, the width shown, its page column's width, its overflow-x
-MATH_WIDTHS = """(lines) => lines.map(el => {
-  const host = el.getRootNode().host || el;
-  const column = host.closest('[data-testid="stElementContainer"]') || host.parentElement;
-  return {width: el.scrollWidth, shown: el.getBoundingClientRect().width, column: column.getBoundingClientRect().width,
-          overflow: getComputedStyle(el).overflowX};
-})"""
 # a mark on each formula line of a math box: a line whose box re-parsed its markup is a new node, without the mark
 MARK = "els => els.forEach(el => { el.__kept = true; })"
 KEPT = "els => els.map(el => el.__kept === true)"

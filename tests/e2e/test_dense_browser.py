@@ -8,26 +8,13 @@ from ui.i18n import translate
 
 from playwright.sync_api import expect
 
-from .conftest import (WATCH_RUNNING, assert_no_exception, new_element_types, open_app, open_tab, pick, screenshot,
+from .conftest import (WATCH_RUNNING, assert_no_exception, math_widths, new_element_types, open_app, open_tab, pick, screenshot,
                        stepper_formula, wait_for_app, wait_for_text, watch_round_trips)
 
 pytestmark = pytest.mark.e2e
 
 STEPPER = ".st-key-dense-forward_stepper .cs"
 
-# Every formula line of the math boxes (MathML drawn by the browser, ui.components.math_box; #14 round 8): its
-# content width, the width of its page column, and its overflow-x (a line that does not fit must scroll sideways).
-MATH_WIDTHS = """(lines) => lines.map(el => {
-  const host = el.getRootNode().host || el;
-  const column = host.closest('[data-testid="stElementContainer"]') || host.parentElement;
-  return {width: el.scrollWidth, shown: el.getBoundingClientRect().width, column: column.getBoundingClientRect().width,
-          overflow: getComputedStyle(el).overflowX};
-})"""
-
-
-def math_widths(pg) -> list[dict]:
-    """``{"width", "shown", "column", "overflow"}`` of every math box line on the page (see MATH_WIDTHS)."""
-    return pg.locator(".math-box .math-line").evaluate_all(MATH_WIDTHS)
 
 
 def drawn_formulas(pg, key: str) -> list[dict]:

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from ui.i18n import translate
 
-from .conftest import (WATCH_RUNNING, ScriptRuns, assert_no_exception, open_app, pick, screenshot,
+from .conftest import (WATCH_RUNNING, ScriptRuns, assert_no_exception, math_widths, open_app, pick, screenshot,
                        stepper_formula as formula, wait_for_app, wait_for_text, watch_round_trips)
 
 pytestmark = pytest.mark.e2e
@@ -19,14 +19,6 @@ pytestmark = pytest.mark.e2e
 STEPPER = ".st-key-padding-stepper .cs"
 
 
-# every formula line of the math boxes (MathML, #14 round 9): its content width, the width shown, its page column's
-# width and its overflow-x (a line that does not fit must scroll sideways inside the column)
-MATH_WIDTHS = """(lines) => lines.map(el => {
-  const host = el.getRootNode().host || el;
-  const column = host.closest('[data-testid="stElementContainer"]') || host.parentElement;
-  return {width: el.scrollWidth, shown: el.getBoundingClientRect().width, column: column.getBoundingClientRect().width,
-          overflow: getComputedStyle(el).overflowX};
-})"""
 
 
 def _chart(pg, index: int):
@@ -159,7 +151,7 @@ def test_phone_layout(server_url, browser):
         assert "default value" not in pg.inner_text("body")   # no Session State warning from Streamlit
         assert pg.evaluate("document.documentElement.scrollWidth") <= 390
         # the formulas (MathML math boxes, one per axis): each line fits its column or scrolls inside it
-        widths = pg.locator(".math-box .math-line").evaluate_all(MATH_WIDTHS)
+        widths = math_widths(pg)
         assert len(widths) == 2, widths                                  # the output size, height and width
         for w in widths:
             assert w["width"] <= w["column"] + 1 or w["overflow"] in ("auto", "scroll"), w
