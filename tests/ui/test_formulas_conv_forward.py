@@ -156,3 +156,13 @@ def test_numbers_in_mathml_and_escaping():
     assert to_text([Num(-0.5), Op("×"), Num(2)]) == "(−0.5)×2"
     # a symbol's text is escaped (only our own names reach here, but nothing is trusted)
     assert "&lt;b&gt;" in to_mathml([Sym("<b>")]) and "<b>" not in to_mathml([Sym("<b>")])
+
+
+def test_a_product_with_a_numeral_factor_shows_its_dot():
+    """i₁₁h₁₁ as in the texts (invisible times), but δ₁₁·0 with a visible dot: a padding cell's bold 0 (or a number)
+    written next to a symbol read as δ₁₁0."""
+    plain = to_mathml([Sym("i", (0, 0)), Op("·"), Sym("h", (0, 0))])
+    assert "<mo>\u2062</mo>" in plain and "<mo>·</mo>" not in plain
+    padded = to_mathml([Sym("d", (0, 0)), Op("·"), Sym("i", zero=True)])
+    assert "<mo>·</mo>" in padded and "\u2062" not in padded
+    assert "<mo>·</mo>" in to_mathml([Num(2), Op("·"), Sym("h", (0, 0))])

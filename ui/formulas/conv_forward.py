@@ -251,11 +251,20 @@ def _leaf_mathml_uncached(n: Node, digits: int) -> str | None:
 _leaf_mathml = functools.lru_cache(maxsize=16384)(_leaf_mathml_uncached)
 
 
+def _numeral(n: Node | None) -> bool:
+    """Whether ``n`` is drawn as a number (a value, or a padding cell's bold 0)."""
+    return isinstance(n, Num) or (isinstance(n, Sym) and n.zero)
+
+
 def to_mathml(nodes: Sequence[Node]) -> str:
     """The nodes as MathML Core children (no ``<math>`` wrapper)."""
     out = []
     digits = display_digits()
-    for n in nodes:
+    for k, n in enumerate(nodes):
+        if isinstance(n, Op) and n.text == "·" and any(_numeral(m) for m in (nodes[k - 1] if k else None,
+                                                                              nodes[k + 1] if k + 1 < len(nodes) else None)):
+            out.append("<mo>·</mo>")   # δ₁₁·0, not δ₁₁0: a factor that is a numeral needs a visible dot
+            continue
         leaf = _leaf_mathml(n, digits)
         if leaf is not None:
             out.append(leaf)
