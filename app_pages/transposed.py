@@ -14,7 +14,7 @@ from cnn_core.arithmetic import effective_kernel
 from cnn_core.transposed import (conv1d_trace, conv_transpose2d_trace, dilate_kernel, matrix_view_1d,
                                  matrix_view_2d, receptive_field, sizes_mapping_to, transposed_via_matrix,
                                  window_counts)
-from ui.components.math_box import math_box
+from ui.components.math_box import math_box, prose
 from ui.components.svg_box import svg_box
 from ui.formulas.transposed import (CONV1D_RULE, all_windows, conv1d_length_lines, conv1d_sample_lines, dilated_taps,
                                     dilation_lines, kernel_latex, matrix_1d_html, sample_taps, tap_names, matrix_2d_html, padded_names,
@@ -220,8 +220,8 @@ def _signal_input() -> np.ndarray | None:
 @url_fragment(PAGE, SPECS)   # its controls rerun only this section
 def _section_signal(lang: str) -> None:
     _own_rerun_state()
-    st.markdown(t("transposed.signal_intro"))
-    _math([CONV1D_RULE], "rule_math")
+    # the introduction's symbols ($x_1 \dots x_M$) and the rule as MathML in one box: no KaTeX on the first view
+    _math([prose(t("transposed.signal_intro")), CONV1D_RULE], "rule_math")
     state = st.session_state
     left, right = st.columns([3, 2])
     with left:

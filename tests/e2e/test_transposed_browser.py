@@ -27,6 +27,9 @@ def test_transposed_page_tabs(server_url, new_page, lang):
     assert translate(lang, "transposed.title") in pg.locator("h1").first.inner_text()
     # the first view has no chart (#14): the numbers first, the stem plot in the tab next to them
     assert pg.locator('[data-testid="stPlotlyChart"]').count() == 0
+    # no KaTeX either (round 9): the introduction's symbols are MathML in the rule's box, drawn by the browser
+    assert pg.locator(".katex").count() == 0
+    assert pg.locator('.st-key-transposed-rule_math').count() == 1
     screenshot(pg, f"transposed-{lang}-signal")
     open_tab(pg, translate(lang, "transposed.sv_plot"))
     # the stem plot is an inline SVG (#14 round 7): four panels, and still no Plotly chart on the page

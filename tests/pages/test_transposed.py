@@ -370,8 +370,12 @@ def test_signal_section_symbols_are_latex_and_panel_titles_fit_a_phone(lang):
     at = open_page("transposed", lang, {"filter": "decay", "sv": "plot"})   # a link opens the plot's tab
     no_exception(at)
     text = all_text(at)
-    assert "x_M" not in text.replace("$x_1 \\dots x_M$", "") and "$x_1 \\dots x_M$" in text
-    assert "y_t = w₁x_t" not in text and "$y_t = w_1x_t + w_2x_{t-1} + w_3x_{t-2}$" in text
+    # no raw "x_M" / "y_t" for a student to read: the introduction's symbols are inline MathML in the rule's box
+    # (round 9, no KaTeX), the decay note writes Unicode subscripts
+    assert "x_M" not in text and "y_t = w" not in text
+    (rule,) = [json.loads(el.proto.json) for el in at.main.get("bidi_component") if el.key == "transposed.rule_math"]
+    assert 'class="math-inline"' in rule and 'data-latex="x_1 \\dots x_M"' in rule and "<msub>" in rule
+    assert "yₜ = w₁xₜ + w₂xₜ₋₁ + w₃xₜ₋₂" in text
     titles = re.findall(r'<g data-series="([^"]*)"', stem_svg(at))
     assert len(titles) == 4 and max(len(title) for title in titles) <= 42, titles
 
@@ -478,12 +482,14 @@ def test_typeset_formulas_are_mathml_in_math_boxes_not_katex(lang):
     writing the numbers of its LaTeX; the size lines of the transposed section are one element."""
     from ui.formulas.mathml import latex_numbers, latex_sources, mathml_numbers
 
-    at = open_page("transposed", lang)
+    at = open_page("transposed", lang, {"filter": "decay"})
     seen = {}
     for section in ("signal", "transposed", "dilation"):
         if section != "signal":
             open_section(at, section, lang)
         assert not at.latex, section                                          # no KaTeX
+        # nor inline: no $…$ left in a Markdown text or caption (round 9: the introduction's symbols are MathML)
+        assert not [el.value for el in list(at.markdown) + list(at.caption) if re.search(r"\$[^$\n]+\$", el.value)]
         boxes = {el.key: json.loads(el.proto.json) for el in at.main.get("bidi_component") if el.key.endswith("_math")}
         assert boxes and all("<math" in markup for markup in boxes.values()), section
         for markup in boxes.values():
@@ -495,6 +501,8 @@ def test_typeset_formulas_are_mathml_in_math_boxes_not_katex(lang):
             "transposed.cell_math", "transposed.dilation_math", "transposed.rf_math"} <= set(seen)
     assert [s.split(" &=")[0] for s in latex_sources(seen["transposed.size_math"])] == [r"\begin{aligned} O_{h}",
                                                                                      r"\begin{aligned} O_{w}"]
+    # the signal section's introduction: its symbols inline (x_1 … x_M), before the rule
+    assert 'data-latex="x_1 \\dots x_M"' in seen["transposed.rule_math"].replace("&#x27;", "'")
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
