@@ -136,6 +136,9 @@ CHINESE_CSS = """
 PRESENTATION_CSS = """
 html { font-size: 20px !important; }  /* Streamlit sets 16px on html too: ours must win whatever the order */
 [data-testid="stMain"] .katex-display .katex { font-size: 1.45em; }
+/* the math boxes' display formulas (MathML in a component's shadow root, ui/components/math_box.py): a custom
+   property is inherited into it, and the box multiplies its formulas' size by it (1.25 x 1.16 = 1.45) */
+[data-testid="stMain"] { --math-box-scale: 1.16; }
 [data-testid="stMain"] h1 { font-size: 3rem; }
 [data-testid="stMainBlockContainer"] { max-width: 100%; padding-left: 2rem; padding-right: 2rem; }
 """

@@ -52,8 +52,8 @@ def test_a_control_left_out_of_sight_is_measured_on_the_page_opened_again(nested
     browser, url = nested_app
     real = bb.measure_control
 
-    def measure_then_leave_on_b(page, kind, index, repeats, restore=True):
-        result = real(page, kind, index, repeats, restore)
+    def measure_then_leave_on_b(page, kind, index, repeats, restore=True, bare=None):
+        result = real(page, kind, index, repeats, restore, bare=bare)
         if (kind, index) == ("tabs", 0):   # as when the outer tab bar's measurement ended on another tab
             page.get_by_role("tab", name="B").click()
             page.get_by_text("outer B").wait_for()
@@ -78,3 +78,28 @@ def test_a_tab_bar_that_is_gone_is_reported_hidden(nested_app):
         assert result["done"] == [] and result["notes"][0].startswith(f"LookupError: {bb.HIDDEN}")
     finally:
         page.close()
+
+
+@pytest.fixture(scope="module")
+def bare_app(browser):
+    """benchmarks/bare_app.py (one slider, one heatmap) on its own port."""
+    proc, url = bb.start(_path.parent / "bare_app.py")
+    try:
+        yield url
+    finally:
+        proc.terminate()
+
+
+def test_paired_measurement_moves_the_bare_slider_before_each_action(nested_app, bare_app):
+    """--paired (#14 round 9): every measured action on the page comes after one move of the bare page's slider,
+    and the control's result keeps those moves' times beside its own."""
+    browser, url = nested_app
+    bare = bb.BareSlider(browser, bare_app)
+    try:
+        results = bb.measure_page(browser, url, repeats=3, per_kind=1, kinds=["tabs"], bare=bare)
+        value = bare.page.locator('input[type="range"]').first.input_value()
+    finally:
+        bare.close()
+    (result,) = results.values()
+    assert len(result["done"]) == 3 and len(result["bare"]) == 3 and all(t > 0 for t in result["bare"])
+    assert value != "5"   # the bare slider moved (it starts at 5)

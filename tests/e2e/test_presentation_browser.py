@@ -25,7 +25,9 @@ SIZES = """() => {
   const px = (e) => e ? parseFloat(getComputedStyle(e).fontSize) : null;
   const main = document.querySelector('[data-testid="stMain"]');
   return {text: px(main.querySelector('[data-testid="stMarkdownContainer"] p')),
-          formula: px(main.querySelector('.katex-display .katex')),
+          // a display formula: KaTeX's, or a math box's MathML (inside the component's shadow root)
+          formula: px(main.querySelector('.katex-display .katex') || [...main.querySelectorAll('*')]
+              .map((e) => e.shadowRoot && e.shadowRoot.querySelector('.math-box .math-line math')).find(Boolean)),
           column: main.querySelector('[data-testid="stMainBlockContainer"]').getBoundingClientRect().width};
 }"""
 
@@ -58,7 +60,7 @@ def test_presentation_mode_enlarges_text_and_formulas(projector):
     sizes = {}
     for present, pg in pages.items():
         assert_no_exception(pg)
-        pg.locator('[data-testid="stMain"] .katex-display .katex').first.wait_for()
+        pg.locator('[data-testid="stMain"] .math-box .math-line math').first.wait_for()   # padding's formulas
         sizes[present] = pg.evaluate(SIZES)
     toggle = pages["1"].locator('[data-testid="stSidebar"] label').filter(
         has_text=translate(lang, "common.present")).locator("input")

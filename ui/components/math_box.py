@@ -31,10 +31,10 @@ CSS = """
 .math-box { width: 100%; }
 .math-box .math-line { overflow-x: auto; overflow-y: hidden; margin: 0.4rem 0 1rem 0; padding: 0.1rem 0; }
 .math-box math { font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math", "DejaVu Math TeX Gyre", math;
-  font-size: 1.1em; }
+  font-size: calc(1.1em * var(--math-box-scale, 1)); }  /* the scale: presentation mode (ui/frame.py) */
 .math-box p { margin: 0 0 0.5rem 0; }
 /* a phone: a little smaller, so a two-line general formula (conv_multi's) fits a 390 px column instead of scrolling */
-@media (max-width: 640px) { .math-box math { font-size: 0.95em; } }
+@media (max-width: 640px) { .math-box math { font-size: calc(0.95em * var(--math-box-scale, 1)); } }
 .math-box .math-line > math { text-align: center; }
 .math-box .math-aligned { display: grid; grid-template-columns: max-content max-content; justify-content: safe center;
   align-items: center; row-gap: 0.45em; }
