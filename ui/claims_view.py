@@ -20,7 +20,7 @@ import numpy as np
 
 from cnn_core.claims import CLAIMS, SOURCES, TOPICS, VERDICTS, Check, Claim, claim_by_key, differing_cells
 from ui.i18n import translate
-from ui.latex import escape_markdown, fmt, latex_matrix, markdown_with_math
+from ui.latex import escape_markdown, fmt, latex_matrix
 
 PAGE = "worked_examples"
 PAGE_PATH = "app_pages/worked_examples.py"
@@ -430,6 +430,10 @@ def render_claim(claim: Claim, check: Check | None, lang: str) -> None:
     page_link_for(claim, lang)
 
 
+#: the math box of a topic page's note about claim ``key`` (its title and explanation)
+NOTE_KEY = "claims.note.{key}_math"
+
+
 def claim_note(key: str, lang: str | None = None) -> None:
     """For a topic page: the catalogue's verdict and correction for ``key``, with a link to the claim.
 
@@ -444,11 +448,23 @@ def claim_note(key: str, lang: str | None = None) -> None:
     if claim is None:
         return
     lang = lang or current_language()
+    from streamlit.errors import StreamlitDuplicateElementKey
+
+    from ui.components.math_box import Line, Strong, math_box, prose
+
     with st.container(border=True):
         verdict_badge(claim.verdict, lang)
-        st.markdown(f"**{escape_markdown(text_title(claim.source, lang), 200)}**, {escape_markdown(claim.where, 200)}: "
-                    f"{markdown_with_math(claim_title(claim, lang), 400)}")
-        st.markdown(markdown_with_math(claim_explanation(claim, lang), 4000))
+        # the title and the explanation in one math box: their $…$ as MathML, not KaTeX typeset on every rerun
+        # (round 9: conv_single's first view had three such notes)
+        heading = Line((Strong(text_title(claim.source, lang)), f", {claim.where}: ",
+                        *prose(claim_title(claim, lang)).parts))
+        items = [heading, prose(claim_explanation(claim, lang))]
+        for copy in range(1, 4):   # the same note twice on one page gets a second key rather than an error
+            try:
+                math_box(items, NOTE_KEY.format(key=claim.key) + ("" if copy == 1 else f"_{copy}"))
+                break
+            except StreamlitDuplicateElementKey:
+                continue
         label = translate(lang, "worked_examples.note_link")
         try:
             st.page_link(PAGE_PATH, label=label, icon=":material/fact_check:",

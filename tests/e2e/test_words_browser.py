@@ -16,8 +16,9 @@ pytestmark = pytest.mark.e2e
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_claim_formulas_are_typeset(browser, server_url, lang):
-    """The catalogue's titles (e.g. "∂E/∂w = Σ δᵢⱼ o_{i+m', j+n'}") are typeset by KaTeX on the Worked examples
-    list and in a topic page's note; no raw "_{" is left and KaTeX reports no error."""
+    """The catalogue's titles (e.g. "∂E/∂w = Σ δᵢⱼ o_{i+m', j+n'}") are typeset: by KaTeX in the Worked examples
+    list's labels (a label cannot hold MathML), as MathML in a topic page's note; no raw "_{" is left and KaTeX
+    reports no error."""
     # every claim listed (the list shows ten until "show more"; n=94 as a link to the full list keeps it)
     with opened(browser, page_url(server_url, "worked_examples", lang, f"&n={len(CLAIMS)}"),
                 {"width": 1400, "height": 900}) as pg:
@@ -37,8 +38,12 @@ def test_claim_formulas_are_typeset(browser, server_url, lang):
                 {"width": 1400, "height": 900}) as pg:
         assert_no_exception(pg)
         pg.get_by_text(translate(lang, "worked_examples.note_link")).first.wait_for()
-        assert pg.locator('[data-testid="stMain"] [data-testid="stMarkdownContainer"] .katex').count() >= 1
-        assert "_{" not in pg.locator('[data-testid="stMain"]').inner_text()
+        # the notes' formulas are MathML in each note's math box (round 9), not KaTeX, and not raw "_{"
+        note = pg.locator(".st-key-claims-note-s000_mse_grad_math")
+        note.locator("math").first.wait_for()
+        assert note.locator(".math-inline math").count() >= 1
+        assert pg.locator('[data-testid="stMain"] .katex').count() == 0
+        assert "_{" not in pg.locator('[data-testid="stMain"]').inner_text() + note.locator(".math-box").inner_text()
 
 
 # --------------------------------------------------------------------------- long sums on a phone (#12 item 16)

@@ -53,6 +53,10 @@ def all_text(at: AppTest) -> str:
     for kind in ("slider", "selectbox", "radio", "number_input", "text_area", "text_input",
                  "checkbox", "toggle", "select_slider", "button"):
         parts.extend(str(getattr(el, "label", "")) for el in getattr(at, kind))
+    # the math boxes' texts too (claim notes, worked solutions: their sentences, inline formulas as $…$)
+    from .math_boxes import markup_as_text, math_box_markups
+
+    parts.extend(markup_as_text(markup) for markup in math_box_markups(at, ""))
     return "\n".join(parts)
 
 

@@ -55,3 +55,18 @@ def markup_as_text(markup: str) -> str:
 def math_box_text(at, prefix: str) -> str:
     """Everything the math boxes whose key starts with ``prefix`` say, as :func:`markup_as_text` reads it."""
     return "\n".join(markup_as_text(markup) for markup in math_box_markups(at, prefix))
+
+
+def claim_noted(at, key: str) -> bool:
+    """Whether the page shows the catalogue's note about claim ``key`` (``ui.claims_view.claim_note``: its math box)."""
+    from ui.claims_view import NOTE_KEY
+
+    return any(el.key == NOTE_KEY.format(key=key) for el in at.main.get("bidi_component"))
+
+
+def claim_note_text(at, key: str) -> str:
+    """The note about claim ``key`` as text (its title line and explanation; inline formulas as ``$latex$``)."""
+    from ui.claims_view import NOTE_KEY
+
+    return "".join(markup_as_text(json.loads(el.proto.json)) for el in at.main.get("bidi_component")
+                   if el.key == NOTE_KEY.format(key=key) and el.proto.WhichOneof("data") == "json")

@@ -16,14 +16,14 @@ from cnn_core.conv import conv2d_backward_naive
 from cnn_core.worked_examples import CONV_4X4, CONV_5X5X3
 from ui.exercise_view import check_query
 from ui.i18n import explain_error, translate
-from ui.latex import latex_matrix, markdown_with_math
+from ui.latex import latex_matrix
 from ui.matrix_input import parse_matrix
 
 from tests.reference import correlate
 
 from .conftest import all_text, latex_lines, no_exception, open_page, stepper, stepper_grid, steppers
 from .grid_tables import html_tables
-from .math_boxes import math_box_formulas, math_box_markups
+from .math_boxes import claim_noted, math_box_formulas, math_box_markups
 
 PAGE = "conv_backward"
 SEED_DELTA = CONV_5X5X3.inputs["delta"][0, 0]          # the Hands-on CNN project's 3×3 sensitivity map
@@ -62,7 +62,7 @@ def cell(payload: dict, label: str) -> dict:
 
 
 def claim_shown(at, key: str, lang: str = "en") -> bool:
-    return markdown_with_math(translate(lang, f"claims.{key}_title"), 400) in all_text(at)
+    return claim_noted(at, key)
 
 
 def _one_channel_reference(stride=1, padding=0, delta=SEED_DELTA, x=None, w=None):
@@ -89,9 +89,10 @@ def test_page_in_both_languages(lang, example):
     for key in ("dx_title", "way1", "way2", "way3", "dw_title", "db_title", "sgd_title", "act_title", "check_title",
                 "example", "lr", "reset"):
         assert translate(lang, f"conv_backward.{key}") in text, key
-    boxes = {v for v in views if v.endswith("_math")}                     # the formulas' math boxes (#14)
+    notes = {v for v in views if v.startswith("s0")}           # the claim notes' boxes (claims.note.<claim>_math)
+    boxes = {v for v in views if v.endswith("_math")} - notes             # the formulas' math boxes (#14)
     assert boxes == {"db_math"} | {f"sgd_{n}_math" for n in range(1, 3 if example == "multi" else 2)}
-    assert views - boxes == {f"{v}_stepper" for v in ("way1", "way2", "way3", "act", "dw")}
+    assert views - boxes - notes == {f"{v}_stepper" for v in ("way1", "way2", "way3", "act", "dw")}
     step = stepper(_open(at, "dx", lang, "way1"), "way1_stepper")
     assert step["labels"]["play"] == translate(lang, "conv_backward.stepper_play")
     assert step["labels"]["hint"] == translate(lang, "conv_backward.cs_in_hint")
@@ -577,8 +578,8 @@ def test_bias_and_sgd_formulas_are_mathml_with_the_latex_numbers(lang, query):
     for section, boxes in (("dw", ["db_math"]), ("sgd", ["sgd_1_math", "sgd_2_math"] if multi else ["sgd_1_math"])):
         _open(at, section, lang)
         assert not latex_lines(at)                                            # nothing left to KaTeX
-        assert [el.key for el in at.main.get("bidi_component") if el.key.endswith("_math")] == \
-            [f"{PAGE}.{name}" for name in boxes]
+        assert [el.key for el in at.main.get("bidi_component") if el.key.startswith(f"{PAGE}.")
+                and el.key.endswith("_math")] == [f"{PAGE}.{name}" for name in boxes]
         lines = [line for markup in math_box_markups(at, f"{PAGE}.")
                  for line in re.findall(r'<div class="math-line".*?(?=<div class="math-line"|$)', markup, re.S)]
         sources = math_box_formulas(at, f"{PAGE}.")

@@ -18,7 +18,6 @@ from cnn_core.worked_examples import CONV_5X5X3
 from cnn_core.claims import claim_by_key
 from ui.claims_view import claim_title
 from ui.i18n import explain_error, translate
-from ui.latex import markdown_with_math
 
 from tests.reference import correlate_channels
 
@@ -39,7 +38,7 @@ def _whole_page(at):
 
 def note_title(claim_key: str, lang: str = "en") -> str:
     """The title line of a catalogue note (``claim_note``) as the page's markdown shows it."""
-    return markdown_with_math(claim_title(claim_by_key(claim_key), lang), 400)
+    return claim_title(claim_by_key(claim_key), lang)
 
 
 def _figure(at, key: str, lang: str = "en", **params) -> dict:
@@ -751,7 +750,8 @@ def test_formulas_are_mathml_in_math_boxes_with_the_latex_numbers(lang):
                        ("filters", ["general_math", "filters_math"])):
         _open_tab(at, tab, lang)
         no_exception(at)
-        assert [el.key for el in at.main.get("bidi_component") if el.key.endswith("_math")] == [
+        assert [el.key for el in at.main.get("bidi_component") if el.key.startswith("conv_multi.")
+                and el.key.endswith("_math")] == [
             f"conv_multi.{name}" for name in boxes], tab
         sources = _latex(at)                                                 # asserts nothing left to KaTeX
         lines = [line for markup in math_box_markups(at, "conv_multi.")

@@ -22,7 +22,6 @@ from cnn_core.worked_examples import CONV_4X4
 from cnn_core.claims import claim_by_key
 from ui.claims_view import claim_title
 from ui.i18n import translate
-from ui.latex import markdown_with_math
 
 from tests.reference import correlate
 
@@ -69,7 +68,7 @@ def latex(at) -> list[str]:
 
 def note_title(claim_key: str, lang: str = "en") -> str:
     """The title line of a catalogue note (``claim_note``) as the page's markdown shows it."""
-    return markdown_with_math(claim_title(claim_by_key(claim_key), lang), 400)
+    return claim_title(claim_by_key(claim_key), lang)
 
 
 def collapse(text: str) -> str:

@@ -16,12 +16,11 @@ from cnn_core.pool import pool2d_backward_naive
 from cnn_core.worked_examples import POOL_ROUTE
 from ui.exercise_view import check_query
 from ui.i18n import translate
-from ui.latex import markdown_with_math
 
 from tests.reference import pool
 
 from .conftest import all_text, heat_z, no_exception, open_page, plotly_figures, stepper, stepper_grid, steppers
-from .math_boxes import math_box_formulas, math_box_markups, math_box_texts
+from .math_boxes import claim_noted, math_box_formulas, math_box_markups, math_box_texts
 
 SEED_X = np.array(POOL_ROUTE.inputs["x"])            # (1, 1, 4, 4)
 SEED_DELTA = np.array(POOL_ROUTE.inputs["delta"])    # (1, 1, 2, 2)
@@ -37,7 +36,7 @@ def open_tab(at, which: str, lang: str = "en"):
 
 def claim_shown(at, key: str, lang: str = "en") -> bool:
     """Whether the catalogue's note about claim ``key`` (its title, as claim_note writes it) is on the page."""
-    return markdown_with_math(translate(lang, f"claims.{key}_title"), 400) in all_text(at)
+    return claim_noted(at, key)
 
 
 def aria(payload: dict, k: int) -> str:
@@ -430,7 +429,8 @@ def test_the_texts_routes_are_mathml_in_math_boxes(lang):
     at = open_page("pooling", lang)
     open_tab(at, "seed", lang)
     assert not at.latex                                                     # nothing left to KaTeX
-    assert [el.key for el in at.main.get("bidi_component") if el.key.endswith("_math")] == SEED_BOXES
+    assert [el.key for el in at.main.get("bidi_component") if el.key.startswith("pooling.")
+            and el.key.endswith("_math")] == SEED_BOXES
     sources = math_box_formulas(at, "pooling.")
     markups = math_box_markups(at, "pooling.")
     assert len(sources) == 4 and len(markups) == 2

@@ -16,7 +16,7 @@ from ui.i18n import translate
 from ui.latex import latex_matrix, markdown_with_math
 
 from .conftest import all_text, no_exception, open_page, plotly_figures
-from .math_boxes import math_box_formulas, math_box_inline, math_box_text
+from .math_boxes import claim_note_text, math_box_formulas, math_box_inline, math_box_text
 
 PAGE = "worked_examples"
 PAGE_SIZE = 10          # claims listed before "show more" (the page's PAGE_SIZE)
@@ -218,7 +218,8 @@ def _note_script():
 
     from ui.claims_view import claim_note
 
-    claim_note(st.session_state.get("key", "s003_eq8"), st.session_state.get("lang", "en"))
+    for _ in range(st.session_state.get("times", 1)):
+        claim_note(st.session_state.get("key", "s003_eq8"), st.session_state.get("lang", "en"))
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -230,13 +231,21 @@ def test_claim_note_for_topic_pages(lang):
     at.session_state["key"] = "s003_eq8"
     at.run()
     no_exception(at)
-    text = "\n".join(m.value for m in at.markdown).replace("\\", "")
-    assert translate(lang, "claims.s003_eq8")[:30].replace("\\", "") in text
+    text = "\n".join(m.value for m in at.markdown)
+    # the note's title and explanation: one math box (inline formulas as MathML, round 9), the badge in Markdown
+    note = claim_note_text(at, "s003_eq8")
+    assert translate(lang, "claims.s003_eq8_title") in note and translate(lang, "claims.s003_eq8")[:30] in note
     assert translate(lang, "worked_examples.verdict_wrong") in text       # the badge
     at.session_state["key"] = "<not a claim>"
     at.run()
     no_exception(at)
-    assert not at.markdown                                                # unknown key: nothing, no error
+    assert not at.markdown and not at.main.get("bidi_component")          # unknown key: nothing, no error
+    at.session_state["key"] = "s003_eq8"
+    at.session_state["times"] = 2                                         # one note twice on a page: no error
+    at.run()
+    no_exception(at)
+    assert [el.key for el in at.main.get("bidi_component")] == ["claims.note.s003_eq8_math",
+                                                                 "claims.note.s003_eq8_math_2"]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
