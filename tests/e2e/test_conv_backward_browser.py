@@ -82,7 +82,8 @@ def test_the_5x5x3_sigma_step_is_not_clipped(server_url, new_page, lang):
     assert pg.evaluate(TOO_WIDE) == []
     screenshot(pg, f"{PAGE}-{lang}-multi-act")
     open_tab(pg, translate(lang, "conv_backward.tab_sgd"))
-    assert "0.991" in pg.inner_text("body")          # the text's printed b1 after the step
+    # the text's printed b1 after the step, in the catalogue's note (a math box: its text is in the component)
+    assert "0.991" in pg.locator(".st-key-claims-note-s003_sgd_printed_math .math-box").inner_text()
     assert pg.evaluate(TOO_WIDE) == []
     _formulas_fit_or_scroll(pg)                       # the SGD step's lines (MathML math boxes)
     pg.set_viewport_size({"width": 390, "height": 844})
