@@ -4,12 +4,14 @@ tests/e2e/test_presentation_browser.py)."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from cnn_core.claims import CLAIMS
 from ui.i18n import translate
 
-from .conftest import assert_no_exception, opened, screenshot
+from .conftest import assert_no_exception, opened, screenshot, wait_for_frame_css
 from .test_pages_in_browser import page_url
 
 pytestmark = pytest.mark.e2e
@@ -76,6 +78,18 @@ PHONE_CASES = {
 }
 
 
+def scrolling_once_settled(pg, timeout: float = 5.0) -> list:
+    """The formulas and math lines (not matrices) that scroll, polled until none does or ``timeout`` s pass: one
+    measured while its box is still being laid out (a late component or style) can look too wide for a moment."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = [f for f in pg.evaluate(SCROLLING_FORMULAS) + pg.locator(".math-box .math-line").evaluate_all(
+            SCROLLING_MATH_LINES) if "matrix" not in f[2]]
+        if not found or time.monotonic() > deadline:
+            return found
+        pg.wait_for_timeout(200)
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("case", sorted(PHONE_CASES))
 def test_long_sums_wrap_on_a_phone(browser, server_url, case, lang):
@@ -85,9 +99,9 @@ def test_long_sums_wrap_on_a_phone(browser, server_url, case, lang):
     with opened(browser, page_url(server_url, page, lang, PHONE_CASES[case]), {"width": 390, "height": 844},
                 device_scale_factor=2, is_mobile=True, has_touch=True) as pg:
         assert_no_exception(pg)
+        wait_for_frame_css(pg)   # the frame's stylesheet can arrive a moment after the first elements
         pg.evaluate("() => document.fonts.ready.then(() => true)")
         pg.locator('[data-testid="stMain"] .katex-display, [data-testid="stMain"] .math-box .math-line').first.wait_for()
-        scrolling = [f for f in pg.evaluate(SCROLLING_FORMULAS) + pg.locator(".math-box .math-line").evaluate_all(
-            SCROLLING_MATH_LINES) if "matrix" not in f[2]]
-        assert not scrolling, scrolling
+        found = scrolling_once_settled(pg)
+        assert not found, found
         screenshot(pg, f"phone-sums-{case}-{lang}")
