@@ -32,6 +32,7 @@ from ui.i18n import current_language, explain_error, t, translate, translator
 from ui.latex import display_digits, fmt, fmt_power, subscript_unicode
 from ui.library_code import conv2d_backward_code
 from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
+from ui.multi_editors import keep_editor_state
 from ui.page_kit import (activation_name, agreement, error_phrase, keep_number, lazy_code_panel,
                          lazy_expander, reset_button, url_fragment, url_tabs)
 from ui.presets import preset_selector
@@ -400,6 +401,8 @@ def _code_part() -> None:
 D_PART, X_PART, W_PART, RESULTS_PART = (f"{PAGE}.{name}_part" for name in ("delta", "x", "w", "results"))
 COLUMN_PARTS = {"delta": D_PART, "x": X_PART, "w": W_PART}
 FITTED_KEY = f"_{PAGE}.delta_fitted"
+EDITOR_KEYS = tuple(widget_key(PAGE, name) for name in ("delta", "x", "w"))
+EDITORS_SHOWN_KEY = f"_{PAGE}.editors_shown"
 
 
 def _state(name: str, default=None):
@@ -540,6 +543,10 @@ def _setup_part() -> None:
                 st.warning(t("conv_backward.lr_moved", typed=fmt(moved[0]), used=fmt(moved[1]), low=fmt(LR_MIN),
                              high=fmt(LR_MAX)))
         if example == "multi":
+            # the editors are not drawn: their texts (and grid toggles, seeds) outlive their widgets
+            for key in EDITOR_KEYS:
+                keep_editor_state(key)
+            st.session_state[EDITORS_SHOWN_KEY] = False
             ex = CONV_5X5X3
             st.caption(t("conv_backward.multi_fixed", stride=int(ex.params["stride"]),
                          padding=int(ex.params["padding"])))
@@ -557,6 +564,12 @@ def _setup_part() -> None:
                 stride = st.slider(t("conv_backward.stride"), 1, 3, key=widget_key(PAGE, "stride"))
             with sliders[1]:
                 padding = st.slider(t("conv_backward.padding"), 0, 2, key=widget_key(PAGE, "padding"))
+            if not st.session_state.get(EDITORS_SHOWN_KEY, True):
+                # drawn again after the 5×5×3 example: written this run, so each is sent with its text (the browser
+                # forgot it with the widget and would show an empty box while the page computes with the text)
+                for key in EDITOR_KEYS:
+                    keep_editor_state(key)
+            st.session_state[EDITORS_SHOWN_KEY] = True
             _follow_output_shape(stride, padding)   # before δ's editor is drawn
             eds = st.columns(3)
             with eds[0]:

@@ -292,3 +292,27 @@ def test_a_preset_and_the_selects_rerun_their_parts_only(server_url, new_page, l
     assert "download_button" in kinds and not {"text_area", "bidi_component", "radio", "title"} & set(kinds), kinds
     no_exception(pg)
     screenshot(pg, f"{PAGE}-{lang}-keyed-parts")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_editors_keep_their_texts_across_the_5x5x3_example(server_url, new_page, lang):
+    """The example radio: to the 5×5×3 example and back, the editors come back with their texts (a typed x kept),
+    in the browser as on the server, and typing in them still reruns their part."""
+    pg = new_page
+    open_app(pg, f"{server_url}/{PAGE}?lang={lang}&tab=dw", DW)
+    runs = ScriptRuns.of(pg)
+    x_box = pg.locator(f".st-key-{PAGE}-x textarea")
+    x_box.fill("1 0 2 0\n0 1 0 2\n2 0 1 0\n0 2 0 1")
+    runs.after(lambda: x_box.press("Control+Enter"))
+    typed = formula(pg, DW)
+    radio = pg.locator('[data-testid="stMain"] [data-testid="stRadio"]').first.locator('[data-testid="stRadioOption"]')
+    runs.after(lambda: radio.nth(1).click())
+    assert "example=multi" in pg.url
+    runs.after(lambda: radio.nth(0).click())
+    expect(x_box).to_have_value("1 0 2 0\n0 1 0 2\n2 0 1 0\n0 2 0 1", timeout=20000)
+    expect(pg.locator(f".st-key-{PAGE}-delta textarea")).not_to_have_value("")
+    assert formula(pg, DW) == typed
+    x_box.fill("1 1 1 1\n1 1 1 1\n1 1 1 1\n1 1 1 1")
+    runs.after(lambda: x_box.press("Control+Enter"))
+    expect(pg.locator(DW + " .cs-formula")).not_to_have_attribute("aria-label", typed, timeout=20000)
+    no_exception(pg)
