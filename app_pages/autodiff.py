@@ -17,7 +17,7 @@ from ui.claims_view import claim_note
 from ui.components.math_box import math_box
 from ui.components.svg_box import svg_box
 from ui.autodiff_graph import graph_svg, op_text
-from ui.export import ExportDoc, export_panel
+from ui.export import ExportDoc, export_panel, setup_just_loaded
 from ui.formulas.autodiff import chain_rule, clamp, frac, forward_row, pretty, reverse_row
 from ui.i18n import current_language, explain_error, t, translator
 from ui.latex import display_digits, fmt
@@ -268,6 +268,18 @@ def _code_part() -> None:
     lazy_code_panel(PAGE, lambda: sigmoid_neuron_code(x, w, b))
 
 
+@url_fragment(PAGE, SPECS)   # opening or closing the export panel reruns and sends only this part (#14)
+def _export_part() -> None:
+    """The export panel, a part of its own: opening it used to rerun the point's part (inputs, graph, metrics,
+    tabs), the browser redrawing all of it (#14 round 10: 1.6x the bare page's slider). It reads the point's
+    numbers from the run's globals, which a change of the point (a rerun of the point's part) sets again."""
+    if setup_just_loaded(PAGE):   # a loaded setup file changed the inputs: the whole page again
+        st.rerun()
+    export_panel(PAGE, SPECS, lambda: ExportDoc(t("autodiff.title")).step(
+        t("autodiff.chain_section"), text=f"x = {fmt(x)}, w = {fmt(w)}, b = {fmt(b)}; f = {fmt(_graph.value)}",
+        latex=[chain_latex(_paths[leaf], leaf, _reverse) for leaf in ("w", "b", "x")]))
+
+
 @url_fragment(PAGE, SPECS)
 def _point_part() -> None:
     """Everything that depends on the point (#14): the inputs, the graph, the numbers, the tabs and the panels. A
@@ -321,9 +333,7 @@ def _point_part() -> None:
 
     # ---- take it away: the worked example, the setup file, the same numbers in PyTorch / NumPy
     if analysis is not None:
-        export_panel(PAGE, SPECS, lambda: ExportDoc(t("autodiff.title")).step(
-            t("autodiff.chain_section"), text=f"x = {fmt(x)}, w = {fmt(w)}, b = {fmt(b)}; f = {fmt(_graph.value)}",
-            latex=[chain_latex(_paths[leaf], leaf, _reverse) for leaf in ("w", "b", "x")]))
+        _export_part()
         _code_part()
 
 

@@ -3,6 +3,10 @@
 Thin: widgets and URL in -> cnn_core (conv2d_backward_trace, input_gradient_scatter,
 input_gradient_full_conv, gradcheck, activations, sgd_step) -> ui.formulas.conv_backward and
 ui.page_kit out. The page only selects and slices what the core returns; no index arithmetic.
+Parts (#14): the setup part (the box and the results) reruns on the example, a slider or the learning rate; each
+editor's column (preset menu, text, grid) and the results are keyed parts that a matrix control reruns by name
+(``_follow_up``), the activation, filter and channel selects the results alone; the sections, the layer expander and
+the export / code panels rerun alone on their own controls.
 """
 
 from __future__ import annotations
@@ -21,13 +25,14 @@ from ui.components import backward_steppers as steps
 from ui.components.cell_stepper import cell_stepper
 from ui.components.math_box import math_box
 from ui.exercise_view import render_check_link
-from ui.export import ExportDoc, export_panel
+from ui.export import ExportDoc, export_panel, setup_just_loaded
 from ui.formulas import conv_backward as fx
 from ui.html_grid import cell_names, grids_html, matrix_table
 from ui.i18n import current_language, explain_error, t, translate, translator
 from ui.latex import display_digits, fmt, fmt_power, subscript_unicode
 from ui.library_code import conv2d_backward_code
 from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
+from ui.multi_editors import keep_editor_state
 from ui.page_kit import (activation_name, agreement, error_phrase, keep_number, lazy_code_panel,
                          lazy_expander, reset_button, url_fragment, url_tabs)
 from ui.presets import preset_selector
@@ -372,10 +377,110 @@ def _export_doc() -> ExportDoc:
                     [:EXPORT_CELLS] + [fx.db_sum(trace, ff, multi).latex() for ff in range(F)])
 
 
+@url_fragment(PAGE, SPECS)   # opening or closing the export panel reruns and sends only this part (#14)
+def _export_part() -> None:
+    if setup_just_loaded(PAGE):   # a loaded setup file changed the widgets and the editors: the whole page again
+        st.rerun()
+    export_panel(PAGE, SPECS, _export_doc)
+
+
 @url_fragment(PAGE, SPECS)   # opening or closing the code panel reruns and sends only this part (#14)
 def _code_part() -> None:
     lazy_code_panel(PAGE, lambda: conv2d_backward_code(trace.x, trace.w, trace.dy, b if multi else None,
                                                        stride=stride, padding=padding))
+
+
+# --------------------------------------------------------------------------- the setup, read from the widgets
+# The setup box's controls and the results below it are parts of their own (#14 round 10): each editor's column
+# (preset menu, text, grid) is a keyed fragment, and so are the results (the layer, the sections, the panels).
+# A matrix changed (a preset, a seed, typed, a grid cell) reruns its column and the results by name
+# (``_follow_up``); the activation, filter and channel selects rerun the results alone. Only the example, the
+# sliders and the learning rate (which change what the box shows) rerun the whole setup part. The results read the
+# setup from the widgets' state (``_read_setup``): a part rerun by name gets the arguments of the page's last full
+# run, not the new values.
+D_PART, X_PART, W_PART, RESULTS_PART = (f"{PAGE}.{name}_part" for name in ("delta", "x", "w", "results"))
+COLUMN_PARTS = {"delta": D_PART, "x": X_PART, "w": W_PART}
+FITTED_KEY = f"_{PAGE}.delta_fitted"
+EDITOR_KEYS = tuple(widget_key(PAGE, name) for name in ("delta", "x", "w"))
+EDITORS_SHOWN_KEY = f"_{PAGE}.editors_shown"
+
+
+def _state(name: str, default=None):
+    return st.session_state.get(widget_key(PAGE, name), default)
+
+
+def _text_matrix(name: str, cap: int) -> np.ndarray | None:
+    """The matrix in editor ``name``'s text (session state), or None when it does not parse (the editor says why)."""
+    return parse_matrix(str(_state(name, "") or ""), max_rows=cap, max_cols=cap).matrix
+
+
+def _follow_output_shape(stride: int, padding: int) -> bool:
+    """δ follows the output's size when a slider, a link or a new x or W changes it (as the resize button does).
+
+    Writes δ's text (before its editor is drawn, or in a callback) and remembers the output's size; True when δ
+    was refitted."""
+    x_now, w_now = _text_matrix("x", MAX_X), _text_matrix("w", MAX_W)
+    if x_now is None or w_now is None:
+        return False
+    try:
+        out_now = tuple(conv_output_shape(x_now.shape, w_now.shape, stride, padding))
+    except ValueError:
+        return False
+    d_now = _text_matrix("delta", MAX_X)
+    last = st.session_state.get(OUT_SHAPE_KEY)
+    fitted = d_now is not None and tuple(d_now.shape) != out_now and (last is None or tuple(last) != out_now)
+    if fitted:
+        _fit_delta(out_now)
+        st.session_state[FITTED_KEY] = True   # δ's column says so under its editor
+    st.session_state[OUT_SHAPE_KEY] = out_now
+    return fitted
+
+
+def _follow_up(column: str):
+    """The callback that follows a matrix control of ``column`` ("delta", "x" or "w") once it has written its text
+    (``ui.matrix_input.then``): rerun that column and the results, by name (a refitted δ its column too), not the
+    box's other controls, the other columns, the title or the conventions (#14: a preset reran the whole setup)."""
+    def follow() -> None:
+        fitted = column != "delta" and _follow_output_shape(int(_state("stride", 1)), int(_state("padding", 0)))
+        parts = [part for name, part in COLUMN_PARTS.items() if name == column or (fitted and name == "delta")]
+        st.rerun(parts + [RESULTS_PART])
+    return follow
+
+
+def _rerun_results() -> None:
+    """The callback of a select that changes only what the results show (activation, filter, channel)."""
+    st.rerun(RESULTS_PART)
+
+
+def _fit_delta_button(shape: tuple[int, int]) -> None:
+    """The resize button's callback (drawn in the results): δ's column and the results follow."""
+    _fit_delta(shape)
+    st.rerun([D_PART, RESULTS_PART])
+
+
+def _read_setup() -> None:
+    """The setup as the widgets' state holds it now: the run's globals the results and their sections read."""
+    global activation, lr, multi, x, w, b, dy, stride, padding, f, c, X_SYM, W_SYM
+    activation = _state("activation", "relu")
+    lr = _state("lr", PRINTED_LR)
+    multi = _state("example", "one") == "multi"
+    if multi:
+        ex = CONV_5X5X3
+        x = np.asarray(ex.inputs["x"][0])
+        w = np.asarray(ex.inputs["w"])
+        b = np.asarray(ex.inputs["b"])
+        dy = np.asarray(ex.inputs["delta"][0])
+        stride, padding = int(ex.params["stride"]), int(ex.params["padding"])
+        f, c = int(_state("filter", 1)) - 1, int(_state("channel", 1)) - 1
+    else:
+        f = c = 0
+        b = np.zeros(1)
+        stride, padding = int(_state("stride", 1)), int(_state("padding", 0))
+        x_m, w_m, d_m = _text_matrix("x", MAX_X), _text_matrix("w", MAX_W), _text_matrix("delta", MAX_X)
+        x = None if x_m is None else x_m[None]
+        w = None if w_m is None else w_m[None, None]
+        dy = None if d_m is None else d_m[None]
+    X_SYM, W_SYM = ("x", "w") if multi else ("i", "h")
 
 
 # --------------------------------------------------------------------------- page
@@ -390,93 +495,99 @@ reset_button(PAGE, SPECS, t("conv_backward.reset"), help=t("conv_backward.reset_
              extra=lambda: st.session_state.pop(OUT_SHAPE_KEY, None))   # the open sections stay open
 
 
+@st.fragment(key=D_PART)
+def _delta_column() -> None:
+    matrix_editor(t("conv_backward.delta_label"), key=widget_key(PAGE, "delta"), default=SEED_DELTA,
+                  max_rows=MAX_X, max_cols=MAX_X, height=EDITOR_HEIGHT, on_change=_follow_up("delta"))
+    if st.session_state.pop(FITTED_KEY, False):
+        st.caption(t("conv_backward.delta_fitted"))
+
+
+@st.fragment(key=X_PART)
+def _x_column() -> None:
+    preset_selector(widget_key(PAGE, "x"), kind="input", example=ONE_X, max_rows=MAX_X, max_cols=MAX_X,
+                    on_change=_follow_up("x"))
+    matrix_editor(t("conv_backward.x_label"), key=widget_key(PAGE, "x"), default=ONE_X,
+                  max_rows=MAX_X, max_cols=MAX_X, height=EDITOR_HEIGHT, on_change=_follow_up("x"))
+
+
+@st.fragment(key=W_PART)
+def _w_column() -> None:
+    preset_selector(widget_key(PAGE, "w"), kind="kernel", example=ONE_W, max_rows=MAX_W, max_cols=MAX_W,
+                    on_change=_follow_up("w"))
+    matrix_editor(t("conv_backward.w_label"), key=widget_key(PAGE, "w"), default=ONE_W,
+                  max_rows=MAX_W, max_cols=MAX_W, height=EDITOR_HEIGHT, on_change=_follow_up("w"))
+
+
 @url_fragment(PAGE, SPECS)
 def _setup_part() -> None:
-    """The setup box and everything that depends on it, a part of its own (#14): a change of the example, the
-    activation, a preset, a slider or a matrix reruns and sends only this part, not the title, the introduction
-    and the conventions above. Its results are the run's globals: the sections, the layer expander and the panels
-    (parts of their own) read them when they rerun alone."""
-    global activation, lr, multi, x, w, b, dy, stride, padding, f, c, X_SYM, W_SYM, TEXT_EXAMPLE, out_hw, trace
-    global scatter_dx, full_dx, checks, F, C, KH, KW, H, W, digits
-    delta_fitted = False
+    """The setup box and the results below it, a part of its own (#14): the example, a slider or the learning rate
+    reruns and sends only this part, not the title, the introduction and the conventions above. The editors'
+    columns and the results are keyed parts inside it, rerun by name by the controls that change only them."""
     with st.container(border=True):
         top = st.columns([2, 1, 1])
         with top[0]:
             example = st.radio(t("conv_backward.example"), EXAMPLES, key=widget_key(PAGE, "example"), horizontal=True,
                                format_func=lambda e: translate(lang, f"conv_backward.example_{e}"))
         with top[1]:
-            activation = st.selectbox(t("conv_backward.activation"), ACTIVATIONS, key=widget_key(PAGE, "activation"),
-                                      format_func=lambda a: activation_name(a, lang))
+            st.selectbox(t("conv_backward.activation"), ACTIVATIONS, key=widget_key(PAGE, "activation"),
+                         format_func=lambda a: activation_name(a, lang), on_change=_rerun_results)
         with top[2]:
             # no min/max on the widget: the browser would silently refuse a typed 50; the callback moves it inside
             # [LR_MIN, LR_MAX] and the page says what happened and what is used
             keep_number(widget_key(PAGE, "lr"), LR_MIN, LR_MAX)
-            lr = st.number_input(t("conv_backward.lr"), step=0.001, format="%g", key=widget_key(PAGE, "lr"),
-                                 on_change=_keep_lr)
+            st.number_input(t("conv_backward.lr"), step=0.001, format="%g", key=widget_key(PAGE, "lr"),
+                            on_change=_keep_lr)
             moved = st.session_state.pop(LR_MOVED_KEY, None)
             if moved is not None:
                 st.warning(t("conv_backward.lr_moved", typed=fmt(moved[0]), used=fmt(moved[1]), low=fmt(LR_MIN),
                              high=fmt(LR_MAX)))
-        multi = example == "multi"
-        if multi:
+        if example == "multi":
+            # the editors are not drawn: their texts (and grid toggles, seeds) outlive their widgets
+            for key in EDITOR_KEYS:
+                keep_editor_state(key)
+            st.session_state[EDITORS_SHOWN_KEY] = False
             ex = CONV_5X5X3
-            x = np.asarray(ex.inputs["x"][0])
-            w = np.asarray(ex.inputs["w"])
-            b = np.asarray(ex.inputs["b"])
-            dy = np.asarray(ex.inputs["delta"][0])
-            stride, padding = int(ex.params["stride"]), int(ex.params["padding"])
-            st.caption(t("conv_backward.multi_fixed", stride=stride, padding=padding))
+            st.caption(t("conv_backward.multi_fixed", stride=int(ex.params["stride"]),
+                         padding=int(ex.params["padding"])))
             sel = st.columns(2)
             with sel[0]:
-                f = st.selectbox(t("conv_backward.filter"), [1, 2], key=widget_key(PAGE, "filter"),
-                                 format_func=lambda v: translate(lang, "conv_backward.filter_n", n=v)) - 1
+                st.selectbox(t("conv_backward.filter"), [1, 2], key=widget_key(PAGE, "filter"), on_change=_rerun_results,
+                             format_func=lambda v: translate(lang, "conv_backward.filter_n", n=v))
             with sel[1]:
-                c = st.selectbox(t("conv_backward.channel"), [1, 2, 3], key=widget_key(PAGE, "channel"),
-                                 format_func=lambda v: translate(lang, "conv_backward.channel_n", n=v)) - 1
+                st.selectbox(t("conv_backward.channel"), [1, 2, 3], key=widget_key(PAGE, "channel"),
+                             on_change=_rerun_results,
+                             format_func=lambda v: translate(lang, "conv_backward.channel_n", n=v))
         else:
-            f = c = 0
-            b = np.zeros(1)
             sliders = st.columns(2)
             with sliders[0]:
                 stride = st.slider(t("conv_backward.stride"), 1, 3, key=widget_key(PAGE, "stride"))
             with sliders[1]:
                 padding = st.slider(t("conv_backward.padding"), 0, 2, key=widget_key(PAGE, "padding"))
-            # δ follows the output's size when a slider or a link changes it (as the resize button does)
-            x_now = parse_matrix(str(st.session_state.get(widget_key(PAGE, "x"), "")), max_rows=MAX_X, max_cols=MAX_X)
-            w_now = parse_matrix(str(st.session_state.get(widget_key(PAGE, "w"), "")), max_rows=MAX_W, max_cols=MAX_W)
-            if x_now.ok and w_now.ok:
-                try:
-                    out_now = tuple(conv_output_shape(x_now.matrix.shape, w_now.matrix.shape, stride, padding))
-                except ValueError:
-                    out_now = None
-                d_now = parse_matrix(str(st.session_state.get(widget_key(PAGE, "delta"), "")), max_rows=MAX_X,
-                                     max_cols=MAX_X)
-                last = st.session_state.get(OUT_SHAPE_KEY)
-                if out_now is not None and d_now.ok and tuple(d_now.matrix.shape) != out_now and (
-                        last is None or tuple(last) != out_now):
-                    _fit_delta(out_now)
-                    delta_fitted = True
-                if out_now is not None:
-                    st.session_state[OUT_SHAPE_KEY] = out_now
+            if not st.session_state.get(EDITORS_SHOWN_KEY, True):
+                # drawn again after the 5×5×3 example: written this run, so each is sent with its text (the browser
+                # forgot it with the widget and would show an empty box while the page computes with the text)
+                for key in EDITOR_KEYS:
+                    keep_editor_state(key)
+            st.session_state[EDITORS_SHOWN_KEY] = True
+            _follow_output_shape(stride, padding)   # before δ's editor is drawn
             eds = st.columns(3)
             with eds[0]:
-                d_text = matrix_editor(t("conv_backward.delta_label"), key=widget_key(PAGE, "delta"),
-                                       default=SEED_DELTA, max_rows=MAX_X, max_cols=MAX_X, height=EDITOR_HEIGHT)
-                if delta_fitted:
-                    st.caption(t("conv_backward.delta_fitted"))
+                _delta_column()
             with eds[1]:
-                preset_selector(widget_key(PAGE, "x"), kind="input", example=ONE_X, max_rows=MAX_X, max_cols=MAX_X)
-                x_text = matrix_editor(t("conv_backward.x_label"), key=widget_key(PAGE, "x"), default=ONE_X,
-                                       max_rows=MAX_X, max_cols=MAX_X, height=EDITOR_HEIGHT)
+                _x_column()
             with eds[2]:
-                preset_selector(widget_key(PAGE, "w"), kind="kernel", example=ONE_W, max_rows=MAX_W, max_cols=MAX_W)
-                w_text = matrix_editor(t("conv_backward.w_label"), key=widget_key(PAGE, "w"), default=ONE_W,
-                                       max_rows=MAX_W, max_cols=MAX_W, height=EDITOR_HEIGHT)
-            x = None if x_text is None else x_text[None]
-            w = None if w_text is None else w_text[None, None]
-            dy = None if d_text is None else d_text[None]
+                _w_column()
+    _results()
 
-    X_SYM, W_SYM = ("x", "w") if multi else ("i", "h")
+
+@url_fragment(PAGE, SPECS, key=RESULTS_PART)
+def _results() -> None:
+    """Everything below the setup box, from the setup as the widgets hold it (``_read_setup``). Its results are the
+    run's globals: the sections, the layer expander and the panels (parts of their own) read them when they rerun
+    alone."""
+    global TEXT_EXAMPLE, out_hw, trace, scatter_dx, full_dx, checks, F, C, KH, KW, H, W, digits, dy
+    _read_setup()
     # the text's own one-channel example is on screen (its notes about eq. (8), (13)–(15) belong to it)
     TEXT_EXAMPLE = (not multi and x is not None and w is not None and x.shape[1:] == ONE_X.shape
                     and w.shape[2:] == ONE_W.shape and stride == 1 and padding == 0)
@@ -491,7 +602,7 @@ def _setup_part() -> None:
     if dy is not None and out_hw is not None and tuple(dy.shape[1:]) != tuple(out_hw):
         st.error(t("conv_backward.delta_shape", oh=out_hw[0], ow=out_hw[1], rows=dy.shape[1], cols=dy.shape[2]))
         st.button(t("conv_backward.fit_delta", oh=out_hw[0], ow=out_hw[1]), key=widget_key(PAGE, "fit"),
-                  on_click=_fit_delta, args=(tuple(out_hw),))
+                  on_click=_fit_delta_button, args=(tuple(out_hw),))
         dy = None
 
     # --- the numbers of the layer (each drawn if it parsed), lazily: the editors show them as text ------
@@ -511,7 +622,6 @@ def _setup_part() -> None:
 
     F, C, KH, KW = trace.w.shape
     H, W = trace.dx.shape[1:]
-    OH, OW = trace.dy.shape[1:]
     digits = display_digits()
 
     # Only the open tab is computed and sent; the link keeps it (``?tab=dw``).
@@ -522,7 +632,7 @@ def _setup_part() -> None:
             with section_tab:
                 render()
 
-    export_panel(PAGE, SPECS, _export_doc)
+    _export_part()
     _code_part()
 
 

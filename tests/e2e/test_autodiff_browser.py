@@ -137,3 +137,25 @@ def test_opening_the_code_panel_sends_only_its_part(server_url, new_page):
     wait_for_app(pg)
     sent = new_element_types(received)
     assert "code" in sent and not {"number_input", "metric", "bidi_component"} & set(sent), sent
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_opening_the_export_panel_sends_only_its_part(server_url, new_page, lang):
+    """#14 round 10: the export panel is a part of its own; opening it reran the point's part (inputs, graph,
+    metrics, the open tab), 1.6x the bare page's slider. Its downloads still carry the point."""
+    pg = new_page
+    received = open_app(pg, f"{server_url}/autodiff?lang={lang}&x=2&w=0.5", "svg.ag-graph")
+    received.clear()
+    pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate(lang, "owndata.export_title")).click()
+    code = pg.locator('[data-testid="stExpander"] [data-testid="stCode"]').first
+    expect(code).to_contain_text("x=2&w=0.5", timeout=20000)   # the link of this point
+    wait_for_app(pg)
+    sent = new_element_types(received)
+    assert "download_button" in sent, sent
+    assert not {"number_input", "metric", "bidi_component", "html", "heading"} & set(sent), sent
+    # a new point with the panel open: its link follows (the point's part reruns the panel with it)
+    field = pg.locator(".st-key-autodiff-b input")
+    field.fill("1")
+    field.press("Enter")
+    expect(code).to_contain_text("b=1", timeout=20000)
+    assert_no_exception(pg)

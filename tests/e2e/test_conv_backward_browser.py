@@ -160,6 +160,8 @@ def test_the_layer_expander_the_code_panel_and_a_preset_rerun_their_part_only(se
     elements = _sent_elements(received)
     kinds = [el.WhichOneof("type") for el in elements]
     assert {"text_area", "bidi_component", "html"} <= set(kinds), kinds
+    # #14 round 10: x's column and the results only, not the example radio, the sliders or the other two editors
+    assert kinds.count("text_area") == 1 and not {"radio", "slider", "number_input"} & set(kinds), kinds
     headings = [el.heading.body for el in elements if el.WhichOneof("type") == "heading"]
     markdown = [el.markdown.body for el in elements if el.WhichOneof("type") == "markdown"]
     assert translate("zh", "conv_backward.title") not in headings
@@ -230,3 +232,87 @@ def test_bias_and_sgd_formulas_are_mathml_and_only_a_changed_box_is_redrawn(serv
     assert drawn and all(w > 5 and h > 5 for w, h in drawn if w), drawn
     no_exception(pg)
     screenshot(pg, f"{PAGE}-{lang}-stride2-db-mathml")
+
+
+# --------------------------------------------------------------------------- #14 round 10: keyed parts
+def _choose(pg, label: str, option: str, nth: int = 0) -> None:
+    """Choose ``option`` in the select labelled ``label`` (the ``nth`` one) and wait for the run it starts."""
+    combo = pg.locator('[data-testid="stSelectbox"]').filter(has_text=label).nth(nth).locator('[role="combobox"]').first
+    combo.click()
+    item = pg.get_by_role("option", name=option, exact=True)
+    try:
+        item.wait_for(timeout=3000)
+    except PlaywrightTimeout:   # the click only focused it: open the list from the keyboard
+        combo.press("ArrowDown")
+    ScriptRuns.of(pg).after(item.click)
+
+
+def _kinds(received: list, lang: str) -> list[str]:
+    """The types of the elements sent, the page's title as ``"title"`` (a section's subheading is a heading too)."""
+    title = translate(lang, "conv_backward.title")
+    return ["title" if el.WhichOneof("type") == "heading" and el.heading.body == title else el.WhichOneof("type")
+            for el in _sent_elements(received)]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_preset_and_the_selects_rerun_their_parts_only(server_url, new_page, lang):
+    """x's and W's presets rerun their column and the results (∂E/∂W on the new values); the activation select the
+    results alone; the export panel opens alone. None sends the title, the example radio or the sliders."""
+    pg = new_page
+    received = open_app(pg, f"{server_url}/{PAGE}?lang={lang}&tab=dw", DW)
+    before = formula(pg, DW)
+    received.clear()
+    _choose(pg, translate(lang, "owndata.preset_label"), translate(lang, "owndata.preset_checkerboard"))
+    expect(pg.get_by_text(translate(lang, "owndata.preset_loaded",
+                                    name=translate(lang, "owndata.preset_checkerboard")))).to_be_visible()
+    no_exception(pg)
+    kinds = _kinds(received, lang)
+    assert "bidi_component" in kinds and kinds.count("text_area") == 1, kinds
+    assert not {"radio", "slider", "number_input", "title"} & set(kinds), kinds
+    assert formula(pg, DW) != before                      # ∂E/∂W of the new input
+    # W's preset: its column (one editor) and the results
+    received.clear()
+    _choose(pg, translate(lang, "owndata.preset_label"), translate(lang, "owndata.preset_mean"), nth=1)
+    no_exception(pg)
+    kinds = _kinds(received, lang)
+    assert kinds.count("text_area") == 1 and not {"radio", "slider", "title"} & set(kinds), kinds
+    # the activation: the results alone (no editor)
+    received.clear()
+    _choose(pg, translate(lang, "conv_backward.activation"), translate(lang, "words.act_tanh"))
+    assert "activation=tanh" in pg.url
+    no_exception(pg)
+    kinds = _kinds(received, lang)
+    assert not {"text_area", "radio", "slider", "title", "selectbox"} & set(kinds), kinds
+    # the export panel opens alone
+    received.clear()
+    ScriptRuns.of(pg).after(lambda: pg.locator('[data-testid="stExpander"] summary').filter(
+        has_text=translate(lang, "owndata.export_title")).click())
+    expect(pg.locator('[data-testid="stDownloadButton"]').first).to_be_visible()
+    kinds = _kinds(received, lang)
+    assert "download_button" in kinds and not {"text_area", "bidi_component", "radio", "title"} & set(kinds), kinds
+    no_exception(pg)
+    screenshot(pg, f"{PAGE}-{lang}-keyed-parts")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_editors_keep_their_texts_across_the_5x5x3_example(server_url, new_page, lang):
+    """The example radio: to the 5×5×3 example and back, the editors come back with their texts (a typed x kept),
+    in the browser as on the server, and typing in them still reruns their part."""
+    pg = new_page
+    open_app(pg, f"{server_url}/{PAGE}?lang={lang}&tab=dw", DW)
+    runs = ScriptRuns.of(pg)
+    x_box = pg.locator(f".st-key-{PAGE}-x textarea")
+    x_box.fill("1 0 2 0\n0 1 0 2\n2 0 1 0\n0 2 0 1")
+    runs.after(lambda: x_box.press("Control+Enter"))
+    typed = formula(pg, DW)
+    radio = pg.locator('[data-testid="stMain"] [data-testid="stRadio"]').first.locator('[data-testid="stRadioOption"]')
+    runs.after(lambda: radio.nth(1).click())
+    assert "example=multi" in pg.url
+    runs.after(lambda: radio.nth(0).click())
+    expect(x_box).to_have_value("1 0 2 0\n0 1 0 2\n2 0 1 0\n0 2 0 1", timeout=20000)
+    expect(pg.locator(f".st-key-{PAGE}-delta textarea")).not_to_have_value("")
+    assert formula(pg, DW) == typed
+    x_box.fill("1 1 1 1\n1 1 1 1\n1 1 1 1\n1 1 1 1")
+    runs.after(lambda: x_box.press("Control+Enter"))
+    expect(pg.locator(DW + " .cs-formula")).not_to_have_attribute("aria-label", typed, timeout=20000)
+    no_exception(pg)

@@ -433,7 +433,13 @@ def test_bad_matrix_shows_an_error_and_the_rest_renders(field, text):
         assert translate("en", f"conv_backward.{key}") in titles
     assert translate("en", "conv_backward.skipped") in [i.value for i in at.info]
     assert steppers(at) == {}
+    # a typed matrix reruns its column and the results by name (#14 round 10): the title is not sent again; the page
+    # around them is still whole on its next full run
+    assert not at.title
+    at.run()
+    no_exception(at)
     assert at.title[0].value == translate("en", "conv_backward.title")
+    assert at.error and translate("en", "conv_backward.skipped") in [i.value for i in at.info]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -587,3 +593,93 @@ def test_bias_and_sgd_formulas_are_mathml_with_the_latex_numbers(lang, query):
         for line, source in zip(lines, sources):
             assert "<math" in line and not re.search(r"<mtext>[^<]*\\", line), source
             assert mathml_numbers(line) == latex_numbers(source), source
+
+
+# --------------------------------------------------------------------------- #14 round 10: what each control reruns
+# A keyed part rerun by name (``st.rerun([...])`` in a control's callback) sends only its elements: the AppTest's
+# tree after such a run holds only what was sent.
+def _sent(at) -> dict:
+    """What the last run sent: the editors (by key), the example radio, the selects (by key), the title, steppers."""
+    return {"editors": sorted(el.key.removeprefix(f"{PAGE}.") for el in at.text_area),
+            "radio": [el.key for el in at.radio], "selects": sorted(el.key for el in at.selectbox),
+            "title": [el.value for el in at.title], "sliders": [el.key for el in at.slider],
+            "steppers": sorted(steppers(at))}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_preset_reruns_its_column_and_the_results_only(lang):
+    """A preset on x: x's column (menu and editor) and the results (the stepper on the new x) are sent again; the
+    title, the example radio, the activation select, the sliders and the other two editors are not."""
+    # (the σ′ tab: the ∂E/∂x and ∂E/∂W tabs link to "Check my work", which an AppTest's part-only run cannot find)
+    at = _open(open_page(PAGE, lang), "act", lang)
+    at.selectbox(key=f"{PAGE}.x.preset").set_value("checkerboard").run()
+    no_exception(at)
+    sent = _sent(at)
+    assert sent["editors"] == ["x"], sent
+    assert not sent["radio"] and not sent["title"] and not sent["sliders"], sent
+    assert sent["selects"] == [f"{PAGE}.x.preset"], sent
+    assert sent["steppers"] == ["act_stepper"], sent
+    x = parse_matrix(at.text_area(key=f"{PAGE}.x").value).matrix
+    assert x.shape == (4, 4) and not np.array_equal(x, CONV_4X4.inputs["x"][0, 0])
+    step = stepper(at, "act_stepper")
+    np.testing.assert_array_equal(stepper_grid(step, step["grids"][1]["title"]), (x > 0).astype(float))   # ReLU′(z)
+    assert translate(lang, "owndata.preset_loaded",
+                     name=translate(lang, "owndata.preset_checkerboard")) in all_text(at)
+    # the same for W's preset (its menu is in the tree again after a full run): its own column only
+    at.run()
+    at.selectbox(key=f"{PAGE}.w.preset").set_value("mean").run()
+    no_exception(at)
+    sent = _sent(at)
+    assert sent["editors"] == ["w"] and sent["selects"] == [f"{PAGE}.w.preset"] and not sent["radio"], sent
+
+
+def test_a_typed_x_of_another_size_refits_delta_in_its_column():
+    """x typed 5×5 (W is 2×2): the output is 4×4, δ follows it and says so (δ's column is sent again, W's is not)."""
+    at = open_page(PAGE, "en", query={"tab": "act"})
+    x = np.arange(25.0).reshape(5, 5)
+    at.text_area(key=f"{PAGE}.x").input("\n".join(" ".join(str(int(v)) for v in row) for row in x)).run()
+    no_exception(at)
+    sent = _sent(at)
+    assert sent["editors"] == ["delta", "x"] and not sent["radio"] and not sent["title"], sent
+    assert translate("en", "conv_backward.delta_fitted") in all_text(at)
+    assert parse_matrix(at.text_area(key=f"{PAGE}.delta").value).matrix.shape == (4, 4)
+    assert not at.error
+    at.run()   # the next full run: δ's caption said it once
+    assert translate("en", "conv_backward.delta_fitted") not in all_text(at)
+    assert parse_matrix(at.text_area(key=f"{PAGE}.delta").value).matrix.shape == (4, 4)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_activation_and_filter_selects_rerun_the_results_only(lang):
+    at = _open(open_page(PAGE, lang), "act", lang)
+    at.selectbox(key=f"{PAGE}.activation").set_value("sigmoid").run()
+    no_exception(at)
+    sent = _sent(at)
+    assert not sent["editors"] and not sent["radio"] and not sent["selects"] and not sent["title"], sent
+    assert sent["steppers"] == ["act_stepper"], sent
+    assert at.query_params["activation"] in (["sigmoid"], "sigmoid")
+    # the 5×5×3 example: the filter select sends the results (the second filter's ∂E/∂W), not the box
+    at = _open(open_page(PAGE, lang, query={"example": "multi"}), "dw", lang)
+    at.selectbox(key=f"{PAGE}.filter").set_value(2).run()
+    no_exception(at)
+    sent = _sent(at)
+    assert not sent["radio"] and not sent["selects"] and not sent["title"], sent
+    trace_dw = conv2d_backward_naive(CONV_5X5X3.inputs["delta"], CONV_5X5X3.inputs["x"], CONV_5X5X3.inputs["w"],
+                                     int(CONV_5X5X3.params["stride"]), int(CONV_5X5X3.params["padding"]))[1]
+    grid = stepper_grid(stepper(at, "dw_stepper"), translate(lang, "conv_backward.cs_dw", f=2, n=1))
+    np.testing.assert_allclose(grid, trace_dw[1, 0])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_resize_button_fits_delta_and_reruns_its_column_and_the_results(lang):
+    at = open_page(PAGE, lang, query={"tab": "act"})
+    at.text_area(key=f"{PAGE}.delta").input("1 2\n3 4").run()      # the output is 3×3
+    no_exception(at)
+    assert translate(lang, "conv_backward.delta_shape", oh=3, ow=3, rows=2, cols=2) in [e.value for e in at.error]
+    at.button(key=f"{PAGE}.fit").click().run()
+    no_exception(at)
+    sent = _sent(at)
+    assert sent["editors"] == ["delta"] and not sent["radio"] and not sent["title"], sent
+    assert not at.error and sent["steppers"] == ["act_stepper"], sent
+    delta = parse_matrix(at.text_area(key=f"{PAGE}.delta").value).matrix
+    np.testing.assert_array_equal(delta, np.resize(SEED_DELTA, (3, 3)))
