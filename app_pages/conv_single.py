@@ -173,7 +173,6 @@ with st.container(border=True):
 st.caption(t("conv_single.conventions"))
 
 
-
 def section_guard(setup: Setup) -> bool:
     """True when the trace exists; otherwise say why (next to the section) and skip it."""
     if setup.x is None:
