@@ -358,13 +358,33 @@ def _layer_trace(x, w, b, stride: int, padding: int):
 
 @url_fragment(PAGE, SPECS, key=LAYER_PART)
 def _layer_and_output(lang: str) -> None:
-    """The values' messages, the layer box and the output: a layer control reruns all three; a values control only
-    the messages and the output (two keyed parts inside this one), the layer box's widgets stay as they are."""
+    """The values' messages, the layer box, the output's heading and words, and the output: a layer control reruns
+    all of them; a values control only the messages and the output (two keyed parts inside this one), the layer box's
+    widgets and the words above the stepper stay as they are."""
     _checks()
     _layer_box()
     # what is drawn below this part follows the layer: an open panel or the open partial-sum maps
     follow_open_panels(PAGE, LAYER_NAMES, FOLLOWERS)
+    _output_header()
     _output(lang)
+
+
+def _output_header() -> None:
+    """The output's heading and what it says before the stepper: the same words and general formula for every setup
+    with an output, so they belong to the layer part and a new matrix (which reruns the output part) does not send
+    them again (#14: five elements fewer for the browser to build per new size, preset or typed matrix). They show
+    while there is an output; when a part's rerun makes it appear or go, the whole page reruns (``_output``)."""
+    st.subheader(t("conv_multi.section_steps"))
+    values = _values()
+    stride, padding, b = _layer_settings()
+    if _layer_trace(values.x, values.w, b, stride, padding)[0] is None:
+        return
+    st.markdown(t("conv_multi.cell_intro"))
+    st.caption(t("conv_multi.cell_general"))
+    # MathML in a math box: the same markup on every layer change, so the browser does not parse it again
+    math_box([_general_formula()], _key("general_math"))
+    # how to use the stepper and how to read its subscripts: one caption of two paragraphs (one element fewer)
+    st.caption(t("conv_multi.cs_caption") + "\n\n" + t("conv_multi.cell_subscripts"))
 
 
 @st.fragment(key=CHECKS_PART)
@@ -375,7 +395,8 @@ def _checks() -> None:
 
 @url_fragment(PAGE, SPECS, key=OUTPUT_PART)
 def _output(lang: str) -> None:
-    """The cell stepper of the layer's output, with its notes (the values and the layer read by this part)."""
+    """The cell stepper of the layer's output, with what changes with the setup: the maps' size, the note on the text's
+    example (the values and the layer read by this part; the words above it are ``_output_header``'s)."""
     values = _values()
     x, w = values.x, values.w
     stride, padding, b = _layer_settings()
@@ -388,26 +409,21 @@ def _output(lang: str) -> None:
                      and x.shape == X0.shape and w.shape == W0.shape
                      and np.array_equal(x, X0) and np.array_equal(w, W0) and np.array_equal(b, B0))
 
-    st.subheader(t("conv_multi.section_steps"))
+    # the heading, the words and the general formula above the stepper are the layer part's (``_output_header``)
     # the first cell shown comes from the link (?filter=&row=&col=, 1-based); the payload keeps it inside
     start = tuple(int(state.get(_key(name), 1)) - 1 for name in ("filter", "row", "col"))
     if trace is not None:
-        st.markdown(t("conv_multi.cell_intro"))
-        st.caption(t("conv_multi.cell_general"))
-        # MathML in a math box: the same markup on every layer change, so the browser does not parse it again
-        math_box([_general_formula()], _key("general_math"))
         cell_stepper(_steps_payload(x, w, b, stride, padding, lang, start, display_digits()), key=_key("stepper"))
-        st.caption(t("conv_multi.cs_caption"))
-        st.caption(t("conv_multi.cell_subscripts"))
         oh, ow = trace.output.shape[1:]
-        st.caption(t("conv_multi.output_size", oh=oh, ow=ow))
+        size = t("conv_multi.output_size", oh=oh, ow=ow)
         if is_text_setup:
+            st.caption(size)
             if np.array_equal(trace.output, PRINTED_Y):
                 claim_note("s003_forward_printed", lang)
             else:
                 st.error(t("conv_multi.text_differs", text=text_title("003")))
-        else:
-            st.caption(t("conv_multi.text_custom", text=text_title("003")))
+        else:   # one caption of two paragraphs (an element fewer to send for every new setup)
+            st.caption(size + "\n\n" + t("conv_multi.text_custom", text=text_title("003")))
     elif trace_error is not None:
         st.error(explain_error(trace_error))
         st.info(t("conv_multi.no_trace"))

@@ -5,9 +5,14 @@ Every number on screen comes from a ConvTrace or from ``activate``; this script 
 picks, labels and lays them out. The output cells are explained by the browser-side cell
 stepper (``ui.components``): every cell's window and formula is sent once, and choosing a
 cell never reruns this script.
+The kernel's column (its preset menu and editor), the section tabs and the take-away panels are keyed parts
+(``st.fragment(key=...)``): a new kernel reruns those three by name from its callback (``_follow_up``), not the
+title, the input's column, the sliders or the frame (#14); each part reads the setup itself (``_setup``).
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 import streamlit as st
@@ -30,6 +35,7 @@ from ui.image_input import image_uploader
 from ui.latex import display_digits, subscript_unicode
 from ui.library_code import conv2d_code
 from ui.matrix_input import matrix_editor
+from ui.multi_editors import read_matrix
 from ui.page_kit import activation_name, follow_open_panels, lazy_code_panel, reset_button, text_title, url_fragment, url_tabs
 from ui.presets import preset_selector
 from ui.url_state import ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url
@@ -50,6 +56,8 @@ SPECS = (
     ChoiceParam("tab", "step", ("step", "inputs", "compare", "table"), label_key="conv_single.url_tab"),
 )
 SECTIONS = ("step", "inputs", "compare", "table")
+# the page's parts that a new kernel reruns by name (``st.rerun([...])`` in its callback, ``_follow_up``)
+KERNEL_PART, SECTIONS_PART, TAKE_AWAY_PART = (f"{PAGE}.{name}_part" for name in ("kernel", "sections", "take_away"))
 
 # the trace (_trace), the steppers' payloads and the formula table are cached in ui.conv_single_cache (built
 # once per process: a cache wrapper built here would re-read its function's source on every rerun)
@@ -67,6 +75,56 @@ def editor_height(name: str) -> int:
     """Tall enough to show every typed row (the widget's own default cuts the last one)."""
     lines = str(st.session_state.get(key(name), "")).count("\n") + 1
     return int(min(max(90, 26 * lines + 30), 340))
+
+
+class Setup(NamedTuple):
+    """What the parts below the controls show, read from session state (``_setup``)."""
+    x: np.ndarray | None        # (H, W) input, None while its text does not parse
+    w: np.ndarray | None        # (KH, KW) kernel, likewise
+    stride: int
+    padding: int
+    activation: str
+    trace: object | None        # the core's ConvTrace of the setup, None without one
+    error: ValueError | None    # why the core gave none (e.g. a kernel larger than the padded input)
+
+
+def _setup() -> Setup:
+    """The setup as the widgets hold it now (the editors' texts, the sliders, the activation), with its trace. Each part
+    reads it itself: a part rerun by the kernel's callback (``_follow_up``) gets the arguments and the globals of the
+    page's last full run, not the new kernel."""
+    state = st.session_state
+    x = read_matrix(key("input"), DEFAULT_INPUT, max_rows=MAX_INPUT, max_cols=MAX_INPUT)
+    w = read_matrix(key("kernel"), DEFAULT_KERNEL, max_rows=MAX_KERNEL, max_cols=MAX_KERNEL)
+    defaults = {spec.name: spec.default for spec in SPECS}
+    stride, padding = (int(state.get(key(name), defaults[name])) for name in ("stride", "padding"))
+    activation = str(state.get(key("activation"), defaults["activation"]))
+    trace = error = None
+    if x is not None and w is not None:
+        try:
+            trace = _trace(x[None], w[None, None], None, stride, padding)
+        except ValueError as err:  # e.g. kernel larger than the padded input
+            error = err
+    return Setup(x, w, stride, padding, activation, trace, error)
+
+
+def _follow_up() -> None:
+    """The callback that follows a new kernel (a preset, typed, the grid) once its text is written: rerun the kernel's
+    column and the parts that show the setup, by name, instead of the page (#14: the title, the input's column, the
+    sliders and the activation menu are not sent again). When the output appears or goes (the take-away panels are
+    drawn only with one), the page."""
+    drawn = bool(st.session_state.get(key("take_away_drawn")))
+    if (_setup().trace is not None) != drawn:
+        st.rerun()
+    st.rerun([KERNEL_PART, SECTIONS_PART, *([TAKE_AWAY_PART] if drawn else [])])
+
+
+@st.fragment(key=KERNEL_PART)
+def _kernel_column() -> None:
+    """The kernel's preset menu and editor: a part of its own, rerun with the parts below by its callbacks."""
+    preset_selector(key("kernel"), kind="kernel", example=DEFAULT_KERNEL, max_rows=MAX_KERNEL, max_cols=MAX_KERNEL,
+                    on_change=_follow_up)
+    matrix_editor(t("conv_single.kernel_label"), key=key("kernel"), default=DEFAULT_KERNEL, max_rows=MAX_KERNEL,
+                  max_cols=MAX_KERNEL, height=editor_height("kernel"), on_change=_follow_up)
 
 
 def export_doc(x: np.ndarray, w: np.ndarray, trace, out: np.ndarray, activation: str, stride: int, padding: int,
@@ -100,43 +158,33 @@ with st.container(border=True):
     col_x, col_w, col_p = st.columns([3, 2, 2])
     with col_x:
         preset_selector(key("input"), kind="input", example=DEFAULT_INPUT, max_rows=MAX_INPUT, max_cols=MAX_INPUT)
-        x = matrix_editor(t("conv_single.input_label"), key=key("input"), default=DEFAULT_INPUT,
-                          max_rows=MAX_INPUT, max_cols=MAX_INPUT, height=editor_height("input"))
+        matrix_editor(t("conv_single.input_label"), key=key("input"), default=DEFAULT_INPUT,
+                      max_rows=MAX_INPUT, max_cols=MAX_INPUT, height=editor_height("input"))
         image_uploader(key("input"), key=key("upload"), size=(MAX_INPUT, MAX_INPUT))
     with col_w:
-        preset_selector(key("kernel"), kind="kernel", example=DEFAULT_KERNEL, max_rows=MAX_KERNEL,
-                        max_cols=MAX_KERNEL)
-        w = matrix_editor(t("conv_single.kernel_label"), key=key("kernel"), default=DEFAULT_KERNEL,
-                          max_rows=MAX_KERNEL, max_cols=MAX_KERNEL, height=editor_height("kernel"))
+        _kernel_column()
     with col_p:
-        stride = st.slider(t("conv_single.stride_label"), 1, 3, key=key("stride"))
-        padding = st.slider(t("conv_single.padding_label"), 0, 2, key=key("padding"))
-        activation = st.selectbox(t("conv_single.activation_label"), ACTIVATIONS, key=key("activation"),
-                                  format_func=lambda name, lang=lang: activation_name(name, lang))
+        st.slider(t("conv_single.stride_label"), 1, 3, key=key("stride"))
+        st.slider(t("conv_single.padding_label"), 0, 2, key=key("padding"))
+        st.selectbox(t("conv_single.activation_label"), ACTIVATIONS, key=key("activation"),
+                     format_func=lambda name, lang=lang: activation_name(name, lang))
         reset_button(PAGE, SPECS, t("conv_single.reset"), help=t("conv_single.reset_help",
                                                                  text=text_title("003")))
 st.caption(t("conv_single.conventions"))
 
-trace = error = None
-if x is not None and w is not None:
-    try:
-        trace = _trace(x[None], w[None, None], None, stride, padding)
-    except ValueError as err:  # e.g. kernel larger than the padded input
-        error = err
 
-
-def section_guard() -> bool:
+def section_guard(setup: Setup) -> bool:
     """True when the trace exists; otherwise say why (next to the section) and skip it."""
-    if x is None:
+    if setup.x is None:
         st.info(t("conv_single.needs_input"))
-    elif w is None:
+    elif setup.w is None:
         st.info(t("conv_single.needs_kernel"))
-    elif error is not None:
-        st.error(explain_error(error))
-    return trace is not None
+    elif setup.error is not None:
+        st.error(explain_error(setup.error))
+    return setup.trace is not None
 
 
-def inputs_tab() -> None:
+def inputs_tab(x: np.ndarray | None, w: np.ndarray | None) -> None:
     """The input (the text's cells outlined) and the kernel beside its 180° rotation, as shaded tables
     (no Plotly chart: opening this tab draws in a few ms, #14). Hovering a cell names it; a cell of
     rot180(h) is named by the kernel cell it came from."""
@@ -166,23 +214,23 @@ def inputs_tab() -> None:
         st.caption(t("conv_single.cap_kernel_rot"))
 
 
-# the first cell shown comes from the link (?cell=k, reading order); choosing cells stays in the browser
-start = int(st.session_state.get(key("cell"), 1)) - 1
-digits = display_digits()
-
-
-@url_fragment(PAGE, SPECS)
+@url_fragment(PAGE, SPECS, key=SECTIONS_PART)
 def _sections() -> None:
     """The tab bar and the open tab, a part of its own (#14): switching tabs reruns and sends only this part,
-    not the title, the editors, preset menus and sliders and the panels below. A setup change still reruns the
-    page, and this part with it, on the new numbers (they are the run's globals)."""
+    not the title, the editors, preset menus and sliders and the panels below. A new kernel reruns it by name
+    (``_follow_up``), a slider with the page; it reads the setup itself (``_setup``)."""
+    setup = _setup()
+    x, w, stride, padding, activation, trace = setup[:6]
+    # the first cell shown comes from the link (?cell=k, reading order); choosing cells stays in the browser
+    start = int(st.session_state.get(key("cell"), 1)) - 1
+    digits = display_digits()
     step_tab, inputs_tab_, compare_tab, table_tab = url_tabs(PAGE, "section", "tab", SECTIONS,
                                                              [t(f"conv_single.sec_{name}") for name in SECTIONS])
     follow_open_panels(PAGE, ("tab",))   # the export panel below writes the open tab into its link and file
 
     if step_tab.open is not False:
         with step_tab:
-            if section_guard():
+            if section_guard(setup):
                 cell_stepper(step_payload(x, w, stride, padding, activation, lang, start, digits), key=key("stepper"))
                 # one caption of two paragraphs (an element fewer for every setup change to send and draw, #14)
                 st.caption(t("conv_single.cap_step") + "\n\n" + t("conv_single.cap_activation"))
@@ -194,11 +242,11 @@ def _sections() -> None:
 
     if inputs_tab_.open is not False:
         with inputs_tab_:
-            inputs_tab()
+            inputs_tab(x, w)
 
     if compare_tab.open is not False:
         with compare_tab:
-            if section_guard():
+            if section_guard(setup):
                 cell_stepper(compare_payload(x, w, stride, padding, lang, start, digits), key=key("compare"))
                 st.caption(t("conv_single.cap_compare"))
                 st.caption(t("conv_single.library_note"))
@@ -207,7 +255,7 @@ def _sections() -> None:
 
     if table_tab.open is not False:
         with table_tab:
-            if section_guard():
+            if section_guard(setup):
                 columns = tuple(t(f"conv_single.{c}")
                                 for c in ("col_cell", "col_symbolic", "col_numbers", "col_net", "col_out"))
                 st.caption(t("conv_single.table_expander", count=trace.output[0].size))
@@ -224,13 +272,14 @@ def _sections() -> None:
 _sections()
 
 # ---- take it away: check by hand, export, the same in a library
-@url_fragment(PAGE, SPECS)
-def _take_away(x: np.ndarray, w: np.ndarray, trace, activation: str, stride: int, padding: int) -> None:
+@url_fragment(PAGE, SPECS, key=TAKE_AWAY_PART)
+def _take_away() -> None:
     """A part of its own (#14): opening or closing the export or code panel reruns and sends only this part, not
-    the title, the editors, the sliders and the open tab (a full run passes the setup again; a tab switch with a
-    panel open reruns the page, ``follow_open_panels`` above)."""
+    the title, the editors, the sliders and the open tab (a tab switch with a panel open reruns the page,
+    ``follow_open_panels`` above); a new kernel reruns it by name. It reads the setup itself (``_setup``)."""
     if setup_just_loaded(PAGE):   # a loaded setup file changed the editors: the whole page again
         st.rerun()
+    x, w, stride, padding, activation, trace = _setup()[:6]
     render_check_link("conv_forward", x=x, w=w, b=0.0, stride=stride, padding=padding)
     out = _activate(activation, trace.output)
     cell = int(st.session_state.get(key("cell"), 1)) - 1   # the link's cell (the stepper keeps it there)
@@ -238,7 +287,10 @@ def _take_away(x: np.ndarray, w: np.ndarray, trace, activation: str, stride: int
     lazy_code_panel(PAGE, lambda: conv2d_code(x, w, None, stride=stride, padding=padding))
 
 
-if trace is not None:
-    _take_away(x, w, trace, activation, stride, padding)
+# the panels need an output; the kernel's callback reruns the page when it appears or goes (``_follow_up``)
+drawn = _setup().trace is not None
+st.session_state[key("take_away_drawn")] = drawn
+if drawn:
+    _take_away()
 
 sync_to_url(PAGE, SPECS)

@@ -165,6 +165,17 @@ def _expected_texts(x, w, b, stride: int, padding: int, f: int) -> list[str]:
     return [str(int(v)) for v in correlate_channels(x[0], w, b, stride, padding)[f].ravel()]
 
 
+def _type_matrix(pg, key: str, matrix: np.ndarray, expected: list[str]) -> None:
+    """Type ``matrix`` (H, W) into the editor ``key`` ("x2", "w11": the open tab's), commit it (Ctrl+Enter) and wait
+    until the stepper's first output map shows ``expected`` (its cells' texts in reading order) and the app is quiet."""
+    editor = pg.locator(f".st-key-conv_multi-{key} textarea")
+    editor.fill(format_matrix(matrix))
+    editor.press("Control+Enter")
+    expect(pg.locator(f'{STEPPER} figure[data-grid="{OUT1}"] .cs-cell').first).to_have_text(expected[0], timeout=20000)
+    wait_for_app(pg)
+    assert _map_texts(pg, OUT1) == expected
+
+
 def test_layer_controls_leave_the_values_box_alone_and_reset_redraws_all(server_url, new_page):
     pg = new_page
     received = watch_frames(pg)
@@ -195,12 +206,7 @@ def test_layer_controls_leave_the_values_box_alone_and_reset_redraws_all(server_
     # a channel edited: the page reruns, and the layer part with it (stride 1 and b₂ = 3 kept)
     x = X.copy()
     x[0, 0] = 1.0
-    x1.fill(format_matrix(x[0, 0]))
-    x1.press("Control+Enter")
-    expect(pg.locator(f'{STEPPER} figure[data-grid="{OUT1}"] .cs-cell').first).to_have_text(
-        _expected_texts(x, W, b, 1, 1, 0)[0], timeout=20000)
-    wait_for_app(pg)
-    assert _map_texts(pg, OUT1) == _expected_texts(x, W, b, 1, 1, 0)
+    _type_matrix(pg, "x1", x[0, 0], _expected_texts(x, W, b, 1, 1, 0))
     assert _map_texts(pg, OUT2) == _expected_texts(x, W, b, 1, 1, 1)
     # and the layer part, rerun alone again, works on the edited channel (not on the values it first got)
     received.clear()
@@ -265,12 +271,7 @@ def test_editor_tabs_rerun_their_column_alone_and_keep_every_text(server_url, ne
     # channel 2 edited: the whole page reruns and the output follows (loop reference)
     x = X.copy()
     x[0, 1, 0, 0] = 9.0
-    pg.locator(editor.format("x2")).fill(format_matrix(x[0, 1]))
-    pg.locator(editor.format("x2")).press("Control+Enter")
-    expect(pg.locator(f'{STEPPER} figure[data-grid="{OUT1}"] .cs-cell').first).to_have_text(
-        _expected_texts(x, W, B, 2, 1, 0)[0], timeout=20000)
-    wait_for_app(pg)
-    assert _map_texts(pg, OUT1) == _expected_texts(x, W, B, 2, 1, 0)
+    _type_matrix(pg, "x2", x[0, 1], _expected_texts(x, W, B, 2, 1, 0))
     # back and forth: each editor shows its own text again, the edited one as edited
     for c, expected in ((1, X[0, 0]), (2, x[0, 1]), (3, X[0, 2]), (2, x[0, 1]), (1, X[0, 0])):
         received.clear()
@@ -417,6 +418,17 @@ MARK_FORMULA = "(formula) => { formula.firstElementChild.__mark = true; }"
 FORMULA_MARKED = "(formula) => formula.firstElementChild.__mark === true"
 
 
+def _mark_grids(pg) -> None:
+    """A mark on every grid node of the stepper (its figure), to tell a kept grid from one built again."""
+    pg.locator(f"{STEPPER} figure.cs-grid").evaluate_all("(figs) => figs.forEach((f) => { f.__mark = true; })")
+
+
+def _kept_grids(pg) -> list[int]:
+    """The grid numbers whose node is still the one :func:`_mark_grids` marked (and still in the stepper)."""
+    return pg.locator(f"{STEPPER} figure.cs-grid").evaluate_all(
+        "(figs) => figs.filter((f) => f.__mark === true).map((f) => Number(f.dataset.grid))")
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_new_setup_reruns_its_column_and_the_output_not_the_page(server_url, new_page, lang):
     """#14: a values control (a size, a typed kernel) reruns its column's editor tabs and the parts that show the values, in
@@ -428,6 +440,7 @@ def test_a_new_setup_reruns_its_column_and_the_output_not_the_page(server_url, n
     # 5 -> 6 input rows: every channel gets a zero row; the output follows (loop reference)
     before = _formula(pg)
     pg.locator(f"{STEPPER} .cs-formula").evaluate(MARK_FORMULA)
+    _mark_grids(pg)
     received.clear()
     pg.locator(".st-key-conv_multi-x_size-rows").get_by_test_id("stNumberInputStepUp").click()
     x = np.concatenate([X, np.zeros((1, 3, 1, 5))], axis=2)
@@ -437,10 +450,14 @@ def test_a_new_setup_reruns_its_column_and_the_output_not_the_page(server_url, n
     assert _map_texts(pg, OUT2) == _expected_texts(x, W, B, 2, 1, 1)
     sent = new_element_types(received)
     assert _runs(received) == (1, 0), "one run of the parts, no full app run"
-    # the input column's editor tabs (the open channel's editor) and the output (its subheading, the stepper): not the
-    # title, the size controls, the paste box, the uploader, the kernel column, the layer's sliders and biases, the
-    # tabs' check link
-    assert sent.count("text_area") == 1 and sent.count("heading") == 1, sent
+    # the input column's editor tabs (the open channel's editor) and the output (the stepper and its notes): not the
+    # title, the output's heading, words and general formula (the layer part's), the size controls, the paste box, the
+    # uploader, the kernel column, the layer's sliders and biases, the tabs' check link
+    assert sent.count("text_area") == 1 and "heading" not in sent, sent
+    assert sent.count("bidi_component") == 1, "the stepper only: the general formula's math box is not sent again"
+    # the stepper built the three input channels again (a new row each) and kept every other grid's nodes: the six
+    # kernels, and both output maps (the new zero row only replaces a padding row in the last windows)
+    assert _kept_grids(pg) == list(range(3, OUT2 + 1))
     assert "bidi_component" in sent and not {"number_input", "slider", "page_link", "file_uploader"} & set(sent), sent
     expect(pg.locator(".st-key-conv_multi-x1 textarea")).to_have_value(format_matrix(x[0, 0]))
     # the shown cell z₁₁'s window never reaches the new row: its formula is the same, and its MathML is kept (not
@@ -452,13 +469,10 @@ def test_a_new_setup_reruns_its_column_and_the_output_not_the_page(server_url, n
     received.clear()
     w = W.copy()
     w[0, 0, 0, 0] = 5.0
-    editor = pg.locator(".st-key-conv_multi-w11 textarea")
-    editor.fill(format_matrix(w[0, 0]))
-    editor.press("Control+Enter")
-    expect(pg.locator(f'{STEPPER} figure[data-grid="{OUT1}"] .cs-cell').first).to_have_text(
-        _expected_texts(x, w, B, 2, 1, 0)[0], timeout=20000)
-    wait_for_app(pg)
-    assert _map_texts(pg, OUT1) == _expected_texts(x, w, B, 2, 1, 0)
+    _mark_grids(pg)
+    _type_matrix(pg, "w11", w[0, 0], _expected_texts(x, w, B, 2, 1, 0))
+    # w¹¹'s grid and map 1 are built again; the other kernels, the input channels and map 2 are the same nodes
+    assert _kept_grids(pg) == [g for g in range(OUT2 + 1) if g not in (3, OUT1)]
     # z₁₁'s partial sum of channel 1 has w₁₁ = 5 now: a new formula, built again
     assert _formula(pg) != before and not formula.evaluate(FORMULA_MARKED)
     sent = new_element_types(received)

@@ -3,6 +3,8 @@ and the cell stepper picks and steps output cells in the browser without a serve
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -310,3 +312,38 @@ def test_a_setup_file_loaded_in_the_export_part_reruns_the_whole_page(server_url
         assert_no_exception(pg)
     finally:
         context.close()
+
+
+# --------------------------------------------------------------------------- #14: a new kernel reruns its parts only
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_kernel_preset_reruns_the_kernel_column_and_the_parts_below_not_the_page(server_url, new_page, lang):
+    """A kernel preset (select[1]) reruns the kernel's column (its menu and editor), the section tabs (the stepper) and
+    the take-away part (the check link holds the kernel), by name from its callback: not the title, the input's
+    column (its menu, editor and uploader), the sliders or the activation menu."""
+    pg = new_page
+    received = watch_frames(pg)
+    pg.goto(f"{server_url}/{PAGE}?lang={lang}")
+    wait_for_app(pg)
+    pg.locator(STEPPER).wait_for(timeout=20000)
+    received.clear()
+    menu = pg.locator(".st-key-conv_single-kernel-preset")
+    combo = menu.locator('[role="combobox"]').first
+    combo.click()
+    option = pg.get_by_role("option", name=translate(lang, "owndata.preset_identity"))
+    try:
+        option.wait_for(timeout=3000)
+    except Exception:   # the click only focused it: open the list from the keyboard
+        combo.press("ArrowDown")
+    option.click()
+    pg.get_by_text(translate(lang, "owndata.preset_loaded", name=translate(lang, "owndata.preset_identity"))).wait_for(
+        timeout=20000)
+    wait_for_app(pg)
+    # the stepper draws the kernel the editor now holds
+    text = pg.locator(".st-key-conv_single-kernel textarea").input_value()
+    kernel = [cell for cell in re.split(r"[,;\s]+", text) if cell]
+    expect(pg.locator(f'{STEPPER} figure[data-grid="1"] .cs-cell')).to_have_text(kernel, timeout=20000)
+    sent = new_element_types(received)
+    assert "bidi_component" in sent and "page_link" in sent, sent   # the stepper and the check link follow
+    assert sent.count("selectbox") == 1 and sent.count("text_area") == 1, sent   # the kernel's menu and editor only
+    assert not {"heading", "slider", "file_uploader", "button"} & set(sent), sent
+    assert_no_exception(pg)

@@ -7,12 +7,36 @@ from typing import Callable, Mapping
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest, app_test
 
 from ui.frame import page_entry
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
+
+
+class _SessionPages(PagesManager):
+    """AppTest makes a new page registry for every run; a browser session keeps one. So in AppTest a run of named
+    parts only (``st.rerun([keys])`` from a callback: the frame's ``st.navigation`` does not run) knew no page, and an
+    ``st.page_link`` in such a part raised where the browser draws it. This one starts with the last pages that
+    ``st.navigation`` registered (the app's pages are the same in every test)."""
+
+    registered: dict | None = None
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if _SessionPages.registered is not None:
+            self._set_pages(dict(_SessionPages.registered))
+
+    def set_pages_and_resolve(self, pages, *args, **kwargs):
+        _SessionPages.registered = dict(pages)
+        return super().set_pages_and_resolve(pages, *args, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def _pages_kept_across_runs(monkeypatch):
+    monkeypatch.setattr(app_test, "PagesManager", _SessionPages)
 
 
 def open_page(page_key: str, lang: str = "en", query: Mapping[str, str] | None = None,

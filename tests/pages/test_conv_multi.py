@@ -641,10 +641,12 @@ def test_values_then_layer_then_output_and_reset_brings_every_box_back(lang):
     at = open_page("conv_multi", lang)
     # top to bottom (captions in page order): the values box, the layer box saying what it acts on, the output
     captions = [el.value for el in at.caption]
+    # the stepper's caption is the first paragraph of one caption with the subscripts' note (one element, #14)
+    stepper_caption = translate(lang, "conv_multi.cs_caption") + "\n\n" + translate(lang, "conv_multi.cell_subscripts")
     where = [captions.index(translate(lang, "conv_multi.input_tabs", max=8)),
              captions.index(translate(lang, "conv_multi.filter_tabs", max=5)),
              captions.index(translate(lang, "conv_multi.layer_caption")),
-             captions.index(translate(lang, "conv_multi.cs_caption"))]
+             captions.index(stepper_caption)]
     assert where == sorted(where)
     _editor(at, "conv_multi.x1").input("1 1 1 1 1\n" * 4 + "1 1 1 1 1").run()
     # a value reruns its column's editor tabs and the output (the callback names them, #14): this run draws no title,

@@ -148,6 +148,19 @@ def test_pack_is_deterministic_compact_and_inverts():
     assert zlib.decompress(blob)   # zlib format: what the browser's DecompressionStream("deflate") reads
 
 
+def test_pack_writes_a_payload_object_it_packed_before_once(monkeypatch):
+    """#14: a cached payload comes back as the same object on every rerun: packed again without writing its JSON (the
+    same bytes); an equal payload in another object is written out and gives the same bytes too."""
+    x, w, b = CONV_5X5X3.inputs["x"][0], CONV_5X5X3.inputs["w"], CONV_5X5X3.inputs["b"]
+    payload = multi_channel_steps(conv2d_trace(x, w, b, 1, 1), tr)
+    blob = cs.pack(payload)
+    written, dumps = [], json.dumps
+    monkeypatch.setattr(cs.json, "dumps", lambda *a, **k: written.append(1) or dumps(*a, **k))
+    assert cs.pack(payload) is blob and written == []
+    copy = json.loads(dumps(payload))
+    assert cs.pack(copy) == blob and written == [1]
+
+
 @pytest.mark.parametrize("build, url", [
     (lambda t: single_channel_steps(t, t.output, "identity", "id", tr), {"cell": "k"}),
     (lambda t: single_channel_compare(t, t, tr), {"cell": "k"}),

@@ -143,7 +143,45 @@ function buildGrid(spec, gridIndex) {
     cells.push(line);
   }
   box.appendChild(table);
-  return { box, cells, dim: !!spec.dim_unmarked };
+  return { box, cells, dim: !!spec.dim_unmarked, newline: spec.newline ? el("div", "cs-newline") : null };
+}
+
+// The grids of new data, reusing the previous mount's grid whose spec is the same (same numbers, texts, labels and
+// options at the same place): its nodes stay in the page, so the browser neither builds, styles, lays out nor paints
+// them again (#14: a new input size changes the input channels and the output maps, never the six kernels; a preset
+// one channel and the maps). A grid that changed in any way is built again.
+function reuseGrids(specs, old) {
+  return specs.map((spec, i) => {
+    const sig = JSON.stringify(spec);
+    const before = old && old[i];
+    if (before && before.sig === sig) {
+      for (const node of before.box.querySelectorAll(".cs-win, .cs-at, .cs-winner")) {
+        node.classList.remove("cs-win", "cs-at", "cs-winner");
+      }
+      before.reused = true;
+      return before;
+    }
+    const built = buildGrid(spec, i);
+    built.sig = sig;
+    return built;
+  });
+}
+
+// Put ``grids`` (their line breaks first) into ``stage`` in order, leaving a node already in its place untouched
+// (re-inserting a node would have the browser style and lay it out again) and removing what is no longer shown.
+function placeGrids(stage, grids) {
+  let at = stage.firstChild;
+  for (const g of grids) {
+    for (const node of g.newline ? [g.newline, g.box] : [g.box]) {
+      if (node === at) at = at.nextSibling;
+      else stage.insertBefore(node, at);
+    }
+  }
+  while (at) {
+    const next = at.nextSibling;
+    at.remove();
+    at = next;
+  }
 }
 
 // ---------------------------------------------------------------- the payload: JSON, or zlib-compressed JSON bytes
@@ -236,14 +274,18 @@ export default async function (component) {
   message.setAttribute("role", "status");
   message.hidden = !note;
 
-  const stage = el("div", "cs-stage");
+  // the stage (the grids' box) stays too, with every grid whose spec did not change (reuseGrids); its listeners are
+  // this mount's, removed with it (``listening``)
+  const keptStage = keptRoot && previous.stage && previous.stage.parentNode === keptRoot ? previous.stage : null;
+  if (keptStage) previous.unlisten();
+  const stage = keptStage || el("div", "cs-stage");
   stage.tabIndex = 0;
   if (labels.stage) stage.setAttribute("aria-label", labels.stage);
-  const grids = (data.grids || []).map((g, i) => buildGrid(g, i));
-  grids.forEach((g, i) => {
-    if (data.grids[i].newline) stage.appendChild(el("div", "cs-newline"));
-    stage.appendChild(g.box);
-  });
+  else stage.removeAttribute("aria-label");
+  const grids = reuseGrids(data.grids || [], keptStage ? previous.grids : null);
+  placeGrids(stage, grids);
+  const listening = new AbortController();
+  const on = { signal: listening.signal };
   const cellOf = (target) => {
     const node = target && target.closest ? target.closest("[data-cell]") : null;
     return node && stage.contains(node) ? Number(node.dataset.cell) : null;
@@ -251,12 +293,12 @@ export default async function (component) {
   stage.addEventListener("click", (e) => {
     const k = cellOf(e.target);
     if (k !== null) { pin(k, true); stage.focus(); }
-  });
+  }, on);
   stage.addEventListener("pointerover", (e) => {   // entering a pick cell shows it (as pointerenter on each cell)
     const k = cellOf(e.target);
     if (k !== null) show(k);
-  });
-  stage.addEventListener("pointerleave", () => show(chosen));
+  }, on);
+  stage.addEventListener("pointerleave", () => show(chosen), on);
 
   const legend = el("div", "cs-legend");
   for (const [kind, text] of data.legend || []) {
@@ -270,8 +312,13 @@ export default async function (component) {
   formula.setAttribute("aria-live", "polite");
   if (keptRoot) {   // the same root and formula element, the rest swapped in place: the height never drops to zero
     previous.stop();
-    for (const node of [...root.childNodes]) if (node !== formula) node.remove();
-    formula.before(bar, message, stage, legend);
+    for (const node of [...root.childNodes]) if (node !== formula && node !== keptStage) node.remove();
+    if (keptStage) {   // not moved: a node inserted again is styled and laid out again with all it holds
+      keptStage.before(bar, message);
+      keptStage.after(legend);
+    } else {
+      formula.before(bar, message, stage, legend);
+    }
   } else {
     if (previous) previous.stop();
     root.append(bar, message, stage, legend, formula);
@@ -357,16 +404,19 @@ export default async function (component) {
     e.preventDefault();
     if (e.key !== " ") stop();
     act();
-  });
+  }, on);
   pin(chosen, false);
 
   const cleanup = () => {
     stop();
     if (parentElement.__cellStepper !== mounted) return;   // a newer mount owns the root now
+    listening.abort();
     root.remove();
     parentElement.__cellStepper = null;
   };
-  const mounted = { raw: packed ? raw : JSON.stringify(raw ?? null), root, formula, stop, cleanup };
+  const unlisten = () => listening.abort();
+  const mounted = { raw: packed ? raw : JSON.stringify(raw ?? null), root, formula, stage, grids, stop, unlisten,
+    cleanup };
   parentElement.__cellStepper = mounted;
   return cleanup;
 }
