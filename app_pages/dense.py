@@ -69,6 +69,8 @@ EDITORS = {"zprev": (DEFAULT_ZPREV, 1), "W": (DEFAULT_W, MAX_UNITS), "b": (DEFAU
 COLUMN_PART = {name: widget_key(PAGE, f"{name}_part") for name in EDITORS}
 SHAPE_PART, SECTIONS_PART, TAKE_AWAY_PART = (widget_key(PAGE, f"{name}_part")
                                              for name in ("shape", "sections", "take_away"))
+# each tab's content is a part of its own inside the tabs' part: a new setup reruns the open one, not the tab bar
+TAB_PART = {name: widget_key(PAGE, f"tab_{name}_part") for name in ("forward", "dz", "back", "check", "seeds")}
 
 
 # --------------------------------------------------------------------------- core calls (cached)
@@ -211,8 +213,13 @@ def _follow_up(column: str):
     input, weights or target reran the whole page, title, intro, the other columns and the loss / activation
     controls included). The take-away panels only when one is open, or when they appear or go (no output)."""
     def rerun_value_parts() -> None:
-        st.rerun([COLUMN_PART[column], SHAPE_PART, SECTIONS_PART] + _take_away_follows())
+        st.rerun([COLUMN_PART[column], SHAPE_PART, _open_tab_part()] + _take_away_follows())
     return rerun_value_parts
+
+
+def _open_tab_part() -> str:
+    """The open tab's part (what the tabs' part drew last), or the tabs' part before it has run."""
+    return st.session_state.get(widget_key(PAGE, "open_tab_part"), SECTIONS_PART)
 
 
 def _take_away_follows(always: bool = False) -> list[str]:
@@ -289,7 +296,7 @@ def _choices() -> None:
 def _rerun_study_parts(loss_changed: bool) -> None:
     """The loss or the activation changed: the tabs show it; the take-away panels when open (their link, file and
     code), and after a new loss always (the code panel is there for cross-entropy only)."""
-    st.rerun([SECTIONS_PART] + _take_away_follows(always=loss_changed))
+    st.rerun([_open_tab_part()] + _take_away_follows(always=loss_changed))
 
 
 WIDE = 4   # more units than this: formulas take the full width, the figure goes below them
@@ -314,7 +321,7 @@ def _error(err) -> None:
         st.error(explain_error(err))
 
 
-@url_fragment(PAGE, SPECS)   # its controls (lazy expanders) rerun only this part
+@url_fragment(PAGE, SPECS, key=TAB_PART["forward"])   # its controls (lazy expanders) rerun only this part
 def _forward_tab() -> None:
     _read_setup()   # rerun alone by an expander: the setup as it is now, not as the page's last full run had it
     # ---- 1. forward
@@ -372,7 +379,7 @@ def _forward_tab() -> None:
         render_check_link("softmax_ce_grad", z=z, y=y)
 
 
-@url_fragment(PAGE, SPECS)   # its controls (lazy expanders) rerun only this part
+@url_fragment(PAGE, SPECS, key=TAB_PART["dz"])   # its controls (lazy expanders) rerun only this part
 def _dz_tab() -> None:
     _read_setup()   # rerun alone by an expander: the setup as it is now, not as the page's last full run had it
     # ---- 3. dL/dz step by step
@@ -423,7 +430,7 @@ def _backward_result():
     return back
 
 
-@url_fragment(PAGE, SPECS)   # its controls (lazy expanders) rerun only this part
+@url_fragment(PAGE, SPECS, key=TAB_PART["back"])   # its controls (lazy expanders) rerun only this part
 def _back_tab() -> None:
     _read_setup()   # rerun alone by an expander: the setup as it is now, not as the page's last full run had it
     # ---- 4. back through the layer
@@ -448,7 +455,7 @@ def _back_tab() -> None:
     _math([Text(t("dense.dprev_text", f=activation_name(act))), fx.dprev_line(back)], "dprev_math")
 
 
-@url_fragment(PAGE, SPECS)   # its controls (lazy expanders) rerun only this part
+@url_fragment(PAGE, SPECS, key=TAB_PART["check"])   # its controls (lazy expanders) rerun only this part
 def _check_tab() -> None:
     _read_setup()   # rerun alone by an expander: the setup as it is now, not as the page's last full run had it
     # ---- 5. finite differences
@@ -482,7 +489,9 @@ def _check_tab() -> None:
     st.caption(t("dense.check_caption"))
 
 
+@url_fragment(PAGE, SPECS, key=TAB_PART["seeds"])
 def _seeds_tab() -> None:
+    _read_setup()
     # ---- 6. what the source texts write: the catalogue's verdicts, and what they mean for this setup
     st.subheader(t("dense.seeds_title"))
     for key in ("s001_eq2", "s001_eq4", "s004_dot_naming", "s004_delta"):
@@ -505,12 +514,14 @@ def _sections() -> None:
     """The tab bar and the open tab, a part of its own (#14 round 5): switching tabs reruns and sends only this
     part (~30 messages, measured), not the title, the setup box's editors and preset menus and the panels below
     (~74 for the whole page).
-    A values control reruns this part by name (``_follow_up``): it reads the setup from session state itself."""
+    A values control, the loss or the activation reruns the open tab's content alone, by name (``_follow_up``): the
+    tab bar is not sent again. Each part reads the setup from session state itself."""
     _read_setup()
     tabs = url_tabs(PAGE, "section", "tab", tuple(TABS), [t(f"dense.tab_{name}") for name in TABS])
     follow_open_panels(PAGE, ("tab",))   # the export panel below writes the open tab into its link and file
-    for tab, render in zip(tabs, TABS.values()):
+    for name, tab, render in zip(TABS, tabs, TABS.values()):
         if tab.open is not False:
+            st.session_state[widget_key(PAGE, "open_tab_part")] = TAB_PART[name]
             with tab:
                 render()
 
@@ -554,9 +565,10 @@ def _take_away() -> None:
 def _study() -> None:
     """The loss and activation controls, the tabs and the take-away panels: a part of its own (#14 round 6).
 
-    The loss or the activation changes no input editor: changing one reruns and sends only this part, not the
-    title, the setup box's editors and preset menus (the whole page was ~74 messages, no chart changing).
-    The setup is read from session state by each part inside (``_read_setup``)."""
+    The loss or the activation changes no input editor: changing one reruns the open tab's content and the panels
+    that show it, by name (``_rerun_study_parts``), not these controls, nor the title, the setup box's editors and
+    preset menus (the whole page was ~74 messages, no chart changing). Each part inside reads the setup from session
+    state (``_read_setup``)."""
     _choices()
     _sections()
     _take_away()

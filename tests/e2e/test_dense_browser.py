@@ -257,6 +257,12 @@ def _headings(frames: list) -> list[str]:
             and msg.delta.new_element.WhichOneof("type") == "heading"]
 
 
+def _blocks(frames: list) -> list[str]:
+    """The type of every block (``"tab_container"``, ``"column"``, ``"expandable"``, ...) sent in ``frames``."""
+    return [msg.delta.add_block.WhichOneof("type") for msg in forward_msgs(frames)
+            if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "add_block"]
+
+
 def _choose(pg, key: str, option: str) -> None:
     """Open the select box ``key`` and choose ``option``; returns once the run it starts is drawn."""
     pg.locator(f".st-key-{key.replace('.', '-')} [role=combobox]").first.click()
@@ -306,5 +312,20 @@ def test_a_new_setup_reruns_its_column_and_the_tabs_not_the_page(server_url, new
     assert _runs(received) == (1, 0), "one run of the parts, no full app run"
     assert not SETUP_BOX_ELEMENTS & set(sent) and "bidi_component" in sent, sent
     assert "act=identity" in pg.url
+    assert "tab_container" not in _blocks(received), "the open tab's content alone, not the tab bar"
+    # on another tab, a new bias reruns that tab's content: ∂L/∂b = δ follows
+    open_tab(pg, translate(lang, "dense.tab_back"))
+    wait_for_text(pg, translate(lang, "dense.back_title"))
+    wait_for_app(pg)
+    db = pg.locator(".st-key-dense-db_math")
+    before = db.inner_text()
+    received.clear()
+    area.fill("0, 0, 0")
+    runs.after(lambda: area.press("Control+Enter"))
+    expect(db).not_to_have_text(before, timeout=20000)
+    wait_for_app(pg)
+    sent = new_element_types(received)
+    assert _runs(received) == (1, 0) and "tab_container" not in _blocks(received)
+    assert sent.count("text_area") == 1 and not {"selectbox", "radio"} & set(sent), sent
     assert_no_exception(pg)
     screenshot(pg, f"dense-{lang}-new-setup")
