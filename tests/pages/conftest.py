@@ -135,3 +135,25 @@ def stepper_grid(payload: dict, title: str):
         if g["title"] == title:
             return np.array(g["values"], dtype=float)
     raise AssertionError(f"no grid titled {title!r}; have {[g['title'] for g in payload['grids']]}")
+
+
+# --------------------------------------------------------------------------- keyed reruns (#14 round 10)
+@pytest.fixture(autouse=True)
+def pages_kept_between_runs(monkeypatch):
+    """A values control reruns the page's keyed parts alone (``st.rerun([...])`` from its callback, #14 round 10), a
+    run that does not reach ``st.navigation``. The server keeps the session's pages from its last full run, so a
+    ``st.page_link`` in such a part (dense's check link in its forward tab) finds its page; AppTest makes a new
+    ``PagesManager`` per run, which knows no page then. Here it keeps the pages the last full run registered."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original, registered = PagesManager.get_pages, {}
+
+    def get_pages(self):
+        pages = original(self)
+        if any("url_pathname" in info for info in pages.values()):   # st.navigation ran: the app's pages
+            registered.clear()
+            registered.update(pages)
+            return pages
+        return dict(registered) if registered and self._pages is None else pages
+
+    monkeypatch.setattr(PagesManager, "get_pages", get_pages)

@@ -17,27 +17,6 @@ from ..ui.formula_numbers import _number, total
 from .conftest import all_text, link_of, no_exception, open_page, plotly_figures, stepper, stepper_grid
 from .math_boxes import math_box_formulas, math_box_markups, math_box_texts
 
-@pytest.fixture(autouse=True)
-def pages_kept_between_runs(monkeypatch):
-    """A values control reruns the page's keyed parts alone (``st.rerun([...])`` from its callback, #14 round 10), a
-    run that does not reach ``st.navigation``. The server keeps the session's pages from its last full run, so a
-    ``st.page_link`` in such a part (the forward tab's check link) finds its page; AppTest makes a new
-    ``PagesManager`` per run, which knows no page then. Here it keeps the pages the last full run registered."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original, registered = PagesManager.get_pages, {}
-
-    def get_pages(self):
-        pages = original(self)
-        if any("url_pathname" in info for info in pages.values()):   # st.navigation ran: the app's pages
-            registered.clear()
-            registered.update(pages)
-            return pages
-        return dict(registered) if registered and self._pages is None else pages
-
-    monkeypatch.setattr(PagesManager, "get_pages", get_pages)
-
-
 DEFAULT_ZPREV = np.array([1.5, -1.0, 0.5])
 DEFAULT_W = np.array([[0.5, -0.2, 0.1], [0.3, 0.8, -0.5], [-0.5, 0.1, 0.9]])
 DEFAULT_B = np.array([0.1, 0.0, -0.2])
