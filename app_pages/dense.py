@@ -2,6 +2,12 @@
 
 Thin page: widgets and URL in -> cnn_core.dense / activations / gradcheck -> ui renderers out.
 Every number shown comes from a core result or trace; the page only arranges them.
+
+The page is keyed parts (``page_kit.url_fragment``, #14 round 10): each column of the setup box (zprev, W, b, y),
+the size message, the study part (loss, activation) with the tabs and the take-away panels inside it. Every part
+reads the matrices, the loss and the activation from session state itself (``_read_setup``), so a values control
+(a preset, a seed, a typed or grid-edited matrix) reruns, by name from its callback (``_follow_up``), its own column
+and the parts that show the values: never the title, the intro, the other columns or the loss / activation controls.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from ui.i18n import current_language, explain_error, t, translator
 from ui.latex import display_digits, equation_lines, fmt, latex_matrix
 from ui.library_code import dense_softmax_ce_code
 from ui.matrix_input import matrix_editor
+from ui.multi_editors import read_matrix
 from ui.page_kit import (activation_name, agreement, cached_figure, follow_open_panels, lazy_code_panel, lazy_expander, show_chart,
                          url_fragment, url_tabs)
 from ui.presets import preset_selector
@@ -56,6 +63,14 @@ SPECS += tuple(BoolParam(name, False, label_key=widget_key(PAGE, "expander_label
 # How each activation is written in a formula (names, not math).
 ACT_LATEX = {"identity": r"\mathrm{id}", "relu": r"\mathrm{ReLU}", "sigmoid": r"\sigma", "tanh": r"\tanh"}
 BIG_FIGURE = 400  # px: room for 4-significant-digit numbers in every cell
+# The setup box's editors: name -> (example, max rows); every one is at most MAX_UNITS wide. W is the only matrix.
+EDITORS = {"zprev": (DEFAULT_ZPREV, 1), "W": (DEFAULT_W, MAX_UNITS), "b": (DEFAULT_B, 1), "y": (DEFAULT_Y, 1)}
+# the page's parts that a values control reruns by name (``st.rerun([...])`` in its callback, ``_follow_up``)
+COLUMN_PART = {name: widget_key(PAGE, f"{name}_part") for name in EDITORS}
+SHAPE_PART, SECTIONS_PART, TAKE_AWAY_PART = (widget_key(PAGE, f"{name}_part")
+                                             for name in ("shape", "sections", "take_away"))
+# each tab's content is a part of its own inside the tabs' part: a new setup reruns the open one, not the tab bar
+TAB_PART = {name: widget_key(PAGE, f"tab_{name}_part") for name in ("forward", "dz", "back", "check", "seeds")}
 
 
 # --------------------------------------------------------------------------- core calls (cached)
@@ -157,62 +172,31 @@ def _vector(matrix: np.ndarray | None) -> np.ndarray | None:
     return None if matrix is None else matrix[0]
 
 
-# --------------------------------------------------------------------------- page
+# --------------------------------------------------------------------------- the setup, read from session state
+# The run's globals: every part sets them again from session state (``_read_setup``) before it draws, since a part
+# rerun by name from a callback (``_follow_up``) would otherwise see the values of the page's last full run.
+zprev = W = b = y = shape_msg = None
+loss = act = act_tex = ce = fwd = fwd_err = out = out_err = delta = None
 
-lang = current_language()
-st.title(t("dense.title"))
-st.markdown(t("dense.intro"))
-st.caption(t("dense.conventions"))
 
-init_from_url(PAGE, SPECS)
-with st.container(border=True):
-    top = st.columns([3, 1], vertical_alignment="bottom")
-    top[0].markdown(f"**{t('dense.controls')}**")
-    top[1].button(t("dense.reset"), key=widget_key(PAGE, "reset"), on_click=_reset, help=t("dense.reset_help"),
-                  icon=":material/restart_alt:")
-    c1, c2, c3, c4 = st.columns([1.2, 1.6, 1, 1])
-    with c1:
-        preset_selector(widget_key(PAGE, "zprev"), kind="input", example=DEFAULT_ZPREV, max_rows=1, max_cols=MAX_UNITS)
-        zprev = _vector(matrix_editor(t("dense.zprev_label"), key=widget_key(PAGE, "zprev"), default=DEFAULT_ZPREV,
-                                      max_rows=1, max_cols=MAX_UNITS, help=t("dense.vector_help", n=MAX_UNITS)))
-    with c2:
-        preset_selector("dense.W", kind="weights", example=DEFAULT_W, max_rows=MAX_UNITS, max_cols=MAX_UNITS)
-        W = matrix_editor(t("dense.W_label"), key="dense.W", default=DEFAULT_W, max_rows=MAX_UNITS,
-                          max_cols=MAX_UNITS, height=112)
-    with c3:
-        b = _vector(matrix_editor(t("dense.b_label"), key=widget_key(PAGE, "b"), default=DEFAULT_B, max_rows=1,
-                                  max_cols=MAX_UNITS, help=t("dense.vector_help", n=MAX_UNITS)))
-    with c4:
-        y = _vector(matrix_editor(t("dense.y_label"), key=widget_key(PAGE, "y"), default=DEFAULT_Y, max_rows=1,
-                                  max_cols=MAX_UNITS, help=t("dense.y_help")))
+def _read_setup() -> None:
+    """The matrices (their editors' texts, drawn or not), the loss and the activation as session state holds them
+    now, the size problem between them and the core results of every tab (cached), as the run's globals.
+
+    Shapes: zprev, b, y (n,) / (m,) vectors, W (m, n); None where a text does not parse (its editor says why)."""
+    global zprev, W, b, y, shape_msg, loss, act, act_tex, ce, fwd, fwd_err, out, out_err, delta
+    state = st.session_state
+    parsed = {name: read_matrix(widget_key(PAGE, name), example, max_rows=rows, max_cols=MAX_UNITS)
+              for name, (example, rows) in EDITORS.items()}
+    zprev, W, b, y = (parsed["W"] if name == "W" else _vector(parsed[name]) for name in EDITORS)
     # the four inputs must fit W: say which one does not, in the page's symbols
     shape_msg = None
     if zprev is not None and W is not None and b is not None:
         problem = fx.shape_problem(W.shape, zprev.size, b.size, None if y is None else y.size)
         if problem is not None:
             shape_msg = t(f"dense.{problem[0]}", **problem[1])
-            st.error(shape_msg)
-sync_to_url(PAGE, SPECS)
-# set by _study() (the loss and activation controls and every result below them), read by the tabs
-loss = act = act_tex = ce = fwd = fwd_err = out = out_err = delta = None
-
-
-def _choices() -> None:
-    """The loss and the activation, and the core results for every tab (cached; drawn only in the open tab).
-
-    They are the run's globals: the tabs' own fragments read them. A change of the loss or the activation
-    reruns _study() only (#14 round 6), which sets them again before the tabs are drawn."""
-    global loss, act, act_tex, ce, fwd, fwd_err, out, out_err, delta
-    with st.container(border=True):
-        c_loss, c_act = st.columns(2)
-        with c_loss:
-            loss_names = {k: t(f"dense.loss_{k}") for k in LOSSES}  # bound now: format_func may run outside the script
-            loss = st.radio(t("dense.loss_label"), LOSSES, key=widget_key(PAGE, "loss"), horizontal=True,
-                            format_func=loss_names.get)
-        with c_act:
-            act_names = {k: activation_name(k) for k in ACTIVATIONS}
-            act = st.selectbox(t("dense.act_label"), ACTIVATIONS, key=widget_key(PAGE, "act"),
-                               format_func=act_names.get, help=t("dense.act_help"))
+    loss = state.get(widget_key(PAGE, "loss"), LOSSES[0])
+    act = state.get(widget_key(PAGE, "act"), "relu")
     act_tex = ACT_LATEX[act]
     ce = loss == "cross_entropy"
     fwd = fwd_err = out = out_err = None
@@ -221,6 +205,98 @@ def _choices() -> None:
     if fwd is not None and y is not None:
         out, out_err = _try(_cross_entropy if ce else _mse, fwd[1].z, y)
     delta = None if out is None else (out.a_minus_y if ce else out.dL_dz)
+
+
+def _follow_up(column: str):
+    """The callback that follows a values control of ``column`` (a preset, a seed, a typed or grid-edited matrix)
+    once it has written its text: rerun that column and the parts that show the values, by name (#14 round 10: a new
+    input, weights or target reran the whole page, title, intro, the other columns and the loss / activation
+    controls included). The take-away panels only when one is open, or when they appear or go (no output)."""
+    def rerun_value_parts() -> None:
+        st.rerun([COLUMN_PART[column], SHAPE_PART, _open_tab_part()] + _take_away_follows())
+    return rerun_value_parts
+
+
+def _open_tab_part() -> str:
+    """The open tab's part (what the tabs' part drew last), or the tabs' part before it has run."""
+    return st.session_state.get(widget_key(PAGE, "open_tab_part"), SECTIONS_PART)
+
+
+def _take_away_follows(always: bool = False) -> list[str]:
+    """[TAKE_AWAY_PART] when the take-away panels show what changed: one of them is open, or they appear or go (no
+    output: nothing to export), or ``always``; else []."""
+    state = st.session_state
+    _read_setup()
+    drawn = fwd is not None and out is not None
+    follows = (always or state.get(widget_key(PAGE, "export_open")) or state.get(widget_key(PAGE, "code_open"))
+               or state.get(widget_key(PAGE, "take_away_drawn"), drawn) != drawn)
+    return [TAKE_AWAY_PART] if follows else []
+
+
+def _editor(name: str, label: str, **options) -> None:
+    """One matrix editor of the setup box, its text under ``dense.<name>``, followed by ``_follow_up``."""
+    example, rows = EDITORS[name]
+    matrix_editor(label, key=widget_key(PAGE, name), default=example, max_rows=rows, max_cols=MAX_UNITS,
+                  on_change=_follow_up(name), **options)
+
+
+# Each column of the setup box is a part of its own, rerun by its controls' callbacks with the parts that show the
+# values (``_follow_up``); a grid toggle reruns its column alone.
+@url_fragment(PAGE, SPECS, key=COLUMN_PART["zprev"])
+def _zprev_column() -> None:
+    preset_selector(widget_key(PAGE, "zprev"), kind="input", example=DEFAULT_ZPREV, max_rows=1, max_cols=MAX_UNITS,
+                    on_change=_follow_up("zprev"))
+    _editor("zprev", t("dense.zprev_label"), help=t("dense.vector_help", n=MAX_UNITS))
+
+
+@url_fragment(PAGE, SPECS, key=COLUMN_PART["W"])
+def _w_column() -> None:
+    preset_selector(widget_key(PAGE, "W"), kind="weights", example=DEFAULT_W, max_rows=MAX_UNITS, max_cols=MAX_UNITS,
+                    on_change=_follow_up("W"))
+    _editor("W", t("dense.W_label"), height=112)
+
+
+@url_fragment(PAGE, SPECS, key=COLUMN_PART["b"])
+def _b_column() -> None:
+    _editor("b", t("dense.b_label"), help=t("dense.vector_help", n=MAX_UNITS))
+
+
+@url_fragment(PAGE, SPECS, key=COLUMN_PART["y"])
+def _y_column() -> None:
+    _editor("y", t("dense.y_label"), help=t("dense.y_help"))
+
+
+@st.fragment(key=SHAPE_PART)
+def _shape_check() -> None:
+    """Which input does not fit W (rerun with every values change)."""
+    _read_setup()
+    with st.container():   # always one element: the part keeps its place when it has no message (and later gets one)
+        if shape_msg is not None:
+            st.error(shape_msg)
+
+
+def _choices() -> None:
+    """The loss and the activation (their values are read by every part from session state: ``_read_setup``).
+
+    A change of either reruns, by name from its callback, the tabs and (when they show it) the take-away panels: not
+    these two controls, nor anything above them (#14 round 10; round 6 reran this part with them)."""
+    with st.container(border=True):
+        c_loss, c_act = st.columns(2)
+        with c_loss:
+            loss_names = {k: t(f"dense.loss_{k}") for k in LOSSES}  # bound now: format_func may run outside the script
+            st.radio(t("dense.loss_label"), LOSSES, key=widget_key(PAGE, "loss"), horizontal=True,
+                     format_func=loss_names.get, on_change=_rerun_study_parts, args=(True,))
+        with c_act:
+            act_names = {k: activation_name(k) for k in ACTIVATIONS}
+            st.selectbox(t("dense.act_label"), ACTIVATIONS, key=widget_key(PAGE, "act"),
+                         format_func=act_names.get, help=t("dense.act_help"), on_change=_rerun_study_parts,
+                         args=(False,))
+
+
+def _rerun_study_parts(loss_changed: bool) -> None:
+    """The loss or the activation changed: the tabs show it; the take-away panels when open (their link, file and
+    code), and after a new loss always (the code panel is there for cross-entropy only)."""
+    st.rerun([_open_tab_part()] + _take_away_follows(always=loss_changed))
 
 
 WIDE = 4   # more units than this: formulas take the full width, the figure goes below them
@@ -245,8 +321,9 @@ def _error(err) -> None:
         st.error(explain_error(err))
 
 
-@url_fragment(PAGE, SPECS)   # its controls (lazy expanders, tabs) rerun only this part
+@url_fragment(PAGE, SPECS, key=TAB_PART["forward"])   # its controls (lazy expanders) rerun only this part
 def _forward_tab() -> None:
+    _read_setup()   # rerun alone by an expander: the setup as it is now, not as the page's last full run had it
     # ---- 1. forward
     st.subheader(t("dense.forward_title"))
     if zprev is None or W is None or b is None:
@@ -302,8 +379,9 @@ def _forward_tab() -> None:
         render_check_link("softmax_ce_grad", z=z, y=y)
 
 
-@url_fragment(PAGE, SPECS)   # its controls (lazy expanders, tabs) rerun only this part
+@url_fragment(PAGE, SPECS, key=TAB_PART["dz"])   # its controls (lazy expanders) rerun only this part
 def _dz_tab() -> None:
+    _read_setup()   # rerun alone by an expander: the setup as it is now, not as the page's last full run had it
     # ---- 3. dL/dz step by step
     st.subheader(t("dense.dz_title"))
     if out is None:
@@ -352,8 +430,9 @@ def _backward_result():
     return back
 
 
-@url_fragment(PAGE, SPECS)   # its controls (lazy expanders, tabs) rerun only this part
+@url_fragment(PAGE, SPECS, key=TAB_PART["back"])   # its controls (lazy expanders) rerun only this part
 def _back_tab() -> None:
+    _read_setup()   # rerun alone by an expander: the setup as it is now, not as the page's last full run had it
     # ---- 4. back through the layer
     st.subheader(t("dense.back_title"))
     back = _backward_result()
@@ -376,8 +455,9 @@ def _back_tab() -> None:
     _math([Text(t("dense.dprev_text", f=activation_name(act))), fx.dprev_line(back)], "dprev_math")
 
 
-@url_fragment(PAGE, SPECS)   # its controls (lazy expanders, tabs) rerun only this part
+@url_fragment(PAGE, SPECS, key=TAB_PART["check"])   # its controls (lazy expanders) rerun only this part
 def _check_tab() -> None:
+    _read_setup()   # rerun alone by an expander: the setup as it is now, not as the page's last full run had it
     # ---- 5. finite differences
     st.subheader(t("dense.check_title"))
     back = _backward_result()
@@ -409,7 +489,9 @@ def _check_tab() -> None:
     st.caption(t("dense.check_caption"))
 
 
+@url_fragment(PAGE, SPECS, key=TAB_PART["seeds"])
 def _seeds_tab() -> None:
+    _read_setup()
     # ---- 6. what the source texts write: the catalogue's verdicts, and what they mean for this setup
     st.subheader(t("dense.seeds_title"))
     for key in ("s001_eq2", "s001_eq4", "s004_dot_naming", "s004_delta"):
@@ -427,22 +509,33 @@ def _seeds_tab() -> None:
 TABS = {"forward": _forward_tab, "dz": _dz_tab, "back": _back_tab, "check": _check_tab, "seeds": _seeds_tab}
 
 
-@url_fragment(PAGE, SPECS)
+@url_fragment(PAGE, SPECS, key=SECTIONS_PART)
 def _sections() -> None:
     """The tab bar and the open tab, a part of its own (#14 round 5): switching tabs reruns and sends only this
     part (~30 messages, measured), not the title, the setup box's editors and preset menus and the panels below
     (~74 for the whole page).
-    A setup change still reruns the page, and this part with it, on the new numbers (they are the run's globals)."""
+    A values control, the loss or the activation reruns the open tab's content alone, by name (``_follow_up``): the
+    tab bar is not sent again. Each part reads the setup from session state itself."""
+    _read_setup()
     tabs = url_tabs(PAGE, "section", "tab", tuple(TABS), [t(f"dense.tab_{name}") for name in TABS])
     follow_open_panels(PAGE, ("tab",))   # the export panel below writes the open tab into its link and file
-    for tab, render in zip(tabs, TABS.values()):
+    for name, tab, render in zip(TABS, tabs, TABS.values()):
         if tab.open is not False:
+            st.session_state[widget_key(PAGE, "open_tab_part")] = TAB_PART[name]
             with tab:
                 render()
 
 
+@url_fragment(PAGE, SPECS, key=TAKE_AWAY_PART)
 def _take_away() -> None:
-    """The worked example, the setup file, the same numbers in PyTorch / NumPy (they follow the loss and activation)."""
+    """The worked example, the setup file, the same numbers in PyTorch / NumPy (they follow the loss and activation).
+
+    A part of its own: opening a panel reruns it alone; a values control reruns it only when a panel is open or the
+    panels appear or go (``_follow_up``). A setup file loaded here changes the editors above: the page reruns."""
+    if setup_just_loaded(PAGE):
+        st.rerun(scope="app")
+    _read_setup()
+    st.session_state[widget_key(PAGE, "take_away_drawn")] = fwd is not None and out is not None
     if fwd is None or out is None:
         return
     x, tr = fwd
@@ -472,15 +565,34 @@ def _take_away() -> None:
 def _study() -> None:
     """The loss and activation controls, the tabs and the take-away panels: a part of its own (#14 round 6).
 
-    The loss or the activation changes no input editor: changing one reruns and sends only this part, not the
-    title, the setup box's editors and preset menus (the whole page was ~74 messages, no chart changing).
-    A setup file loaded in the export panel (inside this part) also changes the editors above: the page reruns."""
-    if setup_just_loaded(PAGE):
-        st.rerun(scope="app")
+    The loss or the activation changes no input editor: changing one reruns the open tab's content and the panels
+    that show it, by name (``_rerun_study_parts``), not these controls, nor the title, the setup box's editors and
+    preset menus (the whole page was ~74 messages, no chart changing). Each part inside reads the setup from session
+    state (``_read_setup``)."""
     _choices()
     _sections()
     _take_away()
 
 
+# --------------------------------------------------------------------------- page
+
+lang = current_language()
+st.title(t("dense.title"))
+st.markdown(t("dense.intro"))
+st.caption(t("dense.conventions"))
+
+init_from_url(PAGE, SPECS)
+with st.container(border=True):
+    top = st.columns([3, 1], vertical_alignment="bottom")
+    top[0].markdown(f"**{t('dense.controls')}**")
+    # in the page body: a click reruns the whole page, so every editor shows the example again
+    top[1].button(t("dense.reset"), key=widget_key(PAGE, "reset"), on_click=_reset, help=t("dense.reset_help"),
+                  icon=":material/restart_alt:")
+    columns = st.columns([1.2, 1.6, 1, 1])
+    for column, part in zip(columns, (_zprev_column, _w_column, _b_column, _y_column)):
+        with column:
+            part()
+    _shape_check()
+sync_to_url(PAGE, SPECS)
 _study()
 sync_to_url(PAGE, SPECS)

@@ -8,8 +8,8 @@ from ui.i18n import translate
 
 from playwright.sync_api import expect
 
-from .conftest import (WATCH_RUNNING, assert_no_exception, math_widths, new_element_types, open_app, open_tab, pick, screenshot,
-                       stepper_formula, wait_for_app, wait_for_text, watch_round_trips)
+from .conftest import (WATCH_RUNNING, ScriptRuns, assert_no_exception, forward_msgs, math_widths, new_element_types, open_app,
+                       open_tab, pick, screenshot, stepper_formula, wait_for_app, wait_for_text, watch_round_trips)
 
 pytestmark = pytest.mark.e2e
 
@@ -185,8 +185,8 @@ def test_a_tab_switch_reruns_the_tabs_only_and_the_export_link_follows(server_ur
 def test_the_loss_and_activation_rerun_below_the_setup_box_and_a_loaded_setup_reaches_the_editors(
         server_url, new_page, lang):
     """#14 round 6: the loss and the activation live in the part with the tabs and the take-away panels, so a
-    change of either does not send the setup box (editors, preset menus) again; a setup file loaded in the export
-    panel (inside that part) still rewrites the editors above it."""
+    change of either does not send the setup box (editors, preset menus) again (round 10: nor themselves); a setup
+    file loaded in the export panel (a part of its own) still rewrites the editors above it."""
     import json
 
     pg = new_page
@@ -196,8 +196,10 @@ def test_the_loss_and_activation_rerun_below_the_setup_box_and_a_loaded_setup_re
     wait_for_text(pg, translate(lang, "dense.loss_title_mse"))
     wait_for_app(pg)
     sent = new_element_types(received)
-    # the loss radio and the activation menu again, not one editor nor the two preset menus of the setup box
-    assert "markdown" in sent and "text_area" not in sent and sent.count("selectbox") == 1, sent
+    # the tabs and the take-away panels (round 10: by name from the radio's callback), not the radio and the activation
+    # menu themselves, nor one editor or preset menu of the setup box
+    assert "markdown" in sent and not SETUP_BOX_ELEMENTS & set(sent), sent
+    assert _runs(received) == (1, 0), "one run of the parts, no full app run"
     assert "loss=mse" in pg.url
     assert_no_exception(pg)
     # a setup file with another input and the cross-entropy loss: the editor above shows it, the forward pass uses it
@@ -233,3 +235,97 @@ def test_an_open_expander_stays_open_after_a_visit_to_another_tab(server_url, ne
         wait_for_app(pg)
         assert_no_exception(pg)
         assert "jacobian_map=1" in pg.url
+
+
+# --------------------------------------------------------------------------- #14 round 10: a new setup, not a new page
+def _runs(frames: list) -> tuple[int, int]:
+    """(script runs that sent elements, full app runs): a full run sends the frame's navigation again."""
+    msgs = forward_msgs(frames)
+    runs, sent = 0, False
+    for msg in msgs:
+        if msg.WhichOneof("type") == "delta":
+            sent = True
+        elif msg.WhichOneof("type") == "script_finished":
+            runs, sent = runs + sent, False
+    return runs, sum(msg.WhichOneof("type") == "navigation" for msg in msgs)
+
+
+def _headings(frames: list) -> list[str]:
+    """The text of every heading (title, subheading) sent in ``frames``."""
+    return [msg.delta.new_element.heading.body for msg in forward_msgs(frames)
+            if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element"
+            and msg.delta.new_element.WhichOneof("type") == "heading"]
+
+
+def _blocks(frames: list) -> list[str]:
+    """The type of every block (``"tab_container"``, ``"column"``, ``"expandable"``, ...) sent in ``frames``."""
+    return [msg.delta.add_block.WhichOneof("type") for msg in forward_msgs(frames)
+            if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "add_block"]
+
+
+def _choose(pg, key: str, option: str) -> None:
+    """Open the select box ``key`` and choose ``option``; returns once the run it starts is drawn."""
+    pg.locator(f".st-key-{key.replace('.', '-')} [role=combobox]").first.click()
+    ScriptRuns.of(pg).after(lambda: pg.get_by_role("option", name=option, exact=True).click())
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_new_setup_reruns_its_column_and_the_tabs_not_the_page(server_url, new_page, lang):
+    """#14 round 10: a typed vector, a preset or the activation reruns, in one run and by name from its callback, the
+    column it sits in (its editor, its preset menu) and the parts that show the values: not the title and intro, the
+    other three columns, the loss and activation controls, nor the frame."""
+    pg = new_page
+    received = open_app(pg, f"{server_url}/dense?lang={lang}", STEPPER)
+    assert translate(lang, "dense.title") in _headings(received)
+    runs = ScriptRuns.of(pg)
+    # b = (1, 0, 0): z = W·ReLU(z⁽ˡ⁻¹⁾) + b, z₁ = 0.5·1.5 + 0.1·0.5 + 1 = 1.8
+    received.clear()
+    area = pg.locator(".st-key-dense-b textarea")
+    area.fill("1, 0, 0")
+    runs.after(lambda: area.press("Control+Enter"))
+    expect(pg.locator(f'{STEPPER} figure[data-grid="2"] .cs-cell').first).to_have_text("1.8", timeout=20000)
+    wait_for_app(pg)
+    sent = new_element_types(received)
+    assert _runs(received) == (1, 0), "one run of the parts, no full app run"
+    # its editor (and grid toggle), the tabs (subheadings, stepper, math boxes, table, check link): no preset menu
+    # (b has none), no other editor, no radio, not the title
+    assert sent.count("text_area") == 1 and not {"selectbox", "radio", "button"} & set(sent), sent
+    assert "bidi_component" in sent and "table" in sent, sent
+    assert translate(lang, "dense.title") not in _headings(received)
+    assert "b=" in pg.url
+    # the weights' preset (identity): its column, menu and editor; z = x + b = (2.5, 0, 0.5)
+    received.clear()
+    _choose(pg, "dense.W.preset", translate(lang, "owndata.preset_identity"))
+    expect(pg.locator(f'{STEPPER} figure[data-grid="2"] .cs-cell').first).to_have_text("2.5", timeout=20000)
+    wait_for_app(pg)
+    sent = new_element_types(received)
+    assert _runs(received) == (1, 0), "one run of the parts, no full app run"
+    assert sent.count("text_area") == 1 and sent.count("selectbox") == 1 and "radio" not in sent, sent
+    assert translate(lang, "dense.title") not in _headings(received)
+    expect(pg.locator(".st-key-dense-W textarea")).to_have_value("1, 0, 0\n0, 1, 0\n0, 0, 1")
+    # the activation (identity: x = z⁽ˡ⁻¹⁾, the −1 is kept): the tabs alone, not even the menu itself
+    received.clear()
+    _choose(pg, "dense.act", translate(lang, "words.act_identity"))
+    expect(pg.locator(f'{STEPPER} figure[data-grid="2"] .cs-cell').nth(1)).to_have_text("-1", timeout=20000)
+    wait_for_app(pg)
+    sent = new_element_types(received)
+    assert _runs(received) == (1, 0), "one run of the parts, no full app run"
+    assert not SETUP_BOX_ELEMENTS & set(sent) and "bidi_component" in sent, sent
+    assert "act=identity" in pg.url
+    assert "tab_container" not in _blocks(received), "the open tab's content alone, not the tab bar"
+    # on another tab, a new bias reruns that tab's content: ∂L/∂b = δ follows
+    open_tab(pg, translate(lang, "dense.tab_back"))
+    wait_for_text(pg, translate(lang, "dense.back_title"))
+    wait_for_app(pg)
+    db = pg.locator(".st-key-dense-db_math")
+    before = db.inner_text()
+    received.clear()
+    area.fill("0, 0, 0")
+    runs.after(lambda: area.press("Control+Enter"))
+    expect(db).not_to_have_text(before, timeout=20000)
+    wait_for_app(pg)
+    sent = new_element_types(received)
+    assert _runs(received) == (1, 0) and "tab_container" not in _blocks(received)
+    assert sent.count("text_area") == 1 and not {"selectbox", "radio"} & set(sent), sent
+    assert_no_exception(pg)
+    screenshot(pg, f"dense-{lang}-new-setup")

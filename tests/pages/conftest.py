@@ -159,3 +159,4 @@ def stepper_grid(payload: dict, title: str):
         if g["title"] == title:
             return np.array(g["values"], dtype=float)
     raise AssertionError(f"no grid titled {title!r}; have {[g['title'] for g in payload['grids']]}")
+

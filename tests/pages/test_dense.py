@@ -56,6 +56,9 @@ def open_expander(at, name: str):
 
 
 def set_inputs(at, **texts):
+    """Type ``texts`` into the editors ``dense.<name>`` and run (a run of the keyed parts that show them)."""
+    if not {f"dense.{name}" for name in texts} <= {area.key for area in at.text_area}:
+        at.run()   # AppTest's tree holds the last run's elements only: after a keyed rerun the page is drawn whole
     for name, text in texts.items():
         at.text_area(key=f"dense.{name}").input(text)
     return at.run()
@@ -142,7 +145,9 @@ def test_a_setup_change_updates_every_number_of_the_forward_tab(lang):
     table = at.table[0].value
     assert list(table["a"]) == [fmt(v) for v in softmax(z)]
     assert list(table["a − y"]) == [fmt(v) for v in softmax(z) - DEFAULT_Y]
-    # the loss alone: the table's last column becomes δ = (a − y) σ'(z), the products stay
+    # the loss alone: the table's last column becomes δ = (a − y) σ'(z), the products stay (AppTest's tree holds the
+    # last run's elements only: the activation reran the tabs alone, so the page is drawn whole before the radio)
+    at.run()
     at.radio(key="dense.loss").set_value("mse").run()
     no_exception(at)
     sig = 1 / (1 + np.exp(-z))
@@ -155,6 +160,54 @@ def test_a_setup_change_updates_every_number_of_the_forward_tab(lang):
     # the target alone: the table follows
     set_inputs(at, y="1, 0, 0")
     assert list(at.table[0].value["δ"]) == [fmt(v) for v in (sig - [1, 0, 0]) * sig * (1 - sig)]
+
+
+def parts_drawn(at) -> dict:
+    """What the last run drew (AppTest's tree holds that run's elements only): the title, the editors, the preset
+    menus and the loss / activation controls (keys), and whether the tabs' part ran (its tab bar's forward title)."""
+    return {"title": [el.value for el in at.title], "editors": [el.key for el in at.text_area],
+            "selects": [el.key for el in at.selectbox], "radios": [el.key for el in at.radio],
+            "tabs": bool(at.subheader)}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_values_control_reruns_its_column_and_the_parts_that_show_the_values(lang):
+    """#14 round 10: a typed matrix, a preset or the activation reruns (``st.rerun([...])`` from its callback) the
+    column it sits in and the parts that show the values, on the new numbers: never the title, the other columns,
+    or the loss / activation controls."""
+    at = open_page("dense", lang)
+    full = parts_drawn(at)
+    assert full["title"] == [translate(lang, "dense.title")] and len(full["editors"]) == 4 and full["tabs"]
+    assert {"dense.zprev.preset", "dense.W.preset", "dense.act"} <= set(full["selects"]), full
+    # a typed input: its column (menu, editor), the size check and the tabs
+    set_inputs(at, zprev="2, -1, 0.5")
+    no_exception(at)
+    assert parts_drawn(at) == {"title": [], "editors": ["dense.zprev"], "selects": ["dense.zprev.preset"],
+                               "radios": [], "tabs": True}
+    z = dense_forward(np.array([2.0, 0.0, 0.5]), DEFAULT_W, DEFAULT_B)            # ReLU cuts the −1
+    np.testing.assert_allclose(stepper_grid(stepper(at, "forward_stepper"), "z").ravel(), z, rtol=1e-12)
+    # the weights' preset menu: the weights' column only
+    at.run()
+    at.selectbox(key="dense.W.preset").set_value("identity").run()
+    no_exception(at)
+    drawn = parts_drawn(at)
+    assert drawn["title"] == [] and drawn["editors"] == ["dense.W"] and not drawn["radios"] and drawn["tabs"], drawn
+    assert at.text_area(key="dense.W").value == "1, 0, 0\n0, 1, 0\n0, 0, 1"
+    np.testing.assert_allclose(stepper_grid(stepper(at, "forward_stepper"), "z").ravel(),
+                               np.array([2.0, 0.0, 0.5]) + DEFAULT_B, rtol=1e-12)
+    # the bias that does not fit W: its column, and the size message under the setup box
+    set_inputs(at, b="1 2")
+    assert parts_drawn(at)["editors"] == ["dense.b"]
+    assert [el.value for el in at.error] == [translate(lang, "dense.shape_bias", rows=3, got=2)]
+    assert translate(lang, "dense.needs_inputs") in [el.value for el in at.info]
+    set_inputs(at, b="0.1, 0, -0.2")
+    assert not at.error and not at.info, "the size message goes with the fix"
+    # the activation: the tabs alone (not its own menu, the loss, an editor)
+    at.run()
+    at.selectbox(key="dense.act").set_value("identity").run()
+    no_exception(at)
+    assert parts_drawn(at) == {"title": [], "editors": [], "selects": [], "radios": [], "tabs": True}
+    assert "\\mathrm{id}" in latex(at)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -480,6 +533,18 @@ def test_export_and_library_code_carry_the_layer():
     assert "W = np.array([[1, 0, 0]," in code and "F.linear(a, W, b)" in code
     md = [el for el in at.get("download_button")]
     assert md, "the export panel's downloads"
+    # a typed W reruns the open panels with the tabs (#14 round 10: by name, the page is not drawn whole)
+    set_inputs(at, W="2, 0, 0\n0, 1, 0\n0, 0, 1")
+    assert not at.title
+    code = "\n".join(el.value for el in at.code)
+    assert "W = np.array([[2, 0, 0]," in code and "W=" in code and at.get("download_button")
+    # closed, they are not sent again with a new setup
+    at.session_state["dense.code_open"] = False
+    at.session_state["dense.export_open"] = False
+    at.run()
+    set_inputs(at, W="1, 0, 0\n0, 1, 0\n0, 0, 1")
+    assert not at.title and not at.code and not at.get("download_button")
+    assert translate("en", "owndata.export_title") not in [el.label for el in at.expander]
     at = open_page("dense", "en", query={"loss": "mse"})
     assert translate("en", "dense.code_ce_only") in [el.value for el in at.caption]
 
