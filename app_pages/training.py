@@ -25,6 +25,8 @@ and their builders live in ``ui.training_cache`` (their wrappers are made once, 
 trains with ``tiny_cnn.train_curve`` (50 steps ~10 ms; round 7). Round 8: a step re-sends fewer blocks (the
 buttons, metrics and sample/filter menus are horizontal containers, not columns), the stepper's numbers are built
 from remembered pieces, and the FC table is one plain HTML table (``ui.plain_table``), not Markdown per cell.
+Round 10: the forward and backward tabs stay drawn once opened (for the same numbers), and a switch back to one
+reruns a part that only writes the link (``_tab_switched``): the tab bar shows it, nothing is re-sent.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from ui.image_input import image_uploader
 from ui.formulas import training as fx
 from ui.latex import display_digits, fmt, subscript, subscript_unicode
 from ui.matrix_input import matrix_editor
-from ui.page_kit import clamp_on_change, clamped, show_chart, url_fragment, url_tabs
+from ui.page_kit import clamp_on_change, clamped, opened_tabs, show_chart, url_fragment, url_tabs
 from ui.plain_table import table_html
 from ui.presets import preset_selector
 # the cached calls live in a module (their wrappers are made once, not on every rerun); the page's names kept
@@ -89,6 +91,8 @@ SPECS += tuple(BoolParam(f"show_{name}", False, label_key=widget_key(PAGE, "expa
                for name in ("data", "fwd_pool", "fwd_flat", "fwd_fc", "bwd_flat", "bwd_grads"))
 RUNS = widget_key(PAGE, "runs")
 TAB_NAMES = ("forward", "backward", "update", "gradcheck")
+KEPT_TABS = frozenset({"forward", "backward"})   # tabs that stay drawn once opened (cell steppers, no Plotly)
+LINK_PART = widget_key(PAGE, "link_part")        # a part that writes the link alone (a switch to a drawn tab)
 
 
 def _valid_runs(matrix) -> tuple[tuple[int, float], ...] | None:
@@ -536,14 +540,52 @@ def _one_step(tr, images, labels, names, lr, params, steps_done) -> None:
     sync_to_url(PAGE, SPECS)  # every parameter, the controls above included
     st.caption(t("training.pipeline"))
     view = View(tr, images, labels, names, lr, params, steps_done, sample, filt)
-    tabs = url_tabs(PAGE, "tab", "view", TAB_NAMES, [t(f"training.tab_{name}") for name in TAB_NAMES])
+    tabs = url_tabs(PAGE, "tab", "view", TAB_NAMES, [t(f"training.tab_{name}") for name in TAB_NAMES],
+                    on_change=_tab_switched)
     sync_to_url(PAGE, SPECS)  # the open tab, by name
-    for tab, render in zip(tabs, (_forward_tab, _backward_tab, _update_tab, _check_tab)):
-        if tab.open is not False:  # only the open tab is computed and drawn
+    drawn = _drawn_tabs(view)   # the open tab, and the stepper tab opened before for these numbers
+    for name, tab, render in zip(TAB_NAMES, tabs, (_forward_tab, _backward_tab, _update_tab, _check_tab)):
+        if name in drawn:
             render(tab, view)
 
 
+
+
+def _tab_switched() -> None:
+    """A tab switch (the open tab's name is kept already): back to a tab still drawn, only the link is written (the
+    link part reruns, nothing is re-sent: the tab bar has shown it); to another tab, this part reruns and draws it."""
+    state = st.session_state
+    view = state.get(widget_key(PAGE, "view"))
+    if view in KEPT_TABS and view in state.get(widget_key(PAGE, "view_opened"), ()):
+        st.rerun(LINK_PART)
+
+
+@st.fragment(key=LINK_PART)
+def _link_part() -> None:
+    """Draws nothing: it writes the link (the open tab) when a switch back to a drawn tab reruns it alone."""
+    sync_to_url(PAGE, SPECS)
+
+
+def _drawn_tabs(v: View) -> set[str]:
+    """The tabs to draw in this run: the open one, and the forward / backward tab when it was opened before for the
+    same numbers (#14 round 10). A tab drawn while closed is the browser's to show: switching back to it is the tab
+    bar's own switch, and the rerun it starts re-sends the same elements, so the stepper is not built again (a switch
+    to the backward tab was ~2× the bare slider: its stepper and math boxes built anew). The update and gradient-check
+    tabs (Plotly charts) are drawn only while open. New numbers (a step, a seed, another sample or filter) start
+    again from the open tab alone: a step does not send a hidden stepper too."""
+    state = st.session_state
+    numbers = (v.sample, v.filt, v.steps_done, float(v.tr.loss), v.lr)
+    opened_key = widget_key(PAGE, "view_opened")
+    if state.get(widget_key(PAGE, "view_numbers")) != numbers:
+        state[widget_key(PAGE, "view_numbers")] = numbers
+        state[opened_key] = set()
+    opened = opened_tabs(PAGE, "view", TAB_NAMES)
+    current = state.get(widget_key(PAGE, "view"), TAB_NAMES[0])
+    return {name for name in opened if name in KEPT_TABS or name == current}
+
+
 _one_step(tr, images, labels, tuple(names), lr, model["params"], steps_done)
+_link_part()
 
 # --------------------------------------------------------------------------- your own 8×8 image
 
