@@ -1,7 +1,9 @@
 """Check my work: the user's setup and hand-computed answer -> every cell marked, the mistake named.
 
 Thin: widgets and URL in -> cnn_core.exercises (exercise_from, check_answer) -> ui.exercise_view out.
-A topic page links here with its setup in the URL (``ui.exercise_view.check_link``).
+A topic page links here with its setup in the URL (``ui.exercise_view.check_link``). Everything below the kind
+menu is a part of its own (``_body``, keyed): a new kind reruns it alone (#14 round 10); its fields, answer box and
+button rerun it too, not the title and the introduction.
 """
 
 from __future__ import annotations
@@ -22,36 +24,55 @@ st.title(t("check_work.title"))
 st.markdown(t("check_work.intro"))
 
 init_from_url(PAGE, KIND_SPECS)
-kind = st.selectbox(t("check_work.kind"), KINDS, key=f"{PAGE}.kind", format_func=lambda k: kind_name(k, lang))
-specs = url_specs(kind, PAGE)
-init_from_url(f"{PAGE}.{kind}", specs)
+BODY_PART = f"{PAGE}.body_part"
 
-with st.container(border=True):
-    st.markdown(f"**{t('check_work.setup')}**")
-    values = render_fields(kind, PAGE, lang)
 
-sync_to_url(PAGE, KIND_SPECS, include_defaults=True)
-sync_to_url(f"{PAGE}.{kind}", specs)
-for name in list(st.query_params):  # drop the fields of a kind chosen before
-    if name not in {"lang", "kind"} | {spec.name for spec in specs}:
-        del st.query_params[name]
+def _kind_changed() -> None:
+    """Another kind of exercise: only the part below the menu reruns (#14 round 10: the whole page did, title and
+    introduction included; the browser already shows the menu's new value)."""
+    st.rerun(BODY_PART)
 
-exercise = None
-if values is not None:
-    try:
-        exercise = exercise_from(kind, **given_from_fields(kind, values))
-    except CoreValueError as err:
-        st.error(explain_error(err))
 
-if exercise is not None:
-    render_blocks(exercise_blocks(exercise, lang), f"{PAGE}.exercise_math")
-    answer_key = f"{PAGE}.answer"
-    text = st.text_area(t("check_work.answer"), key=answer_key, help=t("check_work.answer_help"),
-                        placeholder=t("check_work.answer_placeholder"))
-    signature = (check_link(kind, **exercise.given), text)
-    if st.button(t("check_work.check"), key=f"{PAGE}.check", type="primary"):
-        st.session_state[f"{PAGE}.checked"] = signature
-    if st.session_state.get(f"{PAGE}.checked") == signature:
-        grade = grade_text(exercise, text)
-        if grade is not None:
-            render_grade(exercise, grade, lang, key=f"{PAGE}.fig_answer")
+st.selectbox(t("check_work.kind"), KINDS, key=f"{PAGE}.kind", format_func=lambda k: kind_name(k, lang),
+             on_change=_kind_changed)
+
+
+@st.fragment(key=BODY_PART)
+def _body() -> None:
+    """The chosen kind's setup, its exercise, the answer box and the verdict (the kind read from the session)."""
+    kind = st.session_state[f"{PAGE}.kind"]
+    specs = url_specs(kind, PAGE)
+    init_from_url(f"{PAGE}.{kind}", specs)
+
+    with st.container(border=True):
+        st.markdown(f"**{t('check_work.setup')}**")
+        values = render_fields(kind, PAGE, lang)
+
+    sync_to_url(PAGE, KIND_SPECS, include_defaults=True)
+    sync_to_url(f"{PAGE}.{kind}", specs)
+    for name in list(st.query_params):  # drop the fields of a kind chosen before
+        if name not in {"lang", "kind"} | {spec.name for spec in specs}:
+            del st.query_params[name]
+
+    exercise = None
+    if values is not None:
+        try:
+            exercise = exercise_from(kind, **given_from_fields(kind, values))
+        except CoreValueError as err:
+            st.error(explain_error(err))
+
+    if exercise is not None:
+        render_blocks(exercise_blocks(exercise, lang), f"{PAGE}.exercise_math")
+        answer_key = f"{PAGE}.answer"
+        text = st.text_area(t("check_work.answer"), key=answer_key, help=t("check_work.answer_help"),
+                            placeholder=t("check_work.answer_placeholder"))
+        signature = (check_link(kind, **exercise.given), text)
+        if st.button(t("check_work.check"), key=f"{PAGE}.check", type="primary"):
+            st.session_state[f"{PAGE}.checked"] = signature
+        if st.session_state.get(f"{PAGE}.checked") == signature:
+            grade = grade_text(exercise, text)
+            if grade is not None:
+                render_grade(exercise, grade, lang, key=f"{PAGE}.fig_answer")
+
+
+_body()

@@ -1,5 +1,9 @@
 """Padding & stride arithmetic: the output-size formula per axis, SAME/VALID/FULL padding, the padded
-grid with the kernel's footprint and every kernel position (cnn_core.arithmetic)."""
+grid with the kernel's footprint and every kernel position (cnn_core.arithmetic).
+
+#14 round 10: the controls, the formula and the result with the grid are keyed parts that read the settings from the
+session (``_setup``); a setting's callback reruns those three (``_changed``), not the title, the notes and the panels
+below (with the export or code panel open, the controls' part reruns the page: ``follow_open_panels``)."""
 
 from __future__ import annotations
 
@@ -17,8 +21,8 @@ from ui.heatmap import matrix_heatmap
 from ui.i18n import current_language, explain_error, t, translate, translator
 from ui.latex import display_digits, subscript_unicode
 from ui.library_code import output_shape_code
-from ui.page_kit import (figure_cache, lazy_code_panel, lazy_expander, reset_button, show_chart, url_fragment,
-                         url_tabs)
+from ui.page_kit import (figure_cache, follow_open_panels, lazy_code_panel, lazy_expander, mark_page_body,
+                         pages_kept, reset_button, show_chart, url_fragment, url_tabs)
 from ui.url_state import BoolParam, ChoiceParam, IntParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "padding"
@@ -255,53 +259,84 @@ st.title(t("padding.title"))
 st.markdown(t("padding.intro"))
 
 init_from_url(PAGE, SPECS)
+mark_page_body(PAGE, True)   # until the end of the page's run: a part's own rerun tells itself from the page's
 state = st.session_state
-mode_labels = {m: t(f"padding.mode_{m}") for m in MODES}  # a dict, not t() in format_func: AppTest
-with st.container(border=True):                           # formats options outside the script run
-    top = st.columns([1, 1, 2])
-    with top[0]:
-        st.slider(t("padding.height"), 1, 16, key=_key("h"))
-    with top[1]:
-        st.slider(t("padding.width"), 1, 16, key=_key("w"))
-    with top[2]:
-        st.radio(t("padding.mode"), MODES, format_func=mode_labels.__getitem__, key=_key("mode"),
-                 horizontal=True, help=t("padding.mode_help"))
-        st.toggle(t("padding.per_axis"), key=_key("axes"), on_change=_split_axes)
-    mode = state[_key("mode")]
-    explicit = mode == "explicit"
+# the page's parts a setting reruns by key (its callback), in page order: not the title, the notes, the panels
+CONTROLS_PART, FORMULA_PART, GRID_PART = (_key(name) for name in ("controls_part", "formula_part", "grid_part"))
+SETTINGS = ("h", "w", "k", "s", "d", "p", "mode", "axes", "kh", "kw", "sh", "sw", "dh", "dw", "ph", "pw")
+
+
+def _changed() -> None:
+    """A setting moved: rerun the parts that show it, by key (#14 round 10: the whole page did, title, notes and the
+    panels below included). With the export or code panel open, the controls' part reruns the page
+    (``follow_open_panels``: their setup file, link and code hold the settings)."""
+    if pages_kept():   # the grid part draws a "check by hand" link
+        st.rerun([CONTROLS_PART, FORMULA_PART, GRID_PART])
+
+
+def _axes_changed() -> None:
+    _split_axes()
+    _changed()
+
+
+def _setup() -> tuple[tuple, bool]:
+    """(setup, per_axis) from the session: (mode, n_hw, k_hw, s_hw, d_hw, p_hw), as every part reads it (a part
+    rerun by key gets the arguments of the page's last full run)."""
+    n_hw = (int(state[_key("h")]), int(state[_key("w")]))
     per_axis = bool(state[_key("axes")])
     if per_axis:
-        for ax, row_label in (("h", "padding.row_height"), ("w", "padding.row_width")):
-            st.markdown(f"**{t(row_label)}**")
+        k_hw, s_hw, d_hw, p_hw = (tuple(int(state[_key(f"{name}{ax}")]) for ax in ("h", "w"))
+                                  for name in ("k", "s", "d", "p"))
+    else:
+        k_hw, s_hw, d_hw, p_hw = ((int(state[_key(name)]),) * 2 for name in ("k", "s", "d", "p"))
+    return (state[_key("mode")], n_hw, k_hw, s_hw, d_hw, p_hw), per_axis
+
+
+@st.fragment(key=CONTROLS_PART)
+def _controls() -> None:
+    """The settings, in a box: each one's callback reruns this part and the two below it (``_changed``)."""
+    mode_labels = {m: t(f"padding.mode_{m}") for m in MODES}  # a dict, not t() in format_func: AppTest
+    with st.container(border=True):                           # formats options outside the script run
+        top = st.columns([1, 1, 2])
+        with top[0]:
+            st.slider(t("padding.height"), 1, 16, key=_key("h"), on_change=_changed)
+        with top[1]:
+            st.slider(t("padding.width"), 1, 16, key=_key("w"), on_change=_changed)
+        with top[2]:
+            st.radio(t("padding.mode"), MODES, format_func=mode_labels.__getitem__, key=_key("mode"),
+                     horizontal=True, help=t("padding.mode_help"), on_change=_changed)
+            st.toggle(t("padding.per_axis"), key=_key("axes"), on_change=_axes_changed)
+        explicit = state[_key("mode")] == "explicit"
+        if state[_key("axes")]:
+            for ax, row_label in (("h", "padding.row_height"), ("w", "padding.row_width")):
+                st.markdown(f"**{t(row_label)}**")
+                for col, name in zip(st.columns(4), ("kernel", "stride", "dilation", "p")):
+                    lo, hi = SLIDER_RANGES[name[0]]
+                    with col:
+                        st.slider(t(f"padding.{name}_{ax}"), lo, hi, key=_key(f"{name[0]}{ax}"),
+                                  disabled=name == "p" and not explicit,
+                                  help=t("padding.p_help") if name == "p" else None, on_change=_changed)
+        else:
             for col, name in zip(st.columns(4), ("kernel", "stride", "dilation", "p")):
                 lo, hi = SLIDER_RANGES[name[0]]
                 with col:
-                    st.slider(t(f"padding.{name}_{ax}"), lo, hi, key=_key(f"{name[0]}{ax}"),
-                              disabled=name == "p" and not explicit,
-                              help=t("padding.p_help") if name == "p" else None)
-    else:
-        for col, name in zip(st.columns(4), ("kernel", "stride", "dilation", "p")):
-            lo, hi = SLIDER_RANGES[name[0]]
-            with col:
-                st.slider(t(f"padding.{name}"), lo, hi, key=_key(name[0]), disabled=name == "p" and not explicit,
-                          help=t("padding.p_help") if name == "p" else None)
-    reset_button(PAGE, SPECS, t("padding.reset"), help=t("padding.reset_help", text=t("words.text_003")))
+                    st.slider(t(f"padding.{name}"), lo, hi, key=_key(name[0]), disabled=name == "p" and not explicit,
+                              help=t("padding.p_help") if name == "p" else None, on_change=_changed)
+        # the reset reruns the page (not _changed): every setting and the panels go back to the text's example
+        reset_button(PAGE, SPECS, t("padding.reset"), help=t("padding.reset_help", text=t("words.text_003")),
+                     extra=lambda: st.rerun(scope="app"))
+    follow_open_panels(PAGE, SETTINGS, ("export_open", "code_open"))
 
-n_hw = (int(state[_key("h")]), int(state[_key("w")]))
-if per_axis:
-    k_hw, s_hw, d_hw, p_hw = (tuple(int(state[_key(f"{name}{ax}")]) for ax in ("h", "w"))
-                              for name in ("k", "s", "d", "p"))
-else:
-    k_hw, s_hw, d_hw, p_hw = ((int(state[_key(name)]),) * 2 for name in ("k", "s", "d", "p"))
-setup = (mode, n_hw, k_hw, s_hw, d_hw, p_hw)
-derived = _derive(*setup)
-pad, grid = derived["padding"], derived["grid"]
+
+_controls()
+
 
 # ---- the formula, per axis: the output size is open; where the zeros come from and how far the windows
 # reach are tabs of their own (only the open tab is computed and sent). A fragment of its own (#14): switching
-# the tab reruns this section only, not the page (a setting's change still reruns it with the page).
-@url_fragment(PAGE, SPECS)
-def _formula_section(setup: tuple, per_axis: bool) -> None:
+# the tab reruns this section only, not the page (a setting reruns it by key with the controls and the grid).
+@url_fragment(PAGE, SPECS, key=FORMULA_PART)
+def _formula_section() -> None:
+    setup, per_axis = _setup()
     mode, n_hw, k_hw, s_hw, d_hw, _ = setup
     derived = _derive(*setup)
     pad = derived["padding"]
@@ -351,40 +386,52 @@ def _code_panel(setup: tuple) -> None:
                                                     padding=(pad.top, pad.bottom, pad.left, pad.right), dilation=d_hw))
 
 
-_formula_section(setup, per_axis)
-if grid.out_hw is not None:
-    st.success(t("padding.result_size", oh=grid.out_hw[0], ow=grid.out_hw[1], ph=grid.shape[0], pw=grid.shape[1]))
-    symmetric = pad.top == pad.bottom and pad.left == pad.right
-    if mode == "same":
-        render_check_link("same_padding", in_hw=n_hw, kernel_hw=k_hw, stride=s_hw, dilation=d_hw)
-    elif symmetric:
-        render_check_link("output_size", in_hw=n_hw, kernel_hw=k_hw, stride=s_hw, padding=(pad.top, pad.left),
-                          dilation=d_hw)
-else:
-    st.warning(t("padding.no_output"))
+_formula_section()
 
 
-# ---- the padded grid and every kernel position: one cell stepper (#14). Choosing an output cell (hover, click,
-# arrow keys, ▶ through every position) happens in the browser without a rerun, and a setting's change redraws
-# this one component instead of a Plotly chart (the old footprint chart, its two number inputs and the animated
-# "all positions" tab: each change redrew a ~80-90 ms chart; the page's first view no longer waits for Plotly).
+# ---- the result and the padded grid with every kernel position: one cell stepper (#14). Choosing an output cell
+# (hover, click, arrow keys, ▶ through every position) happens in the browser without a rerun, and a setting's
+# change redraws this one component instead of a Plotly chart (the old footprint chart, its two number inputs and
+# the animated "all positions" tab: each change redrew a ~80-90 ms chart; the first view no longer waits for Plotly).
 # Chosen over switching stride x padding between precomputed payloads in the browser: that would have spared the
 # rerun of two sliders only, while every control (size, kernel, dilation, mode, the cell) redrew the chart; with
 # the stepper no control of the page redraws a chart, and the cell choice needs no rerun at all.
-st.subheader(t("padding.section_grid"))
-st.caption(t("padding.grid_caption"))
-if grid.out_hw is None:
-    left, _ = st.columns(2, gap="large")
-    with left:
-        _show(_padded_only_figure(setup, lang), "footprint")
-        st.caption(t("padding.padded_only_caption"))
-else:
-    cell_stepper(_stepper_payload(setup, lang, display_digits(), (_link_cell("oi"), _link_cell("oj"))),
-                 key=_key("stepper"))
-    st.caption(t("padding.cs_caption"))
+@url_fragment(PAGE, SPECS, key=GRID_PART)
+def _result_and_grid() -> None:
+    setup, _ = _setup()
+    mode, n_hw, k_hw, s_hw, d_hw, _ = setup
+    derived = _derive(*setup)
+    pad, grid = derived["padding"], derived["grid"]
+    if grid.out_hw is not None:
+        st.success(t("padding.result_size", oh=grid.out_hw[0], ow=grid.out_hw[1], ph=grid.shape[0],
+                     pw=grid.shape[1]))
+        symmetric = pad.top == pad.bottom and pad.left == pad.right
+        if mode == "same":
+            render_check_link("same_padding", in_hw=n_hw, kernel_hw=k_hw, stride=s_hw, dilation=d_hw)
+        elif symmetric:
+            render_check_link("output_size", in_hw=n_hw, kernel_hw=k_hw, stride=s_hw, padding=(pad.top, pad.left),
+                              dilation=d_hw)
+    else:
+        st.warning(t("padding.no_output"))
+    st.subheader(t("padding.section_grid"))
+    st.caption(t("padding.grid_caption"))
+    if grid.out_hw is None:
+        left, _ = st.columns(2, gap="large")
+        with left:
+            _show(_padded_only_figure(setup, lang), "footprint")
+            st.caption(t("padding.padded_only_caption"))
+    else:
+        cell_stepper(_stepper_payload(setup, lang, display_digits(), (_link_cell("oi"), _link_cell("oj"))),
+                     key=_key("stepper"))
+        st.caption(t("padding.cs_caption"))
+
+
+_result_and_grid()
 
 # ---- the source texts (drawn only when opened): the catalogue's verdicts
 _notes(lang)
+setup, per_axis = _setup()
+grid = _derive(*setup)["grid"]
 st.caption(t("padding.conventions"))
 
 # ---- take it away: export (not a fragment: loading a setup file must rerun the whole page), the same in a library
@@ -392,3 +439,4 @@ export_panel(PAGE, SPECS, lambda: _export_doc(setup, per_axis))
 if grid.out_hw is not None:
     _code_panel(setup)
 sync_to_url(PAGE, SPECS)
+mark_page_body(PAGE, False)

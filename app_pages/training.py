@@ -25,6 +25,10 @@ and their builders live in ``ui.training_cache`` (their wrappers are made once, 
 trains with ``tiny_cnn.train_curve`` (50 steps ~10 ms; round 7). Round 8: a step re-sends fewer blocks (the
 buttons, metrics and sample/filter menus are horizontal containers, not columns), the stepper's numbers are built
 from remembered pieces, and the FC table is one plain HTML table (``ui.plain_table``), not Markdown per cell.
+Round 10: the forward and backward tabs stay drawn once opened (for the same numbers), and a switch back to one
+reruns a part that only writes the link (``_tab_switched``): the tab bar shows it, nothing is re-sent. A new seed
+reruns by key the status (note and metrics, in the controls' box) and the body below the controls, which read what
+they show from the session (``_now``), not the title and the controls (``_seed_changed``).
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ from ui.image_input import image_uploader
 from ui.formulas import training as fx
 from ui.latex import display_digits, fmt, subscript, subscript_unicode
 from ui.matrix_input import matrix_editor
-from ui.page_kit import clamp_on_change, clamped, show_chart, url_fragment, url_tabs
+from ui.page_kit import clamp_on_change, clamped, opened_tabs, pages_kept, show_chart, url_fragment, url_tabs
 from ui.plain_table import table_html
 from ui.presets import preset_selector
 # the cached calls live in a module (their wrappers are made once, not on every rerun); the page's names kept
@@ -89,6 +93,8 @@ SPECS += tuple(BoolParam(f"show_{name}", False, label_key=widget_key(PAGE, "expa
                for name in ("data", "fwd_pool", "fwd_flat", "fwd_fc", "bwd_flat", "bwd_grads"))
 RUNS = widget_key(PAGE, "runs")
 TAB_NAMES = ("forward", "backward", "update", "gradcheck")
+KEPT_TABS = frozenset({"forward", "backward"})   # tabs that stay drawn once opened (cell steppers, no Plotly)
+LINK_PART = widget_key(PAGE, "link_part")        # a part that writes the link alone (a switch to a drawn tab)
 
 
 def _valid_runs(matrix) -> tuple[tuple[int, float], ...] | None:
@@ -412,6 +418,71 @@ def _check_tab(box, v: View) -> None:
 
 # --------------------------------------------------------------------------- controls and training
 
+STATUS_PART, BODY_PART = widget_key(PAGE, "status_part"), widget_key(PAGE, "body_part")
+WARNINGS = widget_key(PAGE, "_warnings")
+
+
+def _now() -> tuple:
+    """What the parts show, read from the session (a part rerun by key gets the arguments of the last full run):
+    (seed, lr, images, labels, names, model, tr, steps_done)."""
+    state = st.session_state
+    seed = min(max(int(state.get(widget_key(PAGE, "seed"), 0)), 0), MAX_DRAW)
+    lr = float(state.get(widget_key(PAGE, "lr"), 0.1))
+    images, labels, names, _ = _core("setup", seed)
+    model = state[MODEL]
+    tr = _core("step", model["params"], images, labels, lr)  # _run never stores parameters the core refused
+    return seed, lr, images, labels, tuple(names), model, tr, len(model["losses"])
+
+
+def _link_runs(model: dict) -> None:
+    """The progress goes into the link: seed + runs reproduce these weights exactly."""
+    runs_now = model.get("runs", [])
+    in_link = bool(runs_now) and len(runs_now) <= MAX_RUNS and len(model["losses"]) <= MAX_REPLAY
+    st.session_state[RUNS] = model["runs_text"] = next(spec for spec in SPECS if spec.name == "runs").to_state(
+        np.array(runs_now, dtype=float) if in_link else np.zeros((1, 2)))
+    model["in_link"] = in_link
+
+
+def _seed_changed() -> None:
+    """A new seed (the number box): new data and a fresh network. Only the parts that show them rerun (#14 round 10:
+    the whole page did, title and controls included): the status above, and the page's body below the controls.
+    A seed moved into range (its note appears or goes), a model not made yet or an open export panel (its setup
+    file and link hold the seed) rerun the whole page."""
+    state = st.session_state
+    had_note = "seed" in clamped(PAGE)
+    clamp_on_change(PAGE, "seed", 0, MAX_DRAW, integer=True)
+    model = state.get(MODEL)
+    if had_note or "seed" in clamped(PAGE) or model is None or state.get(RUNS) != model.get("runs_text") \
+            or state.get(widget_key(PAGE, "export_open")):
+        return
+    seed = int(state[widget_key(PAGE, "seed")])
+    if model.get("seed") != seed:
+        model = state[MODEL] = _fresh(seed, _core("setup", seed)[3], ("seed_changed", {}))
+        _link_runs(model)
+    state[WARNINGS] = []
+    if pages_kept():
+        st.rerun([STATUS_PART, BODY_PART])
+
+
+@st.fragment(key=STATUS_PART)
+def _status() -> None:
+    """The note of the last action and the three metrics (inside the controls' box)."""
+    _, _, _, _, _, model, tr, steps_done = _now()
+    for warning in st.session_state.get(WARNINGS, ()):
+        st.warning(warning)
+    if model["note"] is not None:
+        kind, note = model["note"]
+        alert = {"run_failed": st.error, "run_done": st.success, "run_done_one": st.success,
+                 "runs_restored": st.success}.get(kind, st.info)
+        alert(t(f"training.{kind}", **{k: fmt(v) if isinstance(v, float) else v for k, v in note.items()}))
+    metrics = st.container(horizontal=True)   # three metrics in a row
+    metrics.metric(t("training.metric_steps"), steps_done)
+    metrics.metric(t("training.metric_loss"), fmt(tr.loss))
+    metrics.metric(t("training.metric_accuracy"), _pct(tr.accuracy))
+    if model.get("runs") and not model.get("in_link"):
+        st.caption(t("training.runs_not_in_link", most=MAX_REPLAY, runs=MAX_RUNS))
+
+
 st.title(t("training.title"))
 st.markdown(t("training.intro"))
 init_from_url(PAGE, SPECS)
@@ -419,8 +490,8 @@ controls = st.container(border=True)
 controls.markdown(f"**{t('training.controls_title')}**")
 left, middle, right = controls.columns([1, 2, 2])
 # no min/max on the number boxes: the browser would refuse a typed 12000 silently; clamp_on_change says what is used
-seed = int(left.number_input(t("training.seed_label"), step=1, key=widget_key(PAGE, "seed"), on_change=clamp_on_change,
-                             args=(PAGE, "seed", 0, MAX_DRAW), kwargs={"integer": True}, help=t("training.seed_help")))
+seed = int(left.number_input(t("training.seed_label"), step=1, key=widget_key(PAGE, "seed"), on_change=_seed_changed,
+                             help=t("training.seed_help")))
 _clamp_notes(left, ("seed",))
 seed = min(max(seed, 0), MAX_DRAW)
 lr = float(middle.slider(t("training.lr_label"), min_value=0.01, max_value=2.0, step=0.01, key=widget_key(PAGE, "lr"),
@@ -432,10 +503,10 @@ do_step = buttons.button(t("training.step_button"), key=widget_key(PAGE, "step_b
 do_run = buttons.button(t("training.run_button_one" if steps == 1 else "training.run_button", n=steps),
                            key=widget_key(PAGE, "run_button"))
 do_reset = buttons.button(t("training.reset_button"), key=widget_key(PAGE, "reset_button"), help=t("training.reset_help"))
-note_slot, metrics_slot = controls.container(), controls.container(horizontal=True)   # three metrics in a row
 
 images, labels, names, params0 = _core("setup", seed)
 model = st.session_state.get(MODEL)
+warnings = st.session_state[WARNINGS] = []   # the link's progress refused: said once, above the metrics
 # The progress the page last wrote into the link (below); anything else in RUNS was put there by a
 # link (a new session) or by a loaded setup file (ui.export's loader, in a running session, which may
 # also change the seed): replay it, so the page shows the numbers of the page the setup was saved from.
@@ -445,9 +516,9 @@ if setup_just_loaded(PAGE) or model is None or st.session_state.get(RUNS) != mod
     runs_spec = next(spec for spec in SPECS if spec.name == "runs")
     linked = _valid_runs(runs_spec.from_state(st.session_state.get(RUNS)))
     if linked is None:
-        note_slot.warning(t("training.runs_bad", most=MAX_REPLAY))
+        warnings.append(t("training.runs_bad", most=MAX_REPLAY))
     elif linked and sum(count for count, _ in linked) > MAX_REPLAY:
-        note_slot.warning(t("training.runs_too_long", most=MAX_REPLAY))
+        warnings.append(t("training.runs_too_long", most=MAX_REPLAY))
     elif linked:
         params, losses, accuracies, done, err = _core("replay", params0, images, labels, linked)
         model.update(params=params, losses=list(losses), accuracies=list(accuracies),
@@ -462,24 +533,10 @@ if do_reset:
 st.session_state[MODEL] = model
 if do_step or do_run:
     _run(model, images, labels, lr, 1 if do_step else steps)
-if model["note"] is not None:
-    kind, note = model["note"]
-    alert = {"run_failed": note_slot.error, "run_done": note_slot.success, "run_done_one": note_slot.success,
-             "runs_restored": note_slot.success}.get(kind, note_slot.info)
-    alert(t(f"training.{kind}", **{k: fmt(v) if isinstance(v, float) else v for k, v in note.items()}))
+_link_runs(model)
+with controls:
+    _status()
 
-tr = _core("step", model["params"], images, labels, lr)  # _run never stores parameters the core refused
-steps_done = len(model["losses"])
-# the progress goes into the link: seed + runs reproduce these weights exactly
-runs_now = model.get("runs", [])
-in_link = bool(runs_now) and len(runs_now) <= MAX_RUNS and steps_done <= MAX_REPLAY
-st.session_state[RUNS] = model["runs_text"] = next(spec for spec in SPECS if spec.name == "runs").to_state(
-    np.array(runs_now, dtype=float) if in_link else np.zeros((1, 2)))
-if runs_now and not in_link:
-    controls.caption(t("training.runs_not_in_link", most=MAX_REPLAY, runs=MAX_RUNS))
-metrics_slot.metric(t("training.metric_steps"), steps_done)
-metrics_slot.metric(t("training.metric_loss"), fmt(tr.loss))
-metrics_slot.metric(t("training.metric_accuracy"), _pct(tr.accuracy))
 
 # --------------------------------------------------------------------------- data and loss curve
 
@@ -500,27 +557,6 @@ def _data_section(params, images: np.ndarray, labels: np.ndarray, names: tuple) 
         gallery.image(_tiles(images), caption=captions, width=GALLERY_PX + 4)
 
 
-data_col, curve_col = st.columns([3, 2])
-with data_col:
-    _data_section(model["params"], images, labels, tuple(names))
-curve_col.subheader(t("training.curve_section"))
-# Before the first step the curve would be one point, the untrained network's loss and accuracy, which the
-# metrics above already show: the page then draws no chart at all, so its first view does not wait for
-# Plotly (the bare page's first view does the same work; this page's was ~1.6-1.9× it with the curve).
-if steps_done == 0:
-    curve_col.info(t("training.curve_empty", loss=fmt(tr.loss), accuracy=_pct(tr.accuracy)))
-else:
-    _draw(curve_col, _svg("curve", np.array(model["losses"] + [tr.loss]), np.array(model["accuracies"] + [tr.accuracy]),
-                        (t("training.curve_title"), t("training.curve_x"), t("training.curve_loss"),
-                         t("training.curve_accuracy")), display_digits()), "curve")
-    curve_col.caption(t("training.curve_caption", n=len(labels)))
-
-# --------------------------------------------------------------------------- one step, every tensor
-
-st.subheader(t("training.look_section"))
-st.caption(t("training.look_caption", steps=steps_done, lr=fmt(lr)))
-
-
 @st.fragment
 def _one_step(tr, images, labels, names, lr, params, steps_done) -> None:
     """Choice of sample and filter + the tabs: changing the choice reruns only this part (the forward tab's
@@ -536,14 +572,50 @@ def _one_step(tr, images, labels, names, lr, params, steps_done) -> None:
     sync_to_url(PAGE, SPECS)  # every parameter, the controls above included
     st.caption(t("training.pipeline"))
     view = View(tr, images, labels, names, lr, params, steps_done, sample, filt)
-    tabs = url_tabs(PAGE, "tab", "view", TAB_NAMES, [t(f"training.tab_{name}") for name in TAB_NAMES])
+    tabs = url_tabs(PAGE, "tab", "view", TAB_NAMES, [t(f"training.tab_{name}") for name in TAB_NAMES],
+                    on_change=_tab_switched)
     sync_to_url(PAGE, SPECS)  # the open tab, by name
-    for tab, render in zip(tabs, (_forward_tab, _backward_tab, _update_tab, _check_tab)):
-        if tab.open is not False:  # only the open tab is computed and drawn
+    drawn = _drawn_tabs(view)   # the open tab, and the stepper tab opened before for these numbers
+    for name, tab, render in zip(TAB_NAMES, tabs, (_forward_tab, _backward_tab, _update_tab, _check_tab)):
+        if name in drawn:
             render(tab, view)
 
 
-_one_step(tr, images, labels, tuple(names), lr, model["params"], steps_done)
+
+
+def _tab_switched() -> None:
+    """A tab switch (the open tab's name is kept already): back to a tab still drawn, only the link is written (the
+    link part reruns, nothing is re-sent: the tab bar has shown it); to another tab, this part reruns and draws it."""
+    state = st.session_state
+    view = state.get(widget_key(PAGE, "view"))
+    if view in KEPT_TABS and view in state.get(widget_key(PAGE, "view_opened"), ()):
+        st.rerun(LINK_PART)
+
+
+@st.fragment(key=LINK_PART)
+def _link_part() -> None:
+    """Draws nothing: it writes the link (the open tab) when a switch back to a drawn tab reruns it alone."""
+    sync_to_url(PAGE, SPECS)
+
+
+def _drawn_tabs(v: View) -> set[str]:
+    """The tabs to draw in this run: the open one, and the forward / backward tab when it was opened before for the
+    same numbers (#14 round 10). A tab drawn while closed is the browser's to show: switching back to it is the tab
+    bar's own switch, and the rerun it starts re-sends the same elements, so the stepper is not built again (a switch
+    to the backward tab was ~2× the bare slider: its stepper and math boxes built anew). The update and gradient-check
+    tabs (Plotly charts) are drawn only while open. New numbers (a step, a seed, another sample or filter) start
+    again from the open tab alone: a step does not send a hidden stepper too."""
+    state = st.session_state
+    numbers = (v.sample, v.filt, v.steps_done, float(v.tr.loss), v.lr)
+    opened_key = widget_key(PAGE, "view_opened")
+    if state.get(widget_key(PAGE, "view_numbers")) != numbers:
+        state[widget_key(PAGE, "view_numbers")] = numbers
+        state[opened_key] = set()
+    opened = opened_tabs(PAGE, "view", TAB_NAMES)
+    current = state.get(widget_key(PAGE, "view"), TAB_NAMES[0])
+    return {name for name in opened if name in KEPT_TABS or name == current}
+
+
 
 # --------------------------------------------------------------------------- your own 8×8 image
 
@@ -580,7 +652,35 @@ def _own_image(params, names: tuple, steps_done: int) -> None:
                                  t("training.col_class")), display_digits()), "own")
 
 
-_own_image(model["params"], tuple(names), steps_done)
+# A part of its own (#14 round 10): a new seed reruns it and the status above, not the title and the controls.
+@st.fragment(key=BODY_PART)
+def _body() -> None:
+    """Everything below the controls that shows the data, the network or its progress (read from the session)."""
+    _, lr, images, labels, names, model, tr, steps_done = _now()
+    data_col, curve_col = st.columns([3, 2])
+    with data_col:
+        _data_section(model["params"], images, labels, tuple(names))
+    curve_col.subheader(t("training.curve_section"))
+    # Before the first step the curve would be one point, the untrained network's loss and accuracy, which the
+    # metrics above already show: the page then draws no chart at all, so its first view does not wait for
+    # Plotly (the bare page's first view does the same work; this page's was ~1.6-1.9× it with the curve).
+    if steps_done == 0:
+        curve_col.info(t("training.curve_empty", loss=fmt(tr.loss), accuracy=_pct(tr.accuracy)))
+    else:
+        _draw(curve_col, _svg("curve", np.array(model["losses"] + [tr.loss]),
+                              np.array(model["accuracies"] + [tr.accuracy]),
+                              (t("training.curve_title"), t("training.curve_x"), t("training.curve_loss"),
+                               t("training.curve_accuracy")), display_digits()), "curve")
+        curve_col.caption(t("training.curve_caption", n=len(labels)))
+    st.subheader(t("training.look_section"))   # one step, every tensor
+    st.caption(t("training.look_caption", steps=steps_done, lr=fmt(lr)))
+    _one_step(tr, images, labels, names, lr, model["params"], steps_done)
+    _link_part()
+    _own_image(model["params"], names, steps_done)
+
+
+_body()
+_, _, _, _, _, _, tr, steps_done = _now()
 
 # --------------------------------------------------------------------------- take it away
 

@@ -8,7 +8,9 @@ the filters above it, whose new value the browser already shows. Each claim is a
 a claim reruns that claim only, however long the list). The list shows the first ``PAGE_SIZE`` claims of the
 filter (a filter change sends ~10 expanders, not 94); "show more" / "show all" lengthen it (``?n=<count>`` in
 the link): the buttons are the tail part of the list, and a click reruns that tail only, so it sends the claims
-it adds and new buttons, not the claims already listed. The claims of a full run are listed side by side, not in
+it adds and new buttons, not the claims already listed. "Show all" (``?index=1``, round 10) lists the claims not
+listed yet as one index (``ui.components.claim_index``: one element, not up to 84 expanders, ~3× the bare slider); a
+row's click lists its claim first and open; "show the first 10" takes the place of "show all". The claims of a full run are listed side by side, not in
 nested parts (each fragment call deep-copies the stack of open containers: 94 claims in nine nested parts took
 ~1.5 s of script). A new filter starts short again. An opened claim's matrices, example and explanation are MathML
 in math boxes (``ui.claims_view.render_claim``): not charted (no Plotly on this page), not KaTeX-typeset. A claim's
@@ -23,10 +25,12 @@ from cnn_core.claims import CLAIMS, TOPICS, VERDICTS, Check, claim_by_key
 from ui.claims_view import (MAX_QUERY, TEXT_CHOICES, TextParam, catalogue_csv, catalogue_markdown, claim_title, clean_query,
                             filter_claims, render_claim, run_check, summary_rows, text_title, verdict_label,
                             VERDICT_ICONS)
+from ui.components.claim_index import claim_index, index_html, opened
+from ui.components.math_box import prose
 from ui.i18n import current_language, t
 from ui.latex import escape_markdown, markdown_with_math
 from ui.page_kit import url_fragment
-from ui.url_state import ChoiceParam, IntParam, init_from_url, sync_to_url
+from ui.url_state import BoolParam, ChoiceParam, IntParam, init_from_url, sync_to_url
 
 PAGE = "worked_examples"
 PAGE_SIZE = 10          # claims listed before "show more"
@@ -37,8 +41,10 @@ SPECS = (
     TextParam("q", "", MAX_QUERY, label_key="worked_examples.search"),
     TextParam("claim", "", 60),
     IntParam("n", PAGE_SIZE, PAGE_SIZE, len(CLAIMS), label_key="worked_examples.n_param"),
+    BoolParam("index", False, label_key="worked_examples.index_param"),   # "show all": the rest as an index
 )
-N_KEY = f"{PAGE}.n"
+N_KEY, INDEX_KEY = f"{PAGE}.n", f"{PAGE}.index"
+INDEX_BOX = f"{PAGE}.claim_index"   # the index component's key (its clicks: ui.components.claim_index.opened)
 CLAIM_KEY, LINKED_KEY, URL_SEEN = f"{PAGE}.claim", f"_{PAGE}.linked", f"_{PAGE}.url_claim"
 LIST_PART = f"{PAGE}.list"   # the list's fragment key: a filter reruns this part only
 CLAIM_MOVED = f"_{PAGE}.claim_moved"   # a claim was opened or closed since the link was last written
@@ -77,12 +83,37 @@ def _refiltered() -> None:
     """A filter or the search changed: the list starts short again, and only the list reruns (the filters
     above it are not sent again: the browser shows their new value already)."""
     st.session_state[N_KEY] = PAGE_SIZE
+    st.session_state[INDEX_KEY] = False
     st.rerun(LIST_PART)
 
 
 def _show(count: int) -> None:
-    """"Show more" / "show all": list ``count`` claims (kept in the link as ``?n=``)."""
+    """"Show more": list ``count`` claims (kept in the link as ``?n=``)."""
     st.session_state[N_KEY] = min(max(count, PAGE_SIZE), len(CLAIMS))
+    st.session_state[INDEX_KEY] = False
+
+
+def _show_all() -> None:
+    """"Show all": the claims not listed yet follow as one index (``?index=1``; the claims listed stay as they are)."""
+    st.session_state[INDEX_KEY] = True
+
+
+def _open_from_index() -> None:
+    """A row of the index was clicked: that claim is listed first and open (as a link to it would), in the link."""
+    key = opened(INDEX_BOX)
+    if key is None or claim_by_key(key) is None:   # a malformed message changes nothing
+        return
+    state = st.session_state
+    state[CLAIM_KEY] = state[LINKED_KEY] = key
+    state[f"{PAGE}.open.{key}"] = True
+    st.rerun(LIST_PART)
+
+
+def _fewer() -> None:
+    """"Show the first ten": the list part reruns with ten claims (the claims after them are removed from the page)."""
+    st.session_state[N_KEY] = PAGE_SIZE
+    st.session_state[INDEX_KEY] = False
+    st.rerun(LIST_PART)
 
 
 lang = current_language()
@@ -144,19 +175,45 @@ def _claims(keys: tuple[str, ...], start: int, stop: int, linked: str) -> None:
 def _tail(keys: tuple[str, ...], end: int, linked: str) -> None:
     """What follows the first ``end`` claims listed: the "show more" / "show all" buttons, or, once clicked (``?n=``
     longer than ``end``), the claims it adds and a new tail below them with the buttons. A click reruns this part
-    only, so it sends the claims it adds and the buttons, not the claims above it, however many are listed."""
+    only, so it sends the claims it adds and the buttons, not the claims above it, however many are listed.
+
+    "Show all" (``?index=1``) lists the rest as one index (``ui.components.claim_index``: one element, not up to 84
+    expanders); a row opens its claim at the top of the list. Once every claim is listed the row of buttons says so
+    and offers "show the first ten" in the place of "show all" (the list part reruns, back to ten claims): the two
+    buttons keep their places, so the second one toggles."""
     listed = min(st.session_state.get(N_KEY, PAGE_SIZE), len(keys))
     if listed > end:
         _claims(keys, end, listed, linked)
-        if len(keys) > listed:
-            _tail(keys, listed, linked)
+        _tail(keys, listed, linked)
         return
+    if end < len(keys) and not st.session_state.get(INDEX_KEY):
+        more, every = st.columns(2)
+        step = min(PAGE_SIZE, len(keys) - end)
+        more.button(t("worked_examples.show_more", k=step), key=f"{PAGE}.more", on_click=_show, args=(end + step,),
+                    icon=":material/expand_more:", width="stretch")
+        every.button(t("worked_examples.show_all", n=len(keys)), key=f"{PAGE}.all", on_click=_show_all,
+                     icon=":material/unfold_more:", width="stretch")
+        return
+    if end < len(keys):   # "show all": the rest as one index, above the row of buttons
+        with st.container():
+            st.caption(t("worked_examples.index_caption", n=len(keys) - end))
+            claim_index(_index_markup(keys[end:], end + 1), INDEX_BOX, _open_from_index)
     more, every = st.columns(2)
-    step = min(PAGE_SIZE, len(keys) - end)
-    more.button(t("worked_examples.show_more", k=step), key=f"{PAGE}.more", on_click=_show, args=(end + step,),
-                icon=":material/expand_more:", width="stretch")
-    every.button(t("worked_examples.show_all", n=len(keys)), key=f"{PAGE}.all", on_click=_show,
-                 args=(len(keys),), icon=":material/unfold_more:", width="stretch")
+    more.button(t("worked_examples.all_listed", n=len(keys)), key=f"{PAGE}.listed", disabled=True,
+                icon=":material/check:", width="stretch")
+    every.button(t("worked_examples.show_first", k=PAGE_SIZE), key=f"{PAGE}.fewer", on_click=_fewer,
+                 icon=":material/unfold_less:", width="stretch")
+
+
+def _index_markup(keys: tuple[str, ...], start: int) -> str:
+    """The index of the claims ``keys`` (numbered from ``start``): verdict, title (its formulas as MathML), where."""
+    rows = []
+    for key in keys:
+        claim = claim_by_key(key)
+        title = prose(claim_title(claim, lang)).html().removeprefix('<p class="math-text">').removesuffix("</p>")
+        rows.append((key, claim.verdict, verdict_label(claim.verdict, lang), title,
+                     f"{text_title(claim.source, lang)}, {claim.where}"))
+    return index_html(rows, start)
 
 
 def _filters() -> None:
@@ -201,7 +258,7 @@ def _claim_list() -> None:
     keys = tuple(c.key for c in shown)
     listed = min(st.session_state.get(N_KEY, PAGE_SIZE), len(keys))   # ?n= (a link may list more than ten)
     _claims(keys, 0, listed, linked)
-    if len(keys) > listed:
+    if len(keys) > PAGE_SIZE:       # the buttons (or, every claim listed, "show the first ten")
         _tail(keys, listed, linked)
 
 

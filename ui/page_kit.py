@@ -227,13 +227,15 @@ def cell_select(page: str, name: str, label: str, shape: tuple[int, int], symbol
 
 
 # --------------------------------------------------------------------------- tabs kept in the link, reset
-def url_tabs(page: str, name: str, spec_name: str, sections: Sequence[str], labels: Sequence[str]) -> list:
+def url_tabs(page: str, name: str, spec_name: str, sections: Sequence[str], labels: Sequence[str],
+             on_change: Callable[[], None] | None = None) -> list:
     """``st.tabs(labels)`` (key ``<page>.<name>``, rerun on change) whose open tab is kept by name.
 
     The open section's name is kept under ``<page>.<spec_name>``; put ``ChoiceParam(spec_name, sections[0],
     sections)`` in the page's URL specs and a link opens that tab, in either language (the tabs widget
     stores the translated label, the link the name). Returns the tab containers; draw only the open one
-    (``tab.open is not False``).
+    (``tab.open is not False``). ``on_change``: a callback run on a switch, after the open section's name is
+    kept (it may ``st.rerun`` a part by key instead of the part that holds the tabs).
     """
     state = st.session_state
     tabs_key, url_key = widget_key(page, name), widget_key(page, spec_name)
@@ -245,7 +247,15 @@ def url_tabs(page: str, name: str, spec_name: str, sections: Sequence[str], labe
         wanted = state.get(url_key)
         state[tabs_key] = labels[list(sections).index(wanted)] if wanted in sections else labels[0]
         state[url_key] = by_label[state[tabs_key]]
-    return st.tabs(list(labels), key=tabs_key, on_change="rerun")
+    if on_change is None:
+        return st.tabs(list(labels), key=tabs_key, on_change="rerun")
+
+    def switched() -> None:
+        clicked = by_label.get(state.get(tabs_key))
+        if clicked is not None:
+            state[url_key] = clicked
+        on_change()
+    return st.tabs(list(labels), key=tabs_key, on_change=switched)
 
 
 def opened_tabs(page: str, spec_name: str, sections: Sequence[str]) -> set[str]:
@@ -503,3 +513,14 @@ def page_body(page: str):
         yield
     finally:
         mark_page_body(page, False)
+
+
+def pages_kept() -> bool:
+    """Whether this session's runner keeps the app's pages between runs: a part rerun by key (``st.rerun([key])``)
+    that draws a page link needs them. Streamlit's server does; its AppTest starts each run with none until app.py
+    registers them, so a callback there reruns the page instead of its parts (#14 round 10)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    pages = ctx.pages_manager.get_pages() if ctx is not None else {}
+    return any(str(page.get("script_path", "")).endswith("check_work.py") for page in pages.values())

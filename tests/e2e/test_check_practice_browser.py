@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from playwright.sync_api import expect
 
 from cnn_core.exercises import make_exercise
 from ui.exercise_view import check_link
@@ -77,3 +78,24 @@ def test_check_my_work_from_a_topic_link(server_url, new_page, lang):
     right = no_katex_left(pg, "check_work.fig_answer.right_math")
     assert right[0].startswith("y = \\begin{bmatrix}") and len(right) == 1 + 16
     screenshot(pg, f"check_work-{lang}-no-padding")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_check_my_work_kind_menu_reruns_the_part_below_it(server_url, new_page, lang):
+    """#14 round 10: another kind of exercise reruns the part below the menu by key (its new fields, the exercise),
+    not the title, the introduction and the menu; the link follows."""
+    from .conftest import ScriptRuns, new_element_types, open_app
+
+    pg = new_page
+    received = open_app(pg, f"{server_url}/check_work?lang={lang}")
+    runs = ScriptRuns.of(pg)
+    received.clear()
+    pg.locator(".st-key-check_work-kind").click()
+    option = pg.get_by_role("option").nth(1)   # the second kind: SAME padding
+    runs.after(lambda: option.click())
+    sent = new_element_types(received)
+    assert "number_input" in sent and "bidi_component" in sent, sent     # the new kind's fields and exercise
+    assert not {"heading", "selectbox"} & set(sent), sent                # not the title, not the menu
+    pg.wait_for_function("() => new URLSearchParams(location.search).get('kind') === 'same_padding'")
+    expect(pg.get_by_text(translate(lang, "exercises.kind_same_padding")).first).to_be_visible()
+    assert_no_exception(pg)

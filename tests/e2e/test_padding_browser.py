@@ -237,3 +237,38 @@ def test_formulas_are_mathml_and_a_height_change_redraws_the_height_box_only(ser
         assert pg.locator(".katex").count() == 0
         screenshot(pg, f"padding-{lang}-same-{step}-mathml")
     assert_no_exception(pg)
+
+
+def _blocks(frames: list, kind: str) -> int:
+    from .conftest import forward_msgs
+
+    return sum(1 for m in forward_msgs(frames) if m.WhichOneof("type") == "delta"
+               and m.delta.WhichOneof("type") == "add_block" and m.delta.add_block.WhichOneof("type") == kind)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_mode_reruns_the_controls_formula_and_grid_not_the_rest(server_url, new_page, lang):
+    """#14 round 10: a setting reruns, by key, the controls (the p slider is disabled for VALID), the formula and the
+    grid; not the notes, the export and code panels below (closed expanders) nor the title. With the export panel
+    open the page reruns whole (its setup file and link hold the mode)."""
+    from .conftest import new_element_types
+
+    pg = new_page
+    received = open_app(pg, f"{server_url}/padding?lang={lang}", STEPPER)
+    runs = ScriptRuns.of(pg)
+    radio = pg.locator(".st-key-padding-mode")
+    p_slider = pg.locator(".st-key-padding-p").get_by_role("slider")
+    expect(p_slider).to_be_enabled()
+    received.clear()
+    runs.after(lambda: radio.get_by_text(translate(lang, "padding.mode_valid"), exact=True).click())
+    sent = new_element_types(received)
+    assert "slider" in sent and "bidi_component" in sent, sent           # the controls, the formulas, the grid
+    assert _blocks(received, "expandable") == 0                          # not the notes, export and code panels
+    assert pg.url.find("mode=valid") > 0
+    expect(p_slider).to_be_disabled()
+    # the export panel open: the page reruns whole (the panel is sent again)
+    runs.after(lambda: pg.locator(".st-key-padding-export_open summary").click())
+    received.clear()
+    runs.after(lambda: radio.get_by_text(translate(lang, "padding.mode_same"), exact=True).click())
+    assert _blocks(received, "expandable") >= 1
+    assert_no_exception(pg)

@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 from ui.i18n import translate
 
 from .conftest import (
-    NEXT_FRAMES, TOO_WIDE, WATCH_RUNNING, after_run, assert_no_exception, open_tab, pick, screenshot, stepper_formula,
-    wait_for_app, watch_round_trips,
+    NEXT_FRAMES, TOO_WIDE, WATCH_RUNNING, ScriptRuns, after_run, assert_no_exception, new_element_types, open_app,
+    open_tab, pick, screenshot, stepper_formula, wait_for_app, watch_round_trips,
 )
 
 pytestmark = pytest.mark.e2e
@@ -177,3 +177,56 @@ def test_training_on_a_phone_and_formulas_never_clipped(server_url, new_page, la
         for b in labels[i + 1:]:
             assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)   # no two labels overlap
     screenshot(pg, f"training-{lang}-gallery")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_switch_back_to_a_drawn_tab_resends_nothing_and_a_step_draws_the_open_tab_alone(server_url, new_page, lang):
+    """#14 round 10: the forward and backward tabs stay drawn once opened (for the same numbers); switching back to
+    one is the tab bar's own switch, and the rerun it starts writes the link only (no element sent). A step (new
+    numbers) draws the open tab alone again, and the next switch draws the other tab anew."""
+    pg = new_page
+    received = open_app(pg, f"{server_url}/training?lang={lang}", FORWARD)
+    runs = ScriptRuns.of(pg)
+    forward, backward = (translate(lang, f"training.tab_{name}") for name in ("forward", "backward"))
+    received.clear()
+    runs.after(lambda: pg.get_by_role("tab", name=backward).click())
+    pg.locator(BACKWARD).wait_for()
+    assert new_element_types(received).count("bidi_component") >= 1     # the first visit draws the backward tab
+    assert _query(pg)["view"] == "backward"
+    for name, view in ((forward, "forward"), (backward, "backward"), (forward, "forward")):
+        received.clear()
+        runs.after(lambda: pg.get_by_role("tab", name=name).click())
+        assert new_element_types(received) == [], (view, new_element_types(received))   # nothing re-sent
+        expect(pg.get_by_role("tab", name=name)).to_have_attribute("aria-selected", "true")
+        assert _query(pg).get("view", "forward") == view                      # the link follows (forward: the default)
+    assert pg.locator(FORWARD).is_visible() and not pg.locator(BACKWARD).is_visible()
+    # a step: new numbers, the forward tab alone is drawn (the hidden backward stepper is not sent with it)
+    received.clear()
+    runs.after(lambda: pg.get_by_role("button", name=translate(lang, "training.step_button"), exact=True).click())
+    assert pg.locator(BACKWARD).count() == 0
+    received.clear()
+    runs.after(lambda: pg.get_by_role("tab", name=backward).click())
+    pg.locator(BACKWARD).wait_for()
+    assert "bidi_component" in new_element_types(received)               # drawn anew with the new numbers
+    assert_no_exception(pg)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_new_seed_reruns_the_status_and_the_body_not_the_controls(server_url, new_page, lang):
+    """#14 round 10: a new seed (new data, a fresh network) reruns the note and metrics and the body below the
+    controls by key; the title, the number box, the sliders and the buttons are not sent again."""
+    pg = new_page
+    received = open_app(pg, f"{server_url}/training?lang={lang}", FORWARD)
+    runs = ScriptRuns.of(pg)
+    before = stepper_formula(pg, FORWARD)
+    seed = pg.locator(".st-key-training-seed input")
+    received.clear()
+    seed.fill("5")
+    runs.after(lambda: seed.press("Enter"))
+    sent = new_element_types(received)
+    assert {"metric", "bidi_component", "alert"} <= set(sent), sent         # the metrics, the stepper, the note
+    assert not {"number_input", "slider", "button"} & set(sent), sent       # not the controls
+    expect(pg.get_by_text(translate(lang, "training.seed_changed"))).to_be_visible()
+    pg.wait_for_function(f"() => location.search.includes('seed=5')")
+    expect(pg.locator(f"{FORWARD} .cs-formula")).not_to_have_attribute("aria-label", before)   # new data
+    assert_no_exception(pg)

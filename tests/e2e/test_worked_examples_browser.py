@@ -5,6 +5,7 @@ lengthens the list and the link keeps it; a tampered link gets messages, not a t
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from cnn_core.claims import CLAIMS
 from ui.i18n import translate
@@ -112,13 +113,59 @@ def test_show_more_lengthens_the_list_and_the_link_keeps_it(server_url, new_page
     wait_for_app(new_page)
     assert new_page.locator(claims).count() == 20
     new_page.get_by_role("button", name=translate(lang, "worked_examples.show_all", n=len(CLAIMS))).click()
-    new_page.wait_for_url(f"**n={len(CLAIMS)}**")
+    new_page.wait_for_url("**index=1**")
     wait_for_app(new_page)
-    assert new_page.locator(claims).count() == len(CLAIMS)       # every claim can be reached
+    rows = new_page.locator(INDEX_ROWS)
+    rows.first.wait_for()
+    assert new_page.locator(claims).count() == 20 and rows.count() == len(CLAIMS) - 20   # every claim can be reached
     new_page.reload()                                            # the link lists as many again
     wait_for_app(new_page)
-    assert new_page.locator(claims).count() == len(CLAIMS)
+    rows.first.wait_for()
+    assert new_page.locator(claims).count() == 20 and rows.count() == len(CLAIMS) - 20
     assert_no_exception(new_page)
+
+
+INDEX_ROWS = ".claim-index button[data-claim]"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_show_all_sends_one_index_and_a_row_opens_its_claim_first(server_url, new_page, lang):
+    """#14 round 10: "show all" sends the claims not listed as one index element (no expander: 84 of them were ~3×
+    the bare slider), its formulas as MathML; a row's click lists its claim first and open, in the link; "show the
+    first 10" (the second button, in the place of "show all") goes back to ten claims and ends the index."""
+    pg = new_page
+    received = watch_frames(pg)
+    pg.goto(f"{server_url}/worked_examples?lang={lang}")
+    wait_for_app(pg)
+    received.clear()
+    pg.get_by_role("button", name=translate(lang, "worked_examples.show_all", n=len(CLAIMS))).click()
+    pg.wait_for_url("**index=1**")
+    wait_for_app(pg)
+    rows = pg.locator(INDEX_ROWS)
+    rows.first.wait_for()
+    assert rows.count() == len(CLAIMS) - 10
+    assert _expanders_sent(received) == 0, "the index is one element, not expanders"
+    assert new_element_types(received).count("bidi_component") == 1
+    assert pg.locator(".claim-index math").count() >= 1 and pg.locator(".claim-index .katex").count() == 0
+    screenshot(pg, f"worked_examples_index_{lang}")
+    last = CLAIMS[-1]
+    row = pg.locator(f'{INDEX_ROWS}[data-claim="{last.key}"]')
+    row.click()
+    pg.wait_for_url(f"**claim={last.key}**")
+    wait_for_app(pg)
+    first = pg.locator('[data-testid="stMain"] [data-testid="stExpander"]').first
+    expect(first.locator("details")).to_have_attribute("open", "")                     # listed first, open
+    assert first.evaluate("(e) => !!e.closest('.st-key-worked_examples-open-' + arguments[0])".replace(
+        "arguments[0]", repr(last.key)))                                                  # ... and it is this claim
+    assert pg.locator(f'{INDEX_ROWS}[data-claim="{last.key}"]').count() == 0          # no longer in the index
+    received.clear()
+    pg.get_by_role("button", name=translate(lang, "worked_examples.show_first", k=10)).click()
+    pg.wait_for_function("() => !location.search.includes('index=1')")
+    wait_for_app(pg)
+    expect(pg.locator(INDEX_ROWS)).to_have_count(0)
+    assert pg.locator('[data-testid="stMain"] [data-testid="stExpander"]').count() == 10
+    assert "selectbox" not in new_element_types(received)              # the list reruns, not the filters
+    assert_no_exception(pg)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

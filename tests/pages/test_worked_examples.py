@@ -5,6 +5,8 @@ tampered links, opening a claim, exports."""
 from __future__ import annotations
 
 import collections
+import html
+import json
 import re
 
 import numpy as np
@@ -268,6 +270,13 @@ def _button_keys(at) -> set[str]:
     return {b.key for b in at.button}
 
 
+def index_keys(at) -> list[str]:
+    """The claims listed by "show all"'s index (``ui.components.claim_index``, one element), in order."""
+    markups = [json.loads(el.proto.json) for el in at.main.get("bidi_component")
+               if el.key == f"{PAGE}.claim_index"]
+    return [html.unescape(k) for markup in markups for k in re.findall(r'data-claim="([^"]*)"', markup)]
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_show_more_and_show_all_reach_every_claim_and_the_link_keeps_it(lang):
     at = open_page(PAGE, lang)
@@ -285,15 +294,31 @@ def test_show_more_and_show_all_reach_every_claim_and_the_link_keeps_it(lang):
             break
         at.button(key=f"{PAGE}.more").click().run()
     assert shown_claims(at) == len(CLAIMS)            # "show more" until the end: every claim is listed
-    assert not _button_keys(at) & {f"{PAGE}.more", f"{PAGE}.all"}
+    assert not _button_keys(at) & {f"{PAGE}.more", f"{PAGE}.all"} and not index_keys(at)
+    assert at.button(key=f"{PAGE}.listed").disabled     # the row says so, and offers the first ten again
     assert translate(lang, "worked_examples.n_listed", k=PAGE_SIZE, n=len(CLAIMS), total=len(CLAIMS)) in all_text(at)
-    # a link with n lists as many; "show all" lists the rest
+    at.button(key=f"{PAGE}.fewer").click().run()
+    assert shown_claims(at) == PAGE_SIZE and "n" not in at.query_params
+    # a link with n lists as many; "show all" lists the rest as one index (not expanders), in the list's order
     at = open_page(PAGE, lang, {"n": "30"})
     no_exception(at)
     assert shown_claims(at) == 30 and not at.warning
+    listed = [e.label for e in claim_expanders(at)]
     at.button(key=f"{PAGE}.all").click().run()
-    assert shown_claims(at) == len(CLAIMS)
-    assert at.query_params["n"] in (str(len(CLAIMS)), [str(len(CLAIMS))])
+    no_exception(at)
+    assert [e.label for e in claim_expanders(at)] == listed                 # the thirty listed stay
+    assert index_keys(at) == [c.key for c in CLAIMS[30:]]                   # every other claim, once
+    assert translate(lang, "worked_examples.index_caption", n=len(CLAIMS) - 30) in all_text(at)
+    assert at.query_params["index"] in ("1", ["1"]) and at.query_params["n"] in ("30", ["30"])
+    assert not _button_keys(at) & {f"{PAGE}.more", f"{PAGE}.all"}
+    assert at.button(key=f"{PAGE}.fewer").label == translate(lang, "worked_examples.show_first", k=PAGE_SIZE)
+    # the link shows the same; "show the first ten" ends the index
+    at = open_page(PAGE, lang, {"n": "30", "index": "1"})
+    assert shown_claims(at) == 30 and len(index_keys(at)) == len(CLAIMS) - 30
+    at.button(key=f"{PAGE}.fewer").click().run()
+    no_exception(at)
+    assert shown_claims(at) == PAGE_SIZE and not index_keys(at)
+    assert "n" not in at.query_params and "index" not in at.query_params
 
 
 def test_a_new_filter_lists_the_first_ten_again():
@@ -306,9 +331,10 @@ def test_a_new_filter_lists_the_first_ten_again():
     assert translate("en", "worked_examples.n_listed", k=PAGE_SIZE, n=holds, total=len(CLAIMS)) in all_text(at)
     assert "n" not in at.query_params
     at.button(key=f"{PAGE}.all").click().run()
-    assert shown_claims(at) == holds
+    assert shown_claims(at) == PAGE_SIZE and len(index_keys(at)) == holds - PAGE_SIZE
     at.text_input(key=f"{PAGE}.q").set_value("padding").run()
     assert shown_claims(at) <= PAGE_SIZE and "n" not in at.query_params
+    assert "index" not in at.query_params and not index_keys(at)   # a new filter ends the index too
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
