@@ -22,7 +22,7 @@ from ui.i18n import current_language, explain_error, t, translate, translator
 from ui.latex import display_digits, subscript_unicode
 from ui.library_code import output_shape_code
 from ui.page_kit import (figure_cache, follow_open_panels, lazy_code_panel, lazy_expander, mark_page_body,
-                         pages_kept, reset_button, show_chart, url_fragment, url_tabs)
+                         reset_button, show_chart, url_fragment, url_tabs)
 from ui.url_state import BoolParam, ChoiceParam, IntParam, init_from_url, sync_to_url, widget_key
 
 PAGE = "padding"
@@ -270,8 +270,7 @@ def _changed() -> None:
     """A setting moved: rerun the parts that show it, by key (#14 round 10: the whole page did, title, notes and the
     panels below included). With the export or code panel open, the controls' part reruns the page
     (``follow_open_panels``: their setup file, link and code hold the settings)."""
-    if pages_kept():   # the grid part draws a "check by hand" link
-        st.rerun([CONTROLS_PART, FORMULA_PART, GRID_PART])
+    st.rerun([CONTROLS_PART, FORMULA_PART, GRID_PART])
 
 
 def _axes_changed() -> None:

@@ -50,7 +50,7 @@ from ui.image_input import image_uploader
 from ui.formulas import training as fx
 from ui.latex import display_digits, fmt, subscript, subscript_unicode
 from ui.matrix_input import matrix_editor
-from ui.page_kit import clamp_on_change, clamped, opened_tabs, pages_kept, show_chart, url_fragment, url_tabs
+from ui.page_kit import clamp_on_change, clamped, opened_tabs, show_chart, url_fragment, url_tabs
 from ui.plain_table import table_html
 from ui.presets import preset_selector
 # the cached calls live in a module (their wrappers are made once, not on every rerun); the page's names kept
@@ -460,8 +460,7 @@ def _seed_changed() -> None:
         model = state[MODEL] = _fresh(seed, _core("setup", seed)[3], ("seed_changed", {}))
         _link_runs(model)
     state[WARNINGS] = []
-    if pages_kept():
-        st.rerun([STATUS_PART, BODY_PART])
+    st.rerun([STATUS_PART, BODY_PART])
 
 
 @st.fragment(key=STATUS_PART)

@@ -513,14 +513,3 @@ def page_body(page: str):
         yield
     finally:
         mark_page_body(page, False)
-
-
-def pages_kept() -> bool:
-    """Whether this session's runner keeps the app's pages between runs: a part rerun by key (``st.rerun([key])``)
-    that draws a page link needs them. Streamlit's server does; its AppTest starts each run with none until app.py
-    registers them, so a callback there reruns the page instead of its parts (#14 round 10)."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    pages = ctx.pages_manager.get_pages() if ctx is not None else {}
-    return any(str(page.get("script_path", "")).endswith("check_work.py") for page in pages.values())
