@@ -265,8 +265,8 @@ def _sections() -> None:
                                   border=len(rows) > TABLE_BOX_ROWS):
                     st.table(rows, hide_index=True)
                 st.caption(t("conv_single.table_caption"))
-                if shows_eq5(x, w, stride, padding):
-                    claim_note("s003_eq5_label", lang)
+                if shows_eq5(x, w, stride, padding):   # the step tab may be drawn too (opened before)
+                    claim_note("s003_eq5_label", lang, where="table")
 
 
 _sections()

@@ -415,7 +415,7 @@ def _dz_tab() -> None:
                equation_lines(r"\sigma'(z) = \sigma(z)\,(1 - \sigma(z)) = a \odot (1 - a)", None,
                               _col(out.sigma_prime)),
                Text(t("dense.mse_step3"))] + [fx.mse_delta(out, k).latex() for k in range(out.a.size)], "dz_math")
-        claim_note("s000_mse_grad")
+        claim_note("s000_mse_grad", where="backward")   # the texts' tab lists it too
 
 
 def _backward_result():

@@ -430,13 +430,18 @@ def render_claim(claim: Claim, check: Check | None, lang: str) -> None:
     page_link_for(claim, lang)
 
 
-#: the math box of a topic page's note about claim ``key`` (its title and explanation)
-NOTE_KEY = "claims.note.{key}_math"
+def note_key(key: str, where: str = "") -> str:
+    """The element key of the math box of a topic page's note about claim ``key`` (its title and explanation):
+    ``claims.note.<key>_math``, or ``claims.note.<where>.<key>_math`` for a second place on the page. Every form
+    ends with ``.<key>_math``, which is how tests find a note wherever it is."""
+    return f"claims.note.{where + '.' if where else ''}{key}_math"
 
 
-def claim_note(key: str, lang: str | None = None) -> None:
+def claim_note(key: str, lang: str | None = None, *, where: str = "") -> None:
     """For a topic page: the catalogue's verdict and correction for ``key``, with a link to the claim.
 
+    A page that can show the same note twice in one run (in two of its tabs) names the second place with
+    ``where`` ("table", "backward"): it becomes part of the note's element key (:func:`note_key`).
     Unknown keys show nothing (a note must never break the page that shows it).
     """
     import streamlit as st
@@ -448,8 +453,6 @@ def claim_note(key: str, lang: str | None = None) -> None:
     if claim is None:
         return
     lang = lang or current_language()
-    from streamlit.errors import StreamlitDuplicateElementKey
-
     from ui.components.math_box import Line, Strong, math_box, prose
 
     with st.container(border=True):
@@ -459,12 +462,7 @@ def claim_note(key: str, lang: str | None = None) -> None:
         heading = Line((Strong(text_title(claim.source, lang)), f", {claim.where}: ",
                         *prose(claim_title(claim, lang)).parts))
         items = [heading, prose(claim_explanation(claim, lang))]
-        for copy in range(1, 4):   # the same note twice on one page gets a second key rather than an error
-            try:
-                math_box(items, NOTE_KEY.format(key=claim.key) + ("" if copy == 1 else f"_{copy}"))
-                break
-            except StreamlitDuplicateElementKey:
-                continue
+        math_box(items, note_key(claim.key, where))
         label = translate(lang, "worked_examples.note_link")
         try:
             st.page_link(PAGE_PATH, label=label, icon=":material/fact_check:",
@@ -474,5 +472,5 @@ def claim_note(key: str, lang: str | None = None) -> None:
 
 
 __all__ = ["TEXT_CHOICES", "TEXT_IDS", "TextParam", "catalogue_csv", "catalogue_markdown", "claim_note", "comparison_text",
-           "expressions_markdown", "filter_claims", "format_value", "inputs_line", "matrix_panels", "render_claim",
+           "expressions_markdown", "filter_claims", "format_value", "inputs_line", "matrix_panels", "note_key", "render_claim",
            "run_check", "summary_rows", "text_title", "verdict_label", "TOPICS"]

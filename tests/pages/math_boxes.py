@@ -57,16 +57,18 @@ def math_box_text(at, prefix: str) -> str:
     return "\n".join(markup_as_text(markup) for markup in math_box_markups(at, prefix))
 
 
-def claim_noted(at, key: str) -> bool:
-    """Whether the page shows the catalogue's note about claim ``key`` (``ui.claims_view.claim_note``: its math box)."""
-    from ui.claims_view import NOTE_KEY
+def _is_note(element_key: str, key: str) -> bool:
+    """Whether an element key is a note about claim ``key`` (``ui.claims_view.note_key``, any ``where``)."""
+    return element_key.startswith("claims.note.") and element_key.endswith(f".{key}_math")
 
-    return any(el.key == NOTE_KEY.format(key=key) for el in at.main.get("bidi_component"))
+
+def claim_noted(at, key: str) -> bool:
+    """Whether the page shows the catalogue's note about claim ``key`` (``ui.claims_view.claim_note``: its math box,
+    in any place ``where`` names)."""
+    return any(_is_note(el.key, key) for el in at.main.get("bidi_component"))
 
 
 def claim_note_text(at, key: str) -> str:
     """The note about claim ``key`` as text (its title line and explanation; inline formulas as ``$latex$``)."""
-    from ui.claims_view import NOTE_KEY
-
     return "".join(markup_as_text(json.loads(el.proto.json)) for el in at.main.get("bidi_component")
-                   if el.key == NOTE_KEY.format(key=key) and el.proto.WhichOneof("data") == "json")
+                   if _is_note(el.key, key) and el.proto.WhichOneof("data") == "json")

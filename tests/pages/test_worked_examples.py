@@ -220,8 +220,8 @@ def _note_script():
 
     from ui.claims_view import claim_note
 
-    for _ in range(st.session_state.get("times", 1)):
-        claim_note(st.session_state.get("key", "s003_eq8"), st.session_state.get("lang", "en"))
+    for where in st.session_state.get("places", [""]):
+        claim_note(st.session_state.get("key", "s003_eq8"), st.session_state.get("lang", "en"), where=where)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -243,11 +243,11 @@ def test_claim_note_for_topic_pages(lang):
     no_exception(at)
     assert not at.markdown and not at.main.get("bidi_component")          # unknown key: nothing, no error
     at.session_state["key"] = "s003_eq8"
-    at.session_state["times"] = 2                                         # one note twice on a page: no error
+    at.session_state["places"] = ["", "table"]                            # one note in two places, named: no error
     at.run()
     no_exception(at)
     assert [el.key for el in at.main.get("bidi_component")] == ["claims.note.s003_eq8_math",
-                                                                 "claims.note.s003_eq8_math_2"]
+                                                                 "claims.note.table.s003_eq8_math"]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

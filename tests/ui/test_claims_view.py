@@ -147,3 +147,33 @@ def test_expressions_markdown_labels_each_sum():
     printed, computed = md.split("  \n")
     assert printed.startswith(f"**{translate('zh', 'worked_examples.printed')}:**")
     assert computed.replace("\\", "").endswith("δ₁₂·h₁₂ + δ₁₃·h₁₁ = 2·2 + 0·1 = 4")
+
+
+def _two_notes():
+    from ui.claims_view import claim_note
+
+    claim_note("s000_mse_grad", "en")                     # e.g. the texts' tab
+    claim_note("s000_mse_grad", "en", where="backward")   # and the tab that explains the gradient, drawn in the same run
+
+
+def _same_note_twice_unnamed():
+    from ui.claims_view import claim_note
+
+    claim_note("s000_mse_grad", "en")
+    claim_note("s000_mse_grad", "en")
+
+
+def test_a_note_shown_in_two_places_names_the_second_by_where():
+    """Two tabs drawn in one run may show the same note: the caller names the place, and each box has its own key
+    (round 9 retried with _2, _3 keys on a duplicate; now the page says where)."""
+    from streamlit.testing.v1 import AppTest
+
+    from ui.claims_view import note_key
+
+    at = AppTest.from_function(_two_notes).run()
+    assert not at.exception
+    keys = [el.key for el in at.main.get("bidi_component")]
+    assert keys == [note_key("s000_mse_grad"), note_key("s000_mse_grad", "backward")]
+    assert keys[1] == "claims.note.backward.s000_mse_grad_math"
+    # the same place twice is a page's mistake, and Streamlit says so
+    assert AppTest.from_function(_same_note_twice_unnamed).run().exception
