@@ -163,6 +163,7 @@ def test_bad_signals_explained(lang):
     assert translate(lang, "transposed.signal_one_row") in [e.value for e in at.error]
     # a 9-tap filter on 3 samples without padding: the kernel does not fit
     at.text_area(key="transposed.signal").set_value("1 2 3").run()
+    at.run()   # a new signal reruns only its editor and the results (test_a_new_signal_reruns_...): the page again
     at.radio(key="transposed.filter").set_value("custom").run()
     at.text_area(key="transposed.custom").set_value("1 1 1 1 1 1 1 1 1").run()
     at.radio(key="transposed.mode").set_value("valid").run()
