@@ -327,7 +327,7 @@ def _take_away() -> None:
         return pool2d_code(a, kernel, stride, padding, mode, dy=None if full is None else full.dy[0])
 
     export_panel(PAGE, SPECS, _export_doc)
-    lazy_code_panel(PAGE, _library_code)
+    lazy_code_panel(PAGE, _library_code, open_tab_only=True)   # a part of its own: a tab switch reruns it
 
 
 delta_reset = False

@@ -14,7 +14,7 @@ from cnn_core.arithmetic import effective_kernel
 from cnn_core.transposed import (conv1d_trace, conv_transpose2d_trace, dilate_kernel, matrix_view_1d,
                                  matrix_view_2d, receptive_field, sizes_mapping_to, transposed_via_matrix,
                                  window_counts)
-from ui.components.math_box import math_box, prose
+from ui.components.math_box import Text, math_box, prose
 from ui.components.svg_box import svg_box
 from ui.formulas.transposed import (CONV1D_RULE, all_windows, conv1d_length_lines, conv1d_sample_lines, dilated_taps,
                                     dilation_lines, kernel_latex, matrix_1d_html, sample_taps, tap_names, matrix_2d_html, padded_names,
@@ -319,22 +319,20 @@ def _signal_results(lang: str) -> None:
     if numbers_tab.open is not False:   # only the open tab is computed and drawn
         with numbers_tab:
             left, right = st.columns(2, gap="large")
+            # one math box a column (#14 round 10: four boxes were four components to update on every new signal)
             with left:
                 st.markdown(f"**{t('transposed.length_title')}**")
                 before, after = trace.padding
-                _math([conv1d_length_lines(signal.size, w.size, stride, dilation, before, after, out)], "length_math")
                 special = text_length_line(mode, signal.size, w.size, out) if stride == dilation == 1 else None
-                if special:
-                    st.caption(t(f"transposed.text_rule_{mode}"))
-                    _math([special], "special_math")
-                else:
+                _math([conv1d_length_lines(signal.size, w.size, stride, dilation, before, after, out)]
+                      + ([Text(t(f"transposed.text_rule_{mode}")), special] if special else []), "length_math")
+                if not special:
                     st.caption(t("transposed.text_rule_general"))
             with right:
                 o = int(st.number_input(t("transposed.sample", out=out), min_value=1, max_value=out, step=1,
                                         key=_key("o"))) - 1
-                _math([kernel_latex(w)], "kernel_math")
-                st.markdown(f"**{t('transposed.sample_title', sub=subscript_unicode('y', o))}**")
-                _math([conv1d_sample_lines(trace, o)], "sample_math")
+                _math([kernel_latex(w), Text(f"**{t('transposed.sample_title', sub=subscript_unicode('y', o))}**"),
+                       conv1d_sample_lines(trace, o)], "sample_math")
                 st.caption(t("transposed.sample_caption"))
     if plot_tab.open is not False:
         with plot_tab:

@@ -401,19 +401,28 @@ def lazy_expander(page: str, name: str, label: str, where=None, expanded: bool =
     return box if box.open else None
 
 
-def lazy_code_panel(page: str, build: Callable[[], Any]) -> None:
+def lazy_code_panel(page: str, build: Callable[[], Any], *, open_tab_only: bool = False) -> None:
     """The "same in PyTorch / NumPy" panel (``ui.library_code.show_library_code``), drawn only while open.
 
     Closed (the default), a rerun sends one element instead of five and the first view loads no code
     highlighter (Streamlit's ``st.code`` brings 1.5 MB of JavaScript); ``build()`` returns the
     ``LibraryCode`` and runs only when the panel is open. Widget key ``<page>.code_open``.
+
+    ``open_tab_only``: of the PyTorch / NumPy tabs only the open one is sent and highlighted (#14 round 10: opening
+    the panel highlighted both); a switch reruns the page, so use it where the panel sits in a part of its own
+    (:func:`url_fragment`), whose rerun it then is. Tab widget key ``<page>.code_tab``.
     """
     box = lazy_expander(page, "code_open", t("owndata.code_title"))
     if box is None:
         return
     code = build()
     with box:
-        show_library_code(code)
+        if not open_tab_only:
+            show_library_code(code)
+            return
+        st.caption(t("owndata.code_caption"))
+        lazy_tabs(page, "code_tab", [(t("owndata.code_tab_torch"), lambda: st.code(code.torch, language="python")),
+                                     (t("owndata.code_tab_numpy"), lambda: st.code(code.numpy, language="python"))])
 
 
 # --------------------------------------------------------------------------- parts that rerun alone
