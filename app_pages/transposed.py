@@ -297,7 +297,10 @@ def _signal_editor() -> None:
 @url_fragment(PAGE, SPECS, key=SIGNAL_RESULTS_PART)
 def _signal_results(lang: str) -> None:
     """The output length, the chosen sample's sum or the stem plot: everything below the section's controls."""
-    follow_panels()   # rerun alone (a new signal): an open export / code panel follows
+    # rerun alone (a new signal, its numbers / plot switch): the sample's input, not drawn while the plot was open,
+    # was dropped by Streamlit; it comes back from the link's last values (only missing keys are written)
+    init_from_url(PAGE, SPECS)
+    follow_panels()   # and an open export / code panel follows
     state = st.session_state
     signal, w, choice, mode, stride, dilation = _signal_setup()
     if signal is None or w is None:
@@ -331,8 +334,8 @@ def _signal_results(lang: str) -> None:
             with right:
                 o = int(st.number_input(t("transposed.sample", out=out), min_value=1, max_value=out, step=1,
                                         key=_key("o"))) - 1
-                _math([kernel_latex(w), Text(f"**{t('transposed.sample_title', sub=subscript_unicode('y', o))}**"),
-                       conv1d_sample_lines(trace, o)], "sample_math")
+                st.markdown(f"**{t('transposed.sample_title', sub=subscript_unicode('y', o))}**")
+                _math([kernel_latex(w), conv1d_sample_lines(trace, o)], "sample_math")
                 st.caption(t("transposed.sample_caption"))
     if plot_tab.open is not False:
         with plot_tab:
