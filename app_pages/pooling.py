@@ -218,7 +218,7 @@ def _sections(lang: str) -> None:
     tab_forward, tab_backward, tab_seed = url_tabs(PAGE, "section", "tab", SECTIONS,
                                                    [t(f"pooling.tab_{name}") for name in SECTIONS])
     # an open export panel writes the open tab and the counts panel into its link and file
-    follow_open_panels(PAGE, ("tab", "counts"), ("export_open", "code_open"))
+    follow_open_panels(PAGE, ("tab", "counts"))
     digits = display_digits()
     back = None
 
