@@ -26,6 +26,7 @@ from ui.components.pool_steppers import backward_steps, forward_steps
 from ui.exercise_view import render_check_link
 from ui.export import ExportDoc, chart_config, export_panel, setup_just_loaded
 from ui.formulas import pool as fx
+from ui.frame import PAGE_PART
 from ui.i18n import current_language, explain_error, t, translate, translator
 from ui.latex import display_digits, fmt, latex_matrix, subscript_unicode
 from ui.library_code import pool2d_code
@@ -192,8 +193,9 @@ def _activation_changed() -> None:
 
 def _input_changed() -> None:
     """A new input (typed, a grid cell, a preset, a seed) may change the pooled output's size, so δ: the page reruns
-    (a control inside the input's part would rerun only that part)."""
-    st.rerun()
+    as for a control outside the parts (a control inside the input's part would rerun only that part), not the
+    frame around it (``st.rerun()`` would: the sidebar, the navigation)."""
+    st.rerun([PAGE_PART])
 
 
 @st.fragment(key=INPUT_PART)

@@ -495,8 +495,9 @@ def test_the_activation_select_reruns_an_open_export_panel_too():
 def test_an_input_typed_into_its_part_reruns_the_page(lang):
     """The input sits in a part of its own (the activation reruns it); a new input changes δ's size, so it reruns
     the whole page, δ's editor included."""
-    at = open_page("pooling", lang)
+    at = open_tab(open_page("pooling", lang), "seed", lang)   # no link to the checker: see above
     at.text_area(key="pooling.input").set_value("1 2 3\n4 5 6\n7 8 9").run()
     no_exception(at)
-    assert at.title and at.slider                               # the page ran
+    assert at.title and at.slider                               # the page ran,
+    assert not at.sidebar.radio and not at.sidebar.selectbox    # not the frame (ui.frame.PAGE_PART)
     assert at.text_area(key="pooling.delta").value.count("\n") == 0   # δ follows the 1×1 output of 2×2 / 2 pooling
