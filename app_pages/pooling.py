@@ -192,19 +192,18 @@ def _activation_changed() -> None:
 
 
 def _input_changed() -> None:
-    """A new input (typed, a grid cell, a preset, a seed) may change the pooled output's size, so δ: the page reruns
+    """A new input (typed, a grid cell) may change the pooled output's size, so δ: the page reruns
     as for a control outside the parts (a control inside the input's part would rerun only that part), not the
     frame around it (``st.rerun()`` would: the sidebar, the navigation)."""
     st.rerun([PAGE_PART])
 
 
 @st.fragment(key=INPUT_PART)
-def _input_column() -> None:
-    """The input's preset menu and editor; its label says whether the windows slide over z itself or over σ(z)."""
+def _input_editor() -> None:
+    """The input's editor; its label says whether the windows slide over z itself or over σ(z). (Its preset menu is
+    outside this part: a preset reruns the page in one run, a callback's rerun by name takes two.)"""
     identity = st.session_state.get(widget_key(PAGE, "activation"), "identity") == "identity"
     label = t("pooling.input_label_identity") if identity else t("pooling.input_label")
-    preset_selector(widget_key(PAGE, "input"), kind="input", example=DEFAULT_X, max_rows=MAX_INPUT,
-                    max_cols=MAX_INPUT, on_change=_input_changed)
     # tall enough to show every row (the editor's default height cuts the last row of a 4×4 in half)
     rows_typed = str(st.session_state.get(widget_key(PAGE, "input"), "")).count("\n") + 1
     matrix_editor(label, key=widget_key(PAGE, "input"), default=DEFAULT_X, max_rows=MAX_INPUT, max_cols=MAX_INPUT,
@@ -351,7 +350,9 @@ with st.container(border=True):
                      on_change=_activation_changed)
     c_input, c_delta, c_conventions = st.columns([1, 1, 1.6])
     with c_input:
-        _input_column()
+        preset_selector(widget_key(PAGE, "input"), kind="input", example=DEFAULT_X, max_rows=MAX_INPUT,
+                        max_cols=MAX_INPUT)
+        _input_editor()
     trace = _setup().trace
     if trace is not None:
         # δ, the error arriving at the pooled output, is the second input of the page: its size follows the
