@@ -582,11 +582,10 @@ def _one_step(tr, images, labels, names, lr, params, steps_done) -> None:
 
 
 
-def _tab_switched() -> None:
-    """A tab switch (the open tab's name is kept already): back to a tab still drawn, only the link is written (the
+def _tab_switched(view: str) -> None:
+    """A switch to tab ``view`` (its name is kept already): back to a tab still drawn, only the link is written (the
     link part reruns, nothing is re-sent: the tab bar has shown it); to another tab, this part reruns and draws it."""
     state = st.session_state
-    view = state.get(widget_key(PAGE, "view"))
     if view in KEPT_TABS and view in state.get(widget_key(PAGE, "view_opened"), ()):
         st.rerun(LINK_PART)
 

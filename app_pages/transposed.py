@@ -14,7 +14,7 @@ from cnn_core.arithmetic import effective_kernel
 from cnn_core.transposed import (conv1d_trace, conv_transpose2d_trace, dilate_kernel, matrix_view_1d,
                                  matrix_view_2d, receptive_field, sizes_mapping_to, transposed_via_matrix,
                                  window_counts)
-from ui.components.math_box import math_box, prose
+from ui.components.math_box import Text, math_box, prose
 from ui.components.svg_box import svg_box
 from ui.formulas.transposed import (CONV1D_RULE, all_windows, conv1d_length_lines, conv1d_sample_lines, dilated_taps,
                                     dilation_lines, kernel_latex, matrix_1d_html, sample_taps, tap_names, matrix_2d_html, padded_names,
@@ -26,7 +26,8 @@ from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import display_digits, fmt_power, subscript_unicode
 from ui.library_code import conv1d_code, conv_transpose2d_code
 from ui.matrix_input import format_matrix, matrix_editor, parse_matrix
-from ui.page_kit import agreement, follow_open_panels, lazy_code_panel, mark_page_body, opened_tabs, page_body_running, reset_button, show_chart, url_fragment, url_tabs
+from ui.page_kit import (agreement, follow_open_panels, lazy_code_panel, mark_page_body, open_section, opened_so_far,
+                         opened_tabs, page_body_running, reset_button, show_chart, url_fragment, url_tabs)
 from ui.presets import preset_selector
 from ui.signal_plot import stem_svg
 from ui.url_state import ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url
@@ -90,11 +91,22 @@ SPECS = (
 )
 # what the open section puts into the export (filled while it is drawn): ExportDoc steps, library code
 TAKE_AWAY: dict = {"steps": [], "code": None}
+# Each section is a part of its own (a keyed fragment, in its tab), rerun by name from the section switch's callback
+# on its first visit (``_section_switched``); the link part only writes the open section into the link.
+SECTION_PARTS = {name: f"{PAGE}.{name}_part" for name in SECTIONS}
+LINK_PART = f"{PAGE}.link_part"
+# inside the 1-D section: the signal's editor and the results below the controls (a new signal reruns these two)
+SIGNAL_INPUT_PART, SIGNAL_RESULTS_PART = f"{PAGE}.signal_input_part", f"{PAGE}.signal_results_part"
 
 
 def _is_open(section: str) -> bool:
     """Whether ``section`` is the open tab (a section opened before is drawn too; the export follows the open one)."""
-    return st.session_state.get(_key("tab"), SECTIONS[0]) == section
+    return open_section(PAGE, "tab", SECTIONS) == section
+
+
+def _drawn(section: str) -> bool:
+    """Whether ``section`` is drawn in this run: the open one and every one opened before (``page_kit.opened_tabs``)."""
+    return section in opened_tabs(PAGE, "tab", SECTIONS)
 
 
 def _take_away(section: str, heading: str, *, text: str = "", matrices=None, latex=None, code=None) -> None:
@@ -198,55 +210,99 @@ def _signal_svg(signal: tuple, w: tuple, choice: str, mode: str, stride: int, di
 
 
 # --------------------------------------------------------------------------- sections
-def _signal_input() -> np.ndarray | None:
-    """The signal text: one row of numbers; longer than MAX_SIGNAL is cut to it with a note."""
-    key = _key("signal")
-    text = st.text_area(t("transposed.signal_label"), key=key, height=68,
-                        help=t("transposed.signal_help", max=MAX_SIGNAL))
+def _parse_signal(text: str) -> tuple[np.ndarray | None, tuple[str, str] | None]:
+    """(the signal, what to say about it): one row of numbers, longer than MAX_SIGNAL cut to it. The message is
+    (kind, text): an error (no signal) or a warning (cut)."""
     result = parse_matrix(text or "", max_rows=1, max_cols=10_000)
     if result.error is not None:
         if result.error.code == "matrix_too_large" and result.error.params.get("rows", 1) > 1:
-            st.error(t("transposed.signal_one_row"))
-        else:
-            st.error(explain_error(result.error))
-        return None
+            return None, ("error", t("transposed.signal_one_row"))
+        return None, ("error", explain_error(result.error))
     signal = result.matrix[0]
     if signal.size > MAX_SIGNAL:
-        st.warning(t("transposed.signal_capped", n=signal.size, max=MAX_SIGNAL))
-        signal = signal[:MAX_SIGNAL]
-    return signal
+        return signal[:MAX_SIGNAL], ("warning", t("transposed.signal_capped", n=signal.size, max=MAX_SIGNAL))
+    return signal, None
 
 
-@url_fragment(PAGE, SPECS)   # its controls rerun only this section
+def _signal_input() -> None:
+    """The signal text and what is wrong with it (its results are drawn by ``_signal_results``)."""
+    text = st.text_area(t("transposed.signal_label"), key=_key("signal"), height=68,
+                        help=t("transposed.signal_help", max=MAX_SIGNAL), on_change=_signal_changed)
+    _, message = _parse_signal(text)
+    if message is not None:
+        (st.error if message[0] == "error" else st.warning)(message[1])
+
+
+def _signal_setup() -> tuple:
+    """(signal, w, filter, mode, stride, dilation) of the 1-D section, read from session state: ``_signal_results``
+    may rerun alone (a new signal), with the arguments of the page's last run. signal / w None when they do not
+    parse (their editors say why)."""
+    state = st.session_state
+    signal, _ = _parse_signal(str(state.get(_key("signal"), "")))
+    choice = state.get(_key("filter"), FILTERS[0])
+    if choice == "custom":
+        custom = parse_matrix(str(state.get(_key("custom"), "")), max_rows=1, max_cols=MAX_KERNEL_1D).matrix
+        w = None if custom is None else custom[0]
+    else:
+        w = np.asarray(FILTER_WEIGHTS.get(choice, FILTER_WEIGHTS[FILTERS[0]]))
+    return (signal, w, choice, state.get(_key("mode"), "same"), int(state.get(_key("s"), 1)),
+            int(state.get(_key("d"), 1)))
+
+
+def _signal_changed() -> None:
+    """A new signal (typed, a preset, a seed): rerun the signal's editor and the results, not the section's filter,
+    padding and sliders (#14 round 10: the preset menu reran the whole section)."""
+    st.rerun([SIGNAL_INPUT_PART, SIGNAL_RESULTS_PART])
+
+
+@url_fragment(PAGE, SPECS, key=SECTION_PARTS["signal"])   # its controls rerun only this section
 def _section_signal(lang: str) -> None:
+    if not _drawn("signal"):   # not opened yet in this session: its first visit reruns this part alone
+        return
     _own_rerun_state()
     # the introduction's symbols ($x_1 \dots x_M$) and the rule as MathML in one box: no KaTeX on the first view
     _math([prose(t("transposed.signal_intro")), CONV1D_RULE], "rule_math")
-    state = st.session_state
     left, right = st.columns([3, 2])
     with left:
-        preset_selector(_key("signal"), kind="input", example=DEFAULT_SIGNAL, max_rows=1, max_cols=MAX_SIGNAL)
-        signal = _signal_input()
+        _signal_editor()
     with right:
         labels = {f: t(f"transposed.filter_{f}") for f in FILTERS}
         choice = st.radio(t("transposed.filter"), FILTERS, key=_key("filter"), format_func=labels.__getitem__)
-        w = np.asarray(FILTER_WEIGHTS[choice]) if choice != "custom" else None
         if choice == "decay":
             st.caption(t("transposed.decay_note"))
         if choice == "custom":
             preset_selector(_key("custom"), kind="kernel", example=DEFAULT_CUSTOM, max_rows=1, max_cols=MAX_KERNEL_1D)
-            custom = matrix_editor(t("transposed.custom_label"), key=_key("custom"), default=DEFAULT_CUSTOM,
-                                   max_rows=1, max_cols=MAX_KERNEL_1D, height=68)
-            w = None if custom is None else custom[0]
+            matrix_editor(t("transposed.custom_label"), key=_key("custom"), default=DEFAULT_CUSTOM,
+                          max_rows=1, max_cols=MAX_KERNEL_1D, height=68)
     mode_labels = {m: t(f"transposed.mode_{m}") for m in MODES}
     cols = st.columns([2, 1, 1])
     with cols[0]:
-        mode = st.radio(t("transposed.mode"), MODES, key=_key("mode"), format_func=mode_labels.__getitem__,
-                        horizontal=True, help=t("transposed.mode_help"))
+        st.radio(t("transposed.mode"), MODES, key=_key("mode"), format_func=mode_labels.__getitem__,
+                 horizontal=True, help=t("transposed.mode_help"))
     with cols[1]:
-        stride = st.slider(t("transposed.stride"), 1, 4, key=_key("s"))
+        st.slider(t("transposed.stride"), 1, 4, key=_key("s"))
     with cols[2]:
-        dilation = st.slider(t("transposed.dilation"), 1, 4, key=_key("d"))
+        st.slider(t("transposed.dilation"), 1, 4, key=_key("d"))
+    _signal_results(lang)
+
+
+@st.fragment(key=SIGNAL_INPUT_PART)
+def _signal_editor() -> None:
+    """The signal's preset menu and text: a change reruns this part and the results (``_signal_changed``)."""
+    preset_selector(_key("signal"), kind="input", example=DEFAULT_SIGNAL, max_rows=1, max_cols=MAX_SIGNAL,
+                    on_change=_signal_changed)
+    _signal_input()
+
+
+@url_fragment(PAGE, SPECS, key=SIGNAL_RESULTS_PART)
+def _signal_results(lang: str) -> None:
+    """The output length, the chosen sample's sum or the stem plot: everything below the section's controls."""
+    # rerun alone (a new signal, its numbers / plot switch): the sample's input, not drawn while the plot was open,
+    # was dropped by Streamlit; it comes back from the link's last values (only missing keys are written)
+    init_from_url(PAGE, SPECS)
+    follow_panels()   # and an open export / code panel follows
+    state = st.session_state
+    signal, w, choice, mode, stride, dilation = _signal_setup()
     if signal is None or w is None:
         st.info(t("transposed.signal_needs_input"))
         return
@@ -257,7 +313,7 @@ def _section_signal(lang: str) -> None:
         return
     # the chosen output sample (kept inside a shorter output)
     out = trace.output.size
-    value = state.get(_key("o"), 1)
+    value = state.get(_key("o"))   # None: dropped while the sample's input was not drawn (a bad signal)
     if not isinstance(value, int) or not 1 <= value <= out:
         state[_key("o")] = min(max(int(value) if isinstance(value, (int, float)) else 1, 1), out)
     o = int(state[_key("o")]) - 1   # the number input below shows the same (kept inside the output above)
@@ -266,22 +322,20 @@ def _section_signal(lang: str) -> None:
     if numbers_tab.open is not False:   # only the open tab is computed and drawn
         with numbers_tab:
             left, right = st.columns(2, gap="large")
+            # one math box a column (#14 round 10: four boxes were four components to update on every new signal)
             with left:
                 st.markdown(f"**{t('transposed.length_title')}**")
                 before, after = trace.padding
-                _math([conv1d_length_lines(signal.size, w.size, stride, dilation, before, after, out)], "length_math")
                 special = text_length_line(mode, signal.size, w.size, out) if stride == dilation == 1 else None
-                if special:
-                    st.caption(t(f"transposed.text_rule_{mode}"))
-                    _math([special], "special_math")
-                else:
+                _math([conv1d_length_lines(signal.size, w.size, stride, dilation, before, after, out)]
+                      + ([Text(t(f"transposed.text_rule_{mode}")), special] if special else []), "length_math")
+                if not special:
                     st.caption(t("transposed.text_rule_general"))
             with right:
                 o = int(st.number_input(t("transposed.sample", out=out), min_value=1, max_value=out, step=1,
                                         key=_key("o"))) - 1
-                _math([kernel_latex(w)], "kernel_math")
                 st.markdown(f"**{t('transposed.sample_title', sub=subscript_unicode('y', o))}**")
-                _math([conv1d_sample_lines(trace, o)], "sample_math")
+                _math([kernel_latex(w), conv1d_sample_lines(trace, o)], "sample_math")
                 st.caption(t("transposed.sample_caption"))
     if plot_tab.open is not False:
         with plot_tab:
@@ -300,8 +354,10 @@ def _section_signal(lang: str) -> None:
                code=conv1d_code(signal, np.asarray(w), stride=stride, padding=(before, after), dilation=dilation))
 
 
-@url_fragment(PAGE, SPECS)   # its controls rerun only this section
+@url_fragment(PAGE, SPECS, key=SECTION_PARTS["matrix"])   # its controls rerun only this section
 def _section_matrix(lang: str) -> None:
+    if not _drawn("matrix"):   # not opened yet in this session: its first visit reruns this part alone
+        return
     _own_rerun_state()
     st.markdown(t("transposed.matrix_intro"))
     cols = st.columns(3)
@@ -441,8 +497,10 @@ def _cell_view(trace, hover: list, lang: str) -> None:
     st.caption(t("transposed.cell_caption"))
 
 
-@url_fragment(PAGE, SPECS)   # its controls rerun only this section
+@url_fragment(PAGE, SPECS, key=SECTION_PARTS["transposed"])   # its controls rerun only this section
 def _section_transposed(lang: str) -> None:
+    if not _drawn("transposed"):   # not opened yet in this session: its first visit reruns this part alone
+        return
     _own_rerun_state()
     st.markdown(t("transposed.transposed_intro"))
     cols = st.columns([1, 1, 2])
@@ -539,8 +597,10 @@ def _section_transposed(lang: str) -> None:
         st.caption(t("transposed.checkerboard"))
 
 
-@url_fragment(PAGE, SPECS)   # its controls rerun only this section
+@url_fragment(PAGE, SPECS, key=SECTION_PARTS["dilation"])   # its controls rerun only this section
 def _section_dilation(lang: str) -> None:
+    if not _drawn("dilation"):   # not opened yet in this session: its first visit reruns this part alone
+        return
     _own_rerun_state()
     st.markdown(t("transposed.dilation_intro"))
     cols = st.columns(2)
@@ -569,6 +629,25 @@ def _section_dilation(lang: str) -> None:
     st.caption(t("transposed.rf_caption"))
 
 
+# --------------------------------------------------------------------------- the section switch
+@url_fragment(PAGE, SPECS, key=LINK_PART)
+def _link() -> None:
+    """Nothing on screen: its rerun writes the open section into the link (``url_fragment``)."""
+
+
+def _section_switched(section: str) -> None:
+    """The section switch's callback (``section`` is already the open one): a section opened before is on screen
+    already, so only the link follows; a first visit draws that section's part alone (#14 round 10: the switch reran
+    the whole page, every section opened so far with it). With the export or code panel open, the page reruns: they
+    hold the open section's worked example and code."""
+    state = st.session_state
+    if state.get(_key("export_open")) or state.get(_key("code_open")):
+        return
+    first_visit = section not in opened_so_far(PAGE, "tab")
+    opened_tabs(PAGE, "tab", SECTIONS)   # now drawn: it stays drawn in every later run
+    st.rerun([SECTION_PARTS[section]] if first_visit else [LINK_PART])
+
+
 # --------------------------------------------------------------------------- page
 lang = current_language()
 st.title(t("transposed.title"))
@@ -578,17 +657,17 @@ _keep_state()
 reset_button(PAGE, SPECS, t("transposed.reset"), help=t("transposed.reset_help"), keep=("tab",))
 
 labels = [t(f"transposed.tab_{name}") for name in SECTIONS]
-tabs = url_tabs(PAGE, "tab_label", "tab", SECTIONS, labels)
-# A section once opened stays drawn while closed (page_kit.opened_tabs): switching back to it is at once. The first
-# view draws the open section only: drawing all four (six charts) doubled it. Not so for a section's own views
+tabs = url_tabs(PAGE, "tab_label", "tab", SECTIONS, labels, on_change=_section_switched)
+# A section once opened stays drawn while closed (page_kit.opened_tabs): switching back to it is the tab bar's own,
+# and its callback reruns only the link part. The first view draws the open section only: drawing all four (six
+# charts) doubled it; a section's first visit reruns that section's part alone. Not so for a section's own views
 # (numbers / pictures): a section's control reruns its section, and a hidden view would be sent again with it.
-drawn = opened_tabs(PAGE, "tab", SECTIONS)
+# Every section's part is called (one not opened yet draws nothing), so the switch can rerun it by name.
 for name, tab in zip(SECTIONS, tabs):
-    if name not in drawn:
-        continue
     with tab:
         {"signal": _section_signal, "matrix": _section_matrix, "transposed": _section_transposed,
          "dilation": _section_dilation}[name](lang)
+_link()
 sync_to_url(PAGE, SPECS)
 st.caption(t("transposed.conventions"))
 

@@ -250,6 +250,12 @@ def run_app() -> None:
     _run_page_as_fragment(current)
 
 
+#: The key of the part the chosen page runs in (``_run_page_as_fragment``): a page's widget callback reruns the page
+#: alone, not the frame, with ``st.rerun([PAGE_PART, ...])`` (e.g. a control inside a part of the page whose change
+#: the whole page must follow: pooling's input).
+PAGE_PART = "frame.page_part"
+
+
 def _run_page_as_fragment(current) -> None:
     """Run the chosen page inside one ``st.fragment``: a control of the page reruns the page only.
 
@@ -268,4 +274,4 @@ def _run_page_as_fragment(current) -> None:
         current._can_be_called = True  # noqa: SLF001 (see above)
         current.run()
 
-    st.fragment(page_body)()
+    st.fragment(page_body, key=PAGE_PART)()

@@ -11,6 +11,8 @@ Pages import from here instead of keeping their own copy::
   shrank (the "keep the chosen cell inside a smaller output" every page needs).
 - :func:`keep_in_range` / :func:`clamp_on_change` (+ :func:`clamped`): a number typed beyond its range is
   moved to the nearest end, and the page says so.
+- :func:`url_tabs` / :func:`open_section` / :func:`opened_tabs`: tabs kept in the link by name; the open one;
+  the ones to draw.
 - :func:`lazy_tabs` / :func:`lazy_expander`: only the open tab / expander is computed and sent.
 - :func:`lazy_code_panel`: the "same in PyTorch / NumPy" panel, built and sent only while open.
 - :func:`url_fragment`: a part of the page whose controls rerun only that part, the link kept up to date;
@@ -227,15 +229,18 @@ def cell_select(page: str, name: str, label: str, shape: tuple[int, int], symbol
 
 
 # --------------------------------------------------------------------------- tabs kept in the link, reset
-def url_tabs(page: str, name: str, spec_name: str, sections: Sequence[str], labels: Sequence[str],
-             on_change: Callable[[], None] | None = None) -> list:
+def url_tabs(page: str, name: str, spec_name: str, sections: Sequence[str], labels: Sequence[str], *,
+             on_change: Callable[[str], None] | None = None) -> list:
     """``st.tabs(labels)`` (key ``<page>.<name>``, rerun on change) whose open tab is kept by name.
 
     The open section's name is kept under ``<page>.<spec_name>``; put ``ChoiceParam(spec_name, sections[0],
     sections)`` in the page's URL specs and a link opens that tab, in either language (the tabs widget
     stores the translated label, the link the name). Returns the tab containers; draw only the open one
-    (``tab.open is not False``). ``on_change``: a callback run on a switch, after the open section's name is
-    kept (it may ``st.rerun`` a part by key instead of the part that holds the tabs).
+    (``tab.open is not False``).
+
+    ``on_change(section)``, when given, is the switch's widget callback: it runs with the new section's name already
+    kept (:func:`open_section` reads it) and may replace the app's rerun by the parts it names
+    (``st.rerun([key, ...])``); returning normally reruns the app as without it.
     """
     state = st.session_state
     tabs_key, url_key = widget_key(page, name), widget_key(page, spec_name)
@@ -249,13 +254,29 @@ def url_tabs(page: str, name: str, spec_name: str, sections: Sequence[str], labe
         state[url_key] = by_label[state[tabs_key]]
     if on_change is None:
         return st.tabs(list(labels), key=tabs_key, on_change="rerun")
+    return st.tabs(list(labels), key=tabs_key, on_change=_tab_switched,
+                   args=(tabs_key, url_key, by_label, sections[0], on_change))
 
-    def switched() -> None:
-        clicked = by_label.get(state.get(tabs_key))
-        if clicked is not None:
-            state[url_key] = clicked
-        on_change()
-    return st.tabs(list(labels), key=tabs_key, on_change=switched)
+
+def _tab_switched(tabs_key: str, url_key: str, by_label: dict, first: str, then: Callable[[str], None]) -> None:
+    """A :func:`url_tabs` bar's callback: keep the clicked section by name, then the page's own callback."""
+    state = st.session_state
+    state[url_key] = by_label.get(state.get(tabs_key), first)
+    then(state[url_key])
+
+
+def open_section(page: str, spec_name: str, sections: Sequence[str]) -> str:
+    """The open section of a :func:`url_tabs` bar: the name kept under ``<page>.<spec_name>`` (the link's, or the
+    last clicked), ``sections[0]`` when none or an unknown one is kept. Reads only: usable anywhere in a run, in a
+    callback, or in a part that reruns alone."""
+    wanted = st.session_state.get(widget_key(page, spec_name))
+    return wanted if wanted in sections else sections[0]
+
+
+def opened_so_far(page: str, spec_name: str) -> frozenset[str]:
+    """The sections of a :func:`url_tabs` bar :func:`opened_tabs` has drawn so far in this session (reads only: a
+    switch's callback tells a section's first visit from a return to it)."""
+    return frozenset(st.session_state.get(widget_key(page, f"{spec_name}_opened"), ()))
 
 
 def opened_tabs(page: str, spec_name: str, sections: Sequence[str]) -> set[str]:
@@ -268,8 +289,7 @@ def opened_tabs(page: str, spec_name: str, sections: Sequence[str]) -> set[str]:
     """
     state = st.session_state
     opened = state.setdefault(widget_key(page, f"{spec_name}_opened"), set())
-    wanted = state.get(widget_key(page, spec_name))
-    opened.add(wanted if wanted in sections else sections[0])
+    opened.add(open_section(page, spec_name, sections))
     return opened
 
 
@@ -381,19 +401,28 @@ def lazy_expander(page: str, name: str, label: str, where=None, expanded: bool =
     return box if box.open else None
 
 
-def lazy_code_panel(page: str, build: Callable[[], Any]) -> None:
+def lazy_code_panel(page: str, build: Callable[[], Any], *, open_tab_only: bool = False) -> None:
     """The "same in PyTorch / NumPy" panel (``ui.library_code.show_library_code``), drawn only while open.
 
     Closed (the default), a rerun sends one element instead of five and the first view loads no code
     highlighter (Streamlit's ``st.code`` brings 1.5 MB of JavaScript); ``build()`` returns the
     ``LibraryCode`` and runs only when the panel is open. Widget key ``<page>.code_open``.
+
+    ``open_tab_only``: of the PyTorch / NumPy tabs only the open one is sent and highlighted (#14 round 10: opening
+    the panel highlighted both); a switch reruns the page, so use it where the panel sits in a part of its own
+    (:func:`url_fragment`), whose rerun it then is. Tab widget key ``<page>.code_tab``.
     """
     box = lazy_expander(page, "code_open", t("owndata.code_title"))
     if box is None:
         return
     code = build()
     with box:
-        show_library_code(code)
+        if not open_tab_only:
+            show_library_code(code)
+            return
+        st.caption(t("owndata.code_caption"))
+        lazy_tabs(page, "code_tab", [(t("owndata.code_tab_torch"), lambda: st.code(code.torch, language="python")),
+                                     (t("owndata.code_tab_numpy"), lambda: st.code(code.numpy, language="python"))])
 
 
 # --------------------------------------------------------------------------- parts that rerun alone

@@ -177,3 +177,62 @@ def test_the_texts_routes_are_mathml_and_a_rerun_leaves_them_drawn(server_url, n
     assert pg.locator(".katex").count() == 0
     assert "kernel=4" in pg.url
     assert_no_exception(pg)
+
+
+# --------------------------------------------------------------------------- #14 round 10: parts that rerun alone
+def _sent(frames: list) -> list[tuple[str, str]]:
+    """(element type, its text) of every element the server sent in ``frames``: a heading's or Markdown's body,
+    a widget's label; "" for others."""
+    out = []
+    for msg in forward_msgs(frames):
+        if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            el = msg.delta.new_element
+            kind = el.WhichOneof("type")
+            inner = getattr(el, kind)
+            out.append((kind, getattr(inner, "body", "") or getattr(inner, "label", "")))
+    return out
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_activation_select_reruns_the_input_and_the_sections_not_the_page(server_url, new_page, lang):
+    """The activation select changes the input's label and what the sections show: only those two parts are sent
+    again (not the title, the other controls, δ, the panels), and the forward stepper shows σ(z)."""
+    pg = new_page
+    received = watch_frames(pg)
+    pg.goto(f"{server_url}/{PAGE}?lang={lang}")
+    wait_for_app(pg)
+    pg.locator(FORWARD).first.wait_for(timeout=20000)
+    received.clear()
+    select = pg.locator(".st-key-pooling-activation")
+    select.locator('[role="combobox"]').first.click()
+    pg.get_by_role("option", name=translate(lang, "words.act_relu"), exact=True).click()
+    wait_for_text(pg, translate(lang, "pooling.pooled_input", activation=translate(lang, "words.act_relu")))
+    expect(pg.locator(".st-key-pooling-input [data-testid='stWidgetLabel']").first).to_have_text(
+        translate(lang, "pooling.input_label"), timeout=20000)
+    pg.wait_for_url("**activation=relu**", timeout=20000)      # the parts' run ends by writing the link
+    wait_for_app(pg)
+    sent = _sent(received)
+    kinds = [kind for kind, _ in sent]
+    assert ("text_area", translate(lang, "pooling.input_label")) in sent          # the input's column, relabelled
+    assert "page_link" in kinds                                                   # the forward section
+    assert not {"slider", "radio", "button"} & set(kinds), sent                  # not the other controls,
+    assert ("heading", translate(lang, "pooling.title")) not in sent              # not the title,
+    assert not [text for kind, text in sent if kind == "text_area" and text != translate(lang, "pooling.input_label")]
+    assert len(sent) <= 8, sent                                                   # not δ: about a third of the page
+    assert_no_exception(pg)
+
+
+def test_the_code_panel_opens_in_its_own_part(server_url, new_page):
+    """Opening the "same in PyTorch / NumPy" panel sends its code, not the page above it."""
+    pg = new_page
+    received = watch_frames(pg)
+    pg.goto(f"{server_url}/{PAGE}?lang=en")
+    wait_for_app(pg)
+    pg.locator(FORWARD).first.wait_for(timeout=20000)
+    received.clear()
+    pg.locator('[data-testid="stExpander"] summary', has_text=translate("en", "owndata.code_title")).click()
+    pg.locator('[data-testid="stExpander"] [data-testid="stCode"]').first.wait_for(timeout=20000)
+    wait_for_app(pg)
+    kinds = [kind for kind, _ in _sent(received)]
+    assert "code" in kinds and set(kinds) <= {"code", "markdown", "caption", "tabs"}, kinds
+    assert_no_exception(pg)

@@ -180,3 +180,68 @@ def test_a_section_opened_once_is_shown_again_without_waiting_for_the_server(ser
     assert_no_exception(pg)
     assert "tab=dilation" in pg.url
     screenshot(pg, "transposed-en-dilation-again")
+
+
+# --------------------------------------------------------------------------- #14 round 10: parts that rerun alone
+def _sent_types(frames: list) -> list[str]:
+    from .conftest import new_element_types
+
+    return new_element_types(frames)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_section_switch_sends_that_section_once_and_then_nothing(server_url, new_page, lang):
+    """The section switch's first visit sends that section alone (not the page, not the sections opened before); a
+    return to a section opened before sends no element at all (the browser shows it; only the link follows)."""
+    from .conftest import watch_frames
+
+    pg = new_page
+    received = watch_frames(pg)
+    pg.goto(f"{server_url}/transposed?lang={lang}")
+    wait_for_app(pg)
+    wait_for_text(pg, translate(lang, "transposed.length_title"))
+    received.clear()
+    pg.get_by_role("tab", name=translate(lang, "transposed.tab_dilation")).click()
+    pg.locator(".st-key-transposed-k").wait_for(timeout=20000)
+    pg.wait_for_url("**tab=dilation**", timeout=20000)
+    wait_for_app(pg)
+    sent = _sent_types(received)
+    assert sent.count("slider") == 2 and "table" in sent, sent           # the dilation section's k, d and table
+    assert not {"heading", "text_area", "radio", "button", "number_input"} & set(sent), sent   # nothing else
+    received.clear()
+    pg.get_by_role("tab", name=translate(lang, "transposed.tab_signal")).click()
+    # the first section is the link's default: the link drops its tab
+    pg.wait_for_function("() => !location.search.includes('tab=')", timeout=20000, polling=50)
+    wait_for_app(pg)
+    expect(pg.locator(".st-key-transposed-signal textarea")).to_be_visible()
+    assert _sent_types(received) == []                                    # the link, nothing on screen re-sent
+    received.clear()
+    pg.get_by_role("tab", name=translate(lang, "transposed.tab_dilation")).click()
+    pg.wait_for_url("**tab=dilation**", timeout=20000)
+    wait_for_app(pg)
+    assert pg.locator(".st-key-transposed-k").is_visible() and _sent_types(received) == []
+    assert_no_exception(pg)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_signal_preset_reruns_the_signal_and_its_results_only(server_url, new_page, lang):
+    """A preset from the signal's menu sends the signal's editor and the results below the controls, not the
+    section's introduction, filter, padding and sliders."""
+    from .conftest import watch_frames
+
+    pg = new_page
+    received = watch_frames(pg)
+    pg.goto(f"{server_url}/transposed?lang={lang}")
+    wait_for_app(pg)
+    wait_for_text(pg, translate(lang, "transposed.length_title"))
+    received.clear()
+    pg.locator(".st-key-transposed-signal-preset [role='combobox']").first.click()
+    pg.locator('[role="option"]').nth(1).click()
+    expect(pg.locator(SIGNAL)).not_to_have_value("0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 4, 1, 1, 1, 1, 0, 0", timeout=20000)
+    wait_for_app(pg)
+    pg.locator(".st-key-transposed-length_math math").first.wait_for(timeout=20000)
+    sent = _sent_types(received)
+    assert {"selectbox", "text_area", "number_input", "bidi_component"} <= set(sent), sent
+    assert not {"radio", "slider", "heading"} & set(sent), sent
+    assert_no_exception(pg)
+    screenshot(pg, f"transposed-{lang}-signal-preset")

@@ -173,6 +173,10 @@ def test_ties_route_to_the_first_maximum():
 def test_sigmoid_step_multiplies_by_the_derivative(lang):
     at = open_page("pooling", lang)
     at.selectbox(key="pooling.activation").set_value("sigmoid").run()
+    # the select reruns the input's column and the sections alone (test_the_activation_select_reruns_...); AppTest
+    # builds the app's page list anew on every run, so a part's own rerun there cannot draw the link to the checker
+    # (the browser keeps it: tests/e2e/test_pooling_browser.py): read the page after a full run
+    at.run()
     no_exception(at)
     assert at.text_area(key="pooling.input").label == translate(lang, "pooling.input_label")
     back = backward(at, lang)
@@ -451,3 +455,49 @@ def test_the_texts_routes_are_mathml_in_math_boxes(lang):
     no_exception(at)
     assert math_box_markups(at, "pooling.") == markups
     assert translate(lang, "pooling.seed_not_default") in all_text(at)
+
+
+# --------------------------------------------------------------------------- #14: the parts that rerun alone
+# (what the browser receives is checked in tests/e2e/test_pooling_browser.py; AppTest keeps in its tree only the
+# elements of the parts a run drew, so "not drawn again" is seen here as "not in the tree")
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_activation_select_reruns_the_input_and_the_sections_not_the_page(lang):
+    at = open_tab(open_page("pooling", lang), "seed", lang)   # the texts' tab: no link to the checker (see above)
+    assert translate(lang, "pooling.seed_is_default") in all_text(at)
+    at.selectbox(key="pooling.activation").set_value("relu").run()
+    no_exception(at)
+    # the input's label follows (z before the activation), the texts' tab says the setup is not the texts' any more
+    assert at.text_area(key="pooling.input").label == translate(lang, "pooling.input_label")
+    assert translate(lang, "pooling.seed_not_default") in all_text(at)
+    # the title, the other controls, δ and the take-away panels are not drawn again
+    assert not at.title and not at.slider and not at.radio and not at.expander
+    assert not at.selectbox                                   # the preset menu neither (outside the input's part)
+    assert [area.key for area in at.text_area] == ["pooling.input"]
+    at.run()                                                   # the page's own run agrees with the parts
+    no_exception(at)
+    assert at.selectbox(key="pooling.activation").value == "relu" and at.query_params["activation"] == "relu"
+    assert at.text_area(key="pooling.input").label == translate(lang, "pooling.input_label")
+
+
+def test_the_activation_select_reruns_an_open_export_panel_too():
+    at = open_tab(open_page("pooling", "en"), "seed")
+    at.session_state["pooling.export_open"] = True
+    at.run()
+    at.selectbox(key="pooling.activation").set_value("tanh").run()
+    no_exception(at)
+    assert not at.title and not at.slider        # not the page,
+    assert [box.label for box in at.expander][-2:] == [translate("en", "owndata.export_title"),
+                                                        translate("en", "owndata.code_title")]   # but the panels
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_an_input_typed_into_its_part_reruns_the_page(lang):
+    """The input sits in a part of its own (the activation reruns it); a new input changes δ's size, so it reruns
+    the whole page, δ's editor included."""
+    at = open_tab(open_page("pooling", lang), "seed", lang)   # no link to the checker: see above
+    at.text_area(key="pooling.input").set_value("1 2 3\n4 5 6\n7 8 9").run()
+    no_exception(at)
+    assert at.title and at.slider                               # the page ran,
+    assert not at.sidebar.radio and not at.sidebar.selectbox    # not the frame (ui.frame.PAGE_PART)
+    assert at.text_area(key="pooling.delta").value.count("\n") == 0   # δ follows the 1×1 output of 2×2 / 2 pooling

@@ -163,6 +163,7 @@ def test_bad_signals_explained(lang):
     assert translate(lang, "transposed.signal_one_row") in [e.value for e in at.error]
     # a 9-tap filter on 3 samples without padding: the kernel does not fit
     at.text_area(key="transposed.signal").set_value("1 2 3").run()
+    at.run()   # a new signal reruns only its editor and the results (test_a_new_signal_reruns_...): the page again
     at.radio(key="transposed.filter").set_value("custom").run()
     at.text_area(key="transposed.custom").set_value("1 1 1 1 1 1 1 1 1").run()
     at.radio(key="transposed.mode").set_value("valid").run()
@@ -527,3 +528,24 @@ def test_a_section_once_opened_stays_drawn_and_the_export_follows_the_open_one(l
     at.slider(key="transposed.k").set_value(5).run()                      # a closed section's control still works
     no_exception(at)
     assert at.slider(key="transposed.k").value == 5
+
+
+# --------------------------------------------------------------------------- #14: the parts that rerun alone
+# (what the browser receives is checked in tests/e2e/test_transposed_browser.py; AppTest keeps in its tree only the
+# elements of the parts a run drew, so "not drawn again" is seen here as "not in the tree")
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_new_signal_reruns_its_editor_and_the_results_not_the_section(lang):
+    at = open_page("transposed", lang)
+    at.text_area(key="transposed.signal").set_value("1 2 3 4").run()
+    no_exception(at)
+    assert any("O = M = 4" in v for v in latex(at))         # the results follow the new signal
+    assert at.number_input(key="transposed.o").value <= 4    # the chosen sample is kept inside the output
+    # not the title, the section's introduction, its filter, padding and sliders
+    assert not at.title and not at.radio and not at.slider
+    assert [box.key for box in at.selectbox] == ["transposed.signal.preset"]
+    at.selectbox(key="transposed.signal.preset").set_value("example").run()   # the preset menu: the same two parts
+    no_exception(at)
+    assert at.text_area(key="transposed.signal").value == ", ".join(str(v) for v in SIGNAL)
+    assert any("O = M = 18" in v for v in latex(at))
+    assert not at.radio and not at.slider

@@ -350,3 +350,42 @@ def test_mark_page_body_for_a_body_that_cannot_be_indented(fake_state):
     fake_state["p.a"] = 3
     with pytest.raises(_Rerun):
         page_kit.follow_open_panels("p", ("a",), ("export_open", "code_open"))
+
+
+def _sections_app():
+    import streamlit as st
+
+    from ui.page_kit import open_section, opened_tabs, url_tabs
+
+    sections = ("one", "two", "three")
+    # read before the bar as well: a part that reruns alone reads the kept name without the bar normalising it
+    st.write(f"open={open_section('kit', 'tab', sections)}")
+    st.write(f"drawn={sorted(opened_tabs('kit', 'tab', sections))}")
+    url_tabs("kit", "bar", "tab", sections, ["One", "Two", "Three"])
+    st.write(f"after the bar: open={open_section('kit', 'tab', sections)}")
+
+
+@pytest.mark.parametrize("kept, shown", [(None, "one"), ("two", "two"), ("three", "three"), ("nine", "one"), (3, "one")])
+def test_open_section_reads_the_kept_name_or_falls_back_to_the_first(kept, shown):
+    at = AppTest.from_function(_sections_app)
+    if kept is not None:
+        at.session_state["kit.tab"] = kept   # the link's value (or a stale, unknown one)
+    at.run()
+    assert not at.exception
+    assert at.markdown[0].value == f"open={shown}"
+    assert at.markdown[1].value == f"drawn={[shown]}"   # opened_tabs draws the section open_section names
+    assert at.markdown[2].value == f"after the bar: open={shown}"
+
+
+def test_a_tab_switch_callback_keeps_the_clicked_section_before_the_pages_own(fake_state):
+    """url_tabs(on_change=...): the bar's callback writes the clicked section's name, then calls the page's callback,
+    which reads it with open_section (as transposed's switch does before it names the parts to rerun)."""
+    seen = []
+    fake_state["kit.bar"] = "Three"            # the clicked tab's label, as the widget stores it
+    page_kit._tab_switched("kit.bar", "kit.tab", {"One": "one", "Three": "three"}, "one",
+                           lambda name: seen.append((name, page_kit.open_section("kit", "tab", ("one", "three")))))
+    assert fake_state["kit.tab"] == "three" and seen == [("three", "three")]
+    assert page_kit.opened_tabs("kit", "tab", ("one", "three")) == {"three"}
+    fake_state["kit.bar"] = "Drei"             # a label of another language (cannot be clicked): the first section
+    page_kit._tab_switched("kit.bar", "kit.tab", {"One": "one", "Three": "three"}, "one", seen.append)
+    assert fake_state["kit.tab"] == "one" and seen[-1] == "one"
