@@ -590,6 +590,19 @@ def forward_msgs(frames: list) -> list:
     return out
 
 
+def runs_sent(frames: list) -> tuple[int, int]:
+    """(script runs in ``frames`` that sent elements, full app runs): a full run sends the frame's navigation again.
+    A new setup that reruns named parts is ``(1, 0)``."""
+    msgs = forward_msgs(frames)
+    runs, sent = 0, False
+    for msg in msgs:
+        if msg.WhichOneof("type") == "delta":
+            sent = True
+        elif msg.WhichOneof("type") == "script_finished":
+            runs, sent = runs + sent, False
+    return runs, sum(msg.WhichOneof("type") == "navigation" for msg in msgs)
+
+
 def new_element_types(frames: list) -> list[str]:
     """The element type (``"table"``, ``"text_area"``, ``"plotly_chart"``, ...) of every new element in ``frames``."""
     return [msg.delta.new_element.WhichOneof("type") for msg in forward_msgs(frames)

@@ -14,8 +14,8 @@ from ui.matrix_input import format_matrix
 
 from tests.reference import correlate_channels
 
-from .conftest import (ScriptRuns, assert_no_exception, forward_msgs, new_element_types, press_slider, screenshot,
-                       slider_input, wait_for_app, watch_frames)
+from .conftest import (ScriptRuns, assert_no_exception, forward_msgs, new_element_types, press_slider, runs_sent,
+                       screenshot, slider_input, wait_for_app, watch_frames)
 
 pytestmark = pytest.mark.e2e
 
@@ -401,18 +401,6 @@ def test_a_setup_loaded_in_the_export_panel_reruns_the_whole_page(server_url, br
 
 
 # --------------------------------------------------------------------------- a new setup reruns its column and the output
-def _runs(frames: list) -> tuple[int, int]:
-    """(script runs that sent elements, full app runs): a full run sends the frame's navigation again."""
-    msgs = forward_msgs(frames)
-    runs, sent = 0, False
-    for msg in msgs:
-        if msg.WhichOneof("type") == "delta":
-            sent = True
-        elif msg.WhichOneof("type") == "script_finished":
-            runs, sent = runs + sent, False
-    return runs, sum(msg.WhichOneof("type") == "navigation" for msg in msgs)
-
-
 # a mark on the shown formula's first node, and whether that node is still shown (not parsed again)
 MARK_FORMULA = "(formula) => { formula.firstElementChild.__mark = true; }"
 FORMULA_MARKED = "(formula) => formula.firstElementChild.__mark === true"
@@ -449,7 +437,7 @@ def test_a_new_setup_reruns_its_column_and_the_output_not_the_page(server_url, n
     assert _map_texts(pg, OUT1) == _expected_texts(x, W, B, 2, 1, 0)
     assert _map_texts(pg, OUT2) == _expected_texts(x, W, B, 2, 1, 1)
     sent = new_element_types(received)
-    assert _runs(received) == (1, 0), "one run of the parts, no full app run"
+    assert runs_sent(received) == (1, 0), "one run of the parts, no full app run"
     # the input column's editor tabs (the open channel's editor) and the output (the stepper and its notes): not the
     # title, the output's heading, words and general formula (the layer part's), the size controls, the paste box, the
     # uploader, the kernel column, the layer's sliders and biases, the tabs' check link
@@ -476,7 +464,7 @@ def test_a_new_setup_reruns_its_column_and_the_output_not_the_page(server_url, n
     # z₁₁'s partial sum of channel 1 has w₁₁ = 5 now: a new formula, built again
     assert _formula(pg) != before and not formula.evaluate(FORMULA_MARKED)
     sent = new_element_types(received)
-    assert _runs(received) == (1, 0), "one run of the parts, no full app run"
+    assert runs_sent(received) == (1, 0), "one run of the parts, no full app run"
     assert sent.count("text_area") == 1 and not {"file_uploader", "page_link", "slider"} & set(sent), sent
     assert_no_exception(pg)
     screenshot(pg, f"conv_multi-{lang}-new-setup")

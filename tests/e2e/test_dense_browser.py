@@ -9,7 +9,7 @@ from ui.i18n import translate
 from playwright.sync_api import expect
 
 from .conftest import (WATCH_RUNNING, ScriptRuns, assert_no_exception, forward_msgs, math_widths, new_element_types, open_app,
-                       open_tab, pick, screenshot, stepper_formula, wait_for_app, wait_for_text, watch_round_trips)
+                       open_tab, runs_sent, pick, screenshot, stepper_formula, wait_for_app, wait_for_text, watch_round_trips)
 
 pytestmark = pytest.mark.e2e
 
@@ -199,7 +199,7 @@ def test_the_loss_and_activation_rerun_below_the_setup_box_and_a_loaded_setup_re
     # the tabs and the take-away panels (round 10: by name from the radio's callback), not the radio and the activation
     # menu themselves, nor one editor or preset menu of the setup box
     assert "markdown" in sent and not SETUP_BOX_ELEMENTS & set(sent), sent
-    assert _runs(received) == (1, 0), "one run of the parts, no full app run"
+    assert runs_sent(received) == (1, 0), "one run of the parts, no full app run"
     assert "loss=mse" in pg.url
     assert_no_exception(pg)
     # a setup file with another input and the cross-entropy loss: the editor above shows it, the forward pass uses it
@@ -238,18 +238,6 @@ def test_an_open_expander_stays_open_after_a_visit_to_another_tab(server_url, ne
 
 
 # --------------------------------------------------------------------------- #14 round 10: a new setup, not a new page
-def _runs(frames: list) -> tuple[int, int]:
-    """(script runs that sent elements, full app runs): a full run sends the frame's navigation again."""
-    msgs = forward_msgs(frames)
-    runs, sent = 0, False
-    for msg in msgs:
-        if msg.WhichOneof("type") == "delta":
-            sent = True
-        elif msg.WhichOneof("type") == "script_finished":
-            runs, sent = runs + sent, False
-    return runs, sum(msg.WhichOneof("type") == "navigation" for msg in msgs)
-
-
 def _headings(frames: list) -> list[str]:
     """The text of every heading (title, subheading) sent in ``frames``."""
     return [msg.delta.new_element.heading.body for msg in forward_msgs(frames)
@@ -286,7 +274,7 @@ def test_a_new_setup_reruns_its_column_and_the_tabs_not_the_page(server_url, new
     expect(pg.locator(f'{STEPPER} figure[data-grid="2"] .cs-cell').first).to_have_text("1.8", timeout=20000)
     wait_for_app(pg)
     sent = new_element_types(received)
-    assert _runs(received) == (1, 0), "one run of the parts, no full app run"
+    assert runs_sent(received) == (1, 0), "one run of the parts, no full app run"
     # its editor (and grid toggle), the tabs (subheadings, stepper, math boxes, table, check link): no preset menu
     # (b has none), no other editor, no radio, not the title
     assert sent.count("text_area") == 1 and not {"selectbox", "radio", "button"} & set(sent), sent
@@ -299,7 +287,7 @@ def test_a_new_setup_reruns_its_column_and_the_tabs_not_the_page(server_url, new
     expect(pg.locator(f'{STEPPER} figure[data-grid="2"] .cs-cell').first).to_have_text("2.5", timeout=20000)
     wait_for_app(pg)
     sent = new_element_types(received)
-    assert _runs(received) == (1, 0), "one run of the parts, no full app run"
+    assert runs_sent(received) == (1, 0), "one run of the parts, no full app run"
     assert sent.count("text_area") == 1 and sent.count("selectbox") == 1 and "radio" not in sent, sent
     assert translate(lang, "dense.title") not in _headings(received)
     expect(pg.locator(".st-key-dense-W textarea")).to_have_value("1, 0, 0\n0, 1, 0\n0, 0, 1")
@@ -309,7 +297,7 @@ def test_a_new_setup_reruns_its_column_and_the_tabs_not_the_page(server_url, new
     expect(pg.locator(f'{STEPPER} figure[data-grid="2"] .cs-cell').nth(1)).to_have_text("-1", timeout=20000)
     wait_for_app(pg)
     sent = new_element_types(received)
-    assert _runs(received) == (1, 0), "one run of the parts, no full app run"
+    assert runs_sent(received) == (1, 0), "one run of the parts, no full app run"
     assert not SETUP_BOX_ELEMENTS & set(sent) and "bidi_component" in sent, sent
     assert "act=identity" in pg.url
     assert "tab_container" not in _blocks(received), "the open tab's content alone, not the tab bar"
@@ -325,7 +313,7 @@ def test_a_new_setup_reruns_its_column_and_the_tabs_not_the_page(server_url, new
     expect(db).not_to_have_text(before, timeout=20000)
     wait_for_app(pg)
     sent = new_element_types(received)
-    assert _runs(received) == (1, 0) and "tab_container" not in _blocks(received)
+    assert runs_sent(received) == (1, 0) and "tab_container" not in _blocks(received)
     assert sent.count("text_area") == 1 and not {"selectbox", "radio"} & set(sent), sent
     assert_no_exception(pg)
     screenshot(pg, f"dense-{lang}-new-setup")

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from ui.i18n import translate
 
 from cnn_core.worked_examples import POOL_ROUTE
-from .conftest import (TOO_WIDE, WATCH_RUNNING, ScriptRuns, after_run, assert_no_exception, forward_msgs, open_tab, pick,
+from .conftest import (TOO_WIDE, WATCH_RUNNING, ScriptRuns, after_run, assert_no_exception, forward_msgs, open_app, open_tab, pick,
                        screenshot, slider_input, stepper_formula as formula, wait_for_app, wait_for_text, watch_frames,
                        watch_round_trips)
 
@@ -198,9 +198,7 @@ def test_the_activation_select_reruns_the_input_and_the_sections_not_the_page(se
     """The activation select changes the input's label and what the sections show: only those two parts are sent
     again (not the title, the other controls, δ, the panels), and the forward stepper shows σ(z)."""
     pg = new_page
-    received = watch_frames(pg)
-    pg.goto(f"{server_url}/{PAGE}?lang={lang}")
-    wait_for_app(pg)
+    received = open_app(pg, f"{server_url}/{PAGE}?lang={lang}")
     pg.locator(FORWARD).first.wait_for(timeout=20000)
     received.clear()
     select = pg.locator(".st-key-pooling-activation")
@@ -225,9 +223,7 @@ def test_the_activation_select_reruns_the_input_and_the_sections_not_the_page(se
 def test_the_code_panel_opens_in_its_own_part(server_url, new_page):
     """Opening the "same in PyTorch / NumPy" panel sends its code, not the page above it."""
     pg = new_page
-    received = watch_frames(pg)
-    pg.goto(f"{server_url}/{PAGE}?lang=en")
-    wait_for_app(pg)
+    received = open_app(pg, f"{server_url}/{PAGE}?lang=en")
     pg.locator(FORWARD).first.wait_for(timeout=20000)
     received.clear()
     pg.locator('[data-testid="stExpander"] summary', has_text=translate("en", "owndata.code_title")).click()

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from ui.i18n import translate
 
-from .conftest import (assert_no_exception, figure_z, open_tab, press_slider, screenshot, wait_for_app,
+from .conftest import (assert_no_exception, figure_z, open_app, open_tab, press_slider, screenshot, wait_for_app,
                        wait_for_figure, wait_for_text)
 
 SIGNAL = '[data-testid="stMain"] [data-testid="stTextArea"] textarea'
@@ -193,12 +193,8 @@ def _sent_types(frames: list) -> list[str]:
 def test_a_section_switch_sends_that_section_once_and_then_nothing(server_url, new_page, lang):
     """The section switch's first visit sends that section alone (not the page, not the sections opened before); a
     return to a section opened before sends no element at all (the browser shows it; only the link follows)."""
-    from .conftest import watch_frames
-
     pg = new_page
-    received = watch_frames(pg)
-    pg.goto(f"{server_url}/transposed?lang={lang}")
-    wait_for_app(pg)
+    received = open_app(pg, f"{server_url}/transposed?lang={lang}")
     wait_for_text(pg, translate(lang, "transposed.length_title"))
     received.clear()
     pg.get_by_role("tab", name=translate(lang, "transposed.tab_dilation")).click()
@@ -227,12 +223,8 @@ def test_a_section_switch_sends_that_section_once_and_then_nothing(server_url, n
 def test_the_signal_preset_reruns_the_signal_and_its_results_only(server_url, new_page, lang):
     """A preset from the signal's menu sends the signal's editor and the results below the controls, not the
     section's introduction, filter, padding and sliders."""
-    from .conftest import watch_frames
-
     pg = new_page
-    received = watch_frames(pg)
-    pg.goto(f"{server_url}/transposed?lang={lang}")
-    wait_for_app(pg)
+    received = open_app(pg, f"{server_url}/transposed?lang={lang}")
     wait_for_text(pg, translate(lang, "transposed.length_title"))
     received.clear()
     pg.locator(".st-key-transposed-signal-preset [role='combobox']").first.click()
