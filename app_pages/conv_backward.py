@@ -503,20 +503,22 @@ def _delta_column() -> None:
         st.caption(t("conv_backward.delta_fitted"))
 
 
+def _matrix_column(name: str, kind: str, example: np.ndarray, cap: int) -> None:
+    """x's or W's editor column: its preset menu and its editor, each followed by the parts that show it."""
+    preset_selector(widget_key(PAGE, name), kind=kind, example=example, max_rows=cap, max_cols=cap,
+                    on_change=_follow_up(name))
+    matrix_editor(t(f"conv_backward.{name}_label"), key=widget_key(PAGE, name), default=example,
+                  max_rows=cap, max_cols=cap, height=EDITOR_HEIGHT, on_change=_follow_up(name))
+
+
 @st.fragment(key=X_PART)
 def _x_column() -> None:
-    preset_selector(widget_key(PAGE, "x"), kind="input", example=ONE_X, max_rows=MAX_X, max_cols=MAX_X,
-                    on_change=_follow_up("x"))
-    matrix_editor(t("conv_backward.x_label"), key=widget_key(PAGE, "x"), default=ONE_X,
-                  max_rows=MAX_X, max_cols=MAX_X, height=EDITOR_HEIGHT, on_change=_follow_up("x"))
+    _matrix_column("x", "input", ONE_X, MAX_X)
 
 
 @st.fragment(key=W_PART)
 def _w_column() -> None:
-    preset_selector(widget_key(PAGE, "w"), kind="kernel", example=ONE_W, max_rows=MAX_W, max_cols=MAX_W,
-                    on_change=_follow_up("w"))
-    matrix_editor(t("conv_backward.w_label"), key=widget_key(PAGE, "w"), default=ONE_W,
-                  max_rows=MAX_W, max_cols=MAX_W, height=EDITOR_HEIGHT, on_change=_follow_up("w"))
+    _matrix_column("w", "kernel", ONE_W, MAX_W)
 
 
 @url_fragment(PAGE, SPECS)

@@ -50,7 +50,8 @@ from ui.image_input import image_uploader
 from ui.formulas import training as fx
 from ui.latex import display_digits, fmt, subscript, subscript_unicode
 from ui.matrix_input import matrix_editor
-from ui.page_kit import clamp_on_change, clamped, opened_tabs, show_chart, url_fragment, url_tabs
+from ui.page_kit import (clamp_on_change, clamped, open_section, opened_so_far, opened_tabs, show_chart, url_fragment,
+                         url_tabs)
 from ui.plain_table import table_html
 from ui.presets import preset_selector
 # the cached calls live in a module (their wrappers are made once, not on every rerun); the page's names kept
@@ -585,8 +586,7 @@ def _one_step(tr, images, labels, names, lr, params, steps_done) -> None:
 def _tab_switched(view: str) -> None:
     """A switch to tab ``view`` (its name is kept already): back to a tab still drawn, only the link is written (the
     link part reruns, nothing is re-sent: the tab bar has shown it); to another tab, this part reruns and draws it."""
-    state = st.session_state
-    if view in KEPT_TABS and view in state.get(widget_key(PAGE, "view_opened"), ()):
+    if view in KEPT_TABS and view in opened_so_far(PAGE, "view"):
         st.rerun(LINK_PART)
 
 
@@ -610,7 +610,7 @@ def _drawn_tabs(v: View) -> set[str]:
         state[widget_key(PAGE, "view_numbers")] = numbers
         state[opened_key] = set()
     opened = opened_tabs(PAGE, "view", TAB_NAMES)
-    current = state.get(widget_key(PAGE, "view"), TAB_NAMES[0])
+    current = open_section(PAGE, "view", TAB_NAMES)
     return {name for name in opened if name in KEPT_TABS or name == current}
 
 
