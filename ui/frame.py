@@ -3,8 +3,8 @@
 ``app.py`` calls :func:`run_app` once per rerun; pages never repeat any of this.
 
 Language: ``?lang=en|zh`` selects it; otherwise the browser's locale
-(``st.context.locale``, ``zh*`` -> Chinese), else English. The sidebar switch
-writes the choice back to the URL so a link keeps it.
+(``st.context.locale``, ``zh*`` -> Chinese), else English. The sidebar's switch
+writes the choice back to the URL so a link keeps it. The sidebar is one component (``ui.components.sidebar_menu``).
 """
 
 from __future__ import annotations
@@ -62,13 +62,6 @@ def page_entry(key: str) -> PageEntry | None:
 # The rows of the notation panel (``notation.sym_<key>`` / ``notation.mean_<key>``), in reading order.
 NOTATION = ("corr", "conv", "odot", "rot180", "delta", "delta_prev", "delta_tilde", "delta_up", "crop", "sigma",
             "indicator", "subscripts", "letters_conv", "letters_dense", "loss", "sizes", "eta", "floor", "approx")
-
-
-def notation_table() -> str:
-    """Every symbol the app uses, as a markdown table in the session's language (the sidebar's Notation panel)."""
-    lines = [t("notation.intro"), "", f"| {t('notation.col_symbol')} | {t('notation.col_meaning')} |", "|---|---|"]
-    lines += [f"| {t(f'notation.sym_{key}')} | {t(f'notation.mean_{key}')} |" for key in NOTATION]
-    return "\n".join(lines)
 
 
 def _choose_language() -> str | None:
@@ -206,26 +199,81 @@ def _sync_display_settings() -> None:
             st.query_params[name] = value
 
 
-def _sidebar(bad_lang: str | None, problems: list[str]) -> None:
+#: The key of the sidebar's component (``ui.components.sidebar_menu``).
+MENU_KEY = "frame.menu"
+
+
+def apply_setting(state, name: object, value: object) -> bool:
+    """Apply a setting the sidebar sent (``name``: lang / digits / present) to ``state`` (the session state).
+
+    The message comes from the browser and may be tampered with: only a known name with one of its allowed values
+    changes anything. Returns whether it did."""
+    if name == "lang" and value in LANGUAGES:
+        state["lang"] = value
+    elif name == "digits" and isinstance(value, (str, int)) and not isinstance(value, bool) \
+            and str(value) in {str(d) for d in DIGIT_CHOICES}:
+        state["digits"] = int(value)
+    elif name == "present" and isinstance(value, bool):
+        state["present"] = value
+    else:
+        return False
+    return True
+
+
+def _on_menu_setting() -> None:
+    from ui.components.sidebar_menu import sent_setting
+
+    sent = sent_setting(MENU_KEY)
+    if sent is not None:
+        apply_setting(st.session_state, *sent)
+
+
+def _page_href(entry: PageEntry) -> str:
+    """A page's link relative to the app's root (the home page is the root), with the settings kept in the URL."""
+    query = {"lang": st.session_state["lang"]}
+    if st.session_state["digits"] != SIGNIFICANT:
+        query["digits"] = str(st.session_state["digits"])
+    if st.session_state["present"]:
+        query["present"] = "1"
+    path = "./" if entry.key == "home" else entry.key
+    return path + "?" + "&".join(f"{name}={value}" for name, value in query.items())
+
+
+def sidebar_markup(current_key: str) -> str:
+    """The sidebar's trusted markup in the session's language: the pages (``current_key`` marked), the settings,
+    the Notation and About panels (``ui.components.sidebar_menu``)."""
+    from ui.components import sidebar_menu as menu
+
+    sections: dict[str, list] = {}
+    for entry in available_pages():
+        sections.setdefault(entry.section, []).append(menu.Link(
+            entry.key, _page_href(entry), t(f"nav.{entry.key}"), entry.icon, current=entry.key == current_key))
+    settings = (
+        menu.Choice("lang", t("common.language"), tuple((code, t(f"common.lang_{code}")) for code in LANGUAGES),
+                    st.session_state["lang"]),
+        menu.Choice("digits", t("common.digits"), tuple((d, str(d)) for d in DIGIT_CHOICES),
+                    st.session_state["digits"], help=t("common.digits_help")),
+        menu.Switch("present", t("common.present"), bool(st.session_state["present"]), help=t("common.present_help")),
+    )
+    notation = menu.table_html(t("notation.intro"), (t("notation.col_symbol"), t("notation.col_meaning")),
+                               [(t(f"notation.sym_{key}"), t(f"notation.mean_{key}")) for key in NOTATION])
+    panels = (menu.Panel("notation", t("notation.title"), notation, icon=":material/function:"),
+              menu.Panel("about", t("common.about_title"), menu.prose_html(t("common.about_body"))))
+    return menu.menu_html(t("nav.menu_label"),
+                          [menu.Section(t(f"nav.section_{name}"), tuple(links)) for name, links in sections.items()],
+                          settings, panels)
+
+
+def _sidebar(current_key: str, bad_lang: str | None, problems: list[str]) -> None:
+    """The sidebar: a message for a bad link (if any), then the one menu component (pages, settings, panels)."""
+    from ui.components.sidebar_menu import sidebar_menu
+
     with st.sidebar:
-        st.radio(
-            t("common.language"),
-            options=list(LANGUAGES),
-            format_func=lambda code: t(f"common.lang_{code}"),
-            key="lang",
-            horizontal=True,
-        )
         if bad_lang is not None:
             st.warning(t("common.bad_lang", value=escape_markdown(bad_lang)))
-        st.radio(t("common.digits"), options=list(DIGIT_CHOICES), key="digits", horizontal=True,
-                 help=t("common.digits_help"))
-        st.toggle(t("common.present"), key="present", help=t("common.present_help"))
         for problem in problems:
             st.warning(problem)
-        with st.expander(t("notation.title"), icon=":material/function:"):
-            st.markdown(notation_table())
-        with st.expander(t("common.about_title")):
-            st.markdown(t("common.about_body"))
+        sidebar_menu(sidebar_markup(current_key), MENU_KEY, _on_menu_setting)
 
 
 def run_app() -> None:
@@ -233,14 +281,13 @@ def run_app() -> None:
     st.set_page_config(page_title="CNN Derivation Studio", page_icon=":material/grid_on:", layout="wide")
     bad_lang = _choose_language()
     problems = _display_settings()
-    sections: dict[str, list] = {}
-    for entry in available_pages():
-        page = st.Page(entry.path, title=t(f"nav.{entry.key}"), icon=entry.icon,
-                       url_path=entry.key, default=entry.key == "home")
-        sections.setdefault(t(f"nav.section_{entry.section}"), []).append(page)
-    # expanded: every page listed (collapsed, Streamlit adds an English-only "View N more" link)
-    current = st.navigation(sections, expanded=True)
-    _sidebar(bad_lang, problems)
+    pages = {entry.key: st.Page(entry.path, title=t(f"nav.{entry.key}"), icon=entry.icon,
+                                url_path=entry.key, default=entry.key == "home")
+             for entry in available_pages()}
+    # the menu is the sidebar's component (``_sidebar``): Streamlit's own would cost ~520 React components per pass
+    current = st.navigation(list(pages.values()), position="hidden")
+    current_key = next((key for key, page in pages.items() if page is current), "home")
+    _sidebar(current_key, bad_lang, problems)
     use_display_digits(st.session_state["digits"])
     st.html(global_css(st.session_state["lang"], st.session_state["present"]))
     # keep the language and display settings in the URL, so a shared link opens the same way

@@ -168,6 +168,10 @@ def phone_page(browser):
     context.close()
 
 
+#: The page menu of the sidebar's component (ui/components/sidebar_menu.py; Playwright's CSS reaches into its shadow root).
+SIDEBAR_NAV = '[data-testid="stSidebar"] .sidebar-menu nav'
+
+
 # Streamlit marks its root element with the script's state (1.67: initial, running, rerunRequested,
 # notRunning, ...); the status widget ("Running...") only appears after a delay, so it alone is not enough.
 SCRIPT_DONE = """() => {

@@ -11,7 +11,7 @@ import pytest
 from ui.frame import PAGES, ROOT
 from ui.i18n import translate
 
-from .conftest import assert_no_exception, formula_problems, screenshot, wait_for_app
+from .conftest import SIDEBAR_NAV, assert_no_exception, formula_problems, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -51,7 +51,7 @@ def test_page_opens_in_its_language(server_url, page_1280, key, lang):
     wait_for_app(pg)
     assert_no_exception(pg)
     # the navigation is in this language: every section heading, and this page's own title
-    nav = pg.locator('[data-testid="stSidebarNav"]').inner_text()
+    nav = pg.locator(SIDEBAR_NAV).inner_text()
     for section in SECTIONS:
         assert translate(lang, f"nav.section_{section}") in nav, (section, nav)
     assert translate(lang, f"nav.{key}") in nav + pg.title()
@@ -81,4 +81,4 @@ def test_language_switch_changes_the_navigation(server_url, new_page):
     new_page.wait_for_url("**lang=zh**")
     new_page.get_by_role("heading", name=translate("zh", "home.title")).first.wait_for()
     wait_for_app(new_page)
-    assert translate("zh", "nav.section_forward") in new_page.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert translate("zh", "nav.section_forward") in new_page.locator(SIDEBAR_NAV).inner_text()

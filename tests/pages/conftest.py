@@ -63,6 +63,28 @@ def link_of(at: AppTest) -> dict[str, str]:
     return {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items() if k != "lang"}
 
 
+def set_setting(at: AppTest, name: str, value) -> AppTest:
+    """What the sidebar's menu does when the reader changes a setting (``lang``, ``digits``, ``present``): its
+    callback applies the browser's message with ``ui.frame.apply_setting``, then the app reruns. (AppTest cannot
+    click inside a component; tests/e2e/test_sidebar_menu_browser.py clicks the real one.)"""
+    from ui.frame import apply_setting
+
+    assert apply_setting(at.session_state, name, value), (name, value)
+    return at.run()
+
+
+def sidebar_menu_markup(at: AppTest) -> str:
+    """The markup of the sidebar's menu component (``ui.components.sidebar_menu``), HTML entities decoded."""
+    import html
+    import json
+
+    from ui.frame import MENU_KEY
+
+    menus = [el for el in at.sidebar.get("bidi_component") if el.key == MENU_KEY]
+    assert len(menus) == 1, "the sidebar has one menu"
+    return html.unescape(json.loads(menus[0].proto.json))
+
+
 def no_exception(at: AppTest) -> None:
     """Fail with the traceback text when the page raised."""
     assert not at.exception, "\n".join(str(e.value) for e in at.exception)

@@ -25,7 +25,7 @@ from ui.i18n import translate
 
 from tests.reference import correlate
 
-from .conftest import all_text, no_exception, open_page, stepper_data
+from .conftest import all_text, no_exception, open_page, set_setting, stepper_data
 from .grid_tables import html_tables
 
 PAGE = "conv_single"
@@ -473,7 +473,7 @@ def test_presets_and_library_code(lang):
 def test_switching_language_keeps_the_open_tab():
     at = open_page(PAGE, "en", query={"tab": "compare"})
     assert "compare" in steppers(at)
-    at.radio(key="lang").set_value("zh").run()
+    set_setting(at, "lang", "zh")
     no_exception(at)
     assert "compare" in steppers(at) and "stepper" not in steppers(at)
     assert at.session_state[key("section")] == translate("zh", "conv_single.sec_compare")

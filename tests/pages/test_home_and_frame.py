@@ -5,7 +5,7 @@ import pytest
 from ui.frame import available_pages
 from ui.i18n import translate
 
-from .conftest import all_text, no_exception, open_page, plotly_figures
+from .conftest import all_text, no_exception, open_page, plotly_figures, set_setting, sidebar_menu_markup
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -49,7 +49,7 @@ def test_language_comes_from_the_url_and_is_written_back():
     fresh.context["locale"] = "zh-CN"
     fresh.run()
     assert fresh.query_params["lang"] in ("zh", ["zh"])        # written by the frame, not by the test
-    fresh.radio(key="lang").set_value("en").run()
+    set_setting(fresh, "lang", "en")
     assert fresh.query_params["lang"] in ("en", ["en"])
     assert fresh.title[0].value == translate("en", "home.title")
 
@@ -77,9 +77,11 @@ def test_browser_locale_decides_without_lang_parameter():
 
 def test_switching_language_retranslates_the_page():
     at = open_page("home", "en")
-    at.radio(key="lang").set_value("zh").run()
+    set_setting(at, "lang", "zh")
     no_exception(at)
     assert at.title[0].value == translate("zh", "home.title")
+    menu = sidebar_menu_markup(at)
+    assert translate("zh", "nav.section_forward") in menu and translate("en", "nav.section_forward") not in menu
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -88,9 +90,10 @@ def test_every_page_links_the_notation_panel(lang, page_key):
     """The sidebar of every page holds the Notation panel with every symbol the formulas use."""
     at = open_page(page_key, lang)
     no_exception(at)
-    panels = [e for e in at.sidebar.expander if e.label == translate(lang, "notation.title")]
-    assert len(panels) == 1
-    table = " ".join(m.value for m in panels[0].markdown)
+    menu = sidebar_menu_markup(at)
+    assert menu.count('<details data-focus="panel-notation">') == 1
+    assert f"<span>{translate(lang, 'notation.title')}</span></summary>" in menu
+    table = menu.split('data-focus="panel-notation"')[1].split("</details>")[0]
     for symbol in ("⋆", "∗", "⊙", "rot180", "δ̃", "δ↑", "crop", "σ'", "𝟙[i = j]", "x₁₂", "ℓₙ", "η", "≈"):
         assert symbol in table, symbol
     assert translate(lang, "notation.mean_delta_tilde") in table
@@ -128,7 +131,7 @@ def test_digits_shown_follow_the_link_and_the_sidebar(lang):
     assert decimals
     significant = [len(d.replace(".", "").lstrip("0")) for d in decimals]
     assert max(significant) <= 2, decimals  # 0.27, 0.0012 — never 0.2689
-    at.sidebar.radio(key="digits").set_value(6).run()
+    set_setting(at, "digits", 6)
     assert at.query_params["digits"] == ["6"] or at.query_params["digits"] == "6"
 
 
@@ -144,7 +147,7 @@ def test_presentation_mode_from_the_link():
     at = open_page("home", "zh", {"present": "1"})
     no_exception(at)
     assert at.session_state["present"] is True
-    assert at.sidebar.toggle(key="present").value is True
+    assert 'role="switch" name="present" data-focus="present" checked>' in sidebar_menu_markup(at)
     bad = open_page("home", "zh", {"present": "maybe"})
     assert bad.session_state["present"] is False and bad.sidebar.warning
 

@@ -23,7 +23,7 @@ from ui.svg_chart import parse_values
 
 from tests.reference import correlate
 
-from .conftest import all_text, figure_titled, latex_text, link_of, no_exception, open_page, plotly_figures, stepper, stepper_grid
+from .conftest import all_text, figure_titled, latex_text, link_of, no_exception, open_page, plotly_figures, set_setting, stepper, stepper_grid
 from .plain_tables import plain_tables
 
 PAGE = "training"
@@ -723,7 +723,7 @@ def test_a_part_rerun_after_a_language_switch_speaks_the_new_language(first, the
     """The page binds its strings to the run's language once: after the language radio (a full rerun), a choice
     that reruns only the tabs' part (sample) and a step (a full rerun) are written in the new language."""
     at = open_page(PAGE, first)
-    at.radio(key="lang").set_value(then).run()
+    set_setting(at, "lang", then)
     at.selectbox(key="training.sample").set_value(5).run()
     no_exception(at)
     subheaders = [el.value for el in at.subheader]
