@@ -12,9 +12,8 @@ from ui.components.markup_box import box_script
 def test_the_script_makes_and_keeps_a_box_of_its_class(box_class):
     script = box_script(box_class)
     assert "BOX" not in script
-    assert f'box.className = "{box_class}"' in script
-    assert f'querySelectorAll(".{box_class}")' in script
-    assert "innerHTML = markup" in script
+    assert f'keptBox(parentElement, "{box_class}").innerHTML = markup' in script
+    assert script.startswith("function keptBox(")
 
 
 def test_the_two_boxes_share_one_script_but_their_class():
@@ -27,3 +26,14 @@ def test_the_two_boxes_share_one_script_but_their_class():
 def test_a_class_name_is_a_plain_name(bad):
     with pytest.raises(ValueError):
         box_script(bad)
+
+
+def test_every_markup_component_keeps_its_box_with_the_one_helper():
+    """The claim index and the sidebar's menu draw into the same kept box as the markup boxes (one helper)."""
+    from ui.components import claim_index, sidebar_menu
+    from ui.components.markup_box import KEPT_BOX_JS
+
+    for script, box_class in ((claim_index.JS, "claim-index"), (sidebar_menu.JS, "sidebar-menu")):
+        assert script.startswith(KEPT_BOX_JS) and script.count("function keptBox(") == 1
+        assert f'keptBox(parentElement, "{box_class}", ' in script
+        assert "createElement" not in script.removeprefix(KEPT_BOX_JS)

@@ -16,6 +16,8 @@ import html
 from collections.abc import Mapping
 from typing import Callable, Sequence
 
+from ui.components.markup_box import KEPT_BOX_JS
+
 NAME = "cnn_studio_claim_index"
 CSS = """
 .claim-index ol { margin: 0.25rem 0 0.75rem 0; padding-left: 2.6rem; }
@@ -37,27 +39,19 @@ CSS = """
   background: rgba(128, 128, 128, 0.12); }
 """
 # A row's click sends its claim's key; the page is scrolled to the list's first claim, where the claim will open.
-JS = """export default function (component) {
+JS = KEPT_BOX_JS + """export default function (component) {
   const { parentElement, data, setTriggerValue } = component;
   parentElement.__claimIndexSend = setTriggerValue;
   const markup = typeof data === "string" ? data : "";
   if (parentElement.__claimIndex === markup) return undefined;
   parentElement.__claimIndex = markup;
-  let box = parentElement.__claimIndexEl;
-  if (!box || box.parentNode !== parentElement) {
-    box = document.createElement("div");
-    box.className = "claim-index";
-    parentElement.appendChild(box);
-    parentElement.__claimIndexEl = box;
-    box.addEventListener("click", (event) => {
-      const row = event.target.closest("button[data-claim]");
-      if (!row || !box.contains(row)) return;
-      const first = document.querySelector('[data-testid="stMain"] [data-testid="stExpander"]');
-      if (first) first.scrollIntoView({ block: "start" });
-      parentElement.__claimIndexSend("open", row.dataset.claim);
-    });
-  }
-  for (const other of parentElement.querySelectorAll(".claim-index")) if (other !== box) other.remove();
+  const box = keptBox(parentElement, "claim-index", (box) => box.addEventListener("click", (event) => {
+    const row = event.target.closest("button[data-claim]");
+    if (!row || !box.contains(row)) return;
+    const first = document.querySelector('[data-testid="stMain"] [data-testid="stExpander"]');
+    if (first) first.scrollIntoView({ block: "start" });
+    parentElement.__claimIndexSend("open", row.dataset.claim);
+  }));
   box.innerHTML = markup;
   return undefined;
 }

@@ -14,22 +14,32 @@ from __future__ import annotations
 
 from typing import Callable
 
+#: The box every markup component draws into, kept across reruns (a JS function, prepended to a component's
+#: script): ``keptBox(parentElement, boxClass, onCreate)`` returns the one ``<div class=boxClass>`` of the
+#: component's element, made (and handed to ``onCreate`` for its listeners) the first time; any other box is
+#: dropped. parentElement may be a shadow root, where ``:scope`` does not exist. Used by the markup boxes
+#: (math, SVG), the claim index and the sidebar's menu.
+KEPT_BOX_JS = """function keptBox(parentElement, boxClass, onCreate) {
+  let box = parentElement.__keptBox;
+  if (!box || box.parentNode !== parentElement) {
+    box = document.createElement("div");
+    box.className = boxClass;
+    parentElement.appendChild(box);
+    parentElement.__keptBox = box;
+    if (onCreate) onCreate(box);
+  }
+  for (const other of parentElement.querySelectorAll("." + boxClass)) if (other !== box) other.remove();
+  return box;
+}
+"""
+
 # BOX is replaced by the box's class name: one script, written once, for every box
-_JS = """export default function (component) {
+_JS = KEPT_BOX_JS + """export default function (component) {
   const { parentElement, data } = component;
   const markup = typeof data === "string" ? data : "";
   if (parentElement.__markupBox === markup) return undefined;
   parentElement.__markupBox = markup;
-  // parentElement may be a shadow root (no :scope there): keep the box itself, drop any other
-  let box = parentElement.__markupBoxEl;
-  if (!box || box.parentNode !== parentElement) {
-    box = document.createElement("div");
-    box.className = "BOX";
-    parentElement.appendChild(box);
-    parentElement.__markupBoxEl = box;
-  }
-  for (const other of parentElement.querySelectorAll(".BOX")) if (other !== box) other.remove();
-  box.innerHTML = markup;
+  keptBox(parentElement, "BOX").innerHTML = markup;
   return undefined;
 }
 """

@@ -28,6 +28,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Callable
 
+from ui.components.markup_box import KEPT_BOX_JS
+
 NAME = "cnn_studio_sidebar_menu"
 
 
@@ -126,18 +128,13 @@ CSS = """
 """
 
 # Rebuilt only when the markup changed; the focused control and the open panels are found again by data-focus.
-JS = """export default function (component) {
+JS = KEPT_BOX_JS + """export default function (component) {
   const { parentElement, data, setTriggerValue } = component;
   parentElement.__sidebarMenuSend = setTriggerValue;
   const markup = typeof data === "string" ? data : "";
   if (parentElement.__sidebarMenu === markup) return undefined;
   parentElement.__sidebarMenu = markup;
-  let box = parentElement.__sidebarMenuEl;
-  if (!box || box.parentNode !== parentElement) {
-    box = document.createElement("div");
-    box.className = "sidebar-menu";
-    parentElement.appendChild(box);
-    parentElement.__sidebarMenuEl = box;
+  const box = keptBox(parentElement, "sidebar-menu", (box) => {
     box.addEventListener("click", (event) => {
       const link = event.target.closest("a[data-page]");
       if (!link || !box.contains(link)) return;
@@ -158,8 +155,7 @@ JS = """export default function (component) {
       const value = input.type === "checkbox" ? input.checked : input.value;
       parentElement.__sidebarMenuSend("set", { name: input.name, value: value });
     });
-  }
-  for (const other of parentElement.querySelectorAll(".sidebar-menu")) if (other !== box) other.remove();
+  });
   const root = box.getRootNode();
   const focused = root.activeElement && box.contains(root.activeElement) ? root.activeElement.dataset.focus : null;
   const open = [...box.querySelectorAll("details[open]")].map((d) => d.dataset.focus);
