@@ -466,8 +466,8 @@ def _read_setup() -> None:
 
 
 def _output_hw():
-    """The forward output's (rows, cols) for the setup read (``_read_setup``), or None (a matrix did not parse, or the
-    core refused the sizes: returned as the error to show)."""
+    """``((rows, cols), None)``: the forward output's size for the setup read (``_read_setup``); ``(None, None)`` when
+    x or W did not parse (its editor says why), ``(None, error)`` when the core refused the sizes (to be shown)."""
     if x is None or w is None:
         return None, None
     try:
