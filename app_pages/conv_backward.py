@@ -3,10 +3,11 @@
 Thin: widgets and URL in -> cnn_core (conv2d_backward_trace, input_gradient_scatter,
 input_gradient_full_conv, gradcheck, activations, sgd_step) -> ui.formulas.conv_backward and
 ui.page_kit out. The page only selects and slices what the core returns; no index arithmetic.
-Parts (#14): the setup part (the box and the results) reruns on the example, a slider or the learning rate; each
-editor's column (preset menu, text, grid) and the results are keyed parts that a matrix control reruns by name
-(``_follow_up``), the activation, filter and channel selects the results alone; the sections, the layer expander and
-the export / code panels rerun alone on their own controls.
+Parts (#14): the setup part (the box with the example, the learning rate and the sliders) holds the values part
+(the matrix editors, the δ-size message, and the results part); the results part holds the activation, filter and
+channel selects and everything they change. Every control sits in the part that holds what it changes, so a change is
+one script run of that part (round 11; no callback reruns parts by name); the sections, the layer expander and the
+export / code panels rerun alone on their own controls.
 """
 
 from __future__ import annotations
@@ -391,15 +392,19 @@ def _code_part() -> None:
 
 
 # --------------------------------------------------------------------------- the setup, read from the widgets
-# The setup box's controls and the results below it are parts of their own (#14 round 10): each editor's column
-# (preset menu, text, grid) is a keyed fragment, and so are the results (the layer, the sections, the panels).
-# A matrix changed (a preset, a seed, typed, a grid cell) reruns its column and the results by name
-# (``_follow_up``); the activation, filter and channel selects rerun the results alone. Only the example, the
-# sliders and the learning rate (which change what the box shows) rerun the whole setup part. The results read the
-# setup from the widgets' state (``_read_setup``): a part rerun by name gets the arguments of the page's last full
-# run, not the new values.
-D_PART, X_PART, W_PART, RESULTS_PART = (f"{PAGE}.{name}_part" for name in ("delta", "x", "w", "results"))
-COLUMN_PARTS = {"delta": D_PART, "x": X_PART, "w": W_PART}
+# #14 round 11: every control sits in the part that holds everything it changes, so a change is ONE script run of that
+# part (its own default rerun), never a callback that reruns parts by name (``st.rerun([keys])`` costs an announced
+# run that ends early, then the targeted one: two runs and their whole-page React passes).
+# - the setup part (below the title, the introduction and the conventions): the example radio, the learning rate and
+#   the sliders, which change what the box shows; it holds the values part.
+# - the values part: the matrix editors (δ, x, W with their preset menus, seeds and grids), the δ-size message and its
+#   resize button, and the results; a matrix control reruns this part (the editors and the results), not the box
+#   above it nor the title.
+# - the results part: the activation (and, for the 5×5×3 example, the filter and channel) selects, which change
+#   only the results, and the results (the layer, the sections, the panels).
+# Parts read the setup from the widgets' state (``_read_setup``): a part's own rerun gets the arguments of the page's
+# last full run, not the new values.
+VALUES_PART, RESULTS_PART = (f"{PAGE}.{name}_part" for name in ("values", "results"))
 FITTED_KEY = f"_{PAGE}.delta_fitted"
 EDITOR_KEYS = tuple(widget_key(PAGE, name) for name in ("delta", "x", "w"))
 EDITORS_SHOWN_KEY = f"_{PAGE}.editors_shown"
@@ -417,8 +422,7 @@ def _text_matrix(name: str, cap: int) -> np.ndarray | None:
 def _follow_output_shape(stride: int, padding: int) -> bool:
     """δ follows the output's size when a slider, a link or a new x or W changes it (as the resize button does).
 
-    Writes δ's text (before its editor is drawn, or in a callback) and remembers the output's size; True when δ
-    was refitted."""
+    Writes δ's text (before its editor is drawn) and remembers the output's size; True when δ was refitted."""
     x_now, w_now = _text_matrix("x", MAX_X), _text_matrix("w", MAX_W)
     if x_now is None or w_now is None:
         return False
@@ -434,28 +438,6 @@ def _follow_output_shape(stride: int, padding: int) -> bool:
         st.session_state[FITTED_KEY] = True   # δ's column says so under its editor
     st.session_state[OUT_SHAPE_KEY] = out_now
     return fitted
-
-
-def _follow_up(column: str):
-    """The callback that follows a matrix control of ``column`` ("delta", "x" or "w") once it has written its text
-    (``ui.matrix_input.then``): rerun that column and the results, by name (a refitted δ its column too), not the
-    box's other controls, the other columns, the title or the conventions (#14: a preset reran the whole setup)."""
-    def follow() -> None:
-        fitted = column != "delta" and _follow_output_shape(int(_state("stride", 1)), int(_state("padding", 0)))
-        parts = [part for name, part in COLUMN_PARTS.items() if name == column or (fitted and name == "delta")]
-        st.rerun(parts + [RESULTS_PART])
-    return follow
-
-
-def _rerun_results() -> None:
-    """The callback of a select that changes only what the results show (activation, filter, channel)."""
-    st.rerun(RESULTS_PART)
-
-
-def _fit_delta_button(shape: tuple[int, int]) -> None:
-    """The resize button's callback (drawn in the results): δ's column and the results follow."""
-    _fit_delta(shape)
-    st.rerun([D_PART, RESULTS_PART])
 
 
 def _read_setup() -> None:
@@ -483,6 +465,17 @@ def _read_setup() -> None:
     X_SYM, W_SYM = ("x", "w") if multi else ("i", "h")
 
 
+def _output_hw():
+    """``((rows, cols), None)``: the forward output's size for the setup read (``_read_setup``); ``(None, None)`` when
+    x or W did not parse (its editor says why), ``(None, error)`` when the core refused the sizes (to be shown)."""
+    if x is None or w is None:
+        return None, None
+    try:
+        return conv_output_shape(x.shape[1:], w.shape[2:], stride, padding), None
+    except ValueError as err:
+        return None, err
+
+
 # --------------------------------------------------------------------------- page
 st.title(t("conv_backward.title"))
 st.markdown(t("conv_backward.intro"))
@@ -495,46 +488,30 @@ reset_button(PAGE, SPECS, t("conv_backward.reset"), help=t("conv_backward.reset_
              extra=lambda: st.session_state.pop(OUT_SHAPE_KEY, None))   # the open sections stay open
 
 
-@st.fragment(key=D_PART)
 def _delta_column() -> None:
     matrix_editor(t("conv_backward.delta_label"), key=widget_key(PAGE, "delta"), default=SEED_DELTA,
-                  max_rows=MAX_X, max_cols=MAX_X, height=EDITOR_HEIGHT, on_change=_follow_up("delta"))
+                  max_rows=MAX_X, max_cols=MAX_X, height=EDITOR_HEIGHT)
     if st.session_state.pop(FITTED_KEY, False):
         st.caption(t("conv_backward.delta_fitted"))
 
 
 def _matrix_column(name: str, kind: str, example: np.ndarray, cap: int) -> None:
-    """x's or W's editor column: its preset menu and its editor, each followed by the parts that show it."""
-    preset_selector(widget_key(PAGE, name), kind=kind, example=example, max_rows=cap, max_cols=cap,
-                    on_change=_follow_up(name))
+    """x's or W's editor column: its preset menu and its editor (their changes rerun the values part)."""
+    preset_selector(widget_key(PAGE, name), kind=kind, example=example, max_rows=cap, max_cols=cap)
     matrix_editor(t(f"conv_backward.{name}_label"), key=widget_key(PAGE, name), default=example,
-                  max_rows=cap, max_cols=cap, height=EDITOR_HEIGHT, on_change=_follow_up(name))
-
-
-@st.fragment(key=X_PART)
-def _x_column() -> None:
-    _matrix_column("x", "input", ONE_X, MAX_X)
-
-
-@st.fragment(key=W_PART)
-def _w_column() -> None:
-    _matrix_column("w", "kernel", ONE_W, MAX_W)
+                  max_rows=cap, max_cols=cap, height=EDITOR_HEIGHT)
 
 
 @url_fragment(PAGE, SPECS)
 def _setup_part() -> None:
-    """The setup box and the results below it, a part of its own (#14): the example, a slider or the learning rate
-    reruns and sends only this part, not the title, the introduction and the conventions above. The editors'
-    columns and the results are keyed parts inside it, rerun by name by the controls that change only them."""
+    """The example, the learning rate and the sliders in the setup box, and the values part below them (#14): one of
+    these controls reruns and sends only this part, not the title, the introduction and the conventions above."""
     with st.container(border=True):
-        top = st.columns([2, 1, 1])
+        top = st.columns([3, 1])
         with top[0]:
             example = st.radio(t("conv_backward.example"), EXAMPLES, key=widget_key(PAGE, "example"), horizontal=True,
                                format_func=lambda e: translate(lang, f"conv_backward.example_{e}"))
         with top[1]:
-            st.selectbox(t("conv_backward.activation"), ACTIVATIONS, key=widget_key(PAGE, "activation"),
-                         format_func=lambda a: activation_name(a, lang), on_change=_rerun_results)
-        with top[2]:
             # no min/max on the widget: the browser would silently refuse a typed 50; the callback moves it inside
             # [LR_MIN, LR_MAX] and the page says what happened and what is used
             keep_number(widget_key(PAGE, "lr"), LR_MIN, LR_MAX)
@@ -552,59 +529,78 @@ def _setup_part() -> None:
             ex = CONV_5X5X3
             st.caption(t("conv_backward.multi_fixed", stride=int(ex.params["stride"]),
                          padding=int(ex.params["padding"])))
-            sel = st.columns(2)
-            with sel[0]:
-                st.selectbox(t("conv_backward.filter"), [1, 2], key=widget_key(PAGE, "filter"), on_change=_rerun_results,
-                             format_func=lambda v: translate(lang, "conv_backward.filter_n", n=v))
-            with sel[1]:
-                st.selectbox(t("conv_backward.channel"), [1, 2, 3], key=widget_key(PAGE, "channel"),
-                             on_change=_rerun_results,
-                             format_func=lambda v: translate(lang, "conv_backward.channel_n", n=v))
         else:
             sliders = st.columns(2)
             with sliders[0]:
-                stride = st.slider(t("conv_backward.stride"), 1, 3, key=widget_key(PAGE, "stride"))
+                st.slider(t("conv_backward.stride"), 1, 3, key=widget_key(PAGE, "stride"))
             with sliders[1]:
-                padding = st.slider(t("conv_backward.padding"), 0, 2, key=widget_key(PAGE, "padding"))
+                st.slider(t("conv_backward.padding"), 0, 2, key=widget_key(PAGE, "padding"))
             if not st.session_state.get(EDITORS_SHOWN_KEY, True):
                 # drawn again after the 5×5×3 example: written this run, so each is sent with its text (the browser
                 # forgot it with the widget and would show an empty box while the page computes with the text)
                 for key in EDITOR_KEYS:
                     keep_editor_state(key)
             st.session_state[EDITORS_SHOWN_KEY] = True
-            _follow_output_shape(stride, padding)   # before δ's editor is drawn
+    _values_part()
+
+
+@url_fragment(PAGE, SPECS, key=VALUES_PART)
+def _values_part() -> None:
+    """The matrix editors (one-channel example), the δ-size message with its resize button, and the results part.
+
+    A preset, a seed, a typed or grid-edited matrix, or the resize button reruns this part alone, in one script run
+    (#14 round 11: round 10 reran named parts from the control's callback, two runs). δ follows a new output size
+    before its editor is drawn (``_follow_output_shape``)."""
+    if _state("example", "one") != "multi":
+        with st.container(border=True):
+            _follow_output_shape(int(_state("stride", 1)), int(_state("padding", 0)))   # before δ's editor is drawn
             eds = st.columns(3)
             with eds[0]:
                 _delta_column()
             with eds[1]:
-                _x_column()
+                _matrix_column("x", "input", ONE_X, MAX_X)
             with eds[2]:
-                _w_column()
+                _matrix_column("w", "kernel", ONE_W, MAX_W)
+    # --- the forward shape: δ must be the output's size (said here: the resize button changes δ's editor above)
+    _read_setup()
+    out_now, err = _output_hw()
+    if err is not None:
+        st.error(explain_error(err))
+    if dy is not None and out_now is not None and tuple(dy.shape[1:]) != tuple(out_now):
+        st.error(t("conv_backward.delta_shape", oh=out_now[0], ow=out_now[1], rows=dy.shape[1], cols=dy.shape[2]))
+        st.button(t("conv_backward.fit_delta", oh=out_now[0], ow=out_now[1]), key=widget_key(PAGE, "fit"),
+                  on_click=_fit_delta, args=(tuple(out_now),))
     _results()
+
+
+def _result_selects() -> None:
+    """The selects that change only the results (drawn in the results part: a change is its one run)."""
+    cols = st.columns(3)
+    with cols[0]:
+        st.selectbox(t("conv_backward.activation"), ACTIVATIONS, key=widget_key(PAGE, "activation"),
+                     format_func=lambda a: activation_name(a, lang))
+    if _state("example", "one") == "multi":
+        with cols[1]:
+            st.selectbox(t("conv_backward.filter"), [1, 2], key=widget_key(PAGE, "filter"),
+                         format_func=lambda v: translate(lang, "conv_backward.filter_n", n=v))
+        with cols[2]:
+            st.selectbox(t("conv_backward.channel"), [1, 2, 3], key=widget_key(PAGE, "channel"),
+                         format_func=lambda v: translate(lang, "conv_backward.channel_n", n=v))
 
 
 @url_fragment(PAGE, SPECS, key=RESULTS_PART)
 def _results() -> None:
-    """Everything below the setup box, from the setup as the widgets hold it (``_read_setup``). Its results are the
-    run's globals: the sections, the layer expander and the panels (parts of their own) read them when they rerun
-    alone."""
+    """The activation (filter, channel) selects and everything below them, from the setup as the widgets hold it
+    (``_read_setup``). Its results are the run's globals: the sections, the layer expander and the panels (parts of
+    their own) read them when they rerun alone."""
     global TEXT_EXAMPLE, out_hw, trace, scatter_dx, full_dx, checks, F, C, KH, KW, H, W, digits, dy
+    _result_selects()
     _read_setup()
     # the text's own one-channel example is on screen (its notes about eq. (8), (13)–(15) belong to it)
     TEXT_EXAMPLE = (not multi and x is not None and w is not None and x.shape[1:] == ONE_X.shape
                     and w.shape[2:] == ONE_W.shape and stride == 1 and padding == 0)
-
-    # --- the forward shape: δ must be the output's size -------------------------------------------
-    out_hw = None
-    if x is not None and w is not None:
-        try:
-            out_hw = conv_output_shape(x.shape[1:], w.shape[2:], stride, padding)
-        except ValueError as err:
-            st.error(explain_error(err))
+    out_hw = _output_hw()[0]   # a size the core refuses, or δ of another size: said above, in the values part
     if dy is not None and out_hw is not None and tuple(dy.shape[1:]) != tuple(out_hw):
-        st.error(t("conv_backward.delta_shape", oh=out_hw[0], ow=out_hw[1], rows=dy.shape[1], cols=dy.shape[2]))
-        st.button(t("conv_backward.fit_delta", oh=out_hw[0], ow=out_hw[1]), key=widget_key(PAGE, "fit"),
-                  on_click=_fit_delta_button, args=(tuple(out_hw),))
         dy = None
 
     # --- the numbers of the layer (each drawn if it parsed), lazily: the editors show them as text ------

@@ -3,11 +3,12 @@
 Thin page: widgets and URL in -> cnn_core.dense / activations / gradcheck -> ui renderers out.
 Every number shown comes from a core result or trace; the page only arranges them.
 
-The page is keyed parts (``page_kit.url_fragment``, #14 round 10): each column of the setup box (zprev, W, b, y),
-the size message, the study part (loss, activation) with the tabs and the take-away panels inside it. Every part
-reads the matrices, the loss and the activation from session state itself (``_read_setup``), so a values control
-(a preset, a seed, a typed or grid-edited matrix) reruns, by name from its callback (``_follow_up``), its own column
-and the parts that show the values: never the title, the intro, the other columns or the loss / activation controls.
+The page is parts (``page_kit.url_fragment``, #14): the values part (the setup box: its editors, preset menus,
+seeds and the size message) holds the study part (the loss and the activation, the tabs and the take-away panels),
+which holds the tabs' part. Every control sits in the part that holds everything it changes, so a change is one
+script run of that part (round 11; round 10's callbacks reran named parts, two runs each): a values control reruns
+the values part, the loss or the activation the study part, a tab switch the tabs; never the title or the intro.
+Every part reads the matrices, the loss and the activation from session state itself (``_read_setup``).
 """
 
 from __future__ import annotations
@@ -65,10 +66,9 @@ ACT_LATEX = {"identity": r"\mathrm{id}", "relu": r"\mathrm{ReLU}", "sigmoid": r"
 BIG_FIGURE = 400  # px: room for 4-significant-digit numbers in every cell
 # The setup box's editors: name -> (example, max rows); every one is at most MAX_UNITS wide. W is the only matrix.
 EDITORS = {"zprev": (DEFAULT_ZPREV, 1), "W": (DEFAULT_W, MAX_UNITS), "b": (DEFAULT_B, 1), "y": (DEFAULT_Y, 1)}
-# the page's parts that a values control reruns by name (``st.rerun([...])`` in its callback, ``_follow_up``)
-COLUMN_PART = {name: widget_key(PAGE, f"{name}_part") for name in EDITORS}
-SHAPE_PART, SECTIONS_PART, TAKE_AWAY_PART = (widget_key(PAGE, f"{name}_part")
-                                             for name in ("shape", "sections", "take_away"))
+# the page's parts (keyed: a part's own rerun is one script run; nothing reruns them by name any more)
+VALUES_PART, SECTIONS_PART, TAKE_AWAY_PART = (widget_key(PAGE, f"{name}_part")
+                                              for name in ("values", "sections", "take_away"))
 # each tab's content is a part of its own inside the tabs' part: a new setup reruns the open one, not the tab bar
 TAB_PART = {name: widget_key(PAGE, f"tab_{name}_part") for name in ("forward", "dz", "back", "check", "seeds")}
 
@@ -173,8 +173,8 @@ def _vector(matrix: np.ndarray | None) -> np.ndarray | None:
 
 
 # --------------------------------------------------------------------------- the setup, read from session state
-# The run's globals: every part sets them again from session state (``_read_setup``) before it draws, since a part
-# rerun by name from a callback (``_follow_up``) would otherwise see the values of the page's last full run.
+# The run's globals: every part sets them again from session state (``_read_setup``) before it draws, since a part's
+# own rerun would otherwise see the values of the page's last full run.
 zprev = W = b = y = shape_msg = None
 loss = act = act_tex = ce = fwd = fwd_err = out = out_err = delta = None
 
@@ -207,96 +207,53 @@ def _read_setup() -> None:
     delta = None if out is None else (out.a_minus_y if ce else out.dL_dz)
 
 
-def _follow_up(column: str):
-    """The callback that follows a values control of ``column`` (a preset, a seed, a typed or grid-edited matrix)
-    once it has written its text: rerun that column and the parts that show the values, by name (#14 round 10: a new
-    input, weights or target reran the whole page, title, intro, the other columns and the loss / activation
-    controls included). The take-away panels only when one is open, or when they appear or go (no output)."""
-    def rerun_value_parts() -> None:
-        st.rerun([COLUMN_PART[column], SHAPE_PART, _open_tab_part()] + _take_away_follows())
-    return rerun_value_parts
-
-
-def _open_tab_part() -> str:
-    """The open tab's part (what the tabs' part drew last), or the tabs' part before it has run."""
-    return st.session_state.get(widget_key(PAGE, "open_tab_part"), SECTIONS_PART)
-
-
-def _take_away_follows(always: bool = False) -> list[str]:
-    """[TAKE_AWAY_PART] when the take-away panels show what changed: one of them is open, or they appear or go (no
-    output: nothing to export), or ``always``; else []."""
-    state = st.session_state
-    _read_setup()
-    drawn = fwd is not None and out is not None
-    follows = (always or state.get(widget_key(PAGE, "export_open")) or state.get(widget_key(PAGE, "code_open"))
-               or state.get(widget_key(PAGE, "take_away_drawn"), drawn) != drawn)
-    return [TAKE_AWAY_PART] if follows else []
-
-
 def _editor(name: str, label: str, **options) -> None:
-    """One matrix editor of the setup box, its text under ``dense.<name>``, followed by ``_follow_up``."""
+    """One matrix editor of the setup box, its text under ``dense.<name>`` (a change reruns the values part)."""
     example, rows = EDITORS[name]
-    matrix_editor(label, key=widget_key(PAGE, name), default=example, max_rows=rows, max_cols=MAX_UNITS,
-                  on_change=_follow_up(name), **options)
+    matrix_editor(label, key=widget_key(PAGE, name), default=example, max_rows=rows, max_cols=MAX_UNITS, **options)
 
 
-# Each column of the setup box is a part of its own, rerun by its controls' callbacks with the parts that show the
-# values (``_follow_up``); a grid toggle reruns its column alone.
-@url_fragment(PAGE, SPECS, key=COLUMN_PART["zprev"])
+# The columns of the setup box: drawn in the values part, so a preset, a seed or an edit reruns it (one run).
 def _zprev_column() -> None:
-    preset_selector(widget_key(PAGE, "zprev"), kind="input", example=DEFAULT_ZPREV, max_rows=1, max_cols=MAX_UNITS,
-                    on_change=_follow_up("zprev"))
+    preset_selector(widget_key(PAGE, "zprev"), kind="input", example=DEFAULT_ZPREV, max_rows=1, max_cols=MAX_UNITS)
     _editor("zprev", t("dense.zprev_label"), help=t("dense.vector_help", n=MAX_UNITS))
 
 
-@url_fragment(PAGE, SPECS, key=COLUMN_PART["W"])
 def _w_column() -> None:
-    preset_selector(widget_key(PAGE, "W"), kind="weights", example=DEFAULT_W, max_rows=MAX_UNITS, max_cols=MAX_UNITS,
-                    on_change=_follow_up("W"))
+    preset_selector(widget_key(PAGE, "W"), kind="weights", example=DEFAULT_W, max_rows=MAX_UNITS, max_cols=MAX_UNITS)
     _editor("W", t("dense.W_label"), height=112)
 
 
-@url_fragment(PAGE, SPECS, key=COLUMN_PART["b"])
 def _b_column() -> None:
     _editor("b", t("dense.b_label"), help=t("dense.vector_help", n=MAX_UNITS))
 
 
-@url_fragment(PAGE, SPECS, key=COLUMN_PART["y"])
 def _y_column() -> None:
     _editor("y", t("dense.y_label"), help=t("dense.y_help"))
 
 
-@st.fragment(key=SHAPE_PART)
 def _shape_check() -> None:
-    """Which input does not fit W (rerun with every values change)."""
+    """Which input does not fit W."""
     _read_setup()
-    with st.container():   # always one element: the part keeps its place when it has no message (and later gets one)
-        if shape_msg is not None:
-            st.error(shape_msg)
+    if shape_msg is not None:
+        st.error(shape_msg)
 
 
 def _choices() -> None:
     """The loss and the activation (their values are read by every part from session state: ``_read_setup``).
 
-    A change of either reruns, by name from its callback, the tabs and (when they show it) the take-away panels: not
-    these two controls, nor anything above them (#14 round 10; round 6 reran this part with them)."""
+    Drawn in the study part with everything they change (the tabs, the take-away panels): a change of either is one
+    run of that part, not of the setup box above it (#14 round 11; round 10 reran named parts from a callback)."""
     with st.container(border=True):
         c_loss, c_act = st.columns(2)
         with c_loss:
             loss_names = {k: t(f"dense.loss_{k}") for k in LOSSES}  # bound now: format_func may run outside the script
             st.radio(t("dense.loss_label"), LOSSES, key=widget_key(PAGE, "loss"), horizontal=True,
-                     format_func=loss_names.get, on_change=_rerun_study_parts, args=(True,))
+                     format_func=loss_names.get)
         with c_act:
             act_names = {k: activation_name(k) for k in ACTIVATIONS}
             st.selectbox(t("dense.act_label"), ACTIVATIONS, key=widget_key(PAGE, "act"),
-                         format_func=act_names.get, help=t("dense.act_help"), on_change=_rerun_study_parts,
-                         args=(False,))
-
-
-def _rerun_study_parts(loss_changed: bool) -> None:
-    """The loss or the activation changed: the tabs show it; the take-away panels when open (their link, file and
-    code), and after a new loss always (the code panel is there for cross-entropy only)."""
-    st.rerun([_open_tab_part()] + _take_away_follows(always=loss_changed))
+                         format_func=act_names.get, help=t("dense.act_help"))
 
 
 WIDE = 4   # more units than this: formulas take the full width, the figure goes below them
@@ -514,14 +471,12 @@ def _sections() -> None:
     """The tab bar and the open tab, a part of its own (#14 round 5): switching tabs reruns and sends only this
     part (~30 messages, measured), not the title, the setup box's editors and preset menus and the panels below
     (~74 for the whole page).
-    A values control, the loss or the activation reruns the open tab's content alone, by name (``_follow_up``): the
-    tab bar is not sent again. Each part reads the setup from session state itself."""
+    Each part reads the setup from session state itself."""
     _read_setup()
     tabs = url_tabs(PAGE, "section", "tab", tuple(TABS), [t(f"dense.tab_{name}") for name in TABS])
     follow_open_panels(PAGE, ("tab",))   # the export panel below writes the open tab into its link and file
     for name, tab, render in zip(TABS, tabs, TABS.values()):
         if tab.open is not False:
-            st.session_state[widget_key(PAGE, "open_tab_part")] = TAB_PART[name]
             with tab:
                 render()
 
@@ -530,12 +485,11 @@ def _sections() -> None:
 def _take_away() -> None:
     """The worked example, the setup file, the same numbers in PyTorch / NumPy (they follow the loss and activation).
 
-    A part of its own: opening a panel reruns it alone; a values control reruns it only when a panel is open or the
-    panels appear or go (``_follow_up``). A setup file loaded here changes the editors above: the page reruns."""
+    A part of its own: opening a panel reruns it alone. A setup file loaded here changes the editors above: the page
+    reruns."""
     if setup_just_loaded(PAGE):
         st.rerun(scope="app")
     _read_setup()
-    st.session_state[widget_key(PAGE, "take_away_drawn")] = fwd is not None and out is not None
     if fwd is None or out is None:
         return
     x, tr = fwd
@@ -565,13 +519,32 @@ def _take_away() -> None:
 def _study() -> None:
     """The loss and activation controls, the tabs and the take-away panels: a part of its own (#14 round 6).
 
-    The loss or the activation changes no input editor: changing one reruns the open tab's content and the panels
-    that show it, by name (``_rerun_study_parts``), not these controls, nor the title, the setup box's editors and
-    preset menus (the whole page was ~74 messages, no chart changing). Each part inside reads the setup from session
-    state (``_read_setup``)."""
+    The loss or the activation changes no input editor: a change of either is one run of this part, not of the setup
+    box's editors and preset menus, nor the title. Each part inside reads the setup from session state
+    (``_read_setup``)."""
     _choices()
     _sections()
     _take_away()
+
+
+@url_fragment(PAGE, SPECS, key=VALUES_PART)
+def _values_part() -> None:
+    """The setup box (reset, the four editors' columns, the size message) and the study part below it (#14 round 11).
+
+    A values control (a preset, a seed, a typed or grid-edited matrix, reset) changes what the box and the study part
+    show, so it is drawn in this part: its change is one script run of it, never the title and the intro."""
+    with st.container(border=True):
+        top = st.columns([3, 1], vertical_alignment="bottom")
+        top[0].markdown(f"**{t('dense.controls')}**")
+        # every editor is in this part: a click reruns it, so every editor shows the example again
+        top[1].button(t("dense.reset"), key=widget_key(PAGE, "reset"), on_click=_reset, help=t("dense.reset_help"),
+                      icon=":material/restart_alt:")
+        columns = st.columns([1.2, 1.6, 1, 1])
+        for column, part in zip(columns, (_zprev_column, _w_column, _b_column, _y_column)):
+            with column:
+                part()
+        _shape_check()
+    _study()
 
 
 # --------------------------------------------------------------------------- page
@@ -582,17 +555,5 @@ st.markdown(t("dense.intro"))
 st.caption(t("dense.conventions"))
 
 init_from_url(PAGE, SPECS)
-with st.container(border=True):
-    top = st.columns([3, 1], vertical_alignment="bottom")
-    top[0].markdown(f"**{t('dense.controls')}**")
-    # in the page body: a click reruns the whole page, so every editor shows the example again
-    top[1].button(t("dense.reset"), key=widget_key(PAGE, "reset"), on_click=_reset, help=t("dense.reset_help"),
-                  icon=":material/restart_alt:")
-    columns = st.columns([1.2, 1.6, 1, 1])
-    for column, part in zip(columns, (_zprev_column, _w_column, _b_column, _y_column)):
-        with column:
-            part()
-    _shape_check()
-sync_to_url(PAGE, SPECS)
-_study()
+_values_part()
 sync_to_url(PAGE, SPECS)

@@ -117,6 +117,12 @@ def test_bad_matrix_keeps_the_page_alive(server_url, new_page):
 
 
 # --------------------------------------------------------------------------- #14: parts that rerun alone
+def script_runs(received: list) -> int:
+    """How many script runs ``received`` holds, each started by a ``new_session`` message: a callback that reruns parts
+    by name (``st.rerun([keys])``) makes two (an announced run that ends early, then the targeted one)."""
+    return sum(msg.WhichOneof("type") == "new_session" for msg in forward_msgs(received))
+
+
 def _sent_elements(received: list) -> list:
     return [msg.delta.new_element for msg in forward_msgs(received)
             if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element"]
@@ -143,7 +149,7 @@ def test_the_layer_expander_the_code_panel_and_a_preset_rerun_their_part_only(se
     wait_for_app(pg)
     sent = new_element_types(received)
     assert "code" in sent and not {"text_area", "radio", "bidi_component", "html"} & set(sent), sent
-    # a preset: the setup part reruns (editors, the open tables, the stepper), the title and the conventions do not
+    # a preset: the values part reruns (editors, the open tables, the stepper), the title and the conventions do not
     received.clear()
     menu = pg.locator('[data-testid="stSelectbox"]').filter(has_text=translate("zh", "owndata.preset_label")).first
     combo = menu.locator('[role="combobox"]').first
@@ -160,8 +166,10 @@ def test_the_layer_expander_the_code_panel_and_a_preset_rerun_their_part_only(se
     elements = _sent_elements(received)
     kinds = [el.WhichOneof("type") for el in elements]
     assert {"text_area", "bidi_component", "html"} <= set(kinds), kinds
-    # #14 round 10: x's column and the results only, not the example radio, the sliders or the other two editors
-    assert kinds.count("text_area") == 1 and not {"radio", "slider", "number_input"} & set(kinds), kinds
+    # #14 round 11: one run of the values part (the three editors and the results), not the example radio, the sliders
+    # or the learning rate above it
+    assert script_runs(received) == 1
+    assert kinds.count("text_area") == 3 and not {"radio", "slider", "number_input"} & set(kinds), kinds
     headings = [el.heading.body for el in elements if el.WhichOneof("type") == "heading"]
     markdown = [el.markdown.body for el in elements if el.WhichOneof("type") == "markdown"]
     assert translate("zh", "conv_backward.title") not in headings
@@ -256,8 +264,9 @@ def _kinds(received: list, lang: str) -> list[str]:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_preset_and_the_selects_rerun_their_parts_only(server_url, new_page, lang):
-    """x's and W's presets rerun their column and the results (∂E/∂W on the new values); the activation select the
-    results alone; the export panel opens alone. None sends the title, the example radio or the sliders."""
+    """#14 round 11: x's and W's presets are one script run each, of the values part (the editors and the results: ∂E/∂W
+    on the new values); the activation select one run of the results alone; the export panel opens alone. None sends
+    the title, the example radio or the sliders. (Round 10 reran named parts from the control's callback: two runs.)"""
     pg = new_page
     received = open_app(pg, f"{server_url}/{PAGE}?lang={lang}&tab=dw", DW)
     before = formula(pg, DW)
@@ -265,24 +274,33 @@ def test_a_preset_and_the_selects_rerun_their_parts_only(server_url, new_page, l
     _choose(pg, translate(lang, "owndata.preset_label"), translate(lang, "owndata.preset_checkerboard"))
     expect(pg.get_by_text(translate(lang, "owndata.preset_loaded",
                                     name=translate(lang, "owndata.preset_checkerboard")))).to_be_visible()
+    wait_for_app(pg)
     no_exception(pg)
     kinds = _kinds(received, lang)
-    assert "bidi_component" in kinds and kinds.count("text_area") == 1, kinds
+    assert script_runs(received) == 1, "a preset is one run of the part that holds it"
+    assert "bidi_component" in kinds and kinds.count("text_area") == 3, kinds
     assert not {"radio", "slider", "number_input", "title"} & set(kinds), kinds
     assert formula(pg, DW) != before                      # ∂E/∂W of the new input
-    # W's preset: its column (one editor) and the results
+    # W's preset: the same part, one run
     received.clear()
     _choose(pg, translate(lang, "owndata.preset_label"), translate(lang, "owndata.preset_mean"), nth=1)
+    expect(pg.get_by_text(translate(lang, "owndata.preset_loaded",
+                                    name=translate(lang, "owndata.preset_mean")))).to_be_visible()
+    wait_for_app(pg)
     no_exception(pg)
     kinds = _kinds(received, lang)
-    assert kinds.count("text_area") == 1 and not {"radio", "slider", "title"} & set(kinds), kinds
-    # the activation: the results alone (no editor)
+    assert script_runs(received) == 1, "a preset is one run of the part that holds it"
+    assert kinds.count("text_area") == 3 and not {"radio", "slider", "title"} & set(kinds), kinds
+    # the activation: one run of the results alone (itself, no editor)
     received.clear()
     _choose(pg, translate(lang, "conv_backward.activation"), translate(lang, "words.act_tanh"))
+    wait_for_app(pg)
     assert "activation=tanh" in pg.url
     no_exception(pg)
     kinds = _kinds(received, lang)
-    assert not {"text_area", "radio", "slider", "title", "selectbox"} & set(kinds), kinds
+    assert script_runs(received) == 1, "a select is one run of the part that holds it"
+    assert kinds.count("selectbox") == 1 and "bidi_component" in kinds, kinds
+    assert not {"text_area", "radio", "slider", "title"} & set(kinds), kinds
     # the export panel opens alone
     received.clear()
     ScriptRuns.of(pg).after(lambda: pg.locator('[data-testid="stExpander"] summary').filter(
@@ -292,6 +310,37 @@ def test_a_preset_and_the_selects_rerun_their_parts_only(server_url, new_page, l
     assert "download_button" in kinds and not {"text_area", "bidi_component", "radio", "title"} & set(kinds), kinds
     no_exception(pg)
     screenshot(pg, f"{PAGE}-{lang}-keyed-parts")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_filter_select_and_the_resize_button_are_one_run(server_url, new_page, lang):
+    """The 5×5×3 example's filter select: one run of the results (no editor, no title). A δ of the wrong size: the
+    resize button is one run of the values part, δ's editor shows the fitted map and the results follow."""
+    pg = new_page
+    received = open_app(pg, f"{server_url}/{PAGE}?lang={lang}&example=multi&tab=dw", DW)
+    received.clear()
+    _choose(pg, translate(lang, "conv_backward.filter"), translate(lang, "conv_backward.filter_n", n=2))
+    wait_for_app(pg)
+    assert "filter=2" in pg.url
+    kinds = _kinds(received, lang)
+    assert script_runs(received) == 1 and "bidi_component" in kinds, kinds
+    assert not {"text_area", "radio", "title"} & set(kinds) and kinds.count("selectbox") == 3, kinds   # activation, filter, channel
+    no_exception(pg)
+    received = open_app(pg, f"{server_url}/{PAGE}?lang={lang}&tab=dw", DW)
+    delta = pg.locator(f".st-key-{PAGE}-delta textarea")
+    delta.fill("1 2\n3 4")                                  # the output is 3×3
+    ScriptRuns.of(pg).after(lambda: delta.press("Control+Enter"))
+    fit = pg.get_by_role("button", name=translate(lang, "conv_backward.fit_delta", oh=3, ow=3))
+    expect(fit).to_be_visible(timeout=20000)
+    expect(pg.locator(DW)).to_have_count(0)                 # no gradients while δ does not fit
+    received.clear()
+    ScriptRuns.of(pg).after(fit.click)
+    pg.locator(DW).wait_for(timeout=20000)
+    wait_for_app(pg)
+    kinds = _kinds(received, lang)
+    assert script_runs(received) == 1 and "bidi_component" in kinds and "title" not in kinds, kinds
+    assert delta.input_value().count("\n") == 2 and fit.count() == 0   # δ is 3×3 in its editor
+    no_exception(pg)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -152,7 +152,13 @@ def test_dense_on_a_phone(server_url, new_page, lang):
 
 
 # --------------------------------------------------------------------------- #14 round 5: the tabs rerun alone
-SETUP_BOX_ELEMENTS = {"text_area", "selectbox", "radio"}   # the setup box: editors, preset menus, loss, activation
+SETUP_BOX_ELEMENTS = {"text_area"}   # the setup box's editors (its preset menus are select boxes, as the activation)
+
+
+def script_runs(received: list) -> int:
+    """How many script runs ``received`` holds, each started by a ``new_session`` message: a callback that reruns parts
+    by name (``st.rerun([keys])``) makes two (an announced run that ends early, then the targeted one)."""
+    return sum(msg.WhichOneof("type") == "new_session" for msg in forward_msgs(received))
 
 
 
@@ -185,7 +191,7 @@ def test_a_tab_switch_reruns_the_tabs_only_and_the_export_link_follows(server_ur
 def test_the_loss_and_activation_rerun_below_the_setup_box_and_a_loaded_setup_reaches_the_editors(
         server_url, new_page, lang):
     """#14 round 6: the loss and the activation live in the part with the tabs and the take-away panels, so a
-    change of either does not send the setup box (editors, preset menus) again (round 10: nor themselves); a setup
+    change of either does not send the setup box (editors, preset menus) again (round 11: in one script run); a setup
     file loaded in the export panel (a part of its own) still rewrites the editors above it."""
     import json
 
@@ -196,10 +202,12 @@ def test_the_loss_and_activation_rerun_below_the_setup_box_and_a_loaded_setup_re
     wait_for_text(pg, translate(lang, "dense.loss_title_mse"))
     wait_for_app(pg)
     sent = new_element_types(received)
-    # the tabs and the take-away panels (round 10: by name from the radio's callback), not the radio and the activation
-    # menu themselves, nor one editor or preset menu of the setup box
-    assert "markdown" in sent and not SETUP_BOX_ELEMENTS & set(sent), sent
+    # the study part: the loss and activation controls, the tabs and the take-away panels, not one editor or preset
+    # menu of the setup box (the activation is its one select box), nor the title
+    assert "markdown" in sent and not SETUP_BOX_ELEMENTS & set(sent) and sent.count("selectbox") == 1, sent
     assert runs_sent(received) == (1, 0), "one run of the parts, no full app run"
+    assert script_runs(received) == 1, "the loss is one run of the part that holds it"
+    assert translate(lang, "dense.title") not in _headings(received)
     assert "loss=mse" in pg.url
     assert_no_exception(pg)
     # a setup file with another input and the cross-entropy loss: the editor above shows it, the forward pass uses it
@@ -259,9 +267,10 @@ def _choose(pg, key: str, option: str) -> None:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_new_setup_reruns_its_column_and_the_tabs_not_the_page(server_url, new_page, lang):
-    """#14 round 10: a typed vector, a preset or the activation reruns, in one run and by name from its callback, the
-    column it sits in (its editor, its preset menu) and the parts that show the values: not the title and intro, the
-    other three columns, the loss and activation controls, nor the frame."""
+    """#14 round 11: a typed vector, a preset or the activation is ONE script run of the part that holds it and all it
+    changes (round 10 reran named parts from the control's callback: two runs, the first one empty): a values control
+    the values part (the setup box and the study part below it), the activation the study part (its controls, the
+    tabs, the panels); never the title and intro, nor the frame."""
     pg = new_page
     received = open_app(pg, f"{server_url}/dense?lang={lang}", STEPPER)
     assert translate(lang, "dense.title") in _headings(received)
@@ -275,33 +284,34 @@ def test_a_new_setup_reruns_its_column_and_the_tabs_not_the_page(server_url, new
     wait_for_app(pg)
     sent = new_element_types(received)
     assert runs_sent(received) == (1, 0), "one run of the parts, no full app run"
-    # its editor (and grid toggle), the tabs (subheadings, stepper, math boxes, table, check link): no preset menu
-    # (b has none), no other editor, no radio, not the title
-    assert sent.count("text_area") == 1 and not {"selectbox", "radio", "button"} & set(sent), sent
-    assert "bidi_component" in sent and "table" in sent, sent
+    assert script_runs(received) == 1, "a typed matrix is one run of the part that holds it"
+    # the setup box (four editors) and the study part (tabs: subheadings, stepper, math boxes, table, check link)
+    assert sent.count("text_area") == 4 and "bidi_component" in sent and "table" in sent, sent
     assert translate(lang, "dense.title") not in _headings(received)
     assert "b=" in pg.url
-    # the weights' preset (identity): its column, menu and editor; z = x + b = (2.5, 0, 0.5)
+    # the weights' preset (identity): one run; z = x + b = (2.5, 0, 0.5)
     received.clear()
     _choose(pg, "dense.W.preset", translate(lang, "owndata.preset_identity"))
     expect(pg.locator(f'{STEPPER} figure[data-grid="2"] .cs-cell').first).to_have_text("2.5", timeout=20000)
     wait_for_app(pg)
     sent = new_element_types(received)
     assert runs_sent(received) == (1, 0), "one run of the parts, no full app run"
-    assert sent.count("text_area") == 1 and sent.count("selectbox") == 1 and "radio" not in sent, sent
+    assert script_runs(received) == 1, "a preset is one run of the part that holds it"
+    assert sent.count("text_area") == 4 and "bidi_component" in sent, sent
     assert translate(lang, "dense.title") not in _headings(received)
     expect(pg.locator(".st-key-dense-W textarea")).to_have_value("1, 0, 0\n0, 1, 0\n0, 0, 1")
-    # the activation (identity: x = z⁽ˡ⁻¹⁾, the −1 is kept): the tabs alone, not even the menu itself
+    # the activation (identity: x = z⁽ˡ⁻¹⁾, the −1 is kept): one run of the study part, no editor
     received.clear()
     _choose(pg, "dense.act", translate(lang, "words.act_identity"))
     expect(pg.locator(f'{STEPPER} figure[data-grid="2"] .cs-cell').nth(1)).to_have_text("-1", timeout=20000)
     wait_for_app(pg)
     sent = new_element_types(received)
     assert runs_sent(received) == (1, 0), "one run of the parts, no full app run"
-    assert not SETUP_BOX_ELEMENTS & set(sent) and "bidi_component" in sent, sent
+    assert script_runs(received) == 1, "the activation is one run of the part that holds it"
+    assert not SETUP_BOX_ELEMENTS & set(sent) and sent.count("selectbox") == 1 and "bidi_component" in sent, sent
+    assert translate(lang, "dense.title") not in _headings(received)
     assert "act=identity" in pg.url
-    assert "tab_container" not in _blocks(received), "the open tab's content alone, not the tab bar"
-    # on another tab, a new bias reruns that tab's content: ∂L/∂b = δ follows
+    # on another tab, a new bias: one run, ∂L/∂b = δ follows
     open_tab(pg, translate(lang, "dense.tab_back"))
     wait_for_text(pg, translate(lang, "dense.back_title"))
     wait_for_app(pg)
@@ -312,8 +322,7 @@ def test_a_new_setup_reruns_its_column_and_the_tabs_not_the_page(server_url, new
     runs.after(lambda: area.press("Control+Enter"))
     expect(db).not_to_have_text(before, timeout=20000)
     wait_for_app(pg)
-    sent = new_element_types(received)
-    assert runs_sent(received) == (1, 0) and "tab_container" not in _blocks(received)
-    assert sent.count("text_area") == 1 and not {"selectbox", "radio"} & set(sent), sent
+    assert runs_sent(received) == (1, 0) and script_runs(received) == 1
+    assert translate(lang, "dense.title") not in _headings(received)
     assert_no_exception(pg)
     screenshot(pg, f"dense-{lang}-new-setup")

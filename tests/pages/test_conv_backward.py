@@ -433,9 +433,8 @@ def test_bad_matrix_shows_an_error_and_the_rest_renders(field, text):
         assert translate("en", f"conv_backward.{key}") in titles
     assert translate("en", "conv_backward.skipped") in [i.value for i in at.info]
     assert steppers(at) == {}
-    # a typed matrix reruns its column and the results by name (#14 round 10): the title is not sent again; the page
-    # around them is still whole on its next full run
-    assert not at.title
+    # the page around them is still whole on its next run (what a typed matrix reruns in the browser, its part only
+    # and in one run, is tested in tests/e2e/test_conv_backward_browser.py: AppTest runs the whole script)
     at.run()
     no_exception(at)
     assert at.title[0].value == translate("en", "conv_backward.title")
@@ -595,52 +594,69 @@ def test_bias_and_sgd_formulas_are_mathml_with_the_latex_numbers(lang, query):
             assert mathml_numbers(line) == latex_numbers(source), source
 
 
-# --------------------------------------------------------------------------- #14 round 10: what each control reruns
-# A keyed part rerun by name (``st.rerun([...])`` in a control's callback) sends only its elements: the AppTest's
-# tree after such a run holds only what was sent.
+# --------------------------------------------------------------------------- #14 round 11: where each control is drawn
+# Every control sits in the part that holds what it changes, so its change is one run of that part (no callback reruns
+# parts by name). AppTest runs the whole script on every interaction (it does not run a part alone): these tests check
+# the values and which part draws which control; tests/e2e/test_conv_backward_browser.py checks the runs and what
+# each action sends.
 def _sent(at) -> dict:
-    """What the last run sent: the editors (by key), the example radio, the selects (by key), the title, steppers."""
+    """What the last run drew: the editors (by key), the example radio, the selects (by key), the title, steppers."""
     return {"editors": sorted(el.key.removeprefix(f"{PAGE}.") for el in at.text_area),
             "radio": [el.key for el in at.radio], "selects": sorted(el.key for el in at.selectbox),
             "title": [el.value for el in at.title], "sliders": [el.key for el in at.slider],
             "steppers": sorted(steppers(at))}
 
 
+def test_every_values_control_is_drawn_in_the_part_that_holds_what_it_changes():
+    """The editors and preset menus in the values part (with the results part inside it), the activation, filter and
+    channel selects in the results part; no callback reruns parts by name (``st.rerun`` in ``on_change``)."""
+    import ast
+    from pathlib import Path
+
+    source = (Path(__file__).resolve().parents[2] / "app_pages" / "conv_backward.py").read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    funcs = {node.name: node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}
+
+    def calls(name: str) -> set[str]:
+        return {n.func.id if isinstance(n.func, ast.Name) else n.func.attr for n in ast.walk(funcs[name])
+                if isinstance(n, ast.Call) and isinstance(n.func, (ast.Name, ast.Attribute))}
+
+    assert {"_matrix_column", "_delta_column", "_results"} <= calls("_values_part")
+    assert "_result_selects" in calls("_results")
+    assert "selectbox" in calls("_result_selects") and "selectbox" not in calls("_setup_part")
+    reruns_by_name = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                      and n.func.attr == "rerun" and n.args]
+    assert not reruns_by_name, "a callback reruns parts by name: two script runs"
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_a_preset_reruns_its_column_and_the_results_only(lang):
-    """A preset on x: x's column (menu and editor) and the results (the stepper on the new x) are sent again; the
-    title, the example radio, the activation select, the sliders and the other two editors are not."""
+def test_a_preset_changes_its_editor_and_the_results(lang):
+    """A preset on x: x's editor and the results (the σ′ stepper) show the new x (in the browser: one run of the values
+    part, tests/e2e)."""
     # (the σ′ tab: the ∂E/∂x and ∂E/∂W tabs link to "Check my work", which an AppTest's part-only run cannot find)
     at = _open(open_page(PAGE, lang), "act", lang)
     at.selectbox(key=f"{PAGE}.x.preset").set_value("checkerboard").run()
     no_exception(at)
-    sent = _sent(at)
-    assert sent["editors"] == ["x"], sent
-    assert not sent["radio"] and not sent["title"] and not sent["sliders"], sent
-    assert sent["selects"] == [f"{PAGE}.x.preset"], sent
-    assert sent["steppers"] == ["act_stepper"], sent
+    assert _sent(at)["steppers"] == ["act_stepper"]
     x = parse_matrix(at.text_area(key=f"{PAGE}.x").value).matrix
     assert x.shape == (4, 4) and not np.array_equal(x, CONV_4X4.inputs["x"][0, 0])
     step = stepper(at, "act_stepper")
     np.testing.assert_array_equal(stepper_grid(step, step["grids"][1]["title"]), (x > 0).astype(float))   # ReLU′(z)
     assert translate(lang, "owndata.preset_loaded",
                      name=translate(lang, "owndata.preset_checkerboard")) in all_text(at)
-    # the same for W's preset (its menu is in the tree again after a full run): its own column only
-    at.run()
+    # the same for W's preset
     at.selectbox(key=f"{PAGE}.w.preset").set_value("mean").run()
     no_exception(at)
-    sent = _sent(at)
-    assert sent["editors"] == ["w"] and sent["selects"] == [f"{PAGE}.w.preset"] and not sent["radio"], sent
+    w = parse_matrix(at.text_area(key=f"{PAGE}.w").value).matrix
+    assert not np.array_equal(w, CONV_4X4.inputs["w"][0, 0])
 
 
 def test_a_typed_x_of_another_size_refits_delta_in_its_column():
-    """x typed 5×5 (W is 2×2): the output is 4×4, δ follows it and says so (δ's column is sent again, W's is not)."""
+    """x typed 5×5 (W is 2×2): the output is 4×4, δ follows it and says so under its editor."""
     at = open_page(PAGE, "en", query={"tab": "act"})
     x = np.arange(25.0).reshape(5, 5)
     at.text_area(key=f"{PAGE}.x").input("\n".join(" ".join(str(int(v)) for v in row) for row in x)).run()
     no_exception(at)
-    sent = _sent(at)
-    assert sent["editors"] == ["delta", "x"] and not sent["radio"] and not sent["title"], sent
     assert translate("en", "conv_backward.delta_fitted") in all_text(at)
     assert parse_matrix(at.text_area(key=f"{PAGE}.delta").value).matrix.shape == (4, 4)
     assert not at.error
@@ -650,20 +666,16 @@ def test_a_typed_x_of_another_size_refits_delta_in_its_column():
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_the_activation_and_filter_selects_rerun_the_results_only(lang):
+def test_the_activation_and_filter_selects_change_the_results(lang):
     at = _open(open_page(PAGE, lang), "act", lang)
     at.selectbox(key=f"{PAGE}.activation").set_value("sigmoid").run()
     no_exception(at)
-    sent = _sent(at)
-    assert not sent["editors"] and not sent["radio"] and not sent["selects"] and not sent["title"], sent
-    assert sent["steppers"] == ["act_stepper"], sent
+    assert _sent(at)["steppers"] == ["act_stepper"]
     assert at.query_params["activation"] in (["sigmoid"], "sigmoid")
     # the 5×5×3 example: the filter select sends the results (the second filter's ∂E/∂W), not the box
     at = _open(open_page(PAGE, lang, query={"example": "multi"}), "dw", lang)
     at.selectbox(key=f"{PAGE}.filter").set_value(2).run()
     no_exception(at)
-    sent = _sent(at)
-    assert not sent["radio"] and not sent["selects"] and not sent["title"], sent
     trace_dw = conv2d_backward_naive(CONV_5X5X3.inputs["delta"], CONV_5X5X3.inputs["x"], CONV_5X5X3.inputs["w"],
                                      int(CONV_5X5X3.params["stride"]), int(CONV_5X5X3.params["padding"]))[1]
     grid = stepper_grid(stepper(at, "dw_stepper"), translate(lang, "conv_backward.cs_dw", f=2, n=1))
@@ -671,15 +683,13 @@ def test_the_activation_and_filter_selects_rerun_the_results_only(lang):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_the_resize_button_fits_delta_and_reruns_its_column_and_the_results(lang):
+def test_the_resize_button_fits_delta_and_the_results_follow(lang):
     at = open_page(PAGE, lang, query={"tab": "act"})
     at.text_area(key=f"{PAGE}.delta").input("1 2\n3 4").run()      # the output is 3×3
     no_exception(at)
     assert translate(lang, "conv_backward.delta_shape", oh=3, ow=3, rows=2, cols=2) in [e.value for e in at.error]
     at.button(key=f"{PAGE}.fit").click().run()
     no_exception(at)
-    sent = _sent(at)
-    assert sent["editors"] == ["delta"] and not sent["radio"] and not sent["title"], sent
-    assert not at.error and sent["steppers"] == ["act_stepper"], sent
+    assert not at.error and _sent(at)["steppers"] == ["act_stepper"]
     delta = parse_matrix(at.text_area(key=f"{PAGE}.delta").value).matrix
     np.testing.assert_array_equal(delta, np.resize(SEED_DELTA, (3, 3)))

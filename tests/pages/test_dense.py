@@ -171,10 +171,10 @@ def parts_drawn(at) -> dict:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_a_values_control_reruns_its_column_and_the_parts_that_show_the_values(lang):
-    """#14 round 10: a typed matrix, a preset or the activation reruns (``st.rerun([...])`` from its callback) the
-    column it sits in and the parts that show the values, on the new numbers: never the title, the other columns,
-    or the loss / activation controls."""
+def test_a_values_control_changes_its_editor_and_the_parts_that_show_the_values(lang):
+    """A typed matrix, a preset or the activation: the editor and the tabs show the new numbers. (#14 round 11: in the
+    browser each is one run of the part that holds it, tests/e2e/test_dense_browser.py; AppTest runs the whole
+    script.)"""
     at = open_page("dense", lang)
     full = parts_drawn(at)
     assert full["title"] == [translate(lang, "dense.title")] and len(full["editors"]) == 4 and full["tabs"]
@@ -182,32 +182,48 @@ def test_a_values_control_reruns_its_column_and_the_parts_that_show_the_values(l
     # a typed input: its column (menu, editor), the size check and the tabs
     set_inputs(at, zprev="2, -1, 0.5")
     no_exception(at)
-    assert parts_drawn(at) == {"title": [], "editors": ["dense.zprev"], "selects": ["dense.zprev.preset"],
-                               "radios": [], "tabs": True}
     z = dense_forward(np.array([2.0, 0.0, 0.5]), DEFAULT_W, DEFAULT_B)            # ReLU cuts the −1
     np.testing.assert_allclose(stepper_grid(stepper(at, "forward_stepper"), "z").ravel(), z, rtol=1e-12)
-    # the weights' preset menu: the weights' column only
-    at.run()
+    # the weights' preset menu
     at.selectbox(key="dense.W.preset").set_value("identity").run()
     no_exception(at)
-    drawn = parts_drawn(at)
-    assert drawn["title"] == [] and drawn["editors"] == ["dense.W"] and not drawn["radios"] and drawn["tabs"], drawn
     assert at.text_area(key="dense.W").value == "1, 0, 0\n0, 1, 0\n0, 0, 1"
     np.testing.assert_allclose(stepper_grid(stepper(at, "forward_stepper"), "z").ravel(),
                                np.array([2.0, 0.0, 0.5]) + DEFAULT_B, rtol=1e-12)
     # the bias that does not fit W: its column, and the size message under the setup box
     set_inputs(at, b="1 2")
-    assert parts_drawn(at)["editors"] == ["dense.b"]
     assert [el.value for el in at.error] == [translate(lang, "dense.shape_bias", rows=3, got=2)]
     assert translate(lang, "dense.needs_inputs") in [el.value for el in at.info]
     set_inputs(at, b="0.1, 0, -0.2")
     assert not at.error and not at.info, "the size message goes with the fix"
-    # the activation: the tabs alone (not its own menu, the loss, an editor)
-    at.run()
+    # the activation
     at.selectbox(key="dense.act").set_value("identity").run()
     no_exception(at)
-    assert parts_drawn(at) == {"title": [], "editors": [], "selects": [], "radios": [], "tabs": True}
     assert "\\mathrm{id}" in latex(at)
+
+
+def test_every_values_control_is_drawn_in_the_part_that_holds_what_it_changes():
+    """#14 round 11: the editors, preset menus and reset in the values part (with the study part inside it), the loss
+    and the activation in the study part (with the tabs and panels); no callback reruns parts by name (two runs)."""
+    import ast
+    from pathlib import Path
+
+    source = (Path(__file__).resolve().parents[2] / "app_pages" / "dense.py").read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    funcs = {node.name: node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}
+
+    def calls(name: str) -> set[str]:
+        return {n.func.id if isinstance(n.func, ast.Name) else n.func.attr for n in ast.walk(funcs[name])
+                if isinstance(n, ast.Call) and isinstance(n.func, (ast.Name, ast.Attribute))}
+
+    named = {n.id for n in ast.walk(funcs["_values_part"]) if isinstance(n, ast.Name)}
+    assert {"_zprev_column", "_w_column", "_b_column", "_y_column"} <= named
+    assert {"_study", "button"} <= calls("_values_part")
+    assert {"_choices", "_sections", "_take_away"} <= calls("_study")
+    assert {"radio", "selectbox"} <= calls("_choices")
+    reruns_by_name = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                      and n.func.attr == "rerun" and n.args]
+    assert not reruns_by_name, "a callback reruns parts by name: two script runs"
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -533,18 +549,16 @@ def test_export_and_library_code_carry_the_layer():
     assert "W = np.array([[1, 0, 0]," in code and "F.linear(a, W, b)" in code
     md = [el for el in at.get("download_button")]
     assert md, "the export panel's downloads"
-    # a typed W reruns the open panels with the tabs (#14 round 10: by name, the page is not drawn whole)
+    # a typed W: the open panels follow (they are in the values part: #14 round 11)
     set_inputs(at, W="2, 0, 0\n0, 1, 0\n0, 0, 1")
-    assert not at.title
     code = "\n".join(el.value for el in at.code)
     assert "W = np.array([[2, 0, 0]," in code and "W=" in code and at.get("download_button")
-    # closed, they are not sent again with a new setup
+    # closed, they send no code and no downloads with a new setup
     at.session_state["dense.code_open"] = False
     at.session_state["dense.export_open"] = False
     at.run()
     set_inputs(at, W="1, 0, 0\n0, 1, 0\n0, 0, 1")
-    assert not at.title and not at.code and not at.get("download_button")
-    assert translate("en", "owndata.export_title") not in [el.label for el in at.expander]
+    assert not at.code and not at.get("download_button")
     at = open_page("dense", "en", query={"loss": "mse"})
     assert translate("en", "dense.code_ce_only") in [el.value for el in at.caption]
 
