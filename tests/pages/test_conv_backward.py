@@ -21,7 +21,7 @@ from ui.matrix_input import parse_matrix
 
 from tests.reference import correlate
 
-from .conftest import all_text, latex_lines, no_exception, open_page, stepper, stepper_grid, steppers
+from .conftest import preset_menus, choose_preset, all_text, latex_lines, no_exception, open_page, stepper, stepper_grid, steppers
 from .grid_tables import html_tables
 from .math_boxes import claim_noted, math_box_formulas, math_box_markups
 
@@ -601,7 +601,7 @@ def test_bias_and_sgd_formulas_are_mathml_with_the_latex_numbers(lang, query):
 def _sent(at) -> dict:
     """What the last run sent: the editors (by key), the example radio, the selects (by key), the title, steppers."""
     return {"editors": sorted(el.key.removeprefix(f"{PAGE}.") for el in at.text_area),
-            "radio": [el.key for el in at.radio], "selects": sorted(el.key for el in at.selectbox),
+            "radio": [el.key for el in at.radio], "selects": sorted([el.key for el in at.selectbox] + [f"{k}.preset" for k in preset_menus(at)]),
             "title": [el.value for el in at.title], "sliders": [el.key for el in at.slider],
             "steppers": sorted(steppers(at))}
 
@@ -612,7 +612,7 @@ def test_a_preset_reruns_its_column_and_the_results_only(lang):
     title, the example radio, the activation select, the sliders and the other two editors are not."""
     # (the σ′ tab: the ∂E/∂x and ∂E/∂W tabs link to "Check my work", which an AppTest's part-only run cannot find)
     at = _open(open_page(PAGE, lang), "act", lang)
-    at.selectbox(key=f"{PAGE}.x.preset").set_value("checkerboard").run()
+    choose_preset(at, f"{PAGE}.x", "checkerboard")
     no_exception(at)
     sent = _sent(at)
     assert sent["editors"] == ["x"], sent
@@ -627,7 +627,7 @@ def test_a_preset_reruns_its_column_and_the_results_only(lang):
                      name=translate(lang, "owndata.preset_checkerboard")) in all_text(at)
     # the same for W's preset (its menu is in the tree again after a full run): its own column only
     at.run()
-    at.selectbox(key=f"{PAGE}.w.preset").set_value("mean").run()
+    choose_preset(at, f"{PAGE}.w", "mean")
     no_exception(at)
     sent = _sent(at)
     assert sent["editors"] == ["w"] and sent["selects"] == [f"{PAGE}.w.preset"] and not sent["radio"], sent
