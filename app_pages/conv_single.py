@@ -5,9 +5,11 @@ Every number on screen comes from a ConvTrace or from ``activate``; this script 
 picks, labels and lays them out. The output cells are explained by the browser-side cell
 stepper (``ui.components``): every cell's window and formula is sent once, and choosing a
 cell never reruns this script.
-The kernel's column (its preset menu and editor), the section tabs and the take-away panels are keyed parts
-(``st.fragment(key=...)``): a new kernel reruns those three by name from its callback (``_follow_up``), not the
-title, the input's column, the sliders or the frame (#14); each part reads the setup itself (``_setup``).
+The section tabs and the take-away panels are keyed parts (``st.fragment(key=...)``): a tab switch or a panel reruns
+its own part only (#14); each part reads the setup itself (``_setup``). A new input or kernel (a preset, typed, the
+grid) reruns the page, in one script run: round 10 reran the kernel's column and the parts below by name from its
+callback instead, which costs two runs (docs/ARCHITECTURE.md, "What a control costs the browser") and measured
+slower than the input's page run (kernel preset 142 ms against the input preset's 123 ms, round 10).
 """
 
 from __future__ import annotations
@@ -56,8 +58,8 @@ SPECS = (
     ChoiceParam("tab", "step", ("step", "inputs", "compare", "table"), label_key="conv_single.url_tab"),
 )
 SECTIONS = ("step", "inputs", "compare", "table")
-# the page's parts that a new kernel reruns by name (``st.rerun([...])`` in its callback, ``_follow_up``)
-KERNEL_PART, SECTIONS_PART, TAKE_AWAY_PART = (f"{PAGE}.{name}_part" for name in ("kernel", "sections", "take_away"))
+# the page's parts: a tab switch or a panel reruns its own
+SECTIONS_PART, TAKE_AWAY_PART = (f"{PAGE}.{name}_part" for name in ("sections", "take_away"))
 
 # the trace (_trace), the steppers' payloads and the formula table are cached in ui.conv_single_cache (built
 # once per process: a cache wrapper built here would re-read its function's source on every rerun)
@@ -90,8 +92,7 @@ class Setup(NamedTuple):
 
 def _setup() -> Setup:
     """The setup as the widgets hold it now (the editors' texts, the sliders, the activation), with its trace. Each part
-    reads it itself: a part rerun by the kernel's callback (``_follow_up``) gets the arguments and the globals of the
-    page's last full run, not the new kernel."""
+    reads it itself: a part rerun alone gets the arguments and the globals of the page's last full run."""
     state = st.session_state
     x = read_matrix(key("input"), DEFAULT_INPUT, max_rows=MAX_INPUT, max_cols=MAX_INPUT)
     w = read_matrix(key("kernel"), DEFAULT_KERNEL, max_rows=MAX_KERNEL, max_cols=MAX_KERNEL)
@@ -105,26 +106,6 @@ def _setup() -> Setup:
         except ValueError as err:  # e.g. kernel larger than the padded input
             error = err
     return Setup(x, w, stride, padding, activation, trace, error)
-
-
-def _follow_up() -> None:
-    """The callback that follows a new kernel (a preset, typed, the grid) once its text is written: rerun the kernel's
-    column and the parts that show the setup, by name, instead of the page (#14: the title, the input's column, the
-    sliders and the activation menu are not sent again). When the output appears or goes (the take-away panels are
-    drawn only with one), the page."""
-    drawn = bool(st.session_state.get(key("take_away_drawn")))
-    if (_setup().trace is not None) != drawn:
-        st.rerun()
-    st.rerun([KERNEL_PART, SECTIONS_PART, *([TAKE_AWAY_PART] if drawn else [])])
-
-
-@st.fragment(key=KERNEL_PART)
-def _kernel_column() -> None:
-    """The kernel's preset menu and editor: a part of its own, rerun with the parts below by its callbacks."""
-    preset_selector(key("kernel"), kind="kernel", example=DEFAULT_KERNEL, max_rows=MAX_KERNEL, max_cols=MAX_KERNEL,
-                    on_change=_follow_up)
-    matrix_editor(t("conv_single.kernel_label"), key=key("kernel"), default=DEFAULT_KERNEL, max_rows=MAX_KERNEL,
-                  max_cols=MAX_KERNEL, height=editor_height("kernel"), on_change=_follow_up)
 
 
 def export_doc(x: np.ndarray, w: np.ndarray, trace, out: np.ndarray, activation: str, stride: int, padding: int,
@@ -162,7 +143,10 @@ with st.container(border=True):
                       max_rows=MAX_INPUT, max_cols=MAX_INPUT, height=editor_height("input"))
         image_uploader(key("input"), key=key("upload"), size=(MAX_INPUT, MAX_INPUT))
     with col_w:
-        _kernel_column()
+        preset_selector(key("kernel"), kind="kernel", example=DEFAULT_KERNEL, max_rows=MAX_KERNEL,
+                        max_cols=MAX_KERNEL)
+        matrix_editor(t("conv_single.kernel_label"), key=key("kernel"), default=DEFAULT_KERNEL, max_rows=MAX_KERNEL,
+                      max_cols=MAX_KERNEL, height=editor_height("kernel"))
     with col_p:
         st.slider(t("conv_single.stride_label"), 1, 3, key=key("stride"))
         st.slider(t("conv_single.padding_label"), 0, 2, key=key("padding"))
@@ -217,8 +201,8 @@ def inputs_tab(x: np.ndarray | None, w: np.ndarray | None) -> None:
 @url_fragment(PAGE, SPECS, key=SECTIONS_PART)
 def _sections() -> None:
     """The tab bar and the open tab, a part of its own (#14): switching tabs reruns and sends only this part,
-    not the title, the editors, preset menus and sliders and the panels below. A new kernel reruns it by name
-    (``_follow_up``), a slider with the page; it reads the setup itself (``_setup``)."""
+    not the title, the editors, preset menus and sliders and the panels below. A new setup reruns it with the page;
+    it reads the setup itself (``_setup``)."""
     setup = _setup()
     x, w, stride, padding, activation, trace = setup[:6]
     # the first cell shown comes from the link (?cell=k, reading order); choosing cells stays in the browser
@@ -276,7 +260,7 @@ _sections()
 def _take_away() -> None:
     """A part of its own (#14): opening or closing the export or code panel reruns and sends only this part, not
     the title, the editors, the sliders and the open tab (a tab switch with a panel open reruns the page,
-    ``follow_open_panels`` above); a new kernel reruns it by name. It reads the setup itself (``_setup``)."""
+    ``follow_open_panels`` above). It reads the setup itself (``_setup``)."""
     if setup_just_loaded(PAGE):   # a loaded setup file changed the editors: the whole page again
         st.rerun()
     x, w, stride, padding, activation, trace = _setup()[:6]
@@ -287,10 +271,8 @@ def _take_away() -> None:
     lazy_code_panel(PAGE, lambda: conv2d_code(x, w, None, stride=stride, padding=padding))
 
 
-# the panels need an output; the kernel's callback reruns the page when it appears or goes (``_follow_up``)
-drawn = _setup().trace is not None
-st.session_state[key("take_away_drawn")] = drawn
-if drawn:
+# the panels need an output
+if _setup().trace is not None:
     _take_away()
 
 sync_to_url(PAGE, SPECS)

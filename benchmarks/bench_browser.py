@@ -6,7 +6,8 @@ Starts ``benchmarks/bare_app.py`` (one slider, one heatmap) and the app, opens e
 Chromium and measures, inside the page:
 
 - **controls**: every visible, enabled control of each page (``ui/frame.py`` PAGES) — sliders (arrow key),
-  number inputs (+ / −, or the keyboard where Streamlit hides them), selects, radios, text areas (one digit
+  number inputs (+ / −, or the keyboard where Streamlit hides them), selects, preset menus (``menu``: the
+  browser's own select of ``ui/components/action_menu.py``, a pick of its second entry), radios, text areas (one digit
   changed, Ctrl+Enter), text inputs, toggles, buttons, tab bars and expanders (``--expanders`` of them) —
   the time from the action that reaches the app to the *updated page*: the last change of the page outside
   the control itself (figures, the cell stepper's shadow DOM, formulas, text) before it stays quiet for
@@ -57,6 +58,7 @@ KINDS = {  # kind: the element of one control inside the main area (changes insi
     "slider": '[data-testid="stMain"] [data-testid="stSlider"]',
     "number": '[data-testid="stMain"] [data-testid="stNumberInput"]',
     "select": '[data-testid="stMain"] [data-testid="stSelectbox"]',
+    "menu": '[data-testid="stMain"] [data-action-menu]',          # a preset menu (ui/components/action_menu.py)
     "radio": '[data-testid="stMain"] [data-testid="stRadio"]',
     "text": '[data-testid="stMain"] [data-testid="stTextArea"]',
     "input": '[data-testid="stMain"] [data-testid="stTextInput"]',
@@ -240,6 +242,12 @@ def act(page, kind: str, index: int, step: int, watch) -> None:
         original = page.evaluate("window.__orig")
         watch()
         options.nth((original + 1) % count if forward else original).click()
+    elif kind == "menu":     # the browser's own <select>: an action, back at its placeholder after each pick
+        menu = box.locator("select")
+        if menu.locator("option").count() < 3:
+            raise ValueError("a menu with one entry")
+        watch()
+        menu.select_option(index=2 if forward else 1)   # forward: the second entry; back: the first (the example)
     elif kind == "radio":
         labels = box.locator('[data-testid="stRadioOption"]')
         labels.first.wait_for(timeout=5000)

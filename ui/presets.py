@@ -5,11 +5,13 @@ One line per editor, anywhere on the page (before or after the editor)::
     preset_selector("conv_single.kernel", kind="kernel", example=DEFAULT_KERNEL, max_rows=6, max_cols=6)
     w = matrix_editor(t("conv_single.kernel_label"), key="conv_single.kernel", ...)
 
-Choosing a preset runs a callback, i.e. **before** the next script run draws any widget,
-which writes the preset's matrix text into ``st.session_state[editor_key]``; the editor then
-shows it and :mod:`ui.url_state` puts it in the link like any typed matrix. The menu goes back
-to its placeholder (it is an action, so the same preset can be chosen again after a hand edit),
-and a caption names the loaded preset for as long as the matrix is unchanged.
+The menu is the browser's own ``<select>`` (``ui.components.action_menu``, #14: a Streamlit select costs the page
+~140 React components on every pass and a popover per choice). Choosing a preset runs a callback, i.e. **before**
+the next script run draws any widget, which writes the preset's matrix text into ``st.session_state[editor_key]``
+(:func:`apply_pick`, which takes only a name the menu offered: the message is the browser's); the editor then
+shows it and :mod:`ui.url_state` puts it in the link like any typed matrix. The menu goes back to its placeholder
+(it is an action, so the same preset can be chosen again after a hand edit), and a caption names the loaded preset
+for as long as the matrix is unchanged.
 
 The link keeps the **matrix**, not the preset's name: ``?kernel=-1,0,1;-2,0,2;-1,0,1``. One
 source of truth — the link reproduces exactly what is on screen, also after a hand edit that
@@ -26,6 +28,9 @@ is not offered.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass
 from typing import Callable, Literal, Sequence
 
 import numpy as np
@@ -37,7 +42,8 @@ from cnn_core.presets import (INPUT_PRESETS, KERNEL_PRESETS, RANDOM_INPUT_RANGE,
 Kind = Literal["kernel", "input", "weights"]
 from ui.matrix_input import format_matrix, parse_matrix, then
 
-__all__ = ["preset_matrix", "available_presets", "preset_label", "preset_selector", "EXAMPLE", "MAX_SEED"]
+__all__ = ["preset_matrix", "available_presets", "preset_label", "preset_selector", "apply_pick", "menu_offer",
+           "EXAMPLE", "MAX_SEED"]
 
 #: Name of the page's own example in the menu.
 EXAMPLE = "example"
@@ -104,29 +110,64 @@ def _current_shape(text: object, example: np.ndarray | None, max_rows: int, max_
     return (3, 3) if kind == "kernel" else (min(6, max_rows), min(6, max_cols))
 
 
-def _apply(editor_key: str, kind: str, name: str | None, example_text: str | None, max_rows: int,
-           max_cols: int) -> None:
-    """Callback: write the chosen preset's text into the editor's key (before the editor is drawn)."""
-    import streamlit as st
+@dataclass(frozen=True)
+class MenuOffer:
+    """What an editor's preset menu offered in the last run (kept in session state for its callback and
+    :func:`apply_pick`): the editor's kind, the page's example as text, the editor's cap, the names listed."""
 
-    state = st.session_state
-    name = state.get(f"{editor_key}.preset") if name is None else name
-    if name is None:
-        return
+    kind: str
+    example_text: str | None
+    max_rows: int
+    max_cols: int
+    names: tuple[str, ...]
+
+
+def _offer_key(editor_key: str) -> str:
+    return f"{editor_key}.preset_offer"
+
+
+def menu_offer(state: Mapping, editor_key: str) -> MenuOffer | None:
+    """The offer of the editor's preset menu as its last run drew it (None before that)."""
+    offer = state.get(_offer_key(editor_key))
+    return offer if isinstance(offer, MenuOffer) else None
+
+
+def apply_pick(state: MutableMapping, editor_key: str, name: object) -> bool:
+    """The preset menu's callback: write preset ``name`` into the editor's text (``state[editor_key]``, the session
+    state) if the menu offered it; returns whether it did. Anything else (a name the browser made up, a menu never
+    drawn) changes nothing: a callback never raises."""
+    offer = menu_offer(state, editor_key)
+    if offer is None or not isinstance(name, str) or name not in offer.names:
+        return False
+    return _apply(state, editor_key, offer.kind, name, offer.example_text, offer.max_rows, offer.max_cols)
+
+
+def _apply(state: MutableMapping, editor_key: str, kind: str, name: str, example_text: str | None, max_rows: int,
+           max_cols: int) -> bool:
+    """Write the preset's text into the editor's key (before the editor is drawn); whether it did."""
     # read with the editor's own cap: a page's example may be wider than a typed matrix's default 12 × 12
     # (the 1 × 18 signal of the transposed page); a callback must never raise (it would end the page's run)
     example = (parse_matrix(example_text, max_rows=max_rows, max_cols=max_cols).matrix
                if example_text is not None else None)
     if name == EXAMPLE and example is None:
-        return
+        return False
     shape = _current_shape(state.get(editor_key), example, max_rows, max_cols, kind)
     seed = int(state.get(f"{editor_key}.seed", 0) or 0)
     text = format_matrix(preset_matrix(name, kind, shape, seed=seed, example=example))
     if parse_matrix(text, max_rows=max_rows, max_cols=max_cols).matrix is None:
-        return  # never write a matrix the editor would refuse
+        return False  # never write a matrix the editor would refuse
     state[editor_key] = text
     state[f"{editor_key}.preset_loaded"] = (name, text)
-    state[f"{editor_key}.preset"] = None  # back to the placeholder: an action, not a setting
+    return True
+
+
+def _picked(editor_key: str) -> None:
+    """The menu's callback: apply what the browser sent."""
+    import streamlit as st
+
+    from ui.components.action_menu import picked
+
+    apply_pick(st.session_state, editor_key, picked(st.session_state, f"{editor_key}.preset"))
 
 
 def _shown_preset(editor_key: str) -> str | None:
@@ -139,8 +180,10 @@ def _shown_preset(editor_key: str) -> str | None:
 
 def _reseed(editor_key: str, kind: str, max_rows: int, max_cols: int) -> None:
     """Seed changed: regenerate the random preset if it is what the editor shows."""
+    import streamlit as st
+
     if _shown_preset(editor_key) == "random":
-        _apply(editor_key, kind, "random", None, max_rows, max_cols)
+        _apply(st.session_state, editor_key, kind, "random", None, max_rows, max_cols)
 
 
 def preset_selector(editor_key: str, *, kind: Kind,
@@ -148,13 +191,15 @@ def preset_selector(editor_key: str, *, kind: Kind,
                     label: str | None = None, on_change: Callable[[], None] | None = None) -> None:
     """A preset menu (and, while a random matrix is shown, its seed box) that fill the matrix editor ``editor_key``.
 
-    Widget keys: ``f"{editor_key}.preset"`` (menu), ``f"{editor_key}.seed"`` (random seed).
+    Keys: ``f"{editor_key}.preset"`` (the menu, ``ui.components.action_menu``), ``f"{editor_key}.seed"`` (random
+    seed), ``f"{editor_key}.preset_offer"`` (what the menu offered, :class:`MenuOffer`).
     ``example`` is the page's default matrix ("the text's example"); ``max_rows``/``max_cols``
     are the editor's cap. See the module docstring for what goes into the link. ``on_change()`` follows a
     preset or a seed written into the editor (a widget callback, ``ui.matrix_input.then``).
     """
     import streamlit as st
 
+    from ui.components.action_menu import action_menu, menu_html
     from ui.i18n import t
 
     example_text = format_matrix(example) if example is not None else None
@@ -162,11 +207,11 @@ def preset_selector(editor_key: str, *, kind: Kind,
                            max_rows, max_cols, kind)
     options = available_presets(kind, shape, max_rows=max_rows, max_cols=max_cols, has_example=example is not None)
     shown = _shown_preset(editor_key)
+    st.session_state[_offer_key(editor_key)] = MenuOffer(kind, example_text, max_rows, max_cols, tuple(options))
     with st.container(horizontal=True, vertical_alignment="bottom"):
-        st.selectbox(label or t("owndata.preset_label"), options, index=None, key=f"{editor_key}.preset",
-                     placeholder=t("owndata.preset_placeholder"), format_func=lambda n: preset_label(n, kind),
-                     on_change=then(_apply, on_change), args=(editor_key, kind, None, example_text, max_rows, max_cols),
-                     help=t(f"owndata.preset_help_{kind}"))
+        markup = menu_html(label or t("owndata.preset_label"), [(n, preset_label(n, kind)) for n in options],
+                           t("owndata.preset_placeholder"), t(f"owndata.preset_help_{kind}"))
+        action_menu(markup, f"{editor_key}.preset", then(functools.partial(_picked, editor_key), on_change))
         # the seed only means something while a random matrix is shown: offered then, not beside every menu
         if shown == "random":
             st.number_input(t("owndata.seed"), min_value=0, max_value=MAX_SEED, step=1, key=f"{editor_key}.seed",

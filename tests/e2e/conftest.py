@@ -172,6 +172,16 @@ def phone_page(browser):
 SIDEBAR_NAV = '[data-testid="stSidebar"] .sidebar-menu nav'
 
 
+def preset_menu(pg, editor_key: str):
+    """The ``<select>`` of an editor's preset menu (ui/components/action_menu.py, key ``<editor>.preset``)."""
+    return pg.locator(f".st-key-{editor_key.replace('.', '-')}-preset select")
+
+
+def pick_preset(pg, editor_key: str, label: str) -> None:
+    """Choose the entry ``label`` in the editor's preset menu, as a reader does (a change event, then a run)."""
+    preset_menu(pg, editor_key).select_option(label=label)
+
+
 # Streamlit marks its root element with the script's state (1.67: initial, running, rerunRequested,
 # notRunning, ...); the status widget ("Running...") only appears after a delay, so it alone is not enough.
 SCRIPT_DONE = """() => {

@@ -10,7 +10,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout, expect
 from ui.i18n import translate
 
 from .conftest import (TOO_WIDE, WATCH_RUNNING, ScriptRuns, after_run, assert_no_exception as no_exception,
-                       forward_msgs, math_widths, new_element_types, open_app, open_tab, pick, screenshot,
+                       forward_msgs, math_widths, new_element_types, open_app, open_tab, pick, pick_preset, screenshot,
                        stepper_formula as formula, wait_for_app, watch_round_trips)
 
 pytestmark = pytest.mark.e2e
@@ -151,15 +151,7 @@ def test_the_layer_expander_the_code_panel_and_a_preset_rerun_their_part_only(se
     assert "code" in sent and not {"text_area", "radio", "bidi_component", "html"} & set(sent), sent
     # a preset: the values part reruns (editors, the open tables, the stepper), the title and the conventions do not
     received.clear()
-    menu = pg.locator('[data-testid="stSelectbox"]').filter(has_text=translate("zh", "owndata.preset_label")).first
-    combo = menu.locator('[role="combobox"]').first
-    combo.click()
-    option = pg.get_by_role("option", name=translate("zh", "owndata.preset_checkerboard"))
-    try:
-        option.wait_for(timeout=3000)
-    except PlaywrightTimeout:   # the click only focused it: open the list from the keyboard
-        combo.press("ArrowDown")
-    option.click()
+    ScriptRuns.of(pg).after(lambda: pick_preset(pg, "conv_backward.x", translate("zh", "owndata.preset_checkerboard")))
     loaded = translate("zh", "owndata.preset_loaded", name=translate("zh", "owndata.preset_checkerboard"))
     pg.get_by_text(loaded).wait_for(timeout=20000)
     wait_for_app(pg)
@@ -271,7 +263,7 @@ def test_a_preset_and_the_selects_rerun_their_parts_only(server_url, new_page, l
     received = open_app(pg, f"{server_url}/{PAGE}?lang={lang}&tab=dw", DW)
     before = formula(pg, DW)
     received.clear()
-    _choose(pg, translate(lang, "owndata.preset_label"), translate(lang, "owndata.preset_checkerboard"))
+    ScriptRuns.of(pg).after(lambda: pick_preset(pg, "conv_backward.x", translate(lang, "owndata.preset_checkerboard")))
     expect(pg.get_by_text(translate(lang, "owndata.preset_loaded",
                                     name=translate(lang, "owndata.preset_checkerboard")))).to_be_visible()
     wait_for_app(pg)
@@ -283,7 +275,7 @@ def test_a_preset_and_the_selects_rerun_their_parts_only(server_url, new_page, l
     assert formula(pg, DW) != before                      # ∂E/∂W of the new input
     # W's preset: the same part, one run
     received.clear()
-    _choose(pg, translate(lang, "owndata.preset_label"), translate(lang, "owndata.preset_mean"), nth=1)
+    ScriptRuns.of(pg).after(lambda: pick_preset(pg, "conv_backward.w", translate(lang, "owndata.preset_mean")))
     expect(pg.get_by_text(translate(lang, "owndata.preset_loaded",
                                     name=translate(lang, "owndata.preset_mean")))).to_be_visible()
     wait_for_app(pg)

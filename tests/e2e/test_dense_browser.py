@@ -9,7 +9,7 @@ from ui.i18n import translate
 from playwright.sync_api import expect
 
 from .conftest import (WATCH_RUNNING, ScriptRuns, assert_no_exception, forward_msgs, math_widths, new_element_types, open_app,
-                       open_tab, runs_sent, pick, screenshot, stepper_formula, wait_for_app, wait_for_text, watch_round_trips)
+                       open_tab, runs_sent, pick, pick_preset, screenshot, stepper_formula, wait_for_app, wait_for_text, watch_round_trips)
 
 pytestmark = pytest.mark.e2e
 
@@ -152,7 +152,7 @@ def test_dense_on_a_phone(server_url, new_page, lang):
 
 
 # --------------------------------------------------------------------------- #14 round 5: the tabs rerun alone
-SETUP_BOX_ELEMENTS = {"text_area"}   # the setup box's editors (its preset menus are select boxes, as the activation)
+SETUP_BOX_ELEMENTS = {"text_area"}   # the setup box's editors (its preset menus are components, ui/components/action_menu.py)
 
 
 def script_runs(received: list) -> int:
@@ -291,7 +291,7 @@ def test_a_new_setup_reruns_its_column_and_the_tabs_not_the_page(server_url, new
     assert "b=" in pg.url
     # the weights' preset (identity): one run; z = x + b = (2.5, 0, 0.5)
     received.clear()
-    _choose(pg, "dense.W.preset", translate(lang, "owndata.preset_identity"))
+    runs.after(lambda: pick_preset(pg, "dense.W", translate(lang, "owndata.preset_identity")))
     expect(pg.locator(f'{STEPPER} figure[data-grid="2"] .cs-cell').first).to_have_text("2.5", timeout=20000)
     wait_for_app(pg)
     sent = new_element_types(received)

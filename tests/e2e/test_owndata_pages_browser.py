@@ -39,7 +39,7 @@ def test_transposed_page_presets_markdown_and_code(browser, server_url, lang):
         wait_for_text(pg, translate(lang, "transposed.counts_title"))
         assert_no_exception(pg)
         # a preset menu above z and above w
-        menus = pg.locator('[data-testid="stSelectbox"]').filter(has_text=translate(lang, "owndata.preset_label"))
+        menus = pg.locator("[data-action-menu] label").filter(has_text=translate(lang, "owndata.preset_label"))
         menus.nth(1).wait_for(timeout=20000)
         assert menus.count() == 2
         pg.get_by_text(translate(lang, "owndata.export_title")).click()

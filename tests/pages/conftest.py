@@ -85,6 +85,40 @@ def sidebar_menu_markup(at: AppTest) -> str:
     return html.unescape(json.loads(menus[0].proto.json))
 
 
+def choose_preset(at: AppTest, editor_key: str, name: str) -> AppTest:
+    """What an editor's preset menu does when the reader picks ``name``: its callback (``ui.presets.apply_pick``)
+    writes the preset into the editor, then the app reruns. (AppTest cannot pick inside a component; the e2e tests
+    pick in the real menu.)"""
+    from ui.presets import apply_pick
+
+    assert apply_pick(at.session_state, editor_key, name), (editor_key, name, preset_names(at, editor_key))
+    return at.run()
+
+
+def preset_names(at: AppTest, editor_key: str) -> tuple[str, ...]:
+    """The presets the editor's menu lists in this run (``ui.presets.MenuOffer``)."""
+    from ui.presets import menu_offer
+
+    offer = menu_offer(at.session_state, editor_key)
+    return offer.names if offer is not None else ()
+
+
+def preset_menus(at: AppTest) -> list[str]:
+    """The editors whose preset menu (``ui.components.action_menu``, key ``<editor>.preset``) this run drew, in
+    page order (a part rerun alone draws only its own)."""
+    return [el.key.removesuffix(".preset") for el in at.get("bidi_component") if el.key.endswith(".preset")]
+
+
+def preset_menu_markup(at: AppTest, editor_key: str) -> str:
+    """The markup of the editor's preset menu as this run drew it, HTML entities decoded."""
+    import html
+    import json
+
+    menus = [el for el in at.get("bidi_component") if el.key == f"{editor_key}.preset"]
+    assert len(menus) == 1, (editor_key, preset_menus(at))
+    return html.unescape(json.loads(menus[0].proto.json))
+
+
 def no_exception(at: AppTest) -> None:
     """Fail with the traceback text when the page raised."""
     assert not at.exception, "\n".join(str(e.value) for e in at.exception)
@@ -160,10 +194,12 @@ def stepper_data(el) -> dict:
 
 
 def steppers(at: AppTest) -> dict[str, dict]:
-    """The cell-stepper payloads on the page, by the last part of the component key (``stepper``, ``way3_stepper``)."""
-    import json
+    """The cell-stepper payloads on the page, by the last part of the component key (``stepper``, ``way3_stepper``);
+    the math boxes' markups too (``db_math``); not the preset menus (``ui.components.action_menu``)."""
+    from ui.components.action_menu import NAME
 
-    return {el.key.split(".")[-1]: stepper_data(el) for el in at.main.get("bidi_component")}
+    return {el.key.split(".")[-1]: stepper_data(el) for el in at.main.get("bidi_component")
+            if el.proto.component_name != NAME}
 
 
 def stepper(at: AppTest, name: str = "stepper") -> dict:

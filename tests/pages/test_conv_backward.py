@@ -21,7 +21,8 @@ from ui.matrix_input import parse_matrix
 
 from tests.reference import correlate
 
-from .conftest import all_text, latex_lines, no_exception, open_page, stepper, stepper_grid, steppers
+from .conftest import (all_text, choose_preset, latex_lines, no_exception, open_page, preset_menus, stepper, stepper_grid,
+                       steppers)
 from .grid_tables import html_tables
 from .math_boxes import claim_noted, math_box_formulas, math_box_markups
 
@@ -602,7 +603,8 @@ def test_bias_and_sgd_formulas_are_mathml_with_the_latex_numbers(lang, query):
 def _sent(at) -> dict:
     """What the last run drew: the editors (by key), the example radio, the selects (by key), the title, steppers."""
     return {"editors": sorted(el.key.removeprefix(f"{PAGE}.") for el in at.text_area),
-            "radio": [el.key for el in at.radio], "selects": sorted(el.key for el in at.selectbox),
+            "radio": [el.key for el in at.radio],
+            "selects": sorted([el.key for el in at.selectbox] + [f"{k}.preset" for k in preset_menus(at)]),
             "title": [el.value for el in at.title], "sliders": [el.key for el in at.slider],
             "steppers": sorted(steppers(at))}
 
@@ -635,7 +637,7 @@ def test_a_preset_changes_its_editor_and_the_results(lang):
     part, tests/e2e)."""
     # (the σ′ tab: the ∂E/∂x and ∂E/∂W tabs link to "Check my work", which an AppTest's part-only run cannot find)
     at = _open(open_page(PAGE, lang), "act", lang)
-    at.selectbox(key=f"{PAGE}.x.preset").set_value("checkerboard").run()
+    choose_preset(at, f"{PAGE}.x", "checkerboard")
     no_exception(at)
     assert _sent(at)["steppers"] == ["act_stepper"]
     x = parse_matrix(at.text_area(key=f"{PAGE}.x").value).matrix
@@ -645,7 +647,7 @@ def test_a_preset_changes_its_editor_and_the_results(lang):
     assert translate(lang, "owndata.preset_loaded",
                      name=translate(lang, "owndata.preset_checkerboard")) in all_text(at)
     # the same for W's preset
-    at.selectbox(key=f"{PAGE}.w.preset").set_value("mean").run()
+    choose_preset(at, f"{PAGE}.w", "mean")
     no_exception(at)
     w = parse_matrix(at.text_area(key=f"{PAGE}.w").value).matrix
     assert not np.array_equal(w, CONV_4X4.inputs["w"][0, 0])

@@ -21,7 +21,8 @@ from ui.i18n import explain_error, translate
 
 from tests.reference import correlate_channels
 
-from .conftest import all_text, link_of, no_exception, open_page, plotly_figures, stepper_data
+from .conftest import (all_text, choose_preset, link_of, no_exception, open_page, plotly_figures, preset_menus,
+                       stepper_data)
 from .math_boxes import math_box_formulas, math_box_markups, math_box_texts
 
 X = np.asarray(CONV_5X5X3.inputs["x"])          # (1, 3, 5, 5)
@@ -259,7 +260,7 @@ def test_only_the_open_editors_are_drawn_and_hidden_ones_keep_their_text(lang):
     at = open_page("conv_multi", lang)
     drawn = sorted(el.key for el in at.text_area)
     assert drawn == ["conv_multi.paste.text", "conv_multi.w11", "conv_multi.x1"]
-    assert len([el for el in at.selectbox if el.key.endswith(".preset")]) == 2
+    assert len(preset_menus(at)) == 2
     _editor(at, "conv_multi.x2").input("1 1 1 1 1\n" * 4 + "2 2 2 2 2").run()
     _editor(at, "conv_multi.w23").input("0 0 0\n0 -2 0\n0 0 0").run()
     at.toggle(key="conv_multi.w23.grid_on").set_value(True).run()
@@ -609,7 +610,7 @@ def test_a_link_with_one_odd_kernel_names_only_that_kernel(lang):
 def test_a_kernel_preset_changes_only_its_kernel(lang):
     at = open_page("conv_multi", lang)
     _editor(at, "conv_multi.w12")                                   # open its tab: only the open kernel is drawn
-    at.selectbox(key="conv_multi.w12.preset").set_value("identity").run()
+    choose_preset(at, "conv_multi.w12", "identity")
     no_exception(at)
     w = W.copy()
     w[0, 1] = np.eye(3)[1:2].T @ np.eye(3)[1:2]          # the 3×3 identity kernel: a single 1 in the centre

@@ -25,7 +25,7 @@ from ui.i18n import translate
 
 from tests.reference import correlate
 
-from .conftest import all_text, no_exception, open_page, set_setting, stepper_data
+from .conftest import all_text, choose_preset, no_exception, open_page, set_setting, stepper_data
 from .grid_tables import html_tables
 
 PAGE = "conv_single"
@@ -77,7 +77,10 @@ def collapse(text: str) -> str:
 
 def steppers(at) -> dict[str, dict]:
     """The cell-stepper payloads on the page, by component key (``stepper``, ``compare``)."""
-    return {el.key.split(".")[-1]: stepper_data(el) for el in at.main.get("bidi_component")}
+    from ui.components.cell_stepper import NAME
+
+    return {el.key.split(".")[-1]: stepper_data(el) for el in at.main.get("bidi_component")
+            if el.proto.component_name == NAME}
 
 
 def stepper(at, name: str = "stepper") -> dict:
@@ -453,7 +456,7 @@ def test_check_by_hand_link_opens_check_my_work_with_this_setup(lang):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_presets_and_library_code(lang):
     at = open_page(PAGE, lang)
-    at.selectbox(key=key("kernel.preset")).set_value("identity").run()
+    choose_preset(at, key("kernel"), "identity")
     no_exception(at)
     kernel = at.text_area(key=key("kernel")).value
     w = np.array([[float(v) for v in row.split(",")] for row in kernel.splitlines()])

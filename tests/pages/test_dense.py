@@ -14,7 +14,8 @@ from ui.i18n import translate
 from ui.latex import fmt, fmt_latex
 
 from ..ui.formula_numbers import _number, total
-from .conftest import all_text, link_of, no_exception, open_page, plotly_figures, stepper, stepper_grid
+from .conftest import (all_text, choose_preset, link_of, no_exception, open_page, plotly_figures, preset_menus, stepper,
+                       stepper_grid)
 from .math_boxes import math_box_formulas, math_box_markups, math_box_texts
 
 DEFAULT_ZPREV = np.array([1.5, -1.0, 0.5])
@@ -166,7 +167,8 @@ def parts_drawn(at) -> dict:
     """What the last run drew (AppTest's tree holds that run's elements only): the title, the editors, the preset
     menus and the loss / activation controls (keys), and whether the tabs' part ran (its tab bar's forward title)."""
     return {"title": [el.value for el in at.title], "editors": [el.key for el in at.text_area],
-            "selects": [el.key for el in at.selectbox], "radios": [el.key for el in at.radio],
+            "selects": [f"{k}.preset" for k in preset_menus(at)] + [el.key for el in at.selectbox],
+            "radios": [el.key for el in at.radio],
             "tabs": bool(at.subheader)}
 
 
@@ -185,7 +187,7 @@ def test_a_values_control_changes_its_editor_and_the_parts_that_show_the_values(
     z = dense_forward(np.array([2.0, 0.0, 0.5]), DEFAULT_W, DEFAULT_B)            # ReLU cuts the −1
     np.testing.assert_allclose(stepper_grid(stepper(at, "forward_stepper"), "z").ravel(), z, rtol=1e-12)
     # the weights' preset menu
-    at.selectbox(key="dense.W.preset").set_value("identity").run()
+    choose_preset(at, "dense.W", "identity")
     no_exception(at)
     assert at.text_area(key="dense.W").value == "1, 0, 0\n0, 1, 0\n0, 0, 1"
     np.testing.assert_allclose(stepper_grid(stepper(at, "forward_stepper"), "z").ravel(),

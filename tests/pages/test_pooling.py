@@ -19,7 +19,8 @@ from ui.i18n import translate
 
 from tests.reference import pool
 
-from .conftest import all_text, heat_z, no_exception, open_page, plotly_figures, stepper, stepper_grid, steppers
+from .conftest import (all_text, heat_z, no_exception, open_page, plotly_figures, preset_menus, stepper, stepper_grid,
+                       steppers)
 from .math_boxes import claim_noted, math_box_formulas, math_box_markups, math_box_texts
 
 SEED_X = np.array(POOL_ROUTE.inputs["x"])            # (1, 1, 4, 4)
@@ -472,7 +473,7 @@ def test_the_activation_select_reruns_the_input_and_the_sections_not_the_page(la
     assert translate(lang, "pooling.seed_not_default") in all_text(at)
     # the title, the other controls, δ and the take-away panels are not drawn again
     assert not at.title and not at.slider and not at.radio and not at.expander
-    assert not at.selectbox                                   # the preset menu neither (outside the input's part)
+    assert not at.selectbox and not preset_menus(at)          # the preset menu neither (outside the input's part)
     assert [area.key for area in at.text_area] == ["pooling.input"]
     at.run()                                                   # the page's own run agrees with the parts
     no_exception(at)

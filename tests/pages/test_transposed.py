@@ -15,7 +15,8 @@ from ui.math_html import parse_matrices
 from ui.signal_plot import HIGHLIGHT
 from cnn_core.errors import CoreValueError
 
-from .conftest import all_text, no_exception, open_page, plotly_figures, stepper, stepper_grid
+from .conftest import (all_text, choose_preset, no_exception, open_page, plotly_figures, preset_menus, stepper,
+                       stepper_grid)
 from .math_boxes import math_box_formulas
 
 SIGNAL = [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 4, 1, 1, 1, 1, 0, 0]   # the page's default: step + spike
@@ -427,8 +428,8 @@ def test_transposed_section_presets_export_and_library_code(lang, monkeypatch):
     at.session_state["transposed.export_open"] = True   # the export panel is drawn only while open
     at.session_state["transposed.code_open"] = True     # so is the library code panel
     # presets next to the kernel and the input: the identity kernel in a 3×3 (the example's size)
-    assert at.selectbox(key="transposed.w.preset") is not None and at.selectbox(key="transposed.z.preset") is not None
-    at.selectbox(key="transposed.w.preset").set_value("identity").run()
+    assert {"transposed.w", "transposed.z"} <= set(preset_menus(at))
+    choose_preset(at, "transposed.w", "identity")
     no_exception(at)
     assert at.text_area(key="transposed.w").value == "0, 0, 0\n0, 1, 0\n0, 0, 0"
     z = np.array([[1.0, 2.0], [3.0, 4.0]])
@@ -543,9 +544,10 @@ def test_a_new_signal_reruns_its_editor_and_the_results_not_the_section(lang):
     assert at.number_input(key="transposed.o").value <= 4    # the chosen sample is kept inside the output
     # not the title, the section's introduction, its filter, padding and sliders
     assert not at.title and not at.radio and not at.slider
-    assert [box.key for box in at.selectbox] == ["transposed.signal.preset"]
-    at.selectbox(key="transposed.signal.preset").set_value("example").run()   # the preset menu: the same two parts
+    assert not at.selectbox and preset_menus(at) == ["transposed.signal"]
+    # the preset menu (a component: AppTest runs the whole script for it; which parts a pick reruns in the browser is
+    # tests/e2e/test_transposed_browser.py's)
+    choose_preset(at, "transposed.signal", "example")
     no_exception(at)
     assert at.text_area(key="transposed.signal").value == ", ".join(str(v) for v in SIGNAL)
     assert any("O = M = 18" in v for v in latex(at))
-    assert not at.radio and not at.slider

@@ -9,6 +9,8 @@ from ui.i18n import LANGUAGES, translate
 from ui.presets import available_presets, preset_matrix
 from ui.url_state import decode_matrix
 
+from tests.pages.conftest import choose_preset, preset_menu_markup, preset_names
+
 EXAMPLE = [[1, 0], [0, -1]]
 
 
@@ -58,24 +60,24 @@ def _run(lang="en", **kwargs):
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_choosing_a_preset_fills_the_editor_and_the_link(lang):
     at = _run(lang)
-    menu = at.selectbox(key="t.kernel.preset")
-    assert menu.value is None and menu.placeholder == translate(lang, "owndata.preset_placeholder")
-    assert menu.label == translate(lang, "owndata.preset_label")
-    menu.set_value("sobel_x").run()
+    menu = preset_menu_markup(at, "t.kernel")
+    assert f'<option value="" selected disabled>{translate(lang, "owndata.preset_placeholder")}</option>' in menu
+    assert f'<span>{translate(lang, "owndata.preset_label")}</span>' in menu
+    choose_preset(at, "t.kernel", "sobel_x")
     assert not at.exception and not at.error
     # the 2×2 example is too narrow for Sobel x: built at 2×3 (smoothing [1, 1], derivative [-1, 0, 1])
     assert at.session_state["result"] == [[-1, 0, 1], [-1, 0, 1]]
     linked, problem = decode_matrix(at.query_params["kernel"])   # the link's compact matrix code
     assert problem is None and linked.tolist() == [[-1, 0, 1], [-1, 0, 1]]
-    assert at.selectbox(key="t.kernel.preset").value is None  # back to the placeholder
+    assert preset_menu_markup(at, "t.kernel") == menu       # the menu is unchanged (its placeholder shown)
     loaded = translate(lang, "owndata.preset_loaded", name=translate(lang, "owndata.preset_sobel_x"))
     assert loaded in [c.value for c in at.caption]
     # a hand edit: the caption no longer claims the preset
     at.text_area(key="t.kernel").input("1 2 3\n4 5 6\n7 8 9").run()
     assert loaded not in [c.value for c in at.caption]
-    at.selectbox(key="t.kernel.preset").set_value("laplacian").run()
+    choose_preset(at, "t.kernel", "laplacian")
     assert at.session_state["result"] == kernel_preset("laplacian", 3).tolist()
-    at.selectbox(key="t.kernel.preset").set_value("example").run()
+    choose_preset(at, "t.kernel", "example")
     assert at.session_state["result"] == EXAMPLE and "kernel" not in at.query_params
 
 
@@ -84,10 +86,9 @@ def test_the_example_preset_of_a_long_signal_comes_back_whole():
     # default 12 × 12 cap of a typed matrix, so the example must be read with the editor's own cap
     signal = [[0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 4, 1, 1, 1, 1, 0, 0]]
     at = _run(kind="input", max_side=32, max_rows=1, example=signal)
-    at.selectbox(key="t.kernel.preset").set_value("ramp" if "ramp" in at.selectbox(key="t.kernel.preset").options
-                                                  else "random").run()
+    choose_preset(at, "t.kernel", "ramp" if "ramp" in preset_names(at, "t.kernel") else "random")
     assert not at.exception and at.session_state["result"] != signal
-    at.selectbox(key="t.kernel.preset").set_value("example").run()
+    choose_preset(at, "t.kernel", "example")
     assert not at.exception and not at.error
     assert at.session_state["result"] == signal
 
@@ -95,16 +96,15 @@ def test_the_example_preset_of_a_long_signal_comes_back_whole():
 def test_random_preset_follows_the_seed():
     at = _run()
     assert not at.number_input                                 # no seed box until a random matrix is shown
-    at.selectbox(key="t.kernel.preset").set_value("random").run()
+    choose_preset(at, "t.kernel", "random")
     assert at.session_state["result"] == kernel_preset("random", (2, 2), seed=0).tolist()
     at.number_input(key="t.kernel.seed").set_value(4).run()  # shown random matrix: regenerated
     assert at.session_state["result"] == kernel_preset("random", (2, 2), seed=4).tolist()
-    at.selectbox(key="t.kernel.preset").set_value("random").run()   # chosen again: the same seed, the same matrix
+    choose_preset(at, "t.kernel", "random")   # chosen again: the same seed, the same matrix
     assert at.session_state["result"] == kernel_preset("random", (2, 2), seed=4).tolist()
     at.text_area(key="t.kernel").input("9 9\n9 9").run()        # hand-edited: the seed box goes, the text stays
     assert at.session_state["result"] == [[9, 9], [9, 9]] and not at.number_input
-    at.selectbox(key="t.kernel.preset").set_value("sobel_x" if "sobel_x" in at.selectbox(key="t.kernel.preset").options
-                                                  else "identity").run()
+    choose_preset(at, "t.kernel", "sobel_x" if "sobel_x" in preset_names(at, "t.kernel") else "identity")
     assert not at.number_input and not at.exception             # a fixed preset has no seed
 
 
@@ -112,12 +112,44 @@ def test_a_preset_uses_the_example_size_when_the_text_is_broken():
     at = _run(kind="input", max_side=8)
     at.text_area(key="t.kernel").input("1 2\n3").run()
     assert len(at.error) == 1
-    at.selectbox(key="t.kernel.preset").set_value("checkerboard").run()
+    choose_preset(at, "t.kernel", "checkerboard")
     assert not at.error and at.session_state["result"] == [[0, 1], [1, 0]]
 
 
 def test_the_menu_names_are_translated():
     at = _run("zh")
-    options = at.selectbox(key="t.kernel.preset").options
-    assert translate("zh", "owndata.preset_gaussian") in options
-    assert "随机整数（-2 到 2）" in options
+    menu = preset_menu_markup(at, "t.kernel")
+    assert f'<option value="gaussian">{translate("zh", "owndata.preset_gaussian")}</option>' in menu
+    assert '<option value="random">随机整数（-2 到 2）</option>' in menu
+
+
+@pytest.mark.parametrize("name", ["<b>x</b>", "sobel_y ", "", None, 3, ["random"], "__class__"])
+def test_a_name_the_menu_did_not_offer_changes_nothing(name):
+    """The menu's message is the browser's: only a name it listed is applied (ui.presets.apply_pick)."""
+    from ui.presets import apply_pick
+
+    at = _run()
+    before = at.text_area(key="t.kernel").value
+    assert not apply_pick(at.session_state, "t.kernel", name)
+    at.run()
+    assert not at.exception and at.session_state["result"] == EXAMPLE and at.text_area(key="t.kernel").value == before
+
+
+def test_a_menu_that_cannot_fit_a_preset_does_not_offer_it():
+    """A 2-column cap offers no Sobel (3 columns): picking it anyway (a tampered message) changes nothing."""
+    from ui.presets import apply_pick
+
+    at = _run(max_side=2)
+    assert "sobel_x" not in preset_names(at, "t.kernel") and "identity" in preset_names(at, "t.kernel")
+    assert not apply_pick(at.session_state, "t.kernel", "sobel_x")
+
+
+def test_the_menu_markup_escapes_its_texts():
+    from ui.components.action_menu import menu_html, picked
+
+    markup = menu_html('<img src=x onerror="1">', [("a", "<b>A</b>")], "<i>choose</i>", help='"help"')
+    assert "<img" not in markup and "<b>" not in markup and "<i>" not in markup
+    assert '<option value="a">&lt;b&gt;A&lt;/b&gt;</option>' in markup and 'title="&quot;help&quot;"' in markup
+    assert menu_html("L", [("a", "A")], "p") == menu_html("L", [("a", "A")], "p")   # the same markup: not rebuilt
+    assert picked({"k": {"pick": "a"}}, "k") == "a"
+    assert picked({"k": {"pick": 3}}, "k") is None and picked({"k": None}, "k") is None and picked({}, "k") is None
