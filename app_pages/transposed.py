@@ -95,8 +95,8 @@ TAKE_AWAY: dict = {"steps": [], "code": None}
 # on its first visit (``_section_switched``); the link part only writes the open section into the link.
 SECTION_PARTS = {name: f"{PAGE}.{name}_part" for name in SECTIONS}
 LINK_PART = f"{PAGE}.link_part"
-# inside the 1-D section: the signal's editor and the results below the controls (a new signal reruns these two)
-SIGNAL_INPUT_PART, SIGNAL_RESULTS_PART = f"{PAGE}.signal_input_part", f"{PAGE}.signal_results_part"
+# inside the 1-D section: the results below the controls (the sample, the numbers / plot switch rerun it alone)
+SIGNAL_RESULTS_PART = f"{PAGE}.signal_results_part"
 
 
 def _is_open(section: str) -> bool:
@@ -227,7 +227,7 @@ def _parse_signal(text: str) -> tuple[np.ndarray | None, tuple[str, str] | None]
 def _signal_input() -> None:
     """The signal text and what is wrong with it (its results are drawn by ``_signal_results``)."""
     text = st.text_area(t("transposed.signal_label"), key=_key("signal"), height=68,
-                        help=t("transposed.signal_help", max=MAX_SIGNAL), on_change=_signal_changed)
+                        help=t("transposed.signal_help", max=MAX_SIGNAL))
     _, message = _parse_signal(text)
     if message is not None:
         (st.error if message[0] == "error" else st.warning)(message[1])
@@ -235,7 +235,7 @@ def _signal_input() -> None:
 
 def _signal_setup() -> tuple:
     """(signal, w, filter, mode, stride, dilation) of the 1-D section, read from session state: ``_signal_results``
-    may rerun alone (a new signal), with the arguments of the page's last run. signal / w None when they do not
+    may rerun alone (its sample, its numbers / plot switch), with the arguments of the page's last run. signal / w None when they do not
     parse (their editors say why)."""
     state = st.session_state
     signal, _ = _parse_signal(str(state.get(_key("signal"), "")))
@@ -247,12 +247,6 @@ def _signal_setup() -> tuple:
         w = np.asarray(FILTER_WEIGHTS.get(choice, FILTER_WEIGHTS[FILTERS[0]]))
     return (signal, w, choice, state.get(_key("mode"), "same"), int(state.get(_key("s"), 1)),
             int(state.get(_key("d"), 1)))
-
-
-def _signal_changed() -> None:
-    """A new signal (typed, a preset, a seed): rerun the signal's editor and the results, not the section's filter,
-    padding and sliders (#14 round 10: the preset menu reran the whole section)."""
-    st.rerun([SIGNAL_INPUT_PART, SIGNAL_RESULTS_PART])
 
 
 @url_fragment(PAGE, SPECS, key=SECTION_PARTS["signal"])   # its controls rerun only this section
@@ -286,18 +280,18 @@ def _section_signal(lang: str) -> None:
     _signal_results(lang)
 
 
-@st.fragment(key=SIGNAL_INPUT_PART)
 def _signal_editor() -> None:
-    """The signal's preset menu and text: a change reruns this part and the results (``_signal_changed``)."""
-    preset_selector(_key("signal"), kind="input", example=DEFAULT_SIGNAL, max_rows=1, max_cols=MAX_SIGNAL,
-                    on_change=_signal_changed)
+    """The signal's preset menu (and seed) and text: drawn in the 1-D section's part, which holds everything a new
+    signal changes, so a change is one run of that part, its own default rerun (#14 round 11: a callback that reran
+    the editor and the results by name, ``st.rerun([keys])``, cost two script runs, the first one empty)."""
+    preset_selector(_key("signal"), kind="input", example=DEFAULT_SIGNAL, max_rows=1, max_cols=MAX_SIGNAL)
     _signal_input()
 
 
 @url_fragment(PAGE, SPECS, key=SIGNAL_RESULTS_PART)
 def _signal_results(lang: str) -> None:
     """The output length, the chosen sample's sum or the stem plot: everything below the section's controls."""
-    # rerun alone (a new signal, its numbers / plot switch): the sample's input, not drawn while the plot was open,
+    # rerun alone (its sample, its numbers / plot switch): the sample's input, not drawn while the plot was open,
     # was dropped by Streamlit; it comes back from the link's last values (only missing keys are written)
     init_from_url(PAGE, SPECS)
     follow_panels()   # and an open export / code panel follows
