@@ -537,6 +537,23 @@ def test_a_new_setup_is_one_run_and_the_stepper_keeps_what_did_not_change(server
     screenshot(pg, f"conv_multi-{lang}-new-setup")
 
 
+def test_the_open_export_panel_follows_a_new_matrix(server_url, new_page):
+    """The export panel sits below the setup part: open, a matrix changed in the setup part's own rerun reaches its
+    link (the page reruns, ``follow_open_panels``); closed, the setup part reruns alone (the tests above)."""
+    pg = new_page
+    _open(pg, server_url, "en")
+    pg.get_by_text(translate("en", "owndata.export_title")).click()
+    pg.get_by_role("button", name=translate("en", "owndata.download_md")).wait_for(timeout=20000)
+    wait_for_app(pg)
+    code = pg.locator('[data-testid="stExpander"] [data-testid="stCode"]')   # the link: only for a setup of one's own
+    assert "w11=" not in " ".join(code.all_text_contents())
+    w = W.copy()
+    w[0, 0, 0, 0] = 7.0
+    _type_matrix(pg, "w11", w[0, 0], _expected_texts(X, w, B, 2, 1, 0))
+    expect(code.first).to_contain_text("w11=", timeout=20000)
+    assert_no_exception(pg)
+
+
 # --------------------------------------------------------------------------- #14 round 9: MathML, not KaTeX
 # every <math> a math box draws: its size and its line's LaTeX; a matrix's table and its left bracket's height
 DRAWN = """(ms) => ms.map(m => ({w: m.getBoundingClientRect().width, h: m.getBoundingClientRect().height,
