@@ -7,19 +7,19 @@ the browser-side cell stepper (``ui.components``): choosing a cell never reruns 
 The channels share one size control, one message when their sizes disagree, and one paste box
 for a whole C×H×W input (``ui.channels_input``).
 Top to bottom: the values (input and kernels), the layer (stride, padding, biases) with its output, the section
-tabs, the export / code panels. The values box, the layer part and the section tabs are one fragment, the setup part
-(``page_kit.url_fragment``): every values control (size, preset, seed, typed, grid, paste, upload, resize) is drawn
-inside it, so a changed matrix is ONE run of that part, its own default rerun, never the title, the intro, the frame
-or the export / code panels (#14 round 11: a callback that reran named parts, ``st.rerun([keys])``, cost two script
-runs, the first one empty). Inside it the layer part and the section tabs are fragments of their own: a layer
-control reruns the layer part only (the tabs read the layer's settings themselves and follow it when they show it:
-the partial-sum maps, an open panel), a section tab its tabs only.
+tabs, the export / code panels. The last three are fragments (``page_kit.url_fragment``) side by side: a layer
+control reruns the layer part only (never the editors above it, nor the tabs below it, which read the layer's
+settings themselves and follow it when they show it: the partial-sum maps, an open panel).
 Only the open channel's and the open kernel's editor is drawn (``ui.multi_editors``; every matrix is read
-from its text, drawn or not, by each part itself: ``_values``).
+from its text, drawn or not, by each part itself: ``_values``): a tab switch reruns its column's tabs alone. Each
+column of the values box is a keyed fragment too: a changed matrix (size, preset, typed, grid, paste, upload) reruns
+its column and the parts that show it, by name from the control's callback (``_follow_up``), never the title, the
+other column or the frame (#14).
 """
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 import numpy as np
@@ -40,8 +40,8 @@ from ui.i18n import current_language, explain_error, t, translate
 from ui.image_input import image_uploader
 from ui.latex import display_digits, equation_lines, fmt, subscript_unicode
 from ui.library_code import conv2d_code
-from ui.matrix_input import matrix_editor
-from ui.multi_editors import keep_editor_state, open_tab_by_index, read_matrix
+from ui.matrix_input import matrix_editor, then
+from ui.multi_editors import keep_editor_state, open_tab_by_index, read_matrix, texts_of
 from ui.page_kit import (follow_open_panels, keep_in_range, lazy_code_panel, page_body, page_body_running, reset_button, show_chart,
                          text_title, url_fragment, url_tabs)
 from ui.presets import preset_selector
@@ -81,10 +81,10 @@ SPECS = (
     *(MatrixParam(f"w{f + 1}{c + 1}", W0[f, c], MAX_KERNEL, MAX_KERNEL) for f, c in W_PAIRS),
 )
 SUPERSCRIPT = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
-# the page's parts (keyed fragments), in page order: the setup part holds the layer part and the section tabs
-SETUP_PART, LAYER_PART, SECTIONS_PART, TAKE_AWAY_PART = (
-    f"{PAGE}.{name}_part" for name in ("setup", "layer", "sections", "take_away"))
-VALUE_NAMES = tuple(f"x{c + 1}" for c in range(CHANNELS)) + tuple(f"w{f + 1}{c + 1}" for f, c in W_PAIRS)
+# the page's parts that a values control reruns by name (``st.rerun([...])`` in its callback), in page order
+X_PART, X_EDITORS, W_PART, W_EDITORS, LAYER_PART, CHECKS_PART, OUTPUT_PART, SECTIONS_PART, TAKE_AWAY_PART = (
+    f"{PAGE}.{name}_part" for name in ("x", "x_editors", "w", "w_editors", "layer", "checks", "output", "sections",
+                                       "take_away"))
 
 
 def _key(name: str) -> str:
@@ -129,7 +129,7 @@ def _size_message(names: list[str], shapes: list, size: tuple[int, int], keys: t
     st.warning(t(f"conv_multi.{what}_sizes", listed=listed, size=_size_text(size)))
     if new is not None:
         st.button(t(f"conv_multi.{what}_resize", size=_size_text(new)), key=_key(f"{what}_resize"),
-                  on_click=resize_all,
+                  on_click=then(resize_all, _follow_up("x" if what == "input" else "w", column_part=True)),
                   args=(keys, *new, _key(f"{what}_size")),
                   kwargs=dict(max_rows=cap, max_cols=cap))
     return False
@@ -239,16 +239,15 @@ def _layer_box() -> tuple[int, int, np.ndarray]:
 
 
 # --------------------------------------------------------------------------- the layer and its output
-# Below the values box, each a fragment (``page_kit.url_fragment``) that reruns alone and reads the values (x, w)
-# from the editors' texts itself (``_values``):
+# Three parts below the values box, each a fragment (``page_kit.url_fragment``) that reruns alone and reads the
+# values (x, w) from the editors' texts itself (``_values``):
 # - the layer (stride, padding, biases) and the cell stepper of its output: a slider or a bias reruns this part
 #   only;
 # - the section tabs (parameter count and notes, the filters, the partial-sum maps): they read the layer's
 #   settings themselves, so a layer control does not send them again (#14: 51 -> 31 messages per slider move);
 #   with the partial-sum maps open, which follow the layer, a layer change reruns the page;
-# - the export / code panels (outside the setup part): closed, they hold nothing of the setup; open, a layer or
-#   values change reruns the page.
-# Editing a value reruns the setup part that holds these (its own default rerun), never the page around it.
+# - the export / code panels: closed, they hold nothing of the layer; open, a layer change reruns the page.
+# Editing a value reruns the column it sits in and these parts (``_follow_up``), never the page around them.
 LAYER_NAMES = ("stride", "padding", "b1", "b2")
 FOLLOWERS = ("export_open", "code_open", "partials_open")   # what shows the layer below the layer part, when open
 
@@ -274,7 +273,7 @@ class Values(NamedTuple):
 def _values() -> Values:
     """Every matrix read from its editor's text (a text not set yet starts as the text's example), stacked when
     all parse and have the size control's size. Each part reads them itself: a part rerun by a values control's
-    rerun alone (a layer control, a section tab) gets the arguments of the page's last full run."""
+    callback (``_follow_up``) gets the arguments of the page's last full run, not the new matrices."""
     state = st.session_state
     x_parts = [read_matrix(key, default, max_rows=MAX_INPUT, max_cols=MAX_INPUT)
                for key, default in zip(X_KEYS, (X0[c] for c in range(CHANNELS)))]
@@ -309,6 +308,44 @@ def _value_messages(values: Values) -> None:
     _size_message(w_names, shapes(values.w_parts), values.w_size, W_KEYS, MAX_KERNEL, "kernel")
 
 
+def _follow_up(column: str, *, column_part: bool = False):
+    """The callback that follows a values control of ``column`` ("x" or "w") once it has written its matrices
+    (``ui.matrix_input.then``): rerun that column's editor tabs and the parts that show the values, by name,
+    instead of the page (#14: a new input size, preset or typed kernel redrew the title, the other column and every
+    part; a control inside an editor's tab even reran the whole app, frame and navigation included).
+
+    A size, a preset or a typed matrix keeps the size control as it is (it shows what was chosen, or the sizes
+    disagree), so the column's size control, paste box and uploader are not sent again; a paste, an upload or a
+    resize button may give every matrix a new size: ``column_part`` reruns the whole column. The other column
+    never shows this column's matrices; the section tabs only when what their open tab shows changed
+    (``_sections_shown``); the export / code panels only when open."""
+    return functools.partial(_rerun_value_parts, column, column_part)
+
+
+def _sections_shown(values: Values) -> tuple:
+    """What the open section tab shows of the values: the parameter count the kernels' shape (or that they do not
+    parse), the filters tab the kernels, the partial-sum maps every matrix (the layer's settings follow it otherwise:
+    ``follow_open_panels``)."""
+    tab = st.session_state.get(_key("tab"), SECTIONS[0])
+    if tab == "params":
+        return tab, None if values.w is None else values.w.shape
+    if tab == "filters":
+        return tab, None if values.w is None else (values.w.shape, values.w.tobytes())
+    return tab, texts_of(X_KEYS + W_KEYS)
+
+
+def _rerun_value_parts(column: str, column_part: bool) -> None:
+    state = st.session_state
+    state[_key("texts_used")] = texts_of(X_KEYS + W_KEYS)   # the parts below read these: nothing left to catch up
+    own = {("x", True): X_PART, ("x", False): X_EDITORS, ("w", True): W_PART, ("w", False): W_EDITORS}
+    parts = [own[column, column_part], CHECKS_PART, OUTPUT_PART]   # the layer's own controls are not sent again
+    if state.get(_key("sections_shown")) != _sections_shown(_values()):
+        parts.append(SECTIONS_PART)
+    if state.get(_key("export_open")) or state.get(_key("code_open")):
+        parts.append(TAKE_AWAY_PART)
+    st.rerun(parts)
+
+
 def _layer_trace(x, w, b, stride: int, padding: int):
     """(trace, error): the core's trace of this setup, or the reason it has none (bad values: both None)."""
     if x is None or w is None:
@@ -321,8 +358,10 @@ def _layer_trace(x, w, b, stride: int, padding: int):
 
 @url_fragment(PAGE, SPECS, key=LAYER_PART)
 def _layer_and_output(lang: str) -> None:
-    """The layer box, the output's heading and words, and the output: a layer control reruns all of them (and the
-    setup part around it, a values control)."""
+    """The values' messages, the layer box, the output's heading and words, and the output: a layer control reruns
+    all of them; a values control only the messages and the output (two keyed parts inside this one), the layer box's
+    widgets and the words above the stepper stay as they are."""
+    _checks()
     _layer_box()
     # what is drawn below this part follows the layer: an open panel or the open partial-sum maps
     follow_open_panels(PAGE, LAYER_NAMES, FOLLOWERS)
@@ -332,8 +371,9 @@ def _layer_and_output(lang: str) -> None:
 
 def _output_header() -> None:
     """The output's heading and what it says before the stepper: the same words and general formula for every setup
-    with an output. They show while there is an output; when a part's rerun makes it appear or go, the whole page
-    reruns (``_output``: the export / code panels below the setup part appear or go with it)."""
+    with an output, so they belong to the layer part and a new matrix (which reruns the output part) does not send
+    them again (#14: five elements fewer for the browser to build per new size, preset or typed matrix). They show
+    while there is an output; when a part's rerun makes it appear or go, the whole page reruns (``_output``)."""
     st.subheader(t("conv_multi.section_steps"))
     values = _values()
     stride, padding, b = _layer_settings()
@@ -347,12 +387,13 @@ def _output_header() -> None:
     st.caption(t("conv_multi.cs_caption") + "\n\n" + t("conv_multi.cell_subscripts"))
 
 
+@st.fragment(key=CHECKS_PART)
 def _checks() -> None:
-    """The values' messages, under the values box (a resize button here is a values control of the setup part)."""
     with st.container():   # always one element: the part keeps its place when it has no message (and later gets one)
         _value_messages(_values())
 
 
+@url_fragment(PAGE, SPECS, key=OUTPUT_PART)
 def _output(lang: str) -> None:
     """The cell stepper of the layer's output, with what changes with the setup: the maps' size, the note on the text's
     example (the values and the layer read by this part; the words above it are ``_output_header``'s)."""
@@ -361,7 +402,7 @@ def _output(lang: str) -> None:
     stride, padding, b = _layer_settings()
     trace, trace_error = _layer_trace(x, w, b, stride, padding)
     state = st.session_state
-    # the panels below the setup part appear or go with the layer's output (a kernel larger than the padded input)
+    # the panels below appear or go with the layer's output (a kernel larger than the padded input)
     if not page_body_running(PAGE) and state.get(_key("take_away_drawn"), trace is not None) != (trace is not None):
         st.rerun(scope="app")
     is_text_setup = (stride == TEXT_STRIDE and padding == TEXT_PADDING and x is not None and w is not None
@@ -402,6 +443,7 @@ def _sections(lang: str) -> None:
     values = _values()
     x, w = values.x, values.w
     tabs = url_tabs(PAGE, "section", "tab", SECTIONS, [t(f"conv_multi.tab_{name}") for name in SECTIONS])
+    st.session_state[_key("sections_shown")] = _sections_shown(values)
     # the open export panel writes the open tab and filter into its link and file (closed, this part reruns alone)
     follow_open_panels(PAGE, ("tab", "filter"))
     st.session_state[_key("partials_open")] = st.session_state.get(_key("tab")) == "partials"
@@ -441,9 +483,15 @@ def _take_away() -> None:
 
 # --------------------------------------------------------------------------- the editors (one column's tabs)
 def _editors(name: str, keys: tuple[str, ...], names: tuple[str, ...], labels: tuple[str, ...],
-             defaults: tuple[np.ndarray, ...], kind: str, cap: int, height: int | None) -> None:
-    """One column's tabs (a switch reruns the setup part) with only the open matrix's preset menu and editor drawn
-    (a preset, a seed, a typed text or a grid cell: the setup part's own rerun, no callback of ours)."""
+             defaults: tuple[np.ndarray, ...], kind: str, cap: int, height: int | None, column: str) -> None:
+    """One column's tabs (a keyed fragment each: rerun on a switch) with only the open matrix's preset menu and
+    editor drawn.
+
+    A matrix changed (typed, a grid cell, a preset) reruns these tabs and the parts that show it (their callbacks'
+    ``_follow_up``); a tab switch or the grid toggle reruns these tabs alone. A matrix changed some other
+    way since the parts last read them reruns the whole app (a safety net: nothing known does that)."""
+    if texts_of(X_KEYS + W_KEYS) != st.session_state.get(_key("texts_used")):
+        st.rerun()
     tabs = open_tab_by_index(_key(name), labels)
     for k, tab in enumerate(tabs):
         # a hidden editor's text (and grid toggle, seed) must outlive its widget; an editor drawn again is sent
@@ -454,54 +502,43 @@ def _editors(name: str, keys: tuple[str, ...], names: tuple[str, ...], labels: t
             continue
         st.session_state[_key(f"{name}.drawn")] = keys[k]
         with tab:
-            preset_selector(keys[k], kind=kind, example=defaults[k], max_rows=cap, max_cols=cap)
-            matrix_editor(names[k], key=keys[k], default=defaults[k], max_rows=cap, max_cols=cap, height=height)
+            preset_selector(keys[k], kind=kind, example=defaults[k], max_rows=cap, max_cols=cap,
+                            on_change=_follow_up(column))
+            matrix_editor(names[k], key=keys[k], default=defaults[k], max_rows=cap, max_cols=cap, height=height,
+                          on_change=_follow_up(column))
 
 
 # --------------------------------------------------------------------------- the values box's columns
-# Plain functions of the setup part: a new size, preset, paste, upload or typed matrix reruns that part (one run).
+# Each column is a part of its own (keyed, rerun by its controls' callbacks with the parts below, ``_follow_up``):
+# a new size, preset, paste, upload or typed matrix redraws its column, not the title or the other column.
+@st.fragment(key=X_PART)
 def _input_column() -> None:
     st.caption(t("conv_multi.input_tabs", max=MAX_INPUT))
     size_control(X_KEYS, key=_key("x_size"), max_rows=MAX_INPUT, max_cols=MAX_INPUT,
                  labels=(t("conv_multi.size_rows"), t("conv_multi.size_cols")), default=X0.shape[1:],
-                 help=t("conv_multi.size_help"))
+                 help=t("conv_multi.size_help"), on_change=_follow_up("x"))
     x_names = tuple(t("conv_multi.editor_channel", c=c + 1) for c in range(CHANNELS))
     x_labels = tuple(t("conv_multi.tab_channel", c=c + 1) for c in range(CHANNELS))
-    _editors("x_tab", X_KEYS, x_names, x_labels, tuple(X0[c] for c in range(CHANNELS)), "input", MAX_INPUT, None)
+    st.fragment(key=X_EDITORS)(_editors)("x_tab", X_KEYS, x_names, x_labels, tuple(X0[c] for c in range(CHANNELS)),
+                                         "input", MAX_INPUT, None, "x")
     paste_box(X_KEYS, key=_key("paste"), max_rows=MAX_INPUT, max_cols=MAX_INPUT,
               title=t("conv_multi.paste_title"), label=t("conv_multi.paste_label"),
               help=t("conv_multi.paste_help"), button=t("conv_multi.paste_use"),
-              done=t("conv_multi.paste_done"))
-    image_uploader(X_KEYS, key=_key("upload"), size=(MAX_INPUT, MAX_INPUT))
+              done=t("conv_multi.paste_done"), on_change=_follow_up("x", column_part=True))
+    image_uploader(X_KEYS, key=_key("upload"), size=(MAX_INPUT, MAX_INPUT),
+                   on_change=_follow_up("x", column_part=True))
 
 
+@st.fragment(key=W_PART)
 def _kernel_column() -> None:
     st.caption(t("conv_multi.filter_tabs", max=MAX_KERNEL))
     size_control(W_KEYS, key=_key("w_size"), max_rows=MAX_KERNEL, max_cols=MAX_KERNEL,
                  labels=(t("conv_multi.size_rows"), t("conv_multi.size_cols")), default=W0.shape[2:],
-                 help=t("conv_multi.kernel_size_help"))
+                 help=t("conv_multi.kernel_size_help"), on_change=_follow_up("w"))
     w_names = tuple(t("conv_multi.editor_kernel", f=f + 1, c=c + 1) for f, c in W_PAIRS)
     w_labels = tuple(t("conv_multi.tab_kernel", f=f + 1, c=c + 1) for f, c in W_PAIRS)
-    _editors("w_tab", W_KEYS, w_names, w_labels, tuple(W0[f, c] for f, c in W_PAIRS), "kernel", MAX_KERNEL, 150)
-
-
-@url_fragment(PAGE, SPECS, key=SETUP_PART)
-def _setup(lang: str) -> None:
-    """The values box, its messages, the layer part and the section tabs: every values control is drawn here, so a
-    changed matrix is one run of this part (its own default rerun: no callback, no ``st.rerun([...])``, #14 round 11),
-    and everything that shows the values is in it. The export / code panels below follow when open."""
-    with st.container(border=True):
-        st.markdown(f"**{t('conv_multi.values_box', text=text_title('003'))}**")
-        x_col, w_col = st.columns([2, 3])
-        with x_col:
-            _input_column()
-        with w_col:
-            _kernel_column()
-    # the export / code panels (outside this part) hold every matrix: open, a changed one reruns the page
-    follow_open_panels(PAGE, VALUE_NAMES, ("export_open", "code_open"))
-    _checks()
-    _layer_and_output(lang)
-    _sections(lang)
+    st.fragment(key=W_EDITORS)(_editors)("w_tab", W_KEYS, w_names, w_labels, tuple(W0[f, c] for f, c in W_PAIRS),
+                                         "kernel", MAX_KERNEL, 150, "w")
 
 
 # --------------------------------------------------------------------------- the page: values in, then the layer part
@@ -514,11 +551,22 @@ st.markdown(t("conv_multi.intro"))
 # values again (a button inside the fragment would rerun only the fragment and leave the editors as they were)
 reset_button(PAGE, SPECS, t("conv_multi.reset"), help=t("conv_multi.reset_help", text=text_title("003")))
 
-# ---- the setup part: the values box (input channels and kernels), the layer and its output, the section tabs
+# ---- the values box: input channels and kernels
 # Every matrix is read from its text (session state) by each part (``_values``); only the open channel's and the
-# open kernel's editor is drawn (``_editors``).
+# open kernel's editor is drawn, each column's tabs and editor a fragment of its own (``_editors``): switching a tab
+# or the grid toggle reruns that column's tabs alone, a change of a matrix its column and the parts below.
 _values()   # every editor's text set (the text's example until then) before a part draws or reads one
+st.session_state[_key("texts_used")] = texts_of(X_KEYS + W_KEYS)
+with st.container(border=True):
+    st.markdown(f"**{t('conv_multi.values_box', text=text_title('003'))}**")
+    x_col, w_col = st.columns([2, 3])
+    with x_col:
+        _input_column()
+    with w_col:
+        _kernel_column()
+
 with page_body(PAGE):    # the parts below tell the page's run from their own rerun
-    _setup(lang)
+    _layer_and_output(lang)
+    _sections(lang)
     _take_away()
 sync_to_url(PAGE, SPECS)

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from cnn_core.worked_examples import CONV_5X5X3
 from ui.i18n import translate
-from ui.matrix_input import format_matrix, parse_matrix
+from ui.matrix_input import format_matrix
 
 from tests.reference import correlate_channels
 
@@ -228,8 +228,8 @@ def test_layer_controls_leave_the_values_box_alone_and_reset_redraws_all(server_
     screenshot(pg, "conv_multi-en-after-reset")
 
 
-# --------------------------------------------------------------------------- one editor per column
-# what a rerun of the layer part, of the setup part or of the whole page sends and a switch of a section tab /
+# --------------------------------------------------------------------------- one editor per column, tabs rerun alone
+# what a rerun of the layer part or of the whole page sends and a switch of an editor tab / of the section tab /
 # opening the export panel must not: the cell stepper and the layer's sliders
 LAYER_ELEMENTS = {"bidi_component", "slider"}
 
@@ -254,22 +254,19 @@ def _tab(pg, label: str):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_editor_tabs_keep_every_text_in_one_run(server_url, new_page, lang):
-    """An editor tab switch draws the open matrix's editor only, with its text, in one run of the setup part (the
-    editors sit in it with every values control, #14 round 11), never the title or the frame."""
+def test_editor_tabs_rerun_their_column_alone_and_keep_every_text(server_url, new_page, lang):
     pg = new_page
-    runs = ScriptRuns.of(pg)
     received = watch_frames(pg)
     _open(pg, server_url, lang)
     editor = ".st-key-conv_multi-{} textarea"
     assert pg.locator('[data-testid="stMain"] [data-testid="stTextArea"]').count() == 3   # x1, paste box, w11
     # channel 2 opened: its editor shows the text's matrix; only that column was sent again
     received.clear()
-    runs.after(_tab(pg, translate(lang, "conv_multi.tab_channel", c=2)).click)
+    _tab(pg, translate(lang, "conv_multi.tab_channel", c=2)).click()
     expect(pg.locator(editor.format("x2"))).to_have_value(format_matrix(X[0, 1]), timeout=20000)
     wait_for_app(pg)
-    assert "text_area" in new_element_types(received)
-    _one_setup_run(received, lang)
+    sent = new_element_types(received)
+    assert "text_area" in sent and not LAYER_ELEMENTS & set(sent), sent
     assert pg.locator(editor.format("x1")).count() == 0
     # channel 2 edited: the whole page reruns and the output follows (loop reference)
     x = X.copy()
@@ -278,16 +275,16 @@ def test_editor_tabs_keep_every_text_in_one_run(server_url, new_page, lang):
     # back and forth: each editor shows its own text again, the edited one as edited
     for c, expected in ((1, X[0, 0]), (2, x[0, 1]), (3, X[0, 2]), (2, x[0, 1]), (1, X[0, 0])):
         received.clear()
-        runs.after(_tab(pg, translate(lang, "conv_multi.tab_channel", c=c)).click)
+        _tab(pg, translate(lang, "conv_multi.tab_channel", c=c)).click()
         expect(pg.locator(editor.format(f"x{c}"))).to_have_value(format_matrix(expected), timeout=20000)
         wait_for_app(pg)
-        _one_setup_run(received, lang)
+        assert not LAYER_ELEMENTS & set(new_element_types(received))
     # a kernel tab, the same
     received.clear()
-    runs.after(_tab(pg, translate(lang, "conv_multi.tab_kernel", f=2, c=3)).click)
+    _tab(pg, translate(lang, "conv_multi.tab_kernel", f=2, c=3)).click()
     expect(pg.locator(editor.format("w23"))).to_have_value(format_matrix(W[1, 2]), timeout=20000)
     wait_for_app(pg)
-    _one_setup_run(received, lang)
+    assert not LAYER_ELEMENTS & set(new_element_types(received))
     assert _map_texts(pg, OUT1) == _expected_texts(x, W, B, 2, 1, 0)     # the output never changed meanwhile
     assert_no_exception(pg)
     screenshot(pg, f"conv_multi-{lang}-kernel-tab")
@@ -403,10 +400,12 @@ def test_a_setup_loaded_in_the_export_panel_reruns_the_whole_page(server_url, br
         context.close()
 
 
-# --------------------------------------------------------------------------- a new setup: one run of the setup part
+# --------------------------------------------------------------------------- a new setup reruns its column and the output
 # a mark on the shown formula's first node, and whether that node is still shown (not parsed again)
 MARK_FORMULA = "(formula) => { formula.firstElementChild.__mark = true; }"
 FORMULA_MARKED = "(formula) => formula.firstElementChild.__mark === true"
+
+
 # a mark on every grid node of the stepper; true once a look finds every grid already marked (none built since the
 # look before) and all of them there: the stepper's draw is over, so the marks cannot be set before a late redraw
 MARK_SETTLED_GRIDS = """(count) => {
@@ -433,113 +432,62 @@ def _kept_grids(pg) -> list[int]:
         "(figs) => figs.filter((f) => f.__mark === true).map((f) => Number(f.dataset.grid))")
 
 
-def _script_runs(frames: list) -> int:
-    """Every script run in ``frames``, a run that sent nothing included (each ends with ``script_finished``; so does
-    the empty run a callback's ``st.rerun([...])`` ends early, #14 round 10)."""
-    return sum(msg.WhichOneof("type") == "script_finished" for msg in forward_msgs(frames))
-
-
-def _texts_sent(frames: list) -> list[str]:
-    """The text of every heading and Markdown element in ``frames`` (the title is a heading, the intro Markdown)."""
-    texts = []
-    for msg in forward_msgs(frames):
-        if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element":
-            el = msg.delta.new_element
-            if el.WhichOneof("type") in ("heading", "markdown"):
-                texts.append(getattr(el, el.WhichOneof("type")).body)
-    return texts
-
-
-def _one_setup_run(received: list, lang: str) -> None:
-    """What a values control must cost (#14 round 11): ONE script run, the setup part's, that sends elements; no
-    full app run (no navigation), no empty run ended early; the title and the intro not sent again."""
-    assert _script_runs(received) == 1, f"{_script_runs(received)} script runs"
-    assert runs_sent(received) == (1, 0), "one run of the setup part, no full app run"
-    texts = _texts_sent(received)
-    assert translate(lang, "conv_multi.title") not in texts and translate(lang, "conv_multi.intro") not in texts
-
-
-def _matrix_of(pg, key: str) -> np.ndarray:
-    return parse_matrix(pg.locator(f".st-key-conv_multi-{key} textarea").input_value()).matrix
-
-
-def _pick_preset(pg, key: str, option: int) -> None:
-    """Choose entry ``option`` of the preset menu of the editor ``key`` ("x1", "w11")."""
-    pg.locator(f".st-key-conv_multi-{key}-preset [role='combobox']").first.click()
-    pg.locator('[role="option"]').nth(option).click()
-
-
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_a_preset_change_makes_one_script_run_and_does_not_resend_the_title(server_url, new_page, lang):
-    """#14 round 11: the input's and a kernel's preset menus are drawn inside the setup part, which holds everything
-    they change: a preset is that part's own rerun, one script run (a callback with ``st.rerun([...])`` made two),
-    and the output follows (loop reference)."""
+def test_a_new_setup_reruns_its_column_and_the_output_not_the_page(server_url, new_page, lang):
+    """#14: a values control (a size, a typed kernel) reruns its column's editor tabs and the parts that show the values, in
+    one run, by name from its callback: not the title, not the other column, not the frame, not the section tabs
+    when the open tab does not show what changed (the parameter count on the first tab)."""
     pg = new_page
-    runs = ScriptRuns.of(pg)
-    received = watch_frames(pg)
-    _open(pg, server_url, lang)
-    for key, first in (("x1", X[0, 0]), ("w11", W[0, 0])):
-        received.clear()
-        runs.after(lambda: _pick_preset(pg, key, 1))
-        expect(pg.locator(f".st-key-conv_multi-{key} textarea")).not_to_have_value(format_matrix(first),
-                                                                                  timeout=20000)
-        wait_for_app(pg)
-        _one_setup_run(received, lang)
-        x, w = X.copy(), W.copy()
-        x[0, 0], w[0, 0] = _matrix_of(pg, "x1"), _matrix_of(pg, "w11")
-        assert _map_texts(pg, OUT1) == _expected_texts(x, w, B, 2, 1, 0)
-        assert _map_texts(pg, OUT2) == _expected_texts(x, w, B, 2, 1, 1)
-    assert_no_exception(pg)
-    screenshot(pg, f"conv_multi-{lang}-presets")
-
-
-@pytest.mark.parametrize("lang", ["en", "zh"])
-def test_a_new_setup_is_one_run_and_the_stepper_keeps_what_did_not_change(server_url, new_page, lang):
-    """#14: a values control (a size, a typed kernel) is one run of the setup part (not the title, not the frame);
-    the stepper builds again only the grids whose numbers changed, and keeps the shown formula when it is the same."""
-    pg = new_page
-    runs = ScriptRuns.of(pg)
     received = watch_frames(pg)
     _open(pg, server_url, lang)
     # 5 -> 6 input rows: every channel gets a zero row; the output follows (loop reference)
-    _mark_grids(pg)
+    _mark_grids(pg)   # first: it waits until the stepper's first draw is over
     before = _formula(pg)
     pg.locator(f"{STEPPER} .cs-formula").evaluate(MARK_FORMULA)
     received.clear()
-    runs.after(lambda: pg.locator(".st-key-conv_multi-x_size-rows").get_by_test_id("stNumberInputStepUp").click())
+    pg.locator(".st-key-conv_multi-x_size-rows").get_by_test_id("stNumberInputStepUp").click()
     x = np.concatenate([X, np.zeros((1, 3, 1, 5))], axis=2)
     expect(pg.locator(f'{STEPPER} figure[data-grid="0"] .cs-cell')).to_have_count(8 * 7, timeout=20000)
     wait_for_app(pg)
     assert _map_texts(pg, OUT1) == _expected_texts(x, W, B, 2, 1, 0)
     assert _map_texts(pg, OUT2) == _expected_texts(x, W, B, 2, 1, 1)
-    _one_setup_run(received, lang)
+    sent = new_element_types(received)
+    assert runs_sent(received) == (1, 0), "one run of the parts, no full app run"
+    # the input column's editor tabs (the open channel's editor) and the output (the stepper and its notes): not the
+    # title, the output's heading, words and general formula (the layer part's), the size controls, the paste box, the
+    # uploader, the kernel column, the layer's sliders and biases, the tabs' check link
+    assert sent.count("text_area") == 1 and "heading" not in sent, sent
+    assert sent.count("bidi_component") == 1, "the stepper only: the general formula's math box is not sent again"
     # the stepper built the three input channels again (a new row each) and kept every other grid's nodes: the six
     # kernels, and both output maps (the new zero row only replaces a padding row in the last windows)
     assert _kept_grids(pg) == list(range(3, OUT2 + 1))
+    assert "bidi_component" in sent and not {"number_input", "slider", "page_link", "file_uploader"} & set(sent), sent
     expect(pg.locator(".st-key-conv_multi-x1 textarea")).to_have_value(format_matrix(x[0, 0]))
     # the shown cell z₁₁'s window never reaches the new row: its formula is the same, and its MathML is kept (not
     # parsed and laid out again)
     formula = pg.locator(f"{STEPPER} .cs-formula")
     assert _formula(pg) == before and formula.evaluate(FORMULA_MARKED), "the same formula was built again"
 
-    # a kernel typed: one run again; w¹¹'s grid and map 1 are built again, the other kernels, the input channels and
-    # map 2 are the same nodes
-    _mark_grids(pg)
+    # a kernel typed: its column and the output, the input column not sent again
     received.clear()
     w = W.copy()
     w[0, 0, 0, 0] = 5.0
+    _mark_grids(pg)
     _type_matrix(pg, "w11", w[0, 0], _expected_texts(x, w, B, 2, 1, 0))
+    # w¹¹'s grid and map 1 are built again; the other kernels, the input channels and map 2 are the same nodes
     assert _kept_grids(pg) == [g for g in range(OUT2 + 1) if g not in (3, OUT1)]
     # z₁₁'s partial sum of channel 1 has w₁₁ = 5 now: a new formula, built again
     assert _formula(pg) != before and not formula.evaluate(FORMULA_MARKED)
-    _one_setup_run(received, lang)
+    sent = new_element_types(received)
+    assert runs_sent(received) == (1, 0), "one run of the parts, no full app run"
+    assert sent.count("text_area") == 1 and not {"file_uploader", "page_link", "slider"} & set(sent), sent
     assert_no_exception(pg)
     screenshot(pg, f"conv_multi-{lang}-new-setup")
 
 
 def test_the_open_export_panel_follows_a_new_matrix(server_url, new_page):
-    """The export panel sits below the setup part: open, a matrix changed in the setup part's own rerun reaches its
-    link (the page reruns, ``follow_open_panels``); closed, the setup part reruns alone (the tests above)."""
+    """The export panel is a part of its own below the values: open, a typed matrix reaches its link (the editor's
+    callback reruns it with the parts that show the values, ``_rerun_value_parts``); closed, it is not rerun."""
     pg = new_page
     _open(pg, server_url, "en")
     pg.get_by_text(translate("en", "owndata.export_title")).click()

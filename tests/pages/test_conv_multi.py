@@ -649,7 +649,9 @@ def test_values_then_layer_then_output_and_reset_brings_every_box_back(lang):
              captions.index(stepper_caption)]
     assert where == sorted(where)
     _editor(at, "conv_multi.x1").input("1 1 1 1 1\n" * 4 + "1 1 1 1 1").run()
-    # (in the browser a value reruns the setup part alone, one run: tests/e2e/test_conv_multi_browser.py)
+    # a value reruns its column's editor tabs and the output (the callback names them, #14): this run draws no title,
+    # no size control and no layer slider (the browser keeps them); a plain run draws the whole page again
+    assert not at.title and not at.slider and not at.number_input, "a values control reran more than its parts"
     assert _text(at, "conv_multi.x1").startswith("1 1 1 1 1")
     _whole_page(at)
     at.slider(key="conv_multi.stride").set_value(1).run()                               # then the layer part
