@@ -95,8 +95,9 @@ TAKE_AWAY: dict = {"steps": [], "code": None}
 # on its first visit (``_section_switched``); the link part only writes the open section into the link.
 SECTION_PARTS = {name: f"{PAGE}.{name}_part" for name in SECTIONS}
 LINK_PART = f"{PAGE}.link_part"
-# inside the 1-D section: the results below the controls (the sample, the numbers / plot switch rerun it alone)
-SIGNAL_RESULTS_PART = f"{PAGE}.signal_results_part"
+# inside the 1-D section: the signal's part (its editor and the results), and in it the results (the sample, the
+# numbers / plot switch rerun them alone)
+SIGNAL_PART, SIGNAL_RESULTS_PART = f"{PAGE}.signal_values_part", f"{PAGE}.signal_results_part"
 
 
 def _is_open(section: str) -> bool:
@@ -256,9 +257,17 @@ def _section_signal(lang: str) -> None:
     _own_rerun_state()
     # the introduction's symbols ($x_1 \dots x_M$) and the rule as MathML in one box: no KaTeX on the first view
     _math([prose(t("transposed.signal_intro")), CONV1D_RULE], "rule_math")
+    # the layer's settings first, then the signal with what it gives: a new signal reruns only the signal's part
     left, right = st.columns([3, 2])
     with left:
-        _signal_editor()
+        mode_labels = {m: t(f"transposed.mode_{m}") for m in MODES}
+        st.radio(t("transposed.mode"), MODES, key=_key("mode"), format_func=mode_labels.__getitem__,
+                 horizontal=True, help=t("transposed.mode_help"))
+        s_col, d_col = st.columns(2)
+        with s_col:
+            st.slider(t("transposed.stride"), 1, 4, key=_key("s"))
+        with d_col:
+            st.slider(t("transposed.dilation"), 1, 4, key=_key("d"))
     with right:
         labels = {f: t(f"transposed.filter_{f}") for f in FILTERS}
         choice = st.radio(t("transposed.filter"), FILTERS, key=_key("filter"), format_func=labels.__getitem__)
@@ -268,22 +277,22 @@ def _section_signal(lang: str) -> None:
             preset_selector(_key("custom"), kind="kernel", example=DEFAULT_CUSTOM, max_rows=1, max_cols=MAX_KERNEL_1D)
             matrix_editor(t("transposed.custom_label"), key=_key("custom"), default=DEFAULT_CUSTOM,
                           max_rows=1, max_cols=MAX_KERNEL_1D, height=68)
-    mode_labels = {m: t(f"transposed.mode_{m}") for m in MODES}
-    cols = st.columns([2, 1, 1])
-    with cols[0]:
-        st.radio(t("transposed.mode"), MODES, key=_key("mode"), format_func=mode_labels.__getitem__,
-                 horizontal=True, help=t("transposed.mode_help"))
-    with cols[1]:
-        st.slider(t("transposed.stride"), 1, 4, key=_key("s"))
-    with cols[2]:
-        st.slider(t("transposed.dilation"), 1, 4, key=_key("d"))
+    _signal_part(lang)
+
+
+@url_fragment(PAGE, SPECS, key=SIGNAL_PART)
+def _signal_part(lang: str) -> None:
+    """The signal's preset menu and text, and the results below them: everything a new signal changes, so a preset,
+    a seed or a typed signal is ONE run of this part, its own default rerun (#14 round 11: a callback that reran the
+    editor and the results by name, ``st.rerun([keys])``, cost two script runs, the first one empty; drawing the
+    editor in the section's part instead re-sent the section's radios and sliders). The section's controls above
+    rerun the section, this part with it."""
+    _signal_editor()
     _signal_results(lang)
 
 
 def _signal_editor() -> None:
-    """The signal's preset menu (and seed) and text: drawn in the 1-D section's part, which holds everything a new
-    signal changes, so a change is one run of that part, its own default rerun (#14 round 11: a callback that reran
-    the editor and the results by name, ``st.rerun([keys])``, cost two script runs, the first one empty)."""
+    """The signal's preset menu (and seed) and text (in the signal's part, ``_signal_part``)."""
     preset_selector(_key("signal"), kind="input", example=DEFAULT_SIGNAL, max_rows=1, max_cols=MAX_SIGNAL)
     _signal_input()
 

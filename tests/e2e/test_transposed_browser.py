@@ -245,9 +245,10 @@ def _texts_sent(frames: list) -> list[str]:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_signal_preset_makes_one_script_run_and_does_not_resend_the_title(server_url, new_page, lang):
-    """#14 round 11: the signal's preset menu and text are drawn inside the 1-D section's part, which holds everything
-    a new signal changes: a preset (and a typed signal) is that part's own rerun, ONE script run (a callback with
-    ``st.rerun([...])`` made two, the first one empty), not the title, the intro or the frame; the results follow."""
+    """#14 round 11: the signal's preset menu and text are drawn inside the signal's part, which holds everything a
+    new signal changes (the editor and the results): a preset (and a typed signal) is that part's own rerun, ONE
+    script run (a callback with ``st.rerun([...])`` made two, the first one empty), not the title, the intro, the
+    frame or the section's radios and sliders; the results follow."""
     from .conftest import ScriptRuns, runs_sent
 
     pg = new_page
@@ -268,10 +269,11 @@ def test_a_signal_preset_makes_one_script_run_and_does_not_resend_the_title(serv
         expect(pg.locator(SAMPLE_LINE).last).not_to_have_attribute("data-latex", sample, timeout=20000)
         sample = pg.locator(SAMPLE_LINE).last.get_attribute("data-latex")
         assert _script_runs(received) == 1, f"{_script_runs(received)} script runs"
-        assert runs_sent(received) == (1, 0), "one run of the section's part, no full app run"
+        assert runs_sent(received) == (1, 0), "one run of the signal's part, no full app run"
         texts = _texts_sent(received)
         assert translate(lang, "transposed.title") not in texts and translate(lang, "transposed.intro") not in texts
-        assert {"selectbox", "text_area", "number_input"} <= set(_sent_types(received))
+        sent = _sent_types(received)
+        assert {"selectbox", "text_area", "number_input"} <= set(sent) and not {"radio", "slider"} & set(sent), sent
     lengths = pg.locator(".st-key-transposed-length_math .math-line").evaluate_all("(ls) => ls.map((l) => l.dataset.latex)")
     assert any("= 4" in line for line in lengths), lengths
     assert_no_exception(pg)
