@@ -95,8 +95,9 @@ TAKE_AWAY: dict = {"steps": [], "code": None}
 # on its first visit (``_section_switched``); the link part only writes the open section into the link.
 SECTION_PARTS = {name: f"{PAGE}.{name}_part" for name in SECTIONS}
 LINK_PART = f"{PAGE}.link_part"
-# inside the 1-D section: the signal's editor and the results below the controls (a new signal reruns these two)
-SIGNAL_INPUT_PART, SIGNAL_RESULTS_PART = f"{PAGE}.signal_input_part", f"{PAGE}.signal_results_part"
+# inside the 1-D section: the signal's part (its editor and the results), and in it the results (the sample, the
+# numbers / plot switch rerun them alone)
+SIGNAL_PART, SIGNAL_RESULTS_PART = f"{PAGE}.signal_values_part", f"{PAGE}.signal_results_part"
 
 
 def _is_open(section: str) -> bool:
@@ -227,7 +228,7 @@ def _parse_signal(text: str) -> tuple[np.ndarray | None, tuple[str, str] | None]
 def _signal_input() -> None:
     """The signal text and what is wrong with it (its results are drawn by ``_signal_results``)."""
     text = st.text_area(t("transposed.signal_label"), key=_key("signal"), height=68,
-                        help=t("transposed.signal_help", max=MAX_SIGNAL), on_change=_signal_changed)
+                        help=t("transposed.signal_help", max=MAX_SIGNAL))
     _, message = _parse_signal(text)
     if message is not None:
         (st.error if message[0] == "error" else st.warning)(message[1])
@@ -235,7 +236,7 @@ def _signal_input() -> None:
 
 def _signal_setup() -> tuple:
     """(signal, w, filter, mode, stride, dilation) of the 1-D section, read from session state: ``_signal_results``
-    may rerun alone (a new signal), with the arguments of the page's last run. signal / w None when they do not
+    may rerun alone (its sample, its numbers / plot switch), with the arguments of the page's last run. signal / w None when they do not
     parse (their editors say why)."""
     state = st.session_state
     signal, _ = _parse_signal(str(state.get(_key("signal"), "")))
@@ -249,12 +250,6 @@ def _signal_setup() -> tuple:
             int(state.get(_key("d"), 1)))
 
 
-def _signal_changed() -> None:
-    """A new signal (typed, a preset, a seed): rerun the signal's editor and the results, not the section's filter,
-    padding and sliders (#14 round 10: the preset menu reran the whole section)."""
-    st.rerun([SIGNAL_INPUT_PART, SIGNAL_RESULTS_PART])
-
-
 @url_fragment(PAGE, SPECS, key=SECTION_PARTS["signal"])   # its controls rerun only this section
 def _section_signal(lang: str) -> None:
     if not _drawn("signal"):   # not opened yet in this session: its first visit reruns this part alone
@@ -262,9 +257,17 @@ def _section_signal(lang: str) -> None:
     _own_rerun_state()
     # the introduction's symbols ($x_1 \dots x_M$) and the rule as MathML in one box: no KaTeX on the first view
     _math([prose(t("transposed.signal_intro")), CONV1D_RULE], "rule_math")
+    # the layer's settings first, then the signal with what it gives: a new signal reruns only the signal's part
     left, right = st.columns([3, 2])
     with left:
-        _signal_editor()
+        mode_labels = {m: t(f"transposed.mode_{m}") for m in MODES}
+        st.radio(t("transposed.mode"), MODES, key=_key("mode"), format_func=mode_labels.__getitem__,
+                 horizontal=True, help=t("transposed.mode_help"))
+        s_col, d_col = st.columns(2)
+        with s_col:
+            st.slider(t("transposed.stride"), 1, 4, key=_key("s"))
+        with d_col:
+            st.slider(t("transposed.dilation"), 1, 4, key=_key("d"))
     with right:
         labels = {f: t(f"transposed.filter_{f}") for f in FILTERS}
         choice = st.radio(t("transposed.filter"), FILTERS, key=_key("filter"), format_func=labels.__getitem__)
@@ -274,30 +277,30 @@ def _section_signal(lang: str) -> None:
             preset_selector(_key("custom"), kind="kernel", example=DEFAULT_CUSTOM, max_rows=1, max_cols=MAX_KERNEL_1D)
             matrix_editor(t("transposed.custom_label"), key=_key("custom"), default=DEFAULT_CUSTOM,
                           max_rows=1, max_cols=MAX_KERNEL_1D, height=68)
-    mode_labels = {m: t(f"transposed.mode_{m}") for m in MODES}
-    cols = st.columns([2, 1, 1])
-    with cols[0]:
-        st.radio(t("transposed.mode"), MODES, key=_key("mode"), format_func=mode_labels.__getitem__,
-                 horizontal=True, help=t("transposed.mode_help"))
-    with cols[1]:
-        st.slider(t("transposed.stride"), 1, 4, key=_key("s"))
-    with cols[2]:
-        st.slider(t("transposed.dilation"), 1, 4, key=_key("d"))
+    _signal_part(lang)
+
+
+@url_fragment(PAGE, SPECS, key=SIGNAL_PART)
+def _signal_part(lang: str) -> None:
+    """The signal's preset menu and text, and the results below them: everything a new signal changes, so a preset,
+    a seed or a typed signal is ONE run of this part, its own default rerun (#14 round 11: a callback that reran the
+    editor and the results by name, ``st.rerun([keys])``, cost two script runs, the first one empty; drawing the
+    editor in the section's part instead re-sent the section's radios and sliders). The section's controls above
+    rerun the section, this part with it."""
+    _signal_editor()
     _signal_results(lang)
 
 
-@st.fragment(key=SIGNAL_INPUT_PART)
 def _signal_editor() -> None:
-    """The signal's preset menu and text: a change reruns this part and the results (``_signal_changed``)."""
-    preset_selector(_key("signal"), kind="input", example=DEFAULT_SIGNAL, max_rows=1, max_cols=MAX_SIGNAL,
-                    on_change=_signal_changed)
+    """The signal's preset menu (and seed) and text (in the signal's part, ``_signal_part``)."""
+    preset_selector(_key("signal"), kind="input", example=DEFAULT_SIGNAL, max_rows=1, max_cols=MAX_SIGNAL)
     _signal_input()
 
 
 @url_fragment(PAGE, SPECS, key=SIGNAL_RESULTS_PART)
 def _signal_results(lang: str) -> None:
     """The output length, the chosen sample's sum or the stem plot: everything below the section's controls."""
-    # rerun alone (a new signal, its numbers / plot switch): the sample's input, not drawn while the plot was open,
+    # rerun alone (its sample, its numbers / plot switch): the sample's input, not drawn while the plot was open,
     # was dropped by Streamlit; it comes back from the link's last values (only missing keys are written)
     init_from_url(PAGE, SPECS)
     follow_panels()   # and an open export / code panel follows

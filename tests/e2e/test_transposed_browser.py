@@ -219,21 +219,61 @@ def test_a_section_switch_sends_that_section_once_and_then_nothing(server_url, n
     assert_no_exception(pg)
 
 
+SAMPLE_LINE = ".st-key-transposed-sample_math .math-line"   # the kernel, then the chosen sample's sum (a shadow root)
+
+
+def _script_runs(frames: list) -> int:
+    """Every script run in ``frames``, a run that sent nothing included (each ends with ``script_finished``; so does
+    the empty run a callback's ``st.rerun([...])`` ends early, #14 round 10)."""
+    from .conftest import forward_msgs
+
+    return sum(msg.WhichOneof("type") == "script_finished" for msg in forward_msgs(frames))
+
+
+def _texts_sent(frames: list) -> list[str]:
+    """The text of every heading and Markdown element in ``frames`` (the title is a heading, the intro Markdown)."""
+    from .conftest import forward_msgs
+
+    texts = []
+    for msg in forward_msgs(frames):
+        if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            el = msg.delta.new_element
+            if el.WhichOneof("type") in ("heading", "markdown"):
+                texts.append(getattr(el, el.WhichOneof("type")).body)
+    return texts
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_the_signal_preset_reruns_the_signal_and_its_results_only(server_url, new_page, lang):
-    """A preset from the signal's menu sends the signal's editor and the results below the controls, not the
-    section's introduction, filter, padding and sliders."""
+def test_a_signal_preset_makes_one_script_run_and_does_not_resend_the_title(server_url, new_page, lang):
+    """#14 round 11: the signal's preset menu and text are drawn inside the signal's part, which holds everything a
+    new signal changes (the editor and the results): a preset (and a typed signal) is that part's own rerun, ONE
+    script run (a callback with ``st.rerun([...])`` made two, the first one empty), not the title, the intro, the
+    frame or the section's radios and sliders; the results follow."""
+    from .conftest import ScriptRuns, preset_menu, runs_sent
+
     pg = new_page
+    runs = ScriptRuns.of(pg)
     received = open_app(pg, f"{server_url}/transposed?lang={lang}")
     wait_for_text(pg, translate(lang, "transposed.length_title"))
-    received.clear()
-    pg.locator(".st-key-transposed-signal-preset [role='combobox']").first.click()
-    pg.locator('[role="option"]').nth(1).click()
-    expect(pg.locator(SIGNAL)).not_to_have_value("0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 4, 1, 1, 1, 1, 0, 0", timeout=20000)
-    wait_for_app(pg)
-    pg.locator(".st-key-transposed-length_math math").first.wait_for(timeout=20000)
-    sent = _sent_types(received)
-    assert {"selectbox", "text_area", "number_input", "bidi_component"} <= set(sent), sent
-    assert not {"radio", "slider", "heading"} & set(sent), sent
+    pg.locator(f"{SAMPLE_LINE} math").first.wait_for(timeout=20000)
+    sample = pg.locator(SAMPLE_LINE).last.get_attribute("data-latex")
+
+    def pick() -> None:   # the menu's second entry (after the text's example)
+        preset_menu(pg, "transposed.signal").select_option(index=2)
+
+    for action in (pick, lambda: (pg.locator(SIGNAL).fill("1 2 3 4"), pg.locator(SIGNAL).press("Control+Enter"))):
+        received.clear()
+        runs.after(action)
+        wait_for_app(pg)
+        expect(pg.locator(SAMPLE_LINE).last).not_to_have_attribute("data-latex", sample, timeout=20000)
+        sample = pg.locator(SAMPLE_LINE).last.get_attribute("data-latex")
+        assert _script_runs(received) == 1, f"{_script_runs(received)} script runs"
+        assert runs_sent(received) == (1, 0), "one run of the signal's part, no full app run"
+        texts = _texts_sent(received)
+        assert translate(lang, "transposed.title") not in texts and translate(lang, "transposed.intro") not in texts
+        sent = _sent_types(received)
+        assert {"selectbox", "text_area", "number_input"} <= set(sent) and not {"radio", "slider"} & set(sent), sent
+    lengths = pg.locator(".st-key-transposed-length_math .math-line").evaluate_all("(ls) => ls.map((l) => l.dataset.latex)")
+    assert any("= 4" in line for line in lengths), lengths
     assert_no_exception(pg)
     screenshot(pg, f"transposed-{lang}-signal-preset")
