@@ -285,6 +285,12 @@ def _grid(key: str, matrix: np.ndarray, *, max_rows: int, max_cols: int, resizab
                              labels=labels), max_rows=max_rows, max_cols=max_cols, on_change=on_change)
 
 
+def rewritten_key(key: str) -> str:
+    """Where a component's callback notes that it rewrote the text of the editor ``key`` (read by
+    :func:`matrix_editor`, which sends the text to the box again)."""
+    return f"{key}.rewritten"
+
+
 def matrix_editor(
     label: str,
     *,
@@ -330,6 +336,11 @@ def matrix_editor(
         else:
             _grid(key, result.matrix, max_rows=max_rows, max_cols=max_cols, resizable=shape is None,
                   on_change=on_change)
+    if st.session_state.pop(rewritten_key(key), False):
+        # a component's callback (a preset menu, the grid) rewrote the text; when the page's follow-up then reruns
+        # named parts, Streamlit runs them in a second run that no longer counts that write as new, and the box
+        # would go on showing its old text (tests/e2e/test_owndata_pages_browser.py): write it again in this run
+        st.session_state[key] = st.session_state[key]
     if height is None:
         lines = str(st.session_state[key]).count("\n") + 1
         height = int(min(max(68, 26 * lines + 34), 360))  # every row visible without scrolling

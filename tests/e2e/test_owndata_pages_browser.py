@@ -110,3 +110,37 @@ def test_a_training_setup_loaded_into_another_session_shows_the_same_numbers(bro
             assert _metrics(other, lang) == want
             assert_no_exception(other)
             screenshot(other, f"owndata-training-loaded-{lang}")
+
+
+# one preset menu per page (its editor's key, the query that shows it, the preset): a pick is an action whose text
+# must reach the editor's box on the screen, not only the server (round 11: a component's pick followed by a rerun of
+# named parts left the box showing its old text while the results used the new matrix)
+PRESET_MENUS = (("conv_single", "", "conv_single.kernel", "identity"),
+                ("conv_single", "", "conv_single.input", "checkerboard"),
+                ("pooling", "", "pooling.input", "checkerboard"),
+                ("conv_multi", "", "conv_multi.x1", "checkerboard"),
+                ("conv_multi", "", "conv_multi.w11", "identity"),
+                ("conv_backward", "", "conv_backward.w", "mean"),
+                ("dense", "", "dense.W", "identity"),
+                ("transposed", "", "transposed.signal", "checkerboard"),
+                ("transposed", "tab=transposed", "transposed.w", "identity"))
+
+
+@pytest.mark.parametrize(("page", "query", "editor", "preset"), PRESET_MENUS,
+                         ids=[f"{c[0]}-{c[2].split('.')[-1]}" for c in PRESET_MENUS])
+def test_every_preset_menu_fills_its_editor_on_screen(browser, server_url, page, query, editor, preset):
+    from .conftest import ScriptRuns, pick_preset, preset_menu
+
+    with _opened(browser, f"{server_url}/{page}?lang=en&{query}", "en") as pg:
+        runs = ScriptRuns.of(pg)
+        box = pg.locator(f".st-key-{editor.replace('.', '-')} textarea")
+        box.wait_for(timeout=30000)
+        wait_for_app(pg)
+        before = box.input_value()
+        label = translate("en", f"owndata.preset_{preset}")
+        runs.after(lambda: pick_preset(pg, editor, label))
+        wait_for_text(pg, translate("en", "owndata.preset_loaded", name=label))
+        wait_for_app(pg)
+        assert box.input_value() != before, "the box still shows the text it had before the preset"
+        assert preset_menu(pg, editor).input_value() == ""   # the menu is back at its placeholder
+        assert_no_exception(pg)
