@@ -618,6 +618,16 @@ def runs_sent(frames: list) -> tuple[int, int]:
 
 
 def new_element_types(frames: list) -> list[str]:
-    """The element type (``"table"``, ``"text_area"``, ``"plotly_chart"``, ...) of every new element in ``frames``."""
-    return [msg.delta.new_element.WhichOneof("type") for msg in forward_msgs(frames)
-            if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element"]
+    """The element type (``"table"``, ``"text_area"``, ``"plotly_chart"``, ...) of every new element in ``frames``; a
+    preset menu (ui/components/action_menu.py, a components-v2 element like the steppers and math boxes) is
+    ``"preset_menu"``, not ``"bidi_component"``."""
+    from ui.components.action_menu import NAME as MENU
+
+    types = []
+    for msg in forward_msgs(frames):
+        if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            el = msg.delta.new_element
+            kind = el.WhichOneof("type")
+            types.append("preset_menu" if kind == "bidi_component" and el.bidi_component.component_name == MENU
+                         else kind)
+    return types

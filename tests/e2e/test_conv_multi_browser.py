@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cnn_core.worked_examples import CONV_5X5X3
+from ui.components import action_menu
 from ui.i18n import translate
 from ui.matrix_input import format_matrix
 
@@ -53,7 +54,8 @@ def test_cells_of_both_filters_are_stepped_in_the_browser(server_url, new_page, 
     assert_no_exception(pg)
     body = pg.inner_text("body")
     assert translate(lang, "conv_multi.title") in body
-    assert translate(lang, "worked_examples.note_link") in body   # the catalogue's note on the printed maps
+    # the catalogue's note on the printed maps (a math box: its component may draw after the stepper)
+    expect(pg.get_by_text(translate(lang, "worked_examples.note_link")).first).to_be_visible(timeout=20000)
     # the Hands-on CNN project's printed maps, and its first cell written out channel by channel
     assert _map_texts(pg, OUT1) == ["6", "7", "5", "3", "-1", "-1", "2", "-1", "4"]
     assert _map_texts(pg, OUT2) == ["2", "-5", "-8", "1", "-4", "-4", "0", "-5", "-5"]
@@ -155,7 +157,8 @@ X = np.asarray(CONV_5X5X3.inputs["x"])          # (1, 3, 5, 5)
 W = np.asarray(CONV_5X5X3.inputs["w"])
 B = np.asarray(CONV_5X5X3.inputs["b"])
 # what a run of the values box sends and a run of the layer part must not: editors, presets, sizes, upload
-VALUES_BOX_ELEMENTS = {"text_area", "selectbox", "file_uploader"}
+VALUES_BOX_ELEMENTS = {"text_area", "preset_menu", "file_uploader"}
+MENU = action_menu.NAME
 
 
 
@@ -245,6 +248,8 @@ def _sent_types(frames: list) -> list[str]:
             if (kind == "bidi_component" and el.bidi_component.WhichOneof("data") == "json"
                     and "math-line" in el.bidi_component.json):
                 kind = "math_box"
+            elif kind == "bidi_component" and el.bidi_component.component_name == MENU:
+                kind = "preset_menu"
             types.append(kind)
     return types
 
@@ -259,7 +264,8 @@ def test_editor_tabs_rerun_their_column_alone_and_keep_every_text(server_url, ne
     received = watch_frames(pg)
     _open(pg, server_url, lang)
     editor = ".st-key-conv_multi-{} textarea"
-    assert pg.locator('[data-testid="stMain"] [data-testid="stTextArea"]').count() == 3   # x1, paste box, w11
+    # x1, paste box, w11 (on a fresh browser the text area's code may arrive after the stepper is drawn)
+    expect(pg.locator('[data-testid="stMain"] [data-testid="stTextArea"]')).to_have_count(3, timeout=20000)
     # channel 2 opened: its editor shows the text's matrix; only that column was sent again
     received.clear()
     _tab(pg, translate(lang, "conv_multi.tab_channel", c=2)).click()

@@ -272,7 +272,7 @@ def test_a_signal_preset_makes_one_script_run_and_does_not_resend_the_title(serv
         texts = _texts_sent(received)
         assert translate(lang, "transposed.title") not in texts and translate(lang, "transposed.intro") not in texts
         sent = _sent_types(received)
-        assert {"selectbox", "text_area", "number_input"} <= set(sent) and not {"radio", "slider"} & set(sent), sent
+        assert {"preset_menu", "text_area", "number_input"} <= set(sent) and not {"radio", "slider"} & set(sent), sent
     lengths = pg.locator(".st-key-transposed-length_math .math-line").evaluate_all("(ls) => ls.map((l) => l.dataset.latex)")
     assert any("= 4" in line for line in lengths), lengths
     assert_no_exception(pg)
