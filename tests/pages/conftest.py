@@ -119,6 +119,38 @@ def preset_menu_markup(at: AppTest, editor_key: str) -> str:
     return html.unescape(json.loads(menus[0].proto.json))
 
 
+class PageSource:
+    """A page script read as code (``app_pages/<page>.py``): which functions a function calls, and whether any
+    ``st.rerun`` names parts. For the tests of where a page draws each control (AppTest reruns whole scripts, so it
+    cannot see which part a control reruns; the e2e tests count the runs)."""
+
+    def __init__(self, page: str) -> None:
+        import ast
+
+        self.tree = ast.parse((ROOT / "app_pages" / f"{page}.py").read_text(encoding="utf-8"))
+        self.funcs = {node.name: node for node in ast.walk(self.tree) if isinstance(node, ast.FunctionDef)}
+
+    def calls(self, name: str) -> set[str]:
+        """The names of the functions and methods called inside function ``name``."""
+        import ast
+
+        return {n.func.id if isinstance(n.func, ast.Name) else n.func.attr for n in ast.walk(self.funcs[name])
+                if isinstance(n, ast.Call) and isinstance(n.func, (ast.Name, ast.Attribute))}
+
+    def names(self, name: str) -> set[str]:
+        """Every name used inside function ``name`` (a function passed along, not called, too)."""
+        import ast
+
+        return {n.id for n in ast.walk(self.funcs[name]) if isinstance(n, ast.Name)}
+
+    def reruns_by_name(self) -> list:
+        """Every ``….rerun(...)`` call with arguments (``st.rerun([keys])``: a second script run)."""
+        import ast
+
+        return [n for n in ast.walk(self.tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                and n.func.attr == "rerun" and n.args]
+
+
 def no_exception(at: AppTest) -> None:
     """Fail with the traceback text when the page raised."""
     assert not at.exception, "\n".join(str(e.value) for e in at.exception)

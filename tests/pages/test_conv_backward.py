@@ -21,8 +21,8 @@ from ui.matrix_input import parse_matrix
 
 from tests.reference import correlate
 
-from .conftest import (all_text, choose_preset, latex_lines, no_exception, open_page, preset_menus, stepper, stepper_grid,
-                       steppers)
+from .conftest import (PageSource, all_text, choose_preset, latex_lines, no_exception, open_page, preset_menus,
+                       stepper, stepper_grid, steppers)
 from .grid_tables import html_tables
 from .math_boxes import claim_noted, math_box_formulas, math_box_markups
 
@@ -612,23 +612,11 @@ def _sent(at) -> dict:
 def test_every_values_control_is_drawn_in_the_part_that_holds_what_it_changes():
     """The editors and preset menus in the values part (with the results part inside it), the activation, filter and
     channel selects in the results part; no callback reruns parts by name (``st.rerun`` in ``on_change``)."""
-    import ast
-    from pathlib import Path
-
-    source = (Path(__file__).resolve().parents[2] / "app_pages" / "conv_backward.py").read_text(encoding="utf-8")
-    tree = ast.parse(source)
-    funcs = {node.name: node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}
-
-    def calls(name: str) -> set[str]:
-        return {n.func.id if isinstance(n.func, ast.Name) else n.func.attr for n in ast.walk(funcs[name])
-                if isinstance(n, ast.Call) and isinstance(n.func, (ast.Name, ast.Attribute))}
-
-    assert {"_matrix_column", "_delta_column", "_results"} <= calls("_values_part")
-    assert "_result_selects" in calls("_results")
-    assert "selectbox" in calls("_result_selects") and "selectbox" not in calls("_setup_part")
-    reruns_by_name = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
-                      and n.func.attr == "rerun" and n.args]
-    assert not reruns_by_name, "a callback reruns parts by name: two script runs"
+    page = PageSource("conv_backward")
+    assert {"_matrix_column", "_delta_column", "_results"} <= page.calls("_values_part")
+    assert "_result_selects" in page.calls("_results")
+    assert "selectbox" in page.calls("_result_selects") and "selectbox" not in page.calls("_setup_part")
+    assert not page.reruns_by_name(), "a callback reruns parts by name: two script runs"
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -14,8 +14,8 @@ from ui.i18n import translate
 from ui.latex import fmt, fmt_latex
 
 from ..ui.formula_numbers import _number, total
-from .conftest import (all_text, choose_preset, link_of, no_exception, open_page, plotly_figures, preset_menus, stepper,
-                       stepper_grid)
+from .conftest import (PageSource, all_text, choose_preset, link_of, no_exception, open_page, plotly_figures,
+                       preset_menus, stepper, stepper_grid)
 from .math_boxes import math_box_formulas, math_box_markups, math_box_texts
 
 DEFAULT_ZPREV = np.array([1.5, -1.0, 0.5])
@@ -207,25 +207,12 @@ def test_a_values_control_changes_its_editor_and_the_parts_that_show_the_values(
 def test_every_values_control_is_drawn_in_the_part_that_holds_what_it_changes():
     """#14 round 11: the editors, preset menus and reset in the values part (with the study part inside it), the loss
     and the activation in the study part (with the tabs and panels); no callback reruns parts by name (two runs)."""
-    import ast
-    from pathlib import Path
-
-    source = (Path(__file__).resolve().parents[2] / "app_pages" / "dense.py").read_text(encoding="utf-8")
-    tree = ast.parse(source)
-    funcs = {node.name: node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}
-
-    def calls(name: str) -> set[str]:
-        return {n.func.id if isinstance(n.func, ast.Name) else n.func.attr for n in ast.walk(funcs[name])
-                if isinstance(n, ast.Call) and isinstance(n.func, (ast.Name, ast.Attribute))}
-
-    named = {n.id for n in ast.walk(funcs["_values_part"]) if isinstance(n, ast.Name)}
-    assert {"_zprev_column", "_w_column", "_b_column", "_y_column"} <= named
-    assert {"_study", "button"} <= calls("_values_part")
-    assert {"_choices", "_sections", "_take_away"} <= calls("_study")
-    assert {"radio", "selectbox"} <= calls("_choices")
-    reruns_by_name = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
-                      and n.func.attr == "rerun" and n.args]
-    assert not reruns_by_name, "a callback reruns parts by name: two script runs"
+    page = PageSource("dense")
+    assert {"_zprev_column", "_w_column", "_b_column", "_y_column"} <= page.names("_values_part")
+    assert {"_study", "button"} <= page.calls("_values_part")
+    assert {"_choices", "_sections", "_take_away"} <= page.calls("_study")
+    assert {"radio", "selectbox"} <= page.calls("_choices")
+    assert not page.reruns_by_name(), "a callback reruns parts by name: two script runs"
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
