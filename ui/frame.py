@@ -189,10 +189,14 @@ def _display_settings() -> list[str]:
     return problems
 
 
+def _display_query() -> dict[str, str | None]:
+    """The display settings as the URL keeps them: ``digits`` and ``present`` (None: the default, left out)."""
+    return {"digits": None if st.session_state["digits"] == SIGNIFICANT else str(st.session_state["digits"]),
+            "present": "1" if st.session_state["present"] else None}
+
+
 def _sync_display_settings() -> None:
-    wanted = {"digits": None if st.session_state["digits"] == SIGNIFICANT else str(st.session_state["digits"]),
-              "present": "1" if st.session_state["present"] else None}
-    for name, value in wanted.items():
+    for name, value in _display_query().items():
         if value is None and name in st.query_params:
             del st.query_params[name]
         elif value is not None and st.query_params.get(name) != value:
@@ -211,8 +215,8 @@ def apply_setting(state, name: object, value: object) -> bool:
     if name == "lang" and value in LANGUAGES:
         state["lang"] = value
     elif name == "digits" and isinstance(value, (str, int)) and not isinstance(value, bool) \
-            and str(value) in {str(d) for d in DIGIT_CHOICES}:
-        state["digits"] = int(value)
+            and _parse_digits(str(value)) is not None:
+        state["digits"] = _parse_digits(str(value))
     elif name == "present" and isinstance(value, bool):
         state["present"] = value
     else:
@@ -230,13 +234,9 @@ def _on_menu_setting() -> None:
 
 def _page_href(entry: PageEntry) -> str:
     """A page's link relative to the app's root (the home page is the root), with the settings kept in the URL."""
-    query = {"lang": st.session_state["lang"]}
-    if st.session_state["digits"] != SIGNIFICANT:
-        query["digits"] = str(st.session_state["digits"])
-    if st.session_state["present"]:
-        query["present"] = "1"
+    query = {"lang": st.session_state["lang"], **_display_query()}
     path = "./" if entry.key == "home" else entry.key
-    return path + "?" + "&".join(f"{name}={value}" for name, value in query.items())
+    return path + "?" + "&".join(f"{name}={value}" for name, value in query.items() if value is not None)
 
 
 def sidebar_markup(current_key: str) -> str:

@@ -286,9 +286,16 @@ def _grid(key: str, matrix: np.ndarray, *, max_rows: int, max_cols: int, resizab
 
 
 def rewritten_key(key: str) -> str:
-    """Where a component's callback notes that it rewrote the text of the editor ``key`` (read by
+    """Where :func:`rewrite_text` notes that a callback rewrote the text of the editor ``key`` (read by
     :func:`matrix_editor`, which sends the text to the box again)."""
     return f"{key}.rewritten"
+
+
+def rewrite_text(state, key: str, text: str) -> None:
+    """A component's callback (a preset menu, the grid) puts ``text`` into the editor ``key`` (``state``: the session
+    state), noted so that :func:`matrix_editor` shows it even in the second run of a rerun by name."""
+    state[key] = text
+    state[rewritten_key(key)] = True
 
 
 def matrix_editor(

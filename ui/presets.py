@@ -40,7 +40,7 @@ from cnn_core.presets import (INPUT_PRESETS, KERNEL_PRESETS, RANDOM_INPUT_RANGE,
 
 #: What an editor holds: a filter, a picture, or a dense layer's weight matrix (identity = np.eye there).
 Kind = Literal["kernel", "input", "weights"]
-from ui.matrix_input import format_matrix, parse_matrix, rewritten_key, then
+from ui.matrix_input import format_matrix, parse_matrix, rewrite_text, then
 
 __all__ = ["preset_matrix", "available_presets", "preset_label", "preset_selector", "apply_pick", "menu_offer",
            "EXAMPLE", "MAX_SEED"]
@@ -156,8 +156,7 @@ def _apply(state: MutableMapping, editor_key: str, kind: str, name: str, example
     text = format_matrix(preset_matrix(name, kind, shape, seed=seed, example=example))
     if parse_matrix(text, max_rows=max_rows, max_cols=max_cols).matrix is None:
         return False  # never write a matrix the editor would refuse
-    state[editor_key] = text
-    state[rewritten_key(editor_key)] = True
+    rewrite_text(state, editor_key, text)
     state[f"{editor_key}.preset_loaded"] = (name, text)
     return True
 

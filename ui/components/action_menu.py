@@ -19,7 +19,7 @@ import html
 from collections.abc import Mapping, Sequence
 from typing import Callable
 
-from ui.components.markup_box import KEPT_BOX_JS
+from ui.components.markup_box import KEPT_BOX_JS, sent
 
 NAME = "cnn_studio_action_menu"
 # Streamlit's select look (light theme: config.toml), so the menu sits among the other widgets unnoticed
@@ -98,6 +98,5 @@ def action_menu(markup: str, key: str, on_pick: Callable[[], None]) -> None:
 
 def picked(state: Mapping, key: str) -> str | None:
     """The value the menu ``key`` sent with its last choice (None: nothing, or not a string)."""
-    events = state.get(key)
-    value = events.get("pick") if isinstance(events, Mapping) else None
+    value = sent(state, key, "pick")
     return value if isinstance(value, str) else None

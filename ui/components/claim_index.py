@@ -13,10 +13,9 @@ The markup must be trusted: :func:`index_html` builds it from the catalogue's ow
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
 from typing import Callable, Sequence
 
-from ui.components.markup_box import KEPT_BOX_JS
+from ui.components.markup_box import KEPT_BOX_JS, sent
 
 NAME = "cnn_studio_claim_index"
 CSS = """
@@ -85,6 +84,5 @@ def opened(key: str) -> str | None:
     """The claim key the index ``key`` sent with its last click (None when nothing, or not a string, was sent)."""
     import streamlit as st
 
-    events = st.session_state.get(key)
-    value = events.get("open") if isinstance(events, Mapping) else None
+    value = sent(st.session_state, key, "open")
     return value if isinstance(value, str) else None

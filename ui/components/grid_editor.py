@@ -78,7 +78,7 @@ def apply_event(key: str, event: str, *, max_rows: int, max_cols: int) -> None:
     malformed message) leaves the text as it was."""
     import streamlit as st
 
-    from ui.matrix_input import edit_cell_text, resize_text, rewritten_key
+    from ui.matrix_input import edit_cell_text, resize_text, rewrite_text
 
     state = st.session_state
     events = state.get(component_key(key))
@@ -92,8 +92,7 @@ def apply_event(key: str, event: str, *, max_rows: int, max_cols: int) -> None:
     else:
         new_text = resize_text(text, value.get("rows"), value.get("cols"), max_rows=max_rows, max_cols=max_cols)
     if new_text is not None:
-        state[key] = new_text
-        state[rewritten_key(key)] = True
+        rewrite_text(state, key, new_text)
 
 
 def grid_editor(key: str, data: dict[str, Any], *, max_rows: int, max_cols: int,

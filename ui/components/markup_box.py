@@ -12,6 +12,7 @@ The markup must be trusted: built by Python with every text escaped.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Callable
 
 #: The box every markup component draws into, kept across reruns (a JS function, prepended to a component's
@@ -43,6 +44,13 @@ _JS = KEPT_BOX_JS + """export default function (component) {
   return undefined;
 }
 """
+
+
+def sent(state: Mapping, key: str, trigger: str) -> object:
+    """What the component ``key`` last sent as its trigger value ``trigger`` (None when nothing, or no such
+    mapping, is in ``state``, the session state). It is the browser's: the caller checks its type and value."""
+    events = state.get(key)
+    return events.get(trigger) if isinstance(events, Mapping) else None
 
 
 def box_script(box_class: str) -> str:

@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Callable
 
-from ui.components.markup_box import KEPT_BOX_JS
+from ui.components.markup_box import KEPT_BOX_JS, sent
 
 NAME = "cnn_studio_sidebar_menu"
 
@@ -255,8 +255,7 @@ def sent_setting(key: str) -> tuple[str, object] | None:
     """The (name, value) the menu ``key`` sent with its last change, or None (nothing, or not that shape)."""
     import streamlit as st
 
-    events = st.session_state.get(key)
-    sent = events.get("set") if isinstance(events, Mapping) else None
-    if not isinstance(sent, Mapping) or not isinstance(sent.get("name"), str):
+    setting = sent(st.session_state, key, "set")
+    if not isinstance(setting, Mapping) or not isinstance(setting.get("name"), str):
         return None
-    return sent["name"], sent.get("value")
+    return setting["name"], setting.get("value")
