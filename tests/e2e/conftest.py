@@ -623,6 +623,12 @@ def runs_sent(frames: list) -> tuple[int, int]:
     return runs, sum(msg.WhichOneof("type") == "navigation" for msg in msgs)
 
 
+def script_runs(frames: list) -> int:
+    """The script runs that ended in ``frames`` (``script_finished`` messages), those that sent nothing included: a
+    callback that reruns parts by name ends an empty run first (two), a control in the part it changes one."""
+    return sum(msg.WhichOneof("type") == "script_finished" for msg in forward_msgs(frames))
+
+
 def new_element_types(frames: list) -> list[str]:
     """The element type (``"table"``, ``"text_area"``, ``"plotly_chart"``, ...) of every new element in ``frames``; a
     preset menu (ui/components/action_menu.py, a components-v2 element like the steppers and math boxes) is
