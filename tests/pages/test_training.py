@@ -23,7 +23,7 @@ from ui.svg_chart import parse_values
 
 from tests.reference import correlate
 
-from .conftest import all_text, choose, chosen, figure_titled, latex_text, link_of, no_exception, open_page, plotly_figures, set_setting, stepper, stepper_grid
+from .conftest import all_text, choice_markup, choose, chosen, figure_titled, latex_text, link_of, no_exception, open_page, plotly_figures, set_setting, stepper, stepper_grid
 from .plain_tables import plain_tables
 
 PAGE = "training"
@@ -121,9 +121,10 @@ def test_page_in_both_languages(lang):
     no_exception(at)
     assert at.title[0].value == translate(lang, "training.title")
     text = all_text(at)
-    for key in ("seed_label", "lr_label", "steps_label", "sample_label", "filter_label", "data_section",
-                "curve_section", "look_section"):
+    for key in ("seed_label", "lr_label", "steps_label", "data_section", "curve_section", "look_section"):
         assert translate(lang, f"training.{key}") in text, key
+    for key in ("sample", "filter"):   # the two menus' labels (ui.components.choice_menu: in their markup)
+        assert f"<span>{translate(lang, f'training.{key}_label')}</span>" in choice_markup(at, f"training.{key}"), key
     expanders = [exp.label for exp in at.expander]
     for key in ("data_more", "fwd_relu_subtitle", "fwd_flat_subtitle", "fwd_fc_subtitle"):
         assert translate(lang, f"training.{key}") in expanders, key
