@@ -1,9 +1,11 @@
 """Check my work: the user's setup and hand-computed answer -> every cell marked, the mistake named.
 
 Thin: widgets and URL in -> cnn_core.exercises (exercise_from, check_answer) -> ui.exercise_view out.
-A topic page links here with its setup in the URL (``ui.exercise_view.check_link``). Everything below the kind
-menu is a part of its own (``_body``, keyed): a new kind reruns it alone (#14 round 10); its fields, answer box and
-button rerun it too, not the title and the introduction.
+A topic page links here with its setup in the URL (``ui.exercise_view.check_link``). Everything below the
+introduction is a part of its own (``_body``, keyed): the kind menu, its fields, answer box and button rerun it alone,
+not the title and the introduction (#14 round 10). The kind menu is the browser's own ``<select>``
+(``ui.components.choice_menu``, #14 round 12: a Streamlit select re-rendered ~140 React components on every pass)
+drawn inside the part, so a new kind is one run of the part (it was a callback rerunning the part by name: two runs).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cnn_core import KINDS, CoreValueError, check_answer, exercise_from
+from ui.components.choice_menu import choice_menu
 from ui.exercise_view import (grade_text, check_link, exercise_blocks, given_from_fields, kind_name, render_blocks,
                               render_fields, render_grade, url_specs)
 from ui.i18n import current_language, explain_error, t
@@ -27,20 +30,11 @@ init_from_url(PAGE, KIND_SPECS)
 BODY_PART = f"{PAGE}.body_part"
 
 
-def _kind_changed() -> None:
-    """Another kind of exercise: only the part below the menu reruns (#14 round 10: the whole page did, title and
-    introduction included; the browser already shows the menu's new value)."""
-    st.rerun(BODY_PART)
-
-
-st.selectbox(t("check_work.kind"), KINDS, key=f"{PAGE}.kind", format_func=lambda k: kind_name(k, lang),
-             on_change=_kind_changed)
-
-
 @st.fragment(key=BODY_PART)
 def _body() -> None:
-    """The chosen kind's setup, its exercise, the answer box and the verdict (the kind read from the session)."""
-    kind = st.session_state[f"{PAGE}.kind"]
+    """The kind menu, the chosen kind's setup, its exercise, the answer box and the verdict."""
+    kind = choice_menu(t("check_work.kind"), [(k, kind_name(k, lang)) for k in KINDS], f"{PAGE}.kind",
+                       help=t("check_work.kind_help"))
     specs = url_specs(kind, PAGE)
     init_from_url(f"{PAGE}.{kind}", specs)
 

@@ -42,6 +42,7 @@ import streamlit as st
 from cnn_core import tiny_cnn
 from ui.claims_view import claim_note
 from ui.components.cell_stepper import cell_stepper
+from ui.components.choice_menu import choice_menu
 from ui.components.svg_box import svg_box
 from ui.exercise_view import render_check_link
 from ui.export import CHART_CONFIG, ExportDoc, export_panel, setup_just_loaded
@@ -560,15 +561,18 @@ def _data_section(params, images: np.ndarray, labels: np.ndarray, names: tuple) 
 @st.fragment
 def _one_step(tr, images, labels, names, lr, params, steps_done) -> None:
     """Choice of sample and filter + the tabs: changing the choice reruns only this part (the forward tab's
-    cell is picked in the browser; the backward tab draws its own cell choice)."""
+    cell is picked in the browser; the backward tab draws its own cell choice). The two menus are the browser's own
+    ``<select>`` (``ui.components.choice_menu``, #14 round 12: a Streamlit select is ~140 React components that
+    every pass re-renders, and a popover per choice); the choice is kept under "training.sample" / "training.filter"
+    as before, which the link reads and writes."""
     pick = st.container(horizontal=True)   # two menus in a row (not four columns: fewer blocks re-sent, #14)
-    sample_texts = {i: t("training.sample_option", index=i, label=names[labels[i - 1]])
-                    for i in range(1, N_IMAGES + 1)}
-    sample = int(pick.selectbox(t("training.sample_label"), options=list(sample_texts), width=PICK_PX,
-                                format_func=sample_texts.__getitem__, key=widget_key(PAGE, "sample")))
-    filter_texts = {i: t("training.filter_option", index=i) for i in range(1, FILTERS + 1)}
-    filt = int(pick.selectbox(t("training.filter_label"), options=list(filter_texts), width=PICK_PX,
-                              format_func=filter_texts.__getitem__, key=widget_key(PAGE, "filter")))
+    sample = int(choice_menu(t("training.sample_label"),
+                             [(i, t("training.sample_option", index=i, label=names[labels[i - 1]]))
+                              for i in range(1, N_IMAGES + 1)],
+                             widget_key(PAGE, "sample"), width=PICK_PX, where=pick))
+    filt = int(choice_menu(t("training.filter_label"),
+                           [(i, t("training.filter_option", index=i)) for i in range(1, FILTERS + 1)],
+                           widget_key(PAGE, "filter"), width=PICK_PX, where=pick))
     sync_to_url(PAGE, SPECS)  # every parameter, the controls above included
     st.caption(t("training.pipeline"))
     view = View(tr, images, labels, names, lr, params, steps_done, sample, filt)

@@ -182,6 +182,12 @@ def pick_preset(pg, editor_key: str, label: str) -> None:
     preset_menu(pg, editor_key).select_option(label=label)
 
 
+def choice_select(pg, state_key: str):
+    """The ``<select>`` of a setting's choice menu (ui/components/choice_menu.py: component key ``<state_key>_menu``,
+    e.g. check my work's kind ``check_work.kind``, training's ``training.sample``)."""
+    return pg.locator(f".st-key-{state_key.replace('.', '-')}_menu select")
+
+
 # Streamlit marks its root element with the script's state (1.67: initial, running, rerunRequested,
 # notRunning, ...); the status widget ("Running...") only appears after a delay, so it alone is not enough.
 SCRIPT_DONE = """() => {
@@ -617,10 +623,17 @@ def runs_sent(frames: list) -> tuple[int, int]:
     return runs, sum(msg.WhichOneof("type") == "navigation" for msg in msgs)
 
 
+def script_runs(frames: list) -> int:
+    """The script runs that ended in ``frames`` (``script_finished`` messages), those that sent nothing included: a
+    callback that reruns parts by name ends an empty run first (two), a control in the part it changes one."""
+    return sum(msg.WhichOneof("type") == "script_finished" for msg in forward_msgs(frames))
+
+
 def new_element_types(frames: list) -> list[str]:
     """The element type (``"table"``, ``"text_area"``, ``"plotly_chart"``, ...) of every new element in ``frames``; a
     preset menu (ui/components/action_menu.py, a components-v2 element like the steppers and math boxes) is
-    ``"preset_menu"``, not ``"bidi_component"``."""
+    ``"preset_menu"``, not ``"bidi_component"``; so is a choice menu (ui/components/choice_menu.py: the same
+    component)."""
     from ui.components.action_menu import NAME as MENU
 
     types = []

@@ -82,25 +82,57 @@ def test_check_my_work_from_a_topic_link(server_url, new_page, lang):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_check_my_work_kind_menu_reruns_the_part_below_it(server_url, new_page, lang):
-    """#14 round 10: another kind of exercise reruns the part below the menu by key (its new fields, the exercise),
-    not the title, the introduction and the menu; the link follows."""
-    from .conftest import ScriptRuns, new_element_types, open_app
+    """#14 rounds 10 and 12: another kind of exercise, chosen in the browser's own select (ui/components/choice_menu.py),
+    is ONE run of the part below the introduction (the menu, the new kind's fields, the exercise), not the title and
+    the introduction; the menu keeps showing the choice, the link follows, a reload of the link shows it again.
+    From the keyboard: Tab reaches the menu, its focus is visible, an arrow key chooses the next kind."""
+    from .conftest import ScriptRuns, choice_select, new_element_types, open_app, runs_sent, script_runs
 
     pg = new_page
-    received = open_app(pg, f"{server_url}/check_work?lang={lang}")
+    received = open_app(pg, f"{server_url}/check_work?lang={lang}", ".st-key-check_work-kind_menu select")
     runs = ScriptRuns.of(pg)
+    menu = choice_select(pg, "check_work.kind")
+    expect(menu).to_have_value("conv_forward")
+    label = pg.locator(".st-key-check_work-kind_menu label")
+    expect(label).to_contain_text(translate(lang, "check_work.kind"))
+    assert menu.locator("option").nth(1).text_content() == translate(lang, "exercises.kind_same_padding")
+    assert 300 < menu.bounding_box()["width"]   # as wide as the old select: the whole column
     received.clear()
-    combo = pg.locator(".st-key-check_work-kind [role=combobox]").first
-    combo.click()
-    option = pg.get_by_role("option").nth(1)   # the second kind: SAME padding
-    try:
-        option.wait_for(timeout=3000)
-    except Exception:   # the click only focused it: open the list from the keyboard
-        combo.press("ArrowDown")
-    runs.after(lambda: option.click())
+    # the reader's pick: the browser sets the value, then fires change; the menu's script has run when dispatchEvent
+    # returns, and the select still shows the choice (a preset menu would be back at its placeholder)
+    shown = []
+    runs.after(lambda: shown.append(menu.evaluate(
+        "(m) => { m.value = 'same_padding'; m.dispatchEvent(new Event('change', {bubbles: true})); return m.value; }")))
+    assert shown == ["same_padding"], shown
+    assert script_runs(received) == 1 and runs_sent(received) == (1, 0)  # ONE run (no empty callback run first),
+                                                                         # and not of the whole app
     sent = new_element_types(received)
     assert "number_input" in sent and "bidi_component" in sent, sent     # the new kind's fields and exercise
-    assert not {"heading", "selectbox"} & set(sent), sent                # not the title, not the menu
+    assert not {"heading", "selectbox"} & set(sent), sent                # not the title, and no Streamlit select
     pg.wait_for_function("() => new URLSearchParams(location.search).get('kind') === 'same_padding'")
-    expect(pg.get_by_text(translate(lang, "exercises.kind_same_padding")).first).to_be_visible()
+    expect(menu).to_have_value("same_padding")                           # kept, not back to a placeholder
+    expect(pg.locator(".st-key-check_work-kind_menu option[selected]")).to_have_attribute("value", "same_padding")
+    expect(pg.get_by_text(translate(lang, "check_work.field_kernel_h")).first).to_be_visible()
+    assert_no_exception(pg)
+    screenshot(pg, f"check_work-{lang}-kind-menu")
+
+    # the keyboard: Tab from the element before it focuses the select, with a visible ring; ArrowDown = next kind
+    pg.locator('[data-testid="stMarkdown"]').first.click()
+    for _ in range(10):
+        pg.keyboard.press("Tab")
+        if pg.evaluate("() => { const a = document.activeElement; return !!a && !!a.shadowRoot"
+                       " && a.shadowRoot.activeElement?.tagName === 'SELECT'; }") or menu.evaluate(
+                "(m) => m.matches(':focus')"):
+            break
+    assert menu.evaluate("(m) => m.matches(':focus-visible')"), "Tab reaches the menu"
+    assert menu.evaluate("(m) => getComputedStyle(m).boxShadow") != "none"    # the focus ring
+    following = menu.locator("option").nth(2).get_attribute("value")
+    runs.after(lambda: pg.keyboard.press("ArrowDown"))
+    pg.wait_for_function(f"() => new URLSearchParams(location.search).get('kind') === '{following}'")
+    expect(menu).to_have_value(following)
+
+    # the link opens with that kind shown
+    runs.after(lambda: pg.goto(pg.url))
+    wait_for_app(pg)
+    expect(choice_select(pg, "check_work.kind")).to_have_value(following)
     assert_no_exception(pg)

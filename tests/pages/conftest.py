@@ -119,6 +119,68 @@ def preset_menu_markup(at: AppTest, editor_key: str) -> str:
     return html.unescape(json.loads(menus[0].proto.json))
 
 
+def choose(at: AppTest, state_key: str, value) -> AppTest:
+    """What a choice menu (``ui.components.choice_menu``: check my work's kind, training's sample and filter) does
+    when the reader picks ``value``: the browser sends the option's value as text, its callback
+    (``apply_choice``) writes the value into ``state_key``, then the app reruns. (AppTest cannot pick inside a
+    component; the e2e tests pick in the real ``<select>``.)"""
+    from ui.components.choice_menu import apply_choice
+
+    assert apply_choice(at.session_state, state_key, str(value)), (state_key, value, choice_values(at, state_key))
+    return at.run()
+
+
+def choice_values(at: AppTest, state_key: str) -> tuple[str, ...]:
+    """The option values (as the browser sends them) the menu of ``state_key`` offered in its last run."""
+    from ui.components.choice_menu import ChoiceOffer, offer_key
+
+    offer = at.session_state[offer_key(state_key)] if offer_key(state_key) in at.session_state else None
+    return tuple(text for text, _ in offer.values) if isinstance(offer, ChoiceOffer) else ()
+
+
+def choice_markup(at: AppTest, state_key: str) -> str:
+    """The markup of the choice menu of ``state_key`` as this run drew it (HTML entities left as sent)."""
+    import json
+
+    from ui.components.choice_menu import menu_key
+
+    menus = [el for el in at.get("bidi_component") if el.key == menu_key(state_key)]
+    assert len(menus) == 1, (state_key, [el.key for el in at.get("bidi_component")])
+    return json.loads(menus[0].proto.json)
+
+
+def chosen(at: AppTest, state_key: str) -> tuple[str | None, list[tuple[str, str]]]:
+    """What the choice menu of ``state_key`` shows as this run drew it: (the value of the option marked
+    ``selected``, every option's (value, text)), read with the standard HTML parser as the browser reads it."""
+    from html.parser import HTMLParser
+
+    class Options(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.options: list[list[str]] = []
+            self.selected: str | None = None
+            self.inside = False
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "option":
+                attrs = dict(attrs)
+                self.options.append([attrs.get("value") or "", ""])
+                self.inside = True
+                if "selected" in attrs:
+                    self.selected = attrs.get("value")
+
+        def handle_endtag(self, tag):
+            self.inside = self.inside and tag != "option"
+
+        def handle_data(self, data):
+            if self.inside:
+                self.options[-1][1] += data
+
+    parser = Options()
+    parser.feed(choice_markup(at, state_key))
+    return parser.selected, [tuple(option) for option in parser.options]
+
+
 class PageSource:
     """A page script read as code (``app_pages/<page>.py``): which functions a function calls, and whether any
     ``st.rerun`` names parts. For the tests of where a page draws each control (AppTest reruns whole scripts, so it

@@ -11,7 +11,7 @@ from ui.matrix_input import format_matrix, parse_matrix
 
 from tests.reference import correlate
 
-from .conftest import all_text, no_exception, open_page, plotly_figures
+from .conftest import all_text, choice_markup, choice_values, choose, chosen, link_of, no_exception, open_page, plotly_figures
 from .math_boxes import math_box_formulas, math_box_text
 
 LANGS = ("en", "zh")
@@ -41,7 +41,7 @@ def submit(at, text: str):
 def test_a_linked_setup_graded_right_and_flipped(lang):
     at = open_page("check_work", lang, query_of(check_link("conv_forward", x=X, w=W, b=1, stride=1, padding=0)))
     no_exception(at)
-    assert at.selectbox(key="check_work.kind").value == "conv_forward"
+    assert chosen(at, "check_work.kind")[0] == "conv_forward"   # the link's kind, shown in the menu
     right = correlate(X, W) + 1
     submit(at, format_matrix(right))
     assert [s.value for s in at.success] == [translate(lang, "exercises.verdict_correct")]
@@ -86,6 +86,14 @@ def test_tampered_link_and_bad_setup(lang):
     at = open_page("check_work", lang, {"kind": "<b>x</b>", "stride": "abc"})
     no_exception(at)
     assert len(at.warning) == 2 and "<b>" not in " ".join(w.value for w in at.warning)
+    # the kind's warning is the link's usual one, in the reader's language; the menu shows the default kind
+    from cnn_core import KINDS
+    from ui.url_state import ChoiceParam, UrlProblem, describe_problem
+
+    spec = ChoiceParam("kind", "conv_forward", KINDS, label_key="check_work.kind")
+    problem = UrlProblem("kind", "<b>x</b>", "not_a_choice", {"choices": ", ".join(KINDS)})
+    assert describe_problem(problem, spec, lang) in [w.value for w in at.warning]
+    assert chosen(at, "check_work.kind")[0] == "conv_forward"
     at = open_page("check_work", lang, {"kind": "softmax_ce_grad", "z": "1,2", "y": "1,1"})
     no_exception(at)
     assert [e.value for e in at.error] == [translate(lang, "errors.not_one_hot", name="y")]
@@ -118,3 +126,41 @@ def test_every_kind_renders_its_setup_and_grades(lang):
         assert expected == at.error[0].value, kind
         submit(at, format_matrix(ex.answer))
         assert [s.value for s in at.success] == [translate(lang, "exercises.verdict_correct")], kind
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_kind_menu_lists_every_kind_and_its_choice_moves_the_page_and_the_link(lang):
+    """The kind menu (ui.components.choice_menu): every kind by its name in the reader's language, the chosen one
+    marked; a choice brings that kind's fields and exercise and goes into the link; a link opens with it shown."""
+    from cnn_core import KINDS
+    from ui.exercise_view import kind_name
+
+    at = open_page("check_work", lang)
+    selected, options = chosen(at, "check_work.kind")
+    assert selected == "conv_forward" and options == [(k, kind_name(k, lang)) for k in KINDS]
+    # the label and the help's tooltip in the reader's language
+    assert f'<span>{translate(lang, "check_work.kind")}</span>' in choice_markup(at, "check_work.kind")
+    assert f'title="{translate(lang, "check_work.kind_help")}"' in choice_markup(at, "check_work.kind")
+    choose(at, "check_work.kind", "same_padding")
+    no_exception(at)
+    assert chosen(at, "check_work.kind")[0] == "same_padding"
+    assert at.session_state["check_work.kind"] == "same_padding" and link_of(at)["kind"] == "same_padding"
+    assert translate(lang, "check_work.field_kernel_h") in [n.label for n in at.number_input]
+    assert not at.text_area(key="check_work.answer").value   # the new kind's exercise and an empty answer box
+    again = open_page("check_work", lang, link_of(at))     # the link opens with that kind shown
+    assert chosen(again, "check_work.kind")[0] == "same_padding" and not again.warning
+
+
+def test_a_kind_the_menu_did_not_offer_changes_nothing():
+    """The browser's value is checked against the kinds the menu offered: a made-up one, or not a string, is
+    refused and the page keeps its kind (nothing raised in the callback)."""
+    from ui.components.choice_menu import apply_choice
+
+    at = open_page("check_work", "en", {"kind": "output_size"})
+    assert set(choice_values(at, "check_work.kind")) >= {"conv_forward", "output_size", "same_padding"}
+    for sent in ("<b>x</b>", "", "Output size", 3, None, ["same_padding"]):
+        assert not apply_choice(at.session_state, "check_work.kind", sent), sent
+    at.run()
+    no_exception(at)
+    assert at.session_state["check_work.kind"] == "output_size" and chosen(at, "check_work.kind")[0] == "output_size"
+    assert link_of(at)["kind"] == "output_size"

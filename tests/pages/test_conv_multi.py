@@ -576,7 +576,7 @@ def test_check_by_hand_link_for_the_parameter_count(lang):
     assert query == {"kind": "param_count", "filters": "2", "channels": "3", "kernel_h": "3", "kernel_w": "3"}
     check = open_page("check_work", lang, query)
     no_exception(check)
-    assert not check.warning and check.selectbox(key="check_work.kind").value == "param_count"
+    assert not check.warning and check.session_state["check_work.kind"] == "param_count"
 
 
 def test_library_code_has_the_pages_stride_padding_and_bias():

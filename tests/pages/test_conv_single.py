@@ -449,7 +449,7 @@ def test_check_by_hand_link_opens_check_my_work_with_this_setup(lang):
     check = open_page("check_work", lang, query)
     no_exception(check)
     assert not check.warning
-    assert check.selectbox(key="check_work.kind").value == "conv_forward"
+    assert check.session_state["check_work.kind"] == "conv_forward"
     assert "1, 2, 0\n0, 1, 3\n2, 2, 1" in [ta.value for ta in check.text_area]
 
 

@@ -488,7 +488,7 @@ def test_check_by_hand_link_opens_check_my_work_with_this_layer(lang):
     assert query["kind"] == "softmax_ce_grad"
     checker = open_page("check_work", lang, query=query)
     no_exception(checker)
-    assert checker.selectbox(key="check_work.kind").value == "softmax_ce_grad"
+    assert checker.session_state["check_work.kind"] == "softmax_ce_grad"
     # W = I and x = ReLU(1.5, −1, 0.5): z = x + b = (1.6, 0, 0.3); the right answer is softmax(z) − y
     z = np.array([1.6, 0.0, 0.3])
     answer = softmax(z) - DEFAULT_Y

@@ -267,7 +267,7 @@ def test_reset_check_links_export_and_code(lang):
                      "stride": "2", "padding": "0", "dilation": "1"}
     check = open_page("check_work", lang, query)
     no_exception(check)
-    assert not check.warning and check.selectbox(key="check_work.kind").value == "output_size"
+    assert not check.warning and check.session_state["check_work.kind"] == "output_size"
     at.radio(key="padding.mode").set_value("same").run()
     links = [el.proto for el in at.get("page_link") if el.proto.page.endswith("check_work")]
     assert "kind=same_padding" in links[0].query_string

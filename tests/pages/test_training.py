@@ -23,7 +23,7 @@ from ui.svg_chart import parse_values
 
 from tests.reference import correlate
 
-from .conftest import all_text, figure_titled, latex_text, link_of, no_exception, open_page, plotly_figures, set_setting, stepper, stepper_grid
+from .conftest import all_text, choice_markup, choose, chosen, figure_titled, latex_text, link_of, no_exception, open_page, plotly_figures, set_setting, stepper, stepper_grid
 from .plain_tables import plain_tables
 
 PAGE = "training"
@@ -121,9 +121,10 @@ def test_page_in_both_languages(lang):
     no_exception(at)
     assert at.title[0].value == translate(lang, "training.title")
     text = all_text(at)
-    for key in ("seed_label", "lr_label", "steps_label", "sample_label", "filter_label", "data_section",
-                "curve_section", "look_section"):
+    for key in ("seed_label", "lr_label", "steps_label", "data_section", "curve_section", "look_section"):
         assert translate(lang, f"training.{key}") in text, key
+    for key in ("sample", "filter"):   # the two menus' labels (ui.components.choice_menu: in their markup)
+        assert f"<span>{translate(lang, f'training.{key}_label')}</span>" in choice_markup(at, f"training.{key}"), key
     expanders = [exp.label for exp in at.expander]
     for key in ("data_more", "fwd_relu_subtitle", "fwd_flat_subtitle", "fwd_fc_subtitle"):
         assert translate(lang, f"training.{key}") in expanders, key
@@ -217,8 +218,9 @@ def test_choosing_sample_and_filter_moves_every_view_and_the_link_picks_the_cell
     x, y, names, params = _data(0)
     # the link's cell (row 4, column 5) is the stepper's first cell; picking others happens in the browser
     at = _open(open_page(PAGE, "en", query={"row": "4", "col": "5"}), "fwd_pool")
-    at.selectbox(key="training.sample").set_value(8).run()
-    at.selectbox(key="training.filter").set_value(3).run()
+    choose(at, "training.sample", 8)
+    choose(at, "training.filter", 3)
+    assert chosen(at, "training.sample")[0] == "8" and chosen(at, "training.filter")[0] == "3"
     no_exception(at)
     n, f, r, c = 7, 2, 3, 4
     loops = _net_loops(x, params, n, f)
@@ -485,8 +487,8 @@ def test_bad_url_values_warn_and_use_defaults(lang):
     assert at.number_input(key="training.seed").value == 0
     assert at.slider(key="training.lr").value == pytest.approx(0.1)
     assert at.slider(key="training.steps").value == 50
-    assert at.selectbox(key="training.sample").value == 1
-    assert at.selectbox(key="training.filter").value == 1
+    assert at.session_state["training.sample"] == 1 and chosen(at, "training.sample")[0] == "1"
+    assert at.session_state["training.filter"] == 1 and chosen(at, "training.filter")[0] == "1"
     assert at.session_state["training.row"] == 1 and stepper(at)["start"] == 0
     assert _metric(at, "metric_loss", lang) == "1.603"
 
@@ -501,6 +503,33 @@ def test_good_url_values_are_used():
     payload = stepper(at)
     np.testing.assert_allclose(stepper_grid(payload, f"Input x (sample #12, class {names[y[11]]})"), x[11, 0])
     np.testing.assert_allclose(stepper_grid(payload, "Kernel h, filter 4"), params.conv_w[3, 0])
+    # the menus show the link's choice
+    assert chosen(at, "training.sample")[0] == "12" and chosen(at, "training.filter")[0] == "4"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_sample_and_filter_menus_offer_each_one_by_name_and_refuse_anything_else(lang):
+    """The two menus (ui.components.choice_menu): every sample with its class and every filter, in the reader's
+    language; a value the browser makes up (out of range, not a number, not a string) changes nothing."""
+    from ui.components.choice_menu import apply_choice
+    from ui.training_cache import FILTERS
+
+    x, y, names, params = _data(0)
+    at = open_page(PAGE, lang)
+    selected, options = chosen(at, "training.sample")
+    assert selected == "1" and [value for value, _ in options] == [str(i) for i in range(1, len(y) + 1)]
+    assert options[7][1] == translate(lang, "training.sample_option", index=8, label=names[y[7]])
+    selected, options = chosen(at, "training.filter")
+    assert selected == "1" and options == [(str(i), translate(lang, "training.filter_option", index=i))
+                                           for i in range(1, FILTERS + 1)]
+    for sent in ("0", str(len(y) + 1), "1.0", "<b>x</b>", 8, None):
+        assert not apply_choice(at.session_state, "training.sample", sent), sent
+    assert not apply_choice(at.session_state, "training.filter", str(FILTERS + 1))
+    at.run()
+    no_exception(at)
+    assert at.session_state["training.sample"] == 1 and at.session_state["training.filter"] == 1
+    assert "sample" not in link_of(at) and "filter" not in link_of(at)
+    assert chosen(at, "training.sample")[0] == "1"
 
 
 # --------------------------------------------------------------------------- #12 item 14: the link keeps the progress
@@ -724,7 +753,7 @@ def test_a_part_rerun_after_a_language_switch_speaks_the_new_language(first, the
     that reruns only the tabs' part (sample) and a step (a full rerun) are written in the new language."""
     at = open_page(PAGE, first)
     set_setting(at, "lang", then)
-    at.selectbox(key="training.sample").set_value(5).run()
+    choose(at, "training.sample", 5)
     no_exception(at)
     subheaders = [el.value for el in at.subheader]
     assert translate(then, "training.fwd_conv_subtitle", index=5, filter=1) in subheaders

@@ -1,4 +1,5 @@
-"""A menu whose choice is an action (load a preset), as the browser's own ``<select>`` in a tiny component (#14).
+"""A menu whose choice is an action (load a preset) or a setting, as the browser's own ``<select>`` in a tiny
+component (#14).
 
 Why not ``st.selectbox``: a preset menu is picked, acted on and put back to its placeholder. Streamlit's select is
 ~140 React components that every whole-page pass re-renders (docs/ARCHITECTURE.md, "What a control costs the
@@ -9,6 +10,12 @@ this component is ~20 React components and is rebuilt only when its markup chang
 In the browser: a change sends the chosen value as the trigger value ``pick`` and puts the menu back to its
 placeholder (a pick is an event: the same entry can be chosen again). The value is the browser's: the Python side
 must check it (``ui.presets.apply_pick`` offers only the names it listed).
+
+A setting that stays chosen (the kind of exercise, a sample: ``ui.components.choice_menu``, #14 round 12) is the
+same component with :func:`choice_html`'s markup: no placeholder, the current choice marked ``selected`` and the
+``<select>`` marked ``data-keep``, so a change is sent and the menu keeps showing it. The same choice gives the
+same markup (not rebuilt); after a change the page's next run sends the new choice's markup, which the script
+draws again (a select it replaces keeps the keyboard focus).
 
 The markup must be trusted: :func:`menu_html` escapes every text.
 """
@@ -56,7 +63,8 @@ JS = KEPT_BOX_JS + """export default function (component) {
     const menu = event.target;
     if (!menu || menu.tagName !== "SELECT" || !menu.value) return;
     const value = menu.value;
-    menu.selectedIndex = 0;    // back to the placeholder: an action, not a setting
+    // an action goes back to its placeholder; a setting (data-keep) keeps showing what was chosen
+    if (!menu.hasAttribute("data-keep")) menu.selectedIndex = 0;
     parentElement.__actionMenuSend("pick", value);
   }));
   const root = box.getRootNode();
@@ -73,27 +81,42 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+def _label(label: str, help: str) -> str:
+    """The label line above a menu: its text and, when ``help`` is given, a "?" whose tooltip is the help."""
+    helptext = (f'<span class="am-help" role="img" tabindex="0" title="{_e(help)}" aria-label="{_e(help)}">?</span>'
+                if help else "")
+    return f'<span class="am-label"><span>{_e(label)}</span>{helptext}</span>'
+
+
 def menu_html(label: str, options: Sequence[tuple[str, str]], placeholder: str, help: str = "") -> str:
     """A labelled ``<select>`` (the label wraps it: no id to keep unique): a placeholder first (shown, not
     choosable), then ``options`` (value, text) pairs. The same arguments give the same markup, so an unchanged menu
     is not rebuilt."""
-    helptext = (f'<span class="am-help" role="img" tabindex="0" title="{_e(help)}" aria-label="{_e(help)}">?</span>'
-                if help else "")
     items = "".join(f'<option value="{_e(value)}">{_e(text)}</option>' for value, text in options)
-    return (f'<label><span class="am-label"><span>{_e(label)}</span>{helptext}</span>'
+    return (f'<label>{_label(label, help)}'
             f'<select class="am-placeholder"><option value="" selected disabled>{_e(placeholder)}'
             f"</option>{items}</select></label>")
 
 
-def action_menu(markup: str, key: str, on_pick: Callable[[], None]) -> None:
-    """Mount the menu (``markup`` from :func:`menu_html`) under ``key``; ``on_pick()`` runs (a callback, before the
-    rerun) after a choice: :func:`picked` reads which."""
+def choice_html(label: str, options: Sequence[tuple[str, str]], chosen: str, help: str = "") -> str:
+    """A labelled ``<select>`` of a setting: ``options`` (value, text) pairs, the one whose value is ``chosen``
+    marked ``selected`` (none when no value is ``chosen``: the browser shows the first), the select marked
+    ``data-keep`` (the script leaves the choice shown). The same arguments give the same markup."""
+    items = "".join(f'<option value="{_e(value)}"{" selected" if value == chosen else ""}>{_e(text)}</option>'
+                    for value, text in options)
+    return f"<label>{_label(label, help)}<select data-keep>{items}</select></label>"
+
+
+def action_menu(markup: str, key: str, on_pick: Callable[[], None], width: int | str = "stretch") -> None:
+    """Mount the menu (``markup`` from :func:`menu_html` or :func:`choice_html`) under ``key``, ``width`` pixels wide
+    (or Streamlit's "stretch"); ``on_pick()`` runs (a callback, before the rerun) after a choice: :func:`picked`
+    reads which."""
     global _component
     import streamlit as st
 
     if _component is None:
         _component = st.components.v2.component(NAME, css=CSS, js=JS)
-    _component(data=markup, key=key, on_pick_change=on_pick)
+    _component(data=markup, key=key, on_pick_change=on_pick, width=width)
 
 
 def picked(state: Mapping, key: str) -> str | None:
