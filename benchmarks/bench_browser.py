@@ -7,7 +7,8 @@ Chromium and measures, inside the page:
 
 - **controls**: every visible, enabled control of each page (``ui/frame.py`` PAGES) — sliders (arrow key),
   number inputs (+ / −, or the keyboard where Streamlit hides them), selects, preset menus (``menu``: the
-  browser's own select of ``ui/components/action_menu.py``, a pick of its second entry), radios, text areas (one digit
+  browser's own select of ``ui/components/action_menu.py``, a pick of its second entry), settings' menus
+  (``choice``: the same select keeping its choice, ``ui/components/choice_menu.py``, the next entry), radios, text areas (one digit
   changed, Ctrl+Enter), text inputs, toggles, buttons, tab bars and expanders (``--expanders`` of them) —
   the time from the action that reaches the app to the *updated page*: the last change of the page outside
   the control itself (figures, the cell stepper's shadow DOM, formulas, text) before it stays quiet for
@@ -58,7 +59,8 @@ KINDS = {  # kind: the element of one control inside the main area (changes insi
     "slider": '[data-testid="stMain"] [data-testid="stSlider"]',
     "number": '[data-testid="stMain"] [data-testid="stNumberInput"]',
     "select": '[data-testid="stMain"] [data-testid="stSelectbox"]',
-    "menu": '[data-testid="stMain"] [data-action-menu]',          # a preset menu (ui/components/action_menu.py)
+    "menu": '[data-testid="stMain"] [data-action-menu="action"]',  # a preset menu (ui/components/action_menu.py)
+    "choice": '[data-testid="stMain"] [data-action-menu="choice"]',  # a setting's own <select> (choice_menu.py)
     "radio": '[data-testid="stMain"] [data-testid="stRadio"]',
     "text": '[data-testid="stMain"] [data-testid="stTextArea"]',
     "input": '[data-testid="stMain"] [data-testid="stTextInput"]',
@@ -248,6 +250,14 @@ def act(page, kind: str, index: int, step: int, watch) -> None:
             raise ValueError("a menu with one entry")
         watch()
         menu.select_option(index=2 if forward else 1)   # forward: the second entry; back: the first (the example)
+    elif kind == "choice":   # the browser's own <select> that keeps its choice: the next entry, then back
+        menu = box.locator("select")
+        if forward:
+            page.evaluate("(i) => { window.__orig = i; }", menu.evaluate("(m) => m.selectedIndex"))
+        original = page.evaluate("window.__orig")
+        count = menu.locator("option").count()
+        watch()
+        menu.select_option(index=(original + 1) % count if forward else original)
     elif kind == "radio":
         labels = box.locator('[data-testid="stRadioOption"]')
         labels.first.wait_for(timeout=5000)

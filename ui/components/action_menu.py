@@ -53,10 +53,11 @@ CSS = """
 JS = KEPT_BOX_JS + """export default function (component) {
   const { parentElement, data, setTriggerValue } = component;
   parentElement.__actionMenuSend = setTriggerValue;
-  // a mark on the element that holds it (a shadow root's host): tests and benchmarks find every menu by it
-  const host = parentElement.host || parentElement;
-  if (host.setAttribute) host.setAttribute("data-action-menu", "");
   const markup = typeof data === "string" ? data : "";
+  // a mark on the element that holds it (a shadow root's host): tests and benchmarks find every menu by it, a
+  // preset menu ("action") apart from a setting's (data-keep: "choice")
+  const host = parentElement.host || parentElement;
+  if (host.setAttribute) host.setAttribute("data-action-menu", markup.includes("data-keep") ? "choice" : "action");
   if (parentElement.__actionMenu === markup) return undefined;
   parentElement.__actionMenu = markup;
   const box = keptBox(parentElement, "action-menu", (box) => box.addEventListener("change", (event) => {
