@@ -550,7 +550,8 @@ def _values_part() -> None:
 
     A preset, a seed, a typed or grid-edited matrix, or the resize button reruns this part alone, in one script run
     (#14 round 11: round 10 reran named parts from the control's callback, two runs). δ follows a new output size
-    before its editor is drawn (``_follow_output_shape``)."""
+    before its editor is drawn (``_follow_output_shape``). The results part keeps its place in both examples (the
+    5×5×3 example holds the editors' place with an empty element), so switching the example updates it in place."""
     if _state("example", "one") != "multi":
         with st.container(border=True):
             _follow_output_shape(int(_state("stride", 1)), int(_state("padding", 0)))   # before δ's editor is drawn
@@ -561,6 +562,11 @@ def _values_part() -> None:
                 _matrix_column("x", "input", ONE_X, MAX_X)
             with eds[2]:
                 _matrix_column("w", "kernel", ONE_W, MAX_W)
+    else:
+        # the editors' place, held: the browser keys a block by its place among its siblings, so without this the
+        # results part moved up one place and React mounted all of it anew (steppers, tabs, selects: ~1,000
+        # components) on every switch of the example instead of updating it (#14 round 12: 155 -> 118 ms)
+        st.empty()
     # --- the forward shape: δ must be the output's size (said here: the resize button changes δ's editor above)
     _read_setup()
     out_now, err = _output_hw()
