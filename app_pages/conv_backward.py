@@ -23,6 +23,7 @@ from cnn_core.gradcheck import check_gradient, relative_error
 from cnn_core.worked_examples import CONV_4X4, CONV_5X5X3
 from ui.claims_view import claim_note
 from ui.components import backward_steppers as steps
+from ui.components.action_menu import choice_menu
 from ui.components.cell_stepper import cell_stepper
 from ui.components.math_box import math_box
 from ui.exercise_view import render_check_link
@@ -580,18 +581,21 @@ def _values_part() -> None:
 
 
 def _result_selects() -> None:
-    """The selects that change only the results (drawn in the results part: a change is its one run)."""
+    """The selects that change only the results (drawn in the results part: a change is its one run); the 5×5×3
+    example's filter and channel are choice menus (``ui.components.action_menu.choice_menu``)."""
     cols = st.columns(3)
     with cols[0]:
         st.selectbox(t("conv_backward.activation"), ACTIVATIONS, key=widget_key(PAGE, "activation"),
                      format_func=lambda a: activation_name(a, lang))
     if _state("example", "one") == "multi":
+        # the browser's own <select> (#14 round 12): ~20 React components each on every pass and when they appear with
+        # the 5×5×3 example, not a selectbox's ~110; the choice is kept under the same keys (the link, the reset)
         with cols[1]:
-            st.selectbox(t("conv_backward.filter"), [1, 2], key=widget_key(PAGE, "filter"),
-                         format_func=lambda v: translate(lang, "conv_backward.filter_n", n=v))
+            choice_menu(t("conv_backward.filter"), (1, 2), widget_key(PAGE, "filter"),
+                        lambda v: t("conv_backward.filter_n", n=v))
         with cols[2]:
-            st.selectbox(t("conv_backward.channel"), [1, 2, 3], key=widget_key(PAGE, "channel"),
-                         format_func=lambda v: translate(lang, "conv_backward.channel_n", n=v))
+            choice_menu(t("conv_backward.channel"), (1, 2, 3), widget_key(PAGE, "channel"),
+                        lambda v: t("conv_backward.channel_n", n=v))
 
 
 @url_fragment(PAGE, SPECS, key=RESULTS_PART)

@@ -10,11 +10,17 @@ In the browser: a change sends the chosen value as the trigger value ``pick`` an
 placeholder (a pick is an event: the same entry can be chosen again). The value is the browser's: the Python side
 must check it (``ui.presets.apply_pick`` offers only the names it listed).
 
-The markup must be trusted: :func:`menu_html` escapes every text.
+A choice menu (:func:`choice_menu`, #14 round 12) is the same component used for a setting: it shows the chosen
+entry (no placeholder, ``data-keep``: not put back), and its callback writes the chosen value into the setting's
+session-state key, a plain key the page reads like a widget's (URL state, reset): conv_backward's filter and channel,
+~20 React components each on every pass instead of a selectbox's ~110, and no ~110 mounted when they appear.
+
+The markup must be trusted: :func:`menu_html` and :func:`choice_html` escape every text.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Mapping, Sequence
 from typing import Callable
@@ -56,7 +62,8 @@ JS = KEPT_BOX_JS + """export default function (component) {
     const menu = event.target;
     if (!menu || menu.tagName !== "SELECT" || !menu.value) return;
     const value = menu.value;
-    menu.selectedIndex = 0;    // back to the placeholder: an action, not a setting
+    // back to the placeholder: an action, not a setting (a choice menu, data-keep, shows what was chosen)
+    if (!menu.hasAttribute("data-keep")) menu.selectedIndex = 0;
     parentElement.__actionMenuSend("pick", value);
   }));
   const root = box.getRootNode();
@@ -100,3 +107,62 @@ def picked(state: Mapping, key: str) -> str | None:
     """The value the menu ``key`` sent with its last choice (None: nothing, or not a string)."""
     value = sent(state, key, "pick")
     return value if isinstance(value, str) else None
+
+
+# --------------------------------------------------------------------------- a menu that keeps its choice (a setting)
+def choice_html(label: str, options: Sequence[tuple[str, str]], chosen: str, help: str = "") -> str:
+    """A labelled ``<select>`` of ``options`` (value, text) pairs with ``chosen`` selected and kept after a change
+    (``data-keep``); the same arguments give the same markup."""
+    helptext = (f'<span class="am-help" role="img" tabindex="0" title="{_e(help)}" aria-label="{_e(help)}">?</span>'
+                if help else "")
+    items = "".join(f'<option value="{_e(value)}"{" selected" if value == chosen else ""}>{_e(text)}</option>'
+                    for value, text in options)
+    return (f'<label><span class="am-label"><span>{_e(label)}</span>{helptext}</span>'
+            f"<select data-keep>{items}</select></label>")
+
+
+def menu_key(key: str) -> str:
+    """The component key of the choice menu for the setting ``key`` (``key`` itself holds the chosen value)."""
+    return f"{key}.menu"
+
+
+def _offer_key(key: str) -> str:
+    return f"{key}.menu_offer"
+
+
+def apply_choice(state, key: str, value: object) -> bool:
+    """Write ``value`` (the browser's text, or a value itself) into the setting ``key`` if the menu offered it, as the
+    offered value (its own type, e.g. an int); True when written. Tests choose through this, as the menu's callback
+    does."""
+    offered = state.get(_offer_key(key)) or ()
+    for option in offered:
+        if str(option) == str(value):
+            state[key] = option
+            return True
+    return False
+
+
+def _chosen(key: str, on_change: Callable[[], None] | None) -> None:
+    import streamlit as st
+
+    value = picked(st.session_state, menu_key(key))
+    if value is not None and apply_choice(st.session_state, key, value) and on_change is not None:
+        on_change()
+
+
+def choice_menu(label: str, values: Sequence, key: str, format_func: Callable[[object], str] = str, *,
+                help: str = "", on_change: Callable[[], None] | None = None) -> object:
+    """A select like ``st.selectbox(label, values, key=key, format_func=...)`` as the browser's own ``<select>``:
+    the setting's value lives in ``st.session_state[key]`` (a plain key: the first of ``values`` when missing or not
+    offered), the menu is the component ``menu_key(key)``. A choice reruns what a widget's change would (the part that
+    holds it); ``on_change()`` runs after the value is written. Returns the value chosen."""
+    import streamlit as st
+
+    values = tuple(values)
+    state = st.session_state
+    if state.get(key) not in values:
+        state[key] = values[0]
+    state[_offer_key(key)] = values
+    markup = choice_html(label, [(str(v), format_func(v)) for v in values], str(state[key]), help)
+    action_menu(markup, menu_key(key), functools.partial(_chosen, key, on_change))
+    return state[key]
