@@ -14,6 +14,7 @@ import pytest
 
 from cnn_core.conv import conv2d_backward_naive
 from cnn_core.worked_examples import CONV_4X4, CONV_5X5X3
+from ui.components.choice_menu import apply_choice
 from ui.exercise_view import check_query
 from ui.i18n import explain_error, translate
 from ui.latex import latex_matrix
@@ -21,8 +22,8 @@ from ui.matrix_input import parse_matrix
 
 from tests.reference import correlate
 
-from .conftest import (PageSource, all_text, choose_preset, latex_lines, no_exception, open_page, preset_menus,
-                       stepper, stepper_grid, steppers)
+from .conftest import (PageSource, all_text, choose, choose_preset, chosen, latex_lines, no_exception, open_page,
+                       preset_menus, stepper, stepper_grid, steppers)
 from .grid_tables import html_tables
 from .math_boxes import claim_noted, math_box_formulas, math_box_markups
 
@@ -54,6 +55,22 @@ def _open_layer(at):
     at.run()
     no_exception(at)
     return at
+
+
+def _chosen_text(at, name: str) -> str:
+    """The entry the choice menu ``name`` (filter, channel: ``ui.components.choice_menu``) shows as chosen."""
+    value, options = chosen(at, f"{PAGE}.{name}")
+    return dict(options)[value]
+
+
+def _choose(at, name: str, value):
+    """What the choice menu ``name`` does when the reader picks ``value`` (tests/e2e picks in the real menu)."""
+    return choose(at, f"{PAGE}.{name}", value)
+
+
+def _choose_rejected(at, name: str, value) -> bool:
+    """True when the choice menu ``name`` took ``value`` (it should not: not offered)."""
+    return apply_choice(at.session_state, f"{PAGE}.{name}", str(value))
 
 
 def cell(payload: dict, label: str) -> dict:
@@ -496,7 +513,9 @@ def test_link_restores_the_setup():
     _open(at, "sgd", "zh")
     assert [i.value for i in at.info] == [translate("zh", "conv_backward.sgd_other_lr", printed="0.001", lr="0.002")]
     assert at.radio(key=f"{PAGE}.example").value == "multi"
-    assert at.selectbox(key=f"{PAGE}.filter").value == 2
+    assert at.session_state[f"{PAGE}.filter"] == 2
+    assert _chosen_text(at, "filter") == translate("zh", "conv_backward.filter_n", n=2)
+    assert _chosen_text(at, "channel") == translate("zh", "conv_backward.channel_n", n=2)
     assert any(r"&= 1 - 0.002 \times 9" in v for v in _latex(at))
     _open(at, "dw", "zh")
     step = stepper(at, "dw_stepper")
@@ -604,7 +623,8 @@ def _sent(at) -> dict:
     """What the last run drew: the editors (by key), the example radio, the selects (by key), the title, steppers."""
     return {"editors": sorted(el.key.removeprefix(f"{PAGE}.") for el in at.text_area),
             "radio": [el.key for el in at.radio],
-            "selects": sorted([el.key for el in at.selectbox] + [f"{k}.preset" for k in preset_menus(at)]),
+            "selects": sorted([el.key for el in at.selectbox] + [f"{k}.preset" for k in preset_menus(at)]
+                              + [el.key for el in at.get("bidi_component") if el.key.endswith("_menu")]),
             "title": [el.value for el in at.title], "sliders": [el.key for el in at.slider],
             "steppers": sorted(steppers(at))}
 
@@ -616,6 +636,7 @@ def test_every_values_control_is_drawn_in_the_part_that_holds_what_it_changes():
     assert {"_matrix_column", "_delta_column", "_results"} <= page.calls("_values_part")
     assert "_result_selects" in page.calls("_results")
     assert "selectbox" in page.calls("_result_selects") and "selectbox" not in page.calls("_setup_part")
+    assert "choice_menu" in page.calls("_result_selects")          # the filter and channel (#14 round 12)
     assert not page.reruns_by_name(), "a callback reruns parts by name: two script runs"
 
 
@@ -664,8 +685,12 @@ def test_the_activation_and_filter_selects_change_the_results(lang):
     assert at.query_params["activation"] in (["sigmoid"], "sigmoid")
     # the 5×5×3 example: the filter select sends the results (the second filter's ∂E/∂W), not the box
     at = _open(open_page(PAGE, lang, query={"example": "multi"}), "dw", lang)
-    at.selectbox(key=f"{PAGE}.filter").set_value(2).run()
+    assert _chosen_text(at, "filter") == translate(lang, "conv_backward.filter_n", n=1)
+    _choose(at, "filter", 2)
     no_exception(at)
+    assert at.query_params["filter"] in (["2"], "2")
+    assert _chosen_text(at, "filter") == translate(lang, "conv_backward.filter_n", n=2)
+    assert not _choose_rejected(at, "filter", 3)                   # not offered: the menu lists filters 1 and 2
     trace_dw = conv2d_backward_naive(CONV_5X5X3.inputs["delta"], CONV_5X5X3.inputs["x"], CONV_5X5X3.inputs["w"],
                                      int(CONV_5X5X3.params["stride"]), int(CONV_5X5X3.params["padding"]))[1]
     grid = stepper_grid(stepper(at, "dw_stepper"), translate(lang, "conv_backward.cs_dw", f=2, n=1))
