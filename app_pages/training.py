@@ -11,8 +11,8 @@ The cell of net (forward) / of o (backward) is picked in the browser — one cho
 tabs' steppers, kept in the link as row/col — so picking it reruns nothing. The other sections are
 lazy tabs and expanders (only an open one is computed and sent); the choice of sample and filter
 lives in a fragment with the tabs, and the data column and "Your own image" are fragments of their
-own, so their controls rerun only their part. A step, a run or a new seed reruns the page: the
-curve, the metrics and the open tab change (on the Forward tab: its one stepper), nothing else.
+own, so their controls rerun only their part. A step, a run or a new seed changes the curve, the metrics and
+the open tab (on the Forward tab: its one stepper), nothing else, and reruns a part, not the page (below).
 The loss curve, the probability bars and v = flatten(p) (and ∂L/∂v) are inline SVG built by
 ``ui.svg_chart`` from the core's numbers, and the gallery is 12 picture tiles (``ui.heatmap.grey_tiles``):
 a Plotly chart that changes costs the browser ~80–90 ms, and the first one waits for Plotly's script, so
@@ -27,8 +27,11 @@ buttons, metrics and sample/filter menus are horizontal containers, not columns)
 from remembered pieces, and the FC table is one plain HTML table (``ui.plain_table``), not Markdown per cell.
 Round 10: the forward and backward tabs stay drawn once opened (for the same numbers), and a switch back to one
 reruns a part that only writes the link (``_tab_switched``): the tab bar shows it, nothing is re-sent. A new seed
-reruns by key the status (note and metrics, in the controls' box) and the body below the controls, which read what
-they show from the session (``_now``), not the title and the controls (``_seed_changed``).
+reruns by key the status (note and metrics) and the body below it, which read what they show from the session
+(``_now``), not the title and the settings (``_seed_changed``). Round 12: the three buttons, the status and the body are
+one part (``_training``, a fragment below the settings' box): a click reruns it alone, in one script run (a callback
+rerunning the status, the curve and the tabs by key made two runs and measured slower, 100 against 88 ms of browser
+CPU; the whole page, 99). Only with the export panel open does a click rerun the page (its setup holds the progress).
 """
 
 from __future__ import annotations
@@ -51,8 +54,8 @@ from ui.image_input import image_uploader
 from ui.formulas import training as fx
 from ui.latex import display_digits, fmt, subscript, subscript_unicode
 from ui.matrix_input import matrix_editor
-from ui.page_kit import (clamp_on_change, clamped, open_section, opened_so_far, opened_tabs, show_chart, url_fragment,
-                         url_tabs)
+from ui.page_kit import (clamp_on_change, clamped, open_section, opened_so_far, opened_tabs, page_body, page_body_running,
+                         show_chart, url_fragment, url_tabs)
 from ui.plain_table import table_html
 from ui.presets import preset_selector
 # the cached calls live in a module (their wrappers are made once, not on every rerun); the page's names kept
@@ -421,18 +424,20 @@ def _check_tab(box, v: View) -> None:
 # --------------------------------------------------------------------------- controls and training
 
 STATUS_PART, BODY_PART = widget_key(PAGE, "status_part"), widget_key(PAGE, "body_part")
+TRAIN_PART = widget_key(PAGE, "train_part")
 WARNINGS = widget_key(PAGE, "_warnings")
 
 
-def _now() -> tuple:
+def _now(trace: bool = True) -> tuple:
     """What the parts show, read from the session (a part rerun by key gets the arguments of the last full run):
-    (seed, lr, images, labels, names, model, tr, steps_done)."""
+    (seed, lr, images, labels, names, model, tr, steps_done); tr is None with ``trace=False``."""
     state = st.session_state
     seed = min(max(int(state.get(widget_key(PAGE, "seed"), 0)), 0), MAX_DRAW)
     lr = float(state.get(widget_key(PAGE, "lr"), 0.1))
     images, labels, names, _ = _core("setup", seed)
     model = state[MODEL]
-    tr = _core("step", model["params"], images, labels, lr)  # _run never stores parameters the core refused
+    # _run never stores parameters the core refused
+    tr = _core("step", model["params"], images, labels, lr) if trace else None
     return seed, lr, images, labels, tuple(names), model, tr, len(model["losses"])
 
 
@@ -498,13 +503,6 @@ seed = min(max(seed, 0), MAX_DRAW)
 lr = float(middle.slider(t("training.lr_label"), min_value=0.01, max_value=2.0, step=0.01, key=widget_key(PAGE, "lr"),
                          help=t("training.lr_help")))
 steps = int(right.slider(t("training.steps_label"), min_value=1, max_value=200, step=1, key=widget_key(PAGE, "steps")))
-# one row of three buttons (a horizontal container, not four columns: fewer blocks a step re-sends, #14)
-buttons = controls.container(horizontal=True, vertical_alignment="center")
-do_step = buttons.button(t("training.step_button"), key=widget_key(PAGE, "step_button"), type="primary")
-do_run = buttons.button(t("training.run_button_one" if steps == 1 else "training.run_button", n=steps),
-                           key=widget_key(PAGE, "run_button"))
-do_reset = buttons.button(t("training.reset_button"), key=widget_key(PAGE, "reset_button"), help=t("training.reset_help"))
-
 images, labels, names, params0 = _core("setup", seed)
 model = st.session_state.get(MODEL)
 warnings = st.session_state[WARNINGS] = []   # the link's progress refused: said once, above the metrics
@@ -529,14 +527,8 @@ if setup_just_loaded(PAGE) or model is None or st.session_state.get(RUNS) != mod
         model["runs"] = [tuple(r) for r in linked]
 elif model.get("seed") != seed:
     model = _fresh(seed, params0, ("seed_changed", {}))
-if do_reset:
-    model = _fresh(seed, params0, ("reset_done", {}))
 st.session_state[MODEL] = model
-if do_step or do_run:
-    _run(model, images, labels, lr, 1 if do_step else steps)
 _link_runs(model)
-with controls:
-    _status()
 
 
 # --------------------------------------------------------------------------- data and loss curve
@@ -662,26 +654,66 @@ def _body() -> None:
     data_col, curve_col = st.columns([3, 2])
     with data_col:
         _data_section(model["params"], images, labels, tuple(names))
-    curve_col.subheader(t("training.curve_section"))
+    _curve(curve_col, labels, model, tr, steps_done)
+    _look(lr, images, labels, names, model, tr, steps_done)
+    _own_image(model["params"], names, steps_done)
+
+
+def _curve(where, labels: np.ndarray, model: dict, tr, steps_done: int) -> None:
+    """The loss and accuracy after every step so far (the curve column)."""
+    where.subheader(t("training.curve_section"))
     # Before the first step the curve would be one point, the untrained network's loss and accuracy, which the
     # metrics above already show: the page then draws no chart at all, so its first view does not wait for
     # Plotly (the bare page's first view does the same work; this page's was ~1.6-1.9× it with the curve).
     if steps_done == 0:
-        curve_col.info(t("training.curve_empty", loss=fmt(tr.loss), accuracy=_pct(tr.accuracy)))
-    else:
-        _draw(curve_col, _svg("curve", np.array(model["losses"] + [tr.loss]),
-                              np.array(model["accuracies"] + [tr.accuracy]),
-                              (t("training.curve_title"), t("training.curve_x"), t("training.curve_loss"),
-                               t("training.curve_accuracy")), display_digits()), "curve")
-        curve_col.caption(t("training.curve_caption", n=len(labels)))
+        where.info(t("training.curve_empty", loss=fmt(tr.loss), accuracy=_pct(tr.accuracy)))
+        return
+    with where:
+        svg_box(_svg("curve", np.array(model["losses"] + [tr.loss]), np.array(model["accuracies"] + [tr.accuracy]),
+                     (t("training.curve_title"), t("training.curve_x"), t("training.curve_loss"),
+                      t("training.curve_accuracy")), display_digits()), key=widget_key(PAGE, "svg_curve"))
+    where.caption(t("training.curve_caption", n=len(labels)))
+
+
+def _look(lr: float, images: np.ndarray, labels: np.ndarray, names: tuple, model: dict, tr, steps_done: int) -> None:
+    """One step, every tensor: the choice of sample and filter and the tabs, for the current weights."""
     st.subheader(t("training.look_section"))   # one step, every tensor
     st.caption(t("training.look_caption", steps=steps_done, lr=fmt(lr)))
     _one_step(tr, images, labels, names, lr, model["params"], steps_done)
     _link_part()
-    _own_image(model["params"], names, steps_done)
 
 
-_body()
+@st.fragment(key=TRAIN_PART)
+def _training() -> None:
+    """The buttons, the status and the body: a step, a run or a reset reruns this part alone (one run), not the title
+    and the settings above it (#14 round 12)."""
+    state = st.session_state
+    seed, lr, images, labels, _, model, _, _ = _now(trace=False)
+    steps = int(state.get(widget_key(PAGE, "steps"), 50))
+    box = st.container(border=True)
+    # one row of three buttons (a horizontal container, not four columns: fewer blocks a step re-sends, #14)
+    buttons = box.container(horizontal=True, vertical_alignment="center")
+    do_step = buttons.button(t("training.step_button"), key=widget_key(PAGE, "step_button"), type="primary")
+    do_run = buttons.button(t("training.run_button_one" if steps == 1 else "training.run_button", n=steps),
+                            key=widget_key(PAGE, "run_button"))
+    do_reset = buttons.button(t("training.reset_button"), key=widget_key(PAGE, "reset_button"),
+                              help=t("training.reset_help"))
+    if do_reset:
+        model = state[MODEL] = _fresh(seed, _core("setup", seed)[3], ("reset_done", {}))
+    if do_step or do_run:
+        _run(model, images, labels, lr, 1 if do_step else steps)
+    if do_reset or do_step or do_run:
+        state[WARNINGS] = []
+        _link_runs(model)
+        if state.get(widget_key(PAGE, "export_open")) and not page_body_running(PAGE):
+            st.rerun(scope="app")   # this part's own run: the export panel below holds the progress, the page follows
+    with box:
+        _status()
+    _body()
+
+
+with page_body(PAGE):   # tells this part's own run (a click) from the page's
+    _training()
 _, _, _, _, _, _, tr, steps_done = _now()
 
 # --------------------------------------------------------------------------- take it away

@@ -230,3 +230,52 @@ def test_a_new_seed_reruns_the_status_and_the_body_not_the_controls(server_url, 
     pg.wait_for_function(f"() => location.search.includes('seed=5')")
     expect(pg.locator(f"{FORWARD} .cs-formula")).not_to_have_attribute("aria-label", before)   # new data
     assert_no_exception(pg)
+
+
+def _metrics(pg) -> list[str]:
+    """The three metrics' values as shown (steps taken, loss, accuracy)."""
+    return [text.strip() for text in pg.locator('[data-testid="stMetricValue"]').all_inner_texts()]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_step_and_a_run_rerun_the_training_part_alone_and_show_the_cores_numbers(server_url, new_page, lang):
+    """#14 round 12: "One step" and "Run N steps" rerun the part below the settings (buttons, note, metrics, curve,
+    tabs) in one script run; the title, the intro and the settings (number box, sliders) are not sent again, and
+    the app's frame does not run. The numbers shown are the core's: ``tiny_cnn.train`` from the page's data."""
+    import numpy as np
+
+    from cnn_core import tiny_cnn
+    from ui.latex import fmt
+
+    from .conftest import forward_msgs, runs_sent
+
+    rng = np.random.default_rng(0)                     # the page's data for seed 0 (ui.training_cache._setup)
+    x, y, _ = tiny_cnn.make_glyph_dataset(rng, 3, 0.2, 1)
+    params = tiny_cnn.init_params(rng, 4, 4, 8)
+    pg = new_page
+    received = open_app(pg, f"{server_url}/training?lang={lang}", FORWARD)
+    runs = ScriptRuns.of(pg)
+    before, link = stepper_formula(pg, FORWARD), None
+    for button, done in ((translate(lang, "training.step_button"), 1),
+                         (translate(lang, "training.run_button", n=50), 51)):
+        received.clear()
+        runs.after(lambda: pg.get_by_role("button", name=button, exact=True).click())
+        assert runs_sent(received) == (1, 0), runs_sent(received)          # one run, not the app's
+        sent = new_element_types(received)
+        assert {"metric", "alert", "button", "bidi_component"} <= set(sent), sent   # metrics, note, buttons, stepper
+        assert not {"number_input", "slider"} & set(sent), sent             # not the settings
+        headings = [m.delta.new_element.heading for m in forward_msgs(received)
+                    if m.WhichOneof("type") == "delta" and m.delta.WhichOneof("type") == "new_element"
+                    and m.delta.new_element.WhichOneof("type") == "heading"]
+        assert translate(lang, "training.title") not in [h.body for h in headings]   # not the title
+        now = tiny_cnn.train_step(tiny_cnn.train(params, x, y, 0.1, done).params, x, y, 0.1)   # the weights after it
+        expect(pg.locator('[data-testid="stMetricValue"]').first).to_have_text(str(done))
+        assert _metrics(pg) == [str(done), fmt(now.loss), f"{now.accuracy:.0%}"]
+        # the link carries the progress (seed + runs replay it: tests/pages/test_training.py), new after each action
+        pg.wait_for_function("(old) => ![null, old].includes(new URLSearchParams(location.search).get('runs'))",
+                             arg=link)
+        link = _query(pg)["runs"]
+    assert translate(lang, "training.curve_x") in _svg_text(pg, translate(lang, "training.curve_title"))
+    assert stepper_formula(pg, FORWARD) != before                              # the tab shows the new weights
+    assert_no_exception(pg)
+    _shot(pg, f"training-{lang}-step-part")
