@@ -490,8 +490,7 @@ def _editors(name: str, keys: tuple[str, ...], names: tuple[str, ...], labels: t
 
     A matrix changed (typed, a grid cell, a preset, a new size) reruns the open editor's part and the parts that show
     it (their callbacks' ``_follow_up``); the grid toggle that part alone; a tab switch these tabs. A matrix changed
-    some other
-    way since the parts last read them reruns the whole app (a safety net: nothing known does that)."""
+    some other way since the parts last read them reruns the whole app (a safety net: nothing known does that)."""
     if texts_of(X_KEYS + W_KEYS) != st.session_state.get(_key("texts_used")):
         st.rerun()
     # a strip of tabs (one element: ~20 React components every pass, a Streamlit tab bar ~110: #14 round 12)
