@@ -92,7 +92,9 @@ def tab_strip(markup: str, key: str, on_pick: Callable[[], None]) -> None:
     import streamlit as st
 
     if _component is None:
-        _component = st.components.v2.component(NAME, css=CSS, js=JS)
+        # in the page's own DOM, not a shadow root: the tabs are found as the page's other tab bars are (the benchmarks'
+        # document.querySelectorAll, screen readers' tab order); every rule of CSS is scoped to .tab-strip
+        _component = st.components.v2.component(NAME, css=CSS, js=JS, isolate_styles=False)
     _component(data=markup, key=key, on_pick_change=on_pick)
 
 
