@@ -11,7 +11,8 @@ tabs, the export / code panels. The last three are fragments (``page_kit.url_fra
 control reruns the layer part only (never the editors above it, nor the tabs below it, which read the layer's
 settings themselves and follow it when they show it: the partial-sum maps, an open panel).
 Only the open channel's and the open kernel's editor is drawn (``ui.multi_editors``; every matrix is read
-from its text, drawn or not, by each part itself: ``_values``): a tab switch reruns its column's tabs alone. Each
+from its text, drawn or not, by each part itself: ``_values``), under a tab strip (one element, not a Streamlit tab
+bar): a tab switch reruns its column's tabs alone, a new matrix the open editor's part below the strip. Each
 column of the values box is a keyed fragment too: a changed matrix (size, preset, typed, grid, paste, upload) reruns
 its column and the parts that show it, by name from the control's callback (``_follow_up``), never the title, the
 other column or the frame (#14).
@@ -41,7 +42,7 @@ from ui.image_input import image_uploader
 from ui.latex import display_digits, equation_lines, fmt, subscript_unicode
 from ui.library_code import conv2d_code
 from ui.matrix_input import matrix_editor, then
-from ui.multi_editors import keep_editor_state, open_tab_by_index, read_matrix, texts_of
+from ui.multi_editors import keep_editor_state, open_index, read_matrix, texts_of
 from ui.page_kit import (follow_open_panels, keep_in_range, lazy_code_panel, page_body, page_body_running, reset_button, show_chart,
                          text_title, url_fragment, url_tabs)
 from ui.presets import preset_selector
@@ -82,9 +83,9 @@ SPECS = (
 )
 SUPERSCRIPT = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
 # the page's parts that a values control reruns by name (``st.rerun([...])`` in its callback), in page order
-X_PART, X_EDITORS, W_PART, W_EDITORS, LAYER_PART, CHECKS_PART, OUTPUT_PART, SECTIONS_PART, TAKE_AWAY_PART = (
-    f"{PAGE}.{name}_part" for name in ("x", "x_editors", "w", "w_editors", "layer", "checks", "output", "sections",
-                                       "take_away"))
+(X_PART, X_EDITORS, X_EDITOR, W_PART, W_EDITORS, W_EDITOR, LAYER_PART, CHECKS_PART, OUTPUT_PART, SECTIONS_PART,
+ TAKE_AWAY_PART) = (f"{PAGE}.{name}_part" for name in ("x", "x_editors", "x_editor", "w", "w_editors", "w_editor",
+                                                        "layer", "checks", "output", "sections", "take_away"))
 
 
 def _key(name: str) -> str:
@@ -337,7 +338,7 @@ def _sections_shown(values: Values) -> tuple:
 def _rerun_value_parts(column: str, column_part: bool) -> None:
     state = st.session_state
     state[_key("texts_used")] = texts_of(X_KEYS + W_KEYS)   # the parts below read these: nothing left to catch up
-    own = {("x", True): X_PART, ("x", False): X_EDITORS, ("w", True): W_PART, ("w", False): W_EDITORS}
+    own = {("x", True): X_PART, ("x", False): X_EDITOR, ("w", True): W_PART, ("w", False): W_EDITOR}
     parts = [own[column, column_part], CHECKS_PART, OUTPUT_PART]   # the layer's own controls are not sent again
     if state.get(_key("sections_shown")) != _sections_shown(_values()):
         parts.append(SECTIONS_PART)
@@ -484,28 +485,41 @@ def _take_away() -> None:
 # --------------------------------------------------------------------------- the editors (one column's tabs)
 def _editors(name: str, keys: tuple[str, ...], names: tuple[str, ...], labels: tuple[str, ...],
              defaults: tuple[np.ndarray, ...], kind: str, cap: int, height: int | None, column: str) -> None:
-    """One column's tabs (a keyed fragment each: rerun on a switch) with only the open matrix's preset menu and
-    editor drawn.
+    """One column's tabs (a keyed fragment each: rerun on a switch): a tab strip, and only the open matrix's preset
+    menu and editor drawn below it (``_editor``, a keyed part of its own).
 
-    A matrix changed (typed, a grid cell, a preset) reruns these tabs and the parts that show it (their callbacks'
-    ``_follow_up``); a tab switch or the grid toggle reruns these tabs alone. A matrix changed some other
-    way since the parts last read them reruns the whole app (a safety net: nothing known does that)."""
+    A matrix changed (typed, a grid cell, a preset, a new size) reruns the open editor's part and the parts that show
+    it (their callbacks' ``_follow_up``); the grid toggle that part alone; a tab switch these tabs. A matrix changed
+    some other way since the parts last read them reruns the whole app (a safety net: nothing known does that)."""
     if texts_of(X_KEYS + W_KEYS) != st.session_state.get(_key("texts_used")):
         st.rerun()
-    tabs = open_tab_by_index(_key(name), labels)
-    for k, tab in enumerate(tabs):
+    # a strip of tabs (one element: ~20 React components every pass, a Streamlit tab bar ~110: #14 round 12)
+    shown = open_index(_key(name), labels, t(f"conv_multi.{name}_strip"))
+    for k in range(len(keys)):
         # a hidden editor's text (and grid toggle, seed) must outlive its widget; an editor drawn again is sent
         # with that text (written this run), else the browser would show its empty default
-        if tab.open is False or st.session_state.get(_key(f"{name}.drawn")) != keys[k]:
+        if k != shown or st.session_state.get(_key(f"{name}.drawn")) != keys[k]:
             keep_editor_state(keys[k])
-        if tab.open is False:
-            continue
-        st.session_state[_key(f"{name}.drawn")] = keys[k]
-        with tab:
-            preset_selector(keys[k], kind=kind, example=defaults[k], max_rows=cap, max_cols=cap,
-                            on_change=_follow_up(column))
-            matrix_editor(names[k], key=keys[k], default=defaults[k], max_rows=cap, max_cols=cap, height=height,
-                          on_change=_follow_up(column))
+    st.session_state[_key(f"{name}.drawn")] = keys[shown]
+    st.fragment(key=X_EDITOR if column == "x" else W_EDITOR)(_editor)(
+        keys, shown, names[shown], defaults[shown], kind, cap, height, column)
+
+
+def _editor(keys: tuple[str, ...], shown: int, name: str, default: np.ndarray, kind: str, cap: int,
+            height: int | None, column: str) -> None:
+    """The open tab's preset menu and editor (H×W text, grid) of editor ``keys[shown]``, a keyed part below its
+    column's tab strip: a new size, a preset, a typed matrix or a grid edit reruns this part (and the parts below), not
+    the strip above it (#14 round 12: the tab bar and its tabs were sent again with every new matrix). A tab switch
+    reruns the column's tabs, and with them this part for the newly open matrix (its arguments)."""
+    for k, hidden in enumerate(keys):
+        # every tab's editor was drawn in this part: a run of it alone would drop the hidden ones' texts with their
+        # widgets (Streamlit forgets the widgets of a part that it reruns and that do not appear)
+        if k != shown:
+            keep_editor_state(hidden)
+    key = keys[shown]
+    preset_selector(key, kind=kind, example=default, max_rows=cap, max_cols=cap, on_change=_follow_up(column))
+    matrix_editor(name, key=key, default=default, max_rows=cap, max_cols=cap, height=height,
+                  on_change=_follow_up(column))
 
 
 # --------------------------------------------------------------------------- the values box's columns

@@ -9,11 +9,13 @@ hidden editor's text back, so it outlives the hidden widget and the editor shows
 
 from __future__ import annotations
 
+import functools
 from typing import Sequence
 
 import numpy as np
 import streamlit as st
 
+from ui.components.tab_strip import picked, strip_html, tab_strip
 from ui.matrix_input import format_matrix, parse_matrix
 
 #: What an editor keeps beside its text (``ui.matrix_input``: the grid toggle; ``ui.presets``: the random seed).
@@ -54,3 +56,25 @@ def open_tab_by_index(key: str, labels: Sequence[str]) -> list:
         state[key] = labels[index if isinstance(index, int) and 0 <= index < len(labels) else 0]
     state[f"{key}.index"] = labels.index(state[key])
     return st.tabs(labels, key=key, on_change="rerun")
+
+
+def _strip_picked(key: str, count: int) -> None:
+    index = picked(st.session_state, f"{key}.strip", count)
+    if index is not None:   # a position the strip offered (the value is the browser's)
+        st.session_state[f"{key}.index"] = index
+
+
+def open_index(key: str, labels: Sequence[str], name: str = "") -> int:
+    """A tab strip (``ui.components.tab_strip``, component key ``<key>.strip``) over ``labels``; returns the open
+    tab's position: draw that tab's content below it (a pick reruns the part that holds the strip).
+
+    The open tab is kept by position (``<key>.index``, 0 first), so it stays open when the labels change language.
+    One element instead of ``st.tabs`` (:func:`open_tab_by_index`): ~20 React components instead of ~110 on every
+    pass of the page (#14 round 12)."""
+    state = st.session_state
+    index = state.get(f"{key}.index", 0)
+    if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(labels):
+        index = 0
+    state[f"{key}.index"] = index
+    tab_strip(strip_html(labels, index, name), f"{key}.strip", functools.partial(_strip_picked, key, len(labels)))
+    return index

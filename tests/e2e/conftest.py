@@ -633,14 +633,21 @@ def new_element_types(frames: list) -> list[str]:
     """The element type (``"table"``, ``"text_area"``, ``"plotly_chart"``, ...) of every new element in ``frames``; a
     preset menu (ui/components/action_menu.py, a components-v2 element like the steppers and math boxes) is
     ``"preset_menu"``, not ``"bidi_component"``; so is a choice menu (ui/components/choice_menu.py: the same
-    component)."""
+    component); a tab strip (ui/components/tab_strip.py) ``"tab_strip"``."""
     from ui.components.action_menu import NAME as MENU
+    from ui.components.tab_strip import NAME as STRIP
 
+    named = {MENU: "preset_menu", STRIP: "tab_strip"}
     types = []
     for msg in forward_msgs(frames):
         if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element":
             el = msg.delta.new_element
             kind = el.WhichOneof("type")
-            types.append("preset_menu" if kind == "bidi_component" and el.bidi_component.component_name == MENU
-                         else kind)
+            types.append(named.get(el.bidi_component.component_name, kind) if kind == "bidi_component" else kind)
     return types
+
+
+def new_block_types(frames: list) -> list[str]:
+    """The block type (``"tab_container"``, ``"expandable"``, ``"flex_container"``, ...) of every block in ``frames``."""
+    return [msg.delta.add_block.WhichOneof("type") for msg in forward_msgs(frames)
+            if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "add_block"]

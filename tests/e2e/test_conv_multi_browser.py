@@ -15,8 +15,8 @@ from ui.matrix_input import format_matrix
 
 from tests.reference import correlate_channels
 
-from .conftest import (ScriptRuns, assert_no_exception, forward_msgs, new_element_types, press_slider, runs_sent,
-                       screenshot, slider_input, wait_for_app, watch_frames)
+from .conftest import (ScriptRuns, after_run, assert_no_exception, forward_msgs, new_block_types, new_element_types,
+                       press_slider, runs_sent, screenshot, slider_input, wait_for_app, watch_frames)
 
 pytestmark = pytest.mark.e2e
 
@@ -173,7 +173,8 @@ def _type_matrix(pg, key: str, matrix: np.ndarray, expected: list[str]) -> None:
     until the stepper's first output map shows ``expected`` (its cells' texts in reading order) and the app is quiet."""
     editor = pg.locator(f".st-key-conv_multi-{key} textarea")
     editor.fill(format_matrix(matrix))
-    editor.press("Control+Enter")
+    # wait for the run the commit starts: the first cell alone may read the same before and after (it did for w¹¹)
+    after_run(pg, lambda: editor.press("Control+Enter"))
     expect(pg.locator(f'{STEPPER} figure[data-grid="{OUT1}"] .cs-cell').first).to_have_text(expected[0], timeout=20000)
     wait_for_app(pg)
     assert _map_texts(pg, OUT1) == expected
@@ -273,7 +274,18 @@ def test_editor_tabs_rerun_their_column_alone_and_keep_every_text(server_url, ne
     wait_for_app(pg)
     sent = new_element_types(received)
     assert "text_area" in sent and not LAYER_ELEMENTS & set(sent), sent
+    # the column's tabs are a tab strip (one element), not a Streamlit tab bar (#14 round 12): only the sections' is
+    assert "tab_container" not in new_block_types(received)
     assert pg.locator(editor.format("x1")).count() == 0
+    # the keyboard too: the arrow keys move along the strip and open the tab they reach
+    received.clear()
+    after_run(pg, lambda: _tab(pg, translate(lang, "conv_multi.tab_channel", c=2)).press("ArrowRight"))
+    expect(pg.locator(editor.format("x3"))).to_have_value(format_matrix(X[0, 2]), timeout=20000)
+    expect(_tab(pg, translate(lang, "conv_multi.tab_channel", c=3))).to_have_attribute("aria-selected", "true")
+    wait_for_app(pg)
+    assert not LAYER_ELEMENTS & set(new_element_types(received))
+    after_run(pg, lambda: _tab(pg, translate(lang, "conv_multi.tab_channel", c=3)).press("ArrowLeft"))   # and back
+    expect(pg.locator(editor.format("x2"))).to_have_value(format_matrix(X[0, 1]), timeout=20000)
     # channel 2 edited: the whole page reruns and the output follows (loop reference)
     x = X.copy()
     x[0, 1, 0, 0] = 9.0
@@ -468,6 +480,8 @@ def test_a_new_setup_reruns_its_column_and_the_output_not_the_page(server_url, n
     # kernels, and both output maps (the new zero row only replaces a padding row in the last windows)
     assert _kept_grids(pg) == list(range(3, OUT2 + 1))
     assert "bidi_component" in sent and not {"number_input", "slider", "page_link", "file_uploader"} & set(sent), sent
+    # the open editor is a part below its column's tab strip: the strip and the tab bars are not sent again (round 12)
+    assert "tab_strip" not in sent and "tab_container" not in new_block_types(received), sent
     expect(pg.locator(".st-key-conv_multi-x1 textarea")).to_have_value(format_matrix(x[0, 0]))
     # the shown cell z₁₁'s window never reaches the new row: its formula is the same, and its MathML is kept (not
     # parsed and laid out again)

@@ -121,8 +121,7 @@ def _editor(at, key: str):
     else:
         tabs, index = "w_tab", (int(name[1]) - 1) * 3 + int(name[2]) - 1
     if not [el for el in at.text_area if el.key == key]:
-        at.session_state[f"conv_multi.{tabs}"] = ""          # not a label: the page opens the tab at .index
-        at.session_state[f"conv_multi.{tabs}.index"] = index
+        at.session_state[f"conv_multi.{tabs}.index"] = index   # the tab strip's open position
         at.run()
     return at.text_area(key=key)
 
@@ -650,9 +649,11 @@ def test_values_then_layer_then_output_and_reset_brings_every_box_back(lang):
              captions.index(stepper_caption)]
     assert where == sorted(where)
     _editor(at, "conv_multi.x1").input("1 1 1 1 1\n" * 4 + "1 1 1 1 1").run()
-    # a value reruns its column's editor tabs and the output (the callback names them, #14): this run draws no title,
-    # no size control and no layer slider (the browser keeps them); a plain run draws the whole page again
+    # a value reruns its editor and the output (the callback names them, #14): this run draws no title, no size
+    # control, no layer slider and no tab bar, neither the editors' nor the sections' (the browser keeps them: round
+    # 12, the editor is a part inside its column's tabs); a plain run draws the whole page again
     assert not at.title and not at.slider and not at.number_input, "a values control reran more than its parts"
+    assert not at.tabs, "a values control sent its column's tab bar again"
     assert _text(at, "conv_multi.x1").startswith("1 1 1 1 1")
     _whole_page(at)
     at.slider(key="conv_multi.stride").set_value(1).run()                               # then the layer part

@@ -50,3 +50,48 @@ def test_the_open_tab_stays_open_when_the_labels_change_language():
     at.run()
     assert not at.exception
     assert [el.key for el in at.text_area] == ["demo.b"] and at.session_state["demo.tabs"] == "乙"
+
+
+def _strip_script():
+    import numpy as np
+    import streamlit as st
+
+    from ui.matrix_input import matrix_editor
+    from ui.multi_editors import keep_editor_state, open_index
+
+    keys = ("demo.a", "demo.b", "demo.c")
+    lang = st.session_state.get("lang", "en")
+    labels = ["A", "B", "C"] if lang == "en" else ["甲", "乙", "丙"]
+    shown = open_index("demo.tabs", labels, "demo")
+    for k, key in enumerate(keys):
+        if k != shown:
+            keep_editor_state(key)
+    matrix_editor(keys[shown], key=keys[shown], default=np.eye(2), max_rows=3, max_cols=3)
+
+
+def _strip(at):
+    from ui.components.tab_strip import NAME
+
+    return [el for el in at.get("bidi_component") if el.proto.component_name == NAME]
+
+
+def test_a_tab_strip_draws_the_open_tab_and_keeps_it_by_position():
+    """open_index: one strip element (not st.tabs), its markup names the open tab; a pick the strip did not offer is
+    ignored; the open tab stays open when the labels change language."""
+    from ui.components.tab_strip import picked, strip_html
+
+    at = AppTest.from_function(_strip_script).run()
+    assert not at.tabs and len(_strip(at)) == 1
+    assert [el.key for el in at.text_area] == ["demo.a"]
+    at.session_state["demo.tabs.index"] = 2              # what the strip's callback writes for a pick of C
+    at.run()
+    assert [el.key for el in at.text_area] == ["demo.c"]
+    assert _strip(at)[0].proto.json == __import__("json").dumps(strip_html(["A", "B", "C"], 2, "demo"))
+    at.session_state["demo.tabs.index"] = 7              # out of range (a stale index): the first tab
+    at.run()
+    assert [el.key for el in at.text_area] == ["demo.a"]
+    at.session_state["demo.tabs.index"] = 1
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert not at.exception and [el.key for el in at.text_area] == ["demo.b"]
+    assert picked({"s": {"pick": 5}}, "s", 3) is None
