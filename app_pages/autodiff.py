@@ -14,6 +14,7 @@ from cnn_core.autodiff import chain_paths, forward_mode, reverse_mode, sigmoid_g
 from cnn_core.gradcheck import check_gradient, relative_error
 from cnn_core.worked_examples import AUTODIFF_SIGMOID
 from ui.claims_view import claim_note
+from ui.components.choice_menu import choice_menu
 from ui.components.math_box import math_box
 from ui.components.svg_box import svg_box
 from ui.autodiff_graph import graph_svg, op_text
@@ -126,26 +127,14 @@ def chain_latex(paths, leaf: str, reverse) -> str:
 
 # --------------------------------------------------------------------------- views
 
-WRT_CHOICE = "autodiff._wrt_choice"
-
-
-def _remember_wrt() -> None:
-    st.session_state[WRT_CHOICE] = st.session_state[widget_key(PAGE, "wrt")]
-
-
-def _restore_wrt() -> None:
-    """While the forward-mode tab is closed its selectbox is not drawn, and Streamlit falls back to the
-    value the URL set at the start: bring back the last choice (before the URL is written)."""
-    state = st.session_state
-    if WRT_CHOICE in state and state.get(widget_key(PAGE, "wrt")) != state[WRT_CHOICE]:
-        state[widget_key(PAGE, "wrt")] = state[WRT_CHOICE]
-
-
 @st.fragment
 def _forward_mode_view(x: float, w: float, b: float, graph) -> None:
-    """Forward mode w.r.t. one leaf: choosing another leaf reruns only this view."""
-    wrt = st.selectbox(t("autodiff.wrt_label"), LEAVES, key=widget_key(PAGE, "wrt"), help=t("autodiff.wrt_help"),
-                       on_change=_remember_wrt)
+    """Forward mode w.r.t. one leaf: choosing another leaf reruns only this view. The leaf is a choice menu, the
+    browser's own ``<select>`` (``ui.components.choice_menu``, #14 round 12: a Streamlit select is ~140 React
+    components that every pass of the page re-renders). Its choice is plain session state under "autodiff.wrt"
+    (what the link reads and writes), so it stays while the tab is closed and the menu is not drawn."""
+    wrt = choice_menu(t("autodiff.wrt_label"), [(leaf, leaf) for leaf in LEAVES], widget_key(PAGE, "wrt"),
+                      help=t("autodiff.wrt_help"))
     sync_to_url(PAGE, SPECS)
     forward = _forward_mode(x, w, b, wrt)
     st.markdown(t("autodiff.forward_text", wrt=wrt))
@@ -286,7 +275,6 @@ def _point_part() -> None:
     change of x, w or b reruns and sends only this part, not the title, the introduction and f's formula above.
     Its results are the run's globals: the tabs (parts of their own) read them when they rerun alone."""
     global x, w, b, analysis, _graph, _reverse, _paths, grads
-    _restore_wrt()
     with st.container(border=True):
         top = st.columns([3, 1], vertical_alignment="bottom")
         top[0].markdown(f"**{t('autodiff.controls')}**")

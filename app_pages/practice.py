@@ -1,7 +1,8 @@
 """Practice: generated exercises at three levels, graded with named mistakes, worked solutions, worksheets.
 
 Thin: widgets and URL (kind, level, seed: one link = one exercise for every student) in ->
-cnn_core.exercises -> ui.exercise_view out.
+cnn_core.exercises -> ui.exercise_view out. The kind and the level are choice menus (the browser's own ``<select>``,
+``ui.components.choice_menu``), kept under "practice.kind" / "practice.level" as the link reads and writes them.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import streamlit as st
 
 from cnn_core import KINDS, CoreValueError
 from cnn_core.exercises import MAX_SEED
+from ui.components.choice_menu import choice_menu
 from ui.exercise_view import (grade_text, MAX_WORKSHEET, MIXED, exercise_blocks, kind_name, practice_exercise, render_blocks,
                               render_grade, solution_blocks, worksheet_exercises, worksheet_html,
                               worksheet_markdown)
@@ -47,12 +49,12 @@ score = st.session_state.setdefault(f"{PAGE}.score", {"tried": [], "solved": []}
 
 with st.container(border=True):
     col_kind, col_level, col_seed, col_new = st.columns([3, 2, 2, 2], vertical_alignment="bottom")
-    with col_kind:
-        choice = st.selectbox(t("practice.kind"), CHOICES, key=f"{PAGE}.kind",
-                              format_func=lambda k: t("practice.mixed") if k == MIXED else kind_name(k, lang))
-    with col_level:
-        level = st.selectbox(t("practice.level"), (1, 2, 3), key=f"{PAGE}.level",
-                             format_func=lambda n: t(f"practice.level_{n}"))
+    # the browser's own <select> (ui.components.choice_menu, #14 round 12): a Streamlit select is ~140 React
+    # components that every pass of the page re-renders, whichever control started it
+    choice = choice_menu(t("practice.kind"), [(k, t("practice.mixed") if k == MIXED else kind_name(k, lang))
+                                              for k in CHOICES], f"{PAGE}.kind", where=col_kind)
+    level = int(choice_menu(t("practice.level"), [(n, t(f"practice.level_{n}")) for n in (1, 2, 3)],
+                            f"{PAGE}.level", where=col_level))
     with col_seed:
         seed = int(st.number_input(t("practice.seed"), min_value=0, max_value=MAX_SEED, step=1, key=f"{PAGE}.seed",
                                    help=t("practice.seed_help")))

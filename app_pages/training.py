@@ -370,13 +370,15 @@ def _update_tab(box, v: View) -> None:
     tr, lr, filt, f = v.tr, v.lr, v.filt, v.filt - 1
     box.caption(t("training.upd_intro"))
     c1, c2 = box.columns(2)
-    # option texts fixed while the script runs (AppTest calls format_func outside the run)
-    param_texts = {p: t(f"training.upd_name_{p}") for p in PARAM_NAMES}
-    pname = c1.selectbox(t("training.upd_param_label"), options=list(param_texts),
-                         format_func=param_texts.__getitem__, key=widget_key(PAGE, "upd_param"))
+    # two choice menus, the browser's own <select> (ui.components.choice_menu, #14 round 12: a Streamlit select is
+    # ~140 React components that every pass of the page re-renders). Each parameter keeps its entry under its own
+    # key ("training.upd_entry_<name>"): the entry menu offers that parameter's entries only, so the entry shown is
+    # always one of them (the first until one is chosen), and coming back to a parameter finds its entry again.
+    pname = choice_menu(t("training.upd_param_label"), [(p, t(f"training.upd_name_{p}")) for p in PARAM_NAMES],
+                        widget_key(PAGE, "upd_param"), where=c1)
     entries = {i: _entry(pname, i, v.names) for i in np.ndindex(*getattr(tr.params, pname).shape)}
-    idx = c2.selectbox(t("training.upd_entry_label"), options=list(entries),
-                       format_func=lambda i: entries[i][0], key=f"training.upd_entry_{pname}")
+    idx = choice_menu(t("training.upd_entry_label"), [(i, text) for i, (text, _) in entries.items()],
+                      f"training.upd_entry_{pname}", where=c2)
     sym = entries[idx][1]
     before, grad, after = (getattr(p, pname)[idx] for p in (tr.params, tr.grads, tr.new_params))
     box.caption(t("training.upd_rule_caption"))

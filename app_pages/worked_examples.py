@@ -25,6 +25,7 @@ from cnn_core.claims import CLAIMS, TOPICS, VERDICTS, Check, claim_by_key
 from ui.claims_view import (MAX_QUERY, TEXT_CHOICES, TextParam, catalogue_csv, catalogue_markdown, claim_title, clean_query,
                             filter_claims, render_claim, run_check, summary_rows, text_title, verdict_label,
                             VERDICT_ICONS)
+from ui.components.choice_menu import choice_menu
 from ui.components.claim_index import claim_index, index_html, opened
 from ui.components.math_box import prose
 from ui.i18n import current_language, t
@@ -218,18 +219,18 @@ def _index_markup(keys: tuple[str, ...], start: int) -> str:
 
 def _filters() -> None:
     """The three filters and the search (part of the page, not of the list: a change reruns the list only, which
-    reads their values from the session)."""
+    reads their values from the session). The filters are choice menus, the browser's own ``<select>``
+    (``ui.components.choice_menu``, #14 round 12: a Streamlit select is ~140 React components that every pass of the
+    page re-renders); the choice is kept under "worked_examples.text" / ".verdict" / ".topic" as the link reads it."""
     st.subheader(t("worked_examples.list_title"))
     c1, c2, c3 = st.columns(3)
-    c1.selectbox(t("worked_examples.filter_text"), ("all",) + TEXT_CHOICES, key=f"{PAGE}.text",
-                 on_change=_refiltered,
-                 format_func=lambda v: t("worked_examples.any") if v == "all" else text_title(v, lang))
-    c2.selectbox(t("worked_examples.filter_verdict"), ("all",) + VERDICTS, key=f"{PAGE}.verdict",
-                 on_change=_refiltered,
-                 format_func=lambda v: t("worked_examples.any") if v == "all" else verdict_label(v, lang))
-    c3.selectbox(t("worked_examples.filter_topic"), ("all",) + TOPICS, key=f"{PAGE}.topic",
-                 on_change=_refiltered,
-                 format_func=lambda v: t("worked_examples.any") if v == "all" else t(f"worked_examples.topic_{v}"))
+    anything = [("all", t("worked_examples.any"))]
+    choice_menu(t("worked_examples.filter_text"), anything + [(v, text_title(v, lang)) for v in TEXT_CHOICES],
+                f"{PAGE}.text", where=c1, on_change=_refiltered)
+    choice_menu(t("worked_examples.filter_verdict"), anything + [(v, verdict_label(v, lang)) for v in VERDICTS],
+                f"{PAGE}.verdict", where=c2, on_change=_refiltered)
+    choice_menu(t("worked_examples.filter_topic"), anything + [(v, t(f"worked_examples.topic_{v}")) for v in TOPICS],
+                f"{PAGE}.topic", where=c3, on_change=_refiltered)
     st.text_input(t("worked_examples.search"), key=f"{PAGE}.q", max_chars=MAX_QUERY,
                   on_change=_refiltered, help=t("worked_examples.search_help"),
                   placeholder=t("worked_examples.search_placeholder"))

@@ -1,14 +1,12 @@
-"""What every page repeats, written once: charts, cached figures, cell choosers, lazy tabs, widget keys.
+"""What every page repeats, written once: charts, cached figures, lazy tabs, widget keys.
 
 Pages import from here instead of keeping their own copy::
 
-    from ui.page_kit import cached_figure, cell_select, lazy_tabs, show_chart
+    from ui.page_kit import cached_figure, lazy_tabs, show_chart
 
 - :func:`show_chart` draws a Plotly figure with the app's chart config under the key ``"<page>.<name>"``.
 - :func:`cached_figure` builds a heatmap / window animation once per distinct input (bounded cache);
   :func:`figure_cache` makes any other figure builder cached the same way.
-- :func:`keep_choice` / :func:`cell_select`: keep the chosen cell inside a matrix whose shape just
-  shrank (the "keep the chosen cell inside a smaller output" every page needs).
 - :func:`keep_in_range` / :func:`clamp_on_change` (+ :func:`clamped`): a number typed beyond its range is
   moved to the nearest end, and the page says so.
 - :func:`url_tabs` / :func:`open_section` / :func:`opened_tabs`: tabs kept in the link by name; the open one;
@@ -33,7 +31,7 @@ import streamlit as st
 
 from ui.heatmap import channels_heatmap, channels_window_animation, matrix_heatmap, window_animation
 from ui.i18n import t, translate
-from ui.latex import fmt_power, subscript_unicode
+from ui.latex import fmt_power
 from ui.library_code import show_library_code
 from ui.url_state import sync_to_url, widget_key
 
@@ -186,19 +184,7 @@ def figure_cache(builder: Callable, max_entries: int = 128) -> Callable:
     return st.cache_resource(max_entries=max_entries, show_spinner=False)(build)
 
 
-# --------------------------------------------------------------------------- choices that must stay valid
-def keep_choice(key: str, options: Sequence, remembered: bool = False) -> None:
-    """Before a widget: a choice that no longer fits (the matrix shrank) falls back to a valid one.
-
-    With ``remembered``, the last valid choice is also kept under a private key, so it comes back
-    when a lazily drawn tab reopens (Streamlit drops the state of a widget it did not draw).
-    """
-    kept = f"_{key}.kept"
-    if st.session_state.get(key) not in options:
-        back = st.session_state.get(kept) if remembered else None
-        st.session_state[key] = back if back in options else options[0]
-
-
+# --------------------------------------------------------------------------- numbers that must stay valid
 def keep_number(key: str, low: int, high: int) -> None:
     """Before a number input: a remembered value outside [low, high] (or not a number) is moved inside."""
     value = st.session_state.get(key, low)
@@ -206,26 +192,6 @@ def keep_number(key: str, low: int, high: int) -> None:
         st.session_state[key] = low
     elif not low <= value <= high:
         st.session_state[key] = low if value < low else high
-
-
-def cell_options(shape: tuple[int, int]) -> list[tuple[int, int]]:
-    """Every (row, col) of a matrix of this shape, 0-based, row-major."""
-    return [(r, c) for r in range(int(shape[0])) for c in range(int(shape[1]))]
-
-
-def cell_select(page: str, name: str, label: str, shape: tuple[int, int], symbol: str,
-                prefix: Sequence[int] = ()) -> tuple[int, int]:
-    """A selectbox over the cells of a matrix; 0-based (row, col) in, shown 1-based (``x₁₂``).
-
-    The choice is kept inside the matrix when its shape shrinks, and remembered across closed tabs.
-    """
-    key = widget_key(page, name)
-    options = cell_options(shape)
-    keep_choice(key, options, remembered=True)
-    choice = st.selectbox(label, options, key=key,
-                          format_func=lambda rc: subscript_unicode(symbol, *prefix, *rc))
-    st.session_state[f"_{key}.kept"] = choice
-    return choice
 
 
 # --------------------------------------------------------------------------- tabs kept in the link, reset

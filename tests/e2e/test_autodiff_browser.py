@@ -7,7 +7,8 @@ from playwright.sync_api import expect
 
 from ui.i18n import translate
 
-from .conftest import after_run, assert_no_exception, forward_msgs, new_element_types, open_app, screenshot, wait_for_app
+from .conftest import (ScriptRuns, after_run, assert_no_exception, choice_select, forward_msgs, new_element_types, open_app,
+                       runs_sent, screenshot, script_runs, wait_for_app)
 
 pytestmark = pytest.mark.e2e
 
@@ -31,7 +32,7 @@ TABLE = "table.pt-table"   # the tabs' tables: plain HTML (ui/plain_table.py), n
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_autodiff_page_loads(server_url, new_page, lang):
     new_page.set_viewport_size({"width": 1400, "height": 3400})  # the main area scrolls itself: show it all
-    open_app(new_page, f"{server_url}/autodiff?lang={lang}", "svg.ag-graph")
+    received = open_app(new_page, f"{server_url}/autodiff?lang={lang}", "svg.ag-graph")
     assert_no_exception(new_page)
     assert translate(lang, "autodiff.title") in new_page.locator("h1").first.inner_text()
     assert new_page.locator(".stPlotlyChart").count() == 0          # the page needs no Plotly chart
@@ -44,8 +45,25 @@ def test_autodiff_page_loads(server_url, new_page, lang):
     new_page.get_by_role("tab", name=translate(lang, "autodiff.tab_forward")).click()
     new_page.wait_for_selector(TABLE)
     wait_for_app(new_page)
-    expect(new_page.locator('[data-testid="stSelectbox"]').filter(
-        has_text=translate(lang, "autodiff.wrt_label"))).to_have_count(1)
+    # the leaf is the browser's own select (ui/components/choice_menu.py, #14 round 12), no Streamlit select
+    menu = choice_select(new_page, "autodiff.wrt")
+    expect(menu).to_have_value("w")
+    expect(new_page.locator(".st-key-autodiff-wrt_menu label")).to_contain_text(translate(lang, "autodiff.wrt_label"))
+    assert new_page.locator('[data-testid="stSelectbox"]').count() == 0
+    # another leaf: ONE run of the forward view alone (its fragment), the menu keeps showing it, the link follows
+    received.clear()
+    runs = ScriptRuns.of(new_page)
+    runs.after(lambda: menu.select_option("b"))
+    assert script_runs(received) == 1 and runs_sent(received) == (1, 0), runs_sent(received)
+    sent = new_element_types(received)     # the menu, the sentence, the table and its caption: not the graph
+    assert set(sent) <= {"preset_menu", "markdown", "html"} and "html" in sent, sent
+    new_page.wait_for_function("() => new URLSearchParams(location.search).get('wrt') === 'b'")
+    expect(menu).to_have_value("b")
+    expect(new_page.locator(TABLE).first).to_contain_text(translate(lang, "autodiff.col_forward", wrt="b"))
+    screenshot(new_page, f"autodiff-{lang}-forward-leaf")
+    runs.after(lambda: new_page.goto(new_page.url))     # the link opens with that leaf shown
+    wait_for_app(new_page)
+    expect(choice_select(new_page, "autodiff.wrt")).to_have_value("b")
     assert_no_exception(new_page)
 
 

@@ -136,3 +136,37 @@ def test_check_my_work_kind_menu_reruns_the_part_below_it(server_url, new_page, 
     wait_for_app(pg)
     expect(choice_select(pg, "check_work.kind")).to_have_value(following)
     assert_no_exception(pg)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_practice_kind_and_level_menus(server_url, new_page, lang):
+    """#14 round 12: practice's kind and level are the browser's own select (ui/components/choice_menu.py), in line
+    with the exercise number and the button beside them; a link's choice is shown, a new level is one run and goes
+    into the link, a bad link's kind shows the default."""
+    from .conftest import ScriptRuns, choice_select
+
+    pg = new_page
+    pg.goto(f"{server_url}/practice?lang={lang}&kind=conv_forward&level=1&seed={SEED}")
+    wait_for_app(pg)
+    runs = ScriptRuns.of(pg)
+    kind, level = choice_select(pg, "practice.kind"), choice_select(pg, "practice.level")
+    expect(kind).to_have_value("conv_forward")
+    expect(level).to_have_value("1")
+    expect(pg.locator(".st-key-practice-level_menu label")).to_contain_text(translate(lang, "practice.level"))
+    assert level.locator("option").nth(2).text_content() == translate(lang, "practice.level_3")
+    assert pg.locator('[data-testid="stSelectbox"]').count() == 0
+    seed = pg.locator(".st-key-practice-seed input")
+    bottoms = [box["y"] + box["height"] for box in (kind.bounding_box(), level.bounding_box(), seed.bounding_box())]
+    assert max(bottoms) - min(bottoms) < 3, bottoms                  # in line with the number beside them
+    runs.after(lambda: level.select_option("2"))
+    pg.wait_for_function("() => new URLSearchParams(location.search).get('level') === '2'")
+    expect(level).to_have_value("2")
+    expect(pg.get_by_text(translate(lang, "practice.exercise", kind=translate(lang, "exercises.kind_conv_forward"),
+                                    level=2, seed=SEED))).to_be_visible()
+    assert_no_exception(pg)
+    screenshot(pg, f"practice-{lang}-menus", max_height=1400)
+    runs.after(lambda: pg.goto(f"{server_url}/practice?lang={lang}&kind=bogus&level=2&seed={SEED}"))
+    wait_for_app(pg)
+    expect(choice_select(pg, "practice.kind")).to_have_value("mixed")
+    expect(choice_select(pg, "practice.level")).to_have_value("2")
+    expect(pg.locator('[data-testid="stAlert"]')).to_have_count(1)

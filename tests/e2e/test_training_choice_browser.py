@@ -65,3 +65,33 @@ def test_a_sample_and_a_filter_chosen_in_the_menus_move_the_tabs_in_one_run(serv
     expect(choice_select(pg, "training.filter")).to_have_value("3")
     expect(pg.get_by_text(translate(lang, "training.fwd_conv_subtitle", index=8, filter=3))).to_be_visible()
     assert_no_exception(pg)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_update_tabs_parameter_and_entry_menus(server_url, new_page, lang):
+    """The update tab's parameter and entry (#14 round 12): the browser's own ``<select>``, side by side; another
+    parameter is one run of the tabs' part and brings its own entries; an entry chosen moves the update's formula."""
+    pg = new_page
+    received = open_app(pg, f"{server_url}/training?lang={lang}&view=update", ".st-key-training-upd_param_menu select")
+    runs = ScriptRuns.of(pg)
+    param, entry = choice_select(pg, "training.upd_param"), choice_select(pg, "training.upd_entry_conv_w")
+    expect(param).to_have_value("conv_w")
+    expect(entry).to_have_value("(0, 0, 0, 0)")
+    expect(pg.locator(".st-key-training-upd_param_menu label")).to_contain_text(
+        translate(lang, "training.upd_param_label"))
+    assert abs(param.bounding_box()["y"] - entry.bounding_box()["y"]) < 2          # in line, two columns
+    assert pg.locator('[data-testid="stSelectbox"]').count() == 0
+
+    received.clear()
+    runs.after(lambda: param.select_option("fc_b"))
+    assert script_runs(received) == 1 and runs_sent(received) == (1, 0)             # ONE run, of the tabs' part only
+    assert not {"slider", "number_input", "button", "selectbox"} & set(new_element_types(received))
+    entry = choice_select(pg, "training.upd_entry_fc_b")
+    expect(entry).to_have_value("(0,)")
+    expect(entry.locator("option")).to_have_count(4)
+    expect(param).to_have_value("fc_b")
+    runs.after(lambda: entry.select_option("(2,)"))
+    expect(entry).to_have_value("(2,)")
+    expect(pg.locator('[data-testid="stMain"] .katex').filter(has_text="c3").first).to_be_visible()
+    assert_no_exception(pg)
+    screenshot(pg, f"training-{lang}-update-menus", max_height=2000)

@@ -10,8 +10,12 @@ from playwright.sync_api import expect
 from cnn_core.claims import CLAIMS
 from ui.i18n import translate
 
-from .conftest import (assert_no_exception, forward_msgs, new_element_types, screenshot, wait_for_app, wait_for_text,
-                       watch_frames)
+from .conftest import (assert_no_exception, choice_select, forward_msgs, new_element_types, screenshot, wait_for_app,
+                       wait_for_text, watch_frames)
+
+# the filters are choice menus (ui/components/choice_menu.py), which new_element_types calls "preset_menu"; the
+# page has no other menu and no Streamlit select
+FILTER_TYPES = {"preset_menu", "selectbox"}
 
 pytestmark = pytest.mark.e2e
 
@@ -164,7 +168,7 @@ def test_show_all_sends_one_index_and_a_row_opens_its_claim_first(server_url, ne
     wait_for_app(pg)
     expect(pg.locator(INDEX_ROWS)).to_have_count(0)
     assert pg.locator('[data-testid="stMain"] [data-testid="stExpander"]').count() == 10
-    assert "selectbox" not in new_element_types(received)              # the list reruns, not the filters
+    assert not FILTER_TYPES & set(new_element_types(received))        # the list reruns, not the filters
     assert_no_exception(pg)
 
 
@@ -176,16 +180,21 @@ def test_a_filter_reruns_the_list_only(server_url, new_page, lang):
     wait_for_app(pg)
     assert "table" in new_element_types(received)          # the summary: a plain table, drawn once
     assert "dataframe" not in new_element_types(received)  # not the canvas data grid
+    verdict = choice_select(pg, "worked_examples.verdict")   # the browser's own select (#14 round 12)
+    expect(verdict).to_have_value("all")
+    expect(pg.locator(".st-key-worked_examples-verdict_menu label")).to_contain_text(
+        translate(lang, "worked_examples.filter_verdict"))
     received.clear()
-    pg.get_by_role("combobox").nth(1).click()            # the verdict filter (the second select of the page)
-    pg.get_by_role("option", name=translate(lang, "worked_examples.verdict_typo")).click()
+    verdict.select_option(label=translate(lang, "worked_examples.verdict_typo"))
     pg.wait_for_url("**verdict=typo**")
     wait_for_app(pg)
     sent = new_element_types(received)
     assert sent and "table" not in sent, sent            # the list was redrawn, the summary was not sent again
     # nor the filters themselves: the browser shows the new choice already, the callback reruns the list only
-    assert "selectbox" not in sent and "text_input" not in sent, sent
-    assert pg.get_by_role("combobox").count() >= 3       # the filters are still on the page
+    assert not FILTER_TYPES & set(sent) and "text_input" not in sent, sent
+    expect(verdict).to_have_value("typo")                # kept, not back to a placeholder
+    for name in ("text", "verdict", "topic"):            # the filters are still on the page
+        expect(choice_select(pg, f"worked_examples.{name}")).to_be_visible()
     assert len(pg.locator(".st-key-worked_examples-open-s000_output_size").all()) == 0   # a claim that is not a typo
     received.clear()                                     # the search box reruns the list only too
     search = pg.locator(".st-key-worked_examples-q input")
@@ -194,10 +203,15 @@ def test_a_filter_reruns_the_list_only(server_url, new_page, lang):
     pg.wait_for_url("**q=zzz**")
     wait_for_app(pg)
     sent = new_element_types(received)
-    assert "text_input" not in sent and "selectbox" not in sent, sent
+    assert "text_input" not in sent and not FILTER_TYPES & set(sent), sent
     assert pg.locator('[data-testid="stMain"] [data-testid="stExpander"]').count() == 0
     assert search.input_value() == "zzz nothing"          # what was typed stays in the box
     assert_no_exception(pg)
+    pg.goto(pg.url)                                      # the link opens with the filter shown
+    wait_for_app(pg)
+    expect(choice_select(pg, "worked_examples.verdict")).to_have_value("typo")
+    expect(choice_select(pg, "worked_examples.topic")).to_have_value("all")
+    screenshot(pg, f"worked_examples-{lang}-filters", max_height=1400)
 
 
 def test_tampered_link_is_explained(server_url, new_page):
@@ -208,6 +222,7 @@ def test_tampered_link_is_explained(server_url, new_page):
     assert "<script>x" in body                     # shown literally, escaped
     assert new_page.locator("script:text('x')").count() == 0
     assert new_page.locator('[data-testid="stAlert"]').count() >= 2
+    expect(choice_select(new_page, "worked_examples.verdict")).to_have_value("all")   # the default, not "bogus"
     screenshot(new_page, "worked_examples-zh-tampered", max_height=1600)
 
 
@@ -233,7 +248,7 @@ def test_a_claim_and_show_more_rerun_only_their_part(server_url, new_page, lang)
     wait_for_text(pg, translate(lang, "worked_examples.computed"))
     sent = new_element_types(received)
     assert "metric" in sent                                        # the claim's printed 2.5 vs computed 2
-    assert "selectbox" not in sent and "button" not in sent, sent  # not the filters, not the list's buttons
+    assert not FILTER_TYPES & set(sent) and "button" not in sent, sent  # not the filters, not the list's buttons
     assert _expanders_sent(received) == 1                          # this claim, not the 30 listed
     received.clear()
     pg.get_by_role("button", name=translate(lang, "worked_examples.show_more", k=10)).click()
@@ -241,7 +256,7 @@ def test_a_claim_and_show_more_rerun_only_their_part(server_url, new_page, lang)
     wait_for_app(pg)
     assert pg.locator('[data-testid="stMain"] [data-testid="stExpander"]').count() == 40
     assert _expanders_sent(received) == 10                         # claims 31–40, not the 30 listed already
-    assert "selectbox" not in new_element_types(received)
+    assert not FILTER_TYPES & set(new_element_types(received))
     assert_no_exception(pg)
 
 

@@ -181,6 +181,28 @@ def chosen(at: AppTest, state_key: str) -> tuple[str | None, list[tuple[str, str
     return parser.selected, [tuple(option) for option in parser.options]
 
 
+def pick_in_menu(at: AppTest, state_key: str, sent: object) -> AppTest:
+    """What the browser does when the reader picks the option whose value is ``sent`` in the choice menu of
+    ``state_key``: the component's trigger ``pick`` carries it with the next run, so the menu's own callback runs
+    (``apply_choice``, then the page's ``on_change`` follow-up: a rerun of named parts, say), as in the browser.
+    Unlike :func:`choose`, a value the menu did not offer is sent as is (the callback must refuse it). (AppTest has
+    no way to touch a component: this adds the trigger's widget state to what the tree sends, with Streamlit's own
+    id for it; Streamlit 1.67's components v2.)"""
+    import json
+
+    from streamlit.components.v2.bidi_component.main import _make_trigger_id
+
+    from ui.components.choice_menu import menu_key
+
+    menus = [el for el in at.get("bidi_component") if el.key == menu_key(state_key)]
+    assert len(menus) == 1, (state_key, [el.key for el in at.get("bidi_component")])
+    states = at._tree.get_widget_states()
+    trigger = states.widgets.add()
+    trigger.id = _make_trigger_id(menus[0].proto.id, "events")
+    trigger.json_trigger_value = json.dumps([{"event": "pick", "value": sent}])
+    return at._run(states)
+
+
 class PageSource:
     """A page script read as code (``app_pages/<page>.py``): which functions a function calls, and whether any
     ``st.rerun`` names parts. For the tests of where a page draws each control (AppTest reruns whole scripts, so it

@@ -12,7 +12,7 @@ from cnn_core.worked_examples import AUTODIFF_SIGMOID
 from ui.i18n import translate
 from ui.latex import fmt, fmt_latex
 
-from .conftest import all_text, latex_lines, no_exception, open_page
+from .conftest import all_text, choice_markup, chosen, latex_lines, no_exception, open_page, pick_in_menu
 from .math_boxes import math_box_formulas
 from .plain_tables import plain_tables
 
@@ -85,6 +85,8 @@ def test_page_renders_in_both_languages(lang):
         assert not at.error and not at.warning
         assert len(graphs(at)) == 1 and len(at.get("plotly_chart")) == 0    # the graph only
         text += "\n" + all_text(at)
+        if which == "forward":                      # the leaf's menu (a component: its label is in its markup)
+            text += "\n" + choice_markup(at, "autodiff.wrt")
     for key in ("autodiff.x_label", "autodiff.w_label", "autodiff.b_label", "autodiff.wrt_label",
                 "autodiff.graph_section", "autodiff.chain_section", "autodiff.check_section",
                 "autodiff.seed_section", "autodiff.graph_caption"):
@@ -149,7 +151,7 @@ def test_forward_and_reverse_tables():
     rev = table(at, translate("en", "autodiff.col_adjoint"))
     assert list(rev[translate("en", "autodiff.col_adjoint")])[:3] == ["1", "-0.25", "-0.25"]   # seed (3.5)
     open_tab(at, "forward")
-    at.selectbox(key="autodiff.wrt").set_value("b").run()               # reruns the fragment only
+    pick_in_menu(at, "autodiff.wrt", "b")                                # reruns the fragment only
     no_exception(at)
     assert list(table(at, "∂node/∂b")["∂node/∂b"])[-1] == "0.25"
     assert translate("en", "autodiff.forward_caption", wrt="b", result="0.25") in [c.value for c in at.caption]
@@ -160,7 +162,7 @@ def test_forward_and_reverse_tables():
     assert at.query_params["wrt"] in ("b", ["b"])
     at.number_input(key="autodiff.w").set_value(0.0).run()
     open_tab(at, "forward")
-    assert at.selectbox(key="autodiff.wrt").value == "b"
+    assert chosen(at, "autodiff.wrt")[0] == "b"                         # shown again in the menu
 
 
 def test_editing_w_changes_the_numbers_to_the_closed_form():
@@ -211,7 +213,7 @@ def test_bad_url_values_warn_and_use_the_default(query):
             at.number_input(key="autodiff.b").value) == (1.0, 0.0, 0.0)
     assert metrics(at)["∂f/∂w"] == "0.25"
     open_tab(at, "forward")
-    assert at.selectbox(key="autodiff.wrt").value == "w"
+    assert chosen(at, "autodiff.wrt")[0] == "w"
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -353,3 +355,24 @@ def test_chain_formulas_are_mathml_with_the_latex_numbers(lang):
     for line, source in zip(lines, sources):
         assert "<math" in line
         assert mathml_numbers(line) == latex_numbers(source), source
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_leaf_menu_shows_the_links_choice_and_refuses_a_made_up_one(lang):
+    """The forward-mode leaf is a choice menu (ui.components.choice_menu, #14 round 12): x, w, b under its label and
+    help in the reader's language, the link's leaf marked; a value the menu did not offer changes nothing."""
+    at = open_page("autodiff", lang, query={"wrt": "x", "tab": "forward"})
+    no_exception(at)
+    assert chosen(at, "autodiff.wrt") == ("x", [("x", "x"), ("w", "w"), ("b", "b")])
+    markup = choice_markup(at, "autodiff.wrt")
+    assert f"<span>{translate(lang, 'autodiff.wrt_label')}</span>" in markup
+    assert f'title="{translate(lang, "autodiff.wrt_help")}"' in markup
+    assert not at.selectbox
+    for sent in ("y", "X", "<b>w</b>", "", 1, None):
+        pick_in_menu(at, "autodiff.wrt", sent)
+        no_exception(at)
+        assert at.session_state["autodiff.wrt"] == "x", sent
+    at.run()
+    assert chosen(at, "autodiff.wrt")[0] == "x" and at.query_params["wrt"] in ("x", ["x"])
+    column = translate(lang, "autodiff.col_forward", wrt="x")
+    assert list(table(at, column)[column])[-1] == "0"                  # the link's leaf: ∂f/∂x = w σ' = 0 at w = 0

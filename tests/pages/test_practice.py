@@ -13,7 +13,7 @@ from ui.matrix_input import format_matrix
 from tests.reference import pool
 
 from .conftest import all_text as page_text
-from .conftest import no_exception, open_page, plotly_figures
+from .conftest import choice_markup, choose, chosen, link_of, no_exception, open_page, plotly_figures
 from .math_boxes import math_box_formulas, math_box_text
 
 LANGS = ("en", "zh")
@@ -46,7 +46,7 @@ def check(at, text: str):
 def test_a_shared_link_opens_the_same_exercise_and_grades_it(lang):
     at = open_page("practice", lang, LINK)
     no_exception(at)
-    assert at.selectbox(key="practice.kind").value == "pool_forward"
+    assert chosen(at, "practice.kind")[0] == "pool_forward" and chosen(at, "practice.level")[0] == "2"
     assert at.number_input(key="practice.seed").value == 42
     g = make_exercise("pool_forward", 42, 2).given
     assert math_box_formulas(at, "practice.exercise_math") == [f"x = {latex_matrix(g['x'])}"]
@@ -84,7 +84,8 @@ def test_tampered_link_falls_back_with_warnings(lang):
     at = open_page("practice", lang, {"kind": "drop table", "level": "7", "seed": "-3"})
     no_exception(at)
     assert len(at.warning) == 3
-    assert at.selectbox(key="practice.kind").value == "mixed" and at.selectbox(key="practice.level").value == 1
+    assert chosen(at, "practice.kind")[0] == "mixed" and chosen(at, "practice.level")[0] == "1"
+    assert at.session_state["practice.kind"] == "mixed" and at.session_state["practice.level"] == 1
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -104,3 +105,44 @@ def test_wrong_shape_with_the_solution_open_shows_the_solution_once(lang):
     assert len(whole) == 1 and r"\tfrac{\partial L}{\partial x} = " in whole[0]   # not "\text{answer}"
     assert translate(lang, "exercises.right_answer_title") not in all_text(at)
     assert translate(lang, "practice.solution") in all_text(at)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_kind_and_level_menus_offer_every_choice_in_the_readers_language(lang):
+    """The kind and level menus (ui.components.choice_menu, #14 round 12): "mixed" then every kind by its name, the
+    three levels by their words, the link's choice marked; a choice moves the exercise and the link, and a link
+    opens with it shown."""
+    from cnn_core import KINDS
+    from ui.exercise_view import kind_name
+
+    at = open_page("practice", lang, LINK)
+    selected, options = chosen(at, "practice.kind")
+    assert selected == "pool_forward"
+    assert options == [("mixed", translate(lang, "practice.mixed"))] + [(k, kind_name(k, lang)) for k in KINDS]
+    assert chosen(at, "practice.level") == ("2", [(str(n), translate(lang, f"practice.level_{n}")) for n in (1, 2, 3)])
+    assert f'<span>{translate(lang, "practice.kind")}</span>' in choice_markup(at, "practice.kind")
+    assert f'<span>{translate(lang, "practice.level")}</span>' in choice_markup(at, "practice.level")
+    assert not at.selectbox                                      # no Streamlit select left on the page
+    choose(at, "practice.kind", "conv_forward")
+    choose(at, "practice.level", 3)
+    no_exception(at)
+    assert at.session_state["practice.level"] == 3 and chosen(at, "practice.level")[0] == "3"
+    assert link_of(at)["kind"] == "conv_forward" and link_of(at)["level"] == "3" and link_of(at)["seed"] == "42"
+    assert translate(lang, "practice.exercise", kind=kind_name("conv_forward", lang), level=3, seed=42) in all_text(at)
+    again = open_page("practice", lang, link_of(at))
+    assert chosen(again, "practice.kind")[0] == "conv_forward" and chosen(again, "practice.level")[0] == "3"
+    assert not again.warning
+
+
+def test_a_choice_the_menus_did_not_offer_changes_nothing():
+    """The browser's value is checked against what the menus offered: a made-up kind or level is refused."""
+    from ui.components.choice_menu import apply_choice
+
+    at = open_page("practice", "en", LINK)
+    for key, sent in (("practice.kind", "drop table"), ("practice.kind", "Mixed (the number picks the kind)"),
+                      ("practice.level", "4"), ("practice.level", 2), ("practice.level", "<b>1</b>")):
+        assert not apply_choice(at.session_state, key, sent), (key, sent)
+    at.run()
+    no_exception(at)
+    assert chosen(at, "practice.kind")[0] == "pool_forward" and chosen(at, "practice.level")[0] == "2"
+    assert link_of(at)["kind"] == "pool_forward" and link_of(at)["level"] == "2"

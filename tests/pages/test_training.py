@@ -23,7 +23,7 @@ from ui.svg_chart import parse_values
 
 from tests.reference import correlate
 
-from .conftest import all_text, choice_markup, choose, chosen, figure_titled, latex_text, link_of, no_exception, open_page, plotly_figures, set_setting, stepper, stepper_grid
+from .conftest import all_text, choice_markup, choose, chosen, figure_titled, latex_text, link_of, no_exception, open_page, pick_in_menu, plotly_figures, set_setting, stepper, stepper_grid
 from .plain_tables import plain_tables
 
 PAGE = "training"
@@ -342,8 +342,8 @@ def test_update_tab_shows_w_minus_lr_gradient():
     trace = tiny_cnn.train_step(params, x, y, LR)
     at = open_page(PAGE, "en")
     _open_tab(at, "update")
-    at.selectbox(key="training.upd_param").set_value("fc_b").run()
-    at.selectbox(key="training.upd_entry_fc_b").set_value((2,)).run()
+    pick_in_menu(at, "training.upd_param", "fc_b")
+    pick_in_menu(at, "training.upd_entry_fc_b", "(2,)")
     no_exception(at)
     before, grad = params.fc_b[2], trace.grads.fc_b[2]
     latex = _latex(at)
@@ -355,8 +355,8 @@ def test_update_tab_shows_w_minus_lr_gradient():
     assert translate("en", "training.upd_loss", before=fmt(trace.loss), after=fmt(after)) in all_text(at)
     assert after < trace.loss
     # a kernel weight: the primed symbol is braced (KaTeX refuses h^{(2)}_{13}')
-    at.selectbox(key="training.upd_param").set_value("conv_w").run()
-    at.selectbox(key="training.upd_entry_conv_w").set_value((1, 0, 0, 2)).run()
+    pick_in_menu(at, "training.upd_param", "conv_w")
+    pick_in_menu(at, "training.upd_entry_conv_w", "(1, 0, 0, 2)")
     latex = _latex(at)
     assert r"{h^{(2)}_{13}}' &= h^{(2)}_{13} - \eta\," in latex
     w, g = params.conv_w[1, 0, 0, 2], trace.grads.conv_w[1, 0, 0, 2]
@@ -364,6 +364,38 @@ def test_update_tab_shows_w_minus_lr_gradient():
     # kernel before / after panels
     np.testing.assert_allclose(np.array(_figure(at, "h after")["data"][0]["z"], dtype=float),
                                params.conv_w[0, 0] - LR * trace.grads.conv_w[0, 0], atol=1e-12)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_update_tab_menus_offer_the_parameters_and_the_chosen_ones_entries(lang):
+    """The update tab's parameter and entry are choice menus (ui.components.choice_menu, #14 round 12): the four
+    parameters by name, then the entries of the chosen one only, in the reader's language. Another parameter brings
+    its own entries (the entry shown is always one of them) and coming back finds the entry chosen before; a value
+    the menus did not offer (another parameter's entry, a made-up one) changes nothing."""
+    names = ("conv_w", "conv_b", "fc_W", "fc_b")
+    at = open_page(PAGE, lang, {"view": "update"})
+    no_exception(at)
+    assert chosen(at, "training.upd_param") == ("conv_w", [(p, translate(lang, f"training.upd_name_{p}")) for p in names])
+    assert f'<span>{translate(lang, "training.upd_param_label")}</span>' in choice_markup(at, "training.upd_param")
+    assert f'<span>{translate(lang, "training.upd_entry_label")}</span>' in choice_markup(at, "training.upd_entry_conv_w")
+    selected, entries = chosen(at, "training.upd_entry_conv_w")
+    assert selected == "(0, 0, 0, 0)" and len(entries) == 4 * 3 * 3
+    assert entries[5] == ("(0, 0, 1, 2)", translate(lang, "training.upd_entry_conv_w", f=1, i=2, j=3))
+    assert not at.selectbox
+    pick_in_menu(at, "training.upd_entry_conv_w", "(1, 0, 0, 2)")
+    pick_in_menu(at, "training.upd_param", "conv_b")
+    no_exception(at)
+    assert chosen(at, "training.upd_entry_conv_b") == (
+        "(0,)", [(f"({f},)", translate(lang, "training.upd_entry_conv_b", f=f + 1)) for f in range(4)])
+    assert r"{b^{(1)}}' &= b^{(1)} - \eta\," in _latex(at)
+    for key, sent in (("training.upd_entry_conv_b", "(1, 0, 0, 2)"), ("training.upd_entry_conv_b", "(4,)"),
+                      ("training.upd_entry_conv_b", "1"), ("training.upd_param", "W"), ("training.upd_param", None)):
+        pick_in_menu(at, key, sent)                              # refused: the same parameter and entry
+        no_exception(at)
+        assert chosen(at, "training.upd_param")[0] == "conv_b" and chosen(at, "training.upd_entry_conv_b")[0] == "(0,)"
+    pick_in_menu(at, "training.upd_param", "conv_w")             # back: the kernel entry chosen before
+    assert chosen(at, "training.upd_entry_conv_w")[0] == "(1, 0, 0, 2)"
+    assert r"{h^{(2)}_{13}}' &= h^{(2)}_{13} - \eta\," in _latex(at)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

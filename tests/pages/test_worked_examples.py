@@ -17,7 +17,7 @@ from ui.claims_view import text_title
 from ui.i18n import translate
 from ui.latex import latex_matrix, markdown_with_math
 
-from .conftest import all_text, no_exception, open_page, plotly_figures
+from .conftest import all_text, choice_markup, chosen, link_of, no_exception, open_page, pick_in_menu, plotly_figures
 from .math_boxes import claim_note_text, math_box_formulas, math_box_inline, math_box_text
 
 PAGE = "worked_examples"
@@ -134,20 +134,22 @@ def test_filters_and_search_come_from_the_url():
     no_exception(at)
     keys = [e.label for e in claim_expanders(at)]
     assert 0 < len(keys) < len(CLAIMS)
-    assert at.selectbox(key=f"{PAGE}.topic").value == "backward"
+    assert chosen(at, f"{PAGE}.topic")[0] == "backward"                 # the link's choice, shown in the menu
+    assert chosen(at, f"{PAGE}.text")[0] == chosen(at, f"{PAGE}.verdict")[0] == "all"
 
 
 def test_changing_a_filter_updates_the_list_and_the_url():
     at = open_page(PAGE, "en")
-    at.selectbox(key=f"{PAGE}.verdict").set_value("typo").run()
+    pick_in_menu(at, f"{PAGE}.verdict", "typo")
     no_exception(at)
     assert shown_claims(at) == sum(c.verdict == "typo" for c in CLAIMS)
     assert at.query_params["verdict"] in ("typo", ["typo"])
     # the filter reran the list only (AppTest's tree then holds that part alone; a browser keeps the rest):
     # neither the summary nor the filters themselves were sent again
-    assert not at.table and not at.main.selectbox and not at.main.text_input
-    at.run()                                          # the whole page again, the filter kept
+    assert not at.table and not at.get("bidi_component") and not at.main.text_input
+    at.run()                                          # the whole page again, the filter kept and shown
     assert shown_claims(at) == sum(c.verdict == "typo" for c in CLAIMS)
+    assert chosen(at, f"{PAGE}.verdict")[0] == "typo"
     at.text_input(key=f"{PAGE}.q").set_value("zzz nothing").run()
     assert shown_claims(at) == 0
     assert translate("en", "worked_examples.no_match_query", query="zzz nothing") in all_text(at)
@@ -163,6 +165,38 @@ def test_tampered_links_get_a_message_and_the_page_works(lang):
     assert len(at.warning) == 3
     assert shown_claims(at) == PAGE_SIZE              # defaults: every claim, the first ten listed
     assert "claim" not in at.query_params
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_filter_menus_offer_every_choice_in_the_readers_language(lang):
+    """The three filters are choice menus (ui.components.choice_menu, #14 round 12): "any" then each text, verdict
+    and topic by its name in the reader's language, under the filter's label; no Streamlit select on the page."""
+    from cnn_core.claims import TOPICS
+    from ui.claims_view import TEXT_CHOICES, verdict_label
+
+    at = open_page(PAGE, lang, {"verdict": "typo"})
+    anything = [("all", translate(lang, "worked_examples.any"))]
+    assert chosen(at, f"{PAGE}.text") == ("all", anything + [(v, text_title(v, lang)) for v in TEXT_CHOICES])
+    assert chosen(at, f"{PAGE}.verdict") == ("typo", anything + [(v, verdict_label(v, lang)) for v in VERDICTS])
+    assert chosen(at, f"{PAGE}.topic") == (
+        "all", anything + [(v, translate(lang, f"worked_examples.topic_{v}")) for v in TOPICS])
+    for name in ("text", "verdict", "topic"):
+        assert f'<span>{translate(lang, f"worked_examples.filter_{name}")}</span>' in choice_markup(at, f"{PAGE}.{name}")
+    assert not at.selectbox
+
+
+def test_a_filter_value_the_menu_did_not_offer_changes_nothing():
+    """The browser's value goes through the menu's callback: a made-up one is refused, the list and the link stay
+    (and the list is not shortened: the follow-up runs only after a change)."""
+    at = open_page(PAGE, "en", {"topic": "backward", "n": "20"})
+    listed = shown_claims(at)
+    for sent in ("bogus", "Backward", "<b>x</b>", "", 3, None):
+        pick_in_menu(at, f"{PAGE}.topic", sent)
+        no_exception(at)
+        assert at.session_state[f"{PAGE}.topic"] == "backward", sent
+    at.run()
+    assert chosen(at, f"{PAGE}.topic")[0] == "backward" and shown_claims(at) == listed
+    assert link_of(at)["topic"] == "backward" and link_of(at).get("n") == "20"
 
 
 def test_search_text_is_never_markup():
@@ -324,7 +358,7 @@ def test_show_more_and_show_all_reach_every_claim_and_the_link_keeps_it(lang):
 def test_a_new_filter_lists_the_first_ten_again():
     at = open_page(PAGE, "en", {"n": "40"})
     assert shown_claims(at) == 40
-    at.selectbox(key=f"{PAGE}.verdict").set_value("holds").run()
+    pick_in_menu(at, f"{PAGE}.verdict", "holds")
     no_exception(at)
     holds = sum(c.verdict == "holds" for c in CLAIMS)
     assert holds > PAGE_SIZE and shown_claims(at) == PAGE_SIZE

@@ -1,5 +1,4 @@
-"""ui.page_kit: the cell chooser keeps a valid cell when the matrix shrinks, lazy tabs draw only the open tab,
-charts carry the page's key, figures are cached with a bound."""
+"""ui.page_kit: lazy tabs draw only the open tab, charts carry the page's key, figures are cached with a bound."""
 
 from __future__ import annotations
 
@@ -7,49 +6,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ui import page_kit
-
-
-def test_cell_options_are_row_major_and_cover_the_matrix():
-    assert page_kit.cell_options((2, 3)) == [(0, 0), (0, 1), (0, 2), (1, 0), (1, 1), (1, 2)]
-
-
-def _chooser_app():
-    import streamlit as st
-
-    from ui.page_kit import cell_select
-
-    rows = st.session_state.get("rows", 3)
-    if st.session_state.get("show", True):       # a closed lazy tab does not draw its widgets
-        chosen = cell_select("kit", "cell", "Cell", (rows, rows), "x")
-        st.write(f"chosen={chosen}")
-
-
-def test_cell_select_keeps_the_choice_inside_a_smaller_matrix_and_restores_it():
-    at = AppTest.from_function(_chooser_app)
-    at.run()
-    at.selectbox(key="kit.cell").set_value((2, 2)).run()
-    assert at.markdown[0].value == "chosen=(2, 2)"
-    at.session_state["rows"] = 2          # the output shrank: (2, 2) no longer exists
-    at.run()
-    assert not at.exception
-    assert at.selectbox(key="kit.cell").value == (0, 0)
-    assert at.selectbox(key="kit.cell").options == ["x₁₁", "x₁₂", "x₂₁", "x₂₂"]
-    at.selectbox(key="kit.cell").set_value((1, 1)).run()
-    at.session_state["rows"] = 3
-    at.run()
-    assert at.selectbox(key="kit.cell").value == (1, 1)   # a valid choice is kept when the matrix grows
-
-
-def test_cell_select_remembers_the_choice_while_its_tab_is_closed():
-    at = AppTest.from_function(_chooser_app)
-    at.run()
-    at.selectbox(key="kit.cell").set_value((2, 1)).run()
-    at.session_state["show"] = False
-    at.run()
-    at.session_state["show"] = True
-    at.run()
-    assert not at.exception
-    assert at.selectbox(key="kit.cell").value == (2, 1)
 
 
 def _tabs_app():
