@@ -21,6 +21,7 @@ from cnn_core.pool import POOL_MODES, pool2d_backward, pool2d_backward_trace, po
 from cnn_core.worked_examples import POOL_ROUTE
 from ui.claims_view import claim_note
 from ui.components.cell_stepper import cell_stepper
+from ui.components.choice_menu import choice_menu
 from ui.components.math_box import Panels, math_box
 from ui.components.pool_steppers import backward_steps, forward_steps
 from ui.exercise_view import render_check_link
@@ -345,9 +346,10 @@ with st.container(border=True):
     with c_pad:
         st.slider(t("pooling.padding_label"), 0, 3, key=widget_key(PAGE, "padding"), help=t("pooling.padding_help"))
     with c_act:
-        st.selectbox(t("pooling.activation_label"), ACTIVATIONS, key=widget_key(PAGE, "activation"),
-                     format_func=lambda a: activation_name(a, LANG), help=t("pooling.activation_help"),
-                     on_change=_activation_changed)
+        # the browser's own <select> (ui.components.choice_menu, #14 round 12): ~20 React components on every pass
+        # of the page, not a Streamlit select's ~110-140; a change still reruns the parts it changes by name
+        choice_menu(t("pooling.activation_label"), [(a, activation_name(a, LANG)) for a in ACTIVATIONS],
+                    widget_key(PAGE, "activation"), help=t("pooling.activation_help"), on_change=_activation_changed)
     c_input, c_delta, c_conventions = st.columns([1, 1, 1.6])
     with c_input:
         preset_selector(widget_key(PAGE, "input"), kind="input", example=DEFAULT_X, max_rows=MAX_INPUT,
