@@ -151,8 +151,8 @@ with st.container(border=True):
     with col_p:
         st.slider(t("conv_single.stride_label"), 1, 3, key=key("stride"))
         st.slider(t("conv_single.padding_label"), 0, 2, key=key("padding"))
-        # the browser's own <select> (ui.components.choice_menu, #14 round 12): ~20 React components on every pass
-        # of the page, not a Streamlit select's ~110-140; the choice stays under "conv_single.activation" (the link)
+        # the browser's own <select> (ui.components.choice_menu, #14 round 12): ~20 React components in the page's
+        # tree, not a Streamlit select's ~110, and no popover per pick; the choice stays under "conv_single.activation"
         choice_menu(t("conv_single.activation_label"), [(a, activation_name(a, lang)) for a in ACTIVATIONS],
                     key("activation"))
         reset_button(PAGE, SPECS, t("conv_single.reset"), help=t("conv_single.reset_help",

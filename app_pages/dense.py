@@ -252,8 +252,8 @@ def _choices() -> None:
             st.radio(t("dense.loss_label"), LOSSES, key=widget_key(PAGE, "loss"), horizontal=True,
                      format_func=loss_names.get)
         with c_act:
-            # the browser's own <select> (ui.components.choice_menu, #14 round 12): ~20 React components on every
-            # pass of the page, not a Streamlit select's ~110-140; the choice stays under "dense.act" (the link)
+            # the browser's own <select> (ui.components.choice_menu, #14 round 12): ~20 React components in the
+            # page's tree, not a Streamlit select's ~110, and no popover per pick; the choice stays under "dense.act"
             choice_menu(t("dense.act_label"), [(k, activation_name(k)) for k in ACTIVATIONS], widget_key(PAGE, "act"),
                         help=t("dense.act_help"))
 
