@@ -581,15 +581,16 @@ def _values_part() -> None:
 
 
 def _result_selects() -> None:
-    """The selects that change only the results (drawn in the results part: a change is its one run); the 5×5×3
-    example's filter and channel are choice menus (``ui.components.choice_menu``)."""
+    """The menus that change only the results (drawn in the results part: a change is its one run): the activation
+    and the 5×5×3 example's filter and channel, choice menus (``ui.components.choice_menu``)."""
+    # the browser's own <select> (#14 round 12): ~20 React components each in the page's tree (and mounted when the
+    # filter and channel appear with the 5×5×3 example), not a selectbox's ~110, and no popover mounted per pick; the
+    # choice is kept under the same keys (the link, the reset)
     cols = st.columns(3)
     with cols[0]:
-        st.selectbox(t("conv_backward.activation"), ACTIVATIONS, key=widget_key(PAGE, "activation"),
-                     format_func=lambda a: activation_name(a, lang))
+        choice_menu(t("conv_backward.activation"), [(a, activation_name(a, lang)) for a in ACTIVATIONS],
+                    widget_key(PAGE, "activation"))
     if _state("example", "one") == "multi":
-        # the browser's own <select> (#14 round 12): ~20 React components each on every pass and when they appear with
-        # the 5×5×3 example, not a selectbox's ~110; the choice is kept under the same keys (the link, the reset)
         with cols[1]:
             choice_menu(t("conv_backward.filter"), [(v, t("conv_backward.filter_n", n=v)) for v in (1, 2)],
                         widget_key(PAGE, "filter"))

@@ -23,6 +23,7 @@ from cnn_core.activations import ACTIVATIONS, activate
 from cnn_core.conv import rot180
 from cnn_core.worked_examples import CONV_4X4
 from ui.claims_view import claim_note
+from ui.components.choice_menu import choice_menu
 from ui.components.cell_stepper import cell_stepper
 from ui.conv_single_cache import (DEFAULT_INPUT, DEFAULT_KERNEL, compare_payload, formula_table, is_text_example,
                                  shows_eq5, step_payload)
@@ -150,8 +151,10 @@ with st.container(border=True):
     with col_p:
         st.slider(t("conv_single.stride_label"), 1, 3, key=key("stride"))
         st.slider(t("conv_single.padding_label"), 0, 2, key=key("padding"))
-        st.selectbox(t("conv_single.activation_label"), ACTIVATIONS, key=key("activation"),
-                     format_func=lambda name, lang=lang: activation_name(name, lang))
+        # the browser's own <select> (ui.components.choice_menu, #14 round 12): ~20 React components in the page's
+        # tree, not a Streamlit select's ~110, and no popover per pick; the choice stays under "conv_single.activation"
+        choice_menu(t("conv_single.activation_label"), [(a, activation_name(a, lang)) for a in ACTIVATIONS],
+                    key("activation"))
         reset_button(PAGE, SPECS, t("conv_single.reset"), help=t("conv_single.reset_help",
                                                                  text=text_title("003")))
 st.caption(t("conv_single.conventions"))

@@ -22,6 +22,7 @@ from cnn_core.dense import (dense_backward_trace, dense_forward, dense_forward_t
 from cnn_core.gradcheck import check_gradient
 from ui.claims_view import claim_note
 from ui.components.cell_stepper import cell_stepper
+from ui.components.choice_menu import choice_menu
 from ui.components.dense_steppers import forward_steps
 from ui.components.math_box import Text, math_box
 from ui.exercise_view import render_check_link
@@ -251,9 +252,10 @@ def _choices() -> None:
             st.radio(t("dense.loss_label"), LOSSES, key=widget_key(PAGE, "loss"), horizontal=True,
                      format_func=loss_names.get)
         with c_act:
-            act_names = {k: activation_name(k) for k in ACTIVATIONS}
-            st.selectbox(t("dense.act_label"), ACTIVATIONS, key=widget_key(PAGE, "act"),
-                         format_func=act_names.get, help=t("dense.act_help"))
+            # the browser's own <select> (ui.components.choice_menu, #14 round 12): ~20 React components in the
+            # page's tree, not a Streamlit select's ~110, and no popover per pick; the choice stays under "dense.act"
+            choice_menu(t("dense.act_label"), [(k, activation_name(k)) for k in ACTIVATIONS], widget_key(PAGE, "act"),
+                        help=t("dense.act_help"))
 
 
 WIDE = 4   # more units than this: formulas take the full width, the figure goes below them

@@ -5,7 +5,7 @@ Every number shown comes from a core trace (PoolTrace, PoolBackwardTrace) or cor
 
 Parts (#14 round 10): the sections (tabs) and the take-away panels are keyed fragments (``page_kit.url_fragment``)
 that read the setup from session state (``_setup``); so is the input's column. A tab switch, the counts expander or
-opening the export / code panel reruns its own part; the activation select reruns the input's column (its label
+opening the export / code panel reruns its own part; the activation menu reruns the input's column (its label
 names z or a) and the sections, never the title and the other controls. The other controls rerun the page.
 """
 
@@ -21,6 +21,7 @@ from cnn_core.pool import POOL_MODES, pool2d_backward, pool2d_backward_trace, po
 from cnn_core.worked_examples import POOL_ROUTE
 from ui.claims_view import claim_note
 from ui.components.cell_stepper import cell_stepper
+from ui.components.choice_menu import choice_menu
 from ui.components.math_box import Panels, math_box
 from ui.components.pool_steppers import backward_steps, forward_steps
 from ui.exercise_view import render_check_link
@@ -47,7 +48,7 @@ MAX_DELTA = MAX_INPUT + 1
 SECTIONS = ("forward", "backward", "seed")
 OUT_SHAPE_KEY = f"_{PAGE}.out_shape"
 EXPORT_CELLS = 16   # formulas written into the Markdown export (the first cells in reading order)
-# the page's parts rerun by name (``st.rerun([...])`` in the activation select's callback), in page order
+# the page's parts rerun by name (``st.rerun([...])`` in the activation menu's follow-up), in page order
 INPUT_PART, SECTIONS_PART, TAKE_AWAY_PART = (f"{PAGE}.{name}_part" for name in ("input", "sections", "take_away"))
 
 SPECS = (
@@ -182,8 +183,9 @@ reset_button(PAGE, SPECS, t("pooling.reset"), help=t("pooling.reset_help"), keep
              extra=lambda: st.session_state.pop(OUT_SHAPE_KEY, None))   # the open section stays open
 
 def _activation_changed() -> None:
-    """The activation select's callback: it changes the input's label (z or a) and what the sections (and an open
-    export / code panel) show, not the other controls: rerun those parts by name (#14 round 10: it reran the page)."""
+    """The activation menu's follow-up (its ``on_change``, a callback): it changes the input's label (z or a) and
+    what the sections (and an open export / code panel) show, not the other controls: rerun those parts by name
+    (#14 round 10: it reran the page)."""
     state = st.session_state
     parts = [INPUT_PART, SECTIONS_PART]
     if state.get(widget_key(PAGE, "export_open")) or state.get(widget_key(PAGE, "code_open")):
@@ -345,9 +347,10 @@ with st.container(border=True):
     with c_pad:
         st.slider(t("pooling.padding_label"), 0, 3, key=widget_key(PAGE, "padding"), help=t("pooling.padding_help"))
     with c_act:
-        st.selectbox(t("pooling.activation_label"), ACTIVATIONS, key=widget_key(PAGE, "activation"),
-                     format_func=lambda a: activation_name(a, LANG), help=t("pooling.activation_help"),
-                     on_change=_activation_changed)
+        # the browser's own <select> (ui.components.choice_menu, #14 round 12): ~20 React components in the page's
+        # tree, not a Streamlit select's ~110, and no popover per pick; its follow-up reruns the parts it changes
+        choice_menu(t("pooling.activation_label"), [(a, activation_name(a, LANG)) for a in ACTIVATIONS],
+                    widget_key(PAGE, "activation"), help=t("pooling.activation_help"), on_change=_activation_changed)
     c_input, c_delta, c_conventions = st.columns([1, 1, 1.6])
     with c_input:
         preset_selector(widget_key(PAGE, "input"), kind="input", example=DEFAULT_X, max_rows=MAX_INPUT,

@@ -499,6 +499,7 @@ def render_fields(kind: str, page: str, lang: str) -> dict[str, Any] | None:
     """The setup widgets of ``kind`` (keys ``<page>.<kind>.<name>``); None while a matrix is invalid."""
     import streamlit as st
 
+    from ui.components.choice_menu import choice_menu
     from ui.matrix_input import matrix_editor
 
     values: dict[str, Any] = {}
@@ -523,6 +524,8 @@ def render_fields(kind: str, page: str, lang: str) -> dict[str, Any] | None:
                 values[f.name] = float(st.number_input(label, min_value=-1000.0, max_value=1000.0, step=1.0,
                                                        key=key, format="%g"))
             else:
-                values[f.name] = st.selectbox(label, ("max", "avg"), key=key,
-                                              format_func=lambda m: translate(lang, f"exercises.mode_{m}"))
+                # the browser's own <select> (ui.components.choice_menu, #14 round 12): ~20 React components in the
+                # page's tree, not a Streamlit select's ~110, and no popover per pick; the choice stays under ``key``
+                values[f.name] = choice_menu(label, [(m, translate(lang, f"exercises.mode_{m}")) for m in ("max", "avg")],
+                                             key)
     return values if ok else None

@@ -170,3 +170,34 @@ def test_practice_kind_and_level_menus(server_url, new_page, lang):
     expect(choice_select(pg, "practice.kind")).to_have_value("mixed")
     expect(choice_select(pg, "practice.level")).to_have_value("2")
     expect(pg.locator('[data-testid="stAlert"]')).to_have_count(1)
+
+
+def test_check_my_work_pooling_mode_menu_shows_the_link_and_a_pick_changes_the_exercise(server_url, new_page, lang):
+    """#14 round 12: a pooling exercise's mode (max / average) is the browser's own select (ui/components/choice_menu.py
+    via ui/exercise_view.render_fields): the link's mode is shown selected, a pick is one run (no Streamlit select
+    sent) that restates the exercise in the reader's language and leaves the default out of the link."""
+    from .conftest import ScriptRuns, choice_select, new_element_types, open_app, script_runs
+
+    pg = new_page
+    key = "check_work.pool_forward.mode"
+    received = open_app(pg, f"{server_url}/check_work?lang={lang}&kind=pool_forward&mode=avg",
+                        ".st-key-check_work-pool_forward-mode_menu select")
+    menu = choice_select(pg, key)
+    expect(menu).to_have_value("avg")
+    assert menu.locator("option").all_inner_texts() == [translate(lang, f"exercises.mode_{m}") for m in ("max", "avg")]
+    expect(pg.locator(".st-key-check_work-pool_forward-mode_menu label")).to_contain_text(
+        translate(lang, "check_work.field_mode"))
+    # the statement's words around the mode ("average pooling to the", "平均池化：窗口")
+    stated = lambda mode: (translate(lang, f"exercises.mode_{mode}")  # noqa: E731
+                           + translate(lang, "exercises.statement_pool_forward").split("{mode}")[1].split("{")[0]).strip()
+    expect(pg.get_by_text(stated("avg")).first).to_be_visible()
+    screenshot(pg, f"check_work-{lang}-pool-mode-menu")
+    received.clear()
+    ScriptRuns.of(pg).after(lambda: menu.select_option(value="max"))
+    pg.wait_for_function("() => !new URLSearchParams(location.search).has('mode')")   # max: the default
+    wait_for_app(pg)
+    assert script_runs(received) == 1 and "selectbox" not in new_element_types(received)
+    expect(menu).to_have_value("max")                                                    # kept after the run
+    expect(pg.get_by_text(stated("max")).first).to_be_visible(timeout=20000)             # the exercise restated
+    expect(pg.get_by_text(stated("avg"))).to_have_count(0)
+    assert_no_exception(pg)

@@ -240,7 +240,8 @@ def _choose(pg, label: str, option: str, nth: int = 0) -> None:
 
 
 def _menu(pg, name: str):
-    """The ``<select>`` of the 5×5×3 example's choice menu ``name`` (filter, channel: ui/components/choice_menu.py)."""
+    """The ``<select>`` of the choice menu ``name`` (activation; the 5×5×3 example's filter, channel:
+    ui/components/choice_menu.py)."""
     return choice_select(pg, f"{PAGE}.{name}")
 
 
@@ -287,13 +288,14 @@ def test_a_preset_and_the_selects_rerun_their_parts_only(server_url, new_page, l
     assert kinds.count("text_area") == 3 and not {"radio", "slider", "title"} & set(kinds), kinds
     # the activation: one run of the results alone (itself, no editor)
     received.clear()
-    _choose(pg, translate(lang, "conv_backward.activation"), translate(lang, "words.act_tanh"))
+    _choose_in_menu(pg, "activation", translate(lang, "words.act_tanh"))
     wait_for_app(pg)
     assert "activation=tanh" in pg.url
+    expect(_menu(pg, "activation")).to_have_value("tanh")                 # the menu keeps the choice
     no_exception(pg)
     kinds = _kinds(received, lang)
-    assert script_runs(received) == 1, "a select is one run of the part that holds it"
-    assert kinds.count("selectbox") == 1 and "bidi_component" in kinds, kinds
+    assert script_runs(received) == 1, "a menu is one run of the part that holds it"
+    assert "bidi_component" in kinds and "selectbox" not in kinds, kinds   # the menus: no Streamlit select (#14 r12)
     assert not {"text_area", "radio", "slider", "title"} & set(kinds), kinds
     # the export panel opens alone
     received.clear()
@@ -322,8 +324,8 @@ def test_the_filter_select_and_the_resize_button_are_one_run(server_url, new_pag
     expect(_menu(pg, "channel")).to_have_value("3")
     kinds = _kinds(received, lang)
     assert script_runs(received) == 1 and "bidi_component" in kinds, kinds
-    # the activation select; the filter and channel are the browser's own selects (#14 round 12)
-    assert not {"text_area", "radio", "title"} & set(kinds) and kinds.count("selectbox") == 1, kinds
+    # the activation, filter and channel are the browser's own selects (#14 round 12): no Streamlit select
+    assert not {"text_area", "radio", "title", "selectbox"} & set(kinds), kinds
     assert translate(lang, "conv_backward.cs_dw", f=2, n=3) in pg.locator(DW).inner_text()
     no_exception(pg)
     received = open_app(pg, f"{server_url}/{PAGE}?lang={lang}&tab=dw", DW)

@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from ui.i18n import translate
 
-from .conftest import (ScriptRuns, after_run, assert_no_exception, new_element_types, open_tab, pick_preset, preset_menu,
-                       press_slider, runs_sent, screenshot, wait_for_app, watch_frames)
+from .conftest import (ScriptRuns, after_run, assert_no_exception, choice_select, new_element_types, open_tab, pick_preset,
+                       preset_menu, press_slider, runs_sent, screenshot, wait_for_app, watch_frames)
 
 pytestmark = pytest.mark.e2e
 
@@ -250,7 +250,7 @@ def test_formulas_fit_desktop_and_phone(server_url, browser, width, height):
 
 
 # --------------------------------------------------------------------------- #14: the tabs rerun alone
-SETUP_ELEMENTS = {"text_area", "selectbox", "slider"}   # the setup box: editors, preset menus, sliders
+SETUP_ELEMENTS = {"text_area", "slider"}   # the setup box: editors, sliders (its menus are components: bidi_component)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -260,14 +260,14 @@ def test_a_tab_switch_reruns_the_tabs_only_and_draws_no_chart(server_url, new_pa
     pg.goto(f"{server_url}/{PAGE}?lang={lang}")
     wait_for_app(pg)
     pg.locator(".st-key-conv_single-stepper .cs").wait_for(timeout=20000)
-    assert SETUP_ELEMENTS <= set(new_element_types(received)), "the first run draws the setup box"
+    assert SETUP_ELEMENTS | {"bidi_component"} <= set(new_element_types(received)), "the first run draws the setup box"
     # the inputs tab: its tables arrive, and not one editor, menu or slider is sent again; no Plotly chart
     received.clear()
     open_tab(pg, translate(lang, "conv_single.sec_inputs"))
     rot = table_values(pg, translate(lang, "conv_single.fig_kernel_rot"))
     wait_for_app(pg)
     sent = new_element_types(received)
-    assert "html" in sent and not SETUP_ELEMENTS & set(sent) and "plotly_chart" not in sent, sent
+    assert "html" in sent and not (SETUP_ELEMENTS | {"bidi_component"}) & set(sent) and "plotly_chart" not in sent, sent
     assert rot == [[-1, 1], [-1, 1]] and "tab=inputs" in pg.url
     # with the export panel open, its link follows the open tab (that switch reruns the page); opening the panel
     # reruns its own part only: no editor, menu, slider or cell stepper is sent again
@@ -308,10 +308,37 @@ def test_a_setup_file_loaded_in_the_export_part_reruns_the_whole_page(server_url
         # the stepper above shows the loaded setup: stride 2 on the 4×4 input gives a 2×2 output, through σ
         expect(pg.locator(f'{STEPPER} figure[data-grid="3"] [data-cell]')).to_have_count(4, timeout=20000)
         assert translate("en", "words.act_sigmoid") in pg.locator(STEPPER).inner_text()
+        expect(choice_select(pg, "conv_single.activation")).to_have_value("sigmoid")   # the menu shows it too
         wait_for_app(pg)
         assert_no_exception(pg)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_activation_menu_shows_the_link_and_a_pick_reaches_the_stepper_and_the_link(server_url, new_page, lang):
+    """#14 round 12: the activation is the browser's own select (ui/components/choice_menu.py). A link's activation
+    is shown selected; a pick is one run of the page, the stepper computes with it and the link keeps it; the reset
+    button brings the text's ReLU back into the menu."""
+    pg = new_page
+    pg.goto(f"{server_url}/{PAGE}?lang={lang}&activation=tanh")
+    wait_for_app(pg)
+    pg.locator(STEPPER).wait_for(timeout=20000)
+    menu = choice_select(pg, "conv_single.activation")
+    expect(menu).to_have_value("tanh")
+    assert menu.locator("option").all_inner_texts() == [translate(lang, f"words.act_{a}")
+                                                         for a in ("identity", "relu", "sigmoid", "tanh")]
+    ScriptRuns.of(pg).after(lambda: menu.select_option(label=translate(lang, "words.act_sigmoid")))
+    expect(pg.locator(STEPPER)).to_contain_text(translate(lang, "words.act_sigmoid"), timeout=20000)
+    wait_for_app(pg)
+    assert "activation=sigmoid" in pg.url
+    expect(menu).to_have_value("sigmoid")                                          # the menu keeps the choice
+    screenshot(pg, f"{PAGE}-{lang}-activation-menu")
+    ScriptRuns.of(pg).after(lambda: pg.get_by_role("button", name=translate(lang, "conv_single.reset")).click())
+    expect(menu).to_have_value("relu", timeout=20000)                              # the text's example again
+    wait_for_app(pg)
+    assert "activation=" not in pg.url
+    assert_no_exception(pg)
 
 
 # --------------------------------------------------------------------------- #14: a new kernel is one run of the page

@@ -8,7 +8,8 @@ from ui.i18n import translate
 
 from playwright.sync_api import expect
 
-from .conftest import (WATCH_RUNNING, ScriptRuns, assert_no_exception, forward_msgs, math_widths, new_element_types, open_app,
+from .conftest import (WATCH_RUNNING, ScriptRuns, assert_no_exception, choice_select, forward_msgs, math_widths,
+                       new_element_types, open_app,
                        open_tab, runs_sent, pick, pick_preset, screenshot, stepper_formula, wait_for_app, wait_for_text, watch_round_trips)
 
 pytestmark = pytest.mark.e2e
@@ -203,8 +204,8 @@ def test_the_loss_and_activation_rerun_below_the_setup_box_and_a_loaded_setup_re
     wait_for_app(pg)
     sent = new_element_types(received)
     # the study part: the loss and activation controls, the tabs and the take-away panels, not one editor or preset
-    # menu of the setup box (the activation is its one select box), nor the title
-    assert "markdown" in sent and not SETUP_BOX_ELEMENTS & set(sent) and sent.count("selectbox") == 1, sent
+    # menu of the setup box, nor the title; the activation is a choice menu (#14 round 12): no Streamlit select
+    assert "markdown" in sent and not SETUP_BOX_ELEMENTS & set(sent) and "selectbox" not in sent, sent
     assert runs_sent(received) == (1, 0), "one run of the parts, no full app run"
     assert script_runs(received) == 1, "the loss is one run of the part that holds it"
     assert translate(lang, "dense.title") not in _headings(received)
@@ -260,9 +261,9 @@ def _blocks(frames: list) -> list[str]:
 
 
 def _choose(pg, key: str, option: str) -> None:
-    """Open the select box ``key`` and choose ``option``; returns once the run it starts is drawn."""
-    pg.locator(f".st-key-{key.replace('.', '-')} [role=combobox]").first.click()
-    ScriptRuns.of(pg).after(lambda: pg.get_by_role("option", name=option, exact=True).click())
+    """Choose ``option`` (its text) in the choice menu of ``key`` (ui/components/choice_menu.py), as a reader does;
+    returns once the run it starts is drawn."""
+    ScriptRuns.of(pg).after(lambda: choice_select(pg, key).select_option(label=option))
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -308,7 +309,8 @@ def test_a_new_setup_reruns_its_column_and_the_tabs_not_the_page(server_url, new
     sent = new_element_types(received)
     assert runs_sent(received) == (1, 0), "one run of the parts, no full app run"
     assert script_runs(received) == 1, "the activation is one run of the part that holds it"
-    assert not SETUP_BOX_ELEMENTS & set(sent) and sent.count("selectbox") == 1 and "bidi_component" in sent, sent
+    assert not SETUP_BOX_ELEMENTS & set(sent) and "selectbox" not in sent and "bidi_component" in sent, sent
+    expect(choice_select(pg, "dense.act")).to_have_value("identity")      # the menu keeps the choice
     assert translate(lang, "dense.title") not in _headings(received)
     assert "act=identity" in pg.url
     # on another tab, a new bias: one run, ∂L/∂b = δ follows

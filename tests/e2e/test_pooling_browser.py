@@ -10,9 +10,9 @@ from playwright.sync_api import expect
 from ui.i18n import translate
 
 from cnn_core.worked_examples import POOL_ROUTE
-from .conftest import (TOO_WIDE, WATCH_RUNNING, ScriptRuns, after_run, assert_no_exception, forward_msgs, open_app, open_tab, pick,
-                       screenshot, slider_input, stepper_formula as formula, wait_for_app, wait_for_text, watch_frames,
-                       watch_round_trips)
+from .conftest import (TOO_WIDE, WATCH_RUNNING, ScriptRuns, after_run, assert_no_exception, choice_select, forward_msgs,
+                       open_app, open_tab, pick, screenshot, slider_input, stepper_formula as formula, wait_for_app,
+                       wait_for_text, watch_frames, watch_round_trips)
 
 pytestmark = pytest.mark.e2e
 
@@ -195,15 +195,14 @@ def _sent(frames: list) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_activation_select_reruns_the_input_and_the_sections_not_the_page(server_url, new_page, lang):
-    """The activation select changes the input's label and what the sections show: only those two parts are sent
-    again (not the title, the other controls, δ, the panels), and the forward stepper shows σ(z)."""
+    """The activation menu (the browser's own select, ui/components/choice_menu.py) changes the input's label and
+    what the sections show: its follow-up reruns only those two parts (not the title, the other controls, δ, the
+    panels), and the forward stepper shows σ(z)."""
     pg = new_page
     received = open_app(pg, f"{server_url}/{PAGE}?lang={lang}")
     pg.locator(FORWARD).first.wait_for(timeout=20000)
     received.clear()
-    select = pg.locator(".st-key-pooling-activation")
-    select.locator('[role="combobox"]').first.click()
-    pg.get_by_role("option", name=translate(lang, "words.act_relu"), exact=True).click()
+    choice_select(pg, "pooling.activation").select_option(label=translate(lang, "words.act_relu"))
     wait_for_text(pg, translate(lang, "pooling.pooled_input", activation=translate(lang, "words.act_relu")))
     expect(pg.locator(".st-key-pooling-input [data-testid='stWidgetLabel']").first).to_have_text(
         translate(lang, "pooling.input_label"), timeout=20000)
@@ -217,6 +216,28 @@ def test_the_activation_select_reruns_the_input_and_the_sections_not_the_page(se
     assert ("heading", translate(lang, "pooling.title")) not in sent              # not the title,
     assert not [text for kind, text in sent if kind == "text_area" and text != translate(lang, "pooling.input_label")]
     assert len(sent) <= 8, sent                                                   # not δ: about a third of the page
+    expect(choice_select(pg, "pooling.activation")).to_have_value("relu")         # the menu keeps the choice
+    assert_no_exception(pg)
+
+
+def test_the_activation_menu_reruns_an_open_export_panel_too(server_url, new_page):
+    """With the export panel open, the activation's follow-up reruns it with the input and the sections (its
+    setup file says the new activation), still not the page (no title, no slider)."""
+    pg = new_page
+    received = open_app(pg, f"{server_url}/{PAGE}?lang=en&tab=seed")
+    ScriptRuns.of(pg).after(lambda: pg.locator('[data-testid="stExpander"] summary', has_text=translate(
+        "en", "owndata.export_title")).click())
+    expect(pg.locator('[data-testid="stDownloadButton"]').first).to_be_visible(timeout=20000)
+    wait_for_app(pg)
+    received.clear()
+    ScriptRuns.of(pg).after(lambda: choice_select(pg, "pooling.activation").select_option(value="tanh"))
+    pg.wait_for_url("**activation=tanh**", timeout=20000)
+    wait_for_app(pg)
+    sent = _sent(received)
+    kinds = [kind for kind, _ in sent]
+    assert "download_button" in kinds, sent                                       # the open panel, again
+    assert ("text_area", translate("en", "pooling.input_label")) in sent          # with the input's column
+    assert not {"slider", "radio"} & set(kinds) and ("heading", translate("en", "pooling.title")) not in sent, sent
     assert_no_exception(pg)
 
 

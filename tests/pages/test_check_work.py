@@ -9,7 +9,7 @@ from ui.exercise_view import check_link
 from ui.i18n import explain_error, translate
 from ui.matrix_input import format_matrix, parse_matrix
 
-from tests.reference import correlate
+from tests.reference import correlate, pool
 
 from .conftest import all_text, choice_markup, choice_values, choose, chosen, link_of, no_exception, open_page, plotly_figures
 from .math_boxes import math_box_formulas, math_box_text
@@ -149,6 +149,37 @@ def test_the_kind_menu_lists_every_kind_and_its_choice_moves_the_page_and_the_li
     assert not at.text_area(key="check_work.answer").value   # the new kind's exercise and an empty answer box
     again = open_page("check_work", lang, link_of(at))     # the link opens with that kind shown
     assert chosen(again, "check_work.kind")[0] == "same_padding" and not again.warning
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_pooling_mode_menu_shows_the_links_mode_and_its_choice_sets_the_exercise(lang):
+    """The pooling exercises' mode field (``render_fields``: a choice menu, #14 round 12): "max" and "average" in the
+    reader's language, the link's mode selected; a choice sets the exercise (its answer) and the link; a value the
+    browser makes up changes nothing; a bad mode in a link gets the usual warning and the default."""
+    from ui.components.choice_menu import apply_choice
+    from ui.exercise_view import FIELDS
+
+    key = "check_work.pool_forward.mode"
+    x = {f.name: f.default for f in FIELDS["pool_forward"]}["x"]
+    at = open_page("check_work", lang, {"kind": "pool_forward", "mode": "avg"})
+    no_exception(at)
+    assert not at.warning
+    assert chosen(at, key) == ("avg", [(m, translate(lang, f"exercises.mode_{m}")) for m in ("max", "avg")])
+    assert f"<span>{translate(lang, 'check_work.field_mode')}</span>" in choice_markup(at, key)
+    assert link_of(at)["mode"] == "avg"
+    assert at.success == [] and submit(at, format_matrix(pool(x, 2, 2, 0, "avg"))).success   # the average's answer
+    choose(at, key, "max")
+    no_exception(at)
+    assert chosen(at, key)[0] == "max" and "mode" not in link_of(at)   # the default mode leaves the link
+    assert submit(at, format_matrix(pool(x, 2, 2, 0, "max"))).success
+    for sent in ("min", "MAX", "average", "<b>avg</b>", "", 0, None):
+        assert not apply_choice(at.session_state, key, sent), sent
+    at.run()
+    no_exception(at)
+    assert at.session_state[key] == "max" and chosen(at, key)[0] == "max" and "mode" not in link_of(at)
+    bad = open_page("check_work", lang, {"kind": "pool_forward", "mode": "<b>x</b>"})
+    no_exception(bad)
+    assert len(bad.warning) == 1 and "<b>" not in bad.warning[0].value and chosen(bad, key)[0] == "max"
 
 
 def test_a_kind_the_menu_did_not_offer_changes_nothing():

@@ -22,8 +22,8 @@ from ui.matrix_input import parse_matrix
 
 from tests.reference import correlate
 
-from .conftest import (PageSource, all_text, choose, choose_preset, chosen, latex_lines, no_exception, open_page,
-                       preset_menus, stepper, stepper_grid, steppers)
+from .conftest import (PageSource, all_text, choice_markup, choose, choose_preset, chosen, latex_lines, no_exception,
+                       open_page, preset_menus, stepper, stepper_grid, steppers)
 from .grid_tables import html_tables
 from .math_boxes import claim_noted, math_box_formulas, math_box_markups
 
@@ -229,7 +229,7 @@ def test_activation_step_uses_sigma_prime_written_through_the_input():
     assert cell(stepper(at, "act_stepper"), "i₁₂")["aria"] == "δˡ⁻¹₁₂ = (∂E)/(∂i₁₂)·σ′(z₁₂) = 1×0 = 0"
     assert any("δˡ⁻¹ = ∂E/∂zˡ⁻¹" in c.value and "passed" in c.value for c in at.caption)
     assert translate("en", "conv_backward.act_caption") in all_text(at)
-    at.selectbox(key=f"{PAGE}.activation").set_value("sigmoid").run()
+    _choose(at, "activation", "sigmoid")
     no_exception(at)
     # i12 = 0 is no sigmoid output: the factor 0·(1 − 0) = 0 is shown, with a warning, and no check
     assert cell(stepper(at, "act_stepper"), "i₁₂")["aria"] == "δˡ⁻¹₁₂ = (∂E)/(∂i₁₂)·σ′(z₁₂) = 1×0 = 0"
@@ -390,7 +390,7 @@ def test_reset_brings_back_the_texts_example(lang):
     no_exception(at)
     at.button(key=f"{PAGE}.reset").click().run()
     no_exception(at)
-    assert at.slider(key=f"{PAGE}.stride").value == 1 and at.selectbox(key=f"{PAGE}.activation").value == "relu"
+    assert at.slider(key=f"{PAGE}.stride").value == 1 and chosen(at, f"{PAGE}.activation")[0] == "relu"
     np.testing.assert_array_equal(parse_matrix(at.text_area(key=f"{PAGE}.x").value).matrix, CONV_4X4.inputs["x"][0, 0])
     np.testing.assert_array_equal(parse_matrix(at.text_area(key=f"{PAGE}.delta").value).matrix, SEED_DELTA)
     assert "dw_stepper" in steppers(at)            # the open section stays open
@@ -514,12 +514,29 @@ def test_link_restores_the_setup():
     assert [i.value for i in at.info] == [translate("zh", "conv_backward.sgd_other_lr", printed="0.001", lr="0.002")]
     assert at.radio(key=f"{PAGE}.example").value == "multi"
     assert at.session_state[f"{PAGE}.filter"] == 2
+    assert _chosen_text(at, "activation") == translate("zh", "words.act_tanh")   # the link's choices shown selected
     assert _chosen_text(at, "filter") == translate("zh", "conv_backward.filter_n", n=2)
     assert _chosen_text(at, "channel") == translate("zh", "conv_backward.channel_n", n=2)
     assert any(r"&= 1 - 0.002 \times 9" in v for v in _latex(at))
     _open(at, "dw", "zh")
     step = stepper(at, "dw_stepper")
     assert step["start"] == 6 and step["cells"][6]["aria"].startswith("(∂E)/(∂w⁽²˒²⁾₃₁)")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_activation_menu_speaks_the_readers_language_and_refuses_a_made_up_value(lang):
+    """The activation menu (ui.components.choice_menu): its label and every activation's name in the reader's
+    language, the link's choice selected; a value the browser makes up changes nothing (nothing raised)."""
+    at = open_page(PAGE, lang, query={"activation": "sigmoid"})
+    assert f"<span>{translate(lang, 'conv_backward.activation')}</span>" in choice_markup(at, f"{PAGE}.activation")
+    assert chosen(at, f"{PAGE}.activation") == ("sigmoid", [(a, translate(lang, f"words.act_{a}"))
+                                                            for a in ("identity", "relu", "sigmoid", "tanh")])
+    for sent in ("softmax", "SIGMOID", "<b>relu</b>", "", 1, None):
+        assert not apply_choice(at.session_state, f"{PAGE}.activation", sent), sent
+    at.run()
+    no_exception(at)
+    assert at.session_state[f"{PAGE}.activation"] == "sigmoid" and chosen(at, f"{PAGE}.activation")[0] == "sigmoid"
+    assert at.query_params["activation"] in (["sigmoid"], "sigmoid")
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -623,7 +640,7 @@ def _sent(at) -> dict:
     """What the last run drew: the editors (by key), the example radio, the selects (by key), the title, steppers."""
     return {"editors": sorted(el.key.removeprefix(f"{PAGE}.") for el in at.text_area),
             "radio": [el.key for el in at.radio],
-            "selects": sorted([el.key for el in at.selectbox] + [f"{k}.preset" for k in preset_menus(at)]
+            "selects": sorted([f"{k}.preset" for k in preset_menus(at)]
                               + [el.key for el in at.get("bidi_component") if el.key.endswith("_menu")]),
             "title": [el.value for el in at.title], "sliders": [el.key for el in at.slider],
             "steppers": sorted(steppers(at))}
@@ -635,8 +652,8 @@ def test_every_values_control_is_drawn_in_the_part_that_holds_what_it_changes():
     page = PageSource("conv_backward")
     assert {"_matrix_column", "_delta_column", "_results"} <= page.calls("_values_part")
     assert "_result_selects" in page.calls("_results")
-    assert "selectbox" in page.calls("_result_selects") and "selectbox" not in page.calls("_setup_part")
-    assert "choice_menu" in page.calls("_result_selects")          # the filter and channel (#14 round 12)
+    assert "selectbox" not in page.calls("_result_selects") and "selectbox" not in page.calls("_setup_part")
+    assert "choice_menu" in page.calls("_result_selects")   # the activation, filter and channel (#14 round 12)
     assert not page.reruns_by_name(), "a callback reruns parts by name: two script runs"
 
 
@@ -679,7 +696,7 @@ def test_a_typed_x_of_another_size_refits_delta_in_its_column():
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_activation_and_filter_selects_change_the_results(lang):
     at = _open(open_page(PAGE, lang), "act", lang)
-    at.selectbox(key=f"{PAGE}.activation").set_value("sigmoid").run()
+    _choose(at, "activation", "sigmoid")
     no_exception(at)
     assert _sent(at)["steppers"] == ["act_stepper"]
     assert at.query_params["activation"] in (["sigmoid"], "sigmoid")

@@ -25,7 +25,8 @@ from ui.i18n import translate
 
 from tests.reference import correlate
 
-from .conftest import all_text, choose_preset, no_exception, open_page, set_setting, stepper_data
+from .conftest import (all_text, choice_markup, choice_values, choose, choose_preset, chosen, link_of, no_exception,
+                       open_page, set_setting, stepper_data)
 from .grid_tables import html_tables
 
 PAGE = "conv_single"
@@ -108,7 +109,7 @@ def test_page_in_both_languages(lang):
     no_exception(at)
     assert at.title[0].value == translate(lang, "conv_single.title")
     text = all_text(at) + "\n" + "\n".join(tab.label for tab in at.tabs)
-    for name in ("intro", "stride_label", "padding_label", "activation_label", "input_label",
+    for name in ("intro", "stride_label", "padding_label", "input_label",
                  "kernel_label", "sec_inputs", "sec_step", "sec_compare", "sec_table", "cap_step",
                  "cap_input_from_text", "library_note", "reset"):
         if name == "cap_input_from_text":
@@ -117,6 +118,10 @@ def test_page_in_both_languages(lang):
             text += "\n" + all_text(open_tab(at, "sec_compare", lang))
         assert translate(lang, f"conv_single.{name}", text=translate(lang, "words.text_003")) in text, name
     assert not at.error and not at.warning
+    # the activation menu (ui.components.choice_menu): its label and every activation's name in the reader's language
+    assert f"<span>{translate(lang, 'conv_single.activation_label')}</span>" in choice_markup(at, key("activation"))
+    assert chosen(at, key("activation")) == ("relu", [(a, translate(lang, f"words.act_{a}"))
+                                                      for a in ("identity", "relu", "sigmoid", "tanh")])
     # the stepper's grid titles, headings and button labels are in the page's language
     step = stepper(open_tab(at, "sec_step", lang))
     assert [g["title"] for g in step["grids"]] == [
@@ -211,7 +216,7 @@ def test_o13_writes_its_sum_and_corrects_the_seed_label():
 ])
 def test_activation_formula_and_value(name, expected):
     at = open_page(PAGE, "en")
-    at.selectbox(key=key("activation")).set_value(name).run()
+    choose(at, key("activation"), name)
     no_exception(at)
     step = stepper(at)
     out = formula(step, 0).split("; ")[1]
@@ -344,7 +349,7 @@ def test_link_sets_every_parameter():
                                       "padding": "0", "activation": "tanh", "cell": "4"})
     no_exception(at)
     assert not at.warning
-    assert at.selectbox(key=key("activation")).value == "tanh"
+    assert chosen(at, key("activation"))[0] == "tanh"   # the link's choice is shown selected
     step = stepper(at)
     assert step["start"] == 3  # the link's cell 4 (o₂₂) is shown first
     net, out = formula(step, 3).split("; ")
@@ -359,7 +364,7 @@ def test_link_sets_every_parameter():
     ({"stride": "9"}, ("slider", "stride"), 1),
     ({"padding": "-1"}, ("slider", "padding"), 0),
     ({"padding": "<b>2</b>"}, ("slider", "padding"), 0),
-    ({"activation": "<script>alert(1)</script>"}, ("selectbox", "activation"), "relu"),
+    ({"activation": "<script>alert(1)</script>"}, ("choice", "activation"), "relu"),
     ({"cell": "1e309"}, (None, "cell"), 1),
     ({"input": "1,2;x,4"}, ("text_area", "input"), "1, 0, 1, 0\n1, 1, 0, 1\n0, 1, 1, 0\n1, 0, 0, 1"),
     ({"kernel": "<img src=x onerror=alert(1)>"}, ("text_area", "kernel"), "1, -1\n1, -1"),
@@ -370,9 +375,25 @@ def test_bad_link_values_warn_and_use_the_default(lang, query, widget, default):
     assert len(at.warning) == 1
     assert not re.search(r"(?<!\\)<", at.warning[0].value)  # any '<' of the link is markdown-escaped
     kind, name = widget
-    value = at.session_state[key(name)] if kind is None else getattr(at, kind)(key=key(name)).value
+    value = (at.session_state[key(name)] if kind is None else chosen(at, key(name))[0] if kind == "choice"
+             else getattr(at, kind)(key=key(name)).value)
     assert value == default
     assert at.title[0].value == translate(lang, "conv_single.title")
+
+
+def test_an_activation_the_menu_did_not_offer_changes_nothing():
+    """The activation menu's value comes from the browser: a made-up one (not an activation, not a string, a name
+    in another case) is refused, the page keeps the link's activation and nothing is raised in the callback."""
+    from ui.components.choice_menu import apply_choice
+
+    at = open_page(PAGE, "en", query={"activation": "tanh"})
+    assert choice_values(at, key("activation")) == ("identity", "relu", "sigmoid", "tanh")
+    for sent in ("softmax", "TANH", "<b>relu</b>", "", 1, None, ["relu"]):
+        assert not apply_choice(at.session_state, key("activation"), sent), sent
+    at.run()
+    no_exception(at)
+    assert at.session_state[key("activation")] == "tanh" and chosen(at, key("activation"))[0] == "tanh"
+    assert link_of(at)["activation"] == "tanh" and formula(stepper(at), 0).endswith(f"= {math.tanh(1):.4g}")
 
 
 def test_selected_cell_beyond_the_output_is_clamped():
@@ -424,7 +445,7 @@ def test_reset_to_the_text_example(lang):
     no_exception(at)
     assert at.text_area(key=key("kernel")).value == "1, -1\n1, -1"
     assert at.slider(key=key("stride")).value == 1
-    assert at.selectbox(key=key("activation")).value == "relu"
+    assert chosen(at, key("activation"))[0] == "relu"
     assert formula(stepper(at), 0).endswith("= 1")
     assert note_title("s003_o11", lang) in all_text(at)
 
@@ -525,7 +546,7 @@ def test_a_setup_file_loaded_in_the_export_panel_sets_the_page(lang, monkeypatch
                                                                "application/json")).run()
     no_exception(at)
     assert at.slider(key=key("stride")).value == 2 and at.slider(key=key("padding")).value == 1
-    assert at.selectbox(key=key("activation")).value == "sigmoid"
+    assert chosen(at, key("activation"))[0] == "sigmoid"
     padded = np.pad(x, 1)
     net = [[sum(padded[2 * i + a, 2 * j + b] * H[a, b] for a in range(2) for b in range(2)) for j in range(3)]
            for i in range(3)]

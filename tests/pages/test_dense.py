@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 import re
 
@@ -14,8 +15,8 @@ from ui.i18n import translate
 from ui.latex import fmt, fmt_latex
 
 from ..ui.formula_numbers import _number, total
-from .conftest import (PageSource, all_text, choose_preset, link_of, no_exception, open_page, plotly_figures,
-                       preset_menus, stepper, stepper_grid)
+from .conftest import (PageSource, all_text, choice_markup, choice_values, choose, choose_preset, chosen, link_of,
+                       no_exception, open_page, plotly_figures, preset_menus, stepper, stepper_grid)
 from .math_boxes import math_box_formulas, math_box_markups, math_box_texts
 
 DEFAULT_ZPREV = np.array([1.5, -1.0, 0.5])
@@ -93,10 +94,16 @@ def test_page_renders_in_both_languages(lang):
             # figure axes are translated too
             jacobian = figure(at, "dense.jacobian_title", lang)
             assert jacobian["layout"]["xaxis"]["title"]["text"] == translate(lang, "dense.axis_z")
-    for key in ("dense.loss_label", "dense.act_label", "dense.W_label", "dense.forward_title",
+    for key in ("dense.loss_label", "dense.W_label", "dense.forward_title",
                 "dense.dz_title", "dense.back_title", "dense.check_title", "dense.seeds_title"):
         assert translate(lang, key) in text, key
     assert titles == {translate(lang, k) for k in ("dense.jacobian_title", "dense.dW_title")}
+    # the activation menu (ui.components.choice_menu): its label, help and every activation in the reader's language
+    markup = choice_markup(at, "dense.act")
+    assert f"<span>{html.escape(translate(lang, 'dense.act_label'))}</span>" in markup
+    assert f'title="{html.escape(translate(lang, "dense.act_help"))}"' in markup
+    assert chosen(at, "dense.act") == ("relu", [(a, translate(lang, f"words.act_{a}"))
+                                                for a in ("identity", "relu", "sigmoid", "tanh")])
 
 
 def test_default_numbers_match_the_core():
@@ -135,7 +142,7 @@ def test_default_numbers_match_the_core():
 def test_a_setup_change_updates_every_number_of_the_forward_tab(lang):
     """One chart (the products) and one table carry the forward tab's numbers: both follow every setup change."""
     at = open_page("dense", lang)
-    at.selectbox(key="dense.act").set_value("identity").run()
+    choose(at, "dense.act", "identity")
     no_exception(at)
     x = DEFAULT_ZPREV                                                   # identity: x = z⁽ˡ⁻¹⁾, no ReLU cut
     z = dense_forward(x, DEFAULT_W, DEFAULT_B)
@@ -167,7 +174,8 @@ def parts_drawn(at) -> dict:
     """What the last run drew (AppTest's tree holds that run's elements only): the title, the editors, the preset
     menus and the loss / activation controls (keys), and whether the tabs' part ran (its tab bar's forward title)."""
     return {"title": [el.value for el in at.title], "editors": [el.key for el in at.text_area],
-            "selects": [f"{k}.preset" for k in preset_menus(at)] + [el.key for el in at.selectbox],
+            "selects": [f"{k}.preset" for k in preset_menus(at)] + [el.key.removesuffix("_menu") for el in
+                                                                     at.get("bidi_component") if el.key.endswith("_menu")],
             "radios": [el.key for el in at.radio],
             "tabs": bool(at.subheader)}
 
@@ -199,7 +207,7 @@ def test_a_values_control_changes_its_editor_and_the_parts_that_show_the_values(
     set_inputs(at, b="0.1, 0, -0.2")
     assert not at.error and not at.info, "the size message goes with the fix"
     # the activation
-    at.selectbox(key="dense.act").set_value("identity").run()
+    choose(at, "dense.act", "identity")
     no_exception(at)
     assert "\\mathrm{id}" in latex(at)
 
@@ -211,7 +219,7 @@ def test_every_values_control_is_drawn_in_the_part_that_holds_what_it_changes():
     assert {"_zprev_column", "_w_column", "_b_column", "_y_column"} <= page.names("_values_part")
     assert {"_study", "button"} <= page.calls("_values_part")
     assert {"_choices", "_sections", "_take_away"} <= page.calls("_study")
-    assert {"radio", "selectbox"} <= page.calls("_choices")
+    assert {"radio", "choice_menu"} <= page.calls("_choices") and "selectbox" not in page.calls("_choices")
     assert not page.reruns_by_name(), "a callback reruns parts by name: two script runs"
 
 
@@ -296,7 +304,7 @@ def test_lazy_expanders_write_out_every_sum_with_the_core_numbers():
 def test_two_classes_with_zero_logits_give_the_textbook_numbers():
     # z = 0: a = (1/2, 1/2), L = ln 2, J = [[1/4, -1/4], [-1/4, 1/4]], ∂L/∂a = (-2, 0), a − y = (-1/2, 1/2)
     at = open_page("dense", "en")
-    at.selectbox(key="dense.act").set_value("identity")
+    choose(at, "dense.act", "identity")
     set_inputs(at, zprev="1, 2", W="0 0\n0 0", b="0 0", y="1 0")
     no_exception(at)
     assert not at.error
@@ -337,7 +345,7 @@ def test_mse_keeps_the_sigmoid_factor():
 @pytest.mark.parametrize("act, f_prime", [("relu", "1 \\\\ 0 \\\\ 1"), ("identity", "1 \\\\ 1 \\\\ 1")])
 def test_previous_activation_decides_f_prime(act, f_prime):
     at = open_page("dense", "en")
-    at.selectbox(key="dense.act").set_value(act).run()
+    choose(at, "dense.act", act)
     open_tab(at, "back")
     no_exception(at)
     line = next(line for line in formula_lines(at) if r"\delta^{(l-1)}" in line)
@@ -392,7 +400,7 @@ def test_bad_url_values_warn_and_use_the_default(query, name):
     assert len(at.warning) == 1
     assert "<script>" not in at.warning[0].value and "<b>" not in at.warning[0].value
     assert at.radio(key="dense.loss").value == "cross_entropy"
-    assert at.selectbox(key="dense.act").value == "relu"
+    assert chosen(at, "dense.act")[0] == "relu"
     assert at.text_area(key="dense.W").value == "0.5, -0.2, 0.1\n0.3, 0.8, -0.5\n-0.5, 0.1, 0.9"
     assert formula_lines(at)
 
@@ -402,10 +410,24 @@ def test_url_sets_up_the_layer():
                                           "zprev": "0,0", "y": "0,1"})
     no_exception(at)
     assert not at.warning
-    assert at.radio(key="dense.loss").value == "mse"
+    assert at.radio(key="dense.loss").value == "mse" and chosen(at, "dense.act")[0] == "tanh"
     assert at.text_area(key="dense.W").value == "1, 0\n0, 1"
     # tanh(0) = 0 feeds z = 0, a = σ(0) = 0.5
     assert r"\begin{bmatrix} 0.5 \\ 0.5 \end{bmatrix}" in latex(at)
+
+
+def test_an_activation_the_menu_did_not_offer_changes_nothing():
+    """The activation menu's value comes from the browser: a made-up one is refused, the link's activation stays."""
+    from ui.components.choice_menu import apply_choice
+
+    at = open_page("dense", "en", query={"act": "tanh"})
+    assert choice_values(at, "dense.act") == ("identity", "relu", "sigmoid", "tanh")
+    for sent in ("softmax", "Tanh", "<b>relu</b>", "", 0, None):
+        assert not apply_choice(at.session_state, "dense.act", sent), sent
+    at.run()
+    no_exception(at)
+    assert at.session_state["dense.act"] == "tanh" and chosen(at, "dense.act")[0] == "tanh"
+    assert link_of(at)["act"] == "tanh"
 
 
 # --------------------------------------------------------------------------- #12 item 1: the screen adds up

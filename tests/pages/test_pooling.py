@@ -6,6 +6,7 @@ payload (every cell's grids, window and formula) is what these tests read.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -19,8 +20,8 @@ from ui.i18n import translate
 
 from tests.reference import pool
 
-from .conftest import (all_text, heat_z, no_exception, open_page, plotly_figures, preset_menus, stepper, stepper_grid,
-                       steppers)
+from .conftest import (all_text, choice_markup, choice_values, choose, chosen, heat_z, link_of, no_exception, open_page,
+                       plotly_figures, preset_menus, stepper, stepper_grid, steppers)
 from .math_boxes import claim_noted, math_box_formulas, math_box_markups, math_box_texts
 
 SEED_X = np.array(POOL_ROUTE.inputs["x"])            # (1, 1, 4, 4)
@@ -173,11 +174,7 @@ def test_ties_route_to_the_first_maximum():
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_sigmoid_step_multiplies_by_the_derivative(lang):
     at = open_page("pooling", lang)
-    at.selectbox(key="pooling.activation").set_value("sigmoid").run()
-    # the select reruns the input's column and the sections alone (test_the_activation_select_reruns_...); AppTest
-    # builds the app's page list anew on every run, so a part's own rerun there cannot draw the link to the checker
-    # (the browser keeps it: tests/e2e/test_pooling_browser.py): read the page after a full run
-    at.run()
+    choose(at, "pooling.activation", "sigmoid")   # (in the browser the menu reruns the input and the sections alone)
     no_exception(at)
     assert at.text_area(key="pooling.input").label == translate(lang, "pooling.input_label")
     back = backward(at, lang)
@@ -366,7 +363,7 @@ def test_link_sets_every_parameter():
     no_exception(at)
     assert not at.warning
     assert at.radio(key="pooling.mode").value == "avg"
-    assert at.selectbox(key="pooling.activation").value == "relu"
+    assert chosen(at, "pooling.activation")[0] == "relu"   # the link's choice is shown selected
     x = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)
     dy = np.array([[[[1.0, 0, 0], [0, 0, 0], [0, 0, 1]]]])
     np.testing.assert_allclose(stepper_grid(forward(at), translate("zh", "pooling.fig_output_avg")),
@@ -463,33 +460,39 @@ def test_the_texts_routes_are_mathml_in_math_boxes(lang):
 # elements of the parts a run drew, so "not drawn again" is seen here as "not in the tree")
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_the_activation_select_reruns_the_input_and_the_sections_not_the_page(lang):
+def test_the_activation_menu_relabels_the_input_and_the_sections_follow(lang):
+    """The activation menu (ui.components.choice_menu): its label, help and every activation's name in the reader's
+    language; a choice relabels the input (z before the activation), the texts' tab says the setup is not the texts'
+    any more, the link follows. That its follow-up reruns the input and the sections alone (and an open export or
+    code panel), not the page, is seen in the browser (tests/e2e/test_pooling_browser.py): AppTest cannot pick
+    inside a component, ``choose`` runs the page."""
     at = open_tab(open_page("pooling", lang), "seed", lang)   # the texts' tab: no link to the checker (see above)
     assert translate(lang, "pooling.seed_is_default") in all_text(at)
-    at.selectbox(key="pooling.activation").set_value("relu").run()
+    markup = choice_markup(at, "pooling.activation")
+    assert f"<span>{translate(lang, 'pooling.activation_label')}</span>" in markup
+    assert f'title="{html.escape(translate(lang, "pooling.activation_help"))}"' in markup
+    assert chosen(at, "pooling.activation") == ("identity", [(a, translate(lang, f"words.act_{a}"))
+                                                             for a in ("identity", "relu", "sigmoid", "tanh")])
+    assert at.text_area(key="pooling.input").label == translate(lang, "pooling.input_label_identity")
+    choose(at, "pooling.activation", "relu")
     no_exception(at)
-    # the input's label follows (z before the activation), the texts' tab says the setup is not the texts' any more
     assert at.text_area(key="pooling.input").label == translate(lang, "pooling.input_label")
     assert translate(lang, "pooling.seed_not_default") in all_text(at)
-    # the title, the other controls, δ and the take-away panels are not drawn again
-    assert not at.title and not at.slider and not at.radio and not at.expander
-    assert not at.selectbox and not preset_menus(at)          # the preset menu neither (outside the input's part)
-    assert [area.key for area in at.text_area] == ["pooling.input"]
-    at.run()                                                   # the page's own run agrees with the parts
-    no_exception(at)
-    assert at.selectbox(key="pooling.activation").value == "relu" and at.query_params["activation"] == "relu"
-    assert at.text_area(key="pooling.input").label == translate(lang, "pooling.input_label")
+    assert chosen(at, "pooling.activation")[0] == "relu" and at.query_params["activation"] == "relu"
 
 
-def test_the_activation_select_reruns_an_open_export_panel_too():
-    at = open_tab(open_page("pooling", "en"), "seed")
-    at.session_state["pooling.export_open"] = True
+def test_an_activation_the_menu_did_not_offer_changes_nothing():
+    """The menu's value comes from the browser: a made-up one is refused and the page keeps the link's activation."""
+    from ui.components.choice_menu import apply_choice
+
+    at = open_page("pooling", "en", query={"activation": "sigmoid"})
+    assert choice_values(at, "pooling.activation") == ("identity", "relu", "sigmoid", "tanh")
+    for sent in ("softplus", "Sigmoid", "<i>relu</i>", "", 2, None):
+        assert not apply_choice(at.session_state, "pooling.activation", sent), sent
     at.run()
-    at.selectbox(key="pooling.activation").set_value("tanh").run()
     no_exception(at)
-    assert not at.title and not at.slider        # not the page,
-    assert [box.label for box in at.expander][-2:] == [translate("en", "owndata.export_title"),
-                                                        translate("en", "owndata.code_title")]   # but the panels
+    assert at.session_state["pooling.activation"] == "sigmoid" and chosen(at, "pooling.activation")[0] == "sigmoid"
+    assert link_of(at)["activation"] == "sigmoid"
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
