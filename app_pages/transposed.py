@@ -20,7 +20,7 @@ from ui.formulas.transposed import (CONV1D_RULE, all_windows, conv1d_length_line
                                     dilation_lines, kernel_latex, matrix_1d_html, sample_taps, tap_names, matrix_2d_html, padded_names,
                                     receptive_field_line, text_fractional_line, text_length_line,
                                     transposed_cell_lines, transposed_size_lines)
-from ui.export import ExportDoc, chart_config, export_panel
+from ui.export import ExportDoc, chart_config, export_panel, setup_just_loaded
 from ui.heatmap import matrix_heatmap, window_animation
 from ui.i18n import current_language, explain_error, t, translate
 from ui.latex import display_digits, fmt_power, subscript_unicode
@@ -89,8 +89,10 @@ SPECS = (
     IntParam("k", 3, 1, 7),
     IntParam("dd", 2, 1, 4),
 )
-# what the open section puts into the export (filled while it is drawn): ExportDoc steps, library code
-TAKE_AWAY: dict = {"steps": [], "code": None}
+# what each section put into the export while it was the open one: {section: ExportDoc step + library code}. Keyed
+# by section, not a list: the export and code panels are parts of their own (#14 round 12) that read it after the
+# page's run, and a section's own rerun writes its entry again (a list would grow with every rerun).
+TAKE_AWAY: dict = {}
 # Each section is a part of its own (a keyed fragment, in its tab), rerun by name from the section switch's callback
 # on its first visit (``_section_switched``); the link part only writes the open section into the link.
 SECTION_PARTS = {name: f"{PAGE}.{name}_part" for name in SECTIONS}
@@ -111,10 +113,14 @@ def _drawn(section: str) -> bool:
 
 
 def _take_away(section: str, heading: str, *, text: str = "", matrices=None, latex=None, code=None) -> None:
-    """The export's step and library code for ``section``, kept only while it is the open tab."""
+    """The export's step and library code for ``section``, kept while it is the open tab."""
     if _is_open(section):
-        TAKE_AWAY["steps"].append(dict(heading=heading, text=text, matrices=matrices or {}, latex=latex or []))
-        TAKE_AWAY["code"] = code
+        TAKE_AWAY[section] = dict(heading=heading, text=text, matrices=matrices or {}, latex=latex or [], code=code)
+
+
+def _open_take_away() -> dict | None:
+    """The open section's export step and code (None: that section has none, or it was not drawn yet)."""
+    return TAKE_AWAY.get(open_section(PAGE, "tab", SECTIONS))
 
 
 def _key(name: str) -> str:
@@ -677,12 +683,29 @@ st.caption(t("transposed.conventions"))
 # ----- take it away: the open section's worked example (the setup of every section), the library code
 def _export_doc() -> ExportDoc:
     doc = ExportDoc(t("transposed.title"))
-    for part in TAKE_AWAY["steps"]:
+    part = _open_take_away()
+    if part is not None:
         doc.step(part["heading"], text=part["text"], matrices=part["matrices"], latex=part["latex"])
     return doc
 
 
-export_panel(PAGE, SPECS, _export_doc)
-if TAKE_AWAY["code"] is not None:
-    lazy_code_panel(PAGE, lambda: TAKE_AWAY["code"])
+# The two panels are parts of their own (#14 round 12): opening or closing one reruns and sends only it, not the page
+# (round 11: the page, 1.45-1.60x the bare slider). They read the open section's entry the page's run or the
+# section's own rerun left in TAKE_AWAY.
+@url_fragment(PAGE, SPECS, key=_key("export_part"))
+def _export_part() -> None:
+    if setup_just_loaded(PAGE):   # a loaded setup file changed the widgets and the editors: the whole page again
+        st.rerun()
+    export_panel(PAGE, SPECS, _export_doc)
+
+
+@url_fragment(PAGE, SPECS, key=_key("code_part"))
+def _code_part() -> None:
+    part = _open_take_away()
+    if part is not None and part["code"] is not None:
+        lazy_code_panel(PAGE, lambda: part["code"])
+
+
+_export_part()
+_code_part()
 mark_page_body(PAGE, False)

@@ -146,6 +146,34 @@ def test_the_open_export_panel_follows_a_section_control(server_url, new_page):
     assert_no_exception(pg)
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_export_and_code_panels_open_as_parts_of_their_own(server_url, new_page, lang):
+    """#14 round 12: opening the export or the code panel reruns and sends only that panel (it reran the page:
+    title, tabs, the open section; 1.45-1.60x the bare slider). They still hold the open section's example and code,
+    and a switch to another section with a panel open gives that section's."""
+    from .conftest import new_element_types
+
+    pg = new_page
+    received = open_app(pg, f"{server_url}/transposed?lang={lang}&tab=transposed", ".st-key-transposed-tab_label")
+    wait_for_text(pg, translate(lang, "transposed.tab_transposed"))
+    received.clear()
+    pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate(lang, "owndata.export_title")).click()
+    link = pg.locator('[data-testid="stExpander"] [data-testid="stCode"]').first
+    expect(link).to_contain_text("tab=transposed", timeout=20000)
+    wait_for_app(pg)
+    sent = new_element_types(received)
+    assert "download_button" in sent, sent
+    assert not {"heading", "slider", "number_input", "tabs", "math_box"} & set(sent), sent
+    received.clear()
+    pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate(lang, "owndata.code_title")).click()
+    expect(pg.locator('[data-testid="stExpander"] [data-testid="stCode"]').filter(
+        has_text="ConvTranspose2d").first).to_be_visible(timeout=20000)   # the transposed section's library code
+    wait_for_app(pg)
+    sent = new_element_types(received)
+    assert "code" in sent and not {"heading", "slider", "number_input", "download_button"} & set(sent), sent
+    assert_no_exception(pg)
+
+
 def test_the_picked_output_cell_reaches_the_link(server_url, new_page):
     """The cell view reruns alone; its row and column must still be written into the link (ti, tj)."""
     pg = new_page
