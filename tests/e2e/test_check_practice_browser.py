@@ -172,6 +172,7 @@ def test_practice_kind_and_level_menus(server_url, new_page, lang):
     expect(pg.locator('[data-testid="stAlert"]')).to_have_count(1)
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
 def test_check_my_work_pooling_mode_menu_shows_the_link_and_a_pick_changes_the_exercise(server_url, new_page, lang):
     """#14 round 12: a pooling exercise's mode (max / average) is the browser's own select (ui/components/choice_menu.py
     via ui/exercise_view.render_fields): the link's mode is shown selected, a pick is one run (no Streamlit select
