@@ -23,7 +23,7 @@ from ui.svg_chart import parse_values
 
 from tests.reference import correlate
 
-from .conftest import all_text, choice_markup, choose, chosen, figure_titled, latex_text, link_of, no_exception, open_page, pick_in_menu, plotly_figures, set_setting, stepper, stepper_grid
+from .conftest import all_text, choice_markup, choose, chosen, figure_titled, link_of, no_exception, open_page, pick_in_menu, plotly_figures, set_setting, stepper, stepper_grid
 from .plain_tables import plain_tables
 
 PAGE = "training"
@@ -69,7 +69,15 @@ def _curve(at, lang: str = "en") -> list[float]:
     return parse_values(_svg(at, translate(lang, "training.curve_title")), translate(lang, "training.curve_loss"))
 
 
-_latex = latex_text
+def _latex_lines(at) -> list[str]:
+    """Every display formula on the page as LaTeX: the st.latex ones and the math boxes' (their sources)."""
+    from .math_boxes import math_box_formulas
+
+    return [el.value for el in at.latex] + math_box_formulas(at, "training.")
+
+
+def _latex(at) -> str:
+    return "\n".join(_latex_lines(at))
 
 
 def _metric(at, key: str, lang: str = "en") -> str:
@@ -680,7 +688,7 @@ def test_net_cell_and_batch_loss_add_up_as_written(digits):
         written = _stepper_result(cell["aria"])
         assert (fmt(again, digits) == fmt(float(written), digits)) == (last == "="), cell["aria"]
     for start in (r"L &= \frac{1}{N}",):
-        line = next(el.value for el in at.latex if start in el.value)
+        line = next(line for line in _latex_lines(at) if start in line)
         body = line.strip().strip("$").strip().removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}")
         steps = [s.strip() for s in re.split(r"\\\\ (?=&(?:=|\\approx))", body)]
         numeric, last = steps[1].removeprefix("&= "), steps[-1]
