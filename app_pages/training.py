@@ -26,12 +26,15 @@ trains with ``tiny_cnn.train_curve`` (50 steps ~10 ms; round 7). Round 8: a step
 buttons, metrics and sample/filter menus are horizontal containers, not columns), the stepper's numbers are built
 from remembered pieces, and the FC table is one plain HTML table (``ui.plain_table``), not Markdown per cell.
 Round 10: the forward and backward tabs stay drawn once opened (for the same numbers), and a switch back to one
-reruns a part that only writes the link (``_tab_switched``): the tab bar shows it, nothing is re-sent. A new seed
-reruns by key the status (note and metrics) and the body below it, which read what they show from the session
-(``_now``), not the title and the settings (``_seed_changed``). Round 12: the three buttons, the status and the body are
-one part (``_training``, a fragment below the settings' box): a click reruns it alone, in one script run (a callback
-rerunning the status, the curve and the tabs by key made two runs and measured slower, 100 against 88 ms of browser
-CPU; the whole page, 99). Only with the export panel open does a click rerun the page (its setup holds the progress).
+reruns a part that only writes the link (``_tab_switched``): the tab bar shows it, nothing is re-sent. Round 12: the
+three buttons, the status and the body are one part (``_training``, a fragment below the settings' box): a click reruns
+it alone, in one script run (a callback rerunning the status, the curve and the tabs by key made two runs and measured
+slower, 100 against 88 ms of browser CPU; the whole page, 99). Only with the export panel open does a click rerun the
+page (its setup holds the progress). Round 13: the buttons' and the seed's callbacks train (or start again) and compute
+what the run shows (``_prepare``) before the run, which then sends its elements in one burst (the browser renders the
+whole page again for each batch that arrives apart); a new seed is one run of the page (it reran the status and the
+body by key: two runs); the export panel and each lazy section (ReLU/pool, flatten, FC, ∂L/∂v, the gradients) are parts
+of their own, so opening one reruns and sends only it; the FC section's formulas are MathML (math boxes, no KaTeX).
 """
 
 from __future__ import annotations
@@ -459,7 +462,6 @@ def _check_tab(box, v: View) -> None:
 
 # --------------------------------------------------------------------------- controls and training
 
-STATUS_PART, BODY_PART = widget_key(PAGE, "status_part"), widget_key(PAGE, "body_part")
 TRAIN_PART = widget_key(PAGE, "train_part")
 WARNINGS = widget_key(PAGE, "_warnings")
 TRAINED = widget_key(PAGE, "_trained")   # a button's callback trained: the part's run checks the export panel
@@ -488,26 +490,26 @@ def _link_runs(model: dict) -> None:
 
 
 def _seed_changed() -> None:
-    """A new seed (the number box): new data and a fresh network. Only the parts that show them rerun (#14 round 10:
-    the whole page did, title and controls included): the status above, and the page's body below the controls.
-    A seed moved into range (its note appears or goes), a model not made yet or an open export panel (its setup
-    file and link hold the seed) rerun the whole page."""
+    """A new seed (the number box): new data and a fresh network, made here with what the page shows of them
+    (``_prepare``), before the page's run, which then only draws (in one burst). One run of the page (#14 round 13):
+    rerunning the status and the body by key made two runs (Streamlit ends the callback's run early and starts the
+    named parts'), and the empty first one cost the browser two whole-page passes; the page's own run re-sends the
+    title and the settings unchanged, which the browser keeps as they were. A seed moved into range, a model not made
+    yet or a progress from a link: the page's run sorts them out."""
     state = st.session_state
     had_note = "seed" in clamped(PAGE)
     clamp_on_change(PAGE, "seed", 0, MAX_DRAW, integer=True)
     model = state.get(MODEL)
-    if had_note or "seed" in clamped(PAGE) or model is None or state.get(RUNS) != model.get("runs_text") \
-            or state.get(widget_key(PAGE, "export_open")):
+    if had_note or "seed" in clamped(PAGE) or model is None or state.get(RUNS) != model.get("runs_text"):
         return
     seed = int(state[widget_key(PAGE, "seed")])
     if model.get("seed") != seed:
         model = state[MODEL] = _fresh(seed, _core("setup", seed)[3], ("seed_changed", {}))
         _link_runs(model)
     state[WARNINGS] = []
-    st.rerun([STATUS_PART, BODY_PART])
+    _prepare()
 
 
-@st.fragment(key=STATUS_PART)
 def _status() -> None:
     """The note of the last action and the three metrics (inside the controls' box)."""
     _, _, _, _, _, model, tr, steps_done = _now()
@@ -683,8 +685,6 @@ def _own_image(params, names: tuple, steps_done: int) -> None:
                                  t("training.col_class")), display_digits()), "own")
 
 
-# A part of its own (#14 round 10): a new seed reruns it and the status above, not the title and the controls.
-@st.fragment(key=BODY_PART)
 def _body() -> None:
     """Everything below the controls that shows the data, the network or its progress (read from the session)."""
     _, lr, images, labels, names, model, tr, steps_done = _now()
