@@ -498,6 +498,8 @@ def test_a_button_computes_before_the_run_draws_anything(button, monkeypatch):
             return func(*args, **kwargs)
         return run
 
+    for cached in (cache.core, cache.svg, cache.forward_payload):   # every call a miss (other tests ran these steps)
+        cached.clear()
     monkeypatch.setattr(ctx_module.ScriptRunContext, "enqueue", noted)
     monkeypatch.setattr(tiny_cnn, "train_curve", computing("train", tiny_cnn.train_curve))
     monkeypatch.setitem(cache.CORE, "step", computing("trace", cache.CORE["step"]))
