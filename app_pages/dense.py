@@ -35,6 +35,7 @@ from ui.matrix_input import matrix_editor
 from ui.multi_editors import read_matrix
 from ui.page_kit import (activation_name, agreement, cached_figure, follow_open_panels, lazy_code_panel, lazy_expander, show_chart,
                          url_fragment, url_tabs)
+from ui.plain_table import table_html
 from ui.presets import preset_selector
 from ui.url_state import BoolParam, ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url, widget_key
 
@@ -158,8 +159,10 @@ def _plot(fig, name: str) -> None:
 
 
 def _table(columns: dict) -> None:
-    """A static table in the page's language: no English toolbar or CSV menu, long cells wrap."""
-    st.table(columns, hide_index=True)
+    """A static table in the page's language as one plain HTML element (``ui.plain_table``; #14 round 13): not
+    ``st.table``, which renders every cell as Markdown, ~190 React components that every pass of the page re-renders
+    (the output table of the open forward tab: a fifth of the page), against ~16. Cells are escaped text."""
+    st.html(table_html(columns))
 
 
 def _reset() -> None:
@@ -247,13 +250,14 @@ def _choices() -> None:
     run of that part, not of the setup box above it (#14 round 11; round 10 reran named parts from a callback)."""
     with st.container(border=True):
         c_loss, c_act = st.columns(2)
+        # both are the browser's own <select> (ui.components.choice_menu, #14 round 12): ~20 React components each in
+        # the page's tree, not a Streamlit select's ~110 or a radio's ~90 (round 13: the loss was a radio, re-rendered
+        # by every pass of every control of the page), and no popover per pick; the choices stay under "dense.loss"
+        # and "dense.act", where the link reads and writes them
         with c_loss:
-            loss_names = {k: t(f"dense.loss_{k}") for k in LOSSES}  # bound now: format_func may run outside the script
-            st.radio(t("dense.loss_label"), LOSSES, key=widget_key(PAGE, "loss"), horizontal=True,
-                     format_func=loss_names.get)
+            choice_menu(t("dense.loss_label"), [(k, t(f"dense.loss_{k}")) for k in LOSSES], widget_key(PAGE, "loss"),
+                        help=t("dense.loss_help"))
         with c_act:
-            # the browser's own <select> (ui.components.choice_menu, #14 round 12): ~20 React components in the
-            # page's tree, not a Streamlit select's ~110, and no popover per pick; the choice stays under "dense.act"
             choice_menu(t("dense.act_label"), [(k, activation_name(k)) for k in ACTIVATIONS], widget_key(PAGE, "act"),
                         help=t("dense.act_help"))
 
