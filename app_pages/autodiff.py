@@ -23,6 +23,7 @@ from ui.formulas.autodiff import chain_rule, clamp, frac, forward_row, pretty, r
 from ui.i18n import current_language, explain_error, t, translator
 from ui.latex import display_digits, fmt
 from ui.library_code import sigmoid_neuron_code
+from ui.metric_row import metric_row_html
 from ui.page_kit import clamp_on_change, clamped, follow_open_panels, lazy_code_panel, lazy_expander, url_fragment, url_tabs
 from ui.plain_table import table_html
 from ui.url_state import BoolParam, ChoiceParam, FloatParam, init_from_url, sync_to_url, widget_key
@@ -310,11 +311,9 @@ def _point_part() -> None:
             svg_box(graph_html(float(x), float(w), float(b), lang, digits), key=widget_key(PAGE, "graph"))
         st.caption(t("autodiff.graph_caption"))
         grads = dict(_reverse.gradients)
-        m_f, m_x, m_w, m_b = st.columns(4)
-        m_f.metric("f", fmt(_graph.value))
-        m_x.metric("∂f/∂x", fmt(grads["x"]))
-        m_w.metric("∂f/∂w", fmt(grads["w"]))
-        m_b.metric("∂f/∂b", fmt(grads["b"]))
+        # f and its gradient as one element (ui.metric_row, #14 round 13): four st.metric columns were ~216 React
+        # components that every pass of the page re-renders, on every change of the point and every tab switch
+        st.html(metric_row_html([("f", fmt(_graph.value))] + [(f"∂f/∂{leaf}", fmt(grads[leaf])) for leaf in LEAVES]))
 
     _sections()
     sync_to_url(PAGE, SPECS)

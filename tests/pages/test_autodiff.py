@@ -14,13 +14,18 @@ from ui.latex import fmt, fmt_latex
 
 from .conftest import all_text, choice_markup, chosen, latex_lines, no_exception, open_page, pick_in_menu
 from .math_boxes import math_box_formulas
+from .metric_rows import metric_rows
 from .plain_tables import plain_tables
 
 
 
 
 def metrics(at) -> dict:
-    return {m.label: m.value for m in at.metric}
+    """f and its gradient as the page shows them: one row of named numbers (``ui.metric_row``, #14 round 13), not
+    st.metric columns (~216 React components that every pass of the page re-renders)."""
+    assert not at.metric, "st.metric in columns: the page draws one row of named numbers"
+    (row,) = metric_rows(at)
+    return row
 
 
 def graphs(at) -> list[ET.Element]:
