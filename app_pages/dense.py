@@ -68,6 +68,8 @@ ACT_LATEX = {"identity": r"\mathrm{id}", "relu": r"\mathrm{ReLU}", "sigmoid": r"
 BIG_FIGURE = 400  # px: room for 4-significant-digit numbers in every cell
 # The setup box's editors: name -> (example, max rows); every one is at most MAX_UNITS wide. W is the only matrix.
 EDITORS = {"zprev": (DEFAULT_ZPREV, 1), "W": (DEFAULT_W, MAX_UNITS), "b": (DEFAULT_B, 1), "y": (DEFAULT_Y, 1)}
+# the setup box's one toggle: the four editors' grids shown or not (kept in the session, not in the link)
+GRID_TOGGLE = widget_key(PAGE, "grid_on")
 # the page's parts (keyed: a part's own rerun is one script run; nothing reruns them by name any more)
 VALUES_PART, SECTIONS_PART, TAKE_AWAY_PART = (widget_key(PAGE, f"{name}_part")
                                               for name in ("values", "sections", "take_away"))
@@ -212,9 +214,11 @@ def _read_setup() -> None:
 
 
 def _editor(name: str, label: str, **options) -> None:
-    """One matrix editor of the setup box, its text under ``dense.<name>`` (a change reruns the values part)."""
+    """One matrix editor of the setup box, its text under ``dense.<name>`` (a change reruns the values part); its grid
+    shown while the setup box's one grid toggle (``dense.grid_on``) is on."""
     example, rows = EDITORS[name]
-    matrix_editor(label, key=widget_key(PAGE, name), default=example, max_rows=rows, max_cols=MAX_UNITS, **options)
+    matrix_editor(label, key=widget_key(PAGE, name), default=example, max_rows=rows, max_cols=MAX_UNITS,
+                  grid_shown=bool(st.session_state.get(GRID_TOGGLE, False)), **options)
 
 
 # The columns of the setup box: drawn in the values part, so a preset, a seed or an edit reruns it (one run).
@@ -540,10 +544,13 @@ def _values_part() -> None:
     A values control (a preset, a seed, a typed or grid-edited matrix, reset) changes what the box and the study part
     show, so it is drawn in this part: its change is one script run of it, never the title and the intro."""
     with st.container(border=True):
-        top = st.columns([3, 1], vertical_alignment="bottom")
+        top = st.columns([2, 1, 1], vertical_alignment="bottom")
         top[0].markdown(f"**{t('dense.controls')}**")
+        # one toggle shows the four editors' grids (#14 round 13): a toggle per editor was four toggles, ~180 React
+        # components that every pass of the page re-renders, on every action of every control of the page
+        top[1].toggle(t("dense.grid_toggle"), key=GRID_TOGGLE, help=t("dense.grid_help"))
         # every editor is in this part: a click reruns it, so every editor shows the example again
-        top[1].button(t("dense.reset"), key=widget_key(PAGE, "reset"), on_click=_reset, help=t("dense.reset_help"),
+        top[2].button(t("dense.reset"), key=widget_key(PAGE, "reset"), on_click=_reset, help=t("dense.reset_help"),
                       icon=":material/restart_alt:")
         columns = st.columns([1.2, 1.6, 1, 1])
         for column, part in zip(columns, (_zprev_column, _w_column, _b_column, _y_column)):

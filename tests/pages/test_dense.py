@@ -227,6 +227,38 @@ def test_a_values_control_changes_its_editor_and_the_parts_that_show_the_values(
     assert "\\mathrm{id}" in latex(at)
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_one_toggle_shows_the_four_editors_grids(lang):
+    """#14 round 13: the setup box has one grid toggle for its four editors (a toggle each was ~180 React components
+    that every pass of the page re-renders); on, every editor shows its matrix as a grid under its text."""
+    import json
+
+    from ui.components.grid_editor import component_key
+
+    def grids():
+        return {el.key: json.loads(el.proto.json)["cells"] for el in at.main.get("bidi_component")
+                if el.key.endswith(".grid")}
+
+    at = open_page("dense", lang)
+    assert [(el.key, el.label) for el in at.toggle] == [("dense.grid_on", translate(lang, "dense.grid_toggle"))]
+    assert grids() == {}
+    at.toggle(key="dense.grid_on").set_value(True).run()
+    no_exception(at)
+    assert [el.key for el in at.toggle] == ["dense.grid_on"] and at.toggle(key="dense.grid_on").value is True
+    assert grids() == {component_key("dense.zprev"): [["1.5", "-1", "0.5"]],
+                       component_key("dense.W"): [["0.5", "-0.2", "0.1"], ["0.3", "0.8", "-0.5"], ["-0.5", "0.1", "0.9"]],
+                       component_key("dense.b"): [["0.1", "0", "-0.2"]],
+                       component_key("dense.y"): [["0", "1", "0"]]}
+    # a typed vector: its grid follows it, and the numbers below use it
+    set_inputs(at, b="1, 0, 0")
+    assert grids()[component_key("dense.b")] == [["1", "0", "0"]]
+    x = activate("relu", DEFAULT_ZPREV)
+    np.testing.assert_allclose(stepper_grid(stepper(at, "forward_stepper"), "z").ravel(),
+                               DEFAULT_W @ x + [1, 0, 0], rtol=1e-12)
+    at.toggle(key="dense.grid_on").set_value(False).run()
+    assert grids() == {}
+
+
 def test_every_values_control_is_drawn_in_the_part_that_holds_what_it_changes():
     """#14 round 11: the editors, preset menus and reset in the values part (with the study part inside it), the loss
     and the activation in the study part (with the tabs and panels); no callback reruns parts by name (two runs)."""
