@@ -548,7 +548,7 @@ def _values_part() -> None:
         top[0].markdown(f"**{t('dense.controls')}**")
         # one toggle shows the four editors' grids (#14 round 13): a toggle per editor was four toggles, ~180 React
         # components that every pass of the page re-renders, on every action of every control of the page
-        top[1].toggle(t("dense.grid_toggle"), key=GRID_TOGGLE, help=t("dense.grid_help"))
+        top[1].toggle(t("dense.grid_toggle"), key=GRID_TOGGLE)   # no help: its tooltip is ~14 components more
         # every editor is in this part: a click reruns it, so every editor shows the example again
         top[2].button(t("dense.reset"), key=widget_key(PAGE, "reset"), on_click=_reset, help=t("dense.reset_help"),
                       icon=":material/restart_alt:")
