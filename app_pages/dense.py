@@ -160,11 +160,12 @@ def _plot(fig, name: str) -> None:
     show_chart(fig, PAGE, name, config=CHART_CONFIG)
 
 
-def _table(columns: dict) -> None:
+def _table(columns: dict, **words) -> None:
     """A static table in the page's language as one plain HTML element (``ui.plain_table``; #14 round 13): not
     ``st.table``, which renders every cell as Markdown, ~190 React components that every pass of the page re-renders
-    (the output table of the open forward tab: a fifth of the page), against ~16. Cells are escaped text."""
-    st.html(table_html(columns))
+    (the output table of the open forward tab: a fifth of the page), against ~16. Cells are escaped text; ``words``:
+    the table's ``title`` and ``note`` (plain text) in the same element."""
+    st.html(table_html(columns, **words))
 
 
 def _reset() -> None:
@@ -338,10 +339,10 @@ def _forward_tab() -> None:
         # A table, not a heatmap (#14 round 5): a, y and δ are a few numbers per class that the formulas beside
         # it already write out; as a second Plotly chart in this tab it made every setup change wait for two
         # charts (~85 ms each). With the products in the cell stepper above, no setup change redraws a chart.
-        st.markdown(f"**{t('dense.output_title')}**")
+        # its title and caption in the table's element: one element, not three (#14 round 13)
         _table(fx.output_columns(out.a, y, out.a_minus_y if ce else out.dL_dz, t("dense.axis_class"),
-                                 "a − y" if ce else "δ"))
-        st.caption(t("dense.output_caption_ce") if ce else t("dense.output_caption_mse"))
+                                 "a − y" if ce else "δ"),
+               title=t("dense.output_title"), note=t("dense.output_caption_ce") if ce else t("dense.output_caption_mse"))
     if ce:
         render_check_link("softmax_ce_grad", z=z, y=y)
 

@@ -13,6 +13,7 @@ from cnn_core.activations import activate
 from cnn_core.dense import cross_entropy_softmax_grad, dense_forward, softmax, softmax_cross_entropy
 from ui.i18n import translate
 from ui.latex import fmt, fmt_latex
+from ui.plain_table import NOTE, TITLE
 
 from ..ui.formula_numbers import _number, total
 from .conftest import (PageSource, all_text, choice_markup, choice_values, choose, choose_preset, chosen, link_of,
@@ -86,6 +87,11 @@ def test_page_renders_in_both_languages(lang):
     assert [g["title"] for g in step["grids"]] == [translate(lang, "dense.products_title"), "b", "z"]
     assert step["labels"]["play"] == translate(lang, "dense.stepper_play")
     assert list(tables(at)[0].columns) == [translate(lang, "dense.axis_class"), "a", "y", "a − y"]
+    # its title and caption are in the table's element (one element, not three: #14 round 13), escaped text
+    (body,) = [el.proto.body for el in at.get("html") if 'class="pt-table"' in el.proto.body]
+    assert f'class="pt-title" style="{TITLE}">{html.escape(translate(lang, "dense.output_title"))}</p>' in body
+    assert f'class="pt-note" style="{NOTE}">{html.escape(translate(lang, "dense.output_caption_ce"))}</p>' in body
+    assert not [el for el in at.markdown if translate(lang, "dense.output_title") in el.value]
     text, titles = all_text(at), set()
     assert translate(lang, "dense.forward_title") in text
     for which in TABS[1:]:
