@@ -332,3 +332,37 @@ def test_a_new_setup_reruns_its_column_and_the_tabs_not_the_page(server_url, new
     assert translate(lang, "dense.title") not in _headings(received)
     assert_no_exception(pg)
     screenshot(pg, f"dense-{lang}-new-setup")
+
+
+# --------------------------------------------------------------------------- #14 round 13: fewer, lighter elements
+_MARK = "(sel) => { for (const el of document.querySelectorAll(sel)) el.__kept = true; }"
+_KEPT = "(sel) => [...document.querySelectorAll(sel)].map((el) => el.__kept === true)"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_one_toggle_shows_every_grid_in_place_and_a_grid_edit_reaches_the_numbers(server_url, new_page, lang):
+    """The setup box has one grid toggle for its four editors (a toggle each was ~180 React components on every pass
+    of the page): on, the four grids appear under their boxes, the boxes and the results below are kept (not mounted
+    anew), the title is not sent; a number typed into b's grid rewrites b's box and the products' z."""
+    pg = new_page
+    received = open_app(pg, f"{server_url}/dense?lang={lang}", STEPPER)
+    main = '[data-testid="stMain"]'
+    assert pg.locator(f'{main} [data-testid="stCheckbox"]').count() == 1, "one toggle in the page"
+    kept = f"{main} textarea, .st-key-dense-forward_stepper"   # (the stepper's grids are in its shadow root)
+    pg.evaluate(_MARK, kept)
+    assert len(pg.evaluate(_KEPT, kept)) == 5
+    received.clear()
+    toggle = pg.locator(".st-key-dense-grid_on").get_by_text(translate(lang, "dense.grid_toggle"))
+    ScriptRuns.of(pg).after(lambda: toggle.click())
+    expect(pg.locator(".ge-table")).to_have_count(4, timeout=20000)
+    wait_for_app(pg)
+    assert pg.evaluate(_KEPT, kept) == [True] * 5, "the boxes and the stepper are updated in place"
+    assert script_runs(received) == 1 and translate(lang, "dense.title") not in _headings(received)
+    # b's grid (the third): its first cell 0.1 -> 1; z₁ = 0.5·1.5 + 0.1·0.5 + 1 = 1.8
+    cell = pg.locator(".st-key-dense-b-grid .ge-table input").first
+    cell.fill("1")
+    ScriptRuns.of(pg).after(lambda: cell.press("Enter"))
+    expect(pg.locator(".st-key-dense-b textarea")).to_have_value("1, 0, -0.2", timeout=20000)
+    expect(pg.locator(f'{STEPPER} figure[data-grid="2"] .cs-cell').first).to_have_text("1.8", timeout=20000)
+    assert_no_exception(pg)
+    screenshot(pg, f"dense-{lang}-grids")
