@@ -15,7 +15,7 @@ from cnn_core.gradcheck import check_gradient, relative_error
 from cnn_core.worked_examples import AUTODIFF_SIGMOID
 from ui.claims_view import claim_note
 from ui.components.choice_menu import choice_menu
-from ui.components.math_box import math_box
+from ui.components.math_box import Text, math_box
 from ui.components.svg_box import svg_box
 from ui.autodiff_graph import graph_svg, op_text
 from ui.export import ExportDoc, export_panel, setup_just_loaded
@@ -146,9 +146,10 @@ def _forward_mode_view(x: float, w: float, b: float, graph) -> None:
 @url_fragment(PAGE, SPECS)   # its controls (lazy expanders, tabs) rerun only this part
 def _chain_tab() -> None:
     st.subheader(t("autodiff.chain_section"))
-    st.markdown(t("autodiff.chain_text"))
-    # MathML in one math box, not two KaTeX blocks typeset on every point change (#14 round 8)
-    math_box([chain_latex(_paths[leaf], leaf, _reverse) for leaf in ("w", "b")], widget_key(PAGE, "chain_math"))
+    # MathML in one math box, not two KaTeX blocks typeset on every point change (#14 round 8); the sentence before
+    # the formulas in the same box (round 13: a Markdown element is ~23 React components every pass re-renders)
+    math_box([Text(t("autodiff.chain_text"))] + [chain_latex(_paths[leaf], leaf, _reverse) for leaf in ("w", "b")],
+             widget_key(PAGE, "chain_math"))
     exp = lazy_expander(PAGE, "chain_x", t("autodiff.chain_x"))
     if exp is not None:
         with exp:
