@@ -6,10 +6,11 @@ Every output cell of both filters (windows on every channel, partial sums, bias)
 the browser-side cell stepper (``ui.components``): choosing a cell never reruns this script.
 The channels share one size control, one message when their sizes disagree, and one paste box
 for a whole C×H×W input (``ui.channels_input``).
-Top to bottom: the values (input and kernels), the layer (stride, padding, biases) with its output, the section
-tabs, the export / code panels. The last three are fragments (``page_kit.url_fragment``) side by side: a layer
+Top to bottom: the values (input and kernels), the layer (stride, padding) with the biases and its output, the
+section tabs, the export / code panels. The last three are fragments (``page_kit.url_fragment``) side by side: a layer
 control reruns the layer part only (never the editors above it, nor the tabs below it, which read the layer's
-settings themselves and follow it when they show it: the partial-sum maps, an open panel).
+settings themselves and follow it when they show it: the partial-sum maps, an open panel); a bias, which changes the
+output only, the bias part inside it (the biases and the output below them).
 Only the open channel's and the open kernel's editor is drawn (``ui.multi_editors``; every matrix is read
 from its text, drawn or not, by each part itself: ``_values``), under a tab strip (one element, not a Streamlit tab
 bar): a tab switch reruns its column's tabs alone, a new matrix the open editor's part below the strip. Each
@@ -83,9 +84,10 @@ SPECS = (
 )
 SUPERSCRIPT = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
 # the page's parts that a values control reruns by name (``st.rerun([...])`` in its callback), in page order
-(X_PART, X_EDITORS, X_EDITOR, W_PART, W_EDITORS, W_EDITOR, LAYER_PART, CHECKS_PART, OUTPUT_PART, SECTIONS_PART,
- TAKE_AWAY_PART) = (f"{PAGE}.{name}_part" for name in ("x", "x_editors", "x_editor", "w", "w_editors", "w_editor",
-                                                        "layer", "checks", "output", "sections", "take_away"))
+(X_PART, X_EDITORS, X_EDITOR, W_PART, W_EDITORS, W_EDITOR, LAYER_PART, CHECKS_PART, BIAS_PART, OUTPUT_PART,
+ SECTIONS_PART, TAKE_AWAY_PART) = (f"{PAGE}.{name}_part" for name in ("x", "x_editors", "x_editor", "w", "w_editors",
+                                                                      "w_editor", "layer", "checks", "bias", "output",
+                                                                      "sections", "take_away"))
 
 
 def _key(name: str) -> str:
@@ -216,40 +218,42 @@ def _params_and_notes(w, lang: str) -> None:
     st.caption(t("conv_multi.conventions"))
 
 
-def _layer_box() -> tuple[int, int, np.ndarray]:
-    """Stride, padding and the two biases (a typed bias beyond ±100 is moved inside, with a message)."""
+def _layer_box() -> None:
+    """Stride and padding (the biases sit with the output they change: ``_biases``)."""
     with st.container(border=True):
         st.markdown(f"**{t('conv_multi.layer_box')}**")
         st.caption(t("conv_multi.layer_caption"))
-        c1, c2, c3, c4 = st.columns(4)
-        stride = c1.slider(t("conv_multi.stride"), 1, 4, key=_key("stride"))
-        padding = c2.slider(t("conv_multi.padding"), 0, 3, key=_key("padding"))
-        # no bounds on the widgets: a typed 500 arrives and is moved to 100 with a message (never silently kept)
-        moved = {name: keep_in_range(_key(name), -MAX_BIAS, MAX_BIAS, float(B0[k]))
-                 for k, name in enumerate(("b1", "b2"))}
-        b1 = c3.number_input(t("conv_multi.bias1"), step=1.0, key=_key("b1"),
-                             help=t("conv_multi.bias_help", max=fmt(MAX_BIAS)))
-        b2 = c4.number_input(t("conv_multi.bias2"), step=1.0, key=_key("b2"),
-                             help=t("conv_multi.bias_help", max=fmt(MAX_BIAS)))
-        for name, label in (("b1", "conv_multi.bias1"), ("b2", "conv_multi.bias2")):
-            if moved[name] is not None:
-                typed, used = moved[name]
-                st.info(t("conv_multi.bias_moved", name=t(label), typed=fmt(typed), used=fmt(used),
-                          max=fmt(MAX_BIAS)))
-    return stride, padding, np.array([b1, b2], dtype=float)
+        c1, c2 = st.columns(2)
+        c1.slider(t("conv_multi.stride"), 1, 4, key=_key("stride"))
+        c2.slider(t("conv_multi.padding"), 0, 3, key=_key("padding"))
+
+
+def _biases() -> None:
+    """The two biases, in the bias part (``_bias_and_output``) above the stepper: a typed bias beyond ±100 is moved
+    inside, with a message."""
+    # no bounds on the widgets: a typed 500 arrives and is moved to 100 with a message (never silently kept)
+    moved = {name: keep_in_range(_key(name), -MAX_BIAS, MAX_BIAS, float(B0[k])) for k, name in enumerate(("b1", "b2"))}
+    c1, c2 = st.columns(2)
+    c1.number_input(t("conv_multi.bias1"), step=1.0, key=_key("b1"), help=t("conv_multi.bias_help", max=fmt(MAX_BIAS)))
+    c2.number_input(t("conv_multi.bias2"), step=1.0, key=_key("b2"), help=t("conv_multi.bias_help", max=fmt(MAX_BIAS)))
+    for name, label in (("b1", "conv_multi.bias1"), ("b2", "conv_multi.bias2")):
+        if moved[name] is not None:
+            typed, used = moved[name]
+            st.info(t("conv_multi.bias_moved", name=t(label), typed=fmt(typed), used=fmt(used), max=fmt(MAX_BIAS)))
 
 
 # --------------------------------------------------------------------------- the layer and its output
 # Three parts below the values box, each a fragment (``page_kit.url_fragment``) that reruns alone and reads the
 # values (x, w) from the editors' texts itself (``_values``):
-# - the layer (stride, padding, biases) and the cell stepper of its output: a slider or a bias reruns this part
-#   only;
+# - the layer (stride, padding) and the cell stepper of its output: a slider reruns this part only, a bias the bias
+#   part inside it (the biases and the stepper: ``_bias_and_output``);
 # - the section tabs (parameter count and notes, the filters, the partial-sum maps): they read the layer's
 #   settings themselves, so a layer control does not send them again (#14: 51 -> 31 messages per slider move);
 #   with the partial-sum maps open, which follow the layer, a layer change reruns the page;
 # - the export / code panels: closed, they hold nothing of the layer; open, a layer change reruns the page.
 # Editing a value reruns the column it sits in and these parts (``_follow_up``), never the page around them.
-LAYER_NAMES = ("stride", "padding", "b1", "b2")
+LAYER_NAMES = ("stride", "padding")
+BIAS_NAMES = ("b1", "b2")
 FOLLOWERS = ("export_open", "code_open", "partials_open")   # what shows the layer below the layer part, when open
 
 
@@ -359,14 +363,27 @@ def _layer_trace(x, w, b, stride: int, padding: int):
 
 @url_fragment(PAGE, SPECS, key=LAYER_PART)
 def _layer_and_output(lang: str) -> None:
-    """The values' messages, the layer box, the output's heading and words, and the output: a layer control reruns
-    all of them; a values control only the messages and the output (two keyed parts inside this one), the layer box's
-    widgets and the words above the stepper stay as they are."""
+    """The values' messages, the layer box, the output's heading and words, the biases and the output: a layer control
+    reruns all of them; a bias the biases and the output (``_bias_and_output``); a values control only the messages
+    and the output (keyed parts inside this one), the layer box's widgets and the words above the stepper stay as
+    they are."""
     _checks()
     _layer_box()
     # what is drawn below this part follows the layer: an open panel or the open partial-sum maps
     follow_open_panels(PAGE, LAYER_NAMES, FOLLOWERS)
     _output_header()
+    _bias_and_output(lang)
+
+
+@url_fragment(PAGE, SPECS, key=BIAS_PART)
+def _bias_and_output(lang: str) -> None:
+    """The biases and the output part below them: a bias changes the output only, so its own rerun is this part (two
+    number inputs, the stepper and its words), not the layer part around it (#14 round 13: the layer box's sliders,
+    the heading, the general formula and its words were sent again with every bias). A values control reruns the
+    output part inside it by name (``_follow_up``), not the biases."""
+    _biases()
+    # what is drawn below the layer part follows the biases too: an open panel or the open partial-sum maps
+    follow_open_panels(PAGE, BIAS_NAMES, FOLLOWERS)
     _output(lang)
 
 

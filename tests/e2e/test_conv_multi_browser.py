@@ -16,7 +16,7 @@ from ui.matrix_input import format_matrix
 from tests.reference import correlate_channels
 
 from .conftest import (ScriptRuns, after_run, assert_no_exception, forward_msgs, new_block_types, new_element_types,
-                       press_slider, runs_sent, screenshot, slider_input, wait_for_app, watch_frames)
+                       press_slider, runs_sent, screenshot, script_runs, slider_input, wait_for_app, watch_frames)
 
 pytestmark = pytest.mark.e2e
 
@@ -230,6 +230,35 @@ def test_layer_controls_leave_the_values_box_alone_and_reset_redraws_all(server_
     assert bias.input_value() in ("0", "0.00")
     assert_no_exception(pg)
     screenshot(pg, "conv_multi-en-after-reset")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_bias_reruns_the_bias_part_alone(server_url, new_page, lang):
+    """A bias changes the output only: its run (one) sends the two bias inputs, the stepper and its words, not the
+    layer box's sliders, the heading or the general formula above them (#14 round 13: they were the layer part's,
+    sent again with every bias), nor anything of the values box; the maps follow the new bias (loop reference)."""
+    pg = new_page
+    received = watch_frames(pg)
+    _open(pg, server_url, lang)
+    wait_for_app(pg)
+    for k, value in enumerate((3.0, -2.0)):   # whole numbers: the stepper prints them as such
+        received.clear()
+        bias = pg.locator(f".st-key-conv_multi-b{k + 1} input")
+        bias.fill(f"{value:g}")
+        after_run(pg, lambda: bias.press("Enter"))
+        b = B.copy()
+        b[:k + 1] = (3.0, -2.0)[:k + 1]
+        grid = (OUT1, OUT2)[k]
+        expect(pg.locator(f'{STEPPER} figure[data-grid="{grid}"] .cs-cell').first).to_have_text(
+            _expected_texts(X, W, b, 2, 1, k)[0], timeout=20000)
+        assert _map_texts(pg, grid) == _expected_texts(X, W, b, 2, 1, k)
+        sent = _sent_types(received)
+        assert sent.count("number_input") == 2 and "bidi_component" in sent, sent
+        assert not {"slider", "heading", "math_box"} & set(sent), sent          # the layer box, heading, formula
+        assert not VALUES_BOX_ELEMENTS & set(sent), sent
+        assert script_runs(received) == 1 and runs_sent(received) == (1, 0)
+    assert_no_exception(pg)
+    screenshot(pg, f"conv_multi-{lang}-bias-part")
 
 
 # --------------------------------------------------------------------------- one editor per column, tabs rerun alone
