@@ -42,7 +42,7 @@ from ui.i18n import current_language, explain_error, t, translate
 from ui.image_input import image_uploader
 from ui.latex import display_digits, equation_lines, fmt, subscript_unicode
 from ui.library_code import conv2d_code
-from ui.matrix_input import matrix_editor, then
+from ui.matrix_input import matrix_editor, parse_matrix, then
 from ui.multi_editors import keep_editor_state, open_index, read_matrix, texts_of
 from ui.page_kit import (follow_open_panels, keep_in_range, lazy_code_panel, page_body, page_body_running, reset_button, show_chart,
                          text_title, url_fragment, url_tabs)
@@ -56,6 +56,7 @@ MAX_INPUT = 8           # input matrices up to 8×8 (padded up to 14×14: values
 MAX_KERNEL = 5
 MAX_OUT = 14            # largest output side the setup allows (8 + 2·3, kernel 1, stride 1)
 MAX_BIAS = 100.0        # biases from −100 to 100
+KERNEL_BOX_HEIGHT = 150  # the kernel editors' text box (px); the input's grows with its rows
 
 X0 = CONV_5X5X3.inputs["x"][0]          # (3, 5, 5)
 W0 = CONV_5X5X3.inputs["w"]             # (2, 3, 3, 3)
@@ -170,6 +171,11 @@ def _general_formula() -> str:
             " \\end{aligned}")
 
 
+def _small(text: str) -> str:
+    """Our own words (a locale string, never user text) in Markdown as a caption looks: small and grey."""
+    return f":gray[:small[{text}]]"
+
+
 def _missing() -> None:
     st.info(t("conv_multi.no_trace"))
 
@@ -200,17 +206,17 @@ def _partial_maps(trace, lang: str) -> None:
 
 def _params_and_notes(w, lang: str) -> None:
     """Tab 'parameters and notes'."""
-    st.markdown(f"**{t('conv_multi.section_params')}**")
     if w is not None:
         P, D, U, V = w.shape
-        # the rule and the count in one math box (MathML drawn by the browser, not typeset by KaTeX: #14 round 9)
-        math_box([Text(t("conv_multi.params_text")),
+        # the title, the rule and the count in one math box (MathML drawn by the browser, not typeset by KaTeX: #14
+        # round 9; the title a paragraph of its own in it, not an element: #14 round 13)
+        math_box([Text(f"**{t('conv_multi.section_params')}**"), Text(t("conv_multi.params_text")),
                   equation_lines("N_{\\text{params}} = P \\cdot D \\cdot U \\cdot V + P",
                                  f"{P} \\cdot {D} \\cdot {U} \\cdot {V} + {P}", _parameter_count(P, D, U, V))],
                  _key("params_math"))
         render_check_link("param_count", filters=P, channels=D, kernel_hw=(U, V))
     else:
-        st.markdown(t("conv_multi.params_text"))
+        st.markdown(f"**{t('conv_multi.section_params')}**\n\n{t('conv_multi.params_text')}")
         _missing()
     claim_note("s004_param_count", lang)
     st.markdown(f"**{t('conv_multi.section_notes')}**")
@@ -221,8 +227,9 @@ def _params_and_notes(w, lang: str) -> None:
 def _layer_box() -> None:
     """Stride and padding (the biases sit with the output they change: ``_biases``)."""
     with st.container(border=True):
-        st.markdown(f"**{t('conv_multi.layer_box')}**")
-        st.caption(t("conv_multi.layer_caption"))
+        # the title and its words in one element (a caption's look: small, grey): every pass of the page re-renders
+        # each element, ~20 React components apiece (#14 round 13)
+        st.markdown(f"**{t('conv_multi.layer_box')}**  \n{_small(t('conv_multi.layer_caption'))}")
         c1, c2 = st.columns(2)
         c1.slider(t("conv_multi.stride"), 1, 4, key=_key("stride"))
         c2.slider(t("conv_multi.padding"), 0, 3, key=_key("padding"))
@@ -313,7 +320,7 @@ def _value_messages(values: Values) -> None:
     _size_message(w_names, shapes(values.w_parts), values.w_size, W_KEYS, MAX_KERNEL, "kernel")
 
 
-def _follow_up(column: str, *, column_part: bool = False):
+def _follow_up(column: str, *, column_part: bool = False, typed: bool = False):
     """The callback that follows a values control of ``column`` ("x" or "w") once it has written its matrices
     (``ui.matrix_input.then``): rerun that column's editor tabs and the parts that show the values, by name,
     instead of the page (#14: a new input size, preset or typed kernel redrew the title, the other column and every
@@ -323,8 +330,13 @@ def _follow_up(column: str, *, column_part: bool = False):
     disagree), so the column's size control, paste box and uploader are not sent again; a paste, an upload or a
     resize button may give every matrix a new size: ``column_part`` reruns the whole column. The other column
     never shows this column's matrices; the section tabs only when what their open tab shows changed
-    (``_sections_shown``); the export / code panels only when open."""
-    return functools.partial(_rerun_value_parts, column, column_part)
+    (``_sections_shown``); the export / code panels only when open.
+
+    ``typed``: the editor's own text box (and its grid). A typed matrix is already in the box the student typed it
+    into: when the editor's part would show nothing else new (no grid, no message under the text before or after, the
+    same height: ``_editor_look``), that part is not rerun, only the parts that show the values (#14 round 13: the
+    preset menu, the text box and the grid toggle were sent again with every typed matrix)."""
+    return functools.partial(_rerun_value_parts, column, column_part, typed)
 
 
 def _sections_shown(values: Values) -> tuple:
@@ -339,11 +351,16 @@ def _sections_shown(values: Values) -> tuple:
     return tab, texts_of(X_KEYS + W_KEYS)
 
 
-def _rerun_value_parts(column: str, column_part: bool) -> None:
+def _rerun_value_parts(column: str, column_part: bool, typed: bool = False) -> None:
     state = st.session_state
     state[_key("texts_used")] = texts_of(X_KEYS + W_KEYS)   # the parts below read these: nothing left to catch up
     own = {("x", True): X_PART, ("x", False): X_EDITOR, ("w", True): W_PART, ("w", False): W_EDITOR}
     parts = [own[column, column_part], CHECKS_PART, OUTPUT_PART]   # the layer's own controls are not sent again
+    if typed and not column_part:
+        before = state.get(_key(f"{column}.editor_look"))
+        cap, height = (MAX_INPUT, None) if column == "x" else (MAX_KERNEL, KERNEL_BOX_HEIGHT)
+        if before is not None and before == _editor_look(before[0], cap, height) and not any(before[1:3]):
+            parts.remove(own[column, False])   # the box shows the typed text already, and nothing else changed
     if state.get(_key("sections_shown")) != _sections_shown(_values()):
         parts.append(SECTIONS_PART)
     if state.get(_key("export_open")) or state.get(_key("code_open")):
@@ -392,13 +409,14 @@ def _output_header() -> None:
     with an output, so they belong to the layer part and a new matrix (which reruns the output part) does not send
     them again (#14: five elements fewer for the browser to build per new size, preset or typed matrix). They show
     while there is an output; when a part's rerun makes it appear or go, the whole page reruns (``_output``)."""
-    st.subheader(t("conv_multi.section_steps"))
     values = _values()
     stride, padding, b = _layer_settings()
     if _layer_trace(values.x, values.w, b, stride, padding)[0] is None:
+        st.subheader(t("conv_multi.section_steps"))
         return
-    st.markdown(t("conv_multi.cell_intro"))
-    st.caption(t("conv_multi.cell_general"))
+    # the heading, the words and the formula's caption in one element (three before: #14 round 13)
+    st.markdown(f"### {t('conv_multi.section_steps')}\n\n{t('conv_multi.cell_intro')}\n\n"
+                f"{_small(t('conv_multi.cell_general'))}")
     # MathML in a math box: the same markup on every layer change, so the browser does not parse it again
     math_box([_general_formula()], _key("general_math"))
     # how to use the stepper and how to read its subscripts: one caption of two paragraphs (one element fewer)
@@ -536,7 +554,18 @@ def _editor(keys: tuple[str, ...], shown: int, name: str, default: np.ndarray, k
     key = keys[shown]
     preset_selector(key, kind=kind, example=default, max_rows=cap, max_cols=cap, on_change=_follow_up(column))
     matrix_editor(name, key=key, default=default, max_rows=cap, max_cols=cap, height=height,
-                  on_change=_follow_up(column))
+                  on_change=_follow_up(column, typed=True))
+    # what a typed text would have to change in this part (``_rerun_value_parts``)
+    st.session_state[_key(f"{column}.editor_look")] = _editor_look(key, cap, height)
+
+
+def _editor_look(key: str, cap: int, height: int | None) -> tuple:
+    """What the open editor's part shows of its text besides the text itself: the grid (toggle on), the message under
+    a text that does not parse, the box's height (it grows with the rows when not fixed)."""
+    state = st.session_state
+    text = str(state.get(key, "") or "")
+    bad = parse_matrix(text, max_rows=cap, max_cols=cap).error is not None
+    return key, bool(state.get(f"{key}.grid_on")), bad, text.count("\n") if height is None else None
 
 
 # --------------------------------------------------------------------------- the values box's columns
@@ -569,7 +598,7 @@ def _kernel_column() -> None:
     w_names = tuple(t("conv_multi.editor_kernel", f=f + 1, c=c + 1) for f, c in W_PAIRS)
     w_labels = tuple(t("conv_multi.tab_kernel", f=f + 1, c=c + 1) for f, c in W_PAIRS)
     st.fragment(key=W_EDITORS)(_editors)("w_tab", W_KEYS, w_names, w_labels, tuple(W0[f, c] for f, c in W_PAIRS),
-                                         "kernel", MAX_KERNEL, 150, "w")
+                                         "kernel", MAX_KERNEL, KERNEL_BOX_HEIGHT, "w")
 
 
 # --------------------------------------------------------------------------- the page: values in, then the layer part

@@ -529,7 +529,13 @@ def test_a_new_setup_reruns_its_column_and_the_output_not_the_page(server_url, n
     assert _formula(pg) != before and not formula.evaluate(FORMULA_MARKED)
     sent = new_element_types(received)
     assert runs_sent(received) == (1, 0), "one run of the parts, no full app run"
-    assert sent.count("text_area") == 1 and not {"file_uploader", "page_link", "slider"} & set(sent), sent
+    # and not its own editor's part either: the box shows the typed kernel already (no grid, no message, the same
+    # height: #14 round 13), so neither the text box nor the preset menu is sent again
+    sent_parts = _sent_types(received)
+    assert not {"text_area", "preset_menu", "checkbox", "file_uploader", "page_link", "slider"} & set(sent_parts), \
+        sent_parts
+    assert "bidi_component" in sent_parts, "the stepper"
+    expect(pg.locator(".st-key-conv_multi-w11 textarea")).to_have_value(format_matrix(w[0, 0]))
     assert_no_exception(pg)
     screenshot(pg, f"conv_multi-{lang}-new-setup")
 
@@ -593,7 +599,9 @@ def test_formulas_are_mathml_and_a_layer_change_resends_only_the_general_formula
     params = pg.locator(f"{_box('params')} math").evaluate_all(DRAWN)
     assert "&= 2 \\cdot 3 \\cdot 2 \\cdot 2 + 2" in params[0]["latex"] and "&= 26" in params[0]["latex"]
     assert pg.locator(f"{_box('params')} .math-aligned").count() == 1        # aligned at "=", a grid
-    assert translate(lang, "conv_multi.params_text") in pg.locator(f"{_box('params')} p").inner_text()
+    # the title and the rule, two paragraphs of the same box (#14 round 13)
+    assert pg.locator(f"{_box('params')} p").all_inner_texts() == [translate(lang, "conv_multi.section_params"),
+                                                                     translate(lang, "conv_multi.params_text")]
     assert pg.locator(".katex").count() == 0
     screenshot(pg, f"conv_multi-{lang}-mathml-params")
 
