@@ -281,12 +281,60 @@ def _setup() -> tuple[tuple, bool]:
     return (state[_key("mode")], n_hw, k_hw, s_hw, d_hw, p_hw), per_axis
 
 
+ROW_LABELS = ("kernel", "stride", "dilation", "p")   # the first row's sliders, and the width's row
+
+
+def _row_key(name: str) -> str:
+    """The first row's slider of setting ``name`` (k, s, d, p): the square value, or the height's with per-axis on."""
+    return _key(f"row_{name}")
+
+
+def _row_source(name: str) -> str:
+    """The session key the first row's slider ``name`` shows and sets: ``padding.k`` or, per axis, ``padding.kh``
+    (the link's parameters; the square values are kept while per-axis is on, for turning it off)."""
+    return _key(f"{name}h" if st.session_state.get(_key("axes")) else name)
+
+
+def _row_moved(name: str) -> None:
+    st.session_state[_row_source(name)] = st.session_state[_row_key(name)]
+
+
+def _row_heading(label_key: str, per_axis: bool) -> None:
+    """A row's heading with per-axis on; its place held without (the blocks below keep theirs)."""
+    if per_axis:
+        st.markdown(f"**{t(label_key)}**")
+    else:
+        st.empty()
+
+
+def _first_row(per_axis: bool, explicit: bool) -> None:
+    """Kernel, stride, dilation and padding: the square setting, or the height's (per-axis). Each slider shows its
+    source's value (the link, a reset, a loaded setup file or the per-axis toggle may have changed it)."""
+    for col, name in zip(st.columns(4), ROW_LABELS):
+        lo, hi = SLIDER_RANGES[name[0]]
+        value = state[_row_source(name[0])]
+        if state.get(_row_key(name[0])) != value:
+            state[_row_key(name[0])] = value
+        with col:
+            st.slider(t(f"padding.{name}_h" if per_axis else f"padding.{name}"), lo, hi, key=_row_key(name[0]),
+                      disabled=name == "p" and not explicit, help=t("padding.p_help") if name == "p" else None,
+                      on_change=_row_moved, args=(name[0],))
+
+
 def _controls() -> None:
     """The settings, in a box: a change reruns the part that holds them, the formula and the grid (``_settings_part``).
     With the export or code panel open the page reruns (``follow_open_panels``: their setup file, link and code hold
-    the settings)."""
+    the settings).
+
+    The first row of kernel / stride / dilation / padding sliders is the square setting, or the height's with per-axis
+    on; per-axis adds the width's row below it (#14 round 13). The first row's sliders are the same widgets either way
+    (keys ``padding.row_<name>``, a label change keeps a slider) and every block keeps its place (``st.empty()`` where
+    a row's heading or the width's row is not shown), so the toggle mounts or unmounts the width's row only: it used to
+    swap four sliders for eight (~1,000 React components mounted one way, ~500 the other) and move the reset button."""
     mode_labels = {m: t(f"padding.mode_{m}") for m in MODES}  # a dict, not t() in format_func: AppTest
-    with st.container(border=True):                           # formats options outside the script run
+    per_axis = bool(state[_key("axes")])                      # formats options outside the script run
+    explicit = state[_key("mode")] == "explicit"
+    with st.container(border=True):
         top = st.columns([1, 1, 2])
         with top[0]:
             st.slider(t("padding.height"), 1, 16, key=_key("h"))
@@ -296,22 +344,17 @@ def _controls() -> None:
             st.radio(t("padding.mode"), MODES, format_func=mode_labels.__getitem__, key=_key("mode"),
                      horizontal=True, help=t("padding.mode_help"))
             st.toggle(t("padding.per_axis"), key=_key("axes"), on_change=_split_axes)
-        explicit = state[_key("mode")] == "explicit"
-        if state[_key("axes")]:
-            for ax, row_label in (("h", "padding.row_height"), ("w", "padding.row_width")):
-                st.markdown(f"**{t(row_label)}**")
-                for col, name in zip(st.columns(4), ("kernel", "stride", "dilation", "p")):
-                    lo, hi = SLIDER_RANGES[name[0]]
-                    with col:
-                        st.slider(t(f"padding.{name}_{ax}"), lo, hi, key=_key(f"{name[0]}{ax}"),
-                                  disabled=name == "p" and not explicit,
-                                  help=t("padding.p_help") if name == "p" else None)
-        else:
-            for col, name in zip(st.columns(4), ("kernel", "stride", "dilation", "p")):
+        _row_heading("padding.row_height", per_axis)
+        _first_row(per_axis, explicit)
+        _row_heading("padding.row_width", per_axis)
+        if per_axis:
+            for col, name in zip(st.columns(4), ROW_LABELS):
                 lo, hi = SLIDER_RANGES[name[0]]
                 with col:
-                    st.slider(t(f"padding.{name}"), lo, hi, key=_key(name[0]), disabled=name == "p" and not explicit,
-                              help=t("padding.p_help") if name == "p" else None)
+                    st.slider(t(f"padding.{name}_w"), lo, hi, key=_key(f"{name[0]}w"),
+                              disabled=name == "p" and not explicit, help=t("padding.p_help") if name == "p" else None)
+        else:
+            st.empty()   # the width's row's place (the reset button below keeps its own)
         # the reset reruns the page: every setting and the panels go back to the text's example
         reset_button(PAGE, SPECS, t("padding.reset"), help=t("padding.reset_help", text=t("words.text_003")),
                      extra=lambda: st.rerun(scope="app"))
