@@ -306,6 +306,7 @@ def test_the_per_axis_toggle_adds_the_widths_row_and_keeps_the_rest(server_url, 
             assert translate(lang, "padding.kernel_h") in row_k.inner_text()
             assert translate(lang, "padding.row_height") in pg.inner_text("body")
             assert "axes=1" in pg.url
+            screenshot(pg, f"padding-{lang}-per-axis-on")
         else:
             expect(pg.locator(".st-key-padding-kw")).to_have_count(0)
             assert translate(lang, "padding.kernel_h") not in row_k.inner_text()
