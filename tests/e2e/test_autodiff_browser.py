@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from ui.i18n import translate
 
 from .conftest import (ScriptRuns, after_run, assert_no_exception, choice_select, forward_msgs, new_element_types, open_app,
-                       runs_sent, screenshot, script_runs, wait_for_app)
+                       open_panel, runs_sent, screenshot, script_runs, wait_for_app)
 
 pytestmark = pytest.mark.e2e
 
@@ -142,10 +142,7 @@ def test_a_tab_switch_reruns_the_tabs_only_and_the_export_link_follows(server_ur
     assert not _metric_rows_sent(received), "f and its gradient are not sent again"
     assert "tab=reverse" in pg.url
     # with the export panel open, its link follows the open tab (that switch reruns the page)
-    pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate("zh", "owndata.export_title")).click()
-    code = pg.locator('[data-testid="stExpander"] [data-testid="stCode"]').first
-    expect(code).to_contain_text("tab=reverse", timeout=20000)
-    wait_for_app(pg)
+    code = open_panel(pg, translate("zh", "owndata.export_title"), "tab=reverse")
     pg.get_by_role("tab", name=translate("zh", "autodiff.tab_check")).click()
     expect(code).to_contain_text("tab=check", timeout=20000)
     wait_for_app(pg)
@@ -157,10 +154,7 @@ def test_opening_the_code_panel_sends_only_its_part(server_url, new_page):
     pg = new_page
     received = open_app(pg, f"{server_url}/autodiff?lang=en&w=1", "svg.ag-graph")
     received.clear()
-    pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate("en", "owndata.code_title")).click()
-    code = pg.locator('[data-testid="stExpander"] [data-testid="stCode"]').first
-    expect(code).to_contain_text("w = torch.tensor(1", timeout=20000)   # the point's numbers
-    wait_for_app(pg)
+    open_panel(pg, translate("en", "owndata.code_title"), "w = torch.tensor(1")   # the point's numbers
     sent = new_element_types(received)
     assert "code" in sent and not {"number_input", "bidi_component"} & set(sent) and not _metric_rows_sent(received), sent
 
@@ -172,10 +166,7 @@ def test_opening_the_export_panel_sends_only_its_part(server_url, new_page, lang
     pg = new_page
     received = open_app(pg, f"{server_url}/autodiff?lang={lang}&x=2&w=0.5", "svg.ag-graph")
     received.clear()
-    pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate(lang, "owndata.export_title")).click()
-    code = pg.locator('[data-testid="stExpander"] [data-testid="stCode"]').first
-    expect(code).to_contain_text("x=2&w=0.5", timeout=20000)   # the link of this point
-    wait_for_app(pg)
+    code = open_panel(pg, translate(lang, "owndata.export_title"), "x=2&w=0.5")   # the link of this point
     sent = new_element_types(received)
     assert "download_button" in sent, sent
     assert not {"number_input", "bidi_component", "html", "heading"} & set(sent), sent

@@ -9,7 +9,7 @@ from ui.i18n import translate
 from playwright.sync_api import expect
 
 from .conftest import (WATCH_RUNNING, ScriptRuns, assert_no_exception, choice_select, forward_msgs, math_widths,
-                       new_element_types, open_app,
+                       new_element_types, open_app, open_panel,
                        open_tab, runs_sent, pick, pick_preset, screenshot, stepper_formula, wait_for_app, wait_for_text, watch_round_trips)
 
 pytestmark = pytest.mark.e2e
@@ -181,10 +181,7 @@ def test_a_tab_switch_reruns_the_tabs_only_and_the_export_link_follows(server_ur
     assert "markdown" in sent and not SETUP_BOX_ELEMENTS & set(sent), sent
     assert "tab=dz" in pg.url
     # with the export panel open, its link follows the open tab (that switch reruns the page)
-    pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate("en", "owndata.export_title")).click()
-    code = pg.locator('[data-testid="stExpander"] [data-testid="stCode"]').first
-    expect(code).to_contain_text("tab=dz", timeout=20000)
-    wait_for_app(pg)
+    code = open_panel(pg, translate("en", "owndata.export_title"), "tab=dz")
     open_tab(pg, translate("en", "dense.tab_back"))
     expect(code).to_contain_text("tab=back", timeout=20000)
     wait_for_app(pg)
