@@ -11,12 +11,19 @@ screen readers, tests and the benchmarks read them as tabs). A click (or the arr
 at once and sends its position as the trigger value ``pick``; the page draws that tab's content in the run it starts.
 The value is the browser's: :func:`picked` returns it only when it is a position the strip offered.
 
-The markup must be trusted: :func:`strip_html` escapes every label.
+A strip can also switch whole sections of the page (``ui.page_kit.url_tabs``, #14 round 13): each tab names the CSS
+class of its section's keyed container (:func:`box_class`), and the markup starts with a ``<style>`` that hides the
+closed sections' containers (the strip lives in the page's own DOM, so the rule reaches them). A click rewrites that
+rule in the browser with ``aria-selected``, so a section drawn while closed shows at once, with no server round trip
+(as ``st.tabs`` did), and then sends the pick.
+
+The markup must be trusted: :func:`strip_html` escapes every label; a section's class is checked to be a plain one.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping, Sequence
 from typing import Callable
 
@@ -34,7 +41,11 @@ CSS = """
 .tab-strip button[aria-selected="true"] { color: #ff4b4b; border-bottom-color: #ff4b4b; }
 .tab-strip button:focus-visible { outline: 1px solid #ff4b4b; outline-offset: 2px; }
 """
-JS = KEPT_BOX_JS + """export default function (component) {
+JS = KEPT_BOX_JS + """function hideRule(boxes) {
+  const hidden = boxes.flatMap((b) => ["." + b, '[data-testid="stLayoutWrapper"]:has(> .' + b + ")"]);
+  return hidden.length ? hidden.join(", ") + " { display: none !important; }" : "";
+}
+export default function (component) {
   const { parentElement, data, setTriggerValue } = component;
   parentElement.__tabStripSend = setTriggerValue;
   const markup = typeof data === "string" ? data : "";
@@ -47,7 +58,14 @@ JS = KEPT_BOX_JS + """export default function (component) {
         other.setAttribute("aria-selected", other === tab ? "true" : "false");
         other.tabIndex = other === tab ? 0 : -1;
       }
+      const rule = box.querySelector("style[data-hides]");
+      if (rule) {
+        const closed = [...box.querySelectorAll('[role="tab"][data-box]')].filter((t) => t !== tab);
+        rule.textContent = hideRule(closed.map((t) => t.dataset.box));
+      }
       tab.focus();
+      // the DOM now differs from the markup last drawn: whatever the server draws next is drawn (a refused pick too)
+      parentElement.__tabStrip = null;
       parentElement.__tabStripSend("pick", Number(tab.dataset.index));
     };
     box.addEventListener("click", (event) => open(event.target.closest('[role="tab"]')));
@@ -75,14 +93,43 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def strip_html(labels: Sequence[str], open_index: int, name: str = "") -> str:
+_PLAIN_CLASS = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def box_class(key: str) -> str:
+    """The CSS class Streamlit gives the element drawn with ``key`` (e.g. ``st.container(key=...)``): ``st-key-``
+    and the key with every character but ASCII letters, digits, ``_`` and ``-`` replaced by ``-`` (Streamlit 1.67's
+    frontend: ``"st-key-" + key.trim().replaceAll(/[^a-zA-Z0-9_-]/g, "-")``)."""
+    return "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
+
+
+def hide_rule(boxes: Sequence[str]) -> str:
+    """The CSS rule that hides the elements of classes ``boxes`` (plain class names) and the layout wrapper
+    Streamlit puts around each (else an empty wrapper keeps its gap in the page's column). The strip's script writes
+    the same rule after a click (``hideRule``)."""
+    for box in boxes:
+        if not _PLAIN_CLASS.fullmatch(box):
+            raise ValueError(f"not a plain class name: {box!r}")
+    hidden = [rule for box in boxes for rule in (f".{box}", f'[data-testid="stLayoutWrapper"]:has(> .{box})')]
+    return ", ".join(hidden) + " { display: none !important; }" if hidden else ""
+
+
+def strip_html(labels: Sequence[str], open_index: int, name: str = "", boxes: Sequence[str] = ()) -> str:
     """A ``role="tablist"`` (named ``name``) of one button per label, the one at ``open_index`` selected. The same
-    arguments give the same markup, so an unchanged strip is not rebuilt."""
-    tabs = "".join(f'<button type="button" role="tab" data-index="{k}" aria-selected="{str(k == open_index).lower()}"'
-                   f' tabindex="{0 if k == open_index else -1}">{_e(label)}</button>'
-                   for k, label in enumerate(labels))
+    arguments give the same markup, so an unchanged strip is not rebuilt.
+
+    ``boxes``: when given, one CSS class per tab (:func:`box_class` of its section's container): each tab carries it
+    (``data-box``) and a ``<style data-hides>`` before the list hides the closed tabs' classes."""
+    if boxes and len(boxes) != len(labels):
+        raise ValueError(f"{len(labels)} tabs, {len(boxes)} boxes")
+    rule = (f'<style data-hides>{hide_rule([b for k, b in enumerate(boxes) if k != open_index])}</style>'
+            if boxes else "")
+    marks = [f' data-box="{box}"' for box in boxes] or [""] * len(labels)
+    tabs = "".join(f'<button type="button" role="tab" data-index="{k}"{marks[k]}'
+                   f' aria-selected="{str(k == open_index).lower()}" tabindex="{0 if k == open_index else -1}">'
+                   f'{_e(label)}</button>' for k, label in enumerate(labels))
     named = f' aria-label="{_e(name)}"' if name else ""
-    return f'<div role="tablist"{named}>{tabs}</div>'
+    return f'{rule}<div role="tablist"{named}>{tabs}</div>'
 
 
 def tab_strip(markup: str, key: str, on_pick: Callable[[], None]) -> None:
