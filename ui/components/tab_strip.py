@@ -40,6 +40,8 @@ CSS = """
 .tab-strip button:hover { color: #ff4b4b; }
 .tab-strip button[aria-selected="true"] { color: #ff4b4b; border-bottom-color: #ff4b4b; }
 .tab-strip button:focus-visible { outline: 1px solid #ff4b4b; outline-offset: 2px; }
+/* a page's section strip (url_tabs): the page's own gap between elements is the space below, as under st.tabs */
+.tab-strip style[data-hides] + [role="tablist"] { margin-bottom: 0; }
 """
 JS = KEPT_BOX_JS + """function hideRule(boxes) {
   const hidden = boxes.flatMap((b) => ["." + b, '[data-testid="stLayoutWrapper"]:has(> .' + b + ")"]);
