@@ -549,3 +549,19 @@ def test_a_new_signal_reaches_the_results(lang):
     no_exception(at)
     assert at.text_area(key="transposed.signal").value == ", ".join(str(v) for v in SIGNAL)
     assert any("O = M = 18" in v for v in latex(at))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_transposed_sections_one_cell_and_all_cells_views_are_a_tab_strip(lang):
+    """#14 round 13: the transposed section's "one cell / every cell" switch is a url_tabs strip (not st.tabs): the
+    one-cell view first; a pick draws the animation of every window instead, and keeps the view by name."""
+    at = open_page("transposed", lang, {"tab": "transposed"})
+    no_exception(at)
+    assert tab_labels(at, "transposed", "view") == [translate(lang, "transposed.view_cell"),
+                                                    translate(lang, "transposed.view_all")]
+    assert at.number_input(key="transposed.ti") and not [f for f in plotly_figures(at) if f.get("frames")]
+    pick_tab(at, "transposed", "view", "all", translate(lang, "transposed.view_all"))
+    no_exception(at)
+    assert at.session_state["transposed.view_open"] == "all"
+    assert [f for f in plotly_figures(at) if f.get("frames")]                # the animation of every window
+    assert not [el for el in at.number_input if el.key == "transposed.ti"]   # the one-cell view is not drawn
