@@ -364,11 +364,14 @@ def clamp_on_change(page: str, name: str, low: float, high: float, *, integer: b
 
 # --------------------------------------------------------------------------- lazy tabs and expanders
 def lazy_tabs(page: str, name: str, sections: Sequence[tuple[str, Callable[[], None]]]) -> None:
-    """Tabs whose content is computed only while open: ``sections`` = (label, render) pairs."""
-    tabs = st.tabs([label for label, _ in sections], key=widget_key(page, name), on_change="rerun")
+    """Tabs whose content is computed only while open: ``sections`` = (label, render) pairs. A :func:`url_tabs`
+    strip (component key ``<page>.<name>``); the open tab's position is kept under ``<page>.<name>_open``
+    (``"s0"``, ``"s1"``, ...), not in the link."""
+    names = [f"s{k}" for k in range(len(sections))]
+    tabs = url_tabs(page, name, f"{name}_open", names, [label for label, _ in sections])
     for tab, (_, render) in zip(tabs, sections):
-        with tab:
-            if tab.open is not False:
+        if tab.open:
+            with tab:
                 render()
 
 
@@ -396,7 +399,7 @@ def lazy_code_panel(page: str, build: Callable[[], Any], *, open_tab_only: bool 
     code = build()
     with box:
         if not open_tab_only:
-            show_library_code(code)
+            show_library_code(code, widget_key(page, "code_view"))
             return
         st.caption(t("owndata.code_caption"))
         lazy_tabs(page, "code_tab", [(t("owndata.code_tab_torch"), lambda: st.code(code.torch, language="python")),

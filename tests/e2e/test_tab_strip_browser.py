@@ -136,3 +136,32 @@ def test_trainings_backward_tab_shows_again_at_the_click(server_url, new_page):
     assert pg.evaluate("() => window.__shownAtClick") is True
     assert _query(pg)["view"] == "backward"
     assert_no_exception(pg)
+
+
+def test_the_code_panels_tabs_switch_in_the_browser_alone(server_url, new_page):
+    """show_library_code: a local strip over both code blocks; a click shows NumPy's at once and sends nothing (no
+    rerun: the browser's own switch, as st.tabs without on_change), and the choice survives a rerun of the page."""
+    from .conftest import NEXT_FRAMES, watch_round_trips
+
+    pg = new_page
+    sent = watch_round_trips(pg)      # before the page opens its websocket
+    open_app(pg, f"{server_url}/conv_single?lang=zh")
+    runs = ScriptRuns.of(pg)
+    runs.after(lambda: pg.locator('[data-testid="stExpander"] summary',
+                                  has_text=translate("zh", "owndata.code_title")).click())
+    torch_box, numpy_box = pg.locator(".st-key-conv_single-code_view-tabs-torch"), pg.locator(
+        ".st-key-conv_single-code_view-tabs-numpy")
+    torch_box.locator('[data-testid="stCode"]').wait_for()
+    assert torch_box.is_visible() and numpy_box.count() == 1 and not numpy_box.is_visible()
+    tabs = pg.locator(".st-key-conv_single-code_view-tabs").get_by_role("tab")
+    assert tabs.all_inner_texts() == [translate("zh", "owndata.code_tab_torch"), translate("zh", "owndata.code_tab_numpy")]
+    sent.clear()
+    tabs.nth(1).click()
+    pg.evaluate(NEXT_FRAMES)
+    assert numpy_box.is_visible() and not torch_box.is_visible()
+    expect(tabs.nth(1)).to_have_attribute("aria-selected", "true")
+    assert sent == []                                                    # nothing sent to the server
+    # a rerun of the page (a slider move) sends the same strip: the browser keeps NumPy open
+    runs.after(lambda: pg.get_by_role("slider").first.press("ArrowRight"))
+    assert numpy_box.is_visible() and not torch_box.is_visible()
+    assert_no_exception(pg)

@@ -505,3 +505,20 @@ def test_an_input_typed_into_its_part_reruns_the_page(lang):
     assert at.title and at.slider                               # the page ran,
     assert not at.sidebar.get("bidi_component")             # not the frame (ui.frame.PAGE_PART)
     assert at.text_area(key="pooling.delta").value.count("\n") == 0   # δ follows the 1×1 output of 2×2 / 2 pooling
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_code_panels_tabs_are_a_strip_that_draws_the_open_one_only(lang):
+    """#14 round 13: the code panel's PyTorch / NumPy tabs (page_kit.lazy_tabs) are a tab strip, not st.tabs; only
+    the open tab's code is sent, a pick sends the other."""
+    at = open_page("pooling", lang)
+    at.session_state["pooling.code_open"] = True
+    at.run()
+    no_exception(at)
+    assert not at.tabs
+    assert tab_labels(at, "pooling", "code_tab") == [translate(lang, "owndata.code_tab_torch"),
+                                                     translate(lang, "owndata.code_tab_numpy")]
+    assert len(at.code) == 1 and "import torch" in at.code[0].value
+    pick_tab(at, "pooling", "code_tab", "s1", translate(lang, "owndata.code_tab_numpy"))
+    no_exception(at)
+    assert len(at.code) == 1 and "import numpy" in at.code[0].value and "torch" not in at.code[0].value

@@ -132,3 +132,15 @@ def test_the_script_writes_the_same_rule_as_python(tmp_path):
     script.write_text(source + f"console.log(JSON.stringify([hideRule({json.dumps(boxes)}), hideRule([])]));\n")
     out = subprocess.run([node, str(script)], capture_output=True, text=True, check=True).stdout
     assert json.loads(out) == [hide_rule(boxes), hide_rule([])]
+
+
+def test_a_local_strip_is_marked_and_its_script_sends_nothing():
+    """The code panel's PyTorch / NumPy strip: both sections drawn, the browser switches alone (no pick, no rerun)."""
+    boxes = [box_class("p.code.tabs.torch"), box_class("p.code.tabs.numpy")]
+    tabs = _parse(strip_html(["PyTorch", "NumPy"], 0, "", boxes, local=True))
+    assert "data-local" in tabs.lists[0] and _hidden(tabs.styles[0]) == {boxes[1]}
+    assert "data-local" not in _parse(strip_html(["PyTorch", "NumPy"], 0, "", boxes)).lists[0]
+    body = JS[JS.index("const open = (tab)"):]
+    # the local strip returns after rewriting its style, before it forgets its markup and sends the pick
+    assert body.index("[data-local]") < body.index("__tabStrip = null") < body.index('__tabStripSend("pick"')
+    assert body.index("rule.textContent = hideRule") < body.index("[data-local]")

@@ -66,6 +66,8 @@ export default function (component) {
         rule.textContent = hideRule(closed.map((t) => t.dataset.box));
       }
       tab.focus();
+      // a local strip (both sections drawn, nothing kept by the server) switches in the browser alone
+      if (box.querySelector('[role="tablist"][data-local]')) return;
       // the DOM now differs from the markup last drawn: whatever the server draws next is drawn (a refused pick too)
       parentElement.__tabStrip = null;
       parentElement.__tabStripSend("pick", Number(tab.dataset.index));
@@ -116,12 +118,17 @@ def hide_rule(boxes: Sequence[str]) -> str:
     return ", ".join(hidden) + " { display: none !important; }" if hidden else ""
 
 
-def strip_html(labels: Sequence[str], open_index: int, name: str = "", boxes: Sequence[str] = ()) -> str:
+def strip_html(labels: Sequence[str], open_index: int, name: str = "", boxes: Sequence[str] = (),
+               local: bool = False) -> str:
     """A ``role="tablist"`` (named ``name``) of one button per label, the one at ``open_index`` selected. The same
     arguments give the same markup, so an unchanged strip is not rebuilt.
 
     ``boxes``: when given, one CSS class per tab (:func:`box_class` of its section's container): each tab carries it
-    (``data-box``) and a ``<style data-hides>`` before the list hides the closed tabs' classes."""
+    (``data-box``) and a ``<style data-hides>`` before the list hides the closed tabs' classes.
+
+    ``local``: the strip only switches in the browser and sends nothing (``data-local``: every section is drawn, the
+    server keeps no open tab, as an ``st.tabs`` without ``on_change``). The browser keeps its choice across reruns
+    that send the same markup."""
     if boxes and len(boxes) != len(labels):
         raise ValueError(f"{len(labels)} tabs, {len(boxes)} boxes")
     rule = (f'<style data-hides>{hide_rule([b for k, b in enumerate(boxes) if k != open_index])}</style>'
@@ -131,12 +138,13 @@ def strip_html(labels: Sequence[str], open_index: int, name: str = "", boxes: Se
                    f' aria-selected="{str(k == open_index).lower()}" tabindex="{0 if k == open_index else -1}">'
                    f'{_e(label)}</button>' for k, label in enumerate(labels))
     named = f' aria-label="{_e(name)}"' if name else ""
-    return f'{rule}<div role="tablist"{named}>{tabs}</div>'
+    return f'{rule}<div role="tablist"{named}{" data-local" if local else ""}>{tabs}</div>'
 
 
-def tab_strip(markup: str, key: str, on_pick: Callable[[], None]) -> None:
+def tab_strip(markup: str, key: str, on_pick: Callable[[], None] | None = None) -> None:
     """Mount the strip (``markup`` from :func:`strip_html`) under ``key``; ``on_pick()`` runs (a callback, before the
-    rerun of the part that holds the strip) after a tab is chosen: :func:`picked` reads which."""
+    rerun of the part that holds the strip) after a tab is chosen: :func:`picked` reads which. A local strip
+    (``strip_html(..., local=True)``) sends nothing: no ``on_pick``."""
     global _component
     import streamlit as st
 
@@ -144,7 +152,10 @@ def tab_strip(markup: str, key: str, on_pick: Callable[[], None]) -> None:
         # in the page's own DOM, not a shadow root: the tabs are found as the page's other tab bars are (the benchmarks'
         # document.querySelectorAll, screen readers' tab order); every rule of CSS is scoped to .tab-strip
         _component = st.components.v2.component(NAME, css=CSS, js=JS, isolate_styles=False)
-    _component(data=markup, key=key, on_pick_change=on_pick)
+    if on_pick is None:
+        _component(data=markup, key=key)
+    else:
+        _component(data=markup, key=key, on_pick_change=on_pick)
 
 
 def picked(state: Mapping, key: str, count: int) -> int | None:
