@@ -474,15 +474,13 @@ def show_library_code(code: LibraryCode, key: str = "library_code") -> None:
 
     The tabs are a local tab strip (``ui.components.tab_strip``, component key ``<key>.tabs``; #14 round 13: not
     ``st.tabs``, ~110 React components on every pass of the page while the panel is open): both blocks are drawn in
-    containers ``<key>.tabs.torch`` / ``.numpy``, the browser switches between them alone."""
+    containers ``<key>.tabs.0`` / ``.1``, the browser switches between them alone (``local_tabs``)."""
     import streamlit as st
 
-    from ui.components.tab_strip import box_class, strip_html, tab_strip
+    from ui.components.tab_strip import local_tabs
     from ui.i18n import t
 
     st.caption(t("owndata.code_caption"))
-    keys = [f"{key}.tabs.{name}" for name in ("torch", "numpy")]
-    tab_strip(strip_html([t("owndata.code_tab_torch"), t("owndata.code_tab_numpy")], 0, "",
-                         [box_class(k) for k in keys], local=True), f"{key}.tabs")
-    st.container(key=keys[0]).code(code.torch, language="python")
-    st.container(key=keys[1]).code(code.numpy, language="python")
+    tab_torch, tab_numpy = local_tabs(f"{key}.tabs", [t("owndata.code_tab_torch"), t("owndata.code_tab_numpy")])
+    tab_torch.code(code.torch, language="python")
+    tab_numpy.code(code.numpy, language="python")

@@ -149,8 +149,8 @@ def test_the_code_panels_tabs_switch_in_the_browser_alone(server_url, new_page):
     runs = ScriptRuns.of(pg)
     runs.after(lambda: pg.locator('[data-testid="stExpander"] summary',
                                   has_text=translate("zh", "owndata.code_title")).click())
-    torch_box, numpy_box = pg.locator(".st-key-conv_single-code_view-tabs-torch"), pg.locator(
-        ".st-key-conv_single-code_view-tabs-numpy")
+    torch_box, numpy_box = pg.locator(".st-key-conv_single-code_view-tabs-0"), pg.locator(
+        ".st-key-conv_single-code_view-tabs-1")
     torch_box.locator('[data-testid="stCode"]').wait_for()
     assert torch_box.is_visible() and numpy_box.count() == 1 and not numpy_box.is_visible()
     tabs = pg.locator(".st-key-conv_single-code_view-tabs").get_by_role("tab")

@@ -144,3 +144,29 @@ def test_a_local_strip_is_marked_and_its_script_sends_nothing():
     # the local strip returns after rewriting its style, before it forgets its markup and sends the pick
     assert body.index("[data-local]") < body.index("__tabStrip = null") < body.index('__tabStripSend("pick"')
     assert body.index("rule.textContent = hideRule") < body.index("[data-local]")
+
+
+def _local_app():
+    import streamlit as st
+
+    from ui.components.tab_strip import local_tabs
+
+    for k, tab in enumerate(local_tabs("demo.filters", ["Filter 1", "Filter 2", "<b>3</b>"])):
+        tab.write(f"content {k}")
+
+
+def test_local_tabs_draw_every_tab_in_its_own_container_under_one_local_strip():
+    """local_tabs (conv_backward's per-filter SGD tabs, the code panel): no st.tabs; every tab's content is drawn
+    (the browser switches alone), the strip is local and hides all but the first."""
+    import json
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_local_app).run()
+    assert not at.exception and not at.tabs
+    assert [m.value for m in at.markdown] == ["content 0", "content 1", "content 2"]
+    [strip] = [el for el in at.get("bidi_component") if el.key == "demo.filters"]
+    tabs = _parse(json.loads(strip.proto.json))
+    assert [t["text"] for t in tabs.tabs] == ["Filter 1", "Filter 2", "<b>3</b>"]
+    assert "data-local" in tabs.lists[0]
+    assert _hidden(tabs.styles[0]) == {box_class("demo.filters.1"), box_class("demo.filters.2")}

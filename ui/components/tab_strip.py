@@ -158,6 +158,17 @@ def tab_strip(markup: str, key: str, on_pick: Callable[[], None] | None = None) 
         _component(data=markup, key=key, on_pick_change=on_pick)
 
 
+def local_tabs(key: str, labels: Sequence[str]) -> list:
+    """Tabs the browser switches alone, as ``st.tabs(labels)`` without ``on_change``: a local strip (component key
+    ``key``) and one container per tab (key ``<key>.<k>``, k = 0, 1, ...; draw every tab's content into its own),
+    the first open. A click shows its tab and sends nothing; the browser keeps its choice while the labels stay."""
+    import streamlit as st
+
+    keys = [f"{key}.{k}" for k in range(len(labels))]
+    tab_strip(strip_html(labels, 0, "", [box_class(k) for k in keys], local=True), key)
+    return [st.container(key=k) for k in keys]
+
+
 def picked(state: Mapping, key: str, count: int) -> int | None:
     """The position the strip ``key`` sent with its last choice, when it is one of its ``count`` tabs (else None)."""
     value = sent(state, key, "pick")
