@@ -26,6 +26,7 @@ from ui.components import backward_steppers as steps
 from ui.components.cell_stepper import cell_stepper
 from ui.components.choice_menu import choice_menu
 from ui.components.math_box import math_box
+from ui.components.tab_strip import local_tabs
 from ui.exercise_view import render_check_link
 from ui.export import ExportDoc, export_panel, setup_just_loaded
 from ui.formulas import conv_backward as fx
@@ -337,7 +338,7 @@ def _sgd_section() -> None:
     except ValueError as err:
         st.error(explain_error(err))
         return
-    tabs = st.tabs([t("conv_backward.filter_n", n=ff + 1) for ff in range(F)])
+    tabs = local_tabs(f"{PAGE}.sgd_filter", [t("conv_backward.filter_n", n=ff + 1) for ff in range(F)])   # not st.tabs (#14)
     for ff, tab in enumerate(tabs):
         with tab:
             lines = [fx.sgd_kernel_line(trace, new["w"][ff, cc], lr, ff, cc, multi) for cc in range(C)]

@@ -270,6 +270,8 @@ LAYER_ELEMENTS = {"bidi_component", "slider"}
 def _sent_types(frames: list) -> list[str]:
     """:func:`new_element_types`, with a math box (MathML markup in a components-v2 element) as ``"math_box"``: the
     cell stepper is the layer part's ``bidi_component``."""
+    from ui.components.tab_strip import NAME as STRIP
+
     types = []
     for msg in forward_msgs(frames):
         if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element":
@@ -280,6 +282,8 @@ def _sent_types(frames: list) -> list[str]:
                 kind = "math_box"
             elif kind == "bidi_component" and el.bidi_component.component_name == MENU:
                 kind = "preset_menu"
+            elif kind == "bidi_component" and el.bidi_component.component_name == STRIP:
+                kind = "tab_strip"     # the sections' bar (a url_tabs strip, round 13), re-sent with its new tab
             types.append(kind)
     return types
 

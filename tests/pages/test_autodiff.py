@@ -13,6 +13,7 @@ from ui.i18n import translate
 from ui.latex import fmt, fmt_latex
 
 from .conftest import all_text, choice_markup, chosen, latex_lines, no_exception, open_page, pick_in_menu
+from .conftest import pick_tab, tab_labels
 from .math_boxes import math_box_formulas, math_box_texts
 from .metric_rows import metric_rows
 from .plain_tables import plain_tables
@@ -65,8 +66,7 @@ TABS = ("chain", "forward", "reverse", "check", "seed")
 
 def open_tab(at, which: str, lang: str = "en"):
     """Select one of the page's lazily rendered tabs (only the open one is computed and sent)."""
-    at.session_state["autodiff.section"] = translate(lang, f"autodiff.tab_{which}")
-    return at.run()
+    return pick_tab(at, "autodiff", "section", which, translate(lang, f"autodiff.tab_{which}"))
 
 
 def sigmoid(v: float) -> float:
@@ -82,7 +82,7 @@ def test_page_renders_in_both_languages(lang):
     assert drawing[0].text == translate(lang, "autodiff.graph_title")
     assert drawing[1].tag == "svg"
     assert len(at.get("plotly_chart")) == 0                  # no Plotly on this page (#14)
-    assert [tab.label for tab in at.tabs][:5] == [translate(lang, f"autodiff.tab_{which}") for which in TABS]
+    assert tab_labels(at, "autodiff", "section") == [translate(lang, f"autodiff.tab_{which}") for which in TABS]
     text = all_text(at)
     for which in TABS[1:]:
         open_tab(at, which, lang)

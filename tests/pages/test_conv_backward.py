@@ -24,6 +24,7 @@ from tests.reference import correlate
 
 from .conftest import (PageSource, all_text, choice_markup, choose, choose_preset, chosen, latex_lines, no_exception,
                        open_page, preset_menus, stepper, stepper_grid, steppers)
+from .conftest import pick_tab, tab_labels
 from .grid_tables import html_tables
 from .math_boxes import claim_noted, math_box_formulas, math_box_markups
 
@@ -41,11 +42,11 @@ def _latex(at) -> list[str]:
 
 def _open(at, section: str, lang: str = "en", way: str | None = None):
     """Open a section tab (dx, act, dw, sgd, check) and, in the ∂E/∂x tab, a way (way1..way3), then rerun."""
-    at.session_state[f"{PAGE}.tab_label"] = translate(lang, f"conv_backward.tab_{section}")
-    if way is not None:
-        at.session_state[f"{PAGE}.way_label"] = translate(lang, f"conv_backward.tab_{way}")
-    at.run()
+    pick_tab(at, PAGE, "tab_label", section, translate(lang, f"conv_backward.tab_{section}"))
     no_exception(at)
+    if way is not None:
+        pick_tab(at, PAGE, "way_label", way, translate(lang, f"conv_backward.tab_{way}"))
+        no_exception(at)
     return at
 
 
@@ -97,7 +98,7 @@ def test_page_in_both_languages(lang, example):
     no_exception(at)
     assert at.title[0].value == translate(lang, "conv_backward.title")
     for key in SECTIONS:
-        assert translate(lang, f"conv_backward.tab_{key}") in [tab.label for tab in at.tabs], key
+        assert translate(lang, f"conv_backward.tab_{key}") in tab_labels(at, PAGE, "tab_label") + tab_labels(at, PAGE, "way_label"), key
     text, views = all_text(at), set(steppers(at))
     for section, way in (("dx", "way2"), ("dx", "way3"), ("dw", None), ("sgd", None), ("act", None), ("check", None)):
         _open(at, section, lang, way)

@@ -24,6 +24,7 @@ from tests.reference import correlate_channels
 
 from .conftest import (all_text, choose_preset, link_of, no_exception, open_page, plotly_figures, preset_menus,
                        stepper_data)
+from .conftest import pick_tab, tab_strip_tabs
 from .math_boxes import math_box_formulas, math_box_markups, math_box_texts
 
 X = np.asarray(CONV_5X5X3.inputs["x"])          # (1, 3, 5, 5)
@@ -52,8 +53,7 @@ def _figure(at, key: str, lang: str = "en", **params) -> dict:
 
 def _open_tab(at, which: str, lang: str = "en"):
     """Open one of the lazily drawn tabs (filters, cell, partials, params) and rerun."""
-    at.session_state["conv_multi.section"] = translate(lang, f"conv_multi.tab_{which}")
-    return at.run()
+    return pick_tab(at, "conv_multi", "section", which, translate(lang, f"conv_multi.tab_{which}"))
 
 
 def _stepper(at) -> dict:
@@ -739,7 +739,9 @@ def test_the_first_view_has_no_chart_and_opens_on_the_parameter_count(lang):
     no_exception(at)
     assert plotly_figures(at) == []
     assert translate(lang, "conv_multi.section_params") in all_text(at)
-    assert at.session_state["conv_multi.section"] == translate(lang, "conv_multi.tab_params")
+    assert at.session_state["conv_multi.tab"] == "params"
+    assert [(tab["label"], tab["selected"]) for tab in tab_strip_tabs(at, "conv_multi", "section")][0] == (
+        translate(lang, "conv_multi.tab_params"), True)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

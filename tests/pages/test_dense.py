@@ -18,6 +18,7 @@ from ui.plain_table import NOTE, TITLE
 from ..ui.formula_numbers import _number, total
 from .conftest import (PageSource, all_text, choice_markup, choice_values, choose, choose_preset, chosen, link_of,
                        no_exception, open_page, plotly_figures, preset_menus, stepper, stepper_grid)
+from .conftest import pick_tab
 from .math_boxes import math_box_formulas, math_box_markups, math_box_texts
 from .plain_tables import plain_tables
 
@@ -50,8 +51,7 @@ TABS = ("forward", "dz", "back", "check", "seeds")
 
 def open_tab(at, which: str, lang: str = "en"):
     """Select one of the page's lazily rendered tabs (only the open one is computed and sent)."""
-    at.session_state["dense.section"] = translate(lang, f"dense.tab_{which}")
-    return at.run()
+    return pick_tab(at, "dense", "section", which, translate(lang, f"dense.tab_{which}"))
 
 
 def open_expander(at, name: str):

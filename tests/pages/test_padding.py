@@ -12,6 +12,7 @@ from ui.claims_view import claim_title
 from ui.i18n import explain_error, translate
 
 from .conftest import all_text, latex_lines, no_exception, open_page, plotly_figures, stepper, stepper_grid
+from .conftest import pick_tab, tab_labels
 from .math_boxes import math_box_formulas, math_box_markups
 
 
@@ -37,8 +38,7 @@ def tap_cells(cell: dict) -> set[tuple[int, int]]:
 
 def open_step(at, name: str, lang: str = "en") -> None:
     """Open a tab of the formula section (padding / output / used) and rerun."""
-    at.session_state["padding.steps"] = translate(lang, f"padding.step_{name}")
-    at.run()
+    pick_tab(at, "padding", "steps", name, translate(lang, f"padding.step_{name}"))
     no_exception(at)
 
 
@@ -62,7 +62,7 @@ def test_default_is_seed_003_in_both_languages(lang):
     assert any("5 + 1 + 1 \\\\ {} - 1\\cdot(3 - 1) - 1" in v and "{7 - 3}{2}" in v for v in latex(at))
     # the default view: the output-size tab, no chart (#14: the first view does not wait for Plotly), one cell
     # stepper with every kernel position, the first output cell shown
-    assert [tab.label for tab in at.tabs] == [translate(lang, f"padding.step_{n}") for n in ("padding", "output", "used")]
+    assert tab_labels(at, "padding", "steps") == [translate(lang, f"padding.step_{n}") for n in ("padding", "output", "used")]
     assert not plotly_figures(at)
     data = stepper(at)
     assert data["start"] == 0 and not data["clamped"] and data["url"] == {"oi": "r", "oj": "c"}
