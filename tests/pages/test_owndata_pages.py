@@ -112,6 +112,8 @@ def test_an_rgb_image_becomes_the_three_input_channels_and_bad_files_are_explain
 
     at = open_page("conv_multi", lang)
     no_exception(at)
+    at.session_state["conv_multi.upload.open"] = True   # the panel is drawn only while open
+    at.run()
     # only the open channel's editor is drawn; the others keep their text in the session (ui/multi_editors.py)
     before = [at.session_state[f"conv_multi.x{c}"] for c in (1, 2, 3)]
 
@@ -152,6 +154,7 @@ def test_an_image_on_the_training_page_is_classified_and_a_bad_file_is_explained
     from cnn_core import tiny_cnn
 
     at = open_page("training", lang)
+    at.session_state["training.upload.open"] = True   # the panel is drawn only while open
     at.toggle(key="training.own_on").set_value(True).run()
     no_exception(at)
     before = at.text_area(key="training.own").value
