@@ -15,7 +15,7 @@ from cnn_core.gradcheck import check_gradient, relative_error
 from cnn_core.worked_examples import AUTODIFF_SIGMOID
 from ui.claims_view import claim_note
 from ui.components.choice_menu import choice_menu
-from ui.components.math_box import math_box
+from ui.components.math_box import Text, math_box
 from ui.components.svg_box import svg_box
 from ui.autodiff_graph import graph_svg, op_text
 from ui.export import ExportDoc, export_panel, setup_just_loaded
@@ -23,6 +23,7 @@ from ui.formulas.autodiff import chain_rule, clamp, frac, forward_row, pretty, r
 from ui.i18n import current_language, explain_error, t, translator
 from ui.latex import display_digits, fmt
 from ui.library_code import sigmoid_neuron_code
+from ui.metric_row import metric_row_html
 from ui.page_kit import clamp_on_change, clamped, follow_open_panels, lazy_code_panel, lazy_expander, url_fragment, url_tabs
 from ui.plain_table import table_html
 from ui.url_state import BoolParam, ChoiceParam, FloatParam, init_from_url, sync_to_url, widget_key
@@ -145,9 +146,10 @@ def _forward_mode_view(x: float, w: float, b: float, graph) -> None:
 @url_fragment(PAGE, SPECS)   # its controls (lazy expanders, tabs) rerun only this part
 def _chain_tab() -> None:
     st.subheader(t("autodiff.chain_section"))
-    st.markdown(t("autodiff.chain_text"))
-    # MathML in one math box, not two KaTeX blocks typeset on every point change (#14 round 8)
-    math_box([chain_latex(_paths[leaf], leaf, _reverse) for leaf in ("w", "b")], widget_key(PAGE, "chain_math"))
+    # MathML in one math box, not two KaTeX blocks typeset on every point change (#14 round 8); the sentence before
+    # the formulas in the same box (round 13: a Markdown element is ~23 React components every pass re-renders)
+    math_box([Text(t("autodiff.chain_text"))] + [chain_latex(_paths[leaf], leaf, _reverse) for leaf in ("w", "b")],
+             widget_key(PAGE, "chain_math"))
     exp = lazy_expander(PAGE, "chain_x", t("autodiff.chain_x"))
     if exp is not None:
         with exp:
@@ -310,11 +312,9 @@ def _point_part() -> None:
             svg_box(graph_html(float(x), float(w), float(b), lang, digits), key=widget_key(PAGE, "graph"))
         st.caption(t("autodiff.graph_caption"))
         grads = dict(_reverse.gradients)
-        m_f, m_x, m_w, m_b = st.columns(4)
-        m_f.metric("f", fmt(_graph.value))
-        m_x.metric("∂f/∂x", fmt(grads["x"]))
-        m_w.metric("∂f/∂w", fmt(grads["w"]))
-        m_b.metric("∂f/∂b", fmt(grads["b"]))
+        # f and its gradient as one element (ui.metric_row, #14 round 13): four st.metric columns were ~216 React
+        # components that every pass of the page re-renders, on every change of the point and every tab switch
+        st.html(metric_row_html([("f", fmt(_graph.value))] + [(f"∂f/∂{leaf}", fmt(grads[leaf])) for leaf in LEAVES]))
 
     _sections()
     sync_to_url(PAGE, SPECS)

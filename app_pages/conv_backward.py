@@ -26,6 +26,7 @@ from ui.components import backward_steppers as steps
 from ui.components.cell_stepper import cell_stepper
 from ui.components.choice_menu import choice_menu
 from ui.components.math_box import math_box
+from ui.components.tab_strip import local_tabs
 from ui.exercise_view import render_check_link
 from ui.export import ExportDoc, export_panel, setup_just_loaded
 from ui.formulas import conv_backward as fx
@@ -337,7 +338,7 @@ def _sgd_section() -> None:
     except ValueError as err:
         st.error(explain_error(err))
         return
-    tabs = st.tabs([t("conv_backward.filter_n", n=ff + 1) for ff in range(F)])
+    tabs = local_tabs(f"{PAGE}.sgd_filter", [t("conv_backward.filter_n", n=ff + 1) for ff in range(F)])   # not st.tabs (#14)
     for ff, tab in enumerate(tabs):
         with tab:
             lines = [fx.sgd_kernel_line(trace, new["w"][ff, cc], lr, ff, cc, multi) for cc in range(C)]
@@ -409,6 +410,9 @@ VALUES_PART, RESULTS_PART = (f"{PAGE}.{name}_part" for name in ("values", "resul
 FITTED_KEY = f"_{PAGE}.delta_fitted"
 EDITOR_KEYS = tuple(widget_key(PAGE, name) for name in ("delta", "x", "w"))
 EDITORS_SHOWN_KEY = f"_{PAGE}.editors_shown"
+# the editors box's one toggle: the three editors' grids shown or not (kept in the session, not in the link); a toggle
+# per editor was three toggles, ~135 React components that every pass of the page re-renders (#14 round 13, as dense)
+GRID_TOGGLE = widget_key(PAGE, "grid_on")
 
 
 def _state(name: str, default=None):
@@ -491,7 +495,7 @@ reset_button(PAGE, SPECS, t("conv_backward.reset"), help=t("conv_backward.reset_
 
 def _delta_column() -> None:
     matrix_editor(t("conv_backward.delta_label"), key=widget_key(PAGE, "delta"), default=SEED_DELTA,
-                  max_rows=MAX_X, max_cols=MAX_X, height=EDITOR_HEIGHT)
+                  max_rows=MAX_X, max_cols=MAX_X, height=EDITOR_HEIGHT, grid_shown=_grids_shown())
     if st.session_state.pop(FITTED_KEY, False):
         st.caption(t("conv_backward.delta_fitted"))
 
@@ -500,7 +504,12 @@ def _matrix_column(name: str, kind: str, example: np.ndarray, cap: int) -> None:
     """x's or W's editor column: its preset menu and its editor (their changes rerun the values part)."""
     preset_selector(widget_key(PAGE, name), kind=kind, example=example, max_rows=cap, max_cols=cap)
     matrix_editor(t(f"conv_backward.{name}_label"), key=widget_key(PAGE, name), default=example,
-                  max_rows=cap, max_cols=cap, height=EDITOR_HEIGHT)
+                  max_rows=cap, max_cols=cap, height=EDITOR_HEIGHT, grid_shown=_grids_shown())
+
+
+def _grids_shown() -> bool:
+    """Whether the editors box's grid toggle (``conv_backward.grid_on``) is on: every editor shows its grid then."""
+    return bool(st.session_state.get(GRID_TOGGLE, False))
 
 
 @url_fragment(PAGE, SPECS)
@@ -524,7 +533,7 @@ def _setup_part() -> None:
                              high=fmt(LR_MAX)))
         if example == "multi":
             # the editors are not drawn: their texts (and grid toggles, seeds) outlive their widgets
-            for key in EDITOR_KEYS:
+            for key in (*EDITOR_KEYS, GRID_TOGGLE):
                 keep_editor_state(key)
             st.session_state[EDITORS_SHOWN_KEY] = False
             ex = CONV_5X5X3
@@ -539,7 +548,7 @@ def _setup_part() -> None:
             if not st.session_state.get(EDITORS_SHOWN_KEY, True):
                 # drawn again after the 5×5×3 example: written this run, so each is sent with its text (the browser
                 # forgot it with the widget and would show an empty box while the page computes with the text)
-                for key in EDITOR_KEYS:
+                for key in (*EDITOR_KEYS, GRID_TOGGLE):
                     keep_editor_state(key)
             st.session_state[EDITORS_SHOWN_KEY] = True
     _values_part()
@@ -556,6 +565,7 @@ def _values_part() -> None:
     if _state("example", "one") != "multi":
         with st.container(border=True):
             _follow_output_shape(int(_state("stride", 1)), int(_state("padding", 0)))   # before δ's editor is drawn
+            st.toggle(t("conv_backward.grid_toggle"), key=GRID_TOGGLE)   # no help: its tooltip is ~14 components more
             eds = st.columns(3)
             with eds[0]:
                 _delta_column()

@@ -6,10 +6,11 @@ Every output cell of both filters (windows on every channel, partial sums, bias)
 the browser-side cell stepper (``ui.components``): choosing a cell never reruns this script.
 The channels share one size control, one message when their sizes disagree, and one paste box
 for a whole C×H×W input (``ui.channels_input``).
-Top to bottom: the values (input and kernels), the layer (stride, padding, biases) with its output, the section
-tabs, the export / code panels. The last three are fragments (``page_kit.url_fragment``) side by side: a layer
+Top to bottom: the values (input and kernels), the layer (stride, padding) with the biases and its output, the
+section tabs, the export / code panels. The last three are fragments (``page_kit.url_fragment``) side by side: a layer
 control reruns the layer part only (never the editors above it, nor the tabs below it, which read the layer's
-settings themselves and follow it when they show it: the partial-sum maps, an open panel).
+settings themselves and follow it when they show it: the partial-sum maps, an open panel); a bias, which changes the
+output only, the bias part inside it (the biases and the output below them).
 Only the open channel's and the open kernel's editor is drawn (``ui.multi_editors``; every matrix is read
 from its text, drawn or not, by each part itself: ``_values``), under a tab strip (one element, not a Streamlit tab
 bar): a tab switch reruns its column's tabs alone, a new matrix the open editor's part below the strip. Each
@@ -41,7 +42,7 @@ from ui.i18n import current_language, explain_error, t, translate
 from ui.image_input import image_uploader
 from ui.latex import display_digits, equation_lines, fmt, subscript_unicode
 from ui.library_code import conv2d_code
-from ui.matrix_input import matrix_editor, then
+from ui.matrix_input import matrix_editor, parse_matrix, then
 from ui.multi_editors import keep_editor_state, open_index, read_matrix, texts_of
 from ui.page_kit import (follow_open_panels, keep_in_range, lazy_code_panel, page_body, page_body_running, reset_button, show_chart,
                          text_title, url_fragment, url_tabs)
@@ -55,6 +56,7 @@ MAX_INPUT = 8           # input matrices up to 8×8 (padded up to 14×14: values
 MAX_KERNEL = 5
 MAX_OUT = 14            # largest output side the setup allows (8 + 2·3, kernel 1, stride 1)
 MAX_BIAS = 100.0        # biases from −100 to 100
+KERNEL_BOX_HEIGHT = 150  # the kernel editors' text box (px); the input's grows with its rows
 
 X0 = CONV_5X5X3.inputs["x"][0]          # (3, 5, 5)
 W0 = CONV_5X5X3.inputs["w"]             # (2, 3, 3, 3)
@@ -83,9 +85,10 @@ SPECS = (
 )
 SUPERSCRIPT = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
 # the page's parts that a values control reruns by name (``st.rerun([...])`` in its callback), in page order
-(X_PART, X_EDITORS, X_EDITOR, W_PART, W_EDITORS, W_EDITOR, LAYER_PART, CHECKS_PART, OUTPUT_PART, SECTIONS_PART,
- TAKE_AWAY_PART) = (f"{PAGE}.{name}_part" for name in ("x", "x_editors", "x_editor", "w", "w_editors", "w_editor",
-                                                        "layer", "checks", "output", "sections", "take_away"))
+(X_PART, X_EDITORS, X_EDITOR, W_PART, W_EDITORS, W_EDITOR, LAYER_PART, CHECKS_PART, BIAS_PART, OUTPUT_PART,
+ SECTIONS_PART, TAKE_AWAY_PART) = (f"{PAGE}.{name}_part" for name in ("x", "x_editors", "x_editor", "w", "w_editors",
+                                                                      "w_editor", "layer", "checks", "bias", "output",
+                                                                      "sections", "take_away"))
 
 
 def _key(name: str) -> str:
@@ -168,6 +171,11 @@ def _general_formula() -> str:
             " \\end{aligned}")
 
 
+def _small(text: str) -> str:
+    """Our own words (a locale string, never user text) in Markdown as a caption looks: small and grey."""
+    return f":gray[:small[{text}]]"
+
+
 def _missing() -> None:
     st.info(t("conv_multi.no_trace"))
 
@@ -198,17 +206,17 @@ def _partial_maps(trace, lang: str) -> None:
 
 def _params_and_notes(w, lang: str) -> None:
     """Tab 'parameters and notes'."""
-    st.markdown(f"**{t('conv_multi.section_params')}**")
     if w is not None:
         P, D, U, V = w.shape
-        # the rule and the count in one math box (MathML drawn by the browser, not typeset by KaTeX: #14 round 9)
-        math_box([Text(t("conv_multi.params_text")),
+        # the title, the rule and the count in one math box (MathML drawn by the browser, not typeset by KaTeX: #14
+        # round 9; the title a paragraph of its own in it, not an element: #14 round 13)
+        math_box([Text(f"**{t('conv_multi.section_params')}**"), Text(t("conv_multi.params_text")),
                   equation_lines("N_{\\text{params}} = P \\cdot D \\cdot U \\cdot V + P",
                                  f"{P} \\cdot {D} \\cdot {U} \\cdot {V} + {P}", _parameter_count(P, D, U, V))],
                  _key("params_math"))
         render_check_link("param_count", filters=P, channels=D, kernel_hw=(U, V))
     else:
-        st.markdown(t("conv_multi.params_text"))
+        st.markdown(f"**{t('conv_multi.section_params')}**\n\n{t('conv_multi.params_text')}")
         _missing()
     claim_note("s004_param_count", lang)
     st.markdown(f"**{t('conv_multi.section_notes')}**")
@@ -216,40 +224,43 @@ def _params_and_notes(w, lang: str) -> None:
     st.caption(t("conv_multi.conventions"))
 
 
-def _layer_box() -> tuple[int, int, np.ndarray]:
-    """Stride, padding and the two biases (a typed bias beyond ±100 is moved inside, with a message)."""
+def _layer_box() -> None:
+    """Stride and padding (the biases sit with the output they change: ``_biases``)."""
     with st.container(border=True):
-        st.markdown(f"**{t('conv_multi.layer_box')}**")
-        st.caption(t("conv_multi.layer_caption"))
-        c1, c2, c3, c4 = st.columns(4)
-        stride = c1.slider(t("conv_multi.stride"), 1, 4, key=_key("stride"))
-        padding = c2.slider(t("conv_multi.padding"), 0, 3, key=_key("padding"))
-        # no bounds on the widgets: a typed 500 arrives and is moved to 100 with a message (never silently kept)
-        moved = {name: keep_in_range(_key(name), -MAX_BIAS, MAX_BIAS, float(B0[k]))
-                 for k, name in enumerate(("b1", "b2"))}
-        b1 = c3.number_input(t("conv_multi.bias1"), step=1.0, key=_key("b1"),
-                             help=t("conv_multi.bias_help", max=fmt(MAX_BIAS)))
-        b2 = c4.number_input(t("conv_multi.bias2"), step=1.0, key=_key("b2"),
-                             help=t("conv_multi.bias_help", max=fmt(MAX_BIAS)))
-        for name, label in (("b1", "conv_multi.bias1"), ("b2", "conv_multi.bias2")):
-            if moved[name] is not None:
-                typed, used = moved[name]
-                st.info(t("conv_multi.bias_moved", name=t(label), typed=fmt(typed), used=fmt(used),
-                          max=fmt(MAX_BIAS)))
-    return stride, padding, np.array([b1, b2], dtype=float)
+        # the title and its words in one element (a caption's look: small, grey): every pass of the page re-renders
+        # each element, ~20 React components apiece (#14 round 13)
+        st.markdown(f"**{t('conv_multi.layer_box')}**  \n{_small(t('conv_multi.layer_caption'))}")
+        c1, c2 = st.columns(2)
+        c1.slider(t("conv_multi.stride"), 1, 4, key=_key("stride"))
+        c2.slider(t("conv_multi.padding"), 0, 3, key=_key("padding"))
+
+
+def _biases() -> None:
+    """The two biases, in the bias part (``_bias_and_output``) above the stepper: a typed bias beyond ±100 is moved
+    inside, with a message."""
+    # no bounds on the widgets: a typed 500 arrives and is moved to 100 with a message (never silently kept)
+    moved = {name: keep_in_range(_key(name), -MAX_BIAS, MAX_BIAS, float(B0[k])) for k, name in enumerate(("b1", "b2"))}
+    c1, c2 = st.columns(2)
+    c1.number_input(t("conv_multi.bias1"), step=1.0, key=_key("b1"), help=t("conv_multi.bias_help", max=fmt(MAX_BIAS)))
+    c2.number_input(t("conv_multi.bias2"), step=1.0, key=_key("b2"), help=t("conv_multi.bias_help", max=fmt(MAX_BIAS)))
+    for name, label in (("b1", "conv_multi.bias1"), ("b2", "conv_multi.bias2")):
+        if moved[name] is not None:
+            typed, used = moved[name]
+            st.info(t("conv_multi.bias_moved", name=t(label), typed=fmt(typed), used=fmt(used), max=fmt(MAX_BIAS)))
 
 
 # --------------------------------------------------------------------------- the layer and its output
 # Three parts below the values box, each a fragment (``page_kit.url_fragment``) that reruns alone and reads the
 # values (x, w) from the editors' texts itself (``_values``):
-# - the layer (stride, padding, biases) and the cell stepper of its output: a slider or a bias reruns this part
-#   only;
+# - the layer (stride, padding) and the cell stepper of its output: a slider reruns this part only, a bias the bias
+#   part inside it (the biases and the stepper: ``_bias_and_output``);
 # - the section tabs (parameter count and notes, the filters, the partial-sum maps): they read the layer's
 #   settings themselves, so a layer control does not send them again (#14: 51 -> 31 messages per slider move);
 #   with the partial-sum maps open, which follow the layer, a layer change reruns the page;
 # - the export / code panels: closed, they hold nothing of the layer; open, a layer change reruns the page.
 # Editing a value reruns the column it sits in and these parts (``_follow_up``), never the page around them.
-LAYER_NAMES = ("stride", "padding", "b1", "b2")
+LAYER_NAMES = ("stride", "padding")
+BIAS_NAMES = ("b1", "b2")
 FOLLOWERS = ("export_open", "code_open", "partials_open")   # what shows the layer below the layer part, when open
 
 
@@ -309,7 +320,7 @@ def _value_messages(values: Values) -> None:
     _size_message(w_names, shapes(values.w_parts), values.w_size, W_KEYS, MAX_KERNEL, "kernel")
 
 
-def _follow_up(column: str, *, column_part: bool = False):
+def _follow_up(column: str, *, column_part: bool = False, typed: bool = False):
     """The callback that follows a values control of ``column`` ("x" or "w") once it has written its matrices
     (``ui.matrix_input.then``): rerun that column's editor tabs and the parts that show the values, by name,
     instead of the page (#14: a new input size, preset or typed kernel redrew the title, the other column and every
@@ -319,8 +330,13 @@ def _follow_up(column: str, *, column_part: bool = False):
     disagree), so the column's size control, paste box and uploader are not sent again; a paste, an upload or a
     resize button may give every matrix a new size: ``column_part`` reruns the whole column. The other column
     never shows this column's matrices; the section tabs only when what their open tab shows changed
-    (``_sections_shown``); the export / code panels only when open."""
-    return functools.partial(_rerun_value_parts, column, column_part)
+    (``_sections_shown``); the export / code panels only when open.
+
+    ``typed``: the editor's own text box (and its grid). A typed matrix is already in the box the student typed it
+    into: when the editor's part would show nothing else new (no grid, no message under the text before or after, the
+    same height: ``_editor_look``), that part is not rerun, only the parts that show the values (#14 round 13: the
+    preset menu, the text box and the grid toggle were sent again with every typed matrix)."""
+    return functools.partial(_rerun_value_parts, column, column_part, typed)
 
 
 def _sections_shown(values: Values) -> tuple:
@@ -335,11 +351,16 @@ def _sections_shown(values: Values) -> tuple:
     return tab, texts_of(X_KEYS + W_KEYS)
 
 
-def _rerun_value_parts(column: str, column_part: bool) -> None:
+def _rerun_value_parts(column: str, column_part: bool, typed: bool = False) -> None:
     state = st.session_state
     state[_key("texts_used")] = texts_of(X_KEYS + W_KEYS)   # the parts below read these: nothing left to catch up
     own = {("x", True): X_PART, ("x", False): X_EDITOR, ("w", True): W_PART, ("w", False): W_EDITOR}
     parts = [own[column, column_part], CHECKS_PART, OUTPUT_PART]   # the layer's own controls are not sent again
+    if typed and not column_part:
+        before = state.get(_key(f"{column}.editor_look"))
+        cap, height = (MAX_INPUT, None) if column == "x" else (MAX_KERNEL, KERNEL_BOX_HEIGHT)
+        if before is not None and before == _editor_look(before[0], cap, height) and not any(before[1:3]):
+            parts.remove(own[column, False])   # the box shows the typed text already, and nothing else changed
     if state.get(_key("sections_shown")) != _sections_shown(_values()):
         parts.append(SECTIONS_PART)
     if state.get(_key("export_open")) or state.get(_key("code_open")):
@@ -359,14 +380,27 @@ def _layer_trace(x, w, b, stride: int, padding: int):
 
 @url_fragment(PAGE, SPECS, key=LAYER_PART)
 def _layer_and_output(lang: str) -> None:
-    """The values' messages, the layer box, the output's heading and words, and the output: a layer control reruns
-    all of them; a values control only the messages and the output (two keyed parts inside this one), the layer box's
-    widgets and the words above the stepper stay as they are."""
+    """The values' messages, the layer box, the output's heading and words, the biases and the output: a layer control
+    reruns all of them; a bias the biases and the output (``_bias_and_output``); a values control only the messages
+    and the output (keyed parts inside this one), the layer box's widgets and the words above the stepper stay as
+    they are."""
     _checks()
     _layer_box()
     # what is drawn below this part follows the layer: an open panel or the open partial-sum maps
     follow_open_panels(PAGE, LAYER_NAMES, FOLLOWERS)
     _output_header()
+    _bias_and_output(lang)
+
+
+@url_fragment(PAGE, SPECS, key=BIAS_PART)
+def _bias_and_output(lang: str) -> None:
+    """The biases and the output part below them: a bias changes the output only, so its own rerun is this part (two
+    number inputs, the stepper and its words), not the layer part around it (#14 round 13: the layer box's sliders,
+    the heading, the general formula and its words were sent again with every bias). A values control reruns the
+    output part inside it by name (``_follow_up``), not the biases."""
+    _biases()
+    # what is drawn below the layer part follows the biases too: an open panel or the open partial-sum maps
+    follow_open_panels(PAGE, BIAS_NAMES, FOLLOWERS)
     _output(lang)
 
 
@@ -375,13 +409,14 @@ def _output_header() -> None:
     with an output, so they belong to the layer part and a new matrix (which reruns the output part) does not send
     them again (#14: five elements fewer for the browser to build per new size, preset or typed matrix). They show
     while there is an output; when a part's rerun makes it appear or go, the whole page reruns (``_output``)."""
-    st.subheader(t("conv_multi.section_steps"))
     values = _values()
     stride, padding, b = _layer_settings()
     if _layer_trace(values.x, values.w, b, stride, padding)[0] is None:
+        st.subheader(t("conv_multi.section_steps"))
         return
-    st.markdown(t("conv_multi.cell_intro"))
-    st.caption(t("conv_multi.cell_general"))
+    # the heading, the words and the formula's caption in one element (three before: #14 round 13)
+    st.markdown(f"### {t('conv_multi.section_steps')}\n\n{t('conv_multi.cell_intro')}\n\n"
+                f"{_small(t('conv_multi.cell_general'))}")
     # MathML in a math box: the same markup on every layer change, so the browser does not parse it again
     math_box([_general_formula()], _key("general_math"))
     # how to use the stepper and how to read its subscripts: one caption of two paragraphs (one element fewer)
@@ -519,7 +554,18 @@ def _editor(keys: tuple[str, ...], shown: int, name: str, default: np.ndarray, k
     key = keys[shown]
     preset_selector(key, kind=kind, example=default, max_rows=cap, max_cols=cap, on_change=_follow_up(column))
     matrix_editor(name, key=key, default=default, max_rows=cap, max_cols=cap, height=height,
-                  on_change=_follow_up(column))
+                  on_change=_follow_up(column, typed=True))
+    # what a typed text would have to change in this part (``_rerun_value_parts``)
+    st.session_state[_key(f"{column}.editor_look")] = _editor_look(key, cap, height)
+
+
+def _editor_look(key: str, cap: int, height: int | None) -> tuple:
+    """What the open editor's part shows of its text besides the text itself: the grid (toggle on), the message under
+    a text that does not parse, the box's height (it grows with the rows when not fixed)."""
+    state = st.session_state
+    text = str(state.get(key, "") or "")
+    bad = parse_matrix(text, max_rows=cap, max_cols=cap).error is not None
+    return key, bool(state.get(f"{key}.grid_on")), bad, text.count("\n") if height is None else None
 
 
 # --------------------------------------------------------------------------- the values box's columns
@@ -552,7 +598,7 @@ def _kernel_column() -> None:
     w_names = tuple(t("conv_multi.editor_kernel", f=f + 1, c=c + 1) for f, c in W_PAIRS)
     w_labels = tuple(t("conv_multi.tab_kernel", f=f + 1, c=c + 1) for f, c in W_PAIRS)
     st.fragment(key=W_EDITORS)(_editors)("w_tab", W_KEYS, w_names, w_labels, tuple(W0[f, c] for f, c in W_PAIRS),
-                                         "kernel", MAX_KERNEL, 150, "w")
+                                         "kernel", MAX_KERNEL, KERNEL_BOX_HEIGHT, "w")
 
 
 # --------------------------------------------------------------------------- the page: values in, then the layer part

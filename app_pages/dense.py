@@ -35,6 +35,7 @@ from ui.matrix_input import matrix_editor
 from ui.multi_editors import read_matrix
 from ui.page_kit import (activation_name, agreement, cached_figure, follow_open_panels, lazy_code_panel, lazy_expander, show_chart,
                          url_fragment, url_tabs)
+from ui.plain_table import table_html
 from ui.presets import preset_selector
 from ui.url_state import BoolParam, ChoiceParam, IntParam, MatrixParam, init_from_url, sync_to_url, widget_key
 
@@ -67,6 +68,8 @@ ACT_LATEX = {"identity": r"\mathrm{id}", "relu": r"\mathrm{ReLU}", "sigmoid": r"
 BIG_FIGURE = 400  # px: room for 4-significant-digit numbers in every cell
 # The setup box's editors: name -> (example, max rows); every one is at most MAX_UNITS wide. W is the only matrix.
 EDITORS = {"zprev": (DEFAULT_ZPREV, 1), "W": (DEFAULT_W, MAX_UNITS), "b": (DEFAULT_B, 1), "y": (DEFAULT_Y, 1)}
+# the setup box's one toggle: the four editors' grids shown or not (kept in the session, not in the link)
+GRID_TOGGLE = widget_key(PAGE, "grid_on")
 # the page's parts (keyed: a part's own rerun is one script run; nothing reruns them by name any more)
 VALUES_PART, SECTIONS_PART, TAKE_AWAY_PART = (widget_key(PAGE, f"{name}_part")
                                               for name in ("values", "sections", "take_away"))
@@ -157,9 +160,12 @@ def _plot(fig, name: str) -> None:
     show_chart(fig, PAGE, name, config=CHART_CONFIG)
 
 
-def _table(columns: dict) -> None:
-    """A static table in the page's language: no English toolbar or CSV menu, long cells wrap."""
-    st.table(columns, hide_index=True)
+def _table(columns: dict, **words) -> None:
+    """A static table in the page's language as one plain HTML element (``ui.plain_table``; #14 round 13): not
+    ``st.table``, which renders every cell as Markdown, ~190 React components that every pass of the page re-renders
+    (the output table of the open forward tab: a fifth of the page), against ~16. Cells are escaped text; ``words``:
+    the table's ``title`` and ``note`` (plain text) in the same element."""
+    st.html(table_html(columns, **words))
 
 
 def _reset() -> None:
@@ -209,9 +215,11 @@ def _read_setup() -> None:
 
 
 def _editor(name: str, label: str, **options) -> None:
-    """One matrix editor of the setup box, its text under ``dense.<name>`` (a change reruns the values part)."""
+    """One matrix editor of the setup box, its text under ``dense.<name>`` (a change reruns the values part); its grid
+    shown while the setup box's one grid toggle (``dense.grid_on``) is on."""
     example, rows = EDITORS[name]
-    matrix_editor(label, key=widget_key(PAGE, name), default=example, max_rows=rows, max_cols=MAX_UNITS, **options)
+    matrix_editor(label, key=widget_key(PAGE, name), default=example, max_rows=rows, max_cols=MAX_UNITS,
+                  grid_shown=bool(st.session_state.get(GRID_TOGGLE, False)), **options)
 
 
 # The columns of the setup box: drawn in the values part, so a preset, a seed or an edit reruns it (one run).
@@ -247,13 +255,14 @@ def _choices() -> None:
     run of that part, not of the setup box above it (#14 round 11; round 10 reran named parts from a callback)."""
     with st.container(border=True):
         c_loss, c_act = st.columns(2)
+        # both are the browser's own <select> (ui.components.choice_menu, #14 round 12): ~20 React components each in
+        # the page's tree, not a Streamlit select's ~110 or a radio's ~90 (round 13: the loss was a radio, re-rendered
+        # by every pass of every control of the page), and no popover per pick; the choices stay under "dense.loss"
+        # and "dense.act", where the link reads and writes them
         with c_loss:
-            loss_names = {k: t(f"dense.loss_{k}") for k in LOSSES}  # bound now: format_func may run outside the script
-            st.radio(t("dense.loss_label"), LOSSES, key=widget_key(PAGE, "loss"), horizontal=True,
-                     format_func=loss_names.get)
+            choice_menu(t("dense.loss_label"), [(k, t(f"dense.loss_{k}")) for k in LOSSES], widget_key(PAGE, "loss"),
+                        help=t("dense.loss_help"))
         with c_act:
-            # the browser's own <select> (ui.components.choice_menu, #14 round 12): ~20 React components in the
-            # page's tree, not a Streamlit select's ~110, and no popover per pick; the choice stays under "dense.act"
             choice_menu(t("dense.act_label"), [(k, activation_name(k)) for k in ACTIVATIONS], widget_key(PAGE, "act"),
                         help=t("dense.act_help"))
 
@@ -330,10 +339,10 @@ def _forward_tab() -> None:
         # A table, not a heatmap (#14 round 5): a, y and δ are a few numbers per class that the formulas beside
         # it already write out; as a second Plotly chart in this tab it made every setup change wait for two
         # charts (~85 ms each). With the products in the cell stepper above, no setup change redraws a chart.
-        st.markdown(f"**{t('dense.output_title')}**")
+        # its title and caption in the table's element: one element, not three (#14 round 13)
         _table(fx.output_columns(out.a, y, out.a_minus_y if ce else out.dL_dz, t("dense.axis_class"),
-                                 "a − y" if ce else "δ"))
-        st.caption(t("dense.output_caption_ce") if ce else t("dense.output_caption_mse"))
+                                 "a − y" if ce else "δ"),
+               title=t("dense.output_title"), note=t("dense.output_caption_ce") if ce else t("dense.output_caption_mse"))
     if ce:
         render_check_link("softmax_ce_grad", z=z, y=y)
 
@@ -536,10 +545,13 @@ def _values_part() -> None:
     A values control (a preset, a seed, a typed or grid-edited matrix, reset) changes what the box and the study part
     show, so it is drawn in this part: its change is one script run of it, never the title and the intro."""
     with st.container(border=True):
-        top = st.columns([3, 1], vertical_alignment="bottom")
+        top = st.columns([2, 1, 1], vertical_alignment="bottom")
         top[0].markdown(f"**{t('dense.controls')}**")
+        # one toggle shows the four editors' grids (#14 round 13): a toggle per editor was four toggles, ~180 React
+        # components that every pass of the page re-renders, on every action of every control of the page
+        top[1].toggle(t("dense.grid_toggle"), key=GRID_TOGGLE)   # no help: its tooltip is ~14 components more
         # every editor is in this part: a click reruns it, so every editor shows the example again
-        top[1].button(t("dense.reset"), key=widget_key(PAGE, "reset"), on_click=_reset, help=t("dense.reset_help"),
+        top[2].button(t("dense.reset"), key=widget_key(PAGE, "reset"), on_click=_reset, help=t("dense.reset_help"),
                       icon=":material/restart_alt:")
         columns = st.columns([1.2, 1.6, 1, 1])
         for column, part in zip(columns, (_zprev_column, _w_column, _b_column, _y_column)):

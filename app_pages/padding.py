@@ -1,9 +1,10 @@
 """Padding & stride arithmetic: the output-size formula per axis, SAME/VALID/FULL padding, the padded
 grid with the kernel's footprint and every kernel position (cnn_core.arithmetic).
 
-#14 round 10: the controls, the formula and the result with the grid are keyed parts that read the settings from the
-session (``_setup``); a setting's callback reruns those three (``_changed``), not the title, the notes and the panels
-below (with the export or code panel open, the controls' part reruns the page: ``follow_open_panels``)."""
+#14: the controls, the formula and the result with the grid are one part (``_settings_part``) that reads the settings
+from the session (``_setup``); a setting reruns that part, in one script run, not the title, the notes and the panels
+below (with the export or code panel open, the part reruns the page: ``follow_open_panels``). The formula section is a
+part of its own inside it (its tab bar reruns it alone)."""
 
 from __future__ import annotations
 
@@ -261,21 +262,10 @@ st.markdown(t("padding.intro"))
 init_from_url(PAGE, SPECS)
 mark_page_body(PAGE, True)   # until the end of the page's run: a part's own rerun tells itself from the page's
 state = st.session_state
-# the page's parts a setting reruns by key (its callback), in page order: not the title, the notes, the panels
-CONTROLS_PART, FORMULA_PART, GRID_PART = (_key(name) for name in ("controls_part", "formula_part", "grid_part"))
+# the part a setting reruns (the controls, the formula, the grid; not the title, the notes, the panels) and the formula
+# section's own part inside it (its tab bar)
+SETTINGS_PART, FORMULA_PART = (_key(name) for name in ("settings_part", "formula_part"))
 SETTINGS = ("h", "w", "k", "s", "d", "p", "mode", "axes", "kh", "kw", "sh", "sw", "dh", "dw", "ph", "pw")
-
-
-def _changed() -> None:
-    """A setting moved: rerun the parts that show it, by key (#14 round 10: the whole page did, title, notes and the
-    panels below included). With the export or code panel open, the controls' part reruns the page
-    (``follow_open_panels``: their setup file, link and code hold the settings)."""
-    st.rerun([CONTROLS_PART, FORMULA_PART, GRID_PART])
-
-
-def _axes_changed() -> None:
-    _split_axes()
-    _changed()
 
 
 def _setup() -> tuple[tuple, bool]:
@@ -291,48 +281,89 @@ def _setup() -> tuple[tuple, bool]:
     return (state[_key("mode")], n_hw, k_hw, s_hw, d_hw, p_hw), per_axis
 
 
-@st.fragment(key=CONTROLS_PART)
+ROW_LABELS = ("kernel", "stride", "dilation", "p")   # the first row's sliders, and the width's row
+
+
+def _row_key(name: str) -> str:
+    """The first row's slider of setting ``name`` (k, s, d, p): the square value, or the height's with per-axis on."""
+    return _key(f"row_{name}")
+
+
+def _row_source(name: str) -> str:
+    """The session key the first row's slider ``name`` shows and sets: ``padding.k`` or, per axis, ``padding.kh``
+    (the link's parameters; the square values are kept while per-axis is on, for turning it off)."""
+    return _key(f"{name}h" if st.session_state.get(_key("axes")) else name)
+
+
+def _row_moved(name: str) -> None:
+    st.session_state[_row_source(name)] = st.session_state[_row_key(name)]
+
+
+def _row_heading(label_key: str, per_axis: bool) -> None:
+    """A row's heading with per-axis on; its place held without (the blocks below keep theirs)."""
+    if per_axis:
+        st.markdown(f"**{t(label_key)}**")
+    else:
+        st.empty()
+
+
+def _first_row(per_axis: bool, explicit: bool) -> None:
+    """Kernel, stride, dilation and padding: the square setting, or the height's (per-axis). Each slider shows its
+    source's value (the link, a reset, a loaded setup file or the per-axis toggle may have changed it)."""
+    for col, name in zip(st.columns(4), ROW_LABELS):
+        lo, hi = SLIDER_RANGES[name[0]]
+        value = state[_row_source(name[0])]
+        if state.get(_row_key(name[0])) != value:
+            state[_row_key(name[0])] = value
+        with col:
+            st.slider(t(f"padding.{name}_h" if per_axis else f"padding.{name}"), lo, hi, key=_row_key(name[0]),
+                      disabled=name == "p" and not explicit, help=t("padding.p_help") if name == "p" else None,
+                      on_change=_row_moved, args=(name[0],))
+
+
 def _controls() -> None:
-    """The settings, in a box: each one's callback reruns this part and the two below it (``_changed``)."""
+    """The settings, in a box: a change reruns the part that holds them, the formula and the grid (``_settings_part``).
+    With the export or code panel open the page reruns (``follow_open_panels``: their setup file, link and code hold
+    the settings).
+
+    The first row of kernel / stride / dilation / padding sliders is the square setting, or the height's with per-axis
+    on; per-axis adds the width's row below it (#14 round 13). The first row's sliders are the same widgets either way
+    (keys ``padding.row_<name>``, a label change keeps a slider) and every block keeps its place (``st.empty()`` where
+    a row's heading or the width's row is not shown), so the toggle mounts or unmounts the width's row only: it used to
+    swap four sliders for eight (~1,000 React components mounted one way, ~500 the other) and move the reset button."""
     mode_labels = {m: t(f"padding.mode_{m}") for m in MODES}  # a dict, not t() in format_func: AppTest
-    with st.container(border=True):                           # formats options outside the script run
+    per_axis = bool(state[_key("axes")])                      # formats options outside the script run
+    explicit = state[_key("mode")] == "explicit"
+    with st.container(border=True):
         top = st.columns([1, 1, 2])
         with top[0]:
-            st.slider(t("padding.height"), 1, 16, key=_key("h"), on_change=_changed)
+            st.slider(t("padding.height"), 1, 16, key=_key("h"))
         with top[1]:
-            st.slider(t("padding.width"), 1, 16, key=_key("w"), on_change=_changed)
+            st.slider(t("padding.width"), 1, 16, key=_key("w"))
         with top[2]:
             st.radio(t("padding.mode"), MODES, format_func=mode_labels.__getitem__, key=_key("mode"),
-                     horizontal=True, help=t("padding.mode_help"), on_change=_changed)
-            st.toggle(t("padding.per_axis"), key=_key("axes"), on_change=_axes_changed)
-        explicit = state[_key("mode")] == "explicit"
-        if state[_key("axes")]:
-            for ax, row_label in (("h", "padding.row_height"), ("w", "padding.row_width")):
-                st.markdown(f"**{t(row_label)}**")
-                for col, name in zip(st.columns(4), ("kernel", "stride", "dilation", "p")):
-                    lo, hi = SLIDER_RANGES[name[0]]
-                    with col:
-                        st.slider(t(f"padding.{name}_{ax}"), lo, hi, key=_key(f"{name[0]}{ax}"),
-                                  disabled=name == "p" and not explicit,
-                                  help=t("padding.p_help") if name == "p" else None, on_change=_changed)
-        else:
-            for col, name in zip(st.columns(4), ("kernel", "stride", "dilation", "p")):
+                     horizontal=True, help=t("padding.mode_help"))
+            st.toggle(t("padding.per_axis"), key=_key("axes"), on_change=_split_axes)
+        _row_heading("padding.row_height", per_axis)
+        _first_row(per_axis, explicit)
+        _row_heading("padding.row_width", per_axis)
+        if per_axis:
+            for col, name in zip(st.columns(4), ROW_LABELS):
                 lo, hi = SLIDER_RANGES[name[0]]
                 with col:
-                    st.slider(t(f"padding.{name}"), lo, hi, key=_key(name[0]), disabled=name == "p" and not explicit,
-                              help=t("padding.p_help") if name == "p" else None, on_change=_changed)
-        # the reset reruns the page (not _changed): every setting and the panels go back to the text's example
+                    st.slider(t(f"padding.{name}_w"), lo, hi, key=_key(f"{name[0]}w"),
+                              disabled=name == "p" and not explicit, help=t("padding.p_help") if name == "p" else None)
+        else:
+            st.empty()   # the width's row's place (the reset button below keeps its own)
+        # the reset reruns the page: every setting and the panels go back to the text's example
         reset_button(PAGE, SPECS, t("padding.reset"), help=t("padding.reset_help", text=t("words.text_003")),
                      extra=lambda: st.rerun(scope="app"))
     follow_open_panels(PAGE, SETTINGS, ("export_open", "code_open"))
 
 
-_controls()
-
-
 # ---- the formula, per axis: the output size is open; where the zeros come from and how far the windows
 # reach are tabs of their own (only the open tab is computed and sent). A fragment of its own (#14): switching
-# the tab reruns this section only, not the page (a setting reruns it by key with the controls and the grid).
+# the tab reruns this section only, not the page (a setting reruns it with the controls and the grid).
 @url_fragment(PAGE, SPECS, key=FORMULA_PART)
 def _formula_section() -> None:
     setup, per_axis = _setup()
@@ -385,9 +416,6 @@ def _code_panel(setup: tuple) -> None:
                                                     padding=(pad.top, pad.bottom, pad.left, pad.right), dilation=d_hw))
 
 
-_formula_section()
-
-
 # ---- the result and the padded grid with every kernel position: one cell stepper (#14). Choosing an output cell
 # (hover, click, arrow keys, ▶ through every position) happens in the browser without a rerun, and a setting's
 # change redraws this one component instead of a Plotly chart (the old footprint chart, its two number inputs and
@@ -395,7 +423,6 @@ _formula_section()
 # Chosen over switching stride x padding between precomputed payloads in the browser: that would have spared the
 # rerun of two sliders only, while every control (size, kernel, dilation, mode, the cell) redrew the chart; with
 # the stepper no control of the page redraws a chart, and the cell choice needs no rerun at all.
-@url_fragment(PAGE, SPECS, key=GRID_PART)
 def _result_and_grid() -> None:
     setup, _ = _setup()
     mode, n_hw, k_hw, s_hw, d_hw, _ = setup
@@ -425,7 +452,17 @@ def _result_and_grid() -> None:
         st.caption(t("padding.cs_caption"))
 
 
-_result_and_grid()
+@url_fragment(PAGE, SPECS, key=SETTINGS_PART)
+def _settings_part() -> None:
+    """The controls, the formula and the grid: a setting reruns this part, in ONE script run (#14 round 13). Round 10's
+    callbacks reran the three as parts by key (``st.rerun([keys])``), which costs an announced run that ends early and
+    then the targeted one: two runs, and the empty one's two whole-page React passes (the page's heaviest tree)."""
+    _controls()
+    _formula_section()
+    _result_and_grid()
+
+
+_settings_part()
 
 # ---- the source texts (drawn only when opened): the catalogue's verdicts
 _notes(lang)

@@ -568,8 +568,9 @@ def _section_transposed(lang: str) -> None:
     st.markdown(t("transposed.steps_text", s1=stride - 1, k1=trace.full_padding.top, kw1=trace.full_padding.left,
                   op=output_padding, p=padding))
     hover = padded_names(trace, t("transposed.hover_zero"))
-    cell_tab, all_tab = st.tabs([t("transposed.view_cell"), t("transposed.view_all")], key=_key("view"),
-                                on_change="rerun")
+    # a tab strip, not st.tabs (#14 round 13); the open view is kept under transposed.view_open, not in the link
+    cell_tab, all_tab = url_tabs(PAGE, "view", "view_open", ("cell", "all"),
+                                 [t("transposed.view_cell"), t("transposed.view_all")])
     if cell_tab.open is not False:
         with cell_tab:
             _cell_view(trace, hover, lang)

@@ -226,6 +226,9 @@ def image_uploader(targets: str | Sequence[str], *, key: str, size: Sequence[int
     the editors until the user presses "Use this image" (its callback runs before the editors
     are drawn on the next run, so they show the new matrix). ``on_change()`` follows that callback (a page's
     follow-up, ``ui.matrix_input.then``).
+
+    The panel (an expander, key ``f"{key}.open"``) is drawn only while open: opening it reruns the part that holds it.
+    Closing it forgets the chosen file (the scale is kept).
     """
     import streamlit as st
 
@@ -239,7 +242,14 @@ def image_uploader(targets: str | Sequence[str], *, key: str, size: Sequence[int
     if channels == 3 and len(targets) != 3:
         raise ValueError(f"give one target (grayscale) or three (RGB), got {len(targets)}")
     h, w = (int(v) for v in size)
-    with st.expander(label or t("owndata.upload_title"), expanded=False):
+    # drawn only while open (#14 round 13): closed, an expander's content is still in the page's React tree (the
+    # uploader and the scale radio, ~190 components that every pass of the page re-rendered, whatever control moved)
+    box = st.expander(label or t("owndata.upload_title"), expanded=False, key=f"{key}.open", on_change="rerun")
+    if not box.open:
+        if f"{key}.scale" in st.session_state:   # the chosen scale outlives its widget (the file does not)
+            st.session_state[f"{key}.scale"] = st.session_state[f"{key}.scale"]
+        return None
+    with box:
         st.caption(t("owndata.upload_help", h=h, w=w, max_mb=_mb(MAX_BYTES), max_pixels=f"{MAX_PIXELS:,}"))
         upload = st.file_uploader(t("owndata.upload_label"), type=list(UPLOAD_TYPES), key=f"{key}.file",
                                   max_upload_size=max(1, MAX_BYTES // (1024 * 1024)))

@@ -468,14 +468,19 @@ def output_shape_code(in_hw: Sequence[int], kernel_hw: Sequence[int], *, stride:
 
 # --------------------------------------------------------------------------- Streamlit panel
 
-def show_library_code(code: LibraryCode) -> None:
+def show_library_code(code: LibraryCode, key: str = "library_code") -> None:
     """The panel's content: a caption and two tabs, PyTorch and NumPy, each an ``st.code`` block (copy button
-    included). Pages show it through ``ui.page_kit.lazy_code_panel``, which draws it only while open."""
+    included). Pages show it through ``ui.page_kit.lazy_code_panel``, which draws it only while open.
+
+    The tabs are a local tab strip (``ui.components.tab_strip``, component key ``<key>.tabs``; #14 round 13: not
+    ``st.tabs``, ~110 React components on every pass of the page while the panel is open): both blocks are drawn in
+    containers ``<key>.tabs.0`` / ``.1``, the browser switches between them alone (``local_tabs``)."""
     import streamlit as st
 
+    from ui.components.tab_strip import local_tabs
     from ui.i18n import t
 
     st.caption(t("owndata.code_caption"))
-    tab_torch, tab_numpy = st.tabs([t("owndata.code_tab_torch"), t("owndata.code_tab_numpy")])
+    tab_torch, tab_numpy = local_tabs(f"{key}.tabs", [t("owndata.code_tab_torch"), t("owndata.code_tab_numpy")])
     tab_torch.code(code.torch, language="python")
     tab_numpy.code(code.numpy, language="python")

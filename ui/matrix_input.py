@@ -310,6 +310,7 @@ def matrix_editor(
     height: int | None = None,
     grid: bool = True,
     on_change: Callable[[], None] | None = None,
+    grid_shown: bool | None = None,
 ) -> np.ndarray | None:
     """A text area holding a matrix (one row per line); returns the parsed matrix or ``None``.
 
@@ -324,6 +325,9 @@ def matrix_editor(
     editable grid under the text, with buttons to add/remove the last row or column up to the
     cap (hidden when ``shape`` fixes the size). A grid edit rewrites the text, so both always agree.
     ``on_change`` is called after the text changed (typed or by the grid), as a widget callback.
+    ``grid_shown`` (with ``grid=True``): whether the grid is shown, decided by the caller's own toggle; no toggle is
+    drawn here (dense's setup box has one for its four editors, #14 round 13: a toggle is ~45 React components that
+    every pass of the page re-renders).
     """
     import streamlit as st
 
@@ -337,7 +341,7 @@ def matrix_editor(
     message_slot = st.container()
     text = str(st.session_state[key] or "")
     result = parse_matrix(text, max_rows=max_rows, max_cols=max_cols)
-    if grid and st.toggle(t("owndata.grid_toggle"), key=f"{key}.grid_on"):
+    if grid and (st.toggle(t("owndata.grid_toggle"), key=f"{key}.grid_on") if grid_shown is None else grid_shown):
         if result.matrix is None:
             st.caption(t("owndata.grid_fix_text"))
         else:

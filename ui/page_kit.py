@@ -197,38 +197,50 @@ def keep_number(key: str, low: int, high: int) -> None:
 # --------------------------------------------------------------------------- tabs kept in the link, reset
 def url_tabs(page: str, name: str, spec_name: str, sections: Sequence[str], labels: Sequence[str], *,
              on_change: Callable[[str], None] | None = None) -> list:
-    """``st.tabs(labels)`` (key ``<page>.<name>``, rerun on change) whose open tab is kept by name.
+    """A tab bar over ``sections`` (shown as ``labels``) whose open tab is kept by name; returns one container per
+    section, in order: ``with tab:`` writes into that section's place, ``tab.open`` is True for the open one only.
 
     The open section's name is kept under ``<page>.<spec_name>``; put ``ChoiceParam(spec_name, sections[0],
-    sections)`` in the page's URL specs and a link opens that tab, in either language (the tabs widget
-    stores the translated label, the link the name). Returns the tab containers; draw only the open one
-    (``tab.open is not False``).
+    sections)`` in the page's URL specs and a link opens that tab, in either language (an unknown name opens the
+    first). Draw only the open one (``tab.open``), or with :func:`opened_tabs` also those opened before.
 
-    ``on_change(section)``, when given, is the switch's widget callback: it runs with the new section's name already
-    kept (:func:`open_section` reads it) and may replace the app's rerun by the parts it names
-    (``st.rerun([key, ...])``); returning normally reruns the app as without it.
+    The bar is a tab strip (``ui.components.tab_strip``, component key ``<page>.<name>``), not ``st.tabs``: one
+    element of ~20 React components instead of ~110 that every pass of the page re-rendered, whatever control moved
+    (#14 round 13). Each section's place is ``st.container(key="<page>.<name>.<section>")``; the strip's style hides
+    the closed ones, and a click shows the picked one in the browser at once (a section drawn while closed needs no
+    server), then reruns (the app, or the part that holds the bar).
+
+    ``on_change(section)``, when given, runs in the pick's callback with the new section's name already kept
+    (:func:`open_section` reads it) and may replace that rerun by the parts it names (``st.rerun([key, ...])``).
+    A pick the strip did not offer changes nothing.
     """
+    from ui.components.tab_strip import box_class, strip_html, tab_strip
+
+    strip_key, url_key = widget_key(page, name), widget_key(page, spec_name)
     state = st.session_state
-    tabs_key, url_key = widget_key(page, name), widget_key(page, spec_name)
-    by_label = dict(zip(labels, sections))
-    clicked = by_label.get(state.get(tabs_key))
-    if clicked is not None:
-        state[url_key] = clicked
-    else:  # first run (the link's tab) or the language changed (the label is in the other language)
-        wanted = state.get(url_key)
-        state[tabs_key] = labels[list(sections).index(wanted)] if wanted in sections else labels[0]
-        state[url_key] = by_label[state[tabs_key]]
-    if on_change is None:
-        return st.tabs(list(labels), key=tabs_key, on_change="rerun")
-    return st.tabs(list(labels), key=tabs_key, on_change=_tab_switched,
-                   args=(tabs_key, url_key, by_label, sections[0], on_change))
+    state[url_key] = open_section(page, spec_name, sections)   # the link's name, or the first when none or unknown
+    index = list(sections).index(state[url_key])
+    keys = [f"{strip_key}.{section}" for section in sections]
+    tab_strip(strip_html(labels, index, "", [box_class(key) for key in keys]), strip_key,
+              functools.partial(_tab_switched, strip_key, url_key, tuple(sections), on_change))
+    boxes = [st.container(key=key) for key in keys]
+    for k, box in enumerate(boxes):
+        box.open = k == index
+    return boxes
 
 
-def _tab_switched(tabs_key: str, url_key: str, by_label: dict, first: str, then: Callable[[str], None]) -> None:
-    """A :func:`url_tabs` bar's callback: keep the clicked section by name, then the page's own callback."""
+def _tab_switched(strip_key: str, url_key: str, sections: tuple, then: Callable[[str], None] | None) -> None:
+    """A :func:`url_tabs` strip's callback: keep the picked section by name (a position the strip did not offer is
+    ignored: the value is the browser's), then the page's own callback."""
+    from ui.components.tab_strip import picked
+
     state = st.session_state
-    state[url_key] = by_label.get(state.get(tabs_key), first)
-    then(state[url_key])
+    index = picked(state, strip_key, len(sections))
+    if index is None:
+        return
+    state[url_key] = sections[index]
+    if then is not None:
+        then(sections[index])
 
 
 def open_section(page: str, spec_name: str, sections: Sequence[str]) -> str:
@@ -352,11 +364,14 @@ def clamp_on_change(page: str, name: str, low: float, high: float, *, integer: b
 
 # --------------------------------------------------------------------------- lazy tabs and expanders
 def lazy_tabs(page: str, name: str, sections: Sequence[tuple[str, Callable[[], None]]]) -> None:
-    """Tabs whose content is computed only while open: ``sections`` = (label, render) pairs."""
-    tabs = st.tabs([label for label, _ in sections], key=widget_key(page, name), on_change="rerun")
+    """Tabs whose content is computed only while open: ``sections`` = (label, render) pairs. A :func:`url_tabs`
+    strip (component key ``<page>.<name>``); the open tab's position is kept under ``<page>.<name>_open``
+    (``"s0"``, ``"s1"``, ...), not in the link."""
+    names = [f"s{k}" for k in range(len(sections))]
+    tabs = url_tabs(page, name, f"{name}_open", names, [label for label, _ in sections])
     for tab, (_, render) in zip(tabs, sections):
-        with tab:
-            if tab.open is not False:
+        if tab.open:
+            with tab:
                 render()
 
 
@@ -384,7 +399,7 @@ def lazy_code_panel(page: str, build: Callable[[], Any], *, open_tab_only: bool 
     code = build()
     with box:
         if not open_tab_only:
-            show_library_code(code)
+            show_library_code(code, widget_key(page, "code_view"))
             return
         st.caption(t("owndata.code_caption"))
         lazy_tabs(page, "code_tab", [(t("owndata.code_tab_torch"), lambda: st.code(code.torch, language="python")),

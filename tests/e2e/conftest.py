@@ -313,6 +313,21 @@ def answer(pg, key: str, text: str, button: str) -> None:
     after_run(pg, lambda: pg.get_by_role("button", name=button, exact=True).click())
 
 
+def open_panel(pg, title: str, holds: str, timeout_ms: int = 20000):
+    """Open the expander titled ``title`` (a lazy panel: its content arrives with the rerun the click asks for) and
+    wait until its first code block holds ``holds`` and the app is idle; returns that code block (a locator, so a
+    later ``expect(code).to_contain_text(...)`` follows the panel as it changes)."""
+    from playwright.sync_api import expect
+
+    panel = pg.locator('[data-testid="stExpander"]').filter(
+        has=pg.locator("summary").filter(has_text=title))
+    panel.locator("summary").click()
+    code = panel.locator('[data-testid="stCode"]').first
+    expect(code).to_contain_text(holds, timeout=timeout_ms)
+    wait_for_app(pg)
+    return code
+
+
 def open_tab(pg, label: str) -> None:
     """Click a tab (sections are lazy: the server renders the one opened) and wait for the rerun."""
     tab = pg.get_by_role("tab", name=label)

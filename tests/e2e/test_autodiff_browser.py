@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from ui.i18n import translate
 
 from .conftest import (ScriptRuns, after_run, assert_no_exception, choice_select, forward_msgs, new_element_types, open_app,
-                       runs_sent, screenshot, script_runs, wait_for_app)
+                       open_panel, runs_sent, screenshot, script_runs, wait_for_app)
 
 pytestmark = pytest.mark.e2e
 
@@ -78,7 +78,7 @@ def test_changing_w_changes_the_graph(server_url, new_page):
     assert new_page.evaluate(f"() => {GRAPH}.getRootNode().querySelectorAll('svg').length") == 1   # replaced
     assert "w=1" in new_page.url
     # #14: the point's part reruns alone: the graph and the numbers are sent again, the title and f's formula not
-    assert {"bidi_component", "metric"} <= set(new_element_types(received))
+    assert "bidi_component" in new_element_types(received) and _metric_rows_sent(received)
     elements = [msg.delta.new_element for msg in forward_msgs(received)
                 if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element"]
     texts = [getattr(el, el.WhichOneof("type")).body for el in elements
@@ -121,23 +121,28 @@ def test_a_value_beyond_the_range_is_said_and_used_on_a_phone(server_url, new_pa
 
 
 # --------------------------------------------------------------------------- #14: the tabs rerun alone
+def _metric_rows_sent(frames: list) -> int:
+    """How many rows of f and its gradient (ui/metric_row.py: one st.html element, #14 round 13) ``frames`` hold."""
+    return sum(1 for msg in forward_msgs(frames) if msg.WhichOneof("type") == "delta"
+               and msg.delta.WhichOneof("type") == "new_element" and msg.delta.new_element.WhichOneof("type") == "html"
+               and 'class="mr-row"' in msg.delta.new_element.html.body)
+
+
 def test_a_tab_switch_reruns_the_tabs_only_and_the_export_link_follows(server_url, new_page):
     pg = new_page
     received = open_app(pg, f"{server_url}/autodiff?lang=zh", "svg.ag-graph")
-    assert {"number_input", "metric"} <= set(new_element_types(received)), "the first run draws the inputs"
+    assert "number_input" in new_element_types(received) and _metric_rows_sent(received), "the first run draws them"
     # a tab switch: the tab's table arrives, and not one input, metric or the graph is sent again
     received.clear()
     pg.get_by_role("tab", name=translate("zh", "autodiff.tab_reverse")).click()
     pg.wait_for_selector(TABLE)
     wait_for_app(pg)
     sent = new_element_types(received)
-    assert "html" in sent and not {"number_input", "metric", "bidi_component"} & set(sent), sent
+    assert "html" in sent and not {"number_input", "bidi_component"} & set(sent), sent
+    assert not _metric_rows_sent(received), "f and its gradient are not sent again"
     assert "tab=reverse" in pg.url
     # with the export panel open, its link follows the open tab (that switch reruns the page)
-    pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate("zh", "owndata.export_title")).click()
-    code = pg.locator('[data-testid="stExpander"] [data-testid="stCode"]').first
-    expect(code).to_contain_text("tab=reverse", timeout=20000)
-    wait_for_app(pg)
+    code = open_panel(pg, translate("zh", "owndata.export_title"), "tab=reverse")
     pg.get_by_role("tab", name=translate("zh", "autodiff.tab_check")).click()
     expect(code).to_contain_text("tab=check", timeout=20000)
     wait_for_app(pg)
@@ -149,12 +154,9 @@ def test_opening_the_code_panel_sends_only_its_part(server_url, new_page):
     pg = new_page
     received = open_app(pg, f"{server_url}/autodiff?lang=en&w=1", "svg.ag-graph")
     received.clear()
-    pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate("en", "owndata.code_title")).click()
-    code = pg.locator('[data-testid="stExpander"] [data-testid="stCode"]').first
-    expect(code).to_contain_text("w = torch.tensor(1", timeout=20000)   # the point's numbers
-    wait_for_app(pg)
+    open_panel(pg, translate("en", "owndata.code_title"), "w = torch.tensor(1")   # the point's numbers
     sent = new_element_types(received)
-    assert "code" in sent and not {"number_input", "metric", "bidi_component"} & set(sent), sent
+    assert "code" in sent and not {"number_input", "bidi_component"} & set(sent) and not _metric_rows_sent(received), sent
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -164,13 +166,10 @@ def test_opening_the_export_panel_sends_only_its_part(server_url, new_page, lang
     pg = new_page
     received = open_app(pg, f"{server_url}/autodiff?lang={lang}&x=2&w=0.5", "svg.ag-graph")
     received.clear()
-    pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate(lang, "owndata.export_title")).click()
-    code = pg.locator('[data-testid="stExpander"] [data-testid="stCode"]').first
-    expect(code).to_contain_text("x=2&w=0.5", timeout=20000)   # the link of this point
-    wait_for_app(pg)
+    code = open_panel(pg, translate(lang, "owndata.export_title"), "x=2&w=0.5")   # the link of this point
     sent = new_element_types(received)
     assert "download_button" in sent, sent
-    assert not {"number_input", "metric", "bidi_component", "html", "heading"} & set(sent), sent
+    assert not {"number_input", "bidi_component", "html", "heading"} & set(sent), sent
     # a new point with the panel open: its link follows (the point's part reruns the panel with it)
     field = pg.locator(".st-key-autodiff-b input")
     field.fill("1")

@@ -16,7 +16,7 @@ from ui.matrix_input import format_matrix
 from tests.reference import correlate_channels
 
 from .conftest import (ScriptRuns, after_run, assert_no_exception, forward_msgs, new_block_types, new_element_types,
-                       press_slider, runs_sent, screenshot, slider_input, wait_for_app, watch_frames)
+                       press_slider, runs_sent, screenshot, script_runs, slider_input, wait_for_app, watch_frames)
 
 pytestmark = pytest.mark.e2e
 
@@ -184,7 +184,8 @@ def test_layer_controls_leave_the_values_box_alone_and_reset_redraws_all(server_
     pg = new_page
     received = watch_frames(pg)
     _open(pg, server_url, "en")
-    assert VALUES_BOX_ELEMENTS <= set(new_element_types(received)), "the first run draws the values box"
+    # the values box (the upload panel is drawn only while open: its uploader is not among them, round 13)
+    assert VALUES_BOX_ELEMENTS - {"file_uploader"} <= set(new_element_types(received)), "the first run draws the box"
     x1 = pg.locator(".st-key-conv_multi-x1 textarea")
     expect(x1).to_have_value(format_matrix(X[0, 0]), timeout=20000)   # a text area's text can follow it
 
@@ -232,6 +233,35 @@ def test_layer_controls_leave_the_values_box_alone_and_reset_redraws_all(server_
     screenshot(pg, "conv_multi-en-after-reset")
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_bias_reruns_the_bias_part_alone(server_url, new_page, lang):
+    """A bias changes the output only: its run (one) sends the two bias inputs, the stepper and its words, not the
+    layer box's sliders, the heading or the general formula above them (#14 round 13: they were the layer part's,
+    sent again with every bias), nor anything of the values box; the maps follow the new bias (loop reference)."""
+    pg = new_page
+    received = watch_frames(pg)
+    _open(pg, server_url, lang)
+    wait_for_app(pg)
+    for k, value in enumerate((3.0, -2.0)):   # whole numbers: the stepper prints them as such
+        received.clear()
+        bias = pg.locator(f".st-key-conv_multi-b{k + 1} input")
+        bias.fill(f"{value:g}")
+        after_run(pg, lambda: bias.press("Enter"))
+        b = B.copy()
+        b[:k + 1] = (3.0, -2.0)[:k + 1]
+        grid = (OUT1, OUT2)[k]
+        expect(pg.locator(f'{STEPPER} figure[data-grid="{grid}"] .cs-cell').first).to_have_text(
+            _expected_texts(X, W, b, 2, 1, k)[0], timeout=20000)
+        assert _map_texts(pg, grid) == _expected_texts(X, W, b, 2, 1, k)
+        sent = _sent_types(received)
+        assert sent.count("number_input") == 2 and "bidi_component" in sent, sent
+        assert not {"slider", "heading", "math_box"} & set(sent), sent          # the layer box, heading, formula
+        assert not VALUES_BOX_ELEMENTS & set(sent), sent
+        assert script_runs(received) == 1 and runs_sent(received) == (1, 0)
+    assert_no_exception(pg)
+    screenshot(pg, f"conv_multi-{lang}-bias-part")
+
+
 # --------------------------------------------------------------------------- one editor per column, tabs rerun alone
 # what a rerun of the layer part or of the whole page sends and a switch of an editor tab / of the section tab /
 # opening the export panel must not: the cell stepper and the layer's sliders
@@ -241,6 +271,8 @@ LAYER_ELEMENTS = {"bidi_component", "slider"}
 def _sent_types(frames: list) -> list[str]:
     """:func:`new_element_types`, with a math box (MathML markup in a components-v2 element) as ``"math_box"``: the
     cell stepper is the layer part's ``bidi_component``."""
+    from ui.components.tab_strip import NAME as STRIP
+
     types = []
     for msg in forward_msgs(frames):
         if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element":
@@ -251,6 +283,8 @@ def _sent_types(frames: list) -> list[str]:
                 kind = "math_box"
             elif kind == "bidi_component" and el.bidi_component.component_name == MENU:
                 kind = "preset_menu"
+            elif kind == "bidi_component" and el.bidi_component.component_name == STRIP:
+                kind = "tab_strip"     # the sections' bar (a url_tabs strip, round 13), re-sent with its new tab
             types.append(kind)
     return types
 
@@ -500,7 +534,13 @@ def test_a_new_setup_reruns_its_column_and_the_output_not_the_page(server_url, n
     assert _formula(pg) != before and not formula.evaluate(FORMULA_MARKED)
     sent = new_element_types(received)
     assert runs_sent(received) == (1, 0), "one run of the parts, no full app run"
-    assert sent.count("text_area") == 1 and not {"file_uploader", "page_link", "slider"} & set(sent), sent
+    # and not its own editor's part either: the box shows the typed kernel already (no grid, no message, the same
+    # height: #14 round 13), so neither the text box nor the preset menu is sent again
+    sent_parts = _sent_types(received)
+    assert not {"text_area", "preset_menu", "checkbox", "file_uploader", "page_link", "slider"} & set(sent_parts), \
+        sent_parts
+    assert "bidi_component" in sent_parts, "the stepper"
+    expect(pg.locator(".st-key-conv_multi-w11 textarea")).to_have_value(format_matrix(w[0, 0]))
     assert_no_exception(pg)
     screenshot(pg, f"conv_multi-{lang}-new-setup")
 
@@ -564,7 +604,9 @@ def test_formulas_are_mathml_and_a_layer_change_resends_only_the_general_formula
     params = pg.locator(f"{_box('params')} math").evaluate_all(DRAWN)
     assert "&= 2 \\cdot 3 \\cdot 2 \\cdot 2 + 2" in params[0]["latex"] and "&= 26" in params[0]["latex"]
     assert pg.locator(f"{_box('params')} .math-aligned").count() == 1        # aligned at "=", a grid
-    assert translate(lang, "conv_multi.params_text") in pg.locator(f"{_box('params')} p").inner_text()
+    # the title and the rule, two paragraphs of the same box (#14 round 13)
+    assert pg.locator(f"{_box('params')} p").all_inner_texts() == [translate(lang, "conv_multi.section_params"),
+                                                                     translate(lang, "conv_multi.params_text")]
     assert pg.locator(".katex").count() == 0
     screenshot(pg, f"conv_multi-{lang}-mathml-params")
 

@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from ui.i18n import translate
 
-from .conftest import (ScriptRuns, after_run, assert_no_exception, choice_select, new_element_types, open_tab, pick_preset,
-                       preset_menu, press_slider, runs_sent, screenshot, wait_for_app, watch_frames)
+from .conftest import (ScriptRuns, after_run, assert_no_exception, choice_select, new_element_types, open_panel, open_tab,
+                       pick_preset, preset_menu, press_slider, runs_sent, screenshot, wait_for_app, watch_frames)
 
 pytestmark = pytest.mark.e2e
 
@@ -272,10 +272,7 @@ def test_a_tab_switch_reruns_the_tabs_only_and_draws_no_chart(server_url, new_pa
     # with the export panel open, its link follows the open tab (that switch reruns the page); opening the panel
     # reruns its own part only: no editor, menu, slider or cell stepper is sent again
     received.clear()
-    pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate(lang, "owndata.export_title")).click()
-    code = pg.locator('[data-testid="stExpander"] [data-testid="stCode"]').first
-    expect(code).to_contain_text("tab=inputs", timeout=20000)
-    wait_for_app(pg)
+    code = open_panel(pg, translate(lang, "owndata.export_title"), "tab=inputs")
     sent = new_element_types(received)
     assert "code" in sent and not (SETUP_ELEMENTS | {"bidi_component"}) & set(sent), sent
     open_tab(pg, translate(lang, "conv_single.sec_table"))

@@ -9,12 +9,13 @@ from ui.i18n import translate
 from playwright.sync_api import expect
 
 from .conftest import (WATCH_RUNNING, ScriptRuns, assert_no_exception, choice_select, forward_msgs, math_widths,
-                       new_element_types, open_app,
+                       new_element_types, open_app, open_panel,
                        open_tab, runs_sent, pick, pick_preset, screenshot, stepper_formula, wait_for_app, wait_for_text, watch_round_trips)
 
 pytestmark = pytest.mark.e2e
 
 STEPPER = ".st-key-dense-forward_stepper .cs"
+TABLE = '[data-testid="stHtml"] table.pt-table'   # the page's tables: plain HTML (ui/plain_table.py), not st.table
 
 
 
@@ -42,7 +43,9 @@ def test_dense_page_loads(server_url, new_page, lang):
     assert translate(lang, "dense.title") in new_page.locator("h1").first.inner_text()
     # the default view: the products in a cell stepper and the output table, no Plotly chart; other topics are lazy tabs
     assert new_page.locator(".js-plotly-plot").count() == 0
-    assert translate(lang, "dense.axis_class") in new_page.locator('[data-testid="stTable"]').first.inner_text()
+    # the output table is plain HTML (ui/plain_table.py, #14 round 13), not st.table (a Markdown renderer per cell)
+    assert new_page.locator('[data-testid="stTable"]').count() == 0
+    assert translate(lang, "dense.axis_class") in new_page.locator(TABLE).first.inner_text()
     # the formulas are MathML the browser draws itself (#14 round 8), not KaTeX: z = W x + b has a size on screen
     assert new_page.locator(".katex-display").count() == 0
     drawn = drawn_formulas(new_page, "dense.forward_math")
@@ -123,14 +126,15 @@ def test_wide_layers_fit_and_the_check_table_is_whole(server_url, new_page, lang
     assert widths and all(w["width"] <= w["column"] + 1 for w in widths), widths   # 8 units: nothing clipped
     # the finite-difference table: every column inside the page, in the page's language (no English toolbar)
     new_page.get_by_role("tab", name=translate(lang, "dense.tab_check")).click()
-    new_page.wait_for_selector('[data-testid="stTable"]')
+    new_page.wait_for_selector(TABLE)
     wait_for_app(new_page)   # the tab's run has finished: the expander below is there to be opened
     new_page.locator('[data-testid="stExpander"] summary').filter(
         has_text=translate(lang, "dense.check_values")).click()
-    new_page.wait_for_function('document.querySelectorAll(\'[data-testid="stTable"]\').length >= 2')
+    new_page.wait_for_function(f"document.querySelectorAll('{TABLE}').length >= 2")
     wait_for_app(new_page)
-    tables = new_page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid="stTable"]')).map(
-        el => [el.scrollWidth, el.clientWidth, el.innerText])""")
+    # a table's box scrolls sideways when the table is wider than the column: it must not need to
+    tables = new_page.evaluate(f"""() => Array.from(document.querySelectorAll('{TABLE}')).map(
+        el => [el.parentElement.scrollWidth, el.parentElement.clientWidth, el.innerText])""")
     for scroll, client, text in tables:
         assert scroll <= client + 1, text[:200]
     assert translate(lang, "dense.col_numeric") in tables[1][2]
@@ -177,10 +181,7 @@ def test_a_tab_switch_reruns_the_tabs_only_and_the_export_link_follows(server_ur
     assert "markdown" in sent and not SETUP_BOX_ELEMENTS & set(sent), sent
     assert "tab=dz" in pg.url
     # with the export panel open, its link follows the open tab (that switch reruns the page)
-    pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate("en", "owndata.export_title")).click()
-    code = pg.locator('[data-testid="stExpander"] [data-testid="stCode"]').first
-    expect(code).to_contain_text("tab=dz", timeout=20000)
-    wait_for_app(pg)
+    code = open_panel(pg, translate("en", "owndata.export_title"), "tab=dz")
     open_tab(pg, translate("en", "dense.tab_back"))
     expect(code).to_contain_text("tab=back", timeout=20000)
     wait_for_app(pg)
@@ -199,7 +200,7 @@ def test_the_loss_and_activation_rerun_below_the_setup_box_and_a_loaded_setup_re
     pg = new_page
     received = open_app(pg, f"{server_url}/dense?lang={lang}", STEPPER)
     received.clear()
-    pg.get_by_text(translate(lang, "dense.loss_mse"), exact=True).click()
+    _choose(pg, "dense.loss", translate(lang, "dense.loss_mse"))
     wait_for_text(pg, translate(lang, "dense.loss_title_mse"))
     wait_for_app(pg)
     sent = new_element_types(received)
@@ -287,7 +288,7 @@ def test_a_new_setup_reruns_its_column_and_the_tabs_not_the_page(server_url, new
     assert runs_sent(received) == (1, 0), "one run of the parts, no full app run"
     assert script_runs(received) == 1, "a typed matrix is one run of the part that holds it"
     # the setup box (four editors) and the study part (tabs: subheadings, stepper, math boxes, table, check link)
-    assert sent.count("text_area") == 4 and "bidi_component" in sent and "table" in sent, sent
+    assert sent.count("text_area") == 4 and "bidi_component" in sent and "html" in sent, sent
     assert translate(lang, "dense.title") not in _headings(received)
     assert "b=" in pg.url
     # the weights' preset (identity): one run; z = x + b = (2.5, 0, 0.5)
@@ -328,3 +329,37 @@ def test_a_new_setup_reruns_its_column_and_the_tabs_not_the_page(server_url, new
     assert translate(lang, "dense.title") not in _headings(received)
     assert_no_exception(pg)
     screenshot(pg, f"dense-{lang}-new-setup")
+
+
+# --------------------------------------------------------------------------- #14 round 13: fewer, lighter elements
+_MARK = "(sel) => { for (const el of document.querySelectorAll(sel)) el.__kept = true; }"
+_KEPT = "(sel) => [...document.querySelectorAll(sel)].map((el) => el.__kept === true)"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_one_toggle_shows_every_grid_in_place_and_a_grid_edit_reaches_the_numbers(server_url, new_page, lang):
+    """The setup box has one grid toggle for its four editors (a toggle each was ~180 React components on every pass
+    of the page): on, the four grids appear under their boxes, the boxes and the results below are kept (not mounted
+    anew), the title is not sent; a number typed into b's grid rewrites b's box and the products' z."""
+    pg = new_page
+    received = open_app(pg, f"{server_url}/dense?lang={lang}", STEPPER)
+    main = '[data-testid="stMain"]'
+    assert pg.locator(f'{main} [data-testid="stCheckbox"]').count() == 1, "one toggle in the page"
+    kept = f"{main} textarea, .st-key-dense-forward_stepper"   # (the stepper's grids are in its shadow root)
+    pg.evaluate(_MARK, kept)
+    assert len(pg.evaluate(_KEPT, kept)) == 5
+    received.clear()
+    toggle = pg.locator(".st-key-dense-grid_on").get_by_text(translate(lang, "dense.grid_toggle"))
+    ScriptRuns.of(pg).after(lambda: toggle.click())
+    expect(pg.locator(".ge-table")).to_have_count(4, timeout=20000)
+    wait_for_app(pg)
+    assert pg.evaluate(_KEPT, kept) == [True] * 5, "the boxes and the stepper are updated in place"
+    assert script_runs(received) == 1 and translate(lang, "dense.title") not in _headings(received)
+    # b's grid (the third): its first cell 0.1 -> 1; z₁ = 0.5·1.5 + 0.1·0.5 + 1 = 1.8
+    cell = pg.locator(".st-key-dense-b-grid .ge-table input").first
+    cell.fill("1")
+    ScriptRuns.of(pg).after(lambda: cell.press("Enter"))
+    expect(pg.locator(".st-key-dense-b textarea")).to_have_value("1, 0, -0.2", timeout=20000)
+    expect(pg.locator(f'{STEPPER} figure[data-grid="2"] .cs-cell').first).to_have_text("1.8", timeout=20000)
+    assert_no_exception(pg)
+    screenshot(pg, f"dense-{lang}-grids")

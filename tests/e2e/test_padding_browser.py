@@ -76,7 +76,7 @@ def test_kernel_positions_are_stepped_in_the_browser_and_the_slider_rebuilds_the
     # the link names the picked cell (written in the browser)
     assert "oi=3" in pg.url and "oj=3" in pg.url
 
-    thumb = pg.locator(".st-key-padding-s").get_by_role("slider")
+    thumb = pg.locator(".st-key-padding-row_s").get_by_role("slider")
     thumb.focus()
     thumb.press("ArrowLeft")  # stride 2 -> 1: a 5x5 output, 25 kernel positions
     expect(pg.locator(f'{STEPPER} figure[data-grid="1"] [data-cell]')).to_have_count(25, timeout=20000)
@@ -248,22 +248,24 @@ def _blocks(frames: list, kind: str) -> int:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_mode_reruns_the_controls_formula_and_grid_not_the_rest(server_url, new_page, lang):
-    """#14 round 10: a setting reruns, by key, the controls (the p slider is disabled for VALID), the formula and the
-    grid; not the notes, the export and code panels below (closed expanders) nor the title. With the export panel
-    open the page reruns whole (its setup file and link hold the mode)."""
-    from .conftest import new_element_types
+    """#14: a setting reruns the controls (the p slider is disabled for VALID), the formula and the grid, in ONE script
+    run (round 13: round 10's callback reran them by key, two runs); not the notes, the export and code panels below
+    (closed expanders) nor the title. With the export panel open the page reruns whole (its setup file and link hold
+    the mode)."""
+    from .conftest import new_element_types, script_runs
 
     pg = new_page
     received = open_app(pg, f"{server_url}/padding?lang={lang}", STEPPER)
     runs = ScriptRuns.of(pg)
     radio = pg.locator(".st-key-padding-mode")
-    p_slider = pg.locator(".st-key-padding-p").get_by_role("slider")
+    p_slider = pg.locator(".st-key-padding-row_p").get_by_role("slider")
     expect(p_slider).to_be_enabled()
     received.clear()
     runs.after(lambda: radio.get_by_text(translate(lang, "padding.mode_valid"), exact=True).click())
     sent = new_element_types(received)
     assert "slider" in sent and "bidi_component" in sent, sent           # the controls, the formulas, the grid
     assert _blocks(received, "expandable") == 0                          # not the notes, export and code panels
+    assert script_runs(received) == 1
     assert pg.url.find("mode=valid") > 0
     expect(p_slider).to_be_disabled()
     # the export panel open: the page reruns whole (the panel is sent again)
@@ -272,3 +274,49 @@ def test_the_mode_reruns_the_controls_formula_and_grid_not_the_rest(server_url, 
     runs.after(lambda: radio.get_by_text(translate(lang, "padding.mode_same"), exact=True).click())
     assert _blocks(received, "expandable") >= 1
     assert_no_exception(pg)
+
+
+# a mark on a DOM node that must survive a run (React updated it in place, did not mount it anew)
+_MARK = "(sel) => { for (const el of document.querySelectorAll(sel)) el.__kept = true; }"
+_KEPT = "(sel) => [...document.querySelectorAll(sel)].map((el) => el.__kept === true)"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_per_axis_toggle_adds_the_widths_row_and_keeps_the_rest(server_url, new_page, lang):
+    """#14 round 13: per-axis on turns the first row of sliders into the height's (new labels, same widgets) and adds
+    the width's row; off takes that row away. The first row's sliders, the reset button and the stepper are the same
+    DOM nodes throughout (React updated them; it used to unmount four sliders, mount eight and move the reset
+    button), the toggle is one script run, and nothing below the controls' part is sent again."""
+    from .conftest import new_element_types, script_runs
+
+    pg = new_page
+    received = open_app(pg, f"{server_url}/padding?lang={lang}&k=5", STEPPER)
+    runs = ScriptRuns.of(pg)
+    first_row = ", ".join(f".st-key-padding-row_{n} input[type=range]" for n in ("k", "s", "d", "p"))
+    kept = f"{first_row}, .st-key-padding-reset button, {STEPPER}"
+    pg.evaluate(_MARK, kept)
+    assert len(pg.evaluate(_KEPT, kept)) == 6
+    toggle = pg.locator(".st-key-padding-axes").get_by_text(translate(lang, "padding.per_axis"))
+    row_k = pg.locator(".st-key-padding-row_k")
+    for on in (True, False):
+        received.clear()
+        runs.after(toggle.click)
+        if on:
+            expect(pg.locator(".st-key-padding-kw").get_by_role("slider")).to_have_value("5")
+            assert translate(lang, "padding.kernel_h") in row_k.inner_text()
+            assert translate(lang, "padding.row_height") in pg.inner_text("body")
+            assert "axes=1" in pg.url
+            screenshot(pg, f"padding-{lang}-per-axis-on")
+        else:
+            expect(pg.locator(".st-key-padding-kw")).to_have_count(0)
+            assert translate(lang, "padding.kernel_h") not in row_k.inner_text()
+            assert translate(lang, "padding.row_height") not in pg.inner_text("body")
+            assert "axes" not in pg.url and "k=5" in pg.url
+        assert row_k.get_by_role("slider").input_value() == "5"
+        assert pg.evaluate(_KEPT, kept) == [True] * 6, f"mounted anew (per-axis {on})"
+        assert script_runs(received) == 1
+        sent = new_element_types(received)
+        assert sent.count("slider") == (10 if on else 6), sent      # h, w, the first row (and the width's)
+        assert "plotly_chart" not in sent and _blocks(received, "expandable") == 0
+    assert_no_exception(pg)
+    screenshot(pg, f"padding-{lang}-per-axis-off")

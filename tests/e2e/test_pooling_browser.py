@@ -251,5 +251,5 @@ def test_the_code_panel_opens_in_its_own_part(server_url, new_page):
     pg.locator('[data-testid="stExpander"] [data-testid="stCode"]').first.wait_for(timeout=20000)
     wait_for_app(pg)
     kinds = [kind for kind, _ in _sent(received)]
-    assert "code" in kinds and set(kinds) <= {"code", "markdown", "caption", "tabs"}, kinds
+    assert "code" in kinds and set(kinds) <= {"code", "markdown", "caption", "bidi_component"}, kinds   # a tab strip
     assert_no_exception(pg)

@@ -30,7 +30,7 @@ def _ready(pg, charts: int = 0, stepper: str | None = FORWARD) -> None:
     """The whole page has run: the tabs, at least ``charts`` Plotly figures (the open tab's; the curve is an
     inline SVG) and the open tab's cell stepper are drawn."""
     wait_for_app(pg)
-    pg.wait_for_selector('[data-testid="stTab"]', timeout=60000)
+    pg.wait_for_selector('[role="tab"]', timeout=60000)
     if stepper:
         pg.locator(stepper).wait_for(timeout=60000)
     pg.wait_for_function(f'document.querySelectorAll(\'[data-testid="stPlotlyChart"] .main-svg\').length >= {charts}',

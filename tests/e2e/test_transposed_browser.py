@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from ui.i18n import translate
 
-from .conftest import (assert_no_exception, figure_z, open_app, open_tab, press_slider, screenshot, wait_for_app,
+from .conftest import (assert_no_exception, figure_z, open_app, open_panel, open_tab, press_slider, screenshot, wait_for_app,
                        wait_for_figure, wait_for_text)
 
 SIGNAL = '[data-testid="stMain"] [data-testid="stTextArea"] textarea'
@@ -157,18 +157,12 @@ def test_the_export_and_code_panels_open_as_parts_of_their_own(server_url, new_p
     received = open_app(pg, f"{server_url}/transposed?lang={lang}&tab=transposed", ".st-key-transposed-tab_label")
     wait_for_text(pg, translate(lang, "transposed.tab_transposed"))
     received.clear()
-    pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate(lang, "owndata.export_title")).click()
-    link = pg.locator('[data-testid="stExpander"] [data-testid="stCode"]').first
-    expect(link).to_contain_text("tab=transposed", timeout=20000)
-    wait_for_app(pg)
+    open_panel(pg, translate(lang, "owndata.export_title"), "tab=transposed")
     sent = new_element_types(received)
     assert "download_button" in sent, sent
     assert not {"heading", "slider", "number_input", "tabs", "math_box"} & set(sent), sent
     received.clear()
-    pg.locator('[data-testid="stExpander"] summary').filter(has_text=translate(lang, "owndata.code_title")).click()
-    expect(pg.locator('[data-testid="stExpander"] [data-testid="stCode"]').filter(
-        has_text="ConvTranspose2d").first).to_be_visible(timeout=20000)   # the transposed section's library code
-    wait_for_app(pg)
+    open_panel(pg, translate(lang, "owndata.code_title"), "ConvTranspose2d")   # the transposed section's library code
     sent = new_element_types(received)
     assert "code" in sent and not {"heading", "slider", "number_input", "download_button"} & set(sent), sent
     assert_no_exception(pg)

@@ -311,11 +311,13 @@ def stepper_data(el) -> dict:
 
 def steppers(at: AppTest) -> dict[str, dict]:
     """The cell-stepper payloads on the page, by the last part of the component key (``stepper``, ``way3_stepper``);
-    the math boxes' markups too (``db_math``); not the preset menus (``ui.components.action_menu``)."""
+    the math boxes' markups too (``db_math``); not the preset menus (``ui.components.action_menu``) nor the tab strips
+    (``ui.components.tab_strip``: :func:`tab_strip_tabs`)."""
     from ui.components.action_menu import NAME
+    from ui.components.tab_strip import NAME as STRIP
 
     return {el.key.split(".")[-1]: stepper_data(el) for el in at.main.get("bidi_component")
-            if el.proto.component_name != NAME}
+            if el.proto.component_name not in (NAME, STRIP)}
 
 
 def stepper(at: AppTest, name: str = "stepper") -> dict:
@@ -334,3 +336,80 @@ def stepper_grid(payload: dict, title: str):
             return np.array(g["values"], dtype=float)
     raise AssertionError(f"no grid titled {title!r}; have {[g['title'] for g in payload['grids']]}")
 
+
+
+def tab_strip_tabs(at: AppTest, page: str, name: str) -> list[dict]:
+    """The tabs of the :func:`ui.page_kit.url_tabs` bar ``<page>.<name>`` as this run drew them (its tab strip's
+    markup read with the standard HTML parser, as the browser reads it): per tab, in order, its ``label``,
+    ``selected`` (aria-selected) and ``box`` (the CSS class of its section's container)."""
+    import json
+    from html.parser import HTMLParser
+
+    strips = [el for el in at.get("bidi_component") if el.key == f"{page}.{name}"]
+    assert len(strips) == 1, (page, name, [el.key for el in at.get("bidi_component")])
+
+    class Tabs(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tabs: list[dict] = []
+            self.inside = False
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if attrs.get("role") == "tab":
+                self.tabs.append({"label": "", "selected": attrs.get("aria-selected") == "true",
+                                  "box": attrs.get("data-box"), "index": attrs.get("data-index")})
+                self.inside = True
+
+        def handle_endtag(self, tag):
+            self.inside = self.inside and tag != "button"
+
+        def handle_data(self, data):
+            if self.inside:
+                self.tabs[-1]["label"] += data
+
+    parser = Tabs()
+    parser.feed(json.loads(strips[0].proto.json))
+    return parser.tabs
+
+
+def tab_labels(at: AppTest, page: str, name: str) -> list[str]:
+    """The labels of the url_tabs bar ``<page>.<name>`` (what ``[tab.label for tab in at.tabs]`` read of st.tabs)."""
+    return [tab["label"] for tab in tab_strip_tabs(at, page, name)]
+
+
+def pick_tab(at: AppTest, page: str, name: str, section: object, label: str | None = None) -> AppTest:
+    """What the browser does when the reader clicks the tab of ``section`` in the url_tabs bar ``<page>.<name>``:
+    the strip's trigger ``pick`` carries the tab's position with the next run, so the bar's callback runs
+    (``page_kit._tab_switched``, then the page's ``on_change``), as in the browser. ``label``: the tab's label must
+    be this one (the reader's language). A ``section`` that is not a str is sent as is (a tampered position)."""
+    import json
+
+    from streamlit.components.v2.bidi_component.main import _make_trigger_id
+
+    from ui.components.tab_strip import box_class
+
+    if not [el for el in at.get("bidi_component") if el.key == f"{page}.{name}"]:
+        at.run()   # the last run was a part's alone (AppTest's tree holds just it): the browser shows the whole page
+    if isinstance(section, str):
+        tabs = tab_strip_tabs(at, page, name)
+        wanted = box_class(f"{page}.{name}.{section}")
+        at_index = [k for k, tab in enumerate(tabs) if tab["box"] == wanted]
+        assert at_index, (section, [tab["box"] for tab in tabs])
+        if label is not None:
+            assert tabs[at_index[0]]["label"] == label, (tabs[at_index[0]]["label"], label)
+        sent = at_index[0]
+    else:
+        sent = section
+    strips = [el for el in at.get("bidi_component") if el.key == f"{page}.{name}"]
+    assert len(strips) == 1, (page, name, [el.key for el in at.get("bidi_component")])
+    states = at._tree.get_widget_states()
+    trigger = states.widgets.add()
+    trigger.id = _make_trigger_id(strips[0].proto.id, "events")
+    trigger.json_trigger_value = json.dumps([{"event": "pick", "value": sent}])
+    at = at._run(states)
+    if not [el for el in at.get("bidi_component") if el.key == f"{page}.{name}"]:
+        # the page's callback reran only named parts (transposed, training): AppTest's tree then holds just those,
+        # while the browser keeps the rest of the page; run the page again to read it all, as the tests did before
+        at.run()
+    return at

@@ -13,14 +13,20 @@ from ui.i18n import translate
 from ui.latex import fmt, fmt_latex
 
 from .conftest import all_text, choice_markup, chosen, latex_lines, no_exception, open_page, pick_in_menu
-from .math_boxes import math_box_formulas
+from .conftest import pick_tab, tab_labels
+from .math_boxes import math_box_formulas, math_box_texts
+from .metric_rows import metric_rows
 from .plain_tables import plain_tables
 
 
 
 
 def metrics(at) -> dict:
-    return {m.label: m.value for m in at.metric}
+    """f and its gradient as the page shows them: one row of named numbers (``ui.metric_row``, #14 round 13), not
+    st.metric columns (~216 React components that every pass of the page re-renders)."""
+    assert not at.metric, "st.metric in columns: the page draws one row of named numbers"
+    (row,) = metric_rows(at)
+    return row
 
 
 def graphs(at) -> list[ET.Element]:
@@ -60,8 +66,7 @@ TABS = ("chain", "forward", "reverse", "check", "seed")
 
 def open_tab(at, which: str, lang: str = "en"):
     """Select one of the page's lazily rendered tabs (only the open one is computed and sent)."""
-    at.session_state["autodiff.section"] = translate(lang, f"autodiff.tab_{which}")
-    return at.run()
+    return pick_tab(at, "autodiff", "section", which, translate(lang, f"autodiff.tab_{which}"))
 
 
 def sigmoid(v: float) -> float:
@@ -77,7 +82,7 @@ def test_page_renders_in_both_languages(lang):
     assert drawing[0].text == translate(lang, "autodiff.graph_title")
     assert drawing[1].tag == "svg"
     assert len(at.get("plotly_chart")) == 0                  # no Plotly on this page (#14)
-    assert [tab.label for tab in at.tabs][:5] == [translate(lang, f"autodiff.tab_{which}") for which in TABS]
+    assert tab_labels(at, "autodiff", "section") == [translate(lang, f"autodiff.tab_{which}") for which in TABS]
     text = all_text(at)
     for which in TABS[1:]:
         open_tab(at, which, lang)
@@ -376,3 +381,15 @@ def test_the_leaf_menu_shows_the_links_choice_and_refuses_a_made_up_one(lang):
     assert chosen(at, "autodiff.wrt")[0] == "x" and at.query_params["wrt"] in ("x", ["x"])
     column = translate(lang, "autodiff.col_forward", wrt="x")
     assert list(table(at, column)[column])[-1] == "0"                  # the link's leaf: ∂f/∂x = w σ' = 0 at w = 0
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_chain_tab_is_its_heading_and_one_math_box(lang):
+    """#14 round 13: the sentence before the chain products is in their math box, not a Markdown element of its own
+    (~23 React components that every pass of the page re-renders)."""
+    at = open_page("autodiff", lang)
+    no_exception(at)
+    assert [el.value for el in at.subheader] == [translate(lang, f"autodiff.{name}")
+                                                 for name in ("graph_section", "chain_section")]
+    assert math_box_texts(at, "autodiff.chain_math")[0] == translate(lang, "autodiff.chain_text")
+    assert not [el for el in at.markdown if el.value == translate(lang, "autodiff.chain_text")]

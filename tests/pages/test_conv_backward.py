@@ -24,6 +24,7 @@ from tests.reference import correlate
 
 from .conftest import (PageSource, all_text, choice_markup, choose, choose_preset, chosen, latex_lines, no_exception,
                        open_page, preset_menus, stepper, stepper_grid, steppers)
+from .conftest import pick_tab, tab_labels
 from .grid_tables import html_tables
 from .math_boxes import claim_noted, math_box_formulas, math_box_markups
 
@@ -41,11 +42,11 @@ def _latex(at) -> list[str]:
 
 def _open(at, section: str, lang: str = "en", way: str | None = None):
     """Open a section tab (dx, act, dw, sgd, check) and, in the ∂E/∂x tab, a way (way1..way3), then rerun."""
-    at.session_state[f"{PAGE}.tab_label"] = translate(lang, f"conv_backward.tab_{section}")
-    if way is not None:
-        at.session_state[f"{PAGE}.way_label"] = translate(lang, f"conv_backward.tab_{way}")
-    at.run()
+    pick_tab(at, PAGE, "tab_label", section, translate(lang, f"conv_backward.tab_{section}"))
     no_exception(at)
+    if way is not None:
+        pick_tab(at, PAGE, "way_label", way, translate(lang, f"conv_backward.tab_{way}"))
+        no_exception(at)
     return at
 
 
@@ -97,7 +98,7 @@ def test_page_in_both_languages(lang, example):
     no_exception(at)
     assert at.title[0].value == translate(lang, "conv_backward.title")
     for key in SECTIONS:
-        assert translate(lang, f"conv_backward.tab_{key}") in [tab.label for tab in at.tabs], key
+        assert translate(lang, f"conv_backward.tab_{key}") in tab_labels(at, PAGE, "tab_label") + tab_labels(at, PAGE, "way_label"), key
     text, views = all_text(at), set(steppers(at))
     for section, way in (("dx", "way2"), ("dx", "way3"), ("dw", None), ("sgd", None), ("act", None), ("check", None)):
         _open(at, section, lang, way)
@@ -725,3 +726,36 @@ def test_the_resize_button_fits_delta_and_the_results_follow(lang):
     assert not at.error and _sent(at)["steppers"] == ["act_stepper"]
     delta = parse_matrix(at.text_area(key=f"{PAGE}.delta").value).matrix
     np.testing.assert_array_equal(delta, np.resize(SEED_DELTA, (3, 3)))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_one_toggle_shows_the_three_editors_grids_and_outlives_the_5x5x3_example(lang):
+    """#14 round 13: the editors box has one grid toggle for δ, x and W (a toggle each was ~135 React components that
+    every pass of the page re-renders); on, every editor shows its matrix as a grid, and the 5×5×3 example (which
+    draws no editors) and back keeps it on."""
+    import json
+
+    from ui.components.grid_editor import component_key
+
+    def grids():
+        return {el.key: json.loads(el.proto.json)["cells"] for el in at.main.get("bidi_component")
+                if el.key.endswith(".grid")}
+
+    at = open_page(PAGE, lang)
+    assert [(el.key, el.label) for el in at.toggle] == [(f"{PAGE}.grid_on", translate(lang, "conv_backward.grid_toggle"))]
+    assert grids() == {}
+    at.toggle(key=f"{PAGE}.grid_on").set_value(True).run()
+    no_exception(at)
+    shown = grids()
+    assert set(shown) == {component_key(f"{PAGE}.{name}") for name in ("delta", "x", "w")}
+    for name in ("delta", "x", "w"):
+        typed = parse_matrix(at.text_area(key=f"{PAGE}.{name}").value).matrix
+        assert np.array(shown[component_key(f"{PAGE}.{name}")], dtype=float).tolist() == typed.tolist()
+    at.radio(key=f"{PAGE}.example").set_value("multi").run()
+    no_exception(at)
+    assert not at.toggle and grids() == {}
+    at.radio(key=f"{PAGE}.example").set_value("one").run()
+    no_exception(at)
+    assert at.toggle(key=f"{PAGE}.grid_on").value is True and len(grids()) == 3
+    at.toggle(key=f"{PAGE}.grid_on").set_value(False).run()
+    assert grids() == {}

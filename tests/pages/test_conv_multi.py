@@ -18,11 +18,13 @@ from cnn_core.worked_examples import CONV_5X5X3
 from cnn_core.claims import claim_by_key
 from ui.claims_view import claim_title
 from ui.i18n import explain_error, translate
+from ui.matrix_input import format_matrix
 
 from tests.reference import correlate_channels
 
 from .conftest import (all_text, choose_preset, link_of, no_exception, open_page, plotly_figures, preset_menus,
                        stepper_data)
+from .conftest import pick_tab, tab_strip_tabs
 from .math_boxes import math_box_formulas, math_box_markups, math_box_texts
 
 X = np.asarray(CONV_5X5X3.inputs["x"])          # (1, 3, 5, 5)
@@ -51,8 +53,7 @@ def _figure(at, key: str, lang: str = "en", **params) -> dict:
 
 def _open_tab(at, which: str, lang: str = "en"):
     """Open one of the lazily drawn tabs (filters, cell, partials, params) and rerun."""
-    at.session_state["conv_multi.section"] = translate(lang, f"conv_multi.tab_{which}")
-    return at.run()
+    return pick_tab(at, "conv_multi", "section", which, translate(lang, f"conv_multi.tab_{which}"))
 
 
 def _stepper(at) -> dict:
@@ -262,6 +263,9 @@ def test_only_the_open_editors_are_drawn_and_hidden_ones_keep_their_text(lang):
     assert len(preset_menus(at)) == 2
     _editor(at, "conv_multi.x2").input("1 1 1 1 1\n" * 4 + "2 2 2 2 2").run()
     _editor(at, "conv_multi.w23").input("0 0 0\n0 -2 0\n0 0 0").run()
+    # the typed kernel reran the output, not its editor's part, whose box shows it already (#14 round 13); AppTest's
+    # tree holds only the parts rerun: a plain run draws the toggle again, as the browser keeps it
+    at.run()
     at.toggle(key="conv_multi.w23.grid_on").set_value(True).run()
     _editor(at, "conv_multi.x3")          # channel 3 open: channel 2's editor is not drawn any more
     _editor(at, "conv_multi.w11")
@@ -302,7 +306,9 @@ def test_parameter_count_and_seed_notes():
     params = [v for v in _latex(at) if "N_{\\text{params}}" in v][0]
     assert "2 \\cdot 3 \\cdot 3 \\cdot 3 + 2" in params
     assert _latex_result(params) == str(W.size + B.size)          # 56 = 54 weights + 2 biases
-    assert math_box_texts(at, "conv_multi.") == [translate("en", "conv_multi.params_text")]   # the rule above it
+    # the title and the rule above it, in the same box (one element: #14 round 13)
+    assert math_box_texts(at, "conv_multi.") == [f"**{translate('en', 'conv_multi.section_params')}**",
+                                                 translate("en", "conv_multi.params_text")]
     text = all_text(at)
     assert "28×28×1" in text and "28×28×3" in text
     for claim in ("s004_param_count", "s002_feature_map", "s003_test_4x4"):
@@ -640,13 +646,15 @@ def test_a_typed_bias_beyond_the_range_says_what_is_used(lang):
 def test_values_then_layer_then_output_and_reset_brings_every_box_back(lang):
     at = open_page("conv_multi", lang)
     # top to bottom (captions in page order): the values box, the layer box saying what it acts on, the output
-    captions = [el.value for el in at.caption]
+    # the texts of the captions and the markdown in page order (the layer box's title and words are one markdown:
+    # #14 round 13)
+    texts = [str(node.value) for node in at.main if node.type in ("markdown", "caption")]
     # the stepper's caption is the first paragraph of one caption with the subscripts' note (one element, #14)
     stepper_caption = translate(lang, "conv_multi.cs_caption") + "\n\n" + translate(lang, "conv_multi.cell_subscripts")
-    where = [captions.index(translate(lang, "conv_multi.input_tabs", max=8)),
-             captions.index(translate(lang, "conv_multi.filter_tabs", max=5)),
-             captions.index(translate(lang, "conv_multi.layer_caption")),
-             captions.index(stepper_caption)]
+    where = [texts.index(translate(lang, "conv_multi.input_tabs", max=8)),
+             texts.index(translate(lang, "conv_multi.filter_tabs", max=5)),
+             next(k for k, text in enumerate(texts) if translate(lang, "conv_multi.layer_caption") in text),
+             texts.index(stepper_caption)]
     assert where == sorted(where)
     _editor(at, "conv_multi.x1").input("1 1 1 1 1\n" * 4 + "1 1 1 1 1").run()
     # a value reruns its editor and the output (the callback names them, #14): this run draws no title, no size
@@ -676,6 +684,35 @@ def test_values_then_layer_then_output_and_reset_brings_every_box_back(lang):
     assert note_title("s003_forward_printed", lang) in all_text(at)
 
 
+def test_a_typed_matrix_reruns_its_editor_only_when_the_editor_shows_more_than_the_text():
+    """#14 round 13: a typed matrix is in its box already; the editor's part (preset menu, box, grid toggle) is rerun
+    only when it shows something else new: a message under a text that does not parse (or no longer does), the grid
+    (or the box's new height: a channel with a row more disagrees with the others, and the page reruns anyway). The
+    output follows (loop reference)."""
+    at = open_page("conv_multi")
+    x = X.copy()
+    x[0, 0, 0, 0] = 9.0
+    _editor(at, "conv_multi.x1").input(format_matrix(x[0, 0])).run()       # one number changed: the same look
+    assert not at.text_area and not preset_menus(at) and not at.toggle, "the editor's part was sent again"
+    np.testing.assert_allclose(_map(at, 1), correlate_channels(x[0], W, B, 2, 1)[0])
+    at.run()
+    # a message under the box: its part (here the page: the output goes, and comes back, with the whole page)
+    _editor(at, "conv_multi.x1").input("1 2 oops").run()
+    assert "conv_multi.x1" in [el.key for el in at.text_area] and at.error
+    at.run()
+    _editor(at, "conv_multi.x1").input(format_matrix(x[0, 0])).run()       # and the message goes with it again
+    assert "conv_multi.x1" in [el.key for el in at.text_area] and not at.error
+    at.run()
+    w = W.copy()
+    w[0, 0, 2, 2] = -3.0
+    at.toggle(key="conv_multi.w11.grid_on").set_value(True).run()
+    at.run()
+    _editor(at, "conv_multi.w11").input(format_matrix(w[0, 0])).run()      # the grid shows the cells: its part
+    assert [el.key for el in at.text_area] == ["conv_multi.w11"]
+    np.testing.assert_allclose(_map(at, 1), correlate_channels(x[0], w, B, 2, 1)[0])
+    no_exception(at)
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_tabs_read_the_layer_and_the_text_setup_note_sits_with_the_layer(lang):
     """#14: the section tabs are a part of their own beside the layer part and read its settings themselves (the
@@ -702,7 +739,9 @@ def test_the_first_view_has_no_chart_and_opens_on_the_parameter_count(lang):
     no_exception(at)
     assert plotly_figures(at) == []
     assert translate(lang, "conv_multi.section_params") in all_text(at)
-    assert at.session_state["conv_multi.section"] == translate(lang, "conv_multi.tab_params")
+    assert at.session_state["conv_multi.tab"] == "params"
+    assert [(tab["label"], tab["selected"]) for tab in tab_strip_tabs(at, "conv_multi", "section")][0] == (
+        translate(lang, "conv_multi.tab_params"), True)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

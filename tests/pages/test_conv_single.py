@@ -27,6 +27,7 @@ from tests.reference import correlate
 
 from .conftest import (all_text, choice_markup, choice_values, choose, choose_preset, chosen, link_of, no_exception,
                        open_page, set_setting, stepper_data)
+from .conftest import pick_tab, tab_labels, tab_strip_tabs
 from .grid_tables import html_tables
 
 PAGE = "conv_single"
@@ -55,8 +56,7 @@ def titles(at) -> list[str]:
 
 def open_tab(at, name: str, lang: str = "en"):
     """Open the tab whose label is ``conv_single.<name>`` (only the open tab is drawn)."""
-    at.session_state[key("section")] = translate(lang, f"conv_single.{name}")
-    return at.run()
+    return pick_tab(at, PAGE, "section", name.removeprefix("sec_"), translate(lang, f"conv_single.{name}"))
 
 
 def z(table: dict) -> list[list[float]]:
@@ -108,7 +108,7 @@ def test_page_in_both_languages(lang):
     at = open_page(PAGE, lang)
     no_exception(at)
     assert at.title[0].value == translate(lang, "conv_single.title")
-    text = all_text(at) + "\n" + "\n".join(tab.label for tab in at.tabs)
+    text = all_text(at) + "\n" + "\n".join(tab_labels(at, PAGE, "section"))
     for name in ("intro", "stride_label", "padding_label", "input_label",
                  "kernel_label", "sec_inputs", "sec_step", "sec_compare", "sec_table", "cap_step",
                  "cap_input_from_text", "library_note", "reset"):
@@ -500,7 +500,8 @@ def test_switching_language_keeps_the_open_tab():
     set_setting(at, "lang", "zh")
     no_exception(at)
     assert "compare" in steppers(at) and "stepper" not in steppers(at)
-    assert at.session_state[key("section")] == translate("zh", "conv_single.sec_compare")
+    assert [tab["label"] for tab in tab_strip_tabs(at, PAGE, "section") if tab["selected"]] == [
+        translate("zh", "conv_single.sec_compare")]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -13,11 +13,14 @@ from cnn_core.activations import activate
 from cnn_core.dense import cross_entropy_softmax_grad, dense_forward, softmax, softmax_cross_entropy
 from ui.i18n import translate
 from ui.latex import fmt, fmt_latex
+from ui.plain_table import NOTE, TITLE
 
 from ..ui.formula_numbers import _number, total
 from .conftest import (PageSource, all_text, choice_markup, choice_values, choose, choose_preset, chosen, link_of,
                        no_exception, open_page, plotly_figures, preset_menus, stepper, stepper_grid)
+from .conftest import pick_tab
 from .math_boxes import math_box_formulas, math_box_markups, math_box_texts
+from .plain_tables import plain_tables
 
 DEFAULT_ZPREV = np.array([1.5, -1.0, 0.5])
 DEFAULT_W = np.array([[0.5, -0.2, 0.1], [0.3, 0.8, -0.5], [-0.5, 0.1, 0.9]])
@@ -48,13 +51,19 @@ TABS = ("forward", "dz", "back", "check", "seeds")
 
 def open_tab(at, which: str, lang: str = "en"):
     """Select one of the page's lazily rendered tabs (only the open one is computed and sent)."""
-    at.session_state["dense.section"] = translate(lang, f"dense.tab_{which}")
-    return at.run()
+    return pick_tab(at, "dense", "section", which, translate(lang, f"dense.tab_{which}"))
 
 
 def open_expander(at, name: str):
     at.session_state[f"dense.{name}"] = True
     return at.run()
+
+
+def tables(at):
+    """The page's tables in page order, as DataFrames of the shown texts: plain HTML (``ui.plain_table``), never
+    ``st.table`` (#14 round 13: its cells are Markdown, ~190 React components a table that every pass re-renders)."""
+    assert not at.table, "st.table renders every cell as Markdown: the page draws plain HTML tables"
+    return plain_tables(at)
 
 
 def set_inputs(at, **texts):
@@ -77,7 +86,12 @@ def test_page_renders_in_both_languages(lang):
     step = stepper(at, "forward_stepper")
     assert [g["title"] for g in step["grids"]] == [translate(lang, "dense.products_title"), "b", "z"]
     assert step["labels"]["play"] == translate(lang, "dense.stepper_play")
-    assert list(at.table[0].value.columns) == [translate(lang, "dense.axis_class"), "a", "y", "a − y"]
+    assert list(tables(at)[0].columns) == [translate(lang, "dense.axis_class"), "a", "y", "a − y"]
+    # its title and caption are in the table's element (one element, not three: #14 round 13), escaped text
+    (body,) = [el.proto.body for el in at.get("html") if 'class="pt-table"' in el.proto.body]
+    assert f'class="pt-title" style="{TITLE}">{html.escape(translate(lang, "dense.output_title"))}</p>' in body
+    assert f'class="pt-note" style="{NOTE}">{html.escape(translate(lang, "dense.output_caption_ce"))}</p>' in body
+    assert not [el for el in at.markdown if translate(lang, "dense.output_title") in el.value]
     text, titles = all_text(at), set()
     assert translate(lang, "dense.forward_title") in text
     for which in TABS[1:]:
@@ -94,7 +108,7 @@ def test_page_renders_in_both_languages(lang):
             # figure axes are translated too
             jacobian = figure(at, "dense.jacobian_title", lang)
             assert jacobian["layout"]["xaxis"]["title"]["text"] == translate(lang, "dense.axis_z")
-    for key in ("dense.loss_label", "dense.W_label", "dense.forward_title",
+    for key in ("dense.W_label", "dense.forward_title",
                 "dense.dz_title", "dense.back_title", "dense.check_title", "dense.seeds_title"):
         assert translate(lang, key) in text, key
     assert titles == {translate(lang, k) for k in ("dense.jacobian_title", "dense.dW_title")}
@@ -104,6 +118,13 @@ def test_page_renders_in_both_languages(lang):
     assert f'title="{html.escape(translate(lang, "dense.act_help"))}"' in markup
     assert chosen(at, "dense.act") == ("relu", [(a, translate(lang, f"words.act_{a}"))
                                                 for a in ("identity", "relu", "sigmoid", "tanh")])
+    # the loss is a choice menu too (#14 round 13: a radio was ~90 React components every pass of the page re-renders)
+    assert not at.radio and not at.selectbox
+    assert chosen(at, "dense.loss") == ("cross_entropy", [(k, translate(lang, f"dense.loss_{k}"))
+                                                          for k in ("cross_entropy", "mse")])
+    loss_markup = choice_markup(at, "dense.loss")
+    assert f"<span>{html.escape(translate(lang, 'dense.loss_label'))}</span>" in loss_markup
+    assert f'title="{html.escape(translate(lang, "dense.loss_help"))}"' in loss_markup
 
 
 def test_default_numbers_match_the_core():
@@ -115,7 +136,7 @@ def test_default_numbers_match_the_core():
     for value in (*z, *a, softmax_cross_entropy(z, DEFAULT_Y)):
         assert fmt_latex(value, factor=False) in shown
     # the output table's columns are k, a, y and a − y (the core's closed-form gradient), as the screen writes them
-    table = at.table[0].value
+    table = tables(at)[0]
     assert list(table.iloc[:, 0]) == ["1", "2", "3"]
     assert list(table["a"]) == [fmt(v) for v in a]
     assert list(table["y"]) == ["0", "1", "0"]
@@ -134,7 +155,7 @@ def test_default_numbers_match_the_core():
     assert np.all(dW[:, 1] == 0) and np.all(dW[:, 0] != 0)
     # every gradient agrees with finite differences
     open_tab(at, "check")
-    table = at.table[0].value
+    table = tables(at)[0]
     assert list(table.iloc[:, -1]) == [translate("en", "dense.passed")] * 4
 
 
@@ -150,16 +171,16 @@ def test_a_setup_change_updates_every_number_of_the_forward_tab(lang):
     products = stepper_grid(step, translate(lang, "dense.products_title"))
     np.testing.assert_allclose(products, [[DEFAULT_W[i, j] * x[j] for j in range(3)] for i in range(3)], rtol=1e-12)
     np.testing.assert_allclose(stepper_grid(step, "z").ravel(), z, rtol=1e-12)
-    table = at.table[0].value
+    table = tables(at)[0]
     assert list(table["a"]) == [fmt(v) for v in softmax(z)]
     assert list(table["a − y"]) == [fmt(v) for v in softmax(z) - DEFAULT_Y]
     # the loss alone: the table's last column becomes δ = (a − y) σ'(z), the products stay (AppTest's tree holds the
-    # last run's elements only: the activation reran the tabs alone, so the page is drawn whole before the radio)
+    # last run's elements only: the activation reran the tabs alone, so the page is drawn whole before the menu)
     at.run()
-    at.radio(key="dense.loss").set_value("mse").run()
+    choose(at, "dense.loss", "mse")
     no_exception(at)
     sig = 1 / (1 + np.exp(-z))
-    table = at.table[0].value
+    table = tables(at)[0]
     assert list(table.columns) == [translate(lang, "dense.axis_class"), "a", "y", "δ"]
     assert list(table["a"]) == [fmt(v) for v in sig]
     assert list(table["δ"]) == [fmt(v) for v in (sig - DEFAULT_Y) * sig * (1 - sig)]
@@ -167,7 +188,7 @@ def test_a_setup_change_updates_every_number_of_the_forward_tab(lang):
     np.testing.assert_allclose(stepper_grid(stepper(at, "forward_stepper"), "z").ravel(), z, rtol=1e-12)
     # the target alone: the table follows
     set_inputs(at, y="1, 0, 0")
-    assert list(at.table[0].value["δ"]) == [fmt(v) for v in (sig - [1, 0, 0]) * sig * (1 - sig)]
+    assert list(tables(at)[0]["δ"]) == [fmt(v) for v in (sig - [1, 0, 0]) * sig * (1 - sig)]
 
 
 def parts_drawn(at) -> dict:
@@ -176,7 +197,7 @@ def parts_drawn(at) -> dict:
     return {"title": [el.value for el in at.title], "editors": [el.key for el in at.text_area],
             "selects": [f"{k}.preset" for k in preset_menus(at)] + [el.key.removesuffix("_menu") for el in
                                                                      at.get("bidi_component") if el.key.endswith("_menu")],
-            "radios": [el.key for el in at.radio],
+            "radios": [el.key for el in at.radio],   # none: the loss is a choice menu (#14 round 13)
             "tabs": bool(at.subheader)}
 
 
@@ -212,6 +233,38 @@ def test_a_values_control_changes_its_editor_and_the_parts_that_show_the_values(
     assert "\\mathrm{id}" in latex(at)
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_one_toggle_shows_the_four_editors_grids(lang):
+    """#14 round 13: the setup box has one grid toggle for its four editors (a toggle each was ~180 React components
+    that every pass of the page re-renders); on, every editor shows its matrix as a grid under its text."""
+    import json
+
+    from ui.components.grid_editor import component_key
+
+    def grids():
+        return {el.key: json.loads(el.proto.json)["cells"] for el in at.main.get("bidi_component")
+                if el.key.endswith(".grid")}
+
+    at = open_page("dense", lang)
+    assert [(el.key, el.label) for el in at.toggle] == [("dense.grid_on", translate(lang, "dense.grid_toggle"))]
+    assert grids() == {}
+    at.toggle(key="dense.grid_on").set_value(True).run()
+    no_exception(at)
+    assert [el.key for el in at.toggle] == ["dense.grid_on"] and at.toggle(key="dense.grid_on").value is True
+    assert grids() == {component_key("dense.zprev"): [["1.5", "-1", "0.5"]],
+                       component_key("dense.W"): [["0.5", "-0.2", "0.1"], ["0.3", "0.8", "-0.5"], ["-0.5", "0.1", "0.9"]],
+                       component_key("dense.b"): [["0.1", "0", "-0.2"]],
+                       component_key("dense.y"): [["0", "1", "0"]]}
+    # a typed vector: its grid follows it, and the numbers below use it
+    set_inputs(at, b="1, 0, 0")
+    assert grids()[component_key("dense.b")] == [["1", "0", "0"]]
+    x = activate("relu", DEFAULT_ZPREV)
+    np.testing.assert_allclose(stepper_grid(stepper(at, "forward_stepper"), "z").ravel(),
+                               DEFAULT_W @ x + [1, 0, 0], rtol=1e-12)
+    at.toggle(key="dense.grid_on").set_value(False).run()
+    assert grids() == {}
+
+
 def test_every_values_control_is_drawn_in_the_part_that_holds_what_it_changes():
     """#14 round 11: the editors, preset menus and reset in the values part (with the study part inside it), the loss
     and the activation in the study part (with the tabs and panels); no callback reruns parts by name (two runs)."""
@@ -219,7 +272,8 @@ def test_every_values_control_is_drawn_in_the_part_that_holds_what_it_changes():
     assert {"_zprev_column", "_w_column", "_b_column", "_y_column"} <= page.names("_values_part")
     assert {"_study", "button"} <= page.calls("_values_part")
     assert {"_choices", "_sections", "_take_away"} <= page.calls("_study")
-    assert {"radio", "choice_menu"} <= page.calls("_choices") and "selectbox" not in page.calls("_choices")
+    # both settings are choice menus (round 12 the activation, round 13 the loss): no Streamlit select or radio
+    assert "choice_menu" in page.calls("_choices") and not {"radio", "selectbox"} & page.calls("_choices")
     assert not page.reruns_by_name(), "a callback reruns parts by name: two script runs"
 
 
@@ -290,9 +344,9 @@ def test_lazy_expanders_write_out_every_sum_with_the_core_numbers():
         line = next(line for line in formula_lines(at) if rf"\partial x_{{{j + 1}}}}} &=" in line)
         assert _ends_with_result(line, dx[j]), line
     open_tab(at, "check")
-    assert len(at.table) == 1 and not at.dataframe                    # static tables: no English toolbar
+    assert len(tables(at)) == 1 and not at.dataframe                 # static tables: no English toolbar
     open_expander(at, "check_values")
-    values = at.table[1].value
+    values = tables(at)[1]
     rows = [i for i, name in enumerate(values.iloc[:, 0]) if name.startswith("∂L/∂b ·")]
     analytic = [float(values.iloc[i, 1]) for i in rows]                          # ∂L/∂b = δ = a − y
     numeric = [float(values.iloc[i, 2]) for i in rows]
@@ -327,7 +381,7 @@ def test_two_classes_with_zero_logits_give_the_textbook_numbers():
 def test_mse_keeps_the_sigmoid_factor():
     # z = 0: a = σ(0) = 1/2, σ'(0) = 1/4, y = (1, 0): δ = (−1/2·1/4, 1/2·1/4) = (−0.125, 0.125), L = 0.25
     at = open_page("dense", "en")
-    at.radio(key="dense.loss").set_value("mse")
+    choose(at, "dense.loss", "mse")
     set_inputs(at, zprev="1, 2", W="0 0\n0 0", b="0 0", y="1 0")
     no_exception(at)
     assert r"\tfrac{1}{2}\left[(0.5 - 1)^2 + (0.5 - 0)^2\right] \\ &= 0.25" in latex(at)
@@ -338,7 +392,7 @@ def test_mse_keeps_the_sigmoid_factor():
     titles = {f["layout"]["title"]["text"] for f in plotly_figures(at)}
     assert translate("en", "dense.jacobian_title") not in titles
     open_tab(at, "check")
-    assert list(at.table[0].value.iloc[:, -1]) == [translate("en", "dense.passed")] * 4
+    assert list(tables(at)[0].iloc[:, -1]) == [translate("en", "dense.passed")] * 4
     assert at.query_params["loss"] in ("mse", ["mse"])
 
 
@@ -399,7 +453,7 @@ def test_bad_url_values_warn_and_use_the_default(query, name):
     no_exception(at)
     assert len(at.warning) == 1
     assert "<script>" not in at.warning[0].value and "<b>" not in at.warning[0].value
-    assert at.radio(key="dense.loss").value == "cross_entropy"
+    assert chosen(at, "dense.loss")[0] == "cross_entropy"
     assert chosen(at, "dense.act")[0] == "relu"
     assert at.text_area(key="dense.W").value == "0.5, -0.2, 0.1\n0.3, 0.8, -0.5\n-0.5, 0.1, 0.9"
     assert formula_lines(at)
@@ -410,7 +464,7 @@ def test_url_sets_up_the_layer():
                                           "zprev": "0,0", "y": "0,1"})
     no_exception(at)
     assert not at.warning
-    assert at.radio(key="dense.loss").value == "mse" and chosen(at, "dense.act")[0] == "tanh"
+    assert chosen(at, "dense.loss")[0] == "mse" and chosen(at, "dense.act")[0] == "tanh"
     assert at.text_area(key="dense.W").value == "1, 0\n0, 1"
     # tanh(0) = 0 feeds z = 0, a = σ(0) = 0.5
     assert r"\begin{bmatrix} 0.5 \\ 0.5 \end{bmatrix}" in latex(at)
@@ -522,13 +576,13 @@ def test_check_by_hand_link_opens_check_my_work_with_this_layer(lang):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_reset_restores_the_example_and_the_open_tab_is_in_the_link(lang):
     at = open_page("dense", lang, query={"loss": "mse", "W": "1,0;0,1", "b": "0,0", "y": "0,1", "zprev": "1,2"})
-    assert at.radio(key="dense.loss").value == "mse"
+    assert chosen(at, "dense.loss")[0] == "mse"
     open_tab(at, "back", lang)
     assert at.query_params["tab"] in ("back", ["back"])
     at.button(key="dense.reset").click().run()
     no_exception(at)
     assert not at.error
-    assert at.radio(key="dense.loss").value == "cross_entropy"
+    assert chosen(at, "dense.loss")[0] == "cross_entropy"
     assert at.text_area(key="dense.W").value == "0.5, -0.2, 0.1\n0.3, 0.8, -0.5\n-0.5, 0.1, 0.9"
     assert "W" not in at.query_params and "loss" not in at.query_params
     # a link with the tab opens on it
@@ -592,7 +646,7 @@ def test_zero_gradients_are_not_called_different():
              "b": ",".join(["0.1"] * 8), "y": "0,1,0,0,0,0,0,0", "tab": "check"}
     at = open_page("dense", "en", query=query)
     no_exception(at)
-    assert list(at.table[0].value.iloc[:, -1]) == [translate("en", "dense.passed")] * 4
+    assert list(tables(at)[0].iloc[:, -1]) == [translate("en", "dense.passed")] * 4
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -74,7 +74,8 @@ def test_the_grid_states_the_cap_and_grows_up_to_it(page, editor, most_rows, mos
 
     at = open_page(page, lang)
     rows, cols = _matrix(at, editor).shape
-    at.toggle(key=f"{editor}.grid_on").set_value(True).run()
+    # dense's setup box and conv_backward's editors box have one toggle for their editors' grids (#14 round 13)
+    at.toggle(key=f"{page}.grid_on" if page in ("dense", "conv_backward") else f"{editor}.grid_on").set_value(True).run()
     no_exception(at)
     data = grid()
     assert data["caption"] == translate(lang, "owndata.grid_caption", rows=rows, cols=cols, max_rows=most_rows,
@@ -111,6 +112,8 @@ def test_an_rgb_image_becomes_the_three_input_channels_and_bad_files_are_explain
 
     at = open_page("conv_multi", lang)
     no_exception(at)
+    at.session_state["conv_multi.upload.open"] = True   # the panel is drawn only while open
+    at.run()
     # only the open channel's editor is drawn; the others keep their text in the session (ui/multi_editors.py)
     before = [at.session_state[f"conv_multi.x{c}"] for c in (1, 2, 3)]
 
@@ -151,6 +154,7 @@ def test_an_image_on_the_training_page_is_classified_and_a_bad_file_is_explained
     from cnn_core import tiny_cnn
 
     at = open_page("training", lang)
+    at.session_state["training.upload.open"] = True   # the panel is drawn only while open
     at.toggle(key="training.own_on").set_value(True).run()
     no_exception(at)
     before = at.text_area(key="training.own").value

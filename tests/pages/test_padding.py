@@ -12,6 +12,7 @@ from ui.claims_view import claim_title
 from ui.i18n import explain_error, translate
 
 from .conftest import all_text, latex_lines, no_exception, open_page, plotly_figures, stepper, stepper_grid
+from .conftest import pick_tab, tab_labels
 from .math_boxes import math_box_formulas, math_box_markups
 
 
@@ -37,8 +38,7 @@ def tap_cells(cell: dict) -> set[tuple[int, int]]:
 
 def open_step(at, name: str, lang: str = "en") -> None:
     """Open a tab of the formula section (padding / output / used) and rerun."""
-    at.session_state["padding.steps"] = translate(lang, f"padding.step_{name}")
-    at.run()
+    pick_tab(at, "padding", "steps", name, translate(lang, f"padding.step_{name}"))
     no_exception(at)
 
 
@@ -62,7 +62,7 @@ def test_default_is_seed_003_in_both_languages(lang):
     assert any("5 + 1 + 1 \\\\ {} - 1\\cdot(3 - 1) - 1" in v and "{7 - 3}{2}" in v for v in latex(at))
     # the default view: the output-size tab, no chart (#14: the first view does not wait for Plotly), one cell
     # stepper with every kernel position, the first output cell shown
-    assert [tab.label for tab in at.tabs] == [translate(lang, f"padding.step_{n}") for n in ("padding", "output", "used")]
+    assert tab_labels(at, "padding", "steps") == [translate(lang, f"padding.step_{n}") for n in ("padding", "output", "used")]
     assert not plotly_figures(at)
     data = stepper(at)
     assert data["start"] == 0 and not data["clamped"] and data["url"] == {"oi": "r", "oj": "c"}
@@ -108,14 +108,14 @@ def test_read_counts_and_footprint_of_the_chosen_output_cell():
 
 def test_stride_slider_changes_the_numbers_and_the_url():
     at = open_page("padding", "en")
-    at.slider(key="padding.s").set_value(1).run()
+    at.slider(key="padding.row_s").set_value(1).run()
     no_exception(at)
     expected = conv_output_size(5, 3, 1, 1)
     assert expected == 5
     assert "5 × 5" in at.success[0].value
     assert at.query_params["s"] in (["1"], "1")
     assert len(stepper(at)["cells"]) == 25
-    at.slider(key="padding.s").set_value(3).run()
+    at.slider(key="padding.row_s").set_value(3).run()
     no_exception(at)
     assert len(stepper(at)["cells"]) == conv_output_size(5, 3, 3, 1) ** 2 == 4
     assert at.query_params["s"] in (["3"], "3")
@@ -197,26 +197,72 @@ def test_impossible_setting_explains_itself_and_still_draws_the_grid(lang):
     assert len(figs[0]["data"][0]["z"]) == 4
 
 
+def _first_row(at) -> list:
+    """The first row's sliders (kernel, stride, dilation, padding): the square setting, or the height's per axis."""
+    return [at.slider(key=f"padding.row_{name}") for name in ("k", "s", "d", "p")]
+
+
 def test_per_axis_settings_and_one_impossible_axis():
     at = open_page("padding", "en")
+    at.slider(key="padding.row_k").set_value(5).run()
+    assert at.query_params["k"] in (["5"], "5")
     at.toggle(key="padding.axes").set_value(True).run()
     no_exception(at)
-    # the square values were copied to both axes
-    assert at.slider(key="padding.kh").value == 3 and at.slider(key="padding.sw").value == 2
+    # the square values were copied to both axes; the first row is the height's now (its labels say so)
+    assert [s.value for s in _first_row(at)] == [5, 2, 1, 1]
+    assert [s.label for s in _first_row(at)] == [translate("en", f"padding.{n}_h") for n in ("kernel", "stride",
+                                                                                                "dilation", "p")]
+    assert at.session_state["padding.kh"] == 5 and at.slider(key="padding.kw").value == 5
+    assert at.slider(key="padding.sw").value == 2
+    at.slider(key="padding.row_k").set_value(3).run()           # the height's kernel
     at.slider(key="padding.kw").set_value(1).run()
     at.slider(key="padding.sw").set_value(1).run()
     no_exception(at)
     ow = conv_output_size(5, 1, 1, 1)
     assert ow == 7
     assert "3 × 7" in at.success[0].value
+    assert at.session_state["padding.kh"] == 3 and at.session_state["padding.k"] == 5   # the square value kept
     assert at.query_params["kw"] in (["1"], "1") and at.query_params["axes"] in (["1"], "1")
+    assert at.query_params["k"] in (["5"], "5") and "kh" not in at.query_params   # kh 3: the default
     # VALID with a tall kernel: only the height has no output
     at.radio(key="padding.mode").set_value("valid").run()
-    at.slider(key="padding.kh").set_value(7).run()
+    assert at.slider(key="padding.row_p").disabled and at.slider(key="padding.pw").disabled
+    at.slider(key="padding.row_k").set_value(7).run()
     no_exception(at)
+    assert at.query_params["kh"] in (["7"], "7")
     assert [e.value for e in at.error] == [
         "No output along the height: the kernel (7) is larger than the padded input (5)."]
     assert len(plotly_figures(at)) == 1
+    # per-axis off: the first row is the square setting again, as it was before (kernel 5), and so is the link
+    at.toggle(key="padding.axes").set_value(False).run()
+    no_exception(at)
+    assert [s.value for s in _first_row(at)] == [5, 2, 1, 1]
+    assert _first_row(at)[0].label == translate("en", "padding.kernel")
+    assert "axes" not in at.query_params and at.query_params["k"] in (["5"], "5")
+    assert not at.error   # VALID, square kernel 5 on 5 × 5: one output cell
+    assert translate("en", "padding.result_size", oh=1, ow=1, ph=5, pw=5) == at.success[0].value
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_per_axis_link_opens_with_both_rows_and_keeps_the_square_setting(lang):
+    """A link with per-axis on: the first row shows the height's values (``kh``...), the width's row ``kw``...; the
+    link's square values come back with per-axis off; a reset puts every value back."""
+    query = {"axes": "1", "k": "5", "kh": "7", "kw": "2", "sh": "3", "pw": "0", "h": "9"}
+    at = open_page("padding", lang, query=query)
+    no_exception(at)
+    assert not at.warning
+    assert [s.value for s in _first_row(at)] == [7, 3, 1, 1]
+    assert [at.slider(key=f"padding.{n}w").value for n in ("k", "s", "d", "p")] == [2, 2, 1, 0]
+    oh, ow = conv_output_size(9, 7, 3, 1), conv_output_size(5, 2, 2, 0)
+    assert translate(lang, "padding.result_size", oh=oh, ow=ow, ph=11, pw=5) == at.success[0].value
+    at.toggle(key="padding.axes").set_value(False).run()
+    assert [s.value for s in _first_row(at)] == [5, 2, 1, 1]
+    at.toggle(key="padding.axes").set_value(True).run()          # on again: both axes start from the square
+    assert [s.value for s in _first_row(at)] == [5, 2, 1, 1] and at.slider(key="padding.kw").value == 5
+    at.button(key="padding.reset").click().run()
+    no_exception(at)
+    assert not at.session_state["padding.axes"] and [s.value for s in _first_row(at)] == [3, 2, 1, 1]
+    assert [at.session_state[f"padding.{n}h"] for n in ("k", "s", "d", "p")] == [3, 2, 1, 1]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -251,7 +297,7 @@ def test_link_keeps_the_output_cell_and_the_tabs(lang):
     assert data["cells"][data["start"]]["label"] == "o₂₃"
     assert translate(lang, "padding.used_caption") in all_text(at)   # the link's formula tab is open
     assert at.query_params["oi"] in ("2", ["2"]) and at.query_params["oj"] in ("3", ["3"])
-    at.slider(key="padding.s").set_value(3).run()   # a setting's change keeps the cell in the link
+    at.slider(key="padding.row_s").set_value(3).run()   # a setting's change keeps the cell in the link
     assert at.query_params["oj"] in ("3", ["3"])
     assert stepper(at)["cells"][stepper(at)["start"]]["label"] == "o₂₂" and stepper(at)["clamped"]
 
@@ -423,3 +469,33 @@ def test_formulas_are_mathml_per_tab_and_axis_with_the_latex_numbers(lang, query
         if step == "output":
             assert sum(r"\begin{gathered}" in source for source in sources) == 2
             assert sum(r"\end{aligned}" in source for source in sources) == (1 if impossible else 2)
+
+
+def test_a_setup_file_loaded_in_the_export_panel_sets_both_rows(monkeypatch):
+    """A loaded setup file writes the link's parameters (``kh``, ``kw``...): the first row's sliders, which show the
+    square or the height's values, follow them, in a session with per-axis on and in one without."""
+    import ui.export
+
+    offered: dict[str, str] = {}
+    real_json = ui.export.setup_json
+    monkeypatch.setattr(ui.export, "setup_json", lambda *a, **k: offered.__setitem__("json", real_json(*a, **k))
+                        or offered["json"])
+    exported = open_page("padding", "en", query={"axes": "1", "kh": "5", "sh": "1", "kw": "2", "k": "4"})
+    exported.session_state["padding.export_open"] = True
+    exported.run()
+    no_exception(exported)
+    setup = offered["json"]
+    for query in ({}, {"axes": "1", "kh": "7", "kw": "7"}):
+        at = open_page("padding", "en", query=query)
+        at.session_state["padding.export_open"] = True
+        at.run()
+        at.file_uploader(key="padding.export.load").set_value(("padding-setup.json", setup.encode(),
+                                                               "application/json")).run()
+        no_exception(at)
+        assert at.session_state["padding.axes"]
+        assert [s.value for s in _first_row(at)] == [5, 1, 1, 1]
+        assert at.slider(key="padding.kw").value == 2
+        oh, ow = conv_output_size(5, 5, 1, 1), conv_output_size(5, 2, 2, 1)
+        assert translate("en", "padding.result_size", oh=oh, ow=ow, ph=7, pw=7) == at.success[0].value
+        at.toggle(key="padding.axes").set_value(False).run()
+        assert [s.value for s in _first_row(at)] == [4, 2, 1, 1]

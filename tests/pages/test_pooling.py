@@ -22,6 +22,7 @@ from tests.reference import pool
 
 from .conftest import (all_text, choice_markup, choice_values, choose, chosen, heat_z, link_of, no_exception, open_page,
                        plotly_figures, preset_menus, stepper, stepper_grid, steppers)
+from .conftest import pick_tab, tab_labels
 from .math_boxes import claim_noted, math_box_formulas, math_box_markups, math_box_texts
 
 SEED_X = np.array(POOL_ROUTE.inputs["x"])            # (1, 1, 4, 4)
@@ -30,8 +31,7 @@ SEED_DELTA = np.array(POOL_ROUTE.inputs["delta"])    # (1, 1, 2, 2)
 
 def open_tab(at, which: str, lang: str = "en"):
     """Open a section of the page (forward, backward, seed) and rerun: only the open one is drawn."""
-    at.session_state["pooling.section"] = translate(lang, f"pooling.tab_{which}")
-    at.run()
+    pick_tab(at, "pooling", "section", which, translate(lang, f"pooling.tab_{which}"))
     no_exception(at)
     return at
 
@@ -60,7 +60,7 @@ def test_page_in_both_languages_shows_the_texts_example(lang):
     at = open_page("pooling", lang)
     no_exception(at)
     assert at.title[0].value == translate(lang, "pooling.title")
-    assert [tab.label for tab in at.tabs][:3] == [translate(lang, f"pooling.tab_{k}") for k in ("forward", "backward", "seed")]
+    assert tab_labels(at, "pooling", "section") == [translate(lang, f"pooling.tab_{k}") for k in ("forward", "backward", "seed")]
     text = all_text(at)
     for key in ("pooling.kernel_label", "pooling.stride_label", "pooling.padding_label", "pooling.forward_title",
                 "pooling.conventions", "pooling.reset"):
@@ -505,3 +505,20 @@ def test_an_input_typed_into_its_part_reruns_the_page(lang):
     assert at.title and at.slider                               # the page ran,
     assert not at.sidebar.get("bidi_component")             # not the frame (ui.frame.PAGE_PART)
     assert at.text_area(key="pooling.delta").value.count("\n") == 0   # δ follows the 1×1 output of 2×2 / 2 pooling
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_code_panels_tabs_are_a_strip_that_draws_the_open_one_only(lang):
+    """#14 round 13: the code panel's PyTorch / NumPy tabs (page_kit.lazy_tabs) are a tab strip, not st.tabs; only
+    the open tab's code is sent, a pick sends the other."""
+    at = open_page("pooling", lang)
+    at.session_state["pooling.code_open"] = True
+    at.run()
+    no_exception(at)
+    assert not at.tabs
+    assert tab_labels(at, "pooling", "code_tab") == [translate(lang, "owndata.code_tab_torch"),
+                                                     translate(lang, "owndata.code_tab_numpy")]
+    assert len(at.code) == 1 and "import torch" in at.code[0].value
+    pick_tab(at, "pooling", "code_tab", "s1", translate(lang, "owndata.code_tab_numpy"))
+    no_exception(at)
+    assert len(at.code) == 1 and "import numpy" in at.code[0].value and "torch" not in at.code[0].value

@@ -24,6 +24,7 @@ from ui.svg_chart import parse_values
 from tests.reference import correlate
 
 from .conftest import all_text, choice_markup, choose, chosen, figure_titled, link_of, no_exception, open_page, pick_in_menu, plotly_figures, set_setting, stepper, stepper_grid
+from .conftest import pick_tab, tab_labels
 from .plain_tables import plain_tables
 
 PAGE = "training"
@@ -86,8 +87,7 @@ def _metric(at, key: str, lang: str = "en") -> str:
 
 
 def _open_tab(at, which: str, lang: str = "en"):
-    at.session_state["training.tab"] = translate(lang, f"training.tab_{which}")
-    return at.run()
+    return pick_tab(at, "training", "tab", which, translate(lang, f"training.tab_{which}"))
 
 
 def _open(at, *sections: str):
@@ -152,7 +152,7 @@ def test_page_in_both_languages(lang):
     text = all_text(at)
     assert translate(lang, "training.fwd_all_filters") in text
     assert translate(lang, "training.fwd_accuracy", accuracy="25%") in text
-    assert [tab.label for tab in at.tabs] == [translate(lang, f"training.tab_{k}")
+    assert tab_labels(at, "training", "tab") == [translate(lang, f"training.tab_{k}")
                                               for k in ("forward", "backward", "update", "gradcheck")]
     assert at.button(key="training.run_button").label == translate(lang, "training.run_button", n=50)
     assert translate(lang, "training.gallery_title") in text or \

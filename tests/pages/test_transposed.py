@@ -17,6 +17,7 @@ from cnn_core.errors import CoreValueError
 
 from .conftest import (all_text, choose_preset, no_exception, open_page, plotly_figures, preset_menus, stepper,
                        stepper_grid)
+from .conftest import pick_tab, tab_labels, tab_strip_tabs
 from .math_boxes import math_box_formulas
 
 SIGNAL = [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 4, 1, 1, 1, 1, 0, 0]   # the page's default: step + spike
@@ -29,8 +30,7 @@ def latex(at) -> list[str]:
 
 
 def open_section(at, name: str, lang: str) -> None:
-    at.session_state["transposed.tab_label"] = translate(lang, f"transposed.tab_{name}")
-    at.run()
+    pick_tab(at, "transposed", "tab_label", name, translate(lang, f"transposed.tab_{name}"))
     no_exception(at)
 
 
@@ -75,15 +75,13 @@ def _loop_1d(signal, w, before, after, stride=1, dilation=1):
 
 def open_matrix_view(at, lang: str, view: str) -> None:
     """Open a tab of the matrix section (``numbers``: C and Cᵀ written out, ``pictures``: the coloured grids)."""
-    at.session_state["transposed.matrix_view"] = translate(lang, f"transposed.mv_{view}")
-    at.run()
+    pick_tab(at, "transposed", "matrix_view", view, translate(lang, f"transposed.mv_{view}"))
     no_exception(at)
 
 
 def open_plot(at, lang: str = "en", view: str = "plot") -> None:
     """Open a tab of the 1-D section's results (``numbers`` or ``plot``) and rerun."""
-    at.session_state["transposed.signal_view"] = translate(lang, f"transposed.sv_{view}")
-    at.run()
+    pick_tab(at, "transposed", "signal_view", view, translate(lang, f"transposed.sv_{view}"))
     no_exception(at)
 
 
@@ -105,7 +103,7 @@ def test_one_dimensional_default_and_second_difference(lang):
     assert "\\tfrac{1}{3}\\times1 + \\tfrac{1}{3}\\times4 + \\tfrac{1}{3}\\times1" in sample and "&= 2 " in sample
     # no chart until the plot's tab is opened (#14: the first view and the section's controls draw no chart)
     assert not plotly_figures(at)
-    labels = [tab.label for tab in at.tabs]
+    labels = tab_labels(at, "transposed", "signal_view")
     assert translate(lang, "transposed.sv_numbers") in labels and translate(lang, "transposed.sv_plot") in labels
     open_plot(at, lang)
     assert at.query_params["sv"] in (["plot"], "plot")                         # the link keeps it open
@@ -387,7 +385,8 @@ def test_the_link_keeps_the_open_tab_and_reset_brings_back_the_texts_examples(la
     at = open_page("transposed", lang, {"tab": "matrix", "ms": "2"})
     no_exception(at)
     assert at.session_state["transposed.tab"] == "matrix"
-    assert at.session_state["transposed.tab_label"] == translate(lang, "transposed.tab_matrix")
+    assert [tab["label"] for tab in tab_strip_tabs(at, "transposed", "tab_label") if tab["selected"]] == [
+        translate(lang, "transposed.tab_matrix")]
     assert at.query_params["tab"] in (["matrix"], "matrix")
     open_section(at, "dilation", lang)
     assert at.query_params["tab"] in (["dilation"], "dilation")
@@ -550,3 +549,19 @@ def test_a_new_signal_reaches_the_results(lang):
     no_exception(at)
     assert at.text_area(key="transposed.signal").value == ", ".join(str(v) for v in SIGNAL)
     assert any("O = M = 18" in v for v in latex(at))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_transposed_sections_one_cell_and_all_cells_views_are_a_tab_strip(lang):
+    """#14 round 13: the transposed section's "one cell / every cell" switch is a url_tabs strip (not st.tabs): the
+    one-cell view first; a pick draws the animation of every window instead, and keeps the view by name."""
+    at = open_page("transposed", lang, {"tab": "transposed"})
+    no_exception(at)
+    assert tab_labels(at, "transposed", "view") == [translate(lang, "transposed.view_cell"),
+                                                    translate(lang, "transposed.view_all")]
+    assert at.number_input(key="transposed.ti") and not [f for f in plotly_figures(at) if f.get("frames")]
+    pick_tab(at, "transposed", "view", "all", translate(lang, "transposed.view_all"))
+    no_exception(at)
+    assert at.session_state["transposed.view_open"] == "all"
+    assert [f for f in plotly_figures(at) if f.get("frames")]                # the animation of every window
+    assert not [el for el in at.number_input if el.key == "transposed.ti"]   # the one-cell view is not drawn

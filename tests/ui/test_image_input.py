@@ -247,7 +247,9 @@ def _upload_app():
         st.session_state["result"] = None if matrix is None else matrix.tolist()
         st.write("after")
 
-    return AppTest.from_function(app)
+    at = AppTest.from_function(app)
+    at.session_state["t.up.open"] = True   # the panel is drawn only while open
+    return at
 
 
 def test_uploading_shows_the_matrix_and_use_fills_the_editor():
@@ -304,7 +306,9 @@ def _rgb_app():
 
 
 def test_three_channels_fill_three_editors():
-    at = AppTest.from_function(_rgb_app).run()
+    at = AppTest.from_function(_rgb_app)
+    at.session_state["t.up.open"] = True
+    at.run()
     img = Image.new("RGB", (2, 2), (255, 0, 0))
     img.putpixel((1, 1), (0, 128, 255))
     at.file_uploader(key="t.up.file").set_value(("c.png", encode(img), "image/png")).run()
@@ -335,3 +339,23 @@ def test_a_large_jpeg_photo_is_decoded_small_and_right():
     out = decode_image(encode(gray(a), "JPEG", quality=90), size=(6, 6), scale="byte")
     # centre crop 1500×1500 (columns 250..1750): columns 1–3 dark, 4–6 bright
     assert np.abs(out[:, :3] - 30).max() <= 3 and np.abs(out[:, 3:] - 220).max() <= 3
+
+
+def test_the_panel_is_drawn_only_while_open_and_keeps_the_scale():
+    """#14 round 13: closed, the panel sends its header only (its uploader and scale radio were ~190 React components
+    every pass of the page re-rendered); opened, they are drawn; a chosen scale outlives a close (the file does not)."""
+    at = _upload_app()
+    at.session_state["t.up.open"] = False
+    at.run()
+    assert not at.exception and not at.get("file_uploader") and not at.radio
+    assert at.session_state["shown"] is None and at.markdown[-1].value == "after"
+    at.session_state["t.up.open"] = True
+    at.run()
+    assert len(at.get("file_uploader")) == 1 and at.radio(key="t.up.scale").value == "unit"
+    at.radio(key="t.up.scale").set_value("byte").run()
+    at.session_state["t.up.open"] = False
+    at.run()
+    assert not at.radio and at.session_state["t.up.scale"] == "byte"
+    at.session_state["t.up.open"] = True
+    at.run()
+    assert at.radio(key="t.up.scale").value == "byte"

@@ -203,8 +203,14 @@ def test_panel_shows_both_snippets_and_runs_nothing(lang):
     at.session_state["t.code_open"] = True   # drawn only while open
     at.run()
     assert not at.exception
-    assert [tab.label for tab in at.tabs] == [translate(lang, "owndata.code_tab_torch"),
-                                              translate(lang, "owndata.code_tab_numpy")]
+    # a local tab strip (not st.tabs): both blocks drawn, the browser switches between them without the server
+    from tests.pages.conftest import tab_strip_tabs
+
+    assert not at.tabs
+    assert [(tab["label"], tab["selected"]) for tab in tab_strip_tabs(at, "t", "code_view.tabs")] == [
+        (translate(lang, "owndata.code_tab_torch"), True), (translate(lang, "owndata.code_tab_numpy"), False)]
+    strip = [el for el in at.get("bidi_component") if el.key == "t.code_view.tabs"][0]
+    assert "data-local" in strip.proto.json
     code = conv2d_code(np.eye(3), np.ones((2, 2)))
     assert [c.value for c in at.code] == [code.torch.rstrip(), code.numpy.rstrip()]
     assert at.expander[0].label == translate(lang, "owndata.code_title")

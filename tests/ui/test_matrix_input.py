@@ -273,6 +273,25 @@ def test_the_grid_callback_never_raises(monkeypatch, events):
     assert state["t.input"] == "1 2"
 
 
+def _shown_by_the_caller_app(shown=False):
+    from ui.matrix_input import matrix_editor
+
+    matrix_editor("Input", key="t.input", default=[[1, 0], [0, 1]], max_rows=4, max_cols=4, grid_shown=shown)
+
+
+@pytest.mark.parametrize("shown", [False, True])
+def test_a_caller_can_decide_whether_the_grid_is_shown(shown):
+    """``grid_shown``: the page's own toggle decides (dense's one toggle for its four editors, #14 round 13); the
+    editor draws no toggle of its own."""
+    at = AppTest.from_function(_shown_by_the_caller_app, kwargs={"shown": shown})
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception and not at.toggle
+    assert (_grid(at) is not None) is shown
+    if shown:
+        assert _grid(at)["cells"] == [["1", "0"], ["0", "1"]]
+
+
 def _grid_on(lang="en", shape=None, text=None):
     at = AppTest.from_function(_editor_app, kwargs={"shape": shape})
     at.session_state["lang"] = lang

@@ -333,15 +333,75 @@ def test_open_section_reads_the_kept_name_or_falls_back_to_the_first(kept, shown
     assert at.markdown[2].value == f"after the bar: open={shown}"
 
 
-def test_a_tab_switch_callback_keeps_the_clicked_section_before_the_pages_own(fake_state):
-    """url_tabs(on_change=...): the bar's callback writes the clicked section's name, then calls the page's callback,
+def test_a_tab_pick_keeps_the_picked_section_before_the_pages_own_callback(fake_state):
+    """url_tabs(on_change=...): the strip's callback writes the picked section's name, then calls the page's callback,
     which reads it with open_section (as transposed's switch does before it names the parts to rerun)."""
     seen = []
-    fake_state["kit.bar"] = "Three"            # the clicked tab's label, as the widget stores it
-    page_kit._tab_switched("kit.bar", "kit.tab", {"One": "one", "Three": "three"}, "one",
-                           lambda name: seen.append((name, page_kit.open_section("kit", "tab", ("one", "three")))))
+    then = lambda name: seen.append((name, page_kit.open_section("kit", "tab", ("one", "three"))))  # noqa: E731
+    fake_state["kit.bar"] = {"pick": 1}          # what the strip sent: the position of the clicked tab
+    page_kit._tab_switched("kit.bar", "kit.tab", ("one", "three"), then)
     assert fake_state["kit.tab"] == "three" and seen == [("three", "three")]
     assert page_kit.opened_tabs("kit", "tab", ("one", "three")) == {"three"}
-    fake_state["kit.bar"] = "Drei"             # a label of another language (cannot be clicked): the first section
-    page_kit._tab_switched("kit.bar", "kit.tab", {"One": "one", "Three": "three"}, "one", seen.append)
-    assert fake_state["kit.tab"] == "one" and seen[-1] == "one"
+    page_kit._tab_switched("kit.bar", "kit.tab", ("one", "three"), None)    # no page callback: only the name
+    assert fake_state["kit.tab"] == "three"
+
+
+@pytest.mark.parametrize("sent", [2, -1, 1.5, True, "1", None])
+def test_a_tab_pick_the_strip_did_not_offer_changes_nothing(fake_state, sent):
+    """The position is the browser's: one the strip did not offer (tampered) keeps the open section and does not call
+    the page's callback."""
+    seen = []
+    fake_state.update({"kit.tab": "three", "kit.bar": {"pick": sent}})
+    page_kit._tab_switched("kit.bar", "kit.tab", ("one", "three"), seen.append)
+    assert fake_state["kit.tab"] == "three" and seen == []
+
+
+def _bar_app():
+    import streamlit as st
+
+    from ui.page_kit import url_tabs
+
+    labels = ["Eins", "Zwei", "Drei"] if st.session_state.get("german") else ["One", "Two", "Three"]
+    tabs = url_tabs("kit", "bar", "tab", ("one", "two", "three"), labels)
+    for name, tab in zip(("one", "two", "three"), tabs):
+        with tab:   # drawn into every section (as training does for those opened before): the style hides the closed
+            st.write(f"{name} open={tab.open}")
+
+
+def _strip(at):
+    from tests.pages.conftest import tab_strip_tabs
+
+    return [(tab["label"], tab["selected"]) for tab in tab_strip_tabs(at, "kit", "bar")]
+
+
+def test_url_tabs_is_one_strip_whose_pick_opens_the_section_and_keeps_it_by_name():
+    """url_tabs: no st.tabs; one strip (key <page>.<name>) and one keyed container per section, ``tab.open`` True for
+    the open one only; a pick opens its section and keeps the name (the link's); the open tab stays open when the
+    labels change language; a position the strip did not offer changes nothing."""
+    from tests.pages.conftest import pick_tab
+
+    at = AppTest.from_function(_bar_app).run()
+    assert not at.exception and not at.tabs
+    assert _strip(at) == [("One", True), ("Two", False), ("Three", False)]
+    assert [m.value for m in at.markdown] == ["one open=True", "two open=False", "three open=False"]
+    at = pick_tab(at, "kit", "bar", "three", "Three")
+    assert at.session_state["kit.tab"] == "three"
+    assert _strip(at) == [("One", False), ("Two", False), ("Three", True)]
+    assert [m.value for m in at.markdown] == ["one open=False", "two open=False", "three open=True"]
+    at.session_state["german"] = True                       # another language: the same section stays open
+    at.run()
+    assert _strip(at) == [("Eins", False), ("Zwei", False), ("Drei", True)]
+    for tampered in (3, -1, 1.5, True):
+        at = pick_tab(at, "kit", "bar", tampered)
+        assert not at.exception and at.session_state["kit.tab"] == "three"
+        assert _strip(at) == [("Eins", False), ("Zwei", False), ("Drei", True)]
+
+
+@pytest.mark.parametrize("kept, shown", [("two", 1), ("<b>x</b>", 0), (None, 0)])
+def test_url_tabs_opens_the_links_tab_or_the_first(kept, shown):
+    at = AppTest.from_function(_bar_app)
+    if kept is not None:
+        at.session_state["kit.tab"] = kept                   # what the link's ?tab= wrote
+    at.run()
+    assert [selected for _, selected in _strip(at)] == [k == shown for k in range(3)]
+    assert at.session_state["kit.tab"] == ("one", "two", "three")[shown]

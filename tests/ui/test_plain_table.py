@@ -29,3 +29,14 @@ def test_an_empty_table_has_its_header_only():
 def test_columns_of_different_lengths_are_refused():
     with pytest.raises(ValueError):
         table_html({"a": ["1", "2"], "b": ["1"]})
+
+
+def test_a_title_and_a_note_go_above_and_below_the_table_escaped():
+    block = table_html({"a": ["1"]}, title="Output <a> & y", note="δ = a − y <b>")
+    root = ET.fromstring(f"<root>{block}</root>")                     # several top-level elements: wrap them
+    title, box, note = list(root)
+    assert (title.get("class"), title.text) == ("pt-title", "Output <a> & y")
+    assert box.get("class") == "pt-box" and box.find("table") is not None
+    assert (note.get("class"), note.text) == ("pt-note", "δ = a − y <b>")
+    assert "<b>" not in block and "<a>" not in block
+    assert "pt-title" not in table_html({"a": ["1"]}) and "pt-note" not in table_html({"a": ["1"]})
