@@ -26,12 +26,15 @@ trains with ``tiny_cnn.train_curve`` (50 steps ~10 ms; round 7). Round 8: a step
 buttons, metrics and sample/filter menus are horizontal containers, not columns), the stepper's numbers are built
 from remembered pieces, and the FC table is one plain HTML table (``ui.plain_table``), not Markdown per cell.
 Round 10: the forward and backward tabs stay drawn once opened (for the same numbers), and a switch back to one
-reruns a part that only writes the link (``_tab_switched``): the tab bar shows it, nothing is re-sent. A new seed
-reruns by key the status (note and metrics) and the body below it, which read what they show from the session
-(``_now``), not the title and the settings (``_seed_changed``). Round 12: the three buttons, the status and the body are
-one part (``_training``, a fragment below the settings' box): a click reruns it alone, in one script run (a callback
-rerunning the status, the curve and the tabs by key made two runs and measured slower, 100 against 88 ms of browser
-CPU; the whole page, 99). Only with the export panel open does a click rerun the page (its setup holds the progress).
+reruns a part that only writes the link (``_tab_switched``): the tab bar shows it, nothing is re-sent. Round 12: the
+three buttons, the status and the body are one part (``_training``, a fragment below the settings' box): a click reruns
+it alone, in one script run (a callback rerunning the status, the curve and the tabs by key made two runs and measured
+slower, 100 against 88 ms of browser CPU; the whole page, 99). Only with the export panel open does a click rerun the
+page (its setup holds the progress). Round 13: the buttons' and the seed's callbacks train (or start again) and compute
+what the run shows (``_prepare``) before the run, which then sends its elements in one burst (the browser renders the
+whole page again for each batch that arrives apart); a new seed is one run of the page (it reran the status and the
+body by key: two runs); the export panel and each lazy section (ReLU/pool, flatten, FC, ∂L/∂v, the gradients) are parts
+of their own, so opening one reruns and sends only it; the FC section's formulas are MathML (math boxes, no KaTeX).
 """
 
 from __future__ import annotations
@@ -46,9 +49,10 @@ from cnn_core import tiny_cnn
 from ui.claims_view import claim_note
 from ui.components.cell_stepper import cell_stepper
 from ui.components.choice_menu import choice_menu
+from ui.components.math_box import math_box
 from ui.components.svg_box import svg_box
 from ui.exercise_view import render_check_link
-from ui.export import CHART_CONFIG, ExportDoc, export_panel, setup_just_loaded
+from ui.export import CHART_CONFIG, ExportDoc, export_panel, setup_just_loaded, setup_load_pending
 from ui.i18n import current_language, explain_error, translator
 from ui.image_input import image_uploader
 from ui.formulas import training as fx
@@ -228,9 +232,7 @@ def _forward_tab(box, v: View) -> None:
     n, f = v.pool_indices
     box.subheader(t("training.fwd_conv_subtitle", index=sample, filter=filt))
     with box:
-        cell_stepper(_forward_payload(tr.x[n, 0], tr.params.conv_w[f, 0], float(tr.params.conv_b[f]), tr.conv_z[n, f],
-                                      sample, names[int(tr.labels[n])], filt, _start_cell(),
-                                      current_language(), display_digits()), key=widget_key(PAGE, "stepper"))
+        cell_stepper(_fwd_payload(tr, names, sample, filt), key=widget_key(PAGE, "stepper"))
     box.markdown(t("training.fwd_bias", filter=filt, value=fmt(tr.params.conv_b[f])))
     # the exercise is this sample's whole convolution (every cell of net): the picked cell lives in the browser;
     # one caption of two paragraphs (one element fewer to send and draw, #14)
@@ -239,20 +241,45 @@ def _forward_tab(box, v: View) -> None:
         render_check_link("conv_forward", x=tr.x[n, 0], w=tr.params.conv_w[f, 0], b=float(tr.params.conv_b[f]),
                           stride=1, padding=0)
 
-    # the rest of the forward pass: lazily drawn sections (only an open one is computed and sent)
-    n = v.sample - 1
-    section = _expander(box, "fwd_pool", t("training.fwd_relu_subtitle"))
+    # the rest of the forward pass: lazily drawn sections (only an open one is computed and sent), each a part
+    with box:
+        _section_part("fwd_pool", t("training.fwd_relu_subtitle"), v)
+        _section_part("fwd_flat", t("training.fwd_flat_subtitle"), v)
+        _section_part("fwd_fc", t("training.fwd_fc_subtitle"), v)
+
+
+def _flat_section(box, v: View) -> None:
+    """v = flatten(p): 36 numbers as an inline SVG grid, one row per filter (a Plotly heatmap made opening this
+    ~1.9× a slider)."""
+    tr, n = v.tr, v.sample - 1
+    _draw(box, _svg("flat", tr.flat[n], tr.pool[n, 0].size, "v", title=t("training.fwd_flat_title"),
+                    digits=display_digits(), row_labels=_filter_names()), "flat")
+    box.caption(t("training.fwd_flat_caption"))
+
+
+def _dflat_section(box, v: View) -> None:
+    """∂L/∂v, as v's grid."""
+    tr, n = v.tr, v.sample - 1
+    _draw(box, _svg("flat", tr.d_flat[n], tr.pool[n, 0].size, "∂L/∂v", digits=display_digits(),
+                    title=t("training.bwd_flat_title", index=v.sample), row_labels=_filter_names()), "dflat")
+
+
+@url_fragment(PAGE, SPECS)
+def _section_part(name: str, label: str, v: View) -> None:
+    """One lazily drawn expander ("training.show_<name>") as a part of its own (#14 round 13): opening or closing it
+    reruns and sends only it (it reran the tabs' part: the menus, the tab bar and the open tab's elements). Its
+    content is drawn from ``v``, the numbers of the run that last drew the tab (a step or a new choice draws the tab,
+    and this part, again)."""
+    section = _expander(st, name, label)
     if section.open:
-        _relu_pool_section(section, v)
-    section = _expander(box, "fwd_flat", t("training.fwd_flat_subtitle"))
-    if section.open:
-        # 36 numbers as an inline SVG grid, one row per filter (a Plotly heatmap made opening this ~1.9× a slider)
-        _draw(section, _svg("flat", tr.flat[n], tr.pool[n, 0].size, "v", title=t("training.fwd_flat_title"),
-                            digits=display_digits(), row_labels=_filter_names()), "flat")
-        section.caption(t("training.fwd_flat_caption"))
-    section = _expander(box, "fwd_fc", t("training.fwd_fc_subtitle"))
-    if section.open:
-        _fc_section(section, v)
+        SECTIONS[name](section, v)
+
+
+def _fwd_payload(tr, names: tuple, sample: int, filt: int) -> dict:
+    """The forward tab's stepper payload (cached): x, h and net of sample ``sample`` and filter ``filt`` (1-based)."""
+    n, f = sample - 1, filt - 1
+    return _forward_payload(tr.x[n, 0], tr.params.conv_w[f, 0], float(tr.params.conv_b[f]), tr.conv_z[n, f],
+                            sample, names[int(tr.labels[n])], filt, _start_cell(), current_language(), display_digits())
 
 
 def _relu_pool_section(box, v: View) -> None:
@@ -288,11 +315,16 @@ def _fc_section(box, v: View) -> None:
                   t("training.col_target"), t("training.col_class")), display_digits()), "probs")
     box.caption(t("training.fwd_softmax_caption", label=names[label_n]))
     true_class = label_n
-    box.latex(fx.softmax_entry(tr.fc_z[n], true_class, float(tr.probs[n, true_class])).latex())
+    # the formulas as MathML in math boxes (ui.components.math_box, #14 round 13): st.latex had KaTeX typeset each of
+    # the three in the browser, ~20 ms a formula, when the section opened
+    with box:
+        math_box([fx.softmax_entry(tr.fc_z[n], true_class, float(tr.probs[n, true_class])).latex()],
+                 widget_key(PAGE, "softmax_math"))
     losses_n = _core("sample_losses", tr.fc_z, tr.targets)
     box.caption(t("training.fwd_loss_caption", n=N))
-    box.latex(fx.sample_loss(n, true_class, float(tr.probs[n, true_class]), losses_n[n]).latex())
-    box.latex(fx.batch_loss(np.asarray(losses_n), tr.loss).latex())
+    with box:
+        math_box([fx.sample_loss(n, true_class, float(tr.probs[n, true_class]), losses_n[n]).latex(),
+                  fx.batch_loss(np.asarray(losses_n), tr.loss).latex()], widget_key(PAGE, "loss_math"))
     box.markdown(t("training.fwd_accuracy", accuracy=_pct(tr.accuracy)))
 
 
@@ -318,10 +350,8 @@ def _backward_tab(box, v: View) -> None:
         claim_note("s000_ce_grad")
 
     box.subheader(t("training.bwd_flat_subtitle"))
-    more = _expander(box, "bwd_flat", t("training.bwd_flat_more"))
-    if more.open:
-        _draw(more, _svg("flat", tr.d_flat[n], tr.pool[n, 0].size, "∂L/∂v", digits=display_digits(),
-                         title=t("training.bwd_flat_title", index=sample), row_labels=_filter_names()), "dflat")
+    with box:
+        _section_part("bwd_flat", t("training.bwd_flat_more"), v)
 
     box.subheader(t("training.bwd_pool_subtitle"))
     with box:
@@ -333,10 +363,13 @@ def _backward_tab(box, v: View) -> None:
     box.caption(t("training.bwd_route_caption"))
     with box:
         claim_note("s003_pool_derivative")
+        _section_part("bwd_grads", t("training.bwd_grad_subtitle", n=N), v)
 
-    box = _expander(box, "bwd_grads", t("training.bwd_grad_subtitle", n=N))
-    if not box.open:
-        return
+
+def _grads_section(box, v: View) -> None:
+    """The gradients of the chosen filter's kernel and bias and of the FC layer (Plotly heatmaps)."""
+    tr, names, filt = v.tr, v.names, v.filt
+    f = filt - 1
     c1, c2 = box.columns([2, 3])
     _heat(c1, "bwd_dh", tr.grads.conv_w[f, 0], t("training.bwd_dh_title", filter=filt), symbol="∂L/∂h", height=320)
     c1.markdown(t("training.bwd_db", filter=filt, value=fmt(tr.grads.conv_b[f])))
@@ -351,6 +384,10 @@ def _backward_tab(box, v: View) -> None:
     _heat(c2, "bwd_dc", tr.grads.fc_b, t("training.bwd_dc_title"), symbol="∂L/∂c", col_labels=class_ticks,
           row_labels=[""], height=180, row_title="", col_title=t("training.col_class"))
     c2.caption(t("training.bwd_fc_grad_caption"))
+
+
+SECTIONS = {"fwd_pool": _relu_pool_section, "fwd_flat": _flat_section, "fwd_fc": _fc_section,
+            "bwd_flat": _dflat_section, "bwd_grads": _grads_section}
 
 
 def _entry(name: str, idx: tuple[int, ...], names: tuple) -> tuple[str, str]:
@@ -425,9 +462,9 @@ def _check_tab(box, v: View) -> None:
 
 # --------------------------------------------------------------------------- controls and training
 
-STATUS_PART, BODY_PART = widget_key(PAGE, "status_part"), widget_key(PAGE, "body_part")
 TRAIN_PART = widget_key(PAGE, "train_part")
 WARNINGS = widget_key(PAGE, "_warnings")
+TRAINED = widget_key(PAGE, "_trained")   # a button's callback trained: the part's run checks the export panel
 
 
 def _now(trace: bool = True) -> tuple:
@@ -453,26 +490,26 @@ def _link_runs(model: dict) -> None:
 
 
 def _seed_changed() -> None:
-    """A new seed (the number box): new data and a fresh network. Only the parts that show them rerun (#14 round 10:
-    the whole page did, title and controls included): the status above, and the page's body below the controls.
-    A seed moved into range (its note appears or goes), a model not made yet or an open export panel (its setup
-    file and link hold the seed) rerun the whole page."""
+    """A new seed (the number box): new data and a fresh network, made here with what the page shows of them
+    (``_prepare``), before the page's run, which then only draws (in one burst). One run of the page (#14 round 13):
+    rerunning the status and the body by key made two runs (Streamlit ends the callback's run early and starts the
+    named parts'), and the empty first one cost the browser two whole-page passes; the page's own run re-sends the
+    title and the settings unchanged, which the browser keeps as they were. A seed moved into range, a model not made
+    yet or a progress from a link: the page's run sorts them out."""
     state = st.session_state
     had_note = "seed" in clamped(PAGE)
     clamp_on_change(PAGE, "seed", 0, MAX_DRAW, integer=True)
     model = state.get(MODEL)
-    if had_note or "seed" in clamped(PAGE) or model is None or state.get(RUNS) != model.get("runs_text") \
-            or state.get(widget_key(PAGE, "export_open")):
+    if had_note or "seed" in clamped(PAGE) or model is None or state.get(RUNS) != model.get("runs_text"):
         return
     seed = int(state[widget_key(PAGE, "seed")])
     if model.get("seed") != seed:
         model = state[MODEL] = _fresh(seed, _core("setup", seed)[3], ("seed_changed", {}))
         _link_runs(model)
     state[WARNINGS] = []
-    st.rerun([STATUS_PART, BODY_PART])
+    _prepare()
 
 
-@st.fragment(key=STATUS_PART)
 def _status() -> None:
     """The note of the last action and the three metrics (inside the controls' box)."""
     _, _, _, _, _, model, tr, steps_done = _now()
@@ -648,8 +685,6 @@ def _own_image(params, names: tuple, steps_done: int) -> None:
                                  t("training.col_class")), display_digits()), "own")
 
 
-# A part of its own (#14 round 10): a new seed reruns it and the status above, not the title and the controls.
-@st.fragment(key=BODY_PART)
 def _body() -> None:
     """Everything below the controls that shows the data, the network or its progress (read from the session)."""
     _, lr, images, labels, names, model, tr, steps_done = _now()
@@ -671,10 +706,15 @@ def _curve(where, labels: np.ndarray, model: dict, tr, steps_done: int) -> None:
         where.info(t("training.curve_empty", loss=fmt(tr.loss), accuracy=_pct(tr.accuracy)))
         return
     with where:
-        svg_box(_svg("curve", np.array(model["losses"] + [tr.loss]), np.array(model["accuracies"] + [tr.accuracy]),
-                     (t("training.curve_title"), t("training.curve_x"), t("training.curve_loss"),
-                      t("training.curve_accuracy")), display_digits()), key=widget_key(PAGE, "svg_curve"))
+        svg_box(_curve_svg(model, tr), key=widget_key(PAGE, "svg_curve"))
     where.caption(t("training.curve_caption", n=len(labels)))
+
+
+def _curve_svg(model: dict, tr) -> str:
+    """The loss and accuracy curve as an inline SVG (cached): every step so far and the current weights' point."""
+    return _svg("curve", np.array(model["losses"] + [tr.loss]), np.array(model["accuracies"] + [tr.accuracy]),
+                (t("training.curve_title"), t("training.curve_x"), t("training.curve_loss"),
+                 t("training.curve_accuracy")), display_digits())
 
 
 def _look(lr: float, images: np.ndarray, labels: np.ndarray, names: tuple, model: dict, tr, steps_done: int) -> None:
@@ -685,30 +725,56 @@ def _look(lr: float, images: np.ndarray, labels: np.ndarray, names: tuple, model
     _link_part()
 
 
+def _train(action: str) -> None:
+    """A button's callback ("step", "run" or "reset"): trains (or starts again) and computes what the part shows
+    (``_prepare``) before the part's run, which then only draws (#14 round 13: trained while the run drew, the buttons
+    reached the browser ~10-25 ms before the rest, and the browser rendered the whole page once more in between). A
+    callback runs before the run's first element is sent (a fragment's run starts by sending its container)."""
+    state = st.session_state
+    seed, lr, images, labels, _, model, _, _ = _now(trace=False)
+    if action == "reset":
+        model = state[MODEL] = _fresh(seed, _core("setup", seed)[3], ("reset_done", {}))
+    else:
+        _run(model, images, labels, lr, 1 if action == "step" else int(state.get(widget_key(PAGE, "steps"), 50)))
+    state[WARNINGS] = []
+    _link_runs(model)
+    state[TRAINED] = True
+    _prepare()
+
+
+def _prepare() -> None:
+    """Compute what the part's run shows before it draws anything (the cached calls then answer at once): the step's
+    trace, the curve and the open forward tab's stepper. Streamlit sends each element as it is drawn, and the browser
+    renders the page again for each batch that arrives apart (~10 ms): elements sent in one burst are one pass."""
+    _, _, _, labels, names, model, tr, steps_done = _now()
+    if steps_done:
+        _curve_svg(model, tr)
+    if open_section(PAGE, "view", TAB_NAMES) == "forward":
+        state = st.session_state
+        sample, filt = (int(state.get(widget_key(PAGE, name), 1)) for name in ("sample", "filter"))
+        if 1 <= sample <= N_IMAGES and 1 <= filt <= FILTERS:
+            _fwd_payload(tr, names, sample, filt)
+
+
 @st.fragment(key=TRAIN_PART)
 def _training() -> None:
     """The buttons, the status and the body: a step, a run or a reset reruns this part alone (one run), not the title
-    and the settings above it (#14 round 12)."""
+    and the settings above it (#14 round 12). The buttons' callbacks train before the run (``_train``)."""
     state = st.session_state
-    seed, lr, images, labels, _, model, _, _ = _now(trace=False)
+    if not state.pop(TRAINED, False):
+        _prepare()   # (a button's callback prepared it)
+    elif state.get(widget_key(PAGE, "export_open")) and not page_body_running(PAGE):
+        st.rerun(scope="app")   # this part's own run: the export panel below holds the progress, the page follows
     steps = int(state.get(widget_key(PAGE, "steps"), 50))
     box = st.container(border=True)
     # one row of three buttons (a horizontal container, not four columns: fewer blocks a step re-sends, #14)
     buttons = box.container(horizontal=True, vertical_alignment="center")
-    do_step = buttons.button(t("training.step_button"), key=widget_key(PAGE, "step_button"), type="primary")
-    do_run = buttons.button(t("training.run_button_one" if steps == 1 else "training.run_button", n=steps),
-                            key=widget_key(PAGE, "run_button"))
-    do_reset = buttons.button(t("training.reset_button"), key=widget_key(PAGE, "reset_button"),
-                              help=t("training.reset_help"))
-    if do_reset:
-        model = state[MODEL] = _fresh(seed, _core("setup", seed)[3], ("reset_done", {}))
-    if do_step or do_run:
-        _run(model, images, labels, lr, 1 if do_step else steps)
-    if do_reset or do_step or do_run:
-        state[WARNINGS] = []
-        _link_runs(model)
-        if state.get(widget_key(PAGE, "export_open")) and not page_body_running(PAGE):
-            st.rerun(scope="app")   # this part's own run: the export panel below holds the progress, the page follows
+    buttons.button(t("training.step_button"), key=widget_key(PAGE, "step_button"), type="primary",
+                   on_click=_train, args=("step",))
+    buttons.button(t("training.run_button_one" if steps == 1 else "training.run_button", n=steps),
+                   key=widget_key(PAGE, "run_button"), on_click=_train, args=("run",))
+    buttons.button(t("training.reset_button"), key=widget_key(PAGE, "reset_button"), help=t("training.reset_help"),
+                   on_click=_train, args=("reset",))
     with box:
         _status()
     _body()
@@ -716,12 +782,13 @@ def _training() -> None:
 
 with page_body(PAGE):   # tells this part's own run (a click) from the page's
     _training()
-_, _, _, _, _, _, tr, steps_done = _now()
 
 # --------------------------------------------------------------------------- take it away
 
 def _export_doc() -> ExportDoc:
-    """The run's setup and one conv cell (the one chosen in the forward view), built only while the panel is open."""
+    """The run's setup and one conv cell (the one chosen in the forward view), built only while the panel is open;
+    read from the session (``_now``): the panel's own rerun gets no arguments from the page."""
+    seed, lr, _, _, _, _, tr, steps_done = _now()
     n, f, r, c = (int(st.session_state.get(widget_key(PAGE, name), 1)) - 1 for name in ("sample", "filter", "row", "col"))
     doc = ExportDoc(t("training.title"))
     doc.step(t("training.export_setup"), text=t("training.export_text", draw=seed, lr=fmt(lr), steps=steps_done,
@@ -733,4 +800,14 @@ def _export_doc() -> ExportDoc:
                            fx.batch_loss(np.asarray(_core("sample_losses", tr.fc_z, tr.targets)), tr.loss).latex()])
 
 
-export_panel(PAGE, SPECS, _export_doc)
+# A part of its own (#14 round 13, as transposed's panels): opening or closing the panel reruns and sends only it, not
+# the page (the page was ~1.3-1.5x the bare slider). A setup file loaded in it changes the seed and the progress:
+# the whole page then runs again, and replays them (the flag stays set for the page's run).
+@url_fragment(PAGE, SPECS, key=widget_key(PAGE, "export_part"))
+def _export_part() -> None:
+    if setup_load_pending(PAGE):
+        st.rerun()
+    export_panel(PAGE, SPECS, _export_doc)
+
+
+_export_part()

@@ -224,6 +224,14 @@ def setup_just_loaded(page: str) -> bool:
     return bool(st.session_state.pop(_loaded_key(page), False))
 
 
+def setup_load_pending(page: str) -> bool:
+    """True when a setup file was loaded into ``page`` and :func:`setup_just_loaded` has not read it yet (the flag is
+    kept): a part of its own that holds the export panel reruns the page, whose run then reads it."""
+    import streamlit as st
+
+    return bool(st.session_state.get(_loaded_key(page), False))
+
+
 def _load(page: str, specs: Sequence[Any], upload_key: str) -> None:
     """Upload callback: validate the file and write its values into the widgets (before they are drawn)."""
     import streamlit as st

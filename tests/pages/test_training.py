@@ -23,7 +23,7 @@ from ui.svg_chart import parse_values
 
 from tests.reference import correlate
 
-from .conftest import all_text, choice_markup, choose, chosen, figure_titled, latex_text, link_of, no_exception, open_page, pick_in_menu, plotly_figures, set_setting, stepper, stepper_grid
+from .conftest import all_text, choice_markup, choose, chosen, figure_titled, link_of, no_exception, open_page, pick_in_menu, plotly_figures, set_setting, stepper, stepper_grid
 from .conftest import pick_tab, tab_labels
 from .plain_tables import plain_tables
 
@@ -70,7 +70,15 @@ def _curve(at, lang: str = "en") -> list[float]:
     return parse_values(_svg(at, translate(lang, "training.curve_title")), translate(lang, "training.curve_loss"))
 
 
-_latex = latex_text
+def _latex_lines(at) -> list[str]:
+    """Every display formula on the page as LaTeX: the st.latex ones and the math boxes' (their sources)."""
+    from .math_boxes import math_box_formulas
+
+    return [el.value for el in at.latex] + math_box_formulas(at, "training.")
+
+
+def _latex(at) -> str:
+    return "\n".join(_latex_lines(at))
 
 
 def _metric(at, key: str, lang: str = "en") -> str:
@@ -464,6 +472,47 @@ def test_one_step_run_and_reset():
     assert translate("en", "training.reset_done") in [el.value for el in at.info]
 
 
+@pytest.mark.parametrize("button", ["step_button", "run_button"])
+def test_a_button_computes_before_the_run_draws_anything(button, monkeypatch):
+    """#14 round 13: a button's callback trains and builds what the part shows (the step's trace, the curve, the
+    forward stepper's payload) before the run sends its first element. Trained while the run drew, the buttons
+    reached the browser 10-25 ms before the rest, and the browser rendered the whole page once more in between."""
+    import time
+
+    import ui.training_cache as cache
+    from streamlit.runtime.scriptrunner_utils import script_run_context as ctx_module
+
+    at = open_page(PAGE, "en")
+    at.button(key="training.step_button").click().run()   # a curve to draw (the reset then draws none)
+    events: list[tuple[float, str]] = []
+    enqueue = ctx_module.ScriptRunContext.enqueue
+
+    def noted(self, msg):
+        if msg.WhichOneof("type") == "delta":
+            events.append((time.perf_counter(), "element"))
+        return enqueue(self, msg)
+
+    def computing(name, func):
+        def run(*args, **kwargs):
+            events.append((time.perf_counter(), name))
+            return func(*args, **kwargs)
+        return run
+
+    for cached in (cache.core, cache.svg, cache.forward_payload):   # every call a miss (other tests ran these steps)
+        cached.clear()
+    monkeypatch.setattr(ctx_module.ScriptRunContext, "enqueue", noted)
+    monkeypatch.setattr(tiny_cnn, "train_curve", computing("train", tiny_cnn.train_curve))
+    monkeypatch.setitem(cache.CORE, "step", computing("trace", cache.CORE["step"]))
+    monkeypatch.setitem(cache.SVGS, "curve", computing("curve", cache.SVGS["curve"]))
+    monkeypatch.setattr(cache, "forward_steps", computing("stepper", cache.forward_steps))
+    at.button(key=f"training.{button}").click().run()
+    no_exception(at)
+    order = [name for _, name in sorted(events)]
+    computed = {name for name in order if name != "element"}
+    assert {"train", "trace", "curve", "stepper"} <= computed, order
+    assert "element" not in order[:order.index(max(computed, key=order.index))], order   # all of it before the first
+
+
 def test_a_long_run_in_chunks_equals_one_uninterrupted_run():
     """A run of 120 steps is trained in chunks (an overflow keeps the chunks before it): the same losses and weights
     as 120 steps in one go of the core, and the curve draws all 121 points (steps 0 … 120)."""
@@ -680,7 +729,7 @@ def test_net_cell_and_batch_loss_add_up_as_written(digits):
         written = _stepper_result(cell["aria"])
         assert (fmt(again, digits) == fmt(float(written), digits)) == (last == "="), cell["aria"]
     for start in (r"L &= \frac{1}{N}",):
-        line = next(el.value for el in at.latex if start in el.value)
+        line = next(line for line in _latex_lines(at) if start in line)
         body = line.strip().strip("$").strip().removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}")
         steps = [s.strip() for s in re.split(r"\\\\ (?=&(?:=|\\approx))", body)]
         numeric, last = steps[1].removeprefix("&= "), steps[-1]
