@@ -58,6 +58,7 @@ from ui.image_input import image_uploader
 from ui.formulas import training as fx
 from ui.latex import display_digits, fmt, subscript, subscript_unicode
 from ui.matrix_input import matrix_editor
+from ui.metric_row import metric_row_html
 from ui.page_kit import (clamp_on_change, clamped, open_section, opened_so_far, opened_tabs, page_body, page_body_running,
                          show_chart, url_fragment, url_tabs)
 from ui.plain_table import table_html
@@ -520,10 +521,10 @@ def _status() -> None:
         alert = {"run_failed": st.error, "run_done": st.success, "run_done_one": st.success,
                  "runs_restored": st.success}.get(kind, st.info)
         alert(t(f"training.{kind}", **{k: fmt(v) if isinstance(v, float) else v for k, v in note.items()}))
-    metrics = st.container(horizontal=True)   # three metrics in a row
-    metrics.metric(t("training.metric_steps"), steps_done)
-    metrics.metric(t("training.metric_loss"), fmt(tr.loss))
-    metrics.metric(t("training.metric_accuracy"), _pct(tr.accuracy))
+    # the three numbers as one element (ui.metric_row, #14 round 13, as autodiff's): three st.metric in a row were
+    # ~130 React components that every pass of the page re-renders, on every control's action
+    st.html(metric_row_html([(t("training.metric_steps"), str(steps_done)), (t("training.metric_loss"), fmt(tr.loss)),
+                             (t("training.metric_accuracy"), _pct(tr.accuracy))]))
     if model.get("runs") and not model.get("in_link"):
         st.caption(t("training.runs_not_in_link", most=MAX_REPLAY, runs=MAX_RUNS))
 

@@ -68,20 +68,20 @@ def test_the_grid_on_a_topic_page_states_its_cap(browser, server_url, lang):
 def _metrics(pg, lang: str) -> dict[str, str]:
     out = {}
     for name in ("metric_steps", "metric_loss", "metric_accuracy"):
-        metric = pg.locator('[data-testid="stMetric"]').filter(has_text=translate(lang, f"training.{name}")).first
-        out[name] = metric.locator('[data-testid="stMetricValue"]').inner_text()
+        metric = pg.locator(".mr-item").filter(has_text=translate(lang, f"training.{name}")).first
+        out[name] = metric.locator(".mr-value").inner_text()
     return out
 
 
 def _step(pg, lang: str, times: int) -> None:
     for done in range(times):
-        steps = pg.locator('[data-testid="stMetric"]').filter(has_text=translate(lang, "training.metric_steps"))
-        before = steps.locator('[data-testid="stMetricValue"]').inner_text()
+        steps = pg.locator(".mr-item").filter(has_text=translate(lang, "training.metric_steps"))
+        before = steps.locator(".mr-value").inner_text()
         pg.get_by_role("button", name=translate(lang, "training.step_button")).click()
         pg.wait_for_function(
-            "([label, before]) => [...document.querySelectorAll('[data-testid=\"stMetric\"]')]"
-            ".some((m) => m.innerText.includes(label) && !m.innerText.includes(label + '\\n' + before)"
-            " && m.querySelector('[data-testid=\"stMetricValue\"]').innerText.trim() === String(Number(before) + 1))",
+            "([label, before]) => [...document.querySelectorAll('.mr-item')]"
+            ".some((m) => m.querySelector('.mr-label').innerText.trim() === label"
+            " && m.querySelector('.mr-value').innerText.trim() === String(Number(before) + 1))",
             arg=[translate(lang, "training.metric_steps"), before], timeout=60000)
         wait_for_app(pg)
 

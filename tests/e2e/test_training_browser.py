@@ -228,7 +228,7 @@ def test_a_new_seed_is_one_run_of_the_page(server_url, new_page, lang):
     runs.after(lambda: seed.press("Enter"))
     assert script_runs(received) == 1, script_runs(received)
     sent = new_element_types(received)
-    assert {"metric", "bidi_component", "alert"} <= set(sent), sent         # the metrics, the stepper, the note
+    assert {"html", "bidi_component", "alert"} <= set(sent), sent           # the metrics, the stepper, the note
     expect(pg.get_by_text(translate(lang, "training.seed_changed"))).to_be_visible()
     pg.wait_for_function(f"() => location.search.includes('seed=5')")
     expect(pg.locator(f"{FORWARD} .cs-formula")).not_to_have_attribute("aria-label", before)   # new data
@@ -237,7 +237,7 @@ def test_a_new_seed_is_one_run_of_the_page(server_url, new_page, lang):
 
 def _metrics(pg) -> list[str]:
     """The three metrics' values as shown (steps taken, loss, accuracy)."""
-    return [text.strip() for text in pg.locator('[data-testid="stMetricValue"]').all_inner_texts()]
+    return [text.strip() for text in pg.locator(".mr-value").all_inner_texts()]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -265,14 +265,14 @@ def test_a_step_and_a_run_rerun_the_training_part_alone_and_show_the_cores_numbe
         runs.after(lambda: pg.get_by_role("button", name=button, exact=True).click())
         assert runs_sent(received) == (1, 0), runs_sent(received)          # one run, not the app's
         sent = new_element_types(received)
-        assert {"metric", "alert", "button", "bidi_component"} <= set(sent), sent   # metrics, note, buttons, stepper
+        assert {"html", "alert", "button", "bidi_component"} <= set(sent), sent   # metrics, note, buttons, stepper
         assert not {"number_input", "slider"} & set(sent), sent             # not the settings
         headings = [m.delta.new_element.heading for m in forward_msgs(received)
                     if m.WhichOneof("type") == "delta" and m.delta.WhichOneof("type") == "new_element"
                     and m.delta.new_element.WhichOneof("type") == "heading"]
         assert translate(lang, "training.title") not in [h.body for h in headings]   # not the title
         now = tiny_cnn.train_step(tiny_cnn.train(params, x, y, 0.1, done).params, x, y, 0.1)   # the weights after it
-        expect(pg.locator('[data-testid="stMetricValue"]').first).to_have_text(str(done))
+        expect(pg.locator(".mr-value").first).to_have_text(str(done))
         assert _metrics(pg) == [str(done), fmt(now.loss), f"{now.accuracy:.0%}"]
         # the link carries the progress (seed + runs replay it: tests/pages/test_training.py), new after each action
         pg.wait_for_function("(old) => ![null, old].includes(new URLSearchParams(location.search).get('runs'))",
@@ -335,7 +335,7 @@ def test_a_setup_loaded_in_the_export_part_replays_its_progress_in_the_page(serv
     open_app(pg, f"{server_url}/training?lang={lang}&seed=2", FORWARD)
     runs = ScriptRuns.of(pg)
     runs.after(lambda: pg.get_by_role("button", name=translate(lang, "training.step_button"), exact=True).click())
-    expect(pg.locator('[data-testid="stMetricValue"]').first).to_have_text("1")
+    expect(pg.locator(".mr-value").first).to_have_text("1")
     assert _metrics(pg)[1] != fmt(want)
     runs.after(lambda: pg.locator('[data-testid="stExpander"] summary').filter(
         has_text=translate(lang, "owndata.export_title")).click())
