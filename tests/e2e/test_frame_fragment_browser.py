@@ -26,10 +26,25 @@ def _kinds(frames: list[bytes]) -> list[tuple[str, tuple[int, ...]]]:
     return [(msg.WhichOneof("type"), tuple(msg.metadata.delta_path)) for msg in forward_msgs(frames)]
 
 
+# every formula's source in the main area, in page order: KaTeX's TeX annotations and the numbers (<mn>) of the math
+# boxes' MathML (ui/components/math_box.py, in components' shadow roots: training's FC formulas since #14 round 13)
+FORMULAS_JS = """() => {
+  const out = [];
+  const walk = (root) => {
+    for (const el of root.querySelectorAll('annotation[encoding="application/x-tex"], .math-box mn, *')) {
+      if (el.matches('annotation')) out.push(el.textContent);
+      else if (el.matches('mn')) out.push(el.textContent);
+      if (el.shadowRoot) walk(el.shadowRoot);
+    }
+  };
+  walk(document.querySelector('[data-testid="stMain"]'));
+  return out;
+}"""
+
+
 def _formulas(pg) -> list[str]:
-    """The TeX source of every formula in the main area, in page order."""
-    return pg.evaluate("""() => [...document.querySelectorAll(
-        '[data-testid="stMain"] annotation[encoding="application/x-tex"]')].map((a) => a.textContent)""")
+    """The TeX source of every KaTeX formula and every number of the math boxes in the main area, in page order."""
+    return pg.evaluate(FORMULAS_JS)
 
 
 def _move(pg, arrow: str) -> None:
@@ -66,9 +81,7 @@ def test_page_control_reruns_the_page_only_and_keeps_the_display_digits(new_page
         wait_for_app(fresh)
         wait_for_text(fresh, pg.locator("h1").first.inner_text())
         # the h1 comes first; the fc section's formulas may still be on their way (a loaded machine)
-        fresh.wait_for_function("""(n) => document.querySelectorAll(
-            '[data-testid="stMain"] annotation[encoding="application/x-tex"]').length >= n""",
-                                arg=len(after_moves), timeout=20000)
+        fresh.wait_for_function(f"(n) => ({FORMULAS_JS})().length >= n", arg=len(after_moves), timeout=20000)
         wait_for_app(fresh)
         assert _formulas(fresh) == after_moves
     finally:
