@@ -45,19 +45,6 @@ def keep_editor_state(key: str) -> None:
             state[name] = state[name]
 
 
-def open_tab_by_index(key: str, labels: Sequence[str]) -> list:
-    """``st.tabs(labels)`` (key ``key``, rerun on a switch: draw only the tab whose ``open`` is not False).
-
-    The open tab is kept by position (``<key>.index``), so it stays open when the labels change language."""
-    state = st.session_state
-    labels = list(labels)
-    if state.get(key) not in labels:
-        index = state.get(f"{key}.index", 0)
-        state[key] = labels[index if isinstance(index, int) and 0 <= index < len(labels) else 0]
-    state[f"{key}.index"] = labels.index(state[key])
-    return st.tabs(labels, key=key, on_change="rerun")
-
-
 def _strip_picked(key: str, count: int) -> None:
     index = picked(st.session_state, f"{key}.strip", count)
     if index is not None:   # a position the strip offered (the value is the browser's)
@@ -69,7 +56,7 @@ def open_index(key: str, labels: Sequence[str], name: str = "") -> int:
     tab's position: draw that tab's content below it (a pick reruns the part that holds the strip).
 
     The open tab is kept by position (``<key>.index``, 0 first), so it stays open when the labels change language.
-    One element instead of ``st.tabs`` (:func:`open_tab_by_index`): ~20 React components instead of ~110 on every
+    One element instead of ``st.tabs``: ~20 React components instead of ~110 on every
     pass of the page (#14 round 12)."""
     state = st.session_state
     index = state.get(f"{key}.index", 0)
